@@ -1,0 +1,34 @@
+"""Claim extraction: attributed statements (who said what, with which cue) and unattributed
+check-worthy statements, each with the numbers and hedges inside it and a check-worthiness score.
+
+Contract used by ``extractors.pipeline``: ``find_claims(doc)`` returns a list of dicts::
+
+    {"start": int, "end": int,                          # content span, char offsets into doc.text
+     "speaker": {"start", "end", "text", "resolved": {"start", "end", "text"} | None} | None,
+     "cue": {"start", "end", "text"} | None,
+     "quote_type": "direct" | "indirect" | "mixed" | "none",
+     "numbers": [{"start", "end", "text"}], "hedges": [{"start", "end", "text"}],
+     "checkworthiness": float}
+
+``speaker["resolved"]`` is the fullest mention of the same source in the article (e.g. "he" ->
+"UK Defense Secretary Ben Wallace"); the pipeline links it to an entity candidate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .attribution import find_attributions
+from .checkworthy import find_unattributed, score_claims
+from .numbers import find_hedges, find_numbers
+
+
+def find_claims(doc: Any) -> list[dict[str, Any]]:
+    claims = find_attributions(doc)
+    claims += find_unattributed(doc, claims)
+    for claim in claims:
+        claim["numbers"] = find_numbers(doc, claim["start"], claim["end"])
+        claim["hedges"] = find_hedges(doc, claim["start"], claim["end"])
+    score_claims(doc, claims)
+    claims.sort(key=lambda c: (c["start"], c["end"]))
+    return claims
