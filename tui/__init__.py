@@ -1,0 +1,1 @@
+"""newsreview's application: the CLI, the review store, export, and the Textual review app."""

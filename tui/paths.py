@@ -1,0 +1,19 @@
+"""Where newsreview keeps things: the default store and the config folder (platformdirs)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+
+def default_store() -> Path:
+    env = os.environ.get("NEWSREVIEW_STORE")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("newsreview") / "store"
+
+
+def config_dir() -> Path:
+    return platformdirs.user_config_path("newsreview")

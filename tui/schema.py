@@ -1,0 +1,103 @@
+"""Pydantic models of the ``newsreview/1`` export format; ``json_schema()`` is the shipped JSON Schema.
+
+``newsreview schema`` prints it; ``tui/newsreview-export.schema.json`` is the same, generated, and a
+test keeps the two in step and validates real exports against the models.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_FILE = Path(__file__).with_name("newsreview-export.schema.json")
+
+Status = Literal["accepted", "edited", "added", "rejected", "pending"]
+Origin = Literal["model", "analyst", "imported"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SpanRef(_Strict):
+    start: int = Field(ge=0, description="character offset (Python str index) into the article text")
+    end: int = Field(ge=0, description="exclusive end offset")
+    text: str = Field(description="always equals article.text[start:end]")
+
+
+class Speaker(SpanRef):
+    entity_id: str | None = Field(default=None, description="the entity this speaker refers to, if any")
+    name: str | None = Field(default=None, description="the fullest mention of the source (e.g. 'Ben Wallace' for 'he')")
+
+
+class Decided(_Strict):
+    status: Status
+    origin: Origin
+    model: str | None = Field(description="spaCy pipeline name-version that produced it; null for analyst/imported")
+    reviewer: str | None = None
+    decided_at: str | None = None
+    original: dict[str, Any] | None = Field(default=None, description="the edited fields' values before the edit")
+
+
+class Entity(Decided):
+    id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    label: str
+    token_start: int | None
+    token_end: int | None = Field(description="exclusive")
+
+
+class Claim(Decided):
+    id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str = Field(description="the claim's content")
+    speaker: Speaker | None
+    cue: SpanRef | None
+    quote_type: Literal["direct", "indirect", "mixed", "none"]
+    numbers: list[SpanRef]
+    hedges: list[SpanRef] = Field(default_factory=list)
+    checkworthiness: float = Field(ge=0, le=1)
+
+
+class Review(_Strict):
+    status: Literal["pending", "in_progress", "done"]
+    reviewers: list[str]
+    decided: int = Field(ge=0)
+    total: int = Field(ge=0)
+    updated_at: str | None
+
+
+class Article(_Strict):
+    id: str
+    title: str
+    text: str
+    source: str
+    url: str = ""
+    published: str = ""
+    meta: dict[str, Any]
+    review: Review
+    entities: list[Entity]
+    claims: list[Claim]
+
+
+class Export(_Strict):
+    format: Literal["newsreview/1"]
+    exported_at: str
+    articles: list[Article]
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Export.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "newsreview export (newsreview/1)"
+    return schema
+
+
+def render_schema() -> str:
+    return json.dumps(json_schema(), indent=2) + "\n"
