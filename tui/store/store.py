@@ -328,17 +328,19 @@ class ReviewStore:
         records = []
         pending: dict[str, History] = {}
         for cand_id, action, changes in items:
-            state = self.candidate(article_id, cand_id)
+            state = self.candidate_or_added(article_id, cand_id)
             hist = pending.get(cand_id) or self._hist.get(article_id, {}).get(cand_id) or History()
             records.append(self._decision(article_id, state, hist, action, changes, seconds, batch))
         self._commit(records)
-        return [self.candidate(article_id, r["candidate"]) for r in records]
+        return [self.candidate_or_added(article_id, r["candidate"]) for r in records]
 
     def _decision(self, aid: str, state: dict[str, Any], hist: History, action: str,
                   changes: dict[str, Any] | None, seconds: float | None, batch: str | None) -> dict[str, Any]:
         if action not in ("accept", "reject", "edit", "undo", "redo"):
             raise DecisionError(f"unknown action '{action}' (use accept, reject, edit, add, undo, redo)")
         problem = hist.check(action)
+        if state["status"] == "removed" and action != "redo":
+            problem = f"candidate '{state['id']}' was added and then undone: redo it first"
         if problem:
             raise DecisionError(problem)
         record = self._record(aid, state["id"], state["kind"], action, seconds=seconds, batch=batch)
@@ -417,13 +419,12 @@ class ReviewStore:
         return group
 
     def candidate_or_added(self, aid: str, cid: str) -> dict[str, Any]:
-        """Like :meth:`candidate`, but also returns an undone addition (to redo it)."""
-        original = self._shard(aid)["candidates"].get(cid)
-        hist = self._hist.get(aid, {}).get(cid)
-        state = derive(original, hist)
-        if state is None:
-            state = {**self._added[aid][cid], "status": "pending"}
-        return state
+        """Like :meth:`candidate`, but an analyst's addition that was undone comes back with status
+        "removed" (so it can be redone) instead of raising."""
+        if cid in self._added.get(aid, {}):
+            state = derive(None, self._hist.get(aid, {}).get(cid))
+            return state if state is not None else {**self._added[aid][cid], "status": "removed"}
+        return self.candidate(aid, cid)
 
     # -- validation --------------------------------------------------------------------------------
 

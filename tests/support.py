@@ -1,0 +1,62 @@
+"""Test helpers: synthetic extractions (no spaCy) and a CLI runner (real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from extractors.model import Article, claim_candidate, entity_candidate, span
+from extractors.pipeline import Extraction
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "uk-russia-iran-drones.txt"
+
+
+def tokens_of(text: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(text + " "):
+        if ch.isspace() or ch in ".,;:!?\"“”":
+            if start is not None:
+                out.append((start, i))
+                start = None
+            if ch in ".,;:!?\"“”":
+                out.append((i, i + 1))
+        elif start is None:
+            start = i
+    return [t for t in out if t[1] <= len(text)]
+
+
+def make_extraction(text: str, entities: list[tuple[str, str]] = (), claims: list[str] = (), **article) -> Extraction:
+    """Entities given as (surface, label) at their first occurrence; claims as content substrings."""
+    art = Article(text=text, title=article.pop("title", text.split("\n")[0][:60]), **article)
+    ents = []
+    for surface, label in entities:
+        s = text.index(surface)
+        ents.append(entity_candidate(text, art.id, s, s + len(surface), label, token_start=0, token_end=1, model="test"))
+    cls = []
+    for content in claims:
+        s = text.index(content)
+        cls.append(claim_candidate(text, art.id, s, s + len(content), quote_type="none", checkworthiness=0.6,
+                                   numbers=[], model="test"))
+    return Extraction(art, ents, cls, tokens_of(text))
+
+
+class CLI:
+    def __init__(self, store: Path):
+        self.store = store
+        self.env = {**os.environ, "NEWSREVIEW_STORE": str(store), "PYTHONUNBUFFERED": "1"}
+
+    def __call__(self, *args: str, input: str | None = None, check: int | None = 0, timeout: float = 300):
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui", *args], input=input, capture_output=True, text=True,
+            env=self.env, cwd=ROOT, timeout=timeout,
+        )
+        if check is not None:
+            assert proc.returncode == check, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
+        return proc
+
+    def json(self, *args: str) -> dict:
+        return json.loads(self(*args).stdout)

@@ -1,0 +1,268 @@
+"""The review store: history, derived state, undo/redo, ids, durability mechanics, damage, full disk."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+
+import pytest
+from support import make_extraction
+
+from tui.store import DecisionError, ReviewStore, StoreDamaged, StoreError, StoreWriteError
+from tui.store import journal as journal_mod
+
+
+def ids(ex):
+    return [c["id"] for c in ex.entities + ex.claims]
+
+
+def test_add_is_idempotent_and_ids_are_stable(filled_store, tmp_path):
+    path, ex = filled_store
+    with ReviewStore.open(path, write=True, reviewer="tester") as st:
+        assert st.add_article(ex) == ("duplicate", ex.article.id)
+        assert st.article_ids() == [ex.article.id]
+    # the same text in a fresh store gets the same article and candidate ids
+    with ReviewStore.open(tmp_path / "other", write=True) as st:
+        st.add_article(make_extraction(ex.article.text, [("Ben Wallace", "PERSON")]))
+        assert st.article_ids() == [ex.article.id]
+        assert st.candidates(ex.article.id)[0]["id"] == ex.entities[0]["id"]
+
+
+def test_decisions_history_and_derived_state_survive_reopen(filled_store):
+    path, ex = filled_store
+    aid = ex.article.id
+    wallace, russia, zurich = (e["id"] for e in ex.entities[:3])
+    claim = ex.claims[0]["id"]
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        assert st.decide(aid, wallace, "accept", seconds=1.5)["status"] == "accepted"
+        assert st.decide(aid, russia, "reject")["status"] == "rejected"
+        edited = st.decide(aid, zurich, "edit", changes={"label": "LOC"})
+        assert edited["status"] == "edited" and edited["original"] == {"label": "GPE"}
+        assert st.decide(aid, claim, "edit", changes={"quote_type": "indirect"})["status"] == "edited"
+        assert st.progress(aid) == (4, 5)
+    with ReviewStore.open(path) as st:
+        by_id = {c["id"]: c for c in st.candidates(aid)}
+        assert by_id[wallace]["status"] == "accepted" and by_id[wallace]["reviewer"] == "ana"
+        assert by_id[russia]["status"] == "rejected"
+        assert by_id[zurich]["label"] == "LOC" and by_id[zurich]["original"] == {"label": "GPE"}
+        assert by_id[claim]["quote_type"] == "indirect"
+        history = st.history(aid, wallace)
+        assert [h["action"] for h in history] == ["accept"]
+        assert history[0]["seconds"] == 1.5 and history[0]["before"] == {"status": "pending"}
+        assert st.progress(aid) == (4, 5)
+
+
+def test_undo_redo_per_candidate_and_after_restart(filled_store):
+    path, ex = filled_store
+    aid, cid = ex.article.id, ex.entities[0]["id"]
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(aid, cid, "accept")
+        st.decide(aid, cid, "edit", changes={"label": "ORG"})
+        assert st.decide(aid, cid, "undo")["label"] == "PERSON"
+    with ReviewStore.open(path, write=True) as st:  # undo and redo survive a restart
+        state = st.candidate(aid, cid)
+        assert state["status"] == "accepted" and state["label"] == "PERSON"
+        assert st.decide(aid, cid, "redo")["label"] == "ORG"
+        st.decide(aid, cid, "undo")
+        st.decide(aid, cid, "undo")
+        assert st.candidate(aid, cid)["status"] == "pending"
+        with pytest.raises(DecisionError, match="nothing to undo"):
+            st.decide(aid, cid, "undo")
+        st.decide(aid, cid, "reject")  # a new decision clears the redo stack
+        with pytest.raises(DecisionError, match="nothing to redo"):
+            st.decide(aid, cid, "redo")
+        actions = [h["action"] for h in st.history(aid, cid)]
+        assert actions == ["accept", "edit", "undo", "redo", "undo", "undo", "reject"]
+
+
+def test_batch_is_one_undo_step_and_global_undo_redo(filled_store):
+    path, ex = filled_store
+    aid = ex.article.id
+    ents = [e["id"] for e in ex.entities]
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        st.decide(aid, ents[0], "reject")
+        st.decide_many(aid, [(c, "accept", None) for c in ents[1:]])
+        assert st.progress(aid) == (4, 5)
+        undone = st.undo_last()
+        assert sorted(c for _, c in undone) == sorted(ents[1:])
+        assert st.progress(aid) == (1, 5)
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        assert len(st.redo_last()) == 3
+        assert st.progress(aid) == (4, 5)
+        st.undo_last()
+        assert st.undo_last() == [(aid, ents[0])]
+        assert st.progress(aid) == (0, 5)
+        assert st.undo_last() == []
+
+
+def test_analyst_added_candidates(filled_store):
+    path, ex = filled_store
+    aid = ex.article.id
+    text = ex.article.text
+    s = text.index("😀")
+    with ReviewStore.open(path, write=True) as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 1, "label": "EMOJI"})
+        assert added["status"] == "added" and added["origin"] == "analyst" and added["text"] == "😀"
+        claim = st.add_candidate(aid, {"kind": "claim", "start": 0, "end": 11, "quote_type": "none",
+                                       "speaker": {"start": 0, "end": 11}})
+        assert claim["speaker"]["text"] == "Ben Wallace"
+        with pytest.raises(DecisionError, match="already exists"):
+            st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 1, "label": "EMOJI"})
+        with pytest.raises(DecisionError, match="already exists"):
+            st.add_candidate(aid, {"kind": "entity", "start": 0, "end": 11, "label": "PERSON"})
+        assert st.progress(aid) == (2, 7)
+        st.decide(aid, added["id"], "undo")
+        assert st.progress(aid) == (1, 6)
+        assert added["id"] not in [c["id"] for c in st.candidates(aid)]
+        assert st.decide(aid, added["id"], "redo")["status"] == "added"
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"kind": "entity", "start": 5, "end": 500, "label": "X"}, "outside the text"),
+        ({"kind": "entity", "start": 5, "end": 3, "label": "X"}, "outside the text"),
+        ({"kind": "entity", "start": "1", "end": 3, "label": "X"}, "must be an integer"),
+        ({"kind": "entity", "start": 1, "end": 3}, "label"),
+        ({"kind": "thing", "start": 1, "end": 3}, "kind"),
+        ({"kind": "claim", "start": 0, "end": 5, "quote_type": "sarcastic"}, "quote_type"),
+        ({"kind": "claim", "start": 0, "end": 5, "cue": {"start": 0}}, "cue.end"),
+    ],
+)
+def test_bad_decisions_change_nothing(filled_store, fields, message):
+    path, ex = filled_store
+    before = (path / "journal.jsonl").read_bytes()
+    with ReviewStore.open(path, write=True) as st:
+        with pytest.raises(DecisionError, match=message):
+            st.add_candidate(ex.article.id, fields)
+        with pytest.raises(DecisionError, match="unknown candidate"):
+            st.decide(ex.article.id, "e-nope", "accept")
+        with pytest.raises(DecisionError, match="changes nothing"):
+            st.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"label": "PERSON"})
+        with pytest.raises(DecisionError, match="cannot be edited"):
+            st.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"quote_type": "direct"})
+    assert (path / "journal.jsonl").read_bytes() == before
+
+
+def test_edit_boundaries_keeps_offsets_exact(filled_store):
+    path, ex = filled_store
+    aid, text = ex.article.id, ex.article.text
+    zurich = ex.entities[2]
+    with ReviewStore.open(path, write=True) as st:
+        state = st.decide(aid, zurich["id"], "edit", changes={"start": zurich["start"] - 3})
+        assert state["text"] == text[state["start"]:state["end"]] == "in Zürich"
+        assert state["original"]["text"] == "Zürich"
+        assert state["token_start"] is not None
+
+
+def test_torn_journal_tail_is_ignored_and_dropped(filled_store):
+    path, ex = filled_store
+    aid = ex.article.id
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(aid, ex.entities[0]["id"], "accept")
+    with open(path / "journal.jsonl", "ab") as fh:
+        fh.write(b'{"seq": 99, "ops": [["decisions", 7, {"id": "d-x", "art')  # a kill mid-write
+    with ReviewStore.open(path) as st:  # readers ignore it
+        assert st.progress(aid) == (1, 5)
+    with ReviewStore.open(path, write=True) as st:  # the writer drops it and carries on
+        st.decide(aid, ex.entities[1]["id"], "accept")
+    assert b'"art\n' not in (path / "journal.jsonl").read_bytes()
+    with ReviewStore.open(path) as st:
+        assert st.progress(aid) == (2, 5)
+
+
+def test_garbled_store_gives_clear_error_and_is_not_overwritten(filled_store):
+    path, ex = filled_store
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+        st.decide(ex.article.id, ex.entities[1]["id"], "accept")
+    journal = path / "journal.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = b"garbage" + lines[1][7:]
+    journal.write_bytes(b"\n".join(lines))
+    damaged = journal.read_bytes()
+    for write in (False, True):
+        with pytest.raises(StoreDamaged, match=r"journal.jsonl line 2 is garbled.*restore"):
+            ReviewStore.open(path, write=write)
+    assert journal.read_bytes() == damaged
+    (path / "newsreview.json").write_text('{"_meta": {"1": {"format": "newsreview-sto')
+    with pytest.raises(StoreDamaged, match="newsreview.json is not valid JSON"):
+        ReviewStore.open(path, write=True)
+
+
+def test_not_our_store(tmp_path):
+    (tmp_path / "file.json").write_text("{}")
+    with pytest.raises(StoreError, match="is a file"):
+        ReviewStore.open(tmp_path / "file.json", write=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match="not a newsreview store"):
+        ReviewStore.open(other, write=True)
+    (other / "newsreview.json").write_text(json.dumps({"_default": {"1": {"a": 1}}}))
+    with pytest.raises(StoreError, match="not a newsreview store file"):
+        ReviewStore.open(other, write=True)
+    with pytest.raises(StoreError, match="no store at"):
+        ReviewStore.open(tmp_path / "missing")
+
+
+def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypatch):
+    path, ex = filled_store
+    aid = ex.article.id
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(aid, ex.entities[0]["id"], "accept")
+        real_write = os.write
+
+        def full(fd, data):
+            real_write(fd, data[: len(data) // 2])  # a partial write, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(journal_mod.os, "write", full)
+        with pytest.raises(StoreWriteError, match="No space left on device"):
+            st.decide(aid, ex.entities[1]["id"], "accept")
+        assert st.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
+        monkeypatch.setattr(journal_mod.os, "write", real_write)
+        st.decide(aid, ex.entities[2]["id"], "reject")  # the next write works: no garbage was left behind
+    with ReviewStore.open(path) as st:
+        states = {c["id"]: c["status"] for c in st.candidates(aid)}
+        assert [states[e["id"]] for e in ex.entities[:3]] == ["accepted", "pending", "rejected"]
+
+
+def test_compaction_keeps_everything(filled_store, monkeypatch):
+    path, ex = filled_store
+    aid = ex.article.id
+    from tui.store import store as store_mod
+
+    monkeypatch.setattr(store_mod, "COMPACT_LINES", 2)
+    with ReviewStore.open(path, write=True) as st:
+        for e in ex.entities:
+            st.decide(aid, e["id"], "accept")
+    assert (path / "journal.jsonl").stat().st_size == 0  # folded into the snapshot on close
+    snapshot = json.loads((path / "newsreview.json").read_text())
+    assert len(snapshot["decisions"]) == 4 and snapshot["_meta"]["1"]["seq"] >= 5
+    with ReviewStore.open(path) as st:
+        assert st.progress(aid) == (4, 5)
+    # an interrupted compaction (snapshot replaced, journal not yet truncated) replays nothing twice
+    journal = path / "journal.jsonl"
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(aid, ex.claims[0]["id"], "accept")
+    kept = journal.read_bytes()
+    with ReviewStore.open(path, write=True) as st:
+        st.storage.compact()
+    journal.write_bytes(kept)
+    with ReviewStore.open(path) as st:
+        assert st.progress(aid) == (5, 5)
+        assert len(st.history(aid, ex.claims[0]["id"])) == 1
+
+
+def test_snapshot_is_plain_tinydb_json(filled_store):
+    from tinydb import TinyDB
+
+    path, ex = filled_store
+    shard = next((path / "articles").iterdir())
+    with TinyDB(shard, access_mode="r") as db:
+        assert db.table("article").get(doc_id=1)["text"] == ex.article.text
+        assert len(db.table("candidates")) == 5
+    with TinyDB(path / "newsreview.json", access_mode="r") as db:
+        assert db.table("_meta").get(doc_id=1)["format"] == "newsreview-store/1"
