@@ -250,6 +250,8 @@ def status_cmd(store: StoreOpt = ...) -> None:  # type: ignore[assignment]
     """Show the store: path and size, articles, candidates by kind and status, reviewers, last activity.
 
     Read-only: works while the review screen has the store open.
+
+    Example: newsreview status --store ~/cases/drones
     """
     from .store import ReviewStore, StoreError
 
@@ -262,7 +264,10 @@ def status_cmd(store: StoreOpt = ...) -> None:  # type: ignore[assignment]
 
 @app.command("schema")
 def schema_cmd() -> None:
-    """Print the JSON Schema of the export format (newsreview/1)."""
+    """Print the JSON Schema of the export format (newsreview/1).
+
+    Example: newsreview schema > newsreview-export.schema.json
+    """
     from .schema import SCHEMA_FILE
 
     sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))

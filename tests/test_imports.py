@@ -1,0 +1,52 @@
+"""Architecture rules, checked in fresh interpreters: what each layer may import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from support import ROOT
+
+HEAVY = ("textual", "spacy")
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("module", ["extractors.model", "extractors.loaders", "extractors.pipeline",
+                                    "extractors.nlp", "extractors.claims"])
+def test_extractors_never_import_textual_or_the_store(module):
+    mods = loaded_after(f"import {module}")
+    assert "textual" not in mods
+    assert not any(m.startswith("tui") for m in mods)
+
+
+@pytest.mark.parametrize("module", ["tui.store", "tui.export", "tui.decisions", "tui.status", "tui.cli", "tui.ingest"])
+def test_store_export_and_cli_never_import_textual_or_spacy(module):
+    mods = loaded_after(f"import {module}")
+    assert not set(HEAVY) & mods, set(HEAVY) & mods
+
+
+@pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["export", "--help"], ["apply", "--help"]])
+def test_light_commands_never_import_spacy_or_textual(args):
+    code = (
+        "import sys\nfrom tui import cli\nsys.argv = ['newsreview', *%r]\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass" % (args,)
+    )
+    mods = loaded_after(code)
+    assert not set(HEAVY) & mods
+
+
+def test_status_and_export_on_a_real_store_never_import_spacy(filled_store):
+    path, _ = filled_store
+    for command in ("status", "export"):
+        code = (
+            f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', {command!r}, '--store', {str(path)!r}]\n"
+            "import io, contextlib\nbuf = io.StringIO()\n"
+            "with contextlib.redirect_stdout(buf):\n    try:\n        cli.main()\n    except SystemExit:\n        pass"
+        )
+        assert not set(HEAVY) & loaded_after(code), command
