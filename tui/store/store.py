@@ -527,18 +527,13 @@ class ReviewStore:
         by_kind: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
         reviewers: dict[str, int] = {}
         for aid, info in self._articles.items():
-            statuses = self._status.get(aid, {})
-            for kind in ("entity", "claim"):
-                decided_original = sum(
-                    1 for cid, (k, _) in statuses.items() if k == kind and cid not in self._added.get(aid, {}))
-                counts = by_kind[kind]
-                counts["pending"] = counts.get("pending", 0) + info["counts"][kind] - decided_original
-            for cid, (kind, status) in statuses.items():
-                if status == "pending" and cid not in self._added.get(aid, {}):
-                    by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + 1
-                    continue
-                if status != "pending":
-                    by_kind[kind][status] = by_kind[kind].get(status, 0) + 1
+            added = self._added.get(aid, {})
+            for kind in by_kind:
+                by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + info["counts"][kind]
+            for cid, (kind, status) in self._status.get(aid, {}).items():
+                if cid not in added:
+                    by_kind[kind]["pending"] -= 1  # counted as pending above; its status says otherwise
+                by_kind[kind][status] = by_kind[kind].get(status, 0) + 1
         for hists in self._hist.values():
             for hist in hists.values():
                 for record in hist.records:

@@ -1,0 +1,91 @@
+"""The extraction path on the real sample article, and on pipelines that lack components."""
+
+from __future__ import annotations
+
+import pytest
+from support import SAMPLE
+
+from extractors.loaders import iter_articles
+from extractors.model import check_offsets
+from extractors.nlp import ModelError, load_model
+from extractors.pipeline import Extractor
+
+pytestmark = pytest.mark.slow
+
+
+def test_sample_entities(sample_extraction):
+    ents = {(e["text"], e["label"]) for e in sample_extraction.entities}
+    for expected in [("Ben Wallace", "PERSON"), ("John Kirby", "PERSON"), ("Russia", "GPE"), ("Iran", "GPE"),
+                     ("Tehran", "GPE"), ("Moscow", "GPE"), ("100,000", "CARDINAL"), ("Tuesday", "DATE")]:
+        assert expected in ents, expected
+    for e in sample_extraction.entities:
+        check_offsets(sample_extraction.article.text, e)
+        assert e["model"].startswith("en_core_web_sm") and e["model"].endswith("-3.8.0")
+        assert e["token_end"] > e["token_start"]
+
+
+def test_sample_wallace_claims_resolve_to_ben_wallace(sample_extraction):
+    text = sample_extraction.article.text
+    by_content = {c["text"]: c for c in sample_extraction.claims}
+    ents = {e["id"]: e for e in sample_extraction.entities}
+
+    def claim_containing(fragment):
+        found = [c for c in sample_extraction.claims if fragment in c["text"]]
+        assert found, f"no claim contains {fragment!r}; claims: {list(by_content)}"
+        return found[0]
+
+    for fragment in ["We must hold their enablers to account",            # ... he said
+                     "Iran should be held responsible",                   # Wallace said (indirect)
+                     "We cannot stand by while Russia sends",             # ..., Wallace said
+                     "Our advice helps Ukraine target",                   # ..., he said
+                     "dead, injured or have deserted",                    # ..., he said (mixed)
+                     "Not one single operational commander"]:             # ..., Wallace told lawmakers
+        claim = claim_containing(fragment)
+        speaker = claim["speaker"]
+        assert speaker is not None and claim["cue"] is not None, fragment
+        assert "Ben Wallace" in speaker["name"], (fragment, speaker)
+        assert ents[speaker["entity_id"]]["text"] == "Ben Wallace"
+        for ref in [speaker, claim["cue"]]:
+            assert text[ref["start"]:ref["end"]] == ref["text"]
+
+
+def test_sample_claims_have_numbers_and_scores(sample_extraction):
+    troops = [c for c in sample_extraction.claims if "dead, injured or have deserted" in c["text"]
+              or "100,000 Russian troops" in c["text"]]
+    assert troops
+    assert all(0.0 <= c["checkworthiness"] <= 1.0 for c in sample_extraction.claims)
+    drones = [c for c in sample_extraction.claims if "300 kamikaze drones" in c["text"]]
+    assert drones and any(n["text"].endswith("300") for n in drones[0]["numbers"])
+
+
+def test_missing_model_is_a_clear_error():
+    with pytest.raises(ModelError, match="unknown spaCy model 'xx_nothing'.*pip install"):
+        load_model("xx_nothing")
+
+
+def test_pipeline_without_parser_or_ner_warns_not_crashes(tmp_path):
+    import spacy
+
+    blank = tmp_path / "blank"
+    spacy.blank("en").to_disk(blank)
+    ex = Extractor(str(blank)).load()
+    (article,) = list(iter_articles([SAMPLE]))
+    result = ex.extract_one(article)
+    assert result.entities == [] and result.claims == []
+    assert any("no NER" in w for w in result.warnings) and any("no parser" in w for w in result.warnings)
+    assert result.tokens
+
+
+def test_two_jobs_give_the_same_candidates(extractor, tmp_path):
+    arts = [a for a in iter_articles([SAMPLE, SAMPLE.parent / "batch.jsonl"])]
+    one = [(x.article.id, [c["id"] for c in x.entities + x.claims]) for x in extractor.extract(arts, jobs=1)]
+    two = [(x.article.id, [c["id"] for c in x.entities + x.claims]) for x in extractor.extract(arts, jobs=2)]
+    assert one == two and len(one) == 4
+
+
+def test_imported_spans_become_imported_candidates(extractor):
+    arts = [a for a in iter_articles([SAMPLE.parent / "batch.jsonl"])]
+    res = extractor.extract_one(arts[1])
+    imported = [e for e in res.entities if e["origin"] == "imported"]
+    assert [(e["text"], e["label"]) for e in imported] == [("Measles", "DISEASE")]
+    assert imported[0]["token_start"] is not None and imported[0]["model"] is None
