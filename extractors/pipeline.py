@@ -16,6 +16,7 @@ from .nlp import load_model, model_label, resolve_model
 
 CLAIMS_KEY = "newsreview_claims"
 COMPONENT = "newsreview_claims"
+PARAGRAPHS = "newsreview_paragraphs"
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 
 
@@ -39,11 +40,21 @@ def _claims_component(doc: Any) -> Any:
     return doc
 
 
-def _register_component() -> None:
+def _paragraphs_component(doc: Any) -> Any:
+    """A line break ends a sentence: titles and paragraphs without a final period stay apart."""
+    for i in range(1, len(doc)):
+        if "\n" in doc[i - 1].text or ("\n" in doc[i - 1].whitespace_):
+            doc[i].is_sent_start = True
+    return doc
+
+
+def _register_components() -> None:
     from spacy.language import Language
 
     if not Language.has_factory(COMPONENT):
         Language.component(COMPONENT, func=_claims_component)
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=_paragraphs_component)
 
 
 class Extractor:
@@ -65,7 +76,8 @@ class Extractor:
             if not self.has_ner:
                 self.warnings.append(f"model '{self.model_name}' has no NER component: no entity candidates")
             if self.has_parser:
-                _register_component()
+                _register_components()
+                nlp.add_pipe(PARAGRAPHS, before="parser")
                 nlp.add_pipe(COMPONENT, last=True)
             else:
                 self.warnings.append(f"model '{self.model_name}' has no parser: no claim candidates")

@@ -64,7 +64,7 @@ def _extract_into(store: ReviewStore, todo: list[Article], model: str | None, jo
     extractor = load_extractor(model)
     for warning in extractor.warnings:
         if console is not None:
-            console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
+            console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
     started = time.perf_counter()
     progress = Progress(
         TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
@@ -99,10 +99,10 @@ def _report(console: Any, result: AddResult) -> None:
     from rich.text import Text
 
     for reason in result.failed:
-        console.print(Text("failed: " + reason, style="red"))
+        console.print(Text("failed: " + reason, style="red"), soft_wrap=True)
     for path, aid in result.duplicates:
-        console.print(Text(f"duplicate: {path} (same text as article {aid}; nothing changed)", style="dim"))
+        console.print(Text(f"duplicate: {path} (same text as article {aid}; nothing changed)", style="dim"), soft_wrap=True)
     rate = f", {result.words / result.seconds:,.0f} words/s" if result.seconds else ""
     console.print(Text(
         f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}",
-        style="bold"))
+        style="bold"), soft_wrap=True)

@@ -1,0 +1,307 @@
+"""Attributed statements: who said what, with which cue — from quote marks and the dependency parse.
+
+One pass over the Doc (pure Python over tokens; no second model):
+
+1. quotes: spans between “ ” or " " (an unclosed quote runs to the end of its paragraph, so an odd
+   number of quote marks degrades instead of giving up);
+2. cues: verbs of saying, believing and intending (say, tell, warn, acknowledge, believe, …) and
+   "according to"; for each, the content is its clausal complement (ccomp/xcomp, with "that"), the
+   quote it introduces or closes, or its object for a few verbs (reiterated the belief that …);
+3. quote type: direct when the content is a quote, mixed when it contains one, indirect otherwise;
+4. floating quotes (a quote with no cue of its own) continue the previous speaker in the paragraph;
+5. speakers: the cue's subject (inherited from the governing verb for "…, adding that"), resolved —
+   pronouns to the most recent person mentioned, surnames and roles to the fullest mention of the
+   same entity ("Wallace" → "Ben Wallace").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import span
+
+CUE_LEMMAS = frozenset("""
+say tell write add ask note report announce suggest argue describe tweet think want continue acknowledge
+criticize criticise explain declare believe accuse urge recall respond propose agree claim conclude hope
+state know warn promise plan insist reply reveal predict fear vow pledge deny confirm estimate allege
+assert contend maintain admit concede stress emphasize emphasise complain testify indicate boast inform
+assure caution demand doubt expect feel figure guess mention observe remark reiterate repeat signal
+speculate suspect worry disclose charge blame dismiss comment post announce brief advise recommend
+question wonder threaten cite insist predict call counter retort lament quip joke muse acknowledge
+""".split())
+OBJECT_CUES = frozenset("reiterate announce propose deny confirm reveal cite criticize criticise express".split())
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
+            "they": None, "it": None, "we": None, "i": None}
+SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP")
+OPEN_QUOTES = "“«„"
+CLOSE_QUOTES = "”»“"
+TRAIL = " \t\n,;:—–-"
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of quoted passages, quote marks included."""
+    quotes: list[tuple[int, int]] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for p_start, p_end in paragraphs:
+        open_at: int | None = None
+        straight_open: int | None = None
+        for i in range(p_start, p_end):
+            ch = text[i]
+            if ch == "“" or ch in "«„":
+                if open_at is None:
+                    open_at = i
+            elif ch in "”»":
+                if open_at is not None:
+                    quotes.append((open_at, i + 1))
+                    open_at = None
+            elif ch == '"':
+                if straight_open is None:
+                    straight_open = i
+                else:
+                    quotes.append((straight_open, i + 1))
+                    straight_open = None
+        for dangling in (open_at, straight_open):
+            if dangling is not None and p_end - dangling > 3:
+                quotes.append((dangling, p_end))  # unclosed: PolNeAR-style paragraph-continuing quote
+    quotes.sort()
+    return [q for q in quotes if len(text[q[0]:q[1]].split()) >= 1]
+
+
+def _inside(pos: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for q in quotes:
+        if q[0] <= pos < q[1]:
+            return q
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in TRAIL + ".":
+        if text[end - 1] == "." and end - 2 >= start and text[end - 2] in "”\"":
+            break
+        end -= 1
+    while start < end and text[start] in TRAIL:
+        start += 1
+    return start, end
+
+
+def _subtree_span(tok: Any, exclude: Any = None) -> tuple[int, int]:
+    toks = [t for t in tok.subtree if exclude is None or t.i not in exclude]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _subject(verb: Any) -> Any:
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+        if node.dep_ in ("advcl", "conj", "xcomp", "acl", "relcl") and node.head is not node:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _speaker_span(subj: Any) -> tuple[int, int]:
+    toks = list(subj.subtree)
+    # cut relative clauses and long appositions: keep the noun phrase around the head
+    kept = [t for t in toks if not any(a.dep_ in ("relcl", "acl") and a.head.i == subj.i and t in a.subtree
+                                       for a in subj.children)]
+    toks = kept or [subj]
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return start, end
+
+
+class _Resolver:
+    """Resolves speaker mentions to the fullest mention of the same source in the article."""
+
+    def __init__(self, doc: Any, quotes: list[tuple[int, int]]):
+        self.doc = doc
+        self.ents = [e for e in doc.ents if e.label_ in SPEAKER_ENTS and not _inside(e.start_char, quotes)]
+        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+
+    def fullest(self, ent: Any) -> Any:
+        """The longest mention of the same entity: same label and the same last word (surname)."""
+        last = ent.text.split()[-1].lower().rstrip("’'s")
+        best = ent
+        for other in self.ents:
+            if other.label_ == ent.label_ and other.text.split()[-1].lower().rstrip("’'s") == last:
+                if len(other.text) > len(best.text):
+                    best = other
+        return best
+
+    def entity_in(self, start: int, end: int) -> Any:
+        inside = [e for e in self.ents if start <= e.start_char and e.end_char <= end]
+        if not inside:
+            return None
+        persons = [e for e in inside if e.label_ == "PERSON"]
+        return (persons or inside)[-1]
+
+    def previous_person(self, before: int) -> Any:
+        candidates = [e for e in self.persons if e.end_char <= before]
+        return candidates[-1] if candidates else None
+
+    def resolve(self, start: int, end: int, previous: dict[str, Any] | None) -> dict[str, Any] | None:
+        text = self.doc.text[start:end]
+        ent = self.entity_in(start, end)
+        if ent is not None:
+            full = self.fullest(ent)
+            return span(self.doc.text, full.start_char, full.end_char)
+        word = text.strip().lower()
+        if word in PRONOUNS:
+            if PRONOUNS[word] == "PERSON":
+                person = self.previous_person(start)
+                if person is not None:
+                    full = self.fullest(person)
+                    return span(self.doc.text, full.start_char, full.end_char)
+            if previous is not None and previous.get("resolved"):
+                return previous["resolved"]
+            return None
+        return None
+
+
+def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str) -> str:
+    inner = [q for q in quotes if q[0] < end and q[1] > start]
+    if not inner:
+        return "indirect"
+    quoted = sum(min(end, q[1]) - max(start, q[0]) for q in inner)
+    outside = text[start:end]
+    for q in inner:
+        outside = outside.replace(text[q[0]:q[1]], "")
+    if quoted >= (end - start) - 2 or not outside.strip(" ,.;:"):
+        return "direct"
+    return "mixed"
+
+
+def find_attributions(doc: Any) -> list[dict[str, Any]]:
+    text = doc.text
+    quotes = find_quotes(text)
+    resolver = _Resolver(doc, quotes)
+    claims: list[dict[str, Any]] = []
+    used_quotes: set[tuple[int, int]] = set()
+
+    def add(content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None):
+        p_start = text.rfind("\n", 0, cue[0]) + 1
+        p_end = text.find("\n", cue[1])
+        p_end = len(text) if p_end < 0 else p_end
+        start, end = _trim(text, max(content[0], p_start), min(content[1], p_end))
+        if subj_span is not None and (subj_span[0] < p_start or subj_span[1] > p_end):
+            subj_span = None if subj_span[1] <= p_start or subj_span[0] >= p_end else (
+                max(subj_span[0], p_start), min(subj_span[1], p_end))
+        if end - start < 2 or any(c["start"] == start and c["end"] == end for c in claims):
+            return
+        previous = claims[-1]["speaker"] if claims else None
+        speaker = None
+        if subj_span is not None:
+            speaker = span(text, *subj_span)
+            speaker["resolved"] = resolver.resolve(*subj_span, previous)
+        for q in quotes:
+            if q[0] < end and q[1] > start:
+                used_quotes.add(q)
+        claims.append({
+            "start": start, "end": end, "speaker": speaker, "cue": span(text, *cue),
+            "quote_type": qtype or _content_type(start, end, quotes, text),
+        })
+
+    for tok in doc:
+        if _inside(tok.idx, quotes):
+            continue
+        # "according to X": the rest of the sentence is the content
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            phrase = list(tok.subtree)
+            src = [t for t in phrase if t.i > tok.i + 1]
+            sent = tok.sent
+            rest = [t for t in sent if t not in phrase and not t.is_punct or (t.is_punct and t.text in "“”\"")]
+            rest = [t for t in rest if t not in phrase]
+            if rest and src:
+                content = (rest[0].idx, rest[-1].idx + len(rest[-1].text))
+                add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)))
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
+            continue
+        subj = _subject(tok)
+        subj_span = _speaker_span(subj) if subj is not None else None
+        if subj is not None and subj.lower_ in ("that", "which", "who"):
+            subj_span = None
+        cue = (tok.idx, tok.idx + len(tok.text))
+        comps = [c for c in tok.children if c.dep_ in CONTENT_DEPS and c.i != tok.i]
+        done = False
+        for comp in comps:
+            if comp.dep_ == "xcomp" and comp.tag_ != "VB" and tok.lemma_ not in ("want", "plan", "promise", "vow", "pledge", "threaten", "expect", "hope"):
+                continue
+            start, end = _subtree_span(comp)
+            if comp.i < tok.i:
+                # the complement comes first: “…,” he said — the content is the quote around it
+                q = _inside(comp.idx, quotes)
+                if q is not None:
+                    start, end = q
+                    # a quote that continues past this sentence stays one claim
+                else:
+                    end = min(end, (subj.left_edge.idx if subj is not None and subj.i > comp.i else end))
+            else:
+                qs = [q for q in quotes if q[0] <= start < q[1] or (start <= q[0] < end)]
+                if qs and qs[0][0] <= start:
+                    start = qs[0][0]
+                if qs and qs[-1][1] > end:
+                    end = qs[-1][1]
+            add((start, end), cue, subj_span)
+            done = True
+            break
+        if done:
+            continue
+        sent = tok.sent
+        if tok.dep_ in ("ccomp", "parataxis", "advcl", "conj") and tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX") \
+                and subj is not None and subj.i < tok.i and subj.head.i == tok.i and tok.head.sent == sent:
+            left = sent[0].idx
+            cut = subj.left_edge.idx
+            before_subj = doc[subj.left_edge.i - 1].text if subj.left_edge.i > 0 else ""
+            if cut - left > 20 and before_subj in (",", "”", '"') and not _inside(left, quotes):
+                add((left, cut), cue, subj_span)
+                continue
+        # a quote right after the cue ("noted, “We always …”", "said: “…”")
+        after = [q for q in quotes if tok.idx < q[0] and q[0] - cue[1] <= 6 and "\n" not in text[cue[1]:q[0]]]
+        before = [q for q in quotes if q[1] <= tok.idx and tok.idx - q[1] <= 60 and "\n" not in text[q[1]:tok.idx]
+                  and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)]
+        if after:
+            add(after[0], cue, subj_span, "direct")
+            continue
+        if before and before[-1] not in used_quotes:
+            add(before[-1], cue, subj_span, "direct")
+            continue
+        if tok.lemma_.lower() in OBJECT_CUES:
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+            if objs:
+                add(_subtree_span(objs[0]), cue, subj_span)
+
+    # floating quotes: a quote with no cue of its own continues the previous speaker
+    claims.sort(key=lambda c: c["start"])
+    for q in quotes:
+        if q in used_quotes or len(text[q[0]:q[1]].split()) < 4:
+            continue
+        prior = [c for c in claims if c["end"] <= q[0] and c["speaker"] is not None and c["quote_type"] != "indirect"]
+        if not prior:
+            continue
+        last = max(prior, key=lambda c: c["end"])
+        gap = text[last["end"]:q[0]]
+        if gap.count("\n") > 1 or len(gap) > 200:
+            continue
+        start, end = _trim(text, *q)
+        claims.append({"start": start, "end": end, "speaker": dict(last["speaker"]), "cue": dict(last["cue"]),
+                       "quote_type": "direct"})
+        used_quotes.add(q)
+    claims.sort(key=lambda c: (c["start"], c["end"]))
+    return _dedupe(claims)
+
+
+def _dedupe(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop a claim whose content lies inside another claim's content with the same cue."""
+    out = []
+    for c in claims:
+        if any(o is not c and o["cue"] == c["cue"] and o["start"] <= c["start"] and c["end"] <= o["end"]
+               and (o["start"], o["end"]) != (c["start"], c["end"]) for o in claims):
+            continue
+        out.append(c)
+    return out

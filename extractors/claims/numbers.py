@@ -1,0 +1,51 @@
+"""Numbers and hedges inside a claim: the parts an analyst checks first."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import span
+
+NUMBER_ENTS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL")
+VAGUE_NUMBERS = re.compile(
+    r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of(?: thousands| millions| billions)?|"
+    r"(?:a|one|two|three) (?:dozen|hundred|thousand|million|billion))\b", re.I)
+HEDGES = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|possibly|probably|likely|unlikely|"
+    r"unconfirmed|alleged|suspected|presumably|estimated|an estimated|"
+    r"(?:about|around|roughly|approximately|nearly|almost|up to|some)(?= \d)|"
+    r"(?:is|are|was|were) (?:believed|thought|said|reported|understood|alleged|estimated|expected) to|"
+    r"believed to|thought to|appears? to|appeared to|seems? to|seemed to|may|might|could|would|"
+    r"according to (?:sources|officials|reports|people familiar)|sources say|it is understood)\b", re.I)
+
+
+def find_numbers(doc: Any, start: int, end: int) -> list[dict[str, Any]]:
+    text = doc.text
+    found: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in NUMBER_ENTS and start <= ent.start_char and ent.end_char <= end:
+            found.append((ent.start_char, ent.end_char))
+    for tok in doc.char_span(start, end, alignment_mode="contract") or []:
+        if tok.like_num or (tok.pos_ == "NUM"):
+            found.append((tok.idx, tok.idx + len(tok.text)))
+        elif any(ch.isdigit() for ch in tok.text):  # 22-year-old, 4.5%, F-35 are numbers to check too
+            found.append((tok.idx, tok.idx + len(tok.text)))
+    for m in VAGUE_NUMBERS.finditer(text, start, end):
+        found.append((m.start(), m.end()))
+    return [span(text, s, e) for s, e in _merge(found)]
+
+
+def find_hedges(doc: Any, start: int, end: int) -> list[dict[str, Any]]:
+    text = doc.text
+    return [span(text, m.start(), m.end()) for m in HEDGES.finditer(text, start, end)]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
