@@ -29,8 +29,12 @@ assert contend maintain admit concede stress emphasize emphasise complain testif
 assure caution demand doubt expect feel figure guess mention observe remark reiterate repeat signal
 speculate suspect worry disclose charge blame dismiss comment post announce brief advise recommend
 question wonder threaten cite insist predict call counter retort lament quip joke muse acknowledge
+show find support back praise thank prefer mock refuse learn discuss observe list see endorse oppose
+condemn urge recommend defend reject slam blast hail welcome question dispute
 """.split())
-OBJECT_CUES = frozenset("reiterate announce propose deny confirm reveal cite criticize criticise express".split())
+OBJECT_CUES = frozenset("""reiterate announce propose deny confirm reveal cite criticize criticise express support back
+praise thank prefer mock discuss mention describe endorse oppose condemn defend reject slam blast hail welcome
+dispute accuse blame""".split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
@@ -198,6 +202,11 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         if subj_span is not None:
             speaker = span(text, *subj_span)
             speaker["resolved"] = resolver.resolve(*subj_span, previous)
+        if qtype == "direct" or (start, end) in quotes or any(q[0] == start for q in quotes):
+            # a quote interrupted by its cue continues: “Only you,” she said, “would …” is one claim
+            nxt = [q for q in quotes if cue[1] <= q[0] <= cue[1] + 40 and q[0] > end and "\n" not in text[end:q[0]]]
+            if nxt and cue[0] > end:
+                end = nxt[0][1]
         for q in quotes:
             if q[0] < end and q[1] > start:
                 used_quotes.add(q)

@@ -1,0 +1,188 @@
+"""Attributed claims vs PolNeAR gold attributions, through ``newsreview extract`` itself.
+
+    python bench/eval_attribution.py --data ../shared/data/polnear --split dev [--limit N]
+
+Runs the real command (``python -m tui extract <texts> -o tmp.json``) on the split's articles and
+compares the claims that have a cue with the gold attributions (E lines of the first annotator file
+per article, sorted). Matching: a prediction matches a gold attribution when the character Jaccard of
+the content spans is >= 0.5 (greedy by Jaccard, each gold and prediction matched at most once); also
+with exact spans. Over matched pairs: speaker accuracy (the predicted speaker span or its resolved
+name overlaps the gold Source span, or has the same text) and cue accuracy (the spans overlap).
+Baseline in the same run: textacy's ``direct_quotations`` (if textacy is installed) on the same Docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def char_set(spans: list[tuple[int, int]]) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+def read_gold(ann: Path) -> list[dict]:
+    spans: dict[str, tuple[str, list[tuple[int, int]], str]] = {}
+    groups = []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            kind, _, offsets = parts[1].partition(" ")
+            ranges = [tuple(int(x) for x in r.split()) for r in offsets.split(";")]
+            spans[parts[0]] = (kind, ranges, parts[2] if len(parts) > 2 else "")
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(p.split(":", 1) for p in parts[1].split())
+            groups.append(roles)
+    gold = []
+    for roles in groups:
+        content = spans.get(roles.get("Content", ""))
+        if not content:
+            continue
+        source = spans.get(roles.get("Source", ""))
+        cue = spans.get(roles.get("Cue", ""))
+        gold.append({"content": char_set(content[1]), "source": char_set(source[1]) if source else set(),
+                     "source_text": source[2] if source else "", "cue": char_set(cue[1]) if cue else set()})
+    return gold
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool = False) -> dict:
+    tp = n_pred = n_gold = spk = cue = 0
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # matched, predicted
+    for name, gl in gold.items():
+        pl = preds.get(name, [])
+        n_pred += len(pl)
+        n_gold += len(gl)
+        pairs = []
+        for i, p in enumerate(pl):
+            for j, g in enumerate(gl):
+                jac = jaccard(p["content"], g["content"])
+                if (jac == 1.0) if exact else (jac >= 0.5):
+                    pairs.append((jac, i, j))
+        used_p, used_g = set(), set()
+        for jac, i, j in sorted(pairs, reverse=True):
+            if i in used_p or j in used_g:
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            tp += 1
+            p, g = pl[i], gl[j]
+            by_type[p["type"]][0] += 1
+            if (p["speaker"] & g["source"]) or (p["speaker_text"] and g["source_text"] and (
+                    p["speaker_text"].lower() in g["source_text"].lower() or g["source_text"].lower() in p["speaker_text"].lower())):
+                spk += 1
+            if p["cue"] & g["cue"]:
+                cue += 1
+        for p in pl:
+            by_type[p["type"]][1] += 1
+    prec = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"p": prec, "r": rec, "f1": f1, "tp": tp, "pred": n_pred, "gold": n_gold,
+            "speaker_acc": spk / tp if tp else 0.0, "cue_acc": cue / tp if tp else 0.0, "by_type": dict(by_type)}
+
+
+def ours(texts: list[Path]) -> dict[str, list[dict]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "extract.json"
+        cmd = [sys.executable, "-m", "tui", "extract", *map(str, texts), "-o", str(out), "--order", "article"]
+        subprocess.run(cmd, cwd=ROOT, check=True)
+        data = json.loads(out.read_text())
+    preds: dict[str, list[dict]] = {}
+    for path, art in zip(texts, data["articles"]):
+        items = []
+        for c in art["claims"]:
+            if c["cue"] is None:
+                continue
+            sp = c["speaker"]
+            items.append({"content": set(range(c["start"], c["end"])), "type": c["quote_type"],
+                          "cue": set(range(c["cue"]["start"], c["cue"]["end"])),
+                          "speaker": set(range(sp["start"], sp["end"])) if sp else set(),
+                          "speaker_text": (sp.get("name") or sp["text"]) if sp else ""})
+        preds[path.stem] = items
+    return preds
+
+
+def textacy_baseline(texts: list[Path]) -> tuple[dict[str, list[dict]], int] | None:
+    try:
+        from textacy.extract.triples import direct_quotations
+    except ImportError:
+        return None
+    sys.path.insert(0, str(ROOT))
+    from extractors.nlp import load_model
+
+    nlp = load_model(None)
+    preds, crashed = {}, 0
+    for path in texts:
+        doc = nlp(path.read_text(encoding="utf-8"))
+        items = []
+        try:
+            for q in direct_quotations(doc):
+                content = q.content
+                speaker = q.speaker
+                cue = q.cue
+                items.append({"content": set(range(content.start_char, content.end_char)) if hasattr(content, "start_char")
+                              else char_set([(t.idx, t.idx + len(t)) for t in content]),
+                              "type": "direct",
+                              "speaker": char_set([(t.idx, t.idx + len(t)) for t in speaker]),
+                              "speaker_text": " ".join(t.text for t in speaker),
+                              "cue": char_set([(t.idx, t.idx + len(t)) for t in cue])})
+        except Exception:  # noqa: BLE001 - textacy gives up on some articles (odd number of quote marks)
+            crashed += 1
+            items = []
+        preds[path.stem] = items
+    return preds, crashed
+
+
+def report(name: str, r: dict, r_exact: dict) -> None:
+    print(f"{name:10} content (Jaccard>=0.5): P {r['p']:.3f} R {r['r']:.3f} F1 {r['f1']:.3f}  "
+          f"[{r['tp']} matched / {r['pred']} predicted / {r['gold']} gold]")
+    print(f"{'':10} content (exact):        P {r_exact['p']:.3f} R {r_exact['r']:.3f} F1 {r_exact['f1']:.3f}")
+    print(f"{'':10} speaker accuracy {r['speaker_acc']:.3f}   cue accuracy {r['cue_acc']:.3f}")
+    for qtype, (matched, predicted) in sorted(r["by_type"].items()):
+        print(f"{'':10}   {qtype:8} predicted {predicted:5}  matched {matched:5}  precision {matched / predicted if predicted else 0:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    split = args.data / args.split
+    texts = sorted((split / "text").glob("*.txt"))
+    if args.limit:
+        texts = texts[: args.limit]
+    anns = sorted((split / "attributions").glob("*.ann"))
+    gold = {}
+    for t in texts:
+        first = next((a for a in anns if a.name.startswith(t.stem + "_")), None)
+        gold[t.stem] = read_gold(first) if first else []
+    print(f"PolNeAR {args.split}: {len(texts)} articles, {sum(map(len, gold.values()))} gold attributions")
+    mine = ours(texts)
+    report("newsreview", score(mine, gold), score(mine, gold, exact=True))
+    if not args.no_baseline:
+        base = textacy_baseline(texts)
+        if base is None:
+            print("textacy        not installed (pip install textacy) — baseline skipped")
+        else:
+            preds, crashed = base
+            report("textacy", score(preds, gold), score(preds, gold, exact=True))
+            print(f"{'':10} textacy direct_quotations raised on {crashed} of {len(texts)} articles (counted as no predictions)")
+    r = score(mine, gold)
+    print(f"content_f1={r['f1']:.3f} precision={r['p']:.3f} recall={r['r']:.3f} speaker_acc={r['speaker_acc']:.3f} cue_acc={r['cue_acc']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
