@@ -1,0 +1,293 @@
+"""The review app driven with Pilot; every assertion that matters is on the store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support import make_extraction
+
+from tui.app.app import ReviewApp
+from tui.app.screens.review import ReviewScreen
+from tui.app.widgets.article import ArticleView, wrap
+from tui.app.widgets.detail import detail
+from tui.store import ReviewStore, StoreWriteError
+
+TEXT = ("Wallace says [bold]Reuters[/] reported \x1b[31mred\x1b[0m news.\n"
+        "Ben Wallace told parliament that Russia lost 100,000 troops near Zürich.\n"
+        "Officials in São Paulo and 東京 agreed 😀 on Tuesday.")
+
+
+def build(path, text=TEXT):
+    ex = make_extraction(text, [("Wallace", "PERSON"), ("Reuters", "ORG"), ("Ben Wallace", "PERSON"),
+                                ("Russia", "GPE"), ("Zürich", "GPE"), ("São Paulo", "GPE"), ("東京", "GPE"),
+                                ("Tuesday", "DATE")],
+                         ["Russia lost 100,000 troops near Zürich", "Officials in São Paulo and 東京 agreed 😀 on Tuesday"])
+    store = ReviewStore.open(path, write=True, reviewer="ana")
+    store.add_article(ex)
+    return store, ex
+
+
+@pytest.fixture
+def app_store(tmp_path):
+    store, ex = build(tmp_path / "store")
+    yield store, ex
+    store.close()
+
+
+def as_text(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=120, record=True, color_system=None, file=open("/dev/null", "w"))
+    console.print(renderable)
+    return console.export_text()
+
+
+def statuses(store, aid):
+    return {c["text"]: c["status"] for c in store.candidates(aid)}
+
+
+async def test_accept_reject_skip_undo_redo(app_store, tmp_path):
+    store, ex = app_store
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and app.focused is None
+        assert screen.current()["text"] == "Wallace"
+        await pilot.press("a")
+        assert store.candidate(aid, ex.entities[0]["id"])["status"] == "accepted"
+        assert screen.current()["text"] == "Reuters"
+        await pilot.press("x")
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "rejected"
+        await pilot.press("space", "a")
+        assert store.candidate(aid, ex.entities[2]["id"])["status"] == "pending"
+        assert store.candidate(aid, ex.entities[3]["id"])["status"] == "accepted"
+        await pilot.press("u")
+        assert store.candidate(aid, ex.entities[3]["id"])["status"] == "pending"
+        await pilot.press("u")
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
+        await pilot.press("U")
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "rejected"
+        history = store.history(aid, ex.entities[0]["id"])
+        assert history[0]["seconds"] is not None and history[0]["reviewer"] == "ana"
+        await pilot.press("q")
+    # the decisions survive a restart: a new store object sees them, and undo still works there
+    store.close()
+    with ReviewStore.open(store.folder, write=True, reviewer="ana") as again:
+        assert again.candidate(aid, ex.entities[1]["id"])["status"] == "rejected"
+        again.undo_last()
+        assert again.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
+
+
+async def test_relabel_tab_and_claims(app_store, tmp_path):
+    store, ex = app_store
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("2")  # Wallace -> ORG
+        state = store.candidate(aid, ex.entities[0]["id"])
+        assert state["label"] == "ORG" and state["status"] == "edited" and state["original"] == {"label": "PERSON"}
+        await pilot.press("tab")
+        assert app.screen.kind == "claim"
+        await pilot.press("a")
+        decided = [c for c in store.candidates(aid, "claim") if c["status"] == "accepted"]
+        assert len(decided) == 1
+
+
+async def test_boundaries_from_keyboard(app_store, tmp_path):
+    store, ex = app_store
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("j", "j")  # Ben Wallace
+        assert screen.current()["text"] == "Ben Wallace"
+        await pilot.press("full_stop", "full_stop")  # end grows by two tokens
+        assert screen.preview is not None
+        await pilot.press("escape")
+        assert screen.preview is None and store.candidate(aid, ex.entities[2]["id"])["status"] == "pending"
+        await pilot.press("full_stop", "enter")
+        state = store.candidate(aid, ex.entities[2]["id"])
+        assert state["text"] == "Ben Wallace told" and state["status"] == "edited"
+        assert state["text"] == ex.article.text[state["start"]:state["end"]]
+        await pilot.press("m", "left_square_bracket", "enter")  # char mode: start one char left
+        state = store.candidate(aid, ex.entities[2]["id"])
+        assert state["text"] == "\nBen Wallace told"[0:0] + ex.article.text[state["start"]:state["end"]]
+
+
+async def test_add_entity_and_claim_from_selection(app_store, tmp_path):
+    store, ex = app_store
+    aid = ex.article.id
+    text = ex.article.text
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("v")
+        view = app.screen.query_one(ArticleView)
+        assert app.focused is view and view.cursor == 0
+        view.cursor = text.index("parliament")
+        await pilot.press("shift+right", "e")
+        await pilot.press("2")  # ORG
+        added = [c for c in store.candidates(aid) if c["origin"] == "analyst"]
+        assert [(c["text"], c["label"], c["status"]) for c in added] == [("parliament", "ORG", "added")]
+        await pilot.press("v")
+        view.cursor = text.index("Officials")
+        await pilot.press("shift+right", "shift+right", "shift+right", "c")
+        claims = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
+        assert [c["text"] for c in claims] == ["Officials in São"]
+
+
+async def test_edit_dialog_validates_and_saves(app_store, tmp_path):
+    store, ex = app_store
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("e")
+        dialog = app.screen
+        dialog.query_one("#end").value = "9999"
+        await pilot.press("ctrl+s")
+        assert "outside the text" in str(dialog.query_one("#edit-error").render())
+        assert store.candidate(aid, ex.entities[0]["id"])["status"] == "pending"
+        dialog.query_one("#end").value = str(ex.entities[0]["end"])
+        dialog.query_one("#label").value = "NORP"
+        await pilot.press("ctrl+s")
+        assert store.candidate(aid, ex.entities[0]["id"])["label"] == "NORP"
+
+
+async def test_bulk_accept_is_one_undo(app_store, tmp_path):
+    store, ex = app_store
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("j", "j", "j")  # Russia (GPE)
+        await pilot.press("A")
+        await pilot.press("y")
+        gpe = [c for c in store.candidates(aid, "entity") if c["label"] == "GPE"]
+        assert gpe and all(c["status"] == "accepted" for c in gpe)
+        await pilot.press("u")
+        assert all(store.candidate(aid, c["id"])["status"] == "pending" for c in gpe)
+
+
+async def test_filter_queue_help_export(app_store, tmp_path):
+    store, ex = app_store
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("slash")
+        await pilot.press(*"label:GPE", "enter")
+        assert {c["label"] for c in screen.visible("entity")} == {"GPE"}
+        await pilot.press("escape")
+        assert screen.filter == ""
+        await pilot.press("l")
+        assert type(app.screen).__name__ == "QueueScreen"
+        await pilot.press("enter")
+        assert app.screen is screen
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.press("a", "E")
+        exported = json.loads((store.folder / "export.json").read_text())
+        assert [e["text"] for e in exported["articles"][0]["entities"]] == ["Wallace"]
+
+
+async def test_failed_write_shows_error_and_leaves_pending(app_store, tmp_path, monkeypatch):
+    store, ex = app_store
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+
+    def broken(*args, **kwargs):
+        raise StoreWriteError("could not save to journal.jsonl: No space left on device")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        monkeypatch.setattr(store, "decide", broken)
+        await pilot.press("a")
+        screen = app.screen
+        assert screen.current()["text"] == "Wallace" and screen.current()["status"] == "pending"
+        assert any("No space left" in str(n.message) for n in app._notifications)
+    monkeypatch.undo()
+    assert store.candidate(aid, ex.entities[0]["id"])["status"] == "pending"
+
+
+async def test_markup_and_escapes_are_shown_literally(app_store, tmp_path):
+    store, ex = app_store
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        first = "".join(seg.text for seg in view.render_line(0))
+        assert "[bold]Reuters[/]" in first and "␛[31mred␛[0m" in first and "\x1b" not in first
+        await pilot.press("j")
+        screen = app.screen
+        shown = as_text(detail(screen.current(), [], []))
+        assert "[bold]Reuters[/]" not in shown and "Reuters" in shown
+        row = screen.table().get_row(screen.current()["id"])
+        assert "Reuters" in row[2].plain
+        # a candidate whose text carries markup and escapes stays literal in the table and detail
+        s = ex.article.text.index("[bold]")
+        state = store.add_candidate(ex.article.id, {"kind": "entity", "start": s, "end": s + 19, "label": "X"})
+        screen.apply_states([state])
+        screen.fill_tables()
+        cell = screen.table("entity").get_row(state["id"])[2].plain
+        assert cell == "[bold]Reuters[/] re" and "\x1b" not in as_text(detail(state, [], []))
+
+
+async def test_unicode_highlights_exact_characters(app_store, tmp_path):
+    store, ex = app_store
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        screen = app.screen
+        for target in ("Zürich", "São Paulo", "東京"):
+            ids = screen.visible_ids("entity")
+            screen.index["entity"] = next(i for i, c in enumerate(ids) if screen.cands[c]["text"] == target)
+            screen.set_current()
+            await pilot.pause()
+            y = view.line_of(screen.cands[ids[screen.index['entity']]]["start"])
+            strip = view._render_index(y)
+            reversed_text = "".join(s.text for s in strip if s.style and s.style.reverse)
+            assert reversed_text == target
+
+
+async def test_empty_store_has_a_friendly_screen(tmp_path):
+    with ReviewStore.open(tmp_path / "empty", write=True) as store:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert "newsreview add" in str(app.screen.query_one("#detail").render())
+            await pilot.press("a", "x", "u", "e", "v", "tab", "n", "slash")  # nothing crashes
+
+
+async def test_big_article_opens_and_stays_responsive(tmp_path):
+    import time
+
+    words = [f"Name{i}" for i in range(16_000)]
+    text = " ".join(words)[:100_000]
+    ents = []
+    pos = 0
+    for i, w in enumerate(text.split(" ")):
+        if i % 8 == 0 and len(ents) < 2000 and pos + len(w) <= len(text):
+            ents.append((pos, pos + len(w)))
+        pos += len(w) + 1
+    from extractors.model import Article, entity_candidate
+    from extractors.pipeline import Extraction
+
+    art = Article(text=text, title="big")
+    cands = [entity_candidate(text, art.id, s, e, "ORG") for s, e in ents]
+    with ReviewStore.open(tmp_path / "big", write=True) as store:
+        store.add_article(Extraction(art, cands, [], [(s, e) for s, e in ents]))
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        t0 = time.perf_counter()
+        async with app.run_test(size=(160, 48)) as pilot:
+            opened = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            for _ in range(20):
+                await pilot.press("a")
+            per_key = (time.perf_counter() - t1) / 20
+            await pilot.press("G")
+            assert store.progress(art.id)[0] == 20
+        assert opened < 10 and per_key < 1.0  # generous: responsiveness, not a benchmark (see bench/ui_bench.py)
+
+
+def test_wrap_keeps_every_character():
+    text = "Zürich 東京東京東京 😀😀 a-very-long-word-without-spaces-here and more\n\nnext"
+    for width in (8, 10, 20, 80):
+        lines = wrap(text, width)
+        assert "".join(text[s:e] for s, e in lines).replace("\n", "") == text.replace("\n", "")

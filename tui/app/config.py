@@ -1,0 +1,45 @@
+"""User settings under the platformdirs config folder: keys.toml (remaps by binding id), settings.json."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..paths import config_dir
+
+KEYS_FILE = "keys.toml"
+SETTINGS_FILE = "settings.json"
+
+
+def load_keymap(folder: Path | None = None) -> tuple[dict[str, str], str | None]:
+    """``[keys]`` table of binding id -> key(s), e.g. ``"review.accept" = "y"``. Returns (keymap, problem)."""
+    path = (folder or config_dir()) / KEYS_FILE
+    if not path.exists():
+        return {}, None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        return {}, f"{path}: ignored ({err})"
+    keys = data.get("keys", data)
+    keymap = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    return keymap, None
+
+
+def load_settings(folder: Path | None = None) -> dict[str, Any]:
+    path = (folder or config_dir()) / SETTINGS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_settings(settings: dict[str, Any], folder: Path | None = None) -> None:
+    folder = folder or config_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    except OSError:
+        pass  # settings are a convenience; never fail the review for them
