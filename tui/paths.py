@@ -16,4 +16,8 @@ def default_store() -> Path:
 
 
 def config_dir() -> Path:
+    """keys.toml and settings.json live here (``NEWSREVIEW_CONFIG_DIR`` overrides)."""
+    env = os.environ.get("NEWSREVIEW_CONFIG_DIR")
+    if env:
+        return Path(env).expanduser()
     return platformdirs.user_config_path("newsreview")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+# Textual repaints on a frame timer (60 fps by default): a decision reaches the terminal on the next
+# tick. 120 fps halves that wait; a frame costs us ~10 ms of CPU only when something changed.
+os.environ.setdefault("TEXTUAL_FPS", "120")
 
 
 def run(store: Any, *, start_article: str | None = None, model: str | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,9 @@ class ReviewApp(App):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(ReviewScreen(self.store, self.start_article))
+        self.call_after_refresh(gc.freeze)  # long-lived start-up objects leave the GC's scans: no pauses
+        if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
+            self.call_after_refresh(self.exit)
         if self.keymap_problem:
             self.notify(self.keymap_problem, severity="warning", markup=False)
 

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from ...store import StoreError
 from ..text import one_line
 from ..widgets.article import ArticleView
-from ..widgets.candidates import CandidateTable
+from ..widgets.candidates import CandidateList
 from ..widgets.detail import detail
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT", "EVENT"]
@@ -92,6 +92,8 @@ class ReviewScreen(Screen):
         self.preview: dict[str, Any] | None = None
         self.char_mode = False
         self.since = time.monotonic()
+        self._others = (0, 0)  # decided/total in the store outside the current article
+        self.message = ""  # shown once in the status bar (cheaper than a toast on the keypress path)
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -103,8 +105,8 @@ class ReviewScreen(Screen):
                 yield ArticleView(id="article")
             with Vertical(id="side"):
                 yield Static(id="tabs")
-                yield CandidateTable("entity", id="entities")
-                yield CandidateTable("claim", id="claims")
+                yield CandidateList("entity", id="entities")
+                yield CandidateList("claim", id="claims")
                 yield Static(id="detail")
         yield Input(placeholder="filter: words, status:pending, label:PERSON, kind:claim — enter applies, escape clears",
                     id="filter")
@@ -144,9 +146,12 @@ class ReviewScreen(Screen):
             self.notify(str(err), severity="error", markup=False)
             return
         self.aid = aid
+        decided, total = self.store.totals()
+        here = self.store.progress(aid)
+        self._others = (decided - here[0], total - here[1])
         self.cands = {c["id"]: c for c in cands}
         self.preview = None
-        self.query_one("#article-title", Static).update(Text(one_line(self.article.get("title") or aid, 200), style="bold"))
+        self.query_one("#article-title", Static).update(self._title_line())
         view = self.query_one(ArticleView)
         view.set_article(self.article["text"], cands, self.article.get("tokens") or [])
         self.fill_tables()
@@ -162,6 +167,17 @@ class ReviewScreen(Screen):
             self.index = {k: self._first_pending(k) for k in ("entity", "claim")}
         self.set_current()
 
+    def _title_line(self) -> Text:
+        art = self.article
+        meta = " · ".join(one_line(str(art[k]), 60) for k in ("source", "published", "url") if art.get(k))
+        line = Text()
+        title = art.get("title") or art["id"]
+        if not art["text"].lstrip().startswith(title):
+            line.append(one_line(title, 160), style="bold")
+            line.append("  ")
+        line.append(meta or art["id"], style="dim")
+        return line
+
     def visible(self, kind: str) -> list[dict[str, Any]]:
         items = [c for c in self.cands.values() if c["kind"] == kind and (not self.filter or matches(c, self.filter))]
         if kind == "claim" and self.order == "checkworthiness":
@@ -171,10 +187,10 @@ class ReviewScreen(Screen):
         return items
 
     def visible_ids(self, kind: str) -> list[str]:
-        return self.query_one("#entities" if kind == "entity" else "#claims", CandidateTable).ids
+        return self.query_one("#entities" if kind == "entity" else "#claims", CandidateList).ids
 
-    def table(self, kind: str | None = None) -> CandidateTable:
-        return self.query_one("#entities" if (kind or self.kind) == "entity" else "#claims", CandidateTable)
+    def table(self, kind: str | None = None) -> CandidateList:
+        return self.query_one("#entities" if (kind or self.kind) == "entity" else "#claims", CandidateList)
 
     def fill_tables(self) -> None:
         for kind in ("entity", "claim"):
@@ -189,7 +205,7 @@ class ReviewScreen(Screen):
             tabs.append(f" {name} ({n}) ", style="reverse bold" if kind == self.kind else "dim")
             tabs.append(" ")
         tabs.append("tab switches", style="dim italic")
-        self.query_one("#tabs", Static).update(tabs)
+        self.query_one("#tabs", Static).update(tabs, layout=False)
 
     @staticmethod
     def _pending(cand: dict[str, Any]) -> bool:
@@ -224,7 +240,7 @@ class ReviewScreen(Screen):
         if shown is not None and self.preview is not None:
             shown.update(start=self.preview["start"], end=self.preview["end"],
                          text=self.article["text"][self.preview["start"]:self.preview["end"]])
-        self.query_one("#detail", Static).update(detail(shown, history, LABELS))
+        self.query_one("#detail", Static).update(detail(shown, history, LABELS), layout=False)
 
     def refresh_status(self) -> None:
         ids = self.store.article_ids()
@@ -233,17 +249,25 @@ class ReviewScreen(Screen):
         if self.aid:
             decided, total = self.store.progress(self.aid)
             bar.append(f"  article {ids.index(self.aid) + 1}/{len(ids)}  ·  {decided}/{total} decided here")
-        sd, st = self.store.totals()
+        if self.aid:
+            # store totals = the other articles (computed once per article) + this one (cheap)
+            od, ot = self._others
+            sd, st = od + decided, ot + total
+        else:
+            sd, st = self.store.totals()
         bar.append(f"  ·  store {sd}/{st}  ·  reviewer {self.store.reviewer}")
         if self.filter:
             bar.append("  ·  filter: ", style="bold")
             bar.append(one_line(self.filter, 40), style="yellow")
+        if self.message:
+            bar.append(f"  ·  {self.message}", style="bold green")
+            self.message = ""
         if self.preview is not None:
             bar.append(f"  ·  EDITING BOUNDARIES{' (chars)' if self.char_mode else ' (tokens)'}: "
                        "[ ] start  , . end  enter saves  escape cancels", style="bold magenta")
         elif self.char_mode:
             bar.append("  ·  char mode", style="magenta")
-        self.query_one("#status-bar", Static).update(bar)
+        self.query_one("#status-bar", Static).update(bar, layout=False)
 
     # -- applying store results ------------------------------------------------------------------------
 
@@ -304,10 +328,10 @@ class ReviewScreen(Screen):
                 self.kind = other
                 self.index[other] = self._first_pending(other)
                 self._show_kind()
-                self.notify(f"all {'entities' if other == 'claim' else 'claims'} decided; now the "
-                            f"{'claims' if other == 'claim' else 'entities'}", markup=False, timeout=3)
+                self.message = (f"all {'entities' if other == 'claim' else 'claims'} decided; now the "
+                                f"{'claims' if other == 'claim' else 'entities'}")
             else:
-                self.notify("article done — N opens the next article with pending items", markup=False, timeout=4)
+                self.message = "article done — N opens the next article with pending items"
                 nxt = min(i + 1, len(ids) - 1) if ids else 0
                 self.index[self.kind] = nxt
         else:
