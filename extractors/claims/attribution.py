@@ -36,6 +36,14 @@ OBJECT_CUES = frozenset("""reiterate announce propose deny confirm reveal cite c
 praise thank prefer mock discuss mention describe endorse oppose condemn defend reject slam blast hail welcome
 dispute accuse blame""".split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+#: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
+STANCE_ADJS = frozenset("""aware concerned confident convinced sure certain worried optimistic hopeful adamant
+critical skeptical sceptical doubtful insistent clear eager determined reluctant unwilling willing afraid""".split())
+#: "his belief that …", "calls for …", "the demand that …": nouns that carry an attributed content
+NOMINAL_CUES = frozenset("""belief claim assertion allegation assessment warning statement suggestion argument view
+insistence hope fear concern plan proposal accusation call demand pledge promise vow threat prediction
+expectation criticism charge complaint admission denial estimate report""".split())
+ADDRESSEE_CUES = frozenset("say tell ask know see think feel".split())
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
             "they": None, "it": None, "we": None, "i": None}
@@ -93,6 +101,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _subtree_span(tok: Any, exclude: Any = None) -> tuple[int, int]:
     toks = [t for t in tok.subtree if exclude is None or t.i not in exclude]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _content_span(comp: Any) -> tuple[int, int]:
+    """The complement clause, without trailing asides: ", referring to …", ", calling them …",
+    "and calls her …" — PolNeAR-style contents stop before them."""
+    doc = comp.doc
+    exclude: set[int] = set()
+    for child in comp.children:
+        if child.i <= comp.i:
+            continue
+        prev = doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+        after_break = prev is not None and prev.text in (",", "—", "–", ";", "-")
+        if child.dep_ in ("advcl", "parataxis", "npadvmod") and after_break and child.tag_ == "VBG":
+            exclude.update(t.i for t in child.subtree)
+    toks = [t for t in comp.subtree if t.i not in exclude]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
@@ -241,7 +265,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         for comp in comps:
             if comp.dep_ == "xcomp" and comp.tag_ != "VB" and tok.lemma_ not in ("want", "plan", "promise", "vow", "pledge", "threaten", "expect", "hope"):
                 continue
-            start, end = _subtree_span(comp)
+            start, end = _content_span(comp)
             if comp.i < tok.i:
                 # the complement comes first: “…,” he said — the content is the quote around it
                 q = _inside(comp.idx, quotes)
@@ -280,10 +304,51 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         if before and before[-1] not in used_quotes:
             add(before[-1], cue, subj_span, "direct")
             continue
-        if tok.lemma_.lower() in OBJECT_CUES:
+        if tok.lemma_.lower() not in ADDRESSEE_CUES:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-            if objs:
-                add(_subtree_span(objs[0]), cue, subj_span)
+            if objs and objs[0].pos_ != "PRON":
+                right = [c for c in tok.children if c.i >= objs[0].i and c.dep_ in ("dobj", "attr", "oprd", "prep", "dative")]
+                start = objs[0].left_edge.idx
+                last = max(right, key=lambda c: c.right_edge.i).right_edge
+                add((start, last.idx + len(last.text)), cue, subj_span)
+
+    # stance adjectives and nominal cues
+    for tok in doc:
+        if _inside(tok.idx, quotes):
+            continue
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "ADJ" and lemma in STANCE_ADJS:
+            comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "prep") and c.i > tok.i]
+            subj = _subject(tok.head) if tok.dep_ in ("acomp", "attr") else None
+            if comps:
+                subj_span = _speaker_span(subj) if subj is not None else None
+                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
+        elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
+            comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
+                                                                 any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+                                                                 or c.dep_ == "prep" and c.lower_ == "for" or
+                                                                 c.dep_ == "acl" and c.tag_ == "VB")]
+            if comps:
+                owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+                subj_span = _speaker_span(owner) if owner is not None and owner.pos_ != "PRON" or (
+                    owner is not None and owner.lower_ in ("his", "her")) else None
+                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
+
+    # "Stone: “I think …”" — a colon right before a quote, a speaker named just before it
+    for q in quotes:
+        if q in used_quotes:
+            continue
+        head = text[max(0, q[0] - 120):q[0]]
+        m = re.search(r":\s{0,2}$", head)
+        if not m:
+            continue
+        colon = q[0] - len(head) + m.start()
+        line_start = text.rfind("\n", 0, colon) + 1
+        names = [e for e in resolver.ents if line_start <= e.start_char and e.end_char <= colon]
+        if not names:
+            continue
+        who = names[-1]
+        add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
 
     # floating quotes: a quote with no cue of its own continues the previous speaker
     claims.sort(key=lambda c: c["start"])

@@ -1,0 +1,96 @@
+"""Attribution on small hand-written cases and on the sample article (Wallace, Kirby)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.claims.attribution import find_quotes
+from extractors.model import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def claims_of(extractor):
+    def run(text: str) -> list[dict]:
+        res = extractor.extract_one(Article(text=text))
+        for c in res.claims:
+            for ref in [c] + [r for r in (c["speaker"], c["cue"]) if r]:
+                assert text[ref["start"]:ref["end"]] == ref["text"]
+        return [c for c in res.claims if c["cue"]]
+    return run
+
+
+def one(claims: list[dict], fragment: str) -> dict:
+    found = [c for c in claims if fragment in c["text"]]
+    assert found, (fragment, [c["text"] for c in claims])
+    return found[0]
+
+
+def test_direct_curly_and_straight(claims_of):
+    for text in ["“We will rebuild the bridge by May,” Mayor Anne Hidalgo said on Monday.",
+                 '"We will rebuild the bridge by May," Mayor Anne Hidalgo said on Monday.']:
+        c = one(claims_of(text), "We will rebuild the bridge")
+        assert c["quote_type"] == "direct" and c["cue"]["text"] == "said"
+        assert "Anne Hidalgo" in c["speaker"]["name"]
+
+
+def test_indirect_with_that(claims_of):
+    c = one(claims_of("Finance Minister Olaf Scholz said that the deficit would fall to 2 percent next year."),
+            "the deficit would fall")
+    assert c["quote_type"] == "indirect" and c["text"].startswith("that")
+    assert "Olaf Scholz" in c["speaker"]["name"]
+    assert any(n["text"] == "2 percent" for n in c["numbers"])
+
+
+def test_mixed_quote(claims_of):
+    c = one(claims_of("The general said the troops were “exhausted and outnumbered” near Bakhmut."), "exhausted")
+    assert c["quote_type"] == "mixed"
+
+
+def test_according_to(claims_of):
+    c = one(claims_of("According to the World Health Organization, measles cases rose by 30 percent in 2023."),
+            "measles cases rose")
+    assert c["cue"]["text"].lower().startswith("according to")
+    assert "World Health Organization" in c["speaker"]["text"]
+
+
+def test_pronoun_speaker_and_floating_quote(claims_of):
+    text = ("Prime Minister Jacinda Ardern visited the site on Friday.\n"
+            "“This is one of New Zealand’s darkest days,” she said. “We will not be cowed.”")
+    claims = claims_of(text)
+    first = one(claims, "darkest days")
+    assert first["speaker"]["text"] == "she" and "Jacinda Ardern" in first["speaker"]["name"]
+    floating = one(claims, "We will not be cowed")
+    assert "Jacinda Ardern" in floating["speaker"]["name"]
+
+
+def test_uk_and_us_reporting_verbs(claims_of):
+    for verb in ("warned", "acknowledged", "insisted", "reckoned", "told reporters"):
+        text = f"Health Secretary Sajid Javid {verb} that hospitals would cope this winter."
+        claims = claims_of(text)
+        if verb == "reckoned":  # not in the lexicon: a known gap, pinned so a change is noticed
+            assert not claims
+            continue
+        c = one(claims, "hospitals would cope")
+        assert "Sajid Javid" in c["speaker"]["name"], verb
+
+
+def test_nested_and_odd_quotes_degrade_gracefully(claims_of):
+    nested = "“He told me ‘never again’ and I believed him,” Smith said."
+    c = one(claims_of(nested), "never again")
+    assert c["quote_type"] == "direct" and c["text"].startswith("“He told me")
+    odd = "“We are leaving the talks, Smith said. The union agreed on Friday."
+    assert find_quotes(odd)  # the unclosed quote runs to the end of the paragraph instead of failing
+    claims_of(odd)  # and extraction does not crash
+
+
+def test_sample_wallace_and_kirby(sample_extraction):
+    claims = [c for c in sample_extraction.claims if c["cue"]]
+    for fragment in ["We must hold their enablers", "We must expose this deal", "Iran should be held responsible",
+                     "We cannot stand by", "Our advice helps Ukraine", "We always make sure",
+                     "dead, injured or have deserted", "Not one single operational commander",
+                     "Russia has lost significant numbers", "Russian capability has been severely hampered"]:
+        assert one(claims, fragment)["speaker"]["name"] == "Ben Wallace", fragment
+    for fragment in ["Russia was offering Iran", "perfect visibility into Iranian thinking"]:
+        assert one(claims, fragment)["speaker"]["name"] == "John Kirby", fragment
