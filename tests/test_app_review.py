@@ -290,3 +290,46 @@ def test_wrap_keeps_every_character():
     for width in (8, 10, 20, 80):
         lines = wrap(text, width)
         assert "".join(text[s:e] for s, e in lines).replace("\n", "") == text.replace("\n", "")
+
+
+@pytest.mark.slow
+async def test_add_article_from_the_app_loads_the_model_in_a_worker(tmp_path):
+    from support import SAMPLE
+
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as store:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            shown = []
+            original = screen.refresh_status
+            screen.refresh_status = lambda: (shown.append(screen.busy), original())[1]
+            await pilot.press("plus")
+            app.screen.query_one("#add-path").value = str(SAMPLE)
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            assert any("loading the spaCy model" in b for b in shown)  # the loading state was on screen
+            await pilot.pause()
+            assert not screen.busy and screen.aid is not None
+            assert len(store.article_ids()) == 1 and store.progress(screen.aid)[1] > 50
+            await pilot.press("a")
+            assert store.progress(screen.aid)[0] == 1
+
+
+def test_opening_an_extracted_store_never_imports_spacy(filled_store, tmp_path):
+    import subprocess
+    import sys
+
+    path, _ = filled_store
+    code = (
+        "import asyncio, sys\n"
+        "from tui.store import ReviewStore\nfrom tui.app.app import ReviewApp\n"
+        f"store = ReviewStore.open({str(path)!r}, write=True)\n"
+        f"app = ReviewApp(store, config=__import__('pathlib').Path({str(tmp_path / 'cfg')!r}))\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        await pilot.press('a', 'j', 'tab', 'a')\n"
+        "asyncio.run(main())\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stderr

@@ -13,4 +13,4 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 def run(store: Any, *, start_article: str | None = None, model: str | None = None) -> None:
     from .app import ReviewApp
 
-    ReviewApp(store, start_article=start_article).run()
+    ReviewApp(store, start_article=start_article, model=model).run()

@@ -37,9 +37,11 @@ class ReviewApp(App):
     COMMANDS = App.COMMANDS | {ReviewCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, store: Any, *, start_article: str | None = None, config: Path | None = None) -> None:
+    def __init__(self, store: Any, *, start_article: str | None = None, config: Path | None = None,
+                 model: str | None = None) -> None:
         super().__init__()
         self.store = store
+        self.model = model
         self.start_article = start_article
         self.config_folder = config
         self.keymap, self.keymap_problem = load_keymap(config)
@@ -51,7 +53,7 @@ class ReviewApp(App):
             self.theme = theme
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.push_screen(ReviewScreen(self.store, self.start_article))
+        self.push_screen(ReviewScreen(self.store, self.start_article, self.model))
         self.call_after_refresh(gc.freeze)  # long-lived start-up objects leave the GC's scans: no pauses
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)

@@ -73,13 +73,17 @@ class ReviewScreen(Screen):
         Binding("slash", "filter", "filter", id="review.filter"),
         Binding("o", "toggle_order", "claim order", show=False, id="review.order"),
         Binding("l", "queue", "articles", id="review.queue"),
+        Binding("plus", "add_articles", "add articles", show=False, id="review.add_articles"),
         Binding("E", "export", "export", show=False, id="review.export"),
         Binding("question_mark", "help", "help", id="review.help"),
         Binding("q", "quit", "quit", id="review.quit"),
     ]
 
-    def __init__(self, store: Any, start_article: str | None = None) -> None:
+    def __init__(self, store: Any, start_article: str | None = None, model: str | None = None) -> None:
         super().__init__()
+        self.model = model
+        self.busy = ""  # shown in the status bar while the worker extracts
+        self._nlp_cache: dict[str, Any] = {}
         self.store = store
         self.start_article = start_article
         self.aid: str | None = None
@@ -131,7 +135,7 @@ class ReviewScreen(Screen):
         self.aid = None
         self.query_one("#article-title", Static).update(Text("No articles in this store yet", style="bold"))
         self.query_one("#detail", Static).update(Text(
-            f"Store: {self.store.folder}\n\nQuit with q, then add articles:\n\n"
+            f"Store: {self.store.folder}\n\nPress + to add a file or folder here, or quit with q and run:\n\n"
             "  newsreview add article.txt feed.jsonl folder/\n\nor open some directly:\n\n"
             "  newsreview examples/uk-russia-iran-drones.txt"))
         self.refresh_status()
@@ -259,6 +263,8 @@ class ReviewScreen(Screen):
         if self.filter:
             bar.append("  ·  filter: ", style="bold")
             bar.append(one_line(self.filter, 40), style="yellow")
+        if self.busy:
+            bar.append(f"  ·  {self.busy}", style="bold yellow blink")
         if self.message:
             bar.append(f"  ·  {self.message}", style="bold green")
             self.message = ""
@@ -630,6 +636,53 @@ class ReviewScreen(Screen):
 
         self.app.push_screen(QueueScreen(self.store, self.aid), chosen)
 
+    def action_add_articles(self) -> None:
+        from .add import PathPrompt, extract_paths
+
+        if self.busy:
+            self.notify("still adding the previous articles", markup=False, timeout=2)
+            return
+
+        def go(path: str | None) -> None:
+            if not path:
+                return
+            first = "extractor" not in self._nlp_cache
+            self.busy = ("loading the spaCy model, then extracting…" if first else "extracting…") + f" {one_line(path, 40)}"
+            self.refresh_status()
+            self.run_worker(lambda: self.post_message(extract_paths(path, self.model, self._nlp_cache)),
+                            thread=True, exit_on_error=False, group="nlp", exclusive=False)
+
+        self.app.push_screen(PathPrompt(), go)
+
+    def on_extracted(self, message: Any) -> None:
+        """The worker's results, stored here on the main thread."""
+        self.busy = ""
+        added, dup, failed = [], 0, list(message.failed)
+        for extraction in message.extractions:
+            result = self._write(self.store.add_article, extraction)
+            if result is None:
+                break
+            status, aid = result
+            if status == "added":
+                added.append(aid)
+            else:
+                dup += 1
+        for reason in failed:
+            self.notify(reason, severity="error", markup=False, timeout=8)
+        self.notify(f"added {len(added)}, duplicate {dup}, failed {len(failed)}", markup=False, timeout=4)
+        if added:
+            self.load_article(added[0])
+        else:
+            self.refresh_status()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            self.busy = ""
+            self.notify(f"adding failed: {event.worker.error}", severity="error", markup=False, timeout=8)
+            self.refresh_status()
+
     def action_help(self) -> None:
         from .help import HelpScreen
 
@@ -644,6 +697,6 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm_boundary":
             return True
-        if action in ("decide", "edit", "bulk_accept", "relabel", "boundary", "cursor_mode") and self.aid is None:
+        if action in ("decide", "edit", "bulk_accept", "relabel", "boundary", "cursor_mode", "queue") and self.aid is None:
             return None
         return True
