@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ACTIONS = ("accept", "reject", "edit", "add")
-HISTORY_ACTIONS = ("undo", "redo")
 DECIDED = ("accepted", "edited", "added", "rejected")
 
 

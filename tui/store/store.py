@@ -29,9 +29,9 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
-from extractors.model import QUOTE_TYPES, candidate_id, check_offsets, span
+from extractors.model import QUOTE_TYPES, check_offsets, span
 
-from .history import ACTIONS, DECIDED, History, derive
+from .history import DECIDED, History, derive
 from .journal import (
     JOURNAL,
     SNAPSHOT,
