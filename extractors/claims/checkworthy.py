@@ -102,8 +102,9 @@ def find_unattributed(doc: Any, attributed: list[dict[str, Any]]) -> list[dict[s
             start += 1
         if end - start < 12 or sum(1 for t in sent if t.is_alpha) < 4:
             continue
-        if any(c["start"] < end and c["end"] > start for c in attributed):
-            continue
+        covered = sum(max(0, min(end, c["end"]) - max(start, c["start"])) for c in attributed)
+        if covered >= 0.5 * (end - start):
+            continue  # mostly an attributed statement already; a short attribution leaves the rest to check
         score = score_tokens(list(sent))
         if score >= EMIT_THRESHOLD:
             out.append({"start": start, "end": end, "speaker": None, "cue": None, "quote_type": "none",
