@@ -333,3 +333,48 @@ def test_opening_an_extracted_store_never_imports_spacy(filled_store, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr
+
+
+async def test_keymap_remap_and_theme_are_remembered(app_store, tmp_path):
+    store, ex = app_store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "keys.toml").write_text('[keys]\n"review.accept" = "y"\n')
+    app = ReviewApp(store, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("a")  # no longer bound
+        assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "pending"
+        await pilot.press("y")
+        assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "accepted"
+        app.theme = "nord"
+        await pilot.pause()
+    assert json.loads((cfg / "settings.json").read_text())["theme"] == "nord"
+    again = ReviewApp(store, config=cfg)
+    async with again.run_test(size=(160, 48)) as pilot:
+        assert again.theme == "nord"
+
+
+async def test_bad_keymap_file_is_reported_not_fatal(app_store, tmp_path):
+    store, _ = app_store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "keys.toml").write_text("[keys\nbroken")
+    app = ReviewApp(store, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert any("keys.toml: ignored" in str(n.message) for n in app._notifications)
+
+
+async def test_command_palette_offers_review_actions(app_store, tmp_path):
+    from tui.app.app import ReviewCommands
+
+    store, ex = app_store
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        provider = ReviewCommands(app.screen, None)
+        hits = [hit async for hit in provider.search("export")]
+        assert hits and "export" in str(hits[0].text)
+        hits = [hit async for hit in provider.search("accept")]
+        app.call_later(hits[0].command)  # as the palette runs a chosen command
+        await pilot.pause()
+        assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "accepted"
