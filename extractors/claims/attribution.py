@@ -31,6 +31,9 @@ speculate suspect worry disclose charge blame dismiss comment post announce brie
 question wonder threaten cite insist predict call counter retort lament quip joke muse acknowledge
 show find support back praise thank prefer mock refuse learn discuss observe list see endorse oppose
 condemn urge recommend defend reject slam blast hail welcome question dispute
+seem appear refer seek talk speak point hop decide challenge decline consider embrace denounce deem attack
+view recognize favor highlight echo express imply brag applaud advocate rebuff proclaim decry lash rail
+interpret remind articulate lament tout stress vow
 """.split())
 OBJECT_CUES = frozenset("""reiterate announce propose deny confirm reveal cite criticize criticise express support back
 praise thank prefer mock discuss mention describe endorse oppose condemn defend reject slam blast hail welcome
@@ -44,6 +47,11 @@ NOMINAL_CUES = frozenset("""belief claim assertion allegation assessment warning
 insistence hope fear concern plan proposal accusation call demand pledge promise vow threat prediction
 expectation criticism charge complaint admission denial estimate report""".split())
 ADDRESSEE_CUES = frozenset("say tell ask know see think feel".split())
+#: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
+XCOMP_CUES = frozenset("""want plan promise vow pledge threaten expect hope hop seem appear seek decide decline
+refuse try agree offer intend aim vow""".split())
+#: "referring to …", "talked about …", "pointed to …": the prepositional object is the content
+PREP_CONTENT = frozenset("to about on at for of over against".split())
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
             "they": None, "it": None, "we": None, "i": None}
@@ -258,12 +266,13 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         subj = _subject(tok)
         subj_span = _speaker_span(subj) if subj is not None else None
         if subj is not None and subj.lower_ in ("that", "which", "who"):
-            subj_span = None
+            # "the senator, who said …": the speaker is what the relative clause hangs on
+            subj_span = _speaker_span(tok.head) if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") else None
         cue = (tok.idx, tok.idx + len(tok.text))
         comps = [c for c in tok.children if c.dep_ in CONTENT_DEPS and c.i != tok.i]
         done = False
         for comp in comps:
-            if comp.dep_ == "xcomp" and comp.tag_ != "VB" and tok.lemma_ not in ("want", "plan", "promise", "vow", "pledge", "threaten", "expect", "hope"):
+            if comp.dep_ == "xcomp" and comp.tag_ != "VB" and tok.lemma_ not in XCOMP_CUES:
                 continue
             start, end = _content_span(comp)
             if comp.i < tok.i:
@@ -306,6 +315,12 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
             continue
         if tok.lemma_.lower() not in ADDRESSEE_CUES:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+            if not objs:
+                preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in PREP_CONTENT and c.i > tok.i]
+                pobj = next((g for p in preps for g in p.children if g.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None and pobj.pos_ != "PRON":
+                    add(_subtree_span(pobj), cue, subj_span)
+                    continue
             if objs and objs[0].pos_ != "PRON":
                 right = [c for c in tok.children if c.i >= objs[0].i and c.dep_ in ("dobj", "attr", "oprd", "prep", "dative")]
                 start = objs[0].left_edge.idx
