@@ -20,15 +20,16 @@ from typing import Any
 
 from .attribution import find_attributions
 from .checkworthy import find_unattributed, score_claims
-from .numbers import find_hedges, find_numbers
+from .numbers import find_hedges, find_numbers, number_entities
 
 
 def find_claims(doc: Any) -> list[dict[str, Any]]:
     claims = find_attributions(doc)
     claims += find_unattributed(doc, claims)
+    ents, text = number_entities(doc), doc.text
     for claim in claims:
-        claim["numbers"] = find_numbers(doc, claim["start"], claim["end"])
-        claim["hedges"] = find_hedges(doc, claim["start"], claim["end"])
+        claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)
+        claim["hedges"] = find_hedges(doc, claim["start"], claim["end"], text)
     score_claims(doc, claims)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return claims

@@ -156,6 +156,7 @@ class _Resolver:
 
     def __init__(self, doc: Any, quotes: list[tuple[int, int]]):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
         self.ents = [e for e in doc.ents if e.label_ in SPEAKER_ENTS and not _inside(e.start_char, quotes)]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
 
@@ -181,18 +182,18 @@ class _Resolver:
         return candidates[-1] if candidates else None
 
     def resolve(self, start: int, end: int, previous: dict[str, Any] | None) -> dict[str, Any] | None:
-        text = self.doc.text[start:end]
+        text = self.text[start:end]
         ent = self.entity_in(start, end)
         if ent is not None:
             full = self.fullest(ent)
-            return span(self.doc.text, full.start_char, full.end_char)
+            return span(self.text, full.start_char, full.end_char)
         word = text.strip().lower()
         if word in PRONOUNS:
             if PRONOUNS[word] == "PERSON":
                 person = self.previous_person(start)
                 if person is not None:
                     full = self.fullest(person)
-                    return span(self.doc.text, full.start_char, full.end_char)
+                    return span(self.text, full.start_char, full.end_char)
             if previous is not None and previous.get("resolved"):
                 return previous["resolved"]
             return None

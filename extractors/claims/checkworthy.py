@@ -80,13 +80,10 @@ def score_tokens(tokens: Any) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def _sentences_covering(doc: Any, start: int, end: int) -> list[Any]:
-    return [s for s in doc.sents if s.start_char < end and s.end_char > start]
-
-
 def score_claims(doc: Any, claims: list[dict[str, Any]]) -> None:
+    sentences = list(doc.sents)  # doc.sents walks the Doc: once, not per claim
     for claim in claims:
-        sents = _sentences_covering(doc, claim["start"], claim["end"])
+        sents = [s for s in sentences if s.start_char < claim["end"] and s.end_char > claim["start"]]
         tokens = [t for s in sents for t in s] or list(doc.char_span(claim["start"], claim["end"], alignment_mode="expand") or [])
         claim["checkworthiness"] = round(score_tokens(tokens), 4) if tokens else 0.0
 

@@ -20,12 +20,15 @@ HEDGES = re.compile(
     r"according to (?:sources|officials|reports|people familiar)|sources say|it is understood)\b", re.I)
 
 
-def find_numbers(doc: Any, start: int, end: int) -> list[dict[str, Any]]:
-    text = doc.text
-    found: list[tuple[int, int]] = []
-    for ent in doc.ents:
-        if ent.label_ in NUMBER_ENTS and start <= ent.start_char and ent.end_char <= end:
-            found.append((ent.start_char, ent.end_char))
+def number_entities(doc: Any) -> list[tuple[int, int]]:
+    """Char spans of the numeric entities, computed once per Doc (``doc.ents`` walks every token)."""
+    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NUMBER_ENTS]
+
+
+def find_numbers(doc: Any, start: int, end: int, ents: list[tuple[int, int]] | None = None,
+                 text: str | None = None) -> list[dict[str, Any]]:
+    text = doc.text if text is None else text  # pass it: Doc.text joins every token on each access
+    found = [(s, e) for s, e in (number_entities(doc) if ents is None else ents) if start <= s and e <= end]
     for tok in doc.char_span(start, end, alignment_mode="contract") or []:
         if tok.like_num or (tok.pos_ == "NUM"):
             found.append((tok.idx, tok.idx + len(tok.text)))
@@ -36,8 +39,8 @@ def find_numbers(doc: Any, start: int, end: int) -> list[dict[str, Any]]:
     return [span(text, s, e) for s, e in _merge(found)]
 
 
-def find_hedges(doc: Any, start: int, end: int) -> list[dict[str, Any]]:
-    text = doc.text
+def find_hedges(doc: Any, start: int, end: int, text: str | None = None) -> list[dict[str, Any]]:
+    text = doc.text if text is None else text
     return [span(text, m.start(), m.end()) for m in HEDGES.finditer(text, start, end)]
 
 
