@@ -88,7 +88,7 @@ def _extract_into(store: ReviewStore, todo: list[Article], model: str | None, jo
                 elapsed = time.perf_counter() - started
                 progress.update(task, advance=1, rate=f"{result.words / elapsed:,.0f}" if elapsed else "-")
         except StoreError:
-            raise
+            raise  # a failed write stops the batch with its own message (below: anything else)
         except Exception as err:  # noqa: BLE001 - a crash in the pipeline fails the rest, not silently
             for article in todo[done:]:
                 result.failed.append(f"{article.path}: extraction failed: {type(err).__name__}: {err}")

@@ -140,11 +140,9 @@ class ReviewStore:
             self._added.setdefault(aid, {})[cid] = record["added"]
         self._seq = max(self._seq, record["seq"])
         self._last_activity = record["at"]
-        state = derive(None, hist) if cid in self._added.get(aid, {}) else None
-        if cid in self._added.get(aid, {}):
-            status = state["status"] if state else None
-        else:
-            status = derive({"origin": "model"}, hist)["status"]  # type: ignore[index]
+        # only the status matters here: an analyst's addition has no original (None once undone)
+        state = derive(None if cid in self._added.get(aid, {}) else {"origin": "model"}, hist)
+        status = state["status"] if state else None
         statuses = self._status.setdefault(aid, {})
         if status is None:
             statuses.pop(cid, None)
