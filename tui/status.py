@@ -20,7 +20,7 @@ def human_size(size: int) -> str:
 
 
 def status_table(summary: dict[str, Any]) -> Table:
-    table = Table(title="newsreview store", show_header=True, header_style="bold", title_justify="left")
+    table = Table(title="newsreview store", show_header=False, title_justify="left")
     table.add_column("")
     table.add_column("")
     table.add_row("store", Text(summary["path"]))
