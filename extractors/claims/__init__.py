@@ -24,12 +24,13 @@ from .numbers import find_hedges, find_numbers, number_entities
 
 
 def find_claims(doc: Any) -> list[dict[str, Any]]:
+    # Doc.text, Doc.ents and Doc.sents each rebuild themselves from every token: read them once here
+    text, sents, ents = doc.text, list(doc.sents), number_entities(doc)
     claims = find_attributions(doc)
-    claims += find_unattributed(doc, claims)
-    ents, text = number_entities(doc), doc.text
+    claims += find_unattributed(text, sents, claims)
     for claim in claims:
         claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)
         claim["hedges"] = find_hedges(doc, claim["start"], claim["end"], text)
-    score_claims(doc, claims)
+    score_claims(doc, sents, claims)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return claims

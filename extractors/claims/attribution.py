@@ -35,9 +35,6 @@ seem appear refer seek talk speak point hop decide challenge decline consider em
 view recognize favor highlight echo express imply brag applaud advocate rebuff proclaim decry lash rail
 interpret remind articulate lament tout stress vow
 """.split())
-OBJECT_CUES = frozenset("""reiterate announce propose deny confirm reveal cite criticize criticise express support back
-praise thank prefer mock discuss mention describe endorse oppose condemn defend reject slam blast hail welcome
-dispute accuse blame""".split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 #: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
 STANCE_ADJS = frozenset("""aware concerned confident convinced sure certain worried optimistic hopeful adamant
@@ -57,7 +54,7 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
             "they": None, "it": None, "we": None, "i": None}
 SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP")
 OPEN_QUOTES = "“«„"
-CLOSE_QUOTES = "”»“"
+CLOSE_QUOTES = "”»"
 TRAIL = " \t\n,;:—–-"
 
 
@@ -70,10 +67,10 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         straight_open: int | None = None
         for i in range(p_start, p_end):
             ch = text[i]
-            if ch == "“" or ch in "«„":
+            if ch in OPEN_QUOTES:
                 if open_at is None:
                     open_at = i
-            elif ch in "”»":
+            elif ch in CLOSE_QUOTES:
                 if open_at is not None:
                     quotes.append((open_at, i + 1))
                     open_at = None
@@ -87,7 +84,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if dangling is not None and p_end - dangling > 3:
                 quotes.append((dangling, p_end))  # unclosed: PolNeAR-style paragraph-continuing quote
     quotes.sort()
-    return [q for q in quotes if len(text[q[0]:q[1]].split()) >= 1]
+    return quotes
 
 
 def _inside(pos: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -107,14 +104,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _subtree_span(tok: Any, exclude: Any = None) -> tuple[int, int]:
-    toks = [t for t in tok.subtree if exclude is None or t.i not in exclude]
+def _subtree_span(tok: Any, exclude: set[int] | None = None) -> tuple[int, int]:
+    toks = [t for t in tok.subtree if not exclude or t.i not in exclude] or [tok]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
 def _content_span(comp: Any) -> tuple[int, int]:
-    """The complement clause, without trailing asides: ", referring to …", ", calling them …",
-    "and calls her …" — PolNeAR-style contents stop before them."""
+    """The complement clause, without a trailing participial aside (", referring to …",
+    ", calling them …") — PolNeAR-style contents stop before it."""
     doc = comp.doc
     exclude: set[int] = set()
     for child in comp.children:
@@ -124,8 +121,7 @@ def _content_span(comp: Any) -> tuple[int, int]:
         after_break = prev is not None and prev.text in (",", "—", "–", ";", "-")
         if child.dep_ in ("advcl", "parataxis", "npadvmod") and after_break and child.tag_ == "VBG":
             exclude.update(t.i for t in child.subtree)
-    toks = [t for t in comp.subtree if t.i not in exclude]
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return _subtree_span(comp, exclude)
 
 
 def _subject(verb: Any) -> Any:
@@ -142,13 +138,9 @@ def _subject(verb: Any) -> Any:
 
 
 def _speaker_span(subj: Any) -> tuple[int, int]:
-    toks = list(subj.subtree)
-    # cut relative clauses and long appositions: keep the noun phrase around the head
-    kept = [t for t in toks if not any(a.dep_ in ("relcl", "acl") and a.head.i == subj.i and t in a.subtree
-                                       for a in subj.children)]
-    toks = kept or [subj]
-    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return start, end
+    """The noun phrase around the subject, without its relative clauses and clausal modifiers."""
+    exclude = {t.i for a in subj.children if a.dep_ in ("relcl", "acl") for t in a.subtree}
+    return _subtree_span(subj, exclude)
 
 
 class _Resolver:
@@ -248,16 +240,13 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
             "quote_type": qtype or _content_type(start, end, quotes, text),
         })
 
-    for tok in doc:
-        if _inside(tok.idx, quotes):
-            continue
+    outside = [tok for tok in doc if not _inside(tok.idx, quotes)]  # both passes below skip quoted text
+    for tok in outside:
         # "according to X": the rest of the sentence is the content
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            phrase = list(tok.subtree)
-            src = [t for t in phrase if t.i > tok.i + 1]
-            sent = tok.sent
-            rest = [t for t in sent if t not in phrase and not t.is_punct or (t.is_punct and t.text in "“”\"")]
-            rest = [t for t in rest if t not in phrase]
+            phrase = {t.i for t in tok.subtree}
+            src = [t for t in tok.subtree if t.i > tok.i + 1]
+            rest = [t for t in tok.sent if t.i not in phrase and (not t.is_punct or t.text in "“”\"")]
             if rest and src:
                 content = (rest[0].idx, rest[-1].idx + len(rest[-1].text))
                 add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)))
@@ -329,9 +318,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                 add((start, last.idx + len(last.text)), cue, subj_span)
 
     # stance adjectives and nominal cues
-    for tok in doc:
-        if _inside(tok.idx, quotes):
-            continue
+    for tok in outside:
         lemma = tok.lemma_.lower()
         if tok.pos_ == "ADJ" and lemma in STANCE_ADJS:
             comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "prep") and c.i > tok.i]

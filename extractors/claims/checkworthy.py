@@ -80,18 +80,20 @@ def score_tokens(tokens: Any) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def score_claims(doc: Any, claims: list[dict[str, Any]]) -> None:
-    sentences = list(doc.sents)  # doc.sents walks the Doc: once, not per claim
+def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]]) -> None:
+    """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it)."""
     for claim in claims:
-        sents = [s for s in sentences if s.start_char < claim["end"] and s.end_char > claim["start"]]
-        tokens = [t for s in sents for t in s] or list(doc.char_span(claim["start"], claim["end"], alignment_mode="expand") or [])
+        if "checkworthiness" in claim:
+            continue
+        covering = [s for s in sents if s.start_char < claim["end"] and s.end_char > claim["start"]]
+        tokens = [t for s in covering for t in s] or list(
+            doc.char_span(claim["start"], claim["end"], alignment_mode="expand") or [])
         claim["checkworthiness"] = round(score_tokens(tokens), 4) if tokens else 0.0
 
 
-def find_unattributed(doc: Any, attributed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    text = doc.text
-    for sent in doc.sents:
+    for sent in sents:
         start, end = sent.start_char, sent.end_char
         while end > start and text[end - 1].isspace():
             end -= 1
@@ -105,5 +107,5 @@ def find_unattributed(doc: Any, attributed: list[dict[str, Any]]) -> list[dict[s
         score = score_tokens(list(sent))
         if score >= EMIT_THRESHOLD:
             out.append({"start": start, "end": end, "speaker": None, "cue": None, "quote_type": "none",
-                        "checkworthiness": score})
+                        "checkworthiness": round(score, 4)})
     return out

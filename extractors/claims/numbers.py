@@ -30,9 +30,8 @@ def find_numbers(doc: Any, start: int, end: int, ents: list[tuple[int, int]] | N
     text = doc.text if text is None else text  # pass it: Doc.text joins every token on each access
     found = [(s, e) for s, e in (number_entities(doc) if ents is None else ents) if start <= s and e <= end]
     for tok in doc.char_span(start, end, alignment_mode="contract") or []:
-        if tok.like_num or (tok.pos_ == "NUM"):
-            found.append((tok.idx, tok.idx + len(tok.text)))
-        elif any(ch.isdigit() for ch in tok.text):  # 22-year-old, 4.5%, F-35 are numbers to check too
+        # 22-year-old, 4.5%, F-35 are numbers to check too
+        if tok.like_num or tok.pos_ == "NUM" or any(ch.isdigit() for ch in tok.text):
             found.append((tok.idx, tok.idx + len(tok.text)))
     for m in VAGUE_NUMBERS.finditer(text, start, end):
         found.append((m.start(), m.end()))
