@@ -35,6 +35,13 @@ def app_store(tmp_path):
     store.close()
 
 
+@pytest.fixture
+def review(app_store, tmp_path):
+    """The app on the test store, its settings kept in a temporary config folder."""
+    store, ex = app_store
+    return ReviewApp(store, config=tmp_path / "cfg"), store, ex
+
+
 def as_text(renderable) -> str:
     from rich.console import Console
 
@@ -47,10 +54,9 @@ def statuses(store, aid):
     return {c["text"]: c["status"] for c in store.candidates(aid)}
 
 
-async def test_accept_reject_skip_undo_redo(app_store, tmp_path):
-    store, ex = app_store
+async def test_accept_reject_skip_undo_redo(review):
+    app, store, ex = review
     aid = ex.article.id
-    app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and app.focused is None
@@ -80,10 +86,9 @@ async def test_accept_reject_skip_undo_redo(app_store, tmp_path):
         assert again.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
 
 
-async def test_relabel_tab_and_claims(app_store, tmp_path):
-    store, ex = app_store
+async def test_relabel_tab_and_claims(review):
+    app, store, ex = review
     aid = ex.article.id
-    app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("2")  # Wallace -> ORG
         state = store.candidate(aid, ex.entities[0]["id"])
@@ -95,10 +100,9 @@ async def test_relabel_tab_and_claims(app_store, tmp_path):
         assert len(decided) == 1
 
 
-async def test_boundaries_from_keyboard(app_store, tmp_path):
-    store, ex = app_store
+async def test_boundaries_from_keyboard(review):
+    app, store, ex = review
     aid = ex.article.id
-    app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         await pilot.press("j", "j")  # Ben Wallace
@@ -116,11 +120,10 @@ async def test_boundaries_from_keyboard(app_store, tmp_path):
         assert state["text"] == "\nBen Wallace told"[0:0] + ex.article.text[state["start"]:state["end"]]
 
 
-async def test_add_entity_and_claim_from_selection(app_store, tmp_path):
-    store, ex = app_store
+async def test_add_entity_and_claim_from_selection(review):
+    app, store, ex = review
     aid = ex.article.id
     text = ex.article.text
-    app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("v")
         view = app.screen.query_one(ArticleView)
@@ -137,10 +140,9 @@ async def test_add_entity_and_claim_from_selection(app_store, tmp_path):
         assert [c["text"] for c in claims] == ["Officials in São"]
 
 
-async def test_edit_dialog_validates_and_saves(app_store, tmp_path):
-    store, ex = app_store
+async def test_edit_dialog_validates_and_saves(review):
+    app, store, ex = review
     aid = ex.article.id
-    app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("e")
         dialog = app.screen
@@ -154,10 +156,9 @@ async def test_edit_dialog_validates_and_saves(app_store, tmp_path):
         assert store.candidate(aid, ex.entities[0]["id"])["label"] == "NORP"
 
 
-async def test_bulk_accept_is_one_undo(app_store, tmp_path):
-    store, ex = app_store
+async def test_bulk_accept_is_one_undo(review):
+    app, store, ex = review
     aid = ex.article.id
-    app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("j", "j", "j")  # Russia (GPE)
         await pilot.press("A")
@@ -168,9 +169,8 @@ async def test_bulk_accept_is_one_undo(app_store, tmp_path):
         assert all(store.candidate(aid, c["id"])["status"] == "pending" for c in gpe)
 
 
-async def test_filter_queue_help_export(app_store, tmp_path):
-    store, ex = app_store
-    app = ReviewApp(store, config=tmp_path / "cfg")
+async def test_filter_queue_help_export(review):
+    app, store, ex = review
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         await pilot.press("slash")
@@ -208,9 +208,8 @@ async def test_failed_write_shows_error_and_leaves_pending(app_store, tmp_path, 
     assert store.candidate(aid, ex.entities[0]["id"])["status"] == "pending"
 
 
-async def test_markup_and_escapes_are_shown_literally(app_store, tmp_path):
-    store, ex = app_store
-    app = ReviewApp(store, config=tmp_path / "cfg")
+async def test_markup_and_escapes_are_shown_literally(review):
+    app, store, ex = review
     async with app.run_test(size=(160, 48)) as pilot:
         view = app.screen.query_one(ArticleView)
         first = "".join(seg.text for seg in view.render_line(0))
@@ -229,9 +228,8 @@ async def test_markup_and_escapes_are_shown_literally(app_store, tmp_path):
         assert "[bold]Reuters[/] re" in row and "\x1b" not in as_text(detail(state, [], []))
 
 
-async def test_unicode_highlights_exact_characters(app_store, tmp_path):
-    store, ex = app_store
-    app = ReviewApp(store, config=tmp_path / "cfg")
+async def test_unicode_highlights_exact_characters(review):
+    app, store, ex = review
     async with app.run_test(size=(160, 48)) as pilot:
         view = app.screen.query_one(ArticleView)
         screen = app.screen

@@ -266,3 +266,30 @@ def test_snapshot_is_plain_tinydb_json(filled_store):
         assert len(db.table("candidates")) == 5
     with TinyDB(path / "newsreview.json", access_mode="r") as db:
         assert db.table("_meta").get(doc_id=1)["format"] == "newsreview-store/1"
+
+
+def test_progress_counters_match_the_derived_states(filled_store):
+    """progress()/totals() are kept incrementally; they must agree with recomputing from candidates()."""
+    import random
+
+    path, ex = filled_store
+    aid = ex.article.id
+    rng = random.Random(7)
+    with ReviewStore.open(path, write=True) as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": 0, "end": 3, "label": "X"})
+        ids = [c["id"] for c in ex.entities + ex.claims] + [added["id"]]
+        for _ in range(200):
+            cid = rng.choice(ids)
+            action = rng.choice(["accept", "reject", "undo", "redo"])
+            try:
+                st.decide(aid, cid, action)
+            except DecisionError:
+                pass
+            if rng.random() < 0.1:
+                st.undo_last()
+            cands = st.candidates(aid)
+            expected = (sum(c["status"] != "pending" for c in cands), len(cands))
+            assert st.progress(aid) == expected == st.totals()
+    with ReviewStore.open(path) as st:  # and the same after replaying the history from disk
+        cands = st.candidates(aid)
+        assert st.progress(aid) == (sum(c["status"] != "pending" for c in cands), len(cands)) == st.totals()

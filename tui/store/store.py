@@ -103,8 +103,7 @@ class ReviewStore:
         try:
             if write and not (folder / SNAPSHOT).exists():
                 create_snapshot(folder, {"created": now()})
-            storage_args = {"writable": write}
-            store.db = JournalDB(folder, storage=JournalStorage, **storage_args)
+            store.db = JournalDB(folder, storage=JournalStorage, writable=write)
             store._index()
             if write and store.storage.journal_lines > COMPACT_LINES:
                 store.storage.compact()
@@ -127,6 +126,9 @@ class ReviewStore:
         self._added: dict[str, dict[str, dict[str, Any]]] = {}
         self._status: dict[str, dict[str, tuple[str, str]]] = {}  # article -> cand -> (kind, status)
         self._last_activity = max((a["added_at"] for a in self._articles.values()), default=None)
+        # kept up to date by _fold and add_article, so progress() and totals() cost nothing per keypress
+        self._progress: dict[str, list[int]] = {}  # article -> [decided, analyst additions alive]
+        self._totals = [0, sum(a["counts"]["entity"] + a["counts"]["claim"] for a in self._articles.values())]
         self._seq = 0
         records = sorted(self.db.table("decisions").all(), key=lambda d: d["seq"])
         for record in records:
@@ -141,13 +143,22 @@ class ReviewStore:
         self._seq = max(self._seq, record["seq"])
         self._last_activity = record["at"]
         # only the status matters here: an analyst's addition has no original (None once undone)
-        state = derive(None if cid in self._added.get(aid, {}) else {"origin": "model"}, hist)
+        added = cid in self._added.get(aid, {})
+        state = derive(None if added else {"origin": "model"}, hist)
         status = state["status"] if state else None
         statuses = self._status.setdefault(aid, {})
+        old = statuses.get(cid, (None, "pending" if not added else None))[1]
         if status is None:
             statuses.pop(cid, None)
         else:
             statuses[cid] = (record["kind"], status)
+        decided = (status in DECIDED) - (old in DECIDED)
+        alive = ((status is not None) - (old is not None)) if added else 0
+        progress = self._progress.setdefault(aid, [0, 0])
+        progress[0] += decided
+        progress[1] += alive
+        self._totals[0] += decided
+        self._totals[1] += alive
 
     def close(self) -> None:
         if self.db is not None:
@@ -235,6 +246,7 @@ class ReviewStore:
         }
         self.db.table("articles").insert(row)
         self._articles[article.id] = row
+        self._totals[1] += len(cands)
         self._by_sha[sha] = article.id
         self._last_activity = row["added_at"]
         return "added", article.id
@@ -272,19 +284,13 @@ class ReviewStore:
         return list(hist.records) if hist else []
 
     def progress(self, article_id: str) -> tuple[int, int]:
+        """(decided, total) candidates of one article; analyst additions count, undone ones do not."""
         info = self.article_info(article_id)
-        statuses = self._status.get(article_id, {})
-        added = sum(1 for cid in self._added.get(article_id, {}) if cid in statuses)
-        decided = sum(1 for _, status in statuses.values() if status in DECIDED)
+        decided, added = self._progress.get(article_id, (0, 0))
         return decided, info["counts"]["entity"] + info["counts"]["claim"] + added
 
     def totals(self) -> tuple[int, int]:
-        decided = total = 0
-        for aid in self._articles:
-            d, t = self.progress(aid)
-            decided += d
-            total += t
-        return decided, total
+        return self._totals[0], self._totals[1]
 
     def next_pending_article(self, after: str | None = None) -> str | None:
         ids = self.article_ids()

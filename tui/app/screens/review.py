@@ -96,7 +96,6 @@ class ReviewScreen(Screen):
         self.preview: dict[str, Any] | None = None
         self.char_mode = False
         self.since = time.monotonic()
-        self._others = (0, 0)  # decided/total in the store outside the current article
         self.message = ""  # shown once in the status bar (cheaper than a toast on the keypress path)
 
     # -- layout --------------------------------------------------------------------------------------
@@ -150,9 +149,6 @@ class ReviewScreen(Screen):
             self.notify(str(err), severity="error", markup=False)
             return
         self.aid = aid
-        decided, total = self.store.totals()
-        here = self.store.progress(aid)
-        self._others = (decided - here[0], total - here[1])
         self.cands = {c["id"]: c for c in cands}
         self.preview = None
         self.query_one("#article-title", Static).update(self._title_line())
@@ -253,12 +249,7 @@ class ReviewScreen(Screen):
         if self.aid:
             decided, total = self.store.progress(self.aid)
             bar.append(f"  article {ids.index(self.aid) + 1}/{len(ids)}  ·  {decided}/{total} decided here")
-        if self.aid:
-            # store totals = the other articles (computed once per article) + this one (cheap)
-            od, ot = self._others
-            sd, st = od + decided, ot + total
-        else:
-            sd, st = self.store.totals()
+        sd, st = self.store.totals()
         bar.append(f"  ·  store {sd}/{st}  ·  reviewer {self.store.reviewer}")
         if self.filter:
             bar.append("  ·  filter: ", style="bold")
