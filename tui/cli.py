@@ -106,10 +106,8 @@ def review_cmd(
             sys.stderr.write("newsreview: not a terminal, so the review screen was not opened; "
                              "run newsreview in a terminal to review\n")
             raise typer.Exit(1 if failed else 0)
-        try:
-            from .app import run
-        except ImportError as err:  # pragma: no cover - the app ships with the package
-            fail(f"the review screen is not available ({err})")
+        from .app import run
+
         run(st, start_article=start, model=model)
         if failed:
             raise typer.Exit(1)

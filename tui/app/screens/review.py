@@ -196,6 +196,18 @@ class ReviewScreen(Screen):
         for kind in ("entity", "claim"):
             self.table(kind).fill(self.visible(kind))
 
+    def refill(self, *, fallback: int | None = None) -> None:
+        """Rebuild both lists (after a filter, order or membership change), keeping the current
+        candidate selected while it is still listed; else ``fallback`` (None keeps the position)."""
+        current = self.current()
+        self.fill_tables()
+        ids = self.visible_ids(self.kind)
+        if current and current["id"] in ids:
+            self.index[self.kind] = ids.index(current["id"])
+        elif fallback is not None:
+            self.index[self.kind] = fallback
+        self._show_kind()
+
     def _show_kind(self) -> None:
         self.query_one("#entities").display = self.kind == "entity"
         self.query_one("#claims").display = self.kind == "claim"
@@ -285,11 +297,7 @@ class ReviewScreen(Screen):
                 self.table(state["kind"]).update(state)
         view.update_candidates(states)
         if refill:
-            current = self.current()
-            self.fill_tables()
-            if current and current["id"] in self.visible_ids(self.kind):
-                self.index[self.kind] = self.visible_ids(self.kind).index(current["id"])
-            self._show_kind()
+            self.refill()
 
     def _write(self, fn, *args, **kwargs) -> Any:
         try:
@@ -540,9 +548,10 @@ class ReviewScreen(Screen):
             return
         view = self.query_one(ArticleView)
         view.action_leave()
-        self.apply_states([state])
-        self.fill_tables()
+        self.apply_states([state])  # a new candidate: the lists are rebuilt there
         self.kind = state["kind"]
+        if state["id"] not in self.visible_ids(self.kind):
+            self.apply_filter("")  # the filter would hide what was just added
         self._show_kind()
         self.index[self.kind] = self.visible_ids(self.kind).index(state["id"])
         self.set_current()
@@ -596,11 +605,7 @@ class ReviewScreen(Screen):
         self.filter = query
         box.value = query
         self.set_focus(None)
-        current = self.current()
-        self.fill_tables()
-        ids = self.visible_ids(self.kind)
-        self.index[self.kind] = ids.index(current["id"]) if current and current["id"] in ids else 0
-        self._show_kind()
+        self.refill(fallback=0)
         self.set_current()
 
     def on_key(self, event: Any) -> None:
@@ -611,10 +616,7 @@ class ReviewScreen(Screen):
 
     def action_toggle_order(self) -> None:
         self.order = "article" if self.order == "checkworthiness" else "checkworthiness"
-        current = self.current()
-        self.fill_tables()
-        if current and current["id"] in self.visible_ids(self.kind):
-            self.index[self.kind] = self.visible_ids(self.kind).index(current["id"])
+        self.refill()
         self.set_current()
         self.notify(f"claims in {self.order} order", markup=False, timeout=2)
 
