@@ -55,35 +55,30 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
 SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP")
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
+QUOTE_MARK = re.compile(r"(?<!')''(?!')|[“«„”»\"]")
 TRAIL = " \t\n,;:—–-"
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
-    """(start, end) of quoted passages, quote marks included."""
+    """(start, end) of quoted passages, quote marks included.
+
+    Curly, straight and ``''`` (two apostrophes, New York Times archive text) double quote marks
+    are one family: a passage opened with one kind may close with another, as edited copy often
+    does. An unclosed quote runs to the end of its paragraph (PolNeAR-style continuing quote).
+    """
     quotes: list[tuple[int, int]] = []
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    for p_start, p_end in paragraphs:
+    for para in re.finditer(r"[^\n]+", text):
         open_at: int | None = None
-        straight_open: int | None = None
-        for i in range(p_start, p_end):
-            ch = text[i]
-            if ch in OPEN_QUOTES:
-                if open_at is None:
-                    open_at = i
-            elif ch in CLOSE_QUOTES:
-                if open_at is not None:
-                    quotes.append((open_at, i + 1))
-                    open_at = None
-            elif ch == '"':
-                if straight_open is None:
-                    straight_open = i
-                else:
-                    quotes.append((straight_open, i + 1))
-                    straight_open = None
-        for dangling in (open_at, straight_open):
-            if dangling is not None and p_end - dangling > 3:
-                quotes.append((dangling, p_end))  # unclosed: PolNeAR-style paragraph-continuing quote
-    quotes.sort()
+        for mark in QUOTE_MARK.finditer(text, para.start(), para.end()):
+            ch = mark.group()
+            if open_at is None:
+                if ch not in CLOSE_QUOTES:
+                    open_at = mark.start()
+            elif ch not in OPEN_QUOTES:
+                quotes.append((open_at, mark.end()))
+                open_at = None
+        if open_at is not None and para.end() - open_at > 3:
+            quotes.append((open_at, para.end()))
     return quotes
 
 
@@ -96,7 +91,7 @@ def _inside(pos: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in TRAIL + ".":
-        if text[end - 1] == "." and end - 2 >= start and text[end - 2] in "”\"":
+        if text[end - 1] == "." and end - 2 >= start and text[end - 2] in "”\"'":
             break
         end -= 1
     while start < end and text[start] in TRAIL:
@@ -212,7 +207,8 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
     claims: list[dict[str, Any]] = []
     used_quotes: set[tuple[int, int]] = set()
 
-    def add(content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None):
+    def add(content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None,
+            rule: str = ""):
         p_start = text.rfind("\n", 0, cue[0]) + 1
         p_end = text.find("\n", cue[1])
         p_end = len(text) if p_end < 0 else p_end
@@ -237,7 +233,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                 used_quotes.add(q)
         claims.append({
             "start": start, "end": end, "speaker": speaker, "cue": span(text, *cue),
-            "quote_type": qtype or _content_type(start, end, quotes, text),
+            "quote_type": qtype or _content_type(start, end, quotes, text), "rule": rule,
         })
 
     outside = [tok for tok in doc if not _inside(tok.idx, quotes)]  # both passes below skip quoted text
@@ -249,7 +245,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
             rest = [t for t in tok.sent if t.i not in phrase and (not t.is_punct or t.text in "“”\"")]
             if rest and src:
                 content = (rest[0].idx, rest[-1].idx + len(rest[-1].text))
-                add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)))
+                add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)), rule="according")
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
             continue
@@ -279,7 +275,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                     start = qs[0][0]
                 if qs and qs[-1][1] > end:
                     end = qs[-1][1]
-            add((start, end), cue, subj_span)
+            add((start, end), cue, subj_span, rule="complement")
             done = True
             break
         if done:
@@ -290,18 +286,29 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
             left = sent[0].idx
             cut = subj.left_edge.idx
             before_subj = doc[subj.left_edge.i - 1].text if subj.left_edge.i > 0 else ""
-            if cut - left > 20 and before_subj in (",", "”", '"') and not _inside(left, quotes):
-                add((left, cut), cue, subj_span)
+            if cut - left > 20 and before_subj in (",", "”", '"', "''") and not _inside(left, quotes):
+                add((left, cut), cue, subj_span, rule="fronted")
+                continue
+        if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and tok.head.pos_ in ("VERB", "AUX") \
+                and subj is not None and subj.head.i == tok.i and tok.head.sent == sent:
+            # a parenthetical cue: "The goal, he said, is to …", "As Crane said, the two …"
+            inner = list(tok.subtree)
+            comma = doc[inner[-1].i + 1] if inner[-1].i + 1 < sent.end else None
+            left = sent[0].idx
+            if comma is not None and comma.text == "," and not any(left <= q[0] < tok.idx for q in quotes):
+                lead = any(not t.is_punct for t in doc[sent.start:inner[0].i])
+                last = sent[-1]
+                add((left if lead else comma.idx + 1, last.idx + len(last.text)), cue, subj_span, rule="parenthetical")
                 continue
         # a quote right after the cue ("noted, “We always …”", "said: “…”")
         after = [q for q in quotes if tok.idx < q[0] and q[0] - cue[1] <= 6 and "\n" not in text[cue[1]:q[0]]]
         before = [q for q in quotes if q[1] <= tok.idx and tok.idx - q[1] <= 60 and "\n" not in text[q[1]:tok.idx]
                   and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)]
         if after:
-            add(after[0], cue, subj_span, "direct")
+            add(after[0], cue, subj_span, "direct", rule="quote_after")
             continue
         if before and before[-1] not in used_quotes:
-            add(before[-1], cue, subj_span, "direct")
+            add(before[-1], cue, subj_span, "direct", rule="quote_before")
             continue
         if tok.lemma_.lower() not in ADDRESSEE_CUES:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
@@ -309,13 +316,13 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                 preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in PREP_CONTENT and c.i > tok.i]
                 pobj = next((g for p in preps for g in p.children if g.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None and pobj.pos_ != "PRON":
-                    add(_subtree_span(pobj), cue, subj_span)
+                    add(_subtree_span(pobj), cue, subj_span, rule="pobj")
                     continue
             if objs and objs[0].pos_ != "PRON":
                 right = [c for c in tok.children if c.i >= objs[0].i and c.dep_ in ("dobj", "attr", "oprd", "prep", "dative")]
                 start = objs[0].left_edge.idx
                 last = max(right, key=lambda c: c.right_edge.i).right_edge
-                add((start, last.idx + len(last.text)), cue, subj_span)
+                add((start, last.idx + len(last.text)), cue, subj_span, rule="dobj")
 
     # stance adjectives and nominal cues
     for tok in outside:
@@ -325,7 +332,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
             subj = _subject(tok.head) if tok.dep_ in ("acomp", "attr") else None
             if comps:
                 subj_span = _speaker_span(subj) if subj is not None else None
-                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
+                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span, rule="stance_adj")
         elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
             comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
                                                                  any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
@@ -335,7 +342,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                 owner = next((c for c in tok.children if c.dep_ == "poss"), None)
                 subj_span = _speaker_span(owner) if owner is not None and owner.pos_ != "PRON" or (
                     owner is not None and owner.lower_ in ("his", "her")) else None
-                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
+                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span, rule="nominal")
 
     # "Stone: “I think …”" — a colon right before a quote, a speaker named just before it
     for q in quotes:
@@ -351,7 +358,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         if not names:
             continue
         who = names[-1]
-        add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
+        add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct", rule="colon")
 
     # floating quotes: a quote with no cue of its own continues the previous speaker
     claims.sort(key=lambda c: c["start"])
@@ -367,7 +374,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
             continue
         start, end = _trim(text, *q)
         claims.append({"start": start, "end": end, "speaker": dict(last["speaker"]), "cue": dict(last["cue"]),
-                       "quote_type": "direct"})
+                       "quote_type": "direct", "rule": "floating"})
         used_quotes.add(q)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return _dedupe(claims)
@@ -381,4 +388,14 @@ def _dedupe(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
                and (o["start"], o["end"]) != (c["start"], c["end"]) for o in claims):
             continue
         out.append(c)
-    return out
+    return _outermost(out)
+
+
+def _outermost(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop a claim whose cue sits inside another claim's content: "X said Y supports Z" is X's
+    statement; Y's support of Z is part of what X said (and a token has one role in PolNeAR)."""
+    def nested(c: dict[str, Any]) -> bool:
+        cs, ce = c["cue"]["start"], c["cue"]["end"]
+        return any(o is not c and o["start"] <= cs and ce <= o["end"]
+                   and not (c["start"] <= o["cue"]["start"] and o["cue"]["end"] <= c["end"]) for o in claims)
+    return [c for c in claims if not nested(c)]

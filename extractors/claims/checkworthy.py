@@ -1,9 +1,18 @@
-"""Check-worthiness: a small logistic-regression model over features of the spaCy Doc already computed.
+"""Check-worthiness: a logistic-regression model over hashed tf-idf features of a sentence.
 
-Trained by ``bench/train_checkworthy.py`` on the CheckThat! 2024 task 1 English training split
-(ClaimBuster sentences from US presidential debates); weights ship as ``checkworthy_model.npz``
-(hashed features, float16). Scores are calibrated so that 0.5 is the decision threshold chosen on a
-held-out part of the training data.
+Features (one hashed space of ``N_FEATURES`` buckets, each block L2-normalised on its own):
+
+- ``spacy``: what the Doc already knows — lemmas and lemma bigrams, parts of speech, entity types,
+  subjects, tense, numbers, hedges, length;
+- ``words``: lower-cased word unigrams and bigrams;
+- ``chars``: character 2–5-grams inside each word (padded with spaces), which carry morphology
+  ("-ed", "per-", "%") and spelling variants the word blocks miss.
+
+Values are sublinear tf × idf, the idf learned with the weights. Trained by
+``bench/train_checkworthy.py`` on the CheckThat! 2024 task 1 English training split (ClaimBuster
+sentences from US presidential debates); weights and idf ship as ``checkworthy_model.npz``
+(float16). The bias is shifted so that 0.5 is the decision threshold chosen on a held-out part of
+the training data.
 
 ``find_unattributed`` proposes sentences that are not already an attributed claim and score >= 0.5;
 ``score_claims`` sets ``checkworthiness`` on every claim from the sentence(s) it sits in.
@@ -13,6 +22,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,21 +30,19 @@ from typing import Any
 import numpy as np
 
 MODEL_FILE = Path(__file__).with_name("checkworthy_model.npz")
-N_FEATURES = 1 << 18
+N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
 HEDGE_WORDS = frozenset("reportedly allegedly apparently believed thought estimated may might could".split())
+BLOCKS = ("spacy", "words", "chars")
 
 
 def _h(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
 
 
-def features(tokens: Any) -> list[int]:
-    """Hashed feature indices of a run of spaCy tokens (one sentence, usually)."""
-    feats = ["bias"]
-    words = [t for t in tokens if not t.is_space]
-    n = len(words)
-    feats.append(f"len:{min(n // 4, 12)}")
+def spacy_features(words: list[Any]) -> list[str]:
+    """Features of a run of spaCy tokens (one sentence, usually) from the Doc's annotations."""
+    feats = ["bias", f"len:{min(len(words) // 4, 12)}"]
     prev = "<s>"
     has_num = False
     for i, t in enumerate(words):
@@ -50,8 +58,8 @@ def features(tokens: Any) -> list[int]:
                 feats.append("eb:" + t.ent_type_)
         if t.like_num or any(ch.isdigit() for ch in t.text):
             has_num = True
-        if t.dep_ in ("nsubj", "nsubjpass") :
-            feats.append("subj:" + (t.ent_type_ or t.pos_) + ":" + t.lower_ if t.pos_ == "PRON" else "subj:" + (t.ent_type_ or t.pos_))
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            feats.append("subj:" + (t.ent_type_ or t.pos_) + (":" + t.lower_ if t.pos_ == "PRON" else ""))
         if t.tag_ in ("VBD", "VBN"):
             feats.append("past")
         if t.lower_ in HEDGE_WORDS:
@@ -62,21 +70,65 @@ def features(tokens: Any) -> list[int]:
         feats.append("has_num")
     if words and words[-1].text == "?":
         feats.append("question")
-    return [_h(f) for f in feats]
+    return feats
+
+
+@lru_cache(maxsize=65536)
+def _char_ids(word: str) -> tuple[int, ...]:
+    padded = f" {word} "
+    return tuple(_h("c:" + padded[i:i + n]) for n in range(2, 6) for i in range(len(padded) - n + 1))
+
+
+@lru_cache(maxsize=65536)
+def _word_id(feature: str) -> int:
+    return _h(feature)
+
+
+def feature_counts(tokens: Any) -> list[Counter[int]]:
+    """Hashed feature counts of a run of spaCy tokens, one Counter per block (see BLOCKS)."""
+    words = [t for t in tokens if not t.is_space]
+    spacy_block = Counter(_word_id(f) for f in spacy_features(words))
+    lowered = [t.lower_ for t in words]
+    word_block: Counter[int] = Counter()
+    char_block: Counter[int] = Counter()
+    prev = "<s>"
+    for w in lowered:
+        word_block[_word_id("w:" + w)] += 1
+        word_block[_word_id("w2:" + prev + " " + w)] += 1
+        char_block.update(_char_ids(w))
+        prev = w
+    return [spacy_block, word_block, char_block]
+
+
+def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse tf-idf vector (indices, values): sublinear tf, idf weights, each block L2-normalised."""
+    all_idx, all_val = [], []
+    for block in counts:
+        if not block:
+            continue
+        idx = np.fromiter(block.keys(), dtype=np.int64, count=len(block))
+        tf = np.fromiter(block.values(), dtype=np.float32, count=len(block))
+        val = (1.0 + np.log(tf)) * idf[idx]
+        norm = float(np.sqrt((val * val).sum())) or 1.0
+        all_idx.append(idx)
+        all_val.append(val / norm)
+    if not all_idx:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(all_idx), np.concatenate(all_val)
 
 
 @lru_cache(maxsize=1)
-def _model() -> tuple[np.ndarray, float]:
+def _model() -> tuple[np.ndarray, np.ndarray, float]:
     if not MODEL_FILE.exists():
         raise RuntimeError(f"check-worthiness weights missing: {MODEL_FILE}; run bench/train_checkworthy.py")
     data = np.load(MODEL_FILE)
-    return data["w"].astype(np.float32), float(data["b"])
+    return data["w"].astype(np.float32), data["idf"].astype(np.float32), float(data["b"])
 
 
 def score_tokens(tokens: Any) -> float:
-    w, b = _model()
-    idx = features(tokens)
-    z = float(w[idx].sum()) + b
+    w, idf, b = _model()
+    idx, val = vectorize(feature_counts(tokens), idf)
+    z = float(w[idx] @ val) + b
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -101,9 +153,9 @@ def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, An
             start += 1
         if end - start < 12 or sum(1 for t in sent if t.is_alpha) < 4:
             continue
-        covered = sum(max(0, min(end, c["end"]) - max(start, c["start"])) for c in attributed)
+        covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
         if covered >= 0.5 * (end - start):
-            continue  # mostly an attributed statement already; a short attribution leaves the rest to check
+            continue  # mostly one attributed statement already; short ones leave the sentence to check
         score = score_tokens(list(sent))
         if score >= EMIT_THRESHOLD:
             out.append({"start": start, "end": end, "speaker": None, "cue": None, "quote_type": "none",
