@@ -94,3 +94,44 @@ def test_sample_wallace_and_kirby(sample_extraction):
         assert one(claims, fragment)["speaker"]["name"] == "Ben Wallace", fragment
     for fragment in ["Russia was offering Iran", "perfect visibility into Iranian thinking"]:
         assert one(claims, fragment)["speaker"]["name"] == "John Kirby", fragment
+
+
+def test_quote_mark_families_pair_up():
+    text = "“Mixed,” he said. ''Archive style,'' she said. \"Straight\" and ''unclosed at the end"
+    assert [text[s:e] for s, e in find_quotes(text)] == [
+        "“Mixed,”", "''Archive style,''", '"Straight"', "''unclosed at the end"]
+    opened_curly = "“We learned a lot in one week, I have to tell you,\" he said."
+    assert [opened_curly[s:e] for s, e in find_quotes(opened_curly)] == [opened_curly[:51]]
+
+
+def test_archive_double_apostrophe_quote(claims_of):
+    c = one(claims_of("''There is a greater goal here,'' said Representative Raul Grijalva of Arizona."), "greater goal")
+    assert c["quote_type"] == "direct" and c["text"].startswith("''There")
+    assert "Grijalva" in c["speaker"]["name"]
+
+
+def test_parenthetical_cue(claims_of):
+    c = one(claims_of("The goal, Secretary of State John Kerry said, is to forge a durable cease-fire in Aleppo."),
+            "to forge a durable cease-fire")
+    assert c["cue"]["text"] == "said" and "John Kerry" in c["speaker"]["name"]
+    assert c["text"].startswith("The goal")
+
+
+def test_cue_inside_a_claim_is_part_of_it(claims_of):
+    claims = claims_of("Senator Ron Wyden said that the governor supports the new tax on carbon.")
+    c = one(claims, "supports the new tax")
+    assert c["cue"]["text"] == "said" and "Ron Wyden" in c["speaker"]["name"]
+    assert [x["cue"]["text"] for x in claims] == ["said"]  # "supports" is inside what Wyden said
+
+
+def test_sentence_with_several_short_attributions_is_still_proposed(extractor):
+    from extractors.claims.checkworthy import find_unattributed
+
+    text = "Unemployment in Ohio rose by 4 percent in 2012 and 25,000 manufacturing jobs were lost that year."
+    doc = extractor.nlp(text)
+    sents = list(doc.sents)
+    third = len(text) // 3
+    short = [{"start": 0, "end": third}, {"start": third, "end": 2 * third}]  # together 2/3, each 1/3
+    assert [(c["start"], c["end"]) for c in find_unattributed(text, sents, short)] == [(0, len(text))]
+    one_long = [{"start": 0, "end": 2 * third}]
+    assert find_unattributed(text, sents, one_long) == []

@@ -292,7 +292,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and tok.head.pos_ in ("VERB", "AUX") \
                 and subj is not None and subj.head.i == tok.i and tok.head.sent == sent:
             # a parenthetical cue: "The goal, he said, is to …", "As Crane said, the two …"
-            inner = list(tok.subtree)
+            inner = [t for t in tok.subtree if not t.is_punct] or [tok]
             comma = doc[inner[-1].i + 1] if inner[-1].i + 1 < sent.end else None
             left = sent[0].idx
             if comma is not None and comma.text == "," and not any(left <= q[0] < tok.idx for q in quotes):
