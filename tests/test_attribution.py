@@ -135,3 +135,16 @@ def test_sentence_with_several_short_attributions_is_still_proposed(extractor):
     assert [(c["start"], c["end"]) for c in find_unattributed(text, sents, short)] == [(0, len(text))]
     one_long = [{"start": 0, "end": 2 * third}]
     assert find_unattributed(text, sents, one_long) == []
+
+
+def test_said_yes_and_passive_as(claims_of):
+    c = one(claims_of("Asked if he was ever bullied, Senator Tim Scott said no."), "no")
+    assert c["text"] == "no" and c["cue"]["text"] == "said"
+    c = one(claims_of("At this moment, Rubio is seen as the candidate with the best chance to win."), "Rubio is seen")
+    assert c["cue"]["text"] == "seen" and c["speaker"] is None
+
+
+def test_object_content_stops_at_an_apposition(claims_of):
+    c = one(claims_of("Senator Elizabeth Warren criticized James Comey, a Republican appointed by President Bush."),
+            "Comey")
+    assert c["text"] == "James Comey"

@@ -34,6 +34,9 @@ condemn urge recommend defend reject slam blast hail welcome question dispute
 seem appear refer seek talk speak point hop decide challenge decline consider embrace denounce deem attack
 view recognize favor highlight echo express imply brag applaud advocate rebuff proclaim decry lash rail
 interpret remind articulate lament tout stress vow
+assail voice reaffirm dub hint interject envision deride chant order reference document distance rebuke
+liken credit portray quote title congratulate recount label disavow request outline attribute unveil
+elaborate detail underscore shout apologize persuade invoke convince
 """.split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 #: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
@@ -42,7 +45,8 @@ critical skeptical sceptical doubtful insistent clear eager determined reluctant
 #: "his belief that …", "calls for …", "the demand that …": nouns that carry an attributed content
 NOMINAL_CUES = frozenset("""belief claim assertion allegation assessment warning statement suggestion argument view
 insistence hope fear concern plan proposal accusation call demand pledge promise vow threat prediction
-expectation criticism charge complaint admission denial estimate report""".split())
+expectation criticism charge complaint admission denial estimate report praise disagreement reference
+assumption mention contention doubt assurance""".split())
 ADDRESSEE_CUES = frozenset("say tell ask know see think feel".split())
 #: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
 XCOMP_CUES = frozenset("""want plan promise vow pledge threaten expect hope hop seem appear seek decide decline
@@ -74,7 +78,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if open_at is None:
                 if ch not in CLOSE_QUOTES:
                     open_at = mark.start()
-            elif ch not in OPEN_QUOTES:
+            elif ch not in OPEN_QUOTES or text[mark.start() - 1] in ",.?!":  # “It's unusual,“ said …
                 quotes.append((open_at, mark.end()))
                 open_at = None
         if open_at is not None and para.end() - open_at > 3:
@@ -117,6 +121,16 @@ def _content_span(comp: Any) -> tuple[int, int]:
         if child.dep_ in ("advcl", "parataxis", "npadvmod") and after_break and child.tag_ == "VBG":
             exclude.update(t.i for t in child.subtree)
     return _subtree_span(comp, exclude)
+
+
+def _aside(noun: Any) -> Any:
+    """The first apposition or relative clause set off by a comma after ``noun``, if any."""
+    doc = noun.doc
+    for child in noun.children:
+        if child.i > noun.i and child.dep_ in ("appos", "relcl", "acl") and child.left_edge.i > 0 \
+                and doc[child.left_edge.i - 1].text == ",":
+            return child
+    return None
 
 
 def _subject(verb: Any) -> Any:
@@ -310,6 +324,17 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
         if before and before[-1] not in used_quotes:
             add(before[-1], cue, subj_span, "direct", rule="quote_before")
             continue
+        answer = next((c for c in tok.children if c.dep_ == "intj" and c.lower_ in ("yes", "no") and c.i > tok.i), None)
+        if answer is not None:  # "said yes", "said no"
+            add((answer.idx, answer.idx + len(answer.text)), cue, subj_span, rule="answer")
+            continue
+        passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
+        if passive is not None and as_prep is not None and not any(c.dep_ == "agent" for c in tok.children):
+            # "Rubio is seen as the candidate with …": the whole clause is what is (commonly) held
+            end_tok = as_prep.right_edge
+            add((passive.left_edge.idx, end_tok.idx + len(end_tok.text)), cue, None, rule="passive_as")
+            continue
         if tok.lemma_.lower() not in ADDRESSEE_CUES:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
             if not objs:
@@ -322,6 +347,9 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                 right = [c for c in tok.children if c.i >= objs[0].i and c.dep_ in ("dobj", "attr", "oprd", "prep", "dative")]
                 start = objs[0].left_edge.idx
                 last = max(right, key=lambda c: c.right_edge.i).right_edge
+                aside = _aside(objs[0])  # "Comey, a Republican appointed by …" stops at the comma
+                if aside is not None and aside.i > objs[0].i:
+                    last = doc[aside.left_edge.i - 2] if aside.left_edge.i - 2 >= objs[0].left_edge.i else objs[0]
                 add((start, last.idx + len(last.text)), cue, subj_span, rule="dobj")
 
     # stance adjectives and nominal cues
