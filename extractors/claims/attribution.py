@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from ..model import span
+from .cues import is_cue
 
 CUE_LEMMAS = frozenset("""
 say tell write add ask note report announce suggest argue describe tweet think want continue acknowledge
@@ -261,7 +262,7 @@ def find_attributions(doc: Any) -> list[dict[str, Any]]:
                 content = (rest[0].idx, rest[-1].idx + len(rest[-1].text))
                 add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)), rule="according")
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
+        if tok.pos_ != "VERB" or not is_cue(tok, CUE_LEMMAS):
             continue
         subj = _subject(tok)
         subj_span = _speaker_span(subj) if subj is not None else None

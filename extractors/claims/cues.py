@@ -1,0 +1,98 @@
+"""Which verbs are reporting cues: a small logistic-regression model over the token's parse context.
+
+A fixed lexicon of verbs of saying misses PolNeAR's long tail ("nominated", "focused on", "came out
+against") and fires on verbs that are cues only in some contexts ("support", "show", "find"). This
+model scores a verb from its lemma and its surroundings in the parse — which complements it has, what
+its subject is, whether a quote mark is next to it, whether the lexicon lists it — and
+``attribution.find_attributions`` treats it as a cue when the score is at least ``CUE_THRESHOLD``.
+
+Trained by ``bench/train_cues.py`` on PolNeAR v1.0.0 *train* (first annotator per article): a verb is
+a positive when it lies in a gold Cue span; verbs inside a gold content or a quotation are left out
+(PolNeAR gives a token one role, so a cue inside what someone said is never annotated — nesting is
+handled by the rules instead). Weights ship as ``cue_model.npz`` (hashed features, float16).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("cue_model.npz")
+N_FEATURES = 1 << 18
+QUOTE_CHARS = frozenset("“”\"«»„") | {"''", "``"}
+PERSON_PRONOUNS = frozenset(["i", "you", "he", "she", "we", "they", "who"])
+
+
+def _h(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
+
+
+def cue_features(tok: Any, lexicon: frozenset[str]) -> list[str]:
+    """Features of a verb token for the cue model (strings; hashed by :func:`cue_ids`)."""
+    lemma = tok.lemma_.lower()
+    doc = tok.doc
+    feats = ["bias", "l:" + lemma, "t:" + tok.tag_, "d:" + tok.dep_, "ld:" + lemma + "|" + tok.dep_,
+             "hl:" + tok.head.lemma_.lower() + "|" + tok.dep_, "lex:" + str(lemma in lexicon)]
+    kids = set()
+    subj = None
+    for child in tok.children:
+        dep = child.dep_
+        kids.add(dep)
+        if dep in ("nsubj", "nsubjpass") and subj is None:
+            subj = child
+        if dep == "prep":
+            feats.append("prep:" + lemma + "|" + child.lower_)
+            feats.append("p:" + child.lower_)
+        if dep in ("ccomp", "xcomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
+            feats.append("that")
+            feats.append("that:" + lemma)
+    for dep in kids:
+        feats.append("k:" + dep)
+        if dep in ("ccomp", "xcomp", "dobj", "prep", "parataxis", "advcl", "dative", "nsubjpass", "agent"):
+            feats.append("lk:" + lemma + "|" + dep)
+    if subj is None:
+        feats.append("subj:none")
+    else:
+        kind = subj.ent_type_ or ("PRON:" + subj.lower_ if subj.pos_ == "PRON" else subj.pos_)
+        feats.append("subj:" + kind)
+        feats.append("ls:" + lemma + "|" + (subj.ent_type_ or subj.pos_))
+        if subj.lower_ in PERSON_PRONOUNS or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            feats.append("subj:source")
+            feats.append("lsrc:" + lemma)
+        feats.append("subj_side:" + ("before" if subj.i < tok.i else "after"))
+    for offset in (-2, -1, 1, 2):
+        j = tok.i + offset
+        if 0 <= j < len(doc):
+            word = doc[j].text
+            if word in QUOTE_CHARS:
+                feats.append(f"q{offset}")
+            if offset in (-1, 1):
+                feats.append(f"w{offset}:" + doc[j].lower_)
+    return feats
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[np.ndarray, float, float]:
+    if not MODEL_FILE.exists():
+        raise RuntimeError(f"cue model weights missing: {MODEL_FILE}; run bench/train_cues.py")
+    data = np.load(MODEL_FILE)
+    return data["w"].astype(np.float32), float(data["b"]), float(data["threshold"])
+
+
+def cue_ids(feats: list[str]) -> list[int]:
+    return [_h(f) for f in feats]
+
+
+def cue_score(tok: Any, lexicon: frozenset[str]) -> float:
+    w, b, _ = _model()
+    z = float(w[cue_ids(cue_features(tok, lexicon))].sum()) + b
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def is_cue(tok: Any, lexicon: frozenset[str]) -> bool:
+    return cue_score(tok, lexicon) >= _model()[2]
