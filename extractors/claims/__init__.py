@@ -25,13 +25,15 @@ from .numbers import find_hedges, find_numbers, number_entities
 
 def find_claims(doc: Any) -> list[dict[str, Any]]:
     # Doc.text, Doc.ents and Doc.sents each rebuild themselves from every token: read them once here
-    text, sents, ents = doc.text, list(doc.sents), number_entities(doc)
-    claims = find_attributions(doc)
-    claims += find_unattributed(text, sents, claims)
+    text, sents, all_ents = doc.text, list(doc.sents), list(doc.ents)
+    ents = number_entities(all_ents)
+    claims = find_attributions(doc, all_ents)
+    scores: dict[tuple[int, ...], float] = {}  # check-worthiness per sentence run, computed once
+    claims += find_unattributed(text, sents, claims, scores)
     for claim in claims:
         claim.pop("rule", None)  # which attribution rule proposed it: for error analysis only
         claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)
         claim["hedges"] = find_hedges(doc, claim["start"], claim["end"], text)
-    score_claims(doc, sents, claims)
+    score_claims(doc, sents, claims, scores)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return claims

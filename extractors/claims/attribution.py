@@ -153,24 +153,28 @@ def _speaker_span(subj: Any) -> tuple[int, int]:
     return _subtree_span(subj, exclude)
 
 
+def _surname(name: str) -> str:
+    return name.split()[-1].lower().rstrip("’'s")
+
+
 class _Resolver:
     """Resolves speaker mentions to the fullest mention of the same source in the article."""
 
-    def __init__(self, doc: Any, quotes: list[tuple[int, int]]):
+    def __init__(self, doc: Any, quotes: list[tuple[int, int]], ents: list[Any]):
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token on each access: read it once
-        self.ents = [e for e in doc.ents if e.label_ in SPEAKER_ENTS and not _inside(e.start_char, quotes)]
+        self.ents = [e for e in ents if e.label_ in SPEAKER_ENTS and not _inside(e.start_char, quotes)]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+        self.longest: dict[tuple[str, str], Any] = {}  # (label, surname) -> longest mention
+        for e in self.ents:
+            key = (e.label_, _surname(e.text))
+            if key not in self.longest or len(e.text) > len(self.longest[key].text):
+                self.longest[key] = e
 
     def fullest(self, ent: Any) -> Any:
         """The longest mention of the same entity: same label and the same last word (surname)."""
-        last = ent.text.split()[-1].lower().rstrip("’'s")
-        best = ent
-        for other in self.ents:
-            if other.label_ == ent.label_ and other.text.split()[-1].lower().rstrip("’'s") == last:
-                if len(other.text) > len(best.text):
-                    best = other
-        return best
+        best = self.longest.get((ent.label_, _surname(ent.text)), ent)
+        return best if len(best.text) > len(ent.text) else ent
 
     def entity_in(self, start: int, end: int) -> Any:
         inside = [e for e in self.ents if start <= e.start_char and e.end_char <= end]
@@ -215,10 +219,11 @@ def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str
     return "mixed"
 
 
-def find_attributions(doc: Any) -> list[dict[str, Any]]:
+def find_attributions(doc: Any, ents: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Attributed claims in ``doc``; pass ``ents`` (``list(doc.ents)``) if already read."""
     text = doc.text
     quotes = find_quotes(text)
-    resolver = _Resolver(doc, quotes)
+    resolver = _Resolver(doc, quotes, list(doc.ents) if ents is None else ents)
     claims: list[dict[str, Any]] = []
     used_quotes: set[tuple[int, int]] = set()
 

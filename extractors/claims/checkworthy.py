@@ -132,18 +132,32 @@ def score_tokens(tokens: Any) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]]) -> None:
-    """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it)."""
+def _score_sents(sents: list[Any], cache: dict[tuple[int, ...], float]) -> float:
+    key = tuple(s.start for s in sents)
+    if key not in cache:
+        cache[key] = score_tokens([t for s in sents for t in s])
+    return cache[key]
+
+
+def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]],
+                 cache: dict[tuple[int, ...], float] | None = None) -> None:
+    """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it).
+    ``cache`` holds the scores ``find_unattributed`` already computed, keyed by sentence starts."""
+    cache = {} if cache is None else cache
     for claim in claims:
         if "checkworthiness" in claim:
             continue
         covering = [s for s in sents if s.start_char < claim["end"] and s.end_char > claim["start"]]
-        tokens = [t for s in covering for t in s] or list(
-            doc.char_span(claim["start"], claim["end"], alignment_mode="expand") or [])
+        if covering:
+            claim["checkworthiness"] = round(_score_sents(covering, cache), 4)
+            continue
+        tokens = list(doc.char_span(claim["start"], claim["end"], alignment_mode="expand") or [])
         claim["checkworthiness"] = round(score_tokens(tokens), 4) if tokens else 0.0
 
 
-def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, Any]],
+                      cache: dict[tuple[int, ...], float] | None = None) -> list[dict[str, Any]]:
+    cache = {} if cache is None else cache
     out = []
     for sent in sents:
         start, end = sent.start_char, sent.end_char
@@ -156,7 +170,7 @@ def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, An
         covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
         if covered >= 0.5 * (end - start):
             continue  # mostly one attributed statement already; short ones leave the sentence to check
-        score = score_tokens(list(sent))
+        score = _score_sents([sent], cache)
         if score >= EMIT_THRESHOLD:
             out.append({"start": start, "end": end, "speaker": None, "cue": None, "quote_type": "none",
                         "checkworthiness": round(score, 4)})

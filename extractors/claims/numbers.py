@@ -20,15 +20,15 @@ HEDGES = re.compile(
     r"according to (?:sources|officials|reports|people familiar)|sources say|it is understood)\b", re.I)
 
 
-def number_entities(doc: Any) -> list[tuple[int, int]]:
-    """Char spans of the numeric entities, computed once per Doc (``doc.ents`` walks every token)."""
-    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NUMBER_ENTS]
+def number_entities(ents: Any) -> list[tuple[int, int]]:
+    """Char spans of the numeric entities among ``ents`` (read ``doc.ents`` once: it walks every token)."""
+    return [(e.start_char, e.end_char) for e in ents if e.label_ in NUMBER_ENTS]
 
 
 def find_numbers(doc: Any, start: int, end: int, ents: list[tuple[int, int]] | None = None,
                  text: str | None = None) -> list[dict[str, Any]]:
     text = doc.text if text is None else text  # pass it: Doc.text joins every token on each access
-    found = [(s, e) for s, e in (number_entities(doc) if ents is None else ents) if start <= s and e <= end]
+    found = [(s, e) for s, e in (number_entities(doc.ents) if ents is None else ents) if start <= s and e <= end]
     for tok in doc.char_span(start, end, alignment_mode="contract") or []:
         # 22-year-old, 4.5%, F-35 are numbers to check too
         if tok.like_num or tok.pos_ == "NUM" or any(ch.isdigit() for ch in tok.text):
