@@ -17,9 +17,11 @@ One pass over the Doc (pure Python over tokens; no second model):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import span
+from .contents import choose
 from .cues import is_cue
 
 CUE_LEMMAS = frozenset("""
@@ -219,8 +221,90 @@ def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str
     return "mixed"
 
 
-def find_attributions(doc: Any, ents: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Attributed claims in ``doc``; pass ``ents`` (``list(doc.ents)``) if already read."""
+def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_quotes: set[tuple[int, int]],
+                     text: str) -> Iterator[tuple[tuple[int, int], str | None, str]]:
+    """Every content a reporting verb may introduce, as ((start, end), quote type or None, pattern),
+    in the order the hand-written rules prefer them; ``contents.choose`` picks one."""
+    doc = tok.doc
+    cue_end = tok.idx + len(tok.text)
+    sent = tok.sent
+    for comp in tok.children:
+        if comp.dep_ not in CONTENT_DEPS or comp.i == tok.i:
+            continue
+        rule = "complement" if comp.dep_ != "xcomp" or comp.tag_ == "VB" or tok.lemma_ in XCOMP_CUES else "xcomp_other"
+        start, end = _content_span(comp)
+        if comp.i < tok.i:
+            # the complement comes first: “…,” he said — the content is the quote around it
+            q = _inside(comp.idx, quotes)
+            if q is not None:
+                start, end = q  # a quote that continues past this sentence stays one claim
+            else:
+                end = min(end, (subj.left_edge.idx if subj is not None and subj.i > comp.i else end))
+        else:
+            qs = [q for q in quotes if q[0] <= start < q[1] or (start <= q[0] < end)]
+            if qs and qs[0][0] <= start:
+                start = qs[0][0]
+            if qs and qs[-1][1] > end:
+                end = qs[-1][1]
+        yield (start, end), None, rule
+    if tok.dep_ in ("ccomp", "parataxis", "advcl", "conj") and tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX") \
+            and subj is not None and subj.i < tok.i and subj.head.i == tok.i and tok.head.sent == sent:
+        left = sent[0].idx
+        cut = subj.left_edge.idx
+        before_subj = doc[subj.left_edge.i - 1].text if subj.left_edge.i > 0 else ""
+        if cut - left > 20 and before_subj in (",", "”", '"', "''") and not _inside(left, quotes):
+            yield (left, cut), None, "fronted"
+    if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and tok.head.pos_ in ("VERB", "AUX") \
+            and subj is not None and subj.head.i == tok.i and tok.head.sent == sent:
+        # a parenthetical cue: "The goal, he said, is to …", "As Crane said, the two …"
+        inner = [t for t in tok.subtree if not t.is_punct] or [tok]
+        comma = doc[inner[-1].i + 1] if inner[-1].i + 1 < sent.end else None
+        left = sent[0].idx
+        if comma is not None and comma.text == "," and not any(left <= q[0] < tok.idx for q in quotes):
+            lead = any(not t.is_punct for t in doc[sent.start:inner[0].i])
+            last = sent[-1]
+            yield (left if lead else comma.idx + 1, last.idx + len(last.text)), None, "parenthetical"
+    # a quote right after the cue ("noted, “We always …”", "said: “…”")
+    after = [q for q in quotes if tok.idx < q[0] and q[0] - cue_end <= 6 and "\n" not in text[cue_end:q[0]]]
+    before = [q for q in quotes if q[1] <= tok.idx and tok.idx - q[1] <= 60 and "\n" not in text[q[1]:tok.idx]
+              and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)]
+    if after:
+        yield after[0], "direct", "quote_after"
+    if before and before[-1] not in used_quotes:
+        yield before[-1], "direct", "quote_before"
+    answer = next((c for c in tok.children if c.dep_ == "intj" and c.lower_ in ("yes", "no") and c.i > tok.i), None)
+    if answer is not None:  # "said yes", "said no"
+        yield (answer.idx, answer.idx + len(answer.text)), None, "answer"
+    passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
+    if passive is not None and as_prep is not None and not any(c.dep_ == "agent" for c in tok.children):
+        # "Rubio is seen as the candidate with …": the whole clause is what is (commonly) held
+        end_tok = as_prep.right_edge
+        yield (passive.left_edge.idx, end_tok.idx + len(end_tok.text)), None, "passive_as"
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+    addressee = tok.lemma_.lower() in ADDRESSEE_CUES
+    if objs and objs[0].pos_ != "PRON":
+        obj = objs[0]
+        right = [c for c in tok.children if c.i >= obj.i and c.dep_ in ("dobj", "attr", "oprd", "prep", "dative")]
+        last = max(right, key=lambda c: c.right_edge.i).right_edge
+        aside = _aside(obj)  # "Comey, a Republican appointed by …" stops at the comma
+        if aside is not None and aside.i > obj.i:
+            last = doc[aside.left_edge.i - 2] if aside.left_edge.i - 2 >= obj.left_edge.i else obj
+        yield (obj.left_edge.idx, last.idx + len(last.text)), None, "dobj_addressee" if addressee else "dobj"
+        bare = _subtree_span(obj, {t.i for t in aside.subtree} if aside is not None else None)
+        if bare != (obj.left_edge.idx, last.idx + len(last.text)):
+            yield bare, None, "dobj_bare"
+    preps = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i]
+    for prep in preps:
+        pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
+        if pobj is not None and pobj.pos_ != "PRON":
+            known = prep.lower_ in PREP_CONTENT and not objs and not addressee
+            yield _subtree_span(pobj), None, "pobj" if known else "pobj_other"
+
+
+def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | None = None) -> list[dict[str, Any]]:
+    """Attributed claims in ``doc``; pass ``ents`` (``list(doc.ents)``) if already read. ``trace``, if
+    given, receives (cue token, content candidates) for every verb cue — for training ``contents``."""
     text = doc.text
     quotes = find_quotes(text)
     resolver = _Resolver(doc, quotes, list(doc.ents) if ents is None else ents)
@@ -274,89 +358,18 @@ def find_attributions(doc: Any, ents: list[Any] | None = None) -> list[dict[str,
         if subj is not None and subj.lower_ in ("that", "which", "who"):
             # "the senator, who said …": the speaker is what the relative clause hangs on
             subj_span = _speaker_span(tok.head) if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") else None
-        cue = (tok.idx, tok.idx + len(tok.text))
-        comps = [c for c in tok.children if c.dep_ in CONTENT_DEPS and c.i != tok.i]
-        done = False
-        for comp in comps:
-            if comp.dep_ == "xcomp" and comp.tag_ != "VB" and tok.lemma_ not in XCOMP_CUES:
-                continue
-            start, end = _content_span(comp)
-            if comp.i < tok.i:
-                # the complement comes first: “…,” he said — the content is the quote around it
-                q = _inside(comp.idx, quotes)
-                if q is not None:
-                    start, end = q
-                    # a quote that continues past this sentence stays one claim
-                else:
-                    end = min(end, (subj.left_edge.idx if subj is not None and subj.i > comp.i else end))
-            else:
-                qs = [q for q in quotes if q[0] <= start < q[1] or (start <= q[0] < end)]
-                if qs and qs[0][0] <= start:
-                    start = qs[0][0]
-                if qs and qs[-1][1] > end:
-                    end = qs[-1][1]
-            add((start, end), cue, subj_span, rule="complement")
-            done = True
-            break
-        if done:
-            continue
-        sent = tok.sent
-        if tok.dep_ in ("ccomp", "parataxis", "advcl", "conj") and tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX") \
-                and subj is not None and subj.i < tok.i and subj.head.i == tok.i and tok.head.sent == sent:
-            left = sent[0].idx
-            cut = subj.left_edge.idx
-            before_subj = doc[subj.left_edge.i - 1].text if subj.left_edge.i > 0 else ""
-            if cut - left > 20 and before_subj in (",", "”", '"', "''") and not _inside(left, quotes):
-                add((left, cut), cue, subj_span, rule="fronted")
-                continue
-        if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and tok.head.pos_ in ("VERB", "AUX") \
-                and subj is not None and subj.head.i == tok.i and tok.head.sent == sent:
-            # a parenthetical cue: "The goal, he said, is to …", "As Crane said, the two …"
-            inner = [t for t in tok.subtree if not t.is_punct] or [tok]
-            comma = doc[inner[-1].i + 1] if inner[-1].i + 1 < sent.end else None
-            left = sent[0].idx
-            if comma is not None and comma.text == "," and not any(left <= q[0] < tok.idx for q in quotes):
-                lead = any(not t.is_punct for t in doc[sent.start:inner[0].i])
-                last = sent[-1]
-                add((left if lead else comma.idx + 1, last.idx + len(last.text)), cue, subj_span, rule="parenthetical")
-                continue
-        # a quote right after the cue ("noted, “We always …”", "said: “…”")
-        after = [q for q in quotes if tok.idx < q[0] and q[0] - cue[1] <= 6 and "\n" not in text[cue[1]:q[0]]]
-        before = [q for q in quotes if q[1] <= tok.idx and tok.idx - q[1] <= 60 and "\n" not in text[q[1]:tok.idx]
-                  and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)]
-        if after:
-            add(after[0], cue, subj_span, "direct", rule="quote_after")
-            continue
-        if before and before[-1] not in used_quotes:
-            add(before[-1], cue, subj_span, "direct", rule="quote_before")
-            continue
-        answer = next((c for c in tok.children if c.dep_ == "intj" and c.lower_ in ("yes", "no") and c.i > tok.i), None)
-        if answer is not None:  # "said yes", "said no"
-            add((answer.idx, answer.idx + len(answer.text)), cue, subj_span, rule="answer")
-            continue
-        passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-        as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
-        if passive is not None and as_prep is not None and not any(c.dep_ == "agent" for c in tok.children):
-            # "Rubio is seen as the candidate with …": the whole clause is what is (commonly) held
-            end_tok = as_prep.right_edge
-            add((passive.left_edge.idx, end_tok.idx + len(end_tok.text)), cue, None, rule="passive_as")
-            continue
-        if tok.lemma_.lower() not in ADDRESSEE_CUES:
-            objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-            if not objs:
-                preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in PREP_CONTENT and c.i > tok.i]
-                pobj = next((g for p in preps for g in p.children if g.dep_ in ("pobj", "pcomp")), None)
-                if pobj is not None and pobj.pos_ != "PRON":
-                    add(_subtree_span(pobj), cue, subj_span, rule="pobj")
-                    continue
-            if objs and objs[0].pos_ != "PRON":
-                right = [c for c in tok.children if c.i >= objs[0].i and c.dep_ in ("dobj", "attr", "oprd", "prep", "dative")]
-                start = objs[0].left_edge.idx
-                last = max(right, key=lambda c: c.right_edge.i).right_edge
-                aside = _aside(objs[0])  # "Comey, a Republican appointed by …" stops at the comma
-                if aside is not None and aside.i > objs[0].i:
-                    last = doc[aside.left_edge.i - 2] if aside.left_edge.i - 2 >= objs[0].left_edge.i else objs[0]
-                add((start, last.idx + len(last.text)), cue, subj_span, rule="dobj")
+        cands = list(_verb_candidates(tok, subj, quotes, used_quotes, text))
+        if trace is not None:
+            trace.append((tok, cands))
+        pick = choose(tok, cands, text)
+        if pick is not None:
+            (start, end), qtype, rule = pick
+            if rule == "quote_after":
+                # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim
+                start = min([start] + [c[0][0] for c in cands if c[2] in ("complement", "quote_before")
+                                       and c[0][1] <= tok.idx and (c[0][0], c[0][1]) in quotes])
+            add((start, end), (tok.idx, tok.idx + len(tok.text)), None if rule == "passive_as" else subj_span,
+                qtype, rule=rule)
 
     # stance adjectives and nominal cues
     for tok in outside:

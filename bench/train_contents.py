@@ -1,0 +1,120 @@
+"""Train the shipped content chooser (extractors/claims/content_model.npz), reproducibly.
+
+    python bench/train_contents.py --data ../shared/data/polnear [--jobs 2]
+
+Run after ``bench/train_cues.py`` (which verbs are cues decides which candidates are seen). Needs the
+``eval`` extra (scikit-learn). Data: PolNeAR *train* only (first annotator file per article).
+Examples: for every verb the cue model accepts, every content candidate the rules list
+(``attribution._verb_candidates``, collected with the rule order deciding); positive when its
+character Jaccard with the gold content of an attribution whose Cue span holds the verb is >= 0.5
+(verbs that are no gold cue give only negatives, so the model also learns to make no claim).
+Features: ``extractors.claims.contents.candidate_features``. Logistic regression (liblinear, L2).
+The threshold is chosen end to end: fitted on 80% of the train articles (fixed seed), the threshold
+with the best attribution content F1 on the other 20% is kept; then the model is refitted on all of
+train. Weights are stored as float16 with the threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from train_cues import attribution_f1, load_split
+
+from extractors.claims import contents
+from extractors.claims.attribution import find_attributions
+
+
+def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
+    text = doc.text
+    trace: list = []
+    find_attributions(doc, trace=trace)
+    X, y = [], []
+    for tok, cands in trace:
+        golds = [g["content"] for g in gold if tok.idx in g["cue"]]
+        first_rule = contents.rule_pick(cands)
+        jac = []
+        for (start, end), _, _ in cands:
+            content = set(range(start, end))
+            jac.append(max((len(content & g) / len(content | g) for g in golds), default=0.0))
+        for rank, cand in enumerate(cands):
+            X.append(contents.feature_ids(tok, cand, rank, len(cands), text, first_rule))
+            y.append(int(jac[rank] >= 0.5))
+    return X, y
+
+
+def fit(rows: list[list[int]], y: list[int], C: float):
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    indices = np.concatenate([np.array(r, dtype=np.int64) for r in rows])
+    X = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), contents.N_FEATURES))
+    X.sum_duplicates()
+    X.data = np.minimum(X.data, 1.0)
+    return LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(X, np.array(y))
+
+
+def install(model, threshold: float, out: Path) -> None:
+    np.savez_compressed(out, w=model.coef_[0].astype(np.float16), b=np.float64(model.intercept_[0]),
+                        threshold=np.float64(threshold))
+    contents.MODEL_FILE = out
+    contents._model = _loader
+    contents._model.cache_clear()
+
+
+_loader = contents._model
+
+
+def run(names, docs, gold, C: float, seed: int, out: Path) -> None:
+    contents._model = lambda: None  # collect candidates with the rule order deciding
+    per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
+    order = np.random.default_rng(seed).permutation(len(docs))
+    cut = int(len(docs) * 0.8)
+    fit_ids, tune_ids = sorted(order[:cut]), sorted(order[cut:])
+    tune_names, tune_docs = [names[i] for i in tune_ids], [docs[i] for i in tune_ids]
+    print(f"rule order alone: content F1 {attribution_f1(tune_names, tune_docs, gold):.3f} on "
+          f"{len(tune_ids)} held-out train articles", flush=True)
+    rows = [r for i in fit_ids for r in per_doc[i][0]]
+    ys = [v for i in fit_ids for v in per_doc[i][1]]
+    print(f"{len(rows)} candidates ({sum(ys)} right) in the fitting part", flush=True)
+    model = fit(rows, ys, C)
+    best = (0.0, 0.0)
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
+        install(model, threshold, out)
+        f1 = attribution_f1(tune_names, tune_docs, gold)
+        print(f"  threshold {threshold:.2f}: content F1 {f1:.3f}", flush=True)
+        best = max(best, (f1, threshold))
+    f1, threshold = best
+    print(f"chosen threshold {threshold:.2f} (held-out train content F1 {f1:.3f})")
+    rows = [r for X, _ in per_doc for r in X]
+    ys = [v for _, y in per_doc for v in y]
+    install(fit(rows, ys, C), threshold, out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB) from {len(rows)} candidates ({sum(ys)} right)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--C", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--out", type=Path, default=contents.MODEL_FILE)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    names, docs, gold = load_split(args.data, "train", args.model, args.jobs)
+    print(f"parsed {len(docs)} train articles in {time.perf_counter() - t0:.0f}s", flush=True)
+    run(names, docs, gold, args.C, args.seed, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Which content a reporting verb introduces: a learned choice among the rules' candidates.
+
+``attribution._verb_candidates`` lists every content a cue verb may introduce (its clausal
+complements, a quote before or after it, the sentence around a parenthetical cue, its object with or
+without trailing phrases, its prepositional objects…). The hand-written preference order is a good
+default but PolNeAR's contents depend on the verb and the shape of the sentence, so a small
+logistic-regression model scores each candidate from its pattern, its rank in the rule order, the
+cue's lemma and dependency, and the content's length and position; the best candidate is kept when
+its score reaches the threshold stored with the weights (below it, the verb is not reporting
+anything we can delimit and no claim is made).
+
+Trained by ``bench/train_contents.py`` on PolNeAR v1.0.0 *train* (first annotator per article): a
+candidate is a positive when its character Jaccard with the gold content of the attribution whose
+cue is this verb is >= 0.5. Weights ship as ``content_model.npz`` (hashed features, float16).
+Without the weights (only while training them) the rule order decides: ``RULE_ORDER`` patterns
+first come first.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("content_model.npz")
+N_FEATURES = 1 << 18
+#: the patterns the hand-written rules use, in their order of preference; the rest are extra candidates
+RULE_ORDER = ("complement", "fronted", "parenthetical", "quote_after", "quote_before", "answer", "passive_as",
+              "dobj", "pobj")
+
+Candidate = tuple[tuple[int, int], "str | None", str]
+
+
+def _h(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
+
+
+def _bucket(n: int) -> int:
+    return n if n < 8 else 8 + min(n // 8, 6)
+
+
+def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1) -> list[str]:
+    """``first_rule``: the rank of the candidate the rule order would pick (-1: none)."""
+    (start, end), qtype, rule = cand
+    lemma = tok.lemma_.lower()
+    content = text[start:end]
+    words = content.split()
+    first = words[0].lower().strip("“”\"'") if words else ""
+    side = "before" if end <= tok.idx else "after" if start >= tok.idx + len(tok.text) else "around"
+    sent = tok.sent
+    sent_len = max(1, sent.end_char - sent.start_char)
+    feats = ["bias", "r:" + rule, f"rank:{min(rank, 5)}", f"rr:{rule}|{min(rank, 5)}", f"n:{min(n_cands, 6)}",
+             "rl:" + rule + "|" + lemma, "rd:" + rule + "|" + tok.dep_, "side:" + side, "rs:" + rule + "|" + side,
+             f"len:{_bucket(len(words))}", f"rlen:{rule}|{_bucket(len(words))}",
+             f"cover:{min(int(10 * (end - start) / sent_len), 12)}", "first:" + first, "rf:" + rule + "|" + first,
+             "qt:" + str(qtype)]
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    feats.append("subj:" + ("none" if subj is None else subj.ent_type_ or subj.pos_))
+    feats.append("ls:" + lemma + "|" + side)
+    feats.append(f"first_rule:{rule in RULE_ORDER and rank == first_rule}")
+    span = tok.doc.char_span(start, end, alignment_mode="expand")
+    if span is not None and len(span):
+        root = span.root
+        feats.append("root:" + rule + "|" + root.dep_ + "|" + root.pos_)
+        feats.append("roothead:" + str(root.head.i == tok.i))
+        feats.append("last:" + span[-1].text[-1:])
+    if content[:1] in "“\"'" or content.startswith("''"):
+        feats.append("quoted")
+    if "\n" in content:
+        feats.append("multiline")
+    if start < sent.start_char or end > sent.end_char:
+        feats.append("beyond_sentence")
+    return feats
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[np.ndarray, float, float] | None:
+    if not MODEL_FILE.exists():
+        raise RuntimeError(f"content model weights missing: {MODEL_FILE}; run bench/train_contents.py")
+    data = np.load(MODEL_FILE)
+    return data["w"].astype(np.float32), float(data["b"]), float(data["threshold"])
+
+
+def feature_ids(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1) -> list[int]:
+    return [_h(f) for f in candidate_features(tok, cand, rank, n_cands, text, first_rule)]
+
+
+def rule_pick(cands: list[Candidate]) -> int:
+    """The rank of the candidate the hand-written rule order picks, or -1."""
+    return next((i for i, c in enumerate(cands) if c[2] in RULE_ORDER), -1)
+
+
+def scores(tok: Any, cands: list[Candidate], text: str) -> list[float]:
+    model = _model()
+    if model is None:
+        return [1.0 if c[2] in RULE_ORDER else 0.0 for c in cands]
+    w, b, _ = model
+    out = []
+    first_rule = rule_pick(cands)
+    for rank, cand in enumerate(cands):
+        z = float(w[feature_ids(tok, cand, rank, len(cands), text, first_rule)].sum()) + b
+        out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+    return out
+
+
+def choose(tok: Any, cands: list[Candidate], text: str) -> Candidate | None:
+    """The likeliest candidate if it reaches the threshold (rule order breaks ties), else None."""
+    if not cands:
+        return None
+    model = _model()
+    threshold = 0.5 if model is None else model[2]
+    best_score, best = max((s, -i) for i, s in enumerate(scores(tok, cands, text)))
+    return cands[-best] if best_score >= threshold else None
