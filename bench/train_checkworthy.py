@@ -100,7 +100,7 @@ def main() -> None:
     # 5-fold cross-validation on train chooses C and the threshold (pooled out-of-fold scores)
     folds = np.random.default_rng(args.seed).permutation(len(counts)) % args.folds
     best = (0.0, 0.0, 0.0)
-    for C in (0.5, 1.0, 2.0):
+    for C in (0.5, 1.0, 2.0, 4.0, 8.0):
         p = np.zeros(len(counts))
         for k in range(args.folds):
             tr, ho = np.flatnonzero(folds != k), np.flatnonzero(folds == k)

@@ -156,3 +156,10 @@ def test_learned_cue_model_reads_context(extractor):
     rained = extractor.nlp("It rained in Sacramento on Monday.")
     assert cue_score(next(t for t in said if t.text == "said"), CUE_LEMMAS) > 0.8
     assert cue_score(next(t for t in rained if t.text == "rained"), CUE_LEMMAS) < 0.2
+
+
+def test_trailing_according_to(claims_of):
+    text = "Donald Trump leads the field in New Hampshire with 22 percent, according to a Suffolk University poll released Sunday."
+    c = one(claims_of(text), "leads the field")
+    assert c["text"] == "Donald Trump leads the field in New Hampshire with 22 percent"
+    assert c["speaker"]["text"] == "a Suffolk University poll released Sunday"

@@ -50,6 +50,8 @@ NOMINAL_CUES = frozenset("""belief claim assertion allegation assessment warning
 insistence hope fear concern plan proposal accusation call demand pledge promise vow threat prediction
 expectation criticism charge complaint admission denial estimate report praise disagreement reference
 assumption mention contention doubt assurance""".split())
+#: "concerns about …", "requests for …", "criticism of …": prepositions that introduce a nominal cue's content
+NOMINAL_PREPS = frozenset(["for"])
 ADDRESSEE_CUES = frozenset("say tell ask know see think feel".split())
 #: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
 XCOMP_CUES = frozenset("""want plan promise vow pledge threaten expect hope hop seem appear seek decide decline
@@ -342,13 +344,17 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
 
     outside = [tok for tok in doc if not _inside(tok.idx, quotes)]  # both passes below skip quoted text
     for tok in outside:
-        # "according to X": the rest of the sentence is the content
+        # "according to X": the rest of the sentence is the content — the words before the phrase when
+        # it trails ("…, according to a poll released Sunday"), else the words after it
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            phrase = {t.i for t in tok.subtree}
-            src = [t for t in tok.subtree if t.i > tok.i + 1]
-            rest = [t for t in tok.sent if t.i not in phrase and (not t.is_punct or t.text in "“”\"")]
-            if rest and src:
-                content = (rest[0].idx, rest[-1].idx + len(rest[-1].text))
+            sent = tok.sent
+            stop = next((t.i for t in doc[tok.i + 2:sent.end] if t.text in (",", "—", "–", ";", "(", ")")), sent.end)
+            src = [t for t in doc[tok.i + 2:stop] if not t.is_punct]
+            left = [t for t in doc[sent.start:tok.i] if not t.is_punct or t.text in "“”\""]
+            right = [t for t in doc[stop:sent.end] if not t.is_punct or t.text in "“”\""]
+            side = left if len(left) >= 4 else right
+            if side and src:
+                content = (side[0].idx, side[-1].idx + len(side[-1].text))
                 add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)), rule="according")
             continue
         if tok.pos_ != "VERB" or not is_cue(tok, CUE_LEMMAS):
@@ -383,13 +389,16 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
         elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
             comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
                                                                  any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
-                                                                 or c.dep_ == "prep" and c.lower_ == "for" or
+                                                                 or c.dep_ == "prep" and c.lower_ in NOMINAL_PREPS or
                                                                  c.dep_ == "acl" and c.tag_ == "VB")]
             if comps:
                 owner = next((c for c in tok.children if c.dep_ == "poss"), None)
                 subj_span = _speaker_span(owner) if owner is not None and owner.pos_ != "PRON" or (
                     owner is not None and owner.lower_ in ("his", "her")) else None
-                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span, rule="nominal")
+                comp = comps[0]
+                if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
+                    comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
+                add(_content_span(comp), (tok.idx, tok.idx + len(tok.text)), subj_span, rule="nominal")
 
     # "Stone: “I think …”" — a colon right before a quote, a speaker named just before it
     for q in quotes:
