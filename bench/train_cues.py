@@ -8,7 +8,8 @@ content; positive when it lies in a gold Cue span. Features: ``extractors.claims
 (the function used at run time) over the same spaCy pipeline as ``newsreview extract``. Logistic
 regression (liblinear, L2). The decision threshold is chosen end to end: the model is fitted on 80%
 of the train articles (fixed seed) and the threshold that gives the best attribution content F1
-(the metric of ``bench/eval_attribution.py``) on the other 20% is kept; then the model is refitted on
+(the metric of ``bench/eval_attribution.py``, with the rule order choosing contents, as the content
+chooser is trained after this) on the other 20% is kept; then the model is refitted on
 all of train. Weights are stored as float16 with the threshold.
 """
 
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_attribution import read_gold, score
 
-from extractors.claims import cues
+from extractors.claims import contents, cues
 from extractors.claims.attribution import (
     CUE_LEMMAS,
     _inside,
@@ -110,6 +111,7 @@ def main() -> None:
     t0 = time.perf_counter()
     names, docs, gold = load_split(args.data, "train", args.model, args.jobs)
     print(f"parsed {len(docs)} train articles in {time.perf_counter() - t0:.0f}s", flush=True)
+    contents._model = lambda: None  # the content chooser is trained after this, on these cues: use the rule order
     per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
     order = np.random.default_rng(args.seed).permutation(len(docs))
     cut = int(len(docs) * 0.8)

@@ -1,14 +1,19 @@
 """Attributed statements: who said what, with which cue — from quote marks and the dependency parse.
 
-One pass over the Doc (pure Python over tokens; no second model):
+One pass over the Doc (Python over tokens; no second spaCy model):
 
-1. quotes: spans between “ ” or " " (an unclosed quote runs to the end of its paragraph, so an odd
-   number of quote marks degrades instead of giving up);
-2. cues: verbs of saying, believing and intending (say, tell, warn, acknowledge, believe, …) and
-   "according to"; for each, the content is its clausal complement (ccomp/xcomp, with "that"), the
-   quote it introduces or closes, or its object for a few verbs (reiterated the belief that …);
+1. quotes: spans between curly, straight or ``''`` double quote marks, one family (an unclosed quote
+   runs to the end of its paragraph, so an odd number of quote marks degrades instead of giving up);
+2. cues: verbs the learned cue model (``cues.py``) accepts — verbs of saying, believing and intending
+   in context — and "according to"; for each verb, ``_verb_candidates`` lists every content it may
+   introduce (clausal complement, the quote it introduces or closes, its object, a prepositional
+   object, the sentence around a parenthetical cue…) and the learned chooser (``contents.py``) keeps
+   the likeliest or none; stance adjectives ("aware that …") and nominal cues ("his belief that …")
+   are rules;
 3. quote type: direct when the content is a quote, mixed when it contains one, indirect otherwise;
-4. floating quotes (a quote with no cue of its own) continue the previous speaker in the paragraph;
+4. floating quotes (a quote with no cue of its own) continue the previous speaker: in the same
+   paragraph they join that claim (one statement, one claim), in the next one they are a claim of
+   their own with the same speaker and cue;
 5. speakers: the cue's subject (inherited from the governing verb for "…, adding that"), resolved —
    pronouns to the most recent person mentioned, surnames and roles to the fullest mention of the
    same entity ("Wallace" → "Ben Wallace").
@@ -429,9 +434,14 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
         if gap.count("\n") > 1 or len(gap) > 200:
             continue
         start, end = _trim(text, *q)
+        used_quotes.add(q)
+        if "\n" not in gap:
+            # “…,” said Mr. Hof, a former adviser. “That means …” — one statement, one claim
+            last["end"] = end
+            last["quote_type"] = "direct" if last["quote_type"] == "direct" else "mixed"
+            continue
         claims.append({"start": start, "end": end, "speaker": dict(last["speaker"]), "cue": dict(last["cue"]),
                        "quote_type": "direct", "rule": "floating"})
-        used_quotes.add(q)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return _dedupe(claims)
 
