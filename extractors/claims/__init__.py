@@ -27,7 +27,7 @@ def find_claims(doc: Any) -> list[dict[str, Any]]:
     # Doc.text, Doc.ents and Doc.sents each rebuild themselves from every token: read them once here
     text, sents, all_ents = doc.text, list(doc.sents), list(doc.ents)
     ents = number_entities(all_ents)
-    claims = find_attributions(doc, all_ents)
+    claims = find_attributions(doc, all_ents, text=text)
     scores: dict[tuple[int, ...], float] = {}  # check-worthiness per sentence run, computed once
     claims += find_unattributed(text, sents, claims, scores)
     for claim in claims:

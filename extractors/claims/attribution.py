@@ -103,6 +103,18 @@ def _inside(pos: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
     return None
 
 
+def _outside(doc: Any, quotes: list[tuple[int, int]]) -> list[Any]:
+    """The tokens not inside any quote (quotes sorted by start, as ``find_quotes`` returns them)."""
+    out, k = [], 0
+    for tok in doc:
+        while k < len(quotes) and quotes[k][1] <= tok.idx:
+            k += 1
+        if k < len(quotes) and quotes[k][0] <= tok.idx:
+            continue
+        out.append(tok)
+    return out
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in TRAIL + ".":
         if text[end - 1] == "." and end - 2 >= start and text[end - 2] in "”\"'":
@@ -169,9 +181,9 @@ def _surname(name: str) -> str:
 class _Resolver:
     """Resolves speaker mentions to the fullest mention of the same source in the article."""
 
-    def __init__(self, doc: Any, quotes: list[tuple[int, int]], ents: list[Any]):
+    def __init__(self, doc: Any, text: str, quotes: list[tuple[int, int]], ents: list[Any]):
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = text
         self.ents = [e for e in ents if e.label_ in SPEAKER_ENTS and not _inside(e.start_char, quotes)]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
         self.longest: dict[tuple[str, str], Any] = {}  # (label, surname) -> longest mention
@@ -309,12 +321,14 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
             yield _subtree_span(pobj), None, "pobj" if known else "pobj_other"
 
 
-def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | None = None) -> list[dict[str, Any]]:
-    """Attributed claims in ``doc``; pass ``ents`` (``list(doc.ents)``) if already read. ``trace``, if
-    given, receives (cue token, content candidates) for every verb cue — for training ``contents``."""
-    text = doc.text
+def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | None = None,
+                      text: str | None = None) -> list[dict[str, Any]]:
+    """Attributed claims in ``doc``; pass ``ents`` (``list(doc.ents)``) and ``text`` (``doc.text``) if
+    already read — each rebuilds itself from every token. ``trace``, if given, receives (cue token,
+    content candidates) for every verb cue — for training ``contents``."""
+    text = doc.text if text is None else text
     quotes = find_quotes(text)
-    resolver = _Resolver(doc, quotes, list(doc.ents) if ents is None else ents)
+    resolver = _Resolver(doc, text, quotes, list(doc.ents) if ents is None else ents)
     claims: list[dict[str, Any]] = []
     used_quotes: set[tuple[int, int]] = set()
 
@@ -347,7 +361,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             "quote_type": qtype or _content_type(start, end, quotes, text), "rule": rule,
         })
 
-    outside = [tok for tok in doc if not _inside(tok.idx, quotes)]  # both passes below skip quoted text
+    outside = _outside(doc, quotes)  # both passes below skip quoted text
     for tok in outside:
         # "according to X": the rest of the sentence is the content — the words before the phrase when
         # it trails ("…, according to a poll released Sunday"), else the words after it
