@@ -163,3 +163,12 @@ def test_trailing_according_to(claims_of):
     c = one(claims_of(text), "leads the field")
     assert c["text"] == "Donald Trump leads the field in New Hampshire with 22 percent"
     assert c["speaker"]["text"] == "a Suffolk University poll released Sunday"
+
+
+def test_more_content_shapes(claims_of):
+    c = one(claims_of("Senator Bernie Sanders promised on Sunday at a rally in Las Vegas to end the deportation regime."),
+            "to end the deportation regime")
+    assert c["cue"]["text"] == "promised" and "Bernie Sanders" in c["speaker"]["name"]
+    c = one(claims_of("Hillary Clinton turned to the audience, telling the crowd, “Some people get a little carried away.”"),
+            "Some people get")
+    assert c["quote_type"] == "direct" and c["cue"]["text"] == "telling"

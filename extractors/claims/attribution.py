@@ -319,6 +319,17 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
         if pobj is not None and pobj.pos_ != "PRON":
             known = prep.lower_ in PREP_CONTENT and not objs and not addressee
             yield _subtree_span(pobj), None, "pobj" if known else "pobj_other"
+    if passive is not None and any(c.dep_ == "agent" for c in tok.children):
+        # "These proposals have been applauded by Wall Street critics": what is applauded
+        yield _subtree_span(passive), None, "passive_subject"
+    for clause in tok.children:
+        if clause.dep_ == "advcl" and clause.i > tok.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+            yield _content_span(clause), None, "advcl_to"  # "promised Sunday at a rally to end …"
+    if not after:
+        # "telling the crowd, “Some people …”": a quote a few words after the cue, in its sentence
+        near = [q for q in quotes if cue_end < q[0] <= min(sent.end_char, cue_end + 60) and "\n" not in text[cue_end:q[0]]]
+        if near and not any(t.pos_ in ("VERB", "AUX") for t in doc[tok.i + 1:sent.end] if t.idx < near[0][0]):
+            yield near[0], "direct", "quote_near"
 
 
 def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | None = None,
