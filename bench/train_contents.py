@@ -21,13 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from train_cues import attribution_f1, load_split
+from training import load_split, save, tune_and_fit
 
 from extractors.claims import contents
 from extractors.claims.attribution import find_attributions
@@ -51,54 +49,22 @@ def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
     return X, y
 
 
-def fit(rows: list[list[int]], y: list[int], C: float):
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
-
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    indices = np.concatenate([np.array(r, dtype=np.int64) for r in rows])
-    X = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), contents.N_FEATURES))
-    X.sum_duplicates()
-    X.data = np.minimum(X.data, 1.0)
-    return LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(X, np.array(y))
-
-
-def install(model, threshold: float, out: Path) -> None:
-    np.savez_compressed(out, w=model.coef_[0].astype(np.float16), b=np.float64(model.intercept_[0]),
-                        threshold=np.float64(threshold))
-    contents.MODEL_FILE = out
-    contents._model = _loader
-    contents._model.cache_clear()
-
-
 _loader = contents._model
 
 
 def run(names, docs, gold, C: float, seed: int, out: Path) -> None:
     contents._model = lambda: None  # collect candidates with the rule order deciding
     per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
-    order = np.random.default_rng(seed).permutation(len(docs))
-    cut = int(len(docs) * 0.8)
-    fit_ids, tune_ids = sorted(order[:cut]), sorted(order[cut:])
-    tune_names, tune_docs = [names[i] for i in tune_ids], [docs[i] for i in tune_ids]
-    print(f"rule order alone: content F1 {attribution_f1(tune_names, tune_docs, gold):.3f} on "
-          f"{len(tune_ids)} held-out train articles", flush=True)
-    rows = [r for i in fit_ids for r in per_doc[i][0]]
-    ys = [v for i in fit_ids for v in per_doc[i][1]]
-    print(f"{len(rows)} candidates ({sum(ys)} right) in the fitting part", flush=True)
-    model = fit(rows, ys, C)
-    best = (0.0, 0.0)
-    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
-        install(model, threshold, out)
-        f1 = attribution_f1(tune_names, tune_docs, gold)
-        print(f"  threshold {threshold:.2f}: content F1 {f1:.3f}", flush=True)
-        best = max(best, (f1, threshold))
-    f1, threshold = best
-    print(f"chosen threshold {threshold:.2f} (held-out train content F1 {f1:.3f})")
-    rows = [r for X, _ in per_doc for r in X]
-    ys = [v for _, y in per_doc for v in y]
-    install(fit(rows, ys, C), threshold, out)
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB) from {len(rows)} candidates ({sum(ys)} right)")
+
+    def install(model, threshold: float) -> None:
+        save(model, threshold, out)
+        contents.MODEL_FILE = out
+        contents._model = _loader
+        contents._model.cache_clear()
+
+    tune_and_fit(per_doc, names, docs, gold, C=C, seed=seed, n_features=contents.N_FEATURES,
+                 thresholds=(0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4), install=install, what="candidates")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
 
 
 def main() -> None:

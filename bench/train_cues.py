@@ -20,36 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval_attribution import read_gold, score
+from training import load_split, save, tune_and_fit
 
 from extractors.claims import contents, cues
-from extractors.claims.attribution import (
-    CUE_LEMMAS,
-    _inside,
-    find_attributions,
-    find_quotes,
-)
-from extractors.pipeline import COMPONENT, Extractor
-
-
-def load_split(data: Path, split: str, model: str | None, jobs: int) -> tuple[list[str], list, dict[str, list[dict]]]:
-    texts = sorted((data / split / "text").glob("*.txt"))
-    anns = sorted((data / split / "attributions").glob("*.ann"))
-    gold = {}
-    for t in texts:
-        first = next((a for a in anns if a.name.startswith(t.stem + "_")), None)
-        gold[t.stem] = read_gold(first) if first else []
-    nlp = Extractor(model).nlp
-    kwargs = {"batch_size": 16, "n_process": jobs} if jobs > 1 else {"batch_size": 16}
-    with nlp.select_pipes(disable=[COMPONENT]):
-        docs = list(nlp.pipe([t.read_text(encoding="utf-8") for t in texts], **kwargs))
-    return [t.stem for t in texts], docs, gold
+from extractors.claims.attribution import CUE_LEMMAS, _inside, find_quotes
 
 
 def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
@@ -63,39 +41,6 @@ def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
         X.append(cues.cue_ids(cues.cue_features(tok, CUE_LEMMAS)))
         y.append(int(tok.idx in cue_chars))
     return X, y
-
-
-def matrix(rows: list[list[int]]):
-    from scipy.sparse import csr_matrix
-
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    indices = np.concatenate([np.array(r, dtype=np.int64) for r in rows])
-    X = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), cues.N_FEATURES))
-    X.sum_duplicates()
-    X.data = np.minimum(X.data, 1.0)
-    return X
-
-
-def fit(rows: list[list[int]], y: list[int], C: float):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(matrix(rows), np.array(y))
-
-
-def install(model, threshold: float, out: Path) -> None:
-    np.savez_compressed(out, w=model.coef_[0].astype(np.float16), b=np.float64(model.intercept_[0]),
-                        threshold=np.float64(threshold))
-    cues.MODEL_FILE = out
-    cues._model.cache_clear()
-
-
-def attribution_f1(names: list[str], docs: list, gold: dict[str, list[dict]]) -> float:
-    preds = {}
-    for name, doc in zip(names, docs):
-        preds[name] = [{"content": set(range(c["start"], c["end"])), "type": c["quote_type"],
-                        "cue": set(range(c["cue"]["start"], c["cue"]["end"])), "speaker": set(), "speaker_text": ""}
-                       for c in find_attributions(doc)]
-    return score(preds, {n: gold[n] for n in names})["f1"]
 
 
 def main() -> None:
@@ -113,26 +58,15 @@ def main() -> None:
     print(f"parsed {len(docs)} train articles in {time.perf_counter() - t0:.0f}s", flush=True)
     contents._model = lambda: None  # the content chooser is trained after this, on these cues: use the rule order
     per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
-    order = np.random.default_rng(args.seed).permutation(len(docs))
-    cut = int(len(docs) * 0.8)
-    fit_ids, tune_ids = sorted(order[:cut]), sorted(order[cut:])
-    rows = [r for i in fit_ids for r in per_doc[i][0]]
-    ys = [v for i in fit_ids for v in per_doc[i][1]]
-    print(f"{len(rows)} verbs ({sum(ys)} cues) in the fitting part", flush=True)
-    model = fit(rows, ys, args.C)
-    tune_names, tune_docs = [names[i] for i in tune_ids], [docs[i] for i in tune_ids]
-    best = (0.0, 0.5)
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
-        install(model, threshold, args.out)
-        f1 = attribution_f1(tune_names, tune_docs, gold)
-        print(f"  threshold {threshold:.2f}: content F1 {f1:.3f} on {len(tune_ids)} held-out train articles", flush=True)
-        best = max(best, (f1, threshold))
-    f1, threshold = best
-    print(f"chosen threshold {threshold:.2f} (held-out train content F1 {f1:.3f})")
-    rows = [r for X, _ in per_doc for r in X]
-    ys = [v for _, y in per_doc for v in y]
-    install(fit(rows, ys, args.C), threshold, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) from {len(rows)} verbs ({sum(ys)} cues)")
+
+    def install(model, threshold: float) -> None:
+        save(model, threshold, args.out)
+        cues.MODEL_FILE = args.out
+        cues._model.cache_clear()
+
+    tune_and_fit(per_doc, names, docs, gold, C=args.C, seed=args.seed, n_features=cues.N_FEATURES,
+                 thresholds=(0.3, 0.4, 0.5, 0.6, 0.7), install=install, what="verbs")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":
