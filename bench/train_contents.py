@@ -16,16 +16,14 @@ train. Weights are stored as float16 with the threshold.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from training import load_split, save, tune_and_fit
+from training import save, train_cli, tune_and_fit
 
 from extractors.claims import contents
 from extractors.claims.attribution import find_attributions
@@ -68,17 +66,7 @@ def run(names, docs, gold, C: float, seed: int, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--C", type=float, default=0.2)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--out", type=Path, default=contents.MODEL_FILE)
-    args = parser.parse_args()
-    t0 = time.perf_counter()
-    names, docs, gold = load_split(args.data, "train", args.model, args.jobs)
-    print(f"parsed {len(docs)} train articles in {time.perf_counter() - t0:.0f}s", flush=True)
+    args, names, docs, gold = train_cli(__doc__, 0.2, contents.MODEL_FILE)
     run(names, docs, gold, args.C, args.seed, args.out)
 
 

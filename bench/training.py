@@ -6,7 +6,9 @@ Used by ``bench/train_cues.py`` and ``bench/train_contents.py``; needs the ``eva
 
 from __future__ import annotations
 
+import argparse
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +39,22 @@ def load_split(data: Path, split: str, model: str | None, jobs: int) -> tuple[li
     with nlp.select_pipes(disable=[COMPONENT]):
         docs = list(nlp.pipe([t.read_text(encoding="utf-8") for t in texts], **kwargs))
     return [t.stem for t in texts], docs, gold
+
+
+def train_cli(doc: str, C: float, out: Path) -> tuple[argparse.Namespace, list[str], list, dict[str, list[dict]]]:
+    """The scripts' shared options, then PolNeAR train parsed: (args, names, docs, gold)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: as newsreview extract)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--C", type=float, default=C, help="inverse L2 strength of the logistic regression")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    names, docs, gold = load_split(args.data, "train", args.model, args.jobs)
+    print(f"parsed {len(docs)} train articles in {time.perf_counter() - t0:.0f}s", flush=True)
+    return args, names, docs, gold
 
 
 def attribution_f1(names: list[str], docs: list, gold: dict[str, list[dict]]) -> float:
