@@ -12,8 +12,9 @@ anything we can delimit and no claim is made).
 Trained by ``bench/train_contents.py`` on PolNeAR v1.0.0 *train* (first annotator per article): a
 candidate is a positive when its character Jaccard with the gold content of the attribution whose
 cue is this verb is >= 0.5. Weights ship as ``content_model.npz`` (hashed features, float16).
-Without the weights (only while training them) the rule order decides: ``RULE_ORDER`` patterns
-first come first.
+While the weights are being trained, ``bench/train_contents.py`` makes ``_model`` return None and the
+rule order decides: of the ``RULE_ORDER`` patterns, the first listed wins. A missing weights file is an
+error, not a silent fallback.
 """
 
 from __future__ import annotations
