@@ -11,8 +11,8 @@ Features (one hashed space of ``N_FEATURES`` buckets, each block L2-normalised o
 Values are sublinear tf × idf, the idf learned with the weights. Trained by
 ``bench/train_checkworthy.py`` on the CheckThat! 2024 task 1 English training split (ClaimBuster
 sentences from US presidential debates); weights and idf ship as ``checkworthy_model.npz``
-(float16). The bias is shifted so that 0.5 is the decision threshold chosen on a held-out part of
-the training data.
+(float16). The bias is shifted so that 0.5 is the decision threshold chosen by 5-fold
+cross-validation on the training data.
 
 ``find_unattributed`` proposes sentences that are not already an attributed claim and score >= 0.5;
 ``score_claims`` sets ``checkworthiness`` on every claim from the sentence(s) it sits in.
