@@ -43,13 +43,12 @@ def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
 
 def main() -> None:
     args, names, docs, gold = train_cli(__doc__, 0.5, cues.MODEL_FILE)
-    contents._model = lambda: None  # the content chooser is trained after this, on these cues: use the rule order
+    contents.RULE_ORDER_ONLY = True  # the content chooser is trained after this, on these cues
     per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
 
     def install(model, threshold: float) -> None:
         save(model, threshold, args.out)
-        cues.MODEL_FILE = args.out
-        cues._model.cache_clear()
+        cues.WEIGHTS.use(args.out)
 
     tune_and_fit(per_doc, names, docs, gold, C=args.C, seed=args.seed, n_features=cues.N_FEATURES,
                  thresholds=(0.3, 0.4, 0.5, 0.6, 0.7), install=install, what="verbs")

@@ -31,7 +31,6 @@ def find_claims(doc: Any) -> list[dict[str, Any]]:
     scores: dict[tuple[int, ...], float] = {}  # check-worthiness per sentence run, computed once
     claims += find_unattributed(text, sents, claims, scores)
     for claim in claims:
-        claim.pop("rule", None)  # which attribution rule proposed it: for error analysis only
         claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)
         claim["hedges"] = find_hedges(doc, claim["start"], claim["end"], text)
     score_claims(doc, sents, claims, scores)

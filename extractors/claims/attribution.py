@@ -295,8 +295,9 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
     if answer is not None:  # "said yes", "said no"
         yield (answer.idx, answer.idx + len(answer.text)), None, "answer"
     passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    has_agent = any(c.dep_ == "agent" for c in tok.children)
     as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
-    if passive is not None and as_prep is not None and not any(c.dep_ == "agent" for c in tok.children):
+    if passive is not None and as_prep is not None and not has_agent:
         # "Rubio is seen as the candidate with …": the whole clause is what is (commonly) held
         end_tok = as_prep.right_edge
         yield (passive.left_edge.idx, end_tok.idx + len(end_tok.text)), None, "passive_as"
@@ -319,7 +320,7 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
         if pobj is not None and pobj.pos_ != "PRON":
             known = prep.lower_ in PREP_CONTENT and not objs and not addressee
             yield _subtree_span(pobj), None, "pobj" if known else "pobj_other"
-    if passive is not None and any(c.dep_ == "agent" for c in tok.children):
+    if passive is not None and has_agent:
         # "These proposals have been applauded by Wall Street critics": what is applauded
         yield _subtree_span(passive), None, "passive_subject"
     for clause in tok.children:
@@ -343,8 +344,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
     claims: list[dict[str, Any]] = []
     used_quotes: set[tuple[int, int]] = set()
 
-    def add(content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None,
-            rule: str = ""):
+    def add(content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None):
         p_start = text.rfind("\n", 0, cue[0]) + 1
         p_end = text.find("\n", cue[1])
         p_end = len(text) if p_end < 0 else p_end
@@ -369,7 +369,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
                 used_quotes.add(q)
         claims.append({
             "start": start, "end": end, "speaker": speaker, "cue": span(text, *cue),
-            "quote_type": qtype or _content_type(start, end, quotes, text), "rule": rule,
+            "quote_type": qtype or _content_type(start, end, quotes, text),
         })
 
     outside = _outside(doc, quotes)  # both passes below skip quoted text
@@ -385,7 +385,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             side = left if len(left) >= 4 else right
             if side and src:
                 content = (side[0].idx, side[-1].idx + len(side[-1].text))
-                add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)), rule="according")
+                add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)))
             continue
         if tok.pos_ != "VERB" or not is_cue(tok, CUE_LEMMAS):
             continue
@@ -404,8 +404,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
                 # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim
                 start = min([start] + [c[0][0] for c in cands if c[2] in ("complement", "quote_before")
                                        and c[0][1] <= tok.idx and (c[0][0], c[0][1]) in quotes])
-            add((start, end), (tok.idx, tok.idx + len(tok.text)), None if rule == "passive_as" else subj_span,
-                qtype, rule=rule)
+            add((start, end), (tok.idx, tok.idx + len(tok.text)), None if rule == "passive_as" else subj_span, qtype)
 
     # stance adjectives and nominal cues
     for tok in outside:
@@ -415,7 +414,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             subj = _subject(tok.head) if tok.dep_ in ("acomp", "attr") else None
             if comps:
                 subj_span = _speaker_span(subj) if subj is not None else None
-                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span, rule="stance_adj")
+                add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
         elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
             comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
                                                                  any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
@@ -428,7 +427,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
                 comp = comps[0]
                 if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                     comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
-                add(_content_span(comp), (tok.idx, tok.idx + len(tok.text)), subj_span, rule="nominal")
+                add(_content_span(comp), (tok.idx, tok.idx + len(tok.text)), subj_span)
 
     # "Stone: “I think …”" — a colon right before a quote, a speaker named just before it
     for q in quotes:
@@ -444,7 +443,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
         if not names:
             continue
         who = names[-1]
-        add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct", rule="colon")
+        add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
 
     # floating quotes: a quote with no cue of its own continues the previous speaker
     claims.sort(key=lambda c: c["start"])
@@ -466,7 +465,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             last["quote_type"] = "direct" if last["quote_type"] == "direct" else "mixed"
             continue
         claims.append({"start": start, "end": end, "speaker": dict(last["speaker"]), "cue": dict(last["cue"]),
-                       "quote_type": "direct", "rule": "floating"})
+                       "quote_type": "direct"})
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return _dedupe(claims)
 

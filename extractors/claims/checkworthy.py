@@ -20,8 +20,6 @@ cross-validation on the training data.
 
 from __future__ import annotations
 
-import math
-import zlib
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +27,10 @@ from typing import Any
 
 import numpy as np
 
+from .linear import Weights, hash_id, logistic
+
 MODEL_FILE = Path(__file__).with_name("checkworthy_model.npz")
+WEIGHTS = Weights(MODEL_FILE, "bench/train_checkworthy.py")
 N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
 HEDGE_WORDS = frozenset("reportedly allegedly apparently believed thought estimated may might could".split())
@@ -37,7 +38,7 @@ BLOCKS = ("spacy", "words", "chars")
 
 
 def _h(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
+    return hash_id(feature, N_FEATURES)
 
 
 def spacy_features(words: list[Any]) -> list[str]:
@@ -117,19 +118,9 @@ def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, 
     return np.concatenate(all_idx), np.concatenate(all_val)
 
 
-@lru_cache(maxsize=1)
-def _model() -> tuple[np.ndarray, np.ndarray, float]:
-    if not MODEL_FILE.exists():
-        raise RuntimeError(f"check-worthiness weights missing: {MODEL_FILE}; run bench/train_checkworthy.py")
-    data = np.load(MODEL_FILE)
-    return data["w"].astype(np.float32), data["idf"].astype(np.float32), float(data["b"])
-
-
 def score_tokens(tokens: Any) -> float:
-    w, idf, b = _model()
-    idx, val = vectorize(feature_counts(tokens), idf)
-    z = float(w[idx] @ val) + b
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    idx, val = vectorize(feature_counts(tokens), WEIGHTS["idf"])
+    return logistic(float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"])
 
 
 def _score_sents(sents: list[Any], cache: dict[tuple[int, ...], float]) -> float:

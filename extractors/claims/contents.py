@@ -12,23 +12,23 @@ anything we can delimit and no claim is made).
 Trained by ``bench/train_contents.py`` on PolNeAR v1.0.0 *train* (first annotator per article): a
 candidate is a positive when its character Jaccard with the gold content of the attribution whose
 cue is this verb is >= 0.5. Weights ship as ``content_model.npz`` (hashed features, float16).
-While the weights are being trained, ``bench/train_contents.py`` makes ``_model`` return None and the
-rule order decides: of the ``RULE_ORDER`` patterns, the first listed wins. A missing weights file is an
+While the weights are being trained, ``bench/train_contents.py`` sets ``RULE_ORDER_ONLY`` and the rule
+order decides: of the ``RULE_ORDER`` patterns, the first listed wins. A missing weights file is an
 error, not a silent fallback.
 """
 
 from __future__ import annotations
 
-import math
-import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from .linear import Weights, hash_ids, logistic
 
 MODEL_FILE = Path(__file__).with_name("content_model.npz")
+WEIGHTS = Weights(MODEL_FILE, "bench/train_contents.py")
 N_FEATURES = 1 << 18
+#: set by ``bench/train_contents.py`` while it collects candidates: the rule order decides, no weights
+RULE_ORDER_ONLY = False
 #: the patterns the hand-written rules use, in their order of preference; the rest are extra candidates
 RULE_ORDER = ("complement", "fronted", "parenthetical", "quote_after", "quote_before", "answer", "passive_as",
               "dobj", "pobj")
@@ -36,23 +36,21 @@ RULE_ORDER = ("complement", "fronted", "parenthetical", "quote_after", "quote_be
 Candidate = tuple[tuple[int, int], "str | None", str]
 
 
-def _h(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
-
-
 def _bucket(n: int) -> int:
     return n if n < 8 else 8 + min(n // 8, 6)
 
 
-def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1) -> list[str]:
-    """``first_rule``: the rank of the candidate the rule order would pick (-1: none)."""
+def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1,
+                       sent: Any = None) -> list[str]:
+    """``first_rule``: the rank of the candidate the rule order would pick (-1: none); ``sent``: the
+    cue's sentence if already at hand (``Token.sent`` walks the Doc to find it)."""
     (start, end), qtype, rule = cand
     lemma = tok.lemma_.lower()
     content = text[start:end]
     words = content.split()
     first = words[0].lower().strip("“”\"'") if words else ""
     side = "before" if end <= tok.idx else "after" if start >= tok.idx + len(tok.text) else "around"
-    sent = tok.sent
+    sent = tok.sent if sent is None else sent
     sent_len = max(1, sent.end_char - sent.start_char)
     feats = ["bias", "r:" + rule, f"rank:{min(rank, 5)}", f"rr:{rule}|{min(rank, 5)}", f"n:{min(n_cands, 6)}",
              "rl:" + rule + "|" + lemma, "rd:" + rule + "|" + tok.dep_, "side:" + side, "rs:" + rule + "|" + side,
@@ -78,16 +76,9 @@ def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text:
     return feats
 
 
-@lru_cache(maxsize=1)
-def _model() -> tuple[np.ndarray, float, float] | None:
-    if not MODEL_FILE.exists():
-        raise RuntimeError(f"content model weights missing: {MODEL_FILE}; run bench/train_contents.py")
-    data = np.load(MODEL_FILE)
-    return data["w"].astype(np.float32), float(data["b"]), float(data["threshold"])
-
-
-def feature_ids(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1) -> list[int]:
-    return [_h(f) for f in candidate_features(tok, cand, rank, n_cands, text, first_rule)]
+def feature_ids(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1,
+                sent: Any = None) -> list[int]:
+    return hash_ids(candidate_features(tok, cand, rank, n_cands, text, first_rule, sent), N_FEATURES)
 
 
 def rule_pick(cands: list[Candidate]) -> int:
@@ -96,23 +87,18 @@ def rule_pick(cands: list[Candidate]) -> int:
 
 
 def scores(tok: Any, cands: list[Candidate], text: str) -> list[float]:
-    model = _model()
-    if model is None:
+    if RULE_ORDER_ONLY:
         return [1.0 if c[2] in RULE_ORDER else 0.0 for c in cands]
-    w, b, _ = model
-    out = []
-    first_rule = rule_pick(cands)
-    for rank, cand in enumerate(cands):
-        z = float(w[feature_ids(tok, cand, rank, len(cands), text, first_rule)].sum()) + b
-        out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
-    return out
+    w, b = WEIGHTS["w"], WEIGHTS["b"]
+    first_rule, sent = rule_pick(cands), tok.sent
+    return [logistic(float(w[feature_ids(tok, cand, rank, len(cands), text, first_rule, sent)].sum()) + b)
+            for rank, cand in enumerate(cands)]
 
 
 def choose(tok: Any, cands: list[Candidate], text: str) -> Candidate | None:
     """The likeliest candidate if it reaches the threshold (rule order breaks ties), else None."""
     if not cands:
         return None
-    model = _model()
-    threshold = 0.5 if model is None else model[2]
+    threshold = 0.5 if RULE_ORDER_ONLY else WEIGHTS["threshold"]
     best_score, best = max((s, -i) for i, s in enumerate(scores(tok, cands, text)))
     return cands[-best] if best_score >= threshold else None

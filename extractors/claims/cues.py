@@ -14,22 +14,16 @@ handled by the rules instead). Weights ship as ``cue_model.npz`` (hashed feature
 
 from __future__ import annotations
 
-import math
-import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from .linear import Weights, hash_ids, logistic
 
 MODEL_FILE = Path(__file__).with_name("cue_model.npz")
+WEIGHTS = Weights(MODEL_FILE, "bench/train_cues.py")
 N_FEATURES = 1 << 18
 QUOTE_CHARS = frozenset("“”\"«»„") | {"''", "``"}
 PERSON_PRONOUNS = frozenset(["i", "you", "he", "she", "we", "they", "who"])
-
-
-def _h(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
 
 
 def cue_features(tok: Any, lexicon: frozenset[str]) -> list[str]:
@@ -76,23 +70,13 @@ def cue_features(tok: Any, lexicon: frozenset[str]) -> list[str]:
     return feats
 
 
-@lru_cache(maxsize=1)
-def _model() -> tuple[np.ndarray, float, float]:
-    if not MODEL_FILE.exists():
-        raise RuntimeError(f"cue model weights missing: {MODEL_FILE}; run bench/train_cues.py")
-    data = np.load(MODEL_FILE)
-    return data["w"].astype(np.float32), float(data["b"]), float(data["threshold"])
-
-
 def cue_ids(feats: list[str]) -> list[int]:
-    return [_h(f) for f in feats]
+    return hash_ids(feats, N_FEATURES)
 
 
 def cue_score(tok: Any, lexicon: frozenset[str]) -> float:
-    w, b, _ = _model()
-    z = float(w[cue_ids(cue_features(tok, lexicon))].sum()) + b
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return logistic(float(WEIGHTS["w"][cue_ids(cue_features(tok, lexicon))].sum()) + WEIGHTS["b"])
 
 
 def is_cue(tok: Any, lexicon: frozenset[str]) -> bool:
-    return cue_score(tok, lexicon) >= _model()[2]
+    return cue_score(tok, lexicon) >= WEIGHTS["threshold"]
