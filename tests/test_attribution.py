@@ -172,3 +172,20 @@ def test_more_content_shapes(claims_of):
     c = one(claims_of("Hillary Clinton turned to the audience, telling the crowd, “Some people get a little carried away.”"),
             "Some people get")
     assert c["quote_type"] == "direct" and c["cue"]["text"] == "telling"
+
+
+def test_passive_cue_speaks_for_its_agent_not_its_subject(claims_of):
+    # the subject of "is expected" is what is expected, not who expects it; no agent, no speaker
+    c = one(claims_of("The minister is expected to resign on Friday."), "resign")
+    assert c["cue"]["text"] == "expected" and c["speaker"] is None
+    assert c["text"] == "The minister is expected to resign on Friday"
+    c = one(claims_of("The new tax was condemned by the mayor of Paris."), "tax")
+    assert c["speaker"]["text"] == "the mayor of Paris"
+    # "'s" is "has" here: an active cue, its subject speaks
+    c = one(claims_of("He's said he gets his ideas from Ayn Rand."), "ideas")
+    assert c["speaker"]["text"] == "He"
+
+
+def test_one_content_two_cues_keeps_the_reporter(claims_of):
+    claims = claims_of("The minister is expected to resign on Friday, officials said.")
+    assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("said", "officials")]

@@ -47,6 +47,8 @@ liken credit portray quote title congratulate recount label disavow request outl
 elaborate detail underscore shout apologize persuade invoke convince
 """.split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+RELATIVE_PRONOUNS = frozenset(["that", "which", "who"])
+PASSIVE_BE = frozenset("be is are was were been being am ’re 're get gets got gotten".split())
 #: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
 STANCE_ADJS = frozenset("""aware concerned confident convinced sure certain worried optimistic hopeful adamant
 critical skeptical sceptical doubtful insistent clear eager determined reluctant unwilling willing afraid""".split())
@@ -166,6 +168,23 @@ def _subject(verb: Any) -> Any:
             continue
         break
     return None
+
+
+def _passive_subject(verb: Any) -> Any:
+    """The subject of a passive verb ("Russia" in "Russia is believed to …"), else None. "He's said he …"
+    is no passive: the parser's auxpass must be a form of "be" (or "get"), and "'s" is "has" as often."""
+    if not any(c.dep_ == "auxpass" and c.lower_ in PASSIVE_BE for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+
+
+def _source(verb: Any, subj: Any) -> Any:
+    """Who is speaking: the subject, except of a passive cue, where it is the agent if one is named —
+    "Russia is believed to have used drones" (by whom is not said), "the plan was praised by critics"."""
+    if subj is None or subj.i != getattr(_passive_subject(verb), "i", None):
+        return subj
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _speaker_span(subj: Any) -> tuple[int, int]:
@@ -301,6 +320,13 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
         # "Rubio is seen as the candidate with …": the whole clause is what is (commonly) held
         end_tok = as_prep.right_edge
         yield (passive.left_edge.idx, end_tok.idx + len(end_tok.text)), None, "passive_as"
+    raised = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i
+                   and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+    raised_subj = _passive_subject(tok) if raised is not None and not has_agent else None
+    if raised_subj is not None and raised_subj.i < tok.i and raised_subj.lower_ not in RELATIVE_PRONOUNS:
+        # "Russia is believed to have used …", "she is expected to move …": the clause, subject included
+        end_tok = raised.right_edge
+        yield (raised_subj.left_edge.idx, end_tok.idx + len(end_tok.text)), None, "passive_raising"
     objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
     addressee = tok.lemma_.lower() in ADDRESSEE_CUES
     if objs and objs[0].pos_ != "PRON":
@@ -352,8 +378,14 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
         if subj_span is not None and (subj_span[0] < p_start or subj_span[1] > p_end):
             subj_span = None if subj_span[1] <= p_start or subj_span[0] >= p_end else (
                 max(subj_span[0], p_start), min(subj_span[1], p_end))
-        if end - start < 2 or any(c["start"] == start and c["end"] == end for c in claims):
+        if end - start < 2:
             return
+        same = next((c for c in claims if c["start"] == start and c["end"] == end), None)
+        if same is not None:
+            # one content, two cues: "The minister is expected to resign, officials said" is the officials'
+            if not (start <= same["cue"]["start"] < end) or start <= cue[0] < end:
+                return
+            claims.remove(same)
         previous = claims[-1]["speaker"] if claims else None
         speaker = None
         if subj_span is not None:
@@ -390,8 +422,9 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
         if tok.pos_ != "VERB" or not is_cue(tok, CUE_LEMMAS):
             continue
         subj = _subject(tok)
-        subj_span = _speaker_span(subj) if subj is not None else None
-        if subj is not None and subj.lower_ in ("that", "which", "who"):
+        source = _source(tok, subj)
+        subj_span = _speaker_span(source) if source is not None else None
+        if source is not None and source is subj and subj.lower_ in RELATIVE_PRONOUNS:
             # "the senator, who said …": the speaker is what the relative clause hangs on
             subj_span = _speaker_span(tok.head) if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") else None
         cands = list(_verb_candidates(tok, subj, quotes, used_quotes, text))
