@@ -376,3 +376,12 @@ async def test_command_palette_offers_review_actions(app_store, tmp_path):
         app.call_later(hits[0].command)  # as the palette runs a chosen command
         await pilot.pause()
         assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "accepted"
+
+
+def test_detail_tells_an_unnamed_source_from_no_attribution():
+    base = {"kind": "claim", "id": "c-1", "text": "to have used drones", "start": 0, "end": 19,
+            "quote_type": "indirect", "checkworthiness": 0.9, "speaker": None, "origin": "model"}
+    passive = dict(base, cue={"text": "believed", "start": 20, "end": 28})
+    assert "source not named" in as_text(detail(passive, [], []))
+    plain = dict(base, quote_type="none", cue=None)
+    assert "unattributed" in as_text(detail(plain, [], []))

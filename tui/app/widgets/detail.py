@@ -36,7 +36,9 @@ def detail(cand: dict[str, Any] | None, history: list[dict[str, Any]], labels: l
             name = _ref(speaker)
             if speaker.get("name") and speaker["name"] != speaker["text"]:
                 name.append(f"  → {one_line(speaker['name'], 40)}", style="bold")
-        grid.add_row("speaker", name if speaker else Text("— (unattributed)", style="dim"))
+        # a cue with no speaker is a passive or impersonal report ("is believed to …"): a source exists, unnamed
+        no_speaker = "— (source not named)" if cand.get("cue") else "— (unattributed)"
+        grid.add_row("speaker", name if speaker else Text(no_speaker, style="dim"))
         grid.add_row("cue", _ref(cand.get("cue")))
         nums = cand.get("numbers") or []
         grid.add_row("numbers", Text(", ".join(one_line(n["text"], 30) for n in nums) or "—"))
