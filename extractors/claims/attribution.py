@@ -181,8 +181,9 @@ def _passive_subject(verb: Any) -> Any:
 def _source(verb: Any, subj: Any) -> Any:
     """Who is speaking: the subject, except of a passive cue, where it is the agent if one is named —
     "Russia is believed to have used drones" (by whom is not said), "the plan was praised by critics"."""
-    if subj is None or subj.i != getattr(_passive_subject(verb), "i", None):
-        return subj
+    passive = _passive_subject(verb)
+    if subj is None or passive is None or subj.i != passive.i:
+        return subj  # active, or the subject of a verb this cue hangs on ("… and was praised")
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
 
