@@ -132,8 +132,10 @@ class Extractor:
         if raw.get("speaker"):
             sp = raw["speaker"]
             speaker = span(text, sp["start"], sp["end"])
+            # linked only when the attribution code resolved the phrase to the source it names: "The
+            # Biden administration" mentions Biden but is not him, so it stays unlinked
             resolved = sp.get("resolved") or sp
-            ent = _entity_for(resolved, entities)
+            ent = _entity_for(resolved, entities) if sp.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
                 speaker["name"] = ent["text"]

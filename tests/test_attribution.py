@@ -189,3 +189,10 @@ def test_passive_cue_speaks_for_its_agent_not_its_subject(claims_of):
 def test_one_content_two_cues_keeps_the_reporter(claims_of):
     claims = claims_of("The minister is expected to resign on Friday, officials said.")
     assert [(c["cue"]["text"], c["speaker"]["text"]) for c in claims] == [("said", "officials")]
+
+
+def test_speaker_links_to_the_entity_it_names_not_one_it_mentions(claims_of):
+    c = one(claims_of("The Biden administration said it would impose new sanctions on Iran."), "sanctions")
+    assert c["speaker"]["text"] == "The Biden administration" and c["speaker"].get("entity_id") is None
+    c = one(claims_of("The spokesman, John Kirby, said the deal was close."), "deal")
+    assert c["speaker"]["name"] == "John Kirby"

@@ -218,11 +218,18 @@ class _Resolver:
         return best if len(best.text) > len(ent.text) else ent
 
     def entity_in(self, start: int, end: int) -> Any:
+        """The entity the speaker phrase names: one holding its head word or an apposition to it ("the
+        spokesman, John Kirby"). "The Biden administration" is not Joe Biden, nor "Wallace's aide" Wallace."""
         inside = [e for e in self.ents if start <= e.start_char and e.end_char <= end]
         if not inside:
             return None
+        phrase = self.doc.char_span(start, end, alignment_mode="expand")
+        if phrase is not None:
+            root = phrase.root
+            heads = {root.i} | {c.i for c in root.children if c.dep_ == "appos"}
+            inside = [e for e in inside if any(e.start <= i < e.end for i in heads)]
         persons = [e for e in inside if e.label_ == "PERSON"]
-        return (persons or inside)[-1]
+        return (persons or inside)[-1] if inside else None
 
     def previous_person(self, before: int) -> Any:
         candidates = [e for e in self.persons if e.end_char <= before]
