@@ -196,3 +196,14 @@ def test_speaker_links_to_the_entity_it_names_not_one_it_mentions(claims_of):
     assert c["speaker"]["text"] == "The Biden administration" and c["speaker"].get("entity_id") is None
     c = one(claims_of("The spokesman, John Kirby, said the deal was close."), "deal")
     assert c["speaker"]["name"] == "John Kirby"
+
+
+def test_headline_name_colon(claims_of):
+    text = ("Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’\n\n"
+            "Update: the committee met on Tuesday.\nManafort's background: he protected the delegates.")
+    claims = claims_of(text)
+    c = one(claims, "FBI Decision")
+    assert c["text"] == "FBI Decision Not to Indict Hillary ‘Defies Explanation’"
+    assert c["cue"]["text"] == ":" and c["speaker"]["text"] == "Paul Ryan"
+    # only the first line is a headline, and only a name right before the colon speaks
+    assert [x["cue"]["text"] for x in claims] == [":"]

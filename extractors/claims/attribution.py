@@ -48,6 +48,8 @@ elaborate detail underscore shout apologize persuade invoke convince
 """.split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 RELATIVE_PRONOUNS = frozenset(["that", "which", "who"])
+#: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
+HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
 PASSIVE_BE = frozenset("be is are was were been being am ’re 're get gets got gotten".split())
 #: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
 STANCE_ADJS = frozenset("""aware concerned confident convinced sure certain worried optimistic hopeful adamant
@@ -485,6 +487,19 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             continue
         who = names[-1]
         add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
+
+    # a headline "Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’": the article's first
+    # line opens with a short phrase ending in a name, then a colon; the rest of the line is what they say
+    m = HEADLINE_COLON.match(text)
+    if m is not None:
+        colon = m.end(1)
+        names = [e for e in resolver.ents if m.start(1) <= e.start_char and e.end_char <= colon
+                 and not text[e.end_char:colon].strip()
+                 and e.label_ in ("PERSON", "ORG")]
+        line_end = text.find("\n", colon)
+        line_end = len(text) if line_end < 0 else line_end
+        if names and len(text[colon + 1:line_end].split()) >= 3:
+            add((colon + 1, line_end), (colon, colon + 1), (names[-1].start_char, names[-1].end_char))
 
     # floating quotes: a quote with no cue of its own continues the previous speaker
     claims.sort(key=lambda c: c["start"])
