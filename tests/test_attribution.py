@@ -207,3 +207,9 @@ def test_headline_name_colon(claims_of):
     assert c["cue"]["text"] == ":" and c["speaker"]["text"] == "Paul Ryan"
     # only the first line is a headline, and only a name right before the colon speaks
     assert [x["cue"]["text"] for x in claims] == [":"]
+
+
+def test_said_in_a_statement_that(claims_of):
+    # the parser hangs the that-clause on "statement"; it is still what was said
+    c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")
+    assert c["text"] == "that the poll was wrong" and c["cue"]["text"] == "said"

@@ -352,6 +352,12 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
             yield bare, None, "dobj_bare"
     preps = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i]
     for prep in preps:
+        # "said in a statement that …": the parser hangs the that-clause on the noun; it is the complement
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            for clause in pobj.children:
+                if clause.dep_ in ("acl", "ccomp", "relcl") and clause.i > pobj.i and any(
+                        m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
+                    yield _content_span(clause), None, "complement"
         pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
         if pobj is not None and pobj.pos_ != "PRON":
             known = prep.lower_ in PREP_CONTENT and not objs and not addressee
