@@ -196,6 +196,8 @@ def test_speaker_links_to_the_entity_it_names_not_one_it_mentions(claims_of):
     assert c["speaker"]["text"] == "The Biden administration" and c["speaker"].get("entity_id") is None
     c = one(claims_of("The spokesman, John Kirby, said the deal was close."), "deal")
     assert c["speaker"]["name"] == "John Kirby"
+    c = one(claims_of("The Reuters news agency said it asked the ministry for comment."), "asked")
+    assert c["speaker"]["name"] == "Reuters"  # an organisation naming the head noun is the source
 
 
 def test_headline_name_colon(claims_of):

@@ -221,7 +221,8 @@ class _Resolver:
 
     def entity_in(self, start: int, end: int) -> Any:
         """The entity the speaker phrase names: one holding its head word or an apposition to it ("the
-        spokesman, John Kirby"). "The Biden administration" is not Joe Biden, nor "Wallace's aide" Wallace."""
+        spokesman, John Kirby"), or an organisation naming its head ("the Reuters news agency"). "The Biden
+        administration" is not Joe Biden, nor "Wallace's aide" Wallace, nor "the Florida senator" Florida."""
         inside = [e for e in self.ents if start <= e.start_char and e.end_char <= end]
         if not inside:
             return None
@@ -229,7 +230,8 @@ class _Resolver:
         if phrase is not None:
             root = phrase.root
             heads = {root.i} | {c.i for c in root.children if c.dep_ == "appos"}
-            inside = [e for e in inside if any(e.start <= i < e.end for i in heads)]
+            inside = [e for e in inside if any(e.start <= i < e.end for i in heads)
+                      or e.label_ == "ORG" and e.root.dep_ == "compound" and e.root.head.i == root.i]
         persons = [e for e in inside if e.label_ == "PERSON"]
         return (persons or inside)[-1] if inside else None
 
