@@ -23,9 +23,21 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    IS_SPACE,
+    LEMMA,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    POS,
+    TAG,
+)
 
 from .linear import Weights, hash_id, logistic
 
@@ -41,37 +53,53 @@ def _h(feature: str) -> int:
     return hash_id(feature, N_FEATURES)
 
 
-def spacy_features(words: list[Any]) -> list[str]:
-    """Features of a run of spaCy tokens (one sentence, usually) from the Doc's annotations."""
-    feats = ["bias", f"len:{min(len(words) // 4, 12)}"]
-    prev = "<s>"
-    has_num = False
-    for i, t in enumerate(words):
-        lemma = t.lemma_.lower() if not t.like_num else "<num>"
-        feats.append("l:" + lemma)
-        feats.append("b:" + prev + "_" + lemma)
-        feats.append("p:" + t.pos_)
-        if i < 2:
-            feats.append(f"f{i}:" + t.lower_)
-        if t.ent_type_:
-            feats.append("e:" + t.ent_type_)
-            if t.ent_iob_ == "B":
-                feats.append("eb:" + t.ent_type_)
-        if t.like_num or any(ch.isdigit() for ch in t.text):
-            has_num = True
-        if t.dep_ in ("nsubj", "nsubjpass"):
-            feats.append("subj:" + (t.ent_type_ or t.pos_) + (":" + t.lower_ if t.pos_ == "PRON" else ""))
-        if t.tag_ in ("VBD", "VBN"):
-            feats.append("past")
-        if t.lower_ in HEDGE_WORDS:
-            feats.append("hedge")
-        prev = lemma
-    feats.append("b:" + prev + "_</s>")
-    if has_num:
-        feats.append("has_num")
-    if words and words[-1].text == "?":
-        feats.append("question")
-    return feats
+class _Word(NamedTuple):
+    """What the features read of one token, worked out once per distinct token (see ``_word``)."""
+    lower: str
+    lemma: str  # lower-cased, "<num>" for number-like tokens
+    fixed: tuple[int, ...]  # its spacy-block feature ids that do not depend on the neighbours
+    word: int  # its word-unigram id
+    chars: tuple[int, ...]  # its character n-gram ids
+    has_num: bool
+    question: bool
+
+
+#: the token attributes the features read, in the column order of ``Doc.to_array``
+ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IS_SPACE, LIKE_NUM)
+_IOB_BEGIN = 3  # Doc.to_array's code for ent_iob_ "B"
+_words: dict[tuple[int, ...], _Word | None] = {}  # keyed by a row of hashes, which are the same in any vocab
+_MAX_WORDS = 1 << 15
+
+
+def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
+    """A token's features from its ``ATTRS`` row (None for whitespace). Hashes name the same string in
+    every StringStore, so rows from different Docs share the cache."""
+    if row in _words:
+        return _words[row]
+    orth, lower_h, lemma_h, pos_h, tag_h, dep_h, ent_h, iob, is_space, like_num = row
+    if is_space:
+        _words[row] = None
+        return None
+    text, lower = strings[orth], strings[lower_h]
+    pos, tag, dep, ent = (strings[h] if h else "" for h in (pos_h, tag_h, dep_h, ent_h))
+    lemma = "<num>" if like_num else strings[lemma_h].lower()
+    fixed = ["l:" + lemma, "p:" + pos]
+    if ent:
+        fixed.append("e:" + ent)
+        if iob == _IOB_BEGIN:
+            fixed.append("eb:" + ent)
+    if dep in ("nsubj", "nsubjpass"):
+        fixed.append("subj:" + (ent or pos) + (":" + lower if pos == "PRON" else ""))
+    if tag in ("VBD", "VBN"):
+        fixed.append("past")
+    if lower in HEDGE_WORDS:
+        fixed.append("hedge")
+    word = _Word(lower, lemma, tuple(_word_id(f) for f in fixed), _word_id("w:" + lower), _char_ids(lower),
+                 bool(like_num) or any(ch.isdigit() for ch in text), text == "?")
+    if len(_words) >= _MAX_WORDS:
+        _words.clear()  # bounded (about 1 kB an entry); the common words come back at once
+    _words[row] = word
+    return word
 
 
 @lru_cache(maxsize=65536)
@@ -85,20 +113,61 @@ def _word_id(feature: str) -> int:
     return _h(feature)
 
 
+class _Rows:
+    """``Doc.to_array(ATTRS)`` of the Doc being scored, computed once per Doc (one Doc at a time is
+    scored, and is not changed meanwhile, so one is kept): reading attributes through Token objects
+    was most of the cost."""
+    doc: ClassVar[Any] = None
+    rows: ClassVar[list[tuple[int, ...]]] = []
+
+    @classmethod
+    def of(cls, doc: Any) -> list[tuple[int, ...]]:
+        if cls.doc is not doc:
+            cls.doc, cls.rows = doc, [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
+        return cls.rows
+
+
+def feature_counts_range(doc: Any, start: int, end: int) -> list[Counter[int]]:
+    """Hashed feature counts of tokens ``doc[start:end]``, one Counter per block (see BLOCKS):
+
+    - spacy: "bias", a length bucket, per word its lemma ("<num>" for numbers), the lemma bigram, the
+      part of speech, the first two words, entity type (and "B" tokens again), subjects by entity
+      type or part of speech (pronouns by word), past tense, hedge words; after the last word the
+      closing lemma bigram, "has_num" if any word has a digit or is number-like, "question";
+    - words: lower-cased word unigrams and bigrams;
+    - chars: character 2–5-grams of each lower-cased word, padded with spaces.
+    """
+    strings = doc.vocab.strings
+    return _counts([w for w in (_word(r, strings) for r in _Rows.of(doc)[start:end]) if w is not None])
+
+
+def _counts(words: list[_Word]) -> list[Counter[int]]:
+    spacy_ids = [_word_id("bias"), _word_id(f"len:{min(len(words) // 4, 12)}")]
+    word_ids: list[int] = []
+    char_ids: list[int] = []
+    prev_lemma, prev_lower, has_num = "<s>", "<s>", False
+    for i, w in enumerate(words):
+        spacy_ids.extend(w.fixed)
+        spacy_ids.append(_word_id("b:" + prev_lemma + "_" + w.lemma))
+        if i < 2:
+            spacy_ids.append(_word_id(f"f{i}:" + w.lower))
+        word_ids.append(w.word)
+        word_ids.append(_word_id("w2:" + prev_lower + " " + w.lower))
+        char_ids.extend(w.chars)
+        has_num = has_num or w.has_num
+        prev_lemma, prev_lower = w.lemma, w.lower
+    spacy_ids.append(_word_id("b:" + prev_lemma + "_</s>"))
+    if has_num:
+        spacy_ids.append(_word_id("has_num"))
+    if words and words[-1].question:
+        spacy_ids.append(_word_id("question"))
+    return [Counter(spacy_ids), Counter(word_ids), Counter(char_ids)]
+
+
 def feature_counts(tokens: Any) -> list[Counter[int]]:
-    """Hashed feature counts of a run of spaCy tokens, one Counter per block (see BLOCKS)."""
-    words = [t for t in tokens if not t.is_space]
-    spacy_block = Counter(_word_id(f) for f in spacy_features(words))
-    lowered = [t.lower_ for t in words]
-    word_block: Counter[int] = Counter()
-    char_block: Counter[int] = Counter()
-    prev = "<s>"
-    for w in lowered:
-        word_block[_word_id("w:" + w)] += 1
-        word_block[_word_id("w2:" + prev + " " + w)] += 1
-        char_block.update(_char_ids(w))
-        prev = w
-    return [spacy_block, word_block, char_block]
+    """Feature counts of a contiguous run of spaCy tokens (a sentence, a Doc)."""
+    tokens = list(tokens)
+    return feature_counts_range(tokens[0].doc, tokens[0].i, tokens[-1].i + 1) if tokens else _counts([])
 
 
 def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -118,15 +187,17 @@ def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, 
     return np.concatenate(all_idx), np.concatenate(all_val)
 
 
-def score_tokens(tokens: Any) -> float:
-    idx, val = vectorize(feature_counts(tokens), WEIGHTS["idf"])
+def score_range(doc: Any, start: int, end: int) -> float:
+    """Check-worthiness of tokens ``doc[start:end]``."""
+    idx, val = vectorize(feature_counts_range(doc, start, end), WEIGHTS["idf"])
     return logistic(float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"])
 
 
 def _score_sents(sents: list[Any], cache: dict[tuple[int, ...], float]) -> float:
+    """Score of consecutive sentences taken together, cached by their starts."""
     key = tuple(s.start for s in sents)
     if key not in cache:
-        cache[key] = score_tokens([t for s in sents for t in s])
+        cache[key] = score_range(sents[0].doc, sents[0].start, sents[-1].end)
     return cache[key]
 
 
@@ -142,8 +213,8 @@ def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]],
         if covering:
             claim["checkworthiness"] = round(_score_sents(covering, cache), 4)
             continue
-        tokens = list(doc.char_span(claim["start"], claim["end"], alignment_mode="expand") or [])
-        claim["checkworthiness"] = round(score_tokens(tokens), 4) if tokens else 0.0
+        tokens = doc.char_span(claim["start"], claim["end"], alignment_mode="expand")
+        claim["checkworthiness"] = round(score_range(doc, tokens.start, tokens.end), 4) if tokens else 0.0
 
 
 def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, Any]],
