@@ -72,7 +72,7 @@ def matrix(counts: list, idf: np.ndarray):
 def fit(X, y: np.ndarray, C: float):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000).fit(X, y)
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0).fit(X, y)
 
 
 def f1_at(p: np.ndarray, y: np.ndarray, t: float) -> tuple[float, float, float]:

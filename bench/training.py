@@ -76,7 +76,7 @@ def fit(rows: list[list[int]], y: list[int], C: float, n_features: int):
     X = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), n_features))
     X.sum_duplicates()
     X.data = np.minimum(X.data, 1.0)
-    return LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(X, np.array(y))
+    return LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=0).fit(X, np.array(y))
 
 
 def save(model, threshold: float, out: Path) -> None:
