@@ -52,6 +52,16 @@ def read_gold(ann: Path) -> list[dict]:
     return gold
 
 
+def load_gold(split: Path, texts: list[Path]) -> dict[str, list[dict]]:
+    """Gold attributions per article (by file stem): the first annotator file of each."""
+    anns = sorted((split / "attributions").glob("*.ann"))
+    gold = {}
+    for t in texts:
+        first = next((a for a in anns if a.name.startswith(t.stem + "_")), None)
+        gold[t.stem] = read_gold(first) if first else []
+    return gold
+
+
 def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -164,14 +174,11 @@ def main() -> None:
     texts = sorted((split / "text").glob("*.txt"))
     if args.limit:
         texts = texts[: args.limit]
-    anns = sorted((split / "attributions").glob("*.ann"))
-    gold = {}
-    for t in texts:
-        first = next((a for a in anns if a.name.startswith(t.stem + "_")), None)
-        gold[t.stem] = read_gold(first) if first else []
+    gold = load_gold(split, texts)
     print(f"PolNeAR {args.split}: {len(texts)} articles, {sum(map(len, gold.values()))} gold attributions")
     mine = ours(texts)
-    report("newsreview", score(mine, gold), score(mine, gold, exact=True))
+    r = score(mine, gold)
+    report("newsreview", r, score(mine, gold, exact=True))
     if not args.no_baseline:
         base = textacy_baseline(texts)
         if base is None:
@@ -180,7 +187,6 @@ def main() -> None:
             preds, crashed = base
             report("textacy", score(preds, gold), score(preds, gold, exact=True))
             print(f"{'':10} textacy direct_quotations raised on {crashed} of {len(texts)} articles (counted as no predictions)")
-    r = score(mine, gold)
     print(f"content_f1={r['f1']:.3f} precision={r['p']:.3f} recall={r['r']:.3f} speaker_acc={r['speaker_acc']:.3f} cue_acc={r['cue_acc']:.3f}")
 
 

@@ -20,14 +20,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def read_rows(data: Path, split: str) -> list[dict[str, str]]:
+    """The rows of CT24 task 1 English ``split`` (Sentence_id, Text, class_label)."""
+    with open(data / f"ct24_english_{split}.tsv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "checkworthy")
     parser.add_argument("--split", default="dev")
     parser.add_argument("--threshold", type=float, default=0.5)
     args = parser.parse_args()
-    with open(args.data / f"ct24_english_{args.split}.tsv", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = read_rows(args.data, args.split)
     gold = {r["Sentence_id"]: r["class_label"] == "Yes" for r in rows}
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "sentences.jsonl"

@@ -14,7 +14,6 @@ threshold. Weights and idf are stored as float16.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from eval_checkworthy import read_rows
 
 from extractors.claims.checkworthy import (
     MODEL_FILE,
@@ -34,9 +36,7 @@ from extractors.pipeline import COMPONENT, Extractor
 
 
 def read_split(data: Path, split: str) -> tuple[list[str], np.ndarray]:
-    path = data / f"ct24_english_{split}.tsv"
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = read_rows(data, split)
     return [r["Text"] for r in rows], np.array([r["class_label"] == "Yes" for r in rows], dtype=np.int64)
 
 

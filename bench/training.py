@@ -17,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval_attribution import read_gold, score
+from eval_attribution import load_gold, score
 
 from extractors.claims.attribution import find_attributions
 from extractors.pipeline import COMPONENT, Extractor
@@ -29,11 +29,7 @@ def load_split(data: Path, split: str, model: str | None, jobs: int) -> tuple[li
     """Article names, parsed Docs (the pipeline of ``newsreview extract`` without the claims component)
     and gold attributions (first annotator file per article)."""
     texts = sorted((data / split / "text").glob("*.txt"))
-    anns = sorted((data / split / "attributions").glob("*.ann"))
-    gold = {}
-    for t in texts:
-        first = next((a for a in anns if a.name.startswith(t.stem + "_")), None)
-        gold[t.stem] = read_gold(first) if first else []
+    gold = load_gold(data / split, texts)
     nlp = Extractor(model).nlp
     kwargs = {"batch_size": 16, "n_process": jobs} if jobs > 1 else {"batch_size": 16}
     with nlp.select_pipes(disable=[COMPONENT]):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .attribution import find_attributions
-from .checkworthy import find_unattributed, score_claims
+from .checkworthy import SentenceScores, find_unattributed, score_claims
 from .numbers import find_hedges, find_numbers, number_entities
 
 
@@ -28,7 +28,7 @@ def find_claims(doc: Any) -> list[dict[str, Any]]:
     text, sents, all_ents = doc.text, list(doc.sents), list(doc.ents)
     ents = number_entities(all_ents)
     claims = find_attributions(doc, all_ents, text=text)
-    scores: dict[tuple[int, ...], float] = {}  # check-worthiness per sentence run, computed once
+    scores = SentenceScores(doc)  # check-worthiness per sentence run, computed once
     claims += find_unattributed(text, sents, claims, scores)
     for claim in claims:
         claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)

@@ -35,13 +35,13 @@ criticize criticise explain declare believe accuse urge recall respond propose a
 state know warn promise plan insist reply reveal predict fear vow pledge deny confirm estimate allege
 assert contend maintain admit concede stress emphasize emphasise complain testify indicate boast inform
 assure caution demand doubt expect feel figure guess mention observe remark reiterate repeat signal
-speculate suspect worry disclose charge blame dismiss comment post announce brief advise recommend
-question wonder threaten cite insist predict call counter retort lament quip joke muse acknowledge
-show find support back praise thank prefer mock refuse learn discuss observe list see endorse oppose
-condemn urge recommend defend reject slam blast hail welcome question dispute
+speculate suspect worry disclose charge blame dismiss comment post brief advise recommend
+question wonder threaten cite call counter retort lament quip joke muse
+show find support back praise thank prefer mock refuse learn discuss list see endorse oppose
+condemn defend reject slam blast hail welcome dispute
 seem appear refer seek talk speak point hop decide challenge decline consider embrace denounce deem attack
 view recognize favor highlight echo express imply brag applaud advocate rebuff proclaim decry lash rail
-interpret remind articulate lament tout stress vow
+interpret remind articulate tout
 assail voice reaffirm dub hint interject envision deride chant order reference document distance rebuke
 liken credit portray quote title congratulate recount label disavow request outline attribute unveil
 elaborate detail underscore shout apologize persuade invoke convince
@@ -64,7 +64,7 @@ NOMINAL_PREPS = frozenset(["for"])
 ADDRESSEE_CUES = frozenset("say tell ask know see think feel".split())
 #: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
 XCOMP_CUES = frozenset("""want plan promise vow pledge threaten expect hope hop seem appear seek decide decline
-refuse try agree offer intend aim vow""".split())
+refuse try agree offer intend aim""".split())
 #: "referring to …", "talked about …", "pointed to …": the prepositional object is the content
 PREP_CONTENT = frozenset("to about on at for of over against".split())
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
@@ -147,6 +147,16 @@ def _content_span(comp: Any) -> tuple[int, int]:
         if child.dep_ in ("advcl", "parataxis", "npadvmod") and after_break and child.tag_ == "VBG":
             exclude.update(t.i for t in child.subtree)
     return _subtree_span(comp, exclude)
+
+
+def _is_that_clause(clause: Any) -> bool:
+    """A clause opened by "that" as a complementiser ("… the belief that Iran is …")."""
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+
+
+def _is_infinitive(clause: Any) -> bool:
+    """A "to" infinitive ("… to have used drones")."""
+    return any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
 
 
 def _aside(noun: Any) -> Any:
@@ -246,16 +256,13 @@ class _Resolver:
             full = self.fullest(ent)
             return span(self.text, full.start_char, full.end_char)
         word = text.strip().lower()
-        if word in PRONOUNS:
-            if PRONOUNS[word] == "PERSON":
-                person = self.previous_person(start)
-                if person is not None:
-                    full = self.fullest(person)
-                    return span(self.text, full.start_char, full.end_char)
-            if previous is not None and previous.get("resolved"):
-                return previous["resolved"]
+        if word not in PRONOUNS:
             return None
-        return None
+        person = self.previous_person(start) if PRONOUNS[word] == "PERSON" else None
+        if person is not None:
+            full = self.fullest(person)
+            return span(self.text, full.start_char, full.end_char)
+        return previous.get("resolved") if previous is not None else None
 
 
 def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str) -> str:
@@ -332,8 +339,7 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
         # "Rubio is seen as the candidate with …": the whole clause is what is (commonly) held
         end_tok = as_prep.right_edge
         yield (passive.left_edge.idx, end_tok.idx + len(end_tok.text)), None, "passive_as"
-    raised = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i
-                   and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+    raised = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i and _is_infinitive(c)), None)
     raised_subj = _passive_subject(tok) if raised is not None and not has_agent else None
     if raised_subj is not None and raised_subj.i < tok.i and raised_subj.lower_ not in RELATIVE_PRONOUNS:
         # "Russia is believed to have used …", "she is expected to move …": the clause, subject included
@@ -355,10 +361,9 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
     preps = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i]
     for prep in preps:
         # "said in a statement that …": the parser hangs the that-clause on the noun; it is the complement
-        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
-            for clause in pobj.children:
-                if clause.dep_ in ("acl", "ccomp", "relcl") and clause.i > pobj.i and any(
-                        m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
+        for noun in (g for g in prep.children if g.dep_ == "pobj"):
+            for clause in noun.children:
+                if clause.dep_ in ("acl", "ccomp", "relcl") and clause.i > noun.i and _is_that_clause(clause):
                     yield _content_span(clause), None, "complement"
         pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
         if pobj is not None and pobj.pos_ != "PRON":
@@ -368,7 +373,7 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
         # "These proposals have been applauded by Wall Street critics": what is applauded
         yield _subtree_span(passive), None, "passive_subject"
     for clause in tok.children:
-        if clause.dep_ == "advcl" and clause.i > tok.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+        if clause.dep_ == "advcl" and clause.i > tok.i and _is_infinitive(clause):
             yield _content_span(clause), None, "advcl_to"  # "promised Sunday at a rally to end …"
     if not after:
         # "telling the crowd, “Some people …”": a quote a few words after the cue, in its sentence
@@ -467,10 +472,9 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
                 subj_span = _speaker_span(subj) if subj is not None else None
                 add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
         elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
-            comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
-                                                                 any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
-                                                                 or c.dep_ == "prep" and c.lower_ in NOMINAL_PREPS or
-                                                                 c.dep_ == "acl" and c.tag_ == "VB")]
+            comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and _is_that_clause(c)
+                                                                 or c.dep_ == "prep" and c.lower_ in NOMINAL_PREPS
+                                                                 or c.dep_ == "acl" and c.tag_ == "VB")]
             if comps:
                 owner = next((c for c in tok.children if c.dep_ == "poss"), None)
                 subj_span = _speaker_span(owner) if owner is not None and owner.pos_ != "PRON" or (

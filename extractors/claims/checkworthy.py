@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from spacy.attrs import (
@@ -113,22 +113,13 @@ def _word_id(feature: str) -> int:
     return _h(feature)
 
 
-class _Rows:
-    """``Doc.to_array(ATTRS)`` of the Doc being scored, computed once per Doc (one Doc at a time is
-    scored, and is not changed meanwhile, so one is kept): reading attributes through Token objects
-    was most of the cost."""
-    doc: ClassVar[Any] = None
-    rows: ClassVar[list[tuple[int, ...]]] = []
-
-    @classmethod
-    def of(cls, doc: Any) -> list[tuple[int, ...]]:
-        if cls.doc is not doc:
-            cls.doc, cls.rows = doc, [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
-        return cls.rows
+def token_rows(doc: Any) -> list[tuple[int, ...]]:
+    """The Doc's ``ATTRS`` per token, read in one call: through Token objects it was most of the cost."""
+    return [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
 
 
-def feature_counts_range(doc: Any, start: int, end: int) -> list[Counter[int]]:
-    """Hashed feature counts of tokens ``doc[start:end]``, one Counter per block (see BLOCKS):
+def feature_counts_rows(rows: list[tuple[int, ...]], strings: Any) -> list[Counter[int]]:
+    """Hashed feature counts of a run of tokens given as ``token_rows``, one Counter per block (BLOCKS):
 
     - spacy: "bias", a length bucket, per word its lemma ("<num>" for numbers), the lemma bigram, the
       part of speech, the first two words, entity type (and "B" tokens again), subjects by entity
@@ -137,8 +128,7 @@ def feature_counts_range(doc: Any, start: int, end: int) -> list[Counter[int]]:
     - words: lower-cased word unigrams and bigrams;
     - chars: character 2–5-grams of each lower-cased word, padded with spaces.
     """
-    strings = doc.vocab.strings
-    return _counts([w for w in (_word(r, strings) for r in _Rows.of(doc)[start:end]) if w is not None])
+    return _counts([w for w in (_word(r, strings) for r in rows) if w is not None])
 
 
 def _counts(words: list[_Word]) -> list[Counter[int]]:
@@ -165,9 +155,12 @@ def _counts(words: list[_Word]) -> list[Counter[int]]:
 
 
 def feature_counts(tokens: Any) -> list[Counter[int]]:
-    """Feature counts of a contiguous run of spaCy tokens (a sentence, a Doc)."""
+    """Feature counts of a contiguous run of spaCy tokens (a sentence, a Doc) — for training."""
     tokens = list(tokens)
-    return feature_counts_range(tokens[0].doc, tokens[0].i, tokens[-1].i + 1) if tokens else _counts([])
+    if not tokens:
+        return _counts([])
+    doc = tokens[0].doc
+    return feature_counts_rows(token_rows(doc)[tokens[0].i:tokens[-1].i + 1], doc.vocab.strings)
 
 
 def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,39 +180,53 @@ def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, 
     return np.concatenate(all_idx), np.concatenate(all_val)
 
 
-def score_range(doc: Any, start: int, end: int) -> float:
-    """Check-worthiness of tokens ``doc[start:end]``."""
-    idx, val = vectorize(feature_counts_range(doc, start, end), WEIGHTS["idf"])
+def _score(counts: list[Counter[int]]) -> float:
+    idx, val = vectorize(counts, WEIGHTS["idf"])
     return logistic(float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"])
 
 
-def _score_sents(sents: list[Any], cache: dict[tuple[int, ...], float]) -> float:
-    """Score of consecutive sentences taken together, cached by their starts."""
-    key = tuple(s.start for s in sents)
-    if key not in cache:
-        cache[key] = score_range(sents[0].doc, sents[0].start, sents[-1].end)
-    return cache[key]
+class SentenceScores:
+    """Check-worthiness of runs of one Doc's tokens: the Doc's token rows are read once, each run
+    (a sentence, the sentences a claim spans) is scored once."""
+
+    def __init__(self, doc: Any):
+        self.doc = doc
+        self.strings = doc.vocab.strings
+        self.rows = token_rows(doc)
+        self.scores: dict[tuple[int, int], float] = {}
+
+    def span(self, start: int, end: int) -> float:
+        """Tokens ``doc[start:end]``."""
+        if (start, end) not in self.scores:
+            self.scores[start, end] = _score(feature_counts_rows(self.rows[start:end], self.strings))
+        return self.scores[start, end]
+
+    def sents(self, sents: list[Any]) -> float:
+        """Consecutive sentences taken together."""
+        return self.span(sents[0].start, sents[-1].end)
 
 
 def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]],
-                 cache: dict[tuple[int, ...], float] | None = None) -> None:
-    """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it).
-    ``cache`` holds the scores ``find_unattributed`` already computed, keyed by sentence starts."""
-    cache = {} if cache is None else cache
+                 scores: SentenceScores | None = None) -> None:
+    """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it);
+    pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice."""
+    scores = SentenceScores(doc) if scores is None else scores
     for claim in claims:
         if "checkworthiness" in claim:
             continue
         covering = [s for s in sents if s.start_char < claim["end"] and s.end_char > claim["start"]]
         if covering:
-            claim["checkworthiness"] = round(_score_sents(covering, cache), 4)
+            claim["checkworthiness"] = round(scores.sents(covering), 4)
             continue
         tokens = doc.char_span(claim["start"], claim["end"], alignment_mode="expand")
-        claim["checkworthiness"] = round(score_range(doc, tokens.start, tokens.end), 4) if tokens else 0.0
+        claim["checkworthiness"] = round(scores.span(tokens.start, tokens.end), 4) if tokens else 0.0
 
 
 def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, Any]],
-                      cache: dict[tuple[int, ...], float] | None = None) -> list[dict[str, Any]]:
-    cache = {} if cache is None else cache
+                      scores: SentenceScores | None = None) -> list[dict[str, Any]]:
+    if not sents:
+        return []
+    scores = SentenceScores(sents[0].doc) if scores is None else scores
     out = []
     for sent in sents:
         start, end = sent.start_char, sent.end_char
@@ -232,7 +239,7 @@ def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, An
         covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
         if covered >= 0.5 * (end - start):
             continue  # mostly one attributed statement already; short ones leave the sentence to check
-        score = _score_sents([sent], cache)
+        score = scores.sents([sent])
         if score >= EMIT_THRESHOLD:
             out.append({"start": start, "end": end, "speaker": None, "cue": None, "quote_type": "none",
                         "checkworthiness": round(score, 4)})
