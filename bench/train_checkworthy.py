@@ -4,11 +4,13 @@
 
 Needs the ``eval`` extra (scikit-learn). Data: CheckThat! 2024 task 1 English *train* split only (dev
 is for measuring). Features are the function the product uses at run time
-(``extractors.claims.checkworthy.feature_counts`` + ``vectorize``) over the same spaCy pipeline as
-``newsreview extract``. The idf is computed on train; logistic regression (liblinear, balanced class
-weights). Five-fold cross-validation on train (fixed seed) chooses C and the decision threshold; the
-model is then refitted on all of train and the threshold folded into the bias, so that a score of 0.5 is that
-threshold. Weights and idf are stored as float16.
+(``extractors.claims.checkworthy.doc_features`` + ``vectorize``) over the same spaCy pipeline as
+``newsreview extract``: hashed sparse blocks (tf-idf, each L2-normalised) beside the pooled
+``Doc.tensor`` block (standardised, times a scale). The idf is computed on train; logistic regression
+(liblinear, balanced class weights). Five-fold cross-validation on train (fixed seed) chooses C, the
+scale of the contextual block (0 leaves it out) and the decision threshold; the model is then refitted
+on all of train, the standardisation and scale folded into the contextual weights and the threshold
+into the bias, so that a score of 0.5 is that threshold. Sparse weights and idf are stored as float16.
 """
 
 from __future__ import annotations
@@ -29,10 +31,15 @@ from eval_checkworthy import read_rows
 from extractors.claims.checkworthy import (
     MODEL_FILE,
     N_FEATURES,
-    feature_counts,
+    Features,
+    doc_features,
     vectorize,
 )
+from extractors.claims.linear import text_array
 from extractors.pipeline import COMPONENT, Extractor
+
+C_GRID = (0.5, 1.0, 2.0, 4.0)
+SCALE_GRID = (0.0, 0.03, 0.05, 0.1)  # weight of the standardised contextual block; 0 leaves it out
 
 
 def read_split(data: Path, split: str) -> tuple[list[str], np.ndarray]:
@@ -40,32 +47,48 @@ def read_split(data: Path, split: str) -> tuple[list[str], np.ndarray]:
     return [r["Text"] for r in rows], np.array([r["class_label"] == "Yes" for r in rows], dtype=np.int64)
 
 
-def featurize(texts: list[str], model: str | None, jobs: int) -> list:
-    nlp = Extractor(model).nlp
+def featurize(texts: list[str], model: str | None, jobs: int) -> tuple[list[Features], str]:
+    """Features of each text, and the label of the spaCy pipeline whose ``Doc.tensor`` they read."""
+    extractor = Extractor(model)
+    nlp = extractor.nlp
     kwargs = {"batch_size": 256, "n_process": jobs} if jobs > 1 else {"batch_size": 256}
     with nlp.select_pipes(disable=[COMPONENT]):
-        return [feature_counts(list(doc)) for doc in nlp.pipe(texts, **kwargs)]
+        feats = [doc_features(doc, contextual=True) for doc in nlp.pipe(texts, **kwargs)]
+    return feats, extractor.label
 
 
-def idf_of(counts: list) -> np.ndarray:
+def idf_of(feats: list[Features]) -> np.ndarray:
     df = np.zeros(N_FEATURES, dtype=np.float64)
-    for blocks in counts:
-        seen = set().union(*(b.keys() for b in blocks))
+    for f in feats:
+        seen = set().union(*(b.keys() for b in f.counts))
         df[list(seen)] += 1
-    return (np.log((1 + len(counts)) / (1 + df)) + 1.0).astype(np.float32)
+    return (np.log((1 + len(feats)) / (1 + df)) + 1.0).astype(np.float32)
 
 
-def matrix(counts: list, idf: np.ndarray):
-    from scipy.sparse import csr_matrix
+class Dense:
+    """The contextual block's standardisation (from training rows) and scale."""
+
+    def __init__(self, feats: list[Features], scale: float):
+        rows = np.stack([f.dense for f in feats]).astype(np.float64)
+        self.mean, self.sd, self.scale = rows.mean(0), rows.std(0) + 1e-6, scale
+
+    def __call__(self, feats: list[Features]) -> np.ndarray:
+        return (np.stack([f.dense for f in feats]) - self.mean) / self.sd * self.scale
+
+
+def matrix(feats: list[Features], idf: np.ndarray, dense: Dense | None = None):
+    from scipy.sparse import csr_matrix, hstack
 
     indptr, indices, values = [0], [], []
-    for blocks in counts:
-        idx, val = vectorize(blocks, idf)
+    for f in feats:
+        idx, val = vectorize(f.counts, idf)
         indices.append(idx)
         values.append(val)
         indptr.append(indptr[-1] + len(idx))
-    X = csr_matrix((np.concatenate(values), np.concatenate(indices), np.array(indptr)), shape=(len(counts), N_FEATURES))
+    X = csr_matrix((np.concatenate(values), np.concatenate(indices), np.array(indptr)), shape=(len(feats), N_FEATURES))
     X.sum_duplicates()
+    if dense is not None and dense.scale:
+        X = hstack([X, csr_matrix(dense(feats))]).tocsr()
     return X
 
 
@@ -83,6 +106,27 @@ def f1_at(p: np.ndarray, y: np.ndarray, t: float) -> tuple[float, float, float]:
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
+def cross_validate(feats: list[Features], y: np.ndarray, folds: np.ndarray, n_folds: int) -> tuple[float, float, float, float]:
+    """(F1, threshold, C, scale) of the best grid point, from pooled out-of-fold scores."""
+    splits = []
+    for k in range(n_folds):
+        tr, ho = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+        idf = idf_of([feats[i] for i in tr])
+        splits.append((tr, ho, idf))
+    best = (0.0, 0.0, 0.0, 0.0)
+    for scale in SCALE_GRID:
+        for C in C_GRID:
+            p = np.zeros(len(feats))
+            for tr, ho, idf in splits:
+                train = [feats[i] for i in tr]
+                dense = Dense(train, scale)
+                p[ho] = fit(matrix(train, idf, dense), y[tr], C).predict_proba(matrix([feats[i] for i in ho], idf, dense))[:, 1]
+            f1, t = max((f1_at(p, y, t)[2], t) for t in np.arange(0.2, 0.95, 0.01))
+            print(f"  scale={scale} C={C}: cross-validated F1 {f1:.4f} at threshold {t:.2f}", flush=True)
+            best = max(best, (f1, float(t), C, scale))
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "checkworthy")
@@ -95,26 +139,25 @@ def main() -> None:
 
     texts, y = read_split(args.data, "train")
     t0 = time.perf_counter()
-    counts = featurize(texts, args.model, args.jobs)
-    print(f"featurized {len(counts)} train sentences in {time.perf_counter() - t0:.0f}s")
-    # 5-fold cross-validation on train chooses C and the threshold (pooled out-of-fold scores)
-    folds = np.random.default_rng(args.seed).permutation(len(counts)) % args.folds
-    best = (0.0, 0.0, 0.0)
-    for C in (0.5, 1.0, 2.0, 4.0, 8.0):
-        p = np.zeros(len(counts))
-        for k in range(args.folds):
-            tr, ho = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
-            idf = idf_of([counts[i] for i in tr])
-            p[ho] = fit(matrix([counts[i] for i in tr], idf), y[tr], C).predict_proba(matrix([counts[i] for i in ho], idf))[:, 1]
-        f1, t = max((f1_at(p, y, t)[2], t) for t in np.arange(0.2, 0.95, 0.01))
-        print(f"  C={C}: cross-validated F1 {f1:.3f} at threshold {t:.2f}", flush=True)
-        best = max(best, (f1, float(t), C))
-    f1, t, C = best
-    print(f"{args.folds}-fold cross-validation on train: F1 {f1:.3f} with C={C} at threshold {t:.2f}")
-    idf = idf_of(counts)  # refit on all of train, shift the bias so that 0.5 is the chosen threshold
-    model = fit(matrix(counts, idf), y, C)
+    feats, label = featurize(texts, args.model, args.jobs)
+    print(f"featurized {len(feats)} train sentences with {label} in {time.perf_counter() - t0:.0f}s")
+    if any(f.dense is None for f in feats):
+        raise SystemExit(f"{label} sets no Doc.tensor; this script expects a pipeline that does (en_core_web_sm)")
+    folds = np.random.default_rng(args.seed).permutation(len(feats)) % args.folds
+    f1, t, C, scale = cross_validate(feats, y, folds, args.folds)
+    print(f"{args.folds}-fold cross-validation on train: F1 {f1:.4f} with C={C}, contextual scale {scale}, threshold {t:.2f}")
+    # refit on all of train; fold standardisation and scale into the contextual weights and the
+    # threshold into the bias: at run time z = w·x + dense_w·(dense - dense_mean) + b, 0.5 = threshold
+    idf = idf_of(feats)
+    dense = Dense(feats, scale)
+    model = fit(matrix(feats, idf, dense), y, C)
+    coef = model.coef_[0]
     b = float(model.intercept_[0]) - float(np.log(t / (1 - t)))
-    np.savez_compressed(args.out, w=model.coef_[0].astype(np.float16), idf=idf.astype(np.float16), b=np.float64(b))
+    arrays = {"w": coef[:N_FEATURES].astype(np.float16), "idf": idf.astype(np.float16), "b": np.float64(b)}
+    if scale:
+        arrays |= {"dense_w": (coef[N_FEATURES:] * scale / dense.sd).astype(np.float32),
+                   "dense_mean": dense.mean.astype(np.float32), "tensor_model": text_array(label)}
+    np.savez_compressed(args.out, **arrays)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
 

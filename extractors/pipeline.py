@@ -33,11 +33,22 @@ class Extraction:
         return len(self.article.text.split())
 
 
-def _claims_component(doc: Any) -> Any:
-    from .claims import find_claims
+class _ClaimsComponent:
+    """The last pipe: claim candidates into ``doc.user_data``. ``contextual`` is decided once, when the
+    pipeline is built, from the model the check-worthiness weights were trained with."""
 
-    doc.user_data[CLAIMS_KEY] = find_claims(doc)
-    return doc
+    def __init__(self, contextual: bool):
+        self.contextual = contextual
+
+    def __call__(self, doc: Any) -> Any:
+        from .claims import find_claims
+
+        doc.user_data[CLAIMS_KEY] = find_claims(doc, self.contextual)
+        return doc
+
+
+def _make_claims_component(nlp: Any, name: str, contextual: bool) -> _ClaimsComponent:
+    return _ClaimsComponent(contextual)
 
 
 def _paragraphs_component(doc: Any) -> Any:
@@ -52,7 +63,7 @@ def _register_components() -> None:
     from spacy.language import Language
 
     if not Language.has_factory(COMPONENT):
-        Language.component(COMPONENT, func=_claims_component)
+        Language.factory(COMPONENT, default_config={"contextual": False}, func=_make_claims_component)
     if not Language.has_factory(PARAGRAPHS):
         Language.component(PARAGRAPHS, func=_paragraphs_component)
 
@@ -78,7 +89,9 @@ class Extractor:
             if self.has_parser:
                 _register_components()
                 nlp.add_pipe(PARAGRAPHS, before="parser")
-                nlp.add_pipe(COMPONENT, last=True)
+                from .claims.checkworthy import uses_tensor
+
+                nlp.add_pipe(COMPONENT, last=True, config={"contextual": uses_tensor(self.label)})
             else:
                 self.warnings.append(f"model '{self.model_name}' has no parser: no claim candidates")
             self._nlp = nlp

@@ -23,12 +23,14 @@ from .checkworthy import SentenceScores, find_unattributed, score_claims
 from .numbers import find_hedges, find_numbers, number_entities
 
 
-def find_claims(doc: Any) -> list[dict[str, Any]]:
+def find_claims(doc: Any, contextual: bool = False) -> list[dict[str, Any]]:
+    """``contextual``: check-worthiness also reads ``Doc.tensor`` — only for the spaCy pipeline its
+    weights were trained with (``checkworthy.uses_tensor``)."""
     # Doc.text, Doc.ents and Doc.sents each rebuild themselves from every token: read them once here
     text, sents, all_ents = doc.text, list(doc.sents), list(doc.ents)
     ents = number_entities(all_ents)
     claims = find_attributions(doc, all_ents, text=text)
-    scores = SentenceScores(doc)  # check-worthiness per sentence run, computed once
+    scores = SentenceScores(doc, contextual)  # check-worthiness per sentence run, computed once
     claims += find_unattributed(text, sents, claims, scores)
     for claim in claims:
         claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)

@@ -1,4 +1,5 @@
-"""Check-worthiness: a logistic-regression model over hashed tf-idf features of a sentence.
+"""Check-worthiness: a logistic-regression model over hashed tf-idf features of a sentence, plus
+the sentence's contextual token vectors when the spaCy model is the one the weights were trained with.
 
 Features (one hashed space of ``N_FEATURES`` buckets, each block L2-normalised on its own):
 
@@ -6,9 +7,16 @@ Features (one hashed space of ``N_FEATURES`` buckets, each block L2-normalised o
   subjects, tense, numbers, hedges, length;
 - ``words``: lower-cased word unigrams and bigrams;
 - ``chars``: character 2–5-grams inside each word (padded with spaces), which carry morphology
-  ("-ed", "per-", "%") and spelling variants the word blocks miss.
+  ("-ed", "per-", "%") and spelling variants the word blocks miss;
+- ``syntax``: dependency edges — (relation, head, dependent) with numbers and entities generalised
+  ("nsubj:cut>EORG", "dobj:cut>EMONEY"), the same with parts of speech, the main verb and its tense;
+- ``dense`` (contextual): mean and max over the sentence's rows of ``Doc.tensor``, the model's own
+  contextual token vectors (96 wide for en_core_web_sm), standardised. Costs next to nothing — the
+  model computed them already — but only means something for the model that produced the training
+  tensors (``tensor_model`` in the weights); with any other pipeline the block is left out (it then
+  weighs as an average sentence would).
 
-Values are sublinear tf × idf, the idf learned with the weights. Trained by
+Sparse values are sublinear tf × idf, the idf learned with the weights. Trained by
 ``bench/train_checkworthy.py`` on the CheckThat! 2024 task 1 English training split (ClaimBuster
 sentences from US presidential debates); weights and idf ship as ``checkworthy_model.npz``
 (float16). The bias is shifted so that 0.5 is the decision threshold chosen by 5-fold
@@ -30,10 +38,12 @@ from spacy.attrs import (
     DEP,
     ENT_IOB,
     ENT_TYPE,
+    HEAD,
     IS_SPACE,
     LEMMA,
     LIKE_NUM,
     LOWER,
+    MORPH,
     ORTH,
     POS,
     TAG,
@@ -46,7 +56,8 @@ WEIGHTS = Weights(MODEL_FILE, "bench/train_checkworthy.py")
 N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
 HEDGE_WORDS = frozenset("reportedly allegedly apparently believed thought estimated may might could".split())
-BLOCKS = ("spacy", "words", "chars")
+BLOCKS = ("spacy", "words", "chars", "syntax")
+ARGUMENT_DEPS = frozenset(("nsubj", "nsubjpass", "dobj", "pobj", "attr"))
 
 
 def _h(feature: str) -> int:
@@ -62,10 +73,16 @@ class _Word(NamedTuple):
     chars: tuple[int, ...]  # its character n-gram ids
     has_num: bool
     question: bool
+    alpha: bool
+    dep: str
+    pos: str
+    arg: str  # what it is as a verb's argument: its entity type, else its part of speech
+    node: str  # what it is in a dependency edge: "<num>", "E" + entity type, else its lemma
+    morph: str
 
 
 #: the token attributes the features read, in the column order of ``Doc.to_array``
-ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IS_SPACE, LIKE_NUM)
+ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IS_SPACE, LIKE_NUM, MORPH)
 _IOB_BEGIN = 3  # Doc.to_array's code for ent_iob_ "B"
 _words: dict[tuple[int, ...], _Word | None] = {}  # keyed by a row of hashes, which are the same in any vocab
 _MAX_WORDS = 1 << 15
@@ -76,12 +93,12 @@ def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
     every StringStore, so rows from different Docs share the cache."""
     if row in _words:
         return _words[row]
-    orth, lower_h, lemma_h, pos_h, tag_h, dep_h, ent_h, iob, is_space, like_num = row
+    orth, lower_h, lemma_h, pos_h, tag_h, dep_h, ent_h, iob, is_space, like_num, morph_h = row
     if is_space:
         _words[row] = None
         return None
     text, lower = strings[orth], strings[lower_h]
-    pos, tag, dep, ent = (strings[h] if h else "" for h in (pos_h, tag_h, dep_h, ent_h))
+    pos, tag, dep, ent, morph = (strings[h] if h else "" for h in (pos_h, tag_h, dep_h, ent_h, morph_h))
     lemma = "<num>" if like_num else strings[lemma_h].lower()
     fixed = ["l:" + lemma, "p:" + pos]
     if ent:
@@ -94,8 +111,10 @@ def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
         fixed.append("past")
     if lower in HEDGE_WORDS:
         fixed.append("hedge")
+    node = "<num>" if like_num else ("E" + ent if ent else lemma)
     word = _Word(lower, lemma, tuple(_word_id(f) for f in fixed), _word_id("w:" + lower), _char_ids(lower),
-                 bool(like_num) or any(ch.isdigit() for ch in text), text == "?")
+                 bool(like_num) or any(ch.isdigit() for ch in text), text == "?", text.isalpha(),
+                 dep, pos, ent or pos, node, morph)
     if len(_words) >= _MAX_WORDS:
         _words.clear()  # bounded (about 1 kB an entry); the common words come back at once
     _words[row] = word
@@ -113,13 +132,71 @@ def _word_id(feature: str) -> int:
     return _h(feature)
 
 
-def token_rows(doc: Any) -> list[tuple[int, ...]]:
-    """The Doc's ``ATTRS`` per token, read in one call: through Token objects it was most of the cost."""
-    return [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
+def _edge_ids(dep: str, head: _Word, child: _Word) -> tuple[int, ...]:
+    """The syntax-block ids of a dependency edge: (relation, head, dependent) as nodes, as parts of
+    speech, and for a verb's arguments as (relation, head lemma, entity type or part of speech)."""
+    return _edge(dep, head.node, head.pos, head.lemma, child.node, child.pos, child.arg)
 
 
-def feature_counts_rows(rows: list[tuple[int, ...]], strings: Any) -> list[Counter[int]]:
-    """Hashed feature counts of a run of tokens given as ``token_rows``, one Counter per block (BLOCKS):
+@lru_cache(maxsize=1 << 17)
+def _edge(dep: str, head_node: str, head_pos: str, head_lemma: str, node: str, pos: str, arg: str) -> tuple[int, ...]:
+    ids = (_h(f"t:{dep}:{head_node}>{node}"), _h(f"tp:{dep}:{head_pos}>{pos}"))
+    if dep in ARGUMENT_DEPS:
+        ids += (_h(f"tv:{dep}:{head_lemma}>{arg}"),)
+    return ids
+
+
+class Features(NamedTuple):
+    """A run of tokens as the model sees it: hashed counts per block (``BLOCKS``), and the pooled
+    contextual vectors (mean then max of ``Doc.tensor`` rows), None when they are not used."""
+    counts: list[Counter[int]]
+    dense: np.ndarray | None
+
+
+class DocFeatures:
+    """One Doc read once (token attributes, heads, contextual vectors) for features of any run of it."""
+
+    def __init__(self, doc: Any, contextual: bool = False):
+        strings = doc.vocab.strings
+        rows = [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
+        self.words = [_word(r, strings) for r in rows]
+        self.heads = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist() if len(doc) else []
+        tensor = getattr(doc, "tensor", None)
+        self.tensor = tensor if contextual and tensor is not None and tensor.ndim == 2 and len(tensor) == len(doc) else None
+
+    def features(self, start: int, end: int) -> Features:
+        """Tokens ``doc[start:end]`` (whitespace tokens are skipped)."""
+        keep = [i for i in range(start, end) if self.words[i] is not None]
+        counts = _counts([self.words[i] for i in keep])
+        counts.append(self._syntax(keep))
+        dense = None
+        if self.tensor is not None and keep:
+            rows = self.tensor[keep]
+            dense = np.concatenate([rows.mean(0), rows.max(0)]).astype(np.float32)
+        return Features(counts, dense)
+
+    def alpha(self, start: int, end: int) -> int:
+        """How many of tokens ``doc[start:end]`` are alphabetic words (``Token.is_alpha``)."""
+        return sum(1 for w in self.words[start:end] if w is not None and w.alpha)
+
+    def _syntax(self, keep: list[int]) -> Counter[int]:
+        ids: list[int] = []
+        words, heads = self.words, self.heads
+        for i in keep:
+            w = words[i]
+            if w.dep == "punct":
+                continue
+            head = words[heads[i]]
+            if heads[i] == i or head is None:
+                ids.append(_word_id("root:" + w.lemma))
+                ids.append(_word_id("rootm:" + w.morph))
+            else:
+                ids.extend(_edge_ids(w.dep, head, w))
+        return Counter(ids)
+
+
+def _counts(words: list[_Word]) -> list[Counter[int]]:
+    """The spacy, words and chars blocks of a run of words:
 
     - spacy: "bias", a length bucket, per word its lemma ("<num>" for numbers), the lemma bigram, the
       part of speech, the first two words, entity type (and "B" tokens again), subjects by entity
@@ -128,10 +205,6 @@ def feature_counts_rows(rows: list[tuple[int, ...]], strings: Any) -> list[Count
     - words: lower-cased word unigrams and bigrams;
     - chars: character 2–5-grams of each lower-cased word, padded with spaces.
     """
-    return _counts([w for w in (_word(r, strings) for r in rows) if w is not None])
-
-
-def _counts(words: list[_Word]) -> list[Counter[int]]:
     spacy_ids = [_word_id("bias"), _word_id(f"len:{min(len(words) // 4, 12)}")]
     word_ids: list[int] = []
     char_ids: list[int] = []
@@ -154,13 +227,9 @@ def _counts(words: list[_Word]) -> list[Counter[int]]:
     return [Counter(spacy_ids), Counter(word_ids), Counter(char_ids)]
 
 
-def feature_counts(tokens: Any) -> list[Counter[int]]:
-    """Feature counts of a contiguous run of spaCy tokens (a sentence, a Doc) — for training."""
-    tokens = list(tokens)
-    if not tokens:
-        return _counts([])
-    doc = tokens[0].doc
-    return feature_counts_rows(token_rows(doc)[tokens[0].i:tokens[-1].i + 1], doc.vocab.strings)
+def doc_features(doc: Any, contextual: bool) -> Features:
+    """Features of a whole Doc (a training sentence)."""
+    return DocFeatures(doc, contextual).features(0, len(doc))
 
 
 def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,25 +249,32 @@ def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, 
     return np.concatenate(all_idx), np.concatenate(all_val)
 
 
-def _score(counts: list[Counter[int]]) -> float:
-    idx, val = vectorize(counts, WEIGHTS["idf"])
-    return logistic(float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"])
+def uses_tensor(model_label: str) -> bool:
+    """Whether the shipped weights' contextual block applies to this spaCy pipeline's ``Doc.tensor``."""
+    return WEIGHTS.get("tensor_model") == model_label
+
+
+def _score(features: Features) -> float:
+    idx, val = vectorize(features.counts, WEIGHTS["idf"])
+    z = float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"]
+    if features.dense is not None:
+        z += float(WEIGHTS["dense_w"] @ (features.dense - WEIGHTS["dense_mean"]))
+    return logistic(z)
 
 
 class SentenceScores:
-    """Check-worthiness of runs of one Doc's tokens: the Doc's token rows are read once, each run
-    (a sentence, the sentences a claim spans) is scored once."""
+    """Check-worthiness of runs of one Doc's tokens: the Doc is read once, each run (a sentence, the
+    sentences a claim spans) is scored once. ``contextual``: use ``Doc.tensor`` (see ``uses_tensor``)."""
 
-    def __init__(self, doc: Any):
+    def __init__(self, doc: Any, contextual: bool = False):
         self.doc = doc
-        self.strings = doc.vocab.strings
-        self.rows = token_rows(doc)
+        self.table = DocFeatures(doc, contextual)
         self.scores: dict[tuple[int, int], float] = {}
 
     def span(self, start: int, end: int) -> float:
         """Tokens ``doc[start:end]``."""
         if (start, end) not in self.scores:
-            self.scores[start, end] = _score(feature_counts_rows(self.rows[start:end], self.strings))
+            self.scores[start, end] = _score(self.table.features(start, end))
         return self.scores[start, end]
 
     def sents(self, sents: list[Any]) -> float:
@@ -234,7 +310,7 @@ def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, An
             end -= 1
         while start < end and text[start].isspace():
             start += 1
-        if end - start < 12 or sum(1 for t in sent if t.is_alpha) < 4:
+        if end - start < 12 or scores.table.alpha(sent.start, sent.end) < 4:
             continue
         covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
         if covered >= 0.5 * (end - start):

@@ -1,8 +1,8 @@
 """What the claim scorers share: hashed features, the logistic function, and their weights files.
 
 ``cues.py``, ``contents.py`` and ``checkworthy.py`` are logistic regressions over hashed string
-features; ``bench/train_*.py`` write their weights as ``.npz`` files (float16 arrays, float64 scalars)
-that ship inside the package and load once, on first use.
+features; ``bench/train_*.py`` write their weights as ``.npz`` files (float16 arrays, float64 scalars,
+uint8 arrays for UTF-8 text) that ship inside the package and load once, on first use.
 """
 
 from __future__ import annotations
@@ -37,14 +37,31 @@ class Weights:
         self._data: dict[str, Any] | None = None
 
     def __getitem__(self, key: str) -> Any:
-        """An array as float32 (float16 on disk), a scalar as float."""
+        """An array as float32 (float16 on disk), a scalar as float, text as str."""
+        return self._load()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._load().get(key, default)
+
+    def _load(self) -> dict[str, Any]:
         if self._data is None:
             if not self.path.exists():
                 raise RuntimeError(f"weights missing: {self.path}; run {self.script}")
             with np.load(self.path) as data:
-                self._data = {k: float(v) if v.ndim == 0 else v.astype(np.float32) for k, v in data.items()}
-        return self._data[key]
+                self._data = {k: _value(v) for k, v in data.items()}
+        return self._data
 
     def use(self, path: Path) -> None:
         """Read from ``path`` from now on (training scripts point the product at what they wrote)."""
         self.path, self._data = path, None
+
+
+def text_array(text: str) -> np.ndarray:
+    """``text`` as it is stored in a weights file (read back as str by ``Weights``)."""
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _value(v: np.ndarray) -> Any:
+    if v.dtype == np.uint8:
+        return v.tobytes().decode("utf-8")
+    return float(v) if v.ndim == 0 else v.astype(np.float32)
