@@ -137,7 +137,10 @@ class Extractor:
         claims = list({c["id"]: c for c in claims}.values())
         for cand in entities + claims:
             check_offsets(text, cand)
-        tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+        # read from Doc.to_array: a Token object per word was most of the cost of this method
+        tokens = [(i, i + n) for i, n, space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if not space]
         return Extraction(article, entities, claims, tokens, list(self.warnings))
 
     def _claim(self, text: str, article_id: str, raw: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from .attribution import find_attributions
 from .checkworthy import SentenceScores, find_unattributed, score_claims
-from .numbers import find_hedges, find_numbers, number_entities
+from .numbers import find_hedges, find_numbers, number_entities, number_tokens
 
 
 def find_claims(doc: Any, contextual: bool = False) -> list[dict[str, Any]]:
@@ -28,12 +28,12 @@ def find_claims(doc: Any, contextual: bool = False) -> list[dict[str, Any]]:
     weights were trained with (``checkworthy.uses_tensor``)."""
     # Doc.text, Doc.ents and Doc.sents each rebuild themselves from every token: read them once here
     text, sents, all_ents = doc.text, list(doc.sents), list(doc.ents)
-    ents = number_entities(all_ents)
+    ents, numbers = number_entities(all_ents), number_tokens(doc, text)
     claims = find_attributions(doc, all_ents, text=text)
     scores = SentenceScores(doc, contextual)  # check-worthiness per sentence run, computed once
     claims += find_unattributed(text, sents, claims, scores)
     for claim in claims:
-        claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text)
+        claim["numbers"] = find_numbers(doc, claim["start"], claim["end"], ents, text, numbers)
         claim["hedges"] = find_hedges(doc, claim["start"], claim["end"], text)
     score_claims(doc, sents, claims, scores)
     claims.sort(key=lambda c: (c["start"], c["end"]))

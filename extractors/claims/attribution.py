@@ -25,6 +25,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from spacy.attrs import IDX, LOWER, POS
+from spacy.strings import get_string_id
+from spacy.symbols import ADJ, NOUN, VERB
+
 from ..model import span
 from .contents import choose
 from .cues import is_cue
@@ -47,6 +51,8 @@ liken credit portray quote title congratulate recount label disavow request outl
 elaborate detail underscore shout apologize persuade invoke convince
 """.split())
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_TRIGGER_POS = frozenset((VERB, ADJ, NOUN))  # the parts of speech the cue passes look at
+_ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 RELATIVE_PRONOUNS = frozenset(["that", "which", "who"])
 #: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
 HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
@@ -107,15 +113,20 @@ def _inside(pos: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
     return None
 
 
-def _outside(doc: Any, quotes: list[tuple[int, int]]) -> list[Any]:
-    """The tokens not inside any quote (quotes sorted by start, as ``find_quotes`` returns them)."""
+def _triggers(doc: Any, quotes: list[tuple[int, int]]) -> list[Any]:
+    """The tokens that can open an attribution — verbs, adjectives, nouns and "according" — outside
+    every quote (quotes sorted by start, as ``find_quotes`` returns them). Read from ``Doc.to_array``:
+    making a Token object of every word was a third of the attribution pass."""
+    rows = doc.to_array([IDX, POS, LOWER]).tolist()
     out, k = [], 0
-    for tok in doc:
-        while k < len(quotes) and quotes[k][1] <= tok.idx:
-            k += 1
-        if k < len(quotes) and quotes[k][0] <= tok.idx:
+    for i, (idx, pos, lower) in enumerate(rows):
+        if pos not in _TRIGGER_POS and lower != _ACCORDING:
             continue
-        out.append(tok)
+        while k < len(quotes) and quotes[k][1] <= idx:
+            k += 1
+        if k < len(quotes) and quotes[k][0] <= idx:
+            continue
+        out.append(doc[i])
     return out
 
 
@@ -427,8 +438,8 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             "quote_type": qtype or _content_type(start, end, quotes, text),
         })
 
-    outside = _outside(doc, quotes)  # both passes below skip quoted text
-    for tok in outside:
+    triggers = _triggers(doc, quotes)  # both passes below skip quoted text
+    for tok in triggers:
         # "according to X": the rest of the sentence is the content — the words before the phrase when
         # it trails ("…, according to a poll released Sunday"), else the words after it
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -463,7 +474,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             add((start, end), (tok.idx, tok.idx + len(tok.text)), None if rule == "passive_as" else subj_span, qtype)
 
     # stance adjectives and nominal cues
-    for tok in outside:
+    for tok in triggers:
         lemma = tok.lemma_.lower()
         if tok.pos_ == "ADJ" and lemma in STANCE_ADJS:
             comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "prep") and c.i > tok.i]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS
+from spacy.symbols import NUM
+
 from ..model import span
 
 NUMBER_ENTS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL")
@@ -25,14 +28,25 @@ def number_entities(ents: Any) -> list[tuple[int, int]]:
     return [(e.start_char, e.end_char) for e in ents if e.label_ in NUMBER_ENTS]
 
 
+def number_tokens(doc: Any, text: str | None = None) -> list[tuple[int, int]]:
+    """Char spans of the tokens that are numbers to check — like a number, tagged NUM, or holding a
+    digit (22-year-old, 4.5%, F-35) — read once per Doc from ``Doc.to_array``."""
+    text = doc.text if text is None else text
+    out = []
+    for idx, length, like_num, pos in doc.to_array([IDX, LENGTH, LIKE_NUM, POS]).tolist():
+        if like_num or pos == NUM or any(ch.isdigit() for ch in text[idx:idx + length]):
+            out.append((idx, idx + length))
+    return out
+
+
 def find_numbers(doc: Any, start: int, end: int, ents: list[tuple[int, int]] | None = None,
-                 text: str | None = None) -> list[dict[str, Any]]:
+                 text: str | None = None, tokens: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Numbers inside ``[start, end)``: numeric entities, number tokens wholly inside it, vague amounts
+    ("tens of thousands"). Pass ``ents`` (``number_entities``), ``text`` and ``tokens``
+    (``number_tokens``) when calling it for many spans of one Doc."""
     text = doc.text if text is None else text  # pass it: Doc.text joins every token on each access
     found = [(s, e) for s, e in (number_entities(doc.ents) if ents is None else ents) if start <= s and e <= end]
-    for tok in doc.char_span(start, end, alignment_mode="contract") or []:
-        # 22-year-old, 4.5%, F-35 are numbers to check too
-        if tok.like_num or tok.pos_ == "NUM" or any(ch.isdigit() for ch in tok.text):
-            found.append((tok.idx, tok.idx + len(tok.text)))
+    found += [(s, e) for s, e in (number_tokens(doc, text) if tokens is None else tokens) if start <= s and e <= end]
     for m in VAGUE_NUMBERS.finditer(text, start, end):
         found.append((m.start(), m.end()))
     return [span(text, s, e) for s, e in _merge(found)]
