@@ -65,19 +65,19 @@ def idf_of(feats: list[Features]) -> np.ndarray:
     return (np.log((1 + len(feats)) / (1 + df)) + 1.0).astype(np.float32)
 
 
-class Dense:
-    """The contextual block's standardisation (from training rows) and scale."""
+class Standardise:
+    """The contextual block's standardisation, learned from training rows."""
 
-    def __init__(self, feats: list[Features], scale: float):
+    def __init__(self, feats: list[Features]):
         rows = np.stack([f.dense for f in feats]).astype(np.float64)
-        self.mean, self.sd, self.scale = rows.mean(0), rows.std(0) + 1e-6, scale
+        self.mean, self.sd = rows.mean(0), rows.std(0) + 1e-6
 
     def __call__(self, feats: list[Features]) -> np.ndarray:
-        return (np.stack([f.dense for f in feats]) - self.mean) / self.sd * self.scale
+        return (np.stack([f.dense for f in feats]) - self.mean) / self.sd
 
 
-def matrix(feats: list[Features], idf: np.ndarray, dense: Dense | None = None):
-    from scipy.sparse import csr_matrix, hstack
+def sparse_matrix(feats: list[Features], idf: np.ndarray):
+    from scipy.sparse import csr_matrix
 
     indptr, indices, values = [0], [], []
     for f in feats:
@@ -87,9 +87,14 @@ def matrix(feats: list[Features], idf: np.ndarray, dense: Dense | None = None):
         indptr.append(indptr[-1] + len(idx))
     X = csr_matrix((np.concatenate(values), np.concatenate(indices), np.array(indptr)), shape=(len(feats), N_FEATURES))
     X.sum_duplicates()
-    if dense is not None and dense.scale:
-        X = hstack([X, csr_matrix(dense(feats))]).tocsr()
     return X
+
+
+def with_dense(X, Z: np.ndarray, scale: float):
+    """The sparse blocks beside the standardised contextual block times ``scale`` (0: left out)."""
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([X, csr_matrix(Z * scale)]).tocsr() if scale else X
 
 
 def fit(X, y: np.ndarray, C: float):
@@ -107,20 +112,21 @@ def f1_at(p: np.ndarray, y: np.ndarray, t: float) -> tuple[float, float, float]:
 
 
 def cross_validate(feats: list[Features], y: np.ndarray, folds: np.ndarray, n_folds: int) -> tuple[float, float, float, float]:
-    """(F1, threshold, C, scale) of the best grid point, from pooled out-of-fold scores."""
+    """(F1, threshold, C, scale) of the best grid point, from pooled out-of-fold scores. Each fold's
+    matrices are built once; the grid only refits."""
     splits = []
     for k in range(n_folds):
         tr, ho = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
-        idf = idf_of([feats[i] for i in tr])
-        splits.append((tr, ho, idf))
+        train, held = [feats[i] for i in tr], [feats[i] for i in ho]
+        idf, standardise = idf_of(train), Standardise(train)
+        splits.append((tr, ho, sparse_matrix(train, idf), sparse_matrix(held, idf), standardise(train), standardise(held)))
     best = (0.0, 0.0, 0.0, 0.0)
     for scale in SCALE_GRID:
         for C in C_GRID:
             p = np.zeros(len(feats))
-            for tr, ho, idf in splits:
-                train = [feats[i] for i in tr]
-                dense = Dense(train, scale)
-                p[ho] = fit(matrix(train, idf, dense), y[tr], C).predict_proba(matrix([feats[i] for i in ho], idf, dense))[:, 1]
+            for tr, ho, X_tr, X_ho, Z_tr, Z_ho in splits:
+                model = fit(with_dense(X_tr, Z_tr, scale), y[tr], C)
+                p[ho] = model.predict_proba(with_dense(X_ho, Z_ho, scale))[:, 1]
             f1, t = max((f1_at(p, y, t)[2], t) for t in np.arange(0.2, 0.95, 0.01))
             print(f"  scale={scale} C={C}: cross-validated F1 {f1:.4f} at threshold {t:.2f}", flush=True)
             best = max(best, (f1, float(t), C, scale))
@@ -148,15 +154,14 @@ def main() -> None:
     print(f"{args.folds}-fold cross-validation on train: F1 {f1:.4f} with C={C}, contextual scale {scale}, threshold {t:.2f}")
     # refit on all of train; fold standardisation and scale into the contextual weights and the
     # threshold into the bias: at run time z = w·x + dense_w·(dense - dense_mean) + b, 0.5 = threshold
-    idf = idf_of(feats)
-    dense = Dense(feats, scale)
-    model = fit(matrix(feats, idf, dense), y, C)
+    idf, standardise = idf_of(feats), Standardise(feats)
+    model = fit(with_dense(sparse_matrix(feats, idf), standardise(feats), scale), y, C)
     coef = model.coef_[0]
     b = float(model.intercept_[0]) - float(np.log(t / (1 - t)))
     arrays = {"w": coef[:N_FEATURES].astype(np.float16), "idf": idf.astype(np.float16), "b": np.float64(b)}
     if scale:
-        arrays |= {"dense_w": (coef[N_FEATURES:] * scale / dense.sd).astype(np.float32),
-                   "dense_mean": dense.mean.astype(np.float32), "tensor_model": text_array(label)}
+        arrays |= {"dense_w": (coef[N_FEATURES:] * scale / standardise.sd).astype(np.float32),
+                   "dense_mean": standardise.mean.astype(np.float32), "tensor_model": text_array(label)}
     np.savez_compressed(args.out, **arrays)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 

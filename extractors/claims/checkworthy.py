@@ -160,7 +160,7 @@ class DocFeatures:
         strings = doc.vocab.strings
         rows = [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
         self.words = [_word(r, strings) for r in rows]
-        self.heads = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist() if len(doc) else []
+        self.heads = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()  # HEAD is relative
         tensor = getattr(doc, "tensor", None)
         self.tensor = tensor if contextual and tensor is not None and tensor.ndim == 2 and len(tensor) == len(doc) else None
 
@@ -262,19 +262,19 @@ def _score(features: Features) -> float:
     return logistic(z)
 
 
-class SentenceScores:
+class SentenceScores(DocFeatures):
     """Check-worthiness of runs of one Doc's tokens: the Doc is read once, each run (a sentence, the
     sentences a claim spans) is scored once. ``contextual``: use ``Doc.tensor`` (see ``uses_tensor``)."""
 
     def __init__(self, doc: Any, contextual: bool = False):
+        super().__init__(doc, contextual)
         self.doc = doc
-        self.table = DocFeatures(doc, contextual)
         self.scores: dict[tuple[int, int], float] = {}
 
     def span(self, start: int, end: int) -> float:
         """Tokens ``doc[start:end]``."""
         if (start, end) not in self.scores:
-            self.scores[start, end] = _score(self.table.features(start, end))
+            self.scores[start, end] = _score(self.features(start, end))
         return self.scores[start, end]
 
     def sents(self, sents: list[Any]) -> float:
@@ -310,7 +310,7 @@ def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, An
             end -= 1
         while start < end and text[start].isspace():
             start += 1
-        if end - start < 12 or scores.table.alpha(sent.start, sent.end) < 4:
+        if end - start < 12 or scores.alpha(sent.start, sent.end) < 4:
             continue
         covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
         if covered >= 0.5 * (end - start):
