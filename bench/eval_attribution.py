@@ -47,8 +47,14 @@ def read_gold(ann: Path) -> list[dict]:
             continue
         source = spans.get(roles.get("Source", ""))
         cue = spans.get(roles.get("Cue", ""))
-        gold.append({"content": char_set(content[1]), "source": char_set(source[1]) if source else set(),
-                     "source_text": source[2] if source else "", "cue": char_set(cue[1]) if cue else set()})
+        gold.append(
+            {
+                "content": char_set(content[1]),
+                "source": char_set(source[1]) if source else set(),
+                "source_text": source[2] if source else "",
+                "cue": char_set(cue[1]) if cue else set(),
+            }
+        )
     return gold
 
 
@@ -88,8 +94,14 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
             tp += 1
             p, g = pl[i], gl[j]
             by_type[p["type"]][0] += 1
-            if (p["speaker"] & g["source"]) or (p["speaker_text"] and g["source_text"] and (
-                    p["speaker_text"].lower() in g["source_text"].lower() or g["source_text"].lower() in p["speaker_text"].lower())):
+            if (p["speaker"] & g["source"]) or (
+                p["speaker_text"]
+                and g["source_text"]
+                and (
+                    p["speaker_text"].lower() in g["source_text"].lower()
+                    or g["source_text"].lower() in p["speaker_text"].lower()
+                )
+            ):
                 spk += 1
             if p["cue"] & g["cue"]:
                 cue += 1
@@ -98,8 +110,17 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
     prec = tp / n_pred if n_pred else 0.0
     rec = tp / n_gold if n_gold else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return {"p": prec, "r": rec, "f1": f1, "tp": tp, "pred": n_pred, "gold": n_gold,
-            "speaker_acc": spk / tp if tp else 0.0, "cue_acc": cue / tp if tp else 0.0, "by_type": dict(by_type)}
+    return {
+        "p": prec,
+        "r": rec,
+        "f1": f1,
+        "tp": tp,
+        "pred": n_pred,
+        "gold": n_gold,
+        "speaker_acc": spk / tp if tp else 0.0,
+        "cue_acc": cue / tp if tp else 0.0,
+        "by_type": dict(by_type),
+    }
 
 
 def ours(texts: list[Path]) -> dict[str, list[dict]]:
@@ -109,16 +130,21 @@ def ours(texts: list[Path]) -> dict[str, list[dict]]:
         subprocess.run(cmd, cwd=ROOT, check=True)
         data = json.loads(out.read_text())
     preds: dict[str, list[dict]] = {}
-    for path, art in zip(texts, data["articles"]):
+    for path, art in zip(texts, data["articles"], strict=False):
         items = []
         for c in art["claims"]:
             if c["cue"] is None:
                 continue
             sp = c["speaker"]
-            items.append({"content": set(range(c["start"], c["end"])), "type": c["quote_type"],
-                          "cue": set(range(c["cue"]["start"], c["cue"]["end"])),
-                          "speaker": set(range(sp["start"], sp["end"])) if sp else set(),
-                          "speaker_text": (sp.get("name") or sp["text"]) if sp else ""})
+            items.append(
+                {
+                    "content": set(range(c["start"], c["end"])),
+                    "type": c["quote_type"],
+                    "cue": set(range(c["cue"]["start"], c["cue"]["end"])),
+                    "speaker": set(range(sp["start"], sp["end"])) if sp else set(),
+                    "speaker_text": (sp.get("name") or sp["text"]) if sp else "",
+                }
+            )
         preds[path.stem] = items
     return preds
 
@@ -141,13 +167,18 @@ def textacy_baseline(texts: list[Path]) -> tuple[dict[str, list[dict]], int] | N
                 content = q.content
                 speaker = q.speaker
                 cue = q.cue
-                items.append({"content": set(range(content.start_char, content.end_char)) if hasattr(content, "start_char")
-                              else char_set([(t.idx, t.idx + len(t)) for t in content]),
-                              "type": "direct",
-                              "speaker": char_set([(t.idx, t.idx + len(t)) for t in speaker]),
-                              "speaker_text": " ".join(t.text for t in speaker),
-                              "cue": char_set([(t.idx, t.idx + len(t)) for t in cue])})
-        except Exception:  # noqa: BLE001 - textacy gives up on some articles (odd number of quote marks)
+                items.append(
+                    {
+                        "content": set(range(content.start_char, content.end_char))
+                        if hasattr(content, "start_char")
+                        else char_set([(t.idx, t.idx + len(t)) for t in content]),
+                        "type": "direct",
+                        "speaker": char_set([(t.idx, t.idx + len(t)) for t in speaker]),
+                        "speaker_text": " ".join(t.text for t in speaker),
+                        "cue": char_set([(t.idx, t.idx + len(t)) for t in cue]),
+                    }
+                )
+        except Exception:
             crashed += 1
             items = []
         preds[path.stem] = items
@@ -155,12 +186,16 @@ def textacy_baseline(texts: list[Path]) -> tuple[dict[str, list[dict]], int] | N
 
 
 def report(name: str, r: dict, r_exact: dict) -> None:
-    print(f"{name:10} content (Jaccard>=0.5): P {r['p']:.3f} R {r['r']:.3f} F1 {r['f1']:.3f}  "
-          f"[{r['tp']} matched / {r['pred']} predicted / {r['gold']} gold]")
+    print(
+        f"{name:10} content (Jaccard>=0.5): P {r['p']:.3f} R {r['r']:.3f} F1 {r['f1']:.3f}  "
+        f"[{r['tp']} matched / {r['pred']} predicted / {r['gold']} gold]"
+    )
     print(f"{'':10} content (exact):        P {r_exact['p']:.3f} R {r_exact['r']:.3f} F1 {r_exact['f1']:.3f}")
     print(f"{'':10} speaker accuracy {r['speaker_acc']:.3f}   cue accuracy {r['cue_acc']:.3f}")
     for qtype, (matched, predicted) in sorted(r["by_type"].items()):
-        print(f"{'':10}   {qtype:8} predicted {predicted:5}  matched {matched:5}  precision {matched / predicted if predicted else 0:.3f}")
+        print(
+            f"{'':10}   {qtype:8} predicted {predicted:5}  matched {matched:5}  precision {matched / predicted if predicted else 0:.3f}"
+        )
 
 
 def main() -> None:
@@ -186,8 +221,12 @@ def main() -> None:
         else:
             preds, crashed = base
             report("textacy", score(preds, gold), score(preds, gold, exact=True))
-            print(f"{'':10} textacy direct_quotations raised on {crashed} of {len(texts)} articles (counted as no predictions)")
-    print(f"content_f1={r['f1']:.3f} precision={r['p']:.3f} recall={r['r']:.3f} speaker_acc={r['speaker_acc']:.3f} cue_acc={r['cue_acc']:.3f}")
+            print(
+                f"{'':10} textacy direct_quotations raised on {crashed} of {len(texts)} articles (counted as no predictions)"
+            )
+    print(
+        f"content_f1={r['f1']:.3f} precision={r['p']:.3f} recall={r['r']:.3f} speaker_acc={r['speaker_acc']:.3f} cue_acc={r['cue_acc']:.3f}"
+    )
 
 
 if __name__ == "__main__":

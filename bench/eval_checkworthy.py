@@ -36,19 +36,26 @@ def main() -> None:
     gold = {r["Sentence_id"]: r["class_label"] == "Yes" for r in rows}
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "sentences.jsonl"
-        batch.write_text("".join(json.dumps({"id": f"ct-{r['Sentence_id']}", "text": r["Text"]}) + "\n" for r in rows),
-                         encoding="utf-8")
+        batch.write_text(
+            "".join(json.dumps({"id": f"ct-{r['Sentence_id']}", "text": r["Text"]}) + "\n" for r in rows),
+            encoding="utf-8",
+        )
         out = Path(tmp) / "out.json"
-        proc = subprocess.run([sys.executable, "-m", "tui", "extract", str(batch), "-o", str(out), "--jobs", "2"],
-                              cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui", "extract", str(batch), "-o", str(out), "--jobs", "2"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode not in (0, 1):
             raise SystemExit(proc.stderr)
         data = json.loads(out.read_text())
     predicted = {}
     for art in data["articles"]:
         need = 0.5 * len(art["text"].strip())  # a claim covers the sentence if it spans at least half of it
-        predicted[art["id"][3:]] = any(c["checkworthiness"] >= args.threshold and c["end"] - c["start"] >= need
-                                       for c in art["claims"])
+        predicted[art["id"][3:]] = any(
+            c["checkworthiness"] >= args.threshold and c["end"] - c["start"] >= need for c in art["claims"]
+        )
     missing = [sid for sid in gold if sid not in predicted]
     tp = sum(1 for sid, y in gold.items() if y and predicted.get(sid))
     fp = sum(1 for sid, y in gold.items() if not y and predicted.get(sid))

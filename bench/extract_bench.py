@@ -78,8 +78,10 @@ def main() -> None:
     print(f"full extraction     {words / full:8,.0f} words/s   = {raw / full:.2f}x raw (must be >= 0.8)")
     print(f"full extraction -j2 {words / full2:8,.0f} words/s   = {full / full2:.2f}x -j1 (must be >= 1.5)")
     print(f"({claims} claims in the first 20 articles)")
-    print(f"raw_wps={words / raw:.0f} full_wps={words / full:.0f} full_vs_raw={raw / full:.2f} "
-          f"jobs2_wps={words / full2:.0f} jobs2_speedup={full / full2:.2f}")
+    print(
+        f"raw_wps={words / raw:.0f} full_wps={words / full:.0f} full_vs_raw={raw / full:.2f} "
+        f"jobs2_wps={words / full2:.0f} jobs2_speedup={full / full2:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -22,19 +22,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tinydb import TinyDB  # noqa: E402
-from tinydb.storages import JSONStorage  # noqa: E402
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
 
-from extractors.model import Article, entity_candidate  # noqa: E402
-from extractors.pipeline import Extraction  # noqa: E402
-from tui.store import ReviewStore  # noqa: E402
+from extractors.model import Article, entity_candidate
+from extractors.pipeline import Extraction
+from tui.store import ReviewStore
 
 PER_ARTICLE = 500
 
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def synthetic_extraction(i: int) -> Extraction:
@@ -43,7 +43,9 @@ def synthetic_extraction(i: int) -> Extraction:
     art = Article(text=text, title=f"Synthetic {i}", source="bench")
     ents, pos = [], 0
     for j, w in enumerate(words):
-        ents.append(entity_candidate(text, art.id, pos, pos + len(w), "ORG", token_start=j, token_end=j + 1, model="bench"))
+        ents.append(
+            entity_candidate(text, art.id, pos, pos + len(w), "ORG", token_start=j, token_end=j + 1, model="bench")
+        )
         pos += len(w) + 1
     return Extraction(art, ents, [], [(e["start"], e["end"]) for e in ents])
 
@@ -58,7 +60,7 @@ def build(folder: Path, decisions: int) -> tuple[ReviewStore, list[tuple[str, st
         cands += [(ex.article.id, e["id"]) for e in ex.entities]
     done = 0
     while done < decisions:  # pre-fill in big transactions (fast), then measure single decisions
-        chunk = cands[done:done + 1000][: decisions - done]
+        chunk = cands[done : done + 1000][: decisions - done]
         aid = chunk[0][0]
         same = [c for a, c in chunk if a == aid]
         store.decide_many(aid, [(c, "accept", None) for c in same])
@@ -80,8 +82,10 @@ def measure_ours(folder: Path, decisions: int, samples: int) -> list[float]:
 
 
 def measure_floor(folder: Path, samples: int) -> list[float]:
-    line = (b'{"seq":1,"ops":[["decisions",1,{"id":"d-0123456789abcdef","article":"a-0123456789ab",'
-            b'"candidate":"e-0123456789ab","kind":"entity","action":"accept","reviewer":"bench"}]]}\n')
+    line = (
+        b'{"seq":1,"ops":[["decisions",1,{"id":"d-0123456789abcdef","article":"a-0123456789ab",'
+        b'"candidate":"e-0123456789ab","kind":"entity","action":"accept","reviewer":"bench"}]]}\n'
+    )
     fd = os.open(folder / "floor.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     times = []
     for _ in range(samples):
@@ -95,9 +99,16 @@ def measure_floor(folder: Path, samples: int) -> list[float]:
 
 def measure_stock(folder: Path, decisions: int, samples: int) -> list[float]:
     path = folder / "stock.json"
-    doc = {"article": "a-0123456789ab", "candidate": "e-0123456789ab", "kind": "entity", "action": "accept",
-           "reviewer": "bench", "at": "2026-01-01T00:00:00.000+00:00", "before": {"status": "pending"},
-           "after": {"status": "accepted"}}
+    doc = {
+        "article": "a-0123456789ab",
+        "candidate": "e-0123456789ab",
+        "kind": "entity",
+        "action": "accept",
+        "reviewer": "bench",
+        "at": "2026-01-01T00:00:00.000+00:00",
+        "before": {"status": "pending"},
+        "after": {"status": "accepted"},
+    }
     with TinyDB(path, storage=JSONStorage) as db:
         db.table("decisions").insert_multiple(dict(doc, n=i) for i in range(decisions))
     times = []
@@ -121,22 +132,28 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="nr-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
         floor = measure_floor(Path(tmp), args.samples)
-        print(f"floor (append + fdatasync): p50 {statistics.median(floor):.3f} ms  p95 {pct(floor, .95):.3f} ms")
+        print(f"floor (append + fdatasync): p50 {statistics.median(floor):.3f} ms  p95 {pct(floor, 0.95):.3f} ms")
         for i, size in enumerate(sizes):
             ours = measure_ours(Path(tmp) / f"store{size}", size, args.samples)
             stock = measure_stock(Path(tmp), size, stock_samples[min(i, len(stock_samples) - 1)])
             (Path(tmp) / "stock.json").unlink()
             rows.append((size, ours, stock))
-            print(f"{size:>7,} decisions: newsreview p50 {statistics.median(ours):.3f} ms  p95 {pct(ours, .95):.3f} ms"
-                  f"   | stock TinyDB JSONStorage p50 {statistics.median(stock):.1f} ms  p95 {pct(stock, .95):.1f} ms"
-                  f"   | stock/newsreview p50 x{statistics.median(stock) / statistics.median(ours):,.0f}")
+            print(
+                f"{size:>7,} decisions: newsreview p50 {statistics.median(ours):.3f} ms  p95 {pct(ours, 0.95):.3f} ms"
+                f"   | stock TinyDB JSONStorage p50 {statistics.median(stock):.1f} ms  p95 {pct(stock, 0.95):.1f} ms"
+                f"   | stock/newsreview p50 x{statistics.median(stock) / statistics.median(ours):,.0f}"
+            )
     first, last = rows[0], rows[-1]
-    growth = pct(last[1], .95) / pct(first[1], .95)
+    growth = pct(last[1], 0.95) / pct(first[1], 0.95)
     print(f"p95 at {last[0]:,} / p95 at {first[0]:,}: {growth:.2f}  (must be <= 1.5)")
-    print(f"p95 at {last[0]:,}: {pct(last[1], .95):.3f} ms vs floor p95 {pct(floor, .95):.3f} ms "
-          f"(x{pct(last[1], .95) / pct(floor, .95):.1f} the bare fsync)")
-    print(f"decision_p95_ms_{last[0]}={pct(last[1], .95):.3f} growth_p95={growth:.2f} "
-          f"floor_p95_ms={pct(floor, .95):.3f} stock_p95_ms_{last[0]}={pct(last[2], .95):.1f}")
+    print(
+        f"p95 at {last[0]:,}: {pct(last[1], 0.95):.3f} ms vs floor p95 {pct(floor, 0.95):.3f} ms "
+        f"(x{pct(last[1], 0.95) / pct(floor, 0.95):.1f} the bare fsync)"
+    )
+    print(
+        f"decision_p95_ms_{last[0]}={pct(last[1], 0.95):.3f} growth_p95={growth:.2f} "
+        f"floor_p95_ms={pct(floor, 0.95):.3f} stock_p95_ms_{last[0]}={pct(last[2], 0.95):.1f}"
+    )
 
 
 if __name__ == "__main__":

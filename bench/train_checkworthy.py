@@ -111,7 +111,9 @@ def f1_at(p: np.ndarray, y: np.ndarray, t: float) -> tuple[float, float, float]:
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
-def cross_validate(feats: list[Features], y: np.ndarray, folds: np.ndarray, n_folds: int) -> tuple[float, float, float, float]:
+def cross_validate(
+    feats: list[Features], y: np.ndarray, folds: np.ndarray, n_folds: int
+) -> tuple[float, float, float, float]:
     """(F1, threshold, C, scale) of the best grid point, from pooled out-of-fold scores. Each fold's
     matrices are built once; the grid only refits."""
     splits = []
@@ -119,7 +121,9 @@ def cross_validate(feats: list[Features], y: np.ndarray, folds: np.ndarray, n_fo
         tr, ho = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
         train, held = [feats[i] for i in tr], [feats[i] for i in ho]
         idf, standardise = idf_of(train), Standardise(train)
-        splits.append((tr, ho, sparse_matrix(train, idf), sparse_matrix(held, idf), standardise(train), standardise(held)))
+        splits.append(
+            (tr, ho, sparse_matrix(train, idf), sparse_matrix(held, idf), standardise(train), standardise(held))
+        )
     best = (0.0, 0.0, 0.0, 0.0)
     for scale in SCALE_GRID:
         for C in C_GRID:
@@ -151,7 +155,9 @@ def main() -> None:
         raise SystemExit(f"{label} sets no Doc.tensor; this script expects a pipeline that does (en_core_web_sm)")
     folds = np.random.default_rng(args.seed).permutation(len(feats)) % args.folds
     f1, t, C, scale = cross_validate(feats, y, folds, args.folds)
-    print(f"{args.folds}-fold cross-validation on train: F1 {f1:.4f} with C={C}, contextual scale {scale}, threshold {t:.2f}")
+    print(
+        f"{args.folds}-fold cross-validation on train: F1 {f1:.4f} with C={C}, contextual scale {scale}, threshold {t:.2f}"
+    )
     # refit on all of train; fold standardisation and scale into the contextual weights and the
     # threshold into the bias: at run time z = w·x + dense_w·(dense - dense_mean) + b, 0.5 = threshold
     idf, standardise = idf_of(feats), Standardise(feats)
@@ -160,8 +166,11 @@ def main() -> None:
     b = float(model.intercept_[0]) - float(np.log(t / (1 - t)))
     arrays = {"w": coef[:N_FEATURES].astype(np.float16), "idf": idf.astype(np.float16), "b": np.float64(b)}
     if scale:
-        arrays |= {"dense_w": (coef[N_FEATURES:] * scale / standardise.sd).astype(np.float32),
-                   "dense_mean": standardise.mean.astype(np.float32), "tensor_model": text_array(label)}
+        arrays |= {
+            "dense_w": (coef[N_FEATURES:] * scale / standardise.sd).astype(np.float32),
+            "dense_mean": standardise.mean.astype(np.float32),
+            "tensor_model": text_array(label),
+        }
     np.savez_compressed(args.out, **arrays)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 

@@ -49,15 +49,25 @@ def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
 
 def run(names, docs, gold, C: float, seed: int, out: Path) -> None:
     contents.RULE_ORDER_ONLY = True  # collect candidates with the rule order deciding
-    per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
+    per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs, strict=False)]
 
     def install(model, threshold: float) -> None:
         save(model, threshold, out)
         contents.RULE_ORDER_ONLY = False
         contents.WEIGHTS.use(out)
 
-    tune_and_fit(per_doc, names, docs, gold, C=C, seed=seed, n_features=contents.N_FEATURES,
-                 thresholds=(0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4), install=install, what="candidates")
+    tune_and_fit(
+        per_doc,
+        names,
+        docs,
+        gold,
+        C=C,
+        seed=seed,
+        n_features=contents.N_FEATURES,
+        thresholds=(0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
+        install=install,
+        what="candidates",
+    )
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
 
 

@@ -44,14 +44,24 @@ def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
 def main() -> None:
     args, names, docs, gold = train_cli(__doc__, 0.5, cues.MODEL_FILE)
     contents.RULE_ORDER_ONLY = True  # the content chooser is trained after this, on these cues
-    per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs)]
+    per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs, strict=False)]
 
     def install(model, threshold: float) -> None:
         save(model, threshold, args.out)
         cues.WEIGHTS.use(args.out)
 
-    tune_and_fit(per_doc, names, docs, gold, C=args.C, seed=args.seed, n_features=cues.N_FEATURES,
-                 thresholds=(0.3, 0.4, 0.5, 0.6, 0.7), install=install, what="verbs")
+    tune_and_fit(
+        per_doc,
+        names,
+        docs,
+        gold,
+        C=args.C,
+        seed=args.seed,
+        n_features=cues.N_FEATURES,
+        thresholds=(0.3, 0.4, 0.5, 0.6, 0.7),
+        install=install,
+        what="verbs",
+    )
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
 

@@ -56,10 +56,17 @@ def train_cli(doc: str, C: float, out: Path) -> tuple[argparse.Namespace, list[s
 def attribution_f1(names: list[str], docs: list, gold: dict[str, list[dict]]) -> float:
     """Content F1 (Jaccard >= 0.5) of ``find_attributions`` as it stands, scored as the eval script does."""
     preds = {}
-    for name, doc in zip(names, docs):
-        preds[name] = [{"content": set(range(c["start"], c["end"])), "type": c["quote_type"],
-                        "cue": set(range(c["cue"]["start"], c["cue"]["end"])), "speaker": set(), "speaker_text": ""}
-                       for c in find_attributions(doc)]
+    for name, doc in zip(names, docs, strict=False):
+        preds[name] = [
+            {
+                "content": set(range(c["start"], c["end"])),
+                "type": c["quote_type"],
+                "cue": set(range(c["cue"]["start"], c["cue"]["end"])),
+                "speaker": set(),
+                "speaker_text": "",
+            }
+            for c in find_attributions(doc)
+        ]
     return score(preds, {n: gold[n] for n in names})["f1"]
 
 
@@ -76,13 +83,24 @@ def fit(rows: list[list[int]], y: list[int], C: float, n_features: int):
 
 
 def save(model, threshold: float, out: Path) -> None:
-    np.savez_compressed(out, w=model.coef_[0].astype(np.float16), b=np.float64(model.intercept_[0]),
-                        threshold=np.float64(threshold))
+    np.savez_compressed(
+        out, w=model.coef_[0].astype(np.float16), b=np.float64(model.intercept_[0]), threshold=np.float64(threshold)
+    )
 
 
-def tune_and_fit(per_doc: list[Examples], names: list[str], docs: list, gold: dict[str, list[dict]], *,
-                 C: float, seed: int, n_features: int, thresholds: tuple[float, ...],
-                 install: Callable[[object, float], None], what: str) -> None:
+def tune_and_fit(
+    per_doc: list[Examples],
+    names: list[str],
+    docs: list,
+    gold: dict[str, list[dict]],
+    *,
+    C: float,
+    seed: int,
+    n_features: int,
+    thresholds: tuple[float, ...],
+    install: Callable[[object, float], None],
+    what: str,
+) -> None:
     """Fit on 80% of the articles (fixed seed), keep the threshold with the best attribution content F1
     on the other 20% (``install(model, threshold)`` must save the weights and make the product use
     them), then refit on every article and install that with the chosen threshold."""
@@ -98,7 +116,9 @@ def tune_and_fit(per_doc: list[Examples], names: list[str], docs: list, gold: di
     for threshold in thresholds:
         install(model, threshold)
         f1 = attribution_f1(tune_names, tune_docs, gold)
-        print(f"  threshold {threshold:.2f}: content F1 {f1:.3f} on {len(tune_ids)} held-out train articles", flush=True)
+        print(
+            f"  threshold {threshold:.2f}: content F1 {f1:.3f} on {len(tune_ids)} held-out train articles", flush=True
+        )
         best = max(best, (f1, threshold))
     f1, threshold = best
     print(f"chosen threshold {threshold:.2f} (held-out train content F1 {f1:.3f})")

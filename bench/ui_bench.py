@@ -40,7 +40,7 @@ LABELS = ["PERSON", "ORG", "GPE", "DATE", "CARDINAL"]
 
 def p95(values: list[float]) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
 def synthetic(i: int, n_cands: int, words: int) -> Extraction:
@@ -52,10 +52,16 @@ def synthetic(i: int, n_cands: int, words: int) -> Extraction:
         spans.append((pos, pos + len(t.rstrip("."))))
         pos += len(t) + 1
     step = max(1, len(spans) // n_cands)
-    ents = [entity_candidate(text, art.id, s, e, LABELS[k % 5], token_start=k, token_end=k + 1, model="bench")
-            for k, (s, e) in enumerate(spans[::step][: n_cands - n_cands // 10])]
-    claims = [claim_candidate(text, art.id, spans[k][0], spans[min(k + 8, len(spans) - 1)][1], checkworthiness=0.6, model="bench")
-              for k in range(0, len(spans) - 8, max(1, len(spans) // max(1, n_cands // 10)))][: n_cands // 10]
+    ents = [
+        entity_candidate(text, art.id, s, e, LABELS[k % 5], token_start=k, token_end=k + 1, model="bench")
+        for k, (s, e) in enumerate(spans[::step][: n_cands - n_cands // 10])
+    ]
+    claims = [
+        claim_candidate(
+            text, art.id, spans[k][0], spans[min(k + 8, len(spans) - 1)][1], checkworthiness=0.6, model="bench"
+        )
+        for k in range(0, len(spans) - 8, max(1, len(spans) // max(1, n_cands // 10)))
+    ][: n_cands // 10]
     return Extraction(art, ents, claims, spans)
 
 
@@ -117,14 +123,21 @@ def startup(folder: Path, runs: int = 3) -> tuple[float, float]:
     with ReviewStore.open(folder, write=True, reviewer="bench") as store:
         for i in range(1000):
             store.add_article(synthetic(i, 60, 500))
-    env = {**os.environ, "NEWSREVIEW_STORE": str(folder), "NEWSREVIEW_EXIT_WHEN_READY": "1", "TERM": "xterm-256color",
-           "NEWSREVIEW_CONFIG_DIR": str(folder.parent / "cfg")}
+    env = {
+        **os.environ,
+        "NEWSREVIEW_STORE": str(folder),
+        "NEWSREVIEW_EXIT_WHEN_READY": "1",
+        "TERM": "xterm-256color",
+        "NEWSREVIEW_CONFIG_DIR": str(folder.parent / "cfg"),
+    }
     script = shutil.which("script")
 
     def timed(cmd: str) -> float:
         t0 = time.perf_counter()
         if script:
-            subprocess.run([script, "-qec", cmd, "/dev/null"], env=env, stdout=subprocess.DEVNULL, check=True, timeout=60)
+            subprocess.run(
+                [script, "-qec", cmd, "/dev/null"], env=env, stdout=subprocess.DEVNULL, check=True, timeout=60
+            )
         else:
             subprocess.run(cmd, shell=True, env=env, stdout=subprocess.DEVNULL, check=True, timeout=60)
         return time.perf_counter() - t0
@@ -152,15 +165,21 @@ def main() -> None:
         store = sample_store(tmp / "sample")
         s95, s50, base = asyncio.run(keypresses(store, args.presses))
         store.close()
-        print(f"sample article ({args.presses} presses of a): overhead p95 {s95:.1f} ms, median {s50:.1f} ms "
-              f"(unbound key reaches the screen in {base:.2f} ms)")
+        print(
+            f"sample article ({args.presses} presses of a): overhead p95 {s95:.1f} ms, median {s50:.1f} ms "
+            f"(unbound key reaches the screen in {base:.2f} ms)"
+        )
         big = ReviewStore.open(tmp / "big", write=True, reviewer="bench")
         big.add_article(synthetic(0, 1000, 4000))
         b95, b50, bbase = asyncio.run(keypresses(big, args.presses))
         big.close()
-        print(f"1,000-candidate article: overhead p95 {b95:.1f} ms, median {b50:.1f} ms (unbound key reaches the screen in {bbase:.2f} ms)")
+        print(
+            f"1,000-candidate article: overhead p95 {b95:.1f} ms, median {b50:.1f} ms (unbound key reaches the screen in {bbase:.2f} ms)"
+        )
         start, floor = startup(tmp / "thousand")
-        print(f"startup with 1,000 articles: {start:.2f} s to the first screen (python -c pass: {floor:.2f} s); must be <= 1.0")
+        print(
+            f"startup with 1,000 articles: {start:.2f} s to the first screen (python -c pass: {floor:.2f} s); must be <= 1.0"
+        )
     h = help_time()
     print(f"newsreview --help: {h:.3f} s (must be <= 0.3)")
     print(f"keypress_overhead_p95_ms={max(s95, b95):.1f} startup_s={start:.2f} help_s={h:.3f}")

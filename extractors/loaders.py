@@ -238,7 +238,9 @@ def record_article(path: Path, obj: Any, *, line: int | None = None, item: int |
         if not 0 <= start < end <= len(raw):
             raise fail(f"{start}..{end} is outside the text (length {len(raw)})", where)
         if "text" in sp and sp["text"] != raw[start:end]:
-            raise fail(f"text {sp['text']!r} does not match the article text {raw[start:end]!r} at {start}..{end}", where)
+            raise fail(
+                f"text {sp['text']!r} does not match the article text {raw[start:end]!r} at {start}..{end}", where
+            )
         if mapping is not None:
             start, end = mapping[start], mapping[end]
         imported.append({"start": start, "end": end, "label": label})

@@ -118,18 +118,31 @@ class Extractor:
         entities = []
         if self.has_ner:
             entities = [
-                entity_candidate(text, article.id, e.start_char, e.end_char, e.label_,
-                                 token_start=e.start, token_end=e.end, model=self.label)
+                entity_candidate(
+                    text,
+                    article.id,
+                    e.start_char,
+                    e.end_char,
+                    e.label_,
+                    token_start=e.start,
+                    token_end=e.end,
+                    model=self.label,
+                )
                 for e in doc.ents
             ]
         by_id = {e["id"]: e for e in entities}
         for sp in article.imported_spans:
             tok = doc.char_span(sp["start"], sp["end"], alignment_mode="expand")
             cand = entity_candidate(
-                text, article.id, sp["start"], sp["end"], sp["label"],
+                text,
+                article.id,
+                sp["start"],
+                sp["end"],
+                sp["label"],
                 token_start=tok.start if tok is not None else None,
                 token_end=tok.end if tok is not None else None,
-                origin="imported", model=None,
+                origin="imported",
+                model=None,
             )
             by_id[cand["id"]] = cand  # an imported span wins over the same model span
         entities = sorted(by_id.values(), key=lambda e: (e["start"], e["end"], e["label"]))
@@ -156,14 +169,20 @@ class Extractor:
                 speaker["entity_id"] = ent["id"]
                 speaker["name"] = ent["text"]
             else:
-                speaker["name"] = text[resolved["start"]:resolved["end"]]
+                speaker["name"] = text[resolved["start"] : resolved["end"]]
         cue = span(text, raw["cue"]["start"], raw["cue"]["end"]) if raw.get("cue") else None
         return claim_candidate(
-            text, article_id, raw["start"], raw["end"],
-            speaker=speaker, cue=cue, quote_type=raw.get("quote_type", "none"),
+            text,
+            article_id,
+            raw["start"],
+            raw["end"],
+            speaker=speaker,
+            cue=cue,
+            quote_type=raw.get("quote_type", "none"),
             numbers=[span(text, n["start"], n["end"]) for n in raw.get("numbers", [])],
             hedges=[span(text, h["start"], h["end"]) for h in raw.get("hedges", [])],
-            checkworthiness=raw.get("checkworthiness", 0.0), model=self.label,
+            checkworthiness=raw.get("checkworthiness", 0.0),
+            model=self.label,
         )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import CLI, SAMPLE, make_extraction
 
 from tui.store import ReviewStore
+
+from support import CLI, SAMPLE, make_extraction
 
 
 @pytest.fixture
@@ -18,8 +19,11 @@ def store_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def filled_store(store_path: Path):
     text = "Ben Wallace said Russia lost 100,000 troops in Zürich. 東京 agreed 😀.\nSecond line [bold]x[/]."
-    ex = make_extraction(text, [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Zürich", "GPE"), ("東京", "GPE")],
-                         ["Russia lost 100,000 troops in Zürich"])
+    ex = make_extraction(
+        text,
+        [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Zürich", "GPE"), ("東京", "GPE")],
+        ["Russia lost 100,000 troops in Zürich"],
+    )
     with ReviewStore.open(store_path, write=True, reviewer="tester") as st:
         st.add_article(ex)
     return store_path, ex
@@ -43,4 +47,3 @@ def sample_extraction(extractor):
 
     (article,) = list(iter_articles([SAMPLE]))
     return extractor.extract_one(article)
-

@@ -18,11 +18,11 @@ SAMPLE = ROOT / "examples" / "uk-russia-iran-drones.txt"
 def tokens_of(text: str) -> list[tuple[int, int]]:
     out, start = [], None
     for i, ch in enumerate(text + " "):
-        if ch.isspace() or ch in ".,;:!?\"“”":
+        if ch.isspace() or ch in '.,;:!?"“”':
             if start is not None:
                 out.append((start, i))
                 start = None
-            if ch in ".,;:!?\"“”":
+            if ch in '.,;:!?"“”':
                 out.append((i, i + 1))
         elif start is None:
             start = i
@@ -35,12 +35,17 @@ def make_extraction(text: str, entities: list[tuple[str, str]] = (), claims: lis
     ents = []
     for surface, label in entities:
         s = text.index(surface)
-        ents.append(entity_candidate(text, art.id, s, s + len(surface), label, token_start=0, token_end=1, model="test"))
+        ents.append(
+            entity_candidate(text, art.id, s, s + len(surface), label, token_start=0, token_end=1, model="test")
+        )
     cls = []
     for content in claims:
         s = text.index(content)
-        cls.append(claim_candidate(text, art.id, s, s + len(content), quote_type="none", checkworthiness=0.6,
-                                   numbers=[], model="test"))
+        cls.append(
+            claim_candidate(
+                text, art.id, s, s + len(content), quote_type="none", checkworthiness=0.6, numbers=[], model="test"
+            )
+        )
     return Extraction(art, ents, cls, tokens_of(text))
 
 
@@ -51,8 +56,13 @@ class CLI:
 
     def __call__(self, *args: str, input: str | None = None, check: int | None = 0, timeout: float = 300):
         proc = subprocess.run(
-            [sys.executable, "-m", "tui", *args], input=input, capture_output=True, text=True,
-            env=self.env, cwd=ROOT, timeout=timeout,
+            [sys.executable, "-m", "tui", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=ROOT,
+            timeout=timeout,
         )
         if check is not None:
             assert proc.returncode == check, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import make_extraction
 
 from tui.app.app import ReviewApp
 from tui.app.screens.review import ReviewScreen
@@ -13,16 +12,30 @@ from tui.app.widgets.article import ArticleView, wrap
 from tui.app.widgets.detail import detail
 from tui.store import ReviewStore, StoreWriteError
 
-TEXT = ("Wallace says [bold]Reuters[/] reported \x1b[31mred\x1b[0m news.\n"
-        "Ben Wallace told parliament that Russia lost 100,000 troops near Zürich.\n"
-        "Officials in São Paulo and 東京 agreed 😀 on Tuesday.")
+from support import make_extraction
+
+TEXT = (
+    "Wallace says [bold]Reuters[/] reported \x1b[31mred\x1b[0m news.\n"
+    "Ben Wallace told parliament that Russia lost 100,000 troops near Zürich.\n"
+    "Officials in São Paulo and 東京 agreed 😀 on Tuesday."
+)
 
 
 def build(path, text=TEXT):
-    ex = make_extraction(text, [("Wallace", "PERSON"), ("Reuters", "ORG"), ("Ben Wallace", "PERSON"),
-                                ("Russia", "GPE"), ("Zürich", "GPE"), ("São Paulo", "GPE"), ("東京", "GPE"),
-                                ("Tuesday", "DATE")],
-                         ["Russia lost 100,000 troops near Zürich", "Officials in São Paulo and 東京 agreed 😀 on Tuesday"])
+    ex = make_extraction(
+        text,
+        [
+            ("Wallace", "PERSON"),
+            ("Reuters", "ORG"),
+            ("Ben Wallace", "PERSON"),
+            ("Russia", "GPE"),
+            ("Zürich", "GPE"),
+            ("São Paulo", "GPE"),
+            ("東京", "GPE"),
+            ("Tuesday", "DATE"),
+        ],
+        ["Russia lost 100,000 troops near Zürich", "Officials in São Paulo and 東京 agreed 😀 on Tuesday"],
+    )
     store = ReviewStore.open(path, write=True, reviewer="ana")
     store.add_article(ex)
     return store, ex
@@ -114,10 +127,10 @@ async def test_boundaries_from_keyboard(review):
         await pilot.press("full_stop", "enter")
         state = store.candidate(aid, ex.entities[2]["id"])
         assert state["text"] == "Ben Wallace told" and state["status"] == "edited"
-        assert state["text"] == ex.article.text[state["start"]:state["end"]]
+        assert state["text"] == ex.article.text[state["start"] : state["end"]]
         await pilot.press("m", "left_square_bracket", "enter")  # char mode: start one char left
         state = store.candidate(aid, ex.entities[2]["id"])
-        assert state["text"] == "\nBen Wallace told"[0:0] + ex.article.text[state["start"]:state["end"]]
+        assert state["text"] == "\nBen Wallace told"[0:0] + ex.article.text[state["start"] : state["end"]]
 
 
 async def test_add_entity_and_claim_from_selection(review):
@@ -170,7 +183,7 @@ async def test_bulk_accept_is_one_undo(review):
 
 
 async def test_filter_queue_help_export(review):
-    app, store, ex = review
+    app, store, _ex = review
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         await pilot.press("slash")
@@ -229,7 +242,7 @@ async def test_markup_and_escapes_are_shown_literally(review):
 
 
 async def test_unicode_highlights_exact_characters(review):
-    app, store, ex = review
+    app, _store, _ex = review
     async with app.run_test(size=(160, 48)) as pilot:
         view = app.screen.query_one(ArticleView)
         screen = app.screen
@@ -238,7 +251,7 @@ async def test_unicode_highlights_exact_characters(review):
             screen.index["entity"] = next(i for i, c in enumerate(ids) if screen.cands[c]["text"] == target)
             screen.set_current()
             await pilot.pause()
-            y = view.line_of(screen.cands[ids[screen.index['entity']]]["start"])
+            y = view.line_of(screen.cands[ids[screen.index["entity"]]]["start"])
             strip = view._render_index(y)
             reversed_text = "".join(s.text for s in strip if s.style and s.style.reverse)
             assert reversed_text == target
@@ -379,8 +392,17 @@ async def test_command_palette_offers_review_actions(app_store, tmp_path):
 
 
 def test_detail_tells_an_unnamed_source_from_no_attribution():
-    base = {"kind": "claim", "id": "c-1", "text": "to have used drones", "start": 0, "end": 19,
-            "quote_type": "indirect", "checkworthiness": 0.9, "speaker": None, "origin": "model"}
+    base = {
+        "kind": "claim",
+        "id": "c-1",
+        "text": "to have used drones",
+        "start": 0,
+        "end": 19,
+        "quote_type": "indirect",
+        "checkworthiness": 0.9,
+        "speaker": None,
+        "origin": "model",
+    }
     passive = dict(base, cue={"text": "believed", "start": 20, "end": 28})
     assert "source not named" in as_text(detail(passive, [], []))
     plain = dict(base, quote_type="none", cue=None)

@@ -6,20 +6,25 @@ Regenerate after an intended change: pytest tests/test_app_snapshots.py --snapsh
 from __future__ import annotations
 
 import pytest
-from support import make_extraction
 
 from tui.app.app import ReviewApp
 from tui.store import ReviewStore
 
-TEXT = ("Drones for missiles\nUK Defense Secretary Ben Wallace said Russia lost 100,000 troops, and "
-        "“Not one single commander is in charge now,” Wallace told lawmakers in London on Tuesday.")
+from support import make_extraction
+
+TEXT = (
+    "Drones for missiles\nUK Defense Secretary Ben Wallace said Russia lost 100,000 troops, and "
+    "“Not one single commander is in charge now,” Wallace told lawmakers in London on Tuesday."
+)
 
 
 @pytest.fixture
 def snap_app(tmp_path):
-    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("100,000", "CARDINAL"),
-                                ("London", "GPE"), ("Tuesday", "DATE")],
-                         ["Russia lost 100,000 troops", "“Not one single commander is in charge now,”"])
+    ex = make_extraction(
+        TEXT,
+        [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("100,000", "CARDINAL"), ("London", "GPE"), ("Tuesday", "DATE")],
+        ["Russia lost 100,000 troops", "“Not one single commander is in charge now,”"],
+    )
     store = ReviewStore.open(tmp_path / "store", write=True, reviewer="snapshot")
     store.add_article(ex)
     store.decide(ex.article.id, ex.entities[0]["id"], "accept")

@@ -16,8 +16,9 @@ def claims_of(extractor):
         res = extractor.extract_one(Article(text=text))
         for c in res.claims:
             for ref in [c] + [r for r in (c["speaker"], c["cue"]) if r]:
-                assert text[ref["start"]:ref["end"]] == ref["text"]
+                assert text[ref["start"] : ref["end"]] == ref["text"]
         return [c for c in res.claims if c["cue"]]
+
     return run
 
 
@@ -28,16 +29,20 @@ def one(claims: list[dict], fragment: str) -> dict:
 
 
 def test_direct_curly_and_straight(claims_of):
-    for text in ["“We will rebuild the bridge by May,” Mayor Anne Hidalgo said on Monday.",
-                 '"We will rebuild the bridge by May," Mayor Anne Hidalgo said on Monday.']:
+    for text in [
+        "“We will rebuild the bridge by May,” Mayor Anne Hidalgo said on Monday.",
+        '"We will rebuild the bridge by May," Mayor Anne Hidalgo said on Monday.',
+    ]:
         c = one(claims_of(text), "We will rebuild the bridge")
         assert c["quote_type"] == "direct" and c["cue"]["text"] == "said"
         assert "Anne Hidalgo" in c["speaker"]["name"]
 
 
 def test_indirect_with_that(claims_of):
-    c = one(claims_of("Finance Minister Olaf Scholz said that the deficit would fall to 2 percent next year."),
-            "the deficit would fall")
+    c = one(
+        claims_of("Finance Minister Olaf Scholz said that the deficit would fall to 2 percent next year."),
+        "the deficit would fall",
+    )
     assert c["quote_type"] == "indirect" and c["text"].startswith("that")
     assert "Olaf Scholz" in c["speaker"]["name"]
     assert any(n["text"] == "2 percent" for n in c["numbers"])
@@ -49,15 +54,19 @@ def test_mixed_quote(claims_of):
 
 
 def test_according_to(claims_of):
-    c = one(claims_of("According to the World Health Organization, measles cases rose by 30 percent in 2023."),
-            "measles cases rose")
+    c = one(
+        claims_of("According to the World Health Organization, measles cases rose by 30 percent in 2023."),
+        "measles cases rose",
+    )
     assert c["cue"]["text"].lower().startswith("according to")
     assert "World Health Organization" in c["speaker"]["text"]
 
 
 def test_pronoun_speaker_and_floating_quote(claims_of):
-    text = ("Prime Minister Jacinda Ardern visited the site on Friday.\n"
-            "“This is one of New Zealand’s darkest days,” she said. “We will not be cowed.”")
+    text = (
+        "Prime Minister Jacinda Ardern visited the site on Friday.\n"
+        "“This is one of New Zealand’s darkest days,” she said. “We will not be cowed.”"
+    )
     claims = claims_of(text)
     first = one(claims, "darkest days")
     assert first["speaker"]["text"] == "she" and "Jacinda Ardern" in first["speaker"]["name"]
@@ -85,10 +94,18 @@ def test_nested_and_odd_quotes_degrade_gracefully(claims_of):
 
 def test_sample_wallace_and_kirby(sample_extraction):
     claims = [c for c in sample_extraction.claims if c["cue"]]
-    for fragment in ["We must hold their enablers", "We must expose this deal", "Iran should be held responsible",
-                     "We cannot stand by", "Our advice helps Ukraine", "We always make sure",
-                     "dead, injured or have deserted", "Not one single operational commander",
-                     "Russia has lost significant numbers", "Russian capability has been severely hampered"]:
+    for fragment in [
+        "We must hold their enablers",
+        "We must expose this deal",
+        "Iran should be held responsible",
+        "We cannot stand by",
+        "Our advice helps Ukraine",
+        "We always make sure",
+        "dead, injured or have deserted",
+        "Not one single operational commander",
+        "Russia has lost significant numbers",
+        "Russian capability has been severely hampered",
+    ]:
         assert one(claims, fragment)["speaker"]["name"] == "Ben Wallace", fragment
     for fragment in ["Russia was offering Iran", "perfect visibility into Iranian thinking"]:
         assert one(claims, fragment)["speaker"]["name"] == "John Kirby", fragment
@@ -97,20 +114,28 @@ def test_sample_wallace_and_kirby(sample_extraction):
 def test_quote_mark_families_pair_up():
     text = "“Mixed,” he said. ''Archive style,'' she said. \"Straight\" and ''unclosed at the end"
     assert [text[s:e] for s, e in find_quotes(text)] == [
-        "“Mixed,”", "''Archive style,''", '"Straight"', "''unclosed at the end"]
-    opened_curly = "“We learned a lot in one week, I have to tell you,\" he said."
+        "“Mixed,”",
+        "''Archive style,''",
+        '"Straight"',
+        "''unclosed at the end",
+    ]
+    opened_curly = '“We learned a lot in one week, I have to tell you," he said.'
     assert [opened_curly[s:e] for s, e in find_quotes(opened_curly)] == [opened_curly[:51]]
 
 
 def test_archive_double_apostrophe_quote(claims_of):
-    c = one(claims_of("''There is a greater goal here,'' said Representative Raul Grijalva of Arizona."), "greater goal")
+    c = one(
+        claims_of("''There is a greater goal here,'' said Representative Raul Grijalva of Arizona."), "greater goal"
+    )
     assert c["quote_type"] == "direct" and c["text"].startswith("''There")
     assert "Grijalva" in c["speaker"]["name"]
 
 
 def test_parenthetical_cue(claims_of):
-    c = one(claims_of("The goal, Secretary of State John Kerry said, is to forge a durable cease-fire in Aleppo."),
-            "to forge a durable cease-fire")
+    c = one(
+        claims_of("The goal, Secretary of State John Kerry said, is to forge a durable cease-fire in Aleppo."),
+        "to forge a durable cease-fire",
+    )
     assert c["cue"]["text"] == "said" and "John Kerry" in c["speaker"]["name"]
     assert c["text"].startswith("The goal")
 
@@ -143,8 +168,9 @@ def test_said_yes_and_passive_as(claims_of):
 
 
 def test_object_content_stops_at_an_apposition(claims_of):
-    c = one(claims_of("Senator Elizabeth Warren criticized James Comey, a Republican appointed by President Bush."),
-            "Comey")
+    c = one(
+        claims_of("Senator Elizabeth Warren criticized James Comey, a Republican appointed by President Bush."), "Comey"
+    )
     assert c["text"] == "James Comey"
 
 
@@ -166,11 +192,17 @@ def test_trailing_according_to(claims_of):
 
 
 def test_more_content_shapes(claims_of):
-    c = one(claims_of("Senator Bernie Sanders promised on Sunday at a rally in Las Vegas to end the deportation regime."),
-            "to end the deportation regime")
+    c = one(
+        claims_of("Senator Bernie Sanders promised on Sunday at a rally in Las Vegas to end the deportation regime."),
+        "to end the deportation regime",
+    )
     assert c["cue"]["text"] == "promised" and "Bernie Sanders" in c["speaker"]["name"]
-    c = one(claims_of("Hillary Clinton turned to the audience, telling the crowd, “Some people get a little carried away.”"),
-            "Some people get")
+    c = one(
+        claims_of(
+            "Hillary Clinton turned to the audience, telling the crowd, “Some people get a little carried away.”"
+        ),
+        "Some people get",
+    )
     assert c["quote_type"] == "direct" and c["cue"]["text"] == "telling"
 
 
@@ -201,8 +233,10 @@ def test_speaker_links_to_the_entity_it_names_not_one_it_mentions(claims_of):
 
 
 def test_headline_name_colon(claims_of):
-    text = ("Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’\n\n"
-            "Update: the committee met on Tuesday.\nManafort's background: he protected the delegates.")
+    text = (
+        "Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’\n\n"
+        "Update: the committee met on Tuesday.\nManafort's background: he protected the delegates."
+    )
     claims = claims_of(text)
     c = one(claims, "FBI Decision")
     assert c["text"] == "FBI Decision Not to Indict Hillary ‘Defies Explanation’"

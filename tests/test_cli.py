@@ -7,9 +7,10 @@ import os
 import stat
 
 import pytest
-from support import SAMPLE
 
 from tui.schema import Export
+
+from support import SAMPLE
 
 
 def test_help_everywhere(cli):
@@ -22,7 +23,7 @@ def test_help_everywhere(cli):
 
 
 def test_apply_streams_results_and_reports_bad_lines(filled_store, cli):
-    path, ex = filled_store
+    _path, ex = filled_store
     aid = ex.article.id
     e0, e1 = ex.entities[0]["id"], ex.entities[1]["id"]
     lines = [
@@ -55,7 +56,7 @@ def test_apply_streams_results_and_reports_bad_lines(filled_store, cli):
 
 
 def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
-    path, ex = filled_store
+    _path, ex = filled_store
     aid = ex.article.id
     cli("apply", "-", input=json.dumps({"article": aid, "candidate": ex.entities[0]["id"], "action": "reject"}) + "\n")
     default = cli.json("export")
@@ -65,7 +66,7 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
     art = everything["articles"][0]
     assert len(art["entities"]) == 4 and len(art["claims"]) == 1
     for item in art["entities"] + art["claims"]:
-        assert item["text"] == art["text"][item["start"]:item["end"]]
+        assert item["text"] == art["text"][item["start"] : item["end"]]
     out = tmp_path / "out.jsonl"
     cli("export", "--format", "jsonl", "--include", "all", "-o", str(out))
     lines = out.read_text().splitlines()
@@ -76,7 +77,7 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
 
 
 def test_status_table(filled_store, cli):
-    path, ex = filled_store
+    path, _ex = filled_store
     out = cli("status").stdout
     assert str(path) in out and "articles" in out and "4 pending" in out and "1 pending" in out
 

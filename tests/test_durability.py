@@ -10,9 +10,10 @@ import sys
 import time
 
 import pytest
-from support import ROOT
 
 from tui.store import ReviewStore
+
+from support import ROOT
 
 
 def spawn(store, *args, **kw):
@@ -41,7 +42,7 @@ def test_sigkill_loses_no_acknowledged_decision(filled_store, tmp_path):
             if len(acked) >= 600:
                 break
         # send more without reading, then kill mid-stream
-        for line in lines[len(acked): len(acked) + 200]:
+        for line in lines[len(acked) : len(acked) + 200]:
             proc.stdin.write(json.dumps(line) + "\n")
         proc.stdin.flush()
         time.sleep(0.05)
@@ -67,12 +68,21 @@ def test_second_writer_is_refused_and_readers_still_work(filled_store):
     path, ex = filled_store
     holder = spawn(path, "apply", "-", stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        holder.stdin.write(json.dumps({"article": ex.article.id, "candidate": ex.entities[0]["id"], "action": "accept"}) + "\n")
+        holder.stdin.write(
+            json.dumps({"article": ex.article.id, "candidate": ex.entities[0]["id"], "action": "accept"}) + "\n"
+        )
         holder.stdin.flush()
         assert json.loads(holder.stdout.readline())["ok"] is True
         started = time.monotonic()
-        second = subprocess.run([sys.executable, "-m", "tui", "apply", "-"], input="", capture_output=True,
-                                text=True, cwd=ROOT, env={**os.environ, "NEWSREVIEW_STORE": str(path)}, timeout=30)
+        second = subprocess.run(
+            [sys.executable, "-m", "tui", "apply", "-"],
+            input="",
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "NEWSREVIEW_STORE": str(path)},
+            timeout=30,
+        )
         assert second.returncode == 1
         assert time.monotonic() - started < 5
         assert "is open for writing by 'newsreview apply'" in second.stderr
@@ -80,13 +90,15 @@ def test_second_writer_is_refused_and_readers_still_work(filled_store):
         assert second.stderr.count("\n") == 1
         # read-only commands keep working and see the acknowledged decision
         env = {**os.environ, "NEWSREVIEW_STORE": str(path)}
-        export = subprocess.run([sys.executable, "-m", "tui", "export"], capture_output=True, text=True, cwd=ROOT,
-                                env=env, timeout=60)
+        export = subprocess.run(
+            [sys.executable, "-m", "tui", "export"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        )
         assert export.returncode == 0, export.stderr
         (article,) = json.loads(export.stdout)["articles"]
         assert [e["id"] for e in article["entities"]] == [ex.entities[0]["id"]]
-        status = subprocess.run([sys.executable, "-m", "tui", "status"], capture_output=True, text=True, cwd=ROOT,
-                                env=env, timeout=60)
+        status = subprocess.run(
+            [sys.executable, "-m", "tui", "status"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        )
         assert status.returncode == 0 and "1 accepted" in status.stdout
     finally:
         holder.stdin.close()
@@ -99,12 +111,14 @@ def test_concurrent_writers_never_corrupt(filled_store, writers):
     """Several processes race to write: exactly the lock holder writes; the store always opens."""
     path, ex = filled_store
     line = json.dumps({"article": ex.article.id, "candidate": ex.entities[1]["id"], "action": "reject"}) + "\n"
-    procs = [spawn(path, "apply", "-", stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for _ in range(writers)]
+    procs = [
+        spawn(path, "apply", "-", stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(writers)
+    ]
     outs = [p.communicate(line * 3, timeout=60) for p in procs]
     codes = [p.returncode for p in procs]
     assert codes.count(0) >= 1
-    for (out, err), code in zip(outs, codes):
+    for (_out, err), code in zip(outs, codes, strict=False):
         if code != 0:
             assert "is open for writing" in err
     with ReviewStore.open(path) as st:

@@ -11,13 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
+
 from support import SAMPLE
 
 TMUX = shutil.which("tmux")
 EXE = Path(sys.executable).with_name("newsreview")
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the real-terminal test cannot run here"),
-              pytest.mark.skipif(not EXE.exists(), reason=f"{EXE} is not installed (pip install -e .)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the real-terminal test cannot run here"),
+    pytest.mark.skipif(not EXE.exists(), reason=f"{EXE} is not installed (pip install -e .)"),
+]
 
 
 def tmux(*args: str, socket: str) -> str:
@@ -57,7 +60,9 @@ def test_review_in_a_real_terminal(tmp_path):
     finally:
         tmux("kill-server", socket=socket)
     env_vars = {**os.environ, "NEWSREVIEW_STORE": str(store)}
-    out = subprocess.run([str(EXE), "export", "--include", "all"], capture_output=True, text=True, env=env_vars, check=True)
+    out = subprocess.run(
+        [str(EXE), "export", "--include", "all"], capture_output=True, text=True, env=env_vars, check=True
+    )
     (article,) = json.loads(out.stdout)["articles"]
     decided = [e for e in article["entities"] if e["status"] != "pending"]
     assert [e["status"] for e in decided] == ["accepted", "accepted"]

@@ -13,7 +13,9 @@ from tui.store import ReviewStore
 
 
 def test_shipped_schema_is_current():
-    assert SCHEMA_FILE.read_text() == render_schema(), "regenerate: newsreview schema > tui/newsreview-export.schema.json"
+    assert SCHEMA_FILE.read_text() == render_schema(), (
+        "regenerate: newsreview schema > tui/newsreview-export.schema.json"
+    )
 
 
 def test_export_validates_and_is_strict(filled_store):

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import pytest
-from support import SAMPLE
 
 from extractors.loaders import iter_articles
 from extractors.model import check_offsets
 from extractors.nlp import ModelError, load_model
 from extractors.pipeline import Extractor
 
+from support import SAMPLE
+
 pytestmark = pytest.mark.slow
 
 
 def test_sample_entities(sample_extraction):
     ents = {(e["text"], e["label"]) for e in sample_extraction.entities}
-    for expected in [("Ben Wallace", "PERSON"), ("John Kirby", "PERSON"), ("Russia", "GPE"), ("Iran", "GPE"),
-                     ("Tehran", "GPE"), ("Moscow", "GPE"), ("100,000", "CARDINAL"), ("Tuesday", "DATE")]:
+    for expected in [
+        ("Ben Wallace", "PERSON"),
+        ("John Kirby", "PERSON"),
+        ("Russia", "GPE"),
+        ("Iran", "GPE"),
+        ("Tehran", "GPE"),
+        ("Moscow", "GPE"),
+        ("100,000", "CARDINAL"),
+        ("Tuesday", "DATE"),
+    ]:
         assert expected in ents, expected
     for e in sample_extraction.entities:
         check_offsets(sample_extraction.article.text, e)
@@ -34,24 +43,29 @@ def test_sample_wallace_claims_resolve_to_ben_wallace(sample_extraction):
         assert found, f"no claim contains {fragment!r}; claims: {list(by_content)}"
         return found[0]
 
-    for fragment in ["We must hold their enablers to account",            # ... he said
-                     "Iran should be held responsible",                   # Wallace said (indirect)
-                     "We cannot stand by while Russia sends",             # ..., Wallace said
-                     "Our advice helps Ukraine target",                   # ..., he said
-                     "dead, injured or have deserted",                    # ..., he said (mixed)
-                     "Not one single operational commander"]:             # ..., Wallace told lawmakers
+    for fragment in [
+        "We must hold their enablers to account",  # ... he said
+        "Iran should be held responsible",  # Wallace said (indirect)
+        "We cannot stand by while Russia sends",  # ..., Wallace said
+        "Our advice helps Ukraine target",  # ..., he said
+        "dead, injured or have deserted",  # ..., he said (mixed)
+        "Not one single operational commander",
+    ]:  # ..., Wallace told lawmakers
         claim = claim_containing(fragment)
         speaker = claim["speaker"]
         assert speaker is not None and claim["cue"] is not None, fragment
         assert "Ben Wallace" in speaker["name"], (fragment, speaker)
         assert ents[speaker["entity_id"]]["text"] == "Ben Wallace"
         for ref in [speaker, claim["cue"]]:
-            assert text[ref["start"]:ref["end"]] == ref["text"]
+            assert text[ref["start"] : ref["end"]] == ref["text"]
 
 
 def test_sample_claims_have_numbers_and_scores(sample_extraction):
-    troops = [c for c in sample_extraction.claims if "dead, injured or have deserted" in c["text"]
-              or "100,000 Russian troops" in c["text"]]
+    troops = [
+        c
+        for c in sample_extraction.claims
+        if "dead, injured or have deserted" in c["text"] or "100,000 Russian troops" in c["text"]
+    ]
     assert troops
     assert all(0.0 <= c["checkworthiness"] <= 1.0 for c in sample_extraction.claims)
     drones = [c for c in sample_extraction.claims if "300 kamikaze drones" in c["text"]]

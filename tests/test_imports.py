@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from support import ROOT
 
 HEAVY = ("textual", "spacy")
@@ -17,8 +18,9 @@ def loaded_after(code: str) -> set[str]:
     return set(out.stdout.split())
 
 
-@pytest.mark.parametrize("module", ["extractors.model", "extractors.loaders", "extractors.pipeline",
-                                    "extractors.nlp", "extractors.claims"])
+@pytest.mark.parametrize(
+    "module", ["extractors.model", "extractors.loaders", "extractors.pipeline", "extractors.nlp", "extractors.claims"]
+)
 def test_extractors_never_import_textual_or_the_store(module):
     mods = loaded_after(f"import {module}")
     assert "textual" not in mods
@@ -34,8 +36,8 @@ def test_store_export_and_cli_never_import_textual_or_spacy(module):
 @pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["export", "--help"], ["apply", "--help"]])
 def test_light_commands_never_import_spacy_or_textual(args):
     code = (
-        "import sys\nfrom tui import cli\nsys.argv = ['newsreview', *%r]\n"
-        "try:\n    cli.main()\nexcept SystemExit:\n    pass" % (args,)
+        f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', *{args!r}]\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass"
     )
     mods = loaded_after(code)
     assert not set(HEAVY) & mods

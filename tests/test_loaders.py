@@ -50,10 +50,16 @@ def test_md_title_strips_hashes_and_utf16_is_decoded(tmp_path):
         ("type.json", b'{"text": 5}', "field 'text': must be a string, got int"),
         ("title.json", b'{"text": "a", "title": ["x"]}', "field 'title': must be a string"),
         ("scalar.json", b"42", "expected an article object or a list"),
-        ("span.json", b'{"text": "abc", "spans": [{"start": 1, "end": 9, "label": "X"}]}',
-         "field 'spans[0]': 1..9 is outside the text (length 3)"),
-        ("spantext.json", b'{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "X", "text": "bc"}]}',
-         "does not match"),
+        (
+            "span.json",
+            b'{"text": "abc", "spans": [{"start": 1, "end": 9, "label": "X"}]}',
+            "field 'spans[0]': 1..9 is outside the text (length 3)",
+        ),
+        (
+            "spantext.json",
+            b'{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "X", "text": "bc"}]}',
+            "does not match",
+        ),
     ],
 )
 def test_bad_inputs_give_one_line_errors(tmp_path, name, data, message):
@@ -77,11 +83,15 @@ def test_missing_path_and_size_limit(tmp_path, monkeypatch):
 def test_jsonl_reports_bad_lines_and_keeps_good_ones(tmp_path):
     p = tmp_path / "batch.jsonl"
     p.write_text(
-        json.dumps({"text": "First article.", "id": "one", "url": "http://x", "extra": 1}) + "\n"
+        json.dumps({"text": "First article.", "id": "one", "url": "http://x", "extra": 1})
+        + "\n"
         + "{broken\n\n"
-        + json.dumps({"title": "no text"}) + "\n"
-        + json.dumps({"text": "Second.", "published": 2024}) + "\n"
-        + json.dumps({"text": "Third.", "source": "Reuters"}) + "\n"
+        + json.dumps({"title": "no text"})
+        + "\n"
+        + json.dumps({"text": "Second.", "published": 2024})
+        + "\n"
+        + json.dumps({"text": "Third.", "source": "Reuters"})
+        + "\n"
     )
     items = load(p)
     assert [type(i).__name__ for i in items] == ["Article", "InputError", "InputError", "InputError", "Article"]
@@ -96,14 +106,18 @@ def test_json_list_and_prodigy_spans_with_crlf(tmp_path):
     text = "Line one\r\nBen Wallace spoke."
     s = text.index("Ben")
     p = tmp_path / "tasks.json"
-    p.write_text(json.dumps([
-        {"text": text, "spans": [{"start": s, "end": s + 11, "label": "PERSON", "token_start": 2}]},
-        {"text": 3},
-    ]))
+    p.write_text(
+        json.dumps(
+            [
+                {"text": text, "spans": [{"start": s, "end": s + 11, "label": "PERSON", "token_start": 2}]},
+                {"text": 3},
+            ]
+        )
+    )
     art, err = load(p)
     assert art.text == "Line one\nBen Wallace spoke."
     (sp,) = art.imported_spans
-    assert art.text[sp["start"]:sp["end"]] == "Ben Wallace" and sp["label"] == "PERSON"
+    assert art.text[sp["start"] : sp["end"]] == "Ben Wallace" and sp["label"] == "PERSON"
     assert "field '[1].text'" in str(err)
 
 

@@ -6,7 +6,6 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import tokens_of
 
 from extractors.loaders import iter_articles, normalise_newlines
 from extractors.model import Article, entity_candidate
@@ -14,6 +13,8 @@ from extractors.pipeline import Extraction
 from tui.export import store_articles
 from tui.schema import Export
 from tui.store import ReviewStore
+
+from support import tokens_of
 
 unicode_text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=200
@@ -40,12 +41,13 @@ def test_prodigy_spans_survive_import_edit_and_export(tmp_path_factory, text, da
     end = data.draw(st.integers(start + 1, len(text)))
     if not text[start:end].strip():
         return
-    (folder / "in.jsonl").write_text(json.dumps({"text": text, "spans": [{"start": start, "end": end, "label": "X"}]}) + "\n",
-                                     encoding="utf-8")
+    (folder / "in.jsonl").write_text(
+        json.dumps({"text": text, "spans": [{"start": start, "end": end, "label": "X"}]}) + "\n", encoding="utf-8"
+    )
     (art,) = list(iter_articles([folder / "in.jsonl"]))
     assert isinstance(art, Article), art
     (sp,) = art.imported_spans
-    assert art.text[sp["start"]:sp["end"]] == text[start:end].replace("\r\n", "\n").replace("\r", "\n")
+    assert art.text[sp["start"] : sp["end"]] == text[start:end].replace("\r\n", "\n").replace("\r", "\n")
     ent = entity_candidate(art.text, art.id, sp["start"], sp["end"], "X", origin="imported")
     with ReviewStore.open(folder / "store", write=True) as store:
         store.add_article(Extraction(art, [ent], [], tokens_of(art.text)))
@@ -54,8 +56,12 @@ def test_prodigy_spans_survive_import_edit_and_export(tmp_path_factory, text, da
         if art.text[s2:e2].strip() and (s2, e2) != (sp["start"], sp["end"]):
             state = store.decide(art.id, ent["id"], "edit", changes={"start": s2, "end": e2})
             assert state["text"] == art.text[s2:e2]
-        doc = {"format": "newsreview/1", "exported_at": "x", "articles": list(store_articles(store, include=("pending", "edited")))}
+        doc = {
+            "format": "newsreview/1",
+            "exported_at": "x",
+            "articles": list(store_articles(store, include=("pending", "edited"))),
+        }
     Export.model_validate(doc)
     exported = doc["articles"][0]
     for item in exported["entities"]:
-        assert item["text"] == exported["text"][item["start"]:item["end"]]
+        assert item["text"] == exported["text"][item["start"] : item["end"]]

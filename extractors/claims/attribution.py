@@ -33,49 +33,44 @@ from ..model import span
 from .contents import choose
 from .cues import is_cue
 
-CUE_LEMMAS = frozenset("""
-say tell write add ask note report announce suggest argue describe tweet think want continue acknowledge
-criticize criticise explain declare believe accuse urge recall respond propose agree claim conclude hope
-state know warn promise plan insist reply reveal predict fear vow pledge deny confirm estimate allege
-assert contend maintain admit concede stress emphasize emphasise complain testify indicate boast inform
-assure caution demand doubt expect feel figure guess mention observe remark reiterate repeat signal
-speculate suspect worry disclose charge blame dismiss comment post brief advise recommend
-question wonder threaten cite call counter retort lament quip joke muse
-show find support back praise thank prefer mock refuse learn discuss list see endorse oppose
-condemn defend reject slam blast hail welcome dispute
-seem appear refer seek talk speak point hop decide challenge decline consider embrace denounce deem attack
-view recognize favor highlight echo express imply brag applaud advocate rebuff proclaim decry lash rail
-interpret remind articulate tout
-assail voice reaffirm dub hint interject envision deride chant order reference document distance rebuke
-liken credit portray quote title congratulate recount label disavow request outline attribute unveil
-elaborate detail underscore shout apologize persuade invoke convince
-""".split())
+CUE_LEMMAS = frozenset(
+    ["say", "tell", "write", "add", "ask", "note", "report", "announce", "suggest", "argue", "describe", "tweet", "think", "want", "continue", "acknowledge", "criticize", "criticise", "explain", "declare", "believe", "accuse", "urge", "recall", "respond", "propose", "agree", "claim", "conclude", "hope", "state", "know", "warn", "promise", "plan", "insist", "reply", "reveal", "predict", "fear", "vow", "pledge", "deny", "confirm", "estimate", "allege", "assert", "contend", "maintain", "admit", "concede", "stress", "emphasize", "emphasise", "complain", "testify", "indicate", "boast", "inform", "assure", "caution", "demand", "doubt", "expect", "feel", "figure", "guess", "mention", "observe", "remark", "reiterate", "repeat", "signal", "speculate", "suspect", "worry", "disclose", "charge", "blame", "dismiss", "comment", "post", "brief", "advise", "recommend", "question", "wonder", "threaten", "cite", "call", "counter", "retort", "lament", "quip", "joke", "muse", "show", "find", "support", "back", "praise", "thank", "prefer", "mock", "refuse", "learn", "discuss", "list", "see", "endorse", "oppose", "condemn", "defend", "reject", "slam", "blast", "hail", "welcome", "dispute", "seem", "appear", "refer", "seek", "talk", "speak", "point", "hop", "decide", "challenge", "decline", "consider", "embrace", "denounce", "deem", "attack", "view", "recognize", "favor", "highlight", "echo", "express", "imply", "brag", "applaud", "advocate", "rebuff", "proclaim", "decry", "lash", "rail", "interpret", "remind", "articulate", "tout", "assail", "voice", "reaffirm", "dub", "hint", "interject", "envision", "deride", "chant", "order", "reference", "document", "distance", "rebuke", "liken", "credit", "portray", "quote", "title", "congratulate", "recount", "label", "disavow", "request", "outline", "attribute", "unveil", "elaborate", "detail", "underscore", "shout", "apologize", "persuade", "invoke", "convince"]
+)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _TRIGGER_POS = frozenset((VERB, ADJ, NOUN))  # the parts of speech the cue passes look at
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 RELATIVE_PRONOUNS = frozenset(["that", "which", "who"])
 #: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
 HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
-PASSIVE_BE = frozenset("be is are was were been being am ’re 're get gets got gotten".split())
+PASSIVE_BE = frozenset(["be", "is", "are", "was", "were", "been", "being", "am", "’re", "'re", "get", "gets", "got", "gotten"])
 #: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
-STANCE_ADJS = frozenset("""aware concerned confident convinced sure certain worried optimistic hopeful adamant
-critical skeptical sceptical doubtful insistent clear eager determined reluctant unwilling willing afraid""".split())
+STANCE_ADJS = frozenset(
+    ["aware", "concerned", "confident", "convinced", "sure", "certain", "worried", "optimistic", "hopeful", "adamant", "critical", "skeptical", "sceptical", "doubtful", "insistent", "clear", "eager", "determined", "reluctant", "unwilling", "willing", "afraid"]
+)
 #: "his belief that …", "calls for …", "the demand that …": nouns that carry an attributed content
-NOMINAL_CUES = frozenset("""belief claim assertion allegation assessment warning statement suggestion argument view
-insistence hope fear concern plan proposal accusation call demand pledge promise vow threat prediction
-expectation criticism charge complaint admission denial estimate report praise disagreement reference
-assumption mention contention doubt assurance""".split())
+NOMINAL_CUES = frozenset(
+    ["belief", "claim", "assertion", "allegation", "assessment", "warning", "statement", "suggestion", "argument", "view", "insistence", "hope", "fear", "concern", "plan", "proposal", "accusation", "call", "demand", "pledge", "promise", "vow", "threat", "prediction", "expectation", "criticism", "charge", "complaint", "admission", "denial", "estimate", "report", "praise", "disagreement", "reference", "assumption", "mention", "contention", "doubt", "assurance"]
+)
 #: "concerns about …", "requests for …", "criticism of …": prepositions that introduce a nominal cue's content
 NOMINAL_PREPS = frozenset(["for"])
-ADDRESSEE_CUES = frozenset("say tell ask know see think feel".split())
+ADDRESSEE_CUES = frozenset(["say", "tell", "ask", "know", "see", "think", "feel"])
 #: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
-XCOMP_CUES = frozenset("""want plan promise vow pledge threaten expect hope hop seem appear seek decide decline
-refuse try agree offer intend aim""".split())
+XCOMP_CUES = frozenset(
+    ["want", "plan", "promise", "vow", "pledge", "threaten", "expect", "hope", "hop", "seem", "appear", "seek", "decide", "decline", "refuse", "try", "agree", "offer", "intend", "aim"]
+)
 #: "referring to …", "talked about …", "pointed to …": the prepositional object is the content
-PREP_CONTENT = frozenset("to about on at for of over against".split())
+PREP_CONTENT = frozenset(["to", "about", "on", "at", "for", "of", "over", "against"])
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON",
-            "they": None, "it": None, "we": None, "i": None}
+PRONOUNS = {
+    "he": "PERSON",
+    "she": "PERSON",
+    "him": "PERSON",
+    "her": "PERSON",
+    "they": None,
+    "it": None,
+    "we": None,
+    "i": None,
+}
 SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP")
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
@@ -174,8 +169,12 @@ def _aside(noun: Any) -> Any:
     """The first apposition or relative clause set off by a comma after ``noun``, if any."""
     doc = noun.doc
     for child in noun.children:
-        if child.i > noun.i and child.dep_ in ("appos", "relcl", "acl") and child.left_edge.i > 0 \
-                and doc[child.left_edge.i - 1].text == ",":
+        if (
+            child.i > noun.i
+            and child.dep_ in ("appos", "relcl", "acl")
+            and child.left_edge.i > 0
+            and doc[child.left_edge.i - 1].text == ","
+        ):
             return child
     return None
 
@@ -251,8 +250,14 @@ class _Resolver:
         if phrase is not None:
             root = phrase.root
             heads = {root.i} | {c.i for c in root.children if c.dep_ == "appos"}
-            inside = [e for e in inside if any(e.start <= i < e.end for i in heads)
-                      or e.label_ == "ORG" and e.root.dep_ == "compound" and e.root.head.i == root.i]
+            inside = [
+                e
+                for e in inside
+                if any(e.start <= i < e.end for i in heads)
+                or (e.label_ == "ORG"
+                and e.root.dep_ == "compound"
+                and e.root.head.i == root.i)
+            ]
         persons = [e for e in inside if e.label_ == "PERSON"]
         return (persons or inside)[-1] if inside else None
 
@@ -283,14 +288,15 @@ def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str
     quoted = sum(min(end, q[1]) - max(start, q[0]) for q in inner)
     outside = text[start:end]
     for q in inner:
-        outside = outside.replace(text[q[0]:q[1]], "")
+        outside = outside.replace(text[q[0] : q[1]], "")
     if quoted >= (end - start) - 2 or not outside.strip(" ,.;:"):
         return "direct"
     return "mixed"
 
 
-def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_quotes: set[tuple[int, int]],
-                     text: str) -> Iterator[tuple[tuple[int, int], str | None, str]]:
+def _verb_candidates(
+    tok: Any, subj: Any, quotes: list[tuple[int, int]], used_quotes: set[tuple[int, int]], text: str
+) -> Iterator[tuple[tuple[int, int], str | None, str]]:
     """Every content a reporting verb may introduce, as ((start, end), quote type or None, pattern),
     in the order the hand-written rules prefer them; ``contents.choose`` picks one."""
     doc = tok.doc
@@ -315,27 +321,46 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
             if qs and qs[-1][1] > end:
                 end = qs[-1][1]
         yield (start, end), None, rule
-    if tok.dep_ in ("ccomp", "parataxis", "advcl", "conj") and tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX") \
-            and subj is not None and subj.i < tok.i and subj.head.i == tok.i and tok.head.sent == sent:
+    if (
+        tok.dep_ in ("ccomp", "parataxis", "advcl", "conj")
+        and tok.head.i < tok.i
+        and tok.head.pos_ in ("VERB", "AUX")
+        and subj is not None
+        and subj.i < tok.i
+        and subj.head.i == tok.i
+        and tok.head.sent == sent
+    ):
         left = sent[0].idx
         cut = subj.left_edge.idx
         before_subj = doc[subj.left_edge.i - 1].text if subj.left_edge.i > 0 else ""
         if cut - left > 20 and before_subj in (",", "”", '"', "''") and not _inside(left, quotes):
             yield (left, cut), None, "fronted"
-    if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and tok.head.pos_ in ("VERB", "AUX") \
-            and subj is not None and subj.head.i == tok.i and tok.head.sent == sent:
+    if (
+        tok.dep_ in ("parataxis", "advcl", "ccomp")
+        and tok.head.i > tok.i
+        and tok.head.pos_ in ("VERB", "AUX")
+        and subj is not None
+        and subj.head.i == tok.i
+        and tok.head.sent == sent
+    ):
         # a parenthetical cue: "The goal, he said, is to …", "As Crane said, the two …"
         inner = [t for t in tok.subtree if not t.is_punct] or [tok]
         comma = doc[inner[-1].i + 1] if inner[-1].i + 1 < sent.end else None
         left = sent[0].idx
         if comma is not None and comma.text == "," and not any(left <= q[0] < tok.idx for q in quotes):
-            lead = any(not t.is_punct for t in doc[sent.start:inner[0].i])
+            lead = any(not t.is_punct for t in doc[sent.start : inner[0].i])
             last = sent[-1]
             yield (left if lead else comma.idx + 1, last.idx + len(last.text)), None, "parenthetical"
     # a quote right after the cue ("noted, “We always …”", "said: “…”")
-    after = [q for q in quotes if tok.idx < q[0] and q[0] - cue_end <= 6 and "\n" not in text[cue_end:q[0]]]
-    before = [q for q in quotes if q[1] <= tok.idx and tok.idx - q[1] <= 60 and "\n" not in text[q[1]:tok.idx]
-              and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)]
+    after = [q for q in quotes if tok.idx < q[0] and q[0] - cue_end <= 6 and "\n" not in text[cue_end : q[0]]]
+    before = [
+        q
+        for q in quotes
+        if q[1] <= tok.idx
+        and tok.idx - q[1] <= 60
+        and "\n" not in text[q[1] : tok.idx]
+        and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)
+    ]
     if after:
         yield after[0], "direct", "quote_after"
     if before and before[-1] not in used_quotes:
@@ -388,13 +413,16 @@ def _verb_candidates(tok: Any, subj: Any, quotes: list[tuple[int, int]], used_qu
             yield _content_span(clause), None, "advcl_to"  # "promised Sunday at a rally to end …"
     if not after:
         # "telling the crowd, “Some people …”": a quote a few words after the cue, in its sentence
-        near = [q for q in quotes if cue_end < q[0] <= min(sent.end_char, cue_end + 60) and "\n" not in text[cue_end:q[0]]]
-        if near and not any(t.pos_ in ("VERB", "AUX") for t in doc[tok.i + 1:sent.end] if t.idx < near[0][0]):
+        near = [
+            q for q in quotes if cue_end < q[0] <= min(sent.end_char, cue_end + 60) and "\n" not in text[cue_end : q[0]]
+        ]
+        if near and not any(t.pos_ in ("VERB", "AUX") for t in doc[tok.i + 1 : sent.end] if t.idx < near[0][0]):
             yield near[0], "direct", "quote_near"
 
 
-def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | None = None,
-                      text: str | None = None) -> list[dict[str, Any]]:
+def find_attributions(
+    doc: Any, ents: list[Any] | None = None, trace: list | None = None, text: str | None = None
+) -> list[dict[str, Any]]:
     """Attributed claims in ``doc``; pass ``ents`` (``list(doc.ents)``) and ``text`` (``doc.text``) if
     already read — each rebuilds itself from every token. ``trace``, if given, receives (cue token,
     content candidates) for every verb cue — for training ``contents``."""
@@ -404,14 +432,19 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
     claims: list[dict[str, Any]] = []
     used_quotes: set[tuple[int, int]] = set()
 
-    def add(content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None):
+    def add(
+        content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None
+    ):
         p_start = text.rfind("\n", 0, cue[0]) + 1
         p_end = text.find("\n", cue[1])
         p_end = len(text) if p_end < 0 else p_end
         start, end = _trim(text, max(content[0], p_start), min(content[1], p_end))
         if subj_span is not None and (subj_span[0] < p_start or subj_span[1] > p_end):
-            subj_span = None if subj_span[1] <= p_start or subj_span[0] >= p_end else (
-                max(subj_span[0], p_start), min(subj_span[1], p_end))
+            subj_span = (
+                None
+                if subj_span[1] <= p_start or subj_span[0] >= p_end
+                else (max(subj_span[0], p_start), min(subj_span[1], p_end))
+            )
         if end - start < 2:
             return
         same = next((c for c in claims if c["start"] == start and c["end"] == end), None)
@@ -427,16 +460,21 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             speaker["resolved"] = resolver.resolve(*subj_span, previous)
         if qtype == "direct" or (start, end) in quotes or any(q[0] == start for q in quotes):
             # a quote interrupted by its cue continues: “Only you,” she said, “would …” is one claim
-            nxt = [q for q in quotes if cue[1] <= q[0] <= cue[1] + 40 and q[0] > end and "\n" not in text[end:q[0]]]
+            nxt = [q for q in quotes if cue[1] <= q[0] <= cue[1] + 40 and q[0] > end and "\n" not in text[end : q[0]]]
             if nxt and cue[0] > end:
                 end = nxt[0][1]
         for q in quotes:
             if q[0] < end and q[1] > start:
                 used_quotes.add(q)
-        claims.append({
-            "start": start, "end": end, "speaker": speaker, "cue": span(text, *cue),
-            "quote_type": qtype or _content_type(start, end, quotes, text),
-        })
+        claims.append(
+            {
+                "start": start,
+                "end": end,
+                "speaker": speaker,
+                "cue": span(text, *cue),
+                "quote_type": qtype or _content_type(start, end, quotes, text),
+            }
+        )
 
     triggers = _triggers(doc, quotes)  # both passes below skip quoted text
     for tok in triggers:
@@ -444,10 +482,10 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
         # it trails ("…, according to a poll released Sunday"), else the words after it
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             sent = tok.sent
-            stop = next((t.i for t in doc[tok.i + 2:sent.end] if t.text in (",", "—", "–", ";", "(", ")")), sent.end)
-            src = [t for t in doc[tok.i + 2:stop] if not t.is_punct]
-            left = [t for t in doc[sent.start:tok.i] if not t.is_punct or t.text in "“”\""]
-            right = [t for t in doc[stop:sent.end] if not t.is_punct or t.text in "“”\""]
+            stop = next((t.i for t in doc[tok.i + 2 : sent.end] if t.text in (",", "—", "–", ";", "(", ")")), sent.end)
+            src = [t for t in doc[tok.i + 2 : stop] if not t.is_punct]
+            left = [t for t in doc[sent.start : tok.i] if not t.is_punct or t.text in '“”"']
+            right = [t for t in doc[stop : sent.end] if not t.is_punct or t.text in '“”"']
             side = left if len(left) >= 4 else right
             if side and src:
                 content = (side[0].idx, side[-1].idx + len(side[-1].text))
@@ -469,8 +507,16 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             (start, end), qtype, rule = pick
             if rule == "quote_after":
                 # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim
-                start = min([start] + [c[0][0] for c in cands if c[2] in ("complement", "quote_before")
-                                       and c[0][1] <= tok.idx and (c[0][0], c[0][1]) in quotes])
+                start = min(
+                    [start]
+                    + [
+                        c[0][0]
+                        for c in cands
+                        if c[2] in ("complement", "quote_before")
+                        and c[0][1] <= tok.idx
+                        and (c[0][0], c[0][1]) in quotes
+                    ]
+                )
             add((start, end), (tok.idx, tok.idx + len(tok.text)), None if rule == "passive_as" else subj_span, qtype)
 
     # stance adjectives and nominal cues
@@ -483,13 +529,28 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
                 subj_span = _speaker_span(subj) if subj is not None else None
                 add(_content_span(comps[0]), (tok.idx, tok.idx + len(tok.text)), subj_span)
         elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
-            comps = [c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and _is_that_clause(c)
-                                                                 or c.dep_ == "prep" and c.lower_ in NOMINAL_PREPS
-                                                                 or c.dep_ == "acl" and c.tag_ == "VB")]
+            comps = [
+                c
+                for c in tok.children
+                if c.i > tok.i
+                and (
+                    (c.dep_ in ("acl", "ccomp", "relcl")
+                    and _is_that_clause(c))
+                    or (c.dep_ == "prep"
+                    and c.lower_ in NOMINAL_PREPS)
+                    or (c.dep_ == "acl"
+                    and c.tag_ == "VB")
+                )
+            ]
             if comps:
                 owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-                subj_span = _speaker_span(owner) if owner is not None and owner.pos_ != "PRON" or (
-                    owner is not None and owner.lower_ in ("his", "her")) else None
+                subj_span = (
+                    _speaker_span(owner)
+                    if (owner is not None
+                    and owner.pos_ != "PRON")
+                    or (owner is not None and owner.lower_ in ("his", "her"))
+                    else None
+                )
                 comp = comps[0]
                 if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                     comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
@@ -499,7 +560,7 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
     for q in quotes:
         if q in used_quotes:
             continue
-        head = text[max(0, q[0] - 120):q[0]]
+        head = text[max(0, q[0] - 120) : q[0]]
         m = re.search(r":\s{0,2}$", head)
         if not m:
             continue
@@ -516,24 +577,29 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
     m = HEADLINE_COLON.match(text)
     if m is not None:
         colon = m.end(1)
-        names = [e for e in resolver.ents if m.start(1) <= e.start_char and e.end_char <= colon
-                 and not text[e.end_char:colon].strip()
-                 and e.label_ in ("PERSON", "ORG")]
+        names = [
+            e
+            for e in resolver.ents
+            if m.start(1) <= e.start_char
+            and e.end_char <= colon
+            and not text[e.end_char : colon].strip()
+            and e.label_ in ("PERSON", "ORG")
+        ]
         line_end = text.find("\n", colon)
         line_end = len(text) if line_end < 0 else line_end
-        if names and len(text[colon + 1:line_end].split()) >= 3:
+        if names and len(text[colon + 1 : line_end].split()) >= 3:
             add((colon + 1, line_end), (colon, colon + 1), (names[-1].start_char, names[-1].end_char))
 
     # floating quotes: a quote with no cue of its own continues the previous speaker
     claims.sort(key=lambda c: c["start"])
     for q in quotes:
-        if q in used_quotes or len(text[q[0]:q[1]].split()) < 4:
+        if q in used_quotes or len(text[q[0] : q[1]].split()) < 4:
             continue
         prior = [c for c in claims if c["end"] <= q[0] and c["speaker"] is not None and c["quote_type"] != "indirect"]
         if not prior:
             continue
         last = max(prior, key=lambda c: c["end"])
-        gap = text[last["end"]:q[0]]
+        gap = text[last["end"] : q[0]]
         if gap.count("\n") > 1 or len(gap) > 200:
             continue
         start, end = _trim(text, *q)
@@ -543,8 +609,15 @@ def find_attributions(doc: Any, ents: list[Any] | None = None, trace: list | Non
             last["end"] = end
             last["quote_type"] = "direct" if last["quote_type"] == "direct" else "mixed"
             continue
-        claims.append({"start": start, "end": end, "speaker": dict(last["speaker"]), "cue": dict(last["cue"]),
-                       "quote_type": "direct"})
+        claims.append(
+            {
+                "start": start,
+                "end": end,
+                "speaker": dict(last["speaker"]),
+                "cue": dict(last["cue"]),
+                "quote_type": "direct",
+            }
+        )
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return _dedupe(claims)
 
@@ -553,8 +626,14 @@ def _dedupe(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop a claim whose content lies inside another claim's content with the same cue."""
     out = []
     for c in claims:
-        if any(o is not c and o["cue"] == c["cue"] and o["start"] <= c["start"] and c["end"] <= o["end"]
-               and (o["start"], o["end"]) != (c["start"], c["end"]) for o in claims):
+        if any(
+            o is not c
+            and o["cue"] == c["cue"]
+            and o["start"] <= c["start"]
+            and c["end"] <= o["end"]
+            and (o["start"], o["end"]) != (c["start"], c["end"])
+            for o in claims
+        ):
             continue
         out.append(c)
     return _outermost(out)
@@ -563,8 +642,15 @@ def _dedupe(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _outermost(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop a claim whose cue sits inside another claim's content: "X said Y supports Z" is X's
     statement; Y's support of Z is part of what X said (and a token has one role in PolNeAR)."""
+
     def nested(c: dict[str, Any]) -> bool:
         cs, ce = c["cue"]["start"], c["cue"]["end"]
-        return any(o is not c and o["start"] <= cs and ce <= o["end"]
-                   and not (c["start"] <= o["cue"]["start"] and o["cue"]["end"] <= c["end"]) for o in claims)
+        return any(
+            o is not c
+            and o["start"] <= cs
+            and ce <= o["end"]
+            and not (c["start"] <= o["cue"]["start"] and o["cue"]["end"] <= c["end"])
+            for o in claims
+        )
+
     return [c for c in claims if not nested(c)]

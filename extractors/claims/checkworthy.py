@@ -55,7 +55,7 @@ MODEL_FILE = Path(__file__).with_name("checkworthy_model.npz")
 WEIGHTS = Weights(MODEL_FILE, "bench/train_checkworthy.py")
 N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
-HEDGE_WORDS = frozenset("reportedly allegedly apparently believed thought estimated may might could".split())
+HEDGE_WORDS = frozenset(["reportedly", "allegedly", "apparently", "believed", "thought", "estimated", "may", "might", "could"])
 BLOCKS = ("spacy", "words", "chars", "syntax")
 ARGUMENT_DEPS = frozenset(("nsubj", "nsubjpass", "dobj", "pobj", "attr"))
 
@@ -66,6 +66,7 @@ def _h(feature: str) -> int:
 
 class _Word(NamedTuple):
     """What the features read of one token, worked out once per distinct token (see ``_word``)."""
+
     lower: str
     lemma: str  # lower-cased, "<num>" for number-like tokens
     fixed: tuple[int, ...]  # its spacy-block feature ids that do not depend on the neighbours
@@ -112,9 +113,21 @@ def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
     if lower in HEDGE_WORDS:
         fixed.append("hedge")
     node = "<num>" if like_num else ("E" + ent if ent else lemma)
-    word = _Word(lower, lemma, tuple(_word_id(f) for f in fixed), _word_id("w:" + lower), _char_ids(lower),
-                 bool(like_num) or any(ch.isdigit() for ch in text), text == "?", text.isalpha(),
-                 dep, pos, ent or pos, node, morph)
+    word = _Word(
+        lower,
+        lemma,
+        tuple(_word_id(f) for f in fixed),
+        _word_id("w:" + lower),
+        _char_ids(lower),
+        bool(like_num) or any(ch.isdigit() for ch in text),
+        text == "?",
+        text.isalpha(),
+        dep,
+        pos,
+        ent or pos,
+        node,
+        morph,
+    )
     if len(_words) >= _MAX_WORDS:
         _words.clear()  # bounded (about 1 kB an entry); the common words come back at once
     _words[row] = word
@@ -124,7 +137,7 @@ def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
 @lru_cache(maxsize=65536)
 def _char_ids(word: str) -> tuple[int, ...]:
     padded = f" {word} "
-    return tuple(_h("c:" + padded[i:i + n]) for n in range(2, 6) for i in range(len(padded) - n + 1))
+    return tuple(_h("c:" + padded[i : i + n]) for n in range(2, 6) for i in range(len(padded) - n + 1))
 
 
 @lru_cache(maxsize=65536)
@@ -149,6 +162,7 @@ def _edge(dep: str, head_node: str, head_pos: str, head_lemma: str, node: str, p
 class Features(NamedTuple):
     """A run of tokens as the model sees it: hashed counts per block (``BLOCKS``), and the pooled
     contextual vectors (mean then max of ``Doc.tensor`` rows), None when they are not used."""
+
     counts: list[Counter[int]]
     dense: np.ndarray | None
 
@@ -162,7 +176,9 @@ class DocFeatures:
         self.words = [_word(r, strings) for r in rows]
         self.heads = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()  # HEAD is relative
         tensor = getattr(doc, "tensor", None)
-        self.tensor = tensor if contextual and tensor is not None and tensor.ndim == 2 and len(tensor) == len(doc) else None
+        self.tensor = (
+            tensor if contextual and tensor is not None and tensor.ndim == 2 and len(tensor) == len(doc) else None
+        )
 
     def features(self, start: int, end: int) -> Features:
         """Tokens ``doc[start:end]`` (whitespace tokens are skipped)."""
@@ -282,8 +298,9 @@ class SentenceScores(DocFeatures):
         return self.span(sents[0].start, sents[-1].end)
 
 
-def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]],
-                 scores: SentenceScores | None = None) -> None:
+def score_claims(
+    doc: Any, sents: list[Any], claims: list[dict[str, Any]], scores: SentenceScores | None = None
+) -> None:
     """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it);
     pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice."""
     scores = SentenceScores(doc) if scores is None else scores
@@ -298,8 +315,9 @@ def score_claims(doc: Any, sents: list[Any], claims: list[dict[str, Any]],
         claim["checkworthiness"] = round(scores.span(tokens.start, tokens.end), 4) if tokens else 0.0
 
 
-def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, Any]],
-                      scores: SentenceScores | None = None) -> list[dict[str, Any]]:
+def find_unattributed(
+    text: str, sents: list[Any], attributed: list[dict[str, Any]], scores: SentenceScores | None = None
+) -> list[dict[str, Any]]:
     if not sents:
         return []
     scores = SentenceScores(sents[0].doc) if scores is None else scores
@@ -317,6 +335,14 @@ def find_unattributed(text: str, sents: list[Any], attributed: list[dict[str, An
             continue  # mostly one attributed statement already; short ones leave the sentence to check
         score = scores.sents([sent])
         if score >= EMIT_THRESHOLD:
-            out.append({"start": start, "end": end, "speaker": None, "cue": None, "quote_type": "none",
-                        "checkworthiness": round(score, 4)})
+            out.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "speaker": None,
+                    "cue": None,
+                    "quote_type": "none",
+                    "checkworthiness": round(score, 4),
+                }
+            )
     return out

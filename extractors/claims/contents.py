@@ -30,8 +30,17 @@ N_FEATURES = 1 << 18
 #: set by ``bench/train_contents.py`` while it collects candidates: the rule order decides, no weights
 RULE_ORDER_ONLY = False
 #: the patterns the hand-written rules use, in their order of preference; the rest are extra candidates
-RULE_ORDER = ("complement", "fronted", "parenthetical", "quote_after", "quote_before", "answer", "passive_as",
-              "dobj", "pobj")
+RULE_ORDER = (
+    "complement",
+    "fronted",
+    "parenthetical",
+    "quote_after",
+    "quote_before",
+    "answer",
+    "passive_as",
+    "dobj",
+    "pobj",
+)
 
 Candidate = tuple[tuple[int, int], "str | None", str]
 
@@ -40,8 +49,9 @@ def _bucket(n: int) -> int:
     return n if n < 8 else 8 + min(n // 8, 6)
 
 
-def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1,
-                       sent: Any = None) -> list[str]:
+def candidate_features(
+    tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1, sent: Any = None
+) -> list[str]:
     """``first_rule``: the rank of the candidate the rule order would pick (-1: none); ``sent``: the
     cue's sentence if already at hand (``Token.sent`` walks the Doc to find it)."""
     (start, end), qtype, rule = cand
@@ -52,11 +62,23 @@ def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text:
     side = "before" if end <= tok.idx else "after" if start >= tok.idx + len(tok.text) else "around"
     sent = tok.sent if sent is None else sent
     sent_len = max(1, sent.end_char - sent.start_char)
-    feats = ["bias", "r:" + rule, f"rank:{min(rank, 5)}", f"rr:{rule}|{min(rank, 5)}", f"n:{min(n_cands, 6)}",
-             "rl:" + rule + "|" + lemma, "rd:" + rule + "|" + tok.dep_, "side:" + side, "rs:" + rule + "|" + side,
-             f"len:{_bucket(len(words))}", f"rlen:{rule}|{_bucket(len(words))}",
-             f"cover:{min(int(10 * (end - start) / sent_len), 12)}", "first:" + first, "rf:" + rule + "|" + first,
-             "qt:" + str(qtype)]
+    feats = [
+        "bias",
+        "r:" + rule,
+        f"rank:{min(rank, 5)}",
+        f"rr:{rule}|{min(rank, 5)}",
+        f"n:{min(n_cands, 6)}",
+        "rl:" + rule + "|" + lemma,
+        "rd:" + rule + "|" + tok.dep_,
+        "side:" + side,
+        "rs:" + rule + "|" + side,
+        f"len:{_bucket(len(words))}",
+        f"rlen:{rule}|{_bucket(len(words))}",
+        f"cover:{min(int(10 * (end - start) / sent_len), 12)}",
+        "first:" + first,
+        "rf:" + rule + "|" + first,
+        "qt:" + str(qtype),
+    ]
     subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     feats.append("subj:" + ("none" if subj is None else subj.ent_type_ or subj.pos_))
     feats.append("ls:" + lemma + "|" + side)
@@ -76,8 +98,9 @@ def candidate_features(tok: Any, cand: Candidate, rank: int, n_cands: int, text:
     return feats
 
 
-def feature_ids(tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1,
-                sent: Any = None) -> list[int]:
+def feature_ids(
+    tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1, sent: Any = None
+) -> list[int]:
     return hash_ids(candidate_features(tok, cand, rank, n_cands, text, first_rule, sent), N_FEATURES)
 
 
@@ -91,8 +114,10 @@ def scores(tok: Any, cands: list[Candidate], text: str) -> list[float]:
         return [1.0 if c[2] in RULE_ORDER else 0.0 for c in cands]
     w, b = WEIGHTS["w"], WEIGHTS["b"]
     first_rule, sent = rule_pick(cands), tok.sent
-    return [logistic(float(w[feature_ids(tok, cand, rank, len(cands), text, first_rule, sent)].sum()) + b)
-            for rank, cand in enumerate(cands)]
+    return [
+        logistic(float(w[feature_ids(tok, cand, rank, len(cands), text, first_rule, sent)].sum()) + b)
+        for rank, cand in enumerate(cands)
+    ]
 
 
 def choose(tok: Any, cands: list[Candidate], text: str) -> Candidate | None:

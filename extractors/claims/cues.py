@@ -22,7 +22,7 @@ from .linear import Weights, hash_ids, logistic
 MODEL_FILE = Path(__file__).with_name("cue_model.npz")
 WEIGHTS = Weights(MODEL_FILE, "bench/train_cues.py")
 N_FEATURES = 1 << 18
-QUOTE_CHARS = frozenset("“”\"«»„") | {"''", "``"}
+QUOTE_CHARS = frozenset('“”"«»„') | {"''", "``"}
 PERSON_PRONOUNS = frozenset(["i", "you", "he", "she", "we", "they", "who"])
 
 
@@ -30,8 +30,15 @@ def cue_features(tok: Any, lexicon: frozenset[str]) -> list[str]:
     """Features of a verb token for the cue model (strings; hashed by :func:`cue_ids`)."""
     lemma = tok.lemma_.lower()
     doc = tok.doc
-    feats = ["bias", "l:" + lemma, "t:" + tok.tag_, "d:" + tok.dep_, "ld:" + lemma + "|" + tok.dep_,
-             "hl:" + tok.head.lemma_.lower() + "|" + tok.dep_, "lex:" + str(lemma in lexicon)]
+    feats = [
+        "bias",
+        "l:" + lemma,
+        "t:" + tok.tag_,
+        "d:" + tok.dep_,
+        "ld:" + lemma + "|" + tok.dep_,
+        "hl:" + tok.head.lemma_.lower() + "|" + tok.dep_,
+        "lex:" + str(lemma in lexicon),
+    ]
     kids = set()
     subj = None
     for child in tok.children:

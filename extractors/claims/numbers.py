@@ -13,14 +13,18 @@ from ..model import span
 NUMBER_ENTS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL")
 VAGUE_NUMBERS = re.compile(
     r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of(?: thousands| millions| billions)?|"
-    r"(?:a|one|two|three) (?:dozen|hundred|thousand|million|billion))\b", re.I)
+    r"(?:a|one|two|three) (?:dozen|hundred|thousand|million|billion))\b",
+    re.I,
+)
 HEDGES = re.compile(
     r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|possibly|probably|likely|unlikely|"
     r"unconfirmed|alleged|suspected|presumably|estimated|an estimated|"
     r"(?:about|around|roughly|approximately|nearly|almost|up to|some)(?= \d)|"
     r"(?:is|are|was|were) (?:believed|thought|said|reported|understood|alleged|estimated|expected) to|"
     r"believed to|thought to|appears? to|appeared to|seems? to|seemed to|may|might|could|would|"
-    r"according to (?:sources|officials|reports|people familiar)|sources say|it is understood)\b", re.I)
+    r"according to (?:sources|officials|reports|people familiar)|sources say|it is understood)\b",
+    re.I,
+)
 
 
 def number_entities(ents: Any) -> list[tuple[int, int]]:
@@ -34,13 +38,19 @@ def number_tokens(doc: Any, text: str | None = None) -> list[tuple[int, int]]:
     text = doc.text if text is None else text
     out = []
     for idx, length, like_num, pos in doc.to_array([IDX, LENGTH, LIKE_NUM, POS]).tolist():
-        if like_num or pos == NUM or any(ch.isdigit() for ch in text[idx:idx + length]):
+        if like_num or pos == NUM or any(ch.isdigit() for ch in text[idx : idx + length]):
             out.append((idx, idx + length))
     return out
 
 
-def find_numbers(doc: Any, start: int, end: int, ents: list[tuple[int, int]] | None = None,
-                 text: str | None = None, tokens: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+def find_numbers(
+    doc: Any,
+    start: int,
+    end: int,
+    ents: list[tuple[int, int]] | None = None,
+    text: str | None = None,
+    tokens: list[tuple[int, int]] | None = None,
+) -> list[dict[str, Any]]:
     """Numbers inside ``[start, end)``: numeric entities, number tokens wholly inside it, vague amounts
     ("tens of thousands"). Pass ``ents`` (``number_entities``), ``text`` and ``tokens``
     (``number_tokens``) when calling it for many spans of one Doc."""

@@ -24,7 +24,10 @@ class ReviewCommands(Provider):
             return
         matcher = self.matcher(query)
         commands = [(b.description, b.action) for b in ReviewScreen.BINDINGS if b.description]
-        commands += [("export reviewed JSON", "export"), ("claims: toggle check-worthiness / article order", "toggle_order")]
+        commands += [
+            ("export reviewed JSON", "export"),
+            ("claims: toggle check-worthiness / article order", "toggle_order"),
+        ]
         for name, action in commands:
             score = matcher.match(name)
             if score > 0:
@@ -37,8 +40,9 @@ class ReviewApp(App):
     COMMANDS = App.COMMANDS | {ReviewCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, store: Any, *, start_article: str | None = None, config: Path | None = None,
-                 model: str | None = None) -> None:
+    def __init__(
+        self, store: Any, *, start_article: str | None = None, config: Path | None = None, model: str | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.model = model
@@ -75,5 +79,8 @@ class ReviewApp(App):
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        self.notify(f"exported accepted, edited and added items to {path} (same as 'newsreview export')",
-                    markup=False, timeout=6)
+        self.notify(
+            f"exported accepted, edited and added items to {path} (same as 'newsreview export')",
+            markup=False,
+            timeout=6,
+        )

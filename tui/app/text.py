@@ -34,10 +34,32 @@ def one_line(s: str, limit: int = 80) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-PALETTE = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66", "#8fbcbb",
-           "#b48ead", "#a3be8c", "#ebcb8b", "#88c0d0"]
-FIXED = {"PERSON": "#e5c07b", "ORG": "#61afef", "GPE": "#98c379", "LOC": "#8fbcbb", "NORP": "#c678dd",
-         "DATE": "#56b6c2", "CARDINAL": "#d19a66", "MONEY": "#a3be8c", "PERCENT": "#ebcb8b", "EVENT": "#e06c75"}
+PALETTE = [
+    "#e5c07b",
+    "#61afef",
+    "#98c379",
+    "#c678dd",
+    "#56b6c2",
+    "#e06c75",
+    "#d19a66",
+    "#8fbcbb",
+    "#b48ead",
+    "#a3be8c",
+    "#ebcb8b",
+    "#88c0d0",
+]
+FIXED = {
+    "PERSON": "#e5c07b",
+    "ORG": "#61afef",
+    "GPE": "#98c379",
+    "LOC": "#8fbcbb",
+    "NORP": "#c678dd",
+    "DATE": "#56b6c2",
+    "CARDINAL": "#d19a66",
+    "MONEY": "#a3be8c",
+    "PERCENT": "#ebcb8b",
+    "EVENT": "#e06c75",
+}
 STATUS_MARK = {"pending": "·", "accepted": "✓", "edited": "✎", "added": "+", "rejected": "✗", "removed": "−"}
 
 

@@ -5,6 +5,11 @@ from .lock import StoreLocked
 from .store import DecisionError, ReviewStore, default_reviewer
 
 __all__ = [
-    "DecisionError", "ReviewStore", "StoreDamaged", "StoreError", "StoreLocked", "StoreWriteError",
+    "DecisionError",
+    "ReviewStore",
+    "StoreDamaged",
+    "StoreError",
+    "StoreLocked",
+    "StoreWriteError",
     "default_reviewer",
 ]

@@ -16,6 +16,7 @@ TinyDB write (update, remove) still works, through a full atomic snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -67,10 +68,8 @@ def atomic_write(path: Path, data: str) -> None:
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError as err:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
         raise StoreWriteError(f"cannot write {path}: {err.strerror or err}") from None
 
 
@@ -111,10 +110,14 @@ class JournalStorage(Storage):
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as err:
-            raise StoreDamaged(self._damaged(self.snapshot_path, f"is not valid JSON (line {err.lineno}: {err.msg})")) from None
+            raise StoreDamaged(
+                self._damaged(self.snapshot_path, f"is not valid JSON (line {err.lineno}: {err.msg})")
+            ) from None
         meta = data.get(META, {}).get("1") if isinstance(data, dict) else None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise StoreError(f"{self.snapshot_path}: not a newsreview store file (no '{FORMAT}' marker); use another --store")
+            raise StoreError(
+                f"{self.snapshot_path}: not a newsreview store file (no '{FORMAT}' marker); use another --store"
+            )
         self.seq = int(meta.get("seq", 0))
         return data
 

@@ -6,6 +6,7 @@ lock.  The holder writes who it is into the lock file so a second writer can say
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import socket
@@ -53,15 +54,13 @@ class StoreLock:
 
     def release(self) -> None:
         if self._fd is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
-            except OSError:
-                pass
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
 
 
 def describe_command() -> str:
-    args = [os.path.basename(sys.argv[0])] + sys.argv[1:2]
+    args = [os.path.basename(sys.argv[0]), *sys.argv[1:2]]
     return "'" + " ".join(a for a in args if a) + "'"

@@ -22,7 +22,7 @@ import os
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +53,13 @@ class DecisionError(StoreError):
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def default_reviewer() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return os.environ.get("USER") or "analyst"
 
 
@@ -81,8 +81,14 @@ class ReviewStore:
     # -- opening -----------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, write: bool = False, reviewer: str | None = None,
-             holder: str | None = None) -> ReviewStore:
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        write: bool = False,
+        reviewer: str | None = None,
+        holder: str | None = None,
+    ) -> ReviewStore:
         folder = Path(path).expanduser()
         if folder.exists() and not folder.is_dir():
             raise StoreError(f"{folder} is a file, not a newsreview store folder; pass --store FOLDER")
@@ -225,24 +231,37 @@ class ReviewStore:
         if sha in self._by_sha:
             return "duplicate", self._by_sha[sha]
         if article.id in self._articles:
-            raise DecisionError(f"{article.path}: id '{article.id}' is already used by a different article in the store")
+            raise DecisionError(
+                f"{article.path}: id '{article.id}' is already used by a different article in the store"
+            )
         cands = extraction.entities + extraction.claims
         for cand in cands:
             check_offsets(article.text, cand)
         shard = shard_name(article.id)
         body = {
-            "id": article.id, "title": article.title, "text": article.text,
+            "id": article.id,
+            "title": article.title,
+            "text": article.text,
             "tokens": [list(t) for t in extraction.tokens],
         }
         data = {"article": {"1": body}, "candidates": {str(i): c for i, c in enumerate(cands, 1)}}
         atomic_write(self.folder / "articles" / shard, json.dumps(data, ensure_ascii=False))
         row = {
-            "id": article.id, "title": article.title, "source": article.source, "url": article.url,
-            "published": article.published, "meta": article.meta, "path": article.path, "text_sha": sha,
-            "chars": len(article.text), "words": len(article.text.split()), "shard": shard,
+            "id": article.id,
+            "title": article.title,
+            "source": article.source,
+            "url": article.url,
+            "published": article.published,
+            "meta": article.meta,
+            "path": article.path,
+            "text_sha": sha,
+            "chars": len(article.text),
+            "words": len(article.text.split()),
+            "shard": shard,
             "counts": {"entity": len(extraction.entities), "claim": len(extraction.claims)},
             "model": next((c["model"] for c in cands if c.get("model")), None),
-            "added_at": now(), "added_by": self.reviewer,
+            "added_at": now(),
+            "added_by": self.reviewer,
         }
         self.db.table("articles").insert(row)
         self._articles[article.id] = row
@@ -307,8 +326,15 @@ class ReviewStore:
         if not self.writable or self.db is None:
             raise StoreError(f"{self.folder}: the store is open read-only")
 
-    def decide(self, article_id: str, cand_id: str, action: str, *, changes: dict[str, Any] | None = None,
-               seconds: float | None = None) -> dict[str, Any]:
+    def decide(
+        self,
+        article_id: str,
+        cand_id: str,
+        action: str,
+        *,
+        changes: dict[str, Any] | None = None,
+        seconds: float | None = None,
+    ) -> dict[str, Any]:
         """accept | reject | edit (with ``changes``) | undo | redo one candidate; durable on return."""
         return self.decide_many(article_id, [(cand_id, action, changes)], seconds=seconds)[0]
 
@@ -323,8 +349,9 @@ class ReviewStore:
         self._commit([record])
         return self.candidate(article_id, cand["id"])
 
-    def decide_many(self, article_id: str, items: Iterable[tuple[str, str, dict[str, Any] | None]], *,
-                    seconds: float | None = None) -> list[dict[str, Any]]:
+    def decide_many(
+        self, article_id: str, items: Iterable[tuple[str, str, dict[str, Any] | None]], *, seconds: float | None = None
+    ) -> list[dict[str, Any]]:
         """Several decisions as one durable transaction and one undo step (a batch)."""
         self._need_write()
         items = list(items)
@@ -338,8 +365,16 @@ class ReviewStore:
         self._commit(records)
         return [self.candidate_or_added(article_id, r["candidate"]) for r in records]
 
-    def _decision(self, aid: str, state: dict[str, Any], hist: History, action: str,
-                  changes: dict[str, Any] | None, seconds: float | None, batch: str | None) -> dict[str, Any]:
+    def _decision(
+        self,
+        aid: str,
+        state: dict[str, Any],
+        hist: History,
+        action: str,
+        changes: dict[str, Any] | None,
+        seconds: float | None,
+        batch: str | None,
+    ) -> dict[str, Any]:
         if action not in ("accept", "reject", "edit", "undo", "redo"):
             raise DecisionError(f"unknown action '{action}' (use accept, reject, edit, add, undo, redo)")
         problem = hist.check(action)
@@ -359,17 +394,30 @@ class ReviewStore:
             record["target"] = target["id"]
             record["after"] = {"status": "(previous)" if action == "undo" else target["after"]["status"]}
         else:
-            status = "rejected" if action == "reject" else (
-                "added" if state.get("origin") == "analyst" else ("edited" if state.get("original") else "accepted"))
+            status = (
+                "rejected"
+                if action == "reject"
+                else (
+                    "added" if state.get("origin") == "analyst" else ("edited" if state.get("original") else "accepted")
+                )
+            )
             record["after"] = {"status": status}
         return record
 
-    def _record(self, aid: str, cid: str, kind: str, action: str, *, seconds: float | None,
-                batch: str | None) -> dict[str, Any]:
+    def _record(
+        self, aid: str, cid: str, kind: str, action: str, *, seconds: float | None, batch: str | None
+    ) -> dict[str, Any]:
         return {
-            "id": "d-" + uuid.uuid4().hex[:16], "seq": 0, "article": aid, "candidate": cid, "kind": kind,
-            "action": action, "reviewer": self.reviewer, "at": now(),
-            "seconds": round(seconds, 3) if seconds is not None else None, "batch": batch,
+            "id": "d-" + uuid.uuid4().hex[:16],
+            "seq": 0,
+            "article": aid,
+            "candidate": cid,
+            "kind": kind,
+            "action": action,
+            "reviewer": self.reviewer,
+            "at": now(),
+            "seconds": round(seconds, 3) if seconds is not None else None,
+            "batch": batch,
         }
 
     def _commit(self, records: list[dict[str, Any]]) -> None:
@@ -445,7 +493,9 @@ class ReviewStore:
             if not isinstance(label, str) or not label.strip():
                 raise DecisionError("field 'label' is required for an entity (e.g. PERSON)")
             ts, te = self._token_range(aid, start, end)
-            cand = entity_candidate(text, aid, start, end, label.strip(), token_start=ts, token_end=te, origin="analyst")
+            cand = entity_candidate(
+                text, aid, start, end, label.strip(), token_start=ts, token_end=te, origin="analyst"
+            )
         else:
             extra = self._claim_fields(text, fields)
             cand = claim_candidate(text, aid, start, end, origin="analyst", **extra)
@@ -502,8 +552,11 @@ class ReviewStore:
     def _validate_changes(self, aid: str, state: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(changes, dict) or not changes:
             raise DecisionError("an edit needs changed fields (label, start/end, or claim fields)")
-        allowed = {"label", "start", "end"} if state["kind"] == "entity" else {
-            "start", "end", "speaker", "cue", "quote_type", "checkworthiness"}
+        allowed = (
+            {"label", "start", "end"}
+            if state["kind"] == "entity"
+            else {"start", "end", "speaker", "cue", "quote_type", "checkworthiness"}
+        )
         unknown = set(changes) - allowed
         if unknown:
             raise DecisionError(f"field '{sorted(unknown)[0]}' cannot be edited on a {state['kind']}")
@@ -545,8 +598,13 @@ class ReviewStore:
         size = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
         decided, total = self.totals()
         return {
-            "path": str(self.folder), "size": size, "articles": len(self._articles),
-            "candidates": by_kind, "decided": decided, "total": total, "reviewers": reviewers,
-            "last_activity": self._last_activity, "decisions": self._seq,
+            "path": str(self.folder),
+            "size": size,
+            "articles": len(self._articles),
+            "candidates": by_kind,
+            "decided": decided,
+            "total": total,
+            "reviewers": reviewers,
+            "last_activity": self._last_activity,
+            "decisions": self._seq,
         }
-

@@ -25,8 +25,9 @@ class PathPrompt(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Text("Add articles: a file or folder (.txt .md .html .json .jsonl)", style="bold"))
             yield Input(placeholder="path, e.g. ~/cases/feed.jsonl", id="add-path")
-            yield Static(Text("enter adds; escape cancels. The spaCy model loads the first time (a few seconds).",
-                              style="dim"))
+            yield Static(
+                Text("enter adds; escape cancels. The spaCy model loads the first time (a few seconds).", style="dim")
+            )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -67,4 +68,4 @@ def extract_paths(path: str, model: str | None, cache: dict[str, Any]) -> Extrac
             cache["extractor"] = Extractor(model).load()
         return Extracted(list(cache["extractor"].extract(articles)), failed)
     except ModelError as err:
-        return Extracted([], failed + [str(err)])
+        return Extracted([], [*failed, str(err)])

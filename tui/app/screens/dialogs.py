@@ -17,8 +17,10 @@ from ..text import label_color, one_line
 
 
 class Confirm(ModalScreen[bool]):
-    BINDINGS = [Binding("y,enter", "answer(True)", "yes", id="confirm.yes"),
-                Binding("n,escape", "answer(False)", "no", id="confirm.no")]
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "no", id="confirm.no"),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -34,8 +36,10 @@ class Confirm(ModalScreen[bool]):
 
 
 class LabelPicker(ModalScreen[str | None]):
-    BINDINGS = [*[Binding(str((i + 1) % 10), f"pick({i})", show=False, id=f"labels.pick_{i + 1}") for i in range(10)],
-                Binding("escape", "pick(-1)", "cancel", id="labels.cancel")]
+    BINDINGS = [
+        *[Binding(str((i + 1) % 10), f"pick({i})", show=False, id=f"labels.pick_{i + 1}") for i in range(10)],
+        Binding("escape", "pick(-1)", "cancel", id="labels.cancel"),
+    ]
 
     def __init__(self, text: str, labels: list[str]) -> None:
         super().__init__()
@@ -59,11 +63,19 @@ class LabelPicker(ModalScreen[str | None]):
 class EditDialog(ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="edit.cancel"),
-                Binding("ctrl+s", "save", "save", id="edit.save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel", id="edit.cancel"),
+        Binding("ctrl+s", "save", "save", id="edit.save"),
+    ]
 
-    def __init__(self, cand: dict[str, Any], text: str, entities: list[dict[str, Any]], labels: list[str],
-                 save: Callable[[dict[str, Any]], str | None]) -> None:
+    def __init__(
+        self,
+        cand: dict[str, Any],
+        text: str,
+        entities: list[dict[str, Any]],
+        labels: list[str],
+        save: Callable[[dict[str, Any]], str | None],
+    ) -> None:
         super().__init__()
         self.cand = cand
         self.text = text
@@ -74,7 +86,9 @@ class EditDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         c = self.cand
         with Vertical(classes="dialog", id="edit-dialog"):
-            yield Static(Text.assemble(("Edit ", "bold"), (c["kind"], "bold"), ": ", (one_line(c["text"], 70), "reverse")))
+            yield Static(
+                Text.assemble(("Edit ", "bold"), (c["kind"], "bold"), ": ", (one_line(c["text"], 70), "reverse"))
+            )
             with Grid(id="edit-grid"):
                 if c["kind"] == "entity":
                     yield Label("label")
@@ -86,18 +100,28 @@ class EditDialog(ModalScreen[None]):
                 yield Input(str(c["end"]), id="end", type="integer")
                 if c["kind"] == "claim":
                     yield Label("quote type")
-                    yield Select([(q, q) for q in ("direct", "indirect", "mixed", "none")], value=c["quote_type"],
-                                 allow_blank=False, id="quote_type")
+                    yield Select(
+                        [(q, q) for q in ("direct", "indirect", "mixed", "none")],
+                        value=c["quote_type"],
+                        allow_blank=False,
+                        id="quote_type",
+                    )
                     yield Label("speaker")
                     options = [("(none)", "none")] + [
-                        (f"{one_line(e['text'], 30)} [{e['start']}:{e['end']}] {e['label']}", e["id"]) for e in self.entities]
+                        (f"{one_line(e['text'], 30)} [{e['start']}:{e['end']}] {e['label']}", e["id"])
+                        for e in self.entities
+                    ]
                     current = "keep" if c.get("speaker") else "none"
                     if c.get("speaker"):
                         options.insert(0, (f"keep: {one_line(c['speaker']['text'], 30)}", "keep"))
                     yield Select(options, value=current, allow_blank=False, id="speaker")
                     yield Label("cue start:end")
                     cue = c.get("cue")
-                    yield Input(f"{cue['start']}:{cue['end']}" if cue else "", id="cue", placeholder="e.g. 120:124, empty for none")
+                    yield Input(
+                        f"{cue['start']}:{cue['end']}" if cue else "",
+                        id="cue",
+                        placeholder="e.g. 120:124, empty for none",
+                    )
             yield Static(id="edit-preview")
             yield Static(id="edit-error")
             with Horizontal(id="edit-buttons"):
@@ -114,7 +138,10 @@ class EditDialog(ModalScreen[None]):
     def _preview(self) -> None:
         try:
             s, e = int(self.query_one("#start", Input).value), int(self.query_one("#end", Input).value)
-            shown = Text.assemble(("text: ", "bold"), one_line(self.text[s:e], 200) if 0 <= s < e <= len(self.text) else ("(invalid span)", "red"))
+            shown = Text.assemble(
+                ("text: ", "bold"),
+                one_line(self.text[s:e], 200) if 0 <= s < e <= len(self.text) else ("(invalid span)", "red"),
+            )
         except ValueError:
             shown = Text("(start and end must be numbers)", style="red")
         self.query_one("#edit-preview", Static).update(shown)
@@ -151,8 +178,12 @@ class EditDialog(ModalScreen[None]):
             unchanged.add("cue")
         if c["kind"] == "claim" and "speaker" in out and out["speaker"] is None and c.get("speaker") is None:
             unchanged.add("speaker")
-        if c["kind"] == "claim" and out.get("cue") and c.get("cue") and (out["cue"]["start"], out["cue"]["end"]) == (
-                c["cue"]["start"], c["cue"]["end"]):
+        if (
+            c["kind"] == "claim"
+            and out.get("cue")
+            and c.get("cue")
+            and (out["cue"]["start"], out["cue"]["end"]) == (c["cue"]["start"], c["cue"]["end"])
+        ):
             unchanged.add("cue")
         return {k: v for k, v in out.items() if k not in unchanged}
 

@@ -17,9 +17,15 @@ def key_table(title: str, bindings: list[Binding], keymap: dict[str, str]) -> Ta
     table.add_column()
     for b in bindings:
         keys = keymap.get(b.id or "", b.key)
-        shown = ", ".join(k.replace("left_square_bracket", "[").replace("right_square_bracket", "]")
-                          .replace("full_stop", ".").replace("comma", ",").replace("question_mark", "?")
-                          .replace("slash", "/") for k in keys.split(","))
+        shown = ", ".join(
+            k.replace("left_square_bracket", "[")
+            .replace("right_square_bracket", "]")
+            .replace("full_stop", ".")
+            .replace("comma", ",")
+            .replace("question_mark", "?")
+            .replace("slash", "/")
+            for k in keys.split(",")
+        )
         table.add_row(shown, Text(b.description or b.action))
     return table
 
@@ -36,12 +42,15 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("newsreview keys — every decision is saved the moment you make it", style="bold"))
             yield Static(key_table("Review", ReviewScreen.BINDINGS, keymap))
             yield Static(key_table("Selecting text (after v)", ArticleView.BINDINGS, keymap))
-            yield Static(Text(
-                "Boundaries: [ and ] move the start, , and . move the end by a token (m: by a character); "
-                "enter saves the edit, escape cancels.\nFilter (/): words, status:pending, label:PERSON, kind:claim, "
-                "type:direct.\nctrl+p: command palette (export, themes, every action). "
-                "Remap keys in keys.toml under the config folder (binding ids above, e.g. review.accept = \"y\").",
-                style="dim"))
+            yield Static(
+                Text(
+                    "Boundaries: [ and ] move the start, , and . move the end by a token (m: by a character); "
+                    "enter saves the edit, escape cancels.\nFilter (/): words, status:pending, label:PERSON, kind:claim, "
+                    "type:direct.\nctrl+p: command palette (export, themes, every action). "
+                    'Remap keys in keys.toml under the config folder (binding ids above, e.g. review.accept = "y").',
+                    style="dim",
+                )
+            )
 
     async def action_dismiss(self, result: object = None) -> None:
         self.dismiss(None)

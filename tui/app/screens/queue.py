@@ -16,10 +16,12 @@ from ..text import one_line
 
 
 class QueueScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "close", "close", id="queue.close"),
-                Binding("enter", "open", "open", id="queue.open"),
-                Binding("down", "move(1)", show=False, id="queue.down"),
-                Binding("up", "move(-1)", show=False, id="queue.up")]
+    BINDINGS = [
+        Binding("escape", "close", "close", id="queue.close"),
+        Binding("enter", "open", "open", id="queue.open"),
+        Binding("down", "move(1)", show=False, id="queue.down"),
+        Binding("up", "move(-1)", show=False, id="queue.up"),
+    ]
 
     def __init__(self, store: Any, current: str | None) -> None:
         super().__init__()

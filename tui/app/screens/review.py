@@ -35,8 +35,14 @@ def matches(cand: dict[str, Any], query: str) -> bool:
             if str(cand.get(field, "")).lower() != value:
                 return False
             continue
-        hay = " ".join([cand["text"], cand.get("label", ""), cand.get("quote_type", ""),
-                        ((cand.get("speaker") or {}).get("name") or "")]).lower()
+        hay = " ".join(
+            [
+                cand["text"],
+                cand.get("label", ""),
+                cand.get("quote_type", ""),
+                ((cand.get("speaker") or {}).get("name") or ""),
+            ]
+        ).lower()
         if term not in hay:
             return False
     return True
@@ -58,8 +64,10 @@ class ReviewScreen(Screen):
         Binding("n", "article(1)", "next article", show=False, id="review.next_article"),
         Binding("p", "article(-1)", "prev article", show=False, id="review.prev_article"),
         Binding("N", "next_pending_article", "next pending article", show=False, id="review.next_pending"),
-        *[Binding(str((i + 1) % 10), f"relabel({i})", f"label {LABELS[i]}", show=False, id=f"review.label_{i + 1}")
-          for i in range(10)],
+        *[
+            Binding(str((i + 1) % 10), f"relabel({i})", f"label {LABELS[i]}", show=False, id=f"review.label_{i + 1}")
+            for i in range(10)
+        ],
         Binding("left_square_bracket", "boundary('start', -1)", "start ←", show=False, id="review.start_left"),
         Binding("right_square_bracket", "boundary('start', 1)", "start →", show=False, id="review.start_right"),
         Binding("comma", "boundary('end', -1)", "end ←", show=False, id="review.end_left"),
@@ -111,8 +119,10 @@ class ReviewScreen(Screen):
                 yield CandidateList("entity", id="entities")
                 yield CandidateList("claim", id="claims")
                 yield Static(id="detail")
-        yield Input(placeholder="filter: words, status:pending, label:PERSON, kind:claim — enter applies, escape clears",
-                    id="filter")
+        yield Input(
+            placeholder="filter: words, status:pending, label:PERSON, kind:claim — enter applies, escape clears",
+            id="filter",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -133,10 +143,13 @@ class ReviewScreen(Screen):
     def show_empty(self) -> None:
         self.aid = None
         self.query_one("#article-title", Static).update(Text("No articles in this store yet", style="bold"))
-        self.query_one("#detail", Static).update(Text(
-            f"Store: {self.store.folder}\n\nPress + to add a file or folder here, or quit with q and run:\n\n"
-            "  newsreview add article.txt feed.jsonl folder/\n\nor open some directly:\n\n"
-            "  newsreview examples/uk-russia-iran-drones.txt"))
+        self.query_one("#detail", Static).update(
+            Text(
+                f"Store: {self.store.folder}\n\nPress + to add a file or folder here, or quit with q and run:\n\n"
+                "  newsreview add article.txt feed.jsonl folder/\n\nor open some directly:\n\n"
+                "  newsreview examples/uk-russia-iran-drones.txt"
+            )
+        )
         self.refresh_status()
 
     # -- article ---------------------------------------------------------------------------------------
@@ -162,7 +175,9 @@ class ReviewScreen(Screen):
             self.kind = pending[0]
         self._show_kind()
         if focus and focus in self.cands:
-            self.index[self.kind] = self.visible_ids(self.kind).index(focus) if focus in self.visible_ids(self.kind) else 0
+            self.index[self.kind] = (
+                self.visible_ids(self.kind).index(focus) if focus in self.visible_ids(self.kind) else 0
+            )
         else:
             self.index = {k: self._first_pending(k) for k in ("entity", "claim")}
         self.set_current()
@@ -250,8 +265,11 @@ class ReviewScreen(Screen):
         history = self.store.history(self.aid, cand["id"]) if cand and self.aid else []
         shown = dict(cand) if cand else None
         if shown is not None and self.preview is not None:
-            shown.update(start=self.preview["start"], end=self.preview["end"],
-                         text=self.article["text"][self.preview["start"]:self.preview["end"]])
+            shown.update(
+                start=self.preview["start"],
+                end=self.preview["end"],
+                text=self.article["text"][self.preview["start"] : self.preview["end"]],
+            )
         self.query_one("#detail", Static).update(detail(shown, history, LABELS), layout=False)
 
     def refresh_status(self) -> None:
@@ -272,8 +290,11 @@ class ReviewScreen(Screen):
             bar.append(f"  ·  {self.message}", style="bold green")
             self.message = ""
         if self.preview is not None:
-            bar.append(f"  ·  EDITING BOUNDARIES{' (chars)' if self.char_mode else ' (tokens)'}: "
-                       "[ ] start  , . end  enter saves  escape cancels", style="bold magenta")
+            bar.append(
+                f"  ·  EDITING BOUNDARIES{' (chars)' if self.char_mode else ' (tokens)'}: "
+                "[ ] start  , . end  enter saves  escape cancels",
+                style="bold magenta",
+            )
         elif self.char_mode:
             bar.append("  ·  char mode", style="magenta")
         self.query_one("#status-bar", Static).update(bar, layout=False)
@@ -290,8 +311,11 @@ class ReviewScreen(Screen):
                 continue
             old = self.cands.get(state["id"])
             self.cands[state["id"]] = state
-            if old is None or (state["kind"] == "claim" and old.get("checkworthiness") != state.get("checkworthiness")) \
-                    or (self.filter and matches(old, self.filter) != matches(state, self.filter)):
+            if (
+                old is None
+                or (state["kind"] == "claim" and old.get("checkworthiness") != state.get("checkworthiness"))
+                or (self.filter and matches(old, self.filter) != matches(state, self.filter))
+            ):
                 refill = True
             else:
                 self.table(state["kind"]).update(state)
@@ -333,8 +357,10 @@ class ReviewScreen(Screen):
                 self.kind = other
                 self.index[other] = self._first_pending(other)
                 self._show_kind()
-                self.message = (f"all {'entities' if other == 'claim' else 'claims'} decided; now the "
-                                f"{'claims' if other == 'claim' else 'entities'}")
+                self.message = (
+                    f"all {'entities' if other == 'claim' else 'claims'} decided; now the "
+                    f"{'claims' if other == 'claim' else 'entities'}"
+                )
             else:
                 self.message = "article done — N opens the next article with pending items"
                 nxt = min(i + 1, len(ids) - 1) if ids else 0
@@ -421,10 +447,18 @@ class ReviewScreen(Screen):
             return
         label = LABELS[i]
         if label == cand["label"]:
-            state = self._write(self.store.decide, self.aid, cand["id"], "accept", seconds=time.monotonic() - self.since)
+            state = self._write(
+                self.store.decide, self.aid, cand["id"], "accept", seconds=time.monotonic() - self.since
+            )
         else:
-            state = self._write(self.store.decide, self.aid, cand["id"], "edit", changes={"label": label},
-                                seconds=time.monotonic() - self.since)
+            state = self._write(
+                self.store.decide,
+                self.aid,
+                cand["id"],
+                "edit",
+                changes={"label": label},
+                seconds=time.monotonic() - self.since,
+            )
         if state is not None:
             self.apply_states([state])
             self.next_pending()
@@ -448,11 +482,17 @@ class ReviewScreen(Screen):
         if self.char_mode or not tokens:
             pos += direction
         elif edge == "start":
-            pos = (next((s for s, _ in reversed(tokens) if s < pos), pos) if direction < 0
-                   else next((s for s, _ in tokens if s > pos), pos))
+            pos = (
+                next((s for s, _ in reversed(tokens) if s < pos), pos)
+                if direction < 0
+                else next((s for s, _ in tokens if s > pos), pos)
+            )
         else:
-            pos = (next((e for _, e in reversed(tokens) if e < pos), pos) if direction < 0
-                   else next((e for _, e in tokens if e > pos), pos))
+            pos = (
+                next((e for _, e in reversed(tokens) if e < pos), pos)
+                if direction < 0
+                else next((e for _, e in tokens if e > pos), pos)
+            )
         if edge == "start":
             start = pos
         else:
@@ -476,8 +516,9 @@ class ReviewScreen(Screen):
         if not changes:
             self.refresh_status()
             return
-        state = self._write(self.store.decide, self.aid, preview["id"], "edit", changes=changes,
-                            seconds=time.monotonic() - self.since)
+        state = self._write(
+            self.store.decide, self.aid, preview["id"], "edit", changes=changes, seconds=time.monotonic() - self.since
+        )
         if state is not None:
             self.apply_states([state])
             self.notify(f"edited: {one_line(state['text'], 60)}", markup=False, timeout=2)
@@ -504,8 +545,9 @@ class ReviewScreen(Screen):
 
         def save(changes: dict[str, Any]) -> str | None:
             try:
-                state = self.store.decide(self.aid, cand["id"], "edit", changes=changes,
-                                          seconds=time.monotonic() - self.since)
+                state = self.store.decide(
+                    self.aid, cand["id"], "edit", changes=changes, seconds=time.monotonic() - self.since
+                )
             except StoreError as err:
                 return str(err)
             self.apply_states([state])
@@ -520,8 +562,9 @@ class ReviewScreen(Screen):
         cand = self.current()
         view = self.query_one(ArticleView)
         view.enter_cursor_mode(cand["start"] if cand else int(view.scroll_y) and view.lines[int(view.scroll_y)][0])
-        self.notify("select with shift+←/→ (H/L), then e: new entity, c: new claim; escape goes back",
-                    markup=False, timeout=4)
+        self.notify(
+            "select with shift+←/→ (H/L), then e: new entity, c: new claim; escape goes back", markup=False, timeout=4
+        )
 
     @on(ArticleView.Left)
     def _article_left(self) -> None:
@@ -540,7 +583,7 @@ class ReviewScreen(Screen):
             if label:
                 self._add({"kind": "entity", "start": event.start, "end": event.end, "label": label})
 
-        self.app.push_screen(LabelPicker(one_line(text[event.start:event.end], 60), LABELS), picked)
+        self.app.push_screen(LabelPicker(one_line(text[event.start : event.end], 60), LABELS), picked)
 
     def _add(self, fields: dict[str, Any]) -> None:
         state = self._write(self.store.add_candidate, self.aid, fields, seconds=time.monotonic() - self.since)
@@ -640,10 +683,17 @@ class ReviewScreen(Screen):
             if not path:
                 return
             first = "extractor" not in self._nlp_cache
-            self.busy = ("loading the spaCy model, then extracting…" if first else "extracting…") + f" {one_line(path, 40)}"
+            self.busy = (
+                "loading the spaCy model, then extracting…" if first else "extracting…"
+            ) + f" {one_line(path, 40)}"
             self.refresh_status()
-            self.run_worker(lambda: self.post_message(extract_paths(path, self.model, self._nlp_cache)),
-                            thread=True, exit_on_error=False, group="nlp", exclusive=False)
+            self.run_worker(
+                lambda: self.post_message(extract_paths(path, self.model, self._nlp_cache)),
+                thread=True,
+                exit_on_error=False,
+                group="nlp",
+                exclusive=False,
+            )
 
         self.app.push_screen(PathPrompt(), go)
 
@@ -690,6 +740,9 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm_boundary":
             return True
-        if action in ("decide", "edit", "bulk_accept", "relabel", "boundary", "cursor_mode", "queue") and self.aid is None:
+        if (
+            action in ("decide", "edit", "bulk_accept", "relabel", "boundary", "cursor_mode", "queue")
+            and self.aid is None
+        ):
             return None
         return True

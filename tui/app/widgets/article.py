@@ -48,7 +48,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
         if start == para_end:
             lines.append((start, start))
         while start < para_end:
-            chunk = text[start:min(para_end, start + width)]
+            chunk = text[start : min(para_end, start + width)]
             if chunk.isascii():
                 end = start + len(chunk)
             else:
@@ -259,7 +259,9 @@ class ArticleView(ScrollView, can_focus=False):
             sel = self.selection()
             if sel:
                 paint(SELECTION_STYLE, *sel)
-            if ls <= self.cursor < le or (self.cursor == le and self.cursor == len(self.text) and index == len(self.lines) - 1):
+            if ls <= self.cursor < le or (
+                self.cursor == le and self.cursor == len(self.text) and index == len(self.lines) - 1
+            ):
                 if self.cursor < le:
                     paint(CURSOR_STYLE, self.cursor, self.cursor + 1)
                 else:

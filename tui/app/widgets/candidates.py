@@ -17,8 +17,14 @@ from textual.strip import Strip
 
 from ..text import STATUS_MARK, label_color, one_line
 
-STATUS_STYLE = {"pending": "", "accepted": "green", "edited": "cyan", "added": "magenta", "rejected": "red dim",
-                "removed": "dim"}
+STATUS_STYLE = {
+    "pending": "",
+    "accepted": "green",
+    "edited": "cyan",
+    "added": "magenta",
+    "rejected": "red dim",
+    "removed": "dim",
+}
 CURSOR = Style(reverse=True, bold=True)
 
 
@@ -38,8 +44,9 @@ def row_text(cand: dict[str, Any], width: int) -> Text:
     if speaker_width:
         row.append(" " * max(1, text_width - cell_len(body) + 1))
         sp = cand.get("speaker")
-        row.append(one_line((sp.get("name") or sp["text"]) if sp else "—", speaker_width),
-                   style="bold" if sp else "dim")
+        row.append(
+            one_line((sp.get("name") or sp["text"]) if sp else "—", speaker_width), style="bold" if sp else "dim"
+        )
     return row
 
 

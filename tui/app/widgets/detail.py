@@ -24,8 +24,13 @@ def detail(cand: dict[str, Any] | None, history: list[dict[str, Any]], labels: l
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     status = cand.get("status", "pending")
-    grid.add_row("status", Text(f"{STATUS_MARK.get(status, '')} {status}"
-                                + (f" by {cand['reviewer']} at {cand['decided_at'][:19]}" if cand.get("reviewer") else "")))
+    grid.add_row(
+        "status",
+        Text(
+            f"{STATUS_MARK.get(status, '')} {status}"
+            + (f" by {cand['reviewer']} at {cand['decided_at'][:19]}" if cand.get("reviewer") else "")
+        ),
+    )
     if cand["kind"] == "entity":
         grid.add_row("label", Text(cand["label"], style=label_color(cand["label"])))
     else:
@@ -46,11 +51,18 @@ def detail(cand: dict[str, Any] | None, history: list[dict[str, Any]], labels: l
         if hedges:
             grid.add_row("hedges", Text(", ".join(one_line(h["text"], 30) for h in hedges), style="yellow"))
     grid.add_row("text", Text(one_line(cand["text"], 400)))
-    grid.add_row("offsets", Text(f"{cand['start']}:{cand['end']}"
-                                 + (f"  tokens {cand['token_start']}:{cand['token_end']}" if cand.get("token_start") is not None else "")))
+    grid.add_row(
+        "offsets",
+        Text(
+            f"{cand['start']}:{cand['end']}"
+            + (f"  tokens {cand['token_start']}:{cand['token_end']}" if cand.get("token_start") is not None else "")
+        ),
+    )
     grid.add_row("origin", Text(f"{cand.get('origin')}  {cand.get('model') or ''}  id {cand['id']}"))
     if cand.get("original"):
-        grid.add_row("original", Text(one_line(", ".join(f"{k}={_short(v)}" for k, v in cand["original"].items()), 200)))
+        grid.add_row(
+            "original", Text(one_line(", ".join(f"{k}={_short(v)}" for k, v in cand["original"].items()), 200))
+        )
     if history:
         hist = Text()
         for h in history[-6:]:
