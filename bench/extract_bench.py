@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors.loaders import iter_articles  # noqa: E402
-from extractors.model import Article  # noqa: E402
+from extractors.records import Article  # noqa: E402
 from extractors.nlp import load_model  # noqa: E402
 from extractors.pipeline import Extractor  # noqa: E402
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
-from extractors.model import Article, entity_candidate
+from extractors.records import Article, entity_candidate
 from extractors.pipeline import Extraction
 from tui.store import ReviewStore
 

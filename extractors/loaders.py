@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .model import MAX_ARTICLE_CHARS, Article, InputError
+from .records import MAX_ARTICLE_CHARS, Article, InputError
 
 TEXT_EXTS = {".txt", ".md"}
 HTML_EXTS = {".html", ".htm"}

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Article, check_offsets, claim_candidate, entity_candidate, span
 from .nlp import load_model, model_label, resolve_model
+from .records import Article, check_offsets, claim_candidate, entity_candidate, span
 
 CLAIMS_KEY = "newsreview_claims"
 COMPONENT = "newsreview_claims"

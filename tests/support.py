@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extractors.model import Article, claim_candidate, entity_candidate
+from extractors.records import Article, claim_candidate, entity_candidate
 from extractors.pipeline import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -276,7 +276,7 @@ async def test_big_article_opens_and_stays_responsive(tmp_path):
         if i % 8 == 0 and len(ents) < 2000 and pos + len(w) <= len(text):
             ents.append((pos, pos + len(w)))
         pos += len(w) + 1
-    from extractors.model import Article, entity_candidate
+    from extractors.records import Article, entity_candidate
     from extractors.pipeline import Extraction
 
     art = Article(text=text, title="big")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.claims.attribution import find_quotes
-from extractors.model import Article
+from extractors.records import Article
 
 pytestmark = pytest.mark.slow
 

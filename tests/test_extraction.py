@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.loaders import iter_articles
-from extractors.model import check_offsets
+from extractors.records import check_offsets
 from extractors.nlp import ModelError, load_model
 from extractors.pipeline import Extractor
 

@@ -19,7 +19,7 @@ def loaded_after(code: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["extractors.model", "extractors.loaders", "extractors.pipeline", "extractors.nlp", "extractors.claims"]
+    "module", ["extractors.records", "extractors.loaders", "extractors.pipeline", "extractors.nlp", "extractors.claims"]
 )
 def test_extractors_never_import_textual_or_the_store(module):
     mods = loaded_after(f"import {module}")

@@ -8,7 +8,7 @@ import pytest
 
 from extractors import loaders
 from extractors.loaders import iter_articles
-from extractors.model import Article, InputError
+from extractors.records import Article, InputError
 
 
 def load(*paths):

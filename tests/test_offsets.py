@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors.loaders import iter_articles, normalise_newlines
-from extractors.model import Article, entity_candidate
+from extractors.records import Article, entity_candidate
 from extractors.pipeline import Extraction
 from tui.export import store_articles
 from tui.schema import Export

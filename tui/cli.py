@@ -164,7 +164,7 @@ def extract_cmd(
     Example: newsreview extract examples/uk-russia-iran-drones.txt -o candidates.json
     """
     from extractors.loaders import iter_articles
-    from extractors.model import InputError
+    from extractors.records import InputError
 
     from .export import ORDERS, extraction_article, render
     from .ingest import load_extractor
@@ -334,8 +334,8 @@ class _open_store:
 
 
 def main() -> None:
-    from extractors.model import InputError
     from extractors.nlp import ModelError
+    from extractors.records import InputError
 
     try:
         app(prog_name="newsreview")

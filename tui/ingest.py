@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.loaders import iter_articles
-from extractors.model import Article, InputError
+from extractors.records import Article, InputError
 
 from .store import DecisionError, ReviewStore, StoreError
 

@@ -29,12 +29,202 @@ from spacy.attrs import IDX, LOWER, POS
 from spacy.strings import get_string_id
 from spacy.symbols import ADJ, NOUN, VERB
 
-from ..model import span
+from ..records import span
 from .contents import choose
 from .cues import is_cue
 
 CUE_LEMMAS = frozenset(
-    ["say", "tell", "write", "add", "ask", "note", "report", "announce", "suggest", "argue", "describe", "tweet", "think", "want", "continue", "acknowledge", "criticize", "criticise", "explain", "declare", "believe", "accuse", "urge", "recall", "respond", "propose", "agree", "claim", "conclude", "hope", "state", "know", "warn", "promise", "plan", "insist", "reply", "reveal", "predict", "fear", "vow", "pledge", "deny", "confirm", "estimate", "allege", "assert", "contend", "maintain", "admit", "concede", "stress", "emphasize", "emphasise", "complain", "testify", "indicate", "boast", "inform", "assure", "caution", "demand", "doubt", "expect", "feel", "figure", "guess", "mention", "observe", "remark", "reiterate", "repeat", "signal", "speculate", "suspect", "worry", "disclose", "charge", "blame", "dismiss", "comment", "post", "brief", "advise", "recommend", "question", "wonder", "threaten", "cite", "call", "counter", "retort", "lament", "quip", "joke", "muse", "show", "find", "support", "back", "praise", "thank", "prefer", "mock", "refuse", "learn", "discuss", "list", "see", "endorse", "oppose", "condemn", "defend", "reject", "slam", "blast", "hail", "welcome", "dispute", "seem", "appear", "refer", "seek", "talk", "speak", "point", "hop", "decide", "challenge", "decline", "consider", "embrace", "denounce", "deem", "attack", "view", "recognize", "favor", "highlight", "echo", "express", "imply", "brag", "applaud", "advocate", "rebuff", "proclaim", "decry", "lash", "rail", "interpret", "remind", "articulate", "tout", "assail", "voice", "reaffirm", "dub", "hint", "interject", "envision", "deride", "chant", "order", "reference", "document", "distance", "rebuke", "liken", "credit", "portray", "quote", "title", "congratulate", "recount", "label", "disavow", "request", "outline", "attribute", "unveil", "elaborate", "detail", "underscore", "shout", "apologize", "persuade", "invoke", "convince"]
+    [
+        "say",
+        "tell",
+        "write",
+        "add",
+        "ask",
+        "note",
+        "report",
+        "announce",
+        "suggest",
+        "argue",
+        "describe",
+        "tweet",
+        "think",
+        "want",
+        "continue",
+        "acknowledge",
+        "criticize",
+        "criticise",
+        "explain",
+        "declare",
+        "believe",
+        "accuse",
+        "urge",
+        "recall",
+        "respond",
+        "propose",
+        "agree",
+        "claim",
+        "conclude",
+        "hope",
+        "state",
+        "know",
+        "warn",
+        "promise",
+        "plan",
+        "insist",
+        "reply",
+        "reveal",
+        "predict",
+        "fear",
+        "vow",
+        "pledge",
+        "deny",
+        "confirm",
+        "estimate",
+        "allege",
+        "assert",
+        "contend",
+        "maintain",
+        "admit",
+        "concede",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "complain",
+        "testify",
+        "indicate",
+        "boast",
+        "inform",
+        "assure",
+        "caution",
+        "demand",
+        "doubt",
+        "expect",
+        "feel",
+        "figure",
+        "guess",
+        "mention",
+        "observe",
+        "remark",
+        "reiterate",
+        "repeat",
+        "signal",
+        "speculate",
+        "suspect",
+        "worry",
+        "disclose",
+        "charge",
+        "blame",
+        "dismiss",
+        "comment",
+        "post",
+        "brief",
+        "advise",
+        "recommend",
+        "question",
+        "wonder",
+        "threaten",
+        "cite",
+        "call",
+        "counter",
+        "retort",
+        "lament",
+        "quip",
+        "joke",
+        "muse",
+        "show",
+        "find",
+        "support",
+        "back",
+        "praise",
+        "thank",
+        "prefer",
+        "mock",
+        "refuse",
+        "learn",
+        "discuss",
+        "list",
+        "see",
+        "endorse",
+        "oppose",
+        "condemn",
+        "defend",
+        "reject",
+        "slam",
+        "blast",
+        "hail",
+        "welcome",
+        "dispute",
+        "seem",
+        "appear",
+        "refer",
+        "seek",
+        "talk",
+        "speak",
+        "point",
+        "hop",
+        "decide",
+        "challenge",
+        "decline",
+        "consider",
+        "embrace",
+        "denounce",
+        "deem",
+        "attack",
+        "view",
+        "recognize",
+        "favor",
+        "highlight",
+        "echo",
+        "express",
+        "imply",
+        "brag",
+        "applaud",
+        "advocate",
+        "rebuff",
+        "proclaim",
+        "decry",
+        "lash",
+        "rail",
+        "interpret",
+        "remind",
+        "articulate",
+        "tout",
+        "assail",
+        "voice",
+        "reaffirm",
+        "dub",
+        "hint",
+        "interject",
+        "envision",
+        "deride",
+        "chant",
+        "order",
+        "reference",
+        "document",
+        "distance",
+        "rebuke",
+        "liken",
+        "credit",
+        "portray",
+        "quote",
+        "title",
+        "congratulate",
+        "recount",
+        "label",
+        "disavow",
+        "request",
+        "outline",
+        "attribute",
+        "unveil",
+        "elaborate",
+        "detail",
+        "underscore",
+        "shout",
+        "apologize",
+        "persuade",
+        "invoke",
+        "convince",
+    ]
 )
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _TRIGGER_POS = frozenset((VERB, ADJ, NOUN))  # the parts of speech the cue passes look at
@@ -42,21 +232,108 @@ _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every voc
 RELATIVE_PRONOUNS = frozenset(["that", "which", "who"])
 #: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
 HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
-PASSIVE_BE = frozenset(["be", "is", "are", "was", "were", "been", "being", "am", "’re", "'re", "get", "gets", "got", "gotten"])
+PASSIVE_BE = frozenset(
+    ["be", "is", "are", "was", "were", "been", "being", "am", "’re", "'re", "get", "gets", "got", "gotten"]
+)
 #: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
 STANCE_ADJS = frozenset(
-    ["aware", "concerned", "confident", "convinced", "sure", "certain", "worried", "optimistic", "hopeful", "adamant", "critical", "skeptical", "sceptical", "doubtful", "insistent", "clear", "eager", "determined", "reluctant", "unwilling", "willing", "afraid"]
+    [
+        "aware",
+        "concerned",
+        "confident",
+        "convinced",
+        "sure",
+        "certain",
+        "worried",
+        "optimistic",
+        "hopeful",
+        "adamant",
+        "critical",
+        "skeptical",
+        "sceptical",
+        "doubtful",
+        "insistent",
+        "clear",
+        "eager",
+        "determined",
+        "reluctant",
+        "unwilling",
+        "willing",
+        "afraid",
+    ]
 )
 #: "his belief that …", "calls for …", "the demand that …": nouns that carry an attributed content
 NOMINAL_CUES = frozenset(
-    ["belief", "claim", "assertion", "allegation", "assessment", "warning", "statement", "suggestion", "argument", "view", "insistence", "hope", "fear", "concern", "plan", "proposal", "accusation", "call", "demand", "pledge", "promise", "vow", "threat", "prediction", "expectation", "criticism", "charge", "complaint", "admission", "denial", "estimate", "report", "praise", "disagreement", "reference", "assumption", "mention", "contention", "doubt", "assurance"]
+    [
+        "belief",
+        "claim",
+        "assertion",
+        "allegation",
+        "assessment",
+        "warning",
+        "statement",
+        "suggestion",
+        "argument",
+        "view",
+        "insistence",
+        "hope",
+        "fear",
+        "concern",
+        "plan",
+        "proposal",
+        "accusation",
+        "call",
+        "demand",
+        "pledge",
+        "promise",
+        "vow",
+        "threat",
+        "prediction",
+        "expectation",
+        "criticism",
+        "charge",
+        "complaint",
+        "admission",
+        "denial",
+        "estimate",
+        "report",
+        "praise",
+        "disagreement",
+        "reference",
+        "assumption",
+        "mention",
+        "contention",
+        "doubt",
+        "assurance",
+    ]
 )
 #: "concerns about …", "requests for …", "criticism of …": prepositions that introduce a nominal cue's content
 NOMINAL_PREPS = frozenset(["for"])
 ADDRESSEE_CUES = frozenset(["say", "tell", "ask", "know", "see", "think", "feel"])
 #: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
 XCOMP_CUES = frozenset(
-    ["want", "plan", "promise", "vow", "pledge", "threaten", "expect", "hope", "hop", "seem", "appear", "seek", "decide", "decline", "refuse", "try", "agree", "offer", "intend", "aim"]
+    [
+        "want",
+        "plan",
+        "promise",
+        "vow",
+        "pledge",
+        "threaten",
+        "expect",
+        "hope",
+        "hop",
+        "seem",
+        "appear",
+        "seek",
+        "decide",
+        "decline",
+        "refuse",
+        "try",
+        "agree",
+        "offer",
+        "intend",
+        "aim",
+    ]
 )
 #: "referring to …", "talked about …", "pointed to …": the prepositional object is the content
 PREP_CONTENT = frozenset(["to", "about", "on", "at", "for", "of", "over", "against"])
@@ -254,9 +531,7 @@ class _Resolver:
                 e
                 for e in inside
                 if any(e.start <= i < e.end for i in heads)
-                or (e.label_ == "ORG"
-                and e.root.dep_ == "compound"
-                and e.root.head.i == root.i)
+                or (e.label_ == "ORG" and e.root.dep_ == "compound" and e.root.head.i == root.i)
             ]
         persons = [e for e in inside if e.label_ == "PERSON"]
         return (persons or inside)[-1] if inside else None
@@ -534,20 +809,16 @@ def find_attributions(
                 for c in tok.children
                 if c.i > tok.i
                 and (
-                    (c.dep_ in ("acl", "ccomp", "relcl")
-                    and _is_that_clause(c))
-                    or (c.dep_ == "prep"
-                    and c.lower_ in NOMINAL_PREPS)
-                    or (c.dep_ == "acl"
-                    and c.tag_ == "VB")
+                    (c.dep_ in ("acl", "ccomp", "relcl") and _is_that_clause(c))
+                    or (c.dep_ == "prep" and c.lower_ in NOMINAL_PREPS)
+                    or (c.dep_ == "acl" and c.tag_ == "VB")
                 )
             ]
             if comps:
                 owner = next((c for c in tok.children if c.dep_ == "poss"), None)
                 subj_span = (
                     _speaker_span(owner)
-                    if (owner is not None
-                    and owner.pos_ != "PRON")
+                    if (owner is not None and owner.pos_ != "PRON")
                     or (owner is not None and owner.lower_ in ("his", "her"))
                     else None
                 )

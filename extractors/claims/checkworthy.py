@@ -55,7 +55,9 @@ MODEL_FILE = Path(__file__).with_name("checkworthy_model.npz")
 WEIGHTS = Weights(MODEL_FILE, "bench/train_checkworthy.py")
 N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
-HEDGE_WORDS = frozenset(["reportedly", "allegedly", "apparently", "believed", "thought", "estimated", "may", "might", "could"])
+HEDGE_WORDS = frozenset(
+    ["reportedly", "allegedly", "apparently", "believed", "thought", "estimated", "may", "might", "could"]
+)
 BLOCKS = ("spacy", "words", "chars", "syntax")
 ARGUMENT_DEPS = frozenset(("nsubj", "nsubjpass", "dobj", "pobj", "attr"))
 

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS
 from spacy.symbols import NUM
 
-from ..model import span
+from ..records import span
 
 NUMBER_ENTS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL")
 VAGUE_NUMBERS = re.compile(

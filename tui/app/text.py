@@ -12,16 +12,12 @@ import zlib
 from rich.style import Style
 from rich.text import Text
 
-_CONTROL = {i: chr(0x2400 + i) for i in range(0x20) if i != 0x0A}  # ␀…␟ (ESC -> ␛), newline kept
-_CONTROL[0x09] = " "
-_CONTROL[0x7F] = "␡"
-_CONTROL.update({i: "�" for i in range(0x80, 0xA0)})
-_TABLE = str.maketrans(_CONTROL)
+from ..sanitize import clean
 
 
 def visible(s: str) -> str:
-    """Same length as ``s``; no character that a terminal would interpret."""
-    return s.translate(_TABLE)
+    """Same length as ``s``; no character that a terminal would interpret (see :mod:`tui.sanitize`)."""
+    return clean(s)
 
 
 def plain(s: str, style: str | Style = "") -> Text:
@@ -30,7 +26,7 @@ def plain(s: str, style: str | Style = "") -> Text:
 
 
 def one_line(s: str, limit: int = 80) -> str:
-    s = visible(s).replace("\n", " ⏎ ")
+    s = clean(s).replace("\n", " ⏎ ")
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 

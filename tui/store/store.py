@@ -29,7 +29,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
-from extractors.model import QUOTE_TYPES, check_offsets, span
+from extractors.records import check_offsets, span
+from extractors.vocabulary import QUOTE_TYPES
 
 from .history import DECIDED, History, derive
 from .journal import (
@@ -481,7 +482,7 @@ class ReviewStore:
     # -- validation --------------------------------------------------------------------------------
 
     def _new_candidate(self, aid: str, fields: dict[str, Any]) -> dict[str, Any]:
-        from extractors.model import claim_candidate, entity_candidate
+        from extractors.records import claim_candidate, entity_candidate
 
         text = self.article(aid)["text"]
         kind = fields.get("kind")

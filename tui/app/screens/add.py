@@ -7,11 +7,11 @@ screen stores the results on the main thread (the store has one writer: this pro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 
 class PathPrompt(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="add.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", id="add.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -53,8 +53,8 @@ def extract_paths(path: str, model: str | None, cache: dict[str, Any]) -> Extrac
     from pathlib import Path
 
     from extractors.loaders import iter_articles
-    from extractors.model import InputError
     from extractors.nlp import ModelError
+    from extractors.records import InputError
 
     items = list(iter_articles([Path(path).expanduser()]))
     failed = [str(i) for i in items if isinstance(i, InputError)]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -17,7 +17,7 @@ from ..text import label_color, one_line
 
 
 class Confirm(ModalScreen[bool]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "answer(True)", "yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "no", id="confirm.no"),
     ]
@@ -36,7 +36,7 @@ class Confirm(ModalScreen[bool]):
 
 
 class LabelPicker(ModalScreen[str | None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str((i + 1) % 10), f"pick({i})", show=False, id=f"labels.pick_{i + 1}") for i in range(10)],
         Binding("escape", "pick(-1)", "cancel", id="labels.cancel"),
     ]
@@ -63,7 +63,7 @@ class LabelPicker(ModalScreen[str | None]):
 class EditDialog(ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel", id="edit.cancel"),
         Binding("ctrl+s", "save", "save", id="edit.save"),
     ]

@@ -7,12 +7,12 @@ the analyst sees as decided is on disk). A failed write is a notification and no
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -50,7 +50,7 @@ def matches(cand: dict[str, Any], query: str) -> bool:
 
 class ReviewScreen(Screen):
     AUTO_FOCUS = None  # keys go to the screen; the article pane takes focus only in cursor mode (v)
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('accept')", "accept", id="review.accept"),
         Binding("x", "decide('reject')", "reject", id="review.reject"),
         Binding("space", "skip", "skip", id="review.skip"),

@@ -11,13 +11,13 @@ A cursor mode (``v``) gives a cursor and a selection for adding what the model m
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -73,7 +73,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 class ArticleView(ScrollView, can_focus=False):
     """Article text with candidate highlights; cursor and selection in cursor mode."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,h", "cursor(-1, 0)", "left", show=False, id="article.left"),
         Binding("right,l", "cursor(1, 0)", "right", show=False, id="article.right"),
         Binding("up,k", "cursor(0, -1)", "up", show=False, id="article.up"),

@@ -25,11 +25,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("entity", "claim")
-QUOTE_TYPES = ("direct", "indirect", "mixed", "none")
-ORIGINS = ("model", "analyst", "imported")
-STATUSES = ("pending", "accepted", "edited", "added", "rejected")
-
 #: Articles longer than this (in characters) are refused: 2 MB of text is ~40 books' chapters, far more
 #: than any news article, and keeps one bad file from exhausting memory in the parser.
 MAX_ARTICLE_CHARS = 1_000_000

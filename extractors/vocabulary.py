@@ -1,0 +1,30 @@
+"""The words newsreview's records are made of, in one place: kinds, statuses, actions, quote types.
+
+Imported by the extractors, the store, the export, the CLI and the app alike (it imports nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Kind = Literal["entity", "claim"]
+KINDS: Final = ("entity", "claim")
+
+QuoteType = Literal["direct", "indirect", "mixed", "none"]
+QUOTE_TYPES: Final = ("direct", "indirect", "mixed", "none")
+
+Origin = Literal["model", "analyst", "imported"]
+ORIGINS: Final = ("model", "analyst", "imported")
+
+Status = Literal["pending", "accepted", "edited", "added", "rejected"]
+#: every status a candidate can have, in the order tables list them
+STATUSES: Final = ("pending", "accepted", "edited", "added", "rejected")
+#: the statuses that count as decided
+DECIDED: Final = ("accepted", "edited", "added", "rejected")
+#: what the export gives by default: the reviewed result
+REVIEWED: Final = ("accepted", "edited", "added")
+
+#: decisions on an existing candidate
+CANDIDATE_ACTIONS: Final = ("accept", "reject", "edit", "undo", "redo")
+#: every action a decision record can carry
+ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo")
