@@ -7,6 +7,9 @@ inside ``nlp.pipe`` so that ``--jobs N`` (spaCy ``n_process``) parallelises them
 
 from __future__ import annotations
 
+import itertools
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,10 +55,20 @@ def _make_claims_component(nlp: Any, name: str, contextual: bool) -> _ClaimsComp
 
 
 def _paragraphs_component(doc: Any) -> Any:
-    """A line break ends a sentence: titles and paragraphs without a final period stay apart."""
-    for i in range(1, len(doc)):
-        if "\n" in doc[i - 1].text or ("\n" in doc[i - 1].whitespace_):
-            doc[i].is_sent_start = True
+    """A line break ends a sentence: titles and paragraphs without a final period stay apart.
+
+    The token after one holding a line break starts a sentence. Set through ``Doc.from_array``: the
+    ``Token.is_sent_start`` setter checks the whole Doc for a parse each time (quadratic)."""
+    from spacy.attrs import IDX, SENT_START
+
+    text = doc.text
+    starts = doc.to_array([IDX]).tolist()
+    after = {bisect_right(starts, m.start()) for m in re.finditer("\n", text)}  # index of the next token
+    after.discard(len(doc))
+    if after:
+        column = doc.to_array([SENT_START])
+        column[sorted(after)] = 1
+        doc.from_array([SENT_START], column)
     return doc
 
 
@@ -146,7 +159,8 @@ class Extractor:
             )
             by_id[cand["id"]] = cand  # an imported span wins over the same model span
         entities = sorted(by_id.values(), key=lambda e: (e["start"], e["end"], e["label"]))
-        claims = [self._claim(text, article.id, raw, entities) for raw in doc.user_data.get(CLAIMS_KEY, [])]
+        speakers = _Speakers(entities)
+        claims = [self._claim(text, article.id, raw, speakers) for raw in doc.user_data.get(CLAIMS_KEY, [])]
         claims = list({c["id"]: c for c in claims}.values())
         for cand in entities + claims:
             check_offsets(text, cand)
@@ -156,7 +170,7 @@ class Extractor:
         tokens = [(i, i + n) for i, n, space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if not space]
         return Extraction(article, entities, claims, tokens, list(self.warnings))
 
-    def _claim(self, text: str, article_id: str, raw: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:
+    def _claim(self, text: str, article_id: str, raw: dict[str, Any], speakers: _Speakers) -> dict[str, Any]:
         speaker = None
         if raw.get("speaker"):
             sp = raw["speaker"]
@@ -164,7 +178,7 @@ class Extractor:
             # linked only when the attribution code resolved the phrase to the source it names: "The
             # Biden administration" mentions Biden but is not him, so it stays unlinked
             resolved = sp.get("resolved") or sp
-            ent = _entity_for(resolved, entities) if sp.get("resolved") else None
+            ent = _entity_for(resolved, speakers) if sp.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
                 speaker["name"] = ent["text"]
@@ -186,13 +200,25 @@ class Extractor:
         )
 
 
-def _entity_for(ref: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any] | None:
+class _Speakers:
+    """The speaker-like entities of an article (sorted by start) with, for each, the furthest end up to
+    it, so the ones overlapping a mention are found by binary search (imported spans may overlap)."""
+
+    def __init__(self, entities: list[dict[str, Any]]):
+        self.entities = [e for e in entities if e["label"] in SPEAKER_LABELS]
+        self.starts = [e["start"] for e in self.entities]
+        self.reach = list(itertools.accumulate((e["end"] for e in self.entities), max))
+
+    def overlapping(self, start: int, end: int) -> list[dict[str, Any]]:
+        lo, hi = bisect_right(self.reach, start), bisect_left(self.starts, end)
+        return [e for e in self.entities[lo:hi] if e["end"] > start]
+
+
+def _entity_for(ref: dict[str, Any], speakers: _Speakers) -> dict[str, Any] | None:
     """The speaker-like entity best matching a mention: contained in it, else overlapping it; longest wins."""
     s, e = ref["start"], ref["end"]
     best = None
-    for ent in entities:
-        if ent["label"] not in SPEAKER_LABELS or ent["end"] <= s or ent["start"] >= e:
-            continue
+    for ent in speakers.overlapping(s, e):
         inside = s <= ent["start"] and ent["end"] <= e
         key = (inside, ent["label"] == "PERSON", ent["end"] - ent["start"])
         if best is None or key > best[0]:

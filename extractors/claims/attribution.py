@@ -21,7 +21,10 @@ One pass over the Doc (Python over tokens; no second spaCy model):
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +35,9 @@ from spacy.symbols import ADJ, NOUN, VERB
 from ..records import span
 from .contents import choose
 from .cues import is_cue
+from .quotes import Quotes, find_quotes
+
+__all__ = ["CUE_LEMMAS", "find_attributions", "find_quotes"]
 
 CUE_LEMMAS = frozenset(
     [
@@ -349,54 +355,21 @@ PRONOUNS = {
     "i": None,
 }
 SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP")
-OPEN_QUOTES = "“«„"
-CLOSE_QUOTES = "”»"
-QUOTE_MARK = re.compile(r"(?<!')''(?!')|[“«„”»\"]")
 TRAIL = " \t\n,;:—–-"
 
 
-def find_quotes(text: str) -> list[tuple[int, int]]:
-    """(start, end) of quoted passages, quote marks included.
-
-    Curly, straight and ``''`` (two apostrophes, New York Times archive text) double quote marks
-    are one family: a passage opened with one kind may close with another, as edited copy often
-    does. An unclosed quote runs to the end of its paragraph (PolNeAR-style continuing quote).
-    """
-    quotes: list[tuple[int, int]] = []
-    for para in re.finditer(r"[^\n]+", text):
-        open_at: int | None = None
-        for mark in QUOTE_MARK.finditer(text, para.start(), para.end()):
-            ch = mark.group()
-            if open_at is None:
-                if ch not in CLOSE_QUOTES:
-                    open_at = mark.start()
-            elif ch not in OPEN_QUOTES or text[mark.start() - 1] in ",.?!":  # “It's unusual,“ said …
-                quotes.append((open_at, mark.end()))
-                open_at = None
-        if open_at is not None and para.end() - open_at > 3:
-            quotes.append((open_at, para.end()))
-    return quotes
-
-
-def _inside(pos: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for q in quotes:
-        if q[0] <= pos < q[1]:
-            return q
-    return None
-
-
-def _triggers(doc: Any, quotes: list[tuple[int, int]]) -> list[Any]:
+def _triggers(doc: Any, quotes: Quotes) -> list[Any]:
     """The tokens that can open an attribution — verbs, adjectives, nouns and "according" — outside
     every quote (quotes sorted by start, as ``find_quotes`` returns them). Read from ``Doc.to_array``:
     making a Token object of every word was a third of the attribution pass."""
     rows = doc.to_array([IDX, POS, LOWER]).tolist()
-    out, k = [], 0
+    out, k, spans = [], 0, quotes.spans
     for i, (idx, pos, lower) in enumerate(rows):
         if pos not in _TRIGGER_POS and lower != _ACCORDING:
             continue
-        while k < len(quotes) and quotes[k][1] <= idx:
+        while k < len(spans) and spans[k][1] <= idx:
             k += 1
-        if k < len(quotes) and quotes[k][0] <= idx:
+        if k < len(spans) and spans[k][0] <= idx:
             continue
         out.append(doc[i])
     return out
@@ -500,11 +473,15 @@ def _surname(name: str) -> str:
 class _Resolver:
     """Resolves speaker mentions to the fullest mention of the same source in the article."""
 
-    def __init__(self, doc: Any, text: str, quotes: list[tuple[int, int]], ents: list[Any]):
+    def __init__(self, doc: Any, text: str, quotes: Quotes, ents: list[Any]):
         self.doc = doc
         self.text = text
-        self.ents = [e for e in ents if e.label_ in SPEAKER_ENTS and not _inside(e.start_char, quotes)]
+        # Doc.ents are sorted and never overlap: their starts and ends are both in order
+        self.ents = [e for e in ents if e.label_ in SPEAKER_ENTS and quotes.containing(e.start_char) is None]
+        self.ent_starts = [e.start_char for e in self.ents]
+        self.ent_ends = [e.end_char for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+        self.person_ends = [e.end_char for e in self.persons]
         self.longest: dict[tuple[str, str], Any] = {}  # (label, surname) -> longest mention
         for e in self.ents:
             key = (e.label_, _surname(e.text))
@@ -520,7 +497,7 @@ class _Resolver:
         """The entity the speaker phrase names: one holding its head word or an apposition to it ("the
         spokesman, John Kirby"), or an organisation naming its head ("the Reuters news agency"). "The Biden
         administration" is not Joe Biden, nor "Wallace's aide" Wallace, nor "the Florida senator" Florida."""
-        inside = [e for e in self.ents if start <= e.start_char and e.end_char <= end]
+        inside = self.within(start, end)
         if not inside:
             return None
         phrase = self.doc.char_span(start, end, alignment_mode="expand")
@@ -536,9 +513,25 @@ class _Resolver:
         persons = [e for e in inside if e.label_ == "PERSON"]
         return (persons or inside)[-1] if inside else None
 
+    def within(self, start: int, end: int) -> list[Any]:
+        """The speaker-like entities lying wholly inside ``[start, end)``, in text order."""
+        out = []
+        for i in range(bisect_left(self.ent_starts, start), len(self.ents)):
+            e = self.ents[i]
+            if e.start_char >= end:
+                break
+            if e.end_char <= end:
+                out.append(e)
+        return out
+
+    def last_within(self, start: int, end: int) -> Any:
+        """The last speaker-like entity lying wholly inside ``[start, end)``, or None."""
+        i = bisect_right(self.ent_ends, end) - 1
+        return self.ents[i] if i >= 0 and self.ents[i].start_char >= start else None
+
     def previous_person(self, before: int) -> Any:
-        candidates = [e for e in self.persons if e.end_char <= before]
-        return candidates[-1] if candidates else None
+        i = bisect_right(self.person_ends, before) - 1
+        return self.persons[i] if i >= 0 else None
 
     def resolve(self, start: int, end: int, previous: dict[str, Any] | None) -> dict[str, Any] | None:
         text = self.text[start:end]
@@ -556,8 +549,8 @@ class _Resolver:
         return previous.get("resolved") if previous is not None else None
 
 
-def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str) -> str:
-    inner = [q for q in quotes if q[0] < end and q[1] > start]
+def _content_type(start: int, end: int, quotes: Quotes, text: str) -> str:
+    inner = quotes.overlapping(start, end)
     if not inner:
         return "indirect"
     quoted = sum(min(end, q[1]) - max(start, q[0]) for q in inner)
@@ -570,7 +563,7 @@ def _content_type(start: int, end: int, quotes: list[tuple[int, int]], text: str
 
 
 def _verb_candidates(
-    tok: Any, subj: Any, quotes: list[tuple[int, int]], used_quotes: set[tuple[int, int]], text: str
+    tok: Any, subj: Any, quotes: Quotes, used_quotes: set[tuple[int, int]], text: str
 ) -> Iterator[tuple[tuple[int, int], str | None, str]]:
     """Every content a reporting verb may introduce, as ((start, end), quote type or None, pattern),
     in the order the hand-written rules prefer them; ``contents.choose`` picks one."""
@@ -584,13 +577,13 @@ def _verb_candidates(
         start, end = _content_span(comp)
         if comp.i < tok.i:
             # the complement comes first: “…,” he said — the content is the quote around it
-            q = _inside(comp.idx, quotes)
+            q = quotes.containing(comp.idx)
             if q is not None:
                 start, end = q  # a quote that continues past this sentence stays one claim
             else:
                 end = min(end, (subj.left_edge.idx if subj is not None and subj.i > comp.i else end))
         else:
-            qs = [q for q in quotes if q[0] <= start < q[1] or (start <= q[0] < end)]
+            qs = quotes.overlapping(start, end)
             if qs and qs[0][0] <= start:
                 start = qs[0][0]
             if qs and qs[-1][1] > end:
@@ -608,7 +601,7 @@ def _verb_candidates(
         left = sent[0].idx
         cut = subj.left_edge.idx
         before_subj = doc[subj.left_edge.i - 1].text if subj.left_edge.i > 0 else ""
-        if cut - left > 20 and before_subj in (",", "”", '"', "''") and not _inside(left, quotes):
+        if cut - left > 20 and before_subj in (",", "”", '"', "''") and quotes.containing(left) is None:
             yield (left, cut), None, "fronted"
     if (
         tok.dep_ in ("parataxis", "advcl", "ccomp")
@@ -622,24 +615,23 @@ def _verb_candidates(
         inner = [t for t in tok.subtree if not t.is_punct] or [tok]
         comma = doc[inner[-1].i + 1] if inner[-1].i + 1 < sent.end else None
         left = sent[0].idx
-        if comma is not None and comma.text == "," and not any(left <= q[0] < tok.idx for q in quotes):
+        if comma is not None and comma.text == "," and not quotes.any_starting_in(left, tok.idx):
             lead = any(not t.is_punct for t in doc[sent.start : inner[0].i])
             last = sent[-1]
             yield (left if lead else comma.idx + 1, last.idx + len(last.text)), None, "parenthetical"
     # a quote right after the cue ("noted, “We always …”", "said: “…”")
-    after = [q for q in quotes if tok.idx < q[0] and q[0] - cue_end <= 6 and "\n" not in text[cue_end : q[0]]]
-    before = [
-        q
-        for q in quotes
-        if q[1] <= tok.idx
-        and tok.idx - q[1] <= 60
-        and "\n" not in text[q[1] : tok.idx]
-        and not any(o[0] >= q[1] and o[1] <= tok.idx for o in quotes)
-    ]
-    if after:
-        yield after[0], "direct", "quote_after"
-    if before and before[-1] not in used_quotes:
-        yield before[-1], "direct", "quote_before"
+    # (quotes never overlap, so only the first quote after the cue can be near enough on its line, and
+    # only the last one closed before it has no other quote in between)
+    after = quotes.first_starting_after(tok.idx)
+    if after is not None and not (after[0] - cue_end <= 6 and quotes.same_line(cue_end, after[0])):
+        after = None
+    before = quotes.last_ending_by(tok.idx)
+    if before is not None and not (tok.idx - before[1] <= 60 and quotes.same_line(before[1], tok.idx)):
+        before = None
+    if after is not None:
+        yield after, "direct", "quote_after"
+    if before is not None and before not in used_quotes:
+        yield before, "direct", "quote_before"
     answer = next((c for c in tok.children if c.dep_ == "intj" and c.lower_ in ("yes", "no") and c.i > tok.i), None)
     if answer is not None:  # "said yes", "said no"
         yield (answer.idx, answer.idx + len(answer.text)), None, "answer"
@@ -686,13 +678,16 @@ def _verb_candidates(
     for clause in tok.children:
         if clause.dep_ == "advcl" and clause.i > tok.i and _is_infinitive(clause):
             yield _content_span(clause), None, "advcl_to"  # "promised Sunday at a rally to end …"
-    if not after:
+    if after is None:
         # "telling the crowd, “Some people …”": a quote a few words after the cue, in its sentence
-        near = [
-            q for q in quotes if cue_end < q[0] <= min(sent.end_char, cue_end + 60) and "\n" not in text[cue_end : q[0]]
-        ]
-        if near and not any(t.pos_ in ("VERB", "AUX") for t in doc[tok.i + 1 : sent.end] if t.idx < near[0][0]):
-            yield near[0], "direct", "quote_near"
+        near = quotes.first_starting_after(cue_end)
+        if (
+            near is not None
+            and near[0] <= min(sent.end_char, cue_end + 60)
+            and quotes.same_line(cue_end, near[0])
+            and not any(t.pos_ in ("VERB", "AUX") for t in doc[tok.i + 1 : sent.end] if t.idx < near[0])
+        ):
+            yield near, "direct", "quote_near"
 
 
 def find_attributions(
@@ -702,17 +697,23 @@ def find_attributions(
     already read — each rebuilds itself from every token. ``trace``, if given, receives (cue token,
     content candidates) for every verb cue — for training ``contents``."""
     text = doc.text if text is None else text
-    quotes = find_quotes(text)
+    quotes = Quotes(text)
     resolver = _Resolver(doc, text, quotes, list(doc.ents) if ents is None else ents)
-    claims: list[dict[str, Any]] = []
+    # claims in the order they were made (a dict, so one can be dropped in O(1)), and by content span
+    made: dict[int, dict[str, Any]] = {}
+    by_span: dict[tuple[int, int], int] = {}
     used_quotes: set[tuple[int, int]] = set()
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    keys = itertools.count()
 
     def add(
         content: tuple[int, int], cue: tuple[int, int], subj_span: tuple[int, int] | None, qtype: str | None = None
     ):
-        p_start = text.rfind("\n", 0, cue[0]) + 1
-        p_end = text.find("\n", cue[1])
-        p_end = len(text) if p_end < 0 else p_end
+        # the cue's paragraph: after the last line break before it, up to the first one after it
+        i = bisect_left(newlines, cue[0]) - 1
+        p_start = newlines[i] + 1 if i >= 0 else 0
+        j = bisect_left(newlines, cue[1])
+        p_end = newlines[j] if j < len(newlines) else len(text)
         start, end = _trim(text, max(content[0], p_start), min(content[1], p_end))
         if subj_span is not None and (subj_span[0] < p_start or subj_span[1] > p_end):
             subj_span = (
@@ -722,34 +723,33 @@ def find_attributions(
             )
         if end - start < 2:
             return
-        same = next((c for c in claims if c["start"] == start and c["end"] == end), None)
-        if same is not None:
+        same_key = by_span.get((start, end))
+        if same_key is not None:
+            same = made[same_key]
             # one content, two cues: "The minister is expected to resign, officials said" is the officials'
             if not (start <= same["cue"]["start"] < end) or start <= cue[0] < end:
                 return
-            claims.remove(same)
-        previous = claims[-1]["speaker"] if claims else None
+            del made[same_key]
+        previous = made[next(reversed(made))]["speaker"] if made else None
         speaker = None
         if subj_span is not None:
             speaker = span(text, *subj_span)
             speaker["resolved"] = resolver.resolve(*subj_span, previous)
-        if qtype == "direct" or (start, end) in quotes or any(q[0] == start for q in quotes):
+        if qtype == "direct" or (start, end) in quotes or quotes.starts_at(start):
             # a quote interrupted by its cue continues: “Only you,” she said, “would …” is one claim
-            nxt = [q for q in quotes if cue[1] <= q[0] <= cue[1] + 40 and q[0] > end and "\n" not in text[end : q[0]]]
-            if nxt and cue[0] > end:
-                end = nxt[0][1]
-        for q in quotes:
-            if q[0] < end and q[1] > start:
-                used_quotes.add(q)
-        claims.append(
-            {
-                "start": start,
-                "end": end,
-                "speaker": speaker,
-                "cue": span(text, *cue),
-                "quote_type": qtype or _content_type(start, end, quotes, text),
-            }
-        )
+            nxt = quotes.first_starting_from(max(cue[1], end + 1))
+            if nxt is not None and nxt[0] <= cue[1] + 40 and quotes.same_line(end, nxt[0]) and cue[0] > end:
+                end = nxt[1]
+        used_quotes.update(quotes.overlapping(start, end))
+        key = next(keys)
+        by_span[start, end] = key
+        made[key] = {
+            "start": start,
+            "end": end,
+            "speaker": speaker,
+            "cue": span(text, *cue),
+            "quote_type": qtype or _content_type(start, end, quotes, text),
+        }
 
     triggers = _triggers(doc, quotes)  # both passes below skip quoted text
     for tok in triggers:
@@ -836,11 +836,10 @@ def find_attributions(
         if not m:
             continue
         colon = q[0] - len(head) + m.start()
-        line_start = text.rfind("\n", 0, colon) + 1
-        names = [e for e in resolver.ents if line_start <= e.start_char and e.end_char <= colon]
-        if not names:
+        i = bisect_left(newlines, colon) - 1
+        who = resolver.last_within(newlines[i] + 1 if i >= 0 else 0, colon)
+        if who is None:
             continue
-        who = names[-1]
         add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
 
     # a headline "Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’": the article's first
@@ -861,17 +860,42 @@ def find_attributions(
         if names and len(text[colon + 1 : line_end].split()) >= 3:
             add((colon + 1, line_end), (colon, colon + 1), (names[-1].start_char, names[-1].end_char))
 
-    # floating quotes: a quote with no cue of its own continues the previous speaker
-    claims.sort(key=lambda c: c["start"])
+    claims = sorted(made.values(), key=lambda c: c["start"])
+    _continue_floating_quotes(claims, quotes, used_quotes, text)
+    claims.sort(key=lambda c: (c["start"], c["end"]))
+    return _dedupe(claims)
+
+
+def _continue_floating_quotes(
+    claims: list[dict[str, Any]], quotes: Quotes, used_quotes: set[tuple[int, int]], text: str
+) -> None:
+    """A quote with no cue of its own continues the previous speaker — the claim with a speaker, not
+    indirect, that ends last before it (the first such in ``claims`` on a tie): in the same paragraph it
+    joins that claim, in the next one it is a claim of its own with the same speaker and cue.
+
+    One pass over the quotes in text order with a heap of the claims that have ended (largest end, then
+    earliest in ``claims``, on top): a claim a quote joins ends later, so its old entry goes stale and is
+    dropped when it comes up."""
+    waiting = sorted(
+        (c["end"], i) for i, c in enumerate(claims) if c["speaker"] is not None and c["quote_type"] != "indirect"
+    )
+    ended: list[tuple[int, int]] = []  # (-end, index in claims)
+    k = 0
     for q in quotes:
         if q in used_quotes or len(text[q[0] : q[1]].split()) < 4:
             continue
-        prior = [c for c in claims if c["end"] <= q[0] and c["speaker"] is not None and c["quote_type"] != "indirect"]
-        if not prior:
+        while k < len(waiting) and waiting[k][0] <= q[0]:
+            heapq.heappush(ended, (-waiting[k][0], waiting[k][1]))
+            k += 1
+        while ended and claims[ended[0][1]]["end"] != -ended[0][0]:
+            heapq.heappop(ended)  # stale: that claim took in a quote since
+        if not ended:
             continue
-        last = max(prior, key=lambda c: c["end"])
+        last = claims[ended[0][1]]
+        if q[0] - last["end"] > 200:
+            continue
         gap = text[last["end"] : q[0]]
-        if gap.count("\n") > 1 or len(gap) > 200:
+        if gap.count("\n") > 1:
             continue
         start, end = _trim(text, *q)
         used_quotes.add(q)
@@ -879,7 +903,9 @@ def find_attributions(
             # “…,” said Mr. Hof, a former adviser. “That means …” — one statement, one claim
             last["end"] = end
             last["quote_type"] = "direct" if last["quote_type"] == "direct" else "mixed"
+            heapq.heappush(ended, (-end, ended[0][1]))
             continue
+        heapq.heappush(ended, (-end, len(claims)))
         claims.append(
             {
                 "start": start,
@@ -889,39 +915,47 @@ def find_attributions(
                 "quote_type": "direct",
             }
         )
-    claims.sort(key=lambda c: (c["start"], c["end"]))
-    return _dedupe(claims)
 
 
 def _dedupe(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop a claim whose content lies inside another claim's content with the same cue."""
-    out = []
-    for c in claims:
-        if any(
-            o is not c
-            and o["cue"] == c["cue"]
-            and o["start"] <= c["start"]
-            and c["end"] <= o["end"]
-            and (o["start"], o["end"]) != (c["start"], c["end"])
-            for o in claims
-        ):
-            continue
-        out.append(c)
-    return _outermost(out)
+    """Drop a claim whose content lies inside another claim's content with the same cue (``claims``
+    sorted by content span). Claims of one cue, by start then longest first: a claim is inside another
+    when one that came before it (not of the very same span) reaches as far."""
+    by_cue: dict[tuple[int, int, str], list[int]] = {}
+    for i, c in enumerate(claims):
+        by_cue.setdefault((c["cue"]["start"], c["cue"]["end"], c["cue"]["text"]), []).append(i)
+    dropped: set[int] = set()
+    for members in by_cue.values():
+        members.sort(key=lambda i: (claims[i]["start"], -claims[i]["end"]))
+        reach = -1  # the furthest end among the earlier spans
+        for (_, end), group in itertools.groupby(members, key=lambda i: (claims[i]["start"], claims[i]["end"])):
+            if reach >= end:
+                dropped.update(group)
+            reach = max(reach, end)
+    return _outermost([c for i, c in enumerate(claims) if i not in dropped])
 
 
 def _outermost(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop a claim whose cue sits inside another claim's content: "X said Y supports Z" is X's
-    statement; Y's support of Z is part of what X said (and a token has one role in PolNeAR)."""
+    statement; Y's support of Z is part of what X said (and a token has one role in PolNeAR) — unless
+    that claim's own cue is inside this one's content.
 
-    def nested(c: dict[str, Any]) -> bool:
+    A sweep over cue starts: the contents that opened at or before a cue are kept sorted by end, so
+    the ones that reach past the cue's end — the contents holding it — are a slice."""
+    by_start = sorted(range(len(claims)), key=lambda i: claims[i]["start"])
+    by_cue = sorted(range(len(claims)), key=lambda i: claims[i]["cue"]["start"])
+    opened: list[tuple[int, int]] = []  # (content end, index)
+    k = 0
+    nested: set[int] = set()
+    for i in by_cue:
+        c = claims[i]
         cs, ce = c["cue"]["start"], c["cue"]["end"]
-        return any(
-            o is not c
-            and o["start"] <= cs
-            and ce <= o["end"]
-            and not (c["start"] <= o["cue"]["start"] and o["cue"]["end"] <= c["end"])
-            for o in claims
-        )
-
-    return [c for c in claims if not nested(c)]
+        while k < len(by_start) and claims[by_start[k]]["start"] <= cs:
+            insort(opened, (claims[by_start[k]]["end"], by_start[k]))
+            k += 1
+        for _, j in opened[bisect_left(opened, (ce, -1)) :]:
+            o = claims[j]
+            if j != i and not (c["start"] <= o["cue"]["start"] and o["cue"]["end"] <= c["end"]):
+                nested.add(i)
+                break
+    return [c for i, c in enumerate(claims) if i not in nested]

@@ -28,6 +28,8 @@ cross-validation on the training data.
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -306,10 +308,12 @@ def score_claims(
     """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it);
     pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice."""
     scores = SentenceScores(doc) if scores is None else scores
+    starts, ends = [s.start_char for s in sents], [s.end_char for s in sents]
     for claim in claims:
         if "checkworthiness" in claim:
             continue
-        covering = [s for s in sents if s.start_char < claim["end"] and s.end_char > claim["start"]]
+        # the sentences (sorted, disjoint) that share a character with the claim
+        covering = sents[bisect_right(ends, claim["start"]) : bisect_left(starts, claim["end"])]
         if covering:
             claim["checkworthiness"] = round(scores.sents(covering), 4)
             continue
@@ -324,6 +328,11 @@ def find_unattributed(
         return []
     scores = SentenceScores(sents[0].doc) if scores is None else scores
     out = []
+    # a sweep: attributed claims enter when they start before the sentence's end and leave (lazily, from
+    # a heap by end) once they end at or before its start, so each sentence sees only the claims over it
+    pending = sorted(attributed, key=lambda c: c["start"])
+    over: list[tuple[int, int]] = []  # (end, index in pending)
+    k = 0
     for sent in sents:
         start, end = sent.start_char, sent.end_char
         while end > start and text[end - 1].isspace():
@@ -332,7 +341,12 @@ def find_unattributed(
             start += 1
         if end - start < 12 or scores.alpha(sent.start, sent.end) < 4:
             continue
-        covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
+        while k < len(pending) and pending[k]["start"] < end:
+            heapq.heappush(over, (pending[k]["end"], k))
+            k += 1
+        while over and over[0][0] <= start:
+            heapq.heappop(over)
+        covered = max((min(end, pending[i]["end"]) - max(start, pending[i]["start"]) for _, i in over), default=0)
         if covered >= 0.5 * (end - start):
             continue  # mostly one attributed statement already; short ones leave the sentence to check
         score = scores.sents([sent])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS
@@ -55,8 +56,8 @@ def find_numbers(
     ("tens of thousands"). Pass ``ents`` (``number_entities``), ``text`` and ``tokens``
     (``number_tokens``) when calling it for many spans of one Doc."""
     text = doc.text if text is None else text  # pass it: Doc.text joins every token on each access
-    found = [(s, e) for s, e in (number_entities(doc.ents) if ents is None else ents) if start <= s and e <= end]
-    found += [(s, e) for s, e in (number_tokens(doc, text) if tokens is None else tokens) if start <= s and e <= end]
+    found = _inside(number_entities(doc.ents) if ents is None else ents, start, end)
+    found += _inside(number_tokens(doc, text) if tokens is None else tokens, start, end)
     for m in VAGUE_NUMBERS.finditer(text, start, end):
         found.append((m.start(), m.end()))
     return [span(text, s, e) for s, e in _merge(found)]
@@ -65,6 +66,18 @@ def find_numbers(
 def find_hedges(doc: Any, start: int, end: int, text: str | None = None) -> list[dict[str, Any]]:
     text = doc.text if text is None else text
     return [span(text, m.start(), m.end()) for m in HEDGES.finditer(text, start, end)]
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans wholly inside ``[start, end)``; ``spans`` are sorted and do not overlap (entities,
+    tokens), so their ends are sorted too and a binary search finds the first."""
+    out = []
+    for i in range(bisect_left(spans, (start, start)), len(spans)):
+        s, e = spans[i]
+        if e > end:
+            break
+        out.append((s, e))
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
