@@ -14,6 +14,9 @@ QuoteType = Literal["direct", "indirect", "mixed", "none"]
 QUOTE_TYPES: Final = ("direct", "indirect", "mixed", "none")
 
 Origin = Literal["model", "analyst", "imported"]
+
+#: the entity labels that can be the source of a claim
+SPEAKER_LABELS: Final = ("PERSON", "ORG", "GPE", "NORP")
 ORIGINS: Final = ("model", "analyst", "imported")
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.claims.attribution import find_quotes
+from extractors.claims.quotes import find_quotes
 from extractors.records import Article
 
 pytestmark = pytest.mark.slow
@@ -148,16 +148,18 @@ def test_cue_inside_a_claim_is_part_of_it(claims_of):
 
 
 def test_sentence_with_several_short_attributions_is_still_proposed(extractor):
-    from extractors.claims.checkworthy import find_unattributed
+    from extractors.claims import ClaimModels
+    from extractors.claims.checkworthy import SentenceScores, find_unattributed
 
     text = "Unemployment in Ohio rose by 4 percent in 2012 and 25,000 manufacturing jobs were lost that year."
     doc = extractor.nlp(text)
     sents = list(doc.sents)
+    scores = SentenceScores(doc, ClaimModels.shipped().checkworthy)
     third = len(text) // 3
     short = [{"start": 0, "end": third}, {"start": third, "end": 2 * third}]  # together 2/3, each 1/3
-    assert [(c["start"], c["end"]) for c in find_unattributed(text, sents, short)] == [(0, len(text))]
+    assert [(c["start"], c["end"]) for c in find_unattributed(text, sents, short, scores)] == [(0, len(text))]
     one_long = [{"start": 0, "end": 2 * third}]
-    assert find_unattributed(text, sents, one_long) == []
+    assert find_unattributed(text, sents, one_long, scores) == []
 
 
 def test_said_yes_and_passive_as(claims_of):
@@ -175,13 +177,14 @@ def test_object_content_stops_at_an_apposition(claims_of):
 
 
 def test_learned_cue_model_reads_context(extractor):
-    from extractors.claims.attribution import CUE_LEMMAS
+    from extractors.claims import ClaimModels
     from extractors.claims.cues import cue_score
 
+    weights = ClaimModels.shipped().cues
     said = extractor.nlp("Governor Jerry Brown said that the drought was over.")
     rained = extractor.nlp("It rained in Sacramento on Monday.")
-    assert cue_score(next(t for t in said if t.text == "said"), CUE_LEMMAS) > 0.8
-    assert cue_score(next(t for t in rained if t.text == "rained"), CUE_LEMMAS) < 0.2
+    assert cue_score(next(t for t in said if t.text == "said"), weights) > 0.8
+    assert cue_score(next(t for t in rained if t.text == "rained"), weights) < 0.2
 
 
 def test_trailing_according_to(claims_of):

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors.loaders import iter_articles, normalise_newlines
-from extractors.records import Article, entity_candidate
 from extractors.pipeline import Extraction
+from extractors.records import Article, entity_candidate
 from tui.export import store_articles
 from tui.schema import Export
 from tui.store import ReviewStore

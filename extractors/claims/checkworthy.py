@@ -32,8 +32,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import (
@@ -50,11 +49,12 @@ from spacy.attrs import (
     POS,
     TAG,
 )
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
 
+from ..records import FoundClaim
 from .linear import Weights, hash_id, logistic
 
-MODEL_FILE = Path(__file__).with_name("checkworthy_model.npz")
-WEIGHTS = Weights(MODEL_FILE, "bench/train_checkworthy.py")
 N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
 HEDGE_WORDS = frozenset(
@@ -93,7 +93,7 @@ _words: dict[tuple[int, ...], _Word | None] = {}  # keyed by a row of hashes, wh
 _MAX_WORDS = 1 << 15
 
 
-def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
+def _word(row: tuple[int, ...], strings: StringStore) -> _Word | None:
     """A token's features from its ``ATTRS`` row (None for whitespace). Hashes name the same string in
     every StringStore, so rows from different Docs share the cache."""
     if row in _words:
@@ -174,7 +174,7 @@ class Features(NamedTuple):
 class DocFeatures:
     """One Doc read once (token attributes, heads, contextual vectors) for features of any run of it."""
 
-    def __init__(self, doc: Any, contextual: bool = False):
+    def __init__(self, doc: Doc, contextual: bool = False):
         strings = doc.vocab.strings
         rows = [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
         self.words = [_word(r, strings) for r in rows]
@@ -247,7 +247,7 @@ def _counts(words: list[_Word]) -> list[Counter[int]]:
     return [Counter(spacy_ids), Counter(word_ids), Counter(char_ids)]
 
 
-def doc_features(doc: Any, contextual: bool) -> Features:
+def doc_features(doc: Doc, contextual: bool) -> Features:
     """Features of a whole Doc (a training sentence)."""
     return DocFeatures(doc, contextual).features(0, len(doc))
 
@@ -269,45 +269,41 @@ def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, 
     return np.concatenate(all_idx), np.concatenate(all_val)
 
 
-def uses_tensor(model_label: str) -> bool:
-    """Whether the shipped weights' contextual block applies to this spaCy pipeline's ``Doc.tensor``."""
-    return WEIGHTS.get("tensor_model") == model_label
-
-
-def _score(features: Features) -> float:
-    idx, val = vectorize(features.counts, WEIGHTS["idf"])
-    z = float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"]
+def score(features: Features, weights: Weights) -> float:
+    """The check-worthiness (0..1) of a run of tokens from its features."""
+    idx, val = vectorize(features.counts, weights.array("idf"))
+    z = float(weights.array("w")[idx] @ val) + weights.scalar("b")
     if features.dense is not None:
-        z += float(WEIGHTS["dense_w"] @ (features.dense - WEIGHTS["dense_mean"]))
+        z += float(weights.array("dense_w") @ (features.dense - weights.array("dense_mean")))
     return logistic(z)
 
 
 class SentenceScores(DocFeatures):
     """Check-worthiness of runs of one Doc's tokens: the Doc is read once, each run (a sentence, the
-    sentences a claim spans) is scored once. ``contextual``: use ``Doc.tensor`` (see ``uses_tensor``)."""
+    sentences a claim spans) is scored once. ``contextual``: use ``Doc.tensor``, which is right only
+    for the pipeline the weights were trained with (``ClaimModels.uses_tensor``)."""
 
-    def __init__(self, doc: Any, contextual: bool = False):
+    def __init__(self, doc: Doc, weights: Weights, contextual: bool = False):
         super().__init__(doc, contextual)
         self.doc = doc
+        self.weights = weights
         self.scores: dict[tuple[int, int], float] = {}
 
     def span(self, start: int, end: int) -> float:
         """Tokens ``doc[start:end]``."""
         if (start, end) not in self.scores:
-            self.scores[start, end] = _score(self.features(start, end))
+            self.scores[start, end] = score(self.features(start, end), self.weights)
         return self.scores[start, end]
 
-    def sents(self, sents: list[Any]) -> float:
+    def sents(self, sents: list[Span]) -> float:
         """Consecutive sentences taken together."""
         return self.span(sents[0].start, sents[-1].end)
 
 
-def score_claims(
-    doc: Any, sents: list[Any], claims: list[dict[str, Any]], scores: SentenceScores | None = None
-) -> None:
+def score_claims(sents: list[Span], claims: list[FoundClaim], scores: SentenceScores) -> None:
     """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it);
     pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice."""
-    scores = SentenceScores(doc) if scores is None else scores
+    doc = scores.doc
     starts, ends = [s.start_char for s in sents], [s.end_char for s in sents]
     for claim in claims:
         if "checkworthiness" in claim:
@@ -322,12 +318,11 @@ def score_claims(
 
 
 def find_unattributed(
-    text: str, sents: list[Any], attributed: list[dict[str, Any]], scores: SentenceScores | None = None
-) -> list[dict[str, Any]]:
-    if not sents:
-        return []
-    scores = SentenceScores(sents[0].doc) if scores is None else scores
-    out = []
+    text: str, sents: list[Span], attributed: list[FoundClaim], scores: SentenceScores
+) -> list[FoundClaim]:
+    """Sentences no single attributed claim covers by half or more, that score at least
+    ``EMIT_THRESHOLD`` (shorter than 12 characters or 4 words: never)."""
+    out: list[FoundClaim] = []
     # a sweep: attributed claims enter when they start before the sentence's end and leave (lazily, from
     # a heap by end) once they end at or before its start, so each sentence sees only the claims over it
     pending = sorted(attributed, key=lambda c: c["start"])
@@ -349,8 +344,8 @@ def find_unattributed(
         covered = max((min(end, pending[i]["end"]) - max(start, pending[i]["start"]) for _, i in over), default=0)
         if covered >= 0.5 * (end - start):
             continue  # mostly one attributed statement already; short ones leave the sentence to check
-        score = scores.sents([sent])
-        if score >= EMIT_THRESHOLD:
+        value = scores.sents([sent])
+        if value >= EMIT_THRESHOLD:
             out.append(
                 {
                     "start": start,
@@ -358,7 +353,7 @@ def find_unattributed(
                     "speaker": None,
                     "cue": None,
                     "quote_type": "none",
-                    "checkworthiness": round(score, 4),
+                    "checkworthiness": round(value, 4),
                 }
             )
     return out
