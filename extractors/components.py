@@ -6,7 +6,7 @@ so ``spacy.load()`` of a pipeline saved with them finds them without importing n
 - ``newsreview_paragraphs`` — a line break ends a sentence, so titles and paragraphs without a final
   period stay apart; it goes before the parser, which keeps sentence starts it is given;
 - ``newsreview_claims`` — the claims of each Doc (``extractors.claims.find_claims``) in
-  ``doc._.claims``; it holds the claim models' weights as its state, so ``nlp.to_disk()`` writes them
+  ``doc._.newsreview_claims``; it holds the claim models' weights as its state, so ``nlp.to_disk()`` writes them
   into its folder and ``spacy.load()`` reads them back from there.
 """
 
@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]  # (compiled, no stubs)
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,8 +25,9 @@ from .claims import ClaimModels, find_claims
 
 PARAGRAPHS = "newsreview_paragraphs"
 CLAIMS = "newsreview_claims"
-#: the Doc extension the claims component writes: ``doc._.claims``
-CLAIMS_ATTR = "claims"
+#: the Doc extension the claims component writes: ``doc._.newsreview_claims`` (named for the package:
+#: the entry points register it in every spaCy program of the environment)
+CLAIMS_ATTR = "newsreview_claims"
 
 if not Doc.has_extension(CLAIMS_ATTR):
     Doc.set_extension(CLAIMS_ATTR, default=None)
@@ -42,19 +43,19 @@ def paragraphs(doc: Doc) -> Doc:
     if after:
         column = doc.to_array([SENT_START])
         column[sorted(after)] = 1
-        doc.from_array([SENT_START], column)
+        doc.from_array([SENT_START], column)  # type: ignore[arg-type]  # (the stub says to_array gives floats)
     return doc
 
 
 class ClaimsComponent:
-    """Writes ``find_claims(doc)`` to ``doc._.claims``; its state is the claim models' weights."""
+    """Writes ``find_claims(doc)`` to ``doc._.newsreview_claims``; its state is the claim models' weights."""
 
     def __init__(self, name: str, models: ClaimModels):
         self.name = name
         self.models = models
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.claims = find_claims(doc, self.models)
+        doc._.newsreview_claims = find_claims(doc, self.models)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

@@ -93,7 +93,8 @@ class Extractor:
     def _build(self, nlp: Language) -> Language:
         """Add newsreview's components to the pipeline, if it does not have them yet (one saved with
         ``nlp.to_disk()`` after this does), and note what it cannot give."""
-        from .components import CLAIMS, PARAGRAPHS, ClaimModels
+        from .claims.models import ClaimModels
+        from .components import CLAIMS, PARAGRAPHS
 
         self.label = model_label(nlp)
         can = Capabilities.of(nlp)
@@ -105,7 +106,7 @@ class Extractor:
         if not can.sentences or CLAIMS in nlp.pipe_names:
             return nlp
         if PARAGRAPHS not in nlp.pipe_names:
-            nlp.add_pipe(PARAGRAPHS, **_paragraphs_place(nlp))
+            _add_paragraphs(nlp, PARAGRAPHS)
         contextual = ClaimModels.shipped().uses_tensor(self.label)
         nlp.add_pipe(CLAIMS, last=True, config={"contextual": contextual})
         return nlp
@@ -127,7 +128,7 @@ class Extractor:
         return next(self.extract([article]))
 
     def candidates(self, doc: Doc, article: Article) -> Extraction:
-        from spacy.attrs import IDX, IS_SPACE, LENGTH
+        from spacy.attrs import IDX, IS_SPACE, LENGTH  # type: ignore[import-not-found]  # (no stubs)
 
         text = article.text
         entities = [
@@ -160,10 +161,10 @@ class Extractor:
             by_id[cand["id"]] = cand  # an imported span wins over the same model span
         entities = sorted(by_id.values(), key=lambda e: (e["start"], e["end"], e["label"]))
         speakers = _Speakers(entities)
-        found: list[FoundClaim] = (doc._.claims if doc.has_extension("claims") else None) or []
+        found: list[FoundClaim] = (doc._.newsreview_claims if doc.has_extension("newsreview_claims") else None) or []
         claims = list({c["id"]: c for c in (self._claim(text, article.id, raw, speakers) for raw in found)}.values())
-        for cand in [*entities, *claims]:
-            check_offsets(text, cand)
+        for record in [*entities, *claims]:
+            check_offsets(text, record)
         # read from Doc.to_array: a Token object per word was most of the cost of this method
         tokens = [(i, i + n) for i, n, space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if not space]
         return Extraction(article, entities, claims, tokens, list(self.warnings))
@@ -172,7 +173,8 @@ class Extractor:
         speaker: Speaker | None = None
         found = raw["speaker"]
         if found:
-            speaker = Speaker(**span(text, found["start"], found["end"]))
+            ref = span(text, found["start"], found["end"])
+            speaker = {"start": ref["start"], "end": ref["end"], "text": ref["text"]}
             # linked only when the attribution code resolved the phrase to the source it names: "The
             # Biden administration" mentions Biden but is not him, so it stays unlinked
             resolved: SpanRef = found.get("resolved") or found
@@ -198,16 +200,19 @@ class Extractor:
         )
 
 
-def _paragraphs_place(nlp: Language) -> dict[str, str | bool]:
-    """Where the paragraph component goes: before the first component that parses (the parser keeps
-    the sentence starts it is given), else after the last that splits sentences (a senter would
+def _add_paragraphs(nlp: Language, name: str) -> None:
+    """The paragraph component goes before the first component that parses (the parser keeps the
+    sentence starts it is given), else after the last that splits sentences (a senter would
     overwrite them), else first."""
-    metas = [(name, set(nlp.get_pipe_meta(name).assigns)) for name in nlp.pipe_names]
-    parser = next((name for name, assigns in metas if "token.dep" in assigns), None)
+    metas = [(pipe, set(nlp.get_pipe_meta(pipe).assigns)) for pipe in nlp.pipe_names]
+    parser = next((pipe for pipe, assigns in metas if "token.dep" in assigns), None)
+    splitters = [pipe for pipe, assigns in metas if {"token.is_sent_start", "doc.sents"} & assigns]
     if parser is not None:
-        return {"before": parser}
-    splitter = [name for name, assigns in metas if {"token.is_sent_start", "doc.sents"} & assigns]
-    return {"after": splitter[-1]} if splitter else {"first": True}
+        nlp.add_pipe(name, before=parser)
+    elif splitters:
+        nlp.add_pipe(name, after=splitters[-1])
+    else:
+        nlp.add_pipe(name, first=True)
 
 
 class _Speakers:

@@ -74,7 +74,7 @@ class FoundSpeaker(SpanRef):
 
 
 class FoundClaim(TypedDict):
-    """What the claims component writes to ``doc._.claims`` (char offsets into ``doc.text``); the
+    """What the claims component writes to ``doc._.newsreview_claims`` (char offsets into ``doc.text``); the
     extraction turns each into a :class:`ClaimRecord`, linking the speaker to an entity. Attribution
     makes the first five fields; numbers, hedges and check-worthiness are added after."""
 

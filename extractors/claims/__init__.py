@@ -2,7 +2,7 @@
 check-worthy statements, each with the numbers and hedges inside it and a check-worthiness score.
 
 ``find_claims(doc, models)`` returns :class:`~extractors.records.FoundClaim` records (char offsets
-into ``doc.text``); the claims component (``extractors.components``) writes them to ``doc._.claims``
+into ``doc.text``); the claims component (``extractors.components``) writes them to ``doc._.newsreview_claims``
 and the extraction links each speaker's ``resolved`` mention — the fullest mention of the same source
 in the article ("he" -> "UK Defense Secretary Ben Wallace") — to an entity candidate.
 """

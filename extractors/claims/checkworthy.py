@@ -29,13 +29,14 @@ cross-validation on the training data.
 from __future__ import annotations
 
 import heapq
+import itertools
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import (
+from spacy.attrs import (  # type: ignore[import-not-found]
     DEP,
     ENT_IOB,
     ENT_TYPE,
@@ -157,7 +158,7 @@ def _edge_ids(dep: str, head: _Word, child: _Word) -> tuple[int, ...]:
 
 @lru_cache(maxsize=1 << 17)
 def _edge(dep: str, head_node: str, head_pos: str, head_lemma: str, node: str, pos: str, arg: str) -> tuple[int, ...]:
-    ids = (_h(f"t:{dep}:{head_node}>{node}"), _h(f"tp:{dep}:{head_pos}>{pos}"))
+    ids: tuple[int, ...] = (_h(f"t:{dep}:{head_node}>{node}"), _h(f"tp:{dep}:{head_pos}>{pos}"))
     if dep in ARGUMENT_DEPS:
         ids += (_h(f"tv:{dep}:{head_lemma}>{arg}"),)
     return ids
@@ -187,7 +188,8 @@ class DocFeatures:
     def features(self, start: int, end: int) -> Features:
         """Tokens ``doc[start:end]`` (whitespace tokens are skipped)."""
         keep = [i for i in range(start, end) if self.words[i] is not None]
-        counts = _counts([self.words[i] for i in keep])
+        words = [w for w in self.words[start:end] if w is not None]
+        counts = _counts(words)
         counts.append(self._syntax(keep))
         dense = None
         if self.tensor is not None and keep:
@@ -204,7 +206,7 @@ class DocFeatures:
         words, heads = self.words, self.heads
         for i in keep:
             w = words[i]
-            if w.dep == "punct":
+            if w is None or w.dep == "punct":
                 continue
             head = words[heads[i]]
             if heads[i] == i or head is None:
@@ -253,20 +255,22 @@ def doc_features(doc: Doc, contextual: bool) -> Features:
 
 
 def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sparse tf-idf vector (indices, values): sublinear tf, idf weights, each block L2-normalised."""
-    all_idx, all_val = [], []
-    for block in counts:
-        if not block:
-            continue
-        idx = np.fromiter(block.keys(), dtype=np.int64, count=len(block))
-        tf = np.fromiter(block.values(), dtype=np.float32, count=len(block))
-        val = (1.0 + np.log(tf)) * idf[idx]
-        norm = float(np.sqrt((val * val).sum())) or 1.0
-        all_idx.append(idx)
-        all_val.append(val / norm)
-    if not all_idx:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(all_idx), np.concatenate(all_val)
+    """Sparse tf-idf vector (indices, values): sublinear tf, idf weights, each block L2-normalised.
+
+    The blocks are read into one array and weighted at once (element by element, as block by block);
+    each block's norm is still summed over that block alone."""
+    sizes = [len(block) for block in counts]
+    n = sum(sizes)
+    idx = np.fromiter(itertools.chain.from_iterable(b.keys() for b in counts), dtype=np.int64, count=n)
+    tf = np.fromiter(itertools.chain.from_iterable(b.values() for b in counts), dtype=np.float32, count=n)
+    val = (1.0 + np.log(tf)) * idf[idx]
+    start = 0
+    for size in sizes:
+        if size:
+            block = val[start : start + size]
+            block /= float(np.sqrt((block * block).sum())) or 1.0
+            start += size
+    return idx, val
 
 
 def score(features: Features, weights: Weights) -> float:
