@@ -107,7 +107,10 @@ class Extractor:
             return nlp
         if PARAGRAPHS not in nlp.pipe_names:
             _add_paragraphs(nlp, PARAGRAPHS)
-        contextual = ClaimModels.shipped().uses_tensor(self.label)
+        # a model from `newsreview train` fine-tunes only the NER: its Doc.tensor is that of the model
+        # its meta names (the train branch reads the same key)
+        tensor_model = str(nlp.meta.get("newsreview", {}).get("tensor_model", self.label))
+        contextual = ClaimModels.shipped().uses_tensor(tensor_model)
         nlp.add_pipe(CLAIMS, last=True, config={"contextual": contextual})
         return nlp
 

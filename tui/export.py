@@ -137,4 +137,10 @@ def envelope(articles: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def render(articles: Iterable[dict[str, Any]], fmt: str = "json") -> str:
     if fmt == "jsonl":
         return "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
-    return json.dumps(envelope(articles), ensure_ascii=False, indent=2) + "\n"
+    import orjson  # here: `newsreview --help` and the app's start need not pay for its import
+
+    doc = envelope(articles)
+    try:  # orjson writes the same indented JSON about 15x faster than json (extract's output is MBs)
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (a lone surrogate, a 65-bit int)
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

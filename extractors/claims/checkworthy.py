@@ -91,6 +91,7 @@ class _Word(NamedTuple):
 ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IS_SPACE, LIKE_NUM, MORPH)
 _IOB_BEGIN = 3  # Doc.to_array's code for ent_iob_ "B"
 _words: dict[tuple[int, ...], _Word | None] = {}  # keyed by a row of hashes, which are the same in any vocab
+_UNSEEN = _Word("", "", (), 0, (), False, False, False, "", "", "", "", "")
 _MAX_WORDS = 1 << 15
 
 
@@ -150,6 +151,33 @@ def _word_id(feature: str) -> int:
     return _h(feature)
 
 
+class _Pairs:
+    """Ids of a two-word feature ``prefix + first + sep + second``, cached by the pair (two lookups of
+    strings whose hashes are known, where the joined string would be new each time)."""
+
+    def __init__(self, prefix: str, sep: str):
+        self.prefix, self.sep = prefix, sep
+        self.ids: dict[str, dict[str, int]] = {}
+        self.size = 0
+
+    def __call__(self, first: str, second: str) -> int:
+        seconds = self.ids.get(first)
+        if seconds is None:
+            if self.size >= _MAX_WORDS * 4:
+                self.ids.clear()  # bounded like the word cache
+                self.size = 0
+            seconds = self.ids[first] = {}
+        found = seconds.get(second)
+        if found is None:
+            found = seconds[second] = _h(self.prefix + first + self.sep + second)
+            self.size += 1
+        return found
+
+
+_lemma_pair = _Pairs("b:", "_")
+_word_pair = _Pairs("w2:", " ")
+
+
 def _edge_ids(dep: str, head: _Word, child: _Word) -> tuple[int, ...]:
     """The syntax-block ids of a dependency edge: (relation, head, dependent) as nodes, as parts of
     speech, and for a verb's arguments as (relation, head lemma, entity type or part of speech)."""
@@ -177,8 +205,10 @@ class DocFeatures:
 
     def __init__(self, doc: Doc, contextual: bool = False):
         strings = doc.vocab.strings
-        rows = [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
-        self.words = [_word(r, strings) for r in rows]
+        self.words: list[_Word | None] = []
+        for row in map(tuple, doc.to_array(list(ATTRS)).tolist()):
+            word = _words.get(row, _UNSEEN)  # most words of an article were seen before
+            self.words.append(_word(row, strings) if word is _UNSEEN else word)
         self.heads = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()  # HEAD is relative
         tensor = getattr(doc, "tensor", None)
         self.tensor = (
@@ -233,11 +263,11 @@ def _counts(words: list[_Word]) -> list[Counter[int]]:
     prev_lemma, prev_lower, has_num = "<s>", "<s>", False
     for i, w in enumerate(words):
         spacy_ids.extend(w.fixed)
-        spacy_ids.append(_word_id("b:" + prev_lemma + "_" + w.lemma))
+        spacy_ids.append(_lemma_pair(prev_lemma, w.lemma))
         if i < 2:
             spacy_ids.append(_word_id(f"f{i}:" + w.lower))
         word_ids.append(w.word)
-        word_ids.append(_word_id("w2:" + prev_lower + " " + w.lower))
+        word_ids.append(_word_pair(prev_lower, w.lower))
         char_ids.extend(w.chars)
         has_num = has_num or w.has_num
         prev_lemma, prev_lower = w.lemma, w.lower

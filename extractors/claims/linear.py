@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 import zlib
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 
+@lru_cache(maxsize=1 << 18)
 def hash_id(feature: str, n_features: int) -> int:
     """The bucket of a feature string (``n_features`` is a power of two); stable across processes."""
     return zlib.crc32(feature.encode("utf-8")) & (n_features - 1)
