@@ -12,8 +12,8 @@ extracted by two commands, each a fresh process, alternating, best of ``--runs``
 
 Secondary (in one process, model loaded and warm): words/s of ``nlp.pipe(texts)`` of the base model
 vs ``Extractor.extract(articles)`` on ``--articles`` articles (dev, then train), and the latter with
-``--jobs 2`` (spaCy ``n_process=2``). Raw and full runs alternate too, so a machine that speeds up or
-slows down during the run moves both alike.
+``--jobs 2`` (spaCy ``n_process=2``). The three alternate too, so a machine that speeds up or slows
+down during the run moves them alike.
 
 Musts: whole process full >= 0.8x bare; in process full >= 0.8x raw; jobs 2 >= 1.5x jobs 1. The last
 line printed is parseable.
@@ -140,10 +140,9 @@ def main() -> None:
     list(raw_nlp.pipe(texts[:4]))  # warm up both
     list(extractor.extract(articles[:4]))
     raw = full = full2 = float("inf")
-    for _ in range(args.runs):  # interleaved: drift in the machine's speed hits both alike
+    for _ in range(args.runs):  # interleaved: drift in the machine's speed hits all three alike
         raw = min(raw, _timed(lambda: list(raw_nlp.pipe(texts, batch_size=args.batch_size))))
         full = min(full, _timed(lambda: list(extractor.extract(articles, batch_size=args.batch_size))))
-    for _ in range(args.runs):
         full2 = min(full2, _timed(lambda: list(extractor.extract(articles, jobs=2, batch_size=args.batch_size))))
     print(f"raw nlp.pipe              {words / raw:8,.0f} words/s")
     print(f"full extraction           {words / full:8,.0f} words/s   = {raw / full:.2f}x raw (must be >= 0.8)")
