@@ -149,7 +149,7 @@ class _Attributions:
             ]
             start = min([start, *closed])
         cue = (tok.idx, tok.idx + len(tok.text))
-        self.add((start, end), cue, None if rule == "passive_as" else subj_span, _quote_type(qtype))
+        self.add((start, end), cue, None if rule == "passive_as" else subj_span, qtype)
 
     def stance_or_nominal(self, tok: Token) -> None:
         """Stance adjectives ("aware that …", "critical of …") and nominal cues ("his belief that …",
@@ -266,11 +266,6 @@ class _Attributions:
         _continue_floating_quotes(claims, self.quotes, self.used_quotes)
         claims.sort(key=lambda c: (c["start"], c["end"]))
         return _outermost(_dedupe(claims))
-
-
-def _quote_type(value: str | None) -> QuoteType | None:
-    """A pattern's fixed quote type (the patterns fix only "direct")."""
-    return "direct" if value == "direct" else None
 
 
 def _content_type(start: int, end: int, quotes: Quotes) -> QuoteType:

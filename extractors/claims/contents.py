@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from ..vocabulary import QuoteType
 from .linear import Weights, hash_ids, logistic
 
 N_FEATURES = 1 << 18
@@ -38,7 +39,7 @@ RULE_ORDER = (
 )
 
 #: a content a cue may introduce: ((start, end), its quote type if the pattern fixes one, the pattern)
-Candidate = tuple[tuple[int, int], str | None, str]
+Candidate = tuple[tuple[int, int], QuoteType | None, str]
 
 
 def _bucket(n: int) -> int:
