@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Sequence
 
-from spacy.attrs import IDX, LOWER, POS  # type: ignore[import-not-found]
+from spacy.attrs import IDX, LEMMA, LOWER, POS  # type: ignore[import-not-found]
 from spacy.strings import get_string_id
 from spacy.symbols import ADJ, NOUN, VERB  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span, Token
@@ -43,7 +43,6 @@ from .quotes import Quote, Quotes
 from .speakers import Resolver, source, speaker_span
 from .syntax import content_span, is_that_clause, subject, trim
 
-_TRIGGER_POS = frozenset((VERB, ADJ, NOUN))  # the parts of speech the cue passes look at
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 #: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
 HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
@@ -97,14 +96,22 @@ class _Attributions:
         self.newlines = [m.start() for m in re.finditer("\n", text)]
 
     def triggers(self) -> list[Token]:
-        """The tokens that can open an attribution — verbs, adjectives, nouns and "according" — outside
-        every quote. Read from ``Doc.to_array``: making a Token object of every word was a third of the
-        attribution pass."""
-        doc, spans = self.doc, self.quotes.spans
+        """The tokens that can open an attribution outside every quote — verbs, "according", stance
+        adjectives and nominal cues (by lemma). Read from ``Doc.to_array``: making a Token object of
+        every word was a third of the attribution pass."""
+        doc, spans, strings = self.doc, self.quotes.spans, self.doc.vocab.strings
+        listed: dict[tuple[int, int], bool] = {}  # (part of speech, lemma hash) -> an adjective or noun cue?
         out, k = [], 0
-        for i, (idx, pos, lower) in enumerate(doc.to_array([IDX, POS, LOWER]).tolist()):
-            if pos not in _TRIGGER_POS and lower != _ACCORDING:
-                continue
+        for i, (idx, pos, lower, lemma) in enumerate(doc.to_array([IDX, POS, LOWER, LEMMA]).tolist()):
+            if pos != VERB and lower != _ACCORDING:
+                if pos != ADJ and pos != NOUN:
+                    continue
+                key = (pos, lemma)
+                if key not in listed:
+                    words = STANCE_ADJS if pos == ADJ else NOMINAL_CUES
+                    listed[key] = strings[lemma].lower() in words
+                if not listed[key]:
+                    continue
             while k < len(spans) and spans[k][1] <= idx:
                 k += 1
             if k < len(spans) and spans[k][0] <= idx:
