@@ -120,3 +120,34 @@ def _report(console: Any, result: AddResult) -> None:
         ),
         soft_wrap=True,
     )
+
+
+def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[str]]:
+    """Every article under ``paths`` without a store (the app's ``+`` uses it): (articles, failures
+    as one line each naming the file). A loader that raises is reported for its path, not raised."""
+    articles: list[Article] = []
+    failed: list[str] = []
+    for path in paths:
+        try:
+            for item in iter_articles([path]):
+                if isinstance(item, InputError):
+                    failed.append(str(item))
+                else:
+                    articles.append(item)
+        except Exception as err:
+            failed.append(f"{path}: could not be read: {type(err).__name__}: {err}")
+    return articles, failed
+
+
+def extract_articles(extractor: Any, articles: list[Article]) -> tuple[list[Any], list[str]]:
+    """Extract ``articles`` with a loaded extractor: (extractions, failures naming each article's
+    file). As in ``add``, an extraction that raises fails the articles not done yet."""
+    done: list[Any] = []
+    failed: list[str] = []
+    try:
+        for extraction in extractor.extract(articles):
+            done.append(extraction)
+    except Exception as err:
+        for article in articles[len(done) :]:
+            failed.append(f"{article.path or article.id}: extraction failed: {type(err).__name__}: {err}")
+    return done, failed

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import ReviewStore
 
 # Textual repaints on a frame timer (60 fps by default): a decision reaches the terminal on the next
 # tick. 120 fps halves that wait; a frame costs us ~10 ms of CPU only when something changed.
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
 
-def run(store: Any, *, start_article: str | None = None, model: str | None = None) -> None:
+def run(store: ReviewStore, *, start_article: str | None = None, model: str | None = None) -> None:
+    """Run the review app; after an unhandled exception (Textual has printed it and exited) the
+    process exits with the app's non-zero return code. Decisions made before it are on disk."""
     from .app import ReviewApp
 
-    ReviewApp(store, start_article=start_article, model=model).run()
+    app = ReviewApp(store, start_article=start_article, model=model)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)
