@@ -166,17 +166,22 @@ class ArticleView(ScrollView, can_focus=False):
         self.scroll_to(y=0, animate=False)
 
     def update_candidates(self, cands: list[Cand]) -> None:
+        """Store results in: a span that moved, appeared or went away re-indexes the lines; else
+        only the lines of the changed candidates repaint."""
+        moved = False
         for cand in cands:
             old = self.cands.get(cand["id"])
             if cand.get("status") == "removed":
-                self.cands.pop(cand["id"], None)
-            else:
-                self.cands[cand["id"]] = cand
-            if old is None or ranges(old) != ranges(cand):
-                self._index()
-                self._cache.clear()
-                self.refresh()
-                return
+                moved |= self.cands.pop(cand["id"], None) is not None
+                continue
+            self.cands[cand["id"]] = cand
+            moved |= old is None or ranges(old) != ranges(cand)
+        if moved:
+            self._index()
+            self._cache.clear()
+            self.refresh()
+            return
+        for cand in cands:
             self._invalidate(cand["id"])
 
     def set_current(self, cid: str | None, *, scroll: bool = True) -> None:
