@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import unicodedata
@@ -54,9 +55,10 @@ def status_line(app: App[Any]) -> str:
     return screen_text(app).splitlines()[0]
 
 
-# Sequences Textual itself writes: CSI (ESC [ … final byte), and cursor-key / charset selections.
+# Sequences Textual itself writes: CSI (ESC [ … final byte), cursor-key / charset selections, and
+# OSC 22 (the mouse pointer's shape, e.g. ESC ] 22 ; default BEL) — nothing else may carry an ESC.
 _CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-_OWN = re.compile(r"\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+_OWN = re.compile(r"\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\]22;[a-z-]*\x07")
 #: characters a terminal interprets: C0 but \r \n, DEL, C1, bidi controls, U+2028/9, lone surrogates
 UNSAFE = re.compile(
     "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
@@ -73,10 +75,24 @@ def foreign_controls(output: str) -> list[str]:
     ]
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Let every message the last key caused be processed (no idle sleeps: fast)."""
-    for _ in range(rounds):
-        await pilot._wait_for_screen()
+def _busy(app: App[Any]) -> bool:
+    nodes: list[Any] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    # a message pump has work while its queue holds messages or a callback waits for its next idle
+    return any(node._message_queue.values or node._next_callbacks for node in nodes)
+
+
+async def settle(pilot: Pilot[Any], quiet: int = 3, limit: int = 2000) -> None:
+    """Let every message the last key caused be processed: yield to the event loop until no
+    message pump of the app has work for ``quiet`` rounds in a row (no idle sleeps: fast)."""
+    calm = 0
+    for _ in range(limit):
+        await asyncio.sleep(0)
+        calm = 0 if _busy(pilot.app) else calm + 1
+        if calm >= quiet:
+            return
+    await pilot._wait_for_screen()
 
 
 async def press_fast(pilot: Pilot[Any], key: str) -> None:
@@ -178,5 +194,62 @@ def several_store(folder: Path) -> ReviewStore:
     store.add_article(make_extraction("Nothing to see here at all.", [], []))
     words = " ".join(f"Word{i}" + ("." if i % 11 == 10 else "") for i in range(400))
     ents = [(f"Word{i}", "ORG" if i % 2 else "PERSON") for i in range(0, 400, 7)]
-    store.add_article(make_extraction(words, ents, [f"Word{i} Word{i + 1}" for i in range(20, 380, 40)]))
+    claims = [f"Word{i} Word{i + 1}" for i in range(20, 380, 40) if i % 11 != 10]
+    store.add_article(make_extraction(words, ents, claims))
     return store
+
+
+def run_in_pty(
+    argv: list[str], env: dict[str, str], keys: list[str], *, size: tuple[int, int] = (160, 48), timeout: float = 90
+) -> tuple[bytes, int]:
+    """Run a program in a pseudo-terminal of ``size``; once it drew its first screen (the status
+    line), type ``keys`` one by one with a pause after each; return every byte it wrote and its
+    exit code."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    out = bytearray()
+
+    def pump(seconds: float, until: bytes | None = None) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                out.extend(chunk)
+                if until is not None and until in out:
+                    return
+            elif proc.poll() is not None:
+                return
+
+    try:
+        pump(timeout, until=b"decided here")
+        pump(0.5)
+        for key in keys:
+            os.write(master, key.encode())
+            pump(0.4 if key == "\x1b" else 0.25)
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            pump(0.2)
+        pump(0.3)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        code = proc.wait()
+        os.close(master)
+    return bytes(out), code
