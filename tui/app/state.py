@@ -129,6 +129,7 @@ class ReviewState:
     query: Query = field(default_factory=Query)
     _ids: dict[str, list[str]] = field(default_factory=lambda: {"entity": [], "claim": []})
     _keep: dict[str, str | None] = field(default_factory=dict)
+    _totals: dict[str, int] = field(default_factory=dict)
 
     # -- contents ----------------------------------------------------------------------------------
 
@@ -147,6 +148,9 @@ class ReviewState:
             self.kind = pending[0]
 
     def _rebuild(self) -> None:
+        self._totals = {k: 0 for k in KINDS}
+        for c in self.cands.values():
+            self._totals[c["kind"]] = self._totals.get(c["kind"], 0) + 1
         for kind in KINDS:
             items = [c for c in self.cands.values() if c["kind"] == kind and (not self.query or matches(c, self.query))]
             if kind == "claim" and self.order == "checkworthiness":
@@ -217,7 +221,7 @@ class ReviewState:
         return len(self._ids[kind])
 
     def total(self, kind: str) -> int:
-        return sum(1 for c in self.cands.values() if c["kind"] == kind)
+        return self._totals.get(kind, 0)
 
     def position(self, kind: str | None = None) -> int | None:
         """The current row of ``kind`` (None when its list is empty); clamps a stale index."""

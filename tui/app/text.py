@@ -117,7 +117,11 @@ class Palette:
         return readable(Color.parse(label_color(label)), self.background)
 
     def label(self, label: str) -> Style:
-        return Style(color=self.text_color(label).rich_color)
+        key = (label, "")
+        style = self._cache.get(key)
+        if style is None:
+            style = self._cache[key] = Style(color=self.text_color(label).rich_color)
+        return style
 
     def entity(self, label: str, status: str) -> Style:
         key = (label, status)

@@ -140,12 +140,14 @@ class ArticleView(ScrollView, can_focus=False):
         self._cache: dict[int, Strip] = {}
         self._width = 0
         self._palette: Palette | None = None
+        self._styles: dict[str, Style] = {}  # component styles under the theme in force
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
         self._palette = None
+        self._styles.clear()
         self._cache.clear()
         self.refresh()
 
@@ -312,7 +314,10 @@ class ArticleView(ScrollView, can_focus=False):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _component(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
 
     def _render_index(self, index: int) -> Strip:
         ls, le = self.lines[index]
