@@ -233,7 +233,7 @@ async def test_char_mode_ends_with_the_edit_it_served(review):
         await pilot.press("j", "j", "m")  # Ben Wallace
         assert screen.char_mode and "CHARACTERS" in status_line(app)
         await pilot.press("full_stop")
-        assert "EDIT BOUNDARIES (characters)" in status_line(app)
+        assert "BOUNDARIES (characters)" in status_line(app)
         await pilot.press("enter")
         assert store.candidate(aid, entity(store, aid, "Ben Wallace ")["id"])["text"] == "Ben Wallace "
         assert not screen.char_mode and "CHARACTERS" not in status_line(app)
@@ -521,3 +521,14 @@ def test_the_readme_keys_example_is_conflict_free():
     keymap = tomllib.loads(block.group(1))["keys"]
     assert Keys(keymap).problems() == []
     assert json.dumps(keymap)  # a plain table of strings
+
+
+def test_a_keys_toml_with_control_characters_is_refused(tmp_path):
+    from tui.app.config import load_keymap
+
+    (tmp_path / "keys.toml").write_text(
+        '[keys]\n"review.accept" = "y\\u001b]52;c;AAAA\\u0007"\n"review.reject" = "r"\n', encoding="utf-8"
+    )
+    keymap, problem = load_keymap(tmp_path)
+    assert keymap == {"review.reject": "r"}
+    assert problem is not None and "ignored review.accept" in problem and "\x1b" not in problem

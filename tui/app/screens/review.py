@@ -283,24 +283,24 @@ class ReviewScreen(Screen[None]):
         k = self.keys
         unit = "characters" if self.char_mode else "tokens"
         if self.box == "filter":
-            return "FILTER", "enter applies · esc clears"
+            return "FILTER", "enter applies  esc clears"
         if self.box == "find":
-            return "FIND", "enter: next match · esc closes"
+            return "FIND", "enter: next match  esc closes"
+        other = "tokens" if self.char_mode else "chars"
         if self.preview is not None:
             return (
-                f"EDIT BOUNDARIES ({unit})",
-                f"{k.show('review.start_left')} {k.show('review.start_right')} start · "
-                f"{k.show('review.end_left')} {k.show('review.end_right')} end · "
-                f"{k.show('review.char_mode')} {'tokens' if self.char_mode else 'characters'} · "
-                f"{k.show('review.confirm')} saves · {k.show('review.cancel')} cancels",
+                f"BOUNDARIES ({unit})",
+                f"{k.show('review.start_left')} {k.show('review.start_right')} start  "
+                f"{k.show('review.end_left')} {k.show('review.end_right')} end  "
+                f"{k.show('review.char_mode')} {other}  "
+                f"{k.show('review.confirm')} save  {k.show('review.cancel')} cancel",
             )
         if self.query_one(ArticleView).cursor is not None:
             return (
                 f"SELECT ({unit})",
-                f"{k.show('article.select_left')} {k.show('article.select_right')} select · "
-                f"{k.show('article.new_entity')} entity · {k.show('article.new_claim')} claim · "
-                f"{k.show('review.char_mode')} {'tokens' if self.char_mode else 'characters'} · "
-                f"{k.show('article.leave')} back",
+                f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
+                f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
+                f"{k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
             )
         if self.char_mode:
             return "CHARACTERS", "the next boundary edit moves by characters"

@@ -32,7 +32,8 @@ class StatusBar(Widget):
 
     def render(self) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(" newsreview ", style="bold reverse")
+        if not self.mode:  # a mode's name and keys take the app's name's place
+            bar.append(" newsreview ", style="bold reverse")
         if self.mode:
             bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
             if self.hint:
