@@ -1,8 +1,9 @@
-"""Span arithmetic on article text, in one place: boundary steps, token snapping, text selection.
+"""Span arithmetic on article text, in one place: boundary steps, text selection, find.
 
 Offsets are Python ``str`` indices; ``tokens`` are the article's (start, end) token offsets in
 order. Every function here is pure (no Textual), so the boundary keys (``[ ] , .``), the selection
-keys of cursor mode (``H``/``L``) and "new entity from the selection" all step the same way.
+keys of cursor mode (``H``/``L``), word moves and "new entity from the selection" (the token at the
+cursor when nothing is selected) all step the same way.
 
 Selection semantics (cursor mode, ``v``): the first extend key anchors the selection at the token
 under the cursor (the next token when the cursor is on a space; the character under the cursor in
@@ -56,14 +57,6 @@ def token_index_at(tokens: Sequence[Token], pos: int) -> int | None:
     if i >= 0 and tokens[i][0] <= pos < tokens[i][1]:
         return i
     return i + 1 if i + 1 < len(tokens) else len(tokens) - 1
-
-
-def snap_to_tokens(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
-    """Grow ``(start, end)`` to the boundaries of the tokens it touches (unchanged if none)."""
-    inside = [(s, e) for s, e in tokens if s < end and e > start]
-    if not inside:
-        return start, end
-    return min(start, inside[0][0]), max(end, inside[-1][1])
 
 
 def word_step(tokens: Sequence[Token], pos: int, direction: int) -> int:
