@@ -1,7 +1,7 @@
 """Random analysts: thousands of seeded random key presses (and some clicks) through every binding in
 every mode — normal, filter and find boxes, cursor mode (v), boundary preview, edit dialog, label
 picker, confirm dialog, queue, help, command palette, path prompt — on an empty store, an article
-with no candidates, a one-candidate article and several articles.
+with no candidates, a one-candidate article (these two with NO_COLOR=1) and several articles.
 
 After every key: the app is still running (or quit cleanly with q) with no exception, and the store
 holds together — every span's text is the article's text at its offsets, the decided/total counts
@@ -151,6 +151,8 @@ def stores(tmp: Path) -> dict[str, ReviewStore]:
 @pytest.mark.parametrize("which", ["empty", "no candidates", "one candidate", "several"])
 async def test_random_keys_never_break_the_app_or_the_store(tmp_path, monkeypatch, which):
     monkeypatch.chdir(tmp_path)  # what the palette's "save screenshot" or a typed path could touch
+    if which in ("no candidates", "one candidate"):
+        monkeypatch.setenv("NO_COLOR", "1")  # every frame through Textual's monochrome filter
     rng = random.Random(f"{SEED}-{which}")
     all_stores = stores(tmp_path)
     store = all_stores[which]
