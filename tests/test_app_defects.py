@@ -13,6 +13,7 @@ from textual.widgets import Footer
 
 from extractors.pipeline import Extraction
 from tui.app.app import ReviewApp
+from tui.app.screens.add import ArticleAdder
 from tui.app.widgets.article import ArticleView
 from tui.store import ReviewStore
 
@@ -158,7 +159,7 @@ async def test_a_failing_extractor_or_store_never_takes_the_app_down(tmp_path, m
                 raise RuntimeError("model exploded")
 
             monkeypatch.setattr(tui.ingest, "load_extractor", boom)
-            app.screen._nlp_cache.clear()
+            app.screen.query_one(ArticleAdder).cache.clear()
             (folder / "three.txt").write_text("A third article.\n", encoding="utf-8")
             await pilot.press("plus")
             app.screen.query_one("#add-path").value = str(folder / "three.txt")

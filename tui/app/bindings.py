@@ -10,10 +10,7 @@ are each reported as one line by :meth:`Keys.problems`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import cast
-
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 
 from ..sanitize import clean_line
 
@@ -212,8 +209,51 @@ def key_display(key: str) -> str:
     return clean_line("+".join([*mods, shown]), 24)
 
 
-def as_bindings(items: Iterable[BindingType]) -> list[Binding]:
-    return [b if isinstance(b, Binding) else Binding(*cast(tuple[str, str], b)) for b in items]
+def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
+    """The status line's (mode name, its keys) for ``mode`` ("filter", "find", "preview" — a
+    boundary edit —, "select" — cursor mode — or "" for none)."""
+    k = keys
+    unit = "characters" if char_mode else "tokens"
+    other = "tokens" if char_mode else "chars"
+    if mode == "filter":
+        return "FILTER", "enter applies  esc clears"
+    if mode == "find":
+        return "FIND", "enter: next match  esc closes"
+    if mode == "preview":
+        return (
+            f"BOUNDARIES ({unit})",
+            f"{k.show('review.start_left')} {k.show('review.start_right')} start  "
+            f"{k.show('review.end_left')} {k.show('review.end_right')} end  "
+            f"{k.show('review.char_mode')} {other}  "
+            f"{k.show('review.confirm')} save  {k.show('review.cancel')} cancel",
+        )
+    if mode == "select":
+        return (
+            f"SELECT ({unit})",
+            f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
+            f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
+            f"{k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
+        )
+    if char_mode:
+        return "CHARACTERS", "the next boundary edit moves by characters"
+    return "", ""
+
+
+def help_notes(keys: Keys) -> str:
+    """The help screen's notes under the key tables, naming the keys in force."""
+    k = keys
+    return (
+        f"Boundaries: {k.show('review.start_left')} and {k.show('review.start_right')} move the start, "
+        f"{k.show('review.end_left')} and {k.show('review.end_right')} the end by a token "
+        f"({k.show('review.char_mode')}: by a character, until the edit ends); "
+        f"{k.show('review.confirm')} saves, {k.show('review.cancel')} cancels.\n"
+        "Filter: status:pending label:PERSON kind:claim type:direct, values joined by commas mean any of "
+        "them; other words match the beginnings of words in the text, label or speaker.\n"
+        f"Find ({k.show('review.find')}): text in the article; {k.show('review.find_next')} goes to the next "
+        f"match. {k.show('review.mentions')}: the next mention of the current text.\n"
+        "ctrl+p: command palette (every action, export, themes). Remap keys in keys.toml in the config "
+        'folder by the ids above, e.g. "review.accept" = "y".'
+    )
 
 
 class Keys:

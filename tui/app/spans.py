@@ -109,6 +109,12 @@ def extend_selection(text: str, tokens: Sequence[Token], sel: Selection, directi
     return Selection(sel.anchor, head, sel.by_char)
 
 
+def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
+    """Index of the first match starting at or after ``pos``; wraps to 0."""
+    i = bisect_left([s for s, _ in matches], pos)
+    return i if i < len(matches) else 0
+
+
 def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token]:
     """Every (start, end) where ``needle`` occurs in ``text``, case-insensitively, not overlapping.
     With ``whole_words`` a hit must not continue a word on either side."""

@@ -20,18 +20,17 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerState
 
 from ...store import StoreError
 from .. import spans
-from ..bindings import LABELS, REVIEW, SECTIONS, Keys
+from ..bindings import LABELS, REVIEW, SECTIONS, Keys, help_notes, mode_hint
 from ..state import ActiveClock, FilterError, ReviewState
 from ..text import one_line
 from ..widgets.article import ArticleView
 from ..widgets.candidates import CandidateList
 from ..widgets.detail import detail
 from ..widgets.status import StatusBar
-from .add import Extracted, Loaded, PathPrompt, extract, load_path
+from .add import ArticleAdder, PathPrompt
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
@@ -90,10 +89,9 @@ class ReviewScreen(Screen[None]):
         self.preview: tuple[int, int] | None = None  # boundary edit in progress on preview_id
         self.preview_id: str | None = None
         self.char_mode = False
-        self.busy = ""  # shown in the status bar while a worker loads or extracts
+        self.busy = ""  # shown in the status bar while the ArticleAdder reads or extracts
         self.message = ""  # shown once in the status bar (cheaper than a toast on the keypress path)
         self.find_query = ""
-        self._nlp_cache: dict[str, Any] = {}
         self._shown: str | None = None  # the candidate the clock runs for
         self.box: str | None = None  # the input open at the bottom: "filter" or "find"
 
@@ -116,6 +114,7 @@ class ReviewScreen(Screen[None]):
         )
         yield Input(placeholder="find in the article — enter goes to the next match", id="find")
         yield Footer()
+        yield ArticleAdder(self.store, self.model)
 
     def on_mount(self) -> None:
         for box in self.query(Input):
@@ -277,34 +276,13 @@ class ReviewScreen(Screen[None]):
             bar.find = ""
         bar.busy = self.busy
         bar.message, self.message = self.message, ""
-        bar.mode, bar.hint = self._mode()
-
-    def _mode(self) -> tuple[str, str]:
-        k = self.keys
-        unit = "characters" if self.char_mode else "tokens"
-        if self.box == "filter":
-            return "FILTER", "enter applies  esc clears"
-        if self.box == "find":
-            return "FIND", "enter: next match  esc closes"
-        other = "tokens" if self.char_mode else "chars"
-        if self.preview is not None:
-            return (
-                f"BOUNDARIES ({unit})",
-                f"{k.show('review.start_left')} {k.show('review.start_right')} start  "
-                f"{k.show('review.end_left')} {k.show('review.end_right')} end  "
-                f"{k.show('review.char_mode')} {other}  "
-                f"{k.show('review.confirm')} save  {k.show('review.cancel')} cancel",
-            )
-        if self.query_one(ArticleView).cursor is not None:
-            return (
-                f"SELECT ({unit})",
-                f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
-                f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
-                f"{k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
-            )
-        if self.char_mode:
-            return "CHARACTERS", "the next boundary edit moves by characters"
-        return "", ""
+        if self.box is not None:
+            mode = self.box
+        elif self.preview is not None:
+            mode = "preview"
+        else:
+            mode = "select" if self.query_one(ArticleView).cursor is not None else ""
+        bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
 
     # -- applying store results ------------------------------------------------------------------------
 
@@ -695,7 +673,7 @@ class ReviewScreen(Screen[None]):
         else:
             cand = self.current()
             here = view.cursor if view.cursor is not None else (cand["start"] if cand else 0)
-            index = next((i for i, (s, _) in enumerate(matches) if s >= here), 0)
+            index = spans.first_at_or_after(matches, here)
         view.set_matches(matches, index)
         if view.cursor is not None:
             view.select_span(*matches[index])
@@ -734,8 +712,7 @@ class ReviewScreen(Screen[None]):
             self.message = "no other mention of this text in the article"
             self.refresh_status()
             return
-        index = next((i for i, (s, _) in enumerate(matches) if s > cand["start"]), 0)
-        view.set_matches(matches, index)
+        view.set_matches(matches, spans.first_at_or_after(matches, cand["start"] + 1))
         self.message = (
             f"{len(others)} other mention{'s' if len(others) > 1 else ''} in the article, none listed "
             f"({self.keys.show('review.cursor_mode')} to add)"
@@ -772,20 +749,7 @@ class ReviewScreen(Screen[None]):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        k = self.keys
-        notes = (
-            f"Boundaries: {k.show('review.start_left')} and {k.show('review.start_right')} move the start, "
-            f"{k.show('review.end_left')} and {k.show('review.end_right')} the end by a token "
-            f"({k.show('review.char_mode')}: by a character, until the edit ends); "
-            f"{k.show('review.confirm')} saves, {k.show('review.cancel')} cancels.\n"
-            "Filter: status:pending label:PERSON kind:claim type:direct, values joined by commas mean any of "
-            "them; other words match the beginnings of words in the text, label or speaker.\n"
-            f"Find ({k.show('review.find')}): text in the article; {k.show('review.find_next')} goes to the next "
-            f"match. {k.show('review.mentions')}: the next mention of the current text.\n"
-            "ctrl+p: command palette (every action, export, themes). Remap keys in keys.toml in the config "
-            'folder by the ids above, e.g. "review.accept" = "y".'
-        )
-        self.app.push_screen(HelpScreen(SECTIONS, k, notes))
+        self.app.push_screen(HelpScreen(SECTIONS, self.keys, help_notes(self.keys)))
 
     def action_export(self) -> None:
         from ...export import render, store_articles
@@ -806,101 +770,31 @@ class ReviewScreen(Screen[None]):
     def action_quit(self) -> None:
         self.app.exit()
 
-    # -- adding articles (workers) ---------------------------------------------------------------------
+    # -- adding articles (ArticleAdder does the work) ----------------------------------------------------
 
     def action_add_articles(self) -> None:
-        if self.busy:
+        adder = self.query_one(ArticleAdder)
+        if adder.busy:
             self.notify("still adding the previous articles", markup=False, timeout=2)
             return
 
         def go(path: str | None) -> None:
-            if not path:
-                return
-            self.busy = f"reading {one_line(path, 60)}…"
-            self.refresh_status()
-            self.run_worker(
-                lambda: self.post_message(load_path(path)),
-                name=path,
-                thread=True,
-                exit_on_error=False,
-                group="nlp",
-            )
+            if path:
+                adder.start(path)
 
         self.app.push_screen(PathPrompt(self.keys), go)
 
-    def on_loaded(self, message: Loaded) -> None:
-        """Read articles: the duplicates are reported here; the rest go to the extraction worker."""
-        todo, dup = [], 0
-        seen: set[str] = set()
-        for article in message.articles:
-            if article.text_sha in seen or self.store.find_duplicate(article.text_sha):
-                dup += 1
-            else:
-                seen.add(article.text_sha)
-                todo.append(article)
-        if not todo:
-            self._finish(message.path, [], dup, message.failed)
-            return
-        first = "extractor" not in self._nlp_cache
-        self.busy = ("loading the spaCy model, then extracting" if first else "extracting") + (
-            f" {len(todo)} article{'s' if len(todo) > 1 else ''} from {one_line(message.path, 40)}…"
-        )
+    @on(ArticleAdder.Busy)
+    def _adder_busy(self, event: ArticleAdder.Busy) -> None:
+        self.busy = event.text
         self.refresh_status()
-        path, model, cache, failed = message.path, self.model, self._nlp_cache, message.failed
 
-        def work() -> None:
-            result = extract(path, todo, model, cache)
-            result.failed[:0] = failed
-            result.duplicates = dup
-            self.post_message(result)
-
-        self.run_worker(work, name=path, thread=True, exit_on_error=False, group="nlp")
-
-    def on_extracted(self, message: Extracted) -> None:
-        """The worker's results, stored here on the main thread."""
-        added: list[str] = []
-        dup = message.duplicates
-        failed = list(message.failed)
-        for extraction in message.extractions:
-            where = one_line(getattr(extraction.article, "path", "") or message.path, 200)
-            try:
-                status, aid = self.store.add_article(extraction)
-            except StoreError as err:
-                self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
-                break
-            except Exception as err:  # an article the store cannot take must not take the app down
-                failed.append(f"{where}: could not be stored: {type(err).__name__}: {err}")
-                continue
-            if status == "added":
-                added.append(aid)
-            else:
-                dup += 1
-        self._finish(message.path, added, dup, failed)
-
-    def _finish(self, path: str, added: list[str], dup: int, failed: list[str]) -> None:
+    @on(ArticleAdder.Done)
+    def _adder_done(self, event: ArticleAdder.Done) -> None:
         self.busy = ""
-        for reason in failed:
-            self.notify(reason, title="not added", severity="error", markup=False, timeout=10)
-        self.notify(
-            f"{one_line(path, 80)}: added {len(added)}, duplicate {dup}, failed {len(failed)}",
-            markup=False,
-            timeout=5,
-        )
-        if added:
-            self.load_article(added[0])
+        if event.added:
+            self.load_article(event.added[0])
         else:
-            self.refresh_status()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:  # the workers catch everything; this is the last resort
-            self.busy = ""
-            self.notify(
-                f"{one_line(event.worker.name, 200)}: adding failed: {event.worker.error}",
-                title="not added",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
             self.refresh_status()
 
     # -- which keys apply now --------------------------------------------------------------------------
