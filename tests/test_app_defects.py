@@ -533,3 +533,23 @@ def test_a_keys_toml_with_control_characters_is_refused(tmp_path):
     keymap, problem = load_keymap(tmp_path)
     assert keymap == {"review.reject": "r"}
     assert problem is not None and "ignored review.accept" in problem and "\x1b" not in problem
+
+
+async def test_page_keys_on_a_palette_list_not_laid_out_yet(review, monkeypatch):
+    """Textual 8.2.8: page up/down on the palette's list between results arriving and the list's
+    first layout raised KeyError (seen in the random-key test); those keys wait for the layout."""
+    from textual.command import CommandList
+    from textual.geometry import Region
+
+    app, _store, _ex = review
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p", *"exp")
+        await pilot.pause(0.3)
+        command_list = app.screen.query_one(CommandList)
+        assert command_list.option_count and command_list.highlighted is not None
+        command_list._line_cache.clear()  # as before its first layout
+        monkeypatch.setattr(CommandList, "scrollable_content_region", property(lambda self: Region(0, 0, 0, 0)))
+        await pilot.press("pageup", "pagedown")
+        assert app.is_running and app._exception is None
+        monkeypatch.undo()
+        await pilot.press("escape")

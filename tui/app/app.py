@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette as TextualCommandPalette
 from textual.notifications import SeverityLevel
 
 from ..sanitize import clean, clean_line
@@ -53,6 +54,17 @@ class ReviewCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._run, action), text=name, help=bid)
+
+
+class CommandPalette(TextualCommandPalette):
+    """Textual's command palette without one crash: in Textual 8.2.8 page up/down reach the option
+    list before it is laid out (its size still zero: results just arrived) and OptionList._move_page
+    raises KeyError. Until the list has a size, those two keys do nothing."""
+
+    def _action_command_list(self, action: str) -> None:
+        if action in ("page_up", "page_down") and not self.query_one(CommandList).scrollable_content_region:
+            return
+        super()._action_command_list(action)
 
 
 class ReviewApp(App[None]):
@@ -109,6 +121,10 @@ class ReviewApp(App[None]):
     ) -> None:
         """Every notification, sanitised: messages quote labels, names and file names."""
         super().notify(clean(message), title=clean_line(title, 80), severity=severity, timeout=timeout, markup=False)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, TextualCommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette"))
 
     def watch_theme(self, theme: str) -> None:
         if self.settings.get("theme") != theme and self.is_running:
