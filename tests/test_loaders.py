@@ -511,6 +511,9 @@ def test_encodings_and_boms(tmp_path):
     assert one(tmp_path / "bom.jsonl").text == "x\u2028y"
     (tmp_path / "u16.jsonl").write_bytes(('{"text": "a"}\n{"text": "b\u2028c"}\n').encode("utf-16"))
     assert [a.text for a in load(tmp_path / "u16.jsonl")] == ["a", "b\u2028c"]
+    # two BOM-marked files concatenated (cat a.jsonl b.jsonl): the second BOM starts a line
+    (tmp_path / "cat.jsonl").write_bytes(b'\xef\xbb\xbf{"text": "a"}\n\xef\xbb\xbf{"text": "b"}\n')
+    assert [a.text for a in load(tmp_path / "cat.jsonl")] == ["a", "b"]
     (tmp_path / "bom.json").write_bytes(b'\xef\xbb\xbf{"text": "z"}')
     assert one(tmp_path / "bom.json").text == "z"
     (tmp_path / "bad16.txt").write_bytes(b"\xff\xfe" + "ok".encode("utf-16-le") + b"\x00\xd8")  # lone surrogate
