@@ -48,9 +48,10 @@ HTML_EXTS = {".html", ".htm"}
 JSON_EXTS = {".json", ".jsonl"}
 EXTENSIONS = TEXT_EXTS | HTML_EXTS | JSON_EXTS
 KNOWN_FIELDS = ("text", "title", "id", "url", "published", "source", "spans", "meta")
-#: Record fields neither kept nor checked: Prodigy's ``tokens`` (we tokenise the text ourselves; on a
-#: long article they alone would pass the ``meta`` limit).
-DROPPED_FIELDS = ("tokens",)
+#: Record fields neither kept nor checked: Prodigy's ``tokens`` (we tokenise the text ourselves), and
+#: the ``entities``, ``claims`` and ``review`` of newsreview's own export (extraction finds candidates
+#: again; decisions are not imported). Kept, they alone would pass the ``meta`` limit on a long article.
+DROPPED_FIELDS = ("tokens", "entities", "claims", "review")
 #: Raw file size limit: generous for UTF-8 (up to 4 bytes a character) and for HTML boilerplate.
 MAX_FILE_BYTES = 8 * MAX_ARTICLE_CHARS
 #: A title taken from the article's first line is cut to this many characters.
@@ -387,13 +388,17 @@ def jsonl_articles(path: Path, data: bytes | str) -> Iterator[Article | InputErr
 
 
 def json_articles(path: Path, data: bytes | str) -> Iterator[Article | InputError]:
-    """One article object, or a list of them (a bad item fails alone)."""
+    """One article object, a list of them (a bad item fails alone), or newsreview's own JSON export
+    (``{"format": "newsreview/1", "articles": [...]}``)."""
     try:
         obj = loads_items(data)
     except JSONInputError as err:
         if err.reason == "empty document":
             raise InputError(shown(path), "empty file (only whitespace)") from None
         raise _json_error(path, err, line=err.line if err.field is None else None) from None
+    container = ""
+    if _is_export(obj):
+        obj, container = obj["articles"], "articles"
     if isinstance(obj, dict):
         yield record_article(path, obj)
     elif isinstance(obj, list):
@@ -404,16 +409,29 @@ def json_articles(path: Path, data: bytes | str) -> Iterator[Article | InputErro
                 yield _json_error(path, item, line=None)
                 continue
             try:
-                yield record_article(path, item, item=index)
+                yield record_article(path, item, item=index, container=container)
             except InputError as err:
                 yield err
     else:
         raise InputError(shown(path), f"expected an article object or a list of them, got {type_name(obj)}")
 
 
-def record_article(path: Path, obj: object, *, line: int | None = None, item: int | None = None) -> Article:
-    """Validate one JSON article record (our fields or a Prodigy task); field errors name the field."""
-    prefix = f"[{item}]." if item is not None else ""
+def _is_export(obj: object) -> TypeGuard[dict[str, Any]]:
+    return (
+        isinstance(obj, dict)
+        and "text" not in obj
+        and isinstance(obj.get("articles"), list)
+        and isinstance(obj.get("format"), str)
+        and obj["format"].startswith("newsreview/")
+    )
+
+
+def record_article(
+    path: Path, obj: object, *, line: int | None = None, item: int | None = None, container: str = ""
+) -> Article:
+    """Validate one JSON article record (our fields, a Prodigy task, an article of our export); field
+    errors name the field (prefixed ``container[item].`` for an item of a list)."""
+    prefix = f"{container}[{item}]." if item is not None else ""
     where = shown(path)
 
     def fail(message: str, field: str | None = None) -> InputError:

@@ -527,3 +527,38 @@ def test_file_size_limit_is_enforced_on_what_is_read(tmp_path, monkeypatch):
     p.write_text(json.dumps({"text": "x" * 200}))
     (err,) = load(p)
     assert str(err) == f"{p}: file is 212 bytes; the limit is 100"
+
+
+def exported_article(i: int, text: str) -> dict:
+    """An article as newsreview's export writes it (README, Export format), with many candidates."""
+    entity = {"id": "e-0", "start": 0, "end": 4, "text": text[:4], "label": "ORG", "token_start": 0, "token_end": 1}
+    entity |= {"status": "accepted", "origin": "model", "model": "en_core_web_sm-3.8.0", "reviewer": "ana"}
+    return {
+        "id": f"a-{i}",
+        "title": f"Title {i}",
+        "text": text,
+        "source": "x.txt",
+        "url": "",
+        "published": "",
+        "meta": {"desk": "europe"},
+        "review": {"status": "done", "reviewers": ["ana"], "decided": 400, "total": 400, "updated_at": "2024-01-01"},
+        "entities": [entity] * 300,
+        "claims": [],
+    }
+
+
+def test_our_own_export_loads_again(tmp_path):
+    texts = ["Text one\u2028with a line separator.", "Text two\x85with NEL\x0cand a form feed."]
+    arts = [exported_article(i, t) for i, t in enumerate(texts)]
+    jl = tmp_path / "export.jsonl"
+    jl.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in arts), encoding="utf-8")
+    js = tmp_path / "export.json"
+    js.write_text(json.dumps({"format": "newsreview/1", "exported_at": "2024-01-01T00:00:00Z", "articles": arts}))
+    for path in (jl, js):
+        items = load(path)
+        assert [a.text for a in items] == texts, items
+        assert [a.meta for a in items] == [{"desk": "europe"}] * 2  # candidates and review state are not meta
+        assert [a.id for a in items] == ["a-0", "a-1"]
+    js.write_text(json.dumps({"format": "newsreview/1", "articles": [arts[0], {"title": "x"}]}))
+    art, err = load(js)
+    assert art.id == "a-0" and str(err) == f"{js}: field 'articles[1]': missing required field 'text'"
