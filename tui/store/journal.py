@@ -84,6 +84,7 @@ class Journal:
         self._mark: dict[str, Any] | None = None
         self._mark_checked = False
         self._since_mark = 0
+        self.last_line = b""  # the line the last append wrote
 
     @property
     def shown(self) -> str:
@@ -207,6 +208,7 @@ class Journal:
                 os.ftruncate(self._fd, size)  # never leave a partial transaction behind
             raise StoreWriteError(f"not saved: cannot write {self.shown}: {why(err)}") from None
         self.size = size + len(line)
+        self.last_line = line
         self.seq += 1
         self.lines += 1
         self.last_crc = line[-11:-3].decode("ascii")
