@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
@@ -65,9 +65,9 @@ def default_reviewer() -> str:
 def engine_for(location: str | os.PathLike[str]) -> Engine:
     text = os.fspath(location)
     if text.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresEngine
+        from .postgres import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
 
-        return PostgresEngine(text)
+        return cast(Engine, PostgresEngine(text))
     from .folder import FolderEngine
 
     return FolderEngine(Path(text).expanduser())
