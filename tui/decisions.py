@@ -45,6 +45,13 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     if action == "add":
         fields = {k: v for k, v in obj.items() if k not in ("article", "action", "seconds", "candidate")}
         return str(store.add_candidate(article, fields, seconds=seconds)["id"])
+    group = obj.get("group")
+    if group is not None:
+        if not isinstance(group, str) or not group:
+            raise DecisionError("field 'group' must be a group id (from the export's 'groups')")
+        label = obj.get("label")
+        states = store.decide_group(article, group, action, label=label, seconds=seconds)
+        return ",".join(str(s["id"]) for s in states)
     candidate = obj.get("candidate")
     if not isinstance(candidate, str) or not candidate:
         raise DecisionError("field 'candidate' (a candidate id) is required")

@@ -67,6 +67,7 @@ class Decided(_Strict):
 
 
 class Entity(Decided):
+    group: str | None = Field(default=None, description="the id of the entity group this mention belongs to")
     id: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -98,6 +99,13 @@ class Review(_Strict):
     updated_at: str | None
 
 
+class Group(_Strict):
+    id: str
+    name: str = Field(description="the fullest mention's text")
+    label: str
+    mentions: list[str] = Field(description="ids of the exported mentions, in article order")
+
+
 class Article(_Strict):
     id: str
     title: str
@@ -109,6 +117,7 @@ class Article(_Strict):
     review: Review
     entities: list[Entity]
     claims: list[Claim]
+    groups: list[Group] = Field(default_factory=list, description="the article's entity groups")
 
 
 class Export(_Strict):

@@ -547,6 +547,39 @@ class ReviewStore:
                 if states:
                     yield aid, base, states
 
+    def groups(self, article_id: str, *, view: str | None = None) -> dict[str, dict[str, Any]]:
+        """The article's entity groups (see :mod:`extractors.groups`) by the labels of ``view``."""
+        from extractors.groups import entity_groups
+
+        ents = [c for c in self.candidates(article_id, "entity", view=view) if c["status"] != "removed"]
+        return entity_groups(article_id, ents)
+
+    def decide_group(
+        self, article_id: str, group: str, action: str, *, label: str | None = None, seconds: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Decide every mention of a group this reviewer has not decided yet, as one undo step:
+        accept, reject, or edit (relabel to ``label``; mentions that have it already are accepted)."""
+        groups = self.groups(article_id)
+        if group not in groups:
+            raise DecisionError(f"no group '{clean_line(group, 80)}' in article '{clean_line(article_id, 80)}'")
+        if action not in ("accept", "reject", "edit"):
+            raise DecisionError("a group decision is accept, reject or edit (with a label)")
+        if action == "edit":
+            label = validation.label(label)
+        states = {c["id"]: c for c in self.candidates(article_id, "entity")}
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cid in groups[group]["mentions"]:
+            state = states[cid]
+            if state["status"] != "pending":
+                continue
+            if action == "edit" and state["label"] != label:
+                items.append((cid, "edit", {"label": label}))
+            else:
+                items.append((cid, "accept" if action == "edit" else action, None))
+        if not items:
+            raise DecisionError(f"every mention of '{clean_line(groups[group]['name'], 60)}' is decided already")
+        return self.decide_many(article_id, items, seconds=seconds)
+
     def disputed(self, article_id: str) -> list[str]:
         self._ensure(article_id)
         return [cid for cid in self._reviews.get(article_id, {}) if self.final_status(article_id, cid) == "disputed"]
