@@ -52,7 +52,7 @@ def test_groups_join_repeats_and_short_forms_but_not_ambiguous_ones():
     assert sorted(text_of[m] for m in by_name["Ben Wallace"]["mentions"]) == ["Ben Wallace", "Wallace"]
     assert [text_of[m] for m in by_name["Russia"]["mentions"]] == ["Russia", "Russia"]
     assert len(by_name["Smith"]["mentions"]) == 1  # John or Jane? left alone
-    assert list(groups.values())[0]["name"] == "UK"  # groups in article order
+    assert next(iter(groups.values()))["name"] == "UK"  # groups in article order
     assert len(groups) == 8
     again = entity_groups("a-x", list(reversed(cands)))
     assert list(again) == list(groups)  # ids and order do not depend on the input order
