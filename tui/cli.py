@@ -202,6 +202,14 @@ def add_cmd(
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels",
+            help="The store's label set, comma-separated (e.g. PERSON,ORG,GPE): entities with other labels are "
+            "hidden from review and from the default export (kept, not deleted); 'all' clears it.",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and claims from articles and add them to the store.
 
@@ -214,6 +222,14 @@ def add_cmd(
     from .ingest import add_paths
 
     with _open_store(store, reviewer, "newsreview add", mode="add") as st:
+        if labels is not None:
+            from .store import StoreError
+
+            chosen = None if labels.strip() == "all" else [x.strip() for x in labels.split(",") if x.strip()]
+            try:
+                st.set_labels(chosen)
+            except StoreError as err:
+                fail(f"--labels: {err}", 2)
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -312,6 +328,9 @@ def export_cmd(
     reviewer: Annotated[
         str | None, typer.Option("--reviewer", help="This reviewer's own view instead of the desk's final view.")
     ] = None,
+    all_labels: Annotated[
+        bool, typer.Option("--all-labels", help="Also entities whose label is outside the store's label set.")
+    ] = False,
     store: StoreOpt = ...,  # type: ignore[assignment]
 ) -> None:
     """Export the reviewed result: the desk's final view — accepted, edited and added items by default.
@@ -349,6 +368,7 @@ def export_cmd(
                     order=order,
                     view=reviewer or "final",
                     problems=problems,
+                    all_labels=all_labels,
                 )
             )
         except StoreError as err:

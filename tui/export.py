@@ -45,7 +45,7 @@ CLAIM_FIELDS = (
     "origin",
     "model",
 )
-DECISION_FIELDS = ("reviewer", "decided_at", "original", "reviews", "adjudication")
+DECISION_FIELDS = ("reviewer", "decided_at", "original", "reviews", "adjudication", "suggestion")
 
 
 def parse_include(value: str | None) -> tuple[str, ...]:
@@ -163,6 +163,7 @@ def store_articles(
     order: str = "checkworthiness",
     view: str = "final",
     problems: Problems | None = None,
+    all_labels: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """The store's articles as export records. A damaged article is skipped and named in
     ``problems`` (raises instead when no ``problems`` is given)."""
@@ -173,6 +174,8 @@ def store_articles(
         try:
             article = store.article(aid)
             cands = store.candidates(aid, view=view)
+            if not all_labels:
+                cands = [c for c in cands if store.in_scope(c)]
         except StoreError as err:
             if problems is None:
                 raise

@@ -16,7 +16,7 @@ SCHEMA_FILE = Path(__file__).with_name("newsreview-export.schema.json")
 
 Status = Literal["accepted", "edited", "added", "rejected", "pending", "disputed"]
 ReviewStatus = Literal["accepted", "edited", "added", "rejected"]
-Origin = Literal["model", "analyst", "imported"]
+Origin = Literal["model", "analyst", "imported", "memory"]
 
 
 class _Strict(BaseModel):
@@ -66,7 +66,15 @@ class Decided(_Strict):
     adjudication: Adjudication | None = None
 
 
+class Suggestion(_Strict):
+    action: Literal["accept", "reject", "edit", "add"]
+    label: str | None = Field(default=None, description="the label an 'edit' suggestion relabels to")
+    support: int = Field(ge=1, description="how many times the desk decided so before")
+    reason: str
+
+
 class Entity(Decided):
+    suggestion: Suggestion | None = Field(default=None, description="the desk memory's suggestion (pending items)")
     group: str | None = Field(default=None, description="the id of the entity group this mention belongs to")
     id: str
     start: int = Field(ge=0)

@@ -33,7 +33,7 @@ from .errors import StoreError
 from .files import atomic_write, why
 from .journal import Journal, decode_line
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: summaries by label, and the desk's facts
 _ARTICLE_KEY = b'"article":"'
 _SUFFIX_LEN = len(b',"crc":"00000000"}')
 
