@@ -77,7 +77,7 @@ class Served:
             assert self.proc is not None and self.proc.stdout is not None
             for line in self.proc.stdout:
                 self.lines.append(line)
-                match = re.search(r" at (http://\S+/) ", line)
+                match = re.search(r" at (https?://\S+/) ", line)
                 if match and not self.url:
                     self.url = match.group(1)
                     found.set()
@@ -156,8 +156,9 @@ RECORDER = r"""
 """
 
 
-def new_page(browser: Any, viewport: tuple[int, int] = (1400, 900)) -> Any:
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+def new_page(browser: Any, viewport: tuple[int, int] = (1400, 900), **options: Any) -> Any:
+    """A page in a fresh context (its own cookies), with :data:`RECORDER` installed."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **options)
     context.add_init_script(RECORDER)
     page = context.new_page()
     return page

@@ -8,6 +8,7 @@ import asyncio
 import io
 import json
 import logging
+import shutil
 import subprocess
 import sys
 import time
@@ -628,3 +629,104 @@ def test_two_reviewers_in_two_tabs_on_one_store(browser, sample_store, tmp_path)
     with ReviewStore.open(path) as store:
         reviewers = {c.get("reviewer") for c in store.candidates(ex.article.id) if c["status"] != "pending"}
     assert reviewers == {"alice", "bob"}
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"),
+            *("-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_tls_options_are_checked(tmp_path, filled_store):
+    from tui.serve import tls_context
+
+    with pytest.raises(ServeError, match="go together"):
+        tls_context(tmp_path / "cert.pem", None)
+    with pytest.raises(ServeError, match="no such file"):
+        tls_context(tmp_path / "cert.pem", tmp_path / "key.pem")
+    (tmp_path / "junk.pem").write_text("not a certificate")
+    with pytest.raises(ServeError, match="not a PEM certificate"):
+        tls_context(tmp_path / "junk.pem", tmp_path / "junk.pem")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed: no certificate to test with")
+def test_https_with_a_certificate(browser, sample_store, tmp_path):
+    """--tls-cert/--tls-key: HTTPS, a Secure cookie, and the page's websocket over wss."""
+    import http.client
+    import ssl
+
+    path, ex = sample_store
+    cert, key = self_signed(tmp_path)
+    total = len(ex.entities) + len(ex.claims)
+    args = ("--tls-cert", str(cert), "--tls-key", str(key))
+    with Served(path, *args, env=env_for(tmp_path, NEWSREVIEW_TOKEN=TOKEN)) as served:
+        assert served.url.startswith("https://127.0.0.1:")
+        host, port = served.url.split("//")[1].rstrip("/").split(":")
+        trust = ssl.create_default_context(cafile=str(cert))
+        connection = http.client.HTTPSConnection(host, int(port), context=trust, timeout=10)
+        connection.request("GET", "/static/js/textual.js")
+        refused = connection.getresponse()
+        assert refused.status == 401 and refused.read()
+        connection.request("GET", f"/?token={TOKEN}")
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 303 and "Secure" in response.headers["Set-Cookie"]
+        connection.close()
+        page = new_page(browser, ignore_https_errors=True)
+        login(page, served.url, token=TOKEN, name="tls")
+        wait_stream(page, f"0/{total} decided here")
+        press(page, "a", f"1/{total} decided here")
+        page.context.close()
+    with ReviewStore.open(path) as store:
+        assert store.totals()[0] == 1
+    assert "plain HTTP" not in served.output
+
+
+def test_a_generated_token_is_printed_once_and_required(filled_store):
+    """Off loopback without --token: a token is generated, printed once in a link, and required.
+    (Served on 127.0.0.1 here, with the access a --host 0.0.0.0 run resolves to.)"""
+    import http.client
+    import re
+    import signal
+
+    path, _ = filled_store
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom tui.serve import resolve_access, web\n"
+        "access = resolve_access('0.0.0.0', None, None)\n"
+        f"web.run(web.ServeConfig(store=Path({str(path)!r}), host='127.0.0.1', port=0, access=access))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
+    )
+    try:
+        lines = []
+        assert proc.stdout is not None
+        while not any("stop with ctrl+c" in line for line in lines):
+            line = proc.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        link = re.search(r"open (http://127\.0\.0\.1:(\d+)/\?token=(\S+)) ", "".join(lines))
+        assert link, "".join(lines)
+        port, token = int(link.group(2)), link.group(3)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/static/js/textual.js")
+        refused = connection.getresponse()
+        assert refused.status == 401 and refused.read()
+        connection.request("GET", f"/?token={token}")
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 303 and "Set-Cookie" in response.headers
+        connection.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output = "".join(lines) + (proc.communicate(timeout=20)[0] or "")
+    assert proc.returncode == 0
+    assert output.count(token) == 1  # shown once, in the link, never again

@@ -317,6 +317,8 @@ def serve_cmd(
         bool, typer.Option("--allow-add", help="Let browser users add files from this machine's disk ('+').")
     ] = False,
     model: ModelOpt = None,
+    tls_cert: Annotated[Path | None, typer.Option("--tls-cert", help="Serve HTTPS: certificate chain (PEM).")] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="Private key of --tls-cert (PEM).")] = None,
 ) -> None:
     """Serve the review screen to web browsers (textual-serve), behind a login.
 
@@ -332,7 +334,16 @@ def serve_cmd(
 
     try:
         serve(
-            store, host=host, port=port, token=token, users=users, max_tabs=max_tabs, allow_add=allow_add, model=model
+            store,
+            host=host,
+            port=port,
+            token=token,
+            users=users,
+            max_tabs=max_tabs,
+            allow_add=allow_add,
+            model=model,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
         )
     except ServeError as err:
         fail(str(err))

@@ -19,6 +19,7 @@ import hmac
 import ipaddress
 import os
 import secrets
+import ssl
 import stat
 import tomllib
 import unicodedata
@@ -212,9 +213,12 @@ def serve(
     max_tabs: int = 8,
     allow_add: bool = False,
     model: str | None = None,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
 ) -> None:
     """Run the server until ctrl+c (or SIGTERM). Raises ``ServeError`` for bad options or files."""
     access = resolve_access(host, token, users)
+    tls = tls_context(tls_cert, tls_key)
     try:
         from . import web
     except ImportError as err:
@@ -231,5 +235,23 @@ def serve(
             allow_add=allow_add,
             model=model,
             users_warning=users_file_warning(users) if users else None,
+            tls=tls,
         )
     )
+
+
+def tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
+    """A server TLS context from a certificate chain and its private key (PEM), or None."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise ServeError("--tls-cert and --tls-key go together")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert, key)
+    except FileNotFoundError as err:
+        raise ServeError(f"{err.filename}: no such file") from None
+    except (OSError, ssl.SSLError) as err:
+        raise ServeError(f"{cert} / {key}: not a PEM certificate and its key ({err})") from None
+    return context

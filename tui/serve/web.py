@@ -27,6 +27,7 @@ import html
 import logging
 import secrets
 import signal
+import ssl
 import sys
 import time
 from collections import deque
@@ -64,6 +65,7 @@ class ServeConfig:
     allow_add: bool = False
     model: str | None = None
     users_warning: str | None = None
+    tls: ssl.SSLContext | None = None
     # What a tab runs, given the reviewer (tests swap it); None: ``python -m tui.serve.tab``.
     tab_command: Any = None
     out: Any = field(default=None, repr=False)  # where the server's own lines go (default stdout)
@@ -438,14 +440,14 @@ async def serve_forever(server: DeskServer, ready: asyncio.Future[int] | None = 
     app = await server._make_app()
     runner = web.AppRunner(app, **RUNNER_OPTIONS)
     await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
+    site = web.TCPSite(runner, config.host, config.port, ssl_context=config.tls)
     try:
         await site.start()
     except OSError as err:
         await runner.cleanup()
         raise ServeError(f"cannot listen on {config.host}:{config.port}: {err.strerror or err}") from None
     port = runner.addresses[0][1]
-    url = f"http://{_url_host(config.host)}:{port}/"
+    url = f"{'https' if config.tls else 'http'}://{_url_host(config.host)}:{port}/"
     access = config.access
     how = {
         "open": "loopback only, no token: each visitor gives their name",
@@ -453,6 +455,11 @@ async def serve_forever(server: DeskServer, ready: asyncio.Future[int] | None = 
         "users": f"one token per analyst ({len(access.users)} in the users file)",
     }[access.mode]
     server.say(f"serving {clean_line(config.store, 200)} at {url} ({how})")
+    if config.tls is None and not is_loopback(config.host):
+        server.say(
+            "warning: plain HTTP on a network address: tokens, cookies and articles cross the network "
+            "unencrypted; use --tls-cert/--tls-key, a TLS proxy in front, or SSH tunnels to 127.0.0.1"
+        )
     if config.users_warning:
         server.say(f"warning: {clean_line(config.users_warning, 300)}")
     if access.generated:
