@@ -529,7 +529,8 @@ def test_browser_keys_ctrl_p_tab_slash_backspace(browser, sample_store, tmp_path
         with ReviewStore.open(path) as store:
             statuses = sorted(c["status"] for c in store.candidates(aid) if c["status"] != "pending")
         assert statuses == ["accepted", "rejected"]
-        page.context.close()
+    wait_unlocked(path, timeout=2)  # stopping the server ended the tab it still had open
+    page.context.close()
 
 
 @pytest.mark.slow
@@ -730,3 +731,30 @@ def test_a_generated_token_is_printed_once_and_required(filled_store):
         output = "".join(lines) + (proc.communicate(timeout=20)[0] or "")
     assert proc.returncode == 0
     assert output.count(token) == 1  # shown once, in the link, never again
+
+
+@pytest.mark.slow
+def test_tabs_end_when_the_server_is_killed(browser, sample_store, tmp_path):
+    """kill -9 of the server (no chance to stop its tabs): each tab notices and quits, freeing the store."""
+    import signal
+
+    path, _ = sample_store
+    with Served(path, env=env_for(tmp_path)) as served:
+        page = new_page(browser)
+        login(page, served.url, name="orphan")
+        wait_stream(page, "decided here")
+        with pytest.raises(Exception, match="open for writing"):
+            ReviewStore.open(path, write=True, reviewer="other").close()
+        assert served.proc is not None
+        served.proc.send_signal(signal.SIGKILL)
+        served.proc.wait()
+        wait_unlocked(path, timeout=15)
+        page.context.close()
+
+
+def test_printed_address_for_all_interfaces_names_this_machine():
+    import socket
+
+    assert web._url_host("0.0.0.0") not in ("0.0.0.0", "localhost") and web._url_host("::") != "::"
+    assert web._url_host("0.0.0.0") in (socket.getfqdn(), socket.gethostname())
+    assert web._url_host("::1") == "[::1]" and web._url_host("127.0.0.1") == "127.0.0.1"

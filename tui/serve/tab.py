@@ -86,6 +86,26 @@ def message_app(title: str, message: str) -> Any:
     return MessageApp()
 
 
+def exit_with_server(app: Any, server_pid: int, poll: float = 1.0) -> None:
+    """Quit the tab if the server dies without telling it (kill -9, a crash): a thread that watches
+    for this process being re-parented. The app exits cleanly; if it cannot, the process ends."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(poll)
+        try:
+            app.call_from_thread(app.exit)
+        except Exception:
+            os._exit(1)
+        time.sleep(5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.serve.tab", description="One tab of newsreview serve.")
     parser.add_argument("--model")
@@ -114,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         message_app("newsreview cannot open the store", str(err)).run()
         return 1
     with store:
-        served_app(store, model=args.model, allow_add=args.allow_add).run()
+        app = served_app(store, model=args.model, allow_add=args.allow_add)
+        exit_with_server(app, os.getppid())
+        app.run()
     return 0
 
 

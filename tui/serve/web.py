@@ -24,9 +24,11 @@ import asyncio
 import contextlib
 import hashlib
 import html
+import ipaddress
 import logging
 import secrets
 import signal
+import socket
 import ssl
 import sys
 import time
@@ -431,6 +433,13 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _url_host(host: str) -> str:
+    """The host part of the URL to print: this machine's name for 0.0.0.0 / :: (all interfaces)."""
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_unspecified:
+            name = socket.getfqdn()
+            return socket.gethostname() if name.startswith("localhost") else name
+    except ValueError:
+        pass
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
