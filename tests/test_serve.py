@@ -270,6 +270,11 @@ async def test_users_file_names_come_with_the_token_and_cannot_be_spoofed(make_c
     ok = await c.post("/login", {"token": BOB, "name": "alice"})
     assert ok.status == 303
     assert "newsreview — bob —" in await (await c.get("/")).text()
+    again = await c.post("/login", {"name": "mallory"})  # a session is no way around the token
+    assert again.status == 401
+    assert "newsreview — bob —" in await (await c.get("/")).text()
+    switch = await c.post("/login", {"token": ALICE})
+    assert switch.status == 303 and "newsreview — alice —" in await (await c.get("/")).text()
     other = await make_client(resolve_access("0.0.0.0", None, users))
     await other.get(f"/?token={ALICE}")
     assert "newsreview — alice —" in await (await other.get("/")).text()

@@ -283,7 +283,9 @@ class DeskServer(Server):
         form = await request.post()
         session = self.session_of(request)
         reviewer: str | None = None
-        if self.access.needs_token and session is None:
+        # A token is checked unless this browser already passed one (a shared-token session waiting
+        # for its name); with --users the token is the name, so it is always checked.
+        if self.access.needs_token and (session is None or self.access.mode == "users"):
             if self.throttled():
                 return refuse(429, "too many failed logins: wait a minute")
             ok, reviewer = self.access.check(str(form.get("token", "")))
