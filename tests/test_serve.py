@@ -400,6 +400,32 @@ async def test_served_app_refuses_adding_files_from_the_server(small_store, tmp_
             assert type(allowed.screen).__name__ == "PathPrompt"
 
 
+async def test_a_tab_that_cannot_open_the_store_says_why():
+    from textual.widgets import Static
+
+    from tui.serve.tab import message_app
+
+    app = message_app("newsreview cannot open the store", "/s is open for writing by \x1b]52;c;evil\x07 bob")
+    async with app.run_test(size=(100, 20)) as pilot:
+        shown = str(app.query_one(Static).render())
+        assert "cannot open the store" in shown and "open for writing by" in shown
+        assert "\x1b" not in shown and "␛" in shown  # the escape is shown, not sent to the terminal
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["export", "--help"], ["serve", "--help"]])
+def test_other_commands_never_import_the_serve_package(args):
+    code = (
+        f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', *{args!r}]\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = set(out.stdout.splitlines()[-1].split())
+    assert not {m for m in loaded if m.startswith("tui.serve") or m.split(".")[0] in ("aiohttp", "textual_serve")}
+
+
 def test_light_commands_and_the_tab_never_import_the_web_server():
     code = (
         "import sys\nfrom tui import cli\nsys.argv = ['newsreview', 'serve', '--help']\n"
@@ -492,6 +518,7 @@ def test_review_in_a_browser_a_x_u(browser, sample_store, tmp_path):
         wait_unlocked(path)
         page.context.close()
     assert TOKEN not in served.output and "tab closed for" in served.output
+    assert "Traceback" not in served.output and "Unknown child" not in served.output
 
 
 @pytest.mark.slow

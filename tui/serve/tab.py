@@ -77,7 +77,8 @@ def message_app(title: str, message: str) -> Any:
         CSS = "Static { padding: 1 2; }"
 
         def compose(self) -> ComposeResult:
-            body = Text(title + "\n\n", style="bold red")
+            body = Text()
+            body.append(title + "\n\n", style="bold red")
             body.append(clean(message))
             body.append("\n\nClose this tab, or press q and reload the page to try again.", style="dim")
             yield Static(body)

@@ -117,8 +117,15 @@ class TabService(AppService):
         with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
             await asyncio.wait_for(self.stop(), seconds)
         process = self._process
-        if process is not None and process.returncode is None:
-            process.kill()
+        if process is None or process.returncode is not None:
+            return
+        try:
+            # Usually it has just exited and asyncio's child watcher has yet to say so; killing now
+            # would reap it behind the watcher's back (Popen.send_signal polls first).
+            await asyncio.wait_for(process.wait(), 2.0)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
             await process.wait()
 
 
