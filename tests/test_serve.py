@@ -248,6 +248,7 @@ async def test_token_link_then_name_then_the_app(make_client):
     csp = app.headers["Content-Security-Policy"]
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in html and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert f"connect-src 'self' ws://{c.client.host}:{c.client.port} wss://" in csp
     assert app.headers["X-Frame-Options"] == "DENY" and app.headers["Cache-Control"] == "no-store"
     assert "fonts.googleapis" not in html  # nothing loads from third parties
     logout = await c.get("/logout")

@@ -26,6 +26,7 @@ import hashlib
 import html
 import ipaddress
 import logging
+import re
 import secrets
 import signal
 import socket
@@ -53,6 +54,7 @@ FAILED_LOGINS = 20  # at most this many failed token attempts ...
 FAILED_WINDOW = 60.0  # ... per this many seconds, server-wide; then 429 until the window passes
 STOP_SECONDS = 5.0  # a tab process that has not quit this long after being asked is killed
 PUBLIC = {("GET", "/"), ("HEAD", "/"), ("POST", "/login"), ("GET", "/logout")}
+HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 # How the server is run, here and in tests: no access log, as request lines carry ?token=.
 RUNNER_OPTIONS: dict[str, Any] = {"access_log": None, "handle_signals": False}
 
@@ -189,10 +191,14 @@ class DeskServer(Server):
             headers.setdefault("Cache-Control", "no-store")
         nonce = request.get(NONCE)
         scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+        connect = "'self'"
+        if HOST_RE.fullmatch(request.host or ""):  # older Safari does not count ws: as 'self'
+            connect += f" ws://{request.host} wss://{request.host}"
         headers.setdefault(
             "Content-Security-Policy",
             f"default-src 'none'; script-src {scripts}; style-src 'self' 'unsafe-inline'; font-src 'self'; "
-            "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            f"img-src 'self' data:; connect-src {connect}; form-action 'self'; base-uri 'none'; "
+            "frame-ancestors 'none'",
         )
 
     # -- sessions ---------------------------------------------------------------------------------
