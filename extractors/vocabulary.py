@@ -26,5 +26,5 @@ REVIEWED: Final = ("accepted", "edited", "added")
 
 #: decisions on an existing candidate
 CANDIDATE_ACTIONS: Final = ("accept", "reject", "edit", "undo", "redo")
-#: every action a decision record can carry
-ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo")
+#: every action a decision record can carry (adjudicate: a lead settling a candidate for the desk)
+ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo", "adjudicate")

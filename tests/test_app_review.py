@@ -276,8 +276,8 @@ async def test_big_article_opens_and_stays_responsive(tmp_path):
         if i % 8 == 0 and len(ents) < 2000 and pos + len(w) <= len(text):
             ents.append((pos, pos + len(w)))
         pos += len(w) + 1
-    from extractors.records import Article, entity_candidate
     from extractors.pipeline import Extraction
+    from extractors.records import Article, entity_candidate
 
     art = Article(text=text, title="big")
     cands = [entity_candidate(text, art.id, s, e, "ORG") for s, e in ents]

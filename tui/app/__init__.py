@@ -10,7 +10,17 @@ from typing import Any
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
 
-def run(store: Any, *, start_article: str | None = None, model: str | None = None) -> None:
+def run(
+    store: Any,
+    *,
+    start_article: str | None = None,
+    model: str | None = None,
+    adjudicate: bool = False,
+    anonymous: bool = False,
+) -> int:
+    """Run the app; returns its exit code (non-zero after a crash: decisions are on disk already)."""
     from .app import ReviewApp
 
-    ReviewApp(store, start_article=start_article, model=model).run()
+    app = ReviewApp(store, start_article=start_article, model=model)
+    app.run()
+    return int(app.return_code or 0)
