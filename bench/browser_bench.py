@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from serve_support import EXE, Served, chromium_path, launch, login, new_page, wait_stream  # noqa: E402
+from serve_support import EXE, Served, chromium_path, launch, login, new_page, wait_stream, wait_tabs_gone  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "uk-russia-iran-drones.txt"
 PAUSE = 0.15  # between presses: each press is timed alone, not queued behind the last
@@ -106,7 +106,7 @@ def browser_run(
         version = browser.version
         page.context.close()  # the tab's process quits and lets go of the store
         if screenshot is not None:
-            wait_unlocked(store)
+            wait_tabs_gone(served)
             shot = new_page(browser, viewport=(1200, 640))
             login(shot, served.url, name="ana")
             wait_stream(shot, "decided here")
@@ -114,20 +114,6 @@ def browser_run(
             shot.screenshot(path=str(screenshot))
         browser.close()
     return {"bytes": keys_bytes, "painted": keys_painted, "size": size, "version": version}
-
-
-def wait_unlocked(store: Path, timeout: float = 20) -> None:
-    from tui.store import ReviewStore, StoreError
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            ReviewStore.open(store, write=True, reviewer="bench").close()
-            return
-        except StoreError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def terminal_run(store: Path, total: int, presses: int, size: tuple[int, int], config: Path) -> list[float]:

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,36 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def tab_pids(output: str) -> list[int]:
+    """The tab processes a server started, from its own lines ("tab opened for NAME (pid N; …")."""
+    return [int(pid) for pid in re.findall(r"tab opened for .* \(pid (\d+);", output)]
+
+
+def alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.parent.parent.exists():  # Linux: a zombie has exited
+        try:
+            return stat.read_text().rsplit(") ", 1)[1][:1] != "Z"
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_tabs_gone(served: Served, timeout: float = 20) -> None:
+    """Every tab process the server started has exited."""
+    pids = tab_pids(served.output)
+    assert pids, served.output
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"tab processes still running: {[p for p in pids if alive(p)]}")
+        time.sleep(0.1)
 
 
 RECORDER = r"""

@@ -22,13 +22,11 @@ import secrets
 import ssl
 import stat
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-MAX_NAME = 64
 MIN_TOKEN = 16
 TOKEN_ENV = "NEWSREVIEW_TOKEN"
 
@@ -40,23 +38,23 @@ class ServeError(Exception):
 def valid_reviewer(name: str) -> str:
     """The reviewer name, NFC-normalised and stripped; ``ValueError`` with a one-line reason if unusable.
 
-    A name is shown to other analysts, written into every decision and passed to the tab process as
-    one argv element, so: printable (no control, format or bidirectional characters), at most 64
-    characters, no path separators, not starting with '-'.
+    A name is shown to other analysts, written into every decision, names the reviewer's journal
+    file in the store and is passed to the tab process as one argv element. The store's own rule
+    applies (:func:`extractors.strict_json.check_reviewer`: printable — no control, bidirectional or
+    zero-width characters —, at most 64 characters, none of ``\\ / < > : " | ? *``, no dot or space
+    at either end); here also not starting with '-', so it can never pass for an option.
     """
+    from extractors.strict_json import FieldError, check_reviewer
+
     if not isinstance(name, str):
         raise ValueError("reviewer name must be text")
-    name = unicodedata.normalize("NFC", name).strip()
+    name = name.strip()
     if not name:
         raise ValueError("reviewer name is empty")
-    if len(name) > MAX_NAME:
-        raise ValueError(f"reviewer name is longer than {MAX_NAME} characters")
-    if not name.isprintable():
-        # str.isprintable is False for categories Cc, Cf (bidi controls, zero-width marks), Cs, Co,
-        # Cn, Zl, Zp and every separator but the ASCII space.
-        raise ValueError("reviewer name may hold only printable characters and spaces")
-    if "/" in name or "\\" in name or name in (".", ".."):
-        raise ValueError("reviewer name must not contain / or \\")
+    try:
+        name = check_reviewer(name, "name")
+    except FieldError as err:
+        raise ValueError(f"reviewer name {err.message}") from None
     if name.startswith("-"):
         raise ValueError("reviewer name must not start with '-'")
     return name
