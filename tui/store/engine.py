@@ -7,17 +7,36 @@ the embedded folder of TinyDB files and journals (:mod:`tui.store.folder`) and P
 Records are plain JSON-ready dicts. An *index record* is ``(table, document)`` with table one of
 ``articles``, ``reviewers``, ``assignments``, ``takes``, ``settings``, ``removed``; a *decision* is
 one reviewer's decision record (see :mod:`tui.store.history`).
+
+Decisions are delivered by article, on demand (:class:`DecisionSource`), so that opening a store
+costs little however many decisions it holds: the store folds an article's decisions the first time
+it needs them and otherwise works from per-article summaries the engine keeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any, Literal, Protocol
 
 Mode = Literal["read", "review", "add"]
 IndexRecord = tuple[str, dict[str, Any]]
 
 INDEX_TABLES = ("articles", "reviewers", "assignments", "takes", "settings", "removed")
+
+
+class DecisionSource(Protocol):
+    """Every reviewer's decisions, by article."""
+
+    #: article -> summary ({"decided": {reviewer: n}, "final": {kind: {status: n}}, "alive": {kind: n}})
+    #: still valid for the decisions as delivered; articles not in it are summarised by folding
+    entries: dict[str, dict[str, Any]]
+    dirty: set[str]  # articles with decisions newer than the summaries
+
+    def touched(self) -> dict[str, set[str]]:
+        """article -> the reviewers who made decisions on it."""
+
+    def records(self, aid: str) -> list[dict[str, Any]]:
+        """Every decision on one article: each reviewer's in their order."""
 
 
 class Engine(Protocol):
@@ -31,16 +50,24 @@ class Engine(Protocol):
 
     def close(self) -> None: ...
 
-    def load(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
-        """Everything so far: index records in order, and every reviewer's decisions (each reviewer's
-        in their own order)."""
+    def load(self) -> tuple[list[IndexRecord], DecisionSource]:
+        """The index records so far, in order, and the decisions (read by article on demand)."""
 
     def poll(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
         """What other processes appended since the last load/poll (never one's own appends)."""
 
+    def recent(self, reviewer: str) -> Iterator[dict[str, Any]]:
+        """One reviewer's decision records, newest first (for undo and redo)."""
+
+    def stats(self) -> dict[str, tuple[int, str | None]]:
+        """reviewer -> (how many decision records, the time of the latest)."""
+
     def append_decisions(self, records: list[dict[str, Any]]) -> None:
         """Durably store the open reviewer's records as one transaction; raise StoreWriteError if not.
         Sets each record's ``seq``."""
+
+    def save_cache(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Keep the per-article summaries for the next open (best effort: derived data)."""
 
     def add_article(
         self, row: dict[str, Any], body: dict[str, Any], candidates: list[dict[str, Any]]
@@ -50,7 +77,7 @@ class Engine(Protocol):
 
     def append_index(self, records: list[IndexRecord]) -> list[IndexRecord]:
         """Durably append store-wide records (assignments, settings...); returns index records others
-        appended meanwhile (already folded by the caller before its own)."""
+        appended meanwhile (the caller folds them before its own)."""
 
     def read_article(self, row: dict[str, Any]) -> dict[str, Any]:
         """``{"article": {...}, "candidates": {id: candidate}}``, verified; StoreDamaged if not."""
@@ -61,7 +88,3 @@ class Engine(Protocol):
 
     def presence(self) -> dict[str, dict[str, Any]]:
         """Who has which article open now: reviewer -> {"article", "at"}; stale entries left out."""
-
-
-def decisions_of(records: Iterable[dict[str, Any]], reviewer: str) -> list[dict[str, Any]]:
-    return [r for r in records if r.get("reviewer") == reviewer]

@@ -34,10 +34,11 @@ import orjson
 
 from ..sanitize import clean_line
 from .articles import ArticleFiles, parse
+from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
 from .files import atomic_write, fsync_dir, why
-from .journal import Journal, JournalDB, JournalStorage
+from .journal import Journal, JournalDB, JournalStorage, next_id, set_next_id
 from .lock import FileLock, short_lock
 
 FORMAT = "newsreview-store/2"
@@ -72,8 +73,8 @@ class FolderEngine:
         self.notices: list[str] = []
         self.index = _db(folder / INDEX)
         self.files = ArticleFiles(folder / ARTICLES)
-        self.journals: dict[str, JournalDB] = {}  # slug -> journal db, every reviewer's
-        self.own: JournalDB | None = None
+        self.log = DecisionLog(folder / "cache" / "decisions.json")
+        self.own: JournalDB | None = None  # this reviewer's journal, for appending
         self.lock: FileLock | None = None
         self.reviewer = ""
         self.slug = ""
@@ -179,8 +180,6 @@ class FolderEngine:
         if self.own is not None:
             self.own.close()
             self.own = None
-        for db in self.journals.values():
-            db.close()
         self.index.close()
         if self.mode == "review":
             self.set_presence(self.reviewer, None)
@@ -190,30 +189,28 @@ class FolderEngine:
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def load(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
+    def load(self) -> tuple[list[IndexRecord], DecisionLog]:
         index = self._index_ops(self.index.refresh(final=True))
-        decisions: list[dict[str, Any]] = []
-        for slug in sorted(
-            set(self.registered) | self._journal_files() | ({self.slug} if self.mode == "review" else set())
-        ):
-            decisions += self._load_journal(slug)
+        slugs = set(self.registered) | self._journal_files() | ({self.slug} if self.mode == "review" else set())
+        journals: dict[str, tuple[Journal, str]] = {}
+        for slug in sorted(slugs):
+            journal = Journal(self.folder / JOURNALS / f"{slug}.jsonl")
+            if slug in self.registered and slug not in self.lost and not journal.exists():
+                raise StoreDamaged(
+                    f"damaged: the journal of reviewer '{clean_line(self.registered[slug], 64)}' "
+                    f"({clean_line(journal.path)}) is missing; run 'newsreview doctor'"
+                )
+            name = self.reviewer if slug == self.slug else self.registered.get(slug) or _first_reviewer(journal)
+            journals[slug] = (journal, name)
+        self.log.load(journals)
         if self.mode == "review":
-            self.own = self.journals[self.slug]
-            if self.own.journal.path.exists():  # else created by the first decision
-                notice = self.own.journal.open_for_append()
+            journal = self.log.texts[self.slug].journal
+            self.own = JournalDB(journal, storage=JournalStorage)
+            if journal.path.exists():  # else created by the first decision
+                notice = journal.open_for_append()
                 if notice:
                     self.notices.append(notice)
-        return index, decisions
-
-    def _load_journal(self, slug: str) -> list[dict[str, Any]]:
-        db = _db(self.folder / JOURNALS / f"{slug}.jsonl")
-        self.journals[slug] = db
-        if slug in self.registered and slug not in self.lost and not db.journal.exists():
-            raise StoreDamaged(
-                f"damaged: the journal of reviewer '{clean_line(self.registered[slug], 64)}' "
-                f"({clean_line(db.journal.path)}) is missing; run 'newsreview doctor'"
-            )
-        return [op[2] for op in db.refresh(final=True) if op[0] == "decisions"]
+        return index, self.log
 
     def _journal_files(self) -> set[str]:
         try:
@@ -243,14 +240,31 @@ class FolderEngine:
         now = time.monotonic()
         if now - self._last_scan > 1.0 or index:
             self._last_scan = now
-            for slug in (set(self.registered) | self._journal_files()) - set(self.journals):
-                db = _db(self.folder / JOURNALS / f"{slug}.jsonl")
-                self.journals[slug] = db
-        for db in self.journals.values():
-            if db is self.own:
+            for slug in (set(self.registered) | self._journal_files()) - set(self.log.texts):
+                journal = Journal(self.folder / JOURNALS / f"{slug}.jsonl")
+                name = self.registered.get(slug) or _first_reviewer(journal)
+                text = self.log.add(slug, journal, name)
+                decisions += [
+                    r for off in sorted({o for offs in text.lines.values() for o in offs}) for r in text.parse(off)
+                ]
+        for slug, text in self.log.texts.items():
+            if slug == self.slug and self.mode == "review":
                 continue
-            decisions += [op[2] for op in db.refresh(final=False) if op[0] == "decisions"]
+            seen: set[int] = set()
+            for offset, _ in text.poll():
+                if offset not in seen:
+                    seen.add(offset)
+                    decisions += text.parse(offset)
         return index, decisions
+
+    def recent(self, reviewer: str) -> Any:
+        return self.log.recent(journal_slug(reviewer))
+
+    def stats(self) -> dict[str, tuple[int, str | None]]:
+        return self.log.stats()
+
+    def save_cache(self, entries: dict[str, dict[str, Any]]) -> None:
+        self.log.save(entries)
 
     def read_article(self, row: dict[str, Any]) -> dict[str, Any]:
         return self.files.read(row)
@@ -268,20 +282,24 @@ class FolderEngine:
     def append_decisions(self, records: list[dict[str, Any]]) -> None:
         if self.own is None:
             raise StoreWriteError(f"{self.shown}: the store is open read-only")
+        text = self.log.texts[self.slug]
         if not self.own.journal.writable:
             self.own.journal.open_for_append()
         table = self.own.table("decisions")
-        first = table._get_next_id()
+        if table._next_id is None:
+            set_next_id(table, text.records + 1)  # the table's rows are not kept in memory: count them
+        first = next_id(table)
         for i, record in enumerate(records):
             record["seq"] = first + i
         try:
             self.own.jstorage.append([["decisions", r["seq"], r] for r in records])
         except BaseException:
-            table._next_id = first  # nothing was written: the ids are free again
+            set_next_id(table, first)  # nothing was written: the ids are free again
             raise
         finally:
             table.clear_cache()
-        table._next_id = first + len(records)
+        set_next_id(table, first + len(records))
+        text.appended(self.own.journal.last_line, list(dict.fromkeys(r["article"] for r in records)))
         if self.slug not in self.registered:
             with contextlib.suppress(StoreError):  # the journal is found by its name meanwhile
                 self.append_index([("reviewers", {"name": self.reviewer, "journal": self.slug, "at": _now()})])
@@ -369,6 +387,15 @@ class FolderEngine:
                 if now - float(data["at"]) < PRESENCE_FRESH:
                     out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
         return out
+
+
+def _first_reviewer(journal: Journal) -> str:
+    """The reviewer a journal belongs to, from its first record (a journal not yet registered)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, IndexError, TypeError):
+        with open(journal.path, "rb") as fh:
+            first = fh.readline()
+        return str(orjson.loads(first[: -len(b',"crc":"00000000"}\n')] + b"}")["ops"][0][2]["reviewer"])
+    return journal.path.stem
 
 
 def _now() -> str:

@@ -12,16 +12,17 @@ Never imports Textual or spaCy.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import getpass
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
@@ -38,6 +39,18 @@ REVIEW, ADJUDICATION = "review", "adjudication"
 Key = tuple[str, str]  # (reviewer, role)
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Many small dicts at once: the collector's scans would double the time it takes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -52,9 +65,9 @@ def default_reviewer() -> str:
 def engine_for(location: str | os.PathLike[str]) -> Engine:
     text = os.fspath(location)
     if text.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresEngine
+        from .postgres import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
 
-        return PostgresEngine(text)
+        return cast(Engine, PostgresEngine(text))
     from .folder import FolderEngine
 
     return FolderEngine(Path(text).expanduser())
@@ -88,10 +101,13 @@ class ReviewStore:
         self._added_at: dict[tuple[str, str], str] = {}
         self._reviews: dict[str, dict[str, dict[Key, History]]] = {}
         self._alive: dict[str, dict[str, int]] = defaultdict(dict)  # article -> cid -> reviewers with it added
-        self._timeline: dict[str, list[dict[str, Any]]] = defaultdict(list)  # reviewer -> records in order
-        self._records: dict[str, dict[str, Any]] = {}  # decision id -> record
-        self._decisions = 0
-        self._last_activity: str | None = None
+        self._records: dict[str, dict[str, Any]] = {}  # decision id -> record (folded articles)
+        self._added_latest: str | None = None  # the latest time an article was added
+        self._log: Any = None  # the engine's decisions, read by article on demand
+        self._touched: dict[str, set[str]] = {}  # article -> reviewers with decisions on it
+        self._folded: set[str] = set()  # articles whose decisions are folded into histories
+        self._entries: dict[str, dict[str, Any]] = {}  # article -> cached summary (not folded yet)
+        self._log_changed = False
         self._progress: dict[str, tuple[int, int]] = {}  # article -> (decided by me, total), when clean
         self._dirty: set[str] = set()
         self._totals = [0, 0]
@@ -141,20 +157,41 @@ class ReviewStore:
         return self.mode == "review"
 
     def _load(self) -> None:
-        index, decisions = self.engine.load()
-        enabled = gc.isenabled()
-        gc.disable()  # a hundred thousand small dicts: the collector's scans would double the time
-        try:
+        index, log = self.engine.load()
+        with _no_gc():
             for table, doc in index:
                 self._fold_index(table, doc)
-            for record in decisions:
+        self._log = log
+        self._touched = log.touched()
+        for aid, names in self._touched.items():
+            for who in names:
+                self.assignments.started(aid, who)
+        self._entries = dict(log.entries)
+        self._log_changed = bool(log.dirty)
+
+    def _ensure(self, aid: str) -> None:
+        """Fold every decision on one article into histories, the first time the article is needed."""
+        if aid in self._folded:
+            return
+        self._folded.add(aid)
+        self._entries.pop(aid, None)
+        with _no_gc():
+            for record in self._log.records(aid):
                 self._fold(record)
-        finally:
-            if enabled:
-                gc.enable()
 
     def close(self) -> None:
-        self.engine.close()
+        try:
+            if self.mode != "read" and self._log_changed:
+                self._save_cache()
+        finally:
+            self.engine.close()
+
+    def _save_cache(self) -> None:
+        entries = dict(self._entries)
+        for aid in self._folded:
+            if aid in self._articles:
+                entries[aid] = self._entry(aid)
+        self.engine.save_cache({aid: e for aid, e in entries.items() if aid in self._touched})
 
     def __enter__(self) -> ReviewStore:
         return self
@@ -174,10 +211,18 @@ class ReviewStore:
             else:
                 changes.index = True
         for record in decisions:
-            if record["id"] in self._records:
-                continue
-            self._fold(record)
-            changes.decided.setdefault(record["article"], set()).add(record["candidate"])
+            aid, who = record["article"], record["reviewer"]
+            self._touched.setdefault(aid, set()).add(who)
+            self.assignments.started(aid, who)
+            self._dirty.add(aid)
+            self._log_changed = True
+            if aid in self._folded:
+                if record["id"] in self._records:
+                    continue
+                self._fold(record)
+            else:
+                self._entries.pop(aid, None)  # folded from the journals when next needed
+            changes.decided.setdefault(aid, set()).add(record["candidate"])
         return changes
 
     # -- folding -----------------------------------------------------------------------------------
@@ -191,7 +236,7 @@ class ReviewStore:
             self._by_sha[doc["text_sha"]] = aid
             self._removed.pop(aid, None)
             self._dirty.add(aid)
-            self._last_activity = max(self._last_activity or "", doc.get("added_at") or "") or None
+            self._added_latest = max(self._added_latest or "", doc.get("added_at") or "") or None
         elif table == "removed":
             aid = doc["article"]
             row = self._articles.pop(aid, None)
@@ -230,13 +275,8 @@ class ReviewStore:
         if hist.alive_addition != was_alive:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
-        self._timeline[who].append(record)
         self._records[record["id"]] = record
-        self._decisions += 1
-        if self._last_activity is None or record["at"] > self._last_activity:
-            self._last_activity = record["at"]
         self._dirty.add(aid)
-        self.assignments.started(aid, who)
 
     # -- articles ----------------------------------------------------------------------------------
 
@@ -330,6 +370,7 @@ class ReviewStore:
         name — that reviewer's view; "final" — the desk's.
         """
         originals = self._file(article_id)["candidates"]
+        self._ensure(article_id)
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
         out = []
         for cid in ids:
@@ -344,6 +385,7 @@ class ReviewStore:
 
     def candidate(self, article_id: str, cand_id: str, *, view: str | None = None) -> dict[str, Any]:
         originals = self._file(article_id)["candidates"]
+        self._ensure(article_id)
         base = self._base(article_id, cand_id, originals)
         if base is None:
             raise DecisionError(
@@ -362,12 +404,14 @@ class ReviewStore:
         try:
             return self.candidate(aid, cid)
         except DecisionError:
+            self._ensure(aid)
             added = self._added.get(aid, {}).get(cid)
             if added is None:
                 raise
             return {**added, "status": "removed"}
 
     def _hists(self, aid: str, cid: str) -> dict[Key, History]:
+        self._ensure(aid)
         return self._reviews.get(aid, {}).get(cid, {})
 
     def _state(self, aid: str, cid: str, base: dict[str, Any], view: str | None) -> dict[str, Any] | None:
@@ -480,6 +524,9 @@ class ReviewStore:
         """For agreement: (article, the candidate as extracted or added, {reviewer: their state}) for
         every candidate at least one reviewer decided, article by article."""
         for aid in self.article_ids():
+            if aid not in self._touched:
+                continue
+            self._ensure(aid)
             cands = self._reviews.get(aid)
             if not cands:
                 continue
@@ -501,12 +548,59 @@ class ReviewStore:
                     yield aid, base, states
 
     def disputed(self, article_id: str) -> list[str]:
+        self._ensure(article_id)
         return [cid for cid in self._reviews.get(article_id, {}) if self.final_status(article_id, cid) == "disputed"]
+
+    # -- per-article summaries (what the cache keeps) ------------------------------------------------
+
+    def _entry(self, aid: str) -> dict[str, Any]:
+        """Decided candidates per reviewer, final statuses per kind, live additions: from the folded
+        histories."""
+        self._ensure(aid)
+        added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
+        decided: dict[str, int] = {}
+        final: dict[str, dict[str, int]] = {}
+        for cid, hists in self._reviews.get(aid, {}).items():
+            if cid in added and alive.get(cid, 0) <= 0:
+                continue
+            for (who, role), hist in hists.items():
+                if role == REVIEW and hist.status in DECIDED:
+                    decided[who] = decided.get(who, 0) + 1
+            status = self.final_status(aid, cid)
+            if status != "pending":
+                kind = next(iter(hists.values())).records[0]["kind"]
+                final.setdefault(kind, {})
+                final[kind][status] = final[kind].get(status, 0) + 1
+        live: dict[str, int] = {}
+        for cid, n in alive.items():
+            if n > 0:
+                kind = added[cid]["kind"]
+                live[kind] = live.get(kind, 0) + 1
+        return {"decided": decided, "final": final, "alive": live}
+
+    def _summary_of(self, aid: str) -> dict[str, Any] | None:
+        """The article's summary: cached if still valid, else folded; None if nobody decided on it."""
+        if aid not in self._touched:
+            return None
+        if aid not in self._folded and aid in self._entries:
+            return self._entries[aid]
+        return self._entry(aid)
 
     # -- progress (this store's reviewer) ------------------------------------------------------------
 
     def _compute_progress(self, aid: str) -> tuple[int, int]:
         info = self._articles[aid]
+        model = info["counts"]["entity"] + info["counts"]["claim"]
+        if aid not in self._folded:
+            entry = self._summary_of(aid)
+            if entry is None:
+                return 0, model
+            if aid not in self._folded:  # the cached summary answers without folding
+                if self.mode == "review":
+                    decided = entry["decided"].get(self.reviewer, 0)
+                else:
+                    decided = sum(n for kinds in entry["final"].values() for s, n in kinds.items() if s in DECIDED)
+                return decided, model + sum(entry["alive"].values())
         alive = self._alive.get(aid, {})
         added = self._added.get(aid, {})
         total = info["counts"]["entity"] + info["counts"]["claim"] + sum(1 for n in alive.values() if n > 0)
@@ -554,17 +648,17 @@ class ReviewStore:
     def final_progress(self, article_id: str) -> tuple[int, int, int]:
         """(decided, disputed, total) candidates of one article in the desk's final view."""
         total = self.progress(article_id)[1]
-        statuses = [self.final_status(article_id, cid) for cid in self._reviews.get(article_id, {})]
-        decided = sum(1 for s in statuses if s not in ("pending", "disputed"))
-        return decided, statuses.count("disputed"), total
+        entry = self._summary_of(article_id)
+        if entry is None:
+            return 0, 0, total
+        counts = [(s, n) for kinds in entry["final"].values() for s, n in kinds.items()]
+        decided = sum(n for s, n in counts if s in DECIDED)
+        return decided, sum(n for s, n in counts if s == "disputed"), total
 
     def reviewer_progress(self, article_id: str, reviewer: str) -> int:
         """How many candidates of the article ``reviewer`` has decided."""
-        return sum(
-            1
-            for hists in self._reviews.get(article_id, {}).values()
-            if (h := hists.get((reviewer, REVIEW))) is not None and h.status in DECIDED
-        )
+        entry = self._summary_of(article_id)
+        return 0 if entry is None else int(entry["decided"].get(reviewer, 0))
 
     def next_pending_article(self, after: str | None = None) -> str | None:
         """The next article with candidates this reviewer has not decided: first those assigned to
@@ -680,8 +774,13 @@ class ReviewStore:
         }
 
     def _commit(self, records: list[dict[str, Any]]) -> None:
+        for aid in {r["article"] for r in records}:
+            self._ensure(aid)  # fold what the journals hold first, so the new records come on top, once
         self.engine.append_decisions(records)
+        self._log_changed = True
         for record in records:
+            self._touched.setdefault(record["article"], set()).add(self.reviewer)
+            self.assignments.started(record["article"], self.reviewer)
             self._fold(record)
 
     def add_candidate(self, article_id: str, fields: dict[str, Any], *, seconds: float | None = None) -> dict[str, Any]:
@@ -782,7 +881,7 @@ class ReviewStore:
         if found is None:
             return []
         role, batch, first = found
-        targets = [first] if batch is None else self._batch_members(action, role, batch)
+        targets = [first] if batch is None else self._batch_members(action, role, batch, first[0])
         records = []
         new_batch = uuid.uuid4().hex[:12] if len(targets) > 1 else None
         for aid, cid in targets:
@@ -802,7 +901,7 @@ class ReviewStore:
         """Walk this reviewer's records from the latest: the first whose effect is still the top of
         its stack (for undo: an applied decision; for redo: an undo not yet redone)."""
         me = self.reviewer
-        for record in reversed(self._timeline.get(me, [])):
+        for record in self.engine.recent(me):
             aid, cid, act = record["article"], record["candidate"], record["action"]
             role = self._role(record)
             hist = self._hists(aid, cid).get((me, role))
@@ -811,20 +910,21 @@ class ReviewStore:
             if action == "undo":
                 if act == "undo" or hist.top is None:
                     continue
-                decision = self._records.get(record["target"]) if act == "redo" else record
-                if decision is not None and hist.top.record is decision:
+                decision = self._records.get(record["target"]) if act == "redo" else self._records.get(record["id"])
+                if decision is not None and hist.top.record["id"] == decision["id"]:
                     return role, decision.get("batch"), (aid, cid)
             else:
                 if act != "undo" or not hist.undone:
                     continue
-                if hist.undone[-1][1] is record:
+                if hist.undone[-1][1]["id"] == record["id"]:
                     return role, record.get("batch"), (aid, cid)
         return None
 
-    def _batch_members(self, action: str, role: str, batch: str) -> list[tuple[str, str]]:
+    def _batch_members(self, action: str, role: str, batch: str, aid: str) -> list[tuple[str, str]]:
+        """The candidates of one article (a batch never spans two) whose top is that batch."""
         me = self.reviewer
         out = []
-        for aid, cands in self._reviews.items():
+        for cands in (self._reviews.get(aid, {}),):
             for cid, hists in cands.items():
                 hist = hists.get((me, role))
                 if hist is None:
@@ -838,7 +938,7 @@ class ReviewStore:
     # -- the desk ----------------------------------------------------------------------------------
 
     def reviewers(self) -> list[str]:
-        return sorted({who for who, records in self._timeline.items() if records})
+        return sorted({who for names in self._touched.values() for who in names})
 
     def assign(
         self, team: list[str], *, overlap: int = 1, lease_hours: float = 24.0, articles: list[str] | None = None
@@ -891,30 +991,27 @@ class ReviewStore:
 
     def summary(self) -> dict[str, Any]:
         by_kind: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
-        reviewers: dict[str, dict[str, int]] = {}
+        decided_by: dict[str, int] = {}
         for aid, info in self._articles.items():
-            added = self._added.get(aid, {})
-            alive = self._alive.get(aid, {})
+            entry = self._summary_of(aid)
             for kind in by_kind:
                 by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + info["counts"][kind]
-            for cid, added_cand in added.items():
-                if alive.get(cid, 0) > 0:
-                    kind = added_cand["kind"]
-                    by_kind[kind]["pending"] += 1
-            for cid, hists in self._reviews.get(aid, {}).items():
-                if cid in added and alive.get(cid, 0) <= 0:
-                    continue
-                kind = next(iter(hists.values())).records[0]["kind"]
-                status = self.final_status(aid, cid)
-                if status != "pending":
-                    by_kind[kind]["pending"] -= 1
-                    by_kind[kind][status] = by_kind[kind].get(status, 0) + 1
-                for (who, role), hist in hists.items():
-                    if role == REVIEW and hist.status in DECIDED:
-                        entry = reviewers.setdefault(who, {"decisions": 0, "decided": 0})
-                        entry["decided"] += 1
-        for who, records in self._timeline.items():
-            reviewers.setdefault(who, {"decisions": 0, "decided": 0})["decisions"] = len(records)
+            if entry is None:
+                continue
+            for kind, n in entry["alive"].items():
+                by_kind[kind]["pending"] += n
+            for kind, statuses in entry["final"].items():
+                for status, n in statuses.items():
+                    by_kind[kind]["pending"] -= n
+                    by_kind[kind][status] = by_kind[kind].get(status, 0) + n
+            for who, n in entry["decided"].items():
+                decided_by[who] = decided_by.get(who, 0) + n
+        stats = self.engine.stats()
+        reviewers = {
+            who: {"decisions": stats.get(who, (0, None))[0], "decided": decided_by.get(who, 0)}
+            for who in sorted(set(stats) | set(decided_by))
+        }
+        stamps = [at for _, at in stats.values() if at] + ([self._added_latest] if self._added_latest else [])
         total = sum(sum(v.values()) for v in by_kind.values())
         decided = sum(n for v in by_kind.values() for s, n in v.items() if s in DECIDED)
         return {
@@ -927,8 +1024,8 @@ class ReviewStore:
             "total": total,
             "disputed": sum(v.get("disputed", 0) for v in by_kind.values()),
             "reviewers": reviewers,
-            "last_activity": self._last_activity,
-            "decisions": self._decisions,
+            "last_activity": max(stamps, default=None),
+            "decisions": sum(n for n, _ in stats.values()),
             "assigned": self.assignments.count(),
             "removed": len(self._removed),
         }
