@@ -129,8 +129,9 @@ EVIL_ALL = "".join(EVIL.values())
 
 
 def evil_store(folder: Path) -> tuple[ReviewStore, Extraction]:
-    """A store whose every outside string carries terminal controls: article text, title, source,
-    url, ids, labels, the reviewer's name, and a speaker's name."""
+    """A store whose outside strings carry terminal controls: article text, title, source, url, id,
+    labels, a model name and a speaker's name. (Reviewer names with controls are refused by the
+    store itself; the status bar's own test covers them.)"""
     text = (
         f"Headline {EVIL['osc52']}ORG here\n"
         f"Ben {EVIL['bidi']} Wallace said {EVIL['c1csi']}Russia lost {EVIL['ls']} troops {EVIL['osc0']} today.\n"
@@ -169,7 +170,7 @@ def evil_store(folder: Path) -> tuple[ReviewStore, Extraction]:
         model="test",
     )
     ex = Extraction(art, ents, [claim], tokens)
-    store = ReviewStore.open(folder, write=True, reviewer=f"ana{EVIL_ALL}")
+    store = ReviewStore.open(folder, write=True, reviewer="ana")  # (the store refuses controls in names)
     store.add_article(ex)
     return store, ex
 

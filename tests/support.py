@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extractors.records import Article, claim_candidate, entity_candidate
 from extractors.pipeline import Extraction
+from extractors.records import Article, claim_candidate, entity_candidate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "uk-russia-iran-drones.txt"

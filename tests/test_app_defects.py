@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from app_support import foreign_controls, screen_bytes, screen_text, status_line
+from app_support import EVIL, foreign_controls, screen_bytes, screen_text, status_line
 from test_app_review import build
 from textual.widgets import Footer
 
@@ -187,7 +187,7 @@ async def test_an_exception_in_an_action_exits_non_zero(review, monkeypatch):
 
 
 def test_run_propagates_the_return_code(review, monkeypatch):
-    """``tui.app.run`` (what ``newsreview`` calls) raises SystemExit with the app's code."""
+    """``tui.app.run`` (what ``newsreview`` calls) returns the app's non-zero code after a crash."""
     import tui.app
     from tui.app.screens.review import ReviewScreen
 
@@ -202,9 +202,7 @@ def test_run_propagates_the_return_code(review, monkeypatch):
     original = ReviewApp.run
     monkeypatch.setattr(ReviewScreen, "action_skip", broken)
     monkeypatch.setattr(ReviewApp, "run", lambda self, **kw: original(self, headless=True, auto_pilot=auto))
-    with pytest.raises(SystemExit) as exit_info:
-        tui.app.run(store)
-    assert exit_info.value.code == 1
+    assert tui.app.run(store) == 1
 
 
 # -- UX -----------------------------------------------------------------------------------------------
@@ -474,8 +472,8 @@ async def test_find_and_other_mentions(review):
 
 
 async def test_sanitised_everywhere_in_the_screens_bytes(tmp_path):
-    """Labels, the reviewer's name, titles, ids, article text, speaker names with OSC 52, OSC 0, CSI,
-    C1 CSI/OSC, bidi overrides and isolates, U+2028 and C0: nothing reaches the terminal bytes."""
+    """Labels, titles, ids, article text, speaker names with OSC 52, OSC 0, CSI, C1 CSI/OSC, bidi
+    overrides and isolates, U+2028 and C0: nothing reaches the terminal bytes."""
     from app_support import evil_store
 
     store, _ex = evil_store(tmp_path / "s")
@@ -503,7 +501,6 @@ async def test_sanitised_everywhere_in_the_screens_bytes(tmp_path):
             await capture("escape", "escape", "slash", *"ORG", "enter")
             await capture("escape", "a", "x", "u")  # notifications quoting text
             await capture("ctrl+f", *"Wallace", "enter")
-            assert "reviewer ana␛]52;c;AAAA␛\\" in status_line(app)
         assert len(seen) == 11
     finally:
         store.close()
@@ -553,3 +550,21 @@ async def test_page_keys_on_a_palette_list_not_laid_out_yet(review, monkeypatch)
         assert app.is_running and app._exception is None
         monkeypatch.undo()
         await pilot.press("escape")
+
+
+async def test_the_status_bar_shows_a_hostile_reviewer_name_literally(review):
+    """Whatever name a store hands over (older stores, other reviewers' journals), the status line
+    shows it as visible symbols."""
+    from app_support import EVIL_ALL
+
+    from tui.app.widgets.status import StatusBar
+
+    app, _store, _ex = review
+    async with app.run_test(size=(200, 30)) as pilot:
+        bar = app.screen.query_one(StatusBar)
+        bar.reviewer = f"ana{EVIL_ALL}"
+        bar.filter = f"x{EVIL['osc0']}"
+        bar.busy = f"reading {EVIL['c1osc']}.txt"
+        await pilot.pause()
+        assert "reviewer ana␛]52;c;AAAA␛\\" in status_line(app)
+        assert foreign_controls(screen_bytes(app)) == []

@@ -60,7 +60,7 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
     aid = ex.article.id
     cli("apply", "-", input=json.dumps({"article": aid, "candidate": ex.entities[0]["id"], "action": "reject"}) + "\n")
     default = cli.json("export")
-    assert default["format"] == "newsreview/1"
+    assert default["format"] == "newsreview/2"
     assert default["articles"][0]["entities"] == [] and default["articles"][0]["review"]["decided"] == 1
     everything = cli.json("export", "--include", "pending,rejected")
     art = everything["articles"][0]
@@ -154,7 +154,7 @@ def test_store_that_is_not_ours_or_not_writable(tmp_path, cli):
     ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
     cli.env["NEWSREVIEW_STORE"] = str(ro / "store")
     proc = cli("add", str(SAMPLE), check=1)
-    assert "cannot create store" in proc.stderr
+    assert "cannot create a store" in proc.stderr
 
 
 def test_unwritable_store_as_root_via_missing_parent(tmp_path, cli):
@@ -162,7 +162,7 @@ def test_unwritable_store_as_root_via_missing_parent(tmp_path, cli):
     blocker.write_text("a file where a folder should be")
     cli.env["NEWSREVIEW_STORE"] = str(blocker / "store")
     proc = cli("add", str(SAMPLE), check=1)
-    assert "cannot create store" in proc.stderr and "Traceback" not in proc.stderr
+    assert "cannot create a store" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_status_without_store(tmp_path, cli):

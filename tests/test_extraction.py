@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extractors.loaders import iter_articles
-from extractors.records import check_offsets
 from extractors.nlp import ModelError, load_model
 from extractors.pipeline import Extractor
+from extractors.records import check_offsets
 
 from support import SAMPLE
 

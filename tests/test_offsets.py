@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors.loaders import iter_articles, normalise_newlines
-from extractors.records import Article, entity_candidate
 from extractors.pipeline import Extraction
+from extractors.records import Article, entity_candidate
 from tui.export import store_articles
 from tui.schema import Export
 from tui.store import ReviewStore
@@ -57,7 +57,7 @@ def test_prodigy_spans_survive_import_edit_and_export(tmp_path_factory, text, da
             state = store.decide(art.id, ent["id"], "edit", changes={"start": s2, "end": e2})
             assert state["text"] == art.text[s2:e2]
         doc = {
-            "format": "newsreview/1",
+            "format": "newsreview/2",
             "exported_at": "x",
             "articles": list(store_articles(store, include=("pending", "edited"))),
         }

@@ -6,6 +6,9 @@ extracted.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from typing import Any
 from extractors.loaders import iter_articles
 from extractors.records import Article, InputError
 
+from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError
 
 
@@ -26,6 +30,49 @@ class AddResult:
     first_article: str | None = None
     words: int = 0
     seconds: float = 0.0
+
+
+_EXTRACTING = False
+
+
+def _in_worker() -> None:
+    """In a process forked for extraction (spaCy's ``n_process``): Ctrl-C is the parent's to handle (no
+    worker tracebacks), and the worker dies with its parent instead of outliving a ``kill -9``."""
+    if not _EXTRACTING:
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_in_worker)
+
+
+def stop_workers() -> None:
+    """Kill extraction worker processes at once (Ctrl-C, SIGTERM): nothing they hold is needed."""
+    import multiprocessing
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r".*W127")  # spaCy: "not all workers completed" — we stopped them
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.kill()
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.join(timeout=1)
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """Signal handler while extracting: stop the workers first (spaCy's pipe would otherwise wait for
+    them to finish their queued batches), then unwind like Ctrl-C."""
+    stop_workers()
+    raise KeyboardInterrupt(signum)
 
 
 def load_extractor(model: str | None) -> Any:
@@ -66,7 +113,10 @@ def _extract_into(
     extractor = load_extractor(model)
     for warning in extractor.warnings:
         if console is not None:
-            console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
+            console.print(
+                f"warning: {clean_line(warning)}", style="yellow", markup=False, highlight=False, soft_wrap=True
+            )
+    global _EXTRACTING
     started = time.perf_counter()
     progress = Progress(
         TextColumn("extracting"),
@@ -82,6 +132,10 @@ def _extract_into(
     with progress:
         task = progress.add_task("extract", total=len(todo), rate="-")
         done = 0
+        _EXTRACTING = True
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.SIG_IGN:  # respect nohup and friends
+            signal.signal(signal.SIGINT, interrupt)
         try:
             for extraction in extractor.extract(todo, jobs=jobs):
                 done += 1
@@ -97,9 +151,16 @@ def _extract_into(
                 progress.update(task, advance=1, rate=f"{result.words / elapsed:,.0f}" if elapsed else "-")
         except StoreError:
             raise  # a failed write stops the batch with its own message (below: anything else)
-        except Exception as err:
+        except KeyboardInterrupt:
+            stop_workers()
+            raise
+        except Exception as err:  # a crash in the pipeline fails the rest, not silently
             for article in todo[done:]:
                 result.failed.append(f"{article.path}: extraction failed: {type(err).__name__}: {err}")
+        finally:
+            _EXTRACTING = False
+            if previous is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, previous)
     result.seconds = time.perf_counter() - started
 
 
@@ -107,10 +168,14 @@ def _report(console: Any, result: AddResult) -> None:
     from rich.text import Text
 
     for reason in result.failed:
-        console.print(Text("failed: " + reason, style="red"), soft_wrap=True)
+        console.print(Text("failed: " + clean_line(reason), style="red"), soft_wrap=True)
     for path, aid in result.duplicates:
         console.print(
-            Text(f"duplicate: {path} (same text as article {aid}; nothing changed)", style="dim"), soft_wrap=True
+            Text(
+                f"duplicate: {clean_line(path)} (same text as article {clean_line(aid, 80)}; nothing changed)",
+                style="dim",
+            ),
+            soft_wrap=True,
         )
     rate = f", {result.words / result.seconds:,.0f} words/s" if result.seconds else ""
     console.print(

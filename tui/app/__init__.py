@@ -13,12 +13,21 @@ if TYPE_CHECKING:
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
 
-def run(store: ReviewStore, *, start_article: str | None = None, model: str | None = None) -> None:
-    """Run the review app; after an unhandled exception (Textual has printed it and exited) the
-    process exits with the app's non-zero return code. Decisions made before it are on disk."""
+def run(
+    store: ReviewStore,
+    *,
+    start_article: str | None = None,
+    model: str | None = None,
+    adjudicate: bool = False,
+    anonymous: bool = False,
+) -> int:
+    """Run the app; returns its exit code: non-zero after an unhandled exception (Textual has
+    printed it and exited; every decision made before it is on disk already).
+
+    ``adjudicate`` and ``anonymous`` are accepted for the CLI; the review screen does not offer an
+    adjudication view yet, so they change nothing here."""
     from .app import ReviewApp
 
     app = ReviewApp(store, start_article=start_article, model=model)
     app.run()
-    if app.return_code:
-        raise SystemExit(app.return_code)
+    return int(app.return_code or 0)

@@ -111,7 +111,7 @@ def matches(cand: Cand, query: Query) -> bool:
 
 
 def is_pending(cand: Cand) -> bool:
-    return cand.get("status", "pending") == "pending"
+    return bool(cand.get("status", "pending") == "pending")
 
 
 def other_kind(kind: str) -> str:

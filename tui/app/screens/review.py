@@ -753,7 +753,7 @@ class ReviewScreen(Screen[None]):
 
     def action_export(self) -> None:
         from ...export import render, store_articles
-        from ...store.journal import atomic_write
+        from ...store.files import atomic_write
 
         path = self.store.folder / "export.json"
         try:
