@@ -568,3 +568,25 @@ async def test_the_status_bar_shows_a_hostile_reviewer_name_literally(review):
         await pilot.pause()
         assert "reviewer ana␛]52;c;AAAA␛\\" in status_line(app)
         assert foreign_controls(screen_bytes(app)) == []
+
+
+async def test_page_keys_on_an_edit_dialog_list_not_laid_out_yet(review, monkeypatch):
+    """The same Textual 8.2.8 KeyError from a Select's option list in the edit dialog (seen in the
+    random-key test): page keys reach a list only once it has a size; then they page."""
+    from textual.geometry import Region
+    from textual.widgets import OptionList
+
+    app, _store, _ex = review
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        dialog = app.screen
+        overlay = dialog.query_one(OptionList)  # the label Select's list
+        overlay.focus()
+        overlay.highlighted = 2
+        await pilot.pause()
+        overlay._line_cache.clear()  # as before its first layout
+        monkeypatch.setattr(OptionList, "scrollable_content_region", property(lambda self: Region(0, 0, 0, 0)))
+        await pilot.press("pagedown", "pageup")
+        assert app.is_running and app._exception is None
+        monkeypatch.undo()
+        await pilot.press("escape")

@@ -156,6 +156,18 @@ LABEL_PICKER: list[Binding] = [
 EDIT: list[Binding] = [
     Binding("escape", "cancel", "cancel", id="edit.cancel"),
     Binding("ctrl+s", "save", "save", id="edit.save"),
+    Binding(
+        "pageup", "page(-1)", "page up", show=False, priority=True, id="edit.page_up", tooltip="open list: page up"
+    ),
+    Binding(
+        "pagedown",
+        "page(1)",
+        "page down",
+        show=False,
+        priority=True,
+        id="edit.page_down",
+        tooltip="open list: page down",
+    ),
 ]
 
 QUEUE: list[Binding] = [

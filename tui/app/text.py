@@ -80,6 +80,12 @@ def label_color(label: str) -> str:
     return FIXED.get(label) or PALETTE[zlib.crc32(label.encode("utf-8", "replace")) % len(PALETTE)]
 
 
+def label_chip(label: str) -> Style:
+    """A label on its own colour, the text black or white (readable on any theme)."""
+    fill = Color.parse(label_color(label))
+    return Style(color=fill.get_contrast_text(1.0).rich_color, bgcolor=fill.rich_color)
+
+
 def _luminance(c: Color) -> float:
     def channel(v: int) -> float:
         x = v / 255

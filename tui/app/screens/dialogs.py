@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from extractors.vocabulary import QUOTE_TYPES
 
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, Keys
-from ..text import label_color, one_line, safe
+from ..text import label_chip, one_line, safe
 
 
 class Confirm(ModalScreen[bool]):
@@ -54,7 +54,9 @@ class LabelPicker(ModalScreen[str | None]):
             legend = Text()
             for i, label in enumerate(self.labels[:10]):
                 legend.append(f" {self.keys.show(f'labels.pick_{i + 1}')} ", style="bold reverse")
-                legend.append(f" {one_line(label, 20)}\n", style=label_color(label))
+                legend.append(" ")
+                legend.append(f" {one_line(label, 20)} ", style=label_chip(label))
+                legend.append("\n")
             yield Static(legend)
             yield Static(Text(f"press a label's key; {self.keys.show('labels.cancel')} cancels", style="dim"))
 
@@ -213,6 +215,13 @@ class EditDialog(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    async def action_page(self, direction: int) -> None:
+        """Page keys for an open list (a Select's options), only once it is laid out: in Textual
+        8.2.8 an OptionList paged before it has a size raises KeyError (OptionList._move_page)."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.option_count and focused.scrollable_content_region:
+            await focused.run_action("page_down" if direction > 0 else "page_up")
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
