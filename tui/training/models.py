@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .annotations import MIN_FOR_HELD_OUT
+
 MODELS_DIR = "models"
 INDEX = "trained.jsonl"
 META_KEY = "newsreview"
@@ -61,7 +63,7 @@ def held_out_line(record: dict[str, Any]) -> str:
     """One line for ``status``: the held-out entity F1 of a trained model, with the base model's."""
     held = record.get("held_out")
     if not held:
-        return "no held-out figure (too few completely reviewed articles)"
+        return f"no held-out figure: fewer than {MIN_FOR_HELD_OUT} fully reviewed articles (or --held-out 0)"
     base = held.get("base") or {}
     line = (
         f"held-out F1 {held['f']:.3f} (P {held['p']:.3f}, R {held['r']:.3f}) on {held['articles']} articles, "
@@ -89,8 +91,10 @@ def training_report(info: dict[str, Any]) -> Any:
         ),
         Text(f"saved to {clean_line(info['model'])} (use it with --model)"),
         Text(
-            f"learnt from {arts['train']} articles ({arts['train_complete']} fully reviewed), {ents['train']} entities, "
-            f"{ents['negatives']} rejected spans; {info['steps'] + 1} steps, {info['epochs']} epochs"
+            f"learnt from {_n(arts['train'], 'article')} ({arts['train_complete']} fully reviewed), "
+            f"{_n(ents['train'], 'entity', 'entities')}, {_n(ents['negatives'], 'rejected span')}, "
+            f"{_n(ents.get('kept_from_base', 0), 'entity', 'entities')} of other labels kept from the base model; "
+            f"{_n(info['steps'] + 1, 'step')}, {info['epochs']} epochs"
         ),
         Text("labels: " + ", ".join(clean_line(label) for label in info["labels"])),
     ]
@@ -98,7 +102,10 @@ def training_report(info: dict[str, Any]) -> Any:
     if not held:
         lines.append(Text(held_out_line(info)))
         return Group(*lines)
-    table = Table(title=f"held out: {held['articles']} articles, {held['entities']} entities", title_justify="left")
+    table = Table(
+        title=f"held out: {_n(held['articles'], 'article')}, {_n(held['entities'], 'entity', 'entities')}",
+        title_justify="left",
+    )
     for column in ("label", "P", "R", "F1", "base F1"):
         table.add_column(column, justify="left" if column == "label" else "right")
     base = held.get("base") or {}
@@ -116,3 +123,7 @@ def training_report(info: dict[str, Any]) -> Any:
         Text("all", style="bold"), f"{held['p']:.3f}", f"{held['r']:.3f}", f"{held['f']:.3f}", f"{base.get('f', 0):.3f}"
     )
     return Group(*lines, table)
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
