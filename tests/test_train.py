@@ -358,12 +358,19 @@ def test_train_command(store_path, cli, tmp_path):
     }
     proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "1", check=1)
     assert "already exists" in proc.stderr and "Traceback" not in proc.stderr
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("keep me")
+    proc = cli("train", "-o", str(notes), "--force", check=1)
+    assert "not a spaCy pipeline folder" in proc.stderr and (notes / "todo.txt").read_text() == "keep me"
+    cli("train", "-o", str(tmp_path / "m"), "--max-steps", "1", "--force", "--labels", "PERSON")
+    assert json.loads((tmp_path / "m" / "meta.json").read_text())["newsreview"]["labels"] == ["PERSON"]
     proc = cli("train", "--labels", " , ", check=2)
     assert "--labels" in proc.stderr
     # the default output folder is inside the store, recorded in its index
     cli("train", "--max-steps", "1")
     records = trained_models(store_path)
-    assert len(records) == 2 and Path(records[1]["model"]).parent == (store_path / "models").resolve()
+    assert len(records) == 3 and Path(records[-1]["model"]).parent == (store_path / "models").resolve()
 
 
 @pytest.mark.parametrize(

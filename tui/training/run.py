@@ -37,6 +37,7 @@ from spacy.training import Example
 from thinc.api import Config
 
 from extractors.nlp import ModelError, load_model, model_label, resolve_model
+from tui.sanitize import clean_line
 
 from .annotations import HELD_OUT, ArticleAnnotation, Span, default_labels, keep_base, split, store_annotations
 from .models import META_KEY, default_output, record_model
@@ -114,7 +115,7 @@ def make_ner_setup(labels: list[str], incorrect_spans_key: str) -> Callable[[Lan
 
 
 @spacy.registry.loggers("newsreview.progress.v1")
-def make_progress_logger(total_steps: int, held_out: bool = True) -> Callable[..., tuple[LogStep, Callable[[], None]]]:
+def make_progress_logger(total_steps: int) -> Callable[..., tuple[LogStep, Callable[[], None]]]:
     """spaCy's training logger, as a Rich progress bar on the loop's stderr: steps, epoch and the NER
     loss per step since the last checkpoint."""
 
@@ -303,15 +304,21 @@ def _model_name(base_nlp: Language) -> str:
 
 
 def _prepare_output(output: Path, force: bool) -> None:
+    """``output`` must be new, empty, or (with ``force``) a spaCy pipeline folder: --force never
+    replaces a folder that holds anything else."""
+    shown = clean_line(output)
     if output.exists():
         if not output.is_dir():
-            raise TrainError(f"{output} is a file; pass a folder with -o")
-        if any(output.iterdir()) and not force:
-            raise TrainError(f"{output} already exists and is not empty; pass --force to replace it, or another -o")
+            raise TrainError(f"{shown} is a file; pass a folder with -o")
+        if any(output.iterdir()):
+            if not force:
+                raise TrainError(f"{shown} already exists and is not empty; pass --force to replace it, or another -o")
+            if not ((output / "meta.json").is_file() and (output / "config.cfg").is_file()):
+                raise TrainError(f"{shown} is not a spaCy pipeline folder; --force only replaces one of those")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise TrainError(f"cannot create {output.parent}: {err.strerror or err}") from None
+        raise TrainError(f"cannot create {clean_line(output.parent)}: {err.strerror or err}") from None
 
 
 def train_from_store(
@@ -339,11 +346,11 @@ def train_from_store(
         folder = store.folder
         label_set = set(labels) if labels is not None else default_labels(store)
         if not label_set:
-            raise TrainError(f"{folder}: no reviewed entities yet (accept, edit or add some first)")
+            raise TrainError(f"{clean_line(folder)}: no reviewed entities yet (accept, edit or add some first)")
         annotations = store_annotations(store, label_set)
         models = {a.article_id: store.article_info(a.article_id).get("model") for a in annotations}
     if not annotations:
-        raise TrainError(f"{folder}: no article has an entity decision yet: nothing to learn from")
+        raise TrainError(f"{clean_line(folder)}: no article has an entity decision yet: nothing to learn from")
     output = Path(output) if output is not None else default_output(folder)
     _prepare_output(output, force)
 
@@ -351,7 +358,7 @@ def train_from_store(
     base_ref = str(Path(base_name).resolve()) if Path(base_name).exists() else base_name
     base_nlp = load_model(base_ref)
     if "ner" not in base_nlp.pipe_names:
-        raise ModelError(f"model '{base_name}' has no NER component to fine-tune")
+        raise ModelError(f"model '{clean_line(base_name)}' has no NER component to fine-tune")
     base_label = model_label(base_nlp)
 
     base_extraction = _extraction_nlp(base_ref)
@@ -374,12 +381,15 @@ def train_from_store(
     if misaligned:
         warnings.append(f"{misaligned} reviewed entities do not fall on token boundaries and were left out")
     if not train_docs:
-        raise TrainError(f"{folder}: the reviewed articles hold no entity annotation to learn from")
+        raise TrainError(f"{clean_line(folder)}: the reviewed articles hold no entity annotation to learn from")
     words = sum(len(doc) for doc in train_docs)
     steps_per_epoch = max(1, math.ceil(words / settings.batch_words))
     max_steps = settings.max_steps or min(settings.epochs * steps_per_epoch, settings.step_cap)
 
-    work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))
+    except OSError as err:
+        raise TrainError(f"cannot write in {clean_line(output.parent)}: {err.strerror or err}") from None
     try:
         DocBin(docs=train_docs, store_user_data=False).to_disk(work / "train.spacy")
         DocBin(docs=train_docs[:1], store_user_data=False).to_disk(work / "dev.spacy")
@@ -436,9 +446,18 @@ def train_from_store(
         _write_meta(trained_dir, info)
         _tidy_config(trained_dir)
         _move_into_place(trained_dir, output, work)
+    except OSError as err:  # a full disk, a folder that went away: the store is untouched either way
+        raise TrainError(f"cannot write the model to {clean_line(output)}: {err.strerror or err}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    index = record_model(folder, info) if record else None
+    index = None
+    if record:
+        try:
+            index = record_model(folder, info)
+        except OSError as err:
+            warnings.append(
+                f"the model is saved, but the store's list of models could not be written: {err.strerror or err}"
+            )
     return TrainResult(output=output, info=info, index=index, warnings=warnings)
 
 
