@@ -425,6 +425,7 @@ def train_from_store(
             trained=trained,
             base_label=base_label,
             base_name=base_name,
+            tensor_model=str(base_nlp.meta.get(META_KEY, {}).get("tensor_model", base_label)),
             labels=label_set,
             train_anns=train_anns,
             held_anns=held_anns,
@@ -505,6 +506,7 @@ def _info(
     trained: Language,
     base_label: str,
     base_name: str,
+    tensor_model: str,
     labels: set[str],
     train_anns: list[ArticleAnnotation],
     held_anns: list[ArticleAnnotation],
@@ -521,6 +523,8 @@ def _info(
         "store": str(store_folder.resolve()),
         "base": base_label,
         "base_model": base_name,
+        # the shared tok2vec is frozen, so Doc.tensor is still that model's (the claims read it)
+        "tensor_model": tensor_model,
         "labels": sorted(labels),
         "articles": {
             "train": len(train_anns),
