@@ -99,6 +99,18 @@ def test_decisions_become_entities_negatives_and_unknowns(store_path):
     assert span(PARTIAL, "Oslo", "")[:2] in partial.unknown
 
 
+def test_a_candidate_reviewers_disagree_on_is_not_settled(store_path):
+    a, _b = decided_store(store_path)
+    with ReviewStore.open(store_path, write=True, reviewer="bo") as st:
+        (wallace,) = [c["id"] for c in st.candidates(a, "entity") if c["text"] == "Ben Wallace"]
+        st.decide(a, wallace, "reject")  # ana accepted it
+    with ReviewStore.open(store_path) as st:  # a reader sees the desk's final view
+        assert st.candidate(a, wallace)["status"] == "disputed"
+        full = next(ann for ann in store_annotations(st, LABELS) if ann.article_id == a)
+    assert not full.complete and span(FULL, "Ben Wallace", "PERSON") not in full.entities + full.negatives
+    assert span(FULL, "Ben Wallace", "")[:2] in full.unknown
+
+
 def test_labels_outside_the_set_are_unknown_whatever_their_status():
     text = "Paris said Tuesday that Acme won."
     cands = [

@@ -602,13 +602,11 @@ def train_cmd(
         result = train_from_store(store, output, base=base, labels=label_list, settings=settings, force=force)
     except (TrainError, StoreError) as err:
         fail(str(err))
-    from .sanitize import clean_line
     from .training.models import training_report
 
-    console = _console()
     for warning in result.warnings:
-        console.print(f"warning: {clean_line(warning)}", style="yellow", markup=False, highlight=False, soft_wrap=True)
-    console.print(training_report(result.info))
+        warn(f"warning: {warning}")
+    _console().print(training_report(result.info))
 
 
 @app.command("schema")

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from extractors.vocabulary import REVIEWED
+from extractors.vocabulary import DECIDED, REVIEWED
 
 #: the default share of complete articles kept out of training and scored afterwards
 HELD_OUT = 0.15
@@ -107,7 +107,7 @@ def annotate(article_id: str, text: str, candidates: Iterable[dict[str, Any]], l
             continue
         span = Span(cand["start"], cand["end"], cand["label"])
         status = cand["status"]
-        if status == "pending":
+        if status not in DECIDED:  # pending, or disputed between reviewers: nothing settled yet
             pending_in_set = pending_in_set or span.label in labels
             unknown.append((span.start, span.end))
             if span.label not in labels:
@@ -180,7 +180,7 @@ def store_annotations(store: StoreReader, labels: set[str]) -> list[ArticleAnnot
     out = []
     for aid in store.article_ids():
         cands = store.candidates(aid, "entity")
-        if not any(c["status"] != "pending" for c in cands):
+        if not any(c["status"] in DECIDED for c in cands):
             continue
         out.append(annotate(aid, store.article(aid)["text"], cands, labels))
     return out

@@ -30,10 +30,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
+from spacy.util import registry
 from thinc.api import Config
 
 from extractors.nlp import ModelError, load_model, model_label, resolve_model
@@ -96,7 +96,6 @@ class TrainResult:
 # -- spaCy registrations: the config names them ----------------------------------------------------
 
 
-@spacy.registry.callbacks("newsreview.ner_setup.v1")
 def make_ner_setup(labels: list[str], incorrect_spans_key: str) -> Callable[[Language], Language]:
     """After initialisation: the store's labels the sourced NER lacks are added (its output layer
     grows), and known-wrong spans are read from ``doc.spans[incorrect_spans_key]``. A sourced
@@ -114,7 +113,6 @@ def make_ner_setup(labels: list[str], incorrect_spans_key: str) -> Callable[[Lan
     return setup
 
 
-@spacy.registry.loggers("newsreview.progress.v1")
 def make_progress_logger(total_steps: int) -> Callable[..., tuple[LogStep, Callable[[], None]]]:
     """spaCy's training logger, as a Rich progress bar on the loop's stderr: steps, epoch and the NER
     loss per step since the last checkpoint."""
@@ -164,6 +162,10 @@ def make_progress_logger(total_steps: int) -> Callable[..., tuple[LogStep, Calla
         return log_step, finalize
 
     return setup
+
+
+registry.callbacks.register("newsreview.ner_setup.v1", func=make_ner_setup)
+registry.loggers.register("newsreview.progress.v1", func=make_progress_logger)
 
 
 # -- annotations -> spaCy Docs ---------------------------------------------------------------------
@@ -343,15 +345,21 @@ def train_from_store(
     warnings: list[str] = []
 
     with ReviewStore.open(store_path) as store:
-        folder = store.folder
+        folder = _folder_of(store)
+        shown = clean_line(store.location)
         label_set = set(labels) if labels is not None else default_labels(store)
         if not label_set:
-            raise TrainError(f"{clean_line(folder)}: no reviewed entities yet (accept, edit or add some first)")
+            raise TrainError(f"{shown}: no reviewed entities yet (accept, edit or add some first)")
         annotations = store_annotations(store, label_set)
         models = {a.article_id: store.article_info(a.article_id).get("model") for a in annotations}
     if not annotations:
-        raise TrainError(f"{clean_line(folder)}: no article has an entity decision yet: nothing to learn from")
-    output = Path(output) if output is not None else default_output(folder)
+        raise TrainError(f"{shown}: no article has an entity decision yet: nothing to learn from")
+    if output is not None:
+        output = Path(output)
+    elif folder is not None:
+        output = default_output(folder)
+    else:
+        raise TrainError(f"{shown} is not a store folder: pass -o DIR for the model")
     _prepare_output(output, force)
 
     base_name = resolve_model(base)
@@ -381,7 +389,7 @@ def train_from_store(
     if misaligned:
         warnings.append(f"{misaligned} reviewed entities do not fall on token boundaries and were left out")
     if not train_docs:
-        raise TrainError(f"{clean_line(folder)}: the reviewed articles hold no entity annotation to learn from")
+        raise TrainError(f"{shown}: the reviewed articles hold no entity annotation to learn from")
     words = sum(len(doc) for doc in train_docs)
     steps_per_epoch = max(1, math.ceil(words / settings.batch_words))
     max_steps = settings.max_steps or min(settings.epochs * steps_per_epoch, settings.step_cap)
@@ -420,7 +428,7 @@ def train_from_store(
         trained = _extraction_nlp(str(trained_dir))  # the folder loads as newsreview's --model
         seconds_training = time.perf_counter() - started
         info = _info(
-            store_folder=folder,
+            store_location=str(folder.resolve()) if folder is not None else shown,
             output=output,
             trained=trained,
             base_label=base_label,
@@ -452,13 +460,15 @@ def train_from_store(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     index = None
-    if record:
+    if record and folder is not None:
         try:
             index = record_model(folder, info)
         except OSError as err:
             warnings.append(
                 f"the model is saved, but the store's list of models could not be written: {err.strerror or err}"
             )
+    elif record:
+        warnings.append("the store is not a folder: this model is not in its list of models")
     return TrainResult(output=output, info=info, index=index, warnings=warnings)
 
 
@@ -471,6 +481,17 @@ def _extraction_nlp(model: str) -> Language:
     if COMPONENT in nlp.pipe_names:
         nlp.disable_pipe(COMPONENT)
     return nlp
+
+
+def _folder_of(store: Any) -> Path | None:
+    """The store's folder (the default home of its models and their list), or None for a store that
+    is not a folder."""
+    from tui.store import StoreError
+
+    try:
+        return Path(store.folder)
+    except StoreError:
+        return None
 
 
 def _reference_docs(nlp: Language, anns: list[ArticleAnnotation]) -> tuple[list[Doc], int]:
@@ -501,7 +522,7 @@ def _init(config: Config) -> Language:
 
 def _info(
     *,
-    store_folder: Path,
+    store_location: str,
     output: Path,
     trained: Language,
     base_label: str,
@@ -520,7 +541,7 @@ def _info(
         "model": str(output.resolve()),
         "name": model_label(trained),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "store": str(store_folder.resolve()),
+        "store": store_location,
         "base": base_label,
         "base_model": base_name,
         # the shared tok2vec is frozen, so Doc.tensor is still that model's (the claims read it)
