@@ -1170,7 +1170,7 @@ class ReviewStore:
             if hint["action"] == "add":
                 items.append((cand["id"], "accept", None))
             elif hint["action"] == "edit":
-                items.append((cand["id"], "edit", {"label": hint["label"]}))
+                items.append((cand["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
             else:
                 items.append((cand["id"], hint["action"], None))
         if not items:
