@@ -317,7 +317,14 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, atomically (default: stdout).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json or jsonl (one article per line).")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json, jsonl (one article per line), prodigy (Prodigy db-out JSONL) or spacy (a .spacy DocBin; "
+            "needs -o).",
+        ),
+    ] = "json",
     include: Annotated[
         str | None, typer.Option("--include", help="Also export these statuses: pending,rejected,disputed (or all).")
     ] = None,
@@ -346,8 +353,10 @@ def export_cmd(
     from .export import ORDERS, Problems, parse_include, render, store_articles
     from .store import StoreError
 
-    _check_choice("--format", fmt, ("json", "jsonl"))
+    _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
+    if fmt == "spacy" and output is None:
+        fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
     try:
         statuses = parse_include(include)
     except ValueError as err:
@@ -373,7 +382,21 @@ def export_cmd(
             )
         except StoreError as err:
             fail(str(err))
-    _write_output(render(records, fmt), output)
+        tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
+    if fmt == "prodigy":
+        import orjson
+
+        from .formats import prodigy_tasks
+        from .sanitize import escape_json
+
+        lines = (escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in prodigy_tasks(records, tokens))
+        _write_output("".join(lines), output)
+    elif fmt == "spacy":
+        from .formats import docbin_bytes
+
+        _write_output(docbin_bytes(records, tokens), output)
+    else:
+        _write_output(render(records, fmt), output)
     for line in problems.lines:
         sys.stderr.write(f"newsreview: error: {clean_line(line)} (left out of the export)\n")
     if output:
@@ -711,9 +734,12 @@ def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
         fail(f"{option}: '{value}' is not one of {', '.join(choices)}", 2)
 
 
-def _write_output(text: str, output: Path | None) -> None:
+def _write_output(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
         return
     from .store.errors import StoreError

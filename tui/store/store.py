@@ -1226,7 +1226,16 @@ class ReviewStore:
             "assigned": self.assignments.count(),
             "removed": len(self._removed),
             "labels": self.labels,
+            "models": self._trained_models(),
         }
+
+    def _trained_models(self) -> list[dict[str, Any]]:
+        folder = getattr(self.engine, "folder", None)
+        if folder is None:
+            return []
+        from ..training.models import trained_models
+
+        return trained_models(Path(folder))
 
 
 def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
