@@ -13,6 +13,8 @@ Written once (a trigger refuses UPDATE, DELETE and TRUNCATE):
 Derived (rebuilt from the above by ``newsreview doctor --repair``):
     article_reviewers        who decided on which article: count, latest ``pos``, latest time
                              (kept by a statement trigger on ``decisions``)
+    leases                   each assigned article's assignees now; a take locks its row with
+                             ``SELECT … FOR UPDATE SKIP LOCKED`` (kept by the engine with the index)
     summaries                the store's per-article summaries, and the ``pos`` they cover
 Live:
     reviewers                who holds each reviewer's writer lock (for the refusal message)
@@ -86,6 +88,12 @@ CREATE TABLE summaries (
     upto bigint NOT NULL,                    -- covers every decision on the article with pos <= upto
     entry json NOT NULL
 );
+CREATE TABLE leases (
+    article text PRIMARY KEY,
+    holders text[] NOT NULL,                 -- the assignees now (takes applied)
+    assigned_at text NOT NULL,
+    lease_hours double precision NOT NULL
+);
 CREATE TABLE reviewers (
     name text PRIMARY KEY,
     holder text,
@@ -138,6 +146,7 @@ OWN_TABLES = (
     "decisions",
     "article_reviewers",
     "summaries",
+    "leases",
     "reviewers",
     "presence",
 )
@@ -145,6 +154,7 @@ OWN_TABLES = (
 # what `doctor --repair` runs to rebuild the derived tables from the written-once ones
 REBUILD = """
 DELETE FROM summaries;
+DELETE FROM leases;
 DELETE FROM article_reviewers;
 INSERT INTO article_reviewers (article, reviewer, decisions, last_pos, last_at)
 SELECT article, reviewer, count(*), max(pos), max(at) FROM decisions GROUP BY article, reviewer;

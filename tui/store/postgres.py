@@ -37,6 +37,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
+from itertools import groupby
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
@@ -45,7 +46,7 @@ from ..sanitize import clean_line
 from . import pgschema
 from .articles import parse
 from .engine import IndexRecord, Mode
-from .errors import StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
+from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
 from .urls import mask_url, scrub, split_schema
 
 if TYPE_CHECKING:
@@ -525,6 +526,7 @@ class PostgresEngine:
         self,
         body: Callable[[psycopg.Connection[Any]], T],
         recovered: Callable[[psycopg.Connection[Any]], T],
+        before: Callable[[psycopg.Connection[Any]], None] | None = None,
     ) -> T:
         """Run ``body`` in a transaction holding the store's write lock; return its result once
         committed. If the connection is lost on the way, reconnect and ask the server whether the
@@ -540,6 +542,8 @@ class PostgresEngine:
             xid: str | None = None
             try:
                 with conn.transaction():
+                    if before is not None:
+                        before(conn)  # row locks taken before the store's lock (leases)
                     row = conn.execute(
                         "SELECT pg_advisory_xact_lock(%s), pg_current_xact_id()::text", [self._key("write")]
                     ).fetchone()
@@ -628,6 +632,7 @@ class PostgresEngine:
         ).fetchall()
 
     def _index_insert(self, conn: psycopg.Connection[Any], records: list[IndexRecord]) -> int:
+        _apply_leases(conn, records)
         row = conn.execute(
             "WITH new AS (INSERT INTO index_records (tbl, doc) "
             "  SELECT t, d::json FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(t, d, n) ORDER BY n "
@@ -640,12 +645,36 @@ class PostgresEngine:
 
     def append_index(self, records: list[IndexRecord]) -> list[IndexRecord]:
         self._need_writer()
+        takes = [doc for table, doc in records if table == "takes"]
+
+        def lease(conn: psycopg.Connection[Any]) -> None:
+            """A reviewer taking over an article locks its lease row, skipping it (and refusing at
+            once) if another reviewer is taking it over at this moment; a lease taken since this
+            process last looked is refused too. (Copies of old takes, by migrate, are recorded as
+            they were: the store folds a take whose assignee had already gone as a no-op.)"""
+            for doc in takes:
+                found = conn.execute(
+                    "SELECT holders FROM leases WHERE article = %s FOR UPDATE SKIP LOCKED", [doc["article"]]
+                ).fetchone()
+                if self.mode != "review":
+                    continue
+                aid = clean_line(doc["article"], 80)
+                if found is None:
+                    busy = conn.execute("SELECT 1 FROM leases WHERE article = %s", [doc["article"]]).fetchone()
+                    if busy is not None:
+                        raise DecisionError(f"article '{aid}' is being taken over by another reviewer right now")
+                    raise DecisionError(f"article '{aid}' is not assigned: there is nothing to take over")
+                holders = list(found[0])
+                if doc["from"] not in holders or doc["to"] in holders:
+                    raise DecisionError(
+                        f"article '{aid}' was taken over meanwhile (assigned now to {clean_line(', '.join(holders), 120)})"
+                    )
 
         def insert(conn: psycopg.Connection[Any]) -> tuple[list[Any], int | None]:
             seen = self._since(conn)
             return seen, (self._index_insert(conn, records) if records else None)
 
-        seen, last = self._write(insert, lambda conn: ([], None))  # committed unseen: poll brings it
+        seen, last = self._write(insert, lambda conn: ([], None), before=lease if takes else None)
         out = self._index_rows(seen)
         if last is not None:
             self._iwm = max(self._iwm, last)
@@ -757,8 +786,33 @@ class PostgresEngine:
 
         def rebuild(conn: psycopg.Connection[Any]) -> None:
             conn.execute(pgschema.REBUILD)
+            rows = conn.execute(
+                "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
+            ).fetchall()
+            _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
 
         self._write(rebuild, lambda conn: None)
+
+
+def _apply_leases(conn: psycopg.Connection[Any], records: list[IndexRecord]) -> None:
+    """Keep the leases table (each assigned article's assignees now) as the index records change it;
+    runs of records of one kind go in one batch."""
+    for table, run in groupby(records, key=lambda r: r[0]):
+        docs = [doc for _, doc in run]
+        with conn.cursor() as cur:
+            if table == "assignments":
+                cur.executemany(
+                    "INSERT INTO leases (article, holders, assigned_at, lease_hours) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (article) DO UPDATE SET holders = EXCLUDED.holders, "
+                    "assigned_at = EXCLUDED.assigned_at, lease_hours = EXCLUDED.lease_hours",
+                    [[d["article"], list(d["reviewers"]), d["at"], float(d.get("lease_hours", 24.0))] for d in docs],
+                )
+            elif table == "takes":  # as Assignments.fold applies it
+                cur.executemany(
+                    "UPDATE leases SET holders = array_replace(holders, %s, %s) "
+                    "WHERE article = %s AND %s = ANY(holders) AND NOT %s = ANY(holders)",
+                    [[d["from"], d["to"], d["article"], d["from"], d["to"]] for d in docs],
+                )
 
 
 def _now() -> str:
