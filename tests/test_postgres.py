@@ -114,6 +114,7 @@ def test_schema_parameter_is_newsreviews_own():
 
 
 def test_cli_never_prints_a_password_even_when_the_server_is_unreachable(tmp_path):
+    pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[postgres]'")
     url = "postgresql://ana:topsecret99@127.0.0.1:1/news?connect_timeout=2"
     for args in (["status"], ["export"], ["apply", "-"], ["migrate", url, str(tmp_path / "copy")], ["doctor"]):
         proc = run(url, *args, input="")
