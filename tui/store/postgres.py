@@ -339,8 +339,9 @@ class PostgresEngine:
         self._rseq = int(row[0]) if row else 0
 
     def close(self) -> None:
-        if self.mode == "review":
-            self.set_presence(self.reviewer, None)
+        conn = self._conn
+        if self.mode == "review" and conn is not None and not conn.closed and not conn.broken:
+            self.set_presence(self.reviewer, None)  # (a lost session's presence goes stale by itself)
         self._drop()
 
     # -- reading -----------------------------------------------------------------------------------
