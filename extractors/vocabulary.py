@@ -13,8 +13,9 @@ KINDS: Final = ("entity", "claim")
 QuoteType = Literal["direct", "indirect", "mixed", "none"]
 QUOTE_TYPES: Final = ("direct", "indirect", "mixed", "none")
 
-Origin = Literal["model", "analyst", "imported"]
-ORIGINS: Final = ("model", "analyst", "imported")
+Origin = Literal["model", "analyst", "imported", "memory"]
+#: memory: proposed from the strings the desk added before, then added by an analyst
+ORIGINS: Final = ("model", "analyst", "imported", "memory")
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]
 #: every status a candidate can have, in the order tables list them

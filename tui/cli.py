@@ -209,6 +209,14 @@ def add_cmd(
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels",
+            help="The store's label set, comma-separated (e.g. PERSON,ORG,GPE): entities with other labels are "
+            "hidden from review and from the default export (kept, not deleted); 'all' clears it.",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and claims from articles and add them to the store.
 
@@ -221,6 +229,14 @@ def add_cmd(
     from .ingest import add_paths
 
     with _open_store(store, reviewer, "newsreview add", mode="add") as st:
+        if labels is not None:
+            from .store import StoreError
+
+            chosen = None if labels.strip() == "all" else [x.strip() for x in labels.split(",") if x.strip()]
+            try:
+                st.set_labels(chosen)
+            except StoreError as err:
+                fail(f"--labels: {err}", 2)
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -319,6 +335,9 @@ def export_cmd(
     reviewer: Annotated[
         str | None, typer.Option("--reviewer", help="This reviewer's own view instead of the desk's final view.")
     ] = None,
+    all_labels: Annotated[
+        bool, typer.Option("--all-labels", help="Also entities whose label is outside the store's label set.")
+    ] = False,
     store: StoreOpt = ...,  # type: ignore[assignment]
 ) -> None:
     """Export the reviewed result: the desk's final view — accepted, edited and added items by default.
@@ -356,6 +375,7 @@ def export_cmd(
                     order=order,
                     view=reviewer or "final",
                     problems=problems,
+                    all_labels=all_labels,
                 )
             )
         except StoreError as err:
@@ -610,6 +630,66 @@ def schema_cmd() -> None:
     from .schema import SCHEMA_FILE
 
     sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@app.command("serve")
+def serve_cmd(
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. Beyond loopback a token is required.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="NEWSREVIEW_TOKEN",
+            show_envvar=True,
+            help="Require this access token (16+ characters). Off loopback without one, a token is generated "
+            "and printed once. The environment variable keeps it out of 'ps'.",
+        ),
+    ] = None,
+    users: Annotated[
+        Path | None,
+        typer.Option(
+            "--users", help='TOML file with a [users] table of name = "token": one token per analyst, names fixed.'
+        ),
+    ] = None,
+    max_tabs: Annotated[int, typer.Option("--max-tabs", min=1, max=256, help="Browser tabs open at once.")] = 8,
+    allow_add: Annotated[
+        bool, typer.Option("--allow-add", help="Let browser users add files from this machine's disk ('+').")
+    ] = False,
+    model: ModelOpt = None,
+    tls_cert: Annotated[Path | None, typer.Option("--tls-cert", help="Serve HTTPS: certificate chain (PEM).")] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="Private key of --tls-cert (PEM).")] = None,
+) -> None:
+    """Serve the review screen to web browsers (textual-serve), behind a login.
+
+    Each browser tab runs its own review process, as the reviewer its login names. By default only
+    this machine can connect (127.0.0.1) and each visitor types their name; reach it from a laptop
+    through an SSH tunnel. With --users FILE each analyst has their own token, so names cannot be
+    spoofed. Needs the 'serve' extra: pip install 'newsreview[serve]'.
+
+    Examples: newsreview serve   |   ssh -N -L 8000:127.0.0.1:8000 desk-host   |
+    newsreview serve --host 0.0.0.0 --users desk.toml
+    """
+    from .serve import ServeError, serve
+
+    try:
+        serve(
+            store,
+            host=host,
+            port=port,
+            token=token,
+            users=users,
+            max_tabs=max_tabs,
+            allow_add=allow_add,
+            model=model,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+        )
+    except ServeError as err:
+        fail(str(err))
 
 
 def _print_status(st: Any) -> None:

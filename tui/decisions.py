@@ -20,7 +20,7 @@ from .store import DecisionError, ReviewStore, StoreError, StoreWriteError
 
 EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "checkworthiness")
 MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
-ALL_ACTIONS = ACTIONS
+ALL_ACTIONS = (*ACTIONS, "confirm-suggestions")
 
 
 def apply_line(store: ReviewStore, raw: bytes | str) -> str:
@@ -42,9 +42,19 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     seconds = obj.get("seconds")
     if seconds is not None and (not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0):
         raise DecisionError("field 'seconds' must be a non-negative number")
+    if action == "confirm-suggestions":
+        states = store.confirm_suggestions(article, seconds=seconds)
+        return ",".join(str(s["id"]) for s in states)
     if action == "add":
         fields = {k: v for k, v in obj.items() if k not in ("article", "action", "seconds", "candidate")}
         return str(store.add_candidate(article, fields, seconds=seconds)["id"])
+    group = obj.get("group")
+    if group is not None:
+        if not isinstance(group, str) or not group:
+            raise DecisionError("field 'group' must be a group id (from the export's 'groups')")
+        label = obj.get("label")
+        states = store.decide_group(article, group, action, label=label, seconds=seconds)
+        return ",".join(str(s["id"]) for s in states)
     candidate = obj.get("candidate")
     if not isinstance(candidate, str) or not candidate:
         raise DecisionError("field 'candidate' (a candidate id) is required")

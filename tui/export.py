@@ -29,6 +29,7 @@ ALL_STATUSES = ("accepted", "edited", "added", "rejected", "pending", "disputed"
 ORDERS = ("checkworthiness", "article")
 
 ENTITY_FIELDS = ("id", "start", "end", "text", "label", "token_start", "token_end", "status", "origin", "model")
+#: ENTITY also carries "group" (its group's id); ARTICLE carries "groups"
 CLAIM_FIELDS = (
     "id",
     "start",
@@ -44,7 +45,7 @@ CLAIM_FIELDS = (
     "origin",
     "model",
 )
-DECISION_FIELDS = ("reviewer", "decided_at", "original", "reviews", "adjudication")
+DECISION_FIELDS = ("reviewer", "decided_at", "original", "reviews", "adjudication", "suggestion")
 
 
 def parse_include(value: str | None) -> tuple[str, ...]:
@@ -95,6 +96,23 @@ def review_block(cands: list[dict[str, Any]], updated_at: str | None) -> dict[st
     }
 
 
+def _with_groups(article: str, cands: list[dict[str, Any]], record: dict[str, Any]) -> None:
+    """Give each exported entity its group id and the article its groups (exported mentions only)."""
+    from extractors.groups import entity_groups
+
+    groups = entity_groups(article, [c for c in cands if c["kind"] == "entity" and c["status"] != "removed"])
+    of = {cid: g["id"] for g in groups.values() for cid in g["mentions"]}
+    exported = set()
+    for ent in record["entities"]:
+        ent["group"] = of.get(ent["id"])
+        exported.add(ent["id"])
+    record["groups"] = [
+        {"id": g["id"], "name": g["name"], "label": g["label"], "mentions": [m for m in g["mentions"] if m in exported]}
+        for g in groups.values()
+        if any(m in exported for m in g["mentions"])
+    ]
+
+
 def article_record(
     info: dict[str, Any],
     text: str,
@@ -114,7 +132,7 @@ def article_record(
         claims.sort(key=lambda c: (c["start"], c["end"]))
     else:
         claims.sort(key=lambda c: (-c["checkworthiness"], c["start"], c["end"]))
-    return {
+    record = {
         "id": info["id"],
         "title": info.get("title", ""),
         "text": text,
@@ -126,6 +144,8 @@ def article_record(
         "entities": entities,
         "claims": claims,
     }
+    _with_groups(info["id"], cands, record)
+    return record
 
 
 @dataclass
@@ -143,6 +163,7 @@ def store_articles(
     order: str = "checkworthiness",
     view: str = "final",
     problems: Problems | None = None,
+    all_labels: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """The store's articles as export records. A damaged article is skipped and named in
     ``problems`` (raises instead when no ``problems`` is given)."""
@@ -153,6 +174,8 @@ def store_articles(
         try:
             article = store.article(aid)
             cands = store.candidates(aid, view=view)
+            if not all_labels:
+                cands = [c for c in cands if store.in_scope(c)]
         except StoreError as err:
             if problems is None:
                 raise

@@ -16,7 +16,7 @@ SCHEMA_FILE = Path(__file__).with_name("newsreview-export.schema.json")
 
 Status = Literal["accepted", "edited", "added", "rejected", "pending", "disputed"]
 ReviewStatus = Literal["accepted", "edited", "added", "rejected"]
-Origin = Literal["model", "analyst", "imported"]
+Origin = Literal["model", "analyst", "imported", "memory"]
 
 
 class _Strict(BaseModel):
@@ -66,7 +66,16 @@ class Decided(_Strict):
     adjudication: Adjudication | None = None
 
 
+class Suggestion(_Strict):
+    action: Literal["accept", "reject", "edit", "add"]
+    label: str | None = Field(default=None, description="the label an 'edit' suggestion relabels to")
+    support: int = Field(ge=1, description="how many times the desk decided so before")
+    reason: str
+
+
 class Entity(Decided):
+    suggestion: Suggestion | None = Field(default=None, description="the desk memory's suggestion (pending items)")
+    group: str | None = Field(default=None, description="the id of the entity group this mention belongs to")
     id: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -98,6 +107,13 @@ class Review(_Strict):
     updated_at: str | None
 
 
+class Group(_Strict):
+    id: str
+    name: str = Field(description="the fullest mention's text")
+    label: str
+    mentions: list[str] = Field(description="ids of the exported mentions, in article order")
+
+
 class Article(_Strict):
     id: str
     title: str
@@ -109,6 +125,7 @@ class Article(_Strict):
     review: Review
     entities: list[Entity]
     claims: list[Claim]
+    groups: list[Group] = Field(default_factory=list, description="the article's entity groups")
 
 
 class Export(_Strict):

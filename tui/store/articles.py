@@ -48,7 +48,7 @@ class ArticleFiles:
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def path(self, row: dict[str, Any]) -> Path:
-        return self.folder / row["shard"]
+        return self.folder / str(row["shard"])
 
     def create(self, row: dict[str, Any], body: dict[str, Any], candidates: list[dict[str, Any]]) -> bool:
         """Write the file once. False if a file of that name exists already (the caller checks it)."""

@@ -33,12 +33,12 @@ from .errors import StoreError
 from .files import atomic_write, why
 from .journal import Journal, decode_line
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: summaries by label, and the desk's facts
 _ARTICLE_KEY = b'"article":"'
 _SUFFIX_LEN = len(b',"crc":"00000000"}')
 
 
-def _aids(line: bytes) -> list[str]:
+def _aids(line: bytes | bytearray) -> list[str]:
     """The article ids a journal line decides on, read from its bytes."""
     out = []
     pos = line.find(_ARTICLE_KEY)
@@ -55,7 +55,7 @@ def _aids(line: bytes) -> list[str]:
     return out
 
 
-def _check(raw: bytes) -> tuple[int, str]:
+def _check(raw: bytes | bytearray) -> tuple[int, str]:
     """(seq, crc) of one line, verified without parsing its JSON; ValueError says what is wrong."""
     if len(raw) <= _SUFFIX_LEN or not raw.endswith(b'"}') or raw[-_SUFFIX_LEN:-10] != b',"crc":"':
         raise ValueError("no checksum (not a newsreview journal line, or cut short)")
@@ -183,7 +183,7 @@ class JournalText:
 
     def parse(self, offset: int) -> list[dict[str, Any]]:
         end = self.data.find(b"\n", offset)
-        _, ops, _ = decode_line(self.data[offset:end])
+        _, ops, _ = decode_line(bytes(self.data[offset:end]))
         return [op[2] for op in ops if op[0] == "decisions"]
 
     def latest_at(self) -> str | None:
@@ -209,9 +209,11 @@ class DecisionLog:
         for slug, (journal, reviewer) in journals.items():
             text = JournalText(journal, reviewer)
             prefix = cached.get(slug)
-            if text.load(prefix):
+            if prefix is not None and text.load(prefix):
                 stale |= {aid for off, aid in text.order if off >= prefix["size"]}
             else:  # no cache of it, or it was rewritten (doctor): its articles are summarised afresh
+                if prefix is None:
+                    text.load(None)
                 stale |= set(text.lines)
             self.texts[slug] = text
         for slug in set(cached) - set(journals):  # a journal the cache knew is gone (doctor recorded it lost)

@@ -38,7 +38,7 @@ from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
 from .files import atomic_write, fsync_dir, why
-from .journal import Journal, JournalDB, JournalStorage
+from .journal import Journal, JournalDB, JournalStorage, next_id, set_next_id
 from .lock import FileLock, short_lock
 
 FORMAT = "newsreview-store/2"
@@ -287,18 +287,18 @@ class FolderEngine:
             self.own.journal.open_for_append()
         table = self.own.table("decisions")
         if table._next_id is None:
-            table._next_id = text.records + 1  # the table's rows are not kept in memory: count them
-        first = table._get_next_id()
+            set_next_id(table, text.records + 1)  # the table's rows are not kept in memory: count them
+        first = next_id(table)
         for i, record in enumerate(records):
             record["seq"] = first + i
         try:
             self.own.jstorage.append([["decisions", r["seq"], r] for r in records])
         except BaseException:
-            table._next_id = first  # nothing was written: the ids are free again
+            set_next_id(table, first)  # nothing was written: the ids are free again
             raise
         finally:
             table.clear_cache()
-        table._next_id = first + len(records)
+        set_next_id(table, first + len(records))
         text.appended(self.own.journal.last_line, list(dict.fromkeys(r["article"] for r in records)))
         if self.slug not in self.registered:
             with contextlib.suppress(StoreError):  # the journal is found by its name meanwhile

@@ -45,6 +45,15 @@ _SUFFIX_LEN = len(b',"crc":"00000000"}')
 Op = list[Any]  # [table, doc_id, document]
 
 
+def next_id(table: Table) -> int:
+    """TinyDB's next document id of ``table`` (its private counter, untyped upstream)."""
+    return int(table._get_next_id())  # type: ignore[no-untyped-call]
+
+
+def set_next_id(table: Table, value: int | None) -> None:
+    table._next_id = value  # type: ignore[assignment]
+
+
 def encode_line(seq: int, ops: list[Op]) -> bytes:
     body = orjson.dumps({"seq": seq, "ops": ops})
     crc = zlib.crc32(body)
@@ -274,13 +283,13 @@ class JournalTable(Table):
         ops: list[Op] = []
         ids = []
         for document in documents:
-            doc_id = self._get_next_id()
+            doc_id = next_id(self)
             ids.append(doc_id)
             ops.append([self.name, doc_id, dict(document)])
         try:
             storage.append(ops)
         except BaseException:
-            self._next_id = ids[0] if ids else None  # nothing was written: the ids are free again
+            set_next_id(self, ids[0] if ids else None)  # nothing was written: the ids are free again
             raise
         finally:
             self.clear_cache()
@@ -319,14 +328,14 @@ class JournalDB(TinyDB):
         ops: list[Op] = []
         first: dict[str, int] = {}
         for name, document in items:
-            doc_id = self.table(name)._get_next_id()
+            doc_id = next_id(self.table(name))
             first.setdefault(name, doc_id)
             ops.append([name, doc_id, dict(document)])
         try:
             self.jstorage.append(ops)
         except BaseException:
             for name, doc_id in first.items():
-                self.table(name)._next_id = doc_id  # nothing was written: the ids are free again
+                set_next_id(self.table(name), doc_id)  # nothing was written: the ids are free again
             raise
         finally:
             for name in first:

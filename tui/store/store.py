@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
@@ -34,8 +34,16 @@ from .engine import Engine, IndexRecord, Mode
 from .errors import DecisionError, StoreError, StoreWriteError
 from .history import History, next_level, version_key
 from .lock import describe_command
+from .memory import Memory, facts
 
 REVIEW, ADJUDICATION = "review", "adjudication"
+CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
+
+
+def scope_key(cand: dict[str, Any]) -> str:
+    return CLAIM_KEY if cand["kind"] == "claim" else str(cand["label"])
+
+
 Key = tuple[str, str]  # (reviewer, role)
 
 
@@ -65,9 +73,9 @@ def default_reviewer() -> str:
 def engine_for(location: str | os.PathLike[str]) -> Engine:
     text = os.fspath(location)
     if text.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresEngine
+        from .postgres import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
 
-        return PostgresEngine(text)
+        return cast(Engine, PostgresEngine(text))
     from .folder import FolderEngine
 
     return FolderEngine(Path(text).expanduser())
@@ -108,6 +116,11 @@ class ReviewStore:
         self._folded: set[str] = set()  # articles whose decisions are folded into histories
         self._entries: dict[str, dict[str, Any]] = {}  # article -> cached summary (not folded yet)
         self._log_changed = False
+        self._label_counts: dict[str, dict[str, int]] = {}
+        self._memory: Memory | None = None
+        self._facts: dict[str, list[Any]] = {}  # article -> its facts, as folded into the memory
+        self._facts_stale: set[str] = set()
+        self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
         self._progress: dict[str, tuple[int, int]] = {}  # article -> (decided by me, total), when clean
         self._dirty: set[str] = set()
         self._totals = [0, 0]
@@ -189,7 +202,7 @@ class ReviewStore:
         entries = dict(self._entries)
         for aid in self._folded:
             if aid in self._articles:
-                entries[aid] = self._entry(aid)
+                entries[aid] = self._entry(aid, with_memory=True)
         self.engine.save_cache({aid: e for aid, e in entries.items() if aid in self._touched})
 
     def __enter__(self) -> ReviewStore:
@@ -251,6 +264,8 @@ class ReviewStore:
             self.assignments.fold(table, doc)
         elif table == "settings":
             self.settings[doc["key"]] = doc.get("value")
+            if doc["key"] == "labels":
+                self._dirty |= set(self._articles)  # what counts has changed
 
     def _role(self, record: dict[str, Any]) -> str:
         if record["action"] == "adjudicate" or record.get("role") == ADJUDICATION:
@@ -276,6 +291,9 @@ class ReviewStore:
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
         self._records[record["id"]] = record
         self._dirty.add(aid)
+        self._proposals.pop(aid, None)
+        if self._memory is not None:
+            self._facts_stale.add(aid)
 
     # -- articles ----------------------------------------------------------------------------------
 
@@ -331,6 +349,7 @@ class ReviewStore:
             "words": len(article.text.split()),
             "shard": file_name(article.id),
             "counts": {"entity": len(extraction.entities), "claim": len(extraction.claims)},
+            "labels": _label_counts(extraction.entities),
             "model": next((c["model"] for c in cands if c.get("model")), None),
             "added_at": now(),
             "added_by": self.reviewer,
@@ -356,29 +375,42 @@ class ReviewStore:
     # -- candidates --------------------------------------------------------------------------------
 
     def _base(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-        return originals.get(cid) or self._added.get(aid, {}).get(cid)
+        return originals.get(cid) or self._added.get(aid, {}).get(cid) or self._proposals.get(aid, {}).get(cid)
 
     def _alive_ids(self, aid: str) -> list[str]:
         return [cid for cid, n in self._alive.get(aid, {}).items() if n > 0]
 
-    def candidates(self, article_id: str, kind: str | None = None, *, view: str | None = None) -> list[dict[str, Any]]:
+    def candidates(
+        self, article_id: str, kind: str | None = None, *, view: str | None = None, plain: bool = False
+    ) -> list[dict[str, Any]]:
         """Every candidate of an article as it stands now, in article order.
 
         ``view``: None — as this store's reviewer sees it (their own decisions; ``reviews`` lists every
         reviewer's version), or the desk's final view when the store is open read-only; a reviewer
-        name — that reviewer's view; "final" — the desk's.
+        name — that reviewer's view; "final" — the desk's. Pending entities carry the desk memory's
+        ``suggestion``, and candidates the store's vocabulary proposes (origin ``memory``) are listed
+        too — unless ``plain``.
         """
         originals = self._file(article_id)["candidates"]
         self._ensure(article_id)
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
+        memory = None
+        if not plain and kind in (None, "entity"):
+            memory = self.memory()
+            ids += [c for c in self.proposals(article_id) if c not in originals and c not in ids]
         out = []
         for cid in ids:
             base = self._base(article_id, cid, originals)
             if base is None:
                 continue
             state = self._state(article_id, cid, base, view)
-            if state is not None and (kind is None or state["kind"] == kind):
-                out.append(state)
+            if state is None or (kind is not None and state["kind"] != kind):
+                continue
+            if memory is not None and state["status"] == "pending" and "suggestion" not in state:
+                hint = memory.suggest(state)
+                if hint is not None:
+                    state["suggestion"] = hint
+            out.append(state)
         out.sort(key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
         return out
 
@@ -386,11 +418,14 @@ class ReviewStore:
         originals = self._file(article_id)["candidates"]
         self._ensure(article_id)
         base = self._base(article_id, cand_id, originals)
+        if base is None and cand_id.startswith("e-"):
+            base = self.proposals(article_id).get(cand_id)  # proposed by the desk's vocabulary?
         if base is None:
             raise DecisionError(
                 f"unknown candidate '{clean_line(cand_id, 80)}' in article '{clean_line(article_id, 80)}'"
             )
-        if cand_id not in originals and self._alive.get(article_id, {}).get(cand_id, 0) <= 0:
+        added = cand_id in self._added.get(article_id, {}) and cand_id not in originals
+        if added and self._alive.get(article_id, {}).get(cand_id, 0) <= 0:
             raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
         state = self._state(article_id, cand_id, base, view)
         if state is None:
@@ -481,7 +516,7 @@ class ReviewStore:
         who, first = versions[0]
         state = {**first}
         if state["status"] != "rejected":
-            state["status"] = "added" if base.get("origin") == "analyst" else None
+            state["status"] = "added" if base.get("origin") in ("analyst", "memory") else None
         state = _with_original(state, base)
         state["reviewer"] = who
         state["decided_at"] = first.get("decided_at")
@@ -546,36 +581,76 @@ class ReviewStore:
                 if states:
                     yield aid, base, states
 
+    def groups(self, article_id: str, *, view: str | None = None) -> dict[str, dict[str, Any]]:
+        """The article's entity groups (see :mod:`extractors.groups`) by the labels of ``view``."""
+        from extractors.groups import entity_groups
+
+        ents = [c for c in self.candidates(article_id, "entity", view=view) if c["status"] != "removed"]
+        return entity_groups(article_id, ents)
+
+    def decide_group(
+        self, article_id: str, group: str, action: str, *, label: str | None = None, seconds: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Decide every mention of a group this reviewer has not decided yet, as one undo step:
+        accept, reject, or edit (relabel to ``label``; mentions that have it already are accepted)."""
+        groups = self.groups(article_id)
+        if group not in groups:
+            raise DecisionError(f"no group '{clean_line(group, 80)}' in article '{clean_line(article_id, 80)}'")
+        if action not in ("accept", "reject", "edit"):
+            raise DecisionError("a group decision is accept, reject or edit (with a label)")
+        if action == "edit":
+            label = validation.label(label)
+        states = {c["id"]: c for c in self.candidates(article_id, "entity")}
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cid in groups[group]["mentions"]:
+            state = states[cid]
+            if state["status"] != "pending":
+                continue
+            if action == "edit" and state["label"] != label:
+                items.append((cid, "edit", {"label": label}))
+            else:
+                items.append((cid, "accept" if action == "edit" else action, None))
+        if not items:
+            raise DecisionError(f"every mention of '{clean_line(groups[group]['name'], 60)}' is decided already")
+        return self.decide_many(article_id, items, seconds=seconds)
+
     def disputed(self, article_id: str) -> list[str]:
         self._ensure(article_id)
         return [cid for cid in self._reviews.get(article_id, {}) if self.final_status(article_id, cid) == "disputed"]
 
     # -- per-article summaries (what the cache keeps) ------------------------------------------------
 
-    def _entry(self, aid: str) -> dict[str, Any]:
-        """Decided candidates per reviewer, final statuses per kind, live additions: from the folded
-        histories."""
+    def _entry(self, aid: str, *, with_memory: bool = False) -> dict[str, Any]:
+        """What the cache keeps of an article, from its folded histories: candidates decided per
+        reviewer and final statuses, live additions — each by *key* (an entity's label as extracted or
+        added, ``*claim`` for claims) so that a label set can be applied — and the desk's facts."""
         self._ensure(aid)
+        originals = self._file(aid)["candidates"]
         added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
-        decided: dict[str, int] = {}
+        decided: dict[str, dict[str, int]] = {}
         final: dict[str, dict[str, int]] = {}
         for cid, hists in self._reviews.get(aid, {}).items():
-            if cid in added and alive.get(cid, 0) <= 0:
+            base = self._base(aid, cid, originals)
+            if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
                 continue
+            key = scope_key(base)
             for (who, role), hist in hists.items():
                 if role == REVIEW and hist.status in DECIDED:
-                    decided[who] = decided.get(who, 0) + 1
+                    mine = decided.setdefault(who, {})
+                    mine[key] = mine.get(key, 0) + 1
             status = self.final_status(aid, cid)
             if status != "pending":
-                kind = next(iter(hists.values())).records[0]["kind"]
-                final.setdefault(kind, {})
-                final[kind][status] = final[kind].get(status, 0) + 1
+                final.setdefault(key, {})
+                final[key][status] = final[key].get(status, 0) + 1
         live: dict[str, int] = {}
         for cid, n in alive.items():
-            if n > 0:
-                kind = added[cid]["kind"]
-                live[kind] = live.get(kind, 0) + 1
-        return {"decided": decided, "final": final, "alive": live}
+            if n > 0 and cid not in originals:
+                key = scope_key(added[cid])
+                live[key] = live.get(key, 0) + 1
+        entry: dict[str, Any] = {"decided": decided, "final": final, "alive": live}
+        if with_memory:
+            entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
+        return entry
 
     def _summary_of(self, aid: str) -> dict[str, Any] | None:
         """The article's summary: cached if still valid, else folded; None if nobody decided on it."""
@@ -587,37 +662,40 @@ class ReviewStore:
 
     # -- progress (this store's reviewer) ------------------------------------------------------------
 
-    def _compute_progress(self, aid: str) -> tuple[int, int]:
+    def model_counts(self, aid: str) -> dict[str, int]:
+        """The article's machine candidates by key (entity label, ``*claim``)."""
         info = self._articles[aid]
-        model = info["counts"]["entity"] + info["counts"]["claim"]
-        if aid not in self._folded:
-            entry = self._summary_of(aid)
-            if entry is None:
-                return 0, model
-            if aid not in self._folded:  # the cached summary answers without folding
-                if self.mode == "review":
-                    decided = entry["decided"].get(self.reviewer, 0)
-                else:
-                    decided = sum(n for kinds in entry["final"].values() for s, n in kinds.items() if s in DECIDED)
-                return decided, model + sum(entry["alive"].values())
-        alive = self._alive.get(aid, {})
-        added = self._added.get(aid, {})
-        total = info["counts"]["entity"] + info["counts"]["claim"] + sum(1 for n in alive.values() if n > 0)
-        decided = 0
-        if self.mode != "review":  # a reader counts the desk's final view
-            for cid in self._reviews.get(aid, {}):
-                if cid in added and alive.get(cid, 0) <= 0:
-                    continue
-                decided += self.final_status(aid, cid) in DECIDED
-            return decided, total
-        me = (self.reviewer, REVIEW)
-        for cid, hists in self._reviews.get(aid, {}).items():
-            hist = hists.get(me)
-            if hist is None or hist.status not in DECIDED:
-                continue
-            if cid in added and alive.get(cid, 0) <= 0:
-                continue
-            decided += 1
+        labels = info.get("labels")
+        if labels is None:  # an article stored before rows kept their labels: count them once
+            labels = self._label_counts.get(aid)
+            if labels is None:
+                labels = {}
+                for cand in self._file(aid)["candidates"].values():
+                    if cand["kind"] == "entity":
+                        labels[cand["label"]] = labels.get(cand["label"], 0) + 1
+                self._label_counts[aid] = labels
+        return {**labels, CLAIM_KEY: info["counts"]["claim"]}
+
+    def _in_scope(self, key: str) -> bool:
+        labels = self.labels
+        return labels is None or key == CLAIM_KEY or key in labels
+
+    def _compute_progress(self, aid: str) -> tuple[int, int]:
+        total = sum(n for k, n in self.model_counts(aid).items() if self._in_scope(k))
+        entry = self._summary_of(aid)
+        if entry is None:
+            return 0, total
+        total += sum(n for k, n in entry["alive"].items() if self._in_scope(k))
+        if self.mode == "review":
+            mine = entry["decided"].get(self.reviewer, {})
+            return sum(n for k, n in mine.items() if self._in_scope(k)), total
+        decided = sum(
+            n
+            for k, statuses in entry["final"].items()
+            if self._in_scope(k)
+            for s, n in statuses.items()
+            if s in DECIDED
+        )
         return decided, total
 
     def _clean(self) -> None:
@@ -650,14 +728,16 @@ class ReviewStore:
         entry = self._summary_of(article_id)
         if entry is None:
             return 0, 0, total
-        counts = [(s, n) for kinds in entry["final"].values() for s, n in kinds.items()]
+        counts = [(s, n) for k, kinds in entry["final"].items() if self._in_scope(k) for s, n in kinds.items()]
         decided = sum(n for s, n in counts if s in DECIDED)
         return decided, sum(n for s, n in counts if s == "disputed"), total
 
     def reviewer_progress(self, article_id: str, reviewer: str) -> int:
         """How many candidates of the article ``reviewer`` has decided."""
         entry = self._summary_of(article_id)
-        return 0 if entry is None else int(entry["decided"].get(reviewer, 0))
+        if entry is None:
+            return 0
+        return sum(n for k, n in entry["decided"].get(reviewer, {}).items() if self._in_scope(k))
 
     def next_pending_article(self, after: str | None = None) -> str | None:
         """The next article with candidates this reviewer has not decided: first those assigned to
@@ -717,9 +797,33 @@ class ReviewStore:
         for cand_id, action, changes in items:
             state = self.candidate_or_added(article_id, cand_id)
             hist = self._hists(article_id, cand_id).get((self.reviewer, REVIEW)) or History()
+            if state.get("origin") == "memory" and hist.top is None and action in ("accept", "edit"):
+                records.append(
+                    self._proposal_taken(article, state, changes if action == "edit" else None, seconds, batch)
+                )
+                continue
             records.append(self._decision(article, state, hist, action, changes, seconds, batch))
         self._commit(records)
         return [self.candidate_or_added(article_id, r["candidate"]) for r in records]
+
+    def _proposal_taken(
+        self,
+        article: dict[str, Any],
+        state: dict[str, Any],
+        changes: dict[str, Any] | None,
+        seconds: float | None,
+        batch: str | None,
+    ) -> dict[str, Any]:
+        """Accepting a proposed candidate adds it (it is the analyst's, remembered from the desk)."""
+        fields = {"kind": "entity", "start": state["start"], "end": state["end"], "label": state["label"]}
+        fields.update(changes or {})
+        cand = validation.new_candidate(article, fields)
+        cand["origin"] = "memory"
+        record = self._record(article["id"], cand["id"], "entity", "add", seconds=seconds, batch=batch)
+        record["before"] = None
+        record["after"] = {"status": "added"}
+        record["added"] = cand
+        return record
 
     def _decision(
         self,
@@ -986,25 +1090,118 @@ class ReviewStore:
         if self.mode == "review":
             self.engine.set_presence(self.reviewer, article_id)
 
+    # -- the label set, and what the desk has taught the store ----------------------------------------
+
+    @property
+    def labels(self) -> list[str] | None:
+        """The store's label set: entities with other labels are hidden from review and from the
+        default export (kept, not deleted). None: every label."""
+        value = self.settings.get("labels")
+        return list(value) if isinstance(value, list) else None
+
+    def set_labels(self, labels: list[str] | None) -> None:
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        clean = None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
+        doc = {"key": "labels", "value": clean, "by": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("settings", doc)])
+        for table, row in [*seen, ("settings", doc)]:
+            self._fold_index(table, row)
+
+    def in_scope(self, cand: dict[str, Any]) -> bool:
+        """Whether the label set shows this candidate (claims always; entities by their label as
+        extracted or added)."""
+        if cand["kind"] != "entity":
+            return True
+        labels = self.labels
+        return labels is None or (cand.get("original") or {}).get("label", cand["label"]) in labels
+
+    def memory(self) -> Memory:
+        """The desk's facts over the whole store (built the first time it is asked for, then kept up
+        to date article by article)."""
+        if self._memory is None:
+            self._memory = Memory()
+            for aid in self._touched:
+                if aid not in self._articles:
+                    continue
+                entry = self._entries.get(aid) if aid not in self._folded else None
+                found = [tuple(f) for f in entry["memory"]] if entry and "memory" in entry else None
+                if found is None:
+                    found = facts(self.candidates(aid, view="final", plain=True))
+                self._facts[aid] = found
+                self._memory.add(found)
+            self._facts_stale.clear()
+        for aid in list(self._facts_stale):
+            self._memory.add(self._facts.pop(aid, []), -1)
+            if aid in self._articles:
+                found = facts(self.candidates(aid, view="final", plain=True))
+                self._facts[aid] = found
+                self._memory.add(found)
+            self._facts_stale.discard(aid)
+            self._proposals.clear()  # the vocabulary may have changed
+        return self._memory
+
+    def proposals(self, article_id: str) -> dict[str, dict[str, Any]]:
+        """Candidates the store's vocabulary proposes in this article (origin ``memory``)."""
+        memory = self.memory()
+        found = self._proposals.get(article_id)
+        if found is None:
+            article = self.article(article_id)
+            originals = self._file(article_id)["candidates"]
+            covered = [(c["start"], c["end"]) for c in originals.values() if c["kind"] == "entity"]
+            covered += [
+                (c["start"], c["end"])
+                for cid, c in self._added.get(article_id, {}).items()
+                if c["kind"] == "entity" and self._alive.get(article_id, {}).get(cid, 0) > 0
+            ]
+            found = {c["id"]: c for c in memory.proposals(article, covered) if self.in_scope(c)}
+            self._proposals[article_id] = found
+        return found
+
+    def confirm_suggestions(self, article_id: str, *, seconds: float | None = None) -> list[dict[str, Any]]:
+        """Every pending suggestion of the article (accept, relabel, reject, and proposed additions)
+        as this reviewer's decisions, in one undo step."""
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cand in self.candidates(article_id, "entity"):
+            hint = cand.get("suggestion")
+            if cand["status"] != "pending" or not hint:
+                continue
+            if hint["action"] == "add":
+                items.append((cand["id"], "accept", None))
+            elif hint["action"] == "edit":
+                items.append((cand["id"], "edit", {"label": hint["label"]}))
+            else:
+                items.append((cand["id"], hint["action"], None))
+        if not items:
+            raise DecisionError("no pending suggestions in this article")
+        return self.decide_many(article_id, items, seconds=seconds)
+
     # -- summary -----------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
         by_kind: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
         decided_by: dict[str, int] = {}
-        for aid, info in self._articles.items():
+        for aid in self._articles:
             entry = self._summary_of(aid)
-            for kind in by_kind:
-                by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + info["counts"][kind]
+            counts = self.model_counts(aid)
+            if entry is not None:
+                for key, n in entry["alive"].items():
+                    counts[key] = counts.get(key, 0) + n
+            for key, n in counts.items():
+                if self._in_scope(key):
+                    kind = "claim" if key == CLAIM_KEY else "entity"
+                    by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + n
             if entry is None:
                 continue
-            for kind, n in entry["alive"].items():
-                by_kind[kind]["pending"] += n
-            for kind, statuses in entry["final"].items():
+            for key, statuses in entry["final"].items():
+                if not self._in_scope(key):
+                    continue
+                kind = "claim" if key == CLAIM_KEY else "entity"
                 for status, n in statuses.items():
                     by_kind[kind]["pending"] -= n
                     by_kind[kind][status] = by_kind[kind].get(status, 0) + n
-            for who, n in entry["decided"].items():
-                decided_by[who] = decided_by.get(who, 0) + n
+            for who, keys in entry["decided"].items():
+                decided_by[who] = decided_by.get(who, 0) + sum(n for k, n in keys.items() if self._in_scope(k))
         stats = self.engine.stats()
         reviewers = {
             who: {"decisions": stats.get(who, (0, None))[0], "decided": decided_by.get(who, 0)}
@@ -1028,7 +1225,15 @@ class ReviewStore:
             "decisions": sum(n for n, _ in stats.values()),
             "assigned": self.assignments.count(),
             "removed": len(self._removed),
+            "labels": self.labels,
         }
+
+
+def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ent in entities:
+        out[ent["label"]] = out.get(ent["label"], 0) + 1
+    return out
 
 
 _VERSION_FIELDS = frozenset(
@@ -1039,7 +1244,7 @@ _VERSION_FIELDS = frozenset(
 def _with_original(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     """Fill in ``original`` (the model's values of changed fields) and the status a kept version has."""
     state.pop("original", None)
-    if base.get("origin") != "analyst":
+    if base.get("origin") not in ("analyst", "memory"):
         original = {k: base.get(k) for k in _VERSION_FIELDS if k in state and state.get(k) != base.get(k)}
         if original:
             state["original"] = original
