@@ -675,9 +675,11 @@ def serve_cmd(
     """
     from .serve import ServeError, serve
 
+    if _is_url(store):
+        fail("serve works on a store folder for now, not on a PostgreSQL store: run newsreview in a terminal")
     try:
         serve(
-            store,
+            Path(store).expanduser(),
             host=host,
             port=port,
             token=token,
