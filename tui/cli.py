@@ -80,14 +80,14 @@ def _main(
 
 
 StoreOpt = Annotated[
-    Path,
+    str,
     typer.Option(
         "--store",
         envvar="NEWSREVIEW_STORE",
         show_envvar=True,
-        help="Store folder.",
+        help="Store folder, or a PostgreSQL URL (postgresql://user@host/db).",
         default_factory=default_store,
-        show_default=str(default_store()),
+        show_default=default_store(),
     ),
 ]
 ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Your name on decisions (default: login name).")]
@@ -101,6 +101,13 @@ ModelOpt = Annotated[
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes for spaCy (n_process).")]
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .json .jsonl).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _shown(store: str) -> str:
+    """A store location as shown to users: a URL with its password masked."""
+    from .store.urls import shown
+
+    return shown(store)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -128,7 +135,7 @@ def _notices(store: Any) -> None:
 class _open_store:
     """Open the store, turning store errors into one-line failures."""
 
-    def __init__(self, path: Path, reviewer: str | None, holder: str, mode: str = "review"):
+    def __init__(self, path: str, reviewer: str | None, holder: str, mode: str = "review"):
         self.args = (path, reviewer, holder, mode)
 
     def __enter__(self) -> Any:
@@ -147,7 +154,7 @@ class _open_store:
         self.store.close()
 
 
-def _read_store(path: Path) -> Any:
+def _read_store(path: str) -> Any:
     return _open_store(path, None, "newsreview", mode="read")
 
 
@@ -364,10 +371,10 @@ def export_cmd(
     problems = Problems()
     with _read_store(store) as st:
         if reviewer is not None and reviewer not in st.reviewers():
-            fail(f"--reviewer: '{reviewer}' has made no decisions in {store}")
+            fail(f"--reviewer: '{reviewer}' has made no decisions in {_shown(store)}")
         for aid in article or []:
             if aid not in st.article_ids():
-                fail(f"--article: no article '{aid}' in {store}")
+                fail(f"--article: no article '{aid}' in {_shown(store)}")
         try:
             records = list(
                 store_articles(
@@ -555,13 +562,24 @@ def doctor_cmd(
     doctor-backup-TIME/ in the store, keeps every journal line that verifies, moves swapped article
     files back, removes articles whose file is lost from the index, and says what it dropped.
 
+    On a PostgreSQL store: checks that every article's text matches its recorded hash, that the
+    write-once guards are in place and that the derived tables agree with the decisions; --repair
+    rebuilds the derived tables (the decisions themselves are never changed).
+
     Example: newsreview doctor   |   newsreview doctor --repair
     """
     from .store import StoreError
-    from .store.doctor import check
+    from .store.urls import is_url
 
     try:
-        report = check(Path(store).expanduser(), repair=repair)
+        if is_url(store):
+            from .store.postgres import check as check_server
+
+            report = check_server(store, repair=repair)
+        else:
+            from .store.doctor import check
+
+            report = check(Path(store).expanduser(), repair=repair)
     except StoreError as err:
         fail(str(err))
     for line in report.problems:
@@ -578,7 +596,52 @@ def doctor_cmd(
     if report.problems:
         sys.stdout.write("run 'newsreview doctor --repair' to mend it (it keeps a backup)\n")
         raise typer.Exit(1)
-    sys.stdout.write(f"{clean_line(store)}: healthy\n")
+    sys.stdout.write(f"{clean_line(_shown(store))}: healthy\n")
+
+
+@app.command("migrate")
+def migrate_cmd(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The store to copy: a folder or a PostgreSQL URL.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Where to copy it: a folder or a PostgreSQL URL.")],
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Copy a store to another engine (a folder to PostgreSQL, or back), and verify the copy.
+
+    Copies the articles, assignments and every reviewer's decisions (in their order, as they were
+    made) that TO does not hold yet: run it again after an interruption and it copies only the rest.
+    Then exports both stores (the desk's final view and each reviewer's own) and compares them: exit
+    0 only if they are identical. Nobody may be reviewing on TO meanwhile (each reviewer's writer lock
+    is taken in turn); FROM is only read.
+
+    Examples: newsreview migrate ~/cases/drones postgresql://desk@db.example.org/newsroom
+              newsreview migrate postgresql://desk@db/newsroom?schema=drones ./drones-copy
+    """
+    from .store import StoreError
+    from .store.migrate import migrate
+    from .store.store import default_reviewer
+
+    src = source if _is_url(source) else str(Path(source).expanduser())
+    dst = target if _is_url(target) else str(Path(target).expanduser())
+    name = reviewer or default_reviewer()
+    try:
+        report = migrate(src, dst, reviewer=name, holder="'newsreview migrate'", say=lambda line: warn(line))
+    except StoreError as err:
+        fail(str(err))
+    if not report.verified:
+        fail(f"the copy in {_shown(dst)} differs from {_shown(src)}: {report.difference}")
+    copied = sum(report.decisions.values())
+    present = sum(report.decisions_present.values())
+    sys.stdout.write(
+        f"migrated {clean_line(_shown(src))} to {clean_line(_shown(dst))}: {report.articles} article(s) and "
+        f"{copied} decision(s) copied ({report.articles_present} and {present} were there already); "
+        f"verified: both exports are identical ({report.compared} lines)\n"
+    )
+
+
+def _is_url(location: str) -> bool:
+    from .store.urls import is_url
+
+    return is_url(location)
 
 
 @app.command("train")
@@ -706,9 +769,11 @@ def serve_cmd(
     """
     from .serve import ServeError, serve
 
+    if _is_url(store):
+        fail("serve works on a store folder for now, not on a PostgreSQL store: run newsreview in a terminal")
     try:
         serve(
-            store,
+            Path(store).expanduser(),
             host=host,
             port=port,
             token=token,

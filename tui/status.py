@@ -26,7 +26,9 @@ def status_table(summary: dict[str, Any]) -> Table:
     table.add_column("")
     table.add_column("")
     table.add_row("store", Text(f"{clean_line(summary['path'])} ({summary['engine']})"))
-    table.add_row("size", human_size(summary["size"]))
+    if summary.get("server"):
+        table.add_row("server", Text(clean_line(summary["server"])))
+    table.add_row("size", human_size(summary["size"]) + (" (its tables)" if summary.get("server") else ""))
     table.add_row(
         "articles",
         str(summary["articles"]) + (f" ({summary['removed']} removed by doctor)" if summary.get("removed") else ""),

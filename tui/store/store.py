@@ -155,11 +155,10 @@ class ReviewStore:
 
     @property
     def folder(self) -> Path:
-        """Where the store lives when it is a folder (the app writes its export beside it)."""
+        """Where files that go beside the store are written (the app's export.json): the store's folder,
+        or for a store in a database server the current directory."""
         folder = getattr(self.engine, "folder", None)
-        if folder is None:
-            raise StoreError("this store is not a folder")
-        return Path(folder)
+        return Path.cwd() if folder is None else Path(folder)
 
     @property
     def location(self) -> str:
@@ -1214,6 +1213,7 @@ class ReviewStore:
         return {
             "engine": self.engine.kind,
             "path": self.location,
+            "server": getattr(self.engine, "server", None),
             "size": self.engine.size(),
             "articles": len(self._articles),
             "candidates": by_kind,
