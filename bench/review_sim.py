@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-EXE = Path(sys.executable).with_name("newsreview")
+NEWSREVIEW = [sys.executable, "-m", "tui"]  # this checkout's newsreview (run from ROOT), as a user runs it
 
 TO_SPACY = {
     "PER": ["PERSON"],
@@ -304,10 +304,10 @@ def main() -> None:
         feed.write_text("".join(json.dumps({"id": d["id"], "text": d["text"], "title": d["id"]}) + "\n" for d in docs))
         for name, smart in (("mention by mention", False), ("newsreview", True)):
             store = Path(tmp) / name.replace(" ", "-")
-            cmd = [str(EXE), "add", str(feed), "--store", str(store), "--labels", LABELS]
+            cmd = [*NEWSREVIEW, "add", str(feed), "--store", str(store), "--labels", LABELS]
             if args.model:
                 cmd += ["--model", args.model]
-            subprocess.run(cmd, check=True, capture_output=True)
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
             counts, wrong, seconds = run(store, docs, [d["id"] for d in docs], smart=smart)
             results[name] = counts
             total = sum(counts.values())
