@@ -99,22 +99,24 @@ class Session:
     def __init__(self, store: Path, reviewer: str) -> None:
         self.env = {**os.environ, "NEWSREVIEW_STORE": str(store)}
         self.proc = subprocess.Popen(
-            [str(EXE), "apply", "-", "--reviewer", reviewer],
+            [*NEWSREVIEW, "apply", "-", "--reviewer", reviewer],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self.env,
             text=True,
             bufsize=1,
+            cwd=ROOT,
         )
         self.counts: Counter[str] = Counter()
 
     def export(self, aid: str) -> dict[str, Any]:
         out = subprocess.run(
-            [str(EXE), "export", "--article", aid, "--include", "all"],
+            [*NEWSREVIEW, "export", "--article", aid, "--include", "all"],
             env=self.env,
             capture_output=True,
             text=True,
             check=True,
+            cwd=ROOT,
         )
         return json.loads(out.stdout)["articles"][0]
 
