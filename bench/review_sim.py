@@ -35,62 +35,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 NEWSREVIEW = [sys.executable, "-m", "tui"]  # this checkout's newsreview (run from ROOT), as a user runs it
 
-TO_SPACY = {
-    "PER": ["PERSON"],
-    "ORG": ["ORG"],
-    "LOC": ["GPE", "LOC", "FAC"],
-    "MISC": ["NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"],
-}
-COARSE = {fine: coarse for coarse, fines in TO_SPACY.items() for fine in fines}
-LABELS = ",".join(COARSE)
+sys.path.insert(0, str(ROOT / "bench"))
+from conll import STORE_LABELS, TO_CLASS, TO_SPACY, read_conll  # noqa: E402
+
+COARSE = TO_CLASS
+LABELS = ",".join(STORE_LABELS)
 
 
-def read_conll(path: Path, limit: int) -> list[dict[str, Any]]:
-    """Documents as {"id", "text", "gold": [(start, end, coarse label)]}."""
-    docs: list[list[list[tuple[str, str]]]] = []
-    sent: list[tuple[str, str]] = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("-DOCSTART-"):
-            if sent:
-                docs[-1].append(sent)
-                sent = []
-            docs.append([])
-            continue
-        if not line.strip():
-            if sent and docs:
-                docs[-1].append(sent)
-            sent = []
-            continue
-        parts = line.split()
-        sent.append((parts[0], parts[-1]))
-    if sent and docs:
-        docs[-1].append(sent)
-    out = []
-    for n, sents in enumerate(d for d in docs if d):
-        text_parts, gold, pos = [], [], 0
-        for s_i, sentence in enumerate(sents):
-            if s_i:
-                text_parts.append("\n")
-                pos += 1
-            current: list[Any] | None = None
-            for t_i, (tok, tag) in enumerate(sentence):
-                if t_i:
-                    text_parts.append(" ")
-                    pos += 1
-                start, end = pos, pos + len(tok)
-                text_parts.append(tok)
-                pos = end
-                if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:])):
-                    current = [start, end, tag[2:]]
-                    gold.append(current)
-                elif tag.startswith("I-") and current is not None:
-                    current[1] = end
-                else:
-                    current = None
-        out.append({"id": f"conllpp-dev-{n:03d}", "text": "".join(text_parts), "gold": [tuple(g) for g in gold]})
-        if len(out) >= limit:
-            break
-    return out
+def documents(path: Path, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` documents as {"id", "text", "gold": [(start, end, CoNLL class)]}."""
+    return [
+        {"id": f"conllpp-dev-{n:03d}", "text": doc.text, "gold": [tuple(g) for g in doc.entities]}
+        for n, doc in enumerate(read_conll(path)[:limit])
+    ]
 
 
 class Session:
@@ -298,7 +255,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=216)
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
-    docs = read_conll(args.data / "conllpp_dev.txt", args.docs)
+    docs = documents(args.data / "conllpp_dev.txt", args.docs)
     gold_total = sum(len(d["gold"]) for d in docs)
     results = {}
     with tempfile.TemporaryDirectory(prefix="nr-sim-", dir=os.environ.get("BENCH_DIR")) as tmp:

@@ -158,7 +158,7 @@ class PostgresEngine:
             if key not in params and not (service and key != "application_name"):
                 params[key] = value
         try:
-            conn = pg.connect(make_conninfo("", **params), autocommit=True)
+            conn: psycopg.Connection[Any] = pg.connect(make_conninfo("", **params), autocommit=True)
         except pg.Error as err:
             raise StoreUnavailable(
                 f"cannot connect to the PostgreSQL server of {self.shown}: {self._reason(err)}"

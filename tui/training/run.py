@@ -324,7 +324,7 @@ def _prepare_output(output: Path, force: bool) -> None:
 
 
 def train_from_store(
-    store_path: Path,
+    store_path: str | Path,
     output: Path | None = None,
     *,
     base: str | None = None,
