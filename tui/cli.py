@@ -217,6 +217,14 @@ def add_cmd(
             "hidden from review and from the default export (kept, not deleted); 'all' clears it.",
         ),
     ] = None,
+    suggestions: Annotated[
+        str | None,
+        typer.Option(
+            "--suggestions",
+            help="on or off: whether what the desk decided before is suggested on new candidates (off for "
+            "blind double review).",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and claims from articles and add them to the store.
 
@@ -237,6 +245,9 @@ def add_cmd(
                 st.set_labels(chosen)
             except StoreError as err:
                 fail(f"--labels: {err}", 2)
+        if suggestions is not None:
+            _check_choice("--suggestions", suggestions, ("on", "off"))
+            st.set_suggestions(suggestions == "on")
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)

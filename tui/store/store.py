@@ -395,7 +395,7 @@ class ReviewStore:
         self._ensure(article_id)
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
         memory = None
-        if not plain and kind in (None, "entity"):
+        if not plain and kind in (None, "entity") and self.suggestions:
             memory = self.memory()
             ids += [c for c in self.proposals(article_id) if c not in originals and c not in ids]
         out = []
@@ -1108,6 +1108,20 @@ class ReviewStore:
         for table, row in [*seen, ("settings", doc)]:
             self._fold_index(table, row)
 
+    @property
+    def suggestions(self) -> bool:
+        """Whether the desk's memory makes suggestions and proposals in this store (on unless turned
+        off: blind double review wants reviewers unswayed by each other)."""
+        return self.settings.get("suggestions", True) is not False
+
+    def set_suggestions(self, on: bool) -> None:
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        doc = {"key": "suggestions", "value": bool(on), "by": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("settings", doc)])
+        for table, row in [*seen, ("settings", doc)]:
+            self._fold_index(table, row)
+
     def in_scope(self, cand: dict[str, Any]) -> bool:
         """Whether the label set shows this candidate (claims always; entities by their label as
         extracted or added)."""
@@ -1143,6 +1157,8 @@ class ReviewStore:
 
     def proposals(self, article_id: str) -> dict[str, dict[str, Any]]:
         """Candidates the store's vocabulary proposes in this article (origin ``memory``)."""
+        if not self.suggestions:
+            return {}
         memory = self.memory()
         found = self._proposals.get(article_id)
         if found is None:
