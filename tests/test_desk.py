@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.agreement import cohen_kappa, compute, krippendorff_alpha, span_f1
+from tui.agreement import binary_kappa, cohen_kappa, compute, krippendorff_alpha, span_f1
 from tui.export import store_articles
 from tui.store import DecisionError, ReviewStore
 
@@ -176,6 +176,9 @@ def test_kappa_alpha_and_span_f1_against_hand_computed_values():
     a = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
     b = [1, 1, 1, 1, 0, 0, 1, 0, 0, 0]
     assert cohen_kappa(a, b) == pytest.approx(0.4)
+    import numpy as np
+
+    assert binary_kappa(np.array(a, float), np.array(b, float)) == pytest.approx(0.4)
     assert cohen_kappa([1, 1], [1, 1]) is None  # chance agreement is total: undefined
     # Krippendorff's own worked example (nominal, 4 coders, 12 units, with missing values) gives 0.743
     m = None

@@ -560,10 +560,20 @@ class ReviewStore:
         for aid in self.article_ids():
             if aid not in self._touched:
                 continue
-            self._ensure(aid)
-            cands = self._reviews.get(aid)
-            if not cands:
+            entry = self._entries.get(aid) if aid not in self._folded else None
+            if entry is not None and "agree" in entry:  # what agreement needs, kept in the cache
+                for base, states in entry["agree"]:
+                    if kind is None or base["kind"] == kind:
+                        yield aid, base, states
                 continue
+            yield from self._decided_items(aid, kind)
+
+    def _decided_items(
+        self, aid: str, kind: str | None
+    ) -> Iterator[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]]:
+        self._ensure(aid)
+        cands = self._reviews.get(aid)
+        if cands:
             originals = self._file(aid)["candidates"]
             added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
             for cid, hists in cands.items():
@@ -650,6 +660,13 @@ class ReviewStore:
         entry: dict[str, Any] = {"decided": decided, "final": final, "alive": live}
         if with_memory:
             entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
+            entry["agree"] = [
+                [
+                    {k: base.get(k) for k in _AGREE_BASE},
+                    {who: {k: state.get(k) for k in _AGREE_STATE} for who, state in states.items()},
+                ]
+                for _, base, states in self._decided_items(aid, None)
+            ]
         return entry
 
     def _summary_of(self, aid: str) -> dict[str, Any] | None:
@@ -1260,6 +1277,9 @@ def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
         out[ent["label"]] = out.get(ent["label"], 0) + 1
     return out
 
+
+_AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
+_AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 
 _VERSION_FIELDS = frozenset(
     {"start", "end", "text", "label", "token_start", "token_end", "speaker", "cue", "quote_type", "checkworthiness"}
