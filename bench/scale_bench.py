@@ -111,7 +111,9 @@ def timed(cmd: list[str], env: dict[str, str], runs: int, *, tty: bool = False) 
         t0 = time.perf_counter()
         if tty and script:
             line = " ".join(f"'{c}'" for c in cmd)
-            subprocess.run([script, "-qec", line, "/dev/null"], env=env, stdout=subprocess.DEVNULL, check=True, timeout=300)
+            subprocess.run(
+                [script, "-qec", line, "/dev/null"], env=env, stdout=subprocess.DEVNULL, check=True, timeout=300
+            )
         else:
             subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=600)
         best = min(best, time.perf_counter() - t0)

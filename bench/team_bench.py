@@ -80,7 +80,11 @@ def reviewer(folder: Path, who: str, lines: list[dict[str, object]], out: dict[s
     env = {**os.environ, "NEWSREVIEW_STORE": str(folder)}
     proc = subprocess.Popen(
         [str(EXE), "apply", "-", "--reviewer", who],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+        bufsize=1,
     )
     assert proc.stdin is not None and proc.stdout is not None
     times = []
@@ -135,8 +139,14 @@ async def screen_latency(folder: Path, cands: list[tuple[str, str]], samples: in
     app = ReviewApp(store, config=Path(tempfile.mkdtemp()))
     out = []
     env = {**os.environ, "NEWSREVIEW_STORE": str(folder)}
-    proc = subprocess.Popen([str(EXE), "apply", "-", "--reviewer", "screenbench"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+    proc = subprocess.Popen(
+        [str(EXE), "apply", "-", "--reviewer", "screenbench"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+        bufsize=1,
+    )
     assert proc.stdin is not None and proc.stdout is not None
     try:
         async with app.run_test(size=(160, 48)) as pilot:

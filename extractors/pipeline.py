@@ -91,7 +91,9 @@ class Extractor:
                 nlp.add_pipe(PARAGRAPHS, before="parser")
                 from .claims.checkworthy import uses_tensor
 
-                nlp.add_pipe(COMPONENT, last=True, config={"contextual": uses_tensor(self.label)})
+                # `newsreview train` fine-tunes only the NER: Doc.tensor stays that of the model it names
+                tensor_model = nlp.meta.get("newsreview", {}).get("tensor_model", self.label)
+                nlp.add_pipe(COMPONENT, last=True, config={"contextual": uses_tensor(tensor_model)})
             else:
                 self.warnings.append(f"model '{self.model_name}' has no parser: no claim candidates")
             self._nlp = nlp

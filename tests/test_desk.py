@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tui.agreement import cohen_kappa, compute, krippendorff_alpha, span_f1
+from tui.agreement import binary_kappa, cohen_kappa, compute, krippendorff_alpha, span_f1
 from tui.export import store_articles
 from tui.store import DecisionError, ReviewStore
 
 from support import make_extraction
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store-v1"
+
+pytestmark = pytest.mark.engines
 
 
 def open_as(path, name):
@@ -132,11 +134,11 @@ def test_apply_adjudicate_lines(filled_store, cli):
     assert "has made no decisions" in cli("export", "--reviewer", "zed", check=1).stderr
 
 
-def test_assignment_is_deterministic_even_and_leases_expire(store_path):
+def test_assignment_is_deterministic_even_and_leases_expire(new_store):
     texts = [f"Report {i} from Kyiv." for i in range(7)]
     plans = []
-    for run in range(2):
-        folder = store_path.parent / f"s{run}"
+    stores = [new_store(f"s{run}") for run in range(2)]
+    for folder in stores:
         with ReviewStore.open(folder, mode="add") as st:
             for t in texts:
                 st.add_article(make_extraction(t, [("Kyiv", "GPE")]))
@@ -144,7 +146,7 @@ def test_assignment_is_deterministic_even_and_leases_expire(store_path):
     assert plans[0] == plans[1] and len(plans[0]) == 7  # deterministic
     load = {n: sum(n in who for who in plans[0].values()) for n in ("ann", "ben", "cat")}
     assert sorted(load.values()) in ([4, 5, 5], [4, 4, 6]) and sum(load.values()) == 14
-    folder = store_path.parent / "s0"
+    folder = stores[0]
     with ReviewStore.open(folder, mode="add") as st:
         assert st.assign(["ann", "ben", "cat"], overlap=2) == {}  # nothing left to assign
         first = st.article_ids()[0]
@@ -174,6 +176,9 @@ def test_kappa_alpha_and_span_f1_against_hand_computed_values():
     a = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
     b = [1, 1, 1, 1, 0, 0, 1, 0, 0, 0]
     assert cohen_kappa(a, b) == pytest.approx(0.4)
+    import numpy as np
+
+    assert binary_kappa(np.array(a, float), np.array(b, float)) == pytest.approx(0.4)
     assert cohen_kappa([1, 1], [1, 1]) is None  # chance agreement is total: undefined
     # Krippendorff's own worked example (nominal, 4 coders, 12 units, with missing values) gives 0.743
     m = None

@@ -86,3 +86,32 @@ def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
     assert json.loads(cli("apply", "-", "--reviewer", "ben", input=line).stdout)["ok"]
     final = cli.json("export", "--article", b.article.id)["articles"][0]
     assert [(e["text"], e["status"], e["origin"]) for e in final["entities"]] == [("Leicestershire", "added", "memory")]
+
+
+def test_the_desk_s_boundary_conventions_are_suggested(store_path):
+    texts = [f"Report {i}: the Federal Reserve {i} and Somerset {80 + i} met." for i in range(4)]
+    exs = [
+        make_extraction(t, [(f"the Federal Reserve {i}", "ORG"), (f"Somerset {80 + i}", "ORG")])
+        for i, t in enumerate(texts)
+    ]
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+        for ex in exs[:2]:  # twice, the desk drops the leading "the" and the trailing number
+            for c in st.candidates(ex.article.id, "entity"):
+                words = c["text"].split()
+                if words[0] == "the":
+                    st.decide(
+                        ex.article.id,
+                        c["id"],
+                        "edit",
+                        changes={"start": c["start"] + 4, "end": c["end"] - len(words[-1]) - 1},
+                    )
+                else:
+                    st.decide(ex.article.id, c["id"], "edit", changes={"end": c["end"] - len(words[-1]) - 1})
+        hints = {c["text"]: c.get("suggestion") for c in st.candidates(exs[3].article.id, "entity")}
+        assert hints["Somerset 83"]["action"] == "edit" and "trailing number 2×" in hints["Somerset 83"]["reason"]
+        fed = hints["the Federal Reserve 3"]
+        assert exs[3].article.text[fed["start"] : fed["end"]] == "Federal Reserve"
+        st.confirm_suggestions(exs[3].article.id)
+        assert sorted(c["text"] for c in st.candidates(exs[3].article.id, "entity")) == ["Federal Reserve", "Somerset"]

@@ -13,20 +13,22 @@ from tui.store import DecisionError, ReviewStore, StoreDamaged, StoreError, Stor
 from tui.store import journal as journal_mod
 from tui.store.folder import journal_slug
 
-from support import make_extraction
+from support import make_extraction, written
+
+pytestmark = pytest.mark.engines
 
 
 def journal(path, reviewer=None):
     return path / "journals" / f"{journal_slug(reviewer or default_reviewer())}.jsonl"
 
 
-def test_add_is_idempotent_and_ids_are_stable(filled_store, tmp_path):
+def test_add_is_idempotent_and_ids_are_stable(filled_store, new_store):
     path, ex = filled_store
     with ReviewStore.open(path, write=True, reviewer="tester") as st:
         assert st.add_article(ex) == ("duplicate", ex.article.id)
         assert st.article_ids() == [ex.article.id]
     # the same text in a fresh store gets the same article and candidate ids
-    with ReviewStore.open(tmp_path / "other", write=True) as st:
+    with ReviewStore.open(new_store("other"), write=True) as st:
         st.add_article(make_extraction(ex.article.text, [("Ben Wallace", "PERSON")]))
         assert st.article_ids() == [ex.article.id]
         assert st.candidates(ex.article.id)[0]["id"] == ex.entities[0]["id"]
@@ -142,7 +144,7 @@ def test_bad_decisions_change_nothing(filled_store, fields, message):
     path, ex = filled_store
     with ReviewStore.open(path, write=True) as st:
         st.decide(ex.article.id, ex.entities[1]["id"], "accept")
-    before = journal(path).read_bytes()
+    before = written(path)
     with ReviewStore.open(path, write=True) as st:
         with pytest.raises(DecisionError, match=message):
             st.add_candidate(ex.article.id, fields)
@@ -152,7 +154,7 @@ def test_bad_decisions_change_nothing(filled_store, fields, message):
             st.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"label": "PERSON"})
         with pytest.raises(DecisionError, match="cannot be edited"):
             st.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"quote_type": "direct"})
-    assert journal(path).read_bytes() == before
+    assert written(path) == before
 
 
 def test_edit_boundaries_keeps_offsets_exact(filled_store):
@@ -166,6 +168,7 @@ def test_edit_boundaries_keeps_offsets_exact(filled_store):
         assert state["token_start"] is not None
 
 
+@pytest.mark.folder_only
 def test_torn_journal_tail_is_ignored_and_dropped(filled_store):
     path, ex = filled_store
     aid = ex.article.id
@@ -189,6 +192,7 @@ def _three_decisions(path, ex):
             st.decide(ex.article.id, e["id"], "accept")
 
 
+@pytest.mark.folder_only
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -214,6 +218,7 @@ def test_damaged_journal_is_reported_with_its_line_and_not_written(filled_store,
     assert journal(path).read_bytes() == damaged
 
 
+@pytest.mark.folder_only
 def test_truncated_mid_line_is_damage_not_a_torn_tail(filled_store):
     """A journal cut in half loses acknowledged decisions: the mark written when the writer closed
     tells it from a crash mid-write."""
@@ -229,6 +234,7 @@ def test_truncated_mid_line_is_damage_not_a_torn_tail(filled_store):
         ReviewStore.open(path)
 
 
+@pytest.mark.folder_only
 def test_missing_journal_or_meta_is_damage(filled_store):
     path, ex = filled_store
     _three_decisions(path, ex)
@@ -243,6 +249,7 @@ def test_missing_journal_or_meta_is_damage(filled_store):
         ReviewStore.open(path, write=True)
 
 
+@pytest.mark.folder_only
 def test_missing_or_swapped_article_file_fails_that_article_only(store_path):
     texts = ["First article about Iran.", "Second article about Russia.", "Third article about Kyiv."]
     exs = [make_extraction(t, [(t.split()[-1].rstrip("."), "GPE")]) for t in texts]
@@ -263,6 +270,7 @@ def test_missing_or_swapped_article_file_fails_that_article_only(store_path):
             st.article(exs[2].article.id)
 
 
+@pytest.mark.folder_only
 def test_not_our_store(tmp_path):
     (tmp_path / "file.json").write_text("{}")
     with pytest.raises(StoreError, match="is a file"):
@@ -279,6 +287,7 @@ def test_not_our_store(tmp_path):
         ReviewStore.open(tmp_path / "missing")
 
 
+@pytest.mark.folder_only
 def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypatch):
     path, ex = filled_store
     aid = ex.article.id
@@ -301,6 +310,7 @@ def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypa
         assert [states[e["id"]] for e in ex.entities[:3]] == ["accepted", "pending", "rejected"]
 
 
+@pytest.mark.folder_only
 def test_failed_creation_leaves_nothing_behind(tmp_path, monkeypatch):
     from tui.store import files
 
@@ -316,6 +326,7 @@ def test_failed_creation_leaves_nothing_behind(tmp_path, monkeypatch):
         assert st.article_ids() == []
 
 
+@pytest.mark.folder_only
 def test_files_are_plain_tinydb_json(filled_store):
     from tinydb import TinyDB
 
@@ -355,6 +366,7 @@ def test_progress_counters_match_the_derived_states(filled_store):
         assert st.progress(aid) == (sum(c["status"] != "pending" for c in cands), len(cands)) == st.totals()
 
 
+@pytest.mark.folder_only
 def test_replay_is_linear_in_the_history(filled_store, monkeypatch):
     """20k decisions on one candidate: folding each costs the same however long its history is."""
     import time
@@ -387,6 +399,7 @@ def test_reviewer_names_are_checked(filled_store):
             ReviewStore.open(path, write=True, reviewer=bad)
 
 
+@pytest.mark.folder_only
 def test_a_lock_that_is_a_symlink_is_refused_not_followed(filled_store, tmp_path):
     path, _ = filled_store
     victim = tmp_path / "victim.txt"
@@ -399,6 +412,7 @@ def test_a_lock_that_is_a_symlink_is_refused_not_followed(filled_store, tmp_path
     assert victim.read_text() == "precious"
 
 
+@pytest.mark.folder_only
 def test_the_summary_cache_agrees_with_a_full_replay(store_path):
     """Opening uses cache/decisions.json for what it covers and folds only newer lines; the figures are
     the same as with no cache at all, and a journal changed under the cache is read line by line."""

@@ -21,7 +21,9 @@ from extractors.records import entity_candidate
 from tui.sanitize import clean, clean_line, escape_json
 from tui.store import ReviewStore
 
-from support import ROOT, make_extraction
+from support import ROOT, is_url, make_extraction
+
+pytestmark = pytest.mark.engines
 
 HOSTILE = [
     "\x1b]52;c;cHduZWQ=\x1b\\ORG",  # OSC 52: writes the clipboard
@@ -50,8 +52,8 @@ def test_sanitiser_keeps_length_and_leaves_nothing_active():
 
 
 @pytest.fixture
-def hostile_store(tmp_path):
-    path = tmp_path / "store"
+def hostile_store(store_path):
+    path = store_path
     text = "Ben Wallace said Russia lost troops.\nThe UK condemned it."
     with ReviewStore.open(path, write=True, reviewer="ana") as st:
         for i, evil in enumerate(HOSTILE):
@@ -109,10 +111,15 @@ def test_file_names_and_lock_holders_are_shown_safely(hostile_store, tmp_path):
     proc = run(hostile_store, "add", str(evil))
     assert UNSAFE.search(proc.stdout + proc.stderr) is None
     assert b"failed:" in proc.stderr
-    # another process holds ana's journal lock and wrote something hostile into it
-    lock = hostile_store / "journals" / next(p.name for p in (hostile_store / "journals").glob("ana-*.lock"))
-    with ReviewStore.open(hostile_store, write=True, reviewer="ana"):
-        lock.write_text("\x1b]52;c;AAAA\x07 'evil'")
+    # another process holds ana's writer lock and wrote something hostile where its holder is named
+    with ReviewStore.open(hostile_store, write=True, reviewer="ana") as st:
+        if is_url(hostile_store):
+            conn = st.engine._connection()
+            conn.execute("UPDATE reviewers SET holder = %s WHERE name = 'ana'", ["\x1b]52;c;AAAA\x07 'evil'"])
+        else:
+            journals = hostile_store / "journals"
+            lock = journals / next(p.name for p in journals.glob("ana-*.lock"))
+            lock.write_text("\x1b]52;c;AAAA\x07 'evil'")
         proc = run(hostile_store, "apply", "-", "--reviewer", "ana")
     assert proc.returncode == 1 and UNSAFE.search(proc.stderr) is None and b"already has" in proc.stderr
 
@@ -133,6 +140,7 @@ def test_reviewer_names_with_control_characters_are_refused(hostile_store):
 # -- where -o writes -------------------------------------------------------------------------------
 
 
+@pytest.mark.folder_only
 def test_export_to_dev_null_writes_through(hostile_store):
     before = os.stat("/dev/null")
     proc = run(hostile_store, "export", "-o", "/dev/null")
@@ -141,6 +149,7 @@ def test_export_to_dev_null_writes_through(hostile_store):
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
 
 
+@pytest.mark.folder_only
 def test_export_through_a_symlink_replaces_its_target_and_keeps_the_link(hostile_store, tmp_path):
     target = tmp_path / "real.json"
     target.write_text("old")
@@ -150,6 +159,7 @@ def test_export_through_a_symlink_replaces_its_target_and_keeps_the_link(hostile
     assert link.is_symlink() and target.read_text().startswith("{")
 
 
+@pytest.mark.folder_only
 def test_export_to_a_fifo_writes_through(hostile_store, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -162,6 +172,7 @@ def test_export_to_a_fifo_writes_through(hostile_store, tmp_path):
     assert got and got[0].startswith(b"{")
 
 
+@pytest.mark.folder_only
 @pytest.mark.parametrize("kind", ["read-only", "folder"])
 def test_export_refuses_what_it_must_not_replace(hostile_store, tmp_path, kind):
     target = tmp_path / "out.json"
@@ -177,6 +188,7 @@ def test_export_refuses_what_it_must_not_replace(hostile_store, tmp_path, kind):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.json")]  # no temp file left
 
 
+@pytest.mark.folder_only
 def test_temp_files_are_unpredictable_and_never_follow_a_planted_link(hostile_store, tmp_path):
     """An attacker who plants the old predictable temp name (.NAME.PID.tmp) as a symlink gets nothing."""
     victim = tmp_path / "victim"

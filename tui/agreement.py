@@ -42,24 +42,15 @@ def krippendorff_alpha(values: dict[str, dict[Item, int]]) -> float | None:
     """Nominal alpha over every reviewer's values (reviewer -> item -> value); None if undefined."""
     import numpy as np
 
-    items = sorted({item for ratings in values.values() for item in ratings})
-    if len(values) < 2 or not items:
-        return None
-    data = np.full((len(values), len(items)), np.nan)
-    column = {item: j for j, item in enumerate(items)}
-    for i, ratings in enumerate(values.values()):
+    column: dict[Item, int] = {}
+    for ratings in values.values():
+        for item in ratings:
+            column.setdefault(item, len(column))  # alpha does not depend on the order of the items
+    matrix = np.full((len(values), len(column)), np.nan)
+    for row, ratings in enumerate(values.values()):
         for item, value in ratings.items():
-            data[i, column[item]] = value
-    pairable = np.sum(~np.isnan(data), axis=0) >= 2
-    if not pairable.any():
-        return None
-    import krippendorff
-
-    try:
-        alpha = float(krippendorff.alpha(reliability_data=data[:, pairable], level_of_measurement="nominal"))
-    except (ValueError, ZeroDivisionError):
-        return None  # one value only: agreement cannot be told from chance
-    return None if math.isnan(alpha) else alpha
+            matrix[row, column[item]] = value
+    return _alpha(matrix)
 
 
 def span_f1(a: set[Span], b: set[Span]) -> dict[str, float | None]:
@@ -87,60 +78,93 @@ def _span(state: dict[str, Any]) -> Span:
 
 def compute(store: Any, *, kind: str | None = None, label: str | None = None) -> dict[str, Any]:
     """The agreement report as a JSON-ready dict (see the module docstring)."""
-    values: dict[str, dict[Item, int]] = defaultdict(dict)  # machine candidates: reviewer -> item -> keep
-    by_label: dict[str, dict[str, dict[Item, int]]] = defaultdict(lambda: defaultdict(dict))
+    import numpy as np
+
+    column: dict[Item, int] = {}  # machine candidates: item -> column of the matrix below
+    labels_of: list[str] = []  # each column's entity label ("" for claims)
+    ratings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # reviewer -> (column, keep)
     changed: dict[str, dict[str, set[Span]]] = defaultdict(lambda: defaultdict(set))  # reviewer -> article -> spans
     worked: dict[str, set[str]] = defaultdict(set)  # reviewer -> articles with a decision
     for aid, base, states in store.decided_items(kind):
         if label is not None and base.get("label") != label:
             continue
-        item = (aid, base["id"])
-        machine = base.get("origin") != "analyst"
+        machine = base.get("origin") not in ("analyst", "memory")
+        col = -1
+        if machine:
+            col = column.setdefault((aid, base["id"]), len(column))
+            if col == len(labels_of):
+                labels_of.append(str(base.get("label") or "") if base["kind"] == "entity" else "")
         for who, state in states.items():
             worked[who].add(aid)
             if machine:
-                values[who][item] = _keep(state)
-                if base["kind"] == "entity":
-                    by_label[base["label"]][who][item] = _keep(state)
+                ratings[who].append((col, _keep(state)))
             if state["status"] in ("edited", "added"):
                 changed[who][aid].add(_span(state))
-    reviewers = sorted(set(values) | set(worked))
+    reviewers = sorted(set(ratings) | set(worked))
+    matrix = np.full((len(reviewers), len(column)), np.nan)
+    for row, who in enumerate(reviewers):
+        if ratings.get(who):
+            cols, keeps = zip(*ratings[who], strict=True)
+            matrix[row, list(cols)] = keeps
     report: dict[str, Any] = {
         "kind": kind or "all",
         "label": label,
         "reviewers": reviewers,
-        "items": len({item for ratings in values.values() for item in ratings}),
-        "pairs": _pairs(values, changed, worked, reviewers),
-        "alpha": krippendorff_alpha(dict(values)),
+        "items": len(column),
+        "pairs": _pairs(matrix, reviewers, changed, worked),
+        "alpha": _alpha(matrix),
         "labels": {},
     }
     if label is None:
-        for name in sorted(by_label):
-            ratings = by_label[name]
+        names = np.array(labels_of, dtype=object)
+        for name in sorted(set(labels_of) - {""}):
+            sub = matrix[:, names == name]
+            present = [r for r, who in enumerate(reviewers) if not np.isnan(sub[r]).all()]
+            sub = sub[present]
             report["labels"][name] = {
-                "items": len({item for r in ratings.values() for item in r}),
-                "pairs": _pairs(ratings, None, None, sorted(ratings)),
-                "alpha": krippendorff_alpha(dict(ratings)),
+                "items": int(sub.shape[1]),
+                "pairs": _pairs(sub, [reviewers[r] for r in present], None, None),
+                "alpha": _alpha(sub),
             }
     return report
 
 
+def _alpha(matrix: Any) -> float | None:
+    """Krippendorff's alpha (nominal) of a reviewers × items matrix (NaN: not decided)."""
+    import numpy as np
+
+    if matrix.shape[0] < 2 or matrix.shape[1] == 0:
+        return None
+    pairable = np.sum(~np.isnan(matrix), axis=0) >= 2
+    if not pairable.any():
+        return None
+    import krippendorff
+
+    try:
+        alpha = float(krippendorff.alpha(reliability_data=matrix[:, pairable], level_of_measurement="nominal"))
+    except (ValueError, ZeroDivisionError):
+        return None  # one value only: agreement cannot be told from chance
+    return None if math.isnan(alpha) else alpha
+
+
 def _pairs(
-    values: dict[str, dict[Item, int]],
+    matrix: Any,
+    reviewers: list[str],
     changed: dict[str, dict[str, set[Span]]] | None,
     worked: dict[str, set[str]] | None,
-    reviewers: list[str],
 ) -> list[dict[str, Any]]:
+    import numpy as np
+
     out = []
-    for a, b in itertools.combinations(reviewers, 2):
-        both = sorted(set(values.get(a, {})) & set(values.get(b, {})))
-        xa = [values[a][i] for i in both]
-        xb = [values[b][i] for i in both]
+    for (ia, a), (ib, b) in itertools.combinations(enumerate(reviewers), 2):
+        both = ~np.isnan(matrix[ia]) & ~np.isnan(matrix[ib])
+        xa, xb = matrix[ia][both], matrix[ib][both]
+        n = int(both.sum())
         entry: dict[str, Any] = {
             "reviewers": [a, b],
-            "items": len(both),
-            "percent": (100.0 * sum(1 for x, y in zip(xa, xb, strict=True) if x == y) / len(both)) if both else None,
-            "kappa": cohen_kappa(xa, xb),
+            "items": n,
+            "percent": float(100.0 * (xa == xb).sum() / n) if n else None,
+            "kappa": binary_kappa(xa, xb),
         }
         if changed is not None and worked is not None:
             shared = worked.get(a, set()) & worked.get(b, set())
@@ -152,14 +176,32 @@ def _pairs(
     return out
 
 
+def binary_kappa(a: Any, b: Any) -> float | None:
+    """Cohen's kappa of two raters' 0/1 values (numpy arrays): the same as :func:`cohen_kappa`."""
+    n = len(a)
+    if n == 0:
+        return None
+    observed = float((a == b).sum()) / n
+    pa, pb = float(a.sum()) / n, float(b.sum()) / n
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    if math.isclose(expected, 1.0):
+        return None
+    return (observed - expected) / (1 - expected)
+
+
 def _span_f1_by_article(a: set[tuple[Any, ...]], b: set[tuple[Any, ...]]) -> dict[str, float | None]:
     if not a and not b:
         return {"exact": None, "overlap": None}
     exact = 2 * len(a & b) / (len(a) + len(b))
+    by_a: dict[Any, set[Span]] = {}
+    by_b: dict[Any, set[Span]] = {}
+    for x in a:
+        by_a.setdefault(x[0], set()).add(x[1:])
+    for x in b:
+        by_b.setdefault(x[0], set()).add(x[1:])
     matched = 0
-    for aid in {x[0] for x in a} | {x[0] for x in b}:
-        sa = {x[1:] for x in a if x[0] == aid}
-        sb = {x[1:] for x in b if x[0] == aid}
+    for aid in by_a.keys() | by_b.keys():
+        sa, sb = by_a.get(aid, set()), by_b.get(aid, set())
         f1 = span_f1(sa, sb)
         if f1["overlap"] is not None:
             matched += round(f1["overlap"] * (len(sa) + len(sb)) / 2)

@@ -80,14 +80,14 @@ def _main(
 
 
 StoreOpt = Annotated[
-    Path,
+    str,
     typer.Option(
         "--store",
         envvar="NEWSREVIEW_STORE",
         show_envvar=True,
-        help="Store folder.",
+        help="Store folder, or a PostgreSQL URL (postgresql://user@host/db).",
         default_factory=default_store,
-        show_default=str(default_store()),
+        show_default=default_store(),
     ),
 ]
 ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Your name on decisions (default: login name).")]
@@ -101,6 +101,13 @@ ModelOpt = Annotated[
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes for spaCy (n_process).")]
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .json .jsonl).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _shown(store: str) -> str:
+    """A store location as shown to users: a URL with its password masked."""
+    from .store.urls import shown
+
+    return shown(store)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -128,7 +135,7 @@ def _notices(store: Any) -> None:
 class _open_store:
     """Open the store, turning store errors into one-line failures."""
 
-    def __init__(self, path: Path, reviewer: str | None, holder: str, mode: str = "review"):
+    def __init__(self, path: str, reviewer: str | None, holder: str, mode: str = "review"):
         self.args = (path, reviewer, holder, mode)
 
     def __enter__(self) -> Any:
@@ -147,7 +154,7 @@ class _open_store:
         self.store.close()
 
 
-def _read_store(path: Path) -> Any:
+def _read_store(path: str) -> Any:
     return _open_store(path, None, "newsreview", mode="read")
 
 
@@ -210,6 +217,14 @@ def add_cmd(
             "hidden from review and from the default export (kept, not deleted); 'all' clears it.",
         ),
     ] = None,
+    suggestions: Annotated[
+        str | None,
+        typer.Option(
+            "--suggestions",
+            help="on or off: whether what the desk decided before is suggested on new candidates (off for "
+            "blind double review).",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and claims from articles and add them to the store.
 
@@ -230,6 +245,9 @@ def add_cmd(
                 st.set_labels(chosen)
             except StoreError as err:
                 fail(f"--labels: {err}", 2)
+        if suggestions is not None:
+            _check_choice("--suggestions", suggestions, ("on", "off"))
+            st.set_suggestions(suggestions == "on")
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -317,7 +335,14 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, atomically (default: stdout).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json or jsonl (one article per line).")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json, jsonl (one article per line), prodigy (Prodigy db-out JSONL) or spacy (a .spacy DocBin; "
+            "needs -o).",
+        ),
+    ] = "json",
     include: Annotated[
         str | None, typer.Option("--include", help="Also export these statuses: pending,rejected,disputed (or all).")
     ] = None,
@@ -346,8 +371,10 @@ def export_cmd(
     from .export import ORDERS, Problems, parse_include, render, store_articles
     from .store import StoreError
 
-    _check_choice("--format", fmt, ("json", "jsonl"))
+    _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
+    if fmt == "spacy" and output is None:
+        fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
     try:
         statuses = parse_include(include)
     except ValueError as err:
@@ -355,10 +382,10 @@ def export_cmd(
     problems = Problems()
     with _read_store(store) as st:
         if reviewer is not None and reviewer not in st.reviewers():
-            fail(f"--reviewer: '{reviewer}' has made no decisions in {store}")
+            fail(f"--reviewer: '{reviewer}' has made no decisions in {_shown(store)}")
         for aid in article or []:
             if aid not in st.article_ids():
-                fail(f"--article: no article '{aid}' in {store}")
+                fail(f"--article: no article '{aid}' in {_shown(store)}")
         try:
             records = list(
                 store_articles(
@@ -373,7 +400,21 @@ def export_cmd(
             )
         except StoreError as err:
             fail(str(err))
-    _write_output(render(records, fmt), output)
+        tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
+    if fmt == "prodigy":
+        import orjson
+
+        from .formats import prodigy_tasks
+        from .sanitize import escape_json
+
+        lines = (escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in prodigy_tasks(records, tokens))
+        _write_output("".join(lines), output)
+    elif fmt == "spacy":
+        from .formats import docbin_bytes
+
+        _write_output(docbin_bytes(records, tokens), output)
+    else:
+        _write_output(render(records, fmt), output)
     for line in problems.lines:
         sys.stderr.write(f"newsreview: error: {clean_line(line)} (left out of the export)\n")
     if output:
@@ -532,13 +573,24 @@ def doctor_cmd(
     doctor-backup-TIME/ in the store, keeps every journal line that verifies, moves swapped article
     files back, removes articles whose file is lost from the index, and says what it dropped.
 
+    On a PostgreSQL store: checks that every article's text matches its recorded hash, that the
+    write-once guards are in place and that the derived tables agree with the decisions; --repair
+    rebuilds the derived tables (the decisions themselves are never changed).
+
     Example: newsreview doctor   |   newsreview doctor --repair
     """
     from .store import StoreError
-    from .store.doctor import check
+    from .store.urls import is_url
 
     try:
-        report = check(Path(store).expanduser(), repair=repair)
+        if is_url(store):
+            from .store.postgres import check as check_server
+
+            report = check_server(store, repair=repair)
+        else:
+            from .store.doctor import check
+
+            report = check(Path(store).expanduser(), repair=repair)
     except StoreError as err:
         fail(str(err))
     for line in report.problems:
@@ -555,7 +607,123 @@ def doctor_cmd(
     if report.problems:
         sys.stdout.write("run 'newsreview doctor --repair' to mend it (it keeps a backup)\n")
         raise typer.Exit(1)
-    sys.stdout.write(f"{clean_line(store)}: healthy\n")
+    sys.stdout.write(f"{clean_line(_shown(store))}: healthy\n")
+
+
+@app.command("migrate")
+def migrate_cmd(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The store to copy: a folder or a PostgreSQL URL.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Where to copy it: a folder or a PostgreSQL URL.")],
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Copy a store to another engine (a folder to PostgreSQL, or back), and verify the copy.
+
+    Copies the articles, assignments and every reviewer's decisions (in their order, as they were
+    made) that TO does not hold yet: run it again after an interruption and it copies only the rest.
+    Then exports both stores (the desk's final view and each reviewer's own) and compares them: exit
+    0 only if they are identical. Nobody may be reviewing on TO meanwhile (each reviewer's writer lock
+    is taken in turn); FROM is only read.
+
+    Examples: newsreview migrate ~/cases/drones postgresql://desk@db.example.org/newsroom
+              newsreview migrate postgresql://desk@db/newsroom?schema=drones ./drones-copy
+    """
+    from .store import StoreError
+    from .store.migrate import migrate
+    from .store.store import default_reviewer
+
+    src = source if _is_url(source) else str(Path(source).expanduser())
+    dst = target if _is_url(target) else str(Path(target).expanduser())
+    name = reviewer or default_reviewer()
+    try:
+        report = migrate(src, dst, reviewer=name, holder="'newsreview migrate'", say=lambda line: warn(line))
+    except StoreError as err:
+        fail(str(err))
+    if not report.verified:
+        fail(f"the copy in {_shown(dst)} differs from {_shown(src)}: {report.difference}")
+    copied = sum(report.decisions.values())
+    present = sum(report.decisions_present.values())
+    sys.stdout.write(
+        f"migrated {clean_line(_shown(src))} to {clean_line(_shown(dst))}: {report.articles} article(s) and "
+        f"{copied} decision(s) copied ({report.articles_present} and {present} were there already); "
+        f"verified: both exports are identical ({report.compared} lines)\n"
+    )
+
+
+def _is_url(location: str) -> bool:
+    from .store.urls import is_url
+
+    return is_url(location)
+
+
+@app.command("train")
+def train_cmd(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder for the trained pipeline (default: STORE/models/ner-DATE-TIME)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Pipeline to fine-tune: name or folder (default: the extraction default)."),
+    ] = None,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels", help="Comma-separated labels the desk reviews (default: every label kept in the store)."
+        ),
+    ] = None,
+    epochs: Annotated[
+        int,
+        typer.Option("--epochs", min=1, max=1000, help="Passes over the training articles (at most 3,000 updates)."),
+    ] = 10,
+    max_steps: Annotated[
+        int | None, typer.Option("--max-steps", min=1, help="Stop after this many updates (instead of --epochs).")
+    ] = None,
+    held_out: Annotated[
+        float,
+        typer.Option("--held-out", min=0.0, max=0.9, help="Share of fully reviewed articles kept out and scored."),
+    ] = 0.15,
+    keep_others: Annotated[
+        bool,
+        typer.Option(
+            "--keep-others/--no-keep-others",
+            help="Teach the base model's entities of labels outside --labels as they are, so they are not forgotten.",
+        ),
+    ] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")] = False,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+) -> None:
+    """Fine-tune the spaCy NER on the store's reviewed entities (CPU; minutes for a few hundred articles).
+
+    Accepted, edited and added entities are taught; rejected ones as spans not to predict; text of an
+    article whose candidates are all decided counts as holding no other entity of the labels; the
+    rest (pending candidates, articles nobody finished) is left unknown. Labels outside --labels are
+    never negatives: the base model's own entities of those labels are taught as they are, so the
+    model keeps predicting dates nobody reviewed. A held-out slice of the fully reviewed
+    articles is scored after training; the figures are printed, kept in the model's meta.json and in
+    STORE/models/trained.jsonl. Only the NER changes: the parser and tagger stay the base's. Reads the
+    store only: works while someone reviews.
+
+    Example: newsreview train -o ~/models/desk-ner   then   newsreview add new/ --model ~/models/desk-ner
+    """
+    from .store import StoreError
+
+    label_list = None
+    if labels is not None:
+        label_list = [x.strip() for x in labels.split(",") if x.strip()]
+        if not label_list:
+            fail("--labels: give at least one label, e.g. --labels PERSON,ORG,GPE", 2)
+    from .training.run import TrainError, TrainSettings, train_from_store
+
+    settings = TrainSettings(epochs=epochs, max_steps=max_steps, held_out=held_out, keep_other_labels=keep_others)
+    try:
+        result = train_from_store(store, output, base=base, labels=label_list, settings=settings, force=force)
+    except (TrainError, StoreError) as err:
+        fail(str(err))
+    from .training.models import training_report
+
+    for warning in result.warnings:
+        warn(f"warning: {warning}")
+    _console().print(training_report(result.info))
 
 
 @app.command("schema")
@@ -612,9 +780,11 @@ def serve_cmd(
     """
     from .serve import ServeError, serve
 
+    if _is_url(store):
+        fail("serve works on a store folder for now, not on a PostgreSQL store: run newsreview in a terminal")
     try:
         serve(
-            store,
+            Path(store).expanduser(),
             host=host,
             port=port,
             token=token,
@@ -640,9 +810,12 @@ def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
         fail(f"{option}: '{value}' is not one of {', '.join(choices)}", 2)
 
 
-def _write_output(text: str, output: Path | None) -> None:
+def _write_output(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
         return
     from .store.errors import StoreError

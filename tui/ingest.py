@@ -28,6 +28,7 @@ class AddResult:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing article id)
     failed: list[str] = field(default_factory=list)  # one-line reasons
     first_article: str | None = None
+    answers: int = 0  # Prodigy answers recorded as decisions
     words: int = 0
     seconds: float = 0.0
 
@@ -100,9 +101,44 @@ def add_paths(
         todo.append(item)
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
+    answered = [a for a in todo if a.id in set(result.added) and a.meta.get("answer") in ("accept", "reject")]
+    if answered:
+        _record_answers(store, answered, result)
     if console is not None:
         _report(console, result)
     return result
+
+
+def _record_answers(store: ReviewStore, articles: list[Article], result: AddResult) -> None:
+    """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
+    accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
+    spans are accepted and the model's other entities rejected; a rejected task's spans are rejected."""
+    from .formats import prodigy_decisions
+
+    by_annotator: dict[str, list[tuple[Article, str]]] = {}
+    for article in articles:
+        found = prodigy_decisions(article.meta)
+        if found is not None:
+            by_annotator.setdefault(found[0], []).append((article, found[1]))
+    for annotator, items in by_annotator.items():
+        try:
+            with ReviewStore.open(
+                store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
+            ) as st:
+                for article, answer in items:
+                    cands = st.candidates(article.id, "entity", plain=True)
+                    decisions: list[tuple[str, str, dict[str, Any] | None]] = []
+                    for cand in cands:
+                        imported = cand.get("origin") == "imported"
+                        if answer == "accept":
+                            decisions.append((cand["id"], "accept" if imported else "reject", None))
+                        elif imported:
+                            decisions.append((cand["id"], "reject", None))
+                    if decisions:
+                        st.decide_many(article.id, decisions)
+                result.answers += len(items)
+        except StoreError as err:
+            result.failed.append(f"{annotator}'s answers were not recorded: {err}")
 
 
 def _extract_into(
@@ -180,7 +216,8 @@ def _report(console: Any, result: AddResult) -> None:
     rate = f", {result.words / result.seconds:,.0f} words/s" if result.seconds else ""
     console.print(
         Text(
-            f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}",
+            f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}"
+            + (f"; {result.answers} Prodigy answer(s) recorded as decisions" if result.answers else ""),
             style="bold",
         ),
         soft_wrap=True,

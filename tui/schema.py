@@ -69,6 +69,8 @@ class Decided(_Strict):
 class Suggestion(_Strict):
     action: Literal["accept", "reject", "edit", "add"]
     label: str | None = Field(default=None, description="the label an 'edit' suggestion relabels to")
+    start: int | None = Field(default=None, description="the start an 'edit' suggestion moves the span to")
+    end: int | None = Field(default=None, description="the end an 'edit' suggestion moves the span to")
     support: int = Field(ge=1, description="how many times the desk decided so before")
     reason: str
 

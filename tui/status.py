@@ -26,7 +26,9 @@ def status_table(summary: dict[str, Any]) -> Table:
     table.add_column("")
     table.add_column("")
     table.add_row("store", Text(f"{clean_line(summary['path'])} ({summary['engine']})"))
-    table.add_row("size", human_size(summary["size"]))
+    if summary.get("server"):
+        table.add_row("server", Text(clean_line(summary["server"])))
+    table.add_row("size", human_size(summary["size"]) + (" (its tables)" if summary.get("server") else ""))
     table.add_row(
         "articles",
         str(summary["articles"]) + (f" ({summary['removed']} removed by doctor)" if summary.get("removed") else ""),
@@ -50,6 +52,14 @@ def status_table(summary: dict[str, Any]) -> Table:
     table.add_row("reviewers", Text(shown or "nobody yet"))
     if summary.get("assigned"):
         table.add_row("assigned", f"{summary['assigned']} article(s)")
+    if summary.get("labels"):
+        table.add_row("label set", Text(clean_line(", ".join(summary["labels"]), 200)))
+    if summary.get("models"):
+        from .training.models import held_out_line
+
+        for record in summary["models"][-3:]:
+            where = clean_line(record["model"], 80) + ("" if record.get("exists") else " (folder gone)")
+            table.add_row("trained model", Text(f"{where}: {clean_line(held_out_line(record), 160)}"))
     table.add_row("decisions", str(summary["decisions"]))
     table.add_row("last activity", Text(clean_line(summary["last_activity"] or "never", 40)))
     return table

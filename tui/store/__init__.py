@@ -1,6 +1,6 @@
 """The review store: TinyDB-backed, append-only, one journal per reviewer. Never imports Textual or spaCy."""
 
-from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreWriteError
+from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
 from .store import Changes, ReviewStore, default_reviewer
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "StoreDamaged",
     "StoreError",
     "StoreLocked",
+    "StoreUnavailable",
     "StoreWriteError",
     "default_reviewer",
 ]

@@ -31,11 +31,10 @@ import orjson
 from ..sanitize import clean_line
 from .errors import StoreError
 from .files import atomic_write, why
-from .journal import Journal, decode_line
+from .journal import Journal, decode_line, verified_lines
 
 CACHE_VERSION = 2  # 2: summaries by label, and the desk's facts
 _ARTICLE_KEY = b'"article":"'
-_SUFFIX_LEN = len(b',"crc":"00000000"}')
 
 
 def _aids(line: bytes | bytearray) -> list[str]:
@@ -53,22 +52,6 @@ def _aids(line: bytes | bytearray) -> list[str]:
             out.append(aid)
         pos = line.find(_ARTICLE_KEY, end)
     return out
-
-
-def _check(raw: bytes | bytearray) -> tuple[int, str]:
-    """(seq, crc) of one line, verified without parsing its JSON; ValueError says what is wrong."""
-    if len(raw) <= _SUFFIX_LEN or not raw.endswith(b'"}') or raw[-_SUFFIX_LEN:-10] != b',"crc":"':
-        raise ValueError("no checksum (not a newsreview journal line, or cut short)")
-    crc = raw[-10:-2].decode("ascii", "replace")
-    if f"{zlib.crc32(raw[:-_SUFFIX_LEN] + b'}'):08x}" != crc:
-        raise ValueError("checksum mismatch (the line was changed or garbled)")
-    if not raw.startswith(b'{"seq":'):
-        raise ValueError("not a journal entry")
-    comma = raw.find(b",", 7)
-    try:
-        return int(raw[7:comma]), crc
-    except ValueError:
-        raise ValueError("not a journal entry") from None
 
 
 class JournalText:
@@ -125,32 +108,13 @@ class JournalText:
 
     def _scan(self, start: int, *, final: bool) -> list[tuple[int, str]]:
         """Verify and index lines from byte ``start``; returns the new (offset, article) pairs."""
-        journal, data = self.journal, self.data
         new: list[tuple[int, str]] = []
-        pos = start
-        while True:
-            end = data.find(b"\n", pos)
-            if end < 0:
-                break
-            raw = data[pos:end]
-            number = journal.lines + 1
-            try:
-                seq, crc = _check(raw)
-            except ValueError as err:
-                if not final and data.find(b"\n", end + 1) < 0:
-                    break  # maybe mid-write in another process: look again at the next poll
-                raise journal.damaged(f"line {number}: {err}") from None
-            if seq != journal.seq + 1:
-                raise journal.damaged(f"line {number}: sequence {seq} follows {journal.seq} (lines missing or moved)")
-            journal.seq, journal.lines, journal.last_crc = seq, number, crc
-            journal.size = end + 1
+        for pos, raw in verified_lines(self.journal, self.data, start, final=final):
             self.records += raw.count(b'["decisions",')
             for aid in _aids(raw):
                 self.lines.setdefault(aid, []).append(pos)
                 self.order.append((pos, aid))
                 new.append((pos, aid))
-            pos = end + 1
-        journal.torn = len(data) - pos
         if new:
             self.last_at = None  # worked out again from the last line when asked
         return new

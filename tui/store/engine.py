@@ -2,7 +2,8 @@
 
 :class:`tui.store.store.ReviewStore` holds the logic (folding decisions into states, validation, the
 final view, undo, progress); an engine stores and delivers records. Two engines implement this:
-the embedded folder of TinyDB files and journals (:mod:`tui.store.folder`) and PostgreSQL.
+the embedded folder of TinyDB files and journals (:mod:`tui.store.folder`) and a PostgreSQL
+database (:mod:`tui.store.postgres`, chosen by a ``postgresql://`` location).
 
 Records are plain JSON-ready dicts. An *index record* is ``(table, document)`` with table one of
 ``articles``, ``reviewers``, ``assignments``, ``takes``, ``settings``, ``removed``; a *decision* is

@@ -21,3 +21,8 @@ class StoreLocked(StoreError):
 
 class DecisionError(StoreError):
     """A decision that cannot be applied (unknown candidate, bad fields...). The store is unchanged."""
+
+
+class StoreUnavailable(StoreWriteError):
+    """The database server cannot be reached (a lost connection): nothing was saved by the call that
+    raised it; the next call tries to reconnect."""

@@ -109,9 +109,10 @@ def _write_through(target: Path, data: bytes, shown: str) -> None:
         os.close(fd)
 
 
-def _replace(target: Path, data: bytes, mode: int, shown: str, durable: bool) -> None:
+def _written_temp(path: Path, data: bytes, mode: int, shown: str, *, durable: bool) -> Path:
+    """``data`` in a new, unpredictable temp file beside ``path`` (``O_EXCL``), fsync'd if ``durable``."""
     try:
-        fd, tmp = _temp_beside(target)
+        fd, tmp = _temp_beside(path)
     except OSError as err:
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
     try:
@@ -122,6 +123,16 @@ def _replace(target: Path, data: bytes, mode: int, shown: str, durable: bool) ->
                 os.fsync(fd)
         finally:
             os.close(fd)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    return tmp
+
+
+def _replace(target: Path, data: bytes, mode: int, shown: str, durable: bool) -> None:
+    tmp = _written_temp(target, data, mode, shown, durable=durable)
+    try:
         os.replace(tmp, target)
         if durable:
             fsync_dir(target.parent)
@@ -139,17 +150,8 @@ def create_once(path: Path, data: str | bytes) -> bool:
     """
     shown = clean_line(path)
     raw = _as_bytes(data)
+    tmp = _written_temp(path, raw, 0o644, shown, durable=True)
     try:
-        fd, tmp = _temp_beside(path)
-    except OSError as err:
-        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
-    try:
-        try:
-            _write_all(fd, raw)
-            os.fchmod(fd, 0o644)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         try:
             os.link(tmp, path)
         except FileExistsError:

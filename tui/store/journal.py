@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,57 @@ def encode_line(seq: int, ops: list[Op]) -> bytes:
     body = orjson.dumps({"seq": seq, "ops": ops})
     crc = zlib.crc32(body)
     return body[:-1] + b',"crc":"%08x"}\n' % crc
+
+
+def check_line(raw: bytes | bytearray) -> tuple[int, str]:
+    """(seq, crc) of one complete line (without its newline), verified without parsing its JSON;
+    ValueError says what is wrong."""
+    if len(raw) <= _SUFFIX_LEN or not raw.endswith(b'"}') or raw[-_SUFFIX_LEN:-10] != b',"crc":"':
+        raise ValueError("no checksum (not a newsreview journal line, or cut short)")
+    crc = raw[-10:-2].decode("ascii", "replace")
+    if f"{zlib.crc32(raw[:-_SUFFIX_LEN] + b'}'):08x}" != crc:
+        raise ValueError("checksum mismatch (the line was changed or garbled)")
+    if not raw.startswith(b'{"seq":'):
+        raise ValueError("not a journal entry")
+    try:
+        return int(raw[7 : raw.find(b",", 7)]), crc
+    except ValueError:
+        raise ValueError("not a journal entry") from None
+
+
+def verified_lines(
+    journal: Journal, data: bytes | bytearray, start: int, *, final: bool, offset: int = 0
+) -> Iterator[tuple[int, bytes]]:
+    """The complete lines of ``data`` from byte ``start``, each checked (checksum, the next sequence
+    number) as ``(position, line)``; ``journal``'s counters follow. ``offset``: where ``data`` starts in
+    the file. Damage raises :class:`StoreDamaged` naming the line; with ``final`` false (a live poll),
+    a bad *last* line is left for the next look (another process may be writing it)."""
+    pos = start
+    while True:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            break
+        raw = bytes(data[pos:end])
+        number = journal.lines + 1
+        try:
+            seq, crc = check_line(raw)
+        except ValueError as err:
+            if not final and data.find(b"\n", end + 1) < 0:
+                break
+            raise journal.damaged(f"line {number}: {err}") from None
+        if seq != journal.seq + 1:
+            raise journal.damaged(f"line {number}: sequence {seq} follows {journal.seq} (lines missing or moved)")
+        journal.seq, journal.lines, journal.last_crc = seq, number, crc
+        journal.size = offset + end + 1
+        yield pos, raw
+        pos = end + 1
+    journal.torn = len(data) - pos
+
+
+def parse_ops(raw: bytes) -> list[Op]:
+    """The ops of a line :func:`verified_lines` has checked."""
+    ops = orjson.loads(raw[:-_SUFFIX_LEN] + b"}")["ops"]
+    return ops if isinstance(ops, list) else []
 
 
 def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
@@ -145,28 +196,10 @@ class Journal:
         except OSError as err:
             raise StoreError(f"cannot read {self.shown}: {why(err)}") from None
         out: list[tuple[int, list[Op]]] = []
-        start = 0
-        while True:
-            end = data.find(b"\n", start)
-            if end < 0:
-                break
-            raw = data[start:end]
-            number = self.lines + 1
-            try:
-                seq, ops, crc = decode_line(raw)
-            except ValueError as err:
-                if not final and data.find(b"\n", end + 1) < 0:
-                    break  # maybe mid-write in another process: look again at the next poll
-                raise self.damaged(f"line {number}: {err}") from None
-            if seq != self.seq + 1:
-                raise self.damaged(f"line {number}: sequence {seq} follows {self.seq} (lines missing or moved)")
-            self.seq, self.lines, self.last_crc = seq, number, crc
-            self.size += end + 1 - start
-            if self._mark is not None and number == self._mark["lines"] and crc != self._mark["crc"]:
-                raise self.damaged(f"line {number} is not the line its mark recorded (the file was replaced)")
-            out.append((seq, ops))
-            start = end + 1
-        self.torn = len(data) - start
+        for _, raw in verified_lines(self, data, 0, final=final, offset=self.size):
+            if self._mark is not None and self.lines == self._mark["lines"] and self.last_crc != self._mark["crc"]:
+                raise self.damaged(f"line {self.lines} is not the line its mark recorded (the file was replaced)")
+            out.append((self.seq, parse_ops(raw)))
         if not self._mark_checked and final:
             self._mark_checked = True
             if self._mark is not None and self.lines < self._mark["lines"]:

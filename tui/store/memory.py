@@ -10,7 +10,9 @@ an analyst. From the facts of the whole store:
   desk did most; a tie favours keeping the candidate;
 - the strings analysts *added* because the model missed them are the store's vocabulary: wherever one
   occurs in an article at token boundaries and no entity covers it, it is *proposed* as a new
-  candidate (origin ``memory``) — matched like spaCy's PhraseMatcher, on the article's own tokens.
+  candidate (origin ``memory``) — matched like spaCy's PhraseMatcher, on the article's own tokens;
+  a string added under several labels is proposed with the one it got most, and where two strings
+  overlap the longer wins.
 
 Suggestions are shown, never applied on their own: ``confirm-suggestions`` turns an article's
 pending ones into the reviewer's decisions, as one undo step. Pure code; no spaCy.
@@ -18,13 +20,28 @@ pending ones into the reviewer's decisions, as one undo step. Pure code; no spaC
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 from extractors.groups import normalise
 from extractors.records import entity_candidate
 
-Fact = tuple[str, str, str, str]  # (normalised text, label, outcome, label after)
+Fact = tuple[str, str, str, str]  # (normalised text, label, outcome, label after — or the trimmed edge)
+_NUMBER = re.compile(r"^[0-9][0-9\-./,:]*$")
+TRIM_SUPPORT = 2  # a boundary convention is suggested once the desk has applied it this often
+
+
+def edge_key(word: str) -> str:
+    """What a word at a span's edge is, for boundary conventions: numbers are one kind ("83",
+    "4-43"), anything else its case-folded self ("the", "'s")."""
+    word = word.strip()
+    return "<number>" if _NUMBER.match(word) else word.casefold()
+
+
+def _edges(text: str) -> tuple[str, str]:
+    words = text.split()
+    return (edge_key(words[0]), edge_key(words[-1])) if len(words) > 1 else ("", "")
 
 
 def facts(cands: list[dict[str, Any]]) -> list[Fact]:
@@ -43,6 +60,27 @@ def facts(cands: list[dict[str, Any]]) -> list[Fact]:
             out.append((normalise(c["text"]), label_before, "relabelled", c["label"]))
         else:  # accepted, or edited boundaries: the settled text and label are known good
             out.append((normalise(c["text"]), c["label"], "accepted", c["label"]))
+            if "start" in original and "end" in original:
+                out += _trims(original, c)
+            else:
+                lead, trail = _edges(c["text"])
+                if lead:
+                    out.append(("", c["label"], "kept-lead", lead))
+                    out.append(("", c["label"], "kept-trail", trail))
+    return out
+
+
+def _trims(original: dict[str, Any], c: dict[str, Any]) -> list[Fact]:
+    """A boundary edit that dropped one word at an edge: which kind of word the desk drops."""
+    out: list[Fact] = []
+    text, start, end = original.get("text", ""), original["start"], original["end"]
+    if start <= c["start"] and c["end"] <= end:
+        dropped_lead = text[: c["start"] - start].split()
+        dropped_trail = text[len(text) - (end - c["end"]) :].split() if end > c["end"] else []
+        if len(dropped_lead) == 1:
+            out.append(("", c["label"], "trim-lead", edge_key(dropped_lead[0])))
+        if len(dropped_trail) == 1:
+            out.append(("", c["label"], "trim-trail", edge_key(dropped_trail[0])))
     return out
 
 
@@ -52,9 +90,13 @@ class Memory:
     def __init__(self) -> None:
         self.outcomes: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
         self.vocabulary: dict[tuple[str, str], int] = {}  # (normalised text, label) added by analysts -> times
+        self.edges: Counter[tuple[str, str]] = Counter()  # ("trim-lead" | "kept-lead" | ..., edge word kind)
 
     def add(self, article_facts: list[Fact], sign: int = 1) -> None:
         for text, label, outcome, after in article_facts:
+            if outcome.startswith(("trim-", "kept-")):
+                self.edges[(outcome, after)] += sign
+                continue
             counter = self.outcomes.setdefault((text, label), Counter())
             counter[(outcome, after)] += sign
             if outcome == "added":
@@ -69,7 +111,7 @@ class Memory:
             return None
         counter = self.outcomes.get((normalise(cand["text"]), cand["label"]))
         if not counter:
-            return None
+            return self.trim(cand)
         keep = sum(n for (o, after), n in counter.items() if o in ("accepted", "added") and after == cand["label"])
         relabels = Counter({after: n for (o, after), n in counter.items() if o == "relabelled" and n > 0})
         rejected = sum(n for (o, _), n in counter.items() if o == "rejected")
@@ -85,7 +127,32 @@ class Memory:
             }
         if keep > 0:
             return {"action": "accept", "support": keep, "reason": f"accepted {keep}× before"}
-        return None
+        return self.trim(cand)
+
+    def trim(self, cand: dict[str, Any]) -> dict[str, Any] | None:
+        """A boundary edit the desk keeps making: drop a leading or trailing word of the kind it drops
+        (a leading "the", a trailing score), when it has done so at least twice and more often than it
+        kept such a word."""
+        words = cand["text"].split()
+        if len(words) < 2:
+            return None
+        start, end, reasons, support = cand["start"], cand["end"], [], 0
+        lead, trail = edge_key(words[0]), edge_key(words[-1])
+        dropped = self.edges[("trim-lead", lead)]
+        if dropped >= TRIM_SUPPORT and dropped > self.edges[("kept-lead", lead)]:
+            start = cand["start"] + cand["text"].index(words[1], len(words[0]))
+            reasons.append(f"dropped a leading '{words[0]}' {dropped}× before")
+            support = dropped
+        dropped = self.edges[("trim-trail", trail)]
+        if dropped >= TRIM_SUPPORT and dropped > self.edges[("kept-trail", trail)]:
+            end = cand["start"] + cand["text"].rindex(words[-2]) + len(words[-2])
+            reasons.append(
+                f"dropped a trailing {'number' if trail == '<number>' else repr(words[-1])} {dropped}× before"
+            )
+            support = max(support, dropped)
+        if not reasons or end <= start:
+            return None
+        return {"action": "edit", "start": start, "end": end, "support": support, "reason": "; ".join(reasons)}
 
     def proposals(self, article: dict[str, Any], covered: list[tuple[int, int]]) -> list[dict[str, Any]]:
         """New candidates (origin ``memory``) for the vocabulary's strings in ``article`` that no
@@ -101,14 +168,18 @@ class Memory:
         if folded is None:
             return []  # case folding changed lengths (ß…): offsets would not line up; skip
         spans = sorted(covered)
-        out = []
+        best: dict[str, tuple[str, int]] = {}  # one label per phrase: the one it was added with most
         for (phrase, label), times in sorted(self.vocabulary.items()):
-            if not phrase:
-                continue
+            if phrase and (phrase not in best or times > best[phrase][1]):
+                best[phrase] = (label, times)
+        out = []
+        taken: list[tuple[int, int]] = []
+        for phrase, (label, times) in sorted(best.items(), key=lambda kv: (-len(kv[0]), kv[0])):
             pos = folded.find(phrase)
             while pos >= 0:
                 end = pos + len(phrase)
-                if pos in starts and end in ends and not _overlaps(spans, pos, end):
+                if pos in starts and end in ends and not _overlaps(spans, pos, end) and not _overlaps(taken, pos, end):
+                    taken.append((pos, end))
                     cand = entity_candidate(
                         text,
                         article["id"],

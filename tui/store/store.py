@@ -155,11 +155,10 @@ class ReviewStore:
 
     @property
     def folder(self) -> Path:
-        """Where the store lives when it is a folder (the app writes its export beside it)."""
+        """Where files that go beside the store are written (the app's export.json): the store's folder,
+        or for a store in a database server the current directory."""
         folder = getattr(self.engine, "folder", None)
-        if folder is None:
-            raise StoreError("this store is not a folder")
-        return Path(folder)
+        return Path.cwd() if folder is None else Path(folder)
 
     @property
     def location(self) -> str:
@@ -396,7 +395,7 @@ class ReviewStore:
         self._ensure(article_id)
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
         memory = None
-        if not plain and kind in (None, "entity"):
+        if not plain and kind in (None, "entity") and self.suggestions:
             memory = self.memory()
             ids += [c for c in self.proposals(article_id) if c not in originals and c not in ids]
         out = []
@@ -561,10 +560,20 @@ class ReviewStore:
         for aid in self.article_ids():
             if aid not in self._touched:
                 continue
-            self._ensure(aid)
-            cands = self._reviews.get(aid)
-            if not cands:
+            entry = self._entries.get(aid) if aid not in self._folded else None
+            if entry is not None and "agree" in entry:  # what agreement needs, kept in the cache
+                for base, states in entry["agree"]:
+                    if kind is None or base["kind"] == kind:
+                        yield aid, base, states
                 continue
+            yield from self._decided_items(aid, kind)
+
+    def _decided_items(
+        self, aid: str, kind: str | None
+    ) -> Iterator[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]]:
+        self._ensure(aid)
+        cands = self._reviews.get(aid)
+        if cands:
             originals = self._file(aid)["candidates"]
             added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
             for cid, hists in cands.items():
@@ -651,6 +660,13 @@ class ReviewStore:
         entry: dict[str, Any] = {"decided": decided, "final": final, "alive": live}
         if with_memory:
             entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
+            entry["agree"] = [
+                [
+                    {k: base.get(k) for k in _AGREE_BASE},
+                    {who: {k: state.get(k) for k in _AGREE_STATE} for who, state in states.items()},
+                ]
+                for _, base, states in self._decided_items(aid, None)
+            ]
         return entry
 
     def _summary_of(self, aid: str) -> dict[str, Any] | None:
@@ -1109,6 +1125,20 @@ class ReviewStore:
         for table, row in [*seen, ("settings", doc)]:
             self._fold_index(table, row)
 
+    @property
+    def suggestions(self) -> bool:
+        """Whether the desk's memory makes suggestions and proposals in this store (on unless turned
+        off: blind double review wants reviewers unswayed by each other)."""
+        return self.settings.get("suggestions", True) is not False
+
+    def set_suggestions(self, on: bool) -> None:
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        doc = {"key": "suggestions", "value": bool(on), "by": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("settings", doc)])
+        for table, row in [*seen, ("settings", doc)]:
+            self._fold_index(table, row)
+
     def in_scope(self, cand: dict[str, Any]) -> bool:
         """Whether the label set shows this candidate (claims always; entities by their label as
         extracted or added)."""
@@ -1144,6 +1174,8 @@ class ReviewStore:
 
     def proposals(self, article_id: str) -> dict[str, dict[str, Any]]:
         """Candidates the store's vocabulary proposes in this article (origin ``memory``)."""
+        if not self.suggestions:
+            return {}
         memory = self.memory()
         found = self._proposals.get(article_id)
         if found is None:
@@ -1170,7 +1202,7 @@ class ReviewStore:
             if hint["action"] == "add":
                 items.append((cand["id"], "accept", None))
             elif hint["action"] == "edit":
-                items.append((cand["id"], "edit", {"label": hint["label"]}))
+                items.append((cand["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
             else:
                 items.append((cand["id"], hint["action"], None))
         if not items:
@@ -1214,6 +1246,7 @@ class ReviewStore:
         return {
             "engine": self.engine.kind,
             "path": self.location,
+            "server": getattr(self.engine, "server", None),
             "size": self.engine.size(),
             "articles": len(self._articles),
             "candidates": by_kind,
@@ -1226,7 +1259,16 @@ class ReviewStore:
             "assigned": self.assignments.count(),
             "removed": len(self._removed),
             "labels": self.labels,
+            "models": self._trained_models(),
         }
+
+    def _trained_models(self) -> list[dict[str, Any]]:
+        folder = getattr(self.engine, "folder", None)
+        if folder is None:
+            return []
+        from ..training.models import trained_models
+
+        return trained_models(Path(folder))
 
 
 def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
@@ -1235,6 +1277,9 @@ def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
         out[ent["label"]] = out.get(ent["label"], 0) + 1
     return out
 
+
+_AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
+_AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 
 _VERSION_FIELDS = frozenset(
     {"start", "end", "text", "label", "token_start", "token_end", "speaker", "cue", "quote_type", "checkworthiness"}
