@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEWSREVIEW = [sys.executable, "-m", "tui"]  # this checkout's newsreview (run from ROOT), as a user runs it
 
 sys.path.insert(0, str(ROOT / "bench"))
-from conll import STORE_LABELS, TO_CLASS, TO_SPACY, read_conll  # noqa: E402
+from conll import STORE_LABELS, TO_CLASS, TO_SPACY, read_conll
 
 COARSE = TO_CLASS
 LABELS = ",".join(STORE_LABELS)
