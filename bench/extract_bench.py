@@ -33,10 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.loaders import iter_articles  # noqa: E402
-from extractors.nlp import load_model, resolve_model  # noqa: E402
-from extractors.pipeline import Extractor  # noqa: E402
-from extractors.records import Article  # noqa: E402
+from extractors.loaders import iter_articles
+from extractors.nlp import load_model, resolve_model
+from extractors.pipeline import Extractor
+from extractors.records import Article
 
 #: the bare process: what anyone would write to run the model over a folder of text files
 BARE = """

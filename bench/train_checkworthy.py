@@ -26,17 +26,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval_checkworthy import read_rows  # noqa: E402
+from eval_checkworthy import read_rows
 
-from extractors.claims.checkworthy import (  # noqa: E402
+from extractors.claims.checkworthy import (
     N_FEATURES,
     Features,
     doc_features,
     vectorize,
 )
-from extractors.claims.linear import text_array  # noqa: E402
-from extractors.claims.models import FILES, PACKAGE_DIR  # noqa: E402
-from extractors.pipeline import COMPONENT, Extractor  # noqa: E402
+from extractors.claims.linear import text_array
+from extractors.claims.models import FILES, PACKAGE_DIR
+from extractors.pipeline import COMPONENT, Extractor
 
 C_GRID = (0.5, 1.0, 2.0, 4.0)
 SCALE_GRID = (0.0, 0.03, 0.05, 0.1)  # weight of the standardised contextual block; 0 leaves it out

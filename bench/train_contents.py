@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from training import save, train_cli, tune_and_fit  # noqa: E402
+from training import save, train_cli, tune_and_fit
 
-from extractors.claims import ClaimModels, contents  # noqa: E402
-from extractors.claims.attribution import find_attributions  # noqa: E402
-from extractors.claims.linear import Weights  # noqa: E402
-from extractors.claims.models import FILES, PACKAGE_DIR  # noqa: E402
+from extractors.claims import ClaimModels, contents
+from extractors.claims.attribution import find_attributions
+from extractors.claims.linear import Weights
+from extractors.claims.models import FILES, PACKAGE_DIR
 
 
 def examples(doc, gold: list[dict], models: ClaimModels) -> tuple[list[list[int]], list[int]]:

@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from training import save, train_cli, tune_and_fit  # noqa: E402
+from training import save, train_cli, tune_and_fit
 
-from extractors.claims import ClaimModels, cues  # noqa: E402
-from extractors.claims.linear import Weights  # noqa: E402
-from extractors.claims.models import FILES, PACKAGE_DIR  # noqa: E402
-from extractors.claims.quotes import Quotes  # noqa: E402
+from extractors.claims import ClaimModels, cues
+from extractors.claims.linear import Weights
+from extractors.claims.models import FILES, PACKAGE_DIR
+from extractors.claims.quotes import Quotes
 
 
 def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:

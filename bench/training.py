@@ -17,11 +17,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval_attribution import load_gold, score  # noqa: E402
+from eval_attribution import load_gold, score
 
-from extractors.claims import ClaimModels  # noqa: E402
-from extractors.claims.attribution import find_attributions  # noqa: E402
-from extractors.pipeline import COMPONENT, Extractor  # noqa: E402
+from extractors.claims import ClaimModels
+from extractors.claims.attribution import find_attributions
+from extractors.pipeline import COMPONENT, Extractor
 
 Examples = tuple[list[list[int]], list[int]]  # hashed feature ids per example, labels
 

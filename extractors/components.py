@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
-from spacy.attrs import IDX, SENT_START  # type: ignore[import-not-found]  # (compiled, no stubs)
+from spacy.attrs import IDX, SENT_START  # (compiled, no stubs)
 from spacy.language import Language
 from spacy.tokens import Doc
 

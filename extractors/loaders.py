@@ -2,117 +2,280 @@
 
 Every problem becomes an :class:`InputError` naming the file (and line/field), never a traceback.
 ``iter_articles`` yields articles and errors in input order so a batch can add the good files and
-report the bad ones.
+report the bad ones: a bad JSONL line or a bad item of a .json list fails alone.
+
+JSON is parsed by :mod:`extractors.strict_json` (orjson, plus a depth limit and located errors) and
+the fields of a record are checked there too, so the store and ``apply`` refuse what this refuses.
+Only regular files are read (a FIFO or a device would block or never end), at most
+:data:`MAX_FILE_BYTES` of them.  Folders are walked in name order, hidden entries skipped, symbolic
+links followed, each folder once (a link loop ends there).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-from collections.abc import Iterable, Iterator
+import re
+import stat
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .records import MAX_ARTICLE_CHARS, Article, InputError
+from .strict_json import (
+    MAX_FIELD_CHARS,
+    MAX_META_BYTES,
+    MAX_TITLE_CHARS,
+    FieldError,
+    JSONInputError,
+    check_article_text,
+    check_identifier,
+    check_label,
+    check_text_field,
+    is_blank,
+    iter_lines,
+    loads,
+    loads_items,
+    meta_size,
+    tidy_line,
+    type_name,
+)
 
 TEXT_EXTS = {".txt", ".md"}
 HTML_EXTS = {".html", ".htm"}
 JSON_EXTS = {".json", ".jsonl"}
 EXTENSIONS = TEXT_EXTS | HTML_EXTS | JSON_EXTS
 KNOWN_FIELDS = ("text", "title", "id", "url", "published", "source", "spans", "meta")
+#: Record fields neither kept nor checked: Prodigy's ``tokens`` (we tokenise the text ourselves), and
+#: the ``entities``, ``claims`` and ``review`` of newsreview's own export (extraction finds candidates
+#: again; decisions are not imported). Kept, they alone would pass the ``meta`` limit on a long article.
+DROPPED_FIELDS = ("tokens", "entities", "claims", "review")
 #: Raw file size limit: generous for UTF-8 (up to 4 bytes a character) and for HTML boilerplate.
 MAX_FILE_BYTES = 8 * MAX_ARTICLE_CHARS
+#: A title taken from the article's first line is cut to this many characters.
+DERIVED_TITLE_CHARS = 200
+
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
 
 
 def iter_articles(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article | InputError]:
     """Yield an Article or an InputError for every article-bearing input under ``paths``."""
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            yield InputError(path, "no such file or directory")
-        elif path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in EXTENSIONS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
-                yield InputError(path, f"folder holds no {', '.join(sorted(EXTENSIONS))} files")
-            for file in files:
-                yield from load_file(file)
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError) as err:
+            yield InputError(shown(path), _reason(err, path))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _folder_articles(path)
         else:
             yield from load_file(path)
 
 
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as text that is safe to store as JSON and to print: bytes that are not UTF-8 in a file
+    name (which Python carries as lone surrogates) become ``\\xNN``, control characters ``\\xNN`` or
+    ``\\uNNNN`` escapes. For messages, ``Article.path`` and ``source``; never to open the file again."""
+    text = os.fspath(path)
+    if _UNSHOWABLE.search(text) is None:
+        return text
+    if _SURROGATES.search(text):
+        try:
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNSHOWABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _reason(err: OSError | ValueError, path: Path) -> str:
+    if isinstance(err, ValueError):  # os.stat on a path holding a NUL character
+        return "invalid path (it holds a NUL character)"
+    if err.errno == errno.ENOENT and os.path.islink(path):
+        return "broken symbolic link"
+    text = err.strerror or str(err)
+    return text[:1].lower() + text[1:]
+
+
+def _folder_articles(root: Path) -> Iterator[Article | InputError]:
+    found = False
+    for item in _walk(root):
+        found = True
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from load_file(item)
+    if not found:
+        yield InputError(shown(root), f"folder holds no {', '.join(sorted(EXTENSIONS))} files")
+
+
+def _walk(root: Path) -> Iterator[Path | InputError]:
+    """Files with our extensions under ``root`` in path order; hidden entries skipped; symbolic links
+    followed, each folder visited once; an unreadable folder is one error. Iterative: no depth limit."""
+    info = os.stat(root)
+    seen = {(info.st_dev, info.st_ino)}
+    first = _scan(root)
+    if isinstance(first, InputError):
+        yield first
+        return
+    pending = [first]
+    while pending:
+        entries = pending[-1]
+        if not entries:
+            pending.pop()
+            continue
+        entry = entries.pop()
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()  # follows symbolic links; False for a broken link or a loop
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            if path.suffix.lower() in EXTENSIONS:
+                yield path
+            continue
+        try:
+            info = entry.stat()
+        except OSError as err:
+            yield InputError(shown(path), _reason(err, path))
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            continue  # a link back to a folder already walked (a loop, or the same folder twice)
+        seen.add((info.st_dev, info.st_ino))
+        listing = _scan(path)
+        if isinstance(listing, InputError):
+            yield listing
+        else:
+            pending.append(listing)
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]] | InputError:
+    """A folder's entries, last name first (so ``pop`` yields them in name order), or an error."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name, reverse=True)
+    except OSError as err:
+        return InputError(shown(folder), f"cannot read folder: {_reason(err, folder)}")
+
+
 def load_file(path: Path) -> Iterator[Article | InputError]:
+    where = shown(path)
+    if "\x00" in os.fspath(path):
+        yield InputError(where, "invalid path (it holds a NUL character)")
+        return
     try:
         ext = path.suffix.lower()
+        _check_regular(path, os.stat(path).st_mode)
         if ext not in EXTENSIONS:
-            raise InputError(path, f"unsupported file type '{ext or path.name}' (use {', '.join(sorted(EXTENSIONS))})")
-        text = read_text(path)
+            raise InputError(where, f"unsupported file type '{ext or path.name}' (use {', '.join(sorted(EXTENSIONS))})")
+        data = read_bytes(path)
         if ext in TEXT_EXTS:
-            yield text_article(path, text, markdown=ext == ".md")
+            yield text_article(path, decode(path, data), markdown=ext == ".md")
         elif ext in HTML_EXTS:
-            yield html_article(path, text)
+            yield html_article(path, decode(path, data))
         elif ext == ".jsonl":
-            yield from jsonl_articles(path, text)
+            yield from jsonl_articles(path, _json_input(path, data))
         else:
-            yield from json_articles(path, text)
+            yield from json_articles(path, _json_input(path, data))
     except InputError as err:
         yield err
     except OSError as err:
-        yield InputError(path, err.strerror or str(err))
+        yield InputError(where, _reason(err, path))
 
 
-def read_text(path: Path) -> str:
-    """Decode a file as UTF-8 (BOM stripped) or BOM-marked UTF-16; refuse anything else clearly."""
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(path, "empty file")
-    if size > MAX_FILE_BYTES:
-        raise InputError(path, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a file")
+        raise InputError(shown(path), f"not a regular file ({kind}); only files can be read")
+
+
+def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, at most :data:`MAX_FILE_BYTES`; refuses anything else without blocking
+    (opened non-blocking, its type checked on the open descriptor, the read bounded)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    with open(fd, "rb", closefd=True) as f:
+        info = os.fstat(fd)
+        _check_regular(path, info.st_mode)
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(shown(path), f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew while we read it
+        raise InputError(shown(path), f"file is over {MAX_FILE_BYTES:,} bytes, the limit")
+    if not data:
+        raise InputError(shown(path), "empty file")
+    return data
+
+
+def decode(path: Path, data: bytes) -> str:
+    """Decode a file as UTF-8 (BOM stripped) or BOM-marked UTF-16/UTF-32; refuse anything else clearly."""
+    if data.startswith(_UTF32_BOMS + _UTF16_BOMS):
+        codec = "utf-32" if data.startswith(_UTF32_BOMS) else "utf-16"
         try:
-            text = data.decode("utf-16")
+            text = data.decode(codec)
         except UnicodeDecodeError as err:
-            raise InputError(path, f"invalid UTF-16 at byte {err.start}") from None
+            raise InputError(shown(path), f"invalid {codec.upper()} at byte {err.start}") from None
     else:
         if b"\x00" in data[:8192]:
-            raise InputError(path, "binary file, not text")
+            raise InputError(shown(path), "binary file, not text")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
             raise InputError(
-                path,
+                shown(path),
                 f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
                 "convert it first, e.g. iconv -f cp1252 -t utf-8",
             ) from None
     if not text.strip():
-        raise InputError(path, "empty file (only whitespace)")
+        raise InputError(shown(path), "empty file (only whitespace)")
     return text
+
+
+def read_text(path: Path) -> str:
+    """A regular file decoded by :func:`decode`."""
+    return decode(path, read_bytes(path))
+
+
+def _json_input(path: Path, data: bytes) -> bytes | str:
+    """JSON input as bytes (UTF-8, checked line by line by the parser) or, for UTF-16/32, as str."""
+    if data.startswith(_UTF32_BOMS + _UTF16_BOMS):
+        return decode(path, data)
+    if b"\x00" in data[:8192]:
+        raise InputError(shown(path), "binary file, not text")
+    return data
+
+
+def _newline_fix(raw: str) -> tuple[str, Callable[[int], int] | None]:
+    """``raw`` with \\r\\n and \\r turned into \\n, and (when it changed) a function mapping an index
+    in ``raw`` to the index in the result (a dropped \\r maps to where its \\n went)."""
+    if "\r" not in raw:
+        return raw, None
+    dropped = [m.start() for m in re.finditer("\r\n", raw)]
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return text, lambda i: i - bisect_left(dropped, i)
 
 
 def normalise_newlines(text: str) -> tuple[str, list[int] | None]:
     """Turn \\r\\n and \\r into \\n. Returns the text and, when it changed, a map old index -> new index."""
-    if "\r" not in text:
-        return text, None
-    mapping = [0] * (len(text) + 1)
-    out: list[str] = []
-    j = 0
-    for i, ch in enumerate(text):
-        mapping[i] = j
-        if ch == "\r":
-            if i + 1 < len(text) and text[i + 1] == "\n":
-                continue  # dropped; the following \n stands for both
-            out.append("\n")
-        else:
-            out.append(ch)
-        j += 1
-    mapping[len(text)] = j
-    return "".join(out), mapping
+    out, index = _newline_fix(text)
+    if index is None:
+        return out, None
+    return out, [index(i) for i in range(len(text) + 1)]
 
 
 def _check_length(path: Path | str, text: str, line: int | None = None) -> None:
@@ -129,133 +292,249 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def text_article(path: Path, raw: str, *, markdown: bool = False) -> Article:
-    text, _ = normalise_newlines(raw)
-    _check_length(path, text)
-    title = _first_line(text)
+def _derived_title(text: str, *, markdown: bool = False) -> str:
+    first = _first_line(text)
     if markdown:
-        title = title.lstrip("#").strip()
-    return Article(text=text, title=title, source=path.name, path=str(path))
+        first = first.lstrip("#").strip()
+    return tidy_line(first, DERIVED_TITLE_CHARS)
+
+
+def text_article(path: Path, raw: str, *, markdown: bool = False) -> Article:
+    text, _ = _newline_fix(raw)
+    _check_length(shown(path), text)
+    _checked_text(path, text)
+    return Article(
+        text=text,
+        title=_derived_title(text, markdown=markdown),
+        source=tidy_line(shown(path.name), MAX_FIELD_CHARS),
+        path=shown(path),
+    )
+
+
+def _checked_text(path: Path, text: str, line: int | None = None) -> str:
+    try:
+        return check_article_text(text, max_chars=MAX_ARTICLE_CHARS)
+    except FieldError as err:
+        raise InputError(shown(path), err.message, line=line, field=err.field) from None
 
 
 def html_article(path: Path, raw: str) -> Article:
     import trafilatura  # lazy: only HTML input pays for it
 
-    body = trafilatura.extract(raw, include_comments=False, include_tables=False, favor_precision=True)
+    # trafilatura, lxml and htmldate on hostile HTML can raise anything (htmldate trips an lxml
+    # assertion on some malformed trees): the text failing is this file's error, the metadata failing
+    # only costs the metadata.
+    try:
+        body = trafilatura.extract(raw, include_comments=False, include_tables=False, favor_precision=True)
+    except Exception as err:
+        raise InputError(shown(path), f"could not read the HTML ({type(err).__name__})") from None
     if not body or not body.strip():
-        raise InputError(path, "no article text found in the HTML")
-    meta = trafilatura.extract_metadata(raw)
-    text, _ = normalise_newlines(body.strip())
-    _check_length(path, text)
-    title = (meta.title if meta and meta.title else "") or _first_line(text)
-    extra: dict[str, Any] = {}
-    if meta is not None:
-        for key in ("author", "sitename", "description"):
-            value = getattr(meta, key, None)
-            if value:
-                extra[key] = value
+        raise InputError(shown(path), "no article text found in the HTML")
+    try:
+        meta = trafilatura.extract_metadata(raw)
+    except Exception:
+        meta = None
+    text, _ = _newline_fix(body.strip())
+    _check_length(shown(path), text)
+    _checked_text(path, text)
+
+    def tidy(name: str, limit: int = MAX_FIELD_CHARS) -> str:
+        value = getattr(meta, name, None) if meta is not None else None
+        return tidy_line(value, limit) if isinstance(value, str) else ""
+
+    extra: dict[str, Any] = {key: value for key in ("author", "sitename", "description") if (value := tidy(key))}
+    url = tidy("url")
+    try:
+        check_text_field(url, "url")
+    except FieldError:
+        url = ""
     return Article(
         text=text,
-        title=title,
-        source=(meta.sitename if meta and meta.sitename else "") or path.name,
-        url=(meta.url if meta and meta.url else "") or "",
-        published=(meta.date if meta and meta.date else "") or "",
+        title=tidy("title", MAX_TITLE_CHARS) or _derived_title(text),
+        source=tidy("sitename") or tidy_line(shown(path.name), MAX_FIELD_CHARS),
+        url=url,
+        published=tidy("date"),
         meta=extra,
-        path=str(path),
+        path=shown(path),
     )
 
 
-def jsonl_articles(path: Path, raw: str) -> Iterator[Article | InputError]:
-    lines = raw.splitlines()
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+def _json_error(path: Path, err: JSONInputError, *, line: int | None) -> InputError:
+    if err.field is not None:
+        return InputError(shown(path), err.reason, line=line, field=err.field)
+    message = f"{err.reason} (column {err.column})" if err.column is not None else err.reason
+    return InputError(shown(path), message, line=line)
+
+
+def jsonl_articles(path: Path, data: bytes | str) -> Iterator[Article | InputError]:
+    """One article per line; lines are split on \\n only (JSON text may hold U+2028 and the like);
+    a bad line (malformed, not UTF-8, refused values, bad fields) fails alone."""
+    any_line = False
+    for number, line in iter_lines(data):
+        if is_blank(line):
+            continue
+        any_line = True
+        try:
+            obj = loads(line)
+        except JSONInputError as err:
+            yield _json_error(path, err, line=number)
             continue
         try:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(path, f"malformed JSON ({err.msg}, column {err.colno})", line=number) from None
             yield record_article(path, obj, line=number)
         except InputError as err:
             yield err
+    if not any_line:
+        yield InputError(shown(path), "empty file (only whitespace)")
 
 
-def json_articles(path: Path, raw: str) -> Iterator[Article | InputError]:
+def json_articles(path: Path, data: bytes | str) -> Iterator[Article | InputError]:
+    """One article object, a list of them (a bad item fails alone), or newsreview's own JSON export
+    (``{"format": "newsreview/1", "articles": [...]}``)."""
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise InputError(path, f"malformed JSON ({err.msg}, column {err.colno})", line=err.lineno) from None
+        obj = loads_items(data)
+    except JSONInputError as err:
+        if err.reason == "empty document":
+            raise InputError(shown(path), "empty file (only whitespace)") from None
+        raise _json_error(path, err, line=err.line if err.field is None else None) from None
+    container = ""
+    if _is_export(obj):
+        obj, container = obj["articles"], "articles"
     if isinstance(obj, dict):
         yield record_article(path, obj)
     elif isinstance(obj, list):
         if not obj:
-            raise InputError(path, "empty list: no articles")
+            raise InputError(shown(path), "empty list: no articles")
         for index, item in enumerate(obj):
+            if isinstance(item, JSONInputError):
+                yield _json_error(path, item, line=None)
+                continue
             try:
-                yield record_article(path, item, item=index)
+                yield record_article(path, item, item=index, container=container)
             except InputError as err:
                 yield err
     else:
-        raise InputError(path, f"expected an article object or a list of them, got {type(obj).__name__}")
+        raise InputError(shown(path), f"expected an article object or a list of them, got {type_name(obj)}")
 
 
-def record_article(path: Path, obj: Any, *, line: int | None = None, item: int | None = None) -> Article:
-    """Validate one JSON article record (our fields or a Prodigy task)."""
-    prefix = f"[{item}]." if item is not None else ""
+def _is_export(obj: object) -> TypeGuard[dict[str, Any]]:
+    return (
+        isinstance(obj, dict)
+        and "text" not in obj
+        and isinstance(obj.get("articles"), list)
+        and isinstance(obj.get("format"), str)
+        and obj["format"].startswith("newsreview/")
+    )
+
+
+def record_article(
+    path: Path, obj: object, *, line: int | None = None, item: int | None = None, container: str = ""
+) -> Article:
+    """Validate one JSON article record (our fields, a Prodigy task, an article of our export); field
+    errors name the field (prefixed ``container[item].`` for an item of a list)."""
+    prefix = f"{container}[{item}]." if item is not None else ""
+    where = shown(path)
 
     def fail(message: str, field: str | None = None) -> InputError:
-        return InputError(path, message, line=line, field=(prefix + field) if field else (prefix.rstrip(".") or None))
+        name = (prefix + field) if field else (prefix.rstrip(".") or None)
+        return InputError(where, message, line=line, field=name.replace(".[", "[") if name else None)
 
     if not isinstance(obj, dict):
-        raise fail(f"expected an object, got {type(obj).__name__}")
+        raise fail(f"expected an object, got {type_name(obj)}")
     if "text" not in obj:
         raise fail("missing required field 'text'")
+    try:
+        return _record(path, obj, line)
+    except FieldError as err:
+        raise fail(err.message, err.field) from None
+
+
+def _optional_text(obj: dict[str, Any], key: str, max_chars: int = MAX_FIELD_CHARS) -> str:
+    value = obj.get(key)
+    return "" if value is None else check_text_field(value, key, max_chars=max_chars)
+
+
+def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     raw = obj["text"]
-    if not isinstance(raw, str):
-        raise fail(f"must be a string, got {type(raw).__name__}", "text")
-    if not raw.strip():
-        raise fail("is empty", "text")
-    for key in ("title", "id", "url", "published", "source"):
-        value = obj.get(key)
-        allowed = (str, int) if key == "id" else (str,)
-        if value is not None and (not isinstance(value, allowed) or isinstance(value, bool)):
-            raise fail(f"must be a string, got {type(value).__name__}", key)
-    text, mapping = normalise_newlines(raw)
-    _check_length(path, text, line)
-    spans = obj.get("spans") or []
+    text, index = _newline_fix(raw) if isinstance(raw, str) else (raw, None)
+    text = check_article_text(text, max_chars=MAX_ARTICLE_CHARS)
+    title = _optional_text(obj, "title", MAX_TITLE_CHARS).strip()
+    source = _optional_text(obj, "source")
+    url = _optional_text(obj, "url")
+    published = _optional_text(obj, "published")
+    ident = obj.get("id")
+    if isinstance(ident, int) and not isinstance(ident, bool):
+        ident = str(ident)
+    ident = "" if ident in (None, "") else check_identifier(ident, "id")
+    return Article(
+        text=text,
+        title=title or _derived_title(text),
+        id=ident,
+        source=source or tidy_line(shown(path.name), MAX_FIELD_CHARS),
+        url=url,
+        published=published,
+        meta=_record_meta(obj),
+        path=f"{shown(path)}:{line}" if line else shown(path),
+        imported_spans=_record_spans(obj.get("spans"), raw, index),
+    )
+
+
+def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -> list[dict[str, Any]]:
+    if spans is None:
+        return []
     if not isinstance(spans, list):
-        raise fail(f"must be a list, got {type(spans).__name__}", "spans")
-    imported = []
+        raise FieldError("spans", f"must be a list of {{start, end, label}} objects, got {type_name(spans)}")
+    imported: list[dict[str, Any]] = []
+    seen: set[tuple[int, int, str]] = set()
     for i, sp in enumerate(spans):
         where = f"spans[{i}]"
         if not isinstance(sp, dict):
-            raise fail("must be an object with start, end, label", where)
-        start, end, label = sp.get("start"), sp.get("end"), sp.get("label")
-        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-            raise fail("start and end must be integers", where)
-        if not isinstance(label, str) or not label:
-            raise fail("label must be a non-empty string", where)
-        if not 0 <= start < end <= len(raw):
-            raise fail(f"{start}..{end} is outside the text (length {len(raw)})", where)
+            raise FieldError(where, "must be an object with start, end, label")
+        start, end = sp.get("start"), sp.get("end")
+        if not _is_int(start):
+            raise FieldError(f"{where}.start", f"must be an integer, got {type_name(start)}")
+        if not _is_int(end):
+            raise FieldError(f"{where}.end", f"must be an integer, got {type_name(end)}")
+        label = check_label(sp.get("label"), f"{where}.label")
+        if not (0 <= start <= len(raw) and 0 <= end <= len(raw)):
+            raise FieldError(where, f"{start}..{end} is outside the text (length {len(raw)})")
+        if start >= end:
+            raise FieldError(where, f"{start}..{end} is empty (end must be after start)")
         if "text" in sp and sp["text"] != raw[start:end]:
-            raise fail(
-                f"text {sp['text']!r} does not match the article text {raw[start:end]!r} at {start}..{end}", where
+            raise FieldError(
+                where,
+                f"text {_cut_repr(sp['text'])} does not match the article text {_cut_repr(raw[start:end])} at {start}..{end}",
             )
-        if mapping is not None:
-            start, end = mapping[start], mapping[end]
-        imported.append({"start": start, "end": end, "label": label})
-    meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS}
-    if isinstance(obj.get("meta"), dict):
-        meta.update(obj["meta"])
-    title = str(obj.get("title") or "") or _first_line(text)[:200]
-    return Article(
-        text=text,
-        title=title,
-        id=str(obj["id"]) if obj.get("id") not in (None, "") else "",
-        source=str(obj.get("source") or "") or path.name,
-        url=str(obj.get("url") or ""),
-        published=str(obj.get("published") or ""),
-        meta=meta,
-        path=f"{path}:{line}" if line else str(path),
-        imported_spans=imported,
-    )
+        if index is not None:
+            start, end = index(start), index(end)
+            if start >= end:
+                raise FieldError(where, "covers only the \\r of a \\r\\n line break")
+        if (start, end, label) not in seen:  # the same span twice is one candidate
+            seen.add((start, end, label))
+            imported.append({"start": start, "end": end, "label": label})
+    return imported
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _cut_repr(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _record_meta(obj: dict[str, Any]) -> dict[str, Any]:
+    given = obj.get("meta")
+    if given is not None and not isinstance(given, dict):
+        raise FieldError("meta", f"must be an object, got {type_name(given)}")
+    meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k not in DROPPED_FIELDS}
+    meta.update(given or {})
+    size = meta_size(meta)
+    if size > MAX_META_BYTES:
+        largest = max(meta, key=lambda k: meta_size(meta[k]))
+        raise FieldError(
+            "meta",
+            f"at most {MAX_META_BYTES:,} bytes serialised (with the other unknown fields), got {size:,}; "
+            f"the largest is {json.dumps(largest[:40])} ({meta_size(meta[largest]):,} bytes)",
+        )
+    return meta

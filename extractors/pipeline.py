@@ -131,7 +131,7 @@ class Extractor:
         return next(self.extract([article]))
 
     def candidates(self, doc: Doc, article: Article) -> Extraction:
-        from spacy.attrs import IDX, IS_SPACE, LENGTH  # type: ignore[import-not-found]  # (no stubs)
+        from spacy.attrs import IDX, IS_SPACE, LENGTH  # (no stubs)
 
         text = article.text
         entities = [

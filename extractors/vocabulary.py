@@ -13,11 +13,12 @@ KINDS: Final = ("entity", "claim")
 QuoteType = Literal["direct", "indirect", "mixed", "none"]
 QUOTE_TYPES: Final = ("direct", "indirect", "mixed", "none")
 
-Origin = Literal["model", "analyst", "imported"]
+Origin = Literal["model", "analyst", "imported", "memory"]
 
 #: the entity labels that can be the source of a claim
 SPEAKER_LABELS: Final = ("PERSON", "ORG", "GPE", "NORP")
-ORIGINS: Final = ("model", "analyst", "imported")
+#: memory: proposed from the strings the desk added before, then added by an analyst
+ORIGINS: Final = ("model", "analyst", "imported", "memory")
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]
 #: every status a candidate can have, in the order tables list them
@@ -29,5 +30,5 @@ REVIEWED: Final = ("accepted", "edited", "added")
 
 #: decisions on an existing candidate
 CANDIDATE_ACTIONS: Final = ("accept", "reject", "edit", "undo", "redo")
-#: every action a decision record can carry
-ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo")
+#: every action a decision record can carry (adjudicate: a lead settling a candidate for the desk)
+ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo", "adjudicate")

@@ -1,7 +1,17 @@
-"""Shared fixtures: stores, a CLI runner, the spaCy extractor (session-scoped)."""
+"""Shared fixtures: stores (on the folder engine, and on PostgreSQL where a module asks for both), a
+CLI runner, the spaCy extractor (session-scoped).
+
+Modules marked ``pytest.mark.engines`` run their store tests twice: on a folder and on PostgreSQL
+(``NEWSREVIEW_TEST_POSTGRES=postgresql://…``, set by .ci/run, which starts a throwaway server; each
+test gets a schema of its own, dropped afterwards). Without that variable the PostgreSQL runs are
+skipped, saying why. Tests about files (journals, marks, doctor) are marked ``folder_only``.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,14 +20,65 @@ from tui.store import ReviewStore
 
 from support import CLI, SAMPLE, make_extraction
 
+PG_ENV = "NEWSREVIEW_TEST_POSTGRES"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "engines: run the store tests on the folder and the PostgreSQL engine")
+    config.addinivalue_line("markers", "folder_only: a test about the folder engine's files")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("engines") and not metafunc.definition.get_closest_marker("folder_only"):
+        metafunc.parametrize("engine", ["folder", "postgresql"], indirect=True)
+
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store"
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which engine the store fixtures make: "folder" unless the module runs on both."""
+    name = getattr(request, "param", "folder")
+    if name == "postgresql":
+        if not os.environ.get(PG_ENV):
+            pytest.skip(f"no PostgreSQL server for the tests: set {PG_ENV}=postgresql://… (.ci/run starts one)")
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            pytest.skip("psycopg is not installed: pip install -e '.[postgres]'")
+    return name
 
 
 @pytest.fixture
-def filled_store(store_path: Path):
+def new_store(engine: str, tmp_path: Path) -> Iterator[Callable[[str], Path | str]]:
+    """Makes store locations for the engine under test: a folder, or a URL with a fresh schema."""
+    schemas: list[str] = []
+
+    def make(name: str = "store") -> Path | str:
+        if engine == "folder":
+            return tmp_path / name
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        schemas.append(schema)
+        base = os.environ[PG_ENV]
+        return f"{base}{'&' if '?' in base else '?'}schema={schema}"
+
+    yield make
+    if schemas:
+        import psycopg
+
+        with psycopg.connect(os.environ[PG_ENV], autocommit=True) as conn:
+            for schema in schemas:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def store_path(new_store: Callable[[str], Path | str]) -> Path | str:
+    """The store's location: a folder (Path), or a PostgreSQL URL (str) where the module runs on both."""
+    return new_store("store")
+
+
+@pytest.fixture
+def filled_store(store_path):
     text = "Ben Wallace said Russia lost 100,000 troops in Zürich. 東京 agreed 😀.\nSecond line [bold]x[/]."
     ex = make_extraction(
         text,
@@ -30,7 +91,7 @@ def filled_store(store_path: Path):
 
 
 @pytest.fixture
-def cli(store_path: Path) -> CLI:
+def cli(store_path) -> CLI:
     return CLI(store_path)
 
 

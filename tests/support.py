@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extractors.records import Article, claim_candidate, entity_candidate
 from extractors.pipeline import Extraction
+from extractors.records import Article, claim_candidate, entity_candidate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "uk-russia-iran-drones.txt"
@@ -70,3 +70,46 @@ class CLI:
 
     def json(self, *args: str) -> dict:
         return json.loads(self(*args).stdout)
+
+
+def is_url(location) -> bool:
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def written(location) -> object:
+    """Everything a store holds that a write would change: a folder's journals, index and article
+    files as bytes, or a PostgreSQL store's written-once tables as rows. Equal before and after means
+    nothing was written."""
+    if not is_url(location):
+        root = Path(location)
+        return {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.suffix in (".jsonl", ".json") and "cache" not in p.parts and "presence" not in p.parts
+        }
+    import psycopg
+
+    from tui.store.urls import split_schema
+
+    url, schema = split_schema(location)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{schema}"')
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("articles", "candidates", "index_records", "decisions")
+        }
+
+
+def indexed(location) -> list[tuple[str, dict]]:
+    """The store's index records (articles, assignments...), in order, as stored."""
+    if not is_url(location):
+        lines = (Path(location) / "index.jsonl").read_bytes().splitlines()
+        return [(op[0], op[2]) for line in lines for op in json.loads(line)["ops"]]
+    import psycopg
+
+    from tui.store.urls import split_schema
+
+    url, schema = split_schema(location)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{schema}"')
+        return [(t, json.loads(d)) for t, d in conn.execute("SELECT tbl, doc::text FROM index_records ORDER BY pos")]

@@ -10,9 +10,12 @@ import pytest
 
 from tui.schema import Export
 
-from support import SAMPLE
+from support import SAMPLE, is_url, written
+
+pytestmark = pytest.mark.engines
 
 
+@pytest.mark.folder_only
 def test_help_everywhere(cli):
     out = cli("--help").stdout
     for command in ("review", "add", "extract", "apply", "export", "status"):
@@ -60,7 +63,7 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
     aid = ex.article.id
     cli("apply", "-", input=json.dumps({"article": aid, "candidate": ex.entities[0]["id"], "action": "reject"}) + "\n")
     default = cli.json("export")
-    assert default["format"] == "newsreview/1"
+    assert default["format"] == "newsreview/2"
     assert default["articles"][0]["entities"] == [] and default["articles"][0]["review"]["decided"] == 1
     everything = cli.json("export", "--include", "pending,rejected")
     art = everything["articles"][0]
@@ -78,8 +81,11 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
 
 def test_status_table(filled_store, cli):
     path, _ex = filled_store
+    cli.env["COLUMNS"] = "400"
     out = cli("status").stdout
     assert str(path) in out and "articles" in out and "4 pending" in out and "1 pending" in out
+    if is_url(path):
+        assert "(postgresql)" in out and "PostgreSQL 1" in out and "server" in out
 
 
 @pytest.mark.slow
@@ -118,10 +124,6 @@ def test_batch_adds_good_files_and_reports_bad_ones(cli, tmp_path):
     assert len(cli.json("export", "--include", "all")["articles"]) == 2
 
 
-def _journal_bytes(store):
-    return (store / "journal.jsonl").read_bytes() if (store / "journal.jsonl").exists() else b""
-
-
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -133,13 +135,14 @@ def _journal_bytes(store):
 )
 def test_bad_input_one_line_no_traceback_store_untouched(filled_store, cli, args, message):
     path, _ = filled_store
-    before = _journal_bytes(path), sorted(p.name for p in (path / "articles").iterdir())
+    before = written(path)
     proc = cli(*args, check=1)
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert sum(message in line for line in proc.stderr.splitlines()) == 1
-    assert (_journal_bytes(path), sorted(p.name for p in (path / "articles").iterdir())) == before
+    assert written(path) == before
 
 
+@pytest.mark.folder_only
 def test_store_that_is_not_ours_or_not_writable(tmp_path, cli):
     notours = tmp_path / "notours.json"
     notours.write_text('{"hello": 1}')
@@ -154,17 +157,19 @@ def test_store_that_is_not_ours_or_not_writable(tmp_path, cli):
     ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
     cli.env["NEWSREVIEW_STORE"] = str(ro / "store")
     proc = cli("add", str(SAMPLE), check=1)
-    assert "cannot create store" in proc.stderr
+    assert "cannot create a store" in proc.stderr
 
 
+@pytest.mark.folder_only
 def test_unwritable_store_as_root_via_missing_parent(tmp_path, cli):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where a folder should be")
     cli.env["NEWSREVIEW_STORE"] = str(blocker / "store")
     proc = cli("add", str(SAMPLE), check=1)
-    assert "cannot create store" in proc.stderr and "Traceback" not in proc.stderr
+    assert "cannot create a store" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.folder_only
 def test_status_without_store(tmp_path, cli):
     cli.env["NEWSREVIEW_STORE"] = str(tmp_path / "none")
     proc = cli("status", check=1)

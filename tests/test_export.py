@@ -11,6 +11,8 @@ from tui.export import parse_include, render, store_articles
 from tui.schema import SCHEMA_FILE, Export, render_schema
 from tui.store import ReviewStore
 
+pytestmark = pytest.mark.engines
+
 
 def test_shipped_schema_is_current():
     assert SCHEMA_FILE.read_text() == render_schema(), (

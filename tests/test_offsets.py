@@ -57,7 +57,7 @@ def test_prodigy_spans_survive_import_edit_and_export(tmp_path_factory, text, da
             state = store.decide(art.id, ent["id"], "edit", changes={"start": s2, "end": e2})
             assert state["text"] == art.text[s2:e2]
         doc = {
-            "format": "newsreview/1",
+            "format": "newsreview/2",
             "exported_at": "x",
             "articles": list(store_articles(store, include=("pending", "edited"))),
         }

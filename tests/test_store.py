@@ -1,4 +1,4 @@
-"""The review store: history, derived state, undo/redo, ids, durability mechanics, damage, full disk."""
+"""The review store: history, derived state, undo/redo, ids, journals, damage, full disk."""
 
 from __future__ import annotations
 
@@ -9,23 +9,26 @@ import os
 
 import pytest
 
-from tui.store import DecisionError, ReviewStore, StoreDamaged, StoreError, StoreWriteError
+from tui.store import DecisionError, ReviewStore, StoreDamaged, StoreError, StoreWriteError, default_reviewer
 from tui.store import journal as journal_mod
+from tui.store.folder import journal_slug
 
-from support import make_extraction
+from support import make_extraction, written
+
+pytestmark = pytest.mark.engines
 
 
-def ids(ex):
-    return [c["id"] for c in ex.entities + ex.claims]
+def journal(path, reviewer=None):
+    return path / "journals" / f"{journal_slug(reviewer or default_reviewer())}.jsonl"
 
 
-def test_add_is_idempotent_and_ids_are_stable(filled_store, tmp_path):
+def test_add_is_idempotent_and_ids_are_stable(filled_store, new_store):
     path, ex = filled_store
     with ReviewStore.open(path, write=True, reviewer="tester") as st:
         assert st.add_article(ex) == ("duplicate", ex.article.id)
         assert st.article_ids() == [ex.article.id]
     # the same text in a fresh store gets the same article and candidate ids
-    with ReviewStore.open(tmp_path / "other", write=True) as st:
+    with ReviewStore.open(new_store("other"), write=True) as st:
         st.add_article(make_extraction(ex.article.text, [("Ben Wallace", "PERSON")]))
         assert st.article_ids() == [ex.article.id]
         assert st.candidates(ex.article.id)[0]["id"] == ex.entities[0]["id"]
@@ -43,16 +46,17 @@ def test_decisions_history_and_derived_state_survive_reopen(filled_store):
         assert edited["status"] == "edited" and edited["original"] == {"label": "GPE"}
         assert st.decide(aid, claim, "edit", changes={"quote_type": "indirect"})["status"] == "edited"
         assert st.progress(aid) == (4, 5)
-    with ReviewStore.open(path) as st:
-        by_id = {c["id"]: c for c in st.candidates(aid)}
-        assert by_id[wallace]["status"] == "accepted" and by_id[wallace]["reviewer"] == "ana"
-        assert by_id[russia]["status"] == "rejected"
-        assert by_id[zurich]["label"] == "LOC" and by_id[zurich]["original"] == {"label": "GPE"}
-        assert by_id[claim]["quote_type"] == "indirect"
-        history = st.history(aid, wallace)
-        assert [h["action"] for h in history] == ["accept"]
-        assert history[0]["seconds"] == 1.5 and history[0]["before"] == {"status": "pending"}
-        assert st.progress(aid) == (4, 5)
+    for opened in (ReviewStore.open(path), ReviewStore.open(path, write=True, reviewer="ana")):
+        with opened as st:  # a reader's final view, and ana's own view, after a restart
+            by_id = {c["id"]: c for c in st.candidates(aid)}
+            assert by_id[wallace]["status"] == "accepted" and by_id[wallace]["reviewer"] == "ana"
+            assert by_id[russia]["status"] == "rejected"
+            assert by_id[zurich]["label"] == "LOC" and by_id[zurich]["original"] == {"label": "GPE"}
+            assert by_id[claim]["quote_type"] == "indirect"
+            history = st.history(aid, wallace)
+            assert [h["action"] for h in history] == ["accept"]
+            assert history[0]["seconds"] == 1.5 and history[0]["before"] == {"status": "pending"}
+            assert st.progress(aid) == (4, 5)
 
 
 def test_undo_redo_per_candidate_and_after_restart(filled_store):
@@ -119,6 +123,7 @@ def test_analyst_added_candidates(filled_store):
         assert st.progress(aid) == (1, 6)
         assert added["id"] not in [c["id"] for c in st.candidates(aid)]
         assert st.decide(aid, added["id"], "redo")["status"] == "added"
+        assert st.progress(aid) == (2, 7)
 
 
 @pytest.mark.parametrize(
@@ -128,6 +133,8 @@ def test_analyst_added_candidates(filled_store):
         ({"kind": "entity", "start": 5, "end": 3, "label": "X"}, "outside the text"),
         ({"kind": "entity", "start": "1", "end": 3, "label": "X"}, "must be an integer"),
         ({"kind": "entity", "start": 1, "end": 3}, "label"),
+        ({"kind": "entity", "start": 1, "end": 3, "label": "\x1b]0;pwned\x1b\\ORG"}, "label"),
+        ({"kind": "entity", "start": 1, "end": 3, "label": "L" * 65}, "at most 64"),
         ({"kind": "thing", "start": 1, "end": 3}, "kind"),
         ({"kind": "claim", "start": 0, "end": 5, "quote_type": "sarcastic"}, "quote_type"),
         ({"kind": "claim", "start": 0, "end": 5, "cue": {"start": 0}}, "cue.end"),
@@ -135,7 +142,9 @@ def test_analyst_added_candidates(filled_store):
 )
 def test_bad_decisions_change_nothing(filled_store, fields, message):
     path, ex = filled_store
-    before = (path / "journal.jsonl").read_bytes()
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(ex.article.id, ex.entities[1]["id"], "accept")
+    before = written(path)
     with ReviewStore.open(path, write=True) as st:
         with pytest.raises(DecisionError, match=message):
             st.add_candidate(ex.article.id, fields)
@@ -145,7 +154,7 @@ def test_bad_decisions_change_nothing(filled_store, fields, message):
             st.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"label": "PERSON"})
         with pytest.raises(DecisionError, match="cannot be edited"):
             st.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"quote_type": "direct"})
-    assert (path / "journal.jsonl").read_bytes() == before
+    assert written(path) == before
 
 
 def test_edit_boundaries_keeps_offsets_exact(filled_store):
@@ -159,41 +168,109 @@ def test_edit_boundaries_keeps_offsets_exact(filled_store):
         assert state["token_start"] is not None
 
 
+@pytest.mark.folder_only
 def test_torn_journal_tail_is_ignored_and_dropped(filled_store):
     path, ex = filled_store
     aid = ex.article.id
     with ReviewStore.open(path, write=True) as st:
         st.decide(aid, ex.entities[0]["id"], "accept")
-    with open(path / "journal.jsonl", "ab") as fh:
-        fh.write(b'{"seq": 99, "ops": [["decisions", 7, {"id": "d-x", "art')  # a kill mid-write
+    with open(journal(path), "ab") as fh:
+        fh.write(b'{"seq":2,"ops":[["decisions",2,{"id":"d-x","art')  # power lost mid-write
     with ReviewStore.open(path) as st:  # readers ignore it
         assert st.progress(aid) == (1, 5)
-    with ReviewStore.open(path, write=True) as st:  # the writer drops it and carries on
+    with ReviewStore.open(path, write=True) as st:  # the writer drops it, says so, and carries on
+        assert any("dropped an incomplete last line" in n for n in st.notices)
         st.decide(aid, ex.entities[1]["id"], "accept")
-    assert b'"art\n' not in (path / "journal.jsonl").read_bytes()
+    assert b'"d-x"' not in journal(path).read_bytes()
     with ReviewStore.open(path) as st:
         assert st.progress(aid) == (2, 5)
 
 
-def test_garbled_store_gives_clear_error_and_is_not_overwritten(filled_store):
+def _three_decisions(path, ex):
+    with ReviewStore.open(path, write=True) as st:
+        for e in ex.entities[:3]:
+            st.decide(ex.article.id, e["id"], "accept")
+
+
+@pytest.mark.folder_only
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda lines: lines.__setitem__(1, b"garbage" + lines[1][7:]), r"line 2: .*checksum|line 2: no checksum"),
+        (lambda lines: lines.__setitem__(1, lines[1].replace(b'"seq":2', b'"seq":3')), r"line 2: checksum mismatch"),
+        (lambda lines: lines.__setitem__(0, lines[0].replace(b"accept", b"reject")), r"line 1: checksum mismatch"),
+        (lambda lines: lines.pop(1), r"line 2: sequence 3 follows 1|truncated"),
+        (lambda lines: lines.__delitem__(slice(1, None)) or lines.append(b""), r"has 1 complete lines but 3"),
+    ],
+    ids=["garbled", "seq-digit", "changed-action", "line-removed", "truncated"],
+)
+def test_damaged_journal_is_reported_with_its_line_and_not_written(filled_store, damage, message):
+    path, ex = filled_store
+    _three_decisions(path, ex)
+    lines = journal(path).read_bytes().split(b"\n")
+    damage(lines)
+    journal(path).write_bytes(b"\n".join(lines))
+    damaged = journal(path).read_bytes()
+    for write in (False, True):
+        with pytest.raises(StoreDamaged, match=message) as caught:
+            ReviewStore.open(path, write=write)
+        assert "newsreview doctor" in str(caught.value)
+    assert journal(path).read_bytes() == damaged
+
+
+@pytest.mark.folder_only
+def test_truncated_mid_line_is_damage_not_a_torn_tail(filled_store):
+    """A journal cut in half loses acknowledged decisions: the mark written when the writer closed
+    tells it from a crash mid-write."""
     path, ex = filled_store
     with ReviewStore.open(path, write=True) as st:
-        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
-        st.decide(ex.article.id, ex.entities[1]["id"], "accept")
-    journal = path / "journal.jsonl"
-    lines = journal.read_bytes().split(b"\n")
-    lines[1] = b"garbage" + lines[1][7:]
-    journal.write_bytes(b"\n".join(lines))
-    damaged = journal.read_bytes()
-    for write in (False, True):
-        with pytest.raises(StoreDamaged, match=r"journal.jsonl line 2 is garbled.*restore"):
-            ReviewStore.open(path, write=write)
-    assert journal.read_bytes() == damaged
-    (path / "newsreview.json").write_text('{"_meta": {"1": {"format": "newsreview-sto')
-    with pytest.raises(StoreDamaged, match="newsreview.json is not valid JSON"):
+        for _ in range(10):
+            for e in ex.entities:
+                st.decide(ex.article.id, e["id"], "accept")
+                st.decide(ex.article.id, e["id"], "undo")
+    data = journal(path).read_bytes()
+    journal(path).write_bytes(data[: len(data) // 2])
+    with pytest.raises(StoreDamaged, match="truncated"):
+        ReviewStore.open(path)
+
+
+@pytest.mark.folder_only
+def test_missing_journal_or_meta_is_damage(filled_store):
+    path, ex = filled_store
+    _three_decisions(path, ex)
+    journal(path).unlink()
+    with pytest.raises(StoreDamaged, match="missing"):
+        ReviewStore.open(path)
+    (path / "journals" / (journal(path).name + ".mark")).unlink()
+    with pytest.raises(StoreDamaged, match=r"journal of reviewer '.*'.*missing"):
+        ReviewStore.open(path)
+    (path / "newsreview.json").unlink()
+    with pytest.raises(StoreDamaged, match=r"newsreview\.json is missing"):
         ReviewStore.open(path, write=True)
 
 
+@pytest.mark.folder_only
+def test_missing_or_swapped_article_file_fails_that_article_only(store_path):
+    texts = ["First article about Iran.", "Second article about Russia.", "Third article about Kyiv."]
+    exs = [make_extraction(t, [(t.split()[-1].rstrip("."), "GPE")]) for t in texts]
+    with ReviewStore.open(store_path, write=True) as st:
+        for ex in exs:
+            st.add_article(ex)
+        rows = [st.article_info(ex.article.id) for ex in exs]
+    files = [store_path / "articles" / r["shard"] for r in rows]
+    data0, data1 = files[0].read_bytes(), files[1].read_bytes()
+    files[0].write_bytes(data1)  # swapped
+    files[1].write_bytes(data0)
+    files[2].unlink()  # missing
+    with ReviewStore.open(store_path) as st:
+        assert len(st.article_ids()) == 3  # the store opens
+        with pytest.raises(StoreDamaged, match="holds another article"):
+            st.candidates(exs[0].article.id)
+        with pytest.raises(StoreDamaged, match="is missing"):
+            st.article(exs[2].article.id)
+
+
+@pytest.mark.folder_only
 def test_not_our_store(tmp_path):
     (tmp_path / "file.json").write_text("{}")
     with pytest.raises(StoreError, match="is a file"):
@@ -210,6 +287,7 @@ def test_not_our_store(tmp_path):
         ReviewStore.open(tmp_path / "missing")
 
 
+@pytest.mark.folder_only
 def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypatch):
     path, ex = filled_store
     aid = ex.article.id
@@ -222,7 +300,7 @@ def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypa
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(journal_mod.os, "write", full)
-        with pytest.raises(StoreWriteError, match="No space left on device"):
+        with pytest.raises(StoreWriteError, match="no space left on device"):
             st.decide(aid, ex.entities[1]["id"], "accept")
         assert st.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
         monkeypatch.setattr(journal_mod.os, "write", real_write)
@@ -232,34 +310,24 @@ def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypa
         assert [states[e["id"]] for e in ex.entities[:3]] == ["accepted", "pending", "rejected"]
 
 
-def test_compaction_keeps_everything(filled_store, monkeypatch):
-    path, ex = filled_store
-    aid = ex.article.id
-    from tui.store import store as store_mod
+@pytest.mark.folder_only
+def test_failed_creation_leaves_nothing_behind(tmp_path, monkeypatch):
+    from tui.store import files
 
-    monkeypatch.setattr(store_mod, "COMPACT_LINES", 2)
-    with ReviewStore.open(path, write=True) as st:
-        for e in ex.entities:
-            st.decide(aid, e["id"], "accept")
-    assert (path / "journal.jsonl").stat().st_size == 0  # folded into the snapshot on close
-    snapshot = json.loads((path / "newsreview.json").read_text())
-    assert len(snapshot["decisions"]) == 4 and snapshot["_meta"]["1"]["seq"] >= 5
-    with ReviewStore.open(path) as st:
-        assert st.progress(aid) == (4, 5)
-    # an interrupted compaction (snapshot replaced, journal not yet truncated) replays nothing twice
-    journal = path / "journal.jsonl"
-    with ReviewStore.open(path, write=True) as st:
-        st.decide(aid, ex.claims[0]["id"], "accept")
-    kept = journal.read_bytes()
-    with ReviewStore.open(path, write=True) as st:
-        st.storage.compact()
-    journal.write_bytes(kept)
-    with ReviewStore.open(path) as st:
-        assert st.progress(aid) == (5, 5)
-        assert len(st.history(aid, ex.claims[0]["id"])) == 1
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", no_space)
+    with pytest.raises(StoreWriteError, match=r"cannot create a store at .*no space left"):
+        ReviewStore.open(tmp_path / "new" / "store", write=True)
+    assert not (tmp_path / "new").exists()  # nothing half-made that would be refused as "not empty"
+    monkeypatch.undo()
+    with ReviewStore.open(tmp_path / "new" / "store", write=True) as st:
+        assert st.article_ids() == []
 
 
-def test_snapshot_is_plain_tinydb_json(filled_store):
+@pytest.mark.folder_only
+def test_files_are_plain_tinydb_json(filled_store):
     from tinydb import TinyDB
 
     path, ex = filled_store
@@ -268,7 +336,9 @@ def test_snapshot_is_plain_tinydb_json(filled_store):
         assert db.table("article").get(doc_id=1)["text"] == ex.article.text
         assert len(db.table("candidates")) == 5
     with TinyDB(path / "newsreview.json", access_mode="r") as db:
-        assert db.table("_meta").get(doc_id=1)["format"] == "newsreview-store/1"
+        assert db.table("_meta").get(doc_id=1)["format"] == "newsreview-store/2"
+    line = (path / "index.jsonl").read_bytes().splitlines()[0]
+    assert json.loads(line)["ops"][0][2]["id"] == ex.article.id  # every journal line is JSON
 
 
 def test_progress_counters_match_the_derived_states(filled_store):
@@ -291,6 +361,116 @@ def test_progress_counters_match_the_derived_states(filled_store):
             cands = st.candidates(aid)
             expected = (sum(c["status"] != "pending" for c in cands), len(cands))
             assert st.progress(aid) == expected == st.totals()
-    with ReviewStore.open(path) as st:  # and the same after replaying the history from disk
+    with ReviewStore.open(path, write=True) as st:  # and the same after replaying the history from disk
         cands = st.candidates(aid)
         assert st.progress(aid) == (sum(c["status"] != "pending" for c in cands), len(cands)) == st.totals()
+
+
+@pytest.mark.folder_only
+def test_replay_is_linear_in_the_history(filled_store, monkeypatch):
+    """20k decisions on one candidate: folding each costs the same however long its history is."""
+    import time
+
+    monkeypatch.setattr(journal_mod.os, "fdatasync", lambda fd: None)  # replay is tested, not durability
+    path, ex = filled_store
+    aid, cid = ex.article.id, ex.entities[0]["id"]
+    with ReviewStore.open(path, write=True) as st:
+        for _ in range(2000):
+            st.decide(aid, cid, "accept")
+    t0 = time.perf_counter()
+    with ReviewStore.open(path) as st:
+        assert len(st.history(aid, cid)) == 2000
+    small = time.perf_counter() - t0
+    with ReviewStore.open(path, write=True) as st:
+        for _ in range(18000):
+            st.decide(aid, cid, "reject")
+    t0 = time.perf_counter()
+    with ReviewStore.open(path) as st:
+        assert len(st.history(aid, cid)) == 20000
+        assert st.candidate(aid, cid)["status"] == "rejected"
+    big = time.perf_counter() - t0
+    assert big < 10 * small + 1.0, (small, big)  # 10x the records, not 100x the time
+
+
+def test_reviewer_names_are_checked(filled_store):
+    path, _ = filled_store
+    for bad in ("", "a/b", ".hidden", "x" * 65, "evil\x1b]0;t\x07", "\udcff"):
+        with pytest.raises(StoreError, match="reviewer name"):
+            ReviewStore.open(path, write=True, reviewer=bad)
+
+
+@pytest.mark.folder_only
+def test_a_lock_that_is_a_symlink_is_refused_not_followed(filled_store, tmp_path):
+    path, _ = filled_store
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    lock = path / "journals" / f"{journal_slug(default_reviewer())}.lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(victim)
+    with pytest.raises(StoreError, match="not a regular file"):
+        ReviewStore.open(path, write=True)
+    assert victim.read_text() == "precious"
+
+
+@pytest.mark.folder_only
+def test_the_summary_cache_agrees_with_a_full_replay(store_path):
+    """Opening uses cache/decisions.json for what it covers and folds only newer lines; the figures are
+    the same as with no cache at all, and a journal changed under the cache is read line by line."""
+    import random
+    import shutil
+
+    rng = random.Random(11)
+    exs = [
+        make_extraction(f"Report {i} on Kyiv and Lviv and Odesa.", [("Kyiv", "GPE"), ("Lviv", "GPE"), ("Odesa", "GPE")])
+        for i in range(6)
+    ]
+    with ReviewStore.open(store_path, mode="add") as st:
+        for ex in exs:
+            st.add_article(ex)
+
+    def session(who, n):
+        with ReviewStore.open(store_path, write=True, reviewer=who) as st:
+            for _ in range(n):
+                ex = rng.choice(exs)
+                cid = rng.choice(ex.entities)["id"]
+                action = rng.choice(["accept", "reject", "undo", "edit", "add"])
+                with contextlib.suppress(DecisionError):
+                    if action == "edit":
+                        st.decide(ex.article.id, cid, "edit", changes={"label": rng.choice(["LOC", "ORG"])})
+                    elif action == "add":
+                        st.add_candidate(ex.article.id, {"kind": "entity", "start": 0, "end": 6, "label": "EVENT"})
+                    else:
+                        st.decide(ex.article.id, cid, action)
+
+    def figures():
+        with ReviewStore.open(store_path) as st:
+            summary = st.summary()
+            summary.pop("size")
+            return summary, [st.progress(a) for a in st.article_ids()], [st.final_progress(a) for a in st.article_ids()]
+
+    for who in ("ann", "ben", "cat", "ann"):
+        session(who, 40)
+    assert (store_path / "cache" / "decisions.json").exists()
+    with_cache = figures()
+    session("ben", 15)  # newer than the cache: folded from the journals
+    shutil.copy(store_path / "cache" / "decisions.json", store_path / "old-cache.json")
+    with_tail = figures()
+    (store_path / "cache" / "decisions.json").unlink()
+    assert figures() == with_tail  # the same without any cache
+    shutil.copy(store_path / "old-cache.json", store_path / "cache" / "decisions.json")
+    session("cat", 10)
+    with ReviewStore.open(store_path) as st:  # everything folded by hand agrees too
+        for aid in st.article_ids():
+            cands = st.candidates(aid, view="final")
+            decided = sum(c["status"] in ("accepted", "edited", "added", "rejected") for c in cands)
+            assert st.final_progress(aid)[0] == decided and st.progress(aid) == (decided, len(cands))
+    with ReviewStore.open(store_path) as st:
+        records = sum(len(st.history(a, c["id"])) for a in st.article_ids() for c in st.candidates(a))
+        assert st.summary()["decisions"] == records > with_cache[0]["decisions"] > 0
+    journal = store_path / "journals" / f"{journal_slug('ann')}.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    at = lines[3].index(b'"at":"') + 6
+    lines[3] = lines[3][:at] + (b"1" if lines[3][at : at + 1] != b"1" else b"2") + lines[3][at + 1 :]  # another year
+    journal.write_bytes(b"\n".join(lines))
+    with pytest.raises(StoreDamaged, match="line 4: checksum mismatch"):
+        ReviewStore.open(store_path)  # the cache does not hide damage in the part it covers

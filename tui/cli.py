@@ -1,12 +1,17 @@
 """The ``newsreview`` command.
 
 Only typer is imported at start-up: spaCy is imported when something must be extracted, Rich's
-heavier parts when a table or progress bar is shown, Textual only by the review command.
+heavier parts when a table or progress bar is shown, Textual only by the review command. Every line
+printed for the user goes through :mod:`tui.sanitize` (file names, ids, labels and names from
+outside are data, never terminal control sequences); errors are one line, exit code 1 (2 for a bad
+option), never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -14,7 +19,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from . import __version__
 from .paths import default_store
+from .sanitize import clean, clean_line
 
 
 class DefaultReviewGroup(TyperGroup):
@@ -22,11 +29,25 @@ class DefaultReviewGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            if not args[0].startswith("-") or args[0] in ("--store", "--reviewer", "--model"):
+            if not args[0].startswith("-") or args[0] in ("--store", "--reviewer", "--model", "--adjudicate"):
                 args = ["review", *args]
         elif not args:
             args = ["review"]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        # click would turn Ctrl-C into "Aborted!" and exit 1: ours stops the workers, says that every
+        # decision is saved, and exits 130 (143 for SIGTERM)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:
+            _interrupted(err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"newsreview {__version__}\n")
+        raise typer.Exit(0)
 
 
 app = typer.Typer(
@@ -48,15 +69,25 @@ app = typer.Typer(
     ),
 )
 
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
 StoreOpt = Annotated[
-    Path,
+    str,
     typer.Option(
         "--store",
         envvar="NEWSREVIEW_STORE",
         show_envvar=True,
-        help="Store folder.",
+        help="Store folder, or a PostgreSQL URL (postgresql://user@host/db).",
         default_factory=default_store,
-        show_default=str(default_store()),
+        show_default=default_store(),
     ),
 ]
 ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Your name on decisions (default: login name).")]
@@ -69,18 +100,62 @@ ModelOpt = Annotated[
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes for spaCy (n_process).")]
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .json .jsonl).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _shown(store: str) -> str:
+    """A store location as shown to users: a URL with its password masked."""
+    from .store.urls import shown
+
+    return shown(store)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr, no traceback."""
-    sys.stderr.write(f"newsreview: error: {message}\n")
+    sys.stderr.write(f"newsreview: error: {clean_line(message)}\n")
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"newsreview: {clean_line(message)}\n")
 
 
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
+
+
+def _notices(store: Any) -> None:
+    for notice in store.notices:
+        warn(notice)
+    store.notices.clear()
+
+
+class _open_store:
+    """Open the store, turning store errors into one-line failures."""
+
+    def __init__(self, path: str, reviewer: str | None, holder: str, mode: str = "review"):
+        self.args = (path, reviewer, holder, mode)
+
+    def __enter__(self) -> Any:
+        from .store import ReviewStore, StoreError
+
+        path, reviewer, holder, mode = self.args
+        try:
+            self.store = ReviewStore.open(path, mode=mode, reviewer=reviewer, holder=f"'{holder}'")  # type: ignore[arg-type]
+        except StoreError as err:
+            fail(str(err))
+        _notices(self.store)
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        _notices(self.store)
+        self.store.close()
+
+
+def _read_store(path: str) -> Any:
+    return _open_store(path, None, "newsreview", mode="read")
 
 
 @app.command("review")
@@ -90,11 +165,16 @@ def review_cmd(
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
+    adjudicate: Annotated[
+        bool, typer.Option("--adjudicate", help="Walk only the disputed items and settle them (a lead's view).")
+    ] = False,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help="With --adjudicate: hide reviewers' names.")] = False,
 ) -> None:
     """Open the review screen (the default command).
 
     With PATHs, adds them first (as 'newsreview add' does) and opens the first one; without, opens the
-    store where you left off. Every decision is saved the moment you make it.
+    store where you left off. Every decision is saved the moment you make it. Several reviewers may
+    work on one store at once, each under their own --reviewer name.
 
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
@@ -112,15 +192,14 @@ def review_cmd(
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             _print_status(st)
             sys.stderr.write(
-                "newsreview: not a terminal, so the review screen was not opened; "
-                "run newsreview in a terminal to review\n"
+                "newsreview: not a terminal, so the review screen was not opened; run newsreview in a terminal to review\n"
             )
             raise typer.Exit(1 if failed else 0)
         from .app import run
 
-        run(st, start_article=start, model=model)
-        if failed:
-            raise typer.Exit(1)
+        code = run(st, start_article=start, model=model, adjudicate=adjudicate, anonymous=anonymous)
+        if code or failed:
+            raise typer.Exit(code or 1)
 
 
 @app.command("add")
@@ -130,17 +209,45 @@ def add_cmd(
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels",
+            help="The store's label set, comma-separated (e.g. PERSON,ORG,GPE): entities with other labels are "
+            "hidden from review and from the default export (kept, not deleted); 'all' clears it.",
+        ),
+    ] = None,
+    suggestions: Annotated[
+        str | None,
+        typer.Option(
+            "--suggestions",
+            help="on or off: whether what the desk decided before is suggested on new candidates (off for "
+            "blind double review).",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and claims from articles and add them to the store.
 
-    Re-adding an article with the same text is reported as a duplicate and changes nothing. Bad files
-    are reported (one line each) and skipped; the exit code is 1 if any failed.
+    Re-adding an article with the same text is reported as a duplicate and changes nothing, also when
+    several 'add' run at once. Bad files are reported (one line each) and skipped; the exit code is 1
+    if any failed.
 
     Examples: newsreview add examples/   |   newsreview add feed.jsonl --jobs 2 --model en_core_web_sm
     """
     from .ingest import add_paths
 
-    with _open_store(store, reviewer, "newsreview add") as st:
+    with _open_store(store, reviewer, "newsreview add", mode="add") as st:
+        if labels is not None:
+            from .store import StoreError
+
+            chosen = None if labels.strip() == "all" else [x.strip() for x in labels.split(",") if x.strip()]
+            try:
+                st.set_labels(chosen)
+            except StoreError as err:
+                fail(f"--labels: {err}", 2)
+        if suggestions is not None:
+            _check_choice("--suggestions", suggestions, ("on", "off"))
+            st.set_suggestions(suggestions == "on")
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -175,13 +282,13 @@ def extract_cmd(
     errors = [i for i in items if isinstance(i, InputError)]
     articles = [i for i in items if not isinstance(i, InputError)]
     for err in errors:
-        sys.stderr.write(f"newsreview: error: {err}\n")
+        sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
     records = []
     if articles:
         extractor = load_extractor(model)
         records = [extraction_article(ex, order=order) for ex in extractor.extract(articles, jobs=jobs)]
         for warning in extractor.warnings:
-            sys.stderr.write(f"newsreview: warning: {warning}\n")
+            warn(f"warning: {warning}")
     _write_output(render(records, fmt), output)
     if errors:
         raise typer.Exit(1)
@@ -198,22 +305,27 @@ def apply_cmd(
     Each line: {"article": ID, "candidate": ID, "action": "accept"|"reject"|"edit"|"undo"|"redo"} —
     an edit carries the changed fields ("label", "start"/"end", claim fields: "speaker", "cue",
     "quote_type"), inline or under "changes"; an add carries "kind", "start", "end", "label" (no
-    "candidate"). A result is printed (and flushed) only once its decision is on disk. Invalid lines
-    are reported and skipped; the exit code is 1 if any line failed.
+    "candidate"). A lead settles a dispute with {"action": "adjudicate", "choose": REVIEWER} or any
+    decision line with "adjudicate": true. A result is printed (and flushed) only once its decision is
+    on disk. Invalid lines are reported and skipped; the exit code is 1 if any line failed.
 
     Example: jq -c '...' rules.jsonl | newsreview apply -
     """
     from .decisions import apply_stream
 
     if source == "-":
-        stream = sys.stdin
+        stream: Any = sys.stdin.buffer
     else:
         try:
-            stream = open(source, encoding="utf-8")  # noqa: SIM115 - closed below
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as err:
             fail(f"{source}: {err.strerror or err}")
-    with _open_store(store, reviewer, "newsreview apply") as st:
-        failed = apply_stream(st, stream, sys.stdout)
+    try:
+        with _open_store(store, reviewer, "newsreview apply") as st:
+            failed = apply_stream(st, stream, sys.stdout)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
     if failed:
         raise typer.Exit(1)
 
@@ -223,70 +335,468 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, atomically (default: stdout).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json or jsonl (one article per line).")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json, jsonl (one article per line), prodigy (Prodigy db-out JSONL) or spacy (a .spacy DocBin; "
+            "needs -o).",
+        ),
+    ] = "json",
     include: Annotated[
-        str | None, typer.Option("--include", help="Also export these statuses: pending,rejected (or all).")
+        str | None, typer.Option("--include", help="Also export these statuses: pending,rejected,disputed (or all).")
     ] = None,
     article: Annotated[list[str] | None, typer.Option("--article", help="Only this article id (repeatable).")] = None,
     order: Annotated[
         str, typer.Option("--order", help="Claims order: checkworthiness or article.")
     ] = "checkworthiness",
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="This reviewer's own view instead of the desk's final view.")
+    ] = None,
+    all_labels: Annotated[
+        bool, typer.Option("--all-labels", help="Also entities whose label is outside the store's label set.")
+    ] = False,
     store: StoreOpt = ...,  # type: ignore[assignment]
 ) -> None:
-    """Export the reviewed result: accepted, edited and added items by default.
+    """Export the reviewed result: the desk's final view — accepted, edited and added items by default.
 
-    Read-only: works while the review screen has the store open.
+    An item is what its adjudicator chose, else what every reviewer who decided it agrees on; items
+    the reviewers disagree on are 'disputed' and left out unless --include disputed (each reviewer's
+    version is then under 'reviews'). --reviewer NAME exports that reviewer's own view. Read-only:
+    works while reviewers have the store open. An article whose file is damaged is reported and left
+    out (exit code 1); the others are exported.
 
     Examples: newsreview export -o reviewed.json   |   newsreview export --format jsonl --include pending
     """
-    from .export import ORDERS, parse_include, render, store_articles
-    from .store import ReviewStore, StoreError
+    from .export import ORDERS, Problems, parse_include, render, store_articles
+    from .store import StoreError
 
-    _check_choice("--format", fmt, ("json", "jsonl"))
+    _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
+    if fmt == "spacy" and output is None:
+        fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
     try:
         statuses = parse_include(include)
     except ValueError as err:
         fail(str(err), 2)
-    try:
-        with ReviewStore.open(store) as st:
-            for aid in article or []:
-                if aid not in st.article_ids():
-                    fail(f"--article: no article '{aid}' in {store}")
-            text = render(store_articles(st, include=statuses, article_ids=article or None, order=order), fmt)
-    except StoreError as err:
-        fail(str(err))
-    _write_output(text, output)
+    problems = Problems()
+    with _read_store(store) as st:
+        if reviewer is not None and reviewer not in st.reviewers():
+            fail(f"--reviewer: '{reviewer}' has made no decisions in {_shown(store)}")
+        for aid in article or []:
+            if aid not in st.article_ids():
+                fail(f"--article: no article '{aid}' in {_shown(store)}")
+        try:
+            records = list(
+                store_articles(
+                    st,
+                    include=statuses,
+                    article_ids=article or None,
+                    order=order,
+                    view=reviewer or "final",
+                    problems=problems,
+                    all_labels=all_labels,
+                )
+            )
+        except StoreError as err:
+            fail(str(err))
+        tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
+    if fmt == "prodigy":
+        import orjson
+
+        from .formats import prodigy_tasks
+        from .sanitize import escape_json
+
+        lines = (escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in prodigy_tasks(records, tokens))
+        _write_output("".join(lines), output)
+    elif fmt == "spacy":
+        from .formats import docbin_bytes
+
+        _write_output(docbin_bytes(records, tokens), output)
+    else:
+        _write_output(render(records, fmt), output)
+    for line in problems.lines:
+        sys.stderr.write(f"newsreview: error: {clean_line(line)} (left out of the export)\n")
     if output:
-        sys.stderr.write(f"newsreview: exported to {output}\n")
+        warn(f"exported {len(records)} article(s) to {output}")
+    if problems.lines:
+        raise typer.Exit(1)
 
 
 @app.command("status")
 def status_cmd(store: StoreOpt = ...) -> None:  # type: ignore[assignment]
-    """Show the store: path and size, articles, candidates by kind and status, reviewers, last activity.
+    """Show the store: where and how big, articles, candidates by final status, reviewers, last activity.
 
-    Read-only: works while the review screen has the store open.
+    Read-only: works while reviewers have the store open.
 
     Example: newsreview status --store ~/cases/drones
     """
-    from .store import ReviewStore, StoreError
+    with _read_store(store) as st:
+        _print_status(st)
+
+
+@app.command("articles")
+def articles_cmd(
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    fmt: Annotated[str, typer.Option("--format", help="table, tsv (id, decided, total, title) or json.")] = "table",
+) -> None:
+    """List the store's articles: id, progress, assigned reviewers, title.
+
+    The ids are what 'export --article' and 'apply' take.
+
+    Examples: newsreview articles   |   newsreview articles --format tsv | cut -f1
+    """
+    _check_choice("--format", fmt, ("table", "tsv", "json"))
+    with _read_store(store) as st:
+        rows = []
+        for aid in st.article_ids():
+            info = st.article_info(aid)
+            decided, disputed, total = st.final_progress(aid)
+            rows.append(
+                {
+                    "id": aid,
+                    "title": info.get("title") or "",
+                    "decided": decided,
+                    "disputed": disputed,
+                    "total": total,
+                    "assigned": st.assignments.assignees(aid),
+                    "added_at": info.get("added_at"),
+                }
+            )
+    if fmt == "json":
+        import orjson
+
+        from .sanitize import escape_json
+
+        sys.stdout.write(escape_json(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()) + "\n")
+    elif fmt == "tsv":
+        for r in rows:
+            cells = [r["id"], str(r["decided"]), str(r["total"]), r["title"]]
+            sys.stdout.write("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n")
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=f"{len(rows)} article(s)", title_justify="left")
+        for column in ("id", "decided", "disputed", "assigned", "title"):
+            table.add_column(column, no_wrap=column == "id")
+        for r in rows:
+            table.add_row(
+                Text(clean_line(r["id"], 80)),
+                f"{r['decided']}/{r['total']}",
+                str(r["disputed"] or ""),
+                Text(clean_line(", ".join(r["assigned"]), 60)),
+                Text(clean_line(r["title"], 100)),
+            )
+        _console().print(table)
+
+
+@app.command("assign")
+def assign_cmd(
+    team: Annotated[str, typer.Option("--team", help="Reviewer names, comma-separated.")],
+    overlap: Annotated[int, typer.Option("--overlap", "-k", min=1, help="Reviewers per article.")] = 1,
+    lease: Annotated[
+        float, typer.Option("--lease", help="Hours an assignee has to start before others may take over.")
+    ] = 24.0,
+    article: Annotated[list[str] | None, typer.Option("--article", help="Only this article id (repeatable).")] = None,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Assign each unassigned article to OVERLAP reviewers of the team, and record it in the store.
+
+    Deterministic (the least loaded first, ties by a hash of article and name) and even; articles
+    already assigned keep their reviewers. Each reviewer's queue shows their articles first; an
+    assignee who has not started an article within the lease can be relieved by anyone.
+
+    Example: newsreview assign --team alice,bob,carol --overlap 2
+    """
+    names = [n.strip() for n in team.split(",") if n.strip()]
+    with _open_store(store, reviewer, "newsreview assign", mode="add") as st:
+        from .store import StoreError
+
+        try:
+            plan = st.assign(names, overlap=overlap, lease_hours=lease, articles=article or None)
+        except ValueError as err:
+            fail(str(err), 2)
+        except StoreError as err:
+            fail(str(err))
+        load: dict[str, int] = {}
+        for who in plan.values():
+            for name in who:
+                load[name] = load.get(name, 0) + 1
+    if not plan:
+        warn("every article is assigned already; nothing changed")
+        return
+    shares = ", ".join(f"{clean_line(n, 40)} {load.get(n, 0)}" for n in dict.fromkeys(names))
+    sys.stdout.write(f"assigned {len(plan)} article(s), {overlap} reviewer(s) each: {shares}\n")
+
+
+@app.command("agreement")
+def agreement_cmd(
+    json_out: JsonOpt = False,
+    label: Annotated[str | None, typer.Option("--label", help="Only entities with this label.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="entity or claim (default: both).")] = None,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+) -> None:
+    """How far the reviewers agree: per pair, items both decided, percent agreement and Cohen's kappa
+    (keep vs reject of the machine's candidates) and span F1 of what they edited or added;
+    Krippendorff's alpha over everyone; per label.
+
+    Examples: newsreview agreement   |   newsreview agreement --json --kind entity --label PERSON
+    """
+    from .agreement import compute, table
+
+    if kind is not None:
+        _check_choice("--kind", kind, ("entity", "claim"))
+    with _read_store(store) as st:
+        report = compute(st, kind=kind, label=label)
+    if json_out:
+        import orjson
+
+        from .sanitize import escape_json
+
+        sys.stdout.write(escape_json(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()) + "\n")
+    else:
+        _console().print(table(report))
+
+
+@app.command("doctor")
+def doctor_cmd(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Mend what can be mended, after a backup; say what is dropped.")
+    ] = False,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+) -> None:
+    """Check every file of the store (journals line by line, article files, marks); exit 1 if damaged.
+
+    With --repair (every other newsreview on the store closed first): copies each file it changes into
+    doctor-backup-TIME/ in the store, keeps every journal line that verifies, moves swapped article
+    files back, removes articles whose file is lost from the index, and says what it dropped.
+
+    On a PostgreSQL store: checks that every article's text matches its recorded hash, that the
+    write-once guards are in place and that the derived tables agree with the decisions; --repair
+    rebuilds the derived tables (the decisions themselves are never changed).
+
+    Example: newsreview doctor   |   newsreview doctor --repair
+    """
+    from .store import StoreError
+    from .store.urls import is_url
 
     try:
-        with ReviewStore.open(store) as st:
-            _print_status(st)
+        if is_url(store):
+            from .store.postgres import check as check_server
+
+            report = check_server(store, repair=repair)
+        else:
+            from .store.doctor import check
+
+            report = check(Path(store).expanduser(), repair=repair)
     except StoreError as err:
         fail(str(err))
+    for line in report.problems:
+        sys.stdout.write(f"damaged: {clean_line(line)}\n")
+    for line in report.notes:
+        sys.stdout.write(f"note: {clean_line(line)}\n")
+    for line in report.repaired:
+        sys.stdout.write(f"repaired: {clean_line(line)}\n")
+    if repair:
+        if report.backup is not None:
+            sys.stdout.write(f"backup of every changed file: {clean_line(report.backup)}\n")
+        sys.stdout.write("the store opens again\n" if report.problems else "nothing needed repair\n")
+        return
+    if report.problems:
+        sys.stdout.write("run 'newsreview doctor --repair' to mend it (it keeps a backup)\n")
+        raise typer.Exit(1)
+    sys.stdout.write(f"{clean_line(_shown(store))}: healthy\n")
+
+
+@app.command("migrate")
+def migrate_cmd(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The store to copy: a folder or a PostgreSQL URL.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Where to copy it: a folder or a PostgreSQL URL.")],
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Copy a store to another engine (a folder to PostgreSQL, or back), and verify the copy.
+
+    Copies the articles, assignments and every reviewer's decisions (in their order, as they were
+    made) that TO does not hold yet: run it again after an interruption and it copies only the rest.
+    Then exports both stores (the desk's final view and each reviewer's own) and compares them: exit
+    0 only if they are identical. Nobody may be reviewing on TO meanwhile (each reviewer's writer lock
+    is taken in turn); FROM is only read.
+
+    Examples: newsreview migrate ~/cases/drones postgresql://desk@db.example.org/newsroom
+              newsreview migrate postgresql://desk@db/newsroom?schema=drones ./drones-copy
+    """
+    from .store import StoreError
+    from .store.migrate import migrate
+    from .store.store import default_reviewer
+
+    src = source if _is_url(source) else str(Path(source).expanduser())
+    dst = target if _is_url(target) else str(Path(target).expanduser())
+    name = reviewer or default_reviewer()
+    try:
+        report = migrate(src, dst, reviewer=name, holder="'newsreview migrate'", say=lambda line: warn(line))
+    except StoreError as err:
+        fail(str(err))
+    if not report.verified:
+        fail(f"the copy in {_shown(dst)} differs from {_shown(src)}: {report.difference}")
+    copied = sum(report.decisions.values())
+    present = sum(report.decisions_present.values())
+    sys.stdout.write(
+        f"migrated {clean_line(_shown(src))} to {clean_line(_shown(dst))}: {report.articles} article(s) and "
+        f"{copied} decision(s) copied ({report.articles_present} and {present} were there already); "
+        f"verified: both exports are identical ({report.compared} lines)\n"
+    )
+
+
+def _is_url(location: str) -> bool:
+    from .store.urls import is_url
+
+    return is_url(location)
+
+
+@app.command("train")
+def train_cmd(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder for the trained pipeline (default: STORE/models/ner-DATE-TIME)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Pipeline to fine-tune: name or folder (default: the extraction default)."),
+    ] = None,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels", help="Comma-separated labels the desk reviews (default: every label kept in the store)."
+        ),
+    ] = None,
+    epochs: Annotated[
+        int,
+        typer.Option("--epochs", min=1, max=1000, help="Passes over the training articles (at most 3,000 updates)."),
+    ] = 10,
+    max_steps: Annotated[
+        int | None, typer.Option("--max-steps", min=1, help="Stop after this many updates (instead of --epochs).")
+    ] = None,
+    held_out: Annotated[
+        float,
+        typer.Option("--held-out", min=0.0, max=0.9, help="Share of fully reviewed articles kept out and scored."),
+    ] = 0.15,
+    keep_others: Annotated[
+        bool,
+        typer.Option(
+            "--keep-others/--no-keep-others",
+            help="Teach the base model's entities of labels outside --labels as they are, so they are not forgotten.",
+        ),
+    ] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")] = False,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+) -> None:
+    """Fine-tune the spaCy NER on the store's reviewed entities (CPU; minutes for a few hundred articles).
+
+    Accepted, edited and added entities are taught; rejected ones as spans not to predict; text of an
+    article whose candidates are all decided counts as holding no other entity of the labels; the
+    rest (pending candidates, articles nobody finished) is left unknown. Labels outside --labels are
+    never negatives: the base model's own entities of those labels are taught as they are, so the
+    model keeps predicting dates nobody reviewed. A held-out slice of the fully reviewed
+    articles is scored after training; the figures are printed, kept in the model's meta.json and in
+    STORE/models/trained.jsonl. Only the NER changes: the parser and tagger stay the base's. Reads the
+    store only: works while someone reviews.
+
+    Example: newsreview train -o ~/models/desk-ner   then   newsreview add new/ --model ~/models/desk-ner
+    """
+    from .store import StoreError
+
+    label_list = None
+    if labels is not None:
+        label_list = [x.strip() for x in labels.split(",") if x.strip()]
+        if not label_list:
+            fail("--labels: give at least one label, e.g. --labels PERSON,ORG,GPE", 2)
+    from .training.run import TrainError, TrainSettings, train_from_store
+
+    settings = TrainSettings(epochs=epochs, max_steps=max_steps, held_out=held_out, keep_other_labels=keep_others)
+    try:
+        result = train_from_store(store, output, base=base, labels=label_list, settings=settings, force=force)
+    except (TrainError, StoreError) as err:
+        fail(str(err))
+    from .training.models import training_report
+
+    for warning in result.warnings:
+        warn(f"warning: {warning}")
+    _console().print(training_report(result.info))
 
 
 @app.command("schema")
 def schema_cmd() -> None:
-    """Print the JSON Schema of the export format (newsreview/1).
+    """Print the JSON Schema of the export format (newsreview/2).
 
     Example: newsreview schema > newsreview-export.schema.json
     """
     from .schema import SCHEMA_FILE
 
     sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@app.command("serve")
+def serve_cmd(
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. Beyond loopback a token is required.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="NEWSREVIEW_TOKEN",
+            show_envvar=True,
+            help="Require this access token (16+ characters). Off loopback without one, a token is generated "
+            "and printed once. The environment variable keeps it out of 'ps'.",
+        ),
+    ] = None,
+    users: Annotated[
+        Path | None,
+        typer.Option(
+            "--users", help='TOML file with a [users] table of name = "token": one token per analyst, names fixed.'
+        ),
+    ] = None,
+    max_tabs: Annotated[int, typer.Option("--max-tabs", min=1, max=256, help="Browser tabs open at once.")] = 8,
+    allow_add: Annotated[
+        bool, typer.Option("--allow-add", help="Let browser users add files from this machine's disk ('+').")
+    ] = False,
+    model: ModelOpt = None,
+    tls_cert: Annotated[Path | None, typer.Option("--tls-cert", help="Serve HTTPS: certificate chain (PEM).")] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="Private key of --tls-cert (PEM).")] = None,
+) -> None:
+    """Serve the review screen to web browsers (textual-serve), behind a login.
+
+    Each browser tab runs its own review process, as the reviewer its login names. By default only
+    this machine can connect (127.0.0.1) and each visitor types their name; reach it from a laptop
+    through an SSH tunnel. With --users FILE each analyst has their own token, so names cannot be
+    spoofed. Needs the 'serve' extra: pip install 'newsreview[serve]'.
+
+    Examples: newsreview serve   |   ssh -N -L 8000:127.0.0.1:8000 desk-host   |
+    newsreview serve --host 0.0.0.0 --users desk.toml
+    """
+    from .serve import ServeError, serve
+
+    if _is_url(store):
+        fail("serve works on a store folder for now, not on a PostgreSQL store: run newsreview in a terminal")
+    try:
+        serve(
+            Path(store).expanduser(),
+            host=host,
+            port=port,
+            token=token,
+            users=users,
+            max_tabs=max_tabs,
+            allow_add=allow_add,
+            model=model,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+        )
+    except ServeError as err:
+        fail(str(err))
 
 
 def _print_status(st: Any) -> None:
@@ -300,12 +810,16 @@ def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
         fail(f"{option}: '{value}' is not one of {', '.join(choices)}", 2)
 
 
-def _write_output(text: str, output: Path | None) -> None:
+def _write_output(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from .store.journal import StoreError, atomic_write
+    from .store.errors import StoreError
+    from .store.files import atomic_write
 
     try:
         atomic_write(output, text)
@@ -313,47 +827,56 @@ def _write_output(text: str, output: Path | None) -> None:
         fail(str(err))
 
 
-class _open_store:
-    """Open the store for writing, turning store errors into one-line failures."""
+def _interrupted(err: KeyboardInterrupt) -> NoReturn:
+    from .ingest import stop_workers
 
-    def __init__(self, path: Path, reviewer: str | None, holder: str):
-        self.args = (path, reviewer, holder)
+    stop_workers()
+    terminated = bool(err.args) and err.args[0] == signal.SIGTERM
+    sys.stderr.write(
+        f"newsreview: {'terminated' if terminated else 'interrupted'}; every decision made so far is saved\n"
+    )
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+        sys.stdout.flush()
+    # the store was closed as the interrupt unwound (its context managers ran); exiting at once spares
+    # waiting on multiprocessing's feeder threads, which can block on the pipes of the killed workers
+    os._exit(143 if terminated else 130)
 
-    def __enter__(self) -> Any:
-        from .store import ReviewStore, StoreError
 
-        path, reviewer, holder = self.args
-        try:
-            self.store = ReviewStore.open(path, write=True, reviewer=reviewer, holder=f"'{holder}'")
-        except StoreError as err:
-            fail(str(err))
-        return self.store
+def _terminate(signum: int, frame: Any) -> None:
+    from .ingest import interrupt
 
-    def __exit__(self, *exc: object) -> None:
-        self.store.close()
+    interrupt(signum, frame)
 
 
 def main() -> None:
     from extractors.nlp import ModelError
     from extractors.records import InputError
 
+    signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
     try:
         app(prog_name="newsreview")
     except (InputError, ModelError) as err:
-        sys.stderr.write(f"newsreview: error: {err}\n")
+        sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
         sys.exit(1)
-    except KeyboardInterrupt:
-        sys.stderr.write("newsreview: interrupted; every decision made so far is saved\n")
-        sys.exit(130)
+    except KeyboardInterrupt as err:
+        _interrupted(err)
     except Exception as err:
         from .store import StoreError
 
         if isinstance(err, StoreError):
-            sys.stderr.write(f"newsreview: error: {err}\n")
+            sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
         else:
             sys.stderr.write(
-                f"newsreview: internal error: {type(err).__name__}: {err} (set NEWSREVIEW_DEBUG=1 for details)\n"
+                f"newsreview: internal error: {type(err).__name__}: {clean_line(err, 300)} "
+                "(set NEWSREVIEW_DEBUG=1 for details)\n"
             )
             if os.environ.get("NEWSREVIEW_DEBUG"):
-                raise
+                sys.stderr.write(clean(_traceback()))
         sys.exit(1)
+
+
+def _traceback() -> str:
+    import traceback
+
+    return traceback.format_exc()

@@ -1,62 +1,100 @@
 """``newsreview apply``: decisions as JSON lines, applied as they arrive, one result line each.
 
 A result line is written and flushed only after the store has made that decision durable (the store's
-append returns after fdatasync), so whoever reads the output can trust every ``"ok": true``.
+append returns after fdatasync), so whoever reads the output can trust every ``"ok": true``. Lines are
+read as bytes and split on ``\\n`` only; each is parsed strictly (no NaN, no lone surrogates, no deep
+nesting, valid UTF-8): a bad line fails alone and the rest of the stream is applied.
 """
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
+import orjson
+
+from extractors.strict_json import JSONInputError, loads
+from extractors.vocabulary import ACTIONS
+
+from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError, StoreWriteError
 
 EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "checkworthiness")
+MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
+ALL_ACTIONS = (*ACTIONS, "confirm-suggestions")
 
 
-def apply_line(store: ReviewStore, raw: str) -> str:
+def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     """Apply one decision; returns the candidate id, raises DecisionError/StoreError with a message."""
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise DecisionError(f"malformed JSON ({err.msg}, column {err.colno})") from None
+        obj = loads(raw)
+    except JSONInputError as err:
+        raise DecisionError(f"malformed JSON: {err}") from None
     if not isinstance(obj, dict):
         raise DecisionError("expected a JSON object")
     action = obj.get("action")
     article = obj.get("article")
     if not isinstance(article, str) or not article:
         raise DecisionError("field 'article' (an article id) is required")
-    if action not in ("accept", "reject", "edit", "add", "undo", "redo"):
-        raise DecisionError(f"field 'action' must be accept, reject, edit, add, undo or redo, not {action!r}")
+    if action not in ALL_ACTIONS:
+        shown = clean_line(action, 40) if isinstance(action, str) else repr(type(action).__name__)
+        raise DecisionError(f"field 'action' must be one of {', '.join(ALL_ACTIONS)}, not '{shown}'")
     store.article_info(article)
     seconds = obj.get("seconds")
     if seconds is not None and (not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0):
         raise DecisionError("field 'seconds' must be a non-negative number")
+    if action == "confirm-suggestions":
+        states = store.confirm_suggestions(article, seconds=seconds)
+        return ",".join(str(s["id"]) for s in states)
     if action == "add":
         fields = {k: v for k, v in obj.items() if k not in ("article", "action", "seconds", "candidate")}
-        return store.add_candidate(article, fields, seconds=seconds)["id"]
+        return str(store.add_candidate(article, fields, seconds=seconds)["id"])
+    group = obj.get("group")
+    if group is not None:
+        if not isinstance(group, str) or not group:
+            raise DecisionError("field 'group' must be a group id (from the export's 'groups')")
+        label = obj.get("label")
+        states = store.decide_group(article, group, action, label=label, seconds=seconds)
+        return ",".join(str(s["id"]) for s in states)
     candidate = obj.get("candidate")
     if not isinstance(candidate, str) or not candidate:
         raise DecisionError("field 'candidate' (a candidate id) is required")
-    changes = None
-    if action == "edit":
-        changes = obj.get("changes")
-        if changes is None:
-            changes = {k: obj[k] for k in EDIT_FIELDS if k in obj}
-        if not isinstance(changes, dict):
-            raise DecisionError("field 'changes' must be an object")
-    return store.decide(article, candidate, action, changes=changes, seconds=seconds)["id"]
+    adjudicate = obj.get("adjudicate", False)
+    if not isinstance(adjudicate, bool):
+        raise DecisionError("field 'adjudicate' must be true or false")
+    if action == "adjudicate":
+        choose = obj.get("choose")
+        if not isinstance(choose, str) or not choose:
+            raise DecisionError("field 'choose' (the reviewer whose version stands) is required to adjudicate")
+        return str(store.adjudicate(article, candidate, choose=choose, seconds=seconds)["id"])
+    changes = _changes(obj) if action == "edit" else None
+    return str(store.decide(article, candidate, action, changes=changes, seconds=seconds, adjudicate=adjudicate)["id"])
 
 
-def apply_stream(store: ReviewStore, stream: IO[str], out: IO[str]) -> int:
-    """Apply every line of ``stream``; returns how many failed. Stops on a failed write (disk full...)."""
+def _changes(obj: dict[str, Any]) -> dict[str, Any]:
+    changes = obj.get("changes")
+    if changes is None:
+        changes = {k: obj[k] for k in EDIT_FIELDS if k in obj}
+    if not isinstance(changes, dict):
+        raise DecisionError("field 'changes' must be an object")
+    return changes
+
+
+def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str]) -> int:
+    """Apply every line of ``stream`` (bytes); returns how many failed. Stops on a failed write (disk
+    full...): nothing after that line is applied."""
     failed = 0
     number = 0
     while True:
-        raw = stream.readline()
+        raw = stream.readline(MAX_LINE + 1)
         if not raw:
             break
         number += 1
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                raw = stream.readline(MAX_LINE)
+            failed += 1
+            _emit(out, {"line": number, "ok": False, "error": f"line longer than {MAX_LINE:,} bytes"})
+            continue
         if not raw.strip():
             continue
         result: dict[str, Any]
@@ -74,5 +112,7 @@ def apply_stream(store: ReviewStore, stream: IO[str], out: IO[str]) -> int:
 
 
 def _emit(out: IO[str], result: dict[str, Any]) -> None:
-    out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    from .sanitize import escape_json
+
+    out.write(escape_json(orjson.dumps(result).decode("utf-8")) + "\n")
     out.flush()

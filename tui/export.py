@@ -1,23 +1,35 @@
-"""The export format ``newsreview/1`` (JSON envelope, or JSONL of article objects).
+"""The export format ``newsreview/2`` (JSON envelope, or JSONL of article objects).
 
 Shared by ``newsreview export`` (reviewed state from the store), ``newsreview extract`` (fresh
-candidates, all pending) and the app's export action.  Never imports Textual or spaCy; the pydantic
-schema lives in ``tui.schema`` and is only imported by ``newsreview schema`` and the tests.
+candidates, all pending) and the app's export action. The store's *final view* is exported by
+default: for each candidate the adjudicated decision if there is one, else the decision all its
+reviewers agree on, else ``disputed`` (left out unless asked for, with every reviewer's version under
+``reviews``); ``--reviewer NAME`` exports one reviewer's own view instead. Every decided item says
+who decided it and when (``reviewer``, ``decided_at``, and ``reviews``: each reviewer's version).
+
+Never imports Textual or spaCy; the pydantic schema lives in ``tui.schema``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-FORMAT = "newsreview/1"
-DEFAULT_INCLUDE = ("accepted", "edited", "added")
-ALL_STATUSES = ("accepted", "edited", "added", "rejected", "pending")
+import orjson
+
+from extractors.vocabulary import REVIEWED
+
+from .sanitize import escape_json
+
+FORMAT = "newsreview/2"
+DEFAULT_INCLUDE: tuple[str, ...] = REVIEWED
+ALL_STATUSES = ("accepted", "edited", "added", "rejected", "pending", "disputed")
 ORDERS = ("checkworthiness", "article")
 
 ENTITY_FIELDS = ("id", "start", "end", "text", "label", "token_start", "token_end", "status", "origin", "model")
+#: ENTITY also carries "group" (its group's id); ARTICLE carries "groups"
 CLAIM_FIELDS = (
     "id",
     "start",
@@ -33,7 +45,7 @@ CLAIM_FIELDS = (
     "origin",
     "model",
 )
-DECISION_FIELDS = ("reviewer", "decided_at", "original")
+DECISION_FIELDS = ("reviewer", "decided_at", "original", "reviews", "adjudication", "suggestion")
 
 
 def parse_include(value: str | None) -> tuple[str, ...]:
@@ -41,7 +53,11 @@ def parse_include(value: str | None) -> tuple[str, ...]:
     extra = [v.strip() for v in (value or "").split(",") if v.strip()]
     unknown = [v for v in extra if v not in ALL_STATUSES and v != "all"]
     if unknown:
-        raise ValueError(f"--include: unknown status '{unknown[0]}' (use {', '.join(ALL_STATUSES)} or all)")
+        from .sanitize import clean_line
+
+        raise ValueError(
+            f"--include: unknown status '{clean_line(unknown[0], 40)}' (use {', '.join(ALL_STATUSES)} or all)"
+        )
     if "all" in extra:
         return ALL_STATUSES
     return tuple(dict.fromkeys(DEFAULT_INCLUDE + tuple(extra)))
@@ -60,10 +76,41 @@ def candidate_record(cand: dict[str, Any]) -> dict[str, Any]:
 
 
 def review_block(cands: list[dict[str, Any]], updated_at: str | None) -> dict[str, Any]:
-    decided = sum(1 for c in cands if c["status"] != "pending")
-    reviewers = sorted({c["reviewer"] for c in cands if c.get("reviewer")})
-    status = "pending" if decided == 0 else ("done" if decided == len(cands) else "in_progress")
-    return {"status": status, "reviewers": reviewers, "decided": decided, "total": len(cands), "updated_at": updated_at}
+    decided = sum(1 for c in cands if c["status"] not in ("pending", "disputed"))
+    disputed = sum(1 for c in cands if c["status"] == "disputed")
+    names = {c["reviewer"] for c in cands if c.get("reviewer")}
+    names |= {r["reviewer"] for c in cands for r in c.get("reviews") or ()}
+    if decided == 0 and disputed == 0:
+        status = "pending"
+    elif decided == len(cands):
+        status = "done"
+    else:
+        status = "in_progress"
+    return {
+        "status": status,
+        "reviewers": sorted(names),
+        "decided": decided,
+        "disputed": disputed,
+        "total": len(cands),
+        "updated_at": updated_at,
+    }
+
+
+def _with_groups(article: str, cands: list[dict[str, Any]], record: dict[str, Any]) -> None:
+    """Give each exported entity its group id and the article its groups (exported mentions only)."""
+    from extractors.groups import entity_groups
+
+    groups = entity_groups(article, [c for c in cands if c["kind"] == "entity" and c["status"] != "removed"])
+    of = {cid: g["id"] for g in groups.values() for cid in g["mentions"]}
+    exported = set()
+    for ent in record["entities"]:
+        ent["group"] = of.get(ent["id"])
+        exported.add(ent["id"])
+    record["groups"] = [
+        {"id": g["id"], "name": g["name"], "label": g["label"], "mentions": [m for m in g["mentions"] if m in exported]}
+        for g in groups.values()
+        if any(m in exported for m in g["mentions"])
+    ]
 
 
 def article_record(
@@ -74,9 +121,10 @@ def article_record(
     include: Iterable[str] = DEFAULT_INCLUDE,
     order: str = "checkworthiness",
 ) -> dict[str, Any]:
-    include = set(include)
-    updated = max((c["decided_at"] for c in cands if c.get("decided_at")), default=None)
-    chosen = [c for c in cands if c["status"] in include]
+    wanted = set(include)
+    stamps = [c["decided_at"] for c in cands if c.get("decided_at")]
+    stamps += [r["decided_at"] for c in cands for r in c.get("reviews") or ()]
+    chosen = [c for c in cands if c["status"] in wanted]
     entities = [candidate_record(c) for c in chosen if c["kind"] == "entity"]
     claims = [candidate_record(c) for c in chosen if c["kind"] == "claim"]
     entities.sort(key=lambda c: (c["start"], c["end"]))
@@ -84,7 +132,7 @@ def article_record(
         claims.sort(key=lambda c: (c["start"], c["end"]))
     else:
         claims.sort(key=lambda c: (-c["checkworthiness"], c["start"], c["end"]))
-    return {
+    record = {
         "id": info["id"],
         "title": info.get("title", ""),
         "text": text,
@@ -92,10 +140,19 @@ def article_record(
         "url": info.get("url", ""),
         "published": info.get("published", ""),
         "meta": info.get("meta") or {},
-        "review": review_block(cands, updated),
+        "review": review_block(cands, max(stamps, default=None)),
         "entities": entities,
         "claims": claims,
     }
+    _with_groups(info["id"], cands, record)
+    return record
+
+
+@dataclass
+class Problems:
+    """Articles that could not be exported (a damaged or missing file), one line each."""
+
+    lines: list[str] = field(default_factory=list)
 
 
 def store_articles(
@@ -104,11 +161,27 @@ def store_articles(
     include: Iterable[str] = DEFAULT_INCLUDE,
     article_ids: Iterable[str] | None = None,
     order: str = "checkworthiness",
+    view: str = "final",
+    problems: Problems | None = None,
+    all_labels: bool = False,
 ) -> Iterator[dict[str, Any]]:
+    """The store's articles as export records. A damaged article is skipped and named in
+    ``problems`` (raises instead when no ``problems`` is given)."""
+    from .store import StoreError
+
     include = tuple(include)
     for aid in article_ids if article_ids is not None else store.article_ids():
-        article = store.article(aid)
-        yield article_record(article, article["text"], store.candidates(aid), include=include, order=order)
+        try:
+            article = store.article(aid)
+            cands = store.candidates(aid, view=view)
+            if not all_labels:
+                cands = [c for c in cands if store.in_scope(c)]
+        except StoreError as err:
+            if problems is None:
+                raise
+            problems.lines.append(str(err))
+            continue
+        yield article_record(article, article["text"], cands, include=include, order=order)
 
 
 def extraction_article(extraction: Any, *, order: str = "checkworthiness") -> dict[str, Any]:
@@ -135,12 +208,10 @@ def envelope(articles: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def render(articles: Iterable[dict[str, Any]], fmt: str = "json") -> str:
+    """JSON (indented envelope) or JSONL (one article per line). Characters a terminal or a line
+    splitter would act on (C1 controls, bidi controls, U+2028/9) are written as ``\\u`` escapes, so the
+    output is safe to print and splits on newlines only where a record ends."""
     if fmt == "jsonl":
-        return "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
-    import orjson  # here: `newsreview --help` and the app's start need not pay for its import
-
-    doc = envelope(articles)
-    try:  # orjson writes the same indented JSON about 15x faster than json (extract's output is MBs)
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
-    except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (a lone surrogate, a 65-bit int)
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return "".join(escape_json(orjson.dumps(a).decode("utf-8")) + "\n" for a in articles)
+    data = orjson.dumps(envelope(articles), option=orjson.OPT_INDENT_2).decode("utf-8")
+    return escape_json(data) + "\n"

@@ -6,6 +6,9 @@ extracted.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from typing import Any
 from extractors.loaders import iter_articles
 from extractors.records import Article, InputError
 
+from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError
 
 
@@ -24,8 +28,52 @@ class AddResult:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing article id)
     failed: list[str] = field(default_factory=list)  # one-line reasons
     first_article: str | None = None
+    answers: int = 0  # Prodigy answers recorded as decisions
     words: int = 0
     seconds: float = 0.0
+
+
+_EXTRACTING = False
+
+
+def _in_worker() -> None:
+    """In a process forked for extraction (spaCy's ``n_process``): Ctrl-C is the parent's to handle (no
+    worker tracebacks), and the worker dies with its parent instead of outliving a ``kill -9``."""
+    if not _EXTRACTING:
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_in_worker)
+
+
+def stop_workers() -> None:
+    """Kill extraction worker processes at once (Ctrl-C, SIGTERM): nothing they hold is needed."""
+    import multiprocessing
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r".*W127")  # spaCy: "not all workers completed" — we stopped them
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.kill()
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.join(timeout=1)
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """Signal handler while extracting: stop the workers first (spaCy's pipe would otherwise wait for
+    them to finish their queued batches), then unwind like Ctrl-C."""
+    stop_workers()
+    raise KeyboardInterrupt(signum)
 
 
 def load_extractor(model: str | None) -> Any:
@@ -53,9 +101,44 @@ def add_paths(
         todo.append(item)
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
+    answered = [a for a in todo if a.id in set(result.added) and a.meta.get("answer") in ("accept", "reject")]
+    if answered:
+        _record_answers(store, answered, result)
     if console is not None:
         _report(console, result)
     return result
+
+
+def _record_answers(store: ReviewStore, articles: list[Article], result: AddResult) -> None:
+    """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
+    accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
+    spans are accepted and the model's other entities rejected; a rejected task's spans are rejected."""
+    from .formats import prodigy_decisions
+
+    by_annotator: dict[str, list[tuple[Article, str]]] = {}
+    for article in articles:
+        found = prodigy_decisions(article.meta)
+        if found is not None:
+            by_annotator.setdefault(found[0], []).append((article, found[1]))
+    for annotator, items in by_annotator.items():
+        try:
+            with ReviewStore.open(
+                store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
+            ) as st:
+                for article, answer in items:
+                    cands = st.candidates(article.id, "entity", plain=True)
+                    decisions: list[tuple[str, str, dict[str, Any] | None]] = []
+                    for cand in cands:
+                        imported = cand.get("origin") == "imported"
+                        if answer == "accept":
+                            decisions.append((cand["id"], "accept" if imported else "reject", None))
+                        elif imported:
+                            decisions.append((cand["id"], "reject", None))
+                    if decisions:
+                        st.decide_many(article.id, decisions)
+                result.answers += len(items)
+        except StoreError as err:
+            result.failed.append(f"{annotator}'s answers were not recorded: {err}")
 
 
 def _extract_into(
@@ -66,7 +149,10 @@ def _extract_into(
     extractor = load_extractor(model)
     for warning in extractor.warnings:
         if console is not None:
-            console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
+            console.print(
+                f"warning: {clean_line(warning)}", style="yellow", markup=False, highlight=False, soft_wrap=True
+            )
+    global _EXTRACTING
     started = time.perf_counter()
     progress = Progress(
         TextColumn("extracting"),
@@ -82,6 +168,10 @@ def _extract_into(
     with progress:
         task = progress.add_task("extract", total=len(todo), rate="-")
         done = 0
+        _EXTRACTING = True
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.SIG_IGN:  # respect nohup and friends
+            signal.signal(signal.SIGINT, interrupt)
         try:
             for extraction in extractor.extract(todo, jobs=jobs):
                 done += 1
@@ -97,9 +187,16 @@ def _extract_into(
                 progress.update(task, advance=1, rate=f"{result.words / elapsed:,.0f}" if elapsed else "-")
         except StoreError:
             raise  # a failed write stops the batch with its own message (below: anything else)
-        except Exception as err:
+        except KeyboardInterrupt:
+            stop_workers()
+            raise
+        except Exception as err:  # a crash in the pipeline fails the rest, not silently
             for article in todo[done:]:
                 result.failed.append(f"{article.path}: extraction failed: {type(err).__name__}: {err}")
+        finally:
+            _EXTRACTING = False
+            if previous is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, previous)
     result.seconds = time.perf_counter() - started
 
 
@@ -107,16 +204,52 @@ def _report(console: Any, result: AddResult) -> None:
     from rich.text import Text
 
     for reason in result.failed:
-        console.print(Text("failed: " + reason, style="red"), soft_wrap=True)
+        console.print(Text("failed: " + clean_line(reason), style="red"), soft_wrap=True)
     for path, aid in result.duplicates:
         console.print(
-            Text(f"duplicate: {path} (same text as article {aid}; nothing changed)", style="dim"), soft_wrap=True
+            Text(
+                f"duplicate: {clean_line(path)} (same text as article {clean_line(aid, 80)}; nothing changed)",
+                style="dim",
+            ),
+            soft_wrap=True,
         )
     rate = f", {result.words / result.seconds:,.0f} words/s" if result.seconds else ""
     console.print(
         Text(
-            f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}",
+            f"added {len(result.added)}, duplicate {len(result.duplicates)}, failed {len(result.failed)}{rate}"
+            + (f"; {result.answers} Prodigy answer(s) recorded as decisions" if result.answers else ""),
             style="bold",
         ),
         soft_wrap=True,
     )
+
+
+def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[str]]:
+    """Every article under ``paths`` without a store (the app's ``+`` uses it): (articles, failures
+    as one line each naming the file). A loader that raises is reported for its path, not raised."""
+    articles: list[Article] = []
+    failed: list[str] = []
+    for path in paths:
+        try:
+            for item in iter_articles([path]):
+                if isinstance(item, InputError):
+                    failed.append(str(item))
+                else:
+                    articles.append(item)
+        except Exception as err:
+            failed.append(f"{path}: could not be read: {type(err).__name__}: {err}")
+    return articles, failed
+
+
+def extract_articles(extractor: Any, articles: list[Article]) -> tuple[list[Any], list[str]]:
+    """Extract ``articles`` with a loaded extractor: (extractions, failures naming each article's
+    file). As in ``add``, an extraction that raises fails the articles not done yet."""
+    done: list[Any] = []
+    failed: list[str] = []
+    try:
+        for extraction in extractor.extract(articles):
+            done.append(extraction)
+    except Exception as err:
+        for article in articles[len(done) :]:
+            failed.append(f"{article.path or article.id}: extraction failed: {type(err).__name__}: {err}")
+    return done, failed

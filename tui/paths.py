@@ -8,11 +8,13 @@ from pathlib import Path
 import platformdirs
 
 
-def default_store() -> Path:
+def default_store() -> str:
+    """``NEWSREVIEW_STORE`` (a folder, or a ``postgresql://`` URL kept as it is), else the per-user
+    data folder."""
     env = os.environ.get("NEWSREVIEW_STORE")
     if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path("newsreview") / "store"
+        return env if env.lower().startswith(("postgresql://", "postgres://")) else str(Path(env).expanduser())
+    return str(platformdirs.user_data_path("newsreview") / "store")
 
 
 def config_dir() -> Path:

@@ -1,4 +1,4 @@
-"""Pydantic models of the ``newsreview/1`` export format; ``json_schema()`` is the shipped JSON Schema.
+"""Pydantic models of the ``newsreview/2`` export format; ``json_schema()`` is the shipped JSON Schema.
 
 ``newsreview schema`` prints it; ``tui/newsreview-export.schema.json`` is the same, generated, and a
 test keeps the two in step and validates real exports against the models.
@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_FILE = Path(__file__).with_name("newsreview-export.schema.json")
 
-Status = Literal["accepted", "edited", "added", "rejected", "pending"]
-Origin = Literal["model", "analyst", "imported"]
+Status = Literal["accepted", "edited", "added", "rejected", "pending", "disputed"]
+ReviewStatus = Literal["accepted", "edited", "added", "rejected"]
+Origin = Literal["model", "analyst", "imported", "memory"]
 
 
 class _Strict(BaseModel):
@@ -35,16 +36,48 @@ class Speaker(SpanRef):
     )
 
 
+class ReviewEntry(BaseModel):
+    """One reviewer's version of an item (the fields they changed appear beside these)."""
+
+    model_config = ConfigDict(extra="allow")
+    reviewer: str
+    status: ReviewStatus
+    decided_at: str
+    adjudication: bool | None = Field(default=None, description="true for a lead's adjudication")
+    chose: str | None = Field(default=None, description="whose version an adjudication chose")
+
+
+class Adjudication(_Strict):
+    reviewer: str = Field(description="who settled it")
+    decided_at: str
+    chose: str | None = Field(description="the reviewer whose version was chosen; null if the adjudicator's own")
+
+
 class Decided(_Strict):
-    status: Status
+    status: Status = Field(description="the final view's status (or a reviewer's, with --reviewer)")
     origin: Origin
     model: str | None = Field(description="spaCy pipeline name-version that produced it; null for analyst/imported")
-    reviewer: str | None = None
+    reviewer: str | None = Field(
+        default=None, description="whose decision stands (the adjudicator, or the first of the reviewers who agree)"
+    )
     decided_at: str | None = None
     original: dict[str, Any] | None = Field(default=None, description="the edited fields' values before the edit")
+    reviews: list[ReviewEntry] | None = Field(default=None, description="every reviewer's version, oldest first")
+    adjudication: Adjudication | None = None
+
+
+class Suggestion(_Strict):
+    action: Literal["accept", "reject", "edit", "add"]
+    label: str | None = Field(default=None, description="the label an 'edit' suggestion relabels to")
+    start: int | None = Field(default=None, description="the start an 'edit' suggestion moves the span to")
+    end: int | None = Field(default=None, description="the end an 'edit' suggestion moves the span to")
+    support: int = Field(ge=1, description="how many times the desk decided so before")
+    reason: str
 
 
 class Entity(Decided):
+    suggestion: Suggestion | None = Field(default=None, description="the desk memory's suggestion (pending items)")
+    group: str | None = Field(default=None, description="the id of the entity group this mention belongs to")
     id: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -71,8 +104,16 @@ class Review(_Strict):
     status: Literal["pending", "in_progress", "done"]
     reviewers: list[str]
     decided: int = Field(ge=0)
+    disputed: int = Field(ge=0, default=0)
     total: int = Field(ge=0)
     updated_at: str | None
+
+
+class Group(_Strict):
+    id: str
+    name: str = Field(description="the fullest mention's text")
+    label: str
+    mentions: list[str] = Field(description="ids of the exported mentions, in article order")
 
 
 class Article(_Strict):
@@ -86,10 +127,11 @@ class Article(_Strict):
     review: Review
     entities: list[Entity]
     claims: list[Claim]
+    groups: list[Group] = Field(default_factory=list, description="the article's entity groups")
 
 
 class Export(_Strict):
-    format: Literal["newsreview/1"]
+    format: Literal["newsreview/2"]
     exported_at: str
     articles: list[Article]
 
@@ -97,7 +139,7 @@ class Export(_Strict):
 def json_schema() -> dict[str, Any]:
     schema = Export.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "newsreview export (newsreview/1)"
+    schema["title"] = "newsreview export (newsreview/2)"
     return schema
 
 

@@ -1,4 +1,4 @@
-"""The ``newsreview status`` table (Rich)."""
+"""The ``newsreview status`` table (Rich). Every value from outside is sanitised."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-STATUS_ORDER = ("pending", "accepted", "edited", "added", "rejected")
+from .sanitize import clean_line
+
+STATUS_ORDER = ("pending", "accepted", "edited", "added", "rejected", "disputed")
 
 
 def human_size(size: int) -> str:
@@ -23,20 +25,41 @@ def status_table(summary: dict[str, Any]) -> Table:
     table = Table(title="newsreview store", show_header=False, title_justify="left")
     table.add_column("")
     table.add_column("")
-    table.add_row("store", Text(summary["path"]))
-    table.add_row("size", human_size(summary["size"]))
-    table.add_row("articles", str(summary["articles"]))
+    table.add_row("store", Text(f"{clean_line(summary['path'])} ({summary['engine']})"))
+    if summary.get("server"):
+        table.add_row("server", Text(clean_line(summary["server"])))
+    table.add_row("size", human_size(summary["size"]) + (" (its tables)" if summary.get("server") else ""))
+    table.add_row(
+        "articles",
+        str(summary["articles"]) + (f" ({summary['removed']} removed by doctor)" if summary.get("removed") else ""),
+    )
     decided, total = summary["decided"], summary["total"]
     pct = f" ({100 * decided / total:.0f}%)" if total else ""
-    table.add_row("reviewed", f"{decided} of {total} candidates{pct}")
+    table.add_row("reviewed", f"{decided} of {total} candidates{pct} in the desk's final view")
     for kind in ("entity", "claim"):
         counts = summary["candidates"].get(kind, {})
         parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]
         table.add_row(f"{kind} candidates", ", ".join(parts) or "none")
+    if summary.get("disputed"):
+        table.add_row(
+            "disputed", Text(f"{summary['disputed']} (settle with 'newsreview review --adjudicate')", style="yellow")
+        )
     reviewers = summary["reviewers"]
-    table.add_row(
-        "reviewers", Text(", ".join(f"{name} ({n} decisions)" for name, n in sorted(reviewers.items())) or "nobody yet")
+    shown = ", ".join(
+        f"{clean_line(name, 64)} ({r['decisions']} decisions, {r['decided']} decided)"
+        for name, r in sorted(reviewers.items())
     )
+    table.add_row("reviewers", Text(shown or "nobody yet"))
+    if summary.get("assigned"):
+        table.add_row("assigned", f"{summary['assigned']} article(s)")
+    if summary.get("labels"):
+        table.add_row("label set", Text(clean_line(", ".join(summary["labels"]), 200)))
+    if summary.get("models"):
+        from .training.models import held_out_line
+
+        for record in summary["models"][-3:]:
+            where = clean_line(record["model"], 80) + ("" if record.get("exists") else " (folder gone)")
+            table.add_row("trained model", Text(f"{where}: {clean_line(held_out_line(record), 160)}"))
     table.add_row("decisions", str(summary["decisions"]))
-    table.add_row("last activity", summary["last_activity"] or "never")
+    table.add_row("last activity", Text(clean_line(summary["last_activity"] or "never", 40)))
     return table

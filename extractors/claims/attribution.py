@@ -27,9 +27,9 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Sequence
 
-from spacy.attrs import IDX, LEMMA, LOWER, POS  # type: ignore[import-not-found]
+from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.strings import get_string_id
-from spacy.symbols import ADJ, NOUN, VERB  # type: ignore[import-not-found]
+from spacy.symbols import ADJ, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from ..records import FoundClaim, FoundSpeaker, SpanRef, span

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import (  # type: ignore[import-not-found]
+from spacy.attrs import (
     DEP,
     ENT_IOB,
     ENT_TYPE,

@@ -6,8 +6,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS  # type: ignore[import-not-found]
-from spacy.symbols import NUM  # type: ignore[import-not-found]
+from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS
+from spacy.symbols import NUM
 from spacy.tokens import Doc, Span
 
 from ..records import SpanRef, span

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import ReviewStore
 
 # Textual repaints on a frame timer (60 fps by default): a decision reaches the terminal on the next
 # tick. 120 fps halves that wait; a frame costs us ~10 ms of CPU only when something changed.
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
 
-def run(store: Any, *, start_article: str | None = None, model: str | None = None) -> None:
+def run(
+    store: ReviewStore,
+    *,
+    start_article: str | None = None,
+    model: str | None = None,
+    adjudicate: bool = False,
+    anonymous: bool = False,
+) -> int:
+    """Run the app; returns its exit code: non-zero after an unhandled exception (Textual has
+    printed it and exited; every decision made before it is on disk already).
+
+    ``adjudicate`` and ``anonymous`` are accepted for the CLI; the review screen does not offer an
+    adjudication view yet, so they change nothing here."""
     from .app import ReviewApp
 
-    ReviewApp(store, start_article=start_article, model=model).run()
+    app = ReviewApp(store, start_article=start_article, model=model)
+    app.run()
+    return int(app.return_code or 0)

@@ -6,42 +6,80 @@ import gc
 import os
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from rich.text import Text
+from textual import events
 from textual.app import App
-from textual.command import Hit, Hits, Provider
+from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette as TextualCommandPalette
+from textual.notifications import SeverityLevel
 
+from ..sanitize import clean, clean_line
+from .bindings import REVIEW, Keys
 from .config import load_keymap, load_settings, save_settings
 from .screens.review import ReviewScreen
+from .state import ActiveClock
+
+if TYPE_CHECKING:
+    from ..store import ReviewStore
 
 
 class ReviewCommands(Provider):
-    """Every review action in the command palette (ctrl+p)."""
+    """Every review action in the command palette (ctrl+p), with the key it has now."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        screen = self.screen
+        if not isinstance(screen, ReviewScreen):
+            return []
+        out: list[tuple[str, str, str]] = []
+        for b in REVIEW:
+            if b.action == "quit" or screen.check_action(b.action.split("(")[0], ()) is not True:
+                continue
+            name = b.tooltip or b.description
+            key = screen.keys.show(b.id) if b.id else b.key
+            out.append((f"{name} ({key})", b.action, b.id or ""))
+        return out
+
+    async def _run(self, action: str) -> None:
+        await self.screen.run_action(action)
+
+    async def discover(self) -> Hits:
+        for name, action, bid in self._commands():
+            yield DiscoveryHit(Text(name), partial(self._run, action), text=name, help=bid)
 
     async def search(self, query: str) -> Hits:
-        screen = self.app.screen
-        if not isinstance(screen, ReviewScreen):
-            return
         matcher = self.matcher(query)
-        commands = [(b.description, b.action) for b in ReviewScreen.BINDINGS if b.description]
-        commands += [
-            ("export reviewed JSON", "export"),
-            ("claims: toggle check-worthiness / article order", "toggle_order"),
-        ]
-        for name, action in commands:
+        for name, action, bid in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(screen.run_action, action), help=f"action: {action}")
+                yield Hit(score, matcher.highlight(name), partial(self._run, action), text=name, help=bid)
 
 
-class ReviewApp(App):
+class CommandPalette(TextualCommandPalette):
+    """Textual's command palette without one crash: in Textual 8.2.8 page up/down reach the option
+    list before it is laid out (its size still zero: results just arrived) and OptionList._move_page
+    raises KeyError. Until the list has a size, those two keys do nothing."""
+
+    def _action_command_list(self, action: str) -> None:
+        if action in ("page_up", "page_down") and not self.query_one(CommandList).scrollable_content_region:
+            return
+        super()._action_command_list(action)
+
+
+class ReviewApp(App[None]):
     CSS_PATH = "newsreview.tcss"
     TITLE = "newsreview"
     COMMANDS = App.COMMANDS | {ReviewCommands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
-        self, store: Any, *, start_article: str | None = None, config: Path | None = None, model: str | None = None
+        self,
+        store: ReviewStore,
+        *,
+        start_article: str | None = None,
+        config: Path | None = None,
+        model: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -49,7 +87,9 @@ class ReviewApp(App):
         self.start_article = start_article
         self.config_folder = config
         self.keymap, self.keymap_problem = load_keymap(config)
+        self.keys = Keys(self.keymap)
         self.settings = load_settings(config)
+        self.clock = ActiveClock()
 
     def on_mount(self) -> None:
         theme = self.settings.get("theme")
@@ -57,30 +97,36 @@ class ReviewApp(App):
             self.theme = theme
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.push_screen(ReviewScreen(self.store, self.start_article, self.model))
+        self.push_screen(ReviewScreen(self.store, self.keys, self.clock, self.start_article, self.model))
         self.call_after_refresh(gc.freeze)  # long-lived start-up objects leave the GC's scans: no pauses
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
-        if self.keymap_problem:
-            self.notify(self.keymap_problem, severity="warning", markup=False)
+        problems = ([self.keymap_problem] if self.keymap_problem else []) + self.keys.problems()
+        if problems:
+            self.notify("\n".join(problems), title="keys.toml", severity="warning", markup=False, timeout=20)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.clock.touch()  # the analyst is working: the decision clock runs (see ActiveClock)
+        await super().on_event(event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, sanitised: messages quote labels, names and file names."""
+        super().notify(clean(message), title=clean_line(title, 80), severity=severity, timeout=timeout, markup=False)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, TextualCommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette"))
 
     def watch_theme(self, theme: str) -> None:
         if self.settings.get("theme") != theme and self.is_running:
             self.settings["theme"] = theme
             save_settings(self.settings, self.config_folder)
-
-    def action_export(self) -> None:
-        from ..export import render, store_articles
-        from ..store.journal import StoreError, atomic_write
-
-        path = self.store.folder / "export.json"
-        try:
-            atomic_write(path, render(store_articles(self.store)))
-        except StoreError as err:
-            self.notify(str(err), severity="error", markup=False)
-            return
-        self.notify(
-            f"exported accepted, edited and added items to {path} (same as 'newsreview export')",
-            markup=False,
-            timeout=6,
-        )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import config_dir
+from ..sanitize import clean_line, is_clean
 
 KEYS_FILE = "keys.toml"
 SETTINGS_FILE = "settings.json"
@@ -21,10 +22,21 @@ def load_keymap(folder: Path | None = None) -> tuple[dict[str, str], str | None]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        return {}, f"{path}: ignored ({err})"
+        return {}, f"{clean_line(path, 200)}: ignored ({clean_line(err, 200)})"
     keys = data.get("keys", data)
-    keymap = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
-    return keymap, None
+    if not isinstance(keys, dict):
+        return {}, f'{clean_line(path, 200)}: ignored ([keys] must be a table of binding id = "key,key")'
+    keymap: dict[str, str] = {}
+    bad: list[str] = []
+    for k, v in keys.items():
+        if isinstance(v, str) and is_clean(str(k)) and is_clean(v) and "\n" not in v:
+            keymap[str(k)] = v
+        else:
+            bad.append(clean_line(k, 40))
+    problem = (
+        f"{clean_line(path, 200)}: ignored {', '.join(bad)} (a key must be a string of key names)" if bad else None
+    )
+    return keymap, problem
 
 
 def load_settings(folder: Path | None = None) -> dict[str, Any]:

@@ -1,33 +1,49 @@
-"""Article text as data: control characters made visible one-for-one, and the styles of candidates.
+"""Outside text on screen, and the colours of candidates.
 
-Every string that came from an article goes to the screen as a Rich ``Text`` built here (never as
-markup), after :func:`visible` has replaced control characters — ESC and the rest of C0/C1, DEL — by
-visible symbols of the same length, so offsets into the article still index the displayed string.
+Every string that came from outside (article text, labels, names, ids, titles, file names) reaches
+the screen through :func:`tui.sanitize.clean` / :func:`tui.sanitize.clean_line` (wrapped here as
+:func:`one_line`), as a Rich ``Text`` — never as markup. ``clean`` keeps the length, so offsets into
+the article index the displayed string one for one.
+
+Label colours are fixed hues; :class:`Palette` adapts them to the theme in force (darker on light
+backgrounds, so every label stays readable) and the Line-API widgets turn Rich ``Text`` into strips
+through :func:`to_strip`, which gives every segment a style (Textual's NO_COLOR filter needs one).
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass, field
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.color import Color
+from textual.strip import Strip
+from textual.widget import Widget
 
-from ..sanitize import clean
-
-
-def visible(s: str) -> str:
-    """Same length as ``s``; no character that a terminal would interpret (see :mod:`tui.sanitize`)."""
-    return clean(s)
+from ..sanitize import clean, clean_line
 
 
-def plain(s: str, style: str | Style = "") -> Text:
-    """A Text that shows ``s`` literally (no markup, no escapes)."""
-    return Text(visible(s), style=style, no_wrap=False)
+def one_line(s: object, limit: int = 80) -> str:
+    """One line (newlines shown as ⏎), control characters made visible, cut to ``limit``."""
+    return clean_line(s, limit)
 
 
-def one_line(s: str, limit: int = 80) -> str:
-    s = clean(s).replace("\n", " ⏎ ")
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+def safe(s: object, style: str | Style = "") -> Text:
+    """A Text showing ``s`` literally: no markup, no escapes, newlines kept."""
+    return Text(clean(s), style=style)
+
+
+def to_strip(text: Text, console: Console, base: Style) -> Strip:
+    """One rendered line as a Strip whose every segment has a style (``base`` under the spans)."""
+    segments = [
+        Segment(seg.text, base + seg.style if seg.style else base)
+        for seg in text.render(console)
+        if seg.text and seg.text != "\n"
+    ]
+    return Strip(segments)
 
 
 PALETTE = [
@@ -60,28 +76,86 @@ STATUS_MARK = {"pending": "·", "accepted": "✓", "edited": "✎", "added": "+"
 
 
 def label_color(label: str) -> str:
-    return FIXED.get(label) or PALETTE[zlib.crc32(label.encode()) % len(PALETTE)]
+    """The hue of a label (before the theme adapts it)."""
+    return FIXED.get(label) or PALETTE[zlib.crc32(label.encode("utf-8", "replace")) % len(PALETTE)]
 
 
-def entity_style(label: str, status: str) -> Style:
-    color = label_color(label)
-    if status == "rejected":
-        return Style(color="grey50", strike=True)
-    if status == "pending":
-        return Style(color=color, underline=True)
-    return Style(color="black", bgcolor=color, bold=True)
+def label_chip(label: str) -> Style:
+    """A label on its own colour, the text black or white (readable on any theme)."""
+    fill = Color.parse(label_color(label))
+    return Style(color=fill.get_contrast_text(1.0).rich_color, bgcolor=fill.rich_color)
 
 
-def claim_style(status: str) -> Style:
-    if status == "rejected":
-        return Style(dim=True, strike=True)
-    if status == "pending":
-        return Style(bgcolor="#2c323c")
-    return Style(bgcolor="#1e3a2a")
+def _luminance(c: Color) -> float:
+    def channel(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
 
 
-SPEAKER_STYLE = Style(bold=True, underline=True, color="#ffb86c")
-CUE_STYLE = Style(bold=True, italic=True, color="#ff79c6")
-CURRENT_STYLE = Style(reverse=True)
-SELECTION_STYLE = Style(bgcolor="#3b5bdb", color="white")
-CURSOR_STYLE = Style(reverse=True, blink=False, underline=True)
+def contrast(a: Color, b: Color) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable(color: Color, background: Color, minimum: float = 3.0) -> Color:
+    """``color`` darkened (light background) or lightened (dark background) until it reads."""
+    light_bg = _luminance(background) > 0.4
+    for _ in range(12):
+        if contrast(color, background) >= minimum:
+            break
+        color = color.darken(0.06) if light_bg else color.lighten(0.06)
+    return color
+
+
+@dataclass
+class Palette:
+    """Entity styles for one background: pending = the label's colour as text, underlined; decided =
+    filled with it (text in black or white, whichever reads); rejected = struck through, muted."""
+
+    background: Color
+    foreground: Color
+    _cache: dict[tuple[str, str], Style] = field(default_factory=dict)
+
+    def text_color(self, label: str) -> Color:
+        return readable(Color.parse(label_color(label)), self.background)
+
+    def label(self, label: str) -> Style:
+        key = (label, "")
+        style = self._cache.get(key)
+        if style is None:
+            style = self._cache[key] = Style(color=self.text_color(label).rich_color)
+        return style
+
+    def entity(self, label: str, status: str) -> Style:
+        key = (label, status)
+        style = self._cache.get(key)
+        if style is None:
+            if status == "rejected":
+                muted = self.foreground.blend(self.background, 0.5)
+                style = Style(color=muted.rich_color, strike=True)
+            elif status == "pending":
+                style = Style(color=self.text_color(label).rich_color, underline=True)
+            else:
+                fill = Color.parse(label_color(label))
+                style = Style(color=fill.get_contrast_text(1.0).rich_color, bgcolor=fill.rich_color, bold=True)
+            self._cache[key] = style
+        return style
+
+
+def solid(background: Color, dark: bool) -> Color:
+    """A widget's background as an opaque colour (ANSI themes leave it transparent)."""
+    if background.a == 0 or background.ansi is not None:
+        return Color(0, 0, 0) if dark else Color(255, 255, 255)
+    return background.with_alpha(1.0)
+
+
+def widget_palette(widget: Widget) -> Palette:
+    """The palette for a widget's own background and text colour under the theme in force."""
+    dark = widget.app.current_theme.dark
+    _, background = widget.background_colors
+    fg = widget.styles.color
+    foreground = solid(fg, not dark) if fg.ansi is not None or fg.a == 0 else fg.with_alpha(1.0)
+    return Palette(solid(background, dark), foreground)

@@ -1,15 +1,16 @@
-"""The review store (TinyDB-backed, append-only history, one writer). Never imports Textual or spaCy."""
+"""The review store: TinyDB-backed, append-only, one journal per reviewer. Never imports Textual or spaCy."""
 
-from .journal import StoreDamaged, StoreError, StoreWriteError
-from .lock import StoreLocked
-from .store import DecisionError, ReviewStore, default_reviewer
+from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
+from .store import Changes, ReviewStore, default_reviewer
 
 __all__ = [
+    "Changes",
     "DecisionError",
     "ReviewStore",
     "StoreDamaged",
     "StoreError",
     "StoreLocked",
+    "StoreUnavailable",
     "StoreWriteError",
     "default_reviewer",
 ]

@@ -1,236 +1,307 @@
-"""A TinyDB storage whose writes are appends to a journal, so a durable write costs the same at any size.
+"""Append-only, checksummed journals, and the TinyDB storage on top of them.
 
-On disk, beside each other in the store folder:
+A journal is a JSON-lines file; each line is one transaction, all-or-nothing::
 
-- ``newsreview.json`` — a snapshot in TinyDB's own JSON layout (``{table: {doc_id: doc}}``), plus a
-  ``_meta`` table holding the journal sequence number the snapshot includes. Replaced atomically
-  (temp file, fsync, ``os.replace``, fsync of the folder); never rewritten in place.
-- ``journal.jsonl`` — one JSON line per transaction, ``{"seq": n, "ops": [[table, doc_id, doc], ...]}``,
-  written with one ``write`` + ``fdatasync`` each. A transaction is all-or-nothing: a torn last line
-  (a crash mid-write) was never acknowledged and is ignored.
+    {"seq":7,"ops":[["decisions",12,{...}],...],"crc":"9a0b1c2d"}
 
-The state is the snapshot plus every journal line with ``seq`` above the snapshot's. :class:`JournalTable`
-makes TinyDB's ``insert``/``insert_multiple`` appends (O(1)) instead of whole-table rewrites; any other
-TinyDB write (update, remove) still works, through a full atomic snapshot.
+``crc`` is the CRC-32 of the line's bytes up to (not including) ``,"crc":`` with the closing brace put
+back, so a reader checks a line without re-serialising it. ``seq`` counts lines from 1 without gaps.
+A line is written with one ``write`` and made durable with ``fdatasync`` before the call returns.
+
+What a reader accepts: every complete line must parse, carry a matching checksum and the next ``seq``;
+only an incomplete *last* line (no newline: a write cut short by a crash or power loss, never
+acknowledged) may be left out. Anything else is damage, reported as ``FILE line N: why`` and the
+store is not written until ``newsreview doctor`` has looked at it.
+
+Beside each journal a *mark* (``NAME.mark``: line count, size and checksum of the last line) is
+rewritten when a writer closes the journal and every few hundred lines. A journal found shorter than
+its mark, or whose line at the mark's count has another checksum, was truncated or replaced: damage.
+
+:class:`JournalStorage`/:class:`JournalTable` make a journal a TinyDB storage whose ``insert`` is one
+append (TinyDB's stock storage rewrites the whole file on every insert).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-SNAPSHOT = "newsreview.json"
-JOURNAL = "journal.jsonl"
-META = "_meta"
-FORMAT = "newsreview-store/1"
+from ..sanitize import clean_line
+from .errors import StoreDamaged, StoreError, StoreWriteError
+from .files import atomic_write, open_regular, why
+
+MARK_EVERY = 500  # lines between marks written by a long-running writer
+_SUFFIX_LEN = len(b',"crc":"00000000"}')
+
+Op = list[Any]  # [table, doc_id, document]
 
 
-class StoreError(RuntimeError):
-    """Any store problem, with a message fit to show an analyst as is."""
+def next_id(table: Table) -> int:
+    """TinyDB's next document id of ``table`` (its private counter, untyped upstream)."""
+    return int(table._get_next_id())  # type: ignore[no-untyped-call]
 
 
-class StoreDamaged(StoreError):
-    pass
+def set_next_id(table: Table, value: int | None) -> None:
+    table._next_id = value  # type: ignore[assignment]
 
 
-class StoreWriteError(StoreError):
-    pass
+def encode_line(seq: int, ops: list[Op]) -> bytes:
+    body = orjson.dumps({"seq": seq, "ops": ops})
+    crc = zlib.crc32(body)
+    return body[:-1] + b',"crc":"%08x"}\n' % crc
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def check_line(raw: bytes | bytearray) -> tuple[int, str]:
+    """(seq, crc) of one complete line (without its newline), verified without parsing its JSON;
+    ValueError says what is wrong."""
+    if len(raw) <= _SUFFIX_LEN or not raw.endswith(b'"}') or raw[-_SUFFIX_LEN:-10] != b',"crc":"':
+        raise ValueError("no checksum (not a newsreview journal line, or cut short)")
+    crc = raw[-10:-2].decode("ascii", "replace")
+    if f"{zlib.crc32(raw[:-_SUFFIX_LEN] + b'}'):08x}" != crc:
+        raise ValueError("checksum mismatch (the line was changed or garbled)")
+    if not raw.startswith(b'{"seq":'):
+        raise ValueError("not a journal entry")
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        return int(raw[7 : raw.find(b",", 7)]), crc
+    except ValueError:
+        raise ValueError("not a journal entry") from None
 
 
-def atomic_write(path: Path, data: str) -> None:
-    """Write a file so that it is either the old or the new version, never a mix, even on power loss."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def verified_lines(
+    journal: Journal, data: bytes | bytearray, start: int, *, final: bool, offset: int = 0
+) -> Iterator[tuple[int, bytes]]:
+    """The complete lines of ``data`` from byte ``start``, each checked (checksum, the next sequence
+    number) as ``(position, line)``; ``journal``'s counters follow. ``offset``: where ``data`` starts in
+    the file. Damage raises :class:`StoreDamaged` naming the line; with ``final`` false (a live poll),
+    a bad *last* line is left for the next look (another process may be writing it)."""
+    pos = start
+    while True:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            break
+        raw = bytes(data[pos:end])
+        number = journal.lines + 1
+        try:
+            seq, crc = check_line(raw)
+        except ValueError as err:
+            if not final and data.find(b"\n", end + 1) < 0:
+                break
+            raise journal.damaged(f"line {number}: {err}") from None
+        if seq != journal.seq + 1:
+            raise journal.damaged(f"line {number}: sequence {seq} follows {journal.seq} (lines missing or moved)")
+        journal.seq, journal.lines, journal.last_crc = seq, number, crc
+        journal.size = offset + end + 1
+        yield pos, raw
+        pos = end + 1
+    journal.torn = len(data) - pos
+
+
+def parse_ops(raw: bytes) -> list[Op]:
+    """The ops of a line :func:`verified_lines` has checked."""
+    ops = orjson.loads(raw[:-_SUFFIX_LEN] + b"}")["ops"]
+    return ops if isinstance(ops, list) else []
+
+
+def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
+    """``(seq, ops, crc)`` of one complete line (without its newline); ValueError says what is wrong."""
+    if len(raw) <= _SUFFIX_LEN or not raw.endswith(b'"}') or raw[-_SUFFIX_LEN:-10] != b',"crc":"':
+        raise ValueError("no checksum (not a newsreview journal line, or cut short)")
+    crc = raw[-10:-2].decode("ascii", "replace")
+    body = raw[:-_SUFFIX_LEN] + b"}"
+    if f"{zlib.crc32(body):08x}" != crc:
+        raise ValueError("checksum mismatch (the line was changed or garbled)")
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise StoreWriteError(f"cannot write {path}: {err.strerror or err}") from None
+        entry = orjson.loads(body)
+        seq, ops = entry["seq"], entry["ops"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        raise ValueError("not a journal entry") from None
+    if not isinstance(seq, int) or not isinstance(ops, list):
+        raise ValueError("not a journal entry")
+    return seq, ops, crc
 
 
-class JournalStorage(Storage):
-    """TinyDB storage: snapshot + append-only journal, all state in memory."""
+class Journal:
+    """One journal file: reading (all, or what was appended since the last read) and appending."""
 
-    def __init__(self, folder: str | os.PathLike[str], writable: bool = False):
-        self.folder = Path(folder)
-        self.snapshot_path = self.folder / SNAPSHOT
-        self.journal_path = self.folder / JOURNAL
-        self.writable = writable
-        self._fd: int | None = None
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.mark_path = path.with_name(path.name + ".mark")
+        self.size = 0  # bytes of complete, verified lines read so far
+        self.lines = 0
         self.seq = 0
-        self.journal_lines = 0
-        self.data: dict[str, dict[str, Any]] = self._load()
-        if writable:
-            self._open_journal()
+        self.last_crc: str | None = None
+        self.torn = 0  # bytes of an incomplete last line seen by the last read
+        self._fd: int | None = None
+        self._mark: dict[str, Any] | None = None
+        self._mark_checked = False
+        self._since_mark = 0
+        self.last_line = b""  # the line the last append wrote
+
+    @property
+    def shown(self) -> str:
+        return clean_line(self.path)
+
+    def damaged(self, what: str) -> StoreDamaged:
+        return StoreDamaged(
+            f"damaged: {self.shown} {what}; nothing was written. Run 'newsreview doctor' to see what is "
+            "wrong (with --repair it keeps a backup and says what it drops)"
+        )
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def _load(self) -> dict[str, dict[str, Any]]:
-        """Snapshot + journal, retried if a writer compacts between the two reads."""
-        for _ in range(20):
-            before = _stat(self.snapshot_path)
-            data = self._read_snapshot()
-            self._replay(data)
-            if _stat(self.snapshot_path) == before:
-                return data
-        raise StoreError(f"{self.folder}: the store kept changing while being read; try again")
+    def exists(self) -> bool:
+        return self.path.exists() or self.mark_path.exists()
 
-    def _read_snapshot(self) -> dict[str, dict[str, Any]]:
+    def read_mark(self) -> dict[str, Any] | None:
         try:
-            raw = self.snapshot_path.read_text(encoding="utf-8")
+            raw = self.mark_path.read_bytes()
         except FileNotFoundError:
-            raise StoreError(f"{self.folder}: no {SNAPSHOT} here: not a newsreview store") from None
-        except UnicodeDecodeError:
-            raise StoreDamaged(self._damaged(self.snapshot_path, "is not UTF-8 text")) from None
+            return None
+        except OSError as err:
+            raise StoreError(f"cannot read {clean_line(self.mark_path)}: {why(err)}") from None
         try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as err:
+            mark = orjson.loads(raw)
+            if not (isinstance(mark, dict) and isinstance(mark.get("lines"), int) and isinstance(mark.get("crc"), str)):
+                raise ValueError
+        except ValueError:
             raise StoreDamaged(
-                self._damaged(self.snapshot_path, f"is not valid JSON (line {err.lineno}: {err.msg})")
+                f"damaged: {clean_line(self.mark_path)} is unreadable; run 'newsreview doctor'"
             ) from None
-        meta = data.get(META, {}).get("1") if isinstance(data, dict) else None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise StoreError(
-                f"{self.snapshot_path}: not a newsreview store file (no '{FORMAT}' marker); use another --store"
-            )
-        self.seq = int(meta.get("seq", 0))
-        return data
+        return mark
 
-    def _replay(self, data: dict[str, dict[str, Any]]) -> None:
-        self.journal_lines = 0
-        self._good_size = 0
+    def read_new(self, *, final: bool = True) -> list[tuple[int, list[Op]]]:
+        """Transactions appended since the last read, verified. ``final``: this is a complete read (at
+        open, or by doctor); otherwise a live poll, where a last line being written is simply not yet
+        there."""
+        if not self._mark_checked:
+            self._mark = self.read_mark()
         try:
-            with open(self.journal_path, "rb") as fh:
-                content = fh.read()
+            with open(self.path, "rb") as fh:
+                fh.seek(self.size)
+                data = fh.read()
         except FileNotFoundError:
-            return
-        offset = 0
-        lines = content.split(b"\n")
-        for number, line in enumerate(lines, 1):
-            last = number == len(lines)
-            if last:
-                break  # empty, or a torn transaction without its newline: never acknowledged
-            try:
-                entry = json.loads(line)
-                seq, ops = int(entry["seq"]), entry["ops"]
-            except (ValueError, KeyError, TypeError):
-                raise StoreDamaged(self._damaged(self.journal_path, f"line {number} is garbled")) from None
-            offset += len(line) + 1
-            self._good_size = offset
-            self.journal_lines += 1
-            if seq <= self.seq:
-                continue  # already in the snapshot (a compaction was interrupted before the truncate)
-            for table, doc_id, doc in ops:
-                data.setdefault(table, {})[str(doc_id)] = doc
-            self.seq = seq
-
-    def _damaged(self, path: Path, what: str) -> str:
-        return (
-            f"{path} {what}. The store is damaged and was not changed; "
-            f"keep a copy of {self.folder}, then restore {path.name} from a backup or move the folder away "
-            "to start a new store"
-        )
-
-    def read(self) -> dict[str, dict[str, Any]]:
-        return self.data
+            if self._mark is not None and self._mark["lines"] > 0:
+                raise self.damaged(f"is missing (its mark records {self._mark['lines']} lines)") from None
+            self._mark_checked = True
+            return []
+        except OSError as err:
+            raise StoreError(f"cannot read {self.shown}: {why(err)}") from None
+        out: list[tuple[int, list[Op]]] = []
+        for _, raw in verified_lines(self, data, 0, final=final, offset=self.size):
+            if self._mark is not None and self.lines == self._mark["lines"] and self.last_crc != self._mark["crc"]:
+                raise self.damaged(f"line {self.lines} is not the line its mark recorded (the file was replaced)")
+            out.append((self.seq, parse_ops(raw)))
+        if not self._mark_checked and final:
+            self._mark_checked = True
+            if self._mark is not None and self.lines < self._mark["lines"]:
+                raise self.damaged(
+                    f"has {self.lines} complete lines but {self._mark['lines']} were recorded: it was truncated"
+                )
+        return out
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def _open_journal(self) -> None:
+    def open_for_append(self) -> str | None:
+        """Open for appending (after a final read; called again, it re-checks). Drops an incomplete last
+        line left by a crash and returns a notice saying so."""
+        notice = None
         try:
-            self._fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            if self._fd is None:
+                self._fd = open_regular(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
             size = os.fstat(self._fd).st_size
-            if size != self._good_size:
-                os.ftruncate(self._fd, self._good_size)  # drop the torn, never-acknowledged tail
+            if size != self.size:
+                os.ftruncate(self._fd, self.size)
                 os.fsync(self._fd)
+                notice = (
+                    f"{self.shown}: dropped an incomplete last line ({size - self.size} bytes), left by a crash "
+                    "while it was being written; it was never acknowledged"
+                )
         except OSError as err:
-            raise StoreWriteError(f"cannot write {self.journal_path}: {err.strerror or err}") from None
+            self.close()
+            raise StoreWriteError(f"cannot write {self.shown}: {why(err)}") from None
+        return notice
 
-    def append(self, ops: list[tuple[str, int, dict[str, Any]]]) -> None:
-        """Durably append one transaction; only then apply it in memory."""
+    @property
+    def writable(self) -> bool:
+        return self._fd is not None
+
+    def append(self, ops: list[Op]) -> int:
+        """Durably append one transaction; returns its seq."""
         if self._fd is None:
-            raise StoreWriteError(f"{self.folder}: the store is open read-only")
-        line = (_dumps({"seq": self.seq + 1, "ops": ops}) + "\n").encode("utf-8")
-        size = self._good_size
+            raise StoreWriteError(f"{self.shown}: the journal is open read-only")
+        line = encode_line(self.seq + 1, ops)
+        size = self.size
         try:
             written = os.write(self._fd, line)
             if written != len(line):
                 raise OSError(28, "short write (disk full?)")
             os.fdatasync(self._fd)
         except OSError as err:
-            try:
-                os.ftruncate(self._fd, size)  # never leave a partial transaction in the middle
-            except OSError:
-                pass
-            raise StoreWriteError(f"could not save to {self.journal_path}: {err.strerror or err}") from None
-        self._good_size = size + len(line)
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)  # never leave a partial transaction behind
+            raise StoreWriteError(f"not saved: cannot write {self.shown}: {why(err)}") from None
+        self.size = size + len(line)
+        self.last_line = line
         self.seq += 1
-        self.journal_lines += 1
-        for table, doc_id, doc in ops:
-            self.data.setdefault(table, {})[str(doc_id)] = doc
+        self.lines += 1
+        self.last_crc = line[-11:-3].decode("ascii")
+        self._since_mark += 1
+        if self._since_mark >= MARK_EVERY:
+            self.write_mark()
+        return self.seq
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """TinyDB's generic whole-database write (update/remove/...): a full atomic snapshot."""
-        self.data = data
-        self.compact()
-
-    def compact(self) -> None:
-        """Fold the journal into a new snapshot, then empty the journal."""
-        if self._fd is None:
-            raise StoreWriteError(f"{self.folder}: the store is open read-only")
-        meta = dict(self.data.get(META, {}).get("1", {}))
-        meta.update(format=FORMAT, seq=self.seq)
-        self.data.setdefault(META, {})["1"] = meta
-        atomic_write(self.snapshot_path, _dumps(self.data))
-        try:
-            os.ftruncate(self._fd, 0)
-            os.fsync(self._fd)
-        except OSError as err:
-            raise StoreWriteError(f"cannot truncate {self.journal_path}: {err.strerror or err}") from None
-        self._good_size = 0
-        self.journal_lines = 0
+    def write_mark(self) -> None:
+        """Record how long the journal is; best effort (a mark that cannot be written costs nothing but
+        the check it allows)."""
+        if self.last_crc is None:
+            return
+        mark = {"lines": self.lines, "size": self.size, "crc": self.last_crc}
+        with contextlib.suppress(StoreError):
+            atomic_write(self.mark_path, orjson.dumps(mark))
+            self._mark = mark
+            self._since_mark = 0
 
     def close(self) -> None:
         if self._fd is not None:
-            os.close(self._fd)
+            if self._since_mark:
+                self.write_mark()
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
             self._fd = None
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
+class JournalStorage(Storage):
+    """TinyDB storage over one :class:`Journal`: the tables are the journal's ops, kept in memory."""
 
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.data: dict[str, dict[str, Any]] = {}
 
-def create_snapshot(folder: Path, meta: Mapping[str, Any]) -> None:
-    atomic_write(folder / SNAPSHOT, _dumps({META: {"1": {**meta, "format": FORMAT, "seq": 0}}}))
+    def apply(self, ops: Iterable[Op]) -> None:
+        for table, doc_id, doc in ops:
+            self.data.setdefault(table, {})[str(doc_id)] = doc
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        raise StoreError("a newsreview journal only takes inserts (records are never changed or removed)")
+
+    def append(self, ops: list[Op]) -> None:
+        self.journal.append(ops)
+        self.apply(ops)
+
+    def close(self) -> None:
+        self.journal.close()
 
 
 class JournalTable(Table):
@@ -241,41 +312,65 @@ class JournalTable(Table):
 
     def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[int]:
         storage = self.storage
-        if not isinstance(storage, JournalStorage):  # pragma: no cover - used only with our storage
-            return super().insert_multiple(documents)
-        ops = []
+        assert isinstance(storage, JournalStorage)
+        ops: list[Op] = []
         ids = []
         for document in documents:
-            doc_id = self._get_next_id()
+            doc_id = next_id(self)
             ids.append(doc_id)
-            ops.append((self.name, doc_id, dict(document)))
+            ops.append([self.name, doc_id, dict(document)])
         try:
             storage.append(ops)
-        except StoreError:
-            self._next_id = None  # the ids were not used
+        except BaseException:
+            set_next_id(self, ids[0] if ids else None)  # nothing was written: the ids are free again
             raise
-        self.clear_cache()
+        finally:
+            self.clear_cache()
         return ids
 
 
 class JournalDB(TinyDB):
+    """TinyDB over a journal. ``transaction`` inserts into several tables in one journal line."""
+
     table_class = JournalTable
-    default_table_name = "articles"
+    default_table_name = "decisions"
 
+    @property
+    def journal(self) -> Journal:
+        return self.jstorage.journal
 
-def transaction(db: JournalDB, items: list[tuple[str, Mapping[str, Any]]]) -> list[int]:
-    """Insert documents into several tables as one durable, all-or-nothing journal line."""
-    storage: JournalStorage = db.storage  # type: ignore[assignment]
-    ops = []
-    for table_name, document in items:
-        table = db.table(table_name)
-        ops.append((table_name, table._get_next_id(), dict(document)))
-    try:
-        storage.append(ops)
-    except StoreError:
-        for table_name, _ in items:
-            db.table(table_name)._next_id = None
-        raise
-    for table_name in {name for name, _ in items}:
-        db.table(table_name).clear_cache()
-    return [op[1] for op in ops]
+    @property
+    def jstorage(self) -> JournalStorage:
+        storage = self.storage
+        assert isinstance(storage, JournalStorage)
+        return storage
+
+    def refresh(self, *, final: bool = True) -> list[Op]:
+        """Read what was appended since (by this or another process); returns the new ops."""
+        new: list[Op] = []
+        for _, ops in self.journal.read_new(final=final):
+            self.jstorage.apply(ops)
+            new.extend(ops)
+        if new:
+            for table in self._tables.values():
+                table._next_id = None
+                table.clear_cache()
+        return new
+
+    def transaction(self, items: list[tuple[str, Mapping[str, Any]]]) -> list[Op]:
+        ops: list[Op] = []
+        first: dict[str, int] = {}
+        for name, document in items:
+            doc_id = next_id(self.table(name))
+            first.setdefault(name, doc_id)
+            ops.append([name, doc_id, dict(document)])
+        try:
+            self.jstorage.append(ops)
+        except BaseException:
+            for name, doc_id in first.items():
+                set_next_id(self.table(name), doc_id)  # nothing was written: the ids are free again
+            raise
+        finally:
+            for name in first:
+                self.table(name).clear_cache()
+        return ops

@@ -1,38 +1,64 @@
-"""One writer per store: an advisory ``flock`` held for the life of the writing process.
+"""Advisory ``flock`` locks: one writer per reviewer journal (held for the life of the process) and a
+short store-wide lock around appends to the shared index.
 
-The kernel drops the lock when the process dies (even by ``kill -9``), so a crash never leaves a stale
-lock.  The holder writes who it is into the lock file so a second writer can say who holds the store.
+The kernel drops a lock when the process dies (even by ``kill -9``), so a crash never leaves a stale
+lock. The holder writes who it is into the lock file so that a refused process can say who holds it.
+Lock files must be regular files: a symlink or a FIFO in a lock's place is refused, never followed.
+
+Processes forked while a lock is held (spaCy's ``n_process`` workers) would hold it too — a lock
+belongs to the open file, which a fork shares — and keep the store locked after the parent is killed.
+An ``at fork`` hook closes every lock in the child, so only the process that took a lock holds it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import socket
 import sys
 import time
+import weakref
 from pathlib import Path
 
-from .journal import StoreError
+from ..sanitize import clean_line
+from .errors import StoreError, StoreLocked
+from .files import open_regular, why
 
-LOCK = "lock"
-
-
-class StoreLocked(StoreError):
-    pass
+_HELD: weakref.WeakSet[FileLock] = weakref.WeakSet()
 
 
-class StoreLock:
-    def __init__(self, folder: Path):
-        self.path = folder / LOCK
+def _close_in_child() -> None:
+    for lock in list(_HELD):
+        if lock._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(lock._fd)  # the child's copy only: the parent keeps its lock
+            lock._fd = None
+
+
+os.register_at_fork(after_in_child=_close_in_child)
+
+
+class FileLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self._fd: int | None = None
 
-    def acquire(self, what: str, timeout: float = 1.0) -> None:
+    def _open(self) -> int:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            return open_regular(self.path, os.O_RDWR | os.O_CREAT)
         except OSError as err:
-            raise StoreError(f"cannot write store at {self.path.parent}: {err.strerror or err}") from None
+            if err.errno in (errno.ELOOP, errno.EINVAL, errno.ENXIO):
+                raise StoreError(
+                    f"{clean_line(self.path)} is not a regular file (a symlink or a special file in a lock's "
+                    "place); it was not touched. Remove it if you did not put it there"
+                ) from None
+            raise StoreError(f"cannot lock {clean_line(self.path)}: {why(err)}") from None
+
+    def acquire(self, what: str, *, timeout: float = 1.0, refused: str = "") -> None:
+        """Hold the lock until :meth:`release`; refuse with who holds it after ``timeout`` seconds."""
+        fd = self._open()
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -42,23 +68,53 @@ class StoreLock:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip() or "another process"
                     os.close(fd)
-                    raise StoreLocked(
-                        f"{self.path.parent} is open for writing by {holder}; close it first "
-                        "(read-only commands such as 'newsreview status' and 'export' still work)"
-                    ) from None
-                time.sleep(0.05)
-        info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})"
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, info.encode(), 0)
+                    raise StoreLocked(refused.format(holder=clean_line(holder, 300))) from None
+                time.sleep(0.02)
+            except OSError as err:
+                os.close(fd)
+                raise StoreError(f"cannot lock {clean_line(self.path)}: {why(err)}") from None
         self._fd = fd
+        _HELD.add(self)
+        info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})"
+        with contextlib.suppress(OSError):  # who holds it is a courtesy: a full disk must not stop the work
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, info.encode("utf-8", "replace"), 0)
 
     def release(self) -> None:
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
             self._fd = None
+            _HELD.discard(self)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> FileLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+@contextlib.contextmanager
+def short_lock(path: Path, what: str, timeout: float = 30.0):  # type: ignore[no-untyped-def]
+    """A lock held for a moment (an append to the shared index): waits up to ``timeout`` seconds."""
+    lock = FileLock(path)
+    lock.acquire(
+        what,
+        timeout=timeout,
+        refused=f"{clean_line(path.parent)} is busy: {{holder}} has held {clean_line(path.name)} for {timeout:.0f} s",
+    )
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def describe_command() -> str:

@@ -1,56 +1,63 @@
-"""The review store: articles, the machine's candidates, and every analyst decision.
+"""The review store: articles, the machine's candidates, and every reviewer's decisions.
 
-A store is a folder::
+:class:`ReviewStore` is the one interface the CLI, the export and the app use. It keeps in memory what
+the engine (a folder, or PostgreSQL) delivers — the article index and every reviewer's decision
+records — and derives from them each candidate's state: per reviewer (each one's own history, undo and
+redo), and the desk's *final view* (an adjudicator's choice, else what every reviewer who decided
+agrees on, else ``disputed``). Writes go to the engine first and are folded in memory only once the
+engine has made them durable.
 
-    newsreview.json      TinyDB snapshot: tables _meta, articles (the index), decisions (history)
-    journal.jsonl        appended transactions since the snapshot (see journal.py)
-    articles/<key>.json  one TinyDB file per article: its text, tokens and machine candidates;
-                         written once, atomically, when the article is added
-    lock                 held by the one process that writes
-
-Only the journal grows with the number of decisions, and appending to it costs the same at any size.
-Current state is derived from the decision history (history.py), kept in memory, updated per decision.
 Never imports Textual or spaCy.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import getpass
-import hashlib
-import json
 import os
 import uuid
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from tinydb import TinyDB
-from tinydb.storages import JSONStorage
+from extractors.records import check_offsets
+from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
 
-from extractors.records import check_offsets, span
-from extractors.vocabulary import QUOTE_TYPES
+from ..sanitize import clean_line
+from . import validation
+from .assign import Assignments
+from .engine import Engine, IndexRecord, Mode
+from .errors import DecisionError, StoreError, StoreWriteError
+from .history import History, next_level, version_key
+from .lock import describe_command
+from .memory import Memory, facts
 
-from .history import DECIDED, History, derive
-from .journal import (
-    JOURNAL,
-    SNAPSHOT,
-    JournalDB,
-    JournalStorage,
-    StoreError,
-    atomic_write,
-    create_snapshot,
-    transaction,
-)
-from .lock import StoreLock, describe_command
-
-COMPACT_LINES = 20_000  # fold the journal into the snapshot at open/close beyond this many lines
-SHARD_CACHE = 32
+REVIEW, ADJUDICATION = "review", "adjudication"
+CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
+SUMMARY_VERSION = 3  # what an article's summary holds; an engine's summaries of another version are ignored
 
 
-class DecisionError(StoreError):
-    """A decision that cannot be applied (unknown candidate, bad fields...). The store is unchanged."""
+def scope_key(cand: dict[str, Any]) -> str:
+    return CLAIM_KEY if cand["kind"] == "claim" else str(cand["label"])
+
+
+Key = tuple[str, str]  # (reviewer, role)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Many small dicts at once: the collector's scans would double the time it takes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def now() -> str:
@@ -64,126 +71,230 @@ def default_reviewer() -> str:
         return os.environ.get("USER") or "analyst"
 
 
-def shard_name(article_id: str) -> str:
-    return hashlib.sha1(article_id.encode()).hexdigest()[:16] + ".json"
+def engine_for(location: str | os.PathLike[str]) -> Engine:
+    text = os.fspath(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
+
+        return cast(Engine, PostgresEngine(text))
+    from .folder import FolderEngine
+
+    return FolderEngine(Path(text).expanduser())
+
+
+@dataclass
+class Changes:
+    """What :meth:`ReviewStore.refresh` found that other processes did."""
+
+    articles: list[str] = field(default_factory=list)  # added by others
+    decided: dict[str, set[str]] = field(default_factory=dict)  # article -> candidates others decided on
+    index: bool = False  # assignments, settings... changed
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.decided or self.index)
 
 
 class ReviewStore:
-    """Open with :meth:`open`; use as a context manager; one writer at a time, any number of readers."""
+    """Open with :meth:`open`; use as a context manager. Any number of readers and of reviewers, one
+    writing process per reviewer."""
 
-    def __init__(self, folder: Path, *, write: bool, reviewer: str | None):
-        self.folder = folder
-        self.writable = write
-        self.reviewer = reviewer or default_reviewer()
-        self._lock = StoreLock(folder) if write else None
-        self._shards: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.db: JournalDB | None = None
+    def __init__(self, engine: Engine, *, mode: Mode, reviewer: str) -> None:
+        self.engine = engine
+        self.mode = mode
+        self.reviewer = reviewer
+        self.notices = engine.notices
+        self._articles: dict[str, dict[str, Any]] = {}
+        self._by_sha: dict[str, str] = {}
+        self._removed: dict[str, dict[str, Any]] = {}
+        self._added: dict[str, dict[str, dict[str, Any]]] = {}  # article -> cid -> the first addition
+        self._added_at: dict[tuple[str, str], str] = {}
+        self._reviews: dict[str, dict[str, dict[Key, History]]] = {}
+        self._alive: dict[str, dict[str, int]] = defaultdict(dict)  # article -> cid -> reviewers with it added
+        self._records: dict[str, dict[str, Any]] = {}  # decision id -> record (folded articles)
+        self._added_latest: str | None = None  # the latest time an article was added
+        self._log: Any = None  # the engine's decisions, read by article on demand
+        self._touched: dict[str, set[str]] = {}  # article -> reviewers with decisions on it
+        self._folded: set[str] = set()  # articles whose decisions are folded into histories
+        self._entries: dict[str, dict[str, Any]] = {}  # article -> cached summary (not folded yet)
+        self._log_changed = False
+        self._label_counts: dict[str, dict[str, int]] = {}
+        self._memory: Memory | None = None
+        self._facts: dict[str, list[Any]] = {}  # article -> its facts, as folded into the memory
+        self._facts_stale: set[str] = set()
+        self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
+        self._progress: dict[str, tuple[int, int]] = {}  # article -> (decided by me, total), when clean
+        self._dirty: set[str] = set()
+        self._totals = [0, 0]
+        self.assignments = Assignments()
+        self.settings: dict[str, Any] = {}
 
     # -- opening -----------------------------------------------------------------------------------
 
     @classmethod
     def open(
         cls,
-        path: str | os.PathLike[str],
+        location: str | os.PathLike[str],
         *,
         write: bool = False,
+        mode: Mode | None = None,
         reviewer: str | None = None,
         holder: str | None = None,
     ) -> ReviewStore:
-        folder = Path(path).expanduser()
-        if folder.exists() and not folder.is_dir():
-            raise StoreError(f"{folder} is a file, not a newsreview store folder; pass --store FOLDER")
-        if folder.is_dir() and not (folder / SNAPSHOT).exists():
-            if any(p.name not in ("lock", JOURNAL) for p in folder.iterdir()):
-                raise StoreError(f"{folder}: not a newsreview store (no {SNAPSHOT}) and not empty; use another --store")
-        if not (folder / SNAPSHOT).exists():
-            if not write:
-                raise StoreError(f"no store at {folder} yet: add articles first with 'newsreview add PATH'")
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "articles").mkdir(exist_ok=True)
-            except OSError as err:
-                raise StoreError(f"cannot create store at {folder}: {err.strerror or err}") from None
-        store = cls(folder, write=write, reviewer=reviewer)
-        if write:
-            store._lock.acquire(holder or describe_command())
+        """``mode``: "read" (status, export), "add" (adding articles only: no reviewer lock), "review"
+        (decisions as ``reviewer``; one process per reviewer). ``write=True`` means "review"."""
+        chosen: Mode = mode or ("review" if write else "read")
+        name = validation.reviewer_name(reviewer if reviewer is not None else default_reviewer())
+        engine = engine_for(location)
+        engine.open(chosen, name, holder or describe_command())
+        store = cls(engine, mode=chosen, reviewer=name)
         try:
-            if write and not (folder / SNAPSHOT).exists():
-                create_snapshot(folder, {"created": now()})
-            store.db = JournalDB(folder, storage=JournalStorage, writable=write)
-            store._index()
-            if write and store.storage.journal_lines > COMPACT_LINES:
-                store.storage.compact()
+            store._load()
         except BaseException:
-            store.close()
+            engine.close()
             raise
         return store
 
     @property
-    def storage(self) -> JournalStorage:
-        return self.db.storage  # type: ignore[union-attr,return-value]
+    def folder(self) -> Path:
+        """Where files that go beside the store are written (the app's export.json): the store's folder,
+        or for a store in a database server the current directory."""
+        folder = getattr(self.engine, "folder", None)
+        return Path.cwd() if folder is None else Path(folder)
 
-    def _index(self) -> None:
-        self._articles: dict[str, dict[str, Any]] = {}
-        self._by_sha: dict[str, str] = {}
-        for doc in sorted(self.db.table("articles").all(), key=lambda d: d.doc_id):
-            self._articles[doc["id"]] = dict(doc)
-            self._by_sha[doc["text_sha"]] = doc["id"]
-        self._hist: dict[str, dict[str, History]] = {}
-        self._added: dict[str, dict[str, dict[str, Any]]] = {}
-        self._status: dict[str, dict[str, tuple[str, str]]] = {}  # article -> cand -> (kind, status)
-        self._last_activity = max((a["added_at"] for a in self._articles.values()), default=None)
-        # kept up to date by _fold and add_article, so progress() and totals() cost nothing per keypress
-        self._progress: dict[str, list[int]] = {}  # article -> [decided, analyst additions alive]
-        self._totals = [0, sum(a["counts"]["entity"] + a["counts"]["claim"] for a in self._articles.values())]
-        self._seq = 0
-        records = sorted(self.db.table("decisions").all(), key=lambda d: d["seq"])
-        for record in records:
-            self._fold(dict(record))
+    @property
+    def location(self) -> str:
+        return self.engine.location
 
-    def _fold(self, record: dict[str, Any]) -> None:
-        aid, cid = record["article"], record["candidate"]
-        hist = self._hist.setdefault(aid, {}).setdefault(cid, History())
-        hist.fold(record)
-        if record["action"] == "add":
-            self._added.setdefault(aid, {})[cid] = record["added"]
-        self._seq = max(self._seq, record["seq"])
-        self._last_activity = record["at"]
-        # only the status matters here: an analyst's addition has no original (None once undone)
-        added = cid in self._added.get(aid, {})
-        state = derive(None if added else {"origin": "model"}, hist)
-        status = state["status"] if state else None
-        statuses = self._status.setdefault(aid, {})
-        old = statuses.get(cid, (None, "pending" if not added else None))[1]
-        if status is None:
-            statuses.pop(cid, None)
-        else:
-            statuses[cid] = (record["kind"], status)
-        decided = (status in DECIDED) - (old in DECIDED)
-        alive = ((status is not None) - (old is not None)) if added else 0
-        progress = self._progress.setdefault(aid, [0, 0])
-        progress[0] += decided
-        progress[1] += alive
-        self._totals[0] += decided
-        self._totals[1] += alive
+    @property
+    def writable(self) -> bool:
+        return self.mode == "review"
+
+    def _load(self) -> None:
+        index, log = self.engine.load()
+        with _no_gc():
+            for table, doc in index:
+                self._fold_index(table, doc)
+        self._log = log
+        self._touched = log.touched()
+        for aid, names in self._touched.items():
+            for who in names:
+                self.assignments.started(aid, who)
+        self._entries = {aid: e for aid, e in log.entries.items() if e.get("v") == SUMMARY_VERSION}
+        self._log_changed = bool(log.dirty)
+
+    def _ensure(self, aid: str) -> None:
+        """Fold every decision on one article into histories, the first time the article is needed."""
+        if aid in self._folded:
+            return
+        self._folded.add(aid)
+        self._entries.pop(aid, None)
+        with _no_gc():
+            for record in self._log.records(aid):
+                self._fold(record)
 
     def close(self) -> None:
-        if self.db is not None:
-            try:
-                if self.writable and self.storage.journal_lines > COMPACT_LINES:
-                    self.storage.compact()
-            finally:
-                self.db.close()
-                self.db = None
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        try:
+            if self.mode != "read" and self._log_changed:
+                self._save_cache()
+        finally:
+            self.engine.close()
+
+    def _save_cache(self) -> None:
+        entries = dict(self._entries)
+        for aid in self._folded:
+            if aid in self._articles:
+                entries[aid] = self._entry(aid, with_memory=True)
+        self.engine.save_cache({aid: e for aid, e in entries.items() if aid in self._touched})
 
     def __enter__(self) -> ReviewStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def refresh(self) -> Changes:
+        """Fold in what other processes wrote since the last look (other reviewers' decisions, articles
+        added elsewhere, assignments). Cheap when nothing changed: the app calls it a few times a second."""
+        index, decisions = self.engine.poll()
+        changes = Changes()
+        for table, doc in index:
+            self._fold_index(table, doc)
+            if table == "articles":
+                changes.articles.append(doc["id"])
+            else:
+                changes.index = True
+        for record in decisions:
+            aid, who = record["article"], record["reviewer"]
+            self._touched.setdefault(aid, set()).add(who)
+            self.assignments.started(aid, who)
+            self._dirty.add(aid)
+            self._log_changed = True
+            if aid in self._folded:
+                if record["id"] in self._records:
+                    continue
+                self._fold(record)
+            else:
+                self._entries.pop(aid, None)  # folded from the journals when next needed
+            changes.decided.setdefault(aid, set()).add(record["candidate"])
+        return changes
+
+    # -- folding -----------------------------------------------------------------------------------
+
+    def _fold_index(self, table: str, doc: dict[str, Any]) -> None:
+        if table == "articles":
+            aid = doc["id"]
+            if aid in self._articles:
+                return  # indexed twice (two processes raced to repair an orphan): the first one counts
+            self._articles[aid] = doc
+            self._by_sha[doc["text_sha"]] = aid
+            self._removed.pop(aid, None)
+            self._dirty.add(aid)
+            self._added_latest = max(self._added_latest or "", doc.get("added_at") or "") or None
+        elif table == "removed":
+            aid = doc["article"]
+            row = self._articles.pop(aid, None)
+            if row is not None:
+                self._removed[aid] = doc
+                self._by_sha.pop(row["text_sha"], None)
+                old = self._progress.pop(aid, None)
+                if old is not None:
+                    self._totals[0] -= old[0]
+                    self._totals[1] -= old[1]
+                self._dirty.discard(aid)
+        elif table in ("assignments", "takes"):
+            self.assignments.fold(table, doc)
+        elif table == "settings":
+            self.settings[doc["key"]] = doc.get("value")
+            if doc["key"] == "labels":
+                self._dirty |= set(self._articles)  # what counts has changed
+
+    def _role(self, record: dict[str, Any]) -> str:
+        if record["action"] == "adjudicate" or record.get("role") == ADJUDICATION:
+            return ADJUDICATION
+        return REVIEW
+
+    def _fold(self, record: dict[str, Any]) -> None:
+        aid, cid, who = record["article"], record["candidate"], record["reviewer"]
+        key = (who, self._role(record))
+        hists = self._reviews.setdefault(aid, {}).setdefault(cid, {})
+        hist = hists.get(key)
+        if hist is None:
+            hist = hists[key] = History()
+        was_alive = hist.alive_addition
+        hist.fold(record)
+        if record["action"] == "add":
+            first = self._added_at.get((aid, cid))
+            if first is None or record["at"] < first:
+                self._added.setdefault(aid, {})[cid] = record["added"]
+                self._added_at[(aid, cid)] = record["at"]
+        if hist.alive_addition != was_alive:
+            alive = self._alive[aid]
+            alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
+        self._records[record["id"]] = record
+        self._dirty.add(aid)
+        self._proposals.pop(aid, None)
+        if self._memory is not None:
+            self._facts_stale.add(aid)
 
     # -- articles ----------------------------------------------------------------------------------
 
@@ -194,59 +305,38 @@ class ReviewStore:
         try:
             return self._articles[article_id]
         except KeyError:
-            raise DecisionError(f"unknown article '{article_id}'") from None
+            raise DecisionError(f"unknown article '{clean_line(article_id, 80)}'") from None
+
+    def _file(self, article_id: str) -> dict[str, Any]:
+        return self.engine.read_article(self.article_info(article_id))
 
     def article(self, article_id: str) -> dict[str, Any]:
-        """The full article: the index row plus text and tokens."""
-        return {**self.article_info(article_id), **self._shard(article_id)["article"]}
-
-    def _shard(self, article_id: str) -> dict[str, Any]:
-        shard = self._shards.get(article_id)
-        if shard is not None:
-            self._shards.move_to_end(article_id)
-            return shard
-        info = self.article_info(article_id)
-        path = self.folder / "articles" / info["shard"]
-        try:
-            with TinyDB(path, storage=JSONStorage, access_mode="r") as db:
-                article = db.table("article").get(doc_id=1)
-                cands = db.table("candidates").all()
-        except FileNotFoundError:
-            raise StoreError(f"{path} is missing: the store is damaged (article '{article_id}')") from None
-        except (ValueError, json.JSONDecodeError) as err:
-            raise StoreError(f"{path} is damaged ({err}); restore it from a backup") from None
-        shard = {"article": dict(article), "candidates": {c["id"]: dict(c) for c in cands}}
-        self._shards[article_id] = shard
-        if len(self._shards) > SHARD_CACHE:
-            self._shards.popitem(last=False)
-        return shard
+        """The full article: the index row plus text and tokens (StoreDamaged if its file is)."""
+        body = self._file(article_id)["article"]
+        return {**self.article_info(article_id), "text": body["text"], "tokens": body.get("tokens") or []}
 
     def find_duplicate(self, text_sha: str) -> str | None:
         return self._by_sha.get(text_sha)
 
     def add_article(self, extraction: Any) -> tuple[str, str]:
-        """Store an extracted article. Returns ("added" | "duplicate", article id). Same text = duplicate."""
-        self._need_write()
+        """Store an extracted article. Returns ("added" | "duplicate", article id). Same text = duplicate,
+        also when another process adds it at the same moment."""
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
         article = extraction.article
         sha = article.text_sha
         if sha in self._by_sha:
             return "duplicate", self._by_sha[sha]
         if article.id in self._articles:
             raise DecisionError(
-                f"{article.path}: id '{article.id}' is already used by a different article in the store"
+                f"{clean_line(article.path)}: id '{clean_line(article.id, 80)}' is already used by a different "
+                "article in the store"
             )
         cands = extraction.entities + extraction.claims
         for cand in cands:
             check_offsets(article.text, cand)
-        shard = shard_name(article.id)
-        body = {
-            "id": article.id,
-            "title": article.title,
-            "text": article.text,
-            "tokens": [list(t) for t in extraction.tokens],
-        }
-        data = {"article": {"1": body}, "candidates": {str(i): c for i, c in enumerate(cands, 1)}}
-        atomic_write(self.folder / "articles" / shard, json.dumps(data, ensure_ascii=False))
+        from .articles import file_name
+
         row = {
             "id": article.id,
             "title": article.title,
@@ -258,74 +348,438 @@ class ReviewStore:
             "text_sha": sha,
             "chars": len(article.text),
             "words": len(article.text.split()),
-            "shard": shard,
+            "shard": file_name(article.id),
             "counts": {"entity": len(extraction.entities), "claim": len(extraction.claims)},
+            "labels": _label_counts(extraction.entities),
             "model": next((c["model"] for c in cands if c.get("model")), None),
             "added_at": now(),
             "added_by": self.reviewer,
         }
-        self.db.table("articles").insert(row)
-        self._articles[article.id] = row
-        self._totals[1] += len(cands)
-        self._by_sha[sha] = article.id
-        self._last_activity = row["added_at"]
-        return "added", article.id
+        body = {
+            "id": article.id,
+            "title": article.title,
+            "text": article.text,
+            "tokens": [list(t) for t in extraction.tokens],
+        }
+        try:
+            status, aid, seen = self.engine.add_article(row, body, cands)
+        except StoreError as err:
+            if "already used" in str(err):
+                raise DecisionError(str(err)) from None
+            raise
+        for table, doc in seen:
+            self._fold_index(table, doc)
+        if status == "added":
+            self._fold_index("articles", row)
+        return status, aid
 
     # -- candidates --------------------------------------------------------------------------------
 
-    def candidates(self, article_id: str, kind: str | None = None) -> list[dict[str, Any]]:
-        """Every candidate of an article as it stands now, in article order."""
-        originals = self._shard(article_id)["candidates"]
-        hists = self._hist.get(article_id, {})
+    def _base(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        return originals.get(cid) or self._added.get(aid, {}).get(cid) or self._proposals.get(aid, {}).get(cid)
+
+    def _alive_ids(self, aid: str) -> list[str]:
+        return [cid for cid, n in self._alive.get(aid, {}).items() if n > 0]
+
+    def candidates(
+        self, article_id: str, kind: str | None = None, *, view: str | None = None, plain: bool = False
+    ) -> list[dict[str, Any]]:
+        """Every candidate of an article as it stands now, in article order.
+
+        ``view``: None — as this store's reviewer sees it (their own decisions; ``reviews`` lists every
+        reviewer's version), or the desk's final view when the store is open read-only; a reviewer
+        name — that reviewer's view; "final" — the desk's. Pending entities carry the desk memory's
+        ``suggestion``, and candidates the store's vocabulary proposes (origin ``memory``) are listed
+        too — unless ``plain``.
+        """
+        originals = self._file(article_id)["candidates"]
+        self._ensure(article_id)
+        ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
+        memory = None
+        if not plain and kind in (None, "entity") and self.suggestions:
+            memory = self.memory()
+            ids += [c for c in self.proposals(article_id) if c not in originals and c not in ids]
         out = []
-        for cid, cand in originals.items():
-            out.append(derive(cand, hists.get(cid)))
-        for cid in self._added.get(article_id, {}):
-            state = derive(None, hists.get(cid))
-            if state is not None:
-                out.append(state)
-        if kind:
-            out = [c for c in out if c["kind"] == kind]
+        for cid in ids:
+            base = self._base(article_id, cid, originals)
+            if base is None:
+                continue
+            state = self._state(article_id, cid, base, view)
+            if state is None or (kind is not None and state["kind"] != kind):
+                continue
+            if memory is not None and state["status"] == "pending" and "suggestion" not in state:
+                hint = memory.suggest(state)
+                if hint is not None:
+                    state["suggestion"] = hint
+            out.append(state)
         out.sort(key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
         return out
 
-    def candidate(self, article_id: str, cand_id: str) -> dict[str, Any]:
-        hist = self._hist.get(article_id, {}).get(cand_id)
-        original = self._shard(article_id)["candidates"].get(cand_id)
-        if original is None and cand_id not in self._added.get(article_id, {}):
-            raise DecisionError(f"unknown candidate '{cand_id}' in article '{article_id}'")
-        state = derive(original, hist)
+    def candidate(self, article_id: str, cand_id: str, *, view: str | None = None) -> dict[str, Any]:
+        originals = self._file(article_id)["candidates"]
+        self._ensure(article_id)
+        base = self._base(article_id, cand_id, originals)
+        if base is None and cand_id.startswith("e-"):
+            base = self.proposals(article_id).get(cand_id)  # proposed by the desk's vocabulary?
+        if base is None:
+            raise DecisionError(
+                f"unknown candidate '{clean_line(cand_id, 80)}' in article '{clean_line(article_id, 80)}'"
+            )
+        added = cand_id in self._added.get(article_id, {}) and cand_id not in originals
+        if added and self._alive.get(article_id, {}).get(cand_id, 0) <= 0:
+            raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
+        state = self._state(article_id, cand_id, base, view)
         if state is None:
-            raise DecisionError(f"candidate '{cand_id}' was added and then undone")
+            raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
         return state
 
+    def candidate_or_added(self, aid: str, cid: str) -> dict[str, Any]:
+        """Like :meth:`candidate`, but an addition that was undone comes back with status "removed"
+        (so that it can be redone) instead of raising."""
+        try:
+            return self.candidate(aid, cid)
+        except DecisionError:
+            self._ensure(aid)
+            added = self._added.get(aid, {}).get(cid)
+            if added is None:
+                raise
+            return {**added, "status": "removed"}
+
+    def _hists(self, aid: str, cid: str) -> dict[Key, History]:
+        self._ensure(aid)
+        return self._reviews.get(aid, {}).get(cid, {})
+
+    def _state(self, aid: str, cid: str, base: dict[str, Any], view: str | None) -> dict[str, Any] | None:
+        hists = self._hists(aid, cid)
+        if view is None and self.mode != "review":
+            view = "final"  # a reader (export, status) sees the desk's view; a reviewer their own
+        if view == "final":
+            state = self._final(aid, cid, base, hists)
+        else:
+            who = view or self.reviewer
+            hist = hists.get((who, REVIEW))
+            state = hist.state(base) if hist is not None else {**base, "status": "pending"}
+            if state is None:
+                state = {**base, "status": "pending"}
+        if state is None:
+            return None
+        reviews = self._reviews_of(base, hists)
+        if reviews:
+            state["reviews"] = reviews
+        return state
+
+    def _reviews_of(self, base: dict[str, Any], hists: dict[Key, History]) -> list[dict[str, Any]]:
+        out = []
+        for (who, role), hist in hists.items():
+            top = hist.top
+            if top is None or (role == REVIEW and top.status not in DECIDED):
+                continue
+            entry: dict[str, Any] = {"reviewer": who, "status": top.status, "decided_at": top.at}
+            if role == ADJUDICATION:
+                entry["adjudication"] = True
+                if top.record.get("choose"):
+                    entry["chose"] = top.record["choose"]
+            values = top.values if not top.added else {}
+            entry.update({k: v for k, v in values.items() if base.get(k) != v})
+            out.append(entry)
+        out.sort(key=lambda e: (e["decided_at"], e["reviewer"]))
+        return out
+
+    def _versions(self, base: dict[str, Any], hists: dict[Key, History]) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        for (who, role), hist in hists.items():
+            if role != REVIEW or hist.status not in DECIDED:
+                continue
+            state = hist.state(base)
+            if state is not None:
+                out.append((who, state))
+        out.sort(key=lambda v: (v[1].get("decided_at") or "", v[0]))
+        return out
+
+    def _final(self, aid: str, cid: str, base: dict[str, Any], hists: dict[Key, History]) -> dict[str, Any] | None:
+        adjudications = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
+        if adjudications:
+            top = max(adjudications, key=lambda lv: lv.at)
+            state = {**base, **top.values, "status": top.status}
+            state["reviewer"], state["decided_at"] = top.record["reviewer"], top.at
+            state["adjudication"] = {
+                "reviewer": top.record["reviewer"],
+                "decided_at": top.at,
+                "chose": top.record.get("choose"),
+            }
+            return _with_original(state, base)
+        versions = self._versions(base, hists)
+        if not versions:
+            return {**base, "status": "pending"}
+        keys = {version_key(base["kind"], state) for _, state in versions}
+        if len(keys) > 1:
+            return {**base, "status": "disputed"}
+        who, first = versions[0]
+        state = {**first}
+        if state["status"] != "rejected":
+            state["status"] = "added" if base.get("origin") in ("analyst", "memory") else None
+        state = _with_original(state, base)
+        state["reviewer"] = who
+        state["decided_at"] = first.get("decided_at")
+        return state
+
+    def final_status(self, aid: str, cid: str) -> str:
+        """The final-view status, without reading the article file unless reviewers' edits must be
+        compared."""
+        hists = self._hists(aid, cid)
+        adjudications = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
+        if adjudications:
+            return max(adjudications, key=lambda lv: lv.at).status
+        tops = [h.top for (_, role), h in hists.items() if role == REVIEW and h.top is not None and h.status in DECIDED]
+        if not tops:
+            return "pending"
+        if len(tops) > 1:
+            rejected = {t.status == "rejected" for t in tops}
+            if len(rejected) > 1:
+                return "disputed"
+            if not rejected.pop() and len({tuple(sorted((k, str(v)) for k, v in t.values.items())) for t in tops}) > 1:
+                base = self._file(aid)["candidates"].get(cid) or self._added.get(aid, {}).get(cid)
+                if base is not None:
+                    state = self._final(aid, cid, base, hists)
+                    return state["status"] if state else "pending"
+        top = tops[0]
+        if top.status == "rejected":
+            return "rejected"
+        if cid in self._added.get(aid, {}):
+            return "added"
+        return "edited" if top.values else "accepted"
+
     def history(self, article_id: str, cand_id: str) -> list[dict[str, Any]]:
-        hist = self._hist.get(article_id, {}).get(cand_id)
-        return list(hist.records) if hist else []
+        """Every reviewer's decision records on one candidate, oldest first."""
+        records = [r for h in self._hists(article_id, cand_id).values() for r in h.records]
+        records.sort(key=lambda r: (r["at"], r["reviewer"], r["seq"]))
+        return records
+
+    def decided_items(self, kind: str | None = None) -> Iterable[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]]:
+        """For agreement: (article, the candidate as extracted or added, {reviewer: their state}) for
+        every candidate at least one reviewer decided, article by article."""
+        for aid in self.article_ids():
+            if aid not in self._touched:
+                continue
+            entry = self._entries.get(aid) if aid not in self._folded else None
+            if entry is not None and "agree" in entry:  # what agreement needs, kept in the cache
+                for base, states in entry["agree"]:
+                    if kind is None or base["kind"] == kind:
+                        yield aid, base, states
+                continue
+            yield from self._decided_items(aid, kind)
+
+    def _decided_items(
+        self, aid: str, kind: str | None
+    ) -> Iterator[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]]:
+        self._ensure(aid)
+        cands = self._reviews.get(aid)
+        if cands:
+            originals = self._file(aid)["candidates"]
+            added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
+            for cid, hists in cands.items():
+                base = self._base(aid, cid, originals)
+                if base is None or (kind is not None and base["kind"] != kind):
+                    continue
+                if cid in added and cid not in originals and alive.get(cid, 0) <= 0:
+                    continue
+                states = {}
+                for (who, role), hist in hists.items():
+                    if role == REVIEW and hist.status in DECIDED:
+                        state = hist.state(base)
+                        if state is not None:
+                            states[who] = state
+                if states:
+                    yield aid, base, states
+
+    def groups(self, article_id: str, *, view: str | None = None) -> dict[str, dict[str, Any]]:
+        """The article's entity groups (see :mod:`extractors.groups`) by the labels of ``view``."""
+        from extractors.groups import entity_groups
+
+        ents = [c for c in self.candidates(article_id, "entity", view=view) if c["status"] != "removed"]
+        return entity_groups(article_id, ents)
+
+    def decide_group(
+        self, article_id: str, group: str, action: str, *, label: str | None = None, seconds: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Decide every mention of a group this reviewer has not decided yet, as one undo step:
+        accept, reject, or edit (relabel to ``label``; mentions that have it already are accepted)."""
+        groups = self.groups(article_id)
+        if group not in groups:
+            raise DecisionError(f"no group '{clean_line(group, 80)}' in article '{clean_line(article_id, 80)}'")
+        if action not in ("accept", "reject", "edit"):
+            raise DecisionError("a group decision is accept, reject or edit (with a label)")
+        if action == "edit":
+            label = validation.label(label)
+        states = {c["id"]: c for c in self.candidates(article_id, "entity")}
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cid in groups[group]["mentions"]:
+            state = states[cid]
+            if state["status"] != "pending":
+                continue
+            if action == "edit" and state["label"] != label:
+                items.append((cid, "edit", {"label": label}))
+            else:
+                items.append((cid, "accept" if action == "edit" else action, None))
+        if not items:
+            raise DecisionError(f"every mention of '{clean_line(groups[group]['name'], 60)}' is decided already")
+        return self.decide_many(article_id, items, seconds=seconds)
+
+    def disputed(self, article_id: str) -> list[str]:
+        self._ensure(article_id)
+        return [cid for cid in self._reviews.get(article_id, {}) if self.final_status(article_id, cid) == "disputed"]
+
+    # -- per-article summaries (what the cache keeps) ------------------------------------------------
+
+    def _entry(self, aid: str, *, with_memory: bool = False) -> dict[str, Any]:
+        """What the cache keeps of an article, from its folded histories: candidates decided per
+        reviewer and final statuses, live additions — each by *key* (an entity's label as extracted or
+        added, ``*claim`` for claims) so that a label set can be applied — and the desk's facts."""
+        self._ensure(aid)
+        originals = self._file(aid)["candidates"]
+        added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
+        decided: dict[str, dict[str, int]] = {}
+        final: dict[str, dict[str, int]] = {}
+        for cid, hists in self._reviews.get(aid, {}).items():
+            base = self._base(aid, cid, originals)
+            if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
+                continue
+            key = scope_key(base)
+            for (who, role), hist in hists.items():
+                if role == REVIEW and hist.status in DECIDED:
+                    mine = decided.setdefault(who, {})
+                    mine[key] = mine.get(key, 0) + 1
+            status = self.final_status(aid, cid)
+            if status != "pending":
+                final.setdefault(key, {})
+                final[key][status] = final[key].get(status, 0) + 1
+        live: dict[str, int] = {}
+        for cid, n in alive.items():
+            if n > 0 and cid not in originals:
+                key = scope_key(added[cid])
+                live[key] = live.get(key, 0) + 1
+        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": decided, "final": final, "alive": live}
+        if with_memory:
+            entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
+            entry["agree"] = [
+                [
+                    {k: base.get(k) for k in _AGREE_BASE},
+                    {who: {k: state.get(k) for k in _AGREE_STATE} for who, state in states.items()},
+                ]
+                for _, base, states in self._decided_items(aid, None)
+            ]
+        return entry
+
+    def _summary_of(self, aid: str) -> dict[str, Any] | None:
+        """The article's summary: cached if still valid, else folded; None if nobody decided on it."""
+        if aid not in self._touched:
+            return None
+        if aid not in self._folded and aid in self._entries:
+            return self._entries[aid]
+        return self._entry(aid)
+
+    # -- progress (this store's reviewer) ------------------------------------------------------------
+
+    def model_counts(self, aid: str) -> dict[str, int]:
+        """The article's machine candidates by key (entity label, ``*claim``)."""
+        info = self._articles[aid]
+        labels = info.get("labels")
+        if labels is None:  # an article stored before rows kept their labels: count them once
+            labels = self._label_counts.get(aid)
+            if labels is None:
+                labels = {}
+                for cand in self._file(aid)["candidates"].values():
+                    if cand["kind"] == "entity":
+                        labels[cand["label"]] = labels.get(cand["label"], 0) + 1
+                self._label_counts[aid] = labels
+        return {**labels, CLAIM_KEY: info["counts"]["claim"]}
+
+    def _in_scope(self, key: str) -> bool:
+        labels = self.labels
+        return labels is None or key == CLAIM_KEY or key in labels
+
+    def _compute_progress(self, aid: str) -> tuple[int, int]:
+        total = sum(n for k, n in self.model_counts(aid).items() if self._in_scope(k))
+        entry = self._summary_of(aid)
+        if entry is None:
+            return 0, total
+        total += sum(n for k, n in entry["alive"].items() if self._in_scope(k))
+        if self.mode == "review":
+            mine = entry["decided"].get(self.reviewer, {})
+            return sum(n for k, n in mine.items() if self._in_scope(k)), total
+        decided = sum(
+            n
+            for k, statuses in entry["final"].items()
+            if self._in_scope(k)
+            for s, n in statuses.items()
+            if s in DECIDED
+        )
+        return decided, total
+
+    def _clean(self) -> None:
+        for aid in self._dirty:
+            if aid not in self._articles:
+                continue
+            old = self._progress.get(aid, (0, 0))
+            new = self._compute_progress(aid)
+            self._progress[aid] = new
+            self._totals[0] += new[0] - old[0]
+            self._totals[1] += new[1] - old[1]
+        self._dirty.clear()
 
     def progress(self, article_id: str) -> tuple[int, int]:
-        """(decided, total) candidates of one article; analyst additions count, undone ones do not."""
-        info = self.article_info(article_id)
-        decided, added = self._progress.get(article_id, (0, 0))
-        return decided, info["counts"]["entity"] + info["counts"]["claim"] + added
+        """(decided by this reviewer — or in the final view, for a reader —, total) candidates of one
+        article; additions count while alive."""
+        self.article_info(article_id)
+        if self._dirty:
+            self._clean()
+        return self._progress[article_id]
 
     def totals(self) -> tuple[int, int]:
+        if self._dirty:
+            self._clean()
         return self._totals[0], self._totals[1]
 
+    def final_progress(self, article_id: str) -> tuple[int, int, int]:
+        """(decided, disputed, total) candidates of one article in the desk's final view."""
+        total = self.progress(article_id)[1]
+        entry = self._summary_of(article_id)
+        if entry is None:
+            return 0, 0, total
+        counts = [(s, n) for k, kinds in entry["final"].items() if self._in_scope(k) for s, n in kinds.items()]
+        decided = sum(n for s, n in counts if s in DECIDED)
+        return decided, sum(n for s, n in counts if s == "disputed"), total
+
+    def reviewer_progress(self, article_id: str, reviewer: str) -> int:
+        """How many candidates of the article ``reviewer`` has decided."""
+        entry = self._summary_of(article_id)
+        if entry is None:
+            return 0
+        return sum(n for k, n in entry["decided"].get(reviewer, {}).items() if self._in_scope(k))
+
     def next_pending_article(self, after: str | None = None) -> str | None:
+        """The next article with candidates this reviewer has not decided: first those assigned to
+        them, then those nobody holds (unassigned, or left untouched past the lease)."""
         ids = self.article_ids()
         start = ids.index(after) + 1 if after in ids else 0
-        for aid in ids[start:] + ids[:start]:
+        ring = ids[start:] + ids[:start]
+        fallback = None
+        for aid in ring:
             decided, total = self.progress(aid)
-            if decided < total:
+            if decided >= total:
+                continue
+            claim = self.assignments.claim(aid, self.reviewer)
+            if claim == "mine":
                 return aid
-        return None
+            if claim in ("open", "takeable") and fallback is None:
+                fallback = aid
+        return fallback
 
     # -- decisions ---------------------------------------------------------------------------------
 
     def _need_write(self) -> None:
-        if not self.writable or self.db is None:
-            raise StoreError(f"{self.folder}: the store is open read-only")
+        if self.mode != "review":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
 
     def decide(
         self,
@@ -335,40 +789,63 @@ class ReviewStore:
         *,
         changes: dict[str, Any] | None = None,
         seconds: float | None = None,
+        adjudicate: bool = False,
     ) -> dict[str, Any]:
-        """accept | reject | edit (with ``changes``) | undo | redo one candidate; durable on return."""
+        """accept | reject | edit (with ``changes``) | undo | redo one candidate; durable on return.
+        ``adjudicate``: as the desk's final decision (a lead's), not as one more review."""
+        if adjudicate:
+            return self.adjudicate(article_id, cand_id, action=action, changes=changes, seconds=seconds)
         return self.decide_many(article_id, [(cand_id, action, changes)], seconds=seconds)[0]
 
-    def add_candidate(self, article_id: str, fields: dict[str, Any], *, seconds: float | None = None) -> dict[str, Any]:
-        """The analyst's own candidate: ``kind``, ``start``, ``end``, ``label`` (entities) or claim fields."""
-        self._need_write()
-        cand = self._new_candidate(article_id, fields)
-        record = self._record(article_id, cand["id"], cand["kind"], "add", seconds=seconds, batch=None)
-        record["before"] = None
-        record["after"] = {"status": "added"}
-        record["added"] = cand
-        self._commit([record])
-        return self.candidate(article_id, cand["id"])
-
     def decide_many(
-        self, article_id: str, items: Iterable[tuple[str, str, dict[str, Any] | None]], *, seconds: float | None = None
+        self,
+        article_id: str,
+        items: Iterable[tuple[str, str, dict[str, Any] | None]],
+        *,
+        seconds: float | None = None,
     ) -> list[dict[str, Any]]:
         """Several decisions as one durable transaction and one undo step (a batch)."""
         self._need_write()
         items = list(items)
+        if len({cid for cid, _, _ in items}) < len(items):
+            raise DecisionError("one batch decides each candidate once")
         batch = uuid.uuid4().hex[:12] if len(items) > 1 else None
         records = []
-        pending: dict[str, History] = {}
+        article = self.article(article_id)
         for cand_id, action, changes in items:
             state = self.candidate_or_added(article_id, cand_id)
-            hist = pending.get(cand_id) or self._hist.get(article_id, {}).get(cand_id) or History()
-            records.append(self._decision(article_id, state, hist, action, changes, seconds, batch))
+            hist = self._hists(article_id, cand_id).get((self.reviewer, REVIEW)) or History()
+            if state.get("origin") == "memory" and hist.top is None and action in ("accept", "edit"):
+                records.append(
+                    self._proposal_taken(article, state, changes if action == "edit" else None, seconds, batch)
+                )
+                continue
+            records.append(self._decision(article, state, hist, action, changes, seconds, batch))
         self._commit(records)
         return [self.candidate_or_added(article_id, r["candidate"]) for r in records]
 
+    def _proposal_taken(
+        self,
+        article: dict[str, Any],
+        state: dict[str, Any],
+        changes: dict[str, Any] | None,
+        seconds: float | None,
+        batch: str | None,
+    ) -> dict[str, Any]:
+        """Accepting a proposed candidate adds it (it is the analyst's, remembered from the desk)."""
+        fields = {"kind": "entity", "start": state["start"], "end": state["end"], "label": state["label"]}
+        fields.update(changes or {})
+        cand = validation.new_candidate(article, fields)
+        cand["origin"] = "memory"
+        record = self._record(article["id"], cand["id"], "entity", "add", seconds=seconds, batch=batch)
+        record["before"] = None
+        record["after"] = {"status": "added"}
+        record["added"] = cand
+        return record
+
     def _decision(
         self,
-        aid: str,
+        article: dict[str, Any],
         state: dict[str, Any],
         hist: History,
         action: str,
@@ -376,33 +853,29 @@ class ReviewStore:
         seconds: float | None,
         batch: str | None,
     ) -> dict[str, Any]:
-        if action not in ("accept", "reject", "edit", "undo", "redo"):
-            raise DecisionError(f"unknown action '{action}' (use accept, reject, edit, add, undo, redo)")
+        if action not in CANDIDATE_ACTIONS:
+            raise DecisionError(
+                f"unknown action '{clean_line(action, 40)}' (use accept, reject, edit, add, undo, redo, adjudicate)"
+            )
         problem = hist.check(action)
         if state["status"] == "removed" and action != "redo":
             problem = f"candidate '{state['id']}' was added and then undone: redo it first"
         if problem:
             raise DecisionError(problem)
-        record = self._record(aid, state["id"], state["kind"], action, seconds=seconds, batch=batch)
+        record = self._record(article["id"], state["id"], state["kind"], action, seconds=seconds, batch=batch)
         record["before"] = {"status": state["status"]}
         if action == "edit":
-            clean = self._validate_changes(aid, state, changes or {})
+            clean = validation.changes(article, state, changes or {})
             record["changes"] = clean
             record["before"].update({k: state.get(k) for k in clean})
-            record["after"] = {"status": "added" if state.get("origin") == "analyst" else "edited", **clean}
+            record["after"] = {"status": "added" if hist.top and hist.top.added else "edited", **clean}
         elif action in ("undo", "redo"):
             target = hist.applied[-1] if action == "undo" else hist.undone[-1][0]
-            record["target"] = target["id"]
-            record["after"] = {"status": "(previous)" if action == "undo" else target["after"]["status"]}
+            record["target"] = target.record["id"]
+            record["after"] = {"status": "(previous)" if action == "undo" else target.status}
         else:
-            status = (
-                "rejected"
-                if action == "reject"
-                else (
-                    "added" if state.get("origin") == "analyst" else ("edited" if state.get("original") else "accepted")
-                )
-            )
-            record["after"] = {"status": status}
+            level = next_level(hist.top, record)
+            record["after"] = {"status": level.status if level else state["status"]}
         return record
 
     def _record(
@@ -422,190 +895,405 @@ class ReviewStore:
         }
 
     def _commit(self, records: list[dict[str, Any]]) -> None:
-        for i, record in enumerate(records, 1):
-            record["seq"] = self._seq + i
-        transaction(self.db, [("decisions", r) for r in records])
+        for aid in {r["article"] for r in records}:
+            self._ensure(aid)  # fold what the journals hold first, so the new records come on top, once
+        self.engine.append_decisions(records)
+        self._log_changed = True
         for record in records:
+            self._touched.setdefault(record["article"], set()).add(self.reviewer)
+            self.assignments.started(record["article"], self.reviewer)
             self._fold(record)
 
-    # -- global undo / redo (the app's u / U) ---------------------------------------------------------
+    def add_candidate(self, article_id: str, fields: dict[str, Any], *, seconds: float | None = None) -> dict[str, Any]:
+        """The analyst's own candidate: ``kind``, ``start``, ``end``, ``label`` (entities) or claim fields."""
+        self._need_write()
+        article = self.article(article_id)
+        cand = validation.new_candidate(article, fields)
+        originals = self._file(article_id)["candidates"]
+        if cand["id"] in originals or self._alive.get(article_id, {}).get(cand["id"], 0) > 0:
+            raise DecisionError(f"that {cand['kind']} already exists as '{cand['id']}': accept or edit it instead")
+        record = self._record(article_id, cand["id"], cand["kind"], "add", seconds=seconds, batch=None)
+        record["before"] = None
+        record["after"] = {"status": "added"}
+        record["added"] = cand
+        self._commit([record])
+        return self.candidate(article_id, cand["id"])
+
+    # -- adjudication ------------------------------------------------------------------------------
+
+    def adjudicate(
+        self,
+        article_id: str,
+        cand_id: str,
+        *,
+        choose: str | None = None,
+        action: str | None = None,
+        changes: dict[str, Any] | None = None,
+        seconds: float | None = None,
+    ) -> dict[str, Any]:
+        """Settle a candidate for the desk: pick the version of reviewer ``choose``, or give one's own
+        (``action`` accept/reject/edit with ``changes``); undo/redo ``action`` steps through the
+        adjudicator's own adjudications. Returns the candidate in the final view."""
+        self._need_write()
+        article = self.article(article_id)
+        originals = self._file(article_id)["candidates"]
+        base = self._base(article_id, cand_id, originals)
+        if base is None:
+            raise DecisionError(f"unknown candidate '{clean_line(cand_id, 80)}'")
+        hists = self._hists(article_id, cand_id)
+        mine = hists.get((self.reviewer, ADJUDICATION)) or History()
+        before = self._final(article_id, cand_id, base, hists) or {"status": "pending"}
+        record = self._record(article_id, cand_id, base["kind"], "adjudicate", seconds=seconds, batch=None)
+        record["before"] = {"status": before["status"]}
+        versions = {who: state for who, state in self._versions(base, hists)}
+        if action in ("undo", "redo"):
+            problem = mine.check(action)
+            if problem:
+                raise DecisionError(problem.replace("candidate", "candidate's adjudication"))
+            target = mine.applied[-1] if action == "undo" else mine.undone[-1][0]
+            record.update(action=action, role=ADJUDICATION, target=target.record["id"])
+            record["after"] = {"status": "(previous)" if action == "undo" else target.status}
+            self._commit([record])
+            return self.candidate(article_id, cand_id, view="final")
+        if choose is not None:
+            if choose not in versions:
+                names = ", ".join(sorted(versions)) or "nobody yet"
+                raise DecisionError(
+                    f"field 'choose': '{clean_line(choose, 64)}' has not decided this candidate (decided: {names})"
+                )
+            chosen = versions[choose]
+            status = chosen["status"]
+            values = {k: v for k, v in chosen.items() if k in _VERSION_FIELDS and base.get(k) != v}
+            record["choose"] = choose
+        else:
+            if action not in ("accept", "reject", "edit"):
+                raise DecisionError(
+                    "an adjudication chooses a reviewer's version ('choose') or decides: accept, reject or edit"
+                )
+            values = validation.changes(article, base, changes or {}) if action == "edit" else {}
+            if action == "reject":
+                status = "rejected"
+            elif base.get("origin") == "analyst":
+                status = "added"
+            else:
+                status = "edited" if values else "accepted"
+        if status in ("edited", "accepted") and base.get("origin") == "analyst":
+            status = "added"
+        record["versions"] = {who: hists[(who, REVIEW)].top.record["id"] for who in versions}  # type: ignore[union-attr]
+        record["result"] = {"status": status, "values": values}
+        record["after"] = {"status": status}
+        self._commit([record])
+        return self.candidate(article_id, cand_id, view="final")
+
+    # -- global undo / redo (the app's u / U) ----------------------------------------------------------
 
     def undo_last(self, reviewer: str | None = None) -> list[tuple[str, str]]:
-        """Undo the latest decision step (a whole batch if it was one). Returns the (article, candidate)s."""
-        return self._step("undo", reviewer)
+        """Undo this reviewer's latest step still in effect (a whole batch if it was one), whatever the
+        article. Returns the (article, candidate) pairs."""
+        return self._step("undo")
 
     def redo_last(self, reviewer: str | None = None) -> list[tuple[str, str]]:
-        return self._step("redo", reviewer)
+        return self._step("redo")
 
-    def _step(self, action: str, reviewer: str | None) -> list[tuple[str, str]]:
+    def _step(self, action: str) -> list[tuple[str, str]]:
         self._need_write()
-        who = reviewer or self.reviewer
-        best: tuple[int, dict[str, Any]] | None = None
-        tops: list[tuple[str, str, dict[str, Any]]] = []
-        for aid, hists in self._hist.items():
-            for cid, hist in hists.items():
-                if action == "undo" and hist.applied:
-                    top, seq = hist.applied[-1], hist.applied[-1]["seq"]
-                elif action == "redo" and hist.undone:
-                    top, seq = hist.undone[-1][1], hist.undone[-1][1]["seq"]
-                else:
-                    continue
-                if top["reviewer"] != who:
-                    continue
-                tops.append((aid, cid, top))
-                if best is None or seq > best[0]:
-                    best = (seq, top)
-        if best is None:
+        me = self.reviewer
+        found = self._find_step(action)
+        if found is None:
             return []
-        _, chosen = best
-        group = [(a, c) for a, c, top in tops if top is chosen or (chosen["batch"] and top["batch"] == chosen["batch"])]
-        by_article: dict[str, list[tuple[str, str, None]]] = {}
-        for aid, cid in group:
-            by_article.setdefault(aid, []).append((cid, action, None))
+        role, batch, first = found
+        targets = [first] if batch is None else self._batch_members(action, role, batch, first[0])
         records = []
-        batch = uuid.uuid4().hex[:12] if len(group) > 1 else None
-        for aid, items in by_article.items():
-            for cid, act, _ in items:
-                hist = self._hist[aid][cid]
-                records.append(self._decision(aid, self.candidate_or_added(aid, cid), hist, act, None, None, batch))
+        new_batch = uuid.uuid4().hex[:12] if len(targets) > 1 else None
+        for aid, cid in targets:
+            hist = self._hists(aid, cid)[(me, role)]
+            target = hist.applied[-1] if action == "undo" else hist.undone[-1][0]
+            record = self._record(aid, cid, target.record["kind"], action, seconds=None, batch=new_batch)
+            record["target"] = target.record["id"]
+            if role == ADJUDICATION:
+                record["role"] = ADJUDICATION
+            record["before"] = {"status": hist.status}
+            record["after"] = {"status": "(previous)" if action == "undo" else target.status}
+            records.append(record)
         self._commit(records)
-        return group
+        return targets
 
-    def candidate_or_added(self, aid: str, cid: str) -> dict[str, Any]:
-        """Like :meth:`candidate`, but an analyst's addition that was undone comes back with status
-        "removed" (so it can be redone) instead of raising."""
-        if cid in self._added.get(aid, {}):
-            state = derive(None, self._hist.get(aid, {}).get(cid))
-            return state if state is not None else {**self._added[aid][cid], "status": "removed"}
-        return self.candidate(aid, cid)
+    def _find_step(self, action: str) -> tuple[str, str | None, tuple[str, str]] | None:
+        """Walk this reviewer's records from the latest: the first whose effect is still the top of
+        its stack (for undo: an applied decision; for redo: an undo not yet redone)."""
+        me = self.reviewer
+        for record in self.engine.recent(me):
+            aid, cid, act = record["article"], record["candidate"], record["action"]
+            role = self._role(record)
+            hist = self._hists(aid, cid).get((me, role))
+            if hist is None:
+                continue
+            if action == "undo":
+                if act == "undo" or hist.top is None:
+                    continue
+                decision = self._records.get(record["target"]) if act == "redo" else self._records.get(record["id"])
+                if decision is not None and hist.top.record["id"] == decision["id"]:
+                    return role, decision.get("batch"), (aid, cid)
+            else:
+                if act != "undo" or not hist.undone:
+                    continue
+                if hist.undone[-1][1]["id"] == record["id"]:
+                    return role, record.get("batch"), (aid, cid)
+        return None
 
-    # -- validation --------------------------------------------------------------------------------
-
-    def _new_candidate(self, aid: str, fields: dict[str, Any]) -> dict[str, Any]:
-        from extractors.records import claim_candidate, entity_candidate
-
-        text = self.article(aid)["text"]
-        kind = fields.get("kind")
-        if kind not in ("entity", "claim"):
-            raise DecisionError("field 'kind' must be 'entity' or 'claim'")
-        start, end = self._offsets(text, fields.get("start"), fields.get("end"), "")
-        if kind == "entity":
-            label = fields.get("label")
-            if not isinstance(label, str) or not label.strip():
-                raise DecisionError("field 'label' is required for an entity (e.g. PERSON)")
-            ts, te = self._token_range(aid, start, end)
-            cand = entity_candidate(
-                text, aid, start, end, label.strip(), token_start=ts, token_end=te, origin="analyst"
-            )
-        else:
-            extra = self._claim_fields(text, fields)
-            cand = claim_candidate(text, aid, start, end, origin="analyst", **extra)
-        hist = self._hist.get(aid, {}).get(cand["id"])
-        if cand["id"] in self._shard(aid)["candidates"] or (hist and derive(None, hist) is not None):
-            raise DecisionError(f"that {kind} already exists as '{cand['id']}': accept or edit it instead")
-        return cand
-
-    def _offsets(self, text: str, start: Any, end: Any, prefix: str) -> tuple[int, int]:
-        name = prefix + "start"
-        for key, value in ((prefix + "start", start), (prefix + "end", end)):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise DecisionError(f"field '{key}' must be an integer")
-        if not 0 <= start < end <= len(text):
-            raise DecisionError(f"field '{name}': span {start}..{end} is outside the text (length {len(text)})")
-        if not text[start:end].strip():
-            raise DecisionError(f"field '{name}': span {start}..{end} is only whitespace")
-        return start, end
-
-    def _token_range(self, aid: str, start: int, end: int) -> tuple[int | None, int | None]:
-        tokens = self._shard(aid)["article"].get("tokens") or []
-        ts = next((i for i, (s, e) in enumerate(tokens) if e > start), None)
-        te = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i][0] < end), None)
-        if ts is None or te is None or te < ts:
-            return None, None
-        return ts, te + 1
-
-    def _claim_fields(self, text: str, fields: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for role in ("speaker", "cue"):
-            if role in fields:
-                ref = fields[role]
-                if ref is None:
-                    out[role] = None
-                elif isinstance(ref, dict):
-                    s, e = self._offsets(text, ref.get("start"), ref.get("end"), f"{role}.")
-                    out[role] = span(text, s, e)
-                    for extra in ("entity_id", "name"):
-                        if role == "speaker" and isinstance(ref.get(extra), str):
-                            out[role][extra] = ref[extra]
-                else:
-                    raise DecisionError(f"field '{role}' must be an object with start and end, or null")
-        if "quote_type" in fields:
-            if fields["quote_type"] not in QUOTE_TYPES:
-                raise DecisionError(f"field 'quote_type' must be one of {', '.join(QUOTE_TYPES)}")
-            out["quote_type"] = fields["quote_type"]
-        if "checkworthiness" in fields:
-            cw = fields["checkworthiness"]
-            if not isinstance(cw, (int, float)) or isinstance(cw, bool) or not 0 <= cw <= 1:
-                raise DecisionError("field 'checkworthiness' must be a number from 0 to 1")
-            out["checkworthiness"] = float(cw)
+    def _batch_members(self, action: str, role: str, batch: str, aid: str) -> list[tuple[str, str]]:
+        """The candidates of one article (a batch never spans two) whose top is that batch."""
+        me = self.reviewer
+        out = []
+        for cands in (self._reviews.get(aid, {}),):
+            for cid, hists in cands.items():
+                hist = hists.get((me, role))
+                if hist is None:
+                    continue
+                if (action == "undo" and hist.top is not None and hist.top.record.get("batch") == batch) or (
+                    action == "redo" and hist.undone and hist.undone[-1][1].get("batch") == batch
+                ):
+                    out.append((aid, cid))
         return out
 
-    def _validate_changes(self, aid: str, state: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-        if not isinstance(changes, dict) or not changes:
-            raise DecisionError("an edit needs changed fields (label, start/end, or claim fields)")
-        allowed = (
-            {"label", "start", "end"}
-            if state["kind"] == "entity"
-            else {"start", "end", "speaker", "cue", "quote_type", "checkworthiness"}
-        )
-        unknown = set(changes) - allowed
-        if unknown:
-            raise DecisionError(f"field '{sorted(unknown)[0]}' cannot be edited on a {state['kind']}")
-        text = self.article(aid)["text"]
-        clean: dict[str, Any] = {}
-        if "start" in changes or "end" in changes:
-            s, e = self._offsets(text, changes.get("start", state["start"]), changes.get("end", state["end"]), "")
-            clean.update(start=s, end=e, text=text[s:e])
-            if state["kind"] == "entity":
-                clean["token_start"], clean["token_end"] = self._token_range(aid, s, e)
-        if "label" in changes:
-            if not isinstance(changes["label"], str) or not changes["label"].strip():
-                raise DecisionError("field 'label' must be a non-empty string")
-            clean["label"] = changes["label"].strip()
-        if state["kind"] == "claim":
-            clean.update(self._claim_fields(text, changes))
-        clean = {k: v for k, v in clean.items() if state.get(k) != v}
-        if not clean:
-            raise DecisionError("the edit changes nothing")
-        return clean
+    # -- the desk ----------------------------------------------------------------------------------
+
+    def reviewers(self) -> list[str]:
+        return sorted({who for names in self._touched.values() for who in names})
+
+    def assign(
+        self, team: list[str], *, overlap: int = 1, lease_hours: float = 24.0, articles: list[str] | None = None
+    ) -> dict[str, list[str]]:
+        """Give each unassigned article ``overlap`` reviewers of ``team``, deterministically (the least
+        loaded first, ties by a hash of article and name); recorded in the store. Returns the new ones."""
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        names = [validation.reviewer_name(n) for n in team]
+        ids = articles if articles is not None else self.article_ids()
+        for aid in ids:
+            self.article_info(aid)
+        plan = self.assignments.plan(ids, names, overlap)
+        if not plan:
+            return {}
+        at = now()
+        records: list[IndexRecord] = [
+            (
+                "assignments",
+                {"article": aid, "reviewers": who, "by": self.reviewer, "at": at, "lease_hours": lease_hours},
+            )
+            for aid, who in plan.items()
+        ]
+        seen = self.engine.append_index(records)
+        for table, doc in [*seen, *records]:
+            self._fold_index(table, doc)
+        return plan
+
+    def take(self, article_id: str) -> str | None:
+        """Take over an article whose assignee has not started within the lease. Returns whom it was
+        taken from (None if there was nothing to take)."""
+        self._need_write()
+        absent = self.assignments.takeable_from(article_id, self.reviewer)
+        if absent is None:
+            return None
+        doc = {"article": article_id, "from": absent, "to": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("takes", doc)])
+        for table, row in [*seen, ("takes", doc)]:
+            self._fold_index(table, row)
+        return absent
+
+    def presence(self) -> dict[str, dict[str, Any]]:
+        return self.engine.presence()
+
+    def set_presence(self, article_id: str | None) -> None:
+        if self.mode == "review":
+            self.engine.set_presence(self.reviewer, article_id)
+
+    # -- the label set, and what the desk has taught the store ----------------------------------------
+
+    @property
+    def labels(self) -> list[str] | None:
+        """The store's label set: entities with other labels are hidden from review and from the
+        default export (kept, not deleted). None: every label."""
+        value = self.settings.get("labels")
+        return list(value) if isinstance(value, list) else None
+
+    def set_labels(self, labels: list[str] | None) -> None:
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        clean = None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
+        doc = {"key": "labels", "value": clean, "by": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("settings", doc)])
+        for table, row in [*seen, ("settings", doc)]:
+            self._fold_index(table, row)
+
+    @property
+    def suggestions(self) -> bool:
+        """Whether the desk's memory makes suggestions and proposals in this store (on unless turned
+        off: blind double review wants reviewers unswayed by each other)."""
+        return self.settings.get("suggestions", True) is not False
+
+    def set_suggestions(self, on: bool) -> None:
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        doc = {"key": "suggestions", "value": bool(on), "by": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("settings", doc)])
+        for table, row in [*seen, ("settings", doc)]:
+            self._fold_index(table, row)
+
+    def in_scope(self, cand: dict[str, Any]) -> bool:
+        """Whether the label set shows this candidate (claims always; entities by their label as
+        extracted or added)."""
+        if cand["kind"] != "entity":
+            return True
+        labels = self.labels
+        return labels is None or (cand.get("original") or {}).get("label", cand["label"]) in labels
+
+    def memory(self) -> Memory:
+        """The desk's facts over the whole store (built the first time it is asked for, then kept up
+        to date article by article)."""
+        if self._memory is None:
+            self._memory = Memory()
+            for aid in self._touched:
+                if aid not in self._articles:
+                    continue
+                entry = self._entries.get(aid) if aid not in self._folded else None
+                found = [tuple(f) for f in entry["memory"]] if entry and "memory" in entry else None
+                if found is None:
+                    found = facts(self.candidates(aid, view="final", plain=True))
+                self._facts[aid] = found
+                self._memory.add(found)
+            self._facts_stale.clear()
+        for aid in list(self._facts_stale):
+            self._memory.add(self._facts.pop(aid, []), -1)
+            if aid in self._articles:
+                found = facts(self.candidates(aid, view="final", plain=True))
+                self._facts[aid] = found
+                self._memory.add(found)
+            self._facts_stale.discard(aid)
+            self._proposals.clear()  # the vocabulary may have changed
+        return self._memory
+
+    def proposals(self, article_id: str) -> dict[str, dict[str, Any]]:
+        """Candidates the store's vocabulary proposes in this article (origin ``memory``)."""
+        if not self.suggestions:
+            return {}
+        memory = self.memory()
+        found = self._proposals.get(article_id)
+        if found is None:
+            article = self.article(article_id)
+            originals = self._file(article_id)["candidates"]
+            covered = [(c["start"], c["end"]) for c in originals.values() if c["kind"] == "entity"]
+            covered += [
+                (c["start"], c["end"])
+                for cid, c in self._added.get(article_id, {}).items()
+                if c["kind"] == "entity" and self._alive.get(article_id, {}).get(cid, 0) > 0
+            ]
+            found = {c["id"]: c for c in memory.proposals(article, covered) if self.in_scope(c)}
+            self._proposals[article_id] = found
+        return found
+
+    def confirm_suggestions(self, article_id: str, *, seconds: float | None = None) -> list[dict[str, Any]]:
+        """Every pending suggestion of the article (accept, relabel, reject, and proposed additions)
+        as this reviewer's decisions, in one undo step."""
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cand in self.candidates(article_id, "entity"):
+            hint = cand.get("suggestion")
+            if cand["status"] != "pending" or not hint:
+                continue
+            if hint["action"] == "add":
+                items.append((cand["id"], "accept", None))
+            elif hint["action"] == "edit":
+                items.append((cand["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
+            else:
+                items.append((cand["id"], hint["action"], None))
+        if not items:
+            raise DecisionError("no pending suggestions in this article")
+        return self.decide_many(article_id, items, seconds=seconds)
 
     # -- summary -----------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
         by_kind: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
-        reviewers: dict[str, int] = {}
-        for aid, info in self._articles.items():
-            added = self._added.get(aid, {})
-            for kind in by_kind:
-                by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + info["counts"][kind]
-            for cid, (kind, status) in self._status.get(aid, {}).items():
-                if cid not in added:
-                    by_kind[kind]["pending"] -= 1  # counted as pending above; its status says otherwise
-                by_kind[kind][status] = by_kind[kind].get(status, 0) + 1
-        for hists in self._hist.values():
-            for hist in hists.values():
-                for record in hist.records:
-                    reviewers[record["reviewer"]] = reviewers.get(record["reviewer"], 0) + 1
-        size = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
-        decided, total = self.totals()
+        decided_by: dict[str, int] = {}
+        for aid in self._articles:
+            entry = self._summary_of(aid)
+            counts = self.model_counts(aid)
+            if entry is not None:
+                for key, n in entry["alive"].items():
+                    counts[key] = counts.get(key, 0) + n
+            for key, n in counts.items():
+                if self._in_scope(key):
+                    kind = "claim" if key == CLAIM_KEY else "entity"
+                    by_kind[kind]["pending"] = by_kind[kind].get("pending", 0) + n
+            if entry is None:
+                continue
+            for key, statuses in entry["final"].items():
+                if not self._in_scope(key):
+                    continue
+                kind = "claim" if key == CLAIM_KEY else "entity"
+                for status, n in statuses.items():
+                    by_kind[kind]["pending"] -= n
+                    by_kind[kind][status] = by_kind[kind].get(status, 0) + n
+            for who, keys in entry["decided"].items():
+                decided_by[who] = decided_by.get(who, 0) + sum(n for k, n in keys.items() if self._in_scope(k))
+        stats = self.engine.stats()
+        reviewers = {
+            who: {"decisions": stats.get(who, (0, None))[0], "decided": decided_by.get(who, 0)}
+            for who in sorted(set(stats) | set(decided_by))
+        }
+        stamps = [at for _, at in stats.values() if at] + ([self._added_latest] if self._added_latest else [])
+        total = sum(sum(v.values()) for v in by_kind.values())
+        decided = sum(n for v in by_kind.values() for s, n in v.items() if s in DECIDED)
         return {
-            "path": str(self.folder),
-            "size": size,
+            "engine": self.engine.kind,
+            "path": self.location,
+            "server": getattr(self.engine, "server", None),
+            "size": self.engine.size(),
             "articles": len(self._articles),
             "candidates": by_kind,
             "decided": decided,
             "total": total,
+            "disputed": sum(v.get("disputed", 0) for v in by_kind.values()),
             "reviewers": reviewers,
-            "last_activity": self._last_activity,
-            "decisions": self._seq,
+            "last_activity": max(stamps, default=None),
+            "decisions": sum(n for n, _ in stats.values()),
+            "assigned": self.assignments.count(),
+            "removed": len(self._removed),
+            "labels": self.labels,
+            "models": self._trained_models(),
         }
+
+    def _trained_models(self) -> list[dict[str, Any]]:
+        folder = getattr(self.engine, "folder", None)
+        if folder is None:
+            return []
+        from ..training.models import trained_models
+
+        return trained_models(Path(folder))
+
+
+def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ent in entities:
+        out[ent["label"]] = out.get(ent["label"], 0) + 1
+    return out
+
+
+_AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
+_AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
+
+_VERSION_FIELDS = frozenset(
+    {"start", "end", "text", "label", "token_start", "token_end", "speaker", "cue", "quote_type", "checkworthiness"}
+)
+
+
+def _with_original(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """Fill in ``original`` (the model's values of changed fields) and the status a kept version has."""
+    state.pop("original", None)
+    if base.get("origin") not in ("analyst", "memory"):
+        original = {k: base.get(k) for k in _VERSION_FIELDS if k in state and state.get(k) != base.get(k)}
+        if original:
+            state["original"] = original
+    if state.get("status") is None:
+        state["status"] = "edited" if state.get("original") else "accepted"
+    return state

@@ -8,53 +8,57 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
-from ..text import label_color, one_line
+from extractors.vocabulary import QUOTE_TYPES
+
+from ..bindings import CONFIRM, EDIT, LABEL_PICKER, Keys
+from ..text import label_chip, one_line, safe
 
 
 class Confirm(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "no", id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(CONFIRM)
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, keys: Keys) -> None:
         super().__init__()
         self.question = question
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
+        k = self.keys
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question, style="bold"))
-            yield Static(Text("y / enter: yes    n / escape: no", style="dim"))
+            yield Static(safe(self.question, style="bold"))
+            yield Static(
+                Text(f"{k.show('confirm.yes', sep=' / ')}: yes    {k.show('confirm.no', sep=' / ')}: no", style="dim")
+            )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
 
 class LabelPicker(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *[Binding(str((i + 1) % 10), f"pick({i})", show=False, id=f"labels.pick_{i + 1}") for i in range(10)],
-        Binding("escape", "pick(-1)", "cancel", id="labels.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(LABEL_PICKER)
 
-    def __init__(self, text: str, labels: list[str]) -> None:
+    def __init__(self, text: str, labels: list[str], keys: Keys) -> None:
         super().__init__()
         self.text = text
         self.labels = labels
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text.assemble(("New entity: ", "bold"), (self.text, "reverse")))
+            yield Static(Text.assemble(("New entity: ", "bold"), (one_line(self.text, 60), "reverse")))
             legend = Text()
             for i, label in enumerate(self.labels[:10]):
-                legend.append(f" {(i + 1) % 10} ", style="bold reverse")
-                legend.append(f" {label}\n", style=label_color(label))
+                legend.append(f" {self.keys.show(f'labels.pick_{i + 1}')} ", style="bold reverse")
+                legend.append(" ")
+                legend.append(f" {one_line(label, 20)} ", style=label_chip(label))
+                legend.append("\n")
             yield Static(legend)
-            yield Static(Text("press a number; escape cancels", style="dim"))
+            yield Static(Text(f"press a label's key; {self.keys.show('labels.cancel')} cancels", style="dim"))
 
     def action_pick(self, i: int) -> None:
         self.dismiss(self.labels[i] if 0 <= i < len(self.labels) else None)
@@ -63,10 +67,7 @@ class LabelPicker(ModalScreen[str | None]):
 class EditDialog(ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "cancel", id="edit.cancel"),
-        Binding("ctrl+s", "save", "save", id="edit.save"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(EDIT)
 
     def __init__(
         self,
@@ -75,6 +76,7 @@ class EditDialog(ModalScreen[None]):
         entities: list[dict[str, Any]],
         labels: list[str],
         save: Callable[[dict[str, Any]], str | None],
+        keys: Keys,
     ) -> None:
         super().__init__()
         self.cand = cand
@@ -82,18 +84,21 @@ class EditDialog(ModalScreen[None]):
         self.entities = sorted(entities, key=lambda e: e["start"])
         self.labels = labels
         self.save = save
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         c = self.cand
         with Vertical(classes="dialog", id="edit-dialog"):
             yield Static(
-                Text.assemble(("Edit ", "bold"), (c["kind"], "bold"), ": ", (one_line(c["text"], 70), "reverse"))
+                Text.assemble(
+                    ("Edit ", "bold"), (one_line(c["kind"], 10), "bold"), ": ", (one_line(c["text"], 70), "reverse")
+                )
             )
             with Grid(id="edit-grid"):
                 if c["kind"] == "entity":
                     yield Label("label")
-                    options = [(lab, lab) for lab in dict.fromkeys([*self.labels, c["label"]])]
-                    yield Select(options, value=c["label"], allow_blank=False, id="label")
+                    labels = [(Text(one_line(lab, 30)), lab) for lab in dict.fromkeys([*self.labels, c["label"]])]
+                    yield Select(labels, value=c["label"], allow_blank=False, id="label")
                 yield Label("start")
                 yield Input(str(c["start"]), id="start", type="integer")
                 yield Label("end")
@@ -101,19 +106,24 @@ class EditDialog(ModalScreen[None]):
                 if c["kind"] == "claim":
                     yield Label("quote type")
                     yield Select(
-                        [(q, q) for q in ("direct", "indirect", "mixed", "none")],
+                        [(Text(one_line(q, 20)), q) for q in dict.fromkeys([*QUOTE_TYPES, c["quote_type"]])],
                         value=c["quote_type"],
                         allow_blank=False,
                         id="quote_type",
                     )
                     yield Label("speaker")
-                    options = [("(none)", "none")] + [
-                        (f"{one_line(e['text'], 30)} [{e['start']}:{e['end']}] {e['label']}", e["id"])
+                    options: list[tuple[Text, str]] = [(Text("(none)"), "none")] + [
+                        (
+                            Text(
+                                f"{one_line(e['text'], 30)} [{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}"
+                            ),
+                            e["id"],
+                        )
                         for e in self.entities
                     ]
                     current = "keep" if c.get("speaker") else "none"
                     if c.get("speaker"):
-                        options.insert(0, (f"keep: {one_line(c['speaker']['text'], 30)}", "keep"))
+                        options.insert(0, (Text(f"keep: {one_line(c['speaker'].get('text', ''), 30)}"), "keep"))
                     yield Select(options, value=current, allow_blank=False, id="speaker")
                     yield Label("cue start:end")
                     cue = c.get("cue")
@@ -125,8 +135,8 @@ class EditDialog(ModalScreen[None]):
             yield Static(id="edit-preview")
             yield Static(id="edit-error")
             with Horizontal(id="edit-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (escape)", id="cancel")
+                yield Button(Text(f"Save ({self.keys.show('edit.save')})"), variant="primary", id="save")
+                yield Button(Text(f"Cancel ({self.keys.show('edit.cancel')})"), id="cancel")
 
     def on_mount(self) -> None:
         self._preview()
@@ -192,19 +202,26 @@ class EditDialog(ModalScreen[None]):
         try:
             changes = self.changes()
         except ValueError as err:
-            error.update(Text(str(err), style="bold red"))
+            error.update(Text(one_line(err, 300), style="bold red"))
             return
         if not changes:
             self.dismiss(None)
             return
         problem = self.save(changes)
         if problem:
-            error.update(Text(problem, style="bold red"))
+            error.update(Text(one_line(problem, 300), style="bold red"))
         else:
             self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    async def action_page(self, direction: int) -> None:
+        """Page keys for an open list (a Select's options), only once it is laid out: in Textual
+        8.2.8 an OptionList paged before it has a size raises KeyError (OptionList._move_page)."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.option_count and focused.scrollable_content_region:
+            await focused.run_action("page_down" if direction > 0 else "page_up")
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:

@@ -1,4 +1,8 @@
-"""The help screen: every key, generated from the bindings actually in force (remaps included)."""
+"""The help screen: every key in force (remaps included) with its binding id, section by section.
+
+The sections are given by the caller (the review screen passes :data:`tui.app.bindings.SECTIONS`),
+so this module knows no other screen.
+"""
 
 from __future__ import annotations
 
@@ -12,47 +16,37 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..bindings import HELP, Keys
+from ..text import one_line
 
-def key_table(title: str, bindings: list[Binding], keymap: dict[str, str]) -> Table:
+
+def key_table(title: str, bindings: list[Binding], keys: Keys) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
+    table.add_column(style="dim", no_wrap=True)
     for b in bindings:
-        keys = keymap.get(b.id or "", b.key)
-        shown = ", ".join(
-            k.replace("left_square_bracket", "[")
-            .replace("right_square_bracket", "]")
-            .replace("full_stop", ".")
-            .replace("comma", ",")
-            .replace("question_mark", "?")
-            .replace("slash", "/")
-            for k in keys.split(",")
-        )
-        table.add_row(shown, Text(b.description or b.action))
+        shown = keys.show(b.id, sep=", ") if b.id else b.key
+        table.add_row(Text(shown), Text(one_line(b.tooltip or b.description or b.action, 100)), Text(b.id or ""))
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = list(HELP)
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]], keys: Keys, notes: str = "") -> None:
+        super().__init__()
+        self.sections = sections
+        self.keys = keys
+        self.notes = notes
 
     def compose(self) -> ComposeResult:
-        from ..widgets.article import ArticleView
-        from .review import ReviewScreen
-
-        keymap = getattr(self.app, "keymap", {})
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(Text("newsreview keys — every decision is saved the moment you make it", style="bold"))
-            yield Static(key_table("Review", ReviewScreen.BINDINGS, keymap))
-            yield Static(key_table("Selecting text (after v)", ArticleView.BINDINGS, keymap))
-            yield Static(
-                Text(
-                    "Boundaries: [ and ] move the start, , and . move the end by a token (m: by a character); "
-                    "enter saves the edit, escape cancels.\nFilter (/): words, status:pending, label:PERSON, kind:claim, "
-                    "type:direct.\nctrl+p: command palette (export, themes, every action). "
-                    'Remap keys in keys.toml under the config folder (binding ids above, e.g. review.accept = "y").',
-                    style="dim",
-                )
-            )
+            for title, bindings in self.sections:
+                yield Static(key_table(title, bindings, self.keys))
+            if self.notes:
+                yield Static(Text(self.notes, style="dim"))
 
-    async def action_dismiss(self, result: object = None) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)

@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from ..bindings import QUEUE, Keys
 from ..text import one_line
+
+if TYPE_CHECKING:
+    from ...store import ReviewStore
 
 
 class QueueScreen(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "close", id="queue.close"),
-        Binding("enter", "open", "open", id="queue.open"),
-        Binding("down", "move(1)", show=False, id="queue.down"),
-        Binding("up", "move(-1)", show=False, id="queue.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(QUEUE)
 
-    def __init__(self, store: Any, current: str | None) -> None:
+    def __init__(self, store: ReviewStore, current: str | None, keys: Keys) -> None:
         super().__init__()
         self.store = store
         self.current = current
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
+        k = self.keys
         with Vertical(classes="dialog", id="queue"):
-            yield Static(Text("Articles — type to search titles, ↑/↓ move, enter opens, escape closes", style="bold"))
+            yield Static(
+                Text(
+                    f"Articles — type to search titles, {k.show('queue.up')}/{k.show('queue.down')} move, "
+                    f"{k.show('queue.open')} opens, {k.show('queue.close')} closes",
+                    style="bold",
+                )
+            )
             yield Input(placeholder="search titles", id="queue-search")
             yield DataTable(id="queue-table", cursor_type="row")
 
@@ -47,7 +55,7 @@ class QueueScreen(ModalScreen[str | None]):
         table.clear()
         for n, aid in enumerate(self.store.article_ids(), 1):
             info = self.store.article_info(aid)
-            title = info.get("title") or aid
+            title = str(info.get("title") or aid)
             if query and query.lower() not in title.lower():
                 continue
             decided, total = self.store.progress(aid)
@@ -75,7 +83,7 @@ class QueueScreen(ModalScreen[str | None]):
     def action_open(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count:
-            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             self.dismiss(key)
 
     def action_close(self) -> None:

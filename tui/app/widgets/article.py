@@ -3,9 +3,15 @@
 Only visible lines are rendered (``render_line``), strips are cached per line, and a decision only
 invalidates the lines its candidate covers — so a 100,000-character article with thousands of
 candidates stays responsive. Offsets are Python ``str`` indices throughout; the displayed text is
-:func:`visible` of the article (same length), so a span's characters are exactly the ones styled.
+``clean`` of the article (same length), so a span's characters are exactly the ones styled.
 
-A cursor mode (``v``) gives a cursor and a selection for adding what the model missed.
+Colours come from the theme: the pane's own background and foreground, and the component classes
+below (set in newsreview.tcss with theme variables); entity labels keep their hues, adapted to the
+background by :class:`~tui.app.text.Palette`.
+
+A cursor mode (``v``) gives a cursor and a selection for adding what the model missed (selection
+semantics: :mod:`tui.app.spans`). A click on a highlighted span makes that candidate current; in
+cursor mode it moves the cursor.
 """
 
 from __future__ import annotations
@@ -14,25 +20,24 @@ from bisect import bisect_right
 from typing import Any, ClassVar
 
 from rich.cells import get_character_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual import events
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..text import (
-    CUE_STYLE,
-    CURRENT_STYLE,
-    CURSOR_STYLE,
-    SELECTION_STYLE,
-    SPEAKER_STYLE,
-    claim_style,
-    entity_style,
-    visible,
-)
+from ...sanitize import clean
+from .. import spans
+from ..bindings import ARTICLE
+from ..text import Palette, to_strip, widget_palette
+
+Cand = dict[str, Any]
+
+#: styles that must not leak from the span under the cursor or the selection into them
+_RESET = Style(reverse=False, strike=False, dim=False)
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
@@ -70,92 +75,142 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
+def ranges(cand: Cand) -> list[tuple[int, int]]:
+    """The spans a candidate paints: itself, and a claim's speaker and cue."""
+    out = [(cand["start"], cand["end"])]
+    if cand.get("kind") == "claim":
+        for key in ("speaker", "cue"):
+            ref = cand.get(key)
+            if ref:
+                out.append((ref["start"], ref["end"]))
+    return out
+
+
 class ArticleView(ScrollView, can_focus=False):
     """Article text with candidate highlights; cursor and selection in cursor mode."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "cursor(-1, 0)", "left", show=False, id="article.left"),
-        Binding("right,l", "cursor(1, 0)", "right", show=False, id="article.right"),
-        Binding("up,k", "cursor(0, -1)", "up", show=False, id="article.up"),
-        Binding("down,j", "cursor(0, 1)", "down", show=False, id="article.down"),
-        Binding("shift+left,H", "select(-1)", "extend left", id="article.select_left"),
-        Binding("shift+right,L", "select(1)", "extend right", id="article.select_right"),
-        Binding("w", "word(1)", "next word", show=False, id="article.word_next"),
-        Binding("b", "word(-1)", "prev word", show=False, id="article.word_prev"),
-        Binding("e,t", "create('entity')", "new entity", id="article.new_entity"),
-        Binding("c", "create('claim')", "new claim", id="article.new_claim"),
-        Binding("escape,v", "leave", "back to list", id="article.leave"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(ARTICLE)
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--claim",
+        "article--claim-decided",
+        "article--speaker",
+        "article--cue",
+        "article--current",
+        "article--preview",
+        "article--selection",
+        "article--cursor",
+        "article--match",
+        "article--match-current",
+    }
 
     class Create(Message):
+        """New candidate from the selection (or the token at the cursor)."""
+
         def __init__(self, kind: str, start: int, end: int) -> None:
             self.kind, self.start, self.end = kind, start, end
             super().__init__()
 
     class Left(Message):
-        pass
+        """Cursor mode ended."""
+
+    class Picked(Message):
+        """A highlighted span was clicked."""
+
+        def __init__(self, cid: str) -> None:
+            self.cid = cid
+            super().__init__()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = ""
         self.display_text = ""
-        self.cands: dict[str, dict[str, Any]] = {}
+        self.cands: dict[str, Cand] = {}
         self.lines: list[tuple[int, int]] = [(0, 0)]
         self.starts: list[int] = [0]
         self.line_cands: list[list[str]] = [[]]
         self.current: str | None = None
-        self.preview: dict[str, Any] | None = None  # boundary edit in progress: {"id", "start", "end"}
+        self.preview: tuple[int, int] | None = None  # boundary edit in progress
         self.cursor: int | None = None
-        self.anchor: int | None = None
+        self.selection_state: spans.Selection | None = None
+        self.by_char = False  # character mode (set by the screen)
         self.tokens: list[tuple[int, int]] = []
+        self.matches: list[tuple[int, int]] = []
+        self.match_index: int | None = None
         self._cache: dict[int, Strip] = {}
         self._width = 0
+        self._palette: Palette | None = None
+        self._styles: dict[str, Style] = {}  # component styles under the theme in force
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        self._palette = None
+        self._styles.clear()
+        self._cache.clear()
+        self.refresh()
 
     # -- content -------------------------------------------------------------------------------------
 
-    def set_article(self, text: str, cands: list[dict[str, Any]], tokens: list[tuple[int, int]]) -> None:
+    def set_article(self, text: str, cands: list[Cand], tokens: list[tuple[int, int]] | list[list[int]]) -> None:
         self.text = text
-        self.display_text = visible(text)
-        self.tokens = [tuple(t) for t in tokens]
+        self.display_text = clean(text)
+        self.tokens = [(int(t[0]), int(t[1])) for t in tokens]
         self.cands = {c["id"]: c for c in cands}
         self.current = None
         self.preview = None
-        self.cursor = self.anchor = None
+        self.cursor = None
+        self.selection_state = None
+        self.matches, self.match_index = [], None
         self._width = 0
         self._rewrap()
         self.scroll_to(y=0, animate=False)
 
-    def update_candidates(self, cands: list[dict[str, Any]]) -> None:
+    def update_candidates(self, cands: list[Cand]) -> None:
+        """Store results in: a span that moved, appeared or went away re-indexes the lines; else
+        only the lines of the changed candidates repaint."""
+        moved = False
         for cand in cands:
             old = self.cands.get(cand["id"])
             if cand.get("status") == "removed":
-                self.cands.pop(cand["id"], None)
-            else:
-                self.cands[cand["id"]] = cand
-            if old is None or _ranges(old) != _ranges(cand):
-                self._index()
-                self._cache.clear()
-                self.refresh()
-                return
+                moved |= self.cands.pop(cand["id"], None) is not None
+                continue
+            self.cands[cand["id"]] = cand
+            moved |= old is None or ranges(old) != ranges(cand)
+        if moved:
+            self._index()
+            self._cache.clear()
+            self.refresh()
+            return
+        for cand in cands:
             self._invalidate(cand["id"])
 
     def set_current(self, cid: str | None, *, scroll: bool = True) -> None:
         old, self.current = self.current, cid
         self._invalidate(old)
         self._invalidate(cid)
-        if cid and scroll:
+        if cid and scroll and cid in self.cands:
             self.scroll_to_offset(self.cands[cid]["start"], self.cands[cid]["end"])
 
-    def set_preview(self, preview: dict[str, Any] | None) -> None:
+    def set_preview(self, preview: tuple[int, int] | None) -> None:
         old = self.preview
         self.preview = preview
         if old is not None:
-            self._invalidate_range(old["start"], old["end"])
+            self._invalidate_range(*old)
         if preview is not None:
-            self._invalidate_range(preview["start"], preview["end"])
-            self.scroll_to_offset(preview["start"], preview["end"])
+            self._invalidate_range(*preview)
+            self.scroll_to_offset(*preview)
         if self.current:
             self._invalidate(self.current)
+
+    def set_matches(self, matches: list[tuple[int, int]], index: int | None) -> None:
+        """Highlight find results; ``index`` is the current one (scrolled into view)."""
+        self.matches, self.match_index = matches, index
+        self._cache.clear()
+        self.refresh()
+        if index is not None and 0 <= index < len(matches):
+            self.scroll_to_offset(*matches[index])
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -177,7 +232,7 @@ class ArticleView(ScrollView, can_focus=False):
     def _index(self) -> None:
         self.line_cands = [[] for _ in self.lines]
         for cid, cand in self.cands.items():
-            for s, e in _ranges(cand):
+            for s, e in ranges(cand):
                 for y in self._line_range(s, e):
                     if cid not in self.line_cands[y]:
                         self.line_cands[y].append(cid)
@@ -205,7 +260,7 @@ class ArticleView(ScrollView, can_focus=False):
         cand = self.cands.get(cid) if cid else None
         if cand is None:
             return
-        for s, e in _ranges(cand):
+        for s, e in ranges(cand):
             self._invalidate_range(s, e)
 
     def _invalidate_range(self, start: int, end: int) -> None:
@@ -215,7 +270,35 @@ class ArticleView(ScrollView, can_focus=False):
             if top <= y < top + self.size.height:
                 self.refresh_line(y - top)
 
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The article offset shown at content cell (x, y) of the visible area, if any."""
+        index = y + int(self.scroll_y)
+        if not 0 <= index < len(self.lines):
+            return None
+        ls, le = self.lines[index]
+        cells = x + int(self.scroll_x)
+        col = 0
+        for pos in range(ls, le):
+            col += get_character_cell_size(self.display_text[pos])
+            if col > cells:
+                return pos
+        return le if le < len(self.text) or le == ls else None
+
+    def candidates_at(self, offset: int) -> list[str]:
+        """Candidates whose span holds ``offset``: entities before claims, shortest first."""
+        y = self.line_of(offset)
+        if y >= len(self.line_cands):
+            return []
+        hits = [cid for cid in self.line_cands[y] if self.cands[cid]["start"] <= offset < self.cands[cid]["end"]]
+        hits.sort(key=lambda c: (self.cands[c]["kind"] != "entity", self.cands[c]["end"] - self.cands[c]["start"]))
+        return hits
+
     # -- rendering -----------------------------------------------------------------------------------
+
+    def palette(self) -> Palette:
+        if self._palette is None:
+            self._palette = widget_palette(self)
+        return self._palette
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -230,9 +313,16 @@ class ArticleView(ScrollView, can_focus=False):
             self._cache[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
+    def _component(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
     def _render_index(self, index: int) -> Strip:
         ls, le = self.lines[index]
         line = Text(self.display_text[ls:le], no_wrap=True, end="")
+        palette = self.palette()
 
         def paint(style: Style, s: int, e: int) -> None:
             s, e = max(s, ls), min(e, le)
@@ -243,60 +333,115 @@ class ArticleView(ScrollView, can_focus=False):
             cand = self.cands[cid]
             status = cand.get("status", "pending")
             if cand["kind"] == "claim":
-                paint(claim_style(status), cand["start"], cand["end"])
-                if status != "rejected":
-                    for ref, style in ((cand.get("speaker"), SPEAKER_STYLE), (cand.get("cue"), CUE_STYLE)):
-                        if ref:
-                            paint(style, ref["start"], ref["end"])
+                if status == "rejected":
+                    paint(Style(dim=True, strike=True), cand["start"], cand["end"])
+                    continue
+                paint(
+                    self._component("article--claim" if status == "pending" else "article--claim-decided"),
+                    cand["start"],
+                    cand["end"],
+                )
+                for ref, name in ((cand.get("speaker"), "article--speaker"), (cand.get("cue"), "article--cue")):
+                    if ref:
+                        paint(self._component(name), ref["start"], ref["end"])
             else:
-                paint(entity_style(cand["label"], status), cand["start"], cand["end"])
-        if self.current and self.current in self.cands and self.preview is None:
-            cur = self.cands[self.current]
-            paint(CURRENT_STYLE, cur["start"], cur["end"])
+                paint(palette.entity(cand["label"], status), cand["start"], cand["end"])
+        for i, (s, e) in enumerate(self.matches):
+            if s < le and e > ls:
+                name = "article--match-current" if i == self.match_index else "article--match"
+                paint(self._component(name) + _RESET, s, e)
         if self.preview is not None:
-            paint(CURRENT_STYLE + Style(underline=True), self.preview["start"], self.preview["end"])
+            paint(self._component("article--preview"), *self.preview)
+        elif self.current and self.current in self.cands:
+            cur = self.cands[self.current]
+            paint(self._component("article--current"), cur["start"], cur["end"])
         if self.cursor is not None:
             sel = self.selection()
             if sel:
-                paint(SELECTION_STYLE, *sel)
-            if ls <= self.cursor < le or (
-                self.cursor == le and self.cursor == len(self.text) and index == len(self.lines) - 1
-            ):
-                if self.cursor < le:
-                    paint(CURSOR_STYLE, self.cursor, self.cursor + 1)
-                else:
-                    line.append(" ", CURSOR_STYLE)
-        segments = list(line.render(self.app.console))
-        return Strip([s for s in segments if s.text != "\n"] or [Segment("")])
+                paint(self._component("article--selection") + _RESET, *sel)
+            cursor_style = self._component("article--cursor") + _RESET
+            if ls <= self.cursor < le:
+                paint(cursor_style, self.cursor, self.cursor + 1)
+            elif self.cursor == le and (le == len(self.text) or self.text[le] == "\n"):
+                line.append(" ", cursor_style)  # on a line end: a visible cell of its own
+        return to_strip(line, self.app.console, self.rich_style)
 
     # -- cursor mode ---------------------------------------------------------------------------------
 
     def enter_cursor_mode(self, at: int) -> None:
         self.cursor = max(0, min(at, max(0, len(self.text) - 1)))
-        self.anchor = None
+        self.selection_state = None
         self._cache.clear()
         self.refresh()
         self.can_focus = True  # focusable only in cursor mode, so the review keys stay with the screen
         self.focus()
+        self.scroll_to_offset(self.cursor, self.cursor + 1)
 
     def selection(self) -> tuple[int, int] | None:
-        if self.cursor is None or self.anchor is None or self.anchor == self.cursor:
+        if self.cursor is None or self.selection_state is None:
             return None
-        s, e = sorted((self.anchor, self.cursor))
-        return s, e
+        return self.selection_state.span(self.tokens)
 
-    def _move_cursor(self, to: int, *, extend: bool) -> None:
+    def set_by_char(self, by_char: bool) -> None:
+        """Switch token / character units, keeping what is selected."""
+        if by_char == self.by_char:
+            return
+        self.by_char = by_char
+        sel = self.selection_state
+        if sel is None or self.cursor is None:
+            return
+        start, end = sel.span(self.tokens)
+        forward = sel.head >= sel.anchor
+        if by_char:
+            anchor, head = (start, end - 1) if forward else (end - 1, start)
+            self.selection_state = spans.Selection(anchor, head, True)
+        elif self.tokens:
+            a = spans.token_index_at(self.tokens, start if forward else end - 1)
+            h = spans.token_index_at(self.tokens, end - 1 if forward else start)
+            assert a is not None and h is not None
+            self.selection_state = spans.Selection(a, h, False)
+        self._show_selection(self.selection_state, (start, end))
+
+    def _show_selection(self, new: spans.Selection | None, old_span: tuple[int, int] | None) -> None:
         if self.cursor is None:
             return
-        old_sel = self.selection() or (self.cursor, self.cursor + 1)
-        if extend and self.anchor is None:
-            self.anchor = self.cursor
-        if not extend:
-            self.anchor = None
-        self.cursor = max(0, min(to, len(self.text)))
-        new_sel = self.selection() or (self.cursor, self.cursor + 1)
-        self._invalidate_range(min(old_sel[0], new_sel[0]), max(old_sel[1], new_sel[1]))
+        old_cursor = self.cursor
+        self.selection_state = new
+        if new is not None:
+            self.cursor = new.cursor(self.tokens)
+        span = self.selection() or (self.cursor, self.cursor + 1)
+        lo = min(span[0], old_cursor, *(old_span or span))
+        hi = max(span[1], old_cursor + 1, *(old_span or span))
+        self._invalidate_range(lo, hi + 1)
         self.scroll_to_offset(self.cursor, self.cursor + 1)
+
+    def move_cursor(self, to: int) -> None:
+        """Put the cursor at ``to`` (clamped); any selection ends."""
+        if self.cursor is None:
+            return
+        old = self.selection() or (self.cursor, self.cursor + 1)
+        self.cursor = max(0, min(to, len(self.text)))
+        self._show_selection(None, old)
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select exactly [start, end) (a find result): tokens if it is token-aligned, else characters."""
+        if self.cursor is None:
+            return
+        old = self.selection() or (self.cursor, self.cursor + 1)
+        a = spans.token_index_at(self.tokens, start) if self.tokens else None
+        b = spans.token_index_at(self.tokens, end - 1) if self.tokens else None
+        if (
+            not self.by_char
+            and a is not None
+            and b is not None
+            and (self.tokens[a][0], self.tokens[b][1]) == (start, end)
+        ):
+            new = spans.Selection(a, b, False)
+        else:
+            self.by_char = True
+            new = spans.Selection(start, end - 1, True)
+        self.cursor = start
+        self._show_selection(new, old)
 
     def action_cursor(self, dx: int, dy: int) -> None:
         if self.cursor is None:
@@ -306,60 +451,59 @@ class ArticleView(ScrollView, can_focus=False):
             col = self.cursor - self.lines[y][0]
             ny = max(0, min(len(self.lines) - 1, y + dy))
             s, e = self.lines[ny]
-            self._move_cursor(min(s + col, max(s, e - 1)) if e > s else s, extend=False)
+            self.move_cursor(min(s + col, max(s, e - 1)) if e > s else s)
         else:
-            self._move_cursor(self.cursor + dx, extend=False)
+            self.move_cursor(self.cursor + dx)
 
     def action_word(self, direction: int) -> None:
-        if self.cursor is None:
-            return
-        if direction > 0:
-            nxt = next((s for s, _ in self.tokens if s > self.cursor), self.cursor)
-        else:
-            nxt = next((s for s, _ in reversed(self.tokens) if s < self.cursor), self.cursor)
-        self._move_cursor(nxt, extend=False)
+        if self.cursor is not None:
+            self.move_cursor(spans.word_step(self.tokens, self.cursor, direction))
 
     def action_select(self, direction: int) -> None:
-        """Extend the selection by one token (or one character in character mode)."""
+        """Extend (or shrink) the selection by one token, or one character in character mode."""
         if self.cursor is None:
             return
-        char_mode = getattr(self.screen, "char_mode", False)
-        if char_mode or not self.tokens:
-            self._move_cursor(self.cursor + direction, extend=True)
-            return
-        if direction > 0:
-            to = next((e for s, e in self.tokens if e > self.cursor), len(self.text))
+        old = self.selection()
+        sel = self.selection_state
+        if sel is None:
+            new = spans.start_selection(self.text, self.tokens, self.cursor, by_char=self.by_char)
         else:
-            to = next((s for s, e in reversed(self.tokens) if s < self.cursor), 0)
-        self._move_cursor(to, extend=True)
+            new = spans.extend_selection(self.text, self.tokens, sel, direction)
+        self._show_selection(new, old)
 
     def action_create(self, kind: str) -> None:
+        if self.cursor is None:
+            return
         sel = self.selection()
         if sel is None:
-            if self.cursor is None:
+            start = spans.start_selection(self.text, self.tokens, self.cursor, by_char=self.by_char)
+            if start is None:
                 return
-            tok = next(((s, e) for s, e in self.tokens if s <= self.cursor < e), None)
-            sel = tok or (self.cursor, self.cursor + 1)
-        start, end = sel
-        if not getattr(self.screen, "char_mode", False) and self.tokens:
-            start = max((s for s, e in self.tokens if s <= start), default=start)
-            end = min((e for s, e in self.tokens if e >= end), default=end)
-        self.post_message(self.Create(kind, start, end))
+            sel = start.span(self.tokens)
+        self.post_message(self.Create(kind, *sel))
 
     def action_leave(self) -> None:
-        self.cursor = self.anchor = None
+        self.cursor = None
+        self.selection_state = None
         self.can_focus = False
         self.screen.set_focus(None)
         self._cache.clear()
         self.refresh()
         self.post_message(self.Left())
 
+    # -- mouse ---------------------------------------------------------------------------------------
 
-def _ranges(cand: dict[str, Any]) -> list[tuple[int, int]]:
-    out = [(cand["start"], cand["end"])]
-    if cand.get("kind") == "claim":
-        for key in ("speaker", "cue"):
-            ref = cand.get(key)
-            if ref:
-                out.append((ref["start"], ref["end"]))
-    return out
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        pos = self.offset_at(offset.x, offset.y)
+        if pos is None:
+            return
+        event.stop()
+        if self.cursor is not None:
+            self.move_cursor(pos)
+            return
+        hits = self.candidates_at(pos)
+        if hits:
+            self.post_message(self.Picked(hits[0]))

@@ -1,0 +1,256 @@
+"""Helpers for the app's tests: what the screen shows (text), what the terminal would be sent
+(bytes), fast key presses, and stores built from hostile or odd data."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+
+from extractors.pipeline import Extraction
+from extractors.records import Article, claim_candidate, entity_candidate
+from tui.store import ReviewStore
+
+from support import make_extraction, tokens_of
+
+
+def _console(app: App[Any]) -> Console:
+    width, height = app.size
+    return Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+
+
+def screen_text(app: App[Any]) -> str:
+    """The whole screen as plain text, as the analyst sees it (toasts and dialogs included)."""
+    console = _console(app)
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    return console.export_text(styles=False)
+
+
+def screen_bytes(app: App[Any]) -> str:
+    """What Textual's driver would write to the terminal for a full repaint of the current screen
+    (``App._display`` renders the same update with ``render_segments``)."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return update.render_segments(_console(app))
+
+
+def status_line(app: App[Any]) -> str:
+    return screen_text(app).splitlines()[0]
+
+
+# Sequences Textual itself writes: CSI (ESC [ … final byte), cursor-key / charset selections, and
+# OSC 22 (the mouse pointer's shape, e.g. ESC ] 22 ; default BEL) — nothing else may carry an ESC.
+_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_OWN = re.compile(r"\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\]22;[a-z-]*\x07")
+#: characters a terminal interprets: C0 but \r \n, DEL, C1, bidi controls, U+2028/9, lone surrogates
+UNSAFE = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def foreign_controls(output: str) -> list[str]:
+    """Control characters in terminal output that are not part of the app's own CSI sequences
+    (an OSC, a lone ESC, a C1 CSI/OSC, a bidi override, a line separator …), with context."""
+    stripped = _OWN.sub("", _CSI.sub("", output))
+    return [
+        f"{unicodedata.name(m.group(), hex(ord(m.group())))} in {stripped[max(0, m.start() - 20) : m.end() + 20]!r}"
+        for m in UNSAFE.finditer(stripped)
+    ]
+
+
+def _busy(app: App[Any]) -> bool:
+    nodes: list[Any] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    # a message pump has work while its queue holds messages or a callback waits for its next idle
+    return any(node._message_queue.values or node._next_callbacks for node in nodes)
+
+
+async def settle(pilot: Pilot[Any], quiet: int = 3, limit: int = 2000) -> None:
+    """Let every message the last key caused be processed: yield to the event loop until no
+    message pump of the app has work for ``quiet`` rounds in a row (no idle sleeps: fast)."""
+    calm = 0
+    for _ in range(limit):
+        await asyncio.sleep(0)
+        calm = 0 if _busy(pilot.app) else calm + 1
+        if calm >= quiet:
+            return
+    await pilot._wait_for_screen()
+
+
+async def press_fast(pilot: Pilot[Any], key: str) -> None:
+    """Press one key the way the driver delivers it, then let it settle — much faster than
+    ``pilot.press``, which sleeps until the process looks idle after every key."""
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
+
+    app = pilot.app
+    name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(name))
+    except KeyError:
+        char = name if len(name) == 1 else None
+    event = events.Key(name, char)
+    event.set_sender(app)
+    assert app._driver is not None
+    app._driver.send_message(event)
+    await settle(pilot)
+
+
+# -- stores -------------------------------------------------------------------------------------------
+
+EVIL = {
+    "osc52": "\x1b]52;c;AAAA\x1b\\",
+    "osc0": "\x1b]0;pwned\x07",
+    "csi": "\x1b[2J\x1b[31m",
+    "c1csi": "\x9b31m",
+    "c1osc": "\x9d0;title\x9c",
+    "bidi": "\u202eevil\u202c\u2066iso\u2069",
+    "ls": "a\u2028b",
+    "c0": "\x00\x01\x07\x08\x7f",
+}
+EVIL_ALL = "".join(EVIL.values())
+
+
+def evil_store(folder: Path) -> tuple[ReviewStore, Extraction]:
+    """A store whose outside strings carry terminal controls: article text, title, source, url, id,
+    labels, a model name and a speaker's name. (Reviewer names with controls are refused by the
+    store itself; the status bar's own test covers them.)"""
+    text = (
+        f"Headline {EVIL['osc52']}ORG here\n"
+        f"Ben {EVIL['bidi']} Wallace said {EVIL['c1csi']}Russia lost {EVIL['ls']} troops {EVIL['osc0']} today.\n"
+        f"Officials {EVIL['c0']} agreed {EVIL['csi']} on {EVIL['c1osc']} Tuesday."
+    )
+    art = Article(
+        text=text,
+        title=f"Title {EVIL_ALL} end",
+        source=f"src{EVIL['osc0']}.txt",
+        url=f"https://x/{EVIL['c1osc']}",
+        published=f"2024{EVIL['bidi']}",
+        id=f"id-{EVIL['osc52']}-1",
+    )
+    tokens = tokens_of(text)
+    ents = []
+    for surface, label in (
+        ("Headline", f"{EVIL['osc52']}ORG"),
+        ("Wallace", f"PER{EVIL['c1csi']}SON"),
+        ("Russia", "GPE"),
+        ("Tuesday", f"DATE{EVIL['bidi']}"),
+    ):
+        s = text.index(surface)
+        ents.append(entity_candidate(text, art.id, s, s + len(surface), label, model=f"m{EVIL['osc0']}"))
+    s = text.index("Russia lost")
+    wallace = text.index("Wallace")
+    claim = claim_candidate(
+        text,
+        art.id,
+        s,
+        text.index(" today"),
+        quote_type="indirect",
+        checkworthiness=0.7,
+        speaker={"start": wallace, "end": wallace + 7, "text": "Wallace", "name": f"Wallace{EVIL_ALL}"},
+        cue={"start": text.index("said"), "end": text.index("said") + 4, "text": "said"},
+        numbers=[],
+        model="test",
+    )
+    ex = Extraction(art, ents, [claim], tokens)
+    store = ReviewStore.open(folder, write=True, reviewer="ana")  # (the store refuses controls in names)
+    store.add_article(ex)
+    return store, ex
+
+
+def several_store(folder: Path) -> ReviewStore:
+    """Four articles: several candidates, one candidate, no candidates at all, and a big-ish one."""
+    store = ReviewStore.open(folder, write=True, reviewer="rand")
+    store.add_article(
+        make_extraction(
+            "Ben Wallace said Russia lost 100,000 troops near Zürich.\n\nOfficials in São Paulo agreed on Tuesday.",
+            [
+                ("Ben Wallace", "PERSON"),
+                ("Russia", "GPE"),
+                ("Zürich", "GPE"),
+                ("São Paulo", "GPE"),
+                ("Tuesday", "DATE"),
+            ],
+            ["Russia lost 100,000 troops near Zürich", "Officials in São Paulo agreed on Tuesday"],
+        )
+    )
+    store.add_article(make_extraction("Moscow is cold.", [("Moscow", "GPE")], []))
+    store.add_article(make_extraction("Nothing to see here at all.", [], []))
+    words = " ".join(f"Word{i}" + ("." if i % 11 == 10 else "") for i in range(400))
+    ents = [(f"Word{i}", "ORG" if i % 2 else "PERSON") for i in range(0, 400, 7)]
+    claims = [f"Word{i} Word{i + 1}" for i in range(20, 380, 40) if i % 11 != 10]
+    store.add_article(make_extraction(words, ents, claims))
+    return store
+
+
+def run_in_pty(
+    argv: list[str], env: dict[str, str], keys: list[str], *, size: tuple[int, int] = (160, 48), timeout: float = 90
+) -> tuple[bytes, int]:
+    """Run a program in a pseudo-terminal of ``size``; once it drew its first screen (the status
+    line), type ``keys`` one by one with a pause after each; return every byte it wrote and its
+    exit code."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    out = bytearray()
+
+    def pump(seconds: float, until: bytes | None = None) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                out.extend(chunk)
+                if until is not None and until in out:
+                    return
+            elif proc.poll() is not None:
+                return
+
+    try:
+        pump(timeout, until=b"decided here")
+        pump(0.5)
+        for key in keys:
+            os.write(master, key.encode())
+            pump(0.4 if key == "\x1b" else 0.25)
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            pump(0.2)
+        pump(0.3)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        code = proc.wait()
+        os.close(master)
+    return bytes(out), code

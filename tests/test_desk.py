@@ -1,0 +1,252 @@
+"""A desk on one store: each reviewer's own decisions, the final view, adjudication, assignment,
+agreement, and the upgrade of a store written by the release before the desk."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tui.agreement import binary_kappa, cohen_kappa, compute, krippendorff_alpha, span_f1
+from tui.export import store_articles
+from tui.store import DecisionError, ReviewStore
+
+from support import make_extraction
+
+FIXTURE = Path(__file__).parent / "fixtures" / "store-v1"
+
+pytestmark = pytest.mark.engines
+
+
+def open_as(path, name):
+    return ReviewStore.open(path, write=True, reviewer=name)
+
+
+def test_reviewers_keep_their_own_state_and_the_final_view_settles(filled_store):
+    path, ex = filled_store
+    aid = ex.article.id
+    wallace, russia, zurich, tokyo = (e["id"] for e in ex.entities)
+    with open_as(path, "alice") as st:
+        st.decide(aid, wallace, "accept")
+        st.decide(aid, russia, "reject")
+        st.decide(aid, zurich, "edit", changes={"label": "LOC"})
+    with open_as(path, "bob") as st:
+        st.decide(aid, wallace, "accept")  # agrees
+        st.decide(aid, russia, "accept")  # disagrees
+        st.decide(aid, zurich, "edit", changes={"label": "LOC"})  # the same edit: agrees
+        st.decide(aid, tokyo, "reject")  # alone
+        assert st.candidate(aid, russia)["status"] == "accepted"  # bob's own view
+        assert {r["reviewer"]: r["status"] for r in st.candidate(aid, russia)["reviews"]} == {
+            "alice": "rejected",
+            "bob": "accepted",
+        }
+        st.undo_last()  # bob's undo touches bob's decision only
+        assert st.candidate(aid, tokyo)["status"] == "pending"
+        st.redo_last()
+    with ReviewStore.open(path) as st:
+        final = {c["id"]: c for c in st.candidates(aid, view="final")}
+        assert final[wallace]["status"] == "accepted"
+        assert final[russia]["status"] == "disputed"
+        assert final[zurich]["status"] == "edited" and final[zurich]["label"] == "LOC"
+        assert final[zurich]["original"] == {"label": "GPE"}
+        assert final[tokyo]["status"] == "rejected" and final[tokyo]["reviewer"] == "bob"
+        alice = {c["id"]: c["status"] for c in st.candidates(aid, view="alice")}
+        assert alice[russia] == "rejected" and alice[tokyo] == "pending"
+        exported = next(iter(store_articles(st)))
+        assert russia not in [e["id"] for e in exported["entities"]]  # disputed: left out by default
+        everything = next(iter(store_articles(st, include=("accepted", "edited", "added", "disputed"))))
+        (disputed,) = [e for e in everything["entities"] if e["id"] == russia]
+        assert [(r["reviewer"], r["status"]) for r in disputed["reviews"]] == [
+            ("alice", "rejected"),
+            ("bob", "accepted"),
+        ]
+        assert everything["review"]["disputed"] == 1
+
+
+def test_adjudication_picks_a_version_and_can_be_undone(filled_store):
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "edit", changes={"label": "LOC"})
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    with open_as(path, "lead") as st:
+        with pytest.raises(DecisionError, match="has not decided"):
+            st.adjudicate(aid, russia, choose="carol")
+        settled = st.adjudicate(aid, russia, choose="alice")
+        assert settled["status"] == "edited" and settled["label"] == "LOC"
+        assert settled["adjudication"]["chose"] == "alice" and settled["reviewer"] == "lead"
+        assert st.candidate(aid, russia)["status"] == "pending"  # the lead's own review is untouched
+        (record,) = [h for h in st.history(aid, russia) if h["action"] == "adjudicate"]
+        assert set(record["versions"]) == {"alice", "bob"}
+        assert st.undo_last() == [(aid, russia)]
+        assert st.candidate(aid, russia, view="final")["status"] == "disputed"
+        st.redo_last()
+        own = st.decide(aid, russia, "accept", adjudicate=True)  # the lead's own version
+        assert own["status"] == "accepted" and own["adjudication"]["chose"] is None
+    with open_as(path, "bob") as st:  # later reviews do not undo a settled item
+        st.decide(aid, russia, "reject")
+        assert st.candidate(aid, russia, view="final")["status"] == "accepted"
+
+
+def test_additions_are_everyones_and_agreement_on_them_counts(filled_store):
+    path, ex = filled_store
+    aid, text = ex.article.id, ex.article.text
+    s = text.index("Second")
+    with open_as(path, "alice") as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 6, "label": "ORDINAL"})
+    with open_as(path, "bob") as st:
+        mine = st.candidate(aid, added["id"])
+        assert mine["status"] == "pending" and mine["origin"] == "analyst"  # bob sees alice's addition
+        assert st.progress(aid) == (0, 6)
+        assert st.decide(aid, added["id"], "accept")["status"] == "accepted"
+    with ReviewStore.open(path) as st:
+        assert st.candidate(aid, added["id"], view="final")["status"] == "added"
+
+
+def test_apply_adjudicate_lines(filled_store, cli):
+    _path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    line = lambda **kw: json.dumps({"article": aid, "candidate": russia, **kw}) + "\n"  # noqa: E731
+    cli("apply", "-", "--reviewer", "alice", input=line(action="accept"))
+    cli("apply", "-", "--reviewer", "bob", input=line(action="reject"))
+    out = cli("apply", "-", "--reviewer", "lead", input=line(action="adjudicate", choose="bob"))
+    assert json.loads(out.stdout)["ok"] is True
+    final = cli.json("export", "--include", "all")["articles"][0]
+    (item,) = [e for e in final["entities"] if e["id"] == russia]
+    assert item["status"] == "rejected" and item["adjudication"] == {
+        "reviewer": "lead",
+        "decided_at": item["adjudication"]["decided_at"],
+        "chose": "bob",
+    }
+    out = cli("apply", "-", "--reviewer", "lead", input=line(action="edit", label="LOC", adjudicate=True))
+    assert json.loads(out.stdout)["ok"] is True
+    item = next(e for e in cli.json("export")["articles"][0]["entities"] if e["id"] == russia)
+    assert item["status"] == "edited" and item["label"] == "LOC"
+    bad = cli("apply", "-", "--reviewer", "lead", input=line(action="adjudicate", choose="nobody"), check=1)
+    assert "has not decided this candidate" in json.loads(bad.stdout)["error"]
+    # each reviewer's own view
+    bobs = cli.json("export", "--reviewer", "bob", "--include", "all")["articles"][0]
+    assert [e["status"] for e in bobs["entities"] if e["id"] == russia] == ["rejected"]
+    assert "has made no decisions" in cli("export", "--reviewer", "zed", check=1).stderr
+
+
+def test_assignment_is_deterministic_even_and_leases_expire(new_store):
+    texts = [f"Report {i} from Kyiv." for i in range(7)]
+    plans = []
+    stores = [new_store(f"s{run}") for run in range(2)]
+    for folder in stores:
+        with ReviewStore.open(folder, mode="add") as st:
+            for t in texts:
+                st.add_article(make_extraction(t, [("Kyiv", "GPE")]))
+            plans.append(st.assign(["ann", "ben", "cat"], overlap=2))
+    assert plans[0] == plans[1] and len(plans[0]) == 7  # deterministic
+    load = {n: sum(n in who for who in plans[0].values()) for n in ("ann", "ben", "cat")}
+    assert sorted(load.values()) in ([4, 5, 5], [4, 4, 6]) and sum(load.values()) == 14
+    folder = stores[0]
+    with ReviewStore.open(folder, mode="add") as st:
+        assert st.assign(["ann", "ben", "cat"], overlap=2) == {}  # nothing left to assign
+        first = st.article_ids()[0]
+        assert set(st.assignments.assignees(first)) == set(plans[0][first])
+    holder = plans[0][first][0]
+    outsider = next(n for n in ("ann", "ben", "cat") if n not in plans[0][first])
+    with open_as(folder, holder) as st:
+        assert st.assignments.claim(first, holder) == "mine"
+        assert st.next_pending_article() in {a for a, who in plans[0].items() if holder in who}
+    with open_as(folder, outsider) as st:
+        assert st.assignments.claim(first, outsider) == "theirs"
+        assert st.take(first) is None  # the lease has not run out
+        later = datetime.now(UTC) + timedelta(hours=25)
+        assert st.assignments.expired(first, later) == plans[0][first]
+        doc = dict(st.assignments._assigned[first])
+        doc["at"] = (datetime.now(UTC) - timedelta(hours=30)).isoformat()
+        st.assignments.fold("assignments", doc)  # as if assigned 30 hours ago
+        assert st.assignments.claim(first, outsider) == "takeable"
+        assert st.take(first) == plans[0][first][0]
+        assert outsider in st.assignments.assignees(first)
+    with ReviewStore.open(folder) as st:
+        assert outsider in st.assignments.assignees(first)  # the take is recorded in the store
+
+
+def test_kappa_alpha_and_span_f1_against_hand_computed_values():
+    # 10 items; a keeps 6, b keeps 5; both keep 4, both reject 3 -> po 0.7, pe 0.6*0.5 + 0.4*0.5 = 0.5
+    a = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
+    b = [1, 1, 1, 1, 0, 0, 1, 0, 0, 0]
+    assert cohen_kappa(a, b) == pytest.approx(0.4)
+    import numpy as np
+
+    assert binary_kappa(np.array(a, float), np.array(b, float)) == pytest.approx(0.4)
+    assert cohen_kappa([1, 1], [1, 1]) is None  # chance agreement is total: undefined
+    # Krippendorff's own worked example (nominal, 4 coders, 12 units, with missing values) gives 0.743
+    m = None
+    rows = {
+        "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, m, m, m],
+        "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, m, 3],
+        "C": [m, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, m],
+        "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, m],
+    }
+    values = {who: {(str(j), "c"): v for j, v in enumerate(r) if v is not None} for who, r in rows.items()}
+    assert krippendorff_alpha(values) == pytest.approx(0.743, abs=0.001)
+    f1 = span_f1({(0, 5, "ORG"), (10, 20, "PERSON")}, {(0, 5, "ORG"), (12, 20, "PERSON"), (30, 40, "GPE")})
+    assert f1["exact"] == pytest.approx(2 * 1 / 5) and f1["overlap"] == pytest.approx(2 * 2 / 5)
+
+
+def test_agreement_on_a_store(filled_store, cli):
+    path, ex = filled_store
+    aid = ex.article.id
+    ids = [e["id"] for e in ex.entities] + [ex.claims[0]["id"]]
+    decisions = {
+        "ann": ["accept", "accept", "reject", "accept", "reject"],
+        "ben": ["accept", "reject", "reject", "accept", "reject"],
+    }
+    for who, actions in decisions.items():
+        with open_as(path, who) as st:
+            for cid, action in zip(ids, actions, strict=True):
+                st.decide(aid, cid, action)
+    with ReviewStore.open(path) as st:
+        report = compute(st)
+    (pair,) = report["pairs"]
+    assert pair["reviewers"] == ["ann", "ben"] and pair["items"] == 5
+    assert pair["percent"] == pytest.approx(80.0)
+    assert pair["kappa"] == pytest.approx(cohen_kappa([1, 1, 0, 1, 0], [1, 0, 0, 1, 0]))
+    assert set(report["labels"]) == {"PERSON", "GPE"}
+    out = cli.json("agreement", "--json", "--kind", "entity")
+    assert out["pairs"][0]["items"] == 4 and out["alpha"] is not None
+    table = cli("agreement").stdout
+    assert "ann / ben" in table and "Krippendorff" in table
+
+
+def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):
+    folder = tmp_path / "store"
+    shutil.copytree(FIXTURE, folder)
+    before = sorted(p.name for p in (folder / "articles").iterdir())
+    with ReviewStore.open(folder) as st:
+        assert any("upgraded" in n for n in st.notices)
+        assert len(st.article_ids()) == 2 and sorted(st.reviewers()) == ["alice", "root"]
+        a1, a2 = st.article_ids()
+        final = {c["text"]: c for c in st.candidates(a1, view="final")}
+        assert final["Russia"]["status"] == "disputed"  # root rejected it, alice accepted: both kept now
+        assert final["Ben Wallace"]["status"] == "accepted" and final["Zürich"]["label"] == "LOC"
+        assert final["Second"]["status"] == "added" and final["Second"]["reviewer"] == "alice"
+        claim = next(c for c in final.values() if c["kind"] == "claim")
+        assert claim["quote_type"] == "indirect" and claim["speaker"]["text"] == "Ben Wallace"
+        second = {c["text"]: c["status"] for c in st.candidates(a2, view="final")}
+        assert second == {
+            "Iran": "accepted",
+            "Russia": "accepted",
+            "London": "accepted",
+            "Tuesday": "accepted",
+            "UK": "rejected",
+            "Iran sent drones to Russia": "rejected",
+        }
+        assert st.summary()["decisions"] == 14
+    assert sorted(p.name for p in (folder / "articles").iterdir()) == before  # article files kept as they are
+    assert (folder / "upgrade-backup" / "newsreview.v1.json").exists()
+    assert not (folder / "journal.jsonl").exists()
+    with open_as(folder, "alice") as st:  # it takes decisions, and alice's undo history came along:
+        (undone,) = st.undo_last()  # her last step was rejecting the claim of the second article
+        assert undone[0] == a2 and st.candidate(*undone)["status"] == "pending"
+        assert st.candidate(*undone, view="final")["status"] == "pending"

@@ -1,0 +1,98 @@
+"""`newsreview doctor`: damage is found, named and, with --repair, mended after a backup."""
+
+from __future__ import annotations
+
+import json
+
+from tui.store import ReviewStore
+from tui.store.folder import journal_slug
+
+from support import make_extraction
+
+
+def three_articles(path):
+    texts = ["First article about Iran.", "Second article about Russia.", "Third article about Kyiv."]
+    exs = [make_extraction(t, [(t.split()[-1].rstrip("."), "GPE")]) for t in texts]
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+        for ex in exs:
+            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+            st.decide(ex.article.id, ex.entities[0]["id"], "reject")
+        rows = [st.article_info(ex.article.id) for ex in exs]
+    return exs, rows
+
+
+def test_healthy_store(store_path, cli):
+    three_articles(store_path)
+    out = cli("doctor")
+    assert out.stdout.strip().endswith("healthy")
+
+
+def test_damaged_journal_line_is_named_then_repaired_with_a_backup(store_path, cli):
+    exs, _ = three_articles(store_path)
+    journal = store_path / "journals" / f"{journal_slug('ana')}.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    assert b'"reject"' in lines[1]
+    lines[1] = lines[1].replace(b'"reject"', b'"rejekt"')
+    journal.write_bytes(b"\n".join(lines))
+    add = cli("apply", "-", "--reviewer", "ana", input="", check=1)  # refused: nothing is written
+    assert f"{journal.name} line 2: checksum mismatch" in add.stderr and "newsreview doctor" in add.stderr
+    check = cli("doctor", check=1)
+    assert "damaged:" in check.stdout and "line 2: checksum mismatch" in check.stdout
+    repair = cli("doctor", "--repair")
+    assert "dropped line 2 (damaged)" in repair.stdout and "backup of every changed file" in repair.stdout
+    backups = list(store_path.glob("doctor-backup-*/journals/*.jsonl"))
+    assert backups and b"rejekt" in backups[0].read_bytes()
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    with ReviewStore.open(store_path) as st:  # the other five decisions are kept
+        assert sum(len(st.history(ex.article.id, ex.entities[0]["id"])) for ex in exs) == 5
+
+
+def test_missing_and_swapped_article_files(store_path, cli):
+    exs, rows = three_articles(store_path)
+    files = [store_path / "articles" / r["shard"] for r in rows]
+    files[0].rename(store_path / "articles" / "elsewhere.json")  # moved under another name
+    files[2].unlink()  # lost
+    export = cli("export", "--include", "all", check=1)  # the intact article is still exported
+    assert [a["id"] for a in json.loads(export.stdout)["articles"]] == [exs[1].article.id]
+    assert export.stderr.count("left out of the export") == 2 and "is missing" in export.stderr
+    check = cli("doctor", check=1)
+    assert "it is in elsewhere.json instead" in check.stdout and "is missing" in check.stdout
+    repair = cli("doctor", "--repair")
+    assert "moved elsewhere.json back" in repair.stdout and "removed article" in repair.stdout
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    exported = cli.json("export", "--include", "all")
+    assert [a["id"] for a in exported["articles"]] == [exs[0].article.id, exs[1].article.id]
+    status = cli("status").stdout
+    assert "1 removed by doctor" in status
+
+
+def test_lost_journal_and_unindexed_article(store_path, cli):
+    exs, rows = three_articles(store_path)
+    slug = journal_slug("ana")
+    (store_path / "journals" / f"{slug}.jsonl").unlink()
+    (store_path / "journals" / f"{slug}.jsonl.mark").unlink()
+    index = store_path / "index.jsonl"
+    lines = index.read_bytes().split(b"\n")
+    assert b'"articles"' in lines[2] and b'"reviewers"' in lines[3]
+    index.write_bytes(b"\n".join(lines[:2] + lines[3:]))  # the third article's line lost
+    (store_path / "index.jsonl.mark").unlink()
+    check = cli("doctor", check=1)
+    assert "index.jsonl line 3: sequence 4 where 3 was due" in check.stdout
+    assert "journal of reviewer 'ana'" in check.stdout and "is missing: their decisions are lost" in check.stdout
+    assert "which is not indexed" in check.stdout
+    repair = cli("doctor", "--repair")
+    assert "recorded that the journal of 'ana' is lost" in repair.stdout
+    assert f"indexed {rows[2]['shard']}" in repair.stdout
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        assert len(st.article_ids()) == 3
+        st.decide(exs[2].article.id, exs[2].entities[0]["id"], "accept")  # ana carries on
+
+
+def test_repair_refuses_while_someone_reviews(store_path, cli):
+    three_articles(store_path)
+    with ReviewStore.open(store_path, write=True, reviewer="ana"):
+        out = cli("doctor", "--repair", check=1)
+    assert "close every newsreview on it" in out.stderr

@@ -1,0 +1,75 @@
+"""Formats other tools read: Prodigy db-out JSONL (out and back in) and a spaCy DocBin."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui.store import ReviewStore
+
+from support import make_extraction
+
+TEXT = "Ben Wallace said Russia lost troops near Kyiv.\nThe UK condemned Moscow on Tuesday."
+
+
+@pytest.fixture
+def reviewed(store_path):
+    ex = make_extraction(
+        TEXT,
+        [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Kyiv", "GPE"), ("Tuesday", "DATE")],
+        ["Russia lost troops near Kyiv"],
+    )
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        aid = ex.article.id
+        ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity")}
+        st.decide(aid, ids["Ben Wallace"], "accept")
+        st.decide(aid, ids["Russia"], "accept")
+        st.decide(aid, ids["Kyiv"], "edit", changes={"label": "LOC"})
+        st.decide(aid, ids["Tuesday"], "reject")
+        s = TEXT.index("Moscow")
+        st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 6, "label": "GPE"})
+        st.decide(aid, ex.claims[0]["id"], "accept")
+    return ex
+
+
+def test_prodigy_out_and_back_in(reviewed, cli, tmp_path):
+    out = tmp_path / "tasks.jsonl"
+    cli("export", "--format", "prodigy", "-o", str(out))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert task["answer"] == "accept" and task["_view_id"] == "ner_manual"
+    assert isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+    assert task["_annotator_id"] == "ana" and task["_timestamp"] > 0
+    spans = {(task["text"][s["start"] : s["end"]], s["label"]) for s in task["spans"]}
+    assert spans == {("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Kyiv", "LOC"), ("Moscow", "GPE")}
+    for s in task["spans"]:  # Prodigy counts token_end inclusively
+        assert task["tokens"][s["token_start"]]["start"] == s["start"]
+        assert task["tokens"][s["token_end"]]["end"] == s["end"]
+    assert "".join(t["text"] + (" " if t["ws"] else "") for t in task["tokens"]) == task["text"]
+    # back in: a fresh store, the answers recorded as the annotator's decisions
+    cli.env["NEWSREVIEW_STORE"] = str(tmp_path / "other")
+    added = cli("add", str(out), "--model", "blank:en")
+    assert "1 Prodigy answer(s) recorded as decisions" in added.stderr
+    back = cli.json("export")["articles"][0]
+    assert {(e["text"], e["label"]) for e in back["entities"]} == spans
+    assert {e["reviewer"] for e in back["entities"]} == {"ana"}
+
+
+def test_spacy_docbin(reviewed, cli, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "reviewed.spacy"
+    cli("export", "--format", "spacy", "-o", str(out))
+    (doc,) = DocBin().from_bytes(out.read_bytes()).get_docs(spacy.blank("en").vocab)
+    assert doc.text == TEXT
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Ben Wallace", "PERSON"),
+        ("Russia", "GPE"),
+        ("Kyiv", "LOC"),
+        ("Moscow", "GPE"),
+    ]
+    assert [s.text for s in doc.spans["claims"]] == ["Russia lost troops near Kyiv"]
+    assert doc.user_data["newsreview_claims"][0]["status"] == "accepted"
+    assert "give a file with -o" in cli("export", "--format", "spacy", check=2).stderr

@@ -1,0 +1,117 @@
+"""The label set, and what the desk's decisions teach the store: suggestions and proposals."""
+
+from __future__ import annotations
+
+import json
+
+from tui.store import ReviewStore
+
+from support import make_extraction
+
+A = "Russia attacked Kyiv on Monday, Kirby said. Leicestershire won."
+B = "On Monday Russia shelled Lviv again, Kirby told reporters. Leicestershire lost to Kent."
+
+
+def build(path):
+    a = make_extraction(A, [("Russia", "GPE"), ("Kyiv", "GPE"), ("Monday", "DATE"), ("Kirby", "ORG")])
+    b = make_extraction(B, [("Monday", "DATE"), ("Russia", "GPE"), ("Lviv", "GPE"), ("Kirby", "ORG")])
+    with ReviewStore.open(path, mode="add") as st:
+        st.add_article(a)
+        st.add_article(b)
+    return a, b
+
+
+def test_label_set_hides_and_counts(store_path, cli):
+    a, _ = build(store_path)
+    cli("add", "--labels", "PERSON,ORG,GPE", str(store_path.parent / "none.txt"), check=1)  # sets it; the file fails
+    with ReviewStore.open(store_path) as st:
+        assert st.labels == ["PERSON", "ORG", "GPE"]
+        assert st.progress(a.article.id) == (0, 3)  # Monday (DATE) is out of the set
+    everything = cli.json("export", "--include", "all", "--all-labels")["articles"][0]
+    scoped = cli.json("export", "--include", "all")["articles"][0]
+    assert "Monday" in [e["text"] for e in everything["entities"]]
+    assert "Monday" not in [e["text"] for e in scoped["entities"]]
+    assert "label 'BAD LABEL\x1b'" not in cli("add", "--labels", "BAD\x1b", str(store_path), check=2).stderr
+
+
+def test_suggestions_and_proposals_from_the_desk(store_path, cli):
+    a, b = build(store_path)
+    aid, bid = a.article.id, b.article.id
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        ents = {c["text"]: c["id"] for c in st.candidates(aid, "entity")}
+        st.decide(aid, ents["Russia"], "accept")
+        st.decide(aid, ents["Monday"], "reject")
+        st.decide(aid, ents["Kirby"], "edit", changes={"label": "PERSON"})
+        s = A.index("Leicestershire")
+        st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        pending = {c["text"]: c for c in st.candidates(bid, "entity")}
+        assert pending["Russia"]["suggestion"] == {"action": "accept", "support": 1, "reason": "accepted 1× before"}
+        assert pending["Monday"]["suggestion"]["action"] == "reject"
+        assert pending["Kirby"]["suggestion"] == {
+            "action": "edit",
+            "label": "PERSON",
+            "support": 1,
+            "reason": "relabelled to PERSON 1× before",
+        }
+        assert "suggestion" not in pending["Lviv"]
+        proposed = pending["Leicestershire"]
+        assert proposed["origin"] == "memory" and proposed["suggestion"]["action"] == "add"
+        assert proposed["text"] == B[proposed["start"] : proposed["end"]]
+        decided = st.confirm_suggestions(bid)
+        assert len(decided) == 4
+        final = {c["text"]: c for c in st.candidates(bid, "entity")}
+        assert final["Russia"]["status"] == "accepted" and final["Monday"]["status"] == "rejected"
+        assert final["Kirby"]["label"] == "PERSON" and final["Leicestershire"]["status"] == "added"
+        assert final["Lviv"]["status"] == "pending"
+        assert len(st.undo_last()) == 4  # one undo step
+        assert all(c["status"] == "pending" for c in st.candidates(bid, "entity"))
+    line = json.dumps({"article": bid, "action": "confirm-suggestions"}) + "\n"
+    out = json.loads(cli("apply", "-", "--reviewer", "ben", input=line).stdout)
+    assert out["ok"] and out["candidate"].count(",") == 3
+    exported = cli.json("export", "--reviewer", "ben")["articles"][1]
+    assert sorted(e["text"] for e in exported["entities"]) == ["Kirby", "Leicestershire", "Russia"]
+    pending = cli.json("export", "--include", "pending", "--article", aid)["articles"][0]
+    assert all("suggestion" not in e or e["status"] == "pending" for e in pending["entities"])
+
+
+def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
+    a, b = build(store_path)
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        s = A.index("Leicestershire")
+        st.add_candidate(a.article.id, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+    pending = cli.json("export", "--include", "pending", "--article", b.article.id)["articles"][0]
+    (proposal,) = [e for e in pending["entities"] if e["origin"] == "memory"]
+    line = json.dumps({"article": b.article.id, "candidate": proposal["id"], "action": "accept"}) + "\n"
+    assert json.loads(cli("apply", "-", "--reviewer", "ben", input=line).stdout)["ok"]
+    final = cli.json("export", "--article", b.article.id)["articles"][0]
+    assert [(e["text"], e["status"], e["origin"]) for e in final["entities"]] == [("Leicestershire", "added", "memory")]
+
+
+def test_the_desk_s_boundary_conventions_are_suggested(store_path):
+    texts = [f"Report {i}: the Federal Reserve {i} and Somerset {80 + i} met." for i in range(4)]
+    exs = [
+        make_extraction(t, [(f"the Federal Reserve {i}", "ORG"), (f"Somerset {80 + i}", "ORG")])
+        for i, t in enumerate(texts)
+    ]
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+        for ex in exs[:2]:  # twice, the desk drops the leading "the" and the trailing number
+            for c in st.candidates(ex.article.id, "entity"):
+                words = c["text"].split()
+                if words[0] == "the":
+                    st.decide(
+                        ex.article.id,
+                        c["id"],
+                        "edit",
+                        changes={"start": c["start"] + 4, "end": c["end"] - len(words[-1]) - 1},
+                    )
+                else:
+                    st.decide(ex.article.id, c["id"], "edit", changes={"end": c["end"] - len(words[-1]) - 1})
+        hints = {c["text"]: c.get("suggestion") for c in st.candidates(exs[3].article.id, "entity")}
+        assert hints["Somerset 83"]["action"] == "edit" and "trailing number 2×" in hints["Somerset 83"]["reason"]
+        fed = hints["the Federal Reserve 3"]
+        assert exs[3].article.text[fed["start"] : fed["end"]] == "Federal Reserve"
+        st.confirm_suggestions(exs[3].article.id)
+        assert sorted(c["text"] for c in st.candidates(exs[3].article.id, "entity")) == ["Federal Reserve", "Somerset"]

@@ -1,0 +1,480 @@
+"""What only the PostgreSQL engine has: URLs and masked credentials, the schema and its versions,
+insert-only tables, live updates by LISTEN/NOTIFY with catch-up after a lost connection, leases taken
+with SKIP LOCKED, summaries kept in a table, doctor, and `migrate` between the two engines.
+
+Runs against a real server (NEWSREVIEW_TEST_POSTGRES, started by .ci/run); the URL tests that need
+no server always run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tui.store import DecisionError, ReviewStore, StoreDamaged, StoreError, StoreLocked, StoreUnavailable
+from tui.store.urls import mask_url, scrub, secrets_of, shown, split_schema
+
+from support import ROOT, make_extraction
+
+
+@pytest.fixture
+def engine():
+    """Every store of this module is on PostgreSQL (migrate makes its folders itself)."""
+    if not os.environ.get("NEWSREVIEW_TEST_POSTGRES"):
+        pytest.skip(
+            "no PostgreSQL server for the tests: set NEWSREVIEW_TEST_POSTGRES=postgresql://… (.ci/run starts one)"
+        )
+    pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[postgres]'")
+    return "postgresql"
+
+
+@pytest.fixture
+def pg_store(new_store):
+    return new_store("store")
+
+
+def admin(url):
+    """A plain connection to the store's schema, for looking at (and tampering with) its tables."""
+    import psycopg
+
+    base, schema = split_schema(url)
+    conn = psycopg.connect(base, autocommit=True)
+    conn.execute(f'SET search_path TO "{schema}"')
+    return conn
+
+
+def articles(n=3):
+    return [
+        make_extraction(f"Report {i} says Kyiv and Lviv held.", [("Kyiv", "GPE"), ("Lviv", "GPE")]) for i in range(n)
+    ]
+
+
+def heard(store, seconds=5.0):
+    """Refresh until something arrives: a NOTIFY reaches the listener a moment after the commit."""
+    deadline = time.monotonic() + seconds
+    while True:
+        changes = store.refresh()
+        if changes or time.monotonic() > deadline:
+            return changes
+        time.sleep(0.02)
+
+
+def run(store, *args, input=None, env=None):
+    full = {**os.environ, "NEWSREVIEW_STORE": str(store), "COLUMNS": "300", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        env=full,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+# -- URLs and credentials (no server needed) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, masked",
+    [
+        ("postgresql://ana:s3cr%40t@db.example.org:5433/news", "postgresql://ana:***@db.example.org:5433/news"),
+        (
+            "postgres://ana@db/news?password=hunter22&sslmode=require",
+            "postgres://ana@db/news?password=***&sslmode=require",
+        ),
+        ("postgresql://ana:pa/ss@word@db/news", "postgresql://ana:***@db/news"),  # an unencoded / and @
+        ("postgresql:///news?host=/run/postgresql&schema=desk", "postgresql:///news?host=/run/postgresql&schema=desk"),
+        ("postgresql://db?service=newsroom", "postgresql://db?service=newsroom"),
+    ],
+)
+def test_passwords_are_masked_wherever_a_url_is_shown(url, masked):
+    assert mask_url(url) == masked == shown(url)
+    for secret in secrets_of(url):
+        assert secret not in masked
+        assert secret not in scrub(f"could not connect to {url}: password {secret} refused", url)
+    assert shown("/home/ana/store") == "/home/ana/store"
+
+
+def test_schema_parameter_is_newsreviews_own():
+    assert split_schema("postgresql://h/db?schema=desk_2&sslmode=require") == (
+        "postgresql://h/db?sslmode=require",
+        "desk_2",
+    )
+    assert split_schema("postgresql://h/db") == ("postgresql://h/db", "newsreview")
+    with pytest.raises(ValueError, match="schema name"):
+        split_schema("postgresql://h/db?schema=Robert');DROP")
+
+
+def test_cli_never_prints_a_password_even_when_the_server_is_unreachable(tmp_path):
+    pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[postgres]'")
+    url = "postgresql://ana:topsecret99@127.0.0.1:1/news?connect_timeout=2"
+    for args in (["status"], ["export"], ["apply", "-"], ["migrate", url, str(tmp_path / "copy")], ["doctor"]):
+        proc = run(url, *args, input="")
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 1, (args, out)
+        assert "topsecret99" not in out and "Traceback" not in out, (args, out)
+        assert "ana:***@127.0.0.1:1" in out and "cannot connect" in out, (args, out)
+        assert proc.stderr.count("\n") == 1, (args, proc.stderr)
+
+
+def test_missing_driver_says_which_extra_to_install(tmp_path):
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from tui.store import ReviewStore, StoreError\n"
+        "try:\n    ReviewStore.open('postgresql://h/db')\nexcept StoreError as err:\n    print(err)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    assert "pip install 'newsreview[postgres]'" in out
+
+
+# -- the schema ------------------------------------------------------------------------------------
+
+
+def test_schema_is_created_on_first_use_versioned_and_newer_ones_refused(pg_store):
+    with pytest.raises(StoreError, match=r"no store at .* yet"):
+        ReviewStore.open(pg_store)  # a reader creates nothing
+    with ReviewStore.open(pg_store, mode="add") as st:
+        st.add_article(articles(1)[0])
+    with admin(pg_store) as conn:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        assert meta["schema_version"] == "1" and meta["format"] == "newsreview-store/2" and meta["store_id"]
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=r"newer newsreview \(store schema version 99"):
+        ReviewStore.open(pg_store)
+
+
+def test_a_migration_step_is_applied_once_on_open(pg_store, monkeypatch):
+    from tui.store import pgschema
+
+    with ReviewStore.open(pg_store, mode="add") as st:
+        st.add_article(articles(1)[0])
+    step = (2, "a test step", "CREATE TABLE step_two (x int); INSERT INTO step_two VALUES (2);")
+    monkeypatch.setattr(pgschema, "VERSION", 2)
+    monkeypatch.setattr(pgschema, "MIGRATIONS", [*pgschema.MIGRATIONS, step])
+    with ReviewStore.open(pg_store) as st:
+        assert any("upgraded to version 2" in n for n in st.notices)
+        assert len(st.article_ids()) == 1
+    with ReviewStore.open(pg_store) as st:
+        assert not st.notices
+    with admin(pg_store) as conn:
+        assert conn.execute("SELECT count(*) FROM step_two").fetchone()[0] == 1
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+
+
+def test_a_schema_holding_other_tables_is_not_taken_over(pg_store):
+    import psycopg
+
+    base, schema = split_schema(pg_store)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        conn.execute(f'CREATE TABLE "{schema}".invoices (id int)')
+    with pytest.raises(StoreError, match="holds tables that are not a newsreview store"):
+        ReviewStore.open(pg_store, mode="add")
+
+
+def test_decisions_articles_and_candidates_are_written_once(filled_store):
+    import psycopg
+
+    path, ex = filled_store
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    with admin(path) as conn:
+        for statement in (
+            "UPDATE decisions SET action = 'reject'",
+            "DELETE FROM decisions",
+            "TRUNCATE decisions",
+            "UPDATE articles SET doc = '{}'",
+            "DELETE FROM candidates",
+            "DELETE FROM index_records",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="written once"):
+                conn.execute(statement)
+        assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 1
+
+
+def test_a_changed_article_is_damage_for_that_article_only_and_doctor_names_it(pg_store):
+    exs = articles(2)
+    with ReviewStore.open(pg_store, mode="add") as st:
+        for ex in exs:
+            st.add_article(ex)
+    with admin(pg_store) as conn:  # someone switched the guard off and edited a text
+        conn.execute("ALTER TABLE articles DISABLE TRIGGER articles_write_once")
+        conn.execute(
+            "UPDATE articles SET doc = json_build_object('id', id, 'title', 't', 'text', 'Changed.', "
+            "'tokens', '[]'::json, 'text_sha', text_sha) WHERE id = %s",
+            [exs[0].article.id],
+        )
+    with ReviewStore.open(pg_store) as st:
+        with pytest.raises(StoreDamaged, match="does not hold the text the index recorded"):
+            st.candidates(exs[0].article.id)
+        assert len(st.candidates(exs[1].article.id)) == 2
+    proc = run(pg_store, "doctor")
+    assert proc.returncode == 1
+    assert "does not hold the text" in proc.stdout and "triggers are disabled on articles" in proc.stdout
+
+
+# -- live updates, lost connections ----------------------------------------------------------------
+
+
+def test_poll_hears_other_reviewers_and_catches_up_after_a_lost_connection(filled_store, monkeypatch):
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1, e2 = (e["id"] for e in ex.entities[:3])
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        ana.candidates(aid)
+        assert not ana.refresh()  # listening from now on
+        with ReviewStore.open(path, write=True, reviewer="bob") as bob:
+            bob.decide(aid, e0, "reject")
+            assert heard(ana).decided == {aid: {e0}}
+            assert {r["reviewer"]: r["status"] for r in ana.candidate(aid, e0)["reviews"]} == {"bob": "rejected"}
+            assert not ana.refresh()  # heard once
+            with admin(path) as conn:  # the server drops ana's sessions (a restart, a network cut)
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(%s)",
+                    [[ana.engine._conn.info.backend_pid, ana.engine._listener.info.backend_pid]],
+                )
+            bob.decide(aid, e1, "accept")  # while ana is cut off: no NOTIFY reaches her
+            time.sleep(0.2)
+            with pytest.raises(StoreUnavailable, match="lost the connection"):
+                for _ in range(3):  # the first look may only read the server's goodbye
+                    assert not ana.refresh()
+            assert ana.refresh().decided == {aid: {e1}}  # reconnected, caught up by position (no NOTIFY)
+            assert ana.candidate(aid, e1)["reviews"][0]["reviewer"] == "bob"
+            ana.decide(aid, e2, "accept")  # and she writes again (her writer lock was taken again)
+    with ReviewStore.open(path) as st:
+        assert {r["reviewer"] for c in st.candidates(aid) for r in c.get("reviews", [])} == {"ana", "bob"}
+
+
+def test_a_decision_on_a_lost_connection_is_saved_on_the_new_one_or_reported_unsaved(filled_store, monkeypatch):
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1, e2 = (e["id"] for e in ex.entities[:3])
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        with admin(path) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [st.engine._conn.info.backend_pid])
+        assert st.decide(aid, e0, "accept")["status"] == "accepted"  # reconnected and saved
+        good = st.engine.conninfo
+        with admin(path) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [st.engine._conn.info.backend_pid])
+        st.engine.conninfo = "postgresql://ana:hidden-pw@127.0.0.1:1/none?connect_timeout=2"  # the server is gone
+        with pytest.raises(StoreUnavailable, match="not saved") as caught:
+            st.decide(aid, e1, "reject")
+        assert "hidden-pw" not in str(caught.value)
+        assert st.candidate(aid, e1)["status"] == "pending"  # what is on screen is kept, nothing claimed
+        st.engine.conninfo = good  # the server is back
+        assert st.decide(aid, e1, "reject")["status"] == "rejected"
+        st.decide(aid, e2, "accept")
+    with ReviewStore.open(path) as st:
+        assert [h["action"] for h in st.history(aid, e1)] == ["reject"]
+        assert [h["seq"] for h in (st.history(aid, e0) + st.history(aid, e1) + st.history(aid, e2))] == [1, 2, 3]
+
+
+def test_one_writer_per_reviewer_across_machines_the_refusal_names_the_holder(filled_store):
+    path, _ = filled_store
+    with ReviewStore.open(path, write=True, reviewer="ana", holder="'newsreview review'"):
+        started = time.monotonic()
+        with pytest.raises(
+            StoreLocked, match=r"reviewer 'ana' already has .* open for writing in 'newsreview review' \(pid"
+        ):
+            ReviewStore.open(path, write=True, reviewer="ana")
+        assert time.monotonic() - started < 5
+        with ReviewStore.open(path, write=True, reviewer="bob"):
+            pass
+    with ReviewStore.open(path, write=True, reviewer="ana"):  # released with the session
+        pass
+
+
+def test_presence(filled_store):
+    path, ex = filled_store
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        ana.set_presence(ex.article.id)
+        with ReviewStore.open(path) as reader:
+            assert reader.presence()["ana"]["article"] == ex.article.id
+    with ReviewStore.open(path) as reader:
+        assert "ana" not in reader.presence()  # gone when she closed the store
+
+
+# -- leases ----------------------------------------------------------------------------------------
+
+
+def test_taking_over_a_lease_locks_it_skipping_one_being_taken(pg_store):
+    exs = articles(2)
+    with ReviewStore.open(pg_store, mode="add") as st:
+        for ex in exs:
+            st.add_article(ex)
+        plan = st.assign(["ann"], overlap=1)
+    first = exs[0].article.id
+    assert plan[first] == ["ann"]
+    old = (datetime.now(UTC) - timedelta(hours=30)).isoformat()
+    with admin(pg_store) as conn:  # as if assigned 30 hours ago (the lease ran out, ann never started)
+        assert conn.execute("SELECT holders FROM leases WHERE article = %s", [first]).fetchone()[0] == ["ann"]
+
+    def expire(st):
+        for aid in st.article_ids():
+            doc = dict(st.assignments._assigned[aid], at=old)
+            st.assignments.fold("assignments", doc)
+
+    with (
+        ReviewStore.open(pg_store, write=True, reviewer="ben") as ben,
+        ReviewStore.open(pg_store, write=True, reviewer="cat") as cat,
+    ):
+        expire(ben)
+        expire(cat)
+        with admin(pg_store) as conn, conn.transaction():  # someone is taking it over this very moment
+            conn.execute("SELECT 1 FROM leases WHERE article = %s FOR UPDATE", [first])
+            started = time.monotonic()
+            with pytest.raises(DecisionError, match="being taken over by another reviewer right now"):
+                cat.take(first)
+            assert time.monotonic() - started < 1  # skipped, not waited for
+        assert ben.take(first) == "ann"
+        with pytest.raises(DecisionError, match=r"taken over meanwhile \(assigned now to ben\)"):
+            cat.take(first)  # cat still sees ann's expired lease: the server knows better
+        assert cat.take(exs[1].article.id) == "ann"
+    with ReviewStore.open(pg_store) as st:
+        assert st.assignments.assignees(first) == ["ben"]
+        assert st.assignments.assignees(exs[1].article.id) == ["cat"]
+    with admin(pg_store) as conn:
+        leases = dict(conn.execute("SELECT article, holders FROM leases").fetchall())
+    assert leases == {first: ["ben"], exs[1].article.id: ["cat"]}
+
+
+# -- summaries, doctor -----------------------------------------------------------------------------
+
+
+def _figures(path):
+    with ReviewStore.open(path) as st:
+        summary = st.summary()
+        summary.pop("size")
+        return summary, [st.progress(a) for a in st.article_ids()], [st.final_progress(a) for a in st.article_ids()]
+
+
+def test_summaries_table_agrees_with_a_full_replay_and_doctor_rebuilds(pg_store):
+    rng = random.Random(5)
+    exs = articles(5)
+    with ReviewStore.open(pg_store, mode="add") as st:
+        for ex in exs:
+            st.add_article(ex)
+
+    def session(who, n):
+        made = 0
+        with ReviewStore.open(pg_store, write=True, reviewer=who) as st:
+            for _ in range(n):
+                ex = rng.choice(exs)
+                cid = rng.choice(ex.entities)["id"]
+                with contextlib.suppress(DecisionError):
+                    st.decide(ex.article.id, cid, rng.choice(["accept", "reject", "undo"]))
+                    made += 1
+        return made
+
+    for who in ("ann", "ben", "ann"):
+        session(who, 30)
+    with admin(pg_store) as conn:
+        assert conn.execute("SELECT count(*) FROM summaries").fetchone()[0] == 5
+    cached = _figures(pg_store)
+    more = session("cat", 7)  # newer than some summaries: those articles are folded afresh
+    with admin(pg_store) as conn:
+        stale = conn.execute(
+            "SELECT count(*) FROM summaries s WHERE s.upto < (SELECT max(pos) FROM decisions d WHERE d.article = s.article)"
+        ).fetchone()[0]
+    assert stale == 0  # cat's process kept them current as it closed
+    with_tail = _figures(pg_store)
+    assert with_tail[0]["decisions"] == cached[0]["decisions"] + more > cached[0]["decisions"]
+    proc = run(pg_store, "doctor", "--repair")
+    assert proc.returncode == 0 and "rebuilt the derived tables" in proc.stdout, proc.stdout + proc.stderr
+    with admin(pg_store) as conn:
+        assert conn.execute("SELECT count(*) FROM summaries").fetchone()[0] == 0
+    assert _figures(pg_store) == with_tail  # the same figures, folded from the decisions
+    assert run(pg_store, "doctor").stdout.strip().endswith("healthy")
+
+
+# -- migrate ---------------------------------------------------------------------------------------
+
+
+def _desk(path):
+    exs = articles(3)
+    with ReviewStore.open(path, mode="add") as st:
+        for ex in exs:
+            st.add_article(ex)
+        st.assign(["ann", "ben"], overlap=2)
+    rng = random.Random(3)
+    for who in ("ann", "ben"):
+        with ReviewStore.open(path, write=True, reviewer=who) as st:
+            for ex in exs:
+                for cand in ex.entities:
+                    action = rng.choice(["accept", "reject", "edit"])
+                    if action == "edit":
+                        st.decide(ex.article.id, cand["id"], "edit", changes={"label": "LOC"})
+                    else:
+                        st.decide(ex.article.id, cand["id"], action)
+            st.undo_last()
+            if who == "ann":
+                st.add_candidate(exs[0].article.id, {"kind": "entity", "start": 0, "end": 6, "label": "WORK_OF_ART"})
+    with ReviewStore.open(path, write=True, reviewer="lead") as st:
+        disputed = next(a for a in st.article_ids() if st.disputed(a))
+        st.adjudicate(disputed, st.disputed(disputed)[0], choose="ann")
+    return exs
+
+
+def test_migrate_folder_to_postgresql_and_back_verified_and_idempotent(pg_store, tmp_path):
+    folder = tmp_path / "desk"
+    _desk(folder)
+    proc = run(folder, "migrate", str(folder), pg_store)
+    assert proc.returncode == 0, proc.stderr
+    assert "verified: both exports are identical" in proc.stdout and "3 article(s) and" in proc.stdout
+    again = run(folder, "migrate", str(folder), pg_store)
+    assert again.returncode == 0 and "0 article(s) and 0 decision(s) copied" in again.stdout, again.stdout
+    back = tmp_path / "back"
+    proc = run(folder, "migrate", pg_store, str(back))
+    assert proc.returncode == 0 and "verified" in proc.stdout, proc.stderr
+    exports = [
+        run(where, "export", "--include", "all", "--format", "jsonl").stdout for where in (folder, pg_store, back)
+    ]
+    assert exports[0] == exports[1] == exports[2] and exports[0].count("\n") == 3
+    with ReviewStore.open(pg_store, write=True, reviewer="ann") as st:  # undo history came along
+        assert st.undo_last()
+        assert st.engine.kind == "postgresql"
+    status = run(pg_store, "status")
+    assert "(postgresql)" in status.stdout and "server" in status.stdout and "ann" in status.stdout
+
+
+def test_migrate_resumes_and_refuses_a_store_that_is_not_a_copy(pg_store, tmp_path):
+    from tui.store.migrate import migrate
+
+    folder = tmp_path / "desk"
+    _desk(folder)
+    with ReviewStore.open(pg_store, mode="add") as st:  # an interrupted copy: one article, no decisions
+        with ReviewStore.open(folder) as src:
+            first = src.article_ids()[0]
+            row = src.article_info(first)
+            data = src.engine.read_article(row)
+        body = {k: data["article"][k] for k in ("id", "title", "text", "tokens")}
+        st.engine.add_article(row, body, list(data["candidates"].values()))
+    report = migrate(str(folder), pg_store, reviewer="x", holder="test")
+    assert report.verified and report.articles == 2 and report.articles_present == 1
+    other = tmp_path / "other"
+    with ReviewStore.open(other, write=True, reviewer="ann") as st:
+        ex = make_extraction(articles(1)[0].article.text, [("Kyiv", "GPE")])
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    with pytest.raises(StoreError, match="not a copy of this store"):
+        migrate(str(other), pg_store, reviewer="x", holder="test")
+
+
+def test_the_app_export_goes_to_the_current_directory_for_a_server_store(pg_store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with ReviewStore.open(pg_store, mode="add") as st:
+        assert st.folder == tmp_path

@@ -1,0 +1,292 @@
+"""ReviewState, the filter language, span steps and the active clock: pure code, no Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.app import spans
+from tui.app.state import IDLE_CAP, ActiveClock, FilterError, ReviewState, matches, parse_query
+
+from support import tokens_of
+
+TEXT = "Ben Wallace said Russia lost 100,000 troops near Zürich. Officials in São Paulo agreed."
+
+
+def ent(cid: str, text: str, label: str, status: str = "pending", occurrence: int = 0) -> dict:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TEXT.index(text, start + 1)
+    return {
+        "id": cid,
+        "kind": "entity",
+        "start": start,
+        "end": start + len(text),
+        "text": text,
+        "label": label,
+        "status": status,
+    }
+
+
+def claim(cid: str, text: str, cw: float, **extra: object) -> dict:
+    start = TEXT.index(text)
+    return {
+        "id": cid,
+        "kind": "claim",
+        "start": start,
+        "end": start + len(text),
+        "text": text,
+        "quote_type": extra.pop("quote_type", "none"),
+        "checkworthiness": cw,
+        "status": extra.pop("status", "pending"),
+        **extra,
+    }
+
+
+def cands() -> list[dict]:
+    return [
+        ent("e1", "Ben Wallace", "PERSON"),
+        ent("e2", "Russia", "GPE"),
+        ent("e3", "Zürich", "GPE"),
+        ent("e4", "São Paulo", "GPE", status="accepted"),
+        claim("c1", "Russia lost 100,000 troops", 0.4, speaker={"start": 0, "end": 11, "text": "Ben Wallace"}),
+        claim("c2", "Officials in São Paulo agreed", 0.9, quote_type="indirect"),
+    ]
+
+
+def loaded(**kw: object) -> ReviewState:
+    state = ReviewState(**kw)  # type: ignore[arg-type]
+    state.load(cands())
+    return state
+
+
+def test_imports_no_textual():
+    code = "import sys, tui.app.state, tui.app.spans; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- filter language ----------------------------------------------------------------------------------
+
+
+def test_words_match_beginnings_of_words_only():
+    russia = ent("e2", "Russia", "GPE")
+    assert not matches(russia, parse_query("us"))
+    assert matches(russia, parse_query("rus"))
+    assert matches(russia, parse_query("RUSSIA gpe"))
+    assert matches(claim("c1", "Russia lost 100,000 troops", 0.4, speaker={"name": "Ben Wallace"}), parse_query("wall"))
+    assert matches(ent("e3", "Zürich", "GPE"), parse_query("zü"))
+
+
+def test_fields_values_and_kinds():
+    q = parse_query("status:pending,accepted label:gpe")
+    assert q.kind == "entity" and dict(q.fields) == {"status": {"pending", "accepted"}, "label": {"gpe"}}
+    assert parse_query("kind:claims").kind == "claim"
+    assert parse_query("type:direct").kind == "claim"
+    assert parse_query("kind:claim label:GPE").kind is None  # contradictory tabs: none pinned
+    assert parse_query("10:30 words").words == ("10", "30", "words")  # not a field: digits
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("foo:bar", "unknown filter field 'foo:'"),
+        ("status:pendng", "unknown status 'pendng'"),
+        ("kind:thing", "unknown kind 'thing'"),
+        ("type:quoted", "unknown type 'quoted'"),
+        ("label:", "'label:' needs a value"),
+    ],
+)
+def test_bad_filters_are_errors(text: str, message: str):
+    with pytest.raises(FilterError, match=message):
+        parse_query(text)
+
+
+def test_a_bad_filter_changes_nothing():
+    state = loaded()
+    state.set_query("label:GPE")
+    with pytest.raises(FilterError):
+        state.set_query("nope:x")
+    assert state.query.text == "label:GPE" and [c["id"] for c in state.rows()] == ["e2", "e3", "e4"]
+
+
+# -- rows, order, moving ------------------------------------------------------------------------------
+
+
+def test_rows_order_and_toggle():
+    state = loaded()
+    assert state.ids("entity") == ["e1", "e2", "e3", "e4"]
+    assert state.ids("claim") == ["c2", "c1"]  # check-worthiness first
+    assert state.toggle_order() == "article"
+    assert state.ids("claim") == ["c1", "c2"]
+
+
+def test_load_focus_and_pending_kind():
+    state = ReviewState()
+    state.load([ent("e4", "São Paulo", "GPE", status="accepted"), claim("c1", "Russia lost 100,000 troops", 0.4)])
+    assert state.kind == "claim"  # no pending entity: the claims come first
+    state.load(cands(), focus="c1")
+    assert state.kind == "claim" and state.current_id() == "c1"
+
+
+def test_filter_switches_tab_and_keeps_current():
+    state = loaded()
+    state.move(1)
+    assert state.current_id() == "e2"
+    state.set_query("kind:claim")
+    assert state.kind == "claim" and state.ids("entity") == [] and state.count("claim") == 2
+    state.set_query("")
+    state.kind = "entity"
+    assert state.current_id() == "e2"  # the entity list kept its place
+
+
+def test_move_and_jump_clamp_and_empty_lists():
+    state = loaded()
+    assert state.move(10) and state.current_id() == "e4"
+    assert state.move(-10) and state.current_id() == "e1"
+    assert state.jump("last") and state.current_id() == "e4"
+    state.set_query("label:NOTHING")
+    assert state.current() is None and state.position() is None
+    assert not state.move(1) and not state.jump("first")
+    assert state.next_pending("e1") == "done"  # both lists are empty
+    assert state.like_current() == ([], "")
+
+
+def test_next_pending_wraps_switches_and_finishes():
+    state = loaded()
+    assert state.current_id() == "e1"
+    state.apply([dict(state.cands["e1"], status="accepted")])
+    assert state.next_pending("e1") == "" and state.current_id() == "e2"
+    state.jump("last")  # e4 (accepted)
+    assert state.next_pending("e4") == "" and state.current_id() == "e2"  # wrapped to the first pending
+    for cid in ("e2", "e3"):
+        state.apply([dict(state.cands[cid], status="rejected")])
+    assert state.next_pending("e3") == "switched" and state.kind == "claim" and state.current_id() == "c2"
+    for cid in ("c1", "c2"):
+        state.apply([dict(state.cands[cid], status="accepted")])
+    assert state.next_pending("c2") == "done"
+
+
+def test_next_pending_when_the_decided_row_leaves_a_filtered_list():
+    state = loaded()
+    state.set_query("status:pending label:GPE")
+    assert state.ids() == ["e2", "e3"]
+    assert state.apply([dict(state.cands["e2"], status="accepted")])  # it left the list: rebuilt
+    assert state.ids() == ["e3"]
+    assert state.next_pending("e2") == "" and state.current_id() == "e3"
+    state.apply([dict(state.cands["e3"], status="accepted")])
+    assert state.ids() == [] and state.current() is None
+    assert state.next_pending("e3") in ("switched", "done")  # no IndexError on an empty list
+
+
+def test_apply_reports_structure_changes():
+    state = loaded()
+    assert not state.apply([dict(state.cands["e1"], status="accepted")])  # in place
+    assert state.apply([dict(state.cands["c1"], checkworthiness=0.95)])  # reorders the claims
+    assert state.ids("claim") == ["c1", "c2"]
+    assert state.apply([dict(state.cands["e1"], start=4, end=11, text="Wallace")])  # span moved
+    assert state.apply([{"id": "e1", "kind": "entity", "status": "removed"}]) and "e1" not in state.cands
+    assert state.apply([ent("e9", "Officials", "NORP")]) and "e9" in state.ids("entity")
+
+
+def test_select_refuses_filtered_out():
+    state = loaded()
+    state.set_query("label:GPE")
+    assert not state.select("e1") and state.select("e3") and state.current_id() == "e3"
+    assert not state.select("c2")  # label: filters claims out (they have no label)
+    state.set_query("type:indirect")
+    assert state.select("c2") and state.kind == "claim"
+
+
+def test_like_current_and_same_text():
+    state = loaded()
+    state.select("e2")
+    group, what = state.like_current()
+    assert [c["id"] for c in group] == ["e2", "e3"] and what == "2 pending GPE entities"
+    state.select("c1")
+    group, what = state.like_current()
+    assert [c["id"] for c in group] == ["c2", "c1"] and "≥ 0.40" in what
+    state.apply([ent("e5", "Russia", "GPE")])  # a second "Russia" entity (same span text)
+    assert state.same_text(state.cands["e2"]) == ["e2", "e5"]
+
+
+# -- span steps -----------------------------------------------------------------------------------------
+
+
+TOKENS = tokens_of(TEXT)
+
+
+def test_step_edge_by_token_and_char():
+    s = TEXT.index("Wallace")
+    e = s + len("Wallace")
+    assert spans.step_edge(TEXT, TOKENS, s, e, "start", -1, by_char=False) == (0, e)
+    assert spans.step_edge(TEXT, TOKENS, s, e, "end", 1, by_char=False) == (s, TEXT.index(" Russia"))
+    assert spans.step_edge(TEXT, TOKENS, s, e, "end", -1, by_char=True) == (s, e - 1)
+    assert spans.step_edge(TEXT, TOKENS, s, e, "start", 1, by_char=False) is None  # one token: would empty
+    assert spans.step_edge(TEXT, TOKENS, 0, 3, "start", -1, by_char=False) is None  # nothing left of it
+    assert spans.step_edge(TEXT, TOKENS, 0, 3, "start", -1, by_char=True) is None
+    end = len(TEXT)
+    assert spans.step_edge(TEXT, TOKENS, end - 1, end, "end", 1, by_char=True) is None
+
+
+def test_selection_units():
+    start = TEXT.index("lost")
+    sel = spans.start_selection(TEXT, TOKENS, start + 1, by_char=False)
+    assert sel is not None and TEXT[slice(*sel.span(TOKENS))] == "lost"
+    sel = spans.extend_selection(TEXT, TOKENS, sel, 1)
+    assert TEXT[slice(*sel.span(TOKENS))] == "lost 100"  # (the test tokeniser splits 100,000)
+    sel = spans.extend_selection(TEXT, TOKENS, sel, -1)
+    sel = spans.extend_selection(TEXT, TOKENS, sel, -1)
+    assert TEXT[slice(*sel.span(TOKENS))] == "Russia lost" and sel.cursor(TOKENS) == TEXT.index("Russia")
+    on_space = spans.start_selection(TEXT, TOKENS, TEXT.index(" lost"), by_char=False)
+    assert on_space is not None and TEXT[slice(*on_space.span(TOKENS))] == "lost"  # the next token
+    chars = spans.start_selection(TEXT, TOKENS, start, by_char=True)
+    assert chars is not None
+    assert TEXT[slice(*spans.extend_selection(TEXT, TOKENS, chars, 1).span(TOKENS))] == "lo"
+
+
+def test_find_all_whole_words_and_case():
+    assert spans.find_all("Russia and russian and RUSSIA", "russia") == [(0, 6), (11, 17), (23, 29)]
+    assert spans.find_all("Russia and russian and RUSSIA", "russia", whole_words=True) == [(0, 6), (23, 29)]
+    assert spans.find_all("Straße STRASSE", "straße") == [(0, 6)]  # lengths kept: offsets stay exact
+    assert spans.find_all("abc", "") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab 東😀\n.,"), min_size=1, max_size=40),
+    st.data(),
+)
+def test_step_edge_always_gives_a_valid_span(text: str, data: st.DataObject):
+    tokens = tokens_of(text)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    edge = data.draw(st.sampled_from(["start", "end"]))
+    direction = data.draw(st.sampled_from([-1, 1]))
+    by_char = data.draw(st.booleans())
+    moved = spans.step_edge(text, tokens, start, end, edge, direction, by_char=by_char)
+    if moved is not None:
+        s, e = moved
+        assert spans.valid_span(text, s, e)
+        assert (s == start) != (e == end)  # exactly one edge moved
+
+
+# -- clock -----------------------------------------------------------------------------------------------
+
+
+def test_active_clock_caps_idle_gaps():
+    now = [0.0]
+    clock = ActiveClock(now=lambda: now[0])
+    now[0] = 10
+    clock.touch()
+    now[0] = 10 + 500  # idle
+    clock.touch()
+    now[0] += 3
+    assert clock.seconds() == 10 + IDLE_CAP + 3
+    clock.restart()
+    now[0] += 2
+    assert clock.seconds() == 2

@@ -1,0 +1,332 @@
+"""Every key binding of the app, by section, and the keys actually in force once ``keys.toml`` is
+applied. Hints on screen (status bar, notifications, legends, dialogs, help) are generated from
+:class:`Keys`, so they always name the keys the analyst really has.
+
+A remap follows Textual's keymap rules: a binding listed in the keymap gets exactly the keys given;
+another binding of the same screen or widget that had one of those keys loses it. That loss, a key
+given to two bindings, an unknown binding id and a key a terminal cannot send apart from another
+are each reported as one line by :meth:`Keys.problems`.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from ..sanitize import clean_line
+
+LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT", "EVENT"]
+
+# The footer shows the bindings with show=True in this order; the first five (accept, reject, undo,
+# help, quit) are the ones an analyst needs most and fit in 80 columns (a test checks it). The
+# tab key is on the tabs line above the lists instead.
+REVIEW: list[Binding] = [
+    Binding("a", "decide('accept')", "accept", id="review.accept", tooltip="accept, then the next pending candidate"),
+    Binding("x", "decide('reject')", "reject", id="review.reject", tooltip="reject, then the next pending candidate"),
+    Binding("u,backspace", "undo", "undo", id="review.undo", tooltip="undo the last decision (several steps)"),
+    Binding("question_mark", "help", "help", id="review.help", tooltip="every key"),
+    Binding("q", "quit", "quit", id="review.quit", tooltip="quit (every decision is already saved)"),
+    Binding("e", "edit", "edit", id="review.edit", tooltip="edit dialog: every field of the current candidate"),
+    Binding("v", "cursor_mode", "select", id="review.cursor_mode", tooltip="select text in the article to add"),
+    Binding("slash", "filter", "filter", id="review.filter", tooltip="filter the lists"),
+    Binding("space", "skip", "skip", id="review.skip", tooltip="skip to the next candidate"),
+    Binding("tab", "switch_kind", "kind", show=False, id="review.switch", tooltip="switch Entities / Claims"),
+    Binding("l", "queue", "articles", id="review.queue", tooltip="the article queue"),
+    Binding("ctrl+f", "find", "find", id="review.find", tooltip="find text in the article"),
+    Binding("U", "redo", "redo", show=False, id="review.redo", tooltip="redo what undo reverted"),
+    Binding("j,down", "move(1)", "next", show=False, id="review.next", tooltip="next candidate"),
+    Binding("k,up", "move(-1)", "previous", show=False, id="review.previous", tooltip="previous candidate"),
+    Binding("g,home", "jump('first')", "first", show=False, id="review.first", tooltip="first candidate"),
+    Binding("G,end", "jump('last')", "last", show=False, id="review.last", tooltip="last candidate"),
+    Binding("n", "article(1)", "next article", show=False, id="review.next_article", tooltip="next article"),
+    Binding("p", "article(-1)", "prev article", show=False, id="review.prev_article", tooltip="previous article"),
+    Binding(
+        "N",
+        "next_pending_article",
+        "next pending article",
+        show=False,
+        id="review.next_pending",
+        tooltip="next article with pending candidates",
+    ),
+    *[
+        Binding(
+            str((i + 1) % 10),
+            f"relabel({i})",
+            f"label {LABELS[i]}",
+            show=False,
+            id=f"review.label_{i + 1}",
+            tooltip=f"relabel the current entity {LABELS[i]}",
+        )
+        for i in range(10)
+    ],
+    Binding(
+        "left_square_bracket",
+        "boundary('start', -1)",
+        "start ←",
+        show=False,
+        id="review.start_left",
+        tooltip="move the start of the span left",
+    ),
+    Binding(
+        "right_square_bracket",
+        "boundary('start', 1)",
+        "start →",
+        show=False,
+        id="review.start_right",
+        tooltip="move the start of the span right",
+    ),
+    Binding("comma", "boundary('end', -1)", "end ←", show=False, id="review.end_left", tooltip="move the end left"),
+    Binding(
+        "full_stop", "boundary('end', 1)", "end →", show=False, id="review.end_right", tooltip="move the end right"
+    ),
+    Binding(
+        "m",
+        "char_mode",
+        "char mode",
+        show=False,
+        id="review.char_mode",
+        tooltip="by characters instead of tokens, until this edit or selection ends",
+    ),
+    Binding(
+        "enter",
+        "confirm_boundary",
+        "save edit",
+        show=False,
+        id="review.confirm",
+        tooltip="save the boundary edit (no edit: accept)",
+    ),
+    Binding("escape", "escape", "cancel", show=False, id="review.cancel", tooltip="cancel the edit, clear the filter"),
+    Binding(
+        "A",
+        "bulk_accept",
+        "accept all like this",
+        show=False,
+        id="review.bulk_accept",
+        tooltip="accept every pending entity with this label (claims: at least this check-worthy)",
+    ),
+    Binding(
+        "asterisk",
+        "mentions",
+        "other mentions",
+        show=False,
+        id="review.mentions",
+        tooltip="next mention of the current text (in the list, else in the article)",
+    ),
+    Binding("f3,ctrl+n", "find_next", "find next", show=False, id="review.find_next", tooltip="next match of the find"),
+    Binding(
+        "o",
+        "toggle_order",
+        "claim order",
+        show=False,
+        id="review.order",
+        tooltip="claims: check-worthiness / article order",
+    ),
+    Binding(
+        "plus", "add_articles", "add articles", show=False, id="review.add_articles", tooltip="add a file or folder"
+    ),
+    Binding("E", "export", "export", show=False, id="review.export", tooltip="export to STORE/export.json"),
+]
+
+ARTICLE: list[Binding] = [
+    Binding("left,h", "cursor(-1, 0)", "left", show=False, id="article.left"),
+    Binding("right,l", "cursor(1, 0)", "right", show=False, id="article.right"),
+    Binding("up,k", "cursor(0, -1)", "up", show=False, id="article.up"),
+    Binding("down,j", "cursor(0, 1)", "down", show=False, id="article.down"),
+    Binding("shift+left,H", "select(-1)", "sel ←", id="article.select_left", tooltip="selection: one token left"),
+    Binding("shift+right,L", "select(1)", "sel →", id="article.select_right", tooltip="selection: one token right"),
+    Binding("w", "word(1)", "next word", show=False, id="article.word_next"),
+    Binding("b", "word(-1)", "prev word", show=False, id="article.word_prev"),
+    Binding("e,t", "create('entity')", "new entity", id="article.new_entity"),
+    Binding("c", "create('claim')", "new claim", id="article.new_claim"),
+    Binding("escape,v", "leave", "back", id="article.leave", tooltip="back to the lists"),
+]
+
+CONFIRM: list[Binding] = [
+    Binding("y,enter", "answer(True)", "yes", id="confirm.yes"),
+    Binding("n,escape", "answer(False)", "no", id="confirm.no"),
+]
+
+LABEL_PICKER: list[Binding] = [
+    *[
+        Binding(str((i + 1) % 10), f"pick({i})", f"{LABELS[i]}", show=False, id=f"labels.pick_{i + 1}")
+        for i in range(10)
+    ],
+    Binding("escape", "pick(-1)", "cancel", id="labels.cancel"),
+]
+
+EDIT: list[Binding] = [
+    Binding("escape", "cancel", "cancel", id="edit.cancel"),
+    Binding("ctrl+s", "save", "save", id="edit.save"),
+    Binding(
+        "pageup", "page(-1)", "page up", show=False, priority=True, id="edit.page_up", tooltip="open list: page up"
+    ),
+    Binding(
+        "pagedown",
+        "page(1)",
+        "page down",
+        show=False,
+        priority=True,
+        id="edit.page_down",
+        tooltip="open list: page down",
+    ),
+]
+
+QUEUE: list[Binding] = [
+    Binding("escape", "close", "close", id="queue.close"),
+    Binding("enter", "open", "open", id="queue.open"),
+    Binding("down", "move(1)", "down", show=False, id="queue.down"),
+    Binding("up", "move(-1)", "up", show=False, id="queue.up"),
+]
+
+HELP: list[Binding] = [Binding("escape,q,question_mark", "close", "close", id="help.close")]
+
+ADD: list[Binding] = [Binding("escape", "cancel", "cancel", id="add.cancel")]
+
+#: (title, bindings) of every scope, in the order the help screen lists them
+SECTIONS: list[tuple[str, list[Binding]]] = [
+    ("Review", REVIEW),
+    ("Selecting text (after v)", ARTICLE),
+    ("Confirm dialog", CONFIRM),
+    ("Label picker", LABEL_PICKER),
+    ("Edit dialog", EDIT),
+    ("Article queue", QUEUE),
+    ("Help", HELP),
+    ("Add articles", ADD),
+]
+
+#: keys a terminal sends as another key (so a binding to them never fires)
+TERMINAL_ALIASES = {"ctrl+m": "enter", "ctrl+i": "tab", "ctrl+h": "backspace", "ctrl+left_square_bracket": "escape"}
+
+_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "full_stop": ".",
+    "comma": ",",
+    "question_mark": "?",
+    "slash": "/",
+    "plus": "+",
+    "minus": "-",
+    "asterisk": "*",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+    "escape": "esc",
+}
+
+
+def key_display(key: str) -> str:
+    """How a key is written in hints: ``[`` for left_square_bracket, ``shift+←`` for shift+left."""
+    *mods, name = key.strip().split("+")
+    shown = _NAMES.get(name, name)
+    return clean_line("+".join([*mods, shown]), 24)
+
+
+def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
+    """The status line's (mode name, its keys) for ``mode`` ("filter", "find", "preview" — a
+    boundary edit —, "select" — cursor mode — or "" for none)."""
+    k = keys
+    unit = "characters" if char_mode else "tokens"
+    other = "tokens" if char_mode else "chars"
+    if mode == "filter":
+        return "FILTER", "enter applies  esc clears"
+    if mode == "find":
+        return "FIND", "enter: next match  esc closes"
+    if mode == "preview":
+        return (
+            f"BOUNDARIES ({unit})",
+            f"{k.show('review.start_left')} {k.show('review.start_right')} start  "
+            f"{k.show('review.end_left')} {k.show('review.end_right')} end  "
+            f"{k.show('review.char_mode')} {other}  "
+            f"{k.show('review.confirm')} save  {k.show('review.cancel')} cancel",
+        )
+    if mode == "select":
+        return (
+            f"SELECT ({unit})",
+            f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
+            f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
+            f"{k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
+        )
+    if char_mode:
+        return "CHARACTERS", "the next boundary edit moves by characters"
+    return "", ""
+
+
+def help_notes(keys: Keys) -> str:
+    """The help screen's notes under the key tables, naming the keys in force."""
+    k = keys
+    return (
+        f"Boundaries: {k.show('review.start_left')} and {k.show('review.start_right')} move the start, "
+        f"{k.show('review.end_left')} and {k.show('review.end_right')} the end by a token "
+        f"({k.show('review.char_mode')}: by a character, until the edit ends); "
+        f"{k.show('review.confirm')} saves, {k.show('review.cancel')} cancels.\n"
+        "Filter: status:pending label:PERSON kind:claim type:direct, values joined by commas mean any of "
+        "them; other words match the beginnings of words in the text, label or speaker.\n"
+        f"Find ({k.show('review.find')}): text in the article; {k.show('review.find_next')} goes to the next "
+        f"match. {k.show('review.mentions')}: the next mention of the current text.\n"
+        "ctrl+p: command palette (every action, export, themes). Remap keys in keys.toml in the config "
+        'folder by the ids above, e.g. "review.accept" = "y".'
+    )
+
+
+class Keys:
+    """The keys in force for every binding id, after ``keymap`` (binding id -> "key,key")."""
+
+    def __init__(self, keymap: dict[str, str] | None = None, sections: list[tuple[str, list[Binding]]] = SECTIONS):
+        self.keymap = {k: v for k, v in (keymap or {}).items()}
+        self.sections = sections
+        self.by_id: dict[str, list[str]] = {}
+        self._problems: list[str] = []
+        known: set[str] = set()
+        for _title, bindings in sections:
+            self._scope(bindings)
+            known |= {b.id for b in bindings if b.id}
+        for bid in self.keymap:
+            if bid not in known:
+                self._problems.append(f"keys.toml: unknown binding id '{bid}' (the help screen, ?, lists every id)")
+
+    def _scope(self, bindings: list[Binding]) -> None:
+        remapped: dict[str, list[str]] = {}
+        for b in bindings:
+            if b.id and b.id in self.keymap:
+                keys = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
+                remapped[b.id] = keys
+                for key in keys:
+                    if key in TERMINAL_ALIASES:
+                        self._problems.append(
+                            f"keys.toml: {b.id} = '{key}' cannot work: a terminal sends {key} as {TERMINAL_ALIASES[key]}"
+                        )
+        taken: dict[str, str] = {}
+        for bid, keys in remapped.items():
+            for key in keys:
+                if key in taken:
+                    self._problems.append(f"keys.toml: '{key_display(key)}' is given to both {taken[key]} and {bid}")
+                taken.setdefault(key, bid)
+        for b in bindings:
+            if not b.id:
+                continue
+            if b.id in remapped:
+                self.by_id[b.id] = remapped[b.id]
+                continue
+            defaults = [k.strip() for k in b.key.split(",")]
+            kept = [k for k in defaults if k not in taken]
+            for key in defaults:
+                if key in taken:
+                    now = ", ".join(key_display(k) for k in kept) if kept else "no key"
+                    self._problems.append(
+                        f"keys.toml: '{key_display(key)}' for {taken[key]} was the key of {b.id} "
+                        f"({b.description}), which now has {now}"
+                    )
+            self.by_id[b.id] = kept
+
+    def problems(self) -> list[str]:
+        return list(self._problems)
+
+    def keys(self, binding_id: str) -> list[str]:
+        return self.by_id.get(binding_id, [])
+
+    def show(self, binding_id: str, *, first: bool = False, sep: str = "/") -> str:
+        """The key(s) of a binding as written in hints ("u/backspace"); "(unbound)" if none."""
+        keys = self.keys(binding_id)
+        if not keys:
+            return "(unbound)"
+        return key_display(keys[0]) if first else sep.join(key_display(k) for k in keys)

@@ -1,0 +1,139 @@
+"""Span arithmetic on article text, in one place: boundary steps, text selection, find.
+
+Offsets are Python ``str`` indices; ``tokens`` are the article's (start, end) token offsets in
+order. Every function here is pure (no Textual), so the boundary keys (``[ ] , .``), the selection
+keys of cursor mode (``H``/``L``), word moves and "new entity from the selection" (the token at the
+cursor when nothing is selected) all step the same way.
+
+Selection semantics (cursor mode, ``v``): the first extend key anchors the selection at the token
+under the cursor (the next token when the cursor is on a space; the character under the cursor in
+character mode) and selects that token. Each further press moves the *head* one token (or
+character) in its direction: the selection is every token from the anchor to the head, so moving
+back towards the anchor shrinks it and moving past it grows it on the other side.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Token = tuple[int, int]
+
+
+def valid_span(text: str, start: int, end: int) -> bool:
+    """A span the store accepts: inside the text, non-empty, not only whitespace."""
+    return 0 <= start < end <= len(text) and bool(text[start:end].strip())
+
+
+def step_edge(
+    text: str, tokens: Sequence[Token], start: int, end: int, edge: str, direction: int, *, by_char: bool
+) -> tuple[int, int] | None:
+    """Move the ``edge`` ("start" or "end") of ``(start, end)`` one token (or one character) in
+    ``direction`` (-1 or 1). None when the result would not be a valid span (nothing to move to,
+    empty, only whitespace, outside the text)."""
+    pos = start if edge == "start" else end
+    if by_char or not tokens:
+        new = pos + direction
+    else:
+        bounds = [s for s, _ in tokens] if edge == "start" else [e for _, e in tokens]
+        if direction < 0:
+            i = bisect_left(bounds, pos) - 1
+            new = bounds[i] if i >= 0 else pos
+        else:
+            i = bisect_right(bounds, pos)
+            new = bounds[i] if i < len(bounds) else pos
+    if new == pos:
+        return None
+    span = (new, end) if edge == "start" else (start, new)
+    return span if valid_span(text, *span) else None
+
+
+def token_index_at(tokens: Sequence[Token], pos: int) -> int | None:
+    """Index of the token holding ``pos``; else the next token after it; else the last one."""
+    if not tokens:
+        return None
+    i = bisect_right([s for s, _ in tokens], pos) - 1
+    if i >= 0 and tokens[i][0] <= pos < tokens[i][1]:
+        return i
+    return i + 1 if i + 1 < len(tokens) else len(tokens) - 1
+
+
+def word_step(tokens: Sequence[Token], pos: int, direction: int) -> int:
+    """The start of the next (or previous) token from ``pos``; ``pos`` if there is none."""
+    starts = [s for s, _ in tokens]
+    if direction > 0:
+        i = bisect_right(starts, pos)
+        return starts[i] if i < len(starts) else pos
+    i = bisect_left(starts, pos) - 1
+    return starts[i] if i >= 0 else pos
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selection in units (tokens, or characters in character mode): anchor unit and head unit."""
+
+    anchor: int
+    head: int
+    by_char: bool
+
+    def span(self, tokens: Sequence[Token]) -> tuple[int, int]:
+        lo, hi = sorted((self.anchor, self.head))
+        if self.by_char:
+            return lo, hi + 1
+        return tokens[lo][0], tokens[hi][1]
+
+    def cursor(self, tokens: Sequence[Token]) -> int:
+        """Where the cursor shows: the head's last character (or first, when left of the anchor)."""
+        if self.by_char:
+            return self.head
+        s, e = tokens[self.head]
+        return s if self.head < self.anchor else e - 1
+
+
+def start_selection(text: str, tokens: Sequence[Token], cursor: int, *, by_char: bool) -> Selection | None:
+    """The selection the first extend key makes: the token (or character) at the cursor."""
+    if not text:
+        return None
+    if by_char or not tokens:
+        at = max(0, min(cursor, len(text) - 1))
+        return Selection(at, at, True)
+    i = token_index_at(tokens, cursor)
+    return None if i is None else Selection(i, i, False)
+
+
+def extend_selection(text: str, tokens: Sequence[Token], sel: Selection, direction: int) -> Selection:
+    """Move the head one unit in ``direction``; at either end of the text it stays."""
+    last = (len(text) - 1) if sel.by_char else (len(tokens) - 1)
+    head = max(0, min(last, sel.head + direction))
+    return Selection(sel.anchor, head, sel.by_char)
+
+
+def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
+    """Index of the first match starting at or after ``pos``; wraps to 0."""
+    i = bisect_left([s for s, _ in matches], pos)
+    return i if i < len(matches) else 0
+
+
+def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token]:
+    """Every (start, end) where ``needle`` occurs in ``text``, case-insensitively, not overlapping.
+    With ``whole_words`` a hit must not continue a word on either side."""
+    if not needle:
+        return []
+    hay, low = text.casefold(), needle.casefold()
+    if len(hay) != len(text) or len(low) != len(needle):  # casefold changed lengths (ß → ss): use lower()
+        hay, low = text.lower(), needle.lower()
+        if len(hay) != len(text) or len(low) != len(needle):
+            hay, low = text, needle
+    out: list[Token] = []
+    pos = hay.find(low)
+    while pos >= 0:
+        end = pos + len(low)
+        if not whole_words or (
+            (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+        ):
+            out.append((pos, end))
+            pos = hay.find(low, end)
+        else:
+            pos = hay.find(low, pos + 1)
+    return out

@@ -1,0 +1,61 @@
+"""The status bar: where the analyst is and what mode the keys are in, one line at the top.
+
+Each field is a reactive; the screen sets them and the bar repaints once per frame. Every string
+is outside text (reviewer, filter, file names, messages) and shown through ``one_line``.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ..text import one_line
+
+
+class StatusBar(Widget):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; }
+    """
+
+    article: reactive[tuple[int, int] | None] = reactive(None, layout=False)  # (i, n), 1-based
+    here: reactive[tuple[int, int] | None] = reactive(None, layout=False)  # decided, total in this article
+    store: reactive[tuple[int, int]] = reactive((0, 0), layout=False)
+    reviewer: reactive[str] = reactive("", layout=False)
+    filter: reactive[str] = reactive("", layout=False)
+    filter_counts: reactive[str] = reactive("", layout=False)  # "3 entities, 1 claim"
+    find: reactive[str] = reactive("", layout=False)  # "“Wallace” 2/5"
+    busy: reactive[str] = reactive("", layout=False)
+    message: reactive[str] = reactive("", layout=False)
+    mode: reactive[str] = reactive("", layout=False)  # e.g. "BOUNDARIES (tokens)"
+    hint: reactive[str] = reactive("", layout=False)  # the keys of the mode
+
+    def render(self) -> Text:
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        if not self.mode:  # a mode's name and keys take the app's name's place
+            bar.append(" newsreview ", style="bold reverse")
+        if self.mode:
+            bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
+            if self.hint:
+                bar.append(f" {one_line(self.hint, 120)} ", style="magenta")
+        if self.article is not None:
+            i, n = self.article
+            bar.append(f"  article {i}/{n}")
+        if self.here is not None:
+            decided, total = self.here
+            bar.append(f"  ·  {decided}/{total} decided here")
+        sd, st = self.store
+        bar.append(f"  ·  store {sd}/{st}  ·  reviewer {one_line(self.reviewer, 30)}")
+        if self.filter:
+            bar.append("  ·  filter: ", style="bold")
+            bar.append(one_line(self.filter, 40), style="yellow")
+            if self.filter_counts:
+                bar.append(f" ({one_line(self.filter_counts, 40)})", style="yellow")
+        if self.find:
+            bar.append("  ·  find: ", style="bold")
+            bar.append(one_line(self.find, 50), style="yellow")
+        if self.busy:
+            bar.append(f"  ·  {one_line(self.busy, 80)}", style="bold yellow")
+        if self.message:
+            bar.append(f"  ·  {one_line(self.message, 120)}", style="bold green")
+        return bar

@@ -1,0 +1,585 @@
+"""The web server of ``newsreview serve``: textual-serve's server with a login in front of every route.
+
+textual-serve (``Server``) runs one app process per websocket and relays the terminal stream; it has
+no authentication. Here its aiohttp application gets:
+
+- a middleware that refuses every request without a valid session (401), except the page that asks
+  for one: ``GET /`` (login form, or the app once logged in), ``POST /login`` and ``GET /logout``;
+- sessions: a random cookie (HttpOnly, SameSite=Lax) issued after a valid ``?token=`` or the login
+  form, bound server-side to the reviewer name; tokens are compared in constant time and never
+  written anywhere (no access log: request lines carry ``?token=``);
+- origin checks: a websocket upgrade or login POST from another origin is refused; in open mode
+  (loopback, no token) the ``Host`` header must name a loopback address, so a DNS-rebinding page
+  cannot reach the server through the visitor's browser;
+- per-tab processes started with ``create_subprocess_exec`` (argv list: the reviewer is one
+  element, no shell), at most ``max_tabs`` at once;
+- its own page (no third-party fonts; URLs taken from the browser's location so it works through an
+  SSH tunnel on any local port; the terminal gets keyboard focus on load) and security headers (CSP
+  with a per-response nonce, no framing, no referrer, no caching).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import html
+import ipaddress
+import logging
+import re
+import secrets
+import signal
+import socket
+import ssl
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from ..sanitize import clean_line
+from . import Access, ServeError, is_loopback, tab_environment, valid_reviewer
+from .tab import tab_argv
+
+log = logging.getLogger("newsreview.serve")
+
+SESSION_SECONDS = 12 * 3600
+FAILED_LOGINS = 20  # at most this many failed token attempts ...
+FAILED_WINDOW = 60.0  # ... per this many seconds, server-wide; then 429 until the window passes
+STOP_SECONDS = 5.0  # a tab process that has not quit this long after being asked is killed
+PUBLIC = {("GET", "/"), ("HEAD", "/"), ("POST", "/login"), ("GET", "/logout")}
+HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+# How the server is run, here and in tests: no access log, as request lines carry ?token=.
+RUNNER_OPTIONS: dict[str, Any] = {"access_log": None, "handle_signals": False}
+
+
+@dataclass
+class ServeConfig:
+    store: Path
+    access: Access
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_tabs: int = 8
+    allow_add: bool = False
+    model: str | None = None
+    users_warning: str | None = None
+    tls: ssl.SSLContext | None = None
+    # What a tab runs, given the reviewer (tests swap it); None: ``python -m tui.serve.tab``.
+    tab_command: Any = None
+    out: Any = field(default=None, repr=False)  # where the server's own lines go (default stdout)
+
+
+@dataclass
+class Session:
+    reviewer: str | None
+    expires: float
+    tabs: int = 0
+
+
+SESSION = web.RequestKey("session", Session)
+NONCE = web.RequestKey("nonce", str)
+
+
+class TabService(AppService):
+    """textual-serve's AppService, but the process is started from an argv list, without a shell."""
+
+    def __init__(self, argv: list[str], reviewer: str, **kwargs: Any) -> None:
+        super().__init__("newsreview tab", **kwargs)
+        self.argv = argv
+        self.reviewer = reviewer
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        env = super()._build_environment(width=width, height=height)
+        return tab_environment(env)
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    async def stop_within(self, seconds: float) -> None:
+        """Ask the app to quit; kill the process if it has not exited in time."""
+        with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
+            await asyncio.wait_for(self.stop(), seconds)
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        try:
+            # Usually it has just exited and asyncio's child watcher has yet to say so; killing now
+            # would reap it behind the watcher's back (Popen.send_signal polls first).
+            await asyncio.wait_for(process.wait(), 2.0)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+
+
+class DeskServer(Server):
+    """textual-serve's Server with the login, sessions and per-reviewer tab processes."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        super().__init__("newsreview", host=config.host, port=config.port, title="newsreview")
+        self.config = config
+        self.access = config.access
+        self.cookie = "newsreview_" + secrets.token_hex(4)  # per server: several on one host don't clash
+        self.sessions: dict[bytes, Session] = {}
+        self.failures: deque[float] = deque()
+        self.tabs: set[TabService] = set()
+        self.sockets: set[web.WebSocketResponse] = set()
+        self.out = config.out or sys.stdout
+
+    # -- output ------------------------------------------------------------------------------------
+
+    def say(self, line: str) -> None:
+        """One line of the server's own log: never a token (none is ever passed here)."""
+        self.out.write(f"newsreview serve: {line}\n")
+        self.out.flush()
+
+    # -- aiohttp application ----------------------------------------------------------------------
+
+    async def _make_app(self) -> web.Application:
+        app = web.Application(middlewares=[self.guard])
+        app.add_routes(
+            [
+                web.get("/", self.handle_page, name="index"),
+                web.post("/login", self.handle_login, name="login"),
+                web.get("/logout", self.handle_logout, name="logout"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
+        app.on_response_prepare.append(self.add_headers)
+        app.on_shutdown.append(self.on_shutdown)
+        return app
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if not self.access.needs_token and not self.loopback_host(request):
+            return refuse(403, "this server answers only to localhost, 127.0.0.1 or [::1] (no token is set)")
+        if (request.method, request.path) in PUBLIC:
+            return await handler(request)  # type: ignore[no-any-return]
+        session = self.session_of(request)
+        if session is None or session.reviewer is None:
+            return refuse(401, "not logged in: open / and log in")
+        request[SESSION] = session
+        return await handler(request)  # type: ignore[no-any-return]
+
+    async def add_headers(self, request: web.Request, response: web.StreamResponse) -> None:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")  # "no-referrer" makes Origin "null"
+        if not request.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+        nonce = request.get(NONCE)
+        scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+        connect = "'self'"
+        if HOST_RE.fullmatch(request.host or ""):  # older Safari does not count ws: as 'self'
+            connect += f" ws://{request.host} wss://{request.host}"
+        headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'none'; script-src {scripts}; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+            f"img-src 'self' data:; connect-src {connect}; form-action 'self'; base-uri 'none'; "
+            "frame-ancestors 'none'",
+        )
+
+    # -- sessions ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def loopback_host(request: web.Request) -> bool:
+        host = urlsplit("//" + (request.host or "")).hostname or ""
+        return is_loopback(host)
+
+    @staticmethod
+    def same_origin(request: web.Request) -> bool:
+        """A browser names the page's origin on websocket upgrades and POSTs: it must be this server."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True  # not a browser; the session cookie still has to be right
+        return urlsplit(origin).netloc.lower() == (request.host or "").lower()
+
+    def session_of(self, request: web.Request) -> Session | None:
+        value = request.cookies.get(self.cookie)
+        if not value:
+            return None
+        key = hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
+        session = self.sessions.get(key)
+        if session is None:
+            return None
+        if session.expires < time.time():
+            del self.sessions[key]
+            return None
+        return session
+
+    def new_session(self, response: web.StreamResponse, request: web.Request, reviewer: str | None) -> Session:
+        now = time.time()
+        for key in [k for k, s in self.sessions.items() if s.expires < now and s.tabs == 0]:
+            del self.sessions[key]
+        value = secrets.token_urlsafe(32)
+        session = Session(reviewer, time.time() + SESSION_SECONDS)
+        self.sessions[hashlib.sha256(value.encode()).digest()] = session
+        response.set_cookie(
+            self.cookie,
+            value,
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=request.secure or None,
+            path="/",
+        )
+        return session
+
+    def drop_session(self, request: web.Request) -> None:
+        value = request.cookies.get(self.cookie)
+        if value:
+            self.sessions.pop(hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest(), None)
+
+    def throttled(self) -> bool:
+        now = time.monotonic()
+        while self.failures and self.failures[0] < now - FAILED_WINDOW:
+            self.failures.popleft()
+        return len(self.failures) >= FAILED_LOGINS
+
+    def failed(self, request: web.Request, why: str) -> None:
+        self.failures.append(time.monotonic())
+        self.say(f"refused a login from {request.remote}: {why}")
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    async def handle_page(self, request: web.Request) -> web.StreamResponse:
+        if "token" in request.query:
+            return await self.token_link(request)
+        session = self.session_of(request)
+        if session is not None and session.reviewer is not None:
+            return self.app_page(request, session.reviewer)
+        if session is not None:  # the token was right; now the name
+            return self.login_page(request, 200, token=False)
+        return self.login_page(request, 401, token=self.access.needs_token)
+
+    async def token_link(self, request: web.Request) -> web.StreamResponse:
+        """``/?token=…``: a valid token becomes a session, and the token leaves the address bar."""
+        if not self.access.needs_token:
+            return redirect()
+        if self.throttled():
+            return refuse(429, "too many failed logins: wait a minute")
+        ok, reviewer = self.access.check(request.query.get("token", ""))
+        if not ok:
+            self.failed(request, "wrong token in the link")
+            return self.login_page(request, 401, token=True, message="That link's token is not valid.")
+        response = redirect()
+        self.new_session(response, request, reviewer)
+        if reviewer:
+            self.say(f"{clean_line(reviewer, 64)} logged in from {request.remote}")
+        return response
+
+    async def handle_login(self, request: web.Request) -> web.StreamResponse:
+        if not self.same_origin(request):
+            return refuse(403, "login from another site refused")
+        form = await request.post()
+        session = self.session_of(request)
+        reviewer: str | None = None
+        # A token is checked unless this browser already passed one (a shared-token session waiting
+        # for its name); with --users the token is the name, so it is always checked.
+        if self.access.needs_token and (session is None or self.access.mode == "users"):
+            if self.throttled():
+                return refuse(429, "too many failed logins: wait a minute")
+            ok, reviewer = self.access.check(str(form.get("token", "")))
+            if not ok:
+                self.failed(request, "wrong token")
+                return self.login_page(request, 401, token=True, message="That token is not valid.")
+        if self.access.needs_name:
+            try:
+                reviewer = valid_reviewer(str(form.get("name", "")))
+            except ValueError as err:
+                ask_token = self.access.needs_token and session is None
+                return self.login_page(request, 400, token=ask_token, message=str(err))
+        response = redirect()
+        if session is not None:
+            self.drop_session(request)
+        self.new_session(response, request, reviewer)
+        self.say(f"{clean_line(reviewer or '?', 64)} logged in from {request.remote}")
+        return response
+
+    async def handle_logout(self, request: web.Request) -> web.StreamResponse:
+        self.drop_session(request)
+        response = redirect()
+        response.del_cookie(self.cookie, path="/")
+        return response
+
+    def login_page(self, request: web.Request, status: int, *, token: bool, message: str = "") -> web.Response:
+        name = self.access.needs_name
+        fields = []
+        if token:
+            fields.append(
+                '<label>Access token<input name="token" type="password" autocomplete="current-password" '
+                "required autofocus></label>"
+            )
+        if name:
+            fields.append(
+                f'<label>Your name (on every decision)<input name="name" maxlength="64" required '
+                f'autocomplete="username"{"" if token else " autofocus"}></label>'
+            )
+        note = f'<p class="error">{html.escape(message)}</p>' if message else ""
+        body = LOGIN_PAGE.format(fields="\n".join(fields), message=note, store=html.escape(self.config.store.name))
+        return web.Response(status=status, text=body, content_type="text/html")
+
+    def app_page(self, request: web.Request, reviewer: str) -> web.Response:
+        nonce = secrets.token_urlsafe(16)
+        request[NONCE] = nonce
+        body = APP_PAGE.format(nonce=nonce, reviewer=html.escape(reviewer), store=html.escape(self.config.store.name))
+        return web.Response(text=body, content_type="text/html")
+
+    # -- the websocket: one tab process per connection ----------------------------------------------
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        session = request[SESSION]
+        if not self.same_origin(request):
+            raise web.HTTPForbidden(text="websocket from another site refused")
+        reviewer = session.reviewer
+        assert reviewer is not None
+        width = _int(request.query.get("width"), 80)
+        height = _int(request.query.get("height"), 24)
+        websocket = web.WebSocketResponse(heartbeat=15)
+        await websocket.prepare(request)
+        if len(self.tabs) >= self.config.max_tabs:
+            await websocket.send_bytes(
+                f"\r\nnewsreview: {len(self.tabs)} tabs are open, the most this server allows "
+                "(--max-tabs); close one and reload.\r\n".encode()
+            )
+            await websocket.close()
+            return websocket
+        argv = (self.config.tab_command or self.tab_argv)(reviewer)
+        service = TabService(
+            argv,
+            reviewer,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=self.debug,
+        )
+        self.tabs.add(service)
+        self.sockets.add(websocket)
+        session.tabs += 1
+        shown = clean_line(reviewer, 64)
+        ended: asyncio.Future[None] | None = None
+        try:
+            await service.start(width, height)
+            self.say(f"tab opened for {shown} (pid {service.pid}; {len(self.tabs)} open)")
+            ended = asyncio.ensure_future(self._close_when_done(service, websocket))
+            await self._process_messages(websocket, service)
+        except (ConnectionError, asyncio.CancelledError):
+            pass  # the browser went away
+        except Exception as error:  # a broken tab must not take the server down
+            log.error("tab of %s failed: %s: %s", shown, type(error).__name__, error)
+        finally:
+            if ended is not None:
+                ended.cancel()
+            # Shielded: aiohttp may cancel this handler when the browser disconnects, and the tab's
+            # process must still be stopped (it holds the store) and accounted for.
+            await asyncio.shield(self._end_tab(service, websocket, session, shown))
+        return websocket
+
+    async def _end_tab(
+        self, service: TabService, websocket: web.WebSocketResponse, session: Session, shown: str
+    ) -> None:
+        try:
+            await service.stop_within(STOP_SECONDS)
+            if not websocket.closed:
+                await websocket.close()
+        finally:
+            if service in self.tabs:
+                self.tabs.discard(service)
+                self.sockets.discard(websocket)
+                session.tabs -= 1
+                self.say(f"tab closed for {shown} ({len(self.tabs)} open)")
+
+    @staticmethod
+    async def _close_when_done(service: TabService, websocket: web.WebSocketResponse) -> None:
+        """When the tab's process ends (q, a crash), close the websocket: the page says the session ended."""
+        task = service._task
+        if task is not None:
+            await asyncio.shield(task)
+        await websocket.close()
+
+    def tab_argv(self, reviewer: str) -> list[str]:
+        return tab_argv(self.config.store, reviewer, model=self.config.model, allow_add=self.config.allow_add)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        for websocket in list(self.sockets):
+            await websocket.close(code=1001, message=b"server stopped")
+        await asyncio.gather(*(service.stop_within(STOP_SECONDS) for service in list(self.tabs)))
+
+    async def on_startup(self, app: web.Application) -> None:
+        pass  # textual-serve prints a logo and the command; the banner is printed by run()
+
+
+def redirect(to: str = "/") -> web.Response:
+    return web.Response(status=303, headers={"Location": to})
+
+
+def refuse(status: int, why: str) -> web.Response:
+    return web.Response(status=status, text=f"newsreview: {why}\n")
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(10, min(1000, int(value or "")))
+    except ValueError:
+        return default
+
+
+def _url_host(host: str) -> str:
+    """The host part of the URL to print: this machine's name for 0.0.0.0 / :: (all interfaces)."""
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_unspecified:
+            name = socket.getfqdn()
+            return socket.gethostname() if name.startswith("localhost") else name
+    except ValueError:
+        pass
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+async def serve_forever(server: DeskServer, ready: asyncio.Future[int] | None = None) -> None:
+    """Start listening, print where, and run until SIGINT/SIGTERM."""
+    config = server.config
+    app = await server._make_app()
+    runner = web.AppRunner(app, **RUNNER_OPTIONS)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port, ssl_context=config.tls)
+    try:
+        await site.start()
+    except OSError as err:
+        await runner.cleanup()
+        raise ServeError(f"cannot listen on {config.host}:{config.port}: {err.strerror or err}") from None
+    port = runner.addresses[0][1]
+    url = f"{'https' if config.tls else 'http'}://{_url_host(config.host)}:{port}/"
+    access = config.access
+    how = {
+        "open": "loopback only, no token: each visitor gives their name",
+        "token": "a token is required; each visitor then gives their name",
+        "users": f"one token per analyst ({len(access.users)} in the users file)",
+    }[access.mode]
+    server.say(f"serving {clean_line(config.store, 200)} at {url} ({how})")
+    if config.tls is None and not is_loopback(config.host):
+        server.say(
+            "warning: plain HTTP on a network address: tokens, cookies and articles cross the network "
+            "unencrypted; use --tls-cert/--tls-key, a TLS proxy in front, or SSH tunnels to 127.0.0.1"
+        )
+    if config.users_warning:
+        server.say(f"warning: {clean_line(config.users_warning, 300)}")
+    if access.generated:
+        server.say(f"open {url}?token={access.generated} (a generated token, shown only now)")
+    server.say("stop with ctrl+c; every decision is saved the moment it is made")
+    if ready is not None:
+        ready.set_result(port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        server.say("stopping: closing the open tabs")
+        await runner.cleanup()
+
+
+def run(config: ServeConfig) -> None:
+    from ..store import ReviewStore, StoreError
+
+    try:  # fail now, not in every tab: the store must exist and be readable
+        with ReviewStore.open(config.store):
+            pass
+    except StoreError as err:
+        raise ServeError(str(err)) from None
+    logging.basicConfig(level=logging.WARNING, format="newsreview serve: %(message)s")
+    asyncio.run(serve_forever(DeskServer(config)))
+
+
+LOGIN_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>newsreview — log in</title>
+<style>
+body {{ background: #0c181f; color: #e8eef2; font: 16px/1.4 system-ui, sans-serif; display: flex;
+  justify-content: center; align-items: center; min-height: 100vh; margin: 0; }}
+form {{ background: #12232d; padding: 2em 2.5em; border-radius: 6px; min-width: 20em; }}
+h1 {{ font-size: 1.3em; margin: 0 0 .2em; }} p.store {{ color: #8aa; margin: 0 0 1.2em; }}
+label {{ display: block; margin: .8em 0; }}
+input {{ display: block; width: 100%; box-sizing: border-box; margin-top: .3em; padding: .5em; font: inherit;
+  background: #0c181f; color: inherit; border: 1px solid #3a5566; border-radius: 3px; }}
+button {{ margin-top: 1em; padding: .6em 1.6em; font: inherit; background: #5e0ba7; color: #fff; border: 0;
+  border-radius: 3px; cursor: pointer; }}
+p.error {{ color: #ff8a80; }}
+</style></head>
+<body><form method="post" action="/login">
+<h1>newsreview</h1><p class="store">store {store}</p>
+{message}
+{fields}
+<button type="submit">Review</button>
+</form></body></html>
+"""
+
+APP_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>newsreview — {reviewer} — {store}</title>
+<link rel="stylesheet" href="/static/css/xterm.css">
+<style>
+@font-face {{ font-family: "Roboto Mono"; src: url("/static/fonts/RobotoMono-VariableFont_wght.ttf");
+  font-weight: 100 700; font-style: normal; }}
+@font-face {{ font-family: "Roboto Mono"; src: url("/static/fonts/RobotoMono-Italic-VariableFont_wght.ttf");
+  font-weight: 100 700; font-style: italic; }}
+html, body {{ margin: 0; height: 100%; background: #0c181f; overflow: hidden; }}
+#terminal {{ position: absolute; inset: 0; }}
+.ended {{ display: none; position: absolute; inset: 0; z-index: 10; background: rgba(12, 24, 31, .92);
+  color: #e8eef2; font: 16px/1.5 system-ui, sans-serif; justify-content: center; align-items: center;
+  flex-direction: column; }}
+body.-closed .ended {{ display: flex; }}
+.ended a {{ color: #c9a0ff; margin: .4em; }}
+</style>
+<script src="/static/js/textual.js"></script>
+<script nonce="{nonce}">
+(() => {{
+  // The websocket lives where this page was loaded from (an SSH tunnel's local port, a proxy's https).
+  const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+  const start = window.onload;  // textual.js's: creates the terminal and connects
+  const focusTerminal = () => {{
+    const input = document.querySelector(".xterm-helper-textarea");
+    if (input && document.activeElement !== input) input.focus({{ preventScroll: true }});
+  }};
+  window.onload = async (event) => {{
+    document.getElementById("terminal").dataset.sessionWebsocketUrl = wsUrl;
+    try {{ await Promise.all([document.fonts.load('16px "Roboto Mono"'), document.fonts.load('bold 16px "Roboto Mono"')]); }}
+    catch (e) {{ /* the fallback monospace font will do */ }}
+    start.call(window, event);
+    focusTerminal();
+    window.addEventListener("focus", focusTerminal);
+  }};
+}})();
+</script>
+</head>
+<body>
+<div id="terminal" class="textual-terminal" data-font-size="16"></div>
+<div class="ended"><p>This review session has ended; every decision is saved.</p>
+<p><a href="/">Start again</a> <a href="/logout">Log out</a></p></div>
+</body></html>
+"""

@@ -1,0 +1,105 @@
+"""Article files: one TinyDB JSON file per article, written once, verified every time it is read.
+
+``articles/<key>.json`` holds the article (id, title, text, its SHA-1, token offsets and its index
+row) and the machine's candidates, in TinyDB's layout (``{"article": {"1": …}, "candidates": {"1":
+…, …}}``). It is created with :func:`files.create_once`, so it is complete before its name appears
+and never replaced. Reading checks that the file carries the id and text hash the index expects and
+that every candidate's offsets index the text exactly; a missing, swapped or altered file is damage
+named in one line, and only that article is unusable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from extractors.records import check_offsets
+
+from ..sanitize import clean_line
+from .errors import StoreDamaged, StoreError
+from .files import create_once, why
+
+CACHE = 32
+
+
+def file_name(article_id: str) -> str:
+    return hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16] + ".json"
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def encode(row: dict[str, Any], body: dict[str, Any], candidates: list[dict[str, Any]]) -> bytes:
+    article = {**body, "text_sha": row["text_sha"], "row": row}
+    data = {"article": {"1": article}, "candidates": {str(i): c for i, c in enumerate(candidates, 1)}}
+    return orjson.dumps(data)
+
+
+class ArticleFiles:
+    """The ``articles/`` folder of a store, with a small cache of parsed files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def path(self, row: dict[str, Any]) -> Path:
+        return self.folder / str(row["shard"])
+
+    def create(self, row: dict[str, Any], body: dict[str, Any], candidates: list[dict[str, Any]]) -> bool:
+        """Write the file once. False if a file of that name exists already (the caller checks it)."""
+        return create_once(self.path(row), encode(row, body, candidates))
+
+    def read(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``{"article": {...}, "candidates": {id: candidate}}``, verified against the index ``row``."""
+        aid = row["id"]
+        cached = self._cache.get(aid)
+        if cached is not None:
+            self._cache.move_to_end(aid)
+            return cached
+        path = self.path(row)
+        shown = f"article '{clean_line(aid, 80)}' ({clean_line(path)})"
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise StoreDamaged(f"damaged: {shown} is missing; run 'newsreview doctor'") from None
+        except OSError as err:
+            raise StoreError(f"cannot read {shown}: {why(err)}") from None
+        parsed = parse(raw, row)
+        if isinstance(parsed, str):
+            raise StoreDamaged(f"damaged: {shown} {parsed}; run 'newsreview doctor'")
+        self._cache[aid] = parsed
+        if len(self._cache) > CACHE:
+            self._cache.popitem(last=False)
+        return parsed
+
+    def forget(self, article_id: str) -> None:
+        self._cache.pop(article_id, None)
+
+
+def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
+    """The parsed, verified file, or what is wrong with it (a phrase)."""
+    try:
+        data = orjson.loads(raw)
+        article = dict(data["article"]["1"])
+        cands = {c["id"]: dict(c) for c in data["candidates"].values()}
+        text = article["text"]
+        if not isinstance(text, str):
+            raise TypeError
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return "is not a newsreview article file (unreadable)"
+    if row is not None:
+        if article.get("id") != row["id"]:
+            return f"holds another article ('{clean_line(article.get('id'), 80)}')"
+        if text_sha(text) != row["text_sha"]:
+            return "does not hold the text the index recorded (the text was changed)"
+    for cand in cands.values():
+        try:
+            check_offsets(text, cand)
+        except (ValueError, KeyError, TypeError) as err:
+            return f"has a candidate that does not fit the text ({clean_line(err, 120)})"
+    return {"article": article, "candidates": cands}

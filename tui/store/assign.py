@@ -1,0 +1,93 @@
+"""Who reviews which article: assignments with overlap, and leases so work never waits on an absent
+reviewer. Pure bookkeeping over the store's ``assignments`` and ``takes`` records; no I/O.
+
+- An assignment gives an article ``k`` reviewers (the overlap) from a team, chosen deterministically:
+  the least loaded members first, ties broken by a hash of article id and name — the same store,
+  team and overlap always give the same plan, and new articles spread evenly over the team.
+- An assignee who has not decided anything on the article within the lease (24 h by default) can be
+  relieved by anyone not assigned to it: a *take* records who took it from whom.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+Claim = Literal["mine", "open", "takeable", "theirs"]
+
+
+def _tiebreak(article: str, name: str) -> str:
+    return hashlib.sha1(f"{article}\x00{name}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Assignments:
+    def __init__(self) -> None:
+        self._assigned: dict[str, dict[str, Any]] = {}  # article -> its (latest) assignment record
+        self._holders: dict[str, list[str]] = {}  # article -> current assignees (takes applied)
+        self._started: set[tuple[str, str]] = set()  # (article, reviewer) with at least one decision
+
+    def fold(self, table: str, doc: dict[str, Any]) -> None:
+        aid = doc["article"]
+        if table == "assignments":
+            self._assigned[aid] = doc
+            self._holders[aid] = list(doc["reviewers"])
+        elif table == "takes":
+            holders = self._holders.get(aid)
+            if holders is not None and doc["from"] in holders and doc["to"] not in holders:
+                holders[holders.index(doc["from"])] = doc["to"]
+
+    def started(self, article: str, reviewer: str) -> None:
+        self._started.add((article, reviewer))
+
+    def count(self) -> int:
+        return len(self._assigned)
+
+    def assignees(self, article: str) -> list[str]:
+        return list(self._holders.get(article, []))
+
+    def load(self) -> Counter[str]:
+        return Counter(name for holders in self._holders.values() for name in holders)
+
+    def expired(self, article: str, now: datetime | None = None) -> list[str]:
+        """Assignees who have not started the article within its lease."""
+        doc = self._assigned.get(article)
+        if doc is None:
+            return []
+        at = datetime.fromisoformat(doc["at"])
+        if (now or datetime.now(UTC)) - at < timedelta(hours=float(doc.get("lease_hours", 24.0))):
+            return []
+        return [name for name in self._holders.get(article, []) if (article, name) not in self._started]
+
+    def claim(self, article: str, reviewer: str) -> Claim:
+        holders = self._holders.get(article)
+        if holders is None:
+            return "open"
+        if reviewer in holders:
+            return "mine"
+        return "takeable" if self.expired(article) else "theirs"
+
+    def takeable_from(self, article: str, reviewer: str) -> str | None:
+        if reviewer in self._holders.get(article, []):
+            return None
+        expired = self.expired(article)
+        return expired[0] if expired else None
+
+    def plan(self, articles: list[str], team: list[str], overlap: int) -> dict[str, list[str]]:
+        """Reviewers for each of ``articles`` not assigned yet (existing assignments are kept)."""
+        members = list(dict.fromkeys(team))
+        if not members:
+            raise ValueError("the team is empty: name at least one reviewer")
+        if not 1 <= overlap <= len(members):
+            raise ValueError(f"overlap must be from 1 to the team size ({len(members)}), got {overlap}")
+        load = self.load()
+        plan: dict[str, list[str]] = {}
+        for aid in articles:
+            if aid in self._holders:
+                continue
+            chosen = sorted(members, key=lambda m: (load[m], _tiebreak(aid, m)))[:overlap]
+            for name in chosen:
+                load[name] += 1
+            plan[aid] = chosen
+        return plan

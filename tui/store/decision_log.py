@@ -1,0 +1,257 @@
+"""Every reviewer's journal, read so that opening a store costs little however many decisions it holds.
+
+The store needs, to open, only counts (how far each reviewer is, what the desk has settled) and the
+decisions of the article on screen. So the journals are *verified* whole but *parsed* by article, on
+demand:
+
+- each journal is read into memory and checked line by line (checksum, sequence) — or, for the part
+  that a cache already covers, by one CRC-32 over that whole prefix, which C computes at memory
+  speed;
+- each line is indexed by the article it decides on (found in the line's bytes, without parsing it);
+- :meth:`DecisionLog.records` parses the lines of one article when the store first needs it;
+- ``cache/decisions.json`` (written when a writer closes the store) keeps, for the journal prefixes it
+  covers, the line index and a small summary per article (decisions per reviewer, final statuses,
+  live additions); an article any newer line touches is summarised afresh. The cache is derived
+  data: deleting it costs one slower open, and a cache that does not match the journals is ignored.
+
+Damage is reported exactly as a full read would: a prefix whose CRC does not match its cache is
+re-read line by line, so the damaged line is named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..sanitize import clean_line
+from .errors import StoreError
+from .files import atomic_write, why
+from .journal import Journal, decode_line, verified_lines
+
+CACHE_VERSION = 3  # 2: summaries by label and the desk's facts; 3: additions keep their text
+_ARTICLE_KEY = b'"article":"'
+
+
+def _aids(line: bytes | bytearray) -> list[str]:
+    """The article ids a journal line decides on, read from its bytes."""
+    out = []
+    pos = line.find(_ARTICLE_KEY)
+    while pos >= 0:
+        start = pos + len(_ARTICLE_KEY)
+        end = line.find(b'"', start)
+        while end > 0 and line[end - 1] == 0x5C:  # an escaped quote inside the id
+            end = line.find(b'"', end + 1)
+        raw = line[start:end]
+        aid = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
+        if aid not in out:
+            out.append(aid)
+        pos = line.find(_ARTICLE_KEY, end)
+    return out
+
+
+class JournalText:
+    """One reviewer's journal held in memory: verified lines, indexed by article."""
+
+    def __init__(self, journal: Journal, reviewer: str) -> None:
+        self.journal = journal
+        self.reviewer = reviewer
+        self.data = bytearray()
+        self.lines: dict[str, list[int]] = {}  # article -> start offsets of its lines, in order
+        self.order: list[tuple[int, str]] = []  # (start offset, article) of every line, in order
+        self.records = 0
+        self.last_at: str | None = None
+
+    def load(self, prefix: dict[str, Any] | None) -> bool:
+        """Read and verify the whole journal; ``prefix`` (from the cache) lets the part it covers be
+        checked in one CRC. Returns whether the cached prefix was used."""
+        journal = self.journal
+        mark = journal.read_mark()
+        try:
+            data = journal.path.read_bytes()
+        except FileNotFoundError:
+            if mark is not None and mark["lines"] > 0:
+                raise journal.damaged(f"is missing (its mark records {mark['lines']} lines)") from None
+            data = b""
+        except OSError as err:
+            raise StoreError(f"cannot read {journal.shown}: {why(err)}") from None
+        used = False
+        start = 0
+        if (
+            prefix is not None
+            and len(data) >= prefix["size"]
+            and zlib.crc32(memoryview(data)[: prefix["size"]]) == prefix["crc"]
+        ):
+            used = True
+            start = prefix["size"]
+            journal.size, journal.lines, journal.seq = prefix["size"], prefix["lines"], prefix["seq"]
+            journal.last_crc = prefix["last_crc"]
+            self.records, self.last_at = prefix["records"], prefix.get("last_at")
+            for aid, offsets in prefix["index"].items():
+                self.lines[aid] = list(offsets)
+            self.order = sorted((off, aid) for aid, offs in self.lines.items() for off in offs)
+        self.data = bytearray(data)
+        self._scan(start, final=True)
+        if mark is not None:
+            if journal.lines < mark["lines"]:
+                raise journal.damaged(
+                    f"has {journal.lines} complete lines but {mark['lines']} were recorded: it was truncated"
+                )
+            if journal.lines == mark["lines"] and journal.last_crc != mark["crc"]:
+                raise journal.damaged(f"line {journal.lines} is not the line its mark recorded (the file was replaced)")
+        journal._mark, journal._mark_checked = mark, True
+        return used
+
+    def _scan(self, start: int, *, final: bool) -> list[tuple[int, str]]:
+        """Verify and index lines from byte ``start``; returns the new (offset, article) pairs."""
+        new: list[tuple[int, str]] = []
+        for pos, raw in verified_lines(self.journal, self.data, start, final=final):
+            self.records += raw.count(b'["decisions",')
+            for aid in _aids(raw):
+                self.lines.setdefault(aid, []).append(pos)
+                self.order.append((pos, aid))
+                new.append((pos, aid))
+        if new:
+            self.last_at = None  # worked out again from the last line when asked
+        return new
+
+    def poll(self) -> list[tuple[int, str]]:
+        """Lines another process appended since; returns their (offset, article)."""
+        try:
+            with open(self.journal.path, "rb") as fh:
+                fh.seek(len(self.data))
+                more = fh.read()
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
+        if not more:
+            return []
+        self.data += more
+        return self._scan(self.journal.size, final=False)
+
+    def appended(self, line: bytes, aids: list[str]) -> None:
+        """This process appended ``line`` (already durable) to its own journal."""
+        start = self.journal.size - len(line)
+        del self.data[start:]  # a torn tail a crash left was truncated from the file before the append
+        self.data += line
+        for aid in aids:
+            self.lines.setdefault(aid, []).append(start)
+            self.order.append((start, aid))
+        self.records += line.count(b'["decisions",')
+        self.last_at = None
+
+    def parse(self, offset: int) -> list[dict[str, Any]]:
+        end = self.data.find(b"\n", offset)
+        _, ops, _ = decode_line(bytes(self.data[offset:end]))
+        return [op[2] for op in ops if op[0] == "decisions"]
+
+    def latest_at(self) -> str | None:
+        if self.last_at is None and self.order:
+            records = self.parse(self.order[-1][0])
+            self.last_at = max((r["at"] for r in records), default=None)
+        return self.last_at
+
+
+class DecisionLog:
+    """Every reviewer's journal of one folder store, for the store's lazy folding."""
+
+    def __init__(self, cache_path: Path) -> None:
+        self.cache_path = cache_path
+        self.texts: dict[str, JournalText] = {}  # journal slug -> text
+        self.entries: dict[str, dict[str, Any]] = {}  # article -> cached summary, still valid
+        self.dirty: set[str] = set()  # articles that lines newer than the cache touch
+
+    def load(self, journals: dict[str, tuple[Journal, str]]) -> None:
+        cache = self._read_cache()
+        cached = cache.get("journals", {}) if cache else {}
+        stale: set[str] = set()
+        for slug, (journal, reviewer) in journals.items():
+            text = JournalText(journal, reviewer)
+            prefix = cached.get(slug)
+            if prefix is not None and text.load(prefix):
+                stale |= {aid for off, aid in text.order if off >= prefix["size"]}
+            else:  # no cache of it, or it was rewritten (doctor): its articles are summarised afresh
+                if prefix is None:
+                    text.load(None)
+                stale |= set(text.lines)
+            self.texts[slug] = text
+        for slug in set(cached) - set(journals):  # a journal the cache knew is gone (doctor recorded it lost)
+            stale |= set(cached[slug].get("index", {}))
+        if cache:
+            self.entries = {aid: e for aid, e in cache.get("articles", {}).items() if aid not in stale}
+        self.dirty = stale
+
+    def add(self, slug: str, journal: Journal, reviewer: str) -> JournalText:
+        """A journal that appeared since the store was opened (a reviewer's first decision)."""
+        text = JournalText(journal, reviewer)
+        text.load(None)
+        self.texts[slug] = text
+        self.dirty |= set(text.lines)
+        return text
+
+    def _read_cache(self) -> dict[str, Any] | None:
+        try:
+            cache = orjson.loads(self.cache_path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        if not isinstance(cache, dict) or cache.get("v") != CACHE_VERSION:
+            return None
+        return cache
+
+    def save(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Write the cache for the journals as read now (best effort: it is derived data)."""
+        journals = {}
+        for slug, text in self.texts.items():
+            j = text.journal
+            if j.size == 0:
+                continue
+            journals[slug] = {
+                "size": j.size,
+                "crc": zlib.crc32(memoryview(text.data)[: j.size]),
+                "lines": j.lines,
+                "seq": j.seq,
+                "last_crc": j.last_crc,
+                "records": text.records,
+                "last_at": text.latest_at(),
+                "index": text.lines,
+            }
+        data = {"v": CACHE_VERSION, "journals": journals, "articles": entries}
+        with contextlib.suppress(StoreError, OSError):
+            self.cache_path.parent.mkdir(exist_ok=True)
+            atomic_write(self.cache_path, orjson.dumps(data), durable=False)
+
+    def touched(self) -> dict[str, set[str]]:
+        """article -> reviewers with decisions on it."""
+        out: dict[str, set[str]] = {}
+        for text in self.texts.values():
+            for aid in text.lines:
+                out.setdefault(aid, set()).add(text.reviewer)
+        return out
+
+    def records(self, aid: str) -> list[dict[str, Any]]:
+        """Every decision on one article: each reviewer's in their order."""
+        out: list[dict[str, Any]] = []
+        for text in self.texts.values():
+            for offset in text.lines.get(aid, ()):
+                out += [r for r in text.parse(offset) if r["article"] == aid]
+        return out
+
+    def recent(self, slug: str) -> Iterator[dict[str, Any]]:
+        """One reviewer's records, newest first."""
+        text = self.texts.get(slug)
+        if text is None:
+            return
+        for offset, _ in reversed(text.order):
+            yield from reversed(text.parse(offset))
+
+    def stats(self) -> dict[str, tuple[int, str | None]]:
+        """reviewer -> (decision records, the time of the latest)."""
+        return {t.reviewer: (t.records, t.latest_at()) for t in self.texts.values() if t.records}
+
+    def shown(self, slug: str) -> str:
+        return clean_line(self.texts[slug].journal.path)

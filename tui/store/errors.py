@@ -1,0 +1,28 @@
+"""The store's errors: each carries a message fit to show an analyst as is (one line)."""
+
+from __future__ import annotations
+
+
+class StoreError(RuntimeError):
+    """Any store problem, with a message fit to show an analyst as is."""
+
+
+class StoreDamaged(StoreError):
+    """A file of the store is damaged or missing: nothing is written until ``newsreview doctor``."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed (disk full, permissions...): that decision was not saved; the store is as before."""
+
+
+class StoreLocked(StoreError):
+    """Another process writes as the same reviewer."""
+
+
+class DecisionError(StoreError):
+    """A decision that cannot be applied (unknown candidate, bad fields...). The store is unchanged."""
+
+
+class StoreUnavailable(StoreWriteError):
+    """The database server cannot be reached (a lost connection): nothing was saved by the call that
+    raised it; the next call tries to reconnect."""

@@ -1,0 +1,200 @@
+"""Writing files so that a crash, a full disk or a hostile path never leaves a mix of old and new.
+
+- :func:`atomic_write` replaces a regular file (or creates a new one) through an unpredictable temp file
+  made with ``O_EXCL`` (``tempfile.mkstemp``) in the same folder, fsync'd, renamed over the target, and
+  the folder fsync'd. A symlink is followed to its target and the target replaced (the link stays).
+  Anything else is not replaced: a character device or a FIFO (``-o /dev/null``, ``-o >(gzip)``) is
+  written through; a directory, a block device, a socket or a read-only file is refused.
+- :func:`create_once` creates a file that must never be replaced (an article): written to a temp file,
+  fsync'd, then hard-linked to its name, which fails if the name exists — so two processes adding the
+  same article at once cannot both succeed, and a reader never sees a half-written file.
+
+Never imports Textual or spaCy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from ..sanitize import clean_line
+from .errors import StoreWriteError
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def why(err: OSError) -> str:
+    """A short reason for an OSError (``No space left on device``...)."""
+    if err.errno == errno.ENOSPC:
+        return "no space left on device"
+    if err.errno == errno.EDQUOT:
+        return "disk quota exceeded"
+    if err.errno == errno.EFBIG:
+        return "file too large (size limit reached)"
+    return err.strerror or str(err)
+
+
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    return fd, Path(name)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "short write")
+        view = view[written:]
+
+
+def _as_bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that it is either the old or the new content, never a mix.
+
+    Follows the rules in the module docstring; raises :class:`StoreWriteError` with a one-line reason.
+    """
+    target = Path(path)
+    shown = clean_line(target)
+    for _ in range(40):  # symlink hops
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            break
+        except OSError as err:
+            raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+        if stat.S_ISLNK(st.st_mode):
+            link = Path(os.readlink(target))
+            target = link if link.is_absolute() else target.parent / link
+            continue
+        if stat.S_ISREG(st.st_mode):
+            if st.st_mode & 0o222 == 0:
+                raise StoreWriteError(f"cannot write {shown}: the file is read-only (nothing was changed)")
+            if mode is None:
+                mode = stat.S_IMODE(st.st_mode)
+            break
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            _write_through(target, _as_bytes(data), shown)
+            return
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise StoreWriteError(f"cannot write {shown}: it is {kind} (nothing was changed)")
+    else:
+        raise StoreWriteError(f"cannot write {shown}: too many levels of symbolic links")
+    _replace(target, _as_bytes(data), 0o644 if mode is None else mode, shown, durable)
+
+
+def _write_through(target: Path, data: bytes, shown: str) -> None:
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW)
+    except OSError as err:
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    try:
+        _write_all(fd, data)
+    except OSError as err:
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    finally:
+        os.close(fd)
+
+
+def _written_temp(path: Path, data: bytes, mode: int, shown: str, *, durable: bool) -> Path:
+    """``data`` in a new, unpredictable temp file beside ``path`` (``O_EXCL``), fsync'd if ``durable``."""
+    try:
+        fd, tmp = _temp_beside(path)
+    except OSError as err:
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    try:
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, mode)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    return tmp
+
+
+def _replace(target: Path, data: bytes, mode: int, shown: str, durable: bool) -> None:
+    tmp = _written_temp(target, data, mode, shown, durable=durable)
+    try:
+        os.replace(tmp, target)
+        if durable:
+            fsync_dir(target.parent)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+
+
+def create_once(path: Path, data: str | bytes) -> bool:
+    """Create ``path`` with ``data`` unless it exists. True if this call created it.
+
+    The content is complete and on disk before the name appears (temp file + ``link``), so a reader
+    never sees a partial file, and of two processes racing only one succeeds.
+    """
+    shown = clean_line(path)
+    raw = _as_bytes(data)
+    tmp = _written_temp(path, raw, 0o644, shown, durable=True)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError as err:
+            if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            return _create_exclusive(path, raw)  # a filesystem without hard links
+        fsync_dir(path.parent)
+        return True
+    except OSError as err:
+        raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _create_exclusive(path: Path, raw: bytes) -> bool:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        return False
+    try:
+        _write_all(fd, raw)
+        os.fsync(fd)
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    os.close(fd)
+    fsync_dir(path.parent)
+    return True
+
+
+def open_regular(path: Path, flags: int, mode: int = 0o644) -> int:
+    """``os.open`` that refuses symlinks and anything but a regular file (locks, journals); never blocks
+    on a FIFO put in a file's place."""
+    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    except OSError:
+        os.close(fd)
+        raise
+    return fd

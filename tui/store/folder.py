@@ -1,0 +1,410 @@
+"""The embedded engine: a store is a folder of TinyDB files and journals, on one machine or a shared
+filesystem, with no server to run.
+
+    newsreview.json            the store's marker and metadata (TinyDB JSON: table _meta)
+    index.jsonl (+ .mark)      journal of store-wide records: articles, reviewers, assignments,
+                               takes, settings. Appended under index.lock, held for a moment.
+    articles/<key>.json        one TinyDB file per article: text, tokens, the machine's candidates;
+                               created once, atomically, never replaced (articles.py)
+    journals/<name>.jsonl      one journal per reviewer, holding only that reviewer's decisions;
+      (+ .mark, .lock)         its lock is held by that reviewer's one writing process
+    presence/<name>.json       which article each reviewer has open (rewritten as they move)
+
+"One writer per file" holds: a reviewer's journal has one writer (its lock), the index is appended by
+whoever holds ``index.lock`` after reading what others appended, articles are written once. Readers
+take no lock: they read each journal up to its last complete line, and poll for more.
+
+Never imports Textual or spaCy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import time
+import uuid
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..sanitize import clean_line
+from .articles import ArticleFiles, parse
+from .decision_log import DecisionLog
+from .engine import IndexRecord, Mode
+from .errors import StoreDamaged, StoreError, StoreWriteError
+from .files import atomic_write, fsync_dir, why
+from .journal import Journal, JournalDB, JournalStorage, next_id, set_next_id
+from .lock import FileLock, short_lock
+
+FORMAT = "newsreview-store/2"
+V1_FORMAT = "newsreview-store/1"
+META_FILE = "newsreview.json"
+INDEX = "index.jsonl"
+INDEX_LOCK = "index.lock"
+ARTICLES = "articles"
+JOURNALS = "journals"
+PRESENCE = "presence"
+PRESENCE_FRESH = 60.0  # seconds after which a presence file is stale (a crashed app)
+OURS = {META_FILE, INDEX, INDEX + ".mark", INDEX_LOCK, ARTICLES, JOURNALS, PRESENCE}
+
+
+def journal_slug(reviewer: str) -> str:
+    """A file name for a reviewer's journal: readable, and distinct for names that differ only in case
+    or punctuation (case-insensitive filesystems)."""
+    readable = re.sub(r"[^a-z0-9]+", "-", reviewer.lower()).strip("-")[:24] or "reviewer"
+    return f"{readable}-{hashlib.sha1(reviewer.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def _db(path: Path) -> JournalDB:
+    return JournalDB(Journal(path), storage=JournalStorage)
+
+
+class FolderEngine:
+    kind = "folder"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.location = str(folder)
+        self.notices: list[str] = []
+        self.index = _db(folder / INDEX)
+        self.files = ArticleFiles(folder / ARTICLES)
+        self.log = DecisionLog(folder / "cache" / "decisions.json")
+        self.own: JournalDB | None = None  # this reviewer's journal, for appending
+        self.lock: FileLock | None = None
+        self.reviewer = ""
+        self.slug = ""
+        self.mode: Mode = "read"
+        self.registered: dict[str, str] = {}  # slug -> reviewer
+        self.lost: set[str] = set()  # journals doctor found missing and recorded as lost
+        self._by_sha: dict[str, str] = {}
+        self._by_id: set[str] = set()
+        self._last_scan = 0.0
+
+    @property
+    def shown(self) -> str:
+        return clean_line(self.folder)
+
+    # -- opening -----------------------------------------------------------------------------------
+
+    def open(self, mode: Mode, reviewer: str, holder: str) -> None:
+        self.mode, self.reviewer, self.slug = mode, reviewer, journal_slug(reviewer)
+        folder = self.folder
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"{self.shown} is a file, not a newsreview store folder; pass --store FOLDER")
+        meta_path = folder / META_FILE
+        if folder.is_dir() and not meta_path.exists():
+            present = {p.name for p in folder.iterdir()}
+            if present & {INDEX, JOURNALS}:
+                raise StoreDamaged(
+                    f"damaged: {clean_line(meta_path)} is missing (the store's other files are here); "
+                    "run 'newsreview doctor'"
+                )
+            if present - {"lock", "journal.jsonl"}:
+                raise StoreError(
+                    f"{self.shown}: not a newsreview store (no {META_FILE}) and not empty; use another --store"
+                )
+        if not meta_path.exists():
+            if mode == "read":
+                raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
+            self._create()
+        fmt = self._format(meta_path)
+        if fmt == V1_FORMAT:
+            from .upgrade import upgrade_v1
+
+            self.notices.append(upgrade_v1(folder))
+        elif fmt != FORMAT:
+            raise StoreError(
+                f"{clean_line(meta_path)}: not a store this release of newsreview can open (format "
+                f"{clean_line(fmt, 40)!r}); use another --store"
+            )
+        if mode == "review":
+            (folder / JOURNALS).mkdir(exist_ok=True)
+            self.lock = FileLock(folder / JOURNALS / f"{self.slug}.lock")
+            self.lock.acquire(
+                holder,
+                refused=(
+                    f"reviewer '{clean_line(reviewer, 64)}' already has {self.shown} open for writing in {{holder}}; "
+                    "close it first, or review under another --reviewer name (read-only commands such as "
+                    "'newsreview status' and 'export' still work)"
+                ),
+            )
+
+    def _format(self, meta_path: Path) -> str:
+        try:
+            data = orjson.loads(meta_path.read_bytes())
+            meta = data["_meta"]["1"]
+            return str(meta["format"])
+        except FileNotFoundError:
+            raise StoreError(f"{self.shown}: no {META_FILE} here: not a newsreview store") from None
+        except OSError as err:
+            raise StoreError(f"cannot read {clean_line(meta_path)}: {why(err)}") from None
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise StoreError(
+                f"{clean_line(meta_path)}: not a newsreview store file (no '{FORMAT}' marker); use another --store"
+            ) from None
+
+    def _create(self) -> None:
+        """Create an empty store; on failure remove what this call made, so that a retry (after freeing
+        space) does not find a half-made store refused as 'not empty'."""
+        made: list[Path] = []
+        try:
+            missing = []
+            for parent in (self.folder, *self.folder.parents):
+                if parent.exists():
+                    break
+                missing.append(parent)
+            for path in reversed(missing):
+                path.mkdir()
+                made.append(path)
+            for sub in (ARTICLES, JOURNALS):
+                path = self.folder / sub
+                if not path.exists():
+                    path.mkdir()
+                    made.append(path)
+            meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex}
+            atomic_write(self.folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
+            made.append(self.folder / META_FILE)
+        except (OSError, StoreError) as err:
+            for path in reversed(made):
+                with contextlib.suppress(OSError):
+                    path.rmdir() if path.is_dir() else path.unlink()
+            reason = why(err) if isinstance(err, OSError) else str(err)
+            raise StoreWriteError(f"cannot create a store at {self.shown}: {reason}") from None
+
+    def close(self) -> None:
+        if self.own is not None:
+            self.own.close()
+            self.own = None
+        self.index.close()
+        if self.mode == "review":
+            self.set_presence(self.reviewer, None)
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def load(self) -> tuple[list[IndexRecord], DecisionLog]:
+        index = self._index_ops(self.index.refresh(final=True))
+        slugs = set(self.registered) | self._journal_files() | ({self.slug} if self.mode == "review" else set())
+        journals: dict[str, tuple[Journal, str]] = {}
+        for slug in sorted(slugs):
+            journal = Journal(self.folder / JOURNALS / f"{slug}.jsonl")
+            if slug in self.registered and slug not in self.lost and not journal.exists():
+                raise StoreDamaged(
+                    f"damaged: the journal of reviewer '{clean_line(self.registered[slug], 64)}' "
+                    f"({clean_line(journal.path)}) is missing; run 'newsreview doctor'"
+                )
+            name = self.reviewer if slug == self.slug else self.registered.get(slug) or _first_reviewer(journal)
+            journals[slug] = (journal, name)
+        self.log.load(journals)
+        if self.mode == "review":
+            journal = self.log.texts[self.slug].journal
+            self.own = JournalDB(journal, storage=JournalStorage)
+            if journal.path.exists():  # else created by the first decision
+                notice = journal.open_for_append()
+                if notice:
+                    self.notices.append(notice)
+        return index, self.log
+
+    def _journal_files(self) -> set[str]:
+        try:
+            return {p.name[: -len(".jsonl")] for p in os.scandir(self.folder / JOURNALS) if p.name.endswith(".jsonl")}
+        except FileNotFoundError:
+            return set()
+
+    def _index_ops(self, ops: list[Any]) -> list[IndexRecord]:
+        out: list[IndexRecord] = []
+        for table, _, doc in ops:
+            if table == "articles":
+                self._by_sha[doc["text_sha"]] = doc["id"]
+                self._by_id.add(doc["id"])
+            elif table == "removed":
+                self._by_id.discard(doc["article"])
+                self._by_sha = {s: a for s, a in self._by_sha.items() if a != doc["article"]}
+            elif table == "reviewers":
+                self.registered[doc["journal"]] = doc["name"]
+                if doc.get("lost"):
+                    self.lost.add(doc["journal"])
+            out.append((table, doc))
+        return out
+
+    def poll(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
+        index = self._index_ops(self.index.refresh(final=False))
+        decisions: list[dict[str, Any]] = []
+        now = time.monotonic()
+        if now - self._last_scan > 1.0 or index:
+            self._last_scan = now
+            for slug in (set(self.registered) | self._journal_files()) - set(self.log.texts):
+                journal = Journal(self.folder / JOURNALS / f"{slug}.jsonl")
+                name = self.registered.get(slug) or _first_reviewer(journal)
+                text = self.log.add(slug, journal, name)
+                decisions += [
+                    r for off in sorted({o for offs in text.lines.values() for o in offs}) for r in text.parse(off)
+                ]
+        for slug, text in self.log.texts.items():
+            if slug == self.slug and self.mode == "review":
+                continue
+            seen: set[int] = set()
+            for offset, _ in text.poll():
+                if offset not in seen:
+                    seen.add(offset)
+                    decisions += text.parse(offset)
+        return index, decisions
+
+    def recent(self, reviewer: str) -> Any:
+        return self.log.recent(journal_slug(reviewer))
+
+    def stats(self) -> dict[str, tuple[int, str | None]]:
+        return self.log.stats()
+
+    def save_cache(self, entries: dict[str, dict[str, Any]]) -> None:
+        self.log.save(entries)
+
+    def read_article(self, row: dict[str, Any]) -> dict[str, Any]:
+        return self.files.read(row)
+
+    def size(self) -> int:
+        total = 0
+        for root, _, files in os.walk(self.folder):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    total += os.lstat(os.path.join(root, name)).st_size
+        return total
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def append_decisions(self, records: list[dict[str, Any]]) -> None:
+        if self.own is None:
+            raise StoreWriteError(f"{self.shown}: the store is open read-only")
+        text = self.log.texts[self.slug]
+        if not self.own.journal.writable:
+            self.own.journal.open_for_append()
+        table = self.own.table("decisions")
+        if table._next_id is None:
+            set_next_id(table, text.records + 1)  # the table's rows are not kept in memory: count them
+        first = next_id(table)
+        for i, record in enumerate(records):
+            record["seq"] = first + i
+        try:
+            self.own.jstorage.append([["decisions", r["seq"], r] for r in records])
+        except BaseException:
+            set_next_id(table, first)  # nothing was written: the ids are free again
+            raise
+        finally:
+            table.clear_cache()
+        set_next_id(table, first + len(records))
+        text.appended(self.own.journal.last_line, list(dict.fromkeys(r["article"] for r in records)))
+        if self.slug not in self.registered:
+            with contextlib.suppress(StoreError):  # the journal is found by its name meanwhile
+                self.append_index([("reviewers", {"name": self.reviewer, "journal": self.slug, "at": _now()})])
+
+    def _index_append(self, ops_for: Any) -> list[IndexRecord]:
+        """Under ``index.lock``: read what others appended, drop a torn tail a crash left, then append
+        what ``ops_for(seen)`` returns (it may decide there is nothing to append)."""
+        if self.mode == "read":
+            raise StoreWriteError(f"{self.shown}: the store is open read-only")
+        with short_lock(self.folder / INDEX_LOCK, f"'newsreview' ({self.reviewer})"):
+            seen = self._index_ops(self.index.refresh(final=True))
+            journal = self.index.journal
+            notice = journal.open_for_append()  # drops what a crashed appender left unfinished
+            if notice:
+                self.notices.append(notice)
+            items = ops_for(seen)
+            if items:
+                ops = self.index.transaction(items)
+                self._index_ops(ops)
+                journal.write_mark()
+        return seen
+
+    def append_index(self, records: list[IndexRecord]) -> list[IndexRecord]:
+        return self._index_append(lambda seen: records)
+
+    def add_article(
+        self, row: dict[str, Any], body: dict[str, Any], candidates: list[dict[str, Any]]
+    ) -> tuple[str, str, list[IndexRecord]]:
+        outcome: dict[str, str] = {}
+
+        def decide(seen: list[IndexRecord]) -> list[IndexRecord]:
+            existing = self._by_sha.get(row["text_sha"])
+            if existing is not None:
+                outcome.update(status="duplicate", id=existing)
+                return []
+            if row["id"] in self._by_id:
+                raise StoreError(
+                    f"{clean_line(row.get('path') or row['id'])}: id '{clean_line(row['id'], 80)}' is already "
+                    "used by a different article in the store"
+                )
+            if not self.files.create(row, body, candidates):
+                found = self._existing_file(row)
+                if found is not None:
+                    raise StoreDamaged(f"damaged: {clean_line(self.files.path(row))} {found}; run 'newsreview doctor'")
+            outcome.update(status="added", id=row["id"])
+            return [("articles", row)]
+
+        seen = self._index_append(decide)
+        return outcome["status"], outcome["id"], seen
+
+    def _existing_file(self, row: dict[str, Any]) -> str | None:
+        """An article file is already where this article's goes: fine if it is this very article (a
+        crash between writing it and indexing it); otherwise what is wrong with it."""
+        try:
+            raw = self.files.path(row).read_bytes()
+        except OSError as err:
+            return f"cannot be read ({why(err)})"
+        parsed = parse(raw, row)
+        return parsed if isinstance(parsed, str) else None
+
+    # -- presence ----------------------------------------------------------------------------------
+
+    def set_presence(self, reviewer: str, article: str | None) -> None:
+        path = self.folder / PRESENCE / f"{journal_slug(reviewer)}.json"
+        with contextlib.suppress(OSError, StoreError):
+            if article is None:
+                path.unlink(missing_ok=True)
+                return
+            path.parent.mkdir(exist_ok=True)
+            data = {"reviewer": reviewer, "article": article, "at": time.time(), "pid": os.getpid()}
+            atomic_write(path, orjson.dumps(data), durable=False)
+
+    def presence(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        now = time.time()
+        try:
+            entries = list(os.scandir(self.folder / PRESENCE))
+        except FileNotFoundError:
+            return out
+        for entry in entries:
+            if not entry.name.endswith(".json"):
+                continue
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                data = orjson.loads(Path(entry.path).read_bytes())
+                if now - float(data["at"]) < PRESENCE_FRESH:
+                    out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
+        return out
+
+
+def _first_reviewer(journal: Journal) -> str:
+    """The reviewer a journal belongs to, from its first record (a journal not yet registered)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, IndexError, TypeError):
+        with open(journal.path, "rb") as fh:
+            first = fh.readline()
+        return str(orjson.loads(first[: -len(b',"crc":"00000000"}\n')] + b"}")["ops"][0][2]["reviewer"])
+    return journal.path.stem
+
+
+def _now() -> str:
+    from datetime import datetime
+
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        fsync_dir(path.parent)

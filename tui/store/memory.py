@@ -1,0 +1,204 @@
+"""What the desk has taught the store: suggestions for pending candidates, and proposals for what
+the model keeps missing.
+
+Every entity the desk has settled (the final view) is a *fact*: its normalised text, the label the
+model gave it, and what became of it — accepted, relabelled to another label, rejected, or added by
+an analyst. From the facts of the whole store:
+
+- a pending candidate whose text and label the desk has decided before gets a *suggestion*: accept
+  ("accepted 12× before"), relabel ("relabelled to ORG 3×") or reject ("rejected 4×"), whichever the
+  desk did most; a tie favours keeping the candidate;
+- the strings analysts *added* because the model missed them are the store's vocabulary: wherever one
+  occurs in an article at token boundaries, as written or in capitals (a headline), and no entity
+  covers it, it is *proposed* as a new candidate (origin ``memory``) — matched like spaCy's
+  PhraseMatcher, on the article's own tokens; a string added under several labels is proposed with
+  the one it got most, and where two strings overlap the longer wins.
+
+Suggestions are shown, never applied on their own: ``confirm-suggestions`` turns an article's
+pending ones into the reviewer's decisions, as one undo step. Pure code; no spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from extractors.groups import normalise
+from extractors.records import entity_candidate
+
+Fact = tuple[str, str, str, str]  # (normalised text, label, outcome, label after — or the trimmed edge)
+_NUMBER = re.compile(r"^[0-9][0-9\-./,:]*$")
+TRIM_SUPPORT = 2  # a boundary convention is suggested once the desk has applied it this often
+
+
+def edge_key(word: str) -> str:
+    """What a word at a span's edge is, for boundary conventions: numbers are one kind ("83",
+    "4-43"), anything else its case-folded self ("the", "'s")."""
+    word = word.strip()
+    return "<number>" if _NUMBER.match(word) else word.casefold()
+
+
+def _edges(text: str) -> tuple[str, str]:
+    words = text.split()
+    return (edge_key(words[0]), edge_key(words[-1])) if len(words) > 1 else ("", "")
+
+
+def facts(cands: list[dict[str, Any]]) -> list[Fact]:
+    """The facts of one article's candidates in the final view (entities the desk has settled)."""
+    out: list[Fact] = []
+    for c in cands:
+        if c["kind"] != "entity" or c["status"] in ("pending", "disputed", "removed"):
+            continue
+        original = c.get("original") or {}
+        label_before = original.get("label", c["label"])
+        if c["status"] == "rejected":
+            out.append((normalise(original.get("text", c["text"])), label_before, "rejected", label_before))
+        elif c["status"] == "added":  # the text as written: proposals match it (or its capitals)
+            out.append((normalise(c["text"]), c["label"], "added", c["text"]))
+        elif "label" in original and "text" not in original:
+            out.append((normalise(c["text"]), label_before, "relabelled", c["label"]))
+        else:  # accepted, or edited boundaries: the settled text and label are known good
+            out.append((normalise(c["text"]), c["label"], "accepted", c["label"]))
+            if "start" in original and "end" in original:
+                out += _trims(original, c)
+            else:
+                lead, trail = _edges(c["text"])
+                if lead:
+                    out.append(("", c["label"], "kept-lead", lead))
+                    out.append(("", c["label"], "kept-trail", trail))
+    return out
+
+
+def _trims(original: dict[str, Any], c: dict[str, Any]) -> list[Fact]:
+    """A boundary edit that dropped one word at an edge: which kind of word the desk drops."""
+    out: list[Fact] = []
+    text, start, end = original.get("text", ""), original["start"], original["end"]
+    if start <= c["start"] and c["end"] <= end:
+        dropped_lead = text[: c["start"] - start].split()
+        dropped_trail = text[len(text) - (end - c["end"]) :].split() if end > c["end"] else []
+        if len(dropped_lead) == 1:
+            out.append(("", c["label"], "trim-lead", edge_key(dropped_lead[0])))
+        if len(dropped_trail) == 1:
+            out.append(("", c["label"], "trim-trail", edge_key(dropped_trail[0])))
+    return out
+
+
+class Memory:
+    """Facts aggregated over the store."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
+        self.vocabulary: dict[tuple[str, str], int] = {}  # (normalised text, label) added by analysts -> times
+        self.edges: Counter[tuple[str, str]] = Counter()  # ("trim-lead" | "kept-lead" | ..., edge word kind)
+
+    def add(self, article_facts: list[Fact], sign: int = 1) -> None:
+        for text, label, outcome, after in article_facts:
+            if outcome.startswith(("trim-", "kept-")):
+                self.edges[(outcome, after)] += sign
+                continue
+            counter = self.outcomes.setdefault((text, label), Counter())
+            counter[(outcome, after)] += sign
+            if outcome == "added":
+                key = (after, label)  # (the text as added, its label)
+                self.vocabulary[key] = self.vocabulary.get(key, 0) + sign
+                if self.vocabulary[key] <= 0:
+                    del self.vocabulary[key]
+
+    def suggest(self, cand: dict[str, Any]) -> dict[str, Any] | None:
+        """The suggestion for a pending entity candidate, or None."""
+        if cand.get("kind") != "entity":
+            return None
+        counter = self.outcomes.get((normalise(cand["text"]), cand["label"]))
+        if not counter:
+            return self.trim(cand)
+        keep = sum(
+            n
+            for (o, after), n in counter.items()
+            if (o == "accepted" and after == cand["label"]) or o == "added"  # an addition kept its label
+        )
+        relabels = Counter({after: n for (o, after), n in counter.items() if o == "relabelled" and n > 0})
+        rejected = sum(n for (o, _), n in counter.items() if o == "rejected")
+        best_label, best = relabels.most_common(1)[0] if relabels else (None, 0)
+        if rejected > keep + best and rejected > 0:
+            return {"action": "reject", "support": rejected, "reason": f"rejected {rejected}× before"}
+        if best > keep and best_label is not None:
+            return {
+                "action": "edit",
+                "label": best_label,
+                "support": best,
+                "reason": f"relabelled to {best_label} {best}× before",
+            }
+        if keep > 0:
+            return {"action": "accept", "support": keep, "reason": f"accepted {keep}× before"}
+        return self.trim(cand)
+
+    def trim(self, cand: dict[str, Any]) -> dict[str, Any] | None:
+        """A boundary edit the desk keeps making: drop a leading or trailing word of the kind it drops
+        (a leading "the", a trailing score), when it has done so at least twice and more often than it
+        kept such a word."""
+        words = cand["text"].split()
+        if len(words) < 2:
+            return None
+        start, end, reasons, support = cand["start"], cand["end"], [], 0
+        lead, trail = edge_key(words[0]), edge_key(words[-1])
+        dropped = self.edges[("trim-lead", lead)]
+        if dropped >= TRIM_SUPPORT and dropped > self.edges[("kept-lead", lead)]:
+            start = cand["start"] + cand["text"].index(words[1], len(words[0]))
+            reasons.append(f"dropped a leading '{words[0]}' {dropped}× before")
+            support = dropped
+        dropped = self.edges[("trim-trail", trail)]
+        if dropped >= TRIM_SUPPORT and dropped > self.edges[("kept-trail", trail)]:
+            end = cand["start"] + cand["text"].rindex(words[-2]) + len(words[-2])
+            reasons.append(
+                f"dropped a trailing {'number' if trail == '<number>' else repr(words[-1])} {dropped}× before"
+            )
+            support = max(support, dropped)
+        if not reasons or end <= start:
+            return None
+        return {"action": "edit", "start": start, "end": end, "support": support, "reason": "; ".join(reasons)}
+
+    def proposals(self, article: dict[str, Any], covered: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        """New candidates (origin ``memory``) for the vocabulary's strings in ``article`` that no
+        entity covers, at token boundaries."""
+        if not self.vocabulary:
+            return []
+        text, tokens = article["text"], article.get("tokens") or []
+        if not tokens:
+            return []
+        starts = {s: i for i, (s, _) in enumerate(tokens)}
+        ends = {e: i for i, (_, e) in enumerate(tokens)}
+        spans = sorted(covered)
+        best: dict[str, tuple[str, int]] = {}  # one label per string: the one it was added with most
+        for (surface, label), times in sorted(self.vocabulary.items()):
+            for form in {surface, surface.upper()}:  # as written, and in a headline's capitals
+                if form and (form not in best or times > best[form][1]):
+                    best[form] = (label, times)
+        out = []
+        taken: list[tuple[int, int]] = []
+        for phrase, (label, times) in sorted(best.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+            pos = text.find(phrase)
+            while pos >= 0:
+                end = pos + len(phrase)
+                if pos in starts and end in ends and not _overlaps(spans, pos, end) and not _overlaps(taken, pos, end):
+                    taken.append((pos, end))
+                    cand: dict[str, Any] = dict(  # a record plus the suggestion the app shows
+                        entity_candidate(
+                            text,
+                            article["id"],
+                            pos,
+                            end,
+                            label,
+                            token_start=starts[pos],
+                            token_end=ends[end] + 1,
+                            origin="memory",
+                        )
+                    )
+                    cand["suggestion"] = {"action": "add", "support": times, "reason": f"added {times}× before"}
+                    out.append(cand)
+                pos = text.find(phrase, pos + 1)
+        return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)

@@ -1,0 +1,196 @@
+"""``newsreview migrate FROM TO``: copy a store to another engine (a folder to PostgreSQL and back),
+through the one engine interface, then prove the copy by comparing exports.
+
+What is copied, in this order, each step skipping what the target holds already (so a second run,
+or a run after an interruption, copies only what is missing: idempotent):
+
+1. articles (text, tokens, the machine's candidates, the index row as it was), by id; an article of
+   the same id but another text in the target is refused;
+2. store-wide records: assignments, takes, settings (each one not in the target yet);
+3. each reviewer's decisions, in that reviewer's order, as that reviewer (their writer lock is
+   taken, so nobody may be reviewing under that name meanwhile); the records are copied verbatim. A
+   target whose decisions for a reviewer are not the start of the source's is refused.
+
+Then the target's per-article summaries are built (the first open of a big store stays fast) and
+both stores are exported — the desk's final view with every status, and each reviewer's own view —
+and compared line by line: the copy is verified only if they are identical.
+
+Articles that doctor removed (their file was lost) are not copied: there is nothing to copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from ..sanitize import clean_line
+from .engine import Engine, IndexRecord
+from .errors import StoreError
+from .urls import shown
+
+CHUNK = 1000  # decisions per transaction
+COPIED_TABLES = ("assignments", "takes", "settings")
+
+
+@dataclass
+class MigrateReport:
+    articles: int = 0
+    articles_present: int = 0
+    records: int = 0
+    records_present: int = 0
+    decisions: dict[str, int] = field(default_factory=dict)  # reviewer -> copied now
+    decisions_present: dict[str, int] = field(default_factory=dict)
+    skipped_removed: int = 0
+    verified: bool = False
+    compared: int = 0  # export lines compared
+    difference: str | None = None
+
+
+def _canon(doc: dict[str, Any]) -> bytes:
+    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+
+
+def _engine(location: str) -> Engine:
+    from .store import engine_for
+
+    return engine_for(location)
+
+
+def _index_state(index: list[IndexRecord]) -> tuple[dict[str, dict[str, Any]], list[IndexRecord]]:
+    """Live article rows by id, and the other copied records, in order."""
+    rows: dict[str, dict[str, Any]] = {}
+    others: list[IndexRecord] = []
+    for table, doc in index:
+        if table == "articles":
+            rows.setdefault(doc["id"], doc)
+        elif table == "removed":
+            rows.pop(doc["article"], None)
+        elif table in COPIED_TABLES:
+            others.append((table, doc))
+    return rows, others
+
+
+def migrate(
+    source: str,
+    target: str,
+    *,
+    reviewer: str,
+    holder: str,
+    say: Callable[[str], None] = lambda line: None,
+) -> MigrateReport:
+    from .store import ReviewStore
+
+    report = MigrateReport()
+    if source == target:
+        raise StoreError("FROM and TO are the same store")
+    src = _engine(source)
+    src.open("read", reviewer, holder)
+    try:
+        src_index, _ = src.load()
+        src_rows, src_others = _index_state(src_index)
+        report.skipped_removed = sum(1 for t, _ in src_index if t == "removed")
+        dst = _engine(target)
+        dst.open("add", reviewer, holder)
+        try:
+            dst_index, _ = dst.load()
+            dst_rows, dst_others = _index_state(dst_index)
+            for aid, row in src_rows.items():
+                there = dst_rows.get(aid)
+                if there is not None:
+                    if there["text_sha"] != row["text_sha"]:
+                        raise StoreError(
+                            f"{shown(target)} holds another article under the id '{clean_line(aid, 80)}': "
+                            "not a copy of this store; migrate into an empty store"
+                        )
+                    report.articles_present += 1
+                    continue
+                data = src.read_article(row)
+                article = data["article"]
+                body = {k: article[k] for k in ("id", "title", "text", "tokens") if k in article}
+                status, _, _ = dst.add_article(row, body, list(data["candidates"].values()))
+                if status != "added":
+                    raise StoreError(
+                        f"{shown(target)} holds the text of article '{clean_line(aid, 80)}' under another id: "
+                        "not a copy of this store; migrate into an empty store"
+                    )
+                report.articles += 1
+            say(f"articles: {report.articles} copied, {report.articles_present} already there")
+            have = {(t, _canon(d)) for t, d in dst_others}
+            missing = [(t, d) for t, d in src_others if (t, _canon(d)) not in have]
+            report.records_present = len(src_others) - len(missing)
+            if missing:
+                dst.append_index(missing)
+            report.records = len(missing)
+            say(f"assignments and settings: {report.records} copied, {report.records_present} already there")
+        finally:
+            dst.close()
+        for name in sorted(src.stats()):
+            records = list(src.recent(name))
+            records.reverse()
+            _copy_reviewer(target, name, records, holder, report)
+            say(
+                f"decisions of {clean_line(name, 64)}: {report.decisions[name]} copied, "
+                f"{report.decisions_present[name]} already there"
+            )
+    finally:
+        src.close()
+    with ReviewStore.open(target, mode="add", reviewer=reviewer, holder=holder) as st:
+        st.summary()  # folds every article once: its summaries are kept when the store closes
+    _verify(source, target, report)
+    return report
+
+
+def _copy_reviewer(target: str, name: str, records: list[dict[str, Any]], holder: str, report: MigrateReport) -> None:
+    dst = _engine(target)
+    dst.open("review", name, holder)
+    try:
+        dst.load()
+        there = list(dst.recent(name))
+        there.reverse()
+        ids = [r["id"] for r in records]
+        if [r["id"] for r in there] != ids[: len(there)]:
+            raise StoreError(
+                f"{shown(target)} holds decisions of '{clean_line(name, 64)}' that are not those of the source "
+                "(in the same order): not a copy of this store; migrate into an empty store"
+            )
+        todo = records[len(there) :]
+        for start in range(0, len(todo), CHUNK):
+            dst.append_decisions([dict(r) for r in todo[start : start + CHUNK]])
+        report.decisions[name] = len(todo)
+        report.decisions_present[name] = len(there)
+    finally:
+        dst.close()
+
+
+def export_lines(location: str) -> list[bytes]:
+    """Everything a store says, as export lines: the final view with every status, then each
+    reviewer's own view (article by article), then the decision counts."""
+    from ..export import ALL_STATUSES, render, store_articles
+    from .store import ReviewStore
+
+    out: list[bytes] = []
+    with ReviewStore.open(location) as st:
+        views = ["final", *st.reviewers()]
+        for view in views:
+            lines = render(store_articles(st, include=ALL_STATUSES, view=view), "jsonl").splitlines()
+            out += [f"{view}\t{line}".encode() for line in lines]
+        stats = st.engine.stats()
+        out += [f"decisions\t{who}\t{n}".encode() for who, (n, _) in sorted(stats.items())]
+    return out
+
+
+def _verify(source: str, target: str, report: MigrateReport) -> None:
+    before, after = export_lines(source), export_lines(target)
+    report.compared = len(before)
+    if before == after:
+        report.verified = True
+        return
+    for i, (a, b) in enumerate(zip(before, after, strict=False)):
+        if a != b:
+            view = a.split(b"\t", 1)[0].decode()
+            report.difference = f"line {i + 1} of the exports ({clean_line(view, 64)}) differs"
+            return
+    report.difference = f"the source exports {len(before)} lines, the copy {len(after)}"

@@ -1,0 +1,889 @@
+"""The server engine: a store in a PostgreSQL database the organisation already runs, for a desk
+whose analysts cannot share a folder.
+
+Same records, same logic (:class:`tui.store.store.ReviewStore`), another place to keep them; the
+tables are in :mod:`tui.store.pgschema`. What PostgreSQL gives, and how it is used:
+
+- Durability: a decision is one transaction; :meth:`PostgresEngine.append_decisions` returns once it
+  has committed (``synchronous_commit`` is never left ``off`` for our sessions).
+- Order: every write (decisions, index records, articles) takes one transaction-scoped advisory lock
+  of the store before it draws its ``pos``, so rows become visible in ``pos`` order: whoever has
+  seen ``pos`` N has seen everything before it, and catching up is ``WHERE pos > last seen``.
+- One writing process per reviewer: a session-level advisory lock per (store, reviewer), dropped by
+  the server when that session ends (also when its process is killed).
+- Live updates: a write NOTIFYs the store's channel with its ``pos``; :meth:`PostgresEngine.poll`
+  drains notifications without blocking and fetches rows after the last one seen. NOTIFY does not
+  replay, so a new or re-made connection first catches up by ``pos``, and every 15 s a poll looks
+  anyway.
+- A lost connection: reads reconnect and retry once; a write that lost its connection checks after
+  reconnecting whether its transaction committed, retries once if not, and otherwise raises
+  :class:`StoreUnavailable` (nothing saved, say so); reconnections are tried at most every few seconds.
+
+Credentials come from the URL, ``PGPASSWORD``, ``~/.pgpass`` or a service file (libpq reads them);
+they are never shown: :attr:`location` and every message carry the URL masked.
+
+Never imports Textual or spaCy; psycopg (3) is imported when a PostgreSQL store is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from functools import partial
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import orjson
+
+from ..sanitize import clean_line
+from . import pgschema
+from .articles import parse
+from .engine import IndexRecord, Mode
+from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
+from .urls import mask_url, scrub, split_schema
+
+if TYPE_CHECKING:
+    import psycopg
+
+T = TypeVar("T")
+
+RETRY_EVERY = 3.0  # seconds between reconnection attempts after the server was found unreachable
+CHECK_EVERY = 15.0  # seconds after which a poll looks for new rows even without a notification
+PRESENCE_FRESH = 60.0
+ARTICLE_CACHE = 32
+LOCK_WAIT = 1.0  # seconds to wait for a reviewer's lock (a process that is just closing)
+DEFAULTS = {  # connection parameters newsreview sets unless the URL (or service file) does
+    "application_name": "newsreview",
+    "connect_timeout": "10",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+
+
+def _driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError("a PostgreSQL store needs the psycopg driver: pip install 'newsreview[postgres]'") from None
+    return psycopg
+
+
+class PgDecisions:
+    """The decisions of a PostgreSQL store, by article, for the store's lazy folding."""
+
+    def __init__(
+        self,
+        engine: PostgresEngine,
+        touched: dict[str, set[str]],
+        entries: dict[str, dict[str, Any]],
+        dirty: set[str],
+    ) -> None:
+        self.engine = engine
+        self._touched = touched
+        self.entries = entries
+        self.dirty = dirty
+
+    def touched(self) -> dict[str, set[str]]:
+        return {aid: set(names) for aid, names in self._touched.items()}
+
+    def records(self, aid: str) -> list[dict[str, Any]]:
+        return self.engine.article_records(aid)
+
+
+class PostgresEngine:
+    kind = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = mask_url(url)
+        self.notices: list[str] = []
+        try:
+            self.conninfo, self.schema = split_schema(url)
+        except ValueError as err:
+            raise StoreError(f"{clean_line(self.location)}: {err}") from None
+        self.server: str | None = None
+        self.mode: Mode = "read"
+        self.reviewer = ""
+        self.holder = ""
+        self._conn: psycopg.Connection[Any] | None = None
+        self._listener: psycopg.Connection[Any] | None = None
+        self._dwm = 0  # every decision with pos <= this was delivered (load, poll, or our own append)
+        self._iwm = 0  # the same for index records
+        self._own: set[int] = set()  # positions of our own decisions above _dwm (poll skips them)
+        self._rseq = 0  # this reviewer's decision count (the records' "seq")
+        self._upto: dict[str, int] = {}  # article -> the pos its records, as last read, cover
+        self._loaded: dict[str, bytes] = {}  # article -> its summary as read at load (to skip rewriting it)
+        self._by_sha: dict[str, str] = {}
+        self._by_id: set[str] = set()
+        self._articles: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._down: str | None = None  # why the server is unreachable, while it is
+        self._retry_at = 0.0
+        self._checked = 0.0
+        self._channel = "newsreview_" + hashlib.sha1(self.schema.encode()).hexdigest()[:16]
+
+    @property
+    def shown(self) -> str:
+        return clean_line(self.location)
+
+    def _key(self, *parts: str) -> int:
+        """A 64-bit advisory lock key for this store (schema) and ``parts``."""
+        text = "\x00".join(("newsreview", self.schema, *parts)).encode("utf-8", "surrogatepass")
+        return int.from_bytes(hashlib.sha1(text).digest()[:8], "big", signed=True)
+
+    def _reason(self, err: BaseException) -> str:
+        """A driver or server error as one line, the URL masked and any password removed."""
+        text = " ".join(str(err).split()) or type(err).__name__
+        return clean_line(scrub(text, self.url), 300)
+
+    # -- connections -------------------------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        pg = _driver()
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        try:
+            params = conninfo_to_dict(self.conninfo)
+        except pg.Error as err:
+            raise StoreError(f"{self.shown}: not a PostgreSQL URL libpq understands: {self._reason(err)}") from None
+        service = "service" in params  # a service file may set these: let it
+        for key, value in DEFAULTS.items():
+            if key not in params and not (service and key != "application_name"):
+                params[key] = value
+        try:
+            conn: psycopg.Connection[Any] = pg.connect(make_conninfo("", **params), autocommit=True)
+        except pg.Error as err:
+            raise StoreUnavailable(
+                f"cannot connect to the PostgreSQL server of {self.shown}: {self._reason(err)}"
+            ) from None
+        try:
+            row = conn.execute(
+                "SELECT set_config('search_path', %s, false), "
+                "CASE WHEN current_setting('synchronous_commit') = 'off' "
+                "THEN set_config('synchronous_commit', 'on', false) END",
+                [f'"{self.schema}"'],
+            ).fetchone()
+            assert row is not None
+        except pg.Error as err:
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise StoreUnavailable(f"cannot use the PostgreSQL server of {self.shown}: {self._reason(err)}") from None
+        info = conn.info
+        version = info.server_version
+        where = f"socket {info.host}" if info.host.startswith("/") else info.host
+        self.server = (
+            f"PostgreSQL {version // 10000}.{version % 10000} at {where}:{info.port}, "
+            f"database {info.dbname}, schema {self.schema}, user {info.user}"
+        )
+        return conn
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """The session, re-made if it was lost (in review mode, with the reviewer's lock taken again)."""
+        conn = self._conn
+        if conn is not None and not conn.closed and not conn.broken:
+            return conn
+        self._drop()
+        now = time.monotonic()
+        if self._down is not None and now < self._retry_at:
+            raise StoreUnavailable(self._down)
+        try:
+            conn = self._connect()
+        except StoreUnavailable as err:
+            self._down, self._retry_at = str(err), now + RETRY_EVERY
+            raise
+        self._conn = conn
+        if self._down is not None:
+            self._down = None
+            self._checked = 0.0  # catch up at the next poll
+        if self.mode == "review":
+            self._take_lock(conn)
+        return conn
+
+    def _drop(self) -> None:
+        for conn in (self._conn, self._listener):
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+        self._conn = self._listener = None
+
+    def _lost(self, err: BaseException) -> StoreUnavailable:
+        self._drop()
+        self._down = f"lost the connection to the PostgreSQL server of {self.shown}: {self._reason(err)}"
+        self._retry_at = time.monotonic() + RETRY_EVERY
+        return StoreUnavailable(self._down)
+
+    def _read(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """Run a read; on a lost connection reconnect and run it once more."""
+        pg = _driver()
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                return fn(conn)
+            except pg.OperationalError as err:
+                if not conn.broken and not conn.closed:
+                    raise StoreError(f"{self.shown}: {self._reason(err)}") from None
+                lost = self._lost(err)
+                if attempt == 2:
+                    raise lost from None
+                self._retry_at = 0.0  # reconnect at once, once
+            except pg.Error as err:
+                raise StoreError(f"{self.shown}: {self._reason(err)}") from None
+        raise AssertionError("unreachable")
+
+    # -- opening -----------------------------------------------------------------------------------
+
+    def open(self, mode: Mode, reviewer: str, holder: str) -> None:
+        self.mode, self.reviewer, self.holder = mode, reviewer, holder
+        pg = _driver()
+        conn = self._connect()
+        self._conn = conn
+        try:
+            self._ensure_schema(conn)
+            if mode == "review":
+                self._take_lock(conn)
+        except pg.Error as err:
+            self._drop()
+            raise StoreError(f"{self.shown}: {self._reason(err)}") from None
+        except BaseException:
+            self._drop()
+            raise
+
+    def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
+        """Create the store's tables on first use, or bring them to this release's version."""
+        schema = self.schema
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [self._key("schema")])
+            row = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL, "
+                "(SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE n.nspname = %s AND c.relkind IN ('r', 'v', 'm', 'p', 'f'))",
+                [f'"{schema}".meta', schema],
+            ).fetchone()
+            assert row is not None
+            has_meta, tables = bool(row[0]), int(row[1])
+            meta: dict[str, str] = {}
+            if has_meta:
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+                if meta.get("format") != pgschema.FORMAT:
+                    raise StoreError(
+                        f"{self.shown}: schema '{schema}' is not a store this release of newsreview can open "
+                        f"(format {clean_line(meta.get('format'), 40)!r}); use another ?schema="
+                    )
+            elif tables:
+                raise StoreError(
+                    f"{self.shown}: schema '{schema}' holds tables that are not a newsreview store; "
+                    "choose another with ?schema=NAME in the URL"
+                )
+            elif self.mode == "read":
+                raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
+            version = int(meta.get("schema_version", "0"))
+            if version > pgschema.VERSION:
+                raise StoreError(
+                    f"{self.shown} was written by a newer newsreview (store schema version {version}; this "
+                    f"release knows up to {pgschema.VERSION}): upgrade newsreview to use it"
+                )
+            if version == pgschema.VERSION:
+                return
+            if not has_meta:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            for step, _what, script in pgschema.MIGRATIONS:
+                if step > version:
+                    conn.execute(script)
+            values = {"format": pgschema.FORMAT, "schema_version": str(pgschema.VERSION)}
+            if not has_meta:
+                values.update(store_id=uuid.uuid4().hex, created=_now())
+            for key, value in values.items():
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    [key, value],
+                )
+            if has_meta:
+                self.notices.append(f"{self.location}: store tables upgraded to version {pgschema.VERSION}")
+
+    def _take_lock(self, conn: psycopg.Connection[Any]) -> None:
+        """This reviewer's writer lock: a session-level advisory lock, held until the session ends."""
+        key = self._key("reviewer", self.reviewer)
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+            if row is not None and row[0]:
+                break
+            if time.monotonic() >= deadline:
+                found = conn.execute("SELECT holder FROM reviewers WHERE name = %s", [self.reviewer]).fetchone()
+                holder = (found[0] if found else None) or "another process"
+                raise StoreLocked(
+                    f"reviewer '{clean_line(self.reviewer, 64)}' already has {self.shown} open for writing in "
+                    f"{clean_line(holder, 300)}; close it first, or review under another --reviewer name "
+                    "(read-only commands such as 'newsreview status' and 'export' still work)"
+                )
+            time.sleep(0.05)
+        info = (
+            f"{self.holder} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}; "
+            f"server session {conn.info.backend_pid})"
+        )
+        conn.execute(
+            "INSERT INTO reviewers (name, holder, since) VALUES (%s, %s, now()) "
+            "ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, since = EXCLUDED.since",
+            [self.reviewer, info],
+        )
+        row = conn.execute(
+            "SELECT coalesce(max(rseq), 0) FROM decisions WHERE reviewer = %s", [self.reviewer]
+        ).fetchone()
+        self._rseq = int(row[0]) if row else 0
+
+    def close(self) -> None:
+        conn = self._conn
+        if self.mode == "review" and conn is not None and not conn.closed and not conn.broken:
+            self.set_presence(self.reviewer, None)  # (a lost session's presence goes stale by itself)
+        self._drop()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def load(self) -> tuple[list[IndexRecord], PgDecisions]:
+        def read(conn: psycopg.Connection[Any]) -> Any:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                index = conn.execute("SELECT pos, tbl, doc::text FROM index_records ORDER BY pos").fetchall()
+                top = conn.execute("SELECT coalesce(max(pos), 0) FROM decisions").fetchone()
+                touched = conn.execute("SELECT article, reviewer, last_pos FROM article_reviewers").fetchall()
+                summaries = conn.execute("SELECT article, upto, entry::text FROM summaries").fetchall()
+            return index, top, touched, summaries
+
+        index_rows, top, touched_rows, summary_rows = self._read(read)
+        self._dwm = int(top[0]) if top else 0
+        index = self._index_rows(index_rows)
+        touched: dict[str, set[str]] = {}
+        last: dict[str, int] = {}
+        for aid, who, pos in touched_rows:
+            touched.setdefault(aid, set()).add(who)
+            last[aid] = max(last.get(aid, 0), int(pos))
+        entries: dict[str, dict[str, Any]] = {}
+        for aid, upto, entry in summary_rows:
+            if aid in last and int(upto) >= last[aid]:
+                raw = entry.encode()
+                entries[aid] = orjson.loads(raw)
+                self._loaded[aid] = orjson.dumps(entries[aid], option=orjson.OPT_SORT_KEYS)
+        return index, PgDecisions(self, touched, entries, set(touched) - set(entries))
+
+    def _index_rows(self, rows: list[Any]) -> list[IndexRecord]:
+        out: list[IndexRecord] = []
+        for pos, table, text in rows:
+            self._iwm = max(self._iwm, int(pos))
+            doc = orjson.loads(text)
+            if table == "articles":
+                self._by_sha[doc["text_sha"]] = doc["id"]
+                self._by_id.add(doc["id"])
+            elif table == "removed":
+                self._by_id.discard(doc["article"])
+                self._by_sha = {s: a for s, a in self._by_sha.items() if a != doc["article"]}
+            out.append((table, doc))
+        return out
+
+    def article_records(self, aid: str) -> list[dict[str, Any]]:
+        """Every decision on one article, in the store's order (so each reviewer's in theirs)."""
+        rows = self._read(
+            lambda conn: conn.execute(
+                "SELECT pos, record::text FROM decisions WHERE article = %s ORDER BY pos", [aid]
+            ).fetchall()
+        )
+        if rows:
+            self._upto[aid] = max(self._upto.get(aid, 0), int(rows[-1][0]))
+        return [orjson.loads(text) for _, text in rows]
+
+    def poll(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
+        pg = _driver()
+        now = time.monotonic()
+        need = now - self._checked >= CHECK_EVERY
+        try:
+            if self._listener is None or self._listener.closed or self._listener.broken:
+                self._listen()
+                need = True  # NOTIFY does not replay: catch up by position
+            assert self._listener is not None
+            for note in self._listener.notifies(timeout=0):
+                kind, _, mark = note.payload.partition(" ")
+                with contextlib.suppress(ValueError):
+                    at = int(mark)
+                    if (kind == "d" and at > self._dwm and at not in self._own) or (kind == "i" and at > self._iwm):
+                        need = True
+        except pg.OperationalError as err:
+            raise self._lost(err) from None
+        if not need:
+            return [], []
+
+        def fetch(conn: psycopg.Connection[Any]) -> Any:
+            index = conn.execute(
+                "SELECT pos, tbl, doc::text FROM index_records WHERE pos > %s ORDER BY pos", [self._iwm]
+            ).fetchall()
+            decisions = conn.execute(
+                "SELECT pos, article, record::text FROM decisions WHERE pos > %s ORDER BY pos", [self._dwm]
+            ).fetchall()
+            return index, decisions
+
+        index_rows, decision_rows = self._read(fetch)
+        self._checked = now
+        decisions = []
+        for raw_pos, aid, text in decision_rows:
+            pos = int(raw_pos)
+            self._dwm = max(self._dwm, pos)
+            if pos in self._own:
+                continue
+            self._upto[aid] = max(self._upto.get(aid, 0), pos)
+            decisions.append(orjson.loads(text))
+        self._own = {p for p in self._own if p > self._dwm}
+        return self._index_rows(index_rows), decisions
+
+    def _listen(self) -> None:
+        """A connection of its own, in autocommit, listening on the store's channel."""
+        conn = self._listener
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._listener = None
+        self._connection()  # reconnects the main session too, if it was lost (raises if it cannot be)
+        conn = self._connect()
+        conn.execute(f"LISTEN {self._channel}")
+        self._listener = conn
+
+    def recent(self, reviewer: str) -> Iterator[dict[str, Any]]:
+        """One reviewer's records, newest first, a page at a time."""
+        page = 200
+        below: int | None = None
+        while True:
+            if below is None:
+                query, params = (
+                    "SELECT rseq, record::text FROM decisions WHERE reviewer = %s ORDER BY rseq DESC LIMIT %s",
+                    [reviewer, page],
+                )
+            else:
+                query, params = (
+                    "SELECT rseq, record::text FROM decisions WHERE reviewer = %s AND rseq < %s "
+                    "ORDER BY rseq DESC LIMIT %s",
+                    [reviewer, below, page],
+                )
+            rows = self._read(partial(_fetch_all, query, params))
+            for _, text in rows:
+                yield orjson.loads(text)
+            if len(rows) < page:
+                return
+            below = int(rows[-1][0])
+
+    def stats(self) -> dict[str, tuple[int, str | None]]:
+        rows = self._read(
+            lambda conn: conn.execute(
+                "SELECT reviewer, sum(decisions), max(last_at) FROM article_reviewers GROUP BY reviewer"
+            ).fetchall()
+        )
+        return {who: (int(n), at) for who, n, at in rows}
+
+    def read_article(self, row: dict[str, Any]) -> dict[str, Any]:
+        aid = row["id"]
+        cached = self._articles.get(aid)
+        if cached is not None:
+            self._articles.move_to_end(aid)
+            return cached
+        found = self._read(
+            lambda conn: conn.execute(
+                "SELECT json_build_object('article', json_build_object('1', a.doc), 'candidates', "
+                "coalesce((SELECT json_object_agg(c.ord, c.doc ORDER BY c.ord) FROM candidates c "
+                "WHERE c.article = a.id), '{}'::json))::text FROM articles a WHERE a.id = %s",
+                [aid],
+            ).fetchone()
+        )
+        shown = f"article '{clean_line(aid, 80)}' ({self.shown})"
+        if found is None:
+            raise StoreDamaged(f"damaged: {shown} is missing from the articles table")
+        parsed = parse(found[0].encode("utf-8", "surrogatepass"), row)
+        if isinstance(parsed, str):
+            raise StoreDamaged(f"damaged: {shown} {parsed}")
+        self._articles[aid] = parsed
+        if len(self._articles) > ARTICLE_CACHE:
+            self._articles.popitem(last=False)
+        return parsed
+
+    def size(self) -> int:
+        row = self._read(
+            lambda conn: conn.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                [self.schema],
+            ).fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def database_size(self) -> int:
+        row = self._read(lambda conn: conn.execute("SELECT pg_database_size(current_database())").fetchone())
+        return int(row[0]) if row else 0
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def _write(
+        self,
+        body: Callable[[psycopg.Connection[Any]], T],
+        recovered: Callable[[psycopg.Connection[Any]], T],
+        before: Callable[[psycopg.Connection[Any]], None] | None = None,
+    ) -> T:
+        """Run ``body`` in a transaction holding the store's write lock; return its result once
+        committed. If the connection is lost on the way, reconnect and ask the server whether the
+        transaction committed all the same (a COMMIT whose answer was lost): if so return
+        ``recovered(conn)``, if not run it once more. StoreUnavailable when the server cannot be
+        reached: nothing was saved."""
+        pg = _driver()
+        for attempt in (1, 2):
+            try:
+                conn = self._connection()
+            except StoreUnavailable as err:
+                raise StoreUnavailable(f"not saved: {err}") from None
+            xid: str | None = None
+            try:
+                with conn.transaction():
+                    if before is not None:
+                        before(conn)  # row locks taken before the store's lock (leases)
+                    row = conn.execute(
+                        "SELECT pg_advisory_xact_lock(%s), pg_current_xact_id()::text", [self._key("write")]
+                    ).fetchone()
+                    xid = row[1] if row else None
+                    result = body(conn)
+                return result
+            except pg.OperationalError as err:
+                if not conn.broken and not conn.closed:
+                    raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
+                lost = self._lost(err)
+                self._retry_at = 0.0  # reconnect at once, once
+                try:
+                    conn = self._connection()
+                    status = None
+                    if xid is not None:
+                        found = conn.execute("SELECT pg_xact_status(%s::xid8)", [xid]).fetchone()
+                        status = found[0] if found else None
+                    if status == "committed":
+                        return recovered(conn)
+                except (StoreUnavailable, pg.OperationalError):
+                    raise StoreUnavailable(f"not saved: {lost}") from None
+                if attempt == 2:
+                    raise StoreUnavailable(f"not saved: {lost}") from None
+            except pg.Error as err:
+                raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
+        raise AssertionError("unreachable")
+
+    def _need_writer(self) -> None:
+        if self.mode == "read":
+            raise StoreWriteError(f"{self.shown}: the store is open read-only")
+
+    def append_decisions(self, records: list[dict[str, Any]]) -> None:
+        if self.mode != "review":
+            raise StoreWriteError(f"{self.shown}: the store is open read-only")
+        if not records:
+            return
+        ids = [r["id"] for r in records]
+
+        def insert(conn: psycopg.Connection[Any]) -> tuple[int | None, list[int]]:
+            first = self._rseq + 1
+            for i, record in enumerate(records):
+                record["seq"] = first + i
+            columns: list[list[Any]] = [[] for _ in range(8)]
+            for record in records:
+                values = (
+                    record["id"],
+                    record["reviewer"],
+                    record["seq"],
+                    record["article"],
+                    record["candidate"],
+                    record["action"],
+                    record["at"],
+                    orjson.dumps(record).decode(),
+                )
+                for column, value in zip(columns, values, strict=True):
+                    column.append(value)
+            row = conn.execute(
+                "WITH prior AS (SELECT coalesce(max(pos), 0) AS pos FROM decisions), "
+                "new AS (INSERT INTO decisions (id, reviewer, rseq, article, candidate, action, at, record) "
+                "  SELECT i, r, s, a, c, x, t, j::json FROM unnest("
+                "    %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]"
+                "  ) WITH ORDINALITY AS u(i, r, s, a, c, x, t, j, n) ORDER BY n "
+                "  RETURNING pos) "
+                "SELECT (SELECT pos FROM prior), array_agg(pos ORDER BY pos), "
+                "pg_notify(%s, 'd ' || max(pos)) FROM new",
+                [*columns, self._channel],
+            ).fetchone()
+            assert row is not None
+            return int(row[0]), [int(p) for p in row[1]]
+
+        def recovered(conn: psycopg.Connection[Any]) -> tuple[int | None, list[int]]:
+            rows = conn.execute("SELECT pos FROM decisions WHERE id = ANY(%s) ORDER BY pos", [ids]).fetchall()
+            return None, [int(r[0]) for r in rows]
+
+        prior, positions = self._write(insert, recovered)
+        self._rseq = max(self._rseq, int(records[-1]["seq"]))
+        if prior is not None and prior <= self._dwm:
+            self._dwm = max(positions)  # nothing in between that we have not seen: we held the lock
+        else:
+            self._own.update(positions)
+
+    def _since(self, conn: psycopg.Connection[Any]) -> list[Any]:
+        """Index records others appended since we last looked (raw rows)."""
+        return conn.execute(
+            "SELECT pos, tbl, doc::text FROM index_records WHERE pos > %s ORDER BY pos", [self._iwm]
+        ).fetchall()
+
+    def _index_insert(self, conn: psycopg.Connection[Any], records: list[IndexRecord]) -> int:
+        _apply_leases(conn, records)
+        row = conn.execute(
+            "WITH new AS (INSERT INTO index_records (tbl, doc) "
+            "  SELECT t, d::json FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(t, d, n) ORDER BY n "
+            "  RETURNING pos) "
+            "SELECT max(pos), pg_notify(%s, 'i ' || max(pos)) FROM new",
+            [[t for t, _ in records], [orjson.dumps(d).decode() for _, d in records], self._channel],
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def append_index(self, records: list[IndexRecord]) -> list[IndexRecord]:
+        self._need_writer()
+        takes = [doc for table, doc in records if table == "takes"]
+
+        def lease(conn: psycopg.Connection[Any]) -> None:
+            """A reviewer taking over an article locks its lease row, skipping it (and refusing at
+            once) if another reviewer is taking it over at this moment; a lease taken since this
+            process last looked is refused too. (Copies of old takes, by migrate, are recorded as
+            they were: the store folds a take whose assignee had already gone as a no-op.)"""
+            for doc in takes:
+                found = conn.execute(
+                    "SELECT holders FROM leases WHERE article = %s FOR UPDATE SKIP LOCKED", [doc["article"]]
+                ).fetchone()
+                if self.mode != "review":
+                    continue
+                aid = clean_line(doc["article"], 80)
+                if found is None:
+                    busy = conn.execute("SELECT 1 FROM leases WHERE article = %s", [doc["article"]]).fetchone()
+                    if busy is not None:
+                        raise DecisionError(f"article '{aid}' is being taken over by another reviewer right now")
+                    raise DecisionError(f"article '{aid}' is not assigned: there is nothing to take over")
+                holders = list(found[0])
+                if doc["from"] not in holders or doc["to"] in holders:
+                    raise DecisionError(
+                        f"article '{aid}' was taken over meanwhile (assigned now to {clean_line(', '.join(holders), 120)})"
+                    )
+
+        def insert(conn: psycopg.Connection[Any]) -> tuple[list[Any], int | None]:
+            seen = self._since(conn)
+            return seen, (self._index_insert(conn, records) if records else None)
+
+        seen, last = self._write(insert, lambda conn: ([], None), before=lease if takes else None)
+        out = self._index_rows(seen)
+        if last is not None:
+            self._iwm = max(self._iwm, last)
+        return out
+
+    def add_article(
+        self, row: dict[str, Any], body: dict[str, Any], candidates: list[dict[str, Any]]
+    ) -> tuple[str, str, list[IndexRecord]]:
+        self._need_writer()
+        doc = orjson.dumps({**body, "text_sha": row["text_sha"], "row": row}).decode()
+        cands = [orjson.dumps(c).decode() for c in candidates]
+
+        def insert(conn: psycopg.Connection[Any]) -> tuple[list[Any], str | None, int | None]:
+            seen = self._since(conn)
+            shas = dict(self._by_sha)  # with what others indexed meanwhile
+            ids = set(self._by_id)
+            for _, table, text in seen:
+                if table == "articles":
+                    other = orjson.loads(text)
+                    shas[other["text_sha"]] = other["id"]
+                    ids.add(other["id"])
+            existing = shas.get(row["text_sha"])
+            if existing is not None:
+                return seen, existing, None
+            if row["id"] in ids:
+                raise StoreError(
+                    f"{clean_line(row.get('path') or row['id'])}: id '{clean_line(row['id'], 80)}' is already "
+                    "used by a different article in the store"
+                )
+            conn.execute(
+                "INSERT INTO articles (id, text_sha, doc) VALUES (%s, %s, %s::json)",
+                [row["id"], row["text_sha"], doc],
+            )
+            if candidates:
+                conn.execute(
+                    "INSERT INTO candidates (article, ord, id, kind, doc) "
+                    "SELECT %s, n, i, k, d::json FROM unnest(%s::text[], %s::text[], %s::text[]) "
+                    "WITH ORDINALITY AS u(i, k, d, n)",
+                    [row["id"], [c["id"] for c in candidates], [c["kind"] for c in candidates], cands],
+                )
+            return seen, None, self._index_insert(conn, [("articles", row)])
+
+        def recovered(conn: psycopg.Connection[Any]) -> tuple[list[Any], str | None, int | None]:
+            return [], None, None  # added: poll brings the index record (the store folds it once)
+
+        seen, existing, last = self._write(insert, recovered)
+        out = self._index_rows(seen)
+        if existing is not None:
+            return "duplicate", existing, out
+        if last is not None:
+            self._iwm = max(self._iwm, last)
+        self._by_sha[row["text_sha"]] = row["id"]
+        self._by_id.add(row["id"])
+        return "added", row["id"], out
+
+    def save_cache(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Keep the per-article summaries, each with the position it covers (best effort)."""
+        rows: list[tuple[str, int, str]] = []
+        for aid, entry in entries.items():
+            raw = orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
+            if self._loaded.get(aid) == raw:
+                continue
+            rows.append((aid, max(self._dwm, self._upto.get(aid, 0)), raw.decode()))
+        if not rows:
+            return
+
+        def upsert(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(
+                "INSERT INTO summaries AS s (article, upto, entry) "
+                "SELECT a, u, e::json FROM unnest(%s::text[], %s::bigint[], %s::text[]) AS t(a, u, e) "
+                "ON CONFLICT (article) DO UPDATE SET upto = EXCLUDED.upto, entry = EXCLUDED.entry "
+                "WHERE s.upto <= EXCLUDED.upto",
+                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+            )
+
+        with contextlib.suppress(StoreError):
+            self._write(upsert, lambda conn: None)
+
+    # -- presence ----------------------------------------------------------------------------------
+
+    def set_presence(self, reviewer: str, article: str | None) -> None:
+        pg = _driver()
+        with contextlib.suppress(StoreError, pg.Error):
+            conn = self._connection()
+            if article is None:
+                conn.execute("DELETE FROM presence WHERE reviewer = %s", [reviewer])
+            else:
+                conn.execute(
+                    "INSERT INTO presence (reviewer, article, at, pid) VALUES (%s, %s, now(), %s) "
+                    "ON CONFLICT (reviewer) DO UPDATE SET article = EXCLUDED.article, at = EXCLUDED.at, pid = EXCLUDED.pid",
+                    [reviewer, article, os.getpid()],
+                )
+
+    def presence(self) -> dict[str, dict[str, Any]]:
+        rows = self._read(
+            lambda conn: conn.execute(
+                "SELECT reviewer, article, extract(epoch FROM at) FROM presence "
+                "WHERE at > now() - make_interval(secs => %s)",
+                [PRESENCE_FRESH],
+            ).fetchall()
+        )
+        return {who: {"article": aid, "at": float(at)} for who, aid, at in rows}
+
+    # -- upkeep (doctor) ---------------------------------------------------------------------------
+
+    def rebuild_derived(self) -> None:
+        """Rebuild the derived tables (who decided on what, summaries) from the decisions."""
+        self._need_writer()
+
+        def rebuild(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(pgschema.REBUILD)
+            rows = conn.execute(
+                "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
+            ).fetchall()
+            _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
+
+        self._write(rebuild, lambda conn: None)
+
+
+def _apply_leases(conn: psycopg.Connection[Any], records: list[IndexRecord]) -> None:
+    """Keep the leases table (each assigned article's assignees now) as the index records change it;
+    runs of records of one kind go in one batch."""
+    for table, run in groupby(records, key=lambda r: r[0]):
+        docs = [doc for _, doc in run]
+        with conn.cursor() as cur:
+            if table == "assignments":
+                cur.executemany(
+                    "INSERT INTO leases (article, holders, assigned_at, lease_hours) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (article) DO UPDATE SET holders = EXCLUDED.holders, "
+                    "assigned_at = EXCLUDED.assigned_at, lease_hours = EXCLUDED.lease_hours",
+                    [[d["article"], list(d["reviewers"]), d["at"], float(d.get("lease_hours", 24.0))] for d in docs],
+                )
+            elif table == "takes":  # as Assignments.fold applies it
+                cur.executemany(
+                    "UPDATE leases SET holders = array_replace(holders, %s, %s) "
+                    "WHERE article = %s AND %s = ANY(holders) AND NOT %s = ANY(holders)",
+                    [[d["from"], d["to"], d["article"], d["from"], d["to"]] for d in docs],
+                )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _fetch_all(query: str, params: list[Any], conn: psycopg.Connection[Any]) -> list[Any]:
+    return conn.execute(query, params).fetchall()
+
+
+def check(url: str, *, repair: bool = False) -> Any:
+    """``newsreview doctor`` on a PostgreSQL store: a :class:`tui.store.doctor.Report`."""
+    from .doctor import Report
+
+    report = Report()
+    engine = PostgresEngine(url)
+    engine.open("add" if repair else "read", "doctor", "'newsreview doctor'")
+    try:
+        index, _ = engine.load()
+        rows = {doc["id"]: doc for table, doc in index if table == "articles"}
+        for row in rows.values():
+            try:
+                engine.read_article(row)
+            except StoreDamaged as err:
+                report.problems.append(str(err).removeprefix("damaged: "))
+
+        def facts(conn: psycopg.Connection[Any]) -> Any:
+            triggers = conn.execute(
+                "SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal",
+                [engine.schema],
+            ).fetchall()
+            unindexed = conn.execute(
+                "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM index_records i "
+                "WHERE i.tbl = 'articles' AND i.doc->>'id' = a.id)"
+            ).fetchone()
+            mismatched = conn.execute(
+                "SELECT count(*) FROM decisions WHERE record->>'id' <> id OR record->>'reviewer' <> reviewer "
+                "OR record->>'article' <> article OR record->>'candidate' <> candidate OR (record->>'seq')::bigint <> rseq"
+            ).fetchone()
+            derived = conn.execute(
+                "SELECT count(*) FROM (SELECT article, reviewer, count(*) AS n, max(pos) AS p, max(at) AS t "
+                "FROM decisions GROUP BY article, reviewer) d FULL JOIN article_reviewers r USING (article, reviewer) "
+                "WHERE d.n IS DISTINCT FROM r.decisions OR d.p IS DISTINCT FROM r.last_pos OR d.t IS DISTINCT FROM r.last_at"
+            ).fetchone()
+            return triggers, unindexed, mismatched, derived
+
+        triggers, unindexed, mismatched, derived = engine._read(facts)
+        guards = {f"{t}": enabled for t, enabled in triggers}
+        for table in ("articles", "candidates", "index_records", "decisions"):
+            if guards.get(table) is None:
+                report.problems.append(f"{engine.location}: the write-once guard of table {table} is missing")
+        disabled = sorted({t for t, enabled in triggers if enabled == "D"})
+        if disabled:
+            report.problems.append(
+                f"{engine.location}: triggers are disabled on {', '.join(disabled)} (written-once tables may have been changed)"
+            )
+        if unindexed and unindexed[0]:
+            report.notes.append(f"{unindexed[0]} article row(s) are not in the index (not shown)")
+        if mismatched and mismatched[0]:
+            report.problems.append(f"{mismatched[0]} decision row(s) whose columns disagree with their record")
+        stale = int(derived[0]) if derived else 0
+        if stale:
+            report.problems.append(f"the derived table article_reviewers disagrees with the decisions ({stale} row(s))")
+        if repair:
+            engine.rebuild_derived()
+            report.repaired.append(
+                "rebuilt the derived tables (who decided on what; the per-article summaries are rebuilt by the next writer)"
+            )
+            report.problems = [p for p in report.problems if "derived table" not in p]
+    finally:
+        engine.close()
+    return report

@@ -1,0 +1,125 @@
+"""Checking what an analyst (or an ``apply`` line) asks for, before anything is written.
+
+Every function raises :class:`DecisionError` with a message naming the field; none writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extractors.records import claim_candidate, entity_candidate, span
+from extractors.strict_json import FieldError, check_label, check_reviewer
+from extractors.vocabulary import KINDS, QUOTE_TYPES
+
+from ..sanitize import clean_line
+from .errors import DecisionError, StoreError
+
+ENTITY_EDITS = frozenset({"label", "start", "end"})
+CLAIM_EDITS = frozenset({"start", "end", "speaker", "cue", "quote_type", "checkworthiness"})
+
+
+def reviewer_name(value: object) -> str:
+    try:
+        return check_reviewer(value, "--reviewer")
+    except FieldError as err:
+        shown = clean_line(value, 80) if isinstance(value, str) else type(value).__name__
+        raise StoreError(f"reviewer name '{shown}' cannot be used: {err.message}") from None
+
+
+def label(value: object, field: str = "label") -> str:
+    try:
+        return check_label(value.strip() if isinstance(value, str) else value, field)
+    except FieldError as err:
+        raise DecisionError(str(err)) from None
+
+
+def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int]:
+    for key, value in ((prefix + "start", start), (prefix + "end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise DecisionError(f"field '{key}' must be an integer")
+    if not 0 <= start < end <= len(text):
+        raise DecisionError(f"field '{prefix}start': span {start}..{end} is outside the text (length {len(text)})")
+    if not text[start:end].strip():
+        raise DecisionError(f"field '{prefix}start': span {start}..{end} is only whitespace")
+    return start, end
+
+
+def token_range(tokens: list[list[int]], start: int, end: int) -> tuple[int | None, int | None]:
+    ts = next((i for i, (s, e) in enumerate(tokens) if e > start), None)
+    te = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i][0] < end), None)
+    if ts is None or te is None or te < ts:
+        return None, None
+    return ts, te + 1
+
+
+def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for role in ("speaker", "cue"):
+        if role in fields:
+            ref = fields[role]
+            if ref is None:
+                out[role] = None
+            elif isinstance(ref, dict):
+                s, e = offsets(text, ref.get("start"), ref.get("end"), f"{role}.")
+                out[role] = span(text, s, e)
+                if role == "speaker":
+                    for extra in ("entity_id", "name"):
+                        value = ref.get(extra)
+                        if isinstance(value, str) and value:
+                            if len(value) > 1000:
+                                raise DecisionError(f"field 'speaker.{extra}': at most 1000 characters")
+                            out[role][extra] = value
+            else:
+                raise DecisionError(f"field '{role}' must be an object with start and end, or null")
+    if "quote_type" in fields:
+        if fields["quote_type"] not in QUOTE_TYPES:
+            raise DecisionError(f"field 'quote_type' must be one of {', '.join(QUOTE_TYPES)}")
+        out["quote_type"] = fields["quote_type"]
+    if "checkworthiness" in fields:
+        cw = fields["checkworthiness"]
+        if not isinstance(cw, (int, float)) or isinstance(cw, bool) or not 0 <= cw <= 1:
+            raise DecisionError("field 'checkworthiness' must be a number from 0 to 1")
+        out["checkworthiness"] = float(cw)
+    return out
+
+
+def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The analyst's own candidate from ``fields`` (``kind``, ``start``, ``end``, ``label`` or claim fields)."""
+    text, aid = article["text"], article["id"]
+    kind = fields.get("kind")
+    if kind not in KINDS:
+        raise DecisionError("field 'kind' must be 'entity' or 'claim'")
+    start, end = offsets(text, fields.get("start"), fields.get("end"))
+    if kind == "entity":
+        if fields.get("label") is None:
+            raise DecisionError("field 'label' is required for an entity (e.g. PERSON)")
+        name = label(fields.get("label"))
+        ts, te = token_range(article.get("tokens") or [], start, end)
+        return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
+    extra = claim_fields(text, fields)
+    return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
+
+
+def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict[str, Any]:
+    """The fields an edit really changes, checked; DecisionError if none or if any is invalid."""
+    if not isinstance(wanted, dict) or not wanted:
+        raise DecisionError("an edit needs changed fields (label, start/end, or claim fields)")
+    allowed = ENTITY_EDITS if state["kind"] == "entity" else CLAIM_EDITS
+    unknown = set(wanted) - allowed
+    if unknown:
+        raise DecisionError(f"field '{clean_line(sorted(unknown)[0], 40)}' cannot be edited on a {state['kind']}")
+    text = article["text"]
+    clean: dict[str, Any] = {}
+    if "start" in wanted or "end" in wanted:
+        s, e = offsets(text, wanted.get("start", state["start"]), wanted.get("end", state["end"]))
+        clean.update(start=s, end=e, text=text[s:e])
+        if state["kind"] == "entity":
+            clean["token_start"], clean["token_end"] = token_range(article.get("tokens") or [], s, e)
+    if "label" in wanted:
+        clean["label"] = label(wanted["label"])
+    if state["kind"] == "claim":
+        clean.update(claim_fields(text, wanted))
+    clean = {k: v for k, v in clean.items() if state.get(k) != v}
+    if not clean:
+        raise DecisionError("the edit changes nothing")
+    return clean
