@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 Mode = Literal["read", "review", "add"]
 IndexRecord = tuple[str, dict[str, Any]]
 
-INDEX_TABLES = ("articles", "reviewers", "assignments", "takes", "settings", "removed")
+INDEX_TABLES = ("articles", "reviewers", "assignments", "takes", "settings", "removed", "extractions")
 
 
 class DecisionSource(Protocol):

@@ -31,7 +31,7 @@ from ..sanitize import clean_line
 from . import validation
 from .assign import Assignments
 from .engine import Engine, IndexRecord, Mode
-from .errors import DecisionError, StoreError, StoreWriteError
+from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
 from .history import History, next_level, version_key
 from .lock import describe_command
 from .memory import Memory, facts
@@ -122,6 +122,8 @@ class ReviewStore:
         self._facts: dict[str, list[Any]] = {}  # article -> its facts, as folded into the memory
         self._facts_stale: set[str] = set()
         self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
+        self._extractions: dict[str, dict[str, Any]] = {}  # article -> its latest re-extraction record
+        self._reextracted: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # article -> (record, file)
         self._progress: dict[str, tuple[int, int]] = {}  # article -> (decided by me, total), when clean
         self._dirty: set[str] = set()
         self._totals = [0, 0]
@@ -179,7 +181,11 @@ class ReviewStore:
         for aid, names in self._touched.items():
             for who in names:
                 self.assignments.started(aid, who)
-        self._entries = {aid: e for aid, e in log.entries.items() if e.get("v") == SUMMARY_VERSION}
+        self._entries = {
+            aid: e
+            for aid, e in log.entries.items()
+            if e.get("v") == SUMMARY_VERSION and e.get("x", 0) == self._extraction_no(aid)
+        }
         self._log_changed = bool(log.dirty)
 
     def _ensure(self, aid: str) -> None:
@@ -261,6 +267,25 @@ class ReviewStore:
                     self._totals[0] -= old[0]
                     self._totals[1] -= old[1]
                 self._dirty.discard(aid)
+        elif table == "extractions":
+            aid = doc["article"]
+            row = self._articles.get(aid)
+            if row is None:
+                return
+            self._extractions[aid] = doc
+            self._articles[aid] = {
+                **row,
+                "counts": doc["counts"],
+                "labels": doc["labels"],
+                "model": doc.get("model"),
+                "extraction": doc["n"],
+            }
+            self._reextracted.pop(aid, None)
+            self._label_counts.pop(aid, None)
+            self._entries.pop(aid, None)
+            self._proposals.pop(aid, None)
+            self._facts_stale.add(aid)
+            self._dirty.add(aid)
         elif table in ("assignments", "takes"):
             self.assignments.fold(table, doc)
         elif table == "settings":
@@ -308,7 +333,31 @@ class ReviewStore:
             raise DecisionError(f"unknown article '{clean_line(article_id, 80)}'") from None
 
     def _file(self, article_id: str) -> dict[str, Any]:
-        return self.engine.read_article(self.article_info(article_id))
+        body = self.engine.read_article(self.article_info(article_id))
+        latest = self._extractions.get(article_id)
+        if latest is None:
+            return body
+        done = self._reextracted.get(article_id)
+        if done is not None and done[0] is latest:
+            return done[1]
+        text = body["article"]["text"]
+        cands = {}
+        for cand in latest["candidates"]:
+            try:
+                check_offsets(text, cand)
+            except (ValueError, KeyError, TypeError) as err:
+                raise StoreDamaged(
+                    f"damaged: the re-extraction of article '{clean_line(article_id, 80)}' ({self.location}) has a "
+                    f"candidate that does not fit the text ({clean_line(err, 120)})"
+                ) from None
+            cands[cand["id"]] = cand
+        file = {"article": body["article"], "candidates": cands}
+        self._reextracted[article_id] = (latest, file)
+        return file
+
+    def _extraction_no(self, aid: str) -> int:
+        row = self._articles.get(aid)
+        return int(row.get("extraction", 0)) if row is not None else 0
 
     def article(self, article_id: str) -> dict[str, Any]:
         """The full article: the index row plus text and tokens (StoreDamaged if its file is)."""
@@ -372,6 +421,50 @@ class ReviewStore:
         if status == "added":
             self._fold_index("articles", row)
         return status, aid
+
+    def reextract(self, extraction: Any) -> dict[str, int]:
+        """Replace a stored article's machine candidates by a new extraction of its text (by a newer
+        model, say), keeping every decision made: a candidate anyone has decided stays as it was — the
+        new model finding the same span and label gives the same id —, pending candidates the new
+        model no longer finds go, the new ones come pending. Returns the counts kept / new / dropped.
+        Recorded as one index record, so every process sees the same candidates."""
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        article = extraction.article
+        aid = self._by_sha.get(article.text_sha)
+        if aid is None or aid != article.id:
+            raise DecisionError(f"article '{clean_line(article.id, 80)}' is not in the store with this text")
+        new = extraction.entities + extraction.claims
+        for cand in new:
+            check_offsets(article.text, cand)
+        self._ensure(aid)
+        old = self._file(aid)["candidates"]
+        # decided by anyone, or not the machine's (imported spans): never dropped, never replaced
+        decided = {cid for cid in old if cid in self._reviews.get(aid, {}) or old[cid].get("origin") != "model"}
+        kept = [old[cid] for cid in old if cid in decided]
+        fresh = [c for c in new if c["id"] not in decided]
+        cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
+        entities = [c for c in cands if c["kind"] == "entity"]
+        doc = {
+            "article": aid,
+            "n": self._extraction_no(aid) + 1,
+            "model": next((c["model"] for c in new if c.get("model")), None),
+            "at": now(),
+            "by": self.reviewer,
+            "counts": {"entity": len(entities), "claim": len(cands) - len(entities)},
+            "labels": _label_counts(entities),
+            "candidates": cands,
+        }
+        seen = self.engine.append_index([("extractions", doc)])
+        for table, row in [*seen, ("extractions", doc)]:
+            self._fold_index(table, row)
+        self._log_changed = True
+        new_ids = {c["id"] for c in new}
+        return {
+            "kept": len(kept),
+            "new": sum(1 for c in fresh if c["id"] not in old),
+            "dropped": sum(1 for cid in old if cid not in decided and cid not in new_ids),
+        }
 
     # -- candidates --------------------------------------------------------------------------------
 
@@ -659,6 +752,8 @@ class ReviewStore:
                 key = scope_key(added[cid])
                 live[key] = live.get(key, 0) + 1
         entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": decided, "final": final, "alive": live}
+        if self._extraction_no(aid):
+            entry["x"] = self._extraction_no(aid)  # the summary is of that extraction's candidates
         if with_memory:
             entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
             entry["agree"] = [
