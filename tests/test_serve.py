@@ -567,11 +567,6 @@ def test_browser_keys_ctrl_p_tab_slash_backspace(browser, sample_store, tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="tui/app/app.py ReviewCommands checks self.app.screen, which is the palette itself: "
-    "the palette lists no review action (the same in a terminal)",
-    strict=False,
-)
 def test_command_palette_runs_a_review_action_in_the_browser(browser, sample_store, tmp_path):
     path, ex = sample_store
     total = len(ex.entities) + len(ex.claims)
