@@ -692,7 +692,9 @@ def migrate_cmd(
     sys.stdout.write(
         f"migrated {clean_line(_shown(src))} to {clean_line(_shown(dst))}: {report.articles} article(s) and "
         f"{copied} decision(s) copied ({report.articles_present} and {present} were there already); "
-        f"verified: both exports are identical ({report.compared} lines)\n"
+        f"verified: both exports are identical ({report.compared} lines)"
+        + (f"; {report.skipped_removed} removed article(s) not copied" if report.skipped_removed else "")
+        + "\n"
     )
 
 

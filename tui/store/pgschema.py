@@ -146,18 +146,6 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
-OWN_TABLES = (
-    "meta",
-    "articles",
-    "candidates",
-    "index_records",
-    "decisions",
-    "article_reviewers",
-    "summaries",
-    "leases",
-    "reviewers",
-    "presence",
-)
 
 # what `doctor --repair` runs to rebuild the derived tables from the written-once ones
 REBUILD = """

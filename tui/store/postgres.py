@@ -517,10 +517,6 @@ class PostgresEngine:
         )
         return int(row[0]) if row else 0
 
-    def database_size(self) -> int:
-        row = self._read(lambda conn: conn.execute("SELECT pg_database_size(current_database())").fetchone())
-        return int(row[0]) if row else 0
-
     # -- writing -----------------------------------------------------------------------------------
 
     def _write(

@@ -845,13 +845,6 @@ class ReviewStore:
         decided = sum(n for s, n in counts if s in DECIDED)
         return decided, sum(n for s, n in counts if s == "disputed"), total
 
-    def reviewer_progress(self, article_id: str, reviewer: str) -> int:
-        """How many candidates of the article ``reviewer`` has decided."""
-        entry = self._summary_of(article_id)
-        if entry is None:
-            return 0
-        return sum(n for k, n in entry["decided"].get(reviewer, {}).items() if self._in_scope(k))
-
     def next_pending_article(self, after: str | None = None) -> str | None:
         """The next article with candidates this reviewer has not decided: first those assigned to
         them, then those nobody holds (unassigned, or left untouched past the lease)."""
