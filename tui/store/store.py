@@ -28,7 +28,7 @@ from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
 
 from ..sanitize import clean_line
-from . import validation
+from . import progress, undo, validation
 from .assign import Assignments
 from .engine import Engine, IndexRecord, Mode
 from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
@@ -124,9 +124,8 @@ class ReviewStore:
         self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
         self._extractions: dict[str, dict[str, Any]] = {}  # article -> its latest re-extraction record
         self._reextracted: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # article -> (record, file)
-        self._progress: dict[str, tuple[int, int]] = {}  # article -> (decided by me, total), when clean
-        self._dirty: set[str] = set()
-        self._totals = [0, 0]
+        # article -> (decided by me — or in the final view, for a reader —, total), and the sums
+        self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
 
@@ -233,7 +232,7 @@ class ReviewStore:
             aid, who = record["article"], record["reviewer"]
             self._touched.setdefault(aid, set()).add(who)
             self.assignments.started(aid, who)
-            self._dirty.add(aid)
+            self._counts.mark(aid)
             self._log_changed = True
             if aid in self._folded:
                 if record["id"] in self._records:
@@ -254,7 +253,7 @@ class ReviewStore:
             self._articles[aid] = doc
             self._by_sha[doc["text_sha"]] = aid
             self._removed.pop(aid, None)
-            self._dirty.add(aid)
+            self._counts.mark(aid)
             self._added_latest = max(self._added_latest or "", doc.get("added_at") or "") or None
         elif table == "removed":
             aid = doc["article"]
@@ -262,11 +261,7 @@ class ReviewStore:
             if row is not None:
                 self._removed[aid] = doc
                 self._by_sha.pop(row["text_sha"], None)
-                old = self._progress.pop(aid, None)
-                if old is not None:
-                    self._totals[0] -= old[0]
-                    self._totals[1] -= old[1]
-                self._dirty.discard(aid)
+                self._counts.drop(aid)
         elif table == "extractions":
             aid = doc["article"]
             row = self._articles.get(aid)
@@ -285,13 +280,13 @@ class ReviewStore:
             self._entries.pop(aid, None)
             self._proposals.pop(aid, None)
             self._facts_stale.add(aid)
-            self._dirty.add(aid)
+            self._counts.mark(aid)
         elif table in ("assignments", "takes"):
             self.assignments.fold(table, doc)
         elif table == "settings":
             self.settings[doc["key"]] = doc.get("value")
             if doc["key"] == "labels":
-                self._dirty |= set(self._articles)  # what counts has changed
+                self._counts.mark_all(self._articles)  # what counts has changed
 
     def _role(self, record: dict[str, Any]) -> str:
         if record["action"] == "adjudicate" or record.get("role") == ADJUDICATION:
@@ -316,7 +311,7 @@ class ReviewStore:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
         self._records[record["id"]] = record
-        self._dirty.add(aid)
+        self._counts.mark(aid)
         self._proposals.pop(aid, None)
         if self._memory is not None:
             self._facts_stale.add(aid)
@@ -793,47 +788,18 @@ class ReviewStore:
         labels = self.labels
         return labels is None or key == CLAIM_KEY or key in labels
 
-    def _compute_progress(self, aid: str) -> tuple[int, int]:
-        total = sum(n for k, n in self.model_counts(aid).items() if self._in_scope(k))
-        entry = self._summary_of(aid)
-        if entry is None:
-            return 0, total
-        total += sum(n for k, n in entry["alive"].items() if self._in_scope(k))
-        if self.mode == "review":
-            mine = entry["decided"].get(self.reviewer, {})
-            return sum(n for k, n in mine.items() if self._in_scope(k)), total
-        decided = sum(
-            n
-            for k, statuses in entry["final"].items()
-            if self._in_scope(k)
-            for s, n in statuses.items()
-            if s in DECIDED
-        )
-        return decided, total
-
-    def _clean(self) -> None:
-        for aid in self._dirty:
-            if aid not in self._articles:
-                continue
-            old = self._progress.get(aid, (0, 0))
-            new = self._compute_progress(aid)
-            self._progress[aid] = new
-            self._totals[0] += new[0] - old[0]
-            self._totals[1] += new[1] - old[1]
-        self._dirty.clear()
+    def _count(self, aid: str) -> tuple[int, int]:
+        reviewer = self.reviewer if self.mode == "review" else None
+        return progress.count(self.model_counts(aid), self._summary_of(aid), self._in_scope, reviewer)
 
     def progress(self, article_id: str) -> tuple[int, int]:
         """(decided by this reviewer — or in the final view, for a reader —, total) candidates of one
         article; additions count while alive."""
         self.article_info(article_id)
-        if self._dirty:
-            self._clean()
-        return self._progress[article_id]
+        return self._counts.of(article_id)
 
     def totals(self) -> tuple[int, int]:
-        if self._dirty:
-            self._clean()
-        return self._totals[0], self._totals[1]
+        return self._counts.totals()
 
     def final_progress(self, article_id: str) -> tuple[int, int, int]:
         """(decided, disputed, total) candidates of one article in the desk's final view."""
@@ -1086,11 +1052,14 @@ class ReviewStore:
     def _step(self, action: str) -> list[tuple[str, str]]:
         self._need_write()
         me = self.reviewer
-        found = self._find_step(action)
+        found = undo.find_step(action, me, self.engine.recent(me), self._role, self._hists, self._records)
         if found is None:
             return []
         role, batch, first = found
-        targets = [first] if batch is None else self._batch_members(action, role, batch, first[0])
+        if batch is None:
+            targets = [first]
+        else:
+            targets = undo.batch_members(action, me, role, batch, first[0], self._reviews.get(first[0], {}))
         records = []
         new_batch = uuid.uuid4().hex[:12] if len(targets) > 1 else None
         for aid, cid in targets:
@@ -1105,44 +1074,6 @@ class ReviewStore:
             records.append(record)
         self._commit(records)
         return targets
-
-    def _find_step(self, action: str) -> tuple[str, str | None, tuple[str, str]] | None:
-        """Walk this reviewer's records from the latest: the first whose effect is still the top of
-        its stack (for undo: an applied decision; for redo: an undo not yet redone)."""
-        me = self.reviewer
-        for record in self.engine.recent(me):
-            aid, cid, act = record["article"], record["candidate"], record["action"]
-            role = self._role(record)
-            hist = self._hists(aid, cid).get((me, role))
-            if hist is None:
-                continue
-            if action == "undo":
-                if act == "undo" or hist.top is None:
-                    continue
-                decision = self._records.get(record["target"]) if act == "redo" else self._records.get(record["id"])
-                if decision is not None and hist.top.record["id"] == decision["id"]:
-                    return role, decision.get("batch"), (aid, cid)
-            else:
-                if act != "undo" or not hist.undone:
-                    continue
-                if hist.undone[-1][1]["id"] == record["id"]:
-                    return role, record.get("batch"), (aid, cid)
-        return None
-
-    def _batch_members(self, action: str, role: str, batch: str, aid: str) -> list[tuple[str, str]]:
-        """The candidates of one article (a batch never spans two) whose top is that batch."""
-        me = self.reviewer
-        out = []
-        for cands in (self._reviews.get(aid, {}),):
-            for cid, hists in cands.items():
-                hist = hists.get((me, role))
-                if hist is None:
-                    continue
-                if (action == "undo" and hist.top is not None and hist.top.record.get("batch") == batch) or (
-                    action == "redo" and hist.undone and hist.undone[-1][1].get("batch") == batch
-                ):
-                    out.append((aid, cid))
-        return out
 
     # -- the desk ----------------------------------------------------------------------------------
 
