@@ -37,6 +37,9 @@ class DecisionSource(Protocol):
     def records(self, aid: str) -> list[dict[str, Any]]:
         """Every decision on one article: each reviewer's in their order."""
 
+    def agree(self, aid: str) -> list[Any] | None:
+        """The agreement rows kept with a still-valid summary (may be stored apart from it), or None."""
+
 
 class Engine(Protocol):
     kind: str  # "folder" | "postgresql"

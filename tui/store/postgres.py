@@ -97,6 +97,10 @@ class PgDecisions:
     def records(self, aid: str) -> list[dict[str, Any]]:
         return self.engine.article_records(aid)
 
+    def agree(self, aid: str) -> list[Any] | None:
+        entry = self.entries.get(aid)
+        return None if entry is None else entry.get("agree")
+
 
 class PostgresEngine:
     kind = "postgresql"

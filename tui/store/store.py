@@ -650,8 +650,9 @@ class ReviewStore:
             if aid not in self._touched:
                 continue
             entry = self._entries.get(aid) if aid not in self._folded else None
-            if entry is not None and "agree" in entry:  # what agreement needs, kept in the cache
-                for base, states in entry["agree"]:
+            rows = None if entry is None else entry["agree"] if "agree" in entry else self._log.agree(aid)
+            if rows is not None:  # what agreement needs, kept in the cache
+                for base, states in rows:
                     if kind is None or base["kind"] == kind:
                         yield aid, base, states
                 continue
