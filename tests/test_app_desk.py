@@ -18,6 +18,7 @@ from tui.app.screens.adjudicate import AdjudicateScreen, context, disputed_items
 from tui.app.screens.assign import AssignDialog, parse_team
 from tui.app.screens.queue import QueueScreen
 from tui.app.screens.review import ReviewScreen
+from tui.export import store_articles
 from tui.store import ReviewStore, StoreUnavailable
 
 from support import make_extraction
@@ -290,6 +291,13 @@ async def test_adjudication_walks_disputes_and_records_through_the_store(dispute
     lead.close()
     with ReviewStore.open(path) as st:
         assert not disputed_items(st)
+        # the export (the desk's final view) carries what the lead chose
+        exported = {a["id"]: a for a in store_articles(st, include=("accepted", "edited", "added", "rejected"))}
+    first = {e["text"]: e for e in exported[ben[0]]["entities"]}
+    assert first["Ben Wallace"]["status"] == "rejected"  # bob's version
+    assert (first["Russia"]["status"], first["Russia"]["label"]) == ("edited", "NORP")  # the lead's own edit
+    assert first["Zürich"]["status"] == "accepted"  # agreed, untouched
+    assert {e["text"]: e["status"] for e in exported[tuesday[0]]["entities"]}["Tuesday"] == "rejected"
 
 
 async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
