@@ -85,12 +85,15 @@ async def test_another_reviewers_decision_shows_within_a_second(two, tmp_path):
         assert "⚠ 1 disputed here" in line and "desk 0/" in line  # the status bar follows
         shown = screen_text(app)
         assert "⚠ disputed" in shown and "bob" in shown and "✗ rejected" in shown  # the detail panel
+        assert screen.table("entity").row(cid).plain.endswith(" ⚠1")  # the row: one other, who differs
+        assert "⚠1" not in screen.table("entity").row(ex.entities[1]["id"]).plain
         assert store.candidate(aid, cid, view="final")["status"] == "disputed"
         # bob agrees after all: the dispute goes away on screen too
         bob.decide(aid, cid, "accept")
         assert await until(pilot, lambda: "disputed" not in status_line(app), 1.0)
         assert [r["status"] for r in screen.cands[cid]["reviews"]] == ["accepted", "accepted"]
         assert "agreed by bob and you" in screen_text(app)
+        assert screen.table("entity").row(cid).plain.endswith(" +1")  # one other, who agrees
         # ana's own state never changed
         assert store.candidate(aid, cid)["status"] == "accepted"
 

@@ -126,6 +126,8 @@ class ReviewScreen(Screen[None]):
             box.disabled = True  # not focusable until / or find opens it
         self.query_one("#claims").display = False
         self.query_one(StatusBar).reviewer = str(self.store.reviewer)
+        for rows in self.query(CandidateList):
+            rows.me = self.store.reviewer  # others' decisions marked on the rows
         ids = self.store.article_ids()
         if not ids:
             self.show_empty()
