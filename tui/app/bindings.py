@@ -346,7 +346,7 @@ REVIEW.extend(
         ),
         Binding(
             "T",
-            "assign",
+            "assign_team",
             "assign",
             show=False,
             id="review.assign",

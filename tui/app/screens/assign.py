@@ -85,6 +85,9 @@ class AssignDialog(ModalScreen[dict[str, list[str]] | None]):
             self.dismiss(self.plan)
             return
         result = self.query_one("#assign-result", Static)
+        if not self.store.article_ids():
+            result.update(Text("the store has no articles yet: add some first", style="bold red"))
+            return
         team = parse_team(self.query_one("#assign-team", Input).value)
         if not team:
             result.update(Text("name at least one reviewer (commas between names)", style="bold red"))

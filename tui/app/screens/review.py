@@ -910,7 +910,7 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(AdjudicateScreen(self.store, self.keys))
 
-    def action_assign(self) -> None:
+    def action_assign_team(self) -> None:
         from .assign import AssignDialog
 
         self.app.push_screen(AssignDialog(self.store, self.keys), lambda _: self.refresh_status())
