@@ -11,7 +11,8 @@ is on disk (fdatasync'd). Measured in the same run:
   of each candidate is what that reviewer last decided (0 overwritten);
 - how long the review screen takes to show a decision another reviewer's process makes (must be
   <= 1 s), median and max over 20 decisions: the real app in a tmux pane, read with capture-pane,
-  against the baseline of the app's own key through the same terminal (``--screen-only``: just this).
+  against the baseline of the app's own key through the same terminal (``--screen-only``: just this;
+  ``--postgres URL``: the screen on a store in that server).
 The last line is parseable.
 """
 
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from extractors.pipeline import Extraction
 from extractors.records import Article, entity_candidate
 from tui.store import ReviewStore
+from tui.store.urls import mask_url
 
 EXE = Path(sys.executable).with_name("newsreview")
 
@@ -60,7 +62,7 @@ def article(i: int) -> Extraction:
     return Extraction(art, ents, [], [])
 
 
-def build(folder: Path, n: int) -> list[tuple[str, str]]:
+def build(folder: Path | str, n: int) -> list[tuple[str, str]]:
     cands = []
     with ReviewStore.open(folder, mode="add", reviewer="bench") as st:
         for i in range(n):
@@ -155,7 +157,7 @@ def shows(text: str) -> Callable[[str], bool]:
     return lambda screen: text in screen.split("\n", 1)[0]
 
 
-def screen_latency(folder: Path, cands: list[tuple[str, str]], samples: int) -> tuple[list[float], list[float]]:
+def screen_latency(folder: Path | str, cands: list[tuple[str, str]], samples: int) -> tuple[list[float], list[float]]:
     """The real app (``newsreview review --reviewer lead``) in a 160x48 tmux pane on a store nobody has
     decided on; another process (``newsreview apply -`` as 'screenbench') decides, one candidate at a
     time, on the article on screen. Measured from writing the decision to apply's stdin to the pane
@@ -220,6 +222,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--screen-samples", type=int, default=20)
     parser.add_argument("--screen-only", action="store_true", help="only the review screen's latency")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="the screen's latency on a store in this PostgreSQL server (a throwaway schema), not a folder",
+    )
     args = parser.parse_args()
     names = [f"r{i}" for i in range(args.reviewers)]
     team_line = ""
@@ -252,9 +259,22 @@ def main() -> None:
             print("review screen latency: not measured (tmux is not installed)")
             print(team_line.strip())
             return
-        screen_store = Path(tmp) / "screen"
-        shutil.copytree(base, screen_store)
-        shown, keys = screen_latency(screen_store, cands, args.screen_samples)
+        if args.postgres:
+            schema = f"bench_screen_{os.getpid()}"
+            pg_store = f"{args.postgres}{'&' if '?' in args.postgres else '?'}schema={schema}"
+            try:
+                build(pg_store, args.articles)
+                shown, keys = screen_latency(pg_store, cands, args.screen_samples)
+            finally:
+                import psycopg
+
+                with psycopg.connect(args.postgres, autocommit=True) as conn:
+                    conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            print(f"(the review screen on PostgreSQL: {mask_url(args.postgres)})")
+        else:
+            screen_store = Path(tmp) / "screen"
+            shutil.copytree(base, screen_store)
+            shown, keys = screen_latency(screen_store, cands, args.screen_samples)
     print(
         f"the app's own key on screen after (baseline, tmux round trip): median {statistics.median(keys):.3f} s, "
         f"max {max(keys):.3f} s"
