@@ -169,6 +169,10 @@ async def test_queue_mine_first_then_open_then_others(tmp_path):
             # bob decides: the desk column follows while the queue is open
             bob.decide(ids[1], exs[1].entities[0]["id"], "accept")
             assert await until(pilot, lambda: str(table.get_row(ids[1])[5]).startswith("1/"), 1.0)
+            bob.set_presence(ids[0])  # bob moves: the "on it now" cells follow, the order stays
+            assert await until(pilot, lambda: str(table.get_row(ids[0])[3]) == "bob", 2.0)
+            assert str(table.get_row(ids[1])[3]) == ""
+            assert [row.key.value for row in table.ordered_rows] == keys
             await pilot.press("W", "a", "l", "l")  # type-to-search: no title has "Wall"… titles are "Report …"
             await pilot.press("escape")
     finally:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 #: the order of the groups, and how each is shown
 CLAIMS = {"mine": (0, "mine", "bold green"), "open": (1, "open", ""), "takeable": (1, "takeable", "yellow")}
 THEIRS = (2, "theirs", "dim")
+LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that follow the store
 
 
 def queue_rows(store: ReviewStore) -> list[tuple[int, str, str]]:
@@ -93,39 +94,41 @@ class QueueScreen(ModalScreen[str | None]):
         keep = self._cursor_key() if table.row_count else self.current
         table.clear()
         here = present_on(self.presence)
-        me = self.store.reviewer
         for n, aid, claim in queue_rows(self.store):
             info = self.store.article_info(aid)
             title = str(info.get("title") or aid)
             if query and query.lower() not in title.lower():
                 continue
-            try:
-                decided, total = self.store.progress(aid)
-                fd, disputed, ft = self.store.final_progress(aid)
-            except StoreError:
-                decided = total = fd = disputed = ft = 0
-            style = "green" if total and decided == total else ("yellow" if decided else "")
             _, word, claim_style = CLAIMS.get(claim, THEIRS)
-            holders = self.store.assignments.assignees(aid)
-            assigned = Text(", ".join("me" if h == me else one_line(h, 12) for h in holders) or "—")
-            if not holders:
-                assigned.stylize("dim")
-            on_it = [("me" if w == me else one_line(w, 12)) for w in here.get(aid, [])]
-            desk = Text(f"{fd}/{ft}", style="green" if ft and fd == ft else "")
-            if disputed:
-                desk.append(f" ⚠{disputed}", style="bold red")
             table.add_row(
                 str(n),
                 Text(word, style=claim_style),
-                assigned,
-                Text(", ".join(on_it) or "", style="bold cyan"),
-                Text(f"{decided}/{total}", style=style),
-                desk,
+                *self._live_cells(aid, here),
                 Text(one_line(title, 100)),
                 key=aid,
             )
             if aid == keep:
                 table.move_cursor(row=table.row_count - 1)
+
+    def _live_cells(self, aid: str, here: dict[str, list[str]]) -> tuple[Text, Text, Text, Text]:
+        """The cells others change while the queue is open: assignees, who is on it now, this
+        reviewer's progress, the desk's."""
+        me = self.store.reviewer
+        try:
+            decided, total = self.store.progress(aid)
+            fd, disputed, ft = self.store.final_progress(aid)
+        except StoreError:
+            decided = total = fd = disputed = ft = 0
+        style = "green" if total and decided == total else ("yellow" if decided else "")
+        holders = self.store.assignments.assignees(aid)
+        assigned = Text(", ".join("me" if h == me else one_line(h, 12) for h in holders) or "—")
+        if not holders:
+            assigned.stylize("dim")
+        on_it = [("me" if w == me else one_line(w, 12)) for w in here.get(aid, [])]
+        desk = Text(f"{fd}/{ft}", style="green" if ft and fd == ft else "")
+        if disputed:
+            desk.append(f" ⚠{disputed}", style="bold red")
+        return assigned, Text(", ".join(on_it), style="bold cyan"), Text(f"{decided}/{total}", style=style), desk
 
     def _cursor_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -161,9 +164,22 @@ class QueueScreen(ModalScreen[str | None]):
     # -- live ----------------------------------------------------------------------------------------
 
     def live_changed(self, changes: Changes, presence: Presence) -> None:
-        self.presence = presence
-        if self.query(DataTable) and self.query_one(DataTable).columns:  # not before on_mount made them
+        """Articles added or assignments changed: the queue is made again (the order may change).
+        Otherwise only the rows others decided on or moved to or from are updated, cell by cell."""
+        before, self.presence = present_on(self.presence), presence
+        if not (self.query(DataTable) and self.query_one(DataTable).columns):
+            return  # not before on_mount made them
+        if changes.articles or changes.index:
             self.fill(self.query_text)
+            return
+        here = present_on(presence)
+        moved = {aid for aid in set(before) | set(here) if before.get(aid) != here.get(aid)}
+        table = self.query_one(DataTable)
+        for aid in sorted(set(changes.decided) | moved):
+            if aid not in table.rows:
+                continue  # filtered out by the search, or not an article of the store any more
+            for column, cell in zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True):
+                table.update_cell(aid, column, cell)
 
     def live_alert(self, text: str) -> None:
         pass  # the review screen's status line, under this dialog, shows it
