@@ -322,6 +322,20 @@ async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
     lead.close()
 
 
+async def test_anonymous_holds_for_the_adjudication_screen_opened_with_j(disputes, tmp_path):
+    path, _, ben, _, _ = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", anonymous=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("J")
+        assert isinstance(app.screen, AdjudicateScreen) and app.screen.current() == ben
+        shown = screen_text(app)
+        assert "reviewer 2" in shown and "bob" not in shown
+        await pilot.press("escape")  # opened with J: back to the review screen, not out
+        assert isinstance(app.screen, ReviewScreen) and app.is_running
+    lead.close()
+
+
 async def test_adjudication_from_the_review_screen_and_when_nothing_is_disputed(two, tmp_path):
     store, bob, ex = two
     aid, cid = ex.article.id, ex.entities[1]["id"]

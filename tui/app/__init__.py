@@ -25,7 +25,8 @@ def run(
     printed it and exited; every decision made before it is on disk already).
 
     ``adjudicate``: open on the adjudication screen (the store's disputed items); ``anonymous``:
-    there, show reviewers as "reviewer 1", "reviewer 2"… instead of their names."""
+    there (and when it is opened with J), show reviewers as "reviewer 1", "reviewer 2"… instead of
+    their names."""
     from .app import ReviewApp
 
     app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)

@@ -908,7 +908,8 @@ class ReviewScreen(Screen[None]):
     def action_adjudicate(self) -> None:
         from .adjudicate import AdjudicateScreen
 
-        self.app.push_screen(AdjudicateScreen(self.store, self.keys))
+        anonymous = bool(getattr(self.app, "anonymous", False))  # review --anonymous: names hidden there too
+        self.app.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=anonymous))
 
     def action_assign_team(self) -> None:
         from .assign import AssignDialog
