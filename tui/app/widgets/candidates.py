@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..desk import others_mark
 from ..text import STATUS_MARK, Palette, one_line, to_strip, widget_palette
 
 Cand = dict[str, Any]
@@ -69,6 +70,7 @@ class CandidateList(ScrollView, can_focus=False):
     def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
+        self.me: str | None = None  # this reviewer: rows mark other reviewers' decisions (desk.others_mark)
         self.ids: list[str] = []
         self.rows: dict[str, Cand] = {}
         self.cursor = 0
@@ -102,7 +104,14 @@ class CandidateList(ScrollView, can_focus=False):
             self._refresh_row(self.ids.index(cand["id"]))
 
     def row(self, cid: str) -> Text:
-        return row_text(self.rows[cid], max(40, self.size.width), self.palette())
+        width = max(40, self.size.width)
+        mark = others_mark(self.rows[cid], self.me) if self.me is not None else None
+        if mark is None:
+            return row_text(self.rows[cid], width, self.palette())
+        row = row_text(self.rows[cid], width - 4, self.palette())  # others' decisions, at the right edge
+        row.pad_right(max(0, width - 4 - row.cell_len))
+        row.append_text(Text(" ").append_text(mark))
+        return row
 
     def show(self, index: int) -> None:
         if not 0 <= index < len(self.ids):

@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..desk import desk_line, review_lines
 from ..text import STATUS_MARK, Palette, label_color, one_line
 
 Cand = dict[str, Any]
@@ -30,8 +31,13 @@ def detail(
     palette: Palette | None = None,
     *,
     empty: str = "No candidate here.",
+    final: str | None = None,
+    me: str = "",
+    adjudicate_key: str = "J",
 ) -> RenderableType:
-    """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs."""
+    """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs.
+    ``final``: the desk's status of the candidate (shown with every reviewer's version when others
+    decided it too; ``me`` is this reviewer)."""
     if cand is None:
         return Text(empty, style="dim")
 
@@ -46,6 +52,9 @@ def detail(
     if cand.get("reviewer"):
         by = f" by {one_line(cand['reviewer'], 40)} at {one_line(str(cand.get('decided_at', ''))[:19], 19)}"
     grid.add_row("status", Text(f"{STATUS_MARK.get(status, '')} {one_line(status, 20)}{by}"))
+    if final is not None and (final == "disputed" or any(r.get("reviewer") != me for r in cand.get("reviews") or ())):
+        grid.add_row("desk", desk_line(final, cand, me, adjudicate_key))
+        grid.add_row("reviews", review_lines(cand, me))
     if cand["kind"] == "entity":
         label = str(cand.get("label", ""))
         grid.add_row("label", Text(one_line(label, 40), style=label_style(label)))
