@@ -309,7 +309,7 @@ def extract_articles(extractor: Any, articles: list[Article], jobs: int = 1) -> 
     done: list[Any] = []
     failed: list[str] = []
     try:
-        for extraction in extractor.extract(articles, jobs=jobs):
+        for extraction in extractor.extract(articles, **({"jobs": jobs} if jobs != 1 else {})):
             done.append(extraction)
     except Exception as err:
         for article in articles[len(done) :]:
