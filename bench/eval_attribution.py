@@ -11,7 +11,9 @@ name overlaps the gold Source span, or has the same text) and cue accuracy (the 
 Baseline in the same run: textacy's ``direct_quotations`` (if textacy is installed) on the same Docs.
 
 Also printed: how many unattributed claims overlap an attributed claim's content or cue (one statement,
-one claim: must be 0), and how the check-worthiness of all claims spreads (quantiles, share >= 0.5,
+one claim: must be 0), how many pronoun speakers resolve to the right person on the hand-checked
+list ``bench/pronoun_speakers_dev.tsv`` (the speaker accuracy above counts "he" as right whoever it
+resolves to), and how the check-worthiness of all claims spreads (quantiles, share >= 0.5,
 ties, the range of the per-article medians).
 """
 
@@ -192,6 +194,45 @@ def distribution(articles: list[dict]) -> None:
         )
 
 
+PRONOUN_LABELS = ROOT / "bench" / "pronoun_speakers_dev.tsv"
+
+
+def pronoun_check(articles: list[dict], texts: list[Path]) -> None:
+    """Who "he" and "she" resolve to, against ``bench/pronoun_speakers_dev.tsv`` (judged by hand; dev
+    only): right when the claim's speaker name holds the referent's name (or, for "-", names nobody)."""
+    if not PRONOUN_LABELS.exists():
+        return
+    speakers: dict[tuple[str, int], str] = {}
+    for path, art in zip(texts, articles, strict=True):
+        for c in art["claims"]:
+            sp = c["speaker"]
+            if sp is not None:
+                speakers[path.stem, sp["start"]] = (sp.get("name") or sp["text"]).lower()
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    missing = 0
+    for line in PRONOUN_LABELS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("article\t"):
+            continue
+        stem, offset, referent, group = line.split("\t")
+        if not any(t.stem == stem for t in texts):
+            continue
+        total[group] += 1
+        name = speakers.get((stem, int(offset)))
+        if name is None:
+            missing += 1
+            continue
+        ok = name in ("he", "she", "him", "her") if referent == "-" else referent.lower() in name
+        right[group] += ok
+    if total:
+        parts = [f"{g} {right[g]}/{total[g]}" for g in sorted(total)]
+        n, k = sum(total.values()), sum(right.values())
+        print(
+            f"pronoun speakers resolved to the right person (hand-checked): {k}/{n} = {k / n:.3f}  "
+            f"[{', '.join(parts)}; {missing} no longer a claim's speaker]"
+        )
+
+
 def ours(articles: list[dict], texts: list[Path]) -> dict[str, list[dict]]:
     preds: dict[str, list[dict]] = {}
     for path, art in zip(texts, articles, strict=True):
@@ -284,6 +325,7 @@ def main() -> None:
         f"one claim per statement: {dup} of {n_unattributed} unattributed claims overlap an attributed "
         "claim's content or cue (must be 0)"
     )
+    pronoun_check(articles, texts)
     distribution(articles)
     if not args.no_baseline:
         base = textacy_baseline(texts)

@@ -305,3 +305,42 @@ def test_said_in_a_statement_that(claims_of):
     # the parser hangs the that-clause on "statement"; it is still what was said
     c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")
     assert c["text"] == "that the poll was wrong" and c["cue"]["text"] == "said"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "pronoun", "who"),
+    [
+        # the last person named is an object: "he" is the subject before, Flynn
+        (
+            "Michael Flynn met Vladimir Putin at a gala dinner in Moscow in 2015.\n\n"
+            "He said the meeting was brief and that they did not discuss sanctions.",
+            "He",
+            "Michael Flynn",
+        ),
+        # a person named inside what the previous speaker said is not who speaks next
+        (
+            "Senator Ron Wyden said on Tuesday that Mike Pence had misled voters about the plan.\n\n"
+            "He added that the committee would hold hearings next month.",
+            "He",
+            "Ron Wyden",
+        ),
+        # the article calls him "Mr.": "she" is someone else
+        (
+            "Mr. McKinley faces the question with his daughter, Ellie Jones, a high school senior.\n\n"
+            "She said she was looking at design schools in New York.",
+            "She",
+            "Ellie Jones",
+        ),
+        # the only mention is a possessive: the name is without it
+        (
+            "Donald Trump’s tax plan was released on Monday.\n\nHe said it would cut taxes for 3 million families.",
+            "He",
+            "Donald Trump",
+        ),
+    ],
+)
+def test_pronoun_speakers_resolve_to_the_subject_not_the_last_name(claims_of, text, pronoun, who):
+    claims = [c for c in claims_of(text) if c["speaker"] and c["speaker"]["text"] == pronoun]
+    assert claims, [c["text"] for c in claims_of(text)]
+    assert claims[0]["speaker"]["name"] == who
