@@ -16,6 +16,11 @@ extractor's score unchanged — and each decision takes one AdaGrad step (L2-reg
 start), so a desk that keeps rejecting opinion sentences sees sentences like them sink, and claims with
 numbers rise if that is what the desk accepts.
 
+``a`` and ``b`` recalibrate the score to the desk without changing the order. The features change the
+order only as far as they have earned it: :meth:`CorrectionModel.trust` compares, on the desk's recent
+decisions (each predicted before the model learnt from it), the full model's log loss with the
+calibrated score's; a desk whose decisions the extractor already ranks well keeps the extractor's order.
+
 Features are computed from the candidate's own fields (``text``, ``cue``, ``speaker``, ``quote_type``,
 ``numbers``, ``hedges`` and the extractor's ``checkworthiness``) in pure Python: no spaCy, so the store
 can use it (this module imports only numpy). Pass the extractor's score, not a corrected one.
@@ -38,6 +43,9 @@ EPS = 1e-3
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*%?")
 FIRST_PERSON = frozenset(("i", "we", "my", "our", "me", "us"))
 STATE_VERSION = 1
+#: AdaGrad's starting sum of squared gradients: the first steps are ``rate × gradient`` (a claim the
+#: model already scores right barely moves it), not a full ``rate`` whatever the gradient
+G0 = 1.0
 
 
 class ClaimFeatures(NamedTuple):
@@ -104,6 +112,22 @@ def claim_features(claim: Mapping[str, Any]) -> ClaimFeatures:
     return ClaimFeatures(math.log(s / (1.0 - s)), uniq, values)
 
 
+#: step size and L2 strength (see bench/correction_bench.py)
+RATE = 0.2
+L2 = 1e-3
+#: the trust in the features follows how much better the full model predicted the desk's recent
+#: decisions than the calibrated extractor score did (log loss, each decision scored before the model
+#: learnt from it, averaged with this decay — about the last 100 decisions): full from TRUST_MARGIN
+#: nats better
+DECAY = 0.99
+TRUST_MARGIN = 0.1
+
+
+def _log_loss(p: float, y: float) -> float:
+    p = min(1.0 - 1e-6, max(1e-6, p))
+    return -math.log(p) if y else -math.log(1.0 - p)
+
+
 def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -112,36 +136,60 @@ class CorrectionModel:
     """``P(accept) = σ(a·prior + b + w·x)``, updated online (one AdaGrad step per decision, L2 towards
     ``a = 1, b = 0, w = 0``). ``rate`` is the AdaGrad step size, ``l2`` the regularisation strength."""
 
-    def __init__(self, *, rate: float = 0.2, l2: float = 1e-3):
+    def __init__(self, *, rate: float = RATE, l2: float = L2):
         self.rate, self.l2 = rate, l2
         self.w = np.zeros(N_BUCKETS)
-        self.g2 = np.zeros(N_BUCKETS)  # AdaGrad: summed squared gradients per bucket
+        self.g2 = np.full(N_BUCKETS, G0)  # AdaGrad: summed squared gradients per bucket
         self.a, self.b = 1.0, 0.0
-        self.g2a, self.g2b = 0.0, 0.0
+        self.g2a, self.g2b = G0, G0
         self.updates = 0
+        self.loss_model = self.loss_prior = 0.0  # decayed log losses of recent decisions
 
-    def margin(self, f: ClaimFeatures) -> float:
-        return self.a * f.prior + self.b + float(self.w[f.ids] @ f.values)
+    def calibrated(self, f: ClaimFeatures) -> float:
+        """The extractor's score recalibrated to the desk (``a``, ``b``): same order, other values."""
+        return self.a * f.prior + self.b
+
+    def words(self, f: ClaimFeatures) -> float:
+        """What the claim's features add to the calibrated logit."""
+        return float(self.w[f.ids] @ f.values)
+
+    def trust(self) -> float:
+        """How far :meth:`score` follows the features (0..1): 0 until the full model predicts the desk's
+        decisions better than the calibrated extractor score alone (log loss of each decision, taken
+        before learning from it), fully from ``TRUST_MARGIN`` nats better. A desk whose decisions the
+        extractor already ranks well keeps the extractor's order."""
+        if not self.updates:
+            return 0.0
+        norm = 1.0 - DECAY**self.updates  # the decayed averages' weight so far
+        gain = (self.loss_prior - self.loss_model) / norm
+        return min(1.0, max(0.0, gain / TRUST_MARGIN))
 
     def score(self, f: ClaimFeatures) -> float:
-        """The corrected check-worthiness (0..1); with no decisions yet, the extractor's own score."""
-        return _logistic(self.margin(f))
+        """The check-worthiness to show and sort by (0..1): ``σ(a·logit(s) + b + trust·w·x)``; with no
+        decisions yet, the extractor's own score ``s``."""
+        lam = self.trust()
+        return _logistic(self.calibrated(f) + (lam * self.words(f) if lam else 0.0))
 
     def update(self, f: ClaimFeatures, accepted: bool) -> float:
-        """Learn from one decision (accepted, edited or added: True; rejected: False); returns the
-        score the claim had before."""
-        p = self.score(f)
-        g = p - (1.0 if accepted else 0.0)
+        """Learn from one decision (accepted, edited or added: True; rejected: False); returns the full
+        model's probability for the claim before it learnt from it."""
+        cal = self.calibrated(f)
+        p = _logistic(cal + self.words(f))
+        y = 1.0 if accepted else 0.0
+        prior = _logistic(cal)
+        self.loss_model = DECAY * self.loss_model + (1 - DECAY) * _log_loss(p, y)
+        self.loss_prior = DECAY * self.loss_prior + (1 - DECAY) * _log_loss(prior, y)
+        g = p - y
         ids = f.ids
         grad = g * f.values + self.l2 * self.w[ids]
         self.g2[ids] += grad * grad
-        self.w[ids] -= self.rate * grad / (np.sqrt(self.g2[ids]) + 1e-8)
+        self.w[ids] -= self.rate * grad / np.sqrt(self.g2[ids])
         ga = g * f.prior + self.l2 * (self.a - 1.0)
         self.g2a += ga * ga
-        self.a -= self.rate * ga / (math.sqrt(self.g2a) + 1e-8)
+        self.a -= self.rate * ga / math.sqrt(self.g2a)
         gb = g + self.l2 * self.b
         self.g2b += gb * gb
-        self.b -= self.rate * gb / (math.sqrt(self.g2b) + 1e-8)
+        self.b -= self.rate * gb / math.sqrt(self.g2b)
         self.updates += 1
         return p
 
@@ -153,7 +201,7 @@ class CorrectionModel:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe state: the buckets a decision touched, with their weights and AdaGrad sums."""
-        used = np.flatnonzero(self.g2)
+        used = np.flatnonzero(self.g2 != G0)
         return {
             "version": STATE_VERSION,
             "rate": self.rate,
@@ -163,6 +211,8 @@ class CorrectionModel:
             "g2a": self.g2a,
             "g2b": self.g2b,
             "updates": self.updates,
+            "loss_model": self.loss_model,
+            "loss_prior": self.loss_prior,
             "ids": used.tolist(),
             "w": self.w[used].tolist(),
             "g2": self.g2[used].tolist(),
@@ -183,6 +233,7 @@ class CorrectionModel:
             model.a, model.b = float(state["a"]), float(state["b"])
             model.g2a, model.g2b = float(state["g2a"]), float(state["g2b"])
             model.updates = int(state["updates"])
+            model.loss_model, model.loss_prior = float(state["loss_model"]), float(state["loss_prior"])
         except (KeyError, TypeError) as exc:
             raise ValueError(f"correction model state: {exc!r}") from None
         return model

@@ -99,7 +99,7 @@ def test_a_desk_that_rejects_opinions_sees_them_sink():
             model.update(claim_features(claim(opinion, 0.9)), accepted=False)
             model.update(claim_features(claim(fact, 0.6)), accepted=True)
     assert model.score(unseen_opinion) < 0.5 < model.score(unseen_fact)
-    assert model.updates == 36
+    assert model.updates == 36 and model.trust() > 0
 
 
 def test_correction_features_read_the_candidate_fields():
@@ -151,3 +151,25 @@ def test_the_correction_model_never_imports_spacy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_desk_that_agrees_with_the_extractor_keeps_its_order():
+    """Decisions the extractor's score already predicts teach the features nothing: the trust in them
+    stays 0 and unseen claims keep the extractor's order."""
+    import random
+
+    from extractors.correction import CorrectionModel, claim_features
+
+    rng = random.Random(3)
+    vocab = [f"word{i}" for i in range(400)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(6, 20))).capitalize() + "."
+
+    model = CorrectionModel()
+    for _ in range(300):
+        score = rng.random()
+        model.update(claim_features(claim(sentence(), score)), accepted=rng.random() < score)
+    assert model.trust() == 0.0
+    unseen = [claim_features(claim(sentence(), rng.random())) for _ in range(50)]
+    assert sorted(unseen, key=model.score) == sorted(unseen, key=lambda f: f.prior)
