@@ -80,7 +80,7 @@ def jaccard(a: set[int], b: set[int]) -> float:
 
 
 def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool = False) -> dict:
-    tp = n_pred = n_gold = spk = cue = 0
+    tp = n_pred = n_gold = spk = cue = no_source = 0
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # matched, predicted
     for name, gl in gold.items():
         pl = preds.get(name, [])
@@ -110,6 +110,8 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
                 )
             ):
                 spk += 1
+            elif not p["speaker"] and not p["speaker_text"] and not g["source"]:
+                no_source += 1  # no speaker where PolNeAR has no source either
             if p["cue"] & g["cue"]:
                 cue += 1
         for p in pl:
@@ -125,6 +127,7 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
         "pred": n_pred,
         "gold": n_gold,
         "speaker_acc": spk / tp if tp else 0.0,
+        "speaker_acc_no_source": (spk + no_source) / tp if tp else 0.0,
         "cue_acc": cue / tp if tp else 0.0,
         "by_type": dict(by_type),
     }
@@ -296,7 +299,10 @@ def report(name: str, r: dict, r_exact: dict) -> None:
         f"[{r['tp']} matched / {r['pred']} predicted / {r['gold']} gold]"
     )
     print(f"{'':10} content (exact):        P {r_exact['p']:.3f} R {r_exact['r']:.3f} F1 {r_exact['f1']:.3f}")
-    print(f"{'':10} speaker accuracy {r['speaker_acc']:.3f}   cue accuracy {r['cue_acc']:.3f}")
+    print(
+        f"{'':10} speaker accuracy {r['speaker_acc']:.3f}   cue accuracy {r['cue_acc']:.3f}   "
+        f"(speaker, counting no speaker where PolNeAR has no source as right: {r['speaker_acc_no_source']:.3f})"
+    )
     for qtype, (matched, predicted) in sorted(r["by_type"].items()):
         print(
             f"{'':10}   {qtype:8} predicted {predicted:5}  matched {matched:5}  precision {matched / predicted if predicted else 0:.3f}"

@@ -344,3 +344,16 @@ def test_pronoun_speakers_resolve_to_the_subject_not_the_last_name(claims_of, te
     claims = [c for c in claims_of(text) if c["speaker"] and c["speaker"]["text"] == pronoun]
     assert claims, [c["text"] for c in claims_of(text)]
     assert claims[0]["speaker"]["name"] == who
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senator Ron Wyden began the hearing by saying that the tax plan would cost $2 trillion.",
+        "Senator Ron Wyden left the room without saying whether the tax plan would pass.",
+    ],
+)
+def test_a_cue_under_a_preposition_speaks_for_the_verbs_subject(claims_of, text):
+    c = one(claims_of(text), "tax plan")
+    assert c["cue"]["text"] == "saying" and c["speaker"] is not None and "Ron Wyden" in c["speaker"]["text"]
