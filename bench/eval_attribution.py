@@ -9,16 +9,23 @@ the content spans is >= 0.5 (greedy by Jaccard, each gold and prediction matched
 with exact spans. Over matched pairs: speaker accuracy (the predicted speaker span or its resolved
 name overlaps the gold Source span, or has the same text) and cue accuracy (the spans overlap).
 Baseline in the same run: textacy's ``direct_quotations`` (if textacy is installed) on the same Docs.
+
+Also printed: how many unattributed claims overlap an attributed claim's content or cue (one statement,
+one claim: must be 0), how many pronoun speakers resolve to the right person on the hand-checked
+list ``bench/pronoun_speakers_dev.tsv`` (the speaker accuracy above counts "he" as right whoever it
+resolves to), and how the check-worthiness of all claims spreads (quantiles, share >= 0.5,
+ties, the range of the per-article medians).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +80,7 @@ def jaccard(a: set[int], b: set[int]) -> float:
 
 
 def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool = False) -> dict:
-    tp = n_pred = n_gold = spk = cue = 0
+    tp = n_pred = n_gold = spk = cue = no_source = 0
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # matched, predicted
     for name, gl in gold.items():
         pl = preds.get(name, [])
@@ -103,6 +110,8 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
                 )
             ):
                 spk += 1
+            elif not p["speaker"] and not p["speaker_text"] and not g["source"]:
+                no_source += 1  # no speaker where PolNeAR has no source either
             if p["cue"] & g["cue"]:
                 cue += 1
         for p in pl:
@@ -118,19 +127,118 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
         "pred": n_pred,
         "gold": n_gold,
         "speaker_acc": spk / tp if tp else 0.0,
+        "speaker_acc_no_source": (spk + no_source) / tp if tp else 0.0,
         "cue_acc": cue / tp if tp else 0.0,
         "by_type": dict(by_type),
     }
 
 
-def ours(texts: list[Path]) -> dict[str, list[dict]]:
+def extract(texts: list[Path]) -> list[dict]:
+    """The articles of ``newsreview extract``'s output, in the order of ``texts``."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "extract.json"
         cmd = [sys.executable, "-m", "tui", "extract", *map(str, texts), "-o", str(out), "--order", "article"]
         subprocess.run(cmd, cwd=ROOT, check=True)
-        data = json.loads(out.read_text())
+        articles: list[dict] = json.loads(out.read_text())["articles"]
+    return articles
+
+
+def overlaps(articles: list[dict]) -> tuple[int, int]:
+    """(unattributed claims sharing a character with an attributed claim's content or cue in the same
+    article, unattributed claims): one statement should be one claim."""
+    count = total = 0
+    for art in articles:
+        spans = []
+        for c in art["claims"]:
+            if c["cue"] is not None:
+                spans += [(c["start"], c["end"]), (c["cue"]["start"], c["cue"]["end"])]
+        for c in art["claims"]:
+            if c["cue"] is None:
+                total += 1
+                count += any(s < c["end"] and c["start"] < e for s, e in spans)
+    return count, total
+
+
+def distribution(articles: list[dict]) -> None:
+    """How the check-worthiness of the claims spreads: quantiles, share >= 0.5, ties, per-article medians."""
+    groups: dict[str, list[float]] = {"all claims": [], "attributed": [], "unattributed": []}
+    medians = []
+    tied = 0
+    for art in articles:
+        values = [c["checkworthiness"] for c in art["claims"]]
+        if values:
+            medians.append(statistics.median(values))
+        counts = Counter(values)
+        tied += sum(n for n in counts.values() if n > 1)  # claims sharing their score with another of the article
+        for c in art["claims"]:
+            groups["all claims"].append(c["checkworthiness"])
+            groups["attributed" if c["cue"] is not None else "unattributed"].append(c["checkworthiness"])
+    print("check-worthiness of the claims:")
+    for name, values in groups.items():
+        if not values:
+            continue
+        qs = statistics.quantiles(values, n=20, method="inclusive")  # 5 % steps
+        share = sum(v >= 0.5 for v in values) / len(values)
+        print(
+            f"  {name:13} n {len(values):5}  min {min(values):.2f}  p10 {qs[1]:.2f}  p25 {qs[4]:.2f}  "
+            f"median {qs[9]:.2f}  p75 {qs[14]:.2f}  p90 {qs[17]:.2f}  max {max(values):.2f}  >=0.5 {share:.1%}"
+        )
+    values = groups["all claims"]
+    if values:
+        top, n_top = Counter(values).most_common(1)[0]
+        print(
+            f"  ties: {len(set(values))} distinct values over {len(values)} claims; most common {top:.4f} "
+            f"x {n_top}; {tied / len(values):.1%} of claims share their score with another claim of the same article"
+        )
+        print(
+            f"  per-article median: {min(medians):.2f}–{max(medians):.2f} "
+            f"(quartiles of the medians {statistics.quantiles(medians, n=4)[0]:.2f} / "
+            f"{statistics.quantiles(medians, n=4)[2]:.2f})"
+        )
+
+
+PRONOUN_LABELS = ROOT / "bench" / "pronoun_speakers_dev.tsv"
+
+
+def pronoun_check(articles: list[dict], texts: list[Path]) -> None:
+    """Who "he" and "she" resolve to, against ``bench/pronoun_speakers_dev.tsv`` (judged by hand; dev
+    only): right when the claim's speaker name holds the referent's name (or, for "-", names nobody)."""
+    if not PRONOUN_LABELS.exists():
+        return
+    speakers: dict[tuple[str, int], str] = {}
+    for path, art in zip(texts, articles, strict=True):
+        for c in art["claims"]:
+            sp = c["speaker"]
+            if sp is not None:
+                speakers[path.stem, sp["start"]] = (sp.get("name") or sp["text"]).lower()
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    missing = 0
+    for line in PRONOUN_LABELS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("article\t"):
+            continue
+        stem, offset, referent, group = line.split("\t")
+        if not any(t.stem == stem for t in texts):
+            continue
+        total[group] += 1
+        name = speakers.get((stem, int(offset)))
+        if name is None:
+            missing += 1
+            continue
+        ok = name in ("he", "she", "him", "her") if referent == "-" else referent.lower() in name
+        right[group] += ok
+    if total:
+        parts = [f"{g} {right[g]}/{total[g]}" for g in sorted(total)]
+        n, k = sum(total.values()), sum(right.values())
+        print(
+            f"pronoun speakers resolved to the right person (hand-checked): {k}/{n} = {k / n:.3f}  "
+            f"[{', '.join(parts)}; {missing} no longer a claim's speaker]"
+        )
+
+
+def ours(articles: list[dict], texts: list[Path]) -> dict[str, list[dict]]:
     preds: dict[str, list[dict]] = {}
-    for path, art in zip(texts, data["articles"], strict=False):
+    for path, art in zip(texts, articles, strict=True):
         items = []
         for c in art["claims"]:
             if c["cue"] is None:
@@ -191,7 +299,10 @@ def report(name: str, r: dict, r_exact: dict) -> None:
         f"[{r['tp']} matched / {r['pred']} predicted / {r['gold']} gold]"
     )
     print(f"{'':10} content (exact):        P {r_exact['p']:.3f} R {r_exact['r']:.3f} F1 {r_exact['f1']:.3f}")
-    print(f"{'':10} speaker accuracy {r['speaker_acc']:.3f}   cue accuracy {r['cue_acc']:.3f}")
+    print(
+        f"{'':10} speaker accuracy {r['speaker_acc']:.3f}   cue accuracy {r['cue_acc']:.3f}   "
+        f"(speaker, counting no speaker where PolNeAR has no source as right: {r['speaker_acc_no_source']:.3f})"
+    )
     for qtype, (matched, predicted) in sorted(r["by_type"].items()):
         print(
             f"{'':10}   {qtype:8} predicted {predicted:5}  matched {matched:5}  precision {matched / predicted if predicted else 0:.3f}"
@@ -211,9 +322,17 @@ def main() -> None:
         texts = texts[: args.limit]
     gold = load_gold(split, texts)
     print(f"PolNeAR {args.split}: {len(texts)} articles, {sum(map(len, gold.values()))} gold attributions")
-    mine = ours(texts)
+    articles = extract(texts)
+    mine = ours(articles, texts)
     r = score(mine, gold)
     report("newsreview", r, score(mine, gold, exact=True))
+    dup, n_unattributed = overlaps(articles)
+    print(
+        f"one claim per statement: {dup} of {n_unattributed} unattributed claims overlap an attributed "
+        "claim's content or cue (must be 0)"
+    )
+    pronoun_check(articles, texts)
+    distribution(articles)
     if not args.no_baseline:
         base = textacy_baseline(texts)
         if base is None:
@@ -225,7 +344,7 @@ def main() -> None:
                 f"{'':10} textacy direct_quotations raised on {crashed} of {len(texts)} articles (counted as no predictions)"
             )
     print(
-        f"content_f1={r['f1']:.3f} precision={r['p']:.3f} recall={r['r']:.3f} speaker_acc={r['speaker_acc']:.3f} cue_acc={r['cue_acc']:.3f}"
+        f"overlaps={dup} content_f1={r['f1']:.3f} precision={r['p']:.3f} recall={r['r']:.3f} speaker_acc={r['speaker_acc']:.3f} cue_acc={r['cue_acc']:.3f}"
     )
 
 

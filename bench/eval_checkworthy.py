@@ -3,7 +3,9 @@
     python bench/eval_checkworthy.py --data ../shared/data/checkworthy --split dev
 
 Each sentence becomes one JSONL article; the real command (``python -m tui extract``) runs on the
-batch; a sentence is predicted check-worthy when a claim covering it has checkworthiness >= 0.5.
+batch; a sentence is predicted check-worthy when one of its claims has checkworthiness >= 0.5 (one
+statement, one claim: an attributed claim in the sentence carries the sentence's score, no second
+unattributed claim repeats it).
 Prints precision, recall and F1 of the positive (Yes) class, and the all-Yes baseline for context.
 """
 
@@ -52,10 +54,9 @@ def main() -> None:
         data = json.loads(out.read_text())
     predicted = {}
     for art in data["articles"]:
-        need = 0.5 * len(art["text"].strip())  # a claim covers the sentence if it spans at least half of it
-        predicted[art["id"][3:]] = any(
-            c["checkworthiness"] >= args.threshold and c["end"] - c["start"] >= need for c in art["claims"]
-        )
+        # one statement, one claim: a sentence holding an attributed claim is that claim, which carries the
+        # sentence's score (an unattributed claim is the sentence itself)
+        predicted[art["id"][3:]] = any(c["checkworthiness"] >= args.threshold for c in art["claims"])
     missing = [sid for sid in gold if sid not in predicted]
     tp = sum(1 for sid, y in gold.items() if y and predicted.get(sid))
     fp = sum(1 for sid, y in gold.items() if not y and predicted.get(sid))

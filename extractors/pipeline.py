@@ -184,7 +184,9 @@ class Extractor:
             ent = speakers.best(resolved) if found.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
-                speaker["name"] = ent["text"]
+                name = ent["text"]
+                # "Donald Trump’s" mentions Donald Trump: the name is without the possessive
+                speaker["name"] = name[:-2] if name[-2:] in ("’s", "'s") and len(name) > 2 else name
             else:
                 speaker["name"] = text[resolved["start"] : resolved["end"]]
         cue = raw["cue"]

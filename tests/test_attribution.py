@@ -163,19 +163,46 @@ def test_cue_inside_a_claim_is_part_of_it(claims_of):
 
 
 @pytest.mark.slow
-def test_sentence_with_several_short_attributions_is_still_proposed(extractor):
+def test_a_sentence_of_an_attributed_claim_is_not_proposed_again(extractor):
     from extractors.claims import ClaimModels
-    from extractors.claims.checkworthy import SentenceScores, find_unattributed
+    from extractors.claims.checkworthy import SentenceScores, find_unattributed, score_claims
 
     text = "Unemployment in Ohio rose by 4 percent in 2012 and 25,000 manufacturing jobs were lost that year."
     doc = extractor.nlp(text)
     sents = list(doc.sents)
     scores = SentenceScores(doc, ClaimModels.shipped().checkworthy)
+    sentence = scores.sents(sents)
+    assert sentence >= 0.5
     third = len(text) // 3
-    short = [{"start": 0, "end": third}, {"start": third, "end": 2 * third}]  # together 2/3, each 1/3
-    assert [(c["start"], c["end"]) for c in find_unattributed(text, sents, short, scores)] == [(0, len(text))]
-    one_long = [{"start": 0, "end": 2 * third}]
-    assert find_unattributed(text, sents, one_long, scores) == []
+    # a short attributed claim (its content a third of the sentence) and its cue elsewhere in it
+    short = {"start": third, "end": 2 * third, "cue": {"start": 0, "end": 4, "text": text[:4]}, "speaker": None}
+    carried: dict[int, float] = {}
+    assert find_unattributed(text, sents, [short], scores, carried) == []
+    assert carried == {id(short): sentence}
+    # the attributed claim carries the sentence's score when its own is lower
+    score_claims(sents, [short], scores, {id(short): 0.99})
+    assert short["checkworthiness"] == 0.99
+    # a sentence no attributed claim touches is proposed
+    away = {"start": len(text) + 5, "end": len(text) + 9, "cue": None, "speaker": None}
+    assert [(c["start"], c["end"]) for c in find_unattributed(text, sents, [away], scores)] == [(0, len(text))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Critics are skeptical of the plan, but the state lost 25,000 manufacturing jobs in 2012 and "
+        "unemployment rose by 4 percent.",
+        "Clinton called for an inquiry while unemployment in Ohio rose by 4 percent in 2012 and 25,000 jobs were lost.",
+    ],
+)
+def test_one_claim_per_statement(extractor, text):
+    """A check-worthy sentence holding a short attributed claim is that claim, not a second one; the
+    claim carries the sentence's check-worthiness."""
+    claims = extractor.extract_one(Article(text=text)).claims
+    attributed = [c for c in claims if c["cue"] is not None]
+    assert len(attributed) == 1 and len(claims) == 1, [c["text"] for c in claims]
+    assert attributed[0]["checkworthiness"] >= 0.9
 
 
 @pytest.mark.slow
@@ -278,3 +305,55 @@ def test_said_in_a_statement_that(claims_of):
     # the parser hangs the that-clause on "statement"; it is still what was said
     c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")
     assert c["text"] == "that the poll was wrong" and c["cue"]["text"] == "said"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "pronoun", "who"),
+    [
+        # the last person named is an object: "he" is the subject before, Flynn
+        (
+            "Michael Flynn met Vladimir Putin at a gala dinner in Moscow in 2015.\n\n"
+            "He said the meeting was brief and that they did not discuss sanctions.",
+            "He",
+            "Michael Flynn",
+        ),
+        # a person named inside what the previous speaker said is not who speaks next
+        (
+            "Senator Ron Wyden said on Tuesday that Mike Pence had misled voters about the plan.\n\n"
+            "He added that the committee would hold hearings next month.",
+            "He",
+            "Ron Wyden",
+        ),
+        # the article calls him "Mr.": "she" is someone else
+        (
+            "Mr. McKinley faces the question with his daughter, Ellie Jones, a high school senior.\n\n"
+            "She said she was looking at design schools in New York.",
+            "She",
+            "Ellie Jones",
+        ),
+        # the only mention is a possessive: the name is without it
+        (
+            "Donald Trump’s tax plan was released on Monday.\n\nHe said it would cut taxes for 3 million families.",
+            "He",
+            "Donald Trump",
+        ),
+    ],
+)
+def test_pronoun_speakers_resolve_to_the_subject_not_the_last_name(claims_of, text, pronoun, who):
+    claims = [c for c in claims_of(text) if c["speaker"] and c["speaker"]["text"] == pronoun]
+    assert claims, [c["text"] for c in claims_of(text)]
+    assert claims[0]["speaker"]["name"] == who
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senator Ron Wyden began the hearing by saying that the tax plan would cost $2 trillion.",
+        "Senator Ron Wyden left the room without saying whether the tax plan would pass.",
+    ],
+)
+def test_a_cue_under_a_preposition_speaks_for_the_verbs_subject(claims_of, text):
+    c = one(claims_of(text), "tax plan")
+    assert c["cue"]["text"] == "saying" and c["speaker"] is not None and "Ron Wyden" in c["speaker"]["text"]

@@ -104,3 +104,52 @@ def test_imported_spans_become_imported_candidates(extractor):
     imported = [e for e in res.entities if e["origin"] == "imported"]
     assert [(e["text"], e["label"]) for e in imported] == [("Measles", "DISEASE")]
     assert imported[0]["token_start"] is not None and imported[0]["model"] is None
+
+
+def test_claim_fields_match_the_extraction_for_unedited_claims(extractor, sample_extraction):
+    """An unchanged claim gets the numbers and hedges the extraction gave it, and (up to the context
+    the paragraph-only parse lacks) the same check-worthiness; offsets exact."""
+    from extractors.claims.fields import claim_fields
+
+    text = sample_extraction.article.text
+    assert sample_extraction.claims
+    for c in sample_extraction.claims:
+        fields = claim_fields(extractor, text, c["start"], c["end"])
+        assert fields["numbers"] == c["numbers"], c["text"]
+        assert fields["hedges"] == c["hedges"], c["text"]
+        assert abs(fields["checkworthiness"] - c["checkworthiness"]) < 0.1, c["text"]
+        for ref in fields["numbers"] + fields["hedges"]:
+            check_offsets(text, ref)
+
+
+def test_claim_fields_of_an_added_claim(extractor):
+    """A span the analyst selected (mid-paragraph, across a sentence end, after a non-ASCII title) gets
+    its numbers, hedges and a real score, without the claims component running; the nlp alone works too."""
+    from extractors.claims.fields import claim_fields
+
+    text = (
+        "Ölpreis – “Analyse”\n\nMarkets were calm. The company reportedly cut 4,500 jobs in 2022, about 12 percent "
+        "of its staff. Its chief executive said the cuts were painful.\nA new paragraph follows here."
+    )
+    start = text.index("The company")
+    end = text.index("Its chief") + len("Its chief executive")
+    fields = claim_fields(extractor, text, start, end)
+    assert [n["text"] for n in fields["numbers"]] == ["4,500", "2022", "about 12 percent"]
+    assert [h["text"] for h in fields["hedges"]] == ["reportedly", "about"]
+    for ref in fields["numbers"] + fields["hedges"]:
+        assert text[ref["start"] : ref["end"]] == ref["text"]
+        assert start <= ref["start"] and ref["end"] <= end
+    assert 0.5 <= fields["checkworthiness"] <= 1.0
+    opinion = text.index("Markets were calm")
+    calm = claim_fields(extractor.nlp, text, opinion, opinion + len("Markets were calm."))
+    assert calm["numbers"] == [] and calm["checkworthiness"] < fields["checkworthiness"]
+
+
+def test_claim_fields_of_an_empty_or_bad_span(extractor):
+    from extractors.claims.fields import claim_fields
+
+    text = "Prices rose by 5 percent.\n\n   \nMore text."
+    blank = text.index("   ")
+    assert claim_fields(extractor, text, blank, blank + 3) == {"numbers": [], "hedges": [], "checkworthiness": 0.0}
+    with pytest.raises(ValueError):
+        claim_fields(extractor, text, 5, len(text) + 1)

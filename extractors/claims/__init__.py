@@ -31,11 +31,12 @@ def find_claims(doc: Doc, models: ClaimModels) -> list[FoundClaim]:
     text, sents, ents = doc.text, list(doc.sents), list(doc.ents)
     claims = find_attributions(doc, models, ents, text=text) if parsed else []
     scores = SentenceScores(doc, models.checkworthy, models.contextual)  # each sentence run scored once
-    claims += find_unattributed(text, sents, claims, scores)
+    carried: dict[int, float] = {}  # an attributed claim's sentence that would be proposed: its score
+    claims += find_unattributed(text, sents, claims, scores, carried)
     numbers = Numbers(doc, text, ents)
     for claim in claims:
         claim["numbers"] = numbers.inside(claim["start"], claim["end"])
         claim["hedges"] = find_hedges(text, claim["start"], claim["end"])
-    score_claims(sents, claims, scores)
+    score_claims(sents, claims, scores, carried)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return claims

@@ -93,6 +93,7 @@ class _Attributions:
         self.made: dict[int, FoundClaim] = {}
         self.by_span: dict[Offsets, int] = {}
         self.keys = itertools.count()
+        self.by_cue: list[tuple[int, int]] = []  # (cue start, key) of every claim made, sorted
         self.newlines = [m.start() for m in re.finditer("\n", text)]
 
     def triggers(self) -> list[Token]:
@@ -249,14 +250,18 @@ class _Attributions:
             if not (start <= same_cue["start"] < end) or start <= cue[0] < end:
                 return
             del self.made[same_key]
-        previous = self.made[next(reversed(self.made))]["speaker"] if self.made else None
-        speaker = self.resolver.speaker(*subj_span, previous) if subj_span is not None else None
+        previous = self.previous_claim(cue[0])
+        speaker = None
+        if subj_span is not None:
+            said = (previous["start"], previous["end"]) if previous is not None else None
+            speaker = self.resolver.speaker(*subj_span, previous["speaker"] if previous else None, said)
         if qtype == "direct" or (start, end) in quotes or quotes.starts_at(start):
             nxt = quotes.first_starting_from(max(cue[1], end + 1))
             if nxt is not None and nxt[0] <= cue[1] + 40 and quotes.same_line(end, nxt[0]) and cue[0] > end:
                 end = nxt[1]
         self.used_quotes.update(quotes.overlapping(start, end))
         key = next(self.keys)
+        insort(self.by_cue, (cue[0], key))
         self.by_span[start, end] = key
         self.made[key] = {
             "start": start,
@@ -265,6 +270,16 @@ class _Attributions:
             "cue": span(text, *cue),
             "quote_type": qtype or _content_type(start, end, quotes),
         }
+
+    def previous_claim(self, before: int) -> FoundClaim | None:
+        """The attributed statement before the cue at ``before`` in the text (the claims are made pass
+        by pass, not in text order): the claim still kept whose cue starts last before it and that has
+        a speaker."""
+        for i in range(bisect_left(self.by_cue, (before, -1)) - 1, -1, -1):
+            made = self.made.get(self.by_cue[i][1])
+            if made is not None and made["speaker"] is not None:
+                return made
+        return None
 
     def claims(self) -> list[FoundClaim]:
         """The claims made, with floating quotes continued, sorted, and the duplicates and nested ones

@@ -22,8 +22,9 @@ sentences from US presidential debates); weights and idf ship as ``checkworthy_m
 (float16). The bias is shifted so that 0.5 is the decision threshold chosen by 5-fold
 cross-validation on the training data.
 
-``find_unattributed`` proposes sentences that are not already an attributed claim and score >= 0.5;
-``score_claims`` sets ``checkworthiness`` on every claim from the sentence(s) it sits in.
+``find_unattributed`` proposes sentences that score >= 0.5 and are no part of an attributed claim (one
+statement, one claim); ``score_claims`` sets ``checkworthiness`` on every claim from the sentence(s) it
+sits in — an attributed claim keeps the higher score of a sentence of it that would have been proposed.
 """
 
 from __future__ import annotations
@@ -334,33 +335,53 @@ class SentenceScores(DocFeatures):
         return self.span(sents[0].start, sents[-1].end)
 
 
-def score_claims(sents: list[Span], claims: list[FoundClaim], scores: SentenceScores) -> None:
+def score_claims(
+    sents: list[Span], claims: list[FoundClaim], scores: SentenceScores, carried: dict[int, float] | None = None
+) -> None:
     """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it);
-    pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice."""
+    pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice. ``carried`` (by
+    ``id()`` of the claim, as ``find_unattributed`` fills it) is the score of a sentence that would
+    have been proposed on its own but is part of that claim: the claim keeps the higher of the two."""
     doc = scores.doc
     starts, ends = [s.start_char for s in sents], [s.end_char for s in sents]
+    carried = carried or {}
     for claim in claims:
         if "checkworthiness" in claim:
             continue
         # the sentences (sorted, disjoint) that share a character with the claim
         covering = sents[bisect_right(ends, claim["start"]) : bisect_left(starts, claim["end"])]
         if covering:
-            claim["checkworthiness"] = round(scores.sents(covering), 4)
-            continue
-        tokens = doc.char_span(claim["start"], claim["end"], alignment_mode="expand")
-        claim["checkworthiness"] = round(scores.span(tokens.start, tokens.end), 4) if tokens else 0.0
+            value = scores.sents(covering)
+        else:
+            tokens = doc.char_span(claim["start"], claim["end"], alignment_mode="expand")
+            value = scores.span(tokens.start, tokens.end) if tokens else 0.0
+        claim["checkworthiness"] = round(max(value, carried.get(id(claim), 0.0)), 4)
 
 
 def find_unattributed(
-    text: str, sents: list[Span], attributed: list[FoundClaim], scores: SentenceScores
+    text: str,
+    sents: list[Span],
+    attributed: list[FoundClaim],
+    scores: SentenceScores,
+    carried: dict[int, float] | None = None,
 ) -> list[FoundClaim]:
-    """Sentences no single attributed claim covers by half or more, that score at least
-    ``EMIT_THRESHOLD`` (shorter than 12 characters or 4 words: never)."""
+    """Sentences that score at least ``EMIT_THRESHOLD`` and share no character with an attributed
+    claim's content or cue (shorter than 12 characters or 4 words: never). One statement, one claim:
+    a sentence that would be proposed but is (part of) an attributed statement is not proposed again;
+    its score goes to ``carried[id(claim)]`` (the highest such, per attributed claim) for
+    ``score_claims`` to give that claim."""
     out: list[FoundClaim] = []
-    # a sweep: attributed claims enter when they start before the sentence's end and leave (lazily, from
-    # a heap by end) once they end at or before its start, so each sentence sees only the claims over it
-    pending = sorted(attributed, key=lambda c: c["start"])
-    over: list[tuple[int, int]] = []  # (end, index in pending)
+    # the attributed claims' contents and cues, by start; a sweep: an interval enters when it starts
+    # before the sentence's end and leaves (lazily, from a heap by end) once it ends at or before the
+    # sentence's start, so each sentence sees only the intervals over it
+    pending: list[tuple[int, int, int]] = []  # (start, end, index in attributed)
+    for i, claim in enumerate(attributed):
+        pending.append((claim["start"], claim["end"], i))
+        cue = claim.get("cue")
+        if cue is not None:
+            pending.append((cue["start"], cue["end"], i))
+    pending.sort()
+    over: list[tuple[int, int]] = []  # (end, index in attributed)
     k = 0
     for sent in sents:
         start, end = sent.start_char, sent.end_char
@@ -370,24 +391,28 @@ def find_unattributed(
             start += 1
         if end - start < 12 or scores.alpha(sent.start, sent.end) < 4:
             continue
-        while k < len(pending) and pending[k]["start"] < end:
-            heapq.heappush(over, (pending[k]["end"], k))
+        while k < len(pending) and pending[k][0] < end:
+            heapq.heappush(over, (pending[k][1], pending[k][2]))
             k += 1
         while over and over[0][0] <= start:
             heapq.heappop(over)
-        covered = max((min(end, pending[i]["end"]) - max(start, pending[i]["start"]) for _, i in over), default=0)
-        if covered >= 0.5 * (end - start):
-            continue  # mostly one attributed statement already; short ones leave the sentence to check
         value = scores.sents([sent])
-        if value >= EMIT_THRESHOLD:
-            out.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "speaker": None,
-                    "cue": None,
-                    "quote_type": "none",
-                    "checkworthiness": round(value, 4),
-                }
-            )
+        if value < EMIT_THRESHOLD:
+            continue
+        if over:
+            if carried is not None:
+                for _, i in over:
+                    key = id(attributed[i])
+                    carried[key] = max(carried.get(key, 0.0), value)
+            continue
+        out.append(
+            {
+                "start": start,
+                "end": end,
+                "speaker": None,
+                "cue": None,
+                "quote_type": "none",
+                "checkworthiness": round(value, 4),
+            }
+        )
     return out

@@ -9,9 +9,11 @@ recent person mentioned, surnames and roles to the fullest mention of the same e
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
+from spacy.symbols import appos, nsubj, nsubjpass
 from spacy.tokens import Doc, Span, Token
 
 from ..records import FoundSpeaker, SpanRef, span
@@ -37,6 +39,20 @@ def speaker_span(subj: Token) -> tuple[int, int]:
     return subtree_span(subj, exclude)
 
 
+HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w’'-]+)")
+#: the pronoun a gendered one stands for, as ``Resolver.gender`` records it
+GENDERED = {"he": "he", "him": "he", "she": "she", "her": "she"}
+
+
+def _is_subject(ent: Span) -> bool:
+    """Whether the entity is (in apposition to) the subject of a clause."""
+    root = ent.root
+    dep = root.dep
+    if dep == appos:
+        dep = root.head.dep
+    return dep in (nsubj, nsubjpass)
+
+
 def _surname(name: str) -> str:
     return name.split()[-1].lower().rstrip("’'s")
 
@@ -55,33 +71,48 @@ class Resolver:
         self.ent_ends = [e.end_char for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
         self.person_ends = [e.end_char for e in self.persons]
+        self.person_at = {e.start_char: e for e in self.persons}
+        # the people who are the subject of a clause ("Flynn met Kislyak"), the likeliest antecedents
+        self.subjects = [e for e in self.persons if _is_subject(e)]
+        self.subject_ends = [e.end_char for e in self.subjects]
+        # "Mr. McKinley", "Ms. Martin": the article's own word for whether "he" or "she" can be them
+        self.gender = {_surname(m.group(2)): "he" if m.group(1) == "Mr" else "she" for m in HONORIFIC.finditer(text)}
         self.longest: dict[tuple[str, str], Span] = {}  # (label, surname) -> longest mention
         for e in self.ents:
             key = (e.label_, _surname(e.text))
             if key not in self.longest or len(e.text) > len(self.longest[key].text):
                 self.longest[key] = e
 
-    def speaker(self, start: int, end: int, previous: FoundSpeaker | None) -> FoundSpeaker:
+    def speaker(
+        self, start: int, end: int, previous: FoundSpeaker | None, said: tuple[int, int] | None = None
+    ) -> FoundSpeaker:
         """The speaker phrase ``text[start:end]`` and the source it resolves to; ``previous`` is the
         speaker of the claim made just before (what an unresolved "they" or "it" continues)."""
         found: FoundSpeaker = {**span(self.text, start, end), "resolved": None}
-        found["resolved"] = self.resolve(start, end, previous)
+        found["resolved"] = self.resolve(start, end, previous, said)
         return found
 
-    def resolve(self, start: int, end: int, previous: FoundSpeaker | None) -> SpanRef | None:
+    def resolve(
+        self, start: int, end: int, previous: FoundSpeaker | None, said: tuple[int, int] | None = None
+    ) -> SpanRef | None:
         text = self.text[start:end]
         ent = self.entity_in(start, end)
         if ent is not None:
-            full = self.fullest(ent)
-            return span(self.text, full.start_char, full.end_char)
+            return self.name_span(self.fullest(ent))
         word = text.strip().lower()
         if word not in PRONOUNS:
             return None
-        person = self.previous_person(start) if PRONOUNS[word] == "PERSON" else None
+        person = self.antecedent(start, previous, said, word) if PRONOUNS[word] == "PERSON" else None
         if person is not None:
-            full = self.fullest(person)
-            return span(self.text, full.start_char, full.end_char)
+            return self.name_span(self.fullest(person))
         return previous.get("resolved") if previous is not None else None
+
+    def name_span(self, ent: Span) -> SpanRef:
+        """The mention as a name: without a possessive "’s" ("Donald Trump’s" -> "Donald Trump")."""
+        end = ent.end_char
+        if self.text[end - 2 : end] in ("’s", "'s") and end - 2 > ent.start_char:
+            end -= 2
+        return span(self.text, ent.start_char, end)
 
     def fullest(self, ent: Span) -> Span:
         """The longest mention of the same entity: same label and the same last word (surname)."""
@@ -124,7 +155,46 @@ class Resolver:
         i = bisect_right(self.ent_ends, end) - 1
         return self.ents[i] if i >= 0 and self.ents[i].start_char >= start else None
 
-    def previous_person(self, before: int) -> Span | None:
-        """The last person mentioned (outside quotes) that ends at or before ``before``."""
-        i = bisect_right(self.person_ends, before) - 1
-        return self.persons[i] if i >= 0 else None
+    def antecedent(
+        self, before: int, previous: FoundSpeaker | None, said: tuple[int, int] | None = None, pronoun: str = ""
+    ) -> Span | None:
+        """Who "he" or "she" at ``before`` is: the most recent of the people who were the subject of a
+        clause and the speaker of the previous attributed statement (``previous``, when that resolved
+        to a person; ``said``: its content, whose subjects are what was said, not who is speaking),
+        within this paragraph and the one before; else the last person mentioned. The last person
+        named is often an object ("Flynn met Putin in Moscow. He said …" is Flynn). A person the article
+        calls "Mr." is not "she", nor one it calls "Ms." or "Mrs." "he"."""
+        here = self.paragraph_start(before)
+        k = here - 1
+        while k > 0 and self.text[k - 1].isspace():
+            k -= 1
+        window = self.paragraph_start(max(k, 0))
+        best: tuple[int, Span] | None = None
+        for i in range(bisect_right(self.subject_ends, before) - 1, -1, -1):
+            subj = self.subjects[i]
+            if subj.start_char < window:
+                break
+            if (said is None or not (said[0] <= subj.start_char < said[1])) and self.fits(subj, pronoun):
+                best = (subj.start_char, subj)
+                break
+        resolved = previous.get("resolved") if previous is not None else None
+        if previous is not None and resolved is not None and window <= previous["start"] < before:
+            person = self.person_at.get(resolved["start"])
+            if person is not None and self.fits(person, pronoun) and (best is None or previous["start"] > best[0]):
+                best = (previous["start"], person)
+        if best is not None:
+            return best[1]
+        for i in range(bisect_right(self.person_ends, before) - 1, -1, -1):
+            if self.fits(self.persons[i], pronoun):
+                return self.persons[i]
+        return None
+
+    def fits(self, person: Span, pronoun: str) -> bool:
+        """Whether ``pronoun`` can refer to ``person`` as far as the article's honorifics tell."""
+        known = self.gender.get(_surname(person.text))
+        if known is None or pronoun not in GENDERED:
+            return True
+        return GENDERED[pronoun] == known
+
+    def paragraph_start(self, at: int) -> int:
+        return self.text.rfind("\n", 0, at) + 1

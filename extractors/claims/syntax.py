@@ -72,16 +72,22 @@ def aside(noun: Token) -> Token | None:
 
 def subject(verb: Token) -> Token | None:
     """The verb's subject, or that of the verb it hangs on ("…, adding that": the subject of the verb
-    "adding" belongs to), up to four steps up."""
+    "adding" belongs to; "began by saying", "left without saying": through the preposition; "was able
+    to brag": through the adjective), up to five steps up."""
     node = verb
-    for _ in range(4):
+    for _ in range(5):
         for child in node.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
-        if node.dep_ in ("advcl", "conj", "xcomp", "acl", "relcl") and node.head is not node:
+        dep = node.dep_
+        if node.head is node:
+            break
+        if dep in ("advcl", "conj", "xcomp", "acl", "relcl", "acomp"):
             node = node.head
-            continue
-        break
+        elif dep == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
+            node = node.head.head
+        else:
+            break
     return None
 
 
