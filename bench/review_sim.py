@@ -241,20 +241,18 @@ def train_and_reextract(store: Path, folder: Path) -> str:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
         cwd=ROOT,
     )
+    if trained.returncode:
+        raise SystemExit(f"newsreview train failed: {trained.stderr.strip()[-2000:]}")
     train_s = time.perf_counter() - started
     held = next((ln for ln in trained.stdout.splitlines() + trained.stderr.splitlines() if "held" in ln.lower()), "")
     started = time.perf_counter()
     again = subprocess.run(
-        [*NEWSREVIEW, "reextract", "--model", str(folder)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
+        [*NEWSREVIEW, "reextract", "--model", str(folder)], env=env, capture_output=True, text=True, cwd=ROOT
     )
+    if again.returncode:
+        raise SystemExit(f"newsreview reextract failed: {again.stderr.strip()[-2000:]}")
     said = (again.stderr.strip().splitlines() or [""])[-1]
     return f"trained in {train_s:.0f} s ({held.strip()}); {said} in {time.perf_counter() - started:.0f} s"
 

@@ -105,3 +105,49 @@ def test_reextract_command_keeps_decisions(tmp_path, cli):
     assert any(e["id"] == first["id"] and e["status"] == "rejected" for e in again["entities"])
     bad = cli("reextract", "no-such-article", check=2)
     assert "no-such-article" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow
+def test_a_long_running_apply_sees_what_other_processes_added_since(store_path):
+    """`newsreview apply -` fed by a pipeline for hours: an article added (or re-extracted) by another
+    process after it started is found on its next line, not refused as unknown."""
+    import os
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    env = {**os.environ, "NEWSREVIEW_STORE": str(store_path)}
+    first = _extraction([("Berlin", "GPE")])
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        st.add_article(first)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "apply", "-", "--reviewer", "bot"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        line = {"article": first.article.id, "candidate": first.entities[0]["id"], "action": "accept"}
+        proc.stdin.write(json.dumps(line) + "\n")
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline())["ok"]  # the store is open now
+        later = make_extraction("A later report from Paris.", [("Paris", "GPE")])
+        with ReviewStore.open(store_path, mode="add", reviewer="feed") as st:
+            st.add_article(later)
+        line = {"article": later.article.id, "candidate": later.entities[0]["id"], "action": "accept"}
+        proc.stdin.write(json.dumps(line) + "\n")
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline())["ok"]
+        line = {"article": "no-such-article", "candidate": "x", "action": "accept"}
+        proc.stdin.write(json.dumps(line) + "\n")
+        proc.stdin.flush()
+        refused = json.loads(proc.stdout.readline())
+        assert not refused["ok"] and "no-such-article" in refused["error"]
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    with ReviewStore.open(store_path) as st:
+        assert st.candidates(later.article.id, view="bot")[0]["status"] == "accepted"

@@ -100,7 +100,14 @@ def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str]) -> int:
             continue
         result: dict[str, Any]
         try:
-            result = {"line": number, "ok": True, "candidate": apply_line(store, raw)}
+            try:
+                result = {"line": number, "ok": True, "candidate": apply_line(store, raw)}
+            except DecisionError:
+                # an article, candidate or group another process made since this one looked (an
+                # article added, a re-extraction, another reviewer's version to adjudicate): look again
+                if not store.refresh():
+                    raise
+                result = {"line": number, "ok": True, "candidate": apply_line(store, raw)}
         except StoreWriteError as err:
             failed += 1
             _emit(out, {"line": number, "ok": False, "error": str(err)})
