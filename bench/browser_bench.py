@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from serve_support import EXE, Served, chromium_path, launch, login, new_page, wait_stream, wait_tabs_gone  # noqa: E402
+from serve_support import EXE, Served, chromium_path, launch, login, new_page, wait_stream, wait_tabs_gone
 
 SAMPLE = ROOT / "examples" / "uk-russia-iran-drones.txt"
 PAUSE = 0.15  # between presses: each press is timed alone, not queued behind the last

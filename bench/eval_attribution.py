@@ -86,7 +86,7 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
                 if (jac == 1.0) if exact else (jac >= 0.5):
                     pairs.append((jac, i, j))
         used_p, used_g = set(), set()
-        for jac, i, j in sorted(pairs, reverse=True):
+        for _, i, j in sorted(pairs, reverse=True):
             if i in used_p or j in used_g:
                 continue
             used_p.add(i)

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEWSREVIEW = [sys.executable, "-m", "tui"]  # this checkout's newsreview (run from ROOT), as a user runs it
 
 sys.path.insert(0, str(ROOT / "bench"))
-from conll import STORE_LABELS, TO_CLASS, TO_SPACY, read_conll  # noqa: E402
+from conll import STORE_LABELS, TO_CLASS, TO_SPACY, read_conll
 
 COARSE = TO_CLASS
 LABELS = ",".join(STORE_LABELS)
@@ -152,16 +152,17 @@ def hint_is_right(hint: dict[str, Any], need: dict[str, Any] | None, cand: dict[
 
 
 def confirm_if_worth(session: Session, aid: str, gold: list[tuple[int, int, str]]) -> None:
-    """Confirm the article's suggestions in one line when more than one of them is right (each wrong
-    one then costs a correcting line, counted with the other decisions)."""
+    """Confirm the article's suggestions in one line when that saves lines: it costs one line plus a
+    correcting line for each wrong suggestion, against one line for each right one."""
     article = session.export(aid)
     todo, _ = needs(article, gold)
-    right = sum(
+    verdicts = [
         hint_is_right(e["suggestion"], todo.get(e["id"]), e)
         for e in article["entities"]
         if e["status"] == "pending" and e.get("suggestion")
-    )
-    if right > 1:
+    ]
+    right, wrong = sum(verdicts), len(verdicts) - sum(verdicts)
+    if right - wrong > 1:  # confirming costs one line plus one correction for each wrong suggestion
         session.apply("confirm", {"article": aid, "action": "confirm-suggestions"})
 
 

@@ -33,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.pipeline import Extraction  # noqa: E402
-from extractors.records import Article, entity_candidate  # noqa: E402
-from tui.store import ReviewStore  # noqa: E402
+from extractors.pipeline import Extraction
+from extractors.records import Article, entity_candidate
+from tui.store import ReviewStore
 
 EXE = Path(sys.executable).with_name("newsreview")
 

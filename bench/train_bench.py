@@ -44,11 +44,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from conll import CLASSES, STORE_LABELS, TO_CLASS, GoldDoc, read_conll  # noqa: E402
+from conll import CLASSES, STORE_LABELS, TO_CLASS, GoldDoc, read_conll
 
-from extractors.pipeline import Extractor  # noqa: E402
-from extractors.records import Article  # noqa: E402
-from tui.store import DecisionError, ReviewStore  # noqa: E402
+from extractors.pipeline import Extractor
+from extractors.records import Article
+from tui.store import DecisionError, ReviewStore
 
 # -- the simulated analyst -------------------------------------------------------------------------
 

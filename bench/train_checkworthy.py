@@ -29,13 +29,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from eval_checkworthy import read_rows
 
 from extractors.claims.checkworthy import (
-    MODEL_FILE,
     N_FEATURES,
     Features,
     doc_features,
     vectorize,
 )
 from extractors.claims.linear import text_array
+from extractors.claims.models import FILES, PACKAGE_DIR
 from extractors.pipeline import COMPONENT, Extractor
 
 C_GRID = (0.5, 1.0, 2.0, 4.0)
@@ -144,7 +144,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--out", type=Path, default=PACKAGE_DIR / FILES["checkworthy"][0])
     args = parser.parse_args()
 
     texts, y = read_split(args.data, "train")

@@ -25,14 +25,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from training import save, train_cli, tune_and_fit
 
-from extractors.claims import contents
+from extractors.claims import ClaimModels, contents
 from extractors.claims.attribution import find_attributions
+from extractors.claims.linear import Weights
+from extractors.claims.models import FILES, PACKAGE_DIR
 
 
-def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
+def examples(doc, gold: list[dict], models: ClaimModels) -> tuple[list[list[int]], list[int]]:
     text = doc.text
     trace: list = []
-    find_attributions(doc, trace=trace)
+    find_attributions(doc, models, trace=trace)
     X, y = [], []
     for tok, cands in trace:
         golds = [g["content"] for g in gold if tok.idx in g["cue"]]
@@ -48,13 +50,12 @@ def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
 
 
 def run(names, docs, gold, C: float, seed: int, out: Path) -> None:
-    contents.RULE_ORDER_ONLY = True  # collect candidates with the rule order deciding
-    per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs, strict=False)]
+    collecting = ClaimModels.shipped(rule_order=True)  # collect candidates with the rule order deciding
+    per_doc = [examples(doc, gold[name], collecting) for name, doc in zip(names, docs, strict=False)]
 
-    def install(model, threshold: float) -> None:
+    def install(model, threshold: float) -> ClaimModels:
         save(model, threshold, out)
-        contents.RULE_ORDER_ONLY = False
-        contents.WEIGHTS.use(out)
+        return ClaimModels.shipped().using(contents=Weights(out, FILES["contents"][1]))
 
     tune_and_fit(
         per_doc,
@@ -72,7 +73,7 @@ def run(names, docs, gold, C: float, seed: int, out: Path) -> None:
 
 
 def main() -> None:
-    args, names, docs, gold = train_cli(__doc__, 0.2, contents.MODEL_FILE)
+    args, names, docs, gold = train_cli(__doc__, 0.2, PACKAGE_DIR / FILES["contents"][0])
     run(names, docs, gold, args.C, args.seed, args.out)
 
 

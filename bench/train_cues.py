@@ -24,31 +24,35 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from training import save, train_cli, tune_and_fit
 
-from extractors.claims import contents, cues
-from extractors.claims.attribution import CUE_LEMMAS, _inside, find_quotes
+from extractors.claims import ClaimModels, cues
+from extractors.claims.linear import Weights
+from extractors.claims.models import FILES, PACKAGE_DIR
+from extractors.claims.quotes import Quotes
 
 
 def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:
     cue_chars = set().union(*(g["cue"] for g in gold)) if gold else set()
     content_chars = set().union(*(g["content"] for g in gold)) if gold else set()
-    quotes = find_quotes(doc.text)
+    quotes = Quotes(doc.text)
     X, y = [], []
     for tok in doc:
-        if tok.pos_ != "VERB" or tok.idx in content_chars or _inside(tok.idx, quotes):
+        if tok.pos_ != "VERB" or tok.idx in content_chars or quotes.containing(tok.idx) is not None:
             continue
-        X.append(cues.cue_ids(cues.cue_features(tok, CUE_LEMMAS)))
+        X.append(cues.cue_ids(cues.cue_features(tok)))
         y.append(int(tok.idx in cue_chars))
     return X, y
 
 
 def main() -> None:
-    args, names, docs, gold = train_cli(__doc__, 0.5, cues.MODEL_FILE)
-    contents.RULE_ORDER_ONLY = True  # the content chooser is trained after this, on these cues
+    file, script = FILES["cues"]
+    args, names, docs, gold = train_cli(__doc__, 0.5, PACKAGE_DIR / file)
+    # the content chooser is trained after this, on these cues: the rule order picks contents meanwhile
+    models = ClaimModels.shipped(rule_order=True)
     per_doc = [examples(doc, gold[name]) for name, doc in zip(names, docs, strict=False)]
 
-    def install(model, threshold: float) -> None:
+    def install(model, threshold: float) -> ClaimModels:
         save(model, threshold, args.out)
-        cues.WEIGHTS.use(args.out)
+        return models.using(cues=Weights(args.out, script))
 
     tune_and_fit(
         per_doc,

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval_attribution import load_gold, score
 
+from extractors.claims import ClaimModels
 from extractors.claims.attribution import find_attributions
 from extractors.pipeline import COMPONENT, Extractor
 
@@ -53,8 +54,8 @@ def train_cli(doc: str, C: float, out: Path) -> tuple[argparse.Namespace, list[s
     return args, names, docs, gold
 
 
-def attribution_f1(names: list[str], docs: list, gold: dict[str, list[dict]]) -> float:
-    """Content F1 (Jaccard >= 0.5) of ``find_attributions`` as it stands, scored as the eval script does."""
+def attribution_f1(names: list[str], docs: list, gold: dict[str, list[dict]], models: ClaimModels) -> float:
+    """Content F1 (Jaccard >= 0.5) of ``find_attributions`` with ``models``, scored as the eval script does."""
     preds = {}
     for name, doc in zip(names, docs, strict=False):
         preds[name] = [
@@ -65,7 +66,7 @@ def attribution_f1(names: list[str], docs: list, gold: dict[str, list[dict]]) ->
                 "speaker": set(),
                 "speaker_text": "",
             }
-            for c in find_attributions(doc)
+            for c in find_attributions(doc, models)
         ]
     return score(preds, {n: gold[n] for n in names})["f1"]
 
@@ -98,12 +99,12 @@ def tune_and_fit(
     seed: int,
     n_features: int,
     thresholds: tuple[float, ...],
-    install: Callable[[object, float], None],
+    install: Callable[[object, float], ClaimModels],
     what: str,
 ) -> None:
     """Fit on 80% of the articles (fixed seed), keep the threshold with the best attribution content F1
-    on the other 20% (``install(model, threshold)`` must save the weights and make the product use
-    them), then refit on every article and install that with the chosen threshold."""
+    on the other 20% (``install(model, threshold)`` saves the weights and returns the claim models
+    that use them), then refit on every article and install that with the chosen threshold."""
     order = np.random.default_rng(seed).permutation(len(docs))
     cut = int(len(docs) * 0.8)
     fit_ids, tune_ids = sorted(order[:cut]), sorted(order[cut:])
@@ -114,8 +115,7 @@ def tune_and_fit(
     tune_names, tune_docs = [names[i] for i in tune_ids], [docs[i] for i in tune_ids]
     best = (-1.0, thresholds[0])
     for threshold in thresholds:
-        install(model, threshold)
-        f1 = attribution_f1(tune_names, tune_docs, gold)
+        f1 = attribution_f1(tune_names, tune_docs, gold, install(model, threshold))
         print(
             f"  threshold {threshold:.2f}: content F1 {f1:.3f} on {len(tune_ids)} held-out train articles", flush=True
         )

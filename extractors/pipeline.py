@@ -1,30 +1,50 @@
 """The one extraction path: articles -> spaCy -> entity and claim candidates.
 
 ``newsreview add``, ``newsreview extract``, the app and the evaluation scripts all go through
-:class:`Extractor`, so what is measured is what ships.  Claims are computed by a pipeline component
-inside ``nlp.pipe`` so that ``--jobs N`` (spaCy ``n_process``) parallelises them too.
+:class:`Extractor`, so what is measured is what ships. Claims are computed by a pipeline component
+(``extractors.components``) inside ``nlp.pipe``, so ``--jobs N`` (spaCy ``n_process``) parallelises
+them too. spaCy is imported when a pipeline is loaded, not with this module.
 """
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .nlp import load_model, model_label, resolve_model
-from .records import Article, check_offsets, claim_candidate, entity_candidate, span
+from .records import (
+    Article,
+    ClaimRecord,
+    EntityRecord,
+    FoundClaim,
+    SpanRef,
+    Speaker,
+    check_offsets,
+    claim_candidate,
+    entity_candidate,
+    span,
+)
+from .vocabulary import SPEAKER_LABELS
 
-CLAIMS_KEY = "newsreview_claims"
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: the names of newsreview's components in a pipeline (``extractors.components``)
 COMPONENT = "newsreview_claims"
 PARAGRAPHS = "newsreview_paragraphs"
-SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+#: a short text every pipeline is run on once, to see what it sets on a Doc
+PROBE = "Ben Wallace, the UK defence secretary, said on Tuesday that Russia had lost 100,000 troops.\nIran denied it."
 
 
 @dataclass
 class Extraction:
     article: Article
-    entities: list[dict[str, Any]]
-    claims: list[dict[str, Any]]
+    entities: list[EntityRecord]
+    claims: list[ClaimRecord]
     tokens: list[tuple[int, int]]  # (start, end) char offsets of every token, for snapping edits
     warnings: list[str] = field(default_factory=list)
 
@@ -33,39 +53,26 @@ class Extraction:
         return len(self.article.text.split())
 
 
-class _ClaimsComponent:
-    """The last pipe: claim candidates into ``doc.user_data``. ``contextual`` is decided once, when the
-    pipeline is built, from the model the check-worthiness weights were trained with."""
+@dataclass(frozen=True)
+class Capabilities:
+    """What a pipeline sets on a Doc, as its components declare it (``assigns``, what
+    ``nlp.analyze_pipes()`` reports) or as a run on a probe text shows it — an ``entity_ruler`` or a
+    custom component sets ``doc.ents`` as well as a component named "ner" does."""
 
-    def __init__(self, contextual: bool):
-        self.contextual = contextual
+    entities: bool  # doc.ents
+    parse: bool  # token.dep and token.head: attributed claims
+    sentences: bool  # sentence boundaries: check-worthy statements
 
-    def __call__(self, doc: Any) -> Any:
-        from .claims import find_claims
-
-        doc.user_data[CLAIMS_KEY] = find_claims(doc, self.contextual)
-        return doc
-
-
-def _make_claims_component(nlp: Any, name: str, contextual: bool) -> _ClaimsComponent:
-    return _ClaimsComponent(contextual)
-
-
-def _paragraphs_component(doc: Any) -> Any:
-    """A line break ends a sentence: titles and paragraphs without a final period stay apart."""
-    for i in range(1, len(doc)):
-        if "\n" in doc[i - 1].text or ("\n" in doc[i - 1].whitespace_):
-            doc[i].is_sent_start = True
-    return doc
-
-
-def _register_components() -> None:
-    from spacy.language import Language
-
-    if not Language.has_factory(COMPONENT):
-        Language.factory(COMPONENT, default_config={"contextual": False}, func=_make_claims_component)
-    if not Language.has_factory(PARAGRAPHS):
-        Language.component(PARAGRAPHS, func=_paragraphs_component)
+    @classmethod
+    def of(cls, nlp: Language) -> Capabilities:
+        assigned = {attr for name in nlp.pipe_names for attr in nlp.get_pipe_meta(name).assigns}
+        doc = nlp(PROBE)
+        parse = {"token.dep", "token.head"} <= assigned or doc.has_annotation("DEP")
+        return cls(
+            entities="doc.ents" in assigned or doc.has_annotation("ENT_IOB"),
+            parse=parse,
+            sentences=parse or bool({"token.is_sent_start", "doc.sents"} & assigned),
+        )
 
 
 class Extractor:
@@ -73,31 +80,39 @@ class Extractor:
 
     def __init__(self, model: str | None = None):
         self.model_name = resolve_model(model)
-        self._nlp: Any = None
+        self._nlp: Language | None = None
         self.label = ""
         self.warnings: list[str] = []
 
     @property
-    def nlp(self) -> Any:
+    def nlp(self) -> Language:
         if self._nlp is None:
-            nlp = load_model(self.model_name)
-            self.label = model_label(nlp)
-            self.has_ner = "ner" in nlp.pipe_names
-            self.has_parser = "parser" in nlp.pipe_names
-            if not self.has_ner:
-                self.warnings.append(f"model '{self.model_name}' has no NER component: no entity candidates")
-            if self.has_parser:
-                _register_components()
-                nlp.add_pipe(PARAGRAPHS, before="parser")
-                from .claims.checkworthy import uses_tensor
-
-                # `newsreview train` fine-tunes only the NER: Doc.tensor stays that of the model it names
-                tensor_model = nlp.meta.get("newsreview", {}).get("tensor_model", self.label)
-                nlp.add_pipe(COMPONENT, last=True, config={"contextual": uses_tensor(tensor_model)})
-            else:
-                self.warnings.append(f"model '{self.model_name}' has no parser: no claim candidates")
-            self._nlp = nlp
+            self._nlp = self._build(load_model(self.model_name))
         return self._nlp
+
+    def _build(self, nlp: Language) -> Language:
+        """Add newsreview's components to the pipeline, if it does not have them yet (one saved with
+        ``nlp.to_disk()`` after this does), and note what it cannot give."""
+        from .claims.models import ClaimModels
+        from .components import CLAIMS, PARAGRAPHS
+
+        self.label = model_label(nlp)
+        can = Capabilities.of(nlp)
+        if not can.entities:
+            self.warnings.append(f"no component of model '{self.model_name}' sets entities: no entity candidates")
+        if not can.parse:
+            what = "check-worthy statements only" if can.sentences else "no claim candidates"
+            self.warnings.append(f"model '{self.model_name}' has no dependency parser: {what}")
+        if not can.sentences or CLAIMS in nlp.pipe_names:
+            return nlp
+        if PARAGRAPHS not in nlp.pipe_names:
+            _add_paragraphs(nlp, PARAGRAPHS)
+        # a model from `newsreview train` fine-tunes only the NER: its Doc.tensor is that of the model
+        # its meta names (the train branch reads the same key)
+        tensor_model = str(nlp.meta.get("newsreview", {}).get("tensor_model", self.label))
+        contextual = ClaimModels.shipped().uses_tensor(tensor_model)
+        nlp.add_pipe(CLAIMS, last=True, config={"contextual": contextual})
+        return nlp
 
     def load(self) -> Extractor:
         _ = self.nlp
@@ -115,23 +130,23 @@ class Extractor:
     def extract_one(self, article: Article) -> Extraction:
         return next(self.extract([article]))
 
-    def candidates(self, doc: Any, article: Article) -> Extraction:
+    def candidates(self, doc: Doc, article: Article) -> Extraction:
+        from spacy.attrs import IDX, IS_SPACE, LENGTH  # (no stubs)
+
         text = article.text
-        entities = []
-        if self.has_ner:
-            entities = [
-                entity_candidate(
-                    text,
-                    article.id,
-                    e.start_char,
-                    e.end_char,
-                    e.label_,
-                    token_start=e.start,
-                    token_end=e.end,
-                    model=self.label,
-                )
-                for e in doc.ents
-            ]
+        entities = [
+            entity_candidate(
+                text,
+                article.id,
+                e.start_char,
+                e.end_char,
+                e.label_,
+                token_start=e.start,
+                token_end=e.end,
+                model=self.label,
+            )
+            for e in doc.ents
+        ]
         by_id = {e["id"]: e for e in entities}
         for sp in article.imported_spans:
             tok = doc.char_span(sp["start"], sp["end"], alignment_mode="expand")
@@ -148,38 +163,38 @@ class Extractor:
             )
             by_id[cand["id"]] = cand  # an imported span wins over the same model span
         entities = sorted(by_id.values(), key=lambda e: (e["start"], e["end"], e["label"]))
-        claims = [self._claim(text, article.id, raw, entities) for raw in doc.user_data.get(CLAIMS_KEY, [])]
-        claims = list({c["id"]: c for c in claims}.values())
-        for cand in entities + claims:
-            check_offsets(text, cand)
-        from spacy.attrs import IDX, IS_SPACE, LENGTH
-
+        speakers = _Speakers(entities)
+        found: list[FoundClaim] = (doc._.newsreview_claims if doc.has_extension("newsreview_claims") else None) or []
+        claims = list({c["id"]: c for c in (self._claim(text, article.id, raw, speakers) for raw in found)}.values())
+        for record in [*entities, *claims]:
+            check_offsets(text, record)
         # read from Doc.to_array: a Token object per word was most of the cost of this method
         tokens = [(i, i + n) for i, n, space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if not space]
         return Extraction(article, entities, claims, tokens, list(self.warnings))
 
-    def _claim(self, text: str, article_id: str, raw: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:
-        speaker = None
-        if raw.get("speaker"):
-            sp = raw["speaker"]
-            speaker = span(text, sp["start"], sp["end"])
+    def _claim(self, text: str, article_id: str, raw: FoundClaim, speakers: _Speakers) -> ClaimRecord:
+        speaker: Speaker | None = None
+        found = raw["speaker"]
+        if found:
+            ref = span(text, found["start"], found["end"])
+            speaker = {"start": ref["start"], "end": ref["end"], "text": ref["text"]}
             # linked only when the attribution code resolved the phrase to the source it names: "The
             # Biden administration" mentions Biden but is not him, so it stays unlinked
-            resolved = sp.get("resolved") or sp
-            ent = _entity_for(resolved, entities) if sp.get("resolved") else None
+            resolved: SpanRef = found.get("resolved") or found
+            ent = speakers.best(resolved) if found.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
                 speaker["name"] = ent["text"]
             else:
                 speaker["name"] = text[resolved["start"] : resolved["end"]]
-        cue = span(text, raw["cue"]["start"], raw["cue"]["end"]) if raw.get("cue") else None
+        cue = raw["cue"]
         return claim_candidate(
             text,
             article_id,
             raw["start"],
             raw["end"],
             speaker=speaker,
-            cue=cue,
+            cue=span(text, cue["start"], cue["end"]) if cue else None,
             quote_type=raw.get("quote_type", "none"),
             numbers=[span(text, n["start"], n["end"]) for n in raw.get("numbers", [])],
             hedges=[span(text, h["start"], h["end"]) for h in raw.get("hedges", [])],
@@ -188,15 +203,41 @@ class Extractor:
         )
 
 
-def _entity_for(ref: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The speaker-like entity best matching a mention: contained in it, else overlapping it; longest wins."""
-    s, e = ref["start"], ref["end"]
-    best = None
-    for ent in entities:
-        if ent["label"] not in SPEAKER_LABELS or ent["end"] <= s or ent["start"] >= e:
-            continue
-        inside = s <= ent["start"] and ent["end"] <= e
-        key = (inside, ent["label"] == "PERSON", ent["end"] - ent["start"])
-        if best is None or key > best[0]:
-            best = (key, ent)
-    return best[1] if best else None
+def _add_paragraphs(nlp: Language, name: str) -> None:
+    """The paragraph component goes before the first component that parses (the parser keeps the
+    sentence starts it is given), else after the last that splits sentences (a senter would
+    overwrite them), else first."""
+    metas = [(pipe, set(nlp.get_pipe_meta(pipe).assigns)) for pipe in nlp.pipe_names]
+    parser = next((pipe for pipe, assigns in metas if "token.dep" in assigns), None)
+    splitters = [pipe for pipe, assigns in metas if {"token.is_sent_start", "doc.sents"} & assigns]
+    if parser is not None:
+        nlp.add_pipe(name, before=parser)
+    elif splitters:
+        nlp.add_pipe(name, after=splitters[-1])
+    else:
+        nlp.add_pipe(name, first=True)
+
+
+class _Speakers:
+    """The speaker-like entities of an article (sorted by start) with, for each, the furthest end up to
+    it, so the ones overlapping a mention are found by binary search (imported spans may overlap)."""
+
+    def __init__(self, entities: list[EntityRecord]):
+        self.entities = [e for e in entities if e["label"] in SPEAKER_LABELS]
+        self.starts = [e["start"] for e in self.entities]
+        self.reach = list(itertools.accumulate((e["end"] for e in self.entities), max))
+
+    def best(self, ref: SpanRef) -> EntityRecord | None:
+        """The speaker-like entity best matching a mention: contained in it, else overlapping it;
+        a person before other labels; the longest wins."""
+        s, e = ref["start"], ref["end"]
+        lo, hi = bisect_right(self.reach, s), bisect_left(self.starts, e)
+        best: tuple[tuple[bool, bool, int], EntityRecord] | None = None
+        for ent in self.entities[lo:hi]:
+            if ent["end"] <= s:
+                continue
+            inside = s <= ent["start"] and ent["end"] <= e
+            key = (inside, ent["label"] == "PERSON", ent["end"] - ent["start"])
+            if best is None or key > best[0]:
+                best = (key, ent)
+        return best[1] if best else None

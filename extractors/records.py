@@ -1,39 +1,99 @@
-"""The shared data model: articles, candidate spans, ids and input errors.
+"""The shared data model: articles, candidate records, ids and input errors.
 
-Candidates are plain JSON-ready dicts (they go straight into the store and the export), built by the
-helpers here so every producer fills the same fields.  Offsets are Python ``str`` indices into the
-article's normalised text, end exclusive, and ``text == article.text[start:end]`` always holds.
-
-Entity candidate::
-
-    {"id", "kind": "entity", "start", "end", "text", "label", "token_start", "token_end",
-     "origin": "model|analyst|imported", "model": "name-version" | None}
-
-Claim candidate::
-
-    {"id", "kind": "claim", "start", "end", "text",            # the content span
-     "speaker": {"start", "end", "text", "entity_id"?, "name"?} | None,
-     "cue": {"start", "end", "text"} | None,
-     "quote_type": "direct|indirect|mixed|none",
-     "numbers": [{"start", "end", "text"}], "hedges": [{"start", "end", "text"}],
-     "checkworthiness": float 0..1, "origin", "model"}
+Candidates are plain JSON-ready dicts (they go straight into the store and the export), typed here
+(:class:`EntityRecord`, :class:`ClaimRecord`; ``tui/schema.py`` is the same model for the export, in
+pydantic) and built by the helpers here so every producer fills the same fields. Offsets are Python
+``str`` indices into the article's normalised text, end exclusive, and
+``text == article.text[start:end]`` always holds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
+
+from .vocabulary import Origin, QuoteType
 
 #: Articles longer than this (in characters) are refused: 2 MB of text is ~40 books' chapters, far more
 #: than any news article, and keeps one bad file from exhausting memory in the parser.
 MAX_ARTICLE_CHARS = 1_000_000
 
 
+class SpanRef(TypedDict):
+    """A span of the article: ``text == article_text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Speaker(SpanRef):
+    """Who made a claim: the phrase in the text, and the source it names."""
+
+    entity_id: NotRequired[str]  # the entity candidate it refers to, when linked
+    name: NotRequired[str]  # the fullest mention of the source ("Ben Wallace" for "he")
+
+
+class EntityRecord(TypedDict):
+    id: str
+    kind: Literal["entity"]
+    start: int
+    end: int
+    text: str
+    label: str
+    token_start: int | None
+    token_end: int | None  # exclusive
+    origin: Origin
+    model: str | None  # "name-version" of the spaCy pipeline; None for analyst and imported spans
+
+
+class ClaimRecord(TypedDict):
+    id: str
+    kind: Literal["claim"]
+    start: int  # the content span
+    end: int
+    text: str
+    speaker: Speaker | None
+    cue: SpanRef | None
+    quote_type: QuoteType
+    numbers: list[SpanRef]
+    hedges: list[SpanRef]
+    checkworthiness: float  # 0..1
+    origin: Origin
+    model: str | None
+
+
+class FoundSpeaker(SpanRef):
+    """A claim's speaker as the claims component finds it: the phrase, and the fullest mention of the
+    same source in the article ("he" -> "UK Defense Secretary Ben Wallace"), when resolved."""
+
+    resolved: SpanRef | None
+
+
+class FoundClaim(TypedDict):
+    """What the claims component writes to ``doc._.newsreview_claims`` (char offsets into ``doc.text``); the
+    extraction turns each into a :class:`ClaimRecord`, linking the speaker to an entity. Attribution
+    makes the first five fields; numbers, hedges and check-worthiness are added after."""
+
+    start: int
+    end: int
+    speaker: FoundSpeaker | None
+    cue: SpanRef | None
+    quote_type: QuoteType
+    numbers: NotRequired[list[SpanRef]]
+    hedges: NotRequired[list[SpanRef]]
+    checkworthiness: NotRequired[float]
+
+
 class InputError(ValueError):
     """Bad input: carries the file and, when known, the line and field, for a one-line message."""
 
-    def __init__(self, path: Any, message: str, *, line: int | None = None, field: str | None = None):
+    def __init__(
+        self, path: str | os.PathLike[str], message: str, *, line: int | None = None, field: str | None = None
+    ):
         self.path = str(path)
         self.line = line
         self.field = field
@@ -87,7 +147,7 @@ def candidate_id(article: str, kind: str, start: int, end: int, label: str = "")
     return ("e-" if kind == "entity" else "c-") + digest
 
 
-def span(text: str, start: int, end: int) -> dict[str, Any]:
+def span(text: str, start: int, end: int) -> SpanRef:
     """A ``{start, end, text}`` reference into ``text``."""
     return {"start": start, "end": end, "text": text[start:end]}
 
@@ -101,9 +161,9 @@ def entity_candidate(
     *,
     token_start: int | None = None,
     token_end: int | None = None,
-    origin: str = "model",
+    origin: Origin = "model",
     model: str | None = None,
-) -> dict[str, Any]:
+) -> EntityRecord:
     return {
         "id": candidate_id(article, "entity", start, end, label),
         "kind": "entity",
@@ -124,15 +184,15 @@ def claim_candidate(
     start: int,
     end: int,
     *,
-    speaker: dict[str, Any] | None = None,
-    cue: dict[str, Any] | None = None,
-    quote_type: str = "none",
-    numbers: list[dict[str, Any]] | None = None,
-    hedges: list[dict[str, Any]] | None = None,
+    speaker: Speaker | None = None,
+    cue: SpanRef | None = None,
+    quote_type: QuoteType = "none",
+    numbers: list[SpanRef] | None = None,
+    hedges: list[SpanRef] | None = None,
     checkworthiness: float = 0.0,
-    origin: str = "model",
+    origin: Origin = "model",
     model: str | None = None,
-) -> dict[str, Any]:
+) -> ClaimRecord:
     return {
         "id": candidate_id(article, "claim", start, end),
         "kind": "claim",
@@ -150,9 +210,9 @@ def claim_candidate(
     }
 
 
-def check_offsets(article_text: str, cand: dict[str, Any]) -> None:
+def check_offsets(article_text: str, cand: Mapping[str, Any]) -> None:
     """Raise ValueError unless every span of a candidate indexes ``article_text`` exactly."""
-    refs = [cand]
+    refs: list[Mapping[str, Any]] = [cand]
     if cand.get("kind") == "claim":
         refs += [r for r in (cand.get("speaker"), cand.get("cue")) if r]
         refs += list(cand.get("numbers") or []) + list(cand.get("hedges") or [])

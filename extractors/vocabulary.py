@@ -14,6 +14,9 @@ QuoteType = Literal["direct", "indirect", "mixed", "none"]
 QUOTE_TYPES: Final = ("direct", "indirect", "mixed", "none")
 
 Origin = Literal["model", "analyst", "imported", "memory"]
+
+#: the entity labels that can be the source of a claim
+SPEAKER_LABELS: Final = ("PERSON", "ORG", "GPE", "NORP")
 #: memory: proposed from the strings the desk added before, then added by an analyst
 ORIGINS: Final = ("model", "analyst", "imported", "memory")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extractors.claims import checkworthy
+from extractors.claims import ClaimModels, checkworthy
 from extractors.pipeline import COMPONENT
 
 pytestmark = pytest.mark.slow
@@ -32,16 +32,19 @@ def test_run_time_features_of_a_sentence_equal_the_training_features(extractor):
 
 
 def test_contextual_block_only_for_the_pipeline_it_was_trained_with(extractor):
-    assert checkworthy.uses_tensor(extractor.label)
-    assert extractor.nlp.get_pipe(COMPONENT).contextual
-    assert not checkworthy.uses_tensor("en_core_web_md-3.8.0")
+    models = ClaimModels.shipped()
+    assert models.uses_tensor(extractor.label)
+    assert extractor.nlp.get_pipe(COMPONENT).models.contextual
+    assert extractor.nlp.get_pipe_config(COMPONENT)["contextual"] is True
+    assert not models.uses_tensor("en_core_web_md-3.8.0")
     doc = extractor.nlp(FACTUAL)
     assert checkworthy.DocFeatures(doc, contextual=False).features(0, len(doc)).dense is None
 
 
 def test_scores_separate_a_factual_claim_from_an_opinion(extractor):
     for contextual in (True, False):  # with another pipeline the sparse blocks still carry the decision
-        factual = checkworthy.SentenceScores(extractor.nlp(FACTUAL), contextual)
-        opinion = checkworthy.SentenceScores(extractor.nlp(OPINION), contextual)
+        weights = ClaimModels.shipped().checkworthy
+        factual = checkworthy.SentenceScores(extractor.nlp(FACTUAL), weights, contextual)
+        opinion = checkworthy.SentenceScores(extractor.nlp(OPINION), weights, contextual)
         assert factual.span(0, len(factual.doc)) > 0.7
         assert opinion.span(0, len(opinion.doc)) < 0.3

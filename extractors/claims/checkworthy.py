@@ -28,10 +28,12 @@ cross-validation on the training data.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import (
@@ -48,11 +50,12 @@ from spacy.attrs import (
     POS,
     TAG,
 )
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
 
+from ..records import FoundClaim
 from .linear import Weights, hash_id, logistic
 
-MODEL_FILE = Path(__file__).with_name("checkworthy_model.npz")
-WEIGHTS = Weights(MODEL_FILE, "bench/train_checkworthy.py")
 N_FEATURES = 1 << 20
 EMIT_THRESHOLD = 0.5
 HEDGE_WORDS = frozenset(
@@ -88,10 +91,11 @@ class _Word(NamedTuple):
 ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IS_SPACE, LIKE_NUM, MORPH)
 _IOB_BEGIN = 3  # Doc.to_array's code for ent_iob_ "B"
 _words: dict[tuple[int, ...], _Word | None] = {}  # keyed by a row of hashes, which are the same in any vocab
+_UNSEEN = _Word("", "", (), 0, (), False, False, False, "", "", "", "", "")
 _MAX_WORDS = 1 << 15
 
 
-def _word(row: tuple[int, ...], strings: Any) -> _Word | None:
+def _word(row: tuple[int, ...], strings: StringStore) -> _Word | None:
     """A token's features from its ``ATTRS`` row (None for whitespace). Hashes name the same string in
     every StringStore, so rows from different Docs share the cache."""
     if row in _words:
@@ -147,6 +151,33 @@ def _word_id(feature: str) -> int:
     return _h(feature)
 
 
+class _Pairs:
+    """Ids of a two-word feature ``prefix + first + sep + second``, cached by the pair (two lookups of
+    strings whose hashes are known, where the joined string would be new each time)."""
+
+    def __init__(self, prefix: str, sep: str):
+        self.prefix, self.sep = prefix, sep
+        self.ids: dict[str, dict[str, int]] = {}
+        self.size = 0
+
+    def __call__(self, first: str, second: str) -> int:
+        seconds = self.ids.get(first)
+        if seconds is None:
+            if self.size >= _MAX_WORDS * 4:
+                self.ids.clear()  # bounded like the word cache
+                self.size = 0
+            seconds = self.ids[first] = {}
+        found = seconds.get(second)
+        if found is None:
+            found = seconds[second] = _h(self.prefix + first + self.sep + second)
+            self.size += 1
+        return found
+
+
+_lemma_pair = _Pairs("b:", "_")
+_word_pair = _Pairs("w2:", " ")
+
+
 def _edge_ids(dep: str, head: _Word, child: _Word) -> tuple[int, ...]:
     """The syntax-block ids of a dependency edge: (relation, head, dependent) as nodes, as parts of
     speech, and for a verb's arguments as (relation, head lemma, entity type or part of speech)."""
@@ -155,7 +186,7 @@ def _edge_ids(dep: str, head: _Word, child: _Word) -> tuple[int, ...]:
 
 @lru_cache(maxsize=1 << 17)
 def _edge(dep: str, head_node: str, head_pos: str, head_lemma: str, node: str, pos: str, arg: str) -> tuple[int, ...]:
-    ids = (_h(f"t:{dep}:{head_node}>{node}"), _h(f"tp:{dep}:{head_pos}>{pos}"))
+    ids: tuple[int, ...] = (_h(f"t:{dep}:{head_node}>{node}"), _h(f"tp:{dep}:{head_pos}>{pos}"))
     if dep in ARGUMENT_DEPS:
         ids += (_h(f"tv:{dep}:{head_lemma}>{arg}"),)
     return ids
@@ -172,10 +203,12 @@ class Features(NamedTuple):
 class DocFeatures:
     """One Doc read once (token attributes, heads, contextual vectors) for features of any run of it."""
 
-    def __init__(self, doc: Any, contextual: bool = False):
+    def __init__(self, doc: Doc, contextual: bool = False):
         strings = doc.vocab.strings
-        rows = [tuple(r) for r in doc.to_array(list(ATTRS)).tolist()]
-        self.words = [_word(r, strings) for r in rows]
+        self.words: list[_Word | None] = []
+        for row in map(tuple, doc.to_array(list(ATTRS)).tolist()):
+            word = _words.get(row, _UNSEEN)  # most words of an article were seen before
+            self.words.append(_word(row, strings) if word is _UNSEEN else word)
         self.heads = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()  # HEAD is relative
         tensor = getattr(doc, "tensor", None)
         self.tensor = (
@@ -185,7 +218,8 @@ class DocFeatures:
     def features(self, start: int, end: int) -> Features:
         """Tokens ``doc[start:end]`` (whitespace tokens are skipped)."""
         keep = [i for i in range(start, end) if self.words[i] is not None]
-        counts = _counts([self.words[i] for i in keep])
+        words = [w for w in self.words[start:end] if w is not None]
+        counts = _counts(words)
         counts.append(self._syntax(keep))
         dense = None
         if self.tensor is not None and keep:
@@ -202,7 +236,7 @@ class DocFeatures:
         words, heads = self.words, self.heads
         for i in keep:
             w = words[i]
-            if w.dep == "punct":
+            if w is None or w.dep == "punct":
                 continue
             head = words[heads[i]]
             if heads[i] == i or head is None:
@@ -229,11 +263,11 @@ def _counts(words: list[_Word]) -> list[Counter[int]]:
     prev_lemma, prev_lower, has_num = "<s>", "<s>", False
     for i, w in enumerate(words):
         spacy_ids.extend(w.fixed)
-        spacy_ids.append(_word_id("b:" + prev_lemma + "_" + w.lemma))
+        spacy_ids.append(_lemma_pair(prev_lemma, w.lemma))
         if i < 2:
             spacy_ids.append(_word_id(f"f{i}:" + w.lower))
         word_ids.append(w.word)
-        word_ids.append(_word_id("w2:" + prev_lower + " " + w.lower))
+        word_ids.append(_word_pair(prev_lower, w.lower))
         char_ids.extend(w.chars)
         has_num = has_num or w.has_num
         prev_lemma, prev_lower = w.lemma, w.lower
@@ -245,71 +279,71 @@ def _counts(words: list[_Word]) -> list[Counter[int]]:
     return [Counter(spacy_ids), Counter(word_ids), Counter(char_ids)]
 
 
-def doc_features(doc: Any, contextual: bool) -> Features:
+def doc_features(doc: Doc, contextual: bool) -> Features:
     """Features of a whole Doc (a training sentence)."""
     return DocFeatures(doc, contextual).features(0, len(doc))
 
 
 def vectorize(counts: list[Counter[int]], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sparse tf-idf vector (indices, values): sublinear tf, idf weights, each block L2-normalised."""
-    all_idx, all_val = [], []
-    for block in counts:
-        if not block:
-            continue
-        idx = np.fromiter(block.keys(), dtype=np.int64, count=len(block))
-        tf = np.fromiter(block.values(), dtype=np.float32, count=len(block))
-        val = (1.0 + np.log(tf)) * idf[idx]
-        norm = float(np.sqrt((val * val).sum())) or 1.0
-        all_idx.append(idx)
-        all_val.append(val / norm)
-    if not all_idx:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(all_idx), np.concatenate(all_val)
+    """Sparse tf-idf vector (indices, values): sublinear tf, idf weights, each block L2-normalised.
+
+    The blocks are read into one array and weighted at once (element by element, as block by block);
+    each block's norm is still summed over that block alone."""
+    sizes = [len(block) for block in counts]
+    n = sum(sizes)
+    idx = np.fromiter(itertools.chain.from_iterable(b.keys() for b in counts), dtype=np.int64, count=n)
+    tf = np.fromiter(itertools.chain.from_iterable(b.values() for b in counts), dtype=np.float32, count=n)
+    val = (1.0 + np.log(tf)) * idf[idx]
+    start = 0
+    for size in sizes:
+        if size:
+            block = val[start : start + size]
+            block /= float(np.sqrt((block * block).sum())) or 1.0
+            start += size
+    return idx, val
 
 
-def uses_tensor(model_label: str) -> bool:
-    """Whether the shipped weights' contextual block applies to this spaCy pipeline's ``Doc.tensor``."""
-    return WEIGHTS.get("tensor_model") == model_label
-
-
-def _score(features: Features) -> float:
-    idx, val = vectorize(features.counts, WEIGHTS["idf"])
-    z = float(WEIGHTS["w"][idx] @ val) + WEIGHTS["b"]
+def score(features: Features, weights: Weights) -> float:
+    """The check-worthiness (0..1) of a run of tokens from its features."""
+    idx, val = vectorize(features.counts, weights.array("idf"))
+    z = float(weights.array("w")[idx] @ val) + weights.scalar("b")
     if features.dense is not None:
-        z += float(WEIGHTS["dense_w"] @ (features.dense - WEIGHTS["dense_mean"]))
+        z += float(weights.array("dense_w") @ (features.dense - weights.array("dense_mean")))
     return logistic(z)
 
 
 class SentenceScores(DocFeatures):
     """Check-worthiness of runs of one Doc's tokens: the Doc is read once, each run (a sentence, the
-    sentences a claim spans) is scored once. ``contextual``: use ``Doc.tensor`` (see ``uses_tensor``)."""
+    sentences a claim spans) is scored once. ``contextual``: use ``Doc.tensor``, which is right only
+    for the pipeline the weights were trained with (``ClaimModels.uses_tensor``)."""
 
-    def __init__(self, doc: Any, contextual: bool = False):
+    def __init__(self, doc: Doc, weights: Weights, contextual: bool = False):
         super().__init__(doc, contextual)
         self.doc = doc
+        self.weights = weights
         self.scores: dict[tuple[int, int], float] = {}
 
     def span(self, start: int, end: int) -> float:
         """Tokens ``doc[start:end]``."""
         if (start, end) not in self.scores:
-            self.scores[start, end] = _score(self.features(start, end))
+            self.scores[start, end] = score(self.features(start, end), self.weights)
         return self.scores[start, end]
 
-    def sents(self, sents: list[Any]) -> float:
+    def sents(self, sents: list[Span]) -> float:
         """Consecutive sentences taken together."""
         return self.span(sents[0].start, sents[-1].end)
 
 
-def score_claims(
-    doc: Any, sents: list[Any], claims: list[dict[str, Any]], scores: SentenceScores | None = None
-) -> None:
+def score_claims(sents: list[Span], claims: list[FoundClaim], scores: SentenceScores) -> None:
     """Set ``checkworthiness`` from the sentence(s) a claim sits in (unattributed ones already have it);
     pass the ``scores`` ``find_unattributed`` used so no sentence is scored twice."""
-    scores = SentenceScores(doc) if scores is None else scores
+    doc = scores.doc
+    starts, ends = [s.start_char for s in sents], [s.end_char for s in sents]
     for claim in claims:
         if "checkworthiness" in claim:
             continue
-        covering = [s for s in sents if s.start_char < claim["end"] and s.end_char > claim["start"]]
+        # the sentences (sorted, disjoint) that share a character with the claim
+        covering = sents[bisect_right(ends, claim["start"]) : bisect_left(starts, claim["end"])]
         if covering:
             claim["checkworthiness"] = round(scores.sents(covering), 4)
             continue
@@ -318,12 +352,16 @@ def score_claims(
 
 
 def find_unattributed(
-    text: str, sents: list[Any], attributed: list[dict[str, Any]], scores: SentenceScores | None = None
-) -> list[dict[str, Any]]:
-    if not sents:
-        return []
-    scores = SentenceScores(sents[0].doc) if scores is None else scores
-    out = []
+    text: str, sents: list[Span], attributed: list[FoundClaim], scores: SentenceScores
+) -> list[FoundClaim]:
+    """Sentences no single attributed claim covers by half or more, that score at least
+    ``EMIT_THRESHOLD`` (shorter than 12 characters or 4 words: never)."""
+    out: list[FoundClaim] = []
+    # a sweep: attributed claims enter when they start before the sentence's end and leave (lazily, from
+    # a heap by end) once they end at or before its start, so each sentence sees only the claims over it
+    pending = sorted(attributed, key=lambda c: c["start"])
+    over: list[tuple[int, int]] = []  # (end, index in pending)
+    k = 0
     for sent in sents:
         start, end = sent.start_char, sent.end_char
         while end > start and text[end - 1].isspace():
@@ -332,11 +370,16 @@ def find_unattributed(
             start += 1
         if end - start < 12 or scores.alpha(sent.start, sent.end) < 4:
             continue
-        covered = max((min(end, c["end"]) - max(start, c["start"]) for c in attributed), default=0)
+        while k < len(pending) and pending[k]["start"] < end:
+            heapq.heappush(over, (pending[k]["end"], k))
+            k += 1
+        while over and over[0][0] <= start:
+            heapq.heappop(over)
+        covered = max((min(end, pending[i]["end"]) - max(start, pending[i]["start"]) for _, i in over), default=0)
         if covered >= 0.5 * (end - start):
             continue  # mostly one attributed statement already; short ones leave the sentence to check
-        score = scores.sents([sent])
-        if score >= EMIT_THRESHOLD:
+        value = scores.sents([sent])
+        if value >= EMIT_THRESHOLD:
             out.append(
                 {
                     "start": start,
@@ -344,7 +387,7 @@ def find_unattributed(
                     "speaker": None,
                     "cue": None,
                     "quote_type": "none",
-                    "checkworthiness": round(score, 4),
+                    "checkworthiness": round(value, 4),
                 }
             )
     return out

@@ -12,23 +12,19 @@ anything we can delimit and no claim is made).
 Trained by ``bench/train_contents.py`` on PolNeAR v1.0.0 *train* (first annotator per article): a
 candidate is a positive when its character Jaccard with the gold content of the attribution whose
 cue is this verb is >= 0.5. Weights ship as ``content_model.npz`` (hashed features, float16).
-While the weights are being trained, ``bench/train_contents.py`` sets ``RULE_ORDER_ONLY`` and the rule
-order decides: of the ``RULE_ORDER`` patterns, the first listed wins. A missing weights file is an
-error, not a silent fallback.
+While the weights are being trained, ``bench/train_contents.py`` collects candidates with
+``ClaimModels.rule_order`` set: the rule order decides (of the ``RULE_ORDER`` patterns, the first
+listed wins). A missing weights file is an error, not a silent fallback.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from spacy.tokens import Span, Token
 
+from ..vocabulary import QuoteType
 from .linear import Weights, hash_ids, logistic
 
-MODEL_FILE = Path(__file__).with_name("content_model.npz")
-WEIGHTS = Weights(MODEL_FILE, "bench/train_contents.py")
 N_FEATURES = 1 << 18
-#: set by ``bench/train_contents.py`` while it collects candidates: the rule order decides, no weights
-RULE_ORDER_ONLY = False
 #: the patterns the hand-written rules use, in their order of preference; the rest are extra candidates
 RULE_ORDER = (
     "complement",
@@ -42,7 +38,8 @@ RULE_ORDER = (
     "pobj",
 )
 
-Candidate = tuple[tuple[int, int], "str | None", str]
+#: a content a cue may introduce: ((start, end), its quote type if the pattern fixes one, the pattern)
+Candidate = tuple[tuple[int, int], QuoteType | None, str]
 
 
 def _bucket(n: int) -> int:
@@ -50,7 +47,7 @@ def _bucket(n: int) -> int:
 
 
 def candidate_features(
-    tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1, sent: Any = None
+    tok: Token, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1, sent: Span | None = None
 ) -> list[str]:
     """``first_rule``: the rank of the candidate the rule order would pick (-1: none); ``sent``: the
     cue's sentence if already at hand (``Token.sent`` walks the Doc to find it)."""
@@ -99,7 +96,7 @@ def candidate_features(
 
 
 def feature_ids(
-    tok: Any, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1, sent: Any = None
+    tok: Token, cand: Candidate, rank: int, n_cands: int, text: str, first_rule: int = -1, sent: Span | None = None
 ) -> list[int]:
     return hash_ids(candidate_features(tok, cand, rank, n_cands, text, first_rule, sent), N_FEATURES)
 
@@ -109,10 +106,11 @@ def rule_pick(cands: list[Candidate]) -> int:
     return next((i for i, c in enumerate(cands) if c[2] in RULE_ORDER), -1)
 
 
-def scores(tok: Any, cands: list[Candidate], text: str) -> list[float]:
-    if RULE_ORDER_ONLY:
+def scores(tok: Token, cands: list[Candidate], text: str, weights: Weights | None) -> list[float]:
+    """Each candidate's score; with no ``weights`` the rule order decides (1 for its patterns, else 0)."""
+    if weights is None:
         return [1.0 if c[2] in RULE_ORDER else 0.0 for c in cands]
-    w, b = WEIGHTS["w"], WEIGHTS["b"]
+    w, b = weights.array("w"), weights.scalar("b")
     first_rule, sent = rule_pick(cands), tok.sent
     return [
         logistic(float(w[feature_ids(tok, cand, rank, len(cands), text, first_rule, sent)].sum()) + b)
@@ -120,10 +118,11 @@ def scores(tok: Any, cands: list[Candidate], text: str) -> list[float]:
     ]
 
 
-def choose(tok: Any, cands: list[Candidate], text: str) -> Candidate | None:
-    """The likeliest candidate if it reaches the threshold (rule order breaks ties), else None."""
+def choose(tok: Token, cands: list[Candidate], text: str, weights: Weights | None) -> Candidate | None:
+    """The likeliest candidate if it reaches the threshold (rule order breaks ties), else None; with no
+    ``weights``, the first candidate of a ``RULE_ORDER`` pattern."""
     if not cands:
         return None
-    threshold = 0.5 if RULE_ORDER_ONLY else WEIGHTS["threshold"]
-    best_score, best = max((s, -i) for i, s in enumerate(scores(tok, cands, text)))
+    threshold = 0.5 if weights is None else weights.scalar("threshold")
+    best_score, best = max((s, -i) for i, s in enumerate(scores(tok, cands, text, weights)))
     return cands[-best] if best_score >= threshold else None

@@ -4,7 +4,8 @@ A fixed lexicon of verbs of saying misses PolNeAR's long tail ("nominated", "foc
 against") and fires on verbs that are cues only in some contexts ("support", "show", "find"). This
 model scores a verb from its lemma and its surroundings in the parse — which complements it has, what
 its subject is, whether a quote mark is next to it, whether the lexicon lists it — and
-``attribution.find_attributions`` treats it as a cue when the score is at least ``CUE_THRESHOLD``.
+``attribution.find_attributions`` treats it as a cue when the score reaches the threshold stored with
+the weights.
 
 Trained by ``bench/train_cues.py`` on PolNeAR v1.0.0 *train* (first annotator per article): a verb is
 a positive when it lies in a gold Cue span; verbs inside a gold content or a quotation are left out
@@ -14,19 +15,17 @@ handled by the rules instead). Weights ship as ``cue_model.npz`` (hashed feature
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from spacy.tokens import Token
 
+from .lexicon import CUE_LEMMAS
 from .linear import Weights, hash_ids, logistic
 
-MODEL_FILE = Path(__file__).with_name("cue_model.npz")
-WEIGHTS = Weights(MODEL_FILE, "bench/train_cues.py")
 N_FEATURES = 1 << 18
 QUOTE_CHARS = frozenset('“”"«»„') | {"''", "``"}
 PERSON_PRONOUNS = frozenset(["i", "you", "he", "she", "we", "they", "who"])
 
 
-def cue_features(tok: Any, lexicon: frozenset[str]) -> list[str]:
+def cue_features(tok: Token, lexicon: frozenset[str] = CUE_LEMMAS) -> list[str]:
     """Features of a verb token for the cue model (strings; hashed by :func:`cue_ids`)."""
     lemma = tok.lemma_.lower()
     doc = tok.doc
@@ -40,7 +39,7 @@ def cue_features(tok: Any, lexicon: frozenset[str]) -> list[str]:
         "lex:" + str(lemma in lexicon),
     ]
     kids = set()
-    subj = None
+    subj: Token | None = None
     for child in tok.children:
         dep = child.dep_
         kids.add(dep)
@@ -81,9 +80,9 @@ def cue_ids(feats: list[str]) -> list[int]:
     return hash_ids(feats, N_FEATURES)
 
 
-def cue_score(tok: Any, lexicon: frozenset[str]) -> float:
-    return logistic(float(WEIGHTS["w"][cue_ids(cue_features(tok, lexicon))].sum()) + WEIGHTS["b"])
+def cue_score(tok: Token, weights: Weights) -> float:
+    return logistic(float(weights.array("w")[cue_ids(cue_features(tok))].sum()) + weights.scalar("b"))
 
 
-def is_cue(tok: Any, lexicon: frozenset[str]) -> bool:
-    return cue_score(tok, lexicon) >= WEIGHTS["threshold"]
+def is_cue(tok: Token, weights: Weights) -> bool:
+    return cue_score(tok, weights) >= weights.scalar("threshold")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from bisect import bisect_left
+from collections.abc import Sequence
 
 from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS
 from spacy.symbols import NUM
+from spacy.tokens import Doc, Span
 
-from ..records import span
+from ..records import SpanRef, span
 
 NUMBER_ENTS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL")
 VAGUE_NUMBERS = re.compile(
@@ -27,44 +29,44 @@ HEDGES = re.compile(
 )
 
 
-def number_entities(ents: Any) -> list[tuple[int, int]]:
-    """Char spans of the numeric entities among ``ents`` (read ``doc.ents`` once: it walks every token)."""
-    return [(e.start_char, e.end_char) for e in ents if e.label_ in NUMBER_ENTS]
+class Numbers:
+    """The numbers of one Doc to find inside claims: numeric entities and number tokens — like a
+    number, tagged NUM, or holding a digit (22-year-old, 4.5%, F-35) — read once, from ``doc.ents``
+    and ``Doc.to_array``, and kept sorted so a claim's are found by binary search."""
+
+    def __init__(self, doc: Doc, text: str, ents: Sequence[Span]):
+        self.text = text
+        self.entities = [(e.start_char, e.end_char) for e in ents if e.label_ in NUMBER_ENTS]
+        self.tokens = []
+        for idx, length, like_num, pos in doc.to_array([IDX, LENGTH, LIKE_NUM, POS]).tolist():
+            word = text[idx : idx + length]
+            # (a letter is never a digit: most words need no look at each character)
+            if like_num or pos == NUM or (not word.isalpha() and any(map(str.isdigit, word))):
+                self.tokens.append((idx, idx + length))
+
+    def inside(self, start: int, end: int) -> list[SpanRef]:
+        """Numbers inside ``[start, end)``: numeric entities, number tokens wholly inside it, vague
+        amounts ("tens of thousands"); overlapping ones merged."""
+        found = _inside(self.entities, start, end) + _inside(self.tokens, start, end)
+        found += [(m.start(), m.end()) for m in VAGUE_NUMBERS.finditer(self.text, start, end)]
+        return [span(self.text, s, e) for s, e in _merge(found)]
 
 
-def number_tokens(doc: Any, text: str | None = None) -> list[tuple[int, int]]:
-    """Char spans of the tokens that are numbers to check — like a number, tagged NUM, or holding a
-    digit (22-year-old, 4.5%, F-35) — read once per Doc from ``Doc.to_array``."""
-    text = doc.text if text is None else text
-    out = []
-    for idx, length, like_num, pos in doc.to_array([IDX, LENGTH, LIKE_NUM, POS]).tolist():
-        if like_num or pos == NUM or any(ch.isdigit() for ch in text[idx : idx + length]):
-            out.append((idx, idx + length))
-    return out
-
-
-def find_numbers(
-    doc: Any,
-    start: int,
-    end: int,
-    ents: list[tuple[int, int]] | None = None,
-    text: str | None = None,
-    tokens: list[tuple[int, int]] | None = None,
-) -> list[dict[str, Any]]:
-    """Numbers inside ``[start, end)``: numeric entities, number tokens wholly inside it, vague amounts
-    ("tens of thousands"). Pass ``ents`` (``number_entities``), ``text`` and ``tokens``
-    (``number_tokens``) when calling it for many spans of one Doc."""
-    text = doc.text if text is None else text  # pass it: Doc.text joins every token on each access
-    found = [(s, e) for s, e in (number_entities(doc.ents) if ents is None else ents) if start <= s and e <= end]
-    found += [(s, e) for s, e in (number_tokens(doc, text) if tokens is None else tokens) if start <= s and e <= end]
-    for m in VAGUE_NUMBERS.finditer(text, start, end):
-        found.append((m.start(), m.end()))
-    return [span(text, s, e) for s, e in _merge(found)]
-
-
-def find_hedges(doc: Any, start: int, end: int, text: str | None = None) -> list[dict[str, Any]]:
-    text = doc.text if text is None else text
+def find_hedges(text: str, start: int, end: int) -> list[SpanRef]:
+    """Hedges inside ``[start, end)``: "reportedly", "is believed to", "about 300", "may"…"""
     return [span(text, m.start(), m.end()) for m in HEDGES.finditer(text, start, end)]
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans wholly inside ``[start, end)``; ``spans`` are sorted and do not overlap (entities,
+    tokens), so their ends are sorted too and a binary search finds the first."""
+    out = []
+    for i in range(bisect_left(spans, (start, start)), len(spans)):
+        s, e = spans[i]
+        if e > end:
+            break
+        out.append((s, e))
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

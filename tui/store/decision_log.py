@@ -33,7 +33,7 @@ from .errors import StoreError
 from .files import atomic_write, why
 from .journal import Journal, decode_line, verified_lines
 
-CACHE_VERSION = 2  # 2: summaries by label, and the desk's facts
+CACHE_VERSION = 3  # 2: summaries by label and the desk's facts; 3: additions keep their text
 _ARTICLE_KEY = b'"article":"'
 
 

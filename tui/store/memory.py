@@ -9,10 +9,10 @@ an analyst. From the facts of the whole store:
   ("accepted 12× before"), relabel ("relabelled to ORG 3×") or reject ("rejected 4×"), whichever the
   desk did most; a tie favours keeping the candidate;
 - the strings analysts *added* because the model missed them are the store's vocabulary: wherever one
-  occurs in an article at token boundaries and no entity covers it, it is *proposed* as a new
-  candidate (origin ``memory``) — matched like spaCy's PhraseMatcher, on the article's own tokens;
-  a string added under several labels is proposed with the one it got most, and where two strings
-  overlap the longer wins.
+  occurs in an article at token boundaries, as written or in capitals (a headline), and no entity
+  covers it, it is *proposed* as a new candidate (origin ``memory``) — matched like spaCy's
+  PhraseMatcher, on the article's own tokens; a string added under several labels is proposed with
+  the one it got most, and where two strings overlap the longer wins.
 
 Suggestions are shown, never applied on their own: ``confirm-suggestions`` turns an article's
 pending ones into the reviewer's decisions, as one undo step. Pure code; no spaCy.
@@ -54,8 +54,8 @@ def facts(cands: list[dict[str, Any]]) -> list[Fact]:
         label_before = original.get("label", c["label"])
         if c["status"] == "rejected":
             out.append((normalise(original.get("text", c["text"])), label_before, "rejected", label_before))
-        elif c["status"] == "added":
-            out.append((normalise(c["text"]), c["label"], "added", c["label"]))
+        elif c["status"] == "added":  # the text as written: proposals match it (or its capitals)
+            out.append((normalise(c["text"]), c["label"], "added", c["text"]))
         elif "label" in original and "text" not in original:
             out.append((normalise(c["text"]), label_before, "relabelled", c["label"]))
         else:  # accepted, or edited boundaries: the settled text and label are known good
@@ -100,7 +100,7 @@ class Memory:
             counter = self.outcomes.setdefault((text, label), Counter())
             counter[(outcome, after)] += sign
             if outcome == "added":
-                key = (text, after)
+                key = (after, label)  # (the text as added, its label)
                 self.vocabulary[key] = self.vocabulary.get(key, 0) + sign
                 if self.vocabulary[key] <= 0:
                     del self.vocabulary[key]
@@ -112,7 +112,11 @@ class Memory:
         counter = self.outcomes.get((normalise(cand["text"]), cand["label"]))
         if not counter:
             return self.trim(cand)
-        keep = sum(n for (o, after), n in counter.items() if o in ("accepted", "added") and after == cand["label"])
+        keep = sum(
+            n
+            for (o, after), n in counter.items()
+            if (o == "accepted" and after == cand["label"]) or o == "added"  # an addition kept its label
+        )
         relabels = Counter({after: n for (o, after), n in counter.items() if o == "relabelled" and n > 0})
         rejected = sum(n for (o, _), n in counter.items() if o == "rejected")
         best_label, best = relabels.most_common(1)[0] if relabels else (None, 0)
@@ -164,35 +168,35 @@ class Memory:
             return []
         starts = {s: i for i, (s, _) in enumerate(tokens)}
         ends = {e: i for i, (_, e) in enumerate(tokens)}
-        folded = text.casefold() if len(text.casefold()) == len(text) else None
-        if folded is None:
-            return []  # case folding changed lengths (ß…): offsets would not line up; skip
         spans = sorted(covered)
-        best: dict[str, tuple[str, int]] = {}  # one label per phrase: the one it was added with most
-        for (phrase, label), times in sorted(self.vocabulary.items()):
-            if phrase and (phrase not in best or times > best[phrase][1]):
-                best[phrase] = (label, times)
+        best: dict[str, tuple[str, int]] = {}  # one label per string: the one it was added with most
+        for (surface, label), times in sorted(self.vocabulary.items()):
+            for form in {surface, surface.upper()}:  # as written, and in a headline's capitals
+                if form and (form not in best or times > best[form][1]):
+                    best[form] = (label, times)
         out = []
         taken: list[tuple[int, int]] = []
         for phrase, (label, times) in sorted(best.items(), key=lambda kv: (-len(kv[0]), kv[0])):
-            pos = folded.find(phrase)
+            pos = text.find(phrase)
             while pos >= 0:
                 end = pos + len(phrase)
                 if pos in starts and end in ends and not _overlaps(spans, pos, end) and not _overlaps(taken, pos, end):
                     taken.append((pos, end))
-                    cand = entity_candidate(
-                        text,
-                        article["id"],
-                        pos,
-                        end,
-                        label,
-                        token_start=starts[pos],
-                        token_end=ends[end] + 1,
-                        origin="memory",
+                    cand: dict[str, Any] = dict(  # a record plus the suggestion the app shows
+                        entity_candidate(
+                            text,
+                            article["id"],
+                            pos,
+                            end,
+                            label,
+                            token_start=starts[pos],
+                            token_end=ends[end] + 1,
+                            origin="memory",
+                        )
                     )
                     cand["suggestion"] = {"action": "add", "support": times, "reason": f"added {times}× before"}
                     out.append(cand)
-                pos = folded.find(phrase, pos + 1)
+                pos = text.find(phrase, pos + 1)
         return out
 
 

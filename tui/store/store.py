@@ -38,6 +38,7 @@ from .memory import Memory, facts
 
 REVIEW, ADJUDICATION = "review", "adjudication"
 CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
+SUMMARY_VERSION = 3  # what an article's summary holds; an engine's summaries of another version are ignored
 
 
 def scope_key(cand: dict[str, Any]) -> str:
@@ -178,7 +179,7 @@ class ReviewStore:
         for aid, names in self._touched.items():
             for who in names:
                 self.assignments.started(aid, who)
-        self._entries = dict(log.entries)
+        self._entries = {aid: e for aid, e in log.entries.items() if e.get("v") == SUMMARY_VERSION}
         self._log_changed = bool(log.dirty)
 
     def _ensure(self, aid: str) -> None:
@@ -657,7 +658,7 @@ class ReviewStore:
             if n > 0 and cid not in originals:
                 key = scope_key(added[cid])
                 live[key] = live.get(key, 0) + 1
-        entry: dict[str, Any] = {"decided": decided, "final": final, "alive": live}
+        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": decided, "final": final, "alive": live}
         if with_memory:
             entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
             entry["agree"] = [

@@ -95,9 +95,9 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
             raise DecisionError("field 'label' is required for an entity (e.g. PERSON)")
         name = label(fields.get("label"))
         ts, te = token_range(article.get("tokens") or [], start, end)
-        return entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst")
+        return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
     extra = claim_fields(text, fields)
-    return claim_candidate(text, aid, start, end, origin="analyst", **extra)
+    return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
 
 
 def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict[str, Any]:

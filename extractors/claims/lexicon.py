@@ -1,0 +1,81 @@
+"""The word lists attribution reads: reporting verbs, stance adjectives, nominal cues, pronouns.
+
+Lists, not models: ``CUE_LEMMAS`` is also one feature of the learned cue model (``cues.py``), which
+decides which verbs are cues; the others are rules of ``attribution.py`` and ``patterns.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+#: verbs of saying, believing and intending (a feature of the cue model, not its decision)
+CUE_LEMMAS = _words(
+    """
+say tell write add ask note report announce suggest argue describe tweet think want continue
+acknowledge criticize criticise explain declare believe accuse urge recall respond propose agree
+claim conclude hope state know warn promise plan insist reply reveal predict fear vow pledge deny
+confirm estimate allege assert contend maintain admit concede stress emphasize emphasise complain
+testify indicate boast inform assure caution demand doubt expect feel figure guess mention observe
+remark reiterate repeat signal speculate suspect worry disclose charge blame dismiss comment post
+brief advise recommend question wonder threaten cite call counter retort lament quip joke muse show
+find support back praise thank prefer mock refuse learn discuss list see endorse oppose condemn
+defend reject slam blast hail welcome dispute seem appear refer seek talk speak point hop decide
+challenge decline consider embrace denounce deem attack view recognize favor highlight echo express
+imply brag applaud advocate rebuff proclaim decry lash rail interpret remind articulate tout assail
+voice reaffirm dub hint interject envision deride chant order reference document distance rebuke
+liken credit portray quote title congratulate recount label disavow request outline attribute unveil
+elaborate detail underscore shout apologize persuade invoke convince
+"""
+)
+
+#: "aware that …", "confident that …", "critical of …": predicates of stance with a complement
+STANCE_ADJS = _words(
+    """
+aware concerned confident convinced sure certain worried optimistic hopeful adamant critical
+skeptical sceptical doubtful insistent clear eager determined reluctant unwilling willing afraid
+"""
+)
+
+#: "his belief that …", "calls for …", "the demand that …": nouns that carry an attributed content
+NOMINAL_CUES = _words(
+    """
+belief claim assertion allegation assessment warning statement suggestion argument view insistence
+hope fear concern plan proposal accusation call demand pledge promise vow threat prediction
+expectation criticism charge complaint admission denial estimate report praise disagreement
+reference assumption mention contention doubt assurance
+"""
+)
+
+#: "wants to …", "seems to …", "declined to …": verbs whose infinitive complement is the content
+XCOMP_CUES = _words(
+    """
+want plan promise vow pledge threaten expect hope hop seem appear seek decide decline refuse try
+agree offer intend aim
+"""
+)
+
+#: "requests for …": prepositions that introduce a nominal cue's content
+NOMINAL_PREPS = frozenset(["for"])
+#: verbs whose object is often the person addressed ("told reporters"), not what was said
+ADDRESSEE_CUES = _words("say tell ask know see think feel")
+#: "referring to …", "talked about …", "pointed to …": the prepositional object is the content
+PREP_CONTENT = _words("to about on at for of over against")
+#: forms of "be" (and "get") that make a passive: "'s" is "has" as often, so it is not one
+PASSIVE_BE = _words("be is are was were been being am ’re 're get gets got gotten")
+RELATIVE_PRONOUNS = _words("that which who")
+#: pronouns a speaker may be, and the entity type they can resolve to (None: any, or the previous speaker)
+PRONOUNS: Final[dict[str, str | None]] = {
+    "he": "PERSON",
+    "she": "PERSON",
+    "him": "PERSON",
+    "her": "PERSON",
+    "they": None,
+    "it": None,
+    "we": None,
+    "i": None,
+}

@@ -1,0 +1,93 @@
+"""Small readings of the dependency parse that attribution's speakers and content patterns share."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .lexicon import PASSIVE_BE
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+#: what may be cut from either end of a content or speaker span
+TRAIL = " \t\n,;:—–-"
+#: punctuation that sets off an aside (", referring to …")
+BREAKS = (",", "—", "–", ";", "-")
+
+
+def subtree_span(tok: Token, exclude: set[int] | None = None) -> tuple[int, int]:
+    """Char offsets of ``tok``'s subtree, leaving out the tokens whose index is in ``exclude``."""
+    toks = [t for t in tok.subtree if not exclude or t.i not in exclude] or [tok]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def content_span(comp: Token) -> tuple[int, int]:
+    """The complement clause, without a trailing participial aside (", referring to …",
+    ", calling them …") — PolNeAR-style contents stop before it."""
+    doc = comp.doc
+    exclude: set[int] = set()
+    for child in comp.children:
+        if child.i <= comp.i:
+            continue
+        prev = doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+        after_break = prev is not None and prev.text in BREAKS
+        if child.dep_ in ("advcl", "parataxis", "npadvmod") and after_break and child.tag_ == "VBG":
+            exclude.update(t.i for t in child.subtree)
+    return subtree_span(comp, exclude)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without leading and trailing spaces and punctuation (``TRAIL``, and a final
+    period unless it closes a quote: “… today.”)."""
+    while end > start and text[end - 1] in TRAIL + ".":
+        if text[end - 1] == "." and end - 2 >= start and text[end - 2] in "”\"'":
+            break
+        end -= 1
+    while start < end and text[start] in TRAIL:
+        start += 1
+    return start, end
+
+
+def is_that_clause(clause: Token) -> bool:
+    """A clause opened by "that" as a complementiser ("… the belief that Iran is …")."""
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+
+
+def is_infinitive(clause: Token) -> bool:
+    """A "to" infinitive ("… to have used drones")."""
+    return any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
+
+
+def aside(noun: Token) -> Token | None:
+    """The first apposition or relative clause set off by a comma after ``noun``, if any."""
+    doc = noun.doc
+    for child in noun.children:
+        if (
+            child.i > noun.i
+            and child.dep_ in ("appos", "relcl", "acl")
+            and child.left_edge.i > 0
+            and doc[child.left_edge.i - 1].text == ","
+        ):
+            return child
+    return None
+
+
+def subject(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it hangs on ("…, adding that": the subject of the verb
+    "adding" belongs to), up to four steps up."""
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+        if node.dep_ in ("advcl", "conj", "xcomp", "acl", "relcl") and node.head is not node:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def passive_subject(verb: Token) -> Token | None:
+    """The subject of a passive verb ("Russia" in "Russia is believed to …"), else None. "He's said he …"
+    is no passive: the parser's auxpass must be a form of "be" (or "get"), and "'s" is "has" as often."""
+    if not any(c.dep_ == "auxpass" and c.lower_ in PASSIVE_BE for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
