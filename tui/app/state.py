@@ -371,6 +371,7 @@ class ReviewState:
             "count": len(mentions),
             "statuses": dict(counts),
             "suggested": sum(1 for c in pending if c.get("suggestion")),
+            "hints": sorted({str(c["suggestion"].get("action")) for c in pending if c.get("suggestion")}),
             "proposed": sum(1 for c in pending if c.get("origin") == "memory"),
             "expanded": gid in self.expanded,
         }

@@ -28,7 +28,7 @@ from ..bindings import REVIEW, SECTIONS, Keys, help_notes, mode_hint
 from ..state import ActiveClock, FilterError, ReviewState, is_pending, label_order
 from ..text import one_line
 from ..widgets.article import ArticleView
-from ..widgets.candidates import CandidateList
+from ..widgets.candidates import SPEAKER_FROM, CandidateList
 from ..widgets.detail import detail, group_detail
 from ..widgets.status import StatusBar
 from .add import ArticleAdder, PathPrompt
@@ -139,7 +139,8 @@ class ReviewScreen(Screen[None]):
         narrow = self.size.width < 110
         self.set_class(narrow, "-narrow")
         self.set_class(self.size.width >= 150, "-wide")  # the lists take more room
-        self.set_class(self.size.width >= 200, "-wider")
+        for kind in ("entity", "claim"):
+            self.table(kind).set_speaker_column(self.size.width >= SPEAKER_FROM)
         self.query_one(Footer).compact = narrow
 
     def show_empty(self) -> None:

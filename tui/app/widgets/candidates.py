@@ -7,7 +7,8 @@ on a row makes it current.
 Rows are what :class:`~tui.app.state.ReviewState` gives: candidates, and group rows (``"row":
 "group"``: name, label, mention count, statuses counted). Marks: the status (· pending, ✓ accepted,
 ✎ edited, + added, ✗ rejected), ▸/▾ a closed/open group, and after it what the desk's memory
-suggests for a pending candidate (→✓ accept, →✗ reject, →✎ relabel or trim, →+ a proposal to add).
+suggests for a pending candidate (→✓ accept, →✗ reject, →✎ relabel or trim, →+ a proposal to add);
+on a group row, the mark its pending mentions' suggestions share, or →n when they differ (n of them).
 
 (A DataTable re-renders every visible row after any ``update_cell``: 30+ ms a keypress, measured.)
 """
@@ -43,9 +44,10 @@ SUGGESTION_MARK = {"accept": "→✓", "reject": "→✗", "edit": "→✎", "ad
 SUGGESTION_STYLE = {"accept": "green italic", "reject": "red italic", "edit": "cyan italic", "add": "magenta italic"}
 #: the order statuses are counted in on a group row
 SUMMARY = ("accepted", "edited", "added", "rejected", "pending")
-#: the list is this wide (cells) before claims get a speaker column
+#: the terminal is this wide (columns) before claims get a speaker column (the screen sets
+#: :attr:`CandidateList.speaker_column`); the column takes a quarter of the room after the marks
 SPEAKER_FROM = 100
-SPEAKER_WIDTH = 22
+SPEAKER_MIN, SPEAKER_MAX = 10, 24
 #: the current row wraps to at most this many lines
 MAX_LINES = 8
 CONTEXT = 28  # characters of the article shown either side of a mention (by default)
@@ -116,8 +118,12 @@ def row_parts(
         prefix.append(STATUS_MARK.get(status, "?") + " ", style=STATUS_STYLE.get(status, ""))
     if marks:
         if is_group:
-            n = int(row.get("suggested") or 0)
-            prefix.append(f"→{n:<2}"[:3] if n else "   ", style="italic")
+            hints = list(row.get("hints") or [])
+            if len(hints) == 1:  # every suggestion among its pending mentions says the same
+                prefix.append(f"{SUGGESTION_MARK.get(hints[0], '→?'):<3}", style=SUGGESTION_STYLE.get(hints[0], ""))
+            else:  # mixed: how many mentions carry one (the detail panel lists them)
+                n = int(row.get("suggested") or 0)
+                prefix.append(f"→{n:<2}"[:3] if n else "   ", style="italic")
         else:
             mark, style = suggestion_mark(row)
             prefix.append(f"{mark:<3}", style=style)
@@ -150,24 +156,37 @@ def row_parts(
     return prefix, body, speaker
 
 
+def speaker_width(width: int, prefix: int) -> int:
+    """The speaker column's width in a list ``width`` cells wide whose rows start with ``prefix``
+    cells of marks and label."""
+    return max(SPEAKER_MIN, min(SPEAKER_MAX, (width - prefix) // 4))
+
+
 def row_text(
-    row: Cand, width: int, palette: Palette | None = None, *, child: bool = False, text: str = "", marks: bool = False
+    row: Cand,
+    width: int,
+    palette: Palette | None = None,
+    *,
+    child: bool = False,
+    text: str = "",
+    marks: bool = False,
+    speaker_column: bool = False,
 ) -> Text:
-    """One line: the prefix, as much of the text as fits, and the speaker for claims when the list is
-    at least :data:`SPEAKER_FROM` cells wide."""
+    """One line: the prefix, as much of the text as fits, and for claims the speaker in a column of
+    its own when ``speaker_column``."""
     prefix, body, speaker = row_parts(row, width, palette, child=child, text=text, marks=marks)
-    speaker_width = SPEAKER_WIDTH if speaker is not None and width >= SPEAKER_FROM else 0
+    column = speaker_width(width, cell_len(prefix.plain)) if speaker is not None and speaker_column else 0
     line = prefix.copy()
     line.no_wrap = True
     line.overflow = "ellipsis"
-    text_width = max(8, width - cell_len(prefix.plain) - (speaker_width + 1 if speaker_width else 0))
+    text_width = max(8, width - cell_len(prefix.plain) - (column + 1 if column else 0))
     body = body.copy()
     body.truncate(text_width, overflow="ellipsis")
     line.append_text(body)
-    if speaker_width and speaker is not None:
+    if column and speaker is not None:
         line.append(" " * max(1, text_width - body.cell_len + 1))
         speaker = speaker.copy()
-        speaker.truncate(speaker_width, overflow="ellipsis")
+        speaker.truncate(column, overflow="ellipsis")
         line.append_text(speaker)
     return line
 
@@ -190,6 +209,7 @@ class CandidateList(ScrollView, can_focus=False):
         self.nested: set[str] = set()  # mentions listed under their group row (indented)
         self.article_text = ""  # for a mention's surroundings
         self.marks = False  # a column for suggestion marks (some row has one)
+        self.speaker_column = False  # claims: the speaker in a column of its own (wide terminals)
         self.cursor = 0
         self._cache: dict[int, Strip] = {}
         self._cursor_lines: list[Strip] | None = None  # the current row, wrapped
@@ -232,6 +252,11 @@ class CandidateList(ScrollView, can_focus=False):
 
     def row(self, cid: str) -> Text:
         return self._line(cid, max(40, self.size.width))
+
+    def set_speaker_column(self, on: bool) -> None:
+        if on != self.speaker_column:
+            self.speaker_column = on
+            self._invalidate_all()
 
     def show(self, index: int) -> None:
         """Make row ``index`` current (wrapped to show all of it) and scroll it into view."""
@@ -294,6 +319,7 @@ class CandidateList(ScrollView, can_focus=False):
             child=cid in self.nested,
             text=self.article_text,
             marks=self.marks,
+            speaker_column=self.speaker_column,
         )
 
     def _wrapped(self) -> list[Strip]:
@@ -313,9 +339,9 @@ class CandidateList(ScrollView, can_focus=False):
             row, width, self.palette(), child=cid in self.nested, text=self.article_text, marks=self.marks, current=True
         )
         indent = cell_len(prefix.plain)
-        speaker_column = speaker is not None and width >= SPEAKER_FROM
-        body_width = max(8, width - indent - (SPEAKER_WIDTH + 1 if speaker_column else 0))
-        if speaker is not None and not speaker_column and speaker.plain != "—":
+        column = speaker_width(width, indent) if speaker is not None and self.speaker_column else 0
+        body_width = max(8, width - indent - (column + 1 if column else 0))
+        if speaker is not None and not column and speaker.plain != "—":
             body.append("  — ", style="dim")
             body.append_text(speaker)
         wrapped = list(body.wrap(self.app.console, body_width, overflow="fold")) or [Text("")]
@@ -328,10 +354,10 @@ class CandidateList(ScrollView, can_focus=False):
             line = prefix.copy() if i == 0 else Text(" " * indent, end="")
             part.rstrip()
             line.append_text(part)
-            if i == 0 and speaker_column and speaker is not None:
+            if i == 0 and column and speaker is not None:
                 line.append(" " * max(1, body_width - part.cell_len + 1))
                 sp = speaker.copy()
-                sp.truncate(SPEAKER_WIDTH, overflow="ellipsis")
+                sp.truncate(column, overflow="ellipsis")
                 line.append_text(sp)
             lines.append(line)
         strips = []
