@@ -1,6 +1,7 @@
 """Random analysts: thousands of seeded random key presses (and some clicks) through every binding in
 every mode — normal, filter and find boxes, cursor mode (v), boundary preview, edit dialog, label
-picker, confirm dialog, queue, help, command palette, path prompt — on an empty store, an article
+picker (typing in its search), label set dialog, confirm dialog, queue, help, command palette, path
+prompt; entity groups opened and closed — on an empty store, an article
 with no candidates, a one-candidate article (these two with NO_COLOR=1) and several articles.
 
 After every key: the app is still running (or quit cleanly with q) with no exception, and the store
@@ -41,8 +42,8 @@ EXTRA_KEYS = ["ctrl+p", "enter", "escape", "tab", "shift+tab", "backspace", "ctr
 TYPING = [*"abcdeglnorstuwxyz0123456789:,. ", "G", "P", "E", "O", "R"]
 #: keys that open a mode, pressed more often so that every mode is visited on every seed
 OPENERS = ["v", "e", "A", "slash", "ctrl+f", "l", "question_mark", "ctrl+p", "left_square_bracket", "full_stop"]
-OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x"]
-INPUT_MODES = {"filter", "find", "CommandPalette", "PathPrompt", "QueueScreen", "EditDialog"}
+OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x", "S", "L", "C", "R", "right", "left"]
+INPUT_MODES = {"filter", "find", "CommandPalette", "PathPrompt", "QueueScreen", "EditDialog", "LabelPicker"}
 
 
 def mode(app: ReviewApp) -> str:
@@ -100,6 +101,7 @@ ENTRY = {
     "EditDialog": ["e"],
     "LabelPicker": ["v", "L", "e"],
     "Confirm": ["A"],
+    "LabelSet": ["S"],
     "QueueScreen": ["l"],
     "HelpScreen": ["question_mark"],
     "CommandPalette": ["ctrl+p"],
