@@ -297,7 +297,7 @@ async def test_selection_extends_by_tokens_and_shrinks_back(review):
         assert selected() == "told parliament"
         await pilot.press("m", "shift+right")  # character mode: one character at a time
         assert selected() == "old parliament"
-        await pilot.press("c")
+        await pilot.press("c", "enter", "enter")  # content; no speaker, no cue
         assert [c["text"] for c in store.candidates(ex.article.id, "claim") if c["origin"] == "analyst"] == [
             "old parliament"
         ]

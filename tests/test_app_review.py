@@ -158,7 +158,7 @@ async def test_add_entity_and_claim_from_selection(review):
         assert [(c["text"], c["label"], c["status"]) for c in added] == [("parliament", "ORG", "added")]
         await pilot.press("v")
         view.cursor = text.index("Officials")
-        await pilot.press("shift+right", "shift+right", "shift+right", "c")
+        await pilot.press("shift+right", "shift+right", "shift+right", "c", "enter", "enter")  # no speaker, cue
         claims = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
         assert [c["text"] for c in claims] == ["Officials in São"]
 

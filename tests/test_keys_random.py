@@ -131,7 +131,7 @@ async def random_step(
     if roll < leave:
         key = "escape"  # modes end about as often as an analyst leaves them
     elif current == "select" and roll < 0.4:
-        key = rng.choice(["e", "t", "c", "L", "H"])  # selections become candidates
+        key = rng.choice(["e", "t", "c", "L", "H", "s", "r", "C", "enter"])  # candidates, claim fields
     elif current in INPUT_MODES and roll < 0.55:
         key = rng.choice(TYPING)
     elif roll < 0.25:

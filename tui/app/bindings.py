@@ -183,7 +183,17 @@ ARTICLE: list[Binding] = [
     Binding("w", "word(1)", "next word", show=False, id="article.word_next"),
     Binding("b", "word(-1)", "prev word", show=False, id="article.word_prev"),
     Binding("e,t", "create('entity')", "new entity", id="article.new_entity"),
-    Binding("c", "create('claim')", "new claim", id="article.new_claim"),
+    Binding(
+        "c",
+        "create('claim')",
+        "new claim",
+        id="article.new_claim",
+        tooltip="new claim with this content; then the speaker and the cue are asked for, by selection",
+    ),
+    Binding("s", "assign('speaker')", "as speaker", id="article.as_speaker", tooltip="the claim's speaker: this"),
+    Binding("r", "assign('cue')", "as cue", id="article.as_cue", tooltip="the claim's cue (reporting verb): this"),
+    Binding("C", "assign('content')", "as content", id="article.as_content", tooltip="the claim's content: this"),
+    Binding("enter", "step", "next step", show=False, id="article.step", tooltip="new claim: no speaker / no cue"),
     Binding("escape,v", "leave", "back", id="article.leave", tooltip="back to the lists"),
 ]
 
@@ -313,7 +323,8 @@ def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
             f"SELECT ({unit})",
             f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
             f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
-            f"{k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
+            f"{k.show('article.as_speaker')}/{k.show('article.as_cue')}/{k.show('article.as_content')} "
+            f"claim's speaker/cue/content  {k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
         )
     if char_mode:
         return "CHARACTERS", "the next boundary edit moves by characters"

@@ -241,11 +241,13 @@ class EditDialog(ModalScreen[None]):
         labels: list[str],
         save: Callable[[dict[str, Any]], str | None],
         keys: Keys,
+        groups: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.cand = cand
         self.text = text
         self.entities = sorted(entities, key=lambda e: e["start"])
+        self.groups = groups or {}  # entity id -> the name of its group (the entity it mentions)
         self.labels = labels
         self.save = save
         self.keys = keys
@@ -276,15 +278,7 @@ class EditDialog(ModalScreen[None]):
                         id="quote_type",
                     )
                     yield Label("speaker")
-                    options: list[tuple[Text, str]] = [(Text("(none)"), "none")] + [
-                        (
-                            Text(
-                                f"{one_line(e['text'], 30)} [{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}"
-                            ),
-                            e["id"],
-                        )
-                        for e in self.entities
-                    ]
+                    options: list[tuple[Text, str]] = [(Text("(none)"), "none"), *self.speaker_options()]
                     current = "keep" if c.get("speaker") else "none"
                     if c.get("speaker"):
                         options.insert(0, (Text(f"keep: {one_line(c['speaker'].get('text', ''), 30)}"), "keep"))
@@ -301,6 +295,29 @@ class EditDialog(ModalScreen[None]):
             with Horizontal(id="edit-buttons"):
                 yield Button(Text(f"Save ({self.keys.show('edit.save')})"), variant="primary", id="save")
                 yield Button(Text(f"Cancel ({self.keys.show('edit.cancel')})"), id="cancel")
+
+    def speaker_options(self) -> list[tuple[Text, str]]:
+        """The entities a speaker can be, PERSON then ORG first, each entity's mentions together
+        under its name (nearest the claim first); typing in the open list finds one."""
+        rank = {"PERSON": 0, "ORG": 1}
+        at = self.cand["start"]
+        named: dict[str, list[dict[str, Any]]] = {}
+        for e in self.entities:
+            named.setdefault(self.groups.get(e["id"], e["text"]), []).append(e)
+        order = sorted(
+            named.items(),
+            key=lambda kv: (min(rank.get(str(e.get("label")), 2) for e in kv[1]), kv[0].casefold()),
+        )
+        out: list[tuple[Text, str]] = []
+        for name, mentions in order:
+            mentions.sort(key=lambda e: (abs(e["start"] - at), e["start"]))
+            for i, e in enumerate(mentions):
+                line = Text(f"{one_line(name, 30)} " if i == 0 else "  ")
+                if i or e["text"] != name:
+                    line.append(f"“{one_line(e['text'], 30)}” ", style="italic")
+                line.append(f"[{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}", style="dim")
+                out.append((line, e["id"]))
+        return out
 
     def on_mount(self) -> None:
         self._preview()
@@ -337,7 +354,8 @@ class EditDialog(ModalScreen[None]):
                 out["speaker"] = None
             elif speaker != "keep":
                 ent = next(e for e in self.entities if e["id"] == speaker)
-                out["speaker"] = {"start": ent["start"], "end": ent["end"], "entity_id": ent["id"], "name": ent["text"]}
+                name = self.groups.get(ent["id"], ent["text"])
+                out["speaker"] = {"start": ent["start"], "end": ent["end"], "entity_id": ent["id"], "name": name}
             cue = self.query_one("#cue", Input).value.strip()
             if not cue:
                 out["cue"] = None

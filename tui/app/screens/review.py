@@ -100,6 +100,7 @@ class ReviewScreen(Screen[None]):
         self.find_query = ""
         self._shown: str | None = None  # the candidate the clock runs for
         self.box: str | None = None  # the input open at the bottom: "filter" or "find"
+        self.claim_flow: dict[str, Any] | None = None  # a new claim being built by selection (see _create)
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -310,6 +311,8 @@ class ReviewScreen(Screen[None]):
         else:
             mode = "select" if self.query_one(ArticleView).cursor is not None else ""
         bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
+        if self.claim_flow is not None and mode == "select":
+            bar.mode, bar.hint = self._flow_hint()
 
     # -- applying store results ------------------------------------------------------------------------
 
@@ -894,7 +897,8 @@ class ReviewScreen(Screen[None]):
                 self.show()
             return None
 
-        self.app.push_screen(EditDialog(cand, self.text, entities, self.label_order(), save, self.keys))
+        names = {cid: self.state.groups[gid]["name"] for cid, gid in self.state.group_of.items()}
+        self.app.push_screen(EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names))
 
     def action_cursor_mode(self) -> None:
         if self.aid is None or not self.text:
@@ -910,16 +914,106 @@ class ReviewScreen(Screen[None]):
 
     @on(ArticleView.Left)
     def _article_left(self) -> None:
+        if self.claim_flow is not None:
+            self.claim_flow = None
+            self.notify("new claim cancelled", markup=False, timeout=2)
         if self.char_mode and self.preview is None:
             self._set_char_mode(False)  # character mode served this selection
         self.show(scroll=False)
+
+    # -- claims by selection: a new claim in one flow, or the current claim's content, speaker, cue --------
+
+    def _flow_hint(self) -> tuple[str, str]:
+        flow, k = self.claim_flow or {}, self.keys
+        sel = f"{k.show('article.select_left')} {k.show('article.select_right')} select"
+        if flow.get("step") == "speaker":
+            return "NEW CLAIM: SPEAKER", f"{sel}  {k.show('article.as_speaker')} speaker  {k.show('article.step')} none"
+        return "NEW CLAIM: CUE", f"{sel}  {k.show('article.as_cue')} cue  {k.show('article.step')} none (save)"
+
+    def span_ref(self, role: str, start: int, end: int) -> dict[str, Any]:
+        """A speaker or cue at [start, end). A speaker is linked to an entity (``entity_id``, and its
+        group's fullest name as ``name``) when the span is one, or holds exactly one PERSON/ORG one."""
+        ref: dict[str, Any] = {"start": start, "end": end}
+        if role != "speaker":
+            return ref
+        ents = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
+        exact = [e for e in ents if (e["start"], e["end"]) == (start, end)]
+        inside = [e for e in ents if start <= e["start"] and e["end"] <= end and e.get("label") in ("PERSON", "ORG")]
+        found = exact or (inside if len(inside) == 1 else [])
+        if found:
+            ent = found[0]
+            gid = self.state.group_of.get(ent["id"])
+            ref["entity_id"] = ent["id"]
+            ref["name"] = self.state.groups[gid]["name"] if gid else ent["text"]
+        return ref
+
+    @on(ArticleView.Assign)
+    def _assign(self, event: ArticleView.Assign) -> None:
+        if self.claim_flow is not None:
+            flow = self.claim_flow
+            if event.role == "content":
+                flow["start"], flow["end"] = event.start, event.end
+            else:
+                flow[event.role] = self.span_ref(event.role, event.start, event.end)
+                flow["step"] = "cue" if event.role == "speaker" and "cue" not in flow else "done"
+            self._flow_next()
+            return
+        cand = self.current()
+        if self.aid is None or cand is None or cand["kind"] != "claim":
+            self.notify(
+                f"make a claim current first ({self.keys.show('review.switch')} lists the claims), or "
+                f"{self.keys.show('article.new_claim')} makes a new one",
+                markup=False,
+                timeout=3,
+            )
+            return
+        if event.role == "content":
+            changes: dict[str, Any] = {"start": event.start, "end": event.end}
+        else:
+            changes = {event.role: self.span_ref(event.role, event.start, event.end)}
+        state = self._write(
+            self.store.decide, self.aid, cand["id"], "edit", changes=changes, seconds=self.clock.seconds()
+        )
+        if state is None:
+            return
+        self.query_one(ArticleView).clear_selection()
+        self.apply_states([state])
+        self.state.select(cand["id"])
+        shown = {"content": state["text"], **{r: (state.get(r) or {}).get("text", "") for r in ("speaker", "cue")}}
+        self.notify(f"{event.role}: {one_line(shown[event.role], 50)}", markup=False, timeout=3)
+        self.show(scroll=False)
+
+    @on(ArticleView.Step)
+    def _step(self) -> None:
+        flow = self.claim_flow
+        if flow is None:
+            return
+        flow["step"] = "cue" if flow["step"] == "speaker" else "done"
+        self._flow_next()
+
+    def _flow_next(self) -> None:
+        """Ask for the next part of the new claim, or save it once speaker and cue are given or skipped."""
+        flow = self.claim_flow
+        if flow is None:
+            return
+        self.query_one(ArticleView).clear_selection()
+        if flow["step"] != "done":
+            self.refresh_status()
+            return
+        self.claim_flow = None
+        fields: dict[str, Any] = {k: flow[k] for k in ("start", "end", "speaker", "cue") if k in flow}
+        content = self.text[flow["start"] : flow["end"]].lstrip()
+        quoted = content[:1] in ('"', "“", "‘", "'", "«")
+        fields.update(kind="claim", quote_type="direct" if quoted else ("indirect" if "speaker" in flow else "none"))
+        self._add(fields)
 
     @on(ArticleView.Create)
     def _create(self, event: ArticleView.Create) -> None:
         from .dialogs import LabelPicker
 
-        if event.kind == "claim":
-            self._add({"kind": "claim", "start": event.start, "end": event.end, "quote_type": "none"})
+        if event.kind == "claim":  # content first; then the speaker and the cue, by selection
+            self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
+            self._flow_next()
             return
 
         def picked(label: str | None) -> None:
