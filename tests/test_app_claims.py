@@ -132,8 +132,8 @@ async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_pa
         assert len(store.candidates(aid, "claim")) == 3 and screen.claim_flow is None
 
 
-async def test_the_speaker_picker_lists_people_and_organisations_first_by_entity(claims, tmp_path):
-    store, _ = claims
+async def test_the_editor_lists_people_and_organisations_first_and_hands_over_to_selection(claims, tmp_path):
+    store, aid = claims
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("tab", "e")
@@ -146,7 +146,14 @@ async def test_the_speaker_picker_lists_people_and_organisations_first_by_entity
         assert kinds[:5] == ["PERSON", "PERSON", "ORG", "ORG", "ORG"]
         assert options[0][0].startswith("Ben Wallace")  # the entity's name, its mentions under it
         assert options[1][0].startswith("  “Wallace” [")
-        await pilot.press("escape")
+        await pilot.press("ctrl+t")  # from the editor to the article, to set fields by selection
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.query_one(ArticleView).cursor is not None
+        await select(pilot, screen.query_one(ArticleView), "MPs")
+        await pilot.press("s")
+        assert the_claim(store, aid)["speaker"]["entity_id"] == next(
+            c["id"] for c in store.candidates(aid) if c["text"] == "MPs"
+        )
 
 
 TMUX = shutil.which("tmux")

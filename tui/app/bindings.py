@@ -235,6 +235,13 @@ EDIT: list[Binding] = [
     Binding("escape", "cancel", "cancel", id="edit.cancel"),
     Binding("ctrl+s", "save", "save", id="edit.save"),
     Binding(
+        "ctrl+t",
+        "select_text",
+        "select in article",
+        id="edit.select_text",
+        tooltip="claims: leave the editor and select the content, speaker or cue in the article (then s, r or C)",
+    ),
+    Binding(
         "pageup", "page(-1)", "page up", show=False, priority=True, id="edit.page_up", tooltip="open list: page up"
     ),
     Binding(

@@ -242,9 +242,11 @@ class EditDialog(ModalScreen[None]):
         save: Callable[[dict[str, Any]], str | None],
         keys: Keys,
         groups: dict[str, str] | None = None,
+        select_text: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.cand = cand
+        self.select_text = select_text  # a claim's fields by selection in the article instead
         self.text = text
         self.entities = sorted(entities, key=lambda e: e["start"])
         self.groups = groups or {}  # entity id -> the name of its group (the entity it mentions)
@@ -292,6 +294,14 @@ class EditDialog(ModalScreen[None]):
                     )
             yield Static(id="edit-preview")
             yield Static(id="edit-error")
+            if c["kind"] == "claim" and self.select_text is not None:
+                yield Static(
+                    Text(
+                        f"{self.keys.show('edit.select_text')}: select the content, speaker or cue in the article "
+                        "instead (any span may be the speaker)",
+                        style="dim",
+                    )
+                )
             with Horizontal(id="edit-buttons"):
                 yield Button(Text(f"Save ({self.keys.show('edit.save')})"), variant="primary", id="save")
                 yield Button(Text(f"Cancel ({self.keys.show('edit.cancel')})"), id="cancel")
@@ -397,6 +407,14 @@ class EditDialog(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_select_text(self) -> None:
+        if self.cand["kind"] != "claim" or self.select_text is None:
+            self.app.bell()
+            return
+        go = self.select_text
+        self.dismiss(None)
+        go()
 
     async def action_page(self, direction: int) -> None:
         """Page keys for an open list (a Select's options), only once it is laid out: in Textual

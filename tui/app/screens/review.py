@@ -898,7 +898,21 @@ class ReviewScreen(Screen[None]):
             return None
 
         names = {cid: self.state.groups[gid]["name"] for cid, gid in self.state.group_of.items()}
-        self.app.push_screen(EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names))
+
+        def select_text() -> None:  # the claim's content, speaker or cue by selection (s, r, C)
+            if self.aid == aid and self.state.select(cand["id"]):
+                self.action_cursor_mode()
+                k = self.keys
+                self.notify(
+                    f"select text, then {k.show('article.as_speaker')} speaker, {k.show('article.as_cue')} cue, "
+                    f"{k.show('article.as_content')} content",
+                    markup=False,
+                    timeout=4,
+                )
+
+        self.app.push_screen(
+            EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names, select_text)
+        )
 
     def action_cursor_mode(self) -> None:
         if self.aid is None or not self.text:
