@@ -330,7 +330,7 @@ class CandidateList(ScrollView, can_focus=False):
         if not self.ids:
             self._cursor_lines = []
             return []
-        width = max(20, self.size.width or 40)
+        width = max(20, self._text_width() or 40)
         cid = self.ids[self.cursor]
         row = self.rows[cid]
         base = self.rich_style
@@ -364,9 +364,14 @@ class CandidateList(ScrollView, can_focus=False):
         for line in lines:
             line.stylize(cursor_style)
             line.truncate(width, pad=True)
-            strips.append(to_strip(line, self.app.console, base).adjust_cell_length(width, base))
+            strips.append(to_strip(line, self.app.console, base).adjust_cell_length(self.size.width, base))
         self._cursor_lines = strips
         return strips
+
+    def _text_width(self) -> int:
+        """The cells a row's text may take: the width less the scrollbar's (an ellipsis under the
+        scrollbar would be hidden)."""
+        return self.scrollable_content_region.width or self.size.width
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -380,8 +385,8 @@ class CandidateList(ScrollView, can_focus=False):
             return lines[part] if part < len(lines) else Strip.blank(width, base)
         strip = self._cache.get(index)
         if strip is None:
-            text = self._line(self.ids[index], width)
-            text.truncate(width, pad=True)
+            text = self._line(self.ids[index], self._text_width())
+            text.truncate(self._text_width(), pad=True)
             strip = to_strip(text, self.app.console, base).adjust_cell_length(width, base)
             self._cache[index] = strip
         return strip
