@@ -67,7 +67,7 @@ def check_store(store: ReviewStore) -> None:
     decided_all = total_all = 0
     for aid in store.article_ids():
         text = store.article(aid)["text"]
-        cands = store.candidates(aid)
+        cands = [c for c in store.candidates(aid) if store.in_scope(c)]  # the label set (S) may hide some
         for c in cands:
             assert c["text"] == text[c["start"] : c["end"]], c
             for key in ("speaker", "cue"):
@@ -85,7 +85,11 @@ def check_screen(app: ReviewApp, store: ReviewStore) -> None:
     screen = next((s for s in app.screen_stack if isinstance(s, ReviewScreen)), None)
     if screen is None or screen.aid is None:
         return
-    on_disk = {c["id"]: (c["status"], c["start"], c["end"], c.get("label")) for c in store.candidates(screen.aid)}
+    on_disk = {
+        c["id"]: (c["status"], c["start"], c["end"], c.get("label"))
+        for c in store.candidates(screen.aid)
+        if store.in_scope(c)
+    }
     shown = {c["id"]: (c["status"], c["start"], c["end"], c.get("label")) for c in screen.state.cands.values()}
     assert shown == on_disk
     cur = screen.current()
