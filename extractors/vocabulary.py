@@ -13,18 +13,21 @@ KINDS: Final = ("entity", "claim")
 QuoteType = Literal["direct", "indirect", "mixed", "none"]
 QUOTE_TYPES: Final = ("direct", "indirect", "mixed", "none")
 
+#: memory: proposed from the strings the desk added before, then added by an analyst
 Origin = Literal["model", "analyst", "imported", "memory"]
 
 #: the entity labels that can be the source of a claim
 SPEAKER_LABELS: Final = ("PERSON", "ORG", "GPE", "NORP")
-#: memory: proposed from the strings the desk added before, then added by an analyst
-ORIGINS: Final = ("model", "analyst", "imported", "memory")
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]
 #: every status a candidate can have, in the order tables list them
 STATUSES: Final = ("pending", "accepted", "edited", "added", "rejected")
 #: the statuses that count as decided
 DECIDED: Final = ("accepted", "edited", "added", "rejected")
+#: a candidate the desk's reviewers decided differently, not adjudicated yet (the final view only)
+DISPUTED: Final = "disputed"
+#: every status in the desk's final view, in the order tables list them
+FINAL_STATUSES: Final = (*STATUSES, DISPUTED)
 #: what the export gives by default: the reviewed result
 REVIEWED: Final = ("accepted", "edited", "added")
 

@@ -11,12 +11,15 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from app_support import EVIL, evil_store, foreign_controls, run_in_pty
 
-from support import SAMPLE
+from tui.store import ReviewStore
+
+from support import ROOT, SAMPLE, make_extraction
 
 TMUX = shutil.which("tmux")
 EXE = Path(sys.executable).with_name("newsreview")
@@ -132,3 +135,90 @@ def test_raw_terminal_bytes_carry_no_control_from_the_data(tmp_path):
     assert "decided here" in text and "Title ␛]52;c;AAAA␛\\" in text  # it drew the screen, literally
     assert EVIL["osc52"] not in text and "\x9b" not in text and "\u202e" not in text
     assert foreign_controls(text) == []
+
+
+# -- a desk: two reviewers in two panes on one store -------------------------------------------------
+
+
+def pane_text(socket: str, pane: str) -> str:
+    return tmux("capture-pane", "-p", "-t", pane, socket=socket)
+
+
+def pane_wait(socket: str, pane: str, check: Callable[[str], bool], what: str, timeout: float = 10) -> str:
+    """Poll one pane until ``check(screen)`` holds; fail naming ``what`` with the screen as it was."""
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = pane_text(socket, pane)
+        if check(screen):
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"pane {pane}: {what} never happened; the pane was:\n{screen}")
+
+
+def status_of(screen: str) -> str:
+    return screen.splitlines()[0] if screen else ""
+
+
+@needs_tmux
+def test_two_reviewers_in_two_panes_on_one_store(tmp_path):
+    """ana (top pane) and bob (bottom pane) review one store at once: each sees the other's decision on
+    the article they share without pressing a key, a disagreement shows as a dispute on both, ana
+    settles it from the adjudication screen (J, then bob's version), bob's pane follows, and the export
+    carries the adjudication."""
+    text = "Ben Wallace said Russia lost 100,000 troops near Zürich.\nOfficials in São Paulo agreed on Tuesday."
+    store = tmp_path / "store"
+    with ReviewStore.open(store, mode="add", reviewer="setup") as st:
+        st.add_article(make_extraction(text, [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Zürich", "GPE")]))
+    socket = f"nr-desk-{os.getpid()}"
+
+    def command(who: str) -> str:
+        # PYTHONPATH: this checkout's code even where the venv's editable install is another checkout's
+        env = f"PYTHONPATH={ROOT} NEWSREVIEW_STORE={store} NEWSREVIEW_CONFIG_DIR={tmp_path / ('cfg-' + who)}"
+        # sleep 1 first: a pane made by split-window may get its size after the program read it
+        return f"sleep 1; env {env} {EXE} review --reviewer {who}; echo NEWSREVIEW-EXITED $?; sleep 30"
+
+    tmux("new-session", "-d", "-s", "nr", "-x", "160", "-y", "48", command("ana"), socket=socket)
+    tmux("split-window", "-v", "-t", "nr", command("bob"), socket=socket)
+    ana, bob = "nr:0.0", "nr:0.1"
+    try:
+        for pane in (ana, bob):
+            pane_wait(socket, pane, lambda s: "decided here" in status_of(s), "the review screen", timeout=90)
+        # presence: each sees the other on this article (read about once a second)
+        pane_wait(socket, ana, lambda s: "with bob" in status_of(s), "ana seeing bob here")
+        pane_wait(socket, bob, lambda s: "with ana" in status_of(s), "bob seeing ana here")
+        # ana accepts Ben Wallace: bob's pane shows it with no key pressed there
+        tmux("send-keys", "-t", ana, "a", socket=socket)
+        pane_wait(socket, ana, lambda s: "1/3 decided here" in status_of(s), "ana's decision")
+        screen = pane_wait(socket, bob, lambda s: "desk 1/3" in status_of(s), "ana's decision on bob's screen")
+        assert "0/3 decided here" in status_of(screen)  # bob's own count is bob's
+        assert "ana" in screen.split("status", 1)[-1]  # the detail panel names whose decision it is
+        # bob rejects it: a dispute, on both screens
+        tmux("send-keys", "-t", bob, "x", socket=socket)
+        for pane in (bob, ana):
+            pane_wait(socket, pane, lambda s: "⚠ 1 disputed here" in status_of(s), "the dispute")
+        # ana settles it: the adjudication screen, bob's version (the second made)
+        tmux("send-keys", "-t", ana, "J", socket=socket)
+        screen = pane_wait(socket, ana, lambda s: "ADJUDICATION" in s and "1 left" in s, "the adjudication screen")
+        assert "bob" in screen and "you" in screen and "Ben Wallace" in screen
+        tmux("send-keys", "-t", ana, "2", socket=socket)
+        pane_wait(socket, ana, lambda s: "settled with bob's version" in s and "0 left" in s, "the adjudication")
+        pane_wait(socket, bob, lambda s: "disputed" not in status_of(s), "the dispute leaving bob's screen")
+        tmux("send-keys", "-t", ana, "Escape", socket=socket)
+        pane_wait(socket, ana, lambda s: "decided here" in status_of(s), "back on ana's review screen")
+        for pane in (ana, bob):
+            tmux("send-keys", "-t", pane, "q", socket=socket)
+            pane_wait(socket, pane, lambda s: "NEWSREVIEW-EXITED 0" in s, "a clean exit")
+    finally:
+        tmux("kill-server", socket=socket)
+    env_vars = {**os.environ, "NEWSREVIEW_STORE": str(store)}
+    out = subprocess.run(
+        [str(EXE), "export", "--include", "all"], capture_output=True, text=True, env=env_vars, check=True
+    )
+    (article,) = json.loads(out.stdout)["articles"]
+    ben = next(e for e in article["entities"] if e["text"] == "Ben Wallace")
+    assert ben["status"] == "rejected"
+    with ReviewStore.open(store) as st:
+        final = st.candidate(article["id"], ben["id"], view="final")
+        assert final["adjudication"]["chose"] == "bob" and final["adjudication"]["reviewer"] == "ana"
+        assert st.candidate(article["id"], ben["id"], view="ana")["status"] == "accepted"  # ana's own stays

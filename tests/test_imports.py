@@ -62,7 +62,7 @@ def test_store_export_and_cli_never_import_textual_or_spacy(module):
 def test_light_commands_never_import_spacy_or_textual(args):
     code = (
         f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', *{args!r}]\n"
-        "try:\n    cli.main()\nexcept SystemExit:\n    pass"
+        "try:\n    cli.main()\nexcept SystemExit as done:\n    assert done.code in (0, None), done.code"
     )
     mods = loaded_after(code)
     assert not set(HEAVY) & mods
@@ -74,6 +74,7 @@ def test_status_and_export_on_a_real_store_never_import_spacy(filled_store):
         code = (
             f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', {command!r}, '--store', {str(path)!r}]\n"
             "import io, contextlib\nbuf = io.StringIO()\n"
-            "with contextlib.redirect_stdout(buf):\n    try:\n        cli.main()\n    except SystemExit:\n        pass"
+            "with contextlib.redirect_stdout(buf):\n    try:\n        cli.main()\n    except SystemExit as done:\n"
+            "        assert done.code in (0, None), done.code"
         )
         assert not set(HEAVY) & loaded_after(code), command

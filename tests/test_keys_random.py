@@ -1,8 +1,9 @@
 """Random analysts: thousands of seeded random key presses (and some clicks) through every binding in
 every mode — normal, filter and find boxes, cursor mode (v), boundary preview, edit dialog, label
 picker (typing in its search), label set dialog, confirm dialog, queue, help, command palette, path
-prompt; entity groups opened and closed — on an empty store, an article
-with no candidates, a one-candidate article (these two with NO_COLOR=1) and several articles.
+prompt, adjudication screen (J), assignment dialog (T); entity groups opened and closed — on an empty
+store, an article with no candidates, a one-candidate article (these two with NO_COLOR=1) and several
+articles (where another reviewer decided some, so that disputes arise).
 
 After every key: the app is still running (or quit cleanly with q) with no exception, and the store
 holds together — every span's text is the article's text at its offsets, the decided/total counts
@@ -42,8 +43,9 @@ EXTRA_KEYS = ["ctrl+p", "enter", "escape", "tab", "shift+tab", "backspace", "ctr
 TYPING = [*"abcdeglnorstuwxyz0123456789:,. ", "G", "P", "E", "O", "R"]
 #: keys that open a mode, pressed more often so that every mode is visited on every seed
 OPENERS = ["v", "e", "A", "slash", "ctrl+f", "l", "question_mark", "ctrl+p", "left_square_bracket", "full_stop"]
-OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x", "S", "L", "C", "R", "right", "left"]
-INPUT_MODES = {"filter", "find", "CommandPalette", "PathPrompt", "QueueScreen", "EditDialog", "LabelPicker"}
+OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x", "J", "T", "S", "L", "C", "R", "right", "left"]
+INPUT_MODES = {"filter", "find", "CommandPalette", "PathPrompt", "QueueScreen", "EditDialog", "AssignDialog"}
+INPUT_MODES |= {"LabelPicker"}
 
 
 def mode(app: ReviewApp) -> str:
@@ -110,6 +112,8 @@ ENTRY = {
     "HelpScreen": ["question_mark"],
     "CommandPalette": ["ctrl+p"],
     "PathPrompt": ["plus"],
+    "AdjudicateScreen": ["J"],
+    "AssignDialog": ["T"],
 }
 WANTED = {"normal", *ENTRY}
 
@@ -209,7 +213,16 @@ def stores(tmp: Path) -> dict[str, ReviewStore]:
     bare.add_article(make_extraction("An article in which the model found nothing.\n\nAt all.", [], []))
     one = ReviewStore.open(tmp / "one", write=True, reviewer="rand")
     one.add_article(make_extraction("Moscow is cold.", [("Moscow", "GPE")], []))
-    return {"empty": empty, "no candidates": bare, "one candidate": one, "several": several_store(tmp / "several")}
+    several = several_store(tmp / "several")
+    # another reviewer decided on the first article: the walker's own decisions make disputes, which
+    # the adjudication screen (J) walks and settles
+    with ReviewStore.open(tmp / "several", write=True, reviewer="other") as other:
+        aid = other.article_ids()[0]
+        ents = other.candidates(aid, "entity")
+        other.decide(aid, ents[0]["id"], "accept")
+        other.decide(aid, ents[1]["id"], "reject")
+        other.decide(aid, ents[2]["id"], "edit", changes={"label": "LOC"})
+    return {"empty": empty, "no candidates": bare, "one candidate": one, "several": several}
 
 
 @pytest.mark.parametrize("which", ["empty", "no candidates", "one candidate", "several"])

@@ -55,7 +55,9 @@ def test_per_character_cost_of_a_long_article_stays_near_that_of_a_short_one(ext
     short_s = _best(work(one), 7)
     long_s = _best(work(long), 2)
     ratio = (long_s / len(long.text)) / (short_s / len(one.text))
-    assert ratio < 3, f"{long_s:.2f}s for {len(long.text):,} characters vs {short_s:.3f}s for {len(one.text):,}"
+    # linear work gives about 1-3 (cache effects; more on a loaded machine); work quadratic in the
+    # article gives about COPIES (72): the bound separates the two without timing noise deciding
+    assert ratio < 12, f"{long_s:.2f}s for {len(long.text):,} characters vs {short_s:.3f}s for {len(one.text):,}"
     # and the long article finds each copy's claims: nothing is lost to the sweeps
     found = extractor.candidates(claims(long), Article(text=long.text)).claims
     assert len(found) == COPIES * len(extractor.candidates(claims(one), Article(text=one.text)).claims)

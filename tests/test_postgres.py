@@ -139,13 +139,19 @@ def test_missing_driver_says_which_extra_to_install(tmp_path):
 
 
 def test_schema_is_created_on_first_use_versioned_and_newer_ones_refused(pg_store):
+    from tui.store import pgschema
+
     with pytest.raises(StoreError, match=r"no store at .* yet"):
         ReviewStore.open(pg_store)  # a reader creates nothing
     with ReviewStore.open(pg_store, mode="add") as st:
         st.add_article(articles(1)[0])
     with admin(pg_store) as conn:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        assert meta["schema_version"] == "1" and meta["format"] == "newsreview-store/2" and meta["store_id"]
+        assert (
+            meta["schema_version"] == str(pgschema.VERSION)
+            and meta["format"] == "newsreview-store/2"
+            and meta["store_id"]
+        )
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match=r"newer newsreview \(store schema version 99"):
         ReviewStore.open(pg_store)
@@ -156,17 +162,35 @@ def test_a_migration_step_is_applied_once_on_open(pg_store, monkeypatch):
 
     with ReviewStore.open(pg_store, mode="add") as st:
         st.add_article(articles(1)[0])
-    step = (2, "a test step", "CREATE TABLE step_two (x int); INSERT INTO step_two VALUES (2);")
-    monkeypatch.setattr(pgschema, "VERSION", 2)
+    nxt = pgschema.VERSION + 1
+    step = (nxt, "a test step", "CREATE TABLE step_two (x int); INSERT INTO step_two VALUES (2);")
+    monkeypatch.setattr(pgschema, "VERSION", nxt)
     monkeypatch.setattr(pgschema, "MIGRATIONS", [*pgschema.MIGRATIONS, step])
     with ReviewStore.open(pg_store) as st:
-        assert any("upgraded to version 2" in n for n in st.notices)
+        assert any(f"upgraded to version {nxt}" in n for n in st.notices)
         assert len(st.article_ids()) == 1
     with ReviewStore.open(pg_store) as st:
         assert not st.notices
     with admin(pg_store) as conn:
         assert conn.execute("SELECT count(*) FROM step_two").fetchone()[0] == 1
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(nxt)
+
+
+def test_a_version_1_store_upgrades_and_takes_re_extractions(pg_store, monkeypatch):
+    from tui.store import pgschema
+
+    (first,) = articles(1)
+    with monkeypatch.context() as patch:  # a store as the first PostgreSQL release wrote it
+        patch.setattr(pgschema, "VERSION", 1)
+        patch.setattr(pgschema, "MIGRATIONS", pgschema.MIGRATIONS[:1])
+        with ReviewStore.open(pg_store, mode="add") as st:
+            _, aid = st.add_article(first)
+    with ReviewStore.open(pg_store, mode="add") as st:
+        assert any(f"upgraded to version {pgschema.VERSION}" in n for n in st.notices)
+        st.reextract(make_extraction(first.article.text, [], title="again", id=aid))
+        assert st.candidates(aid, "entity", plain=True) == []
+    with ReviewStore.open(pg_store) as st:
+        assert st.article_info(aid)["extraction"] == 1
 
 
 def test_a_schema_holding_other_tables_is_not_taken_over(pg_store):

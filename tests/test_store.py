@@ -446,12 +446,29 @@ def test_the_summary_cache_agrees_with_a_full_replay(store_path):
         with ReviewStore.open(store_path) as st:
             summary = st.summary()
             summary.pop("size")
-            return summary, [st.progress(a) for a in st.article_ids()], [st.final_progress(a) for a in st.article_ids()]
+            from tui.store.store import _AGREE_BASE, _AGREE_STATE
+
+            rows = sorted(  # agreement's input: the fields it reads, from the cache or folded
+                json.dumps(
+                    [
+                        aid,
+                        {k: base.get(k) for k in _AGREE_BASE},
+                        {w: {k: s.get(k) for k in _AGREE_STATE} for w, s in states.items()},
+                    ],
+                    sort_keys=True,
+                )
+                for aid, base, states in st.decided_items()
+            )
+            progress = [st.progress(a) for a in st.article_ids()]
+            return summary, progress, [st.final_progress(a) for a in st.article_ids()], rows
 
     for who in ("ann", "ben", "cat", "ann"):
         session(who, 40)
     assert (store_path / "cache" / "decisions.json").exists()
     with_cache = figures()
+    assert with_cache[3]
+    (store_path / "cache" / "agree.json").unlink()  # agreement rows lost: those articles are folded
+    assert figures() == with_cache
     session("ben", 15)  # newer than the cache: folded from the journals
     shutil.copy(store_path / "cache" / "decisions.json", store_path / "old-cache.json")
     with_tail = figures()

@@ -253,6 +253,53 @@ def add_cmd(
         raise typer.Exit(1)
 
 
+@app.command("reextract")
+def reextract_cmd(
+    articles: Annotated[
+        list[str] | None, typer.Argument(help="Article ids (default: every article with pending candidates).")
+    ] = None,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    reviewer: ReviewerOpt = None,
+    model: ModelOpt = None,
+    jobs: JobsOpt = 1,
+) -> None:
+    """Extract stored articles again (with a model from 'newsreview train', say), keeping every decision.
+
+    Candidates anyone has decided stay as they were; pending candidates the new model no longer finds
+    are dropped; what it finds anew comes pending. Other reviewers' open screens pick the change up.
+
+    Example: newsreview train -o models/desk1 && newsreview reextract --model models/desk1
+    """
+    from rich.text import Text
+
+    from .ingest import reextract
+    from .store import DecisionError, StoreError
+
+    console = _console(stderr=True)
+    with _open_store(store, reviewer, "newsreview reextract", mode="add") as st:
+        for aid in articles or []:
+            try:
+                st.article_info(aid)
+            except DecisionError as err:
+                fail(str(err), 2)
+        try:
+            result = reextract(st, model=model, articles=articles or None, jobs=jobs, console=console)
+        except StoreError as err:
+            fail(str(err))
+    for reason in result.failed:
+        console.print(Text("failed: " + clean_line(reason), style="red"), soft_wrap=True)
+    console.print(
+        Text(
+            f"re-extracted {result.articles} article(s): {result.new} new candidate(s), {result.kept} decided or "
+            f"imported kept, {result.dropped} pending dropped",
+            style="bold",
+        ),
+        soft_wrap=True,
+    )
+    if result.failed:
+        raise typer.Exit(1)
+
+
 @app.command("extract")
 def extract_cmd(
     paths: PathsArg,
@@ -645,7 +692,9 @@ def migrate_cmd(
     sys.stdout.write(
         f"migrated {clean_line(_shown(src))} to {clean_line(_shown(dst))}: {report.articles} article(s) and "
         f"{copied} decision(s) copied ({report.articles_present} and {present} were there already); "
-        f"verified: both exports are identical ({report.compared} lines)\n"
+        f"verified: both exports are identical ({report.compared} lines)"
+        + (f"; {report.skipped_removed} removed article(s) not copied" if report.skipped_removed else "")
+        + "\n"
     )
 
 

@@ -28,7 +28,8 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     try:
         obj = loads(raw)
     except JSONInputError as err:
-        raise DecisionError(f"malformed JSON: {err}") from None
+        said = str(err)  # the loader names most refusals "malformed JSON: …" itself
+        raise DecisionError(said if said.startswith("malformed JSON") else f"malformed JSON: {said}") from None
     if not isinstance(obj, dict):
         raise DecisionError("expected a JSON object")
     action = obj.get("action")

@@ -19,13 +19,13 @@ from typing import Any
 
 import orjson
 
-from extractors.vocabulary import REVIEWED
+from extractors.vocabulary import DISPUTED, REVIEWED
 
 from .sanitize import escape_json
 
 FORMAT = "newsreview/2"
 DEFAULT_INCLUDE: tuple[str, ...] = REVIEWED
-ALL_STATUSES = ("accepted", "edited", "added", "rejected", "pending", "disputed")
+ALL_STATUSES = (*REVIEWED, "rejected", "pending", DISPUTED)  # as --include lists them
 ORDERS = ("checkworthiness", "article")
 
 ENTITY_FIELDS = ("id", "start", "end", "text", "label", "token_start", "token_end", "status", "origin", "model")

@@ -224,6 +224,68 @@ def _report(console: Any, result: AddResult) -> None:
     )
 
 
+@dataclass
+class ReextractResult:
+    articles: int = 0
+    kept: int = 0  # decided (or imported) candidates kept as they were
+    new: int = 0
+    dropped: int = 0  # pending candidates the new model no longer finds
+    failed: list[str] = field(default_factory=list)
+
+
+def reextract(
+    store: ReviewStore,
+    *,
+    model: str | None,
+    articles: list[str] | None = None,
+    jobs: int = 1,
+    console: Any = None,
+) -> ReextractResult:
+    """Extract again, with ``model``, the store's articles that still have pending candidates (or the
+    ``articles`` named), replacing their machine candidates and keeping every decision made."""
+    result = ReextractResult()
+    if articles is None:
+        articles = [aid for aid in store.article_ids() if _has_pending(store, aid)]
+    todo = []
+    for aid in articles:
+        row = store.article(aid)
+        todo.append(
+            Article(
+                text=row["text"],
+                title=row.get("title") or "",
+                id=aid,
+                source=row.get("source") or "",
+                url=row.get("url") or "",
+                published=row.get("published") or "",
+                meta=row.get("meta") or {},
+                path=row.get("path") or "",
+            )
+        )
+    if not todo:
+        return result
+    extractor = load_extractor(model)
+    for warning in extractor.warnings:
+        if console is not None:
+            console.print(f"warning: {clean_line(warning)}", style="yellow", markup=False, highlight=False)
+    done, result.failed = extract_articles(extractor, todo, jobs)
+    for extraction in done:
+        try:
+            counts = store.reextract(extraction)
+        except DecisionError as err:
+            result.failed.append(str(err))
+            continue
+        result.articles += 1
+        result.kept += counts["kept"]
+        result.new += counts["new"]
+        result.dropped += counts["dropped"]
+    return result
+
+
+def _has_pending(store: ReviewStore, aid: str) -> bool:
+    decided, disputed, total = store.final_progress(aid)
+    return decided + disputed < total
+
+
 def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[str]]:
     """Every article under ``paths`` without a store (the app's ``+`` uses it): (articles, failures
     as one line each naming the file). A loader that raises is reported for its path, not raised."""
@@ -241,13 +303,13 @@ def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[str]
     return articles, failed
 
 
-def extract_articles(extractor: Any, articles: list[Article]) -> tuple[list[Any], list[str]]:
+def extract_articles(extractor: Any, articles: list[Article], jobs: int = 1) -> tuple[list[Any], list[str]]:
     """Extract ``articles`` with a loaded extractor: (extractions, failures naming each article's
     file). As in ``add``, an extraction that raises fails the articles not done yet."""
     done: list[Any] = []
     failed: list[str] = []
     try:
-        for extraction in extractor.extract(articles):
+        for extraction in extractor.extract(articles, **({"jobs": jobs} if jobs != 1 else {})):
             done.append(extraction)
     except Exception as err:
         for article in articles[len(done) :]:

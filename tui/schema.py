@@ -12,11 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.vocabulary import Origin
+
 SCHEMA_FILE = Path(__file__).with_name("newsreview-export.schema.json")
 
 Status = Literal["accepted", "edited", "added", "rejected", "pending", "disputed"]
 ReviewStatus = Literal["accepted", "edited", "added", "rejected"]
-Origin = Literal["model", "analyst", "imported", "memory"]
 
 
 class _Strict(BaseModel):

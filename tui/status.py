@@ -7,9 +7,11 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from extractors.vocabulary import FINAL_STATUSES
+
 from .sanitize import clean_line
 
-STATUS_ORDER = ("pending", "accepted", "edited", "added", "rejected", "disputed")
+STATUS_ORDER = FINAL_STATUSES
 
 
 def human_size(size: int) -> str:

@@ -24,10 +24,11 @@ def run(
     """Run the app; returns its exit code: non-zero after an unhandled exception (Textual has
     printed it and exited; every decision made before it is on disk already).
 
-    ``adjudicate`` and ``anonymous`` are accepted for the CLI; the review screen does not offer an
-    adjudication view yet, so they change nothing here."""
+    ``adjudicate``: open on the adjudication screen (the store's disputed items); ``anonymous``:
+    there (and when it is opened with J), show reviewers as "reviewer 1", "reviewer 2"… instead of
+    their names."""
     from .app import ReviewApp
 
-    app = ReviewApp(store, start_article=start_article, model=model)
+    app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)
     app.run()
     return int(app.return_code or 0)

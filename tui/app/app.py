@@ -10,18 +10,24 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
 from textual.command import CommandPalette as TextualCommandPalette
 from textual.notifications import SeverityLevel
 
 from ..sanitize import clean, clean_line
+from ..store import StoreError
 from .bindings import REVIEW, Keys
 from .config import load_keymap, load_settings, save_settings
 from .screens.review import ReviewScreen
 from .state import ActiveClock
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from textual.dom import DOMNode
+
     from ..store import ReviewStore
 
 
@@ -80,8 +86,12 @@ class ReviewApp(App[None]):
         start_article: str | None = None,
         config: Path | None = None,
         model: str | None = None,
+        adjudicate: bool = False,
+        anonymous: bool = False,
     ) -> None:
         super().__init__()
+        self.adjudicate = adjudicate  # open on the adjudication screen (review --adjudicate)
+        self.anonymous = anonymous
         self.store = store
         self.model = model
         self.start_article = start_article
@@ -98,6 +108,10 @@ class ReviewApp(App[None]):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(ReviewScreen(self.store, self.keys, self.clock, self.start_article, self.model))
+        if self.adjudicate:
+            from .screens.adjudicate import AdjudicateScreen
+
+            self.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=self.anonymous, standalone=True))
         self.call_after_refresh(gc.freeze)  # long-lived start-up objects leave the GC's scans: no pauses
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
@@ -121,6 +135,20 @@ class ReviewApp(App[None]):
     ) -> None:
         """Every notification, sanitised: messages quote labels, names and file names."""
         super().notify(clean(message), title=clean_line(title, 80), severity=severity, timeout=timeout, markup=False)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every action, with a store that fails (a lost server, a full disk) said on screen: the
+        action stops there and the app carries on (what it shows was saved before)."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except StoreError as err:
+            self.notify(str(err), title="store", severity="error", markup=False, timeout=8)
+            return False
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, TextualCommandPalette):

@@ -422,3 +422,57 @@ class Keys:
         if not keys:
             return "(unbound)"
         return key_display(keys[0]) if first else sep.join(key_display(k) for k in keys)
+
+
+# -- the desk: adjudication and assignment (appended to the review screen's keys and the sections) --
+
+REVIEW.extend(
+    [
+        Binding(
+            "J",
+            "adjudicate",
+            "adjudicate",
+            show=False,
+            id="review.adjudicate",
+            tooltip="adjudicate: walk the store's disputed items, each reviewer's version side by side",
+        ),
+        Binding(
+            "T",
+            "assign_team",
+            "assign",
+            show=False,
+            id="review.assign",
+            tooltip="assign articles to a team (names, overlap, lease)",
+        ),
+    ]
+)
+
+ADJUDICATE: list[Binding] = [
+    *[
+        Binding(
+            str(i + 1),
+            f"choose({i})",
+            f"version {i + 1}",
+            show=False,
+            id=f"adjudicate.version_{i + 1}",
+            tooltip=f"settle the item with version {i + 1}",
+        )
+        for i in range(9)
+    ],
+    Binding("a", "decide('accept')", "accept", id="adjudicate.accept", tooltip="settle: accept the machine's version"),
+    Binding("x", "decide('reject')", "reject", id="adjudicate.reject", tooltip="settle: reject the item"),
+    Binding("e", "edit", "edit", id="adjudicate.edit", tooltip="settle with your own edit (edit dialog)"),
+    Binding("u,backspace", "undo", "undo", id="adjudicate.undo", tooltip="undo your last decision"),
+    Binding("U", "redo", "redo", show=False, id="adjudicate.redo", tooltip="redo what undo reverted"),
+    Binding("j,down,space", "move(1)", "next", id="adjudicate.next", tooltip="next disputed item"),
+    Binding("k,up", "move(-1)", "previous", show=False, id="adjudicate.previous", tooltip="previous item"),
+    Binding("question_mark", "help", "help", id="adjudicate.help", tooltip="every key"),
+    Binding("escape", "close", "back", id="adjudicate.close", tooltip="back to the review screen"),
+    Binding("q", "quit", "quit", id="adjudicate.quit", tooltip="quit (every decision is already saved)"),
+]
+
+ASSIGN: list[Binding] = [
+    Binding("escape", "close", "close", id="assign.close"),
+]
+
+SECTIONS.extend([("Adjudication", ADJUDICATE), ("Assign dialog", ASSIGN)])

@@ -77,9 +77,6 @@ class ArticleFiles:
             self._cache.popitem(last=False)
         return parsed
 
-    def forget(self, article_id: str) -> None:
-        self._cache.pop(article_id, None)
-
 
 def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
     """The parsed, verified file, or what is wrong with it (a phrase)."""

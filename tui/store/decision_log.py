@@ -21,6 +21,7 @@ re-read line by line, so the damaged line is named.
 from __future__ import annotations
 
 import contextlib
+import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,10 @@ from .errors import StoreError
 from .files import atomic_write, why
 from .journal import Journal, decode_line, verified_lines
 
-CACHE_VERSION = 3  # 2: summaries by label and the desk's facts; 3: additions keep their text
+# 2: summaries by label and the desk's facts; 3: additions keep their text; 4: agreement rows in a file
+# of their own (agree.json, read only by `agreement`: they are most of the bytes)
+CACHE_VERSION = 4
+AGREE_FILE = "agree.json"
 _ARTICLE_KEY = b'"article":"'
 
 
@@ -62,7 +66,8 @@ class JournalText:
         self.reviewer = reviewer
         self.data = bytearray()
         self.lines: dict[str, list[int]] = {}  # article -> start offsets of its lines, in order
-        self.order: list[tuple[int, str]] = []  # (start offset, article) of every line, in order
+        self._offsets: list[int] | None = []  # start offset of every line, in order (None: not built yet)
+        self.since_prefix: list[str] = []  # articles of the lines after the cached prefix (when used)
         self.records = 0
         self.last_at: str | None = None
 
@@ -93,9 +98,9 @@ class JournalText:
             self.records, self.last_at = prefix["records"], prefix.get("last_at")
             for aid, offsets in prefix["index"].items():
                 self.lines[aid] = list(offsets)
-            self.order = sorted((off, aid) for aid, offs in self.lines.items() for off in offs)
+            self._offsets = None  # sorted when undo first walks the journal back (not to open a store)
         self.data = bytearray(data)
-        self._scan(start, final=True)
+        self.since_prefix = [aid for _, aid in self._scan(start, final=True)]
         if mark is not None:
             if journal.lines < mark["lines"]:
                 raise journal.damaged(
@@ -111,9 +116,10 @@ class JournalText:
         new: list[tuple[int, str]] = []
         for pos, raw in verified_lines(self.journal, self.data, start, final=final):
             self.records += raw.count(b'["decisions",')
+            if self._offsets is not None:
+                self._offsets.append(pos)
             for aid in _aids(raw):
                 self.lines.setdefault(aid, []).append(pos)
-                self.order.append((pos, aid))
                 new.append((pos, aid))
         if new:
             self.last_at = None  # worked out again from the last line when asked
@@ -139,9 +145,10 @@ class JournalText:
         start = self.journal.size - len(line)
         del self.data[start:]  # a torn tail a crash left was truncated from the file before the append
         self.data += line
+        if self._offsets is not None:
+            self._offsets.append(start)
         for aid in aids:
             self.lines.setdefault(aid, []).append(start)
-            self.order.append((start, aid))
         self.records += line.count(b'["decisions",')
         self.last_at = None
 
@@ -150,9 +157,16 @@ class JournalText:
         _, ops, _ = decode_line(bytes(self.data[offset:end]))
         return [op[2] for op in ops if op[0] == "decisions"]
 
+    def offsets(self) -> list[int]:
+        """The start offset of every line, in order."""
+        if self._offsets is None:
+            self._offsets = sorted({off for offs in self.lines.values() for off in offs})
+        return self._offsets
+
     def latest_at(self) -> str | None:
-        if self.last_at is None and self.order:
-            records = self.parse(self.order[-1][0])
+        size = self.journal.size
+        if self.last_at is None and size > 0:
+            records = self.parse(self.data.rfind(b"\n", 0, size - 1) + 1)  # the last line
             self.last_at = max((r["at"] for r in records), default=None)
         return self.last_at
 
@@ -165,6 +179,8 @@ class DecisionLog:
         self.texts: dict[str, JournalText] = {}  # journal slug -> text
         self.entries: dict[str, dict[str, Any]] = {}  # article -> cached summary, still valid
         self.dirty: set[str] = set()  # articles that lines newer than the cache touch
+        self._agree_token: str | None = None  # names the agree.json written with the cache
+        self._agree: dict[str, list[Any]] | None = None  # article -> its agreement rows, once read
 
     def load(self, journals: dict[str, tuple[Journal, str]]) -> None:
         cache = self._read_cache()
@@ -174,7 +190,7 @@ class DecisionLog:
             text = JournalText(journal, reviewer)
             prefix = cached.get(slug)
             if prefix is not None and text.load(prefix):
-                stale |= {aid for off, aid in text.order if off >= prefix["size"]}
+                stale.update(text.since_prefix)
             else:  # no cache of it, or it was rewritten (doctor): its articles are summarised afresh
                 if prefix is None:
                     text.load(None)
@@ -184,6 +200,7 @@ class DecisionLog:
             stale |= set(cached[slug].get("index", {}))
         if cache:
             self.entries = {aid: e for aid, e in cache.get("articles", {}).items() if aid not in stale}
+            self._agree_token = cache.get("agree")
         self.dirty = stale
 
     def add(self, slug: str, journal: Journal, reviewer: str) -> JournalText:
@@ -199,12 +216,25 @@ class DecisionLog:
             cache = orjson.loads(self.cache_path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return None
-        if not isinstance(cache, dict) or cache.get("v") != CACHE_VERSION:
+        if not isinstance(cache, dict) or cache.get("v") not in (3, CACHE_VERSION):  # 3: rows inline, as good
             return None
         return cache
 
+    def agree(self, aid: str) -> list[Any] | None:
+        """The cached agreement rows of an article whose entry is valid, or None (then fold it)."""
+        if self._agree is None:
+            self._agree = {}
+            try:
+                data = orjson.loads(self.cache_path.with_name(AGREE_FILE).read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                return None
+            if isinstance(data, dict) and self._agree_token is not None and data.get("token") == self._agree_token:
+                self._agree = data.get("articles") or {}
+        return self._agree.get(aid) if aid in self.entries else None
+
     def save(self, entries: dict[str, dict[str, Any]]) -> None:
-        """Write the cache for the journals as read now (best effort: it is derived data)."""
+        """Write the cache for the journals as read now (best effort: it is derived data). The agreement
+        rows go to a file of their own, written first; the summaries name it by a token."""
         journals = {}
         for slug, text in self.texts.items():
             j = text.journal
@@ -220,9 +250,18 @@ class DecisionLog:
                 "last_at": text.latest_at(),
                 "index": text.lines,
             }
-        data = {"v": CACHE_VERSION, "journals": journals, "articles": entries}
+        token = uuid.uuid4().hex
+        agree = {}
+        for aid, e in entries.items():
+            rows = e["agree"] if "agree" in e else self.agree(aid)  # a summary kept from the last cache
+            if rows is not None:
+                agree[aid] = rows
+        summaries = {aid: {k: v for k, v in e.items() if k != "agree"} for aid, e in entries.items()}
+        data = {"v": CACHE_VERSION, "journals": journals, "articles": summaries, "agree": token}
         with contextlib.suppress(StoreError, OSError):
             self.cache_path.parent.mkdir(exist_ok=True)
+            agree_doc = {"v": CACHE_VERSION, "token": token, "articles": agree}
+            atomic_write(self.cache_path.with_name(AGREE_FILE), orjson.dumps(agree_doc), durable=False)
             atomic_write(self.cache_path, orjson.dumps(data), durable=False)
 
     def touched(self) -> dict[str, set[str]]:
@@ -246,7 +285,7 @@ class DecisionLog:
         text = self.texts.get(slug)
         if text is None:
             return
-        for offset, _ in reversed(text.order):
+        for offset in reversed(text.offsets()):
             yield from reversed(text.parse(offset))
 
     def stats(self) -> dict[str, tuple[int, str | None]]:

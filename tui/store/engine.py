@@ -6,7 +6,7 @@ the embedded folder of TinyDB files and journals (:mod:`tui.store.folder`) and a
 database (:mod:`tui.store.postgres`, chosen by a ``postgresql://`` location).
 
 Records are plain JSON-ready dicts. An *index record* is ``(table, document)`` with table one of
-``articles``, ``reviewers``, ``assignments``, ``takes``, ``settings``, ``removed``; a *decision* is
+``articles``, ``reviewers``, ``assignments``, ``takes``, ``settings``, ``removed``, ``extractions``; a *decision* is
 one reviewer's decision record (see :mod:`tui.store.history`).
 
 Decisions are delivered by article, on demand (:class:`DecisionSource`), so that opening a store
@@ -22,8 +22,6 @@ from typing import Any, Literal, Protocol
 Mode = Literal["read", "review", "add"]
 IndexRecord = tuple[str, dict[str, Any]]
 
-INDEX_TABLES = ("articles", "reviewers", "assignments", "takes", "settings", "removed")
-
 
 class DecisionSource(Protocol):
     """Every reviewer's decisions, by article."""
@@ -38,6 +36,9 @@ class DecisionSource(Protocol):
 
     def records(self, aid: str) -> list[dict[str, Any]]:
         """Every decision on one article: each reviewer's in their order."""
+
+    def agree(self, aid: str) -> list[Any] | None:
+        """The agreement rows kept with a still-valid summary (may be stored apart from it), or None."""
 
 
 class Engine(Protocol):

@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import time
 import uuid
 from datetime import UTC
@@ -37,7 +36,7 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, fsync_dir, why
+from .files import atomic_write, why
 from .journal import Journal, JournalDB, JournalStorage, next_id, set_next_id
 from .lock import FileLock, short_lock
 
@@ -50,7 +49,6 @@ ARTICLES = "articles"
 JOURNALS = "journals"
 PRESENCE = "presence"
 PRESENCE_FRESH = 60.0  # seconds after which a presence file is stale (a crashed app)
-OURS = {META_FILE, INDEX, INDEX + ".mark", INDEX_LOCK, ARTICLES, JOURNALS, PRESENCE}
 
 
 def journal_slug(reviewer: str) -> str:
@@ -402,9 +400,3 @@ def _now() -> str:
     from datetime import datetime
 
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        fsync_dir(path.parent)

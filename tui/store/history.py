@@ -151,7 +151,3 @@ def version_key(kind: str, state: Candidate) -> tuple[Any, ...]:
             value = (value.get("start"), value.get("end"))
         values.append(value)
     return ("kept", *values)
-
-
-def is_decided(status: str) -> bool:
-    return status in DECIDED

@@ -32,7 +32,7 @@ from .errors import StoreError
 from .urls import shown
 
 CHUNK = 1000  # decisions per transaction
-COPIED_TABLES = ("assignments", "takes", "settings")
+COPIED_TABLES = ("assignments", "takes", "settings", "extractions")
 
 
 @dataclass

@@ -9,7 +9,8 @@ Written once (a trigger refuses UPDATE, DELETE and TRUNCATE):
     articles, candidates     an article and the machine's candidates, as ``add`` stored them
     decisions                one row per decision, the journal's record verbatim (``record``), plus
                              the columns queries need; ``pos`` orders the whole store's decisions
-    index_records            store-wide records (articles, assignments, takes, settings), in order
+    index_records            store-wide records (articles, assignments, takes, settings, re-extractions),
+                             in order
 Derived (rebuilt from the above by ``newsreview doctor --repair``):
     article_reviewers        who decided on which article: count, latest ``pos``, latest time
                              (kept by a statement trigger on ``decisions``)
@@ -23,7 +24,7 @@ Live:
 
 from __future__ import annotations
 
-VERSION = 1
+VERSION = 2
 FORMAT = "newsreview-store/2"  # the records are those of the folder store's format 2
 
 _WRITE_ONCE = """
@@ -136,20 +137,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "tables for articles, candidates, decisions, index records; derived summaries; presence",
         _WRITE_ONCE + _TABLES + _write_once_triggers(("articles", "candidates", "index_records", "decisions")),
     ),
+    (
+        2,
+        "index records of re-extractions (newsreview reextract)",
+        "ALTER TABLE index_records DROP CONSTRAINT index_records_tbl_check;\n"
+        "ALTER TABLE index_records ADD CONSTRAINT index_records_tbl_check CHECK (tbl IN "
+        "('articles', 'reviewers', 'assignments', 'takes', 'settings', 'removed', 'extractions'));\n",
+    ),
 ]
 
-OWN_TABLES = (
-    "meta",
-    "articles",
-    "candidates",
-    "index_records",
-    "decisions",
-    "article_reviewers",
-    "summaries",
-    "leases",
-    "reviewers",
-    "presence",
-)
 
 # what `doctor --repair` runs to rebuild the derived tables from the written-once ones
 REBUILD = """

@@ -97,6 +97,10 @@ class PgDecisions:
     def records(self, aid: str) -> list[dict[str, Any]]:
         return self.engine.article_records(aid)
 
+    def agree(self, aid: str) -> list[Any] | None:
+        entry = self.entries.get(aid)
+        return None if entry is None else entry.get("agree")
+
 
 class PostgresEngine:
     kind = "postgresql"
@@ -515,10 +519,6 @@ class PostgresEngine:
                 [self.schema],
             ).fetchone()
         )
-        return int(row[0]) if row else 0
-
-    def database_size(self) -> int:
-        row = self._read(lambda conn: conn.execute("SELECT pg_database_size(current_database())").fetchone())
         return int(row[0]) if row else 0
 
     # -- writing -----------------------------------------------------------------------------------

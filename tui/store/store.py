@@ -28,10 +28,10 @@ from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
 
 from ..sanitize import clean_line
-from . import validation
+from . import progress, undo, validation
 from .assign import Assignments
 from .engine import Engine, IndexRecord, Mode
-from .errors import DecisionError, StoreError, StoreWriteError
+from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
 from .history import History, next_level, version_key
 from .lock import describe_command
 from .memory import Memory, facts
@@ -122,9 +122,10 @@ class ReviewStore:
         self._facts: dict[str, list[Any]] = {}  # article -> its facts, as folded into the memory
         self._facts_stale: set[str] = set()
         self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
-        self._progress: dict[str, tuple[int, int]] = {}  # article -> (decided by me, total), when clean
-        self._dirty: set[str] = set()
-        self._totals = [0, 0]
+        self._extractions: dict[str, dict[str, Any]] = {}  # article -> its latest re-extraction record
+        self._reextracted: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # article -> (record, file)
+        # article -> (decided by me — or in the final view, for a reader —, total), and the sums
+        self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
 
@@ -179,7 +180,11 @@ class ReviewStore:
         for aid, names in self._touched.items():
             for who in names:
                 self.assignments.started(aid, who)
-        self._entries = {aid: e for aid, e in log.entries.items() if e.get("v") == SUMMARY_VERSION}
+        self._entries = {
+            aid: e
+            for aid, e in log.entries.items()
+            if e.get("v") == SUMMARY_VERSION and e.get("x", 0) == self._extraction_no(aid)
+        }
         self._log_changed = bool(log.dirty)
 
     def _ensure(self, aid: str) -> None:
@@ -227,7 +232,7 @@ class ReviewStore:
             aid, who = record["article"], record["reviewer"]
             self._touched.setdefault(aid, set()).add(who)
             self.assignments.started(aid, who)
-            self._dirty.add(aid)
+            self._counts.mark(aid)
             self._log_changed = True
             if aid in self._folded:
                 if record["id"] in self._records:
@@ -248,7 +253,7 @@ class ReviewStore:
             self._articles[aid] = doc
             self._by_sha[doc["text_sha"]] = aid
             self._removed.pop(aid, None)
-            self._dirty.add(aid)
+            self._counts.mark(aid)
             self._added_latest = max(self._added_latest or "", doc.get("added_at") or "") or None
         elif table == "removed":
             aid = doc["article"]
@@ -256,17 +261,32 @@ class ReviewStore:
             if row is not None:
                 self._removed[aid] = doc
                 self._by_sha.pop(row["text_sha"], None)
-                old = self._progress.pop(aid, None)
-                if old is not None:
-                    self._totals[0] -= old[0]
-                    self._totals[1] -= old[1]
-                self._dirty.discard(aid)
+                self._counts.drop(aid)
+        elif table == "extractions":
+            aid = doc["article"]
+            row = self._articles.get(aid)
+            if row is None:
+                return
+            self._extractions[aid] = doc
+            self._articles[aid] = {
+                **row,
+                "counts": doc["counts"],
+                "labels": doc["labels"],
+                "model": doc.get("model"),
+                "extraction": doc["n"],
+            }
+            self._reextracted.pop(aid, None)
+            self._label_counts.pop(aid, None)
+            self._entries.pop(aid, None)
+            self._proposals.pop(aid, None)
+            self._facts_stale.add(aid)
+            self._counts.mark(aid)
         elif table in ("assignments", "takes"):
             self.assignments.fold(table, doc)
         elif table == "settings":
             self.settings[doc["key"]] = doc.get("value")
             if doc["key"] == "labels":
-                self._dirty |= set(self._articles)  # what counts has changed
+                self._counts.mark_all(self._articles)  # what counts has changed
 
     def _role(self, record: dict[str, Any]) -> str:
         if record["action"] == "adjudicate" or record.get("role") == ADJUDICATION:
@@ -291,7 +311,7 @@ class ReviewStore:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
         self._records[record["id"]] = record
-        self._dirty.add(aid)
+        self._counts.mark(aid)
         self._proposals.pop(aid, None)
         if self._memory is not None:
             self._facts_stale.add(aid)
@@ -308,7 +328,31 @@ class ReviewStore:
             raise DecisionError(f"unknown article '{clean_line(article_id, 80)}'") from None
 
     def _file(self, article_id: str) -> dict[str, Any]:
-        return self.engine.read_article(self.article_info(article_id))
+        body = self.engine.read_article(self.article_info(article_id))
+        latest = self._extractions.get(article_id)
+        if latest is None:
+            return body
+        done = self._reextracted.get(article_id)
+        if done is not None and done[0] is latest:
+            return done[1]
+        text = body["article"]["text"]
+        cands = {}
+        for cand in latest["candidates"]:
+            try:
+                check_offsets(text, cand)
+            except (ValueError, KeyError, TypeError) as err:
+                raise StoreDamaged(
+                    f"damaged: the re-extraction of article '{clean_line(article_id, 80)}' ({self.location}) has a "
+                    f"candidate that does not fit the text ({clean_line(err, 120)})"
+                ) from None
+            cands[cand["id"]] = cand
+        file = {"article": body["article"], "candidates": cands}
+        self._reextracted[article_id] = (latest, file)
+        return file
+
+    def _extraction_no(self, aid: str) -> int:
+        row = self._articles.get(aid)
+        return int(row.get("extraction", 0)) if row is not None else 0
 
     def article(self, article_id: str) -> dict[str, Any]:
         """The full article: the index row plus text and tokens (StoreDamaged if its file is)."""
@@ -372,6 +416,50 @@ class ReviewStore:
         if status == "added":
             self._fold_index("articles", row)
         return status, aid
+
+    def reextract(self, extraction: Any) -> dict[str, int]:
+        """Replace a stored article's machine candidates by a new extraction of its text (by a newer
+        model, say), keeping every decision made: a candidate anyone has decided stays as it was — the
+        new model finding the same span and label gives the same id —, pending candidates the new
+        model no longer finds go, the new ones come pending. Returns the counts kept / new / dropped.
+        Recorded as one index record, so every process sees the same candidates."""
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        article = extraction.article
+        aid = self._by_sha.get(article.text_sha)
+        if aid is None or aid != article.id:
+            raise DecisionError(f"article '{clean_line(article.id, 80)}' is not in the store with this text")
+        new = extraction.entities + extraction.claims
+        for cand in new:
+            check_offsets(article.text, cand)
+        self._ensure(aid)
+        old = self._file(aid)["candidates"]
+        # decided by anyone, or not the machine's (imported spans): never dropped, never replaced
+        decided = {cid for cid in old if cid in self._reviews.get(aid, {}) or old[cid].get("origin") != "model"}
+        kept = [old[cid] for cid in old if cid in decided]
+        fresh = [c for c in new if c["id"] not in decided]
+        cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
+        entities = [c for c in cands if c["kind"] == "entity"]
+        doc = {
+            "article": aid,
+            "n": self._extraction_no(aid) + 1,
+            "model": next((c["model"] for c in new if c.get("model")), None),
+            "at": now(),
+            "by": self.reviewer,
+            "counts": {"entity": len(entities), "claim": len(cands) - len(entities)},
+            "labels": _label_counts(entities),
+            "candidates": cands,
+        }
+        seen = self.engine.append_index([("extractions", doc)])
+        for table, row in [*seen, ("extractions", doc)]:
+            self._fold_index(table, row)
+        self._log_changed = True
+        new_ids = {c["id"] for c in new}
+        return {
+            "kept": len(kept),
+            "new": sum(1 for c in fresh if c["id"] not in old),
+            "dropped": sum(1 for cid in old if cid not in decided and cid not in new_ids),
+        }
 
     # -- candidates --------------------------------------------------------------------------------
 
@@ -562,8 +650,9 @@ class ReviewStore:
             if aid not in self._touched:
                 continue
             entry = self._entries.get(aid) if aid not in self._folded else None
-            if entry is not None and "agree" in entry:  # what agreement needs, kept in the cache
-                for base, states in entry["agree"]:
+            rows = None if entry is None else entry["agree"] if "agree" in entry else self._log.agree(aid)
+            if rows is not None:  # what agreement needs, kept in the cache
+                for base, states in rows:
                     if kind is None or base["kind"] == kind:
                         yield aid, base, states
                 continue
@@ -659,6 +748,8 @@ class ReviewStore:
                 key = scope_key(added[cid])
                 live[key] = live.get(key, 0) + 1
         entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": decided, "final": final, "alive": live}
+        if self._extraction_no(aid):
+            entry["x"] = self._extraction_no(aid)  # the summary is of that extraction's candidates
         if with_memory:
             entry["memory"] = [list(f) for f in facts(self.candidates(aid, view="final", plain=True))]
             entry["agree"] = [
@@ -698,47 +789,18 @@ class ReviewStore:
         labels = self.labels
         return labels is None or key == CLAIM_KEY or key in labels
 
-    def _compute_progress(self, aid: str) -> tuple[int, int]:
-        total = sum(n for k, n in self.model_counts(aid).items() if self._in_scope(k))
-        entry = self._summary_of(aid)
-        if entry is None:
-            return 0, total
-        total += sum(n for k, n in entry["alive"].items() if self._in_scope(k))
-        if self.mode == "review":
-            mine = entry["decided"].get(self.reviewer, {})
-            return sum(n for k, n in mine.items() if self._in_scope(k)), total
-        decided = sum(
-            n
-            for k, statuses in entry["final"].items()
-            if self._in_scope(k)
-            for s, n in statuses.items()
-            if s in DECIDED
-        )
-        return decided, total
-
-    def _clean(self) -> None:
-        for aid in self._dirty:
-            if aid not in self._articles:
-                continue
-            old = self._progress.get(aid, (0, 0))
-            new = self._compute_progress(aid)
-            self._progress[aid] = new
-            self._totals[0] += new[0] - old[0]
-            self._totals[1] += new[1] - old[1]
-        self._dirty.clear()
+    def _count(self, aid: str) -> tuple[int, int]:
+        reviewer = self.reviewer if self.mode == "review" else None
+        return progress.count(self.model_counts(aid), self._summary_of(aid), self._in_scope, reviewer)
 
     def progress(self, article_id: str) -> tuple[int, int]:
         """(decided by this reviewer — or in the final view, for a reader —, total) candidates of one
         article; additions count while alive."""
         self.article_info(article_id)
-        if self._dirty:
-            self._clean()
-        return self._progress[article_id]
+        return self._counts.of(article_id)
 
     def totals(self) -> tuple[int, int]:
-        if self._dirty:
-            self._clean()
-        return self._totals[0], self._totals[1]
+        return self._counts.totals()
 
     def final_progress(self, article_id: str) -> tuple[int, int, int]:
         """(decided, disputed, total) candidates of one article in the desk's final view."""
@@ -749,13 +811,6 @@ class ReviewStore:
         counts = [(s, n) for k, kinds in entry["final"].items() if self._in_scope(k) for s, n in kinds.items()]
         decided = sum(n for s, n in counts if s in DECIDED)
         return decided, sum(n for s, n in counts if s == "disputed"), total
-
-    def reviewer_progress(self, article_id: str, reviewer: str) -> int:
-        """How many candidates of the article ``reviewer`` has decided."""
-        entry = self._summary_of(article_id)
-        if entry is None:
-            return 0
-        return sum(n for k, n in entry["decided"].get(reviewer, {}).items() if self._in_scope(k))
 
     def next_pending_article(self, after: str | None = None) -> str | None:
         """The next article with candidates this reviewer has not decided: first those assigned to
@@ -998,11 +1053,14 @@ class ReviewStore:
     def _step(self, action: str) -> list[tuple[str, str]]:
         self._need_write()
         me = self.reviewer
-        found = self._find_step(action)
+        found = undo.find_step(action, me, self.engine.recent(me), self._role, self._hists, self._records)
         if found is None:
             return []
         role, batch, first = found
-        targets = [first] if batch is None else self._batch_members(action, role, batch, first[0])
+        if batch is None:
+            targets = [first]
+        else:
+            targets = undo.batch_members(action, me, role, batch, first[0], self._reviews.get(first[0], {}))
         records = []
         new_batch = uuid.uuid4().hex[:12] if len(targets) > 1 else None
         for aid, cid in targets:
@@ -1017,44 +1075,6 @@ class ReviewStore:
             records.append(record)
         self._commit(records)
         return targets
-
-    def _find_step(self, action: str) -> tuple[str, str | None, tuple[str, str]] | None:
-        """Walk this reviewer's records from the latest: the first whose effect is still the top of
-        its stack (for undo: an applied decision; for redo: an undo not yet redone)."""
-        me = self.reviewer
-        for record in self.engine.recent(me):
-            aid, cid, act = record["article"], record["candidate"], record["action"]
-            role = self._role(record)
-            hist = self._hists(aid, cid).get((me, role))
-            if hist is None:
-                continue
-            if action == "undo":
-                if act == "undo" or hist.top is None:
-                    continue
-                decision = self._records.get(record["target"]) if act == "redo" else self._records.get(record["id"])
-                if decision is not None and hist.top.record["id"] == decision["id"]:
-                    return role, decision.get("batch"), (aid, cid)
-            else:
-                if act != "undo" or not hist.undone:
-                    continue
-                if hist.undone[-1][1]["id"] == record["id"]:
-                    return role, record.get("batch"), (aid, cid)
-        return None
-
-    def _batch_members(self, action: str, role: str, batch: str, aid: str) -> list[tuple[str, str]]:
-        """The candidates of one article (a batch never spans two) whose top is that batch."""
-        me = self.reviewer
-        out = []
-        for cands in (self._reviews.get(aid, {}),):
-            for cid, hists in cands.items():
-                hist = hists.get((me, role))
-                if hist is None:
-                    continue
-                if (action == "undo" and hist.top is not None and hist.top.record.get("batch") == batch) or (
-                    action == "redo" and hist.undone and hist.undone[-1][1].get("batch") == batch
-                ):
-                    out.append((aid, cid))
-        return out
 
     # -- the desk ----------------------------------------------------------------------------------
 

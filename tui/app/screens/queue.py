@@ -1,4 +1,13 @@
-"""The queue: every article with its progress; type to search titles, enter opens."""
+"""The queue: every article with who it is for, who is on it now and how far it is; type to search
+titles, enter opens.
+
+Order: the articles assigned to this reviewer first, then those nobody holds (unassigned, or whose
+assignees let the lease run out: anyone may take them over), then those assigned to others — each
+group in the store's order. Columns: the article's number in the store, whose it is (``mine``,
+``open``, ``takeable``, ``theirs``), its assignees, who has it open now, this reviewer's progress,
+and the desk's (decided/total in the final view, and how many items are disputed). The queue
+follows the store live while it is open.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +22,53 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from ...store import StoreError
+from ...store.store import Changes
 from ..bindings import QUEUE, Keys
+from ..desk import present_on
 from ..text import one_line
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
+    from ..live import Presence
+
+#: the order of the groups, and how each is shown
+CLAIMS = {"mine": (0, "mine", "bold green"), "open": (1, "open", ""), "takeable": (1, "takeable", "yellow")}
+THEIRS = (2, "theirs", "dim")
+LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that follow the store
+
+
+def queue_rows(store: ReviewStore) -> list[tuple[int, str, str]]:
+    """(number in the store, article id, claim) in queue order: mine, then open or takeable, then others'."""
+    me = store.reviewer
+    rows = []
+    for n, aid in enumerate(store.article_ids(), 1):
+        claim = store.assignments.claim(aid, me)
+        rows.append((CLAIMS.get(claim, THEIRS)[0], n, aid, claim))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [(n, aid, claim) for _, n, aid, claim in rows]
 
 
 class QueueScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = list(QUEUE)
 
-    def __init__(self, store: ReviewStore, current: str | None, keys: Keys) -> None:
+    def __init__(
+        self, store: ReviewStore, current: str | None, keys: Keys, *, presence: Presence | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.current = current
         self.keys = keys
+        self.presence: Presence = presence or {}
+        self.query_text = ""
 
     def compose(self) -> ComposeResult:
         k = self.keys
         with Vertical(classes="dialog", id="queue"):
             yield Static(
                 Text(
-                    f"Articles — type to search titles, {k.show('queue.up')}/{k.show('queue.down')} move, "
+                    f"Articles — yours first, then open ones, then others'. Type to search titles, "
+                    f"{k.show('queue.up')}/{k.show('queue.down')} move, "
                     f"{k.show('queue.open')} opens, {k.show('queue.close')} closes",
                     style="bold",
                 )
@@ -44,25 +78,64 @@ class QueueScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("#", key="n", width=5)
-        table.add_column("done", key="done", width=11)
+        table.add_column("#", key="n", width=4)
+        table.add_column("for", key="claim", width=8)
+        table.add_column("assigned", key="assigned", width=12)
+        table.add_column("on it now", key="here", width=10)
+        table.add_column("mine", key="done", width=7)
+        table.add_column("desk", key="desk", width=9)
         table.add_column("title", key="title")
         self.fill("")
         self.query_one(Input).focus()
 
     def fill(self, query: str) -> None:
+        self.query_text = query
         table = self.query_one(DataTable)
+        keep = self._cursor_key() if table.row_count else self.current
         table.clear()
-        for n, aid in enumerate(self.store.article_ids(), 1):
+        here = present_on(self.presence)
+        for n, aid, claim in queue_rows(self.store):
             info = self.store.article_info(aid)
             title = str(info.get("title") or aid)
             if query and query.lower() not in title.lower():
                 continue
-            decided, total = self.store.progress(aid)
-            style = "green" if decided == total else ("yellow" if decided else "")
-            table.add_row(str(n), Text(f"{decided}/{total}", style=style), Text(one_line(title, 100)), key=aid)
-            if aid == self.current:
+            _, word, claim_style = CLAIMS.get(claim, THEIRS)
+            table.add_row(
+                str(n),
+                Text(word, style=claim_style),
+                *self._live_cells(aid, here),
+                Text(one_line(title, 100)),
+                key=aid,
+            )
+            if aid == keep:
                 table.move_cursor(row=table.row_count - 1)
+
+    def _live_cells(self, aid: str, here: dict[str, list[str]]) -> tuple[Text, Text, Text, Text]:
+        """The cells others change while the queue is open: assignees, who is on it now, this
+        reviewer's progress, the desk's."""
+        me = self.store.reviewer
+        try:
+            decided, total = self.store.progress(aid)
+            fd, disputed, ft = self.store.final_progress(aid)
+        except StoreError:
+            decided = total = fd = disputed = ft = 0
+        style = "green" if total and decided == total else ("yellow" if decided else "")
+        holders = self.store.assignments.assignees(aid)
+        assigned = Text(", ".join("me" if h == me else one_line(h, 12) for h in holders) or "—")
+        if not holders:
+            assigned.stylize("dim")
+        on_it = [("me" if w == me else one_line(w, 12)) for w in here.get(aid, [])]
+        desk = Text(f"{fd}/{ft}", style="green" if ft and fd == ft else "")
+        if disputed:
+            desk.append(f" ⚠{disputed}", style="bold red")
+        return assigned, Text(", ".join(on_it), style="bold cyan"), Text(f"{decided}/{total}", style=style), desk
+
+    def _cursor_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        value = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return str(value) if value is not None else None
 
     @on(Input.Changed, "#queue-search")
     def _search(self, event: Input.Changed) -> None:
@@ -81,10 +154,32 @@ class QueueScreen(ModalScreen[str | None]):
         table.move_cursor(row=max(0, table.cursor_row + delta))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        key = self._cursor_key()
+        if key is not None:
             self.dismiss(key)
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    # -- live ----------------------------------------------------------------------------------------
+
+    def live_changed(self, changes: Changes, presence: Presence) -> None:
+        """Articles added or assignments changed: the queue is made again (the order may change).
+        Otherwise only the rows others decided on or moved to or from are updated, cell by cell."""
+        before, self.presence = present_on(self.presence), presence
+        if not (self.query(DataTable) and self.query_one(DataTable).columns):
+            return  # not before on_mount made them
+        if changes.articles or changes.index:
+            self.fill(self.query_text)
+            return
+        here = present_on(presence)
+        moved = {aid for aid in set(before) | set(here) if before.get(aid) != here.get(aid)}
+        table = self.query_one(DataTable)
+        for aid in sorted(set(changes.decided) | moved):
+            if aid not in table.rows:
+                continue  # filtered out by the search, or not an article of the store any more
+            for column, cell in zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True):
+                table.update_cell(aid, column, cell)
+
+    def live_alert(self, text: str) -> None:
+        pass  # the review screen's status line, under this dialog, shows it

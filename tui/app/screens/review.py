@@ -22,9 +22,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from ...store import StoreError
+from ...store import DecisionError, StoreError
+from ...store.store import Changes
 from .. import spans
 from ..bindings import REVIEW, SECTIONS, Keys, help_notes, mode_hint
+from ..desk import present_here
+from ..live import LiveFeed, Presence
 from ..state import ActiveClock, FilterError, ReviewState, is_pending, label_order
 from ..text import one_line
 from ..widgets.article import ArticleView
@@ -122,6 +125,7 @@ class ReviewScreen(Screen[None]):
         yield Input(placeholder="find in the article — enter goes to the next match", id="find")
         yield Footer()
         yield ArticleAdder(self.store, self.model)
+        yield LiveFeed(self.store)
 
     def on_mount(self) -> None:
         for box in self.query(Input):
@@ -129,6 +133,8 @@ class ReviewScreen(Screen[None]):
             box.disabled = True  # not focusable until / or find opens it
         self.query_one("#claims").display = False
         self.query_one(StatusBar).reviewer = str(self.store.reviewer)
+        for rows in self.query(CandidateList):
+            rows.me = self.store.reviewer  # others' decisions marked on the rows
         ids = self.store.article_ids()
         if not ids:
             self.show_empty()
@@ -154,7 +160,7 @@ class ReviewScreen(Screen[None]):
         k = self.keys
         self.query_one("#detail", Static).update(
             Text(
-                f"Store: {one_line(self.store.folder, 200)}\n\nPress {k.show('review.add_articles')} to add a file or "
+                f"Store: {one_line(self.store.location, 200)}\n\nPress {k.show('review.add_articles')} to add a file or "
                 f"folder here, or quit with {k.show('review.quit')} and run:\n\n"
                 "  newsreview add article.txt feed.jsonl folder/\n\nor open some directly:\n\n"
                 "  newsreview examples/uk-russia-iran-drones.txt"
@@ -276,7 +282,23 @@ class ReviewScreen(Screen[None]):
             ids = self.state.groups[gid]["mentions"]
             rest = sum(1 for m in self.state.mentions(gid) if m["id"] != cand["id"] and is_pending(m))
             where = (self.state.groups[gid]["name"], ids.index(cand["id"]) + 1, len(ids), rest)
-        panel.update(detail(shown, history, legend, palette, empty=empty, group=where, keys=k), layout=False)
+        final = self._final_status(cand["id"]) if cand else None
+        me, jkey = self.store.reviewer, k.show("review.adjudicate")
+        panel.update(
+            detail(
+                shown,
+                history,
+                legend,
+                palette,
+                empty=empty,
+                group=where,
+                keys=k,
+                final=final,
+                me=me,
+                adjudicate_key=jkey,
+            ),
+            layout=False,
+        )
 
     def refresh_status(self) -> None:
         bar = self.query_one(StatusBar)
@@ -313,6 +335,7 @@ class ReviewScreen(Screen[None]):
         bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
         if self.claim_flow is not None and mode == "select":
             bar.mode, bar.hint = self._flow_hint()
+        self._refresh_desk(bar)
 
     # -- applying store results ------------------------------------------------------------------------
 
@@ -337,6 +360,8 @@ class ReviewScreen(Screen[None]):
             self._sync_soon()
 
     def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        if fn not in (self.store.undo_last, self.store.redo_last):
+            self._take_over()
         try:
             return fn(*args, **kwargs)
         except StoreError as err:
@@ -887,6 +912,7 @@ class ReviewScreen(Screen[None]):
         entities = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
 
         def save(changes: dict[str, Any]) -> str | None:
+            self._take_over()
             try:
                 state = self.store.decide(aid, cand["id"], "edit", changes=changes, seconds=self.clock.seconds())
             except StoreError as err:
@@ -1212,7 +1238,7 @@ class ReviewScreen(Screen[None]):
             if aid:
                 self.load_article(aid)
 
-        self.app.push_screen(QueueScreen(self.store, self.aid, self.keys), chosen)
+        self.app.push_screen(QueueScreen(self.store, self.aid, self.keys, presence=self.presence), chosen)
 
     def action_help(self) -> None:
         from .help import HelpScreen
@@ -1273,3 +1299,99 @@ class ReviewScreen(Screen[None]):
         if action in ARTICLE_ACTIONS and self.aid is None:
             return None
         return True
+
+    # -- the desk: other reviewers live, take-over, adjudication, assignment --------------------------
+
+    @property
+    def presence(self) -> Presence:
+        """Who has which article open now (as the LiveFeed last read it)."""
+        feeds = self.query(LiveFeed)
+        return feeds.first().presence if feeds else {}
+
+    @property
+    def cands(self) -> dict[str, Cand]:
+        """The candidates on screen by id (this reviewer's view; ``reviews`` holds everyone's)."""
+        return self.state.cands
+
+    def live_changed(self, changes: Changes, presence: Presence) -> None:
+        """Others decided, added articles or moved (called by the LiveFeed, on the main thread): the
+        candidates they decided on here are read again and shown where they are."""
+        ids = self.store.article_ids()
+        if self.aid is None:
+            if ids:
+                self.load_article(self.store.next_pending_article() or ids[0])
+            return
+        states = []
+        for cid in sorted(changes.decided.get(self.aid, ())):
+            try:
+                state = self.store.candidate_or_added(self.aid, cid)
+            except DecisionError:
+                continue  # not a candidate of this view (another reviewer's undone proposal)
+            if state.get("status") != "removed" or cid in self.state.cands:
+                states.append(state)
+        if states:
+            self.apply_states(states)
+            self.show(scroll=False)
+        else:
+            self.refresh_status()
+
+    def live_alert(self, text: str) -> None:
+        self.query_one(StatusBar).alert = text
+
+    def _final_status(self, cid: str) -> str | None:
+        if self.aid is None:
+            return None
+        try:
+            return self.store.final_status(self.aid, cid)
+        except (StoreError, KeyError):
+            return None
+
+    def _refresh_desk(self, bar: StatusBar) -> None:
+        """The desk on the status line: disputed items here, the desk's progress when it is not
+        this reviewer's, who else is on this article, and its assignees when they are others."""
+        if self.aid is None or self.aid not in self.store.article_ids():
+            bar.disputed, bar.desk = 0, ""
+            return
+        me = self.store.reviewer
+        try:
+            decided, disputed, total = self.store.final_progress(self.aid)
+        except StoreError:
+            return
+        parts = []
+        if (decided, total) != bar.here or disputed:
+            parts.append(f"desk {decided}/{total}")
+        here = present_here(self.presence, self.aid, me)
+        if here:
+            parts.append("with " + ", ".join(one_line(w, 20) for w in here))
+        holders = self.store.assignments.assignees(self.aid)
+        if holders and me not in holders:
+            parts.append("assigned to " + ", ".join(one_line(w, 20) for w in holders))
+        bar.disputed, bar.desk = disputed, " · ".join(parts)
+
+    def _take_over(self) -> None:
+        """The first decision on an article whose assignees let their lease run out takes it over."""
+        aid = self.aid
+        if aid is None or self.store.assignments.claim(aid, self.store.reviewer) != "takeable":
+            return
+        try:
+            absent = self.store.take(aid)
+        except StoreError as err:
+            self.notify(f"could not take this article over: {err}", severity="warning", markup=False, timeout=6)
+            return
+        if absent:
+            self.notify(
+                f"you took this article over from {one_line(absent, 40)}, who had not started it within the lease",
+                markup=False,
+                timeout=8,
+            )
+
+    def action_adjudicate(self) -> None:
+        from .adjudicate import AdjudicateScreen
+
+        anonymous = bool(getattr(self.app, "anonymous", False))  # review --anonymous: names hidden there too
+        self.app.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=anonymous))
+
+    def action_assign_team(self) -> None:
+        from .assign import AssignDialog
+
+        self.app.push_screen(AssignDialog(self.store, self.keys), lambda _: self.refresh_status())

@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..desk import others_mark
 from ..text import STATUS_MARK, Palette, one_line, to_strip, widget_palette
 
 Cand = dict[str, Any]
@@ -204,6 +205,7 @@ class CandidateList(ScrollView, can_focus=False):
     def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
+        self.me: str | None = None  # this reviewer: rows mark other reviewers' decisions (desk.others_mark)
         self.ids: list[str] = []
         self.rows: dict[str, Cand] = {}
         self.nested: set[str] = set()  # mentions listed under their group row (indented)
@@ -312,15 +314,21 @@ class CandidateList(ScrollView, can_focus=False):
     # -- rendering -----------------------------------------------------------------------------------
 
     def _line(self, cid: str, width: int) -> Text:
-        return row_text(
+        """One row's line; other reviewers' decisions (desk.others_mark) at its right edge."""
+        mark = others_mark(self.rows[cid], self.me) if self.me is not None else None
+        row = row_text(
             self.rows[cid],
-            width,
+            width - 4 if mark is not None else width,
             self.palette(),
             child=cid in self.nested,
             text=self.article_text,
             marks=self.marks,
             speaker_column=self.speaker_column,
         )
+        if mark is not None:
+            row.pad_right(max(0, width - 4 - row.cell_len))
+            row.append_text(Text(" ").append_text(mark))
+        return row
 
     def _wrapped(self) -> list[Strip]:
         """The current row's lines: its whole text wrapped under the prefix (and a claim's speaker

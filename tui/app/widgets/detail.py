@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..bindings import Keys
+from ..desk import desk_line, review_lines
 from ..text import STATUS_MARK, Palette, label_color, one_line
 
 Cand = dict[str, Any]
@@ -33,9 +34,14 @@ def detail(
     empty: str = "No candidate here.",
     group: tuple[str, int, int, int] | None = None,
     keys: Keys | None = None,
+    final: str | None = None,
+    me: str = "",
+    adjudicate_key: str = "J",
 ) -> RenderableType:
     """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs;
-    ``group`` is (name, this mention's number, mentions, others pending) for a mention of a group."""
+    ``group`` is (name, this mention's number, mentions, others pending) for a mention of a group.
+    ``final``: the desk's status of the candidate (shown with every reviewer's version when others
+    decided it too; ``me`` is this reviewer)."""
     if cand is None:
         return Text(empty, style="dim")
 
@@ -62,6 +68,9 @@ def detail(
                 style="dim",
             )
         grid.add_row("group", line)
+    if final is not None and (final == "disputed" or any(r.get("reviewer") != me for r in cand.get("reviews") or ())):
+        grid.add_row("desk", desk_line(final, cand, me, adjudicate_key))
+        grid.add_row("reviews", review_lines(cand, me))
     if cand["kind"] == "entity":
         label = str(cand.get("label", ""))
         grid.add_row("label", Text(one_line(label, 40), style=label_style(label)))

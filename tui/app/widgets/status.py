@@ -30,6 +30,9 @@ class StatusBar(Widget):
     message: reactive[str] = reactive("", layout=False)
     mode: reactive[str] = reactive("", layout=False)  # e.g. "BOUNDARIES (tokens)"
     hint: reactive[str] = reactive("", layout=False)  # the keys of the mode
+    disputed: reactive[int] = reactive(0, layout=False)  # candidates of this article the desk disputes
+    desk: reactive[str] = reactive("", layout=False)  # "desk 5/12 · with bob" (others on this article)
+    alert: reactive[str] = reactive("", layout=False)  # the store cannot be reached (and is retried)
 
     def render(self) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
@@ -39,6 +42,8 @@ class StatusBar(Widget):
             bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
             if self.hint:
                 bar.append(f" {one_line(self.hint, 120)} ", style="magenta")
+        if self.alert:  # first, so that a narrow terminal still shows it
+            bar.append(f" {one_line(self.alert, 200)} ", style="bold reverse red")
         if self.article is not None:
             i, n = self.article
             bar.append(f"  article {i}/{n}")
@@ -49,6 +54,10 @@ class StatusBar(Widget):
             bar.append(f"  ·  {decided}/{total} decided here")
         sd, st = self.store
         bar.append(f"  ·  store {sd}/{st}")
+        if self.disputed:
+            bar.append(f"  ·  ⚠ {self.disputed} disputed here", style="bold red")
+        if self.desk:
+            bar.append(f"  ·  {one_line(self.desk, 80)}", style="cyan")
         if self.filter:
             bar.append("  ·  filter: ", style="bold")
             bar.append(one_line(self.filter, 40), style="yellow")

@@ -1,0 +1,477 @@
+"""The app on a desk: other reviewers' decisions live on screen, the queue by assignment and presence,
+take-over of an expired assignment, adjudication, the assignment dialog, a lost PostgreSQL server.
+
+Other reviewers are second store objects on the same store (their own writer, as another process
+would be); every assertion that matters is on the store."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from app_support import screen_text, status_line
+
+from tui.app.app import ReviewApp
+from tui.app.live import GuardedEngine, LiveFeed
+from tui.app.screens.adjudicate import AdjudicateScreen, context, disputed_items
+from tui.app.screens.assign import AssignDialog, parse_team
+from tui.app.screens.queue import QueueScreen
+from tui.app.screens.review import ReviewScreen
+from tui.export import store_articles
+from tui.store import ReviewStore, StoreUnavailable
+
+from support import make_extraction
+
+TEXT = "Ben Wallace said Russia lost 100,000 troops near Zürich.\nOfficials in São Paulo agreed on Tuesday."
+ENTS = [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Zürich", "GPE"), ("São Paulo", "GPE"), ("Tuesday", "DATE")]
+
+
+def article(n: int = 0):
+    text = TEXT if n == 0 else f"Report {n}: {TEXT}"
+    return make_extraction(text, ENTS, ["Russia lost 100,000 troops near Zürich"])
+
+
+def desk(path, n=1, reviewer="ana"):
+    """A store of ``n`` articles opened for ``reviewer``; returns it and the extractions."""
+    store = ReviewStore.open(path, write=True, reviewer=reviewer)
+    exs = [article(i) for i in range(n)]
+    for ex in exs:
+        store.add_article(ex)
+    return store, exs
+
+
+async def until(pilot, check, seconds=1.0):
+    """Let the app run (its live timer ticks every 0.3 s) until ``check()`` holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
+def reviewers_of(cand):
+    return [r["reviewer"] for r in cand.get("reviews") or ()]
+
+
+@pytest.fixture
+def two(tmp_path):
+    """ana's store with one article, and bob on the same store."""
+    store, (ex,) = desk(tmp_path / "store")
+    bob = ReviewStore.open(tmp_path / "store", write=True, reviewer="bob")
+    yield store, bob, ex
+    bob.close()
+    store.close()
+
+
+# -- live ------------------------------------------------------------------------------------------
+
+
+async def test_another_reviewers_decision_shows_within_a_second(two, tmp_path):
+    store, bob, ex = two
+    aid, cid = ex.article.id, ex.entities[0]["id"]
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.current()["id"] == cid
+        await pilot.press("a")  # ana accepts Ben Wallace, then moves on
+        await pilot.press("k")  # back to it
+        assert "disputed" not in status_line(app)
+        bob.decide(aid, cid, "reject")
+        assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[cid]), 1.0)
+        await pilot.pause(0.05)
+        line = status_line(app)
+        assert "⚠ 1 disputed here" in line and "desk 0/" in line  # the status bar follows
+        shown = screen_text(app)
+        assert "⚠ disputed" in shown and "bob" in shown and "✗ rejected" in shown  # the detail panel
+        assert screen.table("entity").row(cid).plain.endswith(" ⚠1")  # the row: one other, who differs
+        assert "⚠1" not in screen.table("entity").row(ex.entities[1]["id"]).plain
+        assert store.candidate(aid, cid, view="final")["status"] == "disputed"
+        # bob agrees after all: the dispute goes away on screen too
+        bob.decide(aid, cid, "accept")
+        assert await until(pilot, lambda: "disputed" not in status_line(app), 1.0)
+        assert [r["status"] for r in screen.cands[cid]["reviews"]] == ["accepted", "accepted"]
+        assert "agreed by bob and you" in screen_text(app)
+        assert screen.table("entity").row(cid).plain.endswith(" +1")  # one other, who agrees
+        # ana's own state never changed
+        assert store.candidate(aid, cid)["status"] == "accepted"
+
+
+async def test_additions_and_articles_of_others_appear(two, tmp_path):
+    store, bob, ex = two
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        n = len(screen.cands)
+        start = ex.article.text.index("Officials")
+        added = bob.add_candidate(aid, {"kind": "entity", "start": start, "end": start + 9, "label": "NORP"})
+        assert await until(pilot, lambda: added["id"] in screen.cands, 1.0)
+        assert len(screen.cands) == n + 1 and f"0/{n + 1} decided here" in status_line(app)
+        bob.add_article(article(7))
+        assert await until(pilot, lambda: "article 1/2" in status_line(app), 1.0)
+        await pilot.press("l")
+        table = app.screen.query_one("#queue-table")
+        assert table.row_count == 2
+
+
+async def test_empty_store_names_its_location(tmp_path):
+    store = ReviewStore.open(tmp_path / "empty", write=True, reviewer="ana")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            assert str(store.location)[:40] in screen_text(app)
+            other = ReviewStore.open(tmp_path / "empty", mode="add", reviewer="bob")
+            other.add_article(article())
+            other.close()
+            assert await until(pilot, lambda: app.screen.aid is not None, 1.5)  # it opens once there is one
+    finally:
+        store.close()
+
+
+async def test_presence_is_written_and_shown(two, tmp_path):
+    store, bob, ex = two
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert await until(pilot, lambda: bob.presence().get("ana", {}).get("article") == aid, 1.0)
+        bob.set_presence(aid)
+        assert await until(pilot, lambda: "with bob" in status_line(app), 2.0)
+    assert "ana" not in bob.presence()  # leaving the app clears it
+
+
+# -- the queue, assignment, take-over ------------------------------------------------------------
+
+
+async def test_queue_mine_first_then_open_then_others(tmp_path):
+    store, exs = desk(tmp_path / "store", n=4)
+    ids = [ex.article.id for ex in exs]
+    store.assign(["ana"], articles=[ids[2]])
+    store.assign(["bob"], articles=[ids[1]])
+    store.assign(["carol"], articles=[ids[3]], lease_hours=1e-6)  # carol never started: takeable
+    bob = ReviewStore.open(tmp_path / "store", write=True, reviewer="bob")
+    bob.set_presence(ids[1])
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause(1.2)  # presence is read about once a second
+            await pilot.press("l")
+            queue = app.screen
+            assert isinstance(queue, QueueScreen)
+            table = queue.query_one("#queue-table")
+            keys = [row.key.value for row in table.ordered_rows]
+            assert keys == [ids[2], ids[0], ids[3], ids[1]]  # mine, open, takeable, theirs
+            rows = {k: [str(c) for c in table.get_row(k)] for k in keys}
+            assert rows[ids[2]][1:3] == ["mine", "me"]
+            assert rows[ids[3]][1:3] == ["takeable", "carol"]
+            assert rows[ids[1]][1:4] == ["theirs", "bob", "bob"]  # assigned to bob, and bob is on it
+            # bob decides: the desk column follows while the queue is open
+            bob.decide(ids[1], exs[1].entities[0]["id"], "accept")
+            assert await until(pilot, lambda: str(table.get_row(ids[1])[5]).startswith("1/"), 1.0)
+            bob.set_presence(ids[0])  # bob moves: the "on it now" cells follow, the order stays
+            assert await until(pilot, lambda: str(table.get_row(ids[0])[3]) == "bob", 2.0)
+            assert str(table.get_row(ids[1])[3]) == ""
+            assert [row.key.value for row in table.ordered_rows] == keys
+            await pilot.press("W", "a", "l", "l")  # type-to-search: no title has "Wall"… titles are "Report …"
+            await pilot.press("escape")
+    finally:
+        bob.close()
+        store.close()
+
+
+async def test_first_decision_on_an_expired_article_takes_it_over(tmp_path):
+    store, (ex,) = desk(tmp_path / "store")
+    aid = ex.article.id
+    store.assign(["carol"], lease_hours=1e-6)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert store.assignments.claim(aid, "ana") == "takeable"
+        await pilot.press("a")
+        assert store.assignments.assignees(aid) == ["ana"]
+        assert any("took this article over from carol" in str(n.message) for n in app._notifications)
+    store.close()
+    with ReviewStore.open(tmp_path / "store") as again:  # recorded in the store
+        assert again.assignments.assignees(aid) == ["ana"]
+
+
+async def test_assignment_dialog(tmp_path):
+    store, exs = desk(tmp_path / "store", n=3)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("T")
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        dialog.query_one("#assign-team").value = "alice, bob, carol"
+        dialog.query_one("#assign-overlap").value = "5"
+        await pilot.press("enter")
+        assert "overlap must be from 1 to the team size (3)" in str(dialog.query_one("#assign-result").render())
+        assert store.assignments.count() == 0
+        dialog.query_one("#assign-overlap").value = "2"
+        dialog.query_one("#assign-lease").value = "0"
+        await pilot.press("enter")
+        assert "lease" in str(dialog.query_one("#assign-result").render()) and store.assignments.count() == 0
+        dialog.query_one("#assign-lease").value = "12"
+        await pilot.press("enter")
+        shown = str(dialog.query_one("#assign-result").render())
+        assert "Assigned 3 articles (lease 12 h)" in shown and "alice: 2" in shown
+        assert all(len(store.assignments.assignees(ex.article.id)) == 2 for ex in exs)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+        # from the command palette too
+        await pilot.press("ctrl+p")
+        await pilot.press(*"assign articles")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, AssignDialog), 1.0)
+        assert "0 not assigned yet" in screen_text(app)
+    store.close()
+    with ReviewStore.open(tmp_path / "store") as again:
+        assert again.assignments.count() == 3
+
+
+def test_parse_team():
+    assert parse_team(" alice, Bob Smith ,carol,alice") == ["alice", "Bob Smith", "carol"]
+    assert parse_team("alice bob") == ["alice", "bob"]
+
+
+# -- adjudication --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def disputes(tmp_path):
+    """Two articles; ana and bob disagree on Ben Wallace (accept / reject) and on Russia's label
+    (ORG / LOC) in the first, on Tuesday in the second, and agree on Zürich."""
+    path = tmp_path / "store"
+    ana, exs = desk(path, n=2)
+    bob = ReviewStore.open(path, write=True, reviewer="bob")
+    a, b = exs
+    ben, russia, zurich = (a.entities[i]["id"] for i in (0, 1, 2))
+    tuesday = b.entities[4]["id"]
+    ana.decide(a.article.id, ben, "accept")
+    bob.decide(a.article.id, ben, "reject")
+    ana.decide(a.article.id, russia, "edit", changes={"label": "ORG"})
+    bob.decide(a.article.id, russia, "edit", changes={"label": "LOC"})
+    ana.decide(a.article.id, zurich, "accept")
+    bob.decide(a.article.id, zurich, "accept")
+    ana.decide(b.article.id, tuesday, "reject")
+    bob.decide(b.article.id, tuesday, "accept")
+    ana.close()
+    bob.close()
+    return path, exs, (a.article.id, ben), (a.article.id, russia), (b.article.id, tuesday)
+
+
+async def test_adjudication_walks_disputes_and_records_through_the_store(disputes, tmp_path):
+    path, _, ben, russia, tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    assert disputed_items(lead) == [ben, russia, tuesday]
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
+        shown = screen_text(app)
+        assert "item 1/3" in shown and "3 left" in shown and "ana" in shown and "bob" in shown
+        assert "Ben Wallace said Russia lost" in shown  # the article around the item
+        await pilot.press("2")  # bob's version (the second decided): rejected
+        final = lead.candidate(*ben, view="final")
+        assert final["status"] == "rejected" and final["adjudication"]["chose"] == "bob"
+        assert screen.current() == russia
+        await pilot.press("1")  # ana's: ORG
+        final = lead.candidate(*russia, view="final")
+        assert (final["status"], final["label"]) == ("edited", "ORG")
+        await pilot.press("u")  # undo: Russia is disputed again, and on screen
+        assert lead.final_status(*russia) == "disputed" and screen.current() == russia
+        await pilot.press("e")  # the lead's own edit: GPE was right after all, NORP then
+        dialog = app.screen
+        dialog.query_one("#label").value = "NORP"
+        await pilot.press("ctrl+s")
+        final = lead.candidate(*russia, view="final")
+        assert (final["label"], final["adjudication"]["chose"]) == ("NORP", None)
+        assert app.screen is screen and screen.current() == tuesday
+        await pilot.press("x")
+        assert lead.final_status(*tuesday) == "rejected"
+        assert "every disputed item is settled" in screen_text(app) and "0 left" in screen_text(app)
+        await pilot.press("k")  # settled items stay to look back at
+        assert screen.current() == russia and "settled" in screen_text(app)
+        await pilot.press("escape")  # opened by --adjudicate: back quits
+    assert app.return_code == 0
+    lead.close()
+    with ReviewStore.open(path) as st:
+        assert not disputed_items(st)
+        # the export (the desk's final view) carries what the lead chose
+        exported = {a["id"]: a for a in store_articles(st, include=("accepted", "edited", "added", "rejected"))}
+    first = {e["text"]: e for e in exported[ben[0]]["entities"]}
+    assert first["Ben Wallace"]["status"] == "rejected"  # bob's version
+    assert (first["Russia"]["status"], first["Russia"]["label"]) == ("edited", "NORP")  # the lead's own edit
+    assert first["Zürich"]["status"] == "accepted"  # agreed, untouched
+    assert {e["text"]: e["status"] for e in exported[tuesday[0]]["entities"]}["Tuesday"] == "rejected"
+
+
+async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
+    path, _, ben, _, _ = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True, anonymous=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        shown = screen_text(app)
+        assert "reviewer 1" in shown and "reviewer 2" in shown and "names hidden" in shown
+        assert "ana" not in shown.replace("Russia", "").replace("names", "") and "bob" not in shown
+        await pilot.press("1")
+        assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == "ana"
+        shown = screen_text(app)
+        assert "settled with reviewer 1's version" in shown and "bob" not in shown
+    lead.close()
+
+
+async def test_anonymous_holds_for_the_adjudication_screen_opened_with_j(disputes, tmp_path):
+    path, _, ben, _, _ = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", anonymous=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("J")
+        assert isinstance(app.screen, AdjudicateScreen) and app.screen.current() == ben
+        shown = screen_text(app)
+        assert "reviewer 2" in shown and "bob" not in shown
+        await pilot.press("escape")  # opened with J: back to the review screen, not out
+        assert isinstance(app.screen, ReviewScreen) and app.is_running
+    lead.close()
+
+
+async def test_adjudication_from_the_review_screen_and_when_nothing_is_disputed(two, tmp_path):
+    store, bob, ex = two
+    aid, cid = ex.article.id, ex.entities[1]["id"]
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("J")
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen)
+        assert "Nothing is disputed in this store" in screen_text(app)
+        # a dispute arises while the lead looks: it appears
+        store.decide(aid, cid, "accept")
+        bob.decide(aid, cid, "reject")
+        assert await until(pilot, lambda: screen.current() == (aid, cid), 1.0)
+        assert "1 left" in screen_text(app)
+        await pilot.press("9")  # no ninth version: nothing happens
+        assert store.final_status(aid, cid) == "disputed"
+        await pilot.press("a")
+        assert store.candidate(aid, cid, view="final")["status"] == "accepted"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+def test_context_marks_the_item_and_other_versions():
+    text = "word " * 200 + "Ben Wallace said so." + " word" * 200
+    start = text.index("Ben")
+    shown = context(text, start, start + 11, [(start, start + 11), (start + 4, start + 11)])
+    assert shown.plain.startswith("… ") and shown.plain.endswith(" …") and "Ben Wallace said so." in shown.plain
+    offset = shown.plain.index("Ben Wallace")
+    styles = {str(s.style) for s in shown.spans if s.start <= offset + 5 < s.end}
+    assert "bold underline" in styles and "reverse" in styles
+
+
+# -- the guard between the poller's thread and the main thread ---------------------------------------
+
+
+def test_guarded_engine_hands_over_what_it_fetched_in_order(tmp_path):
+    """What the poller fetched and the main thread has not folded yet is older than anything a write
+    returns: it is folded first, so the store ends as a fresh open would read it."""
+    from tui.app.live import guard
+
+    store, (ex,) = desk(tmp_path / "store")
+    aid = ex.article.id
+    other = ReviewStore.open(tmp_path / "store", mode="add", reviewer="bob")
+    engine = guard(store)
+    assert isinstance(engine, GuardedEngine) and guard(store) is engine and store.engine is engine
+    other.add_article(article(3))
+    other.assign(["bob"], articles=[aid])
+    engine.fetch()  # in the poller's thread: read, not folded yet
+    assert len(store.article_ids()) == 1 and store.assignments.assignees(aid) == []
+    store.assign(["ana"], articles=[aid])  # a write before the hand-over: bob's records go first
+    assert len(store.article_ids()) == 2 and engine.index_seen
+    assert store.assignments.assignees(aid) == ["ana"]
+    assert not store.refresh()  # nothing is handed over twice
+    other.close()
+    store.close()
+    with ReviewStore.open(tmp_path / "store") as fresh:
+        assert fresh.assignments.assignees(aid) == ["ana"] and len(fresh.article_ids()) == 2
+
+
+async def test_a_failing_store_is_said_and_the_app_carries_on(two, tmp_path, monkeypatch):
+    store, bob, ex = two
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        feed = app.screen.query_one(LiveFeed)
+
+        def down() -> None:
+            raise StoreUnavailable("lost the connection to the PostgreSQL server of postgresql://x/y: gone")
+
+        monkeypatch.setattr(feed.engine, "fetch", down)
+        assert await until(pilot, lambda: "lost the connection" in status_line(app), 1.0)
+        assert "store unreachable, retrying" in status_line(app)
+
+        def fails(*args, **kwargs):
+            raise StoreUnavailable("not saved: the server is gone")
+
+        monkeypatch.setattr(store, "next_pending_article", fails)
+        await pilot.press("N")  # an action whose store call fails: said, and the app goes on
+        assert app.is_running and any("not saved" in str(n.message) for n in app._notifications)
+        monkeypatch.undo()
+        bob.decide(ex.article.id, ex.entities[0]["id"], "reject")
+        assert await until(pilot, lambda: "lost the connection" not in status_line(app), 1.0)
+        assert await until(pilot, lambda: "bob" in reviewers_of(app.screen.cands[ex.entities[0]["id"]]), 1.0)
+
+
+# -- PostgreSQL: the server goes away mid-session ------------------------------------------------------
+
+
+@pytest.fixture
+def pg_url():
+    base = os.environ.get("NEWSREVIEW_TEST_POSTGRES")
+    if not base:
+        pytest.skip(
+            "no PostgreSQL server for the tests: set NEWSREVIEW_TEST_POSTGRES=postgresql://… (.ci/run starts one)"
+        )
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[postgres]'")
+    import uuid
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    yield f"{base}{'&' if '?' in base else '?'}schema={schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+async def test_postgres_live_and_a_lost_server(pg_url, tmp_path):
+    import psycopg
+
+    store, (ex,) = desk(pg_url)
+    bob = ReviewStore.open(pg_url, write=True, reviewer="bob")
+    aid, cid = ex.article.id, ex.entities[0]["id"]
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert screen.aid == aid
+            bob.decide(aid, cid, "reject")
+            assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[cid]), 1.0)
+            # the server drops every session of ana's process (as a restart would)
+            base = os.environ["NEWSREVIEW_TEST_POSTGRES"]
+            with psycopg.connect(base, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'newsreview' AND pid <> pg_backend_pid() AND pid <> ALL(%s)",
+                    [[c.info.backend_pid for c in (bob.engine._conn,) if c is not None]],
+                )
+            # the next look finds the connection gone: said on the status line, the screen kept
+            assert await until(pilot, lambda: "store unreachable, retrying" in status_line(app), 3.0)
+            assert "lost the connection" in status_line(app) and "decided here" in status_line(app)
+            assert any("postgresql://postgres@" in str(n.message) for n in app._notifications)
+            await pilot.press("j")  # the screen keeps working on what it shows
+            assert app.is_running and screen.current()["id"] == ex.entities[1]["id"]
+            # the next look reconnects (at most every 3 s) and catches up by position
+            bob.decide(aid, ex.entities[1]["id"], "reject")
+            assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[ex.entities[1]["id"]]), 8.0)
+            assert "unreachable" not in status_line(app)
+            await pilot.press("a")  # and decisions are saved again
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "accepted"
+    finally:
+        bob.close()
+        store.close()

@@ -1,0 +1,145 @@
+"""Other reviewers on screen: each one's version of a candidate, whether the desk disputes it, who is
+on which article. Pure functions from the store's dicts to Rich ``Text`` (every name, label and
+value went through :func:`~tui.app.text.one_line`); no Textual, so the screens, the detail panel and
+the list rows can all call them.
+
+A candidate of a reviewer's view carries ``reviews``: every reviewer's version that stands
+(``{reviewer, status, decided_at, adjudication?, chose?, <fields that differ from the model's>}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rich.text import Text
+
+from .text import STATUS_MARK, one_line
+
+Cand = dict[str, Any]
+
+#: keys of a ``reviews`` entry that are not the reviewer's changed fields
+REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose"})
+
+STATUS_STYLE = {"accepted": "green", "edited": "cyan", "added": "magenta", "rejected": "red", "disputed": "bold red"}
+DISPUTED_MARK = "⚠"
+
+
+def changed_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields a version changed (what is left of a ``reviews`` entry besides who, what and when)."""
+    return {k: v for k, v in entry.items() if k not in REVIEW_KEYS}
+
+
+def show_value(value: Any, limit: int = 30) -> str:
+    """A changed field's value, short: a span ref by its text, anything else as written."""
+    if isinstance(value, dict):
+        if "text" in value:
+            return repr(one_line(value["text"], limit))
+        return one_line(value, limit)
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return repr(one_line(value, limit))
+    return one_line(value, limit)
+
+
+def fields_text(fields: Mapping[str, Any], *, skip: tuple[str, ...] = ("text", "token_start", "token_end")) -> str:
+    """``label=ORG start=12`` — a version's changes on one line (the span's text and tokens follow
+    from its offsets, so they are left out)."""
+    return "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in fields.items() if k not in skip)
+
+
+def when(stamp: object) -> str:
+    """``2024-05-01T12:03:11.123+00:00`` → ``05-01 12:03:11``."""
+    text = str(stamp or "")
+    return one_line(f"{text[5:10]} {text[11:19]}" if len(text) >= 19 else text, 20)
+
+
+def versions(cand: Cand) -> list[dict[str, Any]]:
+    """The reviewers' versions of a candidate (adjudications left out), oldest first."""
+    return [r for r in cand.get("reviews") or () if not r.get("adjudication")]
+
+
+def review_lines(cand: Cand, me: str, name: Callable[[str], str] | None = None) -> Text:
+    """Every reviewer's version, one per line: name (``you`` for ``me``), status, time, changed fields;
+    an adjudication says whose version it chose."""
+    shown = name or (lambda who: "you" if who == me else one_line(who, 30))
+    out = Text()
+    for entry in cand.get("reviews") or ():
+        if out:
+            out.append("\n")
+        status = str(entry.get("status", ""))
+        who = str(entry.get("reviewer", ""))
+        out.append(f"{shown(who):<12} ", style="bold")
+        if entry.get("adjudication"):
+            out.append("adjudicated ", style="bold magenta")
+        out.append(f"{STATUS_MARK.get(status, '?')} {one_line(status, 12)}", style=STATUS_STYLE.get(status, ""))
+        out.append(f"  {when(entry.get('decided_at'))}", style="dim")
+        if entry.get("chose"):
+            out.append(f"  chose {shown(str(entry['chose']))}'s version")
+        changes = fields_text(changed_fields(entry))
+        if changes:
+            out.append(f"  {changes}", style="cyan")
+    return out
+
+
+def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
+    """The desk's view of a candidate in a few words: disputed (and how to settle it), agreed, or
+    adjudicated."""
+    others = {str(r.get("reviewer")) for r in versions(cand)} - {me}
+    adjudicated = [r for r in cand.get("reviews") or () if r.get("adjudication")]
+    if final == "disputed":
+        n = len(versions(cand))
+        return Text.assemble(
+            (f"{DISPUTED_MARK} disputed", "bold red"),
+            f" — {n} versions differ ({one_line(adjudicate_key, 12)} adjudicates)",
+        )
+    if adjudicated:
+        lead = adjudicated[-1]
+        return Text.assemble(
+            (f"{STATUS_MARK.get(final, '?')} {one_line(final, 12)}", STATUS_STYLE.get(final, "")),
+            f" — adjudicated by {one_line(lead.get('reviewer'), 30)}",
+        )
+    if final == "pending":
+        return Text("pending — nobody has decided", style="dim")
+    who = "you alone" if not others else ("agreed by " + ", ".join(one_line(o, 20) for o in sorted(others)))
+    if others and any(r.get("reviewer") == me for r in versions(cand)):
+        who += " and you"
+    return Text.assemble(
+        (f"{STATUS_MARK.get(final, '?')} {one_line(final, 12)}", STATUS_STYLE.get(final, "")), f" — {who}"
+    )
+
+
+def others_mark(cand: Cand, me: str) -> Text | None:
+    """A short mark for a list row: how many other reviewers decided this candidate, and whether
+    any of them decided otherwise than ``me`` (``⚠2`` — disagreement, ``+1`` — others agree or I
+    have not decided). None when nobody else decided it. For the row code to call."""
+    mine = next((r for r in versions(cand) if r.get("reviewer") == me), None)
+    others = [r for r in versions(cand) if r.get("reviewer") != me]
+    if not others:
+        return None
+    key = _key(mine) if mine is not None else None
+    differ = mine is not None and any(_key(r) != key for r in others)
+    if differ:
+        return Text(f"{DISPUTED_MARK}{len(others)}", style="bold red")
+    return Text(f"+{len(others)}", style="cyan")
+
+
+def _key(entry: Mapping[str, Any]) -> tuple[str, str]:
+    status = "rejected" if entry.get("status") == "rejected" else "kept"
+    return status, repr(sorted((k, repr(v)) for k, v in changed_fields(entry).items()))
+
+
+def present_here(presence: Mapping[str, Mapping[str, Any]], article: str | None, me: str) -> list[str]:
+    """The other reviewers who have ``article`` open now, by name."""
+    return sorted(who for who, p in presence.items() if who != me and article and p.get("article") == article)
+
+
+def present_on(presence: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """article -> the reviewers who have it open now."""
+    out: dict[str, list[str]] = {}
+    for who, p in sorted(presence.items()):
+        aid = p.get("article")
+        if aid:
+            out.setdefault(str(aid), []).append(who)
+    return out

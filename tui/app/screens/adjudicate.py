@@ -1,0 +1,466 @@
+"""Adjudication: a lead walks the store's disputed items, article by article, and settles each one.
+
+An item is *disputed* when the reviewers who decided it did not decide alike (the store's final
+view). For each one the screen shows the article text around it and every reviewer's version side by
+side, with who made it — or ``reviewer 1``, ``reviewer 2``… with ``--anonymous`` (numbered per item,
+oldest version first, so a number says nothing about who it is). One key settles the item: a digit
+picks that version, ``a`` / ``x`` / ``e`` give the lead's own decision (accept the machine's version,
+reject, edit). Each is recorded through :meth:`~tui.store.ReviewStore.adjudicate` as the lead's
+``adjudicate`` decision and can be undone (``u``) like any other. Settled items stay in the walk
+(marked) so the lead can look back; a decision moves on to the next unsettled one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...sanitize import clean
+from ...store import StoreError
+from ...store.store import Changes
+from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
+from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, show_value, versions, when
+from ..text import STATUS_MARK, one_line
+
+if TYPE_CHECKING:
+    from ...store import ReviewStore
+    from ..live import Presence
+
+Item = tuple[str, str]  # (article, candidate)
+Cand = dict[str, Any]
+
+CONTEXT = 320  # characters of article text shown on each side of the item (cut at a word)
+
+
+def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> list[Item]:
+    """Every disputed item of ``articles`` (default: the whole store), in article order, then text
+    order. Articles nobody disputes are skipped from their summaries, without reading them."""
+    out: list[Item] = []
+    for aid in articles if articles is not None else store.article_ids():
+        try:
+            if store.final_progress(aid)[1] == 0:
+                continue
+            cands = store.candidates(aid, view="final", plain=True)
+        except StoreError:
+            continue  # a damaged article: doctor names it; the rest can be settled
+        out += [(aid, c["id"]) for c in cands if c["status"] == "disputed" and store.in_scope(c)]
+    return out
+
+
+def context(text: str, start: int, end: int, others: list[tuple[int, int]]) -> Text:
+    """The article around ``start:end`` (cut at words, ``…`` where cut): the item bold underlined,
+    other versions' spans in reverse video. Shown through ``clean``, which keeps offsets."""
+    lo = min([start] + [s for s, _ in others])
+    hi = max([end] + [e for _, e in others])
+    a, b = max(0, lo - CONTEXT), min(len(text), hi + CONTEXT)
+    if a > 0:
+        cut = text.find(" ", a, lo)
+        a = cut + 1 if cut >= 0 else a
+    if b < len(text):
+        cut = text.rfind(" ", hi, b)
+        b = cut if cut >= 0 else b
+    body = Text(clean(text[a:b]))
+    for s, e in others:
+        if (s, e) != (start, end):
+            body.stylize("reverse", max(0, s - a), max(0, e - a))
+    body.stylize("bold underline", start - a, end - a)
+    out = Text("… " if a > 0 else "", style="dim")
+    out.append_text(body)
+    if b < len(text):
+        out.append(" …", style="dim")
+    return out
+
+
+def _values(base: Cand, entry: dict[str, Any]) -> Cand:
+    """A reviewer's whole version: the machine's (or the first analyst's) candidate with their changes."""
+    return {**base, **changed_fields(entry)}
+
+
+def _span(value: Any) -> str:
+    if not value:
+        return "—"
+    return f"{one_line(value.get('text', ''), 30)} [{value.get('start')}:{value.get('end')}]"
+
+
+class AdjudicateScreen(Screen[None]):
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = list(ADJUDICATE)
+
+    def __init__(self, store: ReviewStore, keys: Keys, *, anonymous: bool = False, standalone: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.keys = keys
+        self.anonymous = anonymous
+        self.standalone = standalone  # opened by `review --adjudicate`: back (escape) quits
+        self.items: list[Item] = []
+        self.index = 0
+        self.aid: str | None = None  # the article on screen (the live feed announces it)
+        self.message = ""
+        self.alert = ""  # the store cannot be read (the live feed retries)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="adj-status")
+        with VerticalScroll(id="adj-body"):
+            yield Static(id="adj-title")
+            yield Static(id="adj-context")
+            yield Static(id="adj-versions")
+        yield Static(id="adj-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.items = disputed_items(self.store)
+        self.index = self._next_open(0) if self.items else 0
+        self.show()
+
+    # -- the items ---------------------------------------------------------------------------------
+
+    def current(self) -> Item | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    def _final(self, item: Item) -> Cand | None:
+        try:
+            return self.store.candidate(*item, view="final")
+        except StoreError:
+            return None
+
+    def is_open(self, item: Item) -> bool:
+        try:
+            return self.store.final_status(*item) == "disputed"
+        except StoreError:
+            return False
+
+    def left(self) -> int:
+        return sum(1 for item in self.items if self.is_open(item))
+
+    def _next_open(self, start: int) -> int:
+        """The first unsettled item from ``start`` on (wrapping); ``start`` itself if none is."""
+        n = len(self.items)
+        for step in range(n):
+            j = (start + step) % n
+            if self.is_open(self.items[j]):
+                return j
+        return max(0, min(start, n - 1))
+
+    def shown_name(self, who: str, order: list[str]) -> str:
+        """How a reviewer is shown: their name, or their version's number (anonymous)."""
+        if who == self.store.reviewer:
+            return "you"
+        if self.anonymous:
+            return f"reviewer {order.index(who) + 1}" if who in order else "another adjudicator"
+        return one_line(who, 24)
+
+    # -- showing -----------------------------------------------------------------------------------
+
+    def show(self) -> None:
+        item = self.current()
+        status = self.query_one("#adj-status", Static)
+        title = self.query_one("#adj-title", Static)
+        body = self.query_one("#adj-context", Static)
+        table = self.query_one("#adj-versions", Static)
+        who = f"adjudicator {one_line(self.store.reviewer, 30)}" + ("  ·  names hidden" if self.anonymous else "")
+        alert = Text(f" {one_line(self.alert, 100)} ", style="bold reverse red") if self.alert else Text("")
+        if item is None:
+            self.aid = None
+            status.update(Text.assemble((" ADJUDICATION ", "bold reverse magenta"), alert, f"  ·  {who}"))
+            title.update(Text("Nothing is disputed in this store.", style="bold"))
+            body.update(
+                Text(
+                    "Every item two or more reviewers decided, they decided alike — or a lead has settled it. "
+                    "Disputes appear here as reviewers decide.",
+                    style="dim",
+                )
+            )
+            table.update(Text(""))
+            self._hint()
+            return
+        aid = item[0]
+        self.aid = aid
+        cand = self._final(item)
+        articles = list(dict.fromkeys(a for a, _ in self.items))
+        left = self.left()
+        head = Text.assemble(
+            (" ADJUDICATION ", "bold reverse magenta"),
+            alert,
+            f"  item {self.index + 1}/{len(self.items)}",
+            f"  ·  article {articles.index(aid) + 1}/{len(articles)}",
+            (f"  ·  {left} left", "bold red" if left else "bold green"),
+            f"  ·  {who}",
+        )
+        if self.message:
+            head.append(f"  ·  {one_line(self.message, 120)}", style="bold green")
+            self.message = ""
+        status.update(head)
+        try:
+            article = self.store.article(aid)
+        except StoreError as err:
+            title.update(Text(one_line(str(err), 300), style="bold red"))
+            body.update(Text(""))
+            table.update(Text(""))
+            self._hint()
+            return
+        title.update(Text(one_line(article.get("title") or aid, 200), style="bold"))
+        if cand is None:
+            body.update(Text("This item is gone (an addition that was undone).", style="dim"))
+            table.update(Text(""))
+            self._hint()
+            return
+        base = {**cand, **(cand.get("original") or {})}
+        vs = versions(cand)
+        spans = [(int(v["start"]), int(v["end"])) for v in (_values(base, e) for e in vs)]
+        body.update(context(article["text"], int(base["start"]), int(base["end"]), spans))
+        table.update(self._versions(base, cand, vs))
+        self._hint()
+        clock = getattr(self.app, "clock", None)
+        if clock is not None:
+            clock.restart()  # the time spent on this item counts from now
+
+    def _versions(self, base: Cand, cand: Cand, vs: list[dict[str, Any]]) -> RenderableType:
+        """The machine's candidate and every reviewer's version side by side, and how it stands."""
+        order = [str(e["reviewer"]) for e in vs]
+        grid = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+        grid.add_column("", style="bold", no_wrap=True)
+        machine = "added by an analyst" if base.get("origin") in ("analyst", "memory") else "the machine"
+        grid.add_column(Text(machine, style="dim"))
+        for i, e in enumerate(vs):
+            key = self.keys.show(f"adjudicate.version_{i + 1}", first=True) if i < 9 else "—"
+            grid.add_column(Text(f"{key}  {self.shown_name(str(e['reviewer']), order)}", style="bold reverse"))
+        full = [_values(base, e) for e in vs]
+        rows: list[tuple[str, Any]] = [("text", lambda c: one_line(c.get("text", ""), 60))]
+        rows.append(("offsets", lambda c: f"{c.get('start')}:{c.get('end')}"))
+        if base["kind"] == "entity":
+            rows.insert(0, ("label", lambda c: one_line(c.get("label", ""), 20)))
+        else:
+            rows += [
+                ("quote", lambda c: one_line(c.get("quote_type", ""), 12)),
+                ("speaker", lambda c: _span(c.get("speaker"))),
+                ("cue", lambda c: _span(c.get("cue"))),
+            ]
+        status_row = [Text("—", style="dim")]
+        for e in vs:
+            st = str(e.get("status"))
+            status_row.append(Text(f"{STATUS_MARK.get(st, '?')} {one_line(st, 12)}", style=STATUS_STYLE.get(st, "")))
+        grid.add_row("decision", *status_row)
+        for label, get in rows:
+            ref = get(base)
+            cells = [Text(ref)]
+            for c, e in zip(full, vs, strict=True):
+                value = get(c)
+                rejected = e.get("status") == "rejected"
+                style = "dim strike" if rejected else ("bold cyan" if value != ref else "")
+                cells.append(Text(value, style=style))
+            grid.add_row(label, *cells)
+        grid.add_row("decided", Text(""), *[Text(when(e.get("decided_at")), style="dim") for e in vs])
+        final = str(cand.get("status"))
+        if final == "disputed":
+            verdict = Text.assemble(
+                (f"{DISPUTED_MARK} disputed", "bold red"), f": {len(vs)} versions differ — pick one, or decide yourself"
+            )
+        else:
+            settled = [r for r in cand.get("reviews") or () if r.get("adjudication")]
+            verdict = Text.assemble(("settled: ", "bold green"), (one_line(final, 12), STATUS_STYLE.get(final, "")))
+            if settled:
+                last = settled[-1]
+                verdict.append(f" by {self.shown_name(str(last['reviewer']), order)}")
+                if last.get("chose"):
+                    verdict.append(f", choosing {self.shown_name(str(last['chose']), order)}'s version")
+                changes = {
+                    k: v for k, v in changed_fields(last).items() if k not in ("text", "token_start", "token_end")
+                }
+                if changes and not last.get("chose"):
+                    verdict.append("  " + "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in changes.items()))
+            else:
+                verdict.append(" — the reviewers agree now")
+        return Group(grid, Text(""), verdict)
+
+    def _hint(self) -> None:
+        k = self.keys
+        n = 0
+        item = self.current()
+        if item is not None:
+            cand = self._final(item)
+            n = len(versions(cand)) if cand else 0
+        pick = (
+            f"{k.show('adjudicate.version_1', first=True)}–{k.show(f'adjudicate.version_{min(n, 9)}', first=True)}"
+            if n > 1
+            else k.show("adjudicate.version_1", first=True)
+        )
+        back = "quits" if self.standalone else "back to review"
+        self.query_one("#adj-hint", Static).update(
+            Text(
+                f"{pick} pick a version  ·  {k.show('adjudicate.accept')} accept  ·  "
+                f"{k.show('adjudicate.reject')} reject  ·  {k.show('adjudicate.edit')} edit  ·  "
+                f"{k.show('adjudicate.undo')} undo  ·  {k.show('adjudicate.next')} / "
+                f"{k.show('adjudicate.previous')} next / previous  ·  {k.show('adjudicate.close')} {back}",
+                style="dim",
+            )
+        )
+
+    # -- settling ----------------------------------------------------------------------------------
+
+    def _seconds(self) -> float | None:
+        clock = getattr(self.app, "clock", None)
+        return clock.seconds() if clock is not None else None
+
+    def _settle(self, **how: Any) -> None:
+        item = self.current()
+        if item is None:
+            self.notify("nothing to settle here", markup=False, timeout=2)
+            return
+        try:
+            state = self.store.adjudicate(*item, seconds=self._seconds(), **how)
+        except StoreError as err:
+            self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
+            return
+        self._after(state, how)
+
+    def _after(self, state: Cand, how: dict[str, Any]) -> None:
+        cand = self._final(self.items[self.index])
+        order = [str(e["reviewer"]) for e in versions(cand)] if cand else []
+        if how.get("choose"):
+            what = f"{self.shown_name(str(how['choose']), order)}'s version"
+        else:
+            what = f"your own decision ({one_line(how.get('action', ''), 10)})"
+        self.message = f"settled with {what}: {one_line(state.get('status'), 12)}"
+        if self.left():
+            self.index = self._next_open(self.index + 1)
+        else:
+            self.message += " — every disputed item is settled"
+        self.show()
+
+    def action_choose(self, i: int) -> None:
+        item = self.current()
+        cand = self._final(item) if item else None
+        vs = versions(cand) if cand else []
+        if not 0 <= i < len(vs):
+            self.app.bell()
+            self.notify(f"this item has {len(vs)} version{'s' if len(vs) != 1 else ''}", markup=False, timeout=2)
+            return
+        self._settle(choose=str(vs[i]["reviewer"]))
+
+    def action_decide(self, action: str) -> None:
+        self._settle(action=action)
+
+    def action_edit(self) -> None:
+        from .dialogs import EditDialog
+
+        item = self.current()
+        cand = self._final(item) if item else None
+        if item is None or cand is None:
+            return
+        aid, cid = item
+        try:
+            text = self.store.article(aid)["text"]
+            entities = [
+                c
+                for c in self.store.candidates(aid, "entity", view="final", plain=True)
+                if c.get("status") != "rejected"
+            ]
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False, timeout=6)
+            return
+        base = {**cand, **(cand.get("original") or {}), "status": "pending"}
+
+        def save(changes: dict[str, Any]) -> str | None:
+            try:
+                state = self.store.adjudicate(aid, cid, action="edit", changes=changes, seconds=self._seconds())
+            except StoreError as err:
+                return str(err)
+            if self.current() == (aid, cid):
+                self._after(state, {"action": "edit"})
+            return None
+
+        self.app.push_screen(EditDialog(base, text, entities, LABELS, save, self.keys))
+
+    def _step(self, which: str) -> None:
+        fn = self.store.undo_last if which == "undo" else self.store.redo_last
+        try:
+            group = fn()
+        except StoreError as err:
+            self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
+            return
+        if not group:
+            self.notify(f"nothing to {which}", markup=False, timeout=2)
+            return
+        self._tell_review(group)
+        target = group[0]
+        if target not in self.items:
+            self._merge(disputed_items(self.store, [target[0]]))
+        if target in self.items:
+            self.index = self.items.index(target)
+        self.message = f"{which}: {len(group)} decision{'s' if len(group) > 1 else ''}"
+        self.show()
+
+    def _tell_review(self, group: list[Item]) -> None:
+        """The lead's last step may have been a review decision of theirs (undo walks every step of
+        theirs, whatever the screen): the review screen under this one reads those candidates again."""
+        from .review import ReviewScreen
+
+        decided: dict[str, set[str]] = {}
+        for aid, cid in group:
+            decided.setdefault(aid, set()).add(cid)
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.live_changed(Changes(decided=decided), screen.presence)
+
+    def action_undo(self) -> None:
+        self._step("undo")
+
+    def action_redo(self) -> None:
+        self._step("redo")
+
+    def action_move(self, delta: int) -> None:
+        if self.items:
+            self.index = max(0, min(len(self.items) - 1, self.index + delta))
+            self.show()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(SECTIONS, self.keys, help_notes(self.keys)))
+
+    def action_close(self) -> None:
+        if self.standalone:
+            self.app.exit()
+        else:
+            self.dismiss(None)
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    # -- live: others keep deciding ----------------------------------------------------------------
+
+    def _merge(self, found: list[Item]) -> None:
+        """Add newly disputed items in their place (article order, then text order)."""
+        new = [item for item in found if item not in self.items]
+        if not new:
+            return
+        current = self.current()
+        order = {aid: i for i, aid in enumerate(self.store.article_ids())}
+        starts: dict[Item, int] = {}
+        for item in self.items + new:
+            cand = self._final(item)
+            starts[item] = int(cand["start"]) if cand else 0
+        self.items = sorted(self.items + new, key=lambda it: (order.get(it[0], len(order)), starts[it], it[1]))
+        if current is not None:
+            self.index = self.items.index(current)
+
+    def live_changed(self, changes: Changes, presence: Presence) -> None:
+        if not changes.decided or not self.query("#adj-status"):  # nothing for it, or not composed yet
+            return
+        self._merge(disputed_items(self.store, [a for a in self.store.article_ids() if a in changes.decided]))
+        if self.items and not 0 <= self.index < len(self.items):
+            self.index = 0
+        self.show()
+
+    def live_alert(self, text: str) -> None:
+        self.alert = text
+        if self.query("#adj-status"):
+            self.show()
