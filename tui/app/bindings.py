@@ -145,7 +145,7 @@ REVIEW += [
         "same for the rest",
         show=False,
         id="review.apply_rest",
-        tooltip="apply this mention's decision (accept, reject, relabel) to the rest of its group still pending",
+        tooltip="the same decision as this mention's for the rest of its group still pending (one undo step)",
     ),
     Binding(
         "L",
