@@ -90,7 +90,7 @@ async def test_invalid_boundary_move_rings_the_bell(review, monkeypatch):
     bells = []
     monkeypatch.setattr(app, "bell", lambda: bells.append(1))
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("j", "j", "j")  # Russia: one token
+        await pilot.press("j", "j")  # Russia: one token (the Wallaces are one row)
         assert app.screen.current()["text"] == "Russia"
         await pilot.press("right_square_bracket")  # the start would pass the end
         assert bells == [1] and app.is_running
@@ -229,7 +229,7 @@ async def test_char_mode_ends_with_the_edit_it_served(review):
     aid = ex.article.id
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("j", "j", "m")  # Ben Wallace
+        await pilot.press("right", "j", "j", "m")  # Ben Wallace, in its group
         assert screen.char_mode and "CHARACTERS" in status_line(app)
         await pilot.press("full_stop")
         assert "BOUNDARIES (characters)" in status_line(app)
@@ -297,7 +297,7 @@ async def test_selection_extends_by_tokens_and_shrinks_back(review):
         assert selected() == "told parliament"
         await pilot.press("m", "shift+right")  # character mode: one character at a time
         assert selected() == "old parliament"
-        await pilot.press("c")
+        await pilot.press("c", "enter", "enter")  # content; no speaker, no cue
         assert [c["text"] for c in store.candidates(ex.article.id, "claim") if c["origin"] == "analyst"] == [
             "old parliament"
         ]
@@ -353,7 +353,8 @@ async def test_filter_words_kinds_counts_and_errors(review):
         await pilot.press("slash", *"us", "enter")  # "US" must not match "Russia"
         assert [c["text"] for c in screen.state.rows("entity")] == []
         await pilot.press("slash", "ctrl+u", *"wall", "enter")  # a word's beginning matches
-        assert [c["text"] for c in screen.state.rows("entity")] == ["Wallace", "Ben Wallace"]
+        assert [c["text"] for c in screen.state.rows("entity")] == ["Ben Wallace"]  # their group's row
+        assert [screen.state.cands[c]["text"] for c in screen.state.listed("entity")] == ["Wallace", "Ben Wallace"]
         assert "(2 entities, 0 claims)" in status_line(app)
         await pilot.press("slash", "ctrl+u", *"kind:claim", "enter")
         assert screen.state.kind == "claim" and "Claims (2/2)" in screen_text(app)
@@ -374,14 +375,15 @@ async def test_time_spent_stops_at_the_idle_cap(review, monkeypatch):
         monkeypatch.setattr(app.clock, "now", lambda: now[0])
         app.clock.restart()
         now[0] += 188  # the analyst went for coffee
-        await pilot.press("a")
+        await pilot.press("a")  # the group of both Wallaces
         now[0] += 5
         await pilot.press("j")
         now[0] += 7
         await pilot.press("x")
     first = store.history(ex.article.id, ex.entities[0]["id"])[-1]["seconds"]
-    second = store.history(ex.article.id, ex.entities[2]["id"])[-1]["seconds"]
-    assert first == 60.0  # capped, not 188
+    also = store.history(ex.article.id, ex.entities[2]["id"])[-1]["seconds"]
+    second = store.history(ex.article.id, ex.entities[3]["id"])[-1]["seconds"]
+    assert first + also == 60.0 and first == also  # capped, not 188; shared by the group's two decisions
     assert second == 7.0  # from the moment it became current (after j), active time only
 
 
@@ -434,14 +436,16 @@ async def test_clicks_on_rows_and_spans_make_them_current(review):
     app, _store, ex = review
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.click("#entities", offset=(3, 4))  # the fifth row: Zürich
+        await pilot.click("#entities", offset=(3, 3))  # the fourth row: Zürich (the Wallaces are one)
         assert screen.current()["text"] == "Zürich"
         view = screen.query_one(ArticleView)
         pos = ex.article.text.index("parliament that Russia") + len("parliament that ")
         y = view.line_of(pos)
         await pilot.click(ArticleView, offset=(1 + pos - view.lines[y][0], y))  # 1: the pane's padding
         assert screen.current()["text"] == "Russia"
-        await pilot.click(ArticleView, offset=(1 + 2, 2))  # "Officials" lies in a claim only
+        pos = ex.article.text.index("Officials") + 2  # "Officials" lies in a claim only
+        y = view.line_of(pos)
+        await pilot.click(ArticleView, offset=(1 + pos - view.lines[y][0], y))
         assert screen.state.kind == "claim" and screen.current()["text"].startswith("Officials")
 
 

@@ -74,21 +74,27 @@ async def test_accept_reject_skip_undo_redo(review):
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and app.focused is None
-        assert screen.current()["text"] == "Wallace"
+        # "Wallace" and "Ben Wallace" are one entity: one row, standing for its first pending mention
+        assert screen.state.is_group(screen.state.current_id()) and screen.current()["text"] == "Wallace"
         await pilot.press("a")
         assert store.candidate(aid, ex.entities[0]["id"])["status"] == "accepted"
+        assert store.candidate(aid, ex.entities[2]["id"])["status"] == "accepted"
         assert screen.current()["text"] == "Reuters"
         await pilot.press("x")
         assert store.candidate(aid, ex.entities[1]["id"])["status"] == "rejected"
-        await pilot.press("space", "a")
-        assert store.candidate(aid, ex.entities[2]["id"])["status"] == "pending"
-        assert store.candidate(aid, ex.entities[3]["id"])["status"] == "accepted"
-        await pilot.press("u")
+        await pilot.press("space", "a")  # Russia skipped, Zürich accepted
         assert store.candidate(aid, ex.entities[3]["id"])["status"] == "pending"
+        assert store.candidate(aid, ex.entities[4]["id"])["status"] == "accepted"
+        await pilot.press("u")
+        assert store.candidate(aid, ex.entities[4]["id"])["status"] == "pending"
         await pilot.press("u")
         assert store.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
         await pilot.press("U")
         assert store.candidate(aid, ex.entities[1]["id"])["status"] == "rejected"
+        await pilot.press("u", "u")  # the group's decision is one step
+        assert store.candidate(aid, ex.entities[0]["id"])["status"] == "pending"
+        assert store.candidate(aid, ex.entities[2]["id"])["status"] == "pending"
+        await pilot.press("U", "U")  # the group's accept, then Reuters' reject
         history = store.history(aid, ex.entities[0]["id"])
         assert history[0]["seconds"] is not None and history[0]["reviewer"] == "ana"
         await pilot.press("q")
@@ -119,7 +125,7 @@ async def test_boundaries_from_keyboard(review):
     aid = ex.article.id
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("j", "j")  # Ben Wallace
+        await pilot.press("right", "j", "j")  # the group of Wallace opened: its second mention
         assert screen.current()["text"] == "Ben Wallace"
         await pilot.press("full_stop", "full_stop")  # end grows by two tokens
         assert screen.preview is not None
@@ -152,7 +158,7 @@ async def test_add_entity_and_claim_from_selection(review):
         assert [(c["text"], c["label"], c["status"]) for c in added] == [("parliament", "ORG", "added")]
         await pilot.press("v")
         view.cursor = text.index("Officials")
-        await pilot.press("shift+right", "shift+right", "shift+right", "c")
+        await pilot.press("shift+right", "shift+right", "shift+right", "c", "enter", "enter")  # no speaker, cue
         claims = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
         assert [c["text"] for c in claims] == ["Officials in São"]
 
@@ -202,9 +208,9 @@ async def test_filter_queue_help_export(review):
         await pilot.press("question_mark")
         assert type(app.screen).__name__ == "HelpScreen"
         await pilot.press("escape")
-        await pilot.press("a", "E")
+        await pilot.press("a", "E")  # the first row: the group of both Wallaces
         exported = json.loads((store.folder / "export.json").read_text())
-        assert [e["text"] for e in exported["articles"][0]["entities"]] == ["Wallace"]
+        assert [e["text"] for e in exported["articles"][0]["entities"]] == ["Wallace", "Ben Wallace"]
 
 
 async def test_failed_write_shows_error_and_leaves_pending(app_store, tmp_path, monkeypatch):
@@ -216,9 +222,14 @@ async def test_failed_write_shows_error_and_leaves_pending(app_store, tmp_path, 
         raise StoreWriteError("could not save to journal.jsonl: No space left on device")
 
     async with app.run_test(size=(160, 48)) as pilot:
-        monkeypatch.setattr(store, "decide", broken)
-        await pilot.press("a")
+        for write in ("decide", "decide_many", "decide_group"):
+            monkeypatch.setattr(store, write, broken)
+        await pilot.press("a")  # the group row
         screen = app.screen
+        assert screen.current()["text"] == "Wallace" and screen.current()["status"] == "pending"
+        assert any("No space left" in str(n.message) for n in app._notifications)
+        app._notifications.clear()
+        await pilot.press("right", "j", "a")  # one mention
         assert screen.current()["text"] == "Wallace" and screen.current()["status"] == "pending"
         assert any("No space left" in str(n.message) for n in app._notifications)
     monkeypatch.undo()
@@ -332,8 +343,10 @@ async def test_add_article_from_the_app_loads_the_model_in_a_worker(tmp_path):
             await pilot.pause()
             assert not screen.busy and screen.aid is not None
             assert len(store.article_ids()) == 1 and store.progress(screen.aid)[1] > 50
+            row = screen.state.current_id()
+            size = len(screen.state.groups[row]["mentions"]) if screen.state.is_group(row) else 1
             await pilot.press("a")
-            assert store.progress(screen.aid)[0] == 1
+            assert store.progress(screen.aid)[0] == size
 
 
 def test_opening_an_extracted_store_never_imports_spacy(filled_store, tmp_path):

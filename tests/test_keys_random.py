@@ -1,8 +1,9 @@
 """Random analysts: thousands of seeded random key presses (and some clicks) through every binding in
 every mode — normal, filter and find boxes, cursor mode (v), boundary preview, edit dialog, label
-picker, confirm dialog, queue, help, command palette, path prompt, adjudication screen (J), assignment
-dialog (T) — on an empty store, an article with no candidates, a one-candidate article (these two with
-NO_COLOR=1) and several articles (where another reviewer decided some, so that disputes arise).
+picker (typing in its search), label set dialog, confirm dialog, queue, help, command palette, path
+prompt, adjudication screen (J), assignment dialog (T); entity groups opened and closed — on an empty
+store, an article with no candidates, a one-candidate article (these two with NO_COLOR=1) and several
+articles (where another reviewer decided some, so that disputes arise).
 
 After every key: the app is still running (or quit cleanly with q) with no exception, and the store
 holds together — every span's text is the article's text at its offsets, the decided/total counts
@@ -42,8 +43,9 @@ EXTRA_KEYS = ["ctrl+p", "enter", "escape", "tab", "shift+tab", "backspace", "ctr
 TYPING = [*"abcdeglnorstuwxyz0123456789:,. ", "G", "P", "E", "O", "R"]
 #: keys that open a mode, pressed more often so that every mode is visited on every seed
 OPENERS = ["v", "e", "A", "slash", "ctrl+f", "l", "question_mark", "ctrl+p", "left_square_bracket", "full_stop"]
-OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x", "J", "T"]
+OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x", "J", "T", "S", "L", "C", "R", "right", "left"]
 INPUT_MODES = {"filter", "find", "CommandPalette", "PathPrompt", "QueueScreen", "EditDialog", "AssignDialog"}
+INPUT_MODES |= {"LabelPicker"}
 
 
 def mode(app: ReviewApp) -> str:
@@ -67,7 +69,7 @@ def check_store(store: ReviewStore) -> None:
     decided_all = total_all = 0
     for aid in store.article_ids():
         text = store.article(aid)["text"]
-        cands = store.candidates(aid)
+        cands = [c for c in store.candidates(aid) if store.in_scope(c)]  # the label set (S) may hide some
         for c in cands:
             assert c["text"] == text[c["start"] : c["end"]], c
             for key in ("speaker", "cue"):
@@ -85,7 +87,11 @@ def check_screen(app: ReviewApp, store: ReviewStore) -> None:
     screen = next((s for s in app.screen_stack if isinstance(s, ReviewScreen)), None)
     if screen is None or screen.aid is None:
         return
-    on_disk = {c["id"]: (c["status"], c["start"], c["end"], c.get("label")) for c in store.candidates(screen.aid)}
+    on_disk = {
+        c["id"]: (c["status"], c["start"], c["end"], c.get("label"))
+        for c in store.candidates(screen.aid)
+        if store.in_scope(c)
+    }
     shown = {c["id"]: (c["status"], c["start"], c["end"], c.get("label")) for c in screen.state.cands.values()}
     assert shown == on_disk
     cur = screen.current()
@@ -101,6 +107,7 @@ ENTRY = {
     "EditDialog": ["e"],
     "LabelPicker": ["v", "L", "e"],
     "Confirm": ["A"],
+    "LabelSet": ["S"],
     "QueueScreen": ["l"],
     "HelpScreen": ["question_mark"],
     "CommandPalette": ["ctrl+p"],
@@ -132,7 +139,7 @@ async def random_step(
     if roll < leave:
         key = "escape"  # modes end about as often as an analyst leaves them
     elif current == "select" and roll < 0.4:
-        key = rng.choice(["e", "t", "c", "L", "H"])  # selections become candidates
+        key = rng.choice(["e", "t", "c", "L", "H", "s", "r", "C", "enter"])  # candidates, claim fields
     elif current in INPUT_MODES and roll < 0.55:
         key = rng.choice(TYPING)
     elif roll < 0.25:

@@ -487,6 +487,10 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {"NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg"), **extra}
 
 
+#: the sample article's first row: the group of its two "UK" mentions (a decides both)
+FIRST_GROUP = 2
+
+
 def entity_ids(ex: Any) -> list[str]:
     return [c["id"] for c in sorted(ex.entities, key=lambda c: (c["start"], c["end"], c["id"]))]
 
@@ -502,8 +506,11 @@ def test_review_in_a_browser_a_x_u(browser, sample_store, tmp_path):
         login(page, served.url, token=TOKEN, name=name)
         assert page.evaluate("() => document.activeElement.className") == "xterm-helper-textarea"  # focused
         wait_stream(page, "decided here")
-        wait_stream(page, "military tech that will destabilize")  # the article is on screen
-        first, second = entity_ids(ex)[:2]
+        wait_stream(page, "set to give Iran")  # the article is on screen
+        first = entity_ids(ex)[0]
+        second = next(c["id"] for c in ex.entities if c["text"] == "UK" and c["id"] != first)
+        press(page, "ArrowRight", "▾")  # open the group of the two "UK" mentions
+        press(page, "j", "mention 1 of 2")
         press(page, "a", f"1/{total} decided here")
         assert ReviewStore.open(path).candidate(aid, first)["status"] == "accepted"
         press(page, "x", f"2/{total} decided here")
@@ -547,6 +554,8 @@ def test_browser_keys_ctrl_p_tab_slash_backspace(browser, sample_store, tmp_path
         press(page, "/", "filter")
         page.keyboard.type("label:PERSON")
         press(page, "Enter", "label:PERSON")
+        press(page, "ArrowRight", "▾")  # open the first PERSON group, decide one mention of it
+        press(page, "j", "mention 1 of")
         press(page, "a", f"1/{total} decided here")
         with ReviewStore.open(path) as store:
             (decided_one,) = [c for c in store.candidates(aid) if c["status"] != "pending"]
@@ -581,11 +590,12 @@ def test_command_palette_runs_a_review_action_in_the_browser(browser, sample_sto
         time.sleep(0.5)  # the palette searches in a worker
         page.keyboard.press("ArrowDown")  # highlight the best hit, then run it
         try:
-            press(page, "Enter", f"1/{total} decided here", timeout=5)
+            press(page, "Enter", f"{FIRST_GROUP}/{total} decided here", timeout=5)  # the first row: a group
         finally:
             page.context.close()
     with ReviewStore.open(path) as store:
-        assert [c["status"] for c in store.candidates(ex.article.id) if c["status"] != "pending"] == ["rejected"]
+        decided = [c["status"] for c in store.candidates(ex.article.id) if c["status"] != "pending"]
+    assert decided == ["rejected"] * FIRST_GROUP
 
 
 @pytest.mark.slow
@@ -626,10 +636,10 @@ def test_two_tabs_two_reviewers_on_separate_stores(browser, tmp_path, sample_ext
         login(pages[1], b.url, name="bob")
         for page in pages:
             wait_stream(page, f"0/{total} decided here")
-        press(pages[1], "x", f"1/{total} decided here")
-        press(pages[0], "a", f"1/{total} decided here")
-        press(pages[0], "a", f"2/{total} decided here")
-        for path, reviewer, expected in ((stores[0], "alice", ["accepted"] * 2), (stores[1], "bob", ["rejected"])):
+        press(pages[1], "x", f"{FIRST_GROUP}/{total} decided here")
+        press(pages[0], "a", f"{FIRST_GROUP}/{total} decided here")
+        rows = ((stores[0], "alice", ["accepted"] * FIRST_GROUP), (stores[1], "bob", ["rejected"] * FIRST_GROUP))
+        for path, reviewer, expected in rows:
             with ReviewStore.open(path) as store:
                 decided = [c for c in store.candidates(sample_extraction.article.id) if c["status"] != "pending"]
             assert [c["status"] for c in decided] == expected
@@ -647,11 +657,11 @@ def test_a_second_tab_of_the_same_reviewer_says_why_it_cannot_open(browser, samp
         login(second, served.url, name="alice")
         wait_stream(second, "cannot open the store")
         wait_stream(second, "reviewer 'alice' already has")
-        press(first, "a", "1/")  # the first tab is unaffected
+        press(first, "a", f"{FIRST_GROUP}/")  # the first tab is unaffected
         for page in (first, second):
             page.context.close()
     with ReviewStore.open(path) as store:
-        assert store.totals()[0] == 1
+        assert store.totals()[0] == FIRST_GROUP
 
 
 @pytest.mark.slow
@@ -675,7 +685,8 @@ def test_two_reviewers_in_two_tabs_on_one_store(browser, sample_store, tmp_path)
         aid = ex.article.id
         # both start on the same first candidate: the store keeps each reviewer's decision
         decisions = [h for c in store.candidates(aid) for h in store.history(aid, c["id"])]
-    assert sorted((d["reviewer"], d["action"]) for d in decisions) == [("alice", "accept"), ("bob", "reject")]
+    want = [("alice", "accept")] * FIRST_GROUP + [("bob", "reject")] * FIRST_GROUP  # the first row: a group
+    assert sorted((d["reviewer"], d["action"]) for d in decisions) == want
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -730,10 +741,10 @@ def test_https_with_a_certificate(browser, sample_store, tmp_path):
         page = new_page(browser, ignore_https_errors=True)
         login(page, served.url, token=TOKEN, name="tls")
         wait_stream(page, f"0/{total} decided here")
-        press(page, "a", f"1/{total} decided here")
+        press(page, "a", f"{FIRST_GROUP}/{total} decided here")
         page.context.close()
     with ReviewStore.open(path) as store:
-        assert store.totals()[0] == 1
+        assert store.totals()[0] == FIRST_GROUP
     assert "plain HTTP" not in served.output
 
 

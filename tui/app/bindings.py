@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from ..sanitize import clean_line
 
+#: the labels the number keys give when the store has no label set (see :func:`tui.app.state.label_order`)
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT", "EVENT"]
 
 # The footer shows the bindings with show=True in this order; the first five (accept, reject, undo,
@@ -51,10 +52,11 @@ REVIEW: list[Binding] = [
         Binding(
             str((i + 1) % 10),
             f"relabel({i})",
-            f"label {LABELS[i]}",
+            f"label {(i + 1) % 10}",
             show=False,
             id=f"review.label_{i + 1}",
-            tooltip=f"relabel the current entity {LABELS[i]}",
+            tooltip=f"relabel the current entity (or group) with label {(i + 1) % 10} of the legend "
+            f"(the store's label set first; default {LABELS[i]})",
         )
         for i in range(10)
     ],
@@ -126,6 +128,51 @@ REVIEW: list[Binding] = [
     Binding("E", "export", "export", show=False, id="review.export", tooltip="export to STORE/export.json"),
 ]
 
+# entity groups, suggestions, every label, the label set (issue #13)
+REVIEW += [
+    Binding(
+        "right",
+        "expand",
+        "open group",
+        show=False,
+        id="review.expand",
+        tooltip="open the current entity group: its mentions listed under it, to decide one by one",
+    ),
+    Binding("left", "collapse", "close group", show=False, id="review.collapse", tooltip="close the group again"),
+    Binding(
+        "R",
+        "apply_rest",
+        "same for the rest",
+        show=False,
+        id="review.apply_rest",
+        tooltip="the same decision as this mention's for the rest of its group still pending (one undo step)",
+    ),
+    Binding(
+        "L",
+        "relabel_picker",
+        "relabel…",
+        show=False,
+        id="review.relabel_picker",
+        tooltip="relabel the current entity (or group) with any label: type to find it",
+    ),
+    Binding(
+        "C",
+        "confirm_suggestions",
+        "confirm suggestions",
+        show=False,
+        id="review.confirm_suggestions",
+        tooltip="every pending suggestion of the article becomes your decision (one undo step)",
+    ),
+    Binding(
+        "S",
+        "label_set",
+        "label set",
+        show=False,
+        id="review.label_set",
+        tooltip="the store's label set (entities with other labels are hidden) and its suggestions",
+    ),
+]
+
 ARTICLE: list[Binding] = [
     Binding("left,h", "cursor(-1, 0)", "left", show=False, id="article.left"),
     Binding("right,l", "cursor(1, 0)", "right", show=False, id="article.right"),
@@ -136,7 +183,17 @@ ARTICLE: list[Binding] = [
     Binding("w", "word(1)", "next word", show=False, id="article.word_next"),
     Binding("b", "word(-1)", "prev word", show=False, id="article.word_prev"),
     Binding("e,t", "create('entity')", "new entity", id="article.new_entity"),
-    Binding("c", "create('claim')", "new claim", id="article.new_claim"),
+    Binding(
+        "c",
+        "create('claim')",
+        "new claim",
+        id="article.new_claim",
+        tooltip="new claim with this content; then the speaker and the cue are asked for, by selection",
+    ),
+    Binding("s", "assign('speaker')", "as speaker", id="article.as_speaker", tooltip="the claim's speaker: this"),
+    Binding("r", "assign('cue')", "as cue", id="article.as_cue", tooltip="the claim's cue (reporting verb): this"),
+    Binding("C", "assign('content')", "as content", id="article.as_content", tooltip="the claim's content: this"),
+    Binding("enter", "step", "next step", show=False, id="article.step", tooltip="new claim: no speaker / no cue"),
     Binding("escape,v", "leave", "back", id="article.leave", tooltip="back to the lists"),
 ]
 
@@ -147,15 +204,43 @@ CONFIRM: list[Binding] = [
 
 LABEL_PICKER: list[Binding] = [
     *[
-        Binding(str((i + 1) % 10), f"pick({i})", f"{LABELS[i]}", show=False, id=f"labels.pick_{i + 1}")
+        Binding(
+            str((i + 1) % 10),
+            f"pick({i})",
+            f"label {(i + 1) % 10}",
+            show=False,
+            priority=True,
+            id=f"labels.pick_{i + 1}",
+            tooltip=f"the label numbered {(i + 1) % 10} in the list",
+        )
         for i in range(10)
     ],
+    Binding("down", "move(1)", "down", show=False, priority=True, id="labels.down"),
+    Binding("up", "move(-1)", "up", show=False, priority=True, id="labels.up"),
+    Binding("enter", "choose", "choose", priority=True, id="labels.choose", tooltip="the highlighted label"),
     Binding("escape", "pick(-1)", "cancel", id="labels.cancel"),
+]
+
+LABEL_SET: list[Binding] = [
+    Binding("a", "all", "all", id="labelset.all", tooltip="every label (none hidden)"),
+    Binding("n", "none", "none", id="labelset.none", tooltip="no label (only claims are reviewed)"),
+    Binding("s", "suggestions", "suggestions", id="labelset.suggestions", tooltip="suggestions on / off"),
+    Binding("enter,ctrl+s", "save", "save", priority=True, id="labelset.save"),
+    Binding("escape", "cancel", "cancel", id="labelset.cancel"),
+    Binding("pageup", "page(-1)", "page up", show=False, priority=True, id="labelset.page_up"),
+    Binding("pagedown", "page(1)", "page down", show=False, priority=True, id="labelset.page_down"),
 ]
 
 EDIT: list[Binding] = [
     Binding("escape", "cancel", "cancel", id="edit.cancel"),
     Binding("ctrl+s", "save", "save", id="edit.save"),
+    Binding(
+        "ctrl+t",
+        "select_text",
+        "select in article",
+        id="edit.select_text",
+        tooltip="claims: leave the editor and select the content, speaker or cue in the article (then s, r or C)",
+    ),
     Binding(
         "pageup", "page(-1)", "page up", show=False, priority=True, id="edit.page_up", tooltip="open list: page up"
     ),
@@ -186,7 +271,8 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
     ("Review", REVIEW),
     ("Selecting text (after v)", ARTICLE),
     ("Confirm dialog", CONFIRM),
-    ("Label picker", LABEL_PICKER),
+    ("Label picker (type to find a label)", LABEL_PICKER),
+    ("Label set dialog (space toggles a label)", LABEL_SET),
     ("Edit dialog", EDIT),
     ("Article queue", QUEUE),
     ("Help", HELP),
@@ -244,7 +330,8 @@ def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
             f"SELECT ({unit})",
             f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
             f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
-            f"{k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
+            f"{k.show('article.as_speaker')}/{k.show('article.as_cue')}/{k.show('article.as_content')} "
+            f"claim's speaker/cue/content  {k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
         )
     if char_mode:
         return "CHARACTERS", "the next boundary edit moves by characters"
@@ -263,6 +350,11 @@ def help_notes(keys: Keys) -> str:
         "them; other words match the beginnings of words in the text, label or speaker.\n"
         f"Find ({k.show('review.find')}): text in the article; {k.show('review.find_next')} goes to the next "
         f"match. {k.show('review.mentions')}: the next mention of the current text.\n"
+        f"Groups: the mentions of one entity are one row; {k.show('review.accept')}, {k.show('review.reject')} "
+        f"and the number keys decide all its pending mentions at once (one undo step); "
+        f"{k.show('review.expand')} lists them to decide one by one, {k.show('review.apply_rest')} applies a "
+        f"mention's decision to the rest. →✓ →✗ →✎ →+ mark what the desk's memory suggests; "
+        f"{k.show('review.confirm_suggestions')} confirms them all.\n"
         "ctrl+p: command palette (every action, export, themes). Remap keys in keys.toml in the config "
         'folder by the ids above, e.g. "review.accept" = "y".'
     )

@@ -2,6 +2,12 @@
 kind, the current candidate, moving, and where "next pending" goes. No Textual import: the screen
 renders this state and turns keys into calls on it; tests drive it directly.
 
+Entity groups (:mod:`extractors.groups`): the mentions of one entity are one row — a *group row*,
+keyed by the group id — that an expand key opens to list its mentions under it. Groups are formed
+from the machine's view of each mention (its text and label before anyone edited them), so a row
+stays where it is while its mentions are relabelled or trimmed; a group of one mention is listed as
+that mention. A list row is a *key*: a candidate id, or a group id for a group row.
+
 Filter language (``/``): whitespace-separated terms, all of which must hold.
 
 - ``status:pending`` ``label:GPE`` ``kind:claim`` ``type:direct`` — a field and its value (values
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +125,69 @@ def other_kind(kind: str) -> str:
     return "claim" if kind == "entity" else "entity"
 
 
+#: the entity labels of spaCy's English pipelines (en_core_web_sm's NER)
+PIPELINE_LABELS = [
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+]
+#: the order relabelling offers them in after the store's label set: the ones news needs most first
+#: (the number keys 1…0 take the first ten)
+KEY_ORDER = [
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "DATE",
+    "CARDINAL",
+    "MONEY",
+    "PERCENT",
+    "EVENT",
+    "FAC",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "TIME",
+    "QUANTITY",
+    "ORDINAL",
+]
+
+
+def label_order(label_set: Iterable[str] | None, present: Iterable[str] = ()) -> list[str]:
+    """Every label relabelling offers, in number-key order: the store's label set (its own order),
+    then the pipeline's labels (:data:`KEY_ORDER`), then any other label in ``present`` (sorted)."""
+    return list(dict.fromkeys([*(label_set or []), *KEY_ORDER, *sorted(set(present))]))
+
+
+def machine_view(cand: Cand) -> Cand:
+    """A candidate as the machine (or whoever added it) made it: what groups are formed from."""
+    before = cand.get("original") or {}
+    return {
+        "id": cand["id"],
+        "start": before.get("start", cand["start"]),
+        "end": before.get("end", cand["end"]),
+        "text": before.get("text", cand["text"]),
+        "label": before.get("label", cand.get("label", "")),
+    }
+
+
 @dataclass
 class ReviewState:
     """The candidates of one article and what the lists show of them."""
@@ -127,27 +197,52 @@ class ReviewState:
     index: dict[str, int] = field(default_factory=lambda: {"entity": 0, "claim": 0})
     order: str = "checkworthiness"
     query: Query = field(default_factory=Query)
-    _ids: dict[str, list[str]] = field(default_factory=lambda: {"entity": [], "claim": []})
+    article: str = ""  # the article id (group ids derive from it)
+    groups: dict[str, Cand] = field(default_factory=dict)  # groups of two or more mentions, by id
+    group_of: dict[str, str] = field(default_factory=dict)  # mention id -> its group's id
+    expanded: set[str] = field(default_factory=set)  # groups whose mentions are listed under them
+    _ids: dict[str, list[str]] = field(default_factory=lambda: {"entity": [], "claim": []})  # row keys
+    _matching: dict[str, list[str]] = field(default_factory=lambda: {"entity": [], "claim": []})  # filtered ids
+    _grouped: frozenset[str] = frozenset()  # the entity ids the groups were formed from
     _keep: dict[str, str | None] = field(default_factory=dict)
     _totals: dict[str, int] = field(default_factory=dict)
 
     # -- contents ----------------------------------------------------------------------------------
 
-    def load(self, cands: Iterable[Cand], *, focus: str | None = None) -> None:
+    def load(self, cands: Iterable[Cand], *, focus: str | None = None, article: str | None = None) -> None:
         """A new article: every list rebuilt; the current candidate is ``focus`` if given, else the
-        first pending of each kind (and the current kind moves to one with pending work)."""
+        first pending row of each kind (and the current kind moves to one with pending work)."""
+        if article is not None and article != self.article:
+            self.article = article
+            self.expanded = set()
         self.cands = {c["id"]: c for c in cands}
         self._keep = {}
+        self._grouped = frozenset({"(none)"})  # regroup
         self._rebuild()
         self.index = {k: self.first_pending(k) for k in KINDS}
         if focus in self.cands:
             self.select(focus)
             return
-        pending = [k for k in KINDS if any(is_pending(c) for c in self.rows(k))]
+        pending = [k for k in KINDS if any(self.row_pending(key) for key in self._ids[k])]
         if pending and self.kind not in pending:
             self.kind = pending[0]
 
+    def _regroup(self) -> None:
+        """Form the entity groups again if entities came or went (edits never move a mention)."""
+        from extractors.groups import entity_groups
+
+        ents = [c for c in self.cands.values() if c["kind"] == "entity"]
+        ids = frozenset(c["id"] for c in ents)
+        if ids == self._grouped:
+            return
+        self._grouped = ids
+        found = entity_groups(self.article, [machine_view(c) for c in ents])
+        self.groups = {gid: g for gid, g in found.items() if len(g["mentions"]) > 1}
+        self.group_of = {cid: gid for gid, g in self.groups.items() for cid in g["mentions"]}
+        self.expanded &= set(self.groups)
+
     def _rebuild(self) -> None:
+        self._regroup()
         self._totals = {k: 0 for k in KINDS}
         for c in self.cands.values():
             self._totals[c["kind"]] = self._totals.get(c["kind"], 0) + 1
@@ -157,19 +252,41 @@ class ReviewState:
                 items.sort(key=lambda c: (-(c.get("checkworthiness") or 0), c["start"], c["end"], c["id"]))
             else:
                 items.sort(key=lambda c: (c["start"], c["end"], c["id"]))
-            self._ids[kind] = [c["id"] for c in items]
+            self._matching[kind] = [c["id"] for c in items]
+            self._ids[kind] = self._row_keys(self._matching[kind]) if kind == "entity" else list(self._matching[kind])
+
+    def _row_keys(self, ids: list[str]) -> list[str]:
+        """The rows for the listed entity ids: a group row where its first listed mention is (then
+        its listed mentions, if it is expanded), every other entity as itself."""
+        listed: dict[str, list[str]] = {}
+        for cid in ids:
+            gid = self.group_of.get(cid)
+            if gid is not None:
+                listed.setdefault(gid, []).append(cid)
+        keys: list[str] = []
+        for cid in ids:
+            gid = self.group_of.get(cid)
+            if gid is None:
+                keys.append(cid)
+            elif listed[gid][0] == cid:
+                keys.append(gid)
+                if gid in self.expanded:
+                    keys.extend(listed[gid])
+        return keys
 
     def refresh(self) -> None:
         """Rebuild the lists (filter, order or membership changed), keeping every kind's current
-        candidate while it is still listed, else its position."""
-        for kind in KINDS:  # an emptied list keeps the id it had, for when the filter lets it back
+        row while it is still listed, else its position."""
+        for kind in KINDS:  # an emptied list keeps the key it had, for when the filter lets it back
             self._keep[kind] = self.current_id(kind) or self._keep.get(kind)
         self._rebuild()
         for kind in KINDS:
             ids = self._ids[kind]
-            cid = self._keep.get(kind)
-            if cid is not None and cid in ids:
-                self.index[kind] = ids.index(cid)
+            key = self._keep.get(kind)
+            if key is not None and key not in ids and key in self.group_of and self.group_of[key] in ids:
+                key = self.group_of[key]  # a mention whose group closed (or regrouped): its group row
+            if key is not None and key in ids:
+                self.index[kind] = ids.index(key)
             else:
                 self.index[kind] = max(0, min(self.index[kind], len(ids) - 1))
 
@@ -212,13 +329,61 @@ class ReviewState:
     # -- reading -----------------------------------------------------------------------------------
 
     def ids(self, kind: str | None = None) -> list[str]:
+        """The row keys of a list (candidate ids, and group ids for group rows)."""
         return self._ids[kind or self.kind]
 
+    def listed(self, kind: str | None = None) -> list[str]:
+        """The candidate ids the filter lets through, in list order (mentions of closed groups too)."""
+        return self._matching[kind or self.kind]
+
     def rows(self, kind: str | None = None) -> list[Cand]:
-        return [self.cands[c] for c in self._ids[kind or self.kind]]
+        return [self.row(key) for key in self._ids[kind or self.kind]]
+
+    def row(self, key: str) -> Cand:
+        """What a row shows: the candidate, or for a group row its summary (:meth:`group_row`)."""
+        return self.group_row(key) if key in self.groups else self.cands[key]
+
+    def is_group(self, key: str | None) -> bool:
+        return key is not None and key in self.groups
+
+    def is_child(self, key: str) -> bool:
+        """Is ``key`` a mention listed under its (expanded) group row?"""
+        gid = self.group_of.get(key)
+        return gid is not None and gid in self.expanded
+
+    def mentions(self, gid: str) -> list[Cand]:
+        return [self.cands[cid] for cid in self.groups[gid]["mentions"] if cid in self.cands]
+
+    def group_row(self, gid: str) -> Cand:
+        """A group row: its name, label (as the machine gave it), mentions counted by status, how
+        many carry a suggestion and how many are proposals (origin memory)."""
+        group = self.groups[gid]
+        mentions = self.mentions(gid)
+        counts = Counter(str(c.get("status", "pending")) for c in mentions)
+        pending = [c for c in mentions if is_pending(c)]
+        return {
+            "id": gid,
+            "kind": "entity",
+            "row": "group",
+            "text": group["name"],
+            "label": group["label"],
+            "status": "pending" if pending else "decided",
+            "count": len(mentions),
+            "statuses": dict(counts),
+            "suggested": sum(1 for c in pending if c.get("suggestion")),
+            "hints": sorted({str(c["suggestion"].get("action")) for c in pending if c.get("suggestion")}),
+            "proposed": sum(1 for c in pending if c.get("origin") == "memory"),
+            "expanded": gid in self.expanded,
+        }
+
+    def row_pending(self, key: str) -> bool:
+        if key in self.groups:
+            return any(is_pending(c) for c in self.mentions(key))
+        return is_pending(self.cands[key])
 
     def count(self, kind: str) -> int:
-        return len(self._ids[kind])
+        """Candidates listed (the filter's matches), whether or not their group is open."""
+        return len(self._matching[kind])
 
     def total(self, kind: str) -> int:
         return self._totals.get(kind, 0)
@@ -234,18 +399,54 @@ class ReviewState:
         return i
 
     def current_id(self, kind: str | None = None) -> str | None:
+        """The current row's key (a group id on a group row)."""
         i = self.position(kind)
         return None if i is None else self._ids[kind or self.kind][i]
 
     def current(self) -> Cand | None:
-        cid = self.current_id()
-        return None if cid is None else self.cands[cid]
+        """The current candidate: on a group row, the mention it stands for (:meth:`representative`)."""
+        key = self.current_id()
+        if key is None:
+            return None
+        return self.representative(key) if key in self.groups else self.cands[key]
+
+    def current_group(self) -> Cand | None:
+        """The group of the current row when it is a group row, else None."""
+        key = self.current_id()
+        return self.groups[key] if key is not None and key in self.groups else None
+
+    def representative(self, gid: str) -> Cand:
+        """The mention a group row stands for (highlighted in the article): its first pending one,
+        else its first."""
+        mentions = self.mentions(gid)
+        return next((c for c in mentions if is_pending(c)), mentions[0])
 
     def first_pending(self, kind: str) -> int:
-        return next((i for i, cid in enumerate(self._ids[kind]) if is_pending(self.cands[cid])), 0)
+        return next((i for i, key in enumerate(self._ids[kind]) if self.row_pending(key)), 0)
 
     def pending(self, kind: str) -> int:
-        return sum(1 for cid in self._ids[kind] if is_pending(self.cands[cid]))
+        """Rows of ``kind`` with pending work."""
+        return sum(1 for key in self._ids[kind] if self.row_pending(key))
+
+    def decisions_left(self) -> int:
+        """How many decisions the article still asks for, whatever the filter shows: one per group
+        with pending mentions, one per other pending candidate."""
+        groups: set[str] = set()
+        n = 0
+        for cid, cand in self.cands.items():
+            if not is_pending(cand):
+                continue
+            gid = self.group_of.get(cid)
+            if gid is None:
+                n += 1
+            elif gid not in groups:
+                groups.add(gid)
+                n += 1
+        return n
+
+    def suggested(self) -> list[Cand]:
+        """The pending candidates that carry a suggestion (what confirming them all would decide)."""
+        return [c for c in self.cands.values() if is_pending(c) and c.get("suggestion")]
 
     # -- moving ------------------------------------------------------------------------------------
 
@@ -266,30 +467,71 @@ class ReviewState:
     def switch_kind(self) -> None:
         self.kind = other_kind(self.kind)
 
-    def select(self, cid: str) -> bool:
-        """Make ``cid`` current (its tab too); False if the filter hides it."""
+    def select(self, cid: str, *, expand: bool = False) -> bool:
+        """Make ``cid`` current (its tab too) — a candidate, or a group by its id. A mention of a
+        closed group makes its group row current, or with ``expand`` opens the group and its own
+        row. False if the filter hides it."""
+        if cid in self.groups:
+            if cid not in self._ids["entity"]:
+                return False
+            self.kind = "entity"
+            self.index["entity"] = self._ids["entity"].index(cid)
+            return True
         cand = self.cands.get(cid)
-        if cand is None or cid not in self._ids[cand["kind"]]:
+        if cand is None or cid not in self._matching[cand["kind"]]:
+            return False
+        gid = self.group_of.get(cid)
+        if gid is not None and expand and gid not in self.expanded:
+            self.expanded.add(gid)
+            self.refresh()
+        ids = self._ids[cand["kind"]]
+        key = cid if cid in ids else gid
+        if key is None or key not in ids:
             return False
         self.kind = cand["kind"]
-        self.index[self.kind] = self._ids[self.kind].index(cid)
+        self.index[self.kind] = ids.index(key)
+        return True
+
+    def expand(self) -> bool:
+        """Open the current group row (its mentions listed under it); False if it is none or open."""
+        gid = self.current_id()
+        if gid is None or gid not in self.groups or gid in self.expanded:
+            return False
+        self.expanded.add(gid)
+        self.refresh()
+        return True
+
+    def collapse(self) -> bool:
+        """Close the group of the current row (a group row, or a mention under it) and make its row
+        current; False if it is not open."""
+        key = self.current_id()
+        gid = key if key in self.groups else self.group_of.get(key or "")
+        if gid is None or gid not in self.expanded:
+            return False
+        self.expanded.discard(gid)
+        self.refresh()
+        ids = self._ids["entity"]
+        if gid in ids:
+            self.index["entity"] = ids.index(gid)
         return True
 
     def next_pending(self, after: str | None) -> str:
-        """After a decision on ``after``: the next pending row of this kind (wrapping), else the
-        first pending of the other kind. Returns "" (moved on), "switched" (other kind) or "done"
-        (nothing pending is listed). Copes with lists that shrank or emptied meanwhile."""
+        """After a decision on row ``after``: the next row of this kind with pending work (wrapping),
+        else the first pending row of the other kind. Returns "" (moved on), "switched" (other kind)
+        or "done" (nothing pending is listed). Copes with lists that shrank or emptied meanwhile."""
         ids = self._ids[self.kind]
+        if after is not None and after not in ids and self.group_of.get(after) in ids:
+            after = self.group_of[after]  # a mention of a closed group: its group row
         # if the decided row left the list (a filter), the row now at its place comes next
         start = ids.index(after) + 1 if after in ids else max(0, min(self.index[self.kind], len(ids)))
         n = len(ids)
         for step in range(n):
             j = (start + step) % n
-            if is_pending(self.cands[ids[j]]):
+            if self.row_pending(ids[j]):
                 self.index[self.kind] = j
                 return ""
         other = other_kind(self.kind)
-        if any(is_pending(self.cands[c]) for c in self._ids[other]):
+        if any(self.row_pending(key) for key in self._ids[other]):
             self.kind = other
             self.index[other] = self.first_pending(other)
             return "switched"
@@ -298,22 +540,30 @@ class ReviewState:
 
     # -- groups ------------------------------------------------------------------------------------
 
+    def group_of_current(self) -> str | None:
+        """The group the current row belongs to: the group row's own, or the current mention's."""
+        key = self.current_id()
+        if key is None:
+            return None
+        return key if key in self.groups else self.group_of.get(key)
+
     def like_current(self) -> tuple[list[Cand], str]:
         """The pending rows an "accept all like this" would take, and how to describe them."""
         cand = self.current()
         if cand is None:
             return [], ""
+        listed = [self.cands[cid] for cid in self._matching[cand["kind"]]]
         if cand["kind"] == "entity":
-            group = [c for c in self.rows("entity") if is_pending(c) and c.get("label") == cand.get("label")]
+            group = [c for c in listed if is_pending(c) and c.get("label") == cand.get("label")]
             return group, f"{len(group)} pending {cand.get('label')} entities"
         cw = cand.get("checkworthiness") or 0
-        group = [c for c in self.rows("claim") if is_pending(c) and (c.get("checkworthiness") or 0) >= cw]
+        group = [c for c in listed if is_pending(c) and (c.get("checkworthiness") or 0) >= cw]
         return group, f"{len(group)} pending claims with check-worthiness ≥ {cw:.2f}"
 
     def same_text(self, cand: Cand) -> list[str]:
         """Listed candidates of the same kind whose text is ``cand``'s (case-insensitive), in list order."""
         key = cand["text"].casefold()
-        return [cid for cid in self._ids[cand["kind"]] if self.cands[cid]["text"].casefold() == key]
+        return [cid for cid in self._matching[cand["kind"]] if self.cands[cid]["text"].casefold() == key]
 
 
 class ActiveClock:

@@ -1,4 +1,5 @@
-"""Modal dialogs: confirm, label picker, and the edit dialog (validation messages from the store)."""
+"""Modal dialogs: confirm, label picker, the label set, and the edit dialog (validation messages from
+the store)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import QUOTE_TYPES
 
-from ..bindings import CONFIRM, EDIT, LABEL_PICKER, Keys
+from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
 from ..text import label_chip, one_line, safe
 
 
@@ -39,29 +41,191 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class LabelSearch(Input):
+    """The label picker's search box: it leaves digits to the picker's number keys."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) and not (character or "").isdigit()
+
+
 class LabelPicker(ModalScreen[str | None]):
+    """Pick a label: the first ten shown have number keys; typing finds any label (every label of
+    the pipeline, the store's own and those in use), and a label nobody has used yet can be typed
+    whole. Returns the label, or None."""
+
     BINDINGS: ClassVar[list[BindingType]] = list(LABEL_PICKER)
 
-    def __init__(self, text: str, labels: list[str], keys: Keys) -> None:
+    def __init__(
+        self, text: str, labels: list[str], keys: Keys, *, title: str = "New entity: ", current: str | None = None
+    ) -> None:
         super().__init__()
         self.text = text
-        self.labels = labels
+        self.labels = list(dict.fromkeys(labels))
+        self.keys = keys
+        self.heading = title
+        self.current = current
+        self.shown: list[str] = list(self.labels)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="label-picker"):
+            yield Static(Text.assemble((self.heading, "bold"), (one_line(self.text, 60), "reverse")))
+            yield LabelSearch(placeholder="type to find a label", id="label-search")
+            yield OptionList(id="label-options")
+            k = self.keys
+            yield Static(
+                Text(
+                    f"number keys pick the label numbered so; {k.show('labels.up')}/{k.show('labels.down')} and "
+                    f"{k.show('labels.choose')} pick the highlighted one; {k.show('labels.cancel')} cancels",
+                    style="dim",
+                )
+            )
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def matching(self, query: str) -> list[str]:
+        """Labels holding ``query`` (case-insensitive), those that begin with it first; a query that
+        names no label exactly is offered last as a new label."""
+        q = query.strip()
+        if not q:
+            return list(self.labels)
+        low = q.casefold()
+        found = [lab for lab in self.labels if low in lab.casefold()]
+        found.sort(key=lambda lab: not lab.casefold().startswith(low))
+        if not any(lab.casefold() == low for lab in found) and 0 < len(q) <= 64 and q == one_line(q, 64):
+            found.append(q)
+        return found
+
+    def _fill(self, query: str) -> None:
+        self.shown = self.matching(query)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        known = set(self.labels)
+        prompts = []
+        for i, label in enumerate(self.shown):
+            line = Text()
+            key = self.keys.show(f"labels.pick_{i + 1}", first=True) if i < 10 else ""
+            line.append(f" {key:>2} " if key else "    ", style="bold reverse" if key else "")
+            line.append(" ")
+            line.append(f" {one_line(label, 30)} ", style=label_chip(label))
+            if label == self.current:
+                line.append("  (now)", style="dim")
+            if label not in known:
+                line.append("  new label", style="italic")
+            prompts.append(line)
+        options.add_options(prompts)
+        if self.shown:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#label-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#label-search")
+    def _submitted(self) -> None:
+        self.action_choose()
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick(event.option_index)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            options.highlighted = max(0, min(len(self.shown) - 1, (options.highlighted or 0) + delta))
+
+    def action_choose(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        self.action_pick(highlighted if highlighted is not None else -1)
+
+    def action_pick(self, i: int) -> None:
+        self.dismiss(self.shown[i] if 0 <= i < len(self.shown) else None)
+
+
+class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
+    """The store's label set: entities whose label is not in it are hidden from review and from the
+    default export (kept, not deleted); every label ticked means no set at all. Also whether the
+    desk's memory makes suggestions in this store. Returns (labels or None, suggestions) or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(LABEL_SET)
+
+    def __init__(
+        self, labels: list[str], chosen: list[str] | None, counts: dict[str, int], suggestions: bool, keys: Keys
+    ) -> None:
+        super().__init__()
+        self.labels = list(dict.fromkeys([*labels, *(chosen or [])]))
+        self.chosen = chosen
+        self.counts = counts
+        self.suggestions = suggestions
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text.assemble(("New entity: ", "bold"), (one_line(self.text, 60), "reverse")))
-            legend = Text()
-            for i, label in enumerate(self.labels[:10]):
-                legend.append(f" {self.keys.show(f'labels.pick_{i + 1}')} ", style="bold reverse")
-                legend.append(" ")
-                legend.append(f" {one_line(label, 20)} ", style=label_chip(label))
-                legend.append("\n")
-            yield Static(legend)
-            yield Static(Text(f"press a label's key; {self.keys.show('labels.cancel')} cancels", style="dim"))
+        k = self.keys
+        with Vertical(classes="dialog", id="label-set"):
+            yield Static(
+                Text(
+                    "The store's label set: entities with other labels are hidden from review and from the "
+                    "default export (kept, not deleted).",
+                    style="bold",
+                )
+            )
+            yield SelectionList[str](
+                *[
+                    Selection(self._prompt(label), label, self.chosen is None or label in self.chosen)
+                    for label in self.labels
+                ],
+                id="label-set-list",
+            )
+            yield Static(id="label-set-suggestions")
+            yield Static(
+                Text(
+                    f"space ticks a label; {k.show('labelset.all')} all, {k.show('labelset.none')} none; "
+                    f"{k.show('labelset.suggestions')} suggestions on/off; {k.show('labelset.save')} saves, "
+                    f"{k.show('labelset.cancel')} cancels",
+                    style="dim",
+                )
+            )
 
-    def action_pick(self, i: int) -> None:
-        self.dismiss(self.labels[i] if 0 <= i < len(self.labels) else None)
+    def _prompt(self, label: str) -> Text:
+        n = self.counts.get(label, 0)
+        line = Text(f" {one_line(label, 30)} ", style=label_chip(label))
+        line.append(f"  {n:,} in the store" if n else "  none in the store", style="dim")
+        return line
+
+    def on_mount(self) -> None:
+        self._show_suggestions()
+        self.query_one(SelectionList).focus()
+
+    def _show_suggestions(self) -> None:
+        state = "on" if self.suggestions else "off (blind review: no suggestions, no proposals)"
+        self.query_one("#label-set-suggestions", Static).update(
+            Text(f"Suggestions from the desk's memory: {state}", style="bold" if self.suggestions else "yellow")
+        )
+
+    def action_all(self) -> None:
+        self.query_one(SelectionList).select_all()
+
+    def action_none(self) -> None:
+        self.query_one(SelectionList).deselect_all()
+
+    def action_suggestions(self) -> None:
+        self.suggestions = not self.suggestions
+        self._show_suggestions()
+
+    def action_save(self) -> None:
+        ticked = set(self.query_one(SelectionList).selected)
+        chosen = None if ticked >= set(self.labels) else [lab for lab in self.labels if lab in ticked]
+        self.dismiss((chosen, self.suggestions))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    async def action_page(self, direction: int) -> None:
+        """Page keys only once the list is laid out (see :meth:`EditDialog.action_page`)."""
+        options = self.query_one(SelectionList)
+        if options.option_count and options.scrollable_content_region:
+            await options.run_action("page_down" if direction > 0 else "page_up")
 
 
 class EditDialog(ModalScreen[None]):
@@ -77,11 +241,15 @@ class EditDialog(ModalScreen[None]):
         labels: list[str],
         save: Callable[[dict[str, Any]], str | None],
         keys: Keys,
+        groups: dict[str, str] | None = None,
+        select_text: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.cand = cand
+        self.select_text = select_text  # a claim's fields by selection in the article instead
         self.text = text
         self.entities = sorted(entities, key=lambda e: e["start"])
+        self.groups = groups or {}  # entity id -> the name of its group (the entity it mentions)
         self.labels = labels
         self.save = save
         self.keys = keys
@@ -112,15 +280,7 @@ class EditDialog(ModalScreen[None]):
                         id="quote_type",
                     )
                     yield Label("speaker")
-                    options: list[tuple[Text, str]] = [(Text("(none)"), "none")] + [
-                        (
-                            Text(
-                                f"{one_line(e['text'], 30)} [{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}"
-                            ),
-                            e["id"],
-                        )
-                        for e in self.entities
-                    ]
+                    options: list[tuple[Text, str]] = [(Text("(none)"), "none"), *self.speaker_options()]
                     current = "keep" if c.get("speaker") else "none"
                     if c.get("speaker"):
                         options.insert(0, (Text(f"keep: {one_line(c['speaker'].get('text', ''), 30)}"), "keep"))
@@ -134,9 +294,40 @@ class EditDialog(ModalScreen[None]):
                     )
             yield Static(id="edit-preview")
             yield Static(id="edit-error")
+            if c["kind"] == "claim" and self.select_text is not None:
+                yield Static(
+                    Text(
+                        f"{self.keys.show('edit.select_text')}: select the content, speaker or cue in the article "
+                        "instead (any span may be the speaker)",
+                        style="dim",
+                    )
+                )
             with Horizontal(id="edit-buttons"):
                 yield Button(Text(f"Save ({self.keys.show('edit.save')})"), variant="primary", id="save")
                 yield Button(Text(f"Cancel ({self.keys.show('edit.cancel')})"), id="cancel")
+
+    def speaker_options(self) -> list[tuple[Text, str]]:
+        """The entities a speaker can be, PERSON then ORG first, each entity's mentions together
+        under its name (nearest the claim first); typing in the open list finds one."""
+        rank = {"PERSON": 0, "ORG": 1}
+        at = self.cand["start"]
+        named: dict[str, list[dict[str, Any]]] = {}
+        for e in self.entities:
+            named.setdefault(self.groups.get(e["id"], e["text"]), []).append(e)
+        order = sorted(
+            named.items(),
+            key=lambda kv: (min(rank.get(str(e.get("label")), 2) for e in kv[1]), kv[0].casefold()),
+        )
+        out: list[tuple[Text, str]] = []
+        for name, mentions in order:
+            mentions.sort(key=lambda e: (abs(e["start"] - at), e["start"]))
+            for i, e in enumerate(mentions):
+                line = Text(f"{one_line(name, 30)} " if i == 0 else "  ")
+                if i or e["text"] != name:
+                    line.append(f"“{one_line(e['text'], 30)}” ", style="italic")
+                line.append(f"[{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}", style="dim")
+                out.append((line, e["id"]))
+        return out
 
     def on_mount(self) -> None:
         self._preview()
@@ -173,7 +364,8 @@ class EditDialog(ModalScreen[None]):
                 out["speaker"] = None
             elif speaker != "keep":
                 ent = next(e for e in self.entities if e["id"] == speaker)
-                out["speaker"] = {"start": ent["start"], "end": ent["end"], "entity_id": ent["id"], "name": ent["text"]}
+                name = self.groups.get(ent["id"], ent["text"])
+                out["speaker"] = {"start": ent["start"], "end": ent["end"], "entity_id": ent["id"], "name": name}
             cue = self.query_one("#cue", Input).value.strip()
             if not cue:
                 out["cue"] = None
@@ -215,6 +407,14 @@ class EditDialog(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_select_text(self) -> None:
+        if self.cand["kind"] != "claim" or self.select_text is None:
+            self.app.bell()
+            return
+        go = self.select_text
+        self.dismiss(None)
+        go()
 
     async def action_page(self, direction: int) -> None:
         """Page keys for an open list (a Select's options), only once it is laid out: in Textual

@@ -19,19 +19,20 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from ...store import DecisionError, StoreError
 from ...store.store import Changes
 from .. import spans
-from ..bindings import LABELS, REVIEW, SECTIONS, Keys, help_notes, mode_hint
+from ..bindings import REVIEW, SECTIONS, Keys, help_notes, mode_hint
 from ..desk import present_here
 from ..live import LiveFeed, Presence
-from ..state import ActiveClock, FilterError, ReviewState
+from ..state import ActiveClock, FilterError, ReviewState, is_pending, label_order
 from ..text import one_line
 from ..widgets.article import ArticleView
-from ..widgets.candidates import CandidateList
-from ..widgets.detail import detail
+from ..widgets.candidates import SPEAKER_FROM, CandidateList
+from ..widgets.detail import detail, group_detail
 from ..widgets.status import StatusBar
 from .add import ArticleAdder, PathPrompt
 
@@ -66,6 +67,9 @@ ARTICLE_ACTIONS = {
     "toggle_order",
     "filter",
 }
+ARTICLE_ACTIONS |= {"expand", "collapse", "apply_rest", "relabel_picker", "confirm_suggestions"}
+#: seconds after the last decision before suggestions and proposals are read again from the store
+SYNC_AFTER = 0.6
 
 
 class ReviewScreen(Screen[None]):
@@ -87,6 +91,8 @@ class ReviewScreen(Screen[None]):
         self.start_article = start_article
         self.model = model
         self.state = ReviewState()
+        self._sync_timer: Timer | None = None  # reads suggestions again once decisions pause
+        self._hidden_suggestions = 0  # pending suggestions on candidates the label set hides
         self.aid: str | None = None
         self.article: dict[str, Any] = {}
         self.preview: tuple[int, int] | None = None  # boundary edit in progress on preview_id
@@ -97,6 +103,7 @@ class ReviewScreen(Screen[None]):
         self.find_query = ""
         self._shown: str | None = None  # the candidate the clock runs for
         self.box: str | None = None  # the input open at the bottom: "filter" or "find"
+        self.claim_flow: dict[str, Any] | None = None  # a new claim being built by selection (see _create)
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -138,6 +145,9 @@ class ReviewScreen(Screen[None]):
     def on_resize(self) -> None:
         narrow = self.size.width < 110
         self.set_class(narrow, "-narrow")
+        self.set_class(self.size.width >= 150, "-wide")  # the lists take more room
+        for kind in ("entity", "claim"):
+            self.table(kind).set_speaker_column(self.size.width >= SPEAKER_FROM)
         self.query_one(Footer).compact = narrow
 
     def show_empty(self) -> None:
@@ -163,7 +173,7 @@ class ReviewScreen(Screen[None]):
     def load_article(self, aid: str, *, focus: str | None = None) -> None:
         try:
             article = self.store.article(aid)
-            cands = self.store.candidates(aid)
+            cands = self._in_scope(self.store.candidates(aid))
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
             return
@@ -173,7 +183,9 @@ class ReviewScreen(Screen[None]):
         self.aid = aid
         self.article = article
         self._end_preview()
-        self.state.load(cands, focus=focus)
+        self.state.load(cands, focus=focus, article=aid)
+        for kind in ("entity", "claim"):
+            self.table(kind).article_text = article["text"]
         self.query_one("#article-col").border_title = Text(one_line(article.get("title") or article["id"], 200))
         self.query_one("#article-meta", Static).update(self._meta_line())
         view.set_article(article["text"], cands, article.get("tokens") or [])
@@ -207,7 +219,7 @@ class ReviewScreen(Screen[None]):
         state = self.state
         if lists:
             for kind in ("entity", "claim"):
-                self.table(kind).fill(state.rows(kind), state.position(kind))
+                self._fill(kind)
         self.query_one("#entities").display = state.kind == "entity"
         self.query_one("#claims").display = state.kind == "claim"
         self._show_tabs()
@@ -246,7 +258,9 @@ class ReviewScreen(Screen[None]):
         if self.aid is None:
             return
         k = self.keys
-        legend = [(k.show(f"review.label_{i + 1}", first=True), label) for i, label in enumerate(LABELS)]
+        legend = [
+            (k.show(f"review.label_{i + 1}", first=True), label) for i, label in enumerate(self.label_order()[:10])
+        ]
         empty = (
             "No candidate here."
             + (f" {k.show('review.cancel')} clears the filter." if self.state.query else "")
@@ -255,10 +269,35 @@ class ReviewScreen(Screen[None]):
         )
         panel = self.query_one("#detail", Static)
         palette = self.table("entity").palette() if self.is_mounted else None
+        group = self.state.current_group()
+        if group is not None:
+            panel.update(
+                group_detail(self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.text, legend, k),
+                layout=False,
+            )
+            return
+        gid = self.state.group_of.get(cand["id"]) if cand else None
+        where = None
+        if gid is not None and cand is not None:
+            ids = self.state.groups[gid]["mentions"]
+            rest = sum(1 for m in self.state.mentions(gid) if m["id"] != cand["id"] and is_pending(m))
+            where = (self.state.groups[gid]["name"], ids.index(cand["id"]) + 1, len(ids), rest)
         final = self._final_status(cand["id"]) if cand else None
         me, jkey = self.store.reviewer, k.show("review.adjudicate")
         panel.update(
-            detail(shown, history, legend, palette, empty=empty, final=final, me=me, adjudicate_key=jkey), layout=False
+            detail(
+                shown,
+                history,
+                legend,
+                palette,
+                empty=empty,
+                group=where,
+                keys=k,
+                final=final,
+                me=me,
+                adjudicate_key=jkey,
+            ),
+            layout=False,
         )
 
     def refresh_status(self) -> None:
@@ -271,6 +310,7 @@ class ReviewScreen(Screen[None]):
             bar.article = None
             bar.here = None
         bar.store = self.store.totals()
+        bar.left = self.state.decisions_left() if self.aid is not None else None
         query = self.state.query
         bar.filter = query.text
         if query:
@@ -293,21 +333,31 @@ class ReviewScreen(Screen[None]):
         else:
             mode = "select" if self.query_one(ArticleView).cursor is not None else ""
         bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
+        if self.claim_flow is not None and mode == "select":
+            bar.mode, bar.hint = self._flow_hint()
         self._refresh_desk(bar)
 
     # -- applying store results ------------------------------------------------------------------------
 
-    def apply_states(self, states: list[Cand]) -> None:
-        """Store results onto the state and the widgets (rows in place, or the lists refilled)."""
+    def apply_states(self, states: list[Cand], *, fresh: bool = False) -> None:
+        """Store results onto the state and the widgets (rows in place, or the lists refilled); unless
+        ``fresh`` (read from the store just now), suggestions are read again once decisions pause."""
         rebuilt = self.state.apply(states)
         self.query_one(ArticleView).update_candidates(states)
         if rebuilt:
             for kind in ("entity", "claim"):
-                self.table(kind).fill(self.state.rows(kind), self.state.position(kind))
+                self._fill(kind)
         else:
+            groups = set()
             for state in states:
                 if state.get("status") != "removed":
                     self.table(state["kind"]).update(state)
+                    groups.add(self.state.group_of.get(state["id"]))
+            for gid in groups - {None}:
+                assert gid is not None
+                self.table("entity").update(self.state.group_row(gid))
+        if not fresh and self.store.suggestions:
+            self._sync_soon()
 
     def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
         if fn not in (self.store.undo_last, self.store.redo_last):
@@ -321,6 +371,10 @@ class ReviewScreen(Screen[None]):
     # -- deciding ------------------------------------------------------------------------------------
 
     def action_decide(self, action: str) -> None:
+        group = self.state.current_group()
+        if group is not None and self.preview is None:
+            self._decide_group(group, action)
+            return
         cand = self.current()
         if cand is None or self.aid is None:
             self.notify("nothing to decide here", markup=False, timeout=2)
@@ -331,6 +385,8 @@ class ReviewScreen(Screen[None]):
         if state is None:
             return
         self.apply_states([state])
+        if cand.get("origin") == "memory":
+            self._sync()  # a proposal taken becomes the analyst's own candidate
         self._after_decision(cand["id"])
 
     def _after_decision(self, after: str) -> None:
@@ -352,7 +408,20 @@ class ReviewScreen(Screen[None]):
                 f"number keys relabel entities (switch with {self.keys.show('review.switch')})", markup=False, timeout=2
             )
             return
-        label = LABELS[i]
+        labels = self.label_order()
+        if not 0 <= i < len(labels):
+            return
+        self._relabel(labels[i])
+
+    def _relabel(self, label: str) -> None:
+        """Relabel the current entity — on a group row, every pending mention of the group."""
+        group = self.state.current_group()
+        if group is not None:
+            self._decide_group(group, "edit", label)
+            return
+        cand = self.current()
+        if cand is None or cand["kind"] != "entity" or self.aid is None:
+            return
         seconds = self.clock.seconds()
         if label == cand["label"]:
             state = self._write(self.store.decide, self.aid, cand["id"], "accept", seconds=seconds)
@@ -362,6 +431,8 @@ class ReviewScreen(Screen[None]):
             )
         if state is not None:
             self.apply_states([state])
+            if cand.get("origin") == "memory":
+                self._sync()
             self._after_decision(cand["id"])
 
     def action_bulk_accept(self) -> None:
@@ -384,6 +455,294 @@ class ReviewScreen(Screen[None]):
                 self._after_decision(after or "")
 
         self.app.push_screen(Confirm(f"Accept {what} in this article?", self.keys), go)
+
+    # -- groups, suggestions, every label, the label set ----------------------------------------------
+
+    def _fill(self, kind: str) -> None:
+        state = self.state
+        keys = state.ids(kind)
+        children = [key for key in keys if state.is_child(key)] if kind == "entity" and state.expanded else []
+        self.table(kind).fill(state.rows(kind), state.position(kind), children=children)
+
+    def _in_scope(self, cands: list[Cand]) -> list[Cand]:
+        """The candidates the store's label set lets the review see (counting the suggestions of the
+        hidden ones, which confirming must leave alone)."""
+        if self.store.labels is None:
+            self._hidden_suggestions = 0
+            return cands
+        shown = [c for c in cands if self.store.in_scope(c)]
+        self._hidden_suggestions = sum(
+            1 for c in cands if c.get("suggestion") and is_pending(c) and not self.store.in_scope(c)
+        )
+        return shown
+
+    def label_order(self) -> list[str]:
+        """Every label relabelling offers, in number-key order (:func:`~tui.app.state.label_order`)."""
+        present = {str(c["label"]) for c in self.state.cands.values() if c["kind"] == "entity"}
+        return label_order(self.store.labels, present)
+
+    def _store_labels(self) -> dict[str, int]:
+        """Entity labels the machine gave in the store, with their counts (from the articles' index
+        records; articles stored before those kept their counts are left out)."""
+        counts: dict[str, int] = {}
+        for aid in self.store.article_ids():
+            for label, n in (self.store.article_info(aid).get("labels") or {}).items():
+                counts[label] = counts.get(label, 0) + int(n)
+        for cand in self.state.cands.values():
+            if cand["kind"] == "entity" and cand["label"] not in counts:
+                counts[cand["label"]] = 0
+        return counts
+
+    def _open_mention(self) -> None:
+        """On a group row: open the group and make the mention it stands for current (what the
+        boundary keys and the edit dialog work on)."""
+        group = self.state.current_group()
+        if group is None or self.preview is not None:
+            return
+        cand = self.state.representative(group["id"])
+        if self.state.select(cand["id"], expand=True):
+            self.show(lists=True)
+
+    def _sync(self, *, fresh: list[Cand] | None = None) -> None:
+        """The article's candidates read again from the store — suggestions and proposals change as
+        the desk decides: changed rows repaint, proposals that came or went are listed or dropped."""
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+            self._sync_timer = None
+        if self.aid is None:
+            return
+        try:
+            cands = self._in_scope(self.store.candidates(self.aid) if fresh is None else fresh)
+        except StoreError:
+            return
+        now = {c["id"]: c for c in cands}
+        old = self.state.cands
+        changed = [c for cid, c in now.items() if old.get(cid) != c]
+        gone = [{"id": cid, "kind": c["kind"], "status": "removed"} for cid, c in old.items() if cid not in now]
+        if changed or gone:
+            self.apply_states(changed + gone, fresh=True)
+            self.show()
+
+    def _sync_soon(self) -> None:
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+        self._sync_timer = self.set_timer(SYNC_AFTER, self._sync)
+
+    def _decide_group(self, group: Cand, action: str, label: str | None = None) -> None:
+        """Decide every pending mention of a group as one undo step: through the store's group
+        decision when its group (formed from the current labels) holds the same pending mentions,
+        else as one batch of exactly these mentions."""
+        aid, gid = self.aid, group["id"]
+        if aid is None:
+            return
+        pending = [m for m in self.state.mentions(gid) if is_pending(m)]
+        if not pending:
+            self.notify(
+                f"every mention of {one_line(group['name'], 40)} is decided "
+                f"({self.keys.show('review.expand')} lists them to change one)",
+                markup=False,
+                timeout=3,
+            )
+            return
+        if action == "edit" and label is None:
+            return
+        seconds = self.clock.seconds() / len(pending)  # the time spent, shared by the decisions
+        theirs = self._write(self.store.groups, aid)
+        if theirs is None:
+            return
+        mine = {m["id"] for m in pending}
+        state = self.state.cands
+        same = (
+            gid in theirs
+            and {cid for cid in theirs[gid]["mentions"] if cid not in state or is_pending(state[cid])} == mine
+        )
+        if same:
+            states = self._write(self.store.decide_group, aid, gid, action, label=label, seconds=seconds)
+        else:
+            items: list[tuple[str, str, dict[str, Any] | None]] = [
+                (m["id"], "edit", {"label": label})
+                if action == "edit" and m["label"] != label
+                else (m["id"], "accept" if action == "edit" else action, None)
+                for m in pending
+            ]
+            states = self._write(self.store.decide_many, aid, items, seconds=seconds)
+        if states is None:
+            return
+        self.apply_states(states)
+        if any(m.get("origin") == "memory" for m in pending) or self.store.suggestions:
+            self._sync()
+        what = {"accept": "accepted", "reject": "rejected"}.get(action, f"relabelled {one_line(label, 30)}")
+        self.message = (
+            f"{what}: {len(states)} mention{'s' if len(states) != 1 else ''} of {one_line(group['name'], 40)} "
+            f"(one {self.keys.show('review.undo', first=True)} reverts them)"
+        )
+        self._after_decision(gid)
+
+    def action_expand(self) -> None:
+        if self.preview is None and self.state.expand():
+            self.show(lists=True)
+
+    def action_collapse(self) -> None:
+        if self.preview is None and self.state.collapse():
+            self.show(lists=True)
+
+    def action_apply_rest(self) -> None:
+        """The current mention's decision for every other mention of its group still pending: its
+        relabel, else accept or reject (a boundary edit stays the mention's own)."""
+        if self.aid is None or self.preview is not None:
+            return
+        k = self.keys
+        gid = self.state.group_of_current()
+        cand = self.current()
+        if cand is None or gid is None:
+            self.notify("this entity has no other mentions in the article", markup=False, timeout=3)
+            return
+        if self.state.is_group(self.state.current_id()):
+            self.notify(
+                f"{k.show('review.apply_rest')} applies one mention's decision to the others: open the group "
+                f"with {k.show('review.expand')} and decide one",
+                markup=False,
+                timeout=4,
+            )
+            return
+        status = cand.get("status", "pending")
+        if status == "pending":
+            self.notify("decide this mention first; then it goes for the rest", markup=False, timeout=3)
+            return
+        rest = [m for m in self.state.mentions(gid) if m["id"] != cand["id"] and is_pending(m)]
+        if not rest:
+            self.notify("no other mention of this entity is pending", markup=False, timeout=3)
+            return
+        relabel = "label" in (cand.get("original") or {})
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for m in rest:
+            if status == "rejected":
+                items.append((m["id"], "reject", None))
+            elif relabel and m["label"] != cand["label"]:
+                items.append((m["id"], "edit", {"label": cand["label"]}))
+            else:
+                items.append((m["id"], "accept", None))
+        states = self._write(self.store.decide_many, self.aid, items, seconds=self.clock.seconds() / len(items))
+        if states is None:
+            return
+        self.apply_states(states)
+        self._sync()
+        what = "rejected" if status == "rejected" else (f"relabelled {cand['label']}" if relabel else "accepted")
+        self.message = (
+            f"{one_line(what, 40)}: {len(states)} more mention{'s' if len(states) != 1 else ''} "
+            f"(one {k.show('review.undo', first=True)} reverts them)"
+        )
+        self._after_decision(cand["id"])
+
+    def action_relabel_picker(self) -> None:
+        from .dialogs import LabelPicker
+
+        cand = self.current()
+        if cand is None or cand["kind"] != "entity" or self.aid is None:
+            self.notify(f"relabelling is for entities ({self.keys.show('review.switch')})", markup=False, timeout=2)
+            return
+        if self.preview is not None:
+            self._end_preview()
+        group = self.state.current_group()
+        row, aid = self.state.current_id(), self.aid
+        text = f"{group['name']} ×{len(group['mentions'])}" if group else cand["text"]
+        labels = label_order(self.store.labels, [*self._store_labels(), cand["label"]])
+
+        def picked(label: str | None) -> None:
+            if label and self.aid == aid and self.state.current_id() == row:
+                self._relabel(label)
+
+        self.app.push_screen(
+            LabelPicker(text, labels, self.keys, title="Relabel: ", current=None if group else cand["label"]), picked
+        )
+
+    def action_confirm_suggestions(self) -> None:
+        from .dialogs import Confirm
+
+        aid = self.aid
+        if aid is None:
+            return
+        if not self.store.suggestions:
+            self.notify(
+                f"suggestions are off in this store ({self.keys.show('review.label_set')} turns them on)",
+                markup=False,
+                timeout=3,
+            )
+            return
+        self._sync()  # what the desk suggests now
+        hints = self.state.suggested()
+        if not hints:
+            self.notify("no pending suggestions in this article", markup=False, timeout=3)
+            return
+        kinds: dict[str, int] = {}
+        for c in hints:
+            hint = c["suggestion"]
+            what = {"accept": "accept", "reject": "reject", "add": "add"}.get(hint["action"], "edit")
+            if what == "edit":
+                what = f"relabel to {hint['label']}" if "label" in hint else "trim"
+            kinds[what] = kinds.get(what, 0) + 1
+        breakdown = ", ".join(f"{n} {what}" for what, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+        def go(ok: bool | None) -> None:
+            if not ok or self.aid != aid:
+                return
+            after = self.state.current_id()
+            seconds = self.clock.seconds() / len(hints)
+            if self._hidden_suggestions:  # the store's own would decide hidden candidates too
+                items: list[tuple[str, str, dict[str, Any] | None]] = []
+                for c in hints:
+                    hint = c["suggestion"]
+                    if hint["action"] == "add":
+                        items.append((c["id"], "accept", None))
+                    elif hint["action"] == "edit":
+                        items.append((c["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
+                    else:
+                        items.append((c["id"], hint["action"], None))
+                states = self._write(self.store.decide_many, aid, items, seconds=seconds)
+            else:
+                states = self._write(self.store.confirm_suggestions, aid, seconds=seconds)
+            if states is None:
+                return
+            self.apply_states(states)
+            self._sync()
+            self.message = (
+                f"confirmed {len(states)} suggestion{'s' if len(states) != 1 else ''} "
+                f"(one {self.keys.show('review.undo', first=True)} reverts them)"
+            )
+            self._after_decision(after or "")
+
+        self.app.push_screen(Confirm(f"Confirm {len(hints)} suggestions in this article ({breakdown})?", self.keys), go)
+
+    def action_label_set(self) -> None:
+        from .dialogs import LabelSet
+
+        counts = self._store_labels()
+        labels = label_order(self.store.labels, counts)
+
+        def chosen(answer: tuple[list[str] | None, bool] | None) -> None:
+            if answer is None:
+                return
+            labels, suggestions = answer
+            before = (self.store.labels, self.store.suggestions)
+            if labels != before[0]:
+                self._write(self.store.set_labels, labels)
+            if suggestions != before[1]:
+                self._write(self.store.set_suggestions, suggestions)
+            if (self.store.labels, self.store.suggestions) == before:
+                return  # nothing changed (or the store refused: the notification says why)
+            if self.aid is not None:
+                cand = self.current()
+                self.load_article(self.aid, focus=cand["id"] if cand else None)
+            else:
+                self.refresh_status()
+            shown = "every label" if labels is None else (", ".join(labels) or "no entity label")
+            self.notify(
+                f"label set: {shown}; suggestions {'on' if self.store.suggestions else 'off'}",
+                markup=False,
+                timeout=4,
+            )
+
+        self.app.push_screen(LabelSet(labels, self.store.labels, counts, self.store.suggestions, self.keys), chosen)
 
     def action_undo(self) -> None:
         self._history_step("undo")
@@ -408,6 +767,7 @@ class ReviewScreen(Screen[None]):
         else:
             states = [self.store.candidate_or_added(a, c) for a, c in group if a == aid]
             self.apply_states(states)
+            self._sync()  # proposals come back (or go) with the additions undone (or redone)
             self.state.select(cid)
             self.show()
         self.notify(f"{which}: {len(group)} decision{'s' if len(group) > 1 else ''}", markup=False, timeout=2)
@@ -450,7 +810,11 @@ class ReviewScreen(Screen[None]):
 
     @on(CandidateList.Picked)
     def _row_clicked(self, event: CandidateList.Picked) -> None:
-        if self.preview is None and self.state.select(event.cid):
+        if self.preview is not None:
+            return
+        if event.cid == self.state.current_id() and self.state.is_group(event.cid):
+            self.action_expand() if event.cid not in self.state.expanded else self.action_collapse()
+        elif self.state.select(event.cid):
             self.show()
 
     @on(ArticleView.Picked)
@@ -477,6 +841,7 @@ class ReviewScreen(Screen[None]):
         self.refresh_status()
 
     def action_boundary(self, edge: str, direction: int) -> None:
+        self._open_mention()
         cand = self.current()
         if cand is None:
             return
@@ -537,6 +902,7 @@ class ReviewScreen(Screen[None]):
     def action_edit(self) -> None:
         from .dialogs import EditDialog
 
+        self._open_mention()
         cand = self.current()
         if cand is None or self.aid is None:
             return
@@ -557,7 +923,22 @@ class ReviewScreen(Screen[None]):
                 self.show()
             return None
 
-        self.app.push_screen(EditDialog(cand, self.text, entities, LABELS, save, self.keys))
+        names = {cid: self.state.groups[gid]["name"] for cid, gid in self.state.group_of.items()}
+
+        def select_text() -> None:  # the claim's content, speaker or cue by selection (s, r, C)
+            if self.aid == aid and self.state.select(cand["id"]):
+                self.action_cursor_mode()
+                k = self.keys
+                self.notify(
+                    f"select text, then {k.show('article.as_speaker')} speaker, {k.show('article.as_cue')} cue, "
+                    f"{k.show('article.as_content')} content",
+                    markup=False,
+                    timeout=4,
+                )
+
+        self.app.push_screen(
+            EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names, select_text)
+        )
 
     def action_cursor_mode(self) -> None:
         if self.aid is None or not self.text:
@@ -573,23 +954,113 @@ class ReviewScreen(Screen[None]):
 
     @on(ArticleView.Left)
     def _article_left(self) -> None:
+        if self.claim_flow is not None:
+            self.claim_flow = None
+            self.notify("new claim cancelled", markup=False, timeout=2)
         if self.char_mode and self.preview is None:
             self._set_char_mode(False)  # character mode served this selection
         self.show(scroll=False)
+
+    # -- claims by selection: a new claim in one flow, or the current claim's content, speaker, cue --------
+
+    def _flow_hint(self) -> tuple[str, str]:
+        flow, k = self.claim_flow or {}, self.keys
+        sel = f"{k.show('article.select_left')} {k.show('article.select_right')} select"
+        if flow.get("step") == "speaker":
+            return "NEW CLAIM: SPEAKER", f"{sel}  {k.show('article.as_speaker')} speaker  {k.show('article.step')} none"
+        return "NEW CLAIM: CUE", f"{sel}  {k.show('article.as_cue')} cue  {k.show('article.step')} none (save)"
+
+    def span_ref(self, role: str, start: int, end: int) -> dict[str, Any]:
+        """A speaker or cue at [start, end). A speaker is linked to an entity (``entity_id``, and its
+        group's fullest name as ``name``) when the span is one, or holds exactly one PERSON/ORG one."""
+        ref: dict[str, Any] = {"start": start, "end": end}
+        if role != "speaker":
+            return ref
+        ents = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
+        exact = [e for e in ents if (e["start"], e["end"]) == (start, end)]
+        inside = [e for e in ents if start <= e["start"] and e["end"] <= end and e.get("label") in ("PERSON", "ORG")]
+        found = exact or (inside if len(inside) == 1 else [])
+        if found:
+            ent = found[0]
+            gid = self.state.group_of.get(ent["id"])
+            ref["entity_id"] = ent["id"]
+            ref["name"] = self.state.groups[gid]["name"] if gid else ent["text"]
+        return ref
+
+    @on(ArticleView.Assign)
+    def _assign(self, event: ArticleView.Assign) -> None:
+        if self.claim_flow is not None:
+            flow = self.claim_flow
+            if event.role == "content":
+                flow["start"], flow["end"] = event.start, event.end
+            else:
+                flow[event.role] = self.span_ref(event.role, event.start, event.end)
+                flow["step"] = "cue" if event.role == "speaker" and "cue" not in flow else "done"
+            self._flow_next()
+            return
+        cand = self.current()
+        if self.aid is None or cand is None or cand["kind"] != "claim":
+            self.notify(
+                f"make a claim current first ({self.keys.show('review.switch')} lists the claims), or "
+                f"{self.keys.show('article.new_claim')} makes a new one",
+                markup=False,
+                timeout=3,
+            )
+            return
+        if event.role == "content":
+            changes: dict[str, Any] = {"start": event.start, "end": event.end}
+        else:
+            changes = {event.role: self.span_ref(event.role, event.start, event.end)}
+        state = self._write(
+            self.store.decide, self.aid, cand["id"], "edit", changes=changes, seconds=self.clock.seconds()
+        )
+        if state is None:
+            return
+        self.query_one(ArticleView).clear_selection()
+        self.apply_states([state])
+        self.state.select(cand["id"])
+        shown = {"content": state["text"], **{r: (state.get(r) or {}).get("text", "") for r in ("speaker", "cue")}}
+        self.notify(f"{event.role}: {one_line(shown[event.role], 50)}", markup=False, timeout=3)
+        self.show(scroll=False)
+
+    @on(ArticleView.Step)
+    def _step(self) -> None:
+        flow = self.claim_flow
+        if flow is None:
+            return
+        flow["step"] = "cue" if flow["step"] == "speaker" else "done"
+        self._flow_next()
+
+    def _flow_next(self) -> None:
+        """Ask for the next part of the new claim, or save it once speaker and cue are given or skipped."""
+        flow = self.claim_flow
+        if flow is None:
+            return
+        self.query_one(ArticleView).clear_selection()
+        if flow["step"] != "done":
+            self.refresh_status()
+            return
+        self.claim_flow = None
+        fields: dict[str, Any] = {k: flow[k] for k in ("start", "end", "speaker", "cue") if k in flow}
+        content = self.text[flow["start"] : flow["end"]].lstrip()
+        quoted = content[:1] in ('"', "“", "‘", "'", "«")
+        fields.update(kind="claim", quote_type="direct" if quoted else ("indirect" if "speaker" in flow else "none"))
+        self._add(fields)
 
     @on(ArticleView.Create)
     def _create(self, event: ArticleView.Create) -> None:
         from .dialogs import LabelPicker
 
-        if event.kind == "claim":
-            self._add({"kind": "claim", "start": event.start, "end": event.end, "quote_type": "none"})
+        if event.kind == "claim":  # content first; then the speaker and the cue, by selection
+            self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
+            self._flow_next()
             return
 
         def picked(label: str | None) -> None:
             if label:
                 self._add({"kind": "entity", "start": event.start, "end": event.end, "label": label})
 
-        self.app.push_screen(LabelPicker(self.text[event.start : event.end], LABELS, self.keys), picked)
+        self.app.push_screen(LabelPicker(self.text[event.start : event.end], self.label_order(), self.keys), picked)
 
     def _add(self, fields: dict[str, Any]) -> None:
         if self.aid is None:
@@ -600,6 +1071,15 @@ class ReviewScreen(Screen[None]):
         view = self.query_one(ArticleView)
         if view.cursor is not None:
             view.action_leave()
+        if not self.store.in_scope(state):
+            self.notify(
+                f"added {one_line(state['text'], 50)} as {one_line(state.get('label'), 30)}: that label is not in "
+                f"the store's label set ({self.keys.show('review.label_set')}), so it is kept but hidden",
+                markup=False,
+                timeout=6,
+            )
+            self.show()
+            return
         self.apply_states([state])  # a new candidate: the lists are rebuilt there
         if not self.state.select(state["id"]):
             self.apply_filter("")  # the filter would hide what was just added
@@ -713,12 +1193,12 @@ class ReviewScreen(Screen[None]):
         matches = spans.find_all(self.text, cand["text"], whole_words=True)
         if len(same) > 1:
             nxt = same[(same.index(cand["id"]) + 1) % len(same)]
-            self.state.select(nxt)
+            self.state.select(nxt, expand=True)
             target = self.state.cands[nxt]
             index = next((i for i, (s, _) in enumerate(matches) if s == target["start"]), None)
             view.set_matches(matches, index)
             self.message = f"listed mention {same.index(nxt) + 1}/{len(same)}"
-            self.show()
+            self.show(lists=True)
             return
         others = [m for m in matches if m != (cand["start"], cand["end"])]
         if not others:

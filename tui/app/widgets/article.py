@@ -111,6 +111,16 @@ class ArticleView(ScrollView, can_focus=False):
             self.kind, self.start, self.end = kind, start, end
             super().__init__()
 
+    class Assign(Message):
+        """The selection (or the token at the cursor) as a claim's ``role``: content, speaker or cue."""
+
+        def __init__(self, role: str, start: int, end: int) -> None:
+            self.role, self.start, self.end = role, start, end
+            super().__init__()
+
+    class Step(Message):
+        """Enter in cursor mode: a new claim's next step (no speaker, no cue)."""
+
     class Left(Message):
         """Cursor mode ended."""
 
@@ -471,16 +481,36 @@ class ArticleView(ScrollView, can_focus=False):
             new = spans.extend_selection(self.text, self.tokens, sel, direction)
         self._show_selection(new, old)
 
-    def action_create(self, kind: str) -> None:
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection, or the token at the cursor; None outside cursor mode."""
         if self.cursor is None:
-            return
+            return None
         sel = self.selection()
         if sel is None:
             start = spans.start_selection(self.text, self.tokens, self.cursor, by_char=self.by_char)
             if start is None:
-                return
+                return None
             sel = start.span(self.tokens)
-        self.post_message(self.Create(kind, *sel))
+        return sel
+
+    def action_create(self, kind: str) -> None:
+        sel = self.selected_span()
+        if sel is not None:
+            self.post_message(self.Create(kind, *sel))
+
+    def action_assign(self, role: str) -> None:
+        sel = self.selected_span()
+        if sel is not None:
+            self.post_message(self.Assign(role, *sel))
+
+    def action_step(self) -> None:
+        if self.cursor is not None:
+            self.post_message(self.Step())
+
+    def clear_selection(self) -> None:
+        """Drop the selection (the cursor stays): the next one starts afresh."""
+        if self.cursor is not None:
+            self.move_cursor(self.cursor)
 
     def action_leave(self) -> None:
         self.cursor = None

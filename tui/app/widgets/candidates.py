@@ -1,12 +1,21 @@
-"""The Entities | Claims lists (Line API): one row per candidate, rendered only when visible and
-re-rendered only when that row changes — a decision repaints two rows, not the whole list. A click
+"""The Entities | Claims lists (Line API): one row per candidate — or per entity group, its mentions
+listed under it once it is opened — rendered only when visible and re-rendered only when that row
+changes: a decision repaints the rows it touched, not the whole list. The current row wraps to show
+its whole text (a claim's content, a mention in its sentence); every other row is one line. A click
 on a row makes it current.
+
+Rows are what :class:`~tui.app.state.ReviewState` gives: candidates, and group rows (``"row":
+"group"``: name, label, mention count, statuses counted). Marks: the status (· pending, ✓ accepted,
+✎ edited, + added, ✗ rejected), ▸/▾ a closed/open group, and after it what the desk's memory
+suggests for a pending candidate (→✓ accept, →✗ reject, →✎ relabel or trim, →+ a proposal to add);
+on a group row, the mark its pending mentions' suggestions share, or →n when they differ (n of them).
 
 (A DataTable re-renders every visible row after any ``update_cell``: 30+ ms a keypress, measured.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -31,30 +40,156 @@ STATUS_STYLE = {
     "rejected": "red dim",
     "removed": "dim",
 }
+#: the mark of a suggestion, by its action (a trim is an edit of the boundaries)
+SUGGESTION_MARK = {"accept": "→✓", "reject": "→✗", "edit": "→✎", "add": "→+"}
+SUGGESTION_STYLE = {"accept": "green italic", "reject": "red italic", "edit": "cyan italic", "add": "magenta italic"}
+#: the order statuses are counted in on a group row
+SUMMARY = ("accepted", "edited", "added", "rejected", "pending")
+#: the terminal is this wide (columns) before claims get a speaker column (the screen sets
+#: :attr:`CandidateList.speaker_column`); the column takes a quarter of the room after the marks
+SPEAKER_FROM = 100
+SPEAKER_MIN, SPEAKER_MAX = 10, 24
+#: the current row wraps to at most this many lines
+MAX_LINES = 8
+CONTEXT = 28  # characters of the article shown either side of a mention (by default)
 
 
-def row_text(cand: Cand, width: int, palette: Palette | None = None) -> Text:
-    """status mark, label (or quote type and check-worthiness), text, and the speaker for claims."""
-    status = cand.get("status", "pending")
-    row = Text(no_wrap=True, overflow="ellipsis", end="")
-    row.append(STATUS_MARK.get(status, "?") + " ", style=STATUS_STYLE.get(status, ""))
-    if cand["kind"] == "entity":
-        label = str(cand.get("label", ""))
-        row.append(f"{one_line(label, 12):<12} ", style=palette.label(label) if palette else "")
+def suggestion_mark(cand: Cand) -> tuple[str, str]:
+    """(mark, style) of a pending candidate's suggestion; ("", "") if it has none."""
+    hint = cand.get("suggestion")
+    if not hint or cand.get("status", "pending") != "pending":
+        return "", ""
+    action = str(hint.get("action", ""))
+    return SUGGESTION_MARK.get(action, "→?"), SUGGESTION_STYLE.get(action, "")
+
+
+def group_summary(row: Cand) -> Text:
+    """ "12✓ 1✗ 3·" — a group's mentions counted by status."""
+    out = Text()
+    counts = row.get("statuses") or {}
+    for status in SUMMARY:
+        n = counts.get(status, 0)
+        if n:
+            if out:
+                out.append(" ")
+            out.append(f"{n}{STATUS_MARK[status]}", style=STATUS_STYLE[status] or "bold")
+    if row.get("proposed"):
+        out.append(f"  {row['proposed']} proposed", style="magenta italic")
+    return out
+
+
+def context_of(cand: Cand, text: str, width: int = CONTEXT) -> Text:
+    """The mention in its surroundings: "…said [Russia] had sent…" (the mention bold)."""
+    start, end = cand["start"], cand["end"]
+    left = text[max(0, start - width) : start]
+    right = text[end : end + width]
+    cut = left.rfind("\n")
+    left = left[cut + 1 :] if cut >= 0 else left
+    cut = right.find("\n")
+    right = right[:cut] if cut >= 0 else right
+    out = Text()
+    out.append(("…" if start - len(left) > 0 else "") + one_line(left, width + 1), style="dim")
+    out.append(one_line(cand["text"], 200), style="bold")
+    out.append(one_line(right, width + 1) + ("…" if end + len(right) < len(text) else ""), style="dim")
+    return out
+
+
+def row_parts(
+    row: Cand,
+    width: int,
+    palette: Palette | None = None,
+    *,
+    child: bool = False,
+    text: str = "",
+    marks: bool = False,
+    current: bool = False,
+) -> tuple[Text, Text, Text | None]:
+    """A row as (prefix, body, speaker column or None): the prefix is the marks and the label (or
+    quote type and check-worthiness), the body the text that may be cut or wrapped. A mention under
+    its group shows its surroundings in the article: as much as the row holds, centred on it — or
+    when ``current``, about three lines of them."""
+    prefix = Text(no_wrap=True, end="")
+    status = str(row.get("status", "pending"))
+    is_group = row.get("row") == "group"
+    if child:
+        prefix.append("  ")
+    if is_group:
+        prefix.append("▾ " if row.get("expanded") else "▸ ", style="bold")
     else:
-        row.append(f"{one_line(cand.get('quote_type', ''), 8):<8} {cand.get('checkworthiness') or 0:.2f} ")
-    speaker_width = 22 if cand["kind"] == "claim" and width >= 60 else 0
-    text_width = max(8, width - cell_len(row.plain) - speaker_width - 1)
-    body = one_line(cand["text"], text_width)
-    row.append(body, style="strike dim" if status == "rejected" else "")
-    if speaker_width:
-        row.append(" " * max(1, text_width - cell_len(body) + 1))
-        sp = cand.get("speaker")
-        row.append(
-            one_line((sp.get("name") or sp.get("text") or "") if sp else "—", speaker_width),
-            style="bold" if sp else "dim",
-        )
-    return row
+        prefix.append(STATUS_MARK.get(status, "?") + " ", style=STATUS_STYLE.get(status, ""))
+    if marks:
+        if is_group:
+            hints = list(row.get("hints") or [])
+            if len(hints) == 1:  # every suggestion among its pending mentions says the same
+                prefix.append(f"{SUGGESTION_MARK.get(hints[0], '→?'):<3}", style=SUGGESTION_STYLE.get(hints[0], ""))
+            else:  # mixed: how many mentions carry one (the detail panel lists them)
+                n = int(row.get("suggested") or 0)
+                prefix.append(f"→{n:<2}"[:3] if n else "   ", style="italic")
+        else:
+            mark, style = suggestion_mark(row)
+            prefix.append(f"{mark:<3}", style=style)
+    if row["kind"] == "entity":
+        label = str(row.get("label", ""))
+        w = 10 if child else 12
+        prefix.append(f"{one_line(label, w):<{w}} ", style=palette.label(label) if palette else "")
+    else:
+        prefix.append(f"{one_line(row.get('quote_type', ''), 8):<8} {row.get('checkworthiness') or 0:.2f} ")
+    body = Text(end="")
+    if is_group:
+        body.append(one_line(row["text"], 200), style="bold" if status == "pending" else "")
+        body.append(f" ×{row.get('count', 0)}  ", style="bold")
+        body.append_text(group_summary(row))
+    elif child and text:
+        room = max(16, width - cell_len(prefix.plain) - 1)
+        side = room if current else max(8, (room - cell_len(one_line(row["text"], 200))) // 2 - 1)
+        body.append_text(context_of(row, text, side))
+        if status == "rejected":
+            body.stylize("strike dim")
+    else:
+        body.append(one_line(row["text"], 2000), style="strike dim" if status == "rejected" else "")
+        if row.get("origin") == "memory" and status == "pending":
+            body.append("  proposed", style="magenta italic")
+    speaker: Text | None = None
+    if row["kind"] == "claim":
+        sp = row.get("speaker")
+        name = one_line((sp.get("name") or sp.get("text") or "") if sp else "—", 60)
+        speaker = Text(name, style="bold" if sp else "dim", end="")
+    return prefix, body, speaker
+
+
+def speaker_width(width: int, prefix: int) -> int:
+    """The speaker column's width in a list ``width`` cells wide whose rows start with ``prefix``
+    cells of marks and label."""
+    return max(SPEAKER_MIN, min(SPEAKER_MAX, (width - prefix) // 4))
+
+
+def row_text(
+    row: Cand,
+    width: int,
+    palette: Palette | None = None,
+    *,
+    child: bool = False,
+    text: str = "",
+    marks: bool = False,
+    speaker_column: bool = False,
+) -> Text:
+    """One line: the prefix, as much of the text as fits, and for claims the speaker in a column of
+    its own when ``speaker_column``."""
+    prefix, body, speaker = row_parts(row, width, palette, child=child, text=text, marks=marks)
+    column = speaker_width(width, cell_len(prefix.plain)) if speaker is not None and speaker_column else 0
+    line = prefix.copy()
+    line.no_wrap = True
+    line.overflow = "ellipsis"
+    text_width = max(8, width - cell_len(prefix.plain) - (column + 1 if column else 0))
+    body = body.copy()
+    body.truncate(text_width, overflow="ellipsis")
+    line.append_text(body)
+    if column and speaker is not None:
+        line.append(" " * max(1, text_width - body.cell_len + 1))
+        speaker = speaker.copy()
+        speaker.truncate(column, overflow="ellipsis")
+        line.append_text(speaker)
+    return line
 
 
 class CandidateList(ScrollView, can_focus=False):
@@ -73,8 +208,14 @@ class CandidateList(ScrollView, can_focus=False):
         self.me: str | None = None  # this reviewer: rows mark other reviewers' decisions (desk.others_mark)
         self.ids: list[str] = []
         self.rows: dict[str, Cand] = {}
+        self.nested: set[str] = set()  # mentions listed under their group row (indented)
+        self.article_text = ""  # for a mention's surroundings
+        self.marks = False  # a column for suggestion marks (some row has one)
+        self.speaker_column = False  # claims: the speaker in a column of its own (wide terminals)
         self.cursor = 0
         self._cache: dict[int, Strip] = {}
+        self._cursor_lines: list[Strip] | None = None  # the current row, wrapped
+        self._extra = 0  # lines the current row takes beyond one
         self._palette: Palette | None = None
 
     def on_mount(self) -> None:
@@ -82,70 +223,178 @@ class CandidateList(ScrollView, can_focus=False):
 
     def _theme_changed(self) -> None:
         self._palette = None
-        self._cache.clear()
-        self.refresh()
+        self._invalidate_all()
 
     def palette(self) -> Palette:
         if self._palette is None:
             self._palette = widget_palette(self)
         return self._palette
 
-    def fill(self, cands: list[Cand], cursor: int | None = None) -> None:
-        self.ids = [c["id"] for c in cands]
-        self.rows = {c["id"]: c for c in cands}
-        self.cursor = max(0, min(self.cursor if cursor is None else cursor, len(self.ids) - 1))
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.ids))
-        self.refresh()
+    # -- contents ------------------------------------------------------------------------------------
 
-    def update(self, cand: Cand) -> None:
-        if cand["id"] in self.rows:
-            self.rows[cand["id"]] = cand
-            self._refresh_row(self.ids.index(cand["id"]))
+    def fill(self, rows: list[Cand], cursor: int | None = None, *, children: Iterable[str] = ()) -> None:
+        self.ids = [c["id"] for c in rows]
+        self.rows = {c["id"]: c for c in rows}
+        self.nested = set(children)
+        self.marks = any(c.get("suggestion") or c.get("suggested") for c in rows)
+        self.cursor = max(0, min(self.cursor if cursor is None else cursor, len(self.ids) - 1))
+        self._invalidate_all()
+
+    def update(self, row: Cand) -> None:
+        """A row changed (a candidate decided, a group's counts): repaint it."""
+        if row["id"] not in self.rows:
+            return
+        self.rows[row["id"]] = row
+        index = self.ids.index(row["id"])
+        if index == self.cursor:
+            self._cursor_lines = None
+            self._relayout()
+        else:
+            self._refresh_row(index)
 
     def row(self, cid: str) -> Text:
-        width = max(40, self.size.width)
-        mark = others_mark(self.rows[cid], self.me) if self.me is not None else None
-        if mark is None:
-            return row_text(self.rows[cid], width, self.palette())
-        row = row_text(self.rows[cid], width - 4, self.palette())  # others' decisions, at the right edge
-        row.pad_right(max(0, width - 4 - row.cell_len))
-        row.append_text(Text(" ").append_text(mark))
-        return row
+        return self._line(cid, max(40, self.size.width))
+
+    def set_speaker_column(self, on: bool) -> None:
+        if on != self.speaker_column:
+            self.speaker_column = on
+            self._invalidate_all()
 
     def show(self, index: int) -> None:
+        """Make row ``index`` current (wrapped to show all of it) and scroll it into view."""
         if not 0 <= index < len(self.ids):
             return
         old, self.cursor = self.cursor, index
-        self._refresh_row(old)
-        self._refresh_row(index)
+        if old != index:
+            self._cursor_lines = None
+            if self._extra or len(self._wrapped()) > 1:
+                self._relayout()  # the rows below a wrapped row move
+            else:
+                self._cache.pop(old, None)
+                self._refresh_row(old)
+                self._refresh_row(index)
         height = self.scrollable_content_region.height or self.size.height or 1
         top = int(self.scroll_y)
-        if index < top or index >= top + height:
-            self.scroll_to(y=max(0, index - height // 3), animate=False)
+        first, last = index, index + self._extra
+        if first < top or last >= top + height:
+            target = first - height // 3 if last - first < height // 3 else first
+            self.scroll_to(y=max(0, target), animate=False)
+
+    # -- layout --------------------------------------------------------------------------------------
+
+    def _invalidate_all(self) -> None:
+        self._cache.clear()
+        self._cursor_lines = None
+        self._relayout()
+
+    def _relayout(self) -> None:
+        self._extra = len(self._wrapped()) - 1 if self.ids else 0
+        self.virtual_size = Size(self.size.width, len(self.ids) + self._extra)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._invalidate_all()
+
+    def _locate(self, y: int) -> tuple[int, int]:
+        """(row index, line within the row) shown on line ``y`` of the whole list."""
+        c, extra = self.cursor, self._extra
+        if y < c:
+            return y, 0
+        if y <= c + extra:
+            return c, y - c
+        return y - extra, 0
 
     def _refresh_row(self, index: int) -> None:
         self._cache.pop(index, None)
+        y = index if index <= self.cursor else index + self._extra
         top = int(self.scroll_y)
-        if top <= index < top + self.size.height:
-            self.refresh_line(index - top)
+        if top <= y < top + self.size.height:
+            self.refresh_line(y - top)
 
-    def on_resize(self) -> None:
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.ids))
+    # -- rendering -----------------------------------------------------------------------------------
+
+    def _line(self, cid: str, width: int) -> Text:
+        """One row's line; other reviewers' decisions (desk.others_mark) at its right edge."""
+        mark = others_mark(self.rows[cid], self.me) if self.me is not None else None
+        row = row_text(
+            self.rows[cid],
+            width - 4 if mark is not None else width,
+            self.palette(),
+            child=cid in self.nested,
+            text=self.article_text,
+            marks=self.marks,
+            speaker_column=self.speaker_column,
+        )
+        if mark is not None:
+            row.pad_right(max(0, width - 4 - row.cell_len))
+            row.append_text(Text(" ").append_text(mark))
+        return row
+
+    def _wrapped(self) -> list[Strip]:
+        """The current row's lines: its whole text wrapped under the prefix (and a claim's speaker
+        at the end when the list has no speaker column)."""
+        if self._cursor_lines is not None:
+            return self._cursor_lines
+        if not self.ids:
+            self._cursor_lines = []
+            return []
+        width = max(20, self._text_width() or 40)
+        cid = self.ids[self.cursor]
+        row = self.rows[cid]
+        base = self.rich_style
+        cursor_style = self.get_component_rich_style("candidates--cursor", partial=True) + Style(dim=False)
+        prefix, body, speaker = row_parts(
+            row, width, self.palette(), child=cid in self.nested, text=self.article_text, marks=self.marks, current=True
+        )
+        indent = cell_len(prefix.plain)
+        column = speaker_width(width, indent) if speaker is not None and self.speaker_column else 0
+        body_width = max(8, width - indent - (column + 1 if column else 0))
+        if speaker is not None and not column and speaker.plain != "—":
+            body.append("  — ", style="dim")
+            body.append_text(speaker)
+        wrapped = list(body.wrap(self.app.console, body_width, overflow="fold")) or [Text("")]
+        if len(wrapped) > MAX_LINES:
+            wrapped = wrapped[:MAX_LINES]
+            wrapped[-1].truncate(body_width - 1)
+            wrapped[-1].append("…")
+        lines = []
+        for i, part in enumerate(wrapped):
+            line = prefix.copy() if i == 0 else Text(" " * indent, end="")
+            part.rstrip()
+            line.append_text(part)
+            if i == 0 and column and speaker is not None:
+                line.append(" " * max(1, body_width - part.cell_len + 1))
+                sp = speaker.copy()
+                sp.truncate(column, overflow="ellipsis")
+                line.append_text(sp)
+            lines.append(line)
+        strips = []
+        for line in lines:
+            line.stylize(cursor_style)
+            line.truncate(width, pad=True)
+            strips.append(to_strip(line, self.app.console, base).adjust_cell_length(self.size.width, base))
+        self._cursor_lines = strips
+        return strips
+
+    def _text_width(self) -> int:
+        """The cells a row's text may take: the width less the scrollbar's (an ellipsis under the
+        scrollbar would be hidden)."""
+        return self.scrollable_content_region.width or self.size.width
 
     def render_line(self, y: int) -> Strip:
-        index = y + int(self.scroll_y)
         width = self.size.width
         base = self.rich_style
+        absolute = y + int(self.scroll_y)
+        index, part = self._locate(absolute)
         if index >= len(self.ids):
             return Strip.blank(width, base)
+        if index == self.cursor:
+            lines = self._wrapped()
+            return lines[part] if part < len(lines) else Strip.blank(width, base)
         strip = self._cache.get(index)
         if strip is None:
-            text = row_text(self.rows[self.ids[index]], width, self.palette())
-            if index == self.cursor:
-                text.stylize(self.get_component_rich_style("candidates--cursor", partial=True) + Style(dim=False))
-            text.truncate(width, pad=True)
+            text = self._line(self.ids[index], self._text_width())
+            text.truncate(self._text_width(), pad=True)
             strip = to_strip(text, self.app.console, base).adjust_cell_length(width, base)
             self._cache[index] = strip
         return strip
@@ -154,7 +403,7 @@ class CandidateList(ScrollView, can_focus=False):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = offset.y + int(self.scroll_y)
+        index, _ = self._locate(offset.y + int(self.scroll_y))
         if 0 <= index < len(self.ids):
             event.stop()
             self.post_message(self.Picked(self.kind, self.ids[index]))

@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..bindings import Keys
 from ..desk import desk_line, review_lines
 from ..text import STATUS_MARK, Palette, label_color, one_line
 
@@ -31,11 +32,14 @@ def detail(
     palette: Palette | None = None,
     *,
     empty: str = "No candidate here.",
+    group: tuple[str, int, int, int] | None = None,
+    keys: Keys | None = None,
     final: str | None = None,
     me: str = "",
     adjudicate_key: str = "J",
 ) -> RenderableType:
-    """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs.
+    """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs;
+    ``group`` is (name, this mention's number, mentions, others pending) for a mention of a group.
     ``final``: the desk's status of the candidate (shown with every reviewer's version when others
     decided it too; ``me`` is this reviewer)."""
     if cand is None:
@@ -52,6 +56,18 @@ def detail(
     if cand.get("reviewer"):
         by = f" by {one_line(cand['reviewer'], 40)} at {one_line(str(cand.get('decided_at', ''))[:19], 19)}"
     grid.add_row("status", Text(f"{STATUS_MARK.get(status, '')} {one_line(status, 20)}{by}"))
+    hint = suggestion_text(cand)
+    if hint is not None:
+        grid.add_row("suggests", hint)
+    if group is not None:
+        group_name, number, count, rest = group
+        line = Text(f"mention {number} of {count} of {one_line(group_name, 40)}")
+        if rest and keys is not None:
+            line.append(
+                f" — {keys.show('review.apply_rest')} applies this one's decision to the {rest} still pending",
+                style="dim",
+            )
+        grid.add_row("group", line)
     if final is not None and (final == "disputed" or any(r.get("reviewer") != me for r in cand.get("reviews") or ())):
         grid.add_row("desk", desk_line(final, cand, me, adjudicate_key))
         grid.add_row("reviews", review_lines(cand, me))
@@ -118,3 +134,81 @@ def _short(value: Any) -> str:
     if isinstance(value, dict) and "text" in value:
         return repr(one_line(value["text"], 30))
     return one_line(repr(value) if not isinstance(value, str) else repr(one_line(value, 30)), 40)
+
+
+def suggestion_text(cand: Cand) -> Text | None:
+    """What the desk's memory suggests for a pending candidate, and why; None if nothing."""
+    hint = cand.get("suggestion")
+    if not hint or cand.get("status", "pending") != "pending":
+        return None
+    action = str(hint.get("action", ""))
+    if action == "add":
+        what = "add it (proposed: the model missed it here)"
+    elif action == "edit" and "label" in hint:
+        what = f"relabel to {one_line(hint['label'], 30)}"
+    elif action == "edit":
+        what = f"trim to [{one_line(hint.get('start'))}:{one_line(hint.get('end'))}]"
+    else:
+        what = one_line(action, 20)
+    line = Text(what, style="bold")
+    line.append(f" — {one_line(hint.get('reason', ''), 80)}", style="italic")
+    return line
+
+
+def group_detail(
+    row: Cand, mentions: list[Cand], text: str, legend: list[tuple[str, str]], keys: Keys
+) -> RenderableType:
+    """The panel for a group row: the entity, its mentions counted and listed in their sentences,
+    what deciding the row does, and the suggestions among its pending mentions."""
+    from .candidates import context_of, group_summary, suggestion_mark
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    label = str(row.get("label", ""))
+    head = Text(f"{one_line(row['text'], 60)} ×{row.get('count', 0)}  ", style="bold")
+    head.append(one_line(label, 30), style=label_color(label))
+    grid.add_row("group", head)
+    grid.add_row("mentions", group_summary(row))
+    pending = [m for m in mentions if m.get("status", "pending") == "pending"]
+    k = keys
+    if pending:
+        grid.add_row(
+            "keys",
+            Text(
+                f"{k.show('review.accept', first=True)} accepts, {k.show('review.reject', first=True)} rejects, "
+                f"a number key or {k.show('review.relabel_picker', first=True)} relabels the {len(pending)} pending "
+                f"(one undo step); {k.show('review.expand', first=True)} lists them one by one",
+                style="dim",
+            ),
+        )
+    hints: dict[str, int] = {}
+    for m in pending:
+        h = suggestion_text(m)
+        if h is not None:
+            hints[h.plain] = hints.get(h.plain, 0) + 1
+    if hints:
+        lines = Text()
+        for i, (what, n) in enumerate(sorted(hints.items(), key=lambda kv: -kv[1])[:3]):
+            lines.append(("\n" if i else "") + f"{n}× {what}")
+        grid.add_row("suggests", lines)
+    listed = Text()
+    for i, m in enumerate(mentions[:8]):
+        status = str(m.get("status", "pending"))
+        listed.append(("\n" if i else "") + STATUS_MARK.get(status, "?") + " ")
+        mark, style = suggestion_mark(m)
+        if mark:
+            listed.append(mark + " ", style=style)
+        if m.get("label") != label:
+            listed.append(one_line(m.get("label", ""), 20) + " ", style=label_color(str(m.get("label", ""))))
+        listed.append_text(context_of(m, text, 24))
+    if len(mentions) > 8:
+        listed.append(f"\n… and {len(mentions) - 8} more", style="dim")
+    grid.add_row("in text", listed)
+    if legend:
+        line = Text("relabel: ")
+        for key, lab in legend:
+            line.append(one_line(key, 12), style="bold")
+            line.append(f" {one_line(lab, 20)}  ", style=label_color(lab))
+        return Group(grid, line)
+    return grid

@@ -20,6 +20,7 @@ class StatusBar(Widget):
 
     article: reactive[tuple[int, int] | None] = reactive(None, layout=False)  # (i, n), 1-based
     here: reactive[tuple[int, int] | None] = reactive(None, layout=False)  # decided, total in this article
+    left: reactive[int | None] = reactive(None, layout=False)  # rows of this article still pending
     store: reactive[tuple[int, int]] = reactive((0, 0), layout=False)
     reviewer: reactive[str] = reactive("", layout=False)
     filter: reactive[str] = reactive("", layout=False)
@@ -46,6 +47,8 @@ class StatusBar(Widget):
         if self.article is not None:
             i, n = self.article
             bar.append(f"  article {i}/{n}")
+        if self.left:
+            bar.append(f"  ·  {self.left} row{'s' if self.left != 1 else ''} to go", style="bold")
         if self.here is not None:
             decided, total = self.here
             bar.append(f"  ·  {decided}/{total} decided here")
@@ -55,7 +58,6 @@ class StatusBar(Widget):
             bar.append(f"  ·  ⚠ {self.disputed} disputed here", style="bold red")
         if self.desk:
             bar.append(f"  ·  {one_line(self.desk, 80)}", style="cyan")
-        bar.append(f"  ·  reviewer {one_line(self.reviewer, 30)}")
         if self.filter:
             bar.append("  ·  filter: ", style="bold")
             bar.append(one_line(self.filter, 40), style="yellow")
@@ -68,4 +70,5 @@ class StatusBar(Widget):
             bar.append(f"  ·  {one_line(self.busy, 80)}", style="bold yellow")
         if self.message:
             bar.append(f"  ·  {one_line(self.message, 120)}", style="bold green")
+        bar.append(f"  ·  reviewer {one_line(self.reviewer, 30)}")  # what changes least comes last
         return bar

@@ -1,0 +1,215 @@
+"""Editing claims by selection (issue #14): after `v`, the selected text becomes the current claim's
+content, speaker or cue; `c` starts a new claim that asks for its speaker and cue in one flow; the
+editor's speaker picker lists PERSON and ORG first, each entity's mentions together. Pilot tests and
+one in a real terminal (tmux), all asserting on the store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_support import status_line
+
+from extractors.records import entity_candidate
+from tui.app.app import ReviewApp
+from tui.app.screens.dialogs import EditDialog
+from tui.app.screens.review import ReviewScreen
+from tui.app.widgets.article import ArticleView
+from tui.store import ReviewStore
+
+from support import make_extraction
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = (
+    "Defense Secretary Ben Wallace told MPs on Tuesday that Russia had lost 100,000 troops.\n"
+    "Moscow denied it. Wallace added that the Kremlin was hiding its losses, the BBC reported."
+)
+CLAIM = "Russia had lost 100,000 troops"
+
+
+def build(path: Path) -> tuple[ReviewStore, str]:
+    ex = make_extraction(
+        TEXT,
+        [("Ben Wallace", "PERSON"), ("MPs", "ORG"), ("Tuesday", "DATE"), ("Russia", "GPE"), ("Moscow", "GPE")],
+        [CLAIM],
+    )
+    for surface, label in (("Wallace added", "PERSON"), ("the Kremlin", "ORG"), ("BBC", "ORG")):
+        s = TEXT.index(surface)  # Wallace: the later, shorter mention of Ben Wallace
+        e = s + len(surface.split(" added")[0])
+        ex.entities.append(entity_candidate(TEXT, ex.article.id, s, e, label, token_start=0, token_end=1))
+    store = ReviewStore.open(path, write=True, reviewer="ana")
+    store.add_article(ex)
+    return store, ex.article.id
+
+
+@pytest.fixture
+def claims(tmp_path):
+    store, aid = build(tmp_path / "store")
+    yield store, aid
+    store.close()
+
+
+def the_claim(store: ReviewStore, aid: str, text: str = CLAIM) -> dict[str, Any]:
+    return next(c for c in store.candidates(aid, "claim") if c["text"] == text)
+
+
+async def select(pilot: Any, view: ArticleView, text: str) -> None:
+    """Select ``text`` (its first occurrence) in cursor mode, token by token, as an analyst would."""
+    start = TEXT.index(text)
+    view.move_cursor(start)
+    await pilot.pause()
+    while view.selection() is None or view.selection()[1] < start + len(text):
+        await pilot.press("L")
+    assert view.selection() == (start, start + len(text)), view.selection()
+
+
+async def test_selected_text_becomes_the_current_claim_s_speaker_cue_and_content(claims, tmp_path):
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("tab", "v")
+        view = screen.query_one(ArticleView)
+        assert "speaker/cue/content" in status_line(app)
+        await select(pilot, view, "Defense Secretary Ben Wallace")
+        await pilot.press("s")  # any span may speak; it holds one PERSON: linked to it
+        speaker = the_claim(store, aid)["speaker"]
+        assert speaker["text"] == "Defense Secretary Ben Wallace"
+        assert speaker["entity_id"] == next(c["id"] for c in store.candidates(aid) if c["text"] == "Ben Wallace")
+        await select(pilot, view, "told")
+        await pilot.press("r")
+        claim = the_claim(store, aid)
+        assert claim["cue"]["text"] == "told" and claim["status"] == "edited"
+        await select(pilot, view, "Russia had lost 100,000 troops.")  # the full stop too: content by selection
+        await pilot.press("C")
+        claim = the_claim(store, aid, "Russia had lost 100,000 troops.")
+        assert claim["speaker"]["text"] == "Defense Secretary Ben Wallace" and claim["cue"]["text"] == "told"
+        await select(pilot, view, "the BBC")  # no entity is exactly this, one ORG inside it
+        await pilot.press("s")
+        assert the_claim(store, aid, claim["text"])["speaker"]["name"] == "BBC"
+        await pilot.press("escape", "u")  # each was one decision
+        assert the_claim(store, aid, claim["text"])["speaker"]["text"] == "Defense Secretary Ben Wallace"
+
+
+async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_path):
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("v")
+        view = screen.query_one(ArticleView)
+        await select(pilot, view, "the Kremlin was hiding its losses")
+        await pilot.press("c")
+        assert "NEW CLAIM: SPEAKER" in status_line(app)
+        assert len(store.candidates(aid, "claim")) == 1  # nothing saved before the flow ends
+        await select(pilot, view, "Wallace")
+        await pilot.press("s")
+        assert "NEW CLAIM: CUE" in status_line(app)
+        await select(pilot, view, "added")
+        await pilot.press("r")
+        new = the_claim(store, aid, "the Kremlin was hiding its losses")
+        assert new["status"] == "added" and new["origin"] == "analyst"
+        assert new["speaker"]["text"] == "Wallace" and new["cue"]["text"] == "added"
+        assert new["quote_type"] == "indirect"
+        assert view.cursor is None and screen.current()["id"] == new["id"]
+        # no speaker, no cue: enter skips each step
+        await pilot.press("v")
+        await select(pilot, view, "Moscow denied it")
+        await pilot.press("c", "enter", "enter")
+        bare = the_claim(store, aid, "Moscow denied it")
+        assert bare["speaker"] is None and bare["cue"] is None and bare["quote_type"] == "none"
+        # escape cancels the flow: nothing is added
+        await pilot.press("v")
+        await select(pilot, view, "the BBC reported")
+        await pilot.press("c", "escape")
+        assert len(store.candidates(aid, "claim")) == 3 and screen.claim_flow is None
+
+
+async def test_the_editor_lists_people_and_organisations_first_and_hands_over_to_selection(claims, tmp_path):
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        labels = [str(e.get("label")) for e in (dialog.entities)]
+        assert "GPE" in labels  # places are offered too, after
+        options = [(prompt.plain, value) for prompt, value in dialog.speaker_options()]
+        kinds = [next(e["label"] for e in dialog.entities if e["id"] == v) for _, v in options]
+        assert kinds[:5] == ["PERSON", "PERSON", "ORG", "ORG", "ORG"]
+        assert options[0][0].startswith("Ben Wallace")  # the entity's name, its mentions under it
+        assert options[1][0].startswith("  “Wallace” [")
+        await pilot.press("ctrl+t")  # from the editor to the article, to set fields by selection
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.query_one(ArticleView).cursor is not None
+        await select(pilot, screen.query_one(ArticleView), "MPs")
+        await pilot.press("s")
+        assert the_claim(store, aid)["speaker"]["entity_id"] == next(
+            c["id"] for c in store.candidates(aid) if c["text"] == "MPs"
+        )
+
+
+TMUX = shutil.which("tmux")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the real-terminal test cannot run here")
+def test_speaker_and_cue_by_selection_in_a_real_terminal(tmp_path):
+    store, aid = build(tmp_path / "store")
+    store.close()
+    socket = f"nr-claims-{os.getpid()}"
+    assert TMUX is not None
+
+    def tmux(*args: str) -> str:
+        return subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True, check=False).stdout
+
+    def wait_for(text: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", "nr")
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        size = tmux("display", "-p", "-t", "nr", "#{window_width}x#{window_height}")
+        raise AssertionError(f"{text!r} never appeared ({size.strip()}):\n{screen}")
+
+    def keys(*ks: str) -> None:
+        for k in ks:
+            tmux("send-keys", "-t", "nr", k)
+            time.sleep(0.25)
+
+    env = f"NEWSREVIEW_STORE={tmp_path / 'store'} NEWSREVIEW_CONFIG_DIR={tmp_path / 'cfg'}"
+    command = f"cd {ROOT} && env {env} {sys.executable} -m tui --reviewer ana; echo NEWSREVIEW-EXITED $?; sleep 30"
+    tmux("new-session", "-d", "-s", "nr", "-x", "160", "-y", "48", command)
+    try:
+        wait_for("decided here")
+        keys("Tab", "v")
+        wait_for("SELECT (tokens)")
+        keys("C-f")
+        wait_for("FIND")
+        keys(*"Ben Wallace", "Enter")  # find selects the match, back in cursor mode
+        wait_for("SELECT (tokens)")
+        keys("s")
+        wait_for("speaker: Ben Wallace")
+        keys("C-f")
+        wait_for("FIND")
+        keys("C-u", *"told", "Enter")
+        wait_for("SELECT (tokens)")
+        keys("r")
+        wait_for("cue: told")
+        keys("Escape", "q")
+        wait_for("NEWSREVIEW-EXITED 0")
+    finally:
+        tmux("kill-server")
+    with ReviewStore.open(tmp_path / "store") as st:
+        claim = the_claim(st, aid)
+        assert claim["speaker"]["text"] == "Ben Wallace" and claim["speaker"]["name"] == "Ben Wallace"
+        assert claim["speaker"]["entity_id"] == next(c["id"] for c in st.candidates(aid) if c["text"] == "Ben Wallace")
+        assert claim["cue"]["text"] == "told" and claim["status"] == "edited" and claim["reviewer"] == "ana"
