@@ -55,6 +55,28 @@ async def test_no_color_starts_and_reviews(tmp_path, monkeypatch):
         assert store.progress(ex.article.id) == (2, 2)
 
 
+async def test_a_missing_article_file_at_start_opens_the_next_article(tmp_path):
+    """The article the app would open first has lost its file: it is named in a notification and the
+    next readable article opens, with the store's real totals on the status line."""
+    path = tmp_path / "s"
+    exs = [make_extraction(f"Report {i}: Ben Wallace said so.", [("Ben Wallace", "PERSON")]) for i in range(2)]
+    with ReviewStore.open(path, write=True, reviewer="ana") as store:
+        for ex in exs:
+            store.add_article(ex)
+        first = store.next_pending_article()
+        (path / "articles" / store.article_info(first)["shard"]).unlink()
+    with ReviewStore.open(path, write=True, reviewer="ana") as store:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            other = next(ex.article.id for ex in exs if ex.article.id != first)
+            assert app.screen.aid == other
+            assert first in notes(app)
+            assert "store 0/2" in status_line(app)
+            await pilot.press("a")
+        assert store.progress(other) == (1, 1)
+
+
 async def test_filtered_bulk_accept_empties_the_list_without_a_crash(review):
     app, store, ex = review
     aid = ex.article.id

@@ -140,7 +140,13 @@ class ReviewScreen(Screen[None]):
             self.show_empty()
             return
         first = self.start_article if self.start_article in ids else None
-        self.load_article(first or self.store.next_pending_article() or ids[0])
+        wanted = first or self.store.next_pending_article() or ids[0]
+        # an article whose file is damaged is reported (load_article notifies) and the next one opened
+        for aid in list(dict.fromkeys([wanted, *ids]))[:20]:
+            if self.load_article(aid):
+                return
+        self.show_empty()
+        self.query_one("#article-col").border_title = Text("No article could be read: run newsreview doctor")
 
     def on_resize(self) -> None:
         narrow = self.size.width < 110
@@ -170,13 +176,14 @@ class ReviewScreen(Screen[None]):
 
     # -- article ---------------------------------------------------------------------------------------
 
-    def load_article(self, aid: str, *, focus: str | None = None) -> None:
+    def load_article(self, aid: str, *, focus: str | None = None) -> bool:
+        """Show an article; False (with a notification saying why) if it cannot be read."""
         try:
             article = self.store.article(aid)
             cands = self._in_scope(self.store.candidates(aid))
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
-            return
+            return False
         view = self.query_one(ArticleView)
         if view.cursor is not None:
             view.action_leave()
@@ -191,6 +198,7 @@ class ReviewScreen(Screen[None]):
         view.set_article(article["text"], cands, article.get("tokens") or [])
         self._refresh_find()
         self.show(lists=True)
+        return True
 
     def _meta_line(self) -> Text:
         art = self.article
