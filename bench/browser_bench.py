@@ -181,6 +181,7 @@ def main() -> None:
     parser.add_argument("--screenshot", type=Path, help="also save a screenshot of the served app here (PNG)")
     parser.add_argument("--viewport", default="1400x900", help="browser window in CSS pixels (default 1400x900)")
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # processes as an installed newsreview runs: bytecode cached
     if chromium_path() is None:
         raise SystemExit("needs Debian's Chromium: apt-get install chromium")
     if not EXE.exists():

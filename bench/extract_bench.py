@@ -114,6 +114,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--whole-only", action="store_true", help="skip the in-process figures")
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # processes as an installed newsreview runs: bytecode cached
     model = resolve_model(args.model)
 
     folder = args.data / "dev" / "text"

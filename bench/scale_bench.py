@@ -14,6 +14,8 @@ articles (a mix of accept, reject, relabel and undo, as four reviewers); article
 words, 12 entities, 2 claims), one decision each.
 
 Musts (issue #10): first screen and status <= 1 s at 100k decisions and at 10k articles; export linear.
+Along the decisions axis also ``newsreview agreement --json`` (issue #12: <= 1 s at 4 reviewers x 10,000
+decisions, the 40,000 case).
 The last line is parseable.
 """
 
@@ -120,7 +122,7 @@ def timed(cmd: list[str], env: dict[str, str], runs: int, *, tty: bool = False) 
     return best
 
 
-def measure(folder: Path, runs: int) -> dict[str, float]:
+def measure(folder: Path, runs: int, *, agreement: bool = False) -> dict[str, float]:
     env = {
         **os.environ,
         "NEWSREVIEW_STORE": str(folder),
@@ -129,19 +131,24 @@ def measure(folder: Path, runs: int) -> dict[str, float]:
         "TERM": "xterm-256color",
     }
     out = folder.parent / "export.json"
-    return {
+    figures = {
         "screen": timed([str(EXE), "--reviewer", "ana"], env, runs, tty=True),
         "status": timed([str(EXE), "status"], env, runs),
         "export": timed([str(EXE), "export", "-o", str(out)], env, runs),
     }
+    if agreement:
+        figures["agreement"] = timed([str(EXE), "agreement", "--json"], env, runs)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--decisions", default="1000,10000,100000")
+    parser.add_argument("--decisions", default="1000,10000,40000,100000")
     parser.add_argument("--articles", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    # the commands run as an installed newsreview does: with its modules' bytecode cached
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     results: dict[str, dict[int, dict[str, float]]] = {"decisions": {}, "articles": {}}
     with tempfile.TemporaryDirectory(prefix="nr-scale-", dir=os.environ.get("BENCH_DIR")) as tmp:
         floor = timed([sys.executable, "-c", "pass"], dict(os.environ), args.runs)
@@ -155,14 +162,15 @@ def main() -> None:
                 else:
                     build(folder, size, size)
                 built = time.perf_counter() - t0
-                figures = measure(folder, args.runs)
+                figures = measure(folder, args.runs, agreement=axis == "decisions")
                 results[axis][size] = figures
                 base = results[axis][min(results[axis])]
                 print(
                     f"{size:>7,} {axis:<9} first screen {figures['screen']:.2f} s (x{figures['screen'] / base['screen']:.2f})"
                     f"   status {figures['status']:.2f} s (x{figures['status'] / base['status']:.2f})"
                     f"   export {figures['export']:.2f} s (x{figures['export'] / base['export']:.2f})"
-                    f"   [built in {built:.0f} s]",
+                    + (f"   agreement {figures['agreement']:.2f} s" if "agreement" in figures else "")
+                    + f"   [built in {built:.0f} s]",
                     flush=True,
                 )
                 shutil.rmtree(folder)
@@ -176,6 +184,7 @@ def main() -> None:
         f"decisions_{max(d)}_screen_s={top_d['screen']:.2f} decisions_{max(d)}_status_s={top_d['status']:.2f} "
         f"articles_10000_screen_s={ten_k['screen']:.2f} articles_10000_status_s={ten_k['status']:.2f} "
         f"export_per_article_growth={growth:.2f}"
+        + (f" agreement_4x10000_s={d[40000]['agreement']:.2f}" if 40000 in d else "")
     )
 
 

@@ -228,6 +228,7 @@ def main() -> None:
         help="the screen's latency on a store in this PostgreSQL server (a throwaway schema), not a folder",
     )
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # processes as an installed newsreview runs: bytecode cached
     names = [f"r{i}" for i in range(args.reviewers)]
     team_line = ""
     with tempfile.TemporaryDirectory(prefix="nr-team-", dir=os.environ.get("BENCH_DIR")) as tmp:

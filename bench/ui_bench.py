@@ -163,6 +163,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--presses", type=int, default=120)
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # processes as an installed newsreview runs: bytecode cached
     if "NO_COLOR" in os.environ:
         print("NO_COLOR is set: every figure below includes Textual's monochrome filter")
     with tempfile.TemporaryDirectory(prefix="nr-ui-") as tmp:
