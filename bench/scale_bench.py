@@ -25,7 +25,6 @@ import argparse
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 from extractors.pipeline import Extraction
 from extractors.records import Article, claim_candidate, entity_candidate
 from tui.store import ReviewStore
+
+sys.path.insert(0, str(ROOT / "bench"))
+from procs import best_time
 
 EXE = Path(sys.executable).with_name("newsreview")
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "CARDINAL", "NORP"]
@@ -106,22 +108,6 @@ def build(folder: Path, articles: int, decisions: int) -> None:
                         done += 1
 
 
-def timed(cmd: list[str], env: dict[str, str], runs: int, *, tty: bool = False) -> float:
-    best = float("inf")
-    script = shutil.which("script")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        if tty and script:
-            line = " ".join(f"'{c}'" for c in cmd)
-            subprocess.run(
-                [script, "-qec", line, "/dev/null"], env=env, stdout=subprocess.DEVNULL, check=True, timeout=300
-            )
-        else:
-            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=600)
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def measure(folder: Path, runs: int, *, agreement: bool = False) -> dict[str, float]:
     env = {
         **os.environ,
@@ -132,12 +118,12 @@ def measure(folder: Path, runs: int, *, agreement: bool = False) -> dict[str, fl
     }
     out = folder.parent / "export.json"
     figures = {
-        "screen": timed([str(EXE), "--reviewer", "ana"], env, runs, tty=True),
-        "status": timed([str(EXE), "status"], env, runs),
-        "export": timed([str(EXE), "export", "-o", str(out)], env, runs),
+        "screen": best_time([str(EXE), "--reviewer", "ana"], env, runs, tty=True),
+        "status": best_time([str(EXE), "status"], env, runs),
+        "export": best_time([str(EXE), "export", "-o", str(out)], env, runs),
     }
     if agreement:
-        figures["agreement"] = timed([str(EXE), "agreement", "--json"], env, runs)
+        figures["agreement"] = best_time([str(EXE), "agreement", "--json"], env, runs)
     return figures
 
 
@@ -151,7 +137,7 @@ def main() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     results: dict[str, dict[int, dict[str, float]]] = {"decisions": {}, "articles": {}}
     with tempfile.TemporaryDirectory(prefix="nr-scale-", dir=os.environ.get("BENCH_DIR")) as tmp:
-        floor = timed([sys.executable, "-c", "pass"], dict(os.environ), args.runs)
+        floor = best_time([sys.executable, "-c", "pass"], dict(os.environ), args.runs)
         print(f"floor: a bare python process {floor:.3f} s")
         for axis, sizes in (("decisions", args.decisions), ("articles", args.articles)):
             for size in (int(s) for s in sizes.split(",")):

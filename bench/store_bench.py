@@ -40,6 +40,9 @@ from extractors.pipeline import Extraction
 from extractors.records import Article, entity_candidate
 from tui.store import ReviewStore
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procs import best_time
+
 PER_ARTICLE = 500
 ROOT = Path(__file__).resolve().parents[1]
 EXE = Path(sys.executable).with_name("newsreview")
@@ -143,19 +146,7 @@ def timed(cmd: list[str], store: Path | str, runs: int, *, tty: bool = False) ->
         "NEWSREVIEW_CONFIG_DIR": tempfile.gettempdir() + "/nr-bench-cfg",
         "TERM": "xterm-256color",
     }
-    script = shutil.which("script")
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        if tty and script:
-            line = " ".join(f"'{c}'" for c in cmd)
-            subprocess.run(
-                [script, "-qec", line, "/dev/null"], env=env, stdout=subprocess.DEVNULL, check=True, timeout=300
-            )
-        else:
-            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=300)
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return best_time(cmd, env, runs, tty=tty)
 
 
 def start_server(tmp: str) -> tuple[str, str | None]:
