@@ -447,7 +447,7 @@ async def test_postgres_live_and_a_lost_server(pg_url, tmp_path):
     aid, cid = ex.article.id, ex.entities[0]["id"]
     app = ReviewApp(store, config=tmp_path / "cfg")
     try:
-        async with app.run_test(size=(160, 48)) as pilot:
+        async with app.run_test(size=(200, 48)) as pilot:  # wide enough for the alert and the counts
             screen = app.screen
             assert screen.aid == aid
             bob.decide(aid, cid, "reject")

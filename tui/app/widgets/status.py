@@ -44,42 +44,45 @@ class StatusBar(Widget):
                 bar.append(f" {one_line(self.hint, 120)} ", style="magenta")
         if self.alert:  # first, so that a narrow terminal still shows it
             bar.append(f" {one_line(self.alert, 200)} ", style="bold reverse red")
-        narrow = self.size.width < 110  # 80 columns: short words, and what was just done before the totals
+        narrow = self.size.width < 110  # 80 columns: closer separators, and a filter before the totals
         sep = " · " if narrow else "  ·  "
+        short = narrow and bool(self.filter or self.find)  # short words, so the filter's counts fit
         if self.article is not None:
             i, n = self.article
-            bar.append(f" {i}/{n}" if narrow else f"  article {i}/{n}")
+            bar.append(f" {i}/{n}" if short else f"  article {i}/{n}")
         if self.left:
-            rows = "to go" if narrow else f"row{'s' if self.left != 1 else ''} to go"
+            rows = "to go" if short else f"row{'s' if self.left != 1 else ''} to go"
             bar.append(f"{sep}{self.left} {rows}", style="bold")
         if self.here is not None:
             decided, total = self.here
-            crowded = narrow and bool(self.filter or self.find or self.busy or self.message)
-            bar.append(f"{sep}{decided}/{total}" + ("" if crowded else " decided here"))
+            bar.append(f"{sep}{decided}/{total}" + ("" if short else " decided here"))
+        if narrow:
+            self._looking(bar, sep)
+        self._totals(bar, sep)
         if not narrow:
-            self._totals(bar, sep, narrow)
+            self._looking(bar, sep)
+        if self.busy:
+            bar.append(f"{sep}{one_line(self.busy, 80)}", style="bold yellow")
+        if self.message:
+            bar.append(f"{sep}{one_line(self.message, 120)}", style="bold green")
+        bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")  # what changes least comes last
+        return bar
+
+    def _totals(self, bar: Text, sep: str) -> None:
+        sd, st = self.store
+        bar.append(f"{sep}store {sd}/{st}")
+        if self.disputed:
+            bar.append(f"{sep}⚠ {self.disputed} disputed here", style="bold red")
+        if self.desk:
+            bar.append(f"{sep}{one_line(self.desk, 80)}", style="cyan")
+
+    def _looking(self, bar: Text, sep: str) -> None:
+        """The filter (with its match counts) and the find: what the analyst is looking at."""
         if self.filter:
-            bar.append(f"{sep}{'' if narrow else 'filter: '}", style="bold")
+            bar.append(f"{sep}filter: ", style="bold")
             bar.append(one_line(self.filter, 40), style="yellow")
             if self.filter_counts:
                 bar.append(f" ({one_line(self.filter_counts, 40)})", style="yellow")
         if self.find:
             bar.append(f"{sep}find: ", style="bold")
             bar.append(one_line(self.find, 50), style="yellow")
-        if self.busy:
-            bar.append(f"{sep}{one_line(self.busy, 80)}", style="bold yellow")
-        if self.message:
-            bar.append(f"{sep}{one_line(self.message, 120)}", style="bold green")
-        if narrow:
-            self._totals(bar, sep, narrow)
-        bar.append(f"{sep}{'' if narrow else 'reviewer '}{one_line(self.reviewer, 30)}")  # changes least: last
-        return bar
-
-    def _totals(self, bar: Text, sep: str, narrow: bool) -> None:
-        """The store's progress, disputes here and the desk: after what was just done when narrow."""
-        sd, st = self.store
-        bar.append(f"{sep}store {sd}/{st}")
-        if self.disputed:
-            bar.append(f"{sep}⚠ {self.disputed}" + ("" if narrow else " disputed here"), style="bold red")
-        if self.desk:
-            bar.append(f"{sep}{one_line(self.desk, 80)}", style="cyan")
