@@ -84,10 +84,10 @@ def test_decisions_become_entities_negatives_and_unknowns(store_path):
         span(FULL, "Ministry of Defence", "ORG"),
         span(FULL, "Wallace", "PERSON", last=True),
     ]
-    # the rejected span, and what the two edits replaced, are known to be wrong as exactly that
-    assert full.negatives == sorted(
-        [span(FULL, "Ivan Petrov", "ORG"), span(FULL, "Kyiv", "PERSON"), span(FULL, "Ministry", "ORG")]
-    )
+    # the rejected span is known to be wrong as exactly that; what the two edits replaced ("Ivan
+    # Petrov" as ORG, "Ministry" as ORG) overlaps the entities they became, which already say so (and
+    # spaCy's oracle can fail on such a negative: E024)
+    assert full.negatives == [span(FULL, "Kyiv", "PERSON")]
     # the pending DATE and CARDINAL stay unknown even in a complete article: nobody reviewed them
     assert full.unknown == [span(FULL, "Monday", "")[:2], span(FULL, "40", "")[:2]]
     assert full.others == [span(FULL, "Monday", "DATE"), span(FULL, "40", "CARDINAL")] and full.vetoed == []
@@ -219,11 +219,7 @@ def test_reference_doc_marks_entities_outside_and_missing_per_token(store_path):
     assert tags["Monday"] == "" and tags["40"] == ""  # missing: dates and numbers were not reviewed
     assert [t.ent_iob_ for t in doc if t.text in ("Ministry", "of", "Defence")] == ["B", "I", "I"]
     assert tags["\n"] == "O" and doc[-4].text == "Wallace" and doc[-4].ent_iob_ == "B"
-    assert {(s.text, s.label_) for s in doc.spans[INCORRECT_KEY]} == {
-        ("Ivan Petrov", "ORG"),
-        ("Kyiv", "PERSON"),
-        ("Ministry", "ORG"),
-    }
+    assert {(s.text, s.label_) for s in doc.spans[INCORRECT_KEY]} == {("Kyiv", "PERSON")}
 
     # with the base model's DATE and CARDINAL kept, they are taught as they are
     keep_base(anns[a], anns[a].others, LABELS)
@@ -371,7 +367,7 @@ def test_train_command(store_path, cli, tmp_path):
     # model): "Monday" and "40" in the first one
     assert meta["newsreview"]["entities"] == {
         "train": 6,
-        "negatives": 4,
+        "negatives": 2,  # rejected spans clear of every taught entity (the edits' old spans overlap them)
         "kept_from_base": 2,
         "misaligned": 0,
         "overlapping": 0,
@@ -410,3 +406,25 @@ def test_training_records_and_train_help_never_import_spacy(code):
     probe = f"{code}\nimport sys\nprint(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert not {"spacy", "textual"} & set(out.stdout.split())
+
+
+@pytest.mark.slow
+def test_a_rejected_span_around_a_taught_entity_trains(store_path, cli, tmp_path):
+    """CoNLL's "ATHLETICS - HARRISON": the model's ORG over the whole line rejected, the PERSON inside it
+    added. Taught as a negative, that span made spaCy's oracle fail (E024) and `train` die; now the
+    added entity says it all, and training runs."""
+    text = "ATHLETICS - HARRISON WINS IN SARAJEVO\nHarrison won the race in Sarajevo on Tuesday.\n"
+    ex = make_extraction(text, [("ATHLETICS - HARRISON", "ORG"), ("Sarajevo", "GPE")])
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        aid = ex.article.id
+        ids = {c["text"]: c["id"] for c in ex.entities}
+        st.decide(aid, ids["ATHLETICS - HARRISON"], "reject")
+        st.decide(aid, ids["Sarajevo"], "accept")
+        for word, label in (("HARRISON", "PERSON"), ("Harrison", "PERSON"), ("SARAJEVO", "GPE")):
+            start = text.index(word)
+            st.add_candidate(aid, {"kind": "entity", "start": start, "end": start + len(word), "label": label})
+        anns = store_annotations(st, {"PERSON", "ORG", "GPE"})
+    assert anns[0].negatives == []
+    proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "3", "--labels", "PERSON,ORG,GPE", "--held-out", "0")
+    assert "saved to" in proc.stdout and "Traceback" not in proc.stderr

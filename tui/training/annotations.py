@@ -133,8 +133,10 @@ def annotate(article_id: str, text: str, candidates: Iterable[dict[str, Any]], l
     for ent in kept:
         if ent not in entities:
             unknown.append((ent.start, ent.end))  # its tokens beyond the entity that won stay unknown
-    positive = set(entities)
-    negatives = sorted({n for n in negatives if n not in positive})
+    # a negative that overlaps a taught entity says nothing more (entities cannot overlap), and
+    # spaCy's oracle can fail on it (E024: "ATHLETICS - HARRISON" rejected as ORG around the PERSON
+    # "HARRISON"): only negatives clear of every entity are taught
+    negatives = sorted({n for n in negatives if not any(n.start < e.end and e.start < n.end for e in entities)})
     return ArticleAnnotation(
         article_id=article_id,
         text=text,

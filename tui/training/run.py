@@ -198,7 +198,11 @@ def reference_doc(doc: Doc, ann: ArticleAnnotation) -> tuple[Doc, int]:
     taken = {i for span in ents for i in range(span.start, span.end)}
     outside = [doc[i : i + 1] for i, k in enumerate(known) if k and i not in taken]
     doc.set_ents(ents, outside=outside, default="missing")
-    negatives = [doc.char_span(n.start, n.end, label=n.label) for n in ann.negatives]
+    negatives = [
+        doc.char_span(n.start, n.end, label=n.label)
+        for n in ann.negatives
+        if not any(n.start < k.end and k.start < n.end for k in ann.kept)  # as with entities (annotate)
+    ]
     doc.spans[INCORRECT_KEY] = [span for span in negatives if span is not None]
     return doc, misaligned
 
