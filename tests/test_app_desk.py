@@ -475,3 +475,24 @@ async def test_postgres_live_and_a_lost_server(pg_url, tmp_path):
     finally:
         bob.close()
         store.close()
+
+
+async def test_an_open_screen_follows_a_re_extraction(tmp_path):
+    """Another process re-extracts the article on screen (`newsreview reextract`): the list is read
+    again — the dropped pending candidate goes, the new one comes — and the decided ones stay."""
+    text = "Ben Wallace met Olaf Scholz in Berlin on Monday."
+    first = make_extraction(text, [("Ben Wallace", "PERSON"), ("Berlin", "GPE")])
+    path = tmp_path / "s"
+    with ReviewStore.open(path, write=True, reviewer="ana") as store:
+        store.add_article(first)
+        aid = first.article.id
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("a")  # accepts the first row: Ben Wallace
+            with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
+                lead.reextract(make_extraction(text, [("Ben Wallace", "PERSON"), ("Olaf Scholz", "PERSON")], id=aid))
+            shown = lambda: {c["text"] for c in app.screen.cands.values()}  # noqa: E731
+            assert await until(pilot, lambda: shown() == {"Ben Wallace", "Olaf Scholz"}, 2.0), shown()
+            await pilot.press("a")  # the new candidate can be decided at once
+        states = {c["text"]: c["status"] for c in store.candidates(aid, "entity")}
+    assert states == {"Ben Wallace": "accepted", "Olaf Scholz": "accepted"}

@@ -151,3 +151,43 @@ def test_a_long_running_apply_sees_what_other_processes_added_since(store_path):
         proc.wait(timeout=30)
     with ReviewStore.open(store_path) as st:
         assert st.candidates(later.article.id, view="bot")[0]["status"] == "accepted"
+
+
+def test_a_decision_racing_a_re_extraction_keeps_its_candidate(store_path):
+    """Bob accepts "Berlin" in a process that has not seen the re-extraction that dropped it: his
+    decision keeps its candidate in every view (the candidates of earlier extractions stand behind
+    decisions on them)."""
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        _, aid = st.add_article(_extraction([("Ben Wallace", "PERSON"), ("Berlin", "GPE")]))
+        berlin = next(c["id"] for c in st.candidates(aid, "entity", plain=True) if c["text"] == "Berlin")
+    with ReviewStore.open(store_path, write=True, reviewer="bob") as bob:
+        bob.candidates(aid, "entity", plain=True)  # bob's screen shows Berlin
+        with ReviewStore.open(store_path, mode="add", reviewer="lead") as lead:
+            assert lead.reextract(_extraction([("Ben Wallace", "PERSON")]))["dropped"] == 1
+        bob.decide(aid, berlin, "accept")
+    with ReviewStore.open(store_path) as st:
+        for view in ("bob", "final"):
+            assert {c["text"]: c["status"] for c in st.candidates(aid, "entity", plain=True, view=view)} == {
+                "Ben Wallace": "pending",
+                "Berlin": "accepted",
+            }
+        assert st.final_progress(aid)[0] == 1
+
+
+def test_an_addition_and_an_undone_decision_under_a_re_extraction(store_path):
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        _, aid = st.add_article(_extraction([("Ben Wallace", "PERSON"), ("Russia", "GPE")]))
+        russia = next(c["id"] for c in st.candidates(aid, "entity", plain=True) if c["text"] == "Russia")
+        st.decide(aid, russia, "accept")
+        st.undo_last()  # back to pending: nothing decided stands on it
+        start = TEXT.index("Berlin")
+        st.add_candidate(aid, {"kind": "entity", "start": start, "end": start + 6, "label": "GPE"})
+    with ReviewStore.open(store_path, mode="add", reviewer="lead") as st:
+        # the new model finds the analyst's Berlin too (same span and label: the same id)
+        counts = st.reextract(_extraction([("Ben Wallace", "PERSON"), ("Berlin", "GPE")]))
+    assert counts == {"kept": 0, "new": 0, "dropped": 1}  # Russia (undone) goes; Berlin stays ann's
+    with ReviewStore.open(store_path) as st:
+        cands = {c["text"]: c for c in st.candidates(aid, "entity", plain=True, view="ann")}
+        assert set(cands) == {"Ben Wallace", "Berlin"}
+        assert cands["Berlin"]["status"] == "added" and cands["Berlin"]["origin"] == "analyst"
+        assert st.final_status(aid, cands["Berlin"]["id"]) == "added"

@@ -244,11 +244,15 @@ def reextract(
     """Extract again, with ``model``, the store's articles that still have pending candidates (or the
     ``articles`` named), replacing their machine candidates and keeping every decision made."""
     result = ReextractResult()
-    if articles is None:
-        articles = [aid for aid in store.article_ids() if _has_pending(store, aid)]
     todo = []
-    for aid in articles:
-        row = store.article(aid)
+    for aid in articles if articles is not None else store.article_ids():
+        try:
+            if articles is None and not _has_pending(store, aid):
+                continue
+            row = store.article(aid)
+        except StoreError as err:  # a damaged article is named and skipped, as add does
+            result.failed.append(str(err))
+            continue
         todo.append(
             Article(
                 text=row["text"],
@@ -267,7 +271,8 @@ def reextract(
     for warning in extractor.warnings:
         if console is not None:
             console.print(f"warning: {clean_line(warning)}", style="yellow", markup=False, highlight=False)
-    done, result.failed = extract_articles(extractor, todo, jobs)
+    done, failed = extract_articles(extractor, todo, jobs)
+    result.failed += failed
     for extraction in done:
         try:
             counts = store.reextract(extraction)

@@ -89,9 +89,10 @@ class Changes:
     articles: list[str] = field(default_factory=list)  # added by others
     decided: dict[str, set[str]] = field(default_factory=dict)  # article -> candidates others decided on
     index: bool = False  # assignments, settings... changed
+    extracted: list[str] = field(default_factory=list)  # articles re-extracted by others
 
     def __bool__(self) -> bool:
-        return bool(self.articles or self.decided or self.index)
+        return bool(self.articles or self.decided or self.index or self.extracted)
 
 
 class ReviewStore:
@@ -124,6 +125,7 @@ class ReviewStore:
         self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
         self._extractions: dict[str, dict[str, Any]] = {}  # article -> its latest re-extraction record
         self._reextracted: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # article -> (record, file)
+        self._earlier: dict[str, dict[str, dict[str, Any]]] = {}  # article -> candidates earlier extractions had
         # article -> (decided by me — or in the final view, for a reader —, total), and the sums
         self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
         self.assignments = Assignments()
@@ -208,7 +210,8 @@ class ReviewStore:
         entries = dict(self._entries)
         for aid in self._folded:
             if aid in self._articles:
-                entries[aid] = self._entry(aid, with_memory=True)
+                with contextlib.suppress(StoreDamaged):  # best effort: a damaged article is left out
+                    entries[aid] = self._entry(aid, with_memory=True)
         self.engine.save_cache({aid: e for aid, e in entries.items() if aid in self._touched})
 
     def __enter__(self) -> ReviewStore:
@@ -226,6 +229,8 @@ class ReviewStore:
             self._fold_index(table, doc)
             if table == "articles":
                 changes.articles.append(doc["id"])
+            elif table == "extractions":
+                changes.extracted.append(doc["article"])
             else:
                 changes.index = True
         for record in decisions:
@@ -258,6 +263,8 @@ class ReviewStore:
         elif table == "removed":
             aid = doc["article"]
             row = self._articles.pop(aid, None)
+            for held in (self._extractions, self._reextracted, self._earlier):
+                held.pop(aid, None)  # the same text added again starts from its own extraction
             if row is not None:
                 self._removed[aid] = doc
                 self._by_sha.pop(row["text_sha"], None)
@@ -267,13 +274,18 @@ class ReviewStore:
             row = self._articles.get(aid)
             if row is None:
                 return
+            previous = self._extractions.get(aid)
+            if previous is not None:
+                earlier = self._earlier.setdefault(aid, {})
+                for cand in previous["candidates"]:
+                    earlier.setdefault(cand["id"], cand)
             self._extractions[aid] = doc
             self._articles[aid] = {
                 **row,
                 "counts": doc["counts"],
                 "labels": doc["labels"],
                 "model": doc.get("model"),
-                "extraction": doc["n"],
+                "extraction": doc["id"],
             }
             self._reextracted.pop(aid, None)
             self._label_counts.pop(aid, None)
@@ -350,9 +362,11 @@ class ReviewStore:
         self._reextracted[article_id] = (latest, file)
         return file
 
-    def _extraction_no(self, aid: str) -> int:
+    def _extraction_no(self, aid: str) -> int | str:
+        """Which extraction the article's candidates are: 0 for the one ``add`` stored, else the id of
+        the latest re-extraction record (what cached summaries are checked against)."""
         row = self._articles.get(aid)
-        return int(row.get("extraction", 0)) if row is not None else 0
+        return row.get("extraction", 0) if row is not None else 0
 
     def article(self, article_id: str) -> dict[str, Any]:
         """The full article: the index row plus text and tokens (StoreDamaged if its file is)."""
@@ -432,17 +446,25 @@ class ReviewStore:
         new = extraction.entities + extraction.claims
         for cand in new:
             check_offsets(article.text, cand)
+        self.refresh()  # decisions others made while the new model ran count as decided
         self._ensure(aid)
         old = self._file(aid)["candidates"]
-        # decided by anyone, or not the machine's (imported spans): never dropped, never replaced
-        decided = {cid for cid in old if cid in self._reviews.get(aid, {}) or old[cid].get("origin") != "model"}
+        reviews = self._reviews.get(aid, {})
+        # decided by anyone (a decision standing, not undone), or not the machine's (imported spans):
+        # never dropped, never replaced
+        decided = {
+            cid
+            for cid in old
+            if old[cid].get("origin") != "model" or any(h.status != "pending" for h in reviews.get(cid, {}).values())
+        }
         kept = [old[cid] for cid in old if cid in decided]
-        fresh = [c for c in new if c["id"] not in decided]
+        added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
+        fresh = [c for c in new if c["id"] not in decided and c["id"] not in added]
         cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
         entities = [c for c in cands if c["kind"] == "entity"]
         doc = {
             "article": aid,
-            "n": self._extraction_no(aid) + 1,
+            "id": uuid.uuid4().hex[:16],
             "model": next((c["model"] for c in new if c.get("model")), None),
             "at": now(),
             "by": self.reviewer,
@@ -464,7 +486,27 @@ class ReviewStore:
     # -- candidates --------------------------------------------------------------------------------
 
     def _base(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-        return originals.get(cid) or self._added.get(aid, {}).get(cid) or self._proposals.get(aid, {}).get(cid)
+        found = originals.get(cid) or self._added.get(aid, {}).get(cid) or self._proposals.get(aid, {}).get(cid)
+        if found is None and aid in self._extractions and cid in self._reviews.get(aid, {}):
+            found = self._superseded(aid).get(cid)  # decided on before a re-extraction dropped it
+        return found
+
+    def _superseded(self, aid: str) -> dict[str, dict[str, Any]]:
+        """The candidates of the article's earlier extractions (the file ``add`` wrote included): a
+        decision made on one while another process re-extracted keeps its candidate."""
+        first = self.engine.read_article(self.article_info(aid))["candidates"]
+        return {**first, **self._earlier.get(aid, {})}
+
+    def _orphans(self, aid: str, originals: dict[str, dict[str, Any]]) -> list[str]:
+        """Candidates with decisions that the latest extraction no longer lists (see :meth:`_superseded`)."""
+        if aid not in self._extractions:
+            return []
+        added = self._added.get(aid, {})
+        return [
+            cid
+            for cid, hists in self._reviews.get(aid, {}).items()
+            if cid not in originals and cid not in added and any(h.status != "pending" for h in hists.values())
+        ]
 
     def _alive_ids(self, aid: str) -> list[str]:
         return [cid for cid, n in self._alive.get(aid, {}).items() if n > 0]
@@ -483,6 +525,7 @@ class ReviewStore:
         originals = self._file(article_id)["candidates"]
         self._ensure(article_id)
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
+        ids += self._orphans(article_id, originals)
         memory = None
         if not plain and kind in (None, "entity") and self.suggestions:
             memory = self.memory()
@@ -791,7 +834,11 @@ class ReviewStore:
 
     def _count(self, aid: str) -> tuple[int, int]:
         reviewer = self.reviewer if self.mode == "review" else None
-        return progress.count(self.model_counts(aid), self._summary_of(aid), self._in_scope, reviewer)
+        try:
+            entry = self._summary_of(aid)
+        except StoreDamaged:  # its file is damaged (doctor says how): counted as undecided, not fatal
+            entry = None
+        return progress.count(self.model_counts(aid), entry, self._in_scope, reviewer)
 
     def progress(self, article_id: str) -> tuple[int, int]:
         """(decided by this reviewer — or in the final view, for a reader —, total) candidates of one

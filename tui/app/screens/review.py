@@ -140,7 +140,10 @@ class ReviewScreen(Screen[None]):
             self.show_empty()
             return
         first = self.start_article if self.start_article in ids else None
-        wanted = first or self.store.next_pending_article() or ids[0]
+        try:
+            wanted = first or self.store.next_pending_article() or ids[0]
+        except StoreError:  # a damaged article on the way: start at the first that reads
+            wanted = ids[0]
         # an article whose file is damaged is reported (load_article notifies) and the next one opened
         for aid in list(dict.fromkeys([wanted, *ids]))[:20]:
             if self.load_article(aid):
@@ -1328,6 +1331,10 @@ class ReviewScreen(Screen[None]):
         if self.aid is None:
             if ids:
                 self.load_article(self.store.next_pending_article() or ids[0])
+            return
+        if self.aid in changes.extracted:  # another process re-extracted this article: its list is new
+            current = self.state.current()
+            self.load_article(self.aid, focus=current["id"] if current else None)
             return
         states = []
         for cid in sorted(changes.decided.get(self.aid, ())):
