@@ -149,6 +149,27 @@ def timed(cmd: list[str], store: Path | str, runs: int, *, tty: bool = False) ->
     return best_time(cmd, env, runs, tty=tty)
 
 
+def measure_exports(tmp: Path, pg: str, articles: int, runs: int) -> tuple[float, float]:
+    """`newsreview export` of the same store (``articles`` articles, 4 reviewers' decisions) from a folder
+    and from PostgreSQL (copied there by `newsreview migrate`): best wall times (folder, postgresql)."""
+    from scale_bench import build
+
+    folder = tmp / "export-store"
+    build(folder, articles, articles * 4)
+    subprocess.run([str(EXE), "migrate", str(folder), pg], check=True, capture_output=True, timeout=1800)
+    out = tmp / "export.json"
+    folder_s = timed([str(EXE), "export", "-o", str(out)], folder, runs)
+    pg_s = timed([str(EXE), "export", "-o", str(out)], pg, runs)
+    print(
+        f"export of {articles:,} articles: folder {folder_s:.2f} s, postgresql {pg_s:.2f} s "
+        f"(x{pg_s / folder_s:.2f}; must be <= 2)",
+        flush=True,
+    )
+    shutil.rmtree(folder)
+    drop(pg)
+    return folder_s, pg_s
+
+
 def start_server(tmp: str) -> tuple[str, str | None]:
     """A throwaway PostgreSQL server (.ci/pg-cluster); returns (URL, its folder to stop)."""
     folder = f"{tmp}-pg"
@@ -179,12 +200,16 @@ def main() -> None:
     parser.add_argument("--stock-samples", default="50,10,5", help="stock TinyDB samples per size (it is slow)")
     parser.add_argument("--postgres", default=os.environ.get("NEWSREVIEW_BENCH_POSTGRES"), help="server URL, or none")
     parser.add_argument("--runs", type=int, default=3, help="runs of status / first screen (best of)")
+    parser.add_argument(
+        "--export-articles", type=int, default=1000, help="articles in the export comparison (0: skip it)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     stock_samples = [int(s) for s in args.stock_samples.split(",")]
     rows = []
     pg_rows: list[tuple[int, list[float]]] = []
     processes: dict[str, dict[str, float]] = {}
+    exports: tuple[float, float] | None = None
     with tempfile.TemporaryDirectory(prefix="nr-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
         server_dir = None
         url = args.postgres if args.postgres != "none" else None
@@ -233,6 +258,8 @@ def main() -> None:
                 shutil.rmtree(folder)
                 if pg:
                     drop(pg)
+            if url and args.export_articles:
+                exports = measure_exports(Path(tmp), pg_location(url), args.export_articles, args.runs)
         finally:
             if server_dir:
                 subprocess.run([str(ROOT / ".ci" / "pg-cluster"), "stop", server_dir], check=False)
@@ -251,6 +278,8 @@ def main() -> None:
             f" pg_decision_p95_ms_{pg_rows[0][0]}={pct(pg_rows[0][1], 0.95):.3f}"
             f" pg_decision_p95_ms_{pg_rows[-1][0]}={pct(pg_rows[-1][1], 0.95):.3f} pg_growth_p95={pg_growth:.2f}"
         )
+        if exports is not None:
+            tail += f" pg_export_s_{args.export_articles}={exports[1]:.2f} pg_export_vs_folder={exports[1] / exports[0]:.2f}"
         if "postgresql" in processes:
             tail += (
                 f" pg_status_s_{last[0]}={processes['postgresql']['status']:.2f}"

@@ -502,3 +502,33 @@ def test_the_app_export_goes_to_the_current_directory_for_a_server_store(pg_stor
     monkeypatch.chdir(tmp_path)
     with ReviewStore.open(pg_store, mode="add") as st:
         assert st.folder == tmp_path
+
+
+def test_an_export_reads_ahead_and_gives_the_same_articles(pg_store):
+    """Export asks PostgreSQL for articles and decisions 32 at a time: the same records as one by one,
+    and decisions made after a read-ahead (seen through refresh) are not hidden by it."""
+    from tui.export import store_articles
+
+    exs = [
+        make_extraction(f"Report {i} says Kyiv and Lviv held.", [("Kyiv", "GPE"), ("Lviv", "GPE")]) for i in range(40)
+    ]
+    with ReviewStore.open(pg_store, write=True, reviewer="ann") as st:
+        for ex in exs:
+            st.add_article(ex)
+        for ex in exs[::3]:
+            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+
+    def export(ahead: bool) -> list[dict]:
+        with ReviewStore.open(pg_store) as st:
+            if not ahead:
+                st.prefetch = lambda ids: None  # one by one
+            return [{k: v for k, v in a.items()} for a in store_articles(st, include=("accepted", "pending"))]
+
+    assert export(True) == export(False)
+    with ReviewStore.open(pg_store) as reader:
+        reader.prefetch([ex.article.id for ex in exs[:32]])
+        with ReviewStore.open(pg_store, write=True, reviewer="bob") as bob:
+            bob.decide(exs[1].article.id, exs[1].entities[1]["id"], "reject")
+        heard(reader)
+        states = {c["id"]: c["status"] for c in reader.candidates(exs[1].article.id, view="bob")}
+        assert states[exs[1].entities[1]["id"]] == "rejected"

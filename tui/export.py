@@ -155,6 +155,9 @@ class Problems:
     lines: list[str] = field(default_factory=list)
 
 
+PREFETCH = 32  # articles an export asks the store to read ahead at once
+
+
 def store_articles(
     store: Any,
     *,
@@ -170,7 +173,10 @@ def store_articles(
     from .store import StoreError
 
     include = tuple(include)
-    for aid in article_ids if article_ids is not None else store.article_ids():
+    ids = list(article_ids if article_ids is not None else store.article_ids())
+    for n, aid in enumerate(ids):
+        if n % PREFETCH == 0 and hasattr(store, "prefetch"):
+            store.prefetch(ids[n : n + PREFETCH])
         try:
             article = store.article(aid)
             cands = store.candidates(aid, view=view)

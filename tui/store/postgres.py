@@ -124,6 +124,7 @@ class PostgresEngine:
         self._own: set[int] = set()  # positions of our own decisions above _dwm (poll skips them)
         self._rseq = 0  # this reviewer's decision count (the records' "seq")
         self._upto: dict[str, int] = {}  # article -> the pos its records, as last read, cover
+        self._prefetched: dict[str, list[tuple[int, str]]] = {}  # article -> its decisions, read ahead
         self._loaded: dict[str, bytes] = {}  # article -> its summary as read at load (to skip rewriting it)
         self._by_sha: dict[str, str] = {}
         self._by_id: set[str] = set()
@@ -390,8 +391,44 @@ class PostgresEngine:
             out.append((table, doc))
         return out
 
+    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        """Read up to ``ARTICLE_CACHE`` articles and their decisions in two queries (an export reads
+        every article in turn: one round trip each was most of its time)."""
+        rows = rows[:ARTICLE_CACHE]
+        ids = [r["id"] for r in rows if r["id"] not in self._articles]
+        if not ids:
+            return
+        found = self._read(
+            lambda conn: conn.execute(
+                "SELECT a.id, json_build_object('article', json_build_object('1', a.doc), 'candidates', "
+                "coalesce((SELECT json_object_agg(c.ord, c.doc ORDER BY c.ord) FROM candidates c "
+                "WHERE c.article = a.id), '{}'::json))::text FROM articles a WHERE a.id = ANY(%s)",
+                [ids],
+            ).fetchall()
+        )
+        by_id = {r["id"]: r for r in rows}
+        for aid, text in found:
+            parsed = parse(text.encode("utf-8", "surrogatepass"), by_id[aid])
+            if isinstance(parsed, str):
+                continue  # read_article names the damage when the article is asked for
+            self._articles[aid] = parsed
+        records = self._read(
+            lambda conn: conn.execute(
+                "SELECT article, pos, record::text FROM decisions WHERE article = ANY(%s) ORDER BY pos", [ids]
+            ).fetchall()
+        )
+        grouped: dict[str, list[tuple[int, str]]] = {aid: [] for aid in ids}
+        for aid, pos, text in records:
+            grouped[aid].append((int(pos), text))
+        self._prefetched.update(grouped)
+
     def article_records(self, aid: str) -> list[dict[str, Any]]:
         """Every decision on one article, in the store's order (so each reviewer's in theirs)."""
+        early = self._prefetched.pop(aid, None)
+        if early is not None:
+            if early:
+                self._upto[aid] = max(self._upto.get(aid, 0), early[-1][0])
+            return [orjson.loads(text) for _, text in early]
         rows = self._read(
             lambda conn: conn.execute(
                 "SELECT pos, record::text FROM decisions WHERE article = %s ORDER BY pos", [aid]
@@ -402,6 +439,7 @@ class PostgresEngine:
         return [orjson.loads(text) for _, text in rows]
 
     def poll(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
+        self._prefetched.clear()  # decisions read ahead may be out of date from here on
         pg = _driver()
         now = time.monotonic()
         need = now - self._checked >= CHECK_EVERY
