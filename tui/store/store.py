@@ -128,6 +128,7 @@ class ReviewStore:
         self._earlier: dict[str, dict[str, dict[str, Any]]] = {}  # article -> candidates earlier extractions had
         # article -> (decided by me — or in the final view, for a reader —, total), and the sums
         self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
+        self._folded_entries: dict[str, dict[str, Any]] = {}  # article -> its summary, from its histories
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
 
@@ -237,7 +238,7 @@ class ReviewStore:
             aid, who = record["article"], record["reviewer"]
             self._touched.setdefault(aid, set()).add(who)
             self.assignments.started(aid, who)
-            self._counts.mark(aid)
+            self._changed(aid)
             self._log_changed = True
             if aid in self._folded:
                 if record["id"] in self._records:
@@ -258,7 +259,7 @@ class ReviewStore:
             self._articles[aid] = doc
             self._by_sha[doc["text_sha"]] = aid
             self._removed.pop(aid, None)
-            self._counts.mark(aid)
+            self._changed(aid)
             self._added_latest = max(self._added_latest or "", doc.get("added_at") or "") or None
         elif table == "removed":
             aid = doc["article"]
@@ -292,7 +293,7 @@ class ReviewStore:
             self._entries.pop(aid, None)
             self._proposals.pop(aid, None)
             self._facts_stale.add(aid)
-            self._counts.mark(aid)
+            self._changed(aid)
         elif table in ("assignments", "takes"):
             self.assignments.fold(table, doc)
         elif table == "settings":
@@ -323,7 +324,7 @@ class ReviewStore:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
         self._records[record["id"]] = record
-        self._counts.mark(aid)
+        self._changed(aid)
         self._proposals.pop(aid, None)
         if self._memory is not None:
             self._facts_stale.add(aid)
@@ -811,13 +812,22 @@ class ReviewStore:
             ]
         return entry
 
+    def _changed(self, aid: str) -> None:
+        """Something that counts changed on an article: its figures are worked out again when asked."""
+        self._counts.mark(aid)
+        self._folded_entries.pop(aid, None)
+
     def _summary_of(self, aid: str) -> dict[str, Any] | None:
-        """The article's summary: cached if still valid, else folded; None if nobody decided on it."""
+        """The article's summary: cached if still valid, else folded (and kept until the article
+        changes: the status line asks after every key); None if nobody decided on it."""
         if aid not in self._touched:
             return None
         if aid not in self._folded and aid in self._entries:
             return self._entries[aid]
-        return self._entry(aid)
+        entry = self._folded_entries.get(aid)
+        if entry is None:
+            entry = self._folded_entries[aid] = self._entry(aid)
+        return entry
 
     # -- progress (this store's reviewer) ------------------------------------------------------------
 
