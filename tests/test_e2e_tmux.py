@@ -99,20 +99,24 @@ def test_review_in_a_real_terminal(tmp_path, width, height, no_color):
         press(socket, "a", (first, total, first, total))  # accept
         press(socket, "x", (first + second, total, first + second, total))  # reject
         press(socket, "u", (first, total, first, total))  # undo the reject
-        screen = press(socket, "a", (first + second, total, first + second, total))  # accept
+        press(socket, "a", (first + second, total, first + second, total))  # accept
         press(socket, "q")
         wait_for(socket, "NEWSREVIEW-EXITED 0")
     finally:
         tmux("kill-server", socket=socket)
-    env_vars = {**os.environ, "NEWSREVIEW_STORE": str(store)}
-    out = subprocess.run(
-        [str(EXE), "export", "--include", "all"], capture_output=True, text=True, env=env_vars, check=True
-    )
-    (article,) = json.loads(out.stdout)["articles"]
+    article = exported_article(store)
     decided = [e for e in article["entities"] if e["status"] != "pending"]
     assert [e["status"] for e in decided] == ["accepted"] * (first + second)  # not one more
     assert all(e["reviewer"] == "tmux-tester" for e in decided)
     assert sum(1 for c in article["entities"] + article["claims"]) == total
+
+
+def exported_article(store: Path) -> dict:
+    """The store's one article as `newsreview export --include all` (a real process) gives it."""
+    env = {**os.environ, "NEWSREVIEW_STORE": str(store)}
+    out = subprocess.run([str(EXE), "export", "--include", "all"], capture_output=True, text=True, env=env, check=True)
+    (article,) = json.loads(out.stdout)["articles"]
+    return article
 
 
 def _first_rows(store: Path) -> tuple[int, int]:
@@ -223,11 +227,7 @@ def test_two_reviewers_in_two_panes_on_one_store(tmp_path):
             pane_wait(socket, pane, lambda s: "NEWSREVIEW-EXITED 0" in s, "a clean exit")
     finally:
         tmux("kill-server", socket=socket)
-    env_vars = {**os.environ, "NEWSREVIEW_STORE": str(store)}
-    out = subprocess.run(
-        [str(EXE), "export", "--include", "all"], capture_output=True, text=True, env=env_vars, check=True
-    )
-    (article,) = json.loads(out.stdout)["articles"]
+    article = exported_article(store)
     ben = next(e for e in article["entities"] if e["text"] == "Ben Wallace")
     assert ben["status"] == "rejected"
     with ReviewStore.open(store) as st:

@@ -460,11 +460,7 @@ class ReviewStore:
         reviews = self._reviews.get(aid, {})
         # decided by anyone (a decision standing, not undone), or not the machine's (imported spans):
         # never dropped, never replaced
-        decided = {
-            cid
-            for cid in old
-            if old[cid].get("origin") != "model" or any(h.status != "pending" for h in reviews.get(cid, {}).values())
-        }
+        decided = {cid for cid in old if old[cid].get("origin") != "model" or _standing(reviews.get(cid, {}))}
         kept = [old[cid] for cid in old if cid in decided]
         added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
         fresh = [c for c in new if c["id"] not in decided and c["id"] not in added]
@@ -513,7 +509,7 @@ class ReviewStore:
         return [
             cid
             for cid, hists in self._reviews.get(aid, {}).items()
-            if cid not in originals and cid not in added and any(h.status != "pending" for h in hists.values())
+            if cid not in originals and cid not in added and _standing(hists)
         ]
 
     def _alive_ids(self, aid: str) -> list[str]:
@@ -1354,6 +1350,11 @@ class ReviewStore:
         from ..training.models import trained_models
 
         return trained_models(Path(folder))
+
+
+def _standing(hists: dict[Key, History]) -> bool:
+    """Whether any reviewer's decision on a candidate stands (was made and not undone)."""
+    return any(h.status != "pending" for h in hists.values())
 
 
 def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
