@@ -18,7 +18,7 @@ import getpass
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -845,13 +845,21 @@ class ReviewStore:
         labels = self.labels
         return labels is None or key == CLAIM_KEY or key in labels
 
+    def _scope(self) -> Callable[[str], bool]:
+        """``_in_scope`` with the label set read once (for loops over many keys)."""
+        labels = self.labels
+        if labels is None:
+            return lambda key: True
+        keep = {*labels, CLAIM_KEY}
+        return keep.__contains__
+
     def _count(self, aid: str) -> tuple[int, int]:
         reviewer = self.reviewer if self.mode == "review" else None
         try:
             entry = self._summary_of(aid)
         except StoreDamaged:  # its file is damaged (doctor says how): counted as undecided, not fatal
             entry = None
-        return progress.count(self.model_counts(aid), entry, self._in_scope, reviewer)
+        return progress.count(self.model_counts(aid), entry, self._scope(), reviewer)
 
     def progress(self, article_id: str) -> tuple[int, int]:
         """(decided by this reviewer — or in the final view, for a reader —, total) candidates of one
@@ -879,15 +887,16 @@ class ReviewStore:
         start = ids.index(after) + 1 if after in ids else 0
         ring = ids[start:] + ids[:start]
         fallback = None
-        for aid in ring:
+        for aid in ring:  # the cheap test first: progress is only counted where it can change the answer
+            claim = self.assignments.claim(aid, self.reviewer)
+            if claim == "theirs" or (claim != "mine" and fallback is not None):
+                continue
             decided, total = self.progress(aid)
             if decided >= total:
                 continue
-            claim = self.assignments.claim(aid, self.reviewer)
             if claim == "mine":
                 return aid
-            if claim in ("open", "takeable") and fallback is None:
-                fallback = aid
+            fallback = aid
         return fallback
 
     # -- decisions ---------------------------------------------------------------------------------
