@@ -206,6 +206,7 @@ class ReviewState:
     _grouped: frozenset[str] = frozenset()  # the entity ids the groups were formed from
     _keep: dict[str, str | None] = field(default_factory=dict)
     _totals: dict[str, int] = field(default_factory=dict)
+    _left: int | None = None  # decisions_left, until the candidates change
 
     # -- contents ----------------------------------------------------------------------------------
 
@@ -216,6 +217,7 @@ class ReviewState:
             self.article = article
             self.expanded = set()
         self.cands = {c["id"]: c for c in cands}
+        self._left = None
         self._keep = {}
         self._grouped = frozenset({"(none)"})  # regroup
         self._rebuild()
@@ -242,6 +244,7 @@ class ReviewState:
         self.expanded &= set(self.groups)
 
     def _rebuild(self) -> None:
+        self._left = None
         self._regroup()
         self._totals = {k: 0 for k in KINDS}
         for c in self.cands.values():
@@ -294,6 +297,7 @@ class ReviewState:
         """Store results in; True when the lists' membership or order changed (then they were
         rebuilt), False when only rows changed in place."""
         rebuild = False
+        self._left = None
         for state in states:
             cid = state["id"]
             old = self.cands.get(cid)
@@ -431,6 +435,11 @@ class ReviewState:
     def decisions_left(self) -> int:
         """How many decisions the article still asks for, whatever the filter shows: one per group
         with pending mentions, one per other pending candidate."""
+        if self._left is None:
+            self._left = self._count_left()
+        return self._left
+
+    def _count_left(self) -> int:
         groups: set[str] = set()
         n = 0
         for cid, cand in self.cands.items():

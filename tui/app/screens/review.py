@@ -32,7 +32,7 @@ from ..state import ActiveClock, FilterError, ReviewState, is_pending, label_ord
 from ..text import one_line
 from ..widgets.article import ArticleView
 from ..widgets.candidates import SPEAKER_FROM, CandidateList
-from ..widgets.detail import detail, group_detail
+from ..widgets.detail import DetailPanel, detail, group_detail
 from ..widgets.status import StatusBar
 from .add import ArticleAdder, PathPrompt
 
@@ -102,6 +102,7 @@ class ReviewScreen(Screen[None]):
         self.message = ""  # shown once in the status bar (cheaper than a toast on the keypress path)
         self.find_query = ""
         self._shown: str | None = None  # the candidate the clock runs for
+        self._tabs_shown: Text | None = None  # what the tab line shows (repainted only when it changes)
         self.box: str | None = None  # the input open at the bottom: "filter" or "find"
         self.claim_flow: dict[str, Any] | None = None  # a new claim being built by selection (see _create)
 
@@ -117,7 +118,7 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="tabs")
                 yield CandidateList("entity", id="entities")
                 yield CandidateList("claim", id="claims")
-                yield Static(id="detail")
+                yield DetailPanel(id="detail")
         yield Input(
             placeholder="filter: words, status:pending, label:PERSON, kind:claim, type:direct — enter applies",
             id="filter",
@@ -167,7 +168,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(ArticleView).set_article("", [], [])
         self.query_one("#article-meta", Static).update(Text(""))
         k = self.keys
-        self.query_one("#detail", Static).update(
+        self.query_one("#detail", DetailPanel).update(
             Text(
                 f"Store: {one_line(self.store.location, 200)}\n\nPress {k.show('review.add_articles')} to add a file or "
                 f"folder here, or quit with {k.show('review.quit')} and run:\n\n"
@@ -257,6 +258,9 @@ class ReviewScreen(Screen[None]):
             tabs.append(f" {name} ({shown}) ", style="reverse bold" if kind == self.state.kind else "dim")
             tabs.append(" ")
         tabs.append(f"{self.keys.show('review.switch')} switches", style="dim italic")
+        if tabs == self._tabs_shown:  # most keys change neither the counts nor the tab: no repaint
+            return
+        self._tabs_shown = tabs
         self.query_one("#tabs", Static).update(tabs, layout=False)
 
     def refresh_detail(self) -> None:
@@ -278,7 +282,7 @@ class ReviewScreen(Screen[None]):
             + f" Press {k.show('review.cursor_mode')} to select text and add one, "
             f"or {k.show('review.next_article')} for the next article."
         )
-        panel = self.query_one("#detail", Static)
+        panel = self.query_one("#detail", DetailPanel)
         palette = self.table("entity").palette() if self.is_mounted else None
         group = self.state.current_group()
         if group is not None:
@@ -540,9 +544,8 @@ class ReviewScreen(Screen[None]):
         self._sync_timer = self.set_timer(SYNC_AFTER, self._sync)
 
     def _decide_group(self, group: Cand, action: str, label: str | None = None) -> None:
-        """Decide every pending mention of a group as one undo step: through the store's group
-        decision when its group (formed from the current labels) holds the same pending mentions,
-        else as one batch of exactly these mentions."""
+        """Decide every pending mention of a group as one undo step: one batch of exactly the mentions
+        the screen shows pending (the live view keeps them in step with the store)."""
         aid, gid = self.aid, group["id"]
         if aid is None:
             return
@@ -558,30 +561,18 @@ class ReviewScreen(Screen[None]):
         if action == "edit" and label is None:
             return
         seconds = self.clock.seconds() / len(pending)  # the time spent, shared by the decisions
-        theirs = self._write(self.store.groups, aid)
-        if theirs is None:
-            return
-        mine = {m["id"] for m in pending}
-        state = self.state.cands
-        same = (
-            gid in theirs
-            and {cid for cid in theirs[gid]["mentions"] if cid not in state or is_pending(state[cid])} == mine
-        )
-        if same:
-            states = self._write(self.store.decide_group, aid, gid, action, label=label, seconds=seconds)
-        else:
-            items: list[tuple[str, str, dict[str, Any] | None]] = [
-                (m["id"], "edit", {"label": label})
-                if action == "edit" and m["label"] != label
-                else (m["id"], "accept" if action == "edit" else action, None)
-                for m in pending
-            ]
-            states = self._write(self.store.decide_many, aid, items, seconds=seconds)
+        items: list[tuple[str, str, dict[str, Any] | None]] = [
+            (m["id"], "edit", {"label": label})
+            if action == "edit" and m["label"] != label
+            else (m["id"], "accept" if action == "edit" else action, None)
+            for m in pending
+        ]
+        states = self._write(self.store.decide_many, aid, items, seconds=seconds)
         if states is None:
             return
-        self.apply_states(states)
-        if any(m.get("origin") == "memory" for m in pending) or self.store.suggestions:
-            self._sync()
+        self.apply_states(states)  # suggestions are read again once decisions pause
+        if any(m.get("origin") == "memory" for m in pending):
+            self._sync()  # a proposal taken becomes the analyst's own candidate
         what = {"accept": "accepted", "reject": "rejected"}.get(action, f"relabelled {one_line(label, 30)}")
         self.message = (
             f"{what}: {len(states)} mention{'s' if len(states) != 1 else ''} of {one_line(group['name'], 40)} "

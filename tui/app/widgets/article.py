@@ -26,13 +26,13 @@ from textual import events
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...sanitize import clean
 from .. import spans
 from ..bindings import ARTICLE
-from ..text import Palette, to_strip, widget_palette
+from ..text import to_strip
+from .lines import LineView
 
 Cand = dict[str, Any]
 
@@ -86,7 +86,7 @@ def ranges(cand: Cand) -> list[tuple[int, int]]:
     return out
 
 
-class ArticleView(ScrollView, can_focus=False):
+class ArticleView(LineView, can_focus=False):
     """Article text with candidate highlights; cursor and selection in cursor mode."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(ARTICLE)
@@ -149,14 +149,9 @@ class ArticleView(ScrollView, can_focus=False):
         self.match_index: int | None = None
         self._cache: dict[int, Strip] = {}
         self._width = 0
-        self._palette: Palette | None = None
         self._styles: dict[str, Style] = {}  # component styles under the theme in force
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._theme_changed, init=False)
-
-    def _theme_changed(self) -> None:
-        self._palette = None
+    def restyle(self) -> None:
         self._styles.clear()
         self._cache.clear()
         self.refresh()
@@ -278,7 +273,7 @@ class ArticleView(ScrollView, can_focus=False):
         for y in self._line_range(start, end):
             self._cache.pop(y, None)
             if top <= y < top + self.size.height:
-                self.refresh_line(y - top)
+                self.refresh_line(y)  # in the article's own lines (ScrollView takes the scroll off)
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The article offset shown at content cell (x, y) of the visible area, if any."""
@@ -305,16 +300,11 @@ class ArticleView(ScrollView, can_focus=False):
 
     # -- rendering -----------------------------------------------------------------------------------
 
-    def palette(self) -> Palette:
-        if self._palette is None:
-            self._palette = widget_palette(self)
-        return self._palette
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self.lines):
             return Strip.blank(width, base)
         strip = self._cache.get(index)
@@ -374,7 +364,7 @@ class ArticleView(ScrollView, can_focus=False):
                 paint(cursor_style, self.cursor, self.cursor + 1)
             elif self.cursor == le and (le == len(self.text) or self.text[le] == "\n"):
                 line.append(" ", cursor_style)  # on a line end: a visible cell of its own
-        return to_strip(line, self.app.console, self.rich_style)
+        return to_strip(line, self.app.console, self.base_style)
 
     # -- cursor mode ---------------------------------------------------------------------------------
 

@@ -24,11 +24,11 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..desk import others_mark
-from ..text import STATUS_MARK, Palette, one_line, to_strip, widget_palette
+from ..text import STATUS_MARK, Palette, one_line, to_strip
+from .lines import LineView
 
 Cand = dict[str, Any]
 
@@ -192,7 +192,7 @@ def row_text(
     return line
 
 
-class CandidateList(ScrollView, can_focus=False):
+class CandidateList(LineView, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"candidates--cursor"}
 
     class Picked(Message):
@@ -216,19 +216,10 @@ class CandidateList(ScrollView, can_focus=False):
         self._cache: dict[int, Strip] = {}
         self._cursor_lines: list[Strip] | None = None  # the current row, wrapped
         self._extra = 0  # lines the current row takes beyond one
-        self._palette: Palette | None = None
+        self._reserve: int | None = None  # lines kept below the rows for a wrapped current row
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._theme_changed, init=False)
-
-    def _theme_changed(self) -> None:
-        self._palette = None
+    def restyle(self) -> None:
         self._invalidate_all()
-
-    def palette(self) -> Palette:
-        if self._palette is None:
-            self._palette = widget_palette(self)
-        return self._palette
 
     # -- contents ------------------------------------------------------------------------------------
 
@@ -248,7 +239,10 @@ class CandidateList(ScrollView, can_focus=False):
         index = self.ids.index(row["id"])
         if index == self.cursor:
             self._cursor_lines = None
-            self._relayout()
+            if len(self._wrapped()) - 1 == self._extra:  # the same lines: only they are painted again
+                self.refresh_lines(index, self._extra + 1)
+            else:
+                self._relayout()
         else:
             self._refresh_row(index)
 
@@ -285,12 +279,38 @@ class CandidateList(ScrollView, can_focus=False):
     def _invalidate_all(self) -> None:
         self._cache.clear()
         self._cursor_lines = None
+        self._reserve = None
         self._relayout()
 
     def _relayout(self) -> None:
+        """The rows below the current one move by its wrapped lines. The scrollable height keeps room
+        for the longest row's wrap (estimated once per fill and width), so that moving the cursor
+        repaints the list without changing its size: a size change costs a layout of the whole
+        screen and a second frame for the scrollbar on every key."""
         self._extra = len(self._wrapped()) - 1 if self.ids else 0
-        self.virtual_size = Size(self.size.width, len(self.ids) + self._extra)
+        if self._reserve is None:
+            self._reserve = self._estimate_reserve()
+        self._reserve = max(self._reserve, self._extra)
+        size = Size(self.size.width, len(self.ids) + self._reserve)
+        if size != self.virtual_size:
+            self.virtual_size = size
         self.refresh()
+
+    def _estimate_reserve(self) -> int:
+        """The lines beyond one that the longest row would take as the current row (an estimate from
+        its length; :meth:`_relayout` grows it when a row wraps further)."""
+        width = max(20, self._text_width() or 40)
+        body = max(8, width - (40 if self.speaker_column else 14))
+        longest = 0
+        for cid in self.ids:
+            if cid in self.nested:
+                longest = max(longest, 3 * body)  # a mention shows about three lines of its surroundings
+                continue
+            row = self.rows[cid]
+            speaker = row.get("speaker")
+            extra = 4 + len(speaker.get("text", "")) if isinstance(speaker, dict) and not self.speaker_column else 0
+            longest = max(longest, len(str(row.get("text") or row.get("name") or "")) + extra)
+        return max(0, min(MAX_LINES, -(-longest // body)) - 1)
 
     def on_resize(self) -> None:
         self._invalidate_all()
@@ -309,7 +329,7 @@ class CandidateList(ScrollView, can_focus=False):
         y = index if index <= self.cursor else index + self._extra
         top = int(self.scroll_y)
         if top <= y < top + self.size.height:
-            self.refresh_line(y - top)
+            self.refresh_line(y)  # in the list's own lines (ScrollView takes the scroll off)
 
     # -- rendering -----------------------------------------------------------------------------------
 
@@ -341,7 +361,7 @@ class CandidateList(ScrollView, can_focus=False):
         width = max(20, self._text_width() or 40)
         cid = self.ids[self.cursor]
         row = self.rows[cid]
-        base = self.rich_style
+        base = self.base_style
         cursor_style = self.get_component_rich_style("candidates--cursor", partial=True) + Style(dim=False)
         prefix, body, speaker = row_parts(
             row, width, self.palette(), child=cid in self.nested, text=self.article_text, marks=self.marks, current=True
@@ -383,7 +403,7 @@ class CandidateList(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         absolute = y + int(self.scroll_y)
         index, part = self._locate(absolute)
         if index >= len(self.ids):

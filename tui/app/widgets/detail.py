@@ -6,17 +6,113 @@ Every value shown came from outside (labels, names, ids, models, reviewers): eac
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+from textual.geometry import Size
+from textual.strip import Strip
 
 from ..bindings import Keys
 from ..desk import desk_line, review_lines
-from ..text import STATUS_MARK, Palette, label_color, one_line
+from ..text import STATUS_MARK, Palette, label_color, one_line, to_strip
+from .lines import LineView
 
 Cand = dict[str, Any]
+
+
+@cache
+def _console() -> Console:
+    return Console(width=80, color_system=None, file=None, force_terminal=False)
+
+
+class Rows:
+    """The panel's content: named rows — the name in a bold column, the value wrapped under itself —
+    and a line below them, laid out for a width when shown. (A Rich table grid did the same by
+    measuring every cell: three milliseconds on every key.)"""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, Text]] = []
+        self.below: Text | None = None
+
+    def add_row(self, name: str, value: Text) -> None:
+        self.rows.append((name, value))
+
+    def to_text(self, width: int) -> Text:
+        column = max((cell_len(name) for name, _ in self.rows), default=0)
+        body = max(10, width - column - 1)
+        out = Text(end="")
+        for i, (name, value) in enumerate(self.rows):
+            lines = list(value.wrap(_console(), body, overflow="fold")) or [Text("")]
+            while len(lines) > 1 and not lines[-1].plain.strip():  # a value's trailing newline
+                lines.pop()
+            for j, line in enumerate(lines):
+                if i or j:
+                    out.append("\n")
+                out.append(f"{name if j == 0 else '':<{column}} ", style="bold" if j == 0 else "")
+                out.append_text(line)
+        if self.below is not None:
+            out.append("\n")
+            out.append_text(self.below)
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.to_text(options.max_width)
+
+
+Shown = Rows | Text
+
+
+class DetailPanel(LineView):
+    """Shows :class:`Rows` (laid out at the panel's width, again when it changes) or a text, painted
+    line by line. While the content fits, the scrollable height stays the panel's own: a new
+    candidate then repaints the panel without a layout of the screen (nor a second frame for its
+    scrollbar)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: Shown = Text()
+        self._strips: list[Strip] | None = None
+        self._laid_for = 0
+
+    def update(self, shown: Shown, *, layout: bool = True) -> None:
+        self.shown = shown
+        self._lay_out()
+
+    def render(self) -> Text:
+        """The whole content as one text (what tests and screen readers read)."""
+        return self.shown.to_text(self._width()) if isinstance(self.shown, Rows) else self.shown
+
+    def _width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width or 60
+
+    def _lay_out(self) -> None:
+        self._strips = None
+        width = self._laid_for = self._width()
+        lines = list(self.render().wrap(_console(), width, overflow="fold"))
+        console, base = self.app.console, self.base_style
+        self._strips = [to_strip(line, console, base).adjust_cell_length(width, base) for line in lines]
+        size = Size(width, max(len(lines), self.size.height))
+        if size != self.virtual_size:
+            self.virtual_size = size
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def restyle(self) -> None:
+        self._lay_out()
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None or self._laid_for != self._width():
+            self._lay_out()
+        strips = self._strips or []
+        index = y + int(self.scroll_y)
+        if index < len(strips):
+            return strips[index]
+        return Strip.blank(self.size.width, self.base_style)
 
 
 def _ref(ref: dict[str, Any] | None) -> Text:
@@ -37,7 +133,7 @@ def detail(
     final: str | None = None,
     me: str = "",
     adjudicate_key: str = "J",
-) -> RenderableType:
+) -> Shown:
     """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs;
     ``group`` is (name, this mention's number, mentions, others pending) for a mention of a group.
     ``final``: the desk's status of the candidate (shown with every reviewer's version when others
@@ -48,9 +144,7 @@ def detail(
     def label_style(label: str) -> str:
         return str(palette.label(label)) if palette else label_color(label)
 
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid = Rows()
     status = str(cand.get("status", "pending"))
     by = ""
     if cand.get("reviewer"):
@@ -126,7 +220,7 @@ def detail(
         for key, label in legend:
             line.append(one_line(key, 12), style="bold")
             line.append(f" {one_line(label, 20)}  ", style=label_style(label))
-        return Group(grid, line)
+        grid.below = line
     return grid
 
 
@@ -155,16 +249,12 @@ def suggestion_text(cand: Cand) -> Text | None:
     return line
 
 
-def group_detail(
-    row: Cand, mentions: list[Cand], text: str, legend: list[tuple[str, str]], keys: Keys
-) -> RenderableType:
+def group_detail(row: Cand, mentions: list[Cand], text: str, legend: list[tuple[str, str]], keys: Keys) -> Shown:
     """The panel for a group row: the entity, its mentions counted and listed in their sentences,
     what deciding the row does, and the suggestions among its pending mentions."""
     from .candidates import context_of, group_summary, suggestion_mark
 
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid = Rows()
     label = str(row.get("label", ""))
     head = Text(f"{one_line(row['text'], 60)} ×{row.get('count', 0)}  ", style="bold")
     head.append(one_line(label, 30), style=label_color(label))
@@ -210,5 +300,5 @@ def group_detail(
         for key, lab in legend:
             line.append(one_line(key, 12), style="bold")
             line.append(f" {one_line(lab, 20)}  ", style=label_color(lab))
-        return Group(grid, line)
+        grid.below = line
     return grid

@@ -1,0 +1,103 @@
+"""What a key repaints: the lines that changed, where they are on screen, without a layout of the
+whole screen. A line repainted at the wrong place leaves the terminal showing a stale row (the
+screenshot tests cannot see it: they render the whole screen afresh)."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+
+from tui.app.app import ReviewApp
+from tui.app.screens.review import ReviewScreen
+from tui.app.widgets.article import ArticleView
+from tui.app.widgets.candidates import CandidateList
+from tui.store import ReviewStore
+
+from support import make_extraction
+
+WORDS = [f"Name{i}" for i in range(120)]
+
+
+def long_store(path):
+    """One article with 120 one-word entities on 120 lines, and 30 long claims of varied lengths."""
+    lines = [
+        f"{w} spoke at length about the plans of the government for the coming year"
+        + " and the year after that" * (i % 9)
+        + "."
+        for i, w in enumerate(WORDS)
+    ]
+    text = "\n".join(lines)
+    ex = make_extraction(text, [(w, "PERSON") for w in WORDS], [lines[i] for i in range(0, 120, 4)])
+    store = ReviewStore.open(path, write=True, reviewer="ana")
+    store.add_article(ex)
+    return store
+
+
+def painted_lines(widget) -> set[int]:
+    """The widget's lines (in its own visible coordinates) queued for a repaint."""
+    rows: set[int] = set()
+    for region in widget._repaint_regions:
+        rows.update(range(region.y, region.y + region.height))
+    return rows
+
+
+async def test_a_row_repaints_where_it_is_shown_when_the_list_is_scrolled(tmp_path):
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#entities", CandidateList)
+            table.scroll_to(y=40, animate=False)
+            await pilot.pause()
+            top = int(table.scroll_y)
+            assert top > 0
+            table._repaint_regions.clear()
+            table._refresh_row(top + 5)
+            assert painted_lines(table) == {5}
+    finally:
+        store.close()
+
+
+async def test_a_span_repaints_where_it_is_shown_when_the_article_is_scrolled(tmp_path):
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            view.scroll_to(y=30, animate=False)
+            await pilot.pause()
+            top = int(view.scroll_y)
+            assert top > 0
+            start = view.lines[top + 3][0]
+            view._repaint_regions.clear()
+            view._invalidate_range(start, start + 4)
+            assert painted_lines(view) == {3}
+            assert all(isinstance(r, Region) for r in view._repaint_regions)
+    finally:
+        store.close()
+
+
+async def test_deciding_down_the_claims_keeps_the_screen_layout(tmp_path):
+    """Long claims wrap as the current row; moving down them must not resize the list (a resize
+    lays out the whole screen and costs a second frame for the scrollbar on every key)."""
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("tab")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen) and screen.state.kind == "claim"
+            claims = screen.query_one("#claims", CandidateList)
+            assert claims._extra > 0  # the current claim wraps
+            sizes = set()
+            for _ in range(12):
+                await pilot.press("a")
+                sizes.add(claims.virtual_size)
+            assert len(sizes) == 1
+            decided = [c for c in store.candidates(screen.aid, "claim") if c["status"] == "accepted"]
+            assert len(decided) == 12
+    finally:
+        store.close()
