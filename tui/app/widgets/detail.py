@@ -40,23 +40,25 @@ class Rows:
     def add_row(self, name: str, value: Text) -> None:
         self.rows.append((name, value))
 
-    def to_text(self, width: int) -> Text:
+    def lines(self, width: int) -> list[Text]:
+        """The rows laid out for ``width`` cells, a line each."""
         column = max((cell_len(name) for name, _ in self.rows), default=0)
         body = max(10, width - column - 1)
-        out = Text(end="")
-        for i, (name, value) in enumerate(self.rows):
+        out: list[Text] = []
+        for name, value in self.rows:
             lines = list(value.wrap(_console(), body, overflow="fold")) or [Text("")]
             while len(lines) > 1 and not lines[-1].plain.strip():  # a value's trailing newline
                 lines.pop()
-            for j, line in enumerate(lines):
-                if i or j:
-                    out.append("\n")
-                out.append(f"{name if j == 0 else '':<{column}} ", style="bold" if j == 0 else "")
-                out.append_text(line)
+            for j, part in enumerate(lines):
+                line = Text(f"{name if j == 0 else '':<{column}} ", style="bold" if j == 0 else "", end="")
+                line.append_text(part)
+                out.append(line)
         if self.below is not None:
-            out.append("\n")
-            out.append_text(self.below)
+            out.extend(self.below.wrap(_console(), width, overflow="fold"))
         return out
+
+    def to_text(self, width: int) -> Text:
+        return Text("\n", end="").join(self.lines(width))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.to_text(options.max_width)
@@ -91,7 +93,8 @@ class DetailPanel(LineView):
     def _lay_out(self) -> None:
         self._strips = None
         width = self._laid_for = self._width()
-        lines = list(self.render().wrap(_console(), width, overflow="fold"))
+        shown = self.shown
+        lines = shown.lines(width) if isinstance(shown, Rows) else list(shown.wrap(_console(), width, overflow="fold"))
         console, base = self.app.console, self.base_style
         self._strips = [to_strip(line, console, base).adjust_cell_length(width, base) for line in lines]
         size = Size(width, max(len(lines), self.size.height))
