@@ -28,13 +28,14 @@ def test_decisions_stay_pending_candidates_follow_the_new_model(store_path):
         ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity", plain=True)}
         st.decide(aid, ids["Ben Wallace"], "accept")
         st.decide(aid, ids["Olaf Scholz"], "edit", changes={"label": "PERSON"})
-    # the new model: Scholz now PERSON (a new id), Berlin gone, Russia the same, a number new
+    # the new model: Scholz now PERSON (what ann's relabel made of him: not asked again), Berlin gone,
+    # Russia the same, a number new
     second = _extraction(
         [("Ben Wallace", "PERSON"), ("Olaf Scholz", "PERSON"), ("Russia", "GPE"), ("100,000", "CARDINAL")]
     )
     with ReviewStore.open(store_path, write=True, reviewer="lead") as st:
         counts = st.reextract(second)
-    assert counts == {"kept": 2, "new": 2, "dropped": 1}
+    assert counts == {"kept": 2, "new": 1, "dropped": 1}
     # decided candidates keep their decisions and ids; the new model's same span keeps its id
     with ReviewStore.open(store_path, mode="read") as st:
         by_id = {c["id"]: c for c in st.candidates(aid, "entity", plain=True, view="ann")}
@@ -44,10 +45,27 @@ def test_decisions_stay_pending_candidates_follow_the_new_model(store_path):
         assert ids["Berlin"] not in by_id  # pending, and the new model no longer finds it
         for cand in by_id.values():
             assert cand["text"] == TEXT[cand["start"] : cand["end"]]
-        assert (
-            st.article_info(aid)["counts"]["entity"] == 5
-        )  # Wallace, Scholz (ann's edit), Scholz (new), Russia, 100,000
-        assert st.progress(aid)[1] == 5
+        # Wallace, Scholz (ann's edit — the new model's equal proposal is not listed twice), Russia, 100,000
+        assert st.article_info(aid)["counts"]["entity"] == 4
+        assert st.progress(aid)[1] == 4
+        scholz = [c for c in by_id.values() if c["text"] == "Olaf Scholz"]
+        assert [(c["id"], c["label"], c["status"]) for c in scholz] == [(ids["Olaf Scholz"], "PERSON", "edited")]
+
+
+def test_a_boundary_fix_or_an_added_span_the_new_model_agrees_with_is_not_proposed_again(store_path):
+    first = _extraction([("Ben Wallace met", "PERSON"), ("Olaf Scholz", "PERSON")])
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        _, aid = st.add_article(first)
+        ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity", plain=True)}
+        st.decide(aid, ids["Ben Wallace met"], "edit", changes={"start": 0, "end": len("Ben Wallace")})
+        berlin = TEXT.index("Berlin")
+        st.add_candidate(aid, {"kind": "entity", "start": berlin, "end": berlin + len("Berlin"), "label": "GPE"})
+    second = _extraction([("Ben Wallace", "PERSON"), ("Olaf Scholz", "PERSON"), ("Berlin", "GPE")])
+    with ReviewStore.open(store_path, write=True, reviewer="lead") as st:
+        st.reextract(second)
+    with ReviewStore.open(store_path, mode="read") as st:
+        shown = sorted((c["text"], c["status"]) for c in st.candidates(aid, "entity", plain=True, view="ann"))
+    assert shown == [("Ben Wallace", "edited"), ("Berlin", "added"), ("Olaf Scholz", "pending")]
 
 
 def test_every_process_and_the_next_open_see_the_new_candidates(store_path):

@@ -463,7 +463,14 @@ class ReviewStore:
         decided = {cid for cid in old if old[cid].get("origin") != "model" or _standing(reviews.get(cid, {}))}
         kept = [old[cid] for cid in old if cid in decided]
         added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
-        fresh = [c for c in new if c["id"] not in decided and c["id"] not in added]
+        # what the desk already holds, as any reviewer left it: a new candidate equal to one of these
+        # (a relabel or a boundary fix the new model now agrees with) would ask for the decision twice
+        held = {
+            _span_key(version)
+            for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]
+            for version in [base, *(state for _, state in self._versions(base, reviews.get(cid, {})))]
+        }
+        fresh = [c for c in new if c["id"] not in decided and c["id"] not in added and _span_key(c) not in held]
         cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
         entities = [c for c in cands if c["kind"] == "entity"]
         doc = {
@@ -480,7 +487,7 @@ class ReviewStore:
         for table, row in [*seen, ("extractions", doc)]:
             self._fold_index(table, row)
         self._log_changed = True
-        new_ids = {c["id"] for c in new}
+        new_ids = {c["id"] for c in fresh}
         return {
             "kept": len(kept),
             "new": sum(1 for c in fresh if c["id"] not in old),
@@ -1375,6 +1382,14 @@ def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
 
 _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
+
+
+def _span_key(cand: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two candidates the same proposal: an entity's span and label, a claim's span."""
+    if cand.get("kind") == "entity":
+        return ("entity", cand.get("start"), cand.get("end"), cand.get("label"))
+    return (cand.get("kind"), cand.get("start"), cand.get("end"))
+
 
 _VERSION_FIELDS = frozenset(
     {"start", "end", "text", "label", "token_start", "token_end", "speaker", "cue", "quote_type", "checkworthiness"}
