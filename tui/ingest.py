@@ -101,44 +101,58 @@ def add_paths(
         todo.append(item)
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
-    answered = [a for a in todo if a.id in set(result.added) and a.meta.get("answer") in ("accept", "reject")]
-    if answered:
-        _record_answers(store, answered, result)
+    answered, failed = record_answers(store, [a for a in todo if a.id in set(result.added)])
+    result.answers += answered
+    result.failed += failed
     if console is not None:
         _report(console, result)
     return result
 
 
-def _record_answers(store: ReviewStore, articles: list[Article], result: AddResult) -> None:
+def record_answers(store: ReviewStore, articles: list[Article]) -> tuple[int, list[str]]:
     """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
     accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
-    spans are accepted and the model's other entities rejected; a rejected task's spans are rejected."""
+    spans are accepted and the model's other entities rejected; a rejected task's spans are rejected.
+    ``articles``: articles just added to ``store`` (those without an answer are passed over). Returns
+    (tasks whose answers were recorded, failures as one line each). Used by ``add`` and the app's ``+``;
+    an annotator who is the store's own reviewer writes through ``store``, any other through a writer
+    of their own (their own journal)."""
     from .formats import prodigy_decisions
 
     by_annotator: dict[str, list[tuple[Article, str]]] = {}
     for article in articles:
+        if article.meta.get("answer") not in ("accept", "reject"):
+            continue
         found = prodigy_decisions(article.meta)
         if found is not None:
             by_annotator.setdefault(found[0], []).append((article, found[1]))
+    recorded, failed = 0, []
     for annotator, items in by_annotator.items():
         try:
-            with ReviewStore.open(
-                store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
-            ) as st:
-                for article, answer in items:
-                    cands = st.candidates(article.id, "entity", plain=True)
-                    decisions: list[tuple[str, str, dict[str, Any] | None]] = []
-                    for cand in cands:
-                        imported = cand.get("origin") == "imported"
-                        if answer == "accept":
-                            decisions.append((cand["id"], "accept" if imported else "reject", None))
-                        elif imported:
-                            decisions.append((cand["id"], "reject", None))
-                    if decisions:
-                        st.decide_many(article.id, decisions)
-                result.answers += len(items)
+            if store.mode == "review" and store.reviewer == annotator:
+                _answer(store, items)
+            else:
+                with ReviewStore.open(
+                    store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
+                ) as st:
+                    _answer(st, items)
+            recorded += len(items)
         except StoreError as err:
-            result.failed.append(f"{annotator}'s answers were not recorded: {err}")
+            failed.append(f"{clean_line(annotator, 60)}'s answers were not recorded: {err}")
+    return recorded, failed
+
+
+def _answer(st: ReviewStore, items: list[tuple[Article, str]]) -> None:
+    for article, answer in items:
+        decisions: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cand in st.candidates(article.id, "entity", plain=True):
+            imported = cand.get("origin") == "imported"
+            if answer == "accept":
+                decisions.append((cand["id"], "accept" if imported else "reject", None))
+            elif imported:
+                decisions.append((cand["id"], "reject", None))
+        if decisions:
+            st.decide_many(article.id, decisions)
 
 
 def _extract_into(

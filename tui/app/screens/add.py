@@ -193,6 +193,18 @@ class ArticleAdder(Widget):
                 added.append(aid)
             else:
                 dup += 1
+        answered = [e.article for e in message.extractions if e.article.id in set(added)]
+        if answered:  # Prodigy tasks: their annotators' answers become those reviewers' decisions
+            from ...ingest import record_answers
+
+            recorded, refused = record_answers(self.store, answered)
+            failed += refused
+            if recorded:
+                self.notify(
+                    f"{recorded} Prodigy answer{'s' if recorded != 1 else ''} recorded as decisions",
+                    markup=False,
+                    timeout=5,
+                )
         self._finish(message.path, added, dup, failed)
 
     def _finish(self, path: str, added: list[str], dup: int, failed: list[str]) -> None:
