@@ -21,13 +21,17 @@ from ..text import one_line
 
 
 def key_table(title: str, bindings: list[Binding], keys: Keys) -> Table:
+    """Keys and what they do; the binding id (what keys.toml remaps) after the description, dim, so
+    that the description keeps the width on an 80-column terminal."""
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column()
-    table.add_column(style="dim", no_wrap=True)
+    table.add_column(style="bold cyan", max_width=18, overflow="fold")
+    table.add_column(ratio=1)
     for b in bindings:
         shown = keys.show(b.id, sep=", ") if b.id else b.key
-        table.add_row(Text(shown), Text(one_line(b.tooltip or b.description or b.action, 100)), Text(b.id or ""))
+        what = Text(one_line(b.tooltip or b.description or b.action, 100))
+        if b.id:
+            what.append(f"  {one_line(b.id, 40)}", style="dim")
+        table.add_row(Text(shown), what)
     return table
 
 

@@ -158,7 +158,11 @@ class ReviewScreen(Screen[None]):
         self.set_class(self.size.width >= 150, "-wide")  # the lists take more room
         for kind in ("entity", "claim"):
             self.table(kind).set_speaker_column(self.size.width >= SPEAKER_FROM)
-        self.query_one(Footer).compact = narrow
+        footer = self.query_one(Footer)
+        footer.compact = narrow
+        # narrow: the keys of the review take the whole line (the palette is in the help, ? lists it);
+        # the palette's key docked at the right edge also overlapped the last key and left a stray cell
+        footer.show_command_palette = not narrow
 
     def show_empty(self) -> None:
         self.aid = None
