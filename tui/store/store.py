@@ -129,6 +129,8 @@ class ReviewStore:
         # article -> (decided by me — or in the final view, for a reader —, total), and the sums
         self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
         self._folded_entries: dict[str, dict[str, Any]] = {}  # article -> its summary, from its histories
+        self._entry_parts: dict[str, dict[str, Part]] = {}  # article -> each decided candidate's share of it
+        self._stale_parts: dict[str, set[str]] = {}  # article -> candidates whose share changed since
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
 
@@ -324,7 +326,7 @@ class ReviewStore:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
         self._records[record["id"]] = record
-        self._changed(aid)
+        self._changed(aid, cid)
         self._proposals.pop(aid, None)
         if self._memory is not None:
             self._facts_stale.add(aid)
@@ -778,30 +780,7 @@ class ReviewStore:
         """What the cache keeps of an article, from its folded histories: candidates decided per
         reviewer and final statuses, live additions — each by *key* (an entity's label as extracted or
         added, ``*claim`` for claims) so that a label set can be applied — and the desk's facts."""
-        self._ensure(aid)
-        originals = self._file(aid)["candidates"]
-        added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
-        decided: dict[str, dict[str, int]] = {}
-        final: dict[str, dict[str, int]] = {}
-        for cid, hists in self._reviews.get(aid, {}).items():
-            base = self._base(aid, cid, originals)
-            if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
-                continue
-            key = scope_key(base)
-            for (who, role), hist in hists.items():
-                if role == REVIEW and hist.status in DECIDED:
-                    mine = decided.setdefault(who, {})
-                    mine[key] = mine.get(key, 0) + 1
-            status = self.final_status(aid, cid)
-            if status != "pending":
-                final.setdefault(key, {})
-                final[key][status] = final[key].get(status, 0) + 1
-        live: dict[str, int] = {}
-        for cid, n in alive.items():
-            if n > 0 and cid not in originals:
-                key = scope_key(added[cid])
-                live[key] = live.get(key, 0) + 1
-        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": decided, "final": final, "alive": live}
+        entry, _ = self._summed(aid)
         if self._extraction_no(aid):
             entry["x"] = self._extraction_no(aid)  # the summary is of that extraction's candidates
         if with_memory:
@@ -815,10 +794,51 @@ class ReviewStore:
             ]
         return entry
 
-    def _changed(self, aid: str) -> None:
-        """Something that counts changed on an article: its figures are worked out again when asked."""
+    def _summed(self, aid: str) -> tuple[dict[str, Any], dict[str, Part]]:
+        """The article's summary (decided per reviewer, final statuses, live additions; by key) from
+        its folded histories, and each decided candidate's share of it."""
+        self._ensure(aid)
+        originals = self._file(aid)["candidates"]
+        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": {}, "final": {}, "alive": {}}
+        parts: dict[str, Part] = {}
+        for cid in self._reviews.get(aid, {}):
+            part = self._part(aid, cid, originals)
+            if part is not None:
+                parts[cid] = part
+                _count_part(entry, part, 1)
+        entry["alive"] = self._live(aid, originals)
+        return entry, parts
+
+    def _part(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> Part | None:
+        """One candidate's share of its article's summary: its key, who decided it, its final status."""
+        hists = self._reviews.get(aid, {}).get(cid)
+        if not hists:
+            return None
+        added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
+        base = self._base(aid, cid, originals)
+        if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
+            return None
+        whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
+        return scope_key(base), whos, self.final_status(aid, cid)
+
+    def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:
+        added, live = self._added.get(aid, {}), dict[str, int]()
+        for cid, n in self._alive.get(aid, {}).items():
+            if n > 0 and cid not in originals:
+                key = scope_key(added[cid])
+                live[key] = live.get(key, 0) + 1
+        return live
+
+    def _changed(self, aid: str, cid: str | None = None) -> None:
+        """Something that counts changed on an article (on one of its candidates, when ``cid`` is
+        given): its figures are worked out again when asked — for one candidate, only its share."""
         self._counts.mark(aid)
+        if cid is not None and aid in self._entry_parts:
+            self._stale_parts.setdefault(aid, set()).add(cid)
+            return
         self._folded_entries.pop(aid, None)
+        self._entry_parts.pop(aid, None)
+        self._stale_parts.pop(aid, None)
 
     def _summary_of(self, aid: str) -> dict[str, Any] | None:
         """The article's summary: cached if still valid, else folded (and kept until the article
@@ -829,7 +849,23 @@ class ReviewStore:
             return self._entries[aid]
         entry = self._folded_entries.get(aid)
         if entry is None:
-            entry = self._folded_entries[aid] = self._entry(aid)
+            entry, self._entry_parts[aid] = self._summed(aid)
+            self._folded_entries[aid] = entry
+            self._stale_parts.pop(aid, None)
+            return entry
+        stale = self._stale_parts.pop(aid, None)
+        if stale:  # a decision changes its own candidate's share: that share is counted again
+            parts = self._entry_parts[aid]
+            originals = self._file(aid)["candidates"]
+            for cid in stale:
+                old = parts.pop(cid, None)
+                if old is not None:
+                    _count_part(entry, old, -1)
+                new = self._part(aid, cid, originals)
+                if new is not None:
+                    parts[cid] = new
+                    _count_part(entry, new, 1)
+            entry["alive"] = self._live(aid, originals)
         return entry
 
     # -- progress (this store's reviewer) ------------------------------------------------------------
@@ -1382,6 +1418,28 @@ def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
 
 _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
+
+
+Part = tuple[str, tuple[str, ...], str]  # a candidate's key, who decided it, its final status
+
+
+def _count_part(entry: dict[str, Any], part: Part, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) one candidate's share of an article summary; counts that
+    reach zero go, as a summary counted afresh would not hold them."""
+    key, whos, status = part
+    for who in whos:
+        _bump(entry["decided"], who, key, sign)
+    if status != "pending":
+        _bump(entry["final"], key, status, sign)
+
+
+def _bump(table: dict[str, dict[str, int]], outer: str, inner: str, sign: int) -> None:
+    counts = table.setdefault(outer, {})
+    counts[inner] = counts.get(inner, 0) + sign
+    if counts[inner] == 0:
+        del counts[inner]
+        if not counts:
+            del table[outer]
 
 
 def _span_key(cand: dict[str, Any]) -> tuple[Any, ...]:
