@@ -112,6 +112,24 @@ async def keypresses(store: ReviewStore, presses: int) -> tuple[float, float, fl
     return p95(overhead), statistics.median(overhead), base * 1000
 
 
+def disk_floor(folder: Path, n: int = 120) -> tuple[float, float]:
+    """(p50, p95) ms of a bare append + fdatasync of a decision-sized line in ``folder``: the part of
+    every ``a`` that is the disk's, measured in the same run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    times = []
+    fd = os.open(folder / "probe", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            os.write(fd, b"x" * 300 + b"\n")
+            os.fdatasync(fd)
+            times.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.01)
+    finally:
+        os.close(fd)
+    return statistics.median(times), p95(times)
+
+
 def sample_store(folder: Path) -> ReviewStore:
     from extractors.loaders import iter_articles
     from extractors.pipeline import Extractor
@@ -168,6 +186,8 @@ def main() -> None:
         print("NO_COLOR is set: every figure below includes Textual's monochrome filter")
     with tempfile.TemporaryDirectory(prefix="nr-ui-") as tmp:
         tmp = Path(tmp)
+        d50, d95 = disk_floor(tmp / "probe")
+        print(f"the disk: a bare append + fdatasync takes {d50:.2f} ms p50, {d95:.2f} ms p95 (part of every 'a')")
         store = sample_store(tmp / "sample")
         s95, s50, base = asyncio.run(keypresses(store, args.presses))
         store.close()
