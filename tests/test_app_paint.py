@@ -4,7 +4,7 @@ screenshot tests cannot see it: they render the whole screen afresh)."""
 
 from __future__ import annotations
 
-from textual.geometry import Region
+import pytest
 
 from tui.app.app import ReviewApp
 from tui.app.screens.review import ReviewScreen
@@ -40,40 +40,30 @@ def painted_lines(widget) -> set[int]:
     return rows
 
 
-async def test_a_row_repaints_where_it_is_shown_when_the_list_is_scrolled(tmp_path):
+@pytest.mark.parametrize("which", ["list", "article"])
+async def test_a_line_repaints_where_it_is_shown_when_scrolled(tmp_path, which):
+    """A row of the list, a span of the article: scrolled down, a change repaints its own line."""
     store = long_store(tmp_path / "s")
     try:
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
-            table = app.screen.query_one("#entities", CandidateList)
-            table.scroll_to(y=40, animate=False)
+            widget = (
+                app.screen.query_one("#entities", CandidateList)
+                if which == "list"
+                else app.screen.query_one(ArticleView)
+            )
+            widget.scroll_to(y=30, animate=False)
             await pilot.pause()
-            top = int(table.scroll_y)
+            top = int(widget.scroll_y)
             assert top > 0
-            table._repaint_regions.clear()
-            table._refresh_row(top + 5)
-            assert painted_lines(table) == {5}
-    finally:
-        store.close()
-
-
-async def test_a_span_repaints_where_it_is_shown_when_the_article_is_scrolled(tmp_path):
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause()
-            view = app.screen.query_one(ArticleView)
-            view.scroll_to(y=30, animate=False)
-            await pilot.pause()
-            top = int(view.scroll_y)
-            assert top > 0
-            start = view.lines[top + 3][0]
-            view._repaint_regions.clear()
-            view._invalidate_range(start, start + 4)
-            assert painted_lines(view) == {3}
-            assert all(isinstance(r, Region) for r in view._repaint_regions)
+            widget._repaint_regions.clear()
+            if isinstance(widget, CandidateList):
+                widget._refresh_row(top + 3)
+            else:
+                start = widget.lines[top + 3][0]
+                widget._invalidate_range(start, start + 4)
+            assert painted_lines(widget) == {3}
     finally:
         store.close()
 
