@@ -209,3 +209,28 @@ def test_an_addition_and_an_undone_decision_under_a_re_extraction(store_path):
         assert set(cands) == {"Ben Wallace", "Berlin"}
         assert cands["Berlin"]["status"] == "added" and cands["Berlin"]["origin"] == "analyst"
         assert st.final_status(aid, cands["Berlin"]["id"]) == "added"
+
+
+def test_a_re_extraction_record_holds_only_what_changed_and_races_resolve(store_path):
+    """The index grows by what a new model changed, not by the article's candidates each time; two
+    re-extractions written without seeing each other each resolve against what their writer knew."""
+    many = [("Ben Wallace", "PERSON"), ("Olaf Scholz", "PERSON"), ("Berlin", "GPE"), ("Russia", "GPE")]
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        _, aid = st.add_article(_extraction(many))
+    with (
+        ReviewStore.open(store_path, mode="add", reviewer="lead") as lead,
+        ReviewStore.open(store_path, mode="add", reviewer="feed") as feed,
+    ):
+        lead.candidates(aid, plain=True)
+        feed.candidates(aid, plain=True)
+        # the same model again, but "100,000" found as well: one candidate written, five listed
+        lead.reextract(_extraction([*many, ("100,000", "CARDINAL")]))
+        (record,) = lead._extraction_log[aid]
+        assert len(record["ids"]) == 5 and [c["text"] for c in record["candidates"]] == ["100,000"]
+        # feed writes its own without having seen lead's (as if both had looked at the same moment)
+        feed.refresh = lambda: None  # type: ignore[method-assign]
+        feed.reextract(_extraction([("Ben Wallace", "PERSON"), ("Berlin", "GPE")]))
+    with ReviewStore.open(store_path) as st:
+        assert [(d["base"], len(d["candidates"])) for d in st._extraction_log[aid]] == [(0, 1), (0, 0)]
+        shown = sorted(c["text"] for c in st.candidates(aid, plain=True))
+    assert shown == ["Ben Wallace", "Berlin"]

@@ -125,7 +125,8 @@ class ReviewStore:
         self._proposals: dict[str, dict[str, dict[str, Any]]] = {}  # article -> proposed candidates
         self._extractions: dict[str, dict[str, Any]] = {}  # article -> its latest re-extraction record
         self._reextracted: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # article -> (record, file)
-        self._earlier: dict[str, dict[str, dict[str, Any]]] = {}  # article -> candidates earlier extractions had
+        self._extraction_log: dict[str, list[dict[str, Any]]] = {}  # article -> its re-extraction records, in order
+        self._pools: dict[str, dict[str, dict[str, Any]]] = {}  # article -> every candidate any extraction had
         # article -> (decided by me — or in the final view, for a reader —, total), and the sums
         self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
         self._folded_entries: dict[str, dict[str, Any]] = {}  # article -> its summary, from its histories
@@ -266,7 +267,7 @@ class ReviewStore:
         elif table == "removed":
             aid = doc["article"]
             row = self._articles.pop(aid, None)
-            for held in (self._extractions, self._reextracted, self._earlier):
+            for held in (self._extractions, self._reextracted, self._extraction_log, self._pools):
                 held.pop(aid, None)  # the same text added again starts from its own extraction
             if row is not None:
                 self._removed[aid] = doc
@@ -277,11 +278,8 @@ class ReviewStore:
             row = self._articles.get(aid)
             if row is None:
                 return
-            previous = self._extractions.get(aid)
-            if previous is not None:
-                earlier = self._earlier.setdefault(aid, {})
-                for cand in previous["candidates"]:
-                    earlier.setdefault(cand["id"], cand)
+            self._extraction_log.setdefault(aid, []).append(doc)
+            self._pools.pop(aid, None)
             self._extractions[aid] = doc
             self._articles[aid] = {
                 **row,
@@ -352,7 +350,7 @@ class ReviewStore:
             return done[1]
         text = body["article"]["text"]
         cands = {}
-        for cand in latest["candidates"]:
+        for cand in self._listed(article_id, latest, body):
             try:
                 check_offsets(text, cand)
             except (ValueError, KeyError, TypeError) as err:
@@ -364,6 +362,36 @@ class ReviewStore:
         file = {"article": body["article"], "candidates": cands}
         self._reextracted[article_id] = (latest, file)
         return file
+
+    def _pool(self, aid: str, body: dict[str, Any] | None = None, upto: int | None = None) -> dict[str, dict[str, Any]]:
+        """Every candidate the article's extractions have had, by id — the file ``add`` wrote, then
+        each re-extraction record's own candidates (the first ``upto`` records only, if given), a
+        later one's version of an id winning."""
+        pool = self._pools.get(aid) if upto is None else None
+        if pool is None:
+            if body is None:
+                body = self.engine.read_article(self.article_info(aid))
+            pool = dict(body["candidates"])
+            for doc in self._extraction_log.get(aid, [])[:upto]:
+                pool.update((c["id"], c) for c in doc["candidates"])
+            if upto is None:
+                self._pools[aid] = pool
+        return pool
+
+    def _listed(self, aid: str, doc: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The candidates of a re-extraction record. A record lists the ids of all of them (``ids``)
+        and holds only those that the extractions its writer knew of (the first ``base`` records of
+        the article, in index order) did not have as they are; an older record holds them all."""
+        if "ids" not in doc:
+            return list(doc["candidates"])
+        pool = {**self._pool(aid, body, upto=int(doc.get("base", 0))), **{c["id"]: c for c in doc["candidates"]}}
+        try:
+            return [pool[cid] for cid in doc["ids"]]
+        except KeyError as err:
+            raise StoreDamaged(
+                f"damaged: a re-extraction of article '{clean_line(aid, 80)}' ({self.location}) lists candidate "
+                f"{clean_line(err.args[0], 40)} that no extraction of it holds; run 'newsreview doctor'"
+            ) from None
 
     def _extraction_no(self, aid: str) -> int | str:
         """Which extraction the article's candidates are: 0 for the one ``add`` stored, else the id of
@@ -475,6 +503,8 @@ class ReviewStore:
         fresh = [c for c in new if c["id"] not in decided and c["id"] not in added and _span_key(c) not in held]
         cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
         entities = [c for c in cands if c["kind"] == "entity"]
+        base = len(self._extraction_log.get(aid, []))  # the records this one is written against
+        pool = self._pool(aid, upto=base)
         doc = {
             "article": aid,
             "id": uuid.uuid4().hex[:16],
@@ -483,7 +513,11 @@ class ReviewStore:
             "by": self.reviewer,
             "counts": {"entity": len(entities), "claim": len(cands) - len(entities)},
             "labels": _label_counts(entities),
-            "candidates": cands,
+            # the record lists every candidate and holds only those no extraction had as they are: the
+            # index grows by what changed, not by the article's candidates at every re-extraction
+            "base": base,
+            "ids": [c["id"] for c in cands],
+            "candidates": [c for c in cands if pool.get(c["id"]) != c],
         }
         seen = self.engine.append_index([("extractions", doc)])
         for table, row in [*seen, ("extractions", doc)]:
@@ -507,8 +541,7 @@ class ReviewStore:
     def _superseded(self, aid: str) -> dict[str, dict[str, Any]]:
         """The candidates of the article's earlier extractions (the file ``add`` wrote included): a
         decision made on one while another process re-extracted keeps its candidate."""
-        first = self.engine.read_article(self.article_info(aid))["candidates"]
-        return {**first, **self._earlier.get(aid, {})}
+        return self._pool(aid)
 
     def _orphans(self, aid: str, originals: dict[str, dict[str, Any]]) -> list[str]:
         """Candidates with decisions that the latest extraction no longer lists (see :meth:`_superseded`)."""
