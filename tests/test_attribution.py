@@ -357,3 +357,26 @@ def test_pronoun_speakers_resolve_to_the_subject_not_the_last_name(claims_of, te
 def test_a_cue_under_a_preposition_speaks_for_the_verbs_subject(claims_of, text):
     c = one(claims_of(text), "tax plan")
     assert c["cue"]["text"] == "saying" and c["speaker"] is not None and "Ron Wyden" in c["speaker"]["text"]
+
+
+@pytest.mark.slow
+def test_relative_pronoun_participle_and_possessive_speakers(claims_of):
+    """ "who said …": the speaker is the relative pronoun, named by what its clause hangs on (as "he"
+    is named by a person before); a participle's noun speaks ("officials warning that …"); a
+    possessive pronoun owns a nominal cue ("its claim that …")."""
+    rel = one(
+        claims_of("The plan was criticized by Senator Elizabeth Warren, who said that it would hurt small banks."),
+        "it would hurt small banks",
+    )
+    assert rel["speaker"]["text"] == "who" and "Elizabeth Warren" in rel["speaker"]["name"]
+    part = one(
+        claims_of("The letter was signed by 40 economists arguing that the tax cut would raise the deficit."),
+        "the tax cut would raise",
+    )
+    assert part["cue"]["text"] == "arguing" and part["speaker"]["text"] == "40 economists"
+    owned = one(claims_of("The ministry stood by its assessment that the dam was safe."), "the dam was safe")
+    assert owned["speaker"]["text"] == "its" and owned["speaker"]["name"] == "The ministry"
+    theirs = one(
+        claims_of("Despite their claim that the vote was rigged, the count went ahead."), "the vote was rigged"
+    )
+    assert theirs["speaker"]["text"] == "their"

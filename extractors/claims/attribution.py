@@ -36,7 +36,7 @@ from ..records import FoundClaim, FoundSpeaker, SpanRef, span
 from ..vocabulary import QuoteType
 from .contents import Candidate, choose
 from .cues import is_cue
-from .lexicon import NOMINAL_CUES, NOMINAL_PREPS, RELATIVE_PRONOUNS, STANCE_ADJS
+from .lexicon import NOMINAL_CUES, NOMINAL_PREPS, POSSESSIVES, RELATIVE_PRONOUNS, STANCE_ADJS
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
 from .quotes import Quote, Quotes
@@ -138,9 +138,21 @@ class _Attributions:
         subj = subject(tok)
         speaker = source(tok, subj)
         subj_span = speaker_span(speaker) if speaker is not None else None
-        if speaker is not None and speaker is subj and subj.lower_ in RELATIVE_PRONOUNS:
-            # "the senator, who said …": the speaker is what the relative clause hangs on
-            subj_span = speaker_span(tok.head) if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") else None
+        refers = None
+        participle = tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN")
+        if participle and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            # "officials warning that …", "Republicans advocating NATO enlargement": the noun the
+            # participle describes speaks, not the subject of the clause that noun is in
+            subj_span = speaker_span(tok.head)
+        elif speaker is not None and speaker is subj and subj.lower_ in RELATIVE_PRONOUNS:
+            # "the senator, who said …": the speaker is the relative pronoun, standing for what its
+            # clause hangs on (as "he" stands for a person named before)
+            clause = subj.head
+            if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
+                refers = speaker_span(clause.head)
+                subj_span = (subj.idx, subj.idx + len(subj.text))
+            else:
+                subj_span = None
         cands = list(verb_candidates(Cue(tok, subj, self.quotes, self.used_quotes)))
         if trace is not None:
             trace.append((tok, cands))
@@ -157,7 +169,7 @@ class _Attributions:
             ]
             start = min([start, *closed])
         cue = (tok.idx, tok.idx + len(tok.text))
-        self.add((start, end), cue, None if rule == "passive_as" else subj_span, qtype)
+        self.add((start, end), cue, None if rule == "passive_as" else subj_span, qtype, refers=refers)
 
     def stance_or_nominal(self, tok: Token) -> None:
         """Stance adjectives ("aware that …", "critical of …") and nominal cues ("his belief that …",
@@ -183,11 +195,22 @@ class _Attributions:
             if not comps:
                 return
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-            named = owner is not None and (owner.pos_ != "PRON" or owner.lower_ in ("his", "her"))
+            named = owner is not None and (owner.pos_ != "PRON" or owner.lower_ in POSSESSIVES)
             comp = comps[0]
             if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                 comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
-            self.add(content_span(comp), cue, speaker_span(owner) if named and owner is not None else None)
+            refers = None
+            if named and owner is not None and owner.pos_ == "PRON":
+                # "The ministry stood by its assessment that …": "its" stands for the clause's subject
+                verb = tok.head
+                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                    verb = verb.head
+                subj = subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+                if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
+                    refers = speaker_span(subj)
+            self.add(
+                content_span(comp), cue, speaker_span(owner) if named and owner is not None else None, refers=refers
+            )
 
     def colon_quotes(self) -> None:
         """ "Stone: “I think …”" — a colon right before a quote, a speaker named before it on its line."""
@@ -230,9 +253,18 @@ class _Attributions:
         j = bisect_left(self.newlines, end)
         return (self.newlines[i] + 1 if i >= 0 else 0), (self.newlines[j] if j < len(self.newlines) else len(self.text))
 
-    def add(self, content: Offsets, cue: Offsets, subj_span: Offsets | None, qtype: QuoteType | None = None) -> None:
+    def add(
+        self,
+        content: Offsets,
+        cue: Offsets,
+        subj_span: Offsets | None,
+        qtype: QuoteType | None = None,
+        *,
+        refers: Offsets | None = None,
+    ) -> None:
         """A claim: ``content`` and ``subj_span`` cut to the cue's paragraph and trimmed; a quote
-        interrupted by its cue continues (“Only you,” she said, “would …” is one claim)."""
+        interrupted by its cue continues (“Only you,” she said, “would …” is one claim). ``refers``:
+        what a relative pronoun speaker stands for (its source is resolved from that phrase)."""
         text, quotes = self.text, self.quotes
         p_start, p_end = self.paragraph(cue[0], cue[1])
         start, end = trim(text, max(content[0], p_start), min(content[1], p_end))
@@ -251,8 +283,16 @@ class _Attributions:
                 return
             del self.made[same_key]
         previous = self.previous_claim(cue[0])
-        speaker = None
-        if subj_span is not None:
+        speaker: FoundSpeaker | None = None
+        if subj_span is not None and refers is not None:
+            pronoun = span(text, *subj_span)
+            speaker = {
+                "start": pronoun["start"],
+                "end": pronoun["end"],
+                "text": pronoun["text"],
+                "resolved": self.resolver.resolve(*refers, None) or span(text, *refers),
+            }
+        elif subj_span is not None:
             said = (previous["start"], previous["end"]) if previous is not None else None
             speaker = self.resolver.speaker(*subj_span, previous["speaker"] if previous else None, said)
         if qtype == "direct" or (start, end) in quotes or quotes.starts_at(start):

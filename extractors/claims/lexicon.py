@@ -78,4 +78,10 @@ PRONOUNS: Final[dict[str, str | None]] = {
     "it": None,
     "we": None,
     "i": None,
+    # possessive owners of a nominal cue ("his belief that …", "its plan to …")
+    "his": "PERSON",
+    "its": None,
+    "their": None,
 }
+#: possessive pronouns that own a nominal cue as its source
+POSSESSIVES: Final = frozenset(("his", "her", "its", "their"))

@@ -41,7 +41,7 @@ def speaker_span(subj: Token) -> tuple[int, int]:
 
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w’'-]+)")
 #: the pronoun a gendered one stands for, as ``Resolver.gender`` records it
-GENDERED = {"he": "he", "him": "he", "she": "she", "her": "she"}
+GENDERED = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
 
 
 def _is_subject(ent: Span) -> bool:
