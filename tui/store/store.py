@@ -1377,7 +1377,20 @@ _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement 
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 
 _VERSION_FIELDS = frozenset(
-    {"start", "end", "text", "label", "token_start", "token_end", "speaker", "cue", "quote_type", "checkworthiness"}
+    {
+        "start",
+        "end",
+        "text",
+        "label",
+        "token_start",
+        "token_end",
+        "speaker",
+        "cue",
+        "quote_type",
+        "numbers",
+        "hedges",
+        "checkworthiness",
+    }
 )
 
 
