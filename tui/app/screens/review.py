@@ -235,6 +235,8 @@ class ReviewScreen(Screen[None]):
     def show(self, *, lists: bool = False, scroll: bool = True) -> None:
         """Put the state on the widgets: the lists (refilled when ``lists``), the tabs, the current
         candidate in the list and the article, the detail panel and the status bar."""
+        if self.state.kind == "claim" and self.aid is not None and self.state.desk_article != self.aid:
+            lists |= self._desk_scores()
         state = self.state
         if lists:
             for kind in ("entity", "claim"):
@@ -274,6 +276,8 @@ class ReviewScreen(Screen[None]):
         cand = self.current()
         history = self.store.history(self.aid, cand["id"]) if cand and self.aid else []
         shown = dict(cand) if cand else None
+        if shown is not None and shown["id"] in self.state.desk:
+            shown["desk_checkworthiness"] = self.state.desk[shown["id"]]
         if shown is not None and self.preview is not None:
             start, end = self.preview
             shown.update(start=start, end=end, text=self.text[start:end])
@@ -366,6 +370,12 @@ class ReviewScreen(Screen[None]):
     def apply_states(self, states: list[Cand], *, fresh: bool = False) -> None:
         """Store results onto the state and the widgets (rows in place, or the lists refilled); unless
         ``fresh`` (read from the store just now), suggestions are read again once decisions pause."""
+        if self.state.desk_article is not None and self.state.desk_article == self.aid:
+            for state in states:  # a claim added or moved takes its place by the desk's score
+                old = self.state.cands.get(state["id"])
+                moved = old is None or any(old.get(k) != state.get(k) for k in ("start", "end", "checkworthiness"))
+                if state["kind"] == "claim" and moved and state.get("status") != "removed":
+                    self.state.desk[state["id"]] = self.store.desk_score(state)
         rebuilt = self.state.apply(states)
         self.query_one(ArticleView).update_candidates(states)
         if rebuilt:
@@ -481,6 +491,18 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(Confirm(f"Accept {what} in this article?", self.keys), go)
 
     # -- groups, suggestions, every label, the label set ----------------------------------------------
+
+    def _desk_scores(self) -> bool:
+        """Order this article's claims by the desk's corrected check-worthiness (asked for the first
+        time the claims list shows for an article: the store learns the decisions it has not yet)."""
+        assert self.aid is not None
+        try:
+            scores = self.store.desk_scores(self.aid)
+        except StoreError as err:
+            self.notify(str(err), title="desk scores", severity="error", markup=False, timeout=8)
+            scores = {}
+        self.state.set_desk(self.aid, scores)
+        return True
 
     def _fill(self, kind: str) -> None:
         state = self.state
