@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+from app_support import screen_text
 
 from extractors import correction as model_module
 from extractors.pipeline import Extraction
@@ -149,6 +150,10 @@ async def test_the_app_orders_claims_by_the_desk_s_score_and_shows_both(tmp_path
         desk = store.desk_scores("a-9999")[current["id"]]
         detail = str(screen.query_one(DetailPanel).render())
         assert f"desk score {desk:.2f}  (the extractor's {current['checkworthiness']:.2f}" in detail
+        scores = store.desk_scores("a-9999")
+        shown = screen_text(app)
+        for cid in screen.state.listed("claim"):  # the list shows the score it is sorted by
+            assert f"none     {scores[cid]:.2f} " in shown
     store.close()
 
 

@@ -308,6 +308,8 @@ class ReviewState:
             if state.get("status") == "removed":
                 rebuild |= self.cands.pop(cid, None) is not None
                 continue
+            if cid in self.desk:  # the row shows the score it is sorted by
+                state["desk_checkworthiness"] = self.desk[cid]
             self.cands[cid] = state
             rebuild |= old is None or self._moves(old, state)
         if rebuild:
@@ -337,6 +339,9 @@ class ReviewState:
     def set_desk(self, article: str, scores: dict[str, float]) -> None:
         """The desk's corrected scores of this article's claims: the claims list is ordered by them."""
         self.desk, self.desk_article = dict(scores), article
+        for cid, score in scores.items():
+            if cid in self.cands:
+                self.cands[cid]["desk_checkworthiness"] = score
         self.refresh()
 
     def toggle_order(self) -> str:

@@ -276,8 +276,6 @@ class ReviewScreen(Screen[None]):
         cand = self.current()
         history = self.store.history(self.aid, cand["id"]) if cand and self.aid else []
         shown = dict(cand) if cand else None
-        if shown is not None and shown["id"] in self.state.desk:
-            shown["desk_checkworthiness"] = self.state.desk[shown["id"]]
         if shown is not None and self.preview is not None:
             start, end = self.preview
             shown.update(start=start, end=end, text=self.text[start:end])
