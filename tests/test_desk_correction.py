@@ -216,6 +216,15 @@ def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path
     calls.clear()
     with ReviewStore.open(tmp_path / "store", mode="read") as st:
         assert st.desk_report()["decisions"] == 25 and len(calls) == 25
+    calls.clear()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:  # up to date: figures from the cache
+        assert st.desk_report()["decisions"] == 25 and calls == [] and st._desk is not None
+        assert st._desk._model is None  # the model (numpy) was not even built
+    data = orjson.loads(cache.read_bytes())
+    data["model"]["ids"] = [-5]  # not a model state: found when a claim is scored, and rebuilt
+    cache.write_bytes(orjson.dumps(data))
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        assert st.desk_scores("a-9999") and len(calls) == 25
 
 
 def test_undo_is_not_a_claim_decision_and_adjudication_is(tmp_path):

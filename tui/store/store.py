@@ -208,6 +208,8 @@ class ReviewStore:
         try:
             if self.mode != "read" and self._log_changed:
                 self._save_cache()
+            if self._desk is not None:
+                self._desk.save()  # derived data, any mode: what it learnt is not learnt again
         finally:
             self.engine.close()
 
@@ -1309,6 +1311,9 @@ class ReviewStore:
     def desk(self) -> DeskCorrection:
         """The desk's correction model, brought up to date with every decision (lazily: the first claim
         list, export or status that asks pays for it; opening the store does not)."""
+        return self._desk_synced(need_model=True)
+
+    def _desk_synced(self, *, need_model: bool) -> DeskCorrection:
         if self._desk is None:
             from .correction import DeskCorrection
 
@@ -1329,7 +1334,7 @@ class ReviewStore:
                 return None  # a damaged article: its decisions teach nothing (doctor reports it)
             return base
 
-        self._desk.sync(base_of)
+        self._desk.sync(base_of, need_model=need_model)
         return self._desk
 
     def with_desk(self, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1352,7 +1357,7 @@ class ReviewStore:
     def desk_report(self) -> dict[str, Any]:
         """How the desk's correction stands: decisions learnt, trust, held-out figures (see
         :meth:`tui.store.correction.DeskCorrection.report`)."""
-        return self.desk.report()
+        return self._desk_synced(need_model=False).report()
 
     # -- summary -----------------------------------------------------------------------------------
 
