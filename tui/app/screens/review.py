@@ -1118,7 +1118,8 @@ class ReviewScreen(Screen[None]):
         state = self._write(self.store.decide, aid, cid, "edit", changes=changes, seconds=seconds)
         if state is None or self.aid != aid:
             return
-        self.query_one(ArticleView).clear_selection()
+        if role != "content":  # (content: cleared when asked, the fields may have been waited for)
+            self.query_one(ArticleView).clear_selection()
         self.apply_states([state])
         self.state.select(cid)
         shown = {"content": state["text"], **{r: (state.get(r) or {}).get("text", "") for r in ("speaker", "cue")}}
