@@ -471,15 +471,27 @@ def export_cmd(
 
 
 @app.command("status")
-def status_cmd(store: StoreOpt = ...) -> None:  # type: ignore[assignment]
-    """Show the store: where and how big, articles, candidates by final status, reviewers, last activity.
+def status_cmd(
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    as_json: Annotated[bool, typer.Option("--json", help="The same as one JSON object.")] = False,
+) -> None:
+    """Show the store: where and how big, articles, candidates by final status, reviewers, last activity,
+    and how the desk's correction of check-worthiness predicts the desk's decisions.
 
     Read-only: works while reviewers have the store open.
 
-    Example: newsreview status --store ~/cases/drones
+    Examples: newsreview status --store ~/cases/drones   |   newsreview status --json
     """
     with _read_store(store) as st:
-        _print_status(st)
+        if as_json:
+            import orjson
+
+            from .sanitize import escape_json
+
+            summary = {**st.summary(), "desk_correction": st.desk_report()}
+            sys.stdout.write(escape_json(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode()) + "\n")
+        else:
+            _print_status(st)
 
 
 @app.command("articles")
@@ -851,7 +863,7 @@ def serve_cmd(
 def _print_status(st: Any) -> None:
     from .status import status_table
 
-    _console().print(status_table(st.summary()))
+    _console().print(status_table({**st.summary(), "desk_correction": st.desk_report()}))
 
 
 def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:

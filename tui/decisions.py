@@ -18,7 +18,7 @@ from extractors.vocabulary import ACTIONS
 from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError, StoreWriteError
 
-EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "checkworthiness")
+EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness")
 MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
 ALL_ACTIONS = (*ACTIONS, "confirm-suggestions")
 

@@ -69,6 +69,8 @@ def candidate_record(cand: dict[str, Any]) -> dict[str, Any]:
     if cand["kind"] == "claim":
         out["numbers"] = list(cand.get("numbers") or [])
         out["hedges"] = list(cand.get("hedges") or [])
+        if cand.get("desk_checkworthiness") is not None:  # from a store: the desk's corrected score
+            out["desk_checkworthiness"] = cand["desk_checkworthiness"]
     for key in DECISION_FIELDS:
         if cand.get(key) is not None:
             out[key] = cand[key]
@@ -174,6 +176,7 @@ def store_articles(
 
     include = tuple(include)
     ids = list(article_ids if article_ids is not None else store.article_ids())
+    desk = store.desk if ids and hasattr(store, "desk") else None  # learnt once, before the first article
     for n, aid in enumerate(ids):
         if n % PREFETCH == 0 and hasattr(store, "prefetch"):
             store.prefetch(ids[n : n + PREFETCH])
@@ -182,6 +185,10 @@ def store_articles(
             cands = store.candidates(aid, view=view)
             if not all_labels:
                 cands = [c for c in cands if store.in_scope(c)]
+            if desk is not None:
+                for c in cands:
+                    if c["kind"] == "claim":
+                        c["desk_checkworthiness"] = desk.score(c)
         except StoreError as err:
             if problems is None:
                 raise

@@ -99,6 +99,12 @@ class Claim(Decided):
     numbers: list[SpanRef]
     hedges: list[SpanRef] = Field(default_factory=list)
     checkworthiness: float = Field(ge=0, le=1)
+    desk_checkworthiness: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the extractor's check-worthiness corrected by this store's decisions (absent without a store)",
+    )
 
 
 class Review(_Strict):

@@ -23,6 +23,22 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
+def desk_line(desk: dict[str, Any]) -> str:
+    """The desk's correction of check-worthiness: what it learnt, and its held-out figure (each claim
+    decision predicted before the model learnt from it) against the extractor's own score."""
+    if not desk["decisions"]:
+        return "no claim decisions yet: claims keep the extractor's check-worthiness"
+    line = f"learnt from {desk['decisions']} claim decisions (trust in its features {desk['trust']:.2f})"
+    if desk.get("log_loss") is not None:
+        line += (
+            f"; last {desk['window']}: log loss {desk['log_loss']:.3f} vs the extractor's "
+            f"{desk['log_loss_extractor']:.3f}"
+        )
+    if desk.get("average_precision") is not None:
+        line += f", AP {desk['average_precision']:.3f} vs {desk['average_precision_extractor']:.3f}"
+    return line
+
+
 def status_table(summary: dict[str, Any]) -> Table:
     table = Table(title="newsreview store", show_header=False, title_justify="left")
     table.add_column("")
@@ -62,6 +78,8 @@ def status_table(summary: dict[str, Any]) -> Table:
         for record in summary["models"][-3:]:
             where = clean_line(record["model"], 80) + ("" if record.get("exists") else " (folder gone)")
             table.add_row("trained model", Text(f"{where}: {clean_line(held_out_line(record), 160)}"))
+    if summary.get("desk_correction"):
+        table.add_row("desk correction", desk_line(summary["desk_correction"]))
     table.add_row("decisions", str(summary["decisions"]))
     table.add_row("last activity", Text(clean_line(summary["last_activity"] or "never", 40)))
     return table

@@ -207,6 +207,8 @@ class ReviewState:
     _keep: dict[str, str | None] = field(default_factory=dict)
     _totals: dict[str, int] = field(default_factory=dict)
     _left: int | None = None  # decisions_left, until the candidates change
+    desk: dict[str, float] = field(default_factory=dict)  # claim id -> the desk's corrected check-worthiness
+    desk_article: str | None = None  # the article ``desk`` was computed for
 
     # -- contents ----------------------------------------------------------------------------------
 
@@ -216,6 +218,8 @@ class ReviewState:
         if article is not None and article != self.article:
             self.article = article
             self.expanded = set()
+        if article != self.desk_article:
+            self.desk, self.desk_article = {}, None
         self.cands = {c["id"]: c for c in cands}
         self._left = None
         self._keep = {}
@@ -252,7 +256,7 @@ class ReviewState:
         for kind in KINDS:
             items = [c for c in self.cands.values() if c["kind"] == kind and (not self.query or matches(c, self.query))]
             if kind == "claim" and self.order == "checkworthiness":
-                items.sort(key=lambda c: (-(c.get("checkworthiness") or 0), c["start"], c["end"], c["id"]))
+                items.sort(key=lambda c: (-self.score(c), c["start"], c["end"], c["id"]))
             else:
                 items.sort(key=lambda c: (c["start"], c["end"], c["id"]))
             self._matching[kind] = [c["id"] for c in items]
@@ -304,6 +308,8 @@ class ReviewState:
             if state.get("status") == "removed":
                 rebuild |= self.cands.pop(cid, None) is not None
                 continue
+            if cid in self.desk:  # the row shows the score it is sorted by
+                state["desk_checkworthiness"] = self.desk[cid]
             self.cands[cid] = state
             rebuild |= old is None or self._moves(old, state)
         if rebuild:
@@ -324,6 +330,19 @@ class ReviewState:
         if query.kind is not None:
             self.kind = query.kind
         return query
+
+    def score(self, cand: Cand) -> float:
+        """The claim's check-worthiness as the lists sort it: the desk's corrected score once known."""
+        desk = self.desk.get(cand["id"])
+        return desk if desk is not None else float(cand.get("checkworthiness") or 0)
+
+    def set_desk(self, article: str, scores: dict[str, float]) -> None:
+        """The desk's corrected scores of this article's claims: the claims list is ordered by them."""
+        self.desk, self.desk_article = dict(scores), article
+        for cid, score in scores.items():
+            if cid in self.cands:
+                self.cands[cid]["desk_checkworthiness"] = score
+        self.refresh()
 
     def toggle_order(self) -> str:
         self.order = "article" if self.order == "checkworthiness" else "checkworthiness"
@@ -565,8 +584,8 @@ class ReviewState:
         if cand["kind"] == "entity":
             group = [c for c in listed if is_pending(c) and c.get("label") == cand.get("label")]
             return group, f"{len(group)} pending {cand.get('label')} entities"
-        cw = cand.get("checkworthiness") or 0
-        group = [c for c in listed if is_pending(c) and (c.get("checkworthiness") or 0) >= cw]
+        cw = self.score(cand)
+        group = [c for c in listed if is_pending(c) and self.score(c) >= cw]
         return group, f"{len(group)} pending claims with check-worthiness ≥ {cw:.2f}"
 
     def same_text(self, cand: Cand) -> list[str]:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
@@ -35,6 +35,9 @@ from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
 from .history import History, next_level, version_key
 from .lock import describe_command
 from .memory import Memory, facts
+
+if TYPE_CHECKING:
+    from .correction import DeskCorrection
 
 REVIEW, ADJUDICATION = "review", "adjudication"
 CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
@@ -134,6 +137,7 @@ class ReviewStore:
         self._stale_parts: dict[str, set[str]] = {}  # article -> candidates whose share changed since
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
+        self._desk: DeskCorrection | None = None  # made, and learnt, when a claim list first asks
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -207,6 +211,8 @@ class ReviewStore:
         try:
             if self.mode != "read" and self._log_changed:
                 self._save_cache()
+            if self._desk is not None:
+                self._desk.save()  # derived data, any mode: what it learnt is not learnt again
         finally:
             self.engine.close()
 
@@ -1375,6 +1381,60 @@ class ReviewStore:
             raise DecisionError("no pending suggestions in this article")
         return self.decide_many(article_id, items, seconds=seconds)
 
+    # -- the desk's correction of check-worthiness (issue #14) ---------------------------------------
+
+    @property
+    def desk(self) -> DeskCorrection:
+        """The desk's correction model, brought up to date with every decision (lazily: the first claim
+        list, export or status that asks pays for it; opening the store does not)."""
+        return self._desk_synced(need_model=True)
+
+    def _desk_synced(self, *, need_model: bool) -> DeskCorrection:
+        if self._desk is None:
+            from .correction import DeskCorrection
+
+            self._desk = DeskCorrection(self.engine)
+        files: dict[str, dict[str, Any]] = {}
+
+        def base_of(aid: str, cid: str) -> dict[str, Any] | None:
+            if aid not in self._articles:
+                return None
+            try:
+                if aid not in files:
+                    files[aid] = self._file(aid)["candidates"]
+                base = self._base(aid, cid, files[aid])
+                if base is None and aid not in self._folded:
+                    self._ensure(aid)  # an analyst's claim: known once the article's decisions are folded
+                    base = self._base(aid, cid, files[aid])
+            except StoreError:
+                return None  # a damaged article: its decisions teach nothing (doctor reports it)
+            return base
+
+        self._desk.sync(base_of, need_model=need_model)
+        return self._desk
+
+    def with_desk(self, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``claims`` with their ``desk_checkworthiness`` (the extractor's score, corrected by the desk)."""
+        desk = self.desk
+        for claim in claims:
+            if claim.get("kind") == "claim":
+                claim["desk_checkworthiness"] = desk.score(claim)
+        return claims
+
+    def desk_score(self, claim: dict[str, Any]) -> float:
+        """One claim's desk check-worthiness (after learning every decision so far)."""
+        return self.desk.score(claim)
+
+    def desk_scores(self, article_id: str, *, view: str | None = None) -> dict[str, float]:
+        """Candidate id -> desk check-worthiness of the article's claims."""
+        desk = self.desk
+        return {c["id"]: desk.score(c) for c in self.candidates(article_id, "claim", view=view)}
+
+    def desk_report(self) -> dict[str, Any]:
+        """How the desk's correction stands: decisions learnt, trust, held-out figures (see
+        :meth:`tui.store.correction.DeskCorrection.report`)."""
+        return self._desk_synced(need_model=False).report()
+
     # -- summary -----------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
@@ -1483,7 +1543,20 @@ def _span_key(cand: dict[str, Any]) -> tuple[Any, ...]:
 
 
 _VERSION_FIELDS = frozenset(
-    {"start", "end", "text", "label", "token_start", "token_end", "speaker", "cue", "quote_type", "checkworthiness"}
+    {
+        "start",
+        "end",
+        "text",
+        "label",
+        "token_start",
+        "token_end",
+        "speaker",
+        "cue",
+        "quote_type",
+        "numbers",
+        "hedges",
+        "checkworthiness",
+    }
 )
 
 

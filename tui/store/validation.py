@@ -5,6 +5,7 @@ Every function raises :class:`DecisionError` with a message naming the field; no
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from extractors.records import claim_candidate, entity_candidate, span
@@ -15,7 +16,8 @@ from ..sanitize import clean_line
 from .errors import DecisionError, StoreError
 
 ENTITY_EDITS = frozenset({"label", "start", "end"})
-CLAIM_EDITS = frozenset({"start", "end", "speaker", "cue", "quote_type", "checkworthiness"})
+CLAIM_EDITS = frozenset({"start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness"})
+MAX_SPANS = 1000  # numbers or hedges of one claim
 
 
 def reviewer_name(value: object) -> str:
@@ -75,12 +77,37 @@ def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
         if fields["quote_type"] not in QUOTE_TYPES:
             raise DecisionError(f"field 'quote_type' must be one of {', '.join(QUOTE_TYPES)}")
         out["quote_type"] = fields["quote_type"]
+    for role in ("numbers", "hedges"):
+        if role in fields:
+            out[role] = span_list(text, fields[role], role)
     if "checkworthiness" in fields:
         cw = fields["checkworthiness"]
-        if not isinstance(cw, (int, float)) or isinstance(cw, bool) or not 0 <= cw <= 1:
+        if not isinstance(cw, (int, float)) or isinstance(cw, bool) or not math.isfinite(cw) or not 0 <= cw <= 1:
             raise DecisionError("field 'checkworthiness' must be a number from 0 to 1")
-        out["checkworthiness"] = float(cw)
+        out["checkworthiness"] = round(float(cw), 4)
     return out
+
+
+def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
+    """A claim's ``numbers`` or ``hedges``: a list of ``{text, start, end}`` inside the article, each
+    ``text == article_text[start:end]``; in article order, without repeats."""
+    if not isinstance(value, list):
+        raise DecisionError(f"field '{field}' must be a list of spans {{text, start, end}}")
+    if len(value) > MAX_SPANS:
+        raise DecisionError(f"field '{field}': at most {MAX_SPANS} spans")
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for i, ref in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(ref, dict):
+            raise DecisionError(f"field '{where}' must be an object {{text, start, end}}")
+        unknown = set(ref) - {"text", "start", "end"}
+        if unknown:
+            raise DecisionError(f"field '{where}': unknown key '{clean_line(sorted(unknown)[0], 40)}'")
+        s, e = offsets(text, ref.get("start"), ref.get("end"), f"{where}.")
+        if ref.get("text") != text[s:e]:
+            raise DecisionError(f"field '{where}.text' is not the article's text at {s}..{e}")
+        out[(s, e)] = dict(span(text, s, e))
+    return [out[k] for k in sorted(out)]
 
 
 def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from extractors.records import Article
 
 from ...store import StoreError
 from ..bindings import ADD, Keys
+from ..fields import loaded_extractor
 from ..text import one_line
 
 if TYPE_CHECKING:
@@ -97,12 +98,10 @@ def load_path(path: str) -> Loaded:
 
 def extract(path: str, articles: list[Article], model: str | None, cache: dict[str, Any]) -> Extracted:
     """Runs in a worker thread: load the model once (kept in ``cache``), extract ``articles``."""
-    from ...ingest import extract_articles, load_extractor
+    from ...ingest import extract_articles
 
     try:
-        if "extractor" not in cache:
-            cache["extractor"] = load_extractor(model)
-        extractions, failed = extract_articles(cache["extractor"], articles)
+        extractions, failed = extract_articles(loaded_extractor(model, cache), articles)
     except Exception as err:  # the model would not load, or worse: every article here failed
         reason = f"{type(err).__name__}: {err}"
         return Extracted(path, [], [f"{a.path or one_line(path, 200)}: extraction failed: {reason}" for a in articles])

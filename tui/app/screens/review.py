@@ -27,6 +27,7 @@ from ...store.store import Changes
 from .. import spans
 from ..bindings import REVIEW, SECTIONS, Keys, help_notes, mode_hint
 from ..desk import present_here
+from ..fields import ClaimFielder, Fields, Then, not_computed
 from ..live import LiveFeed, Presence
 from ..state import ActiveClock, FilterError, ReviewState, is_pending, label_order
 from ..text import one_line
@@ -70,6 +71,10 @@ ARTICLE_ACTIONS = {
 ARTICLE_ACTIONS |= {"expand", "collapse", "apply_rest", "relabel_picker", "confirm_suggestions"}
 #: seconds after the last decision before suggestions and proposals are read again from the store
 SYNC_AFTER = 0.6
+#: the status bar while a claim's decision waits for the spaCy pipeline (its numbers, check-worthiness)
+FIELDS_WAIT = "loading the spaCy model for the claim's numbers and check-worthiness…"
+#: the status bar on the claims while the pipeline cannot be loaded (the decisions are saved without)
+FIELDS_OFF = "claim fields could not be computed (spaCy model did not load): new scores stay 0"
 
 
 class ReviewScreen(Screen[None]):
@@ -125,7 +130,9 @@ class ReviewScreen(Screen[None]):
         )
         yield Input(placeholder="find in the article — enter goes to the next match", id="find")
         yield Footer()
-        yield ArticleAdder(self.store, self.model)
+        adder = ArticleAdder(self.store, self.model)
+        yield adder
+        yield ClaimFielder(self.model, adder.cache)  # one loaded extractor for both
         yield LiveFeed(self.store)
 
     def on_mount(self) -> None:
@@ -232,6 +239,8 @@ class ReviewScreen(Screen[None]):
     def show(self, *, lists: bool = False, scroll: bool = True) -> None:
         """Put the state on the widgets: the lists (refilled when ``lists``), the tabs, the current
         candidate in the list and the article, the detail panel and the status bar."""
+        if self.state.kind == "claim" and self.aid is not None and self.state.desk_article != self.aid:
+            lists |= self._desk_scores()
         state = self.state
         if lists:
             for kind in ("entity", "claim"):
@@ -345,6 +354,8 @@ class ReviewScreen(Screen[None]):
             bar.find = ""
         bar.busy = self.busy
         bar.message, self.message = self.message, ""
+        if not bar.message and self.state.kind == "claim" and self.query_one(ClaimFielder).error is not None:
+            bar.message = FIELDS_OFF
         if self.box is not None:
             mode = self.box
         elif self.preview is not None:
@@ -361,6 +372,12 @@ class ReviewScreen(Screen[None]):
     def apply_states(self, states: list[Cand], *, fresh: bool = False) -> None:
         """Store results onto the state and the widgets (rows in place, or the lists refilled); unless
         ``fresh`` (read from the store just now), suggestions are read again once decisions pause."""
+        if self.state.desk_article is not None and self.state.desk_article == self.aid:
+            for state in states:  # a claim added or moved takes its place by the desk's score
+                old = self.state.cands.get(state["id"])
+                moved = old is None or any(old.get(k) != state.get(k) for k in ("start", "end", "checkworthiness"))
+                if state["kind"] == "claim" and moved and state.get("status") != "removed":
+                    self.state.desk[state["id"]] = self.store.desk_score(state)
         rebuilt = self.state.apply(states)
         self.query_one(ArticleView).update_candidates(states)
         if rebuilt:
@@ -476,6 +493,18 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(Confirm(f"Accept {what} in this article?", self.keys), go)
 
     # -- groups, suggestions, every label, the label set ----------------------------------------------
+
+    def _desk_scores(self) -> bool:
+        """Order this article's claims by the desk's corrected check-worthiness (asked for the first
+        time the claims list shows for an article: the store learns the decisions it has not yet)."""
+        assert self.aid is not None
+        try:
+            scores = self.store.desk_scores(self.aid)
+        except StoreError as err:
+            self.notify(str(err), title="desk scores", severity="error", markup=False, timeout=8)
+            scores = {}
+        self.state.set_desk(self.aid, scores)
+        return True
 
     def _fill(self, kind: str) -> None:
         state = self.state
@@ -852,6 +881,8 @@ class ReviewScreen(Screen[None]):
         if cand is None:
             return
         if self.preview is None:
+            if cand["kind"] == "claim":
+                self.query_one(ClaimFielder).warm()  # the moved claim's fields, when it is saved
             self.preview, self.preview_id = (cand["start"], cand["end"]), cand["id"]
         moved = spans.step_edge(self.text, self.tokens, *self.preview, edge, direction, by_char=self.char_mode)
         if moved is None:
@@ -881,13 +912,27 @@ class ReviewScreen(Screen[None]):
         cand = self.state.cands.get(cid)
         self._end_preview()
         changes = {} if cand is None else {k: v for k, v in (("start", start), ("end", end)) if cand[k] != v}
-        if changes:
-            state = self._write(self.store.decide, self.aid, cid, "edit", changes=changes, seconds=self.clock.seconds())
-            if state is not None:
-                self.apply_states([state])
-                self.state.select(cid)
-                self.notify(f"edited: {one_line(state['text'], 60)}", markup=False, timeout=2)
+        if changes and cand is not None and cand["kind"] == "claim":
+            aid, seconds = self.aid, self.clock.seconds()
+
+            def save(got: Fields | None, why: str | None) -> None:
+                self._boundary_saved(aid, cid, {**changes, **(got or {})}, seconds, why)
+
+            self._with_claim_fields(start, end, save)
+        elif changes:
+            self._boundary_saved(self.aid, cid, changes, self.clock.seconds(), None)
         self.show()
+
+    def _boundary_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> None:
+        state = self._write(self.store.decide, aid, cid, "edit", changes=changes, seconds=seconds)
+        if state is not None and self.aid == aid:
+            self.apply_states([state])
+            self.state.select(cid)
+            if why is not None:
+                self._fields_missing(why)
+            else:
+                self.notify(f"edited: {one_line(state['text'], 60)}", markup=False, timeout=2)
+            self.show()
 
     def action_escape(self) -> None:
         view = self.query_one(ArticleView)
@@ -916,18 +961,27 @@ class ReviewScreen(Screen[None]):
             self._end_preview()
         aid = self.aid
         entities = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
+        if cand["kind"] == "claim":
+            self.query_one(ClaimFielder).warm()
 
         def save(changes: dict[str, Any]) -> str | None:
-            self._take_over()
-            try:
-                state = self.store.decide(aid, cand["id"], "edit", changes=changes, seconds=self.clock.seconds())
-            except StoreError as err:
-                return str(err)
-            if self.aid == aid:
-                self.apply_states([state])
-                self.state.select(cand["id"])
-                self.show()
-            return None
+            moved = cand["kind"] == "claim" and ("start" in changes or "end" in changes)
+            start, end = changes.get("start", cand["start"]), changes.get("end", cand["end"])
+            if moved and isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.text):
+                seconds = self.clock.seconds()
+                done: list[str | None] = []
+                returned = False
+
+                def with_fields(got: Fields | None, why: str | None) -> None:
+                    problem = self._edit_saved(aid, cand["id"], {**changes, **(got or {})}, seconds, why)
+                    done.append(problem)
+                    if returned and problem:  # the editor has closed: say it here
+                        self.notify(problem, title="not saved", severity="error", markup=False, timeout=8)
+
+                self._with_claim_fields(start, end, with_fields)
+                returned = True
+                return done[0] if done else None  # waiting for the pipeline: saved (or notified) then
+            return self._edit_saved(aid, cand["id"], changes, self.clock.seconds(), None)
 
         names = {cid: self.state.groups[gid]["name"] for cid, gid in self.state.group_of.items()}
 
@@ -946,9 +1000,46 @@ class ReviewScreen(Screen[None]):
             EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names, select_text)
         )
 
+    def _edit_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> str | None:
+        """The editor's save: None, or why the store refused (the editor shows it)."""
+        self._take_over()
+        try:
+            state = self.store.decide(aid, cid, "edit", changes=changes, seconds=seconds)
+        except StoreError as err:
+            return str(err)
+        if self.aid == aid:
+            self.apply_states([state])
+            self.state.select(cid)
+            if why is not None:
+                self._fields_missing(why)
+            self.show()
+        return None
+
+    def _fields_missing(self, why: str | None) -> None:
+        """A claim was saved without its numbers and check-worthiness: a toast says why; the status
+        line keeps saying so while the pipeline is missing (see :meth:`refresh_status`)."""
+        self.notify(not_computed(why), title="claim fields", severity="warning", markup=False, timeout=8)
+
+    def _with_claim_fields(self, start: int, end: int, then: Then) -> None:
+        """``then`` with the numbers, hedges and check-worthiness of the claim at [start, end) of this
+        article: at once when the pipeline is loaded, else once it is (the status bar says so)."""
+        fielder = self.query_one(ClaimFielder)
+
+        def done(got: Fields | None, why: str | None) -> None:
+            if self.busy == FIELDS_WAIT and not fielder.waiting:
+                self.busy = ""
+                self.refresh_status()
+            then(got, why)  # it shows what it saved (and a message, once)
+
+        if not fielder.request(self.text, start, end, done):
+            self.busy = FIELDS_WAIT
+            self.refresh_status()
+
     def action_cursor_mode(self) -> None:
         if self.aid is None or not self.text:
             return
+        if self.state.kind == "claim":
+            self.query_one(ClaimFielder).warm()  # a claim's content by selection will want its fields
         view = self.query_one(ArticleView)
         if self.preview is not None:
             self._end_preview()
@@ -1013,20 +1104,33 @@ class ReviewScreen(Screen[None]):
                 timeout=3,
             )
             return
-        if event.role == "content":
-            changes: dict[str, Any] = {"start": event.start, "end": event.end}
-        else:
-            changes = {event.role: self.span_ref(event.role, event.start, event.end)}
-        state = self._write(
-            self.store.decide, self.aid, cand["id"], "edit", changes=changes, seconds=self.clock.seconds()
-        )
-        if state is None:
+        aid, cid, role, seconds = self.aid, cand["id"], event.role, self.clock.seconds()
+        if role == "content":
+            self.query_one(ArticleView).clear_selection()
+
+            def save(got: Fields | None, why: str | None) -> None:
+                self._assigned(aid, cid, role, {"start": event.start, "end": event.end, **(got or {})}, seconds, why)
+
+            self._with_claim_fields(event.start, event.end, save)
             return
-        self.query_one(ArticleView).clear_selection()
+        changes = {role: self.span_ref(role, event.start, event.end)}
+        self._assigned(aid, cid, role, changes, seconds, None)
+
+    def _assigned(
+        self, aid: str, cid: str, role: str, changes: dict[str, Any], seconds: float, why: str | None
+    ) -> None:
+        state = self._write(self.store.decide, aid, cid, "edit", changes=changes, seconds=seconds)
+        if state is None or self.aid != aid:
+            return
+        if role != "content":  # (content: cleared when asked, the fields may have been waited for)
+            self.query_one(ArticleView).clear_selection()
         self.apply_states([state])
-        self.state.select(cand["id"])
+        self.state.select(cid)
         shown = {"content": state["text"], **{r: (state.get(r) or {}).get("text", "") for r in ("speaker", "cue")}}
-        self.notify(f"{event.role}: {one_line(shown[event.role], 50)}", markup=False, timeout=3)
+        if why is not None:
+            self._fields_missing(why)
+        else:
+            self.notify(f"{role}: {one_line(shown[role], 50)}", markup=False, timeout=3)
         self.show(scroll=False)
 
     @on(ArticleView.Step)
@@ -1058,6 +1162,7 @@ class ReviewScreen(Screen[None]):
         from .dialogs import LabelPicker
 
         if event.kind == "claim":  # content first; then the speaker and the cue, by selection
+            self.query_one(ClaimFielder).warm()  # its numbers and check-worthiness, when it is saved
             self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
             self._flow_next()
             return
@@ -1071,8 +1176,19 @@ class ReviewScreen(Screen[None]):
     def _add(self, fields: dict[str, Any]) -> None:
         if self.aid is None:
             return
-        state = self._write(self.store.add_candidate, self.aid, fields, seconds=self.clock.seconds())
-        if state is None:
+        aid, seconds = self.aid, self.clock.seconds()
+        if fields.get("kind") == "claim":
+
+            def save(got: Fields | None, why: str | None) -> None:
+                self._added(aid, {**fields, **(got or {})}, seconds, why)
+
+            self._with_claim_fields(fields["start"], fields["end"], save)
+            return
+        self._added(aid, fields, seconds, None)
+
+    def _added(self, aid: str, fields: dict[str, Any], seconds: float, why: str | None) -> None:
+        state = self._write(self.store.add_candidate, aid, fields, seconds=seconds)
+        if state is None or self.aid != aid:
             return
         view = self.query_one(ArticleView)
         if view.cursor is not None:
@@ -1090,6 +1206,8 @@ class ReviewScreen(Screen[None]):
         if not self.state.select(state["id"]):
             self.apply_filter("")  # the filter would hide what was just added
             self.state.select(state["id"])
+        if why is not None:
+            self._fields_missing(why)
         self.show()
         self.notify(f"added {state['kind']}: {one_line(state['text'], 50)}", markup=False, timeout=2)
 

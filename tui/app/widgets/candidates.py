@@ -133,7 +133,8 @@ def row_parts(
         w = 10 if child else 12
         prefix.append(f"{one_line(label, w):<{w}} ", style=palette.label(label) if palette else "")
     else:
-        prefix.append(f"{one_line(row.get('quote_type', ''), 8):<8} {row.get('checkworthiness') or 0:.2f} ")
+        score = row.get("desk_checkworthiness", row.get("checkworthiness"))  # the desk's, as the list is sorted
+        prefix.append(f"{one_line(row.get('quote_type', ''), 8):<8} {score or 0:.2f} ")
     body = Text(end="")
     if is_group:
         body.append(one_line(row["text"], 200), style="bold" if status == "pending" else "")

@@ -178,6 +178,14 @@ def detail(
                 f"{one_line(cand.get('quote_type', ''), 20)}   check-worthiness {cand.get('checkworthiness') or 0:.2f}"
             ),
         )
+        if cand.get("desk_checkworthiness") is not None:
+            grid.add_row(
+                "desk score",
+                Text(
+                    f"{cand['desk_checkworthiness']:.2f}  (the extractor's {cand.get('checkworthiness') or 0:.2f}, "
+                    "corrected by this desk's decisions)"
+                ),
+            )
         speaker = cand.get("speaker")
         name = Text()
         if speaker:

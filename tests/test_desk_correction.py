@@ -1,0 +1,249 @@
+"""The desk's correction of check-worthiness (issue #14): the store learns from every reviewer's claim
+decisions, in order, and gives each claim a ``desk_checkworthiness``; lazily (opening a store and the
+first screen do not fit it), incrementally, with a cache that is checked against the journals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from app_support import screen_text
+
+from extractors import correction as model_module
+from extractors.pipeline import Extraction
+from extractors.records import Article, claim_candidate, entity_candidate, span
+from tui.app.app import ReviewApp
+from tui.app.screens.review import ReviewScreen
+from tui.app.widgets.detail import DetailPanel
+from tui.export import store_articles
+from tui.schema import Export
+from tui.store import ReviewStore
+from tui.store.correction import CACHE_FILE
+
+from support import CLI, tokens_of
+
+OPINIONS = [
+    "I think the new policy is a disgrace and we should be ashamed",
+    "We believe this government has lost its way entirely",
+    "In my view the minister should resign at once",
+    "I feel the plan is simply wrong for the country",
+    "We think the opposition is being dishonest about it",
+    "My sense is that voters are tired of the whole affair",
+]
+FACTS = [
+    "Unemployment rose to 5.2 percent in March",
+    "The agency recorded 14,000 new cases last year",
+    "Exports fell by 12 percent over the first quarter",
+    "The city spent 3.4 million dollars on the bridge",
+    "Prices went up 8 percent since January",
+    "The survey covered 2,300 households in 40 towns",
+]
+UNSEEN_OPINION = "I believe the council has behaved shamefully"
+UNSEEN_FACT = "Wages rose 4.1 percent in the year to June"
+
+
+def article(n: int, opinion: str, fact: str) -> Extraction:
+    """One article, two claims: an opinion the extractor overrates (0.7) and a numeric claim it
+    underrates (0.4)."""
+    text = f"{opinion}, a spokesman said on day {n}.\n{fact}, the report said."
+    art = Article(text=text, title=f"Article {n}", id=f"a-{n:04d}")
+    claims = []
+    for content, cw in ((opinion, 0.7), (fact, 0.4)):
+        s = text.index(content)
+        nums = [span(text, s + i, s + i + len(w)) for i, w in _numbers(content)]
+        claims.append(claim_candidate(text, art.id, s, s + len(content), checkworthiness=cw, numbers=nums, model="t"))
+    s = text.index("spokesman")
+    entities = [entity_candidate(text, art.id, s, s + 9, "PERSON", token_start=0, token_end=1, model="t")]
+    return Extraction(art, entities, claims, tokens_of(text))
+
+
+def _numbers(content: str) -> list[tuple[int, str]]:
+    out, at = [], 0
+    for word in content.split(" "):
+        if word[:1].isdigit():
+            out.append((at, word))
+        at += len(word) + 1
+    return out
+
+
+def build(path: Path, decided: int, *, unseen: bool = True) -> tuple[ReviewStore, list[str]]:
+    """A store where desk member ana rejects every opinion and accepts every numeric claim, over
+    ``decided`` articles; plus an unseen article (no decisions) with new sentences of each kind."""
+    store = ReviewStore.open(path, write=True, reviewer="ana")
+    ids = []
+    for n in range(decided):
+        ex = article(n, OPINIONS[n % len(OPINIONS)], FACTS[(n * 5) % len(FACTS)])
+        ids.append(store.add_article(ex)[1])
+    if unseen:
+        store.add_article(article(9999, UNSEEN_OPINION, UNSEEN_FACT))
+    for aid in ids:
+        for claim in store.candidates(aid, "claim"):
+            store.decide(aid, claim["id"], "accept" if claim["numbers"] else "reject")
+    return store, ids
+
+
+def by_text(claims: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    return next(c for c in claims if c["text"] == text)
+
+
+def test_a_desk_that_rejects_opinions_ranks_an_unseen_numeric_claim_above_an_unseen_opinion(tmp_path):
+    store, _ = build(tmp_path / "store", 60)
+    claims = store.with_desk(store.candidates("a-9999", "claim"))
+    opinion, fact = by_text(claims, UNSEEN_OPINION), by_text(claims, UNSEEN_FACT)
+    assert opinion["checkworthiness"] > fact["checkworthiness"]  # the extractor's order
+    assert fact["desk_checkworthiness"] > opinion["desk_checkworthiness"]  # the desk's
+    report = store.desk_report()
+    assert report["decisions"] == 120 and report["trust"] > 0
+    assert report["log_loss"] < report["log_loss_extractor"]  # held out: each predicted before learning
+    assert report["average_precision"] > report["average_precision_extractor"]
+    store.close()
+
+
+def test_a_young_desk_keeps_the_extractor_s_order(tmp_path):
+    store, _ = build(tmp_path / "store", 0)
+    scores = store.desk_scores("a-9999")
+    claims = {c["id"]: c for c in store.candidates("a-9999", "claim")}
+    assert {cid: round(claims[cid]["checkworthiness"], 4) for cid in scores} == scores
+    assert store.desk_report()["decisions"] == 0
+    store.close()
+
+
+def test_opening_the_store_and_the_first_screen_do_not_fit_the_model(tmp_path, monkeypatch):
+    store, _ = build(tmp_path / "store", 12)
+    store.close()
+    calls = []
+    real = model_module.CorrectionModel.update
+    monkeypatch.setattr(model_module.CorrectionModel, "update", lambda self, *a: calls.append(1) or real(self, *a))
+    st = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    aid = st.next_pending_article() or st.article_ids()[0]
+    st.candidates(aid)
+    st.summary()
+    assert st._desk is None and calls == []
+    st.close()
+    st = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    st.desk_scores(aid)  # a claim list asks: now it learns, every decision once
+    assert len(calls) == 24
+    st.close()
+
+
+async def test_the_app_orders_claims_by_the_desk_s_score_and_shows_both(tmp_path, monkeypatch):
+    store, _ = build(tmp_path / "store", 60)
+    calls = []
+    real = model_module.CorrectionModel.update
+    monkeypatch.setattr(model_module.CorrectionModel, "update", lambda self, *a: calls.append(1) or real(self, *a))
+    app = ReviewApp(store, config=tmp_path / "cfg", start_article="a-9999")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.state.kind == "entity"
+        assert calls == []  # the first screen (the entities) did not ask
+        await pilot.press("tab")
+        claims = {c["id"]: c for c in store.candidates("a-9999", "claim")}
+        listed = [claims[cid]["text"] for cid in screen.state.listed("claim")]
+        assert listed == [UNSEEN_FACT, UNSEEN_OPINION]  # the extractor had them the other way round
+        assert len(calls) == 120
+        current = screen.current()
+        assert current is not None
+        desk = store.desk_scores("a-9999")[current["id"]]
+        detail = str(screen.query_one(DetailPanel).render())
+        assert f"desk score {desk:.2f}  (the extractor's {current['checkworthiness']:.2f}" in detail
+        scores = store.desk_scores("a-9999")
+        shown = screen_text(app)
+        for cid in screen.state.listed("claim"):  # the list shows the score it is sorted by
+            assert f"none     {scores[cid]:.2f} " in shown
+    store.close()
+
+
+def test_export_carries_the_desk_score(tmp_path):
+    store, _ = build(tmp_path / "store", 30)
+    store.close()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        records = list(store_articles(st, include=("accepted", "rejected", "pending")))
+    Export.model_validate({"format": "newsreview/2", "articles": records} | _export_head(records))
+    claims = [c for r in records for c in r["claims"]]
+    assert claims and all(0 <= c["desk_checkworthiness"] <= 1 for c in claims)
+    unseen = next(r for r in records if r["id"] == "a-9999")["claims"]
+    assert (
+        by_text(unseen, UNSEEN_FACT)["desk_checkworthiness"] > by_text(unseen, UNSEEN_OPINION)["desk_checkworthiness"]
+    )
+
+
+def _export_head(records: list[dict[str, Any]]) -> dict[str, Any]:
+    from tui.export import render
+
+    doc = json.loads(render(records))
+    return {k: v for k, v in doc.items() if k != "articles"}
+
+
+def test_status_shows_the_held_out_figure(tmp_path):
+    store, _ = build(tmp_path / "store", 30)
+    store.close()
+    cli = CLI(tmp_path / "store")
+    text = cli("status").stdout
+    assert "desk correction" in text and "learnt from 60 claim decisions" in text and "log loss" in text
+    data = json.loads(cli("status", "--json").stdout)
+    desk = data["desk_correction"]
+    assert desk["decisions"] == 60 and desk["window"] == 60
+    assert desk["log_loss"] < desk["log_loss_extractor"]
+
+
+def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path, monkeypatch):
+    store, _ = build(tmp_path / "store", 12)
+    before = store.desk_scores("a-9999")
+    store.close()
+    cache = tmp_path / "store" / "cache" / CACHE_FILE
+    assert cache.exists()
+    calls = []
+    real = model_module.CorrectionModel.update
+    monkeypatch.setattr(model_module.CorrectionModel, "update", lambda self, *a: calls.append(1) or real(self, *a))
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:
+        assert st.desk_scores("a-9999") == before and calls == []  # the cache matches the journals
+        claim = st.candidates("a-9999", "claim")[0]
+        st.decide("a-9999", claim["id"], "reject")
+        st.desk_scores("a-9999")
+        assert len(calls) == 1  # only the new decision is learnt
+    data = orjson.loads(cache.read_bytes())
+    data["last"]["ana"] = "d-not-what-the-journal-holds"
+    cache.write_bytes(orjson.dumps(data))
+    calls.clear()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        st.desk_scores("a-9999")
+        assert len(calls) == 25  # a cache that does not match the journal: rebuilt from every decision
+    cache.write_bytes(b"{not json")
+    calls.clear()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        assert st.desk_report()["decisions"] == 25 and len(calls) == 25
+    calls.clear()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:  # up to date: figures from the cache
+        assert st.desk_report()["decisions"] == 25 and calls == [] and st._desk is not None
+        assert st._desk._model is None  # the model (numpy) was not even built
+    data = orjson.loads(cache.read_bytes())
+    data["model"]["ids"] = [-5]  # not a model state: found when a claim is scored, and rebuilt
+    cache.write_bytes(orjson.dumps(data))
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        assert st.desk_scores("a-9999") and len(calls) == 25
+
+
+def test_undo_is_not_a_claim_decision_and_adjudication_is(tmp_path):
+    store, ids = build(tmp_path / "store", 2)
+    claim = store.candidates(ids[0], "claim")[0]
+    store.decide(ids[0], claim["id"], "undo")
+    assert store.desk_report()["decisions"] == 4
+    store.close()
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="lead") as st:
+        st.adjudicate(ids[1], st.candidates(ids[1], "claim")[0]["id"], action="reject")
+        assert st.desk_report()["decisions"] == 5
+
+
+@pytest.mark.parametrize("n", [3])
+def test_every_reviewer_s_decisions_are_learnt_in_time_order(tmp_path, n):
+    store, ids = build(tmp_path / "store", n, unseen=False)
+    store.close()
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="bo") as st:
+        for aid in ids:
+            for claim in st.candidates(aid, "claim"):
+                st.decide(aid, claim["id"], "reject")
+        assert st.desk_report()["decisions"] == 4 * n

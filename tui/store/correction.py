@@ -1,0 +1,288 @@
+"""The desk's correction of check-worthiness, kept by the store (issue #14).
+
+:class:`DeskCorrection` holds one :class:`extractors.correction.CorrectionModel` per store. It learns
+from every reviewer's decisions on claims — accept, edit, add (accepted) and reject, and a lead's
+adjudications — in the order they were made (time, then reviewer, then journal order), and gives each
+claim a ``desk_checkworthiness``: the extractor's score corrected to what this desk accepts.
+
+It is lazy: opening a store does nothing here. The first claim list, export or status that asks
+(:meth:`DeskCorrection.sync`) reads the decisions the model has not learnt from yet, through the
+engine's per-reviewer journals newest first (:meth:`Engine.recent`), learns from them, and — for a
+store in a folder — saves the model in ``cache/correction.json``. That cache is derived data and is
+never trusted blindly: it names, per reviewer, how many journal records it learnt from and the id of
+the last one; it is used only if every such journal still has that record at that place (else the
+model is rebuilt from all decisions), and only the records after it are learnt.
+
+The held-out figure is *progressive validation*: each decision is predicted (corrected score, and the
+extractor's own) before the model learns from it; :meth:`DeskCorrection.report` gives log loss and
+average precision of both over the last :data:`WINDOW` claim decisions.
+
+No Textual, no spaCy: the model is numpy only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .errors import StoreError
+from .files import atomic_write
+
+if TYPE_CHECKING:
+    from extractors.correction import CorrectionModel
+
+    from .engine import Engine
+
+CACHE_VERSION = 1
+CACHE_FILE = "correction.json"
+#: the held-out figures are over this many of the latest claim decisions
+WINDOW = 500
+#: what a decision says about a claim: accepted (True), rejected (False); other actions say nothing
+LEARNT = {"accept": True, "edit": True, "add": True, "reject": False}
+
+#: the extractor's score is clipped as the model clips it (extractors.correction.EPS, not imported: numpy)
+EPS = 1e-3
+#: (article, candidate id) -> the claim as the decision saw it (before the record's own changes)
+BaseOf = Callable[[str, str], dict[str, Any] | None]
+
+
+def verdict(record: Mapping[str, Any]) -> bool | None:
+    """Whether a decision record accepted (True) or rejected (False) its claim; None if it says neither
+    (undo, redo, an entity's decision)."""
+    if record.get("kind") != "claim":
+        return None
+    action = record.get("action")
+    if action == "adjudicate":
+        status = (record.get("result") or {}).get("status")
+        return None if status is None else status != "rejected"
+    return LEARNT.get(str(action))
+
+
+def _order(record: Mapping[str, Any]) -> tuple[str, str, int]:
+    return (str(record.get("at") or ""), str(record.get("reviewer") or ""), int(record.get("seq") or 0))
+
+
+def log_loss(pairs: Iterable[tuple[float, bool]]) -> float | None:
+    total, n = 0.0, 0
+    for p, y in pairs:
+        p = min(1 - 1e-6, max(1e-6, p))
+        total -= math.log(p if y else 1 - p)
+        n += 1
+    return total / n if n else None
+
+
+def average_precision(pairs: Iterable[tuple[float, bool]]) -> float | None:
+    ranked = sorted(pairs, key=lambda py: -py[0])
+    hits, total = 0, 0.0
+    for rank, (_, y) in enumerate(ranked, 1):
+        if y:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else None
+
+
+class DeskCorrection:
+    """The store's correction model, learnt lazily and incrementally from the journals. numpy (the
+    model) is imported only when a claim is scored or a decision learnt: a ``status`` whose cache is
+    up to date reads the figures from the cache alone."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        folder = getattr(engine, "folder", None)
+        self.cache_path: Path | None = None if folder is None else Path(folder) / "cache" / CACHE_FILE
+        self._model: CorrectionModel | None = None
+        self._state: dict[str, Any] | None = None  # the cached model state, made a model when needed
+        self._trust = 0.0  # the cached model's trust (report without the model)
+        self.learnt: dict[str, int] = {}  # reviewer -> journal records read (claims or not)
+        self.last: dict[str, str] = {}  # reviewer -> id of the last record read
+        self.decisions = 0  # claim decisions learnt from
+        self.window: deque[tuple[float, float, bool]] = deque(maxlen=WINDOW)  # (desk, extractor, accepted)
+        self.loaded = False  # the cache was looked at
+        self.verified = False  # what the cache learnt from was checked against the journals
+        self.dirty = False  # learnt something the cache does not hold
+        self.syncs = 0  # times the journals were read (tests count them: opening a store must not)
+
+    @property
+    def model(self) -> CorrectionModel:
+        """The model (from the cache's state, or new); ValueError if the cached state is not one."""
+        if self._model is None:
+            from extractors.correction import CorrectionModel
+
+            self._model = CorrectionModel() if self._state is None else CorrectionModel.from_dict(self._state)
+            self._state = None
+        return self._model
+
+    def _usable(self) -> bool:
+        try:
+            return self.model is not None
+        except ValueError:
+            return False
+
+    # -- learning ------------------------------------------------------------------------------------
+
+    def sync(self, base_of: BaseOf, *, need_model: bool = True) -> None:
+        """Learn from every decision not learnt yet (``base_of`` gives a decided claim as it stood).
+        ``need_model``: the caller scores claims (else only the figures are wanted)."""
+        if not self.loaded:
+            self.loaded = True
+            self._load_cache()
+        stats = self.engine.stats()
+        usable = not need_model or self._usable()
+        current = set(self.learnt) <= set(stats) and all(self.learnt.get(w, 0) == n for w, (n, _) in stats.items())
+        if self.verified and current and usable:
+            return
+        self.syncs += 1
+        fresh: list[dict[str, Any]] = []
+        verified = usable and set(self.learnt) <= set(stats)
+        for who, (count, _) in stats.items() if verified else ():
+            known = self.learnt.get(who, 0)
+            new, last = self._newer(who, count, known)
+            if known and last != self.last.get(who):
+                verified = False
+                break
+            fresh += new
+        if verified and fresh and not self._usable():
+            verified = False
+        if not verified:  # a journal is not what the cache learnt from, or the cache is not a model
+            self._reset()
+            fresh = []
+            for who, (count, _) in stats.items():
+                fresh += self._newer(who, count, 0)[0]
+        self.verified = True
+        fresh.sort(key=_order)
+        if fresh:
+            from extractors.correction import claim_features
+
+            features: dict[tuple[str, str], Any] = {}  # one claim decided by several reviewers: once
+            for record in fresh:
+                self._learn(record, base_of, claim_features, features)
+            self.dirty = True
+        for who, (count, _) in stats.items():
+            if count:
+                self.learnt[who] = count
+        for record in fresh:
+            self.last[str(record["reviewer"])] = str(record["id"])
+
+    def _newer(self, who: str, count: int, known: int) -> tuple[list[dict[str, Any]], str | None]:
+        """A reviewer's records after the first ``known`` (oldest first), and the id of record ``known``."""
+        new: list[dict[str, Any]] = []
+        last = None
+        for record in self.engine.recent(who):
+            if len(new) < count - known:
+                new.append(record)
+                continue
+            last = str(record.get("id"))
+            break
+        new.reverse()
+        return new, last
+
+    def _learn(
+        self,
+        record: Mapping[str, Any],
+        base_of: BaseOf,
+        claim_features: Callable[[Mapping[str, Any]], Any],
+        memo: dict[tuple[str, str], Any],
+    ) -> None:
+        accepted = verdict(record)
+        if accepted is None:
+            return
+        key = (str(record["article"]), str(record["candidate"]))
+        claim = record.get("added") if record.get("action") == "add" else None
+        values = {**(record.get("changes") or {}), **((record.get("result") or {}).get("values") or {})}
+        if claim is None:
+            base = base_of(*key)
+            if base is None:
+                return  # a claim no extraction or addition holds any more (doctor repairs it)
+            claim = {**base, **values} if values else base
+        if values or key not in memo:
+            memo[key] = (claim_features(claim), float(claim.get("checkworthiness") or 0.0))
+        features, extractor = memo[key]
+        model = self.model
+        self.window.append((model.score(features), min(1 - EPS, max(EPS, extractor)), accepted))
+        model.update(features, accepted)
+        self.decisions += 1
+
+    def _reset(self) -> None:
+        from extractors.correction import CorrectionModel
+
+        self._model, self._state = CorrectionModel(), None
+        self.learnt, self.last, self.decisions = {}, {}, 0
+        self.window.clear()
+        self.dirty = True
+
+    # -- scoring -------------------------------------------------------------------------------------
+
+    def score(self, claim: Mapping[str, Any]) -> float:
+        """The corrected check-worthiness of a claim (its extractor's score, corrected by the desk)."""
+        from extractors.correction import claim_features
+
+        return round(self.model.score(claim_features(claim)), 4)
+
+    def report(self) -> dict[str, Any]:
+        """What the model learnt and how well it predicts the desk (progressive validation)."""
+        window = list(self.window)
+        desk = [(d, y) for d, _, y in window]
+        extractor = [(e, y) for _, e, y in window]
+        return {
+            "decisions": self.decisions,
+            "trust": round(self._model.trust() if self._model is not None else self._trust, 4),
+            "window": len(window),
+            "accepted": sum(y for _, _, y in window),
+            "log_loss": _rounded(log_loss(desk)),
+            "log_loss_extractor": _rounded(log_loss(extractor)),
+            "average_precision": _rounded(average_precision(desk)),
+            "average_precision_extractor": _rounded(average_precision(extractor)),
+        }
+
+    # -- the cache -----------------------------------------------------------------------------------
+
+    def _load_cache(self) -> None:
+        if self.cache_path is None:
+            return
+        try:
+            data = orjson.loads(self.cache_path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return
+        try:
+            if not isinstance(data, dict) or data.get("v") != CACHE_VERSION:
+                return
+            learnt, last, state = data["learnt"], data["last"], data["model"]
+            if not (isinstance(learnt, dict) and isinstance(last, dict) and isinstance(state, dict)):
+                return
+            if not all(isinstance(n, int) and n >= 0 and isinstance(last.get(w), str) for w, n in learnt.items()):
+                return
+            window = [(float(d), float(e), bool(y)) for d, e, y in data["window"]]
+            decisions, trust = int(data["decisions"]), float(data["trust"])
+        except (KeyError, TypeError, ValueError):
+            return  # a cache of another shape: the model is rebuilt from the journals
+        self._state, self._trust = state, trust
+        self.learnt, self.last, self.decisions = dict(learnt), dict(last), decisions
+        self.window.extend(window[-WINDOW:])
+
+    def save(self) -> None:
+        """Keep what was learnt in ``cache/correction.json`` (the store calls it on close)."""
+        if self.cache_path is None or not self.dirty or self._model is None:
+            return
+        data = {
+            "v": CACHE_VERSION,
+            "learnt": self.learnt,
+            "last": self.last,
+            "decisions": self.decisions,
+            "trust": self._model.trust(),
+            "window": [list(w) for w in self.window],
+            "model": self._model.to_dict(),
+        }
+        with contextlib.suppress(StoreError, OSError):  # derived data: a store that cannot take it rebuilds
+            self.cache_path.parent.mkdir(exist_ok=True)
+            atomic_write(self.cache_path, orjson.dumps(data), durable=False)
+            self.dirty = False
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
