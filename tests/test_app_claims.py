@@ -114,6 +114,8 @@ async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_pa
         assert "NEW CLAIM: CUE" in status_line(app)
         await select(pilot, view, "added")
         await pilot.press("r")
+        await app.workers.wait_for_complete()  # saved once the pipeline for its fields has loaded
+        await pilot.pause()
         new = the_claim(store, aid, "the Kremlin was hiding its losses")
         assert new["status"] == "added" and new["origin"] == "analyst"
         assert new["speaker"]["text"] == "Wallace" and new["cue"]["text"] == "added"
@@ -123,6 +125,8 @@ async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_pa
         await pilot.press("v")
         await select(pilot, view, "Moscow denied it")
         await pilot.press("c", "enter", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         bare = the_claim(store, aid, "Moscow denied it")
         assert bare["speaker"] is None and bare["cue"] is None and bare["quote_type"] == "none"
         # escape cancels the flow: nothing is added

@@ -320,6 +320,8 @@ async def test_selection_extends_by_tokens_and_shrinks_back(review):
         await pilot.press("m", "shift+right")  # character mode: one character at a time
         assert selected() == "old parliament"
         await pilot.press("c", "enter", "enter")  # content; no speaker, no cue
+        await app.workers.wait_for_complete()  # saved once the pipeline for its fields has loaded
+        await pilot.pause()
         assert [c["text"] for c in store.candidates(ex.article.id, "claim") if c["origin"] == "analyst"] == [
             "old parliament"
         ]

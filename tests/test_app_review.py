@@ -159,6 +159,9 @@ async def test_add_entity_and_claim_from_selection(review):
         await pilot.press("v")
         view.cursor = text.index("Officials")
         await pilot.press("shift+right", "shift+right", "shift+right", "c", "enter", "enter")  # no speaker, cue
+        # the claim is saved with its numbers and check-worthiness once the pipeline has loaded
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         claims = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
         assert [c["text"] for c in claims] == ["Officials in São"]
 
