@@ -567,6 +567,9 @@ def test_browser_keys_ctrl_p_tab_slash_backspace(browser, sample_store, tmp_path
         # escape closes it (the review screen under it is redrawn); as in a terminal, a key within
         # Textual's escape delay (0.1 s) after escape would be read as alt+key
         press(page, "Escape", f"1/{total} decided here")
+        # the status line may be redrawn (the live view's look at the store) while the palette is
+        # still open: give the escape its delay before the next key, as a person's hand would
+        page.wait_for_timeout(400)
         press(page, "x", f"2/{total} decided here")  # keys reach the review screen again
         with ReviewStore.open(path) as store:
             statuses = sorted(c["status"] for c in store.candidates(aid) if c["status"] != "pending")
