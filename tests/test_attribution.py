@@ -380,3 +380,11 @@ def test_relative_pronoun_participle_and_possessive_speakers(claims_of):
         claims_of("Despite their claim that the vote was rigged, the count went ahead."), "the vote was rigged"
     )
     assert theirs["speaker"]["text"] == "their"
+
+
+@pytest.mark.slow
+def test_a_nominal_cue_in_a_headline_without_a_verb_ends(claims_of):
+    """A possessive owner looks up the tree for the clause's subject: a root that is no verb (a
+    headline) ends the search — it once looped there forever."""
+    claims = claims_of("Their claim that the vote was rigged\nThe count went ahead on Monday.")
+    assert one(claims, "the vote was rigged")["speaker"]["text"] == "Their"

@@ -203,7 +203,7 @@ class _Attributions:
             if named and owner is not None and owner.pos_ == "PRON":
                 # "The ministry stood by its assessment that …": "its" stands for the clause's subject
                 verb = tok.head
-                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:  # (Tokens are made afresh)
                     verb = verb.head
                 subj = subject(verb) if verb.pos_ in ("VERB", "AUX") else None
                 if subj is not None and subj.pos_ in ("NOUN", "PROPN"):

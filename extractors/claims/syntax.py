@@ -80,7 +80,7 @@ def subject(verb: Token) -> Token | None:
             if child.dep_ in SUBJECT_DEPS:
                 return child
         dep = node.dep_
-        if node.head is node:
+        if node.head.i == node.i:  # the root (Tokens are made afresh: compare positions)
             break
         if dep in ("advcl", "conj", "xcomp", "acl", "relcl", "acomp"):
             node = node.head

@@ -259,7 +259,8 @@ class ArticleView(LineView, can_focus=False):
         top = int(self.scroll_y)
         if y0 < top or y1 >= top + height:
             target = y0 - max(0, (height - (y1 - y0 + 1)) // 3)
-            self.scroll_to(y=max(0, target), animate=False)
+            # at once when the view has its size: deferred, the scroll would cost a frame of its own
+            self.scroll_to(y=max(0, target), animate=False, immediate=self.size.height > 0)
 
     def _invalidate(self, cid: str | None) -> None:
         cand = self.cands.get(cid) if cid else None

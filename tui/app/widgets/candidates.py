@@ -273,7 +273,8 @@ class CandidateList(LineView, can_focus=False):
         first, last = index, index + self._extra
         if first < top or last >= top + height:
             target = first - height // 3 if last - first < height // 3 else first
-            self.scroll_to(y=max(0, target), animate=False)
+            # at once when the view has its size: deferred, the scroll would cost a frame of its own
+            self.scroll_to(y=max(0, target), animate=False, immediate=self.size.height > 0)
 
     # -- layout --------------------------------------------------------------------------------------
 

@@ -78,6 +78,7 @@ class DetailPanel(LineView):
         self.shown: Shown = Text()
         self._strips: list[Strip] | None = None
         self._laid_for = 0
+        self._tallest, self._tallest_for = 0, Size(0, 0)
 
     def update(self, shown: Shown, *, layout: bool = True) -> None:
         self.shown = shown
@@ -97,9 +98,16 @@ class DetailPanel(LineView):
         lines = shown.lines(width) if isinstance(shown, Rows) else list(shown.wrap(_console(), width, overflow="fold"))
         console, base = self.app.console, self.base_style
         self._strips = [to_strip(line, console, base).adjust_cell_length(width, base) for line in lines]
-        size = Size(width, max(len(lines), self.size.height))
+        # the scrollable height only grows (until the panel is resized): a long detail after a short
+        # one would otherwise change it on every key, and each change lays out the whole screen and
+        # costs a second frame for the scrollbar
+        height = max(len(lines), self.size.height, self._tallest if self._tallest_for == self.size else 0)
+        self._tallest, self._tallest_for = height, self.size
+        size = Size(width, height)
         if size != self.virtual_size:
             self.virtual_size = size
+        if self.scroll_y:
+            self.scroll_to(y=0, animate=False, immediate=True)  # a new candidate's detail from its top
         self.refresh()
 
     def on_resize(self) -> None:
