@@ -266,6 +266,10 @@ def main() -> None:
             lost, overwritten = verify(team_store, plans)
             print(f"after the run: {lost} lost, {overwritten} overwritten (of {len(every):,} acknowledged)", flush=True)
             team_line = f"team_p95_ratio={ratio:.2f} lost={lost} overwritten={overwritten} "
+        if args.screen_samples <= 0:
+            print("review screen latency: not measured (--screen-samples 0)")
+            print(team_line.strip())
+            return
         if shutil.which("tmux") is None:
             print("review screen latency: not measured (tmux is not installed)")
             print(team_line.strip())
