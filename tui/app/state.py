@@ -221,7 +221,6 @@ class ReviewState:
         if article != self.desk_article:
             self.desk, self.desk_article = {}, None
         self.cands = {c["id"]: c for c in cands}
-        self._left = None
         self._keep = {}
         self._grouped = frozenset({"(none)"})  # regroup
         self._rebuild()

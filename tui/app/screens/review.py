@@ -278,7 +278,6 @@ class ReviewScreen(Screen[None]):
 
     def refresh_detail(self) -> None:
         cand = self.current()
-        history = self.store.history(self.aid, cand["id"]) if cand and self.aid else []
         shown = dict(cand) if cand else None
         if shown is not None and self.preview is not None:
             start, end = self.preview
@@ -300,10 +299,10 @@ class ReviewScreen(Screen[None]):
         group = self.state.current_group()
         if group is not None:
             panel.update(
-                group_detail(self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.text, legend, k),
-                layout=False,
+                group_detail(self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.text, legend, k)
             )
             return
+        history = self.store.history(self.aid, cand["id"]) if cand else []  # (a group row shows none)
         gid = self.state.group_of.get(cand["id"]) if cand else None
         where = None
         if gid is not None and cand is not None:
@@ -324,8 +323,7 @@ class ReviewScreen(Screen[None]):
                 final=final,
                 me=me,
                 adjudicate_key=jkey,
-            ),
-            layout=False,
+            )
         )
 
     def refresh_status(self) -> None:

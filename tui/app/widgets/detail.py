@@ -80,7 +80,7 @@ class DetailPanel(LineView):
         self._laid_for = 0
         self._tallest, self._tallest_for = 0, Size(0, 0)
 
-    def update(self, shown: Shown, *, layout: bool = True) -> None:
+    def update(self, shown: Shown) -> None:
         self.shown = shown
         self._lay_out()
 
@@ -92,7 +92,6 @@ class DetailPanel(LineView):
         return self.scrollable_content_region.width or self.size.width or 60
 
     def _lay_out(self) -> None:
-        self._strips = None
         width = self._laid_for = self._width()
         shown = self.shown
         lines = shown.lines(width) if isinstance(shown, Rows) else list(shown.wrap(_console(), width, overflow="fold"))
