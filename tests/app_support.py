@@ -254,3 +254,14 @@ def run_in_pty(
         code = proc.wait()
         os.close(master)
     return bytes(out), code
+
+
+async def select_text(pilot: Pilot[Any], view: Any, text: str) -> None:
+    """Select ``text`` (its first occurrence in the article) in cursor mode, token by token, as an
+    analyst would."""
+    start = view.text.index(text)
+    view.move_cursor(start)
+    await pilot.pause()
+    while view.selection() is None or view.selection()[1] < start + len(text):
+        await pilot.press("L")
+    assert view.selection() == (start, start + len(text)), view.selection()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_support import select_text as select
 from app_support import status_line
 
 from extractors.records import entity_candidate
@@ -57,16 +58,6 @@ def claims(tmp_path):
 
 def the_claim(store: ReviewStore, aid: str, text: str = CLAIM) -> dict[str, Any]:
     return next(c for c in store.candidates(aid, "claim") if c["text"] == text)
-
-
-async def select(pilot: Any, view: ArticleView, text: str) -> None:
-    """Select ``text`` (its first occurrence) in cursor mode, token by token, as an analyst would."""
-    start = TEXT.index(text)
-    view.move_cursor(start)
-    await pilot.pause()
-    while view.selection() is None or view.selection()[1] < start + len(text):
-        await pilot.press("L")
-    assert view.selection() == (start, start + len(text)), view.selection()
 
 
 async def test_selected_text_becomes_the_current_claim_s_speaker_cue_and_content(claims, tmp_path):

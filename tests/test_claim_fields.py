@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_support import select_text as select
 from app_support import status_line
 
 from extractors.records import claim_candidate
@@ -52,15 +53,6 @@ def the_claim(store: ReviewStore, aid: str, text: str) -> dict[str, Any]:
     return next(c for c in store.candidates(aid, "claim") if c["text"] == text)
 
 
-async def select(pilot: Any, view: ArticleView, text: str) -> None:
-    start = TEXT.index(text)
-    view.move_cursor(start)
-    await pilot.pause()
-    while view.selection() is None or view.selection()[1] < start + len(text):
-        await pilot.press("L")
-    assert view.selection() == (start, start + len(text)), view.selection()
-
-
 async def fielded(app: ReviewApp, pilot: Any) -> None:
     """Wait for the pipeline's load worker (if any) and the decision that waited for it."""
     await app.workers.wait_for_complete()
@@ -68,17 +60,23 @@ async def fielded(app: ReviewApp, pilot: Any) -> None:
     await pilot.pause()
 
 
+async def add_new_claim(app: ReviewApp, pilot: Any) -> tuple[ReviewScreen, ArticleView]:
+    """On the claims: select NEW, make it a claim (no speaker, no cue), wait until it is saved."""
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    await pilot.press("tab", "v")
+    view = screen.query_one(ArticleView)
+    await select(pilot, view, NEW)
+    await pilot.press("c", "enter", "enter")  # content; no speaker, no cue: saved
+    await fielded(app, pilot)
+    return screen, view
+
+
 async def test_a_claim_added_by_selection_gets_numbers_and_its_place_by_score(claims, tmp_path):
     store, aid = claims
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
-        await pilot.press("tab", "v")
-        view = screen.query_one(ArticleView)
-        await select(pilot, view, NEW)
-        await pilot.press("c", "enter", "enter")  # content; no speaker, no cue: saved
-        await fielded(app, pilot)
+        screen, view = await add_new_claim(app, pilot)
         new = the_claim(store, aid, NEW)
         assert new["status"] == "added" and new["origin"] == "analyst"
         assert [n["text"] for n in new["numbers"]] == ["100,000"]
@@ -105,13 +103,7 @@ async def test_without_a_pipeline_the_decision_is_saved_and_the_status_line_says
     store, aid = claims
     app = ReviewApp(store, config=tmp_path / "cfg", model="/nonexistent/spacy-model")
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
-        await pilot.press("tab", "v")
-        view = screen.query_one(ArticleView)
-        await select(pilot, view, NEW)
-        await pilot.press("c", "enter", "enter")
-        await fielded(app, pilot)
+        screen, _ = await add_new_claim(app, pilot)
         assert screen.query_one(ClaimFielder).error is not None
         new = the_claim(store, aid, NEW)
         assert new["status"] == "added" and new["numbers"] == [] and new["checkworthiness"] == 0
