@@ -23,7 +23,41 @@ from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
 from .files import create_once, why
 
-CACHE = 32
+CACHE_BYTES = 24 << 20  # of article files as read: a desk's working set, not the whole store
+
+
+class ArticleCache:
+    """Parsed article files, least recently used first out, bounded by the size of the files they
+    were parsed from (an apply stream or a desk's poller moves among dozens of articles; re-reading
+    and re-verifying one is a millisecond)."""
+
+    def __init__(self, budget: int = CACHE_BYTES) -> None:
+        self.budget = budget
+        self.used = 0
+        self._items: OrderedDict[str, tuple[dict[str, Any], int]] = OrderedDict()
+
+    def get(self, aid: str) -> dict[str, Any] | None:
+        item = self._items.get(aid)
+        if item is None:
+            return None
+        self._items.move_to_end(aid)
+        return item[0]
+
+    def __contains__(self, aid: str) -> bool:
+        return aid in self._items
+
+    def put(self, aid: str, parsed: dict[str, Any], size: int) -> None:
+        old = self._items.pop(aid, None)
+        if old is not None:
+            self.used -= old[1]
+        self._items[aid] = (parsed, size)
+        self.used += size
+        while self.used > self.budget and len(self._items) > 1:
+            self.used -= self._items.popitem(last=False)[1][1]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.used = 0
 
 
 def file_name(article_id: str) -> str:
@@ -45,7 +79,7 @@ class ArticleFiles:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._cache = ArticleCache()
 
     def path(self, row: dict[str, Any]) -> Path:
         return self.folder / str(row["shard"])
@@ -59,7 +93,6 @@ class ArticleFiles:
         aid = row["id"]
         cached = self._cache.get(aid)
         if cached is not None:
-            self._cache.move_to_end(aid)
             return cached
         path = self.path(row)
         shown = f"article '{clean_line(aid, 80)}' ({clean_line(path)})"
@@ -72,9 +105,7 @@ class ArticleFiles:
         parsed = parse(raw, row)
         if isinstance(parsed, str):
             raise StoreDamaged(f"damaged: {shown} {parsed}; run 'newsreview doctor'")
-        self._cache[aid] = parsed
-        if len(self._cache) > CACHE:
-            self._cache.popitem(last=False)
+        self._cache.put(aid, parsed, len(raw))
         return parsed
 
 

@@ -33,7 +33,6 @@ import os
 import socket
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -44,7 +43,7 @@ import orjson
 
 from ..sanitize import clean_line
 from . import pgschema
-from .articles import parse
+from .articles import ArticleCache, parse
 from .engine import IndexRecord, Mode
 from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
 from .urls import mask_url, scrub, split_schema
@@ -57,7 +56,7 @@ T = TypeVar("T")
 RETRY_EVERY = 3.0  # seconds between reconnection attempts after the server was found unreachable
 CHECK_EVERY = 15.0  # seconds after which a poll looks for new rows even without a notification
 PRESENCE_FRESH = 60.0
-ARTICLE_CACHE = 32
+PREFETCH = 32  # articles read per round trip
 LOCK_WAIT = 1.0  # seconds to wait for a reviewer's lock (a process that is just closing)
 DEFAULTS = {  # connection parameters newsreview sets unless the URL (or service file) does
     "application_name": "newsreview",
@@ -128,7 +127,7 @@ class PostgresEngine:
         self._loaded: dict[str, bytes] = {}  # article -> its summary as read at load (to skip rewriting it)
         self._by_sha: dict[str, str] = {}
         self._by_id: set[str] = set()
-        self._articles: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._articles = ArticleCache()
         self._down: str | None = None  # why the server is unreachable, while it is
         self._retry_at = 0.0
         self._checked = 0.0
@@ -392,9 +391,9 @@ class PostgresEngine:
         return out
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        """Read up to ``ARTICLE_CACHE`` articles and their decisions in two queries (an export reads
+        """Read up to ``PREFETCH`` articles and their decisions in two queries (an export reads
         every article in turn: one round trip each was most of its time)."""
-        rows = rows[:ARTICLE_CACHE]
+        rows = rows[:PREFETCH]
         ids = [r["id"] for r in rows if r["id"] not in self._articles]
         if not ids:
             return
@@ -408,10 +407,11 @@ class PostgresEngine:
         )
         by_id = {r["id"]: r for r in rows}
         for aid, text in found:
-            parsed = parse(text.encode("utf-8", "surrogatepass"), by_id[aid])
+            raw = text.encode("utf-8", "surrogatepass")
+            parsed = parse(raw, by_id[aid])
             if isinstance(parsed, str):
                 continue  # read_article names the damage when the article is asked for
-            self._articles[aid] = parsed
+            self._articles.put(aid, parsed, len(raw))
         records = self._read(
             lambda conn: conn.execute(
                 "SELECT article, pos, record::text FROM decisions WHERE article = ANY(%s) ORDER BY pos", [ids]
@@ -528,7 +528,6 @@ class PostgresEngine:
         aid = row["id"]
         cached = self._articles.get(aid)
         if cached is not None:
-            self._articles.move_to_end(aid)
             return cached
         found = self._read(
             lambda conn: conn.execute(
@@ -541,12 +540,11 @@ class PostgresEngine:
         shown = f"article '{clean_line(aid, 80)}' ({self.shown})"
         if found is None:
             raise StoreDamaged(f"damaged: {shown} is missing from the articles table")
-        parsed = parse(found[0].encode("utf-8", "surrogatepass"), row)
+        raw = found[0].encode("utf-8", "surrogatepass")
+        parsed = parse(raw, row)
         if isinstance(parsed, str):
             raise StoreDamaged(f"damaged: {shown} {parsed}")
-        self._articles[aid] = parsed
-        if len(self._articles) > ARTICLE_CACHE:
-            self._articles.popitem(last=False)
+        self._articles.put(aid, parsed, len(raw))
         return parsed
 
     def size(self) -> int:
