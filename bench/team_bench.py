@@ -84,10 +84,17 @@ def plan(cands: list[tuple[str, str]], who: str, n: int) -> list[dict[str, objec
 
 
 def reviewer(
-    folder: Path, who: str, lines: list[dict[str, object]], out: dict[str, list[float]], start: threading.Barrier
+    folder: Path,
+    who: str,
+    lines: list[dict[str, object]],
+    out: dict[str, list[float]],
+    start: threading.Barrier,
+    rate: float = 0.0,
 ) -> None:
     """One reviewer's ``apply -``: its first decision untimed (the process starting and opening the
-    store), then, once every reviewer's process is ready, the rest one at a time, each timed."""
+    store), then, once every reviewer's process is ready, the rest one at a time, each timed. With
+    ``rate`` (decisions per second), each decision is sent at its turn of a fixed schedule (a random
+    phase per reviewer) rather than as soon as the previous one is acknowledged."""
     env = {**os.environ, "NEWSREVIEW_STORE": str(folder)}
     proc = subprocess.Popen(
         [str(EXE), "apply", "-", "--reviewer", who],
@@ -99,9 +106,14 @@ def reviewer(
     )
     assert proc.stdin is not None and proc.stdout is not None
     times = []
+    begin = 0.0
+    phase = random.Random(who).random() / rate if rate else 0.0
     for i, line in enumerate(lines):
         if i == 1:
             start.wait()  # every process is up: from here the decisions are concurrent
+            begin = time.perf_counter() + phase
+        if rate and i:
+            time.sleep(max(0.0, begin + (i - 1) / rate - time.perf_counter()))
         t0 = time.perf_counter()
         proc.stdin.write(json.dumps(line) + "\n")
         proc.stdin.flush()
@@ -115,10 +127,12 @@ def reviewer(
     out[who] = times
 
 
-def run_team(folder: Path, names: list[str], plans: dict[str, list[dict[str, object]]]) -> dict[str, list[float]]:
+def run_team(
+    folder: Path, names: list[str], plans: dict[str, list[dict[str, object]]], rate: float = 0.0
+) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     start = threading.Barrier(len(names))
-    threads = [threading.Thread(target=reviewer, args=(folder, n, plans[n], out, start)) for n in names]
+    threads = [threading.Thread(target=reviewer, args=(folder, n, plans[n], out, start, rate)) for n in names]
     for t in threads:
         t.start()
     for t in threads:
@@ -225,11 +239,47 @@ def screen_latency(folder: Path | str, cands: list[tuple[str, str]], samples: in
     return shown, keys
 
 
+def desk(
+    tmp: Path, base: Path, names: list[str], plans: dict[str, list[dict[str, object]]], rate: float
+) -> tuple[float, int, int]:
+    """One reviewer alone, then all of them at once, each on a fresh copy of ``base``, flat out
+    (``rate`` 0) or paced; prints the figures, returns (p95 ratio, lost, overwritten)."""
+    how = f"paced at {rate:g}/s each" if rate else "flat out"
+    alone_store = tmp / f"alone-{rate:g}"
+    shutil.copytree(base, alone_store)
+    alone = run_team(alone_store, names[:1], plans, rate)[names[0]]
+    print(f"{how}: 1 reviewer alone: p50 {statistics.median(alone):.2f} ms  p95 {pct(alone, 0.95):.2f} ms", flush=True)
+    team_store = tmp / f"team-{rate:g}"
+    shutil.copytree(base, team_store)
+    t0 = time.perf_counter()
+    team = run_team(team_store, names, plans, rate)
+    wall = time.perf_counter() - t0
+    every = [t for times in team.values() for t in times]
+    ratio = pct(every, 0.95) / pct(alone, 0.95)
+    print(
+        f"{how}: {len(names)} reviewers at once: p50 {statistics.median(every):.2f} ms  "
+        f"p95 {pct(every, 0.95):.2f} ms (x{ratio:.2f} the lone reviewer's p95; must be <= 2); "
+        f"{len(every):,} decisions in {wall:.1f} s",
+        flush=True,
+    )
+    lost, overwritten = verify(team_store, plans)
+    print(f"{how}: after the run: {lost} lost, {overwritten} overwritten (of {len(every):,} acknowledged)", flush=True)
+    return ratio, lost, overwritten
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviewers", type=int, default=8)
     parser.add_argument("--decisions", type=int, default=2000)
     parser.add_argument("--articles", type=int, default=40)
+    parser.add_argument(
+        "--paced",
+        type=float,
+        default=100.0,
+        metavar="RATE",
+        help="also run the desk with each reviewer sending RATE decisions a second on a schedule (0: skip)",
+    )
+    parser.add_argument("--paced-decisions", type=int, default=1000, help="decisions per reviewer when paced")
     parser.add_argument("--screen-samples", type=int, default=20)
     parser.add_argument("--screen-only", action="store_true", help="only the review screen's latency")
     parser.add_argument(
@@ -246,26 +296,12 @@ def main() -> None:
         cands = build(base, args.articles)
         if not args.screen_only:
             plans = {n: plan(cands, n, args.decisions) for n in names}
-            alone_store = Path(tmp) / "alone"
-            shutil.copytree(base, alone_store)
-            alone = run_team(alone_store, names[:1], plans)[names[0]]
-            print(f"1 reviewer alone: p50 {statistics.median(alone):.2f} ms  p95 {pct(alone, 0.95):.2f} ms", flush=True)
-            team_store = Path(tmp) / "team"
-            shutil.copytree(base, team_store)
-            t0 = time.perf_counter()
-            team = run_team(team_store, names, plans)
-            wall = time.perf_counter() - t0
-            every = [t for times in team.values() for t in times]
-            ratio = pct(every, 0.95) / pct(alone, 0.95)
-            print(
-                f"{len(names)} reviewers at once: p50 {statistics.median(every):.2f} ms  "
-                f"p95 {pct(every, 0.95):.2f} ms (x{ratio:.2f} the lone reviewer's p95; must be <= 2); "
-                f"{len(every):,} decisions in {wall:.1f} s",
-                flush=True,
-            )
-            lost, overwritten = verify(team_store, plans)
-            print(f"after the run: {lost} lost, {overwritten} overwritten (of {len(every):,} acknowledged)", flush=True)
+            ratio, lost, overwritten = desk(Path(tmp), base, names, plans, 0.0)
             team_line = f"team_p95_ratio={ratio:.2f} lost={lost} overwritten={overwritten} "
+            if args.paced > 0:
+                paced = {n: lines[: args.paced_decisions] for n, lines in plans.items()}
+                ratio, lost, overwritten = desk(Path(tmp), base, names, paced, args.paced)
+                team_line += f"paced_p95_ratio={ratio:.2f} paced_lost={lost} paced_overwritten={overwritten} "
         if args.screen_samples <= 0:
             print("review screen latency: not measured (--screen-samples 0)")
             print(team_line.strip())
