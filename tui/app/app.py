@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,7 @@ from textual.notifications import SeverityLevel
 from ..sanitize import clean, clean_line
 from ..store import StoreError
 from .bindings import REVIEW, Keys
+from .collector import TICK, IdleCollector
 from .config import load_keymap, load_settings, save_settings
 from .screens.review import ReviewScreen
 from .state import ActiveClock
@@ -100,6 +100,7 @@ class ReviewApp(App[None]):
         self.keys = Keys(self.keymap)
         self.settings = load_settings(config)
         self.clock = ActiveClock()
+        self.collector = IdleCollector(lambda: self.clock.last)
 
     def on_mount(self) -> None:
         theme = self.settings.get("theme")
@@ -112,12 +113,16 @@ class ReviewApp(App[None]):
             from .screens.adjudicate import AdjudicateScreen
 
             self.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=self.anonymous, standalone=True))
-        self.call_after_refresh(gc.freeze)  # long-lived start-up objects leave the GC's scans: no pauses
+        self.call_after_refresh(self.collector.start)  # the collector runs between keys from now on
+        self.set_interval(TICK, self.collector.tick, name="idle collector")
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
         problems = ([self.keymap_problem] if self.keymap_problem else []) + self.keys.problems()
         if problems:
             self.notify("\n".join(problems), title="keys.toml", severity="warning", markup=False, timeout=20)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()  # automatic collection again (tests run many apps in one process)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -14,6 +14,7 @@ without fields and the callback is told why.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,7 @@ def loaded_extractor(model: str | None, cache: dict[str, Any]) -> Any:
             from ..ingest import load_extractor
 
             cache["extractor"] = load_extractor(model)
+            gc.freeze()  # the pipeline lives as long as the app: out of the collector's scans
         return cache["extractor"]
 
 

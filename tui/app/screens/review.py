@@ -1427,8 +1427,13 @@ class ReviewScreen(Screen[None]):
     @property
     def presence(self) -> Presence:
         """Who has which article open now (as the LiveFeed last read it)."""
-        feeds = self.query(LiveFeed)
-        return feeds.first().presence if feeds else {}
+        feed: LiveFeed | None = getattr(self, "_feed", None)  # looked up once: a DOM query a key adds up
+        if feed is None:
+            feeds = self.query(LiveFeed)
+            if not feeds:
+                return {}
+            feed = self._feed = feeds.first()
+        return feed.presence
 
     @property
     def cands(self) -> dict[str, Cand]:

@@ -217,6 +217,7 @@ class CandidateList(LineView, can_focus=False):
         self._cache: dict[int, Strip] = {}
         self._cursor_lines: list[Strip] | None = None  # the current row, wrapped
         self._extra = 0  # lines the current row takes beyond one
+        self._cursor_stale = False  # the current row changed: its wrap may take other lines now
         self._reserve: int | None = None  # lines kept below the rows for a wrapped current row
 
     def restyle(self) -> None:
@@ -239,11 +240,11 @@ class CandidateList(LineView, can_focus=False):
         self.rows[row["id"]] = row
         index = self.ids.index(row["id"])
         if index == self.cursor:
+            # wrapped again when painted (a decision moves the cursor on right after: wrapping the
+            # row it leaves was wasted); if its lines grow or shrink, the rows below move then
             self._cursor_lines = None
-            if len(self._wrapped()) - 1 == self._extra:  # the same lines: only they are painted again
-                self.refresh_lines(index, self._extra + 1)
-            else:
-                self._relayout()
+            self._cursor_stale = True
+            self.refresh_lines(index, self._extra + 1)
         else:
             self._refresh_row(index)
 
@@ -262,12 +263,15 @@ class CandidateList(LineView, can_focus=False):
         old, self.cursor = self.cursor, index
         if old != index:
             self._cursor_lines = None
+            self._cursor_stale = False
             if self._extra or len(self._wrapped()) > 1:
                 self._relayout()  # the rows below a wrapped row move
             else:
                 self._cache.pop(old, None)
                 self._refresh_row(old)
                 self._refresh_row(index)
+        else:
+            self._settle_cursor()
         height = self.scrollable_content_region.height or self.size.height or 1
         top = int(self.scroll_y)
         first, last = index, index + self._extra
@@ -284,12 +288,20 @@ class CandidateList(LineView, can_focus=False):
         self._reserve = None
         self._relayout()
 
+    def _settle_cursor(self) -> None:
+        """After the current row changed in place: if its wrap takes other lines now, lay out the rows."""
+        if self._cursor_stale:
+            self._cursor_stale = False
+            if len(self._wrapped()) - 1 != self._extra:
+                self._relayout()
+
     def _relayout(self) -> None:
         """The rows below the current one move by its wrapped lines. The scrollable height keeps room
         for the longest row's wrap (estimated once per fill and width), so that moving the cursor
         repaints the list without changing its size: a size change costs a layout of the whole
         screen and a second frame for the scrollbar on every key."""
         self._extra = len(self._wrapped()) - 1 if self.ids else 0
+        self._cursor_stale = False
         if self._reserve is None:
             self._reserve = self._estimate_reserve()
         self._reserve = max(self._reserve, self._extra)
@@ -411,6 +423,8 @@ class CandidateList(LineView, can_focus=False):
         if index >= len(self.ids):
             return Strip.blank(width, base)
         if index == self.cursor:
+            if self._cursor_stale:
+                self._settle_cursor()  # (a relayout repaints the rows below in the next frame)
             lines = self._wrapped()
             return lines[part] if part < len(lines) else Strip.blank(width, base)
         strip = self._cache.get(index)

@@ -1,0 +1,103 @@
+"""The garbage collector runs between keys: off while the app is up, run from a timer when the
+analyst pauses, and given back when the app exits."""
+
+from __future__ import annotations
+
+import gc
+
+from tui.app import collector as col
+from tui.app.app import ReviewApp
+from tui.app.collector import IdleCollector
+from tui.store import ReviewStore
+
+from support import make_extraction
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.last_input = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def garbage(n: int) -> None:
+    """``n`` reference cycles: only the collector frees them."""
+    for _ in range(n):
+        a: list[object] = []
+        a.append(a)
+
+
+def test_collects_the_young_generations_only_when_the_analyst_pauses():
+    clock = Clock()
+    c = IdleCollector(lambda: clock.last_input, now=clock)
+    enabled = gc.isenabled()
+    c.start()
+    try:
+        assert not gc.isenabled()
+        garbage(gc.get_threshold()[0] * 2)
+        clock.t += 0.05
+        clock.last_input = clock.t  # a key just now
+        c.tick()
+        assert c.young == 0 and gc.get_count()[0] >= gc.get_threshold()[0]
+        clock.t += col.IDLE  # a pause
+        c.tick()
+        assert c.young == 1 and gc.get_count()[0] < gc.get_threshold()[0]
+        clock.t += 0.01
+        c.tick()  # nothing to collect
+        assert c.young == 1
+    finally:
+        c.stop()
+    assert gc.isenabled() == enabled
+
+
+def test_a_full_collection_now_and_then_while_idle():
+    clock = Clock()
+    c = IdleCollector(lambda: clock.last_input, now=clock)
+    c.start()
+    try:
+        garbage(100)
+        clock.t += col.FULL_IDLE
+        c.tick()
+        assert c.full == 0  # not yet: at most one per FULL_EVERY
+        clock.t += col.FULL_EVERY
+        c.tick()
+        assert c.full == 1
+        clock.t += col.FULL_EVERY / 2
+        garbage(100)
+        c.tick()  # too soon after the last one
+        assert c.full == 1
+    finally:
+        c.stop()
+
+
+def test_memory_is_bounded_while_keys_never_stop(monkeypatch):
+    monkeypatch.setattr(col, "BUSY_CAP", 5000)
+    clock = Clock()
+    c = IdleCollector(lambda: clock.last_input, now=clock)
+    c.start()
+    try:
+        for _ in range(5):
+            garbage(6000)
+            clock.t += col.TICK
+            clock.last_input = clock.t  # keys all along
+            c.tick()
+        assert c.young == 5
+    finally:
+        c.stop()
+
+
+async def test_the_app_holds_the_collector_while_running_and_gives_it_back(tmp_path):
+    store = ReviewStore.open(tmp_path / "s", write=True, reviewer="ana")
+    store.add_article(make_extraction("Ada Lovelace met Charles Babbage.", [("Ada Lovelace", "PERSON")], []))
+    assert gc.isenabled()
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert app.collector.running and not gc.isenabled()
+        await pilot.press("a")
+        assert store.progress(store.article_ids()[0])[0] == 1
+    assert gc.isenabled()
+    store.close()

@@ -1,0 +1,68 @@
+"""Python's garbage collector, run between the analyst's keys instead of inside them.
+
+Left automatic, the collector runs whenever enough objects were allocated — and a frame of the
+review screen allocates thousands (strips, segments, styles), so every few keys one of them paid a
+collection: 2-3 ms for the young generations, 10 ms and more for a full one (ui_bench counted them in
+the slowest keys). Here the automatic collector is off once the app is up; :class:`IdleCollector`
+runs it from a timer when no key or click came for a moment: the young generations each time there
+is something to collect, a full collection now and then. Start-up objects (and the spaCy pipeline,
+once loaded) are frozen out of the scans (``gc.freeze``). Memory stays bounded while keys never stop
+(a key held down): past :data:`BUSY_CAP` uncollected allocations the young generations are collected
+anyway.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+TICK = 0.25  # seconds between checks
+IDLE = 0.2  # seconds without input before collecting
+FULL_IDLE = 1.0  # seconds without input before a full collection
+FULL_EVERY = 30.0  # seconds between full collections, at most
+BUSY_CAP = 200_000  # uncollected allocations after which the young generations are collected regardless
+
+
+class IdleCollector:
+    """``start()`` takes the collector over; ``tick()`` (every :data:`TICK` s) collects when idle;
+    ``stop()`` gives it back (automatic collection on again)."""
+
+    def __init__(self, last_input: Callable[[], float], now: Callable[[], float] = time.monotonic) -> None:
+        self.last_input = last_input
+        self.now = now
+        self.last_full = now()
+        self.was_enabled = False
+        self.running = False
+        self.young = self.full = 0  # collections run (for tests and a curious reader)
+        self._since_full = 0
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.was_enabled = gc.isenabled()
+        gc.freeze()  # what start-up made lives as long as the app: out of every scan
+        gc.disable()
+        self.running = True
+        self.last_full = self.now()
+
+    def stop(self) -> None:
+        if self.running and self.was_enabled:
+            gc.enable()
+        self.running = False
+
+    def tick(self) -> None:
+        if not self.running:
+            return
+        t = self.now()
+        idle = t - self.last_input()
+        pending = gc.get_count()[0]
+        if idle >= FULL_IDLE and t - self.last_full >= FULL_EVERY and (self._since_full or pending):
+            gc.collect()
+            self.full += 1
+            self.last_full = t
+            self._since_full = 0
+        elif (idle >= IDLE and pending >= gc.get_threshold()[0]) or pending >= BUSY_CAP:
+            gc.collect(1)
+            self.young += 1
+            self._since_full += 1
