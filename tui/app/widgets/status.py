@@ -6,11 +6,13 @@ is outside text (reviewer, filter, file names, messages) and shown through ``one
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
-from ..text import one_line
+from ..text import one_line, to_strip
 
 
 class StatusBar(Widget):
@@ -33,6 +35,17 @@ class StatusBar(Widget):
     disputed: reactive[int] = reactive(0, layout=False)  # candidates of this article the desk disputes
     desk: reactive[str] = reactive("", layout=False)  # "desk 5/12 · with bob" (others on this article)
     alert: reactive[str] = reactive("", layout=False)  # the store cannot be reached (and is retried)
+
+    def render_line(self, y: int) -> Strip:
+        """The bar as one line of segments: Textual's path for a renderable (measure, convert, wrap)
+        took a millisecond, and the bar changes on every key."""
+        width = self.size.width
+        base = self.rich_style
+        if y != 0 or width <= 0:
+            return Strip.blank(width, base)
+        bar = self.render()
+        bar.truncate(width, overflow="ellipsis")
+        return to_strip(bar, self.app.console, base).adjust_cell_length(width, Style(bgcolor=base.bgcolor))
 
     def render(self) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
