@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from tui.app import collector as col
 from tui.app.app import ReviewApp
 from tui.app.collector import IdleCollector
@@ -101,3 +103,16 @@ async def test_the_app_holds_the_collector_while_running_and_gives_it_back(tmp_p
         assert store.progress(store.article_ids()[0])[0] == 1
     assert gc.isenabled()
     store.close()
+
+
+@pytest.mark.slow
+def test_loading_the_pipeline_leaves_automatic_collection_off():
+    """srsly turns the collector back on while spaCy loads a model; the app's load turns it off again."""
+    from tui.app.fields import loaded_extractor
+
+    gc.disable()
+    try:
+        loaded_extractor(None, {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

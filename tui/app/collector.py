@@ -4,7 +4,7 @@ Left automatic, the collector runs whenever enough objects were allocated — an
 review screen allocates thousands (strips, segments, styles), so every few keys one of them paid a
 collection: 2-3 ms for the young generations, 10 ms and more for a full one (ui_bench counted them in
 the slowest keys). Here the automatic collector is off once the app is up; :class:`IdleCollector`
-runs it from a timer when no key or click came for a moment: the young generations each time there
+runs it from a timer when no key or click came for a tenth of a second: the young generations each time there
 is something to collect, a full collection now and then. Start-up objects (and the spaCy pipeline,
 once loaded) are frozen out of the scans (``gc.freeze``). Memory stays bounded while keys never stop
 (a key held down): past :data:`BUSY_CAP` uncollected allocations the young generations are collected
@@ -17,11 +17,11 @@ import gc
 import time
 from collections.abc import Callable
 
-TICK = 0.25  # seconds between checks
-IDLE = 0.2  # seconds without input before collecting
+TICK = 0.1  # seconds between checks
+IDLE = 0.1  # seconds without input before collecting (often: each collection is then small)
 FULL_IDLE = 1.0  # seconds without input before a full collection
 FULL_EVERY = 30.0  # seconds between full collections, at most
-BUSY_CAP = 200_000  # uncollected allocations after which the young generations are collected regardless
+BUSY_CAP = 200_000  # uncollected allocations (~200 keys) after which the young generations are collected regardless
 
 
 class IdleCollector:

@@ -39,8 +39,11 @@ def loaded_extractor(model: str | None, cache: dict[str, Any]) -> Any:
         if "extractor" not in cache:
             from ..ingest import load_extractor
 
+            paused = not gc.isenabled()  # the app's IdleCollector holds the collector
             cache["extractor"] = load_extractor(model)
-            gc.freeze()  # the pipeline lives as long as the app: out of the collector's scans
+            if paused:  # loading a model turns automatic collection back on (srsly does)
+                gc.freeze()  # the pipeline lives as long as the app: out of the collector's scans
+                gc.disable()
         return cache["extractor"]
 
 
