@@ -496,3 +496,27 @@ async def test_an_open_screen_follows_a_re_extraction(tmp_path):
             await pilot.press("a")  # the new candidate can be decided at once
         states = {c["text"]: c["status"] for c in store.candidates(aid, "entity")}
     assert states == {"Ben Wallace": "accepted", "Olaf Scholz": "accepted"}
+
+
+async def test_a_reviewer_who_is_not_a_lead_is_told_so_by_j_and_t(disputes, tmp_path):
+    path, _, ben, _, _ = disputes
+    with ReviewStore.open(path, write=True, reviewer="lead") as st:
+        st.set_leads(["lead"])
+    ana = ReviewStore.open(path, write=True, reviewer="ana")
+    app = ReviewApp(ana, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("J")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("T")
+        assert isinstance(app.screen, ReviewScreen)
+        told = [n.message for n in app._notifications]
+        assert any("only the desk's leads (lead) settle disputes; you are 'ana'" in m for m in told)
+        assert any("only the desk's leads (lead) assign articles" in m for m in told)
+    assert ana.final_status(*ben) == "disputed" and ana.assignments.count() == 0
+    ana.close()
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg2")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("J")
+        assert isinstance(app.screen, AdjudicateScreen)
+    lead.close()

@@ -12,7 +12,7 @@ import pytest
 
 from tui.agreement import binary_kappa, cohen_kappa, compute, krippendorff_alpha, span_f1
 from tui.export import store_articles
-from tui.store import DecisionError, ReviewStore
+from tui.store import DecisionError, NotALead, ReviewStore
 
 from support import make_extraction
 
@@ -250,3 +250,55 @@ def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):
         (undone,) = st.undo_last()  # her last step was rejecting the claim of the second article
         assert undone[0] == a2 and st.candidate(*undone)["status"] == "pending"
         assert st.candidate(*undone, view="final")["status"] == "pending"
+
+
+def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+        assert st.leads is None and st.is_lead()  # no leads named: anyone may
+        st.set_leads(["lena", "bob"])
+    with open_as(path, "alice") as st:
+        assert st.leads == ["lena", "bob"] and not st.is_lead() and st.is_lead("lena")
+        with pytest.raises(NotALead, match=r"only the desk's leads \(lena, bob\) settle disputes; you are 'alice'"):
+            st.adjudicate(aid, russia, choose="alice")
+        with pytest.raises(NotALead, match="settle disputes"):
+            st.decide(aid, russia, "accept", adjudicate=True)
+        with pytest.raises(NotALead, match="assign articles"):
+            st.assign(["alice", "bob"])
+        with pytest.raises(NotALead, match="change the leads"):
+            st.set_leads(["alice"])
+        assert st.candidate(aid, russia, view="final")["status"] == "disputed"  # nothing written
+        assert st.assignments.count() == 0
+    with open_as(path, "lena") as st:
+        assert st.adjudicate(aid, russia, choose="bob")["status"] == "rejected"
+        st.set_leads(None)  # a lead may hand the desk back to everyone
+    with open_as(path, "alice") as st:
+        assert st.leads is None and st.is_lead()
+
+
+def test_leads_on_the_command_line(filled_store, cli):
+    _path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    line = lambda **kw: json.dumps({"article": aid, "candidate": russia, **kw}) + "\n"  # noqa: E731
+    assert "no leads" in cli("leads").stdout
+    assert cli("leads", "lena,bob", "--reviewer", "lena").stdout == "leads: lena, bob\n"
+    assert cli("leads").stdout == "lena, bob\n"
+    assert cli.json("status", "--json")["leads"] == ["lena", "bob"]
+    cli("apply", "-", "--reviewer", "alice", input=line(action="accept"))
+    cli("apply", "-", "--reviewer", "bob", input=line(action="reject"))
+    out = cli("apply", "-", "--reviewer", "alice", input=line(action="adjudicate", choose="alice"), check=1)
+    assert "only the desk's leads (lena, bob) settle disputes" in json.loads(out.stdout)["error"]
+    refused = cli("assign", "--team", "alice,bob", "--reviewer", "alice", check=1)
+    assert "only the desk's leads (lena, bob) assign articles" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+    refused = cli("leads", "alice", "--reviewer", "alice", check=1)
+    assert "change the leads" in refused.stderr
+    refused = cli("review", "--adjudicate", "--reviewer", "alice", check=1)
+    assert "only the desk's leads (lena, bob) settle disputes" in refused.stderr
+    assert cli("assign", "--team", "alice,bob", "--reviewer", "bob").stdout.startswith("assigned 1 article")
+    assert "give names or --clear" in cli("leads", "x", "--clear", "--reviewer", "bob", check=2).stderr
+    assert cli("leads", "--clear", "--reviewer", "bob").stdout.startswith("no leads")

@@ -179,6 +179,13 @@ def review_cmd(
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
     with _open_store(store, reviewer, "newsreview review") as st:
+        if adjudicate and not st.is_lead():
+            from .store import StoreError
+
+            try:
+                st.need_lead("settle disputes")
+            except StoreError as err:
+                fail(str(err))
         start = None
         failed = 0
         if paths:
@@ -588,6 +595,58 @@ def assign_cmd(
         return
     shares = ", ".join(f"{clean_line(n, 40)} {load.get(n, 0)}" for n in dict.fromkeys(names))
     sys.stdout.write(f"assigned {len(plan)} article(s), {overlap} reviewer(s) each: {shares}\n")
+
+
+@app.command("leads")
+def leads_cmd(
+    names: Annotated[
+        str | None, typer.Argument(help="Reviewer names, comma-separated (the new list); none: show the leads.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="No leads: any reviewer may adjudicate and assign.")] = False,
+    store: StoreOpt = ...,  # type: ignore[assignment]
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Show or name the desk's leads: the reviewers who settle disputes (the adjudication screen,
+    'apply' adjudications) and assign articles. Without leads (the default), anyone may.
+
+    Once a store has leads, only a lead changes the list. The names are the reviewers' own
+    (--reviewer): this guards against a slip of the wrong hand, it is no access control.
+
+    Examples: newsreview leads   |   newsreview leads alice,bob --reviewer alice   |   newsreview leads --clear
+    """
+    if names is None and not clear:
+        with _read_store(store) as st:
+            leads = st.leads
+        sys.stdout.write(
+            (
+                ", ".join(clean_line(n, 40) for n in leads)
+                if leads
+                else "no leads: any reviewer may adjudicate and assign"
+            )
+            + "\n"
+        )
+        return
+    if names is not None and clear:
+        fail("give names or --clear, not both", 2)
+    wanted = [] if clear else [n.strip() for n in (names or "").split(",") if n.strip()]
+    if not clear and not wanted:
+        fail("no names given (use --clear to have no leads)", 2)
+    with _open_store(store, reviewer, "newsreview leads", mode="add") as st:
+        from .store import StoreError
+
+        try:
+            st.set_leads(wanted or None)
+        except StoreError as err:
+            fail(str(err))
+        leads = st.leads
+    sys.stdout.write(
+        (
+            "leads: " + ", ".join(clean_line(n, 40) for n in leads)
+            if leads
+            else "no leads: any reviewer may adjudicate and assign"
+        )
+        + "\n"
+    )
 
 
 @app.command("agreement")

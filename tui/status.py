@@ -68,6 +68,11 @@ def status_table(summary: dict[str, Any]) -> Table:
         for name, r in sorted(reviewers.items())
     )
     table.add_row("reviewers", Text(shown or "nobody yet"))
+    leads = summary.get("leads")
+    table.add_row(
+        "leads",
+        Text(clean_line(", ".join(leads), 200) if leads else "anyone (no leads named: 'newsreview leads NAMES')"),
+    )
     if summary.get("assigned"):
         table.add_row("assigned", f"{summary['assigned']} article(s)")
     if summary.get("labels"):

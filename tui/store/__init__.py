@@ -1,11 +1,12 @@
 """The review store: TinyDB-backed, append-only, one journal per reviewer. Never imports Textual or spaCy."""
 
-from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
+from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
 from .store import Changes, ReviewStore, default_reviewer
 
 __all__ = [
     "Changes",
     "DecisionError",
+    "NotALead",
     "ReviewStore",
     "StoreDamaged",
     "StoreError",

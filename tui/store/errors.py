@@ -23,6 +23,11 @@ class DecisionError(StoreError):
     """A decision that cannot be applied (unknown candidate, bad fields...). The store is unchanged."""
 
 
+class NotALead(DecisionError):
+    """Adjudicating, assigning or naming the leads, asked by a reviewer who is not one of the store's
+    leads (when it has any). Nothing was written."""
+
+
 class StoreUnavailable(StoreWriteError):
     """The database server cannot be reached (a lost connection): nothing was saved by the call that
     raised it; the next call tries to reconnect."""

@@ -31,7 +31,7 @@ from ..sanitize import clean_line
 from . import progress, undo, validation
 from .assign import Assignments
 from .engine import Engine, IndexRecord, Mode
-from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
+from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreWriteError
 from .history import History, next_level, version_key
 from .lock import describe_command
 from .memory import Memory, facts
@@ -1141,6 +1141,7 @@ class ReviewStore:
         (``action`` accept/reject/edit with ``changes``); undo/redo ``action`` steps through the
         adjudicator's own adjudications. Returns the candidate in the final view."""
         self._need_write()
+        self.need_lead("settle disputes")
         article = self.article(article_id)
         originals = self._file(article_id)["candidates"]
         base = self._base(article_id, cand_id, originals)
@@ -1239,6 +1240,7 @@ class ReviewStore:
         loaded first, ties by a hash of article and name); recorded in the store. Returns the new ones."""
         if self.mode == "read":
             raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        self.need_lead("assign articles")
         names = [validation.reviewer_name(n) for n in team]
         ids = articles if articles is not None else self.article_ids()
         for aid in ids:
@@ -1278,6 +1280,42 @@ class ReviewStore:
     def set_presence(self, article_id: str | None) -> None:
         if self.mode == "review":
             self.engine.set_presence(self.reviewer, article_id)
+
+    # -- the desk's leads ----------------------------------------------------------------------------
+
+    @property
+    def leads(self) -> list[str] | None:
+        """Who settles disputes and assigns articles; None (the default): any reviewer may. Names are
+        the reviewers' own (``--reviewer``): a guard against a slip of the wrong hand, not a lock."""
+        value = self.settings.get("leads")
+        return list(value) if isinstance(value, list) and value else None
+
+    def is_lead(self, name: str | None = None) -> bool:
+        """Whether ``name`` (this store's reviewer by default) may adjudicate and assign."""
+        leads = self.leads
+        return leads is None or (self.reviewer if name is None else name) in leads
+
+    def need_lead(self, what: str) -> None:
+        """Raise :class:`NotALead` (naming the leads) unless this reviewer may ``what``."""
+        leads = self.leads
+        if leads is not None and self.reviewer not in leads:
+            names = ", ".join(clean_line(n, 30) for n in leads)
+            raise NotALead(
+                f"only the desk's leads ({names}) {what}; you are '{clean_line(self.reviewer, 30)}' "
+                "(a lead runs 'newsreview leads' to change who they are)"
+            )
+
+    def set_leads(self, names: list[str] | None) -> None:
+        """Name the desk's leads (None or empty: anyone leads). Once there are leads, only they may
+        change the list (a lead may hand it over: the list given is the list)."""
+        if self.mode == "read":
+            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        self.need_lead("change the leads")
+        clean = list(dict.fromkeys(validation.reviewer_name(n) for n in names)) if names else None
+        doc = {"key": "leads", "value": clean, "by": self.reviewer, "at": now()}
+        seen = self.engine.append_index([("settings", doc)])
+        for table, row in [*seen, ("settings", doc)]:
+            self._fold_index(table, row)
 
     # -- the label set, and what the desk has taught the store ----------------------------------------
 
@@ -1485,6 +1523,7 @@ class ReviewStore:
             "assigned": self.assignments.count(),
             "removed": len(self._removed),
             "labels": self.labels,
+            "leads": self.leads,
             "models": self._trained_models(),
         }
 

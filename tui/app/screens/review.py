@@ -1516,13 +1516,26 @@ class ReviewScreen(Screen[None]):
                 timeout=8,
             )
 
+    def _lead_only(self, what: str) -> bool:
+        """True (and the analyst told why) when the store has leads and this reviewer is none."""
+        try:
+            self.store.need_lead(what)
+        except StoreError as err:
+            self.notify(str(err), title="a lead's key", severity="warning", markup=False, timeout=6)
+            return True
+        return False
+
     def action_adjudicate(self) -> None:
         from .adjudicate import AdjudicateScreen
 
+        if self._lead_only("settle disputes"):
+            return
         anonymous = bool(getattr(self.app, "anonymous", False))  # review --anonymous: names hidden there too
         self.app.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=anonymous))
 
     def action_assign_team(self) -> None:
         from .assign import AssignDialog
 
+        if self._lead_only("assign articles"):
+            return
         self.app.push_screen(AssignDialog(self.store, self.keys), lambda _: self.refresh_status())
