@@ -532,3 +532,54 @@ def test_an_export_reads_ahead_and_gives_the_same_articles(pg_store):
         heard(reader)
         states = {c["id"]: c["status"] for c in reader.candidates(exs[1].article.id, view="bob")}
         assert states[exs[1].entities[1]["id"]] == "rejected"
+
+
+def test_a_reconnect_in_the_pollers_thread_never_holds_the_analysts_keys(filled_store, monkeypatch):
+    """The server stops answering: the poller's reconnect waits out the connect timeout without the
+    store's lock, so a decision on the main thread meanwhile is refused at once (not saved, said so)
+    rather than frozen; once the server answers, the poller's new sessions carry the next decision."""
+    import threading
+
+    from tui.app.live import guard
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1 = (e["id"] for e in ex.entities[:2])
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        engine = guard(st)
+        st.candidates(aid)
+        engine.fetch()
+        target = engine._target
+        real_connect = target._connect
+        answering = threading.Event()
+
+        def slow_connect():  # a server that does not answer, until it does
+            if not answering.wait(2.0):
+                raise StoreUnavailable("cannot connect to the PostgreSQL server: timeout expired")
+            return real_connect()
+
+        monkeypatch.setattr(target, "_connect", slow_connect)
+        with admin(path) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(%s)",
+                [[target._conn.info.backend_pid, target._listener.info.backend_pid]],
+            )
+        time.sleep(0.2)  # the server's goodbye reaches the client
+        with pytest.raises(StoreUnavailable):
+            for _ in range(40):  # the poll finds the sessions gone
+                engine.fetch()
+                time.sleep(0.05)
+        poller = threading.Thread(target=engine.fetch)
+        poller.start()
+        time.sleep(0.2)  # the poller is waiting on the server now
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="not saved"):
+            st.decide(aid, e0, "accept")
+        assert time.monotonic() - started < 0.5  # refused at once, not after the connect timeout
+        answering.set()
+        poller.join(10)
+        assert not poller.is_alive()
+        assert st.decide(aid, e1, "reject")["status"] == "rejected"  # on the sessions the poller made
+        assert st.candidate(aid, e0)["status"] == "pending"

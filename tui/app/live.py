@@ -8,7 +8,9 @@ re-made, which can take up to the server's ``connect_timeout`` — so it runs in
   poller's thread and the main thread never use them at the same time (the engines are not
   thread-safe). The engine's ``poll`` runs in the thread (:meth:`GuardedEngine.fetch`) and its
   result waits in the guard until the main thread folds it with ``store.refresh()`` (in memory,
-  cheap): the store's own state is only ever touched on the main thread.
+  cheap): the store's own state is only ever touched on the main thread. A lost PostgreSQL session
+  is made again *outside* the lock (``reconnect_outside``): a connect can wait out the server's
+  ``connect_timeout``, and a key pressed meanwhile fails at once ("not saved") instead of freezing.
 - :class:`LiveFeed`, an invisible widget of the review screen, ticks every 0.3 s. A tick starts one
   thread worker (never two at once: a tick while one runs does nothing) that polls, reads who is on
   which article (about once a second) and writes this reviewer's own presence when the article on
@@ -92,6 +94,9 @@ class GuardedEngine(Guarded):
         self.index_seen = False  # index records were handed over through a write (see append_index)
 
     def fetch(self) -> None:
+        reconnect = getattr(self._target, "reconnect_outside", None)
+        if reconnect is not None:  # a lost server session is made again without the lock held
+            reconnect(self._lock)
         with self._lock:
             index, decisions = self._target.poll()
             self._index += index
@@ -128,6 +133,8 @@ def guard(store: ReviewStore) -> GuardedEngine:
     if isinstance(engine, GuardedEngine):
         return engine
     lock = threading.RLock()
+    if hasattr(engine, "connect_here"):
+        engine.connect_here = False  # the poller's thread reconnects, without the lock (see fetch)
     guarded = GuardedEngine(engine, lock)
     store.engine = guarded  # type: ignore[assignment,unused-ignore]  # the same interface, under the lock
     if store._log is not None:

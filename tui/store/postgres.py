@@ -130,6 +130,9 @@ class PostgresEngine:
         self._articles = ArticleCache()
         self._down: str | None = None  # why the server is unreachable, while it is
         self._retry_at = 0.0
+        # False once a poller thread owns reconnecting (tui.app.live.guard): after the server was found
+        # away, a call here fails at once instead of waiting out a connect (see reconnect_outside)
+        self.connect_here = True
         self._checked = 0.0
         self._channel = "newsreview_" + hashlib.sha1(self.schema.encode()).hexdigest()[:16]
 
@@ -195,7 +198,7 @@ class PostgresEngine:
             return conn
         self._drop()
         now = time.monotonic()
-        if self._down is not None and now < self._retry_at:
+        if self._down is not None and (now < self._retry_at or not self.connect_here):
             raise StoreUnavailable(self._down)
         try:
             conn = self._connect()
@@ -209,6 +212,57 @@ class PostgresEngine:
         if self.mode == "review":
             self._take_lock(conn)
         return conn
+
+    def reconnect_outside(self, lock: Any) -> None:
+        """For a poller thread that shares this engine under ``lock``: make lost sessions (the main one
+        and the listener) again without holding ``lock`` while connecting — a server that does not
+        answer keeps a connect waiting up to ``connect_timeout`` (10 s), and the analyst's keys must
+        not wait with it. Meanwhile the attempt is claimed: a write on the main thread fails at once
+        (nothing saved, said so) instead of connecting too. The sessions are installed under ``lock``."""
+        with lock:
+            conn, listener = self._conn, self._listener
+            need_main = conn is None or conn.closed or conn.broken
+            need_listener = listener is None or listener.closed or listener.broken
+            if not (need_main or need_listener):
+                return
+            now = time.monotonic()
+            if self._down is not None and now < self._retry_at:
+                return  # not yet: the poll itself will say the server is still away
+            if need_main:
+                self._drop()
+                need_listener = True
+                self._down = self._down or f"reconnecting to the PostgreSQL server of {self.shown}"
+                self._retry_at = float("inf")  # claimed: other callers fail fast until it is done
+        made: list[psycopg.Connection[Any]] = []
+        try:
+            if need_main:
+                made.append(self._connect())
+            made.append(self._connect())
+            made[-1].execute(f"LISTEN {self._channel}")
+        except Exception as err:
+            for c in made:
+                with contextlib.suppress(Exception):
+                    c.close()
+            with lock:
+                self._down = (
+                    str(err)
+                    if isinstance(err, StoreError)
+                    else f"lost the connection to the PostgreSQL server of {self.shown}: {self._reason(err)}"
+                )
+                self._retry_at = time.monotonic() + RETRY_EVERY
+            return
+        with lock:
+            if need_main:
+                self._conn = made[0]
+                self._down = None
+                self._checked = 0.0  # catch up at the next poll
+                if self.mode == "review":
+                    self._take_lock(self._conn)
+            old = self._listener
+            if old is not None:
+                with contextlib.suppress(Exception):
+                    old.close()
+            self._listener = made[-1]
 
     def _drop(self) -> None:
         for conn in (self._conn, self._listener):
