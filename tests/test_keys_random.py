@@ -2,7 +2,8 @@
 every mode — normal, filter and find boxes, cursor mode (v), boundary preview, edit dialog, label
 picker (typing in its search), label set dialog, confirm dialog, queue, help, command palette, path
 prompt, adjudication screen (J), assignment dialog (T); entity groups opened and closed — on an empty
-store, an article with no candidates, a one-candidate article (these two with NO_COLOR=1) and several
+store, an article with no candidates, a one-candidate article (these two with NO_COLOR=1; the latter's
+store has a lead who is not the walker, so J and T are refused) and several
 articles (where another reviewer decided some, so that disputes arise).
 
 After every key: the app is still running (or quit cleanly with q) with no exception, and the store
@@ -213,6 +214,7 @@ def stores(tmp: Path) -> dict[str, ReviewStore]:
     bare.add_article(make_extraction("An article in which the model found nothing.\n\nAt all.", [], []))
     one = ReviewStore.open(tmp / "one", write=True, reviewer="rand")
     one.add_article(make_extraction("Moscow is cold.", [("Moscow", "GPE")], []))
+    one.set_leads(["lena"])  # the walker is no lead here: J and T are refused (told, nothing written)
     several = several_store(tmp / "several")
     # another reviewer decided on the first article: the walker's own decisions make disputes, which
     # the adjudication screen (J) walks and settles
