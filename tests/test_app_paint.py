@@ -91,3 +91,35 @@ async def test_deciding_down_the_claims_keeps_the_screen_layout(tmp_path):
             assert len(decided) == 12
     finally:
         store.close()
+
+
+async def test_the_article_scrolls_by_wheel_and_marks_where_it_is(tmp_path):
+    """No scrollbar widget on the article (a scroll would repaint one of 40-odd lines besides the
+    article's own): its last column marks the part in view, and the mouse wheel still scrolls it."""
+    from textual import events
+
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            assert view.allow_vertical_scroll and view.max_scroll_y > 0
+
+            def mark_rows() -> list[int]:
+                return [y for y in range(view.size.height) if view.render_line(y).text.endswith("┃")]
+
+            at_top = mark_rows()
+            assert at_top and at_top[0] == 0
+            assert len(at_top) == max(1, round(view.size.height**2 / len(view.lines)))
+            view.post_message(events.MouseScrollDown(view, 2, 2, 0, 0, 0, False, False, False))
+            await pilot.pause()
+            assert view.scroll_y > 0
+            view.scroll_end(animate=False, immediate=True)
+            await pilot.pause()
+            at_end = mark_rows()
+            assert at_end[-1] == view.size.height - 1 and len(at_end) == len(at_top)
+            text_width = max(e - s for s, e in view.lines)
+            assert text_width <= view.size.width - 1  # the text never runs into the mark's column
+    finally:
+        store.close()
