@@ -123,3 +123,25 @@ async def test_the_article_scrolls_by_wheel_and_marks_where_it_is(tmp_path):
             assert text_width <= view.size.width - 1  # the text never runs into the mark's column
     finally:
         store.close()
+
+
+async def test_the_lists_mark_where_they_are_in_their_last_column(tmp_path):
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            lst = app.screen.query_one("#entities", CandidateList)
+            assert lst.allow_vertical_scroll and lst.max_scroll_y > 0
+            lines = [lst.render_line(y) for y in range(lst.size.height)]
+            assert all(line.cell_length == lst.size.width for line in lines)
+            marked = [y for y, line in enumerate(lines) if line.text.endswith("┃")]
+            assert marked and marked[0] == 0
+            for _ in range(60):
+                await pilot.press("j")
+            assert lst.scroll_y > 0
+            marked_after = [y for y in range(lst.size.height) if lst.render_line(y).text.endswith("┃")]
+            assert marked_after and marked_after[0] > 0
+            assert not any(lst.render_line(y).text[:-1].rstrip().endswith("┃") for y in range(lst.size.height))
+    finally:
+        store.close()

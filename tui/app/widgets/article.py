@@ -20,7 +20,6 @@ from bisect import bisect_right
 from typing import Any, ClassVar
 
 from rich.cells import get_character_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -91,6 +90,7 @@ class ArticleView(LineView, can_focus=False):
     """Article text with candidate highlights; cursor and selection in cursor mode."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(ARTICLE)
+    MARK = "article--thumb"
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article--claim",
@@ -311,7 +311,7 @@ class ArticleView(LineView, can_focus=False):
         index = y + scroll_y
         width = self.size.width
         base = self.base_style
-        mark = self._mark(y)
+        mark = self.position_mark(y)
         if index >= len(self.lines):
             return Strip.join([Strip.blank(width - 1, base), mark])
         strip = self._cache.get(index)
@@ -319,18 +319,6 @@ class ArticleView(LineView, can_focus=False):
             strip = self._render_index(index)
             self._cache[index] = strip
         return Strip.join([strip.crop_extend(scroll_x, scroll_x + width - 1, base), mark])
-
-    def _mark(self, y: int) -> Strip:
-        """Row ``y``'s cell of the position mark: a bar beside the part of the article in view, in
-        the view's last column (blank when the whole article fits)."""
-        height, total = self.size.height, len(self.lines)
-        if total <= height or height <= 0:
-            return Strip.blank(1, self.base_style)
-        size = max(1, round(height * height / total))
-        top = round(self.scroll_offset.y * (height - size) / max(1, total - height))
-        if top <= y < top + size:
-            return Strip([Segment("┃", self.base_style + self._component("article--thumb"))], 1)
-        return Strip.blank(1, self.base_style)
 
     def _component(self, name: str) -> Style:
         style = self._styles.get(name)

@@ -194,7 +194,8 @@ def row_text(
 
 
 class CandidateList(LineView, can_focus=False):
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"candidates--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"candidates--cursor", "candidates--thumb"}
+    MARK = "candidates--thumb"
 
     class Picked(Message):
         """A row was clicked."""
@@ -406,17 +407,20 @@ class CandidateList(LineView, can_focus=False):
         for line in lines:
             line.stylize(cursor_style)
             line.truncate(width, pad=True)
-            strips.append(to_strip(line, self.app.console, base).adjust_cell_length(self.size.width, base))
+            strips.append(to_strip(line, self.app.console, base).adjust_cell_length(self._text_width(), base))
         self._cursor_lines = strips
         return strips
 
     def _text_width(self) -> int:
-        """The cells a row's text may take: the width less the scrollbar's (an ellipsis under the
-        scrollbar would be hidden)."""
-        return self.scrollable_content_region.width or self.size.width
+        """The cells a row's text may take: the width less the position mark's column."""
+        return max(1, (self.scrollable_content_region.width or self.size.width) - 1)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        return Strip.join([self._row_line(y), self.position_mark(y)])
+
+    def _row_line(self, y: int) -> Strip:
+        """Line ``y`` of the view without the position mark's column."""
+        width = self._text_width()
         base = self.base_style
         absolute = y + int(self.scroll_y)
         index, part = self._locate(absolute)
@@ -429,8 +433,8 @@ class CandidateList(LineView, can_focus=False):
             return lines[part] if part < len(lines) else Strip.blank(width, base)
         strip = self._cache.get(index)
         if strip is None:
-            text = self._line(self.ids[index], self._text_width())
-            text.truncate(self._text_width(), pad=True)
+            text = self._line(self.ids[index], width)
+            text.truncate(width, pad=True)
             strip = to_strip(text, self.app.console, base).adjust_cell_length(width, base)
             self._cache[index] = strip
         return strip
