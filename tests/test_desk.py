@@ -280,6 +280,25 @@ def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
         assert st.leads is None and st.is_lead()
 
 
+def test_a_reviewer_no_longer_a_lead_cannot_undo_or_redo_an_adjudication(filled_store):
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    with open_as(path, "alice") as st:
+        st.adjudicate(aid, russia, choose="alice")
+        st.undo_last()  # still anyone's desk: her own adjudication, undone
+        assert st.final_status(aid, russia) == "disputed"
+        st.set_leads(["bob"])
+        with pytest.raises(NotALead, match="undo or redo adjudications"):
+            st.redo_last()
+        assert st.final_status(aid, russia) == "disputed"  # nothing written
+        st.settings["leads"] = ["bob", 7, None]  # a damaged setting: names only count
+        assert st.leads == ["bob"]
+
+
 def test_leads_on_the_command_line(filled_store, cli):
     _path, ex = filled_store
     aid, russia = ex.article.id, ex.entities[1]["id"]

@@ -583,3 +583,23 @@ def test_a_reconnect_in_the_pollers_thread_never_holds_the_analysts_keys(filled_
         assert not poller.is_alive()
         assert st.decide(aid, e1, "reject")["status"] == "rejected"  # on the sessions the poller made
         assert st.candidate(aid, e0)["status"] == "pending"
+
+
+def test_with_a_poller_a_write_that_lost_its_session_still_reconnects_at_once(filled_store):
+    """The poller owns reconnecting once the server was found away; a write that itself finds its
+    session gone (a server restart, an idle timeout) still reconnects at once and asks whether it
+    committed — it is saved, not refused."""
+    from tui.app.live import guard
+
+    path, ex = filled_store
+    aid = ex.article.id
+    e0 = ex.entities[0]["id"]
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        engine = guard(st)
+        st.candidates(aid)
+        with admin(path) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [engine._target._conn.info.backend_pid])
+        time.sleep(0.2)
+        assert st.decide(aid, e0, "accept")["status"] == "accepted"
+    with ReviewStore.open(path) as st:
+        assert [h["action"] for h in st.history(aid, e0)] == ["accept"]

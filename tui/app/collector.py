@@ -6,7 +6,8 @@ collection: 2-3 ms for the young generations, 10 ms and more for a full one (ui_
 the slowest keys). Here the automatic collector is off once the app is up; :class:`IdleCollector`
 runs it from a timer when no key or click came for a tenth of a second: the young generations each time there
 is something to collect, a full collection now and then. Start-up objects (and the spaCy pipeline,
-once loaded) are frozen out of the scans (``gc.freeze``). Memory stays bounded while keys never stop
+once loaded — srsly turns automatic collection back on then, and the next tick turns it off again)
+are frozen out of the scans (``gc.freeze``). Memory stays bounded while keys never stop
 (a key held down): past :data:`BUSY_CAP` uncollected allocations the young generations are collected
 anyway.
 """
@@ -47,13 +48,18 @@ class IdleCollector:
         self.last_full = self.now()
 
     def stop(self) -> None:
-        if self.running and self.was_enabled:
-            gc.enable()
+        if self.running:
+            gc.unfreeze()  # what this app froze may be collected again (another app may follow)
+            if self.was_enabled:
+                gc.enable()
         self.running = False
 
     def tick(self) -> None:
         if not self.running:
             return
+        if gc.isenabled():  # a library turned it back on (srsly does, loading a spaCy model in a worker)
+            gc.freeze()  # what it loaded lives as long as the app: out of the scans
+            gc.disable()
         t = self.now()
         idle = t - self.last_input()
         pending = gc.get_count()[0]

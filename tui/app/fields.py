@@ -14,7 +14,6 @@ without fields and the callback is told why.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -39,11 +38,7 @@ def loaded_extractor(model: str | None, cache: dict[str, Any]) -> Any:
         if "extractor" not in cache:
             from ..ingest import load_extractor
 
-            paused = not gc.isenabled()  # the app's IdleCollector holds the collector
-            cache["extractor"] = load_extractor(model)
-            if paused:  # loading a model turns automatic collection back on (srsly does)
-                gc.freeze()  # the pipeline lives as long as the app: out of the collector's scans
-                gc.disable()
+            cache["extractor"] = load_extractor(model)  # (srsly turns automatic GC on: see collector.py)
         return cache["extractor"]
 
 

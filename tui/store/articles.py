@@ -23,7 +23,7 @@ from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
 from .files import create_once, why
 
-CACHE_BYTES = 24 << 20  # of article files as read: a desk's working set, not the whole store
+CACHE_BYTES = 4 << 20  # of article files as read (parsed, about 8x that in memory): a desk's working set
 
 
 class ArticleCache:

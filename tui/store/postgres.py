@@ -133,6 +133,7 @@ class PostgresEngine:
         # False once a poller thread owns reconnecting (tui.app.live.guard): after the server was found
         # away, a call here fails at once instead of waiting out a connect (see reconnect_outside)
         self.connect_here = True
+        self._closed = False
         self._checked = 0.0
         self._channel = "newsreview_" + hashlib.sha1(self.schema.encode()).hexdigest()[:16]
 
@@ -191,15 +192,23 @@ class PostgresEngine:
         )
         return conn
 
-    def _connection(self) -> psycopg.Connection[Any]:
-        """The session, re-made if it was lost (in review mode, with the reviewer's lock taken again)."""
+    def _connection(self, *, at_once: bool = False) -> psycopg.Connection[Any]:
+        """The session, re-made if it was lost (in review mode, with the reviewer's lock taken again).
+        Once the server was found away, a new attempt waits ``RETRY_EVERY`` — and with a poller in
+        charge of reconnecting (``connect_here`` off) none is made here, except ``at_once``: a write
+        that just lost its session asks at once whether it committed (unless the poller is
+        connecting right now)."""
         conn = self._conn
         if conn is not None and not conn.closed and not conn.broken:
             return conn
         self._drop()
         now = time.monotonic()
-        if self._down is not None and (now < self._retry_at or not self.connect_here):
-            raise StoreUnavailable(self._down)
+        if self._down is not None:
+            if at_once:
+                if self._retry_at == float("inf"):
+                    raise StoreUnavailable(self._down)  # the poller is connecting: it will tell
+            elif now < self._retry_at or not self.connect_here:
+                raise StoreUnavailable(self._down)
         try:
             conn = self._connect()
         except StoreUnavailable as err:
@@ -220,6 +229,8 @@ class PostgresEngine:
         not wait with it. Meanwhile the attempt is claimed: a write on the main thread fails at once
         (nothing saved, said so) instead of connecting too. The sessions are installed under ``lock``."""
         with lock:
+            if self._closed:
+                return
             conn, listener = self._conn, self._listener
             need_main = conn is None or conn.closed or conn.broken
             need_listener = listener is None or listener.closed or listener.broken
@@ -237,6 +248,8 @@ class PostgresEngine:
         try:
             if need_main:
                 made.append(self._connect())
+                if self.mode == "review":
+                    self._take_lock(made[0])  # (may wait a moment for a session the server has not yet ended)
             made.append(self._connect())
             made[-1].execute(f"LISTEN {self._channel}")
         except Exception as err:
@@ -244,6 +257,8 @@ class PostgresEngine:
                 with contextlib.suppress(Exception):
                     c.close()
             with lock:
+                if not need_main or self._healthy(self._conn):
+                    return  # (the main session is fine: the next poll makes the listener again)
                 self._down = (
                     str(err)
                     if isinstance(err, StoreError)
@@ -252,17 +267,29 @@ class PostgresEngine:
                 self._retry_at = time.monotonic() + RETRY_EVERY
             return
         with lock:
-            if need_main:
-                self._conn = made[0]
-                self._down = None
-                self._checked = 0.0  # catch up at the next poll
-                if self.mode == "review":
-                    self._take_lock(self._conn)
-            old = self._listener
-            if old is not None:
+            if self._closed:
+                spare = made
+            else:
+                spare = []
+                if need_main:
+                    if self._healthy(self._conn):
+                        spare.append(made[0])  # a write reconnected meanwhile: keep its session
+                    else:
+                        self._conn = made[0]
+                    self._down = None
+                    self._checked = 0.0  # catch up at the next poll
+                old = self._listener
+                if old is not None:
+                    with contextlib.suppress(Exception):
+                        old.close()
+                self._listener = made[-1]
+            for c in spare:
                 with contextlib.suppress(Exception):
-                    old.close()
-            self._listener = made[-1]
+                    c.close()
+
+    @staticmethod
+    def _healthy(conn: psycopg.Connection[Any] | None) -> bool:
+        return conn is not None and not conn.closed and not conn.broken
 
     def _drop(self) -> None:
         for conn in (self._conn, self._listener):
@@ -397,6 +424,7 @@ class PostgresEngine:
         self._rseq = int(row[0]) if row else 0
 
     def close(self) -> None:
+        self._closed = True  # a poller's reconnect that finishes after this installs nothing
         conn = self._conn
         if self.mode == "review" and conn is not None and not conn.closed and not conn.broken:
             self.set_presence(self.reviewer, None)  # (a lost session's presence goes stale by itself)
@@ -645,9 +673,8 @@ class PostgresEngine:
                 if not conn.broken and not conn.closed:
                     raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
                 lost = self._lost(err)
-                self._retry_at = 0.0  # reconnect at once, once
                 try:
-                    conn = self._connection()
+                    conn = self._connection(at_once=True)  # reconnect at once, once
                     status = None
                     if xid is not None:
                         found = conn.execute("SELECT pg_xact_status(%s::xid8)", [xid]).fetchone()

@@ -1209,6 +1209,8 @@ class ReviewStore:
         if found is None:
             return []
         role, batch, first = found
+        if role == ADJUDICATION:
+            self.need_lead("undo or redo adjudications")
         if batch is None:
             targets = [first]
         else:
@@ -1288,7 +1290,8 @@ class ReviewStore:
         """Who settles disputes and assigns articles; None (the default): any reviewer may. Names are
         the reviewers' own (``--reviewer``): a guard against a slip of the wrong hand, not a lock."""
         value = self.settings.get("leads")
-        return list(value) if isinstance(value, list) and value else None
+        names = [n for n in value if isinstance(n, str)] if isinstance(value, list) else []
+        return names or None
 
     def is_lead(self, name: str | None = None) -> bool:
         """Whether ``name`` (this store's reviewer by default) may adjudicate and assign."""

@@ -18,10 +18,11 @@ from ..text import Palette, widget_palette
 
 
 class LineView(ScrollView, can_focus=False):
-    """A scroll view painted line by line. It has no scrollbar widget (``scrollbar-size-vertical: 0``
-    in the stylesheet): its last column carries a position mark (:meth:`position_mark`), painted with
-    the lines a scroll repaints anyway — a scrollbar widget beside a 40-line view was repainted on
-    every scroll besides them (about 2 ms). The mouse wheel scrolls it as before."""
+    """A scroll view painted line by line. The article and the candidate lists have no scrollbar widget
+    (``scrollbar-size-vertical: 0`` in the stylesheet): their last column carries a position mark
+    (:meth:`position_mark`), painted with the lines a scroll repaints anyway — a scrollbar widget
+    beside a 40-line view was repainted on every scroll besides them (about 2 ms). The mouse wheel
+    scrolls them as before. (The detail panel keeps Textual's scrollbar: it seldom scrolls.)"""
 
     MARK: ClassVar[str] = ""  # the component class of the position mark
     _base: Style | None = None
