@@ -252,13 +252,20 @@ def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):
         assert st.candidate(*undone, view="final")["status"] == "pending"
 
 
-def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
+def dispute(filled_store):
+    """Alice accepts 'Russia', Bob rejects it: (store path, article id, candidate id)."""
     path, ex = filled_store
     aid, russia = ex.article.id, ex.entities[1]["id"]
     with open_as(path, "alice") as st:
         st.decide(aid, russia, "accept")
     with open_as(path, "bob") as st:
         st.decide(aid, russia, "reject")
+    return path, aid, russia
+
+
+def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
+    path, aid, russia = dispute(filled_store)
+    with open_as(path, "bob") as st:
         assert st.leads is None and st.is_lead()  # no leads named: anyone may
         st.set_leads(["lena", "bob"])
     with open_as(path, "alice") as st:
@@ -281,12 +288,7 @@ def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
 
 
 def test_a_reviewer_no_longer_a_lead_cannot_undo_or_redo_an_adjudication(filled_store):
-    path, ex = filled_store
-    aid, russia = ex.article.id, ex.entities[1]["id"]
-    with open_as(path, "alice") as st:
-        st.decide(aid, russia, "accept")
-    with open_as(path, "bob") as st:
-        st.decide(aid, russia, "reject")
+    path, aid, russia = dispute(filled_store)
     with open_as(path, "alice") as st:
         st.adjudicate(aid, russia, choose="alice")
         st.undo_last()  # still anyone's desk: her own adjudication, undone
