@@ -9,6 +9,7 @@ skipped, saying why. Tests about files (journals, marks, doctor) are marked ``fo
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,6 +34,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if metafunc.definition.get_closest_marker("engines") and not metafunc.definition.get_closest_marker("folder_only"):
         metafunc.parametrize("engine", ["folder", "postgresql"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen() -> Iterator[None]:
+    """An app freezes what it started with (tui/app/collector.py) and leaves it frozen for a quick
+    exit; the tests run hundreds of apps in one process, so each test's frozen objects are handed
+    back to the collector afterwards."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
