@@ -40,9 +40,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _unfrozen() -> Iterator[None]:
     """An app freezes what it started with (tui/app/collector.py) and leaves it frozen for a quick
     exit; the tests run hundreds of apps in one process, so each test's frozen objects are handed
-    back to the collector afterwards."""
+    back to the collector afterwards (and automatic collection is on again, should an app have
+    ended without unmounting)."""
     yield
     gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture
