@@ -179,7 +179,7 @@ def review_cmd(
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
     with _open_store(store, reviewer, "newsreview review") as st:
-        if adjudicate and not st.is_lead():
+        if adjudicate:
             from .store import StoreError
 
             try:
@@ -616,15 +616,7 @@ def leads_cmd(
     """
     if names is None and not clear:
         with _read_store(store) as st:
-            leads = st.leads
-        sys.stdout.write(
-            (
-                ", ".join(clean_line(n, 40) for n in leads)
-                if leads
-                else "no leads: any reviewer may adjudicate and assign"
-            )
-            + "\n"
-        )
+            sys.stdout.write(_leads_line(st.leads, "") + "\n")
         return
     if names is not None and clear:
         fail("give names or --clear, not both", 2)
@@ -638,15 +630,13 @@ def leads_cmd(
             st.set_leads(wanted or None)
         except StoreError as err:
             fail(str(err))
-        leads = st.leads
-    sys.stdout.write(
-        (
-            "leads: " + ", ".join(clean_line(n, 40) for n in leads)
-            if leads
-            else "no leads: any reviewer may adjudicate and assign"
-        )
-        + "\n"
-    )
+        sys.stdout.write(_leads_line(st.leads, "leads: ") + "\n")
+
+
+def _leads_line(leads: list[str] | None, prefix: str) -> str:
+    if not leads:
+        return "no leads: any reviewer may adjudicate and assign"
+    return prefix + ", ".join(clean_line(n, 40) for n in leads)
 
 
 @app.command("agreement")

@@ -101,7 +101,8 @@ def add_paths(
         todo.append(item)
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
-    answered, failed = record_answers(store, [a for a in todo if a.id in set(result.added)])
+    new = set(result.added)
+    answered, failed = record_answers(store, [a for a in todo if a.id in new])
     result.answers += answered
     result.failed += failed
     if console is not None:

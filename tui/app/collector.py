@@ -42,10 +42,15 @@ class IdleCollector:
         if self.running:
             return
         self.was_enabled = gc.isenabled()
-        gc.freeze()  # what start-up made lives as long as the app: out of every scan
-        gc.disable()
+        self._take()  # what start-up made lives as long as the app
         self.running = True
         self.last_full = self.now()
+
+    @staticmethod
+    def _take() -> None:
+        """Automatic collection off, and every object alive now out of the scans (``gc.freeze``)."""
+        gc.freeze()
+        gc.disable()
 
     def stop(self) -> None:
         # What start() froze stays frozen: the interpreter's last collection at exit skips it (given
@@ -59,8 +64,7 @@ class IdleCollector:
         if not self.running:
             return
         if gc.isenabled():  # a library turned it back on (srsly does, loading a spaCy model in a worker)
-            gc.freeze()  # what it loaded lives as long as the app: out of the scans
-            gc.disable()
+            self._take()  # what it loaded lives as long as the app
         t = self.now()
         idle = t - self.last_input()
         pending = gc.get_count()[0]

@@ -55,10 +55,6 @@ class ArticleCache:
         while self.used > self.budget and len(self._items) > 1:
             self.used -= self._items.popitem(last=False)[1][1]
 
-    def clear(self) -> None:
-        self._items.clear()
-        self.used = 0
-
 
 def file_name(article_id: str) -> str:
     return hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16] + ".json"

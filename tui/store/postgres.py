@@ -199,7 +199,7 @@ class PostgresEngine:
         that just lost its session asks at once whether it committed (unless the poller is
         connecting right now)."""
         conn = self._conn
-        if conn is not None and not conn.closed and not conn.broken:
+        if conn is not None and self._healthy(conn):
             return conn
         self._drop()
         now = time.monotonic()
@@ -231,9 +231,8 @@ class PostgresEngine:
         with lock:
             if self._closed:
                 return
-            conn, listener = self._conn, self._listener
-            need_main = conn is None or conn.closed or conn.broken
-            need_listener = listener is None or listener.closed or listener.broken
+            need_main = not self._healthy(self._conn)
+            need_listener = not self._healthy(self._listener)
             if not (need_main or need_listener):
                 return
             now = time.monotonic()

@@ -423,8 +423,7 @@ class ReviewStore:
     def add_article(self, extraction: Any) -> tuple[str, str]:
         """Store an extracted article. Returns ("added" | "duplicate", article id). Same text = duplicate,
         also when another process adds it at the same moment."""
-        if self.mode == "read":
-            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        self._need_index_write()
         article = extraction.article
         sha = article.text_sha
         if sha in self._by_sha:
@@ -481,8 +480,7 @@ class ReviewStore:
         new model finding the same span and label gives the same id —, pending candidates the new
         model no longer finds go, the new ones come pending. Returns the counts kept / new / dropped.
         Recorded as one index record, so every process sees the same candidates."""
-        if self.mode == "read":
-            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        self._need_index_write()
         article = extraction.article
         aid = self._by_sha.get(article.text_sha)
         if aid is None or aid != article.id:
@@ -1240,8 +1238,7 @@ class ReviewStore:
     ) -> dict[str, list[str]]:
         """Give each unassigned article ``overlap`` reviewers of ``team``, deterministically (the least
         loaded first, ties by a hash of article and name); recorded in the store. Returns the new ones."""
-        if self.mode == "read":
-            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
+        self._need_index_write()
         self.need_lead("assign articles")
         names = [validation.reviewer_name(n) for n in team]
         ids = articles if articles is not None else self.article_ids()
@@ -1311,11 +1308,19 @@ class ReviewStore:
     def set_leads(self, names: list[str] | None) -> None:
         """Name the desk's leads (None or empty: anyone leads). Once there are leads, only they may
         change the list (a lead may hand it over: the list given is the list)."""
+        self._need_index_write()
+        self.need_lead("change the leads")
+        self._set_setting("leads", list(dict.fromkeys(validation.reviewer_name(n) for n in names)) if names else None)
+
+    def _need_index_write(self) -> None:
+        """Articles, extractions, settings and assignments are written by any process that may write
+        (``add`` too; decisions need a reviewer's journal: :meth:`_need_write`)."""
         if self.mode == "read":
             raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
-        self.need_lead("change the leads")
-        clean = list(dict.fromkeys(validation.reviewer_name(n) for n in names)) if names else None
-        doc = {"key": "leads", "value": clean, "by": self.reviewer, "at": now()}
+
+    def _set_setting(self, key: str, value: Any) -> None:
+        """Record a store setting in the index (the latest record of a key stands)."""
+        doc = {"key": key, "value": value, "by": self.reviewer, "at": now()}
         seen = self.engine.append_index([("settings", doc)])
         for table, row in [*seen, ("settings", doc)]:
             self._fold_index(table, row)
@@ -1330,13 +1335,10 @@ class ReviewStore:
         return list(value) if isinstance(value, list) else None
 
     def set_labels(self, labels: list[str] | None) -> None:
-        if self.mode == "read":
-            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
-        clean = None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
-        doc = {"key": "labels", "value": clean, "by": self.reviewer, "at": now()}
-        seen = self.engine.append_index([("settings", doc)])
-        for table, row in [*seen, ("settings", doc)]:
-            self._fold_index(table, row)
+        self._need_index_write()
+        self._set_setting(
+            "labels", None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
+        )
 
     @property
     def suggestions(self) -> bool:
@@ -1345,12 +1347,8 @@ class ReviewStore:
         return self.settings.get("suggestions", True) is not False
 
     def set_suggestions(self, on: bool) -> None:
-        if self.mode == "read":
-            raise StoreWriteError(f"{clean_line(self.location)}: the store is open read-only")
-        doc = {"key": "suggestions", "value": bool(on), "by": self.reviewer, "at": now()}
-        seen = self.engine.append_index([("settings", doc)])
-        for table, row in [*seen, ("settings", doc)]:
-            self._fold_index(table, row)
+        self._need_index_write()
+        self._set_setting("suggestions", bool(on))
 
     def in_scope(self, cand: dict[str, Any]) -> bool:
         """Whether the label set shows this candidate (claims always; entities by their label as

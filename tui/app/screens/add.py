@@ -192,7 +192,8 @@ class ArticleAdder(Widget):
                 added.append(aid)
             else:
                 dup += 1
-        answered = [e.article for e in message.extractions if e.article.id in set(added)]
+        new = set(added)
+        answered = [e.article for e in message.extractions if e.article.id in new]
         if answered:  # Prodigy tasks: their annotators' answers become those reviewers' decisions
             from ...ingest import record_answers
 

@@ -108,6 +108,7 @@ class ReviewScreen(Screen[None]):
         self.find_query = ""
         self._shown: str | None = None  # the candidate the clock runs for
         self._tabs_shown: Text | None = None  # what the tab line shows (repainted only when it changes)
+        self._feed: LiveFeed | None = None  # looked up once: a DOM query on every key adds up
         self.box: str | None = None  # the input open at the bottom: "filter" or "find"
         self.claim_flow: dict[str, Any] | None = None  # a new claim being built by selection (see _create)
 
@@ -1427,13 +1428,12 @@ class ReviewScreen(Screen[None]):
     @property
     def presence(self) -> Presence:
         """Who has which article open now (as the LiveFeed last read it)."""
-        feed: LiveFeed | None = getattr(self, "_feed", None)  # looked up once: a DOM query a key adds up
-        if feed is None:
+        if self._feed is None:
             feeds = self.query(LiveFeed)
             if not feeds:
                 return {}
-            feed = self._feed = feeds.first()
-        return feed.presence
+            self._feed = feeds.first()
+        return self._feed.presence
 
     @property
     def cands(self) -> dict[str, Cand]:

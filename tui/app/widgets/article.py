@@ -151,10 +151,8 @@ class ArticleView(LineView, can_focus=False):
         self.match_index: int | None = None
         self._cache: dict[int, Strip] = {}
         self._width = 0
-        self._styles: dict[str, Style] = {}  # component styles under the theme in force
 
     def restyle(self) -> None:
-        self._styles.clear()
         self._cache.clear()
         self.refresh()
 
@@ -320,12 +318,6 @@ class ArticleView(LineView, can_focus=False):
             self._cache[index] = strip
         return Strip.join([strip.crop_extend(scroll_x, scroll_x + width - 1, base), mark])
 
-    def _component(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
-        return style
-
     def _render_index(self, index: int) -> Strip:
         ls, le = self.lines[index]
         line = Text(self.display_text[ls:le], no_wrap=True, end="")
@@ -344,29 +336,29 @@ class ArticleView(LineView, can_focus=False):
                     paint(Style(dim=True, strike=True), cand["start"], cand["end"])
                     continue
                 paint(
-                    self._component("article--claim" if status == "pending" else "article--claim-decided"),
+                    self.component("article--claim" if status == "pending" else "article--claim-decided"),
                     cand["start"],
                     cand["end"],
                 )
                 for ref, name in ((cand.get("speaker"), "article--speaker"), (cand.get("cue"), "article--cue")):
                     if ref:
-                        paint(self._component(name), ref["start"], ref["end"])
+                        paint(self.component(name), ref["start"], ref["end"])
             else:
                 paint(palette.entity(cand["label"], status), cand["start"], cand["end"])
         for i, (s, e) in enumerate(self.matches):
             if s < le and e > ls:
                 name = "article--match-current" if i == self.match_index else "article--match"
-                paint(self._component(name) + _RESET, s, e)
+                paint(self.component(name) + _RESET, s, e)
         if self.preview is not None:
-            paint(self._component("article--preview"), *self.preview)
+            paint(self.component("article--preview"), *self.preview)
         elif self.current and self.current in self.cands:
             cur = self.cands[self.current]
-            paint(self._component("article--current"), cur["start"], cur["end"])
+            paint(self.component("article--current"), cur["start"], cur["end"])
         if self.cursor is not None:
             sel = self.selection()
             if sel:
-                paint(self._component("article--selection") + _RESET, *sel)
-            cursor_style = self._component("article--cursor") + _RESET
+                paint(self.component("article--selection") + _RESET, *sel)
+            cursor_style = self.component("article--cursor") + _RESET
             if ls <= self.cursor < le:
                 paint(cursor_style, self.cursor, self.cursor + 1)
             elif self.cursor == le and (le == len(self.text) or self.text[le] == "\n"):

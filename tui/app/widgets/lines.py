@@ -27,6 +27,7 @@ class LineView(ScrollView, can_focus=False):
     MARK: ClassVar[str] = ""  # the component class of the position mark
     _base: Style | None = None
     _palette: Palette | None = None
+    _components: dict[str, Style] | None = None  # component styles under the theme in force
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._on_theme, init=False)
@@ -47,9 +48,17 @@ class LineView(ScrollView, can_focus=False):
         size = max(1, round(height * height / total))
         top = round(self.scroll_offset.y * (height - size) / max(1, total - height))
         if top <= y < top + size:
-            style = self.base_style + self.get_component_rich_style(self.MARK, partial=True)
-            return Strip([Segment("┃", style)], 1)
+            return Strip([Segment("┃", self.base_style + self.component(self.MARK))], 1)
         return Strip.blank(1, self.base_style)
+
+    def component(self, name: str) -> Style:
+        """A component class's style (partial: to lay over the view's own), read once per theme."""
+        if self._components is None:
+            self._components = {}
+        style = self._components.get(name)
+        if style is None:
+            style = self._components[name] = self.get_component_rich_style(name, partial=True)
+        return style
 
     def palette(self) -> Palette:
         if self._palette is None:
@@ -58,11 +67,13 @@ class LineView(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         self._base = None
+        self._components = None
         super().notify_style_update()
 
     def _on_theme(self) -> None:
         self._base = None
         self._palette = None
+        self._components = None
         self.restyle()
 
     def restyle(self) -> None:
