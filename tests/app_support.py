@@ -256,6 +256,17 @@ def run_in_pty(
     return bytes(out), code
 
 
+async def add_in_app(pilot: Pilot[Any], app: App[Any], path: Path | str, rounds: int = 1) -> None:
+    """Add ``path`` through the app's ``+`` prompt, then let the add's workers finish and their
+    results land (``rounds`` times: a load, then its extraction, then the screen)."""
+    await pilot.press("plus")
+    app.screen.query_one("#add-path").value = str(path)  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def select_text(pilot: Pilot[Any], view: Any, text: str) -> None:
     """Select ``text`` (its first occurrence in the article) in cursor mode, token by token, as an
     analyst would."""

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from app_support import EVIL, foreign_controls, screen_bytes, screen_text, status_line
+from app_support import EVIL, add_in_app, foreign_controls, screen_bytes, screen_text, status_line
 from test_app_review import build
 from textual.widgets import Footer
 
@@ -127,13 +127,7 @@ async def test_a_bad_file_added_in_the_app_is_a_notification_naming_it(tmp_path)
     with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as store:
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("plus")
-            app.screen.query_one("#add-path").value = str(bad)
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await add_in_app(pilot, app, bad, rounds=2)
             assert app.is_running and app.return_code is None
             assert "bad.jsonl" in notes(app)
             assert not app.screen.busy
@@ -167,12 +161,7 @@ async def test_a_failing_extractor_or_store_never_takes_the_app_down(tmp_path, m
         monkeypatch.setattr(store, "add_article", add)
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("plus")
-            app.screen.query_one("#add-path").value = str(folder)
-            await pilot.press("enter")
-            for _ in range(3):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+            await add_in_app(pilot, app, folder, rounds=3)
             assert app.is_running and app.return_code is None
             assert "two.txt: could not be stored: UnicodeEncodeError" in notes(app)
             assert len(store.article_ids()) == 1
@@ -183,12 +172,7 @@ async def test_a_failing_extractor_or_store_never_takes_the_app_down(tmp_path, m
             monkeypatch.setattr(tui.ingest, "load_extractor", boom)
             app.screen.query_one(ArticleAdder).cache.clear()
             (folder / "three.txt").write_text("A third article.\n", encoding="utf-8")
-            await pilot.press("plus")
-            app.screen.query_one("#add-path").value = str(folder / "three.txt")
-            await pilot.press("enter")
-            for _ in range(3):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+            await add_in_app(pilot, app, folder / "three.txt", rounds=3)
             assert app.is_running and "three.txt: extraction failed: RuntimeError: model exploded" in notes(app)
 
 

@@ -79,6 +79,8 @@ def test_spacy_docbin(reviewed, cli, tmp_path):
 async def test_prodigy_answers_added_in_the_app_are_recorded(reviewed, cli, tmp_path, me):
     """The app's + reads a Prodigy db-out file as ``add`` does: the annotator's answers become their
     decisions (through the app's own store when the annotator is the one reviewing)."""
+    from app_support import add_in_app
+
     from tui.app.app import ReviewApp
 
     out = tmp_path / "tasks.jsonl"
@@ -86,11 +88,7 @@ async def test_prodigy_answers_added_in_the_app_are_recorded(reviewed, cli, tmp_
     with ReviewStore.open(tmp_path / "other", write=True, reviewer=me) as store:
         app = ReviewApp(store, config=tmp_path / "cfg", model="blank:en")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("plus")
-            app.screen.query_one("#add-path").value = str(out)
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await add_in_app(pilot, app, out)
             (aid,) = store.article_ids()
     with ReviewStore.open(tmp_path / "other", mode="read") as st:
         ana = {(c["text"], c["label"]): c["status"] for c in st.candidates(aid, "entity", view="ana")}
