@@ -388,3 +388,83 @@ def test_a_nominal_cue_in_a_headline_without_a_verb_ends(claims_of):
     headline) ends the search — it once looped there forever."""
     claims = claims_of("Their claim that the vote was rigged\nThe count went ahead on Monday.")
     assert one(claims, "the vote was rigged")["speaker"]["text"] == "Their"
+
+
+@pytest.mark.slow
+def test_nominal_cue_owners(claims_of):
+    """Whose a nominal cue is, beyond a possessor: the subject of a verb the parser took for a noun, a
+    name compounded with it, "from" its source, the subject of a light verb — not of any verb."""
+    cases = [
+        ("But Trump claims that he should be the exception.", "he should be the exception", "Trump"),
+        (
+            "Hillary Clinton is seizing upon a New York Times report that Donald Trump had a net loss in 1995.",
+            "Donald Trump had a net loss",
+            "New York Times",
+        ),
+        (
+            "Democrats also persisted in arguments that the panel is trying to second-guess the FBI.",
+            "the panel is trying",
+            "Democrats",
+        ),
+        (
+            "The move took place despite repeated warnings from his attorney that the showdown was fruitless.",
+            "the showdown was fruitless",
+            "his attorney",
+        ),
+    ]
+    for text, content, speaker in cases:
+        c = one(claims_of(text), content)
+        assert c["speaker"] is not None and speaker in c["speaker"]["text"], (text, c["speaker"])
+    rejected = one(claims_of("The minister rejected the claim that the deficit would fall."), "the deficit would fall")
+    assert rejected["cue"]["text"] == "rejected"  # the verb's claim; the claim rejected is nobody's named here
+
+
+@pytest.mark.slow
+def test_speaker_the_parser_left_unattached(claims_of):
+    """A finite cue with no subject in the parse takes the name right before it (past an apposition),
+    or right after it when inverted; names resolve only to mentions holding all their words."""
+    text = (
+        "Tuesday in New York City, while on the campaign trail for his wife Democratic presidential "
+        "front-runner Hillary Clinton, former president Bill Clinton said his wife was uniquely qualified."
+    )
+    c = one(claims_of(text), "his wife was uniquely qualified")
+    assert c["speaker"]["text"] == "former president Bill Clinton"
+    assert c["speaker"]["name"] == "Bill Clinton"  # not the longer "… Hillary Clinton" of the same surname
+    c = one(claims_of("That is a fraction of the $20 million experts say it costs to run statewide."), "it costs")
+    assert c["speaker"]["text"] == "experts"
+    c = one(
+        claims_of("They turned to the Chicago Police Department which reported “2,521 shooting incidents” in 2016."),
+        "2,521 shooting incidents",
+    )
+    assert c["speaker"]["text"] == "which" and c["speaker"]["name"] == "the Chicago Police Department"
+    c = one(claims_of("And Skelly called Braynard “a real smart guy.”"), "a real smart guy")
+    assert c["speaker"] is None or "Braynard" not in c["speaker"]["text"]  # an object is no speaker
+
+
+@pytest.mark.slow
+def test_speakers_of_controlled_and_stance_cues(claims_of):
+    """An infinitive after a verb with an object is the object's ("prompted NATO … to order"), unless
+    the object names no one ("used blunt language to denounce" is the leaders'); a state-of-mind
+    participle speaks for its subject; a speaker inside the quote it introduces is never the speaker."""
+    c = one(
+        claims_of("Kremlin threats prompted NATO at its July summit in Warsaw to order the deployment of troops."),
+        "the deployment of troops",
+    )
+    assert c["speaker"]["text"] == "NATO"
+    c = one(claims_of("Other leaders used particularly blunt language to denounce what the officials did."), "what the")
+    assert c["speaker"]["text"] == "Other leaders"
+    c = one(claims_of("He promised voters to cut taxes."), "to cut taxes")
+    assert c["speaker"]["text"] == "He"
+    c = one(claims_of("Protesters were frustrated that the police released only some of the video."), "the police")
+    assert c["speaker"]["text"] == "Protesters"
+    c = one(claims_of("Russia is believed to have used drones."), "Russia is believed")
+    assert c["speaker"] is None  # a passive with no agent still names no source
+    c = one(
+        claims_of("“My reaction, that was outrageous,” Obama's former campaign strategist said in an interview."),
+        "My reaction",
+    )
+    assert c["speaker"]["text"] == "Obama's former campaign strategist"
+    text = "“We will achieve justice in this case,” Tulsa police Chief Chuck Jordan said Monday."
+    assert "Chuck Jordan" in one(claims_of(text), "achieve justice")["speaker"]["text"]
+    text = "His tax returns were made public ― Trump boasted, “That makes me smart.”"
+    assert one(claims_of(text), "That makes me smart")["speaker"]["text"] == "Trump"  # the nearer of two subjects

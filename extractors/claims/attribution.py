@@ -33,15 +33,24 @@ from spacy.symbols import ADJ, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from ..records import FoundClaim, FoundSpeaker, SpanRef, span
-from ..vocabulary import QuoteType
+from ..vocabulary import SPEAKER_LABELS, QuoteType
 from .contents import Candidate, choose
 from .cues import is_cue
-from .lexicon import NOMINAL_CUES, NOMINAL_PREPS, POSSESSIVES, RELATIVE_PRONOUNS, STANCE_ADJS
+from .lexicon import (
+    LIGHT_VERBS,
+    NOMINAL_CUES,
+    NOMINAL_PREPS,
+    POSSESSIVES,
+    RELATIVE_PRONOUNS,
+    SOURCE_NOUNS,
+    STANCE_ADJS,
+    SUBJECT_PRONOUNS,
+)
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
 from .quotes import Quote, Quotes
-from .speakers import Resolver, source, speaker_span
-from .syntax import content_span, is_that_clause, subject, trim
+from .speakers import Resolver, adjacent_source, object_controller, source, speaker_span
+from .syntax import SUBJECT_DEPS, content_span, is_that_clause, subject, trim
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 #: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
@@ -136,8 +145,18 @@ class _Attributions:
     def verb_cue(self, tok: Token, trace: Trace | None) -> None:
         """A verb the cue model accepts: the content the chooser picks among the patterns' candidates."""
         subj = subject(tok)
-        speaker = source(tok, subj)
-        subj_span = speaker_span(speaker) if speaker is not None else None
+        direct = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and self.quotes.containing(c.idx) is None]
+        if subj is not None and (self.quotes.containing(subj.idx) is not None or len(direct) > 1):
+            # “My reaction, that was outrageous,” the strategist said: who speaks is never inside the
+            # quote (the cue is outside every quote), though the parser may hang the quote's words on
+            # it; of two subjects ("… made public ― Trump boasted"), the one nearest the cue
+            subj = min(direct, key=lambda c: abs(c.i - tok.i)) if direct else None
+        speaker: Token | None = object_controller(tok)
+        if speaker is None:
+            speaker = source(tok, subj) if subj is not None else adjacent_source(tok)
+        subj_span: Offsets | None = speaker_span(speaker) if speaker is not None else None
+        if subj is None and speaker is not None and not speaker.ent_type_:  # "experts say": the noun alone
+            subj_span = (speaker.idx, speaker.idx + len(speaker.text))
         refers = None
         participle = tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN")
         if participle and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
@@ -148,8 +167,13 @@ class _Attributions:
             # "the senator, who said …": the speaker is the relative pronoun, standing for what its
             # clause hangs on (as "he" stands for a person named before)
             clause = subj.head
+            before = tok.doc[subj.i - 1] if subj.i > 0 else None
             if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
                 refers = speaker_span(clause.head)
+                subj_span = (subj.idx, subj.idx + len(subj.text))
+            elif before is not None and before.pos_ == "PROPN" and before.ent_type_ in SPEAKER_LABELS:
+                # "the Chicago Police Department which reported …", its clause not parsed as relative
+                refers = speaker_span(before)
                 subj_span = (subj.idx, subj.idx + len(subj.text))
             else:
                 subj_span = None
@@ -194,8 +218,8 @@ class _Attributions:
             ]
             if not comps:
                 return
-            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-            named = owner is not None and (owner.pos_ != "PRON" or owner.lower_ in POSSESSIVES)
+            owner = nominal_owner(tok)
+            named = owner is not None and (owner.pos_ != "PRON" or owner.lower_ in POSSESSIVES | SUBJECT_PRONOUNS)
             comp = comps[0]
             if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                 comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
@@ -328,6 +352,50 @@ class _Attributions:
         _continue_floating_quotes(claims, self.quotes, self.used_quotes)
         claims.sort(key=lambda c: (c["start"], c["end"]))
         return _outermost(_dedupe(claims))
+
+
+def nominal_owner(noun: Token) -> Token | None:
+    """Whose a nominal cue is: its possessor ("his belief that …", "Tulsa police's claim that …"); the
+    subject the parser gave it when it took a verb for a noun ("But Trump claims that …"); a name
+    compounded with it ("a New York Times report that …"); the source after "from" or "by" ("warnings
+    from his attorney that …"); else the subject of a light verb it is the object of ("Democrats
+    persisted in arguments that …", "the senator made the claim that …") — not of any verb: "the
+    minister rejected the claim that …" is not the minister's claim."""
+    children = list(noun.children)
+    for dep in ("poss", "nsubj"):
+        found = next((c for c in children if c.dep_ == dep), None)
+        if found is not None:
+            return found
+    named = [c for c in children if c.dep_ == "compound" and c.i < noun.i and c.ent_type_ in SPEAKER_LABELS]
+    if named:
+        return named[-1]
+    head = noun.head
+    if (
+        head.i == noun.i - 1
+        and head.pos_ == "PROPN"
+        and head.ent_type_ in SPEAKER_LABELS
+        and is_that_clause_after(noun)
+    ):
+        return head  # "Trump charges that …" parsed as a noun phrase "Trump charges"
+    for c in children:
+        if c.dep_ == "prep" and c.i > noun.i and c.lower_ in ("from", "by"):
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None and (pobj.ent_type_ in SPEAKER_LABELS or pobj.lower_ in SOURCE_NOUNS):
+                return pobj
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    elif noun.dep_ != "dobj":
+        return None
+    if head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS:
+        return subject(head)
+    return None
+
+
+def is_that_clause_after(noun: Token) -> bool:
+    """Whether "that" opens a clause right after ``noun`` ("charges that …")."""
+    doc = noun.doc
+    return noun.i + 1 < len(doc) and doc[noun.i + 1].lower_ == "that"
 
 
 def _content_type(start: int, end: int, quotes: Quotes) -> QuoteType:

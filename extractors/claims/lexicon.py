@@ -38,6 +38,7 @@ STANCE_ADJS = _words(
     """
 aware concerned confident convinced sure certain worried optimistic hopeful adamant critical
 skeptical sceptical doubtful insistent clear eager determined reluctant unwilling willing afraid
+frustrated angry upset disappointed pleased proud glad furious outraged alarmed troubled wary
 """
 )
 
@@ -85,3 +86,22 @@ PRONOUNS: Final[dict[str, str | None]] = {
 }
 #: possessive pronouns that own a nominal cue as its source
 POSSESSIVES: Final = frozenset(("his", "her", "its", "their"))
+#: subject pronouns that own a nominal cue the parser took for a verb ("he claims that …")
+SUBJECT_PRONOUNS: Final = frozenset(("he", "she", "they", "we", "i"))
+#: "made the claim that …", "issued a warning that …", "persisted in arguments that …": verbs whose
+#: subject is the source of the nominal cue they take as object
+LIGHT_VERBS = _words(
+    """
+make issue repeat voice express reiterate renew offer persist deliver raise sound echo stand stick
+double lodge file level publish release put
+"""
+)
+#: who a "warning from …" may come from besides a named entity
+SOURCE_NOUNS = _words(
+    """
+attorney lawyer spokesman spokeswoman spokesperson official officials aide aides adviser advisers
+critics supporters experts analysts economists leaders lawmakers senator senators president chairman
+director secretary minister ministry police department campaign committee nations countries voters
+residents people members journalists reporters protesters students workers activists delegates
+"""
+)

@@ -18,19 +18,107 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS
-from .lexicon import PRONOUNS
+from .lexicon import PRONOUNS, SOURCE_NOUNS, STANCE_ADJS
 from .quotes import Quotes
 from .syntax import passive_subject, subtree_span
 
 
 def source(verb: Token, subj: Token | None) -> Token | None:
     """Who is speaking: the subject, except of a passive cue, where it is the agent if one is named —
-    "Russia is believed to have used drones" (by whom is not said), "the plan was praised by critics"."""
+    "Russia is believed to have used drones" (by whom is not said), "the plan was praised by critics" —
+    unless the participle is a state of mind ("protesters were frustrated that …")."""
     passive = passive_subject(verb)
     if subj is None or passive is None or subj.i != passive.i:
         return subj  # active, or the subject of a verb this cue hangs on ("… and was praised")
+    if verb.lower_ in STANCE_ADJS:
+        return subj  # "protesters were frustrated that …": a state of mind, its subject's own
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+
+
+#: finite verb tags: a verb that has a subject somewhere, even where the parser did not attach one
+FINITE_TAGS = frozenset(("VBD", "VBZ", "VBP"))
+#: cues that put their speaker after them ("Said Ellis: …", "added Smith")
+INVERTED_CUES = frozenset(("say", "add", "write", "ask", "continue", "explain", "note", "reply", "tweet"))
+#: what a name after a cue is when it is no speaker: what was said, or to whom ("called Braynard …")
+OBJECT_DEPS = frozenset(("dobj", "dative", "pobj", "attr", "oprd", "iobj"))
+
+
+def adjacent_source(verb: Token) -> Token | None:
+    """The source next to a finite cue the parser gave no subject: "…, former president Bill Clinton
+    said his wife …" (the name taken for an apposition to an earlier one), "Senator Harry Reid, the
+    minority leader, said …" (the apposition skipped), "Obama and Clinton call them … and describe
+    …" (a verb joined to such a cue), "$20 million experts say it costs"; and, inverted, "Said Ellis:
+    …". Only a person, organisation or group named as an entity, or a noun naming people
+    ("experts", "officials"), in the same sentence — a bare noun before a verb is as often an
+    adjunct ("on Tuesday said")."""
+    while (
+        verb.tag_ not in FINITE_TAGS
+        and verb.dep_ == "conj"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and verb.head.i < verb.i
+    ):
+        verb = verb.head  # "… call them “lone wolves” and describe …": the finite verb it is joined to
+    if verb.tag_ not in FINITE_TAGS or passive_subject(verb) is not None:
+        return None
+    doc, sent = verb.doc, verb.sent
+    after = verb.i + 1
+    if (
+        verb.lemma_.lower() in INVERTED_CUES
+        and after < sent.end
+        and (_names_source(doc[after]) or doc[after].pos_ == "PROPN")  # a name the NER missed: "Said Ellis"
+        and doc[after].dep_ not in OBJECT_DEPS
+    ):
+        return doc[after]  # "Said Ellis: …", "added Smith"
+    i = verb.i - 1
+    if i > sent.start and doc[i].text == ",":
+        appos_tok = doc[i - 1]
+        while appos_tok.dep_ != "appos" and appos_tok.head.i < appos_tok.i and appos_tok.head.i >= sent.start:
+            appos_tok = appos_tok.head  # up to the apposition's own head word
+        if appos_tok.dep_ != "appos":
+            return None
+        i = appos_tok.head.i
+        if i >= verb.i:
+            return None
+    if i < sent.start:
+        return None
+    return doc[i] if _names_source(doc[i]) else None
+
+
+def _names_source(tok: Token) -> bool:
+    """A person, organisation, place or group named as an entity, or a noun naming people ("experts",
+    "the journalist Dainis Ivans")."""
+    if tok.ent_type_ in SPEAKER_LABELS and tok.ent_iob_ != "":
+        return True
+    if tok.pos_ != "NOUN":
+        return False
+    if tok.lower_ in SOURCE_NOUNS or tok.lemma_.lower() in SOURCE_NOUNS:
+        return True
+    # "the Latvian journalist Dainis Ivans": a noun with a name beside it
+    return any(c.dep_ in ("compound", "appos") and c.ent_type_ in ("PERSON", "ORG", "NORP") for c in tok.children)
+
+
+#: verbs whose subject, not their object, does what their infinitive says ("promised them to …")
+SUBJECT_CONTROL = frozenset(("promise", "vow", "pledge", "threaten", "offer"))
+OBJECT_PRONOUNS = frozenset(("him", "her", "them", "us", "me"))
+
+
+def object_controller(verb: Token) -> Token | None:
+    """Who the infinitive cue's statement is by when a verb with an object governs it: "All this has led
+    the journalist Dainis Ivans to fear …", "prompted NATO … to order …", "left many nations feeling
+    that …" — the object, not the subject, fears, orders and feels."""
+    if verb.dep_ not in ("xcomp", "oprd", "ccomp") or verb.head.pos_ != "VERB":
+        return None
+    if verb.dep_ == "ccomp" and verb.tag_ != "VBG":
+        return None
+    governor = verb.head
+    if governor.lemma_.lower() in SUBJECT_CONTROL:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    obj = next((c for c in governor.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    # someone who can say or think: "used blunt language to denounce …" is no statement of the language's
+    return obj if obj is not None and (_names_source(obj) or obj.lower_ in OBJECT_PRONOUNS) else None
 
 
 def speaker_span(subj: Token) -> tuple[int, int]:
@@ -57,6 +145,11 @@ def _surname(name: str) -> str:
     return name.split()[-1].lower().rstrip("’'s")
 
 
+def _words(name: str) -> set[str]:
+    """A name's words, lower-cased, without a possessive or an honorific ("Mr. Trump's" -> {"trump"})."""
+    return {w.lower().rstrip("’'s").rstrip(".") for w in name.split()} - {"mr", "mrs", "ms", "dr", ""}
+
+
 class Resolver:
     """Resolves speaker mentions to the fullest mention of the same source in the article.
 
@@ -77,11 +170,11 @@ class Resolver:
         self.subject_ends = [e.end_char for e in self.subjects]
         # "Mr. McKinley", "Ms. Martin": the article's own word for whether "he" or "she" can be them
         self.gender = {_surname(m.group(2)): "he" if m.group(1) == "Mr" else "she" for m in HONORIFIC.finditer(text)}
-        self.longest: dict[tuple[str, str], Span] = {}  # (label, surname) -> longest mention
+        self.mentions: dict[tuple[str, str], list[Span]] = {}  # (label, surname) -> mentions, longest first
         for e in self.ents:
-            key = (e.label_, _surname(e.text))
-            if key not in self.longest or len(e.text) > len(self.longest[key].text):
-                self.longest[key] = e
+            self.mentions.setdefault((e.label_, _surname(e.text)), []).append(e)
+        for same in self.mentions.values():
+            same.sort(key=lambda e: -len(e.text))
 
     def speaker(
         self, start: int, end: int, previous: FoundSpeaker | None, said: tuple[int, int] | None = None
@@ -105,7 +198,23 @@ class Resolver:
         person = self.antecedent(start, previous, said, word) if PRONOUNS[word] == "PERSON" else None
         if person is not None:
             return self.name_span(self.fullest(person))
+        if word in ("it", "its"):
+            org = self.last_org(start)
+            if org is not None:
+                return self.name_span(self.fullest(org))
         return previous.get("resolved") if previous is not None else None
+
+    def last_org(self, before: int) -> Span | None:
+        """What "it" speaking stands for: the last organisation named before ``before`` in this
+        paragraph or the one before ("… outside the Dallas Morning News after it backed Clinton")."""
+        window = self.paragraph_start(max(0, self.paragraph_start(before) - 1))
+        for i in range(bisect_right(self.ent_ends, before) - 1, -1, -1):
+            ent = self.ents[i]
+            if ent.start_char < window:
+                break
+            if ent.label_ == "ORG":
+                return ent
+        return None
 
     def name_span(self, ent: Span) -> SpanRef:
         """The mention as a name: without a possessive "’s" ("Donald Trump’s" -> "Donald Trump")."""
@@ -115,9 +224,15 @@ class Resolver:
         return span(self.text, ent.start_char, end)
 
     def fullest(self, ent: Span) -> Span:
-        """The longest mention of the same entity: same label and the same last word (surname)."""
-        best = self.longest.get((ent.label_, _surname(ent.text)), ent)
-        return best if len(best.text) > len(ent.text) else ent
+        """The longest mention of the same entity: same label, the same last word (surname) and every
+        word of this one ("Wallace" -> "Ben Wallace"; "Bill Clinton" is not "Hillary Clinton")."""
+        words = _words(ent.text)
+        for other in self.mentions.get((ent.label_, _surname(ent.text)), ()):
+            if len(other.text) <= len(ent.text):
+                break
+            if words <= _words(other.text):
+                return other
+        return ent
 
     def entity_in(self, start: int, end: int) -> Span | None:
         """The entity the speaker phrase names: one holding its head word or an apposition to it ("the
