@@ -145,3 +145,56 @@ async def test_the_lists_mark_where_they_are_in_their_last_column(tmp_path):
             assert not any(lst.render_line(y).text[:-1].rstrip().endswith("┃") for y in range(lst.size.height))
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_the_plain_paint_path_paints_what_textual_would(tmp_path, monkeypatch, no_color):
+    """The line views skip Textual's per-line styling (``widgets/plain.py``): every line they paint —
+    scrolled, in cursor mode, with NO_COLOR's filter — is the line Textual's own ``StylesCache`` paints,
+    and a view with a border goes Textual's way."""
+    from textual._styles_cache import StylesCache
+    from textual.geometry import Region
+
+    from tui.app.widgets.plain import PlainStylesCache
+
+    def both_ways(widget) -> tuple[list, list]:
+        crop = Region(0, 0, widget.region.width, widget.region.height)  # padding included, as the compositor asks
+        ours = widget.render_lines(crop)
+        general = StylesCache()
+        theirs = general.render_widget(widget, crop)
+        assert isinstance(widget._styles_cache, PlainStylesCache)
+        return [list(s) for s in ours], [list(s) for s in theirs]
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            names = {type(f).__name__ for f in app.get_line_filters()}
+            assert ("Monochrome" in names) == no_color
+            views = [app.screen.query_one(ArticleView), *app.screen.query(CandidateList)]
+            await pilot.press("a", "a", "x", "j")
+            await pilot.pause()
+            for widget in views:
+                if widget.size.height:
+                    widget.refresh()
+                    ours, theirs = both_ways(widget)
+                    assert ours == theirs, widget.id
+            article = views[0]
+            article.scroll_to(y=25, animate=False)
+            await pilot.press("v", "l", "l")  # cursor mode: a cursor and a selection painted
+            await pilot.pause()
+            article.refresh()
+            ours, theirs = both_ways(article)
+            assert ours == theirs
+            await pilot.press("escape")
+            article.styles.border = ("round", "red")  # not plain: Textual's way, the border painted
+            await pilot.pause()
+            crop = Region(0, 0, article.region.width, article.region.height)
+            assert "╭" in "".join(seg.text for seg in article.render_lines(crop)[0])
+            ours, theirs = both_ways(article)
+            assert ours == theirs
+    finally:
+        store.close()

@@ -305,18 +305,16 @@ class ArticleView(LineView, can_focus=False):
     # -- rendering -----------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = y + scroll_y
-        width = self.size.width
+        frame = self.frame()
+        scroll_x, index, width = frame.scroll_x, y + frame.scroll_y, frame.width
         base = self.base_style
-        mark = self.position_mark(y)
         if index >= len(self.lines):
-            return Strip.join([Strip.blank(width - 1, base), mark])
+            return Strip.join([Strip.blank(width - 1, base), self.position_mark(y)])
         strip = self._cache.get(index)
         if strip is None:
             strip = self._render_index(index)
             self._cache[index] = strip
-        return Strip.join([strip.crop_extend(scroll_x, scroll_x + width - 1, base), mark])
+        return self.with_mark(y, index, strip.crop_extend(scroll_x, scroll_x + width - 1, base))
 
     def _render_index(self, index: int) -> Strip:
         ls, le = self.lines[index]

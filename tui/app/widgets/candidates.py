@@ -413,16 +413,17 @@ class CandidateList(LineView, can_focus=False):
 
     def _text_width(self) -> int:
         """The cells a row's text may take: the width less the position mark's column."""
-        return max(1, (self.scrollable_content_region.width or self.size.width) - 1)
+        return self.frame().text_width
 
     def render_line(self, y: int) -> Strip:
-        return Strip.join([self._row_line(y), self.position_mark(y)])
+        return self.with_mark(y, y + self.frame().top, self._row_line(y))
 
     def _row_line(self, y: int) -> Strip:
         """Line ``y`` of the view without the position mark's column."""
-        width = self._text_width()
+        frame = self.frame()
+        width = frame.text_width
         base = self.base_style
-        absolute = y + int(self.scroll_y)
+        absolute = y + frame.top
         index, part = self._locate(absolute)
         if index >= len(self.ids):
             return Strip.blank(width, base)
