@@ -157,12 +157,24 @@ async def test_the_plain_paint_path_paints_what_textual_would(tmp_path, monkeypa
 
     from tui.app.widgets.plain import PlainStylesCache
 
-    def both_ways(widget) -> tuple[list, list]:
+    general_lines = []
+    real_render_line = StylesCache.render_line
+
+    def counting_render_line(self, *args, **kwargs):
+        general_lines.append(type(self).__name__)
+        return real_render_line(self, *args, **kwargs)
+
+    monkeypatch.setattr(StylesCache, "render_line", counting_render_line)
+
+    def both_ways(widget, *, plain: bool = True) -> tuple[list, list]:
         crop = Region(0, 0, widget.region.width, widget.region.height)  # padding included, as the compositor asks
+        widget.refresh()
+        general_lines.clear()
         ours = widget.render_lines(crop)
-        general = StylesCache()
-        theirs = general.render_widget(widget, crop)
         assert isinstance(widget._styles_cache, PlainStylesCache)
+        # the short path ran: Textual's per-line styling was not asked for a single line
+        assert ("PlainStylesCache" not in general_lines) == plain, widget.id
+        theirs = StylesCache().render_widget(widget, crop)
         return [list(s) for s in ours], [list(s) for s in theirs]
 
     if no_color:
@@ -179,22 +191,49 @@ async def test_the_plain_paint_path_paints_what_textual_would(tmp_path, monkeypa
             await pilot.pause()
             for widget in views:
                 if widget.size.height:
-                    widget.refresh()
                     ours, theirs = both_ways(widget)
                     assert ours == theirs, widget.id
             article = views[0]
             article.scroll_to(y=25, animate=False)
             await pilot.press("v", "l", "l")  # cursor mode: a cursor and a selection painted
             await pilot.pause()
-            article.refresh()
             ours, theirs = both_ways(article)
             assert ours == theirs
             await pilot.press("escape")
+            article.styles.padding = (0, 2, 0, 0)  # the same width, padded the other way
+            await pilot.pause()
+            ours, theirs = both_ways(article)
+            assert ours == theirs
+            assert ours[0][0].text != " "  # no left padding any more
             article.styles.border = ("round", "red")  # not plain: Textual's way, the border painted
             await pilot.pause()
             crop = Region(0, 0, article.region.width, article.region.height)
             assert "╭" in "".join(seg.text for seg in article.render_lines(crop)[0])
-            ours, theirs = both_ways(article)
+            ours, theirs = both_ways(article, plain=False)
             assert ours == theirs
+    finally:
+        store.close()
+
+
+async def test_a_theme_change_repaints_the_lists_current_row(tmp_path):
+    """The current row of a list, wrapped and kept, takes the new theme's colours like every other row:
+    after a theme change, every row painted is the row painted afresh."""
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            entities = app.screen.query_one("#entities", CandidateList)
+            rows = range(entities.size.height)
+            before = [list(entities.render_line(y)) for y in rows]
+            app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+            await pilot.pause()
+            kept = [list(entities.render_line(y)) for y in rows]
+            entities._forget_styles()
+            entities._cache.clear()
+            entities._cursor_lines = None
+            fresh = [list(entities.render_line(y)) for y in rows]
+            assert kept == fresh
+            assert kept != before
     finally:
         store.close()

@@ -224,7 +224,7 @@ class _Attributions:
             if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                 comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
             refers = None
-            if named and owner is not None and owner.pos_ == "PRON":
+            if named and owner is not None and owner.lower_ in POSSESSIVES:
                 # "The ministry stood by its assessment that …": "its" stands for the clause's subject
                 verb = tok.head
                 while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:  # (Tokens are made afresh)

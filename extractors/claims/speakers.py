@@ -145,9 +145,14 @@ def _surname(name: str) -> str:
     return name.split()[-1].lower().rstrip("’'s")
 
 
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
 def _words(name: str) -> set[str]:
-    """A name's words, lower-cased, without a possessive or an honorific ("Mr. Trump's" -> {"trump"})."""
-    return {w.lower().rstrip("’'s").rstrip(".") for w in name.split()} - {"mr", "mrs", "ms", "dr", ""}
+    """A name's words, lower-cased, without a possessive or an honorific ("Mr. Trump's" -> {"trump"},
+    "Ms Ardern" -> {"ardern"}; "Ross" stays "ross")."""
+    words = {_POSSESSIVE.sub("", w.lower()).rstrip(".") for w in name.split()}
+    return words - {"mr", "mrs", "ms", "dr", ""}
 
 
 class Resolver:
@@ -207,7 +212,11 @@ class Resolver:
     def last_org(self, before: int) -> Span | None:
         """What "it" speaking stands for: the last organisation named before ``before`` in this
         paragraph or the one before ("… outside the Dallas Morning News after it backed Clinton")."""
-        window = self.paragraph_start(max(0, self.paragraph_start(before) - 1))
+        here = self.paragraph_start(before)
+        k = here - 1
+        while k > 0 and self.text[k - 1].isspace():  # past blank lines between paragraphs
+            k -= 1
+        window = self.paragraph_start(max(k, 0))
         for i in range(bisect_right(self.ent_ends, before) - 1, -1, -1):
             ent = self.ents[i]
             if ent.start_char < window:

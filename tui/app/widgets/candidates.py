@@ -224,6 +224,10 @@ class CandidateList(LineView, can_focus=False):
     def restyle(self) -> None:
         self._invalidate_all()
 
+    def _forget_styles(self) -> None:
+        super()._forget_styles()
+        self._cursor_lines = None  # the current row, wrapped under the old colours
+
     # -- contents ------------------------------------------------------------------------------------
 
     def fill(self, rows: list[Cand], cursor: int | None = None, *, children: Iterable[str] = ()) -> None:

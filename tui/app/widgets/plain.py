@@ -44,8 +44,8 @@ class PlainStylesCache(StylesCache):
 
     def __init__(self) -> None:
         super().__init__()
-        # id(content line) -> (that line, the padding's style, the padded line); the line is held, so
-        # its id is not reused while the entry lives
+        # id(content line) -> (that line, the padding (style, left, right), the padded line); the line
+        # is held, so its id is not reused while the entry lives
         self._padded: dict[int, tuple[Strip, object, Strip]] = {}
 
     def render(
@@ -101,8 +101,9 @@ class PlainStylesCache(StylesCache):
                 if left is not None or right is not None:
                     # the same content line padded the same way is the same Strip: its filter cache holds
                     kept = padded.get(id(line))
-                    if kept is None or kept[0] is not line or kept[1] != inner:
-                        kept = (line, inner, Strip.join([part for part in (left, line, right) if part is not None]))
+                    if kept is None or kept[0] is not line or kept[1] != (inner, pad.left, pad.right):
+                        joined = Strip.join([part for part in (left, line, right) if part is not None])
+                        kept = (line, (inner, pad.left, pad.right), joined)
                         if len(padded) > 4096:
                             padded.clear()
                         padded[id(line)] = kept
