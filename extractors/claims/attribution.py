@@ -219,7 +219,9 @@ class _Attributions:
             if not comps:
                 return
             owner = nominal_owner(tok)
-            named = owner is not None and (owner.pos_ != "PRON" or owner.lower_ in POSSESSIVES | SUBJECT_PRONOUNS)
+            named = owner is not None and (
+                owner.pos_ != "PRON" or owner.lower_ in POSSESSIVES or owner.lower_ in SUBJECT_PRONOUNS
+            )
             comp = comps[0]
             if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                 comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
@@ -382,7 +384,6 @@ def nominal_owner(noun: Token) -> Token | None:
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None and (pobj.ent_type_ in SPEAKER_LABELS or pobj.lower_ in SOURCE_NOUNS):
                 return pobj
-    head = noun.head
     if noun.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
     elif noun.dep_ != "dobj":

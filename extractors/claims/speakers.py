@@ -212,11 +212,7 @@ class Resolver:
     def last_org(self, before: int) -> Span | None:
         """What "it" speaking stands for: the last organisation named before ``before`` in this
         paragraph or the one before ("… outside the Dallas Morning News after it backed Clinton")."""
-        here = self.paragraph_start(before)
-        k = here - 1
-        while k > 0 and self.text[k - 1].isspace():  # past blank lines between paragraphs
-            k -= 1
-        window = self.paragraph_start(max(k, 0))
+        window = self.window_start(before)
         for i in range(bisect_right(self.ent_ends, before) - 1, -1, -1):
             ent = self.ents[i]
             if ent.start_char < window:
@@ -288,11 +284,7 @@ class Resolver:
         within this paragraph and the one before; else the last person mentioned. The last person
         named is often an object ("Flynn met Putin in Moscow. He said …" is Flynn). A person the article
         calls "Mr." is not "she", nor one it calls "Ms." or "Mrs." "he"."""
-        here = self.paragraph_start(before)
-        k = here - 1
-        while k > 0 and self.text[k - 1].isspace():
-            k -= 1
-        window = self.paragraph_start(max(k, 0))
+        window = self.window_start(before)
         best: tuple[int, Span] | None = None
         for i in range(bisect_right(self.subject_ends, before) - 1, -1, -1):
             subj = self.subjects[i]
@@ -322,3 +314,11 @@ class Resolver:
 
     def paragraph_start(self, at: int) -> int:
         return self.text.rfind("\n", 0, at) + 1
+
+    def window_start(self, before: int) -> int:
+        """Where the paragraph before the one holding ``before`` starts (past blank lines): how far back
+        a pronoun looks for whom it stands for."""
+        k = self.paragraph_start(before) - 1
+        while k > 0 and self.text[k - 1].isspace():
+            k -= 1
+        return self.paragraph_start(max(k, 0))
