@@ -4,7 +4,11 @@ screenshot tests cannot see it: they render the whole screen afresh)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
+from textual.pilot import Pilot
 
 from tui.app.app import ReviewApp
 from tui.app.screens.review import ReviewScreen
@@ -32,6 +36,19 @@ def long_store(path):
     return store
 
 
+@asynccontextmanager
+async def long_app(tmp_path, size: tuple[int, int]) -> AsyncIterator[tuple[ReviewApp, Pilot]]:
+    """The review screen on :func:`long_store`, running headless at ``size`` and settled."""
+    store = long_store(tmp_path / "s")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            yield app, pilot
+    finally:
+        store.close()
+
+
 def painted_lines(widget) -> set[int]:
     """The widget's lines (in its own visible coordinates) queued for a repaint."""
     rows: set[int] = set()
@@ -43,54 +60,40 @@ def painted_lines(widget) -> set[int]:
 @pytest.mark.parametrize("which", ["list", "article"])
 async def test_a_line_repaints_where_it_is_shown_when_scrolled(tmp_path, which):
     """A row of the list, a span of the article: scrolled down, a change repaints its own line."""
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause()
-            widget = (
-                app.screen.query_one("#entities", CandidateList)
-                if which == "list"
-                else app.screen.query_one(ArticleView)
-            )
-            widget.scroll_to(y=30, animate=False)
-            await pilot.pause()
-            top = int(widget.scroll_y)
-            assert top > 0
-            widget._repaint_regions.clear()
-            if isinstance(widget, CandidateList):
-                widget._refresh_row(top + 3)
-            else:
-                start = widget.lines[top + 3][0]
-                widget._invalidate_range(start, start + 4)
-            assert painted_lines(widget) == {3}
-    finally:
-        store.close()
+    async with long_app(tmp_path, (160, 48)) as (app, pilot):
+        widget = (
+            app.screen.query_one("#entities", CandidateList) if which == "list" else app.screen.query_one(ArticleView)
+        )
+        widget.scroll_to(y=30, animate=False)
+        await pilot.pause()
+        top = int(widget.scroll_y)
+        assert top > 0
+        widget._repaint_regions.clear()
+        if isinstance(widget, CandidateList):
+            widget._refresh_row(top + 3)
+        else:
+            start = widget.lines[top + 3][0]
+            widget._invalidate_range(start, start + 4)
+        assert painted_lines(widget) == {3}
 
 
 async def test_deciding_down_the_claims_keeps_the_screen_layout(tmp_path):
     """Long claims wrap as the current row; moving down them must not resize the list (a resize
     lays out the whole screen and costs a second frame for the scrollbar on every key)."""
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            await pilot.press("tab")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, ReviewScreen) and screen.state.kind == "claim"
-            claims = screen.query_one("#claims", CandidateList)
-            assert claims._extra > 0  # the current claim wraps
-            sizes = set()
-            for _ in range(12):
-                await pilot.press("a")
-                sizes.add(claims.virtual_size)
-            assert len(sizes) == 1
-            decided = [c for c in store.candidates(screen.aid, "claim") if c["status"] == "accepted"]
-            assert len(decided) == 12
-    finally:
-        store.close()
+    async with long_app(tmp_path, (120, 40)) as (app, pilot):
+        await pilot.press("tab")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.state.kind == "claim"
+        claims = screen.query_one("#claims", CandidateList)
+        assert claims._extra > 0  # the current claim wraps
+        sizes = set()
+        for _ in range(12):
+            await pilot.press("a")
+            sizes.add(claims.virtual_size)
+        assert len(sizes) == 1
+        decided = [c for c in app.store.candidates(screen.aid, "claim") if c["status"] == "accepted"]
+        assert len(decided) == 12
 
 
 async def test_the_article_scrolls_by_wheel_and_marks_where_it_is(tmp_path):
@@ -98,53 +101,41 @@ async def test_the_article_scrolls_by_wheel_and_marks_where_it_is(tmp_path):
     article's own): its last column marks the part in view, and the mouse wheel still scrolls it."""
     from textual import events
 
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause()
-            view = app.screen.query_one(ArticleView)
-            assert view.allow_vertical_scroll and view.max_scroll_y > 0
+    async with long_app(tmp_path, (160, 48)) as (app, pilot):
+        view = app.screen.query_one(ArticleView)
+        assert view.allow_vertical_scroll and view.max_scroll_y > 0
 
-            def mark_rows() -> list[int]:
-                return [y for y in range(view.size.height) if view.render_line(y).text.endswith("┃")]
+        def mark_rows() -> list[int]:
+            return [y for y in range(view.size.height) if view.render_line(y).text.endswith("┃")]
 
-            at_top = mark_rows()
-            assert at_top and at_top[0] == 0
-            assert len(at_top) == max(1, round(view.size.height**2 / len(view.lines)))
-            view.post_message(events.MouseScrollDown(view, 2, 2, 0, 0, 0, False, False, False))
-            await pilot.pause()
-            assert view.scroll_y > 0
-            view.scroll_end(animate=False, immediate=True)
-            await pilot.pause()
-            at_end = mark_rows()
-            assert at_end[-1] == view.size.height - 1 and len(at_end) == len(at_top)
-            text_width = max(e - s for s, e in view.lines)
-            assert text_width <= view.size.width - 1  # the text never runs into the mark's column
-    finally:
-        store.close()
+        at_top = mark_rows()
+        assert at_top and at_top[0] == 0
+        assert len(at_top) == max(1, round(view.size.height**2 / len(view.lines)))
+        view.post_message(events.MouseScrollDown(view, 2, 2, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroll_y > 0
+        view.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        at_end = mark_rows()
+        assert at_end[-1] == view.size.height - 1 and len(at_end) == len(at_top)
+        text_width = max(e - s for s, e in view.lines)
+        assert text_width <= view.size.width - 1  # the text never runs into the mark's column
 
 
 async def test_the_lists_mark_where_they_are_in_their_last_column(tmp_path):
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause()
-            lst = app.screen.query_one("#entities", CandidateList)
-            assert lst.allow_vertical_scroll and lst.max_scroll_y > 0
-            lines = [lst.render_line(y) for y in range(lst.size.height)]
-            assert all(line.cell_length == lst.size.width for line in lines)
-            marked = [y for y, line in enumerate(lines) if line.text.endswith("┃")]
-            assert marked and marked[0] == 0
-            for _ in range(60):
-                await pilot.press("j")
-            assert lst.scroll_y > 0
-            marked_after = [y for y in range(lst.size.height) if lst.render_line(y).text.endswith("┃")]
-            assert marked_after and marked_after[0] > 0
-            assert not any(lst.render_line(y).text[:-1].rstrip().endswith("┃") for y in range(lst.size.height))
-    finally:
-        store.close()
+    async with long_app(tmp_path, (160, 48)) as (app, pilot):
+        lst = app.screen.query_one("#entities", CandidateList)
+        assert lst.allow_vertical_scroll and lst.max_scroll_y > 0
+        lines = [lst.render_line(y) for y in range(lst.size.height)]
+        assert all(line.cell_length == lst.size.width for line in lines)
+        marked = [y for y, line in enumerate(lines) if line.text.endswith("┃")]
+        assert marked and marked[0] == 0
+        for _ in range(60):
+            await pilot.press("j")
+        assert lst.scroll_y > 0
+        marked_after = [y for y in range(lst.size.height) if lst.render_line(y).text.endswith("┃")]
+        assert marked_after and marked_after[0] > 0
+        assert not any(lst.render_line(y).text[:-1].rstrip().endswith("┃") for y in range(lst.size.height))
 
 
 @pytest.mark.parametrize("no_color", [False, True])
@@ -179,61 +170,49 @@ async def test_the_plain_paint_path_paints_what_textual_would(tmp_path, monkeypa
 
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            names = {type(f).__name__ for f in app.get_line_filters()}
-            assert ("Monochrome" in names) == no_color
-            views = [app.screen.query_one(ArticleView), *app.screen.query(CandidateList)]
-            await pilot.press("a", "a", "x", "j")
-            await pilot.pause()
-            for widget in views:
-                if widget.size.height:
-                    ours, theirs = both_ways(widget)
-                    assert ours == theirs, widget.id
-            article = views[0]
-            article.scroll_to(y=25, animate=False)
-            await pilot.press("v", "l", "l")  # cursor mode: a cursor and a selection painted
-            await pilot.pause()
-            ours, theirs = both_ways(article)
-            assert ours == theirs
-            await pilot.press("escape")
-            article.styles.padding = (0, 2, 0, 0)  # the same width, padded the other way
-            await pilot.pause()
-            ours, theirs = both_ways(article)
-            assert ours == theirs
-            assert ours[0][0].text != " "  # no left padding any more
-            article.styles.border = ("round", "red")  # not plain: Textual's way, the border painted
-            await pilot.pause()
-            crop = Region(0, 0, article.region.width, article.region.height)
-            assert "╭" in "".join(seg.text for seg in article.render_lines(crop)[0])
-            ours, theirs = both_ways(article, plain=False)
-            assert ours == theirs
-    finally:
-        store.close()
+    async with long_app(tmp_path, (120, 40)) as (app, pilot):
+        names = {type(f).__name__ for f in app.get_line_filters()}
+        assert ("Monochrome" in names) == no_color
+        views = [app.screen.query_one(ArticleView), *app.screen.query(CandidateList)]
+        await pilot.press("a", "a", "x", "j")
+        await pilot.pause()
+        for widget in views:
+            if widget.size.height:
+                ours, theirs = both_ways(widget)
+                assert ours == theirs, widget.id
+        article = views[0]
+        article.scroll_to(y=25, animate=False)
+        await pilot.press("v", "l", "l")  # cursor mode: a cursor and a selection painted
+        await pilot.pause()
+        ours, theirs = both_ways(article)
+        assert ours == theirs
+        await pilot.press("escape")
+        article.styles.padding = (0, 2, 0, 0)  # the same width, padded the other way
+        await pilot.pause()
+        ours, theirs = both_ways(article)
+        assert ours == theirs
+        assert ours[0][0].text != " "  # no left padding any more
+        article.styles.border = ("round", "red")  # not plain: Textual's way, the border painted
+        await pilot.pause()
+        crop = Region(0, 0, article.region.width, article.region.height)
+        assert "╭" in "".join(seg.text for seg in article.render_lines(crop)[0])
+        ours, theirs = both_ways(article, plain=False)
+        assert ours == theirs
 
 
 async def test_a_theme_change_repaints_the_lists_current_row(tmp_path):
     """The current row of a list, wrapped and kept, takes the new theme's colours like every other row:
     after a theme change, every row painted is the row painted afresh."""
-    store = long_store(tmp_path / "s")
-    try:
-        app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            entities = app.screen.query_one("#entities", CandidateList)
-            rows = range(entities.size.height)
-            before = [list(entities.render_line(y)) for y in rows]
-            app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
-            await pilot.pause()
-            kept = [list(entities.render_line(y)) for y in rows]
-            entities._forget_styles()
-            entities._cache.clear()
-            entities._cursor_lines = None
-            fresh = [list(entities.render_line(y)) for y in rows]
-            assert kept == fresh
-            assert kept != before
-    finally:
-        store.close()
+    async with long_app(tmp_path, (120, 40)) as (app, pilot):
+        entities = app.screen.query_one("#entities", CandidateList)
+        rows = range(entities.size.height)
+        before = [list(entities.render_line(y)) for y in rows]
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        kept = [list(entities.render_line(y)) for y in rows]
+        entities._forget_styles()
+        entities._cache.clear()
+        entities._cursor_lines = None
+        fresh = [list(entities.render_line(y)) for y in rows]
+        assert kept == fresh
+        assert kept != before

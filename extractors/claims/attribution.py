@@ -42,14 +42,13 @@ from .lexicon import (
     NOMINAL_PREPS,
     POSSESSIVES,
     RELATIVE_PRONOUNS,
-    SOURCE_NOUNS,
     STANCE_ADJS,
     SUBJECT_PRONOUNS,
 )
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
 from .quotes import Quote, Quotes
-from .speakers import Resolver, adjacent_source, object_controller, source, speaker_span
+from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
 from .syntax import SUBJECT_DEPS, content_span, is_that_clause, subject, trim
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
@@ -382,7 +381,7 @@ def nominal_owner(noun: Token) -> Token | None:
     for c in children:
         if c.dep_ == "prep" and c.i > noun.i and c.lower_ in ("from", "by"):
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None and (pobj.ent_type_ in SPEAKER_LABELS or pobj.lower_ in SOURCE_NOUNS):
+            if pobj is not None and names_source(pobj):
                 return pobj
     if noun.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head

@@ -66,7 +66,7 @@ def adjacent_source(verb: Token) -> Token | None:
     if (
         verb.lemma_.lower() in INVERTED_CUES
         and after < sent.end
-        and (_names_source(doc[after]) or doc[after].pos_ == "PROPN")  # a name the NER missed: "Said Ellis"
+        and (names_source(doc[after]) or doc[after].pos_ == "PROPN")  # a name the NER missed: "Said Ellis"
         and doc[after].dep_ not in OBJECT_DEPS
     ):
         return doc[after]  # "Said Ellis: …", "added Smith"
@@ -82,10 +82,10 @@ def adjacent_source(verb: Token) -> Token | None:
             return None
     if i < sent.start:
         return None
-    return doc[i] if _names_source(doc[i]) else None
+    return doc[i] if names_source(doc[i]) else None
 
 
-def _names_source(tok: Token) -> bool:
+def names_source(tok: Token) -> bool:
     """A person, organisation, place or group named as an entity, or a noun naming people ("experts",
     "the journalist Dainis Ivans")."""
     if tok.ent_type_ in SPEAKER_LABELS and tok.ent_iob_ != "":
@@ -118,7 +118,7 @@ def object_controller(verb: Token) -> Token | None:
         return None
     obj = next((c for c in governor.children if c.dep_ == "dobj" and c.i < verb.i), None)
     # someone who can say or think: "used blunt language to denounce …" is no statement of the language's
-    return obj if obj is not None and (_names_source(obj) or obj.lower_ in OBJECT_PRONOUNS) else None
+    return obj if obj is not None and (names_source(obj) or obj.lower_ in OBJECT_PRONOUNS) else None
 
 
 def speaker_span(subj: Token) -> tuple[int, int]:

@@ -30,14 +30,15 @@ class Frame(NamedTuple):
     scroll_x: int
     scroll_y: int  # as ``scroll_offset`` gives it (rounded)
     top: int  # ``int(scroll_y)``, as the candidate lists count their rows
+    mark: range  # the rows the position mark's bar covers (empty when the content fits)
 
 
 class LineView(ScrollView, can_focus=False):
     """A scroll view painted line by line. The article and the candidate lists have no scrollbar widget
-        (``scrollbar-size-vertical: 0`` in the stylesheet): their last column carries a position mark
-        (:meth:`position_mark`), painted with the lines a scroll repaints anyway — a scrollbar widget
-        beside a 40-line view was repainted on every scroll besides them (about 2 ms). The mouse wheel
-        scrolls them as before. (The detail panel keeps Textual's scrollbar: it seldom scrolls.) Their
+    (``scrollbar-size-vertical: 0`` in the stylesheet): their last column carries a position mark
+    (:meth:`position_mark`), painted with the lines a scroll repaints anyway — a scrollbar widget
+    beside a 40-line view was repainted on every scroll besides them (about 2 ms). The mouse wheel
+    scrolls them as before. (The detail panel keeps Textual's scrollbar: it seldom scrolls.) Their
     lines skip Textual's per-line styling, which has nothing to do for them (:mod:`.plain`)."""
 
     MARK: ClassVar[str] = ""  # the component class of the position mark
@@ -45,7 +46,6 @@ class LineView(ScrollView, can_focus=False):
     _palette: Palette | None = None
     _components: dict[str, Style] | None = None  # component styles under the theme in force
     _mark_cells: tuple[Strip, Strip] | None = None  # the mark's blank and bar cells
-    _mark_geometry: tuple[tuple[int, int, int], int, int] | None = None  # (height, total, scroll), top, end
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -68,8 +68,13 @@ class LineView(ScrollView, can_focus=False):
         size = self.size
         scroll_x, scroll_y = self.scroll_offset
         text_width = max(1, (self.scrollable_content_region.width or size.width) - 1)
-        total = self.virtual_size.height
-        return Frame(size.width, size.height, text_width, total, scroll_x, scroll_y, int(self.scroll_y))
+        height, total = size.height, self.virtual_size.height
+        mark = range(0)
+        if height < total and height > 0:
+            bar = max(1, round(height * height / total))
+            top = round(scroll_y * (height - bar) / max(1, total - height))
+            mark = range(top, top + bar)
+        return Frame(size.width, height, text_width, total, scroll_x, scroll_y, int(self.scroll_y), mark)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._on_theme, init=False)
@@ -87,17 +92,7 @@ class LineView(ScrollView, can_focus=False):
         return self._mark_cell(self._mark_on(y))
 
     def _mark_on(self, y: int) -> bool:
-        frame = self.frame()
-        height, total, scroll_y = frame.height, frame.total, frame.scroll_y
-        if total <= height or height <= 0:
-            return False
-        key = (height, total, scroll_y)
-        if self._mark_geometry is None or self._mark_geometry[0] != key:
-            size = max(1, round(height * height / total))
-            top = round(scroll_y * (height - size) / max(1, total - height))
-            self._mark_geometry = (key, top, top + size)
-        _, top, end = self._mark_geometry
-        return top <= y < end
+        return y in self.frame().mark
 
     def _mark_cell(self, on: bool) -> Strip:
         if self._mark_cells is None:
