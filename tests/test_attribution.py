@@ -301,6 +301,55 @@ def test_headline_name_colon(claims_of):
 
 
 @pytest.mark.slow
+def test_headline_source_noun_or_a_name_the_parse_missed(claims_of):
+    c = one(
+        claims_of("Poll: Clinton and Trump in dead heat heading into first debate\n\nThe race is close."), "dead heat"
+    )
+    assert c["cue"]["text"] == ":" and c["speaker"]["text"] == "Poll"
+    text = "Pence: Gennifer Flowers Won’t Be at Debate\n\nIndiana Governor Mike Pence spoke to Fox News on Sunday."
+    c = one(claims_of(text), "Gennifer Flowers")
+    assert c["speaker"]["text"] == "Pence" and c["speaker"]["name"] == "Mike Pence"
+    # a word that names no source of the article, and a label that is no source noun, say nothing
+    for text in (
+        "The Latest: Clinton and Trump meet in a dead heat\n\nThe race is close.",
+        "Wow: Clinton and Trump meet in a dead heat\n\nThe race is close.",
+    ):
+        assert not [x for x in claims_of(text) if x["cue"]["text"] == ":"]
+
+
+@pytest.mark.slow
+def test_transcript_lines(claims_of):
+    text = (
+        "Fox News Sunday host Chris Wallace interviewed Indiana Governor Mike Pence.\n\n"
+        '"WALLACE: Will Gennifer Flowers be there at the debate tomorrow?\n\n'
+        '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n\n'
+        "UPDATE: The debate starts at nine o'clock tonight.\n"
+    )
+    claims = [c for c in claims_of(text) if c["cue"]["text"] == ":"]
+    assert [(c["speaker"]["text"], c["speaker"]["name"]) for c in claims] == [
+        ("WALLACE", "Chris Wallace"),
+        ("PENCE", "Mike Pence"),
+    ]
+    assert claims[1]["text"] == "Gennifer Flowers will not be attending the debate tomorrow night"
+    assert claims[1]["quote_type"] == "direct"
+
+
+@pytest.mark.slow
+def test_signed_quotes(claims_of):
+    text = (
+        "Readers told us what they thought of the debate.\n"
+        "“He represents our greatest shame.” ― Sonya Herridge\n"
+        "“Maybe we can build a wall around him.” — Steve Quinlan, a teacher from Ohio.\n"
+        "“Fake news” — a phrase the candidate uses often — was everywhere on Monday.\n"
+    )
+    claims = [c for c in claims_of(text) if c["cue"]["text"] in "―—"]
+    assert [(c["text"], c["speaker"]["text"]) for c in claims] == [
+        ("“He represents our greatest shame.”", "Sonya Herridge"),
+        ("“Maybe we can build a wall around him.”", "Steve Quinlan"),
+    ]
+
+
+@pytest.mark.slow
 def test_said_in_a_statement_that(claims_of):
     # the parser hangs the that-clause on "statement"; it is still what was said
     c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")

@@ -6,8 +6,9 @@ One pass over the Doc (Python over tokens; no second spaCy model):
 2. cues: verbs the learned cue model (``cues.py``) accepts — verbs of saying, believing and intending
    in context — and "according to"; for each verb, ``patterns.verb_candidates`` lists every content
    it may introduce and the learned chooser (``contents.py``) keeps the likeliest or none; stance
-   adjectives ("aware that …"), nominal cues ("his belief that …"), "Name: “…”" and a headline
-   "Name: statement" are rules (word lists in ``lexicon.py``);
+   adjectives ("aware that …") and nominal cues ("his belief that …") are rules (word lists in
+   ``lexicon.py``), and so is what a line's layout says (``layout.py``): a headline "Name: statement",
+   a transcript line "PENCE: …", "Name: “…”", a quote signed "“…” ― Name";
 3. quote type: direct when the content is a quote, mixed when it contains one, indirect otherwise;
 4. floating quotes (a quote with no cue of its own) continue the previous speaker: in the same
    paragraph they join that claim (one statement, one claim), in the next one they are a claim of
@@ -34,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import FoundClaim, FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS, QuoteType
+from . import layout
 from .contents import Candidate, choose
 from .cues import is_cue
 from .lexicon import (
@@ -52,10 +54,6 @@ from .speakers import Resolver, adjacent_source, names_source, object_controller
 from .syntax import SUBJECT_DEPS, content_span, is_that_clause, subject, trim
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
-#: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
-HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
-#: a colon at the end of the text before a quote ("Stone: “I think …”")
-COLON_BEFORE = re.compile(r":\s{0,2}$")
 #: what ends the source of "according to X, …"
 SOURCE_END = (",", "—", "–", ";", "(", ")")
 
@@ -75,7 +73,7 @@ def find_attributions(
     ``ents`` (``list(doc.ents)``) and ``text`` (``doc.text``) if already read: each rebuilds itself from
     every token. ``trace``, if given, receives (cue token, content candidates) for every verb cue."""
     text = doc.text if text is None else text
-    found = _Attributions(doc, text, models, list(doc.ents) if ents is None else ents)
+    found = AttributionPass(doc, text, models, list(doc.ents) if ents is None else ents)
     triggers = found.triggers()  # both passes below skip quoted text
     for tok in triggers:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -84,12 +82,14 @@ def find_attributions(
             found.verb_cue(tok, trace)
     for tok in triggers:
         found.stance_or_nominal(tok)
-    found.colon_quotes()
-    found.headline()
+    layout.transcript(found)
+    layout.colon_quotes(found)
+    layout.signed_quotes(found)
+    layout.headline(found)
     return found.claims()
 
 
-class _Attributions:
+class AttributionPass:
     """The claims of one Doc as the passes of ``find_attributions`` make them."""
 
     def __init__(self, doc: Doc, text: str, models: ClaimModels, ents: Sequence[Span]):
@@ -236,40 +236,6 @@ class _Attributions:
             self.add(
                 content_span(comp), cue, speaker_span(owner) if named and owner is not None else None, refers=refers
             )
-
-    def colon_quotes(self) -> None:
-        """ "Stone: “I think …”" — a colon right before a quote, a speaker named before it on its line."""
-        text = self.text
-        for q in self.quotes:
-            if q in self.used_quotes:
-                continue
-            head = text[max(0, q[0] - 120) : q[0]]
-            m = COLON_BEFORE.search(head)
-            if not m:
-                continue
-            colon = q[0] - len(head) + m.start()
-            who = self.resolver.last_within(self.paragraph(colon, colon)[0], colon)
-            if who is not None:
-                self.add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
-
-    def headline(self) -> None:
-        """ "Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’": the article's first
-        line opens with a short phrase ending in a person's or organisation's name, then a colon; the
-        rest of the line is what they say."""
-        text = self.text
-        m = HEADLINE_COLON.match(text)
-        if m is None:
-            return
-        colon = m.end(1)
-        names = [
-            e
-            for e in self.resolver.within(m.start(1), colon)
-            if not text[e.end_char : colon].strip() and e.label_ in ("PERSON", "ORG")
-        ]
-        line_end = text.find("\n", colon)
-        line_end = len(text) if line_end < 0 else line_end
-        if names and len(text[colon + 1 : line_end].split()) >= 3:
-            self.add((colon + 1, line_end), (colon, colon + 1), (names[-1].start_char, names[-1].end_char))
 
     def paragraph(self, start: int, end: int) -> Offsets:
         """The paragraph (line) around ``[start, end)``: from after the last line break before

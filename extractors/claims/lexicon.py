@@ -105,3 +105,10 @@ director secretary minister ministry police department campaign committee nation
 residents people members journalists reporters protesters students workers activists delegates
 """
 )
+#: what a headline's "X: statement" names when X is no name: "Poll: …", "IG report: …", "Clinton camp: …"
+HEADLINE_SOURCES = _words(
+    """
+poll polls survey report study editorial newspaper insiders historians experts analysts economists
+officials sources camp fact-check
+"""
+)

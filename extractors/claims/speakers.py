@@ -239,6 +239,16 @@ class Resolver:
                 return other
         return ent
 
+    def named(self, name: str, labels: tuple[str, ...]) -> Span | None:
+        """The fullest mention, with one of ``labels``, of a source ``name`` names by its last word
+        ("PENCE" or "Pence" -> "Mike Pence"), if the article has one."""
+        surname = _surname(name)
+        for label in labels:
+            same = self.mentions.get((label, surname))
+            if same:
+                return same[0]
+        return None
+
     def entity_in(self, start: int, end: int) -> Span | None:
         """The entity the speaker phrase names: one holding its head word or an apposition to it ("the
         spokesman, John Kirby"), or an organisation naming its head ("the Reuters news agency"). "The Biden
