@@ -309,8 +309,11 @@ def test_headline_source_noun_or_a_name_the_parse_missed(claims_of):
     text = "Pence: Gennifer Flowers Won’t Be at Debate\n\nIndiana Governor Mike Pence spoke to Fox News on Sunday."
     c = one(claims_of(text), "Gennifer Flowers")
     assert c["speaker"]["text"] == "Pence" and c["speaker"]["name"] == "Mike Pence"
-    # a word that names no source of the article, and a label that is no source noun, say nothing
+    # a word that names no person of the article in more words, a label that is no source noun, a
+    # kind of story, a topic: none of them speaks
     for text in (
+        "Brexit: Britain will leave the European Union on Friday\n\nBrexit was decided in 2016.",
+        "Special Report: How the FBI missed the warnings\n\nThe FBI did not answer.",
         "The Latest: Clinton and Trump meet in a dead heat\n\nThe race is close.",
         "Wow: Clinton and Trump meet in a dead heat\n\nThe race is close.",
     ):
@@ -332,6 +335,14 @@ def test_transcript_lines(claims_of):
     ]
     assert claims[1]["text"] == "Gennifer Flowers will not be attending the debate tomorrow night"
     assert claims[1]["quote_type"] == "direct"
+    # a one-word answer is too short to tell; one speaker's line, or figures per name, is a list
+    for text in (
+        "Mike Pence met Chris Wallace.\n\nPENCE: No.\nWALLACE: Will Gennifer Flowers be there at the debate?\n",
+        "Hillary Clinton and Donald Trump differ.\n\nCLINTON: Supports raising the federal minimum wage.\n",
+        "Hillary Clinton and Donald Trump in the poll.\n\nTRUMP: 45 percent of likely voters\n"
+        "CLINTON: 43 percent of likely voters\n",
+    ):
+        assert not [c for c in claims_of(text) if c["cue"]["text"] == ":"], text
 
 
 @pytest.mark.slow
@@ -347,6 +358,14 @@ def test_signed_quotes(claims_of):
         ("“He represents our greatest shame.”", "Sonya Herridge"),
         ("“Maybe we can build a wall around him.”", "Steve Quinlan"),
     ]
+    # accents and a name's lower-case particle; a quote ending mid-sentence is not signed
+    text = (
+        "Readers wrote in.\n“Nous sommes tous concernés.” ― Émilie Dubois\n"
+        "“Music is the wine that fills the cup of silence.” — Ludwig van Beethoven\n"
+        "“Crooked Hillary” — Trump, of course, coined it at a rally in 2016.\n"
+    )
+    claims = [c for c in claims_of(text) if c["cue"]["text"] in "―—"]
+    assert [c["speaker"]["text"] for c in claims] == ["Émilie Dubois", "Ludwig van Beethoven"]
 
 
 @pytest.mark.slow

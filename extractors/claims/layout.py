@@ -2,7 +2,8 @@
 transcript line "PENCE: …", "Name: “…”" and a quote signed after a dash "“…” ― Name".
 
 Each pass adds claims through the attribution pass it is given (``attribution.AttributionPass``), after
-the verb cues, so a quote a verb already attributed is left alone.
+the verb cues: "Name: “…”" and a signed quote leave a quote a verb already attributed alone; a verb's
+claim inside a transcript line or a headline's statement is part of that statement (``_outermost``).
 """
 
 from __future__ import annotations
@@ -10,22 +11,26 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .lexicon import HEADLINE_SOURCES
+from .lexicon import HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
 
 if TYPE_CHECKING:
     from .attribution import AttributionPass
 
 #: a first line opening with a short phrase and a colon: "Sanders: …", "EXCLUSIVE – Roger Stone: …"
 HEADLINE_COLON = re.compile(r"\s*([^\n:.!?“”\"]{2,60}?):[ \t]")
-#: a transcript line: a speaker's name in capitals, a colon, what they said ("PENCE: Well, look, …")
+_SPACE = r"[ \t\u00a0]"
+_WORD = r"[^\W\d_][\w'’.-]*"  # a word opening with a letter, any script
+#: a transcript line: a speaker's name in capitals (checked in code), a colon, then at least three words
+#: on the line, the first a word or a quote ("PENCE: Well, look, …", "“WALLACE: Do you …")
 TRANSCRIPT_LINE = re.compile(
-    r"^[ \t]*[“\"]?((?:(?:MR|MS|MRS|DR)\.[ \t])?[A-Z][A-Z'’.-]+(?:[ \t][A-Z][A-Z'’.-]+){0,2}):[ \t]+(?=\S+\s+\S+\s+\S)",
+    rf"^{_SPACE}*([“\"]?)((?:(?:MR|MS|MRS|DR)\.{_SPACE})?{_WORD}(?:{_SPACE}{_WORD}){{0,2}}):{_SPACE}+"
+    rf"(?=(?:[^\W\d_]|[“\"‘']){_SPACE}*\S*{_SPACE}+\S+{_SPACE}+\S)",
     re.M,
 )
 #: a quote signed after a dash, the name ending its line or followed by a comma ("“…” ― Sonya Herridge")
-SIGNED_QUOTE = re.compile(
-    r"[ \t\u00a0]*([―—–])[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \t\u00a0]+[A-Z][\w.'’-]*){0,4}?)[.,]?[ \t\u00a0]*(?:\n|$|,)"
-)
+SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+{_WORD}){{0,4}}?)[.,]?{_SPACE}*(?:\n|$|,)")
+#: what opens a line before a quote that opens it
+LEADING_SPACE = re.compile(r"\s*")
 #: a colon at the end of the text before a quote ("Stone: “I think …”")
 COLON_BEFORE = re.compile(r":\s{0,2}$")
 
@@ -47,40 +52,57 @@ def colon_quotes(found: AttributionPass) -> None:
 
 
 def transcript(found: AttributionPass) -> None:
-    """ "PENCE: Well, look, …" — a line opening with a name in capitals and a colon: the rest of
-    the line is what that person said, if the article names a person so ("Mike Pence")."""
+    """ "PENCE: Well, look, …" — lines opening with a name in capitals and a colon, at least two of
+    them and by two people the article names so ("Mike Pence", "Chris Wallace"): the rest of each line
+    is what that person said."""
     text = found.text
+    lines = []
     for m in TRANSCRIPT_LINE.finditer(text):
-        if m.start() == 0:
-            continue  # the headline's
-        person = found.resolver.named(text[m.start(1) : m.end(1)], ("PERSON",))
-        if person is None:
-            continue
-        colon = m.end(1)
-        line_end = found.paragraph(colon, colon)[1]
+        label = m.group(2)
+        if m.start() == 0 or label.upper() != label or sum(ch.isalpha() for ch in label) < 2:
+            continue  # the first line is the headline's
+        person = found.resolver.named(label, ("PERSON",))
+        if person is not None:
+            lines.append((m, person))
+    if len(lines) < 2 or len({person.text for _, person in lines}) < 2:
+        return  # one "CLINTON: …" line is a list or a label more often than an interview
+    for m, person in lines:
+        colon = m.end(2)
+        end = found.paragraph(colon, colon)[1]
+        said = text[m.end() : end].rstrip()
+        if m.group(1) and said[-1:] in ("”", '"'):  # “PENCE: … debate.” — the line's quote marks are not his
+            end = m.end() + len(said) - 1
         refers = (person.start_char, person.end_char)
-        found.add((m.end(), line_end), (colon, colon + 1), m.span(1), "direct", refers=refers)
+        found.add((m.end(), end), (colon, colon + 1), m.span(2), "direct", refers=refers)
 
 
 def signed_quotes(found: AttributionPass) -> None:
-    """ "“He represents our greatest shame.” ― Sonya Herridge" — a quote opening its line and signed
-    after a dash with a name that ends the line (or is followed by a comma and who they are)."""
+    """ "“He represents our greatest shame.” ― Sonya Herridge" — a quote that opens its line and ends
+    a sentence, signed after a dash with a name that ends the line (or is followed by a comma and who
+    they are). A quote that ends mid-sentence ("“Yes we can” – Obama, then a senator, made …") is
+    not signed."""
     text = found.text
     for q in found.quotes:
         if q in found.used_quotes:
             continue
         line_start, line_end = found.paragraph(q[0], q[0])
-        if text[line_start : q[0]].strip() or q[1] >= line_end:
+        if q[1] >= line_end or LEADING_SPACE.match(text, line_start).end() != q[0]:  # type: ignore[union-attr]
+            continue
+        if not text[q[0] : q[1]].rstrip("”\"'» ").endswith((".", "!", "?", "…")):
             continue
         m = SIGNED_QUOTE.match(text, q[1])
-        if m is not None and m.end(2) <= line_end:
+        if m is None or m.end(2) > line_end:
+            continue
+        words = m.group(2).split()
+        if all(w[0].isupper() or w in NAME_PARTICLES for w in words) and words[-1][0].isupper():
             found.add(q, m.span(1), m.span(2), "direct")
 
 
 def headline(found: AttributionPass) -> None:
     """ "Paul Ryan: FBI Decision Not to Indict Hillary ‘Defies Explanation’": the article's first
     line opens with a short phrase ending in a person's or organisation's name, then a colon; the
-    rest of the line is what they say."""
+    rest of the line is what they say. Also "Poll: …" (a source noun) and "Pence: …" where the parse
+    found no name but the article names a person so in more words ("Mike Pence")."""
     text = found.text
     m = HEADLINE_COLON.match(text)
     if m is None:
@@ -98,12 +120,14 @@ def headline(found: AttributionPass) -> None:
     if names:
         found.add((colon + 1, line_end), (colon, colon + 1), (names[-1].start_char, names[-1].end_char))
         return
-    phrase = m.group(1).split()
-    who = (m.end(1) - len(m.group(1).lstrip()), colon)
-    if 1 <= len(phrase) <= 3 and phrase[-1].lower() in HEADLINE_SOURCES:  # "Poll: Clinton and Trump in …"
-        found.add((colon + 1, line_end), (colon, colon + 1), who)
-    elif len(phrase) == 1:  # "Pence: …" where the parse found no name: a source the article names so
-        named = found.resolver.named(phrase[0], ("PERSON", "ORG"))
-        if named is not None:
-            refers = (named.start_char, named.end_char)
+    group = m.group(1)
+    phrase = group.split()
+    who = (m.start(1) + len(group) - len(group.lstrip()), m.start(1) + len(group.rstrip()))
+    lower = [w.lower() for w in phrase]
+    if 1 <= len(phrase) <= 3 and lower[-1] in HEADLINE_SOURCES and not STORY_LABELS & set(lower):
+        found.add((colon + 1, line_end), (colon, colon + 1), who)  # "Poll: Clinton and Trump in …"
+    elif len(phrase) == 1:
+        person = found.resolver.named(phrase[0], ("PERSON",))
+        if person is not None and len(person.text.split()) > 1:
+            refers = (person.start_char, person.end_char)
             found.add((colon + 1, line_end), (colon, colon + 1), who, refers=refers)

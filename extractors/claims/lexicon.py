@@ -112,3 +112,7 @@ poll polls survey report study editorial newspaper insiders historians experts a
 officials sources camp fact-check
 """
 )
+#: the words a name may hold in lower case ("Ludwig van Beethoven")
+NAME_PARTICLES = _words("van von de da del der di du la le bin al")
+#: words that make "X report" a kind of story, not a source ("Special Report: How the FBI …")
+STORY_LABELS = _words("special exclusive investigative breaking live")

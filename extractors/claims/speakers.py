@@ -240,8 +240,9 @@ class Resolver:
         return ent
 
     def named(self, name: str, labels: tuple[str, ...]) -> Span | None:
-        """The fullest mention, with one of ``labels``, of a source ``name`` names by its last word
-        ("PENCE" or "Pence" -> "Mike Pence"), if the article has one."""
+        """The longest mention, with one of ``labels`` (tried in order), whose last word is ``name``'s
+        ("PENCE" or "Pence" -> "Mike Pence"), if the article has one. Of two people with one surname
+        it is the longer name, whichever is meant."""
         surname = _surname(name)
         for label in labels:
             same = self.mentions.get((label, surname))
