@@ -52,20 +52,22 @@ def colon_quotes(found: AttributionPass) -> None:
 
 
 def transcript(found: AttributionPass) -> None:
-    """ "PENCE: Well, look, …" — lines opening with a name in capitals and a colon, at least two of
-    them and by two people the article names so ("Mike Pence", "Chris Wallace"): the rest of each line
-    is what that person said."""
+    """ "PENCE: Well, look, …" — lines opening with a name in capitals and a colon, by at least two
+    names (an interview has two sides): the rest of a line is what its person said, where the article
+    names a person so ("Mike Pence")."""
     text = found.text
     lines = []
+    labels = set()
     for m in TRANSCRIPT_LINE.finditer(text):
         label = m.group(2)
         if m.start() == 0 or label.upper() != label or sum(ch.isalpha() for ch in label) < 2:
             continue  # the first line is the headline's
+        labels.add(label)
         person = found.resolver.named(label, ("PERSON",))
         if person is not None:
             lines.append((m, person))
-    if len(lines) < 2 or len({person.text for _, person in lines}) < 2:
-        return  # one "CLINTON: …" line is a list or a label more often than an interview
+    if len(labels) < 2:
+        return  # one name's "CLINTON: …" lines are a list or a label more often than an interview
     for m, person in lines:
         colon = m.end(2)
         end = found.paragraph(colon, colon)[1]
