@@ -369,6 +369,18 @@ def test_signed_quotes(claims_of):
 
 
 @pytest.mark.slow
+def test_a_quote_interrupted_by_its_cue_is_one_claim_unless_a_verb_intervenes(claims_of):
+    claims = claims_of("“Only you,” the mayor said, “would think of doing this to our town.”")
+    c = one(claims, "Only you")
+    assert c["text"] == "“Only you,” the mayor said, “would think of doing this to our town.”"
+    claims = claims_of('"We need change," the businessman said, arguing that he will bring a "common-sense" approach.')
+    c = one(claims, "We need change")
+    assert c["text"] == '"We need change,"' and c["cue"]["text"] == "said"
+    c = one(claims, "common-sense")
+    assert c["cue"]["text"] == "arguing" and c["text"].startswith("that he will bring")
+
+
+@pytest.mark.slow
 def test_said_in_a_statement_that(claims_of):
     # the parser hangs the that-clause on "statement"; it is still what was said
     c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")

@@ -288,7 +288,13 @@ class AttributionPass:
             speaker = self.resolver.speaker(*subj_span, previous["speaker"] if previous else None, said)
         if qtype == "direct" or (start, end) in quotes or quotes.starts_at(start):
             nxt = quotes.first_starting_from(max(cue[1], end + 1))
-            if nxt is not None and nxt[0] <= cue[1] + 40 and quotes.same_line(end, nxt[0]) and cue[0] > end:
+            if (
+                nxt is not None
+                and nxt[0] <= cue[1] + 40
+                and quotes.same_line(end, nxt[0])
+                and cue[0] > end
+                and not self.verb_between(cue[1], nxt[0])
+            ):
                 end = nxt[1]
         self.used_quotes.update(quotes.overlapping(start, end))
         key = next(self.keys)
@@ -301,6 +307,13 @@ class AttributionPass:
             "cue": span(text, *cue),
             "quote_type": qtype or _content_type(start, end, quotes),
         }
+
+    def verb_between(self, start: int, end: int) -> bool:
+        """Whether a verb stands in ``[start, end)``: “Only you,” she said, “would …” is one quote
+        interrupted by its cue; in "“We need change,” he said, arguing that he will bring a “common-sense”
+        approach" the second quote is what another verb introduces."""
+        span = self.doc.char_span(start, end, alignment_mode="contract")
+        return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
     def previous_claim(self, before: int) -> FoundClaim | None:
         """The attributed statement before the cue at ``before`` in the text (the claims are made pass
