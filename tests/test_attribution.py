@@ -378,6 +378,12 @@ def test_a_quote_interrupted_by_its_cue_is_one_claim_unless_a_verb_intervenes(cl
     assert c["text"] == '"We need change,"' and c["cue"]["text"] == "said"
     c = one(claims, "common-sense")
     assert c["cue"]["text"] == "arguing" and c["text"].startswith("that he will bring")
+    # the quote before a cue is not its own when it ends its sentence (another reply, another turn)
+    claims = claims_of(
+        '"Of course I believe in the devil. I was just kidding." To which she said, "Thank God you still believe."'
+    )
+    c = one(claims, "Thank God")
+    assert c["cue"]["text"] == "said" and c["text"] == '"Thank God you still believe."'
 
 
 @pytest.mark.slow

@@ -54,6 +54,15 @@ from .speakers import Resolver, adjacent_source, names_source, object_controller
 from .syntax import SUBJECT_DEPS, content_span, is_that_clause, subject, trim
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
+#: the last characters of a quote that ends its sentence ("… kidding.”")
+QUOTE_SENTENCE_END = re.compile(r"[.!?…][”\"'»]{1,2}$")
+
+
+def ends_sentence(text: str, start: int, end: int) -> bool:
+    """Whether the quote ``text[start:end]`` ends with the end of a sentence inside its marks."""
+    return QUOTE_SENTENCE_END.search(text, max(start, end - 3), end) is not None
+
+
 #: what ends the source of "according to X, …"
 SOURCE_END = (",", "—", "–", ";", "(", ")")
 
@@ -184,11 +193,17 @@ class AttributionPass:
             return
         (start, end), qtype, rule = pick
         if rule == "quote_after":
-            # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim
+            # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim;
+            # not one another verb closes ("“Promise mama …,” Blige sings to Clinton before asking her,
+            # “…”") nor one that ends its sentence ("“… I was just kidding.” To which she said, “…”")
             closed = [
                 c[0][0]
                 for c in cands
-                if c[2] in ("complement", "quote_before") and c[0][1] <= tok.idx and c[0] in self.quotes
+                if c[2] in ("complement", "quote_before")
+                and c[0][1] <= tok.idx
+                and c[0] in self.quotes
+                and not ends_sentence(self.text, *c[0])
+                and not self.verb_between(c[0][1], tok.idx)
             ]
             start = min([start, *closed])
         cue = (tok.idx, tok.idx + len(tok.text))
