@@ -387,6 +387,24 @@ def test_a_quote_interrupted_by_its_cue_is_one_claim_unless_a_verb_intervenes(cl
 
 
 @pytest.mark.slow
+def test_a_doubtful_verb_with_a_likely_content_is_a_claim(claims_of, extractor):
+    """A verb the cue model doubts (0.4 to 0.5) makes a claim when its content is likely enough (the
+    scores sum to 1 or more), but never takes in a cue it is sure of."""
+    from extractors.claims import ClaimModels
+    from extractors.claims.cues import CUE_FLOOR, cue_score
+
+    text = 'Japan branded North Korea an "outlaw nation in the neighborhood."'
+    weights = ClaimModels.shipped().cues
+    (verb,) = [t for t in extractor.nlp(text) if t.text == "branded"]
+    assert CUE_FLOOR <= cue_score(verb, weights) < weights.scalar("threshold")
+    c = one(claims_of(text), "outlaw nation")
+    assert c["cue"]["text"] == "branded" and c["speaker"]["text"] == "Japan"
+    # "began" is doubtful too; "saying" is sure: the claim is the saying's
+    c = one(claims_of("Senator Ron Wyden began the hearing by saying that the plan would cost $2 trillion."), "plan")
+    assert c["cue"]["text"] == "saying"
+
+
+@pytest.mark.slow
 def test_said_in_a_statement_that(claims_of):
     # the parser hangs the that-clause on "statement"; it is still what was said
     c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")

@@ -37,7 +37,7 @@ from ..records import FoundClaim, FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS, QuoteType
 from . import layout
 from .contents import Candidate, choose
-from .cues import is_cue
+from .cues import CUE_FLOOR, cue_score
 from .lexicon import (
     LIGHT_VERBS,
     NOMINAL_CUES,
@@ -87,8 +87,10 @@ def find_attributions(
     for tok in triggers:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             found.according_to(tok)
-        elif tok.pos_ == "VERB" and is_cue(tok, models.cues):
-            found.verb_cue(tok, trace)
+        elif tok.pos_ == "VERB":
+            score = cue_score(tok, models.cues)
+            if score >= (models.cues.scalar("threshold") if models.rule_order else CUE_FLOOR):
+                found.verb_cue(tok, trace, score)
     for tok in triggers:
         found.stance_or_nominal(tok)
     layout.transcript(found)
@@ -150,8 +152,9 @@ class AttributionPass:
             content = (side[0].idx, side[-1].idx + len(side[-1].text))
             self.add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)))
 
-    def verb_cue(self, tok: Token, trace: Trace | None) -> None:
-        """A verb the cue model accepts: the content the chooser picks among the patterns' candidates."""
+    def verb_cue(self, tok: Token, trace: Trace | None, score: float) -> None:
+        """A verb that may be a cue (its cue model ``score``): the content the chooser picks among the
+        patterns' candidates, if the verb and that content together are likely enough."""
         subj = subject(tok)
         direct = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and self.quotes.containing(c.idx) is None]
         if subj is not None and (self.quotes.containing(subj.idx) is not None or len(direct) > 1):
@@ -188,10 +191,19 @@ class AttributionPass:
         cands = list(verb_candidates(Cue(tok, subj, self.quotes, self.used_quotes)))
         if trace is not None:
             trace.append((tok, cands))
-        pick = choose(tok, cands, self.text, None if self.models.rule_order else self.models.contents)
+        if self.models.rule_order:  # collecting candidates for training the chooser: the rule order picks
+            pick = choose(tok, cands, self.text, None)
+        else:
+            pick = choose(tok, cands, self.text, self.models.contents, cue=score)
         if pick is None:
             return
         (start, end), qtype, rule = pick
+        if score < self.models.cues.scalar("threshold") and self.holds_a_cue(
+            min(start, tok.idx), max(end, tok.idx + len(tok.text)), tok
+        ):
+            # a doubtful verb takes no content a sure cue reaches first: "began the hearing by saying
+            # that …", "stood by its assessment that …"
+            return
         if rule == "quote_after":
             # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim;
             # not one another verb closes ("“Promise mama …,” Blige sings to Clinton before asking her,
@@ -322,6 +334,24 @@ class AttributionPass:
             "cue": span(text, *cue),
             "quote_type": qtype or _content_type(start, end, quotes),
         }
+
+    def holds_a_cue(self, start: int, end: int, besides: Token) -> bool:
+        """Whether ``[start, end)`` holds, besides the token ``besides``, a verb the cue model accepts on
+        its own, or a nominal or stance cue ("its assessment that …")."""
+        span = self.doc.char_span(start, end, alignment_mode="contract")
+        if span is None:
+            return False
+        cues, threshold = self.models.cues, self.models.cues.scalar("threshold")
+        for t in span:
+            if t.i == besides.i:
+                continue
+            if t.pos_ == "VERB" and cue_score(t, cues) >= threshold:
+                return True
+            if (t.pos_ == "NOUN" and t.lemma_.lower() in NOMINAL_CUES) or (
+                t.pos_ == "ADJ" and t.lemma_.lower() in STANCE_ADJS
+            ):
+                return True
+        return False
 
     def verb_between(self, start: int, end: int) -> bool:
         """Whether a verb stands in ``[start, end)``: “Only you,” she said, “would …” is one quote

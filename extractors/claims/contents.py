@@ -118,11 +118,16 @@ def scores(tok: Token, cands: list[Candidate], text: str, weights: Weights | Non
     ]
 
 
-def choose(tok: Token, cands: list[Candidate], text: str, weights: Weights | None) -> Candidate | None:
+def choose(
+    tok: Token, cands: list[Candidate], text: str, weights: Weights | None, cue: float | None = None
+) -> Candidate | None:
     """The likeliest candidate if it reaches the threshold (rule order breaks ties), else None; with no
-    ``weights``, the first candidate of a ``RULE_ORDER`` pattern."""
+    ``weights``, the first candidate of a ``RULE_ORDER`` pattern. ``cue``: the verb's cue score — the
+    candidate is kept only if the two scores sum to at least 1 (a doubtful verb needs a likely content)."""
     if not cands:
         return None
     threshold = 0.5 if weights is None else weights.scalar("threshold")
     best_score, best = max((s, -i) for i, s in enumerate(scores(tok, cands, text, weights)))
-    return cands[-best] if best_score >= threshold else None
+    if best_score < threshold or (cue is not None and cue + best_score < 1.0):
+        return None
+    return cands[-best]
