@@ -405,6 +405,17 @@ def test_a_doubtful_verb_with_a_likely_content_is_a_claim(claims_of, extractor):
 
 
 @pytest.mark.slow
+def test_stance_adjectives_and_noun_preposition_cues(claims_of):
+    c = one(claims_of("Former Obama operatives have been generally supportive of her bid."), "her bid")
+    assert c["cue"]["text"] == "supportive" and c["speaker"]["text"] == "Former Obama operatives"
+    c = one(claims_of("Many Democrats have doubts about the nominee's health."), "health")
+    assert c["cue"]["text"] == "doubts" and c["text"] == "the nominee's health"
+    # a noun of the list reports only through its own preposition
+    claims = claims_of("The story of the campaign is long. A question of timing remains.")
+    assert [c["cue"]["text"] for c in claims] == ["story"]
+
+
+@pytest.mark.slow
 def test_said_in_a_statement_that(claims_of):
     # the parser hangs the that-clause on "statement"; it is still what was said
     c = one(claims_of("The ministry said in a statement that the poll was wrong."), "poll")

@@ -41,7 +41,9 @@ from .cues import CUE_FLOOR, cue_score
 from .lexicon import (
     LIGHT_VERBS,
     NOMINAL_CUES,
+    NOMINAL_PREP_CUES,
     NOMINAL_PREPS,
+    NOMINAL_TRIGGERS,
     POSSESSIVES,
     RELATIVE_PRONOUNS,
     STANCE_ADJS,
@@ -128,7 +130,7 @@ class AttributionPass:
                     continue
                 key = (pos, lemma)
                 if key not in listed:
-                    words = STANCE_ADJS if pos == ADJ else NOMINAL_CUES
+                    words = STANCE_ADJS if pos == ADJ else NOMINAL_TRIGGERS
                     listed[key] = strings[lemma].lower() in words
                 if not listed[key]:
                     continue
@@ -231,15 +233,19 @@ class AttributionPass:
             subj = subject(tok.head) if tok.dep_ in ("acomp", "attr") else None
             if comps:
                 self.add(content_span(comps[0]), cue, speaker_span(subj) if subj is not None else None)
-        elif tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
+        elif tok.pos_ == "NOUN" and lemma in NOMINAL_TRIGGERS:
+            listed = lemma in NOMINAL_CUES
             comps = [
                 c
                 for c in tok.children
                 if c.i > tok.i
                 and (
-                    (c.dep_ in ("acl", "ccomp", "relcl") and is_that_clause(c))
-                    or (c.dep_ == "prep" and c.lower_ in NOMINAL_PREPS)
-                    or (c.dep_ == "acl" and c.tag_ == "VB")
+                    (listed and c.dep_ in ("acl", "ccomp", "relcl") and is_that_clause(c))
+                    or (
+                        c.dep_ == "prep"
+                        and ((listed and c.lower_ in NOMINAL_PREPS) or (lemma, c.lower_) in NOMINAL_PREP_CUES)
+                    )
+                    or (listed and c.dep_ == "acl" and c.tag_ == "VB")
                 )
             ]
             if not comps:
