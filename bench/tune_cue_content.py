@@ -74,6 +74,7 @@ def main() -> None:
     f1, floor, lam, theta = max(results)
     print(f"chosen floor {floor:.1f} lam {lam:.1f} theta {theta:+.1f} (train {f1:.4f}, old rule {old:.4f})")
     names, docs, gold = load_split(args.data, "dev", None, args.jobs)
+    install(floor, lam, theta)
     dev = attribution_f1(names, docs, gold, models)
     install(threshold, 0.0, None)
     dev_old = attribution_f1(names, docs, gold, models)
