@@ -4,7 +4,8 @@
 
 Run after ``bench/train_cues.py`` (which verbs are cues decides which candidates are seen). Needs the
 ``eval`` extra (scikit-learn). Data: PolNeAR *train* only (first annotator file per article).
-Examples: for every verb the cue model accepts, every content candidate the rules list
+Examples: for every verb the cue model accepts at its stored threshold (the product also weighs verbs
+a little below it, ``cues.DOUBT``, with their content's score), every content candidate the rules list
 (``attribution._verb_candidates``, collected with the rule order deciding); positive when its
 character Jaccard with the gold content of an attribution whose Cue span holds the verb is >= 0.5
 (verbs that are no gold cue give only negatives, so the model also learns to make no claim).

@@ -8,7 +8,8 @@ content reaches the chooser's stored threshold, and
 
     logit(cue) + lam * logit(content) >= theta
 
-The shipped rule is floor 0.4, lam 1, theta 0 — "cue + content >= 1" — ``cues.CUE_FLOOR`` and
+The shipped rule is floor 0.4, lam 1, theta 0 — "cue + content >= 1" — ``cues.DOUBT`` (the floor is
+the cue model's threshold less it) and
 ``contents.choose``. This script scores the grid on PolNeAR *train* (content F1 of ``find_attributions``
 over all 840 articles, the split the two models were fitted on: the grid has four numbers, not a
 model), prints it, picks the best, and only then prints the dev figure of the pick and of the old rule
@@ -40,7 +41,7 @@ def logit(p: float) -> float:
 
 def install(floor: float, lam: float, theta: float | None) -> None:
     """Make ``find_attributions`` use this rule (``theta`` None: the content threshold alone decides)."""
-    attribution.CUE_FLOOR = floor
+    attribution.DOUBT = attribution.ClaimModels.shipped().cues.scalar("threshold") - floor
 
     def choose(tok, cands, text, weights, cue=None):
         pick = contents.choose(tok, cands, text, weights)

@@ -37,7 +37,7 @@ from ..records import FoundClaim, FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS, QuoteType
 from . import layout
 from .contents import Candidate, choose
-from .cues import CUE_FLOOR, cue_score
+from .cues import DOUBT, cue_score
 from .lexicon import (
     LIGHT_VERBS,
     NOMINAL_CUES,
@@ -57,7 +57,7 @@ from .syntax import SUBJECT_DEPS, content_span, is_that_clause, subject, trim
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 #: the last characters of a quote that ends its sentence ("… kidding.”")
-QUOTE_SENTENCE_END = re.compile(r"[.!?…][”\"'»]{1,2}$")
+QUOTE_SENTENCE_END = re.compile(r"[.…][”\"'»]{1,2}$")  # not "?" or "!": “Are you kidding?” she asked
 
 
 def ends_sentence(text: str, start: int, end: int) -> bool:
@@ -91,7 +91,7 @@ def find_attributions(
             found.according_to(tok)
         elif tok.pos_ == "VERB":
             score = cue_score(tok, models.cues)
-            if score >= (models.cues.scalar("threshold") if models.rule_order else CUE_FLOOR):
+            if score >= models.cues.scalar("threshold") - (0.0 if models.rule_order else DOUBT):
                 found.verb_cue(tok, trace, score)
     for tok in triggers:
         found.stance_or_nominal(tok)
@@ -114,6 +114,7 @@ class AttributionPass:
         self.made: dict[int, FoundClaim] = {}
         self.by_span: dict[Offsets, int] = {}
         self.keys = itertools.count()
+        self.doubtful: set[int] = set()  # keys of the claims doubtful verbs made
         self.by_cue: list[tuple[int, int]] = []  # (cue start, key) of every claim made, sorted
         self.newlines = [m.start() for m in re.finditer("\n", text)]
 
@@ -200,12 +201,6 @@ class AttributionPass:
         if pick is None:
             return
         (start, end), qtype, rule = pick
-        if score < self.models.cues.scalar("threshold") and self.holds_a_cue(
-            min(start, tok.idx), max(end, tok.idx + len(tok.text)), tok
-        ):
-            # a doubtful verb takes no content a sure cue reaches first: "began the hearing by saying
-            # that …", "stood by its assessment that …"
-            return
         if rule == "quote_after":
             # “We must hold …,” he said. “Iran has …” — the quote the cue closes is said too: one claim;
             # not one another verb closes ("“Promise mama …,” Blige sings to Clinton before asking her,
@@ -221,7 +216,9 @@ class AttributionPass:
             ]
             start = min([start, *closed])
         cue = (tok.idx, tok.idx + len(tok.text))
-        self.add((start, end), cue, None if rule == "passive_as" else subj_span, qtype, refers=refers)
+        doubtful = not self.models.rule_order and score < self.models.cues.scalar("threshold")
+        who = None if rule == "passive_as" else subj_span
+        self.add((start, end), cue, who, qtype, refers=refers, doubtful=doubtful)
 
     def stance_or_nominal(self, tok: Token) -> None:
         """Stance adjectives ("aware that …", "critical of …") and nominal cues ("his belief that …",
@@ -254,6 +251,8 @@ class AttributionPass:
             named = owner is not None and (
                 owner.pos_ != "PRON" or owner.lower_ in POSSESSIVES or owner.lower_ in SUBJECT_PRONOUNS
             )
+            if not listed and not named:
+                return  # "doubts about …" reports someone's doubts; "the story of the year" reports nothing
             comp = comps[0]
             if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                 comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
@@ -285,10 +284,14 @@ class AttributionPass:
         qtype: QuoteType | None = None,
         *,
         refers: Offsets | None = None,
+        doubtful: bool = False,
     ) -> None:
         """A claim: ``content`` and ``subj_span`` cut to the cue's paragraph and trimmed; a quote
         interrupted by its cue continues (“Only you,” she said, “would …” is one claim). ``refers``:
-        what a relative pronoun speaker stands for (its source is resolved from that phrase)."""
+        what a relative pronoun speaker stands for (its source is resolved from that phrase).
+        ``doubtful``: a verb the cue model doubts made it — any other cue of the same content takes it
+        over ("stood by its assessment that …" is the assessment's), and it is dropped if it holds
+        another claim's cue (:meth:`claims`)."""
         text, quotes = self.text, self.quotes
         p_start, p_end = self.paragraph(cue[0], cue[1])
         start, end = trim(text, max(content[0], p_start), min(content[1], p_end))
@@ -303,7 +306,8 @@ class AttributionPass:
             same_cue = same["cue"]
             assert same_cue is not None
             # one content, two cues: "The minister is expected to resign, officials said" is the officials'
-            if not (start <= same_cue["start"] < end) or start <= cue[0] < end:
+            taken_over = same_key in self.doubtful and not doubtful
+            if not taken_over and (not (start <= same_cue["start"] < end) or start <= cue[0] < end):
                 return
             del self.made[same_key]
         previous = self.previous_claim(cue[0])
@@ -333,6 +337,8 @@ class AttributionPass:
         key = next(self.keys)
         insort(self.by_cue, (cue[0], key))
         self.by_span[start, end] = key
+        if doubtful:
+            self.doubtful.add(key)
         self.made[key] = {
             "start": start,
             "end": end,
@@ -341,30 +347,14 @@ class AttributionPass:
             "quote_type": qtype or _content_type(start, end, quotes),
         }
 
-    def holds_a_cue(self, start: int, end: int, besides: Token) -> bool:
-        """Whether ``[start, end)`` holds, besides the token ``besides``, a verb the cue model accepts on
-        its own, or a nominal or stance cue ("its assessment that …")."""
-        span = self.doc.char_span(start, end, alignment_mode="contract")
-        if span is None:
-            return False
-        cues, threshold = self.models.cues, self.models.cues.scalar("threshold")
-        for t in span:
-            if t.i == besides.i:
-                continue
-            if t.pos_ == "VERB" and cue_score(t, cues) >= threshold:
-                return True
-            if (t.pos_ == "NOUN" and t.lemma_.lower() in NOMINAL_CUES) or (
-                t.pos_ == "ADJ" and t.lemma_.lower() in STANCE_ADJS
-            ):
-                return True
-        return False
-
     def verb_between(self, start: int, end: int) -> bool:
         """Whether a verb stands in ``[start, end)``: “Only you,” she said, “would …” is one quote
         interrupted by its cue; in "“We need change,” he said, arguing that he will bring a “common-sense”
         approach" the second quote is what another verb introduces."""
         span = self.doc.char_span(start, end, alignment_mode="contract")
-        return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
+        return span is not None and any(
+            t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass")) for t in span
+        )  # “We must hold the line,” he has said: “…” — "has" is the cue's own
 
     def previous_claim(self, before: int) -> FoundClaim | None:
         """The attributed statement before the cue at ``before`` in the text (the claims are made pass
@@ -378,7 +368,15 @@ class AttributionPass:
 
     def claims(self) -> list[FoundClaim]:
         """The claims made, with floating quotes continued, sorted, and the duplicates and nested ones
-        dropped."""
+        dropped; a doubtful verb's claim that holds a sure claim's cue gives way to it ("began the hearing
+        by saying that …" is the saying's)."""
+        sure = sorted(c["cue"]["start"] for k, c in self.made.items() if k not in self.doubtful and c["cue"])
+        for key in self.doubtful:
+            made = self.made.get(key)
+            if made is not None:
+                i = bisect_left(sure, made["start"])
+                if i < len(sure) and sure[i] < made["end"]:
+                    del self.made[key]
         claims = sorted(self.made.values(), key=lambda c: c["start"])
         _continue_floating_quotes(claims, self.quotes, self.used_quotes)
         claims.sort(key=lambda c: (c["start"], c["end"]))

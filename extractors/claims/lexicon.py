@@ -116,7 +116,7 @@ SUBJECT_PRONOUNS: Final = frozenset(("he", "she", "they", "we", "i"))
 LIGHT_VERBS = _words(
     """
 make issue repeat voice express reiterate renew offer persist deliver raise sound echo stand stick
-double lodge file level publish release put
+double lodge file level publish release put have
 """
 )
 #: who a "warning from …" may come from besides a named entity
