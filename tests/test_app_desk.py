@@ -463,7 +463,10 @@ async def test_postgres_live_and_a_lost_server(pg_url, tmp_path):
             # the next look finds the connection gone: said on the status line, the screen kept
             assert await until(pilot, lambda: "store unreachable, retrying" in status_line(app), 3.0)
             assert "lost the connection" in status_line(app) and "decided here" in status_line(app)
-            assert any("postgresql://postgres@" in str(n.message) for n in app._notifications)
+            # the whole reason as a notification (posted as a message: it lands a moment later)
+            assert await until(
+                pilot, lambda: any("postgresql://postgres@" in str(n.message) for n in app._notifications), 2.0
+            )
             await pilot.press("j")  # the screen keeps working on what it shows
             assert app.is_running and screen.current()["id"] == ex.entities[1]["id"]
             # the next look reconnects (at most every 3 s) and catches up by position
