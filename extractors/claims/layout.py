@@ -63,7 +63,7 @@ def transcript(found: AttributionPass) -> None:
         if m.start() == 0 or label.upper() != label or sum(ch.isalpha() for ch in label) < 2:
             continue  # the first line is the headline's
         labels.add(label)
-        person = found.resolver.named(label, ("PERSON",))
+        person = found.resolver.person_named(label)
         if person is not None:
             lines.append((m, person))
     if len(labels) < 2:
@@ -88,7 +88,7 @@ def signed_quotes(found: AttributionPass) -> None:
         if q in found.used_quotes:
             continue
         line_start, line_end = found.paragraph(q[0], q[0])
-        if q[1] >= line_end or LEADING_SPACE.match(text, line_start).end() != q[0]:  # type: ignore[union-attr]
+        if q[1] >= line_end or LEADING_SPACE.fullmatch(text, line_start, q[0]) is None:  # fails at the first word
             continue
         if not text[q[0] : q[1]].rstrip("”\"'» ").endswith((".", "!", "?", "…")):
             continue
@@ -115,8 +115,7 @@ def headline(found: AttributionPass) -> None:
         for e in found.resolver.within(m.start(1), colon)
         if not text[e.end_char : colon].strip() and e.label_ in ("PERSON", "ORG")
     ]
-    line_end = text.find("\n", colon)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = found.paragraph(colon, colon)[1]
     if len(text[colon + 1 : line_end].split()) < 3:
         return
     if names:
@@ -129,7 +128,7 @@ def headline(found: AttributionPass) -> None:
     if 1 <= len(phrase) <= 3 and lower[-1] in HEADLINE_SOURCES and not STORY_LABELS & set(lower):
         found.add((colon + 1, line_end), (colon, colon + 1), who)  # "Poll: Clinton and Trump in …"
     elif len(phrase) == 1:
-        person = found.resolver.named(phrase[0], ("PERSON",))
+        person = found.resolver.person_named(phrase[0])
         if person is not None and len(person.text.split()) > 1:
             refers = (person.start_char, person.end_char)
             found.add((colon + 1, line_end), (colon, colon + 1), who, refers=refers)

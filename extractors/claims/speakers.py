@@ -239,16 +239,12 @@ class Resolver:
                 return other
         return ent
 
-    def named(self, name: str, labels: tuple[str, ...]) -> Span | None:
-        """The longest mention, with one of ``labels`` (tried in order), whose last word is ``name``'s
-        ("PENCE" or "Pence" -> "Mike Pence"), if the article has one. Of two people with one surname
-        it is the longer name, whichever is meant."""
-        surname = _surname(name)
-        for label in labels:
-            same = self.mentions.get((label, surname))
-            if same:
-                return same[0]
-        return None
+    def person_named(self, name: str) -> Span | None:
+        """The longest mention of a person whose last word is ``name``'s ("PENCE" or "Pence" -> "Mike
+        Pence"), if the article has one. Of two people with one surname it is the longer name, whichever
+        is meant."""
+        same = self.mentions.get(("PERSON", _surname(name)))
+        return same[0] if same else None
 
     def entity_in(self, start: int, end: int) -> Span | None:
         """The entity the speaker phrase names: one holding its head word or an apposition to it ("the
