@@ -395,6 +395,26 @@ def test_a_quote_interrupted_by_its_cue_is_one_claim_unless_a_verb_intervenes(cl
 
 
 @pytest.mark.slow
+def test_quoted_as_saying_is_the_saying_with_the_passive_subject_speaking(claims_of):
+    """ "She was quoted as saying …": the cue is "saying" and she speaks; "quoted" frames the words
+    (it made one garbled claim, "she was quoted as saying, “would …”", with no speaker)."""
+    text = "Mary Smith spoke at the rally. “Only you,” she was quoted as saying, “would think of that.”"
+    (c,) = claims_of(text)
+    assert c["text"] == "“Only you,” she was quoted as saying, “would think of that.”"
+    assert c["cue"]["text"] == "saying" and c["speaker"]["text"] == "she"
+    for text, content, speaker in (
+        ("He was quoted as saying that the plan would fail.", "that the plan would fail", "He"),
+        ("The minister was quoted by Reuters as saying the talks had failed.", "the talks had failed", "The minister"),
+        ("“We will win,” he was quoted as saying.", "“We will win,”", "he"),
+    ):
+        (c,) = claims_of(text)
+        assert (c["text"], c["cue"]["text"], c["speaker"]["text"]) == (content, "saying", speaker)
+    # a passive that frames no words keeps its own reading: what is (commonly) held
+    (c,) = claims_of("He was seen as trying to block the bill.")
+    assert c["cue"]["text"] == "seen" and c["text"] == "He was seen as trying to block the bill"
+
+
+@pytest.mark.slow
 def test_a_doubtful_verb_with_a_likely_content_is_a_claim(claims_of, extractor):
     """A verb the cue model doubts (0.4 to 0.5) makes a claim when its content is likely enough (the
     scores sum to 1 or more), but never takes in a cue it is sure of."""

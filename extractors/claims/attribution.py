@@ -53,7 +53,7 @@ from .models import ClaimModels
 from .patterns import Cue, verb_candidates
 from .quotes import Quote, Quotes
 from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
-from .syntax import SUBJECT_DEPS, content_span, is_that_clause, subject, trim
+from .syntax import SUBJECT_DEPS, content_span, framed_by, is_that_clause, reported_as, subject, trim
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 #: the last characters of a quote that ends its sentence ("… kidding.”")
@@ -91,6 +91,8 @@ def find_attributions(
             found.according_to(tok)
         elif tok.pos_ == "VERB":
             score = cue_score(tok, models.cues)
+            if framed_by(tok) is not None:  # "was quoted as saying": the frame says these are someone's words
+                score = 1.0
             if score >= models.cues.scalar("threshold") - (0.0 if models.rule_order else DOUBT):
                 found.verb_cue(tok, trace, score)
     for tok in triggers:
@@ -157,9 +159,17 @@ class AttributionPass:
 
     def verb_cue(self, tok: Token, trace: Trace | None, score: float) -> None:
         """A verb that may be a cue (its cue model ``score``): the content the chooser picks among the
-        patterns' candidates, if the verb and that content together are likely enough."""
+        patterns' candidates, if the verb and that content together are likely enough.
+
+        "She was quoted as saying …": the verb after "as" is the cue (its speaker the passive's subject,
+        found through the preposition); the passive verb that frames it is none."""
+        if reported_as(tok) is not None:
+            return
         subj = subject(tok)
-        direct = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and self.quotes.containing(c.idx) is None]
+        # the subjects of the verb the subject was found on (the cue's own, or one it hangs on: "“Only
+        # you,” she was quoted as saying" — "you" and "she" both hang on "quoted")
+        clause = subj.head if subj is not None else tok
+        direct = [c for c in clause.children if c.dep_ in SUBJECT_DEPS and self.quotes.containing(c.idx) is None]
         if subj is not None and (self.quotes.containing(subj.idx) is not None or len(direct) > 1):
             # “My reaction, that was outrageous,” the strategist said: who speaks is never inside the
             # quote (the cue is outside every quote), though the parser may hang the quote's words on
@@ -212,7 +222,7 @@ class AttributionPass:
                 and c[0][1] <= tok.idx
                 and c[0] in self.quotes
                 and not ends_sentence(self.text, *c[0])
-                and not self.verb_between(c[0][1], tok.idx)
+                and not self.verb_between(c[0][1], tok.idx, framed_by(tok))
             ]
             start = min([start, *closed])
         cue = (tok.idx, tok.idx + len(tok.text))
@@ -347,13 +357,15 @@ class AttributionPass:
             "quote_type": qtype or _content_type(start, end, quotes),
         }
 
-    def verb_between(self, start: int, end: int) -> bool:
+    def verb_between(self, start: int, end: int, frame: Token | None = None) -> bool:
         """Whether a verb stands in ``[start, end)``: “Only you,” she said, “would …” is one quote
         interrupted by its cue; in "“We need change,” he said, arguing that he will bring a “common-sense”
-        approach" the second quote is what another verb introduces."""
+        approach" the second quote is what another verb introduces. ``frame``: the cue's own frame
+        ("quoted" in "she was quoted as saying"), no other verb."""
         span = self.doc.char_span(start, end, alignment_mode="contract")
+        skip = frame.i if frame is not None else -1
         return span is not None and any(
-            t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass")) for t in span
+            t.i != skip and (t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass"))) for t in span
         )  # “We must hold the line,” he has said: “…” — "has" is the cue's own
 
     def previous_claim(self, before: int) -> FoundClaim | None:

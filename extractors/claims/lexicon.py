@@ -89,6 +89,8 @@ NOMINAL_TRIGGERS = NOMINAL_CUES | {noun for noun, _ in NOMINAL_PREP_CUES}
 ADDRESSEE_CUES = _words("say tell ask know see think feel")
 #: "referring to …", "talked about …", "pointed to …": the prepositional object is the content
 PREP_CONTENT = _words("to about on at for of over against")
+#: "was quoted as saying …", "was reported as telling …": passives that frame someone's words with "as"
+REPORTING_FRAMES = _words("quote cite report record")
 #: forms of "be" (and "get") that make a passive: "'s" is "has" as often, so it is not one
 PASSIVE_BE = _words("be is are was were been being am ’re 're get gets got gotten")
 RELATIVE_PRONOUNS = _words("that which who")

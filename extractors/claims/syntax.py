@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .lexicon import PASSIVE_BE
+from .lexicon import PASSIVE_BE, REPORTING_FRAMES
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 #: what may be cut from either end of a content or speaker span
@@ -89,6 +89,27 @@ def subject(verb: Token) -> Token | None:
         else:
             break
     return None
+
+
+def reported_as(verb: Token) -> Token | None:
+    """The verb a reporting passive frames with "as" — "saying" in "She was quoted as saying …", "was
+    reported as telling …" — else None ("Rubio is seen as trying …" reports no words: None)."""
+    if verb.lemma_.lower() not in REPORTING_FRAMES or not any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "as" and prep.i > verb.i:
+            return next((c for c in prep.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
+    return None
+
+
+def framed_by(verb: Token) -> Token | None:
+    """The reporting passive that frames ``verb`` ("quoted" for "saying" in "was quoted as saying"), if
+    any (:func:`reported_as`)."""
+    if verb.dep_ != "pcomp" or verb.head.dep_ != "prep":
+        return None
+    frame = verb.head.head
+    framed = reported_as(frame)
+    return frame if framed is not None and framed.i == verb.i else None
 
 
 def passive_subject(verb: Token) -> Token | None:
