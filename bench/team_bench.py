@@ -9,6 +9,8 @@ the store); the others start together once every process is up, so that the figu
 steady state, not 8 interpreters starting on 2 cores. Measured in the same run:
 - one reviewer alone doing the same 2,000 decisions on a copy of the store (the baseline);
 - the 8 reviewers at once: p95 latency, and the ratio to the baseline's (must be <= 2);
+- the floor: the same two runs with ``floor_writer.py`` (append + fdatasync, nothing else) in place of
+  ``apply`` — the ratio this machine allows any design that acknowledges a decision once it is durable;
 - afterwards, from the store: every acknowledged decision is there (0 lost) and each reviewer's state
   of each candidate is what that reviewer last decided (0 overwritten);
 - how long the review screen takes to show a decision another reviewer's process makes (must be
@@ -90,14 +92,19 @@ def reviewer(
     out: dict[str, list[float]],
     start: threading.Barrier,
     rate: float = 0.0,
+    floor: bool = False,
 ) -> None:
     """One reviewer's ``apply -``: its first decision untimed (the process starting and opening the
     store), then, once every reviewer's process is ready, the rest one at a time, each timed. With
     ``rate`` (decisions per second), each decision is sent at its turn of a fixed schedule (a random
-    phase per reviewer) rather than as soon as the previous one is acknowledged."""
+    phase per reviewer) rather than as soon as the previous one is acknowledged. With ``floor``, the
+    process is ``floor_writer.py`` appending to its own file in ``folder`` instead."""
     env = {**os.environ, "NEWSREVIEW_STORE": str(folder)}
+    command = [str(EXE), "apply", "-", "--reviewer", who]
+    if floor:
+        command = [sys.executable, str(ROOT / "bench" / "floor_writer.py"), str(folder / f"{who}.jsonl")]
     proc = subprocess.Popen(
-        [str(EXE), "apply", "-", "--reviewer", who],
+        command,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,
@@ -128,11 +135,11 @@ def reviewer(
 
 
 def run_team(
-    folder: Path, names: list[str], plans: dict[str, list[dict[str, object]]], rate: float = 0.0
+    folder: Path, names: list[str], plans: dict[str, list[dict[str, object]]], rate: float = 0.0, floor: bool = False
 ) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     start = threading.Barrier(len(names))
-    threads = [threading.Thread(target=reviewer, args=(folder, n, plans[n], out, start, rate)) for n in names]
+    threads = [threading.Thread(target=reviewer, args=(folder, n, plans[n], out, start, rate, floor)) for n in names]
     for t in threads:
         t.start()
     for t in threads:
@@ -267,6 +274,23 @@ def desk(
     return ratio, lost, overwritten
 
 
+def floor(tmp: Path, names: list[str], plans: dict[str, list[dict[str, object]]]) -> float:
+    """The same desk, flat out, with ``floor_writer.py`` in place of ``apply``: the p95 ratio of 8 to 1
+    that this machine allows a process whose only work is the durable append (prints it, returns it)."""
+    ps = []
+    for k in (1, len(names)):
+        folder = tmp / f"floor-{k}"
+        folder.mkdir()
+        times = run_team(folder, names[:k], plans, floor=True)
+        ps.append(pct([t for ts in times.values() for t in ts], 0.95))
+    print(
+        f"flat out, the floor (a writer that only appends and fdatasyncs): p95 {ps[1]:.2f} ms at once vs "
+        f"{ps[0]:.2f} ms alone = x{ps[1] / ps[0]:.2f}",
+        flush=True,
+    )
+    return ps[1] / ps[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviewers", type=int, default=8)
@@ -298,6 +322,7 @@ def main() -> None:
             plans = {n: plan(cands, n, args.decisions) for n in names}
             ratio, lost, overwritten = desk(Path(tmp), base, names, plans, 0.0)
             team_line = f"team_p95_ratio={ratio:.2f} lost={lost} overwritten={overwritten} "
+            team_line += f"floor_p95_ratio={floor(Path(tmp), names, plans):.2f} "
             if args.paced > 0:
                 paced = {n: lines[: args.paced_decisions] for n, lines in plans.items()}
                 ratio, lost, overwritten = desk(Path(tmp), base, names, paced, args.paced)
