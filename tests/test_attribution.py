@@ -346,6 +346,35 @@ def test_transcript_lines(claims_of):
 
 
 @pytest.mark.slow
+def test_transcript_lines_in_ordinary_case(claims_of):
+    """ "Matthews: …" counts when the article names the person and the name opens two lines or more
+    (with another person doing the same); a section head per candidate, or a note, does not."""
+    text = (
+        "MSNBC host Chris Matthews talked to Reuters reporter Luciana Lopez on Sunday.\n\n"
+        "Matthews: Here is the irony of our time, everybody hates people who make money off money.\n"
+        "Lopez: Saying Wall Street speculation means something different to everyone.\n"
+        "Matthews: Well, speculation is bad for the country.\n"
+        "Lopez: Well, no one thinks their retirement savings are speculation.\n"
+        "Note: The interview was edited for length.\n"
+    )
+    claims = [c for c in claims_of(text) if c["cue"]["text"] == ":"]
+    assert [(c["speaker"]["text"], c["speaker"]["name"]) for c in claims] == [
+        ("Matthews", "Chris Matthews"),
+        ("Lopez", "Luciana Lopez"),
+        ("Matthews", "Chris Matthews"),
+        ("Lopez", "Luciana Lopez"),
+    ]
+    assert claims[2]["text"] == "Well, speculation is bad for the country"
+    text = (
+        "Bernie Sanders, Donald Trump and Ted Cruz campaigned in New Hampshire.\n\n"
+        "Sanders: Win in a walk by double digits.\n\nSanders has led in every poll.\n\n"
+        "Trump: Move past Iowa and win.\n\nTrump lost Iowa to Cruz.\n\n"
+        "Cruz: Just hang on until March.\n"
+    )
+    assert not [c for c in claims_of(text) if c["cue"]["text"] == ":"]
+
+
+@pytest.mark.slow
 def test_signed_quotes(claims_of):
     text = (
         "Readers told us what they thought of the debate.\n"
