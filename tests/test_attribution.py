@@ -424,6 +424,27 @@ def test_a_quote_interrupted_by_its_cue_is_one_claim_unless_a_verb_intervenes(cl
 
 
 @pytest.mark.slow
+def test_a_conjoined_cue_ends_the_content_before_it(claims_of):
+    """ "said that … by March and suggested that …": the parser hangs "suggested" inside the first
+    content; that content ends before it, and the second statement is the same speaker's claim."""
+    text = (
+        "Prime Minister Theresa May said on Sunday that the country would formally declare its intention"
+        " to break with the E.U. by the end of March and suggested that it would withdraw from the single market."
+    )
+    first, second = claims_of(text)
+    assert first["cue"]["text"] == "said"
+    assert first["text"] == (
+        "that the country would formally declare its intention to break with the E.U. by the end of March"
+    )
+    assert second["cue"]["text"] == "suggested" and second["text"] == "that it would withdraw from the single market"
+    assert second["speaker"]["text"] == "Prime Minister Theresa May"
+    # a conjoined clause with a subject of its own is another clause: no content ends in "and"
+    said, warned = claims_of("She said that taxes would rise and he warned that jobs would go.")
+    assert said["text"] == "that taxes would rise" and said["speaker"]["text"] == "She"
+    assert warned["text"] == "that jobs would go" and warned["speaker"]["text"] == "he"
+
+
+@pytest.mark.slow
 def test_quoted_as_saying_is_the_saying_with_the_passive_subject_speaking(claims_of):
     """ "She was quoted as saying …": the cue is "saying" and she speaks; "quoted" frames the words
     (it made one garbled claim, "she was quoted as saying, “would …”", with no speaker)."""

@@ -22,6 +22,7 @@ is linear in the length of the article.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import itertools
 import re
@@ -53,7 +54,7 @@ from .models import ClaimModels
 from .patterns import Cue, verb_candidates
 from .quotes import Quote, Quotes
 from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
-from .syntax import SUBJECT_DEPS, content_span, framed_by, is_that_clause, reported_as, subject, trim
+from .syntax import SUBJECT_DEPS, content_span, framed_by, is_that_clause, reported_as, subject, trim, without_dangling
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 #: the last characters of a quote that ends its sentence ("… kidding.”")
@@ -304,7 +305,7 @@ class AttributionPass:
         another claim's cue (:meth:`claims`)."""
         text, quotes = self.text, self.quotes
         p_start, p_end = self.paragraph(cue[0], cue[1])
-        start, end = trim(text, max(content[0], p_start), min(content[1], p_end))
+        start, end = without_dangling(text, max(content[0], p_start), min(content[1], p_end))
         if subj_span is not None and (subj_span[0] < p_start or subj_span[1] > p_end):
             outside = subj_span[1] <= p_start or subj_span[0] >= p_end
             subj_span = None if outside else (max(subj_span[0], p_start), min(subj_span[1], p_end))
@@ -392,7 +393,55 @@ class AttributionPass:
         claims = sorted(self.made.values(), key=lambda c: c["start"])
         _continue_floating_quotes(claims, self.quotes, self.used_quotes)
         claims.sort(key=lambda c: (c["start"], c["end"]))
-        return _outermost(_dedupe(claims))
+        claims = _dedupe(claims)
+        self.end_before_conjoined_cues(claims)
+        return _outermost(claims)
+
+    def end_before_conjoined_cues(self, claims: list[FoundClaim]) -> None:
+        """ "said that the country would leave by March and suggested that it would withdraw …": the
+        parser hangs "suggested" on "leave", so the first content ran on through the second statement
+        and swallowed its claim. A content that holds the cue of another claim — a verb the cue model
+        is sure of (``CONJOINED_CUE``), conjoined to a word of that content, with no subject of its own
+        ("and warned against …", not "and he warned", another clause) — ends before it; the other claim
+        stands, spoken by the first one's speaker where the parse gave it a subject from inside the
+        first content ("the country"). On PolNeAR train: 13,407 -> 13,482 matched; dev 1,459 -> 1,470."""
+        doc, text = self.doc, self.text
+        conjoined = []
+        for claim in claims:
+            cue = claim["cue"]
+            assert cue is not None
+            tokens = doc.char_span(cue["start"], cue["end"], alignment_mode="expand")
+            if tokens is None or len(tokens) != 1:
+                continue
+            tok = tokens[0]
+            if (
+                tok.dep_ == "conj"
+                and tok.pos_ == "VERB"
+                and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+                and cue_score(tok, self.models.cues) >= CONJOINED_CUE
+            ):
+                conjoined.append((tok, claim))
+        for claim in claims if conjoined else ():
+            own = claim["cue"]
+            assert own is not None
+            start, end = claim["start"], claim["end"]
+            if start <= own["start"] < end:
+                continue  # "“…,” she said, “…”": its own cue inside, a quote interrupted
+            for tok, other in conjoined:
+                if not (start < tok.idx < end and start <= tok.head.idx < end):
+                    continue
+                i = tok.left_edge.i
+                while i > 0 and doc[i - 1].dep_ in ("cc", "punct"):
+                    i -= 1
+                cut = trim(text, start, doc[i].idx)
+                if cut[1] - cut[0] < 2:
+                    continue
+                claim["end"] = cut[1]
+                claim["quote_type"] = _content_type(start, cut[1], self.quotes)
+                said_by = other["speaker"]
+                if said_by is None or start <= said_by["start"] < end:
+                    other["speaker"] = copy.deepcopy(claim["speaker"])
+                break
 
 
 def nominal_owner(noun: Token) -> Token | None:
@@ -502,6 +551,10 @@ def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quo
                 "quote_type": "direct",
             }
         )
+
+
+#: how sure the cue model must be of a conjoined verb to end another claim's content before it
+CONJOINED_CUE = 0.7
 
 
 def _cue_key(claim: FoundClaim) -> tuple[int, int, str]:

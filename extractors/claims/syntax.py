@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from .lexicon import PASSIVE_BE, REPORTING_FRAMES
@@ -44,6 +46,18 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in TRAIL:
         start += 1
     return start, end
+
+
+#: a coordinator left hanging at a content's end ("… would rise and" where the parse gave the
+#: conjoined clause, another speaker's, a subject of its own)
+DANGLING = re.compile(r"[\s,;]+(?:and|or|but|nor)$", re.I)
+
+
+def without_dangling(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` trimmed (:func:`trim`), and without a coordinator that ends it."""
+    start, end = trim(text, start, end)
+    m = DANGLING.search(text, start, end)
+    return trim(text, start, m.start()) if m is not None else (start, end)
 
 
 def is_that_clause(clause: Token) -> bool:
