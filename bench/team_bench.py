@@ -319,6 +319,8 @@ def main() -> None:
         help="the screen's latency on a store in this PostgreSQL server (a throwaway schema), not a folder",
     )
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # processes as an installed newsreview runs: bytecode cached
     names = [f"r{i}" for i in range(args.reviewers)]
     team_line = ""

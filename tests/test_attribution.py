@@ -365,6 +365,16 @@ def test_transcript_lines_in_ordinary_case(claims_of):
         ("Lopez", "Luciana Lopez"),
     ]
     assert claims[2]["text"] == "Well, speculation is bad for the country"
+    # a side in capitals and a side in ordinary case make an interview too
+    text = (
+        "Chris Matthews talked to Luciana Lopez.\n\n"
+        "MATTHEWS: Here is the irony of our time, everybody hates people who make money off money.\n"
+        "Lopez: Saying Wall Street speculation means something different to everyone.\n"
+        "MATTHEWS: Well, speculation is bad for the country.\n"
+        "Lopez: Well, no one thinks their retirement savings are speculation.\n"
+    )
+    speakers = [c["speaker"]["name"] for c in claims_of(text) if c["cue"]["text"] == ":"]
+    assert speakers == ["Chris Matthews", "Luciana Lopez", "Chris Matthews", "Luciana Lopez"]
     text = (
         "Bernie Sanders, Donald Trump and Ted Cruz campaigned in New Hampshire.\n\n"
         "Sanders: Win in a walk by double digits.\n\nSanders has led in every poll.\n\n"
@@ -442,6 +452,28 @@ def test_a_conjoined_cue_ends_the_content_before_it(claims_of):
     said, warned = claims_of("She said that taxes would rise and he warned that jobs would go.")
     assert said["text"] == "that taxes would rise" and said["speaker"]["text"] == "She"
     assert warned["text"] == "that jobs would go" and warned["speaker"]["text"] == "he"
+    # every conjoined cue is the speaker's, and the content ends before the first
+    claims = claims_of(
+        "He said the economy would grow and argued that wages would rise and insisted that jobs would return."
+    )
+    assert [(c["cue"]["text"], c["text"], c["speaker"]["text"]) for c in claims] == [
+        ("said", "the economy would grow", "He"),
+        ("argued", "that wages would rise", "He"),
+        ("insisted", "that jobs would return", "He"),
+    ]
+    # the cut never splits a quote; a quote after both continues the speaker as a claim of its own,
+    # not one span over the second statement
+    claims = claims_of(
+        "She said that the plan would “fail badly” and warned that prices would rise. “This is a disaster for all of us.”"
+    )
+    assert [(c["cue"]["text"], c["text"]) for c in claims] == [
+        ("said", "that the plan would “fail badly”"),
+        ("warned", "that prices would rise"),
+        ("said", "“This is a disaster for all of us.”"),
+    ]
+    # a content whose own cue the conjoined verb does not hang on is left whole, its speaker too
+    (c,) = claims_of("The mayor arrived late and said that the budget would pass, according to a report by the Times.")
+    assert c["cue"]["text"] == "according to" and c["text"].startswith("The mayor arrived late and said")
 
 
 @pytest.mark.slow
@@ -459,9 +491,14 @@ def test_quoted_as_saying_is_the_saying_with_the_passive_subject_speaking(claims
     ):
         (c,) = claims_of(text)
         assert (c["text"], c["cue"]["text"], c["speaker"]["text"]) == (content, "saying", speaker)
-    # a passive that frames no words keeps its own reading: what is (commonly) held
+    # a passive that frames no words keeps its own reading: what is (commonly) held, or reported
     (c,) = claims_of("He was seen as trying to block the bill.")
     assert c["cue"]["text"] == "seen" and c["text"] == "He was seen as trying to block the bill"
+    (c,) = claims_of("He was reported as leaving the country.")
+    assert c["cue"]["text"] == "reported"
+    assert not [
+        c for c in claims_of("She was recorded as voting against the measure twice.") if c["cue"]["text"] == "voting"
+    ]
 
 
 @pytest.mark.slow

@@ -391,20 +391,21 @@ class AttributionPass:
                 if i < len(sure) and sure[i] < made["end"]:
                     del self.made[key]
         claims = sorted(self.made.values(), key=lambda c: c["start"])
+        self.end_before_conjoined_cues(claims)  # before a floating quote joins the claim it would cut
+        claims.sort(key=lambda c: c["start"])
         _continue_floating_quotes(claims, self.quotes, self.used_quotes)
         claims.sort(key=lambda c: (c["start"], c["end"]))
-        claims = _dedupe(claims)
-        self.end_before_conjoined_cues(claims)
-        return _outermost(claims)
+        return _outermost(_dedupe(claims))
 
     def end_before_conjoined_cues(self, claims: list[FoundClaim]) -> None:
         """ "said that the country would leave by March and suggested that it would withdraw …": the
         parser hangs "suggested" on "leave", so the first content ran on through the second statement
         and swallowed its claim. A content that holds the cue of another claim — a verb the cue model
         is sure of (``CONJOINED_CUE``), conjoined to a word of that content, with no subject of its own
-        ("and warned against …", not "and he warned", another clause) — ends before it; the other claim
-        stands, spoken by the first one's speaker where the parse gave it a subject from inside the
-        first content ("the country"). On PolNeAR train: 13,407 -> 13,482 matched; dev 1,459 -> 1,470."""
+        ("and warned against …", not "and he warned", another clause), under the content's own cue —
+        ends before the first such verb, unless that would split a quote; the other claims stand,
+        spoken by the first one's speaker where the parse gave them a subject from inside the first
+        content ("the country"). On PolNeAR train 13,487 -> 13,564 matched; dev 1,463 -> 1,474."""
         doc, text = self.doc, self.text
         conjoined = []
         for claim in claims:
@@ -427,21 +428,36 @@ class AttributionPass:
             start, end = claim["start"], claim["end"]
             if start <= own["start"] < end:
                 continue  # "“…,” she said, “…”": its own cue inside, a quote interrupted
-            for tok, other in conjoined:
-                if not (start < tok.idx < end and start <= tok.head.idx < end):
-                    continue
-                i = tok.left_edge.i
-                while i > 0 and doc[i - 1].dep_ in ("cc", "punct"):
-                    i -= 1
-                cut = trim(text, start, doc[i].idx)
-                if cut[1] - cut[0] < 2:
-                    continue
-                claim["end"] = cut[1]
-                claim["quote_type"] = _content_type(start, cut[1], self.quotes)
+            own_tokens = doc.char_span(own["start"], own["end"], alignment_mode="expand")
+            if own_tokens is None:
+                continue
+            # the conjoined cues inside this content that hang, through their heads, on its own cue: not
+            # "arrived late and said …, according to a report" (the report's content holds "said",
+            # which hangs on "arrived", not on "according")
+            inside = [
+                (tok, other)
+                for tok, other in conjoined
+                if other is not claim
+                and start < tok.idx < end
+                and start <= tok.head.idx < end
+                and any(t.is_ancestor(tok) for t in own_tokens)
+            ]
+            if not inside:
+                continue
+            first = min(tok.i for tok, _ in inside)
+            i = doc[first].left_edge.i
+            while i > 0 and doc[i - 1].dep_ in ("cc", "punct") and doc[i - 1].text not in CLOSING_MARKS:
+                i -= 1
+            cut = trim(text, start, doc[i].idx)
+            split = self.quotes.containing(cut[1] - 1)
+            if cut[1] - cut[0] < 2 or (split is not None and cut[1] < split[1]):
+                continue  # nothing left, or the cut would split a quote
+            claim["end"] = cut[1]
+            claim["quote_type"] = _content_type(start, cut[1], self.quotes)
+            for _, other in inside:
                 said_by = other["speaker"]
                 if said_by is None or start <= said_by["start"] < end:
                     other["speaker"] = copy.deepcopy(claim["speaker"])
-                break
 
 
 def nominal_owner(noun: Token) -> Token | None:
@@ -504,7 +520,8 @@ def _content_type(start: int, end: int, quotes: Quotes) -> QuoteType:
 def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quotes: set[Quote]) -> None:
     """A quote with no cue of its own continues the previous speaker — the claim with a speaker, not
     indirect, that ends last before it (the first such in ``claims`` on a tie): in the same paragraph it
-    joins that claim, in the next one it is a claim of its own with the same speaker and cue.
+    joins that claim, in the next one (or past another claim) it is a claim of its own with the same
+    speaker and cue.
 
     One pass over the quotes in text order with a heap of the claims that have ended (largest end, then
     earliest in ``claims``, on top): a claim a quote joins ends later, so its old entry goes stale and is
@@ -514,6 +531,7 @@ def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quo
         (c["end"], i) for i, c in enumerate(claims) if c["speaker"] is not None and c["quote_type"] != "indirect"
     )
     ended: list[tuple[int, int]] = []  # (-end, index in claims)
+    starts = sorted(c["start"] for c in claims)
     k = 0
     for q in quotes:
         if q in used_quotes or len(text[q[0] : q[1]].split()) < 4:
@@ -533,7 +551,8 @@ def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quo
             continue
         start, end = trim(text, *q)
         used_quotes.add(q)
-        if "\n" not in gap:
+        between = bisect_left(starts, last["end"]) < bisect_left(starts, q[0])
+        if "\n" not in gap and not between:
             # “…,” said Mr. Hof, a former adviser. “That means …” — one statement, one claim
             last["end"] = end
             last["quote_type"] = "direct" if last["quote_type"] == "direct" else "mixed"
@@ -541,7 +560,10 @@ def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quo
             continue
         speaker, cue = last["speaker"], last["cue"]
         assert speaker is not None and cue is not None
+        # in the next paragraph, or past another claim ("said that … and warned that …. “…”" is not
+        # one span over the warning): a claim of its own, the same speaker's
         heapq.heappush(ended, (-end, len(claims)))
+        insort(starts, start)
         claims.append(
             {
                 "start": start,
@@ -555,6 +577,8 @@ def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quo
 
 #: how sure the cue model must be of a conjoined verb to end another claim's content before it
 CONJOINED_CUE = 0.7
+#: closing quote marks: a cut that steps back over "and" and punctuation stops at one
+CLOSING_MARKS = frozenset("”\"’'»")
 
 
 def _cue_key(claim: FoundClaim) -> tuple[int, int, str]:

@@ -78,7 +78,7 @@ def transcript(found: AttributionPass) -> None:
         if person is not None:
             lines.append((m, person))
     talking = {who for who, n in turns.items() if n >= 2}
-    if len(capitals) < 2 and len(talking) < 2:
+    if len(capitals) + len(talking) < 2:
         return  # one name's "CLINTON: …" lines are a list or a label more often than an interview
     for m, person in lines:
         if m.group(2).upper() != m.group(2) and person.text not in talking:

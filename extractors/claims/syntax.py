@@ -6,11 +6,11 @@ import re
 
 from spacy.tokens import Token
 
-from .lexicon import PASSIVE_BE, REPORTING_FRAMES
+from .lexicon import PASSIVE_BE, REPORTING_FRAMES, SAYING_VERBS
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 #: what may be cut from either end of a content or speaker span
-TRAIL = " \t\n,;:—–-"
+TRAIL = " \t\r\n,;:—–-"
 #: punctuation that sets off an aside (", referring to …")
 BREAKS = (",", "—", "–", ";", "-")
 
@@ -112,7 +112,14 @@ def reported_as(verb: Token) -> Token | None:
         return None
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ == "as" and prep.i > verb.i:
-            return next((c for c in prep.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
+            return next(
+                (
+                    c
+                    for c in prep.children
+                    if c.dep_ == "pcomp" and c.pos_ == "VERB" and c.lemma_.lower() in SAYING_VERBS
+                ),
+                None,
+            )  # "was reported as leaving the country" is the report's: None
     return None
 
 
