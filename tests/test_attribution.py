@@ -385,6 +385,25 @@ def test_transcript_lines_in_ordinary_case(claims_of):
 
 
 @pytest.mark.slow
+def test_a_paragraph_introduced_by_a_colon(claims_of):
+    """ "He said:" ending a paragraph introduces the next one; a paragraph with a cue of its own keeps
+    it, and a verb that reports nothing introduces nothing."""
+    text = (
+        "Gun violence came up at the rally.\n\nHe said:\n\n"
+        '"We have a situation where our inner cities are in trouble."\n\nThe crowd cheered.'
+    )
+    (c,) = claims_of(text)
+    assert c["text"] == '"We have a situation where our inner cities are in trouble."'
+    assert (c["cue"]["text"], c["speaker"]["text"], c["quote_type"]) == ("said", "He", "direct")
+    text = 'The New York Times reports:\n\n"In an illustration of the lack of enthusiasm, just 24 percent gave less."'
+    (c,) = claims_of(text)
+    assert c["cue"]["text"] == "reports" and c["speaker"]["text"] == "The New York Times"
+    text = 'Then the senator spoke:\n\n"We will win," Smith told the crowd.'
+    assert [c["cue"]["text"] for c in claims_of(text)] == ["told"]
+    assert not [c for c in claims_of("The ingredients were these:\n\nflour, sugar, eggs and butter.") if c["cue"]]
+
+
+@pytest.mark.slow
 def test_signed_quotes(claims_of):
     text = (
         "Readers told us what they thought of the debate.\n"

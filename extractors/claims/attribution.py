@@ -100,6 +100,7 @@ def find_attributions(
         found.stance_or_nominal(tok)
     layout.transcript(found)
     layout.colon_quotes(found)
+    layout.lead_ins(found)
     layout.signed_quotes(found)
     layout.headline(found)
     return found.claims()
@@ -296,8 +297,10 @@ class AttributionPass:
         *,
         refers: Offsets | None = None,
         doubtful: bool = False,
+        below: bool = False,
     ) -> None:
-        """A claim: ``content`` and ``subj_span`` cut to the cue's paragraph and trimmed; a quote
+        """A claim: ``content`` and ``subj_span`` cut to the cue's paragraph (with ``below``, the content
+        to its own: "He said:" introducing the next paragraph) and trimmed; a quote
         interrupted by its cue continues (“Only you,” she said, “would …” is one claim). ``refers``:
         what a relative pronoun speaker stands for (its source is resolved from that phrase).
         ``doubtful``: a verb the cue model doubts made it — any other cue of the same content takes it
@@ -305,7 +308,8 @@ class AttributionPass:
         another claim's cue (:meth:`claims`)."""
         text, quotes = self.text, self.quotes
         p_start, p_end = self.paragraph(cue[0], cue[1])
-        start, end = without_dangling(text, max(content[0], p_start), min(content[1], p_end))
+        c_start, c_end = self.paragraph(content[0], content[0]) if below else (p_start, p_end)
+        start, end = without_dangling(text, max(content[0], c_start), min(content[1], c_end))
         if subj_span is not None and (subj_span[0] < p_start or subj_span[1] > p_end):
             outside = subj_span[1] <= p_start or subj_span[0] >= p_end
             subj_span = None if outside else (max(subj_span[0], p_start), min(subj_span[1], p_end))
@@ -368,6 +372,12 @@ class AttributionPass:
         return span is not None and any(
             t.i != skip and (t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass"))) for t in span
         )  # “We must hold the line,” he has said: “…” — "has" is the cue's own
+
+    def has_cue_within(self, start: int, end: int) -> bool:
+        """Whether a claim still kept has its cue in ``[start, end)``."""
+        i = bisect_left(self.by_cue, (start, -1))
+        j = bisect_left(self.by_cue, (end, -1))
+        return any(self.by_cue[k][1] in self.made for k in range(i, j))
 
     def previous_claim(self, before: int) -> FoundClaim | None:
         """The attributed statement before the cue at ``before`` in the text (the claims are made pass

@@ -1,5 +1,6 @@
 """Attribution read off a line's layout rather than its parse: a headline "Name: statement", a
-transcript line "PENCE: …", "Name: “…”" and a quote signed after a dash "“…” ― Name".
+transcript line "PENCE: …", "Name: “…”", a paragraph a colon introduces ("He said:") and a quote
+signed after a dash "“…” ― Name".
 
 Each pass adds claims through the attribution pass it is given (``attribution.AttributionPass``), after
 the verb cues: "Name: “…”" and a signed quote leave a quote a verb already attributed alone; a verb's
@@ -12,7 +13,10 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .lexicon import HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
+from .cues import cue_score
+from .lexicon import CUE_LEMMAS, HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
+from .speakers import speaker_span
+from .syntax import subject
 
 if TYPE_CHECKING:
     from .attribution import AttributionPass
@@ -30,6 +34,10 @@ TRANSCRIPT_LINE = re.compile(
 )
 #: a quote signed after a dash, the name ending its line or followed by a comma ("“…” ― Sonya Herridge")
 SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+{_WORD}){{0,4}}?)[.,]?{_SPACE}*(?:\n|$|,)")
+#: a colon ending a paragraph, then (after blank lines) the paragraph it introduces
+LEAD_IN = re.compile(r":[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*[ \t\u00a0]*(?=\S)")
+#: how sure the cue model must be of a verb no lexicon lists to introduce a paragraph ("Cruz continued:")
+LEAD_IN_CUE = 0.4
 #: what opens a line before a quote that opens it
 LEADING_SPACE = re.compile(r"\s*")
 #: a colon at the end of the text before a quote ("Stone: “I think …”")
@@ -90,6 +98,30 @@ def transcript(found: AttributionPass) -> None:
             end = m.end() + len(said) - 1
         refers = (person.start_char, person.end_char)
         found.add((m.end(), end), (colon, colon + 1), m.span(2), "direct", refers=refers)
+
+
+def lead_ins(found: AttributionPass) -> None:
+    """ "The New York Times reports:" or "He said:" ending a paragraph, what was said the next one
+    ("“In an illustration of …”"): the verb the colon closes is the cue (a verb of saying, or one the
+    cue model does not reject), its subject the speaker, the next paragraph the content — unless a
+    claim already has a cue there (“…,” he said: the paragraph has its own)."""
+    doc, text = found.doc, found.text
+    for m in LEAD_IN.finditer(text):
+        colon, para = m.start(), m.end()
+        tokens = doc.char_span(colon, colon + 1, alignment_mode="expand")
+        if tokens is None or para >= len(text):
+            continue
+        verb = tokens[0].sent.root
+        if verb.pos_ != "VERB" or verb.idx < found.paragraph(colon, colon)[0]:
+            continue
+        if verb.lemma_.lower() not in CUE_LEMMAS and cue_score(verb, found.models.cues) < LEAD_IN_CUE:
+            continue
+        p_start, p_end = found.paragraph(para, para)
+        if found.has_cue_within(p_start, p_end):
+            continue
+        subj = subject(verb)
+        cue = (verb.idx, verb.idx + len(verb.text))
+        found.add((p_start, p_end), cue, speaker_span(subj) if subj is not None else None, below=True)
 
 
 def signed_quotes(found: AttributionPass) -> None:
