@@ -385,6 +385,16 @@ def test_transcript_lines_in_ordinary_case(claims_of):
 
 
 @pytest.mark.slow
+def test_reportedly_is_a_report_with_no_named_source(claims_of):
+    (c,) = claims_of("The company has reportedly taken heat from a civil rights group.")
+    assert c["cue"]["text"] == "reportedly" and c["speaker"] is None
+    assert c["text"] == "The company has reportedly taken heat from a civil rights group"
+    # a cue verb it qualifies keeps its own claim
+    (c,) = claims_of("He reportedly told aides that he would resign.")
+    assert (c["cue"]["text"], c["text"]) == ("told", "that he would resign")
+
+
+@pytest.mark.slow
 def test_a_paragraph_introduced_by_a_colon(claims_of):
     """ "He said:" ending a paragraph introduces the next one; a paragraph with a cue of its own keeps
     it, and a verb that reports nothing introduces nothing."""

@@ -57,6 +57,7 @@ from .speakers import Resolver, adjacent_source, names_source, object_controller
 from .syntax import SUBJECT_DEPS, content_span, framed_by, is_that_clause, reported_as, subject, trim, without_dangling
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
+_REPORTEDLY = get_string_id("reportedly")
 #: the last characters of a quote that ends its sentence ("… kidding.”")
 QUOTE_SENTENCE_END = re.compile(r"[.…][”\"'»]{1,2}$")  # not "?" or "!": “Are you kidding?” she asked
 
@@ -97,7 +98,10 @@ def find_attributions(
             if score >= models.cues.scalar("threshold") - (0.0 if models.rule_order else DOUBT):
                 found.verb_cue(tok, trace, score)
     for tok in triggers:
-        found.stance_or_nominal(tok)
+        if tok.lower_ == "reportedly":
+            found.reportedly(tok)
+        else:
+            found.stance_or_nominal(tok)
     layout.transcript(found)
     layout.colon_quotes(found)
     layout.lead_ins(found)
@@ -123,14 +127,14 @@ class AttributionPass:
         self.newlines = [m.start() for m in re.finditer("\n", text)]
 
     def triggers(self) -> list[Token]:
-        """The tokens that can open an attribution outside every quote — verbs, "according", stance
-        adjectives and nominal cues (by lemma). Read from ``Doc.to_array``: making a Token object of
+        """The tokens that can open an attribution outside every quote — verbs, "according",
+        "reportedly", stance adjectives and nominal cues (by lemma). Read from ``Doc.to_array``: making a Token object of
         every word was a third of the attribution pass."""
         doc, spans, strings = self.doc, self.quotes.spans, self.doc.vocab.strings
         listed: dict[tuple[int, int], bool] = {}  # (part of speech, lemma hash) -> an adjective or noun cue?
         out, k = [], 0
         for i, (idx, pos, lower, lemma) in enumerate(doc.to_array([IDX, POS, LOWER, LEMMA]).tolist()):
-            if pos != VERB and lower != _ACCORDING:
+            if pos != VERB and lower != _ACCORDING and lower != _REPORTEDLY:
                 if pos != ADJ and pos != NOUN:
                     continue
                 key = (pos, lemma)
@@ -231,6 +235,15 @@ class AttributionPass:
         doubtful = not self.models.rule_order and score < self.models.cues.scalar("threshold")
         who = None if rule == "passive_as" else subj_span
         self.add((start, end), cue, who, qtype, refers=refers, doubtful=doubtful)
+
+    def reportedly(self, tok: Token) -> None:
+        """ "The company has reportedly taken heat from …": a report with no named source — the clause the
+        adverb qualifies is the content, "reportedly" the cue — unless its verb is a cue itself ("He
+        reportedly told aides that …" is what he told)."""
+        verb = tok.head
+        if tok.dep_ != "advmod" or verb.pos_ not in ("VERB", "AUX") or self.has_cue_within(verb.idx, verb.idx + 1):
+            return
+        self.add(content_span(verb), (tok.idx, tok.idx + len(tok.text)), None)
 
     def stance_or_nominal(self, tok: Token) -> None:
         """Stance adjectives ("aware that …", "critical of …") and nominal cues ("his belief that …",
