@@ -500,6 +500,12 @@ def test_a_conjoined_cue_ends_the_content_before_it(claims_of):
         ("warned", "that prices would rise"),
         ("said", "“This is a disaster for all of us.”"),
     ]
+    # a clause set against the content ("although") is its own subject's statement
+    claimed, refused = claims_of(
+        "Trump claimed that paying no income taxes was smart, although he again refused to pledge to release his returns."
+    )
+    assert claimed["text"] == "that paying no income taxes was smart" and claimed["speaker"]["text"] == "Trump"
+    assert refused["cue"]["text"] == "refused" and refused["speaker"]["text"] == "he"
     # a content whose own cue the conjoined verb does not hang on is left whole, its speaker too
     (c,) = claims_of("The mayor arrived late and said that the budget would pass, according to a report by the Times.")
     assert c["cue"]["text"] == "according to" and c["text"].startswith("The mayor arrived late and said")

@@ -424,11 +424,13 @@ class AttributionPass:
         """ "said that the country would leave by March and suggested that it would withdraw …": the
         parser hangs "suggested" on "leave", so the first content ran on through the second statement
         and swallowed its claim. A content that holds the cue of another claim — a verb the cue model
-        is sure of (``CONJOINED_CUE``), conjoined to a word of that content, with no subject of its own
-        ("and warned against …", not "and he warned", another clause), under the content's own cue —
-        ends before the first such verb, unless that would split a quote; the other claims stand,
-        spoken by the first one's speaker where the parse gave them a subject from inside the first
-        content ("the country"). On PolNeAR train 13,487 -> 13,564 matched; dev 1,463 -> 1,474."""
+        is sure of (``CONJOINED_CUE``) that opens another statement (:func:`_another_statement`: "and
+        warned against …", not "and he warned", another clause; "…, although he refused to pledge …"),
+        under the content's own cue — ends before the first such verb, unless that would split a quote;
+        the other claims stand, a conjoined one spoken by the first one's speaker where the parse gave
+        it a subject from inside the first content ("the country"). On PolNeAR train 13,487 -> 13,564
+        matched (dev 1,463 -> 1,474) for conjoined verbs, 13,591 -> 13,610 (dev 1,481 -> 1,484) for
+        contrasting clauses."""
         doc, text = self.doc, self.text
         conjoined = []
         for claim in claims:
@@ -438,12 +440,7 @@ class AttributionPass:
             if tokens is None or len(tokens) != 1:
                 continue
             tok = tokens[0]
-            if (
-                tok.dep_ == "conj"
-                and tok.pos_ == "VERB"
-                and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
-                and cue_score(tok, self.models.cues) >= CONJOINED_CUE
-            ):
+            if tok.pos_ == "VERB" and _another_statement(tok) and cue_score(tok, self.models.cues) >= CONJOINED_CUE:
                 conjoined.append((tok, claim))
         for claim in claims if conjoined else ():
             own = claim["cue"]
@@ -477,9 +474,9 @@ class AttributionPass:
                 continue  # nothing left, or the cut would split a quote
             claim["end"] = cut[1]
             claim["quote_type"] = _content_type(start, cut[1], self.quotes)
-            for _, other in inside:
+            for tok, other in inside:
                 said_by = other["speaker"]
-                if said_by is None or start <= said_by["start"] < end:
+                if tok.dep_ == "conj" and (said_by is None or start <= said_by["start"] < end):
                     other["speaker"] = copy.deepcopy(claim["speaker"])
 
 
@@ -600,6 +597,19 @@ def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quo
 
 #: how sure the cue model must be of a conjoined verb to end another claim's content before it
 CONJOINED_CUE = 0.7
+#: the conjunctions that open a clause set against the one before ("…, although he refused to …")
+CONTRAST_MARKS = frozenset(("although", "though", "while", "whereas"))
+
+
+def _another_statement(verb: Token) -> bool:
+    """Whether a verb inside a content opens a statement of its own: conjoined with no subject of its own
+    ("… and suggested that …", the same speaker's), or a clause set against the content ("…, although
+    he refused to …", its own subject's)."""
+    if verb.dep_ == "conj":
+        return not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in verb.children)
+
+
 #: closing quote marks: a cut that steps back over "and" and punctuation stops at one
 CLOSING_MARKS = frozenset("”\"’'»")
 
