@@ -375,6 +375,13 @@ def test_transcript_lines_in_ordinary_case(claims_of):
     )
     speakers = [c["speaker"]["name"] for c in claims_of(text) if c["cue"]["text"] == ":"]
     assert speakers == ["Chris Matthews", "Luciana Lopez", "Chris Matthews", "Luciana Lopez"]
+    # a label in capitals that names nobody is no second side
+    text = (
+        "Bernie Sanders campaigned in Iowa.\n\nUPDATE: The rally ended early in the evening.\n\n"
+        "Sanders: Win Iowa by a wide margin today.\n\nSanders has led every poll.\n\n"
+        "Sanders: Then win New Hampshire too.\n"
+    )
+    assert not [c for c in claims_of(text) if c["cue"]["text"] == ":"]
     text = (
         "Bernie Sanders, Donald Trump and Ted Cruz campaigned in New Hampshire.\n\n"
         "Sanders: Win in a walk by double digits.\n\nSanders has led in every poll.\n\n"
@@ -389,6 +396,10 @@ def test_reportedly_is_a_report_with_no_named_source(claims_of):
     (c,) = claims_of("The company has reportedly taken heat from a civil rights group.")
     assert c["cue"]["text"] == "reportedly" and c["speaker"] is None
     assert c["text"] == "The company has reportedly taken heat from a civil rights group"
+    # its clause alone: what is conjoined to it is another statement
+    reported, said = claims_of("The minister has reportedly resigned, and the party said it would name a successor.")
+    assert reported["text"] == "The minister has reportedly resigned" and reported["cue"]["text"] == "reportedly"
+    assert said["text"] == "it would name a successor" and said["speaker"]["text"] == "the party"
     # a cue verb it qualifies keeps its own claim
     (c,) = claims_of("He reportedly told aides that he would resign.")
     assert (c["cue"]["text"], c["text"]) == ("told", "that he would resign")
@@ -411,6 +422,15 @@ def test_a_paragraph_introduced_by_a_colon(claims_of):
     text = 'Then the senator spoke:\n\n"We will win," Smith told the crowd.'
     assert [c["cue"]["text"] for c in claims_of(text)] == ["told"]
     assert not [c for c in claims_of("The ingredients were these:\n\nflour, sugar, eggs and butter.") if c["cue"]]
+    # no subject, no speaker: nothing introduced; a paragraph that says who speaks is not introduced;
+    # the quote opening the paragraph is the content, not the narrative after it; CRLF lines too
+    assert not claims_of("See photos from the debate below:\n\nThe candidates shook hands on the stage.")
+    text = "The minister said:\n\n“The economy is growing,” she told reporters on Monday."
+    assert [c["cue"]["text"] for c in claims_of(text) if c["cue"]["text"] == "said"] == []
+    (c,) = claims_of("John Smith said:\n\n“We will win this election,” and then he left the stage.")
+    assert c["text"] == "“We will win this election,”"
+    (c,) = claims_of('Gun violence came up.\r\n\r\nHe said:\r\n\r\n"We have a situation in our inner cities."')
+    assert c["text"] == '"We have a situation in our inner cities."'
 
 
 @pytest.mark.slow
@@ -506,6 +526,9 @@ def test_a_conjoined_cue_ends_the_content_before_it(claims_of):
     )
     assert claimed["text"] == "that paying no income taxes was smart" and claimed["speaker"]["text"] == "Trump"
     assert refused["cue"]["text"] == "refused" and refused["speaker"]["text"] == "he"
+    # a contrasting clause before its main clause is part of the content, not a cut
+    (c,) = claims_of("Officials said that although the minister denied the report, he would resign next week.")
+    assert c["text"] == "that although the minister denied the report, he would resign next week"
     # a content whose own cue the conjoined verb does not hang on is left whole, its speaker too
     (c,) = claims_of("The mayor arrived late and said that the budget would pass, according to a report by the Times.")
     assert c["cue"]["text"] == "according to" and c["text"].startswith("The mayor arrived late and said")
@@ -531,6 +554,8 @@ def test_quoted_as_saying_is_the_saying_with_the_passive_subject_speaking(claims
     assert c["cue"]["text"] == "seen" and c["text"] == "He was seen as trying to block the bill"
     (c,) = claims_of("He was reported as leaving the country.")
     assert c["cue"]["text"] == "reported"
+    (c,) = claims_of("She was quoted as denying that the company had broken any laws.")
+    assert (c["cue"]["text"], c["speaker"]["text"]) == ("denying", "She")
     assert not [
         c for c in claims_of("She was recorded as voting against the measure twice.") if c["cue"]["text"] == "voting"
     ]

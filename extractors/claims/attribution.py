@@ -54,7 +54,17 @@ from .models import ClaimModels
 from .patterns import Cue, verb_candidates
 from .quotes import Quote, Quotes
 from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
-from .syntax import SUBJECT_DEPS, content_span, framed_by, is_that_clause, reported_as, subject, trim, without_dangling
+from .syntax import (
+    SUBJECT_DEPS,
+    content_span,
+    framed_by,
+    is_that_clause,
+    reported_as,
+    subject,
+    subtree_span,
+    trim,
+    without_dangling,
+)
 
 _ACCORDING = get_string_id("according")  # its LOWER hash, the same in every vocab
 _REPORTEDLY = get_string_id("reportedly")
@@ -241,9 +251,22 @@ class AttributionPass:
         adverb qualifies is the content, "reportedly" the cue — unless its verb is a cue itself ("He
         reportedly told aides that …" is what he told)."""
         verb = tok.head
-        if tok.dep_ != "advmod" or verb.pos_ not in ("VERB", "AUX") or self.has_cue_within(verb.idx, verb.idx + 1):
+        if tok.dep_ != "advmod":
             return
-        self.add(content_span(verb), (tok.idx, tok.idx + len(tok.text)), None)
+        if verb.dep_ in ("aux", "auxpass") and verb.head.i != verb.i:  # "who reportedly has been itching"
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or self.has_cue_within(verb.idx, verb.idx + 1):
+            return
+        # the clause alone: "has reportedly resigned, and the party said …" — what the party said is
+        # another statement, and so is a clause set against it
+        exclude = {
+            t.i
+            for c in verb.children
+            if c.i > verb.i and (c.dep_ in ("cc", "conj") or (c.dep_ == "advcl" and _contrast(c)))
+            for t in c.subtree
+        }
+        start, end = subtree_span(verb, exclude)
+        self.add((start, end), (tok.idx, tok.idx + len(tok.text)), None)
 
     def stance_or_nominal(self, tok: Token) -> None:
         """Stance adjectives ("aware that …", "critical of …") and nominal cues ("his belief that …",
@@ -427,8 +450,8 @@ class AttributionPass:
         is sure of (``CONJOINED_CUE``) that opens another statement (:func:`_another_statement`: "and
         warned against …", not "and he warned", another clause; "…, although he refused to pledge …"),
         under the content's own cue — ends before the first such verb, unless that would split a quote;
-        the other claims stand, a conjoined one spoken by the first one's speaker where the parse gave
-        it a subject from inside the first content ("the country"). On PolNeAR train 13,487 -> 13,564
+        the other claims stand, one with no subject of its own spoken by the first one's speaker where
+        the parse gave it a subject from inside the first content ("the country"). On PolNeAR train 13,487 -> 13,564
         matched (dev 1,463 -> 1,474) for conjoined verbs, 13,591 -> 13,610 (dev 1,481 -> 1,484) for
         contrasting clauses."""
         doc, text = self.doc, self.text
@@ -468,6 +491,8 @@ class AttributionPass:
             i = doc[first].left_edge.i
             while i > 0 and doc[i - 1].dep_ in ("cc", "punct") and doc[i - 1].text not in CLOSING_MARKS:
                 i -= 1
+            if i <= doc[first].head.i:
+                continue  # the cut would leave out the word the other statement hangs on
             cut = trim(text, start, doc[i].idx)
             split = self.quotes.containing(cut[1] - 1)
             if cut[1] - cut[0] < 2 or (split is not None and cut[1] < split[1]):
@@ -476,7 +501,8 @@ class AttributionPass:
             claim["quote_type"] = _content_type(start, cut[1], self.quotes)
             for tok, other in inside:
                 said_by = other["speaker"]
-                if tok.dep_ == "conj" and (said_by is None or start <= said_by["start"] < end):
+                own_subject = any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+                if not own_subject and (said_by is None or start <= said_by["start"] < end):
                     other["speaker"] = copy.deepcopy(claim["speaker"])
 
 
@@ -607,7 +633,12 @@ def _another_statement(verb: Token) -> bool:
     he refused to …", its own subject's)."""
     if verb.dep_ == "conj":
         return not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
-    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in verb.children)
+    return verb.dep_ == "advcl" and verb.i > verb.head.i and _contrast(verb)  # not "that although …, he"
+
+
+def _contrast(clause: Token) -> bool:
+    """Whether an adverbial clause is opened by a conjunction of contrast ("although he refused …")."""
+    return any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in clause.children)
 
 
 #: closing quote marks: a cut that steps back over "and" and punctuation stops at one

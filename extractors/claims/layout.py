@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .cues import cue_score
 from .lexicon import CUE_LEMMAS, HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
 from .speakers import speaker_span
-from .syntax import subject
+from .syntax import SUBJECT_DEPS, subject
 
 if TYPE_CHECKING:
     from .attribution import AttributionPass
@@ -35,7 +35,7 @@ TRANSCRIPT_LINE = re.compile(
 #: a quote signed after a dash, the name ending its line or followed by a comma ("“…” ― Sonya Herridge")
 SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+{_WORD}){{0,4}}?)[.,]?{_SPACE}*(?:\n|$|,)")
 #: a colon ending a paragraph, then (after blank lines) the paragraph it introduces
-LEAD_IN = re.compile(r":[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*[ \t\u00a0]*(?=\S)")
+LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S)")
 #: how sure the cue model must be of a verb no lexicon lists to introduce a paragraph ("Cruz continued:")
 LEAD_IN_CUE = 0.4
 #: what opens a line before a quote that opens it
@@ -86,7 +86,8 @@ def transcript(found: AttributionPass) -> None:
         if person is not None:
             lines.append((m, person))
     talking = {who for who, n in turns.items() if n >= 2}
-    if len(capitals) + len(talking) < 2:
+    people = talking | {person.text for m, person in lines if m.group(2).upper() == m.group(2)}
+    if len(capitals) < 2 and len(people) < 2:
         return  # one name's "CLINTON: …" lines are a list or a label more often than an interview
     for m, person in lines:
         if m.group(2).upper() != m.group(2) and person.text not in talking:
@@ -103,9 +104,12 @@ def transcript(found: AttributionPass) -> None:
 def lead_ins(found: AttributionPass) -> None:
     """ "The New York Times reports:" or "He said:" ending a paragraph, what was said the next one
     ("“In an illustration of …”"): the verb the colon closes is the cue (a verb of saying, or one the
-    cue model does not reject), its subject the speaker, the next paragraph the content — unless a
-    claim already has a cue there (“…,” he said: the paragraph has its own)."""
+    cue model does not reject, with a subject: "See the photos below:" says nothing), its subject the
+    speaker, the next paragraph the content — the quote that opens it, if one does ("“We will win,”
+    and then he left the stage"). Not a paragraph with a cue of its own ("“…,” she told reporters")
+    nor one that itself ends with a colon."""
     doc, text = found.doc, found.text
+    threshold = found.models.cues.scalar("threshold")
     for m in LEAD_IN.finditer(text):
         colon, para = m.start(), m.end()
         tokens = doc.char_span(colon, colon + 1, alignment_mode="expand")
@@ -114,14 +118,27 @@ def lead_ins(found: AttributionPass) -> None:
         verb = tokens[0].sent.root
         if verb.pos_ != "VERB" or verb.idx < found.paragraph(colon, colon)[0]:
             continue
+        subj = subject(verb)
+        if subj is None:
+            continue
         if verb.lemma_.lower() not in CUE_LEMMAS and cue_score(verb, found.models.cues) < LEAD_IN_CUE:
             continue
         p_start, p_end = found.paragraph(para, para)
-        if found.has_cue_within(p_start, p_end):
+        if text[p_start:p_end].rstrip().endswith(":") or found.has_cue_within(p_start, p_end):
             continue
-        subj = subject(verb)
+        below = doc.char_span(p_start, p_end, alignment_mode="contract")
+        if below is None or any(
+            t.pos_ == "VERB"
+            and found.quotes.containing(t.idx) is None
+            and any(c.dep_ in SUBJECT_DEPS for c in t.children)
+            and cue_score(t, found.models.cues) >= threshold
+            for t in below
+        ):
+            continue  # the paragraph says who says it
+        opening = found.quotes.containing(para)
+        content = opening if opening is not None and opening[0] == para else (p_start, p_end)
         cue = (verb.idx, verb.idx + len(verb.text))
-        found.add((p_start, p_end), cue, speaker_span(subj) if subj is not None else None, below=True)
+        found.add(content, cue, speaker_span(subj), below=True)
 
 
 def signed_quotes(found: AttributionPass) -> None:

@@ -91,7 +91,9 @@ ADDRESSEE_CUES = _words("say tell ask know see think feel")
 PREP_CONTENT = _words("to about on at for of over against")
 #: "was quoted as saying …", "was reported as telling …": passives that frame someone's words with "as"
 REPORTING_FRAMES = _words("quote cite report record")
-#: the verbs such a frame makes sure cues (the words someone said); "recorded as voting" is no speech
+#: the frames among them whose "as" always introduces someone's words ("was quoted as denying …")
+WORD_FRAMES = _words("quote cite")
+#: the verbs "reported as" / "recorded as" make sure cues (words someone said; "recorded as voting" is none)
 SAYING_VERBS = _words("say tell add write state claim warn insist argue ask describe call suggest")
 #: forms of "be" (and "get") that make a passive: "'s" is "has" as often, so it is not one
 PASSIVE_BE = _words("be is are was were been being am ’re 're get gets got gotten")

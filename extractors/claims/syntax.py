@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Token
 
-from .lexicon import PASSIVE_BE, REPORTING_FRAMES, SAYING_VERBS
+from .lexicon import PASSIVE_BE, REPORTING_FRAMES, SAYING_VERBS, WORD_FRAMES
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 #: what may be cut from either end of a content or speaker span
@@ -106,20 +106,19 @@ def subject(verb: Token) -> Token | None:
 
 
 def reported_as(verb: Token) -> Token | None:
-    """The verb a reporting passive frames with "as" — "saying" in "She was quoted as saying …", "was
-    reported as telling …" — else None ("Rubio is seen as trying …" reports no words: None)."""
-    if verb.lemma_.lower() not in REPORTING_FRAMES or not any(c.dep_ == "nsubjpass" for c in verb.children):
+    """The verb a reporting passive frames with "as" — "saying" in "She was quoted as saying …",
+    "denying" in "was quoted as denying …", "telling" in "was reported as telling …" — else None. What
+    "quoted" and "cited" frame is always words; "reported" and "recorded" frame a saying verb only
+    ("was reported as leaving the country" is the report's; "Rubio is seen as trying …": None)."""
+    lemma = verb.lemma_.lower()
+    if lemma not in REPORTING_FRAMES or not any(c.dep_ == "nsubjpass" for c in verb.children):
         return None
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ == "as" and prep.i > verb.i:
-            return next(
-                (
-                    c
-                    for c in prep.children
-                    if c.dep_ == "pcomp" and c.pos_ == "VERB" and c.lemma_.lower() in SAYING_VERBS
-                ),
-                None,
-            )  # "was reported as leaving the country" is the report's: None
+            framed = next((c for c in prep.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
+            if framed is not None and (lemma in WORD_FRAMES or framed.lemma_.lower() in SAYING_VERBS):
+                return framed
+            return None
     return None
 
 
