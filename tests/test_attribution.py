@@ -562,6 +562,17 @@ def test_quoted_as_saying_is_the_saying_with_the_passive_subject_speaking(claims
 
 
 @pytest.mark.slow
+def test_a_quote_another_speaker_closes_is_theirs(claims_of):
+    """ "“A,” Smith said. “B,” Jones said." — B is Jones's, not the continuation of Smith's claim."""
+    smith, jones = claims_of("“We will win this election,” Smith said. “They have no plan at all,” Jones said.")
+    assert (smith["text"], smith["speaker"]["text"]) == ("“We will win this election,”", "Smith")
+    assert (jones["text"], jones["speaker"]["text"]) == ("“They have no plan at all,”", "Jones")
+    # with no other cue, the next quote still continues the first
+    (c,) = claims_of("“We will win this election,” Smith said. “They have no plan at all.”")
+    assert c["text"] == "“We will win this election,” Smith said. “They have no plan at all.”"
+
+
+@pytest.mark.slow
 def test_a_doubtful_verb_with_a_likely_content_is_a_claim(claims_of, extractor):
     """A verb the cue model doubts (0.4 to 0.5) makes a claim when its content is likely enough (the
     scores sum to 1 or more), but never takes in a cue it is sure of."""

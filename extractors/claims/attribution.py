@@ -382,6 +382,7 @@ class AttributionPass:
                 and quotes.same_line(end, nxt[0])
                 and cue[0] > end
                 and not self.verb_between(cue[1], nxt[0])
+                and not self.closed_by_another(nxt)
             ):
                 end = nxt[1]
         self.used_quotes.update(quotes.overlapping(start, end))
@@ -397,6 +398,18 @@ class AttributionPass:
             "cue": span(text, *cue),
             "quote_type": qtype or _content_type(start, end, quotes),
         }
+
+    def closed_by_another(self, quote: Quote) -> bool:
+        """Whether a verb with a subject of its own closes ``quote`` on its line (“B,” Jones said): the
+        quote is that verb's, not a continuation of the cue before it (“A,” Smith said. “B,” Jones said)."""
+        line_end = self.paragraph(quote[1], quote[1])[1]
+        after = self.doc.char_span(quote[1], min(quote[1] + 60, line_end), alignment_mode="contract")
+        return after is not None and any(
+            t.pos_ == "VERB"
+            and self.quotes.containing(t.idx) is None
+            and any(c.dep_ in SUBJECT_DEPS and c.idx >= quote[1] for c in t.children)
+            for t in after
+        )
 
     def verb_between(self, start: int, end: int, frame: Token | None = None) -> bool:
         """Whether a verb stands in ``[start, end)``: “Only you,” she said, “would …” is one quote
