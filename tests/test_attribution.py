@@ -529,6 +529,9 @@ def test_a_conjoined_cue_ends_the_content_before_it(claims_of):
     # a contrasting clause before its main clause is part of the content, not a cut
     (c,) = claims_of("Officials said that although the minister denied the report, he would resign next week.")
     assert c["text"] == "that although the minister denied the report, he would resign next week"
+    # a participle the parser hangs inside the content is the sayer's ("while insisting …")
+    said, insisting = claims_of("The senator said the bill would pass, while insisting that it was close.")
+    assert said["text"] == "the bill would pass" and insisting["speaker"]["text"] == "The senator"
     # a content whose own cue the conjoined verb does not hang on is left whole, its speaker too
     (c,) = claims_of("The mayor arrived late and said that the budget would pass, according to a report by the Times.")
     assert c["cue"]["text"] == "according to" and c["text"].startswith("The mayor arrived late and said")

@@ -97,6 +97,9 @@ def subject(verb: Token) -> Token | None:
         if node.head.i == node.i:  # the root (Tokens are made afresh: compare positions)
             break
         if dep in ("advcl", "conj", "xcomp", "acl", "relcl", "acomp"):
+            if dep == "advcl" and node.tag_ == "VBG" and node.head.dep_ == "ccomp" and node.head.head.i != node.head.i:
+                node = node.head.head  # "said the bill would pass, while insisting …": the sayer insists
+                continue
             node = node.head
         elif dep == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in ("VERB", "AUX"):
             node = node.head.head
