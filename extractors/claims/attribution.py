@@ -27,7 +27,7 @@ import heapq
 import itertools
 import re
 from bisect import bisect_left, insort
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.strings import get_string_id
@@ -102,7 +102,7 @@ def find_attributions(
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             found.according_to(tok)
         elif tok.pos_ == "VERB":
-            score = cue_score(tok, models.cues)
+            score = found.cue_score(tok)
             if framed_by(tok) is not None:  # "was quoted as saying": the frame says these are someone's words
                 score = 1.0
             if score >= models.cues.scalar("threshold") - (0.0 if models.rule_order else DOUBT):
@@ -133,8 +133,16 @@ class AttributionPass:
         self.by_span: dict[Offsets, int] = {}
         self.keys = itertools.count()
         self.doubtful: set[int] = set()  # keys of the claims doubtful verbs made
+        self.cue_scores: dict[int, float] = {}  # token index -> the cue model's score, each verb scored once
         self.by_cue: list[tuple[int, int]] = []  # (cue start, key) of every claim made, sorted
         self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def cue_score(self, tok: Token) -> float:
+        """The cue model's score of a verb, computed once per token for every pass that asks."""
+        score = self.cue_scores.get(tok.i)
+        if score is None:
+            score = self.cue_scores[tok.i] = cue_score(tok, self.models.cues)
+        return score
 
     def triggers(self) -> list[Token]:
         """The tokens that can open an attribution outside every quote — verbs, "according",
@@ -403,13 +411,19 @@ class AttributionPass:
         """Whether a verb with a subject of its own closes ``quote`` on its line (“B,” Jones said): the
         quote is that verb's, not a continuation of the cue before it (“A,” Smith said. “B,” Jones said)."""
         line_end = self.paragraph(quote[1], quote[1])[1]
-        after = self.doc.char_span(quote[1], min(quote[1] + 60, line_end), alignment_mode="contract")
-        return after is not None and any(
-            t.pos_ == "VERB"
-            and self.quotes.containing(t.idx) is None
-            and any(c.dep_ in SUBJECT_DEPS and c.idx >= quote[1] for c in t.children)
-            for t in after
+        return any(
+            any(c.idx >= quote[1] for c in subjects)
+            for _, subjects in self.verbs_with_subjects(quote[1], min(quote[1] + 60, line_end))
         )
+
+    def verbs_with_subjects(self, start: int, end: int) -> Iterator[tuple[Token, list[Token]]]:
+        """The verbs in ``[start, end)`` outside every quote that have subjects of their own, with them:
+        who speaks in a stretch of text ("she told reporters", "Jones said")."""
+        for t in self.doc.char_span(start, end, alignment_mode="contract") or ():
+            if t.pos_ == "VERB" and self.quotes.containing(t.idx) is None:
+                subjects = [c for c in t.children if c.dep_ in SUBJECT_DEPS]
+                if subjects:
+                    yield t, subjects
 
     def verb_between(self, start: int, end: int, frame: Token | None = None) -> bool:
         """Whether a verb stands in ``[start, end)``: “Only you,” she said, “would …” is one quote
@@ -450,8 +464,7 @@ class AttributionPass:
                 if i < len(sure) and sure[i] < made["end"]:
                     del self.made[key]
         claims = sorted(self.made.values(), key=lambda c: c["start"])
-        self.end_before_conjoined_cues(claims)  # before a floating quote joins the claim it would cut
-        claims.sort(key=lambda c: c["start"])
+        self.end_before_conjoined_cues(claims)  # before a floating quote joins the claim it would cut (ends only)
         _continue_floating_quotes(claims, self.quotes, self.used_quotes)
         claims.sort(key=lambda c: (c["start"], c["end"]))
         return _outermost(_dedupe(claims))
@@ -476,7 +489,7 @@ class AttributionPass:
             if tokens is None or len(tokens) != 1:
                 continue
             tok = tokens[0]
-            if tok.pos_ == "VERB" and _another_statement(tok) and cue_score(tok, self.models.cues) >= CONJOINED_CUE:
+            if tok.pos_ == "VERB" and _another_statement(tok) and self.cue_score(tok) >= CONJOINED_CUE:
                 conjoined.append((tok, claim))
         for claim in claims if conjoined else ():
             own = claim["cue"]

@@ -13,10 +13,10 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .cues import cue_score
+from .cues import DOUBT
 from .lexicon import CUE_LEMMAS, HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
 from .speakers import speaker_span
-from .syntax import SUBJECT_DEPS, subject
+from .syntax import subject
 
 if TYPE_CHECKING:
     from .attribution import AttributionPass
@@ -36,8 +36,6 @@ TRANSCRIPT_LINE = re.compile(
 SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+{_WORD}){{0,4}}?)[.,]?{_SPACE}*(?:\n|$|,)")
 #: a colon ending a paragraph, then (after blank lines) the paragraph it introduces
 LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S)")
-#: how sure the cue model must be of a verb no lexicon lists to introduce a paragraph ("Cruz continued:")
-LEAD_IN_CUE = 0.4
 #: what opens a line before a quote that opens it
 LEADING_SPACE = re.compile(r"\s*")
 #: a colon at the end of the text before a quote ("Stone: “I think …”")
@@ -69,7 +67,7 @@ def transcript(found: AttributionPass) -> None:
     "Cruz: Just hang on.": each candidate once). ("Q: …" and "A: …" lines are left alone: as one rule
     they lost more matches on PolNeAR train than they made.)"""
     text = found.text
-    lines = []
+    lines = []  # (match, person, whether the label is in capitals)
     capitals: set[str] = set()
     turns: Counter[str] = Counter()  # lines per person named in ordinary case
     for m in TRANSCRIPT_LINE.finditer(text):
@@ -77,20 +75,21 @@ def transcript(found: AttributionPass) -> None:
         if m.start() == 0 or sum(ch.isalpha() for ch in label) < 2:
             continue  # the first line is the headline's
         person = found.resolver.person_named(label)
-        if label.upper() == label:
+        upper = label.upper() == label
+        if upper:
             capitals.add(label)
         elif person is None or (len(label.split()) > 1 and person.text != label):
             continue  # "Labor Secretary: …" is no name the article gives a person
         else:
             turns[person.text] += 1
         if person is not None:
-            lines.append((m, person))
+            lines.append((m, person, upper))
     talking = {who for who, n in turns.items() if n >= 2}
-    people = talking | {person.text for m, person in lines if m.group(2).upper() == m.group(2)}
+    people = talking | {person.text for _, person, upper in lines if upper}
     if len(capitals) < 2 and len(people) < 2:
         return  # one name's "CLINTON: …" lines are a list or a label more often than an interview
-    for m, person in lines:
-        if m.group(2).upper() != m.group(2) and person.text not in talking:
+    for m, person, upper in lines:
+        if not upper and person.text not in talking:
             continue
         colon = m.end(2)
         end = found.paragraph(colon, colon)[1]
@@ -121,19 +120,12 @@ def lead_ins(found: AttributionPass) -> None:
         subj = subject(verb)
         if subj is None:
             continue
-        if verb.lemma_.lower() not in CUE_LEMMAS and cue_score(verb, found.models.cues) < LEAD_IN_CUE:
-            continue
+        if verb.lemma_.lower() not in CUE_LEMMAS and found.cue_score(verb) < threshold - DOUBT:
+            continue  # "Cruz continued:" is a cue the cue model allows; "Wait, it gets better:" is not
         p_start, p_end = found.paragraph(para, para)
         if text[p_start:p_end].rstrip().endswith(":") or found.has_cue_within(p_start, p_end):
             continue
-        below = doc.char_span(p_start, p_end, alignment_mode="contract")
-        if below is None or any(
-            t.pos_ == "VERB"
-            and found.quotes.containing(t.idx) is None
-            and any(c.dep_ in SUBJECT_DEPS for c in t.children)
-            and cue_score(t, found.models.cues) >= threshold
-            for t in below
-        ):
+        if any(found.cue_score(t) >= threshold for t, _ in found.verbs_with_subjects(p_start, p_end)):
             continue  # the paragraph says who says it
         opening = found.quotes.containing(para)
         content = opening if opening is not None and opening[0] == para else (p_start, p_end)

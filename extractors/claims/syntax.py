@@ -114,7 +114,7 @@ def reported_as(verb: Token) -> Token | None:
     "quoted" and "cited" frame is always words; "reported" and "recorded" frame a saying verb only
     ("was reported as leaving the country" is the report's; "Rubio is seen as trying …": None)."""
     lemma = verb.lemma_.lower()
-    if lemma not in REPORTING_FRAMES or not any(c.dep_ == "nsubjpass" for c in verb.children):
+    if lemma not in REPORTING_FRAMES or passive_subject(verb) is None:
         return None
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ == "as" and prep.i > verb.i:
