@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
@@ -150,6 +151,49 @@ def candidate_id(article: str, kind: str, start: int, end: int, label: str = "")
 def span(text: str, start: int, end: int) -> SpanRef:
     """A ``{start, end, text}`` reference into ``text``."""
     return {"start": start, "end": end, "text": text[start:end]}
+
+
+def doc_indices(text: str, tokens: list[tuple[int, int]] | list[list[int]]) -> list[int]:
+    """spaCy's token index of each stored token. An article stores its tokens without spaCy's
+    whitespace tokens (``Extraction.tokens``), so the two counts drift apart at every paragraph break:
+    spaCy makes one whitespace token of the text before the first token if there is any, and of each
+    gap between two tokens that is more than the single space a token may carry."""
+    out: list[int] = []
+    extra = 0
+    prev = None
+    for k, (s, _e) in enumerate(tokens):
+        gap = text[prev:s] if prev is not None else text[:s]
+        if gap and (prev is None or gap != " "):
+            extra += 1
+        out.append(k + extra)
+        prev = _e
+    return out
+
+
+def token_ranger(
+    text: str, tokens: list[tuple[int, int]] | list[list[int]]
+) -> Callable[[int, int], tuple[int | None, int | None]]:
+    """``(start, end) -> (token_start, token_end)``: the spaCy token range (``doc[token_start:token_end]``)
+    of the stored tokens a span touches, (None, None) if none — for many spans of one article."""
+    index = doc_indices(text, tokens)
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
+
+    def tokens_of(start: int, end: int) -> tuple[int | None, int | None]:
+        ts = bisect_right(ends, start)  # the first token ending after start
+        te = bisect_left(starts, end) - 1  # the last token starting before end
+        if ts >= len(tokens) or te < ts:
+            return None, None
+        return index[ts], index[te] + 1
+
+    return tokens_of
+
+
+def token_range(
+    text: str, tokens: list[tuple[int, int]] | list[list[int]], start: int, end: int
+) -> tuple[int | None, int | None]:
+    """:func:`token_ranger` for one span."""
+    return token_ranger(text, tokens)(start, end)
 
 
 def entity_candidate(

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from app_support import select_text as select
 from app_support import status_line
+from textual.widgets import Input, Select, Static
 
 from extractors.records import entity_candidate
 from tui.app.app import ReviewApp
@@ -149,6 +150,31 @@ async def test_the_editor_lists_people_and_organisations_first_and_hands_over_to
         assert the_claim(store, aid)["speaker"]["entity_id"] == next(
             c["id"] for c in store.candidates(aid) if c["text"] == "MPs"
         )
+
+
+async def test_leaving_the_editor_for_selection_keeps_what_was_changed(claims, tmp_path):
+    """ctrl+t from the editor saves the editor's changes first (it used to drop them silently), and
+    stays in the editor, naming the problem, when they cannot be saved."""
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        dialog.query_one("#start", Input).value = "x"
+        await pilot.press("ctrl+t")
+        assert app.screen is dialog and "whole numbers" in str(dialog.query_one("#edit-error", Static).render())
+        dialog.query_one("#start", Input).value = str(the_claim(store, aid)["start"])
+        await pilot.pause()
+        assert not str(dialog.query_one("#edit-error", Static).render())  # the stale error goes
+        dialog.query_one("#quote_type", Select).value = "direct"
+        await pilot.press("ctrl+t")
+        assert isinstance(app.screen, ReviewScreen)
+        assert the_claim(store, aid)["quote_type"] == "direct"
+        await select(pilot, app.screen.query_one(ArticleView), "MPs")
+        await pilot.press("s")
+        claim = the_claim(store, aid)
+        assert claim["quote_type"] == "direct" and claim["speaker"]["text"] == "MPs"
 
 
 TMUX = shutil.which("tmux")

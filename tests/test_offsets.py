@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from extractors.loaders import iter_articles, normalise_newlines
 from extractors.pipeline import Extraction
 from extractors.records import Article, entity_candidate
-from tui.export import store_articles
+from tui.export import ALL_STATUSES, store_articles
 from tui.schema import Export
 from tui.store import ReviewStore
 
@@ -65,3 +65,43 @@ def test_prodigy_spans_survive_import_edit_and_export(tmp_path_factory, text, da
     exported = doc["articles"][0]
     for item in exported["entities"]:
         assert item["text"] == exported["text"][item["start"] : item["end"]]
+
+
+def test_edited_and_added_entities_carry_spacy_token_numbers(extractor, tmp_path, monkeypatch):
+    """An article stores its tokens without spaCy's whitespace tokens; an edit or an added entity must
+    still be numbered as spaCy numbers it (``doc[token_start:token_end]`` is the span), also after a
+    paragraph break and a double space — and the export renumbers what 0.2.0 stored (list positions)."""
+    from tui.store import validation
+
+    text = "Title\n\nThe Russian Defense Ministry said so.  Then\n\n\nJohn Smith of London spoke."
+    ex = extractor.extract_one(Article(text=text, title="Title"))
+    doc = extractor.nlp.make_doc(text)
+
+    def doc_range(surface: str) -> tuple[int, int]:
+        s = text.index(surface)
+        sp = doc.char_span(s, s + len(surface))
+        assert sp is not None
+        return sp.start, sp.end
+
+    ent = entity_candidate(text, ex.article.id, text.index("The Russian"), text.index(" said"), "ORG")
+    ex = Extraction(ex.article, [ent], [], ex.tokens)
+    with ReviewStore.open(tmp_path / "store", write=True) as store:
+        store.add_article(ex)
+        state = store.decide(ex.article.id, ent["id"], "edit", changes={"start": text.index("Russian")})
+        assert (state["token_start"], state["token_end"]) == doc_range("Russian Defense Ministry")
+        s = text.index("Smith")
+        added = store.add_candidate(ex.article.id, {"kind": "entity", "start": s, "end": s + 5, "label": "PERSON"})
+        assert (added["token_start"], added["token_end"]) == doc_range("Smith")
+
+        def positions(text, tokens, start, end):  # what 0.2.0 stored
+            ts = next(i for i, (_s, e) in enumerate(tokens) if e > start)
+            te = next(i for i in range(len(tokens) - 1, -1, -1) if tokens[i][0] < end)
+            return ts, te + 1
+
+        monkeypatch.setattr(validation, "token_range", positions)
+        state = store.decide(ex.article.id, added["id"], "edit", changes={"start": text.index("John")})
+        assert (state["token_start"], state["token_end"]) != doc_range("John Smith")
+        exported = {e["text"]: e for e in next(iter(store_articles(store, include=ALL_STATUSES)))["entities"]}
+    assert (exported["John Smith"]["token_start"], exported["John Smith"]["token_end"]) == doc_range("John Smith")
+    ministry = exported["Russian Defense Ministry"]
+    assert (ministry["token_start"], ministry["token_end"]) == doc_range("Russian Defense Ministry")

@@ -130,7 +130,8 @@ def test_analyst_added_candidates(filled_store):
     "fields, message",
     [
         ({"kind": "entity", "start": 5, "end": 500, "label": "X"}, "outside the text"),
-        ({"kind": "entity", "start": 5, "end": 3, "label": "X"}, "outside the text"),
+        ({"kind": "entity", "start": 5, "end": 3, "label": "X"}, "ends before it starts"),
+        ({"kind": "entity", "start": 5, "end": 5, "label": "X"}, "is empty"),
         ({"kind": "entity", "start": "1", "end": 3, "label": "X"}, "must be an integer"),
         ({"kind": "entity", "start": 1, "end": 3}, "label"),
         ({"kind": "entity", "start": 1, "end": 3, "label": "\x1b]0;pwned\x1b\\ORG"}, "label"),

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from extractors.records import token_ranger
 from extractors.vocabulary import DISPUTED, REVIEWED
 
 from .sanitize import escape_json
@@ -185,6 +186,11 @@ def store_articles(
             cands = store.candidates(aid, view=view)
             if not all_labels:
                 cands = [c for c in cands if store.in_scope(c)]
+            if article.get("tokens"):  # numbered from the text: edits before 0.2.1 stored list positions
+                tokens_of = token_ranger(article["text"], article["tokens"])
+                for c in cands:
+                    if c["kind"] == "entity":
+                        c["token_start"], c["token_end"] = tokens_of(c["start"], c["end"])
             if desk is not None:
                 for c in cands:
                     if c["kind"] == "claim":

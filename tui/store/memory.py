@@ -25,7 +25,7 @@ from collections import Counter
 from typing import Any
 
 from extractors.groups import normalise
-from extractors.records import entity_candidate
+from extractors.records import doc_indices, entity_candidate
 
 Fact = tuple[str, str, str, str]  # (normalised text, label, outcome, label after — or the trimmed edge)
 _NUMBER = re.compile(r"^[0-9][0-9\-./,:]*$")
@@ -166,8 +166,9 @@ class Memory:
         text, tokens = article["text"], article.get("tokens") or []
         if not tokens:
             return []
-        starts = {s: i for i, (s, _) in enumerate(tokens)}
-        ends = {e: i for i, (_, e) in enumerate(tokens)}
+        index = doc_indices(text, tokens)  # spaCy's token numbers, as the extractor's candidates carry
+        starts = {s: index[i] for i, (s, _) in enumerate(tokens)}
+        ends = {e: index[i] for i, (_, e) in enumerate(tokens)}
         spans = sorted(covered)
         best: dict[str, tuple[str, int]] = {}  # one label per string: the one it was added with most
         for (surface, label), times in sorted(self.vocabulary.items()):

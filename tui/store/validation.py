@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from extractors.records import claim_candidate, entity_candidate, span
+from extractors.records import claim_candidate, entity_candidate, span, token_range
 from extractors.strict_json import FieldError, check_label, check_reviewer
 from extractors.vocabulary import KINDS, QUOTE_TYPES
 
@@ -39,19 +39,14 @@ def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int
     for key, value in ((prefix + "start", start), (prefix + "end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise DecisionError(f"field '{key}' must be an integer")
-    if not 0 <= start < end <= len(text):
+    if not (0 <= start <= len(text) and 0 <= end <= len(text)):
         raise DecisionError(f"field '{prefix}start': span {start}..{end} is outside the text (length {len(text)})")
+    if start >= end:
+        what = "is empty" if start == end else "ends before it starts"
+        raise DecisionError(f"field '{prefix}start': span {start}..{end} {what} (start must be less than end)")
     if not text[start:end].strip():
         raise DecisionError(f"field '{prefix}start': span {start}..{end} is only whitespace")
     return start, end
-
-
-def token_range(tokens: list[list[int]], start: int, end: int) -> tuple[int | None, int | None]:
-    ts = next((i for i, (s, e) in enumerate(tokens) if e > start), None)
-    te = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i][0] < end), None)
-    if ts is None or te is None or te < ts:
-        return None, None
-    return ts, te + 1
 
 
 def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -121,7 +116,7 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
         if fields.get("label") is None:
             raise DecisionError("field 'label' is required for an entity (e.g. PERSON)")
         name = label(fields.get("label"))
-        ts, te = token_range(article.get("tokens") or [], start, end)
+        ts, te = token_range(text, article.get("tokens") or [], start, end)
         return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
     extra = claim_fields(text, fields)
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
@@ -141,7 +136,7 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         s, e = offsets(text, wanted.get("start", state["start"]), wanted.get("end", state["end"]))
         clean.update(start=s, end=e, text=text[s:e])
         if state["kind"] == "entity":
-            clean["token_start"], clean["token_end"] = token_range(article.get("tokens") or [], s, e)
+            clean["token_start"], clean["token_end"] = token_range(text, article.get("tokens") or [], s, e)
     if "label" in wanted:
         clean["label"] = label(wanted["label"])
     if state["kind"] == "claim":

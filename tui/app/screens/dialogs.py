@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -228,6 +228,11 @@ class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
             await options.run_action("page_down" if direction > 0 else "page_up")
 
 
+class DialogScroll(VerticalScroll, can_focus=False):
+    """A dialog's body that scrolls on a short terminal (80x24) without taking a tab stop of its own:
+    moving the focus to a field scrolls it into view."""
+
+
 class EditDialog(ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
@@ -256,7 +261,7 @@ class EditDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         c = self.cand
-        with Vertical(classes="dialog", id="edit-dialog"):
+        with DialogScroll(classes="dialog", id="edit-dialog"):
             yield Static(
                 Text.assemble(
                     ("Edit ", "bold"), (one_line(c["kind"], 10), "bold"), ": ", (one_line(c["text"], 70), "reverse")
@@ -298,7 +303,7 @@ class EditDialog(ModalScreen[None]):
                 yield Static(
                     Text(
                         f"{self.keys.show('edit.select_text')}: select the content, speaker or cue in the article "
-                        "instead (any span may be the speaker)",
+                        "instead (any span may be the speaker; what you changed here is saved first)",
                         style="dim",
                     )
                 )
@@ -333,8 +338,10 @@ class EditDialog(ModalScreen[None]):
         self._preview()
 
     @on(Input.Changed)
+    @on(Select.Changed)
     def _changed(self) -> None:
         self._preview()
+        self.query_one("#edit-error", Static).update("")  # an error about the old values no longer holds
 
     def _preview(self) -> None:
         try:
@@ -344,7 +351,7 @@ class EditDialog(ModalScreen[None]):
                 one_line(self.text[s:e], 200) if 0 <= s < e <= len(self.text) else ("(invalid span)", "red"),
             )
         except ValueError:
-            shown = Text("(start and end must be numbers)", style="red")
+            shown = Text.assemble(("text: ", "bold"), ("(invalid span)", "red"))
         self.query_one("#edit-preview", Static).update(shown)
 
     def changes(self) -> dict[str, Any]:
@@ -409,8 +416,20 @@ class EditDialog(ModalScreen[None]):
         self.dismiss(None)
 
     def action_select_text(self) -> None:
+        """Go on by selection in the article — after saving what was changed here (or staying, with
+        the reason, if it cannot be saved): leaving must not throw an edit away."""
         if self.cand["kind"] != "claim" or self.select_text is None:
             self.app.bell()
+            return
+        error = self.query_one("#edit-error", Static)
+        try:
+            changes = self.changes()
+        except ValueError as err:
+            error.update(Text(one_line(err, 300), style="bold red"))
+            return
+        problem = self.save(changes) if changes else None
+        if problem:
+            error.update(Text(one_line(problem, 300), style="bold red"))
             return
         go = self.select_text
         self.dismiss(None)
