@@ -217,6 +217,11 @@ def test_agreement_on_a_store(filled_store, cli):
     assert out["pairs"][0]["items"] == 4 and out["alpha"] is not None
     table = cli("agreement").stdout
     assert "ann / ben" in table and "Krippendorff" in table
+    assert cli.json("agreement", "--json", "--label", "PERSON")["label"] == "PERSON"
+    typo = cli("agreement", "--label", "PERSNO", check=1)
+    assert typo.stderr.strip().splitlines() == [
+        "newsreview: error: no decided item has the label 'PERSNO' (decided labels: GPE, PERSON)"
+    ]
 
 
 def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -169,9 +170,12 @@ def test_concurrent_adds_neither_lose_nor_double_an_article(store_path, tmp_path
         spawn(store_path, "add", str(f), "--reviewer", f"adder{i}", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for i, f in enumerate(feeds)
     ]
+    said = 0
     for proc in procs:
-        proc.wait(timeout=600)
-        assert proc.returncode == 0, proc.stderr.read()
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+        said += int(re.search(rb"added (\d+), duplicate", out + err).group(1))
+    assert said == 12  # each reports only what it added itself: a text another process won is a duplicate
     with ReviewStore.open(store_path) as st:
         titles = sorted(st.article_info(a)["title"] for a in st.article_ids())
         assert len(titles) == len(set(titles)) == 1 + 12

@@ -10,6 +10,7 @@ option), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -24,12 +25,28 @@ from .paths import default_store
 from .sanitize import clean, clean_line
 
 
+def _no_mistyped_command(word: str, commands: list[str]) -> None:
+    """``newsreview exprot``: a word that is no file but looks like a command is a typo, not an article
+    to add (which would fail, then open the review screen)."""
+    import difflib
+
+    if word.startswith("-") or os.path.lexists(word):
+        return
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    if close:
+        sys.stderr.write(
+            f"newsreview: error: no command or file '{clean_line(word, 60)}' (did you mean 'newsreview {close[0]}'?)\n"
+        )
+        sys.exit(2)
+
+
 class DefaultReviewGroup(TyperGroup):
     """``newsreview [PATH...]`` without a subcommand means ``newsreview review [PATH...]``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             if not args[0].startswith("-") or args[0] in ("--store", "--reviewer", "--model", "--adjudicate"):
+                _no_mistyped_command(args[0], list(self.commands))
                 args = ["review", *args]
         elif not args:
             args = ["review"]
@@ -658,6 +675,11 @@ def agreement_cmd(
         _check_choice("--kind", kind, ("entity", "claim"))
     with _read_store(store) as st:
         report = compute(st, kind=kind, label=label)
+        if label is not None and not report["reviewers"]:
+            decided = sorted({str(b.get("label")) for _, b, _ in st.decided_items(kind) if b.get("label")})
+            if decided:  # a label nobody decided is a slip of the keyboard, not "nothing to compare"
+                shown = ", ".join(clean_line(x, 30) for x in decided[:20]) + (" …" if len(decided) > 20 else "")
+                fail(f"no decided item has the label '{clean_line(label, 40)}' (decided labels: {shown})")
     if json_out:
         import orjson
 
@@ -965,7 +987,16 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
     try:
-        app(prog_name="newsreview")
+        code = app(prog_name="newsreview", standalone_mode=False)
+    except typer.TyperException as err:  # a mistyped option or argument: one line, like every other error
+        ctx = getattr(err, "ctx", None)
+        hint = f" (see '{clean_line(ctx.command_path, 60)} -h')" if ctx is not None else ""
+        message = err.format_message() if hasattr(err, "format_message") else str(err)
+        sys.stderr.write(f"newsreview: error: {clean_line(message, 300)}{hint}\n")
+        sys.exit(getattr(err, "exit_code", 2))
+    except typer.Abort:
+        sys.stderr.write("newsreview: aborted\n")
+        sys.exit(1)
     except (InputError, ModelError) as err:
         sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
         sys.exit(1)
@@ -976,6 +1007,10 @@ def main() -> None:
 
         if isinstance(err, StoreError):
             sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
+        elif isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            # every file the commands write names itself when it fails; what is left is standard output
+            reason = os.strerror(err.errno).lower() if err.errno else "write failed"
+            sys.stderr.write(f"newsreview: error: cannot write to standard output: {reason}\n")
         else:
             sys.stderr.write(
                 f"newsreview: internal error: {type(err).__name__}: {clean_line(err, 300)} "
@@ -984,6 +1019,7 @@ def main() -> None:
             if os.environ.get("NEWSREVIEW_DEBUG"):
                 sys.stderr.write(clean(_traceback()))
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _traceback() -> str:

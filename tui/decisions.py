@@ -33,9 +33,7 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     if not isinstance(obj, dict):
         raise DecisionError("expected a JSON object")
     action = obj.get("action")
-    article = obj.get("article")
-    if not isinstance(article, str) or not article:
-        raise DecisionError("field 'article' (an article id) is required")
+    article = _id_field(obj, "article", "an article id")
     if action not in ALL_ACTIONS:
         shown = clean_line(action, 40) if isinstance(action, str) else repr(type(action).__name__)
         raise DecisionError(f"field 'action' must be one of {', '.join(ALL_ACTIONS)}, not '{shown}'")
@@ -56,25 +54,41 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
         label = obj.get("label")
         states = store.decide_group(article, group, action, label=label, seconds=seconds)
         return ",".join(str(s["id"]) for s in states)
-    candidate = obj.get("candidate")
-    if not isinstance(candidate, str) or not candidate:
-        raise DecisionError("field 'candidate' (a candidate id) is required")
+    candidate = _id_field(obj, "candidate", "a candidate id")
     adjudicate = obj.get("adjudicate", False)
     if not isinstance(adjudicate, bool):
         raise DecisionError("field 'adjudicate' must be true or false")
     if action == "adjudicate":
-        choose = obj.get("choose")
-        if not isinstance(choose, str) or not choose:
-            raise DecisionError("field 'choose' (the reviewer whose version stands) is required to adjudicate")
+        choose = _id_field(obj, "choose", "the reviewer whose version stands", " to adjudicate")
         return str(store.adjudicate(article, candidate, choose=choose, seconds=seconds)["id"])
     changes = _changes(obj) if action == "edit" else None
     return str(store.decide(article, candidate, action, changes=changes, seconds=seconds, adjudicate=adjudicate)["id"])
 
 
+def _id_field(obj: dict[str, Any], key: str, what: str, purpose: str = "") -> str:
+    """A required string field: missing and mistyped are told apart."""
+    value = obj.get(key)
+    if value is None or value == "":
+        raise DecisionError(f"field '{key}' ({what}) is required{purpose}")
+    if not isinstance(value, str):
+        raise DecisionError(f"field '{key}' ({what}) must be a string, not {_json_type(value)}")
+    return value
+
+
+def _json_type(value: object) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _changes(obj: dict[str, Any]) -> dict[str, Any]:
     changes = obj.get("changes")
+    inline = [k for k in EDIT_FIELDS if k in obj]
+    if changes is not None and inline:
+        raise DecisionError(
+            f"field '{inline[0]}': give an edit's fields either under 'changes' or beside 'action', not both"
+        )
     if changes is None:
-        changes = {k: obj[k] for k in EDIT_FIELDS if k in obj}
+        changes = {k: obj[k] for k in inline}
     if not isinstance(changes, dict):
         raise DecisionError("field 'changes' must be an object")
     return changes

@@ -191,13 +191,16 @@ def _extract_into(
             for extraction in extractor.extract(todo, jobs=jobs):
                 done += 1
                 try:
-                    _, aid = store.add_article(extraction)
+                    status, aid = store.add_article(extraction)
                 except DecisionError as err:
                     result.failed.append(str(err))
                 else:
-                    result.added.append(aid)
-                    result.first_article = result.first_article or aid
-                    result.words += extraction.words
+                    if status == "duplicate":  # another process added the same text meanwhile
+                        result.duplicates.append((extraction.article.path, aid))
+                    else:
+                        result.added.append(aid)
+                        result.first_article = result.first_article or aid
+                        result.words += extraction.words
                 elapsed = time.perf_counter() - started
                 progress.update(task, advance=1, rate=f"{result.words / elapsed:,.0f}" if elapsed else "-")
         except StoreError:

@@ -120,6 +120,9 @@ class FolderEngine:
                 f"{clean_line(meta_path)}: not a store this release of newsreview can open (format "
                 f"{clean_line(fmt, 40)!r}); use another --store"
             )
+        for sub in (ARTICLES, JOURNALS):
+            if (folder / sub).exists() and not (folder / sub).is_dir():
+                raise StoreDamaged(f"damaged: {clean_line(folder / sub)} is not a folder; run 'newsreview doctor'")
         if mode == "review":
             (folder / JOURNALS).mkdir(exist_ok=True)
             self.lock = FileLock(folder / JOURNALS / f"{self.slug}.lock")

@@ -80,6 +80,11 @@ def engine_for(location: str | os.PathLike[str]) -> Engine:
         from .postgres import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
 
         return cast(Engine, PostgresEngine(text))
+    scheme, sep, _ = text.partition("://")
+    if sep and scheme and all(ch.isalnum() or ch in "+.-" for ch in scheme):  # a URL, but not one we serve
+        raise StoreError(
+            f"--store: unknown kind of store '{clean_line(scheme, 20)}://' (use postgresql://… or a folder path)"
+        )
     from .folder import FolderEngine
 
     return FolderEngine(Path(text).expanduser())
@@ -999,7 +1004,15 @@ class ReviewStore:
         ``adjudicate``: as the desk's final decision (a lead's), not as one more review."""
         if adjudicate:
             return self.adjudicate(article_id, cand_id, action=action, changes=changes, seconds=seconds)
-        return self.decide_many(article_id, [(cand_id, action, changes)], seconds=seconds)[0]
+        try:
+            return self.decide_many(article_id, [(cand_id, action, changes)], seconds=seconds)[0]
+        except DecisionError as err:
+            own = self._hists(article_id, cand_id).get((self.reviewer, ADJUDICATION))
+            if action in ("undo", "redo") and own is not None and own.check(action) is None:
+                raise DecisionError(
+                    f'{err} among your reviews; to {action} your adjudication, say so (in apply: "adjudicate": true)'
+                ) from None
+            raise
 
     def decide_many(
         self,
