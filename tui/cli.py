@@ -483,7 +483,10 @@ def export_cmd(
     elif fmt == "spacy":
         from .formats import docbin_bytes
 
-        _write_output(docbin_bytes(records, tokens), output)
+        notes: list[str] = []
+        _write_output(docbin_bytes(records, tokens, notes=notes), output)
+        for note in notes:  # what doc.ents cannot hold (overlaps) is in doc.spans: said, not hidden
+            warn(note)
     else:
         _write_output(render(records, fmt), output)
     for line in problems.lines:

@@ -1,14 +1,39 @@
 """Formats other tools read: Prodigy's ``db-out`` JSONL and spaCy's ``DocBin``.
 
+Offsets are never changed: every span either format writes has the stored ``start``/``end`` (Python
+str indices into the article text). Both formats tokenise an article on its stored tokens, split
+wherever an exported span starts or ends inside one (``"Zoë"`` with an entity ``"oë"`` becomes
+``"Z"`` + ``"oë"``), so every span boundary is a token boundary and the tokens rebuild the text
+exactly.
+
+Only the reviewed result is written as positive annotation: entities whose status is ``accepted``,
+``edited`` or ``added``. Entities exported with another status (``--include rejected,disputed,pending``)
+are kept visible, apart from the positives:
+
 - :func:`prodigy_tasks` turns export records into Prodigy tasks as ``prodigy db-out`` writes them for
   ``ner.manual``: ``text``, ``tokens`` (``text``, ``start``, ``end``, ``id``, ``ws``), ``spans``
   (``start``, ``end``, ``label``, ``token_start``, ``token_end`` — inclusive, as Prodigy counts),
   ``answer``, ``_input_hash`` / ``_task_hash``, ``_annotator_id``, ``_timestamp``, ``_view_id``,
   ``meta``. One task per article: the reviewed entities are its spans; ``answer`` is ``accept`` once
-  the article is fully reviewed, else ``ignore`` (Prodigy's answer for "not decided").
-- :func:`docbin_bytes` writes a ``.spacy`` DocBin: each article a Doc on its own tokens, the reviewed
-  entities as ``doc.ents``, the claims as ``doc.spans["claims"]`` (labelled by quote type; speaker,
-  cue and check-worthiness in ``doc.user_data["newsreview_claims"]``). Imports spaCy (only this).
+  the article is fully reviewed, else ``ignore`` (Prodigy's answer for "not decided"). Entities with
+  another status are not spans (a task's spans are what its annotator accepted): they are listed in
+  the task's ``meta`` as ``rejected_spans``, ``disputed_spans`` and ``pending_spans`` (same fields as
+  ``spans``; a key only when it has any).
+- :func:`docbin_bytes` writes a ``.spacy`` DocBin: each article a Doc on its own tokens (``doc.text``
+  is the article text). Span groups and entities:
+
+  - ``doc.spans["newsreview"]`` — every reviewed entity, overlapping ones included;
+  - ``doc.ents`` — the largest non-overlapping subset of those (:func:`spacy.util.filter_spans`:
+    longer spans first, then the earlier one); how many were left out of ``doc.ents`` is reported
+    through ``notes``;
+  - ``doc.spans["newsreview_rejected"]``, ``["newsreview_disputed"]``, ``["newsreview_pending"]`` —
+    the exported entities with that status (never in ``doc.ents``; each key always present);
+  - ``doc.user_data["newsreview_entities"]`` — per span group above, a list parallel to its spans of
+    ``{"id", "status"}``;
+  - ``doc.spans["claims"]`` — the claims (labelled by quote type; speaker, cue, check-worthiness and
+    status in ``doc.user_data["newsreview_claims"]``, parallel to the group).
+
+  Imports spaCy (only this).
 - :func:`prodigy_decisions` reads Prodigy answers back: for tasks ``add`` loaded, the decisions their
   annotators made, recorded under the annotator's name.
 
@@ -19,10 +44,28 @@ spans) as stable signed 32-bit integers; they are not Prodigy's murmurhash value
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import orjson
+
+from extractors.vocabulary import REVIEWED
+
+#: the DocBin's span group of the reviewed entities (all of them: ``doc.ents`` cannot overlap)
+SPANS_KEY = "newsreview"
+#: the statuses exported apart from the reviewed entities, in the order their groups are written
+OTHER_STATUSES = ("rejected", "disputed", "pending")
+
+
+def _group(status: str) -> str | None:
+    """The DocBin span group of an entity with this status (None: a status no export produces)."""
+    if status in REVIEWED:
+        return SPANS_KEY
+    if status in OTHER_STATUSES:
+        return f"{SPANS_KEY}_{status}"
+    return None
 
 
 def _hash(*parts: Any) -> int:
@@ -30,28 +73,59 @@ def _hash(*parts: Any) -> int:
     return int.from_bytes(digest[:4], "big", signed=True)
 
 
-def _tokens(text: str, offsets: list[list[int]]) -> list[dict[str, Any]]:
-    """Prodigy tokens covering the whole text: the stored tokens, and any other whitespace between them
-    (a newline) as a token of its own, as spaCy makes it; ``ws`` is a single trailing space."""
-    out: list[dict[str, Any]] = []
+def _boundaries(spans: Iterable[dict[str, Any]]) -> tuple[set[int], set[int]]:
+    """The starts and the ends of these spans."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for span in spans:
+        starts.add(span["start"])
+        ends.add(span["end"])
+    return starts, ends
+
+
+def _pieces(text: str, offsets: list[list[int]], starts: set[int], ends: set[int]) -> list[tuple[int, int, bool]]:
+    """Tokens covering the whole text, as (start, end, ws): the stored tokens, split at every position
+    in ``starts`` / ``ends`` that falls inside one, and any other text between them (a newline, a
+    second space) as tokens of their own, as spaCy makes them. ``ws``: the token is followed by a single
+    space that belongs to no token — unless a span starts on that space or ends right after it, when
+    the space is a token of its own. Joining each token's text (plus a space where ``ws``) gives
+    ``text`` back, and every position in ``starts`` / ``ends`` (within the text) is a token boundary."""
+    n = len(text)
+    cuts = sorted(c for c in starts | ends if 0 < c < n)
+    out: list[tuple[int, int, bool]] = []
+
+    def split(a: int, b: int) -> None:
+        i = bisect_right(cuts, a)
+        while i < len(cuts) and cuts[i] < b:
+            out.append((a, cuts[i], False))
+            a = cuts[i]
+            i += 1
+        out.append((a, b, False))
+
+    def gap(a: int, b: int) -> None:
+        if out and text[a] == " " and a not in starts and a + 1 not in ends:
+            out[-1] = (out[-1][0], out[-1][1], True)
+            a += 1
+        if a < b:
+            split(a, b)
+
     pos = 0
-
-    def token(start: int, end: int) -> None:
-        ws = text[end : end + 1] == " "
-        out.append({"text": text[start:end], "start": start, "end": end, "id": len(out), "ws": ws})
-
-    for start, end in offsets:
-        gap_start = pos
-        if out and out[-1]["ws"]:
-            gap_start += 1
-        if start > gap_start:
-            token(gap_start, start)
-        token(start, end)
+    for token in offsets:
+        start, end = int(token[0]), int(token[1])
+        if not pos <= start < end <= n:  # overlapping or outside the text: its text is covered as a gap
+            continue
+        if start > pos:
+            gap(pos, start)
+        split(start, end)
         pos = end
-    tail = pos + (1 if out and out[-1]["ws"] else 0)
-    if tail < len(text):
-        token(tail, len(text))
+    if pos < n:
+        gap(pos, n)
     return out
+
+
+def _tokens(pieces: list[tuple[int, int, bool]], text: str) -> list[dict[str, Any]]:
+    """Prodigy tokens for these pieces."""
+    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws} for i, (s, e, ws) in enumerate(pieces)]
 
 
 def _epoch(stamp: str | None) -> int:
@@ -64,25 +138,35 @@ def _epoch(stamp: str | None) -> int:
 
 
 def prodigy_tasks(articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]]) -> list[dict[str, Any]]:
-    """Export records (with ``tokens`` by article id) as Prodigy tasks."""
+    """Export records (with ``tokens`` by article id) as Prodigy tasks: the reviewed entities as
+    ``spans``, the others as ``meta["<status>_spans"]``."""
     tasks = []
     for art in articles:
-        toks = _tokens(art["text"], tokens.get(art["id"]) or [])
-        starts = {t["start"]: t["id"] for t in toks}
-        ends = {t["end"]: t["id"] for t in toks}
-        spans = []
+        starts, ends = _boundaries(art["entities"])
+        toks = _tokens(_pieces(art["text"], tokens.get(art["id"]) or [], starts, ends), art["text"])
+        start_of = {t["start"]: t["id"] for t in toks}
+        end_of = {t["end"]: t["id"] for t in toks}
+        spans: list[dict[str, Any]] = []
+        others: dict[str, list[dict[str, Any]]] = {status: [] for status in OTHER_STATUSES}
         for ent in art["entities"]:
             span = {"start": ent["start"], "end": ent["end"], "label": ent["label"]}
-            if ent["start"] in starts and ent["end"] in ends:
-                span["token_start"], span["token_end"] = starts[ent["start"]], ends[ent["end"]]
-            spans.append(span)
+            if ent["start"] in start_of and ent["end"] in end_of:
+                span["token_start"], span["token_end"] = start_of[ent["start"]], end_of[ent["end"]]
+            if ent["status"] in REVIEWED:
+                spans.append(span)
+            else:  # rejected, disputed, pending: not something the annotator accepted
+                others.setdefault(ent["status"], []).append(span)
+        meta: dict[str, Any] = {"id": art["id"], "title": art["title"], "source": art["source"]}
+        for status, listed in others.items():
+            if listed:
+                meta[f"{status}_spans"] = listed
         review = art["review"]
         reviewers = review.get("reviewers") or []
         input_hash = _hash(art["text"])
         tasks.append(
             {
                 "text": art["text"],
-                "meta": {"id": art["id"], "title": art["title"], "source": art["source"]},
+                "meta": meta,
                 "tokens": toks,
                 "spans": spans,
                 "answer": "accept" if review["status"] == "done" else "ignore",
@@ -97,58 +181,84 @@ def prodigy_tasks(articles: list[dict[str, Any]], tokens: dict[str, list[list[in
     return tasks
 
 
-def docbin_bytes(articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]]) -> bytes:
-    """The export records as a spaCy DocBin (``.spacy``)."""
+def _span(doc: Any, article_id: str, item: dict[str, Any], label: str, what: str, notes: list[str] | None) -> Any:
+    """The spaCy Span at exactly ``item``'s offsets (strict: never widened), or None, said in ``notes``."""
+    made = doc.char_span(item["start"], item["end"], label=label)
+    if made is None and notes is not None:
+        notes.append(
+            f"article {article_id}: {what} at {item['start']}..{item['end']} is not a span of its text "
+            f"(length {len(doc.text)}); left out of the .spacy file"
+        )
+    return made
+
+
+def docbin_bytes(
+    articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]], *, notes: list[str] | None = None
+) -> bytes:
+    """The export records as a spaCy DocBin (``.spacy``), laid out as the module says. ``notes``, if
+    given, gets one line per thing a reader should know: how many reviewed entities are in
+    ``doc.spans["newsreview"]`` but not in ``doc.ents`` (they overlap others), and any span that could
+    not be made (offsets outside the text) — nothing is left out silently."""
     import spacy
     from spacy.tokens import Doc, DocBin, Span
 
     vocab = spacy.blank("xx").vocab
     docs = DocBin(store_user_data=True)
+    overlapping = 0
+    overlapping_articles = 0
+    groups = [SPANS_KEY, *(f"{SPANS_KEY}_{status}" for status in OTHER_STATUSES)]
     for art in articles:
         text = art["text"]
-        offsets = tokens.get(art["id"]) or []
-        words: list[str] = []
-        spaces: list[bool] = []
-        pos = 0
-        # every character is in a token or in the whitespace after one: spaCy's Doc needs both
-        for start, end in offsets:
-            if start > pos:  # text between tokens that is not a single space becomes its own token
-                gap = text[pos:start]
-                if gap != " " or not words:
-                    if words and spaces[-1] and gap.startswith(" "):
-                        gap = gap[1:]
-                    if gap:
-                        words.append(gap)
-                        spaces.append(False)
-            words.append(text[start:end])
-            spaces.append(text[end : end + 1] == " ")
-            pos = end + (1 if spaces[-1] else 0)
-        if pos < len(text):
-            words.append(text[pos:])
-            spaces.append(False)
-        doc = Doc(vocab, words=words, spaces=spaces)
-        if doc.text != text:  # could not rebuild it on the stored tokens: let spaCy tokenise
-            doc = spacy.blank("xx")(text)
-        ents = []
+        starts, ends = _boundaries([*art["entities"], *art["claims"]])
+        pieces = _pieces(text, tokens.get(art["id"]) or [], starts, ends)
+        doc = Doc(vocab, words=[text[s:e] for s, e, _ in pieces], spaces=[ws for _, _, ws in pieces])
+        if doc.text != text:  # cannot happen (_pieces covers the text); never write shifted offsets
+            raise ValueError(f"article {art['id']}: its tokens do not rebuild its text")
+
+        grouped: dict[str, list[Span]] = {key: [] for key in groups}
+        details: dict[str, list[dict[str, Any]]] = {key: [] for key in groups}
         for ent in art["entities"]:
-            span = doc.char_span(ent["start"], ent["end"], label=ent["label"], alignment_mode="expand")
-            if span is not None:
-                ents.append(span)
-        doc.set_ents(spacy.util.filter_spans(ents))
-        claims = []
-        details = []
-        for claim in art["claims"]:
-            span = doc.char_span(claim["start"], claim["end"], label=claim["quote_type"], alignment_mode="expand")
-            if span is None:
+            key = _group(ent["status"])
+            if key is None:  # no export gives another status; should one, it is named, not dropped unseen
+                if notes is not None:
+                    notes.append(
+                        f"article {art['id']}: entity {ent.get('id')} has status '{ent['status']}'; "
+                        "left out of the .spacy file"
+                    )
                 continue
-            claims.append(span)
-            details.append(
+            made = _span(doc, art["id"], ent, ent["label"], f"{ent['status']} entity {ent['label']}", notes)
+            if made is None:
+                continue
+            grouped[key].append(made)
+            details[key].append({"id": ent.get("id"), "status": ent["status"]})
+        reviewed = grouped[SPANS_KEY]
+        ents = spacy.util.filter_spans(reviewed)
+        doc.set_ents(ents)
+        if len(ents) < len(reviewed):
+            overlapping += len(reviewed) - len(ents)
+            overlapping_articles += 1
+        for key in groups:
+            doc.spans[key] = grouped[key]
+        doc.user_data["newsreview_entities"] = details
+        claims = []
+        claim_details = []
+        for claim in art["claims"]:
+            made = _span(doc, art["id"], claim, claim["quote_type"], f"claim {claim.get('id')}", notes)
+            if made is None:
+                continue
+            claims.append(made)
+            claim_details.append(
                 {k: claim.get(k) for k in ("id", "start", "end", "speaker", "cue", "checkworthiness", "status")}
             )
-        doc.spans["claims"] = [Span(doc, s.start, s.end, label=s.label_) for s in claims]
-        doc.user_data["newsreview_claims"] = details
+        doc.spans["claims"] = claims
+        doc.user_data["newsreview_claims"] = claim_details
         doc.user_data["newsreview_article"] = {"id": art["id"], "title": art["title"]}
         docs.add(doc)
+    if overlapping and notes is not None:
+        notes.append(
+            f"{overlapping} reviewed entit{'y' if overlapping == 1 else 'ies'} in {overlapping_articles} "
+            f"article(s) overlap others: in doc.spans[{SPANS_KEY!r}] but not in doc.ents"
+        )
     return bytes(docs.to_bytes())
 
 
