@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ PG_ENV = "NEWSREVIEW_TEST_POSTGRES"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # the app keeps settings (theme, where each reviewer left off) in the user's config folder: the
+    # tests get a folder of their own, not the account's
+    os.environ["NEWSREVIEW_CONFIG_DIR"] = tempfile.mkdtemp(prefix="newsreview-test-config-")
     config.addinivalue_line("markers", "engines: run the store tests on the folder and the PostgreSQL engine")
     config.addinivalue_line("markers", "folder_only: a test about the folder engine's files")
 

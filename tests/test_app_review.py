@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from app_support import several_store
 
 from tui.app.app import ReviewApp
 from tui.app.screens.review import ReviewScreen
@@ -389,6 +390,56 @@ async def test_keymap_remap_and_theme_are_remembered(app_store, tmp_path):
     again = ReviewApp(store, config=cfg)
     async with again.run_test(size=(160, 48)) as pilot:
         assert again.theme == "nord"
+
+
+async def test_reopening_goes_back_to_where_the_reviewer_left_off(tmp_path):
+    """Without a path, the screen opens on the article this reviewer last had open on this store (while
+    it has something left for them; else the next that has), not on the store's first pending one."""
+    store = several_store(tmp_path / "store")
+    ids = store.article_ids()
+    cfg = tmp_path / "cfg"
+    app = ReviewApp(store, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("n", "n", "n")
+        assert app.screen.aid == ids[3]
+    again = ReviewApp(store, config=cfg)
+    async with again.run_test(size=(160, 48)) as pilot:
+        assert again.screen.aid == ids[3]
+        await pilot.press("p", "p")
+        assert again.screen.aid == ids[1]
+        await pilot.press("a")  # the one-mention article, decided...
+        assert store.progress(ids[1]) == (1, 1)
+        await pilot.press("p", "n")
+    third = ReviewApp(store, config=cfg)
+    async with third.run_test(size=(160, 48)):
+        assert third.screen.aid == ids[3]  # ...so the next one with something left (the empty one has not)
+    other = ReviewApp(ReviewStore.open(tmp_path / "store", write=True, reviewer="ivo"), config=cfg)
+    async with other.run_test(size=(160, 48)):
+        assert other.screen.aid == ids[0]  # another reviewer has left off nowhere yet
+    other.store.close()
+
+
+async def test_a_list_shown_again_scrolls_to_its_current_row(tmp_path):
+    """At 80x24 the claims list, hidden until tab, has no size when it is shown: its current row (here
+    the last, as when the desk's scores reorder the list on the first visit) must still come into
+    view, and after a resize too."""
+    words = " ".join(f"Word{i}." for i in range(200))
+    store = ReviewStore.open(tmp_path / "store", write=True)
+    store.add_article(make_extraction(words, [("Word1", "ORG")], [f"Word{i}." for i in range(0, 200, 5)]))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        last = len(screen.state.ids("claim")) - 1
+        screen.state.index["claim"] = last
+        await pilot.press("tab")
+        await pilot.pause()
+        table = screen.table()
+        height = table.scrollable_content_region.height
+        assert screen.state.position() == last and table.scroll_y <= last < table.scroll_y + height
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        height = table.scrollable_content_region.height
+        assert table.scroll_y <= last < table.scroll_y + height
 
 
 async def test_bad_keymap_file_is_reported_not_fatal(app_store, tmp_path):

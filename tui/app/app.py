@@ -73,6 +73,9 @@ class CommandPalette(TextualCommandPalette):
         super()._action_command_list(action)
 
 
+LEFT_OFF_KEPT = 50  # stores x reviewers whose last article the settings remember
+
+
 class ReviewApp(App[None]):
     CSS_PATH = "newsreview.tcss"
     TITLE = "newsreview"
@@ -120,6 +123,27 @@ class ReviewApp(App[None]):
         problems = ([self.keymap_problem] if self.keymap_problem else []) + self.keys.problems()
         if problems:
             self.notify("\n".join(problems), title="keys.toml", severity="warning", markup=False, timeout=20)
+
+    # -- where this reviewer left off on this store (the user's settings, not the store: it is theirs) --
+
+    def _left_off_key(self) -> str:
+        return f"{self.store.location}\n{self.store.reviewer}"
+
+    def left_off(self) -> str | None:
+        """The article this reviewer last had open on this store, if any."""
+        value = (self.settings.get("left_off") or {}).get(self._left_off_key())
+        return value if isinstance(value, str) else None
+
+    def remember_article(self, aid: str) -> None:
+        places = self.settings.get("left_off")
+        places = dict(places) if isinstance(places, dict) else {}
+        key = self._left_off_key()
+        if places.get(key) == aid:
+            return
+        places.pop(key, None)
+        places[key] = aid
+        self.settings["left_off"] = dict(list(places.items())[-LEFT_OFF_KEPT:])  # the most recent stores
+        save_settings(self.settings, self.config_folder)
 
     def on_unmount(self) -> None:
         self.collector.stop()  # automatic collection again (tests run many apps in one process)

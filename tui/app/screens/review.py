@@ -150,7 +150,7 @@ class ReviewScreen(Screen[None]):
             return
         first = self.start_article if self.start_article in ids else None
         try:
-            wanted = first or self.store.next_pending_article() or ids[0]
+            wanted = first or self._left_off(ids) or self.store.next_pending_article() or ids[0]
         except StoreError:  # a damaged article on the way: start at the first that reads
             wanted = ids[0]
         # an article whose file is damaged is reported (load_article notifies) and the next one opened
@@ -171,6 +171,19 @@ class ReviewScreen(Screen[None]):
         # narrow: the keys of the review take the whole line (the palette is in the help, ? lists it);
         # the palette's key docked at the right edge also overlapped the last key and left a stray cell
         footer.show_command_palette = not narrow
+        self.call_after_refresh(self._reveal_current)  # the new layout can put it out of view
+
+    def _reveal_current(self) -> None:
+        """Scroll the current candidate into view in the list and the article, once laid out."""
+        if self.aid is None or not self.is_mounted:
+            return
+        i = self.state.position()
+        if i is not None:
+            self.table().show(i)
+        cand = self.state.current()
+        view = self.query_one(ArticleView)
+        if cand is not None and view.cursor is None:
+            view.set_current(cand["id"], scroll=True)
 
     def show_empty(self) -> None:
         self.aid = None
@@ -191,6 +204,16 @@ class ReviewScreen(Screen[None]):
         self.show(lists=True)
 
     # -- article ---------------------------------------------------------------------------------------
+
+    def _left_off(self, ids: list[str]) -> str | None:
+        """Where this reviewer left off: the article they last had open while it has something left for
+        them, else the next one that has (None: the store's first pending, their assigned first)."""
+        recall = getattr(self.app, "left_off", None)  # ReviewApp's (not a bare test app's)
+        last = recall() if callable(recall) else None
+        if last not in ids:
+            return None
+        decided, total = self.store.progress(last)
+        return last if decided < total else self.store.next_pending_article(after=last)
 
     def load_article(self, aid: str, *, focus: str | None = None) -> bool:
         """Show an article; False (with a notification saying why) if it cannot be read."""
@@ -214,6 +237,9 @@ class ReviewScreen(Screen[None]):
         view.set_article(article["text"], cands, article.get("tokens") or [])
         self._refresh_find()
         self.show(lists=True)
+        remember = getattr(self.app, "remember_article", None)
+        if callable(remember):
+            remember(aid)
         return True
 
     def _meta_line(self) -> Text:
@@ -246,8 +272,11 @@ class ReviewScreen(Screen[None]):
         if lists:
             for kind in ("entity", "claim"):
                 self._fill(kind)
+        appearing = not self.table().display  # a list shown again has no size until laid out
         self.query_one("#entities").display = state.kind == "entity"
         self.query_one("#claims").display = state.kind == "claim"
+        if appearing:
+            self.call_after_refresh(self._reveal_current)
         self._show_tabs()
         cand = state.current()
         cid = cand["id"] if cand else None
