@@ -110,10 +110,16 @@ def test_analyst_added_candidates(filled_store):
     with ReviewStore.open(path, write=True) as st:
         added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 1, "label": "EMOJI"})
         assert added["status"] == "added" and added["origin"] == "analyst" and added["text"] == "😀"
-        claim = st.add_candidate(
-            aid, {"kind": "claim", "start": 0, "end": 11, "quote_type": "none", "speaker": {"start": 0, "end": 11}}
-        )
+        c = text.index("Russia lost 100,000 troops")
+        with pytest.raises(DecisionError, match=r"field 'speaker': 0\.\.11 is the claim's content itself"):
+            st.add_candidate(aid, {"kind": "claim", "start": 0, "end": 11, "speaker": {"start": 0, "end": 11}})
+        fields = {"kind": "claim", "start": c, "end": c + 26, "quote_type": "none", "speaker": {"start": 0, "end": 11}}
+        with pytest.raises(DecisionError, match="field 'cue': the same span as the speaker"):
+            st.add_candidate(aid, {**fields, "cue": {"start": 0, "end": 11}})
+        claim = st.add_candidate(aid, fields)
         assert claim["speaker"]["text"] == "Ben Wallace"
+        with pytest.raises(DecisionError, match=r"field 'cue': .* is the claim's content itself"):
+            st.decide(aid, claim["id"], "edit", changes={"cue": {"start": c, "end": c + 26}})
         with pytest.raises(DecisionError, match="already exists"):
             st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 1, "label": "EMOJI"})
         with pytest.raises(DecisionError, match="already exists"):

@@ -83,6 +83,18 @@ def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def distinct_roles(start: int, end: int, speaker: Any, cue: Any) -> None:
+    """A claim's speaker and cue are words about its content, not the content itself (nor each other):
+    a slip of the selection keys ("s" on the content just set) is refused, naming the field."""
+    content = (start, end)
+    roles = {name: (ref["start"], ref["end"]) for name, ref in (("speaker", speaker), ("cue", cue)) if ref}
+    for name, where in roles.items():
+        if where == content:
+            raise DecisionError(f"field '{name}': {where[0]}..{where[1]} is the claim's content itself")
+    if len(roles) == 2 and roles["speaker"] == roles["cue"]:
+        raise DecisionError("field 'cue': the same span as the speaker")
+
+
 def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
     """A claim's ``numbers`` or ``hedges``: a list of ``{text, start, end}`` inside the article, each
     ``text == article_text[start:end]``; in article order, without repeats."""
@@ -119,6 +131,7 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
         ts, te = token_range(text, article.get("tokens") or [], start, end)
         return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
     extra = claim_fields(text, fields)
+    distinct_roles(start, end, extra.get("speaker"), extra.get("cue"))
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
 
 
@@ -141,6 +154,8 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         clean["label"] = label(wanted["label"])
     if state["kind"] == "claim":
         clean.update(claim_fields(text, wanted))
+        after = {**state, **clean}
+        distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
     clean = {k: v for k, v in clean.items() if state.get(k) != v}
     if not clean:
         raise DecisionError("the edit changes nothing")
