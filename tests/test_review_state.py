@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -290,3 +291,25 @@ def test_active_clock_caps_idle_gaps():
     clock.restart()
     now[0] += 2
     assert clock.seconds() == 2
+
+
+def test_character_mode_moves_by_what_a_reader_sees_as_one_character():
+    """An emoji joined by ZWJs, a flag, an accent written as a combining mark: one step each, so a
+    selection or an edge never ends inside one (it used to split "👩‍👩‍👧" after a bare joiner)."""
+    family, flag, accent = "👩\u200d👩\u200d👧", "🇬🇧", "e\u0301"
+    text = f"Emoji {family} and {flag} caf{accent} end"
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    f = text.index(family)
+    assert spans.step_edge(text, tokens, 0, f, "end", 1, by_char=True) == (0, f + len(family))
+    end = text.index(accent) + len(accent)
+    assert spans.step_edge(text, tokens, 0, end, "end", -1, by_char=True) == (0, end - 2)
+    sel = spans.start_selection(text, tokens, f + 2, by_char=True)  # the cursor inside the cluster
+    assert sel is not None and sel.span(tokens) == (f, f + len(family))
+    sel = spans.extend_selection(text, tokens, sel, 1)
+    sel = spans.extend_selection(text, tokens, sel, 1)
+    assert text[slice(*sel.span(tokens))] == f"{family} a"
+    g = text.index(flag)
+    sel = spans.start_selection(text, tokens, g, by_char=True)
+    assert sel is not None and text[slice(*sel.span(tokens))] == flag
+    last = spans.start_selection(text, tokens, len(text) - 1, by_char=True)
+    assert last is not None and spans.extend_selection(text, tokens, last, 1).span(tokens) == (len(text) - 1, len(text))

@@ -17,8 +17,36 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
 
 Token = tuple[int, int]
+
+
+@lru_cache(maxsize=4)
+def _clusters(text: str) -> tuple[int, ...]:
+    """Where each grapheme cluster of ``text`` starts (Unicode's extended clusters: "e" and its
+    combining accent, a flag's two letters, an emoji joined by ZWJs are one character to a reader)."""
+    return tuple(m.start() for m in regex.finditer(r"\X", text))
+
+
+def cluster_at(text: str, pos: int) -> Token:
+    """The grapheme cluster holding ``pos`` as (start, end)."""
+    starts = _clusters(text)
+    i = max(0, bisect_right(starts, pos) - 1)
+    return starts[i] if starts else 0, starts[i + 1] if i + 1 < len(starts) else len(text)
+
+
+def char_step(text: str, pos: int, direction: int) -> int:
+    """The next (or previous) cluster boundary from ``pos``; ``pos`` if there is none. Character mode
+    moves by what a reader sees as one character, never into the middle of one."""
+    starts = _clusters(text)
+    if direction > 0:
+        i = bisect_right(starts, pos)
+        return starts[i] if i < len(starts) else len(text)
+    i = bisect_left(starts, pos) - 1
+    return starts[i] if i >= 0 else pos
 
 
 def valid_span(text: str, start: int, end: int) -> bool:
@@ -34,7 +62,7 @@ def step_edge(
     empty, only whitespace, outside the text)."""
     pos = start if edge == "start" else end
     if by_char or not tokens:
-        new = pos + direction
+        new = char_step(text, pos, direction)
     else:
         bounds = [s for s, _ in tokens] if edge == "start" else [e for _, e in tokens]
         if direction < 0:
@@ -76,11 +104,12 @@ class Selection:
     anchor: int
     head: int
     by_char: bool
+    text: str = ""  # character mode: the article (its units are grapheme clusters, anchor/head their starts)
 
     def span(self, tokens: Sequence[Token]) -> tuple[int, int]:
         lo, hi = sorted((self.anchor, self.head))
         if self.by_char:
-            return lo, hi + 1
+            return lo, cluster_at(self.text, hi)[1] if self.text else hi + 1
         return tokens[lo][0], tokens[hi][1]
 
     def cursor(self, tokens: Sequence[Token]) -> int:
@@ -96,17 +125,19 @@ def start_selection(text: str, tokens: Sequence[Token], cursor: int, *, by_char:
     if not text:
         return None
     if by_char or not tokens:
-        at = max(0, min(cursor, len(text) - 1))
-        return Selection(at, at, True)
+        at = cluster_at(text, max(0, min(cursor, len(text) - 1)))[0]
+        return Selection(at, at, True, text)
     i = token_index_at(tokens, cursor)
     return None if i is None else Selection(i, i, False)
 
 
 def extend_selection(text: str, tokens: Sequence[Token], sel: Selection, direction: int) -> Selection:
     """Move the head one unit in ``direction``; at either end of the text it stays."""
-    last = (len(text) - 1) if sel.by_char else (len(tokens) - 1)
-    head = max(0, min(last, sel.head + direction))
-    return Selection(sel.anchor, head, sel.by_char)
+    if sel.by_char:
+        head = char_step(text, sel.head, direction)
+        return Selection(sel.anchor, head if head < len(text) else sel.head, True, text)
+    head = max(0, min(len(tokens) - 1, sel.head + direction))
+    return Selection(sel.anchor, head, False)
 
 
 def first_at_or_after(matches: Sequence[Token], pos: int) -> int:

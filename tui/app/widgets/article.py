@@ -390,8 +390,9 @@ class ArticleView(LineView, can_focus=False):
         start, end = sel.span(self.tokens)
         forward = sel.head >= sel.anchor
         if by_char:
-            anchor, head = (start, end - 1) if forward else (end - 1, start)
-            self.selection_state = spans.Selection(anchor, head, True)
+            last = spans.cluster_at(self.text, end - 1)[0]
+            anchor, head = (start, last) if forward else (last, start)
+            self.selection_state = spans.Selection(anchor, head, True, self.text)
         elif self.tokens:
             a = spans.token_index_at(self.tokens, start if forward else end - 1)
             h = spans.token_index_at(self.tokens, end - 1 if forward else start)
