@@ -194,6 +194,8 @@ class DecisionLog:
             else:  # no cache of it, or it was rewritten (doctor): its articles are summarised afresh
                 if prefix is None:
                     text.load(None)
+                else:  # and those it touched before: a journal made shorter no longer holds them
+                    stale |= set(prefix.get("index", {}))
                 stale |= set(text.lines)
             self.texts[slug] = text
         for slug in set(cached) - set(journals):  # a journal the cache knew is gone (doctor recorded it lost)

@@ -1,18 +1,31 @@
 """``newsreview doctor``: check every file of a folder store, and with ``--repair`` mend what can be.
 
 Checking reads everything and reports each problem on its own line (file, line, why); it writes
-nothing. Repairing first copies every file it will change into ``doctor-backup-<time>/`` in the
-store, then:
+nothing. What it calls damage is what opening the store refuses: a damaged journal line, a journal
+shorter than its mark or not the one its mark recorded, a missing journal or index, a folder (or a
+FIFO, a dangling link) where a file of the store should be, a journal that is a symbolic link (read,
+but never written through).
 
+Repairing first works out everything it will change, copies each such file into a new
+``doctor-backup-<time>/`` in the store (and moves there whatever stands in a file's place: a folder
+where a journal should be...), and only then:
+
+- deletes the derived cache (``cache/``), which the repair makes stale; the next open rebuilds it;
 - a journal (the index, or a reviewer's) keeps every line that verifies, renumbered; each line it
-  drops is named, with why (a damaged line's decision is lost — the backup keeps its bytes);
+  drops is named, with why (a damaged line's decision is lost — the backup keeps its bytes); a journal
+  that is a symbolic link becomes a file holding those lines (the link's target is left as it is);
 - a journal's mark is rewritten from the journal as it now is; a mark whose journal is gone is
   removed, and that reviewer's decisions are reported lost;
-- an article file found under another article's name is moved back where it belongs; an article
-  whose file is missing or damaged is removed from the index (a ``removed`` record says why; its
-  decisions stay in the journals but are not shown); an intact article file the index does not list
-  (a crash between writing and indexing it) is indexed;
+- article files found under each other's names are moved back where they belong — first every one
+  to a temporary name, then each to its own, so a swap or a cycle loses nothing; an article whose
+  file is missing or damaged is removed from the index (a ``removed`` record says why; its decisions
+  stay in the journals but are not shown); an intact article file the index does not list (a crash
+  between writing and indexing it, or a lost index) is indexed, and a reviewer's journal the index
+  does not register is registered;
 - leftover temp files are deleted; a missing ``newsreview.json`` beside the other files is rewritten.
+
+What it cannot mend safely (a file it cannot read, ``journals/`` or ``articles/`` not a folder) makes
+it refuse, naming the file, before it changes anything.
 
 Every writer must be closed first: repairing takes the index lock and every reviewer's lock.
 """
@@ -20,8 +33,11 @@ Every writer must be closed first: repairing takes the index lock and every revi
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import stat
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +45,54 @@ from typing import Any
 import orjson
 
 from ..sanitize import clean_line
-from .articles import file_name, parse
-from .errors import StoreError, StoreLocked
-from .files import atomic_write, fsync_dir
+from .articles import file_name, parse, text_sha
+from .errors import StoreError, StoreWriteError
+from .files import atomic_write, fsync_dir, why
 from .folder import ARTICLES, FORMAT, INDEX, INDEX_LOCK, JOURNALS, META_FILE, V1_FORMAT, _now
 from .journal import decode_line, encode_line
 from .lock import FileLock
+
+CACHE = "cache"
+BACKUP_PREFIX = "doctor-backup-"
+MOVING_PREFIX = ".doctor-move-"  # an article file on its way back to its own name (ends in .json: seen)
+
+
+def _entry(path: Path) -> tuple[str, str | None]:
+    """What stands at ``path``: ``missing``, ``file``, ``link`` (a symlink to a regular file),
+    ``folder``, ``special`` (FIFO, socket, device) or ``dangling`` (a symlink to nothing), with the
+    link's target for a symlink."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "missing", None
+    target = None
+    if stat.S_ISLNK(st.st_mode):
+        with contextlib.suppress(OSError):
+            target = os.readlink(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "dangling", target
+        if stat.S_ISREG(st.st_mode):
+            return "link", target
+    if stat.S_ISDIR(st.st_mode):
+        return "folder", target
+    if stat.S_ISREG(st.st_mode):
+        return "file", target
+    return "special", target
+
+
+def _in_the_way(kind: str, target: str | None) -> str | None:
+    """How to say that something other than a file stands where a file should be (None: it is a file,
+    or a symlink to one, or nothing)."""
+    link = f"a symbolic link to {clean_line(target, 200)}, which is " if target is not None else ""
+    if kind == "folder":
+        return f"is {link}a folder, not a file"
+    if kind == "special":
+        return f"is {link}not a regular file (a FIFO, socket or device)"
+    if kind == "dangling":
+        return f"is a symbolic link to a missing file ({clean_line(target, 200)})"
+    return None
 
 
 @dataclass
@@ -45,24 +103,54 @@ class Scan:
     good: list[tuple[int, list[Any]]] = field(default_factory=list)  # (line number, ops)
     problems: list[str] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
-    torn: int = 0
-    missing: bool = False
+    lines: int = 0  # complete lines (good or not)
+    torn: int = 0  # bytes of an incomplete last line
+    truncated: bool = False  # shorter than its mark: the torn tail (if any) was a recorded line
+    missing: bool = False  # no journal to read (nothing there, or something else in its place)
+    gone: str = ""  # what stands in its place instead (a folder...), as a phrase
+    absent: str = ""  # the one-line problem a missing journal is, if it is one whoever owns it
+    mark_lines: int | None = None  # lines its mark records (None: no readable mark)
+    link: str | None = None  # the journal is a symbolic link to this (repair makes it a file)
+    aside: list[Path] = field(default_factory=list)  # in the way: repair moves them into the backup
+    blocker: str = ""  # why repair cannot mend it
     changed: bool = False  # repair must rewrite it
+
+    @property
+    def mark_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".mark")
 
 
 def scan_journal(path: Path) -> Scan:
     scan = Scan(path)
     shown = clean_line(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    kind, target = _entry(path)
+    data: bytes | None = None
+    gone = _in_the_way(kind, target)
+    if kind == "missing":
         scan.missing = True
-        return scan
-    pieces = data.split(b"\n")
+    elif gone is not None:
+        scan.missing, scan.gone, scan.changed = True, gone, True
+        scan.aside.append(path)
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            scan.blocker = f"{shown} cannot be read ({why(err)})"
+            scan.problems.append(scan.blocker)
+            return scan
+        if kind == "link":
+            scan.link = target or "?"
+            scan.changed = True
+            scan.problems.append(
+                f"{shown} is a symbolic link (to {clean_line(target, 200)}), not a file: newsreview reads "
+                "a journal through a link but refuses to write one"
+            )
+    pieces = data.split(b"\n") if data is not None else [b""]
+    crcs: dict[int, str] = {}
     expected = 1
     for number, raw in enumerate(pieces[:-1], 1):
         try:
-            seq, ops, _ = decode_line(raw)
+            seq, ops, crc = decode_line(raw)
         except ValueError as err:
             scan.problems.append(f"{shown} line {number}: {err}")
             scan.dropped.append(number)
@@ -72,24 +160,63 @@ def scan_journal(path: Path) -> Scan:
             scan.problems.append(f"{shown} line {number}: sequence {seq} where {expected} was due")
             scan.changed = True
         expected = seq + 1
+        crcs[number] = crc
         scan.good.append((number, ops))
+    scan.lines = len(pieces) - 1
     if pieces[-1]:
         scan.torn = len(pieces[-1])
         scan.changed = True
-    mark_path = path.with_name(path.name + ".mark")
-    if mark_path.exists():
-        try:
-            mark = orjson.loads(mark_path.read_bytes())
-            lines = int(mark["lines"])
-        except (ValueError, KeyError, TypeError):
-            scan.problems.append(f"{clean_line(mark_path)} is unreadable")
+    mark_crc = _scan_mark(scan)
+    if scan.mark_lines is not None and data is not None:
+        recorded = scan.mark_lines
+        if scan.lines < recorded:
+            cut = f" (line {scan.lines + 1} is cut short: {scan.torn} bytes are left of it)" if scan.torn else ""
+            scan.problems.append(
+                f"{shown} has {scan.lines} complete lines but {recorded} were recorded: it was truncated{cut}"
+            )
+            scan.truncated = scan.changed = True
+        elif recorded > 0 and recorded in crcs and crcs[recorded] != mark_crc:
+            scan.problems.append(f"{shown} line {recorded} is not the line its mark recorded (the file was replaced)")
             scan.changed = True
-        else:
-            total = len(pieces) - 1
-            if total < lines:
-                scan.problems.append(f"{shown} has {total} complete lines but {lines} were recorded: it was truncated")
-                scan.changed = True
+    if scan.gone:
+        scan.absent = f"{shown} {scan.gone}"
+    elif scan.missing and scan.mark_lines:
+        scan.absent = f"{shown} is missing (its mark records {scan.mark_lines} lines)"
+        scan.changed = True
     return scan
+
+
+def _scan_mark(scan: Scan) -> str | None:
+    """Read the journal's mark into ``scan``; returns the crc it records."""
+    mark_path = scan.mark_path
+    shown = clean_line(mark_path)
+    kind, target = _entry(mark_path)
+    if kind == "missing":
+        return None
+    gone = _in_the_way(kind, target)
+    if gone is not None:
+        scan.problems.append(f"{shown} {gone}")
+        scan.aside.append(mark_path)
+        scan.changed = True
+        return None
+    try:
+        raw = mark_path.read_bytes()
+    except OSError as err:  # derived from the journal: repair moves it aside and writes it anew
+        scan.problems.append(f"{shown} cannot be read ({why(err)})")
+        scan.aside.append(mark_path)
+        scan.changed = True
+        return None
+    try:
+        mark = orjson.loads(raw)
+        lines, crc = mark["lines"], mark["crc"]
+        if not (isinstance(lines, int) and isinstance(crc, str)):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        scan.problems.append(f"{shown} is unreadable")
+        scan.changed = True
+        return None
+    scan.mark_lines = lines
+    return crc
 
 
 @dataclass
@@ -104,62 +231,162 @@ class Report:
         return not self.problems
 
 
+@dataclass
+class Articles:
+    """What the article files hold, against the index."""
+
+    moves: dict[str, Path] = field(default_factory=dict)  # article -> the file it is in now
+    missing: dict[str, str] = field(default_factory=dict)  # article -> what is wrong with its file
+    orphans: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)  # intact, not indexed
+    aside: list[Path] = field(default_factory=list)  # folders (...) where an article's file should be
+    blockers: list[str] = field(default_factory=list)
+
+
 def check(folder: Path, *, repair: bool = False) -> Report:
     report = Report()
     shown = clean_line(folder)
     if not folder.is_dir():
         raise StoreError(f"no store at {shown}")
+    blockers: list[str] = []
     meta_path = folder / META_FILE
     meta_ok = False
-    try:
-        fmt = orjson.loads(meta_path.read_bytes())["_meta"]["1"]["format"]
-        if fmt == V1_FORMAT:
-            report.notes.append(f"{shown} was written by an earlier newsreview: opening it upgrades it in place")
-            return report
-        meta_ok = fmt == FORMAT
-        if not meta_ok:
-            report.problems.append(f"{clean_line(meta_path)}: unknown format {clean_line(fmt, 40)!r}")
-    except FileNotFoundError:
+    meta_aside: list[Path] = []
+    kind, target = _entry(meta_path)
+    gone = _in_the_way(kind, target)
+    if kind == "missing":
         report.problems.append(f"{clean_line(meta_path)} is missing")
-    except (ValueError, KeyError, TypeError):
-        report.problems.append(f"{clean_line(meta_path)} is unreadable")
+    elif gone is not None:
+        report.problems.append(f"{clean_line(meta_path)} {gone}")
+        meta_aside.append(meta_path)
+    else:
+        try:
+            raw = meta_path.read_bytes()
+        except OSError as err:
+            blockers.append(f"{clean_line(meta_path)} cannot be read ({why(err)})")
+            report.problems.append(blockers[-1])
+            meta_ok = True  # not rewritten: repair refuses
+        else:
+            try:
+                fmt = orjson.loads(raw)["_meta"]["1"]["format"]
+                if fmt == V1_FORMAT:
+                    report.notes.append(
+                        f"{shown} was written by an earlier newsreview: opening it upgrades it in place"
+                    )
+                    return report
+                meta_ok = fmt == FORMAT
+                if not meta_ok:
+                    report.problems.append(f"{clean_line(meta_path)}: unknown format {clean_line(fmt, 40)!r}")
+            except (ValueError, KeyError, TypeError):
+                report.problems.append(f"{clean_line(meta_path)} is unreadable")
+
+    folders_ok: dict[str, bool] = {}
+    for sub in (ARTICLES, JOURNALS):
+        path = folder / sub
+        folders_ok[sub] = not os.path.lexists(path) or path.is_dir()
+        if not folders_ok[sub]:
+            what = "the reviewers' journals" if sub == JOURNALS else "the article files"
+            blockers.append(
+                f"{clean_line(path)} is not a folder (a file is in its place): {what} cannot be read; "
+                "move it out of the way (it may hold them) and run 'newsreview doctor' again"
+            )
+            report.problems.append(blockers[-1])
 
     locks: list[FileLock] = []
-    if repair:
+    if repair and folders_ok[JOURNALS]:
         locks = _lock_everything(folder)
     try:
         index = scan_journal(folder / INDEX)
         report.problems += index.problems
+        if index.absent:
+            report.problems.append(index.absent)
+        if index.blocker:
+            blockers.append(index.blocker)
         rows, registered, removed = _index_tables(index)
         journals: dict[str, Scan] = {}
-        names = set(registered) | {p.name[: -len(".jsonl")] for p in (folder / JOURNALS).glob("*.jsonl")}
-        names |= {p.name[: -len(".jsonl.mark")] for p in (folder / JOURNALS).glob("*.jsonl.mark")}
-        for slug in sorted(names):
-            scan = scan_journal(folder / JOURNALS / f"{slug}.jsonl")
-            journals[slug] = scan
-            report.problems += scan.problems
-            if scan.missing and (slug in registered and not registered[slug].get("lost")):
-                report.problems.append(
-                    f"the journal of reviewer '{clean_line(registered[slug]['name'], 64)}' "
-                    f"({clean_line(scan.path)}) is missing: their decisions are lost"
-                )
-            if scan.torn:
-                report.notes.append(
-                    f"{clean_line(scan.path)} ends with an incomplete line ({scan.torn} bytes) left by a crash; "
-                    "it was never acknowledged and is dropped"
-                )
-        if index.torn:
+        if folders_ok[JOURNALS]:
+            jdir = folder / JOURNALS
+            names = set(registered) | {p.name[: -len(".jsonl")] for p in jdir.glob("*.jsonl")}
+            names |= {p.name[: -len(".jsonl.mark")] for p in jdir.glob("*.jsonl.mark")}
+            for slug in sorted(names):
+                scan = scan_journal(jdir / f"{slug}.jsonl")
+                journals[slug] = scan
+                _report_journal(report, slug, scan, registered)
+                if scan.blocker:
+                    blockers.append(scan.blocker)
+        if index.torn and not index.truncated:
             report.notes.append(f"{clean_line(index.path)} ends with an incomplete line; it is dropped")
-        moves, missing, orphans = _check_articles(folder, rows, removed, report)
-        temps = [p for p in folder.rglob(".*.tmp") if p.is_file()]
+        unregistered = _unregistered(report, journals, registered)
+        articles = Articles()
+        if folders_ok[ARTICLES]:
+            articles = _check_articles(folder, rows, removed, report)
+            blockers += articles.blockers
+        temps = [
+            p
+            for p in folder.rglob(".*.tmp")
+            if p.is_file() and not p.relative_to(folder).parts[0].startswith(BACKUP_PREFIX)
+        ]
         if temps:
             report.notes.append(f"{len(temps)} leftover temporary file(s) from interrupted writes")
         if repair:
-            _repair(folder, report, index, journals, registered, moves, missing, orphans, temps, meta_ok)
+            if blockers:
+                raise StoreError(
+                    f"cannot repair {shown}: {blockers[0]}; nothing was changed"
+                    + (
+                        f" ({len(blockers) - 1} more such problem(s): see 'newsreview doctor')"
+                        if len(blockers) > 1
+                        else ""
+                    )
+                )
+            _repair(
+                folder, report, index, journals, registered, articles, unregistered, temps, meta_ok, meta_aside, rows
+            )
     finally:
         for lock in locks:
             lock.release()
     return report
+
+
+def _report_journal(report: Report, slug: str, scan: Scan, registered: dict[str, dict[str, Any]]) -> None:
+    """One reviewer's journal: its problems, said once each, as opening the store would."""
+    report.problems += scan.problems
+    if scan.missing and slug in registered and not registered[slug].get("lost"):
+        report.problems.append(
+            f"the journal of reviewer '{clean_line(registered[slug].get('name', slug), 64)}' "
+            f"({clean_line(scan.path)}) {scan.gone or 'is missing'}: their decisions are lost"
+        )
+    elif scan.absent:
+        report.problems.append(scan.absent)
+    if scan.torn and not scan.truncated:
+        report.notes.append(
+            f"{clean_line(scan.path)} ends with an incomplete line ({scan.torn} bytes) left by a crash; "
+            "it was never acknowledged and is dropped"
+        )
+
+
+def _unregistered(report: Report, journals: dict[str, Scan], registered: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Journals holding decisions whose reviewer the index does not register (slug -> reviewer)."""
+    out: dict[str, str] = {}
+    for slug, scan in journals.items():
+        if scan.missing or slug in registered:
+            continue
+        name = _reviewer_of(scan)
+        if name is None:
+            continue
+        out[slug] = name
+        report.notes.append(
+            f"{clean_line(scan.path)} holds decisions of reviewer '{clean_line(name, 64)}', whom the index "
+            "does not register"
+        )
+    return out
+
+
+def _reviewer_of(scan: Scan) -> str | None:
+    for _, ops in scan.good:
+        for op in ops:
+            with contextlib.suppress(IndexError, TypeError, AttributeError):
+                if op[0] == "decisions" and isinstance(op[2].get("reviewer"), str):
+                    return str(op[2]["reviewer"])
+    return None
 
 
 def _index_tables(index: Scan) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], set[str]]:
@@ -178,61 +405,91 @@ def _index_tables(index: Scan) -> tuple[dict[str, dict[str, Any]], dict[str, dic
     return rows, registered, removed
 
 
-def _check_articles(
-    folder: Path, rows: dict[str, dict[str, Any]], removed: set[str], report: Report
-) -> tuple[dict[str, Path], dict[str, str], list[tuple[Path, dict[str, Any]]]]:
-    """(files to move back: article -> where it is now, articles missing: id -> why, intact orphans)."""
-    files: dict[str, tuple[Path, dict[str, Any] | str]] = {}
+@dataclass
+class _File:
+    """One file of ``articles/``, as much as checking it against the index needs."""
+
+    path: Path
+    problem: str | None  # what is wrong with it, whatever it should hold
+    aid: str | None = None
+    sha: str | None = None  # of its text
+    row: Any = None  # the index row it carries
+    unreadable: bool = False  # a regular file that cannot be read (permissions, I/O): never dropped
+    in_the_way: bool = False  # a folder (...) where a file should be
+
+
+def _read_article(path: Path) -> _File:
+    kind, target = _entry(path)
+    gone = _in_the_way(kind, target)
+    if gone is not None:
+        return _File(path, gone, in_the_way=True)
+    try:
+        parsed = parse(path.read_bytes(), None)
+    except OSError as err:
+        return _File(path, f"cannot be read ({why(err)})", unreadable=True)
+    if isinstance(parsed, str):
+        return _File(path, parsed)
+    article = parsed["article"]
+    aid = article.get("id")
+    return _File(path, None, aid if isinstance(aid, str) else None, text_sha(article["text"]), article.get("row"))
+
+
+def _fits(file: _File, row: dict[str, Any]) -> str | None:
+    """What is wrong with ``file`` as the file of the article ``row`` indexes (as articles.parse says it)."""
+    if file.problem is not None:
+        return file.problem
+    if file.aid != row["id"]:
+        return f"holds another article ('{clean_line(file.aid, 80)}')"
+    if file.sha != row["text_sha"]:
+        return "does not hold the text the index recorded (the text was changed)"
+    return None
+
+
+def _check_articles(folder: Path, rows: dict[str, dict[str, Any]], removed: set[str], report: Report) -> Articles:
+    out = Articles()
+    files: dict[str, _File] = {}  # by name
+    holding: dict[str, _File] = {}  # article id -> the first intact file holding it
     for path in sorted((folder / ARTICLES).glob("*.json")):
-        try:
-            parsed = parse(path.read_bytes(), None)
-        except OSError as err:
-            parsed = f"cannot be read ({err.strerror})"
-        aid = parsed["article"].get("id") if isinstance(parsed, dict) else None
-        files[path.name] = (path, parsed)
-        if aid is not None:
-            files.setdefault("id:" + str(aid), (path, parsed))
-    moves: dict[str, Path] = {}
-    missing: dict[str, str] = {}
+        file = files[path.name] = _read_article(path)
+        if file.aid is not None:
+            holding.setdefault(file.aid, file)
     indexed_files = set()
     for aid, row in rows.items():
         if aid in removed:
             continue
-        name = row["shard"]
+        name = str(row["shard"])
         indexed_files.add(name)
         here = files.get(name)
-        problem: str | None
-        if here is None:
-            problem = "is missing"
-        elif isinstance(here[1], str):
-            problem = here[1]
-        else:
-            checked = parse(here[0].read_bytes(), row)
-            problem = checked if isinstance(checked, str) else None
+        problem = "is missing" if here is None else _fits(here, row)
         if problem is None:
             continue
         where = f"article '{clean_line(aid, 80)}' ({clean_line(folder / ARTICLES / name)})"
-        elsewhere = files.get("id:" + aid)
-        if elsewhere is not None and elsewhere[0].name != name and isinstance(elsewhere[1], dict):
-            ok = parse(elsewhere[0].read_bytes(), row)
-            if isinstance(ok, dict):
-                report.problems.append(f"{where} {problem}; it is in {clean_line(elsewhere[0].name)} instead")
-                moves[aid] = elsewhere[0]
-                continue
+        elsewhere = holding.get(aid)
+        if elsewhere is not None and elsewhere.path.name != name and _fits(elsewhere, row) is None:
+            report.problems.append(f"{where} {problem}; it is in {clean_line(elsewhere.path.name)} instead")
+            out.moves[aid] = elsewhere.path
+            if here is not None and here.in_the_way:
+                out.aside.append(here.path)
+            continue
         report.problems.append(f"{where} {problem}")
-        missing[aid] = problem
-    orphans = []
-    for name, (path, parsed) in files.items():
-        if name.startswith("id:") or name in indexed_files or not isinstance(parsed, dict):
+        if here is not None and here.unreadable:
+            out.blockers.append(f"{where} {problem}")
+        else:
+            out.missing[aid] = problem
+            if here is not None and here.in_the_way:
+                out.aside.append(here.path)
+    moving = {m.name for m in out.moves.values()}
+    for name, file in files.items():
+        if name in indexed_files or name in moving or file.problem is not None:
             continue
-        row = parsed["article"].get("row")
-        aid = parsed["article"].get("id")
-        if aid in rows and any(rows[aid]["shard"] == m.name for m in moves.values()):
+        row, held = file.row, file.aid
+        if held is None or held in rows or file_name(held) != name:
             continue
-        if isinstance(row, dict) and row.get("id") == aid and aid not in rows and file_name(aid) == name:
-            report.notes.append(f"{clean_line(path)} holds article '{clean_line(aid, 80)}', which is not indexed")
-            orphans.append((path, row))
-    return moves, missing, orphans
+        if isinstance(row, dict) and row.get("id") == held:
+            report.notes.append(f"{clean_line(file.path)} holds article '{clean_line(held, 80)}', which is not indexed")
+            out.orphans.append((file.path, row))
+    out.orphans.sort(key=lambda item: (str(item[1].get("added_at") or ""), item[0].name))
+    return out
 
 
 def _lock_everything(folder: Path) -> list[FileLock]:
@@ -248,7 +505,7 @@ def _lock_everything(folder: Path) -> list[FileLock]:
                 refused="the store is in use by {holder}; close every newsreview on it before repairing",
             )
             locks.append(lock)
-    except StoreLocked:
+    except StoreError:
         for lock in locks:
             lock.release()
         raise
@@ -261,64 +518,78 @@ def _repair(
     index: Scan,
     journals: dict[str, Scan],
     registered: dict[str, dict[str, Any]],
-    moves: dict[str, Path],
-    missing: dict[str, str],
-    orphans: list[tuple[Path, dict[str, Any]]],
+    articles: Articles,
+    unregistered: dict[str, str],
     temps: list[Path],
     meta_ok: bool,
+    meta_aside: list[Path],
+    rows: dict[str, dict[str, Any]],
 ) -> None:
-    backup = folder / f"doctor-backup-{time.strftime('%Y%m%d-%H%M%S')}"
-    backup.mkdir(exist_ok=True)
-    report.backup = backup
-
-    def keep(path: Path) -> None:
-        if path.exists():
-            target = backup / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-
-    if not meta_ok:
-        keep(folder / META_FILE)
-        meta = {"format": FORMAT, "created": _now(), "repaired": _now()}
-        atomic_write(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
-        report.repaired.append(f"wrote a new {META_FILE}")
+    """Work out every change, back up every file it touches (and move aside what is in the way), and
+    only then change the store."""
+    keep: list[Path] = []  # copied into the backup
+    aside: list[Path] = list(meta_aside)  # moved into the backup
+    if not meta_ok and not meta_aside:
+        keep.append(folder / META_FILE)
     extra_index: list[list[Any]] = []
+    lost: list[tuple[Scan, str]] = []
+    rewrite: list[Scan] = []
     for slug, scan in journals.items():
-        mark = scan.path.with_name(scan.path.name + ".mark")
+        aside += scan.aside
         if scan.missing:
-            if mark.exists() or (slug in registered and not registered[slug].get("lost")):
-                keep(mark)
-                with contextlib.suppress(FileNotFoundError):
-                    mark.unlink()
-                name = registered.get(slug, {}).get("name", slug)
+            if os.path.lexists(scan.mark_path) or (slug in registered and not registered[slug].get("lost")):
+                keep.append(scan.mark_path)
+                name = str(registered.get(slug, {}).get("name", slug))
+                lost.append((scan, name))
                 extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now(), "lost": True}])
-                report.repaired.append(f"recorded that the journal of '{clean_line(name, 64)}' is lost")
             continue
         if scan.changed:
-            keep(scan.path)
-            keep(mark)
-            _rewrite(scan)
-            for number in scan.dropped:
-                report.repaired.append(f"{clean_line(scan.path)}: dropped line {number} (damaged)")
-            report.repaired.append(f"rewrote {clean_line(scan.path)} with its {len(scan.good)} good lines")
-    for aid, where in moves.items():
-        row_name = file_name(aid)
-        target = folder / ARTICLES / row_name
-        keep(where)
-        if target.exists():
-            keep(target)
-            target.unlink()
-        where.rename(target)
-        report.repaired.append(f"moved {clean_line(where.name)} back to {row_name} (article '{clean_line(aid, 80)}')")
-    for aid, why in missing.items():
-        extra_index.append(["removed", 0, {"article": aid, "reason": why, "at": _now()}])
-        report.repaired.append(f"removed article '{clean_line(aid, 80)}' from the index (its file {why})")
-    for path, row in orphans:
+            keep += [scan.path, scan.mark_path]
+            rewrite.append(scan)
+    for aid, why_ in articles.missing.items():
+        extra_index.append(["removed", 0, {"article": aid, "reason": why_, "at": _now()}])
+    for _, row in articles.orphans:
         extra_index.append(["articles", 0, row])
+    for slug, name in sorted(unregistered.items()):
+        extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now()}])
+    aside += index.aside + articles.aside
+    rewrite_index = index.changed or bool(extra_index)
+    if rewrite_index:
+        keep += [index.path, index.mark_path]
+    targets = {aid: folder / ARTICLES / str(rows[aid]["shard"]) for aid in articles.moves}
+    keep += list(articles.moves.values()) + list(targets.values())
+
+    keep = [p for p in dict.fromkeys(keep) if p not in aside and _entry(p)[0] in ("file", "link")]
+    changes = bool(keep or aside or rewrite or rewrite_index or articles.moves or not meta_ok)
+    if changes:
+        backup = _backup(folder, keep, aside)
+        report.backup = backup
+        for path in aside:
+            report.repaired.append(
+                f"moved {clean_line(path)} into the backup (it stood where a file of the store goes)"
+            )
+        _drop_cache(folder, report)
+
+    if not meta_ok:
+        meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex, "repaired": _now()}
+        _write_file(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
+        report.repaired.append(f"wrote a new {META_FILE}")
+    for scan, name in lost:
+        mark = scan.mark_path
+        with contextlib.suppress(FileNotFoundError):
+            mark.unlink()
+        report.repaired.append(f"recorded that the journal of '{clean_line(name, 64)}' is lost")
+    for scan in rewrite:
+        _rewrite(scan)
+        _say_rewritten(report, scan)
+    _move_back(folder, articles.moves, targets, report)
+    for aid, why_ in articles.missing.items():
+        report.repaired.append(f"removed article '{clean_line(aid, 80)}' from the index (its file {why_})")
+    for path, row in articles.orphans:
         report.repaired.append(f"indexed {clean_line(path.name)} (article '{clean_line(row['id'], 80)}')")
-    if index.changed or extra_index:
-        keep(index.path)
-        keep(index.path.with_name(index.path.name + ".mark"))
+    for slug, name in sorted(unregistered.items()):
+        report.repaired.append(f"registered the journal {slug}.jsonl of reviewer '{clean_line(name, 64)}'")
+    if rewrite_index:
         counters: dict[str, int] = {}
         for _, ops in index.good:
             for table, doc_id, _ in ops:
@@ -329,21 +600,161 @@ def _repair(
         if extra_index:
             index.good.append((0, extra_index))
         _rewrite(index)
-        if index.dropped:
-            report.repaired += [f"{clean_line(index.path)}: dropped line {n} (damaged)" for n in index.dropped]
+        if index.absent:
+            report.repaired.append(
+                f"wrote a new {clean_line(index.path)} from the article files and journals found (what only the "
+                "old one held — assignments, leads, removals — is lost)"
+            )
+        else:
+            _say_rewritten(report, index, quiet=True)
     for path in temps:
         with contextlib.suppress(OSError):
             path.unlink()
     fsync_dir(folder)
 
 
+def _backup(folder: Path, keep: list[Path], aside: list[Path]) -> Path:
+    """A new backup folder holding a copy of each of ``keep`` and, moved there, each of ``aside``;
+    every copy is on disk before this returns. Refuses (nothing changed) if a copy cannot be made."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        backup = folder / (f"{BACKUP_PREFIX}{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            backup.mkdir()
+            break
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise StoreWriteError(f"cannot make a backup folder in {clean_line(folder)}: {why(err)}") from None
+    else:
+        raise StoreWriteError(f"cannot make a backup folder in {clean_line(folder)}: too many backups this second")
+    made: set[Path] = {backup}
+    for path in keep:
+        target = backup / path.relative_to(folder)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+            shutil.copy2(path, target)  # a symlink's content, not the link
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as err:
+            raise StoreWriteError(
+                f"cannot back up {clean_line(path)} into {clean_line(backup)}: {why(err)}; nothing was changed"
+            ) from None
+    for path in aside:
+        target = backup / path.relative_to(folder)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+            os.rename(path, target)
+            fsync_dir(path.parent)
+        except OSError as err:
+            raise StoreWriteError(f"cannot move {clean_line(path)} into {clean_line(backup)}: {why(err)}") from None
+    for path in sorted(made, key=lambda p: len(p.parts), reverse=True):
+        fsync_dir(path)
+    return backup
+
+
+def _drop_cache(folder: Path, report: Report) -> None:
+    """Delete the derived cache, which the repair makes stale (summaries of lost or dropped lines)."""
+    cache = folder / CACHE
+    if os.path.islink(cache) or not cache.is_dir():
+        return
+    dropped = False
+    for entry in sorted(cache.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            continue
+        try:
+            entry.unlink()
+            dropped = True
+        except OSError as err:
+            report.notes.append(
+                f"could not delete {clean_line(entry)} ({why(err)}): delete it by hand, or the store may show "
+                "figures from before the repair"
+            )
+    if dropped:
+        report.repaired.append(f"deleted the derived cache in {clean_line(cache)} (the next open rebuilds it)")
+
+
+def _move_back(folder: Path, moves: dict[str, Path], targets: dict[str, Path], report: Report) -> None:
+    """Each article file back to its own name: all first to a temporary name, then each to its own, so
+    that no file is overwritten before its content is safe (a swap, a cycle)."""
+    if not moves:
+        return
+    staged: list[tuple[str, Path, Path]] = []
+    for aid, where in moves.items():
+        n = 0
+        while True:
+            tmp = where.with_name(f"{MOVING_PREFIX}{n or ''}{where.name}")
+            if not os.path.lexists(tmp):
+                break
+            n += 1
+        try:
+            os.rename(where, tmp)
+        except OSError as err:
+            raise StoreWriteError(f"cannot move {clean_line(where)}: {why(err)}") from None
+        staged.append((aid, where, tmp))
+    fsync_dir(folder / ARTICLES)
+    for aid, where, tmp in staged:
+        target = targets[aid]
+        try:
+            os.replace(tmp, target)  # what stood there is in the backup, or was itself moved away above
+        except OSError as err:
+            raise StoreWriteError(f"cannot move {clean_line(tmp)} to {clean_line(target)}: {why(err)}") from None
+        report.repaired.append(
+            f"moved {clean_line(where.name)} back to {clean_line(target.name)} (article '{clean_line(aid, 80)}')"
+        )
+    fsync_dir(folder / ARTICLES)
+
+
+def _say_rewritten(report: Report, scan: Scan, *, quiet: bool = False) -> None:
+    shown = clean_line(scan.path)
+    report.repaired += [f"{shown}: dropped line {n} (damaged)" for n in scan.dropped]
+    if scan.torn:
+        if scan.truncated:
+            report.repaired.append(
+                f"{shown}: dropped what was left of line {scan.lines + 1} ({scan.torn} bytes): its mark had "
+                "recorded it, so that decision is lost (the backup keeps its bytes)"
+            )
+        else:
+            report.repaired.append(f"{shown}: dropped an incomplete last line ({scan.torn} bytes), never acknowledged")
+    if scan.link is not None:
+        report.repaired.append(
+            f"replaced the symbolic link {shown} (to {clean_line(scan.link, 200)}) by a file holding its "
+            f"{len(scan.good)} good lines (the link's target was left as it is)"
+        )
+    elif not quiet:
+        report.repaired.append(f"rewrote {shown} with its {len(scan.good)} good lines")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Atomically write ``data`` as a regular file at ``path``; a symlink there is replaced, not followed."""
+    if not os.path.islink(path):
+        atomic_write(path, data)
+        return
+    tmp = path.with_name(f".{path.name[:40]}.doctor.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    atomic_write(tmp, data)
+    try:
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreWriteError(f"cannot write {clean_line(path)}: {why(err)}") from None
+
+
 def _rewrite(scan: Scan) -> None:
     data = b"".join(encode_line(seq, ops) for seq, (_, ops) in enumerate(scan.good, 1))
-    atomic_write(scan.path, data)
-    mark = scan.path.with_name(scan.path.name + ".mark")
+    _write_file(scan.path, data)
+    mark = scan.mark_path
     if scan.good:
         last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        atomic_write(mark, orjson.dumps({"lines": len(scan.good), "size": len(data), "crc": last[-10:-2].decode()}))
+        _write_file(mark, orjson.dumps({"lines": len(scan.good), "size": len(data), "crc": last[-10:-2].decode()}))
     else:
         with contextlib.suppress(FileNotFoundError):
             mark.unlink()

@@ -218,6 +218,10 @@ class FolderEngine:
             return {p.name[: -len(".jsonl")] for p in os.scandir(self.folder / JOURNALS) if p.name.endswith(".jsonl")}
         except FileNotFoundError:
             return set()
+        except NotADirectoryError:  # replaced by a file while the store is open
+            raise StoreDamaged(
+                f"damaged: {clean_line(self.folder / JOURNALS)} is not a folder; run 'newsreview doctor'"
+            ) from None
 
     def _index_ops(self, ops: list[Any]) -> list[IndexRecord]:
         out: list[IndexRecord] = []
