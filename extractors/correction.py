@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -114,6 +115,8 @@ def claim_features(claim: Mapping[str, Any]) -> ClaimFeatures:
 
 #: step size and L2 strength (see bench/correction_bench.py)
 RATE = 0.2
+#: how many of the latest decisions an undo can take back exactly (each keeps a few hundred bytes)
+ROLLBACK = 5000
 L2 = 1e-3
 #: the trust in the features follows how much better the full model predicted the desk's recent
 #: decisions than the calibrated extractor score did (log loss, each decision scored before the model
@@ -144,6 +147,9 @@ class CorrectionModel:
         self.g2a, self.g2b = G0, G0
         self.updates = 0
         self.loss_model = self.loss_prior = 0.0  # decayed log losses of recent decisions
+        #: the latest updates learnt under a key, each with what it changed, so that an undone decision
+        #: can be taken back exactly (:meth:`forget`); in memory only, the last ``ROLLBACK`` of them
+        self.log: deque[tuple[str, ClaimFeatures, bool, tuple[Any, ...]]] = deque(maxlen=ROLLBACK)
 
     def calibrated(self, f: ClaimFeatures) -> float:
         """The extractor's score recalibrated to the desk (``a``, ``b``): same order, other values."""
@@ -170,9 +176,12 @@ class CorrectionModel:
         lam = self.trust()
         return _logistic(self.calibrated(f) + (lam * self.words(f) if lam else 0.0))
 
-    def update(self, f: ClaimFeatures, accepted: bool) -> float:
+    def update(self, f: ClaimFeatures, accepted: bool, *, key: str | None = None) -> float:
         """Learn from one decision (accepted, edited or added: True; rejected: False); returns the full
-        model's probability for the claim before it learnt from it."""
+        model's probability for the claim before it learnt from it. ``key`` (the decision's id) lets
+        :meth:`forget` take it back."""
+        if key is not None:
+            self.log.append((key, f, accepted, self._state_of(f.ids)))
         cal = self.calibrated(f)
         p = _logistic(cal + self.words(f))
         y = 1.0 if accepted else 0.0
@@ -192,6 +201,53 @@ class CorrectionModel:
         self.b -= self.rate * gb / math.sqrt(self.g2b)
         self.updates += 1
         return p
+
+    def _state_of(self, ids: np.ndarray) -> tuple[Any, ...]:
+        return (
+            ids,
+            self.w[ids].copy(),
+            self.g2[ids].copy(),
+            self.a,
+            self.b,
+            self.g2a,
+            self.g2b,
+            self.updates,
+            self.loss_model,
+            self.loss_prior,
+        )
+
+    def _restore(self, state: tuple[Any, ...]) -> None:
+        ids, w, g2, self.a, self.b, self.g2a, self.g2b, self.updates, self.loss_model, self.loss_prior = state
+        self.w[ids], self.g2[ids] = w, g2
+
+    def forget(self, keys: Iterable[str]) -> set[str]:
+        """Take back the decisions learnt under ``keys`` (they were undone), exactly: the model goes
+        back to before the earliest of them and learns again the decisions after it that stand.
+        Returns the keys it no longer has (learnt longer ago than its log reaches, or never):
+        :meth:`unlearn` takes those back approximately."""
+        wanted = set(keys)
+        entries = list(self.log)
+        first = next((i for i, entry in enumerate(entries) if entry[0] in wanted), None)
+        if first is None:
+            return wanted
+        for entry in reversed(entries[first:]):
+            self._restore(entry[3])
+        for _ in range(len(entries) - first):
+            self.log.pop()
+        for key, f, accepted, _ in entries[first:]:
+            if key not in wanted:
+                self.update(f, accepted, key=key)
+        return wanted - {entry[0] for entry in entries[first:]}
+
+    def unlearn(self, f: ClaimFeatures, accepted: bool) -> None:
+        """Take back, approximately, a decision learnt too long ago for :meth:`forget`: the step
+        :meth:`update` would take for it, reversed (an online model cannot forget exactly)."""
+        cal = self.calibrated(f)
+        g = _logistic(cal + self.words(f)) - (1.0 if accepted else 0.0)
+        ids = f.ids
+        self.w[ids] += self.rate * (g * f.values) / np.sqrt(self.g2[ids])
+        self.a += self.rate * (g * f.prior) / math.sqrt(self.g2a)
+        self.b += self.rate * g / math.sqrt(self.g2b)
 
     def fit(self, decisions: Iterable[tuple[ClaimFeatures, bool]]) -> CorrectionModel:
         """Replay decisions in the order they were made (rebuilding a store's model on open)."""

@@ -116,7 +116,9 @@ def test_opening_the_store_and_the_first_screen_do_not_fit_the_model(tmp_path, m
     store.close()
     calls = []
     real = model_module.CorrectionModel.update
-    monkeypatch.setattr(model_module.CorrectionModel, "update", lambda self, *a: calls.append(1) or real(self, *a))
+    monkeypatch.setattr(
+        model_module.CorrectionModel, "update", lambda self, *a, **k: calls.append(1) or real(self, *a, **k)
+    )
     st = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
     aid = st.next_pending_article() or st.article_ids()[0]
     st.candidates(aid)
@@ -133,7 +135,9 @@ async def test_the_app_orders_claims_by_the_desk_s_score_and_shows_both(tmp_path
     store, _ = build(tmp_path / "store", 60)
     calls = []
     real = model_module.CorrectionModel.update
-    monkeypatch.setattr(model_module.CorrectionModel, "update", lambda self, *a: calls.append(1) or real(self, *a))
+    monkeypatch.setattr(
+        model_module.CorrectionModel, "update", lambda self, *a, **k: calls.append(1) or real(self, *a, **k)
+    )
     app = ReviewApp(store, config=tmp_path / "cfg", start_article="a-9999")
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
@@ -198,7 +202,9 @@ def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path
     assert cache.exists()
     calls = []
     real = model_module.CorrectionModel.update
-    monkeypatch.setattr(model_module.CorrectionModel, "update", lambda self, *a: calls.append(1) or real(self, *a))
+    monkeypatch.setattr(
+        model_module.CorrectionModel, "update", lambda self, *a, **k: calls.append(1) or real(self, *a, **k)
+    )
     with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:
         assert st.desk_scores("a-9999") == before and calls == []  # the cache matches the journals
         claim = st.candidates("a-9999", "claim")[0]
@@ -227,15 +233,42 @@ def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path
         assert st.desk_scores("a-9999") and len(calls) == 25
 
 
-def test_undo_is_not_a_claim_decision_and_adjudication_is(tmp_path):
+def test_undo_takes_back_a_claim_decision_and_adjudication_counts(tmp_path):
     store, ids = build(tmp_path / "store", 2)
     claim = store.candidates(ids[0], "claim")[0]
+    assert store.desk_report()["decisions"] == 4
     store.decide(ids[0], claim["id"], "undo")
+    assert store.desk_report()["decisions"] == 3
+    store.decide(ids[0], claim["id"], "redo")
     assert store.desk_report()["decisions"] == 4
     store.close()
     with ReviewStore.open(tmp_path / "store", write=True, reviewer="lead") as st:
         st.adjudicate(ids[1], st.candidates(ids[1], "claim")[0]["id"], action="reject")
         assert st.desk_report()["decisions"] == 5
+
+
+def test_an_undone_bulk_accept_does_not_skew_the_desk(tmp_path):
+    """One mistaken "accept everything" and its undo must not leave the desk's ordering ruined: the
+    undo takes back what the batch taught (found by an exploratory QA run: every score stuck at 1.00)."""
+    store, _ = build(tmp_path / "store", 60)
+
+    def opinion_score() -> float:
+        return by_text(store.with_desk(store.candidates("a-9999", "claim")), UNSEEN_OPINION)["desk_checkworthiness"]
+
+    before = opinion_score()
+    more = [
+        store.add_article(article(n, OPINIONS[n % len(OPINIONS)], FACTS[n % len(FACTS)]))[1] for n in range(100, 160)
+    ]
+    for aid in more:
+        store.decide_many(aid, [(c["id"], "accept", None) for c in store.candidates(aid, "claim")])
+    skewed = opinion_score()
+    assert skewed > before + 0.1
+    for _ in more:
+        store.undo_last()
+    after = opinion_score()
+    assert abs(after - before) < (skewed - before) / 4
+    assert store.desk_report()["decisions"] == 120
+    store.close()
 
 
 @pytest.mark.parametrize("n", [3])
@@ -247,3 +280,25 @@ def test_every_reviewer_s_decisions_are_learnt_in_time_order(tmp_path, n):
             for claim in st.candidates(aid, "claim"):
                 st.decide(aid, claim["id"], "reject")
         assert st.desk_report()["decisions"] == 4 * n
+
+
+def test_forgetting_a_decision_is_exactly_never_having_learnt_it():
+    from extractors.correction import CorrectionModel, claim_features
+
+    claims = [
+        {"text": text, "checkworthiness": 0.3 + 0.1 * i, "quote_type": "none", "numbers": [], "hedges": []}
+        for i, text in enumerate([*OPINIONS[:3], *FACTS[:3]])
+    ]
+    feats = [claim_features(c) for c in claims]
+    said = [False, True, False, True, True, False]
+    model = CorrectionModel()
+    for i, (f, y) in enumerate(zip(feats, said, strict=True)):
+        model.update(f, y, key=f"d{i}")
+    assert model.forget(["d1", "d4", "gone"]) == {"gone"}
+    clean = CorrectionModel()
+    for i, (f, y) in enumerate(zip(feats, said, strict=True)):
+        if i not in (1, 4):
+            clean.update(f, y)
+    for f in feats:
+        assert model.score(f) == pytest.approx(clean.score(f), abs=1e-12)
+    assert model.updates == clean.updates == 4

@@ -45,6 +45,8 @@ CACHE_FILE = "correction.json"
 WINDOW = 500
 #: what a decision says about a claim: accepted (True), rejected (False); other actions say nothing
 LEARNT = {"accept": True, "edit": True, "add": True, "reject": False}
+#: a claim's status after a decision that accepted it
+ACCEPTED_STATUSES = ("accepted", "edited", "added")
 
 #: the extractor's score is clipped as the model clips it (extractors.correction.EPS, not imported: numpy)
 EPS = 1e-3
@@ -62,6 +64,18 @@ def verdict(record: Mapping[str, Any]) -> bool | None:
         status = (record.get("result") or {}).get("status")
         return None if status is None else status != "rejected"
     return LEARNT.get(str(action))
+
+
+def step_verdict(record: Mapping[str, Any]) -> tuple[bool, bool] | None:
+    """For an undo or redo of a claim decision: (True to learn again / False to unlearn, what the
+    decision said: accepted or rejected); None for anything else."""
+    if record.get("kind") != "claim" or record.get("action") not in ("undo", "redo"):
+        return None
+    undo = record.get("action") == "undo"
+    status = ((record.get("before") if undo else record.get("after")) or {}).get("status")
+    if status not in ACCEPTED_STATUSES and status != "rejected":
+        return None  # it undid (or redid) something that said neither
+    return (not undo, status in ACCEPTED_STATUSES)
 
 
 def _order(record: Mapping[str, Any]) -> tuple[str, str, int]:
@@ -160,8 +174,15 @@ class DeskCorrection:
             from extractors.correction import claim_features
 
             features: dict[tuple[str, str], Any] = {}  # one claim decided by several reviewers: once
+            undone: list[Mapping[str, Any]] = []  # a run of undos, taken back together
             for record in fresh:
+                if record.get("action") == "undo" and step_verdict(record) is not None:
+                    undone.append(record)
+                    continue
+                self._take_back(undone, base_of, claim_features)
+                undone = []
                 self._learn(record, base_of, claim_features, features)
+            self._take_back(undone, base_of, claim_features)
             self.dirty = True
         for who, (count, _) in stats.items():
             if count:
@@ -190,9 +211,18 @@ class DeskCorrection:
         memo: dict[tuple[str, str], Any],
     ) -> None:
         accepted = verdict(record)
-        if accepted is None:
+        step = step_verdict(record) if accepted is None else None
+        if accepted is None and step is None:
             return
         key = (str(record["article"]), str(record["candidate"]))
+        if step is not None:  # a redo teaches again what the decision it redoes taught
+            base = base_of(*key)
+            if base is not None:
+                self.model.update(claim_features(base), step[1], key=str(record.get("target")))
+                self.decisions += 1
+            return
+        if accepted is None:
+            return
         claim = record.get("added") if record.get("action") == "add" else None
         values = {**(record.get("changes") or {}), **((record.get("result") or {}).get("values") or {})}
         if claim is None:
@@ -205,8 +235,25 @@ class DeskCorrection:
         features, extractor = memo[key]
         model = self.model
         self.window.append((model.score(features), min(1 - EPS, max(EPS, extractor)), accepted))
-        model.update(features, accepted)
+        model.update(features, accepted, key=str(record.get("id")))
         self.decisions += 1
+
+    def _take_back(
+        self, undos: list[Mapping[str, Any]], base_of: BaseOf, claim_features: Callable[[Mapping[str, Any]], Any]
+    ) -> None:
+        """Undo records (of claim decisions): what the decisions they undo taught is taken back —
+        exactly while the model's log reaches them, else approximately (:meth:`CorrectionModel.unlearn`)."""
+        if not undos:
+            return
+        older = self.model.forget(str(r.get("target")) for r in undos)
+        for record in undos:
+            if str(record.get("target")) in older:
+                base = base_of(str(record["article"]), str(record["candidate"]))
+                step = step_verdict(record)
+                if base is None or step is None:
+                    continue
+                self.model.unlearn(claim_features(base), step[1])
+            self.decisions -= 1
 
     def _reset(self) -> None:
         from extractors.correction import CorrectionModel
