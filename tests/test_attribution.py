@@ -239,6 +239,10 @@ def test_trailing_according_to(claims_of):
     c = one(claims_of(text), "leads the field")
     assert c["text"] == "Donald Trump leads the field in New Hampshire with 22 percent"
     assert c["speaker"]["text"] == "a Suffolk University poll released Sunday"
+    # at a line's end the source stops at its last word, not at the full stop or the line break after it
+    text = "Title\n\nBarack Obama said the economy grew 5% in 2015, according to the White House.\n"
+    c = next(c for c in claims_of(text) if c["cue"]["text"] == "according to")
+    assert c["speaker"]["text"] == "the White House" and c["speaker"].get("entity_id")
 
 
 @pytest.mark.slow

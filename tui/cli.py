@@ -116,7 +116,9 @@ ModelOpt = Annotated[
     ),
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes for spaCy (n_process).")]
-PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .json .jsonl).")]
+PathsArg = Annotated[
+    list[Path], typer.Argument(metavar="PATH", help="Files or folders (.txt .md .html .htm .json .jsonl).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -177,7 +179,7 @@ def _read_store(path: str) -> Any:
 
 @app.command("review")
 def review_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Articles to add and open first.")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="Articles to add and open first.")] = None,
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
@@ -280,7 +282,8 @@ def add_cmd(
 @app.command("reextract")
 def reextract_cmd(
     articles: Annotated[
-        list[str] | None, typer.Argument(help="Article ids (default: every article with pending candidates).")
+        list[str] | None,
+        typer.Argument(metavar="ID", help="Article ids (default: every article with pending candidates)."),
     ] = None,
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
@@ -367,7 +370,7 @@ def extract_cmd(
 
 @app.command("apply")
 def apply_cmd(
-    source: Annotated[str, typer.Argument(help="JSON-lines file of decisions, or - for stdin.")],
+    source: Annotated[str, typer.Argument(metavar="FILE", help="JSON-lines file of decisions, or - for stdin.")],
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
 ) -> None:
@@ -620,7 +623,8 @@ def assign_cmd(
 @app.command("leads")
 def leads_cmd(
     names: Annotated[
-        str | None, typer.Argument(help="Reviewer names, comma-separated (the new list); none: show the leads.")
+        str | None,
+        typer.Argument(metavar="NAMES", help="Reviewer names, comma-separated (the new list); none: show the leads."),
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="No leads: any reviewer may adjudicate and assign.")] = False,
     store: StoreOpt = ...,  # type: ignore[assignment]

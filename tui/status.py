@@ -64,7 +64,7 @@ def status_table(summary: dict[str, Any]) -> Table:
         )
     reviewers = summary["reviewers"]
     shown = ", ".join(
-        f"{clean_line(name, 64)} ({r['decisions']} decisions, {r['decided']} decided)"
+        f"{clean_line(name, 64)} ({r['decisions']} decision{'' if r['decisions'] == 1 else 's'}, {r['decided']} decided)"
         for name, r in sorted(reviewers.items())
     )
     table.add_row("reviewers", Text(shown or "nobody yet"))

@@ -173,7 +173,7 @@ class AttributionPass:
         when it trails ("…, according to a poll released Sunday"), else the words after it."""
         doc, sent = self.doc, tok.sent
         stop = next((t.i for t in doc[tok.i + 2 : sent.end] if t.text in SOURCE_END), sent.end)
-        src = [t for t in doc[tok.i + 2 : stop] if not t.is_punct]
+        src = [t for t in doc[tok.i + 2 : stop] if not (t.is_punct or t.is_space)]
         left = [t for t in doc[sent.start : tok.i] if not t.is_punct or t.text in '“”"']
         right = [t for t in doc[stop : sent.end] if not t.is_punct or t.text in '“”"']
         side = left if len(left) >= 4 else right

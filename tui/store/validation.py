@@ -142,7 +142,9 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
     allowed = ENTITY_EDITS if state["kind"] == "entity" else CLAIM_EDITS
     unknown = set(wanted) - allowed
     if unknown:
-        raise DecisionError(f"field '{clean_line(sorted(unknown)[0], 40)}' cannot be edited on a {state['kind']}")
+        raise DecisionError(
+            f"field '{clean_line(sorted(unknown)[0], 40)}' cannot be edited on {'an' if state['kind'] == 'entity' else 'a'} {state['kind']}"
+        )
     text = article["text"]
     clean: dict[str, Any] = {}
     if "start" in wanted or "end" in wanted:
