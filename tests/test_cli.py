@@ -218,3 +218,13 @@ def test_apply_tells_a_mistyped_field_from_a_missing_one(filled_store, cli):
         "field 'label': give an edit's fields either under 'changes' or beside 'action', not both",
         "field 'choose' (the reviewer whose version stands) must be a string, not a number",
     ]
+
+
+@pytest.mark.folder_only
+def test_status_says_an_article_file_is_gone(filled_store, cli):
+    path, ex = filled_store
+    (article_file,) = (path / "articles").iterdir()
+    article_file.rename(path / "elsewhere.json")
+    proc = cli("status", check=1)
+    assert "1 article file missing or not a file" in proc.stdout and "newsreview doctor" in proc.stdout
+    assert cli("status", "--json", check=1).stdout.count(ex.article.id) >= 1

@@ -513,15 +513,19 @@ def status_cmd(
     Examples: newsreview status --store ~/cases/drones   |   newsreview status --json
     """
     with _read_store(store) as st:
+        summary = {**st.summary(), "desk_correction": st.desk_report()}
         if as_json:
             import orjson
 
             from .sanitize import escape_json
 
-            summary = {**st.summary(), "desk_correction": st.desk_report()}
             sys.stdout.write(escape_json(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode()) + "\n")
         else:
-            _print_status(st)
+            from .status import status_table
+
+            _console().print(status_table(summary))
+    if summary["damaged_articles"]:  # damage is said, and the exit code says it too
+        raise typer.Exit(1)
 
 
 @app.command("articles")

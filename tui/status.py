@@ -51,6 +51,17 @@ def status_table(summary: dict[str, Any]) -> Table:
         "articles",
         str(summary["articles"]) + (f" ({summary['removed']} removed by doctor)" if summary.get("removed") else ""),
     )
+    damaged = summary.get("damaged_articles") or []
+    if damaged:
+        shown = ", ".join(clean_line(a, 40) for a in damaged[:5]) + (" …" if len(damaged) > 5 else "")
+        table.add_row(
+            "damaged",
+            Text(
+                f"{len(damaged)} article file{'' if len(damaged) == 1 else 's'} missing or not a file ({shown}): "
+                "run 'newsreview doctor'",
+                style="bold red",
+            ),
+        )
     decided, total = summary["decided"], summary["total"]
     pct = f" ({100 * decided / total:.0f}%)" if total else ""
     table.add_row("reviewed", f"{decided} of {total} candidates{pct} in the desk's final view")

@@ -23,8 +23,10 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -354,6 +356,18 @@ class FolderEngine:
 
         seen = self._index_append(decide)
         return outcome["status"], outcome["id"], seen
+
+    def missing_articles(self, rows: Iterable[dict[str, Any]]) -> list[str]:
+        """The articles whose file is not a regular file where the index says: a cheap check (one stat
+        each) for ``status``; ``doctor`` reads every file."""
+        out = []
+        for row in rows:
+            try:
+                if not stat.S_ISREG(os.stat(self.files.path(row)).st_mode):
+                    out.append(str(row["id"]))
+            except OSError:
+                out.append(str(row["id"]))
+        return out
 
     def _existing_file(self, row: dict[str, Any]) -> str | None:
         """An article file is already where this article's goes: fine if it is this very article (a

@@ -1539,7 +1539,13 @@ class ReviewStore:
             "labels": self.labels,
             "leads": self.leads,
             "models": self._trained_models(),
+            "damaged_articles": self._missing_files(),
         }
+
+    def _missing_files(self) -> list[str]:
+        """Articles whose file is gone (engines that keep files: a folder); what doctor will report."""
+        check = getattr(self.engine, "missing_articles", None)
+        return check(self._articles.values()) if callable(check) else []
 
     def _trained_models(self) -> list[dict[str, Any]]:
         folder = getattr(self.engine, "folder", None)
