@@ -87,9 +87,10 @@ def test_adjudication_picks_a_version_and_can_be_undone(filled_store):
         st.redo_last()
         own = st.decide(aid, russia, "accept", adjudicate=True)  # the lead's own version
         assert own["status"] == "accepted" and own["adjudication"]["chose"] is None
-    with open_as(path, "bob") as st:  # later reviews do not undo a settled item
+    with open_as(path, "bob") as st:  # later reviews do not undo a settled item, but it says so
         st.decide(aid, russia, "reject")
-        assert st.candidate(aid, russia, view="final")["status"] == "accepted"
+        final = st.candidate(aid, russia, view="final")
+        assert final["status"] == "accepted" and final["adjudication"]["changed_since"] == ["bob"]
 
 
 def test_additions_are_everyones_and_agreement_on_them_counts(filled_store):

@@ -52,6 +52,10 @@ class Adjudication(_Strict):
     reviewer: str = Field(description="who settled it")
     decided_at: str
     chose: str | None = Field(description="the reviewer whose version was chosen; null if the adjudicator's own")
+    changed_since: list[str] = Field(
+        default_factory=list,
+        description="reviewers who decided again after it (the adjudication still stands; a lead may look again)",
+    )
 
 
 class Decided(_Strict):

@@ -25,6 +25,11 @@ STATUS_STYLE = {"accepted": "green", "edited": "cyan", "added": "magenta", "reje
 DISPUTED_MARK = "⚠"
 
 
+def possessive(name: str) -> str:
+    """ "ben's", but "your" for the reviewer looking (shown as "you")."""
+    return "your" if name == "you" else f"{name}'s"
+
+
 def changed_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The fields a version changed (what is left of a ``reviews`` entry besides who, what and when)."""
     return {k: v for k, v in entry.items() if k not in REVIEW_KEYS}
@@ -76,7 +81,7 @@ def review_lines(cand: Cand, me: str, name: Callable[[str], str] | None = None) 
         out.append(f"{STATUS_MARK.get(status, '?')} {one_line(status, 12)}", style=STATUS_STYLE.get(status, ""))
         out.append(f"  {when(entry.get('decided_at'))}", style="dim")
         if entry.get("chose"):
-            out.append(f"  chose {shown(str(entry['chose']))}'s version")
+            out.append(f"  chose {possessive(shown(str(entry['chose'])))} version")
         changes = fields_text(changed_fields(entry))
         if changes:
             out.append(f"  {changes}", style="cyan")
@@ -96,9 +101,15 @@ def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
         )
     if adjudicated:
         lead = adjudicated[-1]
+        since = sorted(
+            "you" if r.get("reviewer") == me else one_line(r.get("reviewer"), 20)
+            for r in cand.get("reviews") or ()
+            if not r.get("adjudication") and str(r.get("decided_at") or "") > str(lead.get("decided_at") or "")
+        )
         return Text.assemble(
             (f"{STATUS_MARK.get(final, '?')} {one_line(final, 12)}", STATUS_STYLE.get(final, "")),
             f" — adjudicated by {one_line(lead.get('reviewer'), 30)}",
+            (f" (decided again since: {', '.join(since)})" if since else "", "yellow"),
         )
     if final == "pending":
         return Text("pending — nobody has decided", style="dim")

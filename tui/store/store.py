@@ -693,6 +693,9 @@ class ReviewStore:
                 "decided_at": top.at,
                 "chose": top.record.get("choose"),
             }
+            since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.top and h.top.at > top.at)
+            if since:  # the versions it chose between are not the versions any more: said, not hidden
+                state["adjudication"]["changed_since"] = since
             return _with_original(state, base)
         versions = self._versions(base, hists)
         if not versions:

@@ -27,7 +27,7 @@ from ...sanitize import clean
 from ...store import StoreError
 from ...store.store import Changes
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
-from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, show_value, versions, when
+from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, possessive, show_value, versions, when
 from ..text import STATUS_MARK, one_line
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ class AdjudicateScreen(Screen[None]):
                 last = settled[-1]
                 verdict.append(f" by {self.shown_name(str(last['reviewer']), order)}")
                 if last.get("chose"):
-                    verdict.append(f", choosing {self.shown_name(str(last['chose']), order)}'s version")
+                    verdict.append(f", choosing {possessive(self.shown_name(str(last['chose']), order))} version")
                 changes = {
                     k: v for k, v in changed_fields(last).items() if k not in ("text", "token_start", "token_end")
                 }
@@ -325,7 +325,7 @@ class AdjudicateScreen(Screen[None]):
         cand = self._final(self.items[self.index])
         order = [str(e["reviewer"]) for e in versions(cand)] if cand else []
         if how.get("choose"):
-            what = f"{self.shown_name(str(how['choose']), order)}'s version"
+            what = f"{possessive(self.shown_name(str(how['choose']), order))} version"
         else:
             what = f"your own decision ({one_line(how.get('action', ''), 10)})"
         self.message = f"settled with {what}: {one_line(state.get('status'), 12)}"
