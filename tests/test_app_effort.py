@@ -142,6 +142,24 @@ async def test_an_opened_group_decides_its_mentions_one_by_one(two, tmp_path):
         assert statuses(store, aid, "Russia") == ["rejected"] * 3
 
 
+async def test_a_decided_mention_s_row_shows_its_decision(sample_extraction, tmp_path):
+    """A mention's row painted before it became current, then decided and left for the next (whose
+    row wraps): it must be painted afresh — it kept its pending look (found by an exploratory QA run)."""
+    store = ReviewStore.open(tmp_path / "store", write=True)
+    store.add_article(sample_extraction)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("right", "j")
+        decided = screen.current()["id"]
+        await pilot.press("x")
+        await pilot.pause()
+        table = screen.table("entity")
+        line = table.render_line(table.ids.index(decided) - int(table.scroll_y))
+        assert "✗" in line.text and store.candidate(sample_extraction.article.id, decided)["status"] == "rejected"
+    store.close()
+
+
 def teach(store: ReviewStore, aid: str) -> None:
     """The desk decides article A: Russia accepted, Monday rejected, Kirby relabelled PERSON, and
     Leicestershire added (the model missed it)."""

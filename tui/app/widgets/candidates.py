@@ -244,6 +244,7 @@ class CandidateList(LineView, can_focus=False):
             return
         self.rows[row["id"]] = row
         index = self.ids.index(row["id"])
+        self._cache.pop(index, None)  # its line as a row off the cursor, painted before it changed
         if index == self.cursor:
             # wrapped again when painted (a decision moves the cursor on right after: wrapping the
             # row it leaves was wasted); if its lines grow or shrink, the rows below move then
