@@ -307,6 +307,24 @@ async def test_adjudication_walks_disputes_and_records_through_the_store(dispute
     assert {e["text"]: e["status"] for e in exported[tuesday[0]]["entities"]}["Tuesday"] == "rejected"
 
 
+async def test_undo_in_the_adjudication_screen_undoes_adjudications_only(disputes, tmp_path):
+    """The lead's own review decision came after their last adjudication: u on the adjudication
+    screen takes back the adjudication, not the review it does not show (found by a QA run)."""
+    path, _, ben, russia, _tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("2")  # settles Ben Wallace
+        assert lead.final_status(*ben) != "disputed"
+        lead.decide(*russia, "accept")  # then a review decision of the lead's own
+        await pilot.press("u")
+        assert lead.final_status(*ben) == "disputed"  # the adjudication went
+        assert lead.candidate(*russia)["status"] == "accepted"  # the review stands
+        await pilot.press("u")  # nothing more to undo here: the review is not touched
+        assert lead.candidate(*russia)["status"] == "accepted" and lead.final_status(*ben) == "disputed"
+    lead.close()
+
+
 async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
     path, _, ben, _, _ = disputes
     lead = ReviewStore.open(path, write=True, reviewer="lead")

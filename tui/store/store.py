@@ -1208,18 +1208,19 @@ class ReviewStore:
 
     # -- global undo / redo (the app's u / U) ----------------------------------------------------------
 
-    def undo_last(self, reviewer: str | None = None) -> list[tuple[str, str]]:
+    def undo_last(self, reviewer: str | None = None, *, adjudications: bool = False) -> list[tuple[str, str]]:
         """Undo this reviewer's latest step still in effect (a whole batch if it was one), whatever the
-        article. Returns the (article, candidate) pairs."""
-        return self._step("undo")
+        article — with ``adjudications``, their latest adjudication. Returns the (article, candidate)
+        pairs."""
+        return self._step("undo", ADJUDICATION if adjudications else None)
 
-    def redo_last(self, reviewer: str | None = None) -> list[tuple[str, str]]:
-        return self._step("redo")
+    def redo_last(self, reviewer: str | None = None, *, adjudications: bool = False) -> list[tuple[str, str]]:
+        return self._step("redo", ADJUDICATION if adjudications else None)
 
-    def _step(self, action: str) -> list[tuple[str, str]]:
+    def _step(self, action: str, only: str | None = None) -> list[tuple[str, str]]:
         self._need_write()
         me = self.reviewer
-        found = undo.find_step(action, me, self.engine.recent(me), self._role, self._hists, self._records)
+        found = undo.find_step(action, me, self.engine.recent(me), self._role, self._hists, self._records, only)
         if found is None:
             return []
         role, batch, first = found

@@ -24,12 +24,16 @@ def find_step(
     role_of: Callable[[dict[str, Any]], str],
     hists_of: Callable[[str, str], Mapping[Key, History]],
     records: Mapping[str, dict[str, Any]],
+    only: str | None = None,
 ) -> tuple[str, str | None, Target] | None:
     """(role, batch id or None, the first target) of the step ``action`` ("undo" | "redo") reverts,
-    walking ``recent`` (the reviewer's records, newest first); None if there is nothing to revert."""
+    walking ``recent`` (the reviewer's records, newest first); None if there is nothing to revert.
+    ``only``: steps in that role alone (the adjudication screen's undo touches adjudications only)."""
     for record in recent:
         aid, cid, act = record["article"], record["candidate"], record["action"]
         role = role_of(record)
+        if only is not None and role != only:
+            continue
         hist = hists_of(aid, cid).get((me, role))
         if hist is None:
             continue

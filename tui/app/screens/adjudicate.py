@@ -380,14 +380,16 @@ class AdjudicateScreen(Screen[None]):
         self.app.push_screen(EditDialog(base, text, entities, LABELS, save, self.keys))
 
     def _step(self, which: str) -> None:
+        """Undo (or redo) the lead's latest adjudication — not their own review decisions, which this
+        screen does not show (the review screen's u walks every step)."""
         fn = self.store.undo_last if which == "undo" else self.store.redo_last
         try:
-            group = fn()
+            group = fn(adjudications=True)
         except StoreError as err:
             self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
             return
         if not group:
-            self.notify(f"nothing to {which}", markup=False, timeout=2)
+            self.notify(f"no adjudication to {which}", markup=False, timeout=2)
             return
         self._tell_review(group)
         target = group[0]
