@@ -541,3 +541,16 @@ async def test_a_reviewer_who_is_not_a_lead_is_told_so_by_j_and_t(disputes, tmp_
         await pilot.press("J")
         assert isinstance(app.screen, AdjudicateScreen)
     lead.close()
+
+
+def test_version_keys_follow_reviewer_names_not_time():
+    """ "1" picks the same reviewer on every item, however they decided in time (a QA run saw the
+    numbers swap while a reviewer re-decided)."""
+    cand = {
+        "reviews": [
+            {"reviewer": "zoe", "status": "accepted", "decided_at": "2026-01-01T10:00:00"},
+            {"reviewer": "ana", "status": "rejected", "decided_at": "2026-01-01T11:00:00"},
+            {"reviewer": "lead", "adjudication": True, "status": "rejected", "decided_at": "2026-01-01T12:00:00"},
+        ]
+    }
+    assert [v["reviewer"] for v in AdjudicateScreen.ordered(cand)] == ["ana", "zoe"]

@@ -150,12 +150,20 @@ class AdjudicateScreen(Screen[None]):
         return max(0, min(start, n - 1))
 
     def shown_name(self, who: str, order: list[str]) -> str:
-        """How a reviewer is shown: their name, or their version's number (anonymous)."""
+        """How a reviewer is shown: their name, or (anonymous) a number that stays theirs on every
+        item — their place among the store's reviewers, not among this item's versions."""
         if who == self.store.reviewer:
             return "you"
         if self.anonymous:
-            return f"reviewer {order.index(who) + 1}" if who in order else "another adjudicator"
+            everyone = [r for r in self.store.reviewers() if r != self.store.reviewer]
+            return f"reviewer {everyone.index(who) + 1}" if who in everyone else "another adjudicator"
         return one_line(who, 24)
+
+    @staticmethod
+    def ordered(cand: Cand | None) -> list[dict[str, Any]]:
+        """An item's versions in the order the number keys pick them: by reviewer name, so that "1" is
+        the same person on every item and does not change when someone decides again."""
+        return sorted(versions(cand), key=lambda e: str(e.get("reviewer")).casefold()) if cand else []
 
     # -- showing -----------------------------------------------------------------------------------
 
@@ -213,7 +221,7 @@ class AdjudicateScreen(Screen[None]):
             self._hint()
             return
         base = {**cand, **(cand.get("original") or {})}
-        vs = versions(cand)
+        vs = self.ordered(cand)
         spans = [(int(v["start"]), int(v["end"])) for v in (_values(base, e) for e in vs)]
         body.update(context(article["text"], int(base["start"]), int(base["end"]), spans))
         table.update(self._versions(base, cand, vs))
@@ -323,7 +331,7 @@ class AdjudicateScreen(Screen[None]):
 
     def _after(self, state: Cand, how: dict[str, Any]) -> None:
         cand = self._final(self.items[self.index])
-        order = [str(e["reviewer"]) for e in versions(cand)] if cand else []
+        order = [str(e["reviewer"]) for e in self.ordered(cand)]
         if how.get("choose"):
             what = f"{possessive(self.shown_name(str(how['choose']), order))} version"
         else:
@@ -338,7 +346,7 @@ class AdjudicateScreen(Screen[None]):
     def action_choose(self, i: int) -> None:
         item = self.current()
         cand = self._final(item) if item else None
-        vs = versions(cand) if cand else []
+        vs = self.ordered(cand)
         if not 0 <= i < len(vs):
             self.app.bell()
             self.notify(f"this item has {len(vs)} version{'s' if len(vs) != 1 else ''}", markup=False, timeout=2)
