@@ -108,10 +108,10 @@ class AdjudicateScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="adj-status")
-        with VerticalScroll(id="adj-body"):
-            yield Static(id="adj-title")
-            yield Static(id="adj-context")
+        with VerticalScroll(id="adj-body"):  # the versions before the article around them: on 24
+            yield Static(id="adj-title")  # lines they are what must be in view
             yield Static(id="adj-versions")
+            yield Static(id="adj-context")
         yield Static(id="adj-hint")
         yield Footer()
 
