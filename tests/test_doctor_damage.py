@@ -14,8 +14,9 @@ import pytest
 
 from tui.store import ReviewStore
 from tui.store.folder import journal_slug
+from tui.store.journal import encode_line
 
-from support import make_extraction
+from support import CLI, make_extraction
 
 pytestmark = pytest.mark.folder_only
 
@@ -284,3 +285,316 @@ def test_repair_of_a_healthy_store_changes_nothing(store_path, cli):
     repair = cli("doctor", "--repair")
     assert repair.stdout.strip() == "nothing needed repair" and not backups(store_path)
     assert {p: p.read_bytes() for p in before} == before
+
+
+# -- 8. not a store, or a store of another format: refused, nothing written -------------------------
+
+
+def listing(root):
+    return {str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None) for p in sorted(root.rglob("*"))}
+
+
+def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
+    folder = tmp_path / "X"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "notes.txt").write_text("hi\n")
+    before = listing(folder)
+    cli = CLI(folder)
+    for args in (["doctor"], ["doctor", "--repair"]):
+        out = cli(*args, check=1)
+        no_traceback(out)
+        assert out.stderr.count("\n") == 1 and f"{folder}: not a newsreview store" in out.stderr, out.stderr
+        assert "nothing was changed" in out.stderr and not out.stdout
+        assert listing(folder) == before
+
+
+def test_a_store_of_a_newer_format_is_refused_not_rewritten(store_path, cli):
+    desk(store_path)
+    meta = store_path / "newsreview.json"
+    doc = json.loads(meta.read_bytes())
+    doc["_meta"]["1"]["format"] = "newsreview-store/3"
+    meta.write_text(json.dumps(doc))
+    before = listing(store_path)
+    for args in (["doctor"], ["doctor", "--repair"]):
+        out = cli(*args, check=1)
+        no_traceback(out)
+        assert out.stderr.count("\n") == 1 and "'newsreview-store/3'" in out.stderr and str(meta) in out.stderr
+        assert "nothing was changed" in out.stderr
+        assert listing(store_path) == before
+    assert not backups(store_path)
+
+
+# -- 9. a journal line whose checksum matches but whose records are not newsreview's ------------------
+
+
+@pytest.mark.parametrize(
+    "where, ops, why",
+    [
+        ("index", [["reviewers", 9, {"name": "x"}]], "a 'reviewers' record without 'journal'"),
+        ("index", [["articles", 9]], 'a record of the wrong shape (["articles",9])'),
+        ("bob", [["decisions", 4, {"x": 1}]], "a 'decisions' record without 'id'"),
+        ("bob", [["decisions", 4, {"article": "a", "candidate": "c"}]], "a 'decisions' record without 'id'"),
+    ],
+    ids=["index-no-journal", "index-two-items", "journal-no-article", "journal-some-keys"],
+)
+def test_a_line_of_the_wrong_shape_is_damage_and_dropped(store_path, cli, where, ops, why):
+    desk(store_path)
+    path = store_path / "index.jsonl" if where == "index" else journal(store_path, where)
+    lines = path.read_bytes().count(b"\n")
+    with open(path, "ab") as fh:
+        fh.write(encode_line(lines + 1, ops))
+    damage = f"{path} line {lines + 1}: {why}"
+
+    for args in (["status"], ["export", "--include", "all"]):
+        refused = cli(*args, check=1)
+        no_traceback(refused)
+        assert refused.stderr.count("\n") == 1 and f"damaged: {damage}" in refused.stderr, refused.stderr
+    check = cli("doctor", check=1)
+    no_traceback(check)
+    (line,) = damaged_lines(check)
+    assert line.startswith(f"damaged: {damage}")
+
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert f"{path}: dropped line {lines + 1} (damaged)" in repair.stdout
+    (backup,) = backups(store_path)
+    assert (backup / path.relative_to(store_path)).read_bytes().count(b"\n") == lines + 1
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)
+
+
+# -- 10. an article file that is not one: into the backup with its article's removal ---------------
+
+
+def test_a_garbage_article_file_goes_into_the_backup_so_the_article_can_be_added_again(store_path, cli):
+    exs, rows = desk(store_path)
+    bad = store_path / "articles" / rows[1]["shard"]
+    bad.write_bytes(b"garbage\n")
+
+    check = cli("doctor", check=1)
+    assert damaged_lines(check) == [
+        f"damaged: article '{exs[1].article.id}' ({bad}) is not a newsreview article file (unreadable)"
+    ]
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert f"repaired: moved {bad} into the backup" in repair.stdout
+    assert f"removed article '{exs[1].article.id}' from the index" in repair.stdout
+    (backup,) = backups(store_path)
+    assert (backup / "articles" / bad.name).read_bytes() == b"garbage\n" and not bad.exists()
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    with ReviewStore.open(store_path, write=True, reviewer="alice") as st:  # no dead end: it can be added again
+        assert st.add_article(exs[1]) == ("added", exs[1].article.id)
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)  # the decisions on it are shown again
+
+
+def test_an_unindexed_file_that_is_not_an_article_is_damage(store_path, cli):
+    desk(store_path)
+    stray = store_path / "articles" / "0123456789abcdef.json"
+    stray.write_bytes(b"{not json")
+    check = cli("doctor", check=1)
+    (line,) = damaged_lines(check)
+    assert line.startswith(f"damaged: {stray} is not a newsreview article file")
+    repair = cli("doctor", "--repair")
+    assert f"moved {stray} into the backup" in repair.stdout
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)
+
+
+# -- 11. a lost index: damaged and swapped article files are named, moved back, reported ------------
+
+
+def test_a_lost_index_with_swapped_and_damaged_article_files_loses_nothing_silently(store_path, cli):
+    exs, rows = desk(store_path)
+    files = [store_path / "articles" / r["shard"] for r in rows]
+    a, b = files[0].read_bytes(), files[1].read_bytes()
+    files[0].write_bytes(b)  # a swap
+    files[1].write_bytes(a)
+    files[2].write_bytes(b"garbage")
+    (store_path / "index.jsonl").unlink()
+
+    check = cli("doctor", check=1)
+    no_traceback(check)
+    damage = "\n".join(damaged_lines(check))
+    assert f"{files[0]} holds article '{exs[1].article.id}', which is not indexed, under another" in damage
+    assert f"{files[1]} holds article '{exs[0].article.id}', which is not indexed, under another" in damage
+    assert f"{files[2]} is not a newsreview article file" in damage
+
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert f"moved {files[0].name} back to {files[1].name}" in repair.stdout
+    assert f"moved {files[2]} into the backup" in repair.stdout
+    assert (
+        f"article '{exs[2].article.id}': no article file holds it, so the decisions on it are not shown"
+        in repair.stdout
+    )
+    assert files[0].read_bytes() == a and files[1].read_bytes() == b
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    exported = cli.json("export", "--include", "all")
+    assert sorted(x["id"] for x in exported["articles"]) == sorted([exs[0].article.id, exs[1].article.id])
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 2)  # the journals keep every decision
+    with ReviewStore.open(store_path, write=True, reviewer="alice") as st:  # adding it again shows its decisions
+        assert st.add_article(exs[2])[0] == "added"
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)
+
+
+# -- 12. several files hold the article: the one that fits the index is found -----------------------
+
+
+def test_the_intact_copy_is_found_among_several_files_holding_the_article(store_path, cli):
+    _, rows = desk(store_path)
+    own = store_path / "articles" / rows[0]["shard"]
+    good = own.read_bytes()
+    doc = json.loads(good)
+    doc["article"]["1"]["text"] = doc["article"]["1"]["text"].replace("First", "Frist")  # an older version
+    older = store_path / "articles" / "0000000000000000.json"  # sorts first
+    older.write_text(json.dumps(doc))
+    copy = store_path / "articles" / "ffffffffffffffff.json"
+    copy.write_bytes(good)
+    own.write_bytes(b"garbage")
+
+    check = cli("doctor", check=1)
+    assert f"it is in {copy.name} instead" in check.stdout
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert f"moved {copy.name} back to {own.name}" in repair.stdout and "removed article" not in repair.stdout
+    assert own.read_bytes() == good
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)
+
+
+# -- 13. a lost index and a lost journal: the reviewer is registered under their own name -----------
+
+
+@pytest.mark.parametrize("name", ["carol", "Carol Ann", "Ana María"])
+def test_a_lost_journal_without_an_index_keeps_the_reviewers_name(store_path, cli, name):
+    exs, _ = desk(store_path)
+    with ReviewStore.open(store_path, write=True, reviewer=name) as st:
+        st.decide(exs[0].article.id, exs[0].entities[0]["id"], "accept")
+    (store_path / "index.jsonl").unlink()
+    journal(store_path, name).unlink()  # its mark is kept
+
+    check = cli("doctor", check=1)
+    findable = name != "Ana María"  # its slug ('ana-mar-a') does not say the name
+    who = f"reviewer '{name}'" if findable else "a reviewer"
+    assert f"damaged: the journal of {who} ({journal(store_path, name)}) is missing" in check.stdout
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    if findable:
+        assert f"recorded that the journal of '{name}' is lost" in repair.stdout
+    else:
+        assert "their name could not be found" in repair.stdout
+    assert journal_slug(name) not in repair.stdout.replace(f"{journal_slug(name)}.jsonl", "")
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    line = json.dumps({"article": exs[1].article.id, "candidate": exs[1].entities[0]["id"], "action": "reject"})
+    cli("apply", "-", "--reviewer", name, input=line + "\n")
+    assert decisions(cli) == ({"alice": 3, "bob": 3, name: 1}, 3)
+
+
+# -- 14. what a lost or damaged index loses: re-extractions, and the decisions they alone held ------
+
+
+def reextracted(store_path):
+    exs, _ = desk(store_path)
+    text = TEXTS[0]
+    again = make_extraction(text, [("Iran", "GPE"), ("First", "ORDINAL")])
+    new = next(c for c in again.entities if c["label"] == "ORDINAL")
+    with ReviewStore.open(store_path, write=True, reviewer="alice") as st:
+        assert st.reextract(again)["new"] == 1
+        st.decide(exs[0].article.id, new["id"], "accept")
+    return exs
+
+
+def test_a_lost_index_says_which_reextractions_and_decisions_are_no_longer_shown(store_path, cli):
+    exs = reextracted(store_path)
+    (store_path / "index.jsonl").unlink()
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert "every re-extraction ('newsreview reextract')" in repair.stdout
+    assert (
+        f"repaired: article '{exs[0].article.id}': decisions on 1 candidate(s) that only a re-extraction held "
+        "are no longer shown (they stay in the journals" in repair.stdout
+    )
+    assert cli("doctor").stdout.strip().endswith("healthy")
+
+
+def test_a_damaged_reextraction_line_says_what_is_lost(store_path, cli):
+    exs = reextracted(store_path)
+    index = store_path / "index.jsonl"
+    lines = index.read_bytes().split(b"\n")
+    (n,) = [i for i, line in enumerate(lines) if b'["extractions"' in line]
+    lines[n] = lines[n].replace(b'"ORDINAL"', b'"ORDINAX"')
+    index.write_bytes(b"\n".join(lines))
+    check = cli("doctor", check=1)
+    assert f"line {n + 1}: checksum mismatch" in check.stdout
+    assert f"it recorded a re-extraction of article '{exs[0].article.id}'" in check.stdout
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert f"dropped line {n + 1} (damaged): it recorded a re-extraction of article '{exs[0].article.id}'" in (
+        repair.stdout
+    )
+    assert "decisions on candidates only this re-extraction held are no longer shown" in repair.stdout
+    assert cli("doctor").stdout.strip().endswith("healthy")
+
+
+# -- 15. a FIFO where a cache or lock file goes -------------------------------------------------------
+
+
+def test_a_fifo_in_place_of_a_cache_or_lock_file_is_damage_and_replaced(store_path, cli):
+    desk(store_path)
+    cli("status")
+    cache = store_path / "cache" / "decisions.json"
+    locks = [store_path / "index.lock", store_path / "journals" / f"{journal_slug('bob')}.lock"]
+    for path in [cache, *locks]:
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+
+    check = cli("doctor", check=1, timeout=60)
+    no_traceback(check)
+    assert len(damaged_lines(check)) == 3
+    for path in [cache, *locks]:
+        assert f"damaged: {path} is not a regular file (a FIFO, socket or device)" in check.stdout
+
+    repair = cli("doctor", "--repair", timeout=60)
+    no_traceback(repair)
+    for path in locks:
+        assert path.is_file() and path.stat().st_size == 0
+        assert f"wrote an empty lock file {path}" in repair.stdout
+    assert not os.path.lexists(cache)
+    assert cli("doctor", timeout=60).stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)
+    cli("apply", "-", "--reviewer", "bob", input="", timeout=60)
+
+
+# -- 16. a recorded last line cut off whole; the index and its mark deleted --------------------------
+
+
+def test_a_recorded_last_line_cut_off_whole_says_that_decision_is_lost(store_path, cli):
+    desk(store_path)
+    path = journal(store_path, "bob")
+    data = path.read_bytes()
+    path.write_bytes(b"".join(line + b"\n" for line in data.split(b"\n")[:2]))
+    check = cli("doctor", check=1)
+    assert damaged_lines(check) == [f"damaged: {path} has 2 complete lines but 3 were recorded: it was truncated"]
+    repair = cli("doctor", "--repair")
+    assert f"{path}: line 3, which its mark had recorded, is gone (cut off): those decisions are lost" in (
+        repair.stdout
+    )
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 2}, 3)
+
+
+def test_an_index_deleted_with_its_mark_is_not_healthy(store_path, cli):
+    desk(store_path)
+    index = store_path / "index.jsonl"
+    index.unlink()
+    (store_path / "index.jsonl.mark").unlink()
+    check = cli("doctor", check=1)
+    assert damaged_lines(check) == [
+        f"damaged: {index} is missing (and so is its mark), but the store holds article files or journals: "
+        "they are not shown"
+    ]
+    repair = cli("doctor", "--repair")
+    assert repair.stdout.count("repaired: indexed ") == 3
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)

@@ -118,7 +118,10 @@ class JournalText:
             self.records += raw.count(b'["decisions",')
             if self._offsets is not None:
                 self._offsets.append(pos)
-            for aid in _aids(raw):
+            aids = _aids(raw)
+            if not aids:  # a line that decides on no article: not one newsreview wrote (shapes are
+                self._check(raw, pos)  # checked when a line is parsed; this one never would be)
+            for aid in aids:
                 self.lines.setdefault(aid, []).append(pos)
                 new.append((pos, aid))
         if new:
@@ -154,8 +157,17 @@ class JournalText:
 
     def parse(self, offset: int) -> list[dict[str, Any]]:
         end = self.data.find(b"\n", offset)
-        _, ops, _ = decode_line(bytes(self.data[offset:end]))
+        ops = self._check(bytes(self.data[offset:end]), offset)
         return [op[2] for op in ops if op[0] == "decisions"]
+
+    def _check(self, raw: bytes, offset: int) -> list[Any]:
+        """The ops of the verified line at ``offset``; damage (records of the wrong shape behind a
+        matching checksum) raises StoreDamaged naming the line."""
+        try:
+            return decode_line(raw)[1]
+        except ValueError as err:
+            number = self.data.count(b"\n", 0, offset) + 1
+            raise self.journal.damaged(f"line {number}: {err}") from None
 
     def offsets(self) -> list[int]:
         """The start offset of every line, in order."""

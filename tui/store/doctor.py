@@ -1,10 +1,12 @@
 """``newsreview doctor``: check every file of a folder store, and with ``--repair`` mend what can be.
 
 Checking reads everything and reports each problem on its own line (file, line, why); it writes
-nothing. What it calls damage is what opening the store refuses: a damaged journal line, a journal
-shorter than its mark or not the one its mark recorded, a missing journal or index, a folder (or a
-FIFO, a dangling link) where a file of the store should be, a journal that is a symbolic link (read,
-but never written through).
+nothing. What it calls damage is what opening the store refuses: a damaged journal line (a checksum
+that does not match, or records of a shape newsreview never writes), a journal shorter than its mark
+or not the one its mark recorded, a missing journal or index, a folder (or a FIFO, a dangling link)
+where a file of the store, a lock or a cache file should be, a journal that is a symbolic link (read,
+but never written through); and what the store would silently not show: a file in ``articles/`` that
+is not an article file, or holds an unindexed article under another article's name.
 
 Repairing first works out everything it will change, copies each such file into a new
 ``doctor-backup-<time>/`` in the store (and moves there whatever stands in a file's place: a folder
@@ -19,13 +21,19 @@ where a journal should be...), and only then:
 - article files found under each other's names are moved back where they belong — first every one
   to a temporary name, then each to its own, so a swap or a cycle loses nothing; an article whose
   file is missing or damaged is removed from the index (a ``removed`` record says why; its decisions
-  stay in the journals but are not shown); an intact article file the index does not list (a crash
-  between writing and indexing it, or a lost index) is indexed, and a reviewer's journal the index
-  does not register is registered;
+  stay in the journals but are not shown) and whatever file stood at its name goes into the backup (so
+  that adding the article again works); of several files holding an article, the one that fits the
+  index is used; an intact article file the index does not list (a crash between writing and indexing
+  it, or a lost index) is indexed — moved first to its own name if it is under another — and a file
+  there that holds no usable article goes into the backup; a reviewer's journal the index does not
+  register is registered (a lost one under the name ``journal_slug`` maps to its file, or not at all);
+- a lock file that is not a regular file is moved into the backup and an empty one written;
 - leftover temp files are deleted; a missing ``newsreview.json`` beside the other files is rewritten.
 
 What it cannot mend safely (a file it cannot read, ``journals/`` or ``articles/`` not a folder) makes
-it refuse, naming the file, before it changes anything.
+it refuse, naming the file, before it changes anything. A folder that is not a store (no
+``newsreview.json``, index or ``journals/``) and a store of another format (a newer release's) are
+refused, whether checked or repaired: nothing is written.
 
 Every writer must be closed first: repairing takes the index lock and every reviewer's lock.
 """
@@ -48,8 +56,19 @@ from ..sanitize import clean_line
 from .articles import file_name, parse, text_sha
 from .errors import StoreError, StoreWriteError
 from .files import atomic_write, fsync_dir, why
-from .folder import ARTICLES, FORMAT, INDEX, INDEX_LOCK, JOURNALS, META_FILE, V1_FORMAT, _now
-from .journal import decode_line, encode_line
+from .folder import (
+    ARTICLES,
+    FORMAT,
+    INDEX,
+    INDEX_LOCK,
+    JOURNALS,
+    META_FILE,
+    PRESENCE,
+    V1_FORMAT,
+    _now,
+    journal_slug,
+)
+from .journal import check_line, decode_line, encode_line, ops_problem
 from .lock import FileLock
 
 CACHE = "cache"
@@ -103,6 +122,7 @@ class Scan:
     good: list[tuple[int, list[Any]]] = field(default_factory=list)  # (line number, ops)
     problems: list[str] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
+    held: dict[int, str] = field(default_factory=dict)  # a dropped index line -> what it recorded, what is lost
     lines: int = 0  # complete lines (good or not)
     torn: int = 0  # bytes of an incomplete last line
     truncated: bool = False  # shorter than its mark: the torn tail (if any) was a recorded line
@@ -120,7 +140,7 @@ class Scan:
         return self.path.with_name(self.path.name + ".mark")
 
 
-def scan_journal(path: Path) -> Scan:
+def scan_journal(path: Path, *, index: bool = False) -> Scan:
     scan = Scan(path)
     shown = clean_line(path)
     kind, target = _entry(path)
@@ -152,9 +172,16 @@ def scan_journal(path: Path) -> Scan:
         try:
             seq, ops, crc = decode_line(raw)
         except ValueError as err:
-            scan.problems.append(f"{shown} line {number}: {err}")
+            held = _held(raw) if index else ""
+            if held:
+                scan.held[number] = held
+            scan.problems.append(f"{shown} line {number}: {err}" + (f" (it recorded {held})" if held else ""))
             scan.dropped.append(number)
             scan.changed = True
+            try:  # the line's own number, if it can be read: the lines after it are not out of sequence
+                expected = check_line(raw)[0] + 1
+            except ValueError:
+                expected += 1
             continue
         if seq != expected:
             scan.problems.append(f"{shown} line {number}: sequence {seq} where {expected} was due")
@@ -184,6 +211,41 @@ def scan_journal(path: Path) -> Scan:
         scan.absent = f"{shown} is missing (its mark records {scan.mark_lines} lines)"
         scan.changed = True
     return scan
+
+
+def _held(raw: bytes) -> str:
+    """What a damaged index line recorded, as far as its bytes still say (empty: nothing readable)."""
+    ops: Any = None
+    for body in (raw[: -len(b',"crc":"00000000"}')] + b"}", raw):
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            ops = orjson.loads(body).get("ops")
+            break
+    if not isinstance(ops, list):
+        return ""
+    said: list[str] = []
+    for op in ops:
+        try:
+            table, doc = op[0], op[2]
+            aid = clean_line(str(doc.get("article") or doc.get("id") or "?"), 80)
+        except (IndexError, TypeError, KeyError, AttributeError):
+            continue
+        if table == "extractions":
+            said.append(
+                f"a re-extraction of article '{aid}': the article shows its earlier candidates again, and "
+                "decisions on candidates only this re-extraction held are no longer shown (they stay in the "
+                "journals)"
+            )
+        elif table == "articles":
+            said.append(f"the index row of article '{aid}' (its file is indexed again if it is intact)")
+        elif table in ("assignments", "takes"):
+            said.append(f"an assignment of article '{aid}'")
+        elif table == "removed":
+            said.append(f"the removal of article '{aid}'")
+        elif table == "settings":
+            said.append(f"the setting '{clean_line(str(doc.get('key')), 40)}'")
+        elif table == "reviewers":
+            said.append(f"the registration of reviewer '{clean_line(str(doc.get('name')), 64)}'")
+    return "; ".join(dict.fromkeys(said))
 
 
 def _scan_mark(scan: Scan) -> str | None:
@@ -236,9 +298,10 @@ class Articles:
     """What the article files hold, against the index."""
 
     moves: dict[str, Path] = field(default_factory=dict)  # article -> the file it is in now
+    targets: dict[str, Path] = field(default_factory=dict)  # article -> the file it moves to
     missing: dict[str, str] = field(default_factory=dict)  # article -> what is wrong with its file
-    orphans: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)  # intact, not indexed
-    aside: list[Path] = field(default_factory=list)  # folders (...) where an article's file should be
+    orphans: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)  # intact, not indexed: its file
+    unusable: list[Path] = field(default_factory=list)  # repair moves them into the backup
     blockers: list[str] = field(default_factory=list)
 
 
@@ -268,16 +331,26 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         else:
             try:
                 fmt = orjson.loads(raw)["_meta"]["1"]["format"]
+            except (ValueError, KeyError, TypeError):
+                report.problems.append(f"{clean_line(meta_path)} is unreadable")
+            else:
                 if fmt == V1_FORMAT:
                     report.notes.append(
                         f"{shown} was written by an earlier newsreview: opening it upgrades it in place"
                     )
                     return report
-                meta_ok = fmt == FORMAT
-                if not meta_ok:
-                    report.problems.append(f"{clean_line(meta_path)}: unknown format {clean_line(fmt, 40)!r}")
-            except (ValueError, KeyError, TypeError):
-                report.problems.append(f"{clean_line(meta_path)} is unreadable")
+                if fmt != FORMAT:  # a newer release's store (or not a store): never rewritten as ours
+                    raise StoreError(
+                        f"{clean_line(meta_path)}: a store of format {clean_line(str(fmt), 40)!r}, which this "
+                        "release of newsreview cannot check or repair (a newer release wrote it?); nothing was "
+                        "changed"
+                    )
+                meta_ok = True
+    if not meta_ok and not any(os.path.lexists(folder / name) for name in (INDEX, INDEX + ".mark", JOURNALS)):
+        raise StoreError(
+            f"{shown}: not a newsreview store (no {META_FILE}, {INDEX} or {JOURNALS}/ in it); nothing was "
+            "changed. Pass the store's folder with --store"
+        )
 
     folders_ok: dict[str, bool] = {}
     for sub in (ARTICLES, JOURNALS):
@@ -291,11 +364,18 @@ def check(folder: Path, *, repair: bool = False) -> Report:
             )
             report.problems.append(blockers[-1])
 
+    odd = _odd_files(folder, folders_ok, report)
     locks: list[FileLock] = []
     if repair and folders_ok[JOURNALS]:
-        locks = _lock_everything(folder)
+        locks = _lock_everything(folder, skip=set(odd.locks))
     try:
-        index = scan_journal(folder / INDEX)
+        index = scan_journal(folder / INDEX, index=True)
+        if index.missing and not index.absent and _has_content(folder, folders_ok):
+            index.absent = (
+                f"{clean_line(index.path)} is missing (and so is its mark), but the store holds article files "
+                "or journals: they are not shown"
+            )
+            index.changed = True
         report.problems += index.problems
         if index.absent:
             report.problems.append(index.absent)
@@ -338,12 +418,59 @@ def check(folder: Path, *, repair: bool = False) -> Report:
                     )
                 )
             _repair(
-                folder, report, index, journals, registered, articles, unregistered, temps, meta_ok, meta_aside, rows
+                folder, report, index, journals, registered, articles, unregistered, temps, meta_ok, meta_aside, odd
             )
     finally:
         for lock in locks:
             lock.release()
     return report
+
+
+@dataclass
+class _Odd:
+    """Something other than a regular file where a lock or a cache file goes (a FIFO: reading it hangs)."""
+
+    locks: list[Path] = field(default_factory=list)  # repair moves each into the backup, writes an empty one
+    cache: list[Path] = field(default_factory=list)  # derived: repair deletes them with the cache
+
+
+def _odd_files(folder: Path, folders_ok: dict[str, bool], report: Report) -> _Odd:
+    odd = _Odd()
+    locks = [folder / INDEX_LOCK]
+    with contextlib.suppress(OSError):
+        if folders_ok[JOURNALS]:
+            locks += sorted((folder / JOURNALS).glob("*.lock"))
+    for path in locks:
+        kind, target = _entry(path)
+        if kind in ("missing", "file"):
+            continue
+        gone = _in_the_way(kind, target) or f"is a symbolic link (to {clean_line(target, 200)}), not a file"
+        report.problems.append(f"{clean_line(path)} {gone}: no newsreview can take this lock")
+        odd.locks.append(path)
+    cache = folder / CACHE
+    if _entry(cache)[0] == "folder":
+        with contextlib.suppress(OSError):
+            for entry in sorted(cache.iterdir()):
+                kind, target = _entry(entry)
+                if kind in ("special", "dangling"):
+                    report.problems.append(
+                        f"{clean_line(entry)} {_in_the_way(kind, target)}: reading the store would hang or fail "
+                        "on it (the cache is derived: repair deletes it)"
+                    )
+                    odd.cache.append(entry)
+    return odd
+
+
+def _has_content(folder: Path, folders_ok: dict[str, bool]) -> bool:
+    """Whether the store holds article files or journals (which an index should list)."""
+    with contextlib.suppress(OSError):
+        if folders_ok[ARTICLES] and any((folder / ARTICLES).glob("*.json")):
+            return True
+        if folders_ok[JOURNALS] and any(
+            p.name.endswith((".jsonl", ".jsonl.mark")) for p in (folder / JOURNALS).iterdir()
+        ):
+            return True
+    return False
 
 
 def _report_journal(report: Report, slug: str, scan: Scan, registered: dict[str, dict[str, Any]]) -> None:
@@ -353,6 +480,13 @@ def _report_journal(report: Report, slug: str, scan: Scan, registered: dict[str,
         report.problems.append(
             f"the journal of reviewer '{clean_line(registered[slug].get('name', slug), 64)}' "
             f"({clean_line(scan.path)}) {scan.gone or 'is missing'}: their decisions are lost"
+        )
+    elif scan.absent and not scan.gone and slug not in registered:
+        name = _lost_name(scan.path.parent.parent, slug, scan, registered)
+        who = f"reviewer '{clean_line(name, 64)}'" if name is not None else "a reviewer"
+        report.problems.append(
+            f"the journal of {who} ({clean_line(scan.path)}) is missing (its mark records {scan.mark_lines} "
+            "lines): their decisions are lost"
         )
     elif scan.absent:
         report.problems.append(scan.absent)
@@ -387,6 +521,64 @@ def _reviewer_of(scan: Scan) -> str | None:
                 if op[0] == "decisions" and isinstance(op[2].get("reviewer"), str):
                     return str(op[2]["reviewer"])
     return None
+
+
+def _lost_name(folder: Path, slug: str, scan: Scan, registered: dict[str, dict[str, Any]]) -> str | None:
+    """The name of the reviewer whose journal ``slug`` is lost: as the index registers it, else as its
+    records say, else a name found in the store (the readable part of the slug, presence files) that
+    ``journal_slug`` maps to ``slug`` — so that this reviewer, opening the store again, is the one
+    registered. None if no such name is found."""
+    if slug in registered:
+        return str(registered[slug].get("name", slug))
+    guesses: list[str] = []
+    found = _reviewer_of(scan)
+    if found is not None:
+        guesses.append(found)
+    readable = slug.rsplit("-", 1)[0]
+    guesses += [readable, readable.replace("-", " "), readable.replace("-", "_"), readable.replace("-", ".")]
+    guesses += [g.title() for g in guesses[1:]] + [g.capitalize() for g in guesses[1:]]
+    with contextlib.suppress(OSError):
+        for path in sorted((folder / PRESENCE).glob("*.json")):
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                guesses.append(str(orjson.loads(path.read_bytes())["reviewer"]))
+    return next((g for g in guesses if journal_slug(g) == slug), None)
+
+
+def _reextraction_losses(journals: dict[str, Scan], articles: Articles) -> list[str]:
+    """After the index was lost: the decisions the journals hold on candidates that no article file
+    holds (only a re-extraction recorded in the lost index held them), by article."""
+    known: dict[str, set[str]] = {}
+    for path, row in articles.orphans:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            cands = orjson.loads(path.read_bytes())["candidates"].values()
+            known[str(row["id"])] = {str(c["id"]) for c in cands}
+    unseen: dict[str, set[str]] = {}
+    gone: set[str] = set()  # articles decided on that no file the repair indexes holds
+    for scan in journals.values():
+        for _, ops in scan.good:
+            for op in ops:
+                doc = op[2]
+                if op[0] != "decisions":
+                    continue
+                if doc["article"] not in known:
+                    gone.add(doc["article"])
+                    continue
+                if doc["action"] == "add":
+                    known[doc["article"]].add(doc["candidate"])
+                elif doc["candidate"] not in known[doc["article"]]:
+                    unseen.setdefault(doc["article"], set()).add(doc["candidate"])
+    out = [
+        f"article '{clean_line(aid, 80)}': decisions on {len(cids)} candidate(s) that only a re-extraction held "
+        "are no longer shown (they stay in the journals; 'newsreview reextract' of the article may bring "
+        "those candidates back)"
+        for aid, cids in sorted(unseen.items())
+    ]
+    out += [
+        f"article '{clean_line(aid, 80)}': no article file holds it, so the decisions on it are not shown (they "
+        "stay in the journals; 'newsreview add' of the article shows them again)"
+        for aid in sorted(gone)
+    ]
+    return out
 
 
 def _index_tables(index: Scan) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], set[str]]:
@@ -446,59 +638,165 @@ def _fits(file: _File, row: dict[str, Any]) -> str | None:
 
 
 def _check_articles(folder: Path, rows: dict[str, dict[str, Any]], removed: set[str], report: Report) -> Articles:
+    """Each file of ``articles/`` either stays (the file of the article the index lists under its
+    name), moves (to the name of the article it holds: the index's, or its own if it is not indexed),
+    or is moved into the backup (damaged, in the way of a move, or the file of an article removed from
+    the index); an intact copy of an article the index keeps elsewhere is only a note."""
     out = Articles()
+    adir = folder / ARTICLES
     files: dict[str, _File] = {}  # by name
-    holding: dict[str, _File] = {}  # article id -> the first intact file holding it
-    for path in sorted((folder / ARTICLES).glob("*.json")):
+    holding: dict[str, list[_File]] = {}  # article id -> every intact file holding it, by name
+    for path in sorted(adir.glob("*.json")):
         file = files[path.name] = _read_article(path)
         if file.aid is not None:
-            holding.setdefault(file.aid, file)
-    indexed_files = set()
-    for aid, row in rows.items():
-        if aid in removed:
-            continue
+            holding.setdefault(file.aid, []).append(file)
+    live = {aid: row for aid, row in rows.items() if aid not in removed}
+    stays: dict[str, str] = {}  # file name -> the article it is the file of
+    for aid, row in live.items():
+        here = files.get(str(row["shard"]))
+        if here is not None and _fits(here, row) is None:
+            stays[here.path.name] = aid
+    sources: set[str] = set()  # files that move to another name
+    for aid, row in live.items():
         name = str(row["shard"])
-        indexed_files.add(name)
+        if stays.get(name) == aid:
+            continue
         here = files.get(name)
         problem = "is missing" if here is None else _fits(here, row)
-        if problem is None:
-            continue
-        where = f"article '{clean_line(aid, 80)}' ({clean_line(folder / ARTICLES / name)})"
-        elsewhere = holding.get(aid)
-        if elsewhere is not None and elsewhere.path.name != name and _fits(elsewhere, row) is None:
+        where = f"article '{clean_line(aid, 80)}' ({clean_line(adir / name)})"
+        fitting = [
+            f
+            for f in holding.get(aid, [])
+            if f.path.name not in stays and f.path.name not in sources and _fits(f, row) is None
+        ]
+        if fitting:
+            elsewhere = fitting[0]
             report.problems.append(f"{where} {problem}; it is in {clean_line(elsewhere.path.name)} instead")
             out.moves[aid] = elsewhere.path
-            if here is not None and here.in_the_way:
-                out.aside.append(here.path)
+            out.targets[aid] = adir / name
+            sources.add(elsewhere.path.name)
             continue
         report.problems.append(f"{where} {problem}")
         if here is not None and here.unreadable:
             out.blockers.append(f"{where} {problem}")
         else:
-            out.missing[aid] = problem
-            if here is not None and here.in_the_way:
-                out.aside.append(here.path)
-    moving = {m.name for m in out.moves.values()}
+            out.missing[aid] = str(problem)
+    reported = {str(live[aid]["shard"]) for aid in out.missing} | {
+        str(live[aid]["shard"]) for aid in out.moves
+    }  # a file already named as its article's
+    # articles the index does not list (a lost index, a crash before indexing): one intact file each
+    # is indexed, moved first to its own name if it stands under another
+    targets: dict[str, str] = {}  # file name -> the unindexed article moving there
+    for aid in sorted(holding):
+        if aid in rows:
+            continue
+        group = [f for f in holding[aid] if f.path.name not in stays and f.path.name not in sources]
+        if not group:
+            continue
+        own = file_name(aid)
+        usable = [f for f in group if _row_problem(f, aid) is None]
+        usable.sort(key=lambda f: f.path.name != own)
+        if not usable:
+            for f in group:
+                report.problems.append(
+                    f"{clean_line(f.path)} holds article '{clean_line(aid, 80)}', which is not indexed, but "
+                    f"cannot be indexed ({_row_problem(f, aid)})"
+                )
+                out.unusable.append(f.path)
+            continue
+        chosen = usable[0]
+        if chosen.path.name == own:
+            stays[own] = aid
+            report.notes.append(
+                f"{clean_line(chosen.path)} holds article '{clean_line(aid, 80)}', which is not indexed"
+            )
+        elif own in stays or own in targets:
+            report.problems.append(
+                f"{clean_line(chosen.path)} holds article '{clean_line(aid, 80)}', which is not indexed; it "
+                f"belongs in {own}, which holds another article: it cannot be indexed"
+            )
+            out.blockers.append(report.problems[-1])
+            continue
+        else:
+            report.problems.append(
+                f"{clean_line(chosen.path)} holds article '{clean_line(aid, 80)}', which is not indexed, under "
+                f"another article's name: its file is {own}"
+            )
+            out.moves[aid] = chosen.path
+            out.targets[aid] = adir / own
+            sources.add(chosen.path.name)
+        targets[own] = aid
+        out.orphans.append((adir / own, chosen.row))
+    # what is left: files no article keeps
     for name, file in files.items():
-        if name in indexed_files or name in moving or file.problem is not None:
+        if name in stays or name in sources:
             continue
-        row, held = file.row, file.aid
-        if held is None or held in rows or file_name(held) != name:
+        in_way = name in targets  # a file where an unindexed article moves to
+        if file.unreadable:
+            if name not in reported:
+                report.problems.append(f"{clean_line(file.path)} {file.problem}")
+                out.blockers.append(report.problems[-1])
             continue
-        if isinstance(row, dict) and row.get("id") == held:
-            report.notes.append(f"{clean_line(file.path)} holds article '{clean_line(held, 80)}', which is not indexed")
-            out.orphans.append((file.path, row))
+        if file.path in out.unusable:
+            continue
+        if file.problem is not None:
+            if name not in reported:
+                report.problems.append(
+                    f"{clean_line(file.path)} {file.problem}, and the index lists no article in it"
+                    if file.in_the_way
+                    else f"{clean_line(file.path)} {file.problem}; the index lists no article in it"
+                )
+            out.unusable.append(file.path)
+            continue
+        held = str(file.aid)
+        if name in reported or in_way:  # an article's name, holding an old or another copy
+            if name not in reported:
+                report.problems.append(
+                    f"{clean_line(file.path)} holds another copy of article '{clean_line(held, 80)}' where "
+                    f"article '{clean_line(targets[name], 80)}' belongs"
+                )
+            out.unusable.append(file.path)
+            continue
+        if held in removed:
+            report.notes.append(
+                f"{clean_line(file.path)} holds article '{clean_line(held, 80)}', which was removed from the "
+                "index; 'newsreview add' of that article indexes it again"
+            )
+        elif held in live or held in targets.values():
+            report.notes.append(
+                f"{clean_line(file.path)} holds another copy of article '{clean_line(held, 80)}' (its file is "
+                f"{clean_line(live[held]['shard'] if held in live else file_name(held))}); it is not used"
+            )
     out.orphans.sort(key=lambda item: (str(item[1].get("added_at") or ""), item[0].name))
     return out
 
 
-def _lock_everything(folder: Path) -> list[FileLock]:
+def _row_problem(file: _File, aid: str) -> str | None:
+    """Why the index row an article file carries cannot index it (None: it can)."""
+    row = file.row
+    if not isinstance(row, dict) or row.get("id") != aid or ops_problem([["articles", 1, row]]) is not None:
+        return "the index row it carries is missing or damaged"
+    if row["text_sha"] != file.sha:
+        return "its text is not the one the index row it carries records"
+    if row["shard"] != file_name(aid):
+        return "the index row it carries names another file"
+    return None
+
+
+def _lock_everything(folder: Path, *, skip: set[Path]) -> list[FileLock]:
+    """Every lock of the store (but those in ``skip``: not a regular file, which no newsreview can hold
+    and repair replaces)."""
     locks = []
     try:
-        index_lock = FileLock(folder / INDEX_LOCK)
-        index_lock.acquire("'newsreview doctor --repair'", refused="{holder} is adding articles; let it finish first")
-        locks.append(index_lock)
+        if folder / INDEX_LOCK not in skip:
+            index_lock = FileLock(folder / INDEX_LOCK)
+            index_lock.acquire(
+                "'newsreview doctor --repair'", refused="{holder} is adding articles; let it finish first"
+            )
+            locks.append(index_lock)
         for path in sorted((folder / JOURNALS).glob("*.lock")):
+            if path in skip:
+                continue
             lock = FileLock(path)
             lock.acquire(
                 "'newsreview doctor --repair'",
@@ -523,7 +821,7 @@ def _repair(
     temps: list[Path],
     meta_ok: bool,
     meta_aside: list[Path],
-    rows: dict[str, dict[str, Any]],
+    odd: _Odd,
 ) -> None:
     """Work out every change, back up every file it touches (and move aside what is in the way), and
     only then change the store."""
@@ -532,16 +830,17 @@ def _repair(
     if not meta_ok and not meta_aside:
         keep.append(folder / META_FILE)
     extra_index: list[list[Any]] = []
-    lost: list[tuple[Scan, str]] = []
+    lost: list[tuple[Scan, str | None]] = []
     rewrite: list[Scan] = []
     for slug, scan in journals.items():
         aside += scan.aside
         if scan.missing:
             if os.path.lexists(scan.mark_path) or (slug in registered and not registered[slug].get("lost")):
                 keep.append(scan.mark_path)
-                name = str(registered.get(slug, {}).get("name", slug))
+                name = _lost_name(folder, slug, scan, registered)
                 lost.append((scan, name))
-                extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now(), "lost": True}])
+                if name is not None:
+                    extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now(), "lost": True}])
             continue
         if scan.changed:
             keep += [scan.path, scan.mark_path]
@@ -552,24 +851,32 @@ def _repair(
         extra_index.append(["articles", 0, row])
     for slug, name in sorted(unregistered.items()):
         extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now()}])
-    aside += index.aside + articles.aside
+    aside += index.aside + articles.unusable + odd.locks
     rewrite_index = index.changed or bool(extra_index)
     if rewrite_index:
         keep += [index.path, index.mark_path]
-    targets = {aid: folder / ARTICLES / str(rows[aid]["shard"]) for aid in articles.moves}
+    targets = articles.targets
     keep += list(articles.moves.values()) + list(targets.values())
 
     keep = [p for p in dict.fromkeys(keep) if p not in aside and _entry(p)[0] in ("file", "link")]
-    changes = bool(keep or aside or rewrite or rewrite_index or articles.moves or not meta_ok)
+    changes = bool(keep or aside or rewrite or rewrite_index or articles.moves or odd.cache or not meta_ok)
     if changes:
         backup = _backup(folder, keep, aside)
         report.backup = backup
         for path in aside:
             report.repaired.append(
-                f"moved {clean_line(path)} into the backup (it stood where a file of the store goes)"
+                f"moved {clean_line(path)} into the backup "
+                + (
+                    "(no article of the store is kept in it)"
+                    if path in articles.unusable
+                    else "(it stood where a file of the store goes)"
+                )
             )
         _drop_cache(folder, report)
 
+    for path in odd.locks:
+        _write_file(path, b"")
+        report.repaired.append(f"wrote an empty lock file {clean_line(path)} in its place")
     if not meta_ok:
         meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex, "repaired": _now()}
         _write_file(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
@@ -578,7 +885,14 @@ def _repair(
         mark = scan.mark_path
         with contextlib.suppress(FileNotFoundError):
             mark.unlink()
-        report.repaired.append(f"recorded that the journal of '{clean_line(name, 64)}' is lost")
+        if name is not None:
+            report.repaired.append(f"recorded that the journal of '{clean_line(name, 64)}' is lost")
+        else:
+            report.repaired.append(
+                f"removed {clean_line(mark)}: the decisions of the reviewer whose journal was "
+                f"{clean_line(scan.path.name)} are lost, and their name could not be found (it is not "
+                "recorded: their next decision registers them again)"
+            )
     for scan in rewrite:
         _rewrite(scan)
         _say_rewritten(report, scan)
@@ -602,9 +916,12 @@ def _repair(
         _rewrite(index)
         if index.absent:
             report.repaired.append(
-                f"wrote a new {clean_line(index.path)} from the article files and journals found (what only the "
-                "old one held — assignments, leads, removals — is lost)"
+                f"wrote a new {clean_line(index.path)} from the article files and journals found: what only the "
+                "old one held is lost — assignments, takes, leads and other settings, removals, and every "
+                "re-extraction ('newsreview reextract'): each article shows the candidates of its first "
+                "extraction again"
             )
+            report.repaired += _reextraction_losses(journals, articles)
         else:
             _say_rewritten(report, index, quiet=True)
     for path in temps:
@@ -712,7 +1029,10 @@ def _move_back(folder: Path, moves: dict[str, Path], targets: dict[str, Path], r
 
 def _say_rewritten(report: Report, scan: Scan, *, quiet: bool = False) -> None:
     shown = clean_line(scan.path)
-    report.repaired += [f"{shown}: dropped line {n} (damaged)" for n in scan.dropped]
+    report.repaired += [
+        f"{shown}: dropped line {n} (damaged)" + (f": it recorded {scan.held[n]}" if n in scan.held else "")
+        for n in scan.dropped
+    ]
     if scan.torn:
         if scan.truncated:
             report.repaired.append(
@@ -721,6 +1041,15 @@ def _say_rewritten(report: Report, scan: Scan, *, quiet: bool = False) -> None:
             )
         else:
             report.repaired.append(f"{shown}: dropped an incomplete last line ({scan.torn} bytes), never acknowledged")
+    whole = (scan.mark_lines or 0) - scan.lines - (1 if scan.torn else 0)  # recorded lines cut off whole
+    if scan.truncated and whole > 0 and not scan.missing:
+        first = scan.lines + (2 if scan.torn else 1)
+        which = f"line {first}" if whole == 1 else f"lines {first} to {first + whole - 1}"
+        report.repaired.append(
+            f"{shown}: {which}, which its mark had recorded, {'is' if whole == 1 else 'are'} gone (cut off): "
+            + ("what they recorded is lost" if scan.path.name == INDEX else "those decisions are lost")
+            + ""
+        )
     if scan.link is not None:
         report.repaired.append(
             f"replaced the symbolic link {shown} (to {clean_line(scan.link, 200)}) by a file holding its "

@@ -105,10 +105,50 @@ def verified_lines(
     journal.torn = len(data) - pos
 
 
+# what each record must hold for the store to fold it (the keys it reads without a default)
+SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "articles": {"id": str, "text_sha": str, "shard": str},
+    "removed": {"article": str},
+    "reviewers": {"name": str, "journal": str},
+    "extractions": {"article": str, "id": str, "counts": dict, "labels": dict, "candidates": list},
+    "assignments": {"article": str, "reviewers": list, "at": str},
+    "takes": {"article": str, "from": str, "to": str, "at": str},
+    "settings": {"key": str},
+    "decisions": {"id": str, "article": str, "candidate": str, "action": str, "reviewer": str, "at": str},
+}
+
+
+def ops_problem(ops: Any) -> str | None:
+    """What is wrong with the ops of a line whose checksum matched (a line written by something else
+    than newsreview, or by a newsreview that wrote records of another shape), or None."""
+    if not isinstance(ops, list):
+        return "not a journal entry (no list of records)"
+    for op in ops:
+        if not (isinstance(op, list) and len(op) == 3 and isinstance(op[0], str) and isinstance(op[2], dict)):
+            return f"a record of the wrong shape ({clean_line(orjson.dumps(op).decode(), 60)})"
+        table, doc_id, doc = op
+        if not isinstance(doc_id, int) or isinstance(doc_id, bool):
+            return f"a '{clean_line(table, 40)}' record without a number"
+        for key, kind in SHAPES.get(table, {}).items():
+            if not isinstance(doc.get(key), kind):
+                what = "without" if key not in doc else "with a wrong"
+                return f"a '{table}' record {what} '{key}'"
+    return None
+
+
 def parse_ops(raw: bytes) -> list[Op]:
-    """The ops of a line :func:`verified_lines` has checked."""
-    ops = orjson.loads(raw[:-_SUFFIX_LEN] + b"}")["ops"]
-    return ops if isinstance(ops, list) else []
+    """The ops of a line :func:`verified_lines` has checked; ValueError says what is wrong with them
+    (the checksum matched, but they are not records newsreview wrote)."""
+    try:
+        entry = orjson.loads(raw[:-_SUFFIX_LEN] + b"}")
+    except orjson.JSONDecodeError:
+        raise ValueError("not a journal entry") from None
+    ops = entry.get("ops") if isinstance(entry, dict) else None
+    problem = ops_problem(ops)
+    if problem is not None:
+        raise ValueError(problem)
+    assert isinstance(ops, list)
+    return ops
 
 
 def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
@@ -126,6 +166,9 @@ def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
         raise ValueError("not a journal entry") from None
     if not isinstance(seq, int) or not isinstance(ops, list):
         raise ValueError("not a journal entry")
+    problem = ops_problem(ops)
+    if problem is not None:
+        raise ValueError(problem)
     return seq, ops, crc
 
 
@@ -199,7 +242,10 @@ class Journal:
         for _, raw in verified_lines(self, data, 0, final=final, offset=self.size):
             if self._mark is not None and self.lines == self._mark["lines"] and self.last_crc != self._mark["crc"]:
                 raise self.damaged(f"line {self.lines} is not the line its mark recorded (the file was replaced)")
-            out.append((self.seq, parse_ops(raw)))
+            try:
+                out.append((self.seq, parse_ops(raw)))
+            except ValueError as err:
+                raise self.damaged(f"line {self.lines}: {err}") from None
         if not self._mark_checked and final:
             self._mark_checked = True
             if self._mark is not None and self.lines < self._mark["lines"]:
