@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+from pathlib import Path
 
 import pytest
 from app_support import several_store
 
 from tui.app.app import ReviewApp
+from tui.app.config import load_settings, update_settings
 from tui.app.screens.review import ReviewScreen
 from tui.app.widgets.article import ArticleView, wrap
 from tui.app.widgets.detail import detail
@@ -417,6 +420,49 @@ async def test_reopening_goes_back_to_where_the_reviewer_left_off(tmp_path):
     async with other.run_test(size=(160, 48)):
         assert other.screen.aid == ids[0]  # another reviewer has left off nowhere yet
     other.store.close()
+
+
+async def test_left_off_is_kept_per_folder_however_it_is_named_and_beside_other_apps(tmp_path, monkeypatch):
+    """The place is kept under the folder's real path (opened as "store" from its parent, or as "."
+    from inside, it is one store), and an app remembering its place keeps what another app sharing
+    the settings file wrote meanwhile (two terminals, the browser's tabs)."""
+    store = several_store(tmp_path / "store")
+    ids = store.article_ids()
+    store.close()
+    cfg = tmp_path / "cfg"
+    monkeypatch.chdir(tmp_path)
+    first = ReviewApp(ReviewStore.open("store", write=True), config=cfg)
+    async with first.run_test(size=(160, 48)) as pilot:
+        await pilot.press("n", "n")
+        update_settings(lambda settings: {**settings, "elsewhere": 1}, cfg)  # another app, meanwhile
+        await pilot.press("n")
+    first.store.close()
+    saved = json.loads((cfg / "settings.json").read_text())
+    assert saved["elsewhere"] == 1 and list(saved["left_off"].values()) == [ids[3]]
+    monkeypatch.chdir(tmp_path / "store")
+    again = ReviewApp(ReviewStore.open(".", write=True), config=cfg)
+    async with again.run_test(size=(160, 48)):
+        assert again.screen.aid == ids[3]
+    again.store.close()
+
+
+def _bump(folder: str, key: str, times: int) -> None:
+    for _ in range(times):
+        update_settings(lambda settings: {**settings, key: settings.get(key, 0) + 1}, Path(folder))
+
+
+def test_settings_updates_from_several_processes_lose_none(tmp_path):
+    """Each process re-reads the settings under a lock and writes them whole (a temporary file
+    renamed): four processes counting 25 times each end at 25 each, and the file always parses."""
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_bump, args=(str(tmp_path), f"k{i}", 25)) for i in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert load_settings(tmp_path) == {f"k{i}": 25 for i in range(4)}
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 async def test_a_list_shown_again_scrolls_to_its_current_row(tmp_path):

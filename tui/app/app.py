@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -17,9 +18,10 @@ from textual.notifications import SeverityLevel
 
 from ..sanitize import clean, clean_line
 from ..store import StoreError
+from ..store.urls import is_url
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
-from .config import load_keymap, load_settings, save_settings
+from .config import load_keymap, load_settings, update_settings
 from .screens.review import ReviewScreen
 from .state import ActiveClock
 
@@ -127,7 +129,11 @@ class ReviewApp(App[None]):
     # -- where this reviewer left off on this store (the user's settings, not the store: it is theirs) --
 
     def _left_off_key(self) -> str:
-        return f"{self.store.location}\n{self.store.reviewer}"
+        location = self.store.location
+        if not is_url(location):  # one key per folder however it was named (".", "../x", a link)
+            with contextlib.suppress(OSError, RuntimeError):
+                location = str(Path(location).resolve())
+        return f"{location}\n{self.store.reviewer}"
 
     def left_off(self) -> str | None:
         """The article this reviewer last had open on this store, if any."""
@@ -135,15 +141,19 @@ class ReviewApp(App[None]):
         return value if isinstance(value, str) else None
 
     def remember_article(self, aid: str) -> None:
-        places = self.settings.get("left_off")
-        places = dict(places) if isinstance(places, dict) else {}
         key = self._left_off_key()
-        if places.get(key) == aid:
+        if (self.settings.get("left_off") or {}).get(key) == aid:
             return
-        places.pop(key, None)
-        places[key] = aid
-        self.settings["left_off"] = dict(list(places.items())[-LEFT_OFF_KEPT:])  # the most recent stores
-        save_settings(self.settings, self.config_folder)
+
+        def change(settings: dict[str, Any]) -> dict[str, Any]:
+            places = settings.get("left_off")
+            places = dict(places) if isinstance(places, dict) else {}
+            places.pop(key, None)
+            places[key] = aid
+            settings["left_off"] = dict(list(places.items())[-LEFT_OFF_KEPT:])  # the most recent stores
+            return settings
+
+        self.settings = update_settings(change, self.config_folder)
 
     def on_unmount(self) -> None:
         self.collector.stop()  # automatic collection again (tests run many apps in one process)
@@ -185,5 +195,4 @@ class ReviewApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         if self.settings.get("theme") != theme and self.is_running:
-            self.settings["theme"] = theme
-            save_settings(self.settings, self.config_folder)
+            self.settings = update_settings(lambda settings: {**settings, "theme": theme}, self.config_folder)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import tempfile
 import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +54,42 @@ def load_settings(folder: Path | None = None) -> dict[str, Any]:
 
 
 def save_settings(settings: dict[str, Any], folder: Path | None = None) -> None:
+    """Replace the settings file with ``settings`` (atomically). Prefer :func:`update_settings`."""
+    update_settings(lambda current: settings, folder)
+
+
+def update_settings(
+    change: Callable[[dict[str, Any]], dict[str, Any]], folder: Path | None = None
+) -> dict[str, Any]:
+    """Apply ``change`` to the settings as they are on disk now and write the result atomically.
+
+    Several apps share one settings file (two terminals, the browser's tabs): each re-reads under a
+    lock and changes only its own keys, so none undoes another's, and a crash mid-write leaves the
+    old file whole. Returns the settings written (or, when they cannot be written, as changed)."""
     folder = folder or config_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    except OSError:
-        pass  # settings are a convenience; never fail the review for them
+        with _locked(folder / (SETTINGS_FILE + ".lock")):
+            settings = change(load_settings(folder))
+            fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(settings, handle, indent=2)
+                os.replace(tmp, folder / SETTINGS_FILE)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            return settings
+    except (OSError, TypeError, ValueError):
+        return change(load_settings(folder))  # settings are a convenience; never fail the review for them
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

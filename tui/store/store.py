@@ -35,6 +35,7 @@ from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreWrit
 from .history import History, next_level, version_key
 from .lock import describe_command
 from .memory import Memory, facts
+from .urls import is_url
 
 if TYPE_CHECKING:
     from .correction import DeskCorrection
@@ -76,7 +77,9 @@ def default_reviewer() -> str:
 
 def engine_for(location: str | os.PathLike[str]) -> Engine:
     text = os.fspath(location)
-    if text.startswith(("postgresql://", "postgres://")):
+    if is_url(text):  # the scheme in any case, as everywhere else (urls.is_url); libpq wants it lower
+        scheme, sep, rest = text.partition("://")
+        text = scheme.lower() + sep + rest
         from .postgres import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
 
         return cast(Engine, PostgresEngine(text))
