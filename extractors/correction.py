@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -150,6 +150,9 @@ class CorrectionModel:
         #: the latest updates learnt under a key, each with what it changed, so that an undone decision
         #: can be taken back exactly (:meth:`forget`); in memory only, the last ``ROLLBACK`` of them
         self.log: deque[tuple[str, ClaimFeatures, bool, tuple[Any, ...]]] = deque(maxlen=ROLLBACK)
+        #: what the decisions :meth:`forget` took back had taught (their features as decided, edits
+        #: included), so that a redo teaches exactly that again (:meth:`relearn`); in memory, bounded
+        self.taken_back: OrderedDict[str, tuple[ClaimFeatures, bool]] = OrderedDict()
 
     def calibrated(self, f: ClaimFeatures) -> float:
         """The extractor's score recalibrated to the desk (``a``, ``b``): same order, other values."""
@@ -237,7 +240,21 @@ class CorrectionModel:
         for key, f, accepted, _ in entries[first:]:
             if key not in wanted:
                 self.update(f, accepted, key=key)
+            else:
+                self.taken_back[key] = (f, accepted)
+                self.taken_back.move_to_end(key)
+        while len(self.taken_back) > ROLLBACK:
+            self.taken_back.popitem(last=False)
         return wanted - {entry[0] for entry in entries[first:]}
+
+    def relearn(self, key: str) -> bool:
+        """Learn again the decision :meth:`forget` took back under ``key`` (it was redone), with the
+        features it had when it was made. False if it is not remembered (the caller approximates)."""
+        found = self.taken_back.pop(key, None)
+        if found is None:
+            return False
+        self.update(found[0], found[1], key=key)
+        return True
 
     def unlearn(self, f: ClaimFeatures, accepted: bool) -> None:
         """Take back, approximately, a decision learnt too long ago for :meth:`forget`: the step

@@ -302,3 +302,29 @@ def test_forgetting_a_decision_is_exactly_never_having_learnt_it():
     for f in feats:
         assert model.score(f) == pytest.approx(clean.score(f), abs=1e-12)
     assert model.updates == clean.updates == 4
+
+
+def test_a_redone_edit_teaches_the_edited_claim_again(tmp_path):
+    """Undo then redo of an edit leaves the desk as if the edit had been made once: the redo learns the
+    claim as edited (its new text), not as extracted (found by a code review)."""
+
+    def desk(path: Path, steps: list[str]) -> tuple[ReviewStore, Any]:
+        store, ids = build(path, 6, unseen=False)
+        aid = ids[0]
+        claim = store.candidates(aid, "claim")[0]
+        text = store.article(aid)["text"]
+        end = claim["end"] - len(claim["text"].split(" ")[-1]) - 1  # one word shorter: other features
+        store.decide(aid, claim["id"], "edit", changes={"end": end})
+        for step in steps:
+            store.decide(aid, claim["id"], step)
+        assert store.candidate(aid, claim["id"])["text"] == text[claim["start"] : end]
+        return store, store._desk_synced(need_model=True)
+
+    once, model_once = desk(tmp_path / "once", [])
+    again, model_again = desk(tmp_path / "again", ["undo", "redo"])
+    probe = [model_module.claim_features({"text": t, "checkworthiness": 0.5}) for t in (*OPINIONS, *FACTS)]
+    for f in probe:
+        assert model_again.model.score(f) == pytest.approx(model_once.model.score(f), abs=1e-12)
+    assert model_again.report()["decisions"] == model_once.report()["decisions"]
+    once.close()
+    again.close()

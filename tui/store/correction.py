@@ -216,9 +216,13 @@ class DeskCorrection:
             return
         key = (str(record["article"]), str(record["candidate"]))
         if step is not None:  # a redo teaches again what the decision it redoes taught
-            base = base_of(*key)
+            target = str(record.get("target"))
+            if self.model.relearn(target):  # exactly: the features it had, an edit's values included
+                self.decisions += 1
+                return
+            base = base_of(*key)  # taken back too long ago (or before a restart): the claim as extracted
             if base is not None:
-                self.model.update(claim_features(base), step[1], key=str(record.get("target")))
+                self.model.update(claim_features(base), step[1], key=target)
                 self.decisions += 1
             return
         if accepted is None:
