@@ -127,23 +127,25 @@ def test_batch_adds_good_files_and_reports_bad_ones(cli, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    "args, message, code",
     [
-        (["add", "/nonexistent/file.txt"], "/nonexistent/file.txt: no such file or directory"),
-        (["add", "--model", "no_such_model", str(SAMPLE)], "unknown spaCy model 'no_such_model'"),
-        (["extract", "/nonexistent.txt"], "/nonexistent.txt: no such file or directory"),
-        (["apply", "/nonexistent.jsonl"], "/nonexistent.jsonl: No such file or directory"),
-        (["exprot"], "no command or file 'exprot' (did you mean 'newsreview export'?)"),
-        (["add", str(SAMPLE), "--jobs", "0"], "'--jobs' / '-j': Input should be greater than or equal to 1"),
-        (["export", "--bogus"], "No such option: --bogus (see 'newsreview export -h')"),
-        (["status", "--store", "postgresq://ana@db/x"], "unknown kind of store 'postgresq://'"),
+        (["add", "/nonexistent/file.txt"], "/nonexistent/file.txt: no such file or directory", 1),
+        (["add", "--model", "no_such_model", str(SAMPLE)], "unknown spaCy model 'no_such_model'", 1),
+        (["extract", "/nonexistent.txt"], "/nonexistent.txt: no such file or directory", 1),
+        (["apply", "/nonexistent.jsonl"], "/nonexistent.jsonl: No such file or directory", 1),
+        (["exprot"], "no command or file 'exprot' (did you mean 'newsreview export'?)", 2),
+        (["add", str(SAMPLE), "--jobs", "0"], "'--jobs' / '-j': Input should be greater than or equal to 1", 2),
+        (["export", "--bogus"], "No such option: --bogus (see 'newsreview export -h')", 2),
+        (["status", "--store", "postgresq://ana@db/x"], "unknown kind of store 'postgresq://'", 1),
     ],
 )
-def test_bad_input_one_line_no_traceback_store_untouched(filled_store, cli, args, message):
+def test_bad_input_one_line_no_traceback_store_untouched(filled_store, cli, args, message, code):
+    """Usage mistakes (a command or option that does not exist, a value out of range) exit 2, as
+    click does; input that cannot be used (a missing file, an unknown model or store) exits 1."""
     path, _ = filled_store
     before = written(path)
     proc = cli(*args, check=None)
-    assert proc.returncode in (1, 2)
+    assert proc.returncode == code
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert sum(message in line for line in proc.stderr.splitlines()) == 1
     assert written(path) == before

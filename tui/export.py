@@ -186,7 +186,7 @@ def store_articles(
             cands = store.candidates(aid, view=view)
             if not all_labels:
                 cands = [c for c in cands if store.in_scope(c)]
-            if article.get("tokens"):  # numbered from the text: edits before 0.2.1 stored list positions
+            if article.get("tokens"):  # numbered from the text: 0.2.0 kept list positions for edits
                 tokens_of = token_ranger(article["text"], article["tokens"])
                 for c in cands:
                     if c["kind"] == "entity":

@@ -58,9 +58,7 @@ def save_settings(settings: dict[str, Any], folder: Path | None = None) -> None:
     update_settings(lambda current: settings, folder)
 
 
-def update_settings(
-    change: Callable[[dict[str, Any]], dict[str, Any]], folder: Path | None = None
-) -> dict[str, Any]:
+def update_settings(change: Callable[[dict[str, Any]], dict[str, Any]], folder: Path | None = None) -> dict[str, Any]:
     """Apply ``change`` to the settings as they are on disk now and write the result atomically.
 
     Several apps share one settings file (two terminals, the browser's tabs): each re-reads under a
