@@ -602,3 +602,25 @@ async def test_page_keys_on_an_edit_dialog_list_not_laid_out_yet(review, monkeyp
         assert app.is_running and app._exception is None
         monkeypatch.undo()
         await pilot.press("escape")
+
+
+async def test_a_find_ending_in_an_emoji_then_shrinking_takes_the_whole_emoji_back(tmp_path):
+    """A find that is no whole token selects its characters by grapheme cluster, as keys do: one
+    shift+left takes back the whole emoji of joined code points it ended with (the find's selection
+    was made without the text, so the head sat on the emoji's last code point and shift+left only
+    reached the emoji's start: nothing changed on screen)."""
+    family = "👩\u200d👩\u200d👧"
+    text = f"Report: abc{family} done by Ana Smith."
+    store = ReviewStore.open(tmp_path / "store", write=True)
+    store.add_article(make_extraction(text, [("Ana Smith", "PERSON")], []))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("v", "m")
+        start = text.index("c" + family)
+        view.select_span(start, start + 1 + len(family))  # what a find for it does (a ZWJ cannot be typed here)
+        assert text[slice(*view.selection())] == "c" + family
+        await pilot.press("shift+left")
+        assert text[slice(*view.selection())] == "c"
+        await pilot.press("shift+right")
+        assert text[slice(*view.selection())] == "c" + family

@@ -437,7 +437,11 @@ class ArticleView(LineView, can_focus=False):
             new = spans.Selection(a, b, False)
         else:
             self.by_char = True
-            new = spans.Selection(start, end - 1, True)
+            head = spans.cluster_at(self.text, end - 1)[0] if end > start else start
+            if end > start and spans.cluster_at(self.text, end - 1)[1] == end:
+                new = spans.Selection(start, head, True, self.text)  # by grapheme cluster, as keys extend it
+            else:  # a span ending inside a cluster (an accent found alone): exactly those characters
+                new = spans.Selection(start, end - 1, True)
         self.cursor = start
         self._show_selection(new, old)
 
