@@ -340,6 +340,24 @@ async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
     lead.close()
 
 
+async def test_anonymous_numbers_follow_the_version_keys(disputes, tmp_path):
+    """ "reviewer 1" is the version key 1 picks: numbers go by name ignoring case, as the keys do
+    (with a "Zed" beside ana and bob, case-sensitive order made Zed reviewer 1 under key 3)."""
+    path, _, ben, _, _ = disputes
+    with ReviewStore.open(path, write=True, reviewer="Zed") as zed:
+        zed.decide(*ben, "reject")
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True, anonymous=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert app.screen.current() == ben
+        shown = screen_text(app)
+        assert all(f"{n}  reviewer {n}" in shown for n in (1, 2, 3)), shown
+        await pilot.press("3")
+        assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == "Zed"
+        assert "settled with reviewer 3's version" in screen_text(app)
+    lead.close()
+
+
 async def test_anonymous_holds_for_the_adjudication_screen_opened_with_j(disputes, tmp_path):
     path, _, ben, _, _ = disputes
     lead = ReviewStore.open(path, write=True, reviewer="lead")

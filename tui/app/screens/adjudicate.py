@@ -99,6 +99,7 @@ class AdjudicateScreen(Screen[None]):
         self.store = store
         self.keys = keys
         self.anonymous = anonymous
+        self._numbered: tuple[list[str], dict[str, int]] = ([], {})
         self.standalone = standalone  # opened by `review --adjudicate`: back (escape) quits
         self.items: list[Item] = []
         self.index = 0
@@ -155,9 +156,18 @@ class AdjudicateScreen(Screen[None]):
         if who == self.store.reviewer:
             return "you"
         if self.anonymous:
-            everyone = [r for r in self.store.reviewers() if r != self.store.reviewer]
-            return f"reviewer {everyone.index(who) + 1}" if who in everyone else "another adjudicator"
+            number = self._numbers().get(who)
+            return f"reviewer {number}" if number else "another adjudicator"
         return one_line(who, 24)
+
+    def _numbers(self) -> dict[str, int]:
+        """Anonymous numbers: the store's other reviewers in the order of the number keys (by name,
+        ignoring case), so numbers run in the order the version keys do."""
+        everyone = self.store.reviewers()
+        if everyone != self._numbered[0]:
+            others = sorted((r for r in everyone if r != self.store.reviewer), key=str.casefold)
+            self._numbered = (everyone, {r: i + 1 for i, r in enumerate(others)})
+        return self._numbered[1]
 
     @staticmethod
     def ordered(cand: Cand | None) -> list[dict[str, Any]]:
