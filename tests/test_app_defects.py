@@ -624,3 +624,18 @@ async def test_a_find_ending_in_an_emoji_then_shrinking_takes_the_whole_emoji_ba
         assert text[slice(*view.selection())] == "c"
         await pilot.press("shift+right")
         assert text[slice(*view.selection())] == "c" + family
+
+
+async def test_a_find_stopping_inside_a_character_selects_it_whole(tmp_path):
+    """QA: a find for "Ele" in "Ele\u0301onore" (the accent its own code point) selected "Ele" and
+    saved it as an entity without the accent; a find takes whole characters."""
+    text = "Ele\u0301onore Martin spoke in Lyon on Monday."
+    store = ReviewStore.open(tmp_path / "store", write=True)
+    _, aid = store.add_article(make_extraction(text, [("Lyon", "GPE")], []))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("v", "ctrl+f", "E", "l", "e", "enter")
+        assert text[slice(*view.selection())] == "Ele\u0301"
+        await pilot.press("e", "1")
+    assert "Ele\u0301" in [c["text"] for c in store.candidates(aid, "entity")]

@@ -498,3 +498,38 @@ def test_the_summary_cache_agrees_with_a_full_replay(store_path):
     journal.write_bytes(b"\n".join(lines))
     with pytest.raises(StoreDamaged, match="line 4: checksum mismatch"):
         ReviewStore.open(store_path)  # the cache does not hide damage in the part it covers
+
+
+def test_a_span_may_not_cut_a_character_in_two(tmp_path):
+    """An accent written as its own code point, a flag of two regional indicators, a CRLF: a span an
+    analyst chooses takes them whole (QA saved "Ele" of "Ele\u0301onore" and half a flag); the message
+    names the field and the character."""
+    text = "Ele\u0301onore met 🇩🇪 officials.\r\nThey said prices rose 5 percent."
+    store = ReviewStore.open(tmp_path / "s", write=True)
+    _, aid = store.add_article(make_extraction(text, [("officials", "NORP")], ["prices rose 5 percent"]))
+    before = written(tmp_path / "s")
+    e = text.index("\u0301")
+    flag = text.index("🇩🇪")
+    crlf = text.index("\r\n")
+    refused = [
+        ({"kind": "entity", "start": 0, "end": e, "label": "PERSON"}, "field 'end'.*cuts the character 'e\u0301'"),
+        ({"kind": "entity", "start": flag, "end": flag + 1, "label": "GPE"}, "field 'end'.*cuts the character"),
+        ({"kind": "entity", "start": flag + 1, "end": flag + 2, "label": "GPE"}, "field 'start'.*cuts the character"),
+        ({"kind": "claim", "start": crlf + 1, "end": len(text)}, "field 'start'.*cuts the character"),
+        (
+            {"kind": "claim", "start": crlf + 2, "end": len(text), "speaker": {"start": 0, "end": e}},
+            "field 'speaker.end'.*cuts",
+        ),
+    ]
+    for fields, message in refused:
+        with pytest.raises(DecisionError, match=message):
+            store.add_candidate(aid, fields)
+    assert written(tmp_path / "s") == before
+    entity = store.candidates(aid, "entity")[0]
+    with pytest.raises(DecisionError, match="field 'start'.*cuts"):
+        store.decide(aid, entity["id"], "edit", changes={"start": flag + 1, "end": flag + 2})
+    with pytest.raises(DecisionError, match="field 'end': span 0..999 is outside the text"):
+        store.decide(aid, entity["id"], "edit", changes={"start": 0, "end": 999})
+    added = store.add_candidate(aid, {"kind": "entity", "start": 0, "end": e + 1, "label": "PERSON"})
+    assert added["text"] == "Ele\u0301"
+    store.close()

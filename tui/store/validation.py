@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import regex
+
 from extractors.records import claim_candidate, entity_candidate, span, token_range
 from extractors.strict_json import FieldError, check_label, check_reviewer
 from extractors.vocabulary import KINDS, QUOTE_TYPES
@@ -18,6 +20,7 @@ from .errors import DecisionError, StoreError
 ENTITY_EDITS = frozenset({"label", "start", "end"})
 CLAIM_EDITS = frozenset({"start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness"})
 MAX_SPANS = 1000  # numbers or hedges of one claim
+_CLUSTER = regex.compile(r"\X")
 
 
 def reviewer_name(value: object) -> str:
@@ -35,18 +38,43 @@ def label(value: object, field: str = "label") -> str:
         raise DecisionError(str(err)) from None
 
 
-def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int]:
+def offsets(text: str, start: Any, end: Any, prefix: str = "", *, whole: bool = True) -> tuple[int, int]:
+    """A span's checked offsets. ``whole``: it may not cut a character in two (a span an analyst
+    chose; a claim's numbers and hedges, found by the extractor in the claim's tokens, may)."""
     for key, value in ((prefix + "start", start), (prefix + "end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise DecisionError(f"field '{key}' must be an integer")
     if not (0 <= start <= len(text) and 0 <= end <= len(text)):
-        raise DecisionError(f"field '{prefix}start': span {start}..{end} is outside the text (length {len(text)})")
+        key = prefix + ("start" if not 0 <= start <= len(text) else "end")
+        raise DecisionError(f"field '{key}': span {start}..{end} is outside the text (length {len(text)})")
     if start >= end:
         what = "is empty" if start == end else "ends before it starts"
         raise DecisionError(f"field '{prefix}start': span {start}..{end} {what} (start must be less than end)")
     if not text[start:end].strip():
         raise DecisionError(f"field '{prefix}start': span {start}..{end} is only whitespace")
+    for key, at in ((prefix + "start", start), (prefix + "end", end)) if whole else ():
+        cut = cluster_cut(text, at)
+        if cut is not None:
+            shown = clean_line(text[cut[0] : cut[1]], 20)
+            raise DecisionError(
+                f"field '{key}': span {start}..{end} cuts the character '{shown}' ({cut[0]}..{cut[1]}) in two "
+                "(a span takes whole characters: an accent with its letter, an emoji with its joiners)"
+            )
     return start, end
+
+
+def cluster_cut(text: str, at: int) -> tuple[int, int] | None:
+    """The grapheme cluster (what a reader sees as one character) that offset ``at`` falls inside, or
+    None when ``at`` is between two. Reads from the start of ``at``'s line (a line break after "\n"
+    is always a boundary)."""
+    if at <= 0 or at >= len(text):
+        return None
+    for match in _CLUSTER.finditer(text, text.rfind("\n", 0, at) + 1):
+        if match.end() == at:
+            return None
+        if match.end() > at:
+            return (match.start(), match.end()) if match.start() < at else None
+    return None
 
 
 def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +138,7 @@ def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
         unknown = set(ref) - {"text", "start", "end"}
         if unknown:
             raise DecisionError(f"field '{where}': unknown key '{clean_line(sorted(unknown)[0], 40)}'")
-        s, e = offsets(text, ref.get("start"), ref.get("end"), f"{where}.")
+        s, e = offsets(text, ref.get("start"), ref.get("end"), f"{where}.", whole=False)
         if ref.get("text") != text[s:e]:
             raise DecisionError(f"field '{where}.text' is not the article's text at {s}..{e}")
         out[(s, e)] = dict(span(text, s, e))

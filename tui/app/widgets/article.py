@@ -426,6 +426,8 @@ class ArticleView(LineView, can_focus=False):
         if self.cursor is None:
             return
         old = self.selection() or (self.cursor, self.cursor + 1)
+        if end > start:  # whole characters: a match may stop inside one ("e" of an "e" + accent)
+            start, end = spans.cluster_at(self.text, start)[0], spans.cluster_at(self.text, end - 1)[1]
         a = spans.token_index_at(self.tokens, start) if self.tokens else None
         b = spans.token_index_at(self.tokens, end - 1) if self.tokens else None
         if (
@@ -438,10 +440,7 @@ class ArticleView(LineView, can_focus=False):
         else:
             self.by_char = True
             head = spans.cluster_at(self.text, end - 1)[0] if end > start else start
-            if end > start and spans.cluster_at(self.text, end - 1)[1] == end:
-                new = spans.Selection(start, head, True, self.text)  # by grapheme cluster, as keys extend it
-            else:  # a span ending inside a cluster (an accent found alone): exactly those characters
-                new = spans.Selection(start, end - 1, True)
+            new = spans.Selection(start, head, True, self.text)  # by grapheme cluster, as keys extend it
         self.cursor = start
         self._show_selection(new, old)
 
