@@ -639,3 +639,23 @@ async def test_a_find_stopping_inside_a_character_selects_it_whole(tmp_path):
         assert text[slice(*view.selection())] == "Ele\u0301"
         await pilot.press("e", "1")
     assert "Ele\u0301" in [c["text"] for c in store.candidates(aid, "entity")]
+
+
+async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
+    """Claims are painted by their background, which NO_COLOR takes away: their text keeps a style of
+    its own (italic; dimmed once decided), so the analyst still sees where each claim is (QA: under
+    NO_COLOR a claim's content looked like plain text)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = "Ben Wallace said prices rose 5 percent.\n\nNothing here.\n"
+    with ReviewStore.open(tmp_path / "s", write=True) as store:
+        store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(100, 30)):
+            view = app.screen.query_one(ArticleView)
+            pending, decided = view.component("article--claim"), view.component("article--claim-decided")
+            assert pending.italic and not pending.dim and decided.italic and decided.dim
+    monkeypatch.delenv("NO_COLOR")
+    with ReviewStore.open(tmp_path / "s") as store:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(100, 30)):
+            assert not app.screen.query_one(ArticleView).component("article--claim").italic  # colours: backgrounds
