@@ -86,6 +86,8 @@ async def test_another_reviewers_decision_shows_within_a_second(two, tmp_path):
         shown = screen_text(app)
         assert "⚠ disputed" in shown and "bob" in shown and "✗ rejected" in shown  # the detail panel
         assert screen.table("entity").row(cid).plain.endswith(" ⚠1")  # the row: one other, who differs
+        await until(pilot, lambda: "⚠1" in screen_text(app), 1.0)
+        assert any("Ben Wallace" in line and "⚠1" in line for line in screen_text(app).splitlines())  # current too
         assert "⚠1" not in screen.table("entity").row(ex.entities[1]["id"]).plain
         assert store.candidate(aid, cid, view="final")["status"] == "disputed"
         # bob agrees after all: the dispute goes away on screen too

@@ -378,9 +378,11 @@ class CandidateList(LineView, can_focus=False):
         if not self.ids:
             self._cursor_lines = []
             return []
-        width = max(20, self._text_width() or 40)
+        full = max(20, self._text_width() or 40)
         cid = self.ids[self.cursor]
         row = self.rows[cid]
+        mark = others_mark(row, self.me) if self.me is not None else None
+        width = full - 4 if mark is not None else full  # the mark keeps its place on the current row too
         base = self.base_style
         cursor_style = self.get_component_rich_style("candidates--cursor", partial=True) + Style(dim=False)
         prefix, body, speaker = row_parts(
@@ -409,9 +411,14 @@ class CandidateList(LineView, can_focus=False):
                 line.append_text(sp)
             lines.append(line)
         strips = []
-        for line in lines:
+        for i, line in enumerate(lines):
             line.stylize(cursor_style)
             line.truncate(width, pad=True)
+            if mark is not None:
+                edge = Text(" ").append_text(mark) if i == 0 else Text(" " * 4)
+                edge.stylize_before(cursor_style)  # the row's highlight under the mark's own colour
+                line.append_text(edge)
+                line.truncate(full, pad=True)
             strips.append(to_strip(line, self.app.console, base).adjust_cell_length(self._text_width(), base))
         self._cursor_lines = strips
         return strips
