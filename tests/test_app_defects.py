@@ -659,3 +659,23 @@ async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(100, 30)):
             assert not app.screen.query_one(ArticleView).component("article--claim").italic  # colours: backgrounds
+
+
+async def test_a_key_a_terminal_cannot_send_is_left_out_and_the_default_kept(app_store_factory):
+    """QA: keys.toml "review.undo" = "ctrl+i" was warned about (a terminal sends it as tab) yet put in
+    force: the footer showed ^i undo and undo had no working key. It is left out, the default stays."""
+    app, store, ex, _cfg = app_store_factory('[keys]\n"review.undo" = "ctrl+i"\n"review.accept" = "y,ctrl+m"\n')
+    aid = ex.article.id
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        said = notes(app)
+        assert "review.undo = 'ctrl+i' cannot work" in said and "left out; review.undo has u" in said
+        assert "review.accept = 'ctrl+m' cannot work" in said and "review.accept has y" in said
+        assert app.keys.keys("review.undo") == ["u", "backspace"]
+        assert app.keys.keys("review.accept") == ["y"]
+        first = app.screen.current()["id"]
+        await pilot.press("y")
+        assert store.candidate(aid, first)["status"] != "pending"
+        await pilot.press("u")
+        assert store.candidate(aid, first)["status"] == "pending"
+        assert "^i" not in screen_text(app)

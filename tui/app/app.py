@@ -112,7 +112,7 @@ class ReviewApp(App[None]):
         if theme and theme in self.available_themes:
             self.theme = theme
         if self.keymap:
-            self.set_keymap(self.keymap)
+            self.set_keymap(self.keys.in_force())  # without keys that cannot work (said below)
         self.push_screen(ReviewScreen(self.store, self.keys, self.clock, self.start_article, self.model))
         if self.adjudicate:
             from .screens.adjudicate import AdjudicateScreen

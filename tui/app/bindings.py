@@ -380,13 +380,17 @@ class Keys:
         remapped: dict[str, list[str]] = {}
         for b in bindings:
             if b.id and b.id in self.keymap:
-                keys = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
-                remapped[b.id] = keys
-                for key in keys:
+                asked = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
+                keys = [k for k in asked if k not in TERMINAL_ALIASES]  # left out: they would never fire
+                for key in asked:
                     if key in TERMINAL_ALIASES:
+                        has = ", ".join(key_display(k.strip()) for k in (keys or b.key.split(",")))
                         self._problems.append(
-                            f"keys.toml: {b.id} = '{key}' cannot work: a terminal sends {key} as {TERMINAL_ALIASES[key]}"
+                            f"keys.toml: {b.id} = '{key}' cannot work: a terminal sends {key} as "
+                            f"{TERMINAL_ALIASES[key]} (left out; {b.id} has {has})"
                         )
+                if keys:
+                    remapped[b.id] = keys
         taken: dict[str, str] = {}
         for bid, keys in remapped.items():
             for key in keys:
@@ -412,6 +416,11 @@ class Keys:
 
     def problems(self) -> list[str]:
         return list(self._problems)
+
+    def in_force(self) -> dict[str, str]:
+        """The keymap to give Textual: each remapped binding's keys that can work (binding id -> "k,k");
+        one whose keys all cannot keeps its defaults."""
+        return {bid: ",".join(keys) for bid, keys in self.by_id.items() if bid in self.keymap and keys}
 
     def keys(self, binding_id: str) -> list[str]:
         return self.by_id.get(binding_id, [])
