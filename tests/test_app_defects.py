@@ -679,3 +679,18 @@ async def test_a_key_a_terminal_cannot_send_is_left_out_and_the_default_kept(app
         await pilot.press("u")
         assert store.candidate(aid, first)["status"] == "pending"
         assert "^i" not in screen_text(app)
+
+
+async def test_at_80_columns_select_mode_keeps_back_help_and_quit_in_the_footer(review):
+    """QA: at 80x24, after v (and in the new-claim steps) the footer was all selection keys: esc, help
+    and quit fell off the line (the README says help and quit always stay)."""
+    app, _store, _ex = review
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in (("v",), ("c",)):  # select mode, then the new claim's speaker step
+            await pilot.press(*keys)
+            await pilot.pause()
+            footer = screen_text(app).splitlines()[-1]
+            assert footer.split()[:6] == ["esc", "back", "?", "help", "q", "quit"], footer
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].split()[:2] == ["a", "accept"]  # the review's own order

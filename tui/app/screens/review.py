@@ -34,6 +34,7 @@ from ..text import one_line
 from ..widgets.article import ArticleView
 from ..widgets.candidates import SPEAKER_FROM, CandidateList
 from ..widgets.detail import DetailPanel, detail, group_detail
+from ..widgets.footer import ReviewFooter
 from ..widgets.status import StatusBar
 from .add import ArticleAdder, PathPrompt
 
@@ -130,7 +131,7 @@ class ReviewScreen(Screen[None]):
             id="filter",
         )
         yield Input(placeholder="find in the article — enter goes to the next match", id="find")
-        yield Footer()
+        yield ReviewFooter()
         adder = ArticleAdder(self.store, self.model)
         yield adder
         yield ClaimFielder(self.model, adder.cache)  # one loaded extractor for both

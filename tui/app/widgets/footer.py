@@ -1,0 +1,28 @@
+"""The review screen's footer: Textual's, with the way out kept in view in a mode.
+
+Textual's footer lists the focused widget's keys first. In the article's cursor mode (text selection,
+the new-claim steps) those are seven keys, and on a narrow terminal help, quit and the key back out
+fell off the line. The status line's mode hint already names the mode's keys, so here a mode's back
+key, help and quit come first whenever a back key is shown.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+FIRST = ("leave", "help", "quit")  # the article's back key (escape), then the screen's help and quit
+
+
+class ReviewFooter(Footer):
+    def compose(self) -> ComposeResult:
+        items = list(super().compose())
+        actions = {id(item): getattr(item, "action", None) for item in items}  # FooterKey's (not public)
+        if "leave" not in actions.values():
+            yield from items
+            return
+        first = sorted(
+            (item for item in items if actions[id(item)] in FIRST), key=lambda i: FIRST.index(actions[id(i)])
+        )
+        yield from first
+        yield from (item for item in items if item not in first)
