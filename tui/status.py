@@ -28,7 +28,8 @@ def desk_line(desk: dict[str, Any]) -> str:
     decision predicted before the model learnt from it) against the extractor's own score."""
     if not desk["decisions"]:
         return "no claim decisions yet: claims keep the extractor's check-worthiness"
-    line = f"learnt from {desk['decisions']} claim decisions (trust in its features {desk['trust']:.2f})"
+    n = desk["decisions"]
+    line = f"learnt from {n} claim decision{'' if n == 1 else 's'} (trust in its features {desk['trust']:.2f})"
     if desk.get("log_loss") is not None:
         line += (
             f"; last {desk['window']}: log loss {desk['log_loss']:.3f} vs the extractor's "
