@@ -289,6 +289,11 @@ class CorrectionModel:
             "ids": used.tolist(),
             "w": self.w[used].tolist(),
             "g2": self.g2[used].tolist(),
+            # what undos took back, so that a redo after a restart relearns the same (see relearn)
+            "taken_back": [
+                [key, f.prior, f.ids.tolist(), f.values.tolist(), accepted]
+                for key, (f, accepted) in self.taken_back.items()
+            ],
         }
 
     @classmethod
@@ -307,6 +312,12 @@ class CorrectionModel:
             model.g2a, model.g2b = float(state["g2a"]), float(state["g2b"])
             model.updates = int(state["updates"])
             model.loss_model, model.loss_prior = float(state["loss_model"]), float(state["loss_prior"])
+            for key, prior, ids, values, accepted in state.get("taken_back") or ():
+                taken = np.asarray(ids, dtype=np.int64)
+                if taken.size and (taken.min() < 0 or taken.max() >= N_BUCKETS):
+                    raise ValueError("correction model state: bucket out of range")
+                features = ClaimFeatures(float(prior), taken, np.asarray(values, dtype=np.float64))
+                model.taken_back[str(key)] = (features, bool(accepted))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"correction model state: {exc!r}") from None
         return model

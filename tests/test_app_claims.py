@@ -234,3 +234,28 @@ def test_speaker_and_cue_by_selection_in_a_real_terminal(tmp_path):
         assert claim["speaker"]["text"] == "Ben Wallace" and claim["speaker"]["name"] == "Ben Wallace"
         assert claim["speaker"]["entity_id"] == next(c["id"] for c in st.candidates(aid) if c["text"] == "Ben Wallace")
         assert claim["cue"]["text"] == "told" and claim["status"] == "edited" and claim["reviewer"] == "ana"
+
+
+async def test_the_editor_refuses_offsets_typed_inside_a_character(tmp_path):
+    """QA typed a cue of an accent alone (its own code point after the e): the editor names the
+    character and the offsets either side of it, and nothing is saved."""
+    text = "Ele\u0301onore Martin said prices rose 5 percent in Lyon."
+    store = ReviewStore.open(tmp_path / "s", write=True)
+    _, aid = store.add_article(make_extraction(text, [("Lyon", "GPE")], ["prices rose 5 percent"]))
+    claim = store.candidates(aid, "claim")[0]
+    accent = text.index("\u0301")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("tab", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        dialog.query_one("#cue", Input).value = f"{accent}:{accent + 1}"
+        await pilot.press("ctrl+s")
+        shown = str(dialog.query_one("#edit-error", Static).render())
+        assert app.screen is dialog and f"cue start {accent} is inside the character" in shown
+        assert f"use {accent - 1} or {accent + 1}" in shown
+        dialog.query_one("#cue", Input).value = f"{text.index('said')}:{text.index('said') + 4}"
+        await pilot.press("ctrl+s")
+        assert app.screen is not dialog
+    assert store.candidate(aid, claim["id"])["cue"]["text"] == "said"
+    store.close()

@@ -530,3 +530,31 @@ def test_detail_tells_an_unnamed_source_from_no_attribution():
     assert "source not named" in as_text(detail(passive, [], []))
     plain = dict(base, quote_type="none", cue=None)
     assert "unattributed" in as_text(detail(plain, [], []))
+
+
+def test_settings_written_through_a_linked_file_keep_the_link_and_its_mode(tmp_path):
+    """A settings.json linked from a dotfiles folder stays a link (the file it names is updated) and
+    keeps its permissions; a malformed "left_off" is ignored."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "settings.json"
+    real.write_text('{"theme": "nord", "left_off": ["not", "a", "table"]}')
+    real.chmod(0o640)
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "settings.json").symlink_to(real)
+    update_settings(lambda settings: {**settings, "x": 1}, cfg)
+    assert (cfg / "settings.json").is_symlink()
+    assert json.loads(real.read_text())["x"] == 1 and (real.stat().st_mode & 0o777) == 0o640
+
+
+async def test_a_malformed_left_off_is_ignored(tmp_path):
+    store = several_store(tmp_path / "store")
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "settings.json").write_text('{"left_off": "broken"}')
+    app = ReviewApp(store, config=cfg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+    assert isinstance(load_settings(cfg)["left_off"], dict)
+    store.close()

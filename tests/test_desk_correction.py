@@ -328,3 +328,28 @@ def test_a_redone_edit_teaches_the_edited_claim_again(tmp_path):
     assert model_again.report()["decisions"] == model_once.report()["decisions"]
     once.close()
     again.close()
+
+
+def test_a_redo_after_a_restart_relearns_what_a_replay_would(tmp_path):
+    """An edit undone before the app closed and redone after it reopened (on the saved model) gives
+    the model a full replay of the journals gives (the redo relearns the edited claim: what the undo
+    took back is saved with the model)."""
+    store, ids = build(tmp_path / "store", 6, unseen=False)
+    aid = ids[0]
+    claim = store.candidates(aid, "claim")[0]
+    end = claim["end"] - len(claim["text"].split(" ")[-1]) - 1
+    store.decide(aid, claim["id"], "edit", changes={"end": end})
+    store.decide(aid, claim["id"], "undo")
+    store._desk_synced(need_model=True)
+    store.close()
+    cache = tmp_path / "store" / "cache" / CACHE_FILE
+    assert orjson.loads(cache.read_bytes())["model"]["taken_back"]
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:
+        st.decide(aid, claim["id"], "redo")
+        cached = st._desk_synced(need_model=True).model
+        probe = [model_module.claim_features({"text": t, "checkworthiness": 0.5}) for t in (*OPINIONS, *FACTS)]
+        scores = [cached.score(f) for f in probe]
+    cache.unlink()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        replayed = st._desk_synced(need_model=True).model
+        assert [replayed.score(f) for f in probe] == pytest.approx(scores, abs=1e-12)

@@ -137,12 +137,13 @@ class ReviewApp(App[None]):
 
     def left_off(self) -> str | None:
         """The article this reviewer last had open on this store, if any."""
-        value = (self.settings.get("left_off") or {}).get(self._left_off_key())
+        places = self.settings.get("left_off")
+        value = places.get(self._left_off_key()) if isinstance(places, dict) else None
         return value if isinstance(value, str) else None
 
     def remember_article(self, aid: str) -> None:
         key = self._left_off_key()
-        if (self.settings.get("left_off") or {}).get(key) == aid:
+        if self.left_off() == aid:
             return
 
         def change(settings: dict[str, Any]) -> dict[str, Any]:

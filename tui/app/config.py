@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
@@ -69,18 +70,29 @@ def update_settings(change: Callable[[dict[str, Any]], dict[str, Any]], folder: 
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder / (SETTINGS_FILE + ".lock")):
             settings = change(load_settings(folder))
-            fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=folder)
+            target = Path(os.path.realpath(folder / SETTINGS_FILE))  # a linked file (dotfiles) stays linked
+            try:
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            except OSError:
+                mode = 0o644
+            fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=target.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(settings, handle, indent=2)
-                os.replace(tmp, folder / SETTINGS_FILE)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, mode)
+                os.replace(tmp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
             return settings
     except (OSError, TypeError, ValueError):
-        return change(load_settings(folder))  # settings are a convenience; never fail the review for them
+        try:  # settings are a convenience; never fail the review for them
+            return change(load_settings(folder))
+        except (TypeError, ValueError):
+            return load_settings(folder)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,8 @@ Every function raises :class:`DecisionError` with a message naming the field; no
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -38,9 +40,7 @@ def label(value: object, field: str = "label") -> str:
         raise DecisionError(str(err)) from None
 
 
-def offsets(text: str, start: Any, end: Any, prefix: str = "", *, whole: bool = True) -> tuple[int, int]:
-    """A span's checked offsets. ``whole``: it may not cut a character in two (a span an analyst
-    chose; a claim's numbers and hedges, found by the extractor in the claim's tokens, may)."""
+def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int]:
     for key, value in ((prefix + "start", start), (prefix + "end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise DecisionError(f"field '{key}' must be an integer")
@@ -52,29 +52,25 @@ def offsets(text: str, start: Any, end: Any, prefix: str = "", *, whole: bool = 
         raise DecisionError(f"field '{prefix}start': span {start}..{end} {what} (start must be less than end)")
     if not text[start:end].strip():
         raise DecisionError(f"field '{prefix}start': span {start}..{end} is only whitespace")
-    for key, at in ((prefix + "start", start), (prefix + "end", end)) if whole else ():
-        cut = cluster_cut(text, at)
-        if cut is not None:
-            shown = clean_line(text[cut[0] : cut[1]], 20)
-            raise DecisionError(
-                f"field '{key}': span {start}..{end} cuts the character '{shown}' ({cut[0]}..{cut[1]}) in two "
-                "(a span takes whole characters: an accent with its letter, an emoji with its joiners)"
-            )
     return start, end
 
 
 def cluster_cut(text: str, at: int) -> tuple[int, int] | None:
     """The grapheme cluster (what a reader sees as one character) that offset ``at`` falls inside, or
-    None when ``at`` is between two. Reads from the start of ``at``'s line (a line break after "\n"
-    is always a boundary)."""
+    None when ``at`` is between two. The store takes any code-point offsets (spaCy itself splits a
+    flag or a skin tone into tokens); the editor uses this to refuse offsets typed inside one."""
     if at <= 0 or at >= len(text):
         return None
-    for match in _CLUSTER.finditer(text, text.rfind("\n", 0, at) + 1):
-        if match.end() == at:
-            return None
-        if match.end() > at:
-            return (match.start(), match.end()) if match.start() < at else None
-    return None
+    starts = _cluster_starts(text)
+    i = bisect_right(starts, at) - 1
+    if starts[i] == at:
+        return None
+    return starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)
+
+
+@lru_cache(maxsize=4)
+def _cluster_starts(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _CLUSTER.finditer(text))
 
 
 def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +134,7 @@ def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
         unknown = set(ref) - {"text", "start", "end"}
         if unknown:
             raise DecisionError(f"field '{where}': unknown key '{clean_line(sorted(unknown)[0], 40)}'")
-        s, e = offsets(text, ref.get("start"), ref.get("end"), f"{where}.", whole=False)
+        s, e = offsets(text, ref.get("start"), ref.get("end"), f"{where}.")
         if ref.get("text") != text[s:e]:
             raise DecisionError(f"field '{where}.text' is not the article's text at {s}..{e}")
         out[(s, e)] = dict(span(text, s, e))

@@ -17,6 +17,7 @@ from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import QUOTE_TYPES
 
+from ...store.validation import cluster_cut
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
 from ..text import label_chip, one_line, safe
 
@@ -383,6 +384,16 @@ class EditDialog(ModalScreen[None]):
                     raise ValueError("cue must be start:end, e.g. 120:124, or empty") from None
                 out["cue"] = {"start": cs, "end": ce}
         unchanged = {k for k, v in out.items() if k in ("start", "end", "label", "quote_type") and c.get(k) == v}
+        typed = [(k, out[k]) for k in ("start", "end") if k not in unchanged]
+        if out.get("cue") and (out["cue"]["start"], out["cue"]["end"]) != _ends(c.get("cue")):
+            typed += [("cue start", out["cue"]["start"]), ("cue end", out["cue"]["end"])]
+        for name, at in typed:  # offsets typed here take whole characters (an accent with its letter)
+            cut = cluster_cut(self.text, at) if isinstance(at, int) else None
+            if cut is not None:
+                raise ValueError(
+                    f"{name} {at} is inside the character '{one_line(self.text[cut[0] : cut[1]], 12)}': "
+                    f"use {cut[0]} or {cut[1]}"
+                )
         if c["kind"] == "claim" and out.get("cue") is None and c.get("cue") is None:
             unchanged.add("cue")
         if c["kind"] == "claim" and "speaker" in out and out["speaker"] is None and c.get("speaker") is None:
@@ -449,3 +460,7 @@ class EditDialog(ModalScreen[None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+def _ends(ref: Any) -> tuple[int, int] | None:
+    return (ref["start"], ref["end"]) if isinstance(ref, dict) else None
