@@ -343,8 +343,9 @@ async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
 
 
 async def test_anonymous_numbers_follow_the_version_keys(disputes, tmp_path):
-    """ "reviewer 1" is the version key 1 picks: numbers go by name ignoring case, as the keys do
-    (with a "Zed" beside ana and bob, case-sensitive order made Zed reviewer 1 under key 3)."""
+    """Anonymous numbers run in the order of the version keys (by name, ignoring case) and stay each
+    reviewer's on every item; here, everyone having decided, "reviewer N" is key N (with a "Zed"
+    beside ana and bob, case-sensitive order made Zed reviewer 1 under key 3)."""
     path, _, ben, _, _ = disputes
     with ReviewStore.open(path, write=True, reviewer="Zed") as zed:
         zed.decide(*ben, "reject")
