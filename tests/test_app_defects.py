@@ -644,7 +644,7 @@ async def test_a_find_stopping_inside_a_character_selects_it_whole(tmp_path):
 async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
     """Claims are painted by their background, which NO_COLOR takes away: their text keeps a style of
     its own (italic; dimmed once decided), so the analyst still sees where each claim is (QA: under
-    NO_COLOR a claim's content looked like plain text)."""
+    NO_COLOR a claim's content looked like plain text); the selection and find's matches likewise."""
     monkeypatch.setenv("NO_COLOR", "1")
     text = "Ben Wallace said prices rose 5 percent.\n\nNothing here.\n"
     with ReviewStore.open(tmp_path / "s", write=True) as store:
@@ -654,6 +654,7 @@ async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
             view = app.screen.query_one(ArticleView)
             pending, decided = view.component("article--claim"), view.component("article--claim-decided")
             assert pending.italic and not pending.dim and decided.italic and decided.dim
+            assert view.component("article--selection").reverse and view.component("article--match").underline
     monkeypatch.delenv("NO_COLOR")
     with ReviewStore.open(tmp_path / "s") as store:
         app = ReviewApp(store, config=tmp_path / "cfg")
