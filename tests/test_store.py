@@ -516,7 +516,7 @@ def test_where_a_span_would_cut_a_character_in_two(tmp_path):
     store = ReviewStore.open(tmp_path / "s", write=True)
     _, aid = store.add_article(make_extraction(text, [("officials", "NORP")], ["prices rose 5 percent"]))
     entity = store.candidates(aid, "entity")[0]
-    with pytest.raises(DecisionError, match="field 'end': span 0..999 is outside the text"):
+    with pytest.raises(DecisionError, match=r"field 'end': span 0\.\.999 is outside the text"):
         store.decide(aid, entity["id"], "edit", changes={"start": 0, "end": 999})
     added = store.add_candidate(aid, {"kind": "entity", "start": flag, "end": flag + 1, "label": "GPE"})
     assert added["text"] == text[flag : flag + 1]  # a token edge spaCy made: taken as it is
