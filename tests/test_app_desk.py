@@ -575,3 +575,22 @@ def test_version_keys_follow_reviewer_names_not_time():
         ]
     }
     assert [v["reviewer"] for v in AdjudicateScreen.ordered(cand)] == ["ana", "zoe"]
+
+
+def test_a_group_row_marks_its_mentions_in_dispute():
+    """A group row (the mentions of one entity) carried no mark when another reviewer decided its
+    mentions otherwise (found in tmux: "UK ×2" rejected by ana, accepted by bo, unmarked in both
+    lists): it shows how many of its mentions are in dispute, else how many others decided them."""
+    from tui.app.desk import others_mark
+
+    def reviews(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+        return [{"reviewer": who, "status": status} for who, status in pairs]
+
+    group = {"row": "group", "mention_reviews": [reviews(("ana", "rejected"), ("bo", "accepted"))] * 2}
+    mark = others_mark(group, "bo")
+    assert mark is not None and mark.plain == "⚠2"
+    agreed = {"row": "group", "mention_reviews": [reviews(("ana", "accepted"), ("bo", "accepted"), ("cy", "accepted"))]}
+    mark = others_mark(agreed, "bo")
+    assert mark is not None and mark.plain == "+2"
+    assert others_mark({"row": "group", "mention_reviews": [reviews(("bo", "accepted"))]}, "bo") is None
+    assert others_mark({"row": "group"}, "bo") is None

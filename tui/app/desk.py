@@ -124,7 +124,15 @@ def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
 def others_mark(cand: Cand, me: str) -> Text | None:
     """A short mark for a list row: how many other reviewers decided this candidate, and whether
     any of them decided otherwise than ``me`` (``⚠2`` — disagreement, ``+1`` — others agree or I
-    have not decided). None when nobody else decided it. For the row code to call."""
+    have not decided). None when nobody else decided it. On a group row: ``⚠N`` — N of its mentions
+    are in dispute, else ``+K`` — other reviewers decided its mentions. For the row code to call."""
+    if cand.get("row") == "group":  # a group row: its mentions' marks, summed up
+        marks = [others_mark({"reviews": reviews}, me) for reviews in cand.get("mention_reviews") or ()]
+        disputed = sum(1 for m in marks if m is not None and m.plain.startswith(DISPUTED_MARK))
+        if disputed:
+            return Text(f"{DISPUTED_MARK}{disputed}", style="bold red")  # mentions in dispute
+        most = max((int(m.plain[1:]) for m in marks if m is not None), default=0)
+        return Text(f"+{most}", style="cyan") if most else None
     mine = next((r for r in versions(cand) if r.get("reviewer") == me), None)
     others = [r for r in versions(cand) if r.get("reviewer") != me]
     if not others:

@@ -396,6 +396,7 @@ class ReviewState:
             "hints": sorted({str(c["suggestion"].get("action")) for c in pending if c.get("suggestion")}),
             "proposed": sum(1 for c in pending if c.get("origin") == "memory"),
             "expanded": gid in self.expanded,
+            "mention_reviews": [c["reviews"] for c in mentions if c.get("reviews")],  # for the desk's mark
         }
 
     def row_pending(self, key: str) -> bool:
