@@ -312,12 +312,14 @@ class CorrectionModel:
             model.g2a, model.g2b = float(state["g2a"]), float(state["g2b"])
             model.updates = int(state["updates"])
             model.loss_model, model.loss_prior = float(state["loss_model"]), float(state["loss_prior"])
-            for key, prior, ids, values, accepted in state.get("taken_back") or ():
+            for key, prior, ids, values, accepted in list(state.get("taken_back") or ())[-ROLLBACK:]:
                 taken = np.asarray(ids, dtype=np.int64)
+                weights = np.asarray(values, dtype=np.float64)
+                if taken.ndim != 1 or taken.shape != weights.shape or not isinstance(accepted, bool):
+                    raise ValueError("correction model state: a taken-back decision of the wrong shape")
                 if taken.size and (taken.min() < 0 or taken.max() >= N_BUCKETS):
                     raise ValueError("correction model state: bucket out of range")
-                features = ClaimFeatures(float(prior), taken, np.asarray(values, dtype=np.float64))
-                model.taken_back[str(key)] = (features, bool(accepted))
-        except (KeyError, TypeError) as exc:
+                model.taken_back[str(key)] = (ClaimFeatures(float(prior), taken, weights), accepted)
+        except (KeyError, TypeError, OverflowError) as exc:
             raise ValueError(f"correction model state: {exc!r}") from None
         return model

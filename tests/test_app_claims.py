@@ -259,3 +259,25 @@ async def test_the_editor_refuses_offsets_typed_inside_a_character(tmp_path):
         assert app.screen is not dialog
     assert store.candidate(aid, claim["id"])["cue"]["text"] == "said"
     store.close()
+
+
+async def test_the_editor_leaves_an_untouched_cue_end_alone(tmp_path):
+    """Only the offsets the analyst changed are checked: a cue whose end the extractor put inside a
+    character (spaCy splits clusters into tokens) may still have its start moved."""
+    text = "Officials sai\u0301d prices rose 5 percent in Lyon."
+    store = ReviewStore.open(tmp_path / "s", write=True)
+    ex = make_extraction(text, [("Lyon", "GPE")], ["prices rose 5 percent"])
+    cue_end = text.index("\u0301")  # inside "í": as a tokenizer might cut it
+    ex.claims[0]["cue"] = {"start": text.index("sai"), "end": cue_end, "text": text[text.index("sai") : cue_end]}
+    _, aid = store.add_article(ex)
+    claim = store.candidates(aid, "claim")[0]
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("tab", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        dialog.query_one("#cue", Input).value = f"{text.index('ai')}:{cue_end}"
+        await pilot.press("ctrl+s")
+        assert app.screen is not dialog, str(dialog.query_one("#edit-error", Static).render())
+    assert store.candidate(aid, claim["id"])["cue"]["start"] == text.index("ai")
+    store.close()

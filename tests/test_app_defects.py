@@ -650,11 +650,18 @@ async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
     with ReviewStore.open(tmp_path / "s", write=True) as store:
         store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
         app = ReviewApp(store, config=tmp_path / "cfg")
-        async with app.run_test(size=(100, 30)):
+        async with app.run_test(size=(100, 30)) as pilot:
             view = app.screen.query_one(ArticleView)
             pending, decided = view.component("article--claim"), view.component("article--claim-decided")
             assert pending.italic and not pending.dim and decided.italic and decided.dim
             assert view.component("article--selection").reverse and view.component("article--match").underline
+            await pilot.press("v", "shift+right", "shift+right")
+            await pilot.pause()
+            start, end = view.selection()
+            view._cache.clear()
+            painted = [(seg.text, bool(seg.style and seg.style.reverse)) for seg in view._render_index(0)]
+            selected = "".join(t for t, reverse in painted if reverse)
+            assert text[start : end - 1] in selected  # reversed but the cursor's cell (the reset undid it)
     monkeypatch.delenv("NO_COLOR")
     with ReviewStore.open(tmp_path / "s") as store:
         app = ReviewApp(store, config=tmp_path / "cfg")

@@ -353,3 +353,24 @@ def test_a_redo_after_a_restart_relearns_what_a_replay_would(tmp_path):
     with ReviewStore.open(tmp_path / "store", mode="read") as st:
         replayed = st._desk_synced(need_model=True).model
         assert [replayed.score(f) for f in probe] == pytest.approx(scores, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "taken_back",
+    [
+        [["d-1", 0.1, [2**64 - 1], [1.0], True]],  # a bucket past int64
+        [["d-1", 0.1, [1, 2], [1.0], True]],  # ids and values of different lengths
+        [["d-1", 0.1, [[1]], [[1.0]], True]],  # not one list
+        [["d-1", 0.1, [1], [1.0], "false"]],  # not a boolean
+        [["d-1", 0.1, [1], [1.0]]],  # a field missing
+    ],
+)
+def test_a_saved_model_with_a_malformed_taken_back_is_refused_as_a_whole(taken_back):
+    """The cache is checked on load (ValueError: the store rebuilds the model from the journals), so a
+    damaged one cannot crash a later redo."""
+    from extractors.correction import CorrectionModel
+
+    state = CorrectionModel().to_dict()
+    state["taken_back"] = taken_back
+    with pytest.raises(ValueError):
+        CorrectionModel.from_dict(state)

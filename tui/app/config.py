@@ -72,16 +72,17 @@ def update_settings(change: Callable[[dict[str, Any]], dict[str, Any]], folder: 
             settings = change(load_settings(folder))
             target = Path(os.path.realpath(folder / SETTINGS_FILE))  # a linked file (dotfiles) stays linked
             try:
-                mode = stat.S_IMODE(os.stat(target).st_mode)
+                mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
             except OSError:
-                mode = 0o644
+                mode = None  # a new file: mkstemp's owner-only mode
             fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=target.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(settings, handle, indent=2)
                     handle.flush()
                     os.fsync(handle.fileno())
-                os.chmod(tmp, mode)
+                if mode is not None:
+                    os.chmod(tmp, mode)
                 os.replace(tmp, target)
             except BaseException:
                 with contextlib.suppress(OSError):

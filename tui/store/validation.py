@@ -68,7 +68,7 @@ def cluster_cut(text: str, at: int) -> tuple[int, int] | None:
     return starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # the article being edited
 def _cluster_starts(text: str) -> tuple[int, ...]:
     return tuple(m.start() for m in _CLUSTER.finditer(text))
 

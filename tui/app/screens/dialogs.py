@@ -385,8 +385,13 @@ class EditDialog(ModalScreen[None]):
                 out["cue"] = {"start": cs, "end": ce}
         unchanged = {k for k, v in out.items() if k in ("start", "end", "label", "quote_type") and c.get(k) == v}
         typed = [(k, out[k]) for k in ("start", "end") if k not in unchanged]
-        if out.get("cue") and (out["cue"]["start"], out["cue"]["end"]) != _ends(c.get("cue")):
-            typed += [("cue start", out["cue"]["start"]), ("cue end", out["cue"]["end"])]
+        if out.get("cue"):
+            was = _ends(c.get("cue")) or (None, None)
+            typed += [
+                (f"cue {k}", out["cue"][k])
+                for k, old in zip(("start", "end"), was, strict=True)
+                if out["cue"][k] != old
+            ]
         for name, at in typed:  # offsets typed here take whole characters (an accent with its letter)
             cut = cluster_cut(self.text, at) if isinstance(at, int) else None
             if cut is not None:
@@ -462,5 +467,5 @@ class EditDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _ends(ref: Any) -> tuple[int, int] | None:
+def _ends(ref: Any) -> tuple[Any, Any] | None:
     return (ref["start"], ref["end"]) if isinstance(ref, dict) else None

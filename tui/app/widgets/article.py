@@ -355,7 +355,7 @@ class ArticleView(LineView, can_focus=False):
         if self.cursor is not None:
             sel = self.selection()
             if sel:
-                paint(self.component("article--selection") + _RESET, *sel)
+                paint(_RESET + self.component("article--selection"), *sel)  # its own reverse (NO_COLOR) stays
             cursor_style = self.component("article--cursor") + _RESET
             if ls <= self.cursor < le:
                 paint(cursor_style, self.cursor, self.cursor + 1)
