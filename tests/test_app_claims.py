@@ -236,6 +236,16 @@ def test_speaker_and_cue_by_selection_in_a_real_terminal(tmp_path):
         assert claim["cue"]["text"] == "told" and claim["status"] == "edited" and claim["reviewer"] == "ana"
 
 
+async def edit_cue(app: ReviewApp, pilot: Any, cue: str) -> EditDialog:
+    """Open the editor on the first claim, type ``cue`` (start:end) and save; the dialog."""
+    await pilot.press("tab", "e")
+    dialog = app.screen
+    assert isinstance(dialog, EditDialog)
+    dialog.query_one("#cue", Input).value = cue
+    await pilot.press("ctrl+s")
+    return dialog
+
+
 async def test_the_editor_refuses_offsets_typed_inside_a_character(tmp_path):
     """QA typed a cue of an accent alone (its own code point after the e): the editor names the
     character and the offsets either side of it, and nothing is saved."""
@@ -246,11 +256,7 @@ async def test_the_editor_refuses_offsets_typed_inside_a_character(tmp_path):
     accent = text.index("\u0301")
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("tab", "e")
-        dialog = app.screen
-        assert isinstance(dialog, EditDialog)
-        dialog.query_one("#cue", Input).value = f"{accent}:{accent + 1}"
-        await pilot.press("ctrl+s")
+        dialog = await edit_cue(app, pilot, f"{accent}:{accent + 1}")
         shown = str(dialog.query_one("#edit-error", Static).render())
         assert app.screen is dialog and f"cue start {accent} is inside the character" in shown
         assert f"use {accent - 1} or {accent + 1}" in shown
@@ -273,11 +279,7 @@ async def test_the_editor_leaves_an_untouched_cue_end_alone(tmp_path):
     claim = store.candidates(aid, "claim")[0]
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("tab", "e")
-        dialog = app.screen
-        assert isinstance(dialog, EditDialog)
-        dialog.query_one("#cue", Input).value = f"{text.index('ai')}:{cue_end}"
-        await pilot.press("ctrl+s")
+        dialog = await edit_cue(app, pilot, f"{text.index('ai')}:{cue_end}")
         assert app.screen is not dialog, str(dialog.query_one("#edit-error", Static).render())
     assert store.candidate(aid, claim["id"])["cue"]["start"] == text.index("ai")
     store.close()
