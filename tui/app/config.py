@@ -54,11 +54,6 @@ def load_settings(folder: Path | None = None) -> dict[str, Any]:
         return {}
 
 
-def save_settings(settings: dict[str, Any], folder: Path | None = None) -> None:
-    """Replace the settings file with ``settings`` (atomically). Prefer :func:`update_settings`."""
-    update_settings(lambda current: settings, folder)
-
-
 def update_settings(change: Callable[[dict[str, Any]], dict[str, Any]], folder: Path | None = None) -> dict[str, Any]:
     """Apply ``change`` to the settings as they are on disk now and write the result atomically.
 
