@@ -501,11 +501,11 @@ def test_the_summary_cache_agrees_with_a_full_replay(store_path):
 
 
 def test_where_a_span_would_cut_a_character_in_two(tmp_path):
-    """``validation.cluster_cut`` names the character an offset falls inside (an accent written as its
+    """``spans.cluster_cut`` names the character an offset falls inside (an accent written as its
     own code point, a flag of two regional indicators, CRLF), for the editor to refuse typed offsets.
     The store itself takes code-point offsets: spaCy splits flags and skin tones into tokens, and the
     token keys and extracted entities stand on those edges. An out-of-text end is named as 'end'."""
-    from tui.store.validation import cluster_cut
+    from tui.app.spans import cluster_cut
 
     text = "Ele\u0301onore met 🇩🇪 officials.\r\nThey said prices rose 5 percent."
     e, flag, crlf = text.index("\u0301"), text.index("🇩🇪"), text.index("\r\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +128,7 @@ class ReviewApp(App[None]):
 
     # -- where this reviewer left off on this store (the user's settings, not the store: it is theirs) --
 
+    @cached_property
     def _left_off_key(self) -> str:
         location = self.store.location
         if not is_url(location):  # one key per folder however it was named (".", "../x", a link)
@@ -138,11 +139,11 @@ class ReviewApp(App[None]):
     def left_off(self) -> str | None:
         """The article this reviewer last had open on this store, if any."""
         places = self.settings.get("left_off")
-        value = places.get(self._left_off_key()) if isinstance(places, dict) else None
+        value = places.get(self._left_off_key) if isinstance(places, dict) else None
         return value if isinstance(value, str) else None
 
     def remember_article(self, aid: str) -> None:
-        key = self._left_off_key()
+        key = self._left_off_key
         if self.left_off() == aid:
             return
 

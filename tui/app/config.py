@@ -73,9 +73,7 @@ def update_settings(change: Callable[[dict[str, Any]], dict[str, Any]], folder: 
             fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=target.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(settings, handle, indent=2)
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                    json.dump(settings, handle, indent=2)  # no fsync: a convenience, written on n/p
                 if mode is not None:
                     os.chmod(tmp, mode)
                 os.replace(tmp, target)

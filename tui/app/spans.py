@@ -38,6 +38,16 @@ def cluster_at(text: str, pos: int) -> Token:
     return starts[i] if starts else 0, starts[i + 1] if i + 1 < len(starts) else len(text)
 
 
+def cluster_cut(text: str, at: int) -> Token | None:
+    """The grapheme cluster that offset ``at`` falls inside, or None when ``at`` is between two. The
+    store takes any code-point offsets (spaCy itself splits a flag or a skin tone into tokens); the
+    editor uses this to refuse offsets typed inside a character."""
+    if at <= 0 or at >= len(text):
+        return None
+    start, end = cluster_at(text, at)
+    return None if start == at else (start, end)
+
+
 def char_step(text: str, pos: int, direction: int) -> int:
     """The next (or previous) cluster boundary from ``pos``; ``pos`` if there is none. Character mode
     moves by what a reader sees as one character, never into the middle of one."""

@@ -6,11 +6,7 @@ Every function raises :class:`DecisionError` with a message naming the field; no
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
-from functools import lru_cache
 from typing import Any
-
-import regex
 
 from extractors.records import claim_candidate, entity_candidate, span, token_range
 from extractors.strict_json import FieldError, check_label, check_reviewer
@@ -22,7 +18,6 @@ from .errors import DecisionError, StoreError
 ENTITY_EDITS = frozenset({"label", "start", "end"})
 CLAIM_EDITS = frozenset({"start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness"})
 MAX_SPANS = 1000  # numbers or hedges of one claim
-_CLUSTER = regex.compile(r"\X")
 
 
 def reviewer_name(value: object) -> str:
@@ -53,24 +48,6 @@ def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int
     if not text[start:end].strip():
         raise DecisionError(f"field '{prefix}start': span {start}..{end} is only whitespace")
     return start, end
-
-
-def cluster_cut(text: str, at: int) -> tuple[int, int] | None:
-    """The grapheme cluster (what a reader sees as one character) that offset ``at`` falls inside, or
-    None when ``at`` is between two. The store takes any code-point offsets (spaCy itself splits a
-    flag or a skin tone into tokens); the editor uses this to refuse offsets typed inside one."""
-    if at <= 0 or at >= len(text):
-        return None
-    starts = _cluster_starts(text)
-    i = bisect_right(starts, at) - 1
-    if starts[i] == at:
-        return None
-    return starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)
-
-
-@lru_cache(maxsize=1)  # the article being edited
-def _cluster_starts(text: str) -> tuple[int, ...]:
-    return tuple(m.start() for m in _CLUSTER.finditer(text))
 
 
 def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:

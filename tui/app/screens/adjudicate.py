@@ -99,7 +99,6 @@ class AdjudicateScreen(Screen[None]):
         self.store = store
         self.keys = keys
         self.anonymous = anonymous
-        self._numbered: tuple[list[str], dict[str, int]] = ([], {})
         self.standalone = standalone  # opened by `review --adjudicate`: back (escape) quits
         self.items: list[Item] = []
         self.index = 0
@@ -163,11 +162,8 @@ class AdjudicateScreen(Screen[None]):
     def _numbers(self) -> dict[str, int]:
         """Anonymous numbers: the store's other reviewers in the order of the number keys (by name,
         ignoring case), so numbers run in the order the version keys do."""
-        everyone = self.store.reviewers()
-        if everyone != self._numbered[0]:
-            others = sorted((r for r in everyone if r != self.store.reviewer), key=str.casefold)
-            self._numbered = (everyone, {r: i + 1 for i, r in enumerate(others)})
-        return self._numbered[1]
+        others = sorted((r for r in self.store.reviewers() if r != self.store.reviewer), key=str.casefold)
+        return {r: i + 1 for i, r in enumerate(others)}
 
     @staticmethod
     def ordered(cand: Cand | None) -> list[dict[str, Any]]:

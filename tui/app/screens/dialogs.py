@@ -17,8 +17,8 @@ from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import QUOTE_TYPES
 
-from ...store.validation import cluster_cut
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
+from ..spans import cluster_cut
 from ..text import label_chip, one_line, safe
 
 
