@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_support import screen_text, status_line
 from app_support import select_text as select
-from app_support import status_line
 from textual.widgets import Input, Select, Static
 
 from extractors.records import entity_candidate
@@ -282,4 +282,19 @@ async def test_the_editor_leaves_an_untouched_cue_end_alone(tmp_path):
         dialog = await edit_cue(app, pilot, f"{text.index('ai')}:{cue_end}")
         assert app.screen is not dialog, str(dialog.query_one("#edit-error", Static).render())
     assert store.candidate(aid, claim["id"])["cue"]["start"] == text.index("ai")
+    store.close()
+
+
+async def test_at_80x24_the_editor_scrolls_its_error_into_view(tmp_path):
+    """The editor scrolls at 80x24; the line saying why a save was refused sat below its bottom edge
+    (found in tmux: the save looked as if nothing happened)."""
+    text = "Ele\u0301onore Martin said prices rose 5 percent in Lyon."
+    store = ReviewStore.open(tmp_path / "s", write=True)
+    store.add_article(make_extraction(text, [("Lyon", "GPE")], ["prices rose 5 percent"]))
+    accent = text.index("\u0301")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await edit_cue(app, pilot, f"{accent}:{accent + 1}")
+        await pilot.pause()
+        assert "is inside the character" in screen_text(app)
     store.close()

@@ -412,19 +412,25 @@ class EditDialog(ModalScreen[None]):
             unchanged.add("cue")
         return {k: v for k, v in out.items() if k not in unchanged}
 
-    def action_save(self) -> None:
+    def _say(self, problem: object) -> None:
+        """Why the edit cannot be saved, under the fields — scrolled into view (at 80x24 the dialog
+        scrolls and the line sat below its bottom edge)."""
         error = self.query_one("#edit-error", Static)
+        error.update(Text(one_line(problem, 300), style="bold red"))
+        self.call_after_refresh(error.scroll_visible, animate=False)
+
+    def action_save(self) -> None:
         try:
             changes = self.changes()
         except ValueError as err:
-            error.update(Text(one_line(err, 300), style="bold red"))
+            self._say(err)
             return
         if not changes:
             self.dismiss(None)
             return
         problem = self.save(changes)
         if problem:
-            error.update(Text(one_line(problem, 300), style="bold red"))
+            self._say(problem)
         else:
             self.dismiss(None)
 
@@ -437,15 +443,14 @@ class EditDialog(ModalScreen[None]):
         if self.cand["kind"] != "claim" or self.select_text is None:
             self.app.bell()
             return
-        error = self.query_one("#edit-error", Static)
         try:
             changes = self.changes()
         except ValueError as err:
-            error.update(Text(one_line(err, 300), style="bold red"))
+            self._say(err)
             return
         problem = self.save(changes) if changes else None
         if problem:
-            error.update(Text(one_line(problem, 300), style="bold red"))
+            self._say(problem)
             return
         go = self.select_text
         self.dismiss(None)
