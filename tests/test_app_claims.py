@@ -128,6 +128,31 @@ async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_pa
         assert len(store.candidates(aid, "claim")) == 3 and screen.claim_flow is None
 
 
+async def test_an_entity_made_during_the_new_claim_flow_can_be_its_speaker(claims, tmp_path):
+    """The speaker is no entity yet: `e` makes it one on the way, and the flow goes on with the
+    selection kept, so `s` then links the claim's speaker to the new entity."""
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("v")
+        view = screen.query_one(ArticleView)
+        await select(pilot, view, "the Kremlin was hiding its losses")
+        await pilot.press("c")
+        await select(pilot, view, "Defense Secretary")
+        await pilot.press("e", *"person", "enter")
+        made = next(c for c in store.candidates(aid, "entity") if c["text"] == "Defense Secretary")
+        assert made["label"] == "PERSON" and made["status"] == "added"
+        assert screen.claim_flow is not None and "NEW CLAIM: SPEAKER" in status_line(app)
+        assert view.cursor is not None and view.selected_span() == (0, len("Defense Secretary"))
+        await pilot.press("s", "enter")  # the kept selection as speaker; no cue
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        new = the_claim(store, aid, "the Kremlin was hiding its losses")
+        assert new["speaker"]["entity_id"] == made["id"] and new["speaker"]["text"] == "Defense Secretary"
+        assert new["status"] == "added" and screen.claim_flow is None
+
+
 async def test_the_editor_lists_people_and_organisations_first_and_hands_over_to_selection(claims, tmp_path):
     store, aid = claims
     app = ReviewApp(store, config=tmp_path / "cfg")

@@ -1220,6 +1220,16 @@ class ReviewScreen(Screen[None]):
         if state is None or self.aid != aid:
             return
         view = self.query_one(ArticleView)
+        if self.claim_flow is not None and state["kind"] == "entity" and view.cursor is not None:
+            # an entity made on the way (the speaker's, say): the new claim goes on, its selection kept
+            # so that the speaker key takes the same span, now linked to the entity
+            self.apply_states([state])
+            view.refresh()
+            self.refresh_status()
+            self.notify(
+                f"added entity: {one_line(state['text'], 50)} — the new claim goes on", markup=False, timeout=3
+            )
+            return
         if view.cursor is not None:
             view.action_leave()
         if not self.store.in_scope(state):
