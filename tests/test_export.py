@@ -41,3 +41,24 @@ def test_jsonl_is_one_article_per_line(filled_store):
     with ReviewStore.open(path) as st:
         lines = render(store_articles(st), "jsonl").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["review"]["status"] == "pending"
+
+
+def test_a_speaker_links_only_to_an_exported_entity(filled_store):
+    """A claim whose speaker is linked to an entity the analyst rejected (or one --include leaves
+    out) exports the speaker's span and name without the dangling entity id."""
+    path, ex = filled_store
+    aid, wallace = ex.article.id, ex.entities[0]["id"]
+    with ReviewStore.open(path, write=True) as st:
+        st.decide(aid, ex.claims[0]["id"], "edit", changes={"speaker": {"start": 0, "end": 11, "entity_id": wallace}})
+        st.decide(aid, wallace, "accept")
+        linked = json.loads(render(store_articles(st)))["articles"][0]["claims"][0]["speaker"]
+        assert linked["entity_id"] == wallace and linked["text"] == "Ben Wallace"
+        st.decide(aid, wallace, "reject")
+        for include in (parse_include(None), parse_include("all")):
+            doc = json.loads(render(store_articles(st, include=include)))
+            Export.model_validate(doc)
+            speaker = doc["articles"][0]["claims"][0]["speaker"]
+            exported = {e["id"] for e in doc["articles"][0]["entities"]}
+            assert speaker["text"] == "Ben Wallace"
+            assert speaker["entity_id"] == (wallace if wallace in exported else None)
+        assert st.candidates(aid, "claim")[0]["speaker"]["entity_id"] == wallace  # the store keeps the link

@@ -131,6 +131,11 @@ def article_record(
     entities = [candidate_record(c) for c in chosen if c["kind"] == "entity"]
     claims = [candidate_record(c) for c in chosen if c["kind"] == "claim"]
     entities.sort(key=lambda c: (c["start"], c["end"]))
+    exported = {e["id"] for e in entities}
+    for claim in claims:  # a speaker links only to an entity this record holds, not a rejected one
+        speaker = claim.get("speaker")
+        if speaker and speaker.get("entity_id") is not None and speaker["entity_id"] not in exported:
+            claim["speaker"] = {**speaker, "entity_id": None}
     if order == "article":
         claims.sort(key=lambda c: (c["start"], c["end"]))
     else:

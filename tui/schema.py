@@ -31,7 +31,13 @@ class SpanRef(_Strict):
 
 
 class Speaker(SpanRef):
-    entity_id: str | None = Field(default=None, description="the entity this speaker refers to, if any")
+    entity_id: str | None = Field(
+        default=None,
+        description=(
+            "the entity this speaker refers to, one of this article's exported entities; null when there is "
+            "none or that entity is not in the export (rejected, or left out by --include)"
+        ),
+    )
     name: str | None = Field(
         default=None, description="the fullest mention of the source (e.g. 'Ben Wallace' for 'he')"
     )
