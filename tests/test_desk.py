@@ -12,6 +12,7 @@ import pytest
 
 from tui.agreement import binary_kappa, cohen_kappa, compute, krippendorff_alpha, span_f1
 from tui.export import store_articles
+from tui.status import reviewer_counts
 from tui.store import DecisionError, NotALead, ReviewStore
 
 from support import make_extraction
@@ -91,6 +92,43 @@ def test_adjudication_picks_a_version_and_can_be_undone(filled_store):
         st.decide(aid, russia, "reject")
         final = st.candidate(aid, russia, view="final")
         assert final["status"] == "accepted" and final["adjudication"]["changed_since"] == ["bob"]
+
+
+def test_a_lead_s_own_view_and_counts_hold_what_they_settled(filled_store):
+    """`export --reviewer LEAD` shows the items the lead settled as settled, and `status` counts them
+    as adjudicated (it said "2 decisions, 0 decided"); the app's own view of the lead is unchanged."""
+    path, ex = filled_store
+    aid = ex.article.id
+    wallace, russia, zurich, _ = (e["id"] for e in ex.entities)
+    with open_as(path, "alice") as st:
+        for cid in (wallace, russia, zurich):
+            st.decide(aid, cid, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+        st.decide(aid, zurich, "edit", changes={"label": "LOC"})
+    with open_as(path, "lead") as st:
+        st.adjudicate(aid, russia, choose="bob")
+        st.adjudicate(aid, zurich, choose="bob")
+        st.decide(aid, wallace, "accept")  # a review decision of the lead's own, too
+        assert st.candidate(aid, russia)["status"] == "pending"  # the review screen's view: their reviews
+        counts = st.summary()["reviewers"]
+        assert counts["lead"] == {"decisions": 3, "decided": 1, "adjudicated": 2}
+        assert counts["bob"] == {"decisions": 2, "decided": 2, "adjudicated": 0}
+        st.undo_last(adjudications=True)  # the Zürich adjudication
+        assert st.summary()["reviewers"]["lead"]["adjudicated"] == 1
+        st.redo_last(adjudications=True)
+    assert reviewer_counts({"decisions": 2, "decided": 0, "adjudicated": 2}) == "2 decisions, 2 adjudicated"
+    assert reviewer_counts({"decisions": 1, "decided": 1, "adjudicated": 0}) == "1 decision, 1 decided"
+    with ReviewStore.open(path) as st:
+        assert st.summary()["reviewers"]["lead"]["adjudicated"] == 2  # a reader counts the same
+        own = {c["id"]: c for c in st.candidates(aid, view="lead")}
+        assert own[russia]["status"] == "rejected" and own[russia]["adjudication"]["chose"] == "bob"
+        assert own[zurich]["status"] == "edited" and own[zurich]["label"] == "LOC"
+        assert own[wallace]["status"] == "accepted" and "adjudication" not in own[wallace]
+        exported = next(iter(store_articles(st, view="lead")))
+        assert {e["id"]: e["status"] for e in exported["entities"]} == {wallace: "accepted", zurich: "edited"}
+        assert exported["review"]["decided"] == 3
+        assert st.candidates(aid, view="bob")[1]["status"] == "rejected"  # a reviewer's view is theirs
 
 
 def test_additions_are_everyones_and_agreement_on_them_counts(filled_store):

@@ -40,6 +40,16 @@ def desk_line(desk: dict[str, Any]) -> str:
     return line
 
 
+def reviewer_counts(r: dict[str, Any]) -> str:
+    """ "4 decisions, 4 decided"; a lead's settled items as "2 adjudicated" (and no "0 decided")."""
+    parts = [f"{r['decisions']} decision{'' if r['decisions'] == 1 else 's'}"]
+    if r["decided"] or not r.get("adjudicated"):
+        parts.append(f"{r['decided']} decided")
+    if r.get("adjudicated"):
+        parts.append(f"{r['adjudicated']} adjudicated")
+    return ", ".join(parts)
+
+
 def status_table(summary: dict[str, Any]) -> Table:
     table = Table(title="newsreview store", show_header=False, title_justify="left")
     table.add_column("")
@@ -75,10 +85,7 @@ def status_table(summary: dict[str, Any]) -> Table:
             "disputed", Text(f"{summary['disputed']} (settle with 'newsreview review --adjudicate')", style="yellow")
         )
     reviewers = summary["reviewers"]
-    shown = ", ".join(
-        f"{clean_line(name, 64)} ({r['decisions']} decision{'' if r['decisions'] == 1 else 's'}, {r['decided']} decided)"
-        for name, r in sorted(reviewers.items())
-    )
+    shown = ", ".join(f"{clean_line(name, 64)} ({reviewer_counts(r)})" for name, r in sorted(reviewers.items()))
     table.add_row("reviewers", Text(shown or "nobody yet"))
     leads = summary.get("leads")
     table.add_row(

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 REVIEW, ADJUDICATION = "review", "adjudication"
 CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
-SUMMARY_VERSION = 3  # what an article's summary holds; an engine's summaries of another version are ignored
+SUMMARY_VERSION = 4  # what an article's summary holds; an engine's summaries of another version are ignored
 
 
 def scope_key(cand: dict[str, Any]) -> str:
@@ -650,6 +650,13 @@ class ReviewStore:
             state = hist.state(base) if hist is not None else {**base, "status": "pending"}
             if state is None:
                 state = {**base, "status": "pending"}
+            judged = hists.get((who, ADJUDICATION)) if view is not None else None
+            if (
+                judged is not None
+                and judged.top is not None
+                and (hist is None or hist.top is None or judged.top.at >= hist.top.at)
+            ):
+                state = self._adjudicated(base, judged.top, hists)  # a lead's own view holds what they settled
         if state is None:
             return None
         reviews = self._reviews_of(base, hists)
@@ -688,18 +695,7 @@ class ReviewStore:
     def _final(self, aid: str, cid: str, base: dict[str, Any], hists: dict[Key, History]) -> dict[str, Any] | None:
         adjudications = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
         if adjudications:
-            top = max(adjudications, key=lambda lv: lv.at)
-            state = {**base, **top.values, "status": top.status}
-            state["reviewer"], state["decided_at"] = top.record["reviewer"], top.at
-            state["adjudication"] = {
-                "reviewer": top.record["reviewer"],
-                "decided_at": top.at,
-                "chose": top.record.get("choose"),
-            }
-            since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.top and h.top.at > top.at)
-            if since:  # the versions it chose between are not the versions any more: said, not hidden
-                state["adjudication"]["changed_since"] = since
-            return _with_original(state, base)
+            return self._adjudicated(base, max(adjudications, key=lambda lv: lv.at), hists)
         versions = self._versions(base, hists)
         if not versions:
             return {**base, "status": "pending"}
@@ -714,6 +710,21 @@ class ReviewStore:
         state["reviewer"] = who
         state["decided_at"] = first.get("decided_at")
         return state
+
+    @staticmethod
+    def _adjudicated(base: dict[str, Any], top: Any, hists: dict[Key, History]) -> dict[str, Any]:
+        """The candidate as an adjudication settled it."""
+        state = {**base, **top.values, "status": top.status}
+        state["reviewer"], state["decided_at"] = top.record["reviewer"], top.at
+        state["adjudication"] = {
+            "reviewer": top.record["reviewer"],
+            "decided_at": top.at,
+            "chose": top.record.get("choose"),
+        }
+        since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.top and h.top.at > top.at)
+        if since:  # the versions it chose between are not the versions any more: said, not hidden
+            state["adjudication"]["changed_since"] = since
+        return _with_original(state, base)
 
     def final_status(self, aid: str, cid: str) -> str:
         """The final-view status, without reading the article file unless reviewers' edits must be
@@ -847,7 +858,7 @@ class ReviewStore:
         its folded histories, and each decided candidate's share of it."""
         self._ensure(aid)
         originals = self._file(aid)["candidates"]
-        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": {}, "final": {}, "alive": {}}
+        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": {}, "adjudicated": {}, "final": {}, "alive": {}}
         parts: dict[str, Part] = {}
         for cid in self._reviews.get(aid, {}):
             part = self._part(aid, cid, originals)
@@ -867,7 +878,8 @@ class ReviewStore:
         if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
             return None
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
-        return scope_key(base), whos, self.final_status(aid, cid)
+        judges = tuple(who for (who, role), hist in hists.items() if role == ADJUDICATION and hist.top is not None)
+        return scope_key(base), whos, judges, self.final_status(aid, cid)
 
     def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:
         added, live = self._added.get(aid, {}), dict[str, int]()
@@ -1499,6 +1511,7 @@ class ReviewStore:
     def summary(self) -> dict[str, Any]:
         by_kind: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
         decided_by: dict[str, int] = {}
+        adjudicated_by: dict[str, int] = {}
         for aid in self._articles:
             entry = self._summary_of(aid)
             counts = self.model_counts(aid)
@@ -1520,10 +1533,16 @@ class ReviewStore:
                     by_kind[kind][status] = by_kind[kind].get(status, 0) + n
             for who, keys in entry["decided"].items():
                 decided_by[who] = decided_by.get(who, 0) + sum(n for k, n in keys.items() if self._in_scope(k))
+            for who, keys in entry.get("adjudicated", {}).items():
+                adjudicated_by[who] = adjudicated_by.get(who, 0) + sum(n for k, n in keys.items() if self._in_scope(k))
         stats = self.engine.stats()
         reviewers = {
-            who: {"decisions": stats.get(who, (0, None))[0], "decided": decided_by.get(who, 0)}
-            for who in sorted(set(stats) | set(decided_by))
+            who: {
+                "decisions": stats.get(who, (0, None))[0],
+                "decided": decided_by.get(who, 0),
+                "adjudicated": adjudicated_by.get(who, 0),
+            }
+            for who in sorted(set(stats) | set(decided_by) | set(adjudicated_by))
         }
         stamps = [at for _, at in stats.values() if at] + ([self._added_latest] if self._added_latest else [])
         total = sum(sum(v.values()) for v in by_kind.values())
@@ -1579,15 +1598,19 @@ _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement 
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 
 
-Part = tuple[str, tuple[str, ...], str]  # a candidate's key, who decided it, its final status
+Part = tuple[
+    str, tuple[str, ...], tuple[str, ...], str
+]  # a candidate's key, who decided it, who settled it, its final status
 
 
 def _count_part(entry: dict[str, Any], part: Part, sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) one candidate's share of an article summary; counts that
     reach zero go, as a summary counted afresh would not hold them."""
-    key, whos, status = part
+    key, whos, judges, status = part
     for who in whos:
         _bump(entry["decided"], who, key, sign)
+    for who in judges:
+        _bump(entry.setdefault("adjudicated", {}), who, key, sign)
     if status != "pending":
         _bump(entry["final"], key, status, sign)
 

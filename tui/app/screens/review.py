@@ -1226,9 +1226,7 @@ class ReviewScreen(Screen[None]):
             self.apply_states([state])
             view.refresh()
             self.refresh_status()
-            self.notify(
-                f"added entity: {one_line(state['text'], 50)} — the new claim goes on", markup=False, timeout=3
-            )
+            self.notify(f"added entity: {one_line(state['text'], 50)} — the new claim goes on", markup=False, timeout=3)
             return
         if view.cursor is not None:
             view.action_leave()
