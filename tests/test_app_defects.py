@@ -689,6 +689,21 @@ async def test_a_key_a_terminal_cannot_send_is_left_out_and_the_default_kept(app
         assert "^i" not in screen_text(app)
 
 
+def test_a_left_out_key_names_what_the_binding_really_has():
+    """review.undo = 'ctrl+i' is left out and undo falls back to its defaults, but another remap
+    took one of them: the warning named 'u' all the same."""
+    from tui.app.bindings import Keys
+
+    keys = Keys({"review.undo": "ctrl+i", "review.accept": "y,u"})
+    said = keys.problems()
+    assert keys.keys("review.undo") == ["backspace"] and keys.keys("review.accept") == ["y", "u"]
+    assert any("review.undo = 'ctrl+i' cannot work" in p and "review.undo has backspace)" in p for p in said)
+    assert any("'u' for review.accept was the key of review.undo" in p for p in said)
+    keys = Keys({"review.undo": "ctrl+i", "review.accept": "u,backspace"})
+    assert keys.keys("review.undo") == []
+    assert any("review.undo has no key)" in p for p in keys.problems())
+
+
 async def test_at_80_columns_select_mode_keeps_back_help_and_quit_in_the_footer(review):
     """QA: at 80x24, after v (and in the new-claim steps) the footer was all selection keys: esc, help
     and quit fell off the line (the README says help and quit always stay)."""

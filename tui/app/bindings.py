@@ -378,17 +378,12 @@ class Keys:
 
     def _scope(self, bindings: list[Binding]) -> None:
         remapped: dict[str, list[str]] = {}
+        unsendable: list[tuple[str, str]] = []  # (binding id, a key no terminal sends): said once keys are known
         for b in bindings:
             if b.id and b.id in self.keymap:
                 asked = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
                 keys = [k for k in asked if k not in TERMINAL_ALIASES]  # left out: they would never fire
-                for key in asked:
-                    if key in TERMINAL_ALIASES:
-                        has = ", ".join(key_display(k.strip()) for k in (keys or b.key.split(",")))
-                        self._problems.append(
-                            f"keys.toml: {b.id} = '{key}' cannot work: a terminal sends {key} as "
-                            f"{TERMINAL_ALIASES[key]} (left out; {b.id} has {has})"
-                        )
+                unsendable += [(b.id, key) for key in asked if key in TERMINAL_ALIASES]
                 if keys:
                     remapped[b.id] = keys
         taken: dict[str, str] = {}
@@ -413,6 +408,12 @@ class Keys:
                         f"({b.description}), which now has {now}"
                     )
             self.by_id[b.id] = kept
+        for bid, key in unsendable:  # what the binding has in the end (its defaults may be taken too)
+            has = ", ".join(key_display(k) for k in self.by_id.get(bid, [])) or "no key"
+            self._problems.append(
+                f"keys.toml: {bid} = '{key}' cannot work: a terminal sends {key} as "
+                f"{TERMINAL_ALIASES[key]} (left out; {bid} has {has})"
+            )
 
     def problems(self) -> list[str]:
         return list(self._problems)
