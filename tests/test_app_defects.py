@@ -717,3 +717,14 @@ async def test_at_80_columns_select_mode_keeps_back_help_and_quit_in_the_footer(
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert screen_text(app).splitlines()[-1].split()[:2] == ["a", "accept"]  # the review's own order
+
+
+async def test_a_mode_s_keys_leave_room_for_the_counts_at_160_columns(review):
+    """QA: at 160 columns, after v the selection keys pushed the counts off the status line
+    ("… article 1/1 · 73 rows to go · 0…"): in a mode they are written short, as at 80 columns."""
+    app, _store, _ex = review
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        line = status_line(app)
+        assert line.startswith(" SELECT") and "to go" in line and "store " in line, line

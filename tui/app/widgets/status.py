@@ -57,9 +57,10 @@ class StatusBar(Widget):
                 bar.append(f" {one_line(self.hint, 120)} ", style="magenta")
         if self.alert:  # first, so that a narrow terminal still shows it
             bar.append(f" {one_line(self.alert, 200)} ", style="bold reverse red")
-        narrow = self.size.width < 110  # 80 columns: closer separators, and a filter before the totals
+        # 80 columns, or a mode's keys before the counts: closer separators, a filter before the totals
+        narrow = self.size.width < 110 or bool(self.mode)
         sep = " · " if narrow else "  ·  "
-        short = narrow and bool(self.filter or self.find)  # short words, so the filter's counts fit
+        short = narrow and bool(self.filter or self.find or self.mode)  # short words, so the counts fit
         if self.article is not None:
             i, n = self.article
             bar.append(f" {i}/{n}" if short else f"  article {i}/{n}")
