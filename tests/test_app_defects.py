@@ -637,6 +637,7 @@ async def test_a_find_stopping_inside_a_character_selects_it_whole(tmp_path):
         view = app.screen.query_one(ArticleView)
         await pilot.press("v", "ctrl+f", "E", "l", "e", "enter")
         assert text[slice(*view.selection())] == "Ele\u0301"
+        assert [text[s:e] for s, e in view.matches] == ["Ele\u0301"]  # the highlight too, as the selection
         await pilot.press("e", "1")
     assert "Ele\u0301" in [c["text"] for c in store.candidates(aid, "entity")]
 

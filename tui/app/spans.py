@@ -157,8 +157,8 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
 
 
 def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token]:
-    """Every (start, end) where ``needle`` occurs in ``text``, case-insensitively, not overlapping.
-    With ``whole_words`` a hit must not continue a word on either side."""
+    """Every (start, end) where ``needle`` occurs in ``text``, case-insensitively, not overlapping, in
+    whole characters. With ``whole_words`` a hit must not continue a word on either side."""
     if not needle:
         return []
     hay, low = text.casefold(), needle.casefold()
@@ -177,4 +177,20 @@ def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token
             pos = hay.find(low, end)
         else:
             pos = hay.find(low, pos + 1)
+    return whole_characters(text, out)
+
+
+def whole_characters(text: str, found: list[Token]) -> list[Token]:
+    """``found`` widened to whole grapheme clusters ("e" of an "e" + accent takes the accent too), as
+    a find's selection is; one that comes to overlap the one before is dropped."""
+    starts = _clusters(text)
+    if len(starts) == len(text):  # every code point a character of its own: nothing to widen
+        return found
+    out: list[Token] = []
+    for s, e in found:
+        i = bisect_right(starts, s) - 1
+        j = bisect_left(starts, e)
+        s, e = starts[max(i, 0)], starts[j] if j < len(starts) else len(text)
+        if not out or s >= out[-1][1]:
+            out.append((s, e))
     return out
