@@ -729,3 +729,16 @@ async def test_a_mode_s_keys_leave_room_for_the_counts_at_160_columns(review):
         await pilot.pause()
         line = status_line(app)
         assert line.startswith(" SELECT") and "to go" in line and "store " in line, line
+
+
+async def test_escape_closes_the_palette_s_keys_panel(review):
+    """The command palette's "Keys" command docks Textual's keys panel; only the palette closed it
+    again. Escape does, as it leaves everything else."""
+    app, _store, _ex = review
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.action_show_help_panel()
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")

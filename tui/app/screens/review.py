@@ -976,6 +976,8 @@ class ReviewScreen(Screen[None]):
             self.refresh_status()
         elif self.state.query:
             self.apply_filter("")
+        elif self.query("HelpPanel"):  # the palette's "Keys" panel: escape closes it, as it does the rest
+            self.app.action_hide_help_panel()
 
     # -- editing, adding ---------------------------------------------------------------------------------
 
