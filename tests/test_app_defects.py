@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from app_support import EVIL, add_in_app, foreign_controls, screen_bytes, screen_text, status_line
@@ -742,3 +743,32 @@ async def test_escape_closes_the_palette_s_keys_panel(review):
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+
+
+async def test_the_review_footer_keeps_grouped_keys_in_their_group():
+    """ReviewFooter reorders the keys it gets from Textual's footer; keys Textual groups are made
+    inside `with KeyGroup()` and must stay there (collected first, they fell out of the group)."""
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.widgets._footer import FooterKey, KeyGroup
+
+    from tui.app.widgets.footer import ReviewFooter
+
+    move = Binding.Group("move")
+
+    class Grouped(App[None]):
+        BINDINGS: ClassVar = [
+            Binding("left", "step(-1)", "left", group=move),
+            Binding("right", "step(1)", "right", group=move),
+            Binding("escape", "leave", "back"),
+            Binding("q", "quit", "quit"),
+        ]
+
+        def compose(self):
+            yield ReviewFooter()
+
+    app = Grouped()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        (group,) = app.query(KeyGroup)
+        assert [k.key for k in group.query(FooterKey)] == ["left", "right"]

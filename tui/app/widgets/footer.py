@@ -16,6 +16,13 @@ FIRST = ("leave", "help", "quit")  # the article's back key (escape), then the s
 
 class ReviewFooter(Footer):
     def compose(self) -> ComposeResult:
+        if not self._bindings_ready or any(
+            binding.group is not None for _, binding, _, _ in self.screen.active_bindings.values() if binding.show
+        ):
+            # grouped keys are composed inside `with KeyGroup()`: collected here first, they would fall
+            # out of their group, so Textual's own order stays (the review screen's keys have no groups)
+            yield from super().compose()
+            return
         items = list(super().compose())
         actions = {id(item): getattr(item, "action", None) for item in items}  # FooterKey's (not public)
         if "leave" not in actions.values():
