@@ -2,9 +2,10 @@
 
 An item is *disputed* when the reviewers who decided it did not decide alike (the store's final
 view). For each one the screen shows the article text around it and every reviewer's version side by
-side, with who made it — or ``reviewer 1``, ``reviewer 2``… with ``--anonymous`` (numbered per item,
-oldest version first, so a number says nothing about who it is). One key settles the item: a digit
-picks that version, ``a`` / ``x`` / ``e`` give the lead's own decision (accept the machine's version,
+side, with who made it — or ``reviewer 1``, ``reviewer 2``… with ``--anonymous`` (a reviewer's place
+among the store's other reviewers by name, so one number is one person on every item; each column
+names the digit that picks it, which counts this item's versions only). One key settles the item: a
+digit picks that version, ``a`` / ``x`` / ``e`` give the lead's own decision (accept the machine's version,
 reject, edit). Each is recorded through :meth:`~tui.store.ReviewStore.adjudicate` as the lead's
 ``adjudicate`` decision and can be undone (``u``) like any other. Settled items stay in the walk
 (marked) so the lead can look back; a decision moves on to the next unsettled one.
