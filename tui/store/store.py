@@ -1598,9 +1598,8 @@ _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement 
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 
 
-Part = tuple[
-    str, tuple[str, ...], tuple[str, ...], str
-]  # a candidate's key, who decided it, who settled it, its final status
+# a candidate's share of its article's summary: its key, who decided it, who settled it, its final status
+Part = tuple[str, tuple[str, ...], tuple[str, ...], str]
 
 
 def _count_part(entry: dict[str, Any], part: Part, sign: int) -> None:

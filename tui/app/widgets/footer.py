@@ -16,7 +16,7 @@ FIRST = ("leave", "help", "quit")  # the article's back key (escape), then the s
 
 class ReviewFooter(Footer):
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready or any(
+        if not getattr(self, "_bindings_ready", True) or any(  # (before the screen's bindings are ready: none)
             binding.group is not None for _, binding, _, _ in self.screen.active_bindings.values() if binding.show
         ):
             # grouped keys are composed inside `with KeyGroup()`: collected here first, they would fall
