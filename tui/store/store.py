@@ -651,12 +651,9 @@ class ReviewStore:
             if state is None:
                 state = {**base, "status": "pending"}
             judged = hists.get((who, ADJUDICATION)) if view is not None else None
-            if (
-                judged is not None
-                and judged.top is not None
-                and (hist is None or hist.top is None or judged.top.at >= hist.top.at)
-            ):
-                state = self._adjudicated(base, judged.top, hists)  # a lead's own view holds what they settled
+            if judged is not None and judged.top is not None and state["status"] == "pending":
+                # a lead's own view: their review decisions, and what they settled where they made none
+                state = self._adjudicated(base, judged.top, hists)
         if state is None:
             return None
         reviews = self._reviews_of(base, hists)
