@@ -153,6 +153,33 @@ async def test_an_entity_made_during_the_new_claim_flow_can_be_its_speaker(claim
         assert new["status"] == "added" and screen.claim_flow is None
 
 
+async def test_c_again_during_the_new_claim_flow_keeps_the_claim(claims, tmp_path):
+    """QA: `c` in the speaker step silently started the claim over with the new selection as its
+    content (and the next `s` took the cursor's word). It is refused, saying how to change the content
+    (`C`) or cancel; the claim under way keeps its content."""
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("v")
+        view = screen.query_one(ArticleView)
+        await select(pilot, view, "the Kremlin was hiding its losses")
+        await pilot.press("c")
+        flow = dict(screen.claim_flow or {})
+        await select(pilot, view, "Moscow denied it")
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.claim_flow is not None and screen.claim_flow["start"] == flow["start"]
+        assert any("already making a new claim" in str(n.message) for n in app._notifications)
+        await select(pilot, view, "Wallace")
+        await pilot.press("s", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        new = the_claim(store, aid, "the Kremlin was hiding its losses")
+        assert new["speaker"]["text"] == "Wallace" and new["status"] == "added"
+        assert not [c for c in store.candidates(aid, "claim") if c["text"] == "Moscow denied it"]
+
+
 async def test_the_editor_lists_people_and_organisations_first_and_hands_over_to_selection(claims, tmp_path):
     store, aid = claims
     app = ReviewApp(store, config=tmp_path / "cfg")

@@ -730,6 +730,11 @@ async def test_a_mode_s_keys_leave_room_for_the_counts_at_160_columns(review):
         await pilot.pause()
         line = status_line(app)
         assert line.startswith(" SELECT") and "to go" in line and "store " in line, line
+        await pilot.press("ctrl+f", *"Wallace", "enter")  # QA: a find's term and count were cut off
+        await pilot.pause()
+        line = status_line(app)
+        assert "find: “Wallace” 1/2" in line and "store " in line, line
+        assert line.startswith(" SELECT") and "select" in line  # the keys come after, as room allows
 
 
 async def test_escape_closes_the_palette_s_keys_panel(review):

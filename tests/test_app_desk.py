@@ -11,6 +11,8 @@ import time
 
 import pytest
 from app_support import screen_text, status_line
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input
 
 from tui.app.app import ReviewApp
 from tui.app.live import GuardedEngine, LiveFeed
@@ -594,3 +596,28 @@ def test_a_group_row_marks_its_mentions_in_dispute():
     assert mark is not None and mark.plain == "+2"
     assert others_mark({"row": "group", "mention_reviews": [reviews(("bo", "accepted"))]}, "bo") is None
     assert others_mark({"row": "group"}, "bo") is None
+
+
+async def test_the_article_list_search_folds_case_and_accents(tmp_path):
+    """QA: a title written with accents of their own ("E" + U+0301) was not found by typing "é"
+    composed (on screen they are the same letters); the list search compares as find does."""
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    for title in ("E\u0301le\u0301onore Martin in Lyon", "Storm in Zürich", "STRASSE closed"):
+        store.add_article(make_extraction(f"{title}. Officials spoke.", [("Officials", "NORP")], title=title))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l")
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        table = queue.query_one(DataTable)
+        for typed, titles in (
+            ("\u00e9l\u00e9onore", ["E\u0301le\u0301onore Martin in Lyon"]),
+            ("Z\u00dcRICH", ["Storm in Z\u00fcrich"]),
+            ("ZURICH", []),  # folding keeps accents: "u" is not "\u00fc"
+            ("stra\u00dfe", ["STRASSE closed"]),
+        ):
+            queue.query_one("#queue-search", Input).value = typed
+            await pilot.pause()
+            shown = [str(table.get_cell_at(Coordinate(r, 6))) for r in range(table.row_count)]
+            assert shown == titles, typed
+    store.close()

@@ -253,7 +253,11 @@ def test_selection_units():
 def test_find_all_whole_words_and_case():
     assert spans.find_all("Russia and russian and RUSSIA", "russia") == [(0, 6), (11, 17), (23, 29)]
     assert spans.find_all("Russia and russian and RUSSIA", "russia", whole_words=True) == [(0, 6), (23, 29)]
-    assert spans.find_all("Straße STRASSE", "straße") == [(0, 6)]  # lengths kept: offsets stay exact
+    assert spans.find_all("Straße STRASSE", "straße") == [(0, 6), (7, 14)]  # offsets of the text's own
+    assert spans.find_all("Straße STRASSE", "SS") == [(4, 5), (11, 13)]
+    both = "\u00c9l\u00e9onore and E\u0301le\u0301onore"  # composed, and with accents of their own
+    for typed in ("\u00e9l\u00e9onore", "E\u0301LE\u0301ONORE"):
+        assert [both[s:e] for s, e in spans.find_all(both, typed)] == ["\u00c9l\u00e9onore", "E\u0301le\u0301onore"]
     assert spans.find_all("abc", "") == []
     text = "Ele\u0301onore e\u0301e \U0001f1ec\U0001f1e7"  # an accent of its own; a flag's two letters
     assert [text[s:e] for s, e in spans.find_all(text, "e")] == ["E", "e\u0301", "e", "e\u0301", "e"]

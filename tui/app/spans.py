@@ -14,6 +14,8 @@ back towards the anchor shrinks it and moving past it grows it on the other side
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -156,24 +158,54 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
     return i if i < len(matches) else 0
 
 
+def fold(text: str) -> str:
+    """What find compares: case folded and canonically decomposed ("É", "é" and "e" + accent alike)."""
+    return unicodedata.normalize("NFD", text.casefold())
+
+
+_ASCII_OR_ONE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4)
+def _folded(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` folded character by character, with where in ``text`` each folded character comes
+    from (folding may lengthen: "ß" → "ss", "É" → "e" + accent). ASCII runs are folded whole."""
+    parts: list[str] = []
+    where: list[int] = []
+    for m in _ASCII_OR_ONE.finditer(text):
+        run, at = m.group(), m.start()
+        if len(run) > 1 or run.isascii():
+            parts.append(run.lower())
+            where.extend(range(at, at + len(run)))
+        else:
+            folded = fold(run)
+            parts.append(folded)
+            where.extend([at] * len(folded))
+    return "".join(parts), tuple(where)
+
+
 def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token]:
-    """Every (start, end) where ``needle`` occurs in ``text``, case-insensitively, not overlapping, in
-    whole characters. With ``whole_words`` a hit must not continue a word on either side."""
-    if not needle:
+    """Every (start, end) where ``needle`` occurs in ``text`` — case-insensitively, a composed accent
+    matching a decomposed one — not overlapping, in whole characters. With ``whole_words`` a hit must
+    not continue a word on either side."""
+    low = fold(needle)
+    if not low:
         return []
-    hay, low = text.casefold(), needle.casefold()
-    if len(hay) != len(text) or len(low) != len(needle):  # casefold changed lengths (ß → ss): use lower()
-        hay, low = text.lower(), needle.lower()
-        if len(hay) != len(text) or len(low) != len(needle):
-            hay, low = text, needle
+    if text.isascii():
+        hay, where = text.lower(), None
+    else:
+        hay, where_t = _folded(text)
+        where = where_t
     out: list[Token] = []
     pos = hay.find(low)
     while pos >= 0:
         end = pos + len(low)
+        start, stop = (pos, end) if where is None else (where[pos], where[end - 1] + 1)
         if not whole_words or (
-            (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            (start == 0 or not text[start - 1].isalnum()) and (stop == len(text) or not text[stop].isalnum())
         ):
-            out.append((pos, end))
+            if not out or start >= out[-1][1]:
+                out.append((start, stop))
             pos = hay.find(low, end)
         else:
             pos = hay.find(low, pos + 1)
@@ -183,6 +215,8 @@ def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token
 def whole_characters(text: str, found: list[Token]) -> list[Token]:
     """``found`` widened to whole grapheme clusters ("e" of an "e" + accent takes the accent too), as
     a find's selection is; one that comes to overlap the one before is dropped."""
+    if text.isascii():  # (a "\r\n" is one cluster, but no find stops between its two)
+        return found
     starts = _clusters(text)
     if len(starts) == len(text):  # every code point a character of its own: nothing to widen
         return found

@@ -1192,6 +1192,14 @@ class ReviewScreen(Screen[None]):
     def _create(self, event: ArticleView.Create) -> None:
         from .dialogs import LabelPicker
 
+        if event.kind == "claim" and self.claim_flow is not None:  # one new claim at a time
+            self.notify(
+                f"already making a new claim: {self.keys.show('article.as_content')} makes the selection its content, "
+                f"{self.keys.show('article.leave', first=True)} cancels it",
+                markup=False,
+                timeout=4,
+            )
+            return
         if event.kind == "claim":  # content first; then the speaker and the cue, by selection
             self.query_one(ClaimFielder).warm()  # its numbers and check-worthiness, when it is saved
             self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
@@ -1457,8 +1465,10 @@ class ReviewScreen(Screen[None]):
     # -- which keys apply now --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in REVIEW_ACTIONS and self.query_one(ArticleView).cursor is not None:
-            return action in CURSOR_MODE_ACTIONS
+        if action in REVIEW_ACTIONS:
+            views = self.query(ArticleView)  # none yet while the screen is composed (the footer asks then)
+            if views and views.first().cursor is not None:
+                return action in CURSOR_MODE_ACTIONS
         if action in ARTICLE_ACTIONS and self.aid is None:
             return None
         return True

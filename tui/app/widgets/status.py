@@ -51,10 +51,17 @@ class StatusBar(Widget):
         bar = Text(no_wrap=True, overflow="ellipsis")
         if not self.mode:  # a mode's name and keys take the app's name's place
             bar.append(" newsreview ", style="bold reverse")
-        if self.mode:
-            bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
-            if self.hint:
-                bar.append(f" {one_line(self.hint, 120)} ", style="magenta")
+            return self._counts(bar)
+        bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
+        hint = Text(f" {one_line(self.hint, 120)} ", style="magenta") if self.hint else Text("")
+        counts = self._counts(Text(no_wrap=True, overflow="ellipsis"))
+        if bar.cell_len + hint.cell_len + counts.cell_len > self.size.width:
+            # the counts (and a find's) first where not all fits: the footer lists the mode's keys too
+            return bar.append_text(counts).append_text(Text("  ")).append_text(hint)
+        return bar.append_text(hint).append_text(counts)
+
+    def _counts(self, bar: Text) -> Text:
+        """Everything after the app's or the mode's name: the alert, where the reviewer is, the totals."""
         if self.alert:  # first, so that a narrow terminal still shows it
             bar.append(f" {one_line(self.alert, 200)} ", style="bold reverse red")
         # 80 columns, or a mode's keys before the counts: closer separators, a filter before the totals
