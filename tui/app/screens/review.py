@@ -111,6 +111,7 @@ class ReviewScreen(Screen[None]):
         self._tabs_shown: Text | None = None  # what the tab line shows (repainted only when it changes)
         self._feed: LiveFeed | None = None  # looked up once: a DOM query on every key adds up
         self.box: str | None = None  # the input open at the bottom: "filter" or "find"
+        self._article_view: ArticleView | None = None  # check_action's, once mounted
         self.claim_flow: dict[str, Any] | None = None  # a new claim being built by selection (see _create)
 
     # -- layout --------------------------------------------------------------------------------------
@@ -1466,8 +1467,10 @@ class ReviewScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in REVIEW_ACTIONS:
-            views = self.query(ArticleView)  # none yet while the screen is composed (the footer asks then)
-            if views and views.first().cursor is not None:
+            if self._article_view is None:  # (asked for every key's every binding: found once)
+                views = self.query(ArticleView)  # none yet while the screen is composed (the footer asks)
+                self._article_view = views.first() if views else None
+            if self._article_view is not None and self._article_view.cursor is not None:
                 return action in CURSOR_MODE_ACTIONS
         if action in ARTICLE_ACTIONS and self.aid is None:
             return None
