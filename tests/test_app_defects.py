@@ -716,6 +716,8 @@ async def test_at_80_columns_select_mode_keeps_back_help_and_quit_in_the_footer(
             await pilot.pause()
             footer = screen_text(app).splitlines()[-1]
             assert footer.split()[:6] == ["esc", "back", "?", "help", "q", "quit"], footer
+        line = status_line(app)  # the new claim's step: what to do next comes before the counts
+        assert line.startswith(" NEW CLAIM: SPEAKER") and "speaker" in line.split("SPEAKER", 1)[1][:60], line
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert screen_text(app).splitlines()[-1].split()[:2] == ["a", "accept"]  # the review's own order

@@ -393,8 +393,10 @@ class ReviewScreen(Screen[None]):
         else:
             mode = "select" if self.query_one(ArticleView).cursor is not None else ""
         bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
+        bar.hint_first = False
         if self.claim_flow is not None and mode == "select":
             bar.mode, bar.hint = self._flow_hint()
+            bar.hint_first = True  # what to do next in the new claim's steps comes before the counts
         self._refresh_desk(bar)
 
     # -- applying store results ------------------------------------------------------------------------

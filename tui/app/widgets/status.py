@@ -32,6 +32,7 @@ class StatusBar(Widget):
     message: reactive[str] = reactive("", layout=False)
     mode: reactive[str] = reactive("", layout=False)  # e.g. "BOUNDARIES (tokens)"
     hint: reactive[str] = reactive("", layout=False)  # the keys of the mode
+    hint_first: reactive[bool] = reactive(False, layout=False)  # the hint before the counts even when cut
     disputed: reactive[int] = reactive(0, layout=False)  # candidates of this article the desk disputes
     desk: reactive[str] = reactive("", layout=False)  # "desk 5/12 · with bob" (others on this article)
     alert: reactive[str] = reactive("", layout=False)  # the store cannot be reached (and is retried)
@@ -55,8 +56,9 @@ class StatusBar(Widget):
         bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
         hint = Text(f" {one_line(self.hint, 120)} ", style="magenta") if self.hint else Text("")
         counts = self._counts(Text(no_wrap=True, overflow="ellipsis"))
-        if bar.cell_len + hint.cell_len + counts.cell_len > self.size.width:
+        if not self.hint_first and bar.cell_len + hint.cell_len + counts.cell_len > self.size.width:
             # the counts (and a find's) first where not all fits: the footer lists the mode's keys too
+            # (not the new claim's steps: their hint says what to do next)
             return bar.append_text(counts).append_text(Text("  ")).append_text(hint)
         return bar.append_text(hint).append_text(counts)
 
