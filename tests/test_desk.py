@@ -129,6 +129,10 @@ def test_a_lead_s_own_view_and_counts_hold_what_they_settled(filled_store):
         assert {e["id"]: e["status"] for e in exported["entities"]} == {wallace: "accepted", zurich: "edited"}
         assert exported["review"]["decided"] == 3
         assert st.candidates(aid, view="bob")[1]["status"] == "rejected"  # a reviewer's view is theirs
+    with open_as(path, "lena") as st:  # another lead settles Russia again: hers is the one in effect
+        st.adjudicate(aid, russia, choose="alice")
+        counts = st.summary()["reviewers"]
+        assert counts["lead"]["adjudicated"] == 1 and counts["lena"]["adjudicated"] == 1
 
 
 def test_additions_are_everyones_and_agreement_on_them_counts(filled_store):
@@ -367,3 +371,26 @@ def test_leads_on_the_command_line(filled_store, cli):
     assert cli("assign", "--team", "alice,bob", "--reviewer", "bob").stdout.startswith("assigned 1 article")
     assert "give names or --clear" in cli("leads", "x", "--clear", "--reviewer", "bob", check=2).stderr
     assert cli("leads", "--clear", "--reviewer", "bob").stdout.startswith("no leads")
+
+
+def test_summaries_of_another_version_are_saved_again_by_the_next_writer(new_store, monkeypatch):
+    """An upgrade (a new summary version) drops the cached per-article summaries: the next writing
+    session saves them again even if it decides nothing, so `status` does not fold every article on
+    every run until somebody decides."""
+    import tui.store.store as store_module
+
+    path = new_store()
+    with open_as(path, "ana") as st:
+        for i in range(3):
+            st.add_article(make_extraction(f"Officials {i} spoke in Paris.", [("Officials", "NORP")], title=f"t{i}"))
+        for aid in st.article_ids():
+            st.decide(aid, st.candidates(aid)[0]["id"], "accept")
+    with ReviewStore.open(path) as st:
+        assert len(st._entries) == 3
+    monkeypatch.setattr(store_module, "SUMMARY_VERSION", store_module.SUMMARY_VERSION + 1)
+    with ReviewStore.open(path) as st:  # a reader cannot write: folds, and says the same
+        assert len(st._entries) == 0 and st.summary()["decided"] == 3
+    with open_as(path, "ana") as st:
+        st.summary()  # the app's status line asks for the totals
+    with ReviewStore.open(path) as st:
+        assert len(st._entries) == 3 and st.summary()["decided"] == 3

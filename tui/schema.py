@@ -35,7 +35,8 @@ class Speaker(SpanRef):
         default=None,
         description=(
             "the entity this speaker refers to, one of this article's exported entities; null when there is "
-            "none or that entity is not in the export (rejected, or left out by --include)"
+            "none or that entity is not in the export (rejected, left out by --include, or its label outside the "
+            "store's label set)"
         ),
     )
     name: str | None = Field(

@@ -26,7 +26,8 @@ IndexRecord = tuple[str, dict[str, Any]]
 class DecisionSource(Protocol):
     """Every reviewer's decisions, by article."""
 
-    #: article -> summary ({"decided": {reviewer: n}, "final": {kind: {status: n}}, "alive": {kind: n}})
+    #: article -> summary ({"decided": {reviewer: {key: n}}, "adjudicated": {lead: {key: n}},
+    #: "final": {key: {status: n}}, "alive": {key: n}}; keys are labels, or "*claim")
     #: still valid for the decisions as delivered; articles not in it are summarised by folding
     entries: dict[str, dict[str, Any]]
     dirty: set[str]  # articles with decisions newer than the summaries

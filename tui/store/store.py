@@ -203,7 +203,9 @@ class ReviewStore:
             for aid, e in log.entries.items()
             if e.get("v") == SUMMARY_VERSION and e.get("x", 0) == self._extraction_no(aid)
         }
-        self._log_changed = bool(log.dirty)
+        # summaries of another version (an upgrade) or extraction are folded again when asked for, and
+        # saved by the next writing session even if it decides nothing: not refolded on every status
+        self._log_changed = bool(log.dirty) or len(self._entries) < len(log.entries)
 
     def _ensure(self, aid: str) -> None:
         """Fold every decision on one article into histories, the first time the article is needed."""
@@ -866,7 +868,8 @@ class ReviewStore:
         return entry, parts
 
     def _part(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> Part | None:
-        """One candidate's share of its article's summary: its key, who decided it, its final status."""
+        """One candidate's share of its article's summary: its key, who decided it, whose adjudication
+        settles it (if one does), its final status."""
         hists = self._reviews.get(aid, {}).get(cid)
         if not hists:
             return None
@@ -875,7 +878,8 @@ class ReviewStore:
         if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
             return None
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
-        judges = tuple(who for (who, role), hist in hists.items() if role == ADJUDICATION and hist.top is not None)
+        settled = [(hist.top.at, who) for (who, role), hist in hists.items() if role == ADJUDICATION and hist.top]
+        judges = (max(settled)[1],) if settled else ()  # the adjudication in effect: a later lead's replaces
         return scope_key(base), whos, judges, self.final_status(aid, cid)
 
     def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:

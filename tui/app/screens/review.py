@@ -1239,7 +1239,12 @@ class ReviewScreen(Screen[None]):
             self.apply_states([state])
             view.refresh()
             self.refresh_status()
-            self.notify(f"added entity: {one_line(state['text'], 50)} — the new claim goes on", markup=False, timeout=3)
+            hidden = "" if self.store.in_scope(state) else " (its label is not in the store's label set: kept, hidden)"
+            self.notify(
+                f"added entity: {one_line(state['text'], 50)}{hidden} — the new claim goes on",
+                markup=False,
+                timeout=6 if hidden else 3,
+            )
             return
         if view.cursor is not None:
             view.action_leave()
