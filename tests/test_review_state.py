@@ -260,8 +260,26 @@ def test_find_all_whole_words_and_case():
         assert [both[s:e] for s, e in spans.find_all(both, typed)] == ["\u00c9l\u00e9onore", "E\u0301le\u0301onore"]
     assert spans.find_all("abc", "") == []
     text = "Ele\u0301onore e\u0301e \U0001f1ec\U0001f1e7"  # an accent of its own; a flag's two letters
-    assert [text[s:e] for s, e in spans.find_all(text, "e")] == ["E", "e\u0301", "e", "e\u0301", "e"]
+    assert [text[s:e] for s, e in spans.find_all(text, "e")] == ["E", "e", "e"]  # never half of an "é"
+    assert [text[s:e] for s, e in spans.find_all(text, "\u00e9")] == ["e\u0301", "e\u0301"]
+    assert spans.find_all(text, "Ele") == [] and spans.find_all("caf\u00e9 x", "cafe") == []
     assert [text[s:e] for s, e in spans.find_all(text, "\U0001f1ec")] == ["\U0001f1ec\U0001f1e7"]
+    assert spans.find_all("Stra\u00dfe \u00df x", "s", whole_words=True) == []  # not half of an "ß"
+    viet = "Vi\u00ea\u0323t Nam"  # marks in an order NFD would change: found as typed or copied
+    assert spans.find_all(viet, "Vi\u00ea\u0323t") == [(0, 5)] == spans.find_all(viet, "VI\u1ec6T")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("aeE\u00e9\u0301\u0323\u00dfS s\u200d\U0001f44d\U0001f3fd\u0130i\u0414"),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_find_all_finds_any_text_in_itself_whole(text):
+    assert spans.find_all(text, text) == [(0, len(text))]
+    assert spans.find_all(text + " " + text, text)[0] == (0, len(text))
 
 
 @settings(max_examples=200, deadline=None)

@@ -14,7 +14,6 @@ back towards the anchor shrinks it and moving past it grows it on the other side
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -159,64 +158,141 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
 
 
 def fold(text: str) -> str:
-    """What find compares: case folded and canonically decomposed ("É", "é" and "e" + accent alike)."""
-    return unicodedata.normalize("NFD", text.casefold())
+    """What find compares: case folded and canonically composed ("É", "é" and "e" + accent alike)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
-_ASCII_OR_ONE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+# a run of characters none of which a combining mark follows, or a character with its marks
+_PIECE = regex.compile(r"(?:\P{M}(?!\p{M}))+|\P{M}\p{M}*|\p{M}+")
+_JAMO = regex.compile(r"[\u1100-\u11ff]")  # Hangul letters that compose with the next: no run is 1:1
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """An article folded for find, with the way back to its offsets: pieces of text that fold one
+    character to one (``linear``: an offset maps to an offset), and atomic ones — a character with
+    its combining marks, or one that folds to several ("ß" → "ss") — that a match takes whole or not
+    at all. Kept sparse: a run of plain letters is one piece, whatever the script."""
+
+    hay: str
+    starts: list[int]  # each piece's start in ``hay``
+    origin: list[int]  # and in the text
+    ends: list[int]  # its end in the text
+    linear: list[bool]
+
+    def start(self, p: int) -> int | None:
+        """The text offset of a match starting at ``p`` in ``hay``; None inside an atomic piece."""
+        i = bisect_right(self.starts, p) - 1
+        if self.linear[i]:
+            return self.origin[i] + p - self.starts[i]
+        return self.origin[i] if p == self.starts[i] else None
+
+    def end(self, q: int) -> int | None:
+        """The text offset of a match ending at ``q`` (exclusive) in ``hay``; None inside a piece."""
+        i = bisect_right(self.starts, q - 1) - 1
+        if self.linear[i]:
+            return self.origin[i] + q - self.starts[i]
+        stop = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.hay)
+        return self.ends[i] if q == stop else None
 
 
 @lru_cache(maxsize=4)
-def _folded(text: str) -> tuple[str, tuple[int, ...]]:
-    """``text`` folded character by character, with where in ``text`` each folded character comes
-    from (folding may lengthen: "ß" → "ss", "É" → "e" + accent). ASCII runs are folded whole."""
+def _folded(text: str) -> _Folded:
     parts: list[str] = []
-    where: list[int] = []
-    for m in _ASCII_OR_ONE.finditer(text):
-        run, at = m.group(), m.start()
-        if len(run) > 1 or run.isascii():
-            parts.append(run.lower())
-            where.extend(range(at, at + len(run)))
+    starts: list[int] = []
+    origin: list[int] = []
+    ends: list[int] = []
+    linear: list[bool] = []
+    at = 0  # in the folded text
+
+    def add(piece: str, o: int, folded: str, simple: bool) -> None:
+        nonlocal at
+        if simple and linear and linear[-1] and ends[-1] == o:
+            ends[-1] = o + len(piece)  # the run of one-to-one characters goes on
         else:
-            folded = fold(run)
-            parts.append(folded)
-            where.extend([at] * len(folded))
-    return "".join(parts), tuple(where)
+            starts.append(at)
+            origin.append(o)
+            ends.append(o + len(piece))
+            linear.append(simple)
+        parts.append(folded)
+        at += len(folded)
+
+    for m in _PIECE.finditer(text):
+        piece, o = m.group(), m.start()
+        if piece.isascii():
+            add(piece, o, piece.lower(), True)
+            continue
+        folded = fold(piece)
+        if len(folded) == len(piece) and (
+            len(piece) == 1 or not (unicodedata.category(piece[-1]).startswith("M") or _JAMO.search(piece))
+        ):
+            add(piece, o, folded, True)  # folds one to one throughout (casefold maps each letter alone)
+        elif len(piece) > 1 and not unicodedata.category(piece[-1]).startswith("M"):
+            for k, c in enumerate(piece):  # a run with "ß" or the like in it: letter by letter
+                f = fold(c)
+                add(c, o + k, f, len(f) == 1)
+        else:
+            add(piece, o, folded, False)  # a letter with its marks: whole or not at all
+    return _Folded("".join(parts), starts, origin, ends, linear)
 
 
 def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token]:
-    """Every (start, end) where ``needle`` occurs in ``text`` — case-insensitively, a composed accent
-    matching a decomposed one — not overlapping, in whole characters. With ``whole_words`` a hit must
-    not continue a word on either side."""
+    """Every (start, end) where ``needle`` occurs in ``text`` — case-insensitively, an accent composed
+    or written as a letter and a combining mark alike ("straße" finds "STRASSE") — not overlapping, in
+    whole characters: a match never stops inside one ("e" does not find the "e" of "é", in either
+    form). With ``whole_words`` a hit must not continue a word on either side."""
     low = fold(needle)
     if not low:
         return []
-    if text.isascii():
-        hay, where = text.lower(), None
-    else:
-        hay, where_t = _folded(text)
-        where = where_t
+    folded = None if text.isascii() else _folded(text)
+    hay = text.lower() if folded is None else folded.hay
     out: list[Token] = []
     pos = hay.find(low)
     while pos >= 0:
         end = pos + len(low)
-        start, stop = (pos, end) if where is None else (where[pos], where[end - 1] + 1)
-        if not whole_words or (
-            (start == 0 or not text[start - 1].isalnum()) and (stop == len(text) or not text[stop].isalnum())
+        start, stop = (pos, end) if folded is None else (folded.start(pos), folded.end(end))
+        if (
+            start is not None
+            and stop is not None
+            and (
+                not whole_words
+                or ((start == 0 or not text[start - 1].isalnum()) and (stop == len(text) or not text[stop].isalnum()))
+            )
+            and (not out or start >= out[-1][1])
         ):
-            if not out or start >= out[-1][1]:
-                out.append((start, stop))
+            out.append((start, stop))
             pos = hay.find(low, end)
         else:
             pos = hay.find(low, pos + 1)
     return whole_characters(text, out)
 
 
+def _joins(text: str, at: int) -> bool:
+    """Whether a grapheme cluster might go on across offset ``at``: the character there (or just
+    before) joins, modifies or pairs (a mark, a zero-width joiner, a variation selector or skin tone,
+    a flag's letter, a Hangul jamo, "\r\n")."""
+    for c in text[max(at - 1, 0) : at + 1]:
+        if c == "\r" or (
+            ord(c) > 0x7F
+            and (
+                unicodedata.category(c) in ("Mn", "Mc", "Me", "Cf", "Sk")
+                or 0x1F1E6 <= ord(c) <= 0x1F1FF
+                or 0x1100 <= ord(c) <= 0x11FF
+                or 0xFE00 <= ord(c) <= 0xFE0F
+                or 0x1F3FB <= ord(c) <= 0x1F3FF
+            )
+        ):
+            return True
+    return False
+
+
 def whole_characters(text: str, found: list[Token]) -> list[Token]:
     """``found`` widened to whole grapheme clusters ("e" of an "e" + accent takes the accent too), as
     a find's selection is; one that comes to overlap the one before is dropped."""
-    if text.isascii():  # (a "\r\n" is one cluster, but no find stops between its two)
+    if not found or text.isascii():  # (a "\r\n" is one cluster, but no find stops between its two)
         return found
+    if not any(_joins(text, s) or _joins(text, e) for s, e in found):
+        return found  # no match starts or ends where a cluster could go on: no need to find them all
     starts = _clusters(text)
     if len(starts) == len(text):  # every code point a character of its own: nothing to widen
         return found
