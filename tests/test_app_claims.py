@@ -61,6 +61,15 @@ def the_claim(store: ReviewStore, aid: str, text: str = CLAIM) -> dict[str, Any]
     return next(c for c in store.candidates(aid, "claim") if c["text"] == text)
 
 
+async def new_claim_on(pilot: Any, app: ReviewApp, content: str) -> ArticleView:
+    """`v`, select ``content``, `c`: the new-claim flow at its speaker step; the article view."""
+    await pilot.press("v")
+    view = app.screen.query_one(ArticleView)
+    await select(pilot, view, content)
+    await pilot.press("c")
+    return view
+
+
 async def test_selected_text_becomes_the_current_claim_s_speaker_cue_and_content(claims, tmp_path):
     store, aid = claims
     app = ReviewApp(store, config=tmp_path / "cfg")
@@ -95,10 +104,7 @@ async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_pa
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("v")
-        view = screen.query_one(ArticleView)
-        await select(pilot, view, "the Kremlin was hiding its losses")
-        await pilot.press("c")
+        view = await new_claim_on(pilot, app, "the Kremlin was hiding its losses")
         assert "NEW CLAIM: SPEAKER" in status_line(app)
         assert len(store.candidates(aid, "claim")) == 1  # nothing saved before the flow ends
         await select(pilot, view, "Wallace")
@@ -135,10 +141,7 @@ async def test_an_entity_made_during_the_new_claim_flow_can_be_its_speaker(claim
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("v")
-        view = screen.query_one(ArticleView)
-        await select(pilot, view, "the Kremlin was hiding its losses")
-        await pilot.press("c")
+        view = await new_claim_on(pilot, app, "the Kremlin was hiding its losses")
         await select(pilot, view, "Defense Secretary")
         await pilot.press("e", *"person", "enter")
         made = next(c for c in store.candidates(aid, "entity") if c["text"] == "Defense Secretary")
@@ -161,10 +164,7 @@ async def test_c_again_during_the_new_claim_flow_keeps_the_claim(claims, tmp_pat
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("v")
-        view = screen.query_one(ArticleView)
-        await select(pilot, view, "the Kremlin was hiding its losses")
-        await pilot.press("c")
+        view = await new_claim_on(pilot, app, "the Kremlin was hiding its losses")
         flow = dict(screen.claim_flow or {})
         await select(pilot, view, "Moscow denied it")
         await pilot.press("c")
