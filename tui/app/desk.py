@@ -127,21 +127,24 @@ def others_mark(cand: Cand, me: str) -> Text | None:
     have not decided). None when nobody else decided it. On a group row: ``⚠N`` — N of its mentions
     are in dispute, else ``+K`` — other reviewers decided its mentions. For the row code to call."""
     if cand.get("row") == "group":  # a group row: its mentions' marks, summed up
-        marks = [others_mark({"reviews": reviews}, me) for reviews in cand.get("mention_reviews") or ()]
-        disputed = sum(1 for m in marks if m is not None and m.plain.startswith(DISPUTED_MARK))
+        seen = [_others({"reviews": reviews}, me) for reviews in cand.get("mention_reviews") or ()]
+        disputed = sum(1 for _, differ in seen if differ)
         if disputed:
             return Text(f"{DISPUTED_MARK}{disputed}", style="bold red")  # mentions in dispute
-        most = max((int(m.plain[1:]) for m in marks if m is not None), default=0)
+        most = max((n for n, _ in seen), default=0)
         return Text(f"+{most}", style="cyan") if most else None
+    n, differ = _others(cand, me)
+    if not n:
+        return None
+    return Text(f"{DISPUTED_MARK}{n}", style="bold red") if differ else Text(f"+{n}", style="cyan")
+
+
+def _others(cand: Cand, me: str) -> tuple[int, bool]:
+    """(how many other reviewers decided ``cand``, whether any decided otherwise than ``me``)."""
     mine = next((r for r in versions(cand) if r.get("reviewer") == me), None)
     others = [r for r in versions(cand) if r.get("reviewer") != me]
-    if not others:
-        return None
     key = _key(mine) if mine is not None else None
-    differ = mine is not None and any(_key(r) != key for r in others)
-    if differ:
-        return Text(f"{DISPUTED_MARK}{len(others)}", style="bold red")
-    return Text(f"+{len(others)}", style="cyan")
+    return len(others), mine is not None and any(_key(r) != key for r in others)
 
 
 def _key(entry: Mapping[str, Any]) -> tuple[str, str]:

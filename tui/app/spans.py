@@ -293,14 +293,11 @@ def whole_characters(text: str, found: list[Token]) -> list[Token]:
         return found
     if not any(_joins(text, s) or _joins(text, e) for s, e in found):
         return found  # no match starts or ends where a cluster could go on: no need to find them all
-    starts = _clusters(text)
-    if len(starts) == len(text):  # every code point a character of its own: nothing to widen
+    if len(_clusters(text)) == len(text):  # every code point a character of its own: nothing to widen
         return found
     out: list[Token] = []
     for s, e in found:
-        i = bisect_right(starts, s) - 1
-        j = bisect_left(starts, e)
-        s, e = starts[max(i, 0)], starts[j] if j < len(starts) else len(text)
+        s, e = cluster_at(text, s)[0], cluster_at(text, e - 1)[1]
         if not out or s >= out[-1][1]:
             out.append((s, e))
     return out

@@ -32,7 +32,7 @@ from . import progress, undo, validation
 from .assign import Assignments
 from .engine import Engine, IndexRecord, Mode
 from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreWriteError
-from .history import History, next_level, version_key
+from .history import History, Level, next_level, version_key
 from .lock import describe_command
 from .memory import Memory, facts
 from .urls import is_url
@@ -692,9 +692,9 @@ class ReviewStore:
         return out
 
     def _final(self, aid: str, cid: str, base: dict[str, Any], hists: dict[Key, History]) -> dict[str, Any] | None:
-        adjudications = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
-        if adjudications:
-            return self._adjudicated(base, max(adjudications, key=lambda lv: lv.at), hists)
+        settled = _in_effect(hists)
+        if settled is not None:
+            return self._adjudicated(base, settled, hists)
         versions = self._versions(base, hists)
         if not versions:
             return {**base, "status": "pending"}
@@ -711,7 +711,7 @@ class ReviewStore:
         return state
 
     @staticmethod
-    def _adjudicated(base: dict[str, Any], top: Any, hists: dict[Key, History]) -> dict[str, Any]:
+    def _adjudicated(base: dict[str, Any], top: Level, hists: dict[Key, History]) -> dict[str, Any]:
         """The candidate as an adjudication settled it."""
         state = {**base, **top.values, "status": top.status}
         state["reviewer"], state["decided_at"] = top.record["reviewer"], top.at
@@ -729,9 +729,9 @@ class ReviewStore:
         """The final-view status, without reading the article file unless reviewers' edits must be
         compared."""
         hists = self._hists(aid, cid)
-        adjudications = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
-        if adjudications:
-            return max(adjudications, key=lambda lv: lv.at).status
+        settled = _in_effect(hists)
+        if settled is not None:
+            return settled.status
         tops = [h.top for (_, role), h in hists.items() if role == REVIEW and h.top is not None and h.status in DECIDED]
         if not tops:
             return "pending"
@@ -878,8 +878,8 @@ class ReviewStore:
         if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
             return None
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
-        settled = [(hist.top.at, who) for (who, role), hist in hists.items() if role == ADJUDICATION and hist.top]
-        judges = (max(settled)[1],) if settled else ()  # the adjudication in effect: a later lead's replaces
+        settled = _in_effect(hists)
+        judges = (settled.record["reviewer"],) if settled is not None else ()
         return scope_key(base), whos, judges, self.final_status(aid, cid)
 
     def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:
@@ -1581,6 +1581,13 @@ class ReviewStore:
         from ..training.models import trained_models
 
         return trained_models(Path(folder))
+
+
+def _in_effect(hists: dict[Key, History]) -> Level | None:
+    """The adjudication that settles a candidate (the latest standing one: a later lead's replaces an
+    earlier), or None."""
+    tops = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
+    return max(tops, key=lambda lv: lv.at) if tops else None
 
 
 def _standing(hists: dict[Key, History]) -> bool:
