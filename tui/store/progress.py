@@ -82,3 +82,28 @@ class Tally:
         if self._dirty:
             self._clean()
         return self._totals[0], self._totals[1]
+
+
+# a candidate's share of its article's summary: its key, who decided it, who settled it, its final status
+Part = tuple[str, tuple[str, ...], tuple[str, ...], str]
+
+
+def count_part(entry: dict[str, Any], part: Part, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) one candidate's share of an article summary; counts that
+    reach zero go, as a summary counted afresh would not hold them."""
+    key, whos, judges, status = part
+    for who in whos:
+        bump(entry["decided"], who, key, sign)
+    for who in judges:
+        bump(entry.setdefault("adjudicated", {}), who, key, sign)
+    if status != "pending":
+        bump(entry["final"], key, status, sign)
+
+
+def bump(table: dict[str, dict[str, int]], outer: str, inner: str, sign: int) -> None:
+    counts = table.setdefault(outer, {})
+    counts[inner] = counts.get(inner, 0) + sign
+    if counts[inner] == 0:
+        del counts[inner]
+        if not counts:
+            del table[outer]

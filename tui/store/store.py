@@ -28,28 +28,25 @@ from extractors.records import check_offsets
 from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
 
 from ..sanitize import clean_line
-from . import progress, undo, validation
+from . import progress, undo, validation, views
 from .assign import Assignments
 from .engine import Engine, IndexRecord, Mode
 from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreWriteError
-from .history import History, Level, next_level, version_key
+from .history import History, next_level
 from .lock import describe_command
 from .memory import Memory, facts
 from .urls import is_url
+from .views import ADJUDICATION, REVIEW, Key
 
 if TYPE_CHECKING:
     from .correction import DeskCorrection
 
-REVIEW, ADJUDICATION = "review", "adjudication"
 CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
 SUMMARY_VERSION = 4  # what an article's summary holds; an engine's summaries of another version are ignored
 
 
 def scope_key(cand: dict[str, Any]) -> str:
     return CLAIM_KEY if cand["kind"] == "claim" else str(cand["label"])
-
-
-Key = tuple[str, str]  # (reviewer, role)
 
 
 @contextlib.contextmanager
@@ -141,7 +138,7 @@ class ReviewStore:
         # article -> (decided by me — or in the final view, for a reader —, total), and the sums
         self._counts = progress.Tally(self._count, lambda aid: aid in self._articles)
         self._folded_entries: dict[str, dict[str, Any]] = {}  # article -> its summary, from its histories
-        self._entry_parts: dict[str, dict[str, Part]] = {}  # article -> each decided candidate's share of it
+        self._entry_parts: dict[str, dict[str, progress.Part]] = {}  # article -> each decided candidate's share of it
         self._stale_parts: dict[str, set[str]] = {}  # article -> candidates whose share changed since
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
@@ -504,7 +501,7 @@ class ReviewStore:
         reviews = self._reviews.get(aid, {})
         # decided by anyone (a decision standing, not undone), or not the machine's (imported spans):
         # never dropped, never replaced
-        decided = {cid for cid in old if old[cid].get("origin") != "model" or _standing(reviews.get(cid, {}))}
+        decided = {cid for cid in old if old[cid].get("origin") != "model" or views.standing(reviews.get(cid, {}))}
         kept = [old[cid] for cid in old if cid in decided]
         added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
         # what the desk already holds, as any reviewer left it: a new candidate equal to one of these
@@ -512,7 +509,7 @@ class ReviewStore:
         held = {
             _span_key(version)
             for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]
-            for version in [base, *(state for _, state in self._versions(base, reviews.get(cid, {})))]
+            for version in [base, *(state for _, state in views.versions(base, reviews.get(cid, {})))]
         }
         fresh = [c for c in new if c["id"] not in decided and c["id"] not in added and _span_key(c) not in held]
         cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
@@ -565,7 +562,7 @@ class ReviewStore:
         return [
             cid
             for cid, hists in self._reviews.get(aid, {}).items()
-            if cid not in originals and cid not in added and _standing(hists)
+            if cid not in originals and cid not in added and views.standing(hists)
         ]
 
     def _alive_ids(self, aid: str) -> list[str]:
@@ -645,91 +642,19 @@ class ReviewStore:
         if view is None and self.mode != "review":
             view = "final"  # a reader (export, status) sees the desk's view; a reviewer their own
         if view == "final":
-            state = self._final(aid, cid, base, hists)
+            state = views.final(base, hists)
         else:
-            who = view or self.reviewer
-            hist = hists.get((who, REVIEW))
-            state = hist.state(base) if hist is not None else {**base, "status": "pending"}
-            if state is None:
-                state = {**base, "status": "pending"}
-            judged = hists.get((who, ADJUDICATION)) if view is not None else None
-            if judged is not None and judged.top is not None and state["status"] == "pending":
-                # a lead's own view: their review decisions, and what they settled where they made none
-                state = self._adjudicated(base, judged.top, hists)
-        if state is None:
-            return None
-        reviews = self._reviews_of(base, hists)
+            state = views.own(base, hists, view or self.reviewer, settled_too=view is not None)
+        reviews = views.reviews_of(base, hists)
         if reviews:
             state["reviews"] = reviews
         return state
-
-    def _reviews_of(self, base: dict[str, Any], hists: dict[Key, History]) -> list[dict[str, Any]]:
-        out = []
-        for (who, role), hist in hists.items():
-            top = hist.top
-            if top is None or (role == REVIEW and top.status not in DECIDED):
-                continue
-            entry: dict[str, Any] = {"reviewer": who, "status": top.status, "decided_at": top.at}
-            if role == ADJUDICATION:
-                entry["adjudication"] = True
-                if top.record.get("choose"):
-                    entry["chose"] = top.record["choose"]
-            values = top.values if not top.added else {}
-            entry.update({k: v for k, v in values.items() if base.get(k) != v})
-            out.append(entry)
-        out.sort(key=lambda e: (e["decided_at"], e["reviewer"]))
-        return out
-
-    def _versions(self, base: dict[str, Any], hists: dict[Key, History]) -> list[tuple[str, dict[str, Any]]]:
-        out = []
-        for (who, role), hist in hists.items():
-            if role != REVIEW or hist.status not in DECIDED:
-                continue
-            state = hist.state(base)
-            if state is not None:
-                out.append((who, state))
-        out.sort(key=lambda v: (v[1].get("decided_at") or "", v[0]))
-        return out
-
-    def _final(self, aid: str, cid: str, base: dict[str, Any], hists: dict[Key, History]) -> dict[str, Any] | None:
-        settled = _in_effect(hists)
-        if settled is not None:
-            return self._adjudicated(base, settled, hists)
-        versions = self._versions(base, hists)
-        if not versions:
-            return {**base, "status": "pending"}
-        keys = {version_key(base["kind"], state) for _, state in versions}
-        if len(keys) > 1:
-            return {**base, "status": "disputed"}
-        who, first = versions[0]
-        state = {**first}
-        if state["status"] != "rejected":
-            state["status"] = "added" if base.get("origin") in ("analyst", "memory") else None
-        state = _with_original(state, base)
-        state["reviewer"] = who
-        state["decided_at"] = first.get("decided_at")
-        return state
-
-    @staticmethod
-    def _adjudicated(base: dict[str, Any], top: Level, hists: dict[Key, History]) -> dict[str, Any]:
-        """The candidate as an adjudication settled it."""
-        state = {**base, **top.values, "status": top.status}
-        state["reviewer"], state["decided_at"] = top.record["reviewer"], top.at
-        state["adjudication"] = {
-            "reviewer": top.record["reviewer"],
-            "decided_at": top.at,
-            "chose": top.record.get("choose"),
-        }
-        since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.top and h.top.at > top.at)
-        if since:  # the versions it chose between are not the versions any more: said, not hidden
-            state["adjudication"]["changed_since"] = since
-        return _with_original(state, base)
 
     def final_status(self, aid: str, cid: str) -> str:
         """The final-view status, without reading the article file unless reviewers' edits must be
         compared."""
         hists = self._hists(aid, cid)
-        settled = _in_effect(hists)
+        settled = views.in_effect(hists)
         if settled is not None:
             return settled.status
         tops = [h.top for (_, role), h in hists.items() if role == REVIEW and h.top is not None and h.status in DECIDED]
@@ -742,7 +667,7 @@ class ReviewStore:
             if not rejected.pop() and len({tuple(sorted((k, str(v)) for k, v in t.values.items())) for t in tops}) > 1:
                 base = self._file(aid)["candidates"].get(cid) or self._added.get(aid, {}).get(cid)
                 if base is not None:
-                    state = self._final(aid, cid, base, hists)
+                    state = views.final(base, hists)
                     return state["status"] if state else "pending"
         top = tops[0]
         if top.status == "rejected":
@@ -852,22 +777,22 @@ class ReviewStore:
             ]
         return entry
 
-    def _summed(self, aid: str) -> tuple[dict[str, Any], dict[str, Part]]:
+    def _summed(self, aid: str) -> tuple[dict[str, Any], dict[str, progress.Part]]:
         """The article's summary (decided per reviewer, final statuses, live additions; by key) from
         its folded histories, and each decided candidate's share of it."""
         self._ensure(aid)
         originals = self._file(aid)["candidates"]
         entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": {}, "adjudicated": {}, "final": {}, "alive": {}}
-        parts: dict[str, Part] = {}
+        parts: dict[str, progress.Part] = {}
         for cid in self._reviews.get(aid, {}):
             part = self._part(aid, cid, originals)
             if part is not None:
                 parts[cid] = part
-                _count_part(entry, part, 1)
+                progress.count_part(entry, part, 1)
         entry["alive"] = self._live(aid, originals)
         return entry, parts
 
-    def _part(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> Part | None:
+    def _part(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> progress.Part | None:
         """One candidate's share of its article's summary: its key, who decided it, whose adjudication
         settles it (if one does), its final status."""
         hists = self._reviews.get(aid, {}).get(cid)
@@ -878,7 +803,7 @@ class ReviewStore:
         if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
             return None
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
-        settled = _in_effect(hists)
+        settled = views.in_effect(hists)
         judges = (settled.record["reviewer"],) if settled is not None else ()
         return scope_key(base), whos, judges, self.final_status(aid, cid)
 
@@ -921,11 +846,11 @@ class ReviewStore:
             for cid in stale:
                 old = parts.pop(cid, None)
                 if old is not None:
-                    _count_part(entry, old, -1)
+                    progress.count_part(entry, old, -1)
                 new = self._part(aid, cid, originals)
                 if new is not None:
                     parts[cid] = new
-                    _count_part(entry, new, 1)
+                    progress.count_part(entry, new, 1)
             entry["alive"] = self._live(aid, originals)
         return entry
 
@@ -1179,10 +1104,10 @@ class ReviewStore:
             raise DecisionError(f"unknown candidate '{clean_line(cand_id, 80)}'")
         hists = self._hists(article_id, cand_id)
         mine = hists.get((self.reviewer, ADJUDICATION)) or History()
-        before = self._final(article_id, cand_id, base, hists) or {"status": "pending"}
+        before = views.final(base, hists)
         record = self._record(article_id, cand_id, base["kind"], "adjudicate", seconds=seconds, batch=None)
         record["before"] = {"status": before["status"]}
-        versions = {who: state for who, state in self._versions(base, hists)}
+        versions = {who: state for who, state in views.versions(base, hists)}
         if action in ("undo", "redo"):
             problem = mine.check(action)
             if problem:
@@ -1200,7 +1125,7 @@ class ReviewStore:
                 )
             chosen = versions[choose]
             status = chosen["status"]
-            values = {k: v for k, v in chosen.items() if k in _VERSION_FIELDS and base.get(k) != v}
+            values = {k: v for k, v in chosen.items() if k in views.VERSION_FIELDS and base.get(k) != v}
             record["choose"] = choose
         else:
             if action not in ("accept", "reject", "edit"):
@@ -1583,18 +1508,6 @@ class ReviewStore:
         return trained_models(Path(folder))
 
 
-def _in_effect(hists: dict[Key, History]) -> Level | None:
-    """The adjudication that settles a candidate (the latest standing one: a later lead's replaces an
-    earlier), or None."""
-    tops = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
-    return max(tops, key=lambda lv: lv.at) if tops else None
-
-
-def _standing(hists: dict[Key, History]) -> bool:
-    """Whether any reviewer's decision on a candidate stands (was made and not undone)."""
-    return any(h.status != "pending" for h in hists.values())
-
-
 def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
     out: dict[str, int] = {}
     for ent in entities:
@@ -1606,63 +1519,8 @@ _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement 
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 
 
-# a candidate's share of its article's summary: its key, who decided it, who settled it, its final status
-Part = tuple[str, tuple[str, ...], tuple[str, ...], str]
-
-
-def _count_part(entry: dict[str, Any], part: Part, sign: int) -> None:
-    """Add (``sign`` 1) or take away (-1) one candidate's share of an article summary; counts that
-    reach zero go, as a summary counted afresh would not hold them."""
-    key, whos, judges, status = part
-    for who in whos:
-        _bump(entry["decided"], who, key, sign)
-    for who in judges:
-        _bump(entry.setdefault("adjudicated", {}), who, key, sign)
-    if status != "pending":
-        _bump(entry["final"], key, status, sign)
-
-
-def _bump(table: dict[str, dict[str, int]], outer: str, inner: str, sign: int) -> None:
-    counts = table.setdefault(outer, {})
-    counts[inner] = counts.get(inner, 0) + sign
-    if counts[inner] == 0:
-        del counts[inner]
-        if not counts:
-            del table[outer]
-
-
 def _span_key(cand: dict[str, Any]) -> tuple[Any, ...]:
     """What makes two candidates the same proposal: an entity's span and label, a claim's span."""
     if cand.get("kind") == "entity":
         return ("entity", cand.get("start"), cand.get("end"), cand.get("label"))
     return (cand.get("kind"), cand.get("start"), cand.get("end"))
-
-
-_VERSION_FIELDS = frozenset(
-    {
-        "start",
-        "end",
-        "text",
-        "label",
-        "token_start",
-        "token_end",
-        "speaker",
-        "cue",
-        "quote_type",
-        "numbers",
-        "hedges",
-        "checkworthiness",
-    }
-)
-
-
-def _with_original(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    """Fill in ``original`` (the model's values of changed fields) and the status a kept version has."""
-    state.pop("original", None)
-    if base.get("origin") not in ("analyst", "memory"):
-        original = {k: base.get(k) for k in _VERSION_FIELDS if k in state and state.get(k) != base.get(k)}
-        if original:
-            state["original"] = original
-    if state.get("status") is None:
-        state["status"] = "edited" if state.get("original") else "accepted"
-    return state

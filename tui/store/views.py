@@ -1,0 +1,144 @@
+"""The desk's views of one candidate, from every reviewer's history of it.
+
+Pure code over :class:`~.history.History` objects keyed by (reviewer, role); no I/O. A candidate has
+one history per reviewer who reviewed it (role ``review``) and one per lead who settled it (role
+``adjudication``). The rules:
+
+- a reviewer's own view is their review history's state (pending without one);
+- the *final view* is the adjudication in effect (the latest standing one), else the version every
+  reviewer who decided agrees on, else ``disputed``;
+- every view lists each reviewer's standing decision under ``reviews``, and a kept version names the
+  model's values it changed under ``original``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extractors.vocabulary import DECIDED
+
+from .history import History, Level, version_key
+
+REVIEW, ADJUDICATION = "review", "adjudication"
+Key = tuple[str, str]  # (reviewer, role)
+Hists = dict[Key, History]
+Cand = dict[str, Any]
+
+VERSION_FIELDS = frozenset(
+    {
+        "start",
+        "end",
+        "text",
+        "label",
+        "token_start",
+        "token_end",
+        "speaker",
+        "cue",
+        "quote_type",
+        "numbers",
+        "hedges",
+        "checkworthiness",
+    }
+)
+
+
+def in_effect(hists: Hists) -> Level | None:
+    """The adjudication that settles a candidate (the latest standing one: a later lead's replaces an
+    earlier), or None."""
+    tops = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
+    return max(tops, key=lambda lv: lv.at) if tops else None
+
+
+def standing(hists: Hists) -> bool:
+    """Whether any reviewer's decision on a candidate stands (was made and not undone)."""
+    return any(h.status != "pending" for h in hists.values())
+
+
+def own(base: Cand, hists: Hists, who: str, *, settled_too: bool) -> Cand:
+    """``who``'s view: their review decision; with ``settled_too`` (a named view), what they settled as
+    a lead where they made none."""
+    hist = hists.get((who, REVIEW))
+    state = (hist.state(base) if hist is not None else None) or {**base, "status": "pending"}
+    judged = hists.get((who, ADJUDICATION)) if settled_too else None
+    if judged is not None and judged.top is not None and state["status"] == "pending":
+        state = adjudicated(base, judged.top, hists)
+    return state
+
+
+def reviews_of(base: Cand, hists: Hists) -> list[dict[str, Any]]:
+    """Every reviewer's standing decision on the candidate, oldest first: status, time, changed fields."""
+    out = []
+    for (who, role), hist in hists.items():
+        top = hist.top
+        if top is None or (role == REVIEW and top.status not in DECIDED):
+            continue
+        entry: dict[str, Any] = {"reviewer": who, "status": top.status, "decided_at": top.at}
+        if role == ADJUDICATION:
+            entry["adjudication"] = True
+            if top.record.get("choose"):
+                entry["chose"] = top.record["choose"]
+        values = top.values if not top.added else {}
+        entry.update({k: v for k, v in values.items() if base.get(k) != v})
+        out.append(entry)
+    out.sort(key=lambda e: (e["decided_at"], e["reviewer"]))
+    return out
+
+
+def versions(base: Cand, hists: Hists) -> list[tuple[str, Cand]]:
+    """Each reviewer's decided version of the candidate, oldest decision first."""
+    out = []
+    for (who, role), hist in hists.items():
+        if role != REVIEW or hist.status not in DECIDED:
+            continue
+        state = hist.state(base)
+        if state is not None:
+            out.append((who, state))
+    out.sort(key=lambda v: (v[1].get("decided_at") or "", v[0]))
+    return out
+
+
+def final(base: Cand, hists: Hists) -> Cand:
+    """The desk's view: the adjudication in effect, else the version all agree on, else disputed."""
+    settled = in_effect(hists)
+    if settled is not None:
+        return adjudicated(base, settled, hists)
+    kept = versions(base, hists)
+    if not kept:
+        return {**base, "status": "pending"}
+    if len({version_key(base["kind"], state) for _, state in kept}) > 1:
+        return {**base, "status": "disputed"}
+    who, first = kept[0]
+    state = {**first}
+    if state["status"] != "rejected":
+        state["status"] = "added" if base.get("origin") in ("analyst", "memory") else None
+    state = with_original(state, base)
+    state["reviewer"] = who
+    state["decided_at"] = first.get("decided_at")
+    return state
+
+
+def adjudicated(base: Cand, top: Level, hists: Hists) -> Cand:
+    """The candidate as an adjudication settled it."""
+    state = {**base, **top.values, "status": top.status}
+    state["reviewer"], state["decided_at"] = top.record["reviewer"], top.at
+    state["adjudication"] = {
+        "reviewer": top.record["reviewer"],
+        "decided_at": top.at,
+        "chose": top.record.get("choose"),
+    }
+    since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.top and h.top.at > top.at)
+    if since:  # the versions it chose between are not the versions any more: said, not hidden
+        state["adjudication"]["changed_since"] = since
+    return with_original(state, base)
+
+
+def with_original(state: Cand, base: Cand) -> Cand:
+    """Fill in ``original`` (the model's values of changed fields) and the status a kept version has."""
+    state.pop("original", None)
+    if base.get("origin") not in ("analyst", "memory"):
+        original = {k: base.get(k) for k in VERSION_FIELDS if k in state and state.get(k) != base.get(k)}
+        if original:
+            state["original"] = original
+    if state.get("status") is None:
+        state["status"] = "edited" if state.get("original") else "accepted"
+    return state
