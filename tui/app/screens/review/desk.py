@@ -1,0 +1,67 @@
+"""The desk on the review screen: other reviewers' decisions as they come, and a lead's keys
+(adjudication, assignment)."""
+
+from __future__ import annotations
+
+from ....store import DecisionError, StoreError
+from ....store.store import Changes
+from ...live import Presence
+from ...widgets.status import StatusBar
+from .core import ReviewCore
+
+
+class DeskKeys(ReviewCore):
+    """Other reviewers' work as the LiveFeed reports it, and the keys only a lead may use."""
+
+    def live_changed(self, changes: Changes, presence: Presence) -> None:
+        """Others decided, added articles or moved (called by the LiveFeed, on the main thread): the
+        candidates they decided on here are read again and shown where they are."""
+        ids = self.store.article_ids()
+        if self.aid is None:
+            if ids:
+                self.load_article(self.store.next_pending_article() or ids[0])
+            return
+        if self.aid in changes.extracted:  # another process re-extracted this article: its list is new
+            current = self.state.current()
+            self.load_article(self.aid, focus=current["id"] if current else None)
+            return
+        states = []
+        for cid in sorted(changes.decided.get(self.aid, ())):
+            try:
+                state = self.store.candidate_or_added(self.aid, cid)
+            except DecisionError:
+                continue  # not a candidate of this view (another reviewer's undone proposal)
+            if state.get("status") != "removed" or cid in self.state.cands:
+                states.append(state)
+        if states:
+            self.apply_states(states)
+            self.show(scroll=False)
+        else:
+            self.refresh_status()
+
+    def live_alert(self, text: str) -> None:
+        self.query_one(StatusBar).alert = text
+
+    def _lead_only(self, what: str) -> bool:
+        """True (and the analyst told why) when the store has leads and this reviewer is none."""
+        try:
+            self.store.need_lead(what)
+        except StoreError as err:
+            self.notify(str(err), title="a lead's key", severity="warning", markup=False, timeout=6)
+            return True
+        return False
+
+    def action_adjudicate(self) -> None:
+        from ..adjudicate import AdjudicateScreen
+
+        if self._lead_only("settle disputes"):
+            return
+        anonymous = bool(getattr(self.app, "anonymous", False))  # review --anonymous: names hidden there too
+        self.app.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=anonymous))
+
+    def action_assign_team(self) -> None:
+        from ..assign import AssignDialog
+
+        if self._lead_only("assign articles"):
+            return
+        self.app.push_screen(AssignDialog(self.store, self.keys), lambda _: self.refresh_status())

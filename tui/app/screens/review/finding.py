@@ -1,0 +1,91 @@
+"""The filter of the lists, find in the article, the next mention, the claims' order."""
+
+from __future__ import annotations
+
+from textual import events, on
+from textual.widgets import Input
+
+from ... import spans
+from ...widgets.article import ArticleView
+from .core import ReviewCore
+
+
+class Finding(ReviewCore):
+    """The filter box, the find box, the next mention and the claims' order."""
+
+    def action_filter(self) -> None:
+        self._open_box("filter", self.state.query.text)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.apply_filter(event.value)
+
+    def action_find(self) -> None:
+        self._open_box("find", self.find_query)
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        self._close_box("find")
+        if not query:
+            self.find_query = ""
+            self.query_one(ArticleView).set_matches([], None)
+            self.refresh_status()
+            return
+        again = query == self.find_query
+        self.find_query = query
+        self._find(step=again)
+
+    def action_find_next(self) -> None:
+        if not self.find_query:
+            self.action_find()
+            return
+        self._find(step=True)
+
+    def action_mentions(self) -> None:
+        """The next listed candidate with the current one's text; without one, its next mention in
+        the article (highlighted, all of them, like a find)."""
+        cand = self.current()
+        if cand is None:
+            return
+        same = self.state.same_text(cand)
+        view = self.query_one(ArticleView)
+        self.find_query = cand["text"]
+        matches = spans.find_all(self.text, cand["text"], whole_words=True)
+        if len(same) > 1:
+            nxt = same[(same.index(cand["id"]) + 1) % len(same)]
+            self.state.select(nxt, expand=True)
+            target = self.state.cands[nxt]
+            index = next((i for i, (s, _) in enumerate(matches) if s == target["start"]), None)
+            view.set_matches(matches, index)
+            self.message = f"listed mention {same.index(nxt) + 1}/{len(same)}"
+            self.show(lists=True)
+            return
+        others = [m for m in matches if m != (cand["start"], cand["end"])]
+        if not others:
+            view.set_matches(matches, None)
+            self.message = "no other mention of this text in the article"
+            self.refresh_status()
+            return
+        view.set_matches(matches, spans.first_at_or_after(matches, cand["start"] + 1))
+        self.message = (
+            f"{len(others)} other mention{'s' if len(others) > 1 else ''} in the article, none listed "
+            f"({self.keys.show('review.cursor_mode')} to add)"
+        )
+        self.refresh_status()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "escape":
+            return
+        box_id = self.box
+        if box_id is not None and self.query_one(f"#{box_id}", Input).has_focus:
+            event.stop()
+            self._close_box(box_id)
+            if box_id == "filter":
+                self.apply_filter("")
+            self.refresh_status()
+
+    def action_toggle_order(self) -> None:
+        order = self.state.toggle_order()
+        self.show(lists=True)
+        self.notify(f"claims in {order} order", markup=False, timeout=2)

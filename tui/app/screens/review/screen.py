@@ -1,0 +1,219 @@
+"""The review screen: article on the left, Entities | Claims and the detail panel on the right.
+
+:class:`ReviewScreen` holds the bindings, moving about, the other screens and which keys apply now;
+the rest comes from its parts: :mod:`.core` (layout, what is shown), :mod:`.deciding`,
+:mod:`.editing`, :mod:`.selection`, :mod:`.finding` and :mod:`.desk`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import BindingType
+
+from ....store import StoreError
+from ...bindings import REVIEW, SECTIONS, help_notes
+from ...fields import Fields
+from ...widgets.article import ArticleView
+from ...widgets.candidates import CandidateList
+from ..add import ArticleAdder, PathPrompt
+from .deciding import Deciding
+from .desk import DeskKeys
+from .editing import Editing
+from .finding import Finding
+from .selection import BySelection
+
+#: actions that still work while the article pane has the keys (cursor mode, v)
+CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export"}
+#: the screen's own actions (the article pane's keys come first while it has the focus)
+REVIEW_ACTIONS = {b.action.split("(")[0] for b in REVIEW}
+#: actions that need an open article
+ARTICLE_ACTIONS = {
+    "decide",
+    "edit",
+    "bulk_accept",
+    "relabel",
+    "boundary",
+    "cursor_mode",
+    "confirm_boundary",
+    "mentions",
+    "find",
+    "find_next",
+    "char_mode",
+    "skip",
+    "move",
+    "jump",
+    "switch_kind",
+    "toggle_order",
+    "filter",
+}
+ARTICLE_ACTIONS |= {"expand", "collapse", "apply_rest", "relabel_picker", "confirm_suggestions"}
+
+
+class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
+    """The review screen (see the module's docstring for its parts)."""
+
+    AUTO_FOCUS = None  # keys go to the screen; the article pane takes focus only in cursor mode (v)
+    BINDINGS: ClassVar[list[BindingType]] = list(REVIEW)
+
+    def action_skip(self) -> None:
+        self.action_move(1)
+
+    def action_move(self, delta: int) -> None:
+        if self.preview is None and self.state.move(delta):
+            self.show()
+
+    def action_jump(self, where: str) -> None:
+        if self.preview is None and self.state.jump(where):
+            self.show()
+
+    def action_switch_kind(self) -> None:
+        if self.preview is not None:
+            self.action_escape()
+        self.state.switch_kind()
+        self.show()
+
+    def action_article(self, delta: int) -> None:
+        ids = self.store.article_ids()
+        if not ids or self.aid is None:
+            return
+        i = ids.index(self.aid) + delta
+        if 0 <= i < len(ids):
+            self.load_article(ids[i])
+        else:
+            self.notify("no more articles that way", markup=False, timeout=2)
+
+    def action_next_pending_article(self) -> None:
+        nxt = self.store.next_pending_article(after=self.aid)
+        if nxt is None:
+            self.notify("every article is fully reviewed", markup=False, timeout=3)
+        else:
+            self.load_article(nxt)
+
+    @on(CandidateList.Picked)
+    def _row_clicked(self, event: CandidateList.Picked) -> None:
+        if self.preview is not None:
+            return
+        if event.cid == self.state.current_id() and self.state.is_group(event.cid):
+            self.action_expand() if event.cid not in self.state.expanded else self.action_collapse()
+        elif self.state.select(event.cid):
+            self.show()
+
+    @on(ArticleView.Picked)
+    def _span_clicked(self, event: ArticleView.Picked) -> None:
+        if self.preview is not None:
+            return
+        if self.state.select(event.cid):
+            self.show(scroll=False)
+        else:
+            self.notify(
+                f"that candidate is hidden by the filter ({self.keys.show('review.cancel')} clears it)",
+                markup=False,
+                timeout=3,
+            )
+
+    def action_confirm_boundary(self) -> None:
+        """Enter: save the boundary edit in progress, else accept the current candidate."""
+        if self.preview is None or self.preview_id is None or self.aid is None:
+            self.action_decide("accept")
+            return
+        cid, (start, end) = self.preview_id, self.preview
+        cand = self.state.cands.get(cid)
+        self._end_preview()
+        changes = {} if cand is None else {k: v for k, v in (("start", start), ("end", end)) if cand[k] != v}
+        if changes and cand is not None and cand["kind"] == "claim":
+            aid, seconds = self.aid, self.clock.seconds()
+
+            def save(got: Fields | None, why: str | None) -> None:
+                self._boundary_saved(aid, cid, {**changes, **(got or {})}, seconds, why)
+
+            self._with_claim_fields(start, end, save)
+        elif changes:
+            self._boundary_saved(self.aid, cid, changes, self.clock.seconds(), None)
+        self.show()
+
+    def action_escape(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.preview is not None:
+            self._end_preview()
+            self.show()
+        elif self.char_mode:
+            self._set_char_mode(False)
+            self.refresh_status()
+        elif view.matches:
+            view.set_matches([], None)
+            self.refresh_status()
+        elif self.state.query:
+            self.apply_filter("")
+        elif self.query("HelpPanel"):  # the palette's "Keys" panel: escape closes it, as it does the rest
+            self.app.action_hide_help_panel()
+
+    def action_queue(self) -> None:
+        from ..queue import QueueScreen
+
+        def chosen(aid: str | None) -> None:
+            if aid:
+                self.load_article(aid)
+
+        self.app.push_screen(QueueScreen(self.store, self.aid, self.keys, presence=self.presence), chosen)
+
+    def action_help(self) -> None:
+        from ..help import HelpScreen
+
+        self.app.push_screen(HelpScreen(SECTIONS, self.keys, help_notes(self.keys)))
+
+    def action_export(self) -> None:
+        from ....export import render, store_articles
+        from ....store.files import atomic_write
+
+        path = self.store.folder / "export.json"
+        try:
+            atomic_write(path, render(store_articles(self.store)))
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        self.notify(
+            f"exported accepted, edited and added items to {path} (same as 'newsreview export')",
+            markup=False,
+            timeout=6,
+        )
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_add_articles(self) -> None:
+        adder = self.query_one(ArticleAdder)
+        if adder.busy:
+            self.notify("still adding the previous articles", markup=False, timeout=2)
+            return
+
+        def go(path: str | None) -> None:
+            if path:
+                adder.start(path)
+
+        self.app.push_screen(PathPrompt(self.keys), go)
+
+    @on(ArticleAdder.Busy)
+    def _adder_busy(self, event: ArticleAdder.Busy) -> None:
+        self.busy = event.text
+        self.refresh_status()
+
+    @on(ArticleAdder.Done)
+    def _adder_done(self, event: ArticleAdder.Done) -> None:
+        self.busy = ""
+        if event.added:
+            self.load_article(event.added[0])
+        else:
+            self.refresh_status()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in REVIEW_ACTIONS:
+            if self._article_view is None:  # (asked for every key's every binding: found once)
+                views = self.query(ArticleView)  # none yet while the screen is composed (the footer asks)
+                self._article_view = views.first() if views else None
+            if self._article_view is not None and self._article_view.cursor is not None:
+                return action in CURSOR_MODE_ACTIONS
+        if action in ARTICLE_ACTIONS and self.aid is None:
+            return None
+        return True

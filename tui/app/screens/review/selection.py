@@ -1,0 +1,191 @@
+"""Claims and entities by selection in the article: a new claim in one flow (content, speaker,
+cue), the current claim's content, speaker or cue, and a new entity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+
+from ...fields import ClaimFielder, Fields
+from ...text import one_line
+from ...widgets.article import ArticleView
+from .core import ReviewCore
+
+
+class BySelection(ReviewCore):
+    """What the article pane's selection makes: a claim's parts, a new claim, a new entity."""
+
+    @on(ArticleView.Left)
+    def _article_left(self) -> None:
+        if self.claim_flow is not None:
+            self.claim_flow = None
+            self.notify("new claim cancelled", markup=False, timeout=2)
+        if self.char_mode and self.preview is None:
+            self._set_char_mode(False)  # character mode served this selection
+        self.show(scroll=False)
+
+    def span_ref(self, role: str, start: int, end: int) -> dict[str, Any]:
+        """A speaker or cue at [start, end). A speaker is linked to an entity (``entity_id``, and its
+        group's fullest name as ``name``) when the span is one, or holds exactly one PERSON/ORG one."""
+        ref: dict[str, Any] = {"start": start, "end": end}
+        if role != "speaker":
+            return ref
+        ents = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
+        exact = [e for e in ents if (e["start"], e["end"]) == (start, end)]
+        inside = [e for e in ents if start <= e["start"] and e["end"] <= end and e.get("label") in ("PERSON", "ORG")]
+        found = exact or (inside if len(inside) == 1 else [])
+        if found:
+            ent = found[0]
+            gid = self.state.group_of.get(ent["id"])
+            ref["entity_id"] = ent["id"]
+            ref["name"] = self.state.groups[gid]["name"] if gid else ent["text"]
+        return ref
+
+    @on(ArticleView.Assign)
+    def _assign(self, event: ArticleView.Assign) -> None:
+        if self.claim_flow is not None:
+            flow = self.claim_flow
+            if event.role == "content":
+                flow["start"], flow["end"] = event.start, event.end
+            else:
+                flow[event.role] = self.span_ref(event.role, event.start, event.end)
+                flow["step"] = "cue" if event.role == "speaker" and "cue" not in flow else "done"
+            self._flow_next()
+            return
+        cand = self.current()
+        if self.aid is None or cand is None or cand["kind"] != "claim":
+            self.notify(
+                f"make a claim current first ({self.keys.show('review.switch')} lists the claims), or "
+                f"{self.keys.show('article.new_claim')} makes a new one",
+                markup=False,
+                timeout=3,
+            )
+            return
+        aid, cid, role, seconds = self.aid, cand["id"], event.role, self.clock.seconds()
+        if role == "content":
+            self.query_one(ArticleView).clear_selection()
+
+            def save(got: Fields | None, why: str | None) -> None:
+                self._assigned(aid, cid, role, {"start": event.start, "end": event.end, **(got or {})}, seconds, why)
+
+            self._with_claim_fields(event.start, event.end, save)
+            return
+        changes = {role: self.span_ref(role, event.start, event.end)}
+        self._assigned(aid, cid, role, changes, seconds, None)
+
+    def _assigned(
+        self, aid: str, cid: str, role: str, changes: dict[str, Any], seconds: float, why: str | None
+    ) -> None:
+        state = self._write(self.store.decide, aid, cid, "edit", changes=changes, seconds=seconds)
+        if state is None or self.aid != aid:
+            return
+        if role != "content":  # (content: cleared when asked, the fields may have been waited for)
+            self.query_one(ArticleView).clear_selection()
+        self.apply_states([state])
+        self.state.select(cid)
+        shown = {"content": state["text"], **{r: (state.get(r) or {}).get("text", "") for r in ("speaker", "cue")}}
+        if why is not None:
+            self._fields_missing(why)
+        else:
+            self.notify(f"{role}: {one_line(shown[role], 50)}", markup=False, timeout=3)
+        self.show(scroll=False)
+
+    @on(ArticleView.Step)
+    def _step(self) -> None:
+        flow = self.claim_flow
+        if flow is None:
+            return
+        flow["step"] = "cue" if flow["step"] == "speaker" else "done"
+        self._flow_next()
+
+    def _flow_next(self) -> None:
+        """Ask for the next part of the new claim, or save it once speaker and cue are given or skipped."""
+        flow = self.claim_flow
+        if flow is None:
+            return
+        self.query_one(ArticleView).clear_selection()
+        if flow["step"] != "done":
+            self.refresh_status()
+            return
+        self.claim_flow = None
+        fields: dict[str, Any] = {k: flow[k] for k in ("start", "end", "speaker", "cue") if k in flow}
+        content = self.text[flow["start"] : flow["end"]].lstrip()
+        quoted = content[:1] in ('"', "“", "‘", "'", "«")
+        fields.update(kind="claim", quote_type="direct" if quoted else ("indirect" if "speaker" in flow else "none"))
+        self._add(fields)
+
+    @on(ArticleView.Create)
+    def _create(self, event: ArticleView.Create) -> None:
+        from ..dialogs import LabelPicker
+
+        if event.kind == "claim" and self.claim_flow is not None:  # one new claim at a time
+            self.notify(
+                f"already making a new claim: {self.keys.show('article.as_content')} makes the selection its content, "
+                f"{self.keys.show('article.leave', first=True)} cancels it",
+                markup=False,
+                timeout=4,
+            )
+            return
+        if event.kind == "claim":  # content first; then the speaker and the cue, by selection
+            self.query_one(ClaimFielder).warm()  # its numbers and check-worthiness, when it is saved
+            self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
+            self._flow_next()
+            return
+
+        def picked(label: str | None) -> None:
+            if label:
+                self._add({"kind": "entity", "start": event.start, "end": event.end, "label": label})
+
+        self.app.push_screen(LabelPicker(self.text[event.start : event.end], self.label_order(), self.keys), picked)
+
+    def _add(self, fields: dict[str, Any]) -> None:
+        if self.aid is None:
+            return
+        aid, seconds = self.aid, self.clock.seconds()
+        if fields.get("kind") == "claim":
+
+            def save(got: Fields | None, why: str | None) -> None:
+                self._added(aid, {**fields, **(got or {})}, seconds, why)
+
+            self._with_claim_fields(fields["start"], fields["end"], save)
+            return
+        self._added(aid, fields, seconds, None)
+
+    def _added(self, aid: str, fields: dict[str, Any], seconds: float, why: str | None) -> None:
+        state = self._write(self.store.add_candidate, aid, fields, seconds=seconds)
+        if state is None or self.aid != aid:
+            return
+        view = self.query_one(ArticleView)
+        if self.claim_flow is not None and state["kind"] == "entity" and view.cursor is not None:
+            # an entity made on the way (the speaker's, say): the new claim goes on, its selection kept
+            # so that the speaker key takes the same span, now linked to the entity
+            self.apply_states([state])
+            view.refresh()
+            self.refresh_status()
+            hidden = "" if self.store.in_scope(state) else " (its label is not in the store's label set: kept, hidden)"
+            self.notify(
+                f"added entity: {one_line(state['text'], 50)}{hidden} — the new claim goes on",
+                markup=False,
+                timeout=6 if hidden else 3,
+            )
+            return
+        if view.cursor is not None:
+            view.action_leave()
+        if not self.store.in_scope(state):
+            self.notify(
+                f"added {one_line(state['text'], 50)} as {one_line(state.get('label'), 30)}: that label is not in "
+                f"the store's label set ({self.keys.show('review.label_set')}), so it is kept but hidden",
+                markup=False,
+                timeout=6,
+            )
+            self.show()
+            return
+        self.apply_states([state])  # a new candidate: the lists are rebuilt there
+        if not self.state.select(state["id"]):
+            self.apply_filter("")  # the filter would hide what was just added
+            self.state.select(state["id"])
+        if why is not None:
+            self._fields_missing(why)
+        self.show()
+        self.notify(f"added {state['kind']}: {one_line(state['text'], 50)}", markup=False, timeout=2)
