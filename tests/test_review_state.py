@@ -260,9 +260,15 @@ def test_find_all_whole_words_and_case():
         assert [both[s:e] for s, e in spans.find_all(both, typed)] == ["\u00c9l\u00e9onore", "E\u0301le\u0301onore"]
     assert spans.find_all("abc", "") == []
     text = "Ele\u0301onore e\u0301e \U0001f1ec\U0001f1e7"  # an accent of its own; a flag's two letters
-    assert [text[s:e] for s, e in spans.find_all(text, "e")] == ["E", "e", "e"]  # never half of an "é"
-    assert [text[s:e] for s, e in spans.find_all(text, "\u00e9")] == ["e\u0301", "e\u0301"]
-    assert spans.find_all(text, "Ele") == [] and spans.find_all("caf\u00e9 x", "cafe") == []
+    # typed without an accent, "e" finds the letter with any accent, and then all of it: never half an "é"
+    assert [text[s:e] for s, e in spans.find_all(text, "e")] == ["E", "e\u0301", "e", "e\u0301", "e"]
+    assert [text[s:e] for s, e in spans.find_all(text, "\u00e9")] == ["e\u0301", "e\u0301"]  # typed with: only it
+    assert [text[s:e] for s, e in spans.find_all(text, "Eleo")] == ["Ele\u0301o"]
+    assert spans.find_all("caf\u00e9 x", "cafe") == [(0, 4)] and spans.find_all("cafe x", "caf\u00e9") == []
+    mixed = "Erdo\u011fan, Z\u00fcrich, \u0401\u043b\u043a\u0430, \u304c"  # Latin, Cyrillic accents; a kana's mark
+    assert [mixed[s:e] for s, e in spans.find_all(mixed, "erdogan")] == ["Erdo\u011fan"]
+    assert [mixed[s:e] for s, e in spans.find_all(mixed, "\u0435\u043b\u043a\u0430")] == ["\u0401\u043b\u043a\u0430"]
+    assert spans.find_all(mixed, "\u304b") == []  # "ka" is not "ga": the voicing mark makes another letter
     assert [text[s:e] for s, e in spans.find_all(text, "\U0001f1ec")] == ["\U0001f1ec\U0001f1e7"]
     assert spans.find_all("Stra\u00dfe \u00df x", "s", whole_words=True) == []  # not half of an "ß"
     viet = "Vi\u00ea\u0323t Nam"  # marks in an order NFD would change: found as typed or copied
@@ -280,6 +286,21 @@ def test_find_all_whole_words_and_case():
 def test_find_all_finds_any_text_in_itself_whole(text):
     assert spans.find_all(text, text) == [(0, len(text))]
     assert spans.find_all(text + " " + text, text)[0] == (0, len(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aeEo \u00e9\u00c9\u0301\u0323\u00f6\u0401\u0435\u304c\u304b"), max_size=20),
+    st.text(alphabet=st.sampled_from("aeEo \u0435\u304b"), min_size=1, max_size=3),
+)
+def test_a_query_without_accents_finds_the_letters_with_any(text, query):
+    """Every hit is whole characters that read as the query once accents go; none is left out."""
+    found = spans.find_all(text, query)
+    for s, e in found:
+        assert spans.fold(text[s:e], accents=False) == spans.fold(query, accents=False)
+        assert spans.cluster_cut(text, s) is None and spans.cluster_cut(text, e) is None
+    if query.strip() and spans.fold(query, accents=False) in spans.fold(text, accents=False):
+        assert found
 
 
 @settings(max_examples=200, deadline=None)

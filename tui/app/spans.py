@@ -157,9 +157,25 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
     return i if i < len(matches) else 0
 
 
-def fold(text: str) -> str:
-    """What find compares: case folded and canonically composed ("É", "é" and "e" + accent alike)."""
+# an accent on a letter of the alphabets whose readers search without them ("zurich" for "Zürich")
+_ACCENT = regex.compile(r"(?<=[\p{Latin}\p{Greek}\p{Cyrillic}]\p{Mn}*)\p{Mn}")
+
+
+def fold(text: str, *, accents: bool = True) -> str:
+    """What find compares: case folded and canonically composed ("É", "é" and "e" + accent alike);
+    without ``accents``, the accents of Latin, Greek and Cyrillic letters go too ("Zürich" and
+    "zurich" alike; a kana's voicing mark or an Indic vowel sign stays: they make another letter)."""
+    if not accents:
+        text = unicodedata.normalize("NFD", text)
+        if not text.isascii():
+            text = _ACCENT.sub("", text)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
+def accent_sensitive(query: str) -> bool:
+    """Whether a query asks for its accents: one written with an accent matches only that accent
+    ("é" finds "é", not "e"); one without finds the letter with any accent or none ("e" finds "é")."""
+    return not query.isascii() and bool(_ACCENT.search(unicodedata.normalize("NFD", query)))
 
 
 # a run of characters none of which a combining mark follows, or a character with its marks
@@ -197,7 +213,7 @@ class _Folded:
 
 
 @lru_cache(maxsize=4)
-def _folded(text: str) -> _Folded:
+def _folded(text: str, accents: bool = True) -> _Folded:
     parts: list[str] = []
     starts: list[int] = []
     origin: list[int] = []
@@ -222,14 +238,14 @@ def _folded(text: str) -> _Folded:
         if piece.isascii():
             add(piece, o, piece.lower(), True)
             continue
-        folded = fold(piece)
+        folded = fold(piece, accents=accents)
         if len(folded) == len(piece) and (
             len(piece) == 1 or not (unicodedata.category(piece[-1]).startswith("M") or _JAMO.search(piece))
         ):
             add(piece, o, folded, True)  # folds one to one throughout (casefold maps each letter alone)
         elif len(piece) > 1 and not unicodedata.category(piece[-1]).startswith("M"):
             for k, c in enumerate(piece):  # a run with "ß" or the like in it: letter by letter
-                f = fold(c)
+                f = fold(c, accents=accents)
                 add(c, o + k, f, len(f) == 1)
         else:
             add(piece, o, folded, False)  # a letter with its marks: whole or not at all
@@ -238,13 +254,15 @@ def _folded(text: str) -> _Folded:
 
 def find_all(text: str, needle: str, *, whole_words: bool = False) -> list[Token]:
     """Every (start, end) where ``needle`` occurs in ``text`` — case-insensitively, an accent composed
-    or written as a letter and a combining mark alike ("straße" finds "STRASSE") — not overlapping, in
-    whole characters: a match never stops inside one ("e" does not find the "e" of "é", in either
-    form). With ``whole_words`` a hit must not continue a word on either side."""
-    low = fold(needle)
+    or written as a letter and a combining mark alike ("straße" finds "STRASSE"), and a needle
+    without accents finding letters with them ("zurich" finds "Zürich"; see :func:`accent_sensitive`)
+    — not overlapping, in whole characters: a match never stops inside one ("e" + accent is one).
+    With ``whole_words`` a hit must not continue a word on either side."""
+    accents = accent_sensitive(needle)
+    low = fold(needle, accents=accents)
     if not low:
         return []
-    folded = None if text.isascii() else _folded(text)
+    folded = None if text.isascii() else _folded(text, accents)
     hay = text.lower() if folded is None else folded.hay
     out: list[Token] = []
     pos = hay.find(low)

@@ -26,7 +26,7 @@ from ...store import StoreError
 from ...store.store import Changes
 from ..bindings import QUEUE, Keys
 from ..desk import present_on
-from ..spans import fold
+from ..spans import accent_sensitive, fold
 from ..text import one_line
 
 if TYPE_CHECKING:
@@ -95,11 +95,12 @@ class QueueScreen(ModalScreen[str | None]):
         keep = self._cursor_key() if table.row_count else self.current
         table.clear()
         here = present_on(self.presence)
-        wanted = fold(query)  # as find compares: any case, an accent composed or of its own
+        accents = accent_sensitive(query)  # as find compares: any case; accents as the query asks
+        wanted = fold(query, accents=accents)
         for n, aid, claim in queue_rows(self.store):
             info = self.store.article_info(aid)
             title = str(info.get("title") or aid)
-            if wanted and wanted not in fold(title):
+            if wanted and wanted not in fold(title, accents=accents):
                 continue
             _, word, claim_style = CLAIMS.get(claim, THEIRS)
             table.add_row(
