@@ -744,15 +744,24 @@ async def test_a_mode_s_keys_leave_room_for_the_counts_at_160_columns(review):
 
 async def test_escape_closes_the_palette_s_keys_panel(review):
     """The command palette's "Keys" command docks Textual's keys panel; only the palette closed it
-    again. Escape does, as it leaves everything else."""
+    again. Escape does, as it leaves everything else — the panel first, being on top."""
+    from tui.app.screens.review import ReviewScreen
+
     app, _store, _ex = review
     async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.apply_filter("status:pending")  # a filter on: escape closes the panel first
         app.action_show_help_panel()
         await pilot.pause()
         assert app.screen.query("HelpPanel")
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+        assert screen.state.query.text == "status:pending"  # the filter stays until the next escape
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.state.query
 
 
 async def test_the_review_footer_keeps_grouped_keys_in_their_group():

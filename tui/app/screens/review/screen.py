@@ -134,8 +134,12 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
         self.show()
 
     def action_escape(self) -> None:
+        """Leave what is open, the last opened first: the keys panel (over everything), a boundary
+        preview, character mode, a find's highlights, the filter."""
         view = self.query_one(ArticleView)
-        if self.preview is not None:
+        if self.query("HelpPanel"):  # the palette's "Keys" panel: escape closes it, as it does the rest
+            self.app.action_hide_help_panel()
+        elif self.preview is not None:
             self._end_preview()
             self.show()
         elif self.char_mode:
@@ -146,8 +150,6 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
             self.refresh_status()
         elif self.state.query:
             self.apply_filter("")
-        elif self.query("HelpPanel"):  # the palette's "Keys" panel: escape closes it, as it does the rest
-            self.app.action_hide_help_panel()
 
     def action_queue(self) -> None:
         from ..queue import QueueScreen
