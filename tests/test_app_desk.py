@@ -20,6 +20,7 @@ from tui.app.screens.adjudicate import AdjudicateScreen, context, disputed_items
 from tui.app.screens.assign import AssignDialog, parse_team
 from tui.app.screens.queue import QueueScreen
 from tui.app.screens.review import ReviewScreen
+from tui.app.widgets.status import StatusBar
 from tui.export import store_articles
 from tui.store import ReviewStore, StoreUnavailable
 
@@ -623,3 +624,18 @@ async def test_the_article_list_search_folds_case_and_accents(tmp_path):
             shown = [str(table.get_cell_at(Coordinate(r, 6))) for r in range(table.row_count)]
             assert shown == titles, typed
     store.close()
+
+
+async def test_a_live_tick_while_the_app_quits_is_no_crash(two, tmp_path):
+    """CI: the first poll (who is where) arrived while the app was being taken down; the status bar
+    was gone already and the screen's refresh raised NoMatches — a traceback on quitting."""
+    store, bob, ex = two
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(LiveFeed)
+        bob.decide(ex.article.id, ex.entities[0]["id"], "reject")  # something for the screen to show
+        await app.screen.query_one(StatusBar).remove()  # the screen is half taken down …
+        app.screen._pruning = True  # … as App._prune marks it before it removes its widgets
+        feed.on_live_feed_fetched(LiveFeed.Fetched({"bob": {"article": ex.article.id}}, None))
+    assert app.return_code in (0, None)

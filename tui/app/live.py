@@ -38,6 +38,8 @@ from ..store.store import Changes
 from .text import one_line
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from ..store import ReviewStore
 
 TICK = 0.3  # seconds between two looks at the store
@@ -247,12 +249,11 @@ class LiveFeed(Widget):
         self.ticks += 1
         if not changes and not moved:
             return
-        for screen in list(self.app.screen_stack):
-            if isinstance(screen, LiveView):
-                try:
-                    screen.live_changed(changes, self.presence)
-                except StoreError as err:  # the store failed while the screen read it: next tick
-                    self._set_alert(str(err))
+        for screen in _live_views(self.app.screen_stack):
+            try:
+                screen.live_changed(changes, self.presence)
+            except StoreError as err:  # the store failed while the screen read it: next tick
+                self._set_alert(str(err))
 
     def _set_alert(self, text: str) -> None:
         """The store cannot be read: the whole reason once as a notification, and on the status line
@@ -273,9 +274,8 @@ class LiveFeed(Widget):
         if text == self.alert:
             return
         self.alert = text
-        for screen in list(self.app.screen_stack):
-            if isinstance(screen, LiveView):
-                screen.live_alert(text)
+        for screen in _live_views(self.app.screen_stack):
+            screen.live_alert(text)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         event.stop()  # _look catches everything; a worker error would be a bug, shown as an alert
@@ -286,3 +286,9 @@ class LiveFeed(Widget):
         if self.store.writable and self._announced[0] is not None:
             with contextlib.suppress(StoreError):
                 self.store.set_presence(None)
+
+
+def _live_views(stack: list[Screen[Any]]) -> list[LiveView]:
+    """The screens that show the store live — not one being taken down (on quitting, a poll can
+    arrive after its widgets went: ``display`` is False from the moment Textual starts pruning it)."""
+    return [screen for screen in stack if isinstance(screen, LiveView) and screen.display]
