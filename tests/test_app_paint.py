@@ -216,3 +216,29 @@ async def test_a_theme_change_repaints_the_lists_current_row(tmp_path):
         fresh = [list(entities.render_line(y)) for y in rows]
         assert kept == fresh
         assert kept != before
+
+
+async def test_article_lines_wrap_as_drawn_with_controls_shown_as_symbols(tmp_path):
+    """QA: the article wrapped its raw text, where ESC, BEL and bidi controls take no cell, but drew
+    the cleaned text, where each is a visible symbol of one cell: lines overflowed and their ends
+    were cut off at some widths (" tex" shown, "t." never)."""
+    from rich.cells import cell_len
+
+    text = (
+        "Bell \x07 and \x1b]52;c;SGVsbG8=\x07 osc and \u202eevil\u202c text. "
+        "Then \x1b[2J\x1b[31mred and more words to wrap over several lines of the narrow pane.\n"
+        "Second \x1b]0;title\x07 paragraph ends here."
+    )
+    store = ReviewStore.open(tmp_path / "s", write=True, reviewer="ana")
+    store.add_article(make_extraction(text, [("Second", "ORG")], []))
+    for width in (44, 42, 50, 60, 80):
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            room = view.scrollable_content_region.width - 1  # the last column holds the position mark
+            shown = "".join(view.display_text[s:e] for s, e in view.lines)
+            assert shown.replace("\n", "") == view.display_text.replace("\n", ""), width  # nothing lost
+            for s, e in view.lines:
+                assert cell_len(view.display_text[s:e].rstrip("\n")) <= room, (width, view.display_text[s:e])
+    store.close()

@@ -228,7 +228,7 @@ class ArticleView(LineView, can_focus=False):
         if width == self._width:
             return
         self._width = width
-        self.lines = wrap(self.text, width) or [(0, 0)]
+        self.lines = wrap(self.display_text, width) or [(0, 0)]  # as drawn: a control is a symbol, one cell
         self.starts = [s for s, _ in self.lines]
         self._index()
         self._cache.clear()
