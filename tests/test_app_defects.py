@@ -764,6 +764,33 @@ async def test_escape_closes_the_palette_s_keys_panel(review):
         assert not screen.state.query
 
 
+async def test_switching_lists_ends_a_boundary_edit_even_under_the_keys_panel(review):
+    """QA: with the palette's keys panel open, tab left a boundary edit running on the claims list
+    (it ended the edit through escape, which closes the panel first): enter then saved the entity's
+    preview instead of accepting the claim."""
+    from tui.app.screens.review import ReviewScreen
+
+    app, store, ex = review
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        entity = screen.current()
+        assert entity is not None and entity["kind"] == "entity"
+        app.action_show_help_panel()
+        await pilot.pause()
+        await pilot.press("]")
+        assert screen.preview is not None
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.preview is None and screen.state.kind == "claim"
+        claim = screen.current()
+        assert claim is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.candidate(ex.article.id, entity["id"])["status"] == "pending"  # not edited
+        assert store.candidate(ex.article.id, claim["id"])["status"] == "accepted"
+
+
 async def test_the_review_footer_keeps_grouped_keys_in_their_group():
     """ReviewFooter reorders the keys it gets from Textual's footer; keys Textual groups are made
     inside `with KeyGroup()` and must stay there (collected first, they fell out of the group)."""

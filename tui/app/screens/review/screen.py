@@ -69,8 +69,7 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
             self.show()
 
     def action_switch_kind(self) -> None:
-        if self.preview is not None:
-            self.action_escape()
+        self._end_preview()  # a boundary edit ends unsaved: its preview belongs to the list left
         self.state.switch_kind()
         self.show()
 
