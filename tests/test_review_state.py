@@ -269,6 +269,12 @@ def test_find_all_whole_words_and_case():
     assert [mixed[s:e] for s, e in spans.find_all(mixed, "erdogan")] == ["Erdo\u011fan"]
     assert [mixed[s:e] for s, e in spans.find_all(mixed, "\u0435\u043b\u043a\u0430")] == ["\u0401\u043b\u043a\u0430"]
     assert spans.find_all(mixed, "\u304b") == []  # "ka" is not "ga": the voicing mark makes another letter
+    # letters with a stroke go with the accents; letters of their own written with a mark stay
+    own = "\u0141\u00f3d\u017a, \u00d8rsted, \u0419\u043e\u0448\u043a\u0430\u0440, \u041a\u0438\u0457\u0432"
+    assert [own[s:e] for s, e in spans.find_all(own, "lodz")] == ["\u0141\u00f3d\u017a"]
+    assert [own[s:e] for s, e in spans.find_all(own, "orsted")] == ["\u00d8rsted"]
+    assert spans.find_all(own, "\u0438\u043e\u0448") == [] and spans.find_all(own, "\u043a\u0438\u0456\u0432") == []
+    assert spans.accent_sensitive("caf\u00e9") and not spans.accent_sensitive("\u0439\u043e\u0448 zurich")
     assert [text[s:e] for s, e in spans.find_all(text, "\U0001f1ec")] == ["\U0001f1ec\U0001f1e7"]
     assert spans.find_all("Stra\u00dfe \u00df x", "s", whole_words=True) == []  # not half of an "ß"
     viet = "Vi\u00ea\u0323t Nam"  # marks in an order NFD would change: found as typed or copied

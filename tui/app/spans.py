@@ -159,23 +159,36 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
 
 # an accent on a letter of the alphabets whose readers search without them ("zurich" for "Zürich")
 _ACCENT = regex.compile(r"(?<=[\p{Latin}\p{Greek}\p{Cyrillic}]\p{Mn}*)\p{Mn}")
+# letters written with a mark that are letters of their own (Russian and Ukrainian й, Ukrainian ї):
+# kept whole when accents go
+_OWN_LETTERS = {"\u0438\u0306": "\u0439", "\u0418\u0306": "\u0419", "\u0456\u0308": "\u0457", "\u0406\u0308": "\u0407"}
+_OWN = regex.compile("|".join(_OWN_LETTERS))
+# Latin letters with a stroke or bar that Unicode does not split into a letter and an accent
+_STROKES = str.maketrans("łŁøØđĐħĦŧŦı", "lLoOdDhHtTi")
+
+
+def _decomposed(text: str) -> str:
+    """``text`` with its accents as marks of their own (NFD), but letters of their own kept whole."""
+    text = unicodedata.normalize("NFD", text)
+    return _OWN.sub(lambda m: _OWN_LETTERS[m.group()], text) if not text.isascii() else text
 
 
 def fold(text: str, *, accents: bool = True) -> str:
     """What find compares: case folded and canonically composed ("É", "é" and "e" + accent alike);
     without ``accents``, the accents of Latin, Greek and Cyrillic letters go too ("Zürich" and
-    "zurich" alike; a kana's voicing mark or an Indic vowel sign stays: they make another letter)."""
+    "zurich", "Łódź" and "lodz" alike; "й" stays itself, and a kana's voicing mark or an Indic
+    vowel sign stays: they make another letter)."""
     if not accents:
-        text = unicodedata.normalize("NFD", text)
+        text = _decomposed(text)
         if not text.isascii():
-            text = _ACCENT.sub("", text)
+            text = _ACCENT.sub("", text).translate(_STROKES)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 def accent_sensitive(query: str) -> bool:
     """Whether a query asks for its accents: one written with an accent matches only that accent
     ("é" finds "é", not "e"); one without finds the letter with any accent or none ("e" finds "é")."""
-    return not query.isascii() and bool(_ACCENT.search(unicodedata.normalize("NFD", query)))
+    return not query.isascii() and bool(_ACCENT.search(_decomposed(query)))
 
 
 # a run of characters none of which a combining mark follows, or a character with its marks
