@@ -236,6 +236,24 @@ async def test_label_set_chosen_in_the_app_hides_other_labels(two, tmp_path):
         assert "Russia" in [r["text"] for r in screen.state.rows("entity")]
 
 
+async def test_an_empty_label_set_is_saved_only_when_asked_twice(two, tmp_path):
+    """QA: "n" then enter hid every entity from the whole desk at once (a random key run did it by
+    accident). The first save says what it would do; a second saves it; ticking a label re-arms."""
+    store, aid, _ = two
+    app = app_on(store, tmp_path, aid)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("S", "n", "enter")
+        assert isinstance(app.screen, LabelSet) and store.labels is None  # not saved yet
+        warning = str(app.screen.query_one("#label-set-warning").render())
+        assert "every entity would be hidden" in warning
+        await pilot.press("space", "space", "enter")  # a label ticked and unticked: asked again
+        assert isinstance(app.screen, LabelSet) and store.labels is None
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen) and store.labels == []
+        await pilot.press("S", "enter")  # already empty: saving it again needs no second press
+        assert isinstance(app.screen, ReviewScreen) and store.labels == []
+
+
 async def test_relabel_offers_every_label_numbers_for_ten_and_a_search_for_the_rest(tmp_path):
     text = "The Eurofighter flew over Berlin on Monday."
     ex = extraction(text, [("Eurofighter", "WEAPON"), ("Berlin", "GPE"), ("Monday", "DATE")])

@@ -160,6 +160,7 @@ class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
         self.counts = counts
         self.suggestions = suggestions
         self.keys = keys
+        self._hide_all_asked = False  # an empty set was saved once: the second save means it
 
     def compose(self) -> ComposeResult:
         k = self.keys
@@ -179,6 +180,7 @@ class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
                 id="label-set-list",
             )
             yield Static(id="label-set-suggestions")
+            yield Static(id="label-set-warning")
             yield Static(
                 Text(
                     f"space ticks a label; {k.show('labelset.all')} all, {k.show('labelset.none')} none; "
@@ -217,7 +219,23 @@ class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
     def action_save(self) -> None:
         ticked = set(self.query_one(SelectionList).selected)
         chosen = None if ticked >= set(self.labels) else [lab for lab in self.labels if lab in ticked]
+        if chosen == [] and self.chosen != [] and not self._hide_all_asked:
+            # no label at all hides every entity from the whole desk: said, and saved on a second press
+            self._hide_all_asked = True
+            self.query_one("#label-set-warning", Static).update(
+                Text(
+                    "No label ticked: every entity would be hidden from review and export for the whole desk "
+                    f"(kept, not deleted). {self.keys.show('labelset.save')} again saves that.",
+                    style="bold yellow",
+                )
+            )
+            return
         self.dismiss((chosen, self.suggestions))
+
+    def on_selection_list_selected_changed(self) -> None:
+        if self._hide_all_asked:
+            self._hide_all_asked = False
+            self.query_one("#label-set-warning", Static).update(Text(""))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
