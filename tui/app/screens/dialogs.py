@@ -193,7 +193,8 @@ class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
     def _prompt(self, label: str) -> Text:
         n = self.counts.get(label, 0)
         line = Text(f" {one_line(label, 30)} ", style=label_chip(label))
-        line.append(f"  {n:,} in the store" if n else "  none in the store", style="dim")
+        # what the machine gave (the articles' counts): a label only analysts gave shows none extracted
+        line.append(f"  {n:,} extracted" if n else "  none extracted", style="dim")
         return line
 
     def on_mount(self) -> None:
