@@ -254,6 +254,22 @@ async def test_an_empty_label_set_is_saved_only_when_asked_twice(two, tmp_path):
         assert isinstance(app.screen, ReviewScreen) and store.labels == []
 
 
+async def test_the_label_set_dialog_keeps_its_warning_and_keys_in_view_at_80x24(two, tmp_path):
+    """At 80x24 the label list (up to 20 rows) pushed the lines under it out of the dialog: the
+    empty-set warning and the keys were never seen. On a short terminal the list gives way."""
+    store, aid, _ = two
+    app = app_on(store, tmp_path, aid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("S", "n", "enter")
+        await pilot.pause()
+        dialog = app.screen.query_one("#label-set")
+        inside = dialog.content_region
+        for line in ("#label-set-warning", "#label-set-suggestions"):
+            region = app.screen.query_one(line).region
+            assert region.height and inside.contains_region(region), (line, region, inside)
+        assert "every entity would be hidden" in str(app.screen.query_one("#label-set-warning").render())
+
+
 async def test_relabel_offers_every_label_numbers_for_ten_and_a_search_for_the_rest(tmp_path):
     text = "The Eurofighter flew over Berlin on Monday."
     ex = extraction(text, [("Eurofighter", "WEAPON"), ("Berlin", "GPE"), ("Monday", "DATE")])

@@ -201,6 +201,9 @@ class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
         self._show_suggestions()
         self.query_one(SelectionList).focus()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 34, "-short")  # the list gives way to the lines under it
+
     def _show_suggestions(self) -> None:
         state = "on" if self.suggestions else "off (blind review: no suggestions, no proposals)"
         self.query_one("#label-set-suggestions", Static).update(
