@@ -213,6 +213,10 @@ def test_like_current_and_same_text():
     assert [c["id"] for c in group] == ["c2", "c1"] and "≥ 0.40" in what
     state.apply([ent("e5", "Russia", "GPE")])  # a second "Russia" entity (same span text)
     assert state.same_text(state.cands["e2"]) == ["e2", "e5"]
+    # as find compares: without accents "Russia" is also "Rüssia"; with them, only itself
+    state.apply([{**ent("e6", "Russia", "GPE"), "text": "R\u00fcssia"}])  # (text as an edit left it)
+    assert state.same_text(state.cands["e2"]) == ["e2", "e5", "e6"]
+    assert state.same_text(state.cands["e6"]) == ["e6"]
 
 
 # -- span steps -----------------------------------------------------------------------------------------
@@ -275,6 +279,10 @@ def test_find_all_whole_words_and_case():
     assert [own[s:e] for s, e in spans.find_all(own, "orsted")] == ["\u00d8rsted"]
     assert spans.find_all(own, "\u0438\u043e\u0448") == [] and spans.find_all(own, "\u043a\u0438\u0456\u0432") == []
     assert spans.accent_sensitive("caf\u00e9") and not spans.accent_sensitive("\u0439\u043e\u0448 zurich")
+    stroke = "\u0141odz lodz, \u045e\u0437\u043e\u0440 \u0443\u0437\u043e\u0440"
+    assert [stroke[s:e] for s, e in spans.find_all(stroke, "\u0142odz")] == ["\u0141odz"]  # typed with: only it
+    u_word = "\u0443\u0437\u043e\u0440"  # "у" finds no "ў" (Belarusian: a letter of its own)
+    assert [stroke[s:e] for s, e in spans.find_all(stroke, u_word)] == [u_word]
     assert [text[s:e] for s, e in spans.find_all(text, "\U0001f1ec")] == ["\U0001f1ec\U0001f1e7"]
     assert spans.find_all("Stra\u00dfe \u00df x", "s", whole_words=True) == []  # not half of an "ß"
     viet = "Vi\u00ea\u0323t Nam"  # marks in an order NFD would change: found as typed or copied

@@ -159,9 +159,20 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
 
 # an accent on a letter of the alphabets whose readers search without them ("zurich" for "Zürich")
 _ACCENT = regex.compile(r"(?<=[\p{Latin}\p{Greek}\p{Cyrillic}]\p{Mn}*)\p{Mn}")
-# letters written with a mark that are letters of their own (Russian and Ukrainian й, Ukrainian ї):
-# kept whole when accents go
-_OWN_LETTERS = {"\u0438\u0306": "\u0439", "\u0418\u0306": "\u0419", "\u0456\u0308": "\u0457", "\u0406\u0308": "\u0407"}
+# letters written with a mark that are letters of their own (й, Ukrainian ї, Belarusian ў, Macedonian
+# ѓ and ќ): kept whole when accents go
+_OWN_LETTERS = {
+    "\u0438\u0306": "\u0439",  # й
+    "\u0418\u0306": "\u0419",
+    "\u0456\u0308": "\u0457",  # ї (Ukrainian)
+    "\u0406\u0308": "\u0407",
+    "\u0443\u0306": "\u045e",  # ў (Belarusian)
+    "\u0423\u0306": "\u040e",
+    "\u0433\u0301": "\u0453",  # ѓ, ќ (Macedonian)
+    "\u0413\u0301": "\u0403",
+    "\u043a\u0301": "\u045c",
+    "\u041a\u0301": "\u040c",
+}
 _OWN = regex.compile("|".join(_OWN_LETTERS))
 # Latin letters with a stroke or bar that Unicode does not split into a letter and an accent
 _STROKES = str.maketrans("łŁøØđĐħĦŧŦı", "lLoOdDhHtTi")
@@ -188,7 +199,9 @@ def fold(text: str, *, accents: bool = True) -> str:
 def accent_sensitive(query: str) -> bool:
     """Whether a query asks for its accents: one written with an accent matches only that accent
     ("é" finds "é", not "e"); one without finds the letter with any accent or none ("e" finds "é")."""
-    return not query.isascii() and bool(_ACCENT.search(_decomposed(query)))
+    if query.isascii():
+        return False
+    return bool(_ACCENT.search(_decomposed(query))) or query != query.translate(_STROKES)  # ł, ø: accents too
 
 
 # a run of characters none of which a combining mark follows, or a character with its marks

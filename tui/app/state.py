@@ -30,6 +30,8 @@ from typing import Any
 
 from extractors.vocabulary import KINDS, QUOTE_TYPES, STATUSES
 
+from .spans import accent_sensitive, fold
+
 Cand = dict[str, Any]
 
 FIELDS = {"status": "status", "label": "label", "kind": "kind", "type": "quote_type"}
@@ -589,9 +591,12 @@ class ReviewState:
         return group, f"{len(group)} pending claims with check-worthiness ≥ {cw:.2f}"
 
     def same_text(self, cand: Cand) -> list[str]:
-        """Listed candidates of the same kind whose text is ``cand``'s (case-insensitive), in list order."""
-        key = cand["text"].casefold()
-        return [cid for cid in self._matching[cand["kind"]] if self.cands[cid]["text"].casefold() == key]
+        """Listed candidates of the same kind whose text is ``cand``'s as find compares them (any case;
+        accents as ``cand``'s text asks: "Zurich" is "Zürich", "Zürich" only itself), in list order."""
+        accents = accent_sensitive(cand["text"])
+        key = fold(cand["text"], accents=accents)
+        listed = self._matching[cand["kind"]]
+        return [cid for cid in listed if fold(self.cands[cid]["text"], accents=accents) == key]
 
 
 class ActiveClock:

@@ -69,7 +69,8 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
             self.show()
 
     def action_switch_kind(self) -> None:
-        self._end_preview()  # a boundary edit ends unsaved: its preview belongs to the list left
+        if self.preview is not None:  # a boundary edit ends unsaved: its preview belongs to the list left
+            self._end_preview()
         self.state.switch_kind()
         self.show()
 
