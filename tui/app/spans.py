@@ -161,18 +161,7 @@ def first_at_or_after(matches: Sequence[Token], pos: int) -> int:
 _ACCENT = regex.compile(r"(?<=[\p{Latin}\p{Greek}\p{Cyrillic}]\p{Mn}*)\p{Mn}")
 # letters written with a mark that are letters of their own (й, Ukrainian ї, Belarusian ў, Macedonian
 # ѓ and ќ): kept whole when accents go
-_OWN_LETTERS = {
-    "\u0438\u0306": "\u0439",  # й
-    "\u0418\u0306": "\u0419",
-    "\u0456\u0308": "\u0457",  # ї (Ukrainian)
-    "\u0406\u0308": "\u0407",
-    "\u0443\u0306": "\u045e",  # ў (Belarusian)
-    "\u0423\u0306": "\u040e",
-    "\u0433\u0301": "\u0453",  # ѓ, ќ (Macedonian)
-    "\u0413\u0301": "\u0403",
-    "\u043a\u0301": "\u045c",
-    "\u041a\u0301": "\u040c",
-}
+_OWN_LETTERS = {unicodedata.normalize("NFD", c): c for c in "йЙїЇўЎѓЃќЌ"}
 _OWN = regex.compile("|".join(_OWN_LETTERS))
 # Latin letters with a stroke or bar that Unicode does not split into a letter and an accent
 _STROKES = str.maketrans("łŁøØđĐħĦŧŦı", "lLoOdDhHtTi")
@@ -180,8 +169,7 @@ _STROKES = str.maketrans("łŁøØđĐħĦŧŦı", "lLoOdDhHtTi")
 
 def _decomposed(text: str) -> str:
     """``text`` with its accents as marks of their own (NFD), but letters of their own kept whole."""
-    text = unicodedata.normalize("NFD", text)
-    return _OWN.sub(lambda m: _OWN_LETTERS[m.group()], text) if not text.isascii() else text
+    return str(_OWN.sub(lambda m: _OWN_LETTERS[m.group()], unicodedata.normalize("NFD", text)))
 
 
 def fold(text: str, *, accents: bool = True) -> str:
@@ -189,10 +177,10 @@ def fold(text: str, *, accents: bool = True) -> str:
     without ``accents``, the accents of Latin, Greek and Cyrillic letters go too ("Zürich" and
     "zurich", "Łódź" and "lodz" alike; "й" stays itself, and a kana's voicing mark or an Indic
     vowel sign stays: they make another letter)."""
+    if text.isascii():
+        return text.lower()  # (casefold and lower agree on ASCII; nothing to compose)
     if not accents:
-        text = _decomposed(text)
-        if not text.isascii():
-            text = _ACCENT.sub("", text).translate(_STROKES)
+        text = _ACCENT.sub("", _decomposed(text)).translate(_STROKES)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 

@@ -593,7 +593,7 @@ class ReviewStore:
             if base is None:
                 continue
             state = self._state(article_id, cid, base, view)
-            if state is None or (kind is not None and state["kind"] != kind):
+            if kind is not None and state["kind"] != kind:
                 continue
             if memory is not None and state["status"] == "pending" and "suggestion" not in state:
                 hint = memory.suggest(state)
@@ -616,10 +616,7 @@ class ReviewStore:
         added = cand_id in self._added.get(article_id, {}) and cand_id not in originals
         if added and self._alive.get(article_id, {}).get(cand_id, 0) <= 0:
             raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
-        state = self._state(article_id, cand_id, base, view)
-        if state is None:
-            raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
-        return state
+        return self._state(article_id, cand_id, base, view)
 
     def candidate_or_added(self, aid: str, cid: str) -> dict[str, Any]:
         """Like :meth:`candidate`, but an addition that was undone comes back with status "removed"
@@ -637,7 +634,7 @@ class ReviewStore:
         self._ensure(aid)
         return self._reviews.get(aid, {}).get(cid, {})
 
-    def _state(self, aid: str, cid: str, base: dict[str, Any], view: str | None) -> dict[str, Any] | None:
+    def _state(self, aid: str, cid: str, base: dict[str, Any], view: str | None) -> dict[str, Any]:
         hists = self._hists(aid, cid)
         if view is None and self.mode != "review":
             view = "final"  # a reader (export, status) sees the desk's view; a reviewer their own
@@ -667,8 +664,7 @@ class ReviewStore:
             if not rejected.pop() and len({tuple(sorted((k, str(v)) for k, v in t.values.items())) for t in tops}) > 1:
                 base = self._file(aid)["candidates"].get(cid) or self._added.get(aid, {}).get(cid)
                 if base is not None:
-                    state = views.final(base, hists)
-                    return state["status"] if state else "pending"
+                    return str(views.final(base, hists)["status"])
         top = tops[0]
         if top.status == "rejected":
             return "rejected"
