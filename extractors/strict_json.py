@@ -524,12 +524,20 @@ def check_meta(value: object, field: str = "meta") -> dict[str, object]:
     return value
 
 
+def _control_symbol(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block, as tui.sanitize shows them
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
 def tidy_line(value: str, limit: int) -> str:
     """A derived one-line value (a title taken from the text, an HTML page's metadata, a file name):
     line breaks, tabs and other whitespace collapse to one space, other control characters become
-    U+FFFD, surrounding whitespace goes, and it is cut to ``limit`` characters with an ellipsis."""
+    the symbols the screen shows for them in an article's text (ESC → ``␛``, DEL → ``␡``, the rest
+    U+FFFD), surrounding whitespace goes, and it is cut to ``limit`` characters with an ellipsis."""
     out = re.sub(f"[{_LINE_BREAKS}\t]", " ", value)
-    out = _CONTROL_RE.sub("\ufffd", out)
+    out = _CONTROL_RE.sub(_control_symbol, out)
     out = " ".join(out.split())
     if len(out) > limit:
         out = out[: limit - 1].rstrip() + "…"

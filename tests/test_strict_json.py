@@ -304,7 +304,12 @@ def test_meta():
 
 def test_tidy_line():
     assert tidy_line("  A\ttitle\n with\u2028breaks\x85 ", 100) == "A title with breaks"
-    assert tidy_line("x\x1b[31m\u202ey", 100) == "x\ufffd[31m\ufffdy"
+    # the symbols the article pane shows for the same characters (tui.sanitize.clean)
+    assert tidy_line("x\x1b[31m\u202ey\x7f\x07\x9b", 100) == "x\u241b[31m\ufffdy\u2421\u2407\ufffd"
+    from tui.sanitize import clean
+
+    for ch in ["\x1b", "\x00", "\x07", "\x7f", "\x9b", "\u202e", "\u2066", "\ud800"]:
+        assert tidy_line(f"a{ch}b", 10) == clean(f"a{ch}b"), repr(ch)
     assert tidy_line("word " * 100, 20) == "word word word word…"
     assert len(tidy_line("y" * 500, 200)) == 200
 
