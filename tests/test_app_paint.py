@@ -242,3 +242,84 @@ async def test_article_lines_wrap_as_drawn_with_controls_shown_as_symbols(tmp_pa
             for s, e in view.lines:
                 assert cell_len(view.display_text[s:e].rstrip("\n")) <= room, (width, view.display_text[s:e])
     store.close()
+
+
+def per_code_point_cells(s: str) -> int:
+    """A line's width as a terminal that sizes each code point on its own draws it (tmux 3.3)."""
+    from rich.cells import get_character_cell_size
+
+    return sum(get_character_cell_size(c) for c in s)
+
+
+EMOJI_TEXT = (
+    "Minister backs plan\n\nThe minister Anna Schmidt said: \u201cWe are ready \U0001f44d\U0001f3fd to act "
+    "now \U0001f469\u200d\U0001f4bb.\u201d Critics in Berlin said the plan \u2764\ufe0f was weak, \u0031\ufe0f\u20e3 "
+    "of them wrote.\n\nA lone modifier \U0001f3fd\u200d appears here, said Peter M\u00fcller."
+)
+
+
+async def test_joiners_and_skin_tones_take_the_same_cells_for_rich_and_the_terminal(tmp_path):
+    """QA: 👍🏽 is 2 cells to Rich (one grapheme) but 4 to tmux 3.3, ❤️ 2 to Rich but 1 to tmux, a
+    lone skin tone 0 to Rich and 2 to tmux: a row holding one was drawn shifted, its right border
+    (and the next pane's row) out of place. Every line drawn — the article, both lists, the detail
+    panel — now measures the same both ways, the article pane keeps its offsets, and an entity of
+    nothing but a skin tone and a joiner is listed by its code points, not as an empty row."""
+    from rich.cells import cell_len
+
+    store = ReviewStore.open(tmp_path / "s", write=True, reviewer="ana")
+    lone = "\U0001f3fd\u200d"
+    store.add_article(
+        make_extraction(
+            EMOJI_TEXT,
+            [("Anna Schmidt", "PERSON"), (lone, "PRODUCT"), ("Berlin", "GPE")],
+            [
+                "We are ready \U0001f44d\U0001f3fd to act now \U0001f469\u200d\U0001f4bb.",
+                "the plan \u2764\ufe0f was weak",
+            ],
+        )
+    )
+    for size in ((160, 48), (80, 24)):
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            assert len(view.display_text) == len(EMOJI_TEXT)  # offsets index what is drawn
+            for kind in ("entity", "claim"):
+                if kind == "claim":
+                    await pilot.press("tab")
+                    await pilot.pause()
+                for y in range(app.screen.size.height):
+                    line = "".join(seg.text for seg in app.screen._compositor.render_update(full=True).strips[y])
+                    assert cell_len(line) == per_code_point_cells(line) == size[0], (size, kind, y, line)
+            await pilot.press("tab")
+            await pilot.pause()
+            rows = app.screen.query_one("#entities", CandidateList)
+            listed = [rows.render_line(y).text for y in range(rows.size.height)]
+            assert any("U+1F3FD U+200D" in row for row in listed), listed
+    store.close()
+
+
+def test_steady_keeps_offsets_and_one_line_keeps_something_to_show():
+    from rich.cells import cell_len
+
+    from tui.app.screens.dialogs import LabelPicker
+    from tui.app.text import one_line, steady
+
+    for s in (
+        EMOJI_TEXT,
+        "\U0001f3f3\ufe0f\u200d\U0001f308 flag",
+        "a\u200db",
+        "\U0001f3fd",
+        "plain Z\u00fcrich \u6771\u4eac",
+    ):
+        out = steady(s)
+        assert len(out) == len(s)
+        assert cell_len(out) == per_code_point_cells(out), s
+        assert cell_len(one_line(s, 500)) == per_code_point_cells(one_line(s, 500)), s
+    assert steady("plain") == "plain"
+    assert one_line("\U0001f44d\U0001f3fd ok") == "\U0001f44d ok"
+    assert one_line("\U0001f3fd\u200d") == "U+1F3FD U+200D"  # never an empty row
+    # a new label may still hold what one_line leaves out of rows (it is refused only for controls)
+    assert LabelPicker.matching(type("P", (), {"labels": ["ORG"]})(), "\U0001f3f3\ufe0f\u200d\U0001f308")[-1] == (
+        "\U0001f3f3\ufe0f\u200d\U0001f308"
+    )

@@ -12,6 +12,7 @@ through :func:`to_strip`, which gives every segment a style (Textual's NO_COLOR 
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 
@@ -25,15 +26,35 @@ from textual.widget import Widget
 
 from ..sanitize import clean, clean_line
 
+#: what terminals disagree on the width of, and Rich too: a zero-width joiner, a variation selector,
+#: a skin-tone modifier (tmux 3.3 draws 👍🏽 in 4 cells where Rich counts 2, a lone modifier in 2
+#: where Rich counts 0, ❤️ in 1 where Rich counts 2), which shifts every cell after it on the row
+_UNSTABLE_WIDTH = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+_STEADY = str.maketrans(dict.fromkeys([0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)], "\u200b"))
+
+
+def steady(text: str) -> str:
+    """``text`` with each joiner, variation selector and skin tone as a zero-width space (same
+    length, so offsets still index it): every terminal and Rich then agree on each line's width
+    (👩‍💻 shows as 👩💻, 👍🏽 as 👍). The copy that is drawn; the article itself keeps them."""
+    if _UNSTABLE_WIDTH.search(text) is None:
+        return text
+    return text.translate(_STEADY)
+
 
 def one_line(s: object, limit: int = 80) -> str:
-    """One line (newlines shown as ⏎), control characters made visible, cut to ``limit``."""
-    return clean_line(s, limit)
+    """One line (newlines shown as ⏎), control characters made visible, cut to ``limit``, and
+    :func:`steady` (a value of nothing but joiners and skin tones shows their code points)."""
+    text = s if isinstance(s, str) else str(s)
+    if _UNSTABLE_WIDTH.search(text) is not None:
+        shown = _UNSTABLE_WIDTH.sub("", text)
+        text = shown if shown.strip() else " ".join(f"U+{ord(c):04X}" for c in text if not c.isspace())
+    return clean_line(text, limit)
 
 
 def safe(s: object, style: str | Style = "") -> Text:
-    """A Text showing ``s`` literally: no markup, no escapes, newlines kept."""
-    return Text(clean(s), style=style)
+    """A Text showing ``s`` literally: no markup, no escapes, newlines kept, :func:`steady`."""
+    return Text(steady(clean(s)), style=style)
 
 
 def to_strip(text: Text, console: Console, base: Style) -> Strip:

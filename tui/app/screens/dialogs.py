@@ -17,6 +17,7 @@ from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import QUOTE_TYPES
 
+from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
 from ..spans import cluster_cut
 from ..text import label_chip, one_line, safe
@@ -94,7 +95,7 @@ class LabelPicker(ModalScreen[str | None]):
         low = q.casefold()
         found = [lab for lab in self.labels if low in lab.casefold()]
         found.sort(key=lambda lab: not lab.casefold().startswith(low))
-        if not any(lab.casefold() == low for lab in found) and 0 < len(q) <= 64 and q == one_line(q, 64):
+        if not any(lab.casefold() == low for lab in found) and 0 < len(q) <= 64 and q == clean_line(q):
             found.append(q)
         return found
 

@@ -3,7 +3,7 @@
 Only visible lines are rendered (``render_line``), strips are cached per line, and a decision only
 invalidates the lines its candidate covers — so a 100,000-character article with thousands of
 candidates stays responsive. Offsets are Python ``str`` indices throughout; the displayed text is
-``clean`` of the article (same length), so a span's characters are exactly the ones styled.
+``clean`` and ``steady`` of the article (same length), so a span's characters are exactly the ones styled.
 
 Colours come from the theme: the pane's own background and foreground, and the component classes
 below (set in newsreview.tcss with theme variables); entity labels keep their hues, adapted to the
@@ -31,7 +31,7 @@ from textual.strip import Strip
 from ...sanitize import clean
 from .. import spans
 from ..bindings import ARTICLE
-from ..text import to_strip
+from ..text import steady, to_strip
 from .lines import LineView
 
 Cand = dict[str, Any]
@@ -160,7 +160,7 @@ class ArticleView(LineView, can_focus=False):
 
     def set_article(self, text: str, cands: list[Cand], tokens: list[tuple[int, int]] | list[list[int]]) -> None:
         self.text = text
-        self.display_text = clean(text)
+        self.display_text = steady(clean(text))
         self.tokens = [(int(t[0]), int(t[1])) for t in tokens]
         self.cands = {c["id"]: c for c in cands}
         self.current = None
