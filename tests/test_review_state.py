@@ -288,12 +288,20 @@ def test_find_all_whole_words_and_case():
     assert spans.find_all("Stra\u00dfe \u00df x", "s", whole_words=True) == []  # not half of an "ß"
     viet = "Vi\u00ea\u0323t Nam"  # marks in an order NFD would change: found as typed or copied
     assert spans.find_all(viet, "Vi\u00ea\u0323t") == [(0, 5)] == spans.find_all(viet, "VI\u1ec6T")
+    # Hangul written as jamo (three code points a syllable, as some Korean sources store it) is found
+    # by a query typed in syllables, syllable by syllable, and the other way round
+    jamo = "\u1112\u1161\u11ab\u1100\u1173\u11af"  # 한글
+    assert spans.find_all(f"x {jamo} y", "\ud55c\uae00") == [(2, 8)]
+    assert spans.find_all(jamo, "\uae00") == [(3, 6)]  # the second syllable alone
+    assert spans.find_all("\ud55c\uae00", jamo[:3]) == [(0, 1)]
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from("aeE\u00e9\u0301\u0323\u00dfS s\u200d\U0001f44d\U0001f3fd\u0130i\u0414"),
+        alphabet=st.sampled_from(
+            "aeE\u00e9\u0301\u0323\u00dfS s\u200d\U0001f44d\U0001f3fd\u0130i\u0414\u1112\u1161\u11ab\ud55c"
+        ),
         min_size=1,
         max_size=14,
     )
@@ -305,8 +313,11 @@ def test_find_all_finds_any_text_in_itself_whole(text):
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from("aeEo \u00e9\u00c9\u0301\u0323\u00f6\u0401\u0435\u304c\u304b"), max_size=20),
-    st.text(alphabet=st.sampled_from("aeEo \u0435\u304b"), min_size=1, max_size=3),
+    st.text(
+        alphabet=st.sampled_from("aeEo \u00e9\u00c9\u0301\u0323\u00f6\u0401\u0435\u304c\u304b\u1112\u1161\u11ab"),
+        max_size=20,
+    ),
+    st.text(alphabet=st.sampled_from("aeEo \u0435\u304b\ud55c\u1112\u1161"), min_size=1, max_size=3),
 )
 @example(text="\u304b\u0301", query="\u304b")  # a mark on a kana stays: no half character
 def test_a_query_without_accents_finds_the_letters_with_any(text, query):

@@ -195,6 +195,7 @@ def accent_sensitive(query: str) -> bool:
 # a run of characters none of which a combining mark follows, or a character with its marks
 _PIECE = regex.compile(r"(?:\P{M}(?!\p{M}))+|\P{M}\p{M}*|\p{M}+")
 _JAMO = regex.compile(r"[\u1100-\u11ff]")  # Hangul letters that compose with the next: no run is 1:1
+_CLUSTER = regex.compile(r"\X")  # a grapheme cluster (a Hangul syllable written in jamo is one)
 
 
 @dataclass(frozen=True)
@@ -247,12 +248,17 @@ def _folded(text: str, accents: bool = True) -> _Folded:
         parts.append(folded)
         at += len(folded)
 
-    for m in _PIECE.finditer(text):
+    # with Hangul in jamo about, by grapheme cluster: a syllable's jamo (and any marks) are one piece
+    by_cluster = _JAMO.search(text) is not None
+    for m in (_CLUSTER if by_cluster else _PIECE).finditer(text):
         piece, o = m.group(), m.start()
         if piece.isascii():
             add(piece, o, piece.lower(), True)
             continue
         folded = fold(piece, accents=accents)
+        if by_cluster and len(piece) > 1:
+            add(piece, o, folded, False)  # whole or not at all
+            continue
         if len(folded) == len(piece) and (
             len(piece) == 1 or not (unicodedata.category(piece[-1]).startswith("M") or _JAMO.search(piece))
         ):
