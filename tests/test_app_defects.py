@@ -818,3 +818,42 @@ async def test_the_review_footer_keeps_grouped_keys_in_their_group():
         await pilot.pause()
         (group,) = app.query(KeyGroup)
         assert [k.key for k in group.query(FooterKey)] == ["left", "right"]
+
+
+@pytest.mark.parametrize("opener", ["queue", "help", "add", "label"])
+async def test_a_second_key_of_a_burst_never_closes_the_screen_beneath(tmp_path, opener):
+    """QA: "l" then Enter Enter in one burst (a key repeat, a paste, a browser sending both) left a
+    blank app that only ctrl+q left: both Enters reached the article queue before it was gone, and
+    Textual's dismiss pops whatever is on top — the second one popped the review screen. Same with
+    "+" (the path prompt), "?" and the label picker. A dialog that is no longer on top ignores it."""
+    from tui.app.screens.review import ReviewScreen
+
+    store, _ = build(tmp_path / "store")
+    store.add_article(make_extraction("Second story by Ana Smith in Paris.", [("Paris", "GPE")], []))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        keys = {"queue": "l", "help": "question_mark", "add": "plus", "label": "L"}[opener]
+        await pilot.press(keys)
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog is not review, opener
+        closes = {
+            "queue": lambda: dialog.action_open(),
+            "help": lambda: dialog.action_close(),
+            "add": lambda: dialog.action_cancel(),
+            "label": lambda: dialog.action_pick(0),
+        }[opener]
+        closes()
+        closes()  # the second key of the burst, handled before the pop completed
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is review and len(app.screen_stack) == 2, app.screen_stack
+        aid = review.aid
+        await pilot.press("a")  # the review screen still takes keys and saves
+        await pilot.pause()
+    assert aid is not None
+    assert any(c.get("status") in ("accepted", "edited") for c in store.candidates(aid))
+    store.close()

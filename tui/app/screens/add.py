@@ -30,12 +30,13 @@ from ...store import StoreError
 from ..bindings import ADD, Keys
 from ..fields import loaded_extractor
 from ..text import one_line
+from .once import ClosesOnce
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
 
 
-class PathPrompt(ModalScreen[str | None]):
+class PathPrompt(ClosesOnce, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = list(ADD)
 
     def __init__(self, keys: Keys) -> None:

@@ -30,6 +30,7 @@ from ...store.store import Changes
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
 from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, possessive, show_value, versions, when
 from ..text import STATUS_MARK, one_line
+from .once import ClosesOnce
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
@@ -91,7 +92,7 @@ def _span(value: Any) -> str:
     return f"{one_line(value.get('text', ''), 30)} [{value.get('start')}:{value.get('end')}]"
 
 
-class AdjudicateScreen(Screen[None]):
+class AdjudicateScreen(ClosesOnce, Screen[None]):
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = list(ADJUDICATE)
 

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 from ...store import StoreError
 from ..bindings import ASSIGN, Keys
 from ..text import one_line
+from .once import ClosesOnce
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
@@ -38,7 +39,7 @@ def summary(plan: dict[str, list[str]], lease: float) -> str:
     return "\n".join(lines)
 
 
-class AssignDialog(ModalScreen[dict[str, list[str]] | None]):
+class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
     """enter in any field assigns; the result replaces the form; escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(ASSIGN)

@@ -21,9 +21,10 @@ from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
 from ..spans import cluster_cut
 from ..text import label_chip, one_line, safe
+from .once import ClosesOnce
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(ClosesOnce, ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = list(CONFIRM)
 
     def __init__(self, question: str, keys: Keys) -> None:
@@ -50,7 +51,7 @@ class LabelSearch(Input):
         return super().check_consume_key(key, character) and not (character or "").isdigit()
 
 
-class LabelPicker(ModalScreen[str | None]):
+class LabelPicker(ClosesOnce, ModalScreen[str | None]):
     """Pick a label: the first ten shown have number keys; typing finds any label (every label of
     the pipeline, the store's own and those in use), and a label nobody has used yet can be typed
     whole. Returns the label, or None."""
@@ -145,7 +146,7 @@ class LabelPicker(ModalScreen[str | None]):
         self.dismiss(self.shown[i] if 0 <= i < len(self.shown) else None)
 
 
-class LabelSet(ModalScreen[tuple[list[str] | None, bool] | None]):
+class LabelSet(ClosesOnce, ModalScreen[tuple[list[str] | None, bool] | None]):
     """The store's label set: entities whose label is not in it are hidden from review and from the
     default export (kept, not deleted); every label ticked means no set at all. Also whether the
     desk's memory makes suggestions in this store. Returns (labels or None, suggestions) or None."""
@@ -257,7 +258,7 @@ class DialogScroll(VerticalScroll, can_focus=False):
     moving the focus to a field scrolls it into view."""
 
 
-class EditDialog(ModalScreen[None]):
+class EditDialog(ClosesOnce, ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(EDIT)

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from ..bindings import HELP, Keys
 from ..text import one_line
+from .once import ClosesOnce
 
 
 def key_table(title: str, bindings: list[Binding], keys: Keys) -> Table:
@@ -35,7 +36,7 @@ def key_table(title: str, bindings: list[Binding], keys: Keys) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ClosesOnce, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(HELP)
 
     def __init__(self, sections: list[tuple[str, list[Binding]]], keys: Keys, notes: str = "") -> None:

@@ -28,6 +28,7 @@ from ..bindings import QUEUE, Keys
 from ..desk import present_on
 from ..spans import accent_sensitive, fold
 from ..text import one_line
+from .once import ClosesOnce
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
@@ -50,7 +51,7 @@ def queue_rows(store: ReviewStore) -> list[tuple[int, str, str]]:
     return [(n, aid, claim) for _, n, aid, claim in rows]
 
 
-class QueueScreen(ModalScreen[str | None]):
+class QueueScreen(ClosesOnce, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = list(QUEUE)
 
     def __init__(

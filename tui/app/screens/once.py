@@ -1,0 +1,24 @@
+"""Screens that close once.
+
+Textual's ``Screen.dismiss`` pops whatever screen is on top. Two keys of one burst (a double Enter,
+a key repeat, a paste, a browser tab sending both at once) both reach a dialog before it is gone:
+the second ``dismiss`` ran the result callback again and popped the screen beneath — the review
+screen — leaving a blank app that only ctrl+q left. A screen built on :class:`ClosesOnce` ignores
+a dismiss once it is no longer on top.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.await_complete import AwaitComplete
+from textual.screen import Screen
+
+
+class ClosesOnce(Screen[Any]):
+    """Put first among a screen's bases: ``class Dialog(ClosesOnce, ModalScreen[str])``."""
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if not self.is_attached or self.app.screen is not self:
+            return AwaitComplete.nothing()  # already dismissed: the screen on top is another's
+        return super().dismiss(result)
