@@ -20,5 +20,6 @@ class ClosesOnce(Screen[Any]):
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         if not self.is_attached or self.app.screen is not self:
-            return AwaitComplete.nothing()  # already dismissed: the screen on top is another's
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+            return done  # already dismissed: the screen on top is another's
         return super().dismiss(result)
