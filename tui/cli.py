@@ -965,7 +965,7 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
     from .store.files import atomic_write
 
     try:
-        atomic_write(output, text)
+        atomic_write(output, text, through=True)
     except StoreError as err:
         fail(str(err))
 

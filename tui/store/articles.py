@@ -21,7 +21,7 @@ from extractors.records import check_offsets
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
-from .files import create_once, why
+from .files import create_once, read_file, why
 
 CACHE_BYTES = 4 << 20  # of article files as read (parsed, about 8x that in memory): a desk's working set
 
@@ -93,7 +93,7 @@ class ArticleFiles:
         path = self.path(row)
         shown = f"article '{clean_line(aid, 80)}' ({clean_line(path)})"
         try:
-            raw = path.read_bytes()
+            raw = read_file(path)
         except FileNotFoundError:
             raise StoreDamaged(f"damaged: {shown} is missing; run 'newsreview doctor'") from None
         except OSError as err:

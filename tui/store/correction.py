@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import StoreError
-from .files import atomic_write
+from .files import atomic_write, read_file
 
 if TYPE_CHECKING:
     from extractors.correction import CorrectionModel
@@ -297,7 +297,7 @@ class DeskCorrection:
         if self.cache_path is None:
             return
         try:
-            data = orjson.loads(self.cache_path.read_bytes())
+            data = orjson.loads(read_file(self.cache_path))
         except (OSError, orjson.JSONDecodeError):
             return
         try:

@@ -31,7 +31,7 @@ import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreError
-from .files import atomic_write, why
+from .files import atomic_write, read_file, why
 from .journal import Journal, decode_line, verified_lines
 
 # 2: summaries by label and the desk's facts; 3: additions keep their text; 4: agreement rows in a file
@@ -77,7 +77,7 @@ class JournalText:
         journal = self.journal
         mark = journal.read_mark()
         try:
-            data = journal.path.read_bytes()
+            data = read_file(journal.path)
         except FileNotFoundError:
             if mark is not None and mark["lines"] > 0:
                 raise journal.damaged(f"is missing (its mark records {mark['lines']} lines)") from None
@@ -131,9 +131,7 @@ class JournalText:
     def poll(self) -> list[tuple[int, str]]:
         """Lines another process appended since; returns their (offset, article)."""
         try:
-            with open(self.journal.path, "rb") as fh:
-                fh.seek(len(self.data))
-                more = fh.read()
+            more = read_file(self.journal.path, len(self.data))
         except FileNotFoundError:
             return []
         except OSError as err:
@@ -227,7 +225,7 @@ class DecisionLog:
 
     def _read_cache(self) -> dict[str, Any] | None:
         try:
-            cache = orjson.loads(self.cache_path.read_bytes())
+            cache = orjson.loads(read_file(self.cache_path))
         except (OSError, orjson.JSONDecodeError):
             return None
         if not isinstance(cache, dict) or cache.get("v") not in (3, CACHE_VERSION):  # 3: rows inline, as good
@@ -239,7 +237,7 @@ class DecisionLog:
         if self._agree is None:
             self._agree = {}
             try:
-                data = orjson.loads(self.cache_path.with_name(AGREE_FILE).read_bytes())
+                data = orjson.loads(read_file(self.cache_path.with_name(AGREE_FILE)))
             except (OSError, orjson.JSONDecodeError):
                 return None
             if isinstance(data, dict) and self._agree_token is not None and data.get("token") == self._agree_token:

@@ -4,7 +4,9 @@
   made with ``O_EXCL`` (``tempfile.mkstemp``) in the same folder, fsync'd, renamed over the target, and
   the folder fsync'd. A symlink is followed to its target and the target replaced (the link stays).
   Anything else is not replaced: a character device or a FIFO (``-o /dev/null``, ``-o >(gzip)``) is
-  written through; a directory, a block device, a socket or a read-only file is refused.
+  written through for an export (``through``) and refused for a store's own file (opening a FIFO would
+  wait for a reader); a directory, a block device, a socket or a read-only file is refused.
+- :func:`read_file` reads a store's file, refusing a FIFO or device in its place instead of blocking.
 - :func:`create_once` creates a file that must never be replaced (an article): written to a temp file,
   fsync'd, then hard-linked to its name, which fails if the name exists — so two processes adding the
   same article at once cannot both succeed, and a reader never sees a half-written file.
@@ -62,10 +64,14 @@ def _as_bytes(data: str | bytes) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None, durable: bool = True) -> None:
+def atomic_write(
+    path: Path, data: str | bytes, *, mode: int | None = None, durable: bool = True, through: bool = False
+) -> None:
     """Write ``data`` to ``path`` so that it is either the old or the new content, never a mix.
 
     Follows the rules in the module docstring; raises :class:`StoreWriteError` with a one-line reason.
+    A FIFO or character device at ``path`` is written through only when ``through`` (an export to
+    ``/dev/stdout`` or a pipe); a store's own file never is: opening a FIFO would wait for a reader.
     """
     target = Path(path)
     shown = clean_line(target)
@@ -86,10 +92,10 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None, dura
             if mode is None:
                 mode = stat.S_IMODE(st.st_mode)
             break
-        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        if through and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
             _write_through(target, _as_bytes(data), shown)
             return
-        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a FIFO, socket or device)"
         raise StoreWriteError(f"cannot write {shown}: it is {kind} (nothing was changed)")
     else:
         raise StoreWriteError(f"cannot write {shown}: too many levels of symbolic links")
@@ -187,10 +193,28 @@ def _create_exclusive(path: Path, raw: bytes) -> bool:
     return True
 
 
+def read_file(path: Path, offset: int = 0, *, limit: int = -1) -> bytes:
+    """The bytes of the regular file at ``path`` from ``offset`` (at most ``limit``); symlinks are
+    followed. A FIFO, device or folder in a file's place is refused at once (``OSError``, "not a
+    regular file") instead of blocking every command on it."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if offset:
+            fh.seek(offset)
+        return fh.read(limit)
+
+
 def open_regular(path: Path, flags: int, mode: int = 0o644) -> int:
     """``os.open`` that refuses symlinks and anything but a regular file (locks, journals); never blocks
     on a FIFO put in a file's place."""
-    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    except OSError as err:
+        if err.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link ("too many levels" misleads)
+            raise OSError(errno.ELOOP, "it is a symbolic link, not a file; run 'newsreview doctor'") from None
+        raise
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")

@@ -38,7 +38,7 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, why
+from .files import atomic_write, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, next_id, set_next_id
 from .lock import FileLock, short_lock
 
@@ -139,7 +139,7 @@ class FolderEngine:
 
     def _format(self, meta_path: Path) -> str:
         try:
-            data = orjson.loads(meta_path.read_bytes())
+            data = orjson.loads(read_file(meta_path))
             meta = data["_meta"]["1"]
             return str(meta["format"])
         except FileNotFoundError:
@@ -373,7 +373,7 @@ class FolderEngine:
         """An article file is already where this article's goes: fine if it is this very article (a
         crash between writing it and indexing it); otherwise what is wrong with it."""
         try:
-            raw = self.files.path(row).read_bytes()
+            raw = read_file(self.files.path(row))
         except OSError as err:
             return f"cannot be read ({why(err)})"
         parsed = parse(raw, row)
@@ -402,7 +402,7 @@ class FolderEngine:
             if not entry.name.endswith(".json"):
                 continue
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-                data = orjson.loads(Path(entry.path).read_bytes())
+                data = orjson.loads(read_file(Path(entry.path)))
                 if now - float(data["at"]) < PRESENCE_FRESH:
                     out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
         return out
@@ -411,8 +411,7 @@ class FolderEngine:
 def _first_reviewer(journal: Journal) -> str:
     """The reviewer a journal belongs to, from its first record (a journal not yet registered)."""
     with contextlib.suppress(OSError, ValueError, KeyError, IndexError, TypeError):
-        with open(journal.path, "rb") as fh:
-            first = fh.readline()
+        first = read_file(journal.path, limit=1 << 20).partition(b"\n")[0] + b"\n"
         return str(orjson.loads(first[: -len(b',"crc":"00000000"}\n')] + b"}")["ops"][0][2]["reviewer"])
     return journal.path.stem
 

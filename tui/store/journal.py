@@ -37,7 +37,7 @@ from tinydb.table import Table
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, open_regular, why
+from .files import atomic_write, open_regular, read_file, why
 
 MARK_EVERY = 500  # lines between marks written by a long-running writer
 _SUFFIX_LEN = len(b',"crc":"00000000"}')
@@ -206,7 +206,7 @@ class Journal:
 
     def read_mark(self) -> dict[str, Any] | None:
         try:
-            raw = self.mark_path.read_bytes()
+            raw = read_file(self.mark_path)
         except FileNotFoundError:
             return None
         except OSError as err:
@@ -228,9 +228,7 @@ class Journal:
         if not self._mark_checked:
             self._mark = self.read_mark()
         try:
-            with open(self.path, "rb") as fh:
-                fh.seek(self.size)
-                data = fh.read()
+            data = read_file(self.path, self.size)
         except FileNotFoundError:
             if self._mark is not None and self._mark["lines"] > 0:
                 raise self.damaged(f"is missing (its mark records {self._mark['lines']} lines)") from None
