@@ -609,7 +609,7 @@ def test_a_fifo_in_place_of_a_file_commands_read_is_refused_not_waited_on(store_
     """QA: a named pipe where a journal, a mark, the decisions cache or an article file goes made
     ``status``, ``export`` and ``apply`` block forever on opening it (only ``doctor`` said what it
     was). Each now refuses it at once, naming the file (a cache is only a cache: rebuilt)."""
-    exs, rows = desk(store_path)
+    _, rows = desk(store_path)
     cli("status")
     path = {
         "journal": journal(store_path, "bob"),
