@@ -636,3 +636,42 @@ def test_a_fifo_in_place_of_a_file_commands_read_is_refused_not_waited_on(store_
         assert proc.returncode != 0, (args, proc.stdout, proc.stderr)
         assert str(path) in proc.stderr and "not a regular file" in proc.stderr, (args, proc.stderr)
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+# -- 18. a journal or index copied here, with its mark, from another store or another reviewer --------
+
+
+@pytest.mark.parametrize("what", ["index", "journal of another store", "another reviewer's journal"])
+def test_a_journal_copied_from_elsewhere_with_its_mark_is_damage(store_path, cli, tmp_path, what):
+    """QA: another store's ``index.jsonl`` (with its mark) made ``export`` show 1 article of 3 and
+    every command exit 0; another store's journal of the same reviewer, or bob's journal over alice's,
+    replaced her decisions without a word. A mark now names the store and the file it was written
+    for: each command refuses the copy, ``doctor`` names it, and repair will not guess whose it is."""
+    desk(store_path)
+    other = tmp_path / "other"
+    desk(other)  # the same articles and reviewers, another store
+    if what == "index":
+        src, dst = other / "index.jsonl", store_path / "index.jsonl"
+    elif what == "journal of another store":
+        src, dst = journal(other, "alice"), journal(store_path, "alice")
+    else:
+        src, dst = journal(store_path, "bob"), journal(store_path, "alice")
+    for suffix in ("", ".mark"):
+        shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
+    before = {p: p.read_bytes() for p in store_path.rglob("*.json*") if "cache" not in p.parts}
+    said = "belongs to another store" if what != "another reviewer's journal" else "is another journal's copy"
+    for args in (["status"], ["export", "-o", os.devnull]):
+        proc = cli(*args, check=1)
+        no_traceback(proc)
+        assert f"damaged: {dst} {said}" in proc.stderr, (args, proc.stderr)
+    line = json.dumps({"article": "a-x", "candidate": "e-x", "action": "accept"})
+    proc = cli("apply", "-", "--reviewer", "alice", input=line + "\n", check=1)
+    assert said in proc.stderr + proc.stdout
+    check = cli("doctor", check=1)
+    no_traceback(check)
+    assert any(f"{dst} {said}" in line for line in damaged_lines(check)), check.stdout
+    repair = cli("doctor", "--repair", check=None)
+    no_traceback(repair)
+    assert repair.returncode != 0 and "repair will not guess" in repair.stdout + repair.stderr
+    after = {p: p.read_bytes() for p in store_path.rglob("*.json*") if "cache" not in p.parts}
+    assert after == before  # nothing was rewritten

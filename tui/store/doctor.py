@@ -46,6 +46,7 @@ import shutil
 import stat
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ import orjson
 from ..sanitize import clean_line
 from .articles import file_name, parse, text_sha
 from .errors import StoreError, StoreWriteError
-from .files import atomic_write, fsync_dir, why
+from .files import atomic_write, fsync_dir, read_file, why
 from .folder import (
     ARTICLES,
     FORMAT,
@@ -68,7 +69,7 @@ from .folder import (
     _now,
     journal_slug,
 )
-from .journal import check_line, decode_line, encode_line, ops_problem
+from .journal import binding_problem, check_line, decode_line, encode_line, ops_problem
 from .lock import FileLock
 
 CACHE = "cache"
@@ -140,7 +141,7 @@ class Scan:
         return self.path.with_name(self.path.name + ".mark")
 
 
-def scan_journal(path: Path, *, index: bool = False) -> Scan:
+def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan:
     scan = Scan(path)
     shown = clean_line(path)
     kind, target = _entry(path)
@@ -193,7 +194,7 @@ def scan_journal(path: Path, *, index: bool = False) -> Scan:
     if pieces[-1]:
         scan.torn = len(pieces[-1])
         scan.changed = True
-    mark_crc = _scan_mark(scan)
+    mark_crc = _scan_mark(scan, store_id)
     if scan.mark_lines is not None and data is not None:
         recorded = scan.mark_lines
         if scan.lines < recorded:
@@ -248,8 +249,20 @@ def _held(raw: bytes) -> str:
     return "; ".join(dict.fromkeys(said))
 
 
-def _scan_mark(scan: Scan) -> str | None:
-    """Read the journal's mark into ``scan``; returns the crc it records."""
+def _store_id_from_marks(folder: Path) -> str:
+    """The store id most of the store's marks name ("" when none does): what a lost meta file held."""
+    seen: Counter[str] = Counter()
+    for mark_path in [folder / f"{INDEX}.mark", *sorted((folder / JOURNALS).glob("*.jsonl.mark"))]:
+        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+            store = orjson.loads(read_file(mark_path)).get("store")
+            if isinstance(store, str) and store:
+                seen[store] += 1
+    return seen.most_common(1)[0][0] if seen else ""
+
+
+def _scan_mark(scan: Scan, store_id: str = "") -> str | None:
+    """Read the journal's mark into ``scan``; returns the crc it records. A mark naming another store
+    or journal file says the journal was copied here: repair will not guess whose it is."""
     mark_path = scan.mark_path
     shown = clean_line(mark_path)
     kind, target = _entry(mark_path)
@@ -277,6 +290,13 @@ def _scan_mark(scan: Scan) -> str | None:
         scan.problems.append(f"{shown} is unreadable")
         scan.changed = True
         return None
+    foreign = binding_problem(mark, {"store": store_id, "file": scan.path.name} if store_id else None)
+    if foreign is not None:
+        scan.blocker = (
+            f"{clean_line(scan.path)} {foreign}; move it (and its mark) out of the store or put back the "
+            "right one — repair will not guess whose decisions these are"
+        )
+        scan.problems.append(scan.blocker)
     scan.mark_lines = lines
     return crc
 
@@ -313,6 +333,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
     blockers: list[str] = []
     meta_path = folder / META_FILE
     meta_ok = False
+    store_id = ""  # from the meta file: a mark naming another store is a journal copied here
     meta_aside: list[Path] = []
     kind, target = _entry(meta_path)
     gone = _in_the_way(kind, target)
@@ -331,7 +352,8 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         else:
             try:
                 fmt = orjson.loads(raw)["_meta"]["1"]["format"]
-            except (ValueError, KeyError, TypeError):
+                store_id = str(orjson.loads(raw)["_meta"]["1"].get("store_id") or "")
+            except (ValueError, KeyError, TypeError, AttributeError):
                 report.problems.append(f"{clean_line(meta_path)} is unreadable")
             else:
                 if fmt == V1_FORMAT:
@@ -346,6 +368,8 @@ def check(folder: Path, *, repair: bool = False) -> Report:
                         "changed"
                     )
                 meta_ok = True
+    if not meta_ok:  # a new meta file keeps the store's id, as its files' marks name it
+        store_id = _store_id_from_marks(folder)
     if not meta_ok and not any(os.path.lexists(folder / name) for name in (INDEX, INDEX + ".mark", JOURNALS)):
         raise StoreError(
             f"{shown}: not a newsreview store (no {META_FILE}, {INDEX} or {JOURNALS}/ in it); nothing was "
@@ -369,7 +393,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
     if repair and folders_ok[JOURNALS]:
         locks = _lock_everything(folder, skip=set(odd.locks))
     try:
-        index = scan_journal(folder / INDEX, index=True)
+        index = scan_journal(folder / INDEX, index=True, store_id=store_id)
         if index.missing and not index.absent and _has_content(folder, folders_ok):
             index.absent = (
                 f"{clean_line(index.path)} is missing (and so is its mark), but the store holds article files "
@@ -388,7 +412,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
             names = set(registered) | {p.name[: -len(".jsonl")] for p in jdir.glob("*.jsonl")}
             names |= {p.name[: -len(".jsonl.mark")] for p in jdir.glob("*.jsonl.mark")}
             for slug in sorted(names):
-                scan = scan_journal(jdir / f"{slug}.jsonl")
+                scan = scan_journal(jdir / f"{slug}.jsonl", store_id=store_id)
                 journals[slug] = scan
                 _report_journal(report, slug, scan, registered)
                 if scan.blocker:
@@ -418,7 +442,18 @@ def check(folder: Path, *, repair: bool = False) -> Report:
                     )
                 )
             _repair(
-                folder, report, index, journals, registered, articles, unregistered, temps, meta_ok, meta_aside, odd
+                folder,
+                report,
+                index,
+                journals,
+                registered,
+                articles,
+                unregistered,
+                temps,
+                meta_ok,
+                meta_aside,
+                odd,
+                store_id,
             )
     finally:
         for lock in locks:
@@ -822,6 +857,7 @@ def _repair(
     meta_ok: bool,
     meta_aside: list[Path],
     odd: _Odd,
+    store_id: str,
 ) -> None:
     """Work out every change, back up every file it touches (and move aside what is in the way), and
     only then change the store."""
@@ -878,7 +914,7 @@ def _repair(
         _write_file(path, b"")
         report.repaired.append(f"wrote an empty lock file {clean_line(path)} in its place")
     if not meta_ok:
-        meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex, "repaired": _now()}
+        meta = {"format": FORMAT, "created": _now(), "store_id": store_id or uuid.uuid4().hex, "repaired": _now()}
         _write_file(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
         report.repaired.append(f"wrote a new {META_FILE}")
     for scan, name in lost:

@@ -84,6 +84,14 @@ class FolderEngine:
         self._by_sha: dict[str, str] = {}
         self._by_id: set[str] = set()
         self._last_scan = 0.0
+        self.store_id = ""  # from the store's meta file once open
+
+    def _bound(self, journal: Journal) -> Journal:
+        """``journal``, bound to this store and its file name: its mark says so, and a mark that names
+        another store or file (a journal copied here with its mark) is damage."""
+        if self.store_id:
+            journal.binding = {"store": self.store_id, "file": journal.path.name}
+        return journal
 
     @property
     def shown(self) -> str:
@@ -113,6 +121,7 @@ class FolderEngine:
                 raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
             self._create()
         fmt = self._format(meta_path)
+        self._bound(self.index.journal)
         if fmt == V1_FORMAT:
             from .upgrade import upgrade_v1
 
@@ -141,6 +150,7 @@ class FolderEngine:
         try:
             data = orjson.loads(read_file(meta_path))
             meta = data["_meta"]["1"]
+            self.store_id = str(meta.get("store_id") or "")
             return str(meta["format"])
         except FileNotFoundError:
             raise StoreError(f"{self.shown}: no {META_FILE} here: not a newsreview store") from None
@@ -197,7 +207,7 @@ class FolderEngine:
         slugs = set(self.registered) | self._journal_files() | ({self.slug} if self.mode == "review" else set())
         journals: dict[str, tuple[Journal, str]] = {}
         for slug in sorted(slugs):
-            journal = Journal(self.folder / JOURNALS / f"{slug}.jsonl")
+            journal = self._bound(Journal(self.folder / JOURNALS / f"{slug}.jsonl"))
             if slug in self.registered and slug not in self.lost and not journal.exists():
                 raise StoreDamaged(
                     f"damaged: the journal of reviewer '{clean_line(self.registered[slug], 64)}' "
@@ -248,7 +258,7 @@ class FolderEngine:
         if now - self._last_scan > 1.0 or index:
             self._last_scan = now
             for slug in (set(self.registered) | self._journal_files()) - set(self.log.texts):
-                journal = Journal(self.folder / JOURNALS / f"{slug}.jsonl")
+                journal = self._bound(Journal(self.folder / JOURNALS / f"{slug}.jsonl"))
                 name = self.registered.get(slug) or _first_reviewer(journal)
                 text = self.log.add(slug, journal, name)
                 decisions += [

@@ -172,6 +172,22 @@ def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
     return seq, ops, crc
 
 
+def binding_problem(mark: Mapping[str, Any], binding: Mapping[str, str] | None) -> str | None:
+    """Why a mark says its journal belongs elsewhere (another store, another file), or None. Marks
+    written before marks were bound name neither and pass."""
+    if binding is None:
+        return None
+    store, file = mark.get("store"), mark.get("file")
+    if store is not None and store != binding.get("store"):
+        return (
+            f"belongs to another store (its mark names store {clean_line(store, 40)}, this is "
+            f"{clean_line(binding.get('store'), 40)}): copied from elsewhere"
+        )
+    if file is not None and file != binding.get("file"):
+        return f"is another journal's copy (its mark was written for {clean_line(file, 80)})"
+    return None
+
+
 class Journal:
     """One journal file: reading (all, or what was appended since the last read) and appending."""
 
@@ -188,6 +204,9 @@ class Journal:
         self._mark_checked = False
         self._since_mark = 0
         self.last_line = b""  # the line the last append wrote
+        # the store and file this journal belongs to, written into its mark and checked against a mark
+        # read (a journal copied with its mark from another store or another reviewer is damage)
+        self.binding: dict[str, str] | None = None
 
     @property
     def shown(self) -> str:
@@ -219,6 +238,9 @@ class Journal:
             raise StoreDamaged(
                 f"damaged: {clean_line(self.mark_path)} is unreadable; run 'newsreview doctor'"
             ) from None
+        problem = binding_problem(mark, self.binding)
+        if problem is not None:
+            raise self.damaged(problem)
         return mark
 
     def read_new(self, *, final: bool = True) -> list[tuple[int, list[Op]]]:
@@ -308,7 +330,7 @@ class Journal:
         the check it allows)."""
         if self.last_crc is None:
             return
-        mark = {"lines": self.lines, "size": self.size, "crc": self.last_crc}
+        mark: dict[str, Any] = {"lines": self.lines, "size": self.size, "crc": self.last_crc, **(self.binding or {})}
         with contextlib.suppress(StoreError):
             atomic_write(self.mark_path, orjson.dumps(mark))
             self._mark = mark
