@@ -675,3 +675,32 @@ def test_a_journal_copied_from_elsewhere_with_its_mark_is_damage(store_path, cli
     assert repair.returncode != 0 and "repair will not guess" in repair.stdout + repair.stderr
     after = {p: p.read_bytes() for p in store_path.rglob("*.json*") if "cache" not in p.parts}
     assert after == before  # nothing was rewritten
+
+
+def test_a_duplicated_journal_line_is_dropped_not_replayed(store_path, cli):
+    """QA: ``sed -i '3p'`` on a journal (the undo copied once more) and ``doctor --repair`` kept the
+    copy under a new sequence number: the undo ran twice and an acknowledged accept went back to
+    pending, with nothing said. A line that repeats an earlier one word for word is dropped, by name."""
+    exs, _ = desk(store_path)
+    with ReviewStore.open(store_path, write=True, reviewer="alice") as st:
+        st.decide(exs[0].article.id, exs[0].entities[0]["id"], "reject")
+        st.undo_last()  # back to alice's accept
+    path = journal(store_path, "alice")
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 5
+    path.write_bytes(b"".join([*lines, lines[-1]]))  # the undo, twice
+    check = cli("doctor", check=1)
+    no_traceback(check)
+    assert f"damaged: {path} line 6: repeats line 5 word for word (a duplicated line); repair drops it" in (
+        damaged_lines(check)
+    )
+    repair = cli("doctor", "--repair")
+    no_traceback(repair)
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    assert len(path.read_bytes().splitlines()) == 5
+    assert f"{path}: dropped line 6 (damaged)" in repair.stdout
+    with ReviewStore.open(store_path, reviewer="alice") as st:
+        statuses = {c["id"]: c["status"] for c in st.candidates(exs[0].article.id)}
+    # the undo ran once: alice's accept stands against bob's reject (twice, hers went back to pending
+    # and bob's reject alone would be the final view)
+    assert statuses[exs[0].entities[0]["id"]] == "disputed"

@@ -168,6 +168,7 @@ def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan
             )
     pieces = data.split(b"\n") if data is not None else [b""]
     crcs: dict[int, str] = {}
+    first_at: dict[bytes, int] = {}  # a line's ops as written -> the first line that holds them
     expected = 1
     for number, raw in enumerate(pieces[:-1], 1):
         try:
@@ -184,6 +185,17 @@ def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan
             except ValueError:
                 expected += 1
             continue
+        body = orjson.dumps(ops)
+        if body in first_at:  # a line copied again (an editor, a restore): applying it twice would
+            scan.problems.append(  # replay its decisions (an undo undoing twice); it records nothing new
+                f"{shown} line {number}: repeats line {first_at[body]} word for word (a duplicated line); "
+                "repair drops it"
+            )
+            scan.dropped.append(number)
+            scan.changed = True
+            expected = max(expected, seq + 1)
+            continue
+        first_at[body] = number
         if seq != expected:
             scan.problems.append(f"{shown} line {number}: sequence {seq} where {expected} was due")
             scan.changed = True
