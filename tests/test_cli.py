@@ -222,6 +222,41 @@ def test_apply_tells_a_mistyped_field_from_a_missing_one(filled_store, cli):
     ]
 
 
+def test_apply_refuses_a_misspelt_field_instead_of_ignoring_it(filled_store, cli):
+    """QA: ``"adjudicat": true`` was ignored and the line recorded as a plain decision where an
+    adjudication was meant; ``"secnods"`` and ``"chnages"`` likewise, and ``"seconds": 1e308`` was
+    taken. Each is refused by name, and nothing is recorded."""
+    _path, ex = filled_store
+    aid, e0 = ex.article.id, ex.entities[0]["id"]
+    lines = [
+        {"article": aid, "candidate": e0, "action": "reject", "adjudicat": True},
+        {"article": aid, "candidate": e0, "action": "accept", "secnods": 4},
+        {"article": aid, "candidate": e0, "action": "edit", "chnages": {"label": "ORG"}},
+        {"article": aid, "candidate": e0, "action": "accept", "choose": "ana"},
+        {"article": aid, "action": "confirm-suggestions", "candidate": e0},
+        {"article": aid, "group": "g-1", "action": "accept", "candidate": e0},
+        {"article": aid, "candidate": e0, "action": "accept", "seconds": 1e308},
+        {"article": aid, "candidate": e0, "action": "accept", "seconds": -1},
+    ]
+    proc = cli("apply", "-", input="".join(json.dumps(x) + "\n" for x in lines), check=1)
+    errors = [json.loads(r)["error"] for r in proc.stdout.splitlines()]
+    takes = "article, action, seconds, candidate, adjudicate"
+    assert errors == [
+        f"unknown field 'adjudicat' for action 'reject' (it takes {takes})",
+        f"unknown field 'secnods' for action 'accept' (it takes {takes})",
+        f"unknown field 'chnages' for action 'edit' (it takes {takes}, changes, label, start, end, speaker, cue, "
+        "quote_type, numbers, hedges, checkworthiness)",
+        f"unknown field 'choose' for action 'accept' (it takes {takes})",
+        "unknown field 'candidate' for action 'confirm-suggestions' (it takes article, action, seconds)",
+        "unknown field 'candidate' for action 'accept' (it takes article, action, seconds, group, label)",
+        "field 'seconds' must be a number from 0 to 86,400 (a day)",
+        "field 'seconds' must be a number from 0 to 86,400 (a day)",
+    ]
+    assert cli.json("status", "--json")["decisions"] == 0
+    ok = {"article": aid, "candidate": e0, "action": "edit", "label": "ORG", "seconds": 2.5, "adjudicate": False}
+    assert json.loads(cli("apply", "-", input=json.dumps(ok) + "\n").stdout)["ok"] is True
+
+
 @pytest.mark.folder_only
 def test_status_says_an_article_file_is_gone(filled_store, cli):
     path, ex = filled_store

@@ -21,6 +21,30 @@ from .store import DecisionError, ReviewStore, StoreError, StoreWriteError
 EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness")
 MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
 ALL_ACTIONS = (*ACTIONS, "confirm-suggestions")
+MAX_SECONDS = 86_400  # the time a decision took: more than a day is a mistake, not a measurement
+_COMMON = ("article", "action", "seconds")
+
+
+def _fields_for(action: str, obj: dict[str, Any]) -> tuple[str, ...]:
+    """The fields a line of ``action`` may hold (an ``add`` line's candidate fields are checked by
+    the store)."""
+    if action == "confirm-suggestions":
+        return _COMMON
+    if "group" in obj:
+        return (*_COMMON, "group", "label")
+    extra = {"edit": ("changes", *EDIT_FIELDS), "adjudicate": ("choose",)}.get(action, ())
+    return (*_COMMON, "candidate", "adjudicate", *extra)
+
+
+def _unknown_fields(action: str, obj: dict[str, Any]) -> None:
+    """A misspelt field is refused, not ignored: ``"adjudicat": true`` would otherwise record a plain
+    decision where an adjudication was meant."""
+    allowed = _fields_for(action, obj)
+    unknown = [k for k in obj if k not in allowed]
+    if unknown:
+        raise DecisionError(
+            f"unknown field '{clean_line(unknown[0], 40)}' for action '{action}' (it takes {', '.join(allowed)})"
+        )
 
 
 def apply_line(store: ReviewStore, raw: bytes | str) -> str:
@@ -37,10 +61,14 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     if action not in ALL_ACTIONS:
         shown = clean_line(action, 40) if isinstance(action, str) else repr(type(action).__name__)
         raise DecisionError(f"field 'action' must be one of {', '.join(ALL_ACTIONS)}, not '{shown}'")
+    if action != "add":
+        _unknown_fields(action, obj)
     store.article_info(article)
     seconds = obj.get("seconds")
-    if seconds is not None and (not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0):
-        raise DecisionError("field 'seconds' must be a non-negative number")
+    if seconds is not None and (
+        not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_SECONDS
+    ):
+        raise DecisionError(f"field 'seconds' must be a number from 0 to {MAX_SECONDS:,} (a day)")
     if action == "confirm-suggestions":
         states = store.confirm_suggestions(article, seconds=seconds)
         return ",".join(str(s["id"]) for s in states)
