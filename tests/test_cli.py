@@ -12,7 +12,7 @@ import pytest
 
 from tui.schema import Export
 
-from support import SAMPLE, is_url, written
+from support import ROOT, SAMPLE, is_url, written
 
 pytestmark = pytest.mark.engines
 
@@ -79,6 +79,9 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
     assert cli("export", "--article", "a-missing", check=1).stderr.startswith("newsreview: error: --article")
     assert "unknown status 'maybe'" in cli("export", "--include", "maybe", check=2).stderr
     assert cli.json("export", "--article", aid)["articles"][0]["id"] == aid
+    # QA: "-o -" wrote a file named "-"; it is standard output, as "apply -" reads standard input
+    dash = cli("export", "-o", "-")
+    assert json.loads(dash.stdout)["articles"] == default["articles"] and not (ROOT / "-").exists()
 
 
 def test_status_table(filled_store, cli):

@@ -330,7 +330,7 @@ def reextract_cmd(
 @app.command("extract")
 def extract_cmd(
     paths: PathsArg,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default, or -: stdout).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="json or jsonl.")] = "json",
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
@@ -363,7 +363,7 @@ def extract_cmd(
         records = [extraction_article(ex, order=order) for ex in extractor.extract(articles, jobs=jobs)]
         for warning in extractor.warnings:
             warn(f"warning: {warning}")
-    _write_output(render(records, fmt), output)
+    _write_output(render(records, fmt), _dash_is_stdout(output))
     if errors:
         raise typer.Exit(1)
 
@@ -407,7 +407,7 @@ def apply_cmd(
 @app.command("export")
 def export_cmd(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here, atomically (default: stdout).")
+        Path | None, typer.Option("--output", "-o", help="Write here, atomically (default, or -: stdout).")
     ] = None,
     fmt: Annotated[
         str,
@@ -447,6 +447,7 @@ def export_cmd(
 
     _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
+    output = _dash_is_stdout(output)
     if fmt == "spacy" and output is None:
         fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
     try:
@@ -951,6 +952,11 @@ def _print_status(st: Any) -> None:
 def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         fail(f"{option}: '{value}' is not one of {', '.join(choices)}", 2)
+
+
+def _dash_is_stdout(output: Path | None) -> Path | None:
+    """``-o -`` is standard output, as ``apply -`` reads standard input (``-o ./-`` names a file)."""
+    return None if output is not None and str(output) == "-" else output
 
 
 def _write_output(text: str | bytes, output: Path | None) -> None:
