@@ -857,3 +857,46 @@ async def test_a_second_key_of_a_burst_never_closes_the_screen_beneath(tmp_path,
     assert aid is not None
     assert any(c.get("status") in ("accepted", "edited") for c in store.candidates(aid))
     store.close()
+
+
+async def test_a_keys_toml_key_that_names_no_key_is_said_and_the_default_kept(app_store_factory):
+    """QA: "review.accept" = "spcae" was put in force without a word (the footer said "spcae accept"
+    and no key accepted); "[bold]" likewise. A key name is checked: a typo is said and left out, the
+    default kept; "?" is the question_mark key, as in Textual's own bindings; the unknown-id notice
+    names the help key in force, not "?" (remapped here to f1)."""
+    toml = (
+        '[keys]\n"review.accept" = "spcae"\n"review.reject" = "[bold],X"\n"review.help" = "f1"\n"review.typo" = "z"\n'
+    )
+    toml += '"review.skip" = "?"\n'
+    app, store, ex, _cfg = app_store_factory(toml)
+    aid = ex.article.id
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        said = notes(app)
+        assert "review.accept = 'spcae' names no key (left out; review.accept has a)" in said
+        assert "review.reject = '[bold]' names no key (left out; review.reject has X)" in said
+        assert "unknown binding id 'review.typo' (the help screen, f1, lists every id)" in said
+        assert app.keys.keys("review.accept") == ["a"] and app.keys.keys("review.skip") == ["question_mark"]
+        first = app.screen.current()["id"]
+        await pilot.press("a")
+        assert store.candidate(aid, first)["status"] == "accepted"
+        bound = app.screen.active_bindings
+        assert "spcae" not in bound and "[bold]" not in bound and "question_mark" in bound
+
+
+def test_key_names():
+    from tui.app.bindings import key_name
+
+    assert [key_name(k) for k in ("a", "A", "?", "f1", "ctrl+s", "shift+tab", "space", " ", "ctrl+?")] == [
+        "a",
+        "A",
+        "question_mark",
+        "f1",
+        "ctrl+s",
+        "shift+tab",
+        "space",
+        None,
+        "ctrl+question_mark",
+    ]
+    assert [key_name(k) for k in ("spcae", "[bold]", "ctrl+", "ctlr+s", "ctrl+ctrl+s", "\x1b", "")] == [None] * 7
+    assert key_name("latin_small_letter_e_with_acute") == "latin_small_letter_e_with_acute"

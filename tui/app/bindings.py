@@ -10,7 +10,12 @@ are each reported as one line by :meth:`Keys.problems`.
 
 from __future__ import annotations
 
+import string
+import unicodedata
+
 from textual.binding import Binding
+from textual.keys import Keys as TextualKeys
+from textual.keys import _character_to_key
 
 from ..sanitize import clean_line
 
@@ -282,6 +287,32 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
 #: keys a terminal sends as another key (so a binding to them never fires)
 TERMINAL_ALIASES = {"ctrl+m": "enter", "ctrl+i": "tab", "ctrl+h": "backspace", "ctrl+left_square_bracket": "escape"}
 
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+#: the names of keys a terminal sends, as Textual names them (f1, pageup, question_mark ...)
+KEY_NAMES = frozenset(
+    {k.value.rsplit("+", 1)[-1] for k in TextualKeys if not k.value.startswith("<")}
+    | {_character_to_key(c) for c in string.printable if c.isprintable()}
+)
+
+
+def key_name(key: str) -> str | None:
+    """``key`` as Textual names it ("?" → question_mark, "ctrl+s" stays), or None if it names no key
+    ("spcae", "[bold]", "ctrl+"): a keys.toml typo is said, not silently bound to nothing."""
+    *mods, base = key.strip().split("+")
+    if not base or any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return None
+    if len(base) == 1:
+        if not base.isprintable():
+            return None
+        base = _character_to_key(base)  # what Textual does to a binding's own one-character keys
+    elif base not in KEY_NAMES:
+        try:
+            unicodedata.lookup(base.replace("_", " "))  # a letter by its name: latin_small_letter_e_with_acute
+        except KeyError:
+            return None
+    return "+".join([*mods, base])
+
+
 _NAMES = {
     "left_square_bracket": "[",
     "right_square_bracket": "]",
@@ -374,14 +405,20 @@ class Keys:
             known |= {b.id for b in bindings if b.id}
         for bid in self.keymap:
             if bid not in known:
-                self._problems.append(f"keys.toml: unknown binding id '{bid}' (the help screen, ?, lists every id)")
+                self._problems.append(
+                    f"keys.toml: unknown binding id '{clean_line(bid, 64)}' (the help screen, "
+                    f"{self.show('review.help', first=True)}, lists every id)"
+                )
 
     def _scope(self, bindings: list[Binding]) -> None:
         remapped: dict[str, list[str]] = {}
         unsendable: list[tuple[str, str]] = []  # (binding id, a key no terminal sends): said once keys are known
+        unnamed: list[tuple[str, str]] = []  # (binding id, what names no key)
         for b in bindings:
             if b.id and b.id in self.keymap:
-                asked = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
+                written = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
+                asked = [name for k in written if (name := key_name(k)) is not None]
+                unnamed += [(b.id, k) for k in written if key_name(k) is None]
                 keys = [k for k in asked if k not in TERMINAL_ALIASES]  # left out: they would never fire
                 unsendable += [(b.id, key) for key in asked if key in TERMINAL_ALIASES]
                 if keys:
@@ -413,6 +450,12 @@ class Keys:
             self._problems.append(
                 f"keys.toml: {bid} = '{key}' cannot work: a terminal sends {key} as "
                 f"{TERMINAL_ALIASES[key]} (left out; {bid} has {has})"
+            )
+        for bid, key in unnamed:
+            has = ", ".join(key_display(k) for k in self.by_id.get(bid, [])) or "no key"
+            self._problems.append(
+                f"keys.toml: {bid} = '{clean_line(key, 24)}' names no key (left out; {bid} has {has}); keys are "
+                "written like y, Y, ?, f1, space, enter, pageup, ctrl+s, shift+tab"
             )
 
     def problems(self) -> list[str]:
