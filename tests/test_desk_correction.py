@@ -158,6 +158,16 @@ async def test_the_app_orders_claims_by_the_desk_s_score_and_shows_both(tmp_path
         shown = screen_text(app)
         for cid in screen.state.listed("claim"):  # the list shows the score it is sorted by
             assert f"none     {scores[cid]:.2f} " in shown
+        # QA: the same article read again (what saving the label set does) lost the desk's scores
+        # from the list and the detail panel until another article was opened
+        await pilot.press("S", "space", "enter")
+        await pilot.pause()
+        assert store.labels is not None and screen.aid == "a-9999" and screen.state.kind == "claim"
+        detail = str(screen.query_one(DetailPanel).render())
+        assert f"desk score {desk:.2f}  (the extractor's {current['checkworthiness']:.2f}" in detail
+        shown = screen_text(app)
+        for cid in screen.state.listed("claim"):
+            assert f"none     {scores[cid]:.2f} " in shown
     store.close()
 
 

@@ -223,6 +223,9 @@ class ReviewState:
         if article != self.desk_article:
             self.desk, self.desk_article = {}, None
         self.cands = {c["id"]: c for c in cands}
+        for cid, score in self.desk.items():  # the same article read again (a label set saved): its
+            if cid in self.cands:  # claims keep the desk's scores, in the list and the detail panel
+                self.cands[cid]["desk_checkworthiness"] = score
         self._keep = {}
         self._grouped = frozenset({"(none)"})  # regroup
         self._rebuild()
