@@ -16,6 +16,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
+import regex
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -30,25 +31,32 @@ from ..sanitize import clean, clean_line
 #: a skin-tone modifier (tmux 3.3 draws 👍🏽 in 4 cells where Rich counts 2, a lone modifier in 2
 #: where Rich counts 0, ❤️ in 1 where Rich counts 2), which shifts every cell after it on the row
 _UNSTABLE_WIDTH = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+#: one of them attached to nothing (a skin tone or joiner after no emoji, a selector after a space):
+#: drawn as ◌, the usual stand-in for a mark without its base, so the analyst sees that it is there
+_LONE = regex.compile(
+    "(?<![\\p{Extended_Pictographic}\\p{Regional_Indicator}\u200d\ufe0f\U0001f3fb-\U0001f3ff])"
+    "[\u200d\U0001f3fb-\U0001f3ff]|(?<=^|\\s)[\ufe0e\ufe0f]"
+)
+LONE_MARK = "\u25cc"
 _STEADY = str.maketrans(dict.fromkeys([0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)], "\u200b"))
 
 
 def steady(text: str) -> str:
-    """``text`` with each joiner, variation selector and skin tone as a zero-width space (same
-    length, so offsets still index it): every terminal and Rich then agree on each line's width
-    (👩‍💻 shows as 👩💻, 👍🏽 as 👍). The copy that is drawn; the article itself keeps them."""
+    """``text`` with each joiner, variation selector and skin tone as a zero-width space, or as ◌
+    where it is attached to nothing (same length, so offsets still index it): every terminal and
+    Rich then agree on each line's width (👩‍💻 shows as 👩💻, 👍🏽 as 👍). The copy that is drawn;
+    the article itself keeps them."""
     if _UNSTABLE_WIDTH.search(text) is None:
         return text
-    return text.translate(_STEADY)
+    return str(_LONE.sub(LONE_MARK, text)).translate(_STEADY)
 
 
 def one_line(s: object, limit: int = 80) -> str:
-    """One line (newlines shown as ⏎), control characters made visible, cut to ``limit``, and
-    :func:`steady` (a value of nothing but joiners and skin tones shows their code points)."""
+    """One line (newlines shown as ⏎), control characters made visible, cut to ``limit``, and like
+    :func:`steady`: joiners, selectors and skin tones left out, those attached to nothing shown as ◌."""
     text = s if isinstance(s, str) else str(s)
     if _UNSTABLE_WIDTH.search(text) is not None:
-        shown = _UNSTABLE_WIDTH.sub("", text)
-        text = shown if shown.strip() else " ".join(f"U+{ord(c):04X}" for c in text if not c.isspace())
+        text = _UNSTABLE_WIDTH.sub("", str(_LONE.sub(LONE_MARK, text)))
     return clean_line(text, limit)
 
 
