@@ -155,6 +155,19 @@ def test_bad_input_one_line_no_traceback_store_untouched(filled_store, cli, args
 
 
 @pytest.mark.folder_only
+@pytest.mark.parametrize("command", [["add"], []], ids=["add", "review"])
+def test_a_mistyped_path_leaves_no_new_store_behind(tmp_path, cli, command):
+    """QA: ``add --store NEW missing.txt`` (and ``newsreview --store NEW missing.txt``) failed but
+    left a new, empty store folder behind. With no path there, nothing is made."""
+    new = tmp_path / "new-store"
+    proc = cli(*command, "--store", str(new), str(tmp_path / "missing.txt"), check=1)
+    assert (
+        proc.stderr == f"newsreview: error: {tmp_path / 'missing.txt'}: no such file or directory (nothing was added)\n"
+    )
+    assert not new.exists()
+
+
+@pytest.mark.folder_only
 def test_store_that_is_not_ours_or_not_writable(tmp_path, cli):
     notours = tmp_path / "notours.json"
     notours.write_text('{"hello": 1}')

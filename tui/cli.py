@@ -197,6 +197,7 @@ def review_cmd(
 
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
+    _some_path_exists(paths)
     with _open_store(store, reviewer, "newsreview review") as st:
         if adjudicate:
             from .store import StoreError
@@ -262,6 +263,7 @@ def add_cmd(
     """
     from .ingest import add_paths
 
+    _some_path_exists(paths)
     with _open_store(store, reviewer, "newsreview add", mode="add") as st:
         if labels is not None:
             from .store import StoreError
@@ -952,6 +954,13 @@ def _print_status(st: Any) -> None:
 def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         fail(f"{option}: '{value}' is not one of {', '.join(choices)}", 2)
+
+
+def _some_path_exists(paths: list[Path] | None) -> None:
+    """Refuse before the store is opened (or made) when no path given exists: a typo must not leave
+    a new, empty store folder behind. (With some there, the missing ones fail one by one.)"""
+    if paths and not any(os.path.lexists(p) for p in paths):
+        fail(f"{clean_line(paths[0])}: no such file or directory (nothing was added)")
 
 
 def _dash_is_stdout(output: Path | None) -> Path | None:
