@@ -704,3 +704,17 @@ def test_a_duplicated_journal_line_is_dropped_not_replayed(store_path, cli):
     # the undo ran once: alice's accept stands against bob's reject (twice, hers went back to pending
     # and bob's reject alone would be the final view)
     assert statuses[exs[0].entities[0]["id"]] == "disputed"
+
+
+def test_a_journal_without_a_mark_is_a_note(store_path, cli):
+    """QA: with its mark deleted, a journal cut at its end (acknowledged decisions gone) read as
+    healthy and doctor did not even say the mark was missing. What cannot be seen is said."""
+    desk(store_path)
+    path = journal(store_path, "bob")
+    path.with_name(path.name + ".mark").unlink()
+    check = cli("doctor")
+    assert not damaged_lines(check)
+    assert f"note: {path} has 3 lines and no mark: had lines been cut from its end, nothing would show it" in (
+        check.stdout
+    )
+    assert check.stdout.strip().endswith("healthy")

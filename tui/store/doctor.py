@@ -542,6 +542,11 @@ def _report_journal(report: Report, slug: str, scan: Scan, registered: dict[str,
             f"{clean_line(scan.path)} ends with an incomplete line ({scan.torn} bytes) left by a crash; "
             "it was never acknowledged and is dropped"
         )
+    if not scan.missing and scan.lines and not os.path.lexists(scan.mark_path):
+        report.notes.append(  # a writer still open, killed before its first mark, or the mark deleted
+            f"{clean_line(scan.path)} has {scan.lines} lines and no mark: had lines been cut from its end, "
+            "nothing would show it (a mark is written every 500 lines and when its writer closes)"
+        )
 
 
 def _unregistered(report: Report, journals: dict[str, Scan], registered: dict[str, dict[str, Any]]) -> dict[str, str]:
