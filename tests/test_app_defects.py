@@ -899,4 +899,14 @@ def test_key_names():
         "ctrl+question_mark",
     ]
     assert [key_name(k) for k in ("spcae", "[bold]", "ctrl+", "ctlr+s", "ctrl+ctrl+s", "\x1b", "")] == [None] * 7
-    assert key_name("latin_small_letter_e_with_acute") == "latin_small_letter_e_with_acute"
+    # a character's Unicode alias is no key name (esc, del, nbsp: bound to nothing before review)
+    assert [key_name(k) for k in ("esc", "del", "bs", "nbsp", "ctrl+esc", "latin_small_letter_e_with_acute")] == [
+        None
+    ] * 6
+    assert [key_name(k) for k in ("+", "ctrl++", "\u00e9", "euro_sign", "\u20ac")] == [
+        "plus",
+        "ctrl+plus",
+        "\u00e9",
+        "euro_sign",
+        "euro_sign",
+    ]

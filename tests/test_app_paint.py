@@ -323,6 +323,8 @@ def test_steady_keeps_offsets_and_one_line_keeps_something_to_show():
     assert one_line("\U0001f3fd\u200d") == "\u25cc"  # never an empty row
     assert one_line("\U0001f3fd emoji") == "\u25cc emoji" == steady("\U0001f3fd emoji")
     assert one_line("1\ufe0f\u20e3 \u2764\ufe0f") == "1\u20e3 \u2764"  # a selector after a character is its own
+    sri_lanka = "\u0dc1\u0dca\u200d\u0dbb\u0dd3 \u0dbd\u0d82\u0d9a\u0dcf"  # a joiner after a virama: spelling
+    assert "\u25cc" not in steady(sri_lanka) + one_line(sri_lanka) and len(steady(sri_lanka)) == len(sri_lanka)
     # a new label may still hold what one_line leaves out of rows (it is refused only for controls)
     assert LabelPicker.matching(type("P", (), {"labels": ["ORG"]})(), "\U0001f3f3\ufe0f\u200d\U0001f308")[-1] == (
         "\U0001f3f3\ufe0f\u200d\U0001f308"

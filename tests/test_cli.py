@@ -253,6 +253,7 @@ def test_apply_refuses_a_misspelt_field_instead_of_ignoring_it(filled_store, cli
         {"article": aid, "group": "g-1", "action": "accept", "candidate": e0},
         {"article": aid, "candidate": e0, "action": "accept", "seconds": 1e308},
         {"article": aid, "candidate": e0, "action": "accept", "seconds": -1},
+        {"article": aid, "action": "add", "kind": "entity", "start": 0, "end": 3, "label": "ORG", "secnods": 3},
     ]
     proc = cli("apply", "-", input="".join(json.dumps(x) + "\n" for x in lines), check=1)
     errors = [json.loads(r)["error"] for r in proc.stdout.splitlines()]
@@ -267,6 +268,8 @@ def test_apply_refuses_a_misspelt_field_instead_of_ignoring_it(filled_store, cli
         "unknown field 'candidate' for action 'accept' (it takes article, action, seconds, group, label)",
         "field 'seconds' must be a number from 0 to 86,400 (a day)",
         "field 'seconds' must be a number from 0 to 86,400 (a day)",
+        "unknown field 'secnods' for action 'add' (it takes article, action, seconds, kind, label, start, end, "
+        "speaker, cue, quote_type, numbers, hedges, checkworthiness)",
     ]
     assert cli.json("status", "--json")["decisions"] == 0
     ok = {"article": aid, "candidate": e0, "action": "edit", "label": "ORG", "seconds": 2.5, "adjudicate": False}

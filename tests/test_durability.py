@@ -217,3 +217,24 @@ def test_add_jobs_2_interrupted_releases_everything(store_path, tmp_path):
         assert subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True).returncode == 1  # no worker left
         with ReviewStore.open(store_path, write=True) as st:  # not locked by a leftover
             st.article_ids()
+
+
+def test_read_file_refuses_what_is_no_file_without_leaking_a_descriptor(tmp_path):
+    """A folder or FIFO in a store file's place is refused at once, and the descriptor opened to see
+    what it is closed (a live poll of a journal replaced by a folder leaked one per poll)."""
+    import errno
+
+    from tui.store.files import read_file
+
+    folder, fifo, plain = tmp_path / "dir", tmp_path / "fifo", tmp_path / "file"
+    folder.mkdir()
+    os.mkfifo(fifo)
+    plain.write_bytes(b"0123456789")
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(50):
+        for path in (folder, fifo):
+            with pytest.raises(OSError) as err:
+                read_file(path)
+            assert err.value.errno == errno.EINVAL and "not a regular file" in str(err.value)
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert read_file(plain) == b"0123456789" and read_file(plain, 4, limit=3) == b"456"

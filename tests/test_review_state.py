@@ -294,6 +294,10 @@ def test_find_all_whole_words_and_case():
     assert spans.find_all(f"x {jamo} y", "\ud55c\uae00") == [(2, 8)]
     assert spans.find_all(jamo, "\uae00") == [(3, 6)]  # the second syllable alone
     assert spans.find_all("\ud55c\uae00", jamo[:3]) == [(0, 1)]
+    # jamo elsewhere in the article change nothing for the rest: an emoji's first part still finds it
+    mixed = f"ok \U0001f44d\U0001f3fd x \U0001f469\u200d\U0001f4bb z {jamo}"
+    assert spans.find_all(mixed, "\U0001f44d") == [(3, 5)]
+    assert spans.find_all(mixed, "\U0001f4bb") == [(8, 11)]
 
 
 @settings(max_examples=300, deadline=None)

@@ -959,12 +959,13 @@ def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
 def _some_path_exists(paths: list[Path] | None) -> None:
     """Refuse before the store is opened (or made) when no path given exists: a typo must not leave
     a new, empty store folder behind. (With some there, the missing ones fail one by one.)"""
-    if paths and not any(os.path.lexists(p) for p in paths):
+    if paths and not any(os.path.exists(p) for p in paths):
         fail(f"{clean_line(paths[0])}: no such file or directory (nothing was added)")
 
 
 def _dash_is_stdout(output: Path | None) -> Path | None:
-    """``-o -`` is standard output, as ``apply -`` reads standard input (``-o ./-`` names a file)."""
+    """``-o -`` is standard output, as ``apply -`` reads standard input (a file named ``-`` is
+    written with its full path, ``-o "$PWD/-"``: typer makes ``./-`` a plain ``-``)."""
     return None if output is not None and str(output) == "-" else output
 
 

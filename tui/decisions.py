@@ -26,10 +26,11 @@ _COMMON = ("article", "action", "seconds")
 
 
 def _fields_for(action: str, obj: dict[str, Any]) -> tuple[str, ...]:
-    """The fields a line of ``action`` may hold (an ``add`` line's candidate fields are checked by
-    the store)."""
+    """The fields a line of ``action`` may hold."""
     if action == "confirm-suggestions":
         return _COMMON
+    if action == "add":
+        return (*_COMMON, "kind", *EDIT_FIELDS)
     if "group" in obj:
         return (*_COMMON, "group", "label")
     extra = {"edit": ("changes", *EDIT_FIELDS), "adjudicate": ("choose",)}.get(action, ())
@@ -61,8 +62,7 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
     if action not in ALL_ACTIONS:
         shown = clean_line(action, 40) if isinstance(action, str) else repr(type(action).__name__)
         raise DecisionError(f"field 'action' must be one of {', '.join(ALL_ACTIONS)}, not '{shown}'")
-    if action != "add":
-        _unknown_fields(action, obj)
+    _unknown_fields(action, obj)
     store.article_info(article)
     seconds = obj.get("seconds")
     if seconds is not None and (

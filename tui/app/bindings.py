@@ -298,17 +298,23 @@ KEY_NAMES = frozenset(
 def key_name(key: str) -> str | None:
     """``key`` as Textual names it ("?" → question_mark, "ctrl+s" stays), or None if it names no key
     ("spcae", "[bold]", "ctrl+"): a keys.toml typo is said, not silently bound to nothing."""
-    *mods, base = key.strip().split("+")
+    written = key.strip()
+    if written == "+" or written.endswith("++"):  # the plus key itself: "+", "ctrl++"
+        mods, base = [m for m in written[:-2].split("+") if written != "+"], "+"
+    else:
+        *mods, base = written.split("+")
     if not base or any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
         return None
     if len(base) == 1:
-        if not base.isprintable():
+        if not base.isprintable() or base.isspace():
             return None
         base = _character_to_key(base)  # what Textual does to a binding's own one-character keys
     elif base not in KEY_NAMES:
-        try:
-            unicodedata.lookup(base.replace("_", " "))  # a letter by its name: latin_small_letter_e_with_acute
+        try:  # a letter by its name (latin_small_letter_e_with_acute), as Textual names it; never an
+            char = unicodedata.lookup(base.replace("_", " "))  # alias such as "esc" or "del"
         except KeyError:
+            return None
+        if not char.isprintable() or _character_to_key(char) != base:
             return None
     return "+".join([*mods, base])
 

@@ -193,7 +193,8 @@ def accent_sensitive(query: str) -> bool:
 
 
 # a run of characters none of which a combining mark follows, or a character with its marks
-_PIECE = regex.compile(r"(?:\P{M}(?!\p{M}))+|\P{M}\p{M}*|\p{M}+")
+# (Hangul jamo, which compose with the next, are runs of their own: see _folded)
+_PIECE = regex.compile(r"[\u1100-\u11ff]+\p{M}*|(?:[^\p{M}\u1100-\u11ff](?!\p{M}))+|[^\p{M}\u1100-\u11ff]\p{M}*|\p{M}+")
 _JAMO = regex.compile(r"[\u1100-\u11ff]")  # Hangul letters that compose with the next: no run is 1:1
 _CLUSTER = regex.compile(r"\X")  # a grapheme cluster (a Hangul syllable written in jamo is one)
 
@@ -248,17 +249,18 @@ def _folded(text: str, accents: bool = True) -> _Folded:
         parts.append(folded)
         at += len(folded)
 
-    # with Hangul in jamo about, by grapheme cluster: a syllable's jamo (and any marks) are one piece
-    by_cluster = _JAMO.search(text) is not None
-    for m in (_CLUSTER if by_cluster else _PIECE).finditer(text):
+    for m in _PIECE.finditer(text):
         piece, o = m.group(), m.start()
         if piece.isascii():
             add(piece, o, piece.lower(), True)
             continue
-        folded = fold(piece, accents=accents)
-        if by_cluster and len(piece) > 1:
-            add(piece, o, folded, False)  # whole or not at all
+        if _JAMO.match(piece):  # Hangul written as jamo: each syllable (with its marks) whole or not at all
+            for g in _CLUSTER.finditer(piece):
+                c = g.group()
+                f = fold(c, accents=accents)
+                add(c, o + g.start(), f, len(c) == len(f) == 1)
             continue
+        folded = fold(piece, accents=accents)
         if len(folded) == len(piece) and (
             len(piece) == 1 or not (unicodedata.category(piece[-1]).startswith("M") or _JAMO.search(piece))
         ):

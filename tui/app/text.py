@@ -35,8 +35,8 @@ _UNSTABLE_WIDTH = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 #: drawn as ◌, the usual stand-in for a mark without its base, so the analyst sees that it is there
 _LONE = regex.compile(
     "(?<![\\p{Extended_Pictographic}\\p{Regional_Indicator}\u200d\ufe0f\U0001f3fb-\U0001f3ff])"
-    "[\u200d\U0001f3fb-\U0001f3ff]|(?<=^|\\s)[\ufe0e\ufe0f]"
-)
+    "[\U0001f3fb-\U0001f3ff]|(?<=^|\\s)[\u200d\ufe0e\ufe0f]"
+)  # (a joiner after a letter is spelling in Indic scripts — ශ්‍රී — not lone: drawn as zero width)
 LONE_MARK = "\u25cc"
 _STEADY = str.maketrans(dict.fromkeys([0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)], "\u200b"))
 

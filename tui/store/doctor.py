@@ -154,7 +154,7 @@ def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan
         scan.aside.append(path)
     else:
         try:
-            data = path.read_bytes()
+            data = read_file(path)
         except OSError as err:
             scan.blocker = f"{shown} cannot be read ({why(err)})"
             scan.problems.append(scan.blocker)
@@ -287,7 +287,7 @@ def _scan_mark(scan: Scan, store_id: str = "") -> str | None:
         scan.changed = True
         return None
     try:
-        raw = mark_path.read_bytes()
+        raw = read_file(mark_path)
     except OSError as err:  # derived from the journal: repair moves it aside and writes it anew
         scan.problems.append(f"{shown} cannot be read ({why(err)})")
         scan.aside.append(mark_path)
@@ -356,7 +356,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         meta_aside.append(meta_path)
     else:
         try:
-            raw = meta_path.read_bytes()
+            raw = read_file(meta_path)
         except OSError as err:
             blockers.append(f"{clean_line(meta_path)} cannot be read ({why(err)})")
             report.problems.append(blockers[-1])
@@ -592,7 +592,7 @@ def _lost_name(folder: Path, slug: str, scan: Scan, registered: dict[str, dict[s
     with contextlib.suppress(OSError):
         for path in sorted((folder / PRESENCE).glob("*.json")):
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-                guesses.append(str(orjson.loads(path.read_bytes())["reviewer"]))
+                guesses.append(str(orjson.loads(read_file(path))["reviewer"]))
     return next((g for g in guesses if journal_slug(g) == slug), None)
 
 
@@ -602,7 +602,7 @@ def _reextraction_losses(journals: dict[str, Scan], articles: Articles) -> list[
     known: dict[str, set[str]] = {}
     for path, row in articles.orphans:
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
-            cands = orjson.loads(path.read_bytes())["candidates"].values()
+            cands = orjson.loads(read_file(path))["candidates"].values()
             known[str(row["id"])] = {str(c["id"]) for c in cands}
     unseen: dict[str, set[str]] = {}
     gone: set[str] = set()  # articles decided on that no file the repair indexes holds
@@ -668,7 +668,7 @@ def _read_article(path: Path) -> _File:
     if gone is not None:
         return _File(path, gone, in_the_way=True)
     try:
-        parsed = parse(path.read_bytes(), None)
+        parsed = parse(read_file(path), None)
     except OSError as err:
         return _File(path, f"cannot be read ({why(err)})", unreadable=True)
     if isinstance(parsed, str):

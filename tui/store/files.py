@@ -198,9 +198,15 @@ def read_file(path: Path, offset: int = 0, *, limit: int = -1) -> bytes:
     followed. A FIFO, device or folder in a file's place is refused at once (``OSError``, "not a
     regular file") instead of blocking every command on it."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        os.close(fd)
+        raise
+    if not regular:
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
         if offset:
             fh.seek(offset)
         return fh.read(limit)

@@ -33,7 +33,7 @@ import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
-from .files import atomic_write, fsync_dir, why
+from .files import atomic_write, fsync_dir, read_file, why
 from .journal import encode_line
 from .lock import FileLock
 
@@ -57,7 +57,7 @@ def read_v1(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     tables: dict[str, dict[str, Any]] = {k: dict(v) for k, v in data.items() if isinstance(v, dict)}
     journal = folder / "journal.jsonl"
     try:
-        raw = journal.read_bytes()
+        raw = read_file(journal)
     except FileNotFoundError:
         raw = b""
     lines = raw.split(b"\n")

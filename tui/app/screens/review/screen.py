@@ -171,7 +171,7 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
 
         path = self.store.folder / "export.json"
         try:
-            atomic_write(path, render(store_articles(self.store)), through=True)
+            atomic_write(path, render(store_articles(self.store)))  # (a FIFO there: refused, not waited on)
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
             return
