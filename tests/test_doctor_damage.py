@@ -698,7 +698,7 @@ def test_a_duplicated_journal_line_is_dropped_not_replayed(store_path, cli):
     no_traceback(repair)
     assert cli("doctor").stdout.strip().endswith("healthy")
     assert len(path.read_bytes().splitlines()) == 5
-    assert f"{path}: dropped line 6 (damaged)" in repair.stdout
+    assert f"{path}: dropped line 6 (a copy of line 5)" in repair.stdout
     with ReviewStore.open(store_path, reviewer="alice") as st:
         statuses = {c["id"]: c["status"] for c in st.candidates(exs[0].article.id)}
     # the undo ran once: alice's accept stands against bob's reject (twice, hers went back to pending

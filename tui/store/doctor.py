@@ -124,6 +124,7 @@ class Scan:
     problems: list[str] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
     held: dict[int, str] = field(default_factory=dict)  # a dropped index line -> what it recorded, what is lost
+    copies: dict[int, int] = field(default_factory=dict)  # a dropped line -> the earlier line it repeats
     lines: int = 0  # complete lines (good or not)
     torn: int = 0  # bytes of an incomplete last line
     truncated: bool = False  # shorter than its mark: the torn tail (if any) was a recorded line
@@ -192,6 +193,7 @@ def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan
                 "repair drops it"
             )
             scan.dropped.append(number)
+            scan.copies[number] = first_at[body]
             scan.changed = True
             expected = max(expected, seq + 1)
             continue
@@ -1083,7 +1085,11 @@ def _move_back(folder: Path, moves: dict[str, Path], targets: dict[str, Path], r
 def _say_rewritten(report: Report, scan: Scan, *, quiet: bool = False) -> None:
     shown = clean_line(scan.path)
     report.repaired += [
-        f"{shown}: dropped line {n} (damaged)" + (f": it recorded {scan.held[n]}" if n in scan.held else "")
+        (
+            f"{shown}: dropped line {n} (a copy of line {scan.copies[n]})"
+            if n in scan.copies
+            else f"{shown}: dropped line {n} (damaged)" + (f": it recorded {scan.held[n]}" if n in scan.held else "")
+        )
         for n in scan.dropped
     ]
     if scan.torn:
