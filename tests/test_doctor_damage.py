@@ -699,6 +699,9 @@ def test_a_duplicated_journal_line_is_dropped_not_replayed(store_path, cli):
     assert cli("doctor").stdout.strip().endswith("healthy")
     assert len(path.read_bytes().splitlines()) == 5
     assert f"{path}: dropped line 6 (a copy of line 5)" in repair.stdout
+    mark = json.loads(path.with_name(path.name + ".mark").read_bytes())  # the mark repair wrote is bound
+    store_id = json.loads((store_path / "newsreview.json").read_bytes())["_meta"]["1"]["store_id"]
+    assert (mark["lines"], mark["store"], mark["file"]) == (5, store_id, path.name)
     with ReviewStore.open(store_path, reviewer="alice") as st:
         statuses = {c["id"]: c["status"] for c in st.candidates(exs[0].article.id)}
     # the undo ran once: alice's accept stands against bob's reject (twice, hers went back to pending

@@ -125,6 +125,7 @@ class Scan:
     dropped: list[int] = field(default_factory=list)
     held: dict[int, str] = field(default_factory=dict)  # a dropped index line -> what it recorded, what is lost
     copies: dict[int, int] = field(default_factory=dict)  # a dropped line -> the earlier line it repeats
+    store_id: str = ""  # the store it belongs to (a mark repair writes names it)
     lines: int = 0  # complete lines (good or not)
     torn: int = 0  # bytes of an incomplete last line
     truncated: bool = False  # shorter than its mark: the torn tail (if any) was a recorded line
@@ -143,7 +144,7 @@ class Scan:
 
 
 def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan:
-    scan = Scan(path)
+    scan = Scan(path, store_id=store_id)
     shown = clean_line(path)
     kind, target = _entry(path)
     data: bytes | None = None
@@ -1142,7 +1143,10 @@ def _rewrite(scan: Scan) -> None:
     mark = scan.mark_path
     if scan.good:
         last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        _write_file(mark, orjson.dumps({"lines": len(scan.good), "size": len(data), "crc": last[-10:-2].decode()}))
+        bound = {"store": scan.store_id, "file": scan.path.name} if scan.store_id else {}
+        _write_file(
+            mark, orjson.dumps({"lines": len(scan.good), "size": len(data), "crc": last[-10:-2].decode(), **bound})
+        )
     else:
         with contextlib.suppress(FileNotFoundError):
             mark.unlink()
