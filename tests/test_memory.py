@@ -23,7 +23,13 @@ def build(path):
 
 def test_label_set_hides_and_counts(store_path, cli):
     a, _ = build(store_path)
-    cli("add", "--labels", "PERSON,ORG,GPE", str(store_path.parent / "none.txt"), check=1)  # sets it; the file fails
+    missing = cli("add", "--labels", "PERSON,ORG,GPE", str(store_path.parent / "none.txt"), check=1)
+    assert "no such file or directory (nothing was added)" in missing.stderr
+    with ReviewStore.open(store_path) as st:
+        assert st.labels is None  # no path there: refused before the store changed
+    empty = store_path.parent / "empty.txt"
+    empty.write_text("")
+    cli("add", "--labels", "PERSON,ORG,GPE", str(empty), check=1)  # sets it; the file fails
     with ReviewStore.open(store_path) as st:
         assert st.labels == ["PERSON", "ORG", "GPE"]
         assert st.progress(a.article.id) == (0, 3)  # Monday (DATE) is out of the set

@@ -9,13 +9,19 @@ a dismiss once it is no longer on top.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.await_complete import AwaitComplete
-from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    _Base = Screen[Any]
+else:  # a plain mixin at run time: a Screen subclass in the bases would put Screen's default CSS
+    _Base = object  # above ModalScreen's (dialogs lost their dimmed backdrop)
 
 
-class ClosesOnce(Screen[Any]):
+class ClosesOnce(_Base):
     """Put first among a screen's bases: ``class Dialog(ClosesOnce, ModalScreen[str])``."""
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
