@@ -422,9 +422,9 @@ class Keys:
         unnamed: list[tuple[str, str]] = []  # (binding id, what names no key)
         for b in bindings:
             if b.id and b.id in self.keymap:
-                written = [k.strip() for k in self.keymap[b.id].split(",") if k.strip()]
-                asked = [name for k in written if (name := key_name(k)) is not None]
-                unnamed += [(b.id, k) for k in written if key_name(k) is None]
+                named = [(k, key_name(k)) for k in (k.strip() for k in self.keymap[b.id].split(",")) if k]
+                asked = [name for _, name in named if name is not None]
+                unnamed += [(b.id, k) for k, name in named if name is None]
                 keys = [k for k in asked if k not in TERMINAL_ALIASES]  # left out: they would never fire
                 unsendable += [(b.id, key) for key in asked if key in TERMINAL_ALIASES]
                 if keys:
@@ -451,18 +451,21 @@ class Keys:
                         f"({b.description}), which now has {now}"
                     )
             self.by_id[b.id] = kept
-        for bid, key in unsendable:  # what the binding has in the end (its defaults may be taken too)
-            has = ", ".join(key_display(k) for k in self.by_id.get(bid, [])) or "no key"
+        for bid, key in unsendable:
             self._problems.append(
                 f"keys.toml: {bid} = '{key}' cannot work: a terminal sends {key} as "
-                f"{TERMINAL_ALIASES[key]} (left out; {bid} has {has})"
+                f"{TERMINAL_ALIASES[key]} (left out; {self._left_with(bid)})"
             )
         for bid, key in unnamed:
-            has = ", ".join(key_display(k) for k in self.by_id.get(bid, [])) or "no key"
             self._problems.append(
-                f"keys.toml: {bid} = '{clean_line(key, 24)}' names no key (left out; {bid} has {has}); keys are "
-                "written like y, Y, ?, f1, space, enter, pageup, ctrl+s, shift+tab"
+                f"keys.toml: {bid} = '{clean_line(key, 24)}' names no key (left out; {self._left_with(bid)}); "
+                "keys are written like y, Y, ?, f1, space, enter, pageup, ctrl+s, shift+tab"
             )
+
+    def _left_with(self, bid: str) -> str:
+        """What a binding has in the end, once a key asked for it is left out (its defaults may be
+        taken too): "review.undo has u, backspace"."""
+        return f"{bid} has " + (", ".join(key_display(k) for k in self.by_id.get(bid, [])) or "no key")
 
     def problems(self) -> list[str]:
         return list(self._problems)

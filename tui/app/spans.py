@@ -193,9 +193,12 @@ def accent_sensitive(query: str) -> bool:
 
 
 # a run of characters none of which a combining mark follows, or a character with its marks
-# (Hangul jamo, which compose with the next, are runs of their own: see _folded)
-_PIECE = regex.compile(r"[\u1100-\u11ff]+\p{M}*|(?:[^\p{M}\u1100-\u11ff](?!\p{M}))+|[^\p{M}\u1100-\u11ff]\p{M}*|\p{M}+")
-_JAMO = regex.compile(r"[\u1100-\u11ff]")  # Hangul letters that compose with the next: no run is 1:1
+# (Hangul jamo, letters that compose with the next, are runs of their own: see _folded)
+_JAMO_RANGE = r"\u1100-\u11ff"
+_PIECE = regex.compile(
+    rf"[{_JAMO_RANGE}]+\p{{M}}*|(?:[^\p{{M}}{_JAMO_RANGE}](?!\p{{M}}))+|[^\p{{M}}{_JAMO_RANGE}]\p{{M}}*|\p{{M}}+"
+)
+_JAMO = regex.compile(rf"[{_JAMO_RANGE}]")
 _CLUSTER = regex.compile(r"\X")  # a grapheme cluster (a Hangul syllable written in jamo is one)
 
 
@@ -261,9 +264,7 @@ def _folded(text: str, accents: bool = True) -> _Folded:
                 add(c, o + g.start(), f, len(c) == len(f) == 1)
             continue
         folded = fold(piece, accents=accents)
-        if len(folded) == len(piece) and (
-            len(piece) == 1 or not (unicodedata.category(piece[-1]).startswith("M") or _JAMO.search(piece))
-        ):
+        if len(folded) == len(piece) and (len(piece) == 1 or not unicodedata.category(piece[-1]).startswith("M")):
             add(piece, o, folded, True)  # folds one to one throughout (casefold maps each letter alone)
         elif len(piece) > 1 and not unicodedata.category(piece[-1]).startswith("M"):
             for k, c in enumerate(piece):  # a run with "ß" or the like in it: letter by letter

@@ -223,9 +223,7 @@ class ReviewState:
         if article != self.desk_article:
             self.desk, self.desk_article = {}, None
         self.cands = {c["id"]: c for c in cands}
-        for cid, score in self.desk.items():  # the same article read again (a label set saved): its
-            if cid in self.cands:  # claims keep the desk's scores, in the list and the detail panel
-                self.cands[cid]["desk_checkworthiness"] = score
+        self._put_desk()  # the same article read again (a label set saved) keeps the desk's scores
         self._keep = {}
         self._grouped = frozenset({"(none)"})  # regroup
         self._rebuild()
@@ -343,10 +341,14 @@ class ReviewState:
     def set_desk(self, article: str, scores: dict[str, float]) -> None:
         """The desk's corrected scores of this article's claims: the claims list is ordered by them."""
         self.desk, self.desk_article = dict(scores), article
-        for cid, score in scores.items():
+        self._put_desk()
+        self.refresh()
+
+    def _put_desk(self) -> None:
+        """The desk's scores onto the claims they are for (the list and the detail panel show them)."""
+        for cid, score in self.desk.items():
             if cid in self.cands:
                 self.cands[cid]["desk_checkworthiness"] = score
-        self.refresh()
 
     def toggle_order(self) -> str:
         self.order = "article" if self.order == "checkworthiness" else "checkworthiness"

@@ -69,7 +69,7 @@ from .folder import (
     _now,
     journal_slug,
 )
-from .journal import binding_problem, check_line, decode_line, encode_line, ops_problem
+from .journal import binding_of, binding_problem, check_line, decode_line, encode_line, ops_problem
 from .lock import FileLock
 
 CACHE = "cache"
@@ -209,7 +209,7 @@ def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan
     if pieces[-1]:
         scan.torn = len(pieces[-1])
         scan.changed = True
-    mark_crc = _scan_mark(scan, store_id)
+    mark_crc = _scan_mark(scan)
     if scan.mark_lines is not None and data is not None:
         recorded = scan.mark_lines
         if scan.lines < recorded:
@@ -275,7 +275,7 @@ def _store_id_from_marks(folder: Path) -> str:
     return seen.most_common(1)[0][0] if seen else ""
 
 
-def _scan_mark(scan: Scan, store_id: str = "") -> str | None:
+def _scan_mark(scan: Scan) -> str | None:
     """Read the journal's mark into ``scan``; returns the crc it records. A mark naming another store
     or journal file says the journal was copied here: repair will not guess whose it is."""
     mark_path = scan.mark_path
@@ -305,7 +305,7 @@ def _scan_mark(scan: Scan, store_id: str = "") -> str | None:
         scan.problems.append(f"{shown} is unreadable")
         scan.changed = True
         return None
-    foreign = binding_problem(mark, {"store": store_id, "file": scan.path.name} if store_id else None)
+    foreign = binding_problem(mark, binding_of(scan.store_id, scan.path))
     if foreign is not None:
         scan.blocker = (
             f"{clean_line(scan.path)} {foreign}; move it (and its mark) out of the store or put back the "
@@ -366,8 +366,8 @@ def check(folder: Path, *, repair: bool = False) -> Report:
             meta_ok = True  # not rewritten: repair refuses
         else:
             try:
-                fmt = orjson.loads(raw)["_meta"]["1"]["format"]
-                store_id = str(orjson.loads(raw)["_meta"]["1"].get("store_id") or "")
+                meta = orjson.loads(raw)["_meta"]["1"]
+                fmt, store_id = meta["format"], str(meta.get("store_id") or "")
             except (ValueError, KeyError, TypeError, AttributeError):
                 report.problems.append(f"{clean_line(meta_path)} is unreadable")
             else:
@@ -1143,7 +1143,7 @@ def _rewrite(scan: Scan) -> None:
     mark = scan.mark_path
     if scan.good:
         last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        bound = {"store": scan.store_id, "file": scan.path.name} if scan.store_id else {}
+        bound = binding_of(scan.store_id, scan.path) or {}
         _write_file(
             mark, orjson.dumps({"lines": len(scan.good), "size": len(data), "crc": last[-10:-2].decode(), **bound})
         )

@@ -39,7 +39,7 @@ from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
 from .files import atomic_write, read_file, why
-from .journal import Journal, JournalDB, JournalStorage, next_id, set_next_id
+from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
 from .lock import FileLock, short_lock
 
 FORMAT = "newsreview-store/2"
@@ -89,8 +89,7 @@ class FolderEngine:
     def _bound(self, journal: Journal) -> Journal:
         """``journal``, bound to this store and its file name: its mark says so, and a mark that names
         another store or file (a journal copied here with its mark) is damage."""
-        if self.store_id:
-            journal.binding = {"store": self.store_id, "file": journal.path.name}
+        journal.binding = binding_of(self.store_id, journal.path)
         return journal
 
     @property

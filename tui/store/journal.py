@@ -172,6 +172,11 @@ def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
     return seq, ops, crc
 
 
+def binding_of(store_id: str, path: Path) -> dict[str, str] | None:
+    """What a journal's mark names: its store and its file (None while the store id is unknown)."""
+    return {"store": store_id, "file": path.name} if store_id else None
+
+
 def binding_problem(mark: Mapping[str, Any], binding: Mapping[str, str] | None) -> str | None:
     """Why a mark says its journal belongs elsewhere (another store, another file), or None. Marks
     written before marks were bound name neither and pass."""
