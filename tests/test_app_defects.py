@@ -10,6 +10,7 @@ from typing import ClassVar
 import pytest
 from app_support import EVIL, add_in_app, foreign_controls, screen_bytes, screen_text, status_line
 from test_app_review import build
+from textual import events
 from textual.widgets import Footer
 
 from extractors.pipeline import Extraction
@@ -910,3 +911,38 @@ def test_key_names():
         "euro_sign",
         "euro_sign",
     ]
+
+
+@pytest.mark.parametrize("opener", ["S", "L"])
+async def test_the_second_enter_of_a_burst_that_saved_a_dialog_does_not_accept(tmp_path, opener):
+    """tmux: "S" (the label set) then Enter Enter in one burst: the first saved and closed the dialog
+    (its Enter is a priority binding, so the dialog was gone at once) and the second reached the
+    review screen, where Enter accepts — a group of 16 mentions accepted unasked. The key that
+    closed a dialog, pressed again at once, goes nowhere; a moment later Enter accepts as ever."""
+    from tui.app.app import CLOSING_KEY_GRACE
+
+    store, ex = build(tmp_path / "store")
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        review = app.screen
+        group = review.state.current_group()
+        picked = {m["id"] for m in review.state.mentions(group["id"])} if group and opener == "L" else set()
+        before = {c["id"]: c["status"] for c in store.candidates(aid)}
+        await pilot.press(opener)
+        await pilot.pause()
+        assert app.screen is not review
+        app.post_message(events.Key("enter", "\r"))  # both in one burst, as a terminal delivers them
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is review
+        after = {c["id"]: c["status"] for c in store.candidates(aid)}
+        changed = {cid for cid in after if after[cid] != before[cid]}
+        assert changed == picked  # the label set changes no decision; the picker only its own group's
+        await pilot.pause(CLOSING_KEY_GRACE + 0.1)
+        await pilot.press("enter")  # a moment later, Enter accepts as ever
+        await pilot.pause()
+        assert sum(c["status"] != before[c["id"]] for c in store.candidates(aid)) > len(picked)
+    store.close()

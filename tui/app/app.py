@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,9 @@ class CommandPalette(TextualCommandPalette):
 
 
 LEFT_OFF_KEPT = 50  # stores x reviewers whose last article the settings remember
+#: seconds in which the key that closed a dialog, pressed again (a key repeat, a double press in one
+#: burst), goes nowhere: Enter saves a dialog and accepts on the review screen beneath it
+CLOSING_KEY_GRACE = 0.25
 
 
 class ReviewApp(App[None]):
@@ -105,6 +109,8 @@ class ReviewApp(App[None]):
         self.keys = Keys(self.keymap)
         self.settings = load_settings(config)
         self.clock = ActiveClock()
+        self._key: str | None = None  # the key whose handling is under way (a dialog it closes notes it)
+        self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
         self.collector = IdleCollector(lambda: self.clock.last)
 
     def on_mount(self) -> None:
@@ -163,7 +169,24 @@ class ReviewApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.clock.touch()  # the analyst is working: the decision clock runs (see ActiveClock)
-        await super().on_event(event)
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        closed = self._closed_by
+        if closed is not None and closed[0] == event.key and time.monotonic() - closed[1] < CLOSING_KEY_GRACE:
+            event.stop()  # the second Enter of a double press that saved a dialog: not an accept too
+            return
+        self._key = event.key
+        try:
+            await super().on_event(event)
+        finally:
+            self._key = None
+
+    def dialog_closed(self) -> None:
+        """A dialog closed while a key was handled (its priority binding): that key, repeated at once,
+        is swallowed rather than acting on the screen beneath (see :data:`CLOSING_KEY_GRACE`)."""
+        if self._key is not None:
+            self._closed_by = (self._key, time.monotonic())
 
     def notify(
         self,

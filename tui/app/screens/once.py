@@ -4,7 +4,9 @@ Textual's ``Screen.dismiss`` pops whatever screen is on top. Two keys of one bur
 a key repeat, a paste, a browser tab sending both at once) both reach a dialog before it is gone:
 the second ``dismiss`` ran the result callback again and popped the screen beneath — the review
 screen — leaving a blank app that only ctrl+q left. A screen built on :class:`ClosesOnce` ignores
-a dismiss once it is no longer on top.
+a dismiss once it is no longer on top, and tells the app which key closed it: a dialog whose Enter
+is a priority binding is gone before the second Enter of the burst arrives, and that Enter would
+otherwise accept on the review screen (``ReviewApp.on_event`` swallows it).
 """
 
 from __future__ import annotations
@@ -28,4 +30,7 @@ class ClosesOnce(_Base):
         if not self.is_attached or self.app.screen is not self:
             done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
             return done  # already dismissed: the screen on top is another's
+        closed = getattr(self.app, "dialog_closed", None)
+        if callable(closed):
+            closed()  # the key that closed it, pressed again at once, must not act beneath
         return super().dismiss(result)
