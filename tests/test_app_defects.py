@@ -946,3 +946,26 @@ async def test_the_second_enter_of_a_burst_that_saved_a_dialog_does_not_accept(t
         await pilot.pause()
         assert sum(c["status"] != before[c["id"]] for c in store.candidates(aid)) > len(picked)
     store.close()
+
+
+async def test_another_key_between_ends_the_closing_key_s_grace(tmp_path):
+    """CI: the label picker closed by Enter, then `s`, then Enter at once (a flow's next step) — the
+    Enter was taken for a repeat of the one that closed the picker and swallowed. Only the very next
+    key can be a repeat."""
+    store, ex = build(tmp_path / "store")
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        review = app.screen
+        before = {c["id"]: c["status"] for c in store.candidates(aid)}
+        await pilot.press("S")
+        await pilot.pause()
+        for key in ("enter", "space", "enter"):  # save the label set; skip; Enter accepts the next
+            app.post_message(events.Key(key, "\r" if key == "enter" else " "))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is review
+        after = {c["id"]: c["status"] for c in store.candidates(aid)}
+        assert any(after[cid] == "accepted" != before[cid] for cid in after)
+    store.close()

@@ -172,7 +172,7 @@ class ReviewApp(App[None]):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
-        closed = self._closed_by
+        closed, self._closed_by = self._closed_by, None  # only the very next key can be its repeat
         if closed is not None and closed[0] == event.key and time.monotonic() - closed[1] < CLOSING_KEY_GRACE:
             event.stop()  # the second Enter of a double press that saved a dialog: not an accept too
             return
@@ -183,8 +183,9 @@ class ReviewApp(App[None]):
             self._key = None
 
     def dialog_closed(self) -> None:
-        """A dialog closed while a key was handled (its priority binding): that key, repeated at once,
-        is swallowed rather than acting on the screen beneath (see :data:`CLOSING_KEY_GRACE`)."""
+        """A dialog closed while a key was handled (its priority binding): that key, repeated at once
+        as the very next key, is swallowed rather than acting on the screen beneath (see
+        :data:`CLOSING_KEY_GRACE`); any other key between them ends that."""
         if self._key is not None:
             self._closed_by = (self._key, time.monotonic())
 
