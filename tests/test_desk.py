@@ -177,6 +177,40 @@ def test_apply_adjudicate_lines(filled_store, cli):
     assert "has made no decisions" in cli("export", "--reviewer", "zed", check=1).stderr
 
 
+def test_only_a_dispute_is_adjudicated(filled_store, cli):
+    """A ruling on an item nobody decided, or all its reviewers agree on, would outrank every later
+    review of it (found by QA: a lead's early accept stood against two later rejects): refused."""
+    _path, ex = filled_store
+    aid, russia, zurich = ex.article.id, ex.entities[1]["id"], ex.entities[2]["id"]
+    line = lambda cand, **kw: json.dumps({"article": aid, "candidate": cand, **kw}) + "\n"  # noqa: E731
+    undecided = cli("apply", "-", "--reviewer", "lead", input=line(russia, action="accept", adjudicate=True), check=1)
+    assert "is not disputed (final status: pending)" in json.loads(undecided.stdout)["error"]
+    cli("apply", "-", "--reviewer", "alice", input=line(russia, action="accept") + line(zurich, action="accept"))
+    cli("apply", "-", "--reviewer", "bob", input=line(russia, action="reject") + line(zurich, action="accept"))
+    agreed = cli("apply", "-", "--reviewer", "lead", input=line(zurich, action="adjudicate", choose="bob"), check=1)
+    assert "is not disputed (final status: accepted)" in json.loads(agreed.stdout)["error"]
+    both = cli(
+        "apply",
+        "-",
+        "--reviewer",
+        "lead",
+        input=line(russia, action="adjudicate", choose="bob", adjudicate=False),
+        check=1,
+    )
+    assert "leave the field out" in json.loads(both.stdout)["error"]
+    # a dispute is settled, and the ruling may then be changed (it is no longer disputed, but settled)
+    cli("apply", "-", "--reviewer", "lead", input=line(russia, action="adjudicate", choose="bob"))
+    cli("apply", "-", "--reviewer", "lead", input=line(russia, action="adjudicate", choose="alice"))
+    final = cli.json("export", "--include", "all")["articles"][0]
+    states = {e["id"]: e["status"] for e in final["entities"]}
+    assert states[russia] == "accepted" and states[zurich] == "accepted"
+    # the agreed item was never adjudicated: a later change of heart by both reviewers still counts
+    cli("apply", "-", "--reviewer", "alice", input=line(zurich, action="reject"))
+    cli("apply", "-", "--reviewer", "bob", input=line(zurich, action="reject"))
+    final = cli.json("export", "--include", "all")["articles"][0]
+    assert {e["id"]: e["status"] for e in final["entities"]}[zurich] == "rejected"
+
+
 def test_assignment_is_deterministic_even_and_leases_expire(new_store):
     texts = [f"Report {i} from Kyiv." for i in range(7)]
     plans = []
@@ -212,6 +246,29 @@ def test_assignment_is_deterministic_even_and_leases_expire(new_store):
         assert outsider in st.assignments.assignees(first)
     with ReviewStore.open(folder) as st:
         assert outsider in st.assignments.assignees(first)  # the take is recorded in the store
+
+
+def test_apply_takes_over_an_expired_lease_but_not_from_someone_on_the_article(new_store, cli):
+    """Found by QA: only the review screen took an article over; a decision through apply left the
+    absent assignee holding it. And an assignee reading the article is on it, decided or not."""
+    folder = new_store("s")
+    with ReviewStore.open(folder, mode="add") as st:
+        aid = st.add_article(make_extraction("Report from Kyiv.", [("Kyiv", "GPE")]))[1]
+        cid = st.candidates(aid, "entity")[0]["id"]
+    cli("assign", "--team", "ann,ben,cat", "--overlap", "2", "--lease", "0.00001", "--store", str(folder))
+    with ReviewStore.open(folder) as st:
+        holders = st.assignments.assignees(aid)
+    outsider = next(n for n in ("ann", "ben", "cat") if n not in holders)
+    with open_as(folder, holders[0]) as reading:
+        reading.set_presence(aid)  # the first assignee has the article open (no decision yet)
+        line = json.dumps({"article": aid, "candidate": cid, "action": "accept"}) + "\n"
+        out = json.loads(cli("apply", "-", "--reviewer", outsider, "--store", str(folder), input=line).stdout)
+        assert out["ok"] is True and out["took_over_from"] == holders[1]  # not the one reading it
+    with ReviewStore.open(folder) as st:
+        assert st.assignments.assignees(aid) == [holders[0], outsider]
+    undo = json.dumps({"article": aid, "candidate": cid, "action": "undo"}) + "\n"
+    out = json.loads(cli("apply", "-", "--reviewer", outsider, "--store", str(folder), input=undo).stdout)
+    assert "took_over_from" not in out  # already theirs; an undo never takes anything
 
 
 def test_kappa_alpha_and_span_f1_against_hand_computed_values():
@@ -265,6 +322,8 @@ def test_agreement_on_a_store(filled_store, cli):
     assert typo.stderr.strip().splitlines() == [
         "newsreview: error: no decided item has the label 'PERSNO' (decided labels: GPE, PERSON)"
     ]
+    claims = cli("agreement", "--kind", "claim", "--label", "GPE", check=1)  # not "nothing to compare yet"
+    assert "claims have none" in claims.stderr and claims.stderr.count("\n") == 1
 
 
 def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):

@@ -252,9 +252,13 @@ def test_undo_takes_back_a_claim_decision_and_adjudication_counts(tmp_path):
     store.decide(ids[0], claim["id"], "redo")
     assert store.desk_report()["decisions"] == 4
     store.close()
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="bob") as st:  # a dispute to settle
+        other = st.candidates(ids[1], "claim")[0]
+        st.decide(ids[1], other["id"], "reject" if other["numbers"] else "accept")  # ana did the opposite
     with ReviewStore.open(tmp_path / "store", write=True, reviewer="lead") as st:
-        st.adjudicate(ids[1], st.candidates(ids[1], "claim")[0]["id"], action="reject")
-        assert st.desk_report()["decisions"] == 5
+        before = st.desk_report()["decisions"]
+        st.adjudicate(ids[1], other["id"], action="reject")
+        assert st.desk_report()["decisions"] == before + 1
 
 
 def test_an_undone_bulk_accept_does_not_skew_the_desk(tmp_path):

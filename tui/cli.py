@@ -687,6 +687,8 @@ def agreement_cmd(
 
     if kind is not None:
         _check_choice("--kind", kind, ("entity", "claim"))
+    if kind == "claim" and label is not None:
+        fail("--label picks entities by their label; claims have none (leave out --kind claim or --label)")
     with _read_store(store) as st:
         report = compute(st, kind=kind, label=label)
         if label is not None and not report["reviewers"]:

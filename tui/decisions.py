@@ -48,8 +48,25 @@ def _unknown_fields(action: str, obj: dict[str, Any]) -> None:
         )
 
 
-def apply_line(store: ReviewStore, raw: bytes | str) -> str:
-    """Apply one decision; returns the candidate id, raises DecisionError/StoreError with a message."""
+def apply_line(store: ReviewStore, raw: bytes | str) -> dict[str, str]:
+    """Apply one decision; returns the result line's fields (the candidate id; whom an article was
+    taken over from, when this reviewer's decision relieved an absent assignee, as the review screen
+    does); raises DecisionError/StoreError with a message."""
+    article, candidate, reviewing = _apply(store, raw)
+    result = {"candidate": candidate}
+    try:
+        took = store.take(article) if reviewing else None
+    except StoreError as err:  # the decision itself is on disk: the line stays ok
+        result["warning"] = f"could not take the article over: {err}"
+        return result
+    if took is not None:
+        result["took_over_from"] = took
+    return result
+
+
+def _apply(store: ReviewStore, raw: bytes | str) -> tuple[str, str, bool]:
+    """Apply one decision: (article id, candidate id(s), whether it was a review decision — not an
+    undo, a redo or a lead's adjudication)."""
     try:
         obj = loads(raw)
     except JSONInputError as err:
@@ -71,26 +88,29 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> str:
         raise DecisionError(f"field 'seconds' must be a number from 0 to {MAX_SECONDS:,} (a day)")
     if action == "confirm-suggestions":
         states = store.confirm_suggestions(article, seconds=seconds)
-        return ",".join(str(s["id"]) for s in states)
+        return article, ",".join(str(s["id"]) for s in states), True
     if action == "add":
         fields = {k: v for k, v in obj.items() if k not in ("article", "action", "seconds", "candidate")}
-        return str(store.add_candidate(article, fields, seconds=seconds)["id"])
+        return article, str(store.add_candidate(article, fields, seconds=seconds)["id"]), True
     group = obj.get("group")
     if group is not None:
         if not isinstance(group, str) or not group:
             raise DecisionError("field 'group' must be a group id (from the export's 'groups')")
         label = obj.get("label")
         states = store.decide_group(article, group, action, label=label, seconds=seconds)
-        return ",".join(str(s["id"]) for s in states)
+        return article, ",".join(str(s["id"]) for s in states), action not in ("undo", "redo")
     candidate = _id_field(obj, "candidate", "a candidate id")
     adjudicate = obj.get("adjudicate", False)
     if not isinstance(adjudicate, bool):
         raise DecisionError("field 'adjudicate' must be true or false")
     if action == "adjudicate":
+        if obj.get("adjudicate") is False:
+            raise DecisionError("field 'adjudicate' is false but the action is 'adjudicate': leave the field out")
         choose = _id_field(obj, "choose", "the reviewer whose version stands", " to adjudicate")
-        return str(store.adjudicate(article, candidate, choose=choose, seconds=seconds)["id"])
+        return article, str(store.adjudicate(article, candidate, choose=choose, seconds=seconds)["id"]), False
     changes = _changes(obj) if action == "edit" else None
-    return str(store.decide(article, candidate, action, changes=changes, seconds=seconds, adjudicate=adjudicate)["id"])
+    state = store.decide(article, candidate, action, changes=changes, seconds=seconds, adjudicate=adjudicate)
+    return article, str(state["id"]), not adjudicate and action not in ("undo", "redo")
 
 
 def _id_field(obj: dict[str, Any], key: str, what: str, purpose: str = "") -> str:
@@ -143,13 +163,13 @@ def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str]) -> int:
         result: dict[str, Any]
         try:
             try:
-                result = {"line": number, "ok": True, "candidate": apply_line(store, raw)}
+                result = {"line": number, "ok": True, **apply_line(store, raw)}
             except DecisionError:
                 # an article, candidate or group another process made since this one looked (an
                 # article added, a re-extraction, another reviewer's version to adjudicate): look again
                 if not store.refresh():
                     raise
-                result = {"line": number, "ok": True, "candidate": apply_line(store, raw)}
+                result = {"line": number, "ok": True, **apply_line(store, raw)}
         except StoreWriteError as err:
             failed += 1
             _emit(out, {"line": number, "ok": False, "error": str(err)})

@@ -4,8 +4,9 @@ reviewer. Pure bookkeeping over the store's ``assignments`` and ``takes`` record
 - An assignment gives an article ``k`` reviewers (the overlap) from a team, chosen deterministically:
   the least loaded members first, ties broken by a hash of article id and name — the same store,
   team and overlap always give the same plan, and new articles spread evenly over the team.
-- An assignee who has not decided anything on the article within the lease (24 h by default) can be
-  relieved by anyone not assigned to it: a *take* records who took it from whom.
+- An assignee who has not decided anything on the article within the lease (24 h by default), and
+  does not have it open, can be relieved by anyone not assigned to it: a *take* records who took it
+  from whom.
 """
 
 from __future__ import annotations
@@ -68,10 +69,12 @@ class Assignments:
             return "mine"
         return "takeable" if self.expired(article) else "theirs"
 
-    def takeable_from(self, article: str, reviewer: str) -> str | None:
+    def takeable_from(self, article: str, reviewer: str, present: frozenset[str] = frozenset()) -> str | None:
+        """The assignee ``reviewer`` may relieve: one whose lease ran out, and who does not have the
+        article open right now (``present``) — someone reading it is on it, decided or not."""
         if reviewer in self._holders.get(article, []):
             return None
-        expired = self.expired(article)
+        expired = [name for name in self.expired(article) if name not in present]
         return expired[0] if expired else None
 
     def plan(self, articles: list[str], team: list[str], overlap: int) -> dict[str, list[str]]:

@@ -1103,6 +1103,13 @@ class ReviewStore:
         before = views.final(base, hists)
         record = self._record(article_id, cand_id, base["kind"], "adjudicate", seconds=seconds, batch=None)
         record["before"] = {"status": before["status"]}
+        if action not in ("undo", "redo") and before["status"] != "disputed" and views.in_effect(hists) is None:
+            # a ruling settles a dispute; made on an item the reviewers agree on (or nobody decided) it
+            # would silently outrank every later review of it
+            raise DecisionError(
+                f"candidate '{clean_line(cand_id, 80)}' is not disputed (final status: {before['status']}): "
+                "an adjudication settles reviewers' disagreement; decide it as a review instead"
+            )
         versions = {who: state for who, state in views.versions(base, hists)}
         if action in ("undo", "redo"):
             problem = mine.check(action)
@@ -1218,7 +1225,10 @@ class ReviewStore:
         """Take over an article whose assignee has not started within the lease. Returns whom it was
         taken from (None if there was nothing to take)."""
         self._need_write()
-        absent = self.assignments.takeable_from(article_id, self.reviewer)
+        if self.assignments.claim(article_id, self.reviewer) != "takeable":
+            return None
+        present = frozenset(who for who, p in self.presence().items() if p.get("article") == article_id)
+        absent = self.assignments.takeable_from(article_id, self.reviewer, present)
         if absent is None:
             return None
         doc = {"article": article_id, "from": absent, "to": self.reviewer, "at": now()}
