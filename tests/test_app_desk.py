@@ -146,6 +146,22 @@ async def test_presence_is_written_and_shown(two, tmp_path):
     assert "ana" not in bob.presence()  # leaving the app clears it
 
 
+async def test_at_80_columns_the_status_line_keeps_the_desk_in_view(two, tmp_path):
+    """Found by QA in two 80-column panes: the line was cut after the store's totals, so a dispute,
+    who else was here and who one is never showed."""
+    store, bob, ex = two
+    aid, cid = ex.article.id, ex.entities[0]["id"]
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "k")
+        bob.set_presence(aid)
+        bob.decide(aid, cid, "reject")
+        await until(pilot, lambda: "with bob" in status_line(app), 2.0)
+        line = status_line(app)
+        assert "with bob" in line and line.startswith(" ana ") and "⚠ 1 disputed" in line, line
+        assert len(line) <= 80
+
+
 # -- the queue, assignment, take-over ------------------------------------------------------------
 
 

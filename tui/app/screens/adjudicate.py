@@ -115,7 +115,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             yield Static(id="adj-versions")
             yield Static(id="adj-context")
         yield Static(id="adj-hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # at 80 columns "^p palette" pushed "quit" off
 
     def on_mount(self) -> None:
         self.items = disputed_items(self.store)

@@ -51,7 +51,10 @@ class StatusBar(Widget):
     def render(self) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
         if not self.mode:  # a mode's name and keys take the app's name's place
-            bar.append(" newsreview ", style="bold reverse")
+            if self._narrow and self.reviewer:  # who is deciding matters more than the app's name
+                bar.append(f" {one_line(self.reviewer, 16)} ", style="bold reverse")
+            else:
+                bar.append(" newsreview ", style="bold reverse")
             return self._counts(bar)
         bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
         hint = Text(f" {one_line(self.hint, 120)} ", style="magenta") if self.hint else Text("")
@@ -66,8 +69,9 @@ class StatusBar(Widget):
         """Everything after the app's or the mode's name: the alert, where the reviewer is, the totals."""
         if self.alert:  # first, so that a narrow terminal still shows it
             bar.append(f" {one_line(self.alert, 200)} ", style="bold reverse red")
-        # 80 columns, or a mode's keys before the counts: closer separators, a filter before the totals
-        narrow = self.size.width < 110 or bool(self.mode)
+        # 80 columns, or a mode's keys before the counts: closer separators, a filter and the desk
+        # (disputes, who else is here) before the totals, the reviewer in the app name's place
+        narrow = self._narrow or bool(self.mode)
         sep = " · " if narrow else "  ·  "
         short = narrow and bool(self.filter or self.find or self.mode)  # short words, so the counts fit
         if self.article is not None:
@@ -81,21 +85,34 @@ class StatusBar(Widget):
             bar.append(f"{sep}{decided}/{total}" + ("" if short else " decided here"))
         if narrow:
             self._looking(bar, sep)
-        self._totals(bar, sep)
-        if not narrow:
+            self._desk(bar, sep, short=True)
+        else:
+            self._store(bar, sep)
+            self._desk(bar, sep, short=False)
             self._looking(bar, sep)
         if self.busy:
             bar.append(f"{sep}{one_line(self.busy, 80)}", style="bold yellow")
         if self.message:
             bar.append(f"{sep}{one_line(self.message, 120)}", style="bold green")
-        bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")  # what changes least comes last
+        if narrow:
+            self._store(bar, sep)
+            if self.mode or not self._narrow:  # else the reviewer is in the app name's place
+                bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")
+        else:
+            bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")  # what changes least comes last
         return bar
 
-    def _totals(self, bar: Text, sep: str) -> None:
+    @property
+    def _narrow(self) -> bool:
+        return self.size.width < 110
+
+    def _store(self, bar: Text, sep: str) -> None:
         sd, st = self.store
         bar.append(f"{sep}store {sd}/{st}")
+
+    def _desk(self, bar: Text, sep: str, *, short: bool) -> None:
         if self.disputed:
-            bar.append(f"{sep}⚠ {self.disputed} disputed here", style="bold red")
+            bar.append(f"{sep}⚠ {self.disputed} disputed" + ("" if short else " here"), style="bold red")
         if self.desk:
             bar.append(f"{sep}{one_line(self.desk, 80)}", style="cyan")
 

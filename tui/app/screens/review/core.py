@@ -646,11 +646,11 @@ class ReviewCore(Screen[None]):
         except StoreError:
             return
         parts = []
+        here = present_here(self.presence, self.aid, me)
+        if here:  # first: on a narrow terminal the line is cut from its end
+            parts.append("with " + ", ".join(one_line(w, 20) for w in here))
         if (decided, total) != bar.here or disputed:
             parts.append(f"desk {decided}/{total}")
-        here = present_here(self.presence, self.aid, me)
-        if here:
-            parts.append("with " + ", ".join(one_line(w, 20) for w in here))
         holders = self.store.assignments.assignees(self.aid)
         if holders and me not in holders:
             parts.append("assigned to " + ", ".join(one_line(w, 20) for w in holders))
