@@ -82,6 +82,10 @@ def test_export_options_and_atomic_file(filled_store, cli, tmp_path):
     # QA: "-o -" wrote a file named "-"; it is standard output, as "apply -" reads standard input
     dash = cli("export", "-o", "-")
     assert json.loads(dash.stdout)["articles"] == default["articles"] and not (ROOT / "-").exists()
+    # QA: /dev/stdout (and bash's >(gzip > x.gz), a /dev/fd link) is a link to "pipe:[…]" when the
+    # output is a pipe, as here: it was taken for a missing file and refused
+    piped = cli("export", "-o", "/dev/stdout")
+    assert json.loads(piped.stdout)["articles"] == default["articles"]
 
 
 def test_status_table(filled_store, cli):

@@ -453,3 +453,19 @@ def test_summaries_of_another_version_are_saved_again_by_the_next_writer(new_sto
         st.summary()  # the app's status line asks for the totals
     with ReviewStore.open(path) as st:
         assert len(st._entries) == 3 and st.summary()["decided"] == 3
+
+
+def test_a_lease_must_be_a_number_of_hours(new_store, cli):
+    """Found by QA: `--lease nan` was stored (as null) and every reviewer's review screen then died on
+    it; inf and 1e308 too. Refused now, and a record already written that way reads as the default."""
+    folder = new_store("s")
+    with ReviewStore.open(folder, mode="add") as st:
+        aid = st.add_article(make_extraction("Report from Kyiv.", [("Kyiv", "GPE")]))[1]
+    for bad in ("nan", "inf", "1e308", "0", "-5"):
+        out = cli("assign", "--team", "ann,ben", "--lease", bad, "--store", str(folder), check=2)
+        assert out.stderr.count("\n") == 1 and "--lease: the lease must be a number of hours" in out.stderr
+    with ReviewStore.open(folder) as st:
+        assert st.assignments.count() == 0  # nothing written
+        doc = {"article": aid, "reviewers": ["ann"], "by": "x", "at": "2020-01-01T00:00:00+00:00", "lease_hours": None}
+        st.assignments.fold("assignments", doc)  # as an older release wrote it
+        assert st.assignments.claim(aid, "ben") == "takeable"  # read as 24 hours, long run out

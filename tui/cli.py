@@ -607,6 +607,12 @@ def assign_cmd(
     Example: newsreview assign --team alice,bob,carol --overlap 2
     """
     names = [n.strip() for n in team.split(",") if n.strip()]
+    from .store.assign import check_lease
+
+    try:
+        check_lease(lease)  # before the store opens: nothing written for a lease that is no number
+    except ValueError as err:
+        fail(f"--lease: {err}", 2)
     with _open_store(store, reviewer, "newsreview assign", mode="add") as st:
         from .store import StoreError
 

@@ -18,6 +18,27 @@ from typing import Any, Literal
 
 Claim = Literal["mine", "open", "takeable", "theirs"]
 
+#: a lease when none is given, and the longest one taken (about 114 years)
+DEFAULT_LEASE_HOURS = 24.0
+MAX_LEASE_HOURS = 1e6
+
+
+def check_lease(hours: object) -> float:
+    """A lease given by a lead: a number of hours above 0 (ValueError otherwise, naming it)."""
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= MAX_LEASE_HOURS:
+        raise ValueError(f"the lease must be a number of hours above 0 and at most {MAX_LEASE_HOURS:g}, not {hours!r}")
+    return float(hours)
+
+
+def lease_of(doc: dict[str, Any]) -> float:
+    """A stored assignment's lease in hours; one that is no usable number (a record written before
+    leases were checked: NaN was stored as null) counts as the default rather than stopping every
+    reader."""
+    try:
+        return check_lease(doc.get("lease_hours", DEFAULT_LEASE_HOURS))
+    except ValueError:
+        return DEFAULT_LEASE_HOURS
+
 
 def _tiebreak(article: str, name: str) -> str:
     return hashlib.sha1(f"{article}\x00{name}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -57,7 +78,7 @@ class Assignments:
         if doc is None:
             return []
         at = datetime.fromisoformat(doc["at"])
-        if (now or datetime.now(UTC)) - at < timedelta(hours=float(doc.get("lease_hours", 24.0))):
+        if (now or datetime.now(UTC)) - at < timedelta(hours=lease_of(doc)):
             return []
         return [name for name in self._holders.get(article, []) if (article, name) not in self._started]
 

@@ -75,6 +75,14 @@ def atomic_write(
     """
     target = Path(path)
     shown = clean_line(target)
+    if through:
+        with contextlib.suppress(OSError):
+            # followed by the kernel: /dev/stdout and bash's >(…) are links through /proc/self/fd to a
+            # pipe ("pipe:[…]"), which no path names — the hops below would take it for a missing file
+            st = os.stat(target)
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+                _write_through(target, _as_bytes(data), shown, follow=True)
+                return
     for _ in range(40):  # symlink hops
         try:
             st = os.lstat(target)
@@ -102,9 +110,9 @@ def atomic_write(
     _replace(target, _as_bytes(data), 0o644 if mode is None else mode, shown, durable)
 
 
-def _write_through(target: Path, data: bytes, shown: str) -> None:
+def _write_through(target: Path, data: bytes, shown: str, *, follow: bool = False) -> None:
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW)
+        fd = os.open(target, os.O_WRONLY | (0 if follow else os.O_NOFOLLOW))
     except OSError as err:
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
     try:

@@ -44,6 +44,7 @@ import orjson
 from ..sanitize import clean_line
 from . import pgschema
 from .articles import ArticleCache, parse
+from .assign import lease_of
 from .engine import IndexRecord, Mode
 from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
 from .urls import mask_url, scrub, split_schema
@@ -922,7 +923,7 @@ def _apply_leases(conn: psycopg.Connection[Any], records: list[IndexRecord]) -> 
                     "INSERT INTO leases (article, holders, assigned_at, lease_hours) VALUES (%s, %s, %s, %s) "
                     "ON CONFLICT (article) DO UPDATE SET holders = EXCLUDED.holders, "
                     "assigned_at = EXCLUDED.assigned_at, lease_hours = EXCLUDED.lease_hours",
-                    [[d["article"], list(d["reviewers"]), d["at"], float(d.get("lease_hours", 24.0))] for d in docs],
+                    [[d["article"], list(d["reviewers"]), d["at"], lease_of(d)] for d in docs],
                 )
             elif table == "takes":  # as Assignments.fold applies it
                 cur.executemany(

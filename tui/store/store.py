@@ -29,7 +29,7 @@ from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
 
 from ..sanitize import clean_line
 from . import progress, undo, validation, views
-from .assign import Assignments
+from .assign import Assignments, check_lease
 from .engine import Engine, IndexRecord, Mode
 from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreWriteError
 from .history import History, next_level
@@ -1202,6 +1202,7 @@ class ReviewStore:
         self._need_index_write()
         self.need_lead("assign articles")
         names = [validation.reviewer_name(n) for n in team]
+        lease_hours = check_lease(lease_hours)
         ids = articles if articles is not None else self.article_ids()
         for aid in ids:
             self.article_info(aid)

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...store import StoreError
+from ...store.assign import check_lease
 from ..bindings import ASSIGN, Keys
 from ..text import one_line
 from .once import ClosesOnce
@@ -99,9 +100,7 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
             result.update(Text("overlap: a whole number of reviewers per article, e.g. 2", style="bold red"))
             return
         try:
-            lease = float(self.query_one("#assign-lease", Input).value.strip())
-            if not 0 < lease < 1e6:
-                raise ValueError
+            lease = check_lease(float(self.query_one("#assign-lease", Input).value.strip()))
         except ValueError:
             result.update(Text("lease: a number of hours above 0, e.g. 24", style="bold red"))
             return
