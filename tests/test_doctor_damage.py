@@ -721,3 +721,35 @@ def test_a_journal_without_a_mark_is_a_note(store_path, cli):
         check.stdout
     )
     assert check.stdout.strip().endswith("healthy")
+
+
+def test_lines_a_killed_writer_left_unmarked_are_marked_by_the_next(store_path, cli):
+    """QA: each process counted its 500 lines to the next mark from zero, and a killed writer's lines
+    after the last mark stayed unmarked for good — 1,000 acknowledged decisions cut from a journal read
+    as healthy. The next writer of that journal marks them when it opens it."""
+    import subprocess
+    import sys
+
+    exs, _ = desk(store_path)
+    path = journal(store_path, "bob")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "apply", "-", "--store", str(store_path), "--reviewer", "bob"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    for ex in exs[:2]:
+        proc.stdin.write(json.dumps({"article": ex.article.id, "candidate": ex.entities[0]["id"], "action": "accept"}))
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline())["ok"] is True  # acknowledged: on disk
+    proc.kill()  # kill -9: no mark for these two
+    proc.wait()
+    assert len(path.read_bytes().splitlines()) == 5
+    with ReviewStore.open(store_path, write=True, reviewer="bob"):
+        pass  # bob's next session, deciding nothing
+    assert json.loads(path.with_name(path.name + ".mark").read_bytes())["lines"] == 5
+    path.write_bytes(b"".join(path.read_bytes().splitlines(keepends=True)[:3]))  # the two cut off
+    check = cli("doctor", check=1)
+    assert any("has 3 complete lines but 5 were recorded: it was truncated" in line for line in damaged_lines(check))

@@ -299,6 +299,11 @@ class Journal:
         except OSError as err:
             self.close()
             raise StoreWriteError(f"cannot write {self.shown}: {why(err)}") from None
+        # lines a writer killed before its next mark appended: marked now, so that a cut of them from
+        # here on shows, and the count to the next mark goes on from the last one, not from zero
+        self._since_mark = self.lines - (self._mark["lines"] if self._mark is not None else 0)
+        if self._since_mark > 0:
+            self.write_mark()
         return notice
 
     @property
