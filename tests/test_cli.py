@@ -288,3 +288,24 @@ def test_status_says_an_article_file_is_gone(filled_store, cli):
     proc = cli("status", check=1)
     assert "1 article file missing or not a file" in proc.stdout and "newsreview doctor" in proc.stdout
     assert cli("status", "--json", check=1).stdout.count(ex.article.id) >= 1
+
+
+@pytest.mark.folder_only
+def test_an_export_whose_reader_leaves_early_does_not_exit_0(tmp_path, cli):
+    """QA: `export | head -c 10` cut the export short and newsreview still exited 0 (CPython took the
+    partial write as the end). Now it stops as cat does: quietly, with SIGPIPE's status."""
+    from support import make_extraction
+
+    from tui.store import ReviewStore
+
+    with ReviewStore.open(cli.store, mode="add") as st:  # an export far over a pipe's 64 KiB buffer
+        st.add_article(make_extraction("Kyiv said so. " * 20_000, [("Kyiv", "GPE")]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli.env, cwd=ROOT
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == b'{\n  "forma'
+    proc.stdout.close()  # the reader goes
+    assert proc.wait(timeout=60) == 141 and proc.stderr.read() == b""
+    whole = cli("export")  # read to the end: 0, as ever
+    assert len(whole.stdout) > 200_000

@@ -979,11 +979,16 @@ def _dash_is_stdout(output: Path | None) -> Path | None:
 
 def _write_output(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text)
-        sys.stdout.flush()
+        # straight to the descriptor: through sys.stdout, a reader that left mid-way (| head) lost the
+        # rest without a word and the exit status was 0 (CPython took the partial write as the end)
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+        view = memoryview(data)
+        try:
+            sys.stdout.flush()
+            while view:
+                view = view[os.write(sys.stdout.fileno(), view) :]
+        except BrokenPipeError:
+            _reader_gone()
         return
     from .store.errors import StoreError
     from .store.files import atomic_write
@@ -992,6 +997,14 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
         atomic_write(output, text, through=True)
     except StoreError as err:
         fail(str(err))
+
+
+def _reader_gone() -> NoReturn:
+    """Standard output's reader left before the end (``| head``): stop as cat and grep do, quietly and
+    with the status a SIGPIPE gives (128 + 13), so that a pipeline with ``pipefail`` sees the cut."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+    os._exit(128 + signal.SIGPIPE)
 
 
 def _interrupted(err: KeyboardInterrupt) -> NoReturn:
