@@ -969,3 +969,49 @@ async def test_another_key_between_ends_the_closing_key_s_grace(tmp_path):
         after = {c["id"]: c["status"] for c in store.candidates(aid)}
         assert any(after[cid] == "accepted" != before[cid] for cid in after)
     store.close()
+
+
+async def test_a_double_enter_on_a_confirmation_accepts_nothing_more(tmp_path):
+    """tmux: `A` (accept every pending entity of this label), then Enter Enter 80 ms apart: the 9 were
+    accepted and then one more. The confirmation's Enter is no priority binding: the screen handles
+    it after the app has moved on, so the key that closed it was never noted."""
+    store, ex = build(tmp_path / "store")
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        review = app.screen
+        label = review.current()["label"]
+        await pilot.press("A")
+        await pilot.pause()
+        assert app.screen is not review
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is review  # confirmed and closed: the batch is saved
+        app.post_message(events.Key("enter", "\r"))  # the second press, tens of milliseconds later
+        await pilot.pause()
+        await pilot.pause()
+        accepted = [c for c in store.candidates(aid) if c["status"] == "accepted"]
+        assert accepted and {c["label"] for c in accepted} == {label}, [(c["label"], c["text"]) for c in accepted]
+    store.close()
+
+
+@pytest.mark.parametrize("opener", ["slash", "ctrl+f"])
+async def test_keys_in_the_burst_that_opens_a_box_go_into_it(tmp_path, opener):
+    """tmux: `/ w a l l` sent at once accepted two mentions (the letters reached the review screen:
+    the box took the focus only after them), and `/ q` or `ctrl+f q` quit the app."""
+    store, ex = build(tmp_path / "store")
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key, char in ((opener, "/" if opener == "slash" else None), ("q", "q"), ("a", "a"), ("x", "x")):
+            app.post_message(events.Key(key, char))  # one burst: a paste, a macro, ssh bundling keys
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        box = app.screen.query_one("#filter" if opener == "slash" else "#find")
+        assert box.value == "qax" and box.has_focus
+    assert all(c["status"] == "pending" for c in store.candidates(aid))
+    store.close()

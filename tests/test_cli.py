@@ -294,9 +294,9 @@ def test_status_says_an_article_file_is_gone(filled_store, cli):
 def test_an_export_whose_reader_leaves_early_does_not_exit_0(tmp_path, cli):
     """QA: `export | head -c 10` cut the export short and newsreview still exited 0 (CPython took the
     partial write as the end). Now it stops as cat does: quietly, with SIGPIPE's status."""
-    from support import make_extraction
-
     from tui.store import ReviewStore
+
+    from support import make_extraction
 
     with ReviewStore.open(cli.store, mode="add") as st:  # an export far over a pipe's 64 KiB buffer
         st.add_article(make_extraction("Kyiv said so. " * 20_000, [("Kyiv", "GPE")]))

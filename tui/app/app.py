@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,7 +108,8 @@ class ReviewApp(App[None]):
         self.keys = Keys(self.keymap)
         self.settings = load_settings(config)
         self.clock = ActiveClock()
-        self._key: str | None = None  # the key whose handling is under way (a dialog it closes notes it)
+        # the last key the app received, and when it arrived (a dialog it closes notes it)
+        self._last_key: tuple[str, float] | None = None
         self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
         self.collector = IdleCollector(lambda: self.clock.last)
 
@@ -173,21 +173,23 @@ class ReviewApp(App[None]):
             await super().on_event(event)
             return
         closed, self._closed_by = self._closed_by, None  # only the very next key can be its repeat
-        if closed is not None and closed[0] == event.key and time.monotonic() - closed[1] < CLOSING_KEY_GRACE:
+        # measured between the keys' arrivals, not their handling: a slow save between them must not
+        # make a double press look like two
+        if closed is not None and closed[0] == event.key and event.time - closed[1] < CLOSING_KEY_GRACE:
             event.stop()  # the second Enter of a double press that saved a dialog: not an accept too
             return
-        self._key = event.key
-        try:
-            await super().on_event(event)
-        finally:
-            self._key = None
+        self._last_key = (event.key, event.time)
+        await super().on_event(event)
 
     def dialog_closed(self) -> None:
-        """A dialog closed while a key was handled (its priority binding): that key, repeated at once
-        as the very next key, is swallowed rather than acting on the screen beneath (see
-        :data:`CLOSING_KEY_GRACE`); any other key between them ends that."""
-        if self._key is not None:
-            self._closed_by = (self._key, time.monotonic())
+        """A dialog closed: the key that closed it, repeated at once as the very next key, is
+        swallowed rather than acting on the screen beneath (see :data:`CLOSING_KEY_GRACE`); any other
+        key between them ends that."""
+        # a priority binding closes it while the app handles the key; any other (a confirmation's
+        # Enter) once the screen handles it, after the app has moved on: either way the key that
+        # closed it is the last one the app received (had the repeat arrived already, it went to the
+        # dialog, which ignores it once closing)
+        self._closed_by = self._last_key
 
     def notify(
         self,

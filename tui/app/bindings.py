@@ -33,11 +33,13 @@ REVIEW: list[Binding] = [
     Binding("q", "quit", "quit", id="review.quit", tooltip="quit (every decision is already saved)"),
     Binding("e", "edit", "edit", id="review.edit", tooltip="edit dialog: every field of the current candidate"),
     Binding("v", "cursor_mode", "select", id="review.cursor_mode", tooltip="select text in the article to add"),
-    Binding("slash", "filter", "filter", id="review.filter", tooltip="filter the lists"),
+    # priority: run as the app takes the key, so that the keys of the same burst (a paste, ssh) go
+    # into the box it opens, not to the review screen (where `q` quits and `a` accepts)
+    Binding("slash", "filter", "filter", id="review.filter", tooltip="filter the lists", priority=True),
     Binding("space", "skip", "skip", id="review.skip", tooltip="skip to the next candidate"),
     Binding("tab", "switch_kind", "kind", show=False, id="review.switch", tooltip="switch Entities / Claims"),
     Binding("l", "queue", "articles", id="review.queue", tooltip="the article queue"),
-    Binding("ctrl+f", "find", "find", id="review.find", tooltip="find text in the article"),
+    Binding("ctrl+f", "find", "find", id="review.find", tooltip="find text in the article", priority=True),
     Binding("U", "redo", "redo", show=False, id="review.redo", tooltip="redo what undo reverted"),
     Binding("j,down", "move(1)", "next", show=False, id="review.next", tooltip="next candidate"),
     Binding("k,up", "move(-1)", "previous", show=False, id="review.previous", tooltip="previous candidate"),

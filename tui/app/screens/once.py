@@ -4,9 +4,10 @@ Textual's ``Screen.dismiss`` pops whatever screen is on top. Two keys of one bur
 a key repeat, a paste, a browser tab sending both at once) both reach a dialog before it is gone:
 the second ``dismiss`` ran the result callback again and popped the screen beneath — the review
 screen — leaving a blank app that only ctrl+q left. A screen built on :class:`ClosesOnce` ignores
-a dismiss once it is no longer on top, and tells the app which key closed it: a dialog whose Enter
-is a priority binding is gone before the second Enter of the burst arrives, and that Enter would
-otherwise accept on the review screen (``ReviewApp.on_event`` swallows it).
+a dismiss once it is no longer on top, and tells the app that it closed: a dialog closed by Enter
+(a priority binding, or a confirmation's plain one) can be gone before the second Enter of a double
+press arrives, and that Enter would otherwise accept on the review screen (``ReviewApp.on_event``
+swallows it: the last key the app received closed the dialog).
 """
 
 from __future__ import annotations

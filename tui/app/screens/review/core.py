@@ -555,7 +555,7 @@ class ReviewCore(Screen[None]):
         box.display = True
         box.disabled = False
         box.value = value
-        box.focus()
+        self.set_focus(box)  # at once: keys of the same burst (a paste, ssh) go to the box, not the screen
         self.box = box_id
         self.refresh_status()
 

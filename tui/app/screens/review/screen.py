@@ -210,6 +210,8 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
             self.refresh_status()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("filter", "find") and self.box is not None:
+            return False  # priority bindings: inside the filter or find box their keys are typed
         if action in REVIEW_ACTIONS:
             if self._article_view is None:  # (asked for every key's every binding: found once)
                 views = self.query(ArticleView)  # none yet while the screen is composed (the footer asks)
