@@ -121,6 +121,20 @@ async def test_additions_and_articles_of_others_appear(two, tmp_path):
         assert table.row_count == 2
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_queue_shows_titles_at_any_width(two, tmp_path, size):
+    """QA at 80x24: the queue's six desk columns took the dialog's width and the titles, what one
+    searches it by, were off to the right with no key to reach them."""
+    store, _bob, ex = two
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        title = str(store.article_info(ex.article.id)["title"])
+        (row,) = [x for x in screen_text(app).splitlines() if " open " in x and "ones" not in x]  # the one row
+        assert title[:20] in row, screen_text(app)
+
+
 async def test_empty_store_names_its_location(tmp_path):
     store = ReviewStore.open(tmp_path / "empty", write=True, reviewer="ana")
     app = ReviewApp(store, config=tmp_path / "cfg")
@@ -184,15 +198,15 @@ async def test_queue_mine_first_then_open_then_others(tmp_path):
             keys = [row.key.value for row in table.ordered_rows]
             assert keys == [ids[2], ids[0], ids[3], ids[1]]  # mine, open, takeable, theirs
             rows = {k: [str(c) for c in table.get_row(k)] for k in keys}
-            assert rows[ids[2]][1:3] == ["mine", "me"]
-            assert rows[ids[3]][1:3] == ["takeable", "carol"]
-            assert rows[ids[1]][1:4] == ["theirs", "bob", "bob"]  # assigned to bob, and bob is on it
+            assert rows[ids[2]][2:4] == ["mine", "me"]
+            assert rows[ids[3]][2:4] == ["takeable", "carol"]
+            assert rows[ids[1]][2:5] == ["theirs", "bob", "bob"]  # assigned to bob, and bob is on it
             # bob decides: the desk column follows while the queue is open
             bob.decide(ids[1], exs[1].entities[0]["id"], "accept")
-            assert await until(pilot, lambda: str(table.get_row(ids[1])[5]).startswith("1/"), 1.0)
+            assert await until(pilot, lambda: str(table.get_row(ids[1])[6]).startswith("1/"), 1.0)
             bob.set_presence(ids[0])  # bob moves: the "on it now" cells follow, the order stays
-            assert await until(pilot, lambda: str(table.get_row(ids[0])[3]) == "bob", 2.0)
-            assert str(table.get_row(ids[1])[3]) == ""
+            assert await until(pilot, lambda: str(table.get_row(ids[0])[4]) == "bob", 2.0)
+            assert str(table.get_row(ids[1])[4]) == ""
             assert [row.key.value for row in table.ordered_rows] == keys
             await pilot.press("W", "a", "l", "l")  # type-to-search: no title has "Wall"… titles are "Report …"
             await pilot.press("escape")
@@ -637,7 +651,7 @@ async def test_the_article_list_search_folds_case_and_accents(tmp_path):
         ):
             queue.query_one("#queue-search", Input).value = typed
             await pilot.pause()
-            shown = [str(table.get_cell_at(Coordinate(r, 6))) for r in range(table.row_count)]
+            shown = [str(table.get_cell_at(Coordinate(r, 1))) for r in range(table.row_count)]
             assert shown == titles, typed
     store.close()
 

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 CLAIMS = {"mine": (0, "mine", "bold green"), "open": (1, "open", ""), "takeable": (1, "takeable", "yellow")}
 THEIRS = (2, "theirs", "dim")
 LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that follow the store
+QUEUE_MAX_WIDTH = 160  # the dialog's widest (the stylesheet's #queue max-width)
+TITLE_MIN = 24  # the title column's narrowest: below it the other columns scroll off to the right
 
 
 def queue_rows(store: ReviewStore) -> list[tuple[int, str, str]]:
@@ -80,13 +82,16 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        # the title second, as wide as the dialog leaves (at 80 columns it was pushed off the right)
+        rest = [("for", "claim", 8), ("assigned", "assigned", 12), ("on it now", "here", 10)]
+        rest += [("mine", "done", 7), ("desk", "desk", 9)]
+        pad = 2 * table.cell_padding
+        inner = min(self.app.size.width * 96 // 100, QUEUE_MAX_WIDTH) - 8  # border, padding, scrollbar
+        title = max(TITLE_MIN, inner - (4 + pad) - sum(w + pad for _, _, w in rest) - pad)
         table.add_column("#", key="n", width=4)
-        table.add_column("for", key="claim", width=8)
-        table.add_column("assigned", key="assigned", width=12)
-        table.add_column("on it now", key="here", width=10)
-        table.add_column("mine", key="done", width=7)
-        table.add_column("desk", key="desk", width=9)
-        table.add_column("title", key="title")
+        table.add_column("title", key="title", width=title)
+        for label, key, width in rest:
+            table.add_column(label, key=key, width=width)
         self.fill("")
         self.query_one(Input).focus()
 
@@ -106,9 +111,9 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             _, word, claim_style = CLAIMS.get(claim, THEIRS)
             table.add_row(
                 str(n),
+                Text(one_line(title, 100), no_wrap=True, overflow="ellipsis"),
                 Text(word, style=claim_style),
                 *self._live_cells(aid, here),
-                Text(one_line(title, 100)),
                 key=aid,
             )
             if aid == keep:
