@@ -231,8 +231,9 @@ def decode(path: Path, data: bytes) -> str:
         except UnicodeDecodeError as err:
             raise InputError(shown(path), f"invalid {codec.upper()} at byte {err.start}") from None
     else:
-        if b"\x00" in data[:8192]:
-            raise InputError(shown(path), "binary file, not text")
+        nul = data.find(b"\x00", 0, 8192)
+        if nul >= 0:
+            raise InputError(shown(path), f"binary file, not text (a NUL byte at offset {nul})")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
@@ -255,8 +256,9 @@ def _json_input(path: Path, data: bytes) -> bytes | str:
     """JSON input as bytes (UTF-8, checked line by line by the parser) or, for UTF-16/32, as str."""
     if data.startswith(_UTF32_BOMS + _UTF16_BOMS):
         return decode(path, data)
-    if b"\x00" in data[:8192]:
-        raise InputError(shown(path), "binary file, not text")
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise InputError(shown(path), f"binary file, not text (a NUL byte at offset {nul})")
     return data
 
 

@@ -41,12 +41,24 @@ def test_apply_streams_results_and_reports_bad_lines(filled_store, cli):
         {"article": aid, "candidate": e1, "action": "redo"},
         {"article": "a-nope", "candidate": e1, "action": "accept"},
         {"article": aid, "candidate": e0, "action": "explode"},
+        # QA: a speaker linked to no entity of the article was taken, then dropped by the export
+        {
+            "article": aid,
+            "action": "add",
+            "kind": "claim",
+            "start": 4,
+            "end": 10,
+            "speaker": {"start": 0, "end": 3, "entity_id": "e-nonexist"},
+        },
+        '{"article": "a-1", "candidate": "e-2", "action": "accept"',  # QA: cut short, said where it ends
     ]
     text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
     proc = cli("apply", "-", input=text, check=1)
     results = [json.loads(r) for r in proc.stdout.splitlines()]
-    assert [r["line"] for r in results] == list(range(1, 10))
-    assert [r["ok"] for r in results] == [True, False, False, True, True, True, True, False, False]
+    assert [r["line"] for r in results] == list(range(1, 12))
+    assert [r["ok"] for r in results] == [True, False, False, True, True, True, True, False, False, False, False]
+    assert results[9]["error"] == "field 'speaker.entity_id': no entity 'e-nonexist' in this article"
+    assert results[10]["error"].endswith("unexpected end of data (column 58)")  # the line is 57 long
     assert "malformed JSON" in results[1]["error"]
     assert "unknown candidate 'e-missing'" in results[2]["error"]
     assert "unknown article 'a-nope'" in results[7]["error"]
@@ -140,6 +152,8 @@ def test_batch_adds_good_files_and_reports_bad_ones(cli, tmp_path):
         (["add", "--model", "no_such_model", str(SAMPLE)], "unknown spaCy model 'no_such_model'", 1),
         (["extract", "/nonexistent.txt"], "/nonexistent.txt: no such file or directory", 1),
         (["apply", "/nonexistent.jsonl"], "/nonexistent.jsonl: No such file or directory", 1),
+        # QA: /dev/zero never ends a line, and apply read it forever
+        (["apply", "/dev/zero"], "/dev/zero: a device, not a file of decisions", 1),
         (["exprot"], "no command or file 'exprot' (did you mean 'newsreview export'?)", 2),
         (["add", str(SAMPLE), "--jobs", "0"], "'--jobs' / '-j': Input should be greater than or equal to 1", 2),
         (["export", "--bogus"], "No such option: --bogus (see 'newsreview export -h')", 2),

@@ -48,7 +48,7 @@ def test_md_title_strips_hashes_and_utf16_is_decoded(tmp_path):
     [
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"  \n\n ", "empty file"),
-        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
+        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file, not text (a NUL byte at offset 8)"),
         ("latin.txt", "Café crème".encode("cp1252"), "not UTF-8 (byte 0xe9 at offset 3)"),
         ("x.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
         ("bad.json", b'{"text": "a", ', "malformed JSON"),

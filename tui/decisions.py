@@ -68,7 +68,8 @@ def _apply(store: ReviewStore, raw: bytes | str) -> tuple[str, str, bool]:
     """Apply one decision: (article id, candidate id(s), whether it was a review decision — not an
     undo, a redo or a lead's adjudication)."""
     try:
-        obj = loads(raw)
+        # without its line end: a line cut short was "unexpected end of data (line 2, column 1)"
+        obj = loads(raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n"))
     except JSONInputError as err:
         said = str(err)  # the loader names most refusals "malformed JSON: …" itself
         raise DecisionError(said if said.startswith("malformed JSON") else f"malformed JSON: {said}") from None

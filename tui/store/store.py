@@ -1023,6 +1023,7 @@ class ReviewStore:
         record["before"] = {"status": state["status"]}
         if action == "edit":
             clean = validation.changes(article, state, changes or {})
+            self._check_speaker_entity(article["id"], clean.get("speaker"), self._file(article["id"])["candidates"])
             record["changes"] = clean
             record["before"].update({k: state.get(k) for k in clean})
             record["after"] = {"status": "added" if hist.top and hist.top.added else "edited", **clean}
@@ -1067,6 +1068,7 @@ class ReviewStore:
         article = self.article(article_id)
         cand = validation.new_candidate(article, fields)
         originals = self._file(article_id)["candidates"]
+        self._check_speaker_entity(article_id, cand.get("speaker"), originals)
         if cand["id"] in originals or self._alive.get(article_id, {}).get(cand["id"], 0) > 0:
             raise DecisionError(f"that {cand['kind']} already exists as '{cand['id']}': accept or edit it instead")
         record = self._record(article_id, cand["id"], cand["kind"], "add", seconds=seconds, batch=None)
@@ -1075,6 +1077,19 @@ class ReviewStore:
         record["added"] = cand
         self._commit([record])
         return self.candidate(article_id, cand["id"])
+
+    def _check_speaker_entity(self, article_id: str, speaker: Any, originals: dict[str, Any]) -> None:
+        """A speaker linked to an entity names one of this article's entities (the machine's or an
+        analyst's): an unknown id was kept and then silently dropped by the export."""
+        eid = speaker.get("entity_id") if isinstance(speaker, dict) else None
+        if eid is None:
+            return
+        entity = self._base(article_id, eid, originals)
+        if entity is None and article_id not in self._folded:
+            self._ensure(article_id)  # an analyst's entity: known once the article's decisions are folded
+            entity = self._base(article_id, eid, originals)
+        if entity is None or entity.get("kind") != "entity":
+            raise DecisionError(f"field 'speaker.entity_id': no entity '{clean_line(eid, 80)}' in this article")
 
     # -- adjudication ------------------------------------------------------------------------------
 
@@ -1136,6 +1151,7 @@ class ReviewStore:
                     "an adjudication chooses a reviewer's version ('choose') or decides: accept, reject or edit"
                 )
             values = validation.changes(article, base, changes or {}) if action == "edit" else {}
+            self._check_speaker_entity(article_id, values.get("speaker"), originals)
             if action == "reject":
                 status = "rejected"
             elif base.get("origin") == "analyst":
