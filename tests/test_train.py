@@ -359,6 +359,9 @@ def test_train_command(store_path, cli, tmp_path):
     proc = cli("train", "-o", str(tmp_path / "m"), check=1)
     assert proc.stderr.startswith("newsreview: error:") and "no store" in proc.stderr
     decided_store(store_path)
+    typo = cli("train", "-o", str(tmp_path / "m"), "--labels", "PERSON,NOSUCH", check=1)  # QA: minutes on nothing
+    assert typo.stderr.count("\n") == 1 and "--labels: no entity in the store has the label 'NOSUCH'" in typo.stderr
+    assert not (tmp_path / "m").exists()
     proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "1", "--labels", "PERSON,ORG,GPE")
     assert "saved to" in proc.stdout and "no held-out figure" in proc.stdout
     meta = json.loads((tmp_path / "m" / "meta.json").read_text())

@@ -85,6 +85,15 @@ class ArticleAnnotation:
         return self.decided > 0
 
 
+def store_labels(store: StoreReader) -> set[str]:
+    """The labels of every entity candidate in the store, decided or not: what --labels may name (a
+    label with no decision yet still says a fully reviewed article holds none of it)."""
+    labels: set[str] = set()
+    for aid in store.article_ids():
+        labels.update(c["label"] for c in store.candidates(aid, "entity"))
+    return labels
+
+
 def default_labels(store: StoreReader) -> set[str]:
     """The labels the analysts kept somewhere in the store (accepted, edited or added entities)."""
     labels: set[str] = set()

@@ -39,7 +39,16 @@ from thinc.api import Config
 from extractors.nlp import ModelError, load_model, model_label, resolve_model
 from tui.sanitize import clean_line
 
-from .annotations import HELD_OUT, ArticleAnnotation, Span, default_labels, keep_base, split, store_annotations
+from .annotations import (
+    HELD_OUT,
+    ArticleAnnotation,
+    Span,
+    default_labels,
+    keep_base,
+    split,
+    store_annotations,
+    store_labels,
+)
 from .models import META_KEY, default_output, record_model
 
 CONFIG = Path(__file__).with_name("train.cfg")
@@ -352,6 +361,15 @@ def train_from_store(
         folder = _folder_of(store)
         shown = clean_line(store.location)
         label_set = set(labels) if labels is not None else default_labels(store)
+        if labels is not None:  # a typo trained minutes on nothing (found by QA)
+            present = store_labels(store)
+            unknown = sorted(label_set - present)
+            if unknown:
+                known = ", ".join(clean_line(x, 30) for x in sorted(present)[:20]) + (" …" if len(present) > 20 else "")
+                raise TrainError(
+                    f"--labels: no entity in the store has the label '{clean_line(unknown[0], 40)}' "
+                    f"(its labels: {known or 'none yet'})"
+                )
         if not label_set:
             raise TrainError(f"{shown}: no reviewed entities yet (accept, edit or add some first)")
         annotations = store_annotations(store, label_set)
