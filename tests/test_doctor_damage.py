@@ -753,3 +753,22 @@ def test_lines_a_killed_writer_left_unmarked_are_marked_by_the_next(store_path, 
     path.write_bytes(b"".join(path.read_bytes().splitlines(keepends=True)[:3]))  # the two cut off
     check = cli("doctor", check=1)
     assert any("has 3 complete lines but 5 were recorded: it was truncated" in line for line in damaged_lines(check))
+
+
+def test_a_candidate_whose_label_was_changed_in_its_file_is_damage(store_path, cli):
+    """QA: a label rewritten inside an article file ("EVIL") passed doctor and went out in the
+    export. A candidate's id is made from its article, span and label, so the change shows: that
+    article is damaged (named), the others export as ever."""
+    exs, _ = desk(store_path)
+    first = next(p for p in (store_path / "articles").glob("*.json") if article_in(p) == exs[0].article.id)
+    data = json.loads(first.read_bytes())
+    (key,) = [k for k, c in data["candidates"].items() if c["kind"] == "entity"][:1]
+    data["candidates"][key]["label"] = "EVIL"
+    first.write_text(json.dumps(data))
+    check = cli("doctor", check=1)
+    (line,) = damaged_lines(check)
+    assert exs[0].article.id in line and "whose span or label is not the one it was made with" in line
+    no_traceback(check)
+    out = cli("export", "--include", "all", check=1)
+    assert "EVIL" not in out.stdout and len(json.loads(out.stdout)["articles"]) == len(exs) - 1
+    assert "left out of the export" in out.stderr

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from extractors.records import check_offsets
+from extractors.records import candidate_id, check_offsets
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
@@ -121,9 +121,15 @@ def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
             return f"holds another article ('{clean_line(article.get('id'), 80)}')"
         if text_sha(text) != row["text_sha"]:
             return "does not hold the text the index recorded (the text was changed)"
+    aid = article.get("id")
     for cand in cands.values():
         try:
             check_offsets(text, cand)
+            kind = cand["kind"]
+            label = cand["label"] if kind == "entity" else ""
+            # the id is derived from the article, kind, span and label: a changed label or span shows
+            if isinstance(aid, str) and cand["id"] != candidate_id(aid, kind, cand["start"], cand["end"], label):
+                return f"has a candidate ('{clean_line(cand['id'], 40)}') whose span or label is not the one it was made with"
         except (ValueError, KeyError, TypeError) as err:
             return f"has a candidate that does not fit the text ({clean_line(err, 120)})"
     return {"article": article, "candidates": cands}
