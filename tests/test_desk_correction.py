@@ -22,6 +22,7 @@ from tui.export import store_articles
 from tui.schema import Export
 from tui.store import ReviewStore
 from tui.store.correction import CACHE_FILE
+from tui.store.decision_log import sealed, unsealed
 
 from support import CLI, tokens_of
 
@@ -221,9 +222,9 @@ def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path
         st.decide("a-9999", claim["id"], "reject")
         st.desk_scores("a-9999")
         assert len(calls) == 1  # only the new decision is learnt
-    data = orjson.loads(cache.read_bytes())
-    data["last"]["ana"] = "d-not-what-the-journal-holds"
-    cache.write_bytes(orjson.dumps(data))
+    data = unsealed(cache.read_bytes())
+    data["last"]["ana"] = "d-not-what-the-journal-holds"  # as a writer that saw another journal wrote it
+    cache.write_bytes(sealed(data))
     calls.clear()
     with ReviewStore.open(tmp_path / "store", mode="read") as st:
         st.desk_scores("a-9999")
@@ -236,11 +237,18 @@ def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path
     with ReviewStore.open(tmp_path / "store", mode="read") as st:  # up to date: figures from the cache
         assert st.desk_report()["decisions"] == 25 and calls == [] and st._desk is not None
         assert st._desk._model is None  # the model (numpy) was not even built
-    data = orjson.loads(cache.read_bytes())
+    data = unsealed(cache.read_bytes())
     data["model"]["ids"] = [-5]  # not a model state: found when a claim is scored, and rebuilt
-    cache.write_bytes(orjson.dumps(data))
+    cache.write_bytes(sealed(data))
     with ReviewStore.open(tmp_path / "store", mode="read") as st:
         assert st.desk_scores("a-9999") and len(calls) == 25
+    # QA: a cache edited by hand (it parses, its numbers are wrong) was believed; it is sealed now
+    data = unsealed(cache.read_bytes())
+    data["decisions"] = 999
+    cache.write_bytes(orjson.dumps(data))
+    calls.clear()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        assert st.desk_report()["decisions"] == 25 and len(calls) == 25
 
 
 def test_undo_takes_back_a_claim_decision_and_adjudication_counts(tmp_path):
@@ -357,7 +365,7 @@ def test_a_redo_after_a_restart_relearns_what_a_replay_would(tmp_path):
     store._desk_synced(need_model=True)
     store.close()
     cache = tmp_path / "store" / "cache" / CACHE_FILE
-    assert orjson.loads(cache.read_bytes())["model"]["taken_back"]
+    assert unsealed(cache.read_bytes())["model"]["taken_back"]
     with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:
         st.decide(aid, claim["id"], "redo")
         cached = st._desk_synced(need_model=True).model

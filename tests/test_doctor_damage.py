@@ -772,3 +772,22 @@ def test_a_candidate_whose_label_was_changed_in_its_file_is_damage(store_path, c
     out = cli("export", "--include", "all", check=1)
     assert "EVIL" not in out.stdout and len(json.loads(out.stdout)["articles"]) == len(exs) - 1
     assert "left out of the export" in out.stderr
+
+
+def test_a_decisions_cache_edited_by_hand_is_not_believed(store_path, cli):
+    """QA: a cache/decisions.json that parsed but held other numbers was believed: status showed 1020
+    of 163 candidates reviewed. The cache ends in a CRC-32 of itself now; one that does not match is
+    rebuilt from the journals, as a missing one is."""
+    from tui.store.decision_log import unsealed
+
+    desk(store_path)
+    truth = cli.json("status", "--json")
+    cache = store_path / "cache" / "decisions.json"
+    data = unsealed(cache.read_bytes())
+    assert data is not None
+    for summary in data["articles"].values():  # as QA did: 999 accepted
+        summary["final"] = {"GPE": {"accepted": 999}}
+    for version in (4, data["v"]):  # the format QA edited (plain JSON), and today's with its seal cut off
+        cache.write_bytes(json.dumps({**data, "v": version}).encode())
+        seen = cli.json("status", "--json")
+        assert {k: v for k, v in seen.items() if k != "size"} == {k: v for k, v in truth.items() if k != "size"}

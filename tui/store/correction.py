@@ -29,8 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
+from .decision_log import sealed, unsealed
 from .errors import StoreError
 from .files import atomic_write, read_file
 
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
 
     from .engine import Engine
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: sealed with a CRC-32 line (decision_log.sealed): an edited cache is not believed
 CACHE_FILE = "correction.json"
 #: the held-out figures are over this many of the latest claim decisions
 WINDOW = 500
@@ -297,8 +296,8 @@ class DeskCorrection:
         if self.cache_path is None:
             return
         try:
-            data = orjson.loads(read_file(self.cache_path))
-        except (OSError, orjson.JSONDecodeError):
+            data = unsealed(read_file(self.cache_path))
+        except OSError:
             return
         try:
             if not isinstance(data, dict) or data.get("v") != CACHE_VERSION:
@@ -331,7 +330,7 @@ class DeskCorrection:
         }
         with contextlib.suppress(StoreError, OSError):  # derived data: a store that cannot take it rebuilds
             self.cache_path.parent.mkdir(exist_ok=True)
-            atomic_write(self.cache_path, orjson.dumps(data), durable=False)
+            atomic_write(self.cache_path, sealed(data), durable=False)
             self.dirty = False
 
 

@@ -35,8 +35,28 @@ from .files import atomic_write, read_file, why
 from .journal import Journal, decode_line, verified_lines
 
 # 2: summaries by label and the desk's facts; 3: additions keep their text; 4: agreement rows in a file
-# of their own (agree.json, read only by `agreement`: they are most of the bytes)
-CACHE_VERSION = 4
+# of their own (agree.json, read only by `agreement`: they are most of the bytes); 5: each file ends in
+# a line with the CRC-32 of the rest (a cache that parsed but had been edited was believed)
+CACHE_VERSION = 5
+
+
+def sealed(data: dict[str, Any]) -> bytes:
+    """A cache file's bytes: the JSON, then a line with the CRC-32 of it."""
+    body = orjson.dumps(data)
+    return body + b"\n" + b"%08x\n" % zlib.crc32(body)
+
+
+def unsealed(raw: bytes) -> Any:
+    """What :func:`sealed` wrote, or None if the file is not that (edited, cut, an older version)."""
+    body, _, tail = raw.rstrip(b"\n").rpartition(b"\n")
+    if len(tail) != 8 or tail != b"%08x" % zlib.crc32(body):
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+
+
 AGREE_FILE = "agree.json"
 _ARTICLE_KEY = b'"article":"'
 
@@ -225,10 +245,10 @@ class DecisionLog:
 
     def _read_cache(self) -> dict[str, Any] | None:
         try:
-            cache = orjson.loads(read_file(self.cache_path))
-        except (OSError, orjson.JSONDecodeError):
+            cache = unsealed(read_file(self.cache_path))
+        except OSError:
             return None
-        if not isinstance(cache, dict) or cache.get("v") not in (3, CACHE_VERSION):  # 3: rows inline, as good
+        if not isinstance(cache, dict) or cache.get("v") != CACHE_VERSION:
             return None
         return cache
 
@@ -237,8 +257,8 @@ class DecisionLog:
         if self._agree is None:
             self._agree = {}
             try:
-                data = orjson.loads(read_file(self.cache_path.with_name(AGREE_FILE)))
-            except (OSError, orjson.JSONDecodeError):
+                data = unsealed(read_file(self.cache_path.with_name(AGREE_FILE)))
+            except OSError:
                 return None
             if isinstance(data, dict) and self._agree_token is not None and data.get("token") == self._agree_token:
                 self._agree = data.get("articles") or {}
@@ -273,8 +293,8 @@ class DecisionLog:
         with contextlib.suppress(StoreError, OSError):
             self.cache_path.parent.mkdir(exist_ok=True)
             agree_doc = {"v": CACHE_VERSION, "token": token, "articles": agree}
-            atomic_write(self.cache_path.with_name(AGREE_FILE), orjson.dumps(agree_doc), durable=False)
-            atomic_write(self.cache_path, orjson.dumps(data), durable=False)
+            atomic_write(self.cache_path.with_name(AGREE_FILE), sealed(agree_doc), durable=False)
+            atomic_write(self.cache_path, sealed(data), durable=False)
 
     def touched(self) -> dict[str, set[str]]:
         """article -> reviewers with decisions on it."""
