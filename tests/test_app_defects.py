@@ -1015,3 +1015,15 @@ async def test_keys_in_the_burst_that_opens_a_box_go_into_it(tmp_path, opener):
         assert box.value == "qax" and box.has_focus
     assert all(c["status"] == "pending" for c in store.candidates(aid))
     store.close()
+
+
+async def test_the_palette_offers_no_maximize(tmp_path):
+    """QA: the palette's Maximize on the article queue left only its search box, the rest hatched."""
+    store, _ = build(tmp_path / "store")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quit" in titles and "Maximize" not in titles and "Minimize" not in titles
+    store.close()

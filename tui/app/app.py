@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import events
 from textual.actions import ActionParseResult
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
 from textual.command import CommandPalette as TextualCommandPalette
 from textual.notifications import SeverityLevel
@@ -26,9 +26,10 @@ from .screens.review import ReviewScreen
 from .state import ActiveClock
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from textual.dom import DOMNode
+    from textual.screen import Screen
 
     from ..store import ReviewStore
 
@@ -190,6 +191,13 @@ class ReviewApp(App[None]):
         # closed it is the last one the app received (had the repeat arrived already, it went to the
         # dialog, which ignores it once closing)
         self._closed_by = self._last_key
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands but Maximize/Minimize: a dialog's maximized search box filled
+        the screen with hatching (found by QA on the article queue), and no pane needs it."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Maximize", "Minimize"):
+                yield command
 
     def notify(
         self,

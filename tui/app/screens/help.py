@@ -29,7 +29,7 @@ def key_table(title: str, bindings: list[Binding], keys: Keys) -> Table:
     table.add_column(ratio=1)
     for b in bindings:
         shown = keys.show(b.id, sep=", ") if b.id else b.key
-        what = Text(one_line(b.tooltip or b.description or b.action, 100))
+        what = Text(one_line(b.tooltip or b.description or b.action, 300))  # wrapped: the longest read whole
         if b.id:
             what.append(f"  {one_line(b.id, 40)}", style="dim")
         table.add_row(Text(shown), what)
