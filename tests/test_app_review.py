@@ -488,6 +488,29 @@ async def test_a_list_shown_again_scrolls_to_its_current_row(tmp_path):
         assert table.scroll_y <= last < table.scroll_y + height
 
 
+async def test_a_resize_keeps_the_selection_in_view(tmp_path):
+    """QA: text selected near the end of the pane at 160x48, then the terminal made 80x24: the
+    selected line sat below the pane until the cursor moved."""
+    from tui.app.widgets.article import ArticleView
+
+    words = " ".join(f"Word{i}." for i in range(600))
+    store = ReviewStore.open(tmp_path / "store", write=True)
+    store.add_article(make_extraction(words, [("Word1", "ORG")], []))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("v")
+        view.move_cursor(words.index("Word420."))  # far down the article
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        line = view.line_of(view.cursor)
+        height = view.scrollable_content_region.height
+        assert view.scroll_y <= line < view.scroll_y + height, (line, view.scroll_y, height)
+    store.close()
+
+
 async def test_bad_keymap_file_is_reported_not_fatal(app_store, tmp_path):
     store, _ = app_store
     cfg = tmp_path / "cfg"

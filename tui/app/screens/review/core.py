@@ -155,7 +155,9 @@ class ReviewCore(Screen[None]):
             self.table().show(i)
         cand = self.state.current()
         view = self.query_one(ArticleView)
-        if cand is not None and view.cursor is None:
+        if view.cursor is not None:  # selecting: the cursor (QA: a resize left it a line below the pane)
+            view.scroll_to_offset(view.cursor, view.cursor + 1)
+        elif cand is not None:
             view.set_current(cand["id"], scroll=True)
 
     def show_empty(self) -> None:
