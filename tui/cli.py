@@ -1007,12 +1007,17 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
     if output is None:
         # straight to the descriptor: through sys.stdout, a reader that left mid-way (| head) lost the
         # rest without a word and the exit status was 0 (CPython took the partial write as the end)
+        try:
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):  # a stream with no descriptor (a test's StringIO)
+            sys.stdout.write(text.decode("utf-8", "surrogateescape") if isinstance(text, bytes) else text)
+            return
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
         view = memoryview(data)
         try:
             sys.stdout.flush()
             while view:
-                view = view[os.write(sys.stdout.fileno(), view) :]
+                view = view[os.write(fd, view) :]
         except BrokenPipeError:
             _reader_gone()
         return

@@ -86,6 +86,7 @@ class StatusBar(Widget):
         if narrow:
             self._looking(bar, sep)
             self._desk(bar, sep, short=True)
+            self._store(bar, sep)
         else:
             self._store(bar, sep)
             self._desk(bar, sep, short=False)
@@ -94,11 +95,7 @@ class StatusBar(Widget):
             bar.append(f"{sep}{one_line(self.busy, 80)}", style="bold yellow")
         if self.message:
             bar.append(f"{sep}{one_line(self.message, 120)}", style="bold green")
-        if narrow:
-            self._store(bar, sep)
-            if self.mode or not self._narrow:  # else the reviewer is in the app name's place
-                bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")
-        else:
+        if not self._narrow or self.mode:  # narrow, the reviewer is in the app name's place
             bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")  # what changes least comes last
         return bar
 
