@@ -985,11 +985,12 @@ async def test_a_double_enter_on_a_confirmation_accepts_nothing_more(tmp_path):
         await pilot.press("A")
         await pilot.pause()
         assert app.screen is not review
+        app.post_message(events.Key("enter", "\r"))  # both in one read, as tmux delivers them
         app.post_message(events.Key("enter", "\r"))
         await pilot.pause()
         await pilot.pause()
         assert app.screen is review  # confirmed and closed: the batch is saved
-        app.post_message(events.Key("enter", "\r"))  # the second press, tens of milliseconds later
+        app.post_message(events.Key("enter", "\r"))  # and a third press, tens of milliseconds later
         await pilot.pause()
         await pilot.pause()
         accepted = [c for c in store.candidates(aid) if c["status"] == "accepted"]

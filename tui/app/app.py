@@ -170,9 +170,21 @@ class ReviewApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.clock.touch()  # the analyst is working: the decision clock runs (see ActiveClock)
+        # a key comes back here, unhandled, to run the screen's (non-priority) bindings — those of the
+        # screen on top *now*. Two Enters read at once both go to a confirmation; the first closes it,
+        # and the second, coming back after, accepted on the review screen beneath. A key meant for
+        # a screen that is no longer on top does nothing.
+        if (
+            isinstance(event, events.Key)
+            and event.is_forwarded
+            and getattr(event, "_newsreview_screen", self.screen) is not self.screen
+        ):
+            event.stop()
+            return
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
+        event._newsreview_screen = self.screen  # type: ignore[attr-defined]  # (read above)
         closed, self._closed_by = self._closed_by, None  # only the very next key can be its repeat
         # measured between the keys' arrivals, not their handling: a slow save between them must not
         # make a double press look like two
