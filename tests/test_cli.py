@@ -186,16 +186,6 @@ def test_a_mistyped_path_leaves_no_new_store_behind(tmp_path, cli, command):
 
 
 @pytest.mark.folder_only
-def test_an_add_where_every_file_fails_makes_no_store(tmp_path, cli):
-    """QA: files that exist but all fail (binary, empty) still left a new, empty store behind."""
-    new = tmp_path / "new-store"
-    (tmp_path / "bin.txt").write_bytes(b"x\x00y")
-    (tmp_path / "empty.txt").write_text("  \n")
-    proc = cli("add", "--store", str(new), str(tmp_path / "bin.txt"), str(tmp_path / "empty.txt"), check=1)
-    assert "failed 2" in proc.stderr and not new.exists()
-
-
-@pytest.mark.folder_only
 def test_store_that_is_not_ours_or_not_writable(tmp_path, cli):
     notours = tmp_path / "notours.json"
     notours.write_text('{"hello": 1}')

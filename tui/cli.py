@@ -265,9 +265,6 @@ def add_cmd(
     from .ingest import add_paths
 
     _some_path_exists(paths)
-    from .store.urls import is_url
-
-    made = None if is_url(store) or Path(store).exists() else Path(store)  # a folder this command makes
     with _open_store(store, reviewer, "newsreview add", mode="add") as st:
         if labels is not None:
             from .store import StoreError
@@ -281,8 +278,6 @@ def add_cmd(
             _check_choice("--suggestions", suggestions, ("on", "off"))
             st.set_suggestions(suggestions == "on")
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
-    if made is not None and not (result.added or result.duplicates or labels is not None or suggestions is not None):
-        _unmake(made)  # every file failed: no new, empty store left behind (found by QA)
     if result.failed:
         raise typer.Exit(1)
 
@@ -978,23 +973,6 @@ def _some_path_exists(paths: list[Path] | None) -> None:
     a new, empty store folder behind. (With some there, the missing ones fail one by one.)"""
     if paths and not any(os.path.exists(p) for p in paths):
         fail(f"{clean_line(paths[0])}: no such file or directory (nothing was added)")
-
-
-def _unmake(folder: Path) -> None:
-    """Remove a store folder this command made and left as it was made — its marker file and empty
-    folders, nothing else (another process that wrote anything into it in the meantime keeps it)."""
-    from .store.folder import ARTICLES, JOURNALS, META_FILE
-
-    expected = {META_FILE, ARTICLES, JOURNALS}
-    with contextlib.suppress(OSError):
-        names = set(os.listdir(folder))
-        if names <= expected and not any(os.listdir(folder / d) for d in (ARTICLES, JOURNALS) if d in names):
-            for d in (ARTICLES, JOURNALS):
-                if d in names:
-                    os.rmdir(folder / d)
-            if META_FILE in names:
-                os.unlink(folder / META_FILE)
-            os.rmdir(folder)
 
 
 def _dash_is_stdout(output: Path | None) -> Path | None:
