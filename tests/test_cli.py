@@ -59,6 +59,12 @@ def test_apply_streams_results_and_reports_bad_lines(filled_store, cli):
     assert [r["ok"] for r in results] == [True, False, False, True, True, True, True, False, False, False, False]
     assert results[9]["error"] == "field 'speaker.entity_id': no entity 'e-nonexist' in this article"
     assert results[10]["error"].endswith("unexpected end of data (column 58)")  # the line is 57 long
+    # QA: /dev/zero never ends a line, and apply read it forever
+    zero = cli("apply", "/dev/zero", check=1, timeout=60)
+    assert [json.loads(r)["error"] for r in zero.stdout.splitlines()] == [
+        "no line end in the first 64 MB: not JSON lines; nothing more is read"
+    ]
+    assert cli("apply", "/dev/null").stdout == ""  # an empty input, as ever
     assert "malformed JSON" in results[1]["error"]
     assert "unknown candidate 'e-missing'" in results[2]["error"]
     assert "unknown article 'a-nope'" in results[7]["error"]
@@ -152,8 +158,6 @@ def test_batch_adds_good_files_and_reports_bad_ones(cli, tmp_path):
         (["add", "--model", "no_such_model", str(SAMPLE)], "unknown spaCy model 'no_such_model'", 1),
         (["extract", "/nonexistent.txt"], "/nonexistent.txt: no such file or directory", 1),
         (["apply", "/nonexistent.jsonl"], "/nonexistent.jsonl: No such file or directory", 1),
-        # QA: /dev/zero never ends a line, and apply read it forever
-        (["apply", "/dev/zero"], "/dev/zero: a device, not a file of decisions", 1),
         (["exprot"], "no command or file 'exprot' (did you mean 'newsreview export'?)", 2),
         (["add", str(SAMPLE), "--jobs", "0"], "'--jobs' / '-j': Input should be greater than or equal to 1", 2),
         (["export", "--bogus"], "No such option: --bogus (see 'newsreview export -h')", 2),

@@ -469,3 +469,5 @@ def test_a_lease_must_be_a_number_of_hours(new_store, cli):
         doc = {"article": aid, "reviewers": ["ann"], "by": "x", "at": "2020-01-01T00:00:00+00:00", "lease_hours": None}
         st.assignments.fold("assignments", doc)  # as an older release wrote it
         assert st.assignments.claim(aid, "ben") == "takeable"  # read as 24 hours, long run out
+        st.assignments.fold("assignments", {**doc, "lease_hours": 1e7})  # "practically never", then taken
+        assert st.assignments.claim(aid, "ben") == "theirs"  # still: read as the longest lease, not 24 h

@@ -13,7 +13,6 @@ import contextlib
 import errno
 import os
 import signal
-import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -394,9 +393,6 @@ def apply_cmd(
         stream: Any = sys.stdin.buffer
     else:
         try:
-            kind = os.stat(source).st_mode
-            if stat.S_ISCHR(kind) or stat.S_ISBLK(kind):  # /dev/zero never ends a line: it ran forever
-                fail(f"{source}: a device, not a file of decisions (give a file, a pipe or -)")
             stream = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as err:
             fail(f"{source}: {err.strerror or err}")

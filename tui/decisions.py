@@ -20,6 +20,7 @@ from .store import DecisionError, ReviewStore, StoreError, StoreWriteError
 
 EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness")
 MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
+MAX_SKIP = 64 << 20  # bytes of one over-long line skipped before the input is taken for no JSON lines at all
 ALL_ACTIONS = (*ACTIONS, "confirm-suggestions")
 MAX_SECONDS = 86_400  # the time a decision took: more than a day is a mistake, not a measurement
 _COMMON = ("article", "action", "seconds")
@@ -154,9 +155,15 @@ def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str]) -> int:
             break
         number += 1
         if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+            skipped = len(raw)
+            while raw and not raw.endswith(b"\n") and skipped <= MAX_SKIP:  # skip the rest of the line
                 raw = stream.readline(MAX_LINE)
+                skipped += len(raw)
             failed += 1
+            if skipped > MAX_SKIP:  # /dev/zero, a binary file: no line ends, and reading it would never stop
+                error = f"no line end in the first {MAX_SKIP >> 20} MB: not JSON lines; nothing more is read"
+                _emit(out, {"line": number, "ok": False, "error": error})
+                break
             _emit(out, {"line": number, "ok": False, "error": f"line longer than {MAX_LINE:,} bytes"})
             continue
         if not raw.strip():

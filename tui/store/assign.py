@@ -12,6 +12,7 @@ reviewer. Pure bookkeeping over the store's ``assignments`` and ``takes`` record
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -34,8 +35,16 @@ def lease_of(doc: dict[str, Any]) -> float:
     """A stored assignment's lease in hours; one that is no usable number (a record written before
     leases were checked: NaN was stored as null) counts as the default rather than stopping every
     reader."""
+    hours = doc.get("lease_hours", DEFAULT_LEASE_HOURS)
+    if (
+        isinstance(hours, (int, float))
+        and not isinstance(hours, bool)
+        and math.isfinite(hours)
+        and hours > MAX_LEASE_HOURS
+    ):
+        return MAX_LEASE_HOURS  # "practically never", as an older release took it
     try:
-        return check_lease(doc.get("lease_hours", DEFAULT_LEASE_HOURS))
+        return check_lease(hours)
     except ValueError:
         return DEFAULT_LEASE_HOURS
 

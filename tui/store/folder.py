@@ -219,7 +219,7 @@ class FolderEngine:
             journal = self.log.texts[self.slug].journal
             self.own = JournalDB(journal, storage=JournalStorage)
             if journal.path.exists():  # else created by the first decision
-                notice = journal.open_for_append()
+                notice = journal.open_for_append(mark_unmarked=True)
                 if notice:
                     self.notices.append(notice)
         return index, self.log
@@ -300,7 +300,7 @@ class FolderEngine:
             raise StoreWriteError(f"{self.shown}: the store is open read-only")
         text = self.log.texts[self.slug]
         if not self.own.journal.writable:
-            self.own.journal.open_for_append()
+            self.own.journal.open_for_append(mark_unmarked=True)
         table = self.own.table("decisions")
         if table._next_id is None:
             set_next_id(table, text.records + 1)  # the table's rows are not kept in memory: count them

@@ -281,9 +281,10 @@ class Journal:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def open_for_append(self) -> str | None:
+    def open_for_append(self, *, mark_unmarked: bool = False) -> str | None:
         """Open for appending (after a final read; called again, it re-checks). Drops an incomplete last
-        line left by a crash and returns a notice saying so."""
+        line left by a crash and returns a notice saying so. ``mark_unmarked`` (a reviewer's journal,
+        one writer): lines a killed writer left after the last mark are marked now."""
         notice = None
         try:
             if self._fd is None:
@@ -301,9 +302,11 @@ class Journal:
             raise StoreWriteError(f"cannot write {self.shown}: {why(err)}") from None
         # lines a writer killed before its next mark appended: marked now, so that a cut of them from
         # here on shows, and the count to the next mark goes on from the last one, not from zero
-        self._since_mark = self.lines - (self._mark["lines"] if self._mark is not None else 0)
-        if self._since_mark > 0:
-            self.write_mark()
+        # (not the index: several processes append to it in turn, each marking after its own lines)
+        if mark_unmarked:
+            self._since_mark = self.lines - (self._mark["lines"] if self._mark is not None else 0)
+            if self._since_mark > 0:
+                self.write_mark()
         return notice
 
     @property
