@@ -73,7 +73,8 @@ class StatusBar(Widget):
         # (disputes, who else is here) before the totals, the reviewer in the app name's place
         narrow = self._narrow or bool(self.mode)
         sep = " · " if narrow else "  ·  "
-        short = narrow and bool(self.filter or self.find or self.mode)  # short words, so the counts fit
+        # short words, so the counts (and a desk's disputes and who else is here) fit
+        short = narrow and bool(self.filter or self.find or self.mode or self.disputed or self.desk)
         if self.article is not None:
             i, n = self.article
             bar.append(f" {i}/{n}" if short else f"  article {i}/{n}")
