@@ -22,7 +22,7 @@ from tui.export import store_articles
 from tui.schema import Export
 from tui.store import ReviewStore
 from tui.store.correction import CACHE_FILE
-from tui.store.decision_log import sealed, unsealed
+from tui.store.files import sealed, unsealed
 
 from support import CLI, tokens_of
 

@@ -778,7 +778,7 @@ def test_a_decisions_cache_edited_by_hand_is_not_believed(store_path, cli):
     """QA: a cache/decisions.json that parsed but held other numbers was believed: status showed 1020
     of 163 candidates reviewed. The cache ends in a CRC-32 of itself now; one that does not match is
     rebuilt from the journals, as a missing one is."""
-    from tui.store.decision_log import unsealed
+    from tui.store.files import unsealed
 
     desk(store_path)
     truth = cli.json("status", "--json")

@@ -12,7 +12,6 @@ reviewer. Pure bookkeeping over the store's ``assignments`` and ``takes`` record
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -35,17 +34,9 @@ def lease_of(doc: dict[str, Any]) -> float:
     """A stored assignment's lease in hours; one that is no usable number (a record written before
     leases were checked: NaN was stored as null) counts as the default rather than stopping every
     reader."""
-    hours = doc.get("lease_hours", DEFAULT_LEASE_HOURS)
-    if (
-        isinstance(hours, (int, float))
-        and not isinstance(hours, bool)
-        and math.isfinite(hours)
-        and hours > MAX_LEASE_HOURS
-    ):
-        return MAX_LEASE_HOURS  # "practically never", as an older release took it
-    try:
-        return check_lease(hours)
-    except ValueError:
+    try:  # above the maximum: "practically never", as an older release took it
+        return check_lease(min(doc.get("lease_hours", DEFAULT_LEASE_HOURS), MAX_LEASE_HOURS))
+    except (TypeError, ValueError):  # null, NaN (min keeps it), a string, a bool
         return DEFAULT_LEASE_HOURS
 
 

@@ -29,16 +29,15 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .decision_log import sealed, unsealed
 from .errors import StoreError
-from .files import atomic_write, read_file
+from .files import atomic_write, read_file, sealed, unsealed
 
 if TYPE_CHECKING:
     from extractors.correction import CorrectionModel
 
     from .engine import Engine
 
-CACHE_VERSION = 2  # 2: sealed with a CRC-32 line (decision_log.sealed): an edited cache is not believed
+CACHE_VERSION = 2  # 2: sealed with a CRC-32 line (files.sealed): an edited cache is not believed
 CACHE_FILE = "correction.json"
 #: the held-out figures are over this many of the latest claim decisions
 WINDOW = 500

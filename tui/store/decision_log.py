@@ -31,32 +31,13 @@ import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreError
-from .files import atomic_write, read_file, why
+from .files import atomic_write, read_file, sealed, unsealed, why
 from .journal import Journal, decode_line, verified_lines
 
 # 2: summaries by label and the desk's facts; 3: additions keep their text; 4: agreement rows in a file
 # of their own (agree.json, read only by `agreement`: they are most of the bytes); 5: each file ends in
 # a line with the CRC-32 of the rest (a cache that parsed but had been edited was believed)
 CACHE_VERSION = 5
-
-
-def sealed(data: dict[str, Any]) -> bytes:
-    """A cache file's bytes: the JSON, then a line with the CRC-32 of it."""
-    body = orjson.dumps(data)
-    return body + b"\n" + b"%08x\n" % zlib.crc32(body)
-
-
-def unsealed(raw: bytes) -> Any:
-    """What :func:`sealed` wrote, or None if the file is not that (edited, cut, an older version)."""
-    body, _, tail = raw.rstrip(b"\n").rpartition(b"\n")
-    if len(tail) != 8 or tail != b"%08x" % zlib.crc32(body):
-        return None
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-
-
 AGREE_FILE = "agree.json"
 _ARTICLE_KEY = b'"article":"'
 

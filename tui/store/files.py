@@ -21,7 +21,11 @@ import errno
 import os
 import stat
 import tempfile
+import zlib
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreWriteError
@@ -236,3 +240,20 @@ def open_regular(path: Path, flags: int, mode: int = 0o644) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def sealed(data: dict[str, Any]) -> bytes:
+    """A derived (cache) file's bytes: the JSON, then a line with the CRC-32 of it."""
+    body = orjson.dumps(data)
+    return body + b"\n" + b"%08x\n" % zlib.crc32(body)
+
+
+def unsealed(raw: bytes) -> Any:
+    """What :func:`sealed` wrote, or None if the file is not that (edited, cut, an older version)."""
+    body, _, tail = raw.rstrip(b"\n").rpartition(b"\n")
+    if len(tail) != 8 or tail != b"%08x" % zlib.crc32(body):
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
