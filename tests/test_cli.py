@@ -327,3 +327,40 @@ def test_an_export_whose_reader_leaves_early_does_not_exit_0(tmp_path, cli):
     assert proc.wait(timeout=60) == 141 and proc.stderr.read() == b""
     whole = cli("export")  # read to the end: 0, as ever
     assert len(whole.stdout) > 200_000
+
+
+@pytest.mark.folder_only
+def test_a_closed_standard_output_or_a_reader_that_leaves_a_pipe_written_through(tmp_path, cli):
+    """QA: `export >&-` stopped with an internal error (AttributeError on None), and
+    `export -o /dev/stdout | head` (a pipe written through) with "Broken pipe" and exit 1."""
+    from tui.store import ReviewStore
+
+    from support import make_extraction
+
+    with ReviewStore.open(cli.store, mode="add") as st:
+        st.add_article(make_extraction("Kyiv said so. " * 20_000, [("Kyiv", "GPE")]))
+    command = [sys.executable, "-m", "tui"]
+    closed = subprocess.run(
+        [*command, "export"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli.env, cwd=ROOT,
+        preexec_fn=lambda: os.close(1), timeout=120,
+    )  # fmt: skip
+    assert closed.returncode == 1
+    assert closed.stderr == b"newsreview: error: cannot write to standard output: it is closed\n"
+    out = tmp_path / "out.json"
+    to_file = subprocess.run(
+        [*command, "export", "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli.env,
+        cwd=ROOT, preexec_fn=lambda: os.close(1), timeout=120,
+    )  # fmt: skip
+    assert to_file.returncode == 0 and json.loads(out.read_bytes())["articles"]
+    for target in ("/dev/stdout", "fifo"):
+        if target == "fifo":
+            os.mkfifo(tmp_path / "fifo")
+            target = str(tmp_path / "fifo")
+        proc = subprocess.Popen(
+            [*command, "export", "-o", target], stdout=subprocess.PIPE if target == "/dev/stdout" else None,
+            stderr=subprocess.PIPE, env=cli.env, cwd=ROOT,
+        )  # fmt: skip
+        reader = proc.stdout if proc.stdout is not None else open(target, "rb")  # noqa: SIM115
+        assert reader.read(10) == b'{\n  "forma'
+        reader.close()  # the reader goes
+        assert proc.wait(timeout=60) == 141 and proc.stderr is not None and proc.stderr.read() == b""

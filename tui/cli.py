@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import signal
 import sys
@@ -995,11 +996,13 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
         except BrokenPipeError:
             _reader_gone()
         return
-    from .store.errors import StoreError
+    from .store.errors import ReaderGone, StoreError
     from .store.files import atomic_write
 
     try:
         atomic_write(output, text, through=True)
+    except ReaderGone:  # -o /dev/stdout | head, -o fifo: as cat does
+        _reader_gone()
     except StoreError as err:
         fail(str(err))
 
@@ -1039,6 +1042,7 @@ def main() -> None:
     from extractors.records import InputError
 
     signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
+    _guard_closed_streams()
     try:
         code = app(prog_name="newsreview", standalone_mode=False)
     except typer.TyperException as err:  # a mistyped option or argument: one line, like every other error
@@ -1060,9 +1064,11 @@ def main() -> None:
 
         if isinstance(err, StoreError):
             sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
-        elif isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        elif isinstance(err, OSError) and err.errno in (
+            errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF
+        ):  # fmt: skip
             # every file the commands write names itself when it fails; what is left is standard output
-            reason = os.strerror(err.errno).lower() if err.errno else "write failed"
+            reason = "it is closed" if err.errno == errno.EBADF else os.strerror(err.errno).lower()
             sys.stderr.write(f"newsreview: error: cannot write to standard output: {reason}\n")
         else:
             sys.stderr.write(
@@ -1073,6 +1079,41 @@ def main() -> None:
                 sys.stderr.write(clean(_traceback()))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the command was started without one (``newsreview export >&-``): writing
+    to it fails with one line, as ``cat`` does, instead of an AttributeError on ``None``."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_closed_streams() -> None:
+    """A closed descriptor 1 or 2 is held on /dev/null, so that no file the store opens takes its number
+    (a child process would print into it); Python's stream for it is then ``None``: standard output
+    becomes :class:`_ClosedOutput`, standard error a sink (nothing can be shown; the status tells)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - an empty input, as </dev/null
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
 
 
 def _traceback() -> str:

@@ -15,6 +15,11 @@ class StoreWriteError(StoreError):
     """A write failed (disk full, permissions...): that decision was not saved; the store is as before."""
 
 
+class ReaderGone(StoreWriteError):
+    """The reader of a pipe written through (``-o /dev/stdout | head``, ``-o fifo``) left before the end:
+    the command stops as ``cat`` does, quietly and with SIGPIPE's status."""
+
+
 class StoreLocked(StoreError):
     """Another process writes as the same reviewer."""
 

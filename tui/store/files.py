@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 
 from ..sanitize import clean_line
-from .errors import StoreWriteError
+from .errors import ReaderGone, StoreWriteError
 
 
 def fsync_dir(path: Path) -> None:
@@ -121,6 +121,8 @@ def _write_through(target: Path, data: bytes, shown: str, *, follow: bool = Fals
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
     try:
         _write_all(fd, data)
+    except BrokenPipeError:
+        raise ReaderGone(f"cannot write {shown}: its reader left") from None
     except OSError as err:
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
     finally:
