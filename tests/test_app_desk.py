@@ -135,6 +135,24 @@ async def test_the_queue_shows_titles_at_any_width(two, tmp_path, size):
         assert title[:20] in row, screen_text(app)
 
 
+async def test_the_queue_fits_its_titles_to_a_resize(two, tmp_path):
+    """QA: the title column kept the width of the terminal the queue opened in: after 160 → 80 columns
+    the desk's columns were pushed off the right; after 80 → 160 the titles stayed cut at 80's width."""
+    store, _bob, ex = two
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    title = str(store.article_info(ex.article.id)["title"])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        for width in (80, 160, 80):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            (row,) = [x for x in screen_text(app).splitlines() if " open " in x and "ones" not in x]
+            assert title[: 20 if width == 80 else 60] in row, screen_text(app)
+            assert ("desk" in screen_text(app)) == (width == 160)  # the last column in view, when it fits
+        assert app.screen.query_one("#queue-table").cursor_row == 0
+
+
 async def test_empty_store_names_its_location(tmp_path):
     store = ReviewStore.open(tmp_path / "empty", write=True, reviewer="ana")
     app = ReviewApp(store, config=tmp_path / "cfg")

@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from ...store import StoreError
 from ...store.store import Changes
@@ -39,6 +40,8 @@ CLAIMS = {"mine": (0, "mine", "bold green"), "open": (1, "open", ""), "takeable"
 THEIRS = (2, "theirs", "dim")
 LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that follow the store
 QUEUE_MAX_WIDTH = 160  # the dialog's widest (the stylesheet's #queue max-width)
+_DESK_COLUMNS = [("for", "claim", 8), ("assigned", "assigned", 12), ("on it now", "here", 10)]
+_DESK_COLUMNS += [("mine", "done", 7), ("desk", "desk", 9)]
 TITLE_MIN = 24  # the title column's narrowest: below it the other columns scroll off to the right
 
 
@@ -81,24 +84,39 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             yield DataTable(id="queue-table", cursor_type="row")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # the title second, as wide as the dialog leaves (at 80 columns it was pushed off the right)
-        rest = [("for", "claim", 8), ("assigned", "assigned", 12), ("on it now", "here", 10)]
-        rest += [("mine", "done", 7), ("desk", "desk", 9)]
-        pad = 2 * table.cell_padding
-        inner = min(self.app.size.width * 96 // 100, QUEUE_MAX_WIDTH) - 8  # border, padding, scrollbar
-        title = max(TITLE_MIN, inner - (4 + pad) - sum(w + pad for _, _, w in rest) - pad)
-        table.add_column("#", key="n", width=4)
-        table.add_column("title", key="title", width=title)
-        for label, key, width in rest:
-            table.add_column(label, key=key, width=width)
+        self._add_columns(self._title_width())
         self.fill("")
         self.query_one(Input).focus()
 
-    def fill(self, query: str) -> None:
+    def on_resize(self) -> None:
+        # QA: the title kept the width of the terminal the queue opened in (cut short, or the desk
+        # columns pushed off the right, after a resize)
+        table = self.query_one(DataTable)
+        width = self._title_width()
+        title = table.columns.get(ColumnKey("title"))
+        if title is not None and title.width != width:
+            keep = self._cursor_key()
+            table.clear(columns=True)
+            self._add_columns(width)
+            self.fill(self.query_text, keep=keep)
+
+    def _title_width(self) -> int:
+        """The title second, as wide as the dialog leaves (at 80 columns it was pushed off the right)."""
+        pad = 2 * self.query_one(DataTable).cell_padding
+        inner = min(self.app.size.width * 96 // 100, QUEUE_MAX_WIDTH) - 8  # border, padding, scrollbar
+        return max(TITLE_MIN, inner - (4 + pad) - sum(w + pad for _, _, w in _DESK_COLUMNS) - pad)
+
+    def _add_columns(self, title: int) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("#", key="n", width=4)
+        table.add_column("title", key="title", width=title)
+        for label, key, width in _DESK_COLUMNS:
+            table.add_column(label, key=key, width=width)
+
+    def fill(self, query: str, *, keep: str | None = None) -> None:
         self.query_text = query
         table = self.query_one(DataTable)
-        keep = self._cursor_key() if table.row_count else self.current
+        keep = keep or (self._cursor_key() if table.row_count else self.current)
         table.clear()
         here = present_on(self.presence)
         accents = accent_sensitive(query)  # as find compares: any case; accents as the query asks
