@@ -377,6 +377,27 @@ def test_a_redo_after_a_restart_relearns_what_a_replay_would(tmp_path):
         assert [replayed.score(f) for f in probe] == pytest.approx(scores, abs=1e-12)
 
 
+def test_the_desk_s_scores_do_not_depend_on_when_the_cache_was_written(tmp_path):
+    """QA: ana edited a claim's check-worthiness, an export wrote the cache, bob accepted the claim: a
+    sync from the cache learnt bob's accept of the claim as extracted, a full replay (PostgreSQL, or
+    the folder without its cache) of the claim as ana had edited it — the engines' exports differed,
+    and ``migrate`` refused the copy."""
+    store, ids = build(tmp_path / "store", 6, unseen=True)
+    aid = ids[0]
+    claim = store.candidates(aid, "claim")[0]
+    store.decide(aid, claim["id"], "edit", changes={"checkworthiness": 0.01})
+    store._desk_synced(need_model=True)
+    store.close()  # the cache is written here
+    probe = [model_module.claim_features({"text": t, "checkworthiness": 0.5}) for t in (*OPINIONS, *FACTS)]
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="bob") as st:
+        st.decide(aid, claim["id"], "accept")
+        incremental = [st._desk_synced(need_model=True).model.score(f) for f in probe]
+    (tmp_path / "store" / "cache" / CACHE_FILE).unlink()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        replayed = [st._desk_synced(need_model=True).model.score(f) for f in probe]
+    assert replayed == pytest.approx(incremental, abs=1e-12)
+
+
 @pytest.mark.parametrize(
     "taken_back",
     [

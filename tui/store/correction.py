@@ -232,9 +232,15 @@ class DeskCorrection:
             if base is None:
                 return  # a claim no extraction or addition holds any more (doctor repairs it)
             claim = {**base, **values} if values else base
-        if values or key not in memo:
-            memo[key] = (claim_features(claim), float(claim.get("checkworthiness") or 0.0))
-        features, extractor = memo[key]
+        # features of the claim as this record decides it: as extracted (computed once per sync), or
+        # with this record's own edit — never another record's edit, which a sync from the cache would
+        # not see (QA: the desk's scores then depended on when the cache was written)
+        if values:
+            features, extractor = claim_features(claim), float(claim.get("checkworthiness") or 0.0)
+        else:
+            if key not in memo:
+                memo[key] = (claim_features(claim), float(claim.get("checkworthiness") or 0.0))
+            features, extractor = memo[key]
         model = self.model
         self.window.append((model.score(features), min(1 - EPS, max(EPS, extractor)), accepted))
         model.update(features, accepted, key=str(record.get("id")))
