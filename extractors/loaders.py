@@ -529,7 +529,11 @@ def _record_meta(obj: dict[str, Any]) -> dict[str, Any]:
     given = obj.get("meta")
     if given is not None and not isinstance(given, dict):
         raise FieldError("meta", f"must be an object, got {type_name(given)}")
-    meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k not in DROPPED_FIELDS}
+    # an article of our own export also drops its "groups" (candidate ids of the old extraction; alone
+    # over the meta limit on a long article); another tool's "groups" is kept as meta
+    ours = isinstance(obj.get("review"), dict) and isinstance(obj.get("groups"), list)
+    dropped = (*DROPPED_FIELDS, "groups") if ours else DROPPED_FIELDS
+    meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k not in dropped}
     meta.update(given or {})
     size = meta_size(meta)
     if size > MAX_META_BYTES:

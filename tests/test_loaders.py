@@ -544,6 +544,8 @@ def exported_article(i: int, text: str) -> dict:
         "review": {"status": "done", "reviewers": ["ana"], "decided": 400, "total": 400, "updated_at": "2024-01-01"},
         "entities": [entity] * 300,
         "claims": [],
+        # QA: the groups of a long article were over the meta limit, and short ones came back as meta
+        "groups": [{"id": f"g-{n}", "label": "ORG", "members": [f"e-{n}"] * 40} for n in range(300)],
     }
 
 
@@ -559,6 +561,9 @@ def test_our_own_export_loads_again(tmp_path):
         assert [a.text for a in items] == texts, items
         assert [a.meta for a in items] == [{"desk": "europe"}] * 2  # candidates and review state are not meta
         assert [a.id for a in items] == ["a-0", "a-1"]
+    other = tmp_path / "other.json"  # another tool's "groups" is its own: kept as meta
+    other.write_text(json.dumps({"text": "Some text here.", "groups": ["a"], "review": "yes"}))
+    assert load(other)[0].meta == {"groups": ["a"]}
     js.write_text(json.dumps({"format": "newsreview/1", "articles": [arts[0], {"title": "x"}]}))
     art, err = load(js)
     assert art.id == "a-0" and str(err) == f"{js}: field 'articles[1]': missing required field 'text'"
