@@ -56,6 +56,37 @@ def test_prodigy_out_and_back_in(reviewed, cli, tmp_path):
     assert {e["reviewer"] for e in back["entities"]} == {"ana"}
 
 
+def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path):
+    """QA: a db-out with two annotators' answers on the same text (the usual multi-annotator export)
+    kept only the first: the second was "duplicate … nothing changed", its decisions lost; and a task
+    on a text already in the store recorded nothing."""
+    s = TEXT.index
+    alice = {"text": TEXT, "answer": "accept", "_annotator_id": "alice",
+             "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": s("Kyiv"), "end": s("Kyiv") + 4, "label": "GPE"}]}  # fmt: skip
+    bob = {"text": TEXT, "answer": "accept", "_annotator_id": "bob",
+           "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": s("Moscow"), "end": s("Moscow") + 6, "label": "GPE"}]}  # fmt: skip
+    carol = {"text": TEXT, "answer": "reject", "_annotator_id": "carol", "spans": alice["spans"][1:]}
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(alice) + "\n" + json.dumps(bob) + "\n")
+    added = cli("add", str(first), "--model", "blank:en")
+    assert "added 1, duplicate 1, failed 0" in added.stderr and "; 2 Prodigy answer(s) recorded" in added.stderr
+    assert "first.jsonl:2 (same text as article" in added.stderr and "answer recorded" in added.stderr
+    late = tmp_path / "late.jsonl"  # a later file: the text is already in the store
+    late.write_text(json.dumps(carol) + "\n")
+    assert "1 Prodigy answer(s) recorded" in cli("add", str(late), "--model", "blank:en").stderr
+    again = cli("add", str(first), str(late), "--model", "blank:en")  # the same files again: nothing new
+    assert "duplicate 3" in again.stderr and "recorded" not in again.stderr.splitlines()[-1]
+    views = {}
+    for who in ("alice", "bob", "carol"):
+        (art,) = cli.json("export", "--reviewer", who, "--include", "all")["articles"]
+        views[who] = {(e["text"], e["status"]) for e in art["entities"] if e["status"] != "pending"}
+    assert views["alice"] == {("Ben Wallace", "accepted"), ("Kyiv", "accepted")}
+    assert views["bob"] == {("Ben Wallace", "accepted"), ("Kyiv", "rejected"), ("Moscow", "added")}
+    assert views["carol"] == {("Kyiv", "rejected")}
+    status = cli.json("status", "--json")
+    assert {r["name"] if isinstance(r, dict) else r for r in status["reviewers"]} >= {"alice", "bob", "carol"}
+
+
 def test_spacy_docbin(reviewed, cli, tmp_path):
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin

@@ -29,6 +29,7 @@ class AddResult:
     failed: list[str] = field(default_factory=list)  # one-line reasons
     first_article: str | None = None
     answers: int = 0  # Prodigy answers recorded as decisions
+    answered_paths: set[str] = field(default_factory=set)  # where those tasks were read from
     words: int = 0
     seconds: float = 0.0
 
@@ -88,6 +89,7 @@ def add_paths(
     result = AddResult()
     todo: list[Article] = []
     seen: dict[str, str] = {}
+    more_answers: list[tuple[str, Article]] = []  # tasks on a text already there: (its article, task)
     for item in iter_articles(paths):
         if isinstance(item, InputError):
             result.failed.append(str(item))
@@ -96,64 +98,83 @@ def add_paths(
         if existing:
             result.duplicates.append((item.path, existing))
             result.first_article = result.first_article or existing
+            if item.meta.get("answer") is not None:  # another annotator's task on the same text
+                more_answers.append((existing, item))
             continue
         seen[item.text_sha] = item.id
         todo.append(item)
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
     new = set(result.added)
-    answered, failed = record_answers(store, [a for a in todo if a.id in new])
-    result.answers += answered
+    known = new | set(store.article_ids())
+    tasks = [(a.id, a) for a in todo if a.id in new] + [(aid, a) for aid, a in more_answers if aid in known]
+    answered, failed = record_answers(store, tasks)
+    result.answers += len(answered)
+    result.answered_paths.update(str(task.path) for task in answered)
     result.failed += failed
     if console is not None:
         _report(console, result)
     return result
 
 
-def record_answers(store: ReviewStore, articles: list[Article]) -> tuple[int, list[str]]:
+def record_answers(store: ReviewStore, tasks: list[tuple[str, Article]]) -> tuple[list[Article], list[str]]:
     """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
     accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
-    spans are accepted and the model's other entities rejected; a rejected task's spans are rejected.
-    ``articles``: articles just added to ``store`` (those without an answer are passed over). Returns
-    (tasks whose answers were recorded, failures as one line each). Used by ``add`` and the app's ``+``;
-    an annotator who is the store's own reviewer writes through ``store``, any other through a writer
-    of their own (their own journal)."""
+    spans are accepted (added where the article has no such candidate: another annotator's task on the
+    same text made the article's imported ones) and every other entity rejected; a rejected task's
+    spans are rejected. ``tasks``: (the article in ``store`` holding the task's text, the task); those
+    without an answer, and those whose annotator already decided on that article (the same file added
+    again), are passed over. Returns (the tasks whose answers were recorded, failures as one line each).
+    Used by ``add`` and the app's ``+``; an annotator who is the store's own reviewer writes through
+    ``store``, any other through a writer of their own (their own journal)."""
     from .formats import prodigy_decisions
 
-    by_annotator: dict[str, list[tuple[Article, str]]] = {}
-    for article in articles:
-        if article.meta.get("answer") not in ("accept", "reject"):
-            continue
-        found = prodigy_decisions(article.meta)
+    by_annotator: dict[str, list[tuple[str, Article, str]]] = {}
+    for aid, task in tasks:
+        found = prodigy_decisions(task.meta)
         if found is not None:
-            by_annotator.setdefault(found[0], []).append((article, found[1]))
-    recorded, failed = 0, []
+            by_annotator.setdefault(found[0], []).append((aid, task, found[1]))
+    recorded: list[Article] = []
+    failed: list[str] = []
     for annotator, items in by_annotator.items():
         try:
             if store.mode == "review" and store.reviewer == annotator:
-                _answer(store, items)
+                recorded += _answer(store, items)
             else:
                 with ReviewStore.open(
                     store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
                 ) as st:
-                    _answer(st, items)
-            recorded += len(items)
+                    recorded += _answer(st, items)
         except StoreError as err:
-            failed.append(f"{clean_line(annotator, 60)}'s answers were not recorded: {err}")
+            where = ", ".join(sorted({clean_line(task.path, 120) for _, task, _ in items if task.path}))
+            failed.append(
+                f"{where + ': ' if where else ''}{clean_line(annotator, 60)}'s answers were not recorded: {err}"
+            )
     return recorded, failed
 
 
-def _answer(st: ReviewStore, items: list[tuple[Article, str]]) -> None:
-    for article, answer in items:
+def _answer(st: ReviewStore, items: list[tuple[str, Article, str]]) -> list[Article]:
+    done: list[Article] = []
+    for aid, task, answer in items:
+        if st.has_decided(aid):
+            continue
+        spans = {(s["start"], s["end"], s["label"]) for s in task.imported_spans}
         decisions: list[tuple[str, str, dict[str, Any] | None]] = []
-        for cand in st.candidates(article.id, "entity", plain=True):
-            imported = cand.get("origin") == "imported"
-            if answer == "accept":
-                decisions.append((cand["id"], "accept" if imported else "reject", None))
-            elif imported:
+        found: set[tuple[int, int, str]] = set()
+        for cand in st.candidates(aid, "entity", plain=True):
+            key = (cand["start"], cand["end"], cand["label"])
+            if key in spans:
+                found.add(key)
+                decisions.append((cand["id"], "accept" if answer == "accept" else "reject", None))
+            elif answer == "accept":
                 decisions.append((cand["id"], "reject", None))
         if decisions:
-            st.decide_many(article.id, decisions)
+            st.decide_many(aid, decisions)
+        if answer == "accept":
+            for start, end, label in sorted(spans - found):
+                st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})
+        done.append(task)
+    return done
 
 
 def _extract_into(
@@ -224,9 +245,10 @@ def _report(console: Any, result: AddResult) -> None:
     for reason in result.failed:
         console.print(Text("failed: " + clean_line(reason), style="red"), soft_wrap=True)
     for path, aid in result.duplicates:
+        what = "its annotator's answer recorded" if str(path) in result.answered_paths else "nothing changed"
         console.print(
             Text(
-                f"duplicate: {clean_line(path)} (same text as article {clean_line(aid, 80)}; nothing changed)",
+                f"duplicate: {clean_line(path)} (same text as article {clean_line(aid, 80)}; {what})",
                 style="dim",
             ),
             soft_wrap=True,

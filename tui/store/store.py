@@ -1210,6 +1210,10 @@ class ReviewStore:
     def reviewers(self) -> list[str]:
         return sorted({who for names in self._touched.values() for who in names})
 
+    def has_decided(self, article_id: str, reviewer: str | None = None) -> bool:
+        """Whether ``reviewer`` (this store's by default) has any decision on the article."""
+        return (self.reviewer if reviewer is None else reviewer) in self._touched.get(article_id, ())
+
     def assign(
         self, team: list[str], *, overlap: int = 1, lease_hours: float = 24.0, articles: list[str] | None = None
     ) -> dict[str, list[str]]:

@@ -179,6 +179,7 @@ class ArticleAdder(Widget):
         added: list[str] = []
         dup = message.duplicates
         failed = list(message.failed)
+        answered: list[tuple[str, Any]] = []  # (the article holding its text, a Prodigy task)
         for extraction in message.extractions:
             where = one_line(getattr(extraction.article, "path", "") or message.path, 200)
             try:
@@ -193,14 +194,15 @@ class ArticleAdder(Widget):
                 added.append(aid)
             else:
                 dup += 1
-        new = set(added)
-        answered = [e.article for e in message.extractions if e.article.id in new]
+            if extraction.article.meta.get("answer") is not None:
+                answered.append((aid, extraction.article))
         if answered:  # Prodigy tasks: their annotators' answers become those reviewers' decisions
             from ...ingest import record_answers
 
-            recorded, refused = record_answers(self.store, answered)
+            tasks, refused = record_answers(self.store, answered)
             failed += refused
-            if recorded:
+            if tasks:
+                recorded = len(tasks)
                 self.notify(
                     f"{recorded} Prodigy answer{'s' if recorded != 1 else ''} recorded as decisions",
                     markup=False,
