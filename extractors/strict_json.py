@@ -434,8 +434,17 @@ def _short_key(value: str, field: str, limit: int) -> str:
 
 def check_label(value: object, field: str = "label") -> str:
     """An entity label: a non-empty string of at most :data:`MAX_LABEL_CHARS` characters, no control
-    characters, no whitespace at either end."""
-    return _short_key(_string(value, field), field, MAX_LABEL_CHARS)
+    characters, nothing invisible (zero-width and format characters, a BOM, the combining grapheme
+    joiner: "ORG\u200b" would look like "ORG" and be another label), no whitespace at either end."""
+    label = _short_key(_string(value, field), field, MAX_LABEL_CHARS)
+    for i, ch in enumerate(label, 1):
+        if ch in _INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"):
+            raise FieldError(field, f"must not contain an invisible character (U+{ord(ch):04X}) (character {i})")
+    return label
+
+
+#: default-ignorable characters that are no format character (Cf) but draw nothing
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0")
 
 
 def check_identifier(value: object, field: str = "id", *, max_chars: int = MAX_ID_CHARS) -> str:

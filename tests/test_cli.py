@@ -364,3 +364,47 @@ def test_a_closed_standard_output_or_a_reader_that_leaves_a_pipe_written_through
         assert reader.read(10) == b'{\n  "forma'
         reader.close()  # the reader goes
         assert proc.wait(timeout=60) == 141 and proc.stderr is not None and proc.stderr.read() == b""
+
+
+def test_apply_works_out_a_moved_claim_s_fields_and_checks_its_parts(filled_store, cli):
+    """QA: an edit that moved a claim's content kept the numbers, hedges and score of the old content
+    (another sentence's); numbers could be given anywhere; a speaker took unknown keys, a wrong text,
+    an entity_id that was no string, a name with an escape sequence, and a link to a DATE."""
+    from extractors.records import candidate_id
+
+    _path, ex = filled_store
+    aid, cid = ex.article.id, ex.claims[0]["id"]
+    text = ex.article.text
+    moved = text.index("Russia"), text.index(" troops")  # "Russia lost 100,000"
+    date = text.index("Second"), text.index("Second") + 6
+    date_id = candidate_id(aid, "entity", *date, "DATE")
+    edit = {"article": aid, "candidate": cid, "action": "edit"}
+    ben = {"start": 0, "end": 11}
+    lines = [
+        {**edit, "changes": {"start": moved[0], "end": moved[1]}},
+        {**edit, "numbers": [{"start": 0, "end": 3}]},
+        {**edit, "speaker": {**ben, "Start": 3}},
+        {**edit, "speaker": {**ben, "text": "Boris"}},
+        {**edit, "speaker": {**ben, "entity_id": 5}},
+        {**edit, "speaker": {**ben, "name": "Ben\x1b[31m"}},
+        {"article": aid, "action": "add", "kind": "entity", "start": date[0], "end": date[1], "label": "DATE"},
+        {**edit, "speaker": {**ben, "entity_id": date_id}},
+        {"article": aid, "action": "add", "kind": "entity", "start": 0, "end": 3, "label": "ORG\u200b"},
+        {**edit, "speaker": {**ben, "text": "Ben Wallace", "name": "Sir Ben"}, "hedges": []},
+    ]
+    proc = cli("apply", "-", input="".join(json.dumps(line) + "\n" for line in lines), check=1)
+    results = [json.loads(r) for r in proc.stdout.splitlines()]
+    errors = [r.get("error") for r in results]
+    assert [r["ok"] for r in results] == [True, False, False, False, False, False, True, False, False, True], errors
+    assert errors[1] == f"field 'numbers[0]': 0..3 is outside the claim's content {moved[0]}..{moved[1]}"
+    assert errors[2] == "field 'speaker': unknown key 'Start'"
+    assert errors[3] == "field 'speaker.text' is not the article's text at 0..11"
+    assert errors[4] == "field 'speaker.entity_id': must be a string, got int"
+    assert "a control character (U+001B)" in errors[5]
+    assert errors[7] == f"field 'speaker.entity_id': '{date_id}' is a DATE entity ('Second'), which cannot speak"
+    assert "an invisible character (U+200B)" in errors[8]
+    (claim,) = [c for c in cli.json("export", "--include", "all")["articles"][0]["claims"] if c["id"] == cid]
+    assert claim["text"] == text[moved[0] : moved[1]]
+    assert [n["text"] for n in claim["numbers"]] == ["100,000"]  # worked out by the extraction's code
+    assert claim["checkworthiness"] != 0.6 and claim["original"]["checkworthiness"] == 0.6
+    assert claim["speaker"] == {"start": 0, "end": 11, "text": "Ben Wallace", "name": "Sir Ben"}

@@ -376,6 +376,7 @@ def apply_cmd(
     source: Annotated[str, typer.Argument(metavar="FILE", help="JSON-lines file of decisions, or - for stdin.")],
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
+    model: ModelOpt = None,
 ) -> None:
     """Apply decisions given as JSON lines, streaming; one JSON result line per input line.
 
@@ -384,7 +385,9 @@ def apply_cmd(
     "quote_type"), inline or under "changes"; an add carries "kind", "start", "end", "label" (no
     "candidate"). A lead settles a dispute with {"action": "adjudicate", "choose": REVIEWER} or any
     decision line with "adjudicate": true. A result is printed (and flushed) only once its decision is
-    on disk. Invalid lines are reported and skipped; the exit code is 1 if any line failed.
+    on disk. Invalid lines are reported and skipped; the exit code is 1 if any line failed. A claim
+    added, or whose content moves, without "numbers", "hedges" and "checkworthiness" gets them worked
+    out by the extraction's own code (--model: the spaCy pipeline, loaded on the first such line).
 
     Example: jq -c '...' rules.jsonl | newsreview apply -
     """
@@ -399,7 +402,7 @@ def apply_cmd(
             fail(f"{source}: {err.strerror or err}")
     try:
         with _open_store(store, reviewer, "newsreview apply") as st:
-            failed = apply_stream(st, stream, sys.stdout)
+            failed = apply_stream(st, stream, sys.stdout, model=model)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -49,12 +49,54 @@ def _unknown_fields(action: str, obj: dict[str, Any]) -> None:
         )
 
 
-def apply_line(store: ReviewStore, raw: bytes | str) -> dict[str, str]:
+DERIVED = ("numbers", "hedges", "checkworthiness")
+
+
+class ClaimFields:
+    """The numbers, hedges and check-worthiness of a claim whose content a line sets (an added claim,
+    an edit that moves the content) and that the line does not give: worked out as the review screen
+    does, by the extraction's own code on a pipeline loaded once, on the first line that needs it."""
+
+    def __init__(self, model: str | None = None) -> None:
+        self.model = model
+        self.extractor: Any = None
+        self.error: str | None = None
+
+    def fill(self, text: str, start: Any, end: Any, fields: dict[str, Any]) -> str | None:
+        """Put the missing derived fields into ``fields``; returns why they could not be, if so."""
+        missing = [k for k in DERIVED if k not in fields]
+        if not missing or not isinstance(start, int) or not isinstance(end, int) or not 0 <= start <= end <= len(text):
+            return None  # nothing to do, or offsets the store refuses with its own message
+        if self.extractor is None and self.error is None:
+            try:
+                from .ingest import load_extractor
+
+                self.extractor = load_extractor(self.model)
+            except Exception as err:  # a model that will not load: decisions are saved without the fields
+                self.error = f"{type(err).__name__}: {clean_line(err, 200)}"
+        if self.error is not None:
+            return f"numbers, hedges and check-worthiness not worked out ({self.error})"
+        from extractors.claims.fields import claim_fields
+
+        try:
+            got = claim_fields(self.extractor, text, start, end)
+        except Exception as err:  # an odd span the pipeline chokes on must not lose the decision
+            return f"numbers, hedges and check-worthiness not worked out ({type(err).__name__}: {clean_line(err, 200)})"
+        for key in missing:
+            fields[key] = got[key]  # type: ignore[literal-required]
+        return None
+
+
+def apply_line(store: ReviewStore, raw: bytes | str, fields: ClaimFields | None = None) -> dict[str, str]:
     """Apply one decision; returns the result line's fields (the candidate id; whom an article was
     taken over from, when this reviewer's decision relieved an absent assignee, as the review screen
-    does); raises DecisionError/StoreError with a message."""
-    article, candidate, reviewing = _apply(store, raw)
+    does; a warning when a claim's derived fields could not be worked out); raises
+    DecisionError/StoreError with a message."""
+    warnings: list[str] = []
+    article, candidate, reviewing = _apply(store, raw, fields or ClaimFields(), warnings)
     result = {"candidate": candidate}
+    if warnings:
+        result["warning"] = "; ".join(warnings)
     try:
         took = store.take(article) if reviewing else None
     except StoreError as err:  # the decision itself is on disk: the line stays ok
@@ -65,7 +107,7 @@ def apply_line(store: ReviewStore, raw: bytes | str) -> dict[str, str]:
     return result
 
 
-def _apply(store: ReviewStore, raw: bytes | str) -> tuple[str, str, bool]:
+def _apply(store: ReviewStore, raw: bytes | str, derived: ClaimFields, warnings: list[str]) -> tuple[str, str, bool]:
     """Apply one decision: (article id, candidate id(s), whether it was a review decision — not an
     undo, a redo or a lead's adjudication)."""
     try:
@@ -93,6 +135,9 @@ def _apply(store: ReviewStore, raw: bytes | str) -> tuple[str, str, bool]:
         return article, ",".join(str(s["id"]) for s in states), True
     if action == "add":
         fields = {k: v for k, v in obj.items() if k not in ("article", "action", "seconds", "candidate")}
+        if fields.get("kind") == "claim":
+            text = store.article(article)["text"]
+            _warn(warnings, derived.fill(text, fields.get("start"), fields.get("end"), fields))
         return article, str(store.add_candidate(article, fields, seconds=seconds)["id"]), True
     group = obj.get("group")
     if group is not None:
@@ -111,8 +156,22 @@ def _apply(store: ReviewStore, raw: bytes | str) -> tuple[str, str, bool]:
         choose = _id_field(obj, "choose", "the reviewer whose version stands", " to adjudicate")
         return article, str(store.adjudicate(article, candidate, choose=choose, seconds=seconds)["id"]), False
     changes = _changes(obj) if action == "edit" else None
+    if changes is not None and ("start" in changes or "end" in changes):
+        # the content moves: what was worked out for the old one (numbers, hedges, the score) is not
+        # this content's — QA found an edit keep the numbers of another sentence
+        current = store.candidate(article, candidate)
+        if current.get("kind") == "claim":
+            start, end = changes.get("start", current["start"]), changes.get("end", current["end"])
+            if (start, end) != (current["start"], current["end"]):
+                changes = dict(changes)
+                _warn(warnings, derived.fill(store.article(article)["text"], start, end, changes))
     state = store.decide(article, candidate, action, changes=changes, seconds=seconds, adjudicate=adjudicate)
     return article, str(state["id"]), not adjudicate and action not in ("undo", "redo")
+
+
+def _warn(warnings: list[str], warning: str | None) -> None:
+    if warning is not None:
+        warnings.append(warning)
 
 
 def _id_field(obj: dict[str, Any], key: str, what: str, purpose: str = "") -> str:
@@ -144,9 +203,11 @@ def _changes(obj: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str]) -> int:
+def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str], *, model: str | None = None) -> int:
     """Apply every line of ``stream`` (bytes); returns how many failed. Stops on a failed write (disk
-    full...): nothing after that line is applied."""
+    full...): nothing after that line is applied. ``model``: the pipeline that works out the derived
+    fields of a claim whose content a line sets (loaded on the first such line)."""
+    derived = ClaimFields(model)
     failed = 0
     number = 0
     while True:
@@ -171,13 +232,13 @@ def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str]) -> int:
         result: dict[str, Any]
         try:
             try:
-                result = {"line": number, "ok": True, **apply_line(store, raw)}
+                result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
             except DecisionError:
                 # an article, candidate or group another process made since this one looked (an
                 # article added, a re-extraction, another reviewer's version to adjudicate): look again
                 if not store.refresh():
                     raise
-                result = {"line": number, "ok": True, **apply_line(store, raw)}
+                result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
         except StoreWriteError as err:
             failed += 1
             _emit(out, {"line": number, "ok": False, "error": str(err)})

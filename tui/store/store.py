@@ -45,6 +45,10 @@ CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
 SUMMARY_VERSION = 4  # what an article's summary holds; an engine's summaries of another version are ignored
 
 
+#: entity labels that name no one who could say something (dates, amounts): never a claim's speaker
+NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+
+
 def scope_key(cand: dict[str, Any]) -> str:
     return CLAIM_KEY if cand["kind"] == "claim" else str(cand["label"])
 
@@ -1090,6 +1094,11 @@ class ReviewStore:
             entity = self._base(article_id, eid, originals)
         if entity is None or entity.get("kind") != "entity":
             raise DecisionError(f"field 'speaker.entity_id': no entity '{clean_line(eid, 80)}' in this article")
+        if entity.get("label") in NOT_SPEAKERS:  # QA: a speaker linked to "Monday" was taken
+            raise DecisionError(
+                f"field 'speaker.entity_id': '{clean_line(eid, 80)}' is a {entity['label']} entity "
+                f"('{clean_line(entity.get('text'), 40)}'), which cannot speak"
+            )
 
     # -- adjudication ------------------------------------------------------------------------------
 

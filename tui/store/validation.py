@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from extractors.records import claim_candidate, entity_candidate, span, token_range
-from extractors.strict_json import FieldError, check_label, check_reviewer
+from extractors.strict_json import FieldError, check_identifier, check_label, check_reviewer, check_text_field
 from extractors.vocabulary import KINDS, QUOTE_TYPES
 
 from ..sanitize import clean_line
@@ -58,14 +58,29 @@ def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
             if ref is None:
                 out[role] = None
             elif isinstance(ref, dict):
+                # as strict as numbers and hedges (QA: a misspelt key, a wrong text, an entity_id that
+                # was no string were passed over without a word)
+                keys = {"start", "end", "text", *(("entity_id", "name") if role == "speaker" else ())}
+                unknown = set(ref) - keys
+                if unknown:
+                    raise DecisionError(f"field '{role}': unknown key '{clean_line(sorted(unknown)[0], 40)}'")
                 s, e = offsets(text, ref.get("start"), ref.get("end"), f"{role}.")
+                if "text" in ref and ref["text"] != text[s:e]:
+                    raise DecisionError(f"field '{role}.text' is not the article's text at {s}..{e}")
                 out[role] = span(text, s, e)
                 if role == "speaker":
                     for extra in ("entity_id", "name"):
                         value = ref.get(extra)
-                        if isinstance(value, str) and value:
-                            if len(value) > 1000:
-                                raise DecisionError(f"field 'speaker.{extra}': at most 1000 characters")
+                        if value is None or value == "":
+                            continue
+                        try:
+                            if extra == "entity_id":
+                                value = check_identifier(value, "speaker.entity_id")
+                            else:  # a name is shown wherever the claim is: one line, no controls
+                                value = check_text_field(value, "speaker.name", max_chars=1000).strip()
+                        except FieldError as err:
+                            raise DecisionError(str(err)) from None
+                        if value:
                             out[role][extra] = value
             else:
                 raise DecisionError(f"field '{role}' must be an object with start and end, or null")
@@ -96,6 +111,16 @@ def distinct_roles(start: int, end: int, speaker: Any, cue: Any) -> None:
         raise DecisionError("field 'cue': the same span as the speaker")
 
 
+def inside_claim(start: int, end: int, fields: dict[str, Any]) -> None:
+    """A claim's numbers and hedges are words of its content (QA: an edit could give them anywhere)."""
+    for role in ("numbers", "hedges"):
+        for i, ref in enumerate(fields.get(role) or []):
+            if not (start <= ref["start"] and ref["end"] <= end):
+                raise DecisionError(
+                    f"field '{role}[{i}]': {ref['start']}..{ref['end']} is outside the claim's content {start}..{end}"
+                )
+
+
 def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
     """A claim's ``numbers`` or ``hedges``: a list of ``{text, start, end}`` inside the article, each
     ``text == article_text[start:end]``; in article order, without repeats."""
@@ -112,7 +137,7 @@ def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
         if unknown:
             raise DecisionError(f"field '{where}': unknown key '{clean_line(sorted(unknown)[0], 40)}'")
         s, e = offsets(text, ref.get("start"), ref.get("end"), f"{where}.")
-        if ref.get("text") != text[s:e]:
+        if "text" in ref and ref["text"] != text[s:e]:  # optional, as for the speaker and the cue
             raise DecisionError(f"field '{where}.text' is not the article's text at {s}..{e}")
         out[(s, e)] = dict(span(text, s, e))
     return [out[k] for k in sorted(out)]
@@ -133,6 +158,7 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
         return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
     extra = claim_fields(text, fields)
     distinct_roles(start, end, extra.get("speaker"), extra.get("cue"))
+    inside_claim(start, end, extra)
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
 
 
@@ -159,6 +185,12 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         clean.update(claim_fields(text, wanted))
         after = {**state, **clean}
         distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
+        inside_claim(after["start"], after["end"], clean)
+        for role in ("numbers", "hedges"):  # not given for a moved content: those left inside it stay
+            if role not in clean and (after["start"], after["end"]) != (state["start"], state["end"]):
+                clean[role] = [
+                    x for x in state.get(role) or [] if after["start"] <= x["start"] and x["end"] <= after["end"]
+                ]
     clean = {k: v for k, v in clean.items() if state.get(k) != v}
     if not clean:
         raise DecisionError("the edit changes nothing")
