@@ -506,10 +506,13 @@ def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -
                 where,
                 f"text {_cut_repr(sp['text'])} does not match the article text {_cut_repr(raw[start:end])} at {start}..{end}",
             )
+        blank = not raw[start:end].strip()
         if index is not None:
             start, end = index(start), index(end)
             if start >= end:
                 raise FieldError(where, "covers only the \\r of a \\r\\n line break")
+        if blank:  # as apply refuses it: no entity is only whitespace
+            raise FieldError(where, f"{sp['start']}..{sp['end']} is only whitespace")
         if (start, end, label) not in seen:  # the same span twice is one candidate
             seen.add((start, end, label))
             imported.append({"start": start, "end": end, "label": label})

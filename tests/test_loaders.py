@@ -352,6 +352,16 @@ def test_span_over_only_the_cr_of_crlf_is_refused(tmp_path):
     )
 
 
+def test_a_span_of_only_whitespace_is_refused(tmp_path):
+    """QA: a Prodigy span over a \r\n (or spaces) became an entity "\n"; apply refuses such a span."""
+    assert record_error(tmp_path, {"text": "Alpha\r\nBeta", "spans": [{"start": 5, "end": 7, "label": "X"}]}) == (
+        "field 'spans[0]': 5..7 is only whitespace"
+    )
+    assert record_error(tmp_path, {"text": "a  b", "spans": [{"start": 1, "end": 3, "label": "X"}]}) == (
+        "field 'spans[0]': 1..3 is only whitespace"
+    )
+
+
 def test_derived_titles_are_one_clean_line(tmp_path):
     p = tmp_path / "evil.txt"
     p.write_text("Head\x1b]52;c;aGk=\x07line\u202e with\ttab " + "long " * 100 + "\nBody", encoding="utf-8")
