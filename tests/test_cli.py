@@ -408,3 +408,14 @@ def test_apply_works_out_a_moved_claim_s_fields_and_checks_its_parts(filled_stor
     assert [n["text"] for n in claim["numbers"]] == ["100,000"]  # worked out by the extraction's code
     assert claim["checkworthiness"] != 0.6 and claim["original"]["checkworthiness"] == 0.6
     assert claim["speaker"] == {"start": 0, "end": 11, "text": "Ben Wallace", "name": "Sir Ben"}
+
+
+@pytest.mark.folder_only
+def test_extract_gives_a_text_read_twice_once(cli, tmp_path):
+    """QA: two files with the same text (a copy, CRLF against LF) gave two records with one article id
+    (and the same candidate ids) in one export."""
+    (tmp_path / "a.txt").write_text("Title\nAngela Merkel visited Paris on Monday.\n")
+    (tmp_path / "b.txt").write_bytes(b"Title\r\nAngela Merkel visited Paris on Monday.\r\n")
+    proc = cli("extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--model", "blank:en")
+    (article,) = json.loads(proc.stdout)["articles"]
+    assert f"duplicate: {tmp_path / 'b.txt'} (same text as {tmp_path / 'a.txt'}, article {article['id']}" in proc.stderr

@@ -357,9 +357,21 @@ def extract_cmd(
     _check_choice("--order", order, ORDERS)
     items = list(iter_articles(paths))
     errors = [i for i in items if isinstance(i, InputError)]
-    articles = [i for i in items if not isinstance(i, InputError)]
     for err in errors:
         sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
+    articles = []
+    first: dict[str, Any] = {}  # text hash -> the article read first with that text
+    for item in items:
+        if isinstance(item, InputError):
+            continue
+        same = first.setdefault(item.text_sha, item)
+        if same is not item:  # QA: the same article id twice in one export; add reports it as a duplicate
+            sys.stderr.write(
+                f"duplicate: {clean_line(item.path)} (same text as {clean_line(same.path)}, "
+                f"article {clean_line(same.id, 80)}; extracted once)\n"
+            )
+            continue
+        articles.append(item)
     records = []
     if articles:
         extractor = load_extractor(model)
