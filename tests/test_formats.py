@@ -56,6 +56,21 @@ def test_prodigy_out_and_back_in(reviewed, cli, tmp_path):
     assert {e["reviewer"] for e in back["entities"]} == {"ana"}
 
 
+def test_prodigy_tasks_hold_no_overlapping_spans(reviewed, cli, tmp_path, store_path):
+    """QA: overlapping reviewed entities went into a ner.manual task's spans (which cannot overlap),
+    without a word; the spaCy export said it."""
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_candidate(reviewed.article.id, {"kind": "entity", "start": 0, "end": 3, "label": "ORG"})
+    out = tmp_path / "tasks.jsonl"
+    proc = cli("export", "--format", "prodigy", "-o", str(out))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [task["text"][s["start"] : s["end"]] for s in task["spans"]] == ["Ben Wallace", "Russia", "Kyiv", "Moscow"]
+    assert task["meta"]["overlapping_spans"] == [
+        {"start": 0, "end": 3, "label": "ORG", "token_start": 0, "token_end": 0}
+    ]
+    assert "1 reviewed entity in 1 article(s) overlap others" in proc.stderr
+
+
 def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path):
     """QA: a db-out with two annotators' answers on the same text (the usual multi-annotator export)
     kept only the first: the second was "duplicate … nothing changed", its decisions lost; and a task

@@ -500,12 +500,15 @@ def export_cmd(
         from .formats import prodigy_tasks
         from .sanitize import escape_json
 
-        lines = (escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in prodigy_tasks(records, tokens))
-        _write_output("".join(lines), output)
+        notes: list[str] = []
+        tasks = prodigy_tasks(records, tokens, notes=notes)
+        _write_output("".join(escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in tasks), output)
+        for note in notes:  # what ner.manual cannot hold (overlaps) is in meta: said, not hidden
+            warn(note)
     elif fmt == "spacy":
         from .formats import docbin_bytes
 
-        notes: list[str] = []
+        notes = []
         _write_output(docbin_bytes(records, tokens, notes=notes), output)
         for note in notes:  # what doc.ents cannot hold (overlaps) is in doc.spans: said, not hidden
             warn(note)

@@ -137,10 +137,24 @@ def _epoch(stamp: str | None) -> int:
         return 0
 
 
-def prodigy_tasks(articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]]) -> list[dict[str, Any]]:
+def _no_overlaps(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the largest set of non-overlapping spans, longest first as :func:`spacy.util.filter_spans`
+    chooses, in text order; the spans left out)."""
+    kept: list[dict[str, Any]] = []
+    left: list[dict[str, Any]] = []
+    for span in sorted(spans, key=lambda s: (-(s["end"] - s["start"]), s["start"])):
+        (left if any(s["start"] < span["end"] and span["start"] < s["end"] for s in kept) else kept).append(span)
+    return sorted(kept, key=lambda s: (s["start"], s["end"])), sorted(left, key=lambda s: (s["start"], s["end"]))
+
+
+def prodigy_tasks(
+    articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]], *, notes: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Export records (with ``tokens`` by article id) as Prodigy tasks: the reviewed entities as
-    ``spans``, the others as ``meta["<status>_spans"]``."""
+    ``spans``, the others as ``meta["<status>_spans"]``. ner.manual spans cannot overlap: reviewed
+    entities that overlap others are ``meta["overlapping_spans"]`` instead (said in ``notes``)."""
     tasks = []
+    overlapping = overlapping_articles = 0
     for art in articles:
         starts, ends = _boundaries(art["entities"])
         toks = _tokens(_pieces(art["text"], tokens.get(art["id"]) or [], starts, ends), art["text"])
@@ -156,7 +170,12 @@ def prodigy_tasks(articles: list[dict[str, Any]], tokens: dict[str, list[list[in
                 spans.append(span)
             else:  # rejected, disputed, pending: not something the annotator accepted
                 others.setdefault(ent["status"], []).append(span)
+        spans, overlaps = _no_overlaps(spans)
         meta: dict[str, Any] = {"id": art["id"], "title": art["title"], "source": art["source"]}
+        if overlaps:
+            meta["overlapping_spans"] = overlaps
+            overlapping += len(overlaps)
+            overlapping_articles += 1
         for status, listed in others.items():
             if listed:
                 meta[f"{status}_spans"] = listed
@@ -177,6 +196,12 @@ def prodigy_tasks(articles: list[dict[str, Any]], tokens: dict[str, list[list[in
                 "_timestamp": _epoch(review.get("updated_at")),
                 "_view_id": "ner_manual",
             }
+        )
+    if overlapping and notes is not None:
+        notes.append(
+            f"{overlapping} reviewed entit{'y' if overlapping == 1 else 'ies'} in {overlapping_articles} "
+            "article(s) overlap others: ner.manual spans cannot overlap, so they are in "
+            'meta["overlapping_spans"], not in spans'
         )
     return tasks
 
