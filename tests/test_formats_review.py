@@ -198,10 +198,13 @@ def test_prodigy_tokens_split_at_span_boundaries(store, cli, tmp_path):
     assert task["text"] == TEXT
     assert "".join(t["text"] + (" " if t["ws"] else "") for t in task["tokens"]) == TEXT
     assert [t["id"] for t in task["tokens"]] == list(range(len(task["tokens"])))
-    for s in task["spans"] + task["meta"]["rejected_spans"]:  # every span on whole tokens now
+    overlapping = task["meta"].get("overlapping_spans", [])
+    for s in task["spans"] + task["meta"]["rejected_spans"] + overlapping:  # every span on whole tokens now
         assert task["tokens"][s["token_start"]]["start"] == s["start"]
         assert task["tokens"][s["token_end"]]["end"] == s["end"]
-    assert {(s["start"], s["end"], s["label"]) for s in task["spans"]} >= set(ADDED)
+    reviewed = task["spans"] + overlapping  # ner.manual spans cannot overlap: the others are in meta
+    assert {(s["start"], s["end"], s["label"]) for s in reviewed} >= set(ADDED)
+    assert all(a["end"] <= b["start"] for a, b in zip(task["spans"], task["spans"][1:]))  # in order, apart
 
 
 def test_docbin_and_prodigy_on_records_without_a_store():
