@@ -13,6 +13,8 @@ links followed, each folder once (a link loop ends there).
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import errno
 import json
 import os
@@ -179,7 +181,7 @@ def load_file(path: Path) -> Iterator[Article | InputError]:
         if ext in TEXT_EXTS:
             yield text_article(path, decode(path, data), markdown=ext == ".md")
         elif ext in HTML_EXTS:
-            yield html_article(path, decode(path, data))
+            yield html_article(path, decode(path, data, declared=declared_charset(data)))
         elif ext == ".jsonl":
             yield from jsonl_articles(path, _json_input(path, data))
         else:
@@ -222,8 +224,25 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def decode(path: Path, data: bytes) -> str:
-    """Decode a file as UTF-8 (BOM stripped) or BOM-marked UTF-16/UTF-32; refuse anything else clearly."""
+_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in its first 4 KB (``<meta charset=…>`` or the
+    ``http-equiv`` Content-Type), if Python knows it."""
+    m = _CHARSET_RE.search(data[:4096])
+    if m is None:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return "cp1252" if name in ("latin-1", "ascii", "iso8859-1") else name  # as browsers read them (WHATWG)
+
+
+def decode(path: Path, data: bytes, *, declared: str | None = None) -> str:
+    """Decode a file as UTF-8 (BOM stripped) or BOM-marked UTF-16/UTF-32; an HTML page that is not UTF-8
+    in the encoding it ``declared`` (a legacy page in windows-1252, say); refuse anything else clearly."""
     if data.startswith(_UTF32_BOMS + _UTF16_BOMS):
         codec = "utf-32" if data.startswith(_UTF32_BOMS) else "utf-16"
         try:
@@ -237,11 +256,18 @@ def decode(path: Path, data: bytes) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
+            if declared is not None and declared not in ("utf-8", "utf-16", "utf-32"):
+                with contextlib.suppress(UnicodeDecodeError):
+                    return _not_blank(path, data.decode(declared))
             raise InputError(
                 shown(path),
                 f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
                 "convert it first, e.g. iconv -f cp1252 -t utf-8",
             ) from None
+    return _not_blank(path, text)
+
+
+def _not_blank(path: Path, text: str) -> str:
     if not text.strip():
         raise InputError(shown(path), "empty file (only whitespace)")
     return text

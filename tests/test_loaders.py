@@ -143,6 +143,25 @@ def test_html_main_text_and_title(tmp_path):
     assert "Cookie settings" not in art.text
 
 
+@pytest.mark.parametrize(
+    "declared",
+    ['<meta charset="windows-1252">', "<meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-1'>"],
+)
+def test_a_legacy_html_page_is_read_in_the_encoding_it_declares(tmp_path, declared):
+    """QA: a page declaring windows-1252 (many older news sites) was refused as "not UTF-8"; one
+    declaring nothing, or an encoding its bytes do not fit, still is."""
+    body = "<p>The café in Zürich said on Monday that prices rose by 3 percent — its owner René told us.</p>"
+    page = f"<html><head>{declared}<title>Café news</title></head><body><article>{body * 3}</article></body></html>"
+    p = tmp_path / "page.html"
+    p.write_bytes(page.encode("cp1252"))
+    (art,) = load(p)
+    assert art.title == "Café news" and "The café in Zürich" in art.text and "—" in art.text
+    p.write_bytes(page.replace(declared, "").encode("cp1252"))
+    assert "not UTF-8 (byte 0xe9" in str(load(p)[0])
+    p.write_bytes(page.replace(declared, '<meta charset="utf-8">').encode("cp1252"))
+    assert "not UTF-8 (byte 0xe9" in str(load(p)[0])
+
+
 def test_html_without_text_is_an_error(tmp_path):
     p = tmp_path / "empty.html"
     p.write_text("<html><body><script>var x=1;</script></body></html>")
