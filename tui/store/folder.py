@@ -20,6 +20,7 @@ Never imports Textual or spaCy.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -38,7 +39,7 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, read_file, why
+from .files import atomic_write, open_regular, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
 from .lock import FileLock, short_lock
 
@@ -104,21 +105,13 @@ class FolderEngine:
         if folder.exists() and not folder.is_dir():
             raise StoreError(f"{self.shown} is a file, not a newsreview store folder; pass --store FOLDER")
         meta_path = folder / META_FILE
-        if folder.is_dir() and not meta_path.exists():
-            present = {p.name for p in folder.iterdir()}
-            if present & {INDEX, JOURNALS}:
-                raise StoreDamaged(
-                    f"damaged: {clean_line(meta_path)} is missing (the store's other files are here); "
-                    "run 'newsreview doctor'"
-                )
-            if present - {"lock", "journal.jsonl"}:
-                raise StoreError(
-                    f"{self.shown}: not a newsreview store (no {META_FILE}) and not empty; use another --store"
-                )
         if not meta_path.exists():
-            if mode == "read":
-                raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
-            self._create()
+            if folder.is_dir():
+                self._refuse_unless_empty()
+            if not meta_path.exists():
+                if mode == "read":
+                    raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
+                self._create()
         fmt = self._format(meta_path)
         self._bound(self.index.journal)
         if fmt == V1_FORMAT:
@@ -160,33 +153,87 @@ class FolderEngine:
                 f"{clean_line(meta_path)}: not a newsreview store file (no '{FORMAT}' marker); use another --store"
             ) from None
 
+    def _refuse_unless_empty(self, *, wait: bool = True) -> None:
+        """Raise unless the folder (which has no meta file) may become a store: empty, or holding only
+        what a creation leaves before its meta file is written (the lock, empty ``articles/`` and
+        ``journals/``: one a crash interrupted) — or unless the meta file has appeared meanwhile. A
+        creation under way in another process holds ``index.lock`` until its meta file is written: with
+        ``wait``, wait for it before calling what is here damage."""
+        folder = self.folder
+        meta_path = folder / META_FILE
+        while True:
+            present = {p.name for p in folder.iterdir()}
+            if present <= {"lock", "journal.jsonl", INDEX_LOCK, ARTICLES, JOURNALS} and all(
+                _empty_folder(folder / sub) for sub in present & {ARTICLES, JOURNALS}
+            ):
+                return
+            if meta_path.exists():
+                return  # created meanwhile: anything else here was made after it
+            if not (wait and INDEX_LOCK in present):
+                break
+            wait = False
+            _await_lock(folder / INDEX_LOCK)
+        if present & {INDEX, JOURNALS}:
+            raise StoreDamaged(
+                f"damaged: {clean_line(meta_path)} is missing (the store's other files are here); "
+                "run 'newsreview doctor'"
+            )
+        raise StoreError(f"{self.shown}: not a newsreview store (no {META_FILE}) and not empty; use another --store")
+
     def _create(self) -> None:
-        """Create an empty store; on failure remove what this call made, so that a retry (after freeing
-        space) does not find a half-made store refused as 'not empty'."""
-        made: list[Path] = []
-        try:
-            missing = []
-            for parent in (self.folder, *self.folder.parents):
-                if parent.exists():
-                    break
-                missing.append(parent)
-            for path in reversed(missing):
-                path.mkdir()
-                made.append(path)
-            for sub in (ARTICLES, JOURNALS):
-                path = self.folder / sub
-                if not path.exists():
-                    path.mkdir()
-                    made.append(path)
-            meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex}
-            atomic_write(self.folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
-            made.append(self.folder / META_FILE)
-        except (OSError, StoreError) as err:
-            for path in reversed(made):
-                with contextlib.suppress(OSError):
-                    path.rmdir() if path.is_dir() else path.unlink()
-            reason = why(err) if isinstance(err, OSError) else str(err)
-            raise StoreWriteError(f"cannot create a store at {self.shown}: {reason}") from None
+        """Create an empty store, unless another process does so first: several ``add`` may create the
+        same store at once. The creator holds ``index.lock`` (made first, in the store folder) until the
+        meta file is written; another creator waits for it, then finds the store made, and an opener
+        takes what a creation makes before the meta file for an empty folder (:meth:`_refuse_unless_empty`).
+        On failure remove what this call made, so that a retry (after freeing space) does not find a
+        half-made store refused as 'not empty'."""
+        for _ in range(5):  # again if a failed creator removed the lock (and folder) we waited on
+            made: list[Path] = []
+            lock: FileLock | None = None
+            try:
+                missing = []
+                for parent in (self.folder, *self.folder.parents):
+                    if parent.exists():
+                        break
+                    missing.append(parent)
+                for path in reversed(missing):
+                    with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+                        path.mkdir()
+                        made.append(path)
+                lock_path = self.folder / INDEX_LOCK
+                lock = FileLock(lock_path)
+                lock.acquire(
+                    f"'newsreview' ({self.reviewer}) creating the store",
+                    timeout=30.0,
+                    refused=f"{self.shown} is busy: {{holder}} has held {INDEX_LOCK} for 30 s",
+                )
+                if self.folder in made:
+                    made.append(lock_path)  # (removed with the folder should this fail)
+                if not _same_file(lock, lock_path):
+                    continue  # a creator that failed removed it: start again
+                if (self.folder / META_FILE).exists():
+                    return  # another process created the store while this one waited
+                self._refuse_unless_empty(wait=False)  # (no one else can be creating it)
+                for sub in (ARTICLES, JOURNALS):
+                    path = self.folder / sub
+                    if not path.exists():
+                        path.mkdir()
+                        made.append(path)
+                meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex}
+                atomic_write(self.folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
+                return
+            except (OSError, StoreError) as err:
+                for path in reversed(made):
+                    with contextlib.suppress(OSError):
+                        path.rmdir() if path.is_dir() else path.unlink()
+                if not isinstance(err, (OSError, StoreWriteError)):
+                    raise  # not a store and not empty, damaged, or the lock held too long
+                reason = why(err) if isinstance(err, OSError) else str(err)
+                raise StoreWriteError(f"cannot create a store at {self.shown}: {reason}") from None
+            finally:
+                if lock is not None:
+                    lock.release()
+        raise StoreWriteError(f"cannot create a store at {self.shown}: other processes kept failing to create it")
 
     def close(self) -> None:
         if self.own is not None:
@@ -415,6 +462,50 @@ class FolderEngine:
                 if now - float(data["at"]) < PRESENCE_FRESH:
                     out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
         return out
+
+
+def _empty_folder(path: Path) -> bool:
+    """A folder (not a link to one) with nothing in it."""
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            return False
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
+def _await_lock(path: Path, timeout: float = 30.0) -> None:
+    """Wait until no process holds the lock ``path`` (or ``timeout`` seconds), without taking it for
+    longer than a moment, nor creating it, nor needing to write to it (a read-only opener)."""
+    try:
+        fd = open_regular(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return
+                time.sleep(0.02)
+            except OSError:
+                return
+    finally:
+        os.close(fd)  # (drops the shared lock)
+
+
+def _same_file(lock: FileLock, path: Path) -> bool:
+    """Whether the lock held is still the file at ``path`` (not one a failed creator removed)."""
+    fd = lock._fd
+    try:
+        held, here = os.fstat(fd) if fd is not None else None, os.lstat(path)
+    except OSError:
+        return False
+    return held is not None and (held.st_dev, held.st_ino) == (here.st_dev, here.st_ino)
 
 
 def _first_reviewer(journal: Journal) -> str:
