@@ -941,6 +941,26 @@ def _fetch_all(query: str, params: list[Any], conn: psycopg.Connection[Any]) -> 
     return conn.execute(query, params).fetchall()
 
 
+def _field(text: str, key: str) -> Any:
+    """``key`` of the JSON object ``text`` (None if it is not one, or lacks it)."""
+    try:
+        doc = orjson.loads(text.encode("utf-8", "surrogatepass"))
+    except (orjson.JSONDecodeError, UnicodeEncodeError):
+        return None
+    return doc.get(key) if isinstance(doc, dict) else None
+
+
+def _record_agrees(text: str, **columns: Any) -> bool:
+    """Whether a decision's record (JSON text) holds what its row's columns say."""
+    try:
+        record = orjson.loads(text.encode("utf-8", "surrogatepass"))
+    except (orjson.JSONDecodeError, UnicodeEncodeError):
+        return False
+    if not isinstance(record, dict):
+        return False
+    return all(type(record.get(key)) is type(value) and record.get(key) == value for key, value in columns.items())
+
+
 def check(url: str, *, repair: bool = False) -> Any:
     """``newsreview doctor`` on a PostgreSQL store: a :class:`tui.store.doctor.Report`."""
     from .doctor import Report
@@ -958,25 +978,33 @@ def check(url: str, *, repair: bool = False) -> Any:
                 report.problems.append(str(err).removeprefix("damaged: "))
 
         def facts(conn: psycopg.Connection[Any]) -> Any:
-            triggers = conn.execute(
-                "SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal",
-                [engine.schema],
-            ).fetchall()
-            unindexed = conn.execute(
-                "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM index_records i "
-                "WHERE i.tbl = 'articles' AND i.doc->>'id' = a.id)"
-            ).fetchone()
-            mismatched = conn.execute(
-                "SELECT count(*) FROM decisions WHERE record->>'id' <> id OR record->>'reviewer' <> reviewer "
-                "OR record->>'article' <> article OR record->>'candidate' <> candidate OR (record->>'seq')::bigint <> rseq"
-            ).fetchone()
-            derived = conn.execute(
-                "SELECT count(*) FROM (SELECT article, reviewer, count(*) AS n, max(pos) AS p, max(at) AS t "
-                "FROM decisions GROUP BY article, reviewer) d FULL JOIN article_reviewers r USING (article, reviewer) "
-                "WHERE d.n IS DISTINCT FROM r.decisions OR d.p IS DISTINCT FROM r.last_pos OR d.t IS DISTINCT FROM r.last_at"
-            ).fetchone()
-            return triggers, unindexed, mismatched, derived
+            # The stored JSON is compared in Python, not with ->> in SQL: PostgreSQL's json operators
+            # de-escape every string of a document they look into, and refuse one holding \u0000 (an
+            # article's text or metadata may, and so a decision's record on it), failing the whole check.
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                triggers = conn.execute(
+                    "SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal",
+                    [engine.schema],
+                ).fetchall()
+                stored = {aid for (aid,) in conn.execute("SELECT id FROM articles").fetchall()}
+                for (text,) in conn.execute("SELECT doc::text FROM index_records WHERE tbl = 'articles'"):
+                    stored.discard(_field(text, "id"))
+                mismatched = 0
+                with conn.cursor(name="newsreview_doctor") as cur:
+                    cur.itersize = 2000
+                    cur.execute("SELECT id, reviewer, article, candidate, rseq, record::text FROM decisions")
+                    for did, who, aid, cid, rseq, text in cur:
+                        mismatched += not _record_agrees(
+                            text, id=did, reviewer=who, article=aid, candidate=cid, seq=rseq
+                        )
+                derived = conn.execute(
+                    "SELECT count(*) FROM (SELECT article, reviewer, count(*) AS n, max(pos) AS p, max(at) AS t "
+                    "FROM decisions GROUP BY article, reviewer) d FULL JOIN article_reviewers r USING (article, reviewer) "
+                    "WHERE d.n IS DISTINCT FROM r.decisions OR d.p IS DISTINCT FROM r.last_pos OR d.t IS DISTINCT FROM r.last_at"
+                ).fetchone()
+            return triggers, len(stored), mismatched, derived
 
         triggers, unindexed, mismatched, derived = engine._read(facts)
         guards = {f"{t}": enabled for t, enabled in triggers}
@@ -988,10 +1016,10 @@ def check(url: str, *, repair: bool = False) -> Any:
             report.problems.append(
                 f"{engine.location}: triggers are disabled on {', '.join(disabled)} (written-once tables may have been changed)"
             )
-        if unindexed and unindexed[0]:
-            report.notes.append(f"{unindexed[0]} article row(s) are not in the index (not shown)")
-        if mismatched and mismatched[0]:
-            report.problems.append(f"{mismatched[0]} decision row(s) whose columns disagree with their record")
+        if unindexed:
+            report.notes.append(f"{unindexed} article row(s) are not in the index (not shown)")
+        if mismatched:
+            report.problems.append(f"{mismatched} decision row(s) whose columns disagree with their record")
         stale = int(derived[0]) if derived else 0
         if stale:
             report.problems.append(f"the derived table article_reviewers disagrees with the decisions ({stale} row(s))")
