@@ -3,7 +3,8 @@
 Textual's footer lists the focused widget's keys first. In the article's cursor mode (text selection,
 the new-claim steps) those are seven keys, and on a narrow terminal help, quit and the key back out
 fell off the line. The status line's mode hint already names the mode's keys, so here a mode's back
-key, help and quit come first whenever a back key is shown.
+key, help and quit come first whenever a back key is shown. A screen may also leave keys out that do
+not act now (``footer_allows``: the review screen's new claim lists only its step's keys).
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ class ReviewFooter(Footer):
             return
         items = list(super().compose())
         actions = {id(item): getattr(item, "action", None) for item in items}  # FooterKey's (not public)
+        allows = getattr(self.screen, "footer_allows", None)  # the review screen's: a new claim's step
+        if callable(allows):
+            kept = [item for item in items if not isinstance(actions[id(item)], str) or allows(actions[id(item)])]
+            if len(kept) < len(items):  # a column for each key (Textual counted them all)
+                self.styles.grid_size_columns = max(1, int(self.styles.grid_size_columns or 0) - len(items) + len(kept))
+            items = kept
         if "leave" not in actions.values():
             yield from items
             return

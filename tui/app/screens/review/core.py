@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -76,7 +77,9 @@ class ReviewCore(Screen[None]):
         self.preview_id: str | None = None
         self.char_mode = False
         self.busy = ""  # shown in the status bar while the ArticleAdder reads or extracts
-        self.message = ""  # shown once in the status bar (cheaper than a toast on the keypress path)
+        # said on the status line until the next key (cheaper than a toast on the keypress path); a
+        # refresh meanwhile (the suggestions read again, the desk's news) keeps it
+        self.message = ""
         self.find_query = ""
         self._shown: str | None = None  # the candidate the clock runs for
         self._tabs_shown: Text | None = None  # what the tab line shows (repainted only when it changes)
@@ -356,7 +359,7 @@ class ReviewCore(Screen[None]):
         else:
             bar.find = ""
         bar.busy = self.busy
-        bar.message, self.message = self.message, ""
+        bar.message = self.message
         if not bar.message and self.state.kind == "claim" and self.query_one(ClaimFielder).error is not None:
             bar.message = FIELDS_OFF
         if self.box is not None:
@@ -370,7 +373,17 @@ class ReviewCore(Screen[None]):
         if self.claim_flow is not None and mode == "select":
             bar.mode, bar.hint = self._flow_hint()
             bar.hint_first = True  # what to do next in the new claim's steps comes before the counts
+            if bar.message:  # (a key refused at this step, say): before the step's keys, seen at 80 columns
+                bar.hint, bar.message = f"{bar.message} — {bar.hint}", ""
         self._refresh_desk(bar)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key (before its binding acts): the message said after the previous one goes. Only a key
+        ends it: the suggestions read again 0.6 s after a decision wiped the message of the decision
+        itself ("all entities decided; now the claims"), before anyone could read it (QA)."""
+        if self.message:
+            self.message = ""
+            self.refresh_status()
 
     # -- store results, and reading the store again ----------------------------------------------------
 

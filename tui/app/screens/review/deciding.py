@@ -37,7 +37,15 @@ class Deciding(ReviewCore):
         if outcome == "switched":
             now = "claims" if self.state.kind == "claim" else "entities"
             before = "entities" if now == "claims" else "claims"
-            self.message = f"all {before} decided; now the {now}"
+            listed = " listed" if self.state.query else ""
+            self.message = f"all {before}{listed} decided; now the {now}"
+            # a toast too: the keys now act on the other list, and the status line's end, where the
+            # message goes, is cut at 80 columns (QA took the switch for a Tab that did nothing)
+            self.notify(
+                f"all {before}{listed} decided: the {now} now ({self.keys.show('review.switch')} goes back)",
+                markup=False,
+                timeout=4,
+            )
         elif outcome == "done":
             self.message = (
                 f"article done — {self.keys.show('review.next_pending')} opens the next one with pending items"

@@ -14,7 +14,7 @@ from textual.binding import BindingType
 
 from ....store import StoreError
 from ...bindings import REVIEW, SECTIONS, help_notes
-from ...fields import Fields
+from ...fields import ClaimFielder, Fields
 from ...widgets.article import ArticleView
 from ...widgets.candidates import CandidateList
 from ..add import ArticleAdder, PathPrompt
@@ -24,8 +24,9 @@ from .editing import Editing
 from .finding import Finding
 from .selection import BySelection
 
-#: actions that still work while the article pane has the keys (cursor mode, v)
-CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export"}
+#: actions that still work while the article pane has the keys (cursor mode, v); Tab switches the
+#: lists with the selection kept, so that s, r and C go to the claim it makes current
+CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export", "switch_kind"}
 #: the screen's own actions (the article pane's keys come first while it has the focus)
 REVIEW_ACTIONS = {b.action.split("(")[0] for b in REVIEW}
 #: actions that need an open article
@@ -69,9 +70,20 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
             self.show()
 
     def action_switch_kind(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.claim_flow is not None:  # the new claim's steps take the current candidate nowhere
+            self._refuse_in_flow("lists")
+            return
         if self.preview is not None:  # a boundary edit ends unsaved: its preview belongs to the list left
             self._end_preview()
         self.state.switch_kind()
+        if view.cursor is not None and self.state.kind == "claim":  # selecting: the selection stays
+            self.query_one(ClaimFielder).warm()  # the claim's content by selection will want its fields
+            k = self.keys
+            self.message = (
+                f"{k.show('article.as_speaker')} {k.show('article.as_cue')} {k.show('article.as_content')}: "
+                "the selection as this claim's speaker, cue or content"
+            )
         self.show()
 
     def action_article(self, delta: int) -> None:

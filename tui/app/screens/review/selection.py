@@ -7,10 +7,25 @@ from typing import Any
 
 from textual import on
 
+from ...bindings import ARTICLE
 from ...fields import ClaimFielder, Fields
 from ...text import one_line
 from ...widgets.article import ArticleView
 from .core import ReviewCore
+
+_ACTION = {b.id: b.action for b in ARTICLE}
+#: the article pane's keys that make or give a claim's part: during a new claim's steps, each acts
+#: only at its own step (QA: r at the speaker step saved the claim with no speaker) and the footer
+#: lists only those; the pane's other keys (moving, selecting, enter, back) act at every step
+FLOW_ACTIONS = {
+    _ACTION[bid]
+    for bid in ("article.new_entity", "article.new_claim", "article.as_speaker", "article.as_cue", "article.as_content")
+}
+STEP_ACTIONS = {
+    # an entity made on the way can be the speaker (it stays selected for the speaker key)
+    "speaker": {_ACTION["article.as_speaker"], _ACTION["article.new_entity"]},
+    "cue": {_ACTION["article.as_cue"]},
+}
 
 
 class BySelection(ReviewCore):
@@ -20,6 +35,7 @@ class BySelection(ReviewCore):
     def _article_left(self) -> None:
         if self.claim_flow is not None:
             self.claim_flow = None
+            self.refresh_bindings()  # the footer: the pane's keys are gone with it
             self.notify("new claim cancelled", markup=False, timeout=2)
         if self.char_mode and self.preview is None:
             self._set_char_mode(False)  # character mode served this selection
@@ -46,11 +62,11 @@ class BySelection(ReviewCore):
     def _assign(self, event: ArticleView.Assign) -> None:
         if self.claim_flow is not None:
             flow = self.claim_flow
-            if event.role == "content":
-                flow["start"], flow["end"] = event.start, event.end
-            else:
-                flow[event.role] = self.span_ref(event.role, event.start, event.end)
-                flow["step"] = "cue" if event.role == "speaker" and "cue" not in flow else "done"
+            if event.role != flow["step"]:  # the content is set; the speaker and the cue each at its step
+                self._refuse_in_flow(event.role)
+                return
+            flow[event.role] = self.span_ref(event.role, event.start, event.end)
+            flow["step"] = "cue" if event.role == "speaker" else "done"
             self._flow_next()
             return
         cand = self.current()
@@ -99,11 +115,35 @@ class BySelection(ReviewCore):
         flow["step"] = "cue" if flow["step"] == "speaker" else "done"
         self._flow_next()
 
+    def footer_allows(self, action: str) -> bool:
+        """Does the footer list the article pane's ``action`` now? (Not a key of another step of the
+        new claim: see :data:`FLOW_ACTIONS`.) Asked by :class:`~tui.app.widgets.footer.ReviewFooter`."""
+        flow = self.claim_flow
+        return flow is None or action not in FLOW_ACTIONS or action in STEP_ACTIONS[flow["step"]]
+
+    def _refuse_in_flow(self, what: str) -> None:
+        """A key of another step of the new claim (or of none of its steps) does nothing but say so on
+        the status line, before the step's keys (see :meth:`refresh_status`), until the next key."""
+        k = self.keys
+        done = f"{k.show('article.step')} none"
+        why = {
+            "speaker": f"{k.show('article.as_speaker')}: the speaker's step is over",
+            "cue": f"{k.show('article.as_cue')}: the cue comes next, first the speaker or {done}",
+            "content": f"{k.show('article.as_content')}: the content is set, "
+            f"{k.show('article.leave', first=True)} cancels the new claim",
+            "entity": f"{k.show('article.new_entity')}: entities at the speaker's step, or after the claim",
+            "lists": f"{k.show('review.switch')}: the lists after the new claim "
+            f"({k.show('article.leave', first=True)} cancels it)",
+        }[what]
+        self.message = why
+        self.refresh_status()
+
     def _flow_next(self) -> None:
         """Ask for the next part of the new claim, or save it once speaker and cue are given or skipped."""
         flow = self.claim_flow
         if flow is None:
             return
+        self.refresh_bindings()  # the footer lists this step's keys
         self.query_one(ArticleView).clear_selection()
         if flow["step"] != "done":
             self.refresh_status()
@@ -121,8 +161,8 @@ class BySelection(ReviewCore):
 
         if event.kind == "claim" and self.claim_flow is not None:  # one new claim at a time
             self.notify(
-                f"already making a new claim: {self.keys.show('article.as_content')} makes the selection its content, "
-                f"{self.keys.show('article.leave', first=True)} cancels it",
+                f"already making a new claim: {self.keys.show('article.leave', first=True)} cancels it "
+                f"(then select its content and {self.keys.show('article.new_claim')} again)",
                 markup=False,
                 timeout=4,
             )
@@ -131,6 +171,9 @@ class BySelection(ReviewCore):
             self.query_one(ClaimFielder).warm()  # its numbers and check-worthiness, when it is saved
             self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
             self._flow_next()
+            return
+        if self.claim_flow is not None and self.claim_flow["step"] != "speaker":
+            self._refuse_in_flow("entity")
             return
 
         def picked(label: str | None) -> None:
@@ -162,6 +205,7 @@ class BySelection(ReviewCore):
             # so that the speaker key takes the same span, now linked to the entity
             self.apply_states([state])
             view.refresh()
+            self._show_tabs()  # its count (QA: it waited for the claim to be saved)
             self.refresh_status()
             hidden = "" if self.store.in_scope(state) else " (its label is not in the store's label set: kept, hidden)"
             self.notify(
