@@ -35,3 +35,6 @@ REVIEWED: Final = ("accepted", "edited", "added")
 CANDIDATE_ACTIONS: Final = ("accept", "reject", "edit", "undo", "redo")
 #: every action a decision record can carry (adjudicate: a lead settling a candidate for the desk)
 ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo", "adjudicate")
+
+#: entity labels that name no one who could say something (dates, amounts): never a claim's speaker
+NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from extractors.records import check_offsets
-from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED
+from extractors.vocabulary import CANDIDATE_ACTIONS, DECIDED, NOT_SPEAKERS
 
 from ..sanitize import clean_line
 from . import progress, undo, validation, views
@@ -43,10 +43,6 @@ if TYPE_CHECKING:
 
 CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
 SUMMARY_VERSION = 4  # what an article's summary holds; an engine's summaries of another version are ignored
-
-
-#: entity labels that name no one who could say something (dates, amounts): never a claim's speaker
-NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
 
 def scope_key(cand: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from extractors.vocabulary import QUOTE_TYPES
+from extractors.vocabulary import NOT_SPEAKERS, QUOTE_TYPES
 
 from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
@@ -343,7 +343,8 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         at = self.cand["start"]
         named: dict[str, list[dict[str, Any]]] = {}
         for e in self.entities:
-            named.setdefault(self.groups.get(e["id"], e["text"]), []).append(e)
+            if e.get("label") not in NOT_SPEAKERS:  # a date or an amount cannot speak (the store refuses it)
+                named.setdefault(self.groups.get(e["id"], e["text"]), []).append(e)
         order = sorted(
             named.items(),
             key=lambda kv: (min(rank.get(str(e.get("label")), 2) for e in kv[1]), kv[0].casefold()),

@@ -7,6 +7,8 @@ from typing import Any
 
 from textual import on
 
+from extractors.vocabulary import NOT_SPEAKERS
+
 from ...bindings import ARTICLE
 from ...fields import ClaimFielder, Fields
 from ...text import one_line
@@ -47,7 +49,11 @@ class BySelection(ReviewCore):
         ref: dict[str, Any] = {"start": start, "end": end}
         if role != "speaker":
             return ref
-        ents = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
+        ents = [
+            c
+            for c in self.state.cands.values()
+            if c["kind"] == "entity" and c.get("status") != "rejected" and c.get("label") not in NOT_SPEAKERS
+        ]
         exact = [e for e in ents if (e["start"], e["end"]) == (start, end)]
         inside = [e for e in ents if start <= e["start"] and e["end"] <= end and e.get("label") in ("PERSON", "ORG")]
         found = exact or (inside if len(inside) == 1 else [])
