@@ -390,7 +390,7 @@ def test_apply_works_out_a_moved_claim_s_fields_and_checks_its_parts(filled_stor
         {"article": aid, "action": "add", "kind": "entity", "start": date[0], "end": date[1], "label": "DATE"},
         {**edit, "speaker": {**ben, "entity_id": date_id}},
         {"article": aid, "action": "add", "kind": "entity", "start": 0, "end": 3, "label": "ORG\u200b"},
-        {**edit, "speaker": {**ben, "text": "Ben Wallace", "name": "Sir Ben"}, "hedges": []},
+        {**edit, "speaker": {**ben, "text": "Ben Wallace", "name": "Sir\nBen"}, "hedges": []},  # wrapped: one line
     ]
     proc = cli("apply", "-", input="".join(json.dumps(line) + "\n" for line in lines), check=1)
     results = [json.loads(r) for r in proc.stdout.splitlines()]

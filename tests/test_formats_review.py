@@ -204,7 +204,9 @@ def test_prodigy_tokens_split_at_span_boundaries(store, cli, tmp_path):
         assert task["tokens"][s["token_end"]]["end"] == s["end"]
     reviewed = task["spans"] + overlapping  # ner.manual spans cannot overlap: the others are in meta
     assert {(s["start"], s["end"], s["label"]) for s in reviewed} >= set(ADDED)
-    assert all(a["end"] <= b["start"] for a, b in zip(task["spans"], task["spans"][1:], strict=False))  # in order, apart
+    assert all(
+        a["end"] <= b["start"] for a, b in zip(task["spans"], task["spans"][1:], strict=False)
+    )  # in order, apart
 
 
 def test_docbin_and_prodigy_on_records_without_a_store():

@@ -77,7 +77,9 @@ def claim_fields(text: str, fields: dict[str, Any]) -> dict[str, Any]:
                             if extra == "entity_id":
                                 value = check_identifier(value, "speaker.entity_id")
                             else:  # a name is shown wherever the claim is: one line, no controls
-                                value = check_text_field(value, "speaker.name", max_chars=1000).strip()
+                                if isinstance(value, str):  # a name across a line break (wrapped text)
+                                    value = " ".join(value.split())
+                                value = check_text_field(value, "speaker.name", max_chars=1000)
                         except FieldError as err:
                             raise DecisionError(str(err)) from None
                         if value:
