@@ -24,22 +24,15 @@ from tui.store import ReviewStore, StoreError
 from tui.store.lock import FileLock
 from tui.store.urls import split_schema
 
-from support import ROOT, make_extraction
+from support import CLI, ROOT, make_extraction
 
 PG_ENV = "NEWSREVIEW_TEST_POSTGRES"
 
 
 def run(store, *args, input=None):
-    env = {**os.environ, "NEWSREVIEW_STORE": str(store), "COLUMNS": "300"}
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        cwd=ROOT,
-        env=env,
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    cli = CLI(store)
+    cli.env["COLUMNS"] = "300"
+    return cli(*args, input=input, check=None)
 
 
 # -- 1. doctor on a PostgreSQL store whose JSON holds U+0000 ------------------------------------------

@@ -106,8 +106,8 @@ def add_paths(
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
     new = set(result.added)
-    known = new | set(store.article_ids())
-    tasks = [(a.id, a) for a in todo if a.id in new] + [(aid, a) for aid, a in more_answers if aid in known]
+    tasks = [(a.id, a) for a in todo if a.id in new]
+    tasks += [(aid, a) for aid, a in more_answers if aid in new or store.find_duplicate(a.text_sha)]
     answered, failed = record_answers(store, tasks)
     result.answers += len(answered)
     result.answered_paths.update(str(task.path) for task in answered)

@@ -20,7 +20,6 @@ Never imports Textual or spaCy.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -39,9 +38,9 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, open_regular, read_file, why
+from .files import atomic_write, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
-from .lock import FileLock, short_lock
+from .lock import FileLock, short_lock, wait_free
 
 FORMAT = "newsreview-store/2"
 V1_FORMAT = "newsreview-store/1"
@@ -172,7 +171,7 @@ class FolderEngine:
             if not (wait and INDEX_LOCK in present):
                 break
             wait = False
-            _await_lock(folder / INDEX_LOCK)
+            wait_free(folder / INDEX_LOCK)
         if present & {INDEX, JOURNALS}:
             raise StoreDamaged(
                 f"damaged: {clean_line(meta_path)} is missing (the store's other files are here); "
@@ -209,7 +208,7 @@ class FolderEngine:
                 )
                 if self.folder in made:
                     made.append(lock_path)  # (removed with the folder should this fail)
-                if not _same_file(lock, lock_path):
+                if not lock.still_at_path():
                     continue  # a creator that failed removed it: start again
                 if (self.folder / META_FILE).exists():
                     return  # another process created the store while this one waited
@@ -473,39 +472,6 @@ def _empty_folder(path: Path) -> bool:
             return next(entries, None) is None
     except OSError:
         return False
-
-
-def _await_lock(path: Path, timeout: float = 30.0) -> None:
-    """Wait until no process holds the lock ``path`` (or ``timeout`` seconds), without taking it for
-    longer than a moment, nor creating it, nor needing to write to it (a read-only opener)."""
-    try:
-        fd = open_regular(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return
-                time.sleep(0.02)
-            except OSError:
-                return
-    finally:
-        os.close(fd)  # (drops the shared lock)
-
-
-def _same_file(lock: FileLock, path: Path) -> bool:
-    """Whether the lock held is still the file at ``path`` (not one a failed creator removed)."""
-    fd = lock._fd
-    try:
-        held, here = os.fstat(fd) if fd is not None else None, os.lstat(path)
-    except OSError:
-        return False
-    return held is not None and (held.st_dev, held.st_ino) == (here.st_dev, here.st_ino)
 
 
 def _first_reviewer(journal: Journal) -> str:

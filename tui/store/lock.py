@@ -59,20 +59,15 @@ class FileLock:
     def acquire(self, what: str, *, timeout: float = 1.0, refused: str = "") -> None:
         """Hold the lock until :meth:`release`; refuse with who holds it after ``timeout`` seconds."""
         fd = self._open()
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip() or "another process"
-                    os.close(fd)
-                    raise StoreLocked(refused.format(holder=clean_line(holder, 300))) from None
-                time.sleep(0.02)
-            except OSError as err:
-                os.close(fd)
-                raise StoreError(f"cannot lock {clean_line(self.path)}: {why(err)}") from None
+        try:
+            got = _flock_within(fd, fcntl.LOCK_EX, timeout)
+        except OSError as err:
+            os.close(fd)
+            raise StoreError(f"cannot lock {clean_line(self.path)}: {why(err)}") from None
+        if not got:
+            holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise StoreLocked(refused.format(holder=clean_line(holder, 300)))
         self._fd = fd
         _HELD.add(self)
         info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})"
@@ -95,11 +90,46 @@ class FileLock:
     def held(self) -> bool:
         return self._fd is not None
 
+    def still_at_path(self) -> bool:
+        """Whether the file held is still the one at :attr:`path` (not one removed, or replaced, since)."""
+        try:
+            held, here = os.fstat(self._fd) if self._fd is not None else None, os.lstat(self.path)
+        except OSError:
+            return False
+        return held is not None and (held.st_dev, held.st_ino) == (here.st_dev, here.st_ino)
+
     def __enter__(self) -> FileLock:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _flock_within(fd: int, op: int, timeout: float) -> bool:
+    """``flock(fd, op)``, retried until ``timeout`` seconds pass: whether it was got."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, op | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
+def wait_free(path: Path, timeout: float = 30.0) -> None:
+    """Wait until no process holds the lock ``path`` (or ``timeout`` seconds), without taking it for
+    longer than a moment, nor creating it, nor needing to write to it (a read-only opener)."""
+    try:
+        fd = open_regular(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            _flock_within(fd, fcntl.LOCK_SH, timeout)
+    finally:
+        os.close(fd)  # (drops the shared lock)
 
 
 @contextlib.contextmanager
