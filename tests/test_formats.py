@@ -71,10 +71,12 @@ def test_prodigy_tasks_hold_no_overlapping_spans(reviewed, cli, tmp_path, store_
     assert "1 reviewed entity in 1 article(s) overlap others" in proc.stderr
 
 
-def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path):
+@pytest.mark.parametrize("bob_first", [False, True])
+def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path, bob_first):
     """QA: a db-out with two annotators' answers on the same text (the usual multi-annotator export)
     kept only the first: the second was "duplicate … nothing changed", its decisions lost; and a task
-    on a text already in the store recorded nothing."""
+    on a text already in the store recorded nothing. The result must not depend on the order of the
+    tasks (it did: the first annotator never saw the spans the second one added)."""
     s = TEXT.index
     alice = {"text": TEXT, "answer": "accept", "_annotator_id": "alice",
              "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": s("Kyiv"), "end": s("Kyiv") + 4, "label": "GPE"}]}  # fmt: skip
@@ -82,7 +84,7 @@ def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path):
            "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": s("Moscow"), "end": s("Moscow") + 6, "label": "GPE"}]}  # fmt: skip
     carol = {"text": TEXT, "answer": "reject", "_annotator_id": "carol", "spans": alice["spans"][1:]}
     first = tmp_path / "first.jsonl"
-    first.write_text(json.dumps(alice) + "\n" + json.dumps(bob) + "\n")
+    first.write_text("".join(json.dumps(t) + "\n" for t in ([bob, alice] if bob_first else [alice, bob])))
     added = cli("add", str(first), "--model", "blank:en")
     assert "added 1, duplicate 1, failed 0" in added.stderr and "; 2 Prodigy answer(s) recorded" in added.stderr
     assert "first.jsonl:2 (same text as article" in added.stderr and "answer recorded" in added.stderr
@@ -94,9 +96,14 @@ def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path):
     views = {}
     for who in ("alice", "bob", "carol"):
         (art,) = cli.json("export", "--reviewer", who, "--include", "all")["articles"]
-        views[who] = {(e["text"], e["status"]) for e in art["entities"] if e["status"] != "pending"}
-    assert views["alice"] == {("Ben Wallace", "accepted"), ("Kyiv", "accepted")}
-    assert views["bob"] == {("Ben Wallace", "accepted"), ("Kyiv", "rejected"), ("Moscow", "added")}
+        # the article's own candidates are the first task's spans: the others' become additions
+        said = {"added": "accepted"}
+        views[who] = {
+            (e["text"], said.get(e["status"], e["status"])) for e in art["entities"] if e["status"] != "pending"
+        }
+    # alice's accepted task says nothing else is an entity: bob's addition is rejected in her view too
+    assert views["alice"] == {("Ben Wallace", "accepted"), ("Kyiv", "accepted"), ("Moscow", "rejected")}
+    assert views["bob"] == {("Ben Wallace", "accepted"), ("Kyiv", "rejected"), ("Moscow", "accepted")}
     assert views["carol"] == {("Kyiv", "rejected")}
     status = cli.json("status", "--json")
     assert {r["name"] if isinstance(r, dict) else r for r in status["reviewers"]} >= {"alice", "bob", "carol"}
@@ -144,3 +151,35 @@ async def test_prodigy_answers_added_in_the_app_are_recorded(reviewed, cli, tmp_
         ("Kyiv", "LOC"): "accepted",
         ("Moscow", "GPE"): "accepted",
     }
+
+
+@pytest.mark.parametrize("me", ["bob", "dan"])
+async def test_several_annotators_answers_added_in_the_app(tmp_path, me):
+    """QA: the app's + dropped a second annotator's task on a text (and any task on a text already in
+    the store) as a duplicate, their answers unrecorded; ``add`` recorded them. Now both do, the same."""
+    from app_support import add_in_app
+
+    from tui.app.app import ReviewApp
+
+    s = TEXT.index
+    alice = {"text": TEXT, "answer": "accept", "_annotator_id": "alice",
+             "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": s("Kyiv"), "end": s("Kyiv") + 4, "label": "GPE"}]}  # fmt: skip
+    bob = {**alice, "_annotator_id": "bob", "spans": [alice["spans"][0], {"start": s("Moscow"), "end": s("Moscow") + 6, "label": "GPE"}]}  # fmt: skip
+    carol = {"text": TEXT, "answer": "reject", "_annotator_id": "carol", "spans": alice["spans"][1:]}
+    first, late = tmp_path / "first.jsonl", tmp_path / "late.jsonl"
+    first.write_text(json.dumps(alice) + "\n" + json.dumps(bob) + "\n")
+    late.write_text(json.dumps(carol) + "\n")
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer=me) as store:
+        app = ReviewApp(store, config=tmp_path / "cfg", model="blank:en")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await add_in_app(pilot, app, first, rounds=2)
+            await add_in_app(pilot, app, late)  # every text already there: no extraction at all
+            (aid,) = store.article_ids()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        views = {
+            who: {(c["text"], c["status"]) for c in st.candidates(aid, "entity", view=who) if c["status"] != "pending"}
+            for who in ("alice", "bob", "carol")
+        }
+    assert views["alice"] == {("Ben Wallace", "accepted"), ("Kyiv", "accepted"), ("Moscow", "rejected")}
+    assert views["bob"] == {("Ben Wallace", "accepted"), ("Kyiv", "rejected"), ("Moscow", "added")}
+    assert views["carol"] == {("Kyiv", "rejected")}

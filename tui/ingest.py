@@ -121,58 +121,84 @@ def record_answers(store: ReviewStore, tasks: list[tuple[str, Article]]) -> tupl
     """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
     accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
     spans are accepted (added where the article has no such candidate: another annotator's task on the
-    same text made the article's imported ones) and every other entity rejected; a rejected task's
-    spans are rejected. ``tasks``: (the article in ``store`` holding the task's text, the task); those
-    without an answer, and those whose annotator already decided on that article (the same file added
-    again), are passed over. Returns (the tasks whose answers were recorded, failures as one line each).
-    Used by ``add`` and the app's ``+``; an annotator who is the store's own reviewer writes through
-    ``store``, any other through a writer of their own (their own journal)."""
+    same text made the article's imported ones) and every other entity rejected, another annotator's
+    additions included; a rejected task's spans are rejected. ``tasks``: (the article in ``store``
+    holding the task's text, the task); those without an answer, and those whose annotator already
+    decided on that article (the same file added again), are passed over.
+
+    Two passes, so that the result does not depend on the order of the tasks: first every accepted
+    task's missing spans are added (as its annotator's additions), then every annotator decides on
+    what the article holds by then. Returns (the tasks whose answers were recorded, failures as one line
+    each). Used by ``add`` and the app's ``+``; an annotator who is the store's own reviewer writes
+    through ``store``, any other through a writer of their own (their own journal)."""
     from .formats import prodigy_decisions
 
-    by_annotator: dict[str, list[tuple[str, Article, str]]] = {}
+    by_annotator: dict[str, dict[str, tuple[Article, str]]] = {}
     for aid, task in tasks:
         found = prodigy_decisions(task.meta)
         if found is not None:
-            by_annotator.setdefault(found[0], []).append((aid, task, found[1]))
+            by_annotator.setdefault(found[0], {}).setdefault(aid, (task, found[1]))  # one answer an article
     recorded: list[Article] = []
     failed: list[str] = []
-    for annotator, items in by_annotator.items():
-        try:
-            if store.mode == "review" and store.reviewer == annotator:
-                recorded += _answer(store, items)
-            else:
-                with ReviewStore.open(
-                    store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
-                ) as st:
-                    recorded += _answer(st, items)
-        except StoreError as err:
-            where = ", ".join(sorted({clean_line(task.path, 120) for _, task, _ in items if task.path}))
-            failed.append(
-                f"{where + ': ' if where else ''}{clean_line(annotator, 60)}'s answers were not recorded: {err}"
-            )
+
+    def failure(annotator: str, items: dict[str, tuple[Article, str]], err: StoreError) -> None:
+        paths = sorted({str(task.path) for task, _ in items.values() if task.path})
+        where = clean_line(paths[0], 120) + (f" (and {len(paths) - 1} more)" if len(paths) > 1 else "") if paths else ""
+        failed.append(f"{where + ': ' if where else ''}{clean_line(annotator, 60)}'s answers were not recorded: {err}")
+
+    with contextlib.ExitStack() as stack:
+        writers: dict[str, tuple[ReviewStore, dict[str, tuple[Article, str]], set[str]]] = {}
+        for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
+            try:
+                if store.mode == "review" and store.reviewer == annotator:
+                    st = store
+                else:
+                    st = stack.enter_context(
+                        ReviewStore.open(
+                            store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
+                        )
+                    )
+                st.refresh()
+                todo = {aid: item for aid, item in items.items() if not st.has_decided(aid)}
+                writers[annotator] = (st, todo, _add_missing(st, todo))
+            except StoreError as err:
+                failure(annotator, items, err)
+        for annotator, (st, todo, own) in writers.items():  # pass 2: the decisions
+            try:
+                st.refresh()
+                recorded += _decide(st, todo, own)
+            except StoreError as err:
+                failure(annotator, todo, err)
     return recorded, failed
 
 
-def _answer(st: ReviewStore, items: list[tuple[str, Article, str]]) -> list[Article]:
-    done: list[Article] = []
-    for aid, task, answer in items:
-        if st.has_decided(aid):
+def _add_missing(st: ReviewStore, todo: dict[str, tuple[Article, str]]) -> set[str]:
+    """An accepted task's spans the article has no candidate for become the annotator's additions;
+    returns their ids (the annotator's own, so not decided on again)."""
+    own: set[str] = set()
+    for aid, (task, answer) in todo.items():
+        if answer != "accept":
             continue
+        have = {(c["start"], c["end"], c["label"]) for c in st.candidates(aid, "entity", plain=True)}
+        for start, end, label in sorted({(s["start"], s["end"], s["label"]) for s in task.imported_spans} - have):
+            own.add(st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})["id"])
+    return own
+
+
+def _decide(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]) -> list[Article]:
+    done: list[Article] = []
+    for aid, (task, answer) in todo.items():
         spans = {(s["start"], s["end"], s["label"]) for s in task.imported_spans}
         decisions: list[tuple[str, str, dict[str, Any] | None]] = []
-        found: set[tuple[int, int, str]] = set()
         for cand in st.candidates(aid, "entity", plain=True):
-            key = (cand["start"], cand["end"], cand["label"])
-            if key in spans:
-                found.add(key)
+            if cand["id"] in own:
+                continue
+            if (cand["start"], cand["end"], cand["label"]) in spans:
                 decisions.append((cand["id"], "accept" if answer == "accept" else "reject", None))
             elif answer == "accept":
                 decisions.append((cand["id"], "reject", None))
         if decisions:
             st.decide_many(aid, decisions)
-        if answer == "accept":
-            for start, end, label in sorted(spans - found):
-                st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})
         done.append(task)
     return done
 

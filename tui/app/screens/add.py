@@ -83,6 +83,7 @@ class Extracted(Message):
         self.extractions = extractions
         self.failed = failed
         self.duplicates = duplicates  # found before extraction (the screen checks the store)
+        self.answers: list[Article] = []  # Prodigy tasks on a text already read: their answers still count
         super().__init__()
 
 
@@ -151,14 +152,18 @@ class ArticleAdder(Widget):
         todo: list[Article] = []
         dup = 0
         seen: set[str] = set()
+        more: list[Article] = []  # another annotator's task on a text already here (Prodigy db-out)
         for article in message.articles:
             if article.text_sha in seen or self.store.find_duplicate(article.text_sha):
                 dup += 1
+                if article.meta.get("answer") is not None:
+                    more.append(article)
             else:
                 seen.add(article.text_sha)
                 todo.append(article)
         if not todo:
-            self._finish(message.path, [], dup, message.failed)
+            failed = message.failed + self._record_answers([], more)
+            self._finish(message.path, [], dup, failed)
             return
         first = "extractor" not in self.cache
         what = f"{len(todo)} article{'s' if len(todo) > 1 else ''} from {one_line(message.path, 40)}…"
@@ -169,6 +174,7 @@ class ArticleAdder(Widget):
             result = extract(path, todo, model, cache)
             result.failed[:0] = failed
             result.duplicates = dup
+            result.answers = more
             self.post_message(result)
 
         self.run_worker(work, name=path, thread=True, exit_on_error=False, group="nlp")
@@ -179,7 +185,7 @@ class ArticleAdder(Widget):
         added: list[str] = []
         dup = message.duplicates
         failed = list(message.failed)
-        answered: list[tuple[str, Any]] = []  # (the article holding its text, a Prodigy task)
+        answered: list[tuple[str, Article]] = []  # (the article holding its text, a Prodigy task)
         for extraction in message.extractions:
             where = one_line(getattr(extraction.article, "path", "") or message.path, 200)
             try:
@@ -196,19 +202,33 @@ class ArticleAdder(Widget):
                 dup += 1
             if extraction.article.meta.get("answer") is not None:
                 answered.append((aid, extraction.article))
-        if answered:  # Prodigy tasks: their annotators' answers become those reviewers' decisions
-            from ...ingest import record_answers
-
-            tasks, refused = record_answers(self.store, answered)
-            failed += refused
-            if tasks:
-                recorded = len(tasks)
-                self.notify(
-                    f"{recorded} Prodigy answer{'s' if recorded != 1 else ''} recorded as decisions",
-                    markup=False,
-                    timeout=5,
-                )
+        failed += self._record_answers(answered, message.answers)
         self._finish(message.path, added, dup, failed)
+
+    def _record_answers(self, answered: list[tuple[str, Article]], more: list[Article]) -> list[str]:
+        """Prodigy tasks: their annotators' answers become those reviewers' decisions (``more``: tasks on
+        a text the store already holds). Returns the failures, one line each."""
+        for task in more:
+            aid = self.store.find_duplicate(task.text_sha)
+            if aid is not None:
+                answered.append((aid, task))
+        if not answered:
+            return []
+        from ...ingest import record_answers
+
+        try:
+            tasks, refused = record_answers(self.store, answered)
+        except StoreError as err:
+            self.notify(str(err), title="answers not saved", severity="error", markup=False, timeout=8)
+            return []
+        if tasks:
+            recorded = len(tasks)
+            self.notify(
+                f"{recorded} Prodigy answer{'s' if recorded != 1 else ''} recorded as decisions",
+                markup=False,
+                timeout=5,
+            )
+        return refused
 
     def _finish(self, path: str, added: list[str], dup: int, failed: list[str]) -> None:
         for reason in failed:
