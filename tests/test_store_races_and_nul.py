@@ -213,3 +213,40 @@ def test_what_an_interrupted_creation_left_is_an_empty_folder_not_damage(tmp_pat
     (store / "newsreview.json").unlink()  # with articles in it, a missing meta file is damage still
     with pytest.raises(StoreError, match=r"newsreview\.json is missing"):
         ReviewStore.open(store, mode="add")
+
+
+def test_a_store_folder_a_failed_creator_removed_meanwhile_is_made_again(tmp_path, monkeypatch):
+    """The folder another creator made (and removed on failure) while this opener waited: it is made
+    again, not an internal error (FileNotFoundError)."""
+    store = tmp_path / "store"
+    store.mkdir()
+    real = Path.iterdir
+    calls = []
+
+    def gone(self: Path):  # type: ignore[no-untyped-def]
+        if self == store and not calls:
+            calls.append(self)
+            os.rmdir(store)
+            raise FileNotFoundError(2, "No such file or directory", str(store))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", gone)
+    with ReviewStore.open(store, mode="add") as st:
+        assert st.add_article(make_extraction("Kyiv held.", [("Kyiv", "GPE")]))[0] == "added"
+    assert calls
+
+
+def test_a_store_that_cannot_be_made_says_so_in_one_line(tmp_path, monkeypatch):
+    """A folder where the creation lock cannot be made (read-only, say) is 'cannot create a store at
+    …', not only 'cannot lock …/index.lock'."""
+    from tui.store import lock as lock_module
+
+    def refuse(self: FileLock) -> int:
+        raise StoreError(f"cannot lock {self.path}: permission denied")
+
+    monkeypatch.setattr(lock_module.FileLock, "_open", refuse)
+    with pytest.raises(
+        StoreError, match=r"^cannot create a store at .*store: cannot lock .*index\.lock: permission denied$"
+    ):
+        ReviewStore.open(tmp_path / "store", mode="add")
+    assert not (tmp_path / "store").exists()  # what the creation made is gone again

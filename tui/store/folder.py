@@ -37,7 +37,7 @@ from ..sanitize import clean_line
 from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
-from .errors import StoreDamaged, StoreError, StoreWriteError
+from .errors import StoreDamaged, StoreError, StoreLocked, StoreWriteError
 from .files import atomic_write, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
 from .lock import FileLock, short_lock, wait_free
@@ -161,7 +161,12 @@ class FolderEngine:
         folder = self.folder
         meta_path = folder / META_FILE
         while True:
-            present = {p.name for p in folder.iterdir()}
+            try:
+                present = {p.name for p in folder.iterdir()}
+            except FileNotFoundError:
+                return  # a creator that failed removed it: it will be made again
+            except OSError as err:
+                raise StoreError(f"cannot read {self.shown}: {why(err)}") from None
             if present <= {"lock", "journal.jsonl", INDEX_LOCK, ARTICLES, JOURNALS} and all(
                 _empty_folder(folder / sub) for sub in present & {ARTICLES, JOURNALS}
             ):
@@ -201,11 +206,17 @@ class FolderEngine:
                         made.append(path)
                 lock_path = self.folder / INDEX_LOCK
                 lock = FileLock(lock_path)
-                lock.acquire(
-                    f"'newsreview' ({self.reviewer}) creating the store",
-                    timeout=30.0,
-                    refused=f"{self.shown} is busy: {{holder}} has held {INDEX_LOCK} for 30 s",
-                )
+                try:
+                    lock.acquire(
+                        f"'newsreview' ({self.reviewer}) creating the store",
+                        timeout=30.0,
+                        refused=f"{self.shown} is busy: {{holder}} has held {INDEX_LOCK} for 30 s",
+                    )
+                except StoreLocked:
+                    raise
+                except StoreError as err:  # the lock cannot be made here (a read-only folder, say)
+                    lock = None
+                    raise StoreWriteError(str(err)) from None
                 if self.folder in made:
                     made.append(lock_path)  # (removed with the folder should this fail)
                 if not lock.still_at_path():
