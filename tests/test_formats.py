@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -183,3 +184,31 @@ async def test_several_annotators_answers_added_in_the_app(tmp_path, me):
     assert views["alice"] == {("Ben Wallace", "accepted"), ("Kyiv", "accepted"), ("Moscow", "rejected")}
     assert views["bob"] == {("Ben Wallace", "accepted"), ("Kyiv", "rejected"), ("Moscow", "added")}
     assert views["carol"] == {("Kyiv", "rejected")}
+
+
+def test_prodigy_overlap_filter_matches_the_plain_rule_and_scales():
+    """The spans a ner.manual task keeps: longest first, then leftmost, none overlapping — the same
+    as checking every kept span (which took 23 s for an article with 20,000 reviewed entities)."""
+    import random
+
+    from tui.formats import _no_overlaps
+
+    def plain(spans):  # type: ignore[no-untyped-def]
+        kept: list[dict] = []
+        left = []
+        for span in sorted(spans, key=lambda s: (-(s["end"] - s["start"]), s["start"])):
+            (left if any(s["start"] < span["end"] and span["start"] < s["end"] for s in kept) else kept).append(span)
+        order = lambda s: (s["start"], s["end"])  # noqa: E731
+        return sorted(kept, key=order), sorted(left, key=order)
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        spans = []
+        for _ in range(rng.randint(0, 25)):
+            start = rng.randint(0, 50)
+            spans.append({"start": start, "end": start + rng.randint(1, 8), "label": rng.choice("AB")})
+        assert _no_overlaps(spans) == plain(spans)
+    many = [{"start": 3 * i, "end": 3 * i + 1 + i % 5, "label": "X"} for i in range(20_000)]
+    kept, left = _no_overlaps(many)
+    assert len(kept) + len(left) == len(many)
+    assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(kept))

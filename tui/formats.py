@@ -44,7 +44,7 @@ spans) as stable signed 32-bit integers; they are not Prodigy's murmurhash value
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -140,11 +140,18 @@ def _epoch(stamp: str | None) -> int:
 def _no_overlaps(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(the largest set of non-overlapping spans, longest first as :func:`spacy.util.filter_spans`
     chooses, in text order; the spans left out)."""
-    kept: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []  # in text order, never overlapping: a neighbour check is enough
+    starts: list[int] = []
     left: list[dict[str, Any]] = []
     for span in sorted(spans, key=lambda s: (-(s["end"] - s["start"]), s["start"])):
-        (left if any(s["start"] < span["end"] and span["start"] < s["end"] for s in kept) else kept).append(span)
-    return sorted(kept, key=lambda s: (s["start"], s["end"])), sorted(left, key=lambda s: (s["start"], s["end"]))
+        at = bisect_left(starts, span["start"])
+        clash = (at < len(kept) and kept[at]["start"] < span["end"]) or (at > 0 and kept[at - 1]["end"] > span["start"])
+        if clash:
+            left.append(span)
+        else:
+            kept.insert(at, span)
+            starts.insert(at, span["start"])
+    return kept, sorted(left, key=lambda s: (s["start"], s["end"]))
 
 
 def prodigy_tasks(
