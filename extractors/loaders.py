@@ -237,7 +237,17 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(m.group(1).decode("ascii")).name
     except LookupError:
         return None
-    return "cp1252" if name in ("latin-1", "ascii", "iso8859-1") else name  # as browsers read them (WHATWG)
+    if name in ("latin-1", "ascii", "iso8859-1"):
+        return "cp1252"  # as browsers read them (WHATWG)
+    try:  # the declaration was read as ASCII: an encoding that reads ASCII otherwise (UTF-16, UTF-7,
+        if _ASCII.decode(name) != _ASCII.decode("ascii"):  # EBCDIC …) cannot be what the page is in
+            return None
+    except (UnicodeDecodeError, LookupError):  # (LookupError: a codec that is no text encoding)
+        return None
+    return name
+
+
+_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 def decode(path: Path, data: bytes, *, declared: str | None = None) -> str:

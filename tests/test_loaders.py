@@ -160,6 +160,11 @@ def test_a_legacy_html_page_is_read_in_the_encoding_it_declares(tmp_path, declar
     assert "not UTF-8 (byte 0xe9" in str(load(p)[0])
     p.write_bytes(page.replace(declared, '<meta charset="utf-8">').encode("cp1252"))
     assert "not UTF-8 (byte 0xe9" in str(load(p)[0])
+    # a declaration read as ASCII cannot name an encoding that reads ASCII otherwise (the page was
+    # decoded as UTF-16 into CJK-looking nonsense), nor a codec that is no text encoding (a traceback)
+    for other in ("utf-16le", "UTF-7", "cp037", "hex", "rot13"):
+        p.write_bytes(page.replace(declared, f'<meta charset="{other}">').encode("cp1252"))
+        assert "not UTF-8 (byte 0xe9" in str(load(p)[0]), other
 
 
 def test_html_without_text_is_an_error(tmp_path):
