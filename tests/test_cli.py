@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -410,6 +411,25 @@ def test_apply_works_out_a_moved_claim_s_fields_and_checks_its_parts(filled_stor
     assert claim["speaker"] == {"start": 0, "end": 11, "text": "Ben Wallace", "name": "Sir Ben"}
 
 
+def test_a_lead_s_own_version_moving_a_claim_gets_its_fields_worked_out(filled_store, cli):
+    """QA: an adjudicating edit ("adjudicate": true) that moved a claim's content to where the lead's
+    own review had already moved it kept the extracted content's numbers: the fields were compared
+    with the lead's review, not with the candidate as extracted that the adjudication changes."""
+    _path, ex = filled_store
+    aid, cid = ex.article.id, ex.claims[0]["id"]
+    text = ex.article.text
+    moved = {"start": text.index("Russia"), "end": text.index(" troops")}  # "Russia lost 100,000"
+    cli("leads", "lea", "--reviewer", "lea")
+    edit = {"article": aid, "candidate": cid, "action": "edit", "changes": moved}
+    for who, line in (("alice", edit), ("bob", {"article": aid, "candidate": cid, "action": "reject"}), ("lea", edit)):
+        cli("apply", "-", "--reviewer", who, input=json.dumps(line) + "\n")
+    cli("apply", "-", "--reviewer", "lea", input=json.dumps({**edit, "adjudicate": True}) + "\n")
+    (claim,) = [c for c in cli.json("export")["articles"][0]["claims"] if c["id"] == cid]
+    assert claim["text"] == text[moved["start"] : moved["end"]] and claim["status"] == "edited"
+    assert [n["text"] for n in claim["numbers"]] == ["100,000"]  # the moved content's, not the extracted one's
+    assert claim["checkworthiness"] != 0.6 and claim["original"]["checkworthiness"] == 0.6
+
+
 @pytest.mark.folder_only
 def test_extract_gives_a_text_read_twice_once(cli, tmp_path):
     """QA: two files with the same text (a copy, CRLF against LF) gave two records with one article id
@@ -419,3 +439,27 @@ def test_extract_gives_a_text_read_twice_once(cli, tmp_path):
     proc = cli("extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--model", "blank:en")
     (article,) = json.loads(proc.stdout)["articles"]
     assert f"duplicate: {tmp_path / 'b.txt'} (same text as {tmp_path / 'a.txt'}, article {article['id']}" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (OSError(errno.EBADF, "Bad file descriptor"), "newsreview: internal error: OSError: [Errno 9] Bad file descriptor"),
+        (OSError(errno.ENOSPC, "No space left on device", "/data/out.json"),
+         "newsreview: error: cannot write to /data/out.json: no space left on device"),
+        (OSError(errno.EIO, "Input/output error"), "newsreview: error: cannot write to standard output: input/output error"),
+    ],
+)  # fmt: skip
+def test_a_write_error_names_what_failed(monkeypatch, capsys, error, said):
+    """Every EBADF read "cannot write to standard output: it is closed", and a full disk under a file
+    was blamed on standard output: only a closed standard output says so now, a named file is named."""
+    import tui.cli as cli_module
+
+    def fail(**kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(cli_module, "app", fail)
+    with pytest.raises(SystemExit) as stop:
+        cli_module.main()
+    assert stop.value.code == 1
+    assert capsys.readouterr().err.splitlines()[0].startswith(said)

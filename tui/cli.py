@@ -1082,12 +1082,12 @@ def main() -> None:
 
         if isinstance(err, StoreError):
             sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
-        elif isinstance(err, OSError) and err.errno in (
-            errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF
-        ):  # fmt: skip
-            # every file the commands write names itself when it fails; what is left is standard output
-            reason = "it is closed" if err.errno == errno.EBADF else os.strerror(err.errno).lower()
-            sys.stderr.write(f"newsreview: error: cannot write to standard output: {reason}\n")
+        elif isinstance(err, _StdoutClosed):
+            sys.stderr.write("newsreview: error: cannot write to standard output: it is closed\n")
+        elif isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            # every file the commands write names itself when it fails; one without a name is standard output
+            where = clean_line(err.filename, 200) if err.filename else "standard output"
+            sys.stderr.write(f"newsreview: error: cannot write to {where}: {os.strerror(err.errno).lower()}\n")
         else:
             sys.stderr.write(
                 f"newsreview: internal error: {type(err).__name__}: {clean_line(err, 300)} "
@@ -1099,15 +1099,19 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+class _StdoutClosed(OSError):
+    """Written to a standard output the command was started without (only that EBADF says so)."""
+
+
 class _ClosedOutput(io.TextIOBase):
     """Standard output when the command was started without one (``newsreview export >&-``): writing
     to it fails with one line, as ``cat`` does, instead of an AttributeError on ``None``."""
 
     def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
+        raise _StdoutClosed(errno.EBADF, "standard output is closed")
 
     def fileno(self) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
+        raise _StdoutClosed(errno.EBADF, "standard output is closed")
 
     def isatty(self) -> bool:
         return False
