@@ -158,8 +158,9 @@ def _apply(store: ReviewStore, raw: bytes | str, derived: ClaimFields, warnings:
     changes = _changes(obj) if action == "edit" else None
     if changes is not None and ("start" in changes or "end" in changes):
         # the content moves: what was worked out for the old one (numbers, hedges, the score) is not
-        # this content's — QA found an edit keep the numbers of another sentence
-        current = store.candidate(article, candidate)
+        # this content's — QA found an edit keep the numbers of another sentence. A lead's own version
+        # is given as changes to the candidate as extracted, not to the lead's own review of it.
+        current = store.extracted(article, candidate) if adjudicate else store.candidate(article, candidate)
         if current.get("kind") == "claim":
             start, end = changes.get("start", current["start"]), changes.get("end", current["end"])
             if (start, end) != (current["start"], current["end"]):

@@ -618,6 +618,17 @@ class ReviewStore:
             raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
         return self._state(article_id, cand_id, base, view)
 
+    def extracted(self, article_id: str, cand_id: str) -> dict[str, Any]:
+        """The candidate as the extraction (or the analyst who added it) made it, before any decision:
+        what an adjudication's own version is given as changes to."""
+        self._ensure(article_id)
+        base = self._base(article_id, cand_id, self._file(article_id)["candidates"])
+        if base is None:
+            raise DecisionError(
+                f"unknown candidate '{clean_line(cand_id, 80)}' in article '{clean_line(article_id, 80)}'"
+            )
+        return dict(base)
+
     def candidate_or_added(self, aid: str, cid: str) -> dict[str, Any]:
         """Like :meth:`candidate`, but an addition that was undone comes back with status "removed"
         (so that it can be redone) instead of raising."""
