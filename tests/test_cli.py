@@ -5,9 +5,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -463,3 +465,75 @@ def test_a_write_error_names_what_failed(monkeypatch, capsys, error, said):
         cli_module.main()
     assert stop.value.code == 1
     assert capsys.readouterr().err.splitlines()[0].startswith(said)
+
+
+@pytest.mark.folder_only
+def test_an_output_is_never_written_over_the_store_or_an_input(filled_store, cli, tmp_path):
+    """QA: ``export -o STORE/journals/<reviewer>.jsonl`` replaced a reviewer's journal with the export
+    (exit 0; 'doctor --repair' then dropped every decision of theirs), ``-o STORE/newsreview.json``
+    made the store unreadable; ``extract a.txt -o a.txt`` replaced the article with its extraction."""
+    path, _ex = filled_store
+    cli("apply", "-", "--reviewer", "bob", input=json.dumps({"article": _ex.article.id, "candidate": _ex.entities[0]["id"], "action": "accept"}) + "\n")  # fmt: skip
+
+    def files() -> dict[str, bytes]:
+        return {str(p): p.read_bytes() for p in sorted(Path(path).rglob("*")) if p.is_file()}
+
+    before = files()
+    journal = next(p for p in Path(path, "journals").glob("bob*.jsonl"))
+    for target in (journal, Path(path, "newsreview.json"), Path(path, "export.json")):
+        proc = cli("export", "-o", str(target), check=1)
+        assert proc.stderr.splitlines() == [
+            f"newsreview: error: -o {target}: that is inside the newsreview store {path}; write it elsewhere"
+        ]
+    assert files() == before
+    article = tmp_path / "a.txt"
+    article.write_text("Ben Wallace spoke in London on Monday.\n")
+    proc = cli("extract", str(article), "-o", str(article), "--model", "blank:en", check=1)
+    assert f"-o {article}: that is an input file" in proc.stderr
+    assert article.read_text() == "Ben Wallace spoke in London on Monday.\n"
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root (and setpriv) to drop to another user"
+)
+def test_an_unreadable_file_named_on_the_command_line_is_skipped_like_one_in_a_folder():
+    """QA: 'add good.txt unreadable.txt' stopped at the argument check (typer: "path is not
+    readable", exit 2), nothing added; inside a folder the same file is reported and skipped."""
+    import tempfile
+
+    where = Path(tempfile.mkdtemp(prefix="nr-unreadable-"))  # (pytest's tmp_path is root's alone)
+    try:
+        where.chmod(0o777)
+        (where / "good.txt").write_text("Ben Wallace spoke in London on Monday.\n")
+        bad = where / "bad.txt"
+        bad.write_text("Moscow denied it.\n")
+        bad.chmod(0)
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "tui", "add",
+             "--store", str(where / "store"), "--model", "blank:en", str(where / "good.txt"), str(bad)],
+            capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "HOME": str(where)},
+        )  # fmt: skip
+        assert proc.returncode == 1, proc.stderr  # (a file failed) — but the others were added
+        assert f"failed: {bad}: permission denied" in proc.stderr and "added 1, duplicate 0, failed 1" in proc.stderr
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def test_agreement_shows_a_label_as_data(cli, tmp_path):
+    """QA: 'agreement --label "[/x]"' was an internal error (MarkupError) and '[bold]B[/bold]' was
+    drawn bold: the table's title took the label as Rich markup."""
+    text = "Ben Wallace spoke in London."
+    task = {
+        "text": text,
+        "spans": [{"start": 0, "end": 11, "label": "[/x]"}, {"start": 21, "end": 27, "label": "[b]B"}],
+    }
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps(task) + "\n")
+    cli("add", str(source), "--model", "blank:en")
+    (art,) = cli.json("export", "--include", "all")["articles"]
+    for who in ("alice", "bob"):
+        lines = [{"article": art["id"], "candidate": e["id"], "action": "accept"} for e in art["entities"]]
+        cli("apply", "-", "--reviewer", who, input="".join(json.dumps(x) + "\n" for x in lines))
+    for label in ("[/x]", "[b]B"):
+        out = cli("agreement", "--label", label).stdout
+        assert f"label {label}" in out

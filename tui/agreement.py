@@ -220,7 +220,7 @@ def table(report: dict[str, Any]) -> Any:
         return "—" if value is None else fmt.format(value)
 
     title = f"agreement — {report['kind']}" + (f", label {clean_line(report['label'], 40)}" if report["label"] else "")
-    main = Table(title=title, title_justify="left")
+    main = Table(title=Text(title, style="table.title"), title_justify="left")  # a label is data, not markup
     for column in ("reviewers", "items", "agree", "kappa", "span F1 exact", "span F1 overlap", "spans"):
         main.add_column(column, justify="left" if column == "reviewers" else "right")
     for pair in report["pairs"]:

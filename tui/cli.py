@@ -15,6 +15,7 @@ import io
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -118,7 +119,9 @@ ModelOpt = Annotated[
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes for spaCy (n_process).")]
 PathsArg = Annotated[
-    list[Path], typer.Argument(metavar="PATH", help="Files or folders (.txt .md .html .htm .json .jsonl).")
+    list[Path],
+    # readable=False: an unreadable file is reported and skipped by the loader, as inside a folder
+    typer.Argument(metavar="PATH", readable=False, help="Files or folders (.txt .md .html .htm .json .jsonl)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -180,7 +183,9 @@ def _read_store(path: str) -> Any:
 
 @app.command("review")
 def review_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="Articles to add and open first.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(metavar="PATH", readable=False, help="Articles to add and open first.")
+    ] = None,
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
@@ -333,7 +338,9 @@ def reextract_cmd(
 @app.command("extract")
 def extract_cmd(
     paths: PathsArg,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default, or -: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", readable=False, help="Write here (default, or -: stdout).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json or jsonl.")] = "json",
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
@@ -355,6 +362,8 @@ def extract_cmd(
 
     _check_choice("--format", fmt, ("json", "jsonl"))
     _check_choice("--order", order, ORDERS)
+    output = _dash_is_stdout(output)
+    _safe_output(output, inputs=paths)
     items = list(iter_articles(paths))
     errors = [i for i in items if isinstance(i, InputError)]
     for err in errors:
@@ -378,7 +387,7 @@ def extract_cmd(
         records = [extraction_article(ex, order=order) for ex in extractor.extract(articles, jobs=jobs)]
         for warning in extractor.warnings:
             warn(f"warning: {warning}")
-    _write_output(render(records, fmt), _dash_is_stdout(output))
+    _write_output(render(records, fmt), output)
     if errors:
         raise typer.Exit(1)
 
@@ -425,7 +434,8 @@ def apply_cmd(
 @app.command("export")
 def export_cmd(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here, atomically (default, or -: stdout).")
+        Path | None,
+        typer.Option("--output", "-o", readable=False, help="Write here, atomically (default, or -: stdout)."),
     ] = None,
     fmt: Annotated[
         str,
@@ -468,6 +478,7 @@ def export_cmd(
     output = _dash_is_stdout(output)
     if fmt == "spacy" and output is None:
         fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
+    _safe_output(output)
     try:
         statuses = parse_include(include)
     except ValueError as err:
@@ -994,6 +1005,22 @@ def _dash_is_stdout(output: Path | None) -> Path | None:
     """``-o -`` is standard output, as ``apply -`` reads standard input (a file named ``-`` is
     written with its full path, ``-o "$PWD/-"``: typer makes ``./-`` a plain ``-``)."""
     return None if output is not None and str(output) == "-" else output
+
+
+def _safe_output(output: Path | None, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an ``-o`` that would replace a store's own file (an export written over a journal lost
+    its decisions for good) or one of the command's input files."""
+    if output is None:
+        return
+    from .store.folder import store_folder_holding
+
+    store = store_folder_holding(output)
+    if store is not None:
+        fail(f"-o {clean_line(output)}: that is inside the newsreview store {clean_line(store)}; write it elsewhere")
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            if output.exists() and os.path.samefile(output, path):
+                fail(f"-o {clean_line(output)}: that is an input file; write the result elsewhere")
 
 
 def _write_output(text: str | bytes, output: Path | None) -> None:

@@ -64,6 +64,20 @@ def _db(path: Path) -> JournalDB:
     return JournalDB(Journal(path), storage=JournalStorage)
 
 
+def store_folder_holding(path: Path) -> Path | None:
+    """The store folder ``path`` is in (or is), if any: a folder with a meta file beside the
+    articles or journals folder. Files written there by hand (``export -o``) would damage it."""
+    try:
+        target = path.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (target, *target.parents):
+        with contextlib.suppress(OSError):
+            if (folder / META_FILE).is_file() and ((folder / ARTICLES).is_dir() or (folder / JOURNALS).is_dir()):
+                return folder
+    return None
+
+
 class FolderEngine:
     kind = "folder"
 
