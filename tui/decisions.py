@@ -120,9 +120,12 @@ def _apply(store: ReviewStore, raw: bytes | str, derived: ClaimFields, warnings:
         raise DecisionError("expected a JSON object")
     action = obj.get("action")
     article = _id_field(obj, "article", "an article id")
+    if action is None:
+        raise DecisionError(f"missing field 'action' (one of {', '.join(ALL_ACTIONS)})")
+    if not isinstance(action, str):
+        raise DecisionError(f"field 'action' ({', '.join(ALL_ACTIONS)}) must be a string, not {_json_type(action)}")
     if action not in ALL_ACTIONS:
-        shown = clean_line(action, 40) if isinstance(action, str) else repr(type(action).__name__)
-        raise DecisionError(f"field 'action' must be one of {', '.join(ALL_ACTIONS)}, not '{shown}'")
+        raise DecisionError(f"field 'action' must be one of {', '.join(ALL_ACTIONS)}, not '{clean_line(action, 40)}'")
     _unknown_fields(action, obj)
     store.article_info(article)
     seconds = obj.get("seconds")
