@@ -394,6 +394,32 @@ def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
         assert st.leads is None and st.is_lead()
 
 
+def test_once_named_leads_alone_change_the_desk_s_label_set_and_suggestions(filled_store, cli):
+    """QA: any reviewer could narrow the desk's label set (S, n, enter) — one slip hid every entity
+    from the whole desk; the label set and the suggestions are the desk's settings, a lead's."""
+    path, _ex = filled_store
+    with open_as(path, "lena") as st:
+        st.set_leads(["lena"])
+    with open_as(path, "alice") as st:
+        with pytest.raises(NotALead, match=r"only the desk's leads \(lena\) change the desk's label set"):
+            st.set_labels(["PERSON"])
+        with pytest.raises(NotALead, match="turn the desk's suggestions on or off"):
+            st.set_suggestions(False)
+        st.set_labels(None)  # as it is: nothing to refuse, nothing written
+        st.set_suggestions(True)
+        assert st.labels is None and st.suggestions
+    refused = cli("add", "--labels", "PERSON", "--reviewer", "alice", str(path), check=2)
+    assert refused.stderr.splitlines() == [
+        "newsreview: error: --labels: only the desk's leads (lena) change the desk's label set; you are 'alice' "
+        "(a lead runs 'newsreview leads' to change who they are)"
+    ]
+    with open_as(path, "lena") as st:
+        st.set_labels(["PERSON", "GPE"])
+        st.set_suggestions(False)
+    with open_as(path, "alice") as st:
+        assert st.labels == ["PERSON", "GPE"] and not st.suggestions
+
+
 def test_a_reviewer_no_longer_a_lead_cannot_undo_or_redo_an_adjudication(filled_store):
     path, aid, russia = dispute(filled_store)
     with open_as(path, "alice") as st:

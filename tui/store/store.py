@@ -1336,10 +1336,14 @@ class ReviewStore:
         return list(value) if isinstance(value, list) else None
 
     def set_labels(self, labels: list[str] | None) -> None:
+        """Set the desk's label set (a lead's to change, once the desk has leads: a reviewer's slip
+        hid every entity from the whole desk)."""
         self._need_index_write()
-        self._set_setting(
-            "labels", None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
-        )
+        value = None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
+        if value == self.labels:
+            return
+        self.need_lead("change the desk's label set")
+        self._set_setting("labels", value)
 
     @property
     def suggestions(self) -> bool:
@@ -1348,7 +1352,12 @@ class ReviewStore:
         return self.settings.get("suggestions", True) is not False
 
     def set_suggestions(self, on: bool) -> None:
+        """Turn the desk memory's suggestions on or off for everyone (a lead's to change, once the desk
+        has leads)."""
         self._need_index_write()
+        if bool(on) == self.suggestions:
+            return
+        self.need_lead("turn the desk's suggestions on or off")
         self._set_setting("suggestions", bool(on))
 
     def in_scope(self, cand: dict[str, Any]) -> bool:
