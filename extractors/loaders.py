@@ -543,6 +543,8 @@ def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -
                 f"text {_cut_repr(sp['text'])} does not match the article text {_cut_repr(raw[start:end])} at {start}..{end}",
             )
         blank = not raw[start:end].strip()
+        if not blank:  # an entity begins and ends on its name (as apply requires): " Iowa" is "Iowa"
+            start, end = _trimmed(raw, start, end)
         if index is not None:
             start, end = index(start), index(end)
             if start >= end:
@@ -553,6 +555,15 @@ def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -
             seen.add((start, end, label))
             imported.append({"start": start, "end": end, "label": label})
     return imported
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start..end`` without the whitespace at its edges (another tool's span " Iowa" is "Iowa")."""
+    while text[start].isspace():
+        start += 1
+    while text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -252,15 +252,21 @@ def test_apply_tells_a_mistyped_field_from_a_missing_one(filled_store, cli):
         {"article": aid, "candidate": ["x"], "action": "accept"},
         {"article": aid, "candidate": e0, "action": "edit", "label": "ORG", "changes": {"label": "PERSON"}},
         {"article": aid, "candidate": e0, "action": "adjudicate", "choose": 3},
+        {"article": aid, "candidate": e0},  # QA: "must be one of …, not ''NoneType''"
+        {"article": aid, "candidate": e0, "action": 1},
     ]
     proc = cli("apply", "-", input="".join(json.dumps(x) + "\n" for x in lines), check=1)
     errors = [json.loads(r)["error"] for r in proc.stdout.splitlines()]
-    assert errors == [
+    assert errors[:4] == [
         "field 'article' (an article id) must be a string, not a number",
         "field 'candidate' (a candidate id) must be a string, not a list",
         "field 'label': give an edit's fields either under 'changes' or beside 'action', not both",
         "field 'choose' (the reviewer whose version stands) must be a string, not a number",
     ]
+    assert errors[4].startswith("missing field 'action' (one of accept, reject, edit")
+    assert errors[5].startswith("field 'action' (accept, reject, edit") and errors[5].endswith(
+        "must be a string, not a number"
+    )
 
 
 def test_apply_refuses_a_misspelt_field_instead_of_ignoring_it(filled_store, cli):
@@ -537,3 +543,20 @@ def test_agreement_shows_a_label_as_data(cli, tmp_path):
     for label in ("[/x]", "[b]B"):
         out = cli("agreement", "--label", label).stdout
         assert f"label {label}" in out
+
+
+def test_an_entity_never_begins_or_ends_with_whitespace(filled_store, cli):
+    """QA: apply (and the editors) saved entities ' Iowa' and 'DALLAS ', which the desk's memory then
+    proposed to everyone; no NER tool reads them as the entity. Refused by field, nothing written."""
+    _path, ex = filled_store
+    aid, e0 = ex.article.id, ex.entities[0]["id"]  # "Ben Wallace" at 0..11
+    lines = [
+        {"article": aid, "candidate": e0, "action": "edit", "end": 12},
+        {"article": aid, "action": "add", "kind": "entity", "start": 16, "end": 23, "label": "GPE"},
+        {"article": aid, "action": "add", "kind": "entity", "start": 17, "end": 23, "label": "ORG"},
+    ]
+    proc = cli("apply", "-", input="".join(json.dumps(x) + "\n" for x in lines), check=1)
+    results = [json.loads(r) for r in proc.stdout.splitlines()]
+    assert results[0]["error"] == "field 'end': entity 0..12 ends with whitespace ('Ben Wallace ')"
+    assert results[1]["error"] == "field 'start': entity 16..23 begins with whitespace (' Russia')"
+    assert results[2]["ok"], results[2]

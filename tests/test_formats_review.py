@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from itertools import pairwise
+from unittest import mock
 
 import pytest
 
@@ -52,8 +53,11 @@ def reviewed_store(store_path):
             st.decide(aid, ids[surface], "accept")
         st.decide(aid, ids["Moscow"], "reject")
         st.decide(aid, ids["Tuesday"], "accept")
-        for start, end, label in ADDED:
-            st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})
+        # the spans on a space were saved before the store refused them (stop 32): exports still meet
+        # them in stores written earlier, so they are written here as an earlier release did
+        with mock.patch("tui.store.validation.entity_edges"):
+            for start, end, label in ADDED:
+                st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})
         st.decide(aid, ex.claims[0]["id"], "accept")
     with ReviewStore.open(store_path, write=True, reviewer="bob") as st:
         st.decide(aid, ids["Tuesday"], "reject")  # ana accepted it: disputed in the final view

@@ -386,6 +386,17 @@ def test_a_span_of_only_whitespace_is_refused(tmp_path):
     )
 
 
+def test_a_span_s_whitespace_edges_are_not_the_entity(tmp_path):
+    """Another tool's span " Iowa" (or "Dallas\r\n") is the entity "Iowa": apply refuses an entity
+    that begins or ends with whitespace, so an import that kept one could not be decided as given."""
+    text = "In Iowa and Dallas\r\nthey voted."
+    p = tmp_path / "spans.jsonl"
+    spans = [{"start": 2, "end": 7, "label": "GPE"}, {"start": 12, "end": 20, "label": "GPE", "text": "Dallas\r\n"}]
+    p.write_text(json.dumps({"text": text, "spans": spans}) + "\n", encoding="utf-8")
+    art = one(p)
+    assert [art.text[s["start"] : s["end"]] for s in art.imported_spans] == ["Iowa", "Dallas"]
+
+
 def test_derived_titles_are_one_clean_line(tmp_path):
     p = tmp_path / "evil.txt"
     p.write_text("Head\x1b]52;c;aGk=\x07line\u202e with\ttab " + "long " * 100 + "\nBody", encoding="utf-8")

@@ -145,6 +145,16 @@ def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
     return [out[k] for k in sorted(out)]
 
 
+def entity_edges(text: str, start: int, end: int) -> None:
+    """An entity begins and ends on a character of its name: QA found ' Iowa' and 'DALLAS ' saved
+    (and then spread by the desk's memory), which no NER training or tool reads as the entity."""
+    span = text[start:end]
+    if span[0].isspace() or span[-1].isspace():
+        key, what = ("start", "begins") if span[0].isspace() else ("end", "ends")
+        shown = clean_line(span if len(span) <= 40 else span[:19] + "…" + span[-20:], 60)
+        raise DecisionError(f"field '{key}': entity {start}..{end} {what} with whitespace ('{shown}')")
+
+
 def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     """The analyst's own candidate from ``fields`` (``kind``, ``start``, ``end``, ``label`` or claim fields)."""
     text, aid = article["text"], article["id"]
@@ -156,6 +166,7 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
         if fields.get("label") is None:
             raise DecisionError("field 'label' is required for an entity (e.g. PERSON)")
         name = label(fields.get("label"))
+        entity_edges(text, start, end)
         ts, te = token_range(text, article.get("tokens") or [], start, end)
         return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
     extra = claim_fields(text, fields)
@@ -180,6 +191,7 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         s, e = offsets(text, wanted.get("start", state["start"]), wanted.get("end", state["end"]))
         clean.update(start=s, end=e, text=text[s:e])
         if state["kind"] == "entity":
+            entity_edges(text, s, e)
             clean["token_start"], clean["token_end"] = token_range(text, article.get("tokens") or [], s, e)
     if "label" in wanted:
         clean["label"] = label(wanted["label"])
