@@ -317,6 +317,13 @@ def test_agreement_on_a_store(filled_store, cli):
     assert out["pairs"][0]["items"] == 4 and out["alpha"] is not None
     table = cli("agreement").stdout
     assert "ann / ben" in table and "Krippendorff" in table
+    assert report["alpha_items"] == 5 and "(nominal, the 5 of 5 items two or more decided)" in " ".join(table.split())
+    with open_as(path, "cy") as st:  # QA: alpha said "(nominal, N items)" counting items one reviewer decided
+        st.decide(aid, ex.entities[2]["id"], "accept")
+    with ReviewStore.open(path) as st:
+        assert compute(st)["alpha_items"] == 5
+    lone = cli.json("agreement", "--json", "--kind", "claim")
+    assert lone["items"] == 1 and lone["alpha_items"] == 1
     assert cli.json("agreement", "--json", "--label", "PERSON")["label"] == "PERSON"
     typo = cli("agreement", "--label", "PERSNO", check=1)
     assert typo.stderr.strip().splitlines() == [

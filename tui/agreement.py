@@ -113,6 +113,7 @@ def compute(store: Any, *, kind: str | None = None, label: str | None = None) ->
         "items": len(column),
         "pairs": _pairs(matrix, reviewers, changed, worked),
         "alpha": _alpha(matrix),
+        "alpha_items": _pairable(matrix),
         "labels": {},
     }
     if label is None:
@@ -125,8 +126,16 @@ def compute(store: Any, *, kind: str | None = None, label: str | None = None) ->
                 "items": int(sub.shape[1]),
                 "pairs": _pairs(sub, [reviewers[r] for r in present], None, None),
                 "alpha": _alpha(sub),
+                "alpha_items": _pairable(sub),
             }
     return report
+
+
+def _pairable(matrix: Any) -> int:
+    """How many items alpha is computed over: those two reviewers or more decided."""
+    import numpy as np
+
+    return int((np.sum(~np.isnan(matrix), axis=0) >= 2).sum()) if matrix.shape[0] >= 2 else 0
 
 
 def _alpha(matrix: Any) -> float | None:
@@ -234,7 +243,8 @@ def table(report: dict[str, Any]) -> Any:
             num(f1.get("overlap")),
             " / ".join(str(n) for n in f1.get("spans", [])),
         )
-    parts: list[Any] = [main, Text(f"Krippendorff's alpha (nominal, {report['items']} items): {num(report['alpha'])}")]
+    over = f"the {report['alpha_items']} of {report['items']} items two or more decided"
+    parts: list[Any] = [main, Text(f"Krippendorff's alpha (nominal, {over}): {num(report['alpha'])}")]
     if report["labels"]:
         per = Table(title="per label", title_justify="left")
         for column in ("label", "items", "alpha", "lowest pair kappa"):
@@ -246,5 +256,8 @@ def table(report: dict[str, Any]) -> Any:
             )
         parts.append(per)
     if len(report["reviewers"]) < 2:
-        parts.append(Text("fewer than two reviewers have decided anything: nothing to compare yet", style="dim"))
+        what = {"entity": "any entity", "claim": "any claim"}.get(report["kind"], "anything")
+        if report["label"]:
+            what += f" labelled {clean_line(report['label'], 40)}"
+        parts.append(Text(f"fewer than two reviewers have decided {what}: nothing to compare yet", style="dim"))
     return Group(*parts)
