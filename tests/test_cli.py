@@ -560,3 +560,15 @@ def test_an_entity_never_begins_or_ends_with_whitespace(filled_store, cli):
     assert results[0]["error"] == "field 'end': entity 0..12 ends with whitespace ('Ben Wallace ')"
     assert results[1]["error"] == "field 'start': entity 16..23 begins with whitespace (' Russia')"
     assert results[2]["ok"], results[2]
+
+
+@pytest.mark.folder_only
+def test_a_store_that_is_a_file_is_said_alike_by_every_command(cli, tmp_path):
+    """QA: 'doctor --store FILE' said "no store at FILE"; the other commands "FILE is a file, …"."""
+    path = tmp_path / "not-a-store"
+    path.write_text("x")
+    for command in (["status"], ["export"], ["doctor"]):
+        proc = cli(*command, "--store", str(path), check=1)
+        assert proc.stderr.splitlines() == [
+            f"newsreview: error: {path} is a file, not a newsreview store folder; pass --store FOLDER"
+        ], command

@@ -193,7 +193,9 @@ def review_cmd(
     adjudicate: Annotated[
         bool, typer.Option("--adjudicate", help="Walk only the disputed items and settle them (a lead's view).")
     ] = False,
-    anonymous: Annotated[bool, typer.Option("--anonymous", help="With --adjudicate: hide reviewers' names.")] = False,
+    anonymous: Annotated[
+        bool, typer.Option("--anonymous", help="Hide reviewers' names on the adjudication screen (--adjudicate, or J).")
+    ] = False,
 ) -> None:
     """Open the review screen (the default command).
 

@@ -343,6 +343,8 @@ class Articles:
 def check(folder: Path, *, repair: bool = False) -> Report:
     report = Report()
     shown = clean_line(folder)
+    if folder.exists() and not folder.is_dir():  # as every other command says it
+        raise StoreError(f"{shown} is a file, not a newsreview store folder; pass --store FOLDER")
     if not folder.is_dir():
         raise StoreError(f"no store at {shown}")
     blockers: list[str] = []
