@@ -572,3 +572,12 @@ def test_a_store_that_is_a_file_is_said_alike_by_every_command(cli, tmp_path):
         assert proc.stderr.splitlines() == [
             f"newsreview: error: {path} is a file, not a newsreview store folder; pass --store FOLDER"
         ], command
+
+
+def test_a_refused_reviewer_name_shows_where_the_invisible_character_is(cli):
+    """QA: '--reviewer z<U+200B>w' was refused with the name echoed raw (the character invisible)."""
+    proc = cli("apply", "-", "--reviewer", "z\u200bw", input="", check=1)
+    assert proc.stderr.splitlines() == [
+        "newsreview: error: reviewer name 'z\\u200bw' cannot be used: must not contain a non-printable "
+        "character (U+200B) (character 2)"
+    ]

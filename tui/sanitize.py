@@ -71,6 +71,14 @@ def clean_line(text: object, limit: int | None = None) -> str:
     return s
 
 
+def escaped(text: str, limit: int | None = None) -> str:
+    """``text`` with every character that does not print (controls, format characters such as
+    U+200B, separators other than the space) as a ``\\uXXXX`` escape: for a message that refuses a name
+    for holding one, so that the reader sees where it is."""
+    s = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text)
+    return clean_line(s, limit)
+
+
 def is_clean(text: str) -> bool:
     """True if ``text`` holds nothing :func:`clean` would replace (newlines allowed)."""
     return _UNSAFE_BUT_NEWLINE.search(text) is None

@@ -12,7 +12,7 @@ from extractors.records import claim_candidate, entity_candidate, span, token_ra
 from extractors.strict_json import FieldError, check_identifier, check_label, check_reviewer, check_text_field
 from extractors.vocabulary import KINDS, QUOTE_TYPES
 
-from ..sanitize import clean_line
+from ..sanitize import clean_line, escaped
 from .errors import DecisionError, StoreError
 
 ENTITY_EDITS = frozenset({"label", "start", "end"})
@@ -24,7 +24,7 @@ def reviewer_name(value: object) -> str:
     try:
         return check_reviewer(value, "--reviewer")
     except FieldError as err:
-        shown = clean_line(value, 80) if isinstance(value, str) else type(value).__name__
+        shown = escaped(value, 80) if isinstance(value, str) else type(value).__name__
         raise StoreError(f"reviewer name '{shown}' cannot be used: {err.message}") from None
 
 
