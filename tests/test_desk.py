@@ -401,7 +401,7 @@ def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
         assert st.leads is None and st.is_lead()
 
 
-def test_once_named_leads_alone_change_the_desk_s_label_set_and_suggestions(filled_store, cli):
+def test_once_named_leads_alone_change_the_desk_s_label_set_and_suggestions(filled_store, cli, tmp_path):
     """QA: any reviewer could narrow the desk's label set (S, n, enter) — one slip hid every entity
     from the whole desk; the label set and the suggestions are the desk's settings, a lead's."""
     path, _ex = filled_store
@@ -415,7 +415,9 @@ def test_once_named_leads_alone_change_the_desk_s_label_set_and_suggestions(fill
         st.set_labels(None)  # as it is: nothing to refuse, nothing written
         st.set_suggestions(True)
         assert st.labels is None and st.suggestions
-    refused = cli("add", "--labels", "PERSON", "--reviewer", "alice", str(path), check=2)
+    article = tmp_path / "a.txt"
+    article.write_text("Ben Wallace spoke in London.\n")
+    refused = cli("add", "--labels", "PERSON", "--reviewer", "alice", str(article), check=2)
     assert refused.stderr.splitlines() == [
         "newsreview: error: --labels: only the desk's leads (lena) change the desk's label set; you are 'alice' "
         "(a lead runs 'newsreview leads' to change who they are)"

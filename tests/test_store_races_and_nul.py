@@ -62,7 +62,7 @@ def nul_store(url):
     ex = make_extraction(text, [("Angela Merkel", "PERSON")], id="nul-art", meta={"k": "v\x00x"})
     with ReviewStore.open(url, mode="add") as st:
         st.add_article(ex)
-    line = {"article": "nul-art", "action": "add", "kind": "entity", "start": 14, "end": 25, "label": "X"}
+    line = {"article": "nul-art", "action": "add", "kind": "entity", "start": 14, "end": 24, "label": "X"}
     proc = run(url, "apply", "-", input=json.dumps(line) + "\n")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with admin(url) as conn:
