@@ -14,7 +14,10 @@ from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
 from textual.command import CommandPalette as TextualCommandPalette
+from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.widget import Widget
+from textual.widgets import Button, Input, OptionList
 
 from ..sanitize import clean, clean_line
 from ..store import StoreError
@@ -22,6 +25,7 @@ from ..store.urls import is_url
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
 from .config import load_keymap, load_settings, update_settings
+from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
 from .state import ActiveClock
 
@@ -65,15 +69,55 @@ class ReviewCommands(Provider):
                 yield Hit(score, matcher.highlight(name), partial(self._run, action), text=name, help=bid)
 
 
-class CommandPalette(TextualCommandPalette):
-    """Textual's command palette without one crash: in Textual 8.2.8 page up/down reach the option
-    list before it is laid out (its size still zero: results just arrived) and OptionList._move_page
-    raises KeyError. Until the list has a size, those two keys do nothing."""
+#: what the palette's own widgets tell it: a search to run, a command chosen
+_PALETTE_INPUT = (Input.Changed, Input.Submitted, OptionList.OptionSelected, Button.Pressed)
+
+
+class CommandPalette(ClosesOnce, TextualCommandPalette):
+    """Textual's command palette without the crashes QA met in Textual 8.2.8:
+
+    - page up/down reach the option list before it is laid out (its size still zero: results just
+      arrived) and OptionList._move_page raises KeyError. Until the list has a size, those two keys
+      do nothing.
+    - Enter on a command, then Escape at once: Escape closed the palette, then the selection Enter
+      had started reached it and dismissed it again — which popped the screen beneath (the review
+      screen) and ran the command on it, its widgets gone (NoMatches: ArticleView). The palette
+      closes once (:class:`ClosesOnce`), and what its widgets had on the way when it closed — a
+      selection, a search for the letters typed last — is dropped: no command after Escape.
+    - a search still running while the palette's widgets were removed set ``_list_visible``, whose
+      watcher looks its list up (NoMatches: CommandList, the app exited). Once the palette has left
+      the app its watchers and countdowns do nothing.
+    """
 
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down") and not self.query_one(CommandList).scrollable_content_region:
             return
         super()._action_command_list(action)
+
+    async def _on_message(self, message: Message) -> None:
+        if isinstance(message, _PALETTE_INPUT) and has_left(self):
+            return  # queued before Escape closed the palette: no search, no command after it is gone
+        await super()._on_message(message)
+
+    def _showing(self) -> bool:
+        """The palette is up, its list there (not being removed)."""
+        return not has_left(self) and bool(self.query(CommandList))
+
+    def _watch__list_visible(self) -> None:
+        if self._showing():
+            super()._watch__list_visible()
+
+    async def _watch__show_busy(self) -> None:
+        if self._showing():
+            await super()._watch__show_busy()
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        if self._showing():  # (its timer would look the list up after the palette is gone)
+            super()._start_no_matches_countdown(search_value)
+
+    def _start_busy_countdown(self) -> None:
+        if self._showing():
+            super()._start_busy_countdown()
 
 
 LEFT_OFF_KEPT = 50  # stores x reviewers whose last article the settings remember
@@ -230,7 +274,11 @@ class ReviewApp(App[None]):
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
         """Every action, with a store that fails (a lost server, a full disk) said on screen: the
-        action stops there and the app carries on (what it shows was saved before)."""
+        action stops there and the app carries on (what it shows was saved before). An action for a
+        screen that has left the app (a palette command arriving after its screen was closed) does
+        nothing: that screen's widgets are being removed."""
+        if isinstance(default_namespace, Widget) and has_left(default_namespace):
+            return False
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except StoreError as err:
