@@ -40,9 +40,18 @@ CLAIMS = {"mine": (0, "mine", "bold green"), "open": (1, "open", ""), "takeable"
 THEIRS = (2, "theirs", "dim")
 LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that follow the store
 QUEUE_MAX_WIDTH = 160  # the dialog's widest (the stylesheet's #queue max-width)
-_DESK_COLUMNS = [("for", "claim", 8), ("assigned", "assigned", 12), ("on it now", "here", 10)]
-_DESK_COLUMNS += [("mine", "done", 7), ("desk", "desk", 9)]
+#: the columns right of the title: (header, key, narrowest, widest). A column grows to its widest
+#: content (QA: "23/134 ⚠16" showed as "23/134 ⚠1" in a fixed 9 cells): numbers are never cut (no
+#: widest); names stop at their widest and end in "…"
+_DESK_COLUMNS: list[tuple[str, str, int, int | None]] = [("for", "claim", 8, None), ("assigned", "assigned", 12, 24)]
+_DESK_COLUMNS += [("on it now", "here", 10, 24), ("mine", "done", 7, None), ("desk", "desk", 9, None)]
+NUMBER_MIN = 4  # the "#" column's narrowest (wider once the store has more articles)
 TITLE_MIN = 24  # the title column's narrowest: below it the other columns scroll off to the right
+
+
+def _names(text: str, style: str = "") -> Text:
+    """A cell of names: cut with "…" where its column ends, never silently."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
 def queue_rows(store: ReviewStore) -> list[tuple[int, str, str]]:
@@ -68,6 +77,8 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         self.keys = keys
         self.presence: Presence = presence or {}
         self.query_text = ""
+        # each column's width now: at least its narrowest, grown (never shrunk) to what it shows
+        self.widths: dict[str, int] = {"n": NUMBER_MIN} | {key: low for _, key, low, _ in _DESK_COLUMNS}
 
     def compose(self) -> ComposeResult:
         k = self.keys
@@ -95,45 +106,66 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         width = self._title_width()
         title = table.columns.get(ColumnKey("title"))
         if title is not None and title.width != width:
-            keep = self._cursor_key()
-            table.clear(columns=True)
-            self._add_columns(width)
-            self.fill(self.query_text, keep=keep)
+            self._relayout(self._cursor_key())
 
     def _title_width(self) -> int:
         """The title second, as wide as the dialog leaves (at 80 columns it was pushed off the right)."""
         pad = 2 * self.query_one(DataTable).cell_padding
         inner = min(self.app.size.width * 96 // 100, QUEUE_MAX_WIDTH) - 8  # border, padding, scrollbar
-        return max(TITLE_MIN, inner - (4 + pad) - sum(w + pad for _, _, w in _DESK_COLUMNS) - pad)
+        others = sum(w + pad for w in self.widths.values())
+        return max(TITLE_MIN, inner - others - pad)
 
     def _add_columns(self, title: int) -> None:
         table = self.query_one(DataTable)
-        table.add_column("#", key="n", width=4)
+        table.add_column("#", key="n", width=self.widths["n"])
         table.add_column("title", key="title", width=title)
-        for label, key, width in _DESK_COLUMNS:
-            table.add_column(label, key=key, width=width)
+        for label, key, _, _ in _DESK_COLUMNS:
+            table.add_column(label, key=key, width=self.widths[key])
+
+    def _grow(self, rows: list[dict[str, Text]]) -> bool:
+        """Widen the columns whose cells in ``rows`` (by column key) do not fit: numbers to their
+        whole width, names up to their widest (they end in "…" beyond). True if any grew."""
+        widest: dict[str, int | None] = {key: high for _, key, _, high in _DESK_COLUMNS}
+        grown = False
+        for cells in rows:
+            for key, cell in cells.items():
+                high = widest.get(key)
+                need = cell.cell_len if high is None else min(cell.cell_len, high)
+                if need > self.widths.get(key, need):
+                    self.widths[key] = need
+                    grown = True
+        return grown
+
+    def _relayout(self, keep: str | None) -> None:
+        """The columns made again at their widths now (the title takes what is left), rows refilled."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self._add_columns(self._title_width())
+        self.fill(self.query_text, keep=keep)
 
     def fill(self, query: str, *, keep: str | None = None) -> None:
         self.query_text = query
         table = self.query_one(DataTable)
         keep = keep or (self._cursor_key() if table.row_count else self.current)
-        table.clear()
         here = present_on(self.presence)
         accents = accent_sensitive(query)  # as find compares: any case; accents as the query asks
         wanted = fold(query, accents=accents)
+        rows: list[tuple[str, Text, dict[str, Text]]] = []
         for n, aid, claim in queue_rows(self.store):
             info = self.store.article_info(aid)
             title = str(info.get("title") or aid)
             if wanted and wanted not in fold(title, accents=accents):
                 continue
             _, word, claim_style = CLAIMS.get(claim, THEIRS)
-            table.add_row(
-                str(n),
-                Text(one_line(title, 100), no_wrap=True, overflow="ellipsis"),
-                Text(word, style=claim_style),
-                *self._live_cells(aid, here),
-                key=aid,
-            )
+            cells = {"n": Text(str(n)), "claim": Text(word, style=claim_style)}
+            cells |= dict(zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True))
+            rows.append((aid, Text(one_line(title, 100), no_wrap=True, overflow="ellipsis"), cells))
+        if self._grow([cells for _, _, cells in rows]) and table.columns:
+            self._relayout(keep)  # (which fills the rows, in columns that fit them)
+            return
+        table.clear()
+        for aid, title_cell, cells in rows:
+            table.add_row(cells["n"], title_cell, *(cells[key] for _, key, _, _ in _DESK_COLUMNS), key=aid)
             if aid == keep:
                 table.move_cursor(row=table.row_count - 1)
 
@@ -148,14 +180,19 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             decided = total = fd = disputed = ft = 0
         style = "green" if total and decided == total else ("yellow" if decided else "")
         holders = self.store.assignments.assignees(aid)
-        assigned = Text(", ".join("me" if h == me else one_line(h, 12) for h in holders) or "—")
+        assigned = _names(", ".join("me" if h == me else one_line(h, 12) for h in holders) or "—")
         if not holders:
             assigned.stylize("dim")
         on_it = [("me" if w == me else one_line(w, 12)) for w in here.get(aid, [])]
-        desk = Text(f"{fd}/{ft}", style="green" if ft and fd == ft else "")
+        desk = Text(f"{fd}/{ft}", style="green" if ft and fd == ft else "", no_wrap=True)
         if disputed:
             desk.append(f" ⚠{disputed}", style="bold red")
-        return assigned, Text(", ".join(on_it), style="bold cyan"), Text(f"{decided}/{total}", style=style), desk
+        return (
+            assigned,
+            _names(", ".join(on_it), style="bold cyan"),
+            Text(f"{decided}/{total}", style=style, no_wrap=True),
+            desk,
+        )
 
     def _cursor_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -202,10 +239,16 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         here = present_on(presence)
         moved = {aid for aid in set(before) | set(here) if before.get(aid) != here.get(aid)}
         table = self.query_one(DataTable)
-        for aid in sorted(set(changes.decided) | moved):
-            if aid not in table.rows:
-                continue  # filtered out by the search, or not an article of the store any more
-            for column, cell in zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True):
+        updates = {
+            aid: dict(zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True))
+            for aid in sorted(set(changes.decided) | moved)
+            if aid in table.rows  # (not: filtered out by the search, or not an article of the store any more)
+        }
+        if self._grow(list(updates.values())):  # a count grew a digit, a dispute came: wider columns
+            self._relayout(self._cursor_key())
+            return
+        for aid, cells in updates.items():
+            for column, cell in cells.items():
                 table.update_cell(aid, column, cell)
 
     def live_alert(self, text: str) -> None:
