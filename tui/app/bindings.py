@@ -531,7 +531,13 @@ ADJUDICATE: list[Binding] = [
     Binding("j,down,space", "move(1)", "next", id="adjudicate.next", tooltip="next disputed item"),
     Binding("k,up", "move(-1)", "previous", show=False, id="adjudicate.previous", tooltip="previous item"),
     Binding("question_mark", "help", "help", id="adjudicate.help", tooltip="every key"),
-    Binding("escape", "close", "back", id="adjudicate.close", tooltip="back to the review screen"),
+    Binding(
+        "escape",
+        "close",
+        "back",
+        id="adjudicate.close",
+        tooltip="back to the review screen (opened by review --adjudicate: quits)",
+    ),
     Binding("q", "quit", "quit", id="adjudicate.quit", tooltip="quit (every decision is already saved)"),
 ]
 

@@ -2,24 +2,27 @@
 
 An item is *disputed* when the reviewers who decided it did not decide alike (the store's final
 view). For each one the screen shows the article text around it and every reviewer's version side by
-side, with who made it — or ``reviewer 1``, ``reviewer 2``… with ``--anonymous`` (a reviewer's place
-among the store's other reviewers by name, so one number is one person on every item; each column
-names the digit that picks it, which counts this item's versions only). One key settles the item: a
-digit picks that version, ``a`` / ``x`` / ``e`` give the lead's own decision (accept the machine's version,
-reject, edit). Each is recorded through :meth:`~tui.store.ReviewStore.adjudicate` as the lead's
-``adjudicate`` decision and can be undone (``u``) like any other. Settled items stay in the walk
-(marked) so the lead can look back; a decision moves on to the next unsettled one.
+side, with who made it — or, with ``--anonymous``, ``reviewer 1``, ``reviewer 2``… numbered as the keys
+that pick them: the column headed ``1  reviewer 1`` is picked with 1. The numbers count this item's
+versions only, in the keys' order (by name, so that a key keeps its reviewer when they decide again);
+numbers by place among all the store's reviewers read ``1  reviewer 2`` (QA) and made one number one
+person on every item, a pseudonym that anyone knowing the team's names could read. One key settles
+the item: a digit picks that version, ``a`` / ``x`` / ``e`` give the lead's own decision (accept the
+machine's version, reject, edit). Each is recorded through :meth:`~tui.store.ReviewStore.adjudicate`
+as the lead's ``adjudicate`` decision and can be undone (``u``) like any other. Settled items stay in
+the walk (marked) so the lead can look back; a decision moves on to the next unsettled one.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
 Item = tuple[str, str]  # (article, candidate)
 Cand = dict[str, Any]
 
+#: what escape does on the adjudication screen opened by ``review --adjudicate`` (nothing beneath it)
+CLOSE_QUITS = "quit (opened by review --adjudicate: there is no review screen to go back to)"
 CONTEXT = 320  # characters of article text shown on each side of the item (cut at a word)
 
 
@@ -92,6 +97,17 @@ def _span(value: Any) -> str:
     return f"{one_line(value.get('text', ''), 30)} [{value.get('start')}:{value.get('end')}]"
 
 
+def _close_quits(bindings: BindingsMap) -> BindingsMap:
+    """The screen's bindings with escape (``adjudicate.close``, wherever keys.toml put it) described
+    as what it does when there is no review screen to go back to: it quits."""
+    quits = BindingsMap()
+    quits.key_to_bindings = {
+        key: [replace(b, description="quit", tooltip=CLOSE_QUITS) if b.id == "adjudicate.close" else b for b in found]
+        for key, found in bindings.key_to_bindings.items()
+    }
+    return quits
+
+
 class AdjudicateScreen(ClosesOnce, Screen[None]):
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = list(ADJUDICATE)
@@ -102,6 +118,8 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         self.keys = keys
         self.anonymous = anonymous
         self.standalone = standalone  # opened by `review --adjudicate`: back (escape) quits
+        if standalone:  # the footer says what escape does here (QA: "esc back", the hint "esc quits")
+            self._bindings = _close_quits(self._bindings)
         self.items: list[Item] = []
         self.index = 0
         self.aid: str | None = None  # the article on screen (the live feed announces it)
@@ -152,20 +170,14 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         return max(0, min(start, n - 1))
 
     def shown_name(self, who: str, order: list[str]) -> str:
-        """How a reviewer is shown: their name, or (anonymous) a number that stays theirs on every
-        item — their place among the store's reviewers, not among this item's versions."""
+        """How a reviewer is shown: their name, or (anonymous) ``reviewer N`` where N is the key that
+        picks their version of this item (``order``: the item's reviewers in key order). Someone
+        without a version here (another lead who settled it) is ``another adjudicator``."""
         if who == self.store.reviewer:
             return "you"
         if self.anonymous:
-            number = self._numbers().get(who)
-            return f"reviewer {number}" if number else "another adjudicator"
+            return f"reviewer {order.index(who) + 1}" if who in order else "another adjudicator"
         return one_line(who, 24)
-
-    def _numbers(self) -> dict[str, int]:
-        """Anonymous numbers: the store's other reviewers in the order of the number keys (by name,
-        ignoring case), so numbers run in the order the version keys do."""
-        others = sorted((r for r in self.store.reviewers() if r != self.store.reviewer), key=str.casefold)
-        return {r: i + 1 for i, r in enumerate(others)}
 
     @staticmethod
     def ordered(cand: Cand | None) -> list[dict[str, Any]]:
@@ -308,7 +320,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             if n > 1
             else k.show("adjudicate.version_1", first=True)
         )
-        back = "quits" if self.standalone else "back to review"
+        back = "quit" if self.standalone else "back to review"  # as the footer says it
         self.query_one("#adj-hint", Static).update(
             Text(
                 f"{pick} pick a version  ·  {k.show('adjudicate.accept')} accept  ·  "
