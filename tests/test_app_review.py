@@ -140,11 +140,14 @@ async def test_boundaries_from_keyboard(review):
         assert state["text"] == "Ben Wallace told" and state["status"] == "edited"
         assert state["text"] == ex.article.text[state["start"] : state["end"]]
         start = state["start"]
-        await pilot.press("m", "left_square_bracket", "enter")  # char mode: start one char left
+        await pilot.press("m", "right_square_bracket", "enter")  # char mode: start one char right
         state = store.candidate(aid, ex.entities[2]["id"])
-        assert (state["start"], state["text"]) == (start - 1, "\nBen Wallace told")
+        assert (state["start"], state["text"]) == (start + 1, "en Wallace told")
         assert state["text"] == ex.article.text[state["start"] : state["end"]]
         assert not screen.char_mode  # character mode ended with the edit it served
+        await pilot.press("left_square_bracket", "m", "left_square_bracket", "enter")  # onto the line break
+        assert store.candidate(aid, ex.entities[2]["id"])["start"] == start + 1  # refused: not on whitespace
+        assert "begins with whitespace" in "\n".join(str(n.message) for n in app._notifications)
 
 
 async def test_add_entity_and_claim_from_selection(review):

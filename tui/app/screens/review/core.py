@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from extractors.records import token_range
+
 from ....store import StoreError
 from ... import spans
 from ...bindings import Keys, mode_hint
@@ -290,6 +292,8 @@ class ReviewCore(Screen[None]):
         if shown is not None and self.preview is not None:
             start, end = self.preview
             shown.update(start=start, end=end, text=self.text[start:end])
+            if shown.get("token_start") is not None:  # (QA: the old candidate's tokens were shown)
+                shown["token_start"], shown["token_end"] = token_range(self.text, self.tokens, start, end)
         if self.aid is None:
             return
         k = self.keys
