@@ -212,3 +212,54 @@ def test_prodigy_overlap_filter_matches_the_plain_rule_and_scales():
     kept, left = _no_overlaps(many)
     assert len(kept) + len(left) == len(many)
     assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(kept))
+
+
+@pytest.mark.folder_only
+def test_answers_of_hundreds_of_annotators_are_all_recorded(cli, tmp_path):
+    """Review: the answers' writers were all held open at once — a db-out of 150 unnamed Prodigy
+    sessions (one annotator each) ran out of file descriptors at a limit of 256 (51 of 150 recorded)."""
+    import resource
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    tasks = [
+        {"text": f"Ben Wallace spoke in London on day {i}.", "answer": "accept", "_annotator_id": f"s-{i}",
+         "spans": [{"start": 0, "end": 11, "label": "PERSON"}]}
+        for i in range(150)
+    ]  # fmt: skip
+    source = tmp_path / "db-out.jsonl"
+    source.write_text("".join(json.dumps(t) + "\n" for t in tasks))
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui", "add", str(source), "--model", "blank:en"],
+        capture_output=True, text=True, env=cli.env, cwd=ROOT, preexec_fn=few_files, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "added 150, duplicate 0, failed 0" in proc.stderr and "150 Prodigy answer(s) recorded" in proc.stderr
+
+
+def test_recording_answers_keeps_what_the_app_s_next_refresh_reports(store_path, tmp_path):
+    """Review: recording the app reviewer's own answers refreshed the app's store and threw the
+    changes away — another reviewer's decision that came in then was never repainted."""
+    from extractors.loaders import iter_articles
+    from tui.ingest import record_answers
+
+    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Kyiv", "GPE")], [])
+    with ReviewStore.open(store_path, write=True, reviewer="alice") as app_store:
+        app_store.add_article(ex)
+        aid = ex.article.id
+        with ReviewStore.open(store_path, write=True, reviewer="bob") as bob:
+            bob.decide(aid, ex.entities[1]["id"], "reject")
+        source = tmp_path / "mine.jsonl"
+        task = {"text": TEXT, "answer": "accept", "_annotator_id": "alice", "spans": [{"start": 0, "end": 11, "label": "PERSON"}]}  # fmt: skip
+        source.write_text(json.dumps(task) + "\n")
+        (article,) = list(iter_articles([source]))
+        recorded, failed = record_answers(app_store, [(aid, article)])
+        assert len(recorded) == 1 and not failed
+        changes = app_store.refresh()
+        assert ex.entities[1]["id"] in changes.decided.get(aid, set())  # bob's, still reported

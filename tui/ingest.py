@@ -10,7 +10,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,43 +146,48 @@ def record_answers(store: ReviewStore, tasks: list[tuple[str, Article]]) -> tupl
         where = clean_line(paths[0], 120) + (f" (and {len(paths) - 1} more)" if len(paths) > 1 else "") if paths else ""
         failed.append(f"{where + ': ' if where else ''}{clean_line(annotator, 60)}'s answers were not recorded: {err}")
 
-    with contextlib.ExitStack() as stack:
-        writers: dict[str, tuple[ReviewStore, dict[str, tuple[Article, str]], set[str]]] = {}
-        for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
-            try:
-                if store.mode == "review" and store.reviewer == annotator:
-                    st = store
-                else:
-                    st = stack.enter_context(
-                        ReviewStore.open(
-                            store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
-                        )
-                    )
-                st.refresh()
-                todo = {aid: item for aid, item in items.items() if not st.has_decided(aid)}
-                writers[annotator] = (st, todo, _add_missing(st, todo))
-            except StoreError as err:
-                failure(annotator, items, err)
-        for annotator, (st, todo, own) in writers.items():  # pass 2: the decisions
-            try:
-                st.refresh()
-                recorded += _decide(st, todo, own)
-            except StoreError as err:
-                failure(annotator, todo, err)
+    @contextlib.contextmanager
+    def writer(annotator: str) -> Iterator[ReviewStore]:
+        """The annotator's writer, open only while it is used (a db-out may hold hundreds of annotators:
+        one open store each ran out of file descriptors, or of PostgreSQL connections); the store's own
+        reviewer writes through ``store``, whose changes the app's next refresh still reports."""
+        if store.mode == "review" and store.reviewer == annotator:
+            store.refresh(hold=True)
+            yield store
+            return
+        with ReviewStore.open(
+            store.location, write=True, reviewer=annotator, holder="'newsreview add' (answers)"
+        ) as st:
+            yield st
+
+    todo: dict[str, tuple[dict[str, tuple[Article, str]], set[str]]] = {}
+    for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
+        try:
+            with writer(annotator) as st:
+                mine = {aid: item for aid, item in items.items() if not st.has_decided(aid)}
+                todo[annotator] = (mine, set())
+                _add_missing(st, mine, todo[annotator][1])
+        except StoreError as err:
+            todo.pop(annotator, None)
+            failure(annotator, items, err)
+    for annotator, (mine, own) in todo.items():  # pass 2: the decisions, on what the articles hold now
+        try:
+            with writer(annotator) as st:
+                recorded += _decide(st, mine, own)
+        except StoreError as err:
+            failure(annotator, mine, err)
     return recorded, failed
 
 
-def _add_missing(st: ReviewStore, todo: dict[str, tuple[Article, str]]) -> set[str]:
+def _add_missing(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]) -> None:
     """An accepted task's spans the article has no candidate for become the annotator's additions;
-    returns their ids (the annotator's own, so not decided on again)."""
-    own: set[str] = set()
+    their ids go into ``own`` (the annotator's own, so not decided on again)."""
     for aid, (task, answer) in todo.items():
         if answer != "accept":
             continue
         have = {(c["start"], c["end"], c["label"]) for c in st.candidates(aid, "entity", plain=True)}
         for start, end, label in sorted({(s["start"], s["end"], s["label"]) for s in task.imported_spans} - have):
             own.add(st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})["id"])
-    return own
 
 
 def _decide(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]) -> list[Article]:

@@ -143,6 +143,7 @@ class ReviewStore:
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
         self._desk: DeskCorrection | None = None  # made, and learnt, when a claim list first asks
+        self._held: Changes | None = None  # what a refresh(hold=True) folded in: the next refresh says it
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -237,11 +238,13 @@ class ReviewStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def refresh(self) -> Changes:
+    def refresh(self, *, hold: bool = False) -> Changes:
         """Fold in what other processes wrote since the last look (other reviewers' decisions, articles
-        added elsewhere, assignments). Cheap when nothing changed: the app calls it a few times a second."""
+        added elsewhere, assignments). Cheap when nothing changed: the app calls it a few times a second.
+        ``hold``: for a look of the store's own (before a write that must see the latest), whose
+        changes the next plain refresh still reports — the app repaints from what refresh returns."""
         index, decisions = self.engine.poll()
-        changes = Changes()
+        changes, self._held = self._held or Changes(), None
         for table, doc in index:
             self._fold_index(table, doc)
             if table == "articles":
@@ -263,6 +266,8 @@ class ReviewStore:
             else:
                 self._entries.pop(aid, None)  # folded from the journals when next needed
             changes.decided.setdefault(aid, set()).add(record["candidate"])
+        if hold:
+            self._held = changes
         return changes
 
     # -- folding -----------------------------------------------------------------------------------
@@ -1340,6 +1345,7 @@ class ReviewStore:
         hid every entity from the whole desk)."""
         self._need_index_write()
         value = None if labels is None else list(dict.fromkeys(validation.label(x) for x in labels))
+        self.refresh(hold=True)  # compared with the desk's latest, not with what this process saw last
         if value == self.labels:
             return
         self.need_lead("change the desk's label set")
@@ -1355,6 +1361,7 @@ class ReviewStore:
         """Turn the desk memory's suggestions on or off for everyone (a lead's to change, once the desk
         has leads)."""
         self._need_index_write()
+        self.refresh(hold=True)
         if bool(on) == self.suggestions:
             return
         self.need_lead("turn the desk's suggestions on or off")
