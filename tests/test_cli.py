@@ -486,12 +486,14 @@ def test_an_output_is_never_written_over_the_store_or_an_input(filled_store, cli
 
     before = files()
     journal = next(p for p in Path(path, "journals").glob("bob*.jsonl"))
-    for target in (journal, Path(path, "newsreview.json"), Path(path, "export.json")):
+    for target in (journal, Path(path, "newsreview.json"), Path(path, "index.jsonl"), Path(path, "articles", "x.json")):
         proc = cli("export", "-o", str(target), check=1)
         assert proc.stderr.splitlines() == [
-            f"newsreview: error: -o {target}: that is inside the newsreview store {path}; write it elsewhere"
+            f"newsreview: error: -o {target}: that is one of the newsreview store's own files ({path}); write it elsewhere"
         ]
     assert files() == before
+    cli("export", "-o", str(Path(path, "export.json")))  # what the app's E writes: the user's, beside the store's
+    assert json.loads(Path(path, "export.json").read_text())["articles"]
     article = tmp_path / "a.txt"
     article.write_text("Ben Wallace spoke in London on Monday.\n")
     proc = cli("extract", str(article), "-o", str(article), "--model", "blank:en", check=1)

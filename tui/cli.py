@@ -249,7 +249,8 @@ def add_cmd(
         typer.Option(
             "--labels",
             help="The store's label set, comma-separated (e.g. PERSON,ORG,GPE): entities with other labels are "
-            "hidden from review and from the default export (kept, not deleted); 'all' clears it.",
+            "hidden from review and from the default export (kept, not deleted); 'all' clears it. A lead's to "
+            "change once the desk has leads.",
         ),
     ] = None,
     suggestions: Annotated[
@@ -273,17 +274,22 @@ def add_cmd(
 
     _some_path_exists(paths)
     with _open_store(store, reviewer, "newsreview add", mode="add") as st:
-        if labels is not None:
-            from .store import StoreError
+        from .store import NotALead, StoreError
 
+        if labels is not None:
             chosen = None if labels.strip() == "all" else [x.strip() for x in labels.split(",") if x.strip()]
             try:
                 st.set_labels(chosen)
+            except NotALead as err:  # a desk's rule, not a usage error
+                fail(f"--labels: {err}")
             except StoreError as err:
                 fail(f"--labels: {err}", 2)
         if suggestions is not None:
             _check_choice("--suggestions", suggestions, ("on", "off"))
-            st.set_suggestions(suggestions == "on")
+            try:
+                st.set_suggestions(suggestions == "on")
+            except NotALead as err:
+                fail(f"--suggestions: {err}")
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -676,7 +682,8 @@ def leads_cmd(
     reviewer: ReviewerOpt = None,
 ) -> None:
     """Show or name the desk's leads: the reviewers who settle disputes (the adjudication screen,
-    'apply' adjudications) and assign articles. Without leads (the default), anyone may.
+    'apply' adjudications), assign articles and change the desk's label set and suggestions. Without
+    leads (the default), anyone may.
 
     Once a store has leads, only a lead changes the list. The names are the reviewers' own
     (--reviewer): this guards against a slip of the wrong hand, it is no access control.
@@ -1014,11 +1021,13 @@ def _safe_output(output: Path | None, inputs: Sequence[Path] = ()) -> None:
     its decisions for good) or one of the command's input files."""
     if output is None:
         return
-    from .store.folder import store_folder_holding
+    from .store.folder import store_entry_at
 
-    store = store_folder_holding(output)
+    store = store_entry_at(output)
     if store is not None:
-        fail(f"-o {clean_line(output)}: that is inside the newsreview store {clean_line(store)}; write it elsewhere")
+        fail(
+            f"-o {clean_line(output)}: that is one of the newsreview store's own files ({clean_line(store)}); write it elsewhere"
+        )
     for path in inputs:
         with contextlib.suppress(OSError):
             if output.exists() and os.path.samefile(output, path):

@@ -64,14 +64,24 @@ def _db(path: Path) -> JournalDB:
     return JournalDB(Journal(path), storage=JournalStorage)
 
 
-def store_folder_holding(path: Path) -> Path | None:
-    """The store folder ``path`` is in (or is), if any: a folder with a meta file beside the
-    articles or journals folder. Files written there by hand (``export -o``) would damage it."""
+#: what a store folder holds of its own (a file written over one of them, or into one, damages it);
+#: anything else there (``export.json`` the app's E writes, ``models/`` of train) is the user's
+STORE_ENTRIES = frozenset(
+    {META_FILE, INDEX, INDEX_LOCK, ARTICLES, JOURNALS, PRESENCE, "cache", "lock", "journal.jsonl"}
+)
+
+
+def store_entry_at(path: Path) -> Path | None:
+    """The store folder ``path`` would damage, if any: one of a store's own entries (its meta file,
+    index, articles, journals, cache …) or a file inside one. Symbolic links are followed."""
     try:
         target = path.expanduser().resolve()
     except (OSError, RuntimeError):
         return None
-    for folder in (target, *target.parents):
+    for entry in (target, *target.parents):
+        folder = entry.parent
+        if entry.name not in STORE_ENTRIES or folder == entry:
+            continue
         with contextlib.suppress(OSError):
             if (folder / META_FILE).is_file() and ((folder / ARTICLES).is_dir() or (folder / JOURNALS).is_dir()):
                 return folder
