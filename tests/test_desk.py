@@ -417,11 +417,13 @@ def test_once_named_leads_alone_change_the_desk_s_label_set_and_suggestions(fill
         assert st.labels is None and st.suggestions
     article = tmp_path / "a.txt"
     article.write_text("Ben Wallace spoke in London.\n")
-    refused = cli("add", "--labels", "PERSON", "--reviewer", "alice", str(article), check=2)
+    refused = cli("add", "--labels", "PERSON", "--reviewer", "alice", str(article), check=1)
     assert refused.stderr.splitlines() == [
         "newsreview: error: --labels: only the desk's leads (lena) change the desk's label set; you are 'alice' "
         "(a lead runs 'newsreview leads' to change who they are)"
     ]
+    refused = cli("add", "--suggestions", "off", "--reviewer", "alice", str(article), check=1)
+    assert refused.stderr.splitlines()[0].startswith("newsreview: error: --suggestions: only the desk's leads (lena)")
     with open_as(path, "lena") as st:
         st.set_labels(["PERSON", "GPE"])
         st.set_suggestions(False)
