@@ -393,3 +393,32 @@ async def test_the_detail_shows_the_previewed_boundaries_own_tokens(review):
         start, end = screen.preview
         ts, te = token_range(ex.article.text, screen.tokens, start, end)
         assert f"offsets {start}:{end}  tokens {ts}:{te}" in screen_text(app)
+
+
+async def test_an_entity_from_a_selection_leaves_out_the_spaces_at_its_edges(review):
+    """Review: a character-mode (or mouse, or find) selection "parliament " reached the label picker
+    and was then refused by the store in an API message; its edge spaces are left out instead."""
+    app, store, ex = review
+    text = ex.article.text
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("v")
+        view = app.screen.query_one(ArticleView)
+        view.cursor = text.index("parliament") - 1  # the space before it
+        await pilot.press("m", *["shift+right"] * 12)  # " parliament." → then one back: " parliament"
+        await pilot.press("shift+left")
+        start, end = view.selection()
+        assert text[start:end] == " parliament"
+        await pilot.press("e", "2")  # ORG
+        added = [(c["text"], c["label"]) for c in store.candidates(ex.article.id) if c["origin"] == "analyst"]
+        assert added == [("parliament", "ORG")]
+
+
+def test_the_textual_internals_the_palette_guards_still_exist():
+    """The palette's guards override Textual 8.2.8's private methods: a Textual that renamed them
+    would silently drop the guards — this fails instead."""
+    from textual.command import CommandPalette as Base
+
+    for name in ("_watch__list_visible", "_watch__show_busy", "_start_no_matches_countdown",
+                 "_start_busy_countdown", "_stop_no_matches_countdown", "_stop_busy_countdown",
+                 "_action_command_list", "_on_message"):  # fmt: skip
+        assert callable(getattr(Base, name, None)), name

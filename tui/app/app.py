@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
 from textual.command import CommandPalette as TextualCommandPalette
 from textual.message import Message
@@ -118,6 +119,12 @@ class CommandPalette(ClosesOnce, TextualCommandPalette):
     def _start_busy_countdown(self) -> None:
         if self._showing():
             super()._start_busy_countdown()
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        # a countdown started while the palette showed would look its list up after it has gone
+        self._stop_no_matches_countdown()
+        self._stop_busy_countdown()
+        return super().dismiss(result)
 
 
 LEFT_OFF_KEPT = 50  # stores x reviewers whose last article the settings remember

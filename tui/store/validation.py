@@ -151,7 +151,7 @@ def entity_edges(text: str, start: int, end: int) -> None:
     span = text[start:end]
     if span[0].isspace() or span[-1].isspace():
         key, what = ("start", "begins") if span[0].isspace() else ("end", "ends")
-        shown = clean_line(span if len(span) <= 40 else span[:19] + "…" + span[-20:], 60)
+        shown = escaped(span if len(span) <= 40 else span[:19] + "…" + span[-20:], 60)  # a line break shows
         raise DecisionError(f"field '{key}': entity {start}..{end} {what} with whitespace ('{shown}')")
 
 

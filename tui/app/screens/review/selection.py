@@ -182,11 +182,20 @@ class BySelection(ReviewCore):
             self._refuse_in_flow("entity")
             return
 
+        start, end = event.start, event.end  # an entity begins and ends on its name: a selection's
+        while start < end and self.text[start].isspace():  # spaces at its edges (a mouse drag, a
+            start += 1  # character-mode selection, a find of "Iowa ") are left out, as the store asks
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            self.notify("the selection is only whitespace: select the entity's name", markup=False, timeout=4)
+            return
+
         def picked(label: str | None) -> None:
             if label:
-                self._add({"kind": "entity", "start": event.start, "end": event.end, "label": label})
+                self._add({"kind": "entity", "start": start, "end": end, "label": label})
 
-        self.app.push_screen(LabelPicker(self.text[event.start : event.end], self.label_order(), self.keys), picked)
+        self.app.push_screen(LabelPicker(self.text[start:end], self.label_order(), self.keys), picked)
 
     def _add(self, fields: dict[str, Any]) -> None:
         if self.aid is None:
