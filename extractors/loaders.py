@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .records import MAX_ARTICLE_CHARS, Article, InputError
+from .records import MAX_ARTICLE_CHARS, Article, InputError, strip_span
 from .strict_json import (
     MAX_FIELD_CHARS,
     MAX_META_BYTES,
@@ -544,7 +544,7 @@ def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -
             )
         blank = not raw[start:end].strip()
         if not blank:  # an entity begins and ends on its name (as apply requires): " Iowa" is "Iowa"
-            start, end = _trimmed(raw, start, end)
+            start, end = strip_span(raw, start, end)
         if index is not None:
             start, end = index(start), index(end)
             if start >= end:
@@ -555,15 +555,6 @@ def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -
             seen.add((start, end, label))
             imported.append({"start": start, "end": end, "label": label})
     return imported
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """``start..end`` without the whitespace at its edges (another tool's span " Iowa" is "Iowa")."""
-    while text[start].isspace():
-        start += 1
-    while text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -196,6 +196,16 @@ def token_range(
     return token_ranger(text, tokens)(start, end)
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start..end`` without the whitespace at its edges (``start == end`` if it is only whitespace):
+    an entity begins and ends on its name — another tool's span " Iowa", a selection "Iowa "."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def entity_candidate(
     article_text: str,
     article: str,

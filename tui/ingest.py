@@ -89,7 +89,7 @@ def add_paths(
     result = AddResult()
     todo: list[Article] = []
     seen: dict[str, str] = {}
-    more_answers: list[tuple[str, Article]] = []  # tasks on a text already there: (its article, task)
+    more_answers: list[Article] = []  # Prodigy tasks on a text already there (or read before)
     for item in iter_articles(paths):
         if isinstance(item, InputError):
             result.failed.append(str(item))
@@ -99,16 +99,14 @@ def add_paths(
             result.duplicates.append((item.path, existing))
             result.first_article = result.first_article or existing
             if item.meta.get("answer") is not None:  # another annotator's task on the same text
-                more_answers.append((existing, item))
+                more_answers.append(item)
             continue
         seen[item.text_sha] = item.id
         todo.append(item)
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
     new = set(result.added)
-    tasks = [(a.id, a) for a in todo if a.id in new]
-    tasks += [(aid, a) for aid, a in more_answers if aid in new or store.find_duplicate(a.text_sha)]
-    answered, failed = record_answers(store, tasks)
+    answered, failed = record_answers(store, [(a.id, a) for a in todo if a.id in new], more=more_answers)
     result.answers += len(answered)
     result.answered_paths.update(str(task.path) for task in answered)
     result.failed += failed
@@ -117,14 +115,18 @@ def add_paths(
     return result
 
 
-def record_answers(store: ReviewStore, tasks: list[tuple[str, Article]]) -> tuple[list[Article], list[str]]:
+def record_answers(
+    store: ReviewStore, tasks: list[tuple[str, Article]], *, more: Iterable[Article] = ()
+) -> tuple[list[Article], list[str]]:
     """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
     accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
     spans are accepted (added where the article has no such candidate: another annotator's task on the
     same text made the article's imported ones) and every other entity rejected, another annotator's
     additions included; a rejected task's spans are rejected. ``tasks``: (the article in ``store``
-    holding the task's text, the task); those without an answer, and those whose annotator already
-    decided on that article (the same file added again), are passed over.
+    holding the task's text, the task); ``more``: tasks on a text the store already held (their article
+    is found by its text; one whose text is not stored — it failed to be added — is passed over); those
+    without an answer, and those whose annotator already decided on that article (the same file added
+    again), are passed over.
 
     Two passes, so that the result does not depend on the order of the tasks: first every accepted
     task's missing spans are added (as its annotator's additions), then every annotator decides on
@@ -133,6 +135,11 @@ def record_answers(store: ReviewStore, tasks: list[tuple[str, Article]]) -> tupl
     through ``store``, any other through a writer of their own (their own journal)."""
     from .formats import prodigy_decisions
 
+    tasks = list(tasks)
+    for task in more:
+        found_aid = store.find_duplicate(task.text_sha)
+        if found_aid is not None:
+            tasks.append((found_aid, task))
     by_annotator: dict[str, dict[str, tuple[Article, str]]] = {}
     for aid, task in tasks:
         found = prodigy_decisions(task.meta)

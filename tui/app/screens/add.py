@@ -208,16 +208,12 @@ class ArticleAdder(Widget):
     def _record_answers(self, answered: list[tuple[str, Article]], more: list[Article]) -> list[str]:
         """Prodigy tasks: their annotators' answers become those reviewers' decisions (``more``: tasks on
         a text the store already holds). Returns the failures, one line each."""
-        for task in more:
-            aid = self.store.find_duplicate(task.text_sha)
-            if aid is not None:
-                answered.append((aid, task))
-        if not answered:
+        if not answered and not more:
             return []
         from ...ingest import record_answers
 
         try:
-            tasks, refused = record_answers(self.store, answered)
+            tasks, refused = record_answers(self.store, answered, more=more)
         except StoreError as err:
             self.notify(str(err), title="answers not saved", severity="error", markup=False, timeout=8)
             return []

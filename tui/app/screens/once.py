@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.await_complete import AwaitComplete
+from textual.dom import NoScreen
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
-    from textual.screen import Screen
 
     _Base = Screen[Any]
 else:  # a plain mixin at run time: a Screen subclass in the bases would put Screen's default CSS
@@ -47,11 +49,7 @@ def has_left(node: DOMNode) -> bool:
     (its widgets are being removed, or are gone) or is being taken down. What reaches it late then
     does nothing: a palette command run after Escape had closed the palette (QA: the palette's
     second dismiss popped the review screen and undo's ``query_one(ArticleView)`` killed the app).
-    The app itself never leaves."""
-    from textual.app import App
-    from textual.dom import NoScreen
-    from textual.screen import Screen
-
+    The app itself never leaves. (Runs for every action: the app's run_action asks it.)"""
     if isinstance(node, App):
         return False
     if node._closing or node._closed or node._pruning or not node.is_attached:

@@ -7,6 +7,7 @@ from typing import Any
 
 from textual import on
 
+from extractors.records import strip_span
 from extractors.vocabulary import NOT_SPEAKERS
 
 from ...bindings import ARTICLE
@@ -182,11 +183,9 @@ class BySelection(ReviewCore):
             self._refuse_in_flow("entity")
             return
 
-        start, end = event.start, event.end  # an entity begins and ends on its name: a selection's
-        while start < end and self.text[start].isspace():  # spaces at its edges (a mouse drag, a
-            start += 1  # character-mode selection, a find of "Iowa ") are left out, as the store asks
-        while end > start and self.text[end - 1].isspace():
-            end -= 1
+        # an entity begins and ends on its name: a selection's spaces at its edges (a mouse drag, a
+        # character-mode selection, a find of "Iowa ") are left out, as the store asks
+        start, end = strip_span(self.text, event.start, event.end)
         if start == end:
             self.notify("the selection is only whitespace: select the entity's name", markup=False, timeout=4)
             return
