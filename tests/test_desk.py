@@ -473,7 +473,7 @@ def test_summaries_of_another_version_are_saved_again_by_the_next_writer(new_sto
     """An upgrade (a new summary version) drops the cached per-article summaries: the next writing
     session saves them again even if it decides nothing, so `status` does not fold every article on
     every run until somebody decides."""
-    import tui.store.store as store_module
+    import tui.store.summaries as store_module
 
     path = new_store()
     with open_as(path, "ana") as st:

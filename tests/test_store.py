@@ -453,7 +453,7 @@ def test_the_summary_cache_agrees_with_a_full_replay(store_path):
         with ReviewStore.open(store_path) as st:
             summary = st.summary()
             summary.pop("size")
-            from tui.store.store import _AGREE_BASE, _AGREE_STATE
+            from tui.store.summaries import _AGREE_BASE, _AGREE_STATE
 
             rows = sorted(  # agreement's input: the fields it reads, from the cache or folded
                 json.dumps(

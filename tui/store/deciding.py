@@ -1,0 +1,349 @@
+"""Decisions: a reviewer's accept / reject / edit / add (alone, in a batch, by entity group), a lead's
+adjudication, and the global undo and redo. Each is written to the engine, durable, before it is
+folded in memory."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from extractors.vocabulary import CANDIDATE_ACTIONS, NOT_SPEAKERS
+
+from ..sanitize import clean_line
+from . import undo, validation, views
+from .core import StoreCore, now
+from .errors import DecisionError
+from .history import History, next_level
+from .views import ADJUDICATION, REVIEW
+
+
+class DecidingMixin(StoreCore):
+    """Reviewers' decisions and leads' adjudications."""
+
+    def decide(
+        self,
+        article_id: str,
+        cand_id: str,
+        action: str,
+        *,
+        changes: dict[str, Any] | None = None,
+        seconds: float | None = None,
+        adjudicate: bool = False,
+    ) -> dict[str, Any]:
+        """accept | reject | edit (with ``changes``) | undo | redo one candidate; durable on return.
+        ``adjudicate``: as the desk's final decision (a lead's), not as one more review."""
+        if adjudicate:
+            return self.adjudicate(article_id, cand_id, action=action, changes=changes, seconds=seconds)
+        try:
+            return self.decide_many(article_id, [(cand_id, action, changes)], seconds=seconds)[0]
+        except DecisionError as err:
+            own = self._hists(article_id, cand_id).get((self.reviewer, ADJUDICATION))
+            if action in ("undo", "redo") and own is not None and own.check(action) is None:
+                raise DecisionError(
+                    f'{err} among your reviews; to {action} your adjudication, say so (in apply: "adjudicate": true)'
+                ) from None
+            raise
+
+    def decide_many(
+        self,
+        article_id: str,
+        items: Iterable[tuple[str, str, dict[str, Any] | None]],
+        *,
+        seconds: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Several decisions as one durable transaction and one undo step (a batch)."""
+        self._need_write()
+        items = list(items)
+        if len({cid for cid, _, _ in items}) < len(items):
+            raise DecisionError("one batch decides each candidate once")
+        batch = uuid.uuid4().hex[:12] if len(items) > 1 else None
+        records = []
+        article = self.article(article_id)
+        for cand_id, action, changes in items:
+            state = self.candidate_or_added(article_id, cand_id)
+            hist = self._hists(article_id, cand_id).get((self.reviewer, REVIEW)) or History()
+            if state.get("origin") == "memory" and hist.top is None and action in ("accept", "edit"):
+                records.append(
+                    self._proposal_taken(article, state, changes if action == "edit" else None, seconds, batch)
+                )
+                continue
+            records.append(self._decision(article, state, hist, action, changes, seconds, batch))
+        self._commit(records)
+        return [self.candidate_or_added(article_id, r["candidate"]) for r in records]
+
+    def _proposal_taken(
+        self,
+        article: dict[str, Any],
+        state: dict[str, Any],
+        changes: dict[str, Any] | None,
+        seconds: float | None,
+        batch: str | None,
+    ) -> dict[str, Any]:
+        """Accepting a proposed candidate adds it (it is the analyst's, remembered from the desk)."""
+        fields = {"kind": "entity", "start": state["start"], "end": state["end"], "label": state["label"]}
+        fields.update(changes or {})
+        cand = validation.new_candidate(article, fields)
+        cand["origin"] = "memory"
+        record = self._record(article["id"], cand["id"], "entity", "add", seconds=seconds, batch=batch)
+        record["before"] = None
+        record["after"] = {"status": "added"}
+        record["added"] = cand
+        return record
+
+    def _decision(
+        self,
+        article: dict[str, Any],
+        state: dict[str, Any],
+        hist: History,
+        action: str,
+        changes: dict[str, Any] | None,
+        seconds: float | None,
+        batch: str | None,
+    ) -> dict[str, Any]:
+        if action not in CANDIDATE_ACTIONS:
+            raise DecisionError(
+                f"unknown action '{clean_line(action, 40)}' (use accept, reject, edit, add, undo, redo, adjudicate)"
+            )
+        problem = hist.check(action)
+        if state["status"] == "removed" and action != "redo":
+            problem = f"candidate '{state['id']}' was added and then undone: redo it first"
+        if problem:
+            raise DecisionError(problem)
+        record = self._record(article["id"], state["id"], state["kind"], action, seconds=seconds, batch=batch)
+        record["before"] = {"status": state["status"]}
+        if action == "edit":
+            clean = validation.changes(article, state, changes or {})
+            self._check_speaker_entity(article["id"], clean.get("speaker"), self._file(article["id"])["candidates"])
+            record["changes"] = clean
+            record["before"].update({k: state.get(k) for k in clean})
+            record["after"] = {"status": "added" if hist.top and hist.top.added else "edited", **clean}
+        elif action in ("undo", "redo"):
+            target = hist.applied[-1] if action == "undo" else hist.undone[-1][0]
+            record["target"] = target.record["id"]
+            record["after"] = {"status": "(previous)" if action == "undo" else target.status}
+        else:
+            level = next_level(hist.top, record)
+            record["after"] = {"status": level.status if level else state["status"]}
+        return record
+
+    def _record(
+        self, aid: str, cid: str, kind: str, action: str, *, seconds: float | None, batch: str | None
+    ) -> dict[str, Any]:
+        return {
+            "id": "d-" + uuid.uuid4().hex[:16],
+            "seq": 0,
+            "article": aid,
+            "candidate": cid,
+            "kind": kind,
+            "action": action,
+            "reviewer": self.reviewer,
+            "at": now(),
+            "seconds": round(seconds, 3) if seconds is not None else None,
+            "batch": batch,
+        }
+
+    def _commit(self, records: list[dict[str, Any]]) -> None:
+        for aid in {r["article"] for r in records}:
+            self._ensure(aid)  # fold what the journals hold first, so the new records come on top, once
+        self.engine.append_decisions(records)
+        self._log_changed = True
+        for record in records:
+            self._touched.setdefault(record["article"], set()).add(self.reviewer)
+            self.assignments.started(record["article"], self.reviewer)
+            self._fold(record)
+
+    def add_candidate(self, article_id: str, fields: dict[str, Any], *, seconds: float | None = None) -> dict[str, Any]:
+        """The analyst's own candidate: ``kind``, ``start``, ``end``, ``label`` (entities) or claim fields."""
+        self._need_write()
+        article = self.article(article_id)
+        cand = validation.new_candidate(article, fields)
+        originals = self._file(article_id)["candidates"]
+        self._check_speaker_entity(article_id, cand.get("speaker"), originals)
+        if cand["id"] in originals or self._alive.get(article_id, {}).get(cand["id"], 0) > 0:
+            raise DecisionError(f"that {cand['kind']} already exists as '{cand['id']}': accept or edit it instead")
+        record = self._record(article_id, cand["id"], cand["kind"], "add", seconds=seconds, batch=None)
+        record["before"] = None
+        record["after"] = {"status": "added"}
+        record["added"] = cand
+        self._commit([record])
+        return self.candidate(article_id, cand["id"])
+
+    def _check_speaker_entity(self, article_id: str, speaker: Any, originals: dict[str, Any]) -> None:
+        """A speaker linked to an entity names one of this article's entities (the machine's or an
+        analyst's): an unknown id was kept and then silently dropped by the export."""
+        eid = speaker.get("entity_id") if isinstance(speaker, dict) else None
+        if eid is None:
+            return
+        entity = self._base(article_id, eid, originals)
+        if entity is None and article_id not in self._folded:
+            self._ensure(article_id)  # an analyst's entity: known once the article's decisions are folded
+            entity = self._base(article_id, eid, originals)
+        if entity is None or entity.get("kind") != "entity":
+            raise DecisionError(f"field 'speaker.entity_id': no entity '{clean_line(eid, 80)}' in this article")
+        if entity.get("label") in NOT_SPEAKERS:  # QA: a speaker linked to "Monday" was taken
+            raise DecisionError(
+                f"field 'speaker.entity_id': '{clean_line(eid, 80)}' is a {entity['label']} entity "
+                f"('{clean_line(entity.get('text'), 40)}'), which cannot speak"
+            )
+
+    def adjudicate(
+        self,
+        article_id: str,
+        cand_id: str,
+        *,
+        choose: str | None = None,
+        action: str | None = None,
+        changes: dict[str, Any] | None = None,
+        seconds: float | None = None,
+    ) -> dict[str, Any]:
+        """Settle a candidate for the desk: pick the version of reviewer ``choose``, or give one's own
+        (``action`` accept/reject/edit with ``changes``); undo/redo ``action`` steps through the
+        adjudicator's own adjudications. Returns the candidate in the final view."""
+        self._need_write()
+        self.need_lead("settle disputes")
+        article = self.article(article_id)
+        originals = self._file(article_id)["candidates"]
+        base = self._base(article_id, cand_id, originals)
+        if base is None:
+            raise DecisionError(f"unknown candidate '{clean_line(cand_id, 80)}'")
+        hists = self._hists(article_id, cand_id)
+        mine = hists.get((self.reviewer, ADJUDICATION)) or History()
+        before = views.final(base, hists)
+        record = self._record(article_id, cand_id, base["kind"], "adjudicate", seconds=seconds, batch=None)
+        record["before"] = {"status": before["status"]}
+        if action not in ("undo", "redo") and before["status"] != "disputed" and views.in_effect(hists) is None:
+            # a ruling settles a dispute; made on an item the reviewers agree on (or nobody decided) it
+            # would silently outrank every later review of it
+            raise DecisionError(
+                f"candidate '{clean_line(cand_id, 80)}' is not disputed (final status: {before['status']}): "
+                "an adjudication settles reviewers' disagreement; decide it as a review instead"
+            )
+        versions = {who: state for who, state in views.versions(base, hists)}
+        if action in ("undo", "redo"):
+            problem = mine.check(action)
+            if problem:
+                raise DecisionError(problem.replace("candidate", "candidate's adjudication"))
+            target = mine.applied[-1] if action == "undo" else mine.undone[-1][0]
+            record.update(action=action, role=ADJUDICATION, target=target.record["id"])
+            record["after"] = {"status": "(previous)" if action == "undo" else target.status}
+            self._commit([record])
+            return self.candidate(article_id, cand_id, view="final")
+        if choose is not None:
+            if choose not in versions:
+                names = ", ".join(sorted(versions)) or "nobody yet"
+                raise DecisionError(
+                    f"field 'choose': '{clean_line(choose, 64)}' has not decided this candidate (decided: {names})"
+                )
+            chosen = versions[choose]
+            status = chosen["status"]
+            values = {k: v for k, v in chosen.items() if k in views.VERSION_FIELDS and base.get(k) != v}
+            record["choose"] = choose
+        else:
+            if action not in ("accept", "reject", "edit"):
+                raise DecisionError(
+                    "an adjudication chooses a reviewer's version ('choose') or decides: accept, reject or edit"
+                )
+            values = validation.changes(article, base, changes or {}) if action == "edit" else {}
+            self._check_speaker_entity(article_id, values.get("speaker"), originals)
+            if action == "reject":
+                status = "rejected"
+            elif base.get("origin") == "analyst":
+                status = "added"
+            else:
+                status = "edited" if values else "accepted"
+        if status in ("edited", "accepted") and base.get("origin") == "analyst":
+            status = "added"
+        record["versions"] = {who: hists[(who, REVIEW)].top.record["id"] for who in versions}  # type: ignore[union-attr]
+        record["result"] = {"status": status, "values": values}
+        record["after"] = {"status": status}
+        self._commit([record])
+        return self.candidate(article_id, cand_id, view="final")
+
+    def undo_last(self, reviewer: str | None = None, *, adjudications: bool = False) -> list[tuple[str, str]]:
+        """Undo this reviewer's latest step still in effect (a whole batch if it was one), whatever the
+        article — with ``adjudications``, their latest adjudication. Returns the (article, candidate)
+        pairs."""
+        return self._step("undo", ADJUDICATION if adjudications else None)
+
+    def redo_last(self, reviewer: str | None = None, *, adjudications: bool = False) -> list[tuple[str, str]]:
+        return self._step("redo", ADJUDICATION if adjudications else None)
+
+    def _step(self, action: str, only: str | None = None) -> list[tuple[str, str]]:
+        self._need_write()
+        me = self.reviewer
+        found = undo.find_step(action, me, self.engine.recent(me), self._role, self._hists, self._records, only)
+        if found is None:
+            return []
+        role, batch, first = found
+        if role == ADJUDICATION:
+            self.need_lead("undo or redo adjudications")
+        if batch is None:
+            targets = [first]
+        else:
+            targets = undo.batch_members(action, me, role, batch, first[0], self._reviews.get(first[0], {}))
+        records = []
+        new_batch = uuid.uuid4().hex[:12] if len(targets) > 1 else None
+        for aid, cid in targets:
+            hist = self._hists(aid, cid)[(me, role)]
+            target = hist.applied[-1] if action == "undo" else hist.undone[-1][0]
+            record = self._record(aid, cid, target.record["kind"], action, seconds=None, batch=new_batch)
+            record["target"] = target.record["id"]
+            if role == ADJUDICATION:
+                record["role"] = ADJUDICATION
+            record["before"] = {"status": hist.status}
+            record["after"] = {"status": "(previous)" if action == "undo" else target.status}
+            records.append(record)
+        self._commit(records)
+        return targets
+
+    def groups(self, article_id: str, *, view: str | None = None) -> dict[str, dict[str, Any]]:
+        """The article's entity groups (see :mod:`extractors.groups`) by the labels of ``view``."""
+        from extractors.groups import entity_groups
+
+        ents = [c for c in self.candidates(article_id, "entity", view=view) if c["status"] != "removed"]
+        return entity_groups(article_id, ents)
+
+    def decide_group(
+        self, article_id: str, group: str, action: str, *, label: str | None = None, seconds: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Decide every mention of a group this reviewer has not decided yet, as one undo step:
+        accept, reject, or edit (relabel to ``label``; mentions that have it already are accepted)."""
+        groups = self.groups(article_id)
+        if group not in groups:
+            raise DecisionError(f"no group '{clean_line(group, 80)}' in article '{clean_line(article_id, 80)}'")
+        if action not in ("accept", "reject", "edit"):
+            raise DecisionError("a group decision is accept, reject or edit (with a label)")
+        if action == "edit":
+            label = validation.label(label)
+        states = {c["id"]: c for c in self.candidates(article_id, "entity")}
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cid in groups[group]["mentions"]:
+            state = states[cid]
+            if state["status"] != "pending":
+                continue
+            if action == "edit" and state["label"] != label:
+                items.append((cid, "edit", {"label": label}))
+            else:
+                items.append((cid, "accept" if action == "edit" else action, None))
+        if not items:
+            raise DecisionError(f"every mention of '{clean_line(groups[group]['name'], 60)}' is decided already")
+        return self.decide_many(article_id, items, seconds=seconds)
+
+    def confirm_suggestions(self, article_id: str, *, seconds: float | None = None) -> list[dict[str, Any]]:
+        """Every pending suggestion of the article (accept, relabel, reject, and proposed additions)
+        as this reviewer's decisions, in one undo step."""
+        items: list[tuple[str, str, dict[str, Any] | None]] = []
+        for cand in self.candidates(article_id, "entity"):
+            hint = cand.get("suggestion")
+            if cand["status"] != "pending" or not hint:
+                continue
+            if hint["action"] == "add":
+                items.append((cand["id"], "accept", None))
+            elif hint["action"] == "edit":
+                items.append((cand["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
+            else:
+                items.append((cand["id"], hint["action"], None))
+        if not items:
+            raise DecisionError("no pending suggestions in this article")
+        return self.decide_many(article_id, items, seconds=seconds)

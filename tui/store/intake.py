@@ -1,0 +1,146 @@
+"""Articles into the store: adding an extracted article once, and extracting a stored one again
+(keeping every decision made)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from extractors.records import check_offsets
+
+from ..sanitize import clean_line
+from . import views
+from .core import StoreCore, now
+from .errors import DecisionError, StoreError
+
+
+class IntakeMixin(StoreCore):
+    """Adding and re-extracting articles."""
+
+    def add_article(self, extraction: Any) -> tuple[str, str]:
+        """Store an extracted article. Returns ("added" | "duplicate", article id). Same text = duplicate,
+        also when another process adds it at the same moment."""
+        self._need_index_write()
+        article = extraction.article
+        sha = article.text_sha
+        if sha in self._by_sha:
+            return "duplicate", self._by_sha[sha]
+        if article.id in self._articles:
+            raise DecisionError(
+                f"{clean_line(article.path)}: id '{clean_line(article.id, 80)}' is already used by a different "
+                "article in the store"
+            )
+        cands = extraction.entities + extraction.claims
+        for cand in cands:
+            check_offsets(article.text, cand)
+        from .articles import file_name
+
+        row = {
+            "id": article.id,
+            "title": article.title,
+            "source": article.source,
+            "url": article.url,
+            "published": article.published,
+            "meta": article.meta,
+            "path": article.path,
+            "text_sha": sha,
+            "chars": len(article.text),
+            "words": len(article.text.split()),
+            "shard": file_name(article.id),
+            "counts": {"entity": len(extraction.entities), "claim": len(extraction.claims)},
+            "labels": _label_counts(extraction.entities),
+            "model": next((c["model"] for c in cands if c.get("model")), None),
+            "added_at": now(),
+            "added_by": self.reviewer,
+        }
+        body = {
+            "id": article.id,
+            "title": article.title,
+            "text": article.text,
+            "tokens": [list(t) for t in extraction.tokens],
+        }
+        try:
+            status, aid, seen = self.engine.add_article(row, body, cands)
+        except StoreError as err:
+            if "already used" in str(err):
+                raise DecisionError(str(err)) from None
+            raise
+        for table, doc in seen:
+            self._fold_index(table, doc)
+        if status == "added":
+            self._fold_index("articles", row)
+        return status, aid
+
+    def reextract(self, extraction: Any) -> dict[str, int]:
+        """Replace a stored article's machine candidates by a new extraction of its text (by a newer
+        model, say), keeping every decision made: a candidate anyone has decided stays as it was — the
+        new model finding the same span and label gives the same id —, pending candidates the new
+        model no longer finds go, the new ones come pending. Returns the counts kept / new / dropped.
+        Recorded as one index record, so every process sees the same candidates."""
+        self._need_index_write()
+        article = extraction.article
+        aid = self._by_sha.get(article.text_sha)
+        if aid is None or aid != article.id:
+            raise DecisionError(f"article '{clean_line(article.id, 80)}' is not in the store with this text")
+        new = extraction.entities + extraction.claims
+        for cand in new:
+            check_offsets(article.text, cand)
+        self.refresh()  # decisions others made while the new model ran count as decided
+        self._ensure(aid)
+        old = self._file(aid)["candidates"]
+        reviews = self._reviews.get(aid, {})
+        # decided by anyone (a decision standing, not undone), or not the machine's (imported spans):
+        # never dropped, never replaced
+        decided = {cid for cid in old if old[cid].get("origin") != "model" or views.standing(reviews.get(cid, {}))}
+        kept = [old[cid] for cid in old if cid in decided]
+        added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
+        # what the desk already holds, as any reviewer left it: a new candidate equal to one of these
+        # (a relabel or a boundary fix the new model now agrees with) would ask for the decision twice
+        held = {
+            _span_key(version)
+            for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]
+            for version in [base, *(state for _, state in views.versions(base, reviews.get(cid, {})))]
+        }
+        fresh = [c for c in new if c["id"] not in decided and c["id"] not in added and _span_key(c) not in held]
+        cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
+        entities = [c for c in cands if c["kind"] == "entity"]
+        base = len(self._extraction_log.get(aid, []))  # the records this one is written against
+        pool = self._pool(aid, upto=base)
+        doc = {
+            "article": aid,
+            "id": uuid.uuid4().hex[:16],
+            "model": next((c["model"] for c in new if c.get("model")), None),
+            "at": now(),
+            "by": self.reviewer,
+            "counts": {"entity": len(entities), "claim": len(cands) - len(entities)},
+            "labels": _label_counts(entities),
+            # the record lists every candidate and holds only those no extraction had as they are: the
+            # index grows by what changed, not by the article's candidates at every re-extraction
+            "base": base,
+            "ids": [c["id"] for c in cands],
+            "candidates": [c for c in cands if pool.get(c["id"]) != c],
+        }
+        seen = self.engine.append_index([("extractions", doc)])
+        for table, row in [*seen, ("extractions", doc)]:
+            self._fold_index(table, row)
+        self._log_changed = True
+        new_ids = {c["id"] for c in fresh}
+        return {
+            "kept": len(kept),
+            "new": sum(1 for c in fresh if c["id"] not in old),
+            "dropped": sum(1 for cid in old if cid not in decided and cid not in new_ids),
+        }
+
+
+def _label_counts(entities: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ent in entities:
+        out[ent["label"]] = out.get(ent["label"], 0) + 1
+    return out
+
+
+def _span_key(cand: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two candidates the same proposal: an entity's span and label, a claim's span."""
+    if cand.get("kind") == "entity":
+        return ("entity", cand.get("start"), cand.get("end"), cand.get("label"))
+    return (cand.get("kind"), cand.get("start"), cand.get("end"))
