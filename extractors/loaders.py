@@ -8,7 +8,8 @@ JSON is parsed by :mod:`extractors.strict_json` (orjson, plus a depth limit and 
 the fields of a record are checked there too, so the store and ``apply`` refuse what this refuses.
 Only regular files are read (a FIFO or a device would block or never end), at most
 :data:`MAX_FILE_BYTES` of them.  Folders are walked in name order, hidden entries skipped, symbolic
-links followed, each folder once (a link loop ends there).
+links followed, each folder once (a link loop ends there); a caller may name folders to pass over
+(``skip``: the application's own store folders, which hold JSON that is no article).
 """
 
 from __future__ import annotations
@@ -65,8 +66,15 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
 
 
-def iter_articles(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article | InputError]:
-    """Yield an Article or an InputError for every article-bearing input under ``paths``."""
+Skip = Callable[[Path], str | None]  # a folder -> why it is passed over (None: walk it)
+
+
+def iter_articles(
+    paths: Iterable[str | os.PathLike[str]], *, skip: Skip | None = None
+) -> Iterator[Article | InputError]:
+    """Yield an Article or an InputError for every article-bearing input under ``paths``. ``skip``:
+    asked of every folder; a folder it gives a reason for is not read — named on the command line,
+    that is an error; met while walking, it is passed over (the caller reports it if it wants)."""
     for raw in paths:
         path = Path(raw)
         try:
@@ -75,7 +83,11 @@ def iter_articles(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article |
             yield InputError(shown(path), _reason(err, path))
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _folder_articles(path)
+            why_not = skip(path) if skip is not None else None
+            if why_not is not None:
+                yield InputError(shown(path), why_not)
+            else:
+                yield from _folder_articles(path, skip)
         else:
             yield from load_file(path)
 
@@ -104,9 +116,9 @@ def _reason(err: OSError | ValueError, path: Path) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _folder_articles(root: Path) -> Iterator[Article | InputError]:
+def _folder_articles(root: Path, skip: Skip | None = None) -> Iterator[Article | InputError]:
     found = False
-    for item in _walk(root):
+    for item in _walk(root, skip):
         found = True
         if isinstance(item, InputError):
             yield item
@@ -116,9 +128,10 @@ def _folder_articles(root: Path) -> Iterator[Article | InputError]:
         yield InputError(shown(root), f"folder holds no {', '.join(sorted(EXTENSIONS))} files")
 
 
-def _walk(root: Path) -> Iterator[Path | InputError]:
-    """Files with our extensions under ``root`` in path order; hidden entries skipped; symbolic links
-    followed, each folder visited once; an unreadable folder is one error. Iterative: no depth limit."""
+def _walk(root: Path, skip: Skip | None = None) -> Iterator[Path | InputError]:
+    """Files with our extensions under ``root`` in path order; hidden entries skipped, and folders
+    ``skip`` gives a reason for; symbolic links followed, each folder visited once; an unreadable
+    folder is one error. Iterative: no depth limit."""
     info = os.stat(root)
     seen = {(info.st_dev, info.st_ino)}
     first = _scan(root)
@@ -151,6 +164,8 @@ def _walk(root: Path) -> Iterator[Path | InputError]:
         if (info.st_dev, info.st_ino) in seen:
             continue  # a link back to a folder already walked (a loop, or the same folder twice)
         seen.add((info.st_dev, info.st_ino))
+        if skip is not None and skip(path) is not None:
+            continue
         listing = _scan(path)
         if isinstance(listing, InputError):
             yield listing
@@ -181,7 +196,7 @@ def load_file(path: Path) -> Iterator[Article | InputError]:
         if ext in TEXT_EXTS:
             yield text_article(path, decode(path, data), markdown=ext == ".md")
         elif ext in HTML_EXTS:
-            yield html_article(path, decode(path, data, declared=declared_charset(data)))
+            yield html_article(path, decode(path, data, declared=declared_charset(data), html=True))
         elif ext == ".jsonl":
             yield from jsonl_articles(path, _json_input(path, data))
         else:
@@ -250,9 +265,10 @@ def declared_charset(data: bytes) -> str | None:
 _ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
-def decode(path: Path, data: bytes, *, declared: str | None = None) -> str:
+def decode(path: Path, data: bytes, *, declared: str | None = None, html: bool = False) -> str:
     """Decode a file as UTF-8 (BOM stripped) or BOM-marked UTF-16/UTF-32; an HTML page that is not UTF-8
-    in the encoding it ``declared`` (a legacy page in windows-1252, say); refuse anything else clearly."""
+    in the encoding it ``declared`` (a legacy page in windows-1252, say); refuse anything else clearly
+    (an ``html`` page's declaration that could not be used is named)."""
     if data.startswith(_UTF32_BOMS + _UTF16_BOMS):
         codec = "utf-32" if data.startswith(_UTF32_BOMS) else "utf-16"
         try:
@@ -269,9 +285,16 @@ def decode(path: Path, data: bytes, *, declared: str | None = None) -> str:
             if declared is not None and declared not in ("utf-8", "utf-16", "utf-32"):
                 with contextlib.suppress(UnicodeDecodeError):
                     return _not_blank(path, data.decode(declared))
+            said = _CHARSET_RE.search(data[:4096]) if html else None
+            if said is not None:  # QA: an unknown declared charset was not mentioned
+                name = said.group(1).decode("ascii")
+                why_not = "which newsreview does not know" if declared is None else "which does not decode it"
+                hint = f"; it declares charset '{name}', {why_not}"
+            else:
+                hint = ""
             raise InputError(
                 shown(path),
-                f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+                f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}){hint}; "
                 "convert it first, e.g. iconv -f cp1252 -t utf-8",
             ) from None
     return _not_blank(path, text)

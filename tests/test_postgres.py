@@ -243,6 +243,11 @@ def test_a_changed_article_is_damage_for_that_article_only_and_doctor_names_it(p
     proc = run(pg_store, "doctor")
     assert proc.returncode == 1
     assert "does not hold the text" in proc.stdout and "triggers are disabled on articles" in proc.stdout
+    assert "doctor cannot mend" in proc.stderr and "--repair" not in proc.stdout
+    # QA: --repair said "the store opens again" (exit 0) over it, and doctor then sent the user back
+    proc = run(pg_store, "doctor", "--repair")
+    assert proc.returncode == 1 and "the store opens again" not in proc.stdout
+    assert "rebuilt the derived tables" in proc.stdout and "2 problem(s) above that doctor cannot mend" in proc.stderr
 
 
 # -- live updates, lost connections ----------------------------------------------------------------

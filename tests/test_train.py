@@ -323,7 +323,7 @@ def test_training_run_saves_a_pipeline_that_newsreview_can_load(store_path, tmp_
     assert result.output == out and (out / "meta.json").is_file()
     assert info["articles"]["train"] + info["articles"]["held_out"] == len(ARTICLES)
     assert info["articles"]["held_out"] == 1  # six complete articles: the lowest-keyed one is held out
-    assert "WEAPON" in info["labels"] and info["steps"] == 3
+    assert "WEAPON" in info["labels"] and info["updates"] == 3  # QA: --max-steps N made N + 1
 
     nlp = spacy.load(out)
     base = load_model(None)
@@ -362,7 +362,7 @@ def test_train_command(store_path, cli, tmp_path):
     typo = cli("train", "-o", str(tmp_path / "m"), "--labels", "PERSON,NOSUCH", check=1)  # QA: minutes on nothing
     assert typo.stderr.count("\n") == 1 and "--labels: no entity in the store has the label 'NOSUCH'" in typo.stderr
     assert not (tmp_path / "m").exists()
-    proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "1", "--labels", "PERSON,ORG,GPE")
+    proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "2", "--labels", "PERSON,ORG,GPE")
     assert "saved to" in proc.stdout and "no held-out figure" in proc.stdout
     meta = json.loads((tmp_path / "m" / "meta.json").read_text())
     assert meta["newsreview"]["labels"] == ["GPE", "ORG", "PERSON"]
@@ -375,19 +375,19 @@ def test_train_command(store_path, cli, tmp_path):
         "misaligned": 0,
         "overlapping": 0,
     }
-    proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "1", check=1)
+    proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "2", check=1)
     assert "already exists" in proc.stderr and "Traceback" not in proc.stderr
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "todo.txt").write_text("keep me")
     proc = cli("train", "-o", str(notes), "--force", check=1)
     assert "not a spaCy pipeline folder" in proc.stderr and (notes / "todo.txt").read_text() == "keep me"
-    cli("train", "-o", str(tmp_path / "m"), "--max-steps", "1", "--force", "--labels", "PERSON")
+    cli("train", "-o", str(tmp_path / "m"), "--max-steps", "2", "--force", "--labels", "PERSON")
     assert json.loads((tmp_path / "m" / "meta.json").read_text())["newsreview"]["labels"] == ["PERSON"]
     proc = cli("train", "--labels", " , ", check=2)
     assert "--labels" in proc.stderr
     # the default output folder is inside the store, recorded in its index
-    cli("train", "--max-steps", "1")
+    cli("train", "--max-steps", "2")
     records = trained_models(store_path)
     assert len(records) == 3 and Path(records[-1]["model"]).parent == (store_path / "models").resolve()
 

@@ -366,13 +366,13 @@ def extract_cmd(
     from extractors.records import InputError
 
     from .export import ORDERS, extraction_article, render
-    from .ingest import load_extractor
+    from .ingest import load_extractor, skip_stores
 
     _check_choice("--format", fmt, ("json", "jsonl"))
     _check_choice("--order", order, ORDERS)
     output = _dash_is_stdout(output)
     _safe_output(output, inputs=paths)
-    items = list(iter_articles(paths))
+    items = list(iter_articles(paths, skip=skip_stores()))
     errors = [i for i in items if isinstance(i, InputError)]
     for err in errors:
         sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
@@ -765,8 +765,9 @@ def doctor_cmd(
     files back, removes articles whose file is lost from the index, and says what it dropped.
 
     On a PostgreSQL store: checks that every article's text matches its recorded hash, that the
-    write-once guards are in place and that the derived tables agree with the decisions; --repair
-    rebuilds the derived tables (the decisions themselves are never changed).
+    write-once guards are in place and that the derived table of who decided what agrees with the
+    decisions; --repair rebuilds the derived tables (the per-article summaries are a cache, rebuilt
+    when stale). The written-once tables are never changed: damage to them is reported, exit 1.
 
     Example: newsreview doctor   |   newsreview doctor --repair
     """
@@ -790,6 +791,12 @@ def doctor_cmd(
         sys.stdout.write(f"note: {clean_line(line)}\n")
     for line in report.repaired:
         sys.stdout.write(f"repaired: {clean_line(line)}\n")
+    if report.unrepairable:
+        fail(
+            f"{len(report.unrepairable)} problem(s) above that doctor cannot mend: it never changes a PostgreSQL "
+            "store's written-once tables (articles, candidates, index, decisions); restore the schema from a "
+            "backup (pg_dump), or re-enable its triggers once the tables are known to be intact"
+        )
     if repair:
         if report.backup is not None:
             sys.stdout.write(f"backup of every changed file: {clean_line(report.backup)}\n")
@@ -813,7 +820,9 @@ def migrate_cmd(
     made) that TO does not hold yet: run it again after an interruption and it copies only the rest.
     Then exports both stores (the desk's final view and each reviewer's own) and compares them: exit
     0 only if they are identical. Nobody may be reviewing on TO meanwhile (each reviewer's writer lock
-    is taken in turn); FROM is only read.
+    is taken in turn). A TO that holds anything FROM does not (another desk's store) is refused
+    before anything is written, and so are two folders one inside the other. FROM's decisions are only
+    read (its derived caches, such as the desk's check-worthiness correction, may be brought up to date).
 
     Examples: newsreview migrate ~/cases/drones postgresql://desk@db.example.org/newsroom
               newsreview migrate postgresql://desk@db/newsroom?schema=drones ./drones-copy
@@ -869,7 +878,7 @@ def train_cmd(
         typer.Option("--epochs", min=1, max=1000, help="Passes over the training articles (at most 3,000 updates)."),
     ] = 10,
     max_steps: Annotated[
-        int | None, typer.Option("--max-steps", min=1, help="Stop after this many updates (instead of --epochs).")
+        int | None, typer.Option("--max-steps", min=2, help="Stop after this many updates (instead of --epochs).")
     ] = None,
     held_out: Annotated[
         float,
@@ -907,6 +916,7 @@ def train_cmd(
             fail("--labels: give at least one label, e.g. --labels PERSON,ORG,GPE", 2)
     from .training.run import TrainError, TrainSettings, train_from_store
 
+    _safe_output(output)  # QA: -o STORE/journals/x.jsonl made a folder where a journal goes: the store refused to open
     settings = TrainSettings(epochs=epochs, max_steps=max_steps, held_out=held_out, keep_other_labels=keep_others)
     try:
         result = train_from_store(store, output, base=base, labels=label_list, settings=settings, force=force)

@@ -10,16 +10,35 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractors.loaders import iter_articles
+from extractors.loaders import iter_articles, shown
 from extractors.records import Article, InputError
 
 from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError
+
+PRODIGY_KEYS = ("_input_hash", "_task_hash", "_view_id", "_annotator_id", "_session_id")  # a task, not an article
+STORE_FOLDER = "a newsreview store's folder: its files are the store's own, not articles"
+
+
+def skip_stores(met: list[str] | None = None) -> Callable[[Path], str | None]:
+    """For :func:`extractors.loaders.iter_articles`: store folders are not read for articles (``add .``
+    from a folder holding the store read its index, journals and article files as broken articles);
+    each one met goes into ``met``."""
+    from .store.folder import is_store_folder
+
+    def skip(path: Path) -> str | None:
+        if not is_store_folder(path):
+            return None
+        if met is not None:
+            met.append(shown(path))
+        return STORE_FOLDER
+
+    return skip
 
 
 @dataclass
@@ -27,6 +46,7 @@ class AddResult:
     added: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing article id)
     failed: list[str] = field(default_factory=list)  # one-line reasons
+    skipped: list[str] = field(default_factory=list)  # store folders met in the folders given
     first_article: str | None = None
     answers: int = 0  # Prodigy answers recorded as decisions
     answered_paths: set[str] = field(default_factory=set)  # where those tasks were read from
@@ -90,7 +110,9 @@ def add_paths(
     todo: list[Article] = []
     seen: dict[str, str] = {}
     more_answers: list[Article] = []  # Prodigy tasks on a text already there (or read before)
-    for item in iter_articles(paths):
+    paths = list(paths)
+    met: list[str] = []
+    for item in iter_articles(paths, skip=skip_stores(met)):
         if isinstance(item, InputError):
             result.failed.append(str(item))
             continue
@@ -103,6 +125,8 @@ def add_paths(
             continue
         seen[item.text_sha] = item.id
         todo.append(item)
+    named = {shown(p) for p in paths}  # a store named on the command line is an error, said above
+    result.skipped = [m for m in met if m not in named]
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
     new = set(result.added)
@@ -141,12 +165,18 @@ def record_answers(
         if found_aid is not None:
             tasks.append((found_aid, task))
     by_annotator: dict[str, dict[str, tuple[Article, str]]] = {}
+    recorded: list[Article] = []
+    failed: list[str] = []
     for aid, task in tasks:
         found = prodigy_decisions(task.meta)
         if found is not None:
             by_annotator.setdefault(found[0], {}).setdefault(aid, (task, found[1]))  # one answer an article
-    recorded: list[Article] = []
-    failed: list[str] = []
+        elif task.meta.get("answer") not in (None, "ignore") and any(k in task.meta for k in PRODIGY_KEYS):
+            # QA: a Prodigy task answered "maybe" was stored, its answer passed over without a word
+            failed.append(
+                f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(task.meta['answer'], 40)}' is not "
+                "accept, reject or ignore; the article is stored, no decision recorded"
+            )
 
     def failure(annotator: str, items: dict[str, tuple[Article, str]], err: StoreError) -> None:
         paths = sorted({str(task.path) for task, _ in items.values() if task.path})
@@ -171,7 +201,7 @@ def record_answers(
     for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
         try:
             with writer(annotator) as st:
-                mine = {aid: item for aid, item in items.items() if not st.has_decided(aid)}
+                mine = {aid: item for aid, item in items.items() if not _has_answered(st, aid)}
                 todo[annotator] = (mine, set())
                 _add_missing(st, mine, todo[annotator][1])
         except StoreError as err:
@@ -186,13 +216,25 @@ def record_answers(
     return recorded, failed
 
 
+def _has_answered(st: ReviewStore, aid: str) -> bool:
+    """Whether the annotator has decided on the article's entities (the same file added again), not
+    only added their own: a run that failed between the two passes left the additions, and its retry
+    must still record the decisions (it passed over the article for good)."""
+    if not st.has_decided(aid):
+        return False
+    return any(c["status"] in ("accepted", "rejected", "edited") for c in st.candidates(aid, "entity", plain=True))
+
+
 def _add_missing(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]) -> None:
     """An accepted task's spans the article has no candidate for become the annotator's additions;
-    their ids go into ``own`` (the annotator's own, so not decided on again)."""
+    their ids go into ``own`` (the annotator's own, so not decided on again), with those an earlier,
+    failed run added."""
     for aid, (task, answer) in todo.items():
+        cands = st.candidates(aid, "entity", plain=True)
+        own.update(c["id"] for c in cands if c["status"] == "added")
         if answer != "accept":
             continue
-        have = {(c["start"], c["end"], c["label"]) for c in st.candidates(aid, "entity", plain=True)}
+        have = {(c["start"], c["end"], c["label"]) for c in cands}
         for start, end, label in sorted({(s["start"], s["end"], s["label"]) for s in task.imported_spans} - have):
             own.add(st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})["id"])
 
@@ -282,6 +324,8 @@ def _report(console: Any, result: AddResult) -> None:
 
     for reason in result.failed:
         console.print(Text("failed: " + clean_line(reason), style="red"), soft_wrap=True)
+    for path in result.skipped:
+        console.print(Text(f"skipped: {clean_line(path)} ({STORE_FOLDER})", style="dim"), soft_wrap=True)
     for path, aid in result.duplicates:
         what = "its annotator's answer recorded" if str(path) in result.answered_paths else "nothing changed"
         console.print(
@@ -376,7 +420,7 @@ def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[str]
     failed: list[str] = []
     for path in paths:
         try:
-            for item in iter_articles([path]):
+            for item in iter_articles([path], skip=skip_stores()):
                 if isinstance(item, InputError):
                     failed.append(str(item))
                 else:

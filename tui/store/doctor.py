@@ -322,6 +322,7 @@ class Report:
     notes: list[str] = field(default_factory=list)  # harmless findings
     repaired: list[str] = field(default_factory=list)
     backup: Path | None = None
+    unrepairable: list[str] = field(default_factory=list)  # problems --repair does not mend (PostgreSQL)
 
     @property
     def healthy(self) -> bool:
@@ -925,7 +926,7 @@ def _repair(
             report.repaired.append(
                 f"moved {clean_line(path)} into the backup "
                 + (
-                    "(no article of the store is kept in it)"
+                    "(the store cannot use it: no intact article of the store is in it)"
                     if path in articles.unusable
                     else "(it stood where a file of the store goes)"
                 )
@@ -956,7 +957,10 @@ def _repair(
         _say_rewritten(report, scan)
     _move_back(folder, articles.moves, targets, report)
     for aid, why_ in articles.missing.items():
-        report.repaired.append(f"removed article '{clean_line(aid, 80)}' from the index (its file {why_})")
+        report.repaired.append(
+            f"removed article '{clean_line(aid, 80)}' from the index (its file {why_}); the decisions on it "
+            "are kept, and count again once 'newsreview add' adds its original text"
+        )
     for path, row in articles.orphans:
         report.repaired.append(f"indexed {clean_line(path.name)} (article '{clean_line(row['id'], 80)}')")
     for slug, name in sorted(unregistered.items()):

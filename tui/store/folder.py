@@ -82,10 +82,16 @@ def store_entry_at(path: Path) -> Path | None:
         folder = entry.parent
         if entry.name not in STORE_ENTRIES or folder == entry:
             continue
-        with contextlib.suppress(OSError):
-            if (folder / META_FILE).is_file() and ((folder / ARTICLES).is_dir() or (folder / JOURNALS).is_dir()):
-                return folder
+        if is_store_folder(folder):
+            return folder
     return None
+
+
+def is_store_folder(path: Path) -> bool:
+    """Whether ``path`` is a store's folder (its meta file, and its articles or journals)."""
+    with contextlib.suppress(OSError):
+        return (path / META_FILE).is_file() and ((path / ARTICLES).is_dir() or (path / JOURNALS).is_dir())
+    return False
 
 
 class FolderEngine:

@@ -219,7 +219,7 @@ class Journal:
 
     def damaged(self, what: str) -> StoreDamaged:
         return StoreDamaged(
-            f"damaged: {self.shown} {what}; nothing was written. Run 'newsreview doctor' to see what is "
+            f"damaged: {self.shown} {what}; the store is unchanged. Run 'newsreview doctor' to see what is "
             "wrong (with --repair it keeps a backup and says what it drops)"
         )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ import orjson
 from ..sanitize import clean_line
 from .engine import Engine, IndexRecord
 from .errors import StoreError
-from .urls import shown
+from .urls import is_url, shown
 
 CHUNK = 1000  # decisions per transaction
 COPIED_TABLES = ("assignments", "takes", "settings", "extractions")
@@ -86,6 +87,7 @@ def migrate(
     report = MigrateReport()
     if source == target:
         raise StoreError("FROM and TO are the same store")
+    _check_places(source, target)
     src = _engine(source)
     src.open("read", reviewer, holder)
     try:
@@ -97,14 +99,9 @@ def migrate(
         try:
             dst_index, _ = dst.load()
             dst_rows, dst_others = _index_state(dst_index)
+            _check_copy(src, dst, src_rows, src_others, dst_rows, dst_others, shown(target))
             for aid, row in src_rows.items():
-                there = dst_rows.get(aid)
-                if there is not None:
-                    if there["text_sha"] != row["text_sha"]:
-                        raise StoreError(
-                            f"{shown(target)} holds another article under the id '{clean_line(aid, 80)}': "
-                            "not a copy of this store; migrate into an empty store"
-                        )
+                if aid in dst_rows:
                     report.articles_present += 1
                     continue
                 data = src.read_article(row)
@@ -141,6 +138,64 @@ def migrate(
         st.summary()  # folds every article once: its summaries are kept when the store closes
     _verify(source, target, report)
     return report
+
+
+def _check_places(source: str, target: str) -> None:
+    """Two folders: neither may be inside the other (QA: a copy made inside its source's folder was a
+    whole store among the source's own files)."""
+    if is_url(source) or is_url(target):
+        return
+    a, b = Path(source).expanduser().resolve(), Path(target).expanduser().resolve()
+    if a == b:
+        raise StoreError("FROM and TO are the same store")
+    for inner, outer, name in ((b, a, "TO is inside FROM"), (a, b, "FROM is inside TO")):
+        if outer in inner.parents:
+            raise StoreError(f"{name} ({clean_line(shown(target if inner is b else source))}): use a folder of its own")
+
+
+def _check_copy(
+    src: Engine,
+    dst: Engine,
+    src_rows: dict[str, dict[str, Any]],
+    src_others: list[IndexRecord],
+    dst_rows: dict[str, dict[str, Any]],
+    dst_others: list[IndexRecord],
+    where: str,
+) -> None:
+    """Refuse, before anything is written, a target that is not (the start of) a copy of the source:
+    one holding an article, a store-wide record or a reviewer's decision the source does not (QA: a
+    migrate into another desk's store wrote the source's decisions and assignments into it, then
+    failed its check and left it changed)."""
+
+    def refuse(what: str) -> StoreError:
+        return StoreError(
+            f"{where} holds {what}: not a copy of this store; nothing was copied (migrate into an empty store)"
+        )
+
+    by_sha = {row["text_sha"]: aid for aid, row in dst_rows.items()}
+    for aid, row in src_rows.items():
+        there = dst_rows.get(aid)
+        if there is not None and there["text_sha"] != row["text_sha"]:
+            raise refuse(f"another article under the id '{clean_line(aid, 80)}'")
+        other = by_sha.get(row["text_sha"])
+        if there is None and other is not None:
+            raise refuse(f"the text of article '{clean_line(aid, 80)}' under another id ('{clean_line(other, 80)}')")
+    foreign = [aid for aid in dst_rows if aid not in src_rows]
+    if foreign:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        raise refuse(f"article '{clean_line(foreign[0], 80)}'{more}, which the source does not")
+    have = {(t, _canon(d)) for t, d in src_others}
+    extra = [t for t, d in dst_others if (t, _canon(d)) not in have]
+    if extra:
+        raise refuse(f"{len(extra)} record(s) of {', '.join(sorted(set(extra)))} that the source does not")
+    src_names = set(src.stats())
+    for name in sorted(dst.stats()):
+        if name not in src_names:
+            raise refuse(f"decisions of '{clean_line(name, 64)}', who has none in the source")
+        held = [r["id"] for r in dst.recent(name)]
+        ours = [r["id"] for r in src.recent(name)]
+        if held != ours[len(ours) - len(held) :]:  # both newest first: the target's must be the oldest
+            raise refuse(f"decisions of '{clean_line(name, 64)}' that are not those of the source (in the same order)")
 
 
 def _copy_reviewer(target: str, name: str, records: list[dict[str, Any]], holder: str, report: MigrateReport) -> None:

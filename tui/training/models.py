@@ -94,7 +94,7 @@ def training_report(info: dict[str, Any]) -> Any:
             f"learnt from {_n(arts['train'], 'article')} ({arts['train_complete']} fully reviewed), "
             f"{_n(ents['train'], 'entity', 'entities')}, {_n(ents['negatives'], 'rejected span')}, "
             f"{_n(ents.get('kept_from_base', 0), 'entity', 'entities')} of other labels kept from the base model; "
-            f"{_n(info['steps'] + 1, 'step')}, {info['epochs']} epochs"
+            f"{_n(info.get('updates', info['steps'] + 1), 'step')}, {info['epochs']} epochs"
         ),
         Text("labels: " + ", ".join(clean_line(label) for label in info["labels"])),
     ]

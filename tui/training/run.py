@@ -66,7 +66,7 @@ class TrainError(RuntimeError):
 @dataclass
 class TrainSettings:
     epochs: int = 10
-    max_steps: int | None = None  # overrides epochs and the cap
+    max_steps: int | None = None  # updates, at least 2; overrides epochs and the cap
     step_cap: int = 3000  # epochs x steps per epoch stops here: a large store needs fewer passes
     batch_words: int = 1000
     dropout: float = 0.1
@@ -414,7 +414,12 @@ def train_from_store(
         raise TrainError(f"{shown}: the reviewed articles hold no entity annotation to learn from")
     words = sum(len(doc) for doc in train_docs)
     steps_per_epoch = max(1, math.ceil(words / settings.batch_words))
-    max_steps = settings.max_steps or min(settings.epochs * steps_per_epoch, settings.step_cap)
+    # spaCy's last step (its loop counts from step 0: N updates end at step N - 1; QA: --max-steps 1 made 2)
+    if settings.max_steps is not None and settings.max_steps < 2:
+        raise TrainError("--max-steps: at least 2 (spaCy's training loop cannot stop after one update)")
+    max_steps = (
+        settings.max_steps - 1 if settings.max_steps else min(settings.epochs * steps_per_epoch, settings.step_cap)
+    )
 
     try:
         work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))
@@ -582,7 +587,8 @@ def _info(
             "overlapping": sum(a.overlapping for a in train_anns + held_anns),
         },
         "words": words,
-        "steps": steps,
+        "steps": steps,  # spaCy's last step (it counts from 0)
+        "updates": steps + 1,
         "epochs": round((steps + 1) / steps_per_epoch, 1),
         "settings": {
             "batch_words": settings.batch_words,
