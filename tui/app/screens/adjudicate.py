@@ -4,9 +4,10 @@ An item is *disputed* when the reviewers who decided it did not decide alike (th
 view). For each one the screen shows the article text around it and every reviewer's version side by
 side, with who made it — or, with ``--anonymous``, ``reviewer 1``, ``reviewer 2``… numbered as the keys
 that pick them: the column headed ``1  reviewer 1`` is picked with 1. The numbers count this item's
-versions only, in the keys' order (by name, so that a key keeps its reviewer when they decide again);
-numbers by place among all the store's reviewers read ``1  reviewer 2`` (QA) and made one number one
-person on every item, a pseudonym that anyone knowing the team's names could read. One key settles
+versions only, in the keys' order — by name (so that a key keeps its reviewer when they decide
+again), and with names hidden in an order of each item's own: numbers by place among all the store's
+reviewers read ``1  reviewer 2`` (QA), and by name "reviewer 1" was on every item the alphabetically
+first, a pseudonym that anyone knowing the team's names could read. One key settles
 the item: a digit picks that version, ``a`` / ``x`` / ``e`` give the lead's own decision (accept the
 machine's version, reject, edit). Each is recorded through :meth:`~tui.store.ReviewStore.adjudicate`
 as the lead's ``adjudicate`` decision and can be undone (``u``) like any other. Settled items stay in
@@ -15,6 +16,7 @@ the walk (marked) so the lead can look back; a decision moves on to the next uns
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -180,10 +182,18 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         return one_line(who, 24)
 
     @staticmethod
-    def ordered(cand: Cand | None) -> list[dict[str, Any]]:
+    def ordered(cand: Cand | None, *, anonymous: bool = False) -> list[dict[str, Any]]:
         """An item's versions in the order the number keys pick them: by reviewer name, so that "1" is
-        the same person on every item and does not change when someone decides again."""
-        return sorted(versions(cand), key=lambda e: str(e.get("reviewer")).casefold()) if cand else []
+        the same person on every item and does not change when someone decides again. With names
+        hidden, in an order of the item's own (a hash of the candidate and the name), just as fixed
+        while the lead looks: by name, "reviewer 1" was always the alphabetically first reviewer,
+        which anyone who knows the desk's names could read."""
+        if not cand:
+            return []
+        if anonymous:
+            cid = str(cand.get("id"))
+            return sorted(versions(cand), key=lambda e: _shuffled(cid, str(e.get("reviewer"))))
+        return sorted(versions(cand), key=lambda e: str(e.get("reviewer")).casefold())
 
     # -- showing -----------------------------------------------------------------------------------
 
@@ -241,7 +251,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             self._hint()
             return
         base = {**cand, **(cand.get("original") or {})}
-        vs = self.ordered(cand)
+        vs = self.ordered(cand, anonymous=self.anonymous)
         spans = [(int(v["start"]), int(v["end"])) for v in (_values(base, e) for e in vs)]
         body.update(context(article["text"], int(base["start"]), int(base["end"]), spans))
         table.update(self._versions(base, cand, vs))
@@ -351,7 +361,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
 
     def _after(self, state: Cand, how: dict[str, Any]) -> None:
         cand = self._final(self.items[self.index])
-        order = [str(e["reviewer"]) for e in self.ordered(cand)]
+        order = [str(e["reviewer"]) for e in self.ordered(cand, anonymous=self.anonymous)]
         if how.get("choose"):
             what = f"{possessive(self.shown_name(str(how['choose']), order))} version"
         else:
@@ -366,7 +376,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
     def action_choose(self, i: int) -> None:
         item = self.current()
         cand = self._final(item) if item else None
-        vs = self.ordered(cand)
+        vs = self.ordered(cand, anonymous=self.anonymous)
         if not 0 <= i < len(vs):
             self.app.bell()
             self.notify(f"this item has {len(vs)} version{'s' if len(vs) != 1 else ''}", markup=False, timeout=2)
@@ -494,3 +504,9 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         self.alert = text
         if self.query("#adj-status"):
             self.show()
+
+
+def _shuffled(cid: str, name: str) -> bytes:
+    """A reviewer's place among an item's versions when names are hidden: fixed for the item, not
+    tied to the name's order."""
+    return hashlib.blake2b(f"{cid}\0{name}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
