@@ -154,3 +154,24 @@ def test_an_html_page_s_unusable_charset_is_named(tmp_path):
     text.write_bytes(b'<meta charset="x-bogus-9"> Caf\xe9')
     (err,) = list(iter_articles([text]))
     assert "declares" not in str(err)
+
+
+def test_a_trim_suggestion_on_an_entity_stored_with_an_edge_space_can_be_confirmed(store_path):
+    """Carried from stop 32: an entity stored with a space at an edge (before the store refused such
+    spans) got the desk memory's trim suggestion with that space kept, which the store then refused —
+    and with it the whole confirm-suggestions batch."""
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        for i, team in enumerate(("Lakers", "Celtics")):  # the desk drops a trailing score, twice
+            text = f"The {team} {i + 3} won again."
+            ex = make_extraction(text, [(f"{team} {i + 3}", "ORG")], title=team)
+            st.add_article(ex)
+            ent = ex.entities[0]
+            st.decide(ex.article.id, ent["id"], "edit", changes={"end": ent["start"] + len(team)})
+        text = "Fans of the Knicks 7 \nwaited."
+        ex = make_extraction(text, [("Knicks 7 ", "ORG")], title="Knicks")  # stored by an old release
+        st.add_article(ex)
+        (ent,) = st.candidates(ex.article.id, "entity")
+        assert ent["suggestion"]["action"] == "edit", ent
+        assert text[ent["suggestion"]["start"] : ent["suggestion"]["end"]] == "Knicks"
+        (done,) = st.confirm_suggestions(ex.article.id)
+        assert done["text"] == "Knicks" and done["status"] == "edited"

@@ -60,7 +60,7 @@ def facts(cands: list[dict[str, Any]]) -> list[Fact]:
             out.append((normalise(c["text"]), label_before, "relabelled", c["label"]))
         else:  # accepted, or edited boundaries: the settled text and label are known good
             out.append((normalise(c["text"]), c["label"], "accepted", c["label"]))
-            if "start" in original and "end" in original:
+            if "start" in original or "end" in original:  # ``original`` holds only what changed
                 out += _trims(original, c)
             else:
                 lead, trail = _edges(c["text"])
@@ -71,9 +71,11 @@ def facts(cands: list[dict[str, Any]]) -> list[Fact]:
 
 
 def _trims(original: dict[str, Any], c: dict[str, Any]) -> list[Fact]:
-    """A boundary edit that dropped one word at an edge: which kind of word the desk drops."""
+    """A boundary edit that dropped one word at an edge: which kind of word the desk drops. (Only the
+    changed offsets are in ``original``: an edit that dropped a trailing word alone was never learnt
+    while both were required.)"""
     out: list[Fact] = []
-    text, start, end = original.get("text", ""), original["start"], original["end"]
+    text, start, end = original.get("text", ""), original.get("start", c["start"]), original.get("end", c["end"])
     if start <= c["start"] and c["end"] <= end:
         dropped_lead = text[: c["start"] - start].split()
         dropped_trail = text[len(text) - (end - c["end"]) :].split() if end > c["end"] else []
@@ -137,19 +139,24 @@ class Memory:
         """A boundary edit the desk keeps making: drop a leading or trailing word of the kind it drops
         (a leading "the", a trailing score), when it has done so at least twice and more often than it
         kept such a word."""
-        words = cand["text"].split()
+        text = cand["text"]
+        words = text.split()
         if len(words) < 2:
             return None
-        start, end, reasons, support = cand["start"], cand["end"], [], 0
+        # the words' own edges, not the candidate's: an entity stored with a space at an edge (before
+        # the store refused them) got a trim that kept it, which the store then refused
+        first = text.index(words[0])
+        last = text.rindex(words[-1])
+        start, end, reasons, support = cand["start"] + first, cand["start"] + last + len(words[-1]), [], 0
         lead, trail = edge_key(words[0]), edge_key(words[-1])
         dropped = self.edges[("trim-lead", lead)]
         if dropped >= TRIM_SUPPORT and dropped > self.edges[("kept-lead", lead)]:
-            start = cand["start"] + cand["text"].index(words[1], len(words[0]))
+            start = cand["start"] + text.index(words[1], first + len(words[0]))
             reasons.append(f"dropped a leading '{words[0]}' {dropped}× before")
             support = dropped
         dropped = self.edges[("trim-trail", trail)]
         if dropped >= TRIM_SUPPORT and dropped > self.edges[("kept-trail", trail)]:
-            end = cand["start"] + cand["text"].rindex(words[-2]) + len(words[-2])
+            end = cand["start"] + text.rindex(words[-2], 0, last) + len(words[-2])
             reasons.append(
                 f"dropped a trailing {'number' if trail == '<number>' else repr(words[-1])} {dropped}× before"
             )
