@@ -25,9 +25,11 @@ def test_adding_a_folder_that_holds_the_store_passes_the_store_over(cli, tmp_pat
     again = cli("add", str(folder), "--model", "blank:en")  # the store now exists inside the folder
     assert "added 1, duplicate 0, failed 0" in first.stderr
     assert "duplicate 1, failed 0" in again.stderr and "failed:" not in again.stderr
-    assert f"skipped: {folder / 'store'} (a newsreview store's folder" in again.stderr
+    assert f"skipped: {folder / 'store'} (a newsreview store, or part of one" in again.stderr
     named = cli("add", str(folder / "store"), "--model", "blank:en", check=1)  # the store itself, named
-    assert "store/: " not in named.stderr and "a newsreview store's folder" in named.stderr
+    assert "store/: " not in named.stderr and "a newsreview store, or part of one" in named.stderr
+    inside = cli("add", str(folder / "store" / "articles"), "--model", "blank:en", check=1)  # its article files
+    assert "added 0, duplicate 0, failed 1" in inside.stderr and "part of one" in inside.stderr
     extracted = cli("extract", str(folder))  # extract walks the same way
     assert [a["title"] for a in json.loads(extracted.stdout)["articles"]] and "error" not in extracted.stderr
 

@@ -22,17 +22,17 @@ from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError
 
 PRODIGY_KEYS = ("_input_hash", "_task_hash", "_view_id", "_annotator_id", "_session_id")  # a task, not an article
-STORE_FOLDER = "a newsreview store's folder: its files are the store's own, not articles"
+STORE_FOLDER = "a newsreview store, or part of one: its files are the store's own, not articles"
 
 
 def skip_stores(met: list[str] | None = None) -> Callable[[Path], str | None]:
     """For :func:`extractors.loaders.iter_articles`: store folders are not read for articles (``add .``
     from a folder holding the store read its index, journals and article files as broken articles);
     each one met goes into ``met``."""
-    from .store.folder import is_store_folder
+    from .store.folder import is_store_folder, store_entry_at
 
     def skip(path: Path) -> str | None:
-        if not is_store_folder(path):
+        if not is_store_folder(path) and store_entry_at(path) is None:  # a store, or its articles/ …
             return None
         if met is not None:
             met.append(shown(path))
