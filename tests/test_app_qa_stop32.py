@@ -424,3 +424,7 @@ def test_the_textual_internals_the_palette_guards_still_exist():
                  "_start_busy_countdown", "_stop_no_matches_countdown", "_stop_busy_countdown",
                  "_action_command_list", "_on_message"):  # fmt: skip
         assert callable(getattr(Base, name, None)), name
+    from textual.app import App
+
+    for name in ("search_themes", "search_commands"):  # the palettes Textual's own commands open (stop 33)
+        assert callable(getattr(App, name, None)), name

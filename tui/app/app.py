@@ -13,10 +13,11 @@ from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandListItem, DiscoveryHit, Hit, Hits, Provider, SimpleProvider
 from textual.command import CommandPalette as TextualCommandPalette
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.theme import ThemeProvider
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList
 
@@ -31,10 +32,11 @@ from .screens.review import ReviewScreen
 from .state import ActiveClock
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from textual.dom import DOMNode
     from textual.screen import Screen
+    from textual.widget import AwaitMount
 
     from ..store import ReviewStore
 
@@ -295,6 +297,18 @@ class ReviewApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, TextualCommandPalette):
             self.push_screen(CommandPalette(id="--command-palette"))
+
+    # The palette's own commands open palettes of their own ("Theme" lists the themes): Textual's, not
+    # the guarded one above (QA: page up in the theme list, its size still zero, ended the app).
+
+    def search_commands(
+        self, commands: Sequence[CommandListItem], placeholder: str = "Search for commands…"
+    ) -> AwaitMount:
+        provider = SimpleProvider(self.screen, list(commands))  # an instance, as Textual's own passes it
+        return self.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))  # type: ignore[list-item]
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def watch_theme(self, theme: str) -> None:
         if self.settings.get("theme") != theme and self.is_running:
