@@ -177,3 +177,16 @@ def test_a_trim_suggestion_on_an_entity_stored_with_an_edge_space_can_be_confirm
         assert text[ent["suggestion"]["start"] : ent["suggestion"]["end"]] == "Knicks"
         (done,) = st.confirm_suggestions(ex.article.id)
         assert done["text"] == "Knicks" and done["status"] == "edited"
+
+
+def test_store_options_before_a_command_s_name(cli, store_path):
+    """`newsreview --store S doctor` (global options first, as other tools take them) opened the review
+    path, which tried to add a file named "doctor": "doctor: no such file or directory"."""
+    with ReviewStore.open(store_path, mode="add") as st:
+        st.add_article(make_extraction(TEXT, [("Ben Wallace", "PERSON")]))
+    del cli.env["NEWSREVIEW_STORE"]
+    assert cli.json("--store", str(store_path), "status", "--json")["articles"] == 1
+    assert cli.json(f"--store={store_path}", "status", "--json")["articles"] == 1
+    assert "healthy" in cli("--store", str(store_path), "doctor").stdout
+    proc = cli("--store", str(store_path), "--reviewer", "ana", "articles", check=2)  # not an option of articles
+    assert "No such option: --reviewer (see 'newsreview articles -h')" in proc.stderr

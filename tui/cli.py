@@ -42,14 +42,37 @@ def _no_mistyped_command(word: str, commands: list[str]) -> None:
         sys.exit(2)
 
 
+_REVIEW_OPTIONS = ("--store", "--reviewer", "--model")  # options of review that take a value
+_REVIEW_FLAGS = ("--adjudicate", "--anonymous")
+
+
+def _command_after_options(args: list[str], commands: list[str]) -> list[str] | None:
+    """``newsreview --store S status``: the store's options before a command's name (as other tools
+    take global options) read as ``newsreview status --store S`` — they went to the review screen,
+    which tried to add a file named "status". None unless that is what ``args`` are."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        name, eq, _ = args[i].partition("=")
+        if name in _REVIEW_OPTIONS:
+            i += 1 if eq else 2
+        elif name in _REVIEW_FLAGS and not eq:
+            i += 1
+        else:
+            return None
+    if 0 < i < len(args) and args[i] in commands and not os.path.lexists(args[i]):
+        return [args[i], *args[:i], *args[i + 1 :]]
+    return None
+
+
 class DefaultReviewGroup(TyperGroup):
     """``newsreview [PATH...]`` without a subcommand means ``newsreview review [PATH...]``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            if not args[0].startswith("-") or args[0] in ("--store", "--reviewer", "--model", "--adjudicate"):
+            option = args[0].partition("=")[0]
+            if not args[0].startswith("-") or option in _REVIEW_OPTIONS or option in _REVIEW_FLAGS:
                 _no_mistyped_command(args[0], list(self.commands))
-                args = ["review", *args]
+                args = _command_after_options(args, list(self.commands)) or ["review", *args]
         elif not args:
             args = ["review"]
         return super().parse_args(ctx, args)
