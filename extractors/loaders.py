@@ -286,12 +286,18 @@ def decode(path: Path, data: bytes, *, declared: str | None = None, html: bool =
                 with contextlib.suppress(UnicodeDecodeError):
                     return _not_blank(path, data.decode(declared))
             said = _CHARSET_RE.search(data[:4096]) if html else None
+            hint = ""
             if said is not None:  # QA: an unknown declared charset was not mentioned
                 name = said.group(1).decode("ascii")
-                why_not = "which newsreview does not know" if declared is None else "which does not decode it"
+                if declared is not None:
+                    why_not = "which does not decode it"
+                else:
+                    try:
+                        codecs.lookup(name)
+                        why_not = "which it cannot be in (the declaration itself reads as ASCII)"
+                    except LookupError:
+                        why_not = "which newsreview does not know"
                 hint = f"; it declares charset '{name}', {why_not}"
-            else:
-                hint = ""
             raise InputError(
                 shown(path),
                 f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}){hint}; "

@@ -386,7 +386,7 @@ async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
         shown = screen_text(app)
         assert "reviewer 1" in shown and "reviewer 2" in shown and "names hidden" in shown
         assert "ana" not in shown.replace("Russia", "").replace("names", "") and "bob" not in shown
-        first = AdjudicateScreen.ordered(lead.candidate(*ben, view="final"), anonymous=True)[0]["reviewer"]
+        first = app.screen.in_key_order(lead.candidate(*ben, view="final"))[0]["reviewer"]
         await pilot.press("1")
         assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == first
         shown = screen_text(app)
@@ -407,7 +407,7 @@ async def test_anonymous_numbers_follow_the_version_keys(disputes, tmp_path):
         assert app.screen.current() == ben
         shown = screen_text(app)
         assert all(f"{n}  reviewer {n}" in shown for n in (1, 2, 3)), shown
-        keys = [v["reviewer"] for v in AdjudicateScreen.ordered(lead.candidate(*ben, view="final"), anonymous=True)]
+        keys = [v["reviewer"] for v in app.screen.in_key_order(lead.candidate(*ben, view="final"))]
         await pilot.press(str(keys.index("Zed") + 1))
         assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == "Zed"
         assert f"settled with reviewer {keys.index('Zed') + 1}'s version" in screen_text(app)
@@ -634,13 +634,18 @@ def test_hidden_names_are_not_numbered_in_name_order():
     """Review: with names hidden, "reviewer 1" was the alphabetically first of the item's reviewers on
     every item — with two reviewers a lead who knows their names knew who was who. Each item orders
     its versions its own way (fixed for the item)."""
-    firsts = set()
-    for i in range(40):
-        cand = {"id": f"e-{i:012x}", "reviews": [{"reviewer": "ana", "status": "accepted"}, {"reviewer": "bob", "status": "rejected"}]}  # fmt: skip
-        order = [v["reviewer"] for v in AdjudicateScreen.ordered(cand, anonymous=True)]
-        assert order == [v["reviewer"] for v in AdjudicateScreen.ordered(cand, anonymous=True)]  # fixed
-        firsts.add(order[0])
-    assert firsts == {"ana", "bob"}
+    firsts, sessions = set(), set()
+    cands = [{"id": f"e-{i:012x}", "reviews": [{"reviewer": "ana", "status": "accepted"}, {"reviewer": "bob", "status": "rejected"}]} for i in range(40)]  # fmt: skip
+    for key in (b"k" * 16, b"j" * 16):
+        orders = []
+        for cand in cands:
+            order = [v["reviewer"] for v in AdjudicateScreen.ordered(cand, key=key)]
+            assert order == [v["reviewer"] for v in AdjudicateScreen.ordered(cand, key=key)]  # fixed for the screen
+            firsts.add(order[0])
+            orders.append(tuple(order))
+        sessions.add(tuple(orders))
+    assert firsts == {"ana", "bob"} and len(sessions) == 2  # and another screen's key orders otherwise
+    assert [v["reviewer"] for v in AdjudicateScreen.ordered(cands[0])] == ["ana", "bob"]  # names shown
 
 
 def test_a_group_row_marks_its_mentions_in_dispute():

@@ -333,7 +333,7 @@ async def test_anonymous_names_are_the_keys_that_pick_them(three_reviewers, tmp_
             shown = screen_text(app)
             assert "1  reviewer 1" in shown and "2  reviewer 2" in shown, shown
             assert "reviewer 3" not in shown and "bob" not in shown and " cy" not in shown
-            keys = [v["reviewer"] for v in screen.ordered(lead.candidate(*ben, view="final"), anonymous=True)]
+            keys = [v["reviewer"] for v in screen.in_key_order(lead.candidate(*ben, view="final"))]
             n = keys.index("cy") + 1  # cy's version: "reviewer n" on this item, picked with n
             await pilot.press(str(n))
             assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == "cy"

@@ -250,6 +250,23 @@ def test_a_changed_article_is_damage_for_that_article_only_and_doctor_names_it(p
     assert "rebuilt the derived tables" in proc.stdout and "2 problem(s) above that doctor cannot mend" in proc.stderr
 
 
+def test_doctor_sends_a_stale_derived_table_to_repair(pg_store):
+    """Review: a derived table out of step (which --repair rebuilds) was called damage doctor cannot
+    mend, its hint to run --repair gone."""
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        (ex,) = articles(1)
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    with admin(pg_store) as conn:
+        conn.execute("UPDATE article_reviewers SET decisions = decisions + 5")
+    proc = run(pg_store, "doctor")
+    assert proc.returncode == 1 and "derived table article_reviewers disagrees" in proc.stdout
+    assert "run 'newsreview doctor --repair'" in proc.stdout and "cannot mend" not in proc.stderr
+    proc = run(pg_store, "doctor", "--repair")
+    assert proc.returncode == 0 and "the store opens again" in proc.stdout
+    assert run(pg_store, "doctor").returncode == 0
+
+
 # -- live updates, lost connections ----------------------------------------------------------------
 
 

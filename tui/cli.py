@@ -823,7 +823,10 @@ def doctor_cmd(
     if repair:
         if report.backup is not None:
             sys.stdout.write(f"backup of every changed file: {clean_line(report.backup)}\n")
-        sys.stdout.write("the store opens again\n" if report.problems else "nothing needed repair\n")
+        if report.problems:
+            sys.stdout.write("the store opens again\n")
+        else:
+            sys.stdout.write("nothing was damaged\n" if report.repaired else "nothing needed repair\n")
         return
     if report.problems:
         sys.stdout.write("run 'newsreview doctor --repair' to mend it (it keeps a backup)\n")

@@ -160,6 +160,7 @@ def record_answers(
     from .formats import prodigy_decisions
 
     tasks = list(tasks)
+    added_now = {id(task) for _, task in tasks}
     for task in more:
         found_aid = store.find_duplicate(task.text_sha)
         if found_aid is not None:
@@ -171,7 +172,11 @@ def record_answers(
         found = prodigy_decisions(task.meta)
         if found is not None:
             by_annotator.setdefault(found[0], {}).setdefault(aid, (task, found[1]))  # one answer an article
-        elif task.meta.get("answer") not in (None, "ignore") and any(k in task.meta for k in PRODIGY_KEYS):
+        elif (
+            id(task) in added_now  # said when its article is added, not on every later run of the same file
+            and task.meta.get("answer") not in (None, "ignore")
+            and any(k in task.meta for k in PRODIGY_KEYS)
+        ):
             # QA: a Prodigy task answered "maybe" was stored, its answer passed over without a word
             failed.append(
                 f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(task.meta['answer'], 40)}' is not "

@@ -60,7 +60,7 @@ def facts(cands: list[dict[str, Any]]) -> list[Fact]:
             out.append((normalise(c["text"]), label_before, "relabelled", c["label"]))
         else:  # accepted, or edited boundaries: the settled text and label are known good
             out.append((normalise(c["text"]), c["label"], "accepted", c["label"]))
-            if "start" in original or "end" in original:  # ``original`` holds only what changed
+            if _shrunk(original, c):
                 out += _trims(original, c)
             else:
                 lead, trail = _edges(c["text"])
@@ -70,10 +70,18 @@ def facts(cands: list[dict[str, Any]]) -> list[Fact]:
     return out
 
 
+def _shrunk(original: dict[str, Any], c: dict[str, Any]) -> bool:
+    """Whether an edit moved an edge inwards and none outwards. ``original`` holds only what changed:
+    an edit that moved one edge was never learnt while both were required (and one that widened the
+    span keeps its edges, as an accepted one does)."""
+    if "start" not in original and "end" not in original:
+        return False
+    start, end = original.get("start", c["start"]), original.get("end", c["end"])
+    return bool(start <= c["start"] and c["end"] <= end)
+
+
 def _trims(original: dict[str, Any], c: dict[str, Any]) -> list[Fact]:
-    """A boundary edit that dropped one word at an edge: which kind of word the desk drops. (Only the
-    changed offsets are in ``original``: an edit that dropped a trailing word alone was never learnt
-    while both were required.)"""
+    """A boundary edit that dropped one word at an edge: which kind of word the desk drops."""
     out: list[Fact] = []
     text, start, end = original.get("text", ""), original.get("start", c["start"]), original.get("end", c["end"])
     if start <= c["start"] and c["end"] <= end:

@@ -1028,10 +1028,9 @@ def check(url: str, *, repair: bool = False) -> Any:
             report.repaired.append(
                 "rebuilt the derived tables (who decided on what; the per-article summaries are rebuilt by the next writer)"
             )
-            report.problems = [p for p in report.problems if "derived table" not in p]
         # the written-once tables are never changed by doctor (QA: --repair said "the store opens
         # again" over disabled guards and an altered text, and doctor then sent the user back to it)
-        report.unrepairable = list(report.problems)
+        report.unrepairable = [p for p in report.problems if "derived table" not in p]
     finally:
         engine.close()
     return report

@@ -15,7 +15,8 @@ from .errors import StoreDamaged
 from .memory import facts
 from .views import REVIEW
 
-SUMMARY_VERSION = 4  # what an article's summary holds; an engine's summaries of another version are ignored
+SUMMARY_VERSION = 5  # what an article's summary holds; an engine's summaries of another version are ignored
+# (5: the memory's facts learn one-sided trims — saved facts of version 4 lack them)
 _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
 

@@ -417,9 +417,8 @@ def train_from_store(
     # spaCy's last step (its loop counts from step 0: N updates end at step N - 1; QA: --max-steps 1 made 2)
     if settings.max_steps is not None and settings.max_steps < 2:
         raise TrainError("--max-steps: at least 2 (spaCy's training loop cannot stop after one update)")
-    max_steps = (
-        settings.max_steps - 1 if settings.max_steps else min(settings.epochs * steps_per_epoch, settings.step_cap)
-    )
+    updates = settings.max_steps or max(2, min(settings.epochs * steps_per_epoch, settings.step_cap))
+    max_steps = updates - 1
 
     try:
         work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))

@@ -17,6 +17,7 @@ the walk (marked) so the lead can look back; a decision moves on to the next uns
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -119,6 +120,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         self.store = store
         self.keys = keys
         self.anonymous = anonymous
+        self._key = secrets.token_bytes(16) if anonymous else None  # see :meth:`ordered`
         self.standalone = standalone  # opened by `review --adjudicate`: back (escape) quits
         if standalone:  # the footer says what escape does here (QA: "esc back", the hint "esc quits")
             self._bindings = _close_quits(self._bindings)
@@ -182,18 +184,23 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         return one_line(who, 24)
 
     @staticmethod
-    def ordered(cand: Cand | None, *, anonymous: bool = False) -> list[dict[str, Any]]:
+    def ordered(cand: Cand | None, *, key: bytes | None = None) -> list[dict[str, Any]]:
         """An item's versions in the order the number keys pick them: by reviewer name, so that "1" is
         the same person on every item and does not change when someone decides again. With names
-        hidden, in an order of the item's own (a hash of the candidate and the name), just as fixed
-        while the lead looks: by name, "reviewer 1" was always the alphabetically first reviewer,
-        which anyone who knows the desk's names could read."""
+        hidden (``key``: this screen's secret), in an order of the item's own — a keyed hash of the
+        candidate and the name, fixed while the screen is open: by name, "reviewer 1" was always the
+        alphabetically first reviewer, and by an unkeyed hash anyone with the source could work it
+        out."""
         if not cand:
             return []
-        if anonymous:
+        if key is not None:
             cid = str(cand.get("id"))
-            return sorted(versions(cand), key=lambda e: _shuffled(cid, str(e.get("reviewer"))))
+            return sorted(versions(cand), key=lambda e: _shuffled(key, cid, str(e.get("reviewer"))))
         return sorted(versions(cand), key=lambda e: str(e.get("reviewer")).casefold())
+
+    def in_key_order(self, cand: Cand | None) -> list[dict[str, Any]]:
+        """The item's versions as this screen numbers them."""
+        return self.ordered(cand, key=self._key)
 
     # -- showing -----------------------------------------------------------------------------------
 
@@ -251,7 +258,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             self._hint()
             return
         base = {**cand, **(cand.get("original") or {})}
-        vs = self.ordered(cand, anonymous=self.anonymous)
+        vs = self.in_key_order(cand)
         spans = [(int(v["start"]), int(v["end"])) for v in (_values(base, e) for e in vs)]
         body.update(context(article["text"], int(base["start"]), int(base["end"]), spans))
         table.update(self._versions(base, cand, vs))
@@ -361,7 +368,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
 
     def _after(self, state: Cand, how: dict[str, Any]) -> None:
         cand = self._final(self.items[self.index])
-        order = [str(e["reviewer"]) for e in self.ordered(cand, anonymous=self.anonymous)]
+        order = [str(e["reviewer"]) for e in self.in_key_order(cand)]
         if how.get("choose"):
             what = f"{possessive(self.shown_name(str(how['choose']), order))} version"
         else:
@@ -376,7 +383,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
     def action_choose(self, i: int) -> None:
         item = self.current()
         cand = self._final(item) if item else None
-        vs = self.ordered(cand, anonymous=self.anonymous)
+        vs = self.in_key_order(cand)
         if not 0 <= i < len(vs):
             self.app.bell()
             self.notify(f"this item has {len(vs)} version{'s' if len(vs) != 1 else ''}", markup=False, timeout=2)
@@ -506,7 +513,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             self.show()
 
 
-def _shuffled(cid: str, name: str) -> bytes:
+def _shuffled(key: bytes, cid: str, name: str) -> bytes:
     """A reviewer's place among an item's versions when names are hidden: fixed for the item, not
-    tied to the name's order."""
-    return hashlib.blake2b(f"{cid}\0{name}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    tied to the name's order, and not to be worked out without the screen's key."""
+    return hashlib.blake2b(f"{cid}\0{name}".encode("utf-8", "surrogatepass"), key=key, digest_size=8).digest()
