@@ -166,6 +166,24 @@ def confirm_if_worth(session: Session, aid: str, gold: list[tuple[int, int, str]
         session.apply("confirm", {"article": aid, "action": "confirm-suggestions"})
 
 
+def group_line(aid: str, article: dict[str, Any], todo: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """A group decision worth one line: a group of two or more pending mentions that all need the
+    same accept, reject or relabel (no boundary); None if there is none."""
+    by_group: dict[str, list[str]] = {}
+    for e in article["entities"]:
+        if e["id"] in todo and e["status"] == "pending" and e.get("group"):
+            by_group.setdefault(e["group"], []).append(e["id"])
+    for gid, members in by_group.items():
+        wanted = {json.dumps(todo[m], sort_keys=True) for m in members}
+        need = todo[members[0]]
+        if len(members) > 1 and len(wanted) == 1 and "start" not in need:
+            line = {"article": aid, "group": gid, "action": need["action"]}
+            if need["action"] == "edit":
+                line["label"] = need["label"]
+            return line
+    return None
+
+
 def review(session: Session, aid: str, gold: list[tuple[int, int, str]], *, smart: bool) -> None:
     """Decide until the article equals the gold. Lines on a proposal that vanished meanwhile (a decision
     on another candidate covered its span) are refused by the store and not counted."""
@@ -176,21 +194,14 @@ def review(session: Session, aid: str, gold: list[tuple[int, int, str]], *, smar
         todo, missing = needs(article, gold)
         if not todo and not missing:
             return
-        if smart:
-            by_group: dict[str, list[str]] = {}
-            for e in article["entities"]:
-                if e["id"] in todo and e["status"] == "pending" and e.get("group"):
-                    by_group.setdefault(e["group"], []).append(e["id"])
-            for gid, members in by_group.items():
-                wanted = {json.dumps(todo[m], sort_keys=True) for m in members}
-                need = todo[members[0]]
-                if len(members) > 1 and len(wanted) == 1 and "start" not in need:
-                    line = {"article": aid, "group": gid, "action": need["action"]}
-                    if need["action"] == "edit":
-                        line["label"] = need["label"]
-                    session.apply("group", line)
-                    for m in members:
-                        todo.pop(m)
+        while smart:  # one group line at a time: deciding a group can regroup the others (a relabelled
+            # "Smith" no longer makes "John Smith" ambiguous), so the groups are read again after each
+            line = group_line(aid, article, todo)
+            if line is None:
+                break
+            session.apply("group", line)
+            article = session.export(aid)
+            todo, missing = needs(article, gold)
         for cid, need in todo.items():
             kind = {"accept": "accept", "reject": "reject"}.get(need["action"]) or (
                 "boundary" if "start" in need else "relabel"
