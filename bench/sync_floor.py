@@ -1,6 +1,6 @@
 """Could another way of making a decision durable let eight writers at once keep up with one alone?
 
-    python bench/sync_floor.py [--writers 8] [--lines 2000] [--rounds 3] [--folder DIR]
+    python bench/sync_floor.py [--writers 8] [--lines 2000] [--rounds 3] [--folder DIR] [--ways a,b]
 
 The flat-out bar of ``team_bench.py`` (8 reviewers' p95 within 2x of one alone) is not met on this
 machine, and ``floor_writer.py`` says the floor — a process that does nothing but append a line and
@@ -14,7 +14,9 @@ loop), 1 alone then N at once, and prints the p95 ratio (N's worst process over 
 - ``shared``: one file for all writers, group commit — append under a lock, then whoever finds its
   line not yet covered by a finished fdatasync syncs everything written so far for all of them;
 - ``syncfs``: each writer appends to its own file, group commit with one ``syncfs`` (Linux) covering
-  every writer's file at once.
+  every writer's file at once;
+- ``dsync``: each writer appends to its own file opened with ``O_DSYNC`` (the write returns once the
+  line is durable: one system call instead of write + fdatasync).
 
 The folder must be on the filesystem a store would use (default: a temporary folder under the
 current directory). Results vary from run to run; read them within one run.
@@ -37,13 +39,21 @@ import time
 from pathlib import Path
 
 LINE = b'{"article": "a-000001", "candidate": "e-0123456789ab", "action": "accept", "t": 1733250000.1}\n'
-WAYS = ("append", "prealloc", "shared", "syncfs")
+WAYS = ("append", "prealloc", "shared", "syncfs", "dsync")
 
 
 def writer(way: str, folder: Path, who: int, lines: int) -> list[float]:
     """One writer's loop; returns each line's durable-write latency in seconds."""
     own = folder / f"{who}.jsonl"
     lat: list[float] = []
+    if way == "dsync":
+        fd = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_DSYNC, 0o644)
+        for _ in range(lines):
+            t = time.perf_counter()
+            os.write(fd, LINE)
+            lat.append(time.perf_counter() - t)
+        os.close(fd)
+        return lat
     if way in ("append", "prealloc"):
         if way == "append":
             fd = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -124,6 +134,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--folder", type=Path, default=None)
+    ap.add_argument("--ways", default=",".join(WAYS), help="comma-separated, of: " + ", ".join(WAYS))
     ap.add_argument("--child", nargs=3, metavar=("WAY", "FOLDER", "WHO"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -132,9 +143,12 @@ def main() -> None:
         return
     base = Path(tempfile.mkdtemp(prefix="sync-floor-", dir=args.folder or Path.cwd()))
     try:
-        ratios: dict[str, list[float]] = {w: [] for w in WAYS}
+        ways = [w for w in args.ways.split(",") if w]
+        if unknown := [w for w in ways if w not in WAYS]:
+            raise SystemExit(f"sync_floor: unknown way {unknown[0]!r} (use {', '.join(WAYS)})")
+        ratios: dict[str, list[float]] = {w: [] for w in ways}
         for r in range(args.rounds):
-            for way in WAYS:  # alternating, so the machine's drift falls on every way alike
+            for way in ways:  # alternating, so the machine's drift falls on every way alike
                 alone = run(way, base / way, 1, args.lines)
                 together = run(way, base / way, args.writers, args.lines)
                 ratios[way].append(together / alone)
