@@ -15,6 +15,7 @@ from . import undo, validation, views
 from .core import StoreCore, now
 from .errors import DecisionError
 from .history import History, next_level
+from .memory import as_decision
 from .views import ADJUDICATION, REVIEW
 
 
@@ -333,17 +334,11 @@ class DecidingMixin(StoreCore):
     def confirm_suggestions(self, article_id: str, *, seconds: float | None = None) -> list[dict[str, Any]]:
         """Every pending suggestion of the article (accept, relabel, reject, and proposed additions)
         as this reviewer's decisions, in one undo step."""
-        items: list[tuple[str, str, dict[str, Any] | None]] = []
-        for cand in self.candidates(article_id, "entity"):
-            hint = cand.get("suggestion")
-            if cand["status"] != "pending" or not hint:
-                continue
-            if hint["action"] == "add":
-                items.append((cand["id"], "accept", None))
-            elif hint["action"] == "edit":
-                items.append((cand["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
-            else:
-                items.append((cand["id"], hint["action"], None))
+        items = [
+            as_decision(cand)
+            for cand in self.candidates(article_id, "entity")
+            if cand["status"] == "pending" and cand.get("suggestion")
+        ]
         if not items:
             raise DecisionError("no pending suggestions in this article")
         return self.decide_many(article_id, items, seconds=seconds)

@@ -94,6 +94,17 @@ def _trims(original: dict[str, Any], c: dict[str, Any]) -> list[Fact]:
     return out
 
 
+def as_decision(cand: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None]:
+    """The decision that does what a pending candidate's ``suggestion`` says (for ``decide_many``): a
+    proposal is accepted (which adds it), an edit carries the suggested label or offsets."""
+    hint = cand["suggestion"]
+    if hint["action"] == "add":
+        return cand["id"], "accept", None
+    if hint["action"] == "edit":
+        return cand["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}
+    return cand["id"], hint["action"], None
+
+
 class Memory:
     """Facts aggregated over the store."""
 

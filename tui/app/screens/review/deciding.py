@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ....store.memory import as_decision
 from ...state import is_pending, label_order
 from ...text import one_line
 from .core import Cand, ReviewCore
@@ -255,15 +256,7 @@ class Deciding(ReviewCore):
             after = self.state.current_id()
             seconds = self.clock.seconds() / len(hints)
             if self._hidden_suggestions:  # the store's own would decide hidden candidates too
-                items: list[tuple[str, str, dict[str, Any] | None]] = []
-                for c in hints:
-                    hint = c["suggestion"]
-                    if hint["action"] == "add":
-                        items.append((c["id"], "accept", None))
-                    elif hint["action"] == "edit":
-                        items.append((c["id"], "edit", {k: hint[k] for k in ("label", "start", "end") if k in hint}))
-                    else:
-                        items.append((c["id"], hint["action"], None))
+                items = [as_decision(c) for c in hints]
                 states = self._write(self.store.decide_many, aid, items, seconds=seconds)
             else:
                 states = self._write(self.store.confirm_suggestions, aid, seconds=seconds)
