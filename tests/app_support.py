@@ -75,6 +75,19 @@ def foreign_controls(output: str) -> list[str]:
     ]
 
 
+async def page_keys_before_layout(app: App[Any], pilot: Pilot[Any], command_list: Any, monkeypatch: Any) -> None:
+    """Page up and down on a palette's list as before its first layout — no lines, no size (Textual
+    8.2.8 then raised KeyError in OptionList._move_page) — and check that the app is still running."""
+    from textual.command import CommandList
+    from textual.geometry import Region
+
+    command_list._line_cache.clear()
+    monkeypatch.setattr(CommandList, "scrollable_content_region", property(lambda self: Region(0, 0, 0, 0)))
+    await pilot.press("pageup", "pagedown")
+    assert app.is_running and app._exception is None
+    monkeypatch.undo()
+
+
 def _busy(app: App[Any]) -> bool:
     nodes: list[Any] = [app]
     for screen in app.screen_stack:

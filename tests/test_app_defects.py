@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from app_support import EVIL, add_in_app, foreign_controls, screen_bytes, screen_text, status_line
+from app_support import (
+    EVIL,
+    add_in_app,
+    foreign_controls,
+    page_keys_before_layout,
+    screen_bytes,
+    screen_text,
+    status_line,
+)
 from test_app_review import build
 from textual import events
 from textual.widgets import Footer
@@ -550,7 +558,6 @@ async def test_page_keys_on_a_palette_list_not_laid_out_yet(review, monkeypatch)
     """Textual 8.2.8: page up/down on the palette's list between results arriving and the list's
     first layout raised KeyError (seen in the random-key test); those keys wait for the layout."""
     from textual.command import CommandList
-    from textual.geometry import Region
 
     app, _store, _ex = review
     async with app.run_test(size=(100, 30)) as pilot:
@@ -558,11 +565,7 @@ async def test_page_keys_on_a_palette_list_not_laid_out_yet(review, monkeypatch)
         await pilot.pause(0.3)
         command_list = app.screen.query_one(CommandList)
         assert command_list.option_count and command_list.highlighted is not None
-        command_list._line_cache.clear()  # as before its first layout
-        monkeypatch.setattr(CommandList, "scrollable_content_region", property(lambda self: Region(0, 0, 0, 0)))
-        await pilot.press("pageup", "pagedown")
-        assert app.is_running and app._exception is None
-        monkeypatch.undo()
+        await page_keys_before_layout(app, pilot, command_list, monkeypatch)
         await pilot.press("escape")
 
 

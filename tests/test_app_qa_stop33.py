@@ -4,6 +4,7 @@ that the app must not let through, driven as the runs met them (Pilot keys and r
 from __future__ import annotations
 
 import pytest
+from app_support import page_keys_before_layout
 from test_app_review import build
 
 from tui.app.app import CommandPalette, ReviewApp
@@ -21,7 +22,6 @@ async def test_the_theme_list_from_the_palette_is_the_guarded_palette(review, mo
     without the app's guards; page up there before its list was laid out ended the app (KeyError: 0
     in OptionList._move_page). The palettes the palette's commands open are the app's too."""
     from textual.command import CommandList
-    from textual.geometry import Region
 
     app, _store, _ex = review
     async with app.run_test(size=(100, 30)) as pilot:
@@ -33,11 +33,7 @@ async def test_the_theme_list_from_the_palette_is_the_guarded_palette(review, mo
         assert isinstance(themes, CommandPalette) and themes.id != "--command-palette"
         command_list = themes.query_one(CommandList)
         assert command_list.option_count  # the themes
-        command_list._line_cache.clear()  # as before its first layout
-        monkeypatch.setattr(CommandList, "scrollable_content_region", property(lambda self: Region(0, 0, 0, 0)))
-        await pilot.press("pageup", "pagedown")
-        assert app.is_running and app._exception is None
-        monkeypatch.undo()
+        await page_keys_before_layout(app, pilot, command_list, monkeypatch)
         await pilot.press("escape")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, CommandPalette)
