@@ -450,6 +450,53 @@ async def test_adjudication_from_the_review_screen_and_when_nothing_is_disputed(
         assert isinstance(app.screen, ReviewScreen)
 
 
+async def test_a_ruling_decided_again_since_comes_back_to_the_lead(disputes, tmp_path):
+    """QA (PG desk in tmux): a reviewer who decides again after the lead's ruling leaves a ruling over
+    versions that are not the versions any more; `review --adjudicate` said nothing was disputed.
+    The item is back in the walk, counted as left and marked, until the lead settles it anew."""
+    path, _, ben, russia, tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    lead.adjudicate(*ben, choose="bob")
+    lead.adjudicate(*russia, choose="ana")
+    lead.adjudicate(*tuesday, choose="ana")
+    assert disputed_items(lead) == []
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        ana.decide(*ben, "reject")  # ana comes round to bob's view, after the ruling
+    lead.close()
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    assert disputed_items(lead) == [ben]
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
+        shown = screen_text(app)
+        assert "1 left" in shown and "decided again since by ana" in shown
+        await pilot.press("1")  # ana's version now (rejected): settled anew
+        assert lead.candidate(*ben, view="final")["adjudication"].get("changed_since") is None
+        assert "0 left" in screen_text(app)
+    lead.close()
+
+
+async def test_the_review_panel_shows_a_ruling_made_with_j(disputes, tmp_path):
+    """QA (PG desk in tmux): after settling with J, the review screen's panel still said "agreed by
+    ana, bob" of the item until a restart; it reads the settled items again when the ruling is made."""
+    path, _, ben, _russia, _tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.current()["id"] == ben[1]
+        assert "disputed" in screen_text(app)
+        await pilot.press("J")
+        await pilot.press("2")  # bob's version: rejected
+        await pilot.press("escape")
+        assert app.screen is review
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "adjudicated by lead" in shown and "agreed by" not in shown
+    lead.close()
+
+
 def test_context_marks_the_item_and_other_versions():
     text = "word " * 200 + "Ben Wallace said so." + " word" * 200
     start = text.index("Ben")
@@ -665,6 +712,25 @@ def test_a_group_row_marks_its_mentions_in_dispute():
     assert mark is not None and mark.plain == "+2"
     assert others_mark({"row": "group", "mention_reviews": [reviews(("bo", "accepted"))]}, "bo") is None
     assert others_mark({"row": "group"}, "bo") is None
+
+
+def test_a_row_marks_a_dispute_for_a_lead_who_has_not_reviewed_it():
+    """QA (PG desk in tmux): ana accepted, bob rejected; the lead, who had decided nothing there, saw
+    ``+2`` (as if they agreed). The mark says whether the versions differ, not whether they differ
+    from mine; a lead's ruling made after the latest version quiets it, a review after the ruling
+    raises it again."""
+    from tui.app.desk import others_mark
+
+    ana = {"reviewer": "ana", "status": "accepted", "decided_at": "2026-12-04T10:00:00"}
+    bob = {"reviewer": "bob", "status": "rejected", "decided_at": "2026-12-04T10:01:00"}
+    mark = others_mark({"reviews": [ana, bob]}, "lia")
+    assert mark is not None and mark.plain == "⚠2"
+    assert others_mark({"reviews": [ana, {**bob, "status": "accepted"}]}, "lia").plain == "+2"  # type: ignore[union-attr]
+    ruling = {"reviewer": "lia", "status": "accepted", "decided_at": "2026-12-04T10:02:00", "adjudication": True}
+    assert others_mark({"reviews": [ana, bob, ruling]}, "lia").plain == "+2"  # type: ignore[union-attr]
+    again = {**bob, "decided_at": "2026-12-04T10:03:00"}
+    assert others_mark({"reviews": [ana, again, ruling]}, "lia").plain == "⚠2"  # type: ignore[union-attr]
+    assert others_mark({"reviews": [ana, bob]}, "ana").plain == "⚠1"  # type: ignore[union-attr]
 
 
 async def test_the_article_list_search_folds_case_and_accents(tmp_path):

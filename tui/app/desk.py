@@ -88,16 +88,22 @@ def review_lines(cand: Cand, me: str, name: Callable[[str], str] | None = None) 
     return out
 
 
+def differing(cand: Cand) -> str:
+    """``3 versions differ``, or ``3 versions, 2 different`` when some of them agree (QA)."""
+    kept = versions(cand)
+    distinct = len({version_key(r) for r in kept})
+    return f"{len(kept)} versions differ" if distinct == len(kept) else f"{len(kept)} versions, {distinct} different"
+
+
 def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
     """The desk's view of a candidate in a few words: disputed (and how to settle it), agreed, or
     adjudicated."""
     others = {str(r.get("reviewer")) for r in versions(cand)} - {me}
     adjudicated = [r for r in cand.get("reviews") or () if r.get("adjudication")]
     if final == "disputed":
-        n = len(versions(cand))
         return Text.assemble(
             (f"{DISPUTED_MARK} disputed", "bold red"),
-            f" — {n} versions differ ({one_line(adjudicate_key, 12)} adjudicates)",
+            f" — {differing(cand)} ({one_line(adjudicate_key, 12)} adjudicates)",
         )
     if adjudicated:
         lead = adjudicated[-1]
@@ -122,10 +128,12 @@ def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
 
 
 def others_mark(cand: Cand, me: str) -> Text | None:
-    """A short mark for a list row: how many other reviewers decided this candidate, and whether
-    any of them decided otherwise than ``me`` (``⚠2`` — disagreement, ``+1`` — others agree or I
-    have not decided). None when nobody else decided it. On a group row: ``⚠N`` — N of its mentions
-    are in dispute, else ``+K`` — other reviewers decided its mentions. For the row code to call."""
+    """A short mark for a list row: how many other reviewers decided this candidate, and whether the
+    reviewers' versions differ (``⚠2`` — a disagreement no ruling settles, whether or not ``me`` has
+    decided: a lead who has not reviewed the item sees the dispute too; ``+1`` — the versions agree,
+    or a lead's ruling stands with no review since). None when nobody else decided it. On a group row:
+    ``⚠N`` — N of its mentions are in dispute, else ``+K`` — other reviewers decided its mentions. For
+    the row code to call."""
     if cand.get("row") == "group":  # a group row: its mentions' marks, summed up
         seen = [_others({"reviews": reviews}, me) for reviews in cand.get("mention_reviews") or ()]
         disputed = sum(1 for _, differ in seen if differ)
@@ -140,14 +148,20 @@ def others_mark(cand: Cand, me: str) -> Text | None:
 
 
 def _others(cand: Cand, me: str) -> tuple[int, bool]:
-    """(how many other reviewers decided ``cand``, whether any decided otherwise than ``me``)."""
-    mine = next((r for r in versions(cand) if r.get("reviewer") == me), None)
-    others = [r for r in versions(cand) if r.get("reviewer") != me]
-    key = _key(mine) if mine is not None else None
-    return len(others), mine is not None and any(_key(r) != key for r in others)
+    """(how many other reviewers decided ``cand``, whether the versions differ and no ruling made
+    after the latest of them settles it)."""
+    kept = versions(cand)
+    others = [r for r in kept if r.get("reviewer") != me]
+    differ = len({version_key(r) for r in kept}) > 1
+    if differ:
+        rulings = [str(r.get("decided_at") or "") for r in cand.get("reviews") or () if r.get("adjudication")]
+        latest = max((str(r.get("decided_at") or "") for r in kept), default="")
+        differ = not rulings or max(rulings) < latest
+    return len(others), differ
 
 
-def _key(entry: Mapping[str, Any]) -> tuple[str, str]:
+def version_key(entry: Mapping[str, Any]) -> tuple[str, str]:
+    """What two versions must share to agree: kept or rejected, and the fields they changed."""
     status = "rejected" if entry.get("status") == "rejected" else "kept"
     return status, repr(sorted((k, repr(v)) for k, v in changed_fields(entry).items()))
 

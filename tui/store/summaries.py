@@ -170,6 +170,13 @@ class SummariesMixin(StoreCore):
         decided = sum(n for s, n in counts if s in DECIDED)
         return decided, sum(n for s, n in counts if s == "disputed"), total
 
+    def has_rulings(self, article_id: str) -> bool:
+        """Whether a lead's ruling settles any candidate of the article (in scope)."""
+        entry = self._summary_of(article_id)
+        if entry is None:
+            return False
+        return any(n for keys in entry.get("adjudicated", {}).values() for k, n in keys.items() if self._in_scope(k))
+
     def next_pending_article(self, after: str | None = None) -> str | None:
         """The next article with candidates this reviewer has not decided: first those assigned to
         them, then those nobody holds (unassigned, or left untouched past the lease)."""

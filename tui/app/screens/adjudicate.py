@@ -34,7 +34,7 @@ from ...sanitize import clean
 from ...store import StoreError
 from ...store.store import Changes
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
-from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, possessive, show_value, versions, when
+from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, differing, possessive, show_value, versions, when
 from ..text import STATUS_MARK, one_line
 from .once import ClosesOnce
 
@@ -51,18 +51,26 @@ CONTEXT = 320  # characters of article text shown on each side of the item (cut 
 
 
 def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> list[Item]:
-    """Every disputed item of ``articles`` (default: the whole store), in article order, then text
-    order. Articles nobody disputes are skipped from their summaries, without reading them."""
+    """Every item of ``articles`` (default: the whole store) for a lead to settle, in article order,
+    then text order: the disputed ones, and the settled ones a reviewer decided again after the
+    ruling (:func:`reopened`; QA: they were not shown, and ``--adjudicate`` said nothing was
+    disputed). Articles with neither are skipped from their summaries, without reading them."""
     out: list[Item] = []
     for aid in articles if articles is not None else store.article_ids():
         try:
-            if store.final_progress(aid)[1] == 0:
+            if store.final_progress(aid)[1] == 0 and not store.has_rulings(aid):
                 continue
             cands = store.candidates(aid, view="final", plain=True)
         except StoreError:
             continue  # a damaged article: doctor names it; the rest can be settled
-        out += [(aid, c["id"]) for c in cands if c["status"] == "disputed" and store.in_scope(c)]
+        out += [(aid, c["id"]) for c in cands if (c["status"] == "disputed" or reopened(c)) and store.in_scope(c)]
     return out
+
+
+def reopened(cand: Cand | None) -> list[str]:
+    """Who decided a settled item again after the ruling in effect (none: it stands as settled)."""
+    ruling = (cand or {}).get("adjudication")
+    return list(ruling.get("changed_since") or ()) if isinstance(ruling, dict) else []
 
 
 def context(text: str, start: int, end: int, others: list[tuple[int, int]]) -> Text:
@@ -156,10 +164,13 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             return None
 
     def is_open(self, item: Item) -> bool:
+        """Disputed, or settled by a ruling that a reviewer's later decision put in question."""
         try:
-            return self.store.final_status(*item) == "disputed"
+            if self.store.final_status(*item) == "disputed":
+                return True
         except StoreError:
             return False
+        return bool(reopened(self._final(item)))
 
     def left(self) -> int:
         return sum(1 for item in self.items if self.is_open(item))
@@ -306,7 +317,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         final = str(cand.get("status"))
         if final == "disputed":
             verdict = Text.assemble(
-                (f"{DISPUTED_MARK} disputed", "bold red"), f": {len(vs)} versions differ — pick one, or decide yourself"
+                (f"{DISPUTED_MARK} disputed", "bold red"), f": {differing(cand)} — pick one, or decide yourself"
             )
         else:
             settled = [r for r in cand.get("reviews") or () if r.get("adjudication")]
@@ -321,6 +332,16 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 }
                 if changes and not last.get("chose"):
                     verdict.append("  " + "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in changes.items()))
+                again = reopened(cand)
+                if again:
+                    names = ", ".join(self.shown_name(w, order) for w in again)
+                    verdict.append_text(
+                        Text.assemble(
+                            "\n",
+                            (f"{DISPUTED_MARK} decided again since by {names}", "bold yellow"),
+                            " — the ruling stands until you settle it anew: pick a version, or decide yourself",
+                        )
+                    )
             else:
                 verdict.append(" — the reviewers agree now")
         return Group(grid, Text(""), verdict)
@@ -338,6 +359,9 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             else k.show("adjudicate.version_1", first=True)
         )
         back = "quit" if self.standalone else "back to review"  # as the footer says it
+        if item is None:  # nothing to pick or decide (QA: "1 pick a version" over an empty screen)
+            self.query_one("#adj-hint", Static).update(Text(f"{k.show('adjudicate.close')} {back}", style="dim"))
+            return
         self.query_one("#adj-hint", Static).update(
             Text(
                 f"{pick} pick a version  ·  {k.show('adjudicate.accept')} accept  ·  "
@@ -364,6 +388,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         except StoreError as err:
             self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
             return
+        self._tell_review([item])
         self._after(state, how)
 
     def _after(self, state: Cand, how: dict[str, Any]) -> None:
@@ -418,6 +443,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 state = self.store.adjudicate(aid, cid, action="edit", changes=changes, seconds=self._seconds())
             except StoreError as err:
                 return str(err)
+            self._tell_review([(aid, cid)])
             if self.current() == (aid, cid):
                 self._after(state, {"action": "edit"})
             return None
@@ -446,8 +472,9 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         self.show()
 
     def _tell_review(self, group: list[Item]) -> None:
-        """The lead's last step may have been a review decision of theirs (undo walks every step of
-        theirs, whatever the screen): the review screen under this one reads those candidates again."""
+        """The review screen under this one reads these candidates again: a ruling changes what its
+        detail panel says of them (QA: "agreed by ana, bob" until a restart), and the lead's last
+        step undone may have been a review decision of theirs (undo walks every step of theirs)."""
         from .review import ReviewScreen
 
         decided: dict[str, set[str]] = {}
