@@ -172,7 +172,7 @@ async def test_the_plain_paint_path_paints_what_textual_would(tmp_path, monkeypa
         monkeypatch.setenv("NO_COLOR", "1")
     async with long_app(tmp_path, (120, 40)) as (app, pilot):
         names = {type(f).__name__ for f in app.get_line_filters()}
-        assert ("Monochrome" in names) == no_color
+        assert ("LegibleMonochrome" in names) == no_color  # tui/app/nocolor.py
         views = [app.screen.query_one(ArticleView), *app.screen.query(CandidateList)]
         await pilot.press("a", "a", "x", "j")
         await pilot.pause()

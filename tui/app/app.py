@@ -27,6 +27,7 @@ from ..store.urls import is_url
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
 from .config import load_keymap, load_settings, update_settings
+from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
 from .state import ActiveClock
@@ -152,6 +153,7 @@ class ReviewApp(App[None]):
         anonymous: bool = False,
     ) -> None:
         super().__init__()
+        use_legible_greys(self)  # NO_COLOR: red marks were grey on grey
         self.adjudicate = adjudicate  # open on the adjudication screen (review --adjudicate)
         self.anonymous = anonymous
         self.store = store
