@@ -508,3 +508,40 @@ def test_a_lease_must_be_a_number_of_hours(new_store, cli):
         assert st.assignments.claim(aid, "ben") == "takeable"  # read as 24 hours, long run out
         st.assignments.fold("assignments", {**doc, "lease_hours": 1e7})  # "practically never", then taken
         assert st.assignments.claim(aid, "ben") == "theirs"  # still: read as the longest lease, not 24 h
+
+
+def test_no_decision_makes_an_entity_twice(store_path):
+    """QA (a desk in tmux): ana trimmed "The UK" to "UK", bob rejected it and added "UK" himself; the
+    lead chose ana's version and the export held "UK" GPE twice. A ruling, an edit and an addition
+    that would give an entity the span and label of another one the view keeps are refused, saying
+    which one and what to do; nothing is written."""
+    text = "The UK said on Monday that the UK economy grew."
+    ex = make_extraction(text, [("The UK", "GPE"), ("Monday", "DATE"), ("the UK economy", "ORG")])
+    aid = ex.article.id
+    the_uk, monday, economy = (e["id"] for e in ex.entities)
+    with open_as(store_path, "ana") as ana:
+        ana.add_article(ex)
+        ana.decide(aid, the_uk, "edit", changes={"start": 4, "end": 6})
+        with pytest.raises(DecisionError, match=r"same entity as '" + the_uk + r"' \('UK', GPE, edited\): reject"):
+            ana.add_candidate(aid, {"kind": "entity", "start": 4, "end": 6, "label": "GPE"})
+        with pytest.raises(DecisionError, match="same entity as"):  # an edit onto it, too
+            ana.decide(aid, economy, "edit", changes={"start": 4, "end": 6, "label": "GPE"})
+        start = text.index("the UK economy")
+        with pytest.raises(DecisionError, match=r"accept that one and reject this one instead"):  # still pending
+            ana.decide(aid, monday, "edit", changes={"start": start, "end": start + 14, "label": "ORG"})
+        ana.decide(aid, economy, "edit", changes={"start": 4, "end": 6, "label": "ORG"})  # another label: fine
+    with open_as(store_path, "bob") as bob:
+        bob.decide(aid, the_uk, "reject")
+        bob.decide(aid, economy, "reject")
+        added = bob.add_candidate(aid, {"kind": "entity", "start": 4, "end": 6, "label": "GPE"})  # bob's own view
+    with open_as(store_path, "lia") as lead:
+        assert lead.final_status(aid, the_uk) == "disputed"
+        before = lead.summary()["decisions"]
+        with pytest.raises(DecisionError, match=r"ana's version is the same entity as '" + added["id"]):
+            lead.adjudicate(aid, the_uk, choose="ana")
+        with pytest.raises(DecisionError, match="same entity as"):
+            lead.adjudicate(aid, the_uk, action="edit", changes={"start": 4, "end": 6})
+        assert lead.summary()["decisions"] == before and lead.final_status(aid, the_uk) == "disputed"
+        lead.adjudicate(aid, the_uk, choose="bob")  # rejected: nothing twice
+        texts = [(e["text"], e["label"]) for e in next(iter(store_articles(lead)))["entities"]]
+    assert texts.count(("UK", "GPE")) == 1

@@ -86,6 +86,7 @@ class DecidingMixin(StoreCore):
         fields.update(changes or {})
         cand = validation.new_candidate(article, fields)
         cand["origin"] = "memory"
+        self._check_twin(article["id"], cand, None)
         record = self._record(article["id"], cand["id"], "entity", "add", seconds=seconds, batch=batch)
         record["before"] = None
         record["after"] = {"status": "added"}
@@ -116,6 +117,8 @@ class DecidingMixin(StoreCore):
         if action == "edit":
             clean = validation.changes(article, state, changes or {})
             self._check_speaker_entity(article["id"], clean.get("speaker"), self._file(article["id"])["candidates"])
+            if state["kind"] == "entity" and {"start", "end", "label"} & set(clean):
+                self._check_twin(article["id"], {**state, **clean}, None)
             record["changes"] = clean
             record["before"].update({k: state.get(k) for k in clean})
             record["after"] = {"status": "added" if hist.top and hist.top.added else "edited", **clean}
@@ -163,12 +166,39 @@ class DecidingMixin(StoreCore):
         self._check_speaker_entity(article_id, cand.get("speaker"), originals)
         if cand["id"] in originals or self._alive.get(article_id, {}).get(cand["id"], 0) > 0:
             raise DecisionError(f"that {cand['kind']} already exists as '{cand['id']}': accept or edit it instead")
+        self._check_twin(article_id, cand, None)
         record = self._record(article_id, cand["id"], cand["kind"], "add", seconds=seconds, batch=None)
         record["before"] = None
         record["after"] = {"status": "added"}
         record["added"] = cand
         self._commit([record])
         return self.candidate(article_id, cand["id"])
+
+    def _check_twin(self, article_id: str, ent: dict[str, Any], view: str | None, *, whose: str | None = None) -> None:
+        """Refuse to make ``ent`` the same entity (span and label) as another one the view keeps — in
+        this reviewer's view (pending ones too: that one is to be accepted), or, for a ruling
+        (``view`` "final"), one the desk kept: the export held the entity twice (QA: a lead chose
+        ana's trim "UK" where bob had rejected it and added "UK" himself)."""
+        if ent.get("kind") != "entity":
+            return
+        span = (ent["start"], ent["end"], ent["label"])
+        kept = ("accepted", "edited", "added") if view == "final" else ("pending", "accepted", "edited", "added")
+        for other in self.candidates(article_id, "entity", view=view, plain=True):
+            if (
+                other["id"] != ent["id"]
+                and other["status"] in kept
+                and (other["start"], other["end"], other["label"]) == span
+            ):
+                what = f"{whose} is" if whose else "that would be"
+                hint = (
+                    "reject this one instead"
+                    if other["status"] != "pending"
+                    else "accept that one and reject this one instead"
+                )
+                raise DecisionError(
+                    f"{what} the same entity as '{other['id']}' ('{clean_line(other.get('text'), 40)}', "
+                    f"{clean_line(other['label'], 20)}, {other['status']}): {hint}"
+                )
 
     def _check_speaker_entity(self, article_id: str, speaker: Any, originals: dict[str, Any]) -> None:
         """A speaker linked to an entity names one of this article's entities (the machine's or an
@@ -255,6 +285,10 @@ class DecidingMixin(StoreCore):
                 status = "edited" if values else "accepted"
         if status in ("edited", "accepted") and base.get("origin") == "analyst":
             status = "added"
+        if base["kind"] == "entity" and status != "rejected":
+            self._check_twin(
+                article_id, {**base, **values}, "final", whose=f"{clean_line(choose, 40)}'s version" if choose else None
+            )
         record["versions"] = {who: hists[(who, REVIEW)].top.record["id"] for who in versions}  # type: ignore[union-attr]
         record["result"] = {"status": status, "values": values}
         record["after"] = {"status": status}
