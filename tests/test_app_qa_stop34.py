@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from rich.segment import Segment
 from rich.style import Style
+from test_app_desk import disputes  # noqa: F401 (a fixture)
 from test_app_review import build
 from textual.color import Color
 
@@ -51,3 +52,63 @@ def test_legible_moves_a_dark_grey_away_from_a_light_background():
     assert st.color is not None
     assert light.brightness - Color.from_rich_color(st.color).brightness >= MIN_CONTRAST - 0.01
     assert legible(Style(bold=True), light) == Style(bold=True)  # no colour: the terminal's own
+
+
+async def test_at_80_columns_the_status_line_keeps_who_else_is_here():
+    """QA (80×24): a find term pushed "with ana" (and the disputes) off the status line; on a narrow
+    line the desk comes before what the analyst is looking for."""
+    from textual.app import App, ComposeResult
+
+    from tui.app.widgets.status import StatusBar
+
+    class Bar(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusBar()
+
+    app = Bar()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.reviewer, bar.article, bar.left, bar.here, bar.store = "lia", (3, 12), 9, (4, 20), (40, 300)
+        bar.disputed = 2
+        bar.desk = "with ana · desk 3/9"
+        bar.find = "“the Ministry of Defence said” 1/4"
+        await pilot.pause()
+        line = bar.render_line(0).text
+        assert "⚠ 2 disputed" in line and "with ana" in line, line
+        assert "find:" in line  # the find after them, cut where the line ends
+
+
+async def test_at_80_columns_the_queue_shows_mine_and_desk(review):
+    """QA (80×24): the article list's "mine" and "desk" columns were past the right edge (scrolled
+    off); the progress comes before the names, which may be cut."""
+    store, _ex, config = review
+    app = ReviewApp(store, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        from app_support import screen_text
+
+        header = next(line for line in screen_text(app).splitlines() if " #  " in line and "title" in line)
+        assert "mine" in header and "desk" in header, header
+
+
+async def test_at_80_columns_the_adjudication_header_wraps(disputes, tmp_path):  # noqa: F811
+    """QA (80×24, --anonymous): the header line was cut: "names hidden" and the last ruling ("settled
+    with reviewer 2's version") were not on screen. It wraps."""
+    from app_support import screen_text
+
+    from tui.app.screens.adjudicate import AdjudicateScreen
+    from tui.store import ReviewStore
+
+    path = disputes[0]
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True, anonymous=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, AdjudicateScreen)
+        await pilot.pause()
+        assert "names hidden" in screen_text(app)
+        await pilot.press("2")
+        await pilot.pause()
+        shown = " ".join(line.strip() for line in screen_text(app).splitlines()[:3])
+        assert "settled with reviewer" in shown, shown
+    lead.close()

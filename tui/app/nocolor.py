@@ -11,6 +11,7 @@ reverse and the marks themselves carry the meaning.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -48,7 +49,7 @@ class LegibleMonochrome(Monochrome):
         ]
 
 
-def use_legible_greys(app: App[object]) -> bool:
+def use_legible_greys(app: App[Any]) -> bool:
     """Put :class:`LegibleMonochrome` in place of the ``Monochrome`` filter Textual gave ``app`` for
     ``NO_COLOR`` (a terminal with its own ANSI colours gets ``NoColor``, the terminal's defaults, which
     stays). True when it did. Reaches into ``App._filters`` (Textual 8): a test fails if that goes."""

@@ -4,9 +4,9 @@ titles, enter opens.
 Order: the articles assigned to this reviewer first, then those nobody holds (unassigned, or whose
 assignees let the lease run out: anyone may take them over), then those assigned to others — each
 group in the store's order. Columns: the article's number in the store, whose it is (``mine``,
-``open``, ``takeable``, ``theirs``), its assignees, who has it open now, this reviewer's progress,
-and the desk's (decided/total in the final view, and how many items are disputed). The queue
-follows the store live while it is open.
+``open``, ``takeable``, ``theirs``), this reviewer's progress, the desk's (decided/total in the final
+view, and how many items are disputed), its assignees and who has it open now. The queue follows the
+store live while it is open.
 """
 
 from __future__ import annotations
@@ -42,9 +42,10 @@ LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that f
 QUEUE_MAX_WIDTH = 160  # the dialog's widest (the stylesheet's #queue max-width)
 #: the columns right of the title: (header, key, narrowest, widest). A column grows to its widest
 #: content (QA: "23/134 ⚠16" showed as "23/134 ⚠1" in a fixed 9 cells): numbers are never cut (no
-#: widest); names stop at their widest and end in "…"
-_DESK_COLUMNS: list[tuple[str, str, int, int | None]] = [("for", "claim", 8, None), ("assigned", "assigned", 12, 24)]
-_DESK_COLUMNS += [("on it now", "here", 10, 24), ("mine", "done", 7, None), ("desk", "desk", 9, None)]
+#: widest); names stop at their widest and end in "…". The progress before the names: what does not
+#: fit scrolls off to the right, and at 80 columns that was "mine" and "desk" (QA)
+_DESK_COLUMNS: list[tuple[str, str, int, int | None]] = [("for", "claim", 8, None), ("mine", "done", 7, None)]
+_DESK_COLUMNS += [("desk", "desk", 9, None), ("assigned", "assigned", 12, 24), ("on it now", "here", 10, 24)]
 NUMBER_MIN = 4  # the "#" column's narrowest (wider once the store has more articles)
 TITLE_MIN = 24  # the title column's narrowest: below it the other columns scroll off to the right
 

@@ -84,9 +84,9 @@ class StatusBar(Widget):
         if self.here is not None:
             decided, total = self.here
             bar.append(f"{sep}{decided}/{total}" + ("" if short else " decided here"))
-        if narrow:
-            self._looking(bar, sep)
+        if narrow:  # the desk (disputes, who else is here) first: a find term pushed "with ana" off (QA)
             self._desk(bar, sep, short=True)
+            self._looking(bar, sep)
             self._store(bar, sep)
         else:
             self._store(bar, sep)
