@@ -386,6 +386,7 @@ async def test_adjudication_anonymous_hides_names(disputes, tmp_path):
         shown = screen_text(app)
         assert "reviewer 1" in shown and "reviewer 2" in shown and "names hidden" in shown
         assert "ana" not in shown.replace("Russia", "").replace("names", "") and "bob" not in shown
+        assert "decided " not in shown  # nor when each decided (QA: the times can tell who)
         first = app.screen.in_key_order(lead.candidate(*ben, view="final"))[0]["reviewer"]
         await pilot.press("1")
         assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == first

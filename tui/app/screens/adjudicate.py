@@ -313,7 +313,8 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 style = "dim strike" if rejected else ("bold cyan" if value != ref else "")
                 cells.append(Text(value, style=style))
             grid.add_row(label, *cells)
-        grid.add_row("decided", Text(""), *[Text(when(e.get("decided_at")), style="dim") for e in vs])
+        if not self.anonymous:  # when each decided can tell who (QA): names hidden, times too
+            grid.add_row("decided", Text(""), *[Text(when(e.get("decided_at")), style="dim") for e in vs])
         final = str(cand.get("status"))
         if final == "disputed":
             verdict = Text.assemble(
