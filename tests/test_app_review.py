@@ -556,6 +556,12 @@ def test_detail_tells_an_unnamed_source_from_no_attribution():
     assert "source not named" in as_text(detail(passive, [], []))
     plain = dict(base, quote_type="none", cue=None)
     assert "unattributed" in as_text(detail(plain, [], []))
+    # a speaker linked to an entity: its group's name, or (QA) that it is linked when the words are the same
+    flynn = {"text": "Flynn", "start": 30, "end": 35, "entity_id": "e-1", "name": "Michael Flynn"}
+    assert "→ Michael Flynn" in as_text(detail(dict(base, speaker=flynn), [], []))
+    assert "→ its entity" in as_text(detail(dict(base, speaker=dict(flynn, name="Flynn")), [], []))
+    unlinked = {"text": "officials", "start": 30, "end": 39}
+    assert "→" not in as_text(detail(dict(base, speaker=unlinked), [], [])).split("speaker")[1].split("\n")[0]
 
 
 def test_settings_written_through_a_linked_file_keep_the_link_and_its_mode(tmp_path):

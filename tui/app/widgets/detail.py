@@ -199,6 +199,8 @@ def detail(
             name = _ref(speaker)
             if speaker.get("name") and speaker["name"] != speaker.get("text"):
                 name.append(f"  → {one_line(speaker['name'], 40)}", style="bold")
+            elif speaker.get("entity_id"):  # QA: a link to an entity of the same words was not to be seen
+                name.append("  → its entity", style="dim")
         # a cue with no speaker is a passive or impersonal report ("is believed to …"): a source exists, unnamed
         no_speaker = "— (source not named)" if cand.get("cue") else "— (unattributed)"
         grid.add_row("speaker", name if speaker else Text(no_speaker, style="dim"))
