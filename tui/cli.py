@@ -1011,6 +1011,13 @@ def serve_cmd(
 
     if _is_url(store):
         fail("serve works on a store folder for now, not on a PostgreSQL store: run newsreview in a terminal")
+    host = host.strip()
+    if len(host) > 2 and host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # "[::1]", as an address is written in a URL
+    if not host:  # QA: "" listened on every interface and printed "http://:8000/"
+        fail("--host: give an address to listen on (127.0.0.1, this machine only; 0.0.0.0, every interface)", 2)
+    if users is not None and token is not None and os.environ.get("NEWSREVIEW_TOKEN") == token:
+        fail("NEWSREVIEW_TOKEN is set, and --users gives each analyst a token: unset NEWSREVIEW_TOKEN", 2)
     try:
         serve(
             Path(store).expanduser(),

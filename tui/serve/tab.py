@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["TEXTUAL_FPS"] = "120"
 
     from ..store import ReviewStore, StoreError
+    from ..store.errors import StoreLocked
 
     try:
         reviewer = valid_reviewer(args.reviewer)
@@ -131,6 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         store = ReviewStore.open(
             args.store, write=True, reviewer=reviewer, holder=f"'newsreview serve' (a browser tab of {reviewer})"
         )
+    except StoreLocked as err:  # QA: the terminal's advice ("another --reviewer name") means nothing here
+        held = str(err).split("; close it first")[0]
+        message_app(
+            "newsreview cannot open the store",
+            f"{held}. A reviewer reviews in one place at a time: close that one (its tab, or the terminal's "
+            "newsreview) and reload this page.",
+        ).run()
+        return 1
     except StoreError as err:
         message_app("newsreview cannot open the store", str(err)).run()
         return 1

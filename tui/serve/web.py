@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import html
 import ipaddress
+import json
 import logging
 import re
 import secrets
@@ -39,7 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -53,7 +55,13 @@ SESSION_SECONDS = 12 * 3600
 FAILED_LOGINS = 20  # at most this many failed token attempts ...
 FAILED_WINDOW = 60.0  # ... per this many seconds, server-wide; then 429 until the window passes
 STOP_SECONDS = 5.0  # a tab process that has not quit this long after being asked is killed
-PUBLIC = {("GET", "/"), ("HEAD", "/"), ("POST", "/login"), ("GET", "/logout")}
+REFUSED_TAB_SECONDS = 600.0  # a tab refused (--max-tabs) keeps its message on screen this long
+PUBLIC = {("GET", "/"), ("HEAD", "/"), ("POST", "/login"), ("GET", "/logout"), ("POST", "/logout")}
+#: the largest terminal a tab may ask for, columns and rows (QA: a websocket "resize" to 30000 × 30000
+#: grew the tab's process by 100 MB a second); the smallest is 10 × 10
+MAX_WIDTH, MAX_HEIGHT = 500, 250
+#: what a browser says of a navigation made by another site's page (``Sec-Fetch-Site``)
+FOREIGN = ("cross-site", "same-site")
 HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 # How the server is run, here and in tests: no access log, as request lines carry ?token=.
 RUNNER_OPTIONS: dict[str, Any] = {"access_log": None, "handle_signals": False}
@@ -80,6 +88,64 @@ class Session:
     reviewer: str | None
     expires: float
     tabs: int = 0
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)  # its open tabs, ended with it
+
+
+class BadMessage(ValueError):
+    """A websocket message that is not textual-serve's protocol."""
+
+
+def client_message(data: str) -> tuple[str, Any]:
+    """One message of the page's websocket, checked: (``stdin``, text), (``resize``, (width, height))
+    clamped to 10 × 10 … :data:`MAX_WIDTH` × :data:`MAX_HEIGHT`, (``ping``, data), (``blur`` |
+    ``focus``, None), or (``other``, None) for a kind the server ignores. Raises :class:`BadMessage`."""
+    try:
+        envelope = json.loads(data)
+    except ValueError:
+        raise BadMessage("not JSON") from None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        raise BadMessage("not a [kind, data] list")
+    kind, value = envelope[0], envelope[1] if len(envelope) > 1 else None
+    if kind == "stdin":
+        if not isinstance(value, str):
+            raise BadMessage("stdin without text")
+        return kind, value
+    if kind == "resize":
+        if not isinstance(value, dict):
+            raise BadMessage("resize without a size")
+        width, height = value.get("width"), value.get("height")
+        if (
+            not isinstance(width, int)
+            or not isinstance(height, int)
+            or isinstance(width, bool)
+            or isinstance(height, bool)
+        ):
+            raise BadMessage("resize with a size that is not two whole numbers")
+        return kind, (max(10, min(MAX_WIDTH, width)), max(10, min(MAX_HEIGHT, height)))
+    if kind == "ping":
+        return kind, value
+    if kind in ("blur", "focus"):
+        return kind, None
+    return "other", None
+
+
+class QuietProtocolErrors(logging.Filter):
+    """aiohttp logs a request it cannot parse with a traceback that quotes the request line or a
+    header — ``?token=…`` and the session cookie with them (QA: an overlong URL, ``HTTP/9.9``, a NUL,
+    an 8 KB Cookie header). Such a record becomes one line naming the kind of error, nothing of the
+    request; anything else (a bug of ours) keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            remote = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+            record.msg = "refused a request it could not read from %s (%s, %s)"
+            record.args = (remote, type(exc).__name__, getattr(exc, "code", "?"))
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+QUIET = QuietProtocolErrors()
 
 
 SESSION = web.RequestKey("session", Session)
@@ -143,6 +209,7 @@ class DeskServer(Server):
         self.failures: deque[float] = deque()
         self.tabs: set[TabService] = set()
         self.sockets: set[web.WebSocketResponse] = set()
+        self.closing: set[asyncio.Future[Any]] = set()  # tabs being ended with their session
         self.out = config.out or sys.stdout
 
     # -- output ------------------------------------------------------------------------------------
@@ -155,12 +222,14 @@ class DeskServer(Server):
     # -- aiohttp application ----------------------------------------------------------------------
 
     async def _make_app(self) -> web.Application:
+        logging.getLogger("aiohttp.server").addFilter(QUIET)  # (once: a filter is added once)
         app = web.Application(middlewares=[self.guard])
         app.add_routes(
             [
                 web.get("/", self.handle_page, name="index"),
                 web.post("/login", self.handle_login, name="login"),
                 web.get("/logout", self.handle_logout, name="logout"),
+                web.post("/logout", self.handle_logout, name="logout-post"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/download/{key}", self.handle_download, name="download"),
                 web.static("/static", self.statics_path, show_index=False, name="static"),
@@ -226,8 +295,17 @@ class DeskServer(Server):
             return None
         if session.expires < time.time():
             del self.sessions[key]
+            self.end_tabs(session, "the session expired")
             return None
         return session
+
+    def end_tabs(self, session: Session, why: str) -> None:
+        """Close the session's open tabs (logged out, expired): each tab's process then stops. QA: a
+        tab stayed live after /logout and kept recording decisions under the name."""
+        for websocket in list(session.sockets):
+            task = asyncio.ensure_future(websocket.close(code=1008, message=why.encode()))
+            self.closing.add(task)
+            task.add_done_callback(self.closing.discard)
 
     def new_session(self, response: web.StreamResponse, request: web.Request, reviewer: str | None) -> Session:
         now = time.time()
@@ -247,10 +325,18 @@ class DeskServer(Server):
         )
         return session
 
-    def drop_session(self, request: web.Request) -> None:
+    def drop_session(self, request: web.Request, why: str = "logged out") -> None:
         value = request.cookies.get(self.cookie)
         if value:
-            self.sessions.pop(hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest(), None)
+            session = self.sessions.pop(hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest(), None)
+            if session is not None:
+                self.end_tabs(session, why)
+
+    @staticmethod
+    def from_another_site(request: web.Request) -> bool:
+        """A navigation another site's page started (``Sec-Fetch-Site``; a link opened from a terminal,
+        a bookmark or the address bar says ``none``; browsers before 2023 send nothing)."""
+        return request.headers.get("Sec-Fetch-Site", "").lower() in FOREIGN
 
     def throttled(self) -> bool:
         now = time.monotonic()
@@ -280,19 +366,43 @@ class DeskServer(Server):
             return redirect()
         if self.throttled():
             return refuse(429, "too many failed logins: wait a minute")
-        ok, reviewer = self.access.check(request.query.get("token", ""))
+        token = request.query.get("token", "")
+        ok, reviewer = self.access.check(token)
         if not ok:
             self.failed(request, "wrong token in the link")
             return self.login_page(request, 401, token=True, message="That link's token is not valid.")
+        if self.from_another_site(request):
+            # QA: another site's page sent the browser here with its own valid token and switched the
+            # analyst to that name (a login CSRF). Not without the analyst's click.
+            who = f" as {reviewer}" if reviewer else ""
+            return self.login_page(
+                request,
+                200,
+                token=True,
+                filled=token,
+                message=f"Another site sent you to this link, which logs you in{who}. Go on only if you meant to.",
+            )
         response = redirect()
         self.new_session(response, request, reviewer)
         if reviewer:
             self.say(f"{clean_line(reviewer, 64)} logged in from {request.remote}")
         return response
 
+    def foreign_origin(self, request: web.Request, what: str) -> web.Response:
+        """Refuse a login post or websocket whose ``Origin`` is not this server, saying in the log what
+        did not match: behind a TLS proxy that does not pass the ``Host`` header on, every login was
+        refused as "from another site" and nothing said why (QA)."""
+        origin = clean_line(request.headers.get("Origin", ""), 100)
+        self.say(
+            f"refused a {what} from another site: Origin {origin} is not this server's Host "
+            f"{clean_line(request.host or '', 100)} (behind a proxy, pass the Host header on: "
+            "nginx 'proxy_set_header Host $http_host;')"
+        )
+        return refuse(403, f"{what} from another site refused")
+
     async def handle_login(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
-            return refuse(403, "login from another site refused")
+            return self.foreign_origin(request, "login")
         form = await request.post()
         session = self.session_of(request)
         reviewer: str | None = None
@@ -319,18 +429,25 @@ class DeskServer(Server):
         return response
 
     async def handle_logout(self, request: web.Request) -> web.StreamResponse:
+        if (request.method == "POST" and not self.same_origin(request)) or (
+            request.method == "GET" and self.from_another_site(request)
+        ):  # QA: any site could log an analyst out (and end their tabs): a button of ours instead
+            return web.Response(status=200, text=LOGOUT_PAGE, content_type="text/html")
         self.drop_session(request)
         response = redirect()
         response.del_cookie(self.cookie, path="/")
         return response
 
-    def login_page(self, request: web.Request, status: int, *, token: bool, message: str = "") -> web.Response:
+    def login_page(
+        self, request: web.Request, status: int, *, token: bool, message: str = "", filled: str = ""
+    ) -> web.Response:
         name = self.access.needs_name
         fields = []
         if token:
+            value = f' value="{html.escape(filled)}"' if filled else ""
             fields.append(
-                '<label>Access token<input name="token" type="password" autocomplete="current-password" '
-                "required autofocus></label>"
+                f'<label>Access token<input name="token" type="password" autocomplete="current-password" '
+                f"required{value}{'' if filled else ' autofocus'}></label>"
             )
         if name:
             fields.append(
@@ -352,18 +469,23 @@ class DeskServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         session = request[SESSION]
         if not self.same_origin(request):
-            raise web.HTTPForbidden(text="websocket from another site refused")
+            raise web.HTTPForbidden(text=self.foreign_origin(request, "websocket").text)
         reviewer = session.reviewer
         assert reviewer is not None
-        width = _int(request.query.get("width"), 80)
-        height = _int(request.query.get("height"), 24)
+        width = _int(request.query.get("width"), 80, MAX_WIDTH)
+        height = _int(request.query.get("height"), 24, MAX_HEIGHT)
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         if len(self.tabs) >= self.config.max_tabs:
+            tabs = f"{len(self.tabs)} tab{'s are' if len(self.tabs) != 1 else ' is'}"
             await websocket.send_bytes(
-                f"\r\nnewsreview: {len(self.tabs)} tabs are open, the most this server allows "
-                "(--max-tabs); close one and reload.\r\n".encode()
+                f"\r\nnewsreview: {tabs} open, the most this server allows (--max-tabs); "
+                "close one and reload this page.\r\n".encode()
             )
+            # left open a while (QA: closed at once, the page's "this review session has ended"
+            # covered the reason, for a tab that never started)
+            with contextlib.suppress(TimeoutError, ConnectionError):
+                await asyncio.wait_for(_drain(websocket), REFUSED_TAB_SECONDS)
             await websocket.close()
             return websocket
         argv = (self.config.tab_command or self.tab_argv)(reviewer)
@@ -378,16 +500,19 @@ class DeskServer(Server):
         )
         self.tabs.add(service)
         self.sockets.add(websocket)
+        session.sockets.add(websocket)
         session.tabs += 1
         shown = clean_line(reviewer, 64)
         ended: asyncio.Future[None] | None = None
         try:
             await service.start(width, height)
             self.say(f"tab opened for {shown} (pid {service.pid}; {len(self.tabs)} open)")
-            ended = asyncio.ensure_future(self._close_when_done(service, websocket))
+            ended = asyncio.ensure_future(self._close_when_done(service, websocket, session))
             await self._process_messages(websocket, service)
         except (ConnectionError, asyncio.CancelledError):
             pass  # the browser went away
+        except BadMessage as error:
+            self.say(f"closed a tab of {shown}: its page sent a message that is not the protocol ({error})")
         except Exception as error:  # a broken tab must not take the server down
             log.error("tab of %s failed: %s: %s", shown, type(error).__name__, error)
         finally:
@@ -409,16 +534,38 @@ class DeskServer(Server):
             if service in self.tabs:
                 self.tabs.discard(service)
                 self.sockets.discard(websocket)
+                session.sockets.discard(websocket)
                 session.tabs -= 1
                 self.say(f"tab closed for {shown} ({len(self.tabs)} open)")
 
     @staticmethod
-    async def _close_when_done(service: TabService, websocket: web.WebSocketResponse) -> None:
-        """When the tab's process ends (q, a crash), close the websocket: the page says the session ended."""
+    async def _close_when_done(service: TabService, websocket: web.WebSocketResponse, session: Session) -> None:
+        """When the tab's process ends (q, a crash), or its session expires, close the websocket: the
+        page says the session ended."""
         task = service._task
         if task is not None:
-            await asyncio.shield(task)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), max(0.0, session.expires - time.time()))
         await websocket.close()
+
+    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
+        """textual-serve's loop over the page's messages, each checked first (:func:`client_message`):
+        a resize is clamped, anything else malformed ends the tab with one line in the log (QA: a
+        negative size crashed the tab and put its traceback in the server's output)."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            kind, value = client_message(message.data)
+            if kind == "stdin":
+                await app_service.send_bytes(value.encode("utf-8", "replace"))
+            elif kind == "resize":
+                await app_service.set_terminal_size(*value)
+            elif kind == "ping":
+                await websocket.send_json(["pong", value])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
 
     def tab_argv(self, reviewer: str) -> list[str]:
         return tab_argv(self.config.store, reviewer, model=self.config.model, allow_add=self.config.allow_add)
@@ -432,6 +579,11 @@ class DeskServer(Server):
         pass  # textual-serve prints a logo and the command; the banner is printed by run()
 
 
+async def _drain(websocket: web.WebSocketResponse) -> None:
+    async for _ in websocket:
+        pass
+
+
 def redirect(to: str = "/") -> web.Response:
     return web.Response(status=303, headers={"Location": to})
 
@@ -440,9 +592,9 @@ def refuse(status: int, why: str) -> web.Response:
     return web.Response(status=status, text=f"newsreview: {why}\n")
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int, most: int) -> int:
     try:
-        return max(10, min(1000, int(value or "")))
+        return max(10, min(most, int(value or "")))
     except ValueError:
         return default
 
@@ -537,6 +689,15 @@ p.error {{ color: #ff8a80; }}
 {fields}
 <button type="submit">Review</button>
 </form></body></html>
+"""
+
+LOGOUT_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>newsreview — log out?</title>
+<style>body { background: #0c181f; color: #e8eef2; font: 16px/1.4 system-ui, sans-serif; margin: 3em; }
+button { padding: .6em 1.6em; font: inherit; background: #5e0ba7; color: #fff; border: 0; border-radius: 3px; }</style>
+</head><body><p>Another site sent you here to log out of newsreview, which would end your open tabs.</p>
+<form method="post" action="/logout"><button type="submit">Log out</button></form>
+<p><a href="/" style="color: #c9a0ff">Back to the review</a></p></body></html>
 """
 
 APP_PAGE = """<!DOCTYPE html>
