@@ -169,24 +169,41 @@ class DeskCorrection:
         self.verified = True
         fresh.sort(key=_order)
         if fresh:
-            from extractors.correction import claim_features
-
-            features: dict[tuple[str, str], Any] = {}  # one claim decided by several reviewers: once
-            undone: list[Mapping[str, Any]] = []  # a run of undos, taken back together
-            for record in fresh:
-                if record.get("action") == "undo" and step_verdict(record) is not None:
-                    undone.append(record)
-                    continue
-                self._take_back(undone, base_of, claim_features)
-                undone = []
-                self._learn(record, base_of, claim_features, features)
-            self._take_back(undone, base_of, claim_features)
+            try:
+                self._learn_all(fresh, base_of, rebuilding=not verified)
+            except _Rebuild:
+                # an undo of a decision the model's log no longer holds (learnt by an earlier process:
+                # the log is in memory only): a reversed step would leave the scores depending on when
+                # the cache was written (QA: the export differed from a rebuild after accept, undo in
+                # two runs) — the model is learnt again from every decision, where the log reaches it
+                self._reset()
+                fresh = []
+                for who, (count, _) in stats.items():
+                    fresh += self._newer(who, count, 0)[0]
+                fresh.sort(key=_order)
+                self._learn_all(fresh, base_of, rebuilding=True)
             self.dirty = True
         for who, (count, _) in stats.items():
             if count:
                 self.learnt[who] = count
         for record in fresh:
             self.last[str(record["reviewer"])] = str(record["id"])
+
+    def _learn_all(self, fresh: list[dict[str, Any]], base_of: BaseOf, *, rebuilding: bool) -> None:
+        """Learn ``fresh`` in order. Raises :class:`_Rebuild` (unless ``rebuilding``, from every
+        decision already) when an undo takes back a decision the model's log does not hold."""
+        from extractors.correction import claim_features
+
+        features: dict[tuple[str, str], Any] = {}  # one claim decided by several reviewers: once
+        undone: list[Mapping[str, Any]] = []  # a run of undos, taken back together
+        for record in fresh:
+            if record.get("action") == "undo" and step_verdict(record) is not None:
+                undone.append(record)
+                continue
+            self._take_back(undone, base_of, claim_features, rebuilding=rebuilding)
+            undone = []
+            self._learn(record, base_of, claim_features, features)
+        self._take_back(undone, base_of, claim_features, rebuilding=rebuilding)
 
     def _newer(self, who: str, count: int, known: int) -> tuple[list[dict[str, Any]], str | None]:
         """A reviewer's records after the first ``known`` (oldest first), and the id of record ``known``."""
@@ -247,13 +264,22 @@ class DeskCorrection:
         self.decisions += 1
 
     def _take_back(
-        self, undos: list[Mapping[str, Any]], base_of: BaseOf, claim_features: Callable[[Mapping[str, Any]], Any]
+        self,
+        undos: list[Mapping[str, Any]],
+        base_of: BaseOf,
+        claim_features: Callable[[Mapping[str, Any]], Any],
+        *,
+        rebuilding: bool,
     ) -> None:
         """Undo records (of claim decisions): what the decisions they undo taught is taken back —
-        exactly while the model's log reaches them, else approximately (:meth:`CorrectionModel.unlearn`)."""
+        exactly while the model's log reaches them; else, learning from every decision anew, by a
+        reversed step (:meth:`CorrectionModel.unlearn`), and otherwise by learning anew
+        (:class:`_Rebuild`)."""
         if not undos:
             return
         older = self.model.forget(str(r.get("target")) for r in undos)
+        if older and not rebuilding:
+            raise _Rebuild
         for record in undos:
             if str(record.get("target")) in older:
                 base = base_of(str(record["article"]), str(record["candidate"]))
@@ -337,6 +363,10 @@ class DeskCorrection:
             self.cache_path.parent.mkdir(exist_ok=True)
             atomic_write(self.cache_path, sealed(data), durable=False)
             self.dirty = False
+
+
+class _Rebuild(Exception):
+    """The model must learn again from every decision (see :meth:`DeskCorrection.sync`)."""
 
 
 def _rounded(value: float | None) -> float | None:
