@@ -112,3 +112,62 @@ async def test_at_80_columns_the_adjudication_header_wraps(disputes, tmp_path): 
         shown = " ".join(line.strip() for line in screen_text(app).splitlines()[:3])
         assert "settled with reviewer" in shown, shown
     lead.close()
+
+
+# -- claims by selection (QA of the claims flow in tmux) ------------------------------------------------
+
+
+@pytest.fixture
+def claims(tmp_path):
+    from test_claim_fields import build as build_claims
+
+    store, aid = build_claims(tmp_path / "claims")
+    yield store, aid
+    store.close()
+
+
+def notes(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_a_new_claim_is_checked_when_its_content_is_given(claims, tmp_path):
+    """QA: a whitespace-only content, or the words of a claim already there, were refused only at
+    the end of the new-claim flow — after the analyst had selected a speaker and a cue. Spaces at a
+    selection's edges are left out (a content saved as ' the Turkish lira…')."""
+    from test_claim_fields import NEW, TEXT, fielded, the_claim
+
+    from tui.app.widgets.article import ArticleView
+
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        view = screen.query_one(ArticleView)
+        await pilot.press("tab", "v")
+        line = TEXT.index("\n")
+        view.select_span(line, line + 1)
+        await pilot.press("c")
+        assert screen.claim_flow is None and "only whitespace" in notes(app)
+        taken = TEXT.index("Moscow denied it.")
+        view.select_span(taken, taken + len("Moscow denied it."))
+        await pilot.press("c")
+        assert screen.claim_flow is None and "that claim is there already" in notes(app)
+        start = TEXT.index(NEW) - 1  # with the space before it
+        view.select_span(start, start + len(NEW) + 1)
+        await pilot.press("c", "enter", "enter")
+        await fielded(app, pilot)
+        new = the_claim(store, aid, NEW)  # saved without the space
+        assert TEXT[new["start"] : new["end"]] == NEW and new["quote_type"] == "none"
+
+
+def test_a_claim_s_quote_type_follows_its_quotes():
+    """QA: the new-claim flow said "direct" only when the content began with a quote mark, never
+    "mixed"; moving a content kept the old type. The extraction's own rule now."""
+    from extractors.claims.quotes import quote_type_of
+
+    text = "Under Obama, “the generals have been reduced to rubble,” Flynn said. Prices rose."
+    quoted = text.index("“")
+    assert quote_type_of(text, 0, text.index(" Flynn"), attributed=True) == "mixed"
+    assert quote_type_of(text, quoted, text.index(" Flynn"), attributed=True) == "direct"
+    assert quote_type_of(text, text.index("Prices"), len(text), attributed=True) == "indirect"
+    assert quote_type_of(text, text.index("Prices"), len(text), attributed=False) == "none"

@@ -92,10 +92,17 @@ async def test_a_claim_added_by_selection_gets_numbers_and_its_place_by_score(cl
         screen.state.select(new["id"])
         await pilot.press("v")
         await select(pilot, view, "the Kremlin was hiding its losses")
+        await pilot.press("C")  # another claim's very words: refused (QA: the export listed them twice)
+        await fielded(app, pilot)
+        assert store.candidate(aid, new["id"])["text"] == NEW
+        await pilot.press("escape")
+        screen.state.select(new["id"])
+        await pilot.press("v")
+        await select(pilot, view, "Wallace added that the Kremlin was hiding its losses")
         await pilot.press("C")
         await fielded(app, pilot)
         moved = store.candidate(aid, new["id"])
-        assert moved["text"] == "the Kremlin was hiding its losses" and moved["numbers"] == []
+        assert moved["text"] == "Wallace added that the Kremlin was hiding its losses" and moved["numbers"] == []
         assert [h["action"] for h in store.history(aid, new["id"])] == ["add", "edit"]
 
 

@@ -545,3 +545,54 @@ def test_no_decision_makes_an_entity_twice(store_path):
         lead.adjudicate(aid, the_uk, choose="bob")  # rejected: nothing twice
         texts = [(e["text"], e["label"]) for e in next(iter(store_articles(lead)))["entities"]]
     assert texts.count(("UK", "GPE")) == 1
+
+
+def test_no_edit_moves_a_claim_onto_another_claim(store_path):
+    """QA (claims, `C` in selection mode): a claim's content moved onto another claim's span was saved,
+    and the export listed the statement twice (the new-claim flow refused the same span)."""
+    text = "Mauch said prices will rise by 12% next year. Officials said the rent will fall."
+    ex = make_extraction(text, [("Mauch", "PERSON")], ["prices will rise by 12% next year", "the rent will fall"])
+    aid = ex.article.id
+    first, second = (c["id"] for c in ex.claims)
+    start = text.index("prices")
+    with open_as(store_path, "ana") as ana:
+        ana.add_article(ex)
+        with pytest.raises(DecisionError, match=r"the same claim as '" + first + r"' \('prices will rise"):
+            ana.decide(
+                aid, second, "edit", changes={"start": start, "end": start + len("prices will rise by 12% next year")}
+            )
+        ana.decide(aid, second, "edit", changes={"start": start, "end": start + 16})  # another span: fine
+        assert [c["text"] for c in ana.candidates(aid, "claim")].count("prices will rise by 12% next year") == 1
+
+
+def test_claim_parts_begin_and_end_on_words(store_path):
+    """QA: an editor or apply line saved a claim's content ' the lira…' and a cue ' next' (spaces at
+    their edges), and a cue inside the speaker ("Erdoğan" in "Recep Tayyip Erdoğan"). Refused, naming
+    the field; a speaker the extraction gave is not checked again when another field changes."""
+    text = "Recep Tayyip Erdoğan said the lira would recover. Officials said prices rose."
+    ex = make_extraction(text, [("Recep Tayyip Erdoğan", "PERSON")], ["the lira would recover"])
+    aid, claim = ex.article.id, ex.claims[0]["id"]
+    the = text.index("the lira")
+    said = text.index("said")
+    with open_as(store_path, "ana") as ana:
+        ana.add_article(ex)
+        with pytest.raises(DecisionError, match=r"field 'start': the claim's content .* begins with whitespace"):
+            ana.decide(aid, claim, "edit", changes={"start": the - 1})
+        with pytest.raises(DecisionError, match=r"field 'cue.end': cue .* ends with whitespace"):
+            ana.decide(aid, claim, "edit", changes={"cue": {"start": said, "end": said + 5}})
+        with pytest.raises(DecisionError, match=r"field 'cue': .* overlaps the speaker"):
+            ana.decide(
+                aid,
+                claim,
+                "edit",
+                changes={"speaker": {"start": 0, "end": said - 1}, "cue": {"start": 13, "end": said - 1}},
+            )
+        with pytest.raises(DecisionError, match=r"the claim's content .* ends with whitespace"):
+            ana.add_candidate(aid, {"kind": "claim", "start": text.index("Officials"), "end": text.index("prices")})
+        state = ana.decide(
+            aid,
+            claim,
+            "edit",
+            changes={"speaker": {"start": 0, "end": said - 1}, "cue": {"start": said, "end": said + 4}},
+        )
+        assert state["cue"]["text"] == "said" and state["speaker"]["text"] == "Recep Tayyip Erdoğan"

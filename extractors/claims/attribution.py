@@ -52,7 +52,7 @@ from .lexicon import (
 )
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
-from .quotes import Quote, Quotes
+from .quotes import Quote, Quotes, content_type
 from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
 from .syntax import (
     SUBJECT_DEPS,
@@ -404,7 +404,7 @@ class AttributionPass:
             "end": end,
             "speaker": speaker,
             "cue": span(text, *cue),
-            "quote_type": qtype or _content_type(start, end, quotes),
+            "quote_type": qtype or content_type(start, end, quotes),
         }
 
     def closed_by_another(self, quote: Quote) -> bool:
@@ -524,7 +524,7 @@ class AttributionPass:
             if cut[1] - cut[0] < 2 or (split is not None and cut[1] < split[1]):
                 continue  # nothing left, or the cut would split a quote
             claim["end"] = cut[1]
-            claim["quote_type"] = _content_type(start, cut[1], self.quotes)
+            claim["quote_type"] = content_type(start, cut[1], self.quotes)
             for tok, other in inside:
                 said_by = other["speaker"]
                 own_subject = any(c.dep_ in SUBJECT_DEPS for c in tok.children)
@@ -573,20 +573,6 @@ def is_that_clause_after(noun: Token) -> bool:
     """Whether "that" opens a clause right after ``noun`` ("charges that …")."""
     doc = noun.doc
     return noun.i + 1 < len(doc) and doc[noun.i + 1].lower_ == "that"
-
-
-def _content_type(start: int, end: int, quotes: Quotes) -> QuoteType:
-    inner = quotes.overlapping(start, end)
-    if not inner:
-        return "indirect"
-    text = quotes.text
-    quoted = sum(min(end, q[1]) - max(start, q[0]) for q in inner)
-    outside = text[start:end]
-    for q in inner:
-        outside = outside.replace(text[q[0] : q[1]], "")
-    if quoted >= (end - start) - 2 or not outside.strip(" ,.;:"):
-        return "direct"
-    return "mixed"
 
 
 def _continue_floating_quotes(claims: list[FoundClaim], quotes: Quotes, used_quotes: set[Quote]) -> None:

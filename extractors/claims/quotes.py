@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..vocabulary import QuoteType
 
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
@@ -98,3 +102,26 @@ class Quotes:
     def same_line(self, start: int, end: int) -> bool:
         """No line break in ``text[start:end]``."""
         return "\n" not in self.text[start:end]
+
+
+def content_type(start: int, end: int, quotes: Quotes) -> QuoteType:
+    """How a claim's content ``[start, end)`` is quoted: ``direct`` (all of it, give or take a mark
+    of punctuation), ``mixed`` (part of it), ``indirect`` (none)."""
+    inner = quotes.overlapping(start, end)
+    if not inner:
+        return "indirect"
+    text = quotes.text
+    quoted = sum(min(end, q[1]) - max(start, q[0]) for q in inner)
+    outside = text[start:end]
+    for q in inner:
+        outside = outside.replace(text[q[0] : q[1]], "")
+    if quoted >= (end - start) - 2 or not outside.strip(" ,.;:"):
+        return "direct"
+    return "mixed"
+
+
+def quote_type_of(text: str, start: int, end: int, *, attributed: bool) -> QuoteType:
+    """The quote type of a claim an analyst made or moved, as the extraction gives it: by the quotes
+    its content holds; an unquoted content with no speaker and no cue is ``none`` (a statement)."""
+    kind = content_type(start, end, Quotes(text))
+    return "none" if kind == "indirect" and not attributed else kind

@@ -117,7 +117,7 @@ class DecidingMixin(StoreCore):
         if action == "edit":
             clean = validation.changes(article, state, changes or {})
             self._check_speaker_entity(article["id"], clean.get("speaker"), self._file(article["id"])["candidates"])
-            if state["kind"] == "entity" and {"start", "end", "label"} & set(clean):
+            if {"start", "end", "label"} & set(clean):
                 self._check_twin(article["id"], {**state, **clean}, None)
             record["changes"] = clean
             record["before"].update({k: state.get(k) for k in clean})
@@ -174,31 +174,32 @@ class DecidingMixin(StoreCore):
         self._commit([record])
         return self.candidate(article_id, cand["id"])
 
-    def _check_twin(self, article_id: str, ent: dict[str, Any], view: str | None, *, whose: str | None = None) -> None:
-        """Refuse to make ``ent`` the same entity (span and label) as another one the view keeps — in
-        this reviewer's view (pending ones too: that one is to be accepted), or, for a ruling
-        (``view`` "final"), one the desk kept: the export held the entity twice (QA: a lead chose
-        ana's trim "UK" where bob had rejected it and added "UK" himself)."""
-        if ent.get("kind") != "entity":
+    def _check_twin(self, article_id: str, cand: dict[str, Any], view: str | None, *, whose: str | None = None) -> None:
+        """Refuse to make ``cand`` the same item as another one the view keeps — an entity of the same
+        span and label, a claim of the same content span — in this reviewer's view (pending ones too:
+        that one is to be accepted), or, for a ruling (``view`` "final"), one the desk kept. QA: the
+        export held the entity twice (a lead chose ana's trim "UK" where bob had rejected it and added
+        "UK" himself), and a claim's content moved onto another claim's (`C`) listed it twice."""
+        kind = cand.get("kind")
+        if kind not in ("entity", "claim"):
             return
-        span = (ent["start"], ent["end"], ent["label"])
+
+        def key(c: dict[str, Any]) -> tuple[Any, ...]:
+            return (c["start"], c["end"], c["label"]) if kind == "entity" else (c["start"], c["end"])
+
         kept = ("accepted", "edited", "added") if view == "final" else ("pending", "accepted", "edited", "added")
-        for other in self.candidates(article_id, "entity", view=view, plain=True):
-            if (
-                other["id"] != ent["id"]
-                and other["status"] in kept
-                and (other["start"], other["end"], other["label"]) == span
-            ):
+        for other in self.candidates(article_id, kind, view=view, plain=True):
+            if other["id"] != cand["id"] and other["status"] in kept and key(other) == key(cand):
                 what = f"{whose} is" if whose else "that would be"
                 hint = (
                     "reject this one instead"
                     if other["status"] != "pending"
                     else "accept that one and reject this one instead"
                 )
-                raise DecisionError(
-                    f"{what} the same entity as '{other['id']}' ('{clean_line(other.get('text'), 40)}', "
-                    f"{clean_line(other['label'], 20)}, {other['status']}): {hint}"
-                )
+                shown = f"'{clean_line(other.get('text'), 40)}'"
+                if kind == "entity":
+                    shown += f", {clean_line(other['label'], 20)}"
+                raise DecisionError(f"{what} the same {kind} as '{other['id']}' ({shown}, {other['status']}): {hint}")
 
     def _check_speaker_entity(self, article_id: str, speaker: Any, originals: dict[str, Any]) -> None:
         """A speaker linked to an entity names one of this article's entities (the machine's or an
@@ -285,7 +286,7 @@ class DecidingMixin(StoreCore):
                 status = "edited" if values else "accepted"
         if status in ("edited", "accepted") and base.get("origin") == "analyst":
             status = "added"
-        if base["kind"] == "entity" and status != "rejected":
+        if status != "rejected":
             self._check_twin(
                 article_id, {**base, **values}, "final", whose=f"{clean_line(choose, 40)}'s version" if choose else None
             )

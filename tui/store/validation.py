@@ -148,11 +148,41 @@ def span_list(text: str, value: Any, field: str) -> list[dict[str, Any]]:
 def entity_edges(text: str, start: int, end: int) -> None:
     """An entity begins and ends on a character of its name: QA found ' Iowa' and 'DALLAS ' saved
     (and then spread by the desk's memory), which no NER training or tool reads as the entity."""
+    span_edges(text, start, end, "entity")
+
+
+def span_edges(text: str, start: int, end: int, what: str, prefix: str = "") -> None:
+    """``what`` at ``start..end`` begins and ends on a character that is not whitespace (a claim's
+    content, speaker and cue too: QA found ' the Turkish lira…' and a cue ' next' saved)."""
     span = text[start:end]
     if span[0].isspace() or span[-1].isspace():
-        key, what = ("start", "begins") if span[0].isspace() else ("end", "ends")
+        key, edge = ("start", "begins") if span[0].isspace() else ("end", "ends")
         shown = escaped(span if len(span) <= 40 else span[:19] + "…" + span[-20:], 60)  # a line break shows
-        raise DecisionError(f"field '{key}': entity {start}..{end} {what} with whitespace ('{shown}')")
+        raise DecisionError(f"field '{prefix}{key}': {what} {start}..{end} {edge} with whitespace ('{shown}')")
+
+
+def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None) -> None:
+    """The speaker and cue an analyst gives (not those the claim had): no whitespace at their edges,
+    and not overlapping each other (QA: a cue "Erdoğan" inside the speaker "Recep Tayyip Erdoğan" was
+    taken, where the very same span was refused)."""
+    given = {}
+    for role in ("speaker", "cue"):
+        ref = clean.get(role)
+        if ref and (state is None or _where(state.get(role)) != _where(ref)):
+            span_edges(text, ref["start"], ref["end"], role, f"{role}.")
+            given[role] = ref
+    if given:
+        speaker = clean.get("speaker", state.get("speaker") if state else None)
+        cue = clean.get("cue", state.get("cue") if state else None)
+        overlap = speaker and cue and speaker["start"] < cue["end"] and cue["start"] < speaker["end"]
+        if overlap and _where(speaker) != _where(cue):  # (the same span: distinct_roles says so)
+            raise DecisionError(
+                f"field 'cue': {cue['start']}..{cue['end']} overlaps the speaker {speaker['start']}..{speaker['end']}"
+            )
+
+
+def _where(ref: Any) -> tuple[Any, Any] | None:
+    return (ref.get("start"), ref.get("end")) if isinstance(ref, dict) else None
 
 
 def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
@@ -169,7 +199,9 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
         entity_edges(text, start, end)
         ts, te = token_range(text, article.get("tokens") or [], start, end)
         return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
+    span_edges(text, start, end, "the claim's content")
     extra = claim_fields(text, fields)
+    new_roles(text, extra, None)
     distinct_roles(start, end, extra.get("speaker"), extra.get("cue"))
     inside_claim(start, end, extra)
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
@@ -193,10 +225,13 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         if state["kind"] == "entity":
             entity_edges(text, s, e)
             clean["token_start"], clean["token_end"] = token_range(text, article.get("tokens") or [], s, e)
+        elif (s, e) != (state["start"], state["end"]):
+            span_edges(text, s, e, "the claim's content")
     if "label" in wanted:
         clean["label"] = label(wanted["label"])
     if state["kind"] == "claim":
         clean.update(claim_fields(text, wanted))
+        new_roles(text, clean, state)
         after = {**state, **clean}
         distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
         inside_claim(after["start"], after["end"], clean)

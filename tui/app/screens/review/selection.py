@@ -7,6 +7,7 @@ from typing import Any
 
 from textual import on
 
+from extractors.claims.quotes import quote_type_of
 from extractors.records import strip_span
 from extractors.vocabulary import NOT_SPEAKERS
 
@@ -65,14 +66,41 @@ class BySelection(ReviewCore):
             ref["name"] = self.state.groups[gid]["name"] if gid else ent["text"]
         return ref
 
+    def _trimmed(self, start: int, end: int, what: str) -> tuple[int, int] | None:
+        """A selection without the spaces at its edges (QA: a claim's content saved as ' the Turkish
+        lira…', a cue as ' next'); None, said on screen, if nothing else is left."""
+        start, end = strip_span(self.text, start, end)
+        if start == end:
+            self.notify(f"the selection is only whitespace: select the {what}", markup=False, timeout=4)
+            return None
+        return start, end
+
+    def _twin_claim(self, start: int, end: int, but: str | None = None) -> dict[str, Any] | None:
+        """Another claim of this article with this content span (not rejected)."""
+        return next(
+            (
+                c
+                for c in self.state.cands.values()
+                if c["kind"] == "claim"
+                and c["id"] != but
+                and (c["start"], c["end"]) == (start, end)
+                and c.get("status") not in ("rejected", "removed")
+            ),
+            None,
+        )
+
     @on(ArticleView.Assign)
     def _assign(self, event: ArticleView.Assign) -> None:
+        span = self._trimmed(event.start, event.end, {"content": "claim's words"}.get(event.role, event.role))
+        if span is None:
+            return
+        start, end = span
         if self.claim_flow is not None:
             flow = self.claim_flow
             if event.role != flow["step"]:  # the content is set; the speaker and the cue each at its step
                 self._refuse_in_flow(event.role)
                 return
-            flow[event.role] = self.span_ref(event.role, event.start, event.end)
+            flow[event.role] = self.span_ref(event.role, start, end)
             flow["step"] = "cue" if event.role == "speaker" else "done"
             self._flow_next()
             return
@@ -88,13 +116,20 @@ class BySelection(ReviewCore):
         aid, cid, role, seconds = self.aid, cand["id"], event.role, self.clock.seconds()
         if role == "content":
             self.query_one(ArticleView).clear_selection()
+            # moved content is quoted as its new words are (QA: it kept the old quote type)
+            attributed = bool(cand.get("speaker") or cand.get("cue"))
+            moved = {
+                "start": start,
+                "end": end,
+                "quote_type": quote_type_of(self.text, start, end, attributed=attributed),
+            }
 
             def save(got: Fields | None, why: str | None) -> None:
-                self._assigned(aid, cid, role, {"start": event.start, "end": event.end, **(got or {})}, seconds, why)
+                self._assigned(aid, cid, role, {**moved, **(got or {})}, seconds, why)
 
-            self._with_claim_fields(event.start, event.end, save)
+            self._with_claim_fields(start, end, save)
             return
-        changes = {role: self.span_ref(role, event.start, event.end)}
+        changes = {role: self.span_ref(role, start, end)}
         self._assigned(aid, cid, role, changes, seconds, None)
 
     def _assigned(
@@ -157,9 +192,12 @@ class BySelection(ReviewCore):
             return
         self.claim_flow = None
         fields: dict[str, Any] = {k: flow[k] for k in ("start", "end", "speaker", "cue") if k in flow}
-        content = self.text[flow["start"] : flow["end"]].lstrip()
-        quoted = content[:1] in ('"', "“", "‘", "'", "«")
-        fields.update(kind="claim", quote_type="direct" if quoted else ("indirect" if "speaker" in flow else "none"))
+        # as the extraction says it (QA: "direct" only when the content began with a quote mark,
+        # never "mixed")
+        attributed = bool(flow.get("speaker") or flow.get("cue"))
+        fields.update(
+            kind="claim", quote_type=quote_type_of(self.text, flow["start"], flow["end"], attributed=attributed)
+        )
         self._add(fields)
 
     @on(ArticleView.Create)
@@ -175,8 +213,20 @@ class BySelection(ReviewCore):
             )
             return
         if event.kind == "claim":  # content first; then the speaker and the cue, by selection
+            span = self._trimmed(event.start, event.end, "claim's words")
+            if span is None:
+                return
+            twin = self._twin_claim(*span)
+            if twin is not None:  # QA: refused only at the end, after the speaker and the cue were given
+                self.notify(
+                    f"that claim is there already ({one_line(twin['text'], 50)}, {twin.get('status')}): "
+                    "accept or edit it instead",
+                    markup=False,
+                    timeout=5,
+                )
+                return
             self.query_one(ClaimFielder).warm()  # its numbers and check-worthiness, when it is saved
-            self.claim_flow = {"start": event.start, "end": event.end, "step": "speaker"}
+            self.claim_flow = {"start": span[0], "end": span[1], "step": "speaker"}
             self._flow_next()
             return
         if self.claim_flow is not None and self.claim_flow["step"] != "speaker":
