@@ -174,7 +174,9 @@ def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None) ->
     if given:
         speaker = clean.get("speaker", state.get("speaker") if state else None)
         cue = clean.get("cue", state.get("cue") if state else None)
-        overlap = speaker and cue and speaker["start"] < cue["end"] and cue["start"] < speaker["end"]
+        if not (isinstance(speaker, dict) and isinstance(cue, dict)):
+            return
+        overlap = speaker["start"] < cue["end"] and cue["start"] < speaker["end"]
         if overlap and _where(speaker) != _where(cue):  # (the same span: distinct_roles says so)
             raise DecisionError(
                 f"field 'cue': {cue['start']}..{cue['end']} overlaps the speaker {speaker['start']}..{speaker['end']}"
