@@ -171,3 +171,30 @@ def test_a_claim_s_quote_type_follows_its_quotes():
     assert quote_type_of(text, quoted, text.index(" Flynn"), attributed=True) == "direct"
     assert quote_type_of(text, text.index("Prices"), len(text), attributed=True) == "indirect"
     assert quote_type_of(text, text.index("Prices"), len(text), attributed=False) == "none"
+
+
+async def test_typing_in_the_speaker_list_finds_the_group_first(tmp_path):
+    """QA: typing "fly" in the editor's speaker list went to an indented mention row ("  “Flynn”",
+    the headline's) rather than the group's first row (nearest the claim): Textual's search took the
+    row where the text came earliest in the line. The first row, in the list's order, with a word
+    starting so."""
+    from test_app_claims import build as build_claims
+    from textual.widgets import Select
+
+    from tui.app.screens.dialogs import EditDialog
+
+    store, aid = build_claims(tmp_path / "store")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        ben = next(c["id"] for c in store.candidates(aid, "entity") if c["text"] == "Ben Wallace")
+        speaker = dialog.query_one("#speaker", Select)
+        speaker.focus()
+        await pilot.press("enter")  # the list opens
+        await pilot.press(*"wal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert speaker.value == ben, speaker.value
+    store.close()

@@ -355,7 +355,9 @@ def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
     if mode == "filter":
         return "FILTER", "enter applies  esc clears"
     if mode == "find":
-        return "FIND", "enter: next match  esc closes"
+        # enter closes the box at the match (QA: "enter: next match" — a second enter, meant for
+        # the next match, then acted on the screen: it saved a new claim without its cue)
+        return "FIND", f"enter: go to it (then {k.show('review.find_next')}: next)  esc closes"
     if mode == "preview":
         return (
             f"BOUNDARIES ({unit})",

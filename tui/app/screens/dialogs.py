@@ -3,6 +3,7 @@ the store)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -13,6 +14,7 @@ from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import NOT_SPEAKERS, QUOTE_TYPES
@@ -258,6 +260,34 @@ class DialogScroll(VerticalScroll, can_focus=False):
     moving the focus to a field scrolls it into view."""
 
 
+class _InOrderOverlay(SelectOverlay):
+    """Typing in the list goes to the first option, in the list's order, with a word starting with
+    what was typed (else the first holding it anywhere). Textual's own went to the option where the
+    text came earliest in its line: "fly" picked an indented mention row ('  “Flynn” [0:5]', the
+    headline's) over the group's first row, "Michael Flynn", nearest the claim (QA)."""
+
+    def _find_search_match(self, query: str) -> int | None:
+        wanted = query.casefold()
+        word = re.compile(r"(?<!\w)" + re.escape(wanted))
+        anywhere = None
+        for index in range(self.option_count):
+            prompt = self.get_option_at_index(index).prompt
+            line = (prompt.plain if isinstance(prompt, Text) else str(prompt)).casefold()
+            if word.search(line):
+                return index
+            if anywhere is None and wanted in line:
+                anywhere = index
+        return anywhere
+
+
+class InOrderSelect(Select[str]):
+    """A Select whose type-to-find keeps the list's order (:class:`_InOrderOverlay`)."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield _InOrderOverlay(type_to_search=True).data_bind(compact=Select.compact)
+
+
 class EditDialog(ClosesOnce, ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
@@ -314,7 +344,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
                     current = "keep" if c.get("speaker") else "none"
                     if c.get("speaker"):
                         options.insert(0, (Text(f"keep: {one_line(c['speaker'].get('text', ''), 30)}"), "keep"))
-                    yield Select(options, value=current, allow_blank=False, id="speaker")
+                    yield InOrderSelect(options, value=current, allow_blank=False, id="speaker")
                     yield Label("cue start:end")
                     cue = c.get("cue")
                     yield Input(

@@ -107,7 +107,7 @@ class ReviewCore(Screen[None]):
             placeholder="filter: words, status:pending, label:PERSON, kind:claim, type:direct — enter applies",
             id="filter",
         )
-        yield Input(placeholder="find in the article — enter goes to the next match", id="find")
+        yield Input(placeholder="find in the article — enter goes to the match", id="find")
         yield ReviewFooter()
         adder = ArticleAdder(self.store, self.model)
         yield adder
