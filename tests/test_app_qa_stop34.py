@@ -198,3 +198,23 @@ async def test_typing_in_the_speaker_list_finds_the_group_first(tmp_path):
         await pilot.pause()
         assert speaker.value == ben, speaker.value
     store.close()
+
+
+async def test_a_speaker_span_beginning_with_a_person_is_linked_to_them(tmp_path):
+    """QA: "Corine Mauch, the mayor of Zürich," (the model had Zürich as a PERSON too) stayed unlinked
+    when selected as the speaker, though the extraction had linked that very span: with several
+    people or organisations inside, the one the span begins with."""
+    from test_app_claims import TEXT
+    from test_app_claims import build as build_claims
+
+    store, aid = build_claims(tmp_path / "store")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)):
+        screen = app.screen
+        start = TEXT.index("Ben Wallace")
+        ben = next(c for c in store.candidates(aid, "entity") if c["text"] == "Ben Wallace")
+        ref = screen.span_ref("speaker", start, TEXT.index(" on Tuesday"))  # "Ben Wallace told MPs"
+        assert ref["entity_id"] == ben["id"]
+        ref = screen.span_ref("speaker", TEXT.index("Secretary"), TEXT.index(" on Tuesday"))  # begins with neither
+        assert "entity_id" not in ref
+    store.close()

@@ -47,7 +47,8 @@ class BySelection(ReviewCore):
 
     def span_ref(self, role: str, start: int, end: int) -> dict[str, Any]:
         """A speaker or cue at [start, end). A speaker is linked to an entity (``entity_id``, and its
-        group's fullest name as ``name``) when the span is one, or holds exactly one PERSON/ORG one."""
+        group's fullest name as ``name``) when the span is one, or holds exactly one PERSON/ORG one, or
+        begins with one."""
         ref: dict[str, Any] = {"start": start, "end": end}
         if role != "speaker":
             return ref
@@ -58,7 +59,10 @@ class BySelection(ReviewCore):
         ]
         exact = [e for e in ents if (e["start"], e["end"]) == (start, end)]
         inside = [e for e in ents if start <= e["start"] and e["end"] <= end and e.get("label") in ("PERSON", "ORG")]
-        found = exact or (inside if len(inside) == 1 else [])
+        # several: the one the span begins with ("Corine Mauch, the mayor of Zürich," — QA: the model
+        # had "Zürich" as a PERSON too, and the link the extraction had made was lost)
+        leading = [e for e in inside if e["start"] == start]
+        found = exact or (inside if len(inside) == 1 else leading[:1])
         if found:
             ent = found[0]
             gid = self.state.group_of.get(ent["id"])
