@@ -218,3 +218,23 @@ async def test_a_speaker_span_beginning_with_a_person_is_linked_to_them(tmp_path
         ref = screen.span_ref("speaker", TEXT.index("Secretary"), TEXT.index(" on Tuesday"))  # begins with neither
         assert "entity_id" not in ref
     store.close()
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord", "gruvbox"])
+async def test_the_cursor_is_not_the_colour_of_a_find_match(tmp_path, theme):
+    """QA: the cursor was painted $accent, the current find match $warning — the same orange in
+    Textual's own themes: after a find, the selection's end could not be told from the match."""
+    from test_claim_fields import build as build_claims
+
+    from tui.app.widgets.article import ArticleView
+
+    store, _aid = build_claims(tmp_path / "store")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        cursor = view.get_component_rich_style("article--cursor").bgcolor
+        for other in ("article--match", "article--match-current", "article--selection"):
+            assert cursor != view.get_component_rich_style(other).bgcolor, (theme, other)
+    store.close()
