@@ -946,3 +946,15 @@ async def test_logout_from_another_site_asks_and_logout_ends_the_open_tabs(make_
     closed = await asyncio.wait_for(ws.receive(), 10)
     assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
     await wait_no_tabs(c.server)
+
+
+async def test_sessions_are_bounded(make_client, monkeypatch):
+    """QA: in open mode every login post made a session kept for 12 hours (20,000 posts: 6.6 MB);
+    beyond MAX_SESSIONS the oldest without an open tab go."""
+    monkeypatch.setattr(web, "MAX_SESSIONS", 5)
+    c = await make_client(resolve_access("127.0.0.1", None, None))
+    for i in range(12):
+        c.cookie = ""
+        assert (await c.post("/login", {"name": f"user{i}"})).status == 303
+    assert len(c.server.sessions) <= 5
+    assert "user11" in await (await c.get("/")).text()  # the newest still logged in

@@ -55,6 +55,7 @@ SESSION_SECONDS = 12 * 3600
 FAILED_LOGINS = 20  # at most this many failed token attempts ...
 FAILED_WINDOW = 60.0  # ... per this many seconds, server-wide; then 429 until the window passes
 STOP_SECONDS = 5.0  # a tab process that has not quit this long after being asked is killed
+MAX_SESSIONS = 1000  # sessions kept at most: beyond, the oldest without an open tab go
 REFUSED_TAB_SECONDS = 600.0  # a tab refused (--max-tabs) keeps its message on screen this long
 PUBLIC = {("GET", "/"), ("HEAD", "/"), ("POST", "/login"), ("GET", "/logout"), ("POST", "/logout")}
 #: the largest terminal a tab may ask for, columns and rows (QA: a websocket "resize" to 30000 × 30000
@@ -311,6 +312,10 @@ class DeskServer(Server):
         now = time.time()
         for key in [k for k, s in self.sessions.items() if s.expires < now and s.tabs == 0]:
             del self.sessions[key]
+        if len(self.sessions) >= MAX_SESSIONS:  # QA: 20,000 logins (open mode) were all kept 12 hours
+            idle = sorted((s.expires, k) for k, s in self.sessions.items() if s.tabs == 0)
+            for _, key in idle[: len(self.sessions) - MAX_SESSIONS + 1]:
+                del self.sessions[key]
         value = secrets.token_urlsafe(32)
         session = Session(reviewer, time.time() + SESSION_SECONDS)
         self.sessions[hashlib.sha256(value.encode()).digest()] = session
