@@ -27,7 +27,7 @@ from training import save, train_cli, tune_and_fit
 from extractors.claims import ClaimModels, cues
 from extractors.claims.linear import Weights
 from extractors.claims.models import FILES, PACKAGE_DIR
-from extractors.claims.quotes import Quotes
+from extractors.quotes import Quotes
 
 
 def examples(doc, gold: list[dict]) -> tuple[list[list[int]], list[int]]:

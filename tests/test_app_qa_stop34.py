@@ -163,7 +163,7 @@ async def test_a_new_claim_is_checked_when_its_content_is_given(claims, tmp_path
 def test_a_claim_s_quote_type_follows_its_quotes():
     """QA: the new-claim flow said "direct" only when the content began with a quote mark, never
     "mixed"; moving a content kept the old type. The extraction's own rule now."""
-    from extractors.claims.quotes import quote_type_of
+    from extractors.quotes import quote_type_of
 
     text = "Under Obama, “the generals have been reduced to rubble,” Flynn said. Prices rose."
     quoted = text.index("“")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.claims.quotes import find_quotes
+from extractors.quotes import find_quotes
 from extractors.records import Article
 
 

@@ -494,6 +494,113 @@ def test_serve_refuses_a_missing_store_and_a_short_token(tmp_path, cli):
     assert "NEWSREVIEW_TOKEN is set" in both.stderr and "env-token" not in both.stderr
 
 
+# -- what a QA run of the browser server found (stop 34) -----------------------------------------------
+
+
+def test_websocket_messages_are_checked_and_sizes_clamped():
+    """QA: ["resize", {"width": 30000, "height": 30000}] grew the tab's process 100 MB a second; a
+    negative or non-numeric size crashed it, its traceback in the server's output."""
+    assert web.client_message('["resize", {"width": 30000, "height": 30000}]') == ("resize", (500, 250))
+    assert web.client_message('["resize", {"width": -5, "height": 3}]') == ("resize", (10, 10))
+    assert web.client_message('["resize", {"width": 120, "height": 40}]') == ("resize", (120, 40))
+    assert web.client_message('["stdin", "a"]') == ("stdin", "a")
+    assert web.client_message('["ping", "x"]') == ("ping", "x")
+    assert web.client_message('["focus"]') == ("focus", None)
+    assert web.client_message('["something", 1]') == ("other", None)
+    for junk in (
+        '["resize", {"width": "x", "height": 3}]',
+        '["resize", {"width": true, "height": 3}]',
+        '["resize", 5]',
+        '["stdin", 5]',
+        '["stdin"]',
+        "{{{",
+        '{"a": 1}',
+        "[]",
+        "[5]",
+    ):
+        with pytest.raises(web.BadMessage):
+            web.client_message(junk)
+
+
+async def test_a_request_it_cannot_read_is_logged_without_the_token(make_client, caplog):
+    """QA: aiohttp logged a request line it could not parse (an overlong URL, HTTP/9.9, a NUL) with a
+    traceback quoting it — ``?token=…`` included. One line now, naming the error, nothing of the request."""
+    caplog.set_level(logging.DEBUG)
+    c = await make_client(resolve_access("127.0.0.1", TOKEN, None))
+    for line in (
+        f"GET /?token={TOKEN} HTTP/9.9",
+        f"GET /?token={TOKEN}\x00 HTTP/1.1",
+        f"GET /?token={TOKEN}&p={'a' * 9000} HTTP/1.1",
+    ):
+        reader, writer = await asyncio.open_connection(c.client.host, c.client.port)
+        writer.write(f"{line}\r\nHost: 127.0.0.1\r\n\r\n".encode("latin-1"))
+        await writer.drain()
+        status = (await asyncio.wait_for(reader.read(200), 5)).split(b"\r\n")[0]
+        assert status.startswith(b"HTTP/1.") and status.split(b" ")[1].startswith(b"4"), status
+        writer.close()
+    await asyncio.sleep(0.1)
+    logged = caplog.text + c.server.out.getvalue()
+    assert "could not read" in logged and TOKEN not in logged and "Traceback" not in logged
+
+
+async def test_a_token_link_from_another_site_asks_first(make_client, tmp_path):
+    """QA (login CSRF): another site's page sent a logged-in analyst to /?token=<its own valid token>
+    and switched them to that name. From another site the link shows the login form, filled in, saying
+    whose it is; only the analyst's click (a same-origin post) logs in."""
+    users = tmp_path / "desk.toml"
+    users.write_text('[users]\nalice = "alice-token-0123456789"\nMallory = "mallory-token-0123456789"\n')
+    users.chmod(0o600)
+    c = await make_client(resolve_access("127.0.0.1", None, users))
+    assert (await c.get("/?token=alice-token-0123456789", headers={"Sec-Fetch-Site": "none"})).status == 303
+    alice = c.cookie
+    page = await c.get("/?token=mallory-token-0123456789", headers={"Sec-Fetch-Site": "cross-site"})
+    body = await page.text()
+    assert page.status == 200 and "Set-Cookie" not in page.headers and c.cookie == alice
+    assert "logs you in as Mallory" in body and 'value="mallory-token-0123456789"' in body
+    assert "newsreview — alice" in await (await c.get("/")).text()  # still alice
+    assert (await c.post("/login", {"token": "mallory-token-0123456789"})).status == 303  # her click: fine
+    assert "newsreview — Mallory" in await (await c.get("/")).text()
+
+
+async def test_logout_from_another_site_asks_and_logout_ends_the_open_tabs(make_client):
+    """QA: any site could log an analyst out; and a tab stayed live after /logout (or the session's
+    expiry), still recording decisions under the name."""
+    c = await make_client(resolve_access("127.0.0.1", None, None), tab_command=fake_tab)
+    assert (await c.post("/login", {"name": "ana"})).status == 303
+    cross = await c.get("/logout", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status == 200 and 'action="/logout"' in await cross.text()
+    evil = await c.request("POST", "/logout", headers={"Origin": "http://attacker.example"})
+    assert evil.status == 200
+    ws = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
+    assert json.loads((await asyncio.wait_for(ws.receive(), 10)).data)[-1] == "ana"  # still logged in
+    assert (await c.get("/logout", headers={"Sec-Fetch-Site": "same-origin"})).status == 303
+    closed = await asyncio.wait_for(ws.receive(), 10)
+    assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+    await wait_no_tabs(c.server)
+    # a session that expires ends its tabs too
+    c.cookie = ""
+    assert (await c.post("/login", {"name": "bo"})).status == 303
+    (session,) = [s for s in c.server.sessions.values() if s.reviewer == "bo"]
+    session.expires = time.time() + 1.0
+    ws = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
+    assert json.loads((await asyncio.wait_for(ws.receive(), 10)).data)[-1] == "bo"
+    closed = await asyncio.wait_for(ws.receive(), 10)
+    assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+    await wait_no_tabs(c.server)
+
+
+async def test_sessions_are_bounded(make_client, monkeypatch):
+    """QA: in open mode every login post made a session kept for 12 hours (20,000 posts: 6.6 MB);
+    beyond MAX_SESSIONS the oldest without an open tab go."""
+    monkeypatch.setattr(web, "MAX_SESSIONS", 5)
+    c = await make_client(resolve_access("127.0.0.1", None, None))
+    for i in range(12):
+        c.cookie = ""
+        assert (await c.post("/login", {"name": f"user{i}"})).status == 303
+    assert len(c.server.sessions) <= 5
+    assert "user11" in await (await c.get("/")).text()  # the newest still logged in
+
+
 # -- in a real browser ------------------------------------------------------------------------------------
 
 CHROMIUM = chromium_path()
@@ -851,110 +958,3 @@ def test_printed_address_for_all_interfaces_names_this_machine():
     assert web._url_host("0.0.0.0") not in ("0.0.0.0", "localhost") and web._url_host("::") != "::"
     assert web._url_host("0.0.0.0") in (socket.getfqdn(), socket.gethostname())
     assert web._url_host("::1") == "[::1]" and web._url_host("127.0.0.1") == "127.0.0.1"
-
-
-# -- what a QA run of the browser server found (stop 34) -----------------------------------------------
-
-
-def test_websocket_messages_are_checked_and_sizes_clamped():
-    """QA: ["resize", {"width": 30000, "height": 30000}] grew the tab's process 100 MB a second; a
-    negative or non-numeric size crashed it, its traceback in the server's output."""
-    assert web.client_message('["resize", {"width": 30000, "height": 30000}]') == ("resize", (500, 250))
-    assert web.client_message('["resize", {"width": -5, "height": 3}]') == ("resize", (10, 10))
-    assert web.client_message('["resize", {"width": 120, "height": 40}]') == ("resize", (120, 40))
-    assert web.client_message('["stdin", "a"]') == ("stdin", "a")
-    assert web.client_message('["ping", "x"]') == ("ping", "x")
-    assert web.client_message('["focus"]') == ("focus", None)
-    assert web.client_message('["something", 1]') == ("other", None)
-    for junk in (
-        '["resize", {"width": "x", "height": 3}]',
-        '["resize", {"width": true, "height": 3}]',
-        '["resize", 5]',
-        '["stdin", 5]',
-        '["stdin"]',
-        "{{{",
-        '{"a": 1}',
-        "[]",
-        "[5]",
-    ):
-        with pytest.raises(web.BadMessage):
-            web.client_message(junk)
-
-
-async def test_a_request_it_cannot_read_is_logged_without_the_token(make_client, caplog):
-    """QA: aiohttp logged a request line it could not parse (an overlong URL, HTTP/9.9, a NUL) with a
-    traceback quoting it — ``?token=…`` included. One line now, naming the error, nothing of the request."""
-    caplog.set_level(logging.DEBUG)
-    c = await make_client(resolve_access("127.0.0.1", TOKEN, None))
-    for line in (
-        f"GET /?token={TOKEN} HTTP/9.9",
-        f"GET /?token={TOKEN}\x00 HTTP/1.1",
-        f"GET /?token={TOKEN}&p={'a' * 9000} HTTP/1.1",
-    ):
-        reader, writer = await asyncio.open_connection(c.client.host, c.client.port)
-        writer.write(f"{line}\r\nHost: 127.0.0.1\r\n\r\n".encode("latin-1"))
-        await writer.drain()
-        status = (await asyncio.wait_for(reader.read(200), 5)).split(b"\r\n")[0]
-        assert status.startswith(b"HTTP/1.") and status.split(b" ")[1].startswith(b"4"), status
-        writer.close()
-    await asyncio.sleep(0.1)
-    logged = caplog.text + c.server.out.getvalue()
-    assert "could not read" in logged and TOKEN not in logged and "Traceback" not in logged
-
-
-async def test_a_token_link_from_another_site_asks_first(make_client, tmp_path):
-    """QA (login CSRF): another site's page sent a logged-in analyst to /?token=<its own valid token>
-    and switched them to that name. From another site the link shows the login form, filled in, saying
-    whose it is; only the analyst's click (a same-origin post) logs in."""
-    users = tmp_path / "desk.toml"
-    users.write_text('[users]\nalice = "alice-token-0123456789"\nMallory = "mallory-token-0123456789"\n')
-    users.chmod(0o600)
-    c = await make_client(resolve_access("127.0.0.1", None, users))
-    assert (await c.get("/?token=alice-token-0123456789", headers={"Sec-Fetch-Site": "none"})).status == 303
-    alice = c.cookie
-    page = await c.get("/?token=mallory-token-0123456789", headers={"Sec-Fetch-Site": "cross-site"})
-    body = await page.text()
-    assert page.status == 200 and "Set-Cookie" not in page.headers and c.cookie == alice
-    assert "logs you in as Mallory" in body and 'value="mallory-token-0123456789"' in body
-    assert "newsreview — alice" in await (await c.get("/")).text()  # still alice
-    assert (await c.post("/login", {"token": "mallory-token-0123456789"})).status == 303  # her click: fine
-    assert "newsreview — Mallory" in await (await c.get("/")).text()
-
-
-async def test_logout_from_another_site_asks_and_logout_ends_the_open_tabs(make_client):
-    """QA: any site could log an analyst out; and a tab stayed live after /logout (or the session's
-    expiry), still recording decisions under the name."""
-    c = await make_client(resolve_access("127.0.0.1", None, None), tab_command=fake_tab)
-    assert (await c.post("/login", {"name": "ana"})).status == 303
-    cross = await c.get("/logout", headers={"Sec-Fetch-Site": "cross-site"})
-    assert cross.status == 200 and 'action="/logout"' in await cross.text()
-    evil = await c.request("POST", "/logout", headers={"Origin": "http://attacker.example"})
-    assert evil.status == 200
-    ws = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
-    assert json.loads((await asyncio.wait_for(ws.receive(), 10)).data)[-1] == "ana"  # still logged in
-    assert (await c.get("/logout", headers={"Sec-Fetch-Site": "same-origin"})).status == 303
-    closed = await asyncio.wait_for(ws.receive(), 10)
-    assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
-    await wait_no_tabs(c.server)
-    # a session that expires ends its tabs too
-    c.cookie = ""
-    assert (await c.post("/login", {"name": "bo"})).status == 303
-    (session,) = [s for s in c.server.sessions.values() if s.reviewer == "bo"]
-    session.expires = time.time() + 1.0
-    ws = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
-    assert json.loads((await asyncio.wait_for(ws.receive(), 10)).data)[-1] == "bo"
-    closed = await asyncio.wait_for(ws.receive(), 10)
-    assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
-    await wait_no_tabs(c.server)
-
-
-async def test_sessions_are_bounded(make_client, monkeypatch):
-    """QA: in open mode every login post made a session kept for 12 hours (20,000 posts: 6.6 MB);
-    beyond MAX_SESSIONS the oldest without an open tab go."""
-    monkeypatch.setattr(web, "MAX_SESSIONS", 5)
-    c = await make_client(resolve_access("127.0.0.1", None, None))
-    for i in range(12):
-        c.cookie = ""
-        assert (await c.post("/login", {"name": f"user{i}"})).status == 303
-    assert len(c.server.sessions) <= 5
-    assert "user11" in await (await c.get("/")).text()  # the newest still logged in

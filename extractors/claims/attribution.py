@@ -34,6 +34,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
+from ..quotes import Quote, Quotes, content_type
 from ..records import FoundClaim, FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS, QuoteType
 from . import layout
@@ -52,7 +53,6 @@ from .lexicon import (
 )
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
-from .quotes import Quote, Quotes, content_type
 from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
 from .syntax import (
     SUBJECT_DEPS,

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..quotes import Quote, Quotes
 from .contents import Candidate
 from .lexicon import ADDRESSEE_CUES, PREP_CONTENT, RELATIVE_PRONOUNS, XCOMP_CUES
-from .quotes import Quote, Quotes
 from .syntax import aside, content_span, is_infinitive, is_that_clause, passive_subject, subtree_span
 
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")

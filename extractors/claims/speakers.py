@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from spacy.symbols import appos, nsubj, nsubjpass
 from spacy.tokens import Doc, Span, Token
 
+from ..quotes import Quotes
 from ..records import FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS
 from .lexicon import PRONOUNS, SOURCE_NOUNS, STANCE_ADJS
-from .quotes import Quotes
 from .syntax import passive_subject, subtree_span
 
 

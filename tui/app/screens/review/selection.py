@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import on
 
-from extractors.claims.quotes import quote_type_of
+from extractors.quotes import quote_type_of
 from extractors.records import strip_span
 from extractors.vocabulary import NOT_SPEAKERS
 
