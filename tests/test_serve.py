@@ -265,7 +265,7 @@ async def test_token_link_then_name_then_the_app(make_client):
     assert f"connect-src 'self' ws://{c.client.host}:{c.client.port} wss://" in csp
     assert app.headers["X-Frame-Options"] == "DENY" and app.headers["Cache-Control"] == "no-store"
     assert "fonts.googleapis" not in html  # nothing loads from third parties
-    logout = await c.get("/logout")
+    logout = await c.get("/logout", headers={"Sec-Fetch-Site": "same-origin"})  # the app page's link
     assert logout.status == 303
     assert (await c.get("/static/js/textual.js")).status == 401
 
@@ -381,9 +381,20 @@ async def test_tabs_are_limited(make_client):
     second = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
     message = await asyncio.wait_for(second.receive(), 10)
     assert b"the most this server allows" in message.data
+    # the refused tab stays open with its message (QA) — and ends with the session, like a tab (review)
+    assert c.server.refused
+    assert (await c.get("/logout", headers={"Sec-Fetch-Site": "same-origin"})).status == 303
+    for ws in (first, second):
+        closed = await asyncio.wait_for(ws.receive(), 10)
+        assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
     await first.close()
     await second.close()
     await wait_no_tabs(c.server)
+    for _ in range(100):
+        if not c.server.refused:
+            break
+        await asyncio.sleep(0.05)
+    assert not c.server.refused and not c.server.sockets
 
 
 # -- the served app (Pilot) -------------------------------------------------------------------------
@@ -556,8 +567,17 @@ async def test_a_token_link_from_another_site_asks_first(make_client, tmp_path):
     page = await c.get("/?token=mallory-token-0123456789", headers={"Sec-Fetch-Site": "cross-site"})
     body = await page.text()
     assert page.status == 200 and "Set-Cookie" not in page.headers and c.cookie == alice
-    assert "logs you in as Mallory" in body and 'value="mallory-token-0123456789"' in body
+    assert "Another site sent you" in body and 'value="mallory-token-0123456789"' in body
     assert "newsreview — alice" in await (await c.get("/")).text()  # still alice
+    # plain HTTP off loopback: browsers send no Sec-Fetch-Site there (the review): a Referer of another
+    # host says it, and with nothing at all, a browser logged in already is asked too
+    for headers in ({"Referer": "http://attacker.example/x"}, {}):
+        page = await c.get("/?token=mallory-token-0123456789", headers=headers)
+        assert page.status == 200 and "Another site sent you" in await page.text() and c.cookie == alice
+    # the token is not checked there: no answer to learn from, no failure counted
+    for i in range(web.FAILED_LOGINS + 1):
+        await c.get(f"/?token=guess-{i:03d}-0123456789", headers={"Sec-Fetch-Site": "cross-site"})
+    assert not c.server.throttled()
     assert (await c.post("/login", {"token": "mallory-token-0123456789"})).status == 303  # her click: fine
     assert "newsreview — Mallory" in await (await c.get("/")).text()
 

@@ -133,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
             args.store, write=True, reviewer=reviewer, holder=f"'newsreview serve' (a browser tab of {reviewer})"
         )
     except StoreLocked as err:  # QA: the terminal's advice ("another --reviewer name") means nothing here
-        held = str(err).split("; close it first")[0]
-        message_app(
-            "newsreview cannot open the store",
-            f"{held}. A reviewer reviews in one place at a time: close that one (its tab, or the terminal's "
-            "newsreview) and reload this page.",
-        ).run()
+        text = str(err)
+        if "already has" in text and "; close it first" in text:
+            text = (
+                f"{text.split('; close it first')[0]}. A reviewer reviews in one place at a time: close that "
+                "one (its tab, or the terminal's newsreview) and reload this page."
+            )
+        message_app("newsreview cannot open the store", text).run()
         return 1
     except StoreError as err:
         message_app("newsreview cannot open the store", str(err)).run()

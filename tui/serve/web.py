@@ -89,6 +89,7 @@ class Session:
     reviewer: str | None
     expires: float
     tabs: int = 0
+    used: float = field(default_factory=time.time)  # its last request (the cap drops the least used)
     sockets: set[web.WebSocketResponse] = field(default_factory=set)  # its open tabs, ended with it
 
 
@@ -211,6 +212,7 @@ class DeskServer(Server):
         self.tabs: set[TabService] = set()
         self.sockets: set[web.WebSocketResponse] = set()
         self.closing: set[asyncio.Future[Any]] = set()  # tabs being ended with their session
+        self.refused: set[web.WebSocketResponse] = set()  # tabs refused (--max-tabs), their message shown
         self.out = config.out or sys.stdout
 
     # -- output ------------------------------------------------------------------------------------
@@ -298,6 +300,7 @@ class DeskServer(Server):
             del self.sessions[key]
             self.end_tabs(session, "the session expired")
             return None
+        session.used = time.time()
         return session
 
     def end_tabs(self, session: Session, why: str) -> None:
@@ -313,7 +316,7 @@ class DeskServer(Server):
         for key in [k for k, s in self.sessions.items() if s.expires < now and s.tabs == 0]:
             del self.sessions[key]
         if len(self.sessions) >= MAX_SESSIONS:  # QA: 20,000 logins (open mode) were all kept 12 hours
-            idle = sorted((s.expires, k) for k, s in self.sessions.items() if s.tabs == 0)
+            idle = sorted((s.used, k) for k, s in self.sessions.items() if s.tabs == 0)
             for _, key in idle[: len(self.sessions) - MAX_SESSIONS + 1]:
                 del self.sessions[key]
         value = secrets.token_urlsafe(32)
@@ -337,11 +340,19 @@ class DeskServer(Server):
             if session is not None:
                 self.end_tabs(session, why)
 
-    @staticmethod
-    def from_another_site(request: web.Request) -> bool:
-        """A navigation another site's page started (``Sec-Fetch-Site``; a link opened from a terminal,
-        a bookmark or the address bar says ``none``; browsers before 2023 send nothing)."""
-        return request.headers.get("Sec-Fetch-Site", "").lower() in FOREIGN
+    def from_another_site(self, request: web.Request) -> bool:
+        """A navigation that may have been started by another site's page: ``Sec-Fetch-Site`` says so
+        (a link opened from a terminal, a bookmark or the address bar says ``none``). Browsers send it
+        only to HTTPS and loopback addresses (the review: on plain HTTP off loopback the check did
+        nothing): without it, a ``Referer`` or ``Origin`` of another host says so, and with neither, a
+        browser that is logged in already is asked too."""
+        fetch = request.headers.get("Sec-Fetch-Site")
+        if fetch is not None:
+            return fetch.lower() in FOREIGN
+        came = request.headers.get("Origin") or request.headers.get("Referer")
+        if came:
+            return urlsplit(came).netloc.lower() != (request.host or "").lower()
+        return self.session_of(request) is not None
 
     def throttled(self) -> bool:
         now = time.monotonic()
@@ -369,24 +380,25 @@ class DeskServer(Server):
         """``/?token=…``: a valid token becomes a session, and the token leaves the address bar."""
         if not self.access.needs_token:
             return redirect()
-        if self.throttled():
-            return refuse(429, "too many failed logins: wait a minute")
         token = request.query.get("token", "")
-        ok, reviewer = self.access.check(token)
-        if not ok:
-            self.failed(request, "wrong token in the link")
-            return self.login_page(request, 401, token=True, message="That link's token is not valid.")
         if self.from_another_site(request):
             # QA: another site's page sent the browser here with its own valid token and switched the
-            # analyst to that name (a login CSRF). Not without the analyst's click.
-            who = f" as {reviewer}" if reviewer else ""
+            # analyst to that name (a login CSRF). Not without the analyst's click — and the token is
+            # not checked here: no answer for another site to learn from, no failure counted against
+            # the server's limit (the review: any page could keep every login at 429)
             return self.login_page(
                 request,
                 200,
                 token=True,
                 filled=token,
-                message=f"Another site sent you to this link, which logs you in{who}. Go on only if you meant to.",
+                message="Another site sent you to this login link. Go on only if you meant to log in with it.",
             )
+        if self.throttled():
+            return refuse(429, "too many failed logins: wait a minute")
+        ok, reviewer = self.access.check(token)
+        if not ok:
+            self.failed(request, "wrong token in the link")
+            return self.login_page(request, 401, token=True, message="That link's token is not valid.")
         response = redirect()
         self.new_session(response, request, reviewer)
         if reviewer:
@@ -488,10 +500,22 @@ class DeskServer(Server):
                 "close one and reload this page.\r\n".encode()
             )
             # left open a while (QA: closed at once, the page's "this review session has ended"
-            # covered the reason, for a tab that never started)
-            with contextlib.suppress(TimeoutError, ConnectionError):
-                await asyncio.wait_for(_drain(websocket), REFUSED_TAB_SECONDS)
-            await websocket.close()
+            # covered the reason, for a tab that never started) — closed by a shutdown or a logout
+            # like any tab, and a few at most (the review)
+            if len(self.refused) >= self.config.max_tabs:
+                await websocket.close()
+                return websocket
+            self.refused.add(websocket)
+            self.sockets.add(websocket)
+            session.sockets.add(websocket)
+            try:
+                with contextlib.suppress(TimeoutError, ConnectionError):
+                    await asyncio.wait_for(_drain(websocket), REFUSED_TAB_SECONDS)
+                await websocket.close()
+            finally:
+                self.refused.discard(websocket)
+                self.sockets.discard(websocket)
+                session.sockets.discard(websocket)
             return websocket
         argv = (self.config.tab_command or self.tab_argv)(reviewer)
         service = TabService(
