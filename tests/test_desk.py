@@ -537,7 +537,7 @@ def test_no_decision_makes_an_entity_twice(store_path):
     with open_as(store_path, "lia") as lead:
         assert lead.final_status(aid, the_uk) == "disputed"
         before = lead.summary()["decisions"]
-        with pytest.raises(DecisionError, match=r"ana's version is the same entity as '" + added["id"]):
+        with pytest.raises(DecisionError, match=r"ana's version would be the same entity as '" + added["id"]):
             lead.adjudicate(aid, the_uk, choose="ana")
         with pytest.raises(DecisionError, match="same entity as"):
             lead.adjudicate(aid, the_uk, action="edit", changes={"start": 4, "end": 6})
@@ -596,3 +596,37 @@ def test_claim_parts_begin_and_end_on_words(store_path):
             changes={"speaker": {"start": 0, "end": said - 1}, "cue": {"start": said, "end": said + 4}},
         )
         assert state["cue"]["text"] == "said" and state["speaker"]["text"] == "Recep Tayyip Erdoğan"
+
+
+def test_no_accept_or_batch_makes_an_entity_twice(store_path):
+    """The review: an accept was not checked (ana trimmed "The UK" to "UK"; bob added "UK" — his view
+    still had "The UK"; ana accepted bob's addition: "UK" GPE twice again), and inside one batch the
+    check saw only decisions already saved (two edits onto one span both passed; "reject Y" with
+    "edit X onto Y" was refused). A group relabel names the mention that would be a twin."""
+    text = "The UK said on Monday that the UK economy grew, and the UK grew."
+    ex = make_extraction(text, [("The UK", "GPE"), ("Monday", "DATE"), ("the UK economy", "ORG")])
+    aid = ex.article.id
+    the_uk, monday, economy = (e["id"] for e in ex.entities)
+    with open_as(store_path, "ana") as ana:
+        ana.add_article(ex)
+        ana.decide(aid, the_uk, "edit", changes={"start": 4, "end": 6})
+    with open_as(store_path, "bob") as bob:
+        added = bob.add_candidate(aid, {"kind": "entity", "start": 4, "end": 6, "label": "GPE"})
+    with open_as(store_path, "ana") as ana:
+        with pytest.raises(DecisionError, match=r"entity 'UK' at 4\.\.6 would be the same entity as '" + the_uk):
+            ana.decide(aid, added["id"], "accept")
+        ana.decide(aid, added["id"], "reject")
+    second = text.index("the UK grew") + 4
+    with open_as(store_path, "cy") as cy:
+        with pytest.raises(DecisionError, match="would be the same entity"):  # two edits of one batch onto one span
+            cy.decide_many(
+                aid,
+                [
+                    (monday, "edit", {"start": second, "end": second + 2, "label": "GPE"}),
+                    (economy, "edit", {"start": second, "end": second + 2, "label": "GPE"}),
+                ],
+            )
+        # rejecting the one and moving the other onto its span, in one batch: fine
+        cy.decide_many(aid, [(the_uk, "reject", None), (economy, "edit", {"start": 0, "end": 6, "label": "GPE"})])
+        kept = [(c["start"], c["end"], c["label"]) for c in cy.candidates(aid, "entity") if c["status"] != "rejected"]
+        assert kept.count((0, 6, "GPE")) == 1
