@@ -461,12 +461,15 @@ async def test_a_ruling_decided_again_since_comes_back_to_the_lead(disputes, tmp
     The item is back in the walk, counted as left and marked, until the lead settles it anew."""
     path, _, ben, russia, tuesday = disputes
     lead = ReviewStore.open(path, write=True, reviewer="lead")
-    lead.adjudicate(*ben, choose="bob")
+    lead.adjudicate(*ben, choose="ana")  # accepted
     lead.adjudicate(*russia, choose="ana")
     lead.adjudicate(*tuesday, choose="ana")
     assert disputed_items(lead) == []
     with ReviewStore.open(path, write=True, reviewer="ana") as ana:
-        ana.decide(*ben, "reject")  # ana comes round to bob's view, after the ruling
+        ana.decide(*ben, "reject")  # ana comes round to bob's view, after the ruling for hers
+    with ReviewStore.open(path, write=True, reviewer="bob") as bob:
+        bob.decide(*tuesday, "undo")
+        bob.decide(*tuesday, "reject")  # bob comes round to the ruling: nothing to look at again
     lead.close()
     lead = ReviewStore.open(path, write=True, reviewer="lead")
     assert disputed_items(lead) == [ben]
@@ -476,7 +479,7 @@ async def test_a_ruling_decided_again_since_comes_back_to_the_lead(disputes, tmp
         assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
         shown = screen_text(app)
         assert "1 left" in shown and "decided again since by ana" in shown
-        await pilot.press("1")  # ana's version now (rejected): settled anew
+        await pilot.press("1")  # ana's version now (rejected): settled anew (versions in name order)
         assert lead.candidate(*ben, view="final")["adjudication"].get("changed_since") is None
         assert "0 left" in screen_text(app)
     lead.close()

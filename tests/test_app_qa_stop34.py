@@ -217,6 +217,7 @@ async def test_a_speaker_span_beginning_with_a_person_is_linked_to_them(tmp_path
         assert ref["entity_id"] == ben["id"]
         ref = screen.span_ref("speaker", TEXT.index("Secretary"), TEXT.index(" on Tuesday"))  # begins with neither
         assert "entity_id" not in ref
+
     store.close()
 
 
@@ -237,4 +238,21 @@ async def test_the_cursor_is_not_the_colour_of_a_find_match(tmp_path, theme):
         cursor = view.get_component_rich_style("article--cursor").bgcolor
         for other in ("article--match", "article--match-current", "article--selection"):
             assert cursor != view.get_component_rich_style(other).bgcolor, (theme, other)
+    store.close()
+
+
+async def test_a_list_of_speakers_stays_unlinked(tmp_path):
+    """The review: with the rule above, "Biden and Trump" linked to Biden alone."""
+    from tui.store import ReviewStore
+
+    from support import make_extraction
+
+    text = "Biden and Trump said the debate would go ahead."
+    ex = make_extraction(text, [("Biden", "PERSON"), ("Trump", "PERSON")], ["the debate would go ahead"])
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    store.add_article(ex)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 30)):
+        assert "entity_id" not in app.screen.span_ref("speaker", 0, len("Biden and Trump"))
+        assert app.screen.span_ref("speaker", 0, len("Biden"))["entity_id"] == ex.entities[0]["id"]
     store.close()

@@ -34,7 +34,17 @@ from ...sanitize import clean
 from ...store import StoreError
 from ...store.store import Changes
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
-from ..desk import DISPUTED_MARK, STATUS_STYLE, changed_fields, differing, possessive, show_value, versions, when
+from ..desk import (
+    DISPUTED_MARK,
+    STATUS_STYLE,
+    changed_fields,
+    differing,
+    possessive,
+    show_value,
+    version_key,
+    versions,
+    when,
+)
 from ..text import STATUS_MARK, one_line
 from .once import ClosesOnce
 
@@ -68,9 +78,15 @@ def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> lis
 
 
 def reopened(cand: Cand | None) -> list[str]:
-    """Who decided a settled item again after the ruling in effect (none: it stands as settled)."""
+    """Who decided a settled item again after the ruling in effect, otherwise than it rules (none: it
+    stands as settled; the review: a reviewer coming round to the ruling reopened it too)."""
     ruling = (cand or {}).get("adjudication")
-    return list(ruling.get("changed_since") or ()) if isinstance(ruling, dict) else []
+    since = list(ruling.get("changed_since") or ()) if isinstance(ruling, dict) else []
+    rulings = [r for r in (cand or {}).get("reviews") or () if r.get("adjudication")]
+    if not since or not rulings:
+        return since
+    ruled = version_key(rulings[-1])
+    return [str(r["reviewer"]) for r in versions(cand or {}) if r.get("reviewer") in since and version_key(r) != ruled]
 
 
 def context(text: str, start: int, end: int, others: list[tuple[int, int]]) -> Text:

@@ -61,7 +61,9 @@ class BySelection(ReviewCore):
         inside = [e for e in ents if start <= e["start"] and e["end"] <= end and e.get("label") in ("PERSON", "ORG")]
         # several: the one the span begins with ("Corine Mauch, the mayor of Zürich," — QA: the model
         # had "Zürich" as a PERSON too, and the link the extraction had made was lost)
-        leading = [e for e in inside if e["start"] == start]
+        # — not a list of speakers ("Biden and Trump": the review), which stays unlinked
+        listed = any(f" {w} " in f" {self.text[start:end]} " for w in ("and", "or", "&"))
+        leading = [] if listed else [e for e in inside if e["start"] == start]
         found = exact or (inside if len(inside) == 1 else leading[:1])
         if found:
             ent = found[0]
