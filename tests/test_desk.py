@@ -510,18 +510,24 @@ def test_a_lease_must_be_a_number_of_hours(new_store, cli):
         assert st.assignments.claim(aid, "ben") == "theirs"  # still: read as the longest lease, not 24 h
 
 
+def trimmed_uk(store_path, text: str) -> tuple[str, list[str]]:
+    """An article of ``text`` with "The UK" GPE, "Monday" DATE and "the UK economy" ORG; ana has
+    trimmed "The UK" to "UK". Returns the article id and the three entity ids."""
+    ex = make_extraction(text, [("The UK", "GPE"), ("Monday", "DATE"), ("the UK economy", "ORG")])
+    with open_as(store_path, "ana") as ana:
+        ana.add_article(ex)
+        ana.decide(ex.article.id, ex.entities[0]["id"], "edit", changes={"start": 4, "end": 6})
+    return ex.article.id, [e["id"] for e in ex.entities]
+
+
 def test_no_decision_makes_an_entity_twice(store_path):
     """QA (a desk in tmux): ana trimmed "The UK" to "UK", bob rejected it and added "UK" himself; the
     lead chose ana's version and the export held "UK" GPE twice. A ruling, an edit and an addition
     that would give an entity the span and label of another one the view keeps are refused, saying
     which one and what to do; nothing is written."""
     text = "The UK said on Monday that the UK economy grew."
-    ex = make_extraction(text, [("The UK", "GPE"), ("Monday", "DATE"), ("the UK economy", "ORG")])
-    aid = ex.article.id
-    the_uk, monday, economy = (e["id"] for e in ex.entities)
+    aid, (the_uk, monday, economy) = trimmed_uk(store_path, text)
     with open_as(store_path, "ana") as ana:
-        ana.add_article(ex)
-        ana.decide(aid, the_uk, "edit", changes={"start": 4, "end": 6})
         with pytest.raises(DecisionError, match=r"same entity as '" + the_uk + r"' \('UK', GPE, edited\): reject"):
             ana.add_candidate(aid, {"kind": "entity", "start": 4, "end": 6, "label": "GPE"})
         with pytest.raises(DecisionError, match="same entity as"):  # an edit onto it, too
@@ -602,14 +608,9 @@ def test_no_accept_or_batch_makes_an_entity_twice(store_path):
     """The review: an accept was not checked (ana trimmed "The UK" to "UK"; bob added "UK" — his view
     still had "The UK"; ana accepted bob's addition: "UK" GPE twice again), and inside one batch the
     check saw only decisions already saved (two edits onto one span both passed; "reject Y" with
-    "edit X onto Y" was refused). A group relabel names the mention that would be a twin."""
+    "edit X onto Y" was refused)."""
     text = "The UK said on Monday that the UK economy grew, and the UK grew."
-    ex = make_extraction(text, [("The UK", "GPE"), ("Monday", "DATE"), ("the UK economy", "ORG")])
-    aid = ex.article.id
-    the_uk, monday, economy = (e["id"] for e in ex.entities)
-    with open_as(store_path, "ana") as ana:
-        ana.add_article(ex)
-        ana.decide(aid, the_uk, "edit", changes={"start": 4, "end": 6})
+    aid, (the_uk, monday, economy) = trimmed_uk(store_path, text)
     with open_as(store_path, "bob") as bob:
         added = bob.add_candidate(aid, {"kind": "entity", "start": 4, "end": 6, "label": "GPE"})
     with open_as(store_path, "ana") as ana:
