@@ -116,14 +116,9 @@ def client_message(data: str) -> tuple[str, Any]:
         if not isinstance(value, dict):
             raise BadMessage("resize without a size")
         width, height = value.get("width"), value.get("height")
-        if (
-            not isinstance(width, int)
-            or not isinstance(height, int)
-            or isinstance(width, bool)
-            or isinstance(height, bool)
-        ):
+        if type(width) is not int or type(height) is not int:  # (not a bool either)
             raise BadMessage("resize with a size that is not two whole numbers")
-        return kind, (max(10, min(MAX_WIDTH, width)), max(10, min(MAX_HEIGHT, height)))
+        return kind, (_clamp(width, MAX_WIDTH), _clamp(height, MAX_HEIGHT))
     if kind == "ping":
         return kind, value
     if kind in ("blur", "focus"):
@@ -286,7 +281,7 @@ class DeskServer(Server):
         origin = request.headers.get("Origin")
         if origin is None:
             return True  # not a browser; the session cookie still has to be right
-        return urlsplit(origin).netloc.lower() == (request.host or "").lower()
+        return _same_host(origin, request)
 
     def session_of(self, request: web.Request) -> Session | None:
         value = request.cookies.get(self.cookie)
@@ -351,7 +346,7 @@ class DeskServer(Server):
             return fetch.lower() in FOREIGN
         came = request.headers.get("Origin") or request.headers.get("Referer")
         if came:
-            return urlsplit(came).netloc.lower() != (request.host or "").lower()
+            return not _same_host(came, request)
         return self.session_of(request) is not None
 
     def throttled(self) -> bool:
@@ -621,11 +616,21 @@ def refuse(status: int, why: str) -> web.Response:
     return web.Response(status=status, text=f"newsreview: {why}\n")
 
 
+def _clamp(value: int, most: int) -> int:
+    """A terminal size the tab may have: from 10 to ``most``."""
+    return max(10, min(most, value))
+
+
 def _int(value: str | None, default: int, most: int) -> int:
     try:
-        return max(10, min(most, int(value or "")))
+        return _clamp(int(value or ""), most)
     except ValueError:
         return default
+
+
+def _same_host(url: str, request: web.Request) -> bool:
+    """Whether ``url`` (an ``Origin`` or ``Referer``) names this server as the request reached it."""
+    return urlsplit(url).netloc.lower() == (request.host or "").lower()
 
 
 def _url_host(host: str) -> str:

@@ -182,6 +182,11 @@ class DecidingMixin(StoreCore):
         self._commit([record])
         return self.candidate(article_id, cand["id"])
 
+    def twin_of(self, article_id: str, cand: dict[str, Any]) -> dict[str, Any] | None:
+        """The item of this reviewer's view an addition of ``cand`` (kind, start, end, label) would
+        repeat — pending ones too — or None (the app asks before a new claim's speaker and cue)."""
+        return Twins(self, article_id, None).find(cand, PENDING_TOO)
+
     def _check_speaker_entity(self, article_id: str, speaker: Any, originals: dict[str, Any]) -> None:
         """A speaker linked to an entity names one of this article's entities (the machine's or an
         analyst's): an unknown id was kept and then silently dropped by the export."""
@@ -407,14 +412,23 @@ class Twins:
             self._index.setdefault(key, {})[cand_id] = state
             self._where[cand_id] = key
 
-    def check(self, cand: dict[str, Any], kept: tuple[str, ...], *, whose: str | None = None) -> None:
-        """Refuse ``cand`` (as the decision leaves it) if another item the view holds with a status in
-        ``kept`` is the same entity or claim."""
+    def find(self, cand: dict[str, Any], kept: tuple[str, ...]) -> dict[str, Any] | None:
+        """Another item the view holds, with a status in ``kept``, that is the same entity or claim."""
         if cand.get("kind") not in ("entity", "claim"):
-            return
-        for other in self.index.get(self.key(cand), {}).values():
-            if other["id"] == cand["id"] or other.get("status") not in kept:
-                continue
+            return None
+        return next(
+            (
+                other
+                for other in self.index.get(self.key(cand), {}).values()
+                if other["id"] != cand.get("id") and other.get("status") in kept
+            ),
+            None,
+        )
+
+    def check(self, cand: dict[str, Any], kept: tuple[str, ...], *, whose: str | None = None) -> None:
+        """Refuse ``cand`` (as the decision leaves it) if :meth:`find` finds its twin."""
+        other = self.find(cand, kept)
+        if other is not None:
             kind = cand["kind"]
             shown = f"'{clean_line(other.get('text'), 40)}'" + (
                 f", {clean_line(other['label'], 20)}" if kind == "entity" else ""

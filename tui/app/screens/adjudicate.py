@@ -181,12 +181,8 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
 
     def is_open(self, item: Item) -> bool:
         """Disputed, or settled by a ruling that a reviewer's later decision put in question."""
-        try:
-            if self.store.final_status(*item) == "disputed":
-                return True
-        except StoreError:
-            return False
-        return bool(reopened(self._final(item)))
+        cand = self._final(item)
+        return cand is not None and (cand.get("status") == "disputed" or bool(reopened(cand)))
 
     def left(self) -> int:
         return sum(1 for item in self.items if self.is_open(item))

@@ -81,20 +81,6 @@ class BySelection(ReviewCore):
             return None
         return start, end
 
-    def _twin_claim(self, start: int, end: int, but: str | None = None) -> dict[str, Any] | None:
-        """Another claim of this article with this content span (not rejected)."""
-        return next(
-            (
-                c
-                for c in self.state.cands.values()
-                if c["kind"] == "claim"
-                and c["id"] != but
-                and (c["start"], c["end"]) == (start, end)
-                and c.get("status") not in ("rejected", "removed")
-            ),
-            None,
-        )
-
     @on(ArticleView.Assign)
     def _assign(self, event: ArticleView.Assign) -> None:
         span = self._trimmed(event.start, event.end, {"content": "claim's words"}.get(event.role, event.role))
@@ -222,7 +208,9 @@ class BySelection(ReviewCore):
             span = self._trimmed(event.start, event.end, "claim's words")
             if span is None:
                 return
-            twin = self._twin_claim(*span)
+            twin = (
+                self.store.twin_of(self.aid, {"kind": "claim", "start": span[0], "end": span[1]}) if self.aid else None
+            )
             if twin is not None:  # QA: refused only at the end, after the speaker and the cue were given
                 self.notify(
                     f"that claim is there already ({one_line(twin['text'], 50)}, {twin.get('status')}): "
