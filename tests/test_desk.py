@@ -631,3 +631,22 @@ def test_no_accept_or_batch_makes_an_entity_twice(store_path):
         cy.decide_many(aid, [(the_uk, "reject", None), (economy, "edit", {"start": 0, "end": 6, "label": "GPE"})])
         kept = [(c["start"], c["end"], c["label"]) for c in cy.candidates(aid, "entity") if c["status"] != "rejected"]
         assert kept.count((0, 6, "GPE")) == 1
+
+
+def test_the_kept_view_follows_other_reviewers(store_path):
+    """The store keeps a reviewer's view of an article's spans between decisions (read whole it cost
+    every accept a read of the article): another reviewer's addition, folded in by a refresh, is in
+    it, and an undo of one's own brings an item back."""
+    text = "The UK said on Monday that the UK economy grew."
+    aid, (the_uk, monday, _economy) = trimmed_uk(store_path, text)
+    with open_as(store_path, "ana") as ana:
+        ana.decide(aid, monday, "accept")  # the view is read and kept
+        with open_as(store_path, "bob") as bob:
+            added = bob.add_candidate(aid, {"kind": "entity", "start": 4, "end": 6, "label": "GPE"})
+        ana.refresh()
+        with pytest.raises(DecisionError, match="would be the same entity as '" + the_uk):
+            ana.decide(aid, added["id"], "accept")
+        ana.decide(aid, the_uk, "undo")  # "The UK" as extracted again: bob's "UK" is no twin now
+        assert ana.decide(aid, added["id"], "accept")["status"] == "accepted"
+        with pytest.raises(DecisionError, match="would be the same entity as '" + added["id"]):
+            ana.decide(aid, the_uk, "edit", changes={"start": 4, "end": 6})

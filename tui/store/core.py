@@ -122,6 +122,10 @@ class StoreCore:
         self._folded_entries: dict[str, dict[str, Any]] = {}  # article -> its summary, from its histories
         self._entry_parts: dict[str, dict[str, progress.Part]] = {}  # article -> each decided candidate's share of it
         self._stale_parts: dict[str, set[str]] = {}  # article -> candidates whose share changed since
+        # article -> this reviewer's view of its entities and claims by span (deciding.Twins), and the
+        # candidates changed since it was read: kept between decisions, each change read again alone
+        self._twin_views: dict[str, Any] = {}  # (deciding.TwinView: core does not import it)
+        self._twin_stale: dict[str, set[str]] = {}
         self.assignments = Assignments()
         self.settings: dict[str, Any] = {}
         self._desk: DeskCorrection | None = None  # made, and learnt, when a claim list first asks
@@ -263,6 +267,11 @@ class StoreCore:
         """Something that counts changed on an article (on one of its candidates, when ``cid`` is
         given): its figures are worked out again when asked — for one candidate, only its share."""
         self._counts.mark(aid)
+        if cid is not None and aid in self._twin_views:
+            self._twin_stale.setdefault(aid, set()).add(cid)
+        elif cid is None:
+            self._twin_views.pop(aid, None)
+            self._twin_stale.pop(aid, None)
         if cid is not None and aid in self._entry_parts:
             self._stale_parts.setdefault(aid, set()).add(cid)
             return
