@@ -153,6 +153,52 @@ def test_raw_terminal_bytes_carry_no_control_from_the_data(tmp_path):
     assert foreign_controls(text) == []
 
 
+def test_a_hung_up_terminal_closes_the_app_as_sighup_would(tmp_path):
+    """An SSH connection dropped under a shell that does not pass SIGHUP on (here: no controlling
+    terminal at all, so none is sent): the terminal is hung up. The app used to spin on it for good,
+    holding its reviewer's lock — the analyst, back on a new connection, was refused. It notices
+    within seconds, closes cleanly (presence cleared, lock released, the decision kept), exit 129."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    with ReviewStore.open(tmp_path / "store", mode="add", reviewer="setup") as st:
+        st.add_article(make_extraction("Moscow is cold. Paris is warm.", [("Moscow", "GPE"), ("Paris", "GPE")]))
+    env = {**os.environ, "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg"), "TERM": "xterm-256color"}
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
+    argv = [str(EXE), "--store", str(tmp_path / "store"), "--reviewer", "ana"]
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        out = bytearray()
+        deadline = time.monotonic() + 90
+        while b"decided here" not in out and time.monotonic() < deadline and proc.poll() is None:
+            if select.select([master], [], [], 0.1)[0]:
+                out.extend(os.read(master, 65536))
+        assert b"decided here" in out, out[-2000:]
+        os.write(master, b"a")  # accept the first entity
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and b"1/2 decided here" not in out:
+            if select.select([master], [], [], 0.1)[0]:
+                out.extend(os.read(master, 65536))
+        assert (tmp_path / "store" / "presence").is_dir() and list((tmp_path / "store" / "presence").iterdir())
+    finally:
+        os.close(master)  # the hang-up
+    try:
+        code = proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the app kept running on a hung-up terminal") from None
+    assert code == 129
+    assert not list((tmp_path / "store" / "presence").iterdir())  # nobody shown "on" the article
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:  # the lock is free
+        (aid,) = st.article_ids()
+        assert [c["status"] for c in st.candidates(aid) if c["kind"] == "entity"].count("accepted") == 1
+
+
 # -- a desk: two reviewers in two panes on one store -------------------------------------------------
 
 

@@ -79,7 +79,7 @@ class DefaultReviewGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         # click would turn Ctrl-C into "Aborted!" and exit 1: ours stops the workers, says that every
-        # decision is saved, and exits 130 (143 for SIGTERM)
+        # decision is saved, and exits 130 (143 for SIGTERM, 129 for SIGHUP)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as err:
@@ -1118,16 +1118,15 @@ def _interrupted(err: KeyboardInterrupt) -> NoReturn:
     from .ingest import stop_workers
 
     stop_workers()
-    terminated = bool(err.args) and err.args[0] == signal.SIGTERM
-    sys.stderr.write(
-        f"newsreview: {'terminated' if terminated else 'interrupted'}; every decision made so far is saved\n"
-    )
-    with contextlib.suppress(Exception):
+    signum = int(err.args[0]) if err.args and isinstance(err.args[0], int) else int(signal.SIGINT)
+    said = {int(signal.SIGTERM): "terminated", int(signal.SIGHUP): "hung up"}.get(signum, "interrupted")
+    with contextlib.suppress(Exception):  # after a hang-up the terminal may be gone (EIO)
+        sys.stderr.write(f"newsreview: {said}; every decision made so far is saved\n")
         sys.stderr.flush()
         sys.stdout.flush()
     # the store was closed as the interrupt unwound (its context managers ran); exiting at once spares
     # waiting on multiprocessing's feeder threads, which can block on the pipes of the killed workers
-    os._exit(143 if terminated else 130)
+    os._exit(128 + signum)
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -1141,6 +1140,9 @@ def main() -> None:
     from extractors.records import InputError
 
     signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
+    # a dropped SSH connection (or a closed terminal window): the same clean close — presence cleared,
+    # so the desk does not see the analyst "on" the article for another minute — exit 129
+    signal.signal(signal.SIGHUP, _terminate)
     _guard_closed_streams()
     try:
         code = app(prog_name="newsreview", standalone_mode=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
 from .state import ActiveClock
+from .terminal import hung_up, terminal_fd
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -182,6 +184,7 @@ class ReviewApp(App[None]):
             self.push_screen(AdjudicateScreen(self.store, self.keys, anonymous=self.anonymous, standalone=True))
         self.call_after_refresh(self.collector.start)  # the collector runs between keys from now on
         self.set_interval(TICK, self.collector.tick, name="idle collector")
+        self._watch_terminal()
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
         problems = ([self.keymap_problem] if self.keymap_problem else []) + self.keys.problems()
@@ -218,6 +221,18 @@ class ReviewApp(App[None]):
             return settings
 
         self.settings = update_settings(change, self.config_folder)
+
+    def _watch_terminal(self) -> None:
+        """Close as a SIGHUP would once the terminal is hung up (see ``terminal``)."""
+        fd = None if self.is_headless else terminal_fd()
+        if fd is None:
+            return
+
+        def look() -> None:
+            if hung_up(fd):
+                os.kill(os.getpid(), signal.SIGHUP)
+
+        self.set_interval(1.0, look, name="terminal watch")
 
     def on_unmount(self) -> None:
         self.collector.stop()  # automatic collection again (tests run many apps in one process)
