@@ -28,6 +28,7 @@ from .records import (
     span,
 )
 from .vocabulary import SPEAKER_LABELS
+from .wrapping import unwrapped
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -120,7 +121,8 @@ class Extractor:
 
     def extract(self, articles: Iterable[Article], *, jobs: int = 1, batch_size: int = 16) -> Iterator[Extraction]:
         nlp = self.nlp
-        pairs = ((a.text, a) for a in articles)
+        # hard-wrapped text is read with its wraps as spaces (the same offsets): see ``wrapping``
+        pairs = ((unwrapped(a.text), a) for a in articles)
         kwargs: dict[str, Any] = {"batch_size": batch_size, "as_tuples": True}
         if jobs and jobs > 1:
             kwargs["n_process"] = jobs

@@ -124,5 +124,7 @@ def content_type(start: int, end: int, quotes: Quotes) -> QuoteType:
 def quote_type_of(text: str, start: int, end: int, *, attributed: bool) -> QuoteType:
     """The quote type of a claim an analyst made or moved, as the extraction gives it: by the quotes
     its content holds; an unquoted content with no speaker and no cue is ``none`` (a statement)."""
-    kind = content_type(start, end, Quotes(text))
+    from .wrapping import unwrapped
+
+    kind = content_type(start, end, Quotes(unwrapped(text)))
     return "none" if kind == "indirect" and not attributed else kind

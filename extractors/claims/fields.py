@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import SpanRef, span
+from ..wrapping import unwrapped
 from .checkworthy import EMIT_THRESHOLD, SentenceScores
 from .models import ClaimModels
 from .numbers import Numbers, find_hedges
@@ -72,8 +73,9 @@ def claim_fields(source: Extractor | Language, article_text: str, start: int, en
     if end - start < 1 or not article_text[start:end].strip():
         return {"numbers": [], "hedges": hedges, "checkworthiness": 0.0}
     nlp, models = _pipeline(source)
-    first, last = paragraph_bounds(article_text, start, end)
-    window = article_text[first:last]
+    flow = unwrapped(article_text)  # as the extraction reads it (hard-wrapped lines joined)
+    first, last = paragraph_bounds(flow, start, end)
+    window = flow[first:last]
     doc = parse_window(nlp, window)
     s, e = start - first, end - first
     numbers = [

@@ -1,0 +1,83 @@
+"""Hard-wrapped text: which line breaks are the wrap's, not the writer's.
+
+Plain text from e-mail, wire archives, PDFs and old web pages is often wrapped at a fixed width (72
+columns, 80, …): a paragraph runs over several lines. The pipeline reads a line break as the end of a
+sentence (``components.paragraphs``) and a quote as ending with its line (``quotes``), so on such text
+every line would be a sentence and a quote wrapped onto a second line would be cut.
+
+``soft_breaks`` finds the breaks a reflow would remove, by the rule a wrapping editor follows: a line
+is broken only when the next word would not have fitted. Given the text's wrap width ``W``, the
+break after a line is soft when that line, a space and the first word of the next line would be
+longer than ``W``. A break before a blank line, an indented line, a list item or a line starting with
+a quote mark's dash signature is the writer's. Text is taken as wrapped only when it has a width to
+speak of (most lines at least 0.6 × ``W``, ``W`` at most 120) and most of its breaks fit the rule;
+otherwise (one paragraph a line, as news sites give) no break is soft.
+
+``unwrapped`` gives the text with each soft break turned into a space: the same length, so every
+offset found in it holds for the text itself. The extraction reads it; what is stored, shown and
+exported is the text as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: widths beyond this are no wrap: a news site's one paragraph a line
+MAX_WIDTH = 120
+#: lines of a wrapped text, and soft breaks, needed before a text counts as wrapped
+MIN_LINES = 4
+#: a line starting with any of these begins something of its own (a list item, an indented
+#: paragraph, a signature, a table row)
+_OWN_START = re.compile(r"[ \t\u00a0]|[-*•·–—―>|#+]\s|\d{1,3}[.)]\s|[A-Z][A-Z .'-]{1,30}:\s")
+_FIRST_WORD = re.compile(r"\S+")
+
+
+def _width(lengths: list[int]) -> int:
+    """The wrap width: the length that 90 % of the lines (other than a paragraph's last) reach at
+    most — robust to a stray long line (a URL) in a wrapped text."""
+    ordered = sorted(lengths)
+    return ordered[min(len(ordered) - 1, (len(ordered) * 9) // 10)]
+
+
+def soft_breaks(text: str) -> list[int]:
+    """Indices of the ``\\n`` characters in ``text`` that a reflow would turn into spaces."""
+    lines = text.split("\n")
+    if len(lines) < MIN_LINES:
+        return []
+    # a break is a candidate when a non-blank line follows a non-blank line
+    starts: list[int] = []
+    at = 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    candidates = [i for i in range(len(lines) - 1) if lines[i].strip() and lines[i + 1].strip()]
+    if len(candidates) < MIN_LINES:
+        return []
+    width = _width([len(lines[i].rstrip()) for i in candidates])
+    if width > MAX_WIDTH or width < 20:
+        return []
+    soft: list[int] = []
+    fitting = 0
+    for i in candidates:
+        line, following = lines[i].rstrip(), lines[i + 1]
+        word = _FIRST_WORD.match(following)
+        if word is None or _OWN_START.match(following):
+            continue
+        if len(line) + 1 + len(word.group()) > width and len(line) >= 0.6 * width:
+            fitting += 1
+            soft.append(starts[i] + len(lines[i]))
+    # wrapped text: most of its breaks inside a block are the wrap's
+    if fitting < MIN_LINES or fitting < 0.6 * len(candidates):
+        return []
+    return soft
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with its soft line breaks as spaces (the same length and offsets)."""
+    breaks = soft_breaks(text)
+    if not breaks:
+        return text
+    chars = list(text)
+    for i in breaks:
+        chars[i] = " "
+    return "".join(chars)

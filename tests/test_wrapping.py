@@ -1,0 +1,95 @@
+"""Hard-wrapped text (e-mail, wire archives, PDFs): the extraction reads a paragraph wrapped over
+several lines as the paragraph it is, while every offset stays that of the text as given."""
+
+from __future__ import annotations
+
+import textwrap
+
+from extractors.quotes import quote_type_of
+from extractors.records import Article, check_offsets
+from extractors.wrapping import soft_breaks, unwrapped
+
+PARAGRAPHS = [
+    "Officials in Brussels said on Tuesday that the new rules on emissions would take effect next year, "
+    "after months of talks between member states that had repeatedly stalled over the costs.",
+    "“We will not back down on this, whatever the pressure from the industry and its many friends in "
+    "the capitals of Europe,” the commissioner told reporters in a crowded hall.",
+    "The agency estimated that about 4,500 jobs could be lost in the coal regions by 2030, a figure "
+    "the unions disputed in a statement released late on Wednesday evening.",
+]
+
+
+def wrapped(width: int = 72) -> str:
+    return "\n\n".join(textwrap.fill(p, width) for p in PARAGRAPHS)
+
+
+def test_a_wrapped_text_has_its_wraps_found_and_nothing_else():
+    text = wrapped()
+    breaks = soft_breaks(text)
+    inside = [i for i, ch in enumerate(text) if ch == "\n" and text[i - 1] != "\n" and text[i + 1] != "\n"]
+    assert breaks == inside and len(breaks) >= 6
+    flow = unwrapped(text)
+    assert len(flow) == len(text) and flow.split("\n\n") == PARAGRAPHS
+
+
+def test_a_text_of_one_paragraph_a_line_is_left_alone():
+    text = "A title\n" + "\n".join(PARAGRAPHS * 3)
+    assert soft_breaks(text) == [] and unwrapped(text) == text
+    assert soft_breaks("\n\n".join(PARAGRAPHS)) == []
+
+
+def test_breaks_the_writer_made_stay():
+    """A short line (the next word would have fitted), a list item, an indented line and a
+    transcript line are the writer's breaks, also inside a wrapped text."""
+    body = textwrap.fill(PARAGRAPHS[0], 60) + "\n" + textwrap.fill(PARAGRAPHS[2], 60)
+    items = "Three points:\n- first of all the costs\n- then the jobs\n    an indented line\nPENCE: We agree."
+    text = body + "\n\n" + items
+    flow = unwrapped(text)
+    assert flow.endswith(items)  # none of those lines joined
+    last_of_first = textwrap.fill(PARAGRAPHS[0], 60).rsplit("\n", 1)[1]
+    assert f"{last_of_first}\n" in flow  # the paragraph's short last line ends it
+
+
+def test_a_quote_wrapped_onto_two_lines_is_one_direct_quote():
+    text = wrapped()
+    start = text.index("“We will")
+    end = text.index("Europe,”") + len("Europe,”")
+    assert "\n" in text[start:end]
+    assert quote_type_of(text, start, end, attributed=True) == "direct"
+
+
+def test_extraction_of_a_wrapped_article_matches_the_unwrapped_one(extractor):
+    """The same article wrapped at 72 columns and as one paragraph a line gives the same claims at the
+    same offsets; each candidate's text is the wrapped text's own (its line breaks kept)."""
+    plain = "\n\n".join(PARAGRAPHS)
+    text = wrapped()
+    assert len(text) == len(plain)
+    got = extractor.extract_one(Article(text=text, title="t"))
+    want = extractor.extract_one(Article(text=plain, title="t"))
+
+    def shape(res):
+        return sorted(
+            (c["start"], c["end"], c["quote_type"], c["cue"]["text"] if c["cue"] else None) for c in res.claims
+        )
+
+    assert shape(got) == shape(want)
+    quote = next(c for c in got.claims if c["text"].startswith("“We will"))
+    assert quote["quote_type"] == "direct" and "\n" in quote["text"] and quote["speaker"]["text"] == "the commissioner"
+    assert [(e["start"], e["end"], e["label"]) for e in got.entities] == [
+        (e["start"], e["end"], e["label"]) for e in want.entities
+    ]
+    for record in [*got.entities, *got.claims]:
+        check_offsets(text, record)
+
+
+def test_claim_fields_read_a_wrapped_paragraph_whole(extractor):
+    from extractors.claims.fields import claim_fields
+
+    text = wrapped()
+    plain = "\n\n".join(PARAGRAPHS)
+    start = text.index("The agency")
+    end = text.index("by 2030") + len("by 2030")
+    got = claim_fields(extractor, text, start, end)
+    want = claim_fields(extractor, plain, start, end)
+    assert got["checkworthiness"] == want["checkworthiness"]
+    assert [(n["start"], n["end"]) for n in got["numbers"]] == [(n["start"], n["end"]) for n in want["numbers"]]
