@@ -803,3 +803,15 @@ def test_speakers_of_controlled_and_stance_cues(claims_of):
     assert "Chuck Jordan" in one(claims_of(text), "achieve justice")["speaker"]["text"]
     text = "His tax returns were made public ― Trump boasted, “That makes me smart.”"
     assert one(claims_of(text), "That makes me smart")["speaker"]["text"] == "Trump"  # the nearer of two subjects
+
+
+@pytest.mark.slow
+def test_a_speaker_span_has_no_quote_mark_comma_or_time_at_its_edges(claims_of):
+    """The parse hangs a closing quote mark, an apposition's comma and a time on the name: the speaker
+    read "” Flynn, a top Trump surrogate," and "Trump this week". Parentheses that belong stay."""
+    c = one(claims_of("“We are going to win this election,” Flynn, a top Trump surrogate, said Thursday."), "going")
+    assert c["speaker"]["text"] == "Flynn, a top Trump surrogate" and c["speaker"]["entity_id"]
+    c = one(claims_of("Trump this week also said he would consider naming Mike Lee to the court."), "consider")
+    assert c["speaker"]["text"] == "Trump"
+    c = one(claims_of("Rep. Bobby Scott (D-Va.) said the seat would open next year."), "seat")
+    assert c["speaker"]["text"].endswith("(D-Va.)")

@@ -20,7 +20,7 @@ from ..quotes import Quotes
 from ..records import FoundSpeaker, SpanRef, span
 from ..vocabulary import SPEAKER_LABELS
 from .lexicon import PRONOUNS, SOURCE_NOUNS, STANCE_ADJS
-from .syntax import passive_subject, subtree_span
+from .syntax import passive_subject
 
 
 def source(verb: Token, subj: Token | None) -> Token | None:
@@ -121,10 +121,27 @@ def object_controller(verb: Token) -> Token | None:
     return obj if obj is not None and (names_source(obj) or obj.lower_ in OBJECT_PRONOUNS) else None
 
 
+#: what a speaker span neither starts nor ends with: a quote mark the parse hung on the name
+#: ("” Flynn, a top Trump surrogate,"), the comma closing an apposition, a dash
+EDGE_MARKS = frozenset("“”\"‘’'«»„,;:—–-")
+
+
 def speaker_span(subj: Token) -> tuple[int, int]:
-    """The noun phrase around the subject, without its relative clauses and clausal modifiers."""
+    """The noun phrase around the subject, without its relative clauses and clausal modifiers, a time
+    the parse hung on it ("Trump this week also said": when, not who), and punctuation at its edges."""
     exclude = {t.i for a in subj.children if a.dep_ in ("relcl", "acl") for t in a.subtree}
-    return subtree_span(subj, exclude)
+    exclude.update(
+        t.i
+        for a in subj.children
+        if a.dep_ == "npadvmod" and a.i > subj.i and a.ent_type_ in ("DATE", "TIME")
+        for t in a.subtree
+    )
+    toks = [t for t in subj.subtree if t.i not in exclude] or [subj]
+    while len(toks) > 1 and toks[0].i != subj.i and set(toks[0].text) <= EDGE_MARKS:
+        toks.pop(0)
+    while len(toks) > 1 and toks[-1].i != subj.i and set(toks[-1].text) <= EDGE_MARKS:
+        toks.pop()
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w’'-]+)")
