@@ -93,3 +93,34 @@ def test_claim_fields_read_a_wrapped_paragraph_whole(extractor):
     want = claim_fields(extractor, plain, start, end)
     assert got["checkworthiness"] == want["checkworthiness"]
     assert [(n["start"], n["end"]) for n in got["numbers"]] == [(n["start"], n["end"]) for n in want["numbers"]]
+
+
+async def test_the_review_screen_flows_a_wrapped_article_and_finds_across_a_wrap(tmp_path):
+    """The pane shows a wrapped paragraph as one (at 100 columns a 72-column text would otherwise
+    alternate long and short lines), and a find matches words a wrap put on two lines; offsets stay."""
+    from tui.app.app import ReviewApp
+    from tui.app.widgets.article import ArticleView
+    from tui.store import ReviewStore
+
+    from support import make_extraction
+
+    text = wrapped()
+    two_lines = next(i for i in soft_breaks(text))
+    before, after = text[:two_lines].rsplit(" ", 1)[1], text[two_lines + 1 :].split(" ", 1)[0]
+    with ReviewStore.open(tmp_path / "store", mode="add", reviewer="setup") as st:
+        st.add_article(make_extraction(text, [("Brussels", "GPE")]))
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            assert view.text == text and len(view.display_text) == len(text)
+            assert view.display_text == "\n\n".join(PARAGRAPHS)
+            await pilot.press("ctrl+f")
+            await pilot.press(*["space" if ch == " " else ch for ch in f"{before} {after}"])
+            await pilot.press("enter")
+            await pilot.pause()
+            assert view.matches == [(two_lines - len(before), two_lines + 1 + len(after))]
+    finally:
+        store.close()

@@ -28,6 +28,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from extractors.wrapping import unwrapped
+
 from ...sanitize import clean
 from .. import spans
 from ..bindings import ARTICLE
@@ -160,7 +162,8 @@ class ArticleView(LineView, can_focus=False):
 
     def set_article(self, text: str, cands: list[Cand], tokens: list[tuple[int, int]] | list[list[int]]) -> None:
         self.text = text
-        self.display_text = steady(clean(text))
+        # a hard-wrapped paragraph flows in the pane like any other (its wraps as spaces: same offsets)
+        self.display_text = steady(clean(unwrapped(text)))
         self.tokens = [(int(t[0]), int(t[1])) for t in tokens]
         self.cands = {c["id"]: c for c in cands}
         self.current = None

@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from extractors.records import token_range
+from extractors.wrapping import unwrapped
 
 from ....store import StoreError
 from ... import spans
@@ -67,6 +68,7 @@ class ReviewCore(Screen[None]):
         super().__init__()
         self.store = store
         self.keys = keys
+        self._flow = ("", "")  # (text, the same unwrapped): see :attr:`flow`
         self.clock = clock
         self.start_article = start_article
         self.model = model
@@ -230,6 +232,16 @@ class ReviewCore(Screen[None]):
     @property
     def text(self) -> str:
         return str(self.article.get("text", ""))
+
+    @property
+    def flow(self) -> str:
+        """The article as the extraction reads it and the pane shows it: a hard-wrapped paragraph's
+        line breaks as spaces (the same length and offsets; ``extractors.wrapping``), so that a find
+        matches words a wrap put on two lines."""
+        text = self.text
+        if self._flow[0] is not text:
+            self._flow = (text, unwrapped(text))
+        return self._flow[1]
 
     @property
     def tokens(self) -> list[tuple[int, int]]:
@@ -604,7 +616,7 @@ class ReviewCore(Screen[None]):
 
     def _find(self, *, step: bool, quiet: bool = False, whole_words: bool = False) -> None:
         view = self.query_one(ArticleView)
-        matches = spans.find_all(self.text, self.find_query, whole_words=whole_words)
+        matches = spans.find_all(self.flow, self.find_query, whole_words=whole_words)
         if not matches:
             view.set_matches([], None)
             if not quiet:

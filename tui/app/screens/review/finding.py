@@ -50,8 +50,8 @@ class Finding(ReviewCore):
             return
         same = self.state.same_text(cand)
         view = self.query_one(ArticleView)
-        self.find_query = cand["text"]
-        matches = spans.find_all(self.text, cand["text"], whole_words=True)
+        self.find_query = self.flow[cand["start"] : cand["end"]]  # a mention a wrap cut in two, as one line
+        matches = spans.find_all(self.flow, self.find_query, whole_words=True)
         if len(same) > 1:
             nxt = same[(same.index(cand["id"]) + 1) % len(same)]
             self.state.select(nxt, expand=True)
