@@ -815,3 +815,16 @@ def test_a_speaker_span_has_no_quote_mark_comma_or_time_at_its_edges(claims_of):
     assert c["speaker"]["text"] == "Trump"
     c = one(claims_of("Rep. Bobby Scott (D-Va.) said the seat would open next year."), "seat")
     assert c["speaker"]["text"].endswith("(D-Va.)")
+
+
+@pytest.mark.slow
+def test_a_time_after_an_inverted_cue_is_no_speaker(claims_of):
+    """QA (a real article): "…,” Flynn, a top Trump surrogate, said Thursday morning on Fox News" gave
+    the speaker "Thursday" (the parse hangs Flynn on the quote; "said Thursday" read as "said Smith")."""
+    text = (
+        "“He's absolutely right. There's a severe disconnect between this White House and frankly the "
+        "president and our military,” Flynn, a top Trump surrogate, said Thursday morning on Fox News’s "
+        "“Fox and Friends.”"
+    )
+    c = one(claims_of(text), "severe disconnect")
+    assert c["speaker"]["text"] == "Flynn, a top Trump surrogate"

@@ -124,3 +124,31 @@ async def test_the_review_screen_flows_a_wrapped_article_and_finds_across_a_wrap
             assert view.matches == [(two_lines - len(before), two_lines + 1 + len(after))]
     finally:
         store.close()
+
+
+def test_the_lists_and_the_panel_read_a_wrapped_claim_as_one_line():
+    """A claim a wrap cut in two showed "lashed out at⏎our nation's generals" in the claims list and
+    the detail panel: shown as the pane reads it; the candidate itself keeps the article's text."""
+    from tui.app.widgets.candidates import as_read, row_parts
+
+    text = wrapped()
+    flow = unwrapped(text)
+    start, end = text.index("“We will"), text.index("Europe,”") + len("Europe,”")
+    cand = {
+        "id": "c-1",
+        "kind": "claim",
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "status": "pending",
+        "quote_type": "direct",
+        "checkworthiness": 0.5,
+        "speaker": {"start": 0, "end": 9, "text": "Officials", "name": "the\ncommissioner"},
+        "cue": None,
+    }
+    shown = as_read(cand, flow)
+    assert "\n" in cand["text"] and "\n" not in shown["text"] and len(shown["text"]) == end - start
+    assert shown["speaker"]["name"] == "the commissioner"
+    _prefix, body, speaker = row_parts(cand, 120, text=flow)
+    assert "⏎" not in body.plain and "We will not back down" in body.plain
+    assert speaker is not None and speaker.plain == "the commissioner"

@@ -40,6 +40,8 @@ def source(verb: Token, subj: Token | None) -> Token | None:
 FINITE_TAGS = frozenset(("VBD", "VBZ", "VBP"))
 #: cues that put their speaker after them ("Said Ellis: …", "added Smith")
 INVERTED_CUES = frozenset(("say", "add", "write", "ask", "continue", "explain", "note", "reply", "tweet"))
+#: entity types a word after a cue has when it says when or how much, not who ("said Thursday")
+WHEN_OR_HOW_MUCH = frozenset(("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"))
 #: what a name after a cue is when it is no speaker: what was said, or to whom ("called Braynard …")
 OBJECT_DEPS = frozenset(("dobj", "dative", "pobj", "attr", "oprd", "iobj"))
 
@@ -68,6 +70,7 @@ def adjacent_source(verb: Token) -> Token | None:
         and after < sent.end
         and (names_source(doc[after]) or doc[after].pos_ == "PROPN")  # a name the NER missed: "Said Ellis"
         and doc[after].dep_ not in OBJECT_DEPS
+        and doc[after].ent_type_ not in WHEN_OR_HOW_MUCH  # "…,” Flynn, a surrogate, said Thursday"
     ):
         return doc[after]  # "Said Ellis: …", "added Smith"
     i = verb.i - 1

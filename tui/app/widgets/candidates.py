@@ -78,6 +78,28 @@ def group_summary(row: Cand) -> Text:
     return out
 
 
+def as_read(cand: Cand, flow: str) -> Cand:
+    """``cand`` with its text, speaker's and cue's as ``flow`` (the article with a hard wrap's line
+    breaks as spaces: the same offsets) reads them — a claim a wrap cut shows no ⏎ in the middle."""
+    out = dict(cand)
+
+    def read(ref: Cand) -> Cand:
+        start, end = ref.get("start"), ref.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(flow):
+            return {**ref, "text": flow[start:end]}
+        return ref
+
+    if out.get("row") != "group":
+        out = read(out)
+        for key in ("speaker", "cue"):
+            if isinstance(out.get(key), dict):
+                out[key] = read(out[key])
+        name = (out.get("speaker") or {}).get("name")
+        if isinstance(name, str) and "\n" in name:  # an entity's words a wrap cut ("Michael⏎Flynn")
+            out["speaker"] = {**out["speaker"], "name": " ".join(name.split())}
+    return out
+
+
 def context_of(cand: Cand, text: str, width: int = CONTEXT) -> Text:
     """The mention in its surroundings: "…said [Russia] had sent…" (the mention bold)."""
     start, end = cand["start"], cand["end"]
@@ -108,6 +130,8 @@ def row_parts(
     quote type and check-worthiness), the body the text that may be cut or wrapped. A mention under
     its group shows its surroundings in the article: as much as the row holds, centred on it — or
     when ``current``, about three lines of them."""
+    if text and "\n" in str(row.get("text", "")):
+        row = as_read(row, text)  # the list reads ``text`` as the pane does (a hard wrap as a space)
     prefix = Text(no_wrap=True, end="")
     status = str(row.get("status", "pending"))
     is_group = row.get("row") == "group"

@@ -32,7 +32,7 @@ from ...live import LiveFeed, Presence
 from ...state import ActiveClock, FilterError, ReviewState, is_pending, label_order
 from ...text import one_line
 from ...widgets.article import ArticleView
-from ...widgets.candidates import SPEAKER_FROM, CandidateList
+from ...widgets.candidates import SPEAKER_FROM, CandidateList, as_read
 from ...widgets.detail import DetailPanel, detail, group_detail
 from ...widgets.footer import ReviewFooter
 from ...widgets.status import StatusBar
@@ -213,7 +213,7 @@ class ReviewCore(Screen[None]):
         self._end_preview()
         self.state.load(cands, focus=focus, article=aid)
         for kind in ("entity", "claim"):
-            self.table(kind).article_text = article["text"]
+            self.table(kind).article_text = self.flow
         self.query_one("#article-col").border_title = Text(one_line(article.get("title") or article["id"], 200))
         self.query_one("#article-meta", Static).update(self._meta_line())
         view.set_article(article["text"], cands, article.get("tokens") or [])
@@ -306,6 +306,8 @@ class ReviewCore(Screen[None]):
             shown.update(start=start, end=end, text=self.text[start:end])
             if shown.get("token_start") is not None:  # (QA: the old candidate's tokens were shown)
                 shown["token_start"], shown["token_end"] = token_range(self.text, self.tokens, start, end)
+        if shown is not None and self.flow is not self.text:  # a hard-wrapped article: as the pane reads it
+            shown = as_read(shown, self.flow)
         if self.aid is None:
             return
         k = self.keys
