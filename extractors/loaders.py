@@ -45,6 +45,7 @@ from .strict_json import (
     tidy_line,
     type_name,
 )
+from .wrapping import unwrapped
 
 TEXT_EXTS = {".txt", ".md"}
 HTML_EXTS = {".html", ".htm"}
@@ -360,7 +361,7 @@ def _first_line(text: str) -> str:
 
 
 def _derived_title(text: str, *, markdown: bool = False) -> str:
-    first = _first_line(text)
+    first = _first_line(unwrapped(text))  # a headline a hard wrap put on two lines is whole
     if markdown:
         first = first.lstrip("#").strip()
     return tidy_line(first, DERIVED_TITLE_CHARS)

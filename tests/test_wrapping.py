@@ -152,3 +152,13 @@ def test_the_lists_and_the_panel_read_a_wrapped_claim_as_one_line():
     _prefix, body, speaker = row_parts(cand, 120, text=flow)
     assert "⏎" not in body.plain and "We will not back down" in body.plain
     assert speaker is not None and speaker.plain == "the commissioner"
+
+
+def test_a_headline_a_wrap_put_on_two_lines_is_the_whole_title(tmp_path):
+    from extractors.loaders import iter_articles
+
+    headline = "Officials in Brussels say the new rules on emissions will take effect next year after all"
+    path = tmp_path / "wrapped.txt"
+    path.write_text(textwrap.fill(headline, 60) + "\n\n" + wrapped(60), encoding="utf-8")
+    (article,) = list(iter_articles([path]))
+    assert article.title == headline and article.text == path.read_text(encoding="utf-8")
