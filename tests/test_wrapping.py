@@ -162,3 +162,28 @@ def test_a_headline_a_wrap_put_on_two_lines_is_the_whole_title(tmp_path):
     path.write_text(textwrap.fill(headline, 60) + "\n\n" + wrapped(60), encoding="utf-8")
     (article,) = list(iter_articles([path]))
     assert article.title == headline and article.text == path.read_text(encoding="utf-8")
+
+
+async def test_the_edit_dialog_shows_a_wrapped_claim_as_one_line(tmp_path):
+    from tui.app.app import ReviewApp
+    from tui.app.screens.dialogs import EditDialog
+    from tui.store import ReviewStore
+
+    from support import make_extraction
+
+    text = wrapped()
+    start, end = text.index("“We will"), text.index("Europe,”") + len("Europe,”")
+    with ReviewStore.open(tmp_path / "store", mode="add", reviewer="setup") as st:
+        st.add_article(make_extraction(text, [("Brussels", "GPE")], [text[start:end]]))
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    try:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("tab", "e")
+            await pilot.pause()
+            assert isinstance(app.screen, EditDialog)
+            shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+            assert "⏎" not in shown and "We will not back down on this" in shown
+    finally:
+        store.close()

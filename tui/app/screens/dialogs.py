@@ -18,6 +18,7 @@ from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import NOT_SPEAKERS, QUOTE_TYPES
+from extractors.wrapping import unwrapped
 
 from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
@@ -308,18 +309,29 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         self.cand = cand
         self.select_text = select_text  # a claim's fields by selection in the article instead
         self.text = text
+        self.flow = unwrapped(text)  # what is shown: a hard wrap's line breaks as spaces (same offsets)
         self.entities = sorted(entities, key=lambda e: e["start"])
         self.groups = groups or {}  # entity id -> the name of its group (the entity it mentions)
         self.labels = labels
         self.save = save
         self.keys = keys
 
+    def shown(self, ref: dict[str, Any]) -> str:
+        """A span's text as the pane shows it (see ``flow``)."""
+        s, e = ref.get("start"), ref.get("end")
+        if isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= len(self.flow):
+            return self.flow[s:e]
+        return str(ref.get("text", ""))
+
     def compose(self) -> ComposeResult:
         c = self.cand
         with DialogScroll(classes="dialog", id="edit-dialog"):
             yield Static(
                 Text.assemble(
-                    ("Edit ", "bold"), (one_line(c["kind"], 10), "bold"), ": ", (one_line(c["text"], 70), "reverse")
+                    ("Edit ", "bold"),
+                    (one_line(c["kind"], 10), "bold"),
+                    ": ",
+                    (one_line(self.shown(c), 70), "reverse"),
                 )
             )
             with Grid(id="edit-grid"):
@@ -343,7 +355,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
                     options: list[tuple[Text, str]] = [(Text("(none)"), "none"), *self.speaker_options()]
                     current = "keep" if c.get("speaker") else "none"
                     if c.get("speaker"):
-                        options.insert(0, (Text(f"keep: {one_line(c['speaker'].get('text', ''), 30)}"), "keep"))
+                        options.insert(0, (Text(f"keep: {one_line(self.shown(c['speaker']), 30)}"), "keep"))
                     yield InOrderSelect(options, value=current, allow_blank=False, id="speaker")
                     yield Label("cue start:end")
                     cue = c.get("cue")
@@ -383,9 +395,9 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         for name, mentions in order:
             mentions.sort(key=lambda e: (abs(e["start"] - at), e["start"]))
             for i, e in enumerate(mentions):
-                line = Text(f"{one_line(name, 30)} " if i == 0 else "  ")
+                line = Text(f"{one_line(' '.join(name.split()), 30)} " if i == 0 else "  ")
                 if i or e["text"] != name:
-                    line.append(f"“{one_line(e['text'], 30)}” ", style="italic")
+                    line.append(f"“{one_line(self.shown(e), 30)}” ", style="italic")
                 line.append(f"[{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}", style="dim")
                 out.append((line, e["id"]))
         return out
@@ -404,7 +416,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
             s, e = int(self.query_one("#start", Input).value), int(self.query_one("#end", Input).value)
             shown = Text.assemble(
                 ("text: ", "bold"),
-                one_line(self.text[s:e], 200) if 0 <= s < e <= len(self.text) else ("(invalid span)", "red"),
+                one_line(self.flow[s:e], 200) if 0 <= s < e <= len(self.text) else ("(invalid span)", "red"),
             )
         except ValueError:
             shown = Text.assemble(("text: ", "bold"), ("(invalid span)", "red"))
