@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .wrapping import unwrapped
+
 if TYPE_CHECKING:
     from .vocabulary import QuoteType
 
@@ -124,7 +126,5 @@ def content_type(start: int, end: int, quotes: Quotes) -> QuoteType:
 def quote_type_of(text: str, start: int, end: int, *, attributed: bool) -> QuoteType:
     """The quote type of a claim an analyst made or moved, as the extraction gives it: by the quotes
     its content holds; an unquoted content with no speaker and no cue is ``none`` (a statement)."""
-    from .wrapping import unwrapped
-
     kind = content_type(start, end, Quotes(unwrapped(text)))
     return "none" if kind == "indirect" and not attributed else kind

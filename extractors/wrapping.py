@@ -8,14 +8,15 @@ every line would be a sentence and a quote wrapped onto a second line would be c
 ``soft_breaks`` finds the breaks a reflow would remove, by the rule a wrapping editor follows: a line
 is broken only when the next word would not have fitted. Given the text's wrap width ``W``, the
 break after a line is soft when that line, a space and the first word of the next line would be
-longer than ``W``. A break before a blank line, an indented line, a list item or a line starting with
-a quote mark's dash signature is the writer's. Text is taken as wrapped only when it has a width to
+longer than ``W``. A break before a blank line, an indented line, a list item, a dash or a
+transcript's "NAME:" is the writer's. Text is taken as wrapped only when it has a width to
 speak of (most lines at least 0.6 × ``W``, ``W`` at most 120) and most of its breaks fit the rule;
 otherwise (one paragraph a line, as news sites give) no break is soft.
 
 ``unwrapped`` gives the text with each soft break turned into a space: the same length, so every
-offset found in it holds for the text itself. The extraction reads it; what is stored, shown and
-exported is the text as it was.
+offset found in it holds for the text itself. The extraction, the claim editor's fields and the
+review screen (its pane, lists, find and dialogs) read it; what is stored and exported is the text as
+it was, line breaks included.
 """
 
 from __future__ import annotations
