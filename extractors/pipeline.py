@@ -26,6 +26,7 @@ from .records import (
     claim_candidate,
     entity_candidate,
     span,
+    token_ranger,
 )
 from .vocabulary import SPEAKER_LABELS
 from .wrapping import unwrapped
@@ -136,21 +137,31 @@ class Extractor:
         from spacy.attrs import IDX, IS_SPACE, LENGTH  # (no stubs)
 
         text = article.text
-        entities = [
-            entity_candidate(text, article.id, s, e, label, token_start=ts, token_end=te, model=self.label)
-            for ts, te, s, e, label in _entity_spans(doc)
-        ]
+        # read from Doc.to_array: a Token object per word was most of the cost of this method
+        tokens = [(i, i + n) for i, n, space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if not space]
+        # a hard-wrapped text was parsed with its wraps as spaces: the Doc then lacks the line-break
+        # tokens the text itself gives spaCy, so token indices are counted on the text as stored
+        ranger = token_ranger(text, tokens) if doc.text != text else None
+        entities = []
+        for ts, te, s, e, label in _entity_spans(doc):
+            first, last = ranger(s, e) if ranger is not None else (ts, te)
+            entities.append(
+                entity_candidate(text, article.id, s, e, label, token_start=first, token_end=last, model=self.label)
+            )
         by_id = {e["id"]: e for e in entities}
         for sp in article.imported_spans:
             tok = doc.char_span(sp["start"], sp["end"], alignment_mode="expand")
+            first, last = (tok.start, tok.end) if tok is not None else (None, None)
+            if ranger is not None:
+                first, last = ranger(sp["start"], sp["end"])
             cand = entity_candidate(
                 text,
                 article.id,
                 sp["start"],
                 sp["end"],
                 sp["label"],
-                token_start=tok.start if tok is not None else None,
-                token_end=tok.end if tok is not None else None,
+                token_start=first,
+                token_end=last,
                 origin="imported",
                 model=None,
             )
@@ -161,8 +172,6 @@ class Extractor:
         claims = list({c["id"]: c for c in (self._claim(text, article.id, raw, speakers) for raw in found)}.values())
         for record in [*entities, *claims]:
             check_offsets(text, record)
-        # read from Doc.to_array: a Token object per word was most of the cost of this method
-        tokens = [(i, i + n) for i, n, space in doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if not space]
         return Extraction(article, entities, claims, tokens, list(self.warnings))
 
     def _claim(self, text: str, article_id: str, raw: FoundClaim, speakers: _Speakers) -> ClaimRecord:
@@ -177,11 +186,12 @@ class Extractor:
             ent = speakers.best(resolved) if found.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
-                name = ent["text"]
+                name = " ".join(ent["text"].split()) if "\n" in ent["text"] else ent["text"]  # a wrap in it
                 # "Donald Trump’s" mentions Donald Trump: the name is without the possessive
                 speaker["name"] = name[:-2] if name[-2:] in ("’s", "'s") and len(name) > 2 else name
             else:
-                speaker["name"] = text[resolved["start"] : resolved["end"]]
+                name = text[resolved["start"] : resolved["end"]]
+                speaker["name"] = " ".join(name.split()) if "\n" in name else name
         cue = raw["cue"]
         return claim_candidate(
             text,

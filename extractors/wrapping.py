@@ -11,7 +11,14 @@ break after a line is soft when that line, a space and the first word of the nex
 longer than ``W``. A break before a blank line, an indented line, a list item, a dash or a
 transcript's "NAME:" is the writer's. Text is taken as wrapped only when it has a width to
 speak of (most lines at least 0.6 × ``W``, ``W`` at most 120) and most of its breaks fit the rule;
-otherwise (one paragraph a line, as news sites give) no break is soft.
+otherwise (one paragraph a line, as news sites give) no break is soft. The text's first line is
+joined to the next only when that one goes on in lower case (else it is taken for a headline with
+its story below it).
+
+What the rule cannot tell: lines of a regular metre (a sonnet's) or a run of one-sentence lines of
+nearly the same length look wrapped; and a space stands where the wrap was, also where the writer
+would have joined without one (a word hyphenated across lines, "well- known"; Chinese or Japanese
+text) — the length must stay the same for the offsets to hold.
 
 ``unwrapped`` gives the text with each soft break turned into a space: the same length, so every
 offset found in it holds for the text itself. The extraction, the claim editor's fields and the
@@ -29,7 +36,11 @@ MAX_WIDTH = 120
 MIN_LINES = 4
 #: a line starting with any of these begins something of its own (a list item, an indented
 #: paragraph, a signature, a table row)
-_OWN_START = re.compile(r"[ \t\u00a0]|[-*•·–—―>|#+]\s|\d{1,3}[.)]\s|[A-Z][A-Z .'-]{1,30}:\s")
+_OWN_START = re.compile(
+    r"[ \t\u00a0]|[-*•·–—―>|#+]\s|\d{1,3}[.)]\s|[A-Z][A-Z .'-]{1,30}:\s|(?:[A-Z][\w.'’-]*\s?){1,3}:\s"
+)
+#: a line that is a heading of its own: markdown's "# …"
+_HEADING = re.compile(r"#{1,6}\s")
 _FIRST_WORD = re.compile(r"\S+")
 
 
@@ -59,11 +70,14 @@ def soft_breaks(text: str) -> list[int]:
         return []
     soft: list[int] = []
     fitting = 0
+    first = next(i for i, line in enumerate(lines) if line.strip())
     for i in candidates:
         line, following = lines[i].rstrip(), lines[i + 1]
         word = _FIRST_WORD.match(following)
-        if word is None or _OWN_START.match(following):
+        if word is None or _OWN_START.match(following) or _HEADING.match(line):
             continue
+        if i == first and not following.lstrip()[:1].islower():
+            continue  # a headline with its story right below it, not a paragraph's first line
         if len(line) + 1 + len(word.group()) > width and len(line) >= 0.6 * width:
             fitting += 1
             soft.append(starts[i] + len(lines[i]))

@@ -153,7 +153,8 @@ def test_raw_terminal_bytes_carry_no_control_from_the_data(tmp_path):
     assert foreign_controls(text) == []
 
 
-def test_a_hung_up_terminal_closes_the_app_as_sighup_would(tmp_path):
+@pytest.mark.parametrize("nohup", [False, True])
+def test_a_hung_up_terminal_closes_the_app_as_sighup_would(tmp_path, nohup):
     """An SSH connection dropped under a shell that does not pass SIGHUP on (here: no controlling
     terminal at all, so none is sent): the terminal is hung up. The app used to spin on it for good,
     holding its reviewer's lock — the analyst, back on a new connection, was refused. It notices
@@ -170,7 +171,13 @@ def test_a_hung_up_terminal_closes_the_app_as_sighup_would(tmp_path):
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
     argv = [str(EXE), "--store", str(tmp_path / "store"), "--reviewer", "ana"]
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    import signal
+
+    # nohup: SIGHUP ignored, as the app inherits it (it then closes without one)
+    ignore = (lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if nohup else None
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, preexec_fn=ignore
+    )
     os.close(slave)
     try:
         out = bytearray()

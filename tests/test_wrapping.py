@@ -187,3 +187,52 @@ async def test_the_edit_dialog_shows_a_wrapped_claim_as_one_line(tmp_path):
             assert "⏎" not in shown and "We will not back down on this" in shown
     finally:
         store.close()
+
+
+def test_short_lines_and_headlines_are_the_writers_breaks():
+    """One sentence a line at 60-100 columns of differing lengths, a headline right above a wrapped
+    story, a markdown heading, and speakers' lines ("Biden: …", "Q: …") stay as written."""
+    lines = [
+        "The minister resigned on Tuesday after a week of pressure.",
+        "Her deputy will take over until a vote next month.",
+        "Opposition parties called for an early election at once.",
+        "Markets barely moved on the news, traders said.",
+        "A spokesman declined to comment on the timing of the vote.",
+        "The party will meet again on Friday.",
+    ]
+    assert soft_breaks("\n".join(lines)) == []
+    body = textwrap.fill(" ".join(PARAGRAPHS), 72)
+    for head in ("Government to raise fuel tax by five percent next year, minister says", "# A heading"):
+        flow = unwrapped(head + "\n" + body)
+        assert flow.split("\n")[0] == head and "\n" not in flow[len(head) + 1 :]
+    talk = "Q: " + textwrap.fill(PARAGRAPHS[0], 72) + "\nA: " + textwrap.fill(PARAGRAPHS[2], 72)
+    assert "\nA: " in unwrapped(talk)
+    biden = "\n".join(f"Biden: {textwrap.fill(p, 72)}" for p in PARAGRAPHS)
+    assert unwrapped(biden).count("\nBiden: ") == len(PARAGRAPHS) - 1
+
+
+def test_token_indices_count_the_text_as_stored(extractor):
+    """The Doc of a wrapped text has no line-break tokens; the candidates' token indices are those of
+    the stored text (what spaCy gives for it, and what the review app and export compute)."""
+    from extractors.records import token_range
+
+    text = wrapped()
+    res = extractor.extract_one(Article(text=text, title="t"))
+    doc = extractor.nlp.make_doc(text)
+    late = [e for e in res.entities if e["start"] > soft_breaks(text)[2]]
+    assert late
+    for e in late:
+        assert doc[e["token_start"] : e["token_end"]].text == e["text"]
+        assert (e["token_start"], e["token_end"]) == token_range(text, res.tokens, e["start"], e["end"])
+
+
+def test_hedges_of_an_edited_claim_read_across_a_wrap(extractor):
+    from extractors.claims.fields import claim_fields
+
+    para = "The new rules, which officials say will cut emissions sharply, are widely believed to cost jobs. "
+    text = next(t for w in range(50, 90) if "believed\nto" in (t := textwrap.fill(para * 4, w)))
+    assert soft_breaks(text)
+    start, end = 0, len(text)
+    hedges = [h["text"].replace("\n", " ") for h in claim_fields(extractor, text, start, end)["hedges"]]
+    plain = [h["text"] for h in claim_fields(extractor, " ".join(text.split("\n")), start, end)["hedges"]]
+    assert hedges == plain

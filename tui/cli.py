@@ -1141,8 +1141,10 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
     # a dropped SSH connection (or a closed terminal window): the same clean close — presence cleared,
-    # so the desk does not see the analyst "on" the article for another minute — exit 129
-    signal.signal(signal.SIGHUP, _terminate)
+    # so the desk does not see the analyst "on" the article for another minute — exit 129; a command
+    # started with nohup (a long `add`, `serve`) keeps running, as it asked
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # under nohup it stays ignored
+        signal.signal(signal.SIGHUP, _terminate)
     _guard_closed_streams()
     try:
         code = app(prog_name="newsreview", standalone_mode=False)

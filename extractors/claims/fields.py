@@ -69,11 +69,11 @@ def claim_fields(source: Extractor | Language, article_text: str, start: int, en
     ``source`` is a loaded :class:`~extractors.pipeline.Extractor` or its ``nlp``."""
     if not (0 <= start <= end <= len(article_text)):
         raise ValueError(f"claim span [{start}, {end}) outside the article (length {len(article_text)})")
-    hedges = find_hedges(article_text, start, end)
+    flow = unwrapped(article_text)  # as the extraction reads it (hard-wrapped lines joined)
+    hedges = [span(article_text, h["start"], h["end"]) for h in find_hedges(flow, start, end)]
     if end - start < 1 or not article_text[start:end].strip():
         return {"numbers": [], "hedges": hedges, "checkworthiness": 0.0}
     nlp, models = _pipeline(source)
-    flow = unwrapped(article_text)  # as the extraction reads it (hard-wrapped lines joined)
     first, last = paragraph_bounds(flow, start, end)
     window = flow[first:last]
     doc = parse_window(nlp, window)

@@ -229,7 +229,11 @@ class ReviewApp(App[None]):
             return
 
         def look() -> None:
-            if hung_up(fd):
+            if not hung_up(fd):
+                return
+            if signal.getsignal(signal.SIGHUP) in (signal.SIG_IGN, None):
+                self.exit(return_code=129)  # SIGHUP ignored (nohup): close anyway, nothing is left to show on
+            else:
                 os.kill(os.getpid(), signal.SIGHUP)
 
         self.set_interval(1.0, look, name="terminal watch")

@@ -130,7 +130,7 @@ def row_parts(
     quote type and check-worthiness), the body the text that may be cut or wrapped. A mention under
     its group shows its surroundings in the article: as much as the row holds, centred on it — or
     when ``current``, about three lines of them."""
-    if text and "\n" in str(row.get("text", "")):
+    if text and any("\n" in str(ref.get("text", "")) for ref in (row, row.get("speaker") or {}, row.get("cue") or {})):
         row = as_read(row, text)  # the list reads ``text`` as the pane does (a hard wrap as a space)
     prefix = Text(no_wrap=True, end="")
     status = str(row.get("status", "pending"))

@@ -325,7 +325,7 @@ class ReviewCore(Screen[None]):
         group = self.state.current_group()
         if group is not None:
             panel.update(
-                group_detail(self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.text, legend, k)
+                group_detail(self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.flow, legend, k)
             )
             return
         history = self.store.history(self.aid, cand["id"]) if cand else []  # (a group row shows none)

@@ -238,7 +238,7 @@ class BySelection(ReviewCore):
             if label:
                 self._add({"kind": "entity", "start": start, "end": end, "label": label})
 
-        self.app.push_screen(LabelPicker(self.text[start:end], self.label_order(), self.keys), picked)
+        self.app.push_screen(LabelPicker(self.flow[start:end], self.label_order(), self.keys), picked)
 
     def _add(self, fields: dict[str, Any]) -> None:
         if self.aid is None:
