@@ -599,9 +599,10 @@ class ReviewState:
         """Listed candidates of the same kind whose text is ``cand``'s as find compares them (any case;
         accents as ``cand``'s text asks: "Zurich" is "Zürich", "Zürich" only itself), in list order."""
         accents = accent_sensitive(cand["text"])
-        key = fold(cand["text"], accents=accents)
+        # a line break as a space, as the find reads a hard wrap ("Michael⏎Flynn" is "Michael Flynn")
+        key = fold(cand["text"].replace("\n", " "), accents=accents)
         listed = self._matching[cand["kind"]]
-        return [cid for cid in listed if fold(self.cands[cid]["text"], accents=accents) == key]
+        return [cid for cid in listed if fold(self.cands[cid]["text"].replace("\n", " "), accents=accents) == key]
 
 
 class ActiveClock:
