@@ -218,6 +218,9 @@ def test_like_current_and_same_text():
     state.apply([{**ent("e6", "Russia", "GPE"), "text": "R\u00fcssia"}])  # (text as an edit left it)
     assert state.same_text(state.cands["e2"]) == ["e2", "e5", "e6"]
     assert state.same_text(state.cands["e6"]) == ["e6"]
+    # a mention a hard wrap cut ("Ben⏎Wallace") is the same name, as the find reads it
+    state.apply([{**ent("e7", "Ben Wallace", "PERSON"), "text": "Ben\nWallace"}])
+    assert state.same_text(state.cands["e1"]) == ["e1", "e7"]
 
 
 # -- span steps -----------------------------------------------------------------------------------------
