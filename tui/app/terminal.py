@@ -23,7 +23,7 @@ GONE = {errno.EIO, errno.ENXIO, errno.ENODEV}
 def terminal_fd() -> int | None:
     """The descriptor of the terminal the app reads keys from, or None when it reads no terminal
     (``newsreview serve``'s tabs, tests)."""
-    with contextlib.suppress(AttributeError, ValueError, OSError):
+    with contextlib.suppress(AttributeError, ValueError, OSError, termios.error):  # (termios.error is no OSError)
         stream = sys.__stdin__
         if stream is not None:
             fd = stream.fileno()
