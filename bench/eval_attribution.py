@@ -33,6 +33,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.wrapping import hard_wrap
 
 
 def char_set(spans: list[tuple[int, int]]) -> set[int]:
@@ -135,25 +138,6 @@ def score(preds: dict[str, list[dict]], gold: dict[str, list[dict]], exact: bool
         "cue_acc": cue / tp if tp else 0.0,
         "by_type": dict(by_type),
     }
-
-
-def hard_wrap(text: str, width: int) -> str:
-    """``text`` with each paragraph (line) wrapped greedily at ``width`` columns by turning the space
-    before a word that would not fit into a line break: the same length, every offset kept."""
-    chars = list(text)
-    at = 0
-    for line in text.split("\n"):
-        column = 0
-        for i, ch in enumerate(line):
-            column += 1
-            if ch == " " and column > 1:
-                word_end = line.find(" ", i + 1)
-                word_end = len(line) if word_end < 0 else word_end
-                if column - 1 + (word_end - i) > width:
-                    chars[at + i] = "\n"
-                    column = 0
-        at += len(line) + 1
-    return "".join(chars)
 
 
 def extract(texts: list[Path]) -> list[dict]:

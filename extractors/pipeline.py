@@ -29,7 +29,7 @@ from .records import (
     token_ranger,
 )
 from .vocabulary import SPEAKER_LABELS
-from .wrapping import unwrapped
+from .wrapping import unbroken, unwrapped
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -186,12 +186,11 @@ class Extractor:
             ent = speakers.best(resolved) if found.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
-                name = " ".join(ent["text"].split()) if "\n" in ent["text"] else ent["text"]  # a wrap in it
+                name = unbroken(ent["text"])  # a wrap in it
                 # "Donald Trump’s" mentions Donald Trump: the name is without the possessive
                 speaker["name"] = name[:-2] if name[-2:] in ("’s", "'s") and len(name) > 2 else name
             else:
-                name = text[resolved["start"] : resolved["end"]]
-                speaker["name"] = " ".join(name.split()) if "\n" in name else name
+                speaker["name"] = unbroken(text[resolved["start"] : resolved["end"]])
         cue = raw["cue"]
         return claim_candidate(
             text,

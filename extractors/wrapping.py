@@ -96,3 +96,28 @@ def unwrapped(text: str) -> str:
     for i in breaks:
         chars[i] = " "
     return "".join(chars)
+
+
+def unbroken(name: str) -> str:
+    """A name a wrap cut ("Michael⏎Flynn") on one line; any other name as it is."""
+    return " ".join(name.split()) if "\n" in name else name
+
+
+def hard_wrap(text: str, width: int) -> str:
+    """The inverse, for measuring and testing: each line of ``text`` wrapped greedily at ``width``
+    columns by turning the space before a word that would not fit into a line break (the same
+    length, every offset kept)."""
+    chars = list(text)
+    at = 0
+    for line in text.split("\n"):
+        column = 0
+        for i, ch in enumerate(line):
+            column += 1
+            if ch == " " and column > 1:
+                word_end = line.find(" ", i + 1)
+                word_end = len(line) if word_end < 0 else word_end
+                if column - 1 + (word_end - i) > width:
+                    chars[at + i] = "\n"
+                    column = 0
+        at += len(line) + 1
+    return "".join(chars)

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 
 from extractors.pipeline import Extraction
 from extractors.records import Article, claim_candidate, entity_candidate
+from extractors.wrapping import hard_wrap
 from tui.store import ReviewStore
 
 from support import make_extraction, tokens_of
@@ -188,18 +189,6 @@ def evil_store(folder: Path) -> tuple[ReviewStore, Extraction]:
     return store, ex
 
 
-def _hard_wrap(text: str, width: int) -> str:
-    """``text`` (one line) with the space before each word that would pass ``width`` a line break."""
-    chars, column = list(text), 0
-    for i, ch in enumerate(text):
-        column += 1
-        if ch == " ":
-            nxt = text.find(" ", i + 1)
-            if column - 1 + ((len(text) if nxt < 0 else nxt) - i) > width:
-                chars[i], column = "\n", 0
-    return "".join(chars)
-
-
 def several_store(folder: Path) -> ReviewStore:
     """Four articles: several candidates, one candidate, no candidates at all, and a big-ish one."""
     store = ReviewStore.open(folder, write=True, reviewer="rand")
@@ -223,7 +212,7 @@ def several_store(folder: Path) -> ReviewStore:
     claims = [f"Word{i} Word{i + 1}" for i in range(20, 380, 40) if i % 11 != 10]
     # hard-wrapped at 60 columns (a space made a line break: the same offsets), so that the pane's
     # flowing of it, a find and the lists are walked too; some claims cross a wrap
-    wrapped = _hard_wrap(words, 60)
+    wrapped = hard_wrap(words, 60)
     claims = [wrapped[words.index(c) : words.index(c) + len(c)] for c in claims]
     assert any("\n" in c for c in claims)
     store.add_article(make_extraction(wrapped, ents, claims))

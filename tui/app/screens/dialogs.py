@@ -18,7 +18,7 @@ from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import NOT_SPEAKERS, QUOTE_TYPES
-from extractors.wrapping import unwrapped
+from extractors.wrapping import unbroken, unwrapped
 
 from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
@@ -304,12 +304,14 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         keys: Keys,
         groups: dict[str, str] | None = None,
         select_text: Callable[[], None] | None = None,
+        flow: str | None = None,
     ) -> None:
         super().__init__()
         self.cand = cand
         self.select_text = select_text  # a claim's fields by selection in the article instead
         self.text = text
-        self.flow = unwrapped(text)  # what is shown: a hard wrap's line breaks as spaces (same offsets)
+        # what is shown: a hard wrap's line breaks as spaces (same offsets); the caller's if it has it
+        self.flow = unwrapped(text) if flow is None else flow
         self.entities = sorted(entities, key=lambda e: e["start"])
         self.groups = groups or {}  # entity id -> the name of its group (the entity it mentions)
         self.labels = labels
@@ -395,7 +397,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         for name, mentions in order:
             mentions.sort(key=lambda e: (abs(e["start"] - at), e["start"]))
             for i, e in enumerate(mentions):
-                line = Text(f"{one_line(' '.join(name.split()), 30)} " if i == 0 else "  ")
+                line = Text(f"{one_line(unbroken(name), 30)} " if i == 0 else "  ")
                 if i or e["text"] != name:
                     line.append(f"“{one_line(self.shown(e), 30)}” ", style="italic")
                 line.append(f"[{e['start']}:{e['end']}] {one_line(e.get('label', ''), 20)}", style="dim")

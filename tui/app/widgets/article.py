@@ -160,10 +160,17 @@ class ArticleView(LineView, can_focus=False):
 
     # -- content -------------------------------------------------------------------------------------
 
-    def set_article(self, text: str, cands: list[Cand], tokens: list[tuple[int, int]] | list[list[int]]) -> None:
+    def set_article(
+        self,
+        text: str,
+        cands: list[Cand],
+        tokens: list[tuple[int, int]] | list[list[int]],
+        flow: str | None = None,
+    ) -> None:
+        """``flow``: ``text`` unwrapped, if the caller has it already."""
         self.text = text
         # a hard-wrapped paragraph flows in the pane like any other (its wraps as spaces: same offsets)
-        self.display_text = steady(clean(unwrapped(text)))
+        self.display_text = steady(clean(unwrapped(text) if flow is None else flow))
         self.tokens = [(int(t[0]), int(t[1])) for t in tokens]
         self.cands = {c["id"]: c for c in cands}
         self.current = None

@@ -26,6 +26,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from extractors.wrapping import unbroken
+
 from ..desk import others_mark
 from ..text import STATUS_MARK, Palette, one_line, to_strip
 from .lines import LineView
@@ -96,7 +98,7 @@ def as_read(cand: Cand, flow: str) -> Cand:
                 out[key] = read(out[key])
         name = (out.get("speaker") or {}).get("name")
         if isinstance(name, str) and "\n" in name:  # an entity's words a wrap cut ("Michael⏎Flynn")
-            out["speaker"] = {**out["speaker"], "name": " ".join(name.split())}
+            out["speaker"] = {**out["speaker"], "name": unbroken(name)}
     return out
 
 

@@ -216,7 +216,7 @@ class ReviewCore(Screen[None]):
             self.table(kind).article_text = self.flow
         self.query_one("#article-col").border_title = Text(one_line(article.get("title") or article["id"], 200))
         self.query_one("#article-meta", Static).update(self._meta_line())
-        view.set_article(article["text"], cands, article.get("tokens") or [])
+        view.set_article(article["text"], cands, article.get("tokens") or [], self.flow)
         self._refresh_find()
         self.show(lists=True)
         remember = getattr(self.app, "remember_article", None)

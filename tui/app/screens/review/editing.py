@@ -98,7 +98,7 @@ class Editing(ReviewCore):
                 )
 
         self.app.push_screen(
-            EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names, select_text)
+            EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names, select_text, self.flow)
         )
 
     def _edit_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> str | None:
