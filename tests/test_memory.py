@@ -94,6 +94,32 @@ def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
     assert [(e["text"], e["status"], e["origin"]) for e in final["entities"]] == [("Leicestershire", "added", "memory")]
 
 
+def test_a_name_a_hard_wrap_cut_is_proposed(store_path):
+    """An analyst's addition is proposed where a hard wrap put the name on two lines."""
+    from extractors.wrapping import hard_wrap, unwrapped
+
+    body = (
+        "The talks in Geneva went on late into the night and resumed in the morning, when the envoy "
+        "said that the two sides had agreed to meet again next week. Earlier, officials close to the "
+        "talks said that Vladimir Putin had sent a personal letter to the envoy before the meeting, "
+        "and that the letter set out what Moscow wanted from any agreement on the ceasefire lines."
+    )
+    width = next(w for w in range(40, 80) if "Vladimir\nPutin" in hard_wrap(body, w))
+    wrapped = hard_wrap(body, width)
+    assert unwrapped(wrapped) == body  # the rule reads it as wrapped
+    a = make_extraction("Vladimir Putin spoke on Monday.", [])
+    b = make_extraction(wrapped, [])
+    with ReviewStore.open(store_path, mode="add") as st:
+        st.add_article(a)
+        st.add_article(b)
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_candidate(a.article.id, {"kind": "entity", "start": 0, "end": 14, "label": "PERSON"})
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        (proposed,) = [c for c in st.candidates(b.article.id, "entity") if c["origin"] == "memory"]
+        assert proposed["text"] == "Vladimir\nPutin" == wrapped[proposed["start"] : proposed["end"]]
+        assert proposed["label"] == "PERSON"
+
+
 def test_the_desk_s_boundary_conventions_are_suggested(store_path):
     texts = [f"Report {i}: the Federal Reserve {i} and Somerset {80 + i} met." for i in range(4)]
     exs = [

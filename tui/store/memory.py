@@ -26,6 +26,7 @@ from typing import Any
 
 from extractors.groups import normalise
 from extractors.records import doc_indices, entity_candidate
+from extractors.wrapping import unwrapped
 
 Fact = tuple[str, str, str, str]  # (normalised text, label, outcome, label after — or the trimmed edge)
 _NUMBER = re.compile(r"^[0-9][0-9\-./,:]*$")
@@ -203,9 +204,9 @@ class Memory:
                     best[form] = (label, times)
         out = []
         taken: list[tuple[int, int]] = []
+        flow = unwrapped(text)  # a name a hard wrap cut ("Vladimir⏎Putin") is found as one line
         for phrase, (label, times) in sorted(best.items(), key=lambda kv: (-len(kv[0]), kv[0])):
-            pos = text.find(phrase)
-            while pos >= 0:
+            for pos in _occurrences(text, flow, phrase):
                 end = pos + len(phrase)
                 if pos in starts and end in ends and not _overlaps(spans, pos, end) and not _overlaps(taken, pos, end):
                     taken.append((pos, end))
@@ -223,8 +224,19 @@ class Memory:
                     )
                     cand["suggestion"] = {"action": "add", "support": times, "reason": f"added {times}× before"}
                     out.append(cand)
-                pos = text.find(phrase, pos + 1)
         return out
+
+
+def _occurrences(text: str, flow: str, phrase: str) -> list[int]:
+    """Where ``phrase`` starts in ``text`` or, with its wrap's line breaks as spaces, in its ``flow``
+    (the same length, so one offset holds for both)."""
+    found = set()
+    for haystack, needle in ((text, phrase), (flow, phrase.replace("\n", " "))):
+        pos = haystack.find(needle)
+        while pos >= 0:
+            found.add(pos)
+            pos = haystack.find(needle, pos + 1)
+    return sorted(found)
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
