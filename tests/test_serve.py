@@ -568,6 +568,9 @@ async def test_a_token_link_from_another_site_asks_first(make_client, tmp_path):
     body = await page.text()
     assert page.status == 200 and "Set-Cookie" not in page.headers and c.cookie == alice
     assert "Another site sent you" in body and 'value="mallory-token-0123456789"' in body
+    # the token leaves the address bar and the history (an inline script the page's CSP allows)
+    nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">history.replaceState(null, "", "/");</script>' in body
     assert "newsreview — alice" in await (await c.get("/")).text()  # still alice
     # plain HTTP off loopback: browsers send no Sec-Fetch-Site there (the review): a Referer of another
     # host says it, and with nothing at all, a browser logged in already is asked too
@@ -689,6 +692,28 @@ def test_review_in_a_browser_a_x_u(browser, sample_store, tmp_path):
         page.context.close()
     assert TOKEN not in served.output and "tab closed for" in served.output
     assert "Traceback" not in served.output and "Unknown child" not in served.output
+
+
+@pytest.mark.slow
+def test_a_token_link_the_server_asks_about_leaves_the_address_bar(browser, sample_store, tmp_path):
+    """A token link answered with the login form (a wrong token; another site's link, which asks
+    first) no longer keeps the token in the address bar and the browser's history."""
+    path, _ = sample_store
+    with Served(path, env=env_for(tmp_path, NEWSREVIEW_TOKEN=TOKEN)) as served:
+        page = new_page(browser)
+        page.goto(served.url + "?token=not-the-token-0123456789")
+        assert "not valid" in page.content() and page.url == served.url
+        page.goto("about:blank")  # a page of another origin links to the server with the token
+        page.set_content(f'<a id="go" href="{served.url}?token={TOKEN}">review</a>')
+        page.click("#go")
+        page.wait_for_load_state()
+        assert "Another site sent you" in page.content() and page.url == served.url
+        assert TOKEN not in page.evaluate("() => location.href + document.referrer")
+        page.fill('input[name="name"]', "ann")
+        page.click("button[type=submit]")  # the analyst's own click logs in with the filled-in token
+        wait_stream(page, "decided here")
+        page.context.close()
+    assert TOKEN not in served.output
 
 
 @pytest.mark.slow

@@ -467,7 +467,16 @@ class DeskServer(Server):
                 f'autocomplete="username"{"" if token else " autofocus"}></label>'
             )
         note = f'<p class="error">{html.escape(message)}</p>' if message else ""
-        body = LOGIN_PAGE.format(fields="\n".join(fields), message=note, store=html.escape(self.config.store.name))
+        script = ""
+        if "token" in request.query:
+            # a login form shown at /?token=… (another site's link, a wrong token): the token leaves
+            # the address bar and this page's history entry, as a right one does by its redirect
+            nonce = secrets.token_urlsafe(16)
+            request[NONCE] = nonce
+            script = f'<script nonce="{nonce}">history.replaceState(null, "", "/");</script>'
+        body = LOGIN_PAGE.format(
+            fields="\n".join(fields), message=note, store=html.escape(self.config.store.name), script=script
+        )
         return web.Response(status=status, text=body, content_type="text/html")
 
     def app_page(self, request: web.Request, reviewer: str) -> web.Response:
@@ -722,7 +731,7 @@ p.error {{ color: #ff8a80; }}
 {message}
 {fields}
 <button type="submit">Review</button>
-</form></body></html>
+</form>{script}</body></html>
 """
 
 LOGOUT_PAGE = """<!DOCTYPE html>
