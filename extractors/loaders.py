@@ -49,6 +49,8 @@ from .wrapping import unwrapped
 
 TEXT_EXTS = {".txt", ".md"}
 HTML_EXTS = {".html", ".htm"}
+#: an HTML page whose text has no passage of this many words is no article (a front page, a menu)
+MIN_HTML_PASSAGE = 8
 JSON_EXTS = {".json", ".jsonl"}
 EXTENSIONS = TEXT_EXTS | HTML_EXTS | JSON_EXTS
 KNOWN_FIELDS = ("text", "title", "id", "url", "published", "source", "spans", "meta")
@@ -398,6 +400,14 @@ def html_article(path: Path, raw: str) -> Article:
         raise InputError(shown(path), f"could not read the HTML ({type(err).__name__})") from None
     if not body or not body.strip():
         raise InputError(shown(path), "no article text found in the HTML")
+    longest = max(len(line.split()) for line in body.splitlines())
+    if longest < MIN_HTML_PASSAGE:
+        # a front page, a section's list of links or a menu: trafilatura keeps a heading or two
+        raise InputError(
+            shown(path),
+            f"no article text found in the HTML: its longest passage is {longest} "
+            f"word{'s' if longest != 1 else ''} (an index page, or a list of links?)",
+        )
     try:
         meta = trafilatura.extract_metadata(raw)
     except Exception:

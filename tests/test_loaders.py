@@ -174,6 +174,24 @@ def test_html_without_text_is_an_error(tmp_path):
     assert "no article text found" in str(err)
 
 
+def test_an_index_page_is_no_article(tmp_path):
+    """A front page or a section's list of links became an "article" of a heading ("Top stories")."""
+    p = tmp_path / "index.html"
+    links = "".join(
+        f"<li><a href='/a{i}'>{title}</a></li>"
+        for i, title in enumerate(["Senate passes budget", "Storm batters coast", "Central bank holds rates"])
+    )
+    p.write_text(
+        "<html><head><title>News - Home</title></head><body><nav><a href='/world'>World</a></nav>"
+        f"<main><h2>Top stories</h2><ul>{links}</ul></main><footer>© 2026 News</footer></body></html>"
+    )
+    (err,) = load(p)
+    assert "no article text found in the HTML: its longest passage is" in str(err), err
+    assert "index.html" in str(err)
+    p.write_text("<html><body><article><p>A storm battered the coast overnight, leaving thousands without power.</p></article></body></html>")
+    assert "thousands without power" in one(p).text  # a short story of one passage is still an article
+
+
 def test_folders_are_walked(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / ".hidden").mkdir()
