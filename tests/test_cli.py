@@ -486,7 +486,12 @@ def test_an_output_is_never_written_over_the_store_or_an_input(filled_store, cli
 
     before = files()
     journal = next(p for p in Path(path, "journals").glob("bob*.jsonl"))
-    for target in (journal, Path(path, "newsreview.json"), Path(path, "index.jsonl"), Path(path, "articles", "x.json")):
+    backup = Path(path, "doctor-backup-20261204-101010")  # what doctor --repair keeps
+    backup.mkdir()
+    (backup / "index.jsonl").write_text("")
+    before = files()
+    targets = ("newsreview.json", "index.jsonl", "index.jsonl.mark", "articles/x.json", backup / "index.jsonl")
+    for target in (journal, *(Path(path, t) for t in targets)):  # QA: index.jsonl.mark, a backup were written
         proc = cli("export", "-o", str(target), check=1)
         assert proc.stderr.splitlines() == [
             f"newsreview: error: -o {target}: that is one of the newsreview store's own files ({path}); write it elsewhere"

@@ -59,6 +59,7 @@ from .errors import StoreError, StoreWriteError
 from .files import atomic_write, fsync_dir, read_file, why
 from .folder import (
     ARTICLES,
+    BACKUP_PREFIX,
     FORMAT,
     INDEX,
     INDEX_LOCK,
@@ -73,7 +74,6 @@ from .journal import binding_of, binding_problem, check_line, decode_line, encod
 from .lock import FileLock
 
 CACHE = "cache"
-BACKUP_PREFIX = "doctor-backup-"
 MOVING_PREFIX = ".doctor-move-"  # an article file on its way back to its own name (ends in .json: seen)
 
 

@@ -67,8 +67,10 @@ def _db(path: Path) -> JournalDB:
 #: what a store folder holds of its own (a file written over one of them, or into one, damages it);
 #: anything else there (``export.json`` the app's E writes, ``models/`` of train) is the user's
 STORE_ENTRIES = frozenset(
-    {META_FILE, INDEX, INDEX_LOCK, ARTICLES, JOURNALS, PRESENCE, "cache", "lock", "journal.jsonl"}
+    {META_FILE, INDEX, INDEX + ".mark", INDEX_LOCK, ARTICLES, JOURNALS, PRESENCE, "cache", "lock", "journal.jsonl"}
 )
+#: ``doctor --repair``'s backups of what it mended (``doctor-backup-<time>/``): the store's too
+BACKUP_PREFIX = "doctor-backup-"
 
 
 def store_entry_at(path: Path) -> Path | None:
@@ -80,7 +82,7 @@ def store_entry_at(path: Path) -> Path | None:
         return None
     for entry in (target, *target.parents):
         folder = entry.parent
-        if entry.name not in STORE_ENTRIES or folder == entry:
+        if (entry.name not in STORE_ENTRIES and not entry.name.startswith(BACKUP_PREFIX)) or folder == entry:
             continue
         if is_store_folder(folder):
             return folder
