@@ -15,9 +15,19 @@ def claims_of(extractor):
         for c in res.claims:
             for ref in [c] + [r for r in (c["speaker"], c["cue"]) if r]:
                 assert text[ref["start"] : ref["end"]] == ref["text"]
+                assert ref["text"] == ref["text"].strip(), ref  # what apply and the store take back
+            if c["speaker"]:
+                assert c["speaker"]["name"].isprintable(), c["speaker"]
         return [c for c in res.claims if c["cue"]]
 
     return run
+
+
+@pytest.mark.parametrize("gap", ["\t", "\f", "\v"])
+def test_a_speaker_before_a_tab_or_form_feed_ends_at_the_name(claims_of, gap):
+    """QA: "Johnson⇥said …" gave the speaker "Johnson⇥" (name too), which ``apply`` then refused."""
+    (claim,) = claims_of(f"Boris Johnson{gap}said on Tuesday{gap}that Britain would send more troops to Estonia.")
+    assert claim["speaker"]["text"].endswith("Johnson") and claim["speaker"]["name"].endswith("Johnson")
 
 
 def one(claims: list[dict], fragment: str) -> dict:

@@ -140,11 +140,12 @@ def speaker_span(subj: Token) -> tuple[int, int]:
         for t in a.subtree
     )
     toks = [t for t in subj.subtree if t.i not in exclude] or [subj]
-    while len(toks) > 1 and toks[0].i != subj.i and set(toks[0].text) <= EDGE_MARKS:
+    # QA: "Johnson⇥said" gave the speaker "Johnson⇥" (a tab or form feed is a token of its own)
+    while len(toks) > 1 and toks[0].i != subj.i and (toks[0].is_space or set(toks[0].text) <= EDGE_MARKS):
         toks.pop(0)
-    while len(toks) > 1 and toks[-1].i != subj.i and set(toks[-1].text) <= EDGE_MARKS:
+    while len(toks) > 1 and toks[-1].i != subj.i and (toks[-1].is_space or set(toks[-1].text) <= EDGE_MARKS):
         toks.pop()
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text.rstrip())
 
 
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w’'-]+)")
