@@ -552,19 +552,48 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
         published=published,
         meta=_record_meta(obj),
         path=f"{shown(path)}:{line}" if line else shown(path),
-        imported_spans=_record_spans(obj.get("spans"), raw, index),
+        imported_spans=_dedup(
+            _record_spans(obj.get("spans"), raw, index)
+            # a task of our own Prodigy export: reviewed entities ner.manual could not hold (they
+            # overlap longer ones) are in its meta, as reviewed as its spans (QA: re-added, they were
+            # rejected)
+            + _record_spans(_task_meta(obj, "overlapping_spans"), raw, index, "meta.overlapping_spans")
+        ),
+        undecided_spans=[
+            span
+            for key in ("pending_spans", "disputed_spans")
+            for span in _record_spans(_task_meta(obj, key), raw, index, f"meta.{key}")
+        ],
     )
 
 
-def _record_spans(spans: object, raw: str, index: Callable[[int], int] | None) -> list[dict[str, Any]]:
+def _task_meta(obj: dict[str, Any], key: str) -> object:
+    meta = obj.get("meta")
+    return meta.get(key) if isinstance(meta, dict) else None
+
+
+def _dedup(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for sp in spans:
+        key = (sp["start"], sp["end"], sp["label"])
+        if key not in seen:
+            seen.add(key)
+            out.append(sp)
+    return out
+
+
+def _record_spans(
+    spans: object, raw: str, index: Callable[[int], int] | None, name: str = "spans"
+) -> list[dict[str, Any]]:
     if spans is None:
         return []
     if not isinstance(spans, list):
-        raise FieldError("spans", f"must be a list of {{start, end, label}} objects, got {type_name(spans)}")
+        raise FieldError(name, f"must be a list of {{start, end, label}} objects, got {type_name(spans)}")
     imported: list[dict[str, Any]] = []
     seen: set[tuple[int, int, str]] = set()
     for i, sp in enumerate(spans):
-        where = f"spans[{i}]"
+        where = f"{name}[{i}]"
         if not isinstance(sp, dict):
             raise FieldError(where, "must be an object with start, end, label")
         start, end = sp.get("start"), sp.get("end")

@@ -123,6 +123,9 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
     path: str = ""  # where it was read from (file, or file:line)
     imported_spans: list[dict[str, Any]] = field(default_factory=list)
+    #: spans a Prodigy task of our own export lists as not decided (``meta.pending_spans``,
+    #: ``meta.disputed_spans``): an accepted task does not reject them
+    undecided_spans: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.id:

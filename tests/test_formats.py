@@ -72,6 +72,77 @@ def test_prodigy_tasks_hold_no_overlapping_spans(reviewed, cli, tmp_path, store_
     assert "1 reviewed entity in 1 article(s) overlap others" in proc.stderr
 
 
+def test_our_prodigy_export_read_back_keeps_every_decision(reviewed, cli, tmp_path, store_path):
+    """QA: a task of our own export fed back to ``add`` turned accepts into rejects: the reviewed
+    entities ner.manual could not hold (``meta.overlapping_spans``) and the entities the label set
+    hid from the review came back rejected by the annotator."""
+    aid = reviewed.article.id
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_candidate(aid, {"kind": "entity", "start": 0, "end": 3, "label": "PERSON"})  # "Ben" in "Ben Wallace"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    cli("add", "--labels", "PERSON,GPE,LOC", str(empty), check=1)  # DATE hidden from the review
+    out = tmp_path / "tasks.jsonl"
+    cli("export", "--format", "prodigy", "-o", str(out))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert task["answer"] == "accept" and task["meta"]["labels"] == ["PERSON", "GPE", "LOC"]
+    assert [task["text"][s["start"] : s["end"]] for s in task["meta"]["overlapping_spans"]] == ["Ben"]
+    cli.env["NEWSREVIEW_STORE"] = str(tmp_path / "other")
+    extraction = tmp_path / "extraction.json"  # the new store's machine finds Tuesday (DATE) and Ben Wallace
+    extraction.write_text(json.dumps({**task, "spans": [], "meta": {}, "answer": None, "_annotator_id": None}))
+    cli("add", str(extraction), "--model", "blank:en")
+    with ReviewStore.open(tmp_path / "other", write=True, reviewer="machine") as st:
+        (other,) = st.article_ids()
+        for text, label in (("Tuesday", "DATE"), ("Ben Wallace", "PERSON")):
+            s = TEXT.index(text)
+            st.add_candidate(other, {"kind": "entity", "start": s, "end": s + len(text), "label": label})
+    cli("add", str(out), "--model", "blank:en")
+    back = {
+        e["text"]: e for e in cli.json("export", "--include", "all", "--reviewer", "ana")["articles"][0]["entities"]
+    }
+    assert back["Ben"]["status"] in ("accepted", "added") and back["Ben Wallace"]["status"] == "accepted"
+    assert back["Tuesday"]["status"] == "pending"  # not ana's to decide: the review never showed her a DATE
+
+
+def test_prodigy_and_spacy_exports_keep_the_same_of_overlapping_entities(cli, tmp_path, store_path):
+    """QA: of two overlapping reviewed entities the Prodigy task kept the one with more characters,
+    the DocBin's ``doc.ents`` (spaCy's filter_spans) the one with more tokens."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    text = "Officials at the (Congressional Budget Office) said the deficit would grow."
+    ex = make_extraction(text, [])
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        for surface in ("the (Congressional", "Congressional Budget Office"):
+            s = text.index(surface)
+            st.add_candidate(ex.article.id, {"kind": "entity", "start": s, "end": s + len(surface), "label": "ORG"})
+    out, bin_path = tmp_path / "tasks.jsonl", tmp_path / "x.spacy"
+    cli("export", "--format", "prodigy", "-o", str(out))
+    cli("export", "--format", "spacy", "-o", str(bin_path))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    (doc,) = DocBin().from_disk(bin_path).get_docs(spacy.blank("en").vocab)
+    assert [text[s["start"] : s["end"]] for s in task["spans"]] == [e.text for e in doc.ents]
+
+
+def test_a_reviewer_s_own_view_is_their_prodigy_task_and_an_article_once(cli, store_path, tmp_path):
+    """QA: ``export --reviewer bob --format prodigy`` credited the task to "alice+bob"; an
+    ``--article`` given twice was exported twice."""
+    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Russia", "GPE")])
+    aid = ex.article.id
+    with ReviewStore.open(store_path, mode="add") as st:
+        st.add_article(ex)
+    for who in ("alice", "bob"):
+        with ReviewStore.open(store_path, write=True, reviewer=who) as st:
+            for c in st.candidates(aid, "entity"):
+                st.decide(aid, c["id"], "accept" if who == "bob" or c["text"] == "Russia" else "reject")
+    out = tmp_path / "bob.jsonl"
+    cli("export", "--reviewer", "bob", "--format", "prodigy", "-o", str(out), "--article", aid, "--article", aid)
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert task["_annotator_id"] == "bob" and len(task["spans"]) == 2
+    assert len(cli.json("export", "--article", aid, "--article", aid, "--include", "all")["articles"]) == 1
+
+
 @pytest.mark.parametrize("bob_first", [False, True])
 def test_prodigy_answers_of_several_annotators_on_one_text(cli, tmp_path, bob_first):
     """QA: a db-out with two annotators' answers on the same text (the usual multi-annotator export)

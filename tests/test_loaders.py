@@ -188,7 +188,9 @@ def test_an_index_page_is_no_article(tmp_path):
     (err,) = load(p)
     assert "no article text found in the HTML: its longest passage is" in str(err), err
     assert "index.html" in str(err)
-    p.write_text("<html><body><article><p>A storm battered the coast overnight, leaving thousands without power.</p></article></body></html>")
+    p.write_text(
+        "<html><body><article><p>A storm battered the coast overnight, leaving thousands without power.</p></article></body></html>"
+    )
     assert "thousands without power" in one(p).text  # a short story of one passage is still an article
 
 

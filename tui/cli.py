@@ -518,7 +518,8 @@ def export_cmd(
     with _read_store(store) as st:
         if reviewer is not None and reviewer not in st.reviewers():
             fail(f"--reviewer: '{reviewer}' has made no decisions in {_shown(store)}")
-        for aid in article or []:
+        article = list(dict.fromkeys(article or []))  # QA: an id given twice was exported twice
+        for aid in article:
             if aid not in st.article_ids():
                 fail(f"--article: no article '{aid}' in {_shown(store)}")
         try:
@@ -536,6 +537,7 @@ def export_cmd(
         except StoreError as err:
             fail(str(err))
         tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
+        scope = None if all_labels else st.labels  # the labels the review saw
     if fmt == "prodigy":
         import orjson
 
@@ -543,7 +545,7 @@ def export_cmd(
         from .sanitize import escape_json
 
         notes: list[str] = []
-        tasks = prodigy_tasks(records, tokens, notes=notes)
+        tasks = prodigy_tasks(records, tokens, notes=notes, annotator=reviewer, labels=scope)
         _write_output("".join(escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in tasks), output)
         for note in notes:  # what ner.manual cannot hold (overlaps) is in meta: said, not hidden
             warn(note)

@@ -138,12 +138,20 @@ def _epoch(stamp: str | None) -> int:
 
 
 def _no_overlaps(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(the largest set of non-overlapping spans, longest first as :func:`spacy.util.filter_spans`
-    chooses, in text order; the spans left out)."""
+    """(the largest set of non-overlapping spans, in text order, chosen as
+    :func:`spacy.util.filter_spans` chooses ``doc.ents`` in the DocBin: the most tokens first, then the
+    earlier start — QA: counted in characters, the two formats kept different entities; the spans left
+    out)."""
+
+    def size(s: dict[str, Any]) -> int:
+        if "token_start" in s and "token_end" in s:
+            return int(s["token_end"]) - int(s["token_start"]) + 1
+        return int(s["end"]) - int(s["start"])
+
     kept: list[dict[str, Any]] = []  # in text order, never overlapping: a neighbour check is enough
     starts: list[int] = []
     left: list[dict[str, Any]] = []
-    for span in sorted(spans, key=lambda s: (-(s["end"] - s["start"]), s["start"])):
+    for span in sorted(spans, key=lambda s: (-size(s), s["start"])):
         at = bisect_left(starts, span["start"])
         clash = (at < len(kept) and kept[at]["start"] < span["end"]) or (at > 0 and kept[at - 1]["end"] > span["start"])
         if clash:
@@ -155,11 +163,19 @@ def _no_overlaps(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], lis
 
 
 def prodigy_tasks(
-    articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]], *, notes: list[str] | None = None
+    articles: list[dict[str, Any]],
+    tokens: dict[str, list[list[int]]],
+    *,
+    notes: list[str] | None = None,
+    annotator: str | None = None,
+    labels: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Export records (with ``tokens`` by article id) as Prodigy tasks: the reviewed entities as
     ``spans``, the others as ``meta["<status>_spans"]``. ner.manual spans cannot overlap: reviewed
-    entities that overlap others are ``meta["overlapping_spans"]`` instead (said in ``notes``)."""
+    entities that overlap others are ``meta["overlapping_spans"]`` instead (said in ``notes``).
+    ``annotator``: the reviewer whose own view the records are (else the task names every reviewer of
+    the article). ``labels``: the store's label set, if the review saw only those (``meta["labels"]``:
+    an accepted task says nothing of entities with other labels — read back, they are not rejected)."""
     tasks = []
     overlapping = overlapping_articles = 0
     for art in articles:
@@ -179,6 +195,8 @@ def prodigy_tasks(
                 others.setdefault(ent["status"], []).append(span)
         spans, overlaps = _no_overlaps(spans)
         meta: dict[str, Any] = {"id": art["id"], "title": art["title"], "source": art["source"]}
+        if labels is not None:
+            meta["labels"] = list(labels)
         if overlaps:
             meta["overlapping_spans"] = overlaps
             overlapping += len(overlaps)
@@ -187,7 +205,7 @@ def prodigy_tasks(
             if listed:
                 meta[f"{status}_spans"] = listed
         review = art["review"]
-        reviewers = review.get("reviewers") or []
+        reviewers = [annotator] if annotator else review.get("reviewers") or []
         input_hash = _hash(art["text"])
         tasks.append(
             {

@@ -146,7 +146,10 @@ def record_answers(
     accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
     spans are accepted (added where the article has no such candidate: another annotator's task on the
     same text made the article's imported ones) and every other entity rejected, another annotator's
-    additions included; a rejected task's spans are rejected. ``tasks``: (the article in ``store``
+    additions included; a rejected task's spans are rejected. A task of our own export says more in its
+    meta: reviewed entities that overlap its spans (``overlapping_spans``, accepted like them), entities
+    not decided (``pending_spans``, ``disputed_spans``) and the label set the review saw (``labels``):
+    those, and entities of other labels, are left alone. ``tasks``: (the article in ``store``
     holding the task's text, the task); ``more``: tasks on a text the store already held (their article
     is found by its text; one whose text is not stored — it failed to be added — is passed over); those
     without an answer, and those whose annotator already decided on that article (the same file added
@@ -248,9 +251,13 @@ def _decide(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]
     done: list[Article] = []
     for aid, (task, answer) in todo.items():
         spans = {(s["start"], s["end"], s["label"]) for s in task.imported_spans}
+        undecided = {(s["start"], s["end"], s["label"]) for s in task.undecided_spans}
+        scope = task.meta.get("labels")  # our own export's label set: the annotator saw only these
+        labels = {str(x) for x in scope} if isinstance(scope, list) else None
         decisions: list[tuple[str, str, dict[str, Any] | None]] = []
         for cand in st.candidates(aid, "entity", plain=True):
-            if cand["id"] in own:
+            key = (cand["start"], cand["end"], cand["label"])
+            if cand["id"] in own or (key in undecided - spans) or (labels is not None and cand["label"] not in labels):
                 continue
             if (cand["start"], cand["end"], cand["label"]) in spans:
                 decisions.append((cand["id"], "accept" if answer == "accept" else "reject", None))
