@@ -412,6 +412,9 @@ def extract_cmd(
             )
             continue
         articles.append(item)
+    if errors and not articles and output is not None:
+        # QA: a mistyped input replaced a whole earlier extraction at -o with an empty one
+        fail(f"nothing was extracted, so -o {output} was left as it was")
     records = []
     if articles:
         extractor = load_extractor(model)
