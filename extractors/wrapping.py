@@ -42,6 +42,10 @@ _OWN_START = re.compile(
 #: a line that is a heading of its own: markdown's "# …"
 _HEADING = re.compile(r"#{1,6}\s")
 _FIRST_WORD = re.compile(r"\S+")
+#: an e-mail reply's quotation marks at the start of a line: "> ", ">> ", "> > "
+_QUOTED = re.compile(r"(?:>[ \t]?)+")
+#: a line break and the quotation marks that follow it (a name a wrap cut inside a quoted reply)
+_BREAK = re.compile(r"\n(?:>[ \t]?)*")
 
 
 def _width(lengths: list[int]) -> int:
@@ -53,34 +57,48 @@ def _width(lengths: list[int]) -> int:
 
 def soft_breaks(text: str) -> list[int]:
     """Indices of the ``\\n`` characters in ``text`` that a reflow would turn into spaces."""
+    return [at for at, _ in _soft(text)]
+
+
+def _soft(text: str) -> list[tuple[int, int]]:
+    """Each soft break as (its ``\\n``, the end of the quotation marks of an e-mail reply's line after
+    it: they go with the break, "would⏎> send" reads "would   send")."""
     lines = text.split("\n")
     if len(lines) < MIN_LINES:
         return []
-    # a break is a candidate when a non-blank line follows a non-blank line
+    # a line's quotation marks ("> ", ">> ") and what follows them: the lines of a quoted reply are
+    # wrapped like any other, each with the marks in front
+    marks = [m.group() if (m := _QUOTED.match(line)) else "" for line in lines]
+    bodies = [line[len(mark) :] for line, mark in zip(lines, marks, strict=True)]
     starts: list[int] = []
     at = 0
     for line in lines:
         starts.append(at)
         at += len(line) + 1
-    candidates = [i for i in range(len(lines) - 1) if lines[i].strip() and lines[i + 1].strip()]
+    # a break is a candidate when a non-blank line follows a non-blank line at the same quoting depth
+    candidates = [
+        i
+        for i in range(len(lines) - 1)
+        if bodies[i].strip() and bodies[i + 1].strip() and marks[i].replace(" ", "") == marks[i + 1].replace(" ", "")
+    ]
     if len(candidates) < MIN_LINES:
         return []
     width = _width([len(lines[i].rstrip()) for i in candidates])
     if width > MAX_WIDTH or width < 20:
         return []
-    soft: list[int] = []
+    soft: list[tuple[int, int]] = []
     fitting = 0
     first = next(i for i, line in enumerate(lines) if line.strip())
     for i in candidates:
-        line, following = lines[i].rstrip(), lines[i + 1]
+        line, following = lines[i].rstrip(), bodies[i + 1]
         word = _FIRST_WORD.match(following)
-        if word is None or _OWN_START.match(following) or _HEADING.match(line):
+        if word is None or _OWN_START.match(following) or _HEADING.match(bodies[i]):
             continue
         if i == first and not following.lstrip()[:1].islower():
             continue  # a headline with its story right below it, not a paragraph's first line
         if len(line) + 1 + len(word.group()) > width and len(line) >= 0.6 * width:
             fitting += 1
-            soft.append(starts[i] + len(lines[i]))
+            soft.append((starts[i] + len(lines[i]), starts[i + 1] + len(marks[i + 1])))
     # wrapped text: most of its breaks inside a block are the wrap's
     if fitting < MIN_LINES or fitting < 0.6 * len(candidates):
         return []
@@ -88,19 +106,21 @@ def soft_breaks(text: str) -> list[int]:
 
 
 def unwrapped(text: str) -> str:
-    """``text`` with its soft line breaks as spaces (the same length and offsets)."""
-    breaks = soft_breaks(text)
+    """``text`` with its soft line breaks as spaces (the same length and offsets); in a quoted reply
+    the quotation marks after a soft break are spaces too."""
+    breaks = _soft(text)
     if not breaks:
         return text
     chars = list(text)
-    for i in breaks:
-        chars[i] = " "
+    for start, end in breaks:
+        chars[start:end] = " " * (end - start)
     return "".join(chars)
 
 
 def unbroken(name: str) -> str:
-    """A name a wrap cut ("Michael⏎Flynn") on one line; any other name as it is."""
-    return " ".join(name.split()) if "\n" in name else name
+    """A name a wrap cut ("Michael⏎Flynn", "Michael⏎> Flynn" in a quoted reply) on one line; any
+    other name as it is."""
+    return " ".join(_BREAK.sub(" ", name).split()) if "\n" in name else name
 
 
 def hard_wrap(text: str, width: int) -> str:

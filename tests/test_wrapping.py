@@ -236,3 +236,31 @@ def test_hedges_of_an_edited_claim_read_across_a_wrap(extractor):
     hedges = [h["text"].replace("\n", " ") for h in claim_fields(extractor, text, start, end)["hedges"]]
     plain = [h["text"] for h in claim_fields(extractor, " ".join(text.split("\n")), start, end)["hedges"]]
     assert hedges == plain
+
+
+def test_a_quoted_reply_is_read_as_the_paragraphs_it_quotes(extractor):
+    """QA: an e-mail's quoted reply ("> " before every wrapped line) was cut into a claim per line
+    ("that Britain would", "send 500 more troops to Estonia."); it now reads as the same text
+    unquoted, one level of quoting at a time, and keeps its marks in the stored text."""
+    import re
+
+    from extractors.wrapping import unbroken
+
+    body = " ".join(PARAGRAPHS)
+    plain = "Re: the rules\n\nHi Tom,\n\n" + textwrap.fill(body, 72) + "\n\nThanks,\nAnna\n"
+    quoted = "Re: the rules\n\nHi Tom,\n\n" + "\n".join("> " + line for line in textwrap.wrap(body, 70))
+    nested = quoted.replace("\n> ", "\n>> ").replace("\n\n> ", "\n\n> Tom wrote:\n>> ") + "\n>\n> Agreed.\n"
+
+    def shape(text):
+        res = extractor.extract_one(Article(text=text, title="t"))
+        for record in [*res.entities, *res.claims]:
+            check_offsets(text, record)
+        read = lambda s: re.sub(r"\s+", " ", unbroken(s))  # noqa: E731
+        return sorted((read(c["text"]), c["quote_type"], (c["speaker"] or {}).get("name")) for c in res.claims)
+
+    want = shape(plain)
+    assert len(want) >= 3 and shape(quoted) == want
+    assert set(want) <= set(shape(nested))  # "> Tom wrote:" (one level) is not joined to the ">>" lines
+    flow = unwrapped(quoted)
+    assert len(flow) == len(quoted) and "\n> " not in flow.split("Hi Tom,")[1].strip().lstrip("> ")
+    assert unbroken("Vladimir\n>> Putin") == "Vladimir Putin"
