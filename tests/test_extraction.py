@@ -145,6 +145,18 @@ def test_claim_fields_of_an_added_claim(extractor):
     assert calm["numbers"] == [] and calm["checkworthiness"] < fields["checkworthiness"]
 
 
+def test_a_link_or_address_is_no_number_of_a_claim(extractor):
+    """QA: in a claim holding "[link=file:///etc/passwd]" the numbers listed "file:///etc"."""
+    from extractors.claims.fields import claim_fields
+
+    text = (
+        "The ministry said 4,500 files at [link=file:///etc/passwd] and https://example.org/2024/report.pdf "
+        "were leaked to press@example.org on 12 May."
+    )
+    fields = claim_fields(extractor, text, 0, len(text))
+    assert [n["text"] for n in fields["numbers"]] == ["4,500", "12"]  # a URL holding 2024 is none either
+
+
 def test_claim_fields_of_an_empty_or_bad_span(extractor):
     from extractors.claims.fields import claim_fields
 

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from spacy.attrs import IDX, LENGTH, LIKE_NUM, POS
+from spacy.attrs import IDX, LENGTH, LIKE_EMAIL, LIKE_NUM, LIKE_URL, POS
 from spacy.symbols import NUM
 from spacy.tokens import Doc, Span
 
@@ -38,7 +38,10 @@ class Numbers:
         self.text = text
         self.entities = [(e.start_char, e.end_char) for e in ents if e.label_ in NUMBER_ENTS]
         self.tokens = []
-        for idx, length, like_num, pos in doc.to_array([IDX, LENGTH, LIKE_NUM, POS]).tolist():
+        rows = doc.to_array([IDX, LENGTH, LIKE_NUM, POS, LIKE_URL, LIKE_EMAIL]).tolist()
+        for idx, length, like_num, pos, like_url, like_email in rows:
+            if like_url or like_email or "://" in text[idx : idx + length]:
+                continue  # QA: "file:///etc" (tagged NUM) was a number of the claim
             word = text[idx : idx + length]
             # (a letter is never a digit: most words need no look at each character)
             if like_num or pos == NUM or (not word.isalpha() and any(map(str.isdigit, word))):
