@@ -40,12 +40,11 @@ class Numbers:
         self.tokens = []
         rows = doc.to_array([IDX, LENGTH, LIKE_NUM, POS, LIKE_URL, LIKE_EMAIL]).tolist()
         for idx, length, like_num, pos, like_url, like_email in rows:
-            if like_url or like_email or "://" in text[idx : idx + length]:
-                continue  # QA: "file:///etc" (tagged NUM) was a number of the claim
             word = text[idx : idx + length]
             # (a letter is never a digit: most words need no look at each character)
             if like_num or pos == NUM or (not word.isalpha() and any(map(str.isdigit, word))):
-                self.tokens.append((idx, idx + length))
+                if not (like_url or like_email or "://" in word):  # QA: "file:///etc" (NUM) was a number
+                    self.tokens.append((idx, idx + length))
 
     def inside(self, start: int, end: int) -> list[SpanRef]:
         """Numbers inside ``[start, end)``: numeric entities, number tokens wholly inside it, vague
