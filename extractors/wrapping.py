@@ -123,6 +123,25 @@ def unbroken(name: str) -> str:
     return " ".join(_BREAK.sub(" ", name).split()) if "\n" in name else name
 
 
+def as_line(original: str, flow: str) -> str:
+    """A slice of a text as its ``flow`` (the same slice of :func:`unwrapped`) reads it, for showing on
+    one line: each soft break, with the quotation marks a quoted reply has after it, one space
+    ("would⏎> send" is "would send"); a writer's line break stays."""
+    if len(original) != len(flow) or "\n" not in original:
+        return flow
+    out: list[str] = []
+    i = 0
+    while i < len(flow):
+        out.append(flow[i])
+        if original[i] == "\n" and flow[i] == " ":
+            i += 1
+            while i < len(flow) and original[i] in "> \t" and flow[i] == " ":
+                i += 1
+            continue
+        i += 1
+    return "".join(out)
+
+
 def hard_wrap(text: str, width: int) -> str:
     """The inverse, for measuring and testing: each line of ``text`` wrapped greedily at ``width``
     columns by turning the space before a word that would not fit into a line break (the same

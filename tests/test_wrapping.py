@@ -154,6 +154,36 @@ def test_the_lists_and_the_panel_read_a_wrapped_claim_as_one_line():
     assert speaker is not None and speaker.plain == "the commissioner"
 
 
+def test_a_quoted_reply_s_claim_reads_as_one_line_with_its_numbers():
+    """In a quoted reply the list showed "would    send" (the marks after the wrap as spaces) and the
+    detail panel the numbers as "about⏎>> £30 million"."""
+    import re
+
+    from extractors.wrapping import as_line
+    from tui.app.widgets.candidates import as_read
+
+    def where(text: str, plain: str) -> tuple[int, int]:  # ``plain`` in ``text``, wherever a wrap cut it
+        m = re.search(r"\s+(?:>>\s)?".join(map(re.escape, plain.split(" "))), text)
+        assert m is not None, plain
+        return m.span()
+
+    sentence = PARAGRAPHS[0].rstrip(".")
+    number = "about 4,500 jobs could be lost in the coal regions by 2030"
+    for width in range(40, 70):  # a width at which both are cut by a wrap
+        text = "Re: rules\n\n" + "\n".join(">> " + line for line in textwrap.wrap(" ".join(PARAGRAPHS), width))
+        (start, end), (n_start, n_end) = where(text, sentence), where(text, number)
+        if "\n" in text[n_start:n_end]:
+            break
+    flow = unwrapped(text)
+    cand = {"id": "c-1", "kind": "claim", "start": start, "end": end, "text": text[start:end], "speaker": None,
+            "cue": None, "numbers": [{"start": n_start, "end": n_end, "text": text[n_start:n_end]}]}  # fmt: skip
+    shown = as_read(cand, flow)
+    assert "\n" in cand["text"] and shown["text"] == sentence
+    assert shown["numbers"][0]["text"] == number and "\n" in cand["numbers"][0]["text"]
+    assert as_line("a\n\nb", "a\n\nb") == "a\n\nb"  # a writer's break stays
+    assert as_line("would\n>> send", "would    send") == "would send"
+
+
 def test_a_headline_a_wrap_put_on_two_lines_is_the_whole_title(tmp_path):
     from extractors.loaders import iter_articles
 

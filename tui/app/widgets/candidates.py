@@ -26,7 +26,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from extractors.wrapping import unbroken
+from extractors.wrapping import as_line, unbroken
 
 from ..desk import others_mark
 from ..text import STATUS_MARK, Palette, one_line, to_strip
@@ -88,7 +88,7 @@ def as_read(cand: Cand, flow: str) -> Cand:
     def read(ref: Cand) -> Cand:
         start, end = ref.get("start"), ref.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(flow):
-            return {**ref, "text": flow[start:end]}
+            return {**ref, "text": as_line(str(ref.get("text", "")), flow[start:end])}
         return ref
 
     if out.get("row") != "group":
@@ -96,6 +96,9 @@ def as_read(cand: Cand, flow: str) -> Cand:
         for key in ("speaker", "cue"):
             if isinstance(out.get(key), dict):
                 out[key] = read(out[key])
+        for key in ("numbers", "hedges"):  # "about⏎£30 million" in the detail panel
+            if isinstance(out.get(key), list):
+                out[key] = [read(ref) if isinstance(ref, dict) else ref for ref in out[key]]
         name = (out.get("speaker") or {}).get("name")
         if isinstance(name, str) and "\n" in name:  # an entity's words a wrap cut ("Michael⏎Flynn")
             out["speaker"] = {**out["speaker"], "name": unbroken(name)}
