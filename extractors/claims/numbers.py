@@ -41,10 +41,11 @@ class Numbers:
         rows = doc.to_array([IDX, LENGTH, LIKE_NUM, POS, LIKE_URL, LIKE_EMAIL]).tolist()
         for idx, length, like_num, pos, like_url, like_email in rows:
             word = text[idx : idx + length]
-            # (a letter is never a digit: most words need no look at each character)
-            if like_num or pos == NUM or (not word.isalpha() and any(map(str.isdigit, word))):
-                if not (like_url or like_email or "://" in word):  # QA: "file:///etc" (NUM) was a number
-                    self.tokens.append((idx, idx + length))
+            # (a letter is never a digit: most words need no look at each character); QA: a URL or an
+            # address ("file:///etc", tagged NUM) is no number
+            number = like_num or pos == NUM or (not word.isalpha() and any(map(str.isdigit, word)))
+            if number and not (like_url or like_email or "://" in word):
+                self.tokens.append((idx, idx + length))
 
     def inside(self, start: int, end: int) -> list[SpanRef]:
         """Numbers inside ``[start, end)``: numeric entities, number tokens wholly inside it, vague
