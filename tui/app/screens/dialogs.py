@@ -18,7 +18,7 @@ from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.selection_list import Selection
 
 from extractors.vocabulary import NOT_SPEAKERS, QUOTE_TYPES
-from extractors.wrapping import unbroken, unwrapped
+from extractors.wrapping import as_line, unbroken, unwrapped
 
 from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
@@ -322,7 +322,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         """A span's text as the pane shows it (see ``flow``)."""
         s, e = ref.get("start"), ref.get("end")
         if isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= len(self.flow):
-            return self.flow[s:e]
+            return as_line(self.text[s:e], self.flow[s:e])
         return str(ref.get("text", ""))
 
     def compose(self) -> ComposeResult:
@@ -418,7 +418,9 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
             s, e = int(self.query_one("#start", Input).value), int(self.query_one("#end", Input).value)
             shown = Text.assemble(
                 ("text: ", "bold"),
-                one_line(self.flow[s:e], 200) if 0 <= s < e <= len(self.text) else ("(invalid span)", "red"),
+                one_line(self.shown({"start": s, "end": e}), 200)
+                if 0 <= s < e <= len(self.text)
+                else ("(invalid span)", "red"),
             )
         except ValueError:
             shown = Text.assemble(("text: ", "bold"), ("(invalid span)", "red"))

@@ -10,6 +10,7 @@ from textual import on
 from extractors.quotes import quote_type_of
 from extractors.records import strip_span
 from extractors.vocabulary import NOT_SPEAKERS
+from extractors.wrapping import as_line
 
 from ...bindings import ARTICLE
 from ...fields import ClaimFielder, Fields
@@ -238,7 +239,8 @@ class BySelection(ReviewCore):
             if label:
                 self._add({"kind": "entity", "start": start, "end": end, "label": label})
 
-        self.app.push_screen(LabelPicker(self.flow[start:end], self.label_order(), self.keys), picked)
+        shown = as_line(self.text[start:end], self.flow[start:end])
+        self.app.push_screen(LabelPicker(shown, self.label_order(), self.keys), picked)
 
     def _add(self, fields: dict[str, Any]) -> None:
         if self.aid is None:
