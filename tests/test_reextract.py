@@ -123,6 +123,8 @@ def test_reextract_command_keeps_decisions(tmp_path, cli):
     assert any(e["id"] == first["id"] and e["status"] == "rejected" for e in again["entities"])
     bad = cli("reextract", "no-such-article", check=2)
     assert "no-such-article" in bad.stderr and "Traceback" not in bad.stderr
+    twice = cli("reextract", art["id"], art["id"])  # QA: extracted (and counted) twice
+    assert "re-extracted 1 article(s)" in twice.stderr
 
 
 @pytest.mark.slow

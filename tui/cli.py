@@ -342,6 +342,7 @@ def reextract_cmd(
     from .store import DecisionError, StoreError
 
     console = _console(stderr=True)
+    articles = list(dict.fromkeys(articles or [])) or None  # QA: an id given twice was extracted twice
     with _open_store(store, reviewer, "newsreview reextract", mode="add") as st:
         for aid in articles or []:
             try:
