@@ -661,6 +661,8 @@ async def test_a_reviewer_who_is_not_a_lead_is_told_so_by_j_and_t(disputes, tmp_
         assert isinstance(app.screen, ReviewScreen)
         told = [n.message for n in app._notifications]
         assert any("only the desk's leads (lead) settle disputes; you are 'ana'" in m for m in told)
+        await pilot.press("g")  # Ben Wallace, disputed: the panel no longer offers J to her (QA)
+        assert "(a lead settles it)" in screen_text(app) and "adjudicates)" not in screen_text(app)
         assert any("only the desk's leads (lead) assign articles" in m for m in told)
     assert ana.final_status(*ben) == "disputed" and ana.assignments.count() == 0
     ana.close()

@@ -96,14 +96,15 @@ def differing(cand: Cand) -> str:
 
 
 def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
-    """The desk's view of a candidate in a few words: disputed (and how to settle it), agreed, or
-    adjudicated."""
+    """The desk's view of a candidate in a few words: disputed (and how to settle it: ``adjudicate_key``,
+    or "" for a reviewer who may not), agreed, or adjudicated."""
     others = {str(r.get("reviewer")) for r in versions(cand)} - {me}
     adjudicated = [r for r in cand.get("reviews") or () if r.get("adjudication")]
     if final == "disputed":
         return Text.assemble(
             (f"{DISPUTED_MARK} disputed", "bold red"),
-            f" — {differing(cand)} ({one_line(adjudicate_key, 12)} adjudicates)",
+            f" — {differing(cand)} "
+            + (f"({one_line(adjudicate_key, 12)} adjudicates)" if adjudicate_key else "(a lead settles it)"),
         )
     if adjudicated:
         lead = adjudicated[-1]

@@ -336,7 +336,8 @@ class ReviewCore(Screen[None]):
             rest = sum(1 for m in self.state.mentions(gid) if m["id"] != cand["id"] and is_pending(m))
             where = (self.state.groups[gid]["name"], ids.index(cand["id"]) + 1, len(ids), rest)
         final = self._final_status(cand["id"]) if cand else None
-        me, jkey = self.store.reviewer, k.show("review.adjudicate")
+        # QA: a reviewer who is no lead was told "J adjudicates", and J then refused
+        me, jkey = self.store.reviewer, (k.show("review.adjudicate") if self.store.is_lead() else "")
         panel.update(
             detail(
                 shown,
