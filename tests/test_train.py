@@ -349,6 +349,7 @@ def test_training_run_saves_a_pipeline_that_newsreview_can_load(store_path, tmp_
     # the run is on record with the store; the folder is not replaced without being told to
     (record,) = trained_models(store_path)
     assert record["model"] == str(out.resolve()) and record["exists"] and record["held_out"] == held
+    assert not record["replaced"]
     with pytest.raises(TrainError, match="--force"):
         train_from_store(store_path, out, settings=TrainSettings(max_steps=1))
     assert not list(tmp_path.glob(".newsreview-train-*"))  # no temporary folder left behind
@@ -390,6 +391,10 @@ def test_train_command(store_path, cli, tmp_path):
     cli("train", "--max-steps", "2")
     records = trained_models(store_path)
     assert len(records) == 3 and Path(records[-1]["model"]).parent == (store_path / "models").resolve()
+    # QA: the folder m was trained over (--force): its first record's figure is not the model's there now
+    assert [(r["exists"], r["replaced"]) for r in records] == [(True, True), (True, False), (True, False)]
+    status = cli("status").stdout
+    assert status.count("(replaced: the folder holds another model now") == 1
 
 
 @pytest.mark.parametrize(

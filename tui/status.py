@@ -100,7 +100,11 @@ def status_table(summary: dict[str, Any]) -> Table:
         from .training.models import held_out_line
 
         for record in summary["models"][-3:]:
-            where = clean_line(record["model"], 80) + ("" if record.get("exists") else " (folder gone)")
+            where = clean_line(record["model"], 80)
+            if not record.get("exists"):
+                where += " (folder gone)"
+            elif record.get("replaced"):
+                where += " (replaced: the folder holds another model now; this figure was the earlier one's)"
             table.add_row("trained model", Text(f"{where}: {clean_line(held_out_line(record), 160)}"))
     if summary.get("desk_correction"):
         table.add_row("desk correction", desk_line(summary["desk_correction"]))

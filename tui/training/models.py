@@ -41,7 +41,10 @@ def record_model(store_folder: Path, info: dict[str, Any]) -> Path:
 
 def trained_models(store_folder: Path) -> list[dict[str, Any]]:
     """Every training record of a store, oldest first; ``"exists"`` tells whether the model folder is
-    still there. Lines that are not JSON objects (a torn last line) are skipped."""
+    still there, ``"replaced"`` whether it now holds another model (another run's record in its
+    meta.json, or none: a later ``train -o`` onto the same folder, from this store or another — QA:
+    status showed the old model's figure for it). Lines that are not JSON objects (a torn last line)
+    are skipped."""
     path = store_folder / MODELS_DIR / INDEX
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -54,7 +57,14 @@ def trained_models(store_folder: Path) -> list[dict[str, Any]]:
         except ValueError:
             continue
         if isinstance(record, dict) and isinstance(record.get("model"), str):
-            record["exists"] = (Path(record["model"]) / "meta.json").is_file()
+            meta = Path(record["model"]) / "meta.json"
+            held: object = None
+            try:
+                held = json.loads(meta.read_text(encoding="utf-8")).get(META_KEY)
+                record["exists"] = True
+            except (OSError, ValueError, AttributeError):
+                record["exists"] = meta.is_file()
+            record["replaced"] = record["exists"] and held != {k: v for k, v in record.items() if k != "exists"}
             out.append(record)
     return out
 
