@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 #: the order of the groups, and how each is shown
 CLAIMS = {"mine": (0, "mine", "bold green"), "open": (1, "open", ""), "takeable": (1, "takeable", "yellow")}
 THEIRS = (2, "theirs", "dim")
-LIVE_COLUMNS = ("assigned", "here", "done", "desk")  # the cells of a row that follow the store
 QUEUE_MAX_WIDTH = 160  # the dialog's widest (the stylesheet's #queue max-width)
 #: the columns right of the title: (header, key, narrowest, widest). A column grows to its widest
 #: content (QA: "23/134 ⚠16" showed as "23/134 ⚠1" in a fixed 9 cells): numbers are never cut (no
@@ -46,8 +45,16 @@ QUEUE_MAX_WIDTH = 160  # the dialog's widest (the stylesheet's #queue max-width)
 #: fit scrolls off to the right, and at 80 columns that was "mine" and "desk" (QA)
 _DESK_COLUMNS: list[tuple[str, str, int, int | None]] = [("for", "claim", 8, None), ("mine", "done", 7, None)]
 _DESK_COLUMNS += [("desk", "desk", 9, None), ("assigned", "assigned", 12, 24), ("on it now", "here", 10, 24)]
+#: below NARROW the two columns of names are one: the assignees, then who else is on it, "●" before
+#: whoever is on it now
+_WHO: tuple[str, str, int, int | None] = ("who ●on it", "who", 10, 16)
+_NARROW_COLUMNS = [*_DESK_COLUMNS[:3], _WHO]
 NUMBER_MIN = 4  # the "#" column's narrowest (wider once the store has more articles)
 TITLE_MIN = 24  # the title column's narrowest: below it the other columns scroll off to the right
+#: below this terminal width the names share one column (QA: at 80 columns "assigned" was cut and
+#: "on it now" off the right edge, out of reach), and the title may narrow to TITLE_MIN_NARROW
+NARROW = 100
+TITLE_MIN_NARROW = 12
 
 
 def _names(text: str, style: str = "") -> Text:
@@ -79,7 +86,7 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         self.presence: Presence = presence or {}
         self.query_text = ""
         # each column's width now: at least its narrowest, grown (never shrunk) to what it shows
-        self.widths: dict[str, int] = {"n": NUMBER_MIN} | {key: low for _, key, low, _ in _DESK_COLUMNS}
+        self.widths: dict[str, int] = {"n": NUMBER_MIN} | {key: low for _, key, low, _ in [*_DESK_COLUMNS, _WHO]}
 
     def compose(self) -> ComposeResult:
         k = self.keys
@@ -106,27 +113,36 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         table = self.query_one(DataTable)
         width = self._title_width()
         title = table.columns.get(ColumnKey("title"))
-        if title is not None and title.width != width:
+        shown = [key for key in table.columns if key.value not in ("n", "title")]
+        if title is not None and (title.width != width or shown != [ColumnKey(k) for k in self._keys()]):
             self._relayout(self._cursor_key())
+
+    def _columns(self) -> list[tuple[str, str, int, int | None]]:
+        """The columns right of the title at this terminal's width."""
+        return _NARROW_COLUMNS if self.app.size.width < NARROW else _DESK_COLUMNS
+
+    def _keys(self) -> list[str]:
+        return [key for _, key, _, _ in self._columns()]
 
     def _title_width(self) -> int:
         """The title second, as wide as the dialog leaves (at 80 columns it was pushed off the right)."""
         pad = 2 * self.query_one(DataTable).cell_padding
         inner = min(self.app.size.width * 96 // 100, QUEUE_MAX_WIDTH) - 8  # border, padding, scrollbar
-        others = sum(w + pad for w in self.widths.values())
-        return max(TITLE_MIN, inner - others - pad)
+        others = sum(self.widths[key] + pad for key in ("n", *self._keys()))
+        narrowest = TITLE_MIN_NARROW if self.app.size.width < NARROW else TITLE_MIN
+        return max(narrowest, inner - others - pad)
 
     def _add_columns(self, title: int) -> None:
         table = self.query_one(DataTable)
         table.add_column("#", key="n", width=self.widths["n"])
         table.add_column("title", key="title", width=title)
-        for label, key, _, _ in _DESK_COLUMNS:
+        for label, key, _, _ in self._columns():
             table.add_column(label, key=key, width=self.widths[key])
 
     def _grow(self, rows: list[dict[str, Text]]) -> bool:
         """Widen the columns whose cells in ``rows`` (by column key) do not fit: numbers to their
         whole width, names up to their widest (they end in "…" beyond). True if any grew."""
-        widest: dict[str, int | None] = {key: high for _, key, _, high in _DESK_COLUMNS}
+        widest: dict[str, int | None] = {key: high for _, key, _, high in [*_DESK_COLUMNS, _WHO]}
         grown = False
         for cells in rows:
             for key, cell in cells.items():
@@ -159,20 +175,20 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
                 continue
             _, word, claim_style = CLAIMS.get(claim, THEIRS)
             cells = {"n": Text(str(n)), "claim": Text(word, style=claim_style)}
-            cells |= dict(zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True))
+            cells |= self._live_cells(aid, here)
             rows.append((aid, Text(one_line(title, 100), no_wrap=True, overflow="ellipsis"), cells))
         if self._grow([cells for _, _, cells in rows]) and table.columns:
             self._relayout(keep)  # (which fills the rows, in columns that fit them)
             return
         table.clear()
         for aid, title_cell, cells in rows:
-            table.add_row(cells["n"], title_cell, *(cells[key] for _, key, _, _ in _DESK_COLUMNS), key=aid)
+            table.add_row(cells["n"], title_cell, *(cells[key] for key in self._keys()), key=aid)
             if aid == keep:
                 table.move_cursor(row=table.row_count - 1)
 
-    def _live_cells(self, aid: str, here: dict[str, list[str]]) -> tuple[Text, Text, Text, Text]:
-        """The cells others change while the queue is open: assignees, who is on it now, this
-        reviewer's progress, the desk's."""
+    def _live_cells(self, aid: str, here: dict[str, list[str]]) -> dict[str, Text]:
+        """The cells others change while the queue is open (by column key): assignees, who is on it
+        now, this reviewer's progress, the desk's, and the names in one cell for a narrow terminal."""
         me = self.store.reviewer
         try:
             decided, total = self.store.progress(aid)
@@ -188,12 +204,21 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         desk = Text(f"{fd}/{ft}", style="green" if ft and fd == ft else "", no_wrap=True)
         if disputed:
             desk.append(f" ⚠{disputed}", style="bold red")
-        return (
-            assigned,
-            _names(", ".join(on_it), style="bold cyan"),
-            Text(f"{decided}/{total}", style=style, no_wrap=True),
-            desk,
-        )
+        who = _names("")
+        now = set(here.get(aid, []))
+        for i, name in enumerate([*holders, *(w for w in here.get(aid, []) if w not in holders)]):
+            shown = "me" if name == me else one_line(name, 12)
+            who.append(", " if i else "")
+            who.append(("●" + shown) if name in now else shown, style="bold cyan" if name in now else "")
+        if not who.plain:
+            who.append("—", style="dim")
+        return {
+            "assigned": assigned,
+            "here": _names(", ".join(on_it), style="bold cyan"),
+            "done": Text(f"{decided}/{total}", style=style, no_wrap=True),
+            "desk": desk,
+            "who": who,
+        }
 
     def _cursor_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -241,16 +266,18 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         moved = {aid for aid in set(before) | set(here) if before.get(aid) != here.get(aid)}
         table = self.query_one(DataTable)
         updates = {
-            aid: dict(zip(LIVE_COLUMNS, self._live_cells(aid, here), strict=True))
+            aid: self._live_cells(aid, here)
             for aid in sorted(set(changes.decided) | moved)
             if aid in table.rows  # (not: filtered out by the search, or not an article of the store any more)
         }
         if self._grow(list(updates.values())):  # a count grew a digit, a dispute came: wider columns
             self._relayout(self._cursor_key())
             return
+        shown = set(self._keys())
         for aid, cells in updates.items():
             for column, cell in cells.items():
-                table.update_cell(aid, column, cell)
+                if column in shown:
+                    table.update_cell(aid, column, cell)
 
     def live_alert(self, text: str) -> None:
         pass  # the review screen's status line, under this dialog, shows it
