@@ -40,7 +40,22 @@ def load_model(name: str | None) -> Language:
         return spacy.load(resolved)
     except (OSError, ValueError, ImportError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        if is_path and isinstance(err, ValueError) and _bad_json(Path(resolved) / "meta.json"):
+            # QA: srsly's "Unexpected character found when decoding 'null'" named no file
+            first = f"its meta.json is not valid JSON ({first})"
         raise ModelError(f"cannot load spaCy model '{resolved}': {first}") from None
+
+
+def _bad_json(path: Path) -> bool:
+    import json
+
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    except ValueError:
+        return True
+    return False
 
 
 def model_label(nlp: Language) -> str:

@@ -77,6 +77,13 @@ def test_missing_model_is_a_clear_error():
         load_model("xx_nothing")
 
 
+def test_a_model_folder_with_a_damaged_meta_json_says_so(tmp_path):
+    """QA: "Unexpected character found when decoding 'null'" named no file."""
+    (tmp_path / "meta.json").write_text("{nope")
+    with pytest.raises(ModelError, match=r"its meta.json is not valid JSON"):
+        load_model(str(tmp_path))
+
+
 def test_pipeline_without_parser_or_ner_warns_not_crashes(tmp_path):
     import spacy
 
