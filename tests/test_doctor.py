@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tui.store import ReviewStore
 from tui.store.folder import journal_slug
@@ -27,6 +28,29 @@ def test_healthy_store(store_path, cli):
     three_articles(store_path)
     out = cli("doctor")
     assert out.stdout.strip().endswith("healthy")
+
+
+def test_a_journal_written_while_doctor_reads_it_is_not_truncated(store_path, monkeypatch):
+    """QA: doctor beside a running ``apply`` said "has 14653 complete lines but 15000 were recorded:
+    it was truncated" of a healthy journal (read, then the writer appended and marked, then the mark
+    read). Here the writer decides between the two reads."""
+    from tui.store import doctor
+
+    exs, _ = three_articles(store_path)
+    (journal,) = (store_path / "journals").glob("ana-*.jsonl")
+    real = doctor.read_file
+
+    def read_file(path):  # type: ignore[no-untyped-def]
+        data = real(path)
+        if Path(path) == journal:
+            with ReviewStore.open(store_path, write=True, reviewer="ana") as st:  # appends, and marks
+                for ex in exs:
+                    st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+        return data
+
+    monkeypatch.setattr(doctor, "read_file", read_file)
+    scan = doctor.scan_journal(journal)
+    assert scan.problems == [] and not scan.truncated
 
 
 def test_damaged_journal_line_is_named_then_repaired_with_a_backup(store_path, cli):
