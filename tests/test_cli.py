@@ -30,6 +30,46 @@ def test_help_everywhere(cli):
         assert "Example" in proc.stdout or "example" in proc.stdout, command
 
 
+@pytest.mark.folder_only
+def test_an_interrupt_while_a_decision_is_saved_waits_for_its_result_line(filled_store, monkeypatch):
+    """QA: a SIGTERM between a decision's save and its result line left it saved but unreported (4 runs
+    in 7), and a script resuming after the last "ok" line applied it twice."""
+    import io
+    import os
+    import signal
+
+    from tui import decisions
+    from tui.store import ReviewStore
+
+    path, ex = filled_store
+    real = decisions.apply_line
+
+    def saved_then_killed(*args):  # type: ignore[no-untyped-def]
+        done = real(*args)
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives right after the save, before the report
+        return done
+
+    def stop(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt(signum)
+
+    monkeypatch.setattr(decisions, "apply_line", saved_then_killed)
+    before = signal.signal(signal.SIGTERM, stop)
+    lines = "".join(
+        json.dumps({"article": ex.article.id, "candidate": c["id"], "action": "accept"}) + "\n" for c in ex.entities
+    )
+    out = io.StringIO()
+    try:
+        with ReviewStore.open(path, write=True, reviewer="ann") as st, pytest.raises(KeyboardInterrupt):
+            decisions.apply_stream(st, io.BytesIO(lines.encode()), out)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    reported = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["line"] for r in reported] == [1] and reported[0]["ok"]  # saved and said; nothing after
+    with ReviewStore.open(path) as st:
+        decided = [c["id"] for c in st.candidates(ex.article.id, "entity", view="ann") if c["status"] != "pending"]
+    assert decided == [reported[0]["candidate"]]
+
+
 def test_apply_streams_results_and_reports_bad_lines(filled_store, cli):
     _path, ex = filled_store
     aid = ex.article.id

@@ -8,6 +8,10 @@ nesting, valid UTF-8): a bad line fails alone and the rest of the stream is appl
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from typing import IO, Any
 
 import orjson
@@ -234,24 +238,45 @@ def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str], *, model: 
         if not raw.strip():
             continue
         result: dict[str, Any]
-        try:
+        # QA: a SIGTERM between a decision's save and its result line left it saved and unreported,
+        # and a script resuming after the last "ok" applied it twice: an interrupt waits for the line
+        with deferred_interrupts():
             try:
-                result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
-            except DecisionError:
-                # an article, candidate or group another process made since this one looked (an
-                # article added, a re-extraction, another reviewer's version to adjudicate): look again
-                if not store.refresh():
-                    raise
-                result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
-        except StoreWriteError as err:
-            failed += 1
-            _emit(out, {"line": number, "ok": False, "error": str(err)})
-            break  # the disk refused: later lines would fail the same way; nothing after is applied
-        except StoreError as err:
-            failed += 1
-            result = {"line": number, "ok": False, "error": str(err)}
-        _emit(out, result)
+                try:
+                    result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
+                except DecisionError:
+                    # an article, candidate or group another process made since this one looked (an
+                    # article added, a re-extraction, another reviewer's version to adjudicate): look again
+                    if not store.refresh():
+                        raise
+                    result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
+            except StoreWriteError as err:
+                failed += 1
+                _emit(out, {"line": number, "ok": False, "error": str(err)})
+                break  # the disk refused: later lines would fail the same way; nothing after is applied
+            except StoreError as err:
+                failed += 1
+                result = {"line": number, "ok": False, "error": str(err)}
+            _emit(out, result)
     return failed
+
+
+#: the signals that stop a command (Ctrl-C, kill, a dropped connection)
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done (a decision saved *and* reported); they
+    are delivered as it ends. Only the main thread handles signals, so elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _emit(out: IO[str], result: dict[str, Any]) -> None:
