@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -238,3 +239,21 @@ def test_read_file_refuses_what_is_no_file_without_leaking_a_descriptor(tmp_path
             assert err.value.errno == errno.EINVAL and "not a regular file" in str(err.value)
     assert len(os.listdir("/proc/self/fd")) == before
     assert read_file(plain) == b"0123456789" and read_file(plain, 4, limit=3) == b"456"
+
+
+def test_a_new_journal_s_name_is_on_disk_before_its_first_decision(tmp_path, monkeypatch):
+    """QA (strace): a reviewer's first journal was created and its line fdatasync'd, but the folder
+    holding its name was synced only later — a power cut could lose an acknowledged decision."""
+    from tui.store import journal as journal_module
+
+    synced: list[Path] = []
+    monkeypatch.setattr(journal_module, "fsync_dir", lambda path: synced.append(Path(path)))
+    (tmp_path / "journals").mkdir()
+    j = journal_module.Journal(tmp_path / "journals" / "ann-1.jsonl")
+    j.open_for_append()
+    assert synced == [tmp_path / "journals"]
+    j.close()
+    again = journal_module.Journal(tmp_path / "journals" / "ann-1.jsonl")
+    again.open_for_append()  # there already: nothing more to sync
+    assert synced == [tmp_path / "journals"]
+    again.close()

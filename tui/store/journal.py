@@ -37,7 +37,7 @@ from tinydb.table import Table
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, open_regular, read_file, why
+from .files import atomic_write, fsync_dir, open_regular, read_file, why
 
 MARK_EVERY = 500  # lines between marks written by a long-running writer
 _SUFFIX_LEN = len(b',"crc":"00000000"}')
@@ -288,7 +288,10 @@ class Journal:
         notice = None
         try:
             if self._fd is None:
+                new = not os.path.lexists(self.path)
                 self._fd = open_regular(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+                if new:  # QA: a new journal's name was not durable before its first decision was
+                    fsync_dir(self.path.parent)  # acknowledged (a power cut could lose the file)
             size = os.fstat(self._fd).st_size
             if size != self.size:
                 os.ftruncate(self._fd, self.size)
