@@ -81,6 +81,9 @@ def test_missing_and_swapped_article_files(store_path, cli):
     export = cli("export", "--include", "all", check=1)  # the intact article is still exported
     assert [a["id"] for a in json.loads(export.stdout)["articles"]] == [exs[1].article.id]
     assert export.stderr.count("left out of the export") == 2 and "is missing" in export.stderr
+    listed = cli("articles", "--format", "tsv", check=1)  # QA: listed like the others, exit 0
+    assert listed.stdout.count("\n") == 3 and listed.stderr.startswith("newsreview: error: damaged: 2 article file(s)")
+    assert json.loads(cli("articles", "--format", "json", check=1).stdout)[1].get("file_missing") is None
     check = cli("doctor", check=1)
     assert "it is in elsewhere.json instead" in check.stdout and "is missing" in check.stdout
     repair = cli("doctor", "--repair")

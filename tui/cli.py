@@ -612,6 +612,7 @@ def articles_cmd(
     _check_choice("--format", fmt, ("table", "tsv", "json"))
     with _read_store(store) as st:
         rows = []
+        missing = set(st.missing_article_files())  # QA: listed as any other, exit 0; status said it
         for aid in st.article_ids():
             info = st.article_info(aid)
             decided, disputed, total = st.final_progress(aid)
@@ -624,6 +625,7 @@ def articles_cmd(
                     "total": total,
                     "assigned": st.assignments.assignees(aid),
                     "added_at": info.get("added_at"),
+                    **({"file_missing": True} if aid in missing else {}),
                 }
             )
     if fmt == "json":
@@ -649,9 +651,13 @@ def articles_cmd(
                 f"{r['decided']}/{r['total']}",
                 str(r["disputed"] or ""),
                 Text(clean_line(", ".join(r["assigned"]), 60)),
-                Text(clean_line(r["title"], 100)),
+                Text(clean_line(r["title"], 100))
+                + (Text("  (file missing)", style="bold red") if r["id"] in missing else ""),
             )
         _console().print(table)
+    if missing:
+        shown = ", ".join(clean_line(a, 40) for a in sorted(missing)[:5]) + (" …" if len(missing) > 5 else "")
+        fail(f"damaged: {len(missing)} article file(s) missing or not a file ({shown}): run 'newsreview doctor'")
 
 
 @app.command("assign")

@@ -294,6 +294,10 @@ class SummariesMixin(StoreCore):
             "damaged_articles": self._missing_files(),
         }
 
+    def missing_article_files(self) -> list[str]:
+        """Articles whose file is gone or not a file (one stat each; ``doctor`` reads them all)."""
+        return self._missing_files()
+
     def _missing_files(self) -> list[str]:
         """Articles whose file is gone (engines that keep files: a folder); what doctor will report."""
         check = getattr(self.engine, "missing_articles", None)
