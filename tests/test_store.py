@@ -290,6 +290,10 @@ def test_not_our_store(tmp_path):
     (other / "newsreview.json").write_text(json.dumps({"_default": {"1": {"a": 1}}}))
     with pytest.raises(StoreError, match="not a newsreview store file"):
         ReviewStore.open(other, write=True)
+    (other / "journals").mkdir()  # QA: a store whose meta file is damaged is damaged, not "no store"
+    (other / "newsreview.json").write_text('{"_meta": {"1": {"form')
+    with pytest.raises(StoreDamaged, match=r"damaged: .*newsreview.json is unreadable .*run 'newsreview doctor'"):
+        ReviewStore.open(other)
     with pytest.raises(StoreError, match="no store at"):
         ReviewStore.open(tmp_path / "missing")
 

@@ -180,6 +180,12 @@ class FolderEngine:
         except OSError as err:
             raise StoreError(f"cannot read {clean_line(meta_path)}: {why(err)}") from None
         except (orjson.JSONDecodeError, KeyError, TypeError):
+            if any(os.path.lexists(self.folder / name) for name in (INDEX, JOURNALS, ARTICLES)):
+                # QA: a store whose meta file was damaged was called "not a store", where doctor mends it
+                raise StoreDamaged(
+                    f"damaged: {clean_line(meta_path)} is unreadable (no '{FORMAT}' marker found); "
+                    "run 'newsreview doctor'"
+                ) from None
             raise StoreError(
                 f"{clean_line(meta_path)}: not a newsreview store file (no '{FORMAT}' marker); use another --store"
             ) from None
