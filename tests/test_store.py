@@ -322,6 +322,30 @@ def test_full_disk_fails_the_decision_and_keeps_the_store(filled_store, monkeypa
 
 
 @pytest.mark.folder_only
+def test_an_add_a_full_disk_refuses_leaves_no_article_file(store_path, monkeypatch):
+    """QA: a full disk refused the index line of an ``add``; the article file written for it stayed,
+    unindexed (doctor: "holds article …, which is not indexed")."""
+    from support import make_extraction
+
+    first = make_extraction("Ben Wallace spoke in London.", [("Ben Wallace", "PERSON")])
+    second = make_extraction("Olaf Scholz spoke in Berlin.", [("Olaf Scholz", "PERSON")])
+    with ReviewStore.open(store_path, mode="add") as st:
+        st.add_article(first)
+        before = sorted(p.name for p in (store_path / "articles").iterdir())
+
+        def full(self, ops):  # type: ignore[no-untyped-def]
+            raise StoreWriteError(f"not saved: cannot write {self.shown}: no space left on device")
+
+        monkeypatch.setattr(journal_mod.Journal, "append", full)  # the article file is written; its index line is not
+        with pytest.raises(StoreWriteError, match="no space left on device"):
+            st.add_article(second)
+        monkeypatch.undo()
+        assert sorted(p.name for p in (store_path / "articles").iterdir()) == before
+        assert st.add_article(second)[0] == "added"  # space again: it goes in
+    assert len(ReviewStore.open(store_path).article_ids()) == 2
+
+
+@pytest.mark.folder_only
 def test_failed_creation_leaves_nothing_behind(tmp_path, monkeypatch):
     from tui.store import files
 
