@@ -53,6 +53,23 @@ def test_a_journal_written_while_doctor_reads_it_is_not_truncated(store_path, mo
     assert scan.problems == [] and not scan.truncated
 
 
+def test_a_journal_copied_over_another_reviewer_s_is_damage(store_path, cli):
+    """QA: bob's journal copied by hand over ana's, without its mark, was read as ana's (status and
+    doctor: healthy; ana's own view showed bob's decisions)."""
+    exs, _ = three_articles(store_path)
+    with ReviewStore.open(store_path, write=True, reviewer="bob") as st:
+        st.decide(exs[0].article.id, exs[0].entities[0]["id"], "reject")
+    journals = store_path / "journals"
+    ana, bob = journals / f"{journal_slug('ana')}.jsonl", journals / f"{journal_slug('bob')}.jsonl"
+    ana.write_bytes(bob.read_bytes())
+    (journals / f"{ana.name}.mark").unlink()
+    status = cli("status", check=1)
+    assert f"damaged: {ana} line 1 was written by reviewer 'bob', whose journal this is not" in status.stderr
+    doctor = cli("doctor", check=1)
+    assert "line 1 was written by reviewer 'bob', whose journal this is not" in doctor.stdout
+    assert "repair will not guess" in cli("doctor", "--repair", check=1).stderr  # and changes nothing
+
+
 def test_damaged_journal_line_is_named_then_repaired_with_a_backup(store_path, cli):
     exs, _ = three_articles(store_path)
     journal = store_path / "journals" / f"{journal_slug('ana')}.jsonl"

@@ -32,7 +32,7 @@ import orjson
 from ..sanitize import clean_line
 from .errors import StoreError
 from .files import atomic_write, read_file, sealed, unsealed, why
-from .journal import Journal, decode_line, verified_lines
+from .journal import Journal, decode_line, verified_lines, writer_of
 
 # 2: summaries by label and the desk's facts; 3: additions keep their text; 4: agreement rows in a file
 # of their own (agree.json, read only by `agreement`: they are most of the bytes); 5: each file ends in
@@ -102,6 +102,8 @@ class JournalText:
             self._offsets = None  # sorted when undo first walks the journal back (not to open a store)
         self.data = bytearray(data)
         self.since_prefix = [aid for _, aid in self._scan(start, final=True)]
+        if start == 0:
+            self._check_writer()
         if mark is not None:
             if journal.lines < mark["lines"]:
                 raise journal.damaged(
@@ -111,6 +113,24 @@ class JournalText:
                 raise journal.damaged(f"line {journal.lines} is not the line its mark recorded (the file was replaced)")
         journal._mark, journal._mark_checked = mark, True
         return used
+
+    def _check_writer(self) -> None:
+        """QA: a journal copied by hand over another reviewer's (without its mark, which would have
+        said so) was read as theirs — its first line names whose it is."""
+        from .folder import journal_slug
+
+        end = self.data.find(b"\n")
+        if end <= 0:
+            return
+        try:
+            who = writer_of(decode_line(bytes(self.data[:end]))[1])
+        except ValueError:
+            return  # (the scan names a damaged line)
+        if who is not None and journal_slug(who) != self.journal.path.stem:
+            raise self.journal.damaged(
+                f"line 1 was written by reviewer '{clean_line(who, 64)}', whose journal this is not "
+                "(a journal copied over another's?)"
+            )
 
     def _scan(self, start: int, *, final: bool) -> list[tuple[int, str]]:
         """Verify and index lines from byte ``start``; returns the new (offset, article) pairs."""

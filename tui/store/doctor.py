@@ -70,7 +70,7 @@ from .folder import (
     _now,
     journal_slug,
 )
-from .journal import binding_of, binding_problem, check_line, decode_line, encode_line, ops_problem
+from .journal import binding_of, binding_problem, check_line, decode_line, encode_line, ops_problem, writer_of
 from .lock import FileLock
 
 CACHE = "cache"
@@ -214,6 +214,14 @@ def scan_journal(path: Path, *, index: bool = False, store_id: str = "") -> Scan
         crcs[number] = crc
         scan.good.append((number, ops))
     scan.lines = len(pieces) - 1
+    who = writer_of(scan.good[0][1]) if scan.good and not index else None
+    if who is not None and journal_slug(who) != path.name.removesuffix(".jsonl"):
+        scan.blocker = (
+            f"{shown} line {scan.good[0][0]} was written by reviewer '{clean_line(who, 64)}', whose journal this is "
+            "not (a journal copied over another's?); put back the right one — repair will not guess whose "
+            "decisions these are"
+        )
+        scan.problems.append(scan.blocker)
     if pieces[-1]:
         scan.torn = len(pieces[-1])
         scan.changed = True

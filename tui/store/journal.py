@@ -151,6 +151,17 @@ def parse_ops(raw: bytes) -> list[Op]:
     return ops
 
 
+def writer_of(ops: list[Op]) -> str | None:
+    """The reviewer a journal line's decision records name (every line of a reviewer's journal is
+    theirs), or None for a line that holds none."""
+    for op in ops:
+        if isinstance(op, list) and len(op) == 3 and op[0] == "decisions" and isinstance(op[2], dict):
+            who = op[2].get("reviewer")
+            if isinstance(who, str):
+                return who
+    return None
+
+
 def decode_line(raw: bytes) -> tuple[int, list[Op], str]:
     """``(seq, ops, crc)`` of one complete line (without its newline); ValueError says what is wrong."""
     if len(raw) <= _SUFFIX_LEN or not raw.endswith(b'"}') or raw[-_SUFFIX_LEN:-10] != b',"crc":"':
