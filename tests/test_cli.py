@@ -54,6 +54,14 @@ def test_an_interrupt_while_a_decision_is_saved_waits_for_its_result_line(filled
 
     monkeypatch.setattr(decisions, "apply_line", saved_then_killed)
     before = signal.signal(signal.SIGTERM, stop)
+    # another thread alive in the process (as earlier tests, or a library, leave): a signal sent to the
+    # process may go to it — a signal mask on the main thread alone let the interrupt through (the
+    # Quickstart's test run)
+    import threading
+
+    quit_helper = threading.Event()
+    helper = threading.Thread(target=quit_helper.wait, daemon=True)
+    helper.start()
     lines = "".join(
         json.dumps({"article": ex.article.id, "candidate": c["id"], "action": "accept"}) + "\n" for c in ex.entities
     )
@@ -63,6 +71,7 @@ def test_an_interrupt_while_a_decision_is_saved_waits_for_its_result_line(filled
             decisions.apply_stream(st, io.BytesIO(lines.encode()), out)
     finally:
         signal.signal(signal.SIGTERM, before)
+        quit_helper.set()
     reported = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["line"] for r in reported] == [1] and reported[0]["ok"]  # saved and said; nothing after
     with ReviewStore.open(path) as st:

@@ -267,16 +267,33 @@ INTERRUPTS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 @contextlib.contextmanager
 def deferred_interrupts() -> Iterator[None]:
-    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done (a decision saved *and* reported); they
-    are delivered as it ends. Only the main thread handles signals, so elsewhere this does nothing."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done (a decision saved *and* reported): their
+    handlers only note them meanwhile, and the first one noted is handled as the block ends. (Not a
+    signal mask: a signal sent to the process goes to any thread that does not block it, and Python
+    runs its handler in the main thread all the same.) Signals are handled in the main thread only, so
+    elsewhere this does nothing; an ignored signal (nohup) stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    caught: list[int] = []
+    previous: dict[int, Any] = {}
+    for sig in INTERRUPTS:
+        handler = signal.getsignal(sig)
+        if handler is None or handler == signal.SIG_IGN:
+            continue
+        previous[sig] = handler
+        signal.signal(sig, lambda signum, frame: caught.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for number, old in previous.items():
+            signal.signal(number, old)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            else:  # SIG_DFL: the default action, now that the handler is back
+                signal.raise_signal(caught[0])
 
 
 def _emit(out: IO[str], result: dict[str, Any]) -> None:
