@@ -291,15 +291,12 @@ class SummariesMixin(StoreCore):
             "labels": self.labels,
             "leads": self.leads,
             "models": self._trained_models(),
-            "damaged_articles": self._missing_files(),
+            "damaged_articles": self.missing_article_files(),
         }
 
     def missing_article_files(self) -> list[str]:
-        """Articles whose file is gone or not a file (one stat each; ``doctor`` reads them all)."""
-        return self._missing_files()
-
-    def _missing_files(self) -> list[str]:
-        """Articles whose file is gone (engines that keep files: a folder); what doctor will report."""
+        """Articles whose file is gone or not a file (engines that keep files: a folder; one stat each,
+        ``doctor`` reads them all)."""
         check = getattr(self.engine, "missing_articles", None)
         return check(self._articles.values()) if callable(check) else []
 
