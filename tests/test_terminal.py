@@ -30,3 +30,31 @@ def test_a_pty_is_live_until_its_master_closes():
         assert hung_up(slave)
     finally:
         os.close(slave)
+
+
+def test_letting_go_of_a_hung_up_terminal_keeps_the_exit_status(tmp_path):
+    """Under nohup the app closes itself on a hung-up terminal with status 129; what was still
+    buffered for the terminal then failed to flush at exit and Python said 120 instead (seen under
+    load). Once it lets go, writes to the dead terminal go nowhere and the status is the app's; a
+    stream sent elsewhere (stderr to a file here) is kept."""
+    import time
+
+    log = tmp_path / "log"
+    body = (
+        "import signal, sys, time\n"
+        "from tui.app.terminal import hung_up, let_go\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        "while not hung_up(0): time.sleep(0.02)\n"
+        "{let_go}\n"
+        "sys.stdout.write('still buffered'); sys.stderr.write('to the log'); sys.exit(129)\n"
+    )
+    for letting_go, expected in ((False, {1, 120}), (True, {129})):
+        master, slave = pty.openpty()
+        with log.open("w") as err:
+            code = body.format(let_go="let_go()" if letting_go else "")
+            proc = subprocess.Popen([sys.executable, "-c", code], stdin=slave, stdout=slave, stderr=err)
+        os.close(slave)
+        time.sleep(0.5)
+        os.close(master)  # the hang-up
+        assert proc.wait(timeout=30) in expected, letting_go
+    assert log.read_text() == "to the log"

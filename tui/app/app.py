@@ -32,7 +32,7 @@ from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
 from .state import ActiveClock
-from .terminal import hung_up, terminal_fd
+from .terminal import hung_up, let_go, terminal_fd
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -231,6 +231,7 @@ class ReviewApp(App[None]):
         def look() -> None:
             if not hung_up(fd):
                 return
+            let_go()  # nothing left to show on: the exit must not fail flushing to it
             if signal.getsignal(signal.SIGHUP) in (signal.SIG_IGN, None):
                 self.exit(return_code=129)  # SIGHUP ignored (nohup): close anyway, nothing is left to show on
             else:

@@ -6,13 +6,16 @@ sends SIGHUP — but only to the session's leader. A shell that ignores it (``no
 nothing and never blocks: Textual's input thread then spins (60 % of a core), and the app holds its
 reviewer's lock for good, so that the analyst, back on a new connection, is refused as "already
 open". A hung-up terminal answers every ``tcgetattr`` with EIO; the app asks once a second and, when
-it is gone, closes as a SIGHUP would have closed it.
+it is gone, closes as a SIGHUP would have closed it — and first lets go of the terminal's output
+(``let_go``): whatever is still buffered for it (Textual's last escape codes, Python's own flush at
+exit) has nowhere to go, and a failed flush at exit turns the exit status into 120.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import sys
 import termios
 
@@ -41,3 +44,19 @@ def hung_up(fd: int) -> bool:
     except OSError as err:  # a closed descriptor
         return err.errno in GONE or err.errno == errno.EBADF
     return False
+
+
+def let_go() -> None:
+    """Point standard output and error, where they are a hung-up terminal, at /dev/null: nothing
+    written there from now on can reach anyone, and a write that fails (EIO) would cost the exit
+    status its meaning. A stream sent elsewhere (``2> log``) is left as it is."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            for stream in (sys.__stdout__, sys.__stderr__):
+                with contextlib.suppress(AttributeError, ValueError, OSError):
+                    fd = stream.fileno()  # type: ignore[union-attr]
+                    if hung_up(fd):
+                        os.dup2(null, fd)
+        finally:
+            os.close(null)
