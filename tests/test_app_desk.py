@@ -488,6 +488,43 @@ async def test_a_ruling_decided_again_since_comes_back_to_the_lead(disputes, tmp
     lead.close()
 
 
+async def test_a_ruling_whose_chosen_version_was_undone_comes_back_to_the_lead(disputes, tmp_path):
+    """QA (lead's workflow): a reviewer who undid their decision after the ruling went unsaid — an
+    undo brings back an older decision, or none — even when the ruling had chosen that very version:
+    the export named nobody under ``changed_since`` and the walk left the item out. Any step after the
+    ruling is named now; the walk brings back the item whose chosen version is gone, or whose
+    reviewer's version now differs from the ruling, not one where a losing version was withdrawn."""
+    path, _, ben, russia, tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    lead.adjudicate(*ben, choose="ana")  # ana's accept chosen
+    lead.adjudicate(*russia, choose="bob")  # bob's LOC chosen
+    lead.adjudicate(*tuesday, choose="bob")
+    assert disputed_items(lead) == []
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        ana.decide(*ben, "undo")  # the chosen version, taken back
+        ana.decide(*russia, "undo")  # a version the ruling did not choose, taken back
+    with ReviewStore.open(path, write=True, reviewer="bob") as bob:
+        bob.decide(*tuesday, "reject")
+        bob.decide(*tuesday, "undo")  # back to his older accept: the ruling's version still
+    lead.close()
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    final = {c: lead.candidate(*c, view="final")["adjudication"] for c in (ben, russia, tuesday)}
+    assert [final[c].get("changed_since") for c in (ben, russia, tuesday)] == [["ana"], ["ana"], ["bob"]]
+    assert disputed_items(lead) == [ben]
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
+        shown = screen_text(app)
+        assert "1 left" in shown and "decided again since by ana (undone: the version chosen)" in shown
+        await pilot.press("1")  # bob's reject, the one version left: settled anew
+        settled = lead.candidate(*ben, view="final")
+        assert settled["status"] == "rejected" and settled["adjudication"]["chose"] == "bob"
+        assert settled["adjudication"].get("changed_since") is None
+        assert "0 left" in screen_text(app)
+    lead.close()
+
+
 async def test_the_review_panel_shows_a_ruling_made_with_j(disputes, tmp_path):
     """QA (PG desk in tmux): after settling with J, the review screen's panel still said "agreed by
     ana, bob" of the item until a restart; it reads the settled items again when the ruling is made."""

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.engines
 
 def test_shipped_schema_is_current():
     assert SCHEMA_FILE.read_text() == render_schema(), (
-        "regenerate: newsreview schema > tui/newsreview-export.schema.json"
+        "regenerate: python -c 'from tui.schema import SCHEMA_FILE, render_schema; "
+        "SCHEMA_FILE.write_text(render_schema())'"
     )
 
 

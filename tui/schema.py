@@ -61,7 +61,7 @@ class Adjudication(_Strict):
     chose: str | None = Field(description="the reviewer whose version was chosen; null if the adjudicator's own")
     changed_since: list[str] = Field(
         default_factory=list,
-        description="reviewers who decided again after it (the adjudication still stands; a lead may look again)",
+        description="reviewers who decided again, or undid their decision, after it (the adjudication still stands; a lead may look again)",
     )
 
 

@@ -126,10 +126,16 @@ def adjudicated(base: Cand, top: Level, hists: Hists) -> Cand:
         "decided_at": top.at,
         "chose": top.record.get("choose"),
     }
-    since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.top and h.top.at > top.at)
+    # anything a reviewer did after the ruling — an undo too, which brings back an older decision or
+    # none (QA: undoing the very version the ruling chose went unsaid, the item stayed settled)
+    since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.records and _last_at(h) > top.at)
     if since:  # the versions it chose between are not the versions any more: said, not hidden
         state["adjudication"]["changed_since"] = since
     return with_original(state, base)
+
+
+def _last_at(hist: History) -> str:
+    return str(hist.records[-1].get("at") or "")
 
 
 def with_original(state: Cand, base: Cand) -> Cand:

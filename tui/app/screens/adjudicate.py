@@ -78,15 +78,20 @@ def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> lis
 
 
 def reopened(cand: Cand | None) -> list[str]:
-    """Who decided a settled item again after the ruling in effect, otherwise than it rules (none: it
-    stands as settled; the review: a reviewer coming round to the ruling reopened it too)."""
+    """Who decided a settled item again after the ruling in effect, otherwise than it rules, or took
+    back the version it chose (none: it stands as settled; the review: a reviewer coming round to the
+    ruling reopened it too)."""
     ruling = (cand or {}).get("adjudication")
     since = list(ruling.get("changed_since") or ()) if isinstance(ruling, dict) else []
     rulings = [r for r in (cand or {}).get("reviews") or () if r.get("adjudication")]
     if not since or not rulings:
         return since
     ruled = version_key(rulings[-1])
-    return [str(r["reviewer"]) for r in versions(cand or {}) if r.get("reviewer") in since and version_key(r) != ruled]
+    now = {str(r["reviewer"]): version_key(r) for r in versions(cand or {})}
+    # a reviewer who undid their decision since has no version now: that matters when it was the
+    # version the ruling chose (QA: it went unsaid, the ruling named a version nobody holds)
+    chose = ruling.get("chose") if isinstance(ruling, dict) else None
+    return [who for who in since if (now[who] != ruled if who in now else who == chose)]
 
 
 def context(text: str, start: int, end: int, others: list[tuple[int, int]]) -> Text:
@@ -347,11 +352,14 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                     verdict.append("  " + "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in changes.items()))
                 again = reopened(cand)
                 if again:
-                    names = ", ".join(self.shown_name(w, order) for w in again)
+                    now = {str(r.get("reviewer")) for r in versions(cand)}
+                    said = [
+                        self.shown_name(w, order) + ("" if w in now else " (undone: the version chosen)") for w in again
+                    ]
                     verdict.append_text(
                         Text.assemble(
                             "\n",
-                            (f"{DISPUTED_MARK} decided again since by {names}", "bold yellow"),
+                            (f"{DISPUTED_MARK} decided again since by {', '.join(said)}", "bold yellow"),
                             " — the ruling stands until you settle it anew: pick a version, or decide yourself",
                         )
                     )
