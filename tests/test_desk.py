@@ -148,6 +148,13 @@ def test_additions_are_everyones_and_agreement_on_them_counts(filled_store):
         assert st.decide(aid, added["id"], "accept")["status"] == "accepted"
     with ReviewStore.open(path) as st:
         assert st.candidate(aid, added["id"], view="final")["status"] == "added"
+    # QA: adding it again was refused only once the article's decisions were folded — the first line
+    # of an `apply` batch passed, the same line later in the batch did not; refused either way now
+    with (
+        open_as(path, "carol") as st,
+        pytest.raises(DecisionError, match=r"that entity is there already: 'Second' \(ORDINAL\), id e-"),
+    ):
+        st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 6, "label": "ORDINAL"})
 
 
 def test_apply_adjudicate_lines(filled_store, cli):

@@ -172,8 +172,14 @@ class DecidingMixin(StoreCore):
         cand = validation.new_candidate(article, fields)
         originals = self._file(article_id)["candidates"]
         self._check_speaker_entity(article_id, cand.get("speaker"), originals)
+        # the desk's additions are known once the article's decisions are folded (QA: the first line
+        # of an `apply` batch touching an article passed, the same line later in the batch was refused)
+        self._ensure(article_id)
         if cand["id"] in originals or self._alive.get(article_id, {}).get(cand["id"], 0) > 0:
-            raise DecisionError(f"that {cand['kind']} already exists as '{cand['id']}': accept or edit it instead")
+            what = f"'{clean_line(cand['text'], 50)}'" + (f" ({cand['label']})" if cand["kind"] == "entity" else "")
+            raise DecisionError(
+                f"that {cand['kind']} is there already: {what}, id {cand['id']}: accept or edit it instead"
+            )
         Twins(self, article_id, None).check(cand, PENDING_TOO)
         record = self._record(article_id, cand["id"], cand["kind"], "add", seconds=seconds, batch=None)
         record["before"] = None
