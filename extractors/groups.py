@@ -41,13 +41,23 @@ def normalise(text: str) -> str:
     return s.strip(_EDGE_PUNCT)
 
 
+def bare_name(text: str) -> str:
+    """A mention as a name: without a trailing possessive ("Hillary Clinton’s" -> "Hillary Clinton",
+    "Reuters’" -> "Reuters"; QA: a speaker picked in the app kept the "’s")."""
+    for poss in _POSSESSIVE:
+        if text.endswith(poss) and len(text) > len(poss) + 1 and not text[-len(poss) - 1].isspace():
+            return text[: -len(poss)]
+    return text
+
+
 def group_id(article: str, label: str, name: str) -> str:
     return "g-" + hashlib.sha1(f"{article}|{label}|{name}".encode()).hexdigest()[:12]
 
 
 def entity_groups(article: str, entities: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Group the entity candidates of one article: ``{group id: {"id", "name", "label", "mentions"}}``
-    with mentions (candidate ids) in article order; ``name`` is the fullest mention's text."""
+    with mentions (candidate ids) in article order; ``name`` is the fullest mention's text, without a
+    possessive (:func:`bare_name`)."""
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for ent in sorted(entities, key=lambda e: (e["start"], e["end"])):
         key = (ent["label"], normalise(ent["text"]))
@@ -84,7 +94,7 @@ def entity_groups(article: str, entities: list[dict[str, Any]]) -> dict[str, dic
     first: dict[str, tuple[int, int]] = {}
     for gid, group in groups.items():
         group["mentions"].sort(key=lambda e: (e["start"], e["end"]))
-        group["name"] = max((e["text"] for e in group["mentions"]), key=len)
+        group["name"] = max((bare_name(e["text"]) for e in group["mentions"]), key=len)
         first[gid] = (group["mentions"][0]["start"], group["mentions"][0]["end"])
         group["mentions"] = [e["id"] for e in group["mentions"]]
     return {gid: groups[gid] for gid in sorted(groups, key=lambda g: first[g])}

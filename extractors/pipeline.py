@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .groups import bare_name
 from .nlp import load_model, model_label, resolve_model
 from .records import (
     Article,
@@ -186,9 +187,8 @@ class Extractor:
             ent = speakers.best(resolved) if found.get("resolved") else None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
-                name = unbroken(ent["text"])  # a wrap in it
                 # "Donald Trump’s" mentions Donald Trump: the name is without the possessive
-                speaker["name"] = name[:-2] if name[-2:] in ("’s", "'s") and len(name) > 2 else name
+                speaker["name"] = bare_name(unbroken(ent["text"]))  # (a wrap in it: one line)
             else:
                 speaker["name"] = unbroken(text[resolved["start"] : resolved["end"]])
         cue = raw["cue"]

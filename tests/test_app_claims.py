@@ -350,3 +350,60 @@ async def test_at_80x24_the_editor_scrolls_its_error_into_view(tmp_path):
         await pilot.pause()
         assert "is inside the character" in screen_text(app)
     store.close()
+
+
+async def test_a_slip_in_the_new_claim_flow_is_refused_at_its_step_and_the_claim_kept(claims, tmp_path):
+    """QA: `s` on the content just set, or `r` on the speaker's span, was refused only when the claim
+    was saved — content and speaker lost, the status line still asking for the cue, and the next `r`
+    edited whichever claim was current. Each slip is now refused at its step and the claim goes on;
+    `e` on a span that is an entity already says the speaker key takes it."""
+    store, aid = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        before = {c["id"]: c for c in store.candidates(aid, "claim")}
+        view = await new_claim_on(pilot, app, "the Kremlin was hiding its losses")
+        await select(pilot, view, "the Kremlin was hiding its losses")
+        await pilot.press("s")  # the content's own span
+        await pilot.pause()
+        assert "that is the claim's content" in status_line(app)
+        assert screen.claim_flow is not None and screen.claim_flow["step"] == "speaker"
+        await select(pilot, view, "Ben Wallace")
+        await pilot.press("e")  # an entity already: the speaker key is what is wanted
+        await pilot.pause()
+        assert "an entity already" in status_line(app)
+        assert isinstance(app.screen, ReviewScreen) and screen.claim_flow["step"] == "speaker"
+        await pilot.press("s")
+        assert screen.claim_flow["step"] == "cue"
+        await select(pilot, view, "Wallace")  # inside the speaker "Ben Wallace"
+        await pilot.press("r")
+        await pilot.pause()
+        assert "overlaps the speaker" in status_line(app) and screen.claim_flow["step"] == "cue"
+        await select(pilot, view, "told")
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        new = the_claim(store, aid, "the Kremlin was hiding its losses")
+        assert new["speaker"]["text"] == "Ben Wallace" and new["cue"]["text"] == "told"
+        assert screen.claim_flow is None and "NEW CLAIM" not in status_line(app)
+        after = {c["id"]: c for c in store.candidates(aid, "claim") if c["id"] != new["id"]}
+        assert after == before  # no other claim was touched
+
+
+async def test_a_speaker_picked_by_its_possessive_mention_is_named_without_it(tmp_path):
+    """QA: a speaker chosen in the app from "Hillary Clinton’s" was named "Hillary Clinton’s" (the
+    extractor's own claims drop the possessive)."""
+    text = "Hillary Clinton’s campaign said on Monday that the plan was sound.\nClinton spoke later."
+    ex = make_extraction(text, [("Hillary Clinton’s", "PERSON"), ("Clinton", "PERSON")], ["the plan was sound"])
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    store.add_article(ex)
+    aid = ex.article.id
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab", "v")
+        view = app.screen.query_one(ArticleView)
+        await select(pilot, view, "Hillary Clinton’s")
+        await pilot.press("s")
+        speaker = the_claim(store, aid, "the plan was sound")["speaker"]
+        assert speaker["text"] == "Hillary Clinton’s" and speaker["name"] == "Hillary Clinton"
+    store.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from textual import on
 
+from extractors.groups import bare_name
 from extractors.quotes import quote_type_of
 from extractors.records import strip_span
 from extractors.vocabulary import NOT_SPEAKERS
@@ -70,7 +71,7 @@ class BySelection(ReviewCore):
             ent = found[0]
             gid = self.state.group_of.get(ent["id"])
             ref["entity_id"] = ent["id"]
-            ref["name"] = self.state.groups[gid]["name"] if gid else ent["text"]
+            ref["name"] = self.state.groups[gid]["name"] if gid else bare_name(ent["text"])
         return ref
 
     def _trimmed(self, start: int, end: int, what: str) -> tuple[int, int] | None:
@@ -92,6 +93,11 @@ class BySelection(ReviewCore):
             flow = self.claim_flow
             if event.role != flow["step"]:  # the content is set; the speaker and the cue each at its step
                 self._refuse_in_flow(event.role)
+                return
+            why = self._flow_refusal(flow, event.role, start, end)
+            if why is not None:  # said at the step, the claim kept (QA: refused only when saved, lost)
+                self.message = why
+                self.refresh_status()
                 return
             flow[event.role] = self.span_ref(event.role, start, end)
             flow["step"] = "cue" if event.role == "speaker" else "done"
@@ -173,6 +179,17 @@ class BySelection(ReviewCore):
         self.message = why
         self.refresh_status()
 
+    def _flow_refusal(self, flow: dict[str, Any], role: str, start: int, end: int) -> str | None:
+        """Why the new claim cannot take ``start..end`` as its ``role`` (the store's rules: a speaker
+        or cue is not the content itself, a cue does not overlap the speaker), or None."""
+        k = self.keys
+        if (start, end) == (flow["start"], flow["end"]):
+            return f"that is the claim's content: select the {role} ({k.show('article.step')} none)"
+        speaker = flow.get("speaker") if role == "cue" else None
+        if speaker and start < speaker["end"] and speaker["start"] < end:
+            return f"that overlaps the speaker: select the reporting words ({k.show('article.step')} none)"
+        return None
+
     def _flow_next(self) -> None:
         """Ask for the next part of the new claim, or save it once speaker and cue are given or skipped."""
         flow = self.claim_flow
@@ -184,6 +201,7 @@ class BySelection(ReviewCore):
             self.refresh_status()
             return
         self.claim_flow = None
+        self.refresh_bindings()  # the footer: the steps' keys are gone
         fields: dict[str, Any] = {k: flow[k] for k in ("start", "end", "speaker", "cue") if k in flow}
         # as the extraction says it (QA: "direct" only when the content began with a quote mark,
         # never "mixed")
@@ -234,6 +252,13 @@ class BySelection(ReviewCore):
         if start == end:
             self.notify("the selection is only whitespace: select the entity's name", markup=False, timeout=4)
             return
+        if self.claim_flow is not None and any(
+            c["kind"] == "entity" and (c["start"], c["end"]) == (start, end) and c.get("status") != "rejected"
+            for c in self.state.cands.values()
+        ):  # QA: the store's "already exists as 'e-…'" said nothing of the speaker key
+            self.message = f"that is an entity already: {self.keys.show('article.as_speaker')} takes it as the speaker"
+            self.refresh_status()
+            return
 
         def picked(label: str | None) -> None:
             if label:
@@ -257,9 +282,16 @@ class BySelection(ReviewCore):
 
     def _added(self, aid: str, fields: dict[str, Any], seconds: float, why: str | None) -> None:
         state = self._write(self.store.add_candidate, aid, fields, seconds=seconds)
+        view = self.query_one(ArticleView)
+        if state is None and fields.get("kind") == "claim" and self.aid == aid:
+            # the new claim refused (its reason on screen): out of its steps, not left half in them
+            # with their prompt (QA: the cue key then edited whichever claim was current)
+            if view.cursor is not None:
+                view.action_leave()
+            self.refresh_status()
+            return
         if state is None or self.aid != aid:
             return
-        view = self.query_one(ArticleView)
         if self.claim_flow is not None and state["kind"] == "entity" and view.cursor is not None:
             # an entity made on the way (the speaker's, say): the new claim goes on, its selection kept
             # so that the speaker key takes the same span, now linked to the entity
