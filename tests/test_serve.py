@@ -8,6 +8,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -897,11 +898,22 @@ def test_tls_options_are_checked(tmp_path, filled_store):
 
     with pytest.raises(ServeError, match="go together"):
         tls_context(tmp_path / "cert.pem", None)
-    with pytest.raises(ServeError, match="no such file"):
+    # QA: "None: no such file"; a missing key beside a good certificate was "not a PEM certificate"
+    with pytest.raises(ServeError, match=f"^{tmp_path / 'cert.pem'}: No such file"):
         tls_context(tmp_path / "cert.pem", tmp_path / "key.pem")
     (tmp_path / "junk.pem").write_text("not a certificate")
+    with pytest.raises(ServeError, match=f"^{tmp_path / 'key.pem'}: No such file"):
+        tls_context(tmp_path / "junk.pem", tmp_path / "key.pem")
     with pytest.raises(ServeError, match="not a PEM certificate"):
         tls_context(tmp_path / "junk.pem", tmp_path / "junk.pem")
+    os.mkfifo(tmp_path / "fifo")  # QA: read for good, the server never started nor said why
+    with pytest.raises(ServeError, match="fifo: not a regular file"):
+        tls_context(tmp_path / "fifo", tmp_path / "junk.pem")
+    with pytest.raises(ServeError, match="fifo: not a regular file"):
+        load_users(tmp_path / "fifo")
+    (tmp_path / "latin.toml").write_bytes(b'[users]\nalice = "caf\xe9"\n')
+    with pytest.raises(ServeError, match=r"latin.toml: not UTF-8 \(byte 0xe9 at offset 20\)"):
+        load_users(tmp_path / "latin.toml")
 
 
 @pytest.mark.slow

@@ -131,8 +131,20 @@ class Access:
         return True, None
 
 
+def _regular_file(path: Path) -> None:
+    """``path`` is a regular file, or ``ServeError`` naming it (QA: a missing certificate was
+    "None: no such file"; a FIFO given as the users file blocked the start for good)."""
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise ServeError(f"{path}: {err.strerror or err}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ServeError(f"{path}: not a regular file")
+
+
 def load_users(path: Path) -> dict[str, str]:
     """``[users]`` table of reviewer name -> token from a TOML file; ``ServeError`` naming file and field."""
+    _regular_file(path)
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -140,7 +152,7 @@ def load_users(path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
-        raise ServeError(f"{path}: not UTF-8 (byte {err.start})") from None
+        raise ServeError(f"{path}: not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
     except tomllib.TOMLDecodeError as err:
         raise ServeError(f"{path}: {err}") from None
     table = data.get("users")
@@ -244,12 +256,14 @@ def tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
         return None
     if cert is None or key is None:
         raise ServeError("--tls-cert and --tls-key go together")
+    _regular_file(cert)  # named when missing (ssl's error names no file), never a FIFO read for good
+    _regular_file(key)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     try:
         context.load_cert_chain(cert, key)
     except FileNotFoundError as err:
-        raise ServeError(f"{err.filename}: no such file") from None
+        raise ServeError(f"{err.filename or cert}: no such file") from None
     except (OSError, ssl.SSLError) as err:
         raise ServeError(f"{cert} / {key}: not a PEM certificate and its key ({err})") from None
     return context
