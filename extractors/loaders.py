@@ -301,9 +301,10 @@ def decode(path: Path, data: bytes, *, declared: str | None = None, html: bool =
                     except LookupError:
                         why_not = "which newsreview does not know"
                 hint = f"; it declares charset '{name}', {why_not}"
+            at = err.start + len(data) - len(err.object)  # (utf-8-sig counts after a BOM: QA)
             raise InputError(
                 shown(path),
-                f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}){hint}; "
+                f"not UTF-8 (byte 0x{data[at]:02x} at offset {at}){hint}; "
                 "convert it first, e.g. iconv -f cp1252 -t utf-8",
             ) from None
     return _not_blank(path, text)
@@ -388,12 +389,27 @@ def _checked_text(path: Path, text: str, line: int | None = None) -> str:
         raise InputError(shown(path), err.message, line=line, field=err.field) from None
 
 
+#: a character reference (decimal or hexadecimal)
+_CONTROL_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
+
+def _control_char(match: re.Match[str]) -> str:
+    """A reference to a control character as the character itself, as if the file held it (QA: one
+    ``&#27;`` anywhere made trafilatura drop the whole page, "no article text found"; the character
+    is data like any other and is shown escaped); any other reference as it is."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or 0x7F <= code <= 0x9F:
+        return chr(code)
+    return match.group(0)
+
+
 def html_article(path: Path, raw: str) -> Article:
     import trafilatura  # lazy: only HTML input pays for it
 
     # trafilatura, lxml and htmldate on hostile HTML can raise anything (htmldate trips an lxml
     # assertion on some malformed trees): the text failing is this file's error, the metadata failing
     # only costs the metadata.
+    raw = _CONTROL_REF.sub(_control_char, raw)
     try:
         body = trafilatura.extract(raw, include_comments=False, include_tables=False, favor_precision=True)
     except Exception as err:

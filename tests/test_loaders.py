@@ -50,6 +50,8 @@ def test_md_title_strips_hashes_and_utf16_is_decoded(tmp_path):
         ("blank.txt", b"  \n\n ", "empty file"),
         ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file, not text (a NUL byte at offset 8)"),
         ("latin.txt", "Café crème".encode("cp1252"), "not UTF-8 (byte 0xe9 at offset 3)"),
+        # after a BOM: the byte and offset of the file (QA: 0x63 at 25 for 0xe9 at 28)
+        ("bom.txt", b"\xef\xbb\xbfHello title\nBody text caf\xe9 here.\n", "not UTF-8 (byte 0xe9 at offset 28)"),
         ("x.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
         ("bad.json", b'{"text": "a", ', "malformed JSON"),
         ("notext.json", b'{"title": "t"}', "missing required field 'text'"),
@@ -141,6 +143,20 @@ def test_html_main_text_and_title(tmp_path):
     assert "UK warns on drones" in art.title
     assert "Russia lost 100,000 troops" in art.text and "Zürich" in art.text
     assert "Cookie settings" not in art.text
+
+
+@pytest.mark.parametrize("ref", ["&#27;", "&#x1B;", "&#1;", "&#x85;"])
+def test_a_reference_to_a_control_character_does_not_lose_the_page(tmp_path, ref):
+    """QA: one ``&#27;`` anywhere made trafilatura drop the whole page ("no article text found"),
+    where the character itself in the file was read like any other; now the same."""
+    body = " ".join(["The defence secretary told parliament that Russia lost 100,000 troops."] * 5)
+    p = tmp_path / "page.html"
+    p.write_text(f"<html><body><article><p>{body} {ref} x</p><p>{body}</p></article></body></html>")
+    art = one(p)
+    assert "Russia lost 100,000 troops" in art.text and "\x1b" not in art.text
+    kept = tmp_path / "kept.html"  # other references are left to the parser
+    kept.write_text(f"<html><body><article><p>{body} &#233;t&#xE9; &#9;</p></article></body></html>")
+    assert "été" in one(kept).text
 
 
 @pytest.mark.parametrize(
