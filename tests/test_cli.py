@@ -30,6 +30,17 @@ def test_help_everywhere(cli):
         assert "Example" in proc.stdout or "example" in proc.stdout, command
 
 
+def test_help_shows_the_store_from_the_environment_as_data(tmp_path):
+    """QA: `status --help` printed NEWSREVIEW_STORE as the default, raw, on a terminal: an OSC 52
+    clipboard write and colours in a path reached the terminal. Shown escaped, as everywhere."""
+    hostile = str(tmp_path) + "/\x1b]52;c;aGk=\x07\x1b[31mx"
+    env = {**os.environ, "NEWSREVIEW_STORE": hostile, "FORCE_COLOR": "1", "COLUMNS": "200"}
+    exe = Path(sys.executable).with_name("newsreview")
+    proc = subprocess.run([str(exe), "status", "--help"], capture_output=True, text=True, env=env, check=True)
+    assert "\x1b]52" not in proc.stdout and "\x07" not in proc.stdout
+    assert "␛]52;c;aGk=␇␛[31mx" in proc.stdout
+
+
 @pytest.mark.folder_only
 def test_an_interrupt_while_a_decision_is_saved_waits_for_its_result_line(filled_store, monkeypatch):
     """QA: a SIGTERM between a decision's save and its result line left it saved but unreported (4 runs
@@ -577,6 +588,20 @@ def test_an_output_is_never_written_over_the_store_or_an_input(filled_store, cli
     article.write_text("Ben Wallace spoke in London on Monday.\n")
     proc = cli("extract", str(article), "-o", str(article), "--model", "blank:en", check=1)
     assert f"-o {article}: that is an input file" in proc.stderr
+    assert article.read_text() == "Ben Wallace spoke in London on Monday.\n"
+    # QA: an -o that cannot be a file was found out only after the export had run and written the
+    # store's caches (the correction model's): refused first, the store untouched
+    (path / "cache").mkdir(exist_ok=True)
+    before = files()
+    for target, why in ((tmp_path, "it is a folder"), (tmp_path / "no" / "x.json", f"no folder {tmp_path / 'no'}")):
+        proc = cli("export", "-o", str(target), check=1)
+        assert proc.stderr.splitlines() == [f"newsreview: error: cannot write {target}: {why} (nothing was changed)"]
+    assert files() == before
+    # QA: a file found in a folder read as input was not one: `extract ex -o ex/a.txt` replaced it
+    proc = cli("extract", str(tmp_path), "-o", str(article), "--model", "blank:en", check=1)
+    assert proc.stderr.splitlines() == [
+        f"newsreview: error: -o {article}: that file is inside the input folder {tmp_path}; write the result elsewhere"
+    ]
     assert article.read_text() == "Ben Wallace spoke in London on Monday.\n"
 
 

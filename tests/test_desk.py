@@ -429,6 +429,12 @@ def test_once_named_leads_alone_change_the_desk_s_label_set_and_suggestions(fill
         "newsreview: error: --labels: only the desk's leads (lena) change the desk's label set; you are 'alice' "
         "(a lead runs 'newsreview leads' to change who they are)"
     ]
+    for empty in ("", " , ,"):  # QA: hid every entity of the store, exit 0 — refused before the store opens
+        refused = cli("add", "--labels", empty, "--reviewer", "lena", str(article), check=2)
+        assert refused.stderr.splitlines() == [
+            "newsreview: error: --labels: give at least one label, e.g. --labels PERSON,ORG,GPE "
+            "('all' clears the label set)"
+        ]
     refused = cli("add", "--suggestions", "off", "--reviewer", "alice", str(article), check=1)
     assert refused.stderr.splitlines()[0].startswith("newsreview: error: --suggestions: only the desk's leads (lena)")
     with open_as(path, "lena") as st:

@@ -129,7 +129,7 @@ StoreOpt = Annotated[
         show_envvar=True,
         help="Store folder, or a PostgreSQL URL (postgresql://user@host/db).",
         default_factory=default_store,
-        show_default=default_store(),
+        show_default=clean_line(default_store()),  # QA: a path from the environment, shown as data
     ),
 ]
 ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Your name on decisions (default: login name).")]
@@ -295,12 +295,14 @@ def add_cmd(
     """
     from .ingest import add_paths
 
+    chosen = None if labels is None or labels.strip() == "all" else [x.strip() for x in labels.split(",") if x.strip()]
+    if chosen == []:  # QA: '' (or ',,') hid every entity of the store without a word
+        fail("--labels: give at least one label, e.g. --labels PERSON,ORG,GPE ('all' clears the label set)", 2)
     _some_path_exists(paths)
     with _open_store(store, reviewer, "newsreview add", mode="add") as st:
         from .store import NotALead, StoreError
 
         if labels is not None:
-            chosen = None if labels.strip() == "all" else [x.strip() for x in labels.split(",") if x.strip()]
             try:
                 st.set_labels(chosen)
             except NotALead as err:  # a desk's rule, not a usage error
@@ -395,7 +397,7 @@ def extract_cmd(
     _check_choice("--format", fmt, ("json", "jsonl"))
     _check_choice("--order", order, ORDERS)
     output = _dash_is_stdout(output)
-    _safe_output(output, inputs=paths)
+    _safe_output(output, inputs=paths, file=True)
     items = list(iter_articles(paths, skip=skip_stores()))
     errors = [i for i in items if isinstance(i, InputError)]
     for err in errors:
@@ -513,7 +515,7 @@ def export_cmd(
     output = _dash_is_stdout(output)
     if fmt == "spacy" and output is None:
         fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
-    _safe_output(output)
+    _safe_output(output, file=True)
     try:
         statuses = parse_include(include)
     except ValueError as err:
@@ -1071,11 +1073,19 @@ def _dash_is_stdout(output: Path | None) -> Path | None:
     return None if output is not None and str(output) == "-" else output
 
 
-def _safe_output(output: Path | None, inputs: Sequence[Path] = ()) -> None:
+def _safe_output(output: Path | None, inputs: Sequence[Path] = (), *, file: bool = False) -> None:
     """Refuse an ``-o`` that would replace a store's own file (an export written over a journal lost
-    its decisions for good) or one of the command's input files."""
+    its decisions for good) or one of the command's input files; with ``file``, one that cannot be a
+    file (a folder, a missing folder's), before any work is done (QA: the export ran, and wrote the
+    store's caches, before it said it could not write there)."""
     if output is None:
         return
+    if file:
+        with contextlib.suppress(OSError, ValueError):
+            if output.is_dir():
+                fail(f"cannot write {clean_line(output)}: it is a folder (nothing was changed)")
+            if not output.parent.is_dir():
+                fail(f"cannot write {clean_line(output)}: no folder {clean_line(output.parent)} (nothing was changed)")
     from .store.folder import store_entry_at
 
     store = store_entry_at(output)
@@ -1084,9 +1094,15 @@ def _safe_output(output: Path | None, inputs: Sequence[Path] = ()) -> None:
             f"-o {clean_line(output)}: that is one of the newsreview store's own files ({clean_line(store)}); write it elsewhere"
         )
     for path in inputs:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             if output.exists() and os.path.samefile(output, path):
                 fail(f"-o {clean_line(output)}: that is an input file; write the result elsewhere")
+            # a file inside a folder read as input (QA: `extract ex -o ex/a.txt` replaced an article)
+            if output.exists() and path.is_dir() and output.resolve().is_relative_to(path.resolve()):
+                fail(
+                    f"-o {clean_line(output)}: that file is inside the input folder {clean_line(path)}; "
+                    "write the result elsewhere"
+                )
 
 
 def _write_output(text: str | bytes, output: Path | None) -> None:
