@@ -407,3 +407,25 @@ async def test_a_speaker_picked_by_its_possessive_mention_is_named_without_it(tm
         speaker = the_claim(store, aid, "the plan was sound")["speaker"]
         assert speaker["text"] == "Hillary Clinton’s" and speaker["name"] == "Hillary Clinton"
     store.close()
+
+
+async def test_a_speaker_linked_to_a_rejected_entity_says_the_export_unlinks_it(claims, tmp_path):
+    """QA: after the speaker's entity was rejected, the panel still read "→ its entity" while the
+    export wrote ``entity_id: null``; the panel says so now."""
+    store, aid = claims
+    ben = next(c for c in store.candidates(aid, "entity") if c["text"] == "Ben Wallace")
+    claim = the_claim(store, aid)
+    start = TEXT.index("Ben Wallace")
+    store.decide(
+        aid, claim["id"], "edit", changes={"speaker": {"start": start, "end": start + 11, "entity_id": ben["id"]}}
+    )
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab")
+        assert "→ its entity" in screen_text(app) and "its entity is rejected" not in screen_text(app)
+        await pilot.press("tab")  # the entities: Ben Wallace first
+        assert app.screen.current()["text"] == "Ben Wallace"
+        await pilot.press("x", "tab")
+        await pilot.pause()
+        assert store.candidate(aid, ben["id"])["status"] == "rejected"
+        assert "(its entity is rejected: unlinked in the export)" in screen_text(app)

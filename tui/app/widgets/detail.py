@@ -143,11 +143,13 @@ def detail(
     final: str | None = None,
     me: str = "",
     adjudicate_key: str = "J",
+    speaker_entity: str | None = None,
 ) -> Shown:
     """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs;
     ``group`` is (name, this mention's number, mentions, others pending) for a mention of a group.
     ``final``: the desk's status of the candidate (shown with every reviewer's version when others
-    decided it too; ``me`` is this reviewer)."""
+    decided it too; ``me`` is this reviewer). ``speaker_entity``: the status of the entity a claim's
+    speaker is linked to."""
     if cand is None:
         return Text(empty, style="dim")
 
@@ -199,8 +201,13 @@ def detail(
             name = _ref(speaker)
             if speaker.get("name") and speaker["name"] != speaker.get("text"):
                 name.append(f"  → {one_line(speaker['name'], 40)}", style="bold")
-            elif speaker.get("entity_id"):  # QA: a link to an entity of the same words was not to be seen
-                name.append("  → its entity", style="dim")
+            if speaker.get("entity_id") and speaker_entity == "rejected":
+                # QA: still shown linked, where the export drops the link to a rejected entity
+                name.append("  (its entity is rejected: unlinked in the export)", style="yellow")
+            elif speaker.get("entity_id") and not (speaker.get("name") and speaker["name"] != speaker.get("text")):
+                name.append(
+                    "  → its entity", style="dim"
+                )  # QA: a link to an entity of the same words was not to be seen
         # a cue with no speaker is a passive or impersonal report ("is believed to …"): a source exists, unnamed
         no_speaker = "— (source not named)" if cand.get("cue") else "— (unattributed)"
         grid.add_row("speaker", name if speaker else Text(no_speaker, style="dim"))

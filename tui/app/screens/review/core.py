@@ -338,6 +338,8 @@ class ReviewCore(Screen[None]):
         final = self._final_status(cand["id"]) if cand else None
         # QA: a reviewer who is no lead was told "J adjudicates", and J then refused
         me, jkey = self.store.reviewer, (k.show("review.adjudicate") if self.store.is_lead() else "")
+        linked = ((shown or {}).get("speaker") or {}).get("entity_id") if shown and shown["kind"] == "claim" else None
+        entity = self.state.cands.get(linked) if linked else None
         panel.update(
             detail(
                 shown,
@@ -350,6 +352,7 @@ class ReviewCore(Screen[None]):
                 final=final,
                 me=me,
                 adjudicate_key=jkey,
+                speaker_entity=str(entity.get("status")) if entity else None,
             )
         )
 
