@@ -120,6 +120,28 @@ async def test_a_group_is_one_row_and_one_key_decides_it_as_one_undo_step(two, t
         assert len(store.undo_last()) == 2  # one undo step, through the store too
 
 
+async def test_a_burst_of_keys_never_leaves_the_message_of_an_earlier_one(two, tmp_path):
+    """QA (tmux, `x a` in one burst on a group row): the status line still said "rejected: 3 mentions
+    of Russia (one u reverts them)" after the `a` had accepted the next row — keys of one burst reached
+    the screen's on_key before the first key's binding ran — and `u` then undid the accept only."""
+    from textual import events
+
+    store, aid, _ = two
+    app = app_on(store, tmp_path, aid)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.state.is_group(screen.state.current_id())
+        for key in "xa":  # as a terminal delivers them, without waiting on each other
+            app.post_message(events.Key(key, key))
+        await pilot.pause(0.3)
+        assert statuses(store, aid, "Russia") == ["rejected"] * 3
+        assert "mentions of Russia" not in status_line(app)
+        screen.state.select(screen.state.group_of[by_text(store, aid)["Wallace"][0]["id"]])
+        screen.show(lists=True)
+        await pilot.press("x")  # a key alone keeps its message until the next
+        assert "rejected: 2 mentions of Ben Wallace" in status_line(app)
+
+
 async def test_an_opened_group_decides_its_mentions_one_by_one(two, tmp_path):
     store, aid, _ = two
     app = app_on(store, tmp_path, aid)

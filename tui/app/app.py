@@ -310,6 +310,12 @@ class ReviewApp(App[None]):
         nothing: that screen's widgets are being removed."""
         if isinstance(default_namespace, Widget) and has_left(default_namespace):
             return False
+        # the message said after the previous action goes as the next one begins: a key read in the
+        # same burst reached the screen's on_key before the previous key's binding ran, and its
+        # message ("rejected: 4 mentions … one u reverts them") outlived the key after it (QA)
+        clear = getattr(self.screen, "clear_message", None)
+        if callable(clear):
+            clear()
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except StoreError as err:

@@ -402,7 +402,12 @@ class ReviewCore(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """A key (before its binding acts): the message said after the previous one goes. Only a key
         ends it: the suggestions read again 0.6 s after a decision wiped the message of the decision
-        itself ("all entities decided; now the claims"), before anyone could read it (QA)."""
+        itself ("all entities decided; now the claims"), before anyone could read it (QA). A key's
+        binding clears it too (:meth:`ReviewApp.run_action`): keys of one burst reach this before the
+        previous key's binding has run."""
+        self.clear_message()
+
+    def clear_message(self) -> None:
         if self.message:
             self.message = ""
             self.refresh_status()
