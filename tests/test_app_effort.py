@@ -237,6 +237,23 @@ async def test_taking_a_proposal_makes_it_the_analyst_s(two, tmp_path):
         assert {c["id"] for c in screen.state.cands.values()} == {c["id"] for c in store.candidates(bid)}
 
 
+def test_the_export_counts_a_pending_proposal_as_the_screen_does(two):
+    """QA: with a desk-memory proposal pending, the export's review.total was one higher than the
+    screen's, `articles`' and `status`'s; the proposal is listed (origin memory) but not counted
+    until it is taken."""
+    from tui.export import store_articles
+
+    store, aid, bid = two
+    teach(store, aid)
+    (record,) = store_articles(store, article_ids=[bid], include=("pending",), view="ana")
+    assert [e["origin"] for e in record["entities"]].count("memory") == 1  # listed
+    assert (record["review"]["decided"], record["review"]["total"]) == store.progress(bid)
+    leicester = by_text(store, bid)["Leicestershire"][0]
+    store.decide(bid, leicester["id"], "accept")
+    (record,) = store_articles(store, article_ids=[bid], view="ana")
+    assert (record["review"]["decided"], record["review"]["total"]) == store.progress(bid) == (1, 7)
+
+
 async def test_label_set_chosen_in_the_app_hides_other_labels(two, tmp_path):
     store, aid, _ = two
     app = app_on(store, tmp_path, aid)

@@ -79,6 +79,9 @@ def candidate_record(cand: dict[str, Any]) -> dict[str, Any]:
 
 
 def review_block(cands: list[dict[str, Any]], updated_at: str | None) -> dict[str, Any]:
+    # the desk memory's pending proposals are suggestions, counted apart on screen, in `articles` and
+    # in `status` (QA: the export's total was one higher per proposal); taken, they count as added
+    cands = [c for c in cands if not (c.get("origin") == "memory" and c["status"] == "pending")]
     decided = sum(1 for c in cands if c["status"] not in ("pending", "disputed"))
     disputed = sum(1 for c in cands if c["status"] == "disputed")
     names = {c["reviewer"] for c in cands if c.get("reviewer")}

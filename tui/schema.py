@@ -123,7 +123,7 @@ class Review(_Strict):
     reviewers: list[str]
     decided: int = Field(ge=0)
     disputed: int = Field(ge=0, default=0)
-    total: int = Field(ge=0)
+    total: int = Field(ge=0, description="candidates to decide (the desk memory's pending proposals are not counted)")
     updated_at: str | None
 
 
