@@ -590,3 +590,17 @@ async def test_a_malformed_left_off_is_ignored(tmp_path):
         await pilot.press("n")
     assert isinstance(load_settings(cfg)["left_off"], dict)
     store.close()
+
+
+def test_apply_rest_says_a_boundary_fix_stays_the_mention_s_own():
+    """QA: after trimming one mention ("100,000" -> "$100,000") the panel said R "applies this one's
+    decision" to the rest, read as copying the trim; R takes its label and accept/reject only."""
+    from tui.app.bindings import Keys
+
+    mention = {"kind": "entity", "id": "e-1", "text": "$100,000", "start": 0, "end": 8, "label": "MONEY"}
+    trimmed = dict(mention, status="edited", original={"start": 1, "text": "100,000"})
+    shown = as_text(detail(trimmed, [], [], group=("100,000", 1, 2, 1), keys=Keys()))
+    assert "applies this one's decision to the 1 still pending (not its boundaries)" in shown
+    relabelled = dict(mention, status="edited", original={"label": "CARDINAL"})
+    shown = as_text(detail(relabelled, [], [], group=("100,000", 1, 2, 1), keys=Keys()))
+    assert "to the 1 still pending" in shown and "boundaries" not in shown

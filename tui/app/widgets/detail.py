@@ -169,8 +169,10 @@ def detail(
         group_name, number, count, rest = group
         line = Text(f"mention {number} of {count} of {one_line(group_name, 40)}")
         if rest and keys is not None:
+            moved = {"start", "end"} & set(cand.get("original") or {})
             line.append(
-                f" — {keys.show('review.apply_rest')} applies this one's decision to the {rest} still pending",
+                f" — {keys.show('review.apply_rest')} applies this one's decision to the {rest} still pending"
+                + (" (not its boundaries)" if moved else ""),  # QA: read as copying the trim
                 style="dim",
             )
         grid.add_row("group", line)
