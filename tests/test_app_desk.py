@@ -22,7 +22,7 @@ from tui.app.screens.queue import QueueScreen
 from tui.app.screens.review import ReviewScreen
 from tui.app.widgets.status import StatusBar
 from tui.export import store_articles
-from tui.store import ReviewStore, StoreUnavailable
+from tui.store import ReviewStore, StoreLocked, StoreUnavailable
 
 from support import make_extraction
 
@@ -601,9 +601,18 @@ async def test_a_failing_store_is_said_and_the_app_carries_on(two, tmp_path, mon
         monkeypatch.setattr(store, "next_pending_article", fails)
         await pilot.press("N")  # an action whose store call fails: said, and the app goes on
         assert app.is_running and any("not saved" in str(n.message) for n in app._notifications)
+
+        # QA (PG): the session back, but an `apply` of the same reviewer took the name meanwhile —
+        # the server is up, and the line said "store unreachable"
+        def taken() -> None:
+            raise StoreLocked("reviewer 'ana' already has postgresql://x/y open for writing in pid 42")
+
+        monkeypatch.setattr(feed.engine, "fetch", taken)
+        assert await until(pilot, lambda: "your reviewer name is open elsewhere, retrying" in status_line(app), 1.0)
+        assert "unreachable" not in status_line(app)
         monkeypatch.undo()
         bob.decide(ex.article.id, ex.entities[0]["id"], "reject")
-        assert await until(pilot, lambda: "lost the connection" not in status_line(app), 1.0)
+        assert await until(pilot, lambda: "retrying" not in status_line(app), 1.0)
         assert await until(pilot, lambda: "bob" in reviewers_of(app.screen.cands[ex.entities[0]["id"]]), 1.0)
 
 

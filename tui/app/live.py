@@ -33,7 +33,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from ..store import StoreError
+from ..store import StoreError, StoreLocked
 from ..store.store import Changes
 from .text import one_line
 
@@ -161,9 +161,10 @@ class LiveFeed(Widget):
     class Fetched(Message):
         """Posted by the worker: who is where (None: not read this time), or why the poll failed."""
 
-        def __init__(self, presence: Presence | None, error: str | None) -> None:
+        def __init__(self, presence: Presence | None, error: str | None, *, locked: bool = False) -> None:
             self.presence = presence
             self.error = error
+            self.locked = locked  # the reviewer's writer lock is held elsewhere (not a lost server)
             super().__init__()
 
     def __init__(self, store: ReviewStore, *, id: str | None = None) -> None:
@@ -220,7 +221,7 @@ class LiveFeed(Widget):
             if read:
                 presence = self.store.presence()
         except StoreError as err:
-            self.post_message(self.Fetched(None, str(err)))
+            self.post_message(self.Fetched(None, str(err), locked=isinstance(err, StoreLocked)))
             return
         except Exception as err:  # a poll must never take the app down: say what happened, try again
             self.post_message(self.Fetched(None, f"could not read the store: {type(err).__name__}: {err}"))
@@ -230,7 +231,7 @@ class LiveFeed(Widget):
     def on_live_feed_fetched(self, message: Fetched) -> None:
         message.stop()
         if message.error is not None:
-            self._set_alert(message.error)
+            self._set_alert(message.error, locked=message.locked)
             return
         try:
             changes = self.store.refresh()
@@ -255,9 +256,11 @@ class LiveFeed(Widget):
             except StoreError as err:  # the store failed while the screen read it: next tick
                 self._set_alert(str(err))
 
-    def _set_alert(self, text: str) -> None:
+    def _set_alert(self, text: str, *, locked: bool = False) -> None:
         """The store cannot be read: the whole reason once as a notification, and on the status line
-        a short alert (first, so it is seen at any width) until a poll works again."""
+        a short alert (first, so it is seen at any width) until a poll works again. ``locked``: the
+        session came back but another process holds this reviewer's name meanwhile (QA: it read
+        "store unreachable" while the server was up and an `apply` of the same name was running)."""
         if text:
             if text != self._reason:
                 self.notify(
@@ -268,7 +271,8 @@ class LiveFeed(Widget):
                     timeout=10,
                 )
             self._reason = text
-            text = f"⚠ store unreachable, retrying — {one_line(text, 70)}"
+            said = "your reviewer name is open elsewhere" if locked else "store unreachable"
+            text = f"⚠ {said}, retrying — {one_line(text, 70)}"
         else:
             self._reason = ""
         if text == self.alert:
