@@ -44,9 +44,12 @@ def normalise(text: str) -> str:
 def bare_name(text: str) -> str:
     """A mention as a name: without a trailing possessive ("Hillary Clinton’s" -> "Hillary Clinton",
     "Reuters’" -> "Reuters"; QA: a speaker picked in the app kept the "’s")."""
-    for poss in _POSSESSIVE:
-        if text.endswith(poss) and len(text) > len(poss) + 1 and not text[-len(poss) - 1].isspace():
-            return text[: -len(poss)]
+    for poss in ("’s", "'s"):
+        if text.endswith(poss) and len(text) > 3 and not text[-3].isspace():
+            return text[:-2]
+    # a bare apostrophe after an s ("Reuters’"), not the closing mark of a quoted name ("the ‘Squad’")
+    if text[-1:] in ("’", "'") and text[-2:-1] == "s" and not any(q in text[:-1] for q in ("‘", "'")):
+        return text[:-1]
     return text
 
 

@@ -82,3 +82,13 @@ def test_a_group_decision_is_one_undo_step(store_path, cli):
     assert out["ok"] and out["candidate"].count(",") == 1  # both mentions, one line
     final = cli.json("export")["articles"][0]
     assert sorted(e["text"] for e in final["entities"]) == ["Russia", "Russia"]  # Ben Wallace: rejected
+
+
+def test_a_group_s_name_is_without_a_possessive_but_keeps_a_quoted_name_whole():
+    """QA: a speaker picked in the app from "Hillary Clinton’s" was named with the "’s"."""
+    from extractors.groups import bare_name
+
+    assert bare_name("Hillary Clinton’s") == "Hillary Clinton" and bare_name("Trump's") == "Trump"
+    assert bare_name("Reuters’") == "Reuters" and bare_name("Jones'") == "Jones"
+    assert bare_name("the ‘Squad’") == "the ‘Squad’"  # a closing quote mark, not a possessive
+    assert bare_name("US") == "US"

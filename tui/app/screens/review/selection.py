@@ -282,16 +282,17 @@ class BySelection(ReviewCore):
 
     def _added(self, aid: str, fields: dict[str, Any], seconds: float, why: str | None) -> None:
         state = self._write(self.store.add_candidate, aid, fields, seconds=seconds)
-        view = self.query_one(ArticleView)
-        if state is None and fields.get("kind") == "claim" and self.aid == aid:
+        if state is None and fields.get("kind") == "claim" and self.aid == aid and self.is_mounted:
             # the new claim refused (its reason on screen): out of its steps, not left half in them
             # with their prompt (QA: the cue key then edited whichever claim was current)
-            if view.cursor is not None:
-                view.action_leave()
+            for pane in self.query(ArticleView):
+                if pane.cursor is not None:
+                    pane.action_leave()
             self.refresh_status()
             return
         if state is None or self.aid != aid:
             return
+        view = self.query_one(ArticleView)
         if self.claim_flow is not None and state["kind"] == "entity" and view.cursor is not None:
             # an entity made on the way (the speaker's, say): the new claim goes on, its selection kept
             # so that the speaker key takes the same span, now linked to the entity
