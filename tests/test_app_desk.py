@@ -476,16 +476,22 @@ async def test_a_ruling_decided_again_since_comes_back_to_the_lead(disputes, tmp
     lead.close()
     lead = ReviewStore.open(path, write=True, reviewer="lead")
     assert disputed_items(lead) == [ben]
+    # ana's version now (rejected): settled anew (versions in name order)
+    await settle_the_one_reopened(lead, tmp_path, ben, "decided again since by ana")
+    lead.close()
+
+
+async def settle_the_one_reopened(lead: ReviewStore, tmp_path, item: tuple[str, str], said: str) -> None:
+    """`review --adjudicate` opens on ``item``, the one left, saying ``said``; `1` settles it anew."""
     app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
+        assert isinstance(screen, AdjudicateScreen) and screen.current() == item
         shown = screen_text(app)
-        assert "1 left" in shown and "decided again since by ana" in shown
-        await pilot.press("1")  # ana's version now (rejected): settled anew (versions in name order)
-        assert lead.candidate(*ben, view="final")["adjudication"].get("changed_since") is None
+        assert "1 left" in shown and said in shown
+        await pilot.press("1")
+        assert lead.candidate(*item, view="final")["adjudication"].get("changed_since") is None
         assert "0 left" in screen_text(app)
-    lead.close()
 
 
 async def test_a_ruling_whose_chosen_version_was_undone_comes_back_to_the_lead(disputes, tmp_path):
@@ -511,17 +517,10 @@ async def test_a_ruling_whose_chosen_version_was_undone_comes_back_to_the_lead(d
     final = {c: lead.candidate(*c, view="final")["adjudication"] for c in (ben, russia, tuesday)}
     assert [final[c].get("changed_since") for c in (ben, russia, tuesday)] == [["ana"], ["ana"], ["bob"]]
     assert disputed_items(lead) == [ben]
-    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
-    async with app.run_test(size=(160, 48)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
-        shown = screen_text(app)
-        assert "1 left" in shown and "decided again since by ana (undone: the version chosen)" in shown
-        await pilot.press("1")  # bob's reject, the one version left: settled anew
-        settled = lead.candidate(*ben, view="final")
-        assert settled["status"] == "rejected" and settled["adjudication"]["chose"] == "bob"
-        assert settled["adjudication"].get("changed_since") is None
-        assert "0 left" in screen_text(app)
+    # bob's reject, the one version left: settled anew
+    await settle_the_one_reopened(lead, tmp_path, ben, "decided again since by ana (undone: the version chosen)")
+    settled = lead.candidate(*ben, view="final")
+    assert settled["status"] == "rejected" and settled["adjudication"]["chose"] == "bob"
     lead.close()
 
 
