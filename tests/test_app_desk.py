@@ -15,6 +15,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input
 
 from tui.app.app import ReviewApp
+from tui.app.desk import desk_line
 from tui.app.live import GuardedEngine, LiveFeed
 from tui.app.screens.adjudicate import AdjudicateScreen, context, disputed_items
 from tui.app.screens.assign import AssignDialog, parse_team
@@ -517,6 +518,11 @@ async def test_a_ruling_whose_chosen_version_was_undone_comes_back_to_the_lead(d
     final = {c: lead.candidate(*c, view="final")["adjudication"] for c in (ben, russia, tuesday)}
     assert [final[c].get("changed_since") for c in (ben, russia, tuesday)] == [["ana"], ["ana"], ["bob"]]
     assert disputed_items(lead) == [ben]
+    # the review screen's panel says it too, from the reviewer's own view (which holds no ruling)
+    own = lead.candidate(*ben)
+    (ruling,) = [r for r in own["reviews"] if r.get("adjudication")]
+    assert ruling["changed_since"] == ["ana"]
+    assert "adjudicated by lead (decided again since: ana)" in desk_line("accepted", own, "bob", "").plain
     # bob's reject, the one version left: settled anew
     await settle_the_one_reopened(lead, tmp_path, ben, "decided again since by ana (undone: the version chosen)")
     settled = lead.candidate(*ben, view="final")

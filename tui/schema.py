@@ -53,6 +53,9 @@ class ReviewEntry(BaseModel):
     decided_at: str
     adjudication: bool | None = Field(default=None, description="true for a lead's adjudication")
     chose: str | None = Field(default=None, description="whose version an adjudication chose")
+    changed_since: list[str] | None = Field(
+        default=None, description="on an adjudication: reviewers who decided again, or undid, after it"
+    )
 
 
 class Adjudication(_Strict):

@@ -19,7 +19,7 @@ from .text import STATUS_MARK, one_line
 Cand = dict[str, Any]
 
 #: keys of a ``reviews`` entry that are not the reviewer's changed fields
-REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose"})
+REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose", "changed_since"})
 
 STATUS_STYLE = {"accepted": "green", "edited": "cyan", "added": "magenta", "rejected": "red", "disputed": "bold red"}
 DISPUTED_MARK = "⚠"
@@ -108,11 +108,8 @@ def desk_line(final: str, cand: Cand, me: str, adjudicate_key: str) -> Text:
         )
     if adjudicated:
         lead = adjudicated[-1]
-        since = sorted(
-            "you" if r.get("reviewer") == me else one_line(r.get("reviewer"), 20)
-            for r in cand.get("reviews") or ()
-            if not r.get("adjudication") and str(r.get("decided_at") or "") > str(lead.get("decided_at") or "")
-        )
+        # who did anything since — an undo too (the store says it: an undo has no version to date)
+        since = sorted("you" if who == me else one_line(who, 20) for who in lead.get("changed_since") or ())
         return Text.assemble(
             (f"{STATUS_MARK.get(final, '?')} {one_line(final, 12)}", STATUS_STYLE.get(final, "")),
             f" — adjudicated by {one_line(lead.get('reviewer'), 30)}",

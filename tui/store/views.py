@@ -77,6 +77,9 @@ def reviews_of(base: Cand, hists: Hists) -> list[dict[str, Any]]:
             entry["adjudication"] = True
             if top.record.get("choose"):
                 entry["chose"] = top.record["choose"]
+            since = changed_since(top, hists)
+            if since:  # (the review screen's panel reads it here: a reviewer's own view has no ruling)
+                entry["changed_since"] = since
         values = top.values if not top.added else {}
         entry.update({k: v for k, v in values.items() if base.get(k) != v})
         out.append(entry)
@@ -126,16 +129,20 @@ def adjudicated(base: Cand, top: Level, hists: Hists) -> Cand:
         "decided_at": top.at,
         "chose": top.record.get("choose"),
     }
-    # anything a reviewer did after the ruling — an undo too, which brings back an older decision or
-    # none (QA: undoing the very version the ruling chose went unsaid, the item stayed settled)
-    since = sorted(w for (w, role), h in hists.items() if role == REVIEW and h.records and _last_at(h) > top.at)
+    since = changed_since(top, hists)
     if since:  # the versions it chose between are not the versions any more: said, not hidden
         state["adjudication"]["changed_since"] = since
     return with_original(state, base)
 
 
-def _last_at(hist: History) -> str:
-    return str(hist.records[-1].get("at") or "")
+def changed_since(top: Level, hists: Hists) -> list[str]:
+    """The reviewers who did anything after the ruling ``top`` — an undo too, which brings back an
+    older decision or none (QA: undoing the very version the ruling chose went unsaid)."""
+    return sorted(
+        w
+        for (w, role), h in hists.items()
+        if role == REVIEW and h.records and str(h.records[-1].get("at") or "") > top.at
+    )
 
 
 def with_original(state: Cand, base: Cand) -> Cand:
