@@ -120,9 +120,9 @@ def test_analyst_added_candidates(filled_store):
         assert claim["speaker"]["text"] == "Ben Wallace"
         with pytest.raises(DecisionError, match=r"field 'cue': .* is the claim's content itself"):
             st.decide(aid, claim["id"], "edit", changes={"cue": {"start": c, "end": c + 26}})
-        with pytest.raises(DecisionError, match="already exists"):
+        with pytest.raises(DecisionError, match=r"that entity is there already: '😀' \(EMOJI\), id e-"):
             st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 1, "label": "EMOJI"})
-        with pytest.raises(DecisionError, match="already exists"):
+        with pytest.raises(DecisionError, match=r"that entity is there already: 'Ben Wallace' \(PERSON\)"):
             st.add_candidate(aid, {"kind": "entity", "start": 0, "end": 11, "label": "PERSON"})
         assert st.progress(aid) == (2, 7)
         st.decide(aid, added["id"], "undo")
