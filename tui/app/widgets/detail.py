@@ -207,9 +207,8 @@ def detail(
                 # QA: still shown linked, where the export drops the link to a rejected entity
                 name.append("  (its entity is rejected: unlinked in the export)", style="yellow")
             elif speaker.get("entity_id") and not (speaker.get("name") and speaker["name"] != speaker.get("text")):
-                name.append(
-                    "  → its entity", style="dim"
-                )  # QA: a link to an entity of the same words was not to be seen
+                # QA: a link to an entity of the same words was not to be seen
+                name.append("  → its entity", style="dim")
         # a cue with no speaker is a passive or impersonal report ("is believed to …"): a source exists, unnamed
         no_speaker = "— (source not named)" if cand.get("cue") else "— (unattributed)"
         grid.add_row("speaker", name if speaker else Text(no_speaker, style="dim"))
