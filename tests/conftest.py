@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,7 +29,9 @@ PG_ENV = "NEWSREVIEW_TEST_POSTGRES"
 def pytest_configure(config: pytest.Config) -> None:
     # the app keeps settings (theme, where each reviewer left off) in the user's config folder: the
     # tests get a folder of their own, not the account's
-    os.environ["NEWSREVIEW_CONFIG_DIR"] = tempfile.mkdtemp(prefix="newsreview-test-config-")
+    config_dir = tempfile.mkdtemp(prefix="newsreview-test-config-")
+    os.environ["NEWSREVIEW_CONFIG_DIR"] = config_dir
+    config.add_cleanup(lambda: shutil.rmtree(config_dir, ignore_errors=True))  # (one was left per run)
     config.addinivalue_line("markers", "engines: run the store tests on the folder and the PostgreSQL engine")
     config.addinivalue_line("markers", "folder_only: a test about the folder engine's files")
 
