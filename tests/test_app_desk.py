@@ -837,3 +837,45 @@ async def test_a_live_tick_while_the_app_quits_is_no_crash(two, tmp_path):
         app.screen._pruning = True  # … as App._prune marks it before it removes its widgets
         feed.on_live_feed_fetched(LiveFeed.Fetched({"bob": {"article": ex.article.id}}, None))
     assert app.return_code in (0, None)
+
+
+async def test_a_leads_own_screen_shows_what_she_settled_and_its_keys_change_the_ruling(disputes, tmp_path):
+    """QA (lead's workflow, stops 36–37): items the lead settled but never reviewed counted as pending
+    on her own review screen ("0/5 decided here", `N` stopping there), though `export --reviewer` and
+    `status` counted them settled; and a key there added a review the desk's final view did not show.
+    Her screen shows her ruling now, counts it, and its keys change the ruling; `u` takes it back."""
+    path, _, ben, russia, _tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    lead.adjudicate(*ben, choose="bob")  # rejected
+    lead.adjudicate(*russia, choose="ana")  # ORG
+    assert lead.progress(ben[0])[0] == 2  # her own count, what the screen says
+    assert lead.candidate(*ben)["status"] == "rejected" and lead.candidate(*russia)["label"] == "ORG"
+    app = ReviewApp(lead, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.current()["id"] not in (ben[1], russia[1])  # the first pending row: neither
+        assert f"2/{lead.progress(ben[0])[1]} decided here" in screen_text(app)
+        while review.current()["id"] != ben[1]:
+            await pilot.press("k")
+        await pilot.press("a")  # on her ruling: it changes the ruling, not a review beside it
+        final = lead.candidate(*ben, view="final")
+        assert final["status"] == "accepted" and final["adjudication"] == {
+            "reviewer": "lead",
+            "decided_at": final["decided_at"],
+            "chose": None,
+        }
+        assert [r["action"] for r in lead.history(*ben) if r["reviewer"] == "lead"] == ["adjudicate", "adjudicate"]
+        await pilot.press("u")
+        assert lead.candidate(*ben, view="final")["adjudication"]["chose"] == "bob"
+        while review.current()["id"] != russia[1]:
+            await pilot.press("j")
+        await pilot.press("e")
+        app.screen.query_one("#label").value = "NORP"
+        await pilot.press("ctrl+s")
+        final = lead.candidate(*russia, view="final")
+        assert (final["status"], final["label"], final["adjudication"]["chose"]) == ("edited", "NORP", None)
+        assert lead.candidate(*russia)["label"] == "NORP"  # her own view: the ruling, as the screen shows
+    lead.close()
+    with ReviewStore.open(path) as reader:
+        assert reader.candidate(*russia, view="lead")["label"] == "NORP"

@@ -80,7 +80,9 @@ def test_adjudication_picks_a_version_and_can_be_undone(filled_store):
         settled = st.adjudicate(aid, russia, choose="alice")
         assert settled["status"] == "edited" and settled["label"] == "LOC"
         assert settled["adjudication"]["chose"] == "alice" and settled["reviewer"] == "lead"
-        assert st.candidate(aid, russia)["status"] == "pending"  # the lead's own review is untouched
+        mine = st.candidate(aid, russia)  # the lead's own view: her ruling, as she made no review
+        assert mine["status"] == "edited" and mine["adjudication"]["reviewer"] == "lead"
+        assert not [h for h in st.history(aid, russia) if h["reviewer"] == "lead" and h["action"] != "adjudicate"]
         (record,) = [h for h in st.history(aid, russia) if h["action"] == "adjudicate"]
         assert set(record["versions"]) == {"alice", "bob"}
         assert st.undo_last() == [(aid, russia)]
@@ -96,7 +98,8 @@ def test_adjudication_picks_a_version_and_can_be_undone(filled_store):
 
 def test_a_lead_s_own_view_and_counts_hold_what_they_settled(filled_store):
     """`export --reviewer LEAD` shows the items the lead settled as settled, and `status` counts them
-    as adjudicated (it said "2 decisions, 0 decided"); the app's own view of the lead is unchanged."""
+    as adjudicated (it said "2 decisions, 0 decided"); the review screen's own view and its progress
+    hold them too (QA: they read pending there)."""
     path, ex = filled_store
     aid = ex.article.id
     wallace, russia, zurich, _ = (e["id"] for e in ex.entities)
@@ -110,7 +113,8 @@ def test_a_lead_s_own_view_and_counts_hold_what_they_settled(filled_store):
         st.adjudicate(aid, russia, choose="bob")
         st.adjudicate(aid, zurich, choose="bob")
         st.decide(aid, wallace, "accept")  # a review decision of the lead's own, too
-        assert st.candidate(aid, russia)["status"] == "pending"  # the review screen's view: their reviews
+        assert st.candidate(aid, russia)["status"] == "rejected"  # the review screen's view: her ruling
+        assert st.progress(aid)[0] == 3  # two settled, one reviewed
         counts = st.summary()["reviewers"]
         assert counts["lead"] == {"decisions": 3, "decided": 1, "adjudicated": 2}
         assert counts["bob"] == {"decisions": 2, "decided": 2, "adjudicated": 0}

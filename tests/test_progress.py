@@ -6,6 +6,8 @@ from tui.store.progress import Tally, count
 
 ENTRY = {
     "decided": {"ann": {"PERSON": 2, "DATE": 1, "*claim": 1}, "bob": {"PERSON": 1}},
+    # what each own view shows decided: the reviews, and a lead's rulings where she made no review
+    "done": {"ann": {"PERSON": 2, "DATE": 1, "*claim": 1}, "bob": {"PERSON": 1}, "lia": {"PERSON": 1}},
     "final": {"PERSON": {"accepted": 1, "disputed": 1}, "DATE": {"rejected": 1}, "*claim": {"edited": 1}},
     "alive": {"PERSON": 1},  # one addition still alive
 }
@@ -16,6 +18,7 @@ def test_a_reviewer_counts_their_own_decisions_and_the_label_set_restricts_both_
     assert count(MODEL, ENTRY, lambda k: True, "ann") == (4, 8)
     assert count(MODEL, ENTRY, lambda k: k != "DATE", "ann") == (3, 6)
     assert count(MODEL, ENTRY, lambda k: True, "carol") == (0, 8)
+    assert count(MODEL, ENTRY, lambda k: True, "lia") == (1, 8)  # a lead who settled one, reviewed none
 
 
 def test_the_final_view_counts_decided_statuses_not_disputed_ones():

@@ -86,6 +86,7 @@ class StoreCore:
         def leads(self) -> list[str] | None: ...
         def in_scope(self, cand: dict[str, Any]) -> bool: ...
         def need_lead(self, what: str) -> None: ...
+        def is_lead(self, name: str | None = None) -> bool: ...
         def memory(self) -> Memory: ...
         def proposals(self, article_id: str) -> dict[str, dict[str, Any]]: ...
 
@@ -468,10 +469,8 @@ class StoreCore:
         hists = self._hists(aid, cid)
         if view is None and self.mode != "review":
             view = "final"  # a reader (export, status) sees the desk's view; a reviewer their own
-        if view == "final":
-            state = views.final(base, hists)
-        else:
-            state = views.own(base, hists, view or self.reviewer, settled_too=view is not None)
+        # an own view (the review screen's, export --reviewer) shows a lead's rulings where she made no review
+        state = views.final(base, hists) if view == "final" else views.own(base, hists, view or self.reviewer)
         reviews = views.reviews_of(base, hists)
         if reviews:
             state["reviews"] = reviews

@@ -46,6 +46,33 @@ class DecidingMixin(StoreCore):
                 ) from None
             raise
 
+    def decide_as_shown(
+        self,
+        article_id: str,
+        cand_id: str,
+        action: str,
+        *,
+        changes: dict[str, Any] | None = None,
+        seconds: float | None = None,
+    ) -> dict[str, Any]:
+        """A decision on what this reviewer's own view shows (the review screen's keys). A lead's view
+        shows her ruling on an item she settled and never reviewed, so there accept, reject and edit
+        change that ruling — an edit keeps the ruling's other values — rather than add a review the
+        desk's final view would not show. Anything else is :meth:`decide`. Returns the own view."""
+        state = self.candidate_or_added(article_id, cand_id)
+        ruling = state.get("adjudication")
+        if not ruling or action not in ("accept", "reject", "edit") or not self.is_lead():
+            return self.decide(article_id, cand_id, action, changes=changes, seconds=seconds)
+        base = self.extracted(article_id, cand_id)
+        editable = validation.ENTITY_EDITS if base["kind"] == "entity" else validation.CLAIM_EDITS
+        values = {k: state[k] for k in editable if k in state and state[k] != base.get(k)}
+        if action == "edit":
+            values.update(changes or {})
+        if action != "reject":
+            action = "edit" if values else "accept"
+        self.adjudicate(article_id, cand_id, action=action, changes=values, seconds=seconds)
+        return self.candidate_or_added(article_id, cand_id)
+
     def decide_many(
         self,
         article_id: str,

@@ -26,8 +26,9 @@ IndexRecord = tuple[str, dict[str, Any]]
 class DecisionSource(Protocol):
     """Every reviewer's decisions, by article."""
 
-    #: article -> summary ({"decided": {reviewer: {key: n}}, "adjudicated": {lead: {key: n}},
-    #: "final": {key: {status: n}}, "alive": {key: n}}; keys are labels, or "*claim")
+    #: article -> summary ({"decided": {reviewer: {key: n}}, "done": {reviewer: {key: n}},
+    #: "adjudicated": {lead: {key: n}}, "final": {key: {status: n}}, "alive": {key: n}}; keys are
+    #: labels, or "*claim"; "done" also counts a lead's rulings where she made no review)
     #: still valid for the decisions as delivered; articles not in it are summarised by folding
     entries: dict[str, dict[str, Any]]
     dirty: set[str]  # articles with decisions newer than the summaries

@@ -29,8 +29,8 @@ def count(
     if entry is None:
         return 0, total
     total += sum(n for k, n in entry["alive"].items() if in_scope(k))
-    if reviewer is not None:
-        mine = entry["decided"].get(reviewer, {})
+    if reviewer is not None:  # what their own view shows decided: their reviews, and what they settled as a lead
+        mine = entry["done"].get(reviewer, {})
         return sum(n for k, n in mine.items() if in_scope(k)), total
     decided = sum(
         n for k, statuses in entry["final"].items() if in_scope(k) for s, n in statuses.items() if s in DECIDED
@@ -84,16 +84,19 @@ class Tally:
         return self._totals[0], self._totals[1]
 
 
-# a candidate's share of its article's summary: its key, who decided it, who settled it, its final status
-Part = tuple[str, tuple[str, ...], tuple[str, ...], str]
+# a candidate's share of its article's summary: its key, who decided it, whose ruling settles it, its
+# final status, and whose own view shows it decided (who decided it, and the leads who settled it)
+Part = tuple[str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]
 
 
 def count_part(entry: dict[str, Any], part: Part, sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) one candidate's share of an article summary; counts that
     reach zero go, as a summary counted afresh would not hold them."""
-    key, whos, judges, status = part
+    key, whos, judges, status, done = part
     for who in whos:
         bump(entry["decided"], who, key, sign)
+    for who in done:
+        bump(entry["done"], who, key, sign)
     for who in judges:
         bump(entry.setdefault("adjudicated", {}), who, key, sign)
     if status != "pending":

@@ -13,9 +13,10 @@ from . import progress, views
 from .core import CLAIM_KEY, StoreCore, scope_key
 from .errors import StoreDamaged
 from .memory import facts
-from .views import REVIEW
+from .views import ADJUDICATION, REVIEW
 
-SUMMARY_VERSION = 5  # what an article's summary holds; an engine's summaries of another version are ignored
+SUMMARY_VERSION = 6  # what an article's summary holds; an engine's summaries of another version are ignored
+# (6: "done", what each reviewer's own view shows decided — a lead's rulings where she made no review)
 # (5: the memory's facts learn one-sided trims — saved facts of version 4 lack them)
 _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
 _AGREE_STATE = ("status", "start", "end", "label", "quote_type")  # and of each reviewer's version
@@ -56,7 +57,14 @@ class SummariesMixin(StoreCore):
         its folded histories, and each decided candidate's share of it."""
         self._ensure(aid)
         originals = self._file(aid)["candidates"]
-        entry: dict[str, Any] = {"v": SUMMARY_VERSION, "decided": {}, "adjudicated": {}, "final": {}, "alive": {}}
+        entry: dict[str, Any] = {
+            "v": SUMMARY_VERSION,
+            "decided": {},
+            "done": {},
+            "adjudicated": {},
+            "final": {},
+            "alive": {},
+        }
         parts: dict[str, progress.Part] = {}
         for cid in self._reviews.get(aid, {}):
             part = self._part(aid, cid, originals)
@@ -79,7 +87,9 @@ class SummariesMixin(StoreCore):
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
         settled = views.in_effect(hists)
         judges = (settled.record["reviewer"],) if settled is not None else ()
-        return scope_key(base), whos, judges, self.final_status(aid, cid)
+        rulers = (who for (who, role), hist in hists.items() if role == ADJUDICATION and hist.top is not None)
+        done = tuple(sorted({*whos, *rulers}))  # as views.own shows it: a ruling where no review is
+        return scope_key(base), whos, judges, self.final_status(aid, cid), done
 
     def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:
         added, live = self._added.get(aid, {}), dict[str, int]()

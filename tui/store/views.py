@@ -4,7 +4,7 @@ Pure code over :class:`~.history.History` objects keyed by (reviewer, role); no 
 one history per reviewer who reviewed it (role ``review``) and one per lead who settled it (role
 ``adjudication``). The rules:
 
-- a reviewer's own view is their review history's state (pending without one);
+- a reviewer's own view is their review history's state, else (a lead) their ruling, else pending;
 - the *final view* is the adjudication in effect (the latest standing one), else the version every
   reviewer who decided agrees on, else ``disputed``;
 - every view lists each reviewer's standing decision under ``reviews``, and a kept version names the
@@ -54,12 +54,12 @@ def standing(hists: Hists) -> bool:
     return any(h.status != "pending" for h in hists.values())
 
 
-def own(base: Cand, hists: Hists, who: str, *, settled_too: bool) -> Cand:
-    """``who``'s view: their review decision; with ``settled_too`` (a named view), what they settled as
-    a lead where they made none."""
+def own(base: Cand, hists: Hists, who: str) -> Cand:
+    """``who``'s view: their review decision, else what they settled as a lead (the state then has
+    ``adjudication``), else pending."""
     hist = hists.get((who, REVIEW))
     state = (hist.state(base) if hist is not None else None) or {**base, "status": "pending"}
-    judged = hists.get((who, ADJUDICATION)) if settled_too else None
+    judged = hists.get((who, ADJUDICATION))
     if judged is not None and judged.top is not None and state["status"] == "pending":
         state = adjudicated(base, judged.top, hists)
     return state

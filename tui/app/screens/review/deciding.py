@@ -25,7 +25,7 @@ class Deciding(ReviewCore):
             return
         if self.preview is not None:
             self._end_preview()
-        state = self._write(self.store.decide, self.aid, cand["id"], action, seconds=self.clock.seconds())
+        state = self._write(self.store.decide_as_shown, self.aid, cand["id"], action, seconds=self.clock.seconds())
         if state is None:
             return
         self.apply_states([state])
@@ -76,10 +76,10 @@ class Deciding(ReviewCore):
             return
         seconds = self.clock.seconds()
         if label == cand["label"]:
-            state = self._write(self.store.decide, self.aid, cand["id"], "accept", seconds=seconds)
+            state = self._write(self.store.decide_as_shown, self.aid, cand["id"], "accept", seconds=seconds)
         else:
             state = self._write(
-                self.store.decide, self.aid, cand["id"], "edit", changes={"label": label}, seconds=seconds
+                self.store.decide_as_shown, self.aid, cand["id"], "edit", changes={"label": label}, seconds=seconds
             )
         if state is not None:
             self.apply_states([state])

@@ -41,7 +41,7 @@ class Editing(ReviewCore):
         self.refresh_status()
 
     def _boundary_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> None:
-        state = self._write(self.store.decide, aid, cid, "edit", changes=changes, seconds=seconds)
+        state = self._write(self.store.decide_as_shown, aid, cid, "edit", changes=changes, seconds=seconds)
         if state is not None and self.aid == aid:
             self.apply_states([state])
             self.state.select(cid)
@@ -105,7 +105,7 @@ class Editing(ReviewCore):
         """The editor's save: None, or why the store refused (the editor shows it)."""
         self._take_over()
         try:
-            state = self.store.decide(aid, cid, "edit", changes=changes, seconds=seconds)
+            state = self.store.decide_as_shown(aid, cid, "edit", changes=changes, seconds=seconds)
         except StoreError as err:
             return str(err)
         if self.aid == aid:

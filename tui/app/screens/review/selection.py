@@ -134,7 +134,7 @@ class BySelection(ReviewCore):
     def _assigned(
         self, aid: str, cid: str, role: str, changes: dict[str, Any], seconds: float, why: str | None
     ) -> None:
-        state = self._write(self.store.decide, aid, cid, "edit", changes=changes, seconds=seconds)
+        state = self._write(self.store.decide_as_shown, aid, cid, "edit", changes=changes, seconds=seconds)
         if state is None or self.aid != aid:
             return
         if role != "content":  # (content: cleared when asked, the fields may have been waited for)
