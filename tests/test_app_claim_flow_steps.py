@@ -211,13 +211,15 @@ async def test_only_the_new_claim_s_step_keys_act_and_the_footer_lists_only_them
         assert isinstance(screen, ReviewScreen)
         await pilot.press("v")
         view = screen.query_one(ArticleView)
+        await pilot.pause()
+        assert "step" not in footer_actions(app)  # enter means nothing outside a new claim
         await select(pilot, view, "the Kremlin was hiding its losses")
         await pilot.press("c")
         await pilot.pause()
         flow = dict(screen.claim_flow or {})
         assert current_step(screen) == "speaker" and "NEW CLAIM: SPEAKER" in status_line(app)
         shown = footer_actions(app)
-        assert {"assign('speaker')", "create('entity')", "leave"} <= shown, shown
+        assert {"assign('speaker')", "create('entity')", "step", "leave"} <= shown, shown  # enter: none
         assert not {"assign('cue')", "assign('content')", "create('claim')"} & shown, shown
 
         await select(pilot, view, "Wallace")
@@ -248,7 +250,7 @@ async def test_only_the_new_claim_s_step_keys_act_and_the_footer_lists_only_them
         new = claim(store, "the Kremlin was hiding its losses")
         assert new["speaker"]["text"] == "Wallace" and new["cue"]["text"] == "added" and new["status"] == "added"
         assert screen.claim_flow is None and len(store.candidates(aid, "claim")) == 3
-        assert "create('claim')" not in footer_actions(app)  # selection mode has ended
+        assert not {"create('claim')", "step"} & footer_actions(app)  # selection mode has ended
 
 
 async def test_escape_at_a_step_cancels_and_the_footer_has_every_selection_key_again(store, tmp_path):

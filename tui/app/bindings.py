@@ -200,7 +200,8 @@ ARTICLE: list[Binding] = [
     Binding("s", "assign('speaker')", "as speaker", id="article.as_speaker", tooltip="the claim's speaker: this"),
     Binding("r", "assign('cue')", "as cue", id="article.as_cue", tooltip="the claim's cue (reporting verb): this"),
     Binding("C", "assign('content')", "as content", id="article.as_content", tooltip="the claim's content: this"),
-    Binding("enter", "step", "next step", show=False, id="article.step", tooltip="new claim: no speaker / no cue"),
+    # shown in the footer only at a new claim's speaker and cue steps (ReviewScreen.footer_allows)
+    Binding("enter", "step", "none", id="article.step", tooltip="new claim: no speaker / no cue"),
     Binding("escape,v", "leave", "back", id="article.leave", tooltip="back to the lists"),
 ]
 

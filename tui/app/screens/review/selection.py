@@ -158,8 +158,10 @@ class BySelection(ReviewCore):
 
     def footer_allows(self, action: str) -> bool:
         """Does the footer list the article pane's ``action`` now? (Not a key of another step of the
-        new claim: see :data:`FLOW_ACTIONS`.) Asked by :class:`~tui.app.widgets.footer.ReviewFooter`."""
+        new claim: see :data:`FLOW_ACTIONS`; enter, "none", only at a step.) Asked by :class:`~tui.app.widgets.footer.ReviewFooter`."""
         flow = self.claim_flow
+        if action == _ACTION["article.step"]:  # enter: "none" at the speaker's or the cue's step only
+            return flow is not None
         return flow is None or action not in FLOW_ACTIONS or action in STEP_ACTIONS[flow["step"]]
 
     def _refuse_in_flow(self, what: str) -> None:
