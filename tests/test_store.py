@@ -100,6 +100,10 @@ def test_batch_is_one_undo_step_and_global_undo_redo(filled_store):
         assert st.undo_last() == [(aid, ents[0])]
         assert st.progress(aid) == (0, 5)
         assert st.undo_last() == []
+        st.decide(aid, ents[3], "reject")  # a new decision: the undone steps stay undone (QA: U redid them)
+        assert st.redo_last() == [] and st.progress(aid) == (1, 5)
+        assert st.undo_last() == [(aid, ents[3])]
+        assert st.redo_last() == [(aid, ents[3])]  # its own undo can be redone
 
 
 def test_analyst_added_candidates(filled_store):

@@ -2,7 +2,8 @@
 
 A *step* is one decision, or one batch (a group decision, confirmed suggestions: records sharing a
 ``batch`` id, always on one article). Undo takes the latest of the reviewer's records whose decision is
-still the top of its candidate's stack; redo, the latest undo not yet redone. Pure functions over the
+still the top of its candidate's stack; redo, the latest undo not yet redone, unless a decision came
+after it (as in an editor: a new step ends what redo can reach). Pure functions over the
 histories (:mod:`tui.store.history`); the store records the result.
 """
 
@@ -44,6 +45,8 @@ def find_step(
             if decision is not None and hist.top.record["id"] == decision["id"]:
                 return role, decision.get("batch"), (aid, cid)
         else:
+            if act not in ("undo", "redo"):  # a newer decision: what was undone before it stays undone
+                return None
             if act != "undo" or not hist.undone:
                 continue
             if hist.undone[-1][1]["id"] == record["id"]:
