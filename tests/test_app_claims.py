@@ -349,7 +349,22 @@ async def test_at_80x24_the_editor_scrolls_its_error_into_view(tmp_path):
         await edit_cue(app, pilot, f"{accent}:{accent + 1}")
         await pilot.pause()
         assert "is inside the character" in screen_text(app)
+        assert "Save (ctrl+s)" in screen_text(app)  # the error above the buttons, both in view
     store.close()
+
+
+async def test_at_80x24_the_editor_keeps_its_buttons_in_view(claims, tmp_path):
+    """QA: at 80x24 a claim's fields fill the editor and Save / Cancel sat below its bottom edge,
+    while the footer beneath listed the review screen's keys (a, x…), not the editor's."""
+    store, _ = claims
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "e")
+        assert isinstance(app.screen, EditDialog)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Save (ctrl+s)" in shown and "Cancel (esc)" in shown
+        assert "speaker" in shown  # the fields above them
 
 
 async def test_a_slip_in_the_new_claim_flow_is_refused_at_its_step_and_the_claim_kept(claims, tmp_path):
