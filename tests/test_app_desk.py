@@ -879,3 +879,23 @@ async def test_a_leads_own_screen_shows_what_she_settled_and_its_keys_change_the
     lead.close()
     with ReviewStore.open(path) as reader:
         assert reader.candidate(*russia, view="lead")["label"] == "NORP"
+
+
+async def test_the_filter_status_disputed_lists_what_the_desk_disputes(disputes, tmp_path):
+    """QA: `status:disputed` was refused. For the lead it lists the rows marked ⚠ (Ben Wallace and
+    Russia here, not Zürich, which ana and bob agree on); a ruling takes a row out of it."""
+    path, _, ben, _russia, _tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("slash", *"status:disputed", "enter")
+        await pilot.pause()
+        assert {c["text"] for c in screen.state.rows("entity")} == {"Ben Wallace", "Russia"}
+        assert "Entities (2/5)" in screen_text(app)
+        await pilot.press("J", "1", "escape")  # settle Ben Wallace: ana's version
+        await pilot.pause()
+        assert app.screen is screen and lead.candidate(*ben, view="final")["adjudication"]["chose"] == "ana"
+        assert {c["text"] for c in screen.state.rows("entity")} == {"Russia"}
+    lead.close()

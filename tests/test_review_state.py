@@ -93,6 +93,24 @@ def test_fields_values_and_kinds():
     assert parse_query("10:30 words").words == ("10", "30", "words")  # not a field: digits
 
 
+def test_status_disputed_is_the_desk_s_unsettled_disagreement():
+    """QA: `status:disputed` was refused (the filter read the reviewer's own statuses only). It lists
+    what the rows mark ⚠: versions that differ with no later ruling, whatever my own status."""
+    ana = {"reviewer": "ana", "status": "accepted", "decided_at": "2026-12-04T10:00:00"}
+    bob = {"reviewer": "bob", "status": "rejected", "decided_at": "2026-12-04T10:01:00"}
+    ruling = {"reviewer": "lia", "status": "rejected", "decided_at": "2026-12-04T10:02:00", "adjudication": True}
+    q = parse_query("status:disputed")
+    assert matches({**ent("e2", "Russia", "GPE", status="accepted"), "reviews": [ana, bob]}, q)
+    assert matches({**ent("e2", "Russia", "GPE"), "reviews": [ana, bob]}, q)  # the lead, undecided
+    assert not matches({**ent("e2", "Russia", "GPE"), "reviews": [ana, bob, ruling]}, q)  # settled
+    assert not matches({**ent("e2", "Russia", "GPE"), "reviews": [ana, {**bob, "status": "accepted"}]}, q)
+    assert not matches(ent("e2", "Russia", "GPE"), q)
+    either = parse_query("status:pending,disputed")
+    assert matches(ent("e2", "Russia", "GPE"), either)
+    assert matches({**ent("e2", "Russia", "GPE", status="accepted"), "reviews": [ana, bob]}, either)
+    assert not matches(ent("e4", "São Paulo", "GPE", status="accepted"), either)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

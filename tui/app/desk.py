@@ -15,11 +15,9 @@ from typing import Any
 from rich.text import Text
 
 from .text import STATUS_MARK, one_line
+from .versions import changed_fields, in_dispute, version_key, versions
 
 Cand = dict[str, Any]
-
-#: keys of a ``reviews`` entry that are not the reviewer's changed fields
-REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose", "changed_since"})
 
 STATUS_STYLE = {"accepted": "green", "edited": "cyan", "added": "magenta", "rejected": "red", "disputed": "bold red"}
 DISPUTED_MARK = "⚠"
@@ -28,11 +26,6 @@ DISPUTED_MARK = "⚠"
 def possessive(name: str) -> str:
     """ "ben's", but "your" for the reviewer looking (shown as "you")."""
     return "your" if name == "you" else f"{name}'s"
-
-
-def changed_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields a version changed (what is left of a ``reviews`` entry besides who, what and when)."""
-    return {k: v for k, v in entry.items() if k not in REVIEW_KEYS}
 
 
 def show_value(value: Any, limit: int = 30) -> str:
@@ -58,11 +51,6 @@ def when(stamp: object) -> str:
     """``2024-05-01T12:03:11.123+00:00`` → ``05-01 12:03:11``."""
     text = str(stamp or "")
     return one_line(f"{text[5:10]} {text[11:19]}" if len(text) >= 19 else text, 20)
-
-
-def versions(cand: Cand) -> list[dict[str, Any]]:
-    """The reviewers' versions of a candidate (adjudications left out), oldest first."""
-    return [r for r in cand.get("reviews") or () if not r.get("adjudication")]
 
 
 def review_lines(cand: Cand, me: str, name: Callable[[str], str] | None = None) -> Text:
@@ -146,22 +134,9 @@ def others_mark(cand: Cand, me: str) -> Text | None:
 
 
 def _others(cand: Cand, me: str) -> tuple[int, bool]:
-    """(how many other reviewers decided ``cand``, whether the versions differ and no ruling made
-    after the latest of them settles it)."""
-    kept = versions(cand)
-    others = [r for r in kept if r.get("reviewer") != me]
-    differ = len({version_key(r) for r in kept}) > 1
-    if differ:
-        rulings = [str(r.get("decided_at") or "") for r in cand.get("reviews") or () if r.get("adjudication")]
-        latest = max((str(r.get("decided_at") or "") for r in kept), default="")
-        differ = not rulings or max(rulings) < latest
-    return len(others), differ
-
-
-def version_key(entry: Mapping[str, Any]) -> tuple[str, str]:
-    """What two versions must share to agree: kept or rejected, and the fields they changed."""
-    status = "rejected" if entry.get("status") == "rejected" else "kept"
-    return status, repr(sorted((k, repr(v)) for k, v in changed_fields(entry).items()))
+    """(how many other reviewers decided ``cand``, whether it is :func:`in_dispute`)."""
+    others = [r for r in versions(cand) if r.get("reviewer") != me]
+    return len(others), in_dispute(cand)
 
 
 def present_here(presence: Mapping[str, Mapping[str, Any]], article: str | None, me: str) -> list[str]:

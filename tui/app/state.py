@@ -12,6 +12,8 @@ Filter language (``/``): whitespace-separated terms, all of which must hold.
 
 - ``status:pending`` ``label:GPE`` ``kind:claim`` ``type:direct`` — a field and its value (values
   are case-insensitive; several values with commas mean any of them: ``status:accepted,edited``).
+  ``status:disputed`` is the desk's: the reviewers' versions differ and no later ruling settles it
+  (the row's ``⚠``), whatever the reviewer's own status.
   ``kind:`` and ``type:`` show the Claims tab, ``label:`` the Entities tab. An unknown field or
   value is an error (:class:`FilterError`), never a silently empty list.
 - Any other term is words: each word must be the beginning of a word of the candidate's text,
@@ -28,9 +30,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.vocabulary import KINDS, QUOTE_TYPES, STATUSES
+from extractors.vocabulary import DISPUTED, KINDS, QUOTE_TYPES, STATUSES
 
 from .spans import accent_sensitive, fold
+from .versions import in_dispute
 
 Cand = dict[str, Any]
 
@@ -75,8 +78,8 @@ def parse_query(text: str) -> Query:
         if not values:
             raise FilterError(f"'{key}:' needs a value, e.g. {key}:{_example(key)}")
         if key == "status":
-            bad = values - set(STATUSES)
-            allowed = ", ".join(STATUSES)
+            bad = values - {*STATUSES, DISPUTED}
+            allowed = ", ".join((*STATUSES, DISPUTED))
         elif key == "kind":
             bad = values - set(_KIND_WORDS)
             values = {_KIND_WORDS.get(v, v) for v in values}
@@ -111,7 +114,9 @@ def haystack(cand: Cand) -> tuple[str, ...]:
 
 def matches(cand: Cand, query: Query) -> bool:
     for name, values in query.fields:
-        if str(cand.get(name, "pending" if name == "status" else "")).lower() not in values:
+        if str(cand.get(name, "pending" if name == "status" else "")).lower() in values:
+            continue
+        if not (name == "status" and DISPUTED in values and in_dispute(cand)):
             return False
     if query.words:
         hay = haystack(cand)

@@ -34,18 +34,9 @@ from ...sanitize import clean
 from ...store import StoreError
 from ...store.store import Changes
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
-from ..desk import (
-    DISPUTED_MARK,
-    STATUS_STYLE,
-    changed_fields,
-    differing,
-    possessive,
-    show_value,
-    version_key,
-    versions,
-    when,
-)
+from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, possessive, show_value, when
 from ..text import STATUS_MARK, one_line
+from ..versions import changed_fields, version_key, versions
 from .once import ClosesOnce
 
 if TYPE_CHECKING:

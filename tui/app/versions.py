@@ -1,0 +1,43 @@
+"""The reviewers' versions of one candidate as the review screen holds it, and whether the desk is in
+dispute over it. Pure (no Textual: the filter in :mod:`tui.app.state` reads it too).
+
+A candidate of a reviewer's view carries ``reviews``: every reviewer's version that stands
+(``{reviewer, status, decided_at, adjudication?, chose?, <fields that differ from the model's>}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+Cand = dict[str, Any]
+
+#: keys of a ``reviews`` entry that are not the reviewer's changed fields
+REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose", "changed_since"})
+
+
+def changed_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields a version changed (what is left of a ``reviews`` entry besides who, what and when)."""
+    return {k: v for k, v in entry.items() if k not in REVIEW_KEYS}
+
+
+def versions(cand: Cand) -> list[dict[str, Any]]:
+    """The reviewers' versions of a candidate (adjudications left out), oldest first."""
+    return [r for r in cand.get("reviews") or () if not r.get("adjudication")]
+
+
+def version_key(entry: Mapping[str, Any]) -> tuple[str, str]:
+    """What two versions must share to agree: kept or rejected, and the fields they changed."""
+    status = "rejected" if entry.get("status") == "rejected" else "kept"
+    return status, repr(sorted((k, repr(v)) for k, v in changed_fields(entry).items()))
+
+
+def in_dispute(cand: Cand) -> bool:
+    """Whether the reviewers' versions of ``cand`` differ and no ruling made after the latest of them
+    settles it (the row's ``⚠``; the filter's ``status:disputed``)."""
+    kept = versions(cand)
+    if len({version_key(r) for r in kept}) <= 1:
+        return False
+    rulings = [str(r.get("decided_at") or "") for r in cand.get("reviews") or () if r.get("adjudication")]
+    latest = max((str(r.get("decided_at") or "") for r in kept), default="")
+    return not rulings or max(rulings) < latest
