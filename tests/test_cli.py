@@ -373,7 +373,7 @@ def test_status_says_an_article_file_is_gone(filled_store, cli):
     (article_file,) = (path / "articles").iterdir()
     article_file.rename(path / "elsewhere.json")
     proc = cli("status", check=1)
-    assert "1 article file missing or not a file" in proc.stdout and "newsreview doctor" in proc.stdout
+    assert "1 article file missing, not a file or damaged" in proc.stdout and "newsreview doctor" in proc.stdout
     assert cli("status", "--json", check=1).stdout.count(ex.article.id) >= 1
 
 

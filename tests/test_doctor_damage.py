@@ -629,7 +629,7 @@ def test_a_fifo_in_place_of_a_file_commands_read_is_refused_not_waited_on(store_
             continue
         if which == "article":  # the article is damaged and said so; the rest of the store still reads
             if args[0] == "status":
-                assert proc.returncode == 1 and "1 article file missing or not a file" in proc.stdout
+                assert proc.returncode == 1 and "1 article file missing, not a file or damaged" in proc.stdout
             elif args[0] == "export":
                 assert proc.returncode == 1 and "not a regular file (left out of the export)" in proc.stderr
             continue
@@ -791,3 +791,49 @@ def test_a_decisions_cache_edited_by_hand_is_not_believed(store_path, cli):
         cache.write_bytes(json.dumps({**data, "v": version}).encode())
         seen = cli.json("status", "--json")
         assert {k: v for k, v in seen.items() if k != "size"} == {k: v for k, v in truth.items() if k != "size"}
+
+
+def test_one_damaged_article_leaves_the_others_usable_with_the_cache_gone(store_path, cli):
+    """QA (desk admin): with cache/decisions.json deleted ("safe to delete"), one article whose text
+    was changed made status, articles and agreement fail, `export --article` of a healthy article
+    export nothing and apply on a healthy article fail: the desk memory, built over every decided
+    article, let the damaged one's error escape. It names that article; the others work."""
+    exs, _ = desk(store_path)
+    damaged = next(p for p in (store_path / "articles").glob("*.json") if article_in(p) == exs[0].article.id)
+    data = json.loads(damaged.read_bytes())
+    data["article"]["1"]["text"] = "X" + data["article"]["1"]["text"][1:]
+    damaged.write_bytes(json.dumps(data).encode())
+    shutil.rmtree(store_path / "cache")
+    healthy = exs[1].article.id
+    exported = cli.json("export", "--article", healthy, "--include", "all")
+    assert [a["id"] for a in exported["articles"]] == [healthy]
+    whole = cli("export", "--include", "all", "-o", "-", check=1)
+    no_traceback(whole)
+    assert sorted(a["id"] for a in json.loads(whole.stdout)["articles"]) == sorted(e.article.id for e in exs[1:])
+    assert exs[0].article.id in whole.stderr
+    for args in (["articles"], ["agreement"]):
+        no_traceback(cli(*args, check=None))
+    line = json.dumps({"article": healthy, "candidate": exs[1].entities[0]["id"], "action": "reject"})
+    cli("apply", "-", "--reviewer", "alice", input=line + "\n")
+    status = cli("status", "--json", check=1)  # the damage is said, in the exit code too
+    summary = json.loads(status.stdout)
+    assert summary["damaged_articles"] == [exs[0].article.id]
+    assert {name: r["decisions"] for name, r in summary["reviewers"].items()} == {"alice": 4, "bob": 3}
+
+
+def test_an_index_lost_with_its_mark_is_refused_not_shown_as_an_empty_store(store_path, cli):
+    """QA: with index.jsonl and its mark both deleted, status said "articles 0" (exit 0), export wrote
+    an empty file and migrate copied an empty store, "verified". Doctor found it; now every command
+    that opens the store says so."""
+    desk(store_path)
+    index = store_path / "index.jsonl"
+    index.unlink()
+    (store_path / "index.jsonl.mark").unlink()
+    said = f"damaged: {index} is missing (and so is its mark), but the store holds article files or journals"
+    for args in (["status"], ["export", "-o", os.devnull], ["articles"]):
+        proc = cli(*args, check=1)
+        no_traceback(proc)
+        assert said in proc.stderr, (args, proc.stderr)
+    assert not index.exists()
+    cli("doctor", "--repair")
+    assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)

@@ -68,7 +68,7 @@ def status_table(summary: dict[str, Any]) -> Table:
         table.add_row(
             "damaged",
             Text(
-                f"{len(damaged)} article file{'' if len(damaged) == 1 else 's'} missing or not a file ({shown}): "
+                f"{len(damaged)} article file{'' if len(damaged) == 1 else 's'} missing, not a file or damaged ({shown}): "
                 "run 'newsreview doctor'",
                 style="bold red",
             ),

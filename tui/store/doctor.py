@@ -68,6 +68,7 @@ from .folder import (
     PRESENCE,
     V1_FORMAT,
     _now,
+    holds_content,
     journal_slug,
 )
 from .journal import binding_of, binding_problem, check_line, decode_line, encode_line, ops_problem, writer_of
@@ -429,7 +430,11 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         locks = _lock_everything(folder, skip=set(odd.locks))
     try:
         index = scan_journal(folder / INDEX, index=True, store_id=store_id)
-        if index.missing and not index.absent and _has_content(folder, folders_ok):
+        if (
+            index.missing
+            and not index.absent
+            and holds_content(folder, articles=folders_ok[ARTICLES], journals=folders_ok[JOURNALS])
+        ):
             index.absent = (
                 f"{clean_line(index.path)} is missing (and so is its mark), but the store holds article files "
                 "or journals: they are not shown"
@@ -529,18 +534,6 @@ def _odd_files(folder: Path, folders_ok: dict[str, bool], report: Report) -> _Od
                     )
                     odd.cache.append(entry)
     return odd
-
-
-def _has_content(folder: Path, folders_ok: dict[str, bool]) -> bool:
-    """Whether the store holds article files or journals (which an index should list)."""
-    with contextlib.suppress(OSError):
-        if folders_ok[ARTICLES] and any((folder / ARTICLES).glob("*.json")):
-            return True
-        if folders_ok[JOURNALS] and any(
-            p.name.endswith((".jsonl", ".jsonl.mark")) for p in (folder / JOURNALS).iterdir()
-        ):
-            return True
-    return False
 
 
 def _report_journal(report: Report, slug: str, scan: Scan, registered: dict[str, dict[str, Any]]) -> None:

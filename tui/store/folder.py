@@ -157,6 +157,13 @@ class FolderEngine:
         for sub in (ARTICLES, JOURNALS):
             if (folder / sub).exists() and not (folder / sub).is_dir():
                 raise StoreDamaged(f"damaged: {clean_line(folder / sub)} is not a folder; run 'newsreview doctor'")
+        if not any(os.path.lexists(folder / name) for name in (INDEX, INDEX + ".mark")) and holds_content(folder):
+            wait_free(folder / INDEX_LOCK)  # an add writes an article's file, then its index line, under it
+            if not os.path.lexists(folder / INDEX):  # QA: the store read as empty, and export wrote nothing
+                raise StoreDamaged(
+                    f"damaged: {clean_line(folder / INDEX)} is missing (and so is its mark), but the store "
+                    "holds article files or journals; run 'newsreview doctor'"
+                )
         if mode == "review":
             (folder / JOURNALS).mkdir(exist_ok=True)
             self.lock = FileLock(folder / JOURNALS / f"{self.slug}.lock")
@@ -545,3 +552,14 @@ def _now() -> str:
     from datetime import datetime
 
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def holds_content(folder: Path, *, articles: bool = True, journals: bool = True) -> bool:
+    """Whether the store holds article files or journals (which its index should list); ``articles``,
+    ``journals``: whether that folder may be read (doctor: it is a folder)."""
+    with contextlib.suppress(OSError):
+        if articles and any((folder / ARTICLES).glob("*.json")):
+            return True
+        if journals and any(p.name.endswith((".jsonl", ".jsonl.mark")) for p in (folder / JOURNALS).iterdir()):
+            return True
+    return False
