@@ -33,6 +33,7 @@ TEXT = (
     "Moscow denied it. Wallace added that the Kremlin was hiding its losses, the BBC reported."
 )
 CLAIM = "Russia had lost 100,000 troops"
+CLAIM_END = TEXT.index(CLAIM) + len(CLAIM)
 
 
 def build(path: Path) -> tuple[ReviewStore, str]:
@@ -444,3 +445,46 @@ async def test_a_speaker_linked_to_a_rejected_entity_says_the_export_unlinks_it(
         await pilot.pause()
         assert store.candidate(aid, ben["id"])["status"] == "rejected"
         assert "(its entity is rejected: unlinked in the export)" in screen_text(app)
+
+
+async def test_a_key_while_a_claim_edit_waits_for_the_pipeline_is_refused_not_reordered(claims, tmp_path, monkeypatch):
+    """QA (keys at 80x24): a claim's moved end waits for the pipeline to compute its fields; `u`
+    pressed meanwhile undid the decision before (an entity accept) and the edit was saved after it,
+    and an `x` went in first and was then overridden by the edit. Until the edit is saved, keys that
+    write are refused, saying why; then they act on what is on screen."""
+    import threading
+
+    import tui.ingest
+
+    store, aid = claims
+    release = threading.Event()
+
+    def slow_load(model):
+        release.wait(10)
+        raise RuntimeError("no model in this test")  # the edit is then saved without its fields
+
+    monkeypatch.setattr(tui.ingest, "load_extractor", slow_load)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.current()
+        await pilot.press("a")
+        assert store.candidate(aid, first["id"])["status"] == "accepted"
+        await pilot.press("tab", "comma", "enter")  # the claim's end a token left, saved: it waits
+        await pilot.pause()
+        claim_id = screen.current()["id"]
+        assert screen.busy and store.candidate(aid, claim_id)["status"] == "pending"
+        await pilot.press("u")
+        await pilot.press("x")
+        assert store.candidate(aid, first["id"])["status"] == "accepted"  # u did not take it back
+        assert store.candidate(aid, claim_id)["status"] == "pending"
+        assert any("still being saved" in str(n.message) for n in app._notifications)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        saved = store.candidate(aid, claim_id)
+        assert saved["status"] == "edited" and saved["end"] < CLAIM_END
+        await pilot.press("u")  # now the edit is the last decision
+        assert store.candidate(aid, claim_id)["status"] == "pending"
+        assert store.candidate(aid, first["id"])["status"] == "accepted"

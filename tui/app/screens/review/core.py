@@ -441,6 +441,17 @@ class ReviewCore(Screen[None]):
             self._sync_soon()
 
     def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        if self.busy == FIELDS_WAIT:
+            # QA: a claim edit waiting for the pipeline is saved when it has loaded; a decision (or an
+            # undo) keyed meanwhile went in first, then the edit overrode it (or undo took the one before)
+            self.notify(
+                "not saved: the claim edit before it is still being saved (the spaCy model is loading); "
+                "press the key again in a moment",
+                severity="warning",
+                markup=False,
+                timeout=4,
+            )
+            return None
         if fn not in (self.store.undo_last, self.store.redo_last):
             self._take_over()
         try:

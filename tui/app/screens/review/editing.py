@@ -9,7 +9,7 @@ from ... import spans
 from ...fields import ClaimFielder, Fields
 from ...text import one_line
 from ...widgets.article import ArticleView
-from .core import ReviewCore
+from .core import FIELDS_WAIT, ReviewCore
 
 
 class Editing(ReviewCore):
@@ -103,6 +103,8 @@ class Editing(ReviewCore):
 
     def _edit_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> str | None:
         """The editor's save: None, or why the store refused (the editor shows it)."""
+        if self.busy == FIELDS_WAIT:  # a claim edit saved before waits for the pipeline: after it (see _write)
+            return "the claim edit before this one is still being saved (the spaCy model is loading): save again in a moment"
         self._take_over()
         try:
             state = self.store.decide_as_shown(aid, cid, "edit", changes=changes, seconds=seconds)
