@@ -795,6 +795,10 @@ def test_a_row_marks_a_dispute_for_a_lead_who_has_not_reviewed_it():
     again = {**bob, "decided_at": "2026-12-04T10:03:00"}
     assert others_mark({"reviews": [ana, again, ruling]}, "lia").plain == "⚠2"  # type: ignore[union-attr]
     assert others_mark({"reviews": [ana, bob]}, "ana").plain == "⚠1"  # type: ignore[union-attr]
+    # QA: cat, after the ruling, agrees with it: settled, not ⚠ (status, `articles` and J all said so)
+    cat = {"reviewer": "cat", "status": "accepted", "decided_at": "2026-12-04T10:04:00"}
+    assert others_mark({"reviews": [ana, bob, ruling, cat]}, "cat").plain == "+2"  # type: ignore[union-attr]
+    assert others_mark({"reviews": [ana, bob, ruling, {**cat, "status": "rejected"}]}, "cat").plain == "⚠2"  # type: ignore[union-attr]
 
 
 async def test_the_article_list_search_folds_case_and_accents(tmp_path):

@@ -33,11 +33,13 @@ def version_key(entry: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def in_dispute(cand: Cand) -> bool:
-    """Whether the reviewers' versions of ``cand`` differ and no ruling made after the latest of them
-    settles it (the row's ``⚠``; the filter's ``status:disputed``)."""
+    """Whether the desk disputes ``cand`` (the row's ``⚠``; the filter's ``status:disputed``): the
+    reviewers' versions differ and no ruling settles them, or a version decided after the latest
+    ruling differs from it (QA: a review after the ruling that agreed with it was marked ⚠)."""
     kept = versions(cand)
-    if len({version_key(r) for r in kept}) <= 1:
-        return False
-    rulings = [str(r.get("decided_at") or "") for r in cand.get("reviews") or () if r.get("adjudication")]
-    latest = max((str(r.get("decided_at") or "") for r in kept), default="")
-    return not rulings or max(rulings) < latest
+    rulings = [r for r in cand.get("reviews") or () if r.get("adjudication")]
+    if not rulings:
+        return len({version_key(r) for r in kept}) > 1
+    ruling = max(rulings, key=lambda r: str(r.get("decided_at") or ""))
+    at, ruled = str(ruling.get("decided_at") or ""), version_key(ruling)
+    return any(str(r.get("decided_at") or "") > at and version_key(r) != ruled for r in kept)
