@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -280,6 +281,26 @@ def test_apply_takes_over_an_expired_lease_but_not_from_someone_on_the_article(n
     undo = json.dumps({"article": aid, "candidate": cid, "action": "undo"}) + "\n"
     out = json.loads(cli("apply", "-", "--reviewer", outsider, "--store", str(folder), input=undo).stdout)
     assert "took_over_from" not in out  # already theirs; an undo never takes anything
+
+
+def test_a_long_open_store_does_not_take_from_an_assignee_who_started_since(new_store):
+    """QA (desk admin): an `apply` that had run since before the assignee's first decision still took
+    the article over from them ("took_over_from": alice), and one opened before another reviewer's
+    take took it again: it decided on what it read at its start."""
+    folder = new_store("s")
+    with ReviewStore.open(folder, mode="add") as st:
+        aids = [st.add_article(make_extraction(f"Report {i} from Kyiv.", [("Kyiv", "GPE")]))[1] for i in range(2)]
+        st.assign(["alice"], lease_hours=0.00001)
+    time.sleep(0.1)  # the lease runs out
+    with open_as(folder, "x") as x, open_as(folder, "y") as y:
+        assert x.assignments.claim(aids[0], "x") == "takeable"
+        with open_as(folder, "alice") as alice:  # alice starts, after x opened
+            alice.decide(aids[0], alice.candidates(aids[0])[0]["id"], "accept")
+        assert x.take(aids[0]) is None  # she has started: nothing to take
+        assert y.take(aids[1]) == "alice"
+        assert x.take(aids[1]) is None  # y took it meanwhile: it is y's now
+    with ReviewStore.open(folder) as st:
+        assert st.assignments.assignees(aids[0]) == ["alice"] and st.assignments.assignees(aids[1]) == ["y"]
 
 
 def test_kappa_alpha_and_span_f1_against_hand_computed_values():

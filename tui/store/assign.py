@@ -6,7 +6,7 @@ reviewer. Pure bookkeeping over the store's ``assignments`` and ``takes`` record
   team and overlap always give the same plan, and new articles spread evenly over the team.
 - An assignee who has not decided anything on the article within the lease (24 h by default), and
   does not have it open, can be relieved by anyone not assigned to it: a *take* records who took it
-  from whom.
+  from whom, and the lease of the one who took it runs from then.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Assignments:
         self._assigned: dict[str, dict[str, Any]] = {}  # article -> its (latest) assignment record
         self._holders: dict[str, list[str]] = {}  # article -> current assignees (takes applied)
         self._started: set[tuple[str, str]] = set()  # (article, reviewer) with at least one decision
+        self._since: dict[tuple[str, str], str] = {}  # (article, reviewer) -> when a take made them its holder
 
     def fold(self, table: str, doc: dict[str, Any]) -> None:
         aid = doc["article"]
@@ -59,6 +60,7 @@ class Assignments:
             holders = self._holders.get(aid)
             if holders is not None and doc["from"] in holders and doc["to"] not in holders:
                 holders[holders.index(doc["from"])] = doc["to"]
+                self._since[(aid, doc["to"])] = doc["at"]
 
     def started(self, article: str, reviewer: str) -> None:
         self._started.add((article, reviewer))
@@ -73,14 +75,18 @@ class Assignments:
         return Counter(name for holders in self._holders.values() for name in holders)
 
     def expired(self, article: str, now: datetime | None = None) -> list[str]:
-        """Assignees who have not started the article within its lease."""
+        """Assignees who have not started the article within its lease — counted from the assignment,
+        or for one who took it over, from the take (QA: a take made at once takeable again)."""
         doc = self._assigned.get(article)
         if doc is None:
             return []
-        at = datetime.fromisoformat(doc["at"])
-        if (now or datetime.now(UTC)) - at < timedelta(hours=lease_of(doc)):
-            return []
-        return [name for name in self._holders.get(article, []) if (article, name) not in self._started]
+        lease, now = timedelta(hours=lease_of(doc)), now or datetime.now(UTC)
+        return [
+            name
+            for name in self._holders.get(article, [])
+            if (article, name) not in self._started
+            and now - datetime.fromisoformat(self._since.get((article, name), doc["at"])) >= lease
+        ]
 
     def claim(self, article: str, reviewer: str) -> Claim:
         holders = self._holders.get(article)
