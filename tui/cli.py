@@ -843,7 +843,10 @@ def doctor_cmd(
             sys.stdout.write("nothing was damaged\n" if report.repaired else "nothing needed repair\n")
         return
     if report.problems:
-        sys.stdout.write("run 'newsreview doctor --repair' to mend it (it keeps a backup)\n")
+        if is_url(store):  # QA: it promised a backup there; a repair only rebuilds the derived tables
+            sys.stdout.write("run 'newsreview doctor --repair' to rebuild the derived tables\n")
+        else:
+            sys.stdout.write("run 'newsreview doctor --repair' to mend it (it keeps a backup)\n")
         raise typer.Exit(1)
     sys.stdout.write(f"{clean_line(_shown(store))}: healthy\n")
 
