@@ -691,3 +691,21 @@ def test_a_refused_reviewer_name_shows_where_the_invisible_character_is(cli):
         "newsreview: error: reviewer name 'z\\u200bw' cannot be used: must not contain a non-printable "
         "character (U+200B) (character 2)"
     ]
+
+
+def test_commands_on_a_store_s_articles_refuse_a_store_that_is_not_there(tmp_path):
+    """QA (desk admin): a mistyped --store made a new empty store, and `assign` said "every article is
+    assigned already; nothing changed" (exit 0); `leads` and `reextract` as well. `add` makes stores."""
+    from support import CLI
+
+    typo = tmp_path / "stroe"
+    cli = CLI(typo)
+    for args, stdin in (
+        (["assign", "--team", "ann"], None),
+        (["leads", "ann"], None),
+        (["reextract"], None),
+        (["apply", "-"], '{"article": "a-1", "candidate": "e-1", "action": "accept"}\n'),
+    ):
+        proc = cli(*args, input=stdin, check=1)
+        assert f"no store at {typo} yet" in proc.stderr and "Traceback" not in proc.stderr, args
+    assert not typo.exists()

@@ -181,14 +181,20 @@ def _notices(store: Any) -> None:
 class _open_store:
     """Open the store, turning store errors into one-line failures."""
 
-    def __init__(self, path: str, reviewer: str | None, holder: str, mode: str = "review"):
+    def __init__(self, path: str, reviewer: str | None, holder: str, mode: str = "review", *, existing: bool = False):
+        """``existing``: the command works on a store's articles, so a store that is not there yet is an
+        error, not a new empty store (QA: a mistyped --store made one, and 'assign' said "nothing
+        changed", exit 0)."""
         self.args = (path, reviewer, holder, mode)
+        self.existing = existing
 
     def __enter__(self) -> Any:
         from .store import ReviewStore, StoreError
 
         path, reviewer, holder, mode = self.args
         try:
+            if self.existing and mode != "read":
+                ReviewStore.open(path, mode="read", reviewer=reviewer).close()  # refuses where no store is
             self.store = ReviewStore.open(path, mode=mode, reviewer=reviewer, holder=f"'{holder}'")  # type: ignore[arg-type]
         except StoreError as err:
             fail(str(err))
@@ -345,7 +351,7 @@ def reextract_cmd(
 
     console = _console(stderr=True)
     articles = list(dict.fromkeys(articles or [])) or None  # QA: an id given twice was extracted twice
-    with _open_store(store, reviewer, "newsreview reextract", mode="add") as st:
+    with _open_store(store, reviewer, "newsreview reextract", mode="add", existing=True) as st:
         for aid in articles or []:
             try:
                 st.article_info(aid)
@@ -459,7 +465,7 @@ def apply_cmd(
         except OSError as err:
             fail(f"{source}: {err.strerror or err}")
     try:
-        with _open_store(store, reviewer, "newsreview apply") as st:
+        with _open_store(store, reviewer, "newsreview apply", existing=True) as st:
             failed = apply_stream(st, stream, sys.stdout, model=model)
     finally:
         if stream is not sys.stdin.buffer:
@@ -688,7 +694,7 @@ def assign_cmd(
         check_lease(lease)  # before the store opens: nothing written for a lease that is no number
     except ValueError as err:
         fail(f"--lease: {err}", 2)
-    with _open_store(store, reviewer, "newsreview assign", mode="add") as st:
+    with _open_store(store, reviewer, "newsreview assign", mode="add", existing=True) as st:
         from .store import StoreError
 
         try:
@@ -736,7 +742,7 @@ def leads_cmd(
     wanted = [] if clear else [n.strip() for n in (names or "").split(",") if n.strip()]
     if not clear and not wanted:
         fail("no names given (use --clear to have no leads)", 2)
-    with _open_store(store, reviewer, "newsreview leads", mode="add") as st:
+    with _open_store(store, reviewer, "newsreview leads", mode="add", existing=True) as st:
         from .store import StoreError
 
         try:
