@@ -837,3 +837,24 @@ def test_an_index_lost_with_its_mark_is_refused_not_shown_as_an_empty_store(stor
     assert not index.exists()
     cli("doctor", "--repair")
     assert decisions(cli) == ({"alice": 3, "bob": 3}, 3)
+
+
+@pytest.mark.parametrize("token", ["abc", [21, 300], [0, 2]])
+def test_damaged_token_offsets_are_damage(store_path, cli, token):
+    """QA: a token of an article file changed by hand ("abc", or offsets overlapping their neighbours)
+    passed doctor as healthy; an `apply` add then stopped with "internal error: ValueError", and a
+    Prodigy export wrote tokens cut mid-word. The file is damaged: said, by doctor too."""
+    exs, _ = desk(store_path)
+    path = next(p for p in (store_path / "articles").glob("*.json") if article_in(p) == exs[0].article.id)
+    data = json.loads(path.read_bytes())
+    data["article"]["1"]["tokens"][2] = token
+    path.write_bytes(json.dumps(data).encode())
+    check = cli("doctor", check=1)
+    no_traceback(check)
+    assert any("has token offsets that do not fit the text (token 2:" in line for line in damaged_lines(check))
+    line = json.dumps(
+        {"article": exs[0].article.id, "action": "add", "kind": "entity", "start": 0, "end": 5, "label": "ORG"}
+    )
+    proc = cli("apply", "-", "--reviewer", "carol", input=line + "\n", check=None)
+    no_traceback(proc)
+    assert "has token offsets that do not fit the text" in proc.stdout + proc.stderr

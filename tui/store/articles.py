@@ -105,6 +105,26 @@ class ArticleFiles:
         return parsed
 
 
+def tokens_problem(text: str, tokens: Any) -> str | None:
+    """What is wrong with an article's token offsets, or None: a list of ``[start, end]`` integer pairs
+    inside the text, in order, none overlapping the one before."""
+    if tokens is None:
+        return None  # (an article stored without them: the editors then move by characters)
+    if not isinstance(tokens, list):
+        return "not a list"
+    last = 0
+    for i, tok in enumerate(tokens):
+        if not (
+            isinstance(tok, list)
+            and len(tok) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in tok)
+            and last <= tok[0] < tok[1] <= len(text)
+        ):
+            return f"token {i}: {clean_line(tok, 40)} after offset {last}, text length {len(text)}"
+        last = tok[1]
+    return None
+
+
 def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
     """The parsed, verified file, or what is wrong with it (a phrase)."""
     try:
@@ -121,6 +141,9 @@ def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
             return f"holds another article ('{clean_line(article.get('id'), 80)}')"
         if text_sha(text) != row["text_sha"]:
             return "does not hold the text the index recorded (the text was changed)"
+    problem = tokens_problem(text, article.get("tokens"))
+    if problem is not None:  # QA: damaged tokens passed doctor, then failed `apply` adds and exports
+        return f"has token offsets that do not fit the text ({problem})"
     aid = article.get("id")
     for cand in cands.values():
         try:
