@@ -276,6 +276,17 @@ def test_selection_units():
     assert TEXT[slice(*spans.extend_selection(TEXT, TOKENS, chars, 1).span(TOKENS))] == "lo"
 
 
+def test_find_takes_a_no_break_space_for_a_space():
+    """QA: "A Bloomberg poll" was "not in this article", which wrote "A\u00a0Bloomberg poll"."""
+    text = "Poll: A\u00a0Bloomberg poll. A Bloomberg\u202fpoll. 東京\u3000都"
+    assert [text[s:e] for s, e in spans.find_all(text, "A Bloomberg poll")] == [
+        "A\u00a0Bloomberg poll",
+        "A Bloomberg\u202fpoll",
+    ]
+    assert spans.find_all(text, "a\u00a0bloomberg") == spans.find_all(text, "a bloomberg")  # typed either way
+    assert [text[s:e] for s, e in spans.find_all(text, "東京 都")] == ["東京\u3000都"]
+
+
 def test_find_all_whole_words_and_case():
     assert spans.find_all("Russia and russian and RUSSIA", "russia") == [(0, 6), (11, 17), (23, 29)]
     assert spans.find_all("Russia and russian and RUSSIA", "russia", whole_words=True) == [(0, 6), (23, 29)]

@@ -172,13 +172,23 @@ def _decomposed(text: str) -> str:
     return str(_OWN.sub(lambda m: _OWN_LETTERS[m.group()], unicodedata.normalize("NFD", text)))
 
 
+#: spaces that look like a space and are one in a find: no-break, thin, figure, ideographic… (one to one)
+_SPACES = str.maketrans(
+    dict.fromkeys(
+        "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "
+    )
+)
+
+
 def fold(text: str, *, accents: bool = True) -> str:
-    """What find compares: case folded and canonically composed ("É", "é" and "e" + accent alike);
+    """What find compares: case folded and canonically composed ("É", "é" and "e" + accent alike),
+    every kind of space a plain one;
     without ``accents``, the accents of Latin, Greek and Cyrillic letters go too ("Zürich" and
     "zurich", "Łódź" and "lodz" alike; "й" stays itself, and a kana's voicing mark or an Indic
     vowel sign stays: they make another letter)."""
     if text.isascii():
         return text.lower()  # (casefold and lower agree on ASCII; nothing to compose)
+    text = text.translate(_SPACES)  # QA: "A Bloomberg poll" typed was not found after a no-break space
     if not accents:
         text = _ACCENT.sub("", _decomposed(text)).translate(_STROKES)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
