@@ -8,7 +8,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from app_support import several_store
+from app_support import several_store, status_line
 
 from tui.app.app import ReviewApp
 from tui.app.config import load_settings, update_settings
@@ -148,6 +148,31 @@ async def test_boundaries_from_keyboard(review):
         await pilot.press("left_square_bracket", "m", "left_square_bracket", "enter")  # onto the line break
         assert store.candidate(aid, ex.entities[2]["id"])["start"] == start + 1  # refused: not on whitespace
         assert "begins with whitespace" in "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_a_and_x_during_a_boundary_edit_say_what_becomes_of_it(review):
+    """QA (keys at 80x24): `]` then `a` stored the old span as accepted, and `x` rejected it, the
+    edit dropped without a word. `a` keeps the span the preview shows; `x` says it dropped it."""
+    app, store, ex = review
+    aid = ex.article.id
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await pilot.press("right", "j", "j")
+        cid = screen.current()["id"]
+        assert screen.current()["text"] == "Ben Wallace"
+        await pilot.press("full_stop", "a")  # the end a token on, then accept: the edit is saved
+        state = store.candidate(aid, cid)
+        assert (state["status"], state["text"]) == ("edited", "Ben Wallace told") and screen.preview is None
+        await pilot.press("u")
+        assert store.candidate(aid, cid)["status"] == "pending"
+        while screen.current()["id"] != cid:
+            await pilot.press("k")
+        await pilot.press("full_stop")
+        assert "enter save  esc cancel" in status_line(app)  # seen at 80 columns (the footer lacks them)
+        await pilot.press("x")
+        state = store.candidate(aid, cid)
+        assert (state["status"], state["text"]) == ("rejected", "Ben Wallace") and screen.preview is None
+        assert "the boundary edit was dropped" in "\n".join(str(n.message) for n in app._notifications)
 
 
 async def test_add_entity_and_claim_from_selection(review):

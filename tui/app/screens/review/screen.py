@@ -125,6 +125,18 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
                 timeout=3,
             )
 
+    def action_decide(self, action: str) -> None:
+        """During a boundary edit, ``a`` keeps what the preview shows (the edit, as enter saves it) and
+        ``x`` rejects the candidate as it stood, saying the edit was dropped (QA: both dropped the
+        edit without a word, and ``a`` stored the old span)."""
+        cand = self.state.cands.get(self.preview_id or "") if self.preview is not None else None
+        if cand is not None and (cand["start"], cand["end"]) != self.preview:
+            if action == "accept":
+                self.action_confirm_boundary()
+                return
+            self.notify("the boundary edit was dropped: rejected as it stood", markup=False, timeout=3)
+        super().action_decide(action)
+
     def action_confirm_boundary(self) -> None:
         """Enter: save the boundary edit in progress, else accept the current candidate."""
         if self.preview is None or self.preview_id is None or self.aid is None:
