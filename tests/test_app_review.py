@@ -629,3 +629,13 @@ def test_apply_rest_says_a_boundary_fix_stays_the_mention_s_own():
     relabelled = dict(mention, status="edited", original={"label": "CARDINAL"})
     shown = as_text(detail(relabelled, [], [], group=("100,000", 1, 2, 1), keys=Keys()))
     assert "to the 1 still pending" in shown and "boundaries" not in shown
+
+
+async def test_r_on_a_claim_says_it_is_for_entities(review):
+    """QA: `R` in the claims list said "this entity has no other mentions in the article"."""
+    app, store, ex = review
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "R")
+        said = "\n".join(str(n.message) for n in app._notifications)
+        assert "claims have none" in said and "this entity" not in said
+        assert all(c["status"] == "pending" for c in store.candidates(ex.article.id, "claim"))

@@ -161,6 +161,13 @@ class Deciding(ReviewCore):
         k = self.keys
         gid = self.state.group_of_current()
         cand = self.current()
+        if cand is not None and cand["kind"] == "claim":  # QA: it said "this entity has no other mentions"
+            self.notify(
+                f"{k.show('review.apply_rest')} applies an entity's decision to its other mentions; claims have none",
+                markup=False,
+                timeout=3,
+            )
+            return
         if cand is None or gid is None:
             self.notify("this entity has no other mentions in the article", markup=False, timeout=3)
             return
