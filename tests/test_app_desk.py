@@ -291,6 +291,29 @@ async def test_assignment_dialog(tmp_path):
         assert again.assignments.count() == 3
 
 
+async def test_assignment_dialog_at_80x24_shows_what_it_says(tmp_path):
+    """QA: at 80x24 the dialog was cut off: its hint, its errors and the plan after assigning sat
+    below its bottom edge, and it did not scroll."""
+    store, _exs = desk(tmp_path / "store", n=3)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("T")
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        assert "enter assigns" in screen_text(app)
+        dialog.query_one("#assign-team").value = "alice, bob, carol"
+        dialog.query_one("#assign-overlap").value = "x"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "overlap: a whole number" in screen_text(app)
+        dialog.query_one("#assign-overlap").value = "2"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Assigned 3 articles" in shown and "closes" in shown
+    store.close()
+
+
 def test_parse_team():
     assert parse_team(" alice, Bob Smith ,carol,alice") == ["alice", "Bob Smith", "carol"]
     assert parse_team("alice bob") == ["alice", "bob"]

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Grid, Vertical
+from textual.containers import Grid
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -18,6 +18,7 @@ from ...store import StoreError
 from ...store.assign import check_lease
 from ..bindings import ASSIGN, Keys
 from ..text import one_line
+from .dialogs import DialogScroll
 from .once import ClosesOnce
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
         ids = self.store.article_ids()
         open_ = sum(1 for aid in ids if not self.store.assignments.assignees(aid))
         team = [r for r in self.store.reviewers() if r]
-        with Vertical(classes="dialog", id="assign"):
+        with DialogScroll(classes="dialog", id="assign"):  # QA: at 80x24 its foot was cut off, not scrolled
             yield Static(Text("Assign articles to a team", style="bold"))
             yield Static(
                 Text(
@@ -87,6 +88,7 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
             self.dismiss(self.plan)
             return
         result = self.query_one("#assign-result", Static)
+        self.call_after_refresh(result.scroll_visible, animate=False)  # what it says, in view at 80x24
         if not self.store.article_ids():
             result.update(Text("the store has no articles yet: add some first", style="bold red"))
             return
