@@ -326,6 +326,29 @@ def test_kappa_alpha_and_span_f1_against_hand_computed_values():
     assert f1["exact"] == pytest.approx(2 * 1 / 5) and f1["overlap"] == pytest.approx(2 * 2 / 5)
 
 
+def test_span_f1_counts_an_addition_the_other_reviewer_kept(filled_store):
+    """QA (desk admin): ann added a span; ben, told by the store to accept it rather than add it
+    again, accepted it; both edited Russia alike. Span F1 read 0.667 (spans 2 and 1): the accept of
+    an addition counted for nobody. A rejected addition stays out of the rejecter's spans."""
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    text = ex.article.text
+    with open_as(path, "ann") as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": 0, "end": 3, "label": "NORP"})
+        st.decide(aid, russia, "edit", changes={"label": "ORG"})
+        other = st.add_candidate(
+            aid, {"kind": "entity", "start": text.index("Second"), "end": text.index("Second") + 6, "label": "ORDINAL"}
+        )
+    with open_as(path, "ben") as st:
+        st.decide(aid, added["id"], "accept")
+        st.decide(aid, russia, "edit", changes={"label": "ORG"})
+        st.decide(aid, other["id"], "reject")
+    with ReviewStore.open(path) as st:
+        (pair,) = compute(st)["pairs"]
+    assert pair["span_f1"]["spans"] == [3, 2]
+    assert pair["span_f1"]["exact"] == pytest.approx(2 * 2 / (3 + 2))
+
+
 def test_agreement_on_a_store(filled_store, cli):
     path, ex = filled_store
     aid = ex.article.id

@@ -5,7 +5,8 @@
 - Over all reviewers: Krippendorff's alpha (nominal) on the same keep/reject values, computed by the
   ``krippendorff`` package; an item one reviewer alone decided adds nothing to it.
 - Kappa leaves out what only one reviewer marked (the INCEpTION documentation warns about it), so for
-  the spans reviewers changed or added — edited and added items — each pair gets a span F1 over the
+  the spans reviewers changed or added — edited and added items, and additions of another reviewer's
+  they accepted — each pair gets a span F1 over the
   articles both worked on: exact (same offsets and label) and overlap (same label, overlapping
   offsets, matched one to one).
 - The same per entity label (``--label`` keeps one; claims have no label).
@@ -98,7 +99,9 @@ def compute(store: Any, *, kind: str | None = None, label: str | None = None) ->
             worked[who].add(aid)
             if machine:
                 ratings[who].append((col, _keep(state)))
-            if state["status"] in ("edited", "added"):
+            # what a reviewer marked: their edits and additions, and an addition of another's they kept
+            # (QA: one adding a span and the other accepting it read as disagreement, F1 0.67 or 0)
+            if state["status"] in ("edited", "added") or (not machine and state["status"] == "accepted"):
                 changed[who][aid].add(_span(state))
     reviewers = sorted(set(ratings) | set(worked))
     matrix = np.full((len(reviewers), len(column)), np.nan)
