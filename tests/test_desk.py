@@ -528,6 +528,8 @@ def test_leads_on_the_command_line(filled_store, cli):
     assert cli("assign", "--team", "alice,bob", "--reviewer", "bob").stdout.startswith("assigned 1 article")
     assert "give names or --clear" in cli("leads", "x", "--clear", "--reviewer", "bob", check=2).stderr
     assert cli("leads", "--clear", "--reviewer", "bob").stdout.startswith("no leads")
+    out = cli("leads", "lena", "--reviewer", "bob")  # QA: bob left himself out, unwarned
+    assert out.stdout == "leads: lena\n" and "you ('bob') are not among them" in out.stderr
 
 
 def test_summaries_of_another_version_are_saved_again_by_the_next_writer(new_store, monkeypatch):

@@ -750,6 +750,11 @@ def leads_cmd(
         except StoreError as err:
             fail(str(err))
         sys.stdout.write(_leads_line(st.leads, "leads: ") + "\n")
+        if st.leads and st.reviewer not in st.leads:  # QA: a lead could leave themselves out unawares
+            warn(
+                f"you ('{clean_line(st.reviewer, 40)}') are not among them: from now on only they change the "
+                "leads, settle disputes and assign"
+            )
 
 
 def _leads_line(leads: list[str] | None, prefix: str) -> str:
