@@ -926,3 +926,30 @@ async def test_the_filter_status_disputed_lists_what_the_desk_disputes(disputes,
         assert app.screen is screen and lead.candidate(*ben, view="final")["adjudication"]["chose"] == "ana"
         assert {c["text"] for c in screen.state.rows("entity")} == {"Russia"}
     lead.close()
+
+
+async def test_a_leads_second_edit_starts_from_her_ruling(disputes, tmp_path):
+    """QA (keys): `e` on an item the lead had settled with an edit of her own opened the model's
+    version, so what she had changed (a claim's speaker) was gone from the editor."""
+    path, _, ben, russia, _tuesday = disputes
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen) and screen.current() == ben
+        await pilot.press("2")
+        assert screen.current() == russia
+        await pilot.press("e")
+        app.screen.query_one("#label").value = "NORP"
+        await pilot.press("ctrl+s")
+        assert screen.current() != russia
+        await pilot.press("k")  # back to it: settled, still in the walk
+        assert screen.current() == russia
+        await pilot.press("e")
+        dialog = app.screen
+        assert dialog.query_one("#label").value == "NORP"  # her ruling, not the model's GPE
+        dialog.query_one("#label").value = "ORG"
+        await pilot.press("ctrl+s")
+        final = lead.candidate(*russia, view="final")
+        assert (final["label"], final["adjudication"]["reviewer"]) == ("ORG", "lead")
+    lead.close()

@@ -33,6 +33,7 @@ from textual.widgets import Footer, Static
 from ...sanitize import clean
 from ...store import StoreError
 from ...store.store import Changes
+from ...store.validation import CLAIM_EDITS, ENTITY_EDITS
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
 from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, possessive, show_value, when
 from ..text import STATUS_MARK, one_line
@@ -448,11 +449,21 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False, timeout=6)
             return
-        base = {**cand, **(cand.get("original") or {}), "status": "pending"}
+        # the editor opens on the version in effect — a ruling made already, else the model's (QA: a
+        # lead's second edit started from the model's, her own speaker gone); the store takes an
+        # adjudication's changes against the model's version, so what the ruling changed goes too
+        base = {**cand, **(cand.get("original") or {})}
+        editable = ENTITY_EDITS if cand["kind"] == "entity" else CLAIM_EDITS
+        ruled = (
+            {k: cand[k] for k in editable if k in cand and cand[k] != base.get(k)} if cand.get("adjudication") else {}
+        )
+        shown = {**(cand if ruled else base), "status": "pending"}
 
         def save(changes: dict[str, Any]) -> str | None:
             try:
-                state = self.store.adjudicate(aid, cid, action="edit", changes=changes, seconds=self._seconds())
+                state = self.store.adjudicate(
+                    aid, cid, action="edit", changes={**ruled, **changes}, seconds=self._seconds()
+                )
             except StoreError as err:
                 return str(err)
             self._tell_review([(aid, cid)])
@@ -460,7 +471,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 self._after(state, {"action": "edit"})
             return None
 
-        self.app.push_screen(EditDialog(base, text, entities, LABELS, save, self.keys))
+        self.app.push_screen(EditDialog(shown, text, entities, LABELS, save, self.keys))
 
     def _step(self, which: str) -> None:
         """Undo (or redo) the lead's latest adjudication — not their own review decisions, which this
