@@ -417,10 +417,29 @@ async def test_keymap_remap_and_theme_are_remembered(app_store, tmp_path):
         assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "accepted"
         app.theme = "nord"
         await pilot.pause()
-    assert json.loads((cfg / "settings.json").read_text())["theme"] == "nord"
+    assert json.loads((cfg / "settings.json").read_text())["themes"] == {"ana": "nord"}
     again = ReviewApp(store, config=cfg)
     async with again.run_test(size=(160, 48)) as pilot:
         assert again.theme == "nord"
+
+
+async def test_each_reviewer_keeps_a_theme_of_their_own(app_store, tmp_path):
+    """QA (serve): the browser tabs share the server's settings, and one analyst's theme changed every
+    analyst's screen. Themes are kept per reviewer; one saved before that is everyone's default."""
+    store, _ex = app_store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "settings.json").write_text('{"theme": "gruvbox"}')
+    app = ReviewApp(store, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert app.theme == "gruvbox"  # the old setting, as before
+        app.theme = "nord"
+        await pilot.pause()
+    store.close()
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="bo") as bo:
+        other = ReviewApp(bo, config=cfg)
+        async with other.run_test(size=(160, 48)):
+            assert other.theme == "gruvbox"  # not ana's nord
 
 
 async def test_reopening_goes_back_to_where_the_reviewer_left_off(tmp_path):

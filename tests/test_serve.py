@@ -466,6 +466,28 @@ def test_a_second_tab_of_a_reviewer_is_told_what_to_do_in_a_browser(small_store,
     assert "--reviewer" not in message and "reload this page" in message
 
 
+def test_a_tab_on_a_store_gone_since_the_server_started_makes_none(tmp_path, monkeypatch):
+    """QA: with the store's folder moved away while serving, the next tab made a new empty store
+    there; serve refuses a missing store at its start, and a tab now does too."""
+    from tui.serve import tab
+
+    shown: list[tuple[str, str]] = []
+
+    class Shown:
+        def __init__(self, title: str, message: str) -> None:
+            shown.append((title, message))
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(tab, "message_app", Shown)
+    gone = tmp_path / "store"
+    assert tab.main(["--", str(gone), "dave"]) == 1
+    ((title, message),) = shown
+    assert "cannot open the store" in title and f"no store at {gone} yet" in message
+    assert not gone.exists()
+
+
 @pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["export", "--help"], ["serve", "--help"]])
 def test_other_commands_never_import_the_serve_package(args):
     code = (
@@ -611,6 +633,34 @@ async def test_logout_from_another_site_asks_and_logout_ends_the_open_tabs(make_
     closed = await asyncio.wait_for(ws.receive(), 10)
     assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
     await wait_no_tabs(c.server)
+
+
+async def test_a_second_login_by_link_ends_the_first_session_s_tabs(make_client):
+    """QA (browser): a login by `?token=` link in a browser already logged in kept the first session;
+    its tab, whose cookie was replaced, outlived /logout and kept recording as that reviewer."""
+    c = await make_client(resolve_access("127.0.0.1", TOKEN, None), tab_command=fake_tab)
+    assert (await c.get(f"/?token={TOKEN}")).status == 303
+    assert (await c.post("/login", {"name": "ana"})).status == 303
+    ws = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
+    assert json.loads((await asyncio.wait_for(ws.receive(), 10)).data)[-1] == "ana"
+    assert (await c.get(f"/?token={TOKEN}", headers={"Sec-Fetch-Site": "none"})).status == 303
+    closed = await asyncio.wait_for(ws.receive(), 10)
+    assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+    await wait_no_tabs(c.server)
+    assert len(c.server.sessions) == 1
+
+
+async def test_a_login_form_that_cannot_be_read_is_a_400_not_a_traceback(make_client):
+    """QA: a form body that is not UTF-8, or names an unknown charset, gave a 500 and a traceback."""
+    c = await make_client(resolve_access("127.0.0.1", TOKEN, None))
+    for body, kind in (
+        (b"token=\xff", "application/x-www-form-urlencoded"),
+        (b"name=bob", "application/x-www-form-urlencoded; charset=bogus"),
+    ):
+        answer = await c.request("POST", "/login", data=body, headers={"Origin": c.origin, "Content-Type": kind})
+        assert answer.status == 400 and "cannot read" in await answer.text()
+    log = c.server.config.out.getvalue()
+    assert "Traceback" not in log and log.count("cannot be read") == 2
 
 
 async def test_sessions_are_bounded(make_client, monkeypatch):

@@ -171,9 +171,16 @@ class ReviewApp(App[None]):
         self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
         self.collector = IdleCollector(lambda: self.clock.last)
 
+    def _themes(self) -> dict[str, Any]:
+        themes = self.settings.get("themes")
+        return themes if isinstance(themes, dict) else {}
+
     def on_mount(self) -> None:
-        theme = self.settings.get("theme")
-        if theme and theme in self.available_themes:
+        # each reviewer's own theme (QA: under serve, every analyst shares the server's settings, and
+        # one analyst's choice changed everyone's screen); the one saved before themes were kept per
+        # reviewer otherwise
+        theme = self._themes().get(self.store.reviewer) or self.settings.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         if self.keymap:
             self.set_keymap(self.keys.in_force())  # without keys that cannot work (said below)
@@ -339,5 +346,11 @@ class ReviewApp(App[None]):
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def watch_theme(self, theme: str) -> None:
-        if self.settings.get("theme") != theme and self.is_running:
-            self.settings = update_settings(lambda settings: {**settings, "theme": theme}, self.config_folder)
+        if self._themes().get(self.store.reviewer) != theme and self.is_running:
+            who = self.store.reviewer
+
+            def mine(settings: dict[str, Any]) -> dict[str, Any]:
+                themes = settings.get("themes")
+                return {**settings, "themes": {**(themes if isinstance(themes, dict) else {}), who: theme}}
+
+            self.settings = update_settings(mine, self.config_folder)

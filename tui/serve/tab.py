@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         message_app("newsreview cannot start this tab", str(err)).run()
         return 2
     try:
+        # QA: a store folder gone since the server started was made anew, empty, by the next tab (and
+        # decisions went where nobody looked): serve refuses a missing store at its start, a tab too
+        ReviewStore.open(args.store, mode="read", reviewer=reviewer).close()
         store = ReviewStore.open(
             args.store, write=True, reviewer=reviewer, holder=f"'newsreview serve' (a browser tab of {reviewer})"
         )

@@ -395,6 +395,8 @@ class DeskServer(Server):
             self.failed(request, "wrong token in the link")
             return self.login_page(request, 401, token=True, message="That link's token is not valid.")
         response = redirect()
+        # QA: a second login by link kept the first session, whose tab /logout then could not end
+        self.drop_session(request, "logged in again")
         self.new_session(response, request, reviewer)
         if reviewer:
             self.say(f"{clean_line(reviewer, 64)} logged in from {request.remote}")
@@ -415,7 +417,11 @@ class DeskServer(Server):
     async def handle_login(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
             return self.foreign_origin(request, "login")
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (UnicodeDecodeError, LookupError, ValueError) as err:  # QA: a 500 and a traceback in the log
+            self.say(f"refused a login form from {request.remote} that cannot be read: {clean_line(err, 120)}")
+            return refuse(400, "a login form this server cannot read")
         session = self.session_of(request)
         reviewer: str | None = None
         # A token is checked unless this browser already passed one (a shared-token session waiting
