@@ -746,6 +746,23 @@ def test_review_in_a_browser_a_x_u(browser, sample_store, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_tab_ended_by_the_server_says_why(browser, sample_store, tmp_path):
+    """QA (browser): a tab ended by a logout elsewhere (or its session's expiry) said only "This
+    review session has ended", the reason the server sent unseen."""
+    path, _ = sample_store
+    with Served(path, env=env_for(tmp_path, NEWSREVIEW_TOKEN=TOKEN)) as served:
+        page = new_page(browser)
+        login(page, served.url, token=TOKEN, name="ana")
+        wait_stream(page, "decided here")
+        other = page.context.new_page()
+        other.goto(served.url + "logout")  # the same browser, another tab: typed into the address bar
+        page.wait_for_selector("body.-closed", timeout=20_000)
+        assert "ended: logged out" in page.inner_text("#ended-why")
+        wait_tabs_gone(served)
+        page.context.close()
+
+
+@pytest.mark.slow
 def test_a_token_link_the_server_asks_about_leaves_the_address_bar(browser, sample_store, tmp_path):
     """A token link answered with the login form (a wrong token; another site's link, which asks
     first) no longer keeps the token in the address bar and the browser's history."""

@@ -585,7 +585,8 @@ class DeskServer(Server):
         if task is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(task), max(0.0, session.expires - time.time()))
-        await websocket.close()
+        expired = session.expires <= time.time()  # (the page shows why: QA saw only "has ended")
+        await websocket.close(message=b"the session expired (12 hours after logging in)" if expired else b"")
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
         """textual-serve's loop over the page's messages, each checked first (:func:`client_message`):
@@ -772,6 +773,17 @@ body.-closed .ended {{ display: flex; }}
   // The websocket lives where this page was loaded from (an SSH tunnel's local port, a proxy's https).
   const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
   const start = window.onload;  // textual.js's: creates the terminal and connects
+  // why the server ended the tab (logged out, expired), on the page that says it ended (QA)
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {{
+    constructor(...args) {{
+      super(...args);
+      this.addEventListener("close", (e) => {{
+        if (e.reason) document.getElementById("ended-why").textContent = "This review session has ended: "
+          + e.reason + ". Every decision is saved.";
+      }});
+    }}
+  }};
   const focusTerminal = () => {{
     const input = document.querySelector(".xterm-helper-textarea");
     if (input && document.activeElement !== input) input.focus({{ preventScroll: true }});
@@ -789,7 +801,7 @@ body.-closed .ended {{ display: flex; }}
 </head>
 <body>
 <div id="terminal" class="textual-terminal" data-font-size="16"></div>
-<div class="ended"><p>This review session has ended; every decision is saved.</p>
+<div class="ended"><p id="ended-why">This review session has ended; every decision is saved.</p>
 <p><a href="/">Start again</a> <a href="/logout">Log out</a></p></div>
 </body></html>
 """
