@@ -20,7 +20,7 @@ from tui.training.annotations import (
     split,
     store_annotations,
 )
-from tui.training.models import held_out_line, trained_models
+from tui.training.models import claim_output, held_out_line, trained_models
 
 from support import make_extraction
 
@@ -308,6 +308,15 @@ def same_weights(a, b) -> bool:
 
 
 @pytest.mark.slow
+def test_runs_of_the_same_second_claim_folders_of_their_own(tmp_path):
+    """QA: two `train` runs started in the same second both saved to STORE/models/ner-DATE-TIME, the
+    second replacing the first's model without --force."""
+    wanted = tmp_path / "models" / "ner-20261204-232553"
+    first, second, third = (claim_output(wanted) for _ in range(3))
+    assert first == wanted and second.name == "ner-20261204-232553-2" and third.name == "ner-20261204-232553-3"
+    assert all(p.is_dir() and not any(p.iterdir()) for p in (first, second, third))
+
+
 def test_training_run_saves_a_pipeline_that_newsreview_can_load(store_path, tmp_path):
     import spacy
 

@@ -26,6 +26,21 @@ def default_output(store_folder: Path, when: datetime | None = None) -> Path:
     return store_folder / MODELS_DIR / f"ner-{stamp}"
 
 
+def claim_output(path: Path) -> Path:
+    """Make ``path`` (else ``path-2``, ``path-3``…), empty, for this run: the first that did not exist.
+    QA: two runs started in the same second both wrote ``ner-…-232553``, the second replacing the
+    first's model."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        mine = path if n == 1 else path.with_name(f"{path.name}-{n}")
+        try:
+            mine.mkdir()
+        except FileExistsError:
+            continue
+        return mine
+    raise FileExistsError(f"{path}: taken a thousand times")
+
+
 def record_model(store_folder: Path, info: dict[str, Any]) -> Path:
     """Append one training record to the store's index (one line, flushed to disk)."""
     folder = store_folder / MODELS_DIR

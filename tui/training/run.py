@@ -17,6 +17,7 @@ Imports spaCy: import this module lazily (``newsreview --help`` must not pay for
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -49,7 +50,7 @@ from .annotations import (
     store_annotations,
     store_labels,
 )
-from .models import META_KEY, default_output, record_model
+from .models import META_KEY, claim_output, default_output, record_model
 
 CONFIG = Path(__file__).with_name("train.cfg")
 INCORRECT_KEY = "newsreview_incorrect"
@@ -376,10 +377,12 @@ def train_from_store(
         models = {a.article_id: store.article_info(a.article_id).get("model") for a in annotations}
     if not annotations:
         raise TrainError(f"{shown}: no article has an entity decision yet: nothing to learn from")
+    claim = False
     if output is not None:
         output = Path(output)
     elif folder is not None:
         output = default_output(folder)
+        claim = True  # made, with a suffix if taken, once training starts (see claim_output)
     else:
         raise TrainError(f"{shown} is not a store folder: pass -o DIR for the model")
     _prepare_output(output, force)
@@ -421,6 +424,8 @@ def train_from_store(
     max_steps = updates - 1
 
     try:
+        if claim:
+            output = claim_output(output)
         work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))
     except OSError as err:
         raise TrainError(f"cannot write in {clean_line(output.parent)}: {err.strerror or err}") from None
@@ -440,7 +445,8 @@ def train_from_store(
         nlp.meta.update(
             {
                 "name": _model_name(base_nlp),
-                "version": f"{base_nlp.meta.get('version', '0.0.0')}+{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}",
+                # to the microsecond: two runs of one second are two models (QA)
+                "version": f"{base_nlp.meta.get('version', '0.0.0')}+{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}",
                 "description": f"{base_label} with its NER fine-tuned by newsreview on reviewed entities",
                 "license": base_nlp.meta.get("license", ""),
                 "sources": base_nlp.meta.get("sources", []),
@@ -485,6 +491,9 @@ def train_from_store(
         raise TrainError(f"cannot write the model to {clean_line(output)}: {err.strerror or err}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if claim:
+            with contextlib.suppress(OSError):
+                output.rmdir()  # the folder claimed for a run that did not finish (left if it holds the model)
     index = None
     if record and folder is not None:
         try:
