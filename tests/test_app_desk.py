@@ -720,6 +720,10 @@ async def test_an_open_screen_follows_a_re_extraction(tmp_path):
                 lead.reextract(make_extraction(text, [("Ben Wallace", "PERSON"), ("Olaf Scholz", "PERSON")], id=aid))
             shown = lambda: {c["text"] for c in app.screen.cands.values()}  # noqa: E731
             assert await until(pilot, lambda: shown() == {"Ben Wallace", "Olaf Scholz"}, 2.0), shown()
+            # Berlin, the current row, went: the nearest is current, and it is said (QA: the first row
+            # became current silently, and the next `a` decided an unrelated entity)
+            assert app.screen.current()["text"] == "Olaf Scholz"
+            assert "the row you were on (Berlin) is gone" in "\n".join(str(n.message) for n in app._notifications)
             await pilot.press("a")  # the new candidate can be decided at once
         states = {c["text"]: c["status"] for c in store.candidates(aid, "entity")}
     assert states == {"Ben Wallace": "accepted", "Olaf Scholz": "accepted"}

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ....store import DecisionError, StoreError
 from ....store.store import Changes
 from ...live import Presence
+from ...text import one_line
 from ...widgets.status import StatusBar
 from .core import ReviewCore
 
@@ -24,6 +27,8 @@ class DeskKeys(ReviewCore):
         if self.aid in changes.extracted:  # another process re-extracted this article: its list is new
             current = self.state.current()
             self.load_article(self.aid, focus=current["id"] if current else None)
+            if current is not None and current["id"] not in self.state.cands:
+                self._nearest_to(current)
             return
         states = []
         for cid in sorted(changes.decided.get(self.aid, ())):
@@ -38,6 +43,26 @@ class DeskKeys(ReviewCore):
             self.show(scroll=False)
         else:
             self.refresh_status()
+
+    def _nearest_to(self, gone: dict[str, Any]) -> None:
+        """The row the analyst was on went with a re-extraction: the candidate nearest it in the text
+        (of its kind, listed) becomes current, and a toast says so. QA: the first row became current
+        without a word, and the next `a` accepted four mentions of an unrelated entity."""
+        near = sorted(
+            (c for c in self.state.cands.values() if c["kind"] == gone["kind"]),
+            key=lambda c: (abs(c["start"] - gone["start"]), c["start"], c["id"]),
+        )
+        for cand in near:
+            if self.state.select(cand["id"]):
+                break
+        self.show()
+        self.notify(
+            f"the article was extracted again elsewhere and the row you were on ({one_line(gone.get('text'), 40)}) "
+            "is gone: the nearest one is current",
+            severity="warning",
+            markup=False,
+            timeout=6,
+        )
 
     def live_alert(self, text: str) -> None:
         self.query_one(StatusBar).alert = text
