@@ -924,7 +924,8 @@ def train_cmd(
     labels: Annotated[
         str | None,
         typer.Option(
-            "--labels", help="Comma-separated labels the desk reviews (default: every label kept in the store)."
+            "--labels",
+            help="Comma-separated labels the desk reviews (default: every label kept in the store, of its label set if it has one).",
         ),
     ] = None,
     epochs: Annotated[

@@ -95,11 +95,14 @@ def store_labels(store: StoreReader) -> set[str]:
 
 
 def default_labels(store: StoreReader) -> set[str]:
-    """The labels the analysts kept somewhere in the store (accepted, edited or added entities)."""
+    """The labels the analysts kept somewhere in the store (accepted, edited or added entities) — of
+    the store's label set, when it has one (QA: labels the desk hides were taught, their rejections
+    made negatives)."""
     labels: set[str] = set()
     for aid in store.article_ids():
         labels.update(c["label"] for c in store.candidates(aid, "entity") if c["status"] in REVIEWED)
-    return labels
+    shown = getattr(store, "labels", None)
+    return labels & set(shown) if isinstance(shown, list) else labels
 
 
 def annotate(article_id: str, text: str, candidates: Iterable[dict[str, Any]], labels: set[str]) -> ArticleAnnotation:
