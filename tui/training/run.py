@@ -181,11 +181,11 @@ registry.loggers.register("newsreview.progress.v1", func=make_progress_logger)
 # -- annotations -> spaCy Docs ---------------------------------------------------------------------
 
 
-def reference_doc(doc: Doc, ann: ArticleAnnotation) -> tuple[Doc, int]:
+def reference_doc(doc: Doc, ann: ArticleAnnotation) -> tuple[Doc, list[Any]]:
     """Set ``doc``'s entity annotation from ``ann`` (``doc`` is the base tokenizer's Doc of its text):
     its entities and the base model's kept ones as entities, "O" across a complete article except
     where ``ann.unknown`` says nothing is known, missing everywhere else; its negatives in the span
-    group the NER reads as known-wrong. Returns the Doc and how many reviewed entities did not fall on
+    group the NER reads as known-wrong. Returns the Doc and the reviewed entities that did not fall on
     token boundaries (their tokens are left missing: the tokenizer cannot express them)."""
     known = [ann.complete] * len(doc)
     for start, end in ann.unknown:
@@ -194,11 +194,12 @@ def reference_doc(doc: Doc, ann: ArticleAnnotation) -> tuple[Doc, int]:
             for i in range(wide.start, wide.end):
                 known[i] = False
     ents = []
-    misaligned = 0
+    misaligned: list[Any] = []
     for ent in ann.entities + ann.kept:
         span = doc.char_span(ent.start, ent.end, label=ent.label)
         if span is None:
-            misaligned += ent in ann.entities
+            if ent in ann.entities:
+                misaligned.append(ent)
             wide = doc.char_span(ent.start, ent.end, alignment_mode="expand")
             if wide is not None:
                 for i in range(wide.start, wide.end):
@@ -408,11 +409,17 @@ def train_from_store(
             keep_base(ann, predicted[ann.article_id], label_set)
 
     train_anns, held_anns = split(annotations, settings.held_out)
-    train_docs, misaligned = _reference_docs(base_nlp, train_anns)
+    train_docs, train_misaligned = _reference_docs(base_nlp, train_anns)
     held_docs, held_misaligned = _reference_docs(base_nlp, held_anns)
-    misaligned += held_misaligned
-    if misaligned:
-        warnings.append(f"{misaligned} reviewed entities do not fall on token boundaries and were left out")
+    off = train_misaligned + held_misaligned
+    misaligned = len(off)
+    if off:  # QA: the count did not say which, and they were counted as learnt all the same
+        aid, ent = off[0]
+        warnings.append(
+            f"{misaligned} reviewed entit{'y does' if misaligned == 1 else 'ies do'} not fall on token boundaries "
+            f"and {'was' if misaligned == 1 else 'were'} left out (the first: article '{clean_line(aid, 80)}', "
+            f"{ent.start}..{ent.end} {clean_line(ent.label, 30)})"
+        )
     if not train_docs:
         raise TrainError(f"{shown}: the reviewed articles hold no entity annotation to learn from")
     words = sum(len(doc) for doc in train_docs)
@@ -473,6 +480,7 @@ def train_from_store(
             steps=max_steps,
             steps_per_epoch=steps_per_epoch,
             misaligned=misaligned,
+            left_out=len(train_misaligned),
             settings=settings,
         )
         if held_docs:
@@ -529,12 +537,13 @@ def _folder_of(store: Any) -> Path | None:
         return None
 
 
-def _reference_docs(nlp: Language, anns: list[ArticleAnnotation]) -> tuple[list[Doc], int]:
+def _reference_docs(nlp: Language, anns: list[ArticleAnnotation]) -> tuple[list[Doc], list[tuple[str, Any]]]:
+    """The reference Docs, and (article, entity) of each reviewed entity off token boundaries."""
     docs = []
-    misaligned = 0
+    misaligned: list[tuple[str, Any]] = []
     for ann in anns:
         doc, bad = reference_doc(nlp.make_doc(ann.text), ann)
-        misaligned += bad
+        misaligned += [(ann.article_id, ent) for ent in bad]
         if has_annotation(doc):
             docs.append(doc)
     return docs, misaligned
@@ -570,6 +579,7 @@ def _info(
     steps: int,
     steps_per_epoch: int,
     misaligned: int,
+    left_out: int,
     settings: TrainSettings,
 ) -> dict[str, Any]:
     return {
@@ -588,7 +598,7 @@ def _info(
             "held_out": len(held_anns),
         },
         "entities": {
-            "train": sum(len(a.entities) for a in train_anns),
+            "train": sum(len(a.entities) for a in train_anns) - left_out,  # (those off token boundaries are not)
             "negatives": sum(len(a.negatives) for a in train_anns),
             "kept_from_base": sum(len(a.kept) for a in train_anns),
             "misaligned": misaligned,
