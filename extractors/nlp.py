@@ -39,7 +39,12 @@ def load_model(name: str | None) -> Language:
             return spacy.blank(resolved.split(":", 1)[1])
         return spacy.load(resolved)
     except (OSError, ValueError, ImportError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        # every line of spaCy's message, on one (QA: "Config validation error" kept, the line saying
+        # what was wrong cut off)
+        lines = [" ".join(line.split()) for line in str(err).splitlines() if line.strip()]
+        first = " — ".join(lines)[:400] if lines else type(err).__name__
+        if "Unpack failed" in first or "unpack" in type(err).__name__.lower():
+            first += " (a component's weights file in that folder, such as ner/model, is damaged or cut short)"
         if is_path and isinstance(err, ValueError) and _bad_json(Path(resolved) / "meta.json"):
             # QA: srsly's "Unexpected character found when decoding 'null'" named no file
             first = f"its meta.json is not valid JSON ({first})"

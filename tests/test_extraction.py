@@ -84,6 +84,16 @@ def test_a_model_folder_with_a_damaged_meta_json_says_so(tmp_path):
         load_model(str(tmp_path))
 
 
+def test_a_model_folder_with_a_damaged_config_says_what_spacy_found(tmp_path):
+    """QA: "Config validation error" was all it said; spaCy's next lines, cut off, said what."""
+    import spacy
+
+    spacy.blank("en").to_disk(tmp_path / "m")
+    (tmp_path / "m" / "config.cfg").write_text("[nlp\n")
+    with pytest.raises(ModelError, match=r"Config validation error .*no section headers"):
+        load_model(str(tmp_path / "m"))
+
+
 def test_pipeline_without_parser_or_ner_warns_not_crashes(tmp_path):
     import spacy
 
