@@ -367,6 +367,26 @@ def test_training_run_saves_a_pipeline_that_newsreview_can_load(store_path, tmp_
         train_from_store(store_path, out, settings=TrainSettings(max_steps=1))
     assert not list(tmp_path.glob(".newsreview-train-*"))  # no temporary folder left behind
 
+    # QA: a model trained from this one must not be scored on an article this one learnt. Here its
+    # held-out article was not learnt; the held-out slice of a run from it stays that article, and
+    # an article it did learn is never held out (the run's meta says which it learnt)
+    seen = set(nlp.meta["newsreview"]["trained_articles"])
+    assert len(seen) == info["articles"]["train"] and record.get("trained_articles") is None  # (not in the index)
+    chained = train_from_store(store_path, tmp_path / "m2", base=str(out), settings=TrainSettings(max_steps=2))
+    assert chained.info["articles"]["held_out"] == 1
+    assert set(chained.info["trained_articles"]) == seen
+    meta = json.loads((out / "meta.json").read_text())
+    meta["newsreview"]["trained_articles"] = sorted(seen | {a for a in _article_ids(store_path)})  # as if it learnt all
+    (out / "meta.json").write_text(json.dumps(meta))
+    leak = train_from_store(store_path, tmp_path / "m3", base=str(out), settings=TrainSettings(max_steps=2))
+    assert leak.info["articles"]["held_out"] == 0 and leak.info["held_out"] is None
+    assert any("learnt every article the held-out slice holds" in w for w in leak.warnings)
+
+
+def _article_ids(store_path) -> list[str]:
+    with ReviewStore.open(store_path) as st:
+        return st.article_ids()
+
 
 @pytest.mark.slow
 def test_train_command(store_path, cli, tmp_path):

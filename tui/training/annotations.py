@@ -212,7 +212,9 @@ def split(
     and only once there are :data:`MIN_FOR_HELD_OUT` complete articles (a tiny store needs them all
     for training). An article keeps its side as the store grows, so a model trained from an earlier
     one (``--base``) does not see its held-out articles; if the slice is empty, the article with the
-    lowest key is held out (it is in the slice whenever any article is)."""
+    lowest key is held out (it is in the slice whenever any article is). A base trained before the
+    store had a slice learnt its articles all the same: the run leaves those a base's meta lists
+    (``trained_articles``) out of the slice."""
     complete = [a for a in annotations if a.complete]
     if fraction <= 0 or len(complete) < MIN_FOR_HELD_OUT:
         return list(annotations), []

@@ -18,6 +18,7 @@ from .annotations import MIN_FOR_HELD_OUT
 MODELS_DIR = "models"
 INDEX = "trained.jsonl"
 META_KEY = "newsreview"
+UNINDEXED = "trained_articles"  # a run's record in its model's meta.json, not in the store's index: every id
 
 
 def default_output(store_folder: Path, when: datetime | None = None) -> Path:
@@ -76,6 +77,8 @@ def trained_models(store_folder: Path) -> list[dict[str, Any]]:
             held: object = None
             try:
                 held = json.loads(meta.read_text(encoding="utf-8")).get(META_KEY)
+                if isinstance(held, dict):
+                    held = {k: v for k, v in held.items() if k != UNINDEXED}  # (the index leaves it out)
                 record["exists"] = True
             except (OSError, ValueError, AttributeError):
                 record["exists"] = meta.is_file()
