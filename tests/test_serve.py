@@ -443,9 +443,9 @@ async def test_a_tab_that_cannot_open_the_store_says_why():
     assert app.return_code == 0
 
 
-def test_a_second_tab_of_a_reviewer_is_told_what_to_do_in_a_browser(small_store, monkeypatch):
-    """QA: a second tab of the same reviewer was told "…or review under another --reviewer name": a
-    browser has no such option (and with --users the name cannot change)."""
+@pytest.fixture
+def tab_messages(monkeypatch):
+    """The tab's message screens, as (title, message), instead of shown: (tab module, the list)."""
     from tui.serve import tab
 
     shown: list[tuple[str, str]] = []
@@ -458,6 +458,13 @@ def test_a_second_tab_of_a_reviewer_is_told_what_to_do_in_a_browser(small_store,
             pass
 
     monkeypatch.setattr(tab, "message_app", Shown)
+    return tab, shown
+
+
+def test_a_second_tab_of_a_reviewer_is_told_what_to_do_in_a_browser(small_store, tab_messages):
+    """QA: a second tab of the same reviewer was told "…or review under another --reviewer name": a
+    browser has no such option (and with --users the name cannot change)."""
+    tab, shown = tab_messages
     path, _ = small_store
     with ReviewStore.open(path, write=True, reviewer="alice"):
         assert tab.main(["--", str(path), "alice"]) == 1
@@ -466,21 +473,10 @@ def test_a_second_tab_of_a_reviewer_is_told_what_to_do_in_a_browser(small_store,
     assert "--reviewer" not in message and "reload this page" in message
 
 
-def test_a_tab_on_a_store_gone_since_the_server_started_makes_none(tmp_path, monkeypatch):
+def test_a_tab_on_a_store_gone_since_the_server_started_makes_none(tmp_path, tab_messages):
     """QA: with the store's folder moved away while serving, the next tab made a new empty store
     there; serve refuses a missing store at its start, and a tab now does too."""
-    from tui.serve import tab
-
-    shown: list[tuple[str, str]] = []
-
-    class Shown:
-        def __init__(self, title: str, message: str) -> None:
-            shown.append((title, message))
-
-        def run(self) -> None:
-            pass
-
-    monkeypatch.setattr(tab, "message_app", Shown)
+    tab, shown = tab_messages
     gone = tmp_path / "store"
     assert tab.main(["--", str(gone), "dave"]) == 1
     ((title, message),) = shown
