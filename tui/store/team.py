@@ -55,6 +55,8 @@ class TeamMixin(StoreCore):
         """Take over an article whose assignee has not started within the lease. Returns whom it was
         taken from (None if there was nothing to take)."""
         self._need_write()
+        if self.assignments.claim(article_id, self.reviewer) != "takeable":
+            return None  # (the common case, every apply line: no look at the store)
         # QA: a long-running apply decided on what it saw at its start — an assignee who had started
         # since, or a take by another reviewer, went unseen, and it took the article all the same
         self.refresh(hold=True)
