@@ -59,9 +59,11 @@ class DecidingMixin(StoreCore):
         shows her ruling on an item she settled and never reviewed, so there accept, reject and edit
         change that ruling — an edit keeps the ruling's other values — rather than add a review the
         desk's final view would not show. Anything else is :meth:`decide`. Returns the own view."""
+        mine = self._hists(article_id, cand_id).get((self.reviewer, ADJUDICATION))
+        if mine is None or mine.top is None or action not in ("accept", "reject", "edit"):
+            return self.decide(article_id, cand_id, action, changes=changes, seconds=seconds)  # (a key's usual path)
         state = self.candidate_or_added(article_id, cand_id)
-        ruling = state.get("adjudication")
-        if not ruling or action not in ("accept", "reject", "edit") or not self.is_lead():
+        if not state.get("adjudication") or not self.is_lead():
             return self.decide(article_id, cand_id, action, changes=changes, seconds=seconds)
         base = self.extracted(article_id, cand_id)
         editable = validation.ENTITY_EDITS if base["kind"] == "entity" else validation.CLAIM_EDITS
