@@ -442,12 +442,12 @@ def train_from_store(
     max_steps = updates - 1
 
     try:
-        if claim:
-            output = claim_output(output)
         work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))
     except OSError as err:
         raise TrainError(f"cannot write in {clean_line(output.parent)}: {err.strerror or err}") from None
     try:
+        if claim:
+            output = claim_output(output)
         DocBin(docs=train_docs, store_user_data=False).to_disk(work / "train.spacy")
         DocBin(docs=train_docs[:1], store_user_data=False).to_disk(work / "dev.spacy")
         config = build_config(
