@@ -391,9 +391,10 @@ class ReviewCore(Screen[None]):
         else:
             mode = "select" if self.query_one(ArticleView).cursor is not None else ""
         bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
-        # a boundary edit's and a selection's keys before the counts: the footer does not list the
-        # former, and at 80 columns cuts the latter short (QA: "enter save, esc cancel" never showed)
-        bar.hint_first = mode in ("preview", "select")
+        # a boundary edit's keys before the counts: the footer does not list them (QA: "enter save,
+        # esc cancel" never showed at 80 columns); a selection's are in the footer, so the counts (and
+        # a find's) keep their place first (QA, stop 34)
+        bar.hint_first = mode == "preview"
         if self.claim_flow is not None and mode == "select":
             bar.mode, bar.hint = self._flow_hint()
             bar.hint_first = True  # what to do next in the new claim's steps comes before the counts
