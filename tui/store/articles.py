@@ -110,8 +110,8 @@ class ArticleFiles:
 def tokens_problem(text: str, tokens: Any) -> str | None:
     """What is wrong with an article's token offsets, or None: a list of ``[start, end]`` integer pairs
     inside the text, in order, none overlapping the one before. (Run on every article read: the
-    checks are C loops, about a tenth of a millisecond for a thousand tokens; the first bad token is
-    looked for only when one is.)"""
+    checks are C loops, about 0.6 ms for 750 tokens on the machine of stop 38 — some 3 % of exporting
+    that article; the first bad token is looked for only when there is one.)"""
     if tokens is None:
         return None  # (an article stored without them: the editors then move by characters)
     if not isinstance(tokens, list):
@@ -139,7 +139,7 @@ def tokens_problem(text: str, tokens: Any) -> str | None:
         ):
             return f"token {i}: {clean_line(tok, 40)} after offset {last}, text length {len(text)}"
         last = tok[1]
-    return "token offsets out of order"  # (not reached: the loop finds the first bad one)
+    return None  # (not reached: the quick checks fail only where the loop finds a bad token)
 
 
 def parse(raw: bytes, row: dict[str, Any] | None) -> dict[str, Any] | str:
