@@ -469,3 +469,57 @@ def test_a_rejected_span_around_a_taught_entity_trains(store_path, cli, tmp_path
     assert anns[0].negatives == []
     proc = cli("train", "-o", str(tmp_path / "m"), "--max-steps", "3", "--labels", "PERSON,ORG,GPE", "--held-out", "0")
     assert "saved to" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_a_killed_runs_work_folder_is_removed_by_the_next_run_and_no_other(tmp_path):
+    """QA: `kill -9` of `train` left `.newsreview-train-*` beside the model for good. The next run on
+    this host removes the folders of runs whose process is gone; a live run's folder, another host's
+    (a shared disk) and a look-alike file stay."""
+    import os
+    import subprocess
+    import sys
+
+    from tui.training.run import WORK_PREFIX, _work_folder, _work_host
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    mine = f"{WORK_PREFIX}{_work_host()}-"
+    dead = tmp_path / f"{mine}{dead_pid}-abc"
+    (dead / "out").mkdir(parents=True)
+    (dead / "train.spacy").write_bytes(b"x" * 10)
+    live = tmp_path / f"{mine}{os.getppid()}-def"
+    live.mkdir()
+    other_host = tmp_path / f"{WORK_PREFIX}elsewhere-{dead_pid}-ghi"
+    other_host.mkdir()
+    a_file = tmp_path / f"{mine}{dead_pid}-file"
+    a_file.write_text("not ours")
+
+    work = _work_folder(tmp_path)
+
+    assert work.is_dir() and work.name.startswith(f"{mine}{os.getpid()}-")
+    assert not dead.exists()
+    assert live.is_dir() and other_host.is_dir() and a_file.is_file()
+
+
+def test_an_interrupted_runs_bar_stays_where_training_stopped():
+    """QA: Ctrl-C during `train` jumped the bar to "3000/3000" before saying it was interrupted."""
+    from tui.training.run import make_progress_logger
+
+    def bar(interrupt: bool) -> str:
+        err = io.StringIO()
+        log_step, finalize = make_progress_logger(3000)(None, io.StringIO(), err)
+        for step in range(3):
+            log_step({"step": step, "epoch": 0, "losses": {"ner": 1.0}})
+        try:
+            try:
+                if interrupt:
+                    raise KeyboardInterrupt
+            finally:
+                finalize()
+        except KeyboardInterrupt:
+            pass
+        return err.getvalue()
+
+    assert "3000/3000" in bar(interrupt=False)
+    stopped = bar(interrupt=True)
+    assert "3/3000" in stopped and "3000/3000" not in stopped

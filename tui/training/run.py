@@ -20,7 +20,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import re
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -122,6 +125,38 @@ def make_ner_setup(labels: list[str], incorrect_spans_key: str) -> Callable[[Lan
     return setup
 
 
+WORK_PREFIX = ".newsreview-train-"
+
+
+def _work_host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64] or "host"
+
+
+def _work_folder(parent: Path) -> Path:
+    """A fresh work folder beside the output, named for this host and process; first the folders of
+    runs on this host whose process is gone are removed (QA: a ``kill -9`` left one behind for good).
+    Folders of other hosts (a shared disk) and of live processes are left alone."""
+    mine = f"{WORK_PREFIX}{_work_host()}-"
+    with contextlib.suppress(OSError):
+        for entry in parent.iterdir():
+            if not entry.name.startswith(mine) or not entry.is_dir() or entry.is_symlink():
+                continue
+            pid = entry.name[len(mine) :].split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{mine}{os.getpid()}-", dir=parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
 def make_progress_logger(total_steps: int) -> Callable[..., tuple[LogStep, Callable[[], None]]]:
     """spaCy's training logger, as a Rich progress bar on the loop's stderr: steps, epoch and the NER
     loss per step since the last checkpoint."""
@@ -165,7 +200,10 @@ def make_progress_logger(total_steps: int) -> Callable[..., tuple[LogStep, Calla
             progress.update(task, advance=1, epoch=info["epoch"] + 1, loss=f"{loss:,.1f}")
 
         def finalize() -> None:
-            progress.update(task, completed=total_steps)
+            # spaCy calls this in a ``finally``: after Ctrl-C or an error the bar stays where training
+            # stopped (QA: it jumped to "3000/3000" before the interruption was reported)
+            if sys.exc_info()[0] is None:
+                progress.update(task, completed=total_steps)
             progress.stop()
 
         return log_step, finalize
@@ -442,7 +480,7 @@ def train_from_store(
     max_steps = updates - 1
 
     try:
-        work = Path(tempfile.mkdtemp(prefix=".newsreview-train-", dir=output.parent))
+        work = _work_folder(output.parent)
     except OSError as err:
         raise TrainError(f"cannot write in {clean_line(output.parent)}: {err.strerror or err}") from None
     try:
