@@ -68,6 +68,46 @@ def test_a_boundary_fix_or_an_added_span_the_new_model_agrees_with_is_not_propos
     assert shown == [("Ben Wallace", "edited"), ("Berlin", "added"), ("Olaf Scholz", "pending")]
 
 
+def test_a_span_kept_as_an_entity_is_not_proposed_again_under_another_label(store_path):
+    """QA: a re-extraction giving an accepted span another label added a pending twin on it. A span a
+    reviewer kept (accepted, relabelled, added) is not asked again under a new label; a span rejected
+    under one label is (the new label may be what was meant), and so is a new span beside a kept one."""
+    first = _extraction([("Ben Wallace", "PERSON"), ("Olaf Scholz", "ORG"), ("Berlin", "GPE"), ("Russia", "GPE")])
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        _, aid = st.add_article(first)
+        ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity", plain=True)}
+        st.decide(aid, ids["Ben Wallace"], "accept")
+        st.decide(aid, ids["Olaf Scholz"], "edit", changes={"label": "PERSON"})
+        st.decide(aid, ids["Berlin"], "reject")
+        wallace = TEXT.rindex("Wallace")
+        st.add_candidate(aid, {"kind": "entity", "start": wallace, "end": wallace + 7, "label": "PERSON"})
+    second = _extraction(
+        [
+            ("Ben Wallace", "ORG"),
+            ("Olaf Scholz", "NORP"),
+            ("Berlin", "ORG"),
+            ("Russia", "GPE"),
+            ("Wallace said", "ORG"),
+        ]
+    )
+    with ReviewStore.open(store_path, write=True, reviewer="lead") as st:
+        counts = st.reextract(second)
+    with ReviewStore.open(store_path, mode="read") as st:
+        shown = sorted(
+            (c["text"], c["label"], c["status"]) for c in st.candidates(aid, "entity", plain=True, view="ann")
+        )
+    assert shown == [
+        ("Ben Wallace", "PERSON", "accepted"),
+        ("Berlin", "GPE", "rejected"),
+        ("Berlin", "ORG", "pending"),
+        ("Olaf Scholz", "PERSON", "edited"),
+        ("Russia", "GPE", "pending"),
+        ("Wallace", "PERSON", "added"),
+        ("Wallace said", "ORG", "pending"),
+    ]
+    assert counts["new"] == 2
+
+
 def test_every_process_and_the_next_open_see_the_new_candidates(store_path):
     with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
         _, aid = st.add_article(_extraction([("Ben Wallace", "PERSON"), ("Berlin", "GPE")]))

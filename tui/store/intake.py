@@ -96,12 +96,27 @@ class IntakeMixin(StoreCore):
         added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
         # what the desk already holds, as any reviewer left it: a new candidate equal to one of these
         # (a relabel or a boundary fix the new model now agrees with) would ask for the decision twice
-        held = {
-            _span_key(version)
+        versions = [
+            version
             for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]
             for version in [base, *(state for _, state in views.versions(base, reviews.get(cid, {})))]
+        ]
+        held = {_span_key(version) for version in versions}
+        # QA: a span a reviewer kept as an entity, proposed again under another label, came back as a
+        # pending twin on it; the relabel is the reviewer's to make (with the number keys), not a new item
+        kept_spans = {
+            (v.get("start"), v.get("end"))
+            for v in versions
+            if v.get("kind") == "entity" and v.get("status") in ("accepted", "edited", "added")
         }
-        fresh = [c for c in new if c["id"] not in decided and c["id"] not in added and _span_key(c) not in held]
+        fresh = [
+            c
+            for c in new
+            if c["id"] not in decided
+            and c["id"] not in added
+            and _span_key(c) not in held
+            and not (c["kind"] == "entity" and (c["start"], c["end"]) in kept_spans)
+        ]
         cands = sorted(kept + fresh, key=lambda c: (c["start"], c["end"], c["kind"], c["id"]))
         entities = [c for c in cands if c["kind"] == "entity"]
         base = len(self._extraction_log.get(aid, []))  # the records this one is written against
