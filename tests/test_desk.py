@@ -388,6 +388,32 @@ def test_agreement_on_a_store(filled_store, cli):
     assert "claims have none" in claims.stderr and claims.stderr.count("\n") == 1
 
 
+def test_agreement_leaves_out_labels_outside_the_label_set_as_review_does(filled_store, cli):
+    """QA: decisions on a label the desk's label set has since hidden still counted in agreement."""
+    path, ex = filled_store
+    aid = ex.article.id
+    for who, actions in {
+        "ann": ["accept", "accept", "accept", "accept"],
+        "ben": ["accept", "reject", "reject", "reject"],
+    }.items():
+        with open_as(path, who) as st:
+            for ent, action in zip(ex.entities, actions, strict=True):
+                st.decide(aid, ent["id"], action)
+    assert cli.json("agreement", "--json", "--kind", "entity")["pairs"][0]["percent"] == pytest.approx(25.0)
+    with open_as(path, "ann") as st:
+        st.set_labels(["PERSON"])
+    scoped = cli.json("agreement", "--json", "--kind", "entity")
+    assert scoped["items"] == 1 and scoped["pairs"][0]["percent"] == pytest.approx(100.0)
+    assert set(scoped["labels"]) == {"PERSON"}
+    everything = cli.json("agreement", "--json", "--kind", "entity", "--all-labels")
+    assert everything["items"] == 4 and set(everything["labels"]) == {"PERSON", "GPE"}
+    hidden = cli("agreement", "--label", "GPE", check=1)
+    assert hidden.stderr.strip().splitlines() == [
+        "newsreview: error: 'GPE' is outside the store's label set; add --all-labels to count it"
+    ]
+    assert cli.json("agreement", "--json", "--label", "GPE", "--all-labels")["items"] == 3
+
+
 def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):
     folder = tmp_path / "store"
     shutil.copytree(FIXTURE, folder)

@@ -9,7 +9,9 @@
   they accepted — each pair gets a span F1 over the
   articles both worked on: exact (same offsets and label) and overlap (same label, overlapping
   offsets, matched one to one).
-- The same per entity label (``--label`` keeps one; claims have no label).
+- The same per entity label, the label the machine gave (or the analyst who added it): an item is
+  the machine's candidate, whatever reviewers relabelled it to (``--label`` keeps one; claims have
+  no label). Labels outside the store's label set are left out unless ``--all-labels``.
 
 Never imports Textual or spaCy; numpy and krippendorff are imported when alpha is computed.
 """
@@ -77,8 +79,12 @@ def _span(state: dict[str, Any]) -> Span:
     return (int(state["start"]), int(state["end"]), str(state.get("label") or state.get("quote_type") or ""))
 
 
-def compute(store: Any, *, kind: str | None = None, label: str | None = None) -> dict[str, Any]:
-    """The agreement report as a JSON-ready dict (see the module docstring)."""
+def compute(
+    store: Any, *, kind: str | None = None, label: str | None = None, all_labels: bool = False
+) -> dict[str, Any]:
+    """The agreement report as a JSON-ready dict (see the module docstring). Entities whose label is
+    outside the store's label set are left out, as the review and the export leave them out, unless
+    ``all_labels``."""
     import numpy as np
 
     column: dict[Item, int] = {}  # machine candidates: item -> column of the matrix below
@@ -88,6 +94,8 @@ def compute(store: Any, *, kind: str | None = None, label: str | None = None) ->
     worked: dict[str, set[str]] = defaultdict(set)  # reviewer -> articles with a decision
     for aid, base, states in store.decided_items(kind):
         if label is not None and base.get("label") != label:
+            continue
+        if not all_labels and not store.in_scope(base):  # QA: hidden labels' old decisions counted
             continue
         machine = base.get("origin") not in ("analyst", "memory")
         col = -1

@@ -766,8 +766,14 @@ def _leads_line(leads: list[str] | None, prefix: str) -> str:
 @app.command("agreement")
 def agreement_cmd(
     json_out: JsonOpt = False,
-    label: Annotated[str | None, typer.Option("--label", help="Only entities with this label.")] = None,
+    label: Annotated[
+        str | None,
+        typer.Option("--label", help="Only entities the machine (or the analyst who added them) gave this label."),
+    ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="entity or claim (default: both).")] = None,
+    all_labels: Annotated[
+        bool, typer.Option("--all-labels", help="Also entities whose label is outside the store's label set.")
+    ] = False,
     store: StoreOpt = ...,  # type: ignore[assignment]
 ) -> None:
     """How far the reviewers agree: per pair, items both decided, percent agreement and Cohen's kappa
@@ -783,8 +789,10 @@ def agreement_cmd(
     if kind == "claim" and label is not None:
         fail("--label picks entities by their label; claims have none (leave out --kind claim or --label)")
     with _read_store(store) as st:
-        report = compute(st, kind=kind, label=label)
+        report = compute(st, kind=kind, label=label, all_labels=all_labels)
         if label is not None and not report["reviewers"]:
+            if not all_labels and st.labels is not None and label not in st.labels:
+                fail(f"'{clean_line(label, 40)}' is outside the store's label set; add --all-labels to count it")
             decided = sorted({str(b.get("label")) for _, b, _ in st.decided_items(kind) if b.get("label")})
             if decided:  # a label nobody decided is a slip of the keyboard, not "nothing to compare"
                 shown = ", ".join(clean_line(x, 30) for x in decided[:20]) + (" …" if len(decided) > 20 else "")
