@@ -553,3 +553,16 @@ def test_where_a_span_would_cut_a_character_in_two(tmp_path):
     added = store.add_candidate(aid, {"kind": "entity", "start": flag, "end": flag + 1, "label": "GPE"})
     assert added["text"] == text[flag : flag + 1]  # a token edge spaCy made: taken as it is
     store.close()
+
+
+@pytest.mark.parametrize("mode", ["add", "review"])
+def test_a_store_not_there_is_not_made_when_create_is_off(store_path, mode):
+    """Commands that work on a store's articles (apply, assign, leads, reextract, a serve tab) open it
+    with ``create=False``: a mistyped --store is an error in one open, not a new empty store (they
+    used to open the store a second time, read-only, to find out, reading its index twice)."""
+    with pytest.raises(StoreError, match=r"^no store at .* yet: add articles first"):
+        ReviewStore.open(store_path, mode=mode, reviewer="ann", create=False)
+    with pytest.raises(StoreError, match=r"no store at"):  # and nothing was made by the refused open
+        ReviewStore.open(store_path, mode="read")
+    ReviewStore.open(store_path, mode=mode, reviewer="ann").close()  # the default still makes it
+    ReviewStore.open(store_path, mode=mode, reviewer="ann", create=False).close()

@@ -193,9 +193,13 @@ class _open_store:
 
         path, reviewer, holder, mode = self.args
         try:
-            if self.existing and mode != "read":
-                ReviewStore.open(path, mode="read", reviewer=reviewer).close()  # refuses where no store is
-            self.store = ReviewStore.open(path, mode=mode, reviewer=reviewer, holder=f"'{holder}'")  # type: ignore[arg-type]
+            self.store = ReviewStore.open(
+                path,
+                mode=mode,  # type: ignore[arg-type]
+                reviewer=reviewer,
+                holder=f"'{holder}'",
+                create=not self.existing,
+            )
         except StoreError as err:
             fail(str(err))
         _notices(self.store)

@@ -131,9 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # QA: a store folder gone since the server started was made anew, empty, by the next tab (and
         # decisions went where nobody looked): serve refuses a missing store at its start, a tab too
-        ReviewStore.open(args.store, mode="read", reviewer=reviewer).close()
         store = ReviewStore.open(
-            args.store, write=True, reviewer=reviewer, holder=f"'newsreview serve' (a browser tab of {reviewer})"
+            args.store,
+            write=True,
+            reviewer=reviewer,
+            holder=f"'newsreview serve' (a browser tab of {reviewer})",
+            create=False,
         )
     except StoreLocked as err:  # QA: the terminal's advice ("another --reviewer name") means nothing here
         text = str(err)

@@ -48,9 +48,9 @@ class Engine(Protocol):
     location: str  # shown to users: a path, or a URL with the password masked
     notices: list[str]  # things a user should be told (a torn line dropped...), once
 
-    def open(self, mode: Mode, reviewer: str, holder: str) -> None:
-        """Open (creating the store in "review"/"add" mode if it does not exist); in "review" mode take
-        the reviewer's writer lock (one process per reviewer)."""
+    def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
+        """Open (creating the store in "review"/"add" mode if it does not exist and ``create``); in
+        "review" mode take the reviewer's writer lock (one process per reviewer)."""
 
     def close(self) -> None: ...
 

@@ -130,7 +130,7 @@ class FolderEngine:
 
     # -- opening -----------------------------------------------------------------------------------
 
-    def open(self, mode: Mode, reviewer: str, holder: str) -> None:
+    def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
         self.mode, self.reviewer, self.slug = mode, reviewer, journal_slug(reviewer)
         folder = self.folder
         if folder.exists() and not folder.is_dir():
@@ -140,7 +140,7 @@ class FolderEngine:
             if folder.is_dir():
                 self._refuse_unless_empty()
             if not meta_path.exists():
-                if mode == "read":
+                if mode == "read" or not create:
                     raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
                 self._create()
         fmt = self._format(meta_path)

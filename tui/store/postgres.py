@@ -115,6 +115,7 @@ class PostgresEngine:
             raise StoreError(f"{clean_line(self.location)}: {err}") from None
         self.server: str | None = None
         self.mode: Mode = "read"
+        self.create = True  # open(create=False): a missing store is an error, not made
         self.reviewer = ""
         self.holder = ""
         self._conn: psycopg.Connection[Any] | None = None
@@ -324,8 +325,9 @@ class PostgresEngine:
 
     # -- opening -----------------------------------------------------------------------------------
 
-    def open(self, mode: Mode, reviewer: str, holder: str) -> None:
+    def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
         self.mode, self.reviewer, self.holder = mode, reviewer, holder
+        self.create = create
         pg = _driver()
         conn = self._connect()
         self._conn = conn
@@ -366,7 +368,7 @@ class PostgresEngine:
                     f"{self.shown}: schema '{schema}' holds tables that are not a newsreview store; "
                     "choose another with ?schema=NAME in the URL"
                 )
-            elif self.mode == "read":
+            elif self.mode == "read" or not self.create:
                 raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
             version = int(meta.get("schema_version", "0"))
             if version > pgschema.VERSION:

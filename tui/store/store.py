@@ -73,13 +73,16 @@ class ReviewStore(DecidingMixin, IntakeMixin, LearningMixin, SummariesMixin, Tea
         mode: Mode | None = None,
         reviewer: str | None = None,
         holder: str | None = None,
+        create: bool = True,
     ) -> ReviewStore:
         """``mode``: "read" (status, export), "add" (adding articles only: no reviewer lock), "review"
-        (decisions as ``reviewer``; one process per reviewer). ``write=True`` means "review"."""
+        (decisions as ``reviewer``; one process per reviewer). ``write=True`` means "review".
+        ``create=False``: a store that is not there is an error in every mode (a command that works
+        on a store's articles: a mistyped --store must not make a new, empty store)."""
         chosen: Mode = mode or ("review" if write else "read")
         name = validation.reviewer_name(reviewer if reviewer is not None else default_reviewer())
         engine = engine_for(location)
-        engine.open(chosen, name, holder or describe_command())
+        engine.open(chosen, name, holder or describe_command(), create=create)
         store = cls(engine, mode=chosen, reviewer=name)
         try:
             store._load()
