@@ -379,11 +379,16 @@ async def test_tabs_are_limited(make_client):
     assert (await c.post("/login", {"name": "ana"})).status == 303
     first = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
     assert json.loads((await asyncio.wait_for(first.receive(), 10)).data)[-1] == "ana"
+    ana = c.cookie
+    c.cookie = ""
+    assert (await c.post("/login", {"name": "ben"})).status == 303  # another reviewer (one's own: refused)
     second = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
     message = await asyncio.wait_for(second.receive(), 10)
     assert b"the most this server allows" in message.data
     # the refused tab stays open with its message (QA) — and ends with the session, like a tab (review)
     assert c.server.refused
+    assert (await c.get("/logout", headers={"Sec-Fetch-Site": "same-origin"})).status == 303
+    c.cookie = ana
     assert (await c.get("/logout", headers={"Sec-Fetch-Site": "same-origin"})).status == 303
     for ws in (first, second):
         closed = await asyncio.wait_for(ws.receive(), 10)
@@ -396,6 +401,27 @@ async def test_tabs_are_limited(make_client):
             break
         await asyncio.sleep(0.05)
     assert not c.server.refused and not c.server.sockets
+
+
+async def test_a_second_tab_of_one_reviewer_is_refused_without_a_process_but_a_reload_opens(make_client):
+    """QA: a second tab of one reviewer started a process only for the store's lock to refuse it, and
+    held one of --max-tabs' slots while its message was shown. The server refuses it itself; a reload
+    (the old page's tab still stopping when the new page connects) waits for the old tab instead."""
+    c = await make_client(resolve_access("127.0.0.1", None, None), max_tabs=2, tab_command=fake_tab)
+    assert (await c.post("/login", {"name": "ana"})).status == 303
+    first = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
+    assert json.loads((await asyncio.wait_for(first.receive(), 10)).data)[-1] == "ana"
+    second = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
+    message = await asyncio.wait_for(second.receive(), 10)
+    assert b"reviewer 'ana' already has a tab open on this server" in message.data
+    assert len(c.server.tabs) == 1 and c.server.refused  # no process for it
+    await second.close()
+    await first.close()  # a reload: the new page connects while the old tab is being stopped
+    third = await c.client.ws_connect("/ws", headers={"Cookie": c.cookie})
+    assert json.loads((await asyncio.wait_for(third.receive(), 15)).data)[-1] == "ana"
+    assert len(c.server.tabs) == 1
+    await third.close()
+    await wait_no_tabs(c.server)
 
 
 # -- the served app (Pilot) -------------------------------------------------------------------------

@@ -156,6 +156,7 @@ class TabService(AppService):
         super().__init__("newsreview tab", **kwargs)
         self.argv = argv
         self.reviewer = reviewer
+        self.websocket: web.WebSocketResponse | None = None  # the tab's page
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = super()._build_environment(width=width, height=height)
@@ -503,29 +504,24 @@ class DeskServer(Server):
         height = _int(request.query.get("height"), 24, MAX_HEIGHT)
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
+        if not await self._none_of(reviewer):
+            # QA: a second tab of one reviewer started a process only to be refused by the store's lock,
+            # and held one of --max-tabs' slots while its message was on screen
+            await self._refuse(
+                websocket,
+                session,
+                f"cannot open the store: reviewer '{clean_line(reviewer, 64)}' already has a tab "
+                "open on this server. A reviewer reviews in one place at a time: close that tab (or log out "
+                "there) and reload this page.",
+            )
+            return websocket
         if len(self.tabs) >= self.config.max_tabs:
             tabs = f"{len(self.tabs)} tab{'s are' if len(self.tabs) != 1 else ' is'}"
-            await websocket.send_bytes(
-                f"\r\nnewsreview: {tabs} open, the most this server allows (--max-tabs); "
-                "close one and reload this page.\r\n".encode()
+            await self._refuse(
+                websocket,
+                session,
+                f"{tabs} open, the most this server allows (--max-tabs); close one and reload this page.",
             )
-            # left open a while (QA: closed at once, the page's "this review session has ended"
-            # covered the reason, for a tab that never started) — closed by a shutdown or a logout
-            # like any tab, and a few at most (the review)
-            if len(self.refused) >= self.config.max_tabs:
-                await websocket.close()
-                return websocket
-            self.refused.add(websocket)
-            self.sockets.add(websocket)
-            session.sockets.add(websocket)
-            try:
-                with contextlib.suppress(TimeoutError, ConnectionError):
-                    await asyncio.wait_for(_drain(websocket), REFUSED_TAB_SECONDS)
-                await websocket.close()
-            finally:
-                self.refused.discard(websocket)
-                self.sockets.discard(websocket)
-                session.sockets.discard(websocket)
             return websocket
         argv = (self.config.tab_command or self.tab_argv)(reviewer)
         service = TabService(
@@ -537,6 +533,7 @@ class DeskServer(Server):
             download_manager=self.download_manager,
             debug=self.debug,
         )
+        service.websocket = websocket
         self.tabs.add(service)
         self.sockets.add(websocket)
         session.sockets.add(websocket)
@@ -561,6 +558,38 @@ class DeskServer(Server):
             # process must still be stopped (it holds the store) and accounted for.
             await asyncio.shield(self._end_tab(service, websocket, session, shown))
         return websocket
+
+    async def _none_of(self, reviewer: str) -> bool:
+        """Whether ``reviewer`` has no tab here — after waiting for one that is closing (a reload: the old
+        page's tab is still being stopped when the new page connects)."""
+        deadline = time.monotonic() + STOP_SECONDS + 1.0
+        while any(tab.reviewer == reviewer for tab in self.tabs):
+            if time.monotonic() >= deadline or not any(
+                tab.reviewer == reviewer and (tab.websocket is None or tab.websocket.closed) for tab in self.tabs
+            ):
+                return False
+            await asyncio.sleep(0.1)
+        return True
+
+    async def _refuse(self, websocket: web.WebSocketResponse, session: Session, text: str) -> None:
+        """Show ``text`` in a tab that gets no process. Left open a while (QA: closed at once, the page's
+        "this review session has ended" covered the reason, for a tab that never started) — closed by
+        a shutdown or a logout like any tab, and a few at most (the review)."""
+        await websocket.send_bytes(f"\r\nnewsreview: {clean_line(text)}\r\n".encode())
+        if len(self.refused) >= self.config.max_tabs:
+            await websocket.close()
+            return
+        self.refused.add(websocket)
+        self.sockets.add(websocket)
+        session.sockets.add(websocket)
+        try:
+            with contextlib.suppress(TimeoutError, ConnectionError):
+                await asyncio.wait_for(_drain(websocket), REFUSED_TAB_SECONDS)
+            await websocket.close()
+        finally:
+            self.refused.discard(websocket)
+            self.sockets.discard(websocket)
+            session.sockets.discard(websocket)
 
     async def _end_tab(
         self, service: TabService, websocket: web.WebSocketResponse, session: Session, shown: str
