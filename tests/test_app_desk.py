@@ -6,6 +6,7 @@ would be); every assertion that matters is on the store."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -957,3 +958,41 @@ async def test_a_leads_second_edit_starts_from_her_ruling(disputes, tmp_path):
         final = lead.candidate(*russia, view="final")
         assert (final["label"], final["adjudication"]["reviewer"]) == ("ORG", "lead")
     lead.close()
+
+
+async def test_a_name_that_looks_like_a_desk_members_is_pointed_out(tmp_path):
+    """QA: look-alike reviewer names were accepted without a word ("Alice" beside "alice"): one
+    analyst's decisions then count as two reviewers', each half-done. The store names the look-alike
+    (a reviewer with decisions, an assignee, a lead), the review screen says it, and `apply` too;
+    a name already used on the store, or like nobody's, is not told anything."""
+    store, (ex,) = desk(tmp_path / "store", reviewer="alice")
+    aid = ex.article.id
+    store.decide(aid, ex.entities[0]["id"], "accept")
+    store.assign(["Bob.Smith"])
+    store.close()
+    for name, alike in (
+        ("Alice", ["alice"]),
+        ("ALİCE", ["alice"]),
+        ("bob smith", ["Bob.Smith"]),
+        ("alice", []),
+        ("carol", []),
+    ):
+        with ReviewStore.open(tmp_path / "store", write=True, reviewer=name) as st:
+            assert st.look_alikes() == alike, name
+            assert (st.look_alike_warning() is None) == (not alike)
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="Alice")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        told = "\n".join(str(n.message) for n in app._notifications)
+        assert "Reviewer 'Alice' has decided nothing on this store yet, but 'alice' is on its desk" in told
+        assert "--reviewer alice" in told
+    store.close()
+    from support import CLI
+
+    cli = CLI(tmp_path / "store")
+    line = json.dumps({"article": aid, "candidate": ex.entities[1]["id"], "action": "accept"})
+    out = cli("apply", "-", "--reviewer", "Alice", input=line + "\n")
+    assert out.stderr.count("warning: reviewer 'Alice' has decided nothing on this store yet, but 'alice'") == 1
+    out = cli("apply", "-", "--reviewer", "Alice", input="")  # now Alice has decided: her own name
+    assert "warning" not in out.stderr

@@ -181,12 +181,23 @@ def _notices(store: Any) -> None:
 class _open_store:
     """Open the store, turning store errors into one-line failures."""
 
-    def __init__(self, path: str, reviewer: str | None, holder: str, mode: str = "review", *, existing: bool = False):
+    def __init__(
+        self,
+        path: str,
+        reviewer: str | None,
+        holder: str,
+        mode: str = "review",
+        *,
+        existing: bool = False,
+        look_alikes: bool = True,
+    ):
         """``existing``: the command works on a store's articles, so a store that is not there yet is an
         error, not a new empty store (QA: a mistyped --store made one, and 'assign' said "nothing
-        changed", exit 0)."""
+        changed", exit 0). ``look_alikes``: warn when the reviewer's name looks like another of the
+        desk's (the review screen says it itself)."""
         self.args = (path, reviewer, holder, mode)
         self.existing = existing
+        self.look_alikes = look_alikes
 
     def __enter__(self) -> Any:
         from .store import ReviewStore, StoreError
@@ -203,6 +214,8 @@ class _open_store:
         except StoreError as err:
             fail(str(err))
         _notices(self.store)
+        if mode == "review" and self.look_alikes and (alike := self.store.look_alike_warning()):
+            warn(f"warning: {alike}")
         return self.store
 
     def __exit__(self, *exc: object) -> None:
@@ -239,7 +252,7 @@ def review_cmd(
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
     _some_path_exists(paths)
-    with _open_store(store, reviewer, "newsreview review") as st:
+    with _open_store(store, reviewer, "newsreview review", look_alikes=False) as st:
         if adjudicate:
             from .store import StoreError
 

@@ -194,6 +194,11 @@ class ReviewApp(App[None]):
         self._watch_terminal()
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
+        alike = self.store.look_alike_warning() if self.store.mode == "review" else None
+        if alike:  # a slip of the keyboard splits one analyst into two reviewers
+            self.notify(
+                alike[:1].upper() + alike[1:], title="a new name?", severity="warning", markup=False, timeout=30
+            )
         problems = ([self.keymap_problem] if self.keymap_problem else []) + self.keys.problems()
         if problems:
             self.notify("\n".join(problems), title="keys.toml", severity="warning", markup=False, timeout=20)

@@ -3,6 +3,8 @@ keep (the label set, the memory's suggestions)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from ..sanitize import clean_line
@@ -18,6 +20,33 @@ class TeamMixin(StoreCore):
 
     def reviewers(self) -> list[str]:
         return sorted({who for names in self._touched.values() for who in names})
+
+    def look_alikes(self, name: str | None = None) -> list[str]:
+        """Names of the desk (reviewers with decisions, assignees, leads) that differ from ``name`` (this
+        store's reviewer by default) only in case, width or punctuation — "Alice" for "alice", "a.smith"
+        for "asmith" —, when ``name`` itself has decided nothing here yet: most likely one person under
+        two names, whose decisions would then count as two reviewers'. Empty otherwise."""
+        name = self.reviewer if name is None else name
+        desk = set(self.reviewers())
+        if name in desk:
+            return []
+        desk |= set(self.assignments.load()) | set(self.leads or ())
+        key = name_key(name)
+        if not key:
+            return []
+        return sorted(other for other in desk if other != name and name_key(other) == key)
+
+    def look_alike_warning(self) -> str | None:
+        """One line for the reviewer when :meth:`look_alikes` finds any (the CLI and the app say it)."""
+        others = self.look_alikes()
+        if not others:
+            return None
+        shown = ", ".join(f"'{clean_line(o, 64)}'" for o in others[:3])
+        return (
+            f"reviewer '{clean_line(self.reviewer, 64)}' has decided nothing on this store yet, but {shown} "
+            f"{'is' if len(others) == 1 else 'are'} on its desk: if that is you, quit and use --reviewer "
+            f"{clean_line(others[0], 64)} — decisions under two names count as two reviewers'"
+        )
 
     def has_decided(self, article_id: str, reviewer: str | None = None) -> bool:
         """Whether ``reviewer`` (this store's by default) has any decision on the article."""
@@ -157,3 +186,9 @@ class TeamMixin(StoreCore):
             return True
         labels = self.labels
         return labels is None or (cand.get("original") or {}).get("label", cand["label"]) in labels
+
+
+def name_key(name: str) -> str:
+    """What two reviewer names that look alike share: compatibility-normalised, case-folded, letters
+    and digits only."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name).casefold())
