@@ -58,6 +58,8 @@ KNOWN_FIELDS = ("text", "title", "id", "url", "published", "source", "spans", "m
 #: the ``entities``, ``claims`` and ``review`` of newsreview's own export (extraction finds candidates
 #: again; decisions are not imported). Kept, they alone would pass the ``meta`` limit on a long article.
 DROPPED_FIELDS = ("tokens", "entities", "claims", "review")
+#: fields only a Prodigy task has: with an ``answer`` (or ``spans``) beside them, a record is a task
+PRODIGY_KEYS = ("_input_hash", "_task_hash", "_view_id", "_annotator_id", "_session_id")
 #: Raw file size limit: generous for UTF-8 (up to 4 bytes a character) and for HTML boilerplate.
 MAX_FILE_BYTES = 8 * MAX_ARTICLE_CHARS
 #: A title taken from the article's first line is cut to this many characters.
@@ -559,6 +561,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     if isinstance(ident, int) and not isinstance(ident, bool):
         ident = str(ident)
     ident = "" if ident in (None, "") else check_identifier(ident, "id")
+    task = _task(obj)
     return Article(
         text=text,
         title=title or _derived_title(text),
@@ -573,19 +576,33 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
             # a task of our own Prodigy export: reviewed entities ner.manual could not hold (they
             # overlap longer ones) are in its meta, as reviewed as its spans (QA: re-added, they were
             # rejected)
-            + _record_spans(_task_meta(obj, "overlapping_spans"), raw, index, "meta.overlapping_spans")
+            + _record_spans(_task_meta(obj, task, "overlapping_spans"), raw, index, "meta.overlapping_spans")
         ),
         undecided_spans=[
             span
             for key in ("pending_spans", "disputed_spans")
-            for span in _record_spans(_task_meta(obj, key), raw, index, f"meta.{key}")
+            for span in _record_spans(_task_meta(obj, task, key), raw, index, f"meta.{key}")
         ],
+        task=task,
     )
 
 
-def _task_meta(obj: dict[str, Any], key: str) -> object:
+def _task(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """The record's Prodigy answer, if it is a task: an ``answer`` at its top level beside a field only
+    a task has (or its ``spans``). QA: an ``answer`` kept in the meta of our own JSON export, or a
+    question-answering record's ``"answer": "accept"``, recorded rejections of every entity."""
+    answer = obj.get("answer")
+    if not isinstance(answer, str) or not ("spans" in obj or any(k in obj for k in PRODIGY_KEYS)):
+        return None
+    annotator = obj.get("_annotator_id") or obj.get("_session_id") or "prodigy"
+    view = obj.get("_view_id")
+    return {"answer": answer, "annotator": str(annotator), "view": view if isinstance(view, str) else None}
+
+
+def _task_meta(obj: dict[str, Any], task: dict[str, Any] | None, key: str) -> object:
+    """A list our own Prodigy export keeps in a task's meta (read only from a task)."""
     meta = obj.get("meta")
-    return meta.get(key) if isinstance(meta, dict) else None
+    return meta.get(key) if task is not None and isinstance(meta, dict) else None
 
 
 def _dedup(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

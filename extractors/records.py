@@ -126,6 +126,11 @@ class Article:
     #: spans a Prodigy task of our own export lists as not decided (``meta.pending_spans``,
     #: ``meta.disputed_spans``): an accepted task does not reject them
     undecided_spans: list[dict[str, Any]] = field(default_factory=list)
+    #: a Prodigy task's answer, read from the record's own top-level fields only (never from ``meta``:
+    #: an article of our JSON export keeps the task fields it was imported with there, and read back
+    #: they recorded decisions nobody made): ``answer`` (as given), ``annotator``, ``view`` (the
+    #: ``_view_id``, or None). None for a record that is no task.
+    task: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -334,3 +334,70 @@ def test_recording_answers_keeps_what_the_app_s_next_refresh_reports(store_path,
         assert len(recorded) == 1 and not failed
         changes = app_store.refresh()
         assert ex.entities[1]["id"] in changes.decided.get(aid, set())  # bob's, still reported
+
+
+def test_an_answer_that_is_no_task_s_records_nothing(cli, tmp_path):
+    """QA: re-adding our own JSON export of an article imported from a Prodigy task read the task's
+    fields its meta keeps as a live answer — its annotator then rejected every entity, the one they
+    had accepted included — and a question-answering record's ``"answer": "accept"`` did the same.
+    An answer is read from a task's own top-level fields only."""
+    from support import CLI
+
+    task = {
+        "text": TEXT,
+        "spans": [{"start": 0, "end": 11, "label": "PERSON"}],
+        "answer": "accept",
+        "_annotator_id": "ann1",
+    }
+    (tmp_path / "task.jsonl").write_text(json.dumps(task) + "\n")
+    assert "1 Prodigy answer(s) recorded" in cli("add", str(tmp_path / "task.jsonl"), "--model", "blank:en").stderr
+    cli("export", "-o", str(tmp_path / "a.json"))
+    cli("export", "--format", "jsonl", "-o", str(tmp_path / "a.jsonl"))
+    (art,) = json.loads((tmp_path / "a.json").read_text())["articles"]
+    assert art["meta"]["answer"] == "accept" and art["meta"]["_annotator_id"] == "ann1"  # kept as data
+    question = {"text": "Who met Olaf Scholz in Berlin on Monday?", "question": "who?", "answer": "accept"}
+    (tmp_path / "qa.jsonl").write_text(json.dumps(question) + "\n")
+    for name in ("a.json", "a.jsonl"):
+        other = CLI(tmp_path / f"store-{name}")
+        added = other("add", str(tmp_path / name), str(tmp_path / "qa.jsonl"))
+        assert "recorded" not in added.stderr
+        exported = other.json("export", "--include", "all")["articles"]
+        assert len(exported) == 2 and any(a["entities"] for a in exported)  # the model found entities…
+        assert all(e["status"] == "pending" for a in exported for e in a["entities"])  # …nobody decided
+
+
+def test_binary_tasks_count_one_by_one_and_other_views_are_said(cli, tmp_path):
+    """QA: ner.teach tasks (view "ner": one span, yes or no) were read as complete ner.manual tasks —
+    only the first of an annotator's tasks on a text counted, and an accept rejected every other
+    entity — and a classification task's accept rejected every entity of its text."""
+    s = TEXT.index
+    teach = [
+        {"text": TEXT, "answer": answer, "_view_id": "ner", "_annotator_id": "teacher",
+         "spans": [{"start": s(word), "end": s(word) + len(word), "label": label}]}  # fmt: skip
+        for word, label, answer in (("Russia", "GPE", "reject"), ("Ben Wallace", "PERSON", "accept"), ("Kyiv", "GPE", "accept"), ("Moscow", "GPE", "ignore"))
+    ]  # fmt: skip
+    (tmp_path / "teach.jsonl").write_text("".join(json.dumps(t) + "\n" for t in teach))
+    added = cli("add", str(tmp_path / "teach.jsonl"), "--model", "blank:en")
+    assert "3 Prodigy answer(s) recorded" in added.stderr
+    (art,) = cli.json("export", "--reviewer", "teacher", "--include", "all")["articles"]
+    assert sorted((e["text"], e["status"]) for e in art["entities"]) == [
+        ("Ben Wallace", "added"),
+        ("Kyiv", "added"),
+        ("Russia", "rejected"),
+    ]
+    other = "Olaf Scholz met Emmanuel Macron in Paris on Monday."
+    textcat = {
+        "text": other,
+        "label": "POLITICS",
+        "answer": "accept",
+        "_view_id": "classification",
+        "_annotator_id": "cat",
+    }
+    (tmp_path / "cat.jsonl").write_text(json.dumps(textcat) + "\n")
+    said = cli("add", str(tmp_path / "cat.jsonl"), check=1)
+    assert (
+        "cat.jsonl:1: field '_view_id': a Prodigy 'classification' task holds no entity decisions (ner_manual, "
+        "spans_manual and ner tasks do); the article is stored, its answer not recorded" in said.stderr
+    )
+    (stored,) = [a for a in cli.json("export", "--include", "all")["articles"] if a["text"] == other]
+    assert stored["entities"] and all(e["status"] == "pending" for e in stored["entities"])

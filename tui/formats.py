@@ -312,10 +312,21 @@ def docbin_bytes(
     return bytes(docs.to_bytes())
 
 
-def prodigy_decisions(meta: dict[str, Any]) -> tuple[str, str] | None:
-    """(annotator, answer) of an article loaded from a Prodigy task, if it carried an answer."""
-    answer = meta.get("answer")
-    if answer not in ("accept", "reject"):
+#: Prodigy views whose task is a complete annotation of the text's entities (ner.manual, ner.correct,
+#: spans.manual; no view named: a hand-made task)
+MANUAL_VIEWS = (None, "ner_manual", "spans_manual")
+#: views whose task asks about its spans alone (ner.teach, ner.silver-to-gold's binary pass)
+BINARY_VIEWS = ("ner",)
+
+
+def prodigy_decisions(task: dict[str, Any] | None) -> tuple[str, str, str] | None:
+    """(annotator, answer, "manual" or "binary") of a Prodigy task (``Article.task``) that carries an
+    entity answer; None for an article that is no task, an ``ignore``, an answer that is no answer,
+    or a view that holds no entity decisions (a classification, a choice)."""
+    if task is None or task.get("answer") not in ("accept", "reject"):
         return None
-    annotator = meta.get("_annotator_id") or meta.get("_session_id") or "prodigy"
-    return str(annotator), str(answer)
+    view = task.get("view")
+    kind = "manual" if view in MANUAL_VIEWS else "binary" if view in BINARY_VIEWS else None
+    if kind is None:
+        return None
+    return str(task["annotator"]), str(task["answer"]), kind

@@ -21,7 +21,6 @@ from extractors.records import Article, InputError
 from .sanitize import clean_line
 from .store import DecisionError, ReviewStore, StoreError
 
-PRODIGY_KEYS = ("_input_hash", "_task_hash", "_view_id", "_annotator_id", "_session_id")  # a task, not an article
 STORE_FOLDER = "a newsreview store, or part of one: its files are the store's own, not articles"
 
 
@@ -120,7 +119,7 @@ def add_paths(
         if existing:
             result.duplicates.append((item.path, existing))
             result.first_article = result.first_article or existing
-            if item.meta.get("answer") is not None:  # another annotator's task on the same text
+            if item.task is not None:  # another annotator's task on the same text
                 more_answers.append(item)
             continue
         seen[item.text_sha] = item.id
@@ -139,28 +138,39 @@ def add_paths(
     return result
 
 
+Answer = tuple[Article, str, str]  # (the task, accept or reject, "manual" or "binary")
+
+
 def record_answers(
     store: ReviewStore, tasks: list[tuple[str, Article]], *, more: Iterable[Article] = ()
 ) -> tuple[list[Article], list[str]]:
-    """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions. An
-    accepted ner.manual task is complete — its spans are right and nothing else is an entity — so its
-    spans are accepted (added where the article has no such candidate: another annotator's task on the
-    same text made the article's imported ones) and every other entity rejected, another annotator's
-    additions included; a rejected task's spans are rejected. A task of our own export says more in its
-    meta: reviewed entities that overlap its spans (``overlapping_spans``, accepted like them), entities
-    not decided (``pending_spans``, ``disputed_spans``) and the label set the review saw (``labels``):
-    those, and entities of other labels, are left alone. ``tasks``: (the article in ``store``
-    holding the task's text, the task); ``more``: tasks on a text the store already held (their article
-    is found by its text; one whose text is not stored — it failed to be added — is passed over); those
-    without an answer, and those whose annotator already decided on that article (the same file added
-    again), are passed over.
+    """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions.
 
-    Two passes, so that the result does not depend on the order of the tasks: first every accepted
-    task's missing spans are added (as its annotator's additions), then every annotator decides on
-    what the article holds by then. Returns (the tasks whose answers were recorded, failures as one line
-    each). Used by ``add`` and the app's ``+``; an annotator who is the store's own reviewer writes
-    through ``store``, any other through a writer of their own (their own journal)."""
-    from .formats import prodigy_decisions
+    - An accepted ner.manual task (``ner_manual``, ``spans_manual``, or no view named) is complete —
+      its spans are right and nothing else is an entity — so its spans are accepted (added where the
+      article has no such candidate: another annotator's task on the same text made the article's
+      imported ones) and every other entity rejected, another annotator's additions included; a
+      rejected task's spans are rejected. One such task an annotator and article: the first.
+    - A binary task (``ner``: ner.teach) asks about its spans alone: accepted, they are accepted (or
+      added); rejected, rejected. Every one counts, in the order read; other entities are left alone.
+    - A task of another view (a classification, a choice) holds no entity decision: its answer is not
+      read, and said so.
+
+    A task of our own export says more in its meta: reviewed entities that overlap its spans
+    (``overlapping_spans``, accepted like them), entities not decided (``pending_spans``,
+    ``disputed_spans``) and the label set the review saw (``labels``): those, and entities of other
+    labels, are left alone. ``tasks``: (the article in ``store`` holding the task's text, the task);
+    ``more``: tasks on a text the store already held (their article is found by its text; one whose
+    text is not stored — it failed to be added — is passed over); those without an answer, and those
+    whose annotator already decided on that article (the same file added again), are passed over.
+
+    Two passes, so that the result does not depend on the order of the annotators: first every
+    accepted task's missing spans are added (as its annotator's additions), then every annotator
+    decides on what the article holds by then. Returns (the tasks whose answers were recorded,
+    failures as one line each). Used by ``add`` and the app's ``+``; an annotator who is the store's
+    own reviewer writes through ``store``, any other through a writer of their own (their own
+    journal)."""
+    from .formats import BINARY_VIEWS, MANUAL_VIEWS, prodigy_decisions
 
     tasks = list(tasks)
     added_now = {id(task) for _, task in tasks}
@@ -168,26 +178,36 @@ def record_answers(
         found_aid = store.find_duplicate(task.text_sha)
         if found_aid is not None:
             tasks.append((found_aid, task))
-    by_annotator: dict[str, dict[str, tuple[Article, str]]] = {}
+    by_annotator: dict[str, dict[str, list[Answer]]] = {}
     recorded: list[Article] = []
     failed: list[str] = []
     for aid, task in tasks:
-        found = prodigy_decisions(task.meta)
+        found = prodigy_decisions(task.task)
         if found is not None:
-            by_annotator.setdefault(found[0], {}).setdefault(aid, (task, found[1]))  # one answer an article
-        elif (
-            id(task) in added_now  # said when its article is added, not on every later run of the same file
-            and task.meta.get("answer") not in (None, "ignore")
-            and any(k in task.meta for k in PRODIGY_KEYS)
-        ):
+            annotator, answer, kind = found
+            answers = by_annotator.setdefault(annotator, {}).setdefault(aid, [])
+            if kind == "binary" or not any(k == "manual" for _, _, k in answers):
+                answers.append((task, answer, kind))
+            continue
+        if id(task) not in added_now or task.task is None:  # said when its article is added, not on every re-run
+            continue
+        answer, view = task.task["answer"], task.task["view"]
+        if answer not in ("accept", "reject", "ignore"):
             # QA: a Prodigy task answered "maybe" was stored, its answer passed over without a word
             failed.append(
-                f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(task.meta['answer'], 40)}' is not "
+                f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(answer, 40)}' is not "
                 "accept, reject or ignore; the article is stored, no decision recorded"
             )
+        elif answer != "ignore" and view not in (*MANUAL_VIEWS, *BINARY_VIEWS):
+            # QA: a classification task's accept rejected every entity of its text
+            failed.append(
+                f"{clean_line(task.path, 120)}: field '_view_id': a Prodigy '{clean_line(view, 40)}' task holds "
+                "no entity decisions (ner_manual, spans_manual and ner tasks do); the article is stored, its "
+                "answer not recorded"
+            )
 
-    def failure(annotator: str, items: dict[str, tuple[Article, str]], err: StoreError) -> None:
-        paths = sorted({str(task.path) for task, _ in items.values() if task.path})
+    def failure(annotator: str, items: dict[str, list[Answer]], err: StoreError) -> None:
+        paths = sorted({str(task.path) for answers in items.values() for task, _, _ in answers if task.path})
         where = clean_line(paths[0], 120) + (f" (and {len(paths) - 1} more)" if len(paths) > 1 else "") if paths else ""
         failed.append(f"{where + ': ' if where else ''}{clean_line(annotator, 60)}'s answers were not recorded: {err}")
 
@@ -205,11 +225,11 @@ def record_answers(
         ) as st:
             yield st
 
-    todo: dict[str, tuple[dict[str, tuple[Article, str]], set[str]]] = {}
+    todo: dict[str, tuple[dict[str, list[Answer]], set[str]]] = {}
     for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
         try:
             with writer(annotator) as st:
-                mine = {aid: item for aid, item in items.items() if not _has_answered(st, aid)}
+                mine = {aid: answers for aid, answers in items.items() if not _has_answered(st, aid)}
                 todo[annotator] = (mine, set())
                 _add_missing(st, mine, todo[annotator][1])
         except StoreError as err:
@@ -233,39 +253,50 @@ def _has_answered(st: ReviewStore, aid: str) -> bool:
     return any(c["status"] in ("accepted", "rejected", "edited") for c in st.candidates(aid, "entity", plain=True))
 
 
-def _add_missing(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]) -> None:
+def _spans(task: Article) -> set[tuple[int, int, str]]:
+    return {(s["start"], s["end"], s["label"]) for s in task.imported_spans}
+
+
+def _add_missing(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> None:
     """An accepted task's spans the article has no candidate for become the annotator's additions;
     their ids go into ``own`` (the annotator's own, so not decided on again), with those an earlier,
     failed run added."""
-    for aid, (task, answer) in todo.items():
+    for aid, answers in todo.items():
         cands = st.candidates(aid, "entity", plain=True)
         own.update(c["id"] for c in cands if c["status"] == "added")
-        if answer != "accept":
-            continue
         have = {(c["start"], c["end"], c["label"]) for c in cands}
-        for start, end, label in sorted({(s["start"], s["end"], s["label"]) for s in task.imported_spans} - have):
+        wanted = {key for task, answer, _ in answers if answer == "accept" for key in _spans(task)}
+        for start, end, label in sorted(wanted - have):
             own.add(st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})["id"])
 
 
-def _decide(st: ReviewStore, todo: dict[str, tuple[Article, str]], own: set[str]) -> list[Article]:
+def _decide(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> list[Article]:
     done: list[Article] = []
-    for aid, (task, answer) in todo.items():
-        spans = {(s["start"], s["end"], s["label"]) for s in task.imported_spans}
-        undecided = {(s["start"], s["end"], s["label"]) for s in task.undecided_spans}
-        scope = task.meta.get("labels")  # our own export's label set: the annotator saw only these
-        labels = {str(x) for x in scope} if isinstance(scope, list) else None
-        decisions: list[tuple[str, str, dict[str, Any] | None]] = []
-        for cand in st.candidates(aid, "entity", plain=True):
-            key = (cand["start"], cand["end"], cand["label"])
-            if cand["id"] in own or (key in undecided - spans) or (labels is not None and cand["label"] not in labels):
+    for aid, answers in todo.items():
+        cands = [c for c in st.candidates(aid, "entity", plain=True) if c["id"] not in own]
+        decisions: dict[str, str] = {}
+        for task, answer, kind in answers:
+            spans = _spans(task)
+            if kind == "binary":  # its spans alone, the later task over the earlier
+                for cand in cands:
+                    if (cand["start"], cand["end"], cand["label"]) in spans:
+                        decisions[cand["id"]] = "accept" if answer == "accept" else "reject"
+                done.append(task)
                 continue
-            if (cand["start"], cand["end"], cand["label"]) in spans:
-                decisions.append((cand["id"], "accept" if answer == "accept" else "reject", None))
-            elif answer == "accept":
-                decisions.append((cand["id"], "reject", None))
+            undecided = {(s["start"], s["end"], s["label"]) for s in task.undecided_spans}
+            scope = task.meta.get("labels")  # our own export's label set: the annotator saw only these
+            labels = {str(x) for x in scope} if isinstance(scope, list) else None
+            for cand in cands:
+                key = (cand["start"], cand["end"], cand["label"])
+                if (key in undecided - spans) or (labels is not None and cand["label"] not in labels):
+                    continue
+                if key in spans:
+                    decisions[cand["id"]] = "accept" if answer == "accept" else "reject"
+                elif answer == "accept":
+                    decisions[cand["id"]] = "reject"
+            done.append(task)
         if decisions:
-            st.decide_many(aid, decisions)
-        done.append(task)
+            st.decide_many(aid, [(cid, action, None) for cid, action in decisions.items()])
     return done
 
 

@@ -156,7 +156,7 @@ class ArticleAdder(Widget):
         for article in message.articles:
             if article.text_sha in seen or self.store.find_duplicate(article.text_sha):
                 dup += 1
-                if article.meta.get("answer") is not None:
+                if article.task is not None:
                     more.append(article)
             else:
                 seen.add(article.text_sha)
@@ -200,7 +200,7 @@ class ArticleAdder(Widget):
                 added.append(aid)
             else:
                 dup += 1
-            if extraction.article.meta.get("answer") is not None:
+            if extraction.article.task is not None:
                 answered.append((aid, extraction.article))
         failed += self._record_answers(answered, message.answers)
         self._finish(message.path, added, dup, failed)
