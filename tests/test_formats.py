@@ -401,3 +401,31 @@ def test_binary_tasks_count_one_by_one_and_other_views_are_said(cli, tmp_path):
     )
     (stored,) = [a for a in cli.json("export", "--include", "all")["articles"] if a["text"] == other]
     assert stored["entities"] and all(e["status"] == "pending" for e in stored["entities"])
+
+
+def test_a_task_whose_entities_are_decided_is_accepted_while_a_claim_waits(store_path, cli, tmp_path):
+    """QA: Prodigy export → add → Prodigy export lost every entity decision: the task's answer followed
+    the whole article's status, and an article imported from ner.manual (entities all decided, its
+    claims not) went out as "ignore", which records nothing when read back."""
+    from support import CLI
+
+    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Russia", "GPE")], ["Russia lost troops near Kyiv"])
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+        st.decide(ex.article.id, ex.entities[1]["id"], "reject")
+    (art,) = cli.json("export", "--include", "all")["articles"]
+    assert art["review"]["status"] == "in_progress" and art["review"]["entity_status"] == "done"
+    out = tmp_path / "round.jsonl"
+    cli("export", "--format", "prodigy", "--include", "all", "-o", str(out))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert task["answer"] == "accept"
+    again = CLI(tmp_path / "again")
+    assert "1 Prodigy answer(s) recorded" in again("add", str(out), "--model", "blank:en").stderr
+    (back,) = again.json("export", "--reviewer", "ana", "--include", "all")["articles"]
+    assert sorted((e["text"], e["status"]) for e in back["entities"]) == [("Ben Wallace", "accepted")]
+    assert back["review"]["entity_status"] == "done"
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:  # an entity pending: ignore
+        st.undo_last()
+    cli("export", "--format", "prodigy", "--include", "all", "-o", str(out))
+    assert json.loads(out.read_text())["answer"] == "ignore"

@@ -86,20 +86,27 @@ def review_block(cands: list[dict[str, Any]], updated_at: str | None) -> dict[st
     disputed = sum(1 for c in cands if c["status"] == "disputed")
     names = {c["reviewer"] for c in cands if c.get("reviewer")}
     names |= {r["reviewer"] for c in cands for r in c.get("reviews") or ()}
-    if decided == 0 and disputed == 0:
-        status = "pending"
-    elif decided == len(cands):
-        status = "done"
-    else:
-        status = "in_progress"
+    status = _progress(cands)
+    entities = [c for c in cands if c["kind"] == "entity"]
     return {
         "status": status,
+        # QA: an article whose entities were all decided but a claim not was exported to Prodigy as
+        # "ignore" (its status), and read back its entity decisions were lost
+        "entity_status": _progress(entities) if entities else status,
         "reviewers": sorted(names),
         "decided": decided,
         "disputed": disputed,
         "total": len(cands),
         "updated_at": updated_at,
     }
+
+
+def _progress(cands: list[dict[str, Any]]) -> str:
+    decided = sum(1 for c in cands if c["status"] not in ("pending", "disputed"))
+    disputed = sum(1 for c in cands if c["status"] == "disputed")
+    if decided == 0 and disputed == 0:
+        return "pending"
+    return "done" if decided == len(cands) else "in_progress"
 
 
 def _with_groups(article: str, cands: list[dict[str, Any]], record: dict[str, Any]) -> None:

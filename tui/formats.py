@@ -15,7 +15,8 @@ are kept visible, apart from the positives:
   (``start``, ``end``, ``label``, ``token_start``, ``token_end`` — inclusive, as Prodigy counts),
   ``answer``, ``_input_hash`` / ``_task_hash``, ``_annotator_id``, ``_timestamp``, ``_view_id``,
   ``meta``. One task per article: the reviewed entities are its spans; ``answer`` is ``accept`` once
-  the article is fully reviewed, else ``ignore`` (Prodigy's answer for "not decided"). Entities with
+  the article's entities are all decided (``review.entity_status``: its claims are no part of a
+  ner.manual task), else ``ignore`` (Prodigy's answer for "not decided"). Entities with
   another status are not spans (a task's spans are what its annotator accepted): they are listed in
   the task's ``meta`` as ``rejected_spans``, ``disputed_spans`` and ``pending_spans`` (same fields as
   ``spans``; a key only when it has any).
@@ -213,7 +214,7 @@ def prodigy_tasks(
                 "meta": meta,
                 "tokens": toks,
                 "spans": spans,
-                "answer": "accept" if review["status"] == "done" else "ignore",
+                "answer": "accept" if review.get("entity_status", review["status"]) == "done" else "ignore",
                 "_input_hash": input_hash,
                 "_task_hash": _hash(input_hash, [(s["start"], s["end"], s["label"]) for s in spans]),
                 "_annotator_id": "+".join(reviewers) or "newsreview",

@@ -123,6 +123,10 @@ class Claim(Decided):
 
 class Review(_Strict):
     status: Literal["pending", "in_progress", "done"]
+    entity_status: Literal["pending", "in_progress", "done"] = Field(
+        default="pending",
+        description="the same over the entities alone (a Prodigy ner.manual task's answer follows it)",
+    )
     reviewers: list[str]
     decided: int = Field(ge=0)
     disputed: int = Field(ge=0, default=0)
