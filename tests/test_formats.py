@@ -371,11 +371,17 @@ def test_binary_tasks_count_one_by_one_and_other_views_are_said(cli, tmp_path):
     only the first of an annotator's tasks on a text counted, and an accept rejected every other
     entity — and a classification task's accept rejected every entity of its text."""
     s = TEXT.index
+    answers = (("Russia", "GPE", "reject"), ("Ben Wallace", "PERSON", "accept"), ("Kyiv", "GPE", "accept"))
     teach = [
-        {"text": TEXT, "answer": answer, "_view_id": "ner", "_annotator_id": "teacher",
-         "spans": [{"start": s(word), "end": s(word) + len(word), "label": label}]}  # fmt: skip
-        for word, label, answer in (("Russia", "GPE", "reject"), ("Ben Wallace", "PERSON", "accept"), ("Kyiv", "GPE", "accept"), ("Moscow", "GPE", "ignore"))
-    ]  # fmt: skip
+        {
+            "text": TEXT,
+            "answer": answer,
+            "_view_id": "ner",
+            "_annotator_id": "teacher",
+            "spans": [{"start": s(word), "end": s(word) + len(word), "label": label}],
+        }
+        for word, label, answer in (*answers, ("Moscow", "GPE", "ignore"))
+    ]
     (tmp_path / "teach.jsonl").write_text("".join(json.dumps(t) + "\n" for t in teach))
     added = cli("add", str(tmp_path / "teach.jsonl"), "--model", "blank:en")
     assert "3 Prodigy answer(s) recorded" in added.stderr
