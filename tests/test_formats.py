@@ -435,3 +435,31 @@ def test_a_task_whose_entities_are_decided_is_accepted_while_a_claim_waits(store
         st.undo_last()
     cli("export", "--format", "prodigy", "--include", "all", "-o", str(out))
     assert json.loads(out.read_text())["answer"] == "ignore"
+
+
+def test_the_docbin_leaves_what_nobody_decided_unknown(store_path, cli, tmp_path):
+    """QA: the .spacy export marked every token outside a reviewed entity "O", pending entities
+    included, so `spacy train` on it learnt that an entity nobody had decided yet is none. Rejected
+    spans are "O"; the rest is "O" only once every entity of the article is decided, else missing."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Kyiv", "GPE")], [])
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+        st.decide(ex.article.id, ex.entities[1]["id"], "reject")
+
+    def iob() -> dict[str, str]:
+        out = tmp_path / "x.spacy"
+        cli("export", "--format", "spacy", "--include", "all", "-o", str(out))
+        (doc,) = DocBin().from_bytes(out.read_bytes()).get_docs(spacy.blank("en").vocab)
+        return {t.text: t.ent_iob_ for t in doc}
+
+    tags = iob()
+    assert (tags["Ben"], tags["Wallace"], tags["Russia"]) == ("B", "I", "O")
+    assert tags["Kyiv"] == "" and tags["troops"] == ""  # pending, and text nobody has finished reading
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.decide(ex.article.id, ex.entities[2]["id"], "reject")
+    tags = iob()
+    assert (tags["Ben"], tags["Russia"], tags["Kyiv"], tags["troops"]) == ("B", "O", "O", "O")

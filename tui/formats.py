@@ -26,7 +26,9 @@ are kept visible, apart from the positives:
   - ``doc.spans["newsreview"]`` — every reviewed entity, overlapping ones included;
   - ``doc.ents`` — the largest non-overlapping subset of those (:func:`spacy.util.filter_spans`:
     longer spans first, then the earlier one); how many were left out of ``doc.ents`` is reported
-    through ``notes``;
+    through ``notes``. The other tokens are "O" (no entity) where a reviewer said so — a rejected
+    span, and all of an article whose entities are all decided (``review.entity_status``) — and
+    missing (unknown) elsewhere, as ``newsreview train`` reads a review;
   - ``doc.spans["newsreview_rejected"]``, ``["newsreview_disputed"]``, ``["newsreview_pending"]`` —
     the exported entities with that status (never in ``doc.ents``; each key always present);
   - ``doc.user_data["newsreview_entities"]`` — per span group above, a list parallel to its spans of
@@ -284,7 +286,15 @@ def docbin_bytes(
             details[key].append({"id": ent.get("id"), "status": ent["status"]})
         reviewed = grouped[SPANS_KEY]
         ents = spacy.util.filter_spans(reviewed)
-        doc.set_ents(ents)
+        # QA: every token outside a reviewed entity was "O", pending entities included: `spacy train`
+        # on the file learnt that what nobody had decided yet is no entity. As `newsreview train` reads
+        # a review: rejected spans are "O"; the rest is "O" once the article's entities are all
+        # decided, else missing (unknown)
+        taken = {i for span in ents for i in range(span.start, span.end)}
+        no = [s for s in grouped[f"{SPANS_KEY}_rejected"] if not taken & set(range(s.start, s.end))]
+        review = art.get("review") or {}
+        done = review.get("entity_status", review.get("status")) == "done"
+        doc.set_ents(ents, outside=spacy.util.filter_spans(no), default="outside" if done else "missing")
         if len(ents) < len(reviewed):
             overlapping += len(reviewed) - len(ents)
             overlapping_articles += 1
