@@ -569,7 +569,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
         source=source or tidy_line(shown(path.name), MAX_FIELD_CHARS),
         url=url,
         published=published,
-        meta=_record_meta(obj),
+        meta=_record_meta(obj, task),
         path=f"{shown(path)}:{line}" if line else shown(path),
         imported_spans=_dedup(
             _record_spans(obj.get("spans"), raw, index)
@@ -668,10 +668,17 @@ def _cut_repr(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _record_meta(obj: dict[str, Any]) -> dict[str, Any]:
+#: what our own Prodigy export lists in a task's meta, read as the task's decisions (QA: on a long
+#: article they alone passed the meta limit, and the export could not be added back)
+TASK_SPAN_LISTS = ("overlapping_spans", "pending_spans", "disputed_spans", "rejected_spans")
+
+
+def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None) -> dict[str, Any]:
     given = obj.get("meta")
     if given is not None and not isinstance(given, dict):
         raise FieldError("meta", f"must be an object, got {type_name(given)}")
+    if task is not None and given:
+        given = {k: v for k, v in given.items() if k not in TASK_SPAN_LISTS}
     # an article of our own export also drops its "groups" (candidate ids of the old extraction; alone
     # over the meta limit on a long article); another tool's "groups" is kept as meta
     ours = isinstance(obj.get("review"), dict) and isinstance(obj.get("groups"), list)

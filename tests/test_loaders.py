@@ -648,3 +648,27 @@ def test_our_own_export_loads_again(tmp_path):
     js.write_text(json.dumps({"format": "newsreview/1", "articles": [arts[0], {"title": "x"}]}))
     art, err = load(js)
     assert art.id == "a-0" and str(err) == f"{js}: field 'articles[1]': missing required field 'text'"
+
+
+def test_our_prodigy_tasks_span_lists_are_read_not_counted_as_meta(tmp_path):
+    """QA: our own Prodigy export of a long article (its pending entities under meta.pending_spans)
+    could not be added back: the lists alone passed the meta limit. A task's lists are read as its
+    decisions and not kept as meta; a record that is no task keeps such a key as data (and its size
+    counts)."""
+    words = [f"Name{i}" for i in range(6000)]
+    text = " ".join(words)
+    spans, at = [], 0
+    for word in words:
+        spans.append({"start": at, "end": at + len(word), "label": "PERSON"})
+        at += len(word) + 1
+    task = {"text": text, "answer": "accept", "_annotator_id": "ann", "spans": spans[:1],
+            "meta": {"id": "x", "pending_spans": spans[1:], "rejected_spans": spans[:5]}}  # fmt: skip
+    path = tmp_path / "task.jsonl"
+    path.write_text(json.dumps(task) + "\n")
+    (art,) = list(iter_articles([path]))
+    assert isinstance(art, Article), art
+    assert len(art.undecided_spans) == 5999 and "pending_spans" not in art.meta and art.meta["id"] == "x"
+    del task["answer"], task["_annotator_id"]  # no task: the key is data, and too big
+    path.write_text(json.dumps(task) + "\n")
+    (err,) = list(iter_articles([path]))
+    assert isinstance(err, InputError) and 'the largest is "pending_spans"' in str(err)
