@@ -553,15 +553,13 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     raw = obj["text"]
     text, index = _newline_fix(raw) if isinstance(raw, str) else (raw, None)
     text = check_article_text(text, max_chars=MAX_ARTICLE_CHARS)
-    title = _optional_text(obj, "title", MAX_TITLE_CHARS).strip()
-    source = _optional_text(obj, "source")
-    url = _optional_text(obj, "url")
-    published = _optional_text(obj, "published")
-    ident = obj.get("id")
-    if isinstance(ident, int) and not isinstance(ident, bool):
-        ident = str(ident)
-    ident = "" if ident in (None, "") else check_identifier(ident, "id")
     task = _task(obj)
+    fields = _task_fields(obj) if task is not None else obj
+    title = _optional_text(fields, "title", MAX_TITLE_CHARS).strip()
+    source = _optional_text(fields, "source")
+    url = _optional_text(fields, "url")
+    published = _optional_text(fields, "published")
+    ident = _identifier(fields.get("id"))
     return Article(
         text=text,
         title=title or _derived_title(text),
@@ -587,6 +585,34 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     )
 
 
+def _identifier(value: object, field: str = "id") -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return "" if value in (None, "") else check_identifier(value, field)
+
+
+#: what our own Prodigy export's task says of its article in its meta (marked ``exported_by``), read
+#: where the record has none of its own — not another tool's ``meta.id``, which may name a document
+#: many tasks' texts come from
+EXPORTED_BY = "newsreview"
+ARTICLE_FIELDS = {"id": MAX_FIELD_CHARS, "title": MAX_TITLE_CHARS, "source": MAX_FIELD_CHARS, "url": MAX_FIELD_CHARS, "published": MAX_FIELD_CHARS}  # fmt: skip
+
+
+def _task_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """A task's record with the article fields its meta gives where it has none at its top level (QA:
+    a Prodigy round trip lost the article's id, title, source, url and date). A value its meta gives
+    that would not do as the field is left in the meta, unused."""
+    meta = obj.get("meta")
+    if not isinstance(meta, dict) or meta.get("exported_by") != EXPORTED_BY:
+        return obj
+    out = dict(obj)
+    for key, limit in ARTICLE_FIELDS.items():
+        if out.get(key) in (None, "") and meta.get(key) not in (None, ""):
+            with contextlib.suppress(FieldError):
+                out[key] = _identifier(meta[key]) if key == "id" else check_text_field(meta[key], key, max_chars=limit)
+    return out
+
+
 def _task(obj: dict[str, Any]) -> dict[str, Any] | None:
     """The record's Prodigy answer, if it is a task: an ``answer`` at its top level beside a field only
     a task has (or its ``spans``). QA: an ``answer`` kept in the meta of our own JSON export, or a
@@ -596,7 +622,14 @@ def _task(obj: dict[str, Any]) -> dict[str, Any] | None:
         return None
     annotator = obj.get("_annotator_id") or obj.get("_session_id") or "prodigy"
     view = obj.get("_view_id")
-    return {"answer": answer, "annotator": str(annotator), "view": view if isinstance(view, str) else None}
+    meta = obj.get("meta")
+    labels = meta.get("labels") if isinstance(meta, dict) else None  # our own export's label set
+    return {
+        "answer": answer,
+        "annotator": str(annotator),
+        "view": view if isinstance(view, str) else None,
+        "labels": [str(x) for x in labels] if isinstance(labels, list) else None,
+    }
 
 
 def _task_meta(obj: dict[str, Any], task: dict[str, Any] | None, key: str) -> object:
@@ -678,6 +711,13 @@ def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None) -> dic
     if given is not None and not isinstance(given, dict):
         raise FieldError("meta", f"must be an object, got {type_name(given)}")
     if task is not None and given:
+        if given.get("exported_by") == EXPORTED_BY:
+            # our own Prodigy export: the article's own meta as it was, none of what the export and
+            # Prodigy added (the task's bookkeeping, the article's fields read above)
+            kept = given.get("article_meta")
+            meta = dict(kept) if isinstance(kept, dict) else {}
+            _check_meta_size(meta)
+            return meta
         given = {k: v for k, v in given.items() if k not in TASK_SPAN_LISTS}
     # an article of our own export also drops its "groups" (candidate ids of the old extraction; alone
     # over the meta limit on a long article); another tool's "groups" is kept as meta
@@ -685,6 +725,11 @@ def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None) -> dic
     dropped = (*DROPPED_FIELDS, "groups") if ours else DROPPED_FIELDS
     meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k not in dropped}
     meta.update(given or {})
+    _check_meta_size(meta)
+    return meta
+
+
+def _check_meta_size(meta: dict[str, Any]) -> None:
     size = meta_size(meta)
     if size > MAX_META_BYTES:
         largest = max(meta, key=lambda k: meta_size(meta[k]))
@@ -693,4 +738,3 @@ def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None) -> dic
             f"at most {MAX_META_BYTES:,} bytes serialised (with the other unknown fields), got {size:,}; "
             f"the largest is {json.dumps(largest[:40])} ({meta_size(meta[largest]):,} bytes)",
         )
-    return meta

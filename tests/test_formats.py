@@ -463,3 +463,28 @@ def test_the_docbin_leaves_what_nobody_decided_unknown(store_path, cli, tmp_path
         st.decide(ex.article.id, ex.entities[2]["id"], "reject")
     tags = iob()
     assert (tags["Ben"], tags["Russia"], tags["Kyiv"], tags["troops"]) == ("B", "O", "O", "O")
+
+
+def test_a_prodigy_round_trip_keeps_the_article_s_fields(cli, tmp_path):
+    """QA: Prodigy export → add lost the article's id (so --article ID no longer found it), title,
+    source, url, date and its own meta, which became the task's bookkeeping fields."""
+    from support import CLI
+
+    article = {"id": "my-id-1", "title": "Custom Title", "url": "https://example.com/x", "published": "2026-03-02",
+               "source": "Reuters", "meta": {"desk": "ports", "n": [1, 2]}, "text": TEXT}  # fmt: skip
+    (tmp_path / "art.json").write_text(json.dumps(article))
+    cli("add", str(tmp_path / "art.json"), "--model", "blank:en")
+    out = tmp_path / "out.jsonl"
+    cli("export", "--format", "prodigy", "--include", "all", "-o", str(out))
+    again = CLI(tmp_path / "again")
+    again("add", str(out), "--model", "blank:en")
+    (back,) = again.json("export", "--article", "my-id-1", "--include", "all")["articles"]
+    assert {k: back[k] for k in ("id", "title", "url", "published", "source", "meta")} == {
+        k: article[k] for k in ("id", "title", "url", "published", "source", "meta")
+    }
+    # another tool's task: its meta.id names no article of ours (it may be a document many tasks come from)
+    foreign = {"text": "Olaf Scholz met Emmanuel Macron.", "answer": "ignore", "_input_hash": 1, "meta": {"id": "doc-7", "source": "feed"}}  # fmt: skip
+    (tmp_path / "foreign.jsonl").write_text(json.dumps(foreign) + "\n")
+    again("add", str(tmp_path / "foreign.jsonl"), "--model", "blank:en")
+    (other,) = [a for a in again.json("export", "--include", "all")["articles"] if a["text"] == foreign["text"]]
+    assert other["id"] != "doc-7" and other["meta"]["id"] == "doc-7" and other["source"] == "foreign.jsonl"

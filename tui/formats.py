@@ -19,7 +19,8 @@ are kept visible, apart from the positives:
   ner.manual task), else ``ignore`` (Prodigy's answer for "not decided"). Entities with
   another status are not spans (a task's spans are what its annotator accepted): they are listed in
   the task's ``meta`` as ``rejected_spans``, ``disputed_spans`` and ``pending_spans`` (same fields as
-  ``spans``; a key only when it has any).
+  ``spans``; a key only when it has any). The meta also holds the article's ``id``, ``title``,
+  ``source``, ``url`` and ``published`` and its own meta (``article_meta``): ``add`` reads them back.
 - :func:`docbin_bytes` writes a ``.spacy`` DocBin: each article a Doc on its own tokens (``doc.text``
   is the article text). Span groups and entities:
 
@@ -197,7 +198,16 @@ def prodigy_tasks(
             else:  # rejected, disputed, pending: not something the annotator accepted
                 others.setdefault(ent["status"], []).append(span)
         spans, overlaps = _no_overlaps(spans)
-        meta: dict[str, Any] = {"id": art["id"], "title": art["title"], "source": art["source"]}
+        meta: dict[str, Any] = {
+            "id": art["id"],
+            "title": art["title"],
+            "source": art["source"],
+            "exported_by": "newsreview",
+        }
+        # read back by `add` (QA: a round trip lost them): the article's other fields, and its own meta
+        meta.update({key: art[key] for key in ("url", "published") if art.get(key)})
+        if art.get("meta"):
+            meta["article_meta"] = art["meta"]
         if labels is not None:
             meta["labels"] = list(labels)
         if overlaps:

@@ -284,8 +284,8 @@ def _decide(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> li
                 done.append(task)
                 continue
             undecided = {(s["start"], s["end"], s["label"]) for s in task.undecided_spans}
-            scope = task.meta.get("labels")  # our own export's label set: the annotator saw only these
-            labels = {str(x) for x in scope} if isinstance(scope, list) else None
+            scope = task.task["labels"] if task.task is not None else None  # our own export's label set
+            labels = set(scope) if scope is not None else None  # (the annotator saw only these)
             for cand in cands:
                 key = (cand["start"], cand["end"], cand["label"])
                 if (key in undecided - spans) or (labels is not None and cand["label"] not in labels):
