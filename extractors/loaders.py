@@ -22,7 +22,7 @@ import os
 import re
 import stat
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -560,6 +560,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     url = _optional_text(fields, "url")
     published = _optional_text(fields, "published")
     ident = _identifier(fields.get("id"))
+    foreign, read = _foreign_spans(obj)
     return Article(
         text=text,
         title=title or _derived_title(text),
@@ -567,7 +568,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
         source=source or tidy_line(shown(path.name), MAX_FIELD_CHARS),
         url=url,
         published=published,
-        meta=_record_meta(obj, task),
+        meta=_record_meta(obj, task, read),
         path=f"{shown(path)}:{line}" if line else shown(path),
         imported_spans=_dedup(
             _record_spans(obj.get("spans"), raw, index)
@@ -575,6 +576,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
             # overlap longer ones) are in its meta, as reviewed as its spans (QA: re-added, they were
             # rejected)
             + _record_spans(_task_meta(obj, task, "overlapping_spans"), raw, index, "meta.overlapping_spans")
+            + [span for field, spans in foreign for span in _record_spans(spans, raw, index, field)]
         ),
         undecided_spans=[
             span
@@ -583,6 +585,50 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
         ],
         task=task,
     )
+
+
+def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, Any]]]], set[str]]:
+    """Entity spans in other tools' fields, as ``spans`` items, with the fields they came from — QA:
+    they were kept as meta, or dropped, without a word:
+
+    - doccano's sequence labelling, ``"label": [[start, end, "PER"], …]``, and its newer
+      ``"entities": [{"start_offset", "end_offset", "label"}, …]``;
+    - Label Studio's JSON-MIN export, ``"label": [{"start", "end", "labels": ["PER"]}, …]``;
+    - spaCy's ``Doc.to_json()``, ``"ents": [{"start", "end", "label"}, …]``.
+
+    A field only when every item has that shape: doccano's text classification (``"label":
+    ["positive"]``) is no span list and stays meta. The spans are checked as ``spans`` are."""
+    found: list[tuple[str, list[dict[str, Any]]]] = []
+    label = obj.get("label")
+    if isinstance(label, list) and label:
+        if all(isinstance(x, list) and len(x) == 3 for x in label):
+            found.append(("label", [{"start": s, "end": e, "label": lab} for s, e, lab in label]))
+        elif all(isinstance(x, dict) and {"start", "end", "labels"} <= x.keys() for x in label):
+            spans = [
+                {"start": x["start"], "end": x["end"], "label": lab} for x in label for lab in _labels(x["labels"])
+            ]
+            found.append(("label", spans))
+    entities = obj.get("entities")
+    if (
+        isinstance(entities, list)
+        and entities
+        and all(isinstance(x, dict) and {"start_offset", "end_offset", "label"} <= x.keys() for x in entities)
+    ):
+        found.append(
+            ("entities", [{"start": x["start_offset"], "end": x["end_offset"], "label": x["label"]} for x in entities])
+        )
+    ents = obj.get("ents")
+    if (
+        isinstance(ents, list)
+        and ents
+        and all(isinstance(x, dict) and {"start", "end", "label"} <= x.keys() for x in ents)
+    ):
+        found.append(("ents", [{"start": x["start"], "end": x["end"], "label": x["label"]} for x in ents]))
+    return found, {field for field, _ in found}
+
+
+def _labels(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
 
 
 def _identifier(value: object, field: str = "id") -> str:
@@ -706,7 +752,7 @@ def _cut_repr(value: object, limit: int = 60) -> str:
 TASK_SPAN_LISTS = ("overlapping_spans", "pending_spans", "disputed_spans", "rejected_spans")
 
 
-def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None) -> dict[str, Any]:
+def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None, read: Collection[str] = ()) -> dict[str, Any]:
     given = obj.get("meta")
     if given is not None and not isinstance(given, dict):
         raise FieldError("meta", f"must be an object, got {type_name(given)}")
@@ -723,7 +769,7 @@ def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None) -> dic
     # over the meta limit on a long article); another tool's "groups" is kept as meta
     ours = isinstance(obj.get("review"), dict) and isinstance(obj.get("groups"), list)
     dropped = (*DROPPED_FIELDS, "groups") if ours else DROPPED_FIELDS
-    meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k not in dropped}
+    meta = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k not in dropped and k not in read}
     meta.update(given or {})
     _check_meta_size(meta)
     return meta

@@ -672,3 +672,49 @@ def test_our_prodigy_tasks_span_lists_are_read_not_counted_as_meta(tmp_path):
     path.write_text(json.dumps(task) + "\n")
     (err,) = list(iter_articles([path]))
     assert isinstance(err, InputError) and 'the largest is "pending_spans"' in str(err)
+
+
+def test_other_tools_entity_spans_are_read_as_spans(tmp_path):
+    """QA: doccano's, Label Studio's (JSON-MIN) and spaCy's entity annotations were kept as meta, or
+    dropped, with nothing said: they are imported spans like a Prodigy task's; a field of another
+    shape (doccano's text classification) stays meta, and a bad span is an error naming its field."""
+    text = "Angela Merkel met Emmanuel Macron in Paris."
+    merkel, paris = [0, 13, "PER"], [37, 42, "LOC"]
+    records = [
+        {"text": text, "label": [merkel, paris]},  # doccano sequence labelling
+        {
+            "text": text,
+            "entities": [
+                {"id": 1, "start_offset": 0, "end_offset": 13, "label": "PER"},
+                {"id": 2, "start_offset": 37, "end_offset": 42, "label": "LOC"},
+            ],
+        },
+        {
+            "text": text,
+            "label": [
+                {"start": 0, "end": 13, "text": "Angela Merkel", "labels": ["PER"]},
+                {"start": 37, "end": 42, "text": "Paris", "labels": ["LOC"]},
+            ],
+        },
+        {
+            "text": text,
+            "ents": [{"start": 0, "end": 13, "label": "PER"}, {"start": 37, "end": 42, "label": "LOC"}],
+            "tokens": [],
+        },
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    arts = list(iter_articles([path]))
+    for art in arts:
+        assert isinstance(art, Article), art
+        assert [(text[s["start"] : s["end"]], s["label"]) for s in art.imported_spans] == [
+            ("Angela Merkel", "PER"),
+            ("Paris", "LOC"),
+        ]
+        assert not {"label", "entities", "ents"} & art.meta.keys()
+    path.write_text(json.dumps({"text": text, "label": ["positive"]}) + "\n")
+    (art,) = list(iter_articles([path]))
+    assert art.meta == {"label": ["positive"]} and not art.imported_spans
+    path.write_text(json.dumps({"text": text, "label": [[0, 99, "PER"]]}) + "\n")
+    (err,) = list(iter_articles([path]))
+    assert isinstance(err, InputError) and "field 'label[0]': 0..99 is outside the text" in str(err)
