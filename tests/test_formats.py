@@ -488,3 +488,18 @@ def test_a_prodigy_round_trip_keeps_the_article_s_fields(cli, tmp_path):
     again("add", str(tmp_path / "foreign.jsonl"), "--model", "blank:en")
     (other,) = [a for a in again.json("export", "--include", "all")["articles"] if a["text"] == foreign["text"]]
     assert other["id"] != "doc-7" and other["meta"]["id"] == "doc-7" and other["source"] == "foreign.jsonl"
+
+
+def test_imported_spans_outside_the_label_set_are_said(cli, tmp_path):
+    """QA: Prodigy or doccano spans with labels outside the store's label set (PER, LOC on a
+    PERSON,ORG desk) were stored and hidden from review without a word."""
+    text = "Angela Merkel met Emmanuel Macron in Paris."
+    rows = [{"text": text, "label": [[0, 13, "PER"], [18, 33, "PER"], [37, 42, "LOC"]]}]
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    said = cli("add", str(tmp_path / "d.jsonl"), "--model", "blank:en", "--labels", "PERSON,ORG").stderr
+    assert (
+        "note: 3 imported spans have labels outside the store's label set (PER ×2, LOC ×1): kept, but hidden "
+        "from review and the default export" in " ".join(said.split())
+    )
+    (art,) = cli.json("export", "--include", "all", "--all-labels")["articles"]
+    assert sorted(e["label"] for e in art["entities"]) == ["LOC", "PER", "PER"]

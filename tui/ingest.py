@@ -51,6 +51,7 @@ class AddResult:
     answered_paths: set[str] = field(default_factory=set)  # where those tasks were read from
     words: int = 0
     seconds: float = 0.0
+    hidden: dict[str, int] = field(default_factory=dict)  # imported spans' labels outside the label set
 
 
 _EXTRACTING = False
@@ -129,6 +130,13 @@ def add_paths(
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
     new = set(result.added)
+    labels = store.labels
+    if labels is not None:  # QA: another tool's PER/LOC spans went out of sight without a word
+        for art in todo:
+            if art.id in new:
+                for span in art.imported_spans:
+                    if span["label"] not in labels:
+                        result.hidden[span["label"]] = result.hidden.get(span["label"], 0) + 1
     answered, failed = record_answers(store, [(a.id, a) for a in todo if a.id in new], more=more_answers)
     result.answers += len(answered)
     result.answered_paths.update(str(task.path) for task in answered)
@@ -375,6 +383,19 @@ def _report(console: Any, result: AddResult) -> None:
             Text(
                 f"duplicate: {clean_line(path)} (same text as article {clean_line(aid, 80)}; {what})",
                 style="dim",
+            ),
+            soft_wrap=True,
+        )
+    if result.hidden:
+        n = sum(result.hidden.values())
+        which = ", ".join(
+            f"{clean_line(k, 30)} ×{v}" for k, v in sorted(result.hidden.items(), key=lambda kv: -kv[1])[:8]
+        )
+        console.print(
+            Text(
+                f"note: {n} imported span{'s have labels' if n != 1 else ' has a label'} outside the store's label "
+                f"set ({which}): kept, but hidden from review and the default export (add --labels to change the set)",
+                style="yellow",
             ),
             soft_wrap=True,
         )
