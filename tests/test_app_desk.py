@@ -988,6 +988,15 @@ async def test_a_name_that_looks_like_a_desk_members_is_pointed_out(tmp_path):
         assert "Reviewer 'Alice' has decided nothing on this store yet, but 'alice' is on its desk" in told
         assert "--reviewer alice" in told
     store.close()
+    from tui.serve.tab import served_app
+
+    store = ReviewStore.open(tmp_path / "store", write=True, reviewer="Alice")
+    app = served_app(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        told = "\n".join(str(n.message) for n in app._notifications)
+        assert "if that is you, log out and log in as alice" in told  # a browser tab has no --reviewer
+    store.close()
     from support import CLI
 
     cli = CLI(tmp_path / "store")

@@ -141,6 +141,8 @@ CLOSING_KEY_GRACE = 0.25
 class ReviewApp(App[None]):
     CSS_PATH = "newsreview.tcss"
     TITLE = "newsreview"
+    #: how to review under another name, for the look-alike name warning (a browser tab logs in again)
+    SWITCH_NAME = "quit and use --reviewer {name}"
     COMMANDS = App.COMMANDS | {ReviewCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -194,7 +196,7 @@ class ReviewApp(App[None]):
         self._watch_terminal()
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
-        alike = self.store.look_alike_warning() if self.store.mode == "review" else None
+        alike = self.store.look_alike_warning(self.SWITCH_NAME) if self.store.mode == "review" else None
         if alike:  # a slip of the keyboard splits one analyst into two reviewers
             self.notify(
                 alike[:1].upper() + alike[1:], title="a new name?", severity="warning", markup=False, timeout=30

@@ -43,6 +43,7 @@ def served_app(store: Any, *, model: str | None = None, allow_add: bool = False,
     class ServedReviewApp(ReviewApp):
         # Textual resolves CSS_PATH next to the class's own module: point it at the app's stylesheet.
         CSS_PATH = str(Path(inspect.getfile(ReviewApp)).with_name(str(ReviewApp.CSS_PATH)))
+        SWITCH_NAME = "log out and log in as {name}"
 
         def on_mount(self) -> None:
             # Textual calls every class's on_mount, this one first: ReviewApp's pushes the review

@@ -36,16 +36,17 @@ class TeamMixin(StoreCore):
             return []
         return sorted(other for other in desk if other != name and name_key(other) == key)
 
-    def look_alike_warning(self) -> str | None:
-        """One line for the reviewer when :meth:`look_alikes` finds any (the CLI and the app say it)."""
+    def look_alike_warning(self, switch: str = "quit and use --reviewer {name}") -> str | None:
+        """One line for the reviewer when :meth:`look_alikes` finds any (the CLI and the app say it);
+        ``switch``: how to work under the other name where the warning is read (``{name}`` is it)."""
         others = self.look_alikes()
         if not others:
             return None
         shown = ", ".join(f"'{clean_line(o, 64)}'" for o in others[:3])
         return (
             f"reviewer '{clean_line(self.reviewer, 64)}' has decided nothing on this store yet, but {shown} "
-            f"{'is' if len(others) == 1 else 'are'} on its desk: if that is you, quit and use --reviewer "
-            f"{clean_line(others[0], 64)} — decisions under two names count as two reviewers'"
+            f"{'is' if len(others) == 1 else 'are'} on its desk: if that is you, "
+            f"{switch.format(name=clean_line(others[0], 64))} — decisions under two names count as two reviewers'"
         )
 
     def has_decided(self, article_id: str, reviewer: str | None = None) -> bool:
