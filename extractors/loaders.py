@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .records import MAX_ARTICLE_CHARS, Article, InputError, strip_span
+from .records import MAX_ARTICLE_CHARS, Article, InputError, strip_span, text_sha
 from .strict_json import (
     MAX_FIELD_CHARS,
     MAX_META_BYTES,
@@ -60,6 +60,13 @@ KNOWN_FIELDS = ("text", "title", "id", "url", "published", "source", "spans", "m
 DROPPED_FIELDS = ("tokens", "entities", "claims", "review")
 #: fields only a Prodigy task has: with an ``answer`` (or ``spans``) beside them, a record is a task
 PRODIGY_KEYS = ("_input_hash", "_task_hash", "_view_id", "_annotator_id", "_session_id")
+#: Prodigy views whose task is a complete annotation of its text's entities (ner.manual, ner.correct,
+#: spans.manual; no view named: a hand-made task)
+MANUAL_VIEWS = (None, "ner_manual", "spans_manual")
+#: views that are complete annotations when the task has spans (a recipe's ner_manual block, rel.manual)
+SPANS_VIEWS = ("blocks", "relations")
+#: views whose task asks about its spans alone (ner.teach)
+BINARY_VIEWS = ("ner",)
 #: Raw file size limit: generous for UTF-8 (up to 4 bytes a character) and for HTML boilerplate.
 MAX_FILE_BYTES = 8 * MAX_ARTICLE_CHARS
 #: A title taken from the article's first line is cut to this many characters.
@@ -554,7 +561,12 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     text, index = _newline_fix(raw) if isinstance(raw, str) else (raw, None)
     text = check_article_text(text, max_chars=MAX_ARTICLE_CHARS)
     task = _task(obj)
-    fields = _task_fields(obj) if task is not None else obj
+    # our own Prodigy export's task on the text it was written for (not a sentence Prodigy split off
+    # it, whose meta is the whole article's — review: its restored id clashed, its spans' offsets were
+    # the article's): the article's fields, and the lists of the review it was exported from
+    whole = task is not None and _ours(obj) and obj["meta"].get("text_sha") == text_sha(text)
+    fields = _task_fields(obj) if whole else obj
+    listed = task is not None and task["kind"] == "manual" and (whole or not _ours(obj))
     title = _optional_text(fields, "title", MAX_TITLE_CHARS).strip()
     source = _optional_text(fields, "source")
     url = _optional_text(fields, "url")
@@ -575,13 +587,13 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
             # a task of our own Prodigy export: reviewed entities ner.manual could not hold (they
             # overlap longer ones) are in its meta, as reviewed as its spans (QA: re-added, they were
             # rejected)
-            + _record_spans(_task_meta(obj, task, "overlapping_spans"), raw, index, "meta.overlapping_spans")
+            + _record_spans(_task_meta(obj, listed, "overlapping_spans"), raw, index, "meta.overlapping_spans")
             + [span for field, spans in foreign for span in _record_spans(spans, raw, index, field)]
         ),
         undecided_spans=[
             span
             for key in ("pending_spans", "disputed_spans")
-            for span in _record_spans(_task_meta(obj, task, key), raw, index, f"meta.{key}")
+            for span in _record_spans(_task_meta(obj, listed, key), raw, index, f"meta.{key}")
         ],
         task=task,
     )
@@ -601,11 +613,13 @@ def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, 
     found: list[tuple[str, list[dict[str, Any]]]] = []
     label = obj.get("label")
     if isinstance(label, list) and label:
-        if all(isinstance(x, list) and len(x) == 3 for x in label):
+        if all(isinstance(x, list) and len(x) == 3 and _is_int(x[0]) and _is_int(x[1]) for x in label):
             found.append(("label", [{"start": s, "end": e, "label": lab} for s, e, lab in label]))
         elif all(isinstance(x, dict) and {"start", "end", "labels"} <= x.keys() for x in label):
-            spans = [
-                {"start": x["start"], "end": x["end"], "label": lab} for x in label for lab in _labels(x["labels"])
+            spans = [  # with its text: Label Studio counts UTF-16 units after an emoji, and the check says so
+                {"start": x["start"], "end": x["end"], "label": lab, **({"text": x["text"]} if "text" in x else {})}
+                for x in label
+                for lab in _labels(x["labels"])
             ]
             found.append(("label", spans))
     entities = obj.get("entities")
@@ -623,7 +637,7 @@ def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, 
         and ents
         and all(isinstance(x, dict) and {"start", "end", "label"} <= x.keys() for x in ents)
     ):
-        found.append(("ents", [{"start": x["start"], "end": x["end"], "label": x["label"]} for x in ents]))
+        found.append(("ents", [{k: x[k] for k in ("start", "end", "label", "text") if k in x} for x in ents]))
     return found, {field for field, _ in found}
 
 
@@ -648,9 +662,7 @@ def _task_fields(obj: dict[str, Any]) -> dict[str, Any]:
     """A task's record with the article fields its meta gives where it has none at its top level (QA:
     a Prodigy round trip lost the article's id, title, source, url and date). A value its meta gives
     that would not do as the field is left in the meta, unused."""
-    meta = obj.get("meta")
-    if not isinstance(meta, dict) or meta.get("exported_by") != EXPORTED_BY:
-        return obj
+    meta = obj["meta"]
     out = dict(obj)
     for key, limit in ARTICLE_FIELDS.items():
         if out.get(key) in (None, "") and meta.get(key) not in (None, ""):
@@ -667,21 +679,33 @@ def _task(obj: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(answer, str) or not ("spans" in obj or any(k in obj for k in PRODIGY_KEYS)):
         return None
     annotator = obj.get("_annotator_id") or obj.get("_session_id") or "prodigy"
-    view = obj.get("_view_id")
+    view = obj.get("_view_id") if isinstance(obj.get("_view_id"), str) else None
     meta = obj.get("meta")
     labels = meta.get("labels") if isinstance(meta, dict) else None  # our own export's label set
+    if view in MANUAL_VIEWS or (view in SPANS_VIEWS and "spans" in obj):
+        kind: str | None = "manual"
+    else:
+        kind = "binary" if view in BINARY_VIEWS else None
     return {
         "answer": answer,
         "annotator": str(annotator),
-        "view": view if isinstance(view, str) else None,
+        "view": view,
+        "kind": kind,  # "manual", "binary", or None: a view that holds no entity decisions
         "labels": [str(x) for x in labels] if isinstance(labels, list) else None,
     }
 
 
-def _task_meta(obj: dict[str, Any], task: dict[str, Any] | None, key: str) -> object:
-    """A list our own Prodigy export keeps in a task's meta (read only from a task)."""
+def _task_meta(obj: dict[str, Any], listed: bool, key: str) -> object:
+    """A list our own Prodigy export keeps in a task's meta (read only from a complete task on the
+    text it was written for: ``listed``)."""
     meta = obj.get("meta")
-    return meta.get(key) if task is not None and isinstance(meta, dict) else None
+    return meta.get(key) if listed and isinstance(meta, dict) else None
+
+
+def _ours(obj: dict[str, Any]) -> bool:
+    """Whether the record is a task of our own Prodigy export (its meta marked ``exported_by``)."""
+    meta = obj.get("meta")
+    return isinstance(meta, dict) and meta.get("exported_by") == EXPORTED_BY
 
 
 def _dedup(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -403,7 +403,8 @@ def test_binary_tasks_count_one_by_one_and_other_views_are_said(cli, tmp_path):
     said = cli("add", str(tmp_path / "cat.jsonl"), check=1)
     assert (
         "cat.jsonl:1: field '_view_id': a Prodigy 'classification' task holds no entity decisions (ner_manual, "
-        "spans_manual and ner tasks do); the article is stored, its answer not recorded" in said.stderr
+        "spans_manual and ner tasks do, and blocks and relations tasks with spans); the article is stored, its "
+        "answer not recorded" in " ".join(said.stderr.split())
     )
     (stored,) = [a for a in cli.json("export", "--include", "all")["articles"] if a["text"] == other]
     assert stored["entities"] and all(e["status"] == "pending" for e in stored["entities"])
@@ -503,3 +504,62 @@ def test_imported_spans_outside_the_label_set_are_said(cli, tmp_path):
     )
     (art,) = cli.json("export", "--include", "all", "--all-labels")["articles"]
     assert sorted(e["label"] for e in art["entities"]) == ["LOC", "PER", "PER"]
+
+
+def test_a_later_db_out_s_new_binary_answers_count_and_old_ones_stay(cli, tmp_path):
+    """Review: an annotator's ner.teach answers from a later db-out (the first day's again, plus new
+    ones) were dropped — the article counted as answered."""
+    s = TEXT.index
+
+    def teach(word: str, label: str, answer: str) -> dict:
+        span = {"start": s(word), "end": s(word) + len(word), "label": label}
+        return {"text": TEXT, "answer": answer, "_view_id": "ner", "_annotator_id": "teacher", "spans": [span]}
+
+    day1 = [teach("Russia", "GPE", "reject")]
+    day2 = [teach("Russia", "GPE", "accept"), teach("Kyiv", "GPE", "accept"), teach("Moscow", "GPE", "reject")]
+    (tmp_path / "day1.jsonl").write_text("".join(json.dumps(t) + "\n" for t in day1))
+    (tmp_path / "day2.jsonl").write_text("".join(json.dumps(t) + "\n" for t in day1 + day2))
+    cli("add", str(tmp_path / "day1.jsonl"), "--model", "blank:en")
+    assert "answer(s) recorded" in cli("add", str(tmp_path / "day2.jsonl"), "--model", "blank:en").stderr
+    (art,) = cli.json("export", "--reviewer", "teacher", "--include", "all")["articles"]
+    # Russia keeps day 1's answer (decided already: the same file again records nothing twice)
+    assert sorted((e["text"], e["status"]) for e in art["entities"]) == [("Kyiv", "added"), ("Russia", "rejected")]
+
+
+def test_sentences_prodigy_split_off_our_task_keep_nothing_of_the_whole(cli, tmp_path):
+    """Review: Prodigy splits a task's text into sentences, each with the whole article's meta. Read
+    back, every sentence took the article's id (the second was refused, and its answer went to the
+    first article, on the wrong words), and the meta's span lists, in the article's offsets, failed
+    the record."""
+    from support import CLI
+
+    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Moscow", "GPE")], [])
+    with ReviewStore.open(cli.store, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    out = tmp_path / "task.jsonl"
+    cli("export", "--format", "prodigy", "--include", "all", "-o", str(out))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert task["meta"]["pending_spans"]  # Russia and Moscow, in the article's offsets
+    first, second = TEXT.split("\n")
+    moscow = second.index("Moscow")
+    sentences = [
+        {**task, "text": first, "tokens": [], "spans": [], "_view_id": "ner", "answer": "ignore"},
+        {
+            **task,
+            "text": second,
+            "tokens": [],
+            "_view_id": "ner",
+            "answer": "accept",
+            "_annotator_id": "teacher",
+            "spans": [{"start": moscow, "end": moscow + 6, "label": "GPE"}],
+        },
+    ]
+    (tmp_path / "split.jsonl").write_text("".join(json.dumps(t) + "\n" for t in sentences))
+    again = CLI(tmp_path / "again")
+    said = again("add", str(tmp_path / "split.jsonl"), "--model", "blank:en").stderr
+    assert "added 2, duplicate 0, failed 0" in said and "1 Prodigy answer(s) recorded" in said
+    arts = {a["text"]: a for a in again.json("export", "--reviewer", "teacher", "--include", "all")["articles"]}
+    assert arts[first]["id"] != ex.article.id and arts[second]["id"] != ex.article.id
+    assert [(e["text"], e["status"]) for e in arts[second]["entities"]] == [("Moscow", "accepted")]
+    assert arts[first]["entities"] == []

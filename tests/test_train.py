@@ -483,14 +483,17 @@ def test_a_killed_runs_work_folder_is_removed_by_the_next_run_and_no_other(tmp_p
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(gone.stdout)
-    mine = f"{WORK_PREFIX}{_work_host()}-"
+    mine = f"{WORK_PREFIX}{_work_host()}+"
     dead = tmp_path / f"{mine}{dead_pid}-abc"
     (dead / "out").mkdir(parents=True)
     (dead / "train.spacy").write_bytes(b"x" * 10)
     live = tmp_path / f"{mine}{os.getppid()}-def"
     live.mkdir()
-    other_host = tmp_path / f"{WORK_PREFIX}elsewhere-{dead_pid}-ghi"
+    other_host = tmp_path / f"{WORK_PREFIX}elsewhere+{dead_pid}-ghi"
     other_host.mkdir()
+    # review: with "-" after the host, host "vm" took host "vm-99999"'s folder for a dead pid 99999's
+    longer_host = tmp_path / f"{WORK_PREFIX}{_work_host()}-{dead_pid}+{dead_pid}-jkl"
+    longer_host.mkdir()
     a_file = tmp_path / f"{mine}{dead_pid}-file"
     a_file.write_text("not ours")
 
@@ -498,7 +501,7 @@ def test_a_killed_runs_work_folder_is_removed_by_the_next_run_and_no_other(tmp_p
 
     assert work.is_dir() and work.name.startswith(f"{mine}{os.getpid()}-")
     assert not dead.exists()
-    assert live.is_dir() and other_host.is_dir() and a_file.is_file()
+    assert live.is_dir() and other_host.is_dir() and longer_host.is_dir() and a_file.is_file()
 
 
 def test_an_interrupted_runs_bar_stays_where_training_stopped():

@@ -28,8 +28,9 @@ are kept visible, apart from the positives:
   - ``doc.ents`` — the largest non-overlapping subset of those (:func:`spacy.util.filter_spans`:
     longer spans first, then the earlier one); how many were left out of ``doc.ents`` is reported
     through ``notes``. The other tokens are "O" (no entity) where a reviewer said so — a rejected
-    span, and all of an article whose entities are all decided (``review.entity_status``) — and
-    missing (unknown) elsewhere, as ``newsreview train`` reads a review;
+    span the export holds (``--include rejected``), and all of an article whose entities are all
+    decided (``review.entity_status``) — and missing (unknown) elsewhere, as ``newsreview train``
+    reads a review;
   - ``doc.spans["newsreview_rejected"]``, ``["newsreview_disputed"]``, ``["newsreview_pending"]`` —
     the exported entities with that status (never in ``doc.ents``; each key always present);
   - ``doc.user_data["newsreview_entities"]`` — per span group above, a list parallel to its spans of
@@ -55,6 +56,7 @@ from typing import Any
 
 import orjson
 
+from extractors.records import text_sha
 from extractors.vocabulary import REVIEWED
 
 #: the DocBin's span group of the reviewed entities (all of them: ``doc.ents`` cannot overlap)
@@ -203,6 +205,7 @@ def prodigy_tasks(
             "title": art["title"],
             "source": art["source"],
             "exported_by": "newsreview",
+            "text_sha": text_sha(art["text"]),  # (a sentence Prodigy splits off the text keeps the meta)
         }
         # read back by `add` (QA: a round trip lost them): the article's other fields, and its own meta
         meta.update({key: art[key] for key in ("url", "published") if art.get(key)})
@@ -333,21 +336,10 @@ def docbin_bytes(
     return bytes(docs.to_bytes())
 
 
-#: Prodigy views whose task is a complete annotation of the text's entities (ner.manual, ner.correct,
-#: spans.manual; no view named: a hand-made task)
-MANUAL_VIEWS = (None, "ner_manual", "spans_manual")
-#: views whose task asks about its spans alone (ner.teach, ner.silver-to-gold's binary pass)
-BINARY_VIEWS = ("ner",)
-
-
 def prodigy_decisions(task: dict[str, Any] | None) -> tuple[str, str, str] | None:
     """(annotator, answer, "manual" or "binary") of a Prodigy task (``Article.task``) that carries an
     entity answer; None for an article that is no task, an ``ignore``, an answer that is no answer,
     or a view that holds no entity decisions (a classification, a choice)."""
-    if task is None or task.get("answer") not in ("accept", "reject"):
+    if task is None or task.get("answer") not in ("accept", "reject") or task.get("kind") is None:
         return None
-    view = task.get("view")
-    kind = "manual" if view in MANUAL_VIEWS else "binary" if view in BINARY_VIEWS else None
-    if kind is None:
-        return None
-    return str(task["annotator"]), str(task["answer"]), kind
+    return str(task["annotator"]), str(task["answer"]), str(task["kind"])

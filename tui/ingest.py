@@ -52,6 +52,9 @@ class AddResult:
     words: int = 0
     seconds: float = 0.0
     hidden: dict[str, int] = field(default_factory=dict)  # imported spans' labels outside the label set
+    #: the texts added (by their hash): two inputs may carry one id — the second refused — so an
+    #: article read is known as added by its text, not its id (review: its answer went to the first)
+    added_texts: set[str] = field(default_factory=set)
 
 
 _EXTRACTING = False
@@ -129,15 +132,14 @@ def add_paths(
     result.skipped = [m for m in met if m not in named]
     if todo:
         _extract_into(store, todo, model, jobs, console, result)
-    new = set(result.added)
+    new = [art for art in todo if art.text_sha in result.added_texts]
     labels = store.labels
     if labels is not None:  # QA: another tool's PER/LOC spans went out of sight without a word
-        for art in todo:
-            if art.id in new:
-                for span in art.imported_spans:
-                    if span["label"] not in labels:
-                        result.hidden[span["label"]] = result.hidden.get(span["label"], 0) + 1
-    answered, failed = record_answers(store, [(a.id, a) for a in todo if a.id in new], more=more_answers)
+        for art in new:
+            for span in art.imported_spans:
+                if span["label"] not in labels:
+                    result.hidden[span["label"]] = result.hidden.get(span["label"], 0) + 1
+    answered, failed = record_answers(store, [(a.id, a) for a in new], more=more_answers)
     result.answers += len(answered)
     result.answered_paths.update(str(task.path) for task in answered)
     result.failed += failed
@@ -178,7 +180,7 @@ def record_answers(
     failures as one line each). Used by ``add`` and the app's ``+``; an annotator who is the store's
     own reviewer writes through ``store``, any other through a writer of their own (their own
     journal)."""
-    from .formats import BINARY_VIEWS, MANUAL_VIEWS, prodigy_decisions
+    from .formats import prodigy_decisions
 
     tasks = list(tasks)
     added_now = {id(task) for _, task in tasks}
@@ -206,12 +208,12 @@ def record_answers(
                 f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(answer, 40)}' is not "
                 "accept, reject or ignore; the article is stored, no decision recorded"
             )
-        elif answer != "ignore" and view not in (*MANUAL_VIEWS, *BINARY_VIEWS):
+        elif answer != "ignore" and task.task["kind"] is None:
             # QA: a classification task's accept rejected every entity of its text
             failed.append(
                 f"{clean_line(task.path, 120)}: field '_view_id': a Prodigy '{clean_line(view, 40)}' task holds "
-                "no entity decisions (ner_manual, spans_manual and ner tasks do); the article is stored, its "
-                "answer not recorded"
+                "no entity decisions (ner_manual, spans_manual and ner tasks do, and blocks and relations "
+                "tasks with spans); the article is stored, its answer not recorded"
             )
 
     def failure(annotator: str, items: dict[str, list[Answer]], err: StoreError) -> None:
@@ -237,7 +239,15 @@ def record_answers(
     for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
         try:
             with writer(annotator) as st:
-                mine = {aid: answers for aid, answers in items.items() if not _has_answered(st, aid)}
+                # the same file again records nothing twice: an article the annotator has answered on is
+                # passed over — but for binary tasks, each its own question, only the spans decided
+                # already are (review: a later db-out's new ner.teach answers were dropped)
+                mine = {}
+                for aid, answers in items.items():
+                    if _has_answered(st, aid):
+                        answers = [a for a in answers if a[2] == "binary"]
+                    if answers:
+                        mine[aid] = answers
                 todo[annotator] = (mine, set())
                 _add_missing(st, mine, todo[annotator][1])
         except StoreError as err:
@@ -285,9 +295,9 @@ def _decide(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> li
         decisions: dict[str, str] = {}
         for task, answer, kind in answers:
             spans = _spans(task)
-            if kind == "binary":  # its spans alone, the later task over the earlier
-                for cand in cands:
-                    if (cand["start"], cand["end"], cand["label"]) in spans:
+            if kind == "binary":  # its spans alone, the later task over the earlier; a span this
+                for cand in cands:  # annotator decided before (the same file again) keeps that decision
+                    if (cand["start"], cand["end"], cand["label"]) in spans and cand["status"] == "pending":
                         decisions[cand["id"]] = "accept" if answer == "accept" else "reject"
                 done.append(task)
                 continue
@@ -351,6 +361,7 @@ def _extract_into(
                         result.duplicates.append((extraction.article.path, aid))
                     else:
                         result.added.append(aid)
+                        result.added_texts.add(extraction.article.text_sha)
                         result.first_article = result.first_article or aid
                         result.words += extraction.words
                 elapsed = time.perf_counter() - started

@@ -123,9 +123,10 @@ class Claim(Decided):
 
 class Review(_Strict):
     status: Literal["pending", "in_progress", "done"]
-    entity_status: Literal["pending", "in_progress", "done"] = Field(
-        default="pending",
-        description="the same over the entities alone (a Prodigy ner.manual task's answer follows it)",
+    entity_status: Literal["pending", "in_progress", "done"] | None = Field(
+        default=None,
+        description="the same over the entities alone (a Prodigy ner.manual task's answer follows it); "
+        "absent from exports of releases before it",
     )
     reviewers: list[str]
     decided: int = Field(ge=0)

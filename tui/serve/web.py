@@ -55,6 +55,7 @@ SESSION_SECONDS = 12 * 3600
 FAILED_LOGINS = 20  # at most this many failed token attempts ...
 FAILED_WINDOW = 60.0  # ... per this many seconds, server-wide; then 429 until the window passes
 STOP_SECONDS = 5.0  # a tab process that has not quit this long after being asked is killed
+RELOAD_GRACE_SECONDS = 1.5  # a reviewer's second tab waits this long for a reload's old page to close
 MAX_SESSIONS = 1000  # sessions kept at most: beyond, the oldest without an open tab go
 REFUSED_TAB_SECONDS = 600.0  # a tab refused (--max-tabs) keeps its message on screen this long
 PUBLIC = {("GET", "/"), ("HEAD", "/"), ("POST", "/login"), ("GET", "/logout"), ("POST", "/logout")}
@@ -561,12 +562,16 @@ class DeskServer(Server):
 
     async def _none_of(self, reviewer: str) -> bool:
         """Whether ``reviewer`` has no tab here — after waiting for one that is closing (a reload: the old
-        page's tab is still being stopped when the new page connects)."""
-        deadline = time.monotonic() + STOP_SECONDS + 1.0
+        page's tab is still being stopped when the new page connects; its close may not even have
+        arrived yet, hence a short grace before a tab whose page is still open counts as a second)."""
+        now = time.monotonic()
+        deadline, grace = now + STOP_SECONDS + 1.0, now + RELOAD_GRACE_SECONDS
         while any(tab.reviewer == reviewer for tab in self.tabs):
-            if time.monotonic() >= deadline or not any(
+            closing = any(
                 tab.reviewer == reviewer and (tab.websocket is None or tab.websocket.closed) for tab in self.tabs
-            ):
+            )
+            now = time.monotonic()
+            if now >= deadline or (not closing and now >= grace):
                 return False
             await asyncio.sleep(0.1)
         return True

@@ -3,7 +3,6 @@ keep (the label set, the memory's suggestions)."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any
 
@@ -190,6 +189,7 @@ class TeamMixin(StoreCore):
 
 
 def name_key(name: str) -> str:
-    """What two reviewer names that look alike share: compatibility-normalised, case-folded, letters
-    and digits only."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name).casefold())
+    """What two reviewer names that look alike share: compatibility-normalised, case-folded, without
+    punctuation, spaces and symbols (marks stay: review — "राम" and "रम" are two names)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZSC")

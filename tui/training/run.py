@@ -129,14 +129,19 @@ WORK_PREFIX = ".newsreview-train-"
 
 
 def _work_host() -> str:
-    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64] or "host"
+    """This host, and on Linux its process-id namespace (containers sharing a host name each see their
+    own processes), as letters, digits, dots and dashes: never the ``+`` that ends it in a name."""
+    host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())[:64] or "host"
+    with contextlib.suppress(OSError):
+        host += "." + "".join(ch for ch in os.readlink("/proc/self/ns/pid") if ch.isdigit())
+    return host
 
 
 def _work_folder(parent: Path) -> Path:
     """A fresh work folder beside the output, named for this host and process; first the folders of
     runs on this host whose process is gone are removed (QA: a ``kill -9`` left one behind for good).
     Folders of other hosts (a shared disk) and of live processes are left alone."""
-    mine = f"{WORK_PREFIX}{_work_host()}-"
+    mine = f"{WORK_PREFIX}{_work_host()}+"  # review: "-" let host "vm" take host "vm-9"'s folders
     with contextlib.suppress(OSError):
         for entry in parent.iterdir():
             if not entry.name.startswith(mine) or not entry.is_dir() or entry.is_symlink():
