@@ -1009,3 +1009,43 @@ async def test_a_name_that_looks_like_a_desk_members_is_pointed_out(tmp_path):
     assert out.stderr.count("warning: reviewer 'Alice' has decided nothing on this store yet, but 'alice'") == 1
     out = cli("apply", "-", "--reviewer", "Alice", input="")  # now Alice has decided: her own name
     assert "warning" not in out.stderr
+
+
+async def test_a_key_fails_instead_of_freezing_while_the_store_hangs(tmp_path, monkeypatch):
+    """QA (PostgreSQL): a server session that hung (a stopped backend) kept the live poller inside the
+    store's lock, and every key waited on it: the screen froze with no word. A key now waits a few
+    seconds at most, then says nothing was saved; the screen answers, and works once the store does."""
+    import threading
+
+    from tui.app import live
+
+    monkeypatch.setattr(live, "BUSY_WAIT", 0.3)
+    store, _ = desk(tmp_path / "store")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await pilot.pause()
+        lock = store.engine._lock
+        held, release = threading.Event(), threading.Event()
+
+        def stuck() -> None:  # the poller, inside a session that does not answer
+            with lock:
+                held.set()
+                release.wait(10)
+
+        thread = threading.Thread(target=stuck)
+        thread.start()
+        held.wait(5)
+        try:
+            await pilot.press("a")
+            await pilot.pause(0.5)
+            told = "\n".join(str(n.message) for n in app._notifications)
+            assert "the store has not answered for 0 s" in told and "nothing was saved" in told
+            assert app.is_running
+        finally:
+            release.set()
+            thread.join()
+        await pilot.press("a")
+        await pilot.pause()
+    store.close()
+    with ReviewStore.open(tmp_path / "store") as again:
+        assert again.totals()[0] >= 1  # the key after the hang was saved

@@ -630,3 +630,34 @@ def test_with_a_poller_a_write_that_lost_its_session_still_reconnects_at_once(fi
         assert st.decide(aid, e0, "accept")["status"] == "accepted"
     with ReviewStore.open(path) as st:
         assert [h["action"] for h in st.history(aid, e0)] == ["accept"]
+
+
+def test_sessions_guard_against_a_lost_client_and_a_write_says_when_the_lock_is_held(pg_store):
+    """QA: a connection lost mid-transaction left its session "idle in transaction" on the server,
+    holding the store's write lock; every writer then waited for good (more than ten minutes), the
+    screen frozen. newsreview's sessions ask the server to end such a session, and to notice a client
+    gone; a write waits for a lock a bounded time, then says so and saves nothing."""
+    (ex,) = articles(1)
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        conn = st.engine._conn
+        settings = dict(
+            conn.execute(
+                "SELECT name, setting FROM pg_settings WHERE name IN ('idle_in_transaction_session_timeout', "
+                "'lock_timeout', 'tcp_keepalives_idle')"
+            ).fetchall()
+        )
+        assert settings == {"idle_in_transaction_session_timeout": "60000", "lock_timeout": "20000", "tcp_keepalives_idle": settings["tcp_keepalives_idle"]}  # fmt: skip
+        conn.execute("SET lock_timeout = '300ms'")  # (the test's patience, not 20 s)
+        other = admin(pg_store)
+        try:
+            other.execute("BEGIN")
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [st.engine._key("write")])  # the orphan
+            with pytest.raises(StoreError, match=r"^not saved: .* is busy: its write lock has been held"):
+                st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")  # free again: saved
+    with ReviewStore.open(pg_store) as again:
+        assert again.totals()[0] == 1

@@ -33,7 +33,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from ..store import StoreError, StoreLocked
+from ..store import StoreError, StoreLocked, StoreUnavailable
 from ..store.store import Changes
 from .text import one_line
 
@@ -48,6 +48,22 @@ HEARTBEAT = 15.0  # seconds between two writes of this reviewer's presence (stal
 
 Presence = dict[str, dict[str, Any]]
 _NONE = object()
+#: seconds a call waits for the poller's look at the store before it fails ("not saved"): a server
+#: whose session hangs (QA: a stopped backend) kept the poller inside the lock, and every key waited
+BUSY_WAIT = 5.0
+
+
+@contextlib.contextmanager
+def _held(lock: threading.RLock) -> Iterator[None]:
+    if not lock.acquire(timeout=BUSY_WAIT):
+        raise StoreUnavailable(
+            f"the store has not answered for {BUSY_WAIT:.0f} s (its server is stuck, or the network); "
+            "nothing was saved, and newsreview keeps trying"
+        )
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class Guarded:
@@ -65,7 +81,7 @@ class Guarded:
         lock = self._lock
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            with lock:
+            with _held(lock):
                 result = value(*args, **kwargs)
             if isinstance(result, Iterator):
                 return _locked_iter(result, lock)
@@ -76,7 +92,7 @@ class Guarded:
 
 def _locked_iter(it: Iterator[Any], lock: threading.RLock) -> Iterator[Any]:
     while True:
-        with lock:
+        with _held(lock):
             try:
                 item = next(it)
             except StopIteration:
@@ -105,7 +121,7 @@ class GuardedEngine(Guarded):
             self._decisions += decisions
 
     def poll(self) -> tuple[list[Any], list[dict[str, Any]]]:
-        with self._lock:
+        with _held(self._lock):
             out = (self._index, self._decisions)
             self._index, self._decisions = [], []
             return out
@@ -120,11 +136,17 @@ class GuardedEngine(Guarded):
         return early + list(seen)
 
     def append_index(self, records: list[Any]) -> list[Any]:
-        with self._lock:
+        with _held(self._lock):
             return self._with_fetched(self._target.append_index(records))
 
+    def close(self) -> None:
+        """Closed under the lock — unless the poller is stuck in the server's session: then left for
+        the process's end to close (quitting must not hang with it)."""
+        with contextlib.suppress(StoreUnavailable), _held(self._lock):
+            self._target.close()
+
     def add_article(self, row: Any, body: Any, candidates: Any) -> tuple[str, str, list[Any]]:
-        with self._lock:
+        with _held(self._lock):
             status, aid, seen = self._target.add_article(row, body, candidates)
             return status, aid, self._with_fetched(seen)
 

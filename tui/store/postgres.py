@@ -59,6 +59,14 @@ CHECK_EVERY = 15.0  # seconds after which a poll looks for new rows even without
 PRESENCE_FRESH = 60.0
 PREFETCH = 32  # articles read per round trip
 LOCK_WAIT = 1.0  # seconds to wait for a reviewer's lock (a process that is just closing)
+LOCK_TIMEOUT = 20  # seconds a write waits for a lock before it fails (said, nothing saved)
+SESSION_GUARDS = {  # server settings newsreview sets for its sessions where they are off (0)
+    "idle_in_transaction_session_timeout": "60s",
+    "lock_timeout": f"{LOCK_TIMEOUT}s",
+    "tcp_keepalives_idle": "30",
+    "tcp_keepalives_interval": "10",
+    "tcp_keepalives_count": "3",
+}
 DEFAULTS = {  # connection parameters newsreview sets unless the URL (or service file) does
     "application_name": "newsreview",
     "connect_timeout": "10",
@@ -116,6 +124,7 @@ class PostgresEngine:
         self.server: str | None = None
         self.mode: Mode = "read"
         self.create = True  # open(create=False): a missing store is an error, not made
+        self._held_once = False  # this engine has held its reviewer's lock (see _take_lock)
         self.reviewer = ""
         self.holder = ""
         self._conn: psycopg.Connection[Any] | None = None
@@ -181,6 +190,16 @@ class PostgresEngine:
                 [f'"{self.schema}"'],
             ).fetchone()
             assert row is not None
+            # QA: a connection lost mid-transaction (a NAT timeout, a Wi-Fi change) left its session
+            # "idle in transaction" on the server, holding the store's write lock: every writer then
+            # waited for good. Unless the URL or the server set them: the server ends such a session,
+            # and sees a client that went away, within a minute or two; a writer waits for a lock
+            # LOCK_TIMEOUT at most, then says so (nothing saved) instead of hanging
+            for name, value in SESSION_GUARDS.items():
+                conn.execute(
+                    "SELECT CASE WHEN current_setting(%s) IN ('0', '') THEN set_config(%s, %s, false) END",
+                    [name, name, value],
+                )
         except pg.Error as err:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -405,6 +424,14 @@ class PostgresEngine:
             if time.monotonic() >= deadline:
                 found = conn.execute("SELECT holder FROM reviewers WHERE name = %s", [self.reviewer]).fetchone()
                 holder = (found[0] if found else None) or "another process"
+                if self._held_once and f"(pid {os.getpid()} on {socket.gethostname()}," in holder:
+                    # QA: "already has it open … (pid N)" named this very process: its session lost on
+                    # the way, which the server has not ended yet
+                    raise StoreLocked(
+                        f"reviewer '{clean_line(self.reviewer, 64)}' is still held on {self.shown} by this "
+                        "process's earlier session, lost on the way; the server ends it within a minute or "
+                        "two, and then this works again"
+                    )
                 raise StoreLocked(
                     f"reviewer '{clean_line(self.reviewer, 64)}' already has {self.shown} open for writing in "
                     f"{clean_line(holder, 300)}; close it first, or review under another --reviewer name "
@@ -424,6 +451,7 @@ class PostgresEngine:
             "SELECT coalesce(max(rseq), 0) FROM decisions WHERE reviewer = %s", [self.reviewer]
         ).fetchone()
         self._rseq = int(row[0]) if row else 0
+        self._held_once = True  # a refusal after a reconnect is by this engine's own lost session
 
     def close(self) -> None:
         self._closed = True  # a poller's reconnect that finishes after this installs nothing
@@ -673,6 +701,12 @@ class PostgresEngine:
                 return result
             except pg.OperationalError as err:
                 if not conn.broken and not conn.closed:
+                    if getattr(err, "sqlstate", None) == "55P03":  # lock_not_available: lock_timeout
+                        raise StoreWriteError(
+                            f"not saved: {self.shown} is busy: its write lock has been held for {LOCK_TIMEOUT} s "
+                            "(by a session whose client went away, which the server ends within a minute or "
+                            "two); try again"
+                        ) from None
                     raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
                 lost = self._lost(err)
                 try:
