@@ -661,3 +661,38 @@ def test_sessions_guard_against_a_lost_client_and_a_write_says_when_the_lock_is_
         st.decide(ex.article.id, ex.entities[0]["id"], "accept")  # free again: saved
     with ReviewStore.open(pg_store) as again:
         assert again.totals()[0] == 1
+
+
+def test_damage_to_derived_and_index_rows_and_a_changed_action_are_named(pg_store):
+    """QA: a summaries row that was no object stopped every read command ("internal error") while
+    doctor said healthy; a malformed index record gave "internal error: KeyError" in every command,
+    doctor included; a decision whose record's action was changed behind its column passed doctor."""
+    from tui.store.postgres import check
+
+    exs = articles(2)
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    with admin(pg_store) as conn:
+        conn.execute("UPDATE summaries SET entry = '[1, 2]'")
+    with ReviewStore.open(pg_store) as st:  # derived: folded again, every read works
+        assert st.totals()[0] == 2
+    report = check(pg_store)
+    assert any("the derived table summaries holds 2 unreadable row(s)" in p for p in report.problems)
+    assert not check(pg_store, repair=True).unrepairable and not check(pg_store).problems
+    with admin(pg_store) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(
+            "UPDATE decisions SET record = replace(record::text, '\"accept\"', '\"reject\"')::json "
+            "WHERE pos = (SELECT min(pos) FROM decisions)"
+        )
+    (problem,) = check(pg_store).problems
+    assert problem.startswith("1 decision row(s) whose columns disagree with their record (the first: ana's on article")
+    with admin(pg_store) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE index_records SET doc = '{}' WHERE pos = (SELECT min(pos) FROM index_records)")
+    with pytest.raises(StoreDamaged, match=r"index record \d+ \(articles\) is not what that table holds"):
+        ReviewStore.open(pg_store)
+    (problem,) = check(pg_store).problems
+    assert "is not what that table holds" in problem and "run 'newsreview doctor'" not in problem

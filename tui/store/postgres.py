@@ -483,9 +483,14 @@ class PostgresEngine:
         entries: dict[str, dict[str, Any]] = {}
         for aid, upto, entry in summary_rows:
             if aid in last and int(upto) >= last[aid]:
-                raw = entry.encode()
-                entries[aid] = orjson.loads(raw)
-                self._loaded[aid] = orjson.dumps(entries[aid], option=orjson.OPT_SORT_KEYS)
+                try:
+                    value = orjson.loads(entry.encode())
+                except orjson.JSONDecodeError:
+                    value = None
+                if not isinstance(value, dict):  # QA: derived, so folded again (it stopped every read)
+                    continue
+                entries[aid] = value
+                self._loaded[aid] = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         return index, PgDecisions(self, touched, entries, set(touched) - set(entries))
 
     def _index_rows(self, rows: list[Any]) -> list[IndexRecord]:
@@ -493,6 +498,11 @@ class PostgresEngine:
         for pos, table, text in rows:
             self._iwm = max(self._iwm, int(pos))
             doc = orjson.loads(text)
+            if not _index_doc_ok(table, doc):  # QA: "internal error: KeyError: 'id'" in every command
+                raise StoreDamaged(
+                    f"damaged: {self.shown}: index record {int(pos)} ({clean_line(table, 40)}) is not what that "
+                    "table holds (an id, an article, the fields it needs); run 'newsreview doctor'"
+                )
             if table == "articles":
                 self._by_sha[doc["text_sha"]] = doc["id"]
                 self._by_id.add(doc["id"])
@@ -986,6 +996,19 @@ def _field(text: str, key: str) -> Any:
     return doc.get(key) if isinstance(doc, dict) else None
 
 
+#: what each index table's documents need (and must be strings) for the store to read them
+_INDEX_NEEDS = {
+    "articles": ("id", "text_sha"),
+    "removed": ("article",),
+    "assignments": ("article",),
+    "takes": ("article",),
+}
+
+
+def _index_doc_ok(table: str, doc: object) -> bool:
+    return isinstance(doc, dict) and all(isinstance(doc.get(key), str) for key in _INDEX_NEEDS.get(table, ()))
+
+
 def _record_agrees(text: str, **columns: Any) -> bool:
     """Whether a decision's record (JSON text) holds what its row's columns say."""
     try:
@@ -997,6 +1020,13 @@ def _record_agrees(text: str, **columns: Any) -> bool:
     return all(type(record.get(key)) is type(value) and record.get(key) == value for key, value in columns.items())
 
 
+def _json_or_none(text: str) -> Any:
+    try:
+        return orjson.loads(text.encode("utf-8", "surrogatepass"))
+    except (orjson.JSONDecodeError, UnicodeEncodeError):
+        return None
+
+
 def check(url: str, *, repair: bool = False) -> Any:
     """``newsreview doctor`` on a PostgreSQL store: a :class:`tui.store.doctor.Report`."""
     from .doctor import Report
@@ -1005,7 +1035,12 @@ def check(url: str, *, repair: bool = False) -> Any:
     engine = PostgresEngine(url)
     engine.open("add" if repair else "read", "doctor", "'newsreview doctor'")
     try:
-        index, _ = engine.load()
+        try:
+            index, _ = engine.load()
+        except StoreDamaged as err:  # an index record the store cannot read: named, not mended here
+            report.problems.append(str(err).removeprefix("damaged: ").removesuffix("; run 'newsreview doctor'"))
+            report.unrepairable = list(report.problems)
+            return report
         rows = {doc["id"]: doc for table, doc in index if table == "articles"}
         for row in rows.values():
             try:
@@ -1028,21 +1063,29 @@ def check(url: str, *, repair: bool = False) -> Any:
                 for (text,) in conn.execute("SELECT doc::text FROM index_records WHERE tbl = 'articles'"):
                     stored.discard(_field(text, "id"))
                 mismatched = 0
+                first = ""
                 with conn.cursor(name="newsreview_doctor") as cur:
                     cur.itersize = 2000
-                    cur.execute("SELECT id, reviewer, article, candidate, rseq, record::text FROM decisions")
-                    for did, who, aid, cid, rseq, text in cur:
-                        mismatched += not _record_agrees(
-                            text, id=did, reviewer=who, article=aid, candidate=cid, seq=rseq
+                    cur.execute("SELECT id, reviewer, article, candidate, rseq, action, record::text FROM decisions")
+                    for did, who, aid, cid, rseq, action, text in cur:
+                        agrees = _record_agrees(
+                            text, id=did, reviewer=who, article=aid, candidate=cid, seq=rseq, action=action
                         )
+                        if not agrees and not mismatched:
+                            first = f"the first: {clean_line(who, 64)}'s on article {clean_line(aid, 80)}"
+                        mismatched += not agrees
+                bad_summaries = sum(
+                    not isinstance(_json_or_none(text), dict)
+                    for (text,) in conn.execute("SELECT entry::text FROM summaries")
+                )
                 derived = conn.execute(
                     "SELECT count(*) FROM (SELECT article, reviewer, count(*) AS n, max(pos) AS p, max(at) AS t "
                     "FROM decisions GROUP BY article, reviewer) d FULL JOIN article_reviewers r USING (article, reviewer) "
                     "WHERE d.n IS DISTINCT FROM r.decisions OR d.p IS DISTINCT FROM r.last_pos OR d.t IS DISTINCT FROM r.last_at"
                 ).fetchone()
-            return triggers, len(stored), mismatched, derived
+            return triggers, len(stored), mismatched, first, derived, bad_summaries
 
-        triggers, unindexed, mismatched, derived = engine._read(facts)
+        triggers, unindexed, mismatched, first, derived, bad_summaries = engine._read(facts)
         guards = {f"{t}": enabled for t, enabled in triggers}
         for table in ("articles", "candidates", "index_records", "decisions"):
             if guards.get(table) is None:
@@ -1055,7 +1098,9 @@ def check(url: str, *, repair: bool = False) -> Any:
         if unindexed:
             report.notes.append(f"{unindexed} article row(s) are not in the index (not shown)")
         if mismatched:
-            report.problems.append(f"{mismatched} decision row(s) whose columns disagree with their record")
+            report.problems.append(f"{mismatched} decision row(s) whose columns disagree with their record ({first})")
+        if bad_summaries:
+            report.problems.append(f"the derived table summaries holds {bad_summaries} unreadable row(s)")
         stale = int(derived[0]) if derived else 0
         if stale:
             report.problems.append(f"the derived table article_reviewers disagrees with the decisions ({stale} row(s))")

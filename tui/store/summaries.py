@@ -31,7 +31,7 @@ class SummariesMixin(StoreCore):
         return {
             aid: e
             for aid, e in entries.items()
-            if e.get("v") == SUMMARY_VERSION and e.get("x", 0) == self._extraction_no(aid)
+            if isinstance(e, dict) and e.get("v") == SUMMARY_VERSION and e.get("x", 0) == self._extraction_no(aid)
         }
 
     def _entry(self, aid: str, *, with_memory: bool = False) -> dict[str, Any]:
