@@ -696,3 +696,26 @@ def test_damage_to_derived_and_index_rows_and_a_changed_action_are_named(pg_stor
         ReviewStore.open(pg_store)
     (problem,) = check(pg_store).problems
     assert "is not what that table holds" in problem and "run 'newsreview doctor'" not in problem
+
+
+def test_a_deleted_article_row_and_an_orphan_decision_are_said(pg_store, tmp_path):
+    """QA: with an article's row deleted behind the store's back, `status` counted it and exited 0;
+    a decision on an article the store does not hold passed doctor."""
+    from tui.store.postgres import check
+
+    from support import CLI
+
+    exs = articles(2)
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+        st.decide(exs[1].article.id, exs[1].entities[0]["id"], "accept")
+    with admin(pg_store) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("DELETE FROM candidates WHERE article = %s", [exs[0].article.id])
+        conn.execute("DELETE FROM articles WHERE id = %s", [exs[0].article.id])
+        conn.execute("UPDATE decisions SET article = 'no-such-article'")
+    status = CLI(pg_store)("status", "--json", check=1)
+    assert exs[0].article.id in status.stdout
+    problems = " | ".join(check(pg_store).problems)
+    assert "1 decision row(s) on an article the store does not hold (the first: no-such-article)" in problems

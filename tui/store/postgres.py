@@ -33,7 +33,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from itertools import groupby
@@ -511,6 +511,17 @@ class PostgresEngine:
                 self._by_sha = {s: a for s, a in self._by_sha.items() if a != doc["article"]}
             out.append((table, doc))
         return out
+
+    def missing_articles(self, rows: Iterable[dict[str, Any]]) -> list[str]:
+        """The indexed articles with no row in ``articles`` (QA: ``status`` counted one whose row was
+        deleted, exit 0): one query, for ``status``; ``doctor`` reads them all."""
+        ids = [str(row["id"]) for row in rows]
+        if not ids:
+            return []
+        found = self._read(
+            lambda conn: {aid for (aid,) in conn.execute("SELECT id FROM articles WHERE id = ANY(%s)", [ids])}
+        )
+        return [aid for aid in ids if aid not in found]
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         """Read up to ``PREFETCH`` articles and their decisions in two queries (an export reads
@@ -1074,6 +1085,10 @@ def check(url: str, *, repair: bool = False) -> Any:
                         if not agrees and not mismatched:
                             first = f"the first: {clean_line(who, 64)}'s on article {clean_line(aid, 80)}"
                         mismatched += not agrees
+                orphans = conn.execute(
+                    "SELECT count(*), min(d.article) FROM decisions d WHERE NOT EXISTS "
+                    "(SELECT 1 FROM articles a WHERE a.id = d.article)"
+                ).fetchone()
                 bad_summaries = sum(
                     not isinstance(_json_or_none(text), dict)
                     for (text,) in conn.execute("SELECT entry::text FROM summaries")
@@ -1083,9 +1098,9 @@ def check(url: str, *, repair: bool = False) -> Any:
                     "FROM decisions GROUP BY article, reviewer) d FULL JOIN article_reviewers r USING (article, reviewer) "
                     "WHERE d.n IS DISTINCT FROM r.decisions OR d.p IS DISTINCT FROM r.last_pos OR d.t IS DISTINCT FROM r.last_at"
                 ).fetchone()
-            return triggers, len(stored), mismatched, first, derived, bad_summaries
+            return triggers, len(stored), mismatched, first, derived, bad_summaries, orphans
 
-        triggers, unindexed, mismatched, first, derived, bad_summaries = engine._read(facts)
+        triggers, unindexed, mismatched, first, derived, bad_summaries, orphans = engine._read(facts)
         guards = {f"{t}": enabled for t, enabled in triggers}
         for table in ("articles", "candidates", "index_records", "decisions"):
             if guards.get(table) is None:
@@ -1099,6 +1114,11 @@ def check(url: str, *, repair: bool = False) -> Any:
             report.notes.append(f"{unindexed} article row(s) are not in the index (not shown)")
         if mismatched:
             report.problems.append(f"{mismatched} decision row(s) whose columns disagree with their record ({first})")
+        if orphans and orphans[0]:
+            report.problems.append(
+                f"{orphans[0]} decision row(s) on an article the store does not hold (the first: "
+                f"{clean_line(orphans[1], 80)})"
+            )
         if bad_summaries:
             report.problems.append(f"the derived table summaries holds {bad_summaries} unreadable row(s)")
         stale = int(derived[0]) if derived else 0
