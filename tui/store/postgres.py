@@ -195,11 +195,14 @@ class PostgresEngine:
             # waited for good. Unless the URL or the server set them: the server ends such a session,
             # and sees a client that went away, within a minute or two; a writer waits for a lock
             # LOCK_TIMEOUT at most, then says so (nothing saved) instead of hanging
-            for name, value in SESSION_GUARDS.items():
-                conn.execute(
-                    "SELECT CASE WHEN current_setting(%s) IN ('0', '') THEN set_config(%s, %s, false) END",
-                    [name, name, value],
-                )
+            conn.execute(
+                "SELECT "
+                + ", ".join(
+                    ["CASE WHEN current_setting(%s) IN ('0', '') THEN set_config(%s, %s, false) END"]
+                    * len(SESSION_GUARDS)
+                ),
+                [x for name, value in SESSION_GUARDS.items() for x in (name, name, value)],
+            )
         except pg.Error as err:
             with contextlib.suppress(Exception):
                 conn.close()
