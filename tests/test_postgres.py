@@ -719,3 +719,28 @@ def test_a_deleted_article_row_and_an_orphan_decision_are_said(pg_store, tmp_pat
     assert exs[0].article.id in status.stdout
     problems = " | ".join(check(pg_store).problems)
     assert "1 decision row(s) on an article the store does not hold (the first: no-such-article)" in problems
+
+
+def test_a_decision_row_that_holds_no_record_is_named(pg_store):
+    """QA: a decision's record replaced by ``{}`` made status and export fail with "internal error:
+    KeyError: 'id'"; now they say which row of which article, in one line (the desk's correction model
+    reads every reviewer's decisions, so they stop there: doctor names it too)."""
+    from tui.store.postgres import check
+
+    from support import CLI
+
+    exs = articles(2)
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    with admin(pg_store) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE decisions SET record = '{}' WHERE article = %s", [exs[0].article.id])
+        conn.execute("DELETE FROM summaries")
+    cli = CLI(pg_store)
+    for command in ("status", "export"):
+        said = cli(command, check=1).stderr
+        assert said.count("\n") == 1 and "internal error" not in said, said
+        assert f"decision row 1 on article '{exs[0].article.id}' holds no decision record" in said
+    assert any("disagree with their record (the first: ana's on article" in p for p in check(pg_store).problems)

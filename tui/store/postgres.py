@@ -564,7 +564,7 @@ class PostgresEngine:
         if early is not None:
             if early:
                 self._upto[aid] = max(self._upto.get(aid, 0), early[-1][0])
-            return [orjson.loads(text) for _, text in early]
+            return [self._decision(aid, pos, text) for pos, text in early]
         rows = self._read(
             lambda conn: conn.execute(
                 "SELECT pos, record::text FROM decisions WHERE article = %s ORDER BY pos", [aid]
@@ -572,7 +572,25 @@ class PostgresEngine:
         )
         if rows:
             self._upto[aid] = max(self._upto.get(aid, 0), int(rows[-1][0]))
-        return [orjson.loads(text) for _, text in rows]
+        return [self._decision(aid, int(pos), text) for pos, text in rows]
+
+    def _decision(self, aid: str, pos: int, text: str) -> dict[str, Any]:
+        """One decision row's record, if it is one: QA — a record replaced by ``{}`` stopped status
+        and export for the whole store ("internal error: KeyError"); now that article is named."""
+        try:
+            record = orjson.loads(text.encode("utf-8", "surrogatepass"))
+        except (orjson.JSONDecodeError, UnicodeEncodeError):
+            record = None
+        if not (
+            isinstance(record, dict)
+            and record.get("article") == aid
+            and all(isinstance(record.get(key), str) for key in ("id", "reviewer", "candidate", "action"))
+        ):
+            raise StoreDamaged(
+                f"damaged: {self.shown}: decision row {pos} on article '{clean_line(aid, 80)}' holds no decision "
+                "record; run 'newsreview doctor'"
+            )
+        return record
 
     def poll(self) -> tuple[list[IndexRecord], list[dict[str, Any]]]:
         self._prefetched.clear()  # decisions read ahead may be out of date from here on
@@ -636,18 +654,19 @@ class PostgresEngine:
         while True:
             if below is None:
                 query, params = (
-                    "SELECT rseq, record::text FROM decisions WHERE reviewer = %s ORDER BY rseq DESC LIMIT %s",
+                    "SELECT rseq, pos, article, record::text FROM decisions WHERE reviewer = %s "
+                    "ORDER BY rseq DESC LIMIT %s",
                     [reviewer, page],
                 )
             else:
                 query, params = (
-                    "SELECT rseq, record::text FROM decisions WHERE reviewer = %s AND rseq < %s "
+                    "SELECT rseq, pos, article, record::text FROM decisions WHERE reviewer = %s AND rseq < %s "
                     "ORDER BY rseq DESC LIMIT %s",
                     [reviewer, below, page],
                 )
             rows = self._read(partial(_fetch_all, query, params))
-            for _, text in rows:
-                yield orjson.loads(text)
+            for _, pos, aid, text in rows:
+                yield self._decision(aid, int(pos), text)
             if len(rows) < page:
                 return
             below = int(rows[-1][0])
