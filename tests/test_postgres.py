@@ -714,7 +714,10 @@ def test_a_deleted_article_row_and_an_orphan_decision_are_said(pg_store, tmp_pat
         conn.execute("SET session_replication_role = replica")
         conn.execute("DELETE FROM candidates WHERE article = %s", [exs[0].article.id])
         conn.execute("DELETE FROM articles WHERE id = %s", [exs[0].article.id])
-        conn.execute("UPDATE decisions SET article = 'no-such-article'")
+        conn.execute(
+            "UPDATE decisions SET article = 'no-such-article', "
+            "record = jsonb_set(record::jsonb, '{article}', '\"no-such-article\"')::json"
+        )
     status = CLI(pg_store)("status", "--json", check=1)
     assert exs[0].article.id in status.stdout
     problems = " | ".join(check(pg_store).problems)

@@ -623,15 +623,20 @@ class PostgresEngine:
             return index, decisions
 
         index_rows, decision_rows = self._read(fetch)
+        # every record checked before anything moves on: a damaged one is said at every poll, and the
+        # rows after it are not passed over
+        rows = [
+            (int(pos), aid, None if int(pos) in self._own else self._decision(aid, int(pos), text))
+            for pos, aid, text in decision_rows
+        ]
         self._checked = now
         decisions = []
-        for raw_pos, aid, text in decision_rows:
-            pos = int(raw_pos)
+        for pos, aid, record in rows:
             self._dwm = max(self._dwm, pos)
-            if pos in self._own:
+            if record is None:
                 continue
             self._upto[aid] = max(self._upto.get(aid, 0), pos)
-            decisions.append(orjson.loads(text))
+            decisions.append(record)
         self._own = {p for p in self._own if p > self._dwm}
         return self._index_rows(index_rows), decisions
 
