@@ -663,17 +663,23 @@ def test_sessions_guard_against_a_lost_client_and_a_write_says_when_the_lock_is_
         assert again.totals()[0] == 1
 
 
+def two_decided(url):
+    """Two articles, each with one entity ana accepted (for the damage tests below)."""
+    exs = articles(2)
+    with ReviewStore.open(url, write=True, reviewer="ana") as st:
+        for ex in exs:
+            st.add_article(ex)
+            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    return exs
+
+
 def test_damage_to_derived_and_index_rows_and_a_changed_action_are_named(pg_store):
     """QA: a summaries row that was no object stopped every read command ("internal error") while
     doctor said healthy; a malformed index record gave "internal error: KeyError" in every command,
     doctor included; a decision whose record's action was changed behind its column passed doctor."""
     from tui.store.postgres import check
 
-    exs = articles(2)
-    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
-        for ex in exs:
-            st.add_article(ex)
-            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    exs = two_decided(pg_store)
     with admin(pg_store) as conn:
         conn.execute("UPDATE summaries SET entry = '[1, 2]'")
     with ReviewStore.open(pg_store) as st:  # derived: folded again, every read works
@@ -732,11 +738,7 @@ def test_a_decision_row_that_holds_no_record_is_named(pg_store):
 
     from support import CLI
 
-    exs = articles(2)
-    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
-        for ex in exs:
-            st.add_article(ex)
-            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    exs = two_decided(pg_store)
     with admin(pg_store) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute("UPDATE decisions SET record = '{}' WHERE article = %s", [exs[0].article.id])
