@@ -679,7 +679,7 @@ def test_damage_to_derived_and_index_rows_and_a_changed_action_are_named(pg_stor
     doctor included; a decision whose record's action was changed behind its column passed doctor."""
     from tui.store.postgres import check
 
-    exs = two_decided(pg_store)
+    two_decided(pg_store)
     with admin(pg_store) as conn:
         conn.execute("UPDATE summaries SET entry = '[1, 2]'")
     with ReviewStore.open(pg_store) as st:  # derived: folded again, every read works
