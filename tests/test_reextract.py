@@ -21,13 +21,20 @@ def _extraction(entities: list[tuple[str, str]], claims: list[str] = ()) -> Extr
     return make_extraction(TEXT, entities, list(claims), title="t")
 
 
-def test_decisions_stay_pending_candidates_follow_the_new_model(store_path):
+def _ann_reviewed(store_path) -> tuple[str, dict[str, str]]:
+    """The first model's four entities; ann accepts Ben Wallace and relabels Olaf Scholz (ORG) PERSON.
+    Returns the article id and the candidates' ids by text."""
     first = _extraction([("Ben Wallace", "PERSON"), ("Olaf Scholz", "ORG"), ("Berlin", "GPE"), ("Russia", "GPE")])
     with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
         _, aid = st.add_article(first)
         ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity", plain=True)}
         st.decide(aid, ids["Ben Wallace"], "accept")
         st.decide(aid, ids["Olaf Scholz"], "edit", changes={"label": "PERSON"})
+    return aid, ids
+
+
+def test_decisions_stay_pending_candidates_follow_the_new_model(store_path):
+    aid, ids = _ann_reviewed(store_path)
     # the new model: Scholz now PERSON (what ann's relabel made of him: not asked again), Berlin gone,
     # Russia the same, a number new
     second = _extraction(
@@ -72,12 +79,8 @@ def test_a_span_kept_as_an_entity_is_not_proposed_again_under_another_label(stor
     """QA: a re-extraction giving an accepted span another label added a pending twin on it. A span a
     reviewer kept (accepted, relabelled, added) is not asked again under a new label; a span rejected
     under one label is (the new label may be what was meant), and so is a new span beside a kept one."""
-    first = _extraction([("Ben Wallace", "PERSON"), ("Olaf Scholz", "ORG"), ("Berlin", "GPE"), ("Russia", "GPE")])
+    aid, ids = _ann_reviewed(store_path)
     with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
-        _, aid = st.add_article(first)
-        ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity", plain=True)}
-        st.decide(aid, ids["Ben Wallace"], "accept")
-        st.decide(aid, ids["Olaf Scholz"], "edit", changes={"label": "PERSON"})
         st.decide(aid, ids["Berlin"], "reject")
         wallace = TEXT.rindex("Wallace")
         st.add_candidate(aid, {"kind": "entity", "start": wallace, "end": wallace + 7, "label": "PERSON"})
