@@ -580,7 +580,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
         source=source or tidy_line(shown(path.name), MAX_FIELD_CHARS),
         url=url,
         published=published,
-        meta=_record_meta(obj, task, read),
+        meta=_record_meta(obj, task, read, whole=whole),
         path=f"{shown(path)}:{line}" if line else shown(path),
         imported_spans=_dedup(
             _record_spans(obj.get("spans"), raw, index)
@@ -588,7 +588,7 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
             # overlap longer ones) are in its meta, as reviewed as its spans (QA: re-added, they were
             # rejected)
             + _record_spans(_task_meta(obj, listed, "overlapping_spans"), raw, index, "meta.overlapping_spans")
-            + [span for field, spans in foreign for span in _record_spans(spans, raw, index, field)]
+            + [span for field, spans, names in foreign for span in _record_spans(spans, raw, index, field, names)]
         ),
         undecided_spans=[
             span
@@ -599,7 +599,10 @@ def _record(path: Path, obj: dict[str, Any], line: int | None) -> Article:
     )
 
 
-def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, Any]]]], set[str]]:
+Foreign = tuple[str, list[dict[str, Any]], list[str] | None]  # field, its spans, each span's item name
+
+
+def _foreign_spans(obj: dict[str, Any]) -> tuple[list[Foreign], set[str]]:
     """Entity spans in other tools' fields, as ``spans`` items, with the fields they came from — QA:
     they were kept as meta, or dropped, without a word:
 
@@ -610,18 +613,21 @@ def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, 
 
     A field only when every item has that shape: doccano's text classification (``"label":
     ["positive"]``) is no span list and stays meta. The spans are checked as ``spans`` are."""
-    found: list[tuple[str, list[dict[str, Any]]]] = []
+    found: list[Foreign] = []
     label = obj.get("label")
     if isinstance(label, list) and label:
         if all(isinstance(x, list) and len(x) == 3 and _is_int(x[0]) and _is_int(x[1]) for x in label):
-            found.append(("label", [{"start": s, "end": e, "label": lab} for s, e, lab in label]))
+            found.append(("label", [{"start": s, "end": e, "label": lab} for s, e, lab in label], None))
         elif all(isinstance(x, dict) and {"start", "end", "labels"} <= x.keys() for x in label):
-            spans = [  # with its text: Label Studio counts UTF-16 units after an emoji, and the check says so
-                {"start": x["start"], "end": x["end"], "label": lab, **({"text": x["text"]} if "text" in x else {})}
-                for x in label
-                for lab in _labels(x["labels"])
-            ]
-            found.append(("label", spans))
+            spans, names = [], []
+            for i, x in enumerate(label):
+                labels = _labels(x["labels"])
+                if not labels:  # QA: an item with no label was dropped without a word
+                    raise FieldError(f"label[{i}].labels", "names no label")
+                for lab in labels:  # with its text: Label Studio counts UTF-16 units after an emoji
+                    spans.append({k: x[k] for k in ("start", "end", "text") if k in x} | {"label": lab})
+                    names.append(f"label[{i}]")  # (QA: an error named the item by its place among labels)
+            found.append(("label", spans, names))
     entities = obj.get("entities")
     if (
         isinstance(entities, list)
@@ -629,7 +635,11 @@ def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, 
         and all(isinstance(x, dict) and {"start_offset", "end_offset", "label"} <= x.keys() for x in entities)
     ):
         found.append(
-            ("entities", [{"start": x["start_offset"], "end": x["end_offset"], "label": x["label"]} for x in entities])
+            (
+                "entities",
+                [{"start": x["start_offset"], "end": x["end_offset"], "label": x["label"]} for x in entities],
+                None,
+            )
         )
     ents = obj.get("ents")
     if (
@@ -637,8 +647,8 @@ def _foreign_spans(obj: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, 
         and ents
         and all(isinstance(x, dict) and {"start", "end", "label"} <= x.keys() for x in ents)
     ):
-        found.append(("ents", [{k: x[k] for k in ("start", "end", "label", "text") if k in x} for x in ents]))
-    return found, {field for field, _ in found}
+        found.append(("ents", [{k: x[k] for k in ("start", "end", "label", "text") if k in x} for x in ents], None))
+    return found, {field for field, _, _ in found}
 
 
 def _labels(value: object) -> list[object]:
@@ -675,11 +685,23 @@ def _task(obj: dict[str, Any]) -> dict[str, Any] | None:
     """The record's Prodigy answer, if it is a task: an ``answer`` at its top level beside a field only
     a task has (or its ``spans``). QA: an ``answer`` kept in the meta of our own JSON export, or a
     question-answering record's ``"answer": "accept"``, recorded rejections of every entity."""
-    answer = obj.get("answer")
-    if not isinstance(answer, str) or not ("spans" in obj or any(k in obj for k in PRODIGY_KEYS)):
-        return None
-    annotator = obj.get("_annotator_id") or obj.get("_session_id") or "prodigy"
-    view = obj.get("_view_id") if isinstance(obj.get("_view_id"), str) else None
+    if obj.get("answer") is None or not ("spans" in obj or any(k in obj for k in PRODIGY_KEYS)):
+        return None  # (null: no answer yet, as a task before annotation has none)
+    answer = obj["answer"]  # any other value: one that is no answer is said (QA: 1, a list went by)
+    annotator = "prodigy"
+    for key in ("_annotator_id", "_session_id"):  # QA: [1] became a reviewer "[1]"; 0 became "prodigy"
+        value = obj.get(key)
+        if _is_int(value):
+            value = str(value)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise FieldError(key, f"must be a string (the annotator's name), got {type_name(value)}")
+        annotator = value
+        break
+    view = obj.get("_view_id")
+    if view is not None and not isinstance(view, str):  # QA: ["classification"] read as ner_manual
+        raise FieldError("_view_id", f"must be a string (a Prodigy view), got {type_name(view)}")
     meta = obj.get("meta")
     labels = meta.get("labels") if isinstance(meta, dict) else None  # our own export's label set
     if view in MANUAL_VIEWS or (view in SPANS_VIEWS and "spans" in obj):
@@ -720,8 +742,14 @@ def _dedup(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _record_spans(
-    spans: object, raw: str, index: Callable[[int], int] | None, name: str = "spans"
+    spans: object,
+    raw: str,
+    index: Callable[[int], int] | None,
+    name: str = "spans",
+    names: list[str] | None = None,
 ) -> list[dict[str, Any]]:
+    """``names``: each item's field name in errors, where it is not ``name[i]`` (an item of another
+    tool's format that gave several spans)."""
     if spans is None:
         return []
     if not isinstance(spans, list):
@@ -729,7 +757,7 @@ def _record_spans(
     imported: list[dict[str, Any]] = []
     seen: set[tuple[int, int, str]] = set()
     for i, sp in enumerate(spans):
-        where = f"{name}[{i}]"
+        where = names[i] if names is not None else f"{name}[{i}]"
         if not isinstance(sp, dict):
             raise FieldError(where, "must be an object with start, end, label")
         start, end = sp.get("start"), sp.get("end")
@@ -776,12 +804,17 @@ def _cut_repr(value: object, limit: int = 60) -> str:
 TASK_SPAN_LISTS = ("overlapping_spans", "pending_spans", "disputed_spans", "rejected_spans")
 
 
-def _record_meta(obj: dict[str, Any], task: dict[str, Any] | None = None, read: Collection[str] = ()) -> dict[str, Any]:
+def _record_meta(
+    obj: dict[str, Any], task: dict[str, Any] | None = None, read: Collection[str] = (), *, whole: bool = False
+) -> dict[str, Any]:
+    """``whole``: a task of our own Prodigy export on the text it was written for — its meta is the
+    article's own (``article_meta``); a sentence split off it keeps the task's meta, which says what
+    article it came from (QA: it lost that)."""
     given = obj.get("meta")
     if given is not None and not isinstance(given, dict):
         raise FieldError("meta", f"must be an object, got {type_name(given)}")
     if task is not None and given:
-        if given.get("exported_by") == EXPORTED_BY:
+        if whole:
             # our own Prodigy export: the article's own meta as it was, none of what the export and
             # Prodigy added (the task's bookkeeping, the article's fields read above)
             kept = given.get("article_meta")

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from extractors.loaders import iter_articles
+from extractors.records import Article, InputError
 from tui.store import ReviewStore
 
 from support import make_extraction
@@ -563,3 +565,79 @@ def test_sentences_prodigy_split_off_our_task_keep_nothing_of_the_whole(cli, tmp
     assert arts[first]["id"] != ex.article.id and arts[second]["id"] != ex.article.id
     assert [(e["text"], e["status"]) for e in arts[second]["entities"]] == [("Moscow", "accepted")]
     assert arts[first]["entities"] == []
+
+
+def test_the_docbin_leaves_entities_of_hidden_labels_unknown(store_path, cli, tmp_path):
+    """QA: with a label set, an article whose PERSON/ORG entities were all decided was "done", and its
+    pending GPE and DATE candidates — hidden from review, decided by nobody — were written "O"."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    ex = make_extraction(TEXT, [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Tuesday", "DATE")], [])
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        st.set_labels(["PERSON", "ORG"])
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    out = tmp_path / "x.spacy"
+    cli("export", "--format", "spacy", "-o", str(out))
+    (doc,) = DocBin().from_bytes(out.read_bytes()).get_docs(spacy.blank("en").vocab)
+    tags = {t.text: t.ent_iob_ for t in doc}
+    assert (tags["Ben"], tags["troops"], tags["Russia"], tags["Tuesday"]) == ("B", "O", "", "")
+
+
+def test_every_task_that_records_nothing_is_said_and_a_re_run_claims_nothing(cli, tmp_path):
+    """QA (after the fixes): a classification task or an answer that is none was said only when it
+    was the first task on its text; answers that are no string went by; an annotator id that is a
+    list became a reviewer "[1]"; re-adding a binary db-out said "3 answers recorded" and wrote none;
+    an annotator "BOB" beside the desk's "bob" went in without a word."""
+    s = TEXT.index
+    span = {"start": 0, "end": 11, "label": "PERSON"}
+    tasks = [
+        {"text": TEXT, "answer": "accept", "_annotator_id": "bob", "spans": [span]},
+        {"text": TEXT, "answer": "accept", "_view_id": "classification", "_annotator_id": "cat", "spans": []},
+        {"text": TEXT, "answer": "maybe", "_annotator_id": "dan", "spans": []},
+        {"text": TEXT, "answer": 1, "_annotator_id": "eve", "spans": []},
+    ]
+    (tmp_path / "mixed.jsonl").write_text("".join(json.dumps(t) + "\n" for t in tasks))
+    said = " ".join(cli("add", str(tmp_path / "mixed.jsonl"), "--model", "blank:en", check=1).stderr.split())
+    assert "mixed.jsonl:2: field '_view_id': a Prodigy 'classification' task" in said
+    assert "mixed.jsonl:3: field 'answer': 'maybe' is not accept" in said
+    assert "mixed.jsonl:4: field 'answer': '1' is not accept" in said
+    odd = {"text": "Olaf Scholz met Emmanuel Macron.", "answer": "accept", "_annotator_id": [1], "spans": []}
+    (tmp_path / "odd.jsonl").write_text(json.dumps(odd) + "\n")
+    assert "field '_annotator_id': must be a string" in cli("add", str(tmp_path / "odd.jsonl"), check=1).stderr
+    teach = [
+        {
+            "text": TEXT,
+            "answer": "accept",
+            "_view_id": "ner",
+            "_annotator_id": "BOB",
+            "spans": [{"start": s("Kyiv"), "end": s("Kyiv") + 4, "label": "GPE"}],
+        },
+    ]
+    (tmp_path / "teach.jsonl").write_text("".join(json.dumps(t) + "\n" for t in teach))
+    first = " ".join(cli("add", str(tmp_path / "teach.jsonl"), "--model", "blank:en").stderr.split())
+    assert "1 Prodigy answer(s) recorded" in first
+    assert "warning: Prodigy annotator 'BOB' is new to this store, but 'bob' is on its desk" in first
+    again = cli("add", str(tmp_path / "teach.jsonl"), "--model", "blank:en").stderr
+    assert "recorded" not in again and "nothing changed" in again
+
+
+def test_label_studio_errors_name_the_item_and_a_sentence_of_our_task_keeps_its_origin(tmp_path):
+    """QA: a Label Studio error named an item by its place among the labels (label[2] for the second
+    item after one with two labels); an item with no label was dropped without a word; a sentence
+    Prodigy split off our task lost the meta saying which article it came from."""
+    text = "Anna Berg met Tom Lie in Oslo."
+    path = tmp_path / "ls.jsonl"
+    path.write_text(json.dumps({"text": text, "label": [
+        {"start": 0, "end": 9, "labels": ["PER", "ORG"]}, {"start": "14", "end": 21, "labels": ["PER"]}]}) + "\n")  # fmt: skip
+    (err,) = list(iter_articles([path]))
+    assert isinstance(err, InputError) and "field 'label[1].start': must be an integer" in str(err)
+    path.write_text(json.dumps({"text": text, "label": [{"start": 0, "end": 9, "labels": []}]}) + "\n")
+    (err,) = list(iter_articles([path]))
+    assert isinstance(err, InputError) and "field 'label[0].labels': names no label" in str(err)
+    meta = {"id": "art-1", "title": "The whole", "exported_by": "newsreview", "text_sha": "0" * 40, "pending_spans": [{"start": 90, "end": 95, "label": "GPE"}]}  # fmt: skip
+    path.write_text(json.dumps({"text": text, "answer": "ignore", "_view_id": "ner", "spans": [], "meta": meta}) + "\n")
+    (art,) = list(iter_articles([path]))
+    assert isinstance(art, Article), art
+    assert art.id != "art-1" and art.meta["id"] == "art-1" and "pending_spans" not in art.meta

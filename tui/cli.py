@@ -567,6 +567,14 @@ def export_cmd(
             fail(str(err))
         tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
         scope = None if all_labels else st.labels  # the labels the review saw
+        hidden: dict[str, list[tuple[int, int]]] = {}
+        if fmt == "spacy" and scope is not None:  # QA: their text read "O" in an article "done"
+            for r in records:
+                hidden[r["id"]] = [
+                    (c["start"], c["end"])
+                    for c in st.candidates(r["id"], "entity", view=reviewer or "final", plain=True)
+                    if not st.in_scope(c) and c["status"] != "rejected"
+                ]
     if fmt == "prodigy":
         import orjson
 
@@ -582,7 +590,7 @@ def export_cmd(
         from .formats import docbin_bytes
 
         notes = []
-        _write_output(docbin_bytes(records, tokens, notes=notes), output)
+        _write_output(docbin_bytes(records, tokens, notes=notes, unknown=hidden), output)
         for note in notes:  # what doc.ents cannot hold (overlaps) is in doc.spans: said, not hidden
             warn(note)
     else:

@@ -259,12 +259,18 @@ def _span(doc: Any, article_id: str, item: dict[str, Any], label: str, what: str
 
 
 def docbin_bytes(
-    articles: list[dict[str, Any]], tokens: dict[str, list[list[int]]], *, notes: list[str] | None = None
+    articles: list[dict[str, Any]],
+    tokens: dict[str, list[list[int]]],
+    *,
+    notes: list[str] | None = None,
+    unknown: dict[str, list[tuple[int, int]]] | None = None,
 ) -> bytes:
     """The export records as a spaCy DocBin (``.spacy``), laid out as the module says. ``notes``, if
     given, gets one line per thing a reader should know: how many reviewed entities are in
     ``doc.spans["newsreview"]`` but not in ``doc.ents`` (they overlap others), and any span that could
-    not be made (offsets outside the text) — nothing is left out silently."""
+    not be made (offsets outside the text) — nothing is left out silently. ``unknown``: by article,
+    spans nobody decided that the records do not hold (entities of labels outside the store's label
+    set): missing, never "O", whatever the article's status."""
     import spacy
     from spacy.tokens import Doc, DocBin, Span
 
@@ -305,9 +311,17 @@ def docbin_bytes(
         # decided, else missing (unknown)
         taken = {i for span in ents for i in range(span.start, span.end)}
         no = [s for s in grouped[f"{SPANS_KEY}_rejected"] if not taken & set(range(s.start, s.end))]
+        taken |= {i for span in no for i in range(span.start, span.end)}
+        found = [doc.char_span(a, b, alignment_mode="expand") for a, b in (unknown or {}).get(art["id"], [])]
+        maybe = [s for s in found if s is not None and not taken & set(range(s.start, s.end))]
         review = art.get("review") or {}
         done = review.get("entity_status", review.get("status")) == "done"
-        doc.set_ents(ents, outside=spacy.util.filter_spans(no), default="outside" if done else "missing")
+        doc.set_ents(
+            ents,
+            outside=spacy.util.filter_spans(no),
+            missing=spacy.util.filter_spans(maybe),
+            default="outside" if done else "missing",
+        )
         if len(ents) < len(reviewed):
             overlapping += len(reviewed) - len(ents)
             overlapping_articles += 1

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from extractors.loaders import iter_articles, shown
 from extractors.records import Article, InputError
 
@@ -47,6 +49,7 @@ class AddResult:
     failed: list[str] = field(default_factory=list)  # one-line reasons
     skipped: list[str] = field(default_factory=list)  # store folders met in the folders given
     first_article: str | None = None
+    warnings: list[str] = field(default_factory=list)  # said, not failures (exit code unchanged)
     answers: int = 0  # Prodigy answers recorded as decisions
     answered_paths: set[str] = field(default_factory=set)  # where those tasks were read from
     words: int = 0
@@ -139,7 +142,13 @@ def add_paths(
             for span in art.imported_spans:
                 if span["label"] not in labels:
                     result.hidden[span["label"]] = result.hidden.get(span["label"], 0) + 1
-    answered, failed = record_answers(store, [(a.id, a) for a in new], more=more_answers)
+    # a task on a text this run added is said if it records nothing (the db-out's second annotator's
+    # too: QA); one on a text the store held before is not said again (review: every later run of the
+    # same file failed on it)
+    fresh = {id(a) for a in new} | {id(t) for t in more_answers if t.text_sha in result.added_texts}
+    answered, failed = record_answers(
+        store, [(a.id, a) for a in new], more=more_answers, warnings=result.warnings, fresh=fresh
+    )
     result.answers += len(answered)
     result.answered_paths.update(str(task.path) for task in answered)
     result.failed += failed
@@ -152,7 +161,12 @@ Answer = tuple[Article, str, str]  # (the task, accept or reject, "manual" or "b
 
 
 def record_answers(
-    store: ReviewStore, tasks: list[tuple[str, Article]], *, more: Iterable[Article] = ()
+    store: ReviewStore,
+    tasks: list[tuple[str, Article]],
+    *,
+    more: Iterable[Article] = (),
+    warnings: list[str] | None = None,
+    fresh: set[int] | None = None,
 ) -> tuple[list[Article], list[str]]:
     """Prodigy tasks carry their annotators' answers: record them as those reviewers' decisions.
 
@@ -179,11 +193,11 @@ def record_answers(
     decides on what the article holds by then. Returns (the tasks whose answers were recorded,
     failures as one line each). Used by ``add`` and the app's ``+``; an annotator who is the store's
     own reviewer writes through ``store``, any other through a writer of their own (their own
-    journal)."""
+    journal). ``fresh``: the tasks (by ``id()``) to say are recording nothing, if not all of them;
+    ``warnings`` gets look-alike annotator names."""
     from .formats import prodigy_decisions
 
     tasks = list(tasks)
-    added_now = {id(task) for _, task in tasks}
     for task in more:
         found_aid = store.find_duplicate(task.text_sha)
         if found_aid is not None:
@@ -199,13 +213,16 @@ def record_answers(
             if kind == "binary" or not any(k == "manual" for _, _, k in answers):
                 answers.append((task, answer, kind))
             continue
-        if id(task) not in added_now or task.task is None:  # said when its article is added, not on every re-run
+        if task.task is None or (fresh is not None and id(task) not in fresh):
             continue
+        # said for every such task read, also on a text read before (QA: only the first task on a text
+        # was said, and a db-out's second annotator's went by) — and again if the file is added again
         answer, view = task.task["answer"], task.task["view"]
         if answer not in ("accept", "reject", "ignore"):
             # QA: a Prodigy task answered "maybe" was stored, its answer passed over without a word
+            shown = answer if isinstance(answer, str) else orjson.dumps(answer).decode()
             failed.append(
-                f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(answer, 40)}' is not "
+                f"{clean_line(task.path, 120)}: field 'answer': '{clean_line(shown, 40)}' is not "
                 "accept, reject or ignore; the article is stored, no decision recorded"
             )
         elif answer != "ignore" and task.task["kind"] is None:
@@ -235,7 +252,7 @@ def record_answers(
         ) as st:
             yield st
 
-    todo: dict[str, tuple[dict[str, list[Answer]], set[str]]] = {}
+    todo: dict[str, tuple[dict[str, list[Answer]], set[str], set[tuple[str, int, int, str]]]] = {}
     for annotator, items in by_annotator.items():  # pass 1: every accepted task's spans exist
         try:
             with writer(annotator) as st:
@@ -248,15 +265,22 @@ def record_answers(
                         answers = [a for a in answers if a[2] == "binary"]
                     if answers:
                         mine[aid] = answers
-                todo[annotator] = (mine, set())
-                _add_missing(st, mine, todo[annotator][1])
+                alike = st.look_alikes() if warnings is not None else []
+                if alike and warnings is not None:  # QA: "ANN-BOB" beside the desk's "ann-bob", no word
+                    warnings.append(
+                        f"Prodigy annotator '{clean_line(annotator, 64)}' is new to this store, but "
+                        f"'{clean_line(alike[0], 64)}' is on its desk: decisions under two names count as "
+                        "two reviewers'"
+                    )
+                own: set[str] = set()
+                todo[annotator] = (mine, own, _add_missing(st, mine, own))
         except StoreError as err:
             todo.pop(annotator, None)
             failure(annotator, items, err)
-    for annotator, (mine, own) in todo.items():  # pass 2: the decisions, on what the articles hold now
+    for annotator, (mine, own, made) in todo.items():  # pass 2: the decisions, on what the articles hold now
         try:
             with writer(annotator) as st:
-                recorded += _decide(st, mine, own)
+                recorded += _decide(st, mine, own, made)
         except StoreError as err:
             failure(annotator, mine, err)
     return recorded, failed
@@ -275,10 +299,11 @@ def _spans(task: Article) -> set[tuple[int, int, str]]:
     return {(s["start"], s["end"], s["label"]) for s in task.imported_spans}
 
 
-def _add_missing(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> None:
+def _add_missing(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> set[tuple[str, int, int, str]]:
     """An accepted task's spans the article has no candidate for become the annotator's additions;
     their ids go into ``own`` (the annotator's own, so not decided on again), with those an earlier,
-    failed run added."""
+    failed run added. Returns the spans added now, as (article, start, end, label)."""
+    made: set[tuple[str, int, int, str]] = set()
     for aid, answers in todo.items():
         cands = st.candidates(aid, "entity", plain=True)
         own.update(c["id"] for c in cands if c["status"] == "added")
@@ -286,9 +311,16 @@ def _add_missing(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) 
         wanted = {key for task, answer, _ in answers if answer == "accept" for key in _spans(task)}
         for start, end, label in sorted(wanted - have):
             own.add(st.add_candidate(aid, {"kind": "entity", "start": start, "end": end, "label": label})["id"])
+            made.add((aid, start, end, label))
+    return made
 
 
-def _decide(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> list[Article]:
+def _decide(
+    st: ReviewStore, todo: dict[str, list[Answer]], own: set[str], made: set[tuple[str, int, int, str]]
+) -> list[Article]:
+    """Record the answers (see :func:`record_answers`); returns the tasks that recorded something —
+    a binary task whose span was decided before (the same file again) recorded nothing (QA: re-adding
+    a db-out said "3 answers recorded" and wrote none)."""
     done: list[Article] = []
     for aid, answers in todo.items():
         cands = [c for c in st.candidates(aid, "entity", plain=True) if c["id"] not in own]
@@ -296,10 +328,13 @@ def _decide(st: ReviewStore, todo: dict[str, list[Answer]], own: set[str]) -> li
         for task, answer, kind in answers:
             spans = _spans(task)
             if kind == "binary":  # its spans alone, the later task over the earlier; a span this
-                for cand in cands:  # annotator decided before (the same file again) keeps that decision
+                said = False  # annotator decided before (the same file again) keeps that decision
+                for cand in cands:
                     if (cand["start"], cand["end"], cand["label"]) in spans and cand["status"] == "pending":
                         decisions[cand["id"]] = "accept" if answer == "accept" else "reject"
-                done.append(task)
+                        said = True
+                if said or any((aid, *key) in made for key in spans):
+                    done.append(task)
                 continue
             undecided = {(s["start"], s["end"], s["label"]) for s in task.undecided_spans}
             scope = task.task["labels"] if task.task is not None else None  # our own export's label set
@@ -386,6 +421,8 @@ def _report(console: Any, result: AddResult) -> None:
 
     for reason in result.failed:
         console.print(Text("failed: " + clean_line(reason), style="red"), soft_wrap=True)
+    for warning in result.warnings:
+        console.print(Text("warning: " + clean_line(warning), style="yellow"), soft_wrap=True)
     for path in result.skipped:
         console.print(Text(f"skipped: {clean_line(path)} ({STORE_FOLDER})", style="dim"), soft_wrap=True)
     for path, aid in result.duplicates:
