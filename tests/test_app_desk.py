@@ -1049,3 +1049,19 @@ async def test_a_key_fails_instead_of_freezing_while_the_store_hangs(tmp_path, m
     store.close()
     with ReviewStore.open(tmp_path / "store") as again:
         assert again.totals()[0] >= 1  # the key after the hang was saved
+
+
+async def test_next_article_says_when_what_is_left_is_assigned_to_others(tmp_path):
+    """QA (a 10,000-article store): a reviewer outside the assigned team pressed N and was told "every
+    article is fully reviewed", with rows still to go on screen."""
+    store, exs = desk(tmp_path / "store", n=2, reviewer="zed")
+    store.assign(["ann", "bob"], overlap=1)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("N")
+        await pilot.pause()
+        told = "\n".join(str(n.message) for n in app._notifications)
+        assert "nothing left for you: the articles still to review are assigned to others (l lists them" in told
+        assert "every article is fully reviewed" not in told
+    store.close()

@@ -99,7 +99,16 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
     def action_next_pending_article(self) -> None:
         nxt = self.store.next_pending_article(after=self.aid)
         if nxt is None:
-            self.notify("every article is fully reviewed", markup=False, timeout=3)
+            left = any(decided < total for decided, total in map(self.store.progress, self.store.article_ids()))
+            self.notify(
+                # QA: a reviewer outside the assigned team was told all was reviewed, with rows to go
+                f"nothing left for you: the articles still to review are assigned to others "
+                f"({self.keys.show('review.queue')} lists them; a lead can reassign)"
+                if left
+                else "every article is fully reviewed",
+                markup=False,
+                timeout=4 if left else 3,
+            )
         else:
             self.load_article(nxt)
 
