@@ -850,7 +850,7 @@ async def test_the_article_list_search_folds_case_and_accents(tmp_path):
             ("stra\u00dfe", ["STRASSE closed"]),
         ):
             queue.query_one("#queue-search", Input).value = typed
-            await pilot.pause()
+            await pilot.pause(0.3)  # (searched once typing pauses)
             shown = [str(table.get_cell_at(Coordinate(r, 1))) for r in range(table.row_count)]
             assert shown == titles, typed
     store.close()
@@ -1054,7 +1054,7 @@ async def test_a_key_fails_instead_of_freezing_while_the_store_hangs(tmp_path, m
 async def test_next_article_says_when_what_is_left_is_assigned_to_others(tmp_path):
     """QA (a 10,000-article store): a reviewer outside the assigned team pressed N and was told "every
     article is fully reviewed", with rows still to go on screen."""
-    store, exs = desk(tmp_path / "store", n=2, reviewer="zed")
+    store, _ = desk(tmp_path / "store", n=2, reviewer="zed")
     store.assign(["ann", "bob"], overlap=1)
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
@@ -1064,4 +1064,32 @@ async def test_next_article_says_when_what_is_left_is_assigned_to_others(tmp_pat
         told = "\n".join(str(n.message) for n in app._notifications)
         assert "nothing left for you: the articles still to review are assigned to others (l lists them" in told
         assert "every article is fully reviewed" not in told
+    store.close()
+
+
+async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_leaves_out(tmp_path, monkeypatch):
+    """QA (a 10,000-article store): the list took 2 s to open (laid out twice: the "#" column grew
+    to five digits) and up to 2 s a typed letter. It holds at most MAX_ROWS rows — yours first —
+    says how many more, finds the others by search, and searches once typing pauses."""
+    from tui.app.screens import queue as queue_mod
+
+    monkeypatch.setattr(queue_mod, "MAX_ROWS", 3)
+    store, _ = desk(tmp_path / "store", n=5)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l")
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        table = queue.query_one(DataTable)
+        more = queue.query_one("#queue-more")
+        assert (
+            table.row_count == 3 and more.display and "… and 2 more: type to search their titles" in str(more.render())
+        )
+        fills = []
+        monkeypatch.setattr(queue, "fill", lambda q, **kw: fills.append(q))
+        for ch in "Report 4":
+            await pilot.press("space" if ch == " " else ch)
+        assert fills == []  # nothing searched while typing…
+        await pilot.pause(0.3)
+        assert fills == ["Report 4"]  # …once, when it pauses
     store.close()
