@@ -215,8 +215,8 @@ def record_answers(
             continue
         if task.task is None or (fresh is not None and id(task) not in fresh):
             continue
-        # said for every such task read, also on a text read before (QA: only the first task on a text
-        # was said, and a db-out's second annotator's went by) — and again if the file is added again
+        # said for every such task on a text this run added, not only the first on it (QA: a db-out's
+        # second annotator's went by); ``fresh`` keeps a later run of the same file quiet
         answer, view = task.task["answer"], task.task["view"]
         if answer not in ("accept", "reject", "ignore"):
             # QA: a Prodigy task answered "maybe" was stored, its answer passed over without a word
