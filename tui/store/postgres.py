@@ -577,10 +577,7 @@ class PostgresEngine:
     def _decision(self, aid: str, pos: int, text: str) -> dict[str, Any]:
         """One decision row's record, if it is one: QA — a record replaced by ``{}`` stopped status
         and export for the whole store ("internal error: KeyError"); now that article is named."""
-        try:
-            record = orjson.loads(text.encode("utf-8", "surrogatepass"))
-        except (orjson.JSONDecodeError, UnicodeEncodeError):
-            record = None
+        record = _json_or_none(text)
         if not (
             isinstance(record, dict)
             and record.get("article") == aid
@@ -1027,10 +1024,7 @@ def _fetch_all(query: str, params: list[Any], conn: psycopg.Connection[Any]) -> 
 
 def _field(text: str, key: str) -> Any:
     """``key`` of the JSON object ``text`` (None if it is not one, or lacks it)."""
-    try:
-        doc = orjson.loads(text.encode("utf-8", "surrogatepass"))
-    except (orjson.JSONDecodeError, UnicodeEncodeError):
-        return None
+    doc = _json_or_none(text)
     return doc.get(key) if isinstance(doc, dict) else None
 
 
@@ -1049,16 +1043,14 @@ def _index_doc_ok(table: str, doc: object) -> bool:
 
 def _record_agrees(text: str, **columns: Any) -> bool:
     """Whether a decision's record (JSON text) holds what its row's columns say."""
-    try:
-        record = orjson.loads(text.encode("utf-8", "surrogatepass"))
-    except (orjson.JSONDecodeError, UnicodeEncodeError):
-        return False
+    record = _json_or_none(text)
     if not isinstance(record, dict):
         return False
     return all(type(record.get(key)) is type(value) and record.get(key) == value for key, value in columns.items())
 
 
 def _json_or_none(text: str) -> Any:
+    """The JSON value ``text`` holds (strings with \\u0000 or lone surrogates included), or None."""
     try:
         return orjson.loads(text.encode("utf-8", "surrogatepass"))
     except (orjson.JSONDecodeError, UnicodeEncodeError):
