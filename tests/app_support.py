@@ -295,3 +295,16 @@ async def select_text(pilot: Pilot[Any], view: Any, text: str) -> None:
     while view.selection() is None or view.selection()[1] < start + len(text):
         await pilot.press("L")
     assert view.selection() == (start, start + len(text)), view.selection()
+
+
+async def exported(pilot: Pilot[Any], app: App[Any], limit: float = 30.0) -> None:
+    """Wait for the export ``E`` started (a child process) to end and its notification to show."""
+    from tui.app.screens.exporter import Exporter
+
+    exporter = app.screen.query_one(Exporter)
+    waited = 0.0
+    while exporter.running:
+        assert waited < limit, "the export did not end"
+        await pilot.pause(0.05)
+        waited += 0.05
+    await pilot.pause()

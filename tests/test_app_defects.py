@@ -4,6 +4,7 @@ clicks), asserting on the store and on what the screen shows."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -11,10 +12,12 @@ import pytest
 from app_support import (
     EVIL,
     add_in_app,
+    exported,
     foreign_controls,
     page_keys_before_layout,
     screen_bytes,
     screen_text,
+    several_store,
     status_line,
 )
 from test_app_review import build
@@ -24,6 +27,7 @@ from textual.widgets import Footer
 from extractors.pipeline import Extraction
 from tui.app.app import ReviewApp
 from tui.app.screens.add import ArticleAdder
+from tui.app.screens.exporter import Exporter
 from tui.app.widgets.article import ArticleView
 from tui.store import ReviewStore
 
@@ -234,10 +238,48 @@ async def test_command_palette_lists_review_actions_and_runs_export(review):
         assert "export to STORE/export.json (E)" in shown
         await pilot.press("enter")
         await pilot.pause(0.3)
+        await exported(pilot, app)
         assert (store.folder / "export.json").exists()
         await pilot.press("ctrl+p", *"undo")
         await pilot.pause(0.3)
         assert "undo the last decision" in screen_text(app)
+
+
+async def test_e_exports_in_a_child_process_and_names_a_damaged_article(tmp_path):
+    """QA (10,000 articles): ``E`` froze the screen for about 8 s, and one damaged article stopped the
+    whole export. It runs ``newsreview export`` as a child now: keys work meanwhile, the damaged article
+    is named, the others are written."""
+    store = several_store(tmp_path / "store")
+    aids = store.article_ids()
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        shard = store.folder / "articles" / store.article_info(aids[1])["shard"]
+        shard.write_text("{not json", encoding="utf-8")  # damaged under the open screen
+        aid, first = app.screen.aid, app.screen.state.current()
+        await pilot.press("E", "x")  # a decision while the export runs
+        assert app.screen.query_one(Exporter).running
+        await pilot.press("E")
+        assert "still exporting" in notes(app)
+        await exported(pilot, app)
+        assert store.candidate(aid, first["id"])["status"] == "rejected"
+        said = notes(app)
+        assert aids[1] in said and "left out of the export" in said and "exported 3 article(s)" in said
+    written = json.loads((store.folder / "export.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in written["articles"]] == [a for a in aids if a != aids[1]]
+    store.close()
+
+
+async def test_e_refuses_a_fifo_where_the_export_goes(review):
+    """The command writes through to a FIFO (``-o >(gzip …)``); beside the store nobody reads it, and
+    the export would wait for good: refused, named."""
+    app, store, _ex = review
+    os.mkfifo(store.folder / "export.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("E")
+        await pilot.pause()
+        assert "export.json is not a regular file: not exported" in notes(app)
+        assert not app.screen.query_one(Exporter).running
 
 
 async def test_char_mode_ends_with_the_edit_it_served(review):

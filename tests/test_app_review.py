@@ -8,6 +8,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from app_support import exported as exported_by_e
 from app_support import several_store, status_line
 
 from tui.app.app import ReviewApp
@@ -244,6 +245,8 @@ async def test_filter_queue_help_export(review):
         assert type(app.screen).__name__ == "HelpScreen"
         await pilot.press("escape")
         await pilot.press("a", "E")  # the first row: the group of both Wallaces
+        await exported_by_e(pilot, app)
+        assert "exported accepted, edited and added items to" in "\n".join(str(n.message) for n in app._notifications)
         exported = json.loads((store.folder / "export.json").read_text())
         assert [e["text"] for e in exported["articles"][0]["entities"]] == ["Wallace", "Ben Wallace"]
 

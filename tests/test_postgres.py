@@ -9,6 +9,7 @@ no server always run.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import subprocess
@@ -749,3 +750,27 @@ def test_a_decision_row_that_holds_no_record_is_named(pg_store):
         assert said.count("\n") == 1 and "internal error" not in said, said
         assert f"decision row 1 on article '{exs[0].article.id}' holds no decision record" in said
     assert any("disagree with their record (the first: ana's on article" in p for p in check(pg_store).problems)
+
+
+async def test_e_exports_a_server_store_beside_the_analyst(pg_store, tmp_path, monkeypatch):
+    """The app's ``E`` runs ``newsreview export`` as a child process: on a server store it reaches
+    the same database (the URL handed over in its environment, never on a command line any local user
+    can read) and writes ``export.json`` in the current folder."""
+    from app_support import exported
+
+    from tui.app.app import ReviewApp
+
+    monkeypatch.chdir(tmp_path)
+    store = ReviewStore.open(pg_store, write=True, reviewer="ana")
+    for ex in articles(2):
+        store.add_article(ex)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("a", "E")
+            await exported(pilot, app)
+    finally:
+        store.close()
+    written = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    assert [e["text"] for a in written["articles"] for e in a["entities"]] == ["Kyiv"]
+    assert "exported accepted" in str([n.message for n in app._notifications])

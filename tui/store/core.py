@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -142,6 +143,13 @@ class StoreCore:
     @property
     def location(self) -> str:
         return self.engine.location
+
+    @property
+    def address(self) -> str:
+        """Where a child process opens this store (the folder's absolute path, or the whole URL,
+        password included): for its environment, never to be shown."""
+        url = getattr(self.engine, "url", None)
+        return str(url) if url is not None else os.path.abspath(self.folder)
 
     @property
     def writable(self) -> bool:

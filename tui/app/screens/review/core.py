@@ -37,6 +37,7 @@ from ...widgets.detail import DetailPanel, detail, group_detail
 from ...widgets.footer import ReviewFooter
 from ...widgets.status import StatusBar
 from ..add import ArticleAdder
+from ..exporter import Exporter
 
 if TYPE_CHECKING:
     from ....store import ReviewStore
@@ -113,6 +114,7 @@ class ReviewCore(Screen[None]):
         yield ReviewFooter()
         adder = ArticleAdder(self.store, self.model)
         yield adder
+        yield Exporter(self.store)
         yield ClaimFielder(self.model, adder.cache)  # one loaded extractor for both
         yield LiveFeed(self.store)
 

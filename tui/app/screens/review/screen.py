@@ -12,12 +12,13 @@ from typing import ClassVar
 from textual import on
 from textual.binding import BindingType
 
-from ....store import StoreError
+from ....sanitize import clean_line
 from ...bindings import REVIEW, SECTIONS, help_notes
 from ...fields import ClaimFielder, Fields
 from ...widgets.article import ArticleView
 from ...widgets.candidates import CandidateList
 from ..add import ArticleAdder, PathPrompt
+from ..exporter import Exporter
 from .deciding import Deciding
 from .desk import DeskKeys
 from .editing import Editing
@@ -200,20 +201,22 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
         self.app.push_screen(HelpScreen(SECTIONS, self.keys, help_notes(self.keys)))
 
     def action_export(self) -> None:
-        from ....export import render, store_articles
-        from ....store.files import atomic_write
+        self.query_one(Exporter).start()
 
-        path = self.store.folder / "export.json"
-        try:
-            atomic_write(path, render(store_articles(self.store)))  # (a FIFO there: refused, not waited on)
-        except StoreError as err:
-            self.notify(str(err), severity="error", markup=False)
+    @on(Exporter.Done)
+    def _exported(self, event: Exporter.Done) -> None:
+        path = clean_line(event.path, 200)
+        if event.code == 0:
+            self.notify(
+                f"exported accepted, edited and added items to {path} (same as 'newsreview export')",
+                markup=False,
+                timeout=6,
+            )
             return
-        self.notify(
-            f"exported accepted, edited and added items to {path} (same as 'newsreview export')",
-            markup=False,
-            timeout=6,
-        )
+        # what the command said: a damaged article named (the others exported), or why nothing was
+        said = "; ".join(clean_line(line, 300) for line in event.lines[:3])
+        more = f" (and {len(event.lines) - 3} more lines)" if len(event.lines) > 3 else ""
+        self.notify(f"export: {said}{more}", title="export", severity="error", markup=False, timeout=12)
 
     def action_quit(self) -> None:
         self.app.exit()
