@@ -15,7 +15,7 @@ import io
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -530,7 +530,7 @@ def export_cmd(
 
     Examples: newsreview export -o reviewed.json   |   newsreview export --format jsonl --include pending
     """
-    from .export import ORDERS, Problems, parse_include, render, store_articles
+    from .export import ORDERS, Problems, parse_include, render_chunks, store_articles
     from .store import StoreError
 
     _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
@@ -551,18 +551,25 @@ def export_cmd(
         for aid in article:
             if aid not in st.article_ids():
                 fail(f"--article: no article '{aid}' in {_shown(store)}")
+        chosen = store_articles(
+            st,
+            include=statuses,
+            article_ids=article or None,
+            order=order,
+            view=reviewer or "final",
+            problems=problems,
+            all_labels=all_labels,
+        )
+        if fmt in ("json", "jsonl"):  # streamed: written as the store reads them, never all held at once
+            written = _Counted(chosen)
+            try:
+                _write_output(render_chunks(written, fmt), output)
+            except StoreError as err:  # the store failed mid-way (-o: the file is as it was)
+                fail(str(err))
+            _exported(written.n, output, problems)
+            return
         try:
-            records = list(
-                store_articles(
-                    st,
-                    include=statuses,
-                    article_ids=article or None,
-                    order=order,
-                    view=reviewer or "final",
-                    problems=problems,
-                    all_labels=all_labels,
-                )
-            )
+            records = list(chosen)
         except StoreError as err:
             fail(str(err))
         tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
@@ -593,12 +600,28 @@ def export_cmd(
         _write_output(docbin_bytes(records, tokens, notes=notes, unknown=hidden), output)
         for note in notes:  # what doc.ents cannot hold (overlaps) is in doc.spans: said, not hidden
             warn(note)
-    else:
-        _write_output(render(records, fmt), output)
+    _exported(len(records), output, problems)
+
+
+class _Counted:
+    """The export's records as they go by, counted."""
+
+    def __init__(self, records: Iterable[dict[str, Any]]) -> None:
+        self.records = records
+        self.n = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for record in self.records:
+            self.n += 1
+            yield record
+
+
+def _exported(count: int, output: Path | None, problems: Any) -> None:
+    """The export's last words: the articles left out (exit code 1), and where the rest went."""
     for line in problems.lines:
         sys.stderr.write(f"newsreview: error: {clean_line(line)} (left out of the export)\n")
     if output:
-        warn(f"exported {len(records)} article(s) to {output}")
+        warn(f"exported {count} article(s) to {output}")
     if problems.lines:
         raise typer.Exit(1)
 
@@ -1153,21 +1176,25 @@ def _safe_output(output: Path | None, inputs: Sequence[Path] = (), *, file: bool
                 )
 
 
-def _write_output(text: str | bytes, output: Path | None) -> None:
+def _write_output(text: str | bytes | Iterable[str], output: Path | None) -> None:
+    """Write the command's output (whole, or in pieces as they are made) to stdout or, atomically,
+    to ``output``."""
     if output is None:
+        pieces = [text] if isinstance(text, str | bytes) else text
         # straight to the descriptor: through sys.stdout, a reader that left mid-way (| head) lost the
         # rest without a word and the exit status was 0 (CPython took the partial write as the end)
         try:
             fd = sys.stdout.fileno()
         except (AttributeError, OSError, ValueError):  # a stream with no descriptor (a test's StringIO)
-            sys.stdout.write(text.decode("utf-8", "surrogateescape") if isinstance(text, bytes) else text)
+            for piece in pieces:
+                sys.stdout.write(piece.decode("utf-8", "surrogateescape") if isinstance(piece, bytes) else piece)
             return
-        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
-        view = memoryview(data)
         try:
             sys.stdout.flush()
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in pieces:
+                view = memoryview(piece if isinstance(piece, bytes) else piece.encode("utf-8", "surrogateescape"))
+                while view:
+                    view = view[os.write(fd, view) :]
         except BrokenPipeError:
             _reader_gone()
         return

@@ -241,11 +241,30 @@ def envelope(articles: Iterable[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def render(articles: Iterable[dict[str, Any]], fmt: str = "json") -> str:
-    """JSON (indented envelope) or JSONL (one article per line). Characters a terminal or a line
-    splitter would act on (C1 controls, bidi controls, U+2028/9) are written as ``\\u`` escapes, so the
-    output is safe to print and splits on newlines only where a record ends."""
+def render_chunks(
+    articles: Iterable[dict[str, Any]], fmt: str = "json", *, exported_at: str | None = None
+) -> Iterator[str]:
+    """What :func:`render` returns, one article at a time: an export streams (its first article
+    written while the store still reads the rest) and never holds every record at once. Characters a
+    terminal or a line splitter would act on (C1 controls, bidi controls, U+2028/9) are written as
+    ``\\u`` escapes, so the output is safe to print and splits on newlines only where a record ends."""
     if fmt == "jsonl":
-        return "".join(escape_json(orjson.dumps(a).decode("utf-8")) + "\n" for a in articles)
-    data = orjson.dumps(envelope(articles), option=orjson.OPT_INDENT_2).decode("utf-8")
-    return escape_json(data) + "\n"
+        for a in articles:
+            yield escape_json(orjson.dumps(a).decode("utf-8")) + "\n"
+        return
+    # the indented envelope, byte for byte as orjson writes it whole: JSON strings hold no raw line
+    # break, so indenting an article's own lines by the envelope's two levels is exact
+    stamp = exported_at or datetime.now(UTC).isoformat(timespec="seconds")
+    head = orjson.dumps({"format": FORMAT, "exported_at": stamp}, option=orjson.OPT_INDENT_2).decode("utf-8")
+    yield escape_json(head[: -len("\n}")]) + ',\n  "articles": ['
+    first = True
+    for a in articles:
+        text = orjson.dumps(a, option=orjson.OPT_INDENT_2).decode("utf-8")
+        yield ("\n" if first else ",\n") + escape_json("    " + text.replace("\n", "\n    "))
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
+
+
+def render(articles: Iterable[dict[str, Any]], fmt: str = "json") -> str:
+    """JSON (indented envelope) or JSONL (one article per line), whole (see :func:`render_chunks`)."""
+    return "".join(render_chunks(articles, fmt))

@@ -22,6 +22,7 @@ import os
 import stat
 import tempfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +69,24 @@ def _as_bytes(data: str | bytes) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
+#: what :func:`atomic_write` writes: the whole content, or its pieces in order (an export streams)
+Content = str | bytes | Iterable[str | bytes]
+
+
+def _pieces(data: Content) -> Iterator[bytes]:
+    if isinstance(data, str | bytes):
+        yield _as_bytes(data)
+        return
+    for piece in data:
+        yield _as_bytes(piece)
+
+
 def atomic_write(
-    path: Path, data: str | bytes, *, mode: int | None = None, durable: bool = True, through: bool = False
+    path: Path, data: Content, *, mode: int | None = None, durable: bool = True, through: bool = False
 ) -> None:
     """Write ``data`` to ``path`` so that it is either the old or the new content, never a mix.
+    ``data`` may come in pieces (an iterable): an error raised while they are made leaves the old
+    content and no temp file, and goes on to the caller as it is.
 
     Follows the rules in the module docstring; raises :class:`StoreWriteError` with a one-line reason.
     A FIFO or character device at ``path`` is written through only when ``through`` (an export to
@@ -85,7 +100,7 @@ def atomic_write(
             # pipe ("pipe:[…]"), which no path names — the hops below would take it for a missing file
             st = os.stat(target)
             if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-                _write_through(target, _as_bytes(data), shown, follow=True)
+                _write_through(target, data, shown, follow=True)
                 return
     for _ in range(40):  # symlink hops
         try:
@@ -105,22 +120,23 @@ def atomic_write(
                 mode = stat.S_IMODE(st.st_mode)
             break
         if through and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-            _write_through(target, _as_bytes(data), shown)
+            _write_through(target, data, shown)
             return
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a FIFO, socket or device)"
         raise StoreWriteError(f"cannot write {shown}: it is {kind} (nothing was changed)")
     else:
         raise StoreWriteError(f"cannot write {shown}: too many levels of symbolic links")
-    _replace(target, _as_bytes(data), 0o644 if mode is None else mode, shown, durable)
+    _replace(target, data, 0o644 if mode is None else mode, shown, durable)
 
 
-def _write_through(target: Path, data: bytes, shown: str, *, follow: bool = False) -> None:
+def _write_through(target: Path, data: Content, shown: str, *, follow: bool = False) -> None:
     try:
         fd = os.open(target, os.O_WRONLY | (0 if follow else os.O_NOFOLLOW))
     except OSError as err:
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
     try:
-        _write_all(fd, data)
+        for piece in _pieces(data):
+            _write_all(fd, piece)
     except BrokenPipeError:
         raise ReaderGone(f"cannot write {shown}: its reader left") from None
     except OSError as err:
@@ -129,7 +145,7 @@ def _write_through(target: Path, data: bytes, shown: str, *, follow: bool = Fals
         os.close(fd)
 
 
-def _written_temp(path: Path, data: bytes, mode: int, shown: str, *, durable: bool) -> Path:
+def _written_temp(path: Path, data: Content, mode: int, shown: str, *, durable: bool) -> Path:
     """``data`` in a new, unpredictable temp file beside ``path`` (``O_EXCL``), fsync'd if ``durable``."""
     try:
         fd, tmp = _temp_beside(path)
@@ -137,7 +153,8 @@ def _written_temp(path: Path, data: bytes, mode: int, shown: str, *, durable: bo
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
     try:
         try:
-            _write_all(fd, data)
+            for piece in _pieces(data):
+                _write_all(fd, piece)
             os.fchmod(fd, mode)
             if durable:
                 os.fsync(fd)
@@ -147,10 +164,14 @@ def _written_temp(path: Path, data: bytes, mode: int, shown: str, *, durable: bo
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
+    except BaseException:  # the pieces' maker failed (a store error mid-export, Ctrl-C): no temp left
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return tmp
 
 
-def _replace(target: Path, data: bytes, mode: int, shown: str, durable: bool) -> None:
+def _replace(target: Path, data: Content, mode: int, shown: str, durable: bool) -> None:
     tmp = _written_temp(target, data, mode, shown, durable=durable)
     try:
         os.replace(tmp, target)
