@@ -25,6 +25,7 @@ from textual import events
 from textual.widgets import Footer
 
 from extractors.pipeline import Extraction
+from tui.app import spans
 from tui.app.app import ReviewApp
 from tui.app.screens.add import ArticleAdder
 from tui.app.screens.exporter import Exporter
@@ -671,6 +672,47 @@ async def test_a_find_ending_in_an_emoji_then_shrinking_takes_the_whole_emoji_ba
         assert text[slice(*view.selection())] == "c"
         await pilot.press("shift+right")
         assert text[slice(*view.selection())] == "c" + family
+
+
+async def test_cursor_keys_move_by_whole_characters(tmp_path):
+    """QA: ``h``/``l`` moved the cursor one code point, so an emoji family took seven presses (the
+    cursor invisible on each joiner) and a decomposed accent two; ``w``/``b`` walked flags half by
+    half (spaCy's tokens split them). The cursor now never stops inside a character."""
+    family, flags = "👨\u200d👩\u200d👧\u200d👦", "🇺🇸🇬🇧"
+    text = f"Family {family} and flags {flags} at Cafe\u0301 Lyon on Monday."
+    ex = make_extraction(text, [("Lyon", "GPE")], [])
+    split = set()  # as spaCy tokenises them: each code point of the family and the flags a token
+    for run in (family, flags):
+        split |= {text.index(run) + i for i in range(len(run))}
+    tokens = [t for t in ex.tokens if t[0] not in split] + [(i, i + 1) for i in split]
+    store = ReviewStore.open(tmp_path / "store", write=True)
+    store.add_article(Extraction(ex.article, ex.entities, ex.claims, sorted(tokens)))
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("v")
+        view.move_cursor(text.index(family))
+        await pilot.press("l")
+        assert view.cursor == text.index(family) + len(family)
+        await pilot.press("h", "h")
+        assert view.cursor == text.index(family) - 1
+        view.move_cursor(text.index(flags))
+        await pilot.press("w")
+        assert view.cursor == text.index(flags) + 2  # the second flag, not the first's second letter
+        await pilot.press("w")
+        assert view.cursor == text.index(" at")
+        await pilot.press("b")
+        assert view.cursor == text.index(flags) + 2
+        view.move_cursor(text.index("fe\u0301"))
+        await pilot.press("m", "l", "l")
+        assert view.cursor == text.index(" Lyon")
+        seen = set()
+        view.move_cursor(0)
+        for _ in range(len(text)):
+            await pilot.press("l")
+            seen.add(view.cursor)
+        assert not any(spans.cluster_cut(text, at) for at in seen)
+    store.close()
 
 
 async def test_a_find_stopping_inside_a_character_selects_it_whole(tmp_path):

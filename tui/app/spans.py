@@ -98,14 +98,26 @@ def token_index_at(tokens: Sequence[Token], pos: int) -> int | None:
     return i + 1 if i + 1 < len(tokens) else len(tokens) - 1
 
 
-def word_step(tokens: Sequence[Token], pos: int, direction: int) -> int:
-    """The start of the next (or previous) token from ``pos``; ``pos`` if there is none."""
+def word_step(tokens: Sequence[Token], pos: int, direction: int, text: str | None = None) -> int:
+    """The start of the next (or previous) token from ``pos``; ``pos`` if there is none. With
+    ``text``, never inside a character (spaCy splits a flag, a joined emoji or a skin tone into
+    tokens; QA: ``w`` walked a flag half by half): a token that starts inside one goes on to the
+    character's end, forwards, or back to its start."""
     starts = [s for s, _ in tokens]
-    if direction > 0:
-        i = bisect_right(starts, pos)
-        return starts[i] if i < len(starts) else pos
-    i = bisect_left(starts, pos) - 1
-    return starts[i] if i >= 0 else pos
+    at = pos
+    while True:
+        if direction > 0:
+            i = bisect_right(starts, at)
+            new = starts[i] if i < len(starts) else pos
+        else:
+            i = bisect_left(starts, at) - 1
+            new = starts[i] if i >= 0 else pos
+        if text is None or new == pos or not (cut := cluster_cut(text, new)):
+            return new
+        snapped = cut[1] if direction > 0 else cut[0]
+        if snapped != pos and (direction > 0) == (snapped > pos):
+            return snapped
+        at = new  # the character the cursor is on: look past it
 
 
 @dataclass(frozen=True)
