@@ -580,7 +580,7 @@ def export_cmd(
                 hidden[r["id"]] = [
                     (c["start"], c["end"])
                     for c in st.candidates(r["id"], "entity", view=reviewer or "final", plain=True)
-                    if not st.in_scope(c) and c["status"] != "rejected"
+                    if not st.in_export(c) and c["status"] != "rejected"
                 ]
     if fmt == "prodigy":
         import orjson

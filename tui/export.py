@@ -200,7 +200,7 @@ def store_articles(
             article = store.article(aid)
             cands = store.candidates(aid, view=view)
             if not all_labels:
-                cands = [c for c in cands if store.in_scope(c)]
+                cands = [c for c in cands if store.in_export(c)]
             if article.get("tokens"):  # numbered from the text: 0.2.0 kept list positions for edits
                 tokens_of = token_ranger(article["text"], article["tokens"])
                 for c in cands:

@@ -187,6 +187,15 @@ class TeamMixin(StoreCore):
         labels = self.labels
         return labels is None or (cand.get("original") or {}).get("label", cand["label"]) in labels
 
+    def in_export(self, cand: dict[str, Any]) -> bool:
+        """Whether the default export holds this candidate: in review's scope (:meth:`in_scope`), and
+        an entity's label after review in the set too (QA: "Iran" relabelled LOC, LOC then left out of
+        the set, was still exported as LOC; a label typed whole that the set lacks likewise)."""
+        if not self.in_scope(cand):
+            return False
+        labels = self.labels
+        return labels is None or cand["kind"] != "entity" or cand["label"] in labels
+
 
 def name_key(name: str) -> str:
     """What two reviewer names that look alike share: compatibility-normalised, case-folded, without

@@ -67,6 +67,13 @@ class Deciding(ReviewCore):
 
     def _relabel(self, label: str) -> None:
         """Relabel the current entity — on a group row, every pending mention of the group."""
+        if self.store.labels is not None and label not in self.store.labels:
+            self.notify(
+                f"{one_line(label, 30)} is not in the store's label set: the entity stays on this list, and the "
+                f"default export leaves it out ({self.keys.show('review.label_set')} adds the label)",
+                markup=False,
+                timeout=6,
+            )
         group = self.state.current_group()
         if group is not None:
             self._decide_group(group, "edit", label)
@@ -283,7 +290,9 @@ class Deciding(ReviewCore):
         from ..dialogs import LabelSet
 
         counts = self._store_labels()
-        labels = label_order(self.store.labels, counts)
+        # in the pipeline's order whatever the set holds (QA: an unticked label moved to the end, below
+        # the fold, and was taken for gone); the set's own labels and those in use after them
+        labels = label_order(None, counts)
 
         def chosen(answer: tuple[list[str] | None, bool] | None) -> None:
             if answer is None:

@@ -1,0 +1,83 @@
+"""What an analyst waits for when exporting a big store: the first byte, the whole, and the memory.
+
+    python bench/export_bench.py [--articles 10000] [--runs 2] [--against OTHER_CHECKOUT]
+
+Builds a store of ``--articles`` small articles with 10,000 decisions (``scale_bench``'s builder),
+then runs ``newsreview export --format json`` and ``--format jsonl`` to a pipe as whole processes:
+seconds until the first byte arrives, seconds until the last, and the process's peak resident memory
+(``/usr/bin/time``), best of ``--runs``. The first byte is also given as a share of the whole (a
+stream: near 0; an export that builds everything first: near 1). ``--against DIR`` runs a second
+checkout of newsreview (its modules on ``PYTHONPATH``) on the same store in the same run, for an A/B.
+The last line is parseable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scale_bench import build
+
+
+def one_run(repo: Path, store: Path, fmt: str) -> tuple[float, float, float]:
+    """(seconds to the first byte, seconds to the end, peak RSS in MB) of one export to a pipe."""
+    env = {**os.environ, "PYTHONPATH": str(repo), "NEWSREVIEW_STORE": str(store)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "tui", "export", "--format", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=store.parent,
+    )
+    assert proc.stdout and proc.stderr
+    proc.stdout.read(1)
+    first = time.perf_counter() - t0
+    while proc.stdout.read(1 << 20):
+        pass
+    err = proc.stderr.read().decode()
+    if proc.wait():
+        raise SystemExit(f"export failed: {err.strip()[-300:]}")
+    return first, time.perf_counter() - t0, int(err.split()[-1]) / 1024
+
+
+def measure(repo: Path, store: Path, fmt: str, runs: int) -> tuple[float, float, float]:
+    rounds = [one_run(repo, store, fmt) for _ in range(runs)]
+    return min(r[0] for r in rounds), min(r[1] for r in rounds), min(r[2] for r in rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--against", type=Path, help="another checkout of newsreview, measured on the same store")
+    args = parser.parse_args()
+    repos = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
+    line = []
+    with tempfile.TemporaryDirectory(prefix="nr-export-", dir=os.environ.get("BENCH_DIR")) as tmp:
+        store = Path(tmp) / "store"
+        build(store, args.articles, 10000)
+        for fmt in ("json", "jsonl"):
+            for name, repo in repos.items():
+                first, whole, rss = measure(repo, store, fmt, args.runs)
+                print(
+                    f"{name:<8} {fmt:<5} first byte {first:.2f} s   whole {whole:.2f} s   "
+                    f"(first/whole {first / whole:.2f})   peak RSS {rss:.0f} MB",
+                    flush=True,
+                )
+                line.append(
+                    f"{name}_{fmt}_first_s={first:.2f} {name}_{fmt}_whole_s={whole:.2f} {name}_{fmt}_rss_mb={rss:.0f}"
+                )
+    print(" ".join(line))
+
+
+if __name__ == "__main__":
+    main()
