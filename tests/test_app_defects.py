@@ -963,7 +963,7 @@ async def test_a_keys_toml_key_that_names_no_key_is_said_and_the_default_kept(ap
         said = notes(app)
         assert "review.accept = 'spcae' names no key (left out; review.accept has a)" in said
         assert "review.reject = '[bold]' names no key (left out; review.reject has X)" in said
-        assert "unknown binding id 'review.typo' (the help screen, f1, lists every id)" in said
+        assert "unknown binding id 'review.typo' (the help screen (f1) lists every id)" in said
         assert app.keys.keys("review.accept") == ["a"] and app.keys.keys("review.skip") == ["question_mark"]
         first = app.screen.current()["id"]
         await pilot.press("a")

@@ -106,3 +106,159 @@ async def test_the_label_set_dialog_keeps_each_label_in_its_place_and_shows_them
         await pilot.pause()
         rows = app.screen.query_one(SelectionList)
         assert 4 <= rows.size.height <= 8 and rows.max_scroll_y > 0
+
+
+# -- keys.toml and settings.json (a QA pass on user configuration) ----------------------------------
+
+
+def keys_with(toml_keys: dict[str, str]):
+    from tui.app.bindings import Keys
+
+    return Keys(toml_keys)
+
+
+def test_a_key_of_the_app_itself_is_refused_and_said():
+    """QA: "review.reject" = "ctrl+q" quit the app, "review.accept" = "ctrl+p" opened the palette,
+    with no word and no accept or reject key left."""
+    keys = keys_with({"review.accept": "ctrl+p", "review.reject": "ctrl+q,d"})
+    said = "\n".join(keys.problems())
+    assert "review.accept = 'ctrl+p': ctrl+p is the app's own key (the command palette)" in said
+    assert "left out; review.accept has a)" in said
+    assert "review.reject = 'ctrl+q': ctrl+q is the app's own key (quit)" in said
+    assert keys.keys("review.accept") == ["a"] and keys.keys("review.reject") == ["d"]
+    assert keys.in_force() == {"review.accept": "a", "review.reject": "d"}
+
+
+def test_a_typing_key_in_a_dialog_with_a_text_box_is_refused_and_said():
+    """QA: "queue.open" = "o" typed "o" into the article list's search, "labels.choose" = "o" chose the
+    highlighted label as the analyst typed "o" to find ORG, "edit.cancel" = "c" did nothing in a field.
+    The label picker's number keys stay numbers."""
+    keys = keys_with(
+        {"queue.open": "o", "labels.choose": "o", "edit.cancel": "c", "labels.pick_1": "7", "queue.close": "escape,w"}
+    )
+    said = "\n".join(keys.problems())
+    assert "queue.open = 'o': a key that types a character would go to the article list's search" in said
+    assert "labels.choose = 'o': a key that types a character would go to the label picker's search" in said
+    assert "edit.cancel = 'c': a key that types a character would go to the edit dialog's fields" in said
+    assert keys.keys("queue.open") == ["enter"] and keys.keys("edit.cancel") == ["escape"]
+    assert keys.keys("queue.close") == ["escape"] and keys.keys("labels.pick_1") == ["7"]
+
+
+def test_shift_and_a_letter_is_the_capital_a_terminal_sends():
+    """QA: "shift+y" was taken and shown, and never fired: a terminal sends Y."""
+    keys = keys_with({"review.accept": "shift+y"})
+    assert keys.keys("review.accept") == ["Y"] and not keys.problems()
+
+
+def test_a_key_given_twice_says_who_keeps_it_and_the_loser_keeps_its_own():
+    """QA: "y" for accept and reject: the warning did not say accept keeps it, and help listed "y
+    reject" though reject had no working key. "y,y" is one key, not a clash with itself."""
+    keys = keys_with({"review.accept": "y,y", "review.reject": "y"})
+    (said,) = keys.problems()
+    assert (
+        said
+        == "keys.toml: 'y' is given to both review.accept and review.reject: review.accept keeps it (review.reject has x)"
+    )
+    assert keys.keys("review.accept") == ["y"] and keys.keys("review.reject") == ["x"]
+
+
+def test_a_selection_key_on_a_review_key_that_works_while_selecting_is_said():
+    keys = keys_with({"article.new_entity": "m"})
+    said = "\n".join(keys.problems())
+    assert "'m' is both article.new_entity and review.char_mode: while selecting text (v)" in said
+
+
+def test_the_help_key_unbound_makes_no_odd_message():
+    keys = keys_with({"review.help": "ctrl+q", "review.typo": "z"})
+    assert any(p.endswith("(the help screen (?) lists every id)") for p in keys.problems())
+
+
+def test_keys_toml_entries_outside_the_table_and_empty_keys_are_said(tmp_path):
+    from tui.app.config import load_keymap
+
+    (tmp_path / "keys.toml").write_text('"review.accept" = "y"\n[keys]\n"review.reject" = ""\n', encoding="utf-8")
+    keymap, problem = load_keymap(tmp_path)
+    assert keymap == {"review.reject": ""}
+    assert problem is not None and "ignored review.accept: remaps go in the [keys] table" in problem
+    assert "review.reject = '' names no key" in "\n".join(keys_with(keymap).problems())
+
+
+@pytest.mark.parametrize("name", ["settings.json", "keys.toml"])
+async def test_a_config_file_nested_too_deeply_is_said_and_the_app_starts(store, tmp_path, name):
+    """QA: 200,000 nested brackets in settings.json (or 500 in keys.toml) stopped the app at start
+    with "internal error: RecursionError"."""
+    st, _ex = store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    deep = "[" * 200_000 + "]" * 200_000 if name == "settings.json" else "a = " + "[" * 600 + "]" * 600
+    (cfg / name).write_text(deep, encoding="utf-8")
+    app = ReviewApp(st, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("a")
+        said = "\n".join(str(n.message) for n in app._notifications)
+        assert ("could not be read" if name == "settings.json" else "nested too deeply to read") in said
+    assert (cfg / name).read_text(encoding="utf-8") == deep
+
+
+async def test_a_damaged_settings_file_is_said_and_never_written_over(store, tmp_path):
+    """QA: a trailing comma in settings.json, and the next article change rewrote the file with only
+    "left_off": every analyst's theme in it was lost, without a word."""
+    st, _ex = store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    damaged = '{"themes": {"alice": "nord", "carol": "gruvbox"}, "left_off": {}, }'
+    (cfg / "settings.json").write_text(damaged, encoding="utf-8")
+    app = ReviewApp(st, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("a", "x")
+        app.remember_article("a-elsewhere")
+        said = "\n".join(str(n.message) for n in app._notifications)
+        assert "settings.json could not be read: it is kept as it is" in said
+    assert (cfg / "settings.json").read_text(encoding="utf-8") == damaged
+
+
+async def test_a_config_folder_that_is_a_file_is_said(store, tmp_path):
+    st, _ex = store
+    cfg = tmp_path / "cfg"
+    cfg.write_text("not a folder", encoding="utf-8")
+    app = ReviewApp(st, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert "cfg is not a folder: keys.toml is not read" in "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_remapped_accept_and_reject_stay_first_in_an_80_column_footer(store, tmp_path):
+    """QA: Textual moves a remapped binding to the end of its footer: at 80 columns "y accept" was
+    cut and "d reject" gone."""
+    st, ex = store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "keys.toml").write_text('[keys]\n"review.accept" = "y"\n"review.reject" = "d"\n', encoding="utf-8")
+    app = ReviewApp(st, config=cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        from app_support import screen_text
+
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.startswith("y accept d reject u undo ? help q quit"), footer
+        await pilot.press("d")
+    assert "rejected" in {c["status"] for c in st.candidates(ex.article.id, "entity")}
+
+
+async def test_many_keys_toml_problems_are_cut_to_a_few_lines(store, tmp_path):
+    st, _ex = store
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "keys.toml").write_text("[keys]\n" + "".join(f'"x.{i}" = "y"\n' for i in range(3000)), encoding="utf-8")
+    app = ReviewApp(st, config=cfg)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        (note,) = [str(n.message) for n in app._notifications if n.title == "keys.toml"]
+        assert len(note.splitlines()) == 9 and note.endswith("… and 2992 more problems in keys.toml")
+
+
+def test_the_app_keys_refused_are_the_apps_own():
+    from tui.app.bindings import APP_KEYS
+
+    own = {b.key for b in ReviewApp.BINDINGS} | {ReviewApp.COMMAND_PALETTE_BINDING}
+    assert set(APP_KEYS) == own

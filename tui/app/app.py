@@ -27,7 +27,7 @@ from ..store import StoreError
 from ..store.urls import is_url
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
-from .config import load_keymap, load_settings, update_settings
+from .config import config_problems, load_keymap, load_settings, update_settings
 from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
@@ -133,6 +133,7 @@ class CommandPalette(ClosesOnce, TextualCommandPalette):
 
 
 LEFT_OFF_KEPT = 50  # stores x reviewers whose last article the settings remember
+KEY_PROBLEMS_SHOWN = 8  # lines of keys.toml problems in the notification, then how many more
 #: seconds in which the key that closed a dialog, pressed again (a key repeat, a double press in one
 #: burst), goes nowhere: Enter saves a dialog and accepts on the review screen beneath it
 CLOSING_KEY_GRACE = 0.25
@@ -201,9 +202,14 @@ class ReviewApp(App[None]):
             self.notify(
                 alike[:1].upper() + alike[1:], title="a new name?", severity="warning", markup=False, timeout=30
             )
+        for problem in config_problems(self.config_folder):
+            self.notify(problem, title="settings", severity="warning", markup=False, timeout=20)
         problems = ([self.keymap_problem] if self.keymap_problem else []) + self.keys.problems()
         if problems:
-            self.notify("\n".join(problems), title="keys.toml", severity="warning", markup=False, timeout=20)
+            shown = problems[:KEY_PROBLEMS_SHOWN]  # QA: 3,000 unknown ids made a warning taller than the screen
+            if len(problems) > len(shown):
+                shown.append(f"… and {len(problems) - len(shown)} more problems in keys.toml")
+            self.notify("\n".join(shown), title="keys.toml", severity="warning", markup=False, timeout=20)
 
     # -- where this reviewer left off on this store (the user's settings, not the store: it is theirs) --
 

@@ -290,6 +290,40 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
 #: keys a terminal sends as another key (so a binding to them never fires)
 TERMINAL_ALIASES = {"ctrl+m": "enter", "ctrl+i": "tab", "ctrl+h": "backspace", "ctrl+left_square_bracket": "escape"}
 
+#: the app's own keys, taken before any screen's (a test checks them against ReviewApp's bindings)
+APP_KEYS = {"ctrl+q": "quit", "ctrl+c": "quit", "ctrl+p": "the command palette"}
+
+#: dialogs whose keys arrive while a text box has the focus (by binding id prefix): a printable key
+#: given to one of their bindings is typed into the box, or, on a priority binding, can no longer be
+#: typed (QA: "queue.open" = "o" typed "o" into the search; "labels.choose" = "o" chose a label at once)
+TYPED_IN = {
+    "labels": "the label picker's search",
+    "edit": "the edit dialog's fields",
+    "queue": "the article list's search",
+    "add": "the path box",
+    "assign": "the team box",
+}
+
+#: the review screen's actions that still work while the article pane has the keys (selecting text,
+#: ``v``; Tab switches the lists with the selection kept, so that s, r and C go to the claim it makes
+#: current); a selection key given one of their keys takes it there
+CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export", "switch_kind"}
+
+_PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
+
+
+def typed(key: str) -> bool:
+    """Whether ``key`` (as :func:`key_name` gives it) types a character into a text box."""
+    if "+" in key and key != "plus":
+        return False
+    if key in _PRINTABLE_KEYS or len(key) == 1:
+        return True
+    try:
+        return unicodedata.lookup(key.replace("_", " ")).isprintable()
+    except KeyError:
+        return False
+
+
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 #: the names of keys a terminal sends, as Textual names them (f1, pageup, question_mark ...)
 KEY_NAMES = frozenset(
@@ -311,6 +345,8 @@ def key_name(key: str) -> str | None:
     if len(base) == 1:
         if not base.isprintable() or base.isspace():
             return None
+        if mods == ["shift"] and base.isalpha() and base.upper() != base:  # a terminal sends shift+y as
+            return base.upper()  # "Y" (QA: "shift+y" was taken, shown, and never fired)
         base = _character_to_key(base)  # what Textual does to a binding's own one-character keys
     elif base not in KEY_NAMES:
         try:  # a letter by its name (latin_small_letter_e_with_acute), as Textual names it; never an
@@ -415,32 +451,51 @@ class Keys:
         for _title, bindings in sections:
             self._scope(bindings)
             known |= {b.id for b in bindings if b.id}
+        help_key = self.show("review.help", first=True)
+        where = (
+            f"the help screen ({help_key}) lists every id"
+            if self.keys("review.help")
+            else "the help screen lists every id"
+        )
         for bid in self.keymap:
             if bid not in known:
-                self._problems.append(
-                    f"keys.toml: unknown binding id '{clean_line(bid, 64)}' (the help screen, "
-                    f"{self.show('review.help', first=True)}, lists every id)"
-                )
+                self._problems.append(f"keys.toml: unknown binding id '{clean_line(bid, 64)}' ({where})")
+        self._selection_clashes()
 
     def _scope(self, bindings: list[Binding]) -> None:
         remapped: dict[str, list[str]] = {}
         unsendable: list[tuple[str, str]] = []  # (binding id, a key no terminal sends): said once keys are known
         unnamed: list[tuple[str, str]] = []  # (binding id, what names no key)
+        refused: list[tuple[str, str, str]] = []  # (binding id, key, why it cannot have it)
         for b in bindings:
             if b.id and b.id in self.keymap:
                 named = [(k, key_name(k)) for k in (k.strip() for k in self.keymap[b.id].split(",")) if k]
-                asked = [name for _, name in named if name is not None]
+                if not named:  # QA: "" was ignored without a word
+                    unnamed.append((b.id, self.keymap[b.id]))
+                asked = list(dict.fromkeys(name for _, name in named if name is not None))  # "y,y" is y
                 unnamed += [(b.id, k) for k, name in named if name is None]
-                keys = [k for k in asked if k not in TERMINAL_ALIASES]  # left out: they would never fire
                 unsendable += [(b.id, key) for key in asked if key in TERMINAL_ALIASES]
+                keys = []
+                for key in asked:
+                    why = self._cannot_have(b, key)
+                    if why:
+                        refused.append((b.id, key, why))
+                    elif key not in TERMINAL_ALIASES:  # left out: they would never fire
+                        keys.append(key)
                 if keys:
                     remapped[b.id] = keys
         taken: dict[str, str] = {}
+        clashes: list[tuple[str, str, str]] = []  # (key, the binding that keeps it, the one that loses it)
         for bid, keys in remapped.items():
             for key in keys:
                 if key in taken:
-                    self._problems.append(f"keys.toml: '{key_display(key)}' is given to both {taken[key]} and {bid}")
+                    clashes.append((key, taken[key], bid))
                 taken.setdefault(key, bid)
+        for _key, _winner, loser in clashes:  # the first in the screen's order fires: the other loses it
+            if loser in remapped:
+                remapped[loser] = [k for k in remapped[loser] if taken[k] == loser]
+                if not remapped[loser]:
+                    del remapped[loser]  # keeps what is left of its own keys
         for b in bindings:
             if not b.id:
                 continue
@@ -467,6 +522,38 @@ class Keys:
                 f"keys.toml: {bid} = '{clean_line(key, 24)}' names no key (left out; {self._left_with(bid)}); "
                 "keys are written like y, Y, ?, f1, space, enter, pageup, ctrl+s, shift+tab"
             )
+        for key, winner, loser in clashes:
+            self._problems.append(
+                f"keys.toml: '{key_display(key)}' is given to both {winner} and {loser}: {winner} keeps it "
+                f"({self._left_with(loser)})"
+            )
+        for bid, key, why in refused:
+            self._problems.append(f"keys.toml: {bid} = '{key_display(key)}': {why} (left out; {self._left_with(bid)})")
+
+    @staticmethod
+    def _cannot_have(binding: Binding, key: str) -> str | None:
+        """Why ``binding`` cannot work with ``key``, or None."""
+        if key in APP_KEYS:  # QA: "review.reject" = "ctrl+q" quit the app
+            return f"{key_display(key)} is the app's own key ({APP_KEYS[key]})"
+        where = TYPED_IN.get(str(binding.id).split(".")[0])
+        if where and typed(key) and not (str(binding.id).startswith("labels.pick_") and key.isdigit()):
+            return f"a key that types a character would go to {where}; use a key like ctrl+o or f2"
+        return None
+
+    def _selection_clashes(self) -> None:
+        """A selection key (after ``v``) given a key of a review-screen action that still works there
+        (QA: "article.new_entity" = "m", and character mode could not be reached while selecting)."""
+        review = {b.id: b for b in REVIEW if b.id and b.action.split("(")[0] in CURSOR_MODE_ACTIONS}
+        for b in ARTICLE:
+            for rid in review:
+                if not ({str(b.id), rid} & set(self.keymap)):
+                    continue  # the defaults do not clash
+                for key in set(self.keys(str(b.id))) & set(self.keys(rid)):
+                    self._problems.append(
+                        f"keys.toml: '{key_display(key)}' is both {b.id} and {rid}: while selecting text "
+                        f"({self.show('review.cursor_mode', first=True)}) it does {b.description}, and {rid} "
+                        "has no key there"
+                    )
 
     def _left_with(self, bid: str) -> str:
         """What a binding has in the end, once a key asked for it is left out (its defaults may be

@@ -29,6 +29,8 @@ def load_keymap(folder: Path | None = None) -> tuple[dict[str, str], str | None]
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         return {}, f"{clean_line(path, 200)}: ignored ({clean_line(err, 200)})"
+    except RecursionError:  # QA: arrays nested 500 deep stopped the app with an internal error
+        return {}, f"{clean_line(path, 200)}: ignored (nested too deeply to read)"
     keys = data.get("keys", data)
     if not isinstance(keys, dict):
         return {}, f'{clean_line(path, 200)}: ignored ([keys] must be a table of binding id = "key,key")'
@@ -39,10 +41,47 @@ def load_keymap(folder: Path | None = None) -> tuple[dict[str, str], str | None]
             keymap[str(k)] = v
         else:
             bad.append(clean_line(k, 40))
-    problem = (
-        f"{clean_line(path, 200)}: ignored {', '.join(bad)} (a key must be a string of key names)" if bad else None
-    )
-    return keymap, problem
+    problems = []
+    if bad:
+        problems.append(f"ignored {_some(bad)} (a key must be a string of key names)")
+    outside = [clean_line(k, 40) for k in data if k != "keys"] if "keys" in data else []
+    if outside:  # QA: remaps written above the [keys] table were ignored without a word
+        problems.append(f"ignored {_some(outside)}: remaps go in the [keys] table")
+    return keymap, (f"{clean_line(path, 200)}: " + "; ".join(problems)) if problems else None
+
+
+def _some(names: list[str], shown: int = 8) -> str:
+    """At most ``shown`` names, then how many more (QA: 3,000 unknown ids made a warning taller than
+    the screen)."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def config_problems(folder: Path | None = None) -> list[str]:
+    """What keeps the config folder from being read or saved, one line each (QA: a folder that is a
+    file, or a settings.json that is a folder, lost every theme change without a word)."""
+    folder = folder or config_dir()
+    shown = clean_line(folder, 200)
+    if folder.exists() and not folder.is_dir():
+        return [f"{shown} is not a folder: keys.toml is not read and settings (theme, where you left off) not saved"]
+    settings = folder / SETTINGS_FILE
+    if settings.exists() and not settings.is_file():
+        return [f"{clean_line(settings, 200)} is not a file: settings (theme, where you left off) are not saved"]
+    if settings.is_file() and _damaged(settings):
+        return [
+            f"{clean_line(settings, 200)} could not be read: it is kept as it is and settings (theme, where you "
+            "left off) are not saved until it is mended or removed"
+        ]
+    return []
+
+
+def _damaged(path: Path) -> bool:
+    """Whether a settings file is there but holds no JSON object (never overwritten then: others'
+    themes are in it)."""
+    try:
+        return not isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError, RecursionError):
+        return True
 
 
 def load_settings(folder: Path | None = None) -> dict[str, Any]:
@@ -50,7 +89,7 @@ def load_settings(folder: Path | None = None) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (said once, by config_problems)
         return {}
 
 
@@ -64,6 +103,9 @@ def update_settings(change: Callable[[dict[str, Any]], dict[str, Any]], folder: 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder / (SETTINGS_FILE + ".lock")):
+            if (folder / SETTINGS_FILE).exists() and _damaged(folder / SETTINGS_FILE):
+                # QA: a trailing comma, and the next save wrote over everyone's themes; kept as it is
+                raise ValueError("settings.json is damaged")
             settings = change(load_settings(folder))
             target = Path(os.path.realpath(folder / SETTINGS_FILE))  # a linked file (dotfiles) stays linked
             try:

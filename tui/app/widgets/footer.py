@@ -10,6 +10,7 @@ not act now (``footer_allows``: the review screen's new claim lists only its ste
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer
 
 FIRST = ("leave", "help", "quit")  # the article's back key (escape), then the screen's help and quit
@@ -26,6 +27,10 @@ class ReviewFooter(Footer):
             return
         items = list(super().compose())
         actions = {id(item): getattr(item, "action", None) for item in items}  # FooterKey's (not public)
+        # in the screen's own order: Textual moves a remapped binding to the end (QA: "review.accept" =
+        # "y" pushed accept and reject off an 80-column footer)
+        order = {b.action: n for n, b in enumerate(getattr(self.screen, "BINDINGS", ())) if isinstance(b, Binding)}
+        items.sort(key=lambda item: order.get(str(actions[id(item)]), len(order)))
         allows = getattr(self.screen, "footer_allows", None)  # the review screen's: a new claim's step
         if callable(allows):
             kept = [item for item in items if not isinstance(actions[id(item)], str) or allows(actions[id(item)])]

@@ -13,7 +13,7 @@ from textual import on
 from textual.binding import BindingType
 
 from ....sanitize import clean_line
-from ...bindings import REVIEW, SECTIONS, help_notes
+from ...bindings import CURSOR_MODE_ACTIONS, REVIEW, SECTIONS, help_notes
 from ...fields import ClaimFielder, Fields
 from ...widgets.article import ArticleView
 from ...widgets.candidates import CandidateList
@@ -25,9 +25,6 @@ from .editing import Editing
 from .finding import Finding
 from .selection import BySelection
 
-#: actions that still work while the article pane has the keys (cursor mode, v); Tab switches the
-#: lists with the selection kept, so that s, r and C go to the claim it makes current
-CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export", "switch_kind"}
 #: the screen's own actions (the article pane's keys come first while it has the focus)
 REVIEW_ACTIONS = {b.action.split("(")[0] for b in REVIEW}
 #: actions that need an open article
