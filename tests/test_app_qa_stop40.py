@@ -262,3 +262,29 @@ def test_the_app_keys_refused_are_the_apps_own():
 
     own = {b.key for b in ReviewApp.BINDINGS} | {ReviewApp.COMMAND_PALETTE_BINDING}
     assert set(APP_KEYS) == own
+
+
+async def test_a_find_escaped_away_stays_away_and_a_mention_find_counts_whole_words(tmp_path):
+    """QA: ``*`` on "one" found its 2 mentions; escape hid them; saving the label set (which reads the
+    article again) brought the find back, counting 13 matches ("drones", "components")."""
+    from tui.app.widgets.article import ArticleView
+
+    text = "One drone, one component and someone else; one more."
+    st = ReviewStore.open(tmp_path / "store", write=True, reviewer="alice")
+    _, aid = st.add_article(make_extraction(text, [("one", "CARDINAL")], []))
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("asterisk")
+        assert [text[s:e] for s, e in view.matches] == ["One", "one", "one"]
+        app.screen.load_article(aid)  # what saving the label set does
+        await pilot.pause()
+        assert len(view.matches) == 3  # the same matches, whole words, not "someone"
+        await pilot.press("escape")
+        assert not view.matches
+        app.screen.load_article(aid)
+        await pilot.pause()
+        assert not view.matches and "find:" not in app.screen.query_one("StatusBar").render().plain
+        await pilot.press("f3")  # the query stays for the next find
+        assert len(view.matches) == 3
+    st.close()

@@ -86,6 +86,11 @@ class ReviewCore(Screen[None]):
         # refresh meanwhile (the suggestions read again, the desk's news) keeps it
         self.message = ""
         self.find_query = ""
+        # whether the find's matches are on show (escape hides them; the query stays for f3), and
+        # whether it matches whole words (a find from *): another article (or the same one read again)
+        # shows its own matches only then, counted the same way
+        self.find_on = False
+        self.find_whole = False
         self._shown: str | None = None  # the candidate the clock runs for
         self._tabs_shown: Text | None = None  # what the tab line shows (repainted only when it changes)
         self._feed: LiveFeed | None = None  # looked up once: a DOM query on every key adds up
@@ -638,11 +643,12 @@ class ReviewCore(Screen[None]):
 
     def _refresh_find(self) -> None:
         """A new article: the find query stays, its matches are this article's."""
-        if self.find_query:
-            self._find(step=False, quiet=True)
+        if self.find_query and self.find_on:  # QA: a find escaped away came back with the next article
+            self._find(step=False, quiet=True, whole_words=self.find_whole)
 
     def _find(self, *, step: bool, quiet: bool = False, whole_words: bool = False) -> None:
         view = self.query_one(ArticleView)
+        self.find_on, self.find_whole = True, whole_words
         matches = spans.find_all(self.flow, self.find_query, whole_words=whole_words)
         if not matches:
             view.set_matches([], None)

@@ -29,6 +29,7 @@ class Finding(ReviewCore):
         self._close_box("find")
         if not query:
             self.find_query = ""
+            self.find_on = False
             self.query_one(ArticleView).set_matches([], None)
             self.refresh_status()
             return
@@ -40,7 +41,7 @@ class Finding(ReviewCore):
         if not self.find_query:
             self.action_find()
             return
-        self._find(step=True)
+        self._find(step=True, whole_words=self.find_whole)
 
     def action_mentions(self) -> None:
         """The next listed candidate with the current one's text; without one, its next mention in
@@ -51,6 +52,7 @@ class Finding(ReviewCore):
         same = self.state.same_text(cand)
         view = self.query_one(ArticleView)
         self.find_query = self.flow[cand["start"] : cand["end"]]  # a mention a wrap cut in two, as one line
+        self.find_on, self.find_whole = True, True
         matches = spans.find_all(self.flow, self.find_query, whole_words=True)
         if len(same) > 1:
             nxt = same[(same.index(cand["id"]) + 1) % len(same)]

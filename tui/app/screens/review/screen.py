@@ -179,6 +179,7 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
             self.refresh_status()
         elif view.matches:
             view.set_matches([], None)
+            self.find_on = False
             self.refresh_status()
         elif self.state.query:
             self.apply_filter("")
