@@ -709,3 +709,33 @@ def test_commands_on_a_store_s_articles_refuse_a_store_that_is_not_there(tmp_pat
         proc = cli(*args, input=stdin, check=1)
         assert f"no store at {typo} yet" in proc.stderr and "Traceback" not in proc.stderr, args
     assert not typo.exists()
+
+
+@pytest.mark.folder_only  # (a missing article file)
+def test_the_articles_table_is_one_line_a_row_and_cuts_titles_not_ids(cli, store_path):
+    """QA (10,000 articles): the Rich table took 6 s, 5 of them laying out cells. The table is drawn
+    directly now: one line a row, every line as wide as the others (wide characters counted twice),
+    titles cut with "…" to the width, ids never, a missing file marked before its title."""
+    from rich.cells import cell_len
+
+    from tui.store import ReviewStore
+
+    from support import make_extraction
+
+    titles = ["東京で会談 " * 12, "Short one", "Ben Wallace " * 10]
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        ids = [
+            st.add_article(make_extraction(f"Body {i} about Kyiv.", [("Kyiv", "GPE")], [], title=t))[1]
+            for i, t in enumerate(titles)
+        ]
+        shard = store_path / "articles" / st.article_info(ids[1])["shard"]
+    shard.unlink()
+    cli.env["COLUMNS"] = "80"
+    out = cli("articles", check=1)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "3 article(s)" and len(lines) == 1 + 3 + 3 + 1
+    assert {cell_len(line) for line in lines[1:]} == {80}
+    for aid in ids:
+        assert aid in out.stdout
+    assert "│ (file missing) Short one" in out.stdout and "…" in lines[4] and "…" in lines[6]
+    assert "1 article file(s) missing" in out.stderr

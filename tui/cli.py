@@ -695,22 +695,24 @@ def articles_cmd(
             cells = [r["id"], str(r["decided"]), str(r["total"]), r["title"]]
             sys.stdout.write("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n")
     else:
-        from rich.table import Table
-        from rich.text import Text
+        from .plain_table import box_table
 
-        table = Table(title=f"{len(rows)} article(s)", title_justify="left")
-        for column in ("id", "decided", "disputed", "assigned", "title"):
-            table.add_column(column, no_wrap=column == "id")
-        for r in rows:
-            table.add_row(
-                Text(clean_line(r["id"], 80)),
+        cells = [
+            [
+                clean_line(r["id"], 80),
                 f"{r['decided']}/{r['total']}",
                 str(r["disputed"] or ""),
-                Text(clean_line(", ".join(r["assigned"]), 60)),
-                Text(clean_line(r["title"], 100))
-                + (Text("  (file missing)", style="bold red") if r["id"] in missing else ""),
-            )
-        _console().print(table)
+                clean_line(", ".join(r["assigned"]), 60),
+                # (file missing) first: a title cut to the width must not take it along
+                ("(file missing) " if r["id"] in missing else "") + clean_line(r["title"], 100),
+            ]
+            for r in rows
+        ]
+        headers = ("id", "decided", "disputed", "assigned", "title")
+        # as Rich drew it, without its layout of every cell (QA: 6 s for 10,000 articles)
+        _write_output(
+            box_table(f"{len(rows)} article(s)", headers, cells, _console().width, right=(1, 2), give_way=(4, 3)), None
+        )
     if missing:
         shown = ", ".join(clean_line(a, 40) for a in sorted(missing)[:5]) + (" …" if len(missing) > 5 else "")
         fail(f"damaged: {len(missing)} article file(s) missing or not a file ({shown}): run 'newsreview doctor'")
