@@ -288,3 +288,22 @@ async def test_a_find_escaped_away_stays_away_and_a_mention_find_counts_whole_wo
         await pilot.press("f3")  # the query stays for the next find
         assert len(view.matches) == 3
     st.close()
+
+
+@pytest.mark.parametrize("width", [110, 130, 150])
+async def test_big_counts_fit_the_status_line_from_110_columns(store, tmp_path, width):
+    """QA (10,000 articles): between 110 and about 150 columns the top line was cut once the counts
+    had five or six digits — the store's totals, then the desk, lost. Where the whole does not fit,
+    the bar takes the short words of a narrow terminal and the counts stay."""
+    from tui.app.widgets.status import StatusBar
+
+    st, _ex = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(width, 40)):
+        bar = app.screen.query_one(StatusBar)
+        bar.article, bar.left, bar.here = (9876, 10000), 137, (3, 140)
+        bar.store, bar.disputed, bar.desk = (123456, 1234567), 12, "with bob, carol"
+        line = "".join(segment.text for segment in bar.render_line(0))
+        assert len(line) == width
+        assert "store 123456/1234567" in line and "with bob, carol" in line and "12 disputed" in line, line
+        assert "9876/10000" in line and "137" in line and "…" not in line, line

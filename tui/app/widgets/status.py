@@ -45,36 +45,40 @@ class StatusBar(Widget):
         if y != 0 or width <= 0:
             return Strip.blank(width, base)
         bar = self.render()
+        if bar.cell_len > width:  # QA: six-digit counts were cut at 110-150 columns: the short words then
+            bar = self.render(compact=True)
         bar.truncate(width, overflow="ellipsis")
         return to_strip(bar, self.app.console, base).adjust_cell_length(width, Style(bgcolor=base.bgcolor))
 
-    def render(self) -> Text:
+    def render(self, compact: bool = False) -> Text:
+        """The bar; ``compact``: in the short words and order of a narrow terminal (the reviewer where
+        the width allows), for counts that do not fit otherwise."""
         bar = Text(no_wrap=True, overflow="ellipsis")
         if not self.mode:  # a mode's name and keys take the app's name's place
-            if self._narrow and self.reviewer:  # who is deciding matters more than the app's name
+            if (self._narrow or compact) and self.reviewer:  # who is deciding matters more than the app's name
                 bar.append(f" {one_line(self.reviewer, 16)} ", style="bold reverse")
             else:
                 bar.append(" newsreview ", style="bold reverse")
-            return self._counts(bar)
+            return self._counts(bar, compact)
         bar.append(f" {one_line(self.mode, 40)} ", style="bold reverse magenta")
         hint = Text(f" {one_line(self.hint, 120)} ", style="magenta") if self.hint else Text("")
-        counts = self._counts(Text(no_wrap=True, overflow="ellipsis"))
+        counts = self._counts(Text(no_wrap=True, overflow="ellipsis"), compact)
         if not self.hint_first and bar.cell_len + hint.cell_len + counts.cell_len > self.size.width:
             # the counts (and a find's) first where not all fits: the footer lists the mode's keys too
             # (not the new claim's steps: their hint says what to do next)
             return bar.append_text(counts).append_text(Text("  ")).append_text(hint)
         return bar.append_text(hint).append_text(counts)
 
-    def _counts(self, bar: Text) -> Text:
+    def _counts(self, bar: Text, compact: bool = False) -> Text:
         """Everything after the app's or the mode's name: the alert, where the reviewer is, the totals."""
         if self.alert:  # first, so that a narrow terminal still shows it
             bar.append(f" {one_line(self.alert, 200)} ", style="bold reverse red")
         # 80 columns, or a mode's keys before the counts: closer separators, a filter and the desk
         # (disputes, who else is here) before the totals, the reviewer in the app name's place
-        narrow = self._narrow or bool(self.mode)
+        narrow = self._narrow or bool(self.mode) or compact
         sep = " · " if narrow else "  ·  "
         # short words, so the counts (and a desk's disputes and who else is here) fit
-        short = narrow and bool(self.filter or self.find or self.mode or self.disputed or self.desk)
+        short = compact or (narrow and bool(self.filter or self.find or self.mode or self.disputed or self.desk))
         if self.article is not None:
             i, n = self.article
             bar.append(f" {i}/{n}" if short else f"  article {i}/{n}")
@@ -96,7 +100,7 @@ class StatusBar(Widget):
             bar.append(f"{sep}{one_line(self.busy, 80)}", style="bold yellow")
         if self.message:
             bar.append(f"{sep}{one_line(self.message, 120)}", style="bold green")
-        if not self._narrow or self.mode:  # narrow, the reviewer is in the app name's place
+        if not (self._narrow or compact) or self.mode:  # narrow, the reviewer is in the app name's place
             bar.append(f"{sep}reviewer {one_line(self.reviewer, 30)}")  # what changes least comes last
         return bar
 
