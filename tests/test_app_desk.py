@@ -1083,8 +1083,9 @@ async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_le
         assert isinstance(queue, QueueScreen)
         table = queue.query_one(DataTable)
         more = queue.query_one("#queue-more")
-        assert (
-            table.row_count == 3 and more.display and "… and 2 more: type to search their titles" in str(more.render())
+        assert table.row_count == 3 and more.display
+        assert "… and 2 more: ↓ past the last row (or pagedown) lists 2 more; typing searches them all" in str(
+            more.render()
         )
         fills = []
         monkeypatch.setattr(queue, "fill", lambda q, **kw: fills.append(q))
@@ -1093,4 +1094,33 @@ async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_le
         assert fills == []  # nothing searched while typing…
         await pilot.pause(0.3)
         assert fills == ["Report 4"]  # …once, when it pauses
+    store.close()
+
+
+async def test_the_article_list_lists_more_as_the_cursor_moves_past_its_last_row(tmp_path, monkeypatch):
+    """QA (10,000 articles): beyond the rows the list holds, an article could only be found by its
+    title. Moving past the last row (or a page down at it) lists the next ones; a search starts again
+    from the first."""
+    from tui.app.screens import queue as queue_mod
+
+    monkeypatch.setattr(queue_mod, "MAX_ROWS", 3)
+    store, _ = desk(tmp_path / "store", n=8)
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l")
+        queue = app.screen
+        table = queue.query_one(DataTable)
+        await pilot.press("down", "down")
+        assert table.row_count == 3 and table.cursor_row == 2
+        await pilot.press("down")
+        assert (
+            table.row_count == 6
+            and table.cursor_row == 3
+            and "… and 2 more" in str(queue.query_one("#queue-more").render())
+        )
+        await pilot.press("pagedown", "pagedown")
+        assert table.row_count == 8 and table.cursor_row == 7 and not queue.query_one("#queue-more").display
+        last = queue._cursor_key()
+        await pilot.press("enter")
+        assert app.screen.aid == last and last not in [key.value for key in list(table.rows)[:3]]
     store.close()

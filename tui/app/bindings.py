@@ -268,6 +268,8 @@ QUEUE: list[Binding] = [
     Binding("enter", "open", "open", id="queue.open"),
     Binding("down", "move(1)", "down", show=False, id="queue.down"),
     Binding("up", "move(-1)", "up", show=False, id="queue.up"),
+    Binding("pagedown", "page(1)", "page down", show=False, id="queue.page_down"),
+    Binding("pageup", "page(-1)", "page up", show=False, id="queue.page_up"),
 ]
 
 HELP: list[Binding] = [Binding("escape,q,question_mark", "close", "close", id="help.close")]

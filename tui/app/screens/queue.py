@@ -95,6 +95,8 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             key: low for _, key, low, _ in [*_DESK_COLUMNS, _WHO]
         }  # ("#" as wide as the store's count at once: it was laid out twice on opening)
         self._search_timer: Timer | None = None
+        self.limit = MAX_ROWS  # rows listed now: grows by MAX_ROWS as the cursor moves past the last
+        self.more = 0  # rows past the limit
 
     def compose(self) -> ComposeResult:
         k = self.keys
@@ -183,7 +185,7 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             title = str(info.get("title") or aid)
             if wanted and wanted not in fold(title, accents=accents):
                 continue
-            if len(rows) >= MAX_ROWS and aid != keep:
+            if len(rows) >= self.limit and aid != keep:
                 more += 1
                 continue
             _, word, claim_style = CLAIMS.get(claim, THEIRS)
@@ -198,8 +200,18 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             table.add_row(cells["n"], title_cell, *(cells[key] for key in self._keys()), key=aid)
             if aid == keep:
                 table.move_cursor(row=table.row_count - 1)
+        self.more = more
         note = self.query_one("#queue-more", Static)
-        note.update(Text(f"… and {more:,} more: type to search their titles", style="dim") if more else "")
+        k = self.keys
+        note.update(
+            Text(
+                f"… and {more:,} more: {k.show('queue.down', first=True)} past the last row (or "
+                f"{k.show('queue.page_down', first=True)}) lists {min(more, MAX_ROWS):,} more; typing searches them all",
+                style="dim",
+            )
+            if more
+            else ""
+        )
         note.display = bool(more)
 
     def _live_cells(self, aid: str, here: dict[str, list[str]]) -> dict[str, Text]:
@@ -255,6 +267,7 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
     def _searched(self, query: str) -> None:
         self._search_timer = None
         if query != self.query_text:
+            self.limit = MAX_ROWS
             self.fill(query)
 
     @on(Input.Submitted, "#queue-search")
@@ -270,7 +283,15 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
 
     def action_move(self, delta: int) -> None:
         table = self.query_one(DataTable)
-        table.move_cursor(row=max(0, table.cursor_row + delta))
+        to = max(0, table.cursor_row + delta)
+        if to >= table.row_count and self.more:  # past the last row listed: the next ones (QA: out of reach)
+            self.limit += MAX_ROWS
+            self.fill(self.query_text, keep=self._cursor_key())
+        table.move_cursor(row=min(to, max(0, table.row_count - 1)))
+
+    def action_page(self, direction: int) -> None:
+        table = self.query_one(DataTable)
+        self.action_move(direction * max(1, table.scrollable_content_region.height - 1))
 
     def action_open(self) -> None:
         key = self._cursor_key()
