@@ -307,3 +307,101 @@ async def test_big_counts_fit_the_status_line_from_110_columns(store, tmp_path, 
         assert len(line) == width
         assert "store 123456/1234567" in line and "with bob, carol" in line and "12 disputed" in line, line
         assert "9876/10000" in line and "137" in line and "…" not in line, line
+
+
+async def test_e_runs_newsreview_itself_whatever_folder_the_app_started_in(store, tmp_path, monkeypatch):
+    """QA: the child was ``python -m tui``, which looks in the current folder first: a ``tui.py``
+    there ran instead (and the app said the export was written). It is ``python -P -m tui`` now,
+    and a success is said only once the file is there, new."""
+    from app_support import exported
+
+    st, _ex = store
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "tui.py").write_text(f"open({str(elsewhere / 'RAN')!r}, 'w').write('ran')\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("a", "E")
+        await exported(pilot, app)
+        said = "\n".join(str(n.message) for n in app._notifications)
+    assert not (elsewhere / "RAN").exists()
+    assert (st.folder / "export.json").is_file() and "exported accepted, edited and added items" in said
+
+
+async def test_quitting_while_e_exports_neither_waits_nor_cuts_it_short(store, tmp_path):
+    """QA: q during a long export left the terminal silent until it ended; E and q in one burst
+    exported nothing, without a word. The export starts at once, in a session of its own, and goes
+    on after the app quits; the app says so on its way out."""
+    import time
+
+    from tui.app.screens.exporter import still_running
+
+    st, _ex = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("E", "q")
+    assert still_running() == [st.folder / "export.json"]  # (the cli's run() writes this on stderr)
+    deadline = time.monotonic() + 30
+    while still_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not still_running() and (st.folder / "export.json").is_file()
+
+
+def test_keys_a_text_box_edits_with_and_capitals_are_said_or_read_as_a_terminal_sends_them():
+    """QA: "edit.save" = "ctrl+a" moved the field's cursor and saved nothing; "shift+Y" and "ctrl+Y"
+    were dead keys, and "ctrl+P" slipped past the refusal of the palette's key."""
+    keys = keys_with(
+        {"edit.save": "ctrl+a", "queue.open": "home", "review.accept": "shift+Y", "review.reject": "ctrl+P"}
+    )
+    said = "\n".join(keys.problems())
+    assert "edit.save = 'ctrl+a': ctrl+a edits the text in the edit dialog's fields" in said
+    assert "queue.open = 'home': home edits the text in the article list's search" in said
+    assert "review.reject = 'ctrl+p': ctrl+p is the app's own key (the command palette)" in said
+    assert keys.keys("review.accept") == ["Y"] and keys.keys("edit.save") == ["ctrl+s"]
+
+
+def test_w_goes_past_a_split_emoji_to_the_next_word_not_the_space_after_it():
+    from tui.app import spans
+
+    text = "The UK 🇬🇧🇫🇷 flags and 👍🏽 thumbs met"
+    tokens = [
+        (0, 3),
+        (4, 6),
+        (7, 8),
+        (8, 9),
+        (9, 10),
+        (10, 11),
+        (12, 17),
+        (18, 21),
+        (22, 23),
+        (23, 24),
+        (25, 31),
+        (32, 35),
+    ]
+    walk, at = [], 0
+    for _ in range(8):
+        at = spans.word_step(tokens, at, 1, text)
+        walk.append(text[at : at + 2])
+    assert walk == ["UK", "🇬🇧", "🇫🇷", "fl", "an", "👍🏽", "th", "me"]
+    assert spans.word_step(tokens, text.index("thumbs"), -1, text) == text.index("👍")
+
+
+async def test_a_find_this_article_does_not_show_is_dropped(tmp_path):
+    """QA: a find with no match on this article could not be escaped (nothing showed), and came back
+    articles later."""
+    from tui.app.widgets.article import ArticleView
+
+    st = ReviewStore.open(tmp_path / "store", write=True, reviewer="alice")
+    for text in ("A statement here.", "Nothing in this one.", "Another statement."):
+        st.add_article(make_extraction(text, [("A", "PERSON")] if text.startswith("A") else [("Nothing", "ORG")], []))
+    app = ReviewApp(st, config=tmp_path / "cfg", start_article=st.article_ids()[0])
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("ctrl+f", *"statement", "enter")
+        assert len(view.matches) == 1
+        await pilot.press("n", "n")
+        assert app.screen.aid == st.article_ids()[2] and not view.matches
+        await pilot.press("f3")  # its words are kept for the next find
+        assert len(view.matches) == 1
+    st.close()

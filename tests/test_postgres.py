@@ -269,6 +269,49 @@ def test_doctor_sends_a_stale_derived_table_to_repair(pg_store):
     assert run(pg_store, "doctor").returncode == 0
 
 
+def test_a_dropped_derived_table_is_named_and_doctor_makes_it_again(pg_store):
+    """QA: a dropped derived table gave every command the server's "relation does not exist", and
+    doctor --repair failed on it too. Commands name it as damage; doctor says --repair mends it, and
+    --repair makes it again. A written-once table gone is beyond repair: doctor says so."""
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        (ex,) = articles(1)
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    with admin(pg_store) as conn:
+        conn.execute("DROP TABLE summaries")
+        conn.execute("DROP TABLE leases")
+    said = run(pg_store, "status").stderr
+    assert said.count("\n") == 1 and "a table of the store is missing (relation" in said, said
+    assert "run 'newsreview doctor'" in said and "LINE 1" not in said
+    proc = run(pg_store, "doctor")
+    assert proc.returncode == 1 and "the derived table(s) summaries, leases are missing" in proc.stdout, proc.stdout
+    proc = run(pg_store, "doctor", "--repair")
+    assert proc.returncode == 0 and "made the missing derived table(s) summaries, leases again" in proc.stdout
+    assert run(pg_store, "doctor").returncode == 0 and run(pg_store, "status").returncode == 0
+    with admin(pg_store) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("DROP TABLE candidates CASCADE")
+    proc = run(pg_store, "doctor", "--repair")
+    assert proc.returncode == 1 and "table(s) candidates are missing: the store's own data is gone" in proc.stdout
+
+
+@pytest.mark.parametrize("value", ["abc", None, "0", "-1"])
+def test_an_odd_schema_version_is_damage_named_not_a_migration(pg_store, value):
+    """QA: schema_version 'abc' gave an internal error; deleted, every migration ran over the tables."""
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        st.add_article(articles(1)[0])
+    with admin(pg_store) as conn:
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        else:
+            conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", [value])
+    for command in ("status", "doctor"):
+        said = run(pg_store, command).stderr
+        shown = "missing" if value is None else f"'{value}'"
+        assert f"the meta table's schema_version is {shown}, not a version number" in said, said
+        assert said.count("\n") == 1
+
+
 # -- live updates, lost connections ----------------------------------------------------------------
 
 

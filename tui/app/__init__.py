@@ -27,8 +27,14 @@ def run(
     ``adjudicate``: open on the adjudication screen (the store's disputed items); ``anonymous``:
     there (and when it is opened with J), show reviewers as "reviewer 1", "reviewer 2"… instead of
     their names."""
+    import sys
+
+    from ..sanitize import clean_line
     from .app import ReviewApp
+    from .screens.exporter import still_running
 
     app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)
     app.run()
+    for path in still_running():  # (E) not waited for, nor cut short: it finishes on its own
+        sys.stderr.write(f"newsreview: the export started with E is still running; it writes {clean_line(path)}\n")
     return int(app.return_code or 0)

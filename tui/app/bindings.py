@@ -314,6 +314,13 @@ CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export
 _PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
 
 
+def _input_keys() -> frozenset[str]:
+    """The keys a text box (Textual's Input) takes for itself while it has the focus."""
+    from textual.widgets import Input
+
+    return frozenset(k.strip() for b in Input.BINDINGS if isinstance(b, Binding) for k in b.key.split(","))
+
+
 def typed(key: str) -> bool:
     """Whether ``key`` (as :func:`key_name` gives it) types a character into a text box."""
     if "+" in key and key != "plus":
@@ -347,8 +354,10 @@ def key_name(key: str) -> str | None:
     if len(base) == 1:
         if not base.isprintable() or base.isspace():
             return None
-        if mods == ["shift"] and base.isalpha() and base.upper() != base:  # a terminal sends shift+y as
-            return base.upper()  # "Y" (QA: "shift+y" was taken, shown, and never fired)
+        if mods == ["shift"] and base.isalpha() and len(base.upper()) == 1:  # a terminal sends shift+y
+            return base.upper()  # as "Y" (QA: "shift+y" was taken, shown, and never fired; so "shift+Y")
+        if "ctrl" in mods and base.isalpha() and len(base.lower()) == 1:  # ctrl+P is the ctrl+p a terminal sends
+            base = base.lower()  # (QA: "ctrl+P" slipped past the refusal of the palette's key, dead)
         base = _character_to_key(base)  # what Textual does to a binding's own one-character keys
     elif base not in KEY_NAMES:
         try:  # a letter by its name (latin_small_letter_e_with_acute), as Textual names it; never an
@@ -540,6 +549,9 @@ class Keys:
         where = TYPED_IN.get(str(binding.id).split(".")[0])
         if where and typed(key) and not (str(binding.id).startswith("labels.pick_") and key.isdigit()):
             return f"a key that types a character would go to {where}; use a key like ctrl+o or f2"
+        defaults = {k.strip() for k in binding.key.split(",")}
+        if where and key in _input_keys() and key not in defaults:  # QA: "edit.save" = "ctrl+a" moved the cursor
+            return f"{key_display(key)} edits the text in {where}; use a key like ctrl+o or f2"
         return None
 
     def _selection_clashes(self) -> None:

@@ -100,24 +100,14 @@ def token_index_at(tokens: Sequence[Token], pos: int) -> int | None:
 
 def word_step(tokens: Sequence[Token], pos: int, direction: int, text: str | None = None) -> int:
     """The start of the next (or previous) token from ``pos``; ``pos`` if there is none. With
-    ``text``, never inside a character (spaCy splits a flag, a joined emoji or a skin tone into
-    tokens; QA: ``w`` walked a flag half by half): a token that starts inside one goes on to the
-    character's end, forwards, or back to its start."""
+    ``text``, only a token that starts a whole character counts (spaCy splits a flag, a joined emoji or
+    a skin tone into tokens; QA: ``w`` walked a flag half by half, then stopped on the space after it)."""
     starts = [s for s, _ in tokens]
-    at = pos
-    while True:
-        if direction > 0:
-            i = bisect_right(starts, at)
-            new = starts[i] if i < len(starts) else pos
-        else:
-            i = bisect_left(starts, at) - 1
-            new = starts[i] if i >= 0 else pos
-        if text is None or new == pos or not (cut := cluster_cut(text, new)):
-            return new
-        snapped = cut[1] if direction > 0 else cut[0]
-        if snapped != pos and (direction > 0) == (snapped > pos):
-            return snapped
-        at = new  # the character the cursor is on: look past it
+    if direction > 0:
+        later = starts[bisect_right(starts, pos) :]
+        return next((s for s in later if text is None or not cluster_cut(text, s)), pos)
+    earlier = starts[: bisect_left(starts, pos)]
+    return next((s for s in reversed(earlier) if text is None or not cluster_cut(text, s)), pos)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ Live:
 
 from __future__ import annotations
 
+import re
+
 VERSION = 2
 FORMAT = "newsreview-store/2"  # the records are those of the folder store's format 2
 
@@ -145,6 +147,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "('articles', 'reviewers', 'assignments', 'takes', 'settings', 'removed', 'extractions'));\n",
     ),
 ]
+
+
+#: the tables only ever written once (rows inserted, never changed), and the ones derived from them
+#: or kept for the session (rebuilt, or made again, by `doctor --repair`)
+WRITE_ONCE = ("meta", "articles", "candidates", "index_records", "decisions")
+DERIVED = ("article_reviewers", "summaries", "leases", "reviewers", "presence")
+
+
+def derived_tables() -> str:
+    """The derived tables' CREATE statements, each only if the table is missing (QA: one dropped
+    made every command fail with the server's "relation does not exist")."""
+    found = re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", _TABLES, re.S)
+    return "".join(f"CREATE TABLE IF NOT EXISTS {name} ({body}\n);\n" for name, body in found if name in DERIVED)
 
 
 # what `doctor --repair` runs to rebuild the derived tables from the written-once ones

@@ -160,6 +160,9 @@ class PostgresEngine:
     def _reason(self, err: BaseException) -> str:
         """A driver or server error as one line, the URL masked and any password removed."""
         text = " ".join(str(err).split()) or type(err).__name__
+        if type(err).__name__ == "UndefinedTable":  # QA: a dropped table gave the server's words alone
+            primary = getattr(getattr(err, "diag", None), "message_primary", None) or text
+            text = f"damaged: a table of the store is missing ({primary}); run 'newsreview doctor'"
         return clean_line(scrub(text, self.url), 300)
 
     # -- connections -------------------------------------------------------------------------------
@@ -392,7 +395,16 @@ class PostgresEngine:
                 )
             elif self.mode == "read" or not self.create:
                 raise StoreError(f"no store at {self.shown} yet: add articles first with 'newsreview add PATH'")
-            version = int(meta.get("schema_version", "0"))
+            raw = meta.get("schema_version", "0" if not has_meta else None)
+            if raw is None or not raw.isdecimal() or (has_meta and int(raw) < 1):
+                # QA: 'abc' gave an internal error, a deleted row ran every migration over the tables
+                shown = "missing" if raw is None else f"{clean_line(raw, 20)!r}"
+                raise StoreDamaged(
+                    f"damaged: {self.shown}: the meta table's schema_version is {shown}, not a version number "
+                    f"(this release writes {pgschema.VERSION}); restore it from a backup, or set it back "
+                    "if you know which version the tables are"
+                )
+            version = int(raw)
             if version > pgschema.VERSION:
                 raise StoreError(
                     f"{self.shown} was written by a newer newsreview (store schema version {version}; this "
@@ -979,6 +991,24 @@ class PostgresEngine:
 
     # -- upkeep (doctor) ---------------------------------------------------------------------------
 
+    def missing_tables(self) -> list[str]:
+        """The store's tables that are not there (doctor)."""
+        names = [*pgschema.WRITE_ONCE, *pgschema.DERIVED]
+
+        def look(conn: psycopg.Connection[Any]) -> list[str]:
+            rows = conn.execute(
+                "SELECT t FROM unnest(%s::text[]) AS t WHERE to_regclass(format('%%I.%%I', %s::text, t)) IS NULL",
+                [names, self.schema],
+            ).fetchall()
+            return [str(t) for (t,) in rows]
+
+        return self._read(look)
+
+    def make_derived(self) -> None:
+        """Make the derived tables that are missing again, empty (doctor --repair fills them)."""
+        self._need_writer()
+        self._write(lambda conn: conn.execute(pgschema.derived_tables()), lambda conn: None)
+
     def rebuild_derived(self) -> None:
         """Rebuild the derived tables (who decided on what, summaries) from the decisions."""
         self._need_writer()
@@ -1065,6 +1095,23 @@ def check(url: str, *, repair: bool = False) -> Any:
     engine = PostgresEngine(url)
     engine.open("add" if repair else "read", "doctor", "'newsreview doctor'")
     try:
+        missing = engine.missing_tables()
+        lost = [t for t in missing if t in pgschema.WRITE_ONCE]
+        if lost:  # the store's own data: nothing to rebuild it from
+            report.problems.append(
+                f"{engine.location}: table(s) {', '.join(lost)} are missing: the store's own data is gone; "
+                "restore them from a backup"
+            )
+            report.unrepairable = list(report.problems)
+            return report
+        if missing:
+            report.problems.append(
+                f"the derived table(s) {', '.join(missing)} are missing (doctor --repair makes them again)"
+            )
+            if not repair:
+                return report
+            engine.make_derived()
+            report.repaired.append(f"made the missing derived table(s) {', '.join(missing)} again")
         try:
             index, _ = engine.load()
         except StoreDamaged as err:  # an index record the store cannot read: named, not mended here

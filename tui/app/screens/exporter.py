@@ -1,10 +1,15 @@
 """The ``E`` key: ``newsreview export`` run as a child process, so the screen never waits for it.
 
 On a store of 10,000 articles an export takes seconds (QA: the screen froze for about 8 s when it
-ran on the UI thread). The child is the command itself (``python -m tui export -o …``): the same
-file, the same rules (a damaged article is named and left out, the rest written), on the machine's
-other core. The store's address goes to it in the environment, not on its command line, where any
-local user's ``ps`` would read a PostgreSQL password.
+ran on the UI thread). The child is the command itself (``python -P -m tui export -o …``; ``-P``: the
+app's own code, never a ``tui.py`` in the folder it was started from): the same file, the same rules
+(a damaged article is named and left out, the rest written), on the machine's other core. The
+store's address goes to it in the environment, not on its command line, where any local user's
+``ps`` would read a PostgreSQL password.
+
+The child starts at once, in a session of its own, and the screen looks at it between keys: quitting
+does not wait for it, nor cut it short — it writes its file (atomically, as ever) and the app says so
+on its way out (:func:`still_running`).
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import IO
 
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 
 from ...sanitize import clean_line
@@ -23,31 +31,40 @@ from ...store import ReviewStore
 
 #: the lines the export command writes on stderr begin with this
 PREFIX = "newsreview: "
+POLL = 0.1  # seconds between looks at a running export
+
+#: exports started by this process that were still running when last looked at: (path, process)
+_RUNNING: list[tuple[Path, subprocess.Popen[bytes]]] = []
 
 
-def run_export(address: str, path: Path) -> tuple[int, list[str]]:
-    """Run ``newsreview export -o PATH`` on the store at ``address``; (exit code, its stderr lines).
-    Runs in a worker thread."""
+def start_export(address: str, path: Path, err: IO[bytes]) -> subprocess.Popen[bytes]:
+    """Start ``newsreview export -o PATH`` on the store at ``address``, its stderr to ``err``."""
     env = {**os.environ, "NEWSREVIEW_STORE": address, "NO_COLOR": "1", "TERM": "dumb"}
     env.pop("FORCE_COLOR", None)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "tui", "export", "-o", str(path)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            check=False,
-        )
-    except OSError as err:
-        return 1, [f"could not run the export: {err}"]
-    text = done.stderr.decode("utf-8", "replace")
+    return subprocess.Popen(
+        [sys.executable, "-P", "-m", "tui", "export", "-o", str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+        env=env,
+        start_new_session=True,  # Ctrl-C in the terminal (or its hang-up) is the app's, not the export's
+    )
+
+
+def said(code: int, text: str) -> list[str]:
+    """What the export command said on stderr, as lines for the analyst (why, when it failed)."""
     lines = [line.removeprefix(PREFIX).removeprefix("error: ") for line in text.splitlines() if line.strip()]
-    if done.returncode < 0:
-        lines.append(f"the export was stopped by signal {-done.returncode}")
-    elif done.returncode and not lines:
-        lines.append(f"the export failed (exit code {done.returncode})")
-    return done.returncode, lines
+    if code < 0:
+        lines.append(f"the export was stopped by signal {-code}")
+    elif code and not lines:
+        lines.append(f"the export failed (exit code {code})")
+    return lines
+
+
+def still_running() -> list[Path]:
+    """Where exports this process started, and that have not ended yet, are writing."""
+    _RUNNING[:] = [(path, proc) for path, proc in _RUNNING if proc.poll() is None]
+    return [path for path, _ in _RUNNING]
 
 
 class Exporter(Widget):
@@ -67,34 +84,62 @@ class Exporter(Widget):
     def __init__(self, store: ReviewStore) -> None:
         super().__init__()
         self.store = store
-        self.running = False
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._err: IO[bytes] | None = None
+        self._path: Path | None = None
+        self._before: int | None = None  # the file's mtime when the export started
+        self._timer: Timer | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None
 
     def start(self) -> None:
         path = self.store.folder / "export.json"
         shown = clean_line(path, 200)
-        if self.running:
+        if self.proc is not None:
             self.notify(f"still exporting to {shown}", markup=False, timeout=3)
             return
         try:
-            mode = path.stat().st_mode  # through a symlink, as the command writes
+            st = path.stat()  # through a symlink, as the command writes
         except FileNotFoundError:
-            mode = None
-        except OSError as err:
-            self.notify(f"{shown}: {clean_line(err.strerror or err, 80)}", severity="error", markup=False)
+            st = None
+        except OSError as error:
+            self.notify(f"{shown}: {clean_line(error.strerror or error, 80)}", severity="error", markup=False)
             return
         # the command writes through to a FIFO or a device (-o /dev/stdout); here nobody would read it
-        if mode is not None and not stat.S_ISREG(mode):
+        if st is not None and not stat.S_ISREG(st.st_mode):
             self.notify(f"{shown} is not a regular file: not exported", severity="error", markup=False, timeout=8)
             return
-        self.running = True
+        said_to = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until the child ends)
+        try:
+            proc = start_export(self.store.address, path, said_to)
+        except OSError as error:
+            said_to.close()
+            self.notify(f"could not run the export: {clean_line(error, 200)}", severity="error", markup=False)
+            return
+        self.proc, self._err, self._path = proc, said_to, path
+        self._before = st.st_mtime_ns if st is not None else None
+        _RUNNING.append((path, proc))
         self.notify(f"exporting to {shown}…", markup=False, timeout=3)
-        address = self.store.address
+        self._timer = self.set_interval(POLL, self._look, name="export")
 
-        def work() -> None:
-            code, lines = run_export(address, path)
-            self.post_message(self.Done(path, code, lines))
-
-        self.run_worker(work, name="export", thread=True, exit_on_error=False, group="export")
-
-    def on_exporter_done(self, message: Done) -> None:
-        self.running = False
+    def _look(self) -> None:
+        proc, err, path = self.proc, self._err, self._path
+        if proc is None or err is None or path is None or proc.poll() is None:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        err.seek(0)
+        lines = said(int(proc.returncode), err.read().decode("utf-8", "replace"))
+        err.close()
+        code = int(proc.returncode)
+        if code == 0:  # the file it says it wrote must be there, and new (QA: a stand-in "tui" said nothing)
+            try:
+                now = path.stat().st_mtime_ns
+            except OSError:
+                now = None
+            if now is None or now == self._before:
+                code, lines = 1, [*lines, f"{clean_line(path, 200)} was not written"]
+        self.proc = self._err = self._path = None
+        self.post_message(self.Done(path, code, lines))

@@ -652,6 +652,9 @@ class ReviewCore(Screen[None]):
         matches = spans.find_all(self.flow, self.find_query, whole_words=whole_words)
         if not matches:
             view.set_matches([], None)
+            # a find this article does not show is dropped (QA: escape could not reach it, and it came
+            # back articles later); f3 still has its words
+            self.find_on = False
             if not quiet:
                 self.notify(f"“{one_line(self.find_query, 60)}” is not in this article", markup=False, timeout=3)
             self.refresh_status()
