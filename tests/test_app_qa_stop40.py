@@ -405,3 +405,41 @@ async def test_a_find_this_article_does_not_show_is_dropped(tmp_path):
         await pilot.press("f3")  # its words are kept for the next find
         assert len(view.matches) == 1
     st.close()
+
+
+async def test_quitting_while_plus_extracts_a_folder_stops_the_extraction(store, tmp_path):
+    """QA: q (or a hang-up) while ``+`` extracted a folder of 300 articles took the screen away at
+    once, but the worker went on for two minutes, holding the reviewer's lock. The extraction now
+    stops after the article it is on."""
+    import time
+
+    from tui.app.screens.add import ArticleAdder
+
+    st, _ex = store
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i}.txt").write_text(
+            f"Report {i} from Kyiv.\n\nOfficials in Lviv spoke {i} times.", encoding="utf-8"
+        )
+    extracted: list[str] = []
+
+    class Slow:
+        def extract(self, articles, **_):
+            for article in articles:
+                time.sleep(0.1)
+                extracted.append(article.id)
+                yield make_extraction(article.text, [], [])
+
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.screen.query_one(ArticleAdder).cache["extractor"] = Slow()
+        await pilot.press("plus")
+        app.screen.query_one("#add-path").value = str(folder)
+        await pilot.press("enter")
+        while len(extracted) < 3:
+            await pilot.pause(0.05)
+        await pilot.press("q")
+    at_quit = len(extracted)
+    time.sleep(1.5)  # the old worker went on: 15 more articles in this time
+    assert len(extracted) <= at_quit + 1, (at_quit, len(extracted))  # stopped after the article it was on

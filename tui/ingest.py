@@ -542,14 +542,20 @@ def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[str]
     return articles, failed
 
 
-def extract_articles(extractor: Any, articles: list[Article], jobs: int = 1) -> tuple[list[Any], list[str]]:
+def extract_articles(
+    extractor: Any, articles: list[Article], jobs: int = 1, *, stop: Callable[[], bool] | None = None
+) -> tuple[list[Any], list[str]]:
     """Extract ``articles`` with a loaded extractor: (extractions, failures naming each article's
-    file). As in ``add``, an extraction that raises fails the articles not done yet."""
+    file). As in ``add``, an extraction that raises fails the articles not done yet. ``stop``: asked
+    after each article; true ends the run there (the app quitting: QA, its worker extracted a folder
+    for two minutes after the screen had gone, holding the reviewer's lock)."""
     done: list[Any] = []
     failed: list[str] = []
     try:
         for extraction in extractor.extract(articles, **({"jobs": jobs} if jobs != 1 else {})):
             done.append(extraction)
+            if stop is not None and stop():
+                break
     except Exception as err:
         for article in articles[len(done) :]:
             failed.append(f"{article.path or article.id}: extraction failed: {type(err).__name__}: {err}")

@@ -100,10 +100,15 @@ def load_path(path: str) -> Loaded:
 
 def extract(path: str, articles: list[Article], model: str | None, cache: dict[str, Any]) -> Extracted:
     """Runs in a worker thread: load the model once (kept in ``cache``), extract ``articles``."""
+    from textual.worker import get_current_worker
+
     from ...ingest import extract_articles
 
+    worker = get_current_worker()
     try:
-        extractions, failed = extract_articles(loaded_extractor(model, cache), articles)
+        extractions, failed = extract_articles(
+            loaded_extractor(model, cache), articles, stop=lambda: worker.is_cancelled
+        )
     except Exception as err:  # the model would not load, or worse: every article here failed
         reason = f"{type(err).__name__}: {err}"
         return Extracted(path, [], [f"{a.path or one_line(path, 200)}: extraction failed: {reason}" for a in articles])
