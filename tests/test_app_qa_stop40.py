@@ -443,3 +443,114 @@ async def test_quitting_while_plus_extracts_a_folder_stops_the_extraction(store,
     at_quit = len(extracted)
     time.sleep(1.5)  # the old worker went on: 15 more articles in this time
     assert len(extracted) <= at_quit + 1, (at_quit, len(extracted))  # stopped after the article it was on
+
+
+async def test_narrowed_from_a_wide_terminal_the_footer_keeps_help_and_quit(store, tmp_path):
+    """QA: started at 160 columns then narrowed to 40-80, the palette's key stayed docked at the
+    right, over help and quit, with a stray character after it."""
+    from app_support import screen_text
+
+    st, _ex = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert "^p palette" in screen_text(app).splitlines()[-1]
+        for width in (40, 80):
+            await pilot.resize_terminal(width, 20)
+            await pilot.pause(0.2)
+            footer = screen_text(app).splitlines()[-1]
+            assert footer.startswith("a accept x reject u undo ? help q quit") and "palette" not in footer, footer
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause(0.2)
+        assert "^p palette" in screen_text(app).splitlines()[-1]
+
+
+async def test_ctrl_c_quits_and_ctrl_z_suspends(store, tmp_path, monkeypatch):
+    """QA: ctrl+c showed "Press [b]q[/b] to quit the app" (markup as text) and stayed; ctrl+z did
+    nothing. ctrl+c quits (every decision is saved), ctrl+z suspends as any terminal program does."""
+    st, _ex = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    suspended = []
+    monkeypatch.setattr(ReviewApp, "action_suspend_process", lambda self: suspended.append(True))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("ctrl+z")
+        assert suspended == [True] and app.is_running
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    assert not any("[b]" in str(n.message) for n in app._notifications)
+
+
+def test_a_locale_that_is_not_utf8_gets_question_marks_not_a_crash(tmp_path):
+    """QA (LANG=en_US.ISO-8859-1): --help, articles, agreement and status ended with an internal
+    UnicodeEncodeError at their first em dash or "Ł"; the review screen drew every box as "\\u256d".
+    The commands write "?" for what the locale cannot hold (tables in ASCII); the review screen says
+    it needs a UTF-8 locale, in one line."""
+    import os
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    store = tmp_path / "store"
+    with ReviewStore.open(store, write=True, reviewer="Łukasz") as st:
+        ex = make_extraction("Łódź — a report from Kraków.", [("Kraków", "GPE")], [], title="Łódź — report")
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1", "NEWSREVIEW_STORE": str(store), "COLUMNS": "100"}
+
+    def run(*args: str) -> tuple[int, str, str]:
+        proc = subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, env=env, cwd=ROOT)
+        return proc.returncode, proc.stdout.decode("latin-1"), proc.stderr.decode("latin-1")
+
+    assert "Show this message and exit" in run("--help")[1]
+    for command in (
+        ["articles"],
+        ["articles", "--format", "tsv"],
+        ["status"],
+        ["agreement"],
+        ["articles", "--format", "json"],
+    ):
+        code, _out, err = run(*command)
+        assert code == 0 and "internal error" not in err, (command, err)
+    table = run("articles")[1]
+    assert "| " in table and "?ód? ? report" in table and "┃" not in table  # an ASCII box; Ł, ź and — as ?
+
+
+def test_the_review_screen_refuses_a_terminal_that_is_not_utf8_and_no_terminal_makes_no_store(tmp_path):
+    """In a pseudo-terminal whose locale is ISO-8859-1 the review screen says it needs UTF-8 (one line,
+    exit 1, the store untouched); without a terminal and with nothing to add, a first run makes no
+    store at the default place (QA: it made an empty one and exited 0)."""
+    import os
+    import subprocess
+    import sys
+
+    from app_support import run_in_pty
+
+    from support import ROOT
+
+    store = tmp_path / "store"
+    with ReviewStore.open(store, write=True, reviewer="ana") as st:
+        st.add_article(make_extraction("Kyiv held.", [("Kyiv", "GPE")], []))
+    before = sorted(p.name for p in store.rglob("*"))
+    env = {
+        **os.environ,
+        "PYTHONIOENCODING": "latin-1",
+        "PYTHONPATH": str(ROOT),
+        "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg"),
+    }
+    out, code = run_in_pty(
+        [sys.executable, "-m", "tui", "--store", str(store), "--reviewer", "ana"], env, [], timeout=30
+    )
+    assert code == 1 and b"the terminal's locale is not UTF-8 (iso8859-1)" in out and b"LANG=C.UTF-8" in out
+    assert sorted(p.name for p in store.rglob("*")) == before
+    home = tmp_path / "home"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "NEWSREVIEW_STORE": ""},
+        cwd=ROOT,
+    )
+    assert proc.returncode == 1 and "no store at" in proc.stderr and not home.exists()

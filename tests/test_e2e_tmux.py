@@ -28,7 +28,8 @@ pytestmark = [
     pytest.mark.skipif(not EXE.exists(), reason=f"{EXE} is not installed (pip install -e .)"),
 ]
 needs_tmux = pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the real-terminal test cannot run here")
-COUNTER = re.compile(r"(\d+)/(\d+) decided here\s+·\s+store (\d+)/(\d+)")
+#: the status line's counters, in its long words or (a message on it too) its short ones
+COUNTER = re.compile(r"(\d+)/(\d+)(?: decided here)?\s+·\s+store (\d+)/(\d+)")
 
 
 def tmux(*args: str, socket: str) -> str:

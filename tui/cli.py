@@ -252,6 +252,20 @@ def review_cmd(
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
     _some_path_exists(paths)
+    if sys.stdout.isatty() and not _utf8(sys.stdout):  # QA: every box and letter drawn as "\u256d" text
+        fail(
+            f"the terminal's locale is not UTF-8 ({clean_line(sys.stdout.encoding, 30)}), and the review screen "
+            "draws with UTF-8 characters: run newsreview with a UTF-8 locale, e.g. LANG=C.UTF-8"
+        )
+    if not paths and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # nothing to add and no screen to open: said, and no store made on the way (QA: a first run in a
+        # pipe made an empty store at the default place and exited 0)
+        with _read_store(store) as st:
+            _print_status(st)
+        sys.stderr.write(
+            "newsreview: not a terminal, so the review screen was not opened; run newsreview in a terminal to review\n"
+        )
+        raise typer.Exit(1)
     with _open_store(store, reviewer, "newsreview review", look_alikes=False) as st:
         if adjudicate:
             from .store import StoreError
@@ -710,9 +724,15 @@ def articles_cmd(
         ]
         headers = ("id", "decided", "disputed", "assigned", "title")
         # as Rich drew it, without its layout of every cell (QA: 6 s for 10,000 articles)
-        _write_output(
-            box_table(f"{len(rows)} article(s)", headers, cells, _console().width, right=(1, 2), give_way=(4, 3)), None
+        utf8 = _utf8(sys.stdout)
+        lines = box_table(
+            f"{len(rows)} article(s)", headers, cells, _console().width, right=(1, 2), give_way=(4, 3), ascii=not utf8
         )
+        if utf8:
+            _write_output(lines, None)
+        else:  # in the terminal's own encoding, "?" for what it cannot hold (_tolerant_streams)
+            for line in lines:
+                sys.stdout.write(line)
     if missing:
         shown = ", ".join(clean_line(a, 40) for a in sorted(missing)[:5]) + (" …" if len(missing) > 5 else "")
         fail(f"damaged: {len(missing)} article file(s) missing or not a file ({shown}): run 'newsreview doctor'")
@@ -1251,6 +1271,7 @@ def main() -> None:
     if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # under nohup it stays ignored
         signal.signal(signal.SIGHUP, _terminate)
     _guard_closed_streams()
+    _tolerant_streams()
     try:
         code = app(prog_name="newsreview", standalone_mode=False)
     except typer.TyperException as err:  # a mistyped option or argument: one line, like every other error
@@ -1326,6 +1347,20 @@ def _guard_closed_streams() -> None:
         sys.stdout = _ClosedOutput()
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+
+
+def _utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def _tolerant_streams() -> None:
+    """Under a locale that is not UTF-8 (ISO-8859-1, say), a character it cannot hold is written as
+    "?" instead of ending the command (QA: ``--help``, ``articles``, ``agreement`` and ``status``
+    stopped with an internal UnicodeEncodeError at their first em dash or "Ł")."""
+    for stream in (sys.stdout, sys.stderr):
+        if not _utf8(stream) and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
 
 
 def _traceback() -> str:

@@ -43,11 +43,12 @@ def box_table(
     *,
     right: Sequence[int] = (),
     give_way: Sequence[int] | None = None,
+    ascii: bool = False,
 ) -> Iterator[str]:
     """The table's lines (each ending in a newline): the title, then a heavy-headed box. Columns are
     as wide as their widest cell; when the whole is wider than ``width``, the columns in ``give_way``
     (default: from the last) are cut in turn down to :data:`MIN_WIDTH`; the others never are (an id
-    cut would be no id). ``right``: columns aligned right (numbers)."""
+    cut would be no id). ``right``: columns aligned right (numbers); ``ascii``: the box in ASCII."""
     widths = [max([cell_len(h), *(cell_len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     over = sum(widths) + 3 * len(widths) + 1 - width
     for i in range(len(widths))[::-1] if give_way is None else give_way:
@@ -56,6 +57,16 @@ def box_table(
         give = min(over, max(0, widths[i] - max(MIN_WIDTH, cell_len(headers[i]))))
         widths[i] -= give
         over -= give
+    yield from (line.translate(ASCII) if ascii else line for line in _lines(title, headers, rows, widths, right))
+
+
+#: the box in ASCII, for a terminal whose locale is not UTF-8 (as Rich draws its tables there)
+ASCII = str.maketrans("┏┳┓┃┡━╇┩│└─┴┘", "+++|+-++|+-++")
+
+
+def _lines(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: list[int], right: Sequence[int]
+) -> Iterator[str]:
     yield title + "\n"
     yield "┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n"
     yield "┃" + "┃".join(f" {_pad(cut(h, w), w, False)} " for h, w in zip(headers, widths, strict=True)) + "┃\n"

@@ -7,13 +7,14 @@ import os
 import signal
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandListItem, DiscoveryHit, Hit, Hits, Provider, SimpleProvider
 from textual.command import CommandPalette as TextualCommandPalette
 from textual.message import Message
@@ -146,6 +147,18 @@ class ReviewApp(App[None]):
     SWITCH_NAME = "quit and use --reviewer {name}"
     COMMANDS = App.COMMANDS | {ReviewCommands}
     ENABLE_COMMAND_PALETTE = True
+    #: Textual's own (ctrl+q quits, ctrl+c "help quit"), and ctrl+z, which suspends as in any program
+    #: of a terminal (QA: it did nothing; ``fg`` resumes); under ``serve`` there is nothing to suspend
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *App.BINDINGS,
+        Binding("ctrl+z", "suspend_process", "suspend", show=False, id="app.suspend"),
+    ]
+
+    def action_help_quit(self) -> None:
+        """ctrl+c quits, as in any program of a terminal (every decision is saved already). Textual only
+        told how to quit, in markup shown as text (QA: "Press [b]q[/b] to quit the app"); in a text
+        box ctrl+c still copies."""
+        self.exit()
 
     def __init__(
         self,

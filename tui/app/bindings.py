@@ -293,7 +293,7 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
 TERMINAL_ALIASES = {"ctrl+m": "enter", "ctrl+i": "tab", "ctrl+h": "backspace", "ctrl+left_square_bracket": "escape"}
 
 #: the app's own keys, taken before any screen's (a test checks them against ReviewApp's bindings)
-APP_KEYS = {"ctrl+q": "quit", "ctrl+c": "quit", "ctrl+p": "the command palette"}
+APP_KEYS = {"ctrl+q": "quit", "ctrl+c": "quit", "ctrl+p": "the command palette", "ctrl+z": "suspend"}
 
 #: dialogs whose keys arrive while a text box has the focus (by binding id prefix): a printable key
 #: given to one of their bindings is typed into the box, or, on a priority binding, can no longer be

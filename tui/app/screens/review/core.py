@@ -157,7 +157,11 @@ class ReviewCore(Screen[None]):
         footer.compact = narrow
         # narrow: the keys of the review take the whole line (the palette is in the help, ? lists it);
         # the palette's key docked at the right edge also overlapped the last key and left a stray cell
-        footer.show_command_palette = not narrow
+        if footer.show_command_palette != (not narrow):
+            footer.show_command_palette = not narrow
+            # (not a reactive that recomposes: QA, narrowed from 160 columns the palette's key stayed,
+            # over help and quit)
+            footer.refresh(recompose=True)
         self.call_after_refresh(self._reveal_current)  # the new layout can put it out of view
 
     def _reveal_current(self) -> None:
