@@ -4,6 +4,7 @@ writes to a pseudo-terminal, checked for terminal controls that came from the da
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -296,3 +297,55 @@ def test_two_reviewers_in_two_panes_on_one_store(tmp_path):
         final = st.candidate(article["id"], ben["id"], view="final")
         assert final["adjudication"]["chose"] == "bob" and final["adjudication"]["reviewer"] == "ana"
         assert st.candidate(article["id"], ben["id"], view="ana")["status"] == "accepted"  # ana's own stays
+
+
+def test_sigint_to_the_app_says_so_and_exits_130(tmp_path):
+    """QA: ``kill -INT`` ended the review screen as a quit would (asyncio's own handler), exit 0 and no
+    word, where SIGTERM says "terminated" and exits 143. Ctrl-C's signal now ends it as the commands
+    end: "interrupted; every decision made so far is saved", exit 130, the decision kept."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    with ReviewStore.open(tmp_path / "store", mode="add", reviewer="setup") as st:
+        st.add_article(make_extraction("Moscow is cold. Paris is warm.", [("Moscow", "GPE"), ("Paris", "GPE")]))
+    env = {**os.environ, "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg"), "TERM": "xterm-256color"}
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
+    argv = [str(EXE), "--store", str(tmp_path / "store"), "--reviewer", "ana"]
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    out = bytearray()
+
+    def read_until(want: bytes, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while want not in out and time.monotonic() < deadline and proc.poll() is None:
+            if select.select([master], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    out.extend(os.read(master, 65536))
+
+    try:
+        read_until(b"decided here", 90)
+        os.write(master, b"a")
+        read_until(b"1/2 decided here", 10)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=15)
+        while select.select([master], [], [], 0.2)[0]:  # what it wrote on its way out
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out.extend(chunk)
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 130 and b"interrupted; every decision made so far is saved" in out
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:  # kept, and the lock free
+        (aid,) = st.article_ids()
+        assert [c["status"] for c in st.candidates(aid) if c["kind"] == "entity"].count("accepted") == 1

@@ -1265,6 +1265,10 @@ def main() -> None:
     from extractors.records import InputError
 
     signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
+    # Ctrl-C (SIGINT) the same way; also so that asyncio, which the review screen runs on, keeps its
+    # hands off it (QA: its own handler ended the app as a quit would, exit 0, without a word)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _terminate)
     # a dropped SSH connection (or a closed terminal window): the same clean close — presence cleared,
     # so the desk does not see the analyst "on" the article for another minute — exit 129; a command
     # started with nohup (a long `add`, `serve`) keeps running, as it asked
