@@ -739,3 +739,35 @@ def test_the_articles_table_is_one_line_a_row_and_cuts_titles_not_ids(cli, store
         assert aid in out.stdout
     assert "│ (file missing) Short one" in out.stdout and "…" in lines[4] and "…" in lines[6]
     assert "1 article file(s) missing" in out.stderr
+
+
+def test_apply_stopped_by_a_failed_write_says_so_on_stderr(filled_store, monkeypatch):
+    """QA (a lost PostgreSQL server): apply wrote the failing line's result and exited 1, but nothing
+    on stderr — a script that reads only the exit status and stderr learnt nothing."""
+    import io
+
+    from tui import decisions
+    from tui.store import ReviewStore, StoreUnavailable
+
+    path, ex = filled_store
+    lines = "".join(
+        json.dumps({"article": ex.article.id, "candidate": c["id"], "action": "accept"}) + "\n" for c in ex.entities
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with ReviewStore.open(path, write=True, reviewer="ann") as st:
+        real = st.decide
+        calls = []
+
+        def lost(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 2:
+                raise StoreUnavailable("lost the connection to the PostgreSQL server of postgresql://x@h/db")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(st, "decide", lost)
+        failed = decisions.apply_stream(st, io.BytesIO(lines.encode()), out, err=err)
+    assert failed == 1 and len(calls) == 2
+    assert err.getvalue() == (
+        "newsreview: error: line 2: lost the connection to the PostgreSQL server of postgresql://x@h/db; "
+        "no line after it was applied\n"
+    )

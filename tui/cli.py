@@ -497,7 +497,7 @@ def apply_cmd(
             fail(f"{source}: {err.strerror or err}")
     try:
         with _open_store(store, reviewer, "newsreview apply", existing=True) as st:
-            failed = apply_stream(st, stream, sys.stdout, model=model)
+            failed = apply_stream(st, stream, sys.stdout, model=model, err=sys.stderr)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -211,10 +211,14 @@ def _changes(obj: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str], *, model: str | None = None) -> int:
+def apply_stream(
+    store: ReviewStore, stream: IO[bytes], out: IO[str], *, model: str | None = None, err: IO[str] | None = None
+) -> int:
     """Apply every line of ``stream`` (bytes); returns how many failed. Stops on a failed write (disk
-    full...): nothing after that line is applied. ``model``: the pipeline that works out the derived
-    fields of a claim whose content a line sets (loaded on the first such line)."""
+    full, a lost server...): nothing after that line is applied, and ``err`` is told so in one line
+    (QA: a script reading only the exit status and stderr learnt nothing). ``model``: the pipeline
+    that works out the derived fields of a claim whose content a line sets (loaded on the first such
+    line)."""
     derived = ClaimFields(model)
     failed = 0
     number = 0
@@ -250,9 +254,12 @@ def apply_stream(store: ReviewStore, stream: IO[bytes], out: IO[str], *, model: 
                     if not store.refresh():
                         raise
                     result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
-            except StoreWriteError as err:
+            except StoreWriteError as error:
                 failed += 1
-                _emit(out, {"line": number, "ok": False, "error": str(err)})
+                _emit(out, {"line": number, "ok": False, "error": str(error)})
+                if err is not None:
+                    err.write(f"newsreview: error: line {number}: {clean_line(error)}; no line after it was applied\n")
+                    err.flush()
                 break  # the disk refused: later lines would fail the same way; nothing after is applied
             except StoreError as err:
                 failed += 1
