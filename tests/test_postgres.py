@@ -347,6 +347,42 @@ def test_poll_hears_other_reviewers_and_catches_up_after_a_lost_connection(fille
         assert {r["reviewer"] for c in st.candidates(aid) for r in c.get("reviews", [])} == {"ana", "bob"}
 
 
+def test_a_listener_the_server_refuses_leaves_polls_by_position_not_an_alert(filled_store, monkeypatch):
+    """QA: with a role's connection limit reached, the listener's connection was refused and every
+    poll raised "cannot connect": the screen said "store unreachable" for good though each decision
+    was saved. While the main session works, polls look by position instead, and the listener is
+    tried again a few seconds later."""
+    from tui.store import postgres
+
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1 = (e["id"] for e in ex.entities[:2])
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        ana.candidates(aid)
+        assert not ana.refresh()  # listening from now on
+        engine = ana.engine
+        real = engine._connect
+        refused = []
+
+        def limited():
+            refused.append(True)
+            raise StoreUnavailable(f"cannot connect to the PostgreSQL server of {engine.shown}: too many connections")
+
+        engine._listener.close()  # (the limit reached: the listener cannot come back)
+        monkeypatch.setattr(engine, "_connect", limited)
+        with ReviewStore.open(path, write=True, reviewer="bob") as bob:
+            bob.decide(aid, e0, "reject")
+            assert ana.refresh().decided == {aid: {e0}}  # by position, no alert
+            ana.decide(aid, e1, "accept")  # and ana's decisions are saved meanwhile
+            bob.decide(aid, e1, "reject")
+            assert ana.refresh().decided == {aid: {e1}}
+        assert len(refused) == 1  # tried once, not at every poll (again after RETRY_EVERY)
+        monkeypatch.setattr(engine, "_connect", real)
+        monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+        engine._listen_retry_at = 0.0
+        assert not ana.refresh() and engine._healthy(engine._listener)  # listening again
+
+
 def test_a_decision_on_a_lost_connection_is_saved_on_the_new_one_or_reported_unsaved(filled_store, monkeypatch):
     from tui.store import postgres
 

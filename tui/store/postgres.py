@@ -129,6 +129,9 @@ class PostgresEngine:
         self.holder = ""
         self._conn: psycopg.Connection[Any] | None = None
         self._listener: psycopg.Connection[Any] | None = None
+        # when to try making the listener again after the server refused it while the main session
+        # works (a role's connection limit, say): meanwhile polls look by position
+        self._listen_retry_at = 0.0
         self._dwm = 0  # every decision with pos <= this was delivered (load, poll, or our own append)
         self._iwm = 0  # the same for index records
         self._own: set[int] = set()  # positions of our own decisions above _dwm (poll skips them)
@@ -265,6 +268,8 @@ class PostgresEngine:
             now = time.monotonic()
             if self._down is not None and now < self._retry_at:
                 return  # not yet: the poll itself will say the server is still away
+            if not need_main and now < self._listen_retry_at:
+                return  # the listener was refused a moment ago (polls look by position meanwhile)
             if need_main:
                 self._drop()
                 need_listener = True
@@ -284,7 +289,8 @@ class PostgresEngine:
                     c.close()
             with lock:
                 if not need_main or self._healthy(self._conn):
-                    return  # (the main session is fine: the next poll makes the listener again)
+                    self._listen_retry_at = time.monotonic() + RETRY_EVERY
+                    return  # (the main session is fine: a poll makes the listener again, later)
                 self._down = (
                     str(err)
                     if isinstance(err, StoreError)
@@ -608,10 +614,17 @@ class PostgresEngine:
         need = now - self._checked >= CHECK_EVERY
         try:
             if self._listener is None or self._listener.closed or self._listener.broken:
-                self._listen()
-                need = True  # NOTIFY does not replay: catch up by position
-            assert self._listener is not None
-            for note in self._listener.notifies(timeout=0):
+                need = True  # NOTIFY does not replay (and without a listener): catch up by position
+                if now >= self._listen_retry_at:
+                    try:
+                        self._listen()
+                    except StoreUnavailable:
+                        if not self._healthy(self._conn):
+                            raise
+                        # QA: a second connection refused (a connection limit) kept "store unreachable"
+                        # on screen though every decision was saved: look by position until it is made
+                        self._listen_retry_at = now + RETRY_EVERY
+            for note in self._listener.notifies(timeout=0) if self._listener is not None else ():
                 kind, _, mark = note.payload.partition(" ")
                 with contextlib.suppress(ValueError):
                     at = int(mark)
