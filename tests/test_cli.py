@@ -771,3 +771,35 @@ def test_apply_stopped_by_a_failed_write_says_so_on_stderr(filled_store, monkeyp
         "newsreview: error: line 2: lost the connection to the PostgreSQL server of postgresql://x@h/db; "
         "no line after it was applied\n"
     )
+
+
+def test_the_articles_table_fits_60_columns_and_is_whole_in_a_pipe(cli, store_path):
+    """Review: at COLUMNS=60 every line was 61 cells (the numbers and borders alone took 61 once the
+    title and assignees were down to 8); into a pipe with no COLUMNS titles were cut at 80."""
+    from rich.cells import cell_len
+
+    from tui.store import ReviewStore
+
+    from support import make_extraction
+
+    title = "A very long headline about the talks in Geneva between the delegations, going on and on"  # 90
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(make_extraction("Body about Kyiv.", [("Kyiv", "GPE")], [], title=title))
+    cli.env["COLUMNS"] = "60"
+    assert {cell_len(line) for line in cli("articles").stdout.splitlines()[1:]} == {60}
+    del cli.env["COLUMNS"]
+    assert title.strip() in cli("articles").stdout
+
+
+def test_a_signal_while_the_ingest_module_is_imported_is_an_interrupt(monkeypatch):
+    """Review: Ctrl-C in the first ~0.3 s of ``add`` (tui.ingest half imported) gave "internal error:
+    ImportError … partially initialized module" instead of exit 130."""
+    import signal
+    import sys
+
+    from tui import cli as cli_module
+
+    monkeypatch.setitem(sys.modules, "tui.ingest", None)  # importing it fails, as a half-made module does
+    with pytest.raises(KeyboardInterrupt) as raised:
+        cli_module._terminate(int(signal.SIGINT), None)
+    assert raised.value.args == (int(signal.SIGINT),)

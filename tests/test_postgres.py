@@ -295,6 +295,19 @@ def test_a_dropped_derived_table_is_named_and_doctor_makes_it_again(pg_store):
     assert proc.returncode == 1 and "table(s) candidates are missing: the store's own data is gone" in proc.stdout
 
 
+def test_a_dropped_meta_table_is_damage_not_another_schema(pg_store):
+    """Review: with its meta table dropped a store was "not a newsreview store; choose another
+    ?schema=", sending the analyst away from their data."""
+    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
+        st.add_article(articles(1)[0])
+    with admin(pg_store) as conn:
+        conn.execute("DROP TABLE meta")
+    for command in ("status", "doctor"):
+        said = run(pg_store, command).stderr
+        assert "the store's meta table is missing (its articles and decisions are there)" in said, said
+        assert "choose another" not in said
+
+
 @pytest.mark.parametrize("value", ["abc", None, "0", "-1"])
 def test_an_odd_schema_version_is_damage_named_not_a_migration(pg_store, value):
     """QA: schema_version 'abc' gave an internal error; deleted, every migration ran over the tables."""

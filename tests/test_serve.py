@@ -162,7 +162,7 @@ def test_tab_argv_keeps_the_name_one_element(tmp_path):
     name = "Ann $(touch pwned) ; rm -rf ~ `id`"
     argv = tab_argv(tmp_path / "store", name, model="en_core_web_sm", allow_add=True)
     assert argv[-3:] == ["--", str(tmp_path / "store"), name]
-    assert argv[:3] == [sys.executable, "-m", "tui.serve.tab"] and "--allow-add" in argv
+    assert argv[:4] == [sys.executable, "-P", "-m", "tui.serve.tab"] and "--allow-add" in argv
     with pytest.raises(ValueError):
         tab_argv(tmp_path, "evil\u202e")
 

@@ -725,8 +725,10 @@ def articles_cmd(
         headers = ("id", "decided", "disputed", "assigned", "title")
         # as Rich drew it, without its layout of every cell (QA: 6 s for 10,000 articles)
         utf8 = _utf8(sys.stdout)
+        # cut to the terminal's width (or COLUMNS); into a file or a pipe, whole (review: cut at 80)
+        width = _console().width if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1 << 20
         lines = box_table(
-            f"{len(rows)} article(s)", headers, cells, _console().width, right=(1, 2), give_way=(4, 3), ascii=not utf8
+            f"{len(rows)} article(s)", headers, cells, width, right=(1, 2), give_way=(4, 3), ascii=not utf8
         )
         if utf8:
             _write_output(lines, None)
@@ -1255,8 +1257,10 @@ def _interrupted(err: KeyboardInterrupt) -> NoReturn:
 
 
 def _terminate(signum: int, frame: Any) -> None:
-    from .ingest import interrupt
-
+    try:
+        from .ingest import interrupt
+    except ImportError:  # the signal came while tui.ingest itself was being imported: no workers yet
+        raise KeyboardInterrupt(signum) from None  # (review: "partially initialized module" on Ctrl-C)
     interrupt(signum, frame)
 
 

@@ -51,12 +51,15 @@ def box_table(
     cut would be no id). ``right``: columns aligned right (numbers); ``ascii``: the box in ASCII."""
     widths = [max([cell_len(h), *(cell_len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     over = sum(widths) + 3 * len(widths) + 1 - width
-    for i in range(len(widths))[::-1] if give_way is None else give_way:
-        if over <= 0:
-            break
-        give = min(over, max(0, widths[i] - max(MIN_WIDTH, cell_len(headers[i]))))
-        widths[i] -= give
-        over -= give
+    order = range(len(widths))[::-1] if give_way is None else give_way
+    # first down to MIN_WIDTH, then (a narrow terminal: review, 60 columns overflowed) to the header
+    for floor in (MIN_WIDTH, 0):
+        for i in order:
+            if over <= 0:
+                break
+            give = min(over, max(0, widths[i] - max(floor, cell_len(headers[i]))))
+            widths[i] -= give
+            over -= give
     yield from (line.translate(ASCII) if ascii else line for line in _lines(title, headers, rows, widths, right))
 
 

@@ -36,5 +36,8 @@ def run(
     app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)
     app.run()
     for path in still_running():  # (E) not waited for, nor cut short: it finishes on its own
-        sys.stderr.write(f"newsreview: the export started with E is still running; it writes {clean_line(path)}\n")
+        sys.stderr.write(
+            f"newsreview: the export started with E is still running; it writes {clean_line(path)} (should it "
+            "fail, nothing will say so: 'newsreview export' shows why)\n"
+        )
     return int(app.return_code or 0)

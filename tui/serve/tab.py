@@ -24,7 +24,7 @@ ADD_REFUSED = (
 
 def tab_argv(store: Path, reviewer: str, *, model: str | None = None, allow_add: bool = False) -> list[str]:
     """The command of one tab's process, as an argv list (never through a shell)."""
-    argv = [sys.executable, "-m", "tui.serve.tab"]
+    argv = [sys.executable, "-P", "-m", "tui.serve.tab"]  # -P: never a tui/ of the folder serve started in
     if model:
         argv += ["--model", model]
     if allow_add:

@@ -394,6 +394,14 @@ class PostgresEngine:
                         f"{self.shown}: schema '{schema}' is not a store this release of newsreview can open "
                         f"(format {clean_line(meta.get('format'), 40)!r}); use another ?schema="
                     )
+            elif tables and conn.execute(
+                "SELECT count(*) = 3 FROM unnest(%s::text[]) AS t WHERE to_regclass(format('%%I.%%I', %s::text, t)) IS NOT NULL",
+                [["articles", "candidates", "decisions"], schema],
+            ).fetchone() == (True,):  # review: a store whose meta table was dropped was "not a store"
+                raise StoreDamaged(
+                    f"damaged: {self.shown}: the store's meta table is missing (its articles and decisions are "
+                    "there); restore it from a backup"
+                )
             elif tables:
                 raise StoreError(
                     f"{self.shown}: schema '{schema}' holds tables that are not a newsreview store; "

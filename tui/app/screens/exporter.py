@@ -87,7 +87,7 @@ class Exporter(Widget):
         self.proc: subprocess.Popen[bytes] | None = None
         self._err: IO[bytes] | None = None
         self._path: Path | None = None
-        self._before: int | None = None  # the file's mtime when the export started
+        self._before: tuple[int, int] | None = None  # the file's (inode, mtime) when the export started
         self._timer: Timer | None = None
 
     @property
@@ -119,7 +119,7 @@ class Exporter(Widget):
             self.notify(f"could not run the export: {clean_line(error, 200)}", severity="error", markup=False)
             return
         self.proc, self._err, self._path = proc, said_to, path
-        self._before = st.st_mtime_ns if st is not None else None
+        self._before = (st.st_ino, st.st_mtime_ns) if st is not None else None
         _RUNNING.append((path, proc))
         self.notify(f"exporting to {shown}…", markup=False, timeout=3)
         self._timer = self.set_interval(POLL, self._look, name="export")
@@ -135,8 +135,9 @@ class Exporter(Widget):
         err.close()
         code = int(proc.returncode)
         if code == 0:  # the file it says it wrote must be there, and new (QA: a stand-in "tui" said nothing)
-            try:
-                now = path.stat().st_mtime_ns
+            try:  # (the inode too: the command replaces the file, and a coarse clock may not tick)
+                st = path.stat()
+                now: tuple[int, int] | None = (st.st_ino, st.st_mtime_ns)
             except OSError:
                 now = None
             if now is None or now == self._before:
