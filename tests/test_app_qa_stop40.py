@@ -497,6 +497,7 @@ def test_a_locale_that_is_not_utf8_gets_question_marks_not_a_crash(tmp_path):
         ex = make_extraction("Łódź — a report from Kraków.", [("Kraków", "GPE")], [], title="Łódź — report")
         st.add_article(ex)
         st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+        st.add_article(make_extraction("Talks in Tokyo.", [("Tokyo", "GPE")], [], title="東京で会談 talks"))
     env = {**os.environ, "PYTHONIOENCODING": "latin-1", "NEWSREVIEW_STORE": str(store), "COLUMNS": "100"}
 
     def run(*args: str) -> tuple[int, str, str]:
@@ -515,6 +516,7 @@ def test_a_locale_that_is_not_utf8_gets_question_marks_not_a_crash(tmp_path):
         assert code == 0 and "internal error" not in err, (command, err)
     table = run("articles")[1]
     assert "| " in table and "?ód? ? report" in table and "┃" not in table  # an ASCII box; Ł, ź and — as ?
+    assert "????? talks" in table and len({len(line) for line in table.splitlines()[1:]}) == 1  # aligned
 
 
 def test_the_review_screen_refuses_a_terminal_that_is_not_utf8_and_no_terminal_makes_no_store(tmp_path):

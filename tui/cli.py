@@ -725,6 +725,9 @@ def articles_cmd(
         headers = ("id", "decided", "disputed", "assigned", "title")
         # as Rich drew it, without its layout of every cell (QA: 6 s for 10,000 articles)
         utf8 = _utf8(sys.stdout)
+        if not utf8:  # each character the locale cannot hold made "?" first, so widths count what is shown
+            enc = sys.stdout.encoding or "ascii"
+            cells = [[c.encode(enc, "replace").decode(enc) for c in row] for row in cells]
         # cut to the terminal's width (or COLUMNS); into a file or a pipe, whole (review: cut at 80)
         width = _console().width if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1 << 20
         lines = box_table(
