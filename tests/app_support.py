@@ -219,60 +219,87 @@ def several_store(folder: Path) -> ReviewStore:
     return store
 
 
+class InPty:
+    """A program running in a pseudo-terminal of ``size`` (columns, rows), in a session of its own:
+    what it wrote so far in ``out``; :meth:`pump` reads on."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], *, size: tuple[int, int] = (160, 48), **popen: Any):
+        import fcntl
+        import os
+        import pty
+        import struct
+        import subprocess
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, **popen
+        )
+        os.close(slave)
+        self.out = bytearray()
+
+    def pump(self, seconds: float, until: bytes | None = None) -> None:
+        """Read for up to ``seconds``: until ``until`` was written, the program ended, or its end of
+        the terminal closed."""
+        import os
+        import select
+        import time
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.out.extend(chunk)
+                if until is not None and until in self.out:
+                    return
+            elif self.proc.poll() is not None:
+                return
+
+    def write(self, data: bytes) -> None:
+        import os
+
+        os.write(self.master, data)
+
+    def close(self) -> int:
+        """Its exit code (killed if it is still running); the terminal closed."""
+        import os
+
+        if self.proc.poll() is None:
+            self.proc.kill()
+        code = self.proc.wait()
+        os.close(self.master)
+        return code
+
+
 def run_in_pty(
     argv: list[str], env: dict[str, str], keys: list[str], *, size: tuple[int, int] = (160, 48), timeout: float = 90
 ) -> tuple[bytes, int]:
     """Run a program in a pseudo-terminal of ``size``; once it drew its first screen (the status
     line), type ``keys`` one by one with a pause after each; return every byte it wrote and its
     exit code."""
-    import fcntl
-    import os
-    import pty
-    import select
-    import struct
-    import subprocess
-    import termios
     import time
 
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    out = bytearray()
-
-    def pump(seconds: float, until: bytes | None = None) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                out.extend(chunk)
-                if until is not None and until in out:
-                    return
-            elif proc.poll() is not None:
-                return
-
+    term = InPty(argv, env, size=size)
     try:
-        pump(timeout, until=b"decided here")
-        pump(0.5)
+        term.pump(timeout, until=b"decided here")
+        term.pump(0.5)
         for key in keys:
-            os.write(master, key.encode())
-            pump(0.4 if key == "\x1b" else 0.25)
+            term.write(key.encode())
+            term.pump(0.4 if key == "\x1b" else 0.25)
         deadline = time.monotonic() + 20
-        while proc.poll() is None and time.monotonic() < deadline:
-            pump(0.2)
-        pump(0.3)
+        while term.proc.poll() is None and time.monotonic() < deadline:
+            term.pump(0.2)
+        term.pump(0.3)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        code = proc.wait()
-        os.close(master)
-    return bytes(out), code
+        code = term.close()
+    return bytes(term.out), code
 
 
 async def add_in_app(pilot: Pilot[Any], app: App[Any], path: Path | str, rounds: int = 1) -> None:

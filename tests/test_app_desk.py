@@ -1068,13 +1068,20 @@ async def test_next_article_says_when_what_is_left_is_assigned_to_others(tmp_pat
     store.close()
 
 
-async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_leaves_out(tmp_path, monkeypatch):
-    """QA (a 10,000-article store): the list took 2 s to open (laid out twice: the "#" column grew
-    to five digits) and up to 2 s a typed letter. It holds at most MAX_ROWS rows — yours first —
-    says how many more, finds the others by search, and searches once typing pauses."""
+@pytest.fixture
+def three_rows(monkeypatch):
+    """The article list holds three rows at most (MAX_ROWS), as a big store's holds 1,000."""
     from tui.app.screens import queue as queue_mod
 
     monkeypatch.setattr(queue_mod, "MAX_ROWS", 3)
+
+
+async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_leaves_out(
+    tmp_path, monkeypatch, three_rows
+):
+    """QA (a 10,000-article store): the list took 2 s to open (laid out twice: the "#" column grew
+    to five digits) and up to 2 s a typed letter. It holds at most MAX_ROWS rows — yours first —
+    says how many more, finds the others by search, and searches once typing pauses."""
     store, _ = desk(tmp_path / "store", n=5)
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -1097,13 +1104,10 @@ async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_le
     store.close()
 
 
-async def test_the_article_list_lists_more_as_the_cursor_moves_past_its_last_row(tmp_path, monkeypatch):
+async def test_the_article_list_lists_more_as_the_cursor_moves_past_its_last_row(tmp_path, three_rows):
     """QA (10,000 articles): beyond the rows the list holds, an article could only be found by its
     title. Moving past the last row (or a page down at it) lists the next ones; a search starts again
     from the first."""
-    from tui.app.screens import queue as queue_mod
-
-    monkeypatch.setattr(queue_mod, "MAX_ROWS", 3)
     store, _ = desk(tmp_path / "store", n=8)
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:

@@ -4,7 +4,6 @@ writes to a pseudo-terminal, checked for terminal controls that came from the da
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -164,46 +163,33 @@ def test_a_hung_up_terminal_closes_the_app_as_sighup_would(tmp_path, nohup):
     terminal at all, so none is sent): the terminal is hung up. The app used to spin on it for good,
     holding its reviewer's lock — the analyst, back on a new connection, was refused. It notices
     within seconds, closes cleanly (presence cleared, lock released, the decision kept), exit 129."""
-    import fcntl
-    import pty
-    import select
-    import struct
-    import termios
+    import signal
+
+    from app_support import InPty
 
     with ReviewStore.open(tmp_path / "store", mode="add", reviewer="setup") as st:
         st.add_article(make_extraction("Moscow is cold. Paris is warm.", [("Moscow", "GPE"), ("Paris", "GPE")]))
     env = {**os.environ, "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg"), "TERM": "xterm-256color"}
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
     argv = [str(EXE), "--store", str(tmp_path / "store"), "--reviewer", "ana"]
-    import signal
-
     # nohup: SIGHUP ignored, as the app inherits it (it then closes without one)
     ignore = (lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if nohup else None
-    proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, preexec_fn=ignore
-    )
-    os.close(slave)
+    term = InPty(argv, env, preexec_fn=ignore)
+    proc = term.proc
     try:
-        out = bytearray()
-        deadline = time.monotonic() + 90
-        while b"decided here" not in out and time.monotonic() < deadline and proc.poll() is None:
-            if select.select([master], [], [], 0.1)[0]:
-                out.extend(os.read(master, 65536))
-        assert b"decided here" in out, out[-2000:]
-        os.write(master, b"a")  # accept the first entity
+        term.pump(90, until=b"decided here")
+        assert b"decided here" in term.out, term.out[-2000:]
+        term.write(b"a")  # accept the first entity
         presence = tmp_path / "store" / "presence"
         deadline = time.monotonic() + 10
         # the decision on screen, and the presence the live feed writes on its next tick (0.3 s: the
         # quickstart's run once looked before that tick)
         while time.monotonic() < deadline and not (
-            b"1/2 decided here" in out and presence.is_dir() and list(presence.iterdir())
+            b"1/2 decided here" in term.out and presence.is_dir() and list(presence.iterdir())
         ):
-            if select.select([master], [], [], 0.1)[0]:
-                out.extend(os.read(master, 65536))
+            term.pump(0.1)
         assert presence.is_dir() and list(presence.iterdir())
     finally:
-        os.close(master)  # the hang-up
+        os.close(term.master)  # the hang-up
     try:
         code = proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -303,49 +289,24 @@ def test_sigint_to_the_app_says_so_and_exits_130(tmp_path):
     """QA: ``kill -INT`` ended the review screen as a quit would (asyncio's own handler), exit 0 and no
     word, where SIGTERM says "terminated" and exits 143. Ctrl-C's signal now ends it as the commands
     end: "interrupted; every decision made so far is saved", exit 130, the decision kept."""
-    import fcntl
-    import pty
-    import select
     import signal
-    import struct
-    import termios
+
+    from app_support import InPty
 
     with ReviewStore.open(tmp_path / "store", mode="add", reviewer="setup") as st:
         st.add_article(make_extraction("Moscow is cold. Paris is warm.", [("Moscow", "GPE"), ("Paris", "GPE")]))
     env = {**os.environ, "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg"), "TERM": "xterm-256color"}
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
-    argv = [str(EXE), "--store", str(tmp_path / "store"), "--reviewer", "ana"]
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    out = bytearray()
-
-    def read_until(want: bytes, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while want not in out and time.monotonic() < deadline and proc.poll() is None:
-            if select.select([master], [], [], 0.1)[0]:
-                with contextlib.suppress(OSError):
-                    out.extend(os.read(master, 65536))
-
+    term = InPty([str(EXE), "--store", str(tmp_path / "store"), "--reviewer", "ana"], env)
     try:
-        read_until(b"decided here", 90)
-        os.write(master, b"a")
-        read_until(b"1/2 decided here", 10)
-        proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=15)
-        while select.select([master], [], [], 0.2)[0]:  # what it wrote on its way out
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out.extend(chunk)
+        term.pump(90, until=b"decided here")
+        term.write(b"a")
+        term.pump(10, until=b"1/2 decided here")
+        term.proc.send_signal(signal.SIGINT)
+        term.proc.wait(timeout=15)
+        term.pump(1)  # what it wrote on its way out
     finally:
-        os.close(master)
-        if proc.poll() is None:
-            proc.kill()
-    assert code == 130 and b"interrupted; every decision made so far is saved" in out
+        code = term.close()
+    assert code == 130 and b"interrupted; every decision made so far is saved" in term.out
     with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:  # kept, and the lock free
         (aid,) = st.article_ids()
         assert [c["status"] for c in st.candidates(aid) if c["kind"] == "entity"].count("accepted") == 1

@@ -67,6 +67,15 @@ def heard(store, seconds=5.0):
         time.sleep(0.02)
 
 
+def one_decided(store):
+    """One article, its first entity accepted by ana."""
+    with ReviewStore.open(store, write=True, reviewer="ana") as st:
+        (ex,) = articles(1)
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    return ex
+
+
 def run(store, *args, input=None, env=None):
     full = {**os.environ, "NEWSREVIEW_STORE": str(store), "COLUMNS": "300", **(env or {})}
     return subprocess.run(
@@ -254,10 +263,7 @@ def test_a_changed_article_is_damage_for_that_article_only_and_doctor_names_it(p
 def test_doctor_sends_a_stale_derived_table_to_repair(pg_store):
     """Review: a derived table out of step (which --repair rebuilds) was called damage doctor cannot
     mend, its hint to run --repair gone."""
-    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
-        (ex,) = articles(1)
-        st.add_article(ex)
-        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    one_decided(pg_store)
     with admin(pg_store) as conn:
         conn.execute("UPDATE article_reviewers SET decisions = decisions + 5")
     proc = run(pg_store, "doctor")
@@ -273,10 +279,7 @@ def test_a_dropped_derived_table_is_named_and_doctor_makes_it_again(pg_store):
     """QA: a dropped derived table gave every command the server's "relation does not exist", and
     doctor --repair failed on it too. Commands name it as damage; doctor says --repair mends it, and
     --repair makes it again. A written-once table gone is beyond repair: doctor says so."""
-    with ReviewStore.open(pg_store, write=True, reviewer="ana") as st:
-        (ex,) = articles(1)
-        st.add_article(ex)
-        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    one_decided(pg_store)
     with admin(pg_store) as conn:
         conn.execute("DROP TABLE summaries")
         conn.execute("DROP TABLE leases")
