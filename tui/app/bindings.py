@@ -415,12 +415,15 @@ def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
             f"{k.show('review.confirm')} save  {k.show('review.cancel')} cancel",
         )
     if mode == "select":
+        # each binding by its shortest key, the moves too (QA: cut at 160 columns, and h/l/w/b never in it)
+        s = k.shortest
         return (
             f"SELECT ({unit})",
-            f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
-            f"{k.show('article.new_entity')} entity  {k.show('article.new_claim')} claim  "
-            f"{k.show('article.as_speaker')}/{k.show('article.as_cue')}/{k.show('article.as_content')} "
-            f"claim's speaker/cue/content  {k.show('review.char_mode')} {other}  {k.show('article.leave')} back",
+            f"{s('article.left')}/{s('article.right')} {s('article.word_prev')}/{s('article.word_next')} move  "
+            f"{s('article.select_left')}/{s('article.select_right')} select  "
+            f"{s('article.new_entity')} entity  {s('article.new_claim')} claim  "
+            f"{s('article.as_speaker')}/{s('article.as_cue')}/{s('article.as_content')} "
+            f"speaker/cue/content  {s('review.char_mode')} {other}  {k.show('article.leave', first=True)} back",
         )
     if char_mode:
         return "CHARACTERS", "the next boundary edit moves by characters"
@@ -584,6 +587,11 @@ class Keys:
 
     def keys(self, binding_id: str) -> list[str]:
         return self.by_id.get(binding_id, [])
+
+    def shortest(self, binding_id: str) -> str:
+        """The binding's key that is shortest as written in hints ("H" of shift+←, H), for a mode's line."""
+        keys = self.keys(binding_id)
+        return min((key_display(k) for k in keys), key=len) if keys else "(unbound)"
 
     def show(self, binding_id: str, *, first: bool = False, sep: str = "/") -> str:
         """The key(s) of a binding as written in hints ("u/backspace"); "(unbound)" if none."""
