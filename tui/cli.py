@@ -260,7 +260,14 @@ def review_cmd(
     if not paths and not (sys.stdin.isatty() and sys.stdout.isatty()):
         # nothing to add and no screen to open: said, and no store made on the way (QA: a first run in a
         # pipe made an empty store at the default place and exited 0)
-        with _read_store(store) as st:
+        with _open_store(store, reviewer, "newsreview review", mode="read", existing=True) as st:
+            if adjudicate:
+                from .store import StoreError
+
+                try:
+                    st.need_lead("settle disputes")
+                except StoreError as err:
+                    fail(str(err))
             _print_status(st)
         sys.stderr.write(
             "newsreview: not a terminal, so the review screen was not opened; run newsreview in a terminal to review\n"
