@@ -424,8 +424,11 @@ async def test_quitting_while_plus_extracts_a_folder_stops_the_extraction(store,
         )
     extracted: list[str] = []
 
+    batches: list[int] = []
+
     class Slow:
         def extract(self, articles, **_):
+            batches.append(len(articles))  # (spaCy parses a batch whole before the first comes out)
             for article in articles:
                 time.sleep(0.1)
                 extracted.append(article.id)
@@ -442,7 +445,10 @@ async def test_quitting_while_plus_extracts_a_folder_stops_the_extraction(store,
         await pilot.press("q")
     at_quit = len(extracted)
     time.sleep(1.5)  # the old worker went on: 15 more articles in this time
-    assert len(extracted) <= at_quit + 1, (at_quit, len(extracted))  # stopped after the article it was on
+    from tui.ingest import STOP_EVERY
+
+    assert len(extracted) <= at_quit + STOP_EVERY, (at_quit, len(extracted))  # stopped with the batch it was on
+    assert max(batches) == STOP_EVERY  # QA: nlp.pipe's batch of 16 long articles took 20 s to give way
 
 
 async def test_narrowed_from_a_wide_terminal_the_footer_keeps_help_and_quit(store, tmp_path):
@@ -479,6 +485,33 @@ async def test_ctrl_c_quits_and_ctrl_z_suspends(store, tmp_path, monkeypatch):
         await pilot.pause()
         assert not app.is_running
     assert not any("[b]" in str(n.message) for n in app._notifications)
+    for opening in (["slash", "R"], ["l", "R"], ["e"], ["question_mark"], ["v"]):  # QA: some boxes took it
+        app = ReviewApp(st, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press(*opening)
+            await pilot.pause()
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert not app.is_running, opening
+
+
+def test_a_signal_says_an_export_started_with_e_is_still_running(tmp_path, monkeypatch, capsys):
+    """QA: q and ctrl+c said the export E started was still running; SIGTERM, SIGINT and SIGHUP not."""
+    import os
+    import signal
+    import sys
+    import types
+
+    from tui import cli as cli_module
+
+    running = types.SimpleNamespace(still_running=lambda: [tmp_path / "export.json"])
+    monkeypatch.setitem(sys.modules, "tui.app.screens.exporter", running)
+    monkeypatch.setattr(os, "_exit", lambda code: (_ for _ in ()).throw(SystemExit(code)))
+    with pytest.raises(SystemExit) as ended:
+        cli_module._interrupted(KeyboardInterrupt(int(signal.SIGTERM)))
+    said = capsys.readouterr().err
+    assert ended.value.code == 143 and "terminated; every decision made so far is saved" in said
+    assert f"the export started with E is still running; it writes {tmp_path / 'export.json'}" in said
 
 
 def test_a_locale_that_is_not_utf8_gets_question_marks_not_a_crash(tmp_path):

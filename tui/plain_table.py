@@ -64,7 +64,7 @@ def box_table(
 
 
 #: the box in ASCII, for a terminal whose locale is not UTF-8 (as Rich draws its tables there)
-ASCII = str.maketrans("┏┳┓┃┡━╇┩│└─┴┘", "+++|+-++|+-++")
+ASCII = str.maketrans("┏┳┓┃┡━╇┩│└─┴┘…", "+++|+-++|+-++~")
 
 
 def _lines(

@@ -150,15 +150,13 @@ class ReviewApp(App[None]):
     #: Textual's own (ctrl+q quits, ctrl+c "help quit"), and ctrl+z, which suspends as in any program
     #: of a terminal (QA: it did nothing; ``fg`` resumes); under ``serve`` there is nothing to suspend
     BINDINGS: ClassVar[list[BindingType]] = [
-        *App.BINDINGS,
+        *(b for b in App.BINDINGS if not (isinstance(b, Binding) and b.key == "ctrl+c")),
+        # ctrl+c quits, everywhere, as in any program of a terminal (every decision is saved already):
+        # Textual only told how to quit, in markup shown as text (QA: "Press [b]q[/b] to quit the app"),
+        # and a text box took it to copy, so it quit from some boxes and not others (QA)
+        Binding("ctrl+c", "quit", "quit", show=False, priority=True, system=True),
         Binding("ctrl+z", "suspend_process", "suspend", show=False, id="app.suspend"),
     ]
-
-    def action_help_quit(self) -> None:
-        """ctrl+c quits, as in any program of a terminal (every decision is saved already). Textual only
-        told how to quit, in markup shown as text (QA: "Press [b]q[/b] to quit the app"); in a text
-        box ctrl+c still copies."""
-        self.exit()
 
     def __init__(
         self,
