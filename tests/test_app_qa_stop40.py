@@ -499,13 +499,11 @@ def test_a_signal_says_an_export_started_with_e_is_still_running(tmp_path, monke
     """QA: q and ctrl+c said the export E started was still running; SIGTERM, SIGINT and SIGHUP not."""
     import os
     import signal
-    import sys
-    import types
 
     from tui import cli as cli_module
+    from tui.app.screens import exporter
 
-    running = types.SimpleNamespace(still_running=lambda: [tmp_path / "export.json"])
-    monkeypatch.setitem(sys.modules, "tui.app.screens.exporter", running)
+    monkeypatch.setattr(exporter, "still_running", lambda: [tmp_path / "export.json"])
     monkeypatch.setattr(os, "_exit", lambda code: (_ for _ in ()).throw(SystemExit(code)))
     with pytest.raises(SystemExit) as ended:
         cli_module._interrupted(KeyboardInterrupt(int(signal.SIGTERM)))

@@ -1258,11 +1258,10 @@ def _interrupted(err: KeyboardInterrupt) -> NoReturn:
     signum = int(err.args[0]) if err.args and isinstance(err.args[0], int) else int(signal.SIGINT)
     said = {int(signal.SIGTERM): "terminated", int(signal.SIGHUP): "hung up"}.get(signum, "interrupted")
     exporter = sys.modules.get("tui.app.screens.exporter")  # (loaded only by the review screen)
-    running = exporter.still_running() if exporter is not None else []
+    running = exporter.still_running_lines() if exporter is not None else []
     with contextlib.suppress(Exception):  # after a hang-up the terminal may be gone (EIO)
         sys.stderr.write(f"newsreview: {said}; every decision made so far is saved\n")
-        for path in running:  # QA: said on q, not on a signal
-            sys.stderr.write(f"newsreview: the export started with E is still running; it writes {clean_line(path)}\n")
+        sys.stderr.writelines(running)  # QA: said on q, not on a signal
         sys.stderr.flush()
         sys.stdout.flush()
     # the store was closed as the interrupt unwound (its context managers ran); exiting at once spares

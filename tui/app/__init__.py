@@ -29,15 +29,10 @@ def run(
     their names."""
     import sys
 
-    from ..sanitize import clean_line
     from .app import ReviewApp
-    from .screens.exporter import still_running
+    from .screens.exporter import still_running_lines
 
     app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)
     app.run()
-    for path in still_running():  # (E) not waited for, nor cut short: it finishes on its own
-        sys.stderr.write(
-            f"newsreview: the export started with E is still running; it writes {clean_line(path)} (should it "
-            "fail, nothing will say so: 'newsreview export' shows why)\n"
-        )
+    sys.stderr.writelines(still_running_lines())  # (E) not waited for, nor cut short: it finishes on its own
     return int(app.return_code or 0)

@@ -10,6 +10,7 @@ are each reported as one line by :meth:`Keys.problems`.
 
 from __future__ import annotations
 
+import functools
 import string
 import unicodedata
 
@@ -314,6 +315,7 @@ CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export
 _PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
 
 
+@functools.cache
 def _input_keys() -> frozenset[str]:
     """The keys a text box (Textual's Input) takes for itself while it has the focus."""
     from textual.widgets import Input
@@ -560,10 +562,10 @@ class Keys:
     def _selection_clashes(self) -> None:
         """A selection key (after ``v``) given a key of a review-screen action that still works there
         (QA: "article.new_entity" = "m", and character mode could not be reached while selecting)."""
-        review = {b.id: b for b in REVIEW if b.id and b.action.split("(")[0] in CURSOR_MODE_ACTIONS}
+        review = [str(b.id) for b in REVIEW if b.id and b.action.split("(")[0] in CURSOR_MODE_ACTIONS]
         for b in ARTICLE:
             for rid in review:
-                if not ({str(b.id), rid} & set(self.keymap)):
+                if str(b.id) not in self.keymap and rid not in self.keymap:
                     continue  # the defaults do not clash
                 for key in set(self.keys(str(b.id))) & set(self.keys(rid)):
                     self._problems.append(

@@ -67,6 +67,15 @@ def still_running() -> list[Path]:
     return [path for path, _ in _RUNNING]
 
 
+def still_running_lines() -> list[str]:
+    """What the app says of them on its way out (a quit or a signal), one line each."""
+    return [
+        f"newsreview: the export started with E is still running; it writes {clean_line(path)} (should it fail, "
+        "nothing will say so: 'newsreview export' shows why)\n"
+        for path in still_running()
+    ]
+
+
 class Exporter(Widget):
     """Exports the store beside itself (``STORE/export.json``), one run at a time; no display."""
 
