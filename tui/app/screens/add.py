@@ -30,6 +30,7 @@ from ...store import StoreError
 from ..bindings import ADD, Keys
 from ..fields import loaded_extractor
 from ..text import one_line
+from ..widgets.footer import DialogFooter
 from .once import ClosesOnce
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class PathPrompt(ClosesOnce, ModalScreen[str | None]):
                     style="dim",
                 )
             )
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

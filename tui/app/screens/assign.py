@@ -18,6 +18,7 @@ from ...store import StoreError
 from ...store.assign import check_lease
 from ..bindings import ASSIGN, Keys
 from ..text import one_line
+from ..widgets.footer import DialogFooter
 from .dialogs import DialogScroll
 from .once import ClosesOnce
 
@@ -78,6 +79,7 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
             yield Static(
                 Text(f"enter assigns  ·  {self.keys.show('assign.close')} closes", style="dim"), id="assign-hint"
             )
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#assign-team", Input).focus()

@@ -24,6 +24,7 @@ from ...sanitize import clean_line
 from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
 from ..spans import cluster_cut
 from ..text import label_chip, one_line, safe
+from ..widgets.footer import DialogFooter
 from .once import ClosesOnce
 
 
@@ -42,6 +43,7 @@ class Confirm(ClosesOnce, ModalScreen[bool]):
             yield Static(
                 Text(f"{k.show('confirm.yes', sep=' / ')}: yes    {k.show('confirm.no', sep=' / ')}: no", style="dim")
             )
+        yield DialogFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -85,6 +87,7 @@ class LabelPicker(ClosesOnce, ModalScreen[str | None]):
                     style="dim",
                 )
             )
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self._fill("")
@@ -194,6 +197,7 @@ class LabelSet(ClosesOnce, ModalScreen[tuple[list[str] | None, bool] | None]):
                     style="dim",
                 )
             )
+        yield DialogFooter()
 
     def _prompt(self, label: str) -> Text:
         n = self.counts.get(label, 0)
@@ -382,6 +386,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
             with Horizontal(id="edit-buttons"):
                 yield Button(Text(f"Save ({self.keys.show('edit.save')})"), variant="primary", id="save")
                 yield Button(Text(f"Cancel ({self.keys.show('edit.cancel')})"), id="cancel")
+        yield DialogFooter()
 
     def speaker_options(self) -> list[tuple[Text, str]]:
         """The entities a speaker can be, PERSON then ORG first, each entity's mentions together

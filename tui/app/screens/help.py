@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from ..bindings import HELP, Keys
 from ..text import one_line
+from ..widgets.footer import DialogFooter
 from .once import ClosesOnce
 
 
@@ -52,6 +53,7 @@ class HelpScreen(ClosesOnce, ModalScreen[None]):
                 yield Static(key_table(title, bindings, self.keys))
             if self.notes:
                 yield Static(Text(self.notes, style="dim"))
+        yield DialogFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

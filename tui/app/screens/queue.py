@@ -30,6 +30,7 @@ from ..bindings import QUEUE, Keys
 from ..desk import present_on
 from ..spans import accent_sensitive, fold
 from ..text import one_line
+from ..widgets.footer import DialogFooter
 from .once import ClosesOnce
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             yield Input(placeholder="search titles", id="queue-search")
             yield DataTable(id="queue-table", cursor_type="row")
             yield Static("", id="queue-more")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self._add_columns(self._title_width())

@@ -45,3 +45,15 @@ class ReviewFooter(Footer):
         )
         yield from first
         yield from (item for item in items if item not in first)
+
+
+class DialogFooter(Footer):
+    """A dialog's own keys at the bottom of the terminal. Without it the review screen's footer showed
+    through beneath every dialog: "a accept  x reject …" under the edit dialog, keys that do nothing
+    there (QA, stop 40). No palette key (the app's ``ctrl+p`` is in the help); compact when narrow."""
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.compact = self.app.size.width < 110
