@@ -930,6 +930,8 @@ def doctor_cmd(
     for line in report.repaired:
         sys.stdout.write(f"repaired: {clean_line(line)}\n")
     if report.unrepairable:
+        if not is_url(store):  # a format-1 store's newsreview.json
+            fail(f"{len(report.unrepairable)} problem(s) above that doctor cannot mend: restore the file from a backup")
         fail(
             f"{len(report.unrepairable)} problem(s) above that doctor cannot mend: it never changes a PostgreSQL "
             "store's written-once tables (articles, candidates, index, decisions); restore the schema from a "

@@ -55,7 +55,7 @@ import orjson
 
 from ..sanitize import clean_line
 from .articles import file_name, parse, text_sha
-from .errors import StoreError, StoreWriteError
+from .errors import StoreDamaged, StoreError, StoreWriteError
 from .files import atomic_write, fsync_dir, read_file, why
 from .folder import (
     ARTICLES,
@@ -393,10 +393,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
                 report.problems.append(f"{clean_line(meta_path)} is unreadable")
             else:
                 if fmt == V1_FORMAT:
-                    report.notes.append(
-                        f"{shown} was written by an earlier newsreview: opening it upgrades it in place"
-                    )
-                    return report
+                    return _check_v1(folder, report, repair=repair)
                 if fmt != FORMAT:  # a newer release's store (or not a store): never rewritten as ours
                     raise StoreError(
                         f"{clean_line(meta_path)}: a store of format {clean_line(str(fmt), 40)!r}, which this "
@@ -703,6 +700,44 @@ def _fits(file: _File, row: dict[str, Any]) -> str | None:
     if file.sha != row["text_sha"]:
         return "does not hold the text the index recorded (the text was changed)"
     return None
+
+
+def _check_v1(folder: Path, report: Report, *, repair: bool) -> Report:
+    """A store of the release before the desk: its journal's lines read (QA, stop 41: doctor called a
+    store healthy whose garbled line every other command refused). --repair drops the garbled lines,
+    after copying the journal into the backup; opening it then upgrades it."""
+    from .upgrade import v1_garbled
+
+    shown = clean_line(folder)
+    try:
+        garbled = v1_garbled(folder)
+    except StoreDamaged as err:
+        report.problems.append(str(err).removeprefix("damaged: "))
+        report.unrepairable.append(report.problems[-1])
+        return report
+    journal = folder / "journal.jsonl"
+    report.problems += [f"{clean_line(journal)} line {n} is garbled" for n in garbled]
+    if not garbled:
+        report.notes.append(f"{shown} was written by an earlier newsreview: opening it upgrades it in place")
+        return report
+    if not repair:
+        return report
+    lock = FileLock(folder / "lock")
+    lock.acquire("'newsreview doctor --repair'", refused=f"{shown} is open by {{holder}}; close it first")
+    try:
+        report.backup = _backup(folder, [journal], [])
+        bad = set(garbled)
+        lines = read_file(journal).split(b"\n")
+        kept = b"".join(line + b"\n" for n, line in enumerate(lines[:-1], 1) if n not in bad)
+        atomic_write(journal, kept + lines[-1])  # a torn last piece stays: the upgrade ignores it too
+    finally:
+        lock.release()
+    report.repaired += [
+        f"dropped {clean_line(journal)} line {n} (garbled; the backup keeps its bytes): the store is upgraded "
+        "when next opened"
+        for n in garbled
+    ]
+    return report
 
 
 def _check_articles(folder: Path, rows: dict[str, dict[str, Any]], removed: set[str], report: Report) -> Articles:

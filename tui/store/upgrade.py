@@ -15,13 +15,20 @@ A crash before step 4 leaves a format-1 store (the new files are ignored and rew
 after it, a format-2 store. Then ``journal.jsonl`` is removed (its backup stays).
 
 Format 1 overwrote one reviewer's decision with another's; format 2 keeps each reviewer's, so such a
-candidate shows as disputed after the upgrade — the desk's view of what really happened.
+candidate shows as disputed after the upgrade — the desk's view of what really happened. What format 1
+did *across* reviewers without overwriting is carried over as it was (:func:`per_reviewer`): an undo or
+redo worked on the candidate's one shared history, so one reviewer could undo another's decision —
+it goes to that decision's reviewer's journal, naming who pressed it (``"by"``); and a reviewer who
+accepted (or edited, or rejected) another's edited version kept that version — written as an edit
+holding its fields, the original action under ``"upgraded"``. (QA, stop 41: an undo of another's accept
+was dropped — the accept came back — and an accept of another's relabel became a false dispute.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import uuid
 from collections import defaultdict
@@ -34,6 +41,7 @@ import orjson
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
 from .files import atomic_write, fsync_dir, read_file, why
+from .history import History, next_level
 from .journal import encode_line
 from .lock import FileLock
 
@@ -47,36 +55,58 @@ def _now() -> str:
 
 
 def read_v1(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(article rows in order, decision records in order) of a format-1 store."""
+    """(article rows in order, decision records in order) of a format-1 store; StoreDamaged names the
+    first line that is garbled."""
+    articles, decisions, garbled = _read_v1(folder)
+    if garbled:
+        raise StoreDamaged(
+            f"damaged: {clean_line(folder / 'journal.jsonl')} line {garbled[0]} is garbled; the store was not "
+            "upgraded (run 'newsreview doctor')"
+        )
+    return articles, decisions
+
+
+def _read_v1(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
+    """What :func:`read_v1` reads, with the numbers of the journal's garbled lines (left out) instead of
+    refusing at the first."""
     snapshot = folder / "newsreview.json"
     try:
         data = json.loads(snapshot.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        seq = int(data.get("_meta", {}).get("1", {}).get("seq", 0))
+        tables: dict[str, dict[str, Any]] = {k: dict(v) for k, v in data.items() if isinstance(v, dict)}
+    except (OSError, ValueError, TypeError, AttributeError) as err:
         raise StoreDamaged(f"damaged: {clean_line(snapshot)} cannot be read ({clean_line(err, 120)})") from None
-    seq = int(data.get("_meta", {}).get("1", {}).get("seq", 0))
-    tables: dict[str, dict[str, Any]] = {k: dict(v) for k, v in data.items() if isinstance(v, dict)}
     journal = folder / "journal.jsonl"
     try:
         raw = read_file(journal)
     except FileNotFoundError:
         raw = b""
-    lines = raw.split(b"\n")
-    for number, line in enumerate(lines[:-1], 1):  # the last piece is empty or torn (never acknowledged)
+    garbled: list[int] = []
+    for number, line in enumerate(raw.split(b"\n")[:-1], 1):  # the last piece is empty or torn (never acknowledged)
         try:
             entry = json.loads(line)
             line_seq, ops = int(entry["seq"]), entry["ops"]
+            checked = [(str(table), str(doc_id), dict(doc)) for table, doc_id, doc in ops]
         except (ValueError, KeyError, TypeError):
-            raise StoreDamaged(
-                f"damaged: {clean_line(journal)} line {number} is garbled; the store was not upgraded"
-            ) from None
+            garbled.append(number)
+            continue
         if line_seq <= seq:
             continue
-        for table, doc_id, doc in ops:
-            tables.setdefault(table, {})[str(doc_id)] = doc
+        for table, doc_id, doc in checked:
+            tables.setdefault(table, {})[doc_id] = doc
         seq = line_seq
-    articles = [doc for _, doc in sorted(tables.get("articles", {}).items(), key=lambda kv: int(kv[0]))]
-    decisions = sorted(tables.get("decisions", {}).values(), key=lambda d: d["seq"])
-    return articles, decisions
+    try:
+        articles = [doc for _, doc in sorted(tables.get("articles", {}).items(), key=lambda kv: int(kv[0]))]
+        decisions = sorted(tables.get("decisions", {}).values(), key=lambda d: d["seq"])
+    except (ValueError, KeyError, TypeError):
+        raise StoreDamaged(f"damaged: {clean_line(snapshot)} holds records of no known shape") from None
+    return articles, decisions, garbled
+
+
+def v1_garbled(folder: Path) -> list[int]:
+    """The numbers of a format-1 journal's garbled lines (``newsreview doctor``); StoreDamaged if its
+    ``newsreview.json`` cannot be read."""
+    return _read_v1(folder)[2]
 
 
 def upgrade_v1(folder: Path) -> str:
@@ -84,25 +114,33 @@ def upgrade_v1(folder: Path) -> str:
     from .folder import FORMAT, INDEX, JOURNALS, META_FILE, journal_slug
 
     shown = clean_line(folder)
+    if not os.access(folder, os.W_OK):  # a read-only mount, an archive: nothing could be written
+        raise StoreError(
+            f"{shown} was written by an earlier newsreview (store format 1) and must be upgraded before "
+            "this release can read it, which needs write access to the folder; copy it somewhere writable "
+            "(cp -a) and open the copy"
+        )
     lock = FileLock(folder / "lock")
     lock.acquire(
         "'newsreview' (upgrading the store)",
         refused=f"{shown} was written by an earlier newsreview and is open for writing by {{holder}}; "
         "close it first (the store is upgraded the next time it is opened)",
     )
+    made: list[Path] = []  # what the upgrade wrote before the switch: removed again if it fails
     try:
         articles, decisions = read_v1(folder)
-        by_reviewer: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for record in decisions:
-            by_reviewer[str(record["reviewer"])].append(record)
+        by_reviewer = per_reviewer(decisions)
         at = _now()
-        (folder / JOURNALS).mkdir(exist_ok=True)
+        created = _v1_created(folder) or at
+        if not (folder / JOURNALS).is_dir():
+            (folder / JOURNALS).mkdir()
+            made.append(folder / JOURNALS)
         index_txn: list[list[Any]] = [["articles", i, row] for i, row in enumerate(articles, 1)]
         index_txn += [
             ["reviewers", i, {"name": name, "journal": journal_slug(name), "at": at}]
             for i, name in enumerate(sorted(by_reviewer), 1)
         ]
-        _write_journal(folder / INDEX, [index_txn] if index_txn else [])
+        made += _write_journal(folder / INDEX, [index_txn] if index_txn else [])
         for name, records in by_reviewer.items():
             txns: list[list[list[Any]]] = []
             for n, record in enumerate(records, 1):
@@ -111,20 +149,37 @@ def upgrade_v1(folder: Path) -> str:
                     txns[-1].append(["decisions", n, record])
                 else:
                     txns.append([["decisions", n, record]])
-            _write_journal(folder / JOURNALS / f"{journal_slug(name)}.jsonl", txns)
+            made += _write_journal(folder / JOURNALS / f"{journal_slug(name)}.jsonl", txns)
         backup = folder / BACKUP
-        backup.mkdir(exist_ok=True)
+        if not backup.is_dir():
+            backup.mkdir()
+            made.append(backup)
         for old in ("newsreview.json", "journal.jsonl"):
             if (folder / old).exists():
-                shutil.copy2(folder / old, backup / old.replace(".json", ".v1.json"))
+                copy = backup / old.replace(".json", ".v1.json")
+                made.append(copy)
+                shutil.copy2(folder / old, copy)
+                with open(copy, "rb") as f:
+                    os.fsync(f.fileno())
         fsync_dir(backup)
-        meta = {"format": FORMAT, "created": at, "store_id": uuid.uuid4().hex, "upgraded_from": "newsreview-store/1"}
-        atomic_write(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
+        meta = {
+            "format": FORMAT,
+            "created": created,
+            "store_id": uuid.uuid4().hex,
+            "upgraded_from": "newsreview-store/1",
+            "upgraded_at": at,
+        }
+        atomic_write(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))  # the switch
+        made.clear()
         with contextlib.suppress(OSError):
             (folder / "journal.jsonl").unlink()
             fsync_dir(folder)
-    except OSError as err:
-        raise StoreError(f"cannot upgrade {shown}: {why(err)}; it was left as it was") from None
+    except (OSError, StoreError) as err:
+        if isinstance(err, StoreDamaged):
+            raise
+        _remove(made)  # a disk that filled halfway: the format-1 store stays as it was, and only it
+        reason = why(err) if isinstance(err, OSError) else str(err).removeprefix("newsreview: ")
+        raise StoreError(f"cannot upgrade {shown} ({reason}); it was left as it was") from None
     finally:
         lock.release()
     return (
@@ -133,10 +188,72 @@ def upgrade_v1(folder: Path) -> str:
     )
 
 
-def _write_journal(path: Path, transactions: list[list[list[Any]]]) -> None:
+def per_reviewer(decisions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Format 1's decision records (in their order) as each reviewer's own, folding to the same state:
+    every reviewer's version of a candidate is what format 1 showed right after their last decision on
+    it, and an undo or redo acts on the same decision it acted on then (see the module's docstring)."""
+    by_reviewer: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    shared: dict[tuple[str, str], History] = defaultdict(History)  # format 1's one history a candidate
+    own: dict[tuple[str, str, str], History] = defaultdict(History)  # format 2's, per reviewer
+    for record in decisions:
+        who, key = str(record["reviewer"]), (str(record["article"]), str(record["candidate"]))
+        history, action = shared[key], record["action"]
+        if action in ("undo", "redo"):
+            stack = history.applied if action == "undo" else [level for level, _ in history.undone]
+            acted = stack[-1].record if stack else None
+            history.fold(record)
+            if acted is not None and acted.get("reviewer") != who and record.get("target") in (None, acted.get("id")):
+                owner = str(acted["reviewer"])  # format 1 undid another reviewer's decision: it is theirs
+                record = {**record, "reviewer": owner, "by": who}
+                who = owner
+            own[(who, *key)].fold(record)
+            by_reviewer[who].append(record)
+            continue
+        wanted = next_level(history.top, record)
+        history.fold(record)
+        mine = own[(who, *key)]
+        if wanted is not None and wanted.status != "rejected":
+            got = next_level(mine.top, record)
+            if got is not None and got.values != wanted.values:
+                # format 1 kept another reviewer's edited fields under this decision: they become this
+                # reviewer's own (their values are a superset of the reviewer's own edits, both cumulative)
+                record = {
+                    **record,
+                    "action": "edit",
+                    "changes": dict(wanted.values),
+                    "upgraded": {"action": action, "changes": record.get("changes")},
+                }
+        mine.fold(record)
+        by_reviewer[who].append(record)
+    return by_reviewer
+
+
+def _write_journal(path: Path, transactions: list[list[list[Any]]]) -> list[Path]:
+    """Write a journal (and its mark); returns the files it made."""
     data = b"".join(encode_line(seq, ops) for seq, ops in enumerate(transactions, 1))
+    made = [path]
     atomic_write(path, data)
     if transactions:
         last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
         mark = {"lines": len(transactions), "size": len(data), "crc": last[-10:-2].decode("ascii")}
-        atomic_write(path.with_name(path.name + ".mark"), orjson.dumps(mark))
+        made.append(path.with_name(path.name + ".mark"))
+        atomic_write(made[-1], orjson.dumps(mark))
+    return made
+
+
+def _v1_created(folder: Path) -> str | None:
+    """When the format-1 store was made (its marker says), kept through the upgrade."""
+    try:
+        created = json.loads((folder / "newsreview.json").read_text(encoding="utf-8"))["_meta"]["1"]["created"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return created if isinstance(created, str) else None
+
+
+def _remove(made: list[Path]) -> None:
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # only if the upgrade left it empty
+            else:
+                path.unlink()
