@@ -36,5 +36,26 @@ CANDIDATE_ACTIONS: Final = ("accept", "reject", "edit", "undo", "redo")
 #: every action a decision record can carry (adjudicate: a lead settling a candidate for the desk)
 ACTIONS: Final = ("accept", "reject", "edit", "add", "undo", "redo", "adjudicate")
 
+#: the entity labels of spaCy's English pipelines (en_core_web_sm's NER)
+PIPELINE_LABELS: Final = [
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+]
 #: entity labels that name no one who could say something (dates, amounts): never a claim's speaker
 NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})

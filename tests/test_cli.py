@@ -515,8 +515,9 @@ def test_extract_with_nothing_read_leaves_its_output_alone(cli, tmp_path):
     earlier.write_text('{"format": "newsreview/2", "articles": ["kept"]}')
     proc = cli("extract", str(tmp_path / "missing.txt"), "-o", str(earlier), "--model", "blank:en", check=1)
     assert (
-        proc.stderr.splitlines()[-1] == f"newsreview: error: nothing was extracted, so -o {earlier} was left as it was"
+        proc.stderr.splitlines()[-1] == f"newsreview: nothing was extracted, so -o {earlier} was left as it was"
     )
+    assert proc.stderr.count("error:") == 1  # QA: a second error line for the same missing file
     assert "kept" in earlier.read_text()
     (tmp_path / "a.txt").write_text("Angela Merkel visited Paris on Monday.\n")
     cli(
@@ -686,11 +687,14 @@ def test_a_store_that_is_a_file_is_said_alike_by_every_command(cli, tmp_path):
 
 def test_a_refused_reviewer_name_shows_where_the_invisible_character_is(cli):
     """QA: '--reviewer z<U+200B>w' was refused with the name echoed raw (the character invisible)."""
-    proc = cli("apply", "-", "--reviewer", "z\u200bw", input="", check=1)
+    proc = cli("apply", "-", "--reviewer", "z\u200bw", input="", check=2)  # a bad option value: exit 2
     assert proc.stderr.splitlines() == [
-        "newsreview: error: reviewer name 'z\\u200bw' cannot be used: must not contain a non-printable "
-        "character (U+200B) (character 2)"
+        "newsreview: error: --reviewer: reviewer name 'z\\u200bw' cannot be used: must not contain a "
+        "non-printable character (U+200B) (character 2)"
     ]
+    for args in (["assign", "--team", "ann,a/b"], ["leads", "ann,a|b"]):  # QA: exit 1 here, 2 for --lease -5
+        bad = cli(*args, check=2)
+        assert "cannot be used: must not contain" in bad.stderr and bad.stderr.count("\n") == 1
 
 
 def test_commands_on_a_store_s_articles_refuse_a_store_that_is_not_there(tmp_path):

@@ -80,11 +80,17 @@ def _span(state: dict[str, Any]) -> Span:
 
 
 def compute(
-    store: Any, *, kind: str | None = None, label: str | None = None, all_labels: bool = False
+    store: Any,
+    *,
+    kind: str | None = None,
+    label: str | None = None,
+    all_labels: bool = False,
+    damaged: set[str] | None = None,
 ) -> dict[str, Any]:
     """The agreement report as a JSON-ready dict (see the module docstring). Entities whose label is
     outside the store's label set are left out, as the review and the export leave them out, unless
-    ``all_labels``."""
+    ``all_labels``. Articles whose file is missing or damaged are left out too, their ids added to
+    ``damaged`` (as the export leaves them out: the caller says so)."""
     import numpy as np
 
     column: dict[Item, int] = {}  # machine candidates: item -> column of the matrix below
@@ -92,7 +98,7 @@ def compute(
     ratings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # reviewer -> (column, keep)
     changed: dict[str, dict[str, set[Span]]] = defaultdict(lambda: defaultdict(set))  # reviewer -> article -> spans
     worked: dict[str, set[str]] = defaultdict(set)  # reviewer -> articles with a decision
-    for aid, base, states in store.decided_items(kind):
+    for aid, base, states in store.decided_items(kind, damaged=damaged):
         if label is not None and base.get("label") != label:
             continue
         if not all_labels and not store.in_scope(base):  # QA: hidden labels' old decisions counted

@@ -121,10 +121,18 @@ def _main(
     pass
 
 
+def _store_given(value: str) -> str:
+    """QA: ``--store ''`` (a script's unset variable) was the current folder, where ``add`` made a store."""
+    if not value.strip():
+        fail("--store: empty; give the store's folder or a PostgreSQL URL", 2)
+    return value
+
+
 StoreOpt = Annotated[
     str,
     typer.Option(
         "--store",
+        callback=_store_given,
         envvar="NEWSREVIEW_STORE",
         show_envvar=True,
         help="Store folder, or a PostgreSQL URL (postgresql://user@host/db).",
@@ -132,7 +140,26 @@ StoreOpt = Annotated[
         show_default=clean_line(default_store()),  # QA: a path from the environment, shown as data
     ),
 ]
-ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Your name on decisions (default: login name).")]
+def _names_given(option: str, names: list[str]) -> list[str]:
+    """Reviewer names given on the command line, checked before any store opens: a bad one is a usage
+    error (exit 2) as any other bad option value is (QA: exit 1 for a bad name, 2 for a bad lease)."""
+    from .store import StoreError
+    from .store.validation import reviewer_name
+
+    try:
+        return [reviewer_name(n) for n in names]
+    except StoreError as err:
+        fail(f"{option}: {err}", 2)
+
+
+def _reviewer_given(value: str | None) -> str | None:
+    return None if value is None else _names_given("--reviewer", [value])[0]
+
+
+ReviewerOpt = Annotated[
+    str | None,
+    typer.Option("--reviewer", help="Your name on decisions (default: login name).", callback=_reviewer_given),
+]
 ModelOpt = Annotated[
     str | None,
     typer.Option(
@@ -347,18 +374,24 @@ def add_cmd(
         from .store import NotALead, StoreError
 
         if labels is not None:
+            before = st.labels
             try:
                 st.set_labels(chosen)
             except NotALead as err:  # a desk's rule, not a usage error
                 fail(f"--labels: {err}")
             except StoreError as err:
                 fail(f"--labels: {err}", 2)
+            if st.labels != before:  # QA: a typo ("PERSN") hid every entity without a word
+                _say_label_set(st)
         if suggestions is not None:
             _check_choice("--suggestions", suggestions, ("on", "off"))
+            before_on = st.suggestions
             try:
                 st.set_suggestions(suggestions == "on")
             except NotALead as err:
                 fail(f"--suggestions: {err}")
+            if st.suggestions != before_on:
+                sys.stderr.write(f"newsreview: the desk's suggestions are now {suggestions} for everyone on the store\n")
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -394,7 +427,7 @@ def reextract_cmd(
             try:
                 st.article_info(aid)
             except DecisionError as err:
-                fail(str(err), 2)
+                fail(str(err))  # as export and assign say an unknown id (QA)
         try:
             result = reextract(st, model=model, articles=articles or None, jobs=jobs, console=console)
         except StoreError as err:
@@ -461,7 +494,9 @@ def extract_cmd(
         articles.append(item)
     if errors and not articles and output is not None:
         # QA: a mistyped input replaced a whole earlier extraction at -o with an empty one
-        fail(f"nothing was extracted, so -o {output} was left as it was")
+        # the errors above named each file: this says what became of -o, not one more error (QA)
+        sys.stderr.write(f"newsreview: nothing was extracted, so -o {clean_line(output)} was left as it was\n")
+        raise typer.Exit(1)
     records = []
     if articles:
         extractor = load_extractor(model)
@@ -671,8 +706,7 @@ def status_cmd(
             from .status import status_table
 
             _console().print(status_table(summary))
-    if summary["damaged_articles"]:  # damage is said, and the exit code says it too
-        raise typer.Exit(1)
+    _fail_if_damaged(summary["damaged_articles"])  # said in the table, on stderr, and by the exit code
 
 
 @app.command("articles")
@@ -686,13 +720,19 @@ def articles_cmd(
 
     Examples: newsreview articles   |   newsreview articles --format tsv | cut -f1
     """
+    from .store import StoreDamaged
+
     _check_choice("--format", fmt, ("table", "tsv", "json"))
     with _read_store(store) as st:
         rows = []
         missing = set(st.missing_article_files())  # QA: listed as any other, exit 0; status said it
         for aid in st.article_ids():
             info = st.article_info(aid)
-            decided, disputed, total = st.final_progress(aid)
+            try:
+                decided, disputed, total = st.final_progress(aid)
+            except StoreDamaged:  # with no cached summary its file is read: listed, said below (QA)
+                decided, disputed, total = 0, 0, 0
+                missing.add(aid)
             rows.append(
                 {
                     "id": aid,
@@ -745,9 +785,16 @@ def articles_cmd(
         else:  # in the terminal's own encoding, "?" for what it cannot hold (_tolerant_streams)
             for line in lines:
                 sys.stdout.write(line)
-    if missing:
-        shown = ", ".join(clean_line(a, 40) for a in sorted(missing)[:5]) + (" …" if len(missing) > 5 else "")
-        fail(f"damaged: {len(missing)} article file(s) missing or not a file ({shown}): run 'newsreview doctor'")
+    _fail_if_damaged(missing)
+
+
+def _fail_if_damaged(articles: Any) -> None:
+    """A read-only command's last word on article files it found missing or damaged: one line on stderr,
+    exit 1 (QA: ``agreement`` said nothing and exited 0; ``status`` said it only in its table)."""
+    if articles:
+        listed = sorted(articles)
+        shown = ", ".join(clean_line(a, 40) for a in listed[:5]) + (" …" if len(listed) > 5 else "")
+        fail(f"damaged: {len(listed)} article file(s) missing or damaged ({shown}): run 'newsreview doctor'")
 
 
 @app.command("assign")
@@ -769,7 +816,7 @@ def assign_cmd(
 
     Example: newsreview assign --team alice,bob,carol --overlap 2
     """
-    names = [n.strip() for n in team.split(",") if n.strip()]
+    names = _names_given("--team", [n.strip() for n in team.split(",") if n.strip()])
     from .store.assign import check_lease
 
     try:
@@ -824,6 +871,7 @@ def leads_cmd(
     wanted = [] if clear else [n.strip() for n in (names or "").split(",") if n.strip()]
     if not clear and not wanted:
         fail("no names given (use --clear to have no leads)", 2)
+    wanted = _names_given("leads", wanted)
     with _open_store(store, reviewer, "newsreview leads", mode="add", existing=True) as st:
         from .store import StoreError
 
@@ -871,7 +919,8 @@ def agreement_cmd(
     if kind == "claim" and label is not None:
         fail("--label picks entities by their label; claims have none (leave out --kind claim or --label)")
     with _read_store(store) as st:
-        report = compute(st, kind=kind, label=label, all_labels=all_labels)
+        damaged: set[str] = set()
+        report = compute(st, kind=kind, label=label, all_labels=all_labels, damaged=damaged)
         if label is not None and not report["reviewers"]:
             if not all_labels and st.labels is not None and label not in st.labels:
                 fail(f"'{clean_line(label, 40)}' is outside the store's label set; add --all-labels to count it")
@@ -887,6 +936,7 @@ def agreement_cmd(
         sys.stdout.write(escape_json(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
         _console().print(table(report))
+    _fail_if_damaged(damaged)  # left out, as the export leaves them out
 
 
 @app.command("doctor")
@@ -970,8 +1020,10 @@ def migrate_cmd(
     before anything is written, and so are two folders one inside the other. FROM's decisions are only
     read (its derived caches, such as the desk's check-worthiness correction, may be brought up to date).
 
-    Examples: newsreview migrate ~/cases/drones postgresql://desk@db.example.org/newsroom
-              newsreview migrate postgresql://desk@db/newsroom?schema=drones ./drones-copy
+    \b
+    Examples:
+      newsreview migrate ~/cases/drones postgresql://desk@db.example.org/newsroom
+      newsreview migrate postgresql://desk@db/newsroom?schema=drones ./drones-copy
     """
     from .store import StoreError
     from .store.migrate import migrate
@@ -1160,6 +1212,29 @@ def _print_status(st: Any) -> None:
     from .status import status_table
 
     _console().print(status_table({**st.summary(), "desk_correction": st.desk_report()}))
+
+
+def _say_label_set(st: Any) -> None:
+    """What ``add --labels`` changed, on stderr; and a label neither the pipeline nor any article has."""
+    from extractors.vocabulary import PIPELINE_LABELS
+
+    if st.labels is None:
+        sys.stderr.write("newsreview: the store's label set is cleared: every entity label is reviewed\n")
+        return
+    shown = ", ".join(clean_line(x, 40) for x in st.labels)
+    sys.stderr.write(
+        f"newsreview: the store's label set is now {shown}: entities of other labels are hidden from review "
+        "and from the default export ('--labels all' clears it)\n"
+    )
+    known = set(PIPELINE_LABELS)
+    for aid in st.article_ids():
+        known.update((st.article_info(aid).get("labels") or {}).keys())
+    for label in st.labels:
+        if label not in known:
+            sys.stderr.write(
+                f"newsreview: note: no article has an entity labelled {clean_line(label, 40)!r} and the "
+                "pipeline does not make it (a typo?); analysts can still add such entities\n"
+            )
 
 
 def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:

@@ -426,7 +426,7 @@ def _report(console: Any, result: AddResult) -> None:
     for path in result.skipped:
         console.print(Text(f"skipped: {clean_line(path)} ({STORE_FOLDER})", style="dim"), soft_wrap=True)
     for path, aid in result.duplicates:
-        what = "its annotator's answer recorded" if str(path) in result.answered_paths else "nothing changed"
+        what = "its annotator's answer recorded" if str(path) in result.answered_paths else "not added again"
         console.print(
             Text(
                 f"duplicate: {clean_line(path)} (same text as article {clean_line(aid, 80)}; {what})",

@@ -132,27 +132,6 @@ def other_kind(kind: str) -> str:
     return "claim" if kind == "entity" else "entity"
 
 
-#: the entity labels of spaCy's English pipelines (en_core_web_sm's NER)
-PIPELINE_LABELS = [
-    "PERSON",
-    "NORP",
-    "FAC",
-    "ORG",
-    "GPE",
-    "LOC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-    "DATE",
-    "TIME",
-    "PERCENT",
-    "MONEY",
-    "QUANTITY",
-    "ORDINAL",
-    "CARDINAL",
-]
 #: the order relabelling offers them in after the store's label set: the ones news needs most first
 #: (the number keys 1…0 take the first ten)
 KEY_ORDER = [

@@ -14,7 +14,7 @@ from extractors.vocabulary import CANDIDATE_ACTIONS, NOT_SPEAKERS
 from ..sanitize import clean_line
 from . import undo, validation, views
 from .core import StoreCore, now
-from .errors import DecisionError
+from .errors import DecisionError, NothingChanged
 from .history import History, next_level
 from .memory import as_decision
 from .views import ADJUDICATION, REVIEW
@@ -301,7 +301,12 @@ class DecidingMixin(StoreCore):
                 raise DecisionError(
                     "an adjudication chooses a reviewer's version ('choose') or decides: accept, reject or edit"
                 )
-            values = validation.changes(article, base, changes or {}) if action == "edit" else {}
+            values = {}
+            if action == "edit":
+                try:
+                    values = validation.changes(article, base, changes or {})
+                except NothingChanged:  # QA: the README's own example, a ruling for the model's label, refused
+                    values = {}  # the candidate as extracted is the ruling
             self._check_speaker_entity(article_id, values.get("speaker"), originals)
             if action == "reject":
                 status = "rejected"

@@ -28,6 +28,11 @@ class DecisionError(StoreError):
     """A decision that cannot be applied (unknown candidate, bad fields...). The store is unchanged."""
 
 
+class NothingChanged(DecisionError):
+    """An edit whose fields are the candidate's own: as a review, refused; as a ruling, the version as it
+    is (a lead's ruling for the machine's label among reviewers' relabels)."""
+
+
 class NotALead(DecisionError):
     """Adjudicating, assigning or naming the leads, asked by a reviewer who is not one of the store's
     leads (when it has any). Nothing was written."""

@@ -13,7 +13,7 @@ from extractors.strict_json import FieldError, check_identifier, check_label, ch
 from extractors.vocabulary import KINDS, QUOTE_TYPES
 
 from ..sanitize import clean_line, escaped
-from .errors import DecisionError, StoreError
+from .errors import DecisionError, NothingChanged, StoreError
 
 ENTITY_EDITS = frozenset({"label", "start", "end"})
 CLAIM_EDITS = frozenset({"start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness"})
@@ -244,5 +244,5 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
                 ]
     clean = {k: v for k, v in clean.items() if state.get(k) != v}
     if not clean:
-        raise DecisionError("the edit changes nothing")
+        raise NothingChanged("the edit changes nothing")
     return clean

@@ -1,0 +1,102 @@
+"""What QA found checking every command against the README (stop 41)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tui.store import ReviewStore
+
+from support import ROOT
+
+
+def open_as(path, name):
+    return ReviewStore.open(path, write=True, reviewer=name)
+
+
+def test_an_empty_store_option_is_refused_not_the_current_folder(tmp_path):
+    """``--store ''`` (a script's unset variable) was the current folder: ``add`` made a store there."""
+    article = tmp_path / "a.txt"
+    article.write_text("Angela Merkel visited Paris on Monday.\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args in (["add", str(article), "--model", "blank:en"], ["status"], ["export"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui", *args, "--store", ""], cwd=work, env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            "newsreview: error: --store: empty; give the store's folder or a PostgreSQL URL"
+        ]
+    assert list(work.iterdir()) == []
+
+
+def test_add_says_the_label_set_it_saved_and_a_label_nothing_has(cli, tmp_path):
+    """A typo (``--labels PERSN``) hid every entity from review and export without a word, also on a
+    duplicate whose line said "nothing changed"."""
+    article = tmp_path / "a.txt"
+    article.write_text("Angela Merkel visited Paris on Monday.\n")
+    cli("add", str(article), "--model", "blank:en")
+    again = cli("add", str(article), "--model", "blank:en", "--labels", "PERSN,GPE")
+    lines = again.stderr.splitlines()
+    assert any("label set is now PERSN, GPE: entities of other labels are hidden" in line for line in lines)
+    assert any("no article has an entity labelled 'PERSN'" in line for line in lines)
+    assert not any("'GPE'" in line for line in lines)
+    assert any("not added again" in line for line in lines)
+    same = cli("add", str(article), "--model", "blank:en", "--labels", "PERSN,GPE")
+    assert "label set" not in same.stderr  # nothing changed: nothing said
+    cleared = cli("add", str(article), "--model", "blank:en", "--labels", "all", "--suggestions", "off")
+    assert "label set is cleared" in cleared.stderr and "suggestions are now off" in cleared.stderr
+
+
+def test_a_lead_may_rule_for_the_version_as_extracted_with_an_edit(filled_store, cli):
+    """The README's example ``"action": "edit", "label": "ORG", "adjudicate": true`` was refused as
+    "the edit changes nothing" when ORG was the model's label (one reviewer kept it, one relabelled)."""
+    path, ex = filled_store
+    aid, zurich = ex.article.id, ex.entities[2]["id"]  # GPE as extracted
+    with open_as(path, "alice") as st:
+        st.decide(aid, zurich, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, zurich, "edit", changes={"label": "LOC"})
+    line = {"article": aid, "candidate": zurich, "action": "edit", "label": "GPE", "adjudicate": True}
+    out = cli("apply", "-", "--reviewer", "lena", input=json.dumps(line) + "\n")
+    assert json.loads(out.stdout)["ok"] is True
+    with ReviewStore.open(path) as st:
+        final = st.candidate(aid, zurich, view="final")
+        assert final["status"] == "accepted" and final["label"] == "GPE"
+    plain = {"article": aid, "candidate": zurich, "action": "edit", "label": "GPE"}  # as a review: still refused
+    refused = cli("apply", "-", "--reviewer", "alice", input=json.dumps(plain) + "\n", check=1)
+    assert json.loads(refused.stdout)["error"] == "the edit changes nothing"
+
+
+def test_read_only_commands_say_a_missing_article_file_on_stderr(filled_store, cli):
+    """``agreement`` counted a missing article's decisions from the cache, said nothing and exited 0 (or,
+    without the cache, failed store-wide); ``status`` said it only in its table."""
+    path, ex = filled_store
+    aid = ex.article.id
+    other = path.parent / "other.txt"
+    other.write_text("Iran sent drones to Russia, officials in London said.\n")
+    cli("add", str(other), "--model", "blank:en")
+    with ReviewStore.open(path) as st:
+        second = next(a for a in st.article_ids() if a != aid)
+    for who, action in (("alice", "accept"), ("bob", "reject")):
+        with open_as(path, who) as st:
+            for cand in ex.entities:
+                st.decide(aid, cand["id"], action)
+    whole = cli.json("agreement", "--json")
+    (file,) = [p for p in (path / "articles").iterdir() if aid in p.read_text()]
+    file.unlink()
+    for args in (["agreement"], ["agreement", "--json"], ["status"]):
+        proc = cli(*args, check=1)
+        assert proc.stderr.strip().splitlines()[-1] == (
+            f"newsreview: error: damaged: 1 article file(s) missing or damaged ({aid}): run 'newsreview doctor'"
+        ), args
+    left = json.loads(cli("agreement", "--json", check=1).stdout)
+    assert whole["items"] == len(ex.entities) and left["items"] == 0  # left out, as the export leaves it out
+    for cache in (path / "cache").iterdir():
+        cache.unlink()
+    assert json.loads(cli("agreement", "--json", check=1).stdout)["items"] == 0  # not store-wide failure
+    assert second in cli("articles", "--format", "tsv", check=1).stdout
