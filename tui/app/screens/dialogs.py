@@ -516,6 +516,12 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer names "select in article" only where it works: a claim, with the article behind."""
+        if action == "select_text":
+            return self.cand["kind"] == "claim" and self.select_text is not None
+        return True
+
     def action_select_text(self) -> None:
         """Go on by selection in the article — after saving what was changed here (or staying, with
         the reason, if it cannot be saved): leaving must not throw an edit away."""
