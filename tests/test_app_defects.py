@@ -1072,12 +1072,15 @@ async def test_a_double_enter_on_a_confirmation_accepts_nothing_more(tmp_path):
         await pilot.press("A")
         await pilot.pause()
         assert app.screen is not review
-        app.post_message(events.Key("enter", "\r"))  # both in one read, as tmux delivers them
-        app.post_message(events.Key("enter", "\r"))
+        # made now, so that each carries the time it arrived at as a terminal would: the third one
+        # "tens of milliseconds later" even when a loaded machine takes longer to handle the first two
+        first, second, third = (events.Key("enter", "\r") for _ in range(3))
+        app.post_message(first)  # both in one read, as tmux delivers them
+        app.post_message(second)
         await pilot.pause()
         await pilot.pause()
         assert app.screen is review  # confirmed and closed: the batch is saved
-        app.post_message(events.Key("enter", "\r"))  # and a third press, tens of milliseconds later
+        app.post_message(third)  # and a third press, tens of milliseconds later
         await pilot.pause()
         await pilot.pause()
         accepted = [c for c in store.candidates(aid) if c["status"] == "accepted"]
