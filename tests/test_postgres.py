@@ -869,3 +869,50 @@ async def test_e_exports_a_server_store_beside_the_analyst(pg_store, tmp_path, m
     written = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
     assert [e["text"] for a in written["articles"] for e in a["entities"]] == ["Kyiv"]
     assert "exported accepted" in str([n.message for n in app._notifications])
+
+
+def test_an_early_store_without_leases_gains_them_filled_on_upgrade(pg_store):
+    """QA, stop 41: the first PostgreSQL release made no `leases` table (step 1 was edited in place
+    later): upgraded, such a store was damaged in doctor's eyes and `assign` failed."""
+    (first,) = articles(1)
+    with ReviewStore.open(pg_store, mode="add") as st:
+        _, aid = st.add_article(first)
+        st.assign(["ann", "ben"], overlap=1, lease_hours=24)
+    with admin(pg_store) as conn:  # as da70925 left it: version 1, no leases
+        conn.execute("DROP TABLE leases")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with ReviewStore.open(pg_store, mode="add") as st:
+        assert any("upgraded to version 3" in n for n in st.notices)
+        assert st.assignments.assignees(aid)
+    with admin(pg_store) as conn:
+        (holders,) = conn.execute("SELECT holders FROM leases WHERE article = %s", [aid]).fetchone()
+        assert holders and holders[0] in ("ann", "ben")
+    from tui.store.postgres import check as check_server
+
+    assert check_server(pg_store).healthy
+
+
+def test_an_upgrade_that_must_wait_for_another_session_says_so(pg_store, monkeypatch):
+    """QA, stop 41: an upgrade behind another session's open transaction failed with the server's
+    "canceling statement due to lock timeout"."""
+    import psycopg
+
+    from tui.store import StoreError, postgres
+    from tui.store.urls import split_schema
+
+    with ReviewStore.open(pg_store, mode="add") as st:
+        st.add_article(articles(1)[0])
+    with admin(pg_store) as conn:  # step 2 alters index_records: it waits for the reader below
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    monkeypatch.setitem(postgres.SESSION_GUARDS, "lock_timeout", "1s")
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT", 1)
+    dsn, schema = split_schema(pg_store)
+    with psycopg.connect(dsn) as blocker:
+        blocker.execute(f'SELECT count(*) FROM "{schema}".index_records')  # a transaction left open
+        with pytest.raises(StoreError, match=r"must be upgraded to version 3, and another session has held them"):
+            ReviewStore.open(pg_store)
+        blocker.rollback()
+    with admin(pg_store) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1"
+    with ReviewStore.open(pg_store) as st:
+        assert any("upgraded to version 3" in n for n in st.notices)

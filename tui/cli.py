@@ -140,6 +140,8 @@ StoreOpt = Annotated[
         show_default=clean_line(default_store()),  # QA: a path from the environment, shown as data
     ),
 ]
+
+
 def _names_given(option: str, names: list[str]) -> list[str]:
     """Reviewer names given on the command line, checked before any store opens: a bad one is a usage
     error (exit 2) as any other bad option value is (QA: exit 1 for a bad name, 2 for a bad lease)."""
@@ -391,7 +393,9 @@ def add_cmd(
             except NotALead as err:
                 fail(f"--suggestions: {err}")
             if st.suggestions != before_on:
-                sys.stderr.write(f"newsreview: the desk's suggestions are now {suggestions} for everyone on the store\n")
+                sys.stderr.write(
+                    f"newsreview: the desk's suggestions are now {suggestions} for everyone on the store\n"
+                )
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-VERSION = 2
+VERSION = 3
 FORMAT = "newsreview-store/2"  # the records are those of the folder store's format 2
 
 _WRITE_ONCE = """
@@ -145,6 +145,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "ALTER TABLE index_records DROP CONSTRAINT index_records_tbl_check;\n"
         "ALTER TABLE index_records ADD CONSTRAINT index_records_tbl_check CHECK (tbl IN "
         "('articles', 'reviewers', 'assignments', 'takes', 'settings', 'removed', 'extractions'));\n",
+    ),
+    (
+        3,
+        # QA, stop 41: the first PostgreSQL stores (da70925) were made before `leases` joined step 1,
+        # which was edited in place: upgraded to 2 they lacked it, and `assign` failed. The step also
+        # marks the desk's rules (leads, the label set) that earlier releases would not keep: they
+        # refuse a store of version 3 instead of writing to it by their older rules. The engine
+        # fills a table made here from the index's assignments (postgres.PostgresEngine._ensure_schema).
+        "the leases table where an early store lacks it; earlier releases refused from here",
+        "CREATE TABLE IF NOT EXISTS leases (\n"
+        "    article text PRIMARY KEY,\n"
+        "    holders text[] NOT NULL,\n"
+        "    assigned_at text NOT NULL,\n"
+        "    lease_hours double precision NOT NULL\n"
+        ");\n",
     ),
 ]
 

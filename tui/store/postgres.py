@@ -132,6 +132,7 @@ class PostgresEngine:
         # when to try making the listener again after the server refused it while the main session
         # works (a role's connection limit, say): meanwhile polls look by position
         self._listen_retry_at = 0.0
+        self._upgrading: int | None = None  # the version an open is upgrading the tables from
         self._dwm = 0  # every decision with pos <= this was delivered (load, poll, or our own append)
         self._iwm = 0  # the same for index records
         self._own: set[int] = set()  # positions of our own decisions above _dwm (poll skips them)
@@ -368,10 +369,31 @@ class PostgresEngine:
                 self._take_lock(conn)
         except pg.Error as err:
             self._drop()
-            raise StoreError(f"{self.shown}: {self._reason(err)}") from None
+            raise StoreError(self._open_failed(err)) from None
         except BaseException:
             self._drop()
             raise
+
+    def _open_failed(self, err: Exception) -> str:
+        """Why opening failed, in the analyst's words where the server's would puzzle (QA, stop 41):
+        an upgrade of the tables that waits for another session, or that this role may not make."""
+        state = getattr(err, "sqlstate", None)
+        upgrading = self._upgrading
+        if state == "55P03" and upgrading is not None:
+            return (
+                f"{self.shown}: its tables (schema version {upgrading}) must be upgraded to version "
+                f"{pgschema.VERSION}, and another session has held them for {LOCK_TIMEOUT} s (an open "
+                "transaction: an older newsreview, a SQL tool); close it and try again — nothing was changed"
+            )
+        if state == "42501" and upgrading is not None:  # insufficient_privilege
+            return (
+                f"{self.shown}: its tables (schema version {upgrading}) must be upgraded to version "
+                f"{pgschema.VERSION}, which only their owner may do: run any newsreview command on the store "
+                "once as the role that owns them — nothing was changed"
+            )
+        if state == "55P03":
+            return f"{self.shown} is busy: a lock was held for {LOCK_TIMEOUT} s by another session; try again"
+        return f"{self.shown}: {self._reason(err)}"
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
         """Create the store's tables on first use, or bring them to this release's version."""
@@ -426,11 +448,18 @@ class PostgresEngine:
                 )
             if version == pgschema.VERSION:
                 return
+            self._upgrading = version if has_meta else None  # for the message, should a step fail
             if not has_meta:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            no_leases = has_meta and conn.execute("SELECT to_regclass('leases') IS NULL").fetchone() == (True,)
             for step, _what, script in pgschema.MIGRATIONS:
                 if step > version:
                     conn.execute(script)
+            if no_leases:  # made by step 3: filled as `doctor --repair` fills it
+                rows = conn.execute(
+                    "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
+                ).fetchall()
+                _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
             values = {"format": pgschema.FORMAT, "schema_version": str(pgschema.VERSION)}
             if not has_meta:
                 values.update(store_id=uuid.uuid4().hex, created=_now())
