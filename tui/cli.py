@@ -286,6 +286,13 @@ def review_cmd(
             f"the terminal's locale is not UTF-8 ({clean_line(sys.stdout.encoding, 30)}), and the review screen "
             "draws with UTF-8 characters: run newsreview with a UTF-8 locale, e.g. LANG=C.UTF-8"
         )
+    if sys.stdout.isatty() and os.environ.get("TERM", "").lower() == "dumb":
+        # QA: Textual drew a full screen in 24-bit colour anyway (it reads no colours as "all of them"),
+        # garbage in an editor's shell or on a serial line
+        fail(
+            "the terminal is 'dumb' (TERM=dumb): it cannot draw the review screen; run newsreview in a "
+            "terminal that can (e.g. TERM=xterm-256color), or use 'newsreview status', 'export' and 'apply'"
+        )
     if not paths and not (sys.stdin.isatty() and sys.stdout.isatty()):
         # nothing to add and no screen to open: said, and no store made on the way (QA: a first run in a
         # pipe made an empty store at the default place and exited 0)

@@ -190,6 +190,10 @@ class ReviewApp(App[None]):
         return themes if isinstance(themes, dict) else {}
 
     def on_mount(self) -> None:
+        # ``-colors16``: a terminal of 8 or 16 colours (TERM=xterm, screen, linux): the theme's tints all
+        # fall to black there, claims with them (QA: claims invisible in the article), so the
+        # stylesheet gives such terminals colours of their own
+        self.set_class(self.console.color_system in ("standard", "windows"), "-colors16")
         # each reviewer's own theme (QA: under serve, every analyst shares the server's settings, and
         # one analyst's choice changed everyone's screen); the one saved before themes were kept per
         # reviewer otherwise

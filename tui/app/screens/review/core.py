@@ -30,7 +30,7 @@ from ...desk import present_here
 from ...fields import ClaimFielder, Fields, Then, not_computed
 from ...live import LiveFeed, Presence
 from ...state import ActiveClock, FilterError, ReviewState, is_pending, label_order
-from ...text import one_line
+from ...text import one_line, widget_palette
 from ...widgets.article import ArticleView
 from ...widgets.candidates import SPEAKER_FROM, CandidateList, as_read
 from ...widgets.detail import DetailPanel, detail, group_detail
@@ -332,11 +332,15 @@ class ReviewCore(Screen[None]):
             f"or {k.show('review.next_article')} for the next article."
         )
         panel = self.query_one("#detail", DetailPanel)
-        palette = self.table("entity").palette() if self.is_mounted else None
+        # the panel's own background (QA: the table's, or none for a group, left the legend's labels
+        # unreadable on a light theme)
+        palette = widget_palette(panel) if self.is_mounted else None
         group = self.state.current_group()
         if group is not None:
             panel.update(
-                group_detail(self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.flow, legend, k)
+                group_detail(
+                    self.state.group_row(group["id"]), self.state.mentions(group["id"]), self.flow, legend, k, palette
+                )
             )
             return
         history = self.store.history(self.aid, cand["id"]) if cand else []  # (a group row shows none)
