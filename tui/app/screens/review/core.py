@@ -30,7 +30,7 @@ from ...desk import present_here
 from ...fields import ClaimFielder, Fields, Then, not_computed
 from ...live import LiveFeed, Presence
 from ...state import ActiveClock, FilterError, ReviewState, is_pending, label_order
-from ...text import one_line, widget_palette
+from ...text import one_line
 from ...widgets.article import ArticleView
 from ...widgets.candidates import SPEAKER_FROM, CandidateList, as_read
 from ...widgets.detail import DetailPanel, detail, group_detail
@@ -131,6 +131,8 @@ class ReviewCore(Screen[None]):
         self.query_one(StatusBar).reviewer = str(self.store.reviewer)
         for rows in self.query(CandidateList):
             rows.me = self.store.reviewer  # others' decisions marked on the rows
+        # the detail panel's label colours are made for the theme in force (readable on its background)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         ids = self.store.article_ids()
         if not ids:
             self.show_empty()
@@ -146,6 +148,10 @@ class ReviewCore(Screen[None]):
                 return
         self.show_empty()
         self.query_one("#article-col").border_title = Text("No article could be read: run newsreview doctor")
+
+    def _theme_changed(self) -> None:
+        if self.is_mounted:
+            self.call_after_refresh(self.refresh_detail)  # after the panel forgot its palette
 
     def on_resize(self) -> None:
         narrow = self.size.width < 110
@@ -334,7 +340,7 @@ class ReviewCore(Screen[None]):
         panel = self.query_one("#detail", DetailPanel)
         # the panel's own background (QA: the table's, or none for a group, left the legend's labels
         # unreadable on a light theme)
-        palette = widget_palette(panel) if self.is_mounted else None
+        palette = panel.palette() if self.is_mounted else None
         group = self.state.current_group()
         if group is not None:
             panel.update(

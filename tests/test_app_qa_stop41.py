@@ -1,0 +1,115 @@
+"""What QA found on the review screen in stop 41: terminals of 16 colours, light themes, TERM=dumb,
+dialogs' own keys."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from app_support import InPty
+from rich.color import Color as RichColor
+from textual.color import Color
+from textual.widgets import Footer
+
+from tui.app.app import ReviewApp
+from tui.app.screens.dialogs import EditDialog
+from tui.app.text import contrast
+from tui.app.widgets.article import ArticleView
+from tui.store import ReviewStore
+
+from support import ROOT, make_extraction
+
+TEXT = "Iran and Ukraine met in Paris on Monday, Ben Carter said. Prices rose 5 percent."
+
+
+@pytest.fixture
+def store(tmp_path):
+    st = ReviewStore.open(tmp_path / "store", write=True, reviewer="alice")
+    ex = make_extraction(
+        TEXT,
+        [("Iran", "GPE"), ("Ukraine", "GPE"), ("Paris", "GPE"), ("Monday", "DATE"), ("5 percent", "PERCENT")],
+        ["Iran and Ukraine met in Paris on Monday"],
+    )
+    st.add_article(ex)
+    yield st, ex
+    st.close()
+
+
+async def test_claims_have_a_colour_of_their_own_on_a_16_colour_terminal(store, tmp_path, monkeypatch):
+    """QA: on TERM=xterm (or screen, linux) the claims' shading fell to the pane's black: claims could
+    not be seen in the article."""
+    st, _ = store
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.has_class("-colors16")
+        view = app.screen.query_one(ArticleView)
+        shade = view.get_component_rich_style("article--claim").bgcolor
+        assert shade is not None and shade.downgrade(RichColor.parse("red").type).number == 4  # the blue
+    monkeypatch.setenv("TERM", "xterm-256color")
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert not app.has_class("-colors16")
+
+
+async def test_the_legend_s_labels_are_readable_on_a_light_theme(store, tmp_path):
+    """QA: the detail panel's "relabel: 1 PERSON 2 ORG …" kept the labels' own hues on light themes
+    (PERCENT at 1.18:1), and so did a group's label."""
+    st, _ = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+        panel = app.screen.query_one("#detail")
+        _, background = panel.background_colors
+        labels = {"PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT", "EVENT"}
+        checked = set()
+        for group in (True, False):  # a group row, then a mention of it (the entity's own panel)
+            shown = panel.render_lines(panel.region.reset_offset)  # what it draws
+            for strip in shown:
+                for seg in strip:
+                    if seg.text.strip() in labels and seg.style and seg.style.color and seg.style.color.triplet:
+                        fg = Color(*seg.style.color.triplet)
+                        assert contrast(fg, background) >= 3.0, (seg.text, fg.hex, background.hex)
+                        checked.add(seg.text.strip())
+            await pilot.press("right" if group else "left")
+            await pilot.pause()
+        assert {"PERCENT", "PERSON", "GPE"} <= checked
+
+
+async def test_a_dialog_shows_its_own_keys(store, tmp_path):
+    """QA: beneath every dialog the review screen's footer showed through ("a accept  x reject …")."""
+    st, _ = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditDialog)
+        footer = app.screen.query_one(Footer)
+        keys = {b.action for _, b, _, _ in app.screen.active_bindings.values() if b.show}
+        assert footer.screen is app.screen and "save" in keys and "accept" not in keys
+        assert "select_text" not in {  # an entity: ctrl+t (claims only) is not offered
+            b.action for _, b, enabled, _ in app.screen.active_bindings.values() if enabled and b.show
+        }
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a pseudo-terminal")
+def test_a_dumb_terminal_is_told_not_drawn_on(tmp_path):
+    """QA: TERM=dumb got a full screen in 24-bit colour (an editor's shell, a serial line: garbage)."""
+    env = {**os.environ, "TERM": "dumb", "PYTHONPATH": str(ROOT), "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg")}
+    exe = Path(sys.executable).with_name("newsreview")
+    term = InPty([str(exe), "--store", str(tmp_path / "store"), "--reviewer", "ana"], env)
+    try:
+        term.pump(30)
+    finally:
+        code = term.close()
+    out = bytes(term.out).decode()
+    assert code == 1 and "\x1b[" not in out
+    assert "the terminal is 'dumb' (TERM=dumb): it cannot draw the review screen" in out
+    assert not (tmp_path / "store").exists()
