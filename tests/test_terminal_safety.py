@@ -125,8 +125,9 @@ def test_file_names_and_lock_holders_are_shown_safely(hostile_store, tmp_path):
 
 
 def test_reviewer_names_with_control_characters_are_refused(hostile_store):
+    """A bad option value, exit 2 (as --lease -5; QA, stop 41), said safely."""
     proc = run(hostile_store, "apply", "-", "--reviewer", "ev\x1b]0;il\x07")
-    assert proc.returncode == 1 and b"reviewer name" in proc.stderr and UNSAFE.search(proc.stderr) is None
+    assert proc.returncode == 2 and b"reviewer name" in proc.stderr and UNSAFE.search(proc.stderr) is None
     proc = subprocess.run(
         [sys.executable, "-m", "tui", "apply", "-", "--reviewer", b"caf\xe9"],  # not UTF-8 (a latin-1 terminal)
         capture_output=True,
@@ -134,7 +135,7 @@ def test_reviewer_names_with_control_characters_are_refused(hostile_store):
         env={**os.environ, "NEWSREVIEW_STORE": str(hostile_store)},
         timeout=60,
     )
-    assert proc.returncode == 1 and b"reviewer name" in proc.stderr and b"Traceback" not in proc.stderr
+    assert proc.returncode == 2 and b"reviewer name" in proc.stderr and b"Traceback" not in proc.stderr
 
 
 # -- where -o writes -------------------------------------------------------------------------------

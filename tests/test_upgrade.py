@@ -173,3 +173,60 @@ def test_an_upgrade_that_fails_halfway_leaves_the_old_store_alone(tmp_path, monk
         meta["created"]
         == json.loads((folder / "upgrade-backup" / "newsreview.v1.json").read_text())["_meta"]["1"]["created"]
     )
+
+
+def test_a_decision_of_no_known_shape_is_damage_doctor_finds(tmp_path):
+    """Review: a format-1 decision without its reviewer passed doctor ("opening it upgrades it") and
+    the upgrade then failed with an internal KeyError."""
+    folder = _v1(tmp_path)
+    _append(folder, {"article": A2, "candidate": IRAN, "action": "accept", "reviewer": "bob"})
+    with open(folder / "journal.jsonl", "a") as f:  # and one with no reviewer at all
+        f.write(
+            json.dumps(
+                {
+                    "seq": 200,
+                    "ops": [
+                        [
+                            "decisions",
+                            99,
+                            {
+                                "id": "d-x",
+                                "seq": 99,
+                                "article": A2,
+                                "candidate": IRAN,
+                                "kind": "entity",
+                                "action": "accept",
+                                "at": "2026-12-02T10:00:00+00:00",
+                            },
+                        ]
+                    ],
+                }
+            )
+            + "\n"
+        )
+    with pytest.raises(StoreError, match=r"journal.jsonl line 10 is garbled"):
+        ReviewStore.open(folder)
+    assert check(folder).problems == [f"{folder / 'journal.jsonl'} line 10 is garbled"]
+    check(folder, repair=True)
+    with ReviewStore.open(folder) as st:
+        assert st.summary()["decisions"] == 15 and st.candidate(A2, IRAN, view="bob")["status"] == "accepted"
+
+
+def test_an_upgrade_whose_last_sync_fails_keeps_the_new_store(tmp_path, monkeypatch):
+    """Review: the marker replaced, the folder's sync failing, the new index and journals and the
+    backup of the old files were removed, and the message said the store was left as it was."""
+    folder = _v1(tmp_path)
+    real = upgrade_mod.atomic_write
+
+    def then_fails(path, data):
+        real(path, data)
+        if path.name == "newsreview.json":
+            raise upgrade_mod.StoreError(f"cannot write {path}: input/output error")
+
+    monkeypatch.setattr(upgrade_mod, "atomic_write", then_fails)
+    with pytest.raises(StoreError, match=r"upgraded .*, but the last step could not be made durable"):
+        ReviewStore.open(folder)
+    assert (folder / "upgrade-backup" / "newsreview.v1.json").exists() and (folder / "index.jsonl").exists()
+    monkeypatch.setattr(upgrade_mod, "atomic_write", real)
+    with ReviewStore.open(folder) as st:
+        assert st.summary()["decisions"] == 14

@@ -935,7 +935,9 @@ def agreement_cmd(
         if label is not None and not report["reviewers"]:
             if not all_labels and st.labels is not None and label not in st.labels:
                 fail(f"'{clean_line(label, 40)}' is outside the store's label set; add --all-labels to count it")
-            decided = sorted({str(b.get("label")) for _, b, _ in st.decided_items(kind) if b.get("label")})
+            decided = sorted(
+                {str(b.get("label")) for _, b, _ in st.decided_items(kind, damaged=damaged) if b.get("label")}
+            )
             if decided:  # a label nobody decided is a slip of the keyboard, not "nothing to compare"
                 shown = ", ".join(clean_line(x, 30) for x in decided[:20]) + (" …" if len(decided) > 20 else "")
                 fail(f"no decided item has the label '{clean_line(label, 40)}' (decided labels: {shown})")

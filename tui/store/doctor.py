@@ -706,6 +706,18 @@ def _check_v1(folder: Path, report: Report, *, repair: bool) -> Report:
     """A store of the release before the desk: its journal's lines read (QA, stop 41: doctor called a
     store healthy whose garbled line every other command refused). --repair drops the garbled lines,
     after copying the journal into the backup; opening it then upgrades it."""
+    shown = clean_line(folder)
+    lock = FileLock(folder / "lock")
+    if repair:  # before reading: what it drops is what it saw (review: an old writer in between)
+        lock.acquire("'newsreview doctor --repair'", refused=f"{shown} is open by {{holder}}; close it first")
+    try:
+        return _check_v1_locked(folder, report, repair=repair)
+    finally:
+        if repair:
+            lock.release()
+
+
+def _check_v1_locked(folder: Path, report: Report, *, repair: bool) -> Report:
     from .upgrade import v1_garbled
 
     shown = clean_line(folder)
@@ -722,16 +734,11 @@ def _check_v1(folder: Path, report: Report, *, repair: bool) -> Report:
         return report
     if not repair:
         return report
-    lock = FileLock(folder / "lock")
-    lock.acquire("'newsreview doctor --repair'", refused=f"{shown} is open by {{holder}}; close it first")
-    try:
-        report.backup = _backup(folder, [journal], [])
-        bad = set(garbled)
-        lines = read_file(journal).split(b"\n")
-        kept = b"".join(line + b"\n" for n, line in enumerate(lines[:-1], 1) if n not in bad)
-        atomic_write(journal, kept + lines[-1])  # a torn last piece stays: the upgrade ignores it too
-    finally:
-        lock.release()
+    report.backup = _backup(folder, [journal], [])
+    bad = set(garbled)
+    lines = read_file(journal).split(b"\n")
+    kept = b"".join(line + b"\n" for n, line in enumerate(lines[:-1], 1) if n not in bad)
+    atomic_write(journal, kept + lines[-1])  # a torn last piece stays: the upgrade ignores it too
     report.repaired += [
         f"dropped {clean_line(journal)} line {n} (garbled; the backup keeps its bytes): the store is upgraded "
         "when next opened"

@@ -397,6 +397,11 @@ class PostgresEngine:
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
         """Create the store's tables on first use, or bring them to this release's version."""
+        self._upgrading = None
+        self._ensure_schema_once(conn)
+        self._upgrading = None  # committed: a later failure (the reviewer's lock) is no upgrade's
+
+    def _ensure_schema_once(self, conn: psycopg.Connection[Any]) -> None:
         schema = self.schema
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [self._key("schema")])

@@ -87,8 +87,10 @@ def _read_v1(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], 
             entry = json.loads(line)
             line_seq, ops = int(entry["seq"]), entry["ops"]
             checked = [(str(table), str(doc_id), dict(doc)) for table, doc_id, doc in ops]
+            if any(_odd_record(table, doc) for table, _, doc in checked):
+                raise ValueError("a record of no known shape")
         except (ValueError, KeyError, TypeError):
-            garbled.append(number)
+            garbled.append(number)  # (review: a decision lacking its reviewer passed, and the upgrade crashed)
             continue
         if line_seq <= seq:
             continue
@@ -98,9 +100,31 @@ def _read_v1(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], 
     try:
         articles = [doc for _, doc in sorted(tables.get("articles", {}).items(), key=lambda kv: int(kv[0]))]
         decisions = sorted(tables.get("decisions", {}).values(), key=lambda d: d["seq"])
-    except (ValueError, KeyError, TypeError):
+        if any(_odd_record("decisions", d) for d in decisions) or any(not isinstance(a, dict) for a in articles):
+            raise ValueError("a record of no known shape")
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise StoreDamaged(f"damaged: {clean_line(snapshot)} holds records of no known shape") from None
     return articles, decisions, garbled
+
+
+_DECISION_KEYS = ("id", "article", "candidate", "action", "reviewer", "at")
+
+
+def _odd_record(table: str, doc: Any) -> bool:
+    """A format-1 decision the upgrade could not carry over: a field it reads missing or of another
+    type (format 1 had no checksums: a hand edit, a half-written line that still parses)."""
+    if table != "decisions":
+        return not isinstance(doc, dict)
+    if not isinstance(doc, dict) or not all(isinstance(doc.get(k), str) for k in _DECISION_KEYS):
+        return True
+    if not isinstance(doc.get("seq"), int) or isinstance(doc.get("seq"), bool):
+        return True
+    action = doc["action"]
+    if action not in ("accept", "reject", "edit", "add", "undo", "redo"):
+        return True
+    if action == "edit" and not isinstance(doc.get("changes"), dict):
+        return True
+    return action == "add" and not isinstance(doc.get("added"), dict)
 
 
 def v1_garbled(folder: Path) -> list[int]:
@@ -129,7 +153,13 @@ def upgrade_v1(folder: Path) -> str:
     made: list[Path] = []  # what the upgrade wrote before the switch: removed again if it fails
     try:
         articles, decisions = read_v1(folder)
-        by_reviewer = per_reviewer(decisions)
+        try:
+            by_reviewer = per_reviewer(decisions)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:  # what _odd_record missed
+            raise StoreDamaged(
+                f"damaged: {shown} holds a decision the upgrade cannot read ({clean_line(err, 80)}); "
+                "run 'newsreview doctor'"
+            ) from None
         at = _now()
         created = _v1_created(folder) or at
         if not (folder / JOURNALS).is_dir():
@@ -177,8 +207,14 @@ def upgrade_v1(folder: Path) -> str:
     except (OSError, StoreError) as err:
         if isinstance(err, StoreDamaged):
             raise
-        _remove(made)  # a disk that filled halfway: the format-1 store stays as it was, and only it
         reason = why(err) if isinstance(err, OSError) else str(err).removeprefix("newsreview: ")
+        if _switched(folder, FORMAT):  # the marker was replaced, its folder's sync failed (review): the
+            # new files are the store now and the old ones are in the backup — nothing is removed
+            raise StoreError(
+                f"upgraded {shown}, but the last step could not be made durable ({reason}); run "
+                "'newsreview doctor' (the old files are in upgrade-backup/)"
+            ) from None
+        _remove(made)  # a disk that filled halfway: the format-1 store stays as it was, and only it
         raise StoreError(f"cannot upgrade {shown} ({reason}); it was left as it was") from None
     finally:
         lock.release()
@@ -239,6 +275,14 @@ def _write_journal(path: Path, transactions: list[list[list[Any]]]) -> list[Path
         made.append(path.with_name(path.name + ".mark"))
         atomic_write(made[-1], orjson.dumps(mark))
     return made
+
+
+def _switched(folder: Path, fmt: str) -> bool:
+    """Whether the store's marker already says ``fmt`` (the upgrade's switch happened)."""
+    try:
+        return bool(json.loads((folder / "newsreview.json").read_text(encoding="utf-8"))["_meta"]["1"]["format"] == fmt)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _v1_created(folder: Path) -> str | None:
