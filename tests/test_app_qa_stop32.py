@@ -280,7 +280,7 @@ async def test_the_queue_shows_large_counts_whole(tmp_path, monkeypatch):
     ana, bob, aid = crowded(path)
     try:
         monkeypatch.setattr(ana, "progress", lambda article: (1234, 12345))
-        monkeypatch.setattr("tui.app.screens.queue.queue_rows", lambda store: [(10000, aid, "open")])
+        monkeypatch.setattr("tui.app.screens.queue.queue_rows", lambda store, here=None: [(10000, aid, "open")])
         app = ReviewApp(ana, config=tmp_path / "cfg")
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.press("l")

@@ -113,3 +113,59 @@ def test_a_dumb_terminal_is_told_not_drawn_on(tmp_path):
     assert code == 1 and "\x1b[" not in out
     assert "the terminal is 'dumb' (TERM=dumb): it cannot draw the review screen" in out
     assert not (tmp_path / "store").exists()
+
+
+def test_anonymous_names_a_reviewer_whose_version_is_gone_a_reviewer(store):
+    """QA: with --anonymous, a ruling that chose bob's version, bob having undone it since, read
+    "choosing another adjudicator's version … decided again since by another adjudicator"."""
+    from tui.app.bindings import Keys
+    from tui.app.screens.adjudicate import AdjudicateScreen
+
+    st, _ = store
+    screen = AdjudicateScreen(st, Keys(), anonymous=True)
+    assert screen.shown_name("bob", ["ann"]) == "a reviewer"
+    assert screen.shown_name("lena", ["ann"], ruled=True) == "another adjudicator"
+    assert screen.shown_name("ann", ["ann"]) == "reviewer 1" and screen.shown_name("alice", []) == "you"
+
+
+async def test_the_adjudication_excerpt_scrolls_to_its_item_at_80x24(tmp_path):
+    """QA: at 80x24 the article excerpt below a claim's versions showed its first lines, the item
+    further down out of sight."""
+    filler = [f"Sentence {i} says little of note here." for i in range(120)]
+    text = " ".join(filler[:60]) + " Joe Biden said the plan would fail. " + " ".join(filler[60:])
+    ex = make_extraction(text, [("Joe Biden", "PERSON")], ["the plan would fail"])
+    claim = ex.claims[0]["id"]
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ann") as st:
+        st.add_article(ex)
+        st.decide(ex.article.id, claim, "accept")
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ben") as st:
+        st.decide(ex.article.id, claim, "reject")
+    lead = ReviewStore.open(tmp_path / "s", write=True, reviewer="lena")
+    try:
+        app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            scroller = app.screen.query_one("#adj-body")
+            box = app.screen.query_one("#adj-context")
+            shown = [line.text for line in box.render_lines(box.region.reset_offset)]
+            row = box.region.y + next(i for i, line in enumerate(shown) if "the plan would fail" in line)
+            assert scroller.region.y <= row < scroller.region.bottom  # on the screen (region: after scrolling)
+    finally:
+        lead.close()
+
+
+def test_an_assignee_who_has_the_article_open_is_not_offered_for_taking(store):
+    """QA: the queue said "takeable" while the expired assignee had the article open — a decision then
+    took nothing over (the store checks who has it open; the queue did not)."""
+    import time
+
+    from tui.app.screens.queue import claim_of
+
+    st, ex = store
+    aid = ex.article.id
+    st.assign(["bob"], overlap=1, lease_hours=0.0001)
+    time.sleep(0.5)
+    assert claim_of(st, aid, {}) == "takeable"
+    assert claim_of(st, aid, {aid: ["bob"]}) == "theirs"
+    assert claim_of(st, aid) == "takeable"  # (no presence known: the lease alone)

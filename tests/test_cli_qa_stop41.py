@@ -100,3 +100,19 @@ def test_read_only_commands_say_a_missing_article_file_on_stderr(filled_store, c
         cache.unlink()
     assert json.loads(cli("agreement", "--json", check=1).stdout)["items"] == 0  # not store-wide failure
     assert second in cli("articles", "--format", "tsv", check=1).stdout
+
+
+def test_a_lead_settles_a_disputed_addition_through_apply(filled_store, cli):
+    """QA: "unknown candidate" for an analyst's addition one reviewer added and another rejected — the
+    apply process had read no decision of that article before it looked the candidate up."""
+    path, ex = filled_store
+    aid = ex.article.id
+    with open_as(path, "alice") as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": 0, "end": 3, "label": "PERSON"})
+    with open_as(path, "carol") as st:
+        st.decide(aid, added["id"], "reject")
+    line = {"article": aid, "candidate": added["id"], "action": "adjudicate", "choose": "carol"}
+    out = cli("apply", "-", "--reviewer", "lena", input=json.dumps(line) + "\n")
+    assert json.loads(out.stdout)["ok"] is True, out.stdout
+    with ReviewStore.open(path) as st:
+        assert st.candidate(aid, added["id"], view="final")["status"] == "rejected"

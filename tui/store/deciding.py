@@ -260,6 +260,8 @@ class DecidingMixin(StoreCore):
         self._need_write()
         self.need_lead("settle disputes")
         article = self.article(article_id)
+        self._ensure(article_id)  # an analyst's addition is known from the decisions (QA: "unknown
+        # candidate" for a disputed addition, ruled on by `apply`, which had read no decision of it yet)
         originals = self._file(article_id)["candidates"]
         base = self._base(article_id, cand_id, originals)
         if base is None:

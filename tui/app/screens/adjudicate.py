@@ -212,14 +212,17 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 return j
         return max(0, min(start, n - 1))
 
-    def shown_name(self, who: str, order: list[str]) -> str:
+    def shown_name(self, who: str, order: list[str], *, ruled: bool = False) -> str:
         """How a reviewer is shown: their name, or (anonymous) ``reviewer N`` where N is the key that
         picks their version of this item (``order``: the item's reviewers in key order). Someone
-        without a version here (another lead who settled it) is ``another adjudicator``."""
+        without a version here is ``another adjudicator`` when ``ruled`` (a lead who settled it), else
+        ``a reviewer`` (one whose version was chosen, and undone since — QA: called an adjudicator)."""
         if who == self.store.reviewer:
             return "you"
         if self.anonymous:
-            return f"reviewer {order.index(who) + 1}" if who in order else "another adjudicator"
+            if who in order:
+                return f"reviewer {order.index(who) + 1}"
+            return "another adjudicator" if ruled else "a reviewer"
         return one_line(who, 24)
 
     @staticmethod
@@ -299,9 +302,11 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         base = {**cand, **(cand.get("original") or {})}
         vs = self.in_key_order(cand)
         spans = [(int(v["start"]), int(v["end"])) for v in (_values(base, e) for e in vs)]
-        body.update(context(article["text"], int(base["start"]), int(base["end"]), spans))
+        shown = context(article["text"], int(base["start"]), int(base["end"]), spans)
+        body.update(shown)
         table.update(self._versions(base, cand, vs))
         self._hint()
+        self.call_after_refresh(self._item_in_view, shown)
         clock = getattr(self.app, "clock", None)
         if clock is not None:
             clock.restart()  # the time spent on this item counts from now
@@ -353,7 +358,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             verdict = Text.assemble(("settled: ", "bold green"), (one_line(final, 12), STATUS_STYLE.get(final, "")))
             if settled:
                 last = settled[-1]
-                verdict.append(f" by {self.shown_name(str(last['reviewer']), order)}")
+                verdict.append(f" by {self.shown_name(str(last['reviewer']), order, ruled=True)}")
                 if last.get("chose"):
                     verdict.append(f", choosing {possessive(self.shown_name(str(last['chose']), order))} version")
                 changes = {
@@ -398,7 +403,8 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             Text(
                 f"{pick} pick a version  ·  {k.show('adjudicate.accept')} accept  ·  "
                 f"{k.show('adjudicate.reject')} reject  ·  {k.show('adjudicate.edit')} edit  ·  "
-                f"{k.show('adjudicate.undo')} undo  ·  {k.show('adjudicate.next')} / "
+                f"{k.show('adjudicate.undo')} undo  ·  {k.show('adjudicate.redo')} redo  ·  "
+                f"{k.show('adjudicate.next')} / "
                 f"{k.show('adjudicate.previous')} next / previous  ·  {k.show('adjudicate.close')} {back}",
                 style="dim",
             )
@@ -422,6 +428,30 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             return
         self._tell_review([item])
         self._after(state, how)
+
+    def _item_in_view(self, shown: Text) -> None:
+        """Scroll so that the item's line of the article excerpt is in view (QA: at 80x24 the excerpt
+        below the versions showed its first three lines, the item further down, out of sight). The
+        versions stay first: the body scrolls only as far as the item needs."""
+        if not self.is_mounted:
+            return
+        scroller = self.query_one("#adj-body", VerticalScroll)
+        box = self.query_one("#adj-context", Static)
+        width = box.content_region.width
+        at = next((span.start for span in shown.spans if str(span.style) == "bold underline"), None)
+        if width <= 0 or at is None:
+            return
+        line, seen = 0, 0
+        for number, piece in enumerate(shown.wrap(self.app.console, width)):
+            seen += len(piece.plain) + 1  # (a wrap drops one space, about)
+            line = number
+            if seen > at:
+                break
+        # the item's line within the scrolled body: the box's top in it, its border, the line
+        top = box.region.y - scroller.region.y + int(scroller.scroll_y) + 1 + line
+        visible = scroller.scrollable_content_region.height
+        if top >= int(scroller.scroll_y) + visible - 1:
+            scroller.scroll_to(y=top - visible + 2, animate=False)
 
     def _after(self, state: Cand, how: dict[str, Any]) -> None:
         cand = self._final(self.items[self.index])

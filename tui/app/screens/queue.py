@@ -68,12 +68,26 @@ def _names(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-def queue_rows(store: ReviewStore) -> list[tuple[int, str, str]]:
-    """(number in the store, article id, claim) in queue order: mine, then open or takeable, then others'."""
+def claim_of(store: ReviewStore, aid: str, here: dict[str, list[str]] | None = None) -> str:
+    """Whose the article is for this reviewer: "takeable" only if an expired assignee could be relieved
+    now — not one who has it open (``here``: article -> who has it open; QA: "takeable" shown while
+    the assignee read it, and a decision then took nothing over)."""
     me = store.reviewer
+    claim = store.assignments.claim(aid, me)
+    if (
+        claim == "takeable"
+        and here is not None
+        and store.assignments.takeable_from(aid, me, frozenset(here.get(aid, ()))) is None
+    ):
+        return "theirs"
+    return claim
+
+
+def queue_rows(store: ReviewStore, here: dict[str, list[str]] | None = None) -> list[tuple[int, str, str]]:
+    """(number in the store, article id, claim) in queue order: mine, then open or takeable, then others'."""
     rows = []
     for n, aid in enumerate(store.article_ids(), 1):
-        claim = store.assignments.claim(aid, me)
+        claim = claim_of(store, aid, here)
         rows.append((CLAIMS.get(claim, THEIRS)[0], n, aid, claim))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [(n, aid, claim) for _, n, aid, claim in rows]
@@ -182,7 +196,7 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         wanted = fold(query, accents=accents)
         rows: list[tuple[str, Text, dict[str, Text]]] = []
         more = 0
-        for n, aid, claim in queue_rows(self.store):
+        for n, aid, claim in queue_rows(self.store, here):
             info = self.store.article_info(aid)
             title = str(info.get("title") or aid)
             if wanted and wanted not in fold(title, accents=accents):
@@ -316,6 +330,9 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             return
         here = present_on(presence)
         moved = {aid for aid in set(before) | set(here) if before.get(aid) != here.get(aid)}
+        if any(claim_of(self.store, aid, here) != claim_of(self.store, aid, before) for aid in moved):
+            self.fill(self.query_text)  # an expired assignee came or left: takeable or not, and the order
+            return
         table = self.query_one(DataTable)
         updates = {
             aid: self._live_cells(aid, here)
