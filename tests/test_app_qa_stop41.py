@@ -169,3 +169,37 @@ def test_an_assignee_who_has_the_article_open_is_not_offered_for_taking(store):
     assert claim_of(st, aid, {}) == "takeable"
     assert claim_of(st, aid, {aid: ["bob"]}) == "theirs"
     assert claim_of(st, aid) == "takeable"  # (no presence known: the lease alone)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a pseudo-terminal")
+def test_bytes_that_are_no_utf8_do_not_stop_the_keys(tmp_path):
+    """QA soak: one byte that is no UTF-8 from the terminal (Alt sent as an 8-bit meta byte, a Latin-1
+    terminal) raised UnicodeDecodeError in Textual's input thread: no key was read after it."""
+    import time
+
+    store = tmp_path / "store"
+    with ReviewStore.open(store, write=True, reviewer="ana") as st:
+        ex = make_extraction("Kyiv held. Paris too.", [("Kyiv", "GPE"), ("Paris", "GPE")], [])
+        st.add_article(ex)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg")}
+    term = InPty([sys.executable, "-m", "tui", "--store", str(store), "--reviewer", "ana"], env, size=(120, 30))
+    try:
+        term.pump(60, until=b"decided here")
+        term.pump(0.5)
+        term.write(b"\xff\xfe\x80")  # no UTF-8 at all
+        term.pump(0.5)
+        term.write(b"a")  # a key after them still works: accept
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with ReviewStore.open(store) as st:
+                if st.summary()["decided"] == 1:
+                    break
+            term.pump(0.2)
+        term.write(b"q")
+        term.pump(15, until=b"\x1b[?1049l")  # the screen given back
+        term.pump(1)
+    finally:
+        code = term.close()
+    with ReviewStore.open(store) as st:
+        assert st.summary()["decided"] == 1
+    assert code == 0 and b"UnicodeDecodeError" not in term.out

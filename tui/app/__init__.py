@@ -31,7 +31,9 @@ def run(
 
     from .app import ReviewApp
     from .screens.exporter import still_running_lines
+    from .terminal import tolerate_bad_input
 
+    tolerate_bad_input()
     app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)
     app.run()
     sys.stderr.writelines(still_running_lines())  # (E) not waited for, nor cut short: it finishes on its own

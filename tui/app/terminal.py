@@ -60,3 +60,26 @@ def let_go() -> None:
                         os.dup2(null, fd)
         finally:
             os.close(null)
+
+
+def tolerate_bad_input() -> None:
+    """Read keys that are no UTF-8 as "�", not as the end of the app. Textual's input thread decodes
+    the terminal's bytes strictly: one byte that is no UTF-8 (a terminal set to send Alt as an 8-bit
+    meta byte, a Latin-1 terminal, a paste of raw bytes) raised UnicodeDecodeError in that thread and
+    the keys stopped (QA soak: the app sat on screen taking no key, then exited 0 on a signal). The
+    driver module's decoder factory is swapped for one that replaces what it cannot decode."""
+    import codecs
+    import functools
+
+    from textual.drivers import linux_driver
+
+    factory = getattr(linux_driver, "getincrementaldecoder", None)
+    if factory is None or getattr(factory, "newsreview_tolerant", False):
+        return  # (a Textual that reads keys otherwise: nothing to swap)
+
+    def tolerant(encoding: str) -> type[codecs.IncrementalDecoder]:
+        decoder = codecs.getincrementaldecoder(encoding)
+        return functools.partial(decoder, errors="replace")  # type: ignore[return-value]
+
+    tolerant.newsreview_tolerant = True  # type: ignore[attr-defined]
+    setattr(linux_driver, "getincrementaldecoder", tolerant)  # noqa: B010 (not exported: mypy)
