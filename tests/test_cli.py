@@ -514,9 +514,7 @@ def test_extract_with_nothing_read_leaves_its_output_alone(cli, tmp_path):
     earlier = tmp_path / "earlier.json"
     earlier.write_text('{"format": "newsreview/2", "articles": ["kept"]}')
     proc = cli("extract", str(tmp_path / "missing.txt"), "-o", str(earlier), "--model", "blank:en", check=1)
-    assert (
-        proc.stderr.splitlines()[-1] == f"newsreview: nothing was extracted, so -o {earlier} was left as it was"
-    )
+    assert proc.stderr.splitlines()[-1] == f"newsreview: nothing was extracted, so -o {earlier} was left as it was"
     assert proc.stderr.count("error:") == 1  # QA: a second error line for the same missing file
     assert "kept" in earlier.read_text()
     (tmp_path / "a.txt").write_text("Angela Merkel visited Paris on Monday.\n")
