@@ -583,7 +583,11 @@ def test_the_review_screen_refuses_a_terminal_that_is_not_utf8_and_no_terminal_m
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env={**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "NEWSREVIEW_STORE": ""},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "NEWSREVIEW_STORE"},
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data"),
+        },
         cwd=ROOT,
     )
     assert proc.returncode == 1 and "no store at" in proc.stderr and not home.exists()

@@ -64,7 +64,8 @@ async def test_the_legend_s_labels_are_readable_on_a_light_theme(store, tmp_path
     app = ReviewApp(st, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         app.theme = "textual-light"
-        await pilot.pause()
+        for _ in range(5):  # the panel is drawn again once the theme's styles reached it
+            await pilot.pause()
         panel = app.screen.query_one("#detail")
         _, background = panel.background_colors
         labels = {"PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT", "EVENT"}
@@ -128,12 +129,13 @@ def test_anonymous_names_a_reviewer_whose_version_is_gone_a_reviewer(store):
     assert screen.shown_name("ann", ["ann"]) == "reviewer 1" and screen.shown_name("alice", []) == "you"
 
 
-async def test_the_adjudication_excerpt_scrolls_to_its_item_at_80x24(tmp_path):
+@pytest.mark.parametrize("size", [(80, 24), (72, 20)])
+async def test_the_adjudication_excerpt_scrolls_to_its_item_at_80x24(tmp_path, size):
     """QA: at 80x24 the article excerpt below a claim's versions showed its first lines, the item
     further down out of sight."""
     filler = [f"Sentence {i} says little of note here." for i in range(120)]
-    text = " ".join(filler[:60]) + " Joe Biden said the plan would fail. " + " ".join(filler[60:])
-    ex = make_extraction(text, [("Joe Biden", "PERSON")], ["the plan would fail"])
+    text = " ".join(filler[:60]) + " Joe Biden said the Zorblat would fail. " + " ".join(filler[60:])
+    ex = make_extraction(text, [("Joe Biden", "PERSON")], ["the Zorblat would fail"])
     claim = ex.claims[0]["id"]
     with ReviewStore.open(tmp_path / "s", write=True, reviewer="ann") as st:
         st.add_article(ex)
@@ -143,14 +145,19 @@ async def test_the_adjudication_excerpt_scrolls_to_its_item_at_80x24(tmp_path):
     lead = ReviewStore.open(tmp_path / "s", write=True, reviewer="lena")
     try:
         app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await pilot.pause()
             scroller = app.screen.query_one("#adj-body")
             box = app.screen.query_one("#adj-context")
             shown = [line.text for line in box.render_lines(box.region.reset_offset)]
-            row = box.region.y + next(i for i, line in enumerate(shown) if "the plan would fail" in line)
+            row = box.region.y + next(i for i, line in enumerate(shown) if "Zorblat" in line)
             assert scroller.region.y <= row < scroller.region.bottom  # on the screen (region: after scrolling)
+            # and the versions' names, which say whose version each key picks (QA: scrolled away)
+            table = app.screen.query_one("#adj-versions")
+            lines = [line.text for line in table.render_lines(table.region.reset_offset)]
+            head = table.region.y + next(i for i, line in enumerate(lines) if "the machine" in line)
+            assert scroller.region.y <= head < scroller.region.bottom
     finally:
         lead.close()
 
@@ -203,3 +210,29 @@ def test_bytes_that_are_no_utf8_do_not_stop_the_keys(tmp_path):
     with ReviewStore.open(store) as st:
         assert st.summary()["decided"] == 1
     assert code == 0 and b"UnicodeDecodeError" not in term.out
+
+
+async def test_the_pane_with_the_keys_and_a_dialog_footer_that_follows_the_width(store, tmp_path):
+    """QA: the lists (never focused) never showed that they had the keys; a dialog opened at 160
+    columns kept its wide footer when the terminal narrowed; Enter was missing from the article list's
+    footer (its search box's own Enter hid it)."""
+    st, _ = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        review = app.screen
+        assert not review.has_class("-article-keys")
+        await pilot.press("v")
+        await pilot.pause()
+        assert review.has_class("-article-keys")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not review.has_class("-article-keys")
+        await pilot.press("l")
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert not footer.compact
+        assert "open" in {b.description for _, b, _, _ in app.screen.active_bindings.values() if b.show}
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert footer.compact

@@ -32,6 +32,14 @@ def test_an_empty_store_option_is_refused_not_the_current_folder(tmp_path):
             "newsreview: error: --store: empty; give the store's folder or a PostgreSQL URL"
         ]
     assert list(work.iterdir()) == []
+    empty = subprocess.run(  # the same through the environment (click reads an empty one as unset)
+        [sys.executable, "-m", "tui", "status"],
+        cwd=work,
+        env={**env, "NEWSREVIEW_STORE": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert empty.returncode == 2 and "NEWSREVIEW_STORE is set but empty" in empty.stderr
 
 
 def test_add_says_the_label_set_it_saved_and_a_label_nothing_has(cli, tmp_path):

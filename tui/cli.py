@@ -121,10 +121,14 @@ def _main(
     pass
 
 
-def _store_given(value: str) -> str:
-    """QA: ``--store ''`` (a script's unset variable) was the current folder, where ``add`` made a store."""
+def _store_given(ctx: typer.Context, value: str) -> str:
+    """QA: ``--store ''`` (a script's unset variable) was the current folder, where ``add`` made a store;
+    ``NEWSREVIEW_STORE=`` (click reads an empty variable as none) the default store."""
     if not value.strip():
         fail("--store: empty; give the store's folder or a PostgreSQL URL", 2)
+    source = ctx.get_parameter_source("store")
+    if source is not None and source.name == "DEFAULT" and os.environ.get("NEWSREVIEW_STORE", None) == "":
+        fail("NEWSREVIEW_STORE is set but empty; give the store's folder or URL, or unset it for the default", 2)
     return value
 
 
@@ -799,13 +803,17 @@ def articles_cmd(
     _fail_if_damaged(missing)
 
 
-def _fail_if_damaged(articles: Any) -> None:
+def _fail_if_damaged(articles: Any, *, fail_now: bool = True) -> None:
     """A read-only command's last word on article files it found missing or damaged: one line on stderr,
-    exit 1 (QA: ``agreement`` said nothing and exited 0; ``status`` said it only in its table)."""
+    exit 1 (QA: ``agreement`` said nothing and exited 0; ``status`` said it only in its table). With
+    ``fail_now`` false the line is written and the caller fails with its own."""
     if articles:
         listed = sorted(articles)
         shown = ", ".join(clean_line(a, 40) for a in listed[:5]) + (" …" if len(listed) > 5 else "")
-        fail(f"damaged: {len(listed)} article file(s) missing or damaged ({shown}): run 'newsreview doctor'")
+        line = f"damaged: {len(listed)} article file(s) missing or damaged ({shown}): run 'newsreview doctor'"
+        if fail_now:
+            fail(line)
+        sys.stderr.write(f"newsreview: error: {line}\n")
 
 
 @app.command("assign")
@@ -939,6 +947,7 @@ def agreement_cmd(
                 {str(b.get("label")) for _, b, _ in st.decided_items(kind, damaged=damaged) if b.get("label")}
             )
             if decided:  # a label nobody decided is a slip of the keyboard, not "nothing to compare"
+                _fail_if_damaged(damaged, fail_now=False)  # (QA: the label's line alone hid the damage)
                 shown = ", ".join(clean_line(x, 30) for x in decided[:20]) + (" …" if len(decided) > 20 else "")
                 fail(f"no decided item has the label '{clean_line(label, 40)}' (decided labels: {shown})")
     if json_out:

@@ -266,7 +266,8 @@ EDIT: list[Binding] = [
 
 QUEUE: list[Binding] = [
     Binding("escape", "close", "close", id="queue.close"),
-    Binding("enter", "open", "open", id="queue.open"),
+    # priority: the search box's own Enter hid it from the footer (QA); the action searches first
+    Binding("enter", "submit", "open", priority=True, id="queue.open"),
     Binding("down", "move(1)", "down", show=False, id="queue.down"),
     Binding("up", "move(-1)", "up", show=False, id="queue.up"),
     Binding("pagedown", "page(1)", "page down", show=False, id="queue.page_down"),
@@ -275,7 +276,10 @@ QUEUE: list[Binding] = [
 
 HELP: list[Binding] = [Binding("escape,q,question_mark", "close", "close", id="help.close")]
 
-ADD: list[Binding] = [Binding("escape", "cancel", "cancel", id="add.cancel")]
+ADD: list[Binding] = [
+    Binding("enter", "submit", "add", priority=True, id="add.submit", tooltip="add the file or folder typed"),
+    Binding("escape", "cancel", "cancel", id="add.cancel"),
+]
 
 #: (title, bindings) of every scope, in the order the help screen lists them
 SECTIONS: list[tuple[str, list[Binding]]] = [
@@ -657,6 +661,7 @@ ADJUDICATE: list[Binding] = [
 ]
 
 ASSIGN: list[Binding] = [
+    Binding("enter", "submit", "assign", priority=True, id="assign.submit", tooltip="plan, then record the plan"),
     Binding("escape", "close", "close", id="assign.close"),
 ]
 

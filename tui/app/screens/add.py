@@ -63,6 +63,9 @@ class PathPrompt(ClosesOnce, ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
 
+    def action_submit(self) -> None:  # Enter, shown in the footer (the box's own Enter hid it)
+        self.dismiss(self.query_one("#add-path", Input).value.strip() or None)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 

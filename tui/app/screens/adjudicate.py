@@ -50,6 +50,7 @@ Cand = dict[str, Any]
 #: what escape does on the adjudication screen opened by ``review --adjudicate`` (nothing beneath it)
 CLOSE_QUITS = "quit (opened by review --adjudicate: there is no review screen to go back to)"
 CONTEXT = 320  # characters of article text shown on each side of the item (cut at a word)
+SHORT = 36  # terminal rows below which less of the text ahead of the item is shown
 
 
 def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> list[Item]:
@@ -86,12 +87,14 @@ def reopened(cand: Cand | None) -> list[str]:
     return [who for who in since if (now[who] != ruled if who in now else who == chose)]
 
 
-def context(text: str, start: int, end: int, others: list[tuple[int, int]]) -> Text:
+def context(text: str, start: int, end: int, others: list[tuple[int, int]], before: int = CONTEXT) -> Text:
     """The article around ``start:end`` (cut at words, ``…`` where cut): the item bold underlined,
-    other versions' spans in reverse video. Shown through ``clean``, which keeps offsets."""
+    other versions' spans in reverse video; ``before`` characters of it ahead of the item (fewer on a
+    short terminal, so that the item sits near the excerpt's top). Shown through ``clean``, which keeps
+    offsets."""
     lo = min([start] + [s for s, _ in others])
     hi = max([end] + [e for _, e in others])
-    a, b = max(0, lo - CONTEXT), min(len(text), hi + CONTEXT)
+    a, b = max(0, lo - before), min(len(text), hi + CONTEXT)
     if a > 0:
         cut = text.find(" ", a, lo)
         a = cut + 1 if cut >= 0 else a
@@ -302,7 +305,10 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         base = {**cand, **(cand.get("original") or {})}
         vs = self.in_key_order(cand)
         spans = [(int(v["start"]), int(v["end"])) for v in (_values(base, e) for e in vs)]
-        shown = context(article["text"], int(base["start"]), int(base["end"]), spans)
+        # on a short terminal less text ahead of the item: scrolled to it, the versions' names (which
+        # key picks whose) went out of view above (QA, 80x24)
+        before = CONTEXT if self.app.size.height >= SHORT else CONTEXT // 5
+        shown = context(article["text"], int(base["start"]), int(base["end"]), spans, before)
         body.update(shown)
         table.update(self._versions(base, cand, vs))
         self._hint()

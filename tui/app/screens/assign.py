@@ -85,7 +85,7 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
         self.query_one("#assign-team", Input).focus()
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
+    def action_submit(self) -> None:  # (Enter, a priority binding: shown in the footer)
         if self.plan is not None:
             self.dismiss(self.plan)
             return

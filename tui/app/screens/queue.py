@@ -287,7 +287,7 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
             self.fill(query)
 
     @on(Input.Submitted, "#queue-search")
-    def _submit(self) -> None:
+    def action_submit(self) -> None:
         if self._search_timer is not None:  # enter right after typing: the search first
             self._search_timer.stop()
             self._searched(self.query_one(Input).value.strip())

@@ -6,6 +6,7 @@ Every value shown came from outside (labels, names, ids, models, reviewers): eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -76,10 +77,27 @@ class DetailPanel(LineView):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: what the screen calls to draw the panel again when its colours change: the content holds
+        #: label colours made readable on the panel's background (QA: on a light theme they kept the
+        #: dark theme's hues — the theme's watcher ran before the new CSS reached the panel)
+        self.restyled: Callable[[], None] | None = None
         self.shown: Shown = Text()
         self._strips: list[Strip] | None = None
         self._laid_for = 0
         self._tallest, self._tallest_for = 0, Size(0, 0)
+
+    def notify_style_update(self) -> None:
+        old = self._palette
+        self._palette = None
+        super().notify_style_update()
+        if self.restyled is not None:
+            self.call_after_refresh(self._restyle_if_changed, old)
+
+    def _restyle_if_changed(self, old: Palette | None) -> None:
+        new = self.palette()
+        changed = old is None or (new.background, new.foreground) != (old.background, old.foreground)
+        if changed and self.restyled is not None:
+            self.restyled()
 
     def update(self, shown: Shown) -> None:
         self.shown = shown

@@ -57,3 +57,6 @@ class DialogFooter(Footer):
 
     def on_mount(self) -> None:
         self.compact = self.app.size.width < 110
+
+    def on_resize(self) -> None:  # (QA: a dialog opened wide kept its wide footer when narrowed)
+        self.compact = self.app.size.width < 110

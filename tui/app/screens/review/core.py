@@ -131,8 +131,8 @@ class ReviewCore(Screen[None]):
         self.query_one(StatusBar).reviewer = str(self.store.reviewer)
         for rows in self.query(CandidateList):
             rows.me = self.store.reviewer  # others' decisions marked on the rows
-        # the detail panel's label colours are made for the theme in force (readable on its background)
-        self.watch(self.app, "theme", self._theme_changed, init=False)
+        # the detail panel's label colours are made for its background: drawn again when that changes
+        self.query_one("#detail", DetailPanel).restyled = self.refresh_detail
         ids = self.store.article_ids()
         if not ids:
             self.show_empty()
@@ -149,9 +149,14 @@ class ReviewCore(Screen[None]):
         self.show_empty()
         self.query_one("#article-col").border_title = Text("No article could be read: run newsreview doctor")
 
-    def _theme_changed(self) -> None:
-        if self.is_mounted:
-            self.call_after_refresh(self.refresh_detail)  # after the panel forgot its palette
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # the pane the keys go to has the brighter border: the article while it has the focus
+        # (selection, character mode), else the lists (QA: the lists, never focused, never showed it)
+        self.set_class(isinstance(event.widget, ArticleView), "-article-keys")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, ArticleView):
+            self.remove_class("-article-keys")
 
     def on_resize(self) -> None:
         narrow = self.size.width < 110
@@ -340,7 +345,7 @@ class ReviewCore(Screen[None]):
         panel = self.query_one("#detail", DetailPanel)
         # the panel's own background (QA: the table's, or none for a group, left the legend's labels
         # unreadable on a light theme)
-        palette = panel.palette() if self.is_mounted else None
+        palette = panel.palette() if panel.is_mounted else None
         group = self.state.current_group()
         if group is not None:
             panel.update(
