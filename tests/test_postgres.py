@@ -916,3 +916,41 @@ def test_an_upgrade_that_must_wait_for_another_session_says_so(pg_store, monkeyp
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1"
     with ReviewStore.open(pg_store) as st:
         assert any("upgraded to version 3" in n for n in st.notices)
+
+
+def test_a_table_the_upgrade_makes_gets_the_roles_rights(pg_store):
+    """QA, stop 41: after the owner's upgrade made `leases`, a reviewer role granted the README's rights
+    on the store's tables got "permission denied for table leases" on assign and take-overs."""
+    import psycopg
+
+    from tui.store.urls import split_schema
+
+    with ReviewStore.open(pg_store, mode="add") as st:
+        st.add_article(articles(1)[0])
+    dsn, schema = split_schema(pg_store)
+    role = f"nr_rev_{schema}"[:60]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+        conn.execute(f'CREATE ROLE "{role}"')
+        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+        conn.execute(f'GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+        conn.execute(f'GRANT UPDATE, DELETE ON "{schema}".summaries, "{schema}".leases TO "{role}"')
+        conn.execute(f'DROP TABLE "{schema}".leases')
+        conn.execute(f'UPDATE "{schema}".meta SET value = %s WHERE key = %s', ["2", "schema_version"])
+    try:
+        with ReviewStore.open(pg_store, mode="add"):
+            pass  # the owner upgrades: leases made again
+        with psycopg.connect(dsn) as conn:
+            rights = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT privilege_type FROM information_schema.role_table_grants "
+                    "WHERE table_schema = %s AND table_name = 'leases' AND grantee = %s",
+                    [schema, role],
+                )
+            }
+        assert {"SELECT", "INSERT", "UPDATE", "DELETE"} <= rights
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{role}"')
+            conn.execute(f'DROP ROLE "{role}"')

@@ -465,6 +465,7 @@ class PostgresEngine:
                     "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
                 ).fetchall()
                 _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
+                _grant_as_on(conn, "leases", "summaries")
             values = {"format": pgschema.FORMAT, "schema_version": str(pgschema.VERSION)}
             if not has_meta:
                 values.update(store_id=uuid.uuid4().hex, created=_now())
@@ -1060,9 +1061,23 @@ class PostgresEngine:
         return self._read(look)
 
     def make_derived(self) -> None:
-        """Make the derived tables that are missing again, empty (doctor --repair fills them)."""
+        """Make the derived tables that are missing again, empty (doctor --repair fills them), with the
+        rights the roles have on the store's other tables of their kind."""
         self._need_writer()
-        self._write(lambda conn: conn.execute(pgschema.derived_tables()), lambda conn: None)
+
+        def make(conn: psycopg.Connection[Any]) -> None:
+            missing = [
+                name
+                for name in pgschema.DERIVED
+                if conn.execute("SELECT to_regclass(%s) IS NULL", [name]).fetchone() == (True,)
+            ]
+            conn.execute(pgschema.derived_tables())
+            like = next((name for name in pgschema.DERIVED if name not in missing), None)
+            if like is not None:
+                for name in missing:
+                    _grant_as_on(conn, name, like)
+
+        self._write(make, lambda conn: None)
 
     def rebuild_derived(self) -> None:
         """Rebuild the derived tables (who decided on what, summaries) from the decisions."""
@@ -1076,6 +1091,28 @@ class PostgresEngine:
             _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
 
         self._write(rebuild, lambda conn: None)
+
+
+_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}
+
+
+def _grant_as_on(conn: psycopg.Connection[Any], table: str, like: str) -> None:
+    """Give every role what it has on ``like`` on ``table`` too — a table an upgrade made, that the
+    reviewers' roles must use as they use the other derived ones (QA: after the owner's upgrade made
+    ``leases``, other roles got "permission denied for table leases" on assign and take-overs)."""
+    from psycopg import sql
+
+    rows = conn.execute(
+        "SELECT g.grantee, g.privilege_type FROM information_schema.role_table_grants g "
+        "JOIN pg_tables t ON t.schemaname = g.table_schema AND t.tablename = g.table_name "
+        "WHERE g.table_schema = current_schema() AND g.table_name = %s AND g.grantee <> t.tableowner",
+        [like],
+    ).fetchall()
+    for grantee, privilege in rows:
+        if privilege not in _PRIVILEGES:
+            continue
+        who = sql.SQL("PUBLIC") if grantee == "PUBLIC" else sql.Identifier(grantee)
+        conn.execute(sql.SQL("GRANT {} ON {} TO {}").format(sql.SQL(privilege), sql.Identifier(table), who))
 
 
 def _apply_leases(conn: psycopg.Connection[Any], records: list[IndexRecord]) -> None:
