@@ -236,3 +236,67 @@ async def test_the_pane_with_the_keys_and_a_dialog_footer_that_follows_the_width
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert footer.compact
+
+
+async def test_a_double_enter_in_the_assign_dialog_records_once_and_stays(store, tmp_path):
+    """Review: with Enter a priority binding, the second Enter of a double press closed the dialog at
+    once (the plan recorded by the first), before the lead saw who got what."""
+    from textual.widgets import Input
+
+    from tui.app.screens.assign import AssignDialog
+
+    st, _ = store
+    app = ReviewApp(st, config=tmp_path / "cfg")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        dialog.query_one("#assign-team", Input).value = "ann, ben"
+        dialog.query_one("#assign-overlap", Input).value = "1"
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and dialog.plan
+        assert "assign" not in {b.description for _, b, on, _ in dialog.active_bindings.values() if on and b.show}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AssignDialog)
+    assert st.assignments.count() == 1
+
+
+async def test_the_next_adjudication_item_starts_from_the_top(tmp_path):
+    """Review: the body only ever scrolled down, so an item that needed no scroll kept the last one's,
+    its title out of sight."""
+    filler = [f"Sentence {i} says little of note here." for i in range(120)]
+    long_text = " ".join(filler[:60]) + " Joe Biden said the Zorblat would fail. " + " ".join(filler[60:])
+    first = make_extraction(long_text, [("Joe Biden", "PERSON")], ["the Zorblat would fail"], title="Aaa long")
+    # an item at the very start of a long article: it needs no scroll, but its body could keep one
+    second = make_extraction("Kyiv held. " + " ".join(filler), [("Kyiv", "GPE")], [], title="Bbb start")
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ann") as st:
+        for ex, cid in ((first, first.claims[0]["id"]), (second, second.entities[0]["id"])):
+            st.add_article(ex)
+            st.decide(ex.article.id, cid, "accept")
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ben") as st:
+        st.decide(first.article.id, first.claims[0]["id"], "reject")
+        st.decide(second.article.id, second.entities[0]["id"], "reject")
+    lead = ReviewStore.open(tmp_path / "s", write=True, reviewer="lena")
+    try:
+        app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+        async with app.run_test(size=(72, 20)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            scroller = app.screen.query_one("#adj-body")
+            scrolled = [int(scroller.scroll_y)]
+            await pilot.press("j")
+            await pilot.pause()
+            await pilot.pause()
+            scrolled.append(int(scroller.scroll_y))
+            await pilot.press("k")
+            await pilot.pause()
+            await pilot.pause()
+            scrolled.append(int(scroller.scroll_y))
+            # one of the two needs the scroll (the claim deep in the long article), the other none
+            assert sorted(scrolled[:2])[0] == 0 and max(scrolled) > 0 and scrolled[2] == scrolled[0], scrolled
+    finally:
+        lead.close()

@@ -124,11 +124,12 @@ def _main(
 def _store_given(ctx: typer.Context, value: str) -> str:
     """QA: ``--store ''`` (a script's unset variable) was the current folder, where ``add`` made a store;
     ``NEWSREVIEW_STORE=`` (click reads an empty variable as none) the default store."""
-    if not value.strip():
-        fail("--store: empty; give the store's folder or a PostgreSQL URL", 2)
     source = ctx.get_parameter_source("store")
-    if source is not None and source.name == "DEFAULT" and os.environ.get("NEWSREVIEW_STORE", None) == "":
-        fail("NEWSREVIEW_STORE is set but empty; give the store's folder or URL, or unset it for the default", 2)
+    named = source is not None and source.name in ("DEFAULT", "ENVIRONMENT")
+    if not value.strip() or (named and os.environ.get("NEWSREVIEW_STORE", None) == ""):
+        if named and os.environ.get("NEWSREVIEW_STORE") is not None:  # (review: blamed on --store)
+            fail("NEWSREVIEW_STORE is set but empty; give the store's folder or URL, or unset it for the default", 2)
+        fail("--store: empty; give the store's folder or a PostgreSQL URL", 2)
     return value
 
 
@@ -940,14 +941,16 @@ def agreement_cmd(
     with _read_store(store) as st:
         damaged: set[str] = set()
         report = compute(st, kind=kind, label=label, all_labels=all_labels, damaged=damaged)
+        said = False
         if label is not None and not report["reviewers"]:
+            _fail_if_damaged(damaged, fail_now=False)  # (QA: the label's line alone hid the damage)
+            said = bool(damaged)
             if not all_labels and st.labels is not None and label not in st.labels:
                 fail(f"'{clean_line(label, 40)}' is outside the store's label set; add --all-labels to count it")
             decided = sorted(
                 {str(b.get("label")) for _, b, _ in st.decided_items(kind, damaged=damaged) if b.get("label")}
             )
             if decided:  # a label nobody decided is a slip of the keyboard, not "nothing to compare"
-                _fail_if_damaged(damaged, fail_now=False)  # (QA: the label's line alone hid the damage)
                 shown = ", ".join(clean_line(x, 30) for x in decided[:20]) + (" …" if len(decided) > 20 else "")
                 fail(f"no decided item has the label '{clean_line(label, 40)}' (decided labels: {shown})")
     if json_out:
@@ -958,6 +961,8 @@ def agreement_cmd(
         sys.stdout.write(escape_json(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
         _console().print(table(report))
+    if said:
+        raise typer.Exit(1)
     _fail_if_damaged(damaged)  # left out, as the export leaves them out
 
 

@@ -661,7 +661,7 @@ ADJUDICATE: list[Binding] = [
 ]
 
 ASSIGN: list[Binding] = [
-    Binding("enter", "submit", "assign", priority=True, id="assign.submit", tooltip="plan, then record the plan"),
+    Binding("enter", "submit", "assign", priority=True, id="assign.submit", tooltip="assign (recorded at once)"),
     Binding("escape", "close", "close", id="assign.close"),
 ]
 

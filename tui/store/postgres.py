@@ -1102,6 +1102,19 @@ def _grant_as_on(conn: psycopg.Connection[Any], table: str, like: str) -> None:
     ``leases``, other roles got "permission denied for table leases" on assign and take-overs)."""
     from psycopg import sql
 
+    owners = dict(
+        conn.execute(
+            "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename IN (%s, %s)",
+            [table, like],
+        ).fetchall()
+    )
+    owner, theirs = owners.get(like), owners.get(table)
+    if owner and theirs and owner != theirs:
+        # the store's tables belong to a group role its writers are members of (review): the new table
+        # to it as well, else the group and its other members are refused on it
+        member = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [owner]).fetchone()
+        if member == (True,):
+            conn.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(table), sql.Identifier(owner)))
     rows = conn.execute(
         "SELECT g.grantee, g.privilege_type FROM information_schema.role_table_grants g "
         "JOIN pg_tables t ON t.schemaname = g.table_schema AND t.tablename = g.table_name "

@@ -453,11 +453,14 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             line = number
             if seen > at:
                 break
-        # the item's line within the scrolled body: the box's top in it, its border, the line
+        # the item's line within the scrolled body: the box's top in it, its border, the line; scrolled
+        # from the top each time (review: an item that needs none kept the last one's scroll, its
+        # title out of sight)
         top = box.region.y - scroller.region.y + int(scroller.scroll_y) + 1 + line
         visible = scroller.scrollable_content_region.height
-        if top >= int(scroller.scroll_y) + visible - 1:
-            scroller.scroll_to(y=top - visible + 2, animate=False)
+        target = top - visible + 2 if top >= visible - 1 else 0
+        if int(scroller.scroll_y) != target:
+            scroller.scroll_to(y=target, animate=False)
 
     def _after(self, state: Cand, how: dict[str, Any]) -> None:
         cand = self._final(self.items[self.index])

@@ -84,10 +84,14 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
     def on_mount(self) -> None:
         self.query_one("#assign-team", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter assigns once: after that only escape closes (review: a double Enter recorded the plan
+        and closed the dialog before the lead saw who got what)."""
+        return not (action == "submit" and self.plan is not None)
+
     @on(Input.Submitted)
     def action_submit(self) -> None:  # (Enter, a priority binding: shown in the footer)
         if self.plan is not None:
-            self.dismiss(self.plan)
             return
         result = self.query_one("#assign-result", Static)
         self.call_after_refresh(result.scroll_visible, animate=False)  # what it says, in view at 80x24
@@ -119,6 +123,7 @@ class AssignDialog(ClosesOnce, ModalScreen[dict[str, list[str]] | None]):
         result.update(Text(summary(plan, lease), style="bold green"))
         self.query_one("#assign-hint", Static).update(Text(f"{self.keys.show('assign.close')} closes", style="dim"))
         self.notify(summary(plan, lease).splitlines()[0], markup=False, timeout=6)
+        self.refresh_bindings()  # the footer: Enter no longer assigns
 
     def action_close(self) -> None:
         self.dismiss(self.plan)
