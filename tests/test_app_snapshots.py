@@ -19,7 +19,11 @@ TEXT = (
 
 
 @pytest.fixture
-def snap_app(tmp_path):
+def snap_app(tmp_path, monkeypatch):
+    # a terminal of full colour whatever runs the tests: the app styles 8/16-colour terminals apart
+    # (Quickstart's TERM=xterm-256color and a shell's TERM=xterm drew different snapshots)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
     ex = make_extraction(
         TEXT,
         [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("100,000", "CARDINAL"), ("London", "GPE"), ("Tuesday", "DATE")],
