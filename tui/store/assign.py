@@ -88,13 +88,20 @@ class Assignments:
             and now - datetime.fromisoformat(self._since.get((article, name), doc["at"])) >= lease
         ]
 
-    def claim(self, article: str, reviewer: str) -> Claim:
+    def claim(self, article: str, reviewer: str, present: frozenset[str] | None = None) -> Claim:
+        """Whose the article is for ``reviewer``. With ``present`` (who has it open now), "takeable" only
+        if an expired assignee could be relieved now — not one reading it (QA: the queue said
+        "takeable" while the assignee had it open, and a decision then took nothing over)."""
         holders = self._holders.get(article)
         if holders is None:
             return "open"
         if reviewer in holders:
             return "mine"
-        return "takeable" if self.expired(article) else "theirs"
+        if not self.expired(article):
+            return "theirs"
+        if present is not None and self.takeable_from(article, reviewer, present) is None:
+            return "theirs"
+        return "takeable"
 
     def takeable_from(self, article: str, reviewer: str, present: frozenset[str] = frozenset()) -> str | None:
         """The assignee ``reviewer`` may relieve: one whose lease ran out, and who does not have the

@@ -461,10 +461,7 @@ class PostgresEngine:
                 if step > version:
                     conn.execute(script)
             if no_leases:  # made by step 3: filled as `doctor --repair` fills it
-                rows = conn.execute(
-                    "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
-                ).fetchall()
-                _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
+                _refill_leases(conn)
                 _grant_as_on(conn, "leases", "summaries")
             values = {"format": pgschema.FORMAT, "schema_version": str(pgschema.VERSION)}
             if not has_meta:
@@ -1085,10 +1082,7 @@ class PostgresEngine:
 
         def rebuild(conn: psycopg.Connection[Any]) -> None:
             conn.execute(pgschema.REBUILD)
-            rows = conn.execute(
-                "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
-            ).fetchall()
-            _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
+            _refill_leases(conn)
 
         self._write(rebuild, lambda conn: None)
 
@@ -1126,6 +1120,14 @@ def _grant_as_on(conn: psycopg.Connection[Any], table: str, like: str) -> None:
             continue
         who = sql.SQL("PUBLIC") if grantee == "PUBLIC" else sql.Identifier(grantee)
         conn.execute(sql.SQL("GRANT {} ON {} TO {}").format(sql.SQL(privilege), sql.Identifier(table), who))
+
+
+def _refill_leases(conn: psycopg.Connection[Any]) -> None:
+    """The (empty) leases table filled from the index's assignments and takes, in their order."""
+    rows = conn.execute(
+        "SELECT tbl, doc::text FROM index_records WHERE tbl IN ('assignments', 'takes') ORDER BY pos"
+    ).fetchall()
+    _apply_leases(conn, [(table, orjson.loads(text)) for table, text in rows])
 
 
 def _apply_leases(conn: psycopg.Connection[Any], records: list[IndexRecord]) -> None:

@@ -277,20 +277,23 @@ def _write_journal(path: Path, transactions: list[list[list[Any]]]) -> list[Path
     return made
 
 
+def _marker(folder: Path) -> dict[str, Any]:
+    """What the store's ``newsreview.json`` says of itself (its ``_meta``), or {} if it cannot be read."""
+    try:
+        meta = json.loads((folder / "newsreview.json").read_text(encoding="utf-8"))["_meta"]["1"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
 def _switched(folder: Path, fmt: str) -> bool:
     """Whether the store's marker already says ``fmt`` (the upgrade's switch happened)."""
-    try:
-        return bool(json.loads((folder / "newsreview.json").read_text(encoding="utf-8"))["_meta"]["1"]["format"] == fmt)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+    return bool(_marker(folder).get("format") == fmt)
 
 
 def _v1_created(folder: Path) -> str | None:
     """When the format-1 store was made (its marker says), kept through the upgrade."""
-    try:
-        created = json.loads((folder / "newsreview.json").read_text(encoding="utf-8"))["_meta"]["1"]["created"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    created = _marker(folder).get("created")
     return created if isinstance(created, str) else None
 
 

@@ -69,18 +69,9 @@ def _names(text: str, style: str = "") -> Text:
 
 
 def claim_of(store: ReviewStore, aid: str, here: dict[str, list[str]] | None = None) -> str:
-    """Whose the article is for this reviewer: "takeable" only if an expired assignee could be relieved
-    now — not one who has it open (``here``: article -> who has it open; QA: "takeable" shown while
-    the assignee read it, and a decision then took nothing over)."""
-    me = store.reviewer
-    claim = store.assignments.claim(aid, me)
-    if (
-        claim == "takeable"
-        and here is not None
-        and store.assignments.takeable_from(aid, me, frozenset(here.get(aid, ()))) is None
-    ):
-        return "theirs"
-    return claim
+    """Whose the article is for this reviewer (``here``: article -> who has it open now)."""
+    present = None if here is None else frozenset(here.get(aid, ()))
+    return store.assignments.claim(aid, store.reviewer, present)
 
 
 def queue_rows(store: ReviewStore, here: dict[str, list[str]] | None = None) -> list[tuple[int, str, str]]:

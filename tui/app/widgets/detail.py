@@ -173,7 +173,7 @@ def detail(
         return Text(empty, style="dim")
 
     def label_style(label: str) -> str:
-        return str(palette.label(label)) if palette else raw_label_color(label)
+        return _label_color(label, palette)
 
     grid = Rows()
     status = str(cand.get("status", "pending"))
@@ -271,6 +271,12 @@ def detail(
     return grid
 
 
+def _label_color(label: str, palette: Palette | None) -> str:
+    """A label's colour, readable on the panel's background when its palette is known (QA: the raw
+    hues left PERCENT at 1.18:1 on a light theme)."""
+    return str(palette.label(label)) if palette else raw_label_color(label)
+
+
 def _short(value: Any) -> str:
     if isinstance(value, dict) and "text" in value:
         return repr(one_line(value["text"], 30))
@@ -308,8 +314,8 @@ def group_detail(
     what deciding the row does, and the suggestions among its pending mentions."""
     from .candidates import context_of, group_summary, suggestion_mark
 
-    def label_color(label: str) -> str:  # readable on the panel (QA: PERCENT at 1.18:1 on a light theme)
-        return str(palette.label(label)) if palette else raw_label_color(label)
+    def label_color(label: str) -> str:
+        return _label_color(label, palette)
 
     grid = Rows()
     label = str(row.get("label", ""))

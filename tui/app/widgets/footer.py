@@ -56,7 +56,10 @@ class DialogFooter(Footer):
         super().__init__(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.compact = self.app.size.width < 110
+        self._fit()
 
     def on_resize(self) -> None:  # (QA: a dialog opened wide kept its wide footer when narrowed)
+        self._fit()
+
+    def _fit(self) -> None:
         self.compact = self.app.size.width < 110
