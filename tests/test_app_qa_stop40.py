@@ -329,20 +329,38 @@ async def test_e_runs_newsreview_itself_whatever_folder_the_app_started_in(store
     assert (st.folder / "export.json").is_file() and "exported accepted, edited and added items" in said
 
 
-async def test_quitting_while_e_exports_neither_waits_nor_cuts_it_short(store, tmp_path):
+async def test_quitting_while_e_exports_neither_waits_nor_cuts_it_short(store, tmp_path, monkeypatch):
     """QA: q during a long export left the terminal silent until it ended; E and q in one burst
     exported nothing, without a word. The export starts at once, in a session of its own, and goes
-    on after the app quits; the app says so on its way out."""
+    on after the app quits; the app says so on its way out.
+
+    The child waits at start-up for a gate file (a ``sitecustomize`` on its PYTHONPATH), so that it
+    is still running when the app has quit however loaded the machine is (it once finished first)."""
+    import os
     import time
 
     from tui.app.screens.exporter import still_running
 
+    gate, hooks = tmp_path / "gate", tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(
+        "import os, time\n"
+        "gate = os.environ.get('NEWSREVIEW_TEST_GATE')\n"
+        "deadline = time.monotonic() + 60\n"
+        "while gate and not os.path.exists(gate) and time.monotonic() < deadline:\n"
+        "    time.sleep(0.02)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("NEWSREVIEW_TEST_GATE", str(gate))
     st, _ex = store
     app = ReviewApp(st, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("E", "q")
     assert still_running() == [st.folder / "export.json"]  # (the cli's run() writes this on stderr)
-    deadline = time.monotonic() + 30
+    assert not (st.folder / "export.json").exists()
+    gate.touch()
+    deadline = time.monotonic() + 60
     while still_running() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not still_running() and (st.folder / "export.json").is_file()
