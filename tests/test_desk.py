@@ -14,7 +14,7 @@ import pytest
 from tui.agreement import binary_kappa, cohen_kappa, compute, krippendorff_alpha, span_f1
 from tui.export import store_articles
 from tui.status import reviewer_counts
-from tui.store import DecisionError, NotALead, ReviewStore
+from tui.store import DecisionError, NotALead, ReviewStore, Unchanged
 
 from support import make_extraction
 
@@ -92,7 +92,9 @@ def test_adjudication_picks_a_version_and_can_be_undone(filled_store):
         own = st.decide(aid, russia, "accept", adjudicate=True)  # the lead's own version
         assert own["status"] == "accepted" and own["adjudication"]["chose"] is None
     with open_as(path, "bob") as st:  # later reviews do not undo a settled item, but it says so
-        st.decide(aid, russia, "reject")
+        with pytest.raises(Unchanged, match="already rejected"):  # (his version as it was: nothing new)
+            st.decide(aid, russia, "reject")
+        st.decide(aid, russia, "edit", changes={"label": "ORG"})
         final = st.candidate(aid, russia, view="final")
         assert final["status"] == "accepted" and final["adjudication"]["changed_since"] == ["bob"]
 

@@ -20,7 +20,7 @@ from extractors.strict_json import JSONInputError, loads
 from extractors.vocabulary import ACTIONS
 
 from .sanitize import clean_line
-from .store import DecisionError, ReviewStore, StoreError, StoreWriteError
+from .store import DecisionError, ReviewStore, StoreError, StoreWriteError, Unchanged
 
 EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness")
 MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
@@ -94,10 +94,14 @@ class ClaimFields:
 def apply_line(store: ReviewStore, raw: bytes | str, fields: ClaimFields | None = None) -> dict[str, str]:
     """Apply one decision; returns the result line's fields (the candidate id; whom an article was
     taken over from, when this reviewer's decision relieved an absent assignee, as the review screen
-    does; a warning when a claim's derived fields could not be worked out); raises
+    does; a warning when a claim's derived fields could not be worked out; ``unchanged`` when it was an
+    accept or reject of what the reviewer had decided so already, and nothing was written); raises
     DecisionError/StoreError with a message."""
     warnings: list[str] = []
-    article, candidate, reviewing = _apply(store, raw, fields or ClaimFields(), warnings)
+    try:
+        article, candidate, reviewing = _apply(store, raw, fields or ClaimFields(), warnings)
+    except Unchanged as same:  # a script run again: its accepts and rejects are there already
+        return {"candidate": same.candidate, "unchanged": str(same)}
     result = {"candidate": candidate}
     if warnings:
         result["warning"] = "; ".join(warnings)

@@ -1,6 +1,15 @@
 """The review store: TinyDB-backed, append-only, one journal per reviewer. Never imports Textual or spaCy."""
 
-from .errors import DecisionError, NotALead, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
+from .errors import (
+    DecisionError,
+    NotALead,
+    StoreDamaged,
+    StoreError,
+    StoreLocked,
+    StoreUnavailable,
+    StoreWriteError,
+    Unchanged,
+)
 from .store import Changes, ReviewStore, default_reviewer
 
 __all__ = [
@@ -13,5 +22,6 @@ __all__ = [
     "StoreLocked",
     "StoreUnavailable",
     "StoreWriteError",
+    "Unchanged",
     "default_reviewer",
 ]

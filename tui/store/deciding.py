@@ -14,7 +14,7 @@ from extractors.vocabulary import CANDIDATE_ACTIONS, NOT_SPEAKERS
 from ..sanitize import clean_line
 from . import undo, validation, views
 from .core import StoreCore, now
-from .errors import DecisionError, NothingChanged
+from .errors import DecisionError, NothingChanged, Unchanged
 from .history import History, next_level
 from .memory import as_decision
 from .views import ADJUDICATION, REVIEW
@@ -75,6 +75,12 @@ class DecidingMixin(StoreCore):
             action = "edit" if values else "accept"
         self.adjudicate(article_id, cand_id, action=action, changes=values, seconds=seconds)
         return self.candidate_or_added(article_id, cand_id)
+
+    def unchanged_by(self, article_id: str, cand_id: str, action: str) -> str | None:
+        """The status a review's ``action`` would leave this reviewer's candidate in when it would
+        change nothing (an accept of what they accepted, or edited, already; a reject of what they
+        rejected) — such a decision is not written — else None."""
+        return _unchanged_by(self._hists(article_id, cand_id).get((self.reviewer, REVIEW)) or History(), action)
 
     def decide_many(
         self,
@@ -146,6 +152,9 @@ class DecidingMixin(StoreCore):
             problem = f"candidate '{state['id']}' was added and then undone: redo it first"
         if problem:
             raise DecisionError(problem)
+        same = _unchanged_by(hist, action)
+        if same is not None:
+            raise Unchanged(f"already {same}", state["id"])
         record = self._record(article["id"], state["id"], state["kind"], action, seconds=seconds, batch=batch)
         record["before"] = {"status": state["status"]}
         if action == "edit":
@@ -431,6 +440,18 @@ class TwinView:
             key = Twins.key(state)
             self.index.setdefault(key, {})[cand_id] = state
             self.where[cand_id] = key
+
+
+def _unchanged_by(hist: History, action: str) -> str | None:
+    """The status ``action`` keeps when it changes nothing of ``hist``'s top; None when it changes
+    something. With a step to redo on the candidate the decision is written: it ends what redo reaches."""
+    top = hist.top
+    if action not in ("accept", "reject") or top is None or hist.undone:
+        return None
+    level = next_level(top, {"action": action})
+    if level is None or (level.status, level.values, level.added) != (top.status, top.values, top.added):
+        return None
+    return top.status
 
 
 class Twins:

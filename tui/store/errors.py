@@ -33,6 +33,15 @@ class NothingChanged(DecisionError):
     is (a lead's ruling for the machine's label among reviewers' relabels)."""
 
 
+class Unchanged(DecisionError):
+    """A review's accept or reject of what the reviewer has already accepted or rejected: nothing is
+    written (a record that changed nothing would be an undo step that undoes nothing)."""
+
+    def __init__(self, message: str, candidate: str) -> None:
+        super().__init__(message)
+        self.candidate = candidate
+
+
 class NotALead(DecisionError):
     """Adjudicating, assigning or naming the leads, asked by a reviewer who is not one of the store's
     leads (when it has any). Nothing was written."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ....store import StoreError
 from ....store.memory import as_decision
 from ...state import is_pending, label_order
 from ...text import one_line
@@ -25,6 +26,8 @@ class Deciding(ReviewCore):
             return
         if self.preview is not None:
             self._end_preview()
+        if self._unchanged(cand, action):
+            return
         state = self._write(self.store.decide_as_shown, self.aid, cand["id"], action, seconds=self.clock.seconds())
         if state is None:
             return
@@ -32,6 +35,20 @@ class Deciding(ReviewCore):
         if cand.get("origin") == "memory":
             self._sync()  # a proposal taken becomes the analyst's own candidate
         self._after_decision(cand["id"])
+
+    def _unchanged(self, cand: Cand, action: str) -> bool:
+        """An accept or reject of what this reviewer decided so already writes nothing (it would be an
+        undo step that undoes nothing) and moves on, as a decision does."""
+        assert self.aid is not None
+        try:
+            same = self.store.unchanged_by(self.aid, cand["id"], action)
+        except StoreError:
+            return False  # the decision says why
+        if same is None:
+            return False
+        self.message = f"already {same}: nothing written"
+        self._after_decision(cand["id"])
+        return True
 
     def _after_decision(self, after: str) -> None:
         outcome = self.state.next_pending(after)
@@ -82,6 +99,8 @@ class Deciding(ReviewCore):
         if cand is None or cand["kind"] != "entity" or self.aid is None:
             return
         seconds = self.clock.seconds()
+        if label == cand["label"] and self._unchanged(cand, "accept"):
+            return
         if label == cand["label"]:
             state = self._write(self.store.decide_as_shown, self.aid, cand["id"], "accept", seconds=seconds)
         else:
