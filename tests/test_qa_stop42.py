@@ -77,3 +77,78 @@ async def test_a_on_an_accepted_row_moves_on_and_writes_nothing(filled_store, tm
         assert [h["action"] for h in st.history(aid, wallace)] == ["accept", "undo"]
     finally:
         st.close()
+
+
+def _as_umask(mask: int):
+    import os
+
+    return lambda: os.umask(mask)
+
+
+def test_a_store_s_files_take_its_folder_s_access_whatever_the_writer_s_umask(tmp_path):
+    """QA (a desk of Unix users): every file was 644 whatever the folder, so under a desk's umask 002
+    only the store's creator could add, assign or lock the index; one member with umask 077 made a
+    private journal that stopped every other member's commands."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    os.chmod(desk, 0o2775)
+    article = tmp_path / "a.txt"
+    article.write_text("Angela Merkel visited Paris on Monday.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSREVIEW_STORE": str(desk)}
+
+    def run(*args, mask=0o077, stdin=None):
+        return subprocess.run(
+            [sys.executable, "-m", "tui", *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            preexec_fn=_as_umask(mask),
+            check=True,
+        )
+
+    run("add", str(article), "--model", "blank:en")
+    with ReviewStore.open(desk) as st:
+        aid = st.article_ids()[0]
+    added = {"article": aid, "action": "add", "kind": "entity", "start": 0, "end": 13, "label": "PERSON"}
+    run("apply", "-", "--reviewer", "alice", stdin=json.dumps(added) + "\n")
+    run("leads", "lena", "--reviewer", "lena")
+    run("status")
+    modes = {str(p.relative_to(desk)): stat.S_IMODE(p.stat().st_mode) for p in desk.rglob("*") if not p.is_symlink()}
+    assert {"index.jsonl", "index.lock", "articles", "journals", "cache"} <= set(modes), modes
+    assert any(name.startswith("journals/alice-") and name.endswith(".jsonl") for name in modes), modes
+    assert modes and all(m == (0o2775 if (desk / name).is_dir() else 0o664) for name, m in modes.items()), modes
+    out = tmp_path / "mine.json"
+    run("export", "-o", str(out))  # the analyst's own file: as the umask says
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_doctor_notes_a_private_file_and_its_owner_s_repair_opens_it_up(tmp_path, cli):
+    import os
+    import stat
+
+    desk = cli.store
+    desk.mkdir()
+    os.chmod(desk, 0o2775)
+    with ReviewStore.open(desk, write=True, reviewer="alice") as st:
+        from support import make_extraction
+
+        ex = make_extraction("Ben Carter met Iran.", [("Ben Carter", "PERSON")], [])
+        st.add_article(ex)
+        st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+    (journal,) = (desk / "journals").glob("*.jsonl")
+    os.chmod(journal, 0o600)  # as a member's umask 077 made it before stores took their folder's modes
+    said = cli("doctor").stdout
+    assert "1 file(s) give less access than the store's folder (drwxrwsr-x)" in said, said
+    assert f"journals/{journal.name} (" in said and "-rw-------" in said and said.rstrip().endswith("healthy")
+    fixed = cli("doctor", "--repair").stdout
+    assert "repaired: gave 1 file(s) the access of the store's folder" in fixed, fixed
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o664
+    assert "less access" not in cli("doctor").stdout

@@ -1022,6 +1022,11 @@ def doctor_cmd(
         else:
             sys.stdout.write("nothing was damaged\n" if report.repaired else "nothing needed repair\n")
         return
+    if report.denied:  # QA: it said "--repair mends it" of a private journal; only its owner can
+        sys.stdout.write(
+            f"{len(report.denied)} file(s) above cannot be read by you: doctor reads them only once their owners "
+            "give the desk access\n"
+        )
     if report.problems:
         if is_url(store):  # QA: it promised a backup there; a repair only rebuilds the derived tables
             sys.stdout.write("run 'newsreview doctor --repair' to rebuild the derived tables\n")
@@ -1337,10 +1342,10 @@ def _write_output(text: str | bytes | Iterable[str], output: Path | None) -> Non
             _reader_gone()
         return
     from .store.errors import ReaderGone, StoreError
-    from .store.files import atomic_write
+    from .store.files import atomic_write, user_mode
 
     try:
-        atomic_write(output, text, through=True)
+        atomic_write(output, text, through=True, new_mode=user_mode())  # (a new file as the umask says)
     except ReaderGone:  # -o /dev/stdout | head, -o fifo: as cat does
         _reader_gone()
     except StoreError as err:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
-from .files import atomic_write, read_file, sealed, unsealed
+from .files import atomic_write, make_folder, read_file, sealed, unsealed
 
 if TYPE_CHECKING:
     from extractors.correction import CorrectionModel
@@ -360,7 +360,7 @@ class DeskCorrection:
             "model": self._model.to_dict(),
         }
         with contextlib.suppress(StoreError, OSError):  # derived data: a store that cannot take it rebuilds
-            self.cache_path.parent.mkdir(exist_ok=True)
+            make_folder(self.cache_path.parent, exist_ok=True)
             atomic_write(self.cache_path, sealed(data), durable=False)
             self.dirty = False
 

@@ -31,7 +31,7 @@ import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreError
-from .files import atomic_write, read_file, sealed, unsealed, why
+from .files import atomic_write, make_folder, read_file, sealed, unsealed, why
 from .journal import Journal, decode_line, verified_lines, writer_of
 
 # 2: summaries by label and the desk's facts; 3: additions keep their text; 4: agreement rows in a file
@@ -292,7 +292,7 @@ class DecisionLog:
         summaries = {aid: {k: v for k, v in e.items() if k != "agree"} for aid, e in entries.items()}
         data = {"v": CACHE_VERSION, "journals": journals, "articles": summaries, "agree": token}
         with contextlib.suppress(StoreError, OSError):
-            self.cache_path.parent.mkdir(exist_ok=True)
+            make_folder(self.cache_path.parent, exist_ok=True)
             agree_doc = {"v": CACHE_VERSION, "token": token, "articles": agree}
             atomic_write(self.cache_path.with_name(AGREE_FILE), sealed(agree_doc), durable=False)
             atomic_write(self.cache_path, sealed(data), durable=False)

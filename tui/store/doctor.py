@@ -54,9 +54,10 @@ from typing import Any
 import orjson
 
 from ..sanitize import clean_line
+from . import access
 from .articles import file_name, parse, text_sha
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, fsync_dir, read_file, why
+from .files import atomic_write, fsync_dir, make_folder, read_file, why
 from .folder import (
     ARTICLES,
     BACKUP_PREFIX,
@@ -341,6 +342,7 @@ class Report:
     repaired: list[str] = field(default_factory=list)
     backup: Path | None = None
     unrepairable: list[str] = field(default_factory=list)  # problems --repair does not mend (PostgreSQL)
+    denied: list[Path] = field(default_factory=list)  # files this user may not read: their owners' to open up
 
     @property
     def healthy(self) -> bool:
@@ -468,6 +470,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         ]
         if temps:
             report.notes.append(f"{len(temps)} leftover temporary file(s) from interrupted writes")
+        _check_access(folder, report, repair=repair)
         if repair:
             if blockers:
                 raise StoreError(
@@ -496,6 +499,30 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         for lock in locks:
             lock.release()
     return report
+
+
+def _check_access(folder: Path, report: Report, *, repair: bool) -> None:
+    """Files with less access than the store's folder gives: noted (the desk's other members may be shut
+    out; they are no damage), widened by a repair where this user owns them."""
+    narrow = access.narrower_than_folder(folder, skip_prefix=BACKUP_PREFIX)
+    if not narrow:
+        return
+    if repair:
+        done, narrow = access.widen(narrow)
+        if done:
+            report.repaired.append(f"gave {len(done)} file(s) the access of the store's folder: {_few(folder, done)}")
+    if narrow:
+        report.notes.append(
+            f"{len(narrow)} file(s) give less access than the store's folder "
+            f"({stat.filemode(os.stat(folder).st_mode)}), so other members of the desk may not read or write "
+            f"them: {_few(folder, narrow)}; their owners can run 'newsreview doctor --repair' (or chmod)"
+        )
+    report.denied = [n.path for n in narrow if not os.access(n.path, os.R_OK)]
+
+
+def _few(folder: Path, entries: list[access.Narrow]) -> str:
+    shown = ", ".join(e.shown(folder) for e in entries[:4])
+    return shown + (f" and {len(entries) - 4} more" if len(entries) > 4 else "")
 
 
 @dataclass
@@ -1051,7 +1078,7 @@ def _backup(folder: Path, keep: list[Path], aside: list[Path]) -> Path:
     for n in range(1, 1000):
         backup = folder / (f"{BACKUP_PREFIX}{stamp}" + (f"-{n}" if n > 1 else ""))
         try:
-            backup.mkdir()
+            make_folder(backup)
             break
         except FileExistsError:
             continue

@@ -11,6 +11,11 @@
   fsync'd, then hard-linked to its name, which fails if the name exists — so two processes adding the
   same article at once cannot both succeed, and a reader never sees a half-written file.
 
+Who may read and write a store is its folder's permissions, not the umask of whoever happens to write
+a file first: a file or folder the store makes takes the mode of the folder it is made in
+(:func:`shared_mode`, :func:`make_folder`) — a desk's group folder (``chmod 2775``) gives files every
+member can write, a private folder (700) private files. A file replaced keeps its mode.
+
 Never imports Textual or spaCy.
 """
 
@@ -18,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import grp
 import os
+import pwd
 import stat
 import tempfile
 import zlib
@@ -41,14 +48,73 @@ def fsync_dir(path: Path) -> None:
 
 
 def why(err: OSError) -> str:
-    """A short reason for an OSError (``No space left on device``...)."""
+    """A short reason for an OSError (``No space left on device``...); a permission refused names the
+    file's owner and mode, which say whom to ask (a desk member whose umask made it private)."""
     if err.errno == errno.ENOSPC:
         return "no space left on device"
     if err.errno == errno.EDQUOT:
         return "disk quota exceeded"
     if err.errno == errno.EFBIG:
         return "file too large (size limit reached)"
+    if err.errno in (errno.EACCES, errno.EPERM) and isinstance(err.filename, str | bytes | os.PathLike):
+        return f"{err.strerror or 'permission denied'}{_owner_and_mode(err.filename)}"
     return err.strerror or str(err)
+
+
+def _owner_and_mode(path: Any) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    try:
+        owner = clean_line(pwd.getpwuid(st.st_uid).pw_name, 32)
+    except (KeyError, OSError):
+        owner = f"uid {st.st_uid}"
+    try:
+        group = clean_line(grp.getgrgid(st.st_gid).gr_name, 32)
+    except (KeyError, OSError):
+        group = f"gid {st.st_gid}"
+    return f" ({owner}:{group}, {stat.filemode(st.st_mode)}; its owner can change that with chmod)"
+
+
+def shared_mode(folder: Path) -> int:
+    """The mode of a new file in ``folder``: the folder's own read and write bits (a folder of mode 2775
+    gives 664, 755 gives 644, 700 gives 600), whoever writes it and whatever their umask."""
+    try:
+        return stat.S_IMODE(os.stat(folder).st_mode) & 0o666
+    except OSError:
+        return 0o644
+
+
+def make_folder(path: Path, *, exist_ok: bool = False) -> bool:
+    """``mkdir`` with the mode of the folder it is made in (its setgid bit too, so that a desk group's
+    ownership carries on): True if this call made it."""
+    try:
+        parent = stat.S_IMODE(os.stat(path.parent).st_mode) & 0o2777
+    except OSError:
+        parent = 0o755
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        if exist_ok and path.is_dir():
+            return False
+        raise
+    with contextlib.suppress(OSError):  # (a filesystem without modes keeps its own)
+        os.chmod(path, parent)
+    return True
+
+
+def user_mode() -> int:
+    """The mode of a new file of the user's own (an export): 666 less their umask."""
+    mask = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("Umask:"):
+                mask = int(line.split()[1], 8)
+    if mask is None:  # (not Linux: the classic dance; no thread of ours makes files meanwhile)
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _temp_beside(path: Path) -> tuple[int, Path]:
@@ -82,7 +148,13 @@ def _pieces(data: Content) -> Iterator[bytes]:
 
 
 def atomic_write(
-    path: Path, data: Content, *, mode: int | None = None, durable: bool = True, through: bool = False
+    path: Path,
+    data: Content,
+    *,
+    mode: int | None = None,
+    durable: bool = True,
+    through: bool = False,
+    new_mode: int | None = None,
 ) -> None:
     """Write ``data`` to ``path`` so that it is either the old or the new content, never a mix.
     ``data`` may come in pieces (an iterable): an error raised while they are made leaves the old
@@ -91,6 +163,8 @@ def atomic_write(
     Follows the rules in the module docstring; raises :class:`StoreWriteError` with a one-line reason.
     A FIFO or character device at ``path`` is written through only when ``through`` (an export to
     ``/dev/stdout`` or a pipe); a store's own file never is: opening a FIFO would wait for a reader.
+    ``mode``: the file's mode; else a file replaced keeps its own, and a new one gets ``new_mode`` —
+    by default its folder's (:func:`shared_mode`: a store's file).
     """
     target = Path(path)
     shown = clean_line(target)
@@ -126,7 +200,9 @@ def atomic_write(
         raise StoreWriteError(f"cannot write {shown}: it is {kind} (nothing was changed)")
     else:
         raise StoreWriteError(f"cannot write {shown}: too many levels of symbolic links")
-    _replace(target, data, 0o644 if mode is None else mode, shown, durable)
+    if mode is None:
+        mode = shared_mode(target.parent) if new_mode is None else new_mode
+    _replace(target, data, mode, shown, durable)
 
 
 def _write_through(target: Path, data: Content, shown: str, *, follow: bool = False) -> None:
@@ -191,7 +267,7 @@ def create_once(path: Path, data: str | bytes) -> bool:
     """
     shown = clean_line(path)
     raw = _as_bytes(data)
-    tmp = _written_temp(path, raw, 0o644, shown, durable=True)
+    tmp = _written_temp(path, raw, shared_mode(path.parent), shown, durable=True)
     try:
         try:
             os.link(tmp, path)
@@ -212,10 +288,12 @@ def create_once(path: Path, data: str | bytes) -> bool:
 
 def _create_exclusive(path: Path, raw: bytes) -> bool:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except FileExistsError:
         return False
     try:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, shared_mode(path.parent))
         _write_all(fd, raw)
         os.fsync(fd)
     except OSError:
@@ -247,15 +325,35 @@ def read_file(path: Path, offset: int = 0, *, limit: int = -1) -> bytes:
         return fh.read(limit)
 
 
-def open_regular(path: Path, flags: int, mode: int = 0o644) -> int:
+def open_regular(path: Path, flags: int) -> int:
     """``os.open`` that refuses symlinks and anything but a regular file (locks, journals); never blocks
-    on a FIFO put in a file's place."""
-    try:
-        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
-    except OSError as err:
-        if err.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link ("too many levels" misleads)
-            raise OSError(errno.ELOOP, "it is a symbolic link, not a file; run 'newsreview doctor'") from None
-        raise
+    on a FIFO put in a file's place. With ``O_CREAT``, a file it makes gets its folder's mode
+    (:func:`shared_mode`)."""
+    flags |= os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    for _ in range(5):
+        try:
+            if flags & os.O_CREAT:
+                try:
+                    fd = os.open(path, flags | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    fd = os.open(path, flags & ~os.O_CREAT)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.fchmod(fd, shared_mode(path.parent))
+                    return fd
+            else:
+                fd = os.open(path, flags)
+            break
+        except FileNotFoundError:
+            if not flags & os.O_CREAT:
+                raise
+            continue  # removed between the two opens: make it again
+        except OSError as err:
+            if err.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link ("too many levels" misleads)
+                raise OSError(errno.ELOOP, "it is a symbolic link, not a file; run 'newsreview doctor'") from None
+            raise
+    else:
+        raise OSError(errno.ENOENT, "removed as it was being opened", str(path))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")

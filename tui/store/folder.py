@@ -38,7 +38,7 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreLocked, StoreWriteError
-from .files import atomic_write, read_file, why
+from .files import atomic_write, make_folder, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
 from .lock import FileLock, short_lock, wait_free
 
@@ -133,9 +133,15 @@ class FolderEngine:
     def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
         self.mode, self.reviewer, self.slug = mode, reviewer, journal_slug(reviewer)
         folder = self.folder
+        meta_path = folder / META_FILE
+        try:  # (Path.exists raises it: QA saw "internal error: PermissionError" for a folder of 700)
+            os.stat(meta_path)
+        except PermissionError as err:
+            raise StoreError(f"cannot open the store {self.shown}: {why(err)}") from None
+        except OSError:
+            pass
         if folder.exists() and not folder.is_dir():
             raise StoreError(f"{self.shown} is a file, not a newsreview store folder; pass --store FOLDER")
-        meta_path = folder / META_FILE
         if not meta_path.exists():
             if folder.is_dir():
                 self._refuse_unless_empty()
@@ -165,7 +171,7 @@ class FolderEngine:
                     "holds article files or journals; run 'newsreview doctor'"
                 )
         if mode == "review":
-            (folder / JOURNALS).mkdir(exist_ok=True)
+            make_folder(folder / JOURNALS, exist_ok=True)
             self.lock = FileLock(folder / JOURNALS / f"{self.slug}.lock")
             self.lock.acquire(
                 holder,
@@ -272,7 +278,7 @@ class FolderEngine:
                 for sub in (ARTICLES, JOURNALS):
                     path = self.folder / sub
                     if not path.exists():
-                        path.mkdir()
+                        make_folder(path)
                         made.append(path)
                 meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex}
                 atomic_write(self.folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
@@ -508,7 +514,7 @@ class FolderEngine:
             if article is None:
                 path.unlink(missing_ok=True)
                 return
-            path.parent.mkdir(exist_ok=True)
+            make_folder(path.parent, exist_ok=True)
             data = {"reviewer": reviewer, "article": article, "at": time.time(), "pid": os.getpid()}
             atomic_write(path, orjson.dumps(data), durable=False)
 
@@ -517,7 +523,7 @@ class FolderEngine:
         now = time.time()
         try:
             entries = list(os.scandir(self.folder / PRESENCE))
-        except FileNotFoundError:
+        except OSError:  # missing, or private to whoever made it (doctor names it): who is where is a courtesy
             return out
         for entry in entries:
             if not entry.name.endswith(".json"):

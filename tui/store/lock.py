@@ -47,7 +47,12 @@ class FileLock:
 
     def _open(self) -> int:
         try:
-            return open_regular(self.path, os.O_RDWR | os.O_CREAT)
+            try:
+                return open_regular(self.path, os.O_RDWR | os.O_CREAT)
+            except PermissionError:
+                # a lock file another desk member made before stores took their folder's modes (or
+                # whose umask made it private): a lock needs no write, only the holder's note does
+                return open_regular(self.path, os.O_RDONLY)
         except OSError as err:
             if err.errno in (errno.ELOOP, errno.EINVAL, errno.ENXIO):
                 raise StoreError(

@@ -40,7 +40,7 @@ import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
-from .files import atomic_write, fsync_dir, read_file, why
+from .files import atomic_write, fsync_dir, make_folder, read_file, why
 from .history import History, next_level
 from .journal import encode_line
 from .lock import FileLock
@@ -163,7 +163,7 @@ def upgrade_v1(folder: Path) -> str:
         at = _now()
         created = _v1_created(folder) or at
         if not (folder / JOURNALS).is_dir():
-            (folder / JOURNALS).mkdir()
+            make_folder(folder / JOURNALS)
             made.append(folder / JOURNALS)
         index_txn: list[list[Any]] = [["articles", i, row] for i, row in enumerate(articles, 1)]
         index_txn += [
@@ -182,7 +182,7 @@ def upgrade_v1(folder: Path) -> str:
             made += _write_journal(folder / JOURNALS / f"{journal_slug(name)}.jsonl", txns)
         backup = folder / BACKUP
         if not backup.is_dir():
-            backup.mkdir()
+            make_folder(backup)
             made.append(backup)
         for old in ("newsreview.json", "journal.jsonl"):
             if (folder / old).exists():
