@@ -152,3 +152,46 @@ def test_doctor_notes_a_private_file_and_its_owner_s_repair_opens_it_up(tmp_path
     assert "repaired: gave 1 file(s) the access of the store's folder" in fixed, fixed
     assert stat.S_IMODE(journal.stat().st_mode) == 0o664
     assert "less access" not in cli("doctor").stdout
+
+
+@pytest.mark.parametrize("redirect", ["2>{log}", "2>&-"])
+def test_the_review_screen_draws_on_the_terminal_with_stderr_sent_elsewhere(tmp_path, redirect):
+    """QA: with ``2> log`` the app drew into the file and took keys on a blank screen; with ``2>&-`` it
+    took a key and then could not quit."""
+    import os
+    import shlex
+    import sys
+    import time
+
+    from app_support import InPty
+
+    from support import ROOT, make_extraction
+
+    store = tmp_path / "store"
+    with ReviewStore.open(store, write=True, reviewer="ana") as st:
+        ex = make_extraction("Kyiv held. Paris too.", [("Kyiv", "GPE"), ("Paris", "GPE")], [])
+        st.add_article(ex)
+    log = tmp_path / "err.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSREVIEW_CONFIG_DIR": str(tmp_path / "cfg")}
+    command = " ".join(
+        shlex.quote(a) for a in (sys.executable, "-m", "tui", "--store", str(store), "--reviewer", "ana")
+    )
+    term = InPty(["sh", "-c", f"exec {command} {redirect.format(log=shlex.quote(str(log)))}"], env, size=(120, 30))
+    try:
+        term.pump(60, until=b"decided here")
+        assert b"decided here" in term.out  # drawn where the analyst looks
+        term.pump(0.5)
+        term.write(b"a")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with ReviewStore.open(store) as st:
+                if st.summary()["decided"] == 1:
+                    break
+            term.pump(0.2)
+        term.write(b"q")
+        term.pump(15, until=b"\x1b[?1049l")
+        term.pump(5)
+    finally:
+        code = term.close()
+    assert code == 0
+    assert not log.exists() or b"\x1b[" not in log.read_bytes()

@@ -31,10 +31,11 @@ def run(
 
     from .app import ReviewApp
     from .screens.exporter import still_running_lines
-    from .terminal import tolerate_bad_input
+    from .terminal import drawing_on_the_terminal, tolerate_bad_input
 
     tolerate_bad_input()
     app = ReviewApp(store, start_article=start_article, model=model, adjudicate=adjudicate, anonymous=anonymous)
-    app.run()
+    with drawing_on_the_terminal():
+        app.run()
     sys.stderr.writelines(still_running_lines())  # (E) not waited for, nor cut short: it finishes on its own
     return int(app.return_code or 0)

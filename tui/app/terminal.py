@@ -83,3 +83,31 @@ def tolerate_bad_input() -> None:
 
     tolerant.newsreview_tolerant = True  # type: ignore[attr-defined]
     setattr(linux_driver, "getincrementaldecoder", tolerant)  # noqa: B010 (not exported: mypy)
+
+
+@contextlib.contextmanager
+def drawing_on_the_terminal():  # type: ignore[no-untyped-def]
+    """Textual draws on standard error. Started with it sent elsewhere (``2> log``, ``2>/dev/null``) while
+    standard output is the terminal, the app drew into the file and took keys on a blank screen; with
+    it closed (``2>&-``) it could not even quit (QA). For the app's run standard error is the terminal
+    (descriptor 2 points where 1 does); afterwards it is what it was, for the lines said on the way out."""
+    redirect = False
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        redirect = os.isatty(1) and not os.isatty(2)
+    if not redirect:
+        yield
+        return
+    saved = os.dup(2)
+    stream = sys.__stderr__
+    os.dup2(1, 2)
+    if stream is None:  # (closed at start: the cli held /dev/null on 2, and Python has no stream for it)
+        setattr(sys, "__stderr__", open(2, "w", encoding="utf-8", errors="replace", closefd=False))  # noqa: B010, SIM115
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            if sys.__stderr__ is not None:
+                sys.__stderr__.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        setattr(sys, "__stderr__", stream)  # noqa: B010 (typeshed calls it final)
