@@ -195,3 +195,109 @@ def test_the_review_screen_draws_on_the_terminal_with_stderr_sent_elsewhere(tmp_
         code = term.close()
     assert code == 0
     assert not log.exists() or b"\x1b[" not in log.read_bytes()
+
+
+def test_a_link_planted_in_the_store_is_replaced_not_written_through(filled_store, cli, tmp_path):
+    """QA (re-test): a desk member's symlink at cache/correction.json, cache/decisions.json or a
+    presence file made another member's command overwrite the link's target (a file in her home)."""
+    import os
+
+    path, ex = filled_store
+    aid = ex.article.id
+    line = json.dumps({"article": aid, "candidate": ex.entities[0]["id"], "action": "accept"}) + "\n"
+    cli("apply", "-", "--reviewer", "alice", input=line)
+    cli("status")
+    caches = sorted((path / "cache").glob("*.json"))
+    assert caches
+    secrets = []
+    for n, cache in enumerate(caches):
+        secret = tmp_path / f"secret{n}.txt"
+        secret.write_text("SECRET\n", encoding="utf-8")
+        cache.unlink()
+        os.symlink(secret, cache)
+        secrets.append(secret)
+    (path / "presence").mkdir(exist_ok=True)
+    with ReviewStore.open(path, write=True, reviewer="bob") as st:
+        mine = path / "presence" / f"{st.engine.slug}.json"
+        secret = tmp_path / "secret-presence.txt"
+        secret.write_text("SECRET\n", encoding="utf-8")
+        os.symlink(secret, mine)
+        secrets.append(secret)
+        st.engine.set_presence("bob", aid)
+        st.decide(aid, ex.entities[1]["id"], "reject")
+    cli("apply", "-", "--reviewer", "alice", input=json.dumps({**json.loads(line), "action": "reject"}) + "\n")
+    cli("status")
+    assert all(s.read_text(encoding="utf-8") == "SECRET\n" for s in secrets)
+    assert not any(p.is_symlink() for p in (path / "cache").iterdir())
+    assert not mine.is_symlink()
+
+
+def test_json_and_tsv_keep_every_name_outside_a_utf8_locale(filled_store):
+    """QA: under LC_ALL=C with PYTHONUTF8=0, "Zoë" and "Zoé" were both "Zo?" in ``status --json`` (one
+    reviewer lost to a JSON parser), and ``articles --format tsv`` wrote ids a script could not use."""
+    import os
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    path, ex = filled_store
+    aid = ex.article.id
+    for name, cid in (("Zoë", ex.entities[0]["id"]), ("Zoé", ex.entities[1]["id"])):
+        with open_as(path, name) as st:
+            st.decide(aid, cid, "accept")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIO", "PYTHONUTF8"))}
+    env.update(LC_ALL="C", PYTHONUTF8="0", PYTHONPATH=str(ROOT), NEWSREVIEW_STORE=str(path))
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-X", "utf8=0", "-m", "tui", *args], env=env, capture_output=True)
+
+    status = run("status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.isascii()
+    assert {"Zoë", "Zoé"} <= set(json.loads(status.stdout)["reviewers"])
+    tsv = run("articles", "--format", "tsv").stdout.decode("utf-8")
+    assert tsv.split("\t")[0] == aid
+    line = json.dumps({"article": aid, "candidate": ex.entities[2]["id"], "action": "accept"}) + "\n"
+    applied = subprocess.run(
+        [sys.executable, "-X", "utf8=0", "-m", "tui", "apply", "-", "--reviewer", "Zoë"],
+        env=env,
+        input=line.encode(),
+        capture_output=True,
+    )
+    assert json.loads(applied.stdout)["ok"] is True and applied.stdout.isascii()
+
+
+def test_a_removed_current_folder_columns_of_0_and_a_name_too_long_are_said_in_one_line(filled_store, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    path, _ = filled_store
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSREVIEW_STORE": str(path)}
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui", "status"],
+        cwd=gone,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.rmdir(gone),  # (in the child, after its chdir)
+    )
+    assert proc.returncode == 1 and proc.stderr.startswith("newsreview: error: the current folder no longer exists")
+    assert len(proc.stderr.splitlines()) == 1
+    shown = subprocess.run(
+        [sys.executable, "-m", "tui", "status"], env={**env, "COLUMNS": "0"}, capture_output=True, text=True
+    )
+    assert shown.returncode == 0 and "reviewers" in shown.stdout, shown
+    long = subprocess.run(
+        [sys.executable, "-m", "tui", "status", "--store", str(tmp_path / ("L" * 300))],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert long.returncode == 1 and long.stderr.endswith(": File name too long\n"), long.stderr
+    assert "internal error" not in long.stderr and len(long.stderr.splitlines()) == 1

@@ -154,9 +154,21 @@ def _names_given(option: str, names: list[str]) -> list[str]:
     from .store.validation import reviewer_name
 
     try:
-        return [reviewer_name(n) for n in names]
+        return [reviewer_name(_as_typed(n)) for n in names]
     except StoreError as err:
         fail(f"{option}: {err}", 2)
+
+
+def _as_typed(text: str) -> str:
+    """A name as the terminal sent it: under a locale that is not UTF-8 (LC_ALL=C with PYTHONUTF8=0)
+    Python reads the UTF-8 bytes of "Zoë" as "Zo\\udcc3\\udcab"; a name is no path, so it is read as
+    UTF-8 (QA: refused as "a lone surrogate")."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except (UnicodeError, ValueError):
+        return text
 
 
 def _reviewer_given(value: str | None) -> str | None:
@@ -715,9 +727,9 @@ def status_cmd(
         if as_json:
             import orjson
 
-            from .sanitize import escape_json
+            from .sanitize import json_for
 
-            sys.stdout.write(escape_json(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode()) + "\n")
+            sys.stdout.write(json_for(sys.stdout, orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode()) + "\n")
         else:
             from .status import status_table
 
@@ -764,13 +776,15 @@ def articles_cmd(
     if fmt == "json":
         import orjson
 
-        from .sanitize import escape_json
+        from .sanitize import json_for
 
-        sys.stdout.write(escape_json(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()) + "\n")
+        sys.stdout.write(json_for(sys.stdout, orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()) + "\n")
     elif fmt == "tsv":
+        tsv = []
         for r in rows:
             cells = [r["id"], str(r["decided"]), str(r["total"]), r["title"]]
-            sys.stdout.write("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n")
+            tsv.append("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n")
+        _write_utf8("".join(tsv))
     else:
         from .plain_table import box_table
 
@@ -956,9 +970,9 @@ def agreement_cmd(
     if json_out:
         import orjson
 
-        from .sanitize import escape_json
+        from .sanitize import json_for
 
-        sys.stdout.write(escape_json(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()) + "\n")
+        sys.stdout.write(json_for(sys.stdout, orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
         _console().print(table(report))
     if said:
@@ -1027,6 +1041,9 @@ def doctor_cmd(
             f"{len(report.denied)} file(s) above cannot be read by you: doctor reads them only once their owners "
             "give the desk access\n"
         )
+    if report.problems and report.denied:
+        sys.stdout.write("doctor --repair cannot mend a store with files it cannot read\n")
+        raise typer.Exit(1)
     if report.problems:
         if is_url(store):  # QA: it promised a backup there; a repair only rebuilds the derived tables
             sys.stdout.write("run 'newsreview doctor --repair' to rebuild the derived tables\n")
@@ -1345,11 +1362,26 @@ def _write_output(text: str | bytes | Iterable[str], output: Path | None) -> Non
     from .store.files import atomic_write, user_mode
 
     try:
-        atomic_write(output, text, through=True, new_mode=user_mode())  # (a new file as the umask says)
+        atomic_write(output, text, through=True, new_mode=user_mode(), follow=True)  # (a new file as the umask says)
     except ReaderGone:  # -o /dev/stdout | head, -o fifo: as cat does
         _reader_gone()
     except StoreError as err:
         fail(str(err))
+
+
+def _write_utf8(text: str) -> None:
+    """``text`` on standard output in UTF-8 whatever the locale: what a script reads back (QA: an article
+    id "a-Zürich" came out "a-Z?rich" under LC_ALL=C with PYTHONUTF8=0)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or _utf8(sys.stdout):
+        sys.stdout.write(text)
+        return
+    try:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8", "replace"))
+        buffer.flush()
+    except BrokenPipeError:
+        _reader_gone()
 
 
 def _reader_gone() -> NoReturn:
@@ -1402,6 +1434,7 @@ def main() -> None:
         signal.signal(signal.SIGHUP, _terminate)
     _guard_closed_streams()
     _tolerant_streams()
+    _sane_environment()
     try:
         code = app(prog_name="newsreview", standalone_mode=False)
     except typer.TyperException as err:  # a mistyped option or argument: one line, like every other error
@@ -1429,6 +1462,10 @@ def main() -> None:
             # every file the commands write names itself when it fails; one without a name is standard output
             where = clean_line(err.filename, 200) if err.filename else "standard output"
             sys.stderr.write(f"newsreview: error: cannot write to {where}: {os.strerror(err.errno).lower()}\n")
+        elif isinstance(err, OSError) and err.filename:  # the system refused a file (a name too long, say)
+            from .store.files import why
+
+            sys.stderr.write(f"newsreview: error: {clean_line(err.filename, 200)}: {clean_line(why(err), 200)}\n")
         else:
             sys.stderr.write(
                 f"newsreview: internal error: {type(err).__name__}: {clean_line(err, 300)} "
@@ -1477,6 +1514,24 @@ def _guard_closed_streams() -> None:
         sys.stdout = _ClosedOutput()
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+
+
+def _sane_environment() -> None:
+    """What the shell left that would mislead the commands: a current folder removed since (spaCy's import
+    asks for it: QA saw "internal error: FileNotFoundError" from ``add`` given absolute paths), and
+    COLUMNS or LINES of 0 or no number (``status`` printed nothing, exit 0)."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        sys.stderr.write(
+            "newsreview: error: the current folder no longer exists (removed while the shell was in it); "
+            "cd to a folder that does and run the command again\n"
+        )
+        sys.exit(1)
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (value.strip().isdigit() and int(value) > 0):
+            del os.environ[name]
 
 
 def _utf8(stream: Any) -> bool:

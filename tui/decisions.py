@@ -308,7 +308,7 @@ def deferred_interrupts() -> Iterator[None]:
 
 
 def _emit(out: IO[str], result: dict[str, Any]) -> None:
-    from .sanitize import escape_json
+    from .sanitize import json_for
 
-    out.write(escape_json(orjson.dumps(result).decode("utf-8")) + "\n")
+    out.write(json_for(out, orjson.dumps(result).decode("utf-8")) + "\n")
     out.flush()

@@ -22,6 +22,7 @@ Never imports Textual or spaCy.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 REPLACEMENT = "\ufffd"
@@ -82,6 +83,28 @@ def escaped(text: str, limit: int | None = None) -> str:
 def is_clean(text: str) -> bool:
     """True if ``text`` holds nothing :func:`clean` would replace (newlines allowed)."""
     return _UNSAFE_BUT_NEWLINE.search(text) is None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _utf16_escape(match: re.Match[str]) -> str:
+    raw = match.group().encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(raw[i : i + 2], 'big'):04x}" for i in range(0, len(raw), 2))
+
+
+def json_for(stream: object, serialised: str) -> str:
+    """:func:`escape_json` for writing to ``stream``; when that stream's encoding is no UTF-8 (a C or
+    Latin-1 locale), every character past ASCII is written as ``\\uXXXX`` too — the same JSON value,
+    which any ASCII-based encoding holds (QA: two reviewers, "Zoë" and "Zoé", were both "Zo?" in
+    ``status --json``, and a Latin-1 stream got bytes no JSON parser reads)."""
+    text = escape_json(serialised)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    return text if utf8 or _NON_ASCII.search(text) is None else _NON_ASCII.sub(_utf16_escape, text)
 
 
 def escape_json(serialised: str) -> str:

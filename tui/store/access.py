@@ -39,10 +39,11 @@ class Narrow:
         return f"{clean_line(self.path.relative_to(folder), 120)} ({clean_line(owner, 32)}, {stat.filemode(self.mode)})"
 
 
-def narrower_than_folder(folder: Path, *, skip_prefix: str) -> list[Narrow]:
-    """Every file and folder under ``folder`` (not in a top-level folder named ``skip_prefix…``, nor a
-    symlink) that lacks a read or write permission the store's folder has — or, for folders, the
-    search (x) and setgid bits. Empty when the folder itself cannot be read."""
+def narrower_than_folder(folder: Path, *, names: set[str]) -> list[Narrow]:
+    """Every file and folder of the store's own under ``folder`` (``names``: its top-level entries — not
+    a backup, nor an export the analyst made there, nor a symlink) that lacks a read or write
+    permission the store's folder has — or, for folders, the search (x) and setgid bits. Empty when
+    the folder itself cannot be read."""
     try:
         root = stat.S_IMODE(os.stat(folder).st_mode)
     except OSError:
@@ -51,7 +52,8 @@ def narrower_than_folder(folder: Path, *, skip_prefix: str) -> list[Narrow]:
     out: list[Narrow] = []
     for here, dirs, files in os.walk(folder):
         if Path(here) == folder:
-            dirs[:] = [d for d in dirs if not d.startswith(skip_prefix)]
+            dirs[:] = [d for d in dirs if d in names]
+            files = [f for f in files if f in names]
         for name, want in [(d, for_dirs) for d in dirs] + [(f, for_files) for f in files]:
             path = Path(here) / name
             try:

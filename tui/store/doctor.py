@@ -364,6 +364,12 @@ class Articles:
 def check(folder: Path, *, repair: bool = False) -> Report:
     report = Report()
     shown = clean_line(folder)
+    try:  # (Path.exists raises it: QA saw "internal error: PermissionError" for another's folder of 700)
+        os.stat(folder / META_FILE)
+    except PermissionError as err:
+        raise StoreError(f"cannot check the store {shown}: {why(err)}") from None
+    except OSError:
+        pass
     if folder.exists() and not folder.is_dir():  # as every other command says it
         raise StoreError(f"{shown} is a file, not a newsreview store folder; pass --store FOLDER")
     if not folder.is_dir():
@@ -504,7 +510,8 @@ def check(folder: Path, *, repair: bool = False) -> Report:
 def _check_access(folder: Path, report: Report, *, repair: bool) -> None:
     """Files with less access than the store's folder gives: noted (the desk's other members may be shut
     out; they are no damage), widened by a repair where this user owns them."""
-    narrow = access.narrower_than_folder(folder, skip_prefix=BACKUP_PREFIX)
+    own = {META_FILE, INDEX, INDEX + ".mark", INDEX_LOCK, ARTICLES, JOURNALS, PRESENCE, CACHE}
+    narrow = access.narrower_than_folder(folder, names=own)
     if not narrow:
         return
     if repair:
@@ -1090,7 +1097,7 @@ def _backup(folder: Path, keep: list[Path], aside: list[Path]) -> Path:
     for path in keep:
         target = backup / path.relative_to(folder)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _folders_to(backup, target.parent)
             made.add(target.parent)
             shutil.copy2(path, target)  # a symlink's content, not the link
             fd = os.open(target, os.O_RDONLY)
@@ -1105,7 +1112,7 @@ def _backup(folder: Path, keep: list[Path], aside: list[Path]) -> Path:
     for path in aside:
         target = backup / path.relative_to(folder)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _folders_to(backup, target.parent)
             made.add(target.parent)
             os.rename(path, target)
             fsync_dir(path.parent)
@@ -1114,6 +1121,15 @@ def _backup(folder: Path, keep: list[Path], aside: list[Path]) -> Path:
     for path in sorted(made, key=lambda p: len(p.parts), reverse=True):
         fsync_dir(path)
     return backup
+
+
+def _folders_to(backup: Path, folder: Path) -> None:
+    """Make ``folder`` and the folders above it up to ``backup``, each with its parent's mode (a member's
+    backup of another's journal is theirs to read, whatever the repairer's umask)."""
+    for level in reversed([folder, *folder.parents]):
+        if level == backup or backup not in level.parents:
+            continue
+        make_folder(level, exist_ok=True)
 
 
 def _drop_cache(folder: Path, report: Report) -> None:

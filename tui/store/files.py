@@ -2,7 +2,8 @@
 
 - :func:`atomic_write` replaces a regular file (or creates a new one) through an unpredictable temp file
   made with ``O_EXCL`` (``tempfile.mkstemp``) in the same folder, fsync'd, renamed over the target, and
-  the folder fsync'd. A symlink is followed to its target and the target replaced (the link stays).
+  the folder fsync'd. For an export a symlink is followed to its target and the target replaced (the
+  link stays); a store's own file replaces a link in its place, never its target.
   Anything else is not replaced: a character device or a FIFO (``-o /dev/null``, ``-o >(gzip)``) is
   written through for an export (``through``) and refused for a store's own file (opening a FIFO would
   wait for a reader); a directory, a block device, a socket or a read-only file is refused.
@@ -155,6 +156,7 @@ def atomic_write(
     durable: bool = True,
     through: bool = False,
     new_mode: int | None = None,
+    follow: bool = False,
 ) -> None:
     """Write ``data`` to ``path`` so that it is either the old or the new content, never a mix.
     ``data`` may come in pieces (an iterable): an error raised while they are made leaves the old
@@ -164,7 +166,10 @@ def atomic_write(
     A FIFO or character device at ``path`` is written through only when ``through`` (an export to
     ``/dev/stdout`` or a pipe); a store's own file never is: opening a FIFO would wait for a reader.
     ``mode``: the file's mode; else a file replaced keeps its own, and a new one gets ``new_mode`` —
-    by default its folder's (:func:`shared_mode`: a store's file).
+    by default its folder's (:func:`shared_mode`: a store's file). ``follow``: a symlink at ``path`` is
+    followed and its target replaced (an export, ``-o link``); a store's own file is never written
+    through a link — the link itself is replaced (QA: a desk member's link in ``cache/`` made another
+    member's command overwrite a file in her home folder).
     """
     target = Path(path)
     shown = clean_line(target)
@@ -184,6 +189,8 @@ def atomic_write(
         except OSError as err:
             raise StoreWriteError(f"cannot write {shown}: {why(err)}") from None
         if stat.S_ISLNK(st.st_mode):
+            if not follow:
+                break  # replaced by the new file, the link's target untouched
             link = Path(os.readlink(target))
             target = link if link.is_absolute() else target.parent / link
             continue

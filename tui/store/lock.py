@@ -49,10 +49,13 @@ class FileLock:
         try:
             try:
                 return open_regular(self.path, os.O_RDWR | os.O_CREAT)
-            except PermissionError:
+            except PermissionError as refused:
                 # a lock file another desk member made before stores took their folder's modes (or
                 # whose umask made it private): a lock needs no write, only the holder's note does
-                return open_regular(self.path, os.O_RDONLY)
+                try:
+                    return open_regular(self.path, os.O_RDONLY)
+                except FileNotFoundError:  # not there, and its folder refuses a new file: say that
+                    raise refused from None
         except OSError as err:
             if err.errno in (errno.ELOOP, errno.EINVAL, errno.ENXIO):
                 raise StoreError(

@@ -109,8 +109,16 @@ class Exporter(Widget):
         if self.proc is not None:
             self.notify(f"still exporting to {shown}", markup=False, timeout=3)
             return
+        if path.is_symlink():  # the store's folder is the desk's: a member's link would aim this export elsewhere
+            self.notify(
+                f"{shown} is a symbolic link: not exported (remove it, or use 'newsreview export -o')",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+            return
         try:
-            st = path.stat()  # through a symlink, as the command writes
+            st = path.stat()
         except FileNotFoundError:
             st = None
         except OSError as error:
