@@ -230,3 +230,15 @@ def test_an_upgrade_whose_last_sync_fails_keeps_the_new_store(tmp_path, monkeypa
     monkeypatch.setattr(upgrade_mod, "atomic_write", real)
     with ReviewStore.open(folder) as st:
         assert st.summary()["decisions"] == 14
+
+
+def test_an_upgrade_keeps_a_backup_an_earlier_attempt_left(tmp_path):
+    """Review: a store with ``upgrade-backup/`` from an earlier attempt had its copies overwritten."""
+    folder = _v1(tmp_path)
+    earlier = folder / "upgrade-backup"
+    earlier.mkdir()
+    (earlier / "newsreview.v1.json").write_text("an earlier attempt's copy", encoding="utf-8")
+    with ReviewStore.open(folder) as st:
+        assert any("the old files are in upgrade-backup-2/" in n for n in st.notices), st.notices
+    assert (earlier / "newsreview.v1.json").read_text(encoding="utf-8") == "an earlier attempt's copy"
+    assert (folder / "upgrade-backup-2" / "newsreview.v1.json").exists()

@@ -151,6 +151,7 @@ def upgrade_v1(folder: Path) -> str:
         "close it first (the store is upgraded the next time it is opened)",
     )
     made: list[Path] = []  # what the upgrade wrote before the switch: removed again if it fails
+    backup = folder / BACKUP
     try:
         articles, decisions = read_v1(folder)
         try:
@@ -180,10 +181,8 @@ def upgrade_v1(folder: Path) -> str:
                 else:
                     txns.append([["decisions", n, record]])
             made += _write_journal(folder / JOURNALS / f"{journal_slug(name)}.jsonl", txns)
-        backup = folder / BACKUP
-        if not backup.is_dir():
-            make_folder(backup)
-            made.append(backup)
+        backup = _new_backup(folder)  # (one an earlier, failed attempt left stays as it is)
+        made.append(backup)
         for old in ("newsreview.json", "journal.jsonl"):
             if (folder / old).exists():
                 copy = backup / old.replace(".json", ".v1.json")
@@ -212,7 +211,7 @@ def upgrade_v1(folder: Path) -> str:
             # new files are the store now and the old ones are in the backup — nothing is removed
             raise StoreError(
                 f"upgraded {shown}, but the last step could not be made durable ({reason}); run "
-                "'newsreview doctor' (the old files are in upgrade-backup/)"
+                f"'newsreview doctor' (the old files are in {clean_line(backup.name)}/)"
             ) from None
         _remove(made)  # a disk that filled halfway: the format-1 store stays as it was, and only it
         raise StoreError(f"cannot upgrade {shown} ({reason}); it was left as it was") from None
@@ -220,8 +219,21 @@ def upgrade_v1(folder: Path) -> str:
         lock.release()
     return (
         f"upgraded {shown} to the desk format: {len(articles)} articles, {len(decisions)} decisions of "
-        f"{len(by_reviewer)} reviewer(s); the old files are in {BACKUP}/"
+        f"{len(by_reviewer)} reviewer(s); the old files are in {clean_line(backup.name)}/"
     )
+
+
+def _new_backup(folder: Path) -> Path:
+    """A new folder for the old files: ``upgrade-backup/``, or ``upgrade-backup-2/``… when one is there
+    (left by an upgrade that failed and was tried again: the review saw its copies overwritten)."""
+    for n in range(1, 1000):
+        backup = folder / (BACKUP if n == 1 else f"{BACKUP}-{n}")
+        try:
+            make_folder(backup)
+        except FileExistsError:
+            continue
+        return backup
+    raise StoreError(f"cannot make a backup folder in {clean_line(folder)}: too many {BACKUP}-N folders")
 
 
 def per_reviewer(decisions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
