@@ -301,3 +301,17 @@ def test_a_removed_current_folder_columns_of_0_and_a_name_too_long_are_said_in_o
     )
     assert long.returncode == 1 and long.stderr.endswith(": File name too long\n"), long.stderr
     assert "internal error" not in long.stderr and len(long.stderr.splitlines()) == 1
+
+
+def test_articles_fits_a_terminal_of_40_columns(filled_store, cli):
+    """Carried from QA (stop 40): ``articles`` at 40 columns was 58 wide; empty columns make way."""
+    import os
+
+    from rich.cells import cell_len
+
+    cli.env = {**cli.env, "COLUMNS": "40"}
+    out = cli("articles").stdout
+    assert all(cell_len(line) <= 40 for line in out.splitlines()), out
+    assert "decided" in out and "disputed" not in out
+    cli.env = {**os.environ, "NEWSREVIEW_STORE": str(cli.store), "COLUMNS": "120"}
+    assert "disputed" in cli("articles").stdout

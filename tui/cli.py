@@ -799,7 +799,7 @@ def articles_cmd(
             ]
             for r in rows
         ]
-        headers = ("id", "decided", "disputed", "assigned", "title")
+        headers: tuple[str, ...] = ("id", "decided", "disputed", "assigned", "title")
         # as Rich drew it, without its layout of every cell (QA: 6 s for 10,000 articles)
         utf8 = _utf8(sys.stdout)
         if not utf8:  # each character the locale cannot hold made "?" first, so widths count what is shown
@@ -807,8 +807,16 @@ def articles_cmd(
             cells = [[c.encode(enc, "replace").decode(enc) for c in row] for row in cells]
         # cut to the terminal's width (or COLUMNS); into a file or a pipe, whole (review: cut at 80)
         width = _console().width if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1 << 20
+        right: tuple[int, ...] = (1, 2)
+        give_way: tuple[int, ...] = (4, 3)
+        if width < 80:  # a narrow terminal: columns with nothing in them make way (QA: 58 wide at 40)
+            keep = [i for i in range(len(headers)) if i not in (2, 3) or any(row[i] for row in cells)]
+            headers = tuple(headers[i] for i in keep)
+            cells = [[row[i] for i in keep] for row in cells]
+            right = tuple(keep.index(i) for i in right if i in keep)
+            give_way = tuple(keep.index(i) for i in give_way if i in keep)
         lines = box_table(
-            f"{len(rows)} article(s)", headers, cells, width, right=(1, 2), give_way=(4, 3), ascii=not utf8
+            f"{len(rows)} article(s)", headers, cells, width, right=right, give_way=give_way, ascii=not utf8
         )
         if utf8:
             _write_output(lines, None)
