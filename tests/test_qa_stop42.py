@@ -315,3 +315,22 @@ def test_articles_fits_a_terminal_of_40_columns(filled_store, cli):
     assert "decided" in out and "disputed" not in out
     cli.env = {**os.environ, "NEWSREVIEW_STORE": str(cli.store), "COLUMNS": "120"}
     assert "disputed" in cli("articles").stdout
+
+
+def test_the_store_keeps_the_views_of_a_few_articles_not_of_every_one_decided_on(tmp_path):
+    """QA (memory): a view of every candidate was kept for each article ever decided on (0.2 MB each,
+    never dropped): the app's memory grew with every article reviewed."""
+    from tui.store.deciding import TWIN_VIEWS_KEPT
+
+    from support import make_extraction
+
+    with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:
+        for n in range(12):
+            ex = make_extraction(f"Kyiv number {n} held.", [("Kyiv", "GPE")], [])
+            st.add_article(ex)
+            st.decide(ex.article.id, ex.entities[0]["id"], "accept")
+            assert len(st._twin_views) <= TWIN_VIEWS_KEPT
+        first = st.article_ids()[0]
+        (cand,) = st.candidates(first)
+        st.decide(first, cand["id"], "reject")  # an article whose view was dropped is read again
+        assert st.candidate(first, cand["id"])["status"] == "rejected"

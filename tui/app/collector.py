@@ -64,6 +64,7 @@ class IdleCollector:
         if not self.running:
             return
         if gc.isenabled():  # a library turned it back on (srsly does, loading a spaCy model in a worker)
+            gc.collect()  # the garbage first: frozen, it would never be collected (QA: +300k objects frozen)
             self._take()  # what it loaded lives as long as the app
         t = self.now()
         idle = t - self.last_input()

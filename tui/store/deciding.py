@@ -425,6 +425,9 @@ KEPT = ("accepted", "edited", "added")
 PENDING_TOO = ("pending", *KEPT)
 
 
+TWIN_VIEWS_KEPT = 4  # articles whose reviewer's view is kept between decisions
+
+
 class TwinView:
     """One view of an article's entities and claims by key (span, and label for an entity)."""
 
@@ -490,10 +493,16 @@ class Twins:
             self._view = self._whole()
             return self._view
         store, aid = self.store, self.article_id
-        kept: TwinView | None = store._twin_views.get(aid)
+        kept: TwinView | None = store._twin_views.pop(aid, None)
         stale = store._twin_stale.pop(aid, set())
         if kept is None:
-            kept = store._twin_views[aid] = self._whole()
+            kept = self._whole()
+            stale = set()
+        store._twin_views[aid] = kept  # most recent last
+        while len(store._twin_views) > TWIN_VIEWS_KEPT:  # QA: one per article ever decided on, 0.2 MB each
+            old = next(iter(store._twin_views))
+            store._twin_views.pop(old)
+            store._twin_stale.pop(old, None)
         for cand_id in stale:
             try:
                 kept.put(cand_id, store.candidate_or_added(aid, cand_id))

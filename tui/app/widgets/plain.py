@@ -104,7 +104,7 @@ class PlainStylesCache(StylesCache):
                     if kept is None or kept[0] is not line or kept[1] != (inner, pad.left, pad.right):
                         joined = Strip.join([part for part in (left, line, right) if part is not None])
                         kept = (line, (inner, pad.left, pad.right), joined)
-                        if len(padded) > 4096:
+                        if len(padded) > 512:
                             padded.clear()
                         padded[id(line)] = kept
                     line = kept[2]
