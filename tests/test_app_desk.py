@@ -1130,3 +1130,56 @@ async def test_the_article_list_lists_more_as_the_cursor_moves_past_its_last_row
         await pilot.press("enter")
         assert app.screen.aid == last and last not in [key.value for key in list(table.rows)[:3]]
     store.close()
+
+
+async def test_a_boundary_edit_and_a_selection_go_on_through_a_re_extraction(tmp_path):
+    """QA: a lead's reextract of the article on screen ended the analyst's boundary edit without a
+    word (and a selection), and her Enter then saved a plain accept of the unedited span."""
+    from tui.app.widgets.article import ArticleView
+
+    text = "Ben Wallace met Olaf Scholz in Berlin on Monday."
+    first = make_extraction(text, [("Ben Wallace", "PERSON"), ("Berlin", "GPE")])
+    path = tmp_path / "s"
+    with ReviewStore.open(path, write=True, reviewer="ana") as store:
+        store.add_article(first)
+        aid, wallace = first.article.id, first.entities[0]["id"]
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert screen.current()["id"] == wallace
+            await pilot.press("right_square_bracket")  # the start one token right: "Wallace"
+            assert screen.preview == (4, 11)
+            with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
+                again = [("Ben Wallace", "PERSON"), ("Berlin", "GPE"), ("Olaf Scholz", "PERSON")]
+                lead.reextract(make_extraction(text, again, id=aid))
+            assert await until(pilot, lambda: len(screen.cands) == 3, 2.0)
+            assert screen.preview == (4, 11) and screen.query_one(ArticleView).preview == (4, 11)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert store.candidate(aid, wallace)["text"] == "Wallace"
+            await pilot.press("v", "L")  # a selection, then another re-extraction
+            view = screen.query_one(ArticleView)
+            selected = view.selection()
+            assert selected is not None
+            with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
+                lead.reextract(make_extraction(text, [("Ben Wallace", "PERSON"), ("Berlin", "GPE")], id=aid))
+            assert await until(pilot, lambda: len(screen.cands) == 2, 2.0)
+            assert view.cursor is not None and view.selection() == selected
+
+
+async def test_a_label_set_changed_elsewhere_reaches_the_open_list(tmp_path):
+    """QA: another process's ``add --labels`` changed the status line's counts at once, but the list
+    kept the rows the new set hides, and `a` decided one of them."""
+    text = "Ben Wallace met Olaf Scholz in Berlin on Monday."
+    first = make_extraction(text, [("Ben Wallace", "PERSON"), ("Berlin", "GPE")])
+    path = tmp_path / "s"
+    with ReviewStore.open(path, write=True, reviewer="ana") as store:
+        store.add_article(first)
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert {c["text"] for c in screen.cands.values()} == {"Ben Wallace", "Berlin"}
+            with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
+                lead.set_labels(["PERSON"])
+            shown = lambda: {c["text"] for c in screen.cands.values()}  # noqa: E731
+            assert await until(pilot, lambda: shown() == {"Ben Wallace"}, 2.0), shown()

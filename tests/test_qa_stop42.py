@@ -334,3 +334,37 @@ def test_the_store_keeps_the_views_of_a_few_articles_not_of_every_one_decided_on
         (cand,) = st.candidates(first)
         st.decide(first, cand["id"], "reject")  # an article whose view was dropped is read again
         assert st.candidate(first, cand["id"])["status"] == "rejected"
+
+
+async def test_a_on_a_group_whose_mentions_are_all_decided_moves_on(tmp_path):
+    """QA: `a` on "Mark Cuban ×5 5✗" wrote nothing, said nothing visible and stayed on the row."""
+    from extractors.records import entity_candidate
+
+    from support import make_extraction
+
+    text = "Kyiv held. Kyiv again. Paris too."
+    ex = make_extraction(text, [("Kyiv", "GPE"), ("Paris", "GPE")], [])
+    second = entity_candidate(text, ex.article.id, 11, 15, "GPE", token_start=3, token_end=4, model="test")
+    ex.entities.insert(1, second)
+    st = ReviewStore.open(tmp_path / "store", write=True, reviewer="ana")
+    try:
+        st.add_article(ex)
+        aid = ex.article.id
+        for cand in ex.entities[:2]:
+            st.decide(aid, cand["id"], "reject")
+        app = ReviewApp(st, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            for _ in range(5):  # up to the group row
+                if screen.state.current_group() is not None:
+                    break
+                await pilot.press("k")
+            assert screen.state.current_group() is not None
+            await pilot.press("a")
+            await pilot.pause()
+            assert "is decided: nothing written" in screen.message
+            assert screen.state.current_group() is None and screen.current()["text"] == "Paris"
+        assert len(st.history(aid, ex.entities[2]["id"])) == 0
+    finally:
+        st.close()

@@ -201,6 +201,16 @@ class ArticleView(LineView, can_focus=False):
         for cand in cands:
             self._invalidate(cand["id"])
 
+    def replace_candidates(self, cands: list[Cand]) -> None:
+        """The article's candidates anew (a re-extraction of the same text): the cursor, a selection, a
+        boundary preview and the scroll stay where they are."""
+        self.cands = {c["id"]: c for c in cands}
+        if self.current not in self.cands:
+            self.current = None
+        self._index()
+        self._cache.clear()
+        self.refresh()
+
     def set_current(self, cid: str | None, *, scroll: bool = True) -> None:
         old, self.current = self.current, cid
         self._invalidate(old)

@@ -81,6 +81,7 @@ class ReviewCore(Screen[None]):
         self.preview: tuple[int, int] | None = None  # boundary edit in progress on preview_id
         self.preview_id: str | None = None
         self.char_mode = False
+        self.scope_shown: tuple[tuple[str, ...] | None, bool] = (None, False)  # see scope_now
         self.busy = ""  # shown in the status bar while the ArticleAdder reads or extracts
         # said on the status line until the next key (cheaper than a toast on the keypress path); a
         # refresh meanwhile (the suggestions read again, the desk's news) keeps it
@@ -510,6 +511,7 @@ class ReviewCore(Screen[None]):
     def _in_scope(self, cands: list[Cand]) -> list[Cand]:
         """The candidates the store's label set lets the review see (counting the suggestions of the
         hidden ones, which confirming must leave alone)."""
+        self.scope_shown = self.scope_now()
         if self.store.labels is None:
             self._hidden_suggestions = 0
             return cands
@@ -518,6 +520,11 @@ class ReviewCore(Screen[None]):
             1 for c in cands if c.get("suggestion") and is_pending(c) and not self.store.in_scope(c)
         )
         return shown
+
+    def scope_now(self) -> tuple[tuple[str, ...] | None, bool]:
+        """What decides which candidates the lists hold: the store's label set and suggestions setting."""
+        labels = self.store.labels
+        return (tuple(labels) if labels is not None else None, bool(self.store.suggestions))
 
     def label_order(self) -> list[str]:
         """Every label relabelling offers, in number-key order (:func:`~tui.app.state.label_order`)."""

@@ -141,13 +141,12 @@ class Deciding(ReviewCore):
         if aid is None:
             return
         pending = [m for m in self.state.mentions(gid) if is_pending(m)]
-        if not pending:
-            self.notify(
-                f"every mention of {one_line(group['name'], 40)} is decided "
-                f"({self.keys.show('review.expand')} lists them to change one)",
-                markup=False,
-                timeout=3,
+        if not pending:  # nothing written; on to the next, as a decision (and a row's) would (QA: it stayed)
+            self.message = (
+                f"every mention of {one_line(group['name'], 40)} is decided: nothing written "
+                f"({self.keys.show('review.expand')} lists them to change one)"
             )
+            self._after_decision(gid)
             return
         if action == "edit" and label is None:
             return

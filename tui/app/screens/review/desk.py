@@ -9,6 +9,7 @@ from ....store import DecisionError, StoreError
 from ....store.store import Changes
 from ...live import Presence
 from ...text import one_line
+from ...widgets.article import ArticleView
 from ...widgets.status import StatusBar
 from .core import ReviewCore
 
@@ -24,9 +25,13 @@ class DeskKeys(ReviewCore):
             if ids:
                 self.load_article(self.store.next_pending_article() or ids[0])
             return
-        if self.aid in changes.extracted:  # another process re-extracted this article: its list is new
+        # another process re-extracted this article, or changed the label set or the suggestions
+        # setting (QA: the counts followed a new label set, the list did not, and `a` decided a
+        # hidden row): its list is new
+        if self.aid in changes.extracted or (changes.index and self.scope_now() != self.scope_shown):
             current = self.state.current()
-            self.load_article(self.aid, focus=current["id"] if current else None)
+            if not self._extracted_again(current["id"] if current else None):
+                return
             if current is not None and current["id"] not in self.state.cands:
                 self._nearest_to(current)
             return
@@ -43,6 +48,35 @@ class DeskKeys(ReviewCore):
             self.show(scroll=False)
         else:
             self.refresh_status()
+
+    def _extracted_again(self, focus: str | None) -> bool:
+        """The article's new candidates in place: the text is the same, so a selection, a boundary edit
+        (while its candidate is still there) and the scroll go on as they were (QA: a lead's reextract
+        ended the analyst's boundary edit without a word, and her Enter then saved a plain accept)."""
+        assert self.aid is not None
+        try:
+            article = self.store.article(self.aid)
+            cands = self._in_scope(self.store.candidates(self.aid))
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return False
+        if article["text"] != self.text:  # (not a re-extraction of this text: shown afresh)
+            return self.load_article(self.aid, focus=focus)
+        self.article = article
+        view = self.query_one(ArticleView)
+        editing = self.preview_id
+        self.state.load(cands, focus=editing or focus, article=self.aid)
+        view.replace_candidates(cands)
+        if editing is not None and editing not in self.state.cands:
+            self._end_preview()
+            self.notify(
+                "the boundary edit ended unsaved: its candidate went with a re-extraction",
+                severity="warning",
+                markup=False,
+                timeout=6,
+            )
+        self.show(lists=True, scroll=False)
+        return True
 
     def _nearest_to(self, gone: dict[str, Any]) -> None:
         """The row the analyst was on went with a re-extraction: the candidate nearest it in the text
