@@ -368,3 +368,25 @@ async def test_a_on_a_group_whose_mentions_are_all_decided_moves_on(tmp_path):
         assert len(st.history(aid, ex.entities[2]["id"])) == 0
     finally:
         st.close()
+
+
+def test_migrate_says_the_source_changed_while_it_was_copied(filled_store, tmp_path, monkeypatch):
+    """QA: migrate of a store the desk was working on failed with "the copy … differs … line 1 of the
+    exports (final) differs", as if the copy were bad: the source had changed meanwhile."""
+    from tui.store import migrate as migrate_mod
+
+    path, ex = filled_store
+    aid = ex.article.id
+    real = migrate_mod._verify
+
+    def busy_desk(source, target, report):
+        with open_as(path, "carol") as st:  # a decision while the copy is checked
+            st.decide(aid, ex.entities[0]["id"], "reject")
+        real(source, target, report)
+
+    monkeypatch.setattr(migrate_mod, "_verify", busy_desk)
+    report = migrate_mod.migrate(str(path), str(tmp_path / "copy"), reviewer="lead", holder="test")
+    assert not report.verified and report.source_changed == "1 decision(s)"
+    monkeypatch.setattr(migrate_mod, "_verify", real)
+    again = migrate_mod.migrate(str(path), str(tmp_path / "copy"), reviewer="lead", holder="test")
+    assert again.verified and again.source_changed is None and again.decisions.get("carol") == 1

@@ -1093,6 +1093,11 @@ def migrate_cmd(
         report = migrate(src, dst, reviewer=name, holder="'newsreview migrate'", say=lambda line: warn(line))
     except StoreError as err:
         fail(str(err))
+    if not report.verified and report.source_changed:  # QA: "the copy differs" while the desk was working
+        fail(
+            f"{_shown(src)} changed while it was copied ({report.source_changed} made meanwhile): what it held "
+            f"then is in {_shown(dst)}; run migrate again when nobody is working on it — it copies only the rest"
+        )
     if not report.verified:
         fail(f"the copy in {_shown(dst)} differs from {_shown(src)}: {report.difference}")
     copied = sum(report.decisions.values())

@@ -48,6 +48,8 @@ class MigrateReport:
     verified: bool = False
     compared: int = 0  # export lines compared
     difference: str | None = None
+    source_changed: str | None = None  # FROM was written to while it was copied: what changed
+    seen: tuple[int, dict[str, int]] = (0, {})  # FROM's desk records and decisions per reviewer, as copied
 
 
 def _canon(doc: dict[str, Any]) -> bytes:
@@ -92,6 +94,7 @@ def migrate(
     src.open("read", reviewer, holder)
     try:
         src_index, _ = src.load()
+        report.seen = (_desk_records(src_index), {name: n for name, (n, _) in src.stats().items()})
         src_rows, src_others = _index_state(src_index)
         report.skipped_removed = sum(1 for t, _ in src_index if t == "removed")
         dst = _engine(target)
@@ -243,9 +246,32 @@ def _verify(source: str, target: str, report: MigrateReport) -> None:
     if before == after:
         report.verified = True
         return
+    report.source_changed = _changed_since(source, report.seen)
     for i, (a, b) in enumerate(zip(before, after, strict=False)):
         if a != b:
             view = a.split(b"\t", 1)[0].decode()
             report.difference = f"line {i + 1} of the exports ({clean_line(view, 64)}) differs"
             return
     report.difference = f"the source exports {len(before)} lines, the copy {len(after)}"
+
+
+def _desk_records(index: list[IndexRecord]) -> int:
+    """Index records but the reviewers' registrations (a decision of a new reviewer makes one)."""
+    return sum(1 for table, _ in index if table != "reviewers")
+
+
+def _changed_since(source: str, seen: tuple[int, dict[str, int]]) -> str | None:
+    """What FROM holds now that it did not when the copy read it (someone reviewing, adding…), or None."""
+    src = _engine(source)
+    src.open("read", "newsreview", "'newsreview migrate'")
+    try:
+        index, _ = src.load()
+        now = {name: n for name, (n, _) in src.stats().items()}
+    finally:
+        src.close()
+    made = sum(max(0, n - seen[1].get(name, 0)) for name, n in now.items())
+    added = max(0, _desk_records(index) - seen[0])
+    if not made and not added:
+        return None
+    parts = [f"{made} decision(s)" if made else "", f"{added} article or desk record(s)" if added else ""]
+    return " and ".join(p for p in parts if p)
