@@ -390,3 +390,81 @@ def test_migrate_says_the_source_changed_while_it_was_copied(filled_store, tmp_p
     monkeypatch.setattr(migrate_mod, "_verify", real)
     again = migrate_mod.migrate(str(path), str(tmp_path / "copy"), reviewer="lead", holder="test")
     assert again.verified and again.source_changed is None and again.decisions.get("carol") == 1
+
+
+def test_a_lead_s_accept_of_her_own_accepted_ruling_writes_nothing(filled_store):
+    """Review: on a lead's view a key changes her ruling; a second accept of her accepted ruling ruled
+    again, over the other lead's ruling made since."""
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "ann") as st:
+        st.set_leads(["ann", "lee"])
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    with open_as(path, "ann") as st:
+        st.adjudicate(aid, russia, action="accept")
+    with open_as(path, "lee") as st:
+        st.adjudicate(aid, russia, action="reject")
+    with open_as(path, "ann") as st:
+        assert st.candidate(aid, russia)["status"] == "accepted"  # her view: her ruling
+        assert st.unchanged_by(aid, russia, "accept") == "accepted"
+        with pytest.raises(Unchanged):
+            st.decide_as_shown(aid, russia, "accept")
+        assert st.candidate(aid, russia, view="final")["status"] == "rejected"  # lee's stands
+        assert st.unchanged_by(aid, russia, "reject") is None
+        st.decide_as_shown(aid, russia, "reject")
+        assert st.candidate(aid, russia, view="final")["status"] == "rejected"
+
+
+def test_no_mode_is_changed_through_a_link_put_in_a_file_s_or_folder_s_place(tmp_path, monkeypatch, cli):
+    """Review: make_folder's chmod and doctor --repair's widening followed a link a desk member could put
+    in place of the folder just made or the file listed: a private folder became 2777, a private key 664."""
+    import os
+    import stat
+
+    from tui.store import access, files
+
+    victim = tmp_path / "victim"
+    victim.mkdir(mode=0o700)
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    os.chmod(desk, 0o2777)
+    real_mkdir = os.mkdir
+
+    def swapped(path, mode=0o777):
+        real_mkdir(path, mode)
+        os.rmdir(path)
+        os.symlink(victim, path)  # in its place before the mode is set
+
+    monkeypatch.setattr(files.os, "mkdir", swapped)
+    files.make_folder(desk / "cache")
+    monkeypatch.setattr(files.os, "mkdir", real_mkdir)
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o700
+
+    key = tmp_path / "id_rsa"
+    key.write_text("KEY", encoding="utf-8")
+    os.chmod(key, 0o600)
+    journal = desk / "journal.jsonl"
+    journal.write_text("x", encoding="utf-8")
+    os.chmod(journal, 0o600)
+    (listed,) = access.narrower_than_folder(desk, names={"journal.jsonl"})
+    journal.unlink()
+    os.symlink(key, journal)  # after the listing, before the repair
+    done, left = access.widen([listed])
+    assert not done and left == [listed] and stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_the_app_s_export_replaces_a_link_in_the_store_never_its_target(filled_store, cli, tmp_path):
+    """Review: E refused a link at STORE/export.json only before starting the export, whose child then
+    followed a link put there meanwhile: the child itself does not follow one (--no-follow)."""
+    import os
+
+    path, _ = filled_store
+    target = tmp_path / "someone-else.txt"
+    target.write_text("THEIRS", encoding="utf-8")
+    os.symlink(target, path / "export.json")
+    cli("export", "-o", str(path / "export.json"), "--no-follow")
+    assert target.read_text(encoding="utf-8") == "THEIRS"
+    assert not (path / "export.json").is_symlink() and json.loads((path / "export.json").read_text())["articles"]

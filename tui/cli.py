@@ -602,6 +602,12 @@ def export_cmd(
     all_labels: Annotated[
         bool, typer.Option("--all-labels", help="Also entities whose label is outside the store's label set.")
     ] = False,
+    no_follow: Annotated[
+        # the app's E, writing into the desk's folder: a link there is replaced, never followed (a
+        # member's link would aim the export at another member's file)
+        bool,
+        typer.Option("--no-follow", hidden=True),
+    ] = False,
     store: StoreOpt = ...,  # type: ignore[assignment]
 ) -> None:
     """Export the reviewed result: the desk's final view — accepted, edited and added items by default.
@@ -647,7 +653,7 @@ def export_cmd(
         if fmt in ("json", "jsonl"):  # streamed: written as the store reads them, never all held at once
             written = _Counted(chosen)
             try:
-                _write_output(render_chunks(written, fmt), output)
+                _write_output(render_chunks(written, fmt), output, follow=not no_follow)
             except StoreError as err:  # the store failed mid-way (-o: the file is as it was)
                 fail(str(err))
             _exported(written.n, output, problems)
@@ -674,14 +680,16 @@ def export_cmd(
 
         notes: list[str] = []
         tasks = prodigy_tasks(records, tokens, notes=notes, annotator=reviewer, labels=scope)
-        _write_output("".join(escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in tasks), output)
+        _write_output(
+            "".join(escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in tasks), output, follow=not no_follow
+        )
         for note in notes:  # what ner.manual cannot hold (overlaps) is in meta: said, not hidden
             warn(note)
     elif fmt == "spacy":
         from .formats import docbin_bytes
 
         notes = []
-        _write_output(docbin_bytes(records, tokens, notes=notes, unknown=hidden), output)
+        _write_output(docbin_bytes(records, tokens, notes=notes, unknown=hidden), output, follow=not no_follow)
         for note in notes:  # what doc.ents cannot hold (overlaps) is in doc.spans: said, not hidden
             warn(note)
     _exported(len(records), output, problems)
@@ -1349,9 +1357,9 @@ def _safe_output(output: Path | None, inputs: Sequence[Path] = (), *, file: bool
                 )
 
 
-def _write_output(text: str | bytes | Iterable[str], output: Path | None) -> None:
+def _write_output(text: str | bytes | Iterable[str], output: Path | None, *, follow: bool = True) -> None:
     """Write the command's output (whole, or in pieces as they are made) to stdout or, atomically,
-    to ``output``."""
+    to ``output`` (``follow``: through a symlink there to its target)."""
     if output is None:
         pieces = [text] if isinstance(text, str | bytes) else text
         # straight to the descriptor: through sys.stdout, a reader that left mid-way (| head) lost the
@@ -1375,7 +1383,9 @@ def _write_output(text: str | bytes | Iterable[str], output: Path | None) -> Non
     from .store.files import atomic_write, user_mode
 
     try:
-        atomic_write(output, text, through=True, new_mode=user_mode(), follow=True)  # (a new file as the umask says)
+        atomic_write(
+            output, text, through=follow, new_mode=user_mode(), follow=follow
+        )  # (a new file as the umask says)
     except ReaderGone:  # -o /dev/stdout | head, -o fifo: as cat does
         _reader_gone()
     except StoreError as err:

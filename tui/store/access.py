@@ -30,6 +30,7 @@ class Narrow:
     mode: int  # its st_mode
     uid: int
     wanted: int  # the permission bits it lacks
+    ident: tuple[int, int] = (0, 0)  # (st_dev, st_ino) as listed: what a repair may change
 
     def shown(self, folder: Path) -> str:
         try:
@@ -64,7 +65,7 @@ def narrower_than_folder(folder: Path, *, names: set[str]) -> list[Narrow]:
                 continue
             lacking = want & ~stat.S_IMODE(st.st_mode)
             if lacking:
-                out.append(Narrow(path, st.st_mode, st.st_uid, lacking))
+                out.append(Narrow(path, st.st_mode, st.st_uid, lacking, (st.st_dev, st.st_ino)))
     return out
 
 
@@ -76,10 +77,23 @@ def widen(entries: list[Narrow]) -> tuple[list[Narrow], list[Narrow]]:
         if entry.uid != me and me != 0:
             left.append(entry)
             continue
-        try:  # (no symlink when listed; Linux has no lchmod)
-            os.chmod(entry.path, stat.S_IMODE(entry.mode) | entry.wanted)
+        # the file listed, held open: never through a link put in its place since (a desk member's
+        # link to another's private file would have it widened), nor another file moved there
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            left.append(entry)
+            continue
+        try:
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) != entry.ident:
+                left.append(entry)
+                continue
+            os.fchmod(fd, stat.S_IMODE(st.st_mode) | entry.wanted)
         except OSError:
             left.append(entry)
         else:
             done.append(entry)
+        finally:
+            os.close(fd)
     return done, left

@@ -60,12 +60,12 @@ class DecidingMixin(StoreCore):
         shows her ruling on an item she settled and never reviewed, so there accept, reject and edit
         change that ruling — an edit keeps the ruling's other values — rather than add a review the
         desk's final view would not show. Anything else is :meth:`decide`. Returns the own view."""
-        mine = self._hists(article_id, cand_id).get((self.reviewer, ADJUDICATION))
-        if mine is None or mine.top is None or action not in ("accept", "reject", "edit"):
+        if not self._ruling_shown(article_id, cand_id, action):
             return self.decide(article_id, cand_id, action, changes=changes, seconds=seconds)  # (a key's usual path)
+        same = self.unchanged_by(article_id, cand_id, action)
+        if same is not None:  # (review: a second accept of her ruling ruled again, over another lead's since)
+            raise Unchanged(f"already {same}", cand_id)
         state = self.candidate_or_added(article_id, cand_id)
-        if not state.get("adjudication") or not self.is_lead():
-            return self.decide(article_id, cand_id, action, changes=changes, seconds=seconds)
         base = self.extracted(article_id, cand_id)
         editable = validation.ENTITY_EDITS if base["kind"] == "entity" else validation.CLAIM_EDITS
         values = {k: state[k] for k in editable if k in state and state[k] != base.get(k)}
@@ -80,7 +80,21 @@ class DecidingMixin(StoreCore):
         """The status a review's ``action`` would leave this reviewer's candidate in when it would
         change nothing (an accept of what they accepted, or edited, already; a reject of what they
         rejected) — such a decision is not written — else None."""
-        return _unchanged_by(self._hists(article_id, cand_id).get((self.reviewer, REVIEW)) or History(), action)
+        hists = self._hists(article_id, cand_id)
+        if self._ruling_shown(article_id, cand_id, action):  # a lead's key there changes her ruling
+            status = str(self.candidate_or_added(article_id, cand_id)["status"])
+            if (action == "accept" and status in KEPT) or (action == "reject" and status == "rejected"):
+                return status  # (an accept keeps the ruling's values, as decide_as_shown rules it)
+            return None
+        return _unchanged_by(hists.get((self.reviewer, REVIEW)) or History(), action)
+
+    def _ruling_shown(self, article_id: str, cand_id: str, action: str) -> bool:
+        """Whether ``action`` on this reviewer's view changes her ruling (:meth:`decide_as_shown`): a lead
+        whose view shows what she settled on an item she never reviewed."""
+        mine = self._hists(article_id, cand_id).get((self.reviewer, ADJUDICATION))
+        if mine is None or mine.top is None or action not in ("accept", "reject", "edit"):
+            return False
+        return bool(self.candidate_or_added(article_id, cand_id).get("adjudication")) and self.is_lead()
 
     def decide_many(
         self,

@@ -476,7 +476,8 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         ]
         if temps:
             report.notes.append(f"{len(temps)} leftover temporary file(s) from interrupted writes")
-        _check_access(folder, report, repair=repair)
+        if not repair:
+            _check_access(folder, report, repair=False)
         if repair:
             if blockers:
                 raise StoreError(
@@ -487,6 +488,7 @@ def check(folder: Path, *, repair: bool = False) -> Report:
                         else ""
                     )
                 )
+            _check_access(folder, report, repair=True)  # (after the refusal: "nothing was changed" holds)
             _repair(
                 folder,
                 report,

@@ -88,20 +88,27 @@ def shared_mode(folder: Path) -> int:
 
 
 def make_folder(path: Path, *, exist_ok: bool = False) -> bool:
-    """``mkdir`` with the mode of the folder it is made in (its setgid bit too, so that a desk group's
-    ownership carries on): True if this call made it."""
+    """``mkdir`` with the mode of the folder it is made in (its setgid and sticky bits too, so that a
+    desk group's ownership carries on): True if this call made it. The mode is set on the folder made,
+    held open (never through a link another member could put in its place meanwhile); should the
+    filesystem refuse it, the folder keeps what the umask gave."""
     try:
-        parent = stat.S_IMODE(os.stat(path.parent).st_mode) & 0o2777
+        parent = stat.S_IMODE(os.stat(path.parent).st_mode) & 0o3777
     except OSError:
-        parent = 0o755
+        parent = None
     try:
-        os.mkdir(path, 0o700)
+        os.mkdir(path, 0o777)
     except FileExistsError:
         if exist_ok and path.is_dir():
             return False
         raise
-    with contextlib.suppress(OSError):  # (a filesystem without modes keeps its own)
-        os.chmod(path, parent)
+    if parent is not None:
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                os.fchmod(fd, parent)
+            finally:
+                os.close(fd)
     return True
 
 
@@ -295,7 +302,7 @@ def create_once(path: Path, data: str | bytes) -> bool:
 
 def _create_exclusive(path: Path, raw: bytes) -> bool:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
     except FileExistsError:
         return False
     try:
@@ -340,8 +347,8 @@ def open_regular(path: Path, flags: int) -> int:
     for _ in range(5):
         try:
             if flags & os.O_CREAT:
-                try:
-                    fd = os.open(path, flags | os.O_EXCL, 0o600)
+                try:  # (as the umask says first: should the filesystem refuse a mode, that stays)
+                    fd = os.open(path, flags | os.O_EXCL, 0o666)
                 except FileExistsError:
                     fd = os.open(path, flags & ~os.O_CREAT)
                 else:

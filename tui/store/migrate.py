@@ -20,6 +20,7 @@ Articles that doctor removed (their file was lost) are not copied: there is noth
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,7 +247,8 @@ def _verify(source: str, target: str, report: MigrateReport) -> None:
     if before == after:
         report.verified = True
         return
-    report.source_changed = _changed_since(source, report.seen)
+    with contextlib.suppress(StoreError):  # (else the difference itself is said)
+        report.source_changed = _changed_since(source, report.seen)
     for i, (a, b) in enumerate(zip(before, after, strict=False)):
         if a != b:
             view = a.split(b"\t", 1)[0].decode()

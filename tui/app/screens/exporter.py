@@ -42,7 +42,7 @@ def start_export(address: str, path: Path, err: IO[bytes]) -> subprocess.Popen[b
     env = {**os.environ, "NEWSREVIEW_STORE": address, "NO_COLOR": "1", "TERM": "dumb"}
     env.pop("FORCE_COLOR", None)
     return subprocess.Popen(
-        [sys.executable, "-P", "-m", "tui", "export", "-o", str(path)],
+        [sys.executable, "-P", "-m", "tui", "export", "-o", str(path), "--no-follow"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=err,

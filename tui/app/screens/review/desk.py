@@ -70,7 +70,8 @@ class DeskKeys(ReviewCore):
         if editing is not None and editing not in self.state.cands:
             self._end_preview()
             self.notify(
-                "the boundary edit ended unsaved: its candidate went with a re-extraction",
+                "the boundary edit ended unsaved: its candidate is no longer listed (extracted again, or "
+                "outside the store's new label set)",
                 severity="warning",
                 markup=False,
                 timeout=6,
