@@ -727,7 +727,9 @@ async def test_an_open_screen_follows_a_re_extraction(tmp_path):
             # Berlin, the current row, went: the nearest is current, and it is said (QA: the first row
             # became current silently, and the next `a` decided an unrelated entity)
             assert app.screen.current()["text"] == "Olaf Scholz"
-            assert "the row you were on (Berlin) is gone" in "\n".join(str(n.message) for n in app._notifications)
+            assert "extracted again elsewhere and the row you were on (Berlin) is no longer listed" in "\n".join(
+                str(n.message) for n in app._notifications
+            )
             await pilot.press("a")  # the new candidate can be decided at once
         states = {c["text"]: c["status"] for c in store.candidates(aid, "entity")}
     assert states == {"Ben Wallace": "accepted", "Olaf Scholz": "accepted"}

@@ -92,7 +92,7 @@ def test_a_summary_kept_up_by_candidate_equals_one_counted_afresh(tmp_path):
                 else:
                     st.decide(aid, rng.choice(cands)["id"], rng.choice(["accept", "reject", "undo", "redo"]))
             except Exception as err:  # an undo with nothing to undo and the like: refused, nothing changed
-                assert type(err).__name__ in ("DecisionError", "NothingChanged", "StoreError"), err
+                assert type(err).__name__ in ("DecisionError", "NothingChanged", "Unchanged", "StoreError"), err
             other = bob if st is ann else ann
             other.refresh()
             for store in (ann, bob):

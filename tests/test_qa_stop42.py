@@ -304,17 +304,27 @@ def test_a_removed_current_folder_columns_of_0_and_a_name_too_long_are_said_in_o
 
 
 def test_articles_fits_a_terminal_of_40_columns(filled_store, cli):
-    """Carried from QA (stop 40): ``articles`` at 40 columns was 58 wide; empty columns make way."""
+    """Carried from QA (stop 40): ``articles`` at 40 columns was 58 wide; below 80 columns it has three
+    columns, disputes beside the progress and assignees before the title (QA re-test: with an assignee
+    or a dispute it was still 47 and 58 wide)."""
     import os
 
     from rich.cells import cell_len
 
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    cli("assign", "--team", "alice,bob", "--overlap", "2", "--reviewer", "lena")
     cli.env = {**cli.env, "COLUMNS": "40"}
     out = cli("articles").stdout
     assert all(cell_len(line) <= 40 for line in out.splitlines()), out
-    assert "decided" in out and "disputed" not in out
+    assert "⚠1" in out and "│ alice, b" in out
     cli.env = {**os.environ, "NEWSREVIEW_STORE": str(cli.store), "COLUMNS": "120"}
-    assert "disputed" in cli("articles").stdout
+    wide = cli("articles").stdout
+    assert "disputed" in wide and "assigned" in wide
 
 
 def test_the_store_keeps_the_views_of_a_few_articles_not_of_every_one_decided_on(tmp_path):
@@ -468,3 +478,18 @@ def test_the_app_s_export_replaces_a_link_in_the_store_never_its_target(filled_s
     cli("export", "-o", str(path / "export.json"), "--no-follow")
     assert target.read_text(encoding="utf-8") == "THEIRS"
     assert not (path / "export.json").is_symlink() and json.loads((path / "export.json").read_text())["articles"]
+
+
+def test_apply_of_a_group_line_run_twice_says_unchanged(filled_store, cli):
+    """QA re-test: a group accept run a second time was an error (exit 1); accept lines say unchanged."""
+    _path, ex = filled_store
+    aid = ex.article.id
+    groups = json.loads(cli("export", "--include", "all").stdout)["articles"][0]["groups"]
+    gid = next(iter(groups)) if isinstance(groups, dict) else groups[0]["id"]
+    line = json.dumps({"article": aid, "group": gid, "action": "accept"}) + "\n"
+    first = json.loads(cli("apply", "-", "--reviewer", "bob", input=line).stdout)
+    again = json.loads(cli("apply", "-", "--reviewer", "bob", input=line).stdout)
+    assert first["ok"] and "unchanged" not in first
+    assert (
+        again["ok"] and again["unchanged"].startswith("every mention of") and again["candidate"] == first["candidate"]
+    )

@@ -817,12 +817,15 @@ def articles_cmd(
         width = _console().width if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1 << 20
         right: tuple[int, ...] = (1, 2)
         give_way: tuple[int, ...] = (4, 3)
-        if width < 80:  # a narrow terminal: columns with nothing in them make way (QA: 58 wide at 40)
-            keep = [i for i in range(len(headers)) if i not in (2, 3) or any(row[i] for row in cells)]
-            headers = tuple(headers[i] for i in keep)
-            cells = [[row[i] for i in keep] for row in cells]
-            right = tuple(keep.index(i) for i in right if i in keep)
-            give_way = tuple(keep.index(i) for i in give_way if i in keep)
+        if width < 80:  # a narrow terminal: three columns (QA: 58 wide at 40) — disputes beside the
+            # progress, assignees before the title, which gives way
+            mark, dot = ("⚠", "·") if utf8 else ("!", "-")
+            headers = ("id", "decided", "title")
+            cells = [
+                [i, d + (f" {mark}{n}" if n else ""), (f"{who} {dot} " if who else "") + title]
+                for i, d, n, who, title in cells
+            ]
+            right, give_way = (1,), (2,)
         lines = box_table(
             f"{len(rows)} article(s)", headers, cells, width, right=right, give_way=give_way, ascii=not utf8
         )

@@ -417,8 +417,11 @@ class DecidingMixin(StoreCore):
                 items.append((cid, "edit", {"label": label}))
             else:
                 items.append((cid, "accept" if action == "edit" else action, None))
-        if not items:
-            raise DecisionError(f"every mention of '{clean_line(groups[group]['name'], 60)}' is decided already")
+        if not items:  # (a script run again: as an accept of what is accepted, nothing is written)
+            raise Unchanged(
+                f"every mention of '{clean_line(groups[group]['name'], 60)}' is decided already",
+                ",".join(groups[group]["mentions"]),
+            )
         return self.decide_many(article_id, items, seconds=seconds)
 
     def confirm_suggestions(self, article_id: str, *, seconds: float | None = None) -> list[dict[str, Any]]:

@@ -30,10 +30,10 @@ class DeskKeys(ReviewCore):
         # hidden row): its list is new
         if self.aid in changes.extracted or (changes.index and self.scope_now() != self.scope_shown):
             current = self.state.current()
-            if not self._extracted_again(current["id"] if current else None):
+            if not self._extracted_again(current["id"] if current else None, extracted=self.aid in changes.extracted):
                 return
             if current is not None and current["id"] not in self.state.cands:
-                self._nearest_to(current)
+                self._nearest_to(current, extracted=self.aid in changes.extracted)
             return
         states = []
         for cid in sorted(changes.decided.get(self.aid, ())):
@@ -49,7 +49,7 @@ class DeskKeys(ReviewCore):
         else:
             self.refresh_status()
 
-    def _extracted_again(self, focus: str | None) -> bool:
+    def _extracted_again(self, focus: str | None, *, extracted: bool) -> bool:
         """The article's new candidates in place: the text is the same, so a selection, a boundary edit
         (while its candidate is still there) and the scroll go on as they were (QA: a lead's reextract
         ended the analyst's boundary edit without a word, and her Enter then saved a plain accept)."""
@@ -70,8 +70,12 @@ class DeskKeys(ReviewCore):
         if editing is not None and editing not in self.state.cands:
             self._end_preview()
             self.notify(
-                "the boundary edit ended unsaved: its candidate is no longer listed (extracted again, or "
-                "outside the store's new label set)",
+                "the boundary edit ended unsaved: "
+                + (
+                    "the article was extracted again and its candidate went"
+                    if extracted
+                    else "the store's new label set hides its candidate"
+                ),
                 severity="warning",
                 markup=False,
                 timeout=6,
@@ -79,7 +83,7 @@ class DeskKeys(ReviewCore):
         self.show(lists=True, scroll=False)
         return True
 
-    def _nearest_to(self, gone: dict[str, Any]) -> None:
+    def _nearest_to(self, gone: dict[str, Any], *, extracted: bool = True) -> None:
         """The row the analyst was on went with a re-extraction: the candidate nearest it in the text
         (of its kind, listed) becomes current, and a toast says so. QA: the first row became current
         without a word, and the next `a` accepted four mentions of an unrelated entity."""
@@ -91,9 +95,10 @@ class DeskKeys(ReviewCore):
             if self.state.select(cand["id"]):
                 break
         self.show()
+        why = "the article was extracted again elsewhere" if extracted else "the store's label set changed"
         self.notify(
-            f"the article was extracted again elsewhere and the row you were on ({one_line(gone.get('text'), 40)}) "
-            "is gone: the nearest one is current",
+            f"{why} and the row you were on ({one_line(gone.get('text'), 40)}) is no longer listed: the nearest "
+            "one is current",
             severity="warning",
             markup=False,
             timeout=6,
