@@ -267,6 +267,19 @@ class InPty:
 
         os.write(self.master, data)
 
+    def pump_until_decided(self, store: Any, decided: int, seconds: float = 10) -> None:
+        """Read on until the store at ``store`` counts ``decided`` decided items (or ``seconds`` pass)."""
+        import time
+
+        from tui.store import ReviewStore
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with ReviewStore.open(store) as st:
+                if st.summary()["decided"] == decided:
+                    return
+            self.pump(0.2)
+
     def close(self) -> int:
         """Its exit code (killed if it is still running); the terminal closed."""
         import os

@@ -161,7 +161,6 @@ def test_the_review_screen_draws_on_the_terminal_with_stderr_sent_elsewhere(tmp_
     import os
     import shlex
     import sys
-    import time
 
     from app_support import InPty
 
@@ -182,12 +181,7 @@ def test_the_review_screen_draws_on_the_terminal_with_stderr_sent_elsewhere(tmp_
         assert b"decided here" in term.out  # drawn where the analyst looks
         term.pump(0.5)
         term.write(b"a")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with ReviewStore.open(store) as st:
-                if st.summary()["decided"] == 1:
-                    break
-            term.pump(0.2)
+        term.pump_until_decided(store, 1)
         term.write(b"q")
         term.pump(15, until=b"\x1b[?1049l")
         term.pump(5)
