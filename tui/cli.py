@@ -24,7 +24,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .paths import default_store
-from .sanitize import clean, clean_line
+from .sanitize import clean, clean_line, writes_utf8
 
 
 def _no_mistyped_command(word: str, commands: list[str]) -> None:
@@ -125,10 +125,11 @@ def _store_given(ctx: typer.Context, value: str) -> str:
     """QA: ``--store ''`` (a script's unset variable) was the current folder, where ``add`` made a store;
     ``NEWSREVIEW_STORE=`` (click reads an empty variable as none) the default store."""
     source = ctx.get_parameter_source("store")
-    named = source is not None and source.name in ("DEFAULT", "ENVIRONMENT")
-    if not value.strip() or (named and os.environ.get("NEWSREVIEW_STORE", None) == ""):
-        if named and os.environ.get("NEWSREVIEW_STORE") is not None:  # (review: blamed on --store)
-            fail("NEWSREVIEW_STORE is set but empty; give the store's folder or URL, or unset it for the default", 2)
+    env = os.environ.get("NEWSREVIEW_STORE")
+    if source is not None and source.name in ("DEFAULT", "ENVIRONMENT") and env is not None and not env.strip():
+        # (review: blamed on --store, which was not given)
+        fail("NEWSREVIEW_STORE is set but empty; give the store's folder or URL, or unset it for the default", 2)
+    if not value.strip():
         fail("--store: empty; give the store's folder or a PostgreSQL URL", 2)
     return value
 
@@ -788,11 +789,10 @@ def articles_cmd(
 
         sys.stdout.write(json_for(sys.stdout, orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()) + "\n")
     elif fmt == "tsv":
-        tsv = []
-        for r in rows:
-            cells = [r["id"], str(r["decided"]), str(r["total"]), r["title"]]
-            tsv.append("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n")
-        _write_utf8("".join(tsv))
+        # straight to the descriptor, in UTF-8 whatever the locale: a script reads the ids back (QA: an
+        # id "a-Zürich" came out "a-Z?rich" under LC_ALL=C with PYTHONUTF8=0)
+        cells_of = ([r["id"], str(r["decided"]), str(r["total"]), r["title"]] for r in rows)
+        _write_output(("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n" for cells in cells_of), None)
     else:
         from .plain_table import box_table
 
@@ -1386,28 +1386,11 @@ def _write_output(text: str | bytes | Iterable[str], output: Path | None, *, fol
     from .store.files import atomic_write, user_mode
 
     try:
-        atomic_write(
-            output, text, through=follow, new_mode=user_mode(), follow=follow
-        )  # (a new file as the umask says)
+        atomic_write(output, text, through=follow, new_mode=user_mode(), follow=follow)  # (new: as the umask says)
     except ReaderGone:  # -o /dev/stdout | head, -o fifo: as cat does
         _reader_gone()
     except StoreError as err:
         fail(str(err))
-
-
-def _write_utf8(text: str) -> None:
-    """``text`` on standard output in UTF-8 whatever the locale: what a script reads back (QA: an article
-    id "a-Zürich" came out "a-Z?rich" under LC_ALL=C with PYTHONUTF8=0)."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None or _utf8(sys.stdout):
-        sys.stdout.write(text)
-        return
-    try:
-        sys.stdout.flush()
-        buffer.write(text.encode("utf-8", "replace"))
-        buffer.flush()
-    except BrokenPipeError:
-        _reader_gone()
 
 
 def _reader_gone() -> NoReturn:
@@ -1560,8 +1543,7 @@ def _sane_environment() -> None:
             del os.environ[name]
 
 
-def _utf8(stream: Any) -> bool:
-    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "") == "utf8"
+_utf8 = writes_utf8
 
 
 def _tolerant_streams() -> None:

@@ -99,12 +99,15 @@ def json_for(stream: object, serialised: str) -> str:
     which any ASCII-based encoding holds (QA: two reviewers, "Zoë" and "Zoé", were both "Zo?" in
     ``status --json``, and a Latin-1 stream got bytes no JSON parser reads)."""
     text = escape_json(serialised)
-    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return text if writes_utf8(stream) or _NON_ASCII.search(text) is None else _NON_ASCII.sub(_utf16_escape, text)
+
+
+def writes_utf8(stream: object) -> bool:
+    """Whether text written to ``stream`` is encoded as UTF-8 (a stream without an encoding: assumed)."""
     try:
-        utf8 = codecs.lookup(encoding).name == "utf-8"
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
     except LookupError:
-        utf8 = False
-    return text if utf8 or _NON_ASCII.search(text) is None else _NON_ASCII.sub(_utf16_escape, text)
+        return False
 
 
 def escape_json(serialised: str) -> str:

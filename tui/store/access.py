@@ -14,12 +14,12 @@ Never imports Textual or spaCy.
 from __future__ import annotations
 
 import os
-import pwd
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..sanitize import clean_line
+from .files import user_name
 
 
 @dataclass
@@ -33,11 +33,7 @@ class Narrow:
     ident: tuple[int, int] = (0, 0)  # (st_dev, st_ino) as listed: what a repair may change
 
     def shown(self, folder: Path) -> str:
-        try:
-            owner = pwd.getpwuid(self.uid).pw_name
-        except (KeyError, OSError):
-            owner = f"uid {self.uid}"
-        return f"{clean_line(self.path.relative_to(folder), 120)} ({clean_line(owner, 32)}, {stat.filemode(self.mode)})"
+        return f"{clean_line(self.path.relative_to(folder), 120)} ({user_name(self.uid)}, {stat.filemode(self.mode)})"
 
 
 def narrower_than_folder(folder: Path, *, names: set[str]) -> list[Narrow]:

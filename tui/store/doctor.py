@@ -57,7 +57,7 @@ from ..sanitize import clean_line
 from . import access
 from .articles import file_name, parse, text_sha
 from .errors import StoreDamaged, StoreError, StoreWriteError
-from .files import atomic_write, fsync_dir, make_folder, read_file, why
+from .files import atomic_write, fsync_dir, make_folder, need_entry, new_folder, read_file, why
 from .folder import (
     ARTICLES,
     BACKUP_PREFIX,
@@ -364,12 +364,7 @@ class Articles:
 def check(folder: Path, *, repair: bool = False) -> Report:
     report = Report()
     shown = clean_line(folder)
-    try:  # (Path.exists raises it: QA saw "internal error: PermissionError" for another's folder of 700)
-        os.stat(folder / META_FILE)
-    except PermissionError as err:
-        raise StoreError(f"cannot check the store {shown}: {why(err)}") from None
-    except OSError:
-        pass
+    need_entry(folder, "check the store")
     if folder.exists() and not folder.is_dir():  # as every other command says it
         raise StoreError(f"{shown} is a file, not a newsreview store folder; pass --store FOLDER")
     if not folder.is_dir():
@@ -476,19 +471,13 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         ]
         if temps:
             report.notes.append(f"{len(temps)} leftover temporary file(s) from interrupted writes")
-        if not repair:
-            _check_access(folder, report, repair=False)
+        if repair and blockers:
+            raise StoreError(
+                f"cannot repair {shown}: {blockers[0]}; nothing was changed"
+                + (f" ({len(blockers) - 1} more such problem(s): see 'newsreview doctor')" if len(blockers) > 1 else "")
+            )
+        _check_access(folder, report, repair=repair)  # (a repair's after the refusal: "nothing was changed" holds)
         if repair:
-            if blockers:
-                raise StoreError(
-                    f"cannot repair {shown}: {blockers[0]}; nothing was changed"
-                    + (
-                        f" ({len(blockers) - 1} more such problem(s): see 'newsreview doctor')"
-                        if len(blockers) > 1
-                        else ""
-                    )
-                )
-            _check_access(folder, report, repair=True)  # (after the refusal: "nothing was changed" holds)
             _repair(
                 folder,
                 report,
@@ -1083,18 +1072,7 @@ def _repair(
 def _backup(folder: Path, keep: list[Path], aside: list[Path]) -> Path:
     """A new backup folder holding a copy of each of ``keep`` and, moved there, each of ``aside``;
     every copy is on disk before this returns. Refuses (nothing changed) if a copy cannot be made."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        backup = folder / (f"{BACKUP_PREFIX}{stamp}" + (f"-{n}" if n > 1 else ""))
-        try:
-            make_folder(backup)
-            break
-        except FileExistsError:
-            continue
-        except OSError as err:
-            raise StoreWriteError(f"cannot make a backup folder in {clean_line(folder)}: {why(err)}") from None
-    else:
-        raise StoreWriteError(f"cannot make a backup folder in {clean_line(folder)}: too many backups this second")
+    backup = new_folder(folder, f"{BACKUP_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}", "a backup folder")
     made: set[Path] = {backup}
     for path in keep:
         target = backup / path.relative_to(folder)

@@ -37,7 +37,7 @@ from typing import Any
 import orjson
 
 from ..sanitize import clean_line
-from .errors import ReaderGone, StoreWriteError
+from .errors import ReaderGone, StoreError, StoreWriteError
 
 
 def fsync_dir(path: Path) -> None:
@@ -62,20 +62,36 @@ def why(err: OSError) -> str:
     return err.strerror or str(err)
 
 
+def user_name(uid: int) -> str:
+    """The login name of ``uid`` (shown: cleaned), or "uid N" when it has none here."""
+    try:
+        return clean_line(pwd.getpwuid(uid).pw_name, 32)
+    except (KeyError, OSError):
+        return f"uid {uid}"
+
+
 def _owner_and_mode(path: Any) -> str:
     try:
         st = os.stat(path)
     except OSError:
         return ""
     try:
-        owner = clean_line(pwd.getpwuid(st.st_uid).pw_name, 32)
-    except (KeyError, OSError):
-        owner = f"uid {st.st_uid}"
-    try:
         group = clean_line(grp.getgrgid(st.st_gid).gr_name, 32)
     except (KeyError, OSError):
         group = f"gid {st.st_gid}"
-    return f" ({owner}:{group}, {stat.filemode(st.st_mode)}; its owner can change that with chmod)"
+    return f" ({user_name(st.st_uid)}:{group}, {stat.filemode(st.st_mode)}; its owner can change that with chmod)"
+
+
+def need_entry(folder: Path, doing: str) -> None:
+    """Refuse, in one line naming the folder's owner and mode, a store folder this user may not enter
+    (``Path.exists`` raises PermissionError there: QA saw "internal error" for another's folder of 700).
+    Anything else (missing, not a folder) is the caller's to say."""
+    try:
+        os.stat(os.path.join(folder, "."))  # (inside it: its search permission is asked)
+    except PermissionError as err:
+        raise StoreError(f"cannot {doing} {clean_line(folder)}: {why(err)}") from None
+    except OSError:
+        pass
 
 
 def shared_mode(folder: Path) -> int:
@@ -93,23 +109,34 @@ def make_folder(path: Path, *, exist_ok: bool = False) -> bool:
     held open (never through a link another member could put in its place meanwhile); should the
     filesystem refuse it, the folder keeps what the umask gave."""
     try:
-        parent = stat.S_IMODE(os.stat(path.parent).st_mode) & 0o3777
-    except OSError:
-        parent = None
-    try:
         os.mkdir(path, 0o777)
     except FileExistsError:
         if exist_ok and path.is_dir():
             return False
         raise
-    if parent is not None:
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            try:
-                os.fchmod(fd, parent)
-            finally:
-                os.close(fd)
+    with contextlib.suppress(OSError):
+        parent = stat.S_IMODE(os.stat(path.parent).st_mode) & 0o3777
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            os.fchmod(fd, parent)
+        finally:
+            os.close(fd)
     return True
+
+
+def new_folder(parent: Path, name: str, what: str) -> Path:
+    """A folder made now for this call alone: ``name``, else ``name-2``, ``name-3``… (a backup beside an
+    earlier one); :class:`StoreWriteError` naming ``what`` if none can be made."""
+    for n in range(1, 1000):
+        path = parent / (name if n == 1 else f"{name}-{n}")
+        try:
+            make_folder(path)
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise StoreWriteError(f"cannot make {what} in {clean_line(parent)}: {why(err)}") from None
+        return path
+    raise StoreWriteError(f"cannot make {what} in {clean_line(parent)}: too many of them")
 
 
 def user_mode() -> int:

@@ -38,7 +38,7 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreLocked, StoreWriteError
-from .files import atomic_write, make_folder, read_file, why
+from .files import atomic_write, make_folder, need_entry, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
 from .lock import FileLock, short_lock, wait_free
 
@@ -134,12 +134,7 @@ class FolderEngine:
         self.mode, self.reviewer, self.slug = mode, reviewer, journal_slug(reviewer)
         folder = self.folder
         meta_path = folder / META_FILE
-        try:  # (Path.exists raises it: QA saw "internal error: PermissionError" for a folder of 700)
-            os.stat(meta_path)
-        except PermissionError as err:
-            raise StoreError(f"cannot open the store {self.shown}: {why(err)}") from None
-        except OSError:
-            pass
+        need_entry(folder, "open the store")
         if folder.exists() and not folder.is_dir():
             raise StoreError(f"{self.shown} is a file, not a newsreview store folder; pass --store FOLDER")
         if not meta_path.exists():

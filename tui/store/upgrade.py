@@ -40,7 +40,7 @@ import orjson
 
 from ..sanitize import clean_line
 from .errors import StoreDamaged, StoreError
-from .files import atomic_write, fsync_dir, make_folder, read_file, why
+from .files import atomic_write, fsync_dir, make_folder, new_folder, read_file, why
 from .history import History, next_level
 from .journal import encode_line
 from .lock import FileLock
@@ -181,7 +181,8 @@ def upgrade_v1(folder: Path) -> str:
                 else:
                     txns.append([["decisions", n, record]])
             made += _write_journal(folder / JOURNALS / f"{journal_slug(name)}.jsonl", txns)
-        backup = _new_backup(folder)  # (one an earlier, failed attempt left stays as it is)
+        # upgrade-backup/, or -2/… beside one an earlier, failed attempt left (the review saw its copies overwritten)
+        backup = new_folder(folder, BACKUP, "a backup folder")
         made.append(backup)
         for old in ("newsreview.json", "journal.jsonl"):
             if (folder / old).exists():
@@ -221,19 +222,6 @@ def upgrade_v1(folder: Path) -> str:
         f"upgraded {shown} to the desk format: {len(articles)} articles, {len(decisions)} decisions of "
         f"{len(by_reviewer)} reviewer(s); the old files are in {clean_line(backup.name)}/"
     )
-
-
-def _new_backup(folder: Path) -> Path:
-    """A new folder for the old files: ``upgrade-backup/``, or ``upgrade-backup-2/``… when one is there
-    (left by an upgrade that failed and was tried again: the review saw its copies overwritten)."""
-    for n in range(1, 1000):
-        backup = folder / (BACKUP if n == 1 else f"{BACKUP}-{n}")
-        try:
-            make_folder(backup)
-        except FileExistsError:
-            continue
-        return backup
-    raise StoreError(f"cannot make a backup folder in {clean_line(folder)}: too many {BACKUP}-N folders")
 
 
 def per_reviewer(decisions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

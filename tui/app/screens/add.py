@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -60,10 +61,8 @@ class PathPrompt(ClosesOnce, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_submit(self) -> None:  # Enter, shown in the footer (the box's own Enter hid it)
+    @on(Input.Submitted)
+    def action_submit(self) -> None:  # Enter (a priority binding, shown in the footer) or the box's own
         self.dismiss(self.query_one("#add-path", Input).value.strip() or None)
 
     def action_cancel(self) -> None:

@@ -7,7 +7,7 @@ Every value shown came from outside (labels, names, ids, models, reviewers): eac
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from rich.cells import cell_len
@@ -172,9 +172,7 @@ def detail(
     if cand is None:
         return Text(empty, style="dim")
 
-    def label_style(label: str) -> str:
-        return _label_color(label, palette)
-
+    label_style = partial(_label_color, palette=palette)
     grid = Rows()
     status = str(cand.get("status", "pending"))
     by = ""
@@ -314,9 +312,7 @@ def group_detail(
     what deciding the row does, and the suggestions among its pending mentions."""
     from .candidates import context_of, group_summary, suggestion_mark
 
-    def label_color(label: str) -> str:
-        return _label_color(label, palette)
-
+    label_color = partial(_label_color, palette=palette)
     grid = Rows()
     label = str(row.get("label", ""))
     head = Text(f"{one_line(row['text'], 60)} ×{row.get('count', 0)}  ", style="bold")

@@ -220,14 +220,20 @@ class ReviewCore(Screen[None]):
         decided, total = self.store.progress(last)
         return last if decided < total else self.store.next_pending_article(after=last)
 
-    def load_article(self, aid: str, *, focus: str | None = None) -> bool:
-        """Show an article; False (with a notification saying why) if it cannot be read."""
+    def read_article(self, aid: str) -> tuple[dict[str, Any], list[Cand]] | None:
+        """The article and the candidates the review may see, or None (with a notification saying why)."""
         try:
-            article = self.store.article(aid)
-            cands = self._in_scope(self.store.candidates(aid))
+            return self.store.article(aid), self._in_scope(self.store.candidates(aid))
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
+            return None
+
+    def load_article(self, aid: str, *, focus: str | None = None) -> bool:
+        """Show an article; False (with a notification saying why) if it cannot be read."""
+        read = self.read_article(aid)
+        if read is None:
             return False
+        article, cands = read
         view = self.query_one(ArticleView)
         if view.cursor is not None:
             view.action_leave()

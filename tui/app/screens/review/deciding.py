@@ -99,9 +99,9 @@ class Deciding(ReviewCore):
         if cand is None or cand["kind"] != "entity" or self.aid is None:
             return
         seconds = self.clock.seconds()
-        if label == cand["label"] and self._unchanged(cand, "accept"):
-            return
         if label == cand["label"]:
+            if self._unchanged(cand, "accept"):
+                return
             state = self._write(self.store.decide_as_shown, self.aid, cand["id"], "accept", seconds=seconds)
         else:
             state = self._write(

@@ -28,12 +28,13 @@ class DeskKeys(ReviewCore):
         # another process re-extracted this article, or changed the label set or the suggestions
         # setting (QA: the counts followed a new label set, the list did not, and `a` decided a
         # hidden row): its list is new
-        if self.aid in changes.extracted or (changes.index and self.scope_now() != self.scope_shown):
+        extracted = self.aid in changes.extracted
+        if extracted or (changes.index and self.scope_now() != self.scope_shown):
             current = self.state.current()
-            if not self._extracted_again(current["id"] if current else None, extracted=self.aid in changes.extracted):
+            if not self._extracted_again(current["id"] if current else None, extracted=extracted):
                 return
             if current is not None and current["id"] not in self.state.cands:
-                self._nearest_to(current, extracted=self.aid in changes.extracted)
+                self._nearest_to(current, extracted=extracted)
             return
         states = []
         for cid in sorted(changes.decided.get(self.aid, ())):
@@ -54,12 +55,10 @@ class DeskKeys(ReviewCore):
         (while its candidate is still there) and the scroll go on as they were (QA: a lead's reextract
         ended the analyst's boundary edit without a word, and her Enter then saved a plain accept)."""
         assert self.aid is not None
-        try:
-            article = self.store.article(self.aid)
-            cands = self._in_scope(self.store.candidates(self.aid))
-        except StoreError as err:
-            self.notify(str(err), severity="error", markup=False)
+        read = self.read_article(self.aid)
+        if read is None:
             return False
+        article, cands = read
         if article["text"] != self.text:  # (not a re-extraction of this text: shown afresh)
             return self.load_article(self.aid, focus=focus)
         self.article = article
