@@ -19,6 +19,9 @@ re-made, which can take up to the server's ``connect_timeout`` — so it runs in
 - A poll that fails (the server went away: :class:`~tui.store.StoreUnavailable`) changes nothing
   on screen but the alert each screen shows through ``live_alert(text)``; the next tick tries
   again, and the first one that works clears the alert and says so.
+- A journal changed behind the open store (the engine's ``damage``: edited in place, cut, removed)
+  is said once as a notification and stays on the status line; the poll reads that journal no
+  further and the others' stay live.
 """
 
 from __future__ import annotations
@@ -183,10 +186,13 @@ class LiveFeed(Widget):
     class Fetched(Message):
         """Posted by the worker: who is where (None: not read this time), or why the poll failed."""
 
-        def __init__(self, presence: Presence | None, error: str | None, *, locked: bool = False) -> None:
+        def __init__(
+            self, presence: Presence | None, error: str | None, *, locked: bool = False, damage: str | None = None
+        ) -> None:
             self.presence = presence
             self.error = error
             self.locked = locked  # the reviewer's writer lock is held elsewhere (not a lost server)
+            self.damage = damage  # a journal changed behind the store (the engine's ``damage``)
             super().__init__()
 
     def __init__(self, store: ReviewStore, *, id: str | None = None) -> None:
@@ -196,6 +202,7 @@ class LiveFeed(Widget):
         self.presence: Presence = {}
         self.alert = ""
         self._reason = ""  # the last failure, as the store said it
+        self.damage = ""  # a journal changed behind the store: said once, then on the status line for good
         self._worker: Worker[None] | None = None
         self._announced: tuple[str | None, float] = (None, 0.0)  # (article, when) last written
         self._read_at = 0.0
@@ -248,13 +255,18 @@ class LiveFeed(Widget):
         except Exception as err:  # a poll must never take the app down: say what happened, try again
             self.post_message(self.Fetched(None, f"could not read the store: {type(err).__name__}: {err}"))
             return
-        self.post_message(self.Fetched(presence, None))
+        self.post_message(self.Fetched(presence, None, damage=getattr(self.engine, "damage", None)))
 
     def on_live_feed_fetched(self, message: Fetched) -> None:
         message.stop()
         if message.error is not None:
             self._set_alert(message.error, locked=message.locked)
             return
+        if message.damage and not self.damage:
+            self.damage = message.damage
+            self.notify(message.damage, title="store", severity="error", markup=False, timeout=30)
+            if not self._reason:
+                self._set_alert("")
         try:
             changes = self.store.refresh()
         except StoreError as err:
@@ -263,7 +275,7 @@ class LiveFeed(Widget):
         if self.engine.index_seen:
             self.engine.index_seen = False
             changes.index = True
-        if self.alert:
+        if self._reason:
             self._set_alert("")
             self.notify("the store is reachable again; the screen is up to date", markup=False, timeout=4)
         moved = message.presence is not None and message.presence != self.presence
@@ -297,6 +309,8 @@ class LiveFeed(Widget):
             text = f"⚠ {said}, retrying — {one_line(text, 70)}"
         else:
             self._reason = ""
+            if self.damage:  # a lost server came back; the damage stays
+                text = f"⚠ store changed behind this screen — {one_line(self.damage, 70)}"
         if text == self.alert:
             return
         self.alert = text

@@ -21,6 +21,8 @@ re-read line by line, so the damaged line is named.
 from __future__ import annotations
 
 import contextlib
+import os
+import time
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -30,7 +32,7 @@ from typing import Any
 import orjson
 
 from ..sanitize import clean_line
-from .errors import StoreError
+from .errors import StoreDamaged, StoreError
 from .files import atomic_write, make_folder, read_file, sealed, unsealed, why
 from .journal import Journal, decode_line, verified_lines, writer_of
 
@@ -40,6 +42,21 @@ from .journal import Journal, decode_line, verified_lines, writer_of
 CACHE_VERSION = 5
 AGREE_FILE = "agree.json"
 _ARTICLE_KEY = b'"article":"'
+#: seconds between two checks, while a store is open, that a journal's lines already read are still the
+#: ones in the file (only when its modification time moved): a journal edited in place behind an open
+#: review screen was not noticed (its poll read only new bytes)
+VERIFY_EVERY = 5.0
+
+
+def _first_difference(a: bytes | bytearray, b: bytes | bytearray, end: int) -> int:
+    """The first offset below ``end`` where ``a`` and ``b`` differ (they do), found block by block."""
+    step, pos = 1 << 16, 0
+    while pos < end:
+        stop = min(pos + step, end)
+        if memoryview(a)[pos:stop] != memoryview(b)[pos:stop]:
+            return next(i for i in range(pos, stop) if a[i] != b[i])
+        pos = stop
+    return end
 
 
 def _aids(line: bytes | bytearray) -> list[str]:
@@ -71,12 +88,16 @@ class JournalText:
         self.since_prefix: list[str] = []  # articles of the lines after the cached prefix (when used)
         self.records = 0
         self.last_at: str | None = None
+        self.changed: StoreDamaged | None = None  # the file no longer holds what was read (see :meth:`watch`)
+        self._mtime: int | None = None  # the file's modification time when it was last verified
+        self._verified_at = 0.0
 
     def load(self, prefix: dict[str, Any] | None) -> bool:
         """Read and verify the whole journal; ``prefix`` (from the cache) lets the part it covers be
         checked in one CRC. Returns whether the cached prefix was used."""
         journal = self.journal
         mark = journal.read_mark()
+        self._stamp()  # before the read: a write in between is verified by the next look
         try:
             data = read_file(journal.path)
         except FileNotFoundError:
@@ -150,17 +171,77 @@ class JournalText:
         return new
 
     def poll(self) -> list[tuple[int, str]]:
-        """Lines another process appended since; returns their (offset, article)."""
-        try:
-            more = read_file(self.journal.path, len(self.data))
-        except FileNotFoundError:
+        """Lines another process appended since; returns their (offset, article). Reads from the end of
+        the last verified line, so a torn tail its writer since cut and wrote again is read afresh.
+        A journal whose lines already read changed behind the store (:meth:`watch`) is read no further."""
+        known = self.journal.size
+        data = self.watch()
+        if self.changed is not None:
             return []
+        if data is None:
+            try:
+                more = read_file(self.journal.path, known)
+            except FileNotFoundError:
+                return []
+            except OSError as err:
+                raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
+        else:
+            more = data[known:]
+        if more == self.data[known:]:
+            return []
+        del self.data[known:]
+        self.data += more
+        return self._scan(known, final=False)
+
+    def watch(self) -> bytes | None:
+        """Check, cheaply, that the file still holds the lines read from it: it may not be shorter than
+        they are, and every :data:`VERIFY_EVERY` seconds, if it was modified, its bytes are compared.
+        Returns the file's bytes when it read them whole, else None; a journal changed behind the
+        store sets :attr:`changed` (for good: it is read no further)."""
+        if self.changed is not None:
+            return None
+        known = self.journal.size
+        try:
+            st = os.stat(self.journal.path)
+        except FileNotFoundError:
+            if known:
+                self._behind("was removed")
+            return None
         except OSError as err:
             raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
-        if not more:
-            return []
-        self.data += more
-        return self._scan(self.journal.size, final=False)
+        if st.st_size < known:
+            self._behind(f"is {st.st_size:,} bytes long, shorter than the {known:,} read from it: it was cut")
+            return None
+        now = time.monotonic()
+        if st.st_mtime_ns == self._mtime or now - self._verified_at < VERIFY_EVERY:
+            return None
+        self._mtime, self._verified_at = st.st_mtime_ns, now
+        try:
+            data = read_file(self.journal.path)
+        except FileNotFoundError:
+            return None  # (the next look says it is gone)
+        except OSError as err:
+            raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
+        if len(data) < known:
+            self._behind(f"is {len(data):,} bytes long, shorter than the {known:,} read from it: it was cut")
+            return None
+        if memoryview(data)[:known] != memoryview(self.data)[:known]:
+            line = self.data.count(b"\n", 0, _first_difference(data, self.data, known)) + 1
+            self._behind(f"line {line} is not what was read from it")
+            return None
+        return data
+
+    def _stamp(self) -> None:
+        with contextlib.suppress(OSError):
+            self._mtime = os.stat(self.journal.path).st_mtime_ns
+        self._verified_at = time.monotonic()
+
+    def _behind(self, what: str) -> None:
+        self.changed = StoreDamaged(
+            f"{self.journal.shown} changed while the store was open: it {what} (edited or replaced by hand?). "
+            "What was read of it stays on screen and nothing more is read from it; your own decisions "
+            "are still saved. Close the store, then run 'newsreview doctor'"
+        )
 
     def appended(self, line: bytes, aids: list[str]) -> None:
         """This process appended ``line`` (already durable) to its own journal."""

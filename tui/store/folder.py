@@ -103,6 +103,9 @@ class FolderEngine:
         self.folder = folder
         self.location = str(folder)
         self.notices: list[str] = []
+        #: a journal changed behind the open store (edited in place, cut, removed): said by the app's
+        #: live feed; that journal is read no further (the other reviewers' stay live)
+        self.damage: str | None = None
         self.index = _db(folder / INDEX)
         self.files = ArticleFiles(folder / ARTICLES)
         self.log = DecisionLog(folder / "cache" / "decisions.json")
@@ -368,12 +371,15 @@ class FolderEngine:
                 ]
         for slug, text in self.log.texts.items():
             if slug == self.slug and self.mode == "review":
-                continue
-            seen: set[int] = set()
-            for offset, _ in text.poll():
-                if offset not in seen:
-                    seen.add(offset)
-                    decisions += text.parse(offset)
+                text.watch()  # appended by this process only: checked, not read
+            else:
+                seen: set[int] = set()
+                for offset, _ in text.poll():
+                    if offset not in seen:
+                        seen.add(offset)
+                        decisions += text.parse(offset)
+            if text.changed is not None and self.damage is None:
+                self.damage = str(text.changed)
         return index, decisions
 
     def recent(self, reviewer: str) -> Any:

@@ -117,6 +117,7 @@ class PostgresEngine:
         self.url = url
         self.location = mask_url(url)
         self.notices: list[str] = []
+        self.damage: str | None = None  # (the server keeps its rows whole: nothing changes behind a poll)
         try:
             self.conninfo, self.schema = split_schema(url)
         except ValueError as err:
