@@ -1185,3 +1185,33 @@ async def test_a_label_set_changed_elsewhere_reaches_the_open_list(tmp_path):
                 lead.set_labels(["PERSON"])
             shown = lambda: {c["text"] for c in screen.cands.values()}  # noqa: E731
             assert await until(pilot, lambda: shown() == {"Ben Wallace"}, 2.0), shown()
+
+
+async def test_the_article_underlines_what_the_desk_disputes_and_italicises_edits(two, tmp_path):
+    """The article drew accepted, edited and disputed entities alike (filled): only the list's marks
+    told them apart."""
+    from tui.app.widgets.article import ArticleView
+
+    store, bob, ex = two
+    aid, wallace, russia = ex.article.id, ex.entities[0]["id"], ex.entities[1]["id"]
+    app = ReviewApp(store, config=tmp_path / "cfg")
+
+    def style_of(view, word):
+        strip = view._render_index(0)
+        return next(s.style for s in strip if s.text.strip() == word)
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("a")  # ana accepts Ben Wallace
+        await pilot.pause(0.05)
+        accepted = style_of(view, "Ben Wallace")
+        assert accepted.bgcolor is not None and accepted.bold and not accepted.underline and not accepted.italic
+        bob.decide(aid, wallace, "reject")
+        assert await until(pilot, lambda: bool(style_of(view, "Ben Wallace").underline), 1.0)
+        assert style_of(view, "Ben Wallace").bgcolor == accepted.bgcolor  # still ana's accept, filled
+        bob.decide(aid, wallace, "accept")  # bob agrees after all
+        assert await until(pilot, lambda: not style_of(view, "Ben Wallace").underline, 1.0)
+        store.decide(aid, russia, "edit", changes={"label": "LOC"})
+        view.update_candidates([store.candidate(aid, russia)])  # (what the screen hands it after an edit)
+        edited = style_of(view, "Russia")
+        assert edited.italic and edited.bgcolor is not None and not edited.underline

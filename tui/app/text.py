@@ -142,34 +142,43 @@ def readable(color: Color, background: Color, minimum: float = 3.0) -> Color:
 @dataclass
 class Palette:
     """Entity styles for one background: pending = the label's colour as text, underlined; decided =
-    filled with it (text in black or white, whichever reads); rejected = struck through, muted."""
+    filled with it (text in black or white, whichever reads), in italics when edited or added;
+    rejected = struck through, muted. A decided candidate the desk disputes is underlined too (a
+    glance at the article shows where reviewers differ)."""
 
     background: Color
     foreground: Color
-    _cache: dict[tuple[str, str], Style] = field(default_factory=dict)
+    _cache: dict[tuple[str, str, bool], Style] = field(default_factory=dict)
 
     def text_color(self, label: str) -> Color:
         return readable(Color.parse(label_color(label)), self.background)
 
     def label(self, label: str) -> Style:
-        key = (label, "")
+        key = (label, "", False)
         style = self._cache.get(key)
         if style is None:
             style = self._cache[key] = Style(color=self.text_color(label).rich_color)
         return style
 
-    def entity(self, label: str, status: str) -> Style:
-        key = (label, status)
+    def entity(self, label: str, status: str, *, disputed: bool = False) -> Style:
+        """``disputed``: the desk disputes the candidate (:func:`~tui.app.versions.in_dispute`)."""
+        key = (label, status, disputed)
         style = self._cache.get(key)
         if style is None:
             if status == "rejected":
                 muted = self.foreground.blend(self.background, 0.5)
-                style = Style(color=muted.rich_color, strike=True)
+                style = Style(color=muted.rich_color, strike=True, underline=disputed)
             elif status == "pending":
                 style = Style(color=self.text_color(label).rich_color, underline=True)
             else:
                 fill = Color.parse(label_color(label))
-                style = Style(color=fill.get_contrast_text(1.0).rich_color, bgcolor=fill.rich_color, bold=True)
+                style = Style(
+                    color=fill.get_contrast_text(1.0).rich_color,
+                    bgcolor=fill.rich_color,
+                    bold=True,
+                    italic=status in ("edited", "added"),
+                    underline=disputed,
+                )
             self._cache[key] = style
         return style
 

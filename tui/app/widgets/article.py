@@ -34,6 +34,7 @@ from ...sanitize import clean
 from .. import spans
 from ..bindings import ARTICLE
 from ..text import steady, to_strip
+from ..versions import in_dispute
 from .lines import LineView
 
 Cand = dict[str, Any]
@@ -362,7 +363,8 @@ class ArticleView(LineView, can_focus=False):
                     if ref:
                         paint(self.component(name), ref["start"], ref["end"])
             else:
-                paint(palette.entity(cand["label"], status), cand["start"], cand["end"])
+                disputed = status != "pending" and bool(cand.get("reviews")) and in_dispute(cand)
+                paint(palette.entity(cand["label"], status, disputed=disputed), cand["start"], cand["end"])
         for i, (s, e) in enumerate(self.matches):
             if s < le and e > ls:
                 name = "article--match-current" if i == self.match_index else "article--match"
