@@ -1,12 +1,13 @@
 """What an analyst waits for when exporting a big store: the first byte, the whole, and the memory.
 
-    python bench/export_bench.py [--articles 10000] [--runs 2] [--against OTHER_CHECKOUT]
+    python bench/export_bench.py [--articles 10000] [--runs 2] [--formats json,jsonl] [--against OTHER_CHECKOUT]
 
 Builds a store of ``--articles`` small articles with 10,000 decisions (``scale_bench``'s builder),
 then runs ``newsreview export --format json`` and ``--format jsonl`` to a pipe as whole processes:
 seconds until the first byte arrives, seconds until the last, and the process's peak resident memory
 (``/usr/bin/time``), best of ``--runs``. The first byte is also given as a share of the whole (a
-stream: near 0; an export that builds everything first: near 1). ``--against DIR`` runs a second
+stream: near 0; an export that builds everything first: near 1; ``prodigy`` and ``spacy`` are built
+whole, so for them only the whole counts). ``--against DIR`` runs a second
 checkout of newsreview (its modules on ``PYTHONPATH``) on the same store in the same run, for an A/B.
 The last line is parseable.
 """
@@ -59,17 +60,18 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--against", type=Path, help="another checkout of newsreview, measured on the same store")
+    parser.add_argument("--formats", default="json,jsonl", help="comma-separated: json, jsonl, prodigy, spacy")
     args = parser.parse_args()
     repos = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
     line = []
     with tempfile.TemporaryDirectory(prefix="nr-export-", dir=os.environ.get("BENCH_DIR")) as tmp:
         store = Path(tmp) / "store"
         build(store, args.articles, 10000)
-        for fmt in ("json", "jsonl"):
+        for fmt in args.formats.split(","):
             for name, repo in repos.items():
                 first, whole, rss = measure(repo, store, fmt, args.runs)
                 print(
-                    f"{name:<8} {fmt:<5} first byte {first:.2f} s   whole {whole:.2f} s   "
+                    f"{name:<8} {fmt:<7} first byte {first:.2f} s   whole {whole:.2f} s   "
                     f"(first/whole {first / whole:.2f})   peak RSS {rss:.0f} MB",
                     flush=True,
                 )

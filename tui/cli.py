@@ -642,6 +642,7 @@ def export_cmd(
         for aid in article:
             if aid not in st.article_ids():
                 fail(f"--article: no article '{aid}' in {_shown(store)}")
+        tokens: dict[str, list[list[int]]] = {}
         chosen = store_articles(
             st,
             include=statuses,
@@ -650,6 +651,7 @@ def export_cmd(
             view=reviewer or "final",
             problems=problems,
             all_labels=all_labels,
+            tokens=tokens if fmt in ("prodigy", "spacy") else None,
         )
         if fmt in ("json", "jsonl"):  # streamed: written as the store reads them, never all held at once
             written = _Counted(chosen)
@@ -663,7 +665,6 @@ def export_cmd(
             records = list(chosen)
         except StoreError as err:
             fail(str(err))
-        tokens = {r["id"]: st.article(r["id"])["tokens"] for r in records} if fmt in ("prodigy", "spacy") else {}
         scope = None if all_labels else st.labels  # the labels the review saw
         hidden: dict[str, list[tuple[int, int]]] = {}
         if fmt == "spacy" and scope is not None:  # QA: their text read "O" in an article "done"

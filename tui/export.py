@@ -185,9 +185,12 @@ def store_articles(
     view: str = "final",
     problems: Problems | None = None,
     all_labels: bool = False,
+    tokens: dict[str, list[list[int]]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The store's articles as export records. A damaged article is skipped and named in
-    ``problems`` (raises instead when no ``problems`` is given)."""
+    ``problems`` (raises instead when no ``problems`` is given). ``tokens``: filled with each
+    exported article's token offsets, by id (the Prodigy and spaCy formats need them: read with the
+    text, not a second time)."""
     from .store import StoreError
 
     include = tuple(include)
@@ -215,6 +218,8 @@ def store_articles(
                 raise
             problems.lines.append(str(err))
             continue
+        if tokens is not None:
+            tokens[aid] = article.get("tokens") or []
         yield article_record(article, article["text"], cands, include=include, order=order)
 
 
