@@ -825,13 +825,18 @@ def test_a_row_marks_a_dispute_for_a_lead_who_has_not_reviewed_it():
     assert others_mark({"reviews": [ana, {**bob, "status": "accepted"}]}, "lia").plain == "+2"  # type: ignore[union-attr]
     ruling = {"reviewer": "lia", "status": "accepted", "decided_at": "2026-12-04T10:02:00", "adjudication": True}
     assert others_mark({"reviews": [ana, bob, ruling]}, "lia").plain == "+2"  # type: ignore[union-attr]
-    again = {**bob, "decided_at": "2026-12-04T10:03:00"}
-    assert others_mark({"reviews": [ana, again, ruling]}, "lia").plain == "⚠2"  # type: ignore[union-attr]
+    # "after the ruling" is what the store says of it (``changed_since``: what the ruling saw), not the
+    # clocks: bob decided again after it, stamped *earlier* by a clock behind (QA: clock skew)
+    again = {**bob, "decided_at": "2026-12-04T09:50:00"}
+    reopened = {**ruling, "changed_since": ["bob"]}
+    assert others_mark({"reviews": [ana, again, reopened]}, "lia").plain == "⚠2"  # type: ignore[union-attr]
+    assert others_mark({"reviews": [ana, again, ruling]}, "lia").plain == "+2"  # type: ignore[union-attr]
     assert others_mark({"reviews": [ana, bob]}, "ana").plain == "⚠1"  # type: ignore[union-attr]
     # QA: cat, after the ruling, agrees with it: settled, not ⚠ (status, `articles` and J all said so)
     cat = {"reviewer": "cat", "status": "accepted", "decided_at": "2026-12-04T10:04:00"}
-    assert others_mark({"reviews": [ana, bob, ruling, cat]}, "cat").plain == "+2"  # type: ignore[union-attr]
-    assert others_mark({"reviews": [ana, bob, ruling, {**cat, "status": "rejected"}]}, "cat").plain == "⚠2"  # type: ignore[union-attr]
+    after = {**ruling, "changed_since": ["cat"]}
+    assert others_mark({"reviews": [ana, bob, after, cat]}, "cat").plain == "+2"  # type: ignore[union-attr]
+    assert others_mark({"reviews": [ana, bob, after, {**cat, "status": "rejected"}]}, "cat").plain == "⚠2"  # type: ignore[union-attr]
 
 
 async def test_the_article_list_search_folds_case_and_accents(tmp_path):

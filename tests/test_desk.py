@@ -748,3 +748,105 @@ def test_the_kept_view_follows_other_reviewers(store_path):
         assert ana.decide(aid, added["id"], "accept")["status"] == "accepted"
         with pytest.raises(DecisionError, match="would be the same entity as '" + added["id"]):
             ana.decide(aid, the_uk, "edit", changes={"start": 4, "end": 6})
+
+
+# -- clocks that disagree (QA): rulings and what came after them go by what each ruling saw ---------
+
+
+def skewed(monkeypatch, minutes: float) -> None:
+    """This process's decisions stamped ``minutes`` off the true time (a machine whose clock is off)."""
+    from tui.store import deciding
+
+    true_now = deciding.now
+
+    def off() -> str:
+        return (datetime.fromisoformat(true_now()) + timedelta(minutes=minutes)).isoformat(timespec="milliseconds")
+
+    monkeypatch.setattr(deciding, "now", off)
+
+
+@pytest.fixture
+def settled(filled_store):
+    """alice accepted Russia, bob rejected it, lena (a lead) chose alice's version."""
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    with open_as(path, "lena") as st:
+        st.adjudicate(aid, russia, choose="alice")
+    return path, aid, russia
+
+
+def test_a_reviewer_whose_clock_is_behind_still_reopens_a_ruling(settled, monkeypatch):
+    path, aid, russia = settled
+    skewed(monkeypatch, -10)
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "edit", changes={"label": "ORG"})
+    monkeypatch.undo()
+    with ReviewStore.open(path) as st:
+        final = st.candidate(aid, russia, view="final")
+        assert final["status"] == "accepted" and final["adjudication"]["changed_since"] == ["bob"]
+        (ruling,) = [r for r in final["reviews"] if r.get("adjudication")]
+        assert ruling["in_effect"] and ruling["changed_since"] == ["bob"]
+
+
+def test_a_reviewer_whose_clock_is_ahead_does_not_keep_a_ruling_open(filled_store, monkeypatch):
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    skewed(monkeypatch, 24 * 60)  # bob's machine is a day ahead
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    monkeypatch.undo()
+    with open_as(path, "lena") as st:
+        settled = st.adjudicate(aid, russia, choose="alice")
+        assert "changed_since" not in settled["adjudication"] or not settled["adjudication"]["changed_since"]
+    skewed(monkeypatch, -60)  # and the lead's clock jumps back an hour: alice did nothing since
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "accept")  # bob comes round to the ruling
+    with open_as(path, "lena") as st:
+        again = st.adjudicate(aid, russia, choose="alice")
+        assert not again["adjudication"].get("changed_since")
+
+
+def test_the_later_of_two_leads_rulings_stands_whatever_the_clocks(settled, monkeypatch):
+    path, aid, russia = settled
+    with open_as(path, "tester") as st:  # (the store's first writer names the leads)
+        st.set_leads(["lena", "omar"])
+    skewed(monkeypatch, -60)  # omar's clock is an hour behind lena's
+    with open_as(path, "omar") as st:
+        ruled = st.adjudicate(aid, russia, choose="bob")
+        assert ruled["status"] == "rejected" and ruled["adjudication"]["reviewer"] == "omar"
+    monkeypatch.undo()
+    with ReviewStore.open(path) as st:
+        final = st.candidate(aid, russia, view="final")
+        assert final["status"] == "rejected" and final["adjudication"]["chose"] == "bob"
+        assert [r["reviewer"] for r in final["reviews"] if r.get("in_effect")] == ["omar"]
+    with open_as(path, "lena") as st:  # lena rules again, having seen omar's: hers stands now
+        st.adjudicate(aid, russia, choose="alice")
+    with ReviewStore.open(path) as st:
+        assert st.candidate(aid, russia, view="final")["adjudication"]["reviewer"] == "lena"
+
+
+def test_rulings_that_say_nothing_of_what_they_saw_go_by_time(settled):
+    """A ruling written by a release before ``seen``: the clocks decide, as they did."""
+    from tui.store import views
+    from tui.store.history import History
+
+    path, aid, russia = settled
+    with ReviewStore.open(path) as st:
+        hists = st._hists(aid, russia)
+    old = {k: h for k, h in hists.items()}
+    for h in old.values():
+        for r in h.records:
+            r.pop("seen", None)
+    assert views.changed_since(old[("lena", views.ADJUDICATION)].top, old) == []
+    late = History()
+    for r in old[("bob", views.REVIEW)].records:
+        late.fold(r)
+    late.fold({**old[("bob", views.REVIEW)].records[-1], "id": "d-later", "at": "2099-01-01T00:00:00.000+00:00"})
+    old[("bob", views.REVIEW)] = late
+    assert views.changed_since(old[("lena", views.ADJUDICATION)].top, old) == ["bob"]

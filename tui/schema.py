@@ -56,6 +56,10 @@ class ReviewEntry(BaseModel):
     changed_since: list[str] | None = Field(
         default=None, description="on an adjudication: reviewers who decided again, or undid, after it"
     )
+    in_effect: bool | None = Field(
+        default=None,
+        description="on an adjudication: true for the one the final view follows (the one whose lead had seen the others)",
+    )
 
 
 class Adjudication(_Strict):

@@ -13,7 +13,7 @@ from typing import Any
 Cand = dict[str, Any]
 
 #: keys of a ``reviews`` entry that are not the reviewer's changed fields
-REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose", "changed_since"})
+REVIEW_KEYS = frozenset({"reviewer", "status", "decided_at", "adjudication", "chose", "changed_since", "in_effect"})
 
 
 def changed_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -32,14 +32,23 @@ def version_key(entry: Mapping[str, Any]) -> tuple[str, str]:
     return status, repr(sorted((k, repr(v)) for k, v in changed_fields(entry).items()))
 
 
+def ruling_of(cand: Cand) -> dict[str, Any] | None:
+    """The ruling the final view follows (``in_effect``; the latest by time in a view without it)."""
+    rulings: list[dict[str, Any]] = [r for r in cand.get("reviews") or () if r.get("adjudication")]
+    if not rulings:
+        return None
+    effective = [r for r in rulings if r.get("in_effect")]
+    return effective[0] if effective else max(rulings, key=lambda r: str(r.get("decided_at") or ""))
+
+
 def in_dispute(cand: Cand) -> bool:
     """Whether the desk disputes ``cand`` (the row's ``⚠``; the filter's ``status:disputed``): the
-    reviewers' versions differ and no ruling settles them, or a version decided after the latest
-    ruling differs from it (QA: a review after the ruling that agreed with it was marked ⚠)."""
+    reviewers' versions differ and no ruling settles them, or a reviewer who decided after the ruling
+    in effect (its ``changed_since``: what the ruling saw, not the clocks) holds a version that differs
+    from it (QA: a review after the ruling that agreed with it was marked ⚠)."""
     kept = versions(cand)
-    rulings = [r for r in cand.get("reviews") or () if r.get("adjudication")]
-    if not rulings:
+    ruled = ruling_of(cand)
+    if ruled is None:
         return len({version_key(r) for r in kept}) > 1
-    ruling = max(rulings, key=lambda r: str(r.get("decided_at") or ""))
-    at, ruled = str(ruling.get("decided_at") or ""), version_key(ruling)
-    return any(str(r.get("decided_at") or "") > at and version_key(r) != ruled for r in kept)
+    since, key = set(ruled.get("changed_since") or ()), version_key(ruled)
+    return any(r.get("reviewer") in since and version_key(r) != key for r in kept)

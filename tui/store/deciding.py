@@ -294,6 +294,7 @@ class DecidingMixin(StoreCore):
         before = views.final(base, hists)
         record = self._record(article_id, cand_id, base["kind"], "adjudicate", seconds=seconds, batch=None)
         record["before"] = {"status": before["status"]}
+        record["seen"] = views.seen_by(hists, self.reviewer)
         if action not in ("undo", "redo") and before["status"] != "disputed" and views.in_effect(hists) is None:
             # a ruling settles a dispute; made on an item the reviewers agree on (or nobody decided) it
             # would silently outrank every later review of it

@@ -42,11 +42,42 @@ VERSION_FIELDS = frozenset(
 )
 
 
+def saw(hists: Hists, key: Key, other: Key) -> bool | None:
+    """Whether the latest step of history ``key`` (an adjudication) was made having seen the latest
+    step of ``other``: its record's ``seen`` names ``other``'s last record. None when it says nothing
+    (a ruling made by a release before ``seen``: then the clocks decide, as they did)."""
+    hist, them = hists.get(key), hists.get(other)
+    if hist is None or not hist.records or them is None or not them.records:
+        return None
+    seen = hist.records[-1].get("seen")
+    if not isinstance(seen, dict):
+        return None
+    return (seen.get(other[1]) or {}).get(other[0]) == them.records[-1].get("id")
+
+
+def seen_by(hists: Hists, me: str) -> dict[str, dict[str, str]]:
+    """What a ruling by lead ``me`` made now has seen: every other history's last record, by role and
+    reviewer. Ordering rulings and the decisions after them by this, not by the writers' clocks, keeps
+    a desk right when a machine's clock is off (QA: a reviewer 10 minutes behind edited a settled item
+    and the lead was never told; a later ruling by a lead whose clock was behind lost to an earlier)."""
+    out: dict[str, dict[str, str]] = {REVIEW: {}, ADJUDICATION: {}}
+    for (who, role), hist in hists.items():
+        if hist.records and (who, role) != (me, ADJUDICATION):
+            out[role][who] = str(hist.records[-1].get("id"))
+    return out
+
+
 def in_effect(hists: Hists) -> Level | None:
-    """The adjudication that settles a candidate (the latest standing one: a later lead's replaces an
-    earlier), or None."""
-    tops = [h.top for (_, role), h in hists.items() if role == ADJUDICATION and h.top is not None]
-    return max(tops, key=lambda lv: lv.at) if tops else None
+    """The adjudication that settles a candidate, or None: of the leads' standing rulings, the one
+    whose lead's latest step saw every other's (a later lead's replaces an earlier); between rulings
+    that did not see each other (made at once, or by a release before ``seen``), the latest by time."""
+    tops = [(key, h.top) for key, h in hists.items() if key[1] == ADJUDICATION and h.top is not None]
+    if not tops:
+        return None
+    if len(tops) > 1:
+        current = [(k, top) for k, top in tops if not any(saw(hists, other, k) for other, _ in tops if other != k)]
+        tops = current or tops
+    return max((top for _, top in tops), key=lambda lv: lv.at)
 
 
 def standing(hists: Hists) -> bool:
@@ -66,8 +97,10 @@ def own(base: Cand, hists: Hists, who: str) -> Cand:
 
 
 def reviews_of(base: Cand, hists: Hists) -> list[dict[str, Any]]:
-    """Every reviewer's standing decision on the candidate, oldest first: status, time, changed fields."""
+    """Every reviewer's standing decision on the candidate, oldest first: status, time, changed fields
+    (and on the ruling the final view follows, ``in_effect``)."""
     out = []
+    effective = in_effect(hists)
     for (who, role), hist in hists.items():
         top = hist.top
         if top is None or (role == REVIEW and top.status not in DECIDED):
@@ -75,6 +108,8 @@ def reviews_of(base: Cand, hists: Hists) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"reviewer": who, "status": top.status, "decided_at": top.at}
         if role == ADJUDICATION:
             entry["adjudication"] = True
+            if top is effective:
+                entry["in_effect"] = True
             if top.record.get("choose"):
                 entry["chose"] = top.record["choose"]
             since = changed_since(top, hists)
@@ -137,7 +172,16 @@ def adjudicated(base: Cand, top: Level, hists: Hists) -> Cand:
 
 def changed_since(top: Level, hists: Hists) -> list[str]:
     """The reviewers who did anything after the ruling ``top`` — an undo too, which brings back an
-    older decision or none (QA: undoing the very version the ruling chose went unsaid)."""
+    older decision or none (QA: undoing the very version the ruling chose went unsaid): those whose
+    last record is not the one the ruling saw (by time, for a ruling that does not say what it saw)."""
+    seen = top.record.get("seen")
+    if isinstance(seen, dict):
+        saw_reviews = seen.get(REVIEW) or {}
+        return sorted(
+            w
+            for (w, role), h in hists.items()
+            if role == REVIEW and h.records and saw_reviews.get(w) != h.records[-1].get("id")
+        )
     return sorted(
         w
         for (w, role), h in hists.items()

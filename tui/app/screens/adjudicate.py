@@ -37,7 +37,7 @@ from ...store.validation import CLAIM_EDITS, ENTITY_EDITS
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
 from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, possessive, show_value, when
 from ..text import STATUS_MARK, one_line
-from ..versions import changed_fields, version_key, versions
+from ..versions import changed_fields, ruling_of, version_key, versions
 from .once import ClosesOnce
 
 if TYPE_CHECKING:
@@ -76,10 +76,10 @@ def reopened(cand: Cand | None) -> list[str]:
     ruling reopened it too)."""
     ruling = (cand or {}).get("adjudication")
     since = list(ruling.get("changed_since") or ()) if isinstance(ruling, dict) else []
-    rulings = [r for r in (cand or {}).get("reviews") or () if r.get("adjudication")]
-    if not since or not rulings:
+    effective = ruling_of(cand or {})
+    if not since or effective is None:
         return since
-    ruled = version_key(rulings[-1])
+    ruled = version_key(effective)
     now = {str(r["reviewer"]): version_key(r) for r in versions(cand or {})}
     # a reviewer who undid their decision since has no version now: that matters when it was the
     # version the ruling chose (QA: it went unsaid, the ruling named a version nobody holds)
