@@ -1220,3 +1220,20 @@ async def test_the_article_underlines_what_the_desk_disputes_and_italicises_edit
         view.update_candidates([store.candidate(aid, russia)])  # (what the screen hands it after an edit)
         edited = style_of(view, "Russia")
         assert edited.italic and edited.bgcolor is not None and not edited.underline
+
+
+def test_times_on_screen_are_local_and_say_their_zone(monkeypatch):
+    """QA (TZ=Asia/Kolkata): the screens showed the stored UTC times with nothing saying so."""
+    import time as clock
+
+    from tui.app.desk import when
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    clock.tzset()
+    try:
+        assert when("2026-12-05T14:38:27.123+00:00") == "12-05 20:08:27"
+        assert when("2026-12-05T14:38:27.123+00:00", full=True) == "2026-12-05 20:08:27 IST"
+        assert when("not a time") == "not a time" and when(None) == ""
+    finally:
+        monkeypatch.undo()
+        clock.tzset()

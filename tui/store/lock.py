@@ -78,7 +78,7 @@ class FileLock:
             raise StoreLocked(refused.format(holder=clean_line(holder, 300)))
         self._fd = fd
         _HELD.add(self)
-        info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})"
+        info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')})"
         with contextlib.suppress(OSError):  # who holds it is a courtesy: a full disk must not stop the work
             os.ftruncate(fd, 0)
             os.pwrite(fd, info.encode("utf-8", "replace"), 0)

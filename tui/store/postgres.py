@@ -501,7 +501,7 @@ class PostgresEngine:
                 )
             time.sleep(0.05)
         info = (
-            f"{self.holder} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}; "
+            f"{self.holder} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')}; "
             f"server session {conn.info.backend_pid})"
         )
         conn.execute(

@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from ..bindings import Keys
-from ..desk import desk_line, review_lines
+from ..desk import desk_line, review_lines, when
 from ..text import STATUS_MARK, Palette, one_line, to_strip
 from ..text import label_color as raw_label_color
 from .lines import LineView
@@ -177,7 +177,7 @@ def detail(
     status = str(cand.get("status", "pending"))
     by = ""
     if cand.get("reviewer"):
-        by = f" by {one_line(cand['reviewer'], 40)} at {one_line(str(cand.get('decided_at', ''))[:19], 19)}"
+        by = f" by {one_line(cand['reviewer'], 40)} at {when(cand.get('decided_at'), full=True)}"
     grid.add_row("status", Text(f"{STATUS_MARK.get(status, '')} {one_line(status, 20)}{by}"))
     hint = suggestion_text(cand)
     if hint is not None:
