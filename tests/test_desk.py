@@ -759,8 +759,10 @@ def skewed(monkeypatch, minutes: float) -> None:
 
     true_now = deciding.now
 
-    def off() -> str:
-        return (datetime.fromisoformat(true_now()) + timedelta(minutes=minutes)).isoformat(timespec="milliseconds")
+    def off(offset: float = 0.0) -> str:
+        return (datetime.fromisoformat(true_now(offset)) + timedelta(minutes=minutes)).isoformat(
+            timespec="milliseconds"
+        )
 
     monkeypatch.setattr(deciding, "now", off)
 
@@ -850,3 +852,95 @@ def test_rulings_that_say_nothing_of_what_they_saw_go_by_time(settled):
     late.fold({**old[("bob", views.REVIEW)].records[-1], "id": "d-later", "at": "2099-01-01T00:00:00.000+00:00"})
     old[("bob", views.REVIEW)] = late
     assert views.changed_since(old[("lena", views.ADJUDICATION)].top, old) == ["bob"]
+
+
+def machine_skewed(monkeypatch, seconds: float) -> None:
+    """This process as a machine whose clock is ``seconds`` off: its wall clock (``time.time`` and
+    ``datetime.now`` as the store reads them) moves, the filesystem's does not."""
+    import time as real_time
+    import types
+
+    from tui.store import assign, core, folder
+
+    class Off(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime.now(tz) + timedelta(seconds=seconds)
+
+    from tui.store import postgres
+
+    fake = types.SimpleNamespace(**{k: getattr(real_time, k) for k in dir(real_time) if not k.startswith("__")})
+    fake.time = lambda: real_time.time() + seconds
+    monkeypatch.setattr(folder, "time", fake)
+    monkeypatch.setattr(postgres, "time", fake)
+    monkeypatch.setattr(core, "datetime", Off)
+    monkeypatch.setattr(assign, "datetime", Off)
+
+
+@pytest.mark.folder_only
+def test_a_machine_whose_clock_is_off_stamps_by_the_store_s_clock(filled_store, monkeypatch):
+    """QA (libfaketime): stamps, leases and presence compared one machine's clock with another's."""
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "tester") as st:
+        st.assign(["alice"], lease_hours=1)
+    machine_skewed(monkeypatch, 2 * 3600)  # carol's machine is two hours ahead
+    with open_as(path, "carol") as st:
+        assert st.engine.clock_offset() == pytest.approx(-7200, abs=5)
+        assert st.assignments.claim(aid, "carol") == "theirs"  # alice's lease has 1 h to run, not -1 h
+        st.decide(aid, russia, "accept")
+        assert st.assignments.assignees(aid) == ["alice"]  # nothing taken over
+        st.set_presence(aid)
+        (written,) = [json.loads(p.read_text()) for p in (path / "presence").glob("*.json")]
+        assert abs(written["at"] - time.time()) < 60  # the store's time, not carol's
+    monkeypatch.undo()
+    with ReviewStore.open(path) as st:
+        (record,) = [h for h in st.history(aid, russia) if h["reviewer"] == "carol"]
+        stamped = datetime.fromisoformat(record["at"])
+        assert abs((stamped - datetime.now(UTC)).total_seconds()) < 60  # the store's time, not carol's
+
+
+@pytest.mark.folder_only
+def test_a_presence_far_in_the_future_is_stale(filled_store):
+    """A presence written by a machine whose clock is far ahead (and could not read the store's)
+    stayed "present" for the whole skew after that app was killed."""
+    path, ex = filled_store
+    with open_as(path, "alice") as st:
+        st.set_presence(ex.article.id)
+        presence = path / "presence" / next(p.name for p in (path / "presence").glob("*.json"))
+        data = json.loads(presence.read_text())
+        presence.write_text(json.dumps({**data, "at": data["at"] + 86400}))
+        assert "alice" not in st.presence()
+
+
+def test_stamps_and_leases_follow_the_store_s_clock_on_either_engine(filled_store, monkeypatch):
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "tester") as st:
+        st.assign(["alice"], lease_hours=1)
+    machine_skewed(monkeypatch, -3 * 3600)  # bob's machine is three hours behind
+    with open_as(path, "bob") as st:
+        assert st.engine.clock_offset() == pytest.approx(3 * 3600, abs=5)
+        st.decide(aid, russia, "reject")
+    machine_skewed(monkeypatch, 2 * 3600)  # carol's, two hours ahead
+    with open_as(path, "carol") as st:
+        assert st.assignments.claim(aid, "carol") == "theirs"
+    monkeypatch.undo()
+    with ReviewStore.open(path) as st:
+        (record,) = [h for h in st.history(aid, russia) if h["reviewer"] == "bob"]
+        assert abs((datetime.fromisoformat(record["at"]) - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_a_reviewer_s_history_keeps_its_order_when_the_clock_goes_back(filled_store, monkeypatch):
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        for minutes, action in ((0, "accept"), (-10, "reject"), (-20, "undo"), (-30, "redo")):
+            skewed(monkeypatch, minutes)  # the clock set back before each step
+            if action in ("undo", "redo"):
+                getattr(st, f"{action}_last")()
+            else:
+                st.decide(aid, russia, action)
+            monkeypatch.undo()
+        assert [h["action"] for h in st.history(aid, russia)] == ["accept", "reject", "undo", "redo"]
+        assert st.candidate(aid, russia)["status"] == "rejected"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -45,7 +46,10 @@ def _tiebreak(article: str, name: str) -> str:
 
 
 class Assignments:
-    def __init__(self) -> None:
+    def __init__(self, offset: Callable[[], float] = lambda: 0.0) -> None:
+        #: seconds from this machine's clock to the store's (leases run on the store's clock: QA, a
+        #: reviewer whose clock was 2 h ahead took an article over an hour early)
+        self.offset = offset
         self._assigned: dict[str, dict[str, Any]] = {}  # article -> its (latest) assignment record
         self._holders: dict[str, list[str]] = {}  # article -> current assignees (takes applied)
         self._started: set[tuple[str, str]] = set()  # (article, reviewer) with at least one decision
@@ -80,7 +84,8 @@ class Assignments:
         doc = self._assigned.get(article)
         if doc is None:
             return []
-        lease, now = timedelta(hours=lease_of(doc)), now or datetime.now(UTC)
+        lease = timedelta(hours=lease_of(doc))
+        now = now or datetime.now(UTC) + timedelta(seconds=self.offset())
         return [
             name
             for name in self._holders.get(article, [])

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,8 +57,14 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def now(offset: float = 0.0) -> str:
+    """The time to stamp a record with: this machine's clock moved by ``offset`` seconds, the
+    engine's :meth:`~tui.store.engine.Engine.clock_offset` (the store's own clock, so that the stamps
+    of a desk's machines compare)."""
+    moment = datetime.now(UTC)
+    if offset:
+        moment += timedelta(seconds=offset)
+    return moment.isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -128,7 +135,7 @@ class StoreCore:
         # candidates changed since it was read: kept between decisions, each change read again alone
         self._twin_views: dict[str, Any] = {}  # (deciding.TwinView: core does not import it)
         self._twin_stale: dict[str, set[str]] = {}
-        self.assignments = Assignments()
+        self.assignments = Assignments(lambda: self.engine.clock_offset())
         self.settings: dict[str, Any] = {}
         self._desk: DeskCorrection | None = None  # made, and learnt, when a claim list first asks
         self._held: Changes | None = None  # what a refresh(hold=True) folded in: the next refresh says it
@@ -510,10 +517,11 @@ class StoreCore:
         return "edited" if top.values else "accepted"
 
     def history(self, article_id: str, cand_id: str) -> list[dict[str, Any]]:
-        """Every reviewer's decision records on one candidate, oldest first."""
-        records = [r for h in self._hists(article_id, cand_id).values() for r in h.records]
-        records.sort(key=lambda r: (r["at"], r["reviewer"], r["seq"]))
-        return records
+        """Every reviewer's decision records on one candidate, oldest first — each reviewer's in the
+        order they were made whatever their stamps say (QA: a clock set back listed one reviewer's
+        accept, reject, undo, redo in reverse)."""
+        lists = [h.records for h in self._hists(article_id, cand_id).values()]
+        return list(heapq.merge(*lists, key=lambda r: (str(r["at"]), str(r["reviewer"]))))
 
     def disputed(self, article_id: str) -> list[str]:
         self._ensure(article_id)

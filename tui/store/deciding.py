@@ -203,7 +203,7 @@ class DecidingMixin(StoreCore):
             "kind": kind,
             "action": action,
             "reviewer": self.reviewer,
-            "at": now(),
+            "at": now(self.engine.clock_offset()),
             "seconds": round(seconds, 3) if seconds is not None else None,
             "batch": batch,
         }

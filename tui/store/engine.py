@@ -55,6 +55,12 @@ class Engine(Protocol):
 
     def close(self) -> None: ...
 
+    def clock_offset(self) -> float:
+        """Seconds to add to this machine's clock to read the store's own: the shared filesystem's
+        (a file's modification time, set by the file server), the database server's. Zero when they
+        agree within a second or two, or cannot be read. Records are stamped, and leases and presence
+        timed, on it: a desk's machines whose clocks disagree then agree on the store's."""
+
     def load(self) -> tuple[list[IndexRecord], DecisionSource]:
         """The index records so far, in order, and the decisions (read by article on demand)."""
 

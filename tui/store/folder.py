@@ -38,7 +38,7 @@ from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreLocked, StoreWriteError
-from .files import atomic_write, make_folder, need_entry, read_file, why
+from .files import atomic_write, make_folder, need_entry, open_regular, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
 from .lock import FileLock, short_lock, wait_free
 
@@ -51,6 +51,9 @@ ARTICLES = "articles"
 JOURNALS = "journals"
 PRESENCE = "presence"
 PRESENCE_FRESH = 60.0  # seconds after which a presence file is stale (a crashed app)
+CLOCK_FILE = "clock"  # in PRESENCE: touched to read the filesystem's time (see FolderEngine.clock_offset)
+CLOCK_EVERY = 60.0  # seconds between two readings of the store's clock
+CLOCK_SLACK = 2.0  # a difference below this is the filesystem's timestamp granularity, not a skew
 
 
 def journal_slug(reviewer: str) -> str:
@@ -120,6 +123,8 @@ class FolderEngine:
         self._by_id: set[str] = set()
         self._last_scan = 0.0
         self.store_id = ""  # from the store's meta file once open
+        self._offset = 0.0
+        self._offset_at: float | None = None  # (monotonic) when the store's clock was last read
 
     def _bound(self, journal: Journal) -> Journal:
         """``journal``, bound to this store and its file name: its mark says so, and a mark that names
@@ -507,7 +512,31 @@ class FolderEngine:
         parsed = parse(raw, row)
         return parsed if isinstance(parsed, str) else None
 
-    # -- presence ----------------------------------------------------------------------------------
+    # -- the store's clock, presence ----------------------------------------------------------------
+
+    def clock_offset(self) -> float:
+        """The filesystem's clock against this machine's, read by touching ``presence/clock`` (on a
+        network filesystem the server sets the time; QA: a desk's machines with clocks minutes apart
+        took work over from each other and dropped each other from the queue). Read-only opens do not
+        touch it (and use this machine's clock)."""
+        now = time.monotonic()
+        if self.mode == "read" or (self._offset_at is not None and now - self._offset_at < CLOCK_EVERY):
+            return self._offset
+        self._offset_at = now
+        with contextlib.suppress(OSError, StoreError):
+            path = self.folder / PRESENCE / CLOCK_FILE
+            make_folder(path.parent, exist_ok=True)
+            fd = open_regular(path, os.O_WRONLY | os.O_CREAT)
+            try:
+                before = time.time()
+                os.utime(fd)
+                after = time.time()
+                stamp = os.fstat(fd).st_mtime
+            finally:
+                os.close(fd)
+            measured = stamp - (before + after) / 2
+            self._offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
+        return self._offset
 
     def set_presence(self, reviewer: str, article: str | None) -> None:
         path = self.folder / PRESENCE / f"{journal_slug(reviewer)}.json"
@@ -516,12 +545,13 @@ class FolderEngine:
                 path.unlink(missing_ok=True)
                 return
             make_folder(path.parent, exist_ok=True)
-            data = {"reviewer": reviewer, "article": article, "at": time.time(), "pid": os.getpid()}
+            at = time.time() + self.clock_offset()
+            data = {"reviewer": reviewer, "article": article, "at": at, "pid": os.getpid()}
             atomic_write(path, orjson.dumps(data), durable=False)
 
     def presence(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        now = time.time()
+        now = time.time() + self.clock_offset()
         try:
             entries = list(os.scandir(self.folder / PRESENCE))
         except OSError:  # missing, or private to whoever made it (doctor names it): who is where is a courtesy
@@ -531,7 +561,7 @@ class FolderEngine:
                 continue
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
                 data = orjson.loads(read_file(Path(entry.path)))
-                if now - float(data["at"]) < PRESENCE_FRESH:
+                if -PRESENCE_FRESH < now - float(data["at"]) < PRESENCE_FRESH:  # (far ahead: a clock off)
                     out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
         return out
 

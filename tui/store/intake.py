@@ -50,7 +50,7 @@ class IntakeMixin(StoreCore):
             "counts": {"entity": len(extraction.entities), "claim": len(extraction.claims)},
             "labels": _label_counts(extraction.entities),
             "model": next((c["model"] for c in cands if c.get("model")), None),
-            "added_at": now(),
+            "added_at": now(self.engine.clock_offset()),
             "added_by": self.reviewer,
         }
         body = {
@@ -125,7 +125,7 @@ class IntakeMixin(StoreCore):
             "article": aid,
             "id": uuid.uuid4().hex[:16],
             "model": next((c["model"] for c in new if c.get("model")), None),
-            "at": now(),
+            "at": now(self.engine.clock_offset()),
             "by": self.reviewer,
             "counts": {"entity": len(entities), "claim": len(cands) - len(entities)},
             "labels": _label_counts(entities),

@@ -56,6 +56,8 @@ T = TypeVar("T")
 
 RETRY_EVERY = 3.0  # seconds between reconnection attempts after the server was found unreachable
 CHECK_EVERY = 15.0  # seconds after which a poll looks for new rows even without a notification
+CLOCK_EVERY = 60.0  # seconds between two readings of the server's clock
+CLOCK_SLACK = 2.0  # a difference below this is noise, not a skew
 PRESENCE_FRESH = 60.0
 PREFETCH = 32  # articles read per round trip
 LOCK_WAIT = 1.0  # seconds to wait for a reviewer's lock (a process that is just closing)
@@ -138,6 +140,8 @@ class PostgresEngine:
         self._iwm = 0  # the same for index records
         self._own: set[int] = set()  # positions of our own decisions above _dwm (poll skips them)
         self._rseq = 0  # this reviewer's decision count (the records' "seq")
+        self._offset = 0.0
+        self._offset_at: float | None = None  # (monotonic) when the server's clock was last read
         self._upto: dict[str, int] = {}  # article -> the pos its records, as last read, cover
         self._prefetched: dict[str, list[tuple[int, str]]] = {}  # article -> its decisions, read ahead
         self._loaded: dict[str, bytes] = {}  # article -> its summary as read at load (to skip rewriting it)
@@ -368,6 +372,7 @@ class PostgresEngine:
             self._ensure_schema(conn)
             if mode == "review":
                 self._take_lock(conn)
+            self._read_clock(conn)
         except pg.Error as err:
             self._drop()
             raise StoreError(self._open_failed(err)) from None
@@ -686,6 +691,8 @@ class PostgresEngine:
             return index, decisions
 
         index_rows, decision_rows = self._read(fetch)
+        if self._offset_at is None or now - self._offset_at >= CLOCK_EVERY:
+            self._read_clock(self._connection())
         # every record checked before anything moves on: a damaged one is said at every poll, and the
         # rows after it are not passed over
         rows = [
@@ -1018,7 +1025,25 @@ class PostgresEngine:
         with contextlib.suppress(StoreError):
             self._write(upsert, lambda conn: None)
 
-    # -- presence ----------------------------------------------------------------------------------
+    # -- the store's clock, presence ----------------------------------------------------------------
+
+    def clock_offset(self) -> float:
+        """The server's clock against this machine's (presence is already timed by the server's
+        ``now()``; decisions, assignments and takes are stamped by the client). Read when the store
+        opens and then by polls (:meth:`_read_clock`), never here: a read on the way to a write would
+        meet a lost session first, and the write must be the one to find it (it reconnects at once)."""
+        return self._offset
+
+    def _read_clock(self, conn: psycopg.Connection[Any]) -> None:
+        pg = _driver()
+        self._offset_at = time.monotonic()
+        with contextlib.suppress(pg.Error):
+            before = time.time()
+            row = conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()
+            after = time.time()
+            if row is not None and after - before < CLOCK_SLACK:  # (a slow answer says little of the clock)
+                measured = float(row[0]) - (before + after) / 2
+                self._offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
 
     def set_presence(self, reviewer: str, article: str | None) -> None:
         pg = _driver()
