@@ -205,12 +205,12 @@ class JournalText:
             st = os.stat(self.journal.path)
         except FileNotFoundError:
             if known:
-                self._behind("was removed")
+                self._behind("it was removed")
             return None
         except OSError as err:
             raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
         if st.st_size < known:
-            self._behind(f"is {st.st_size:,} bytes long, shorter than the {known:,} read from it: it was cut")
+            self._behind(f"it is {st.st_size:,} bytes long, shorter than the {known:,} read from it: it was cut")
             return None
         now = time.monotonic()
         if st.st_mtime_ns == self._mtime or now - self._verified_at < VERIFY_EVERY:
@@ -223,11 +223,11 @@ class JournalText:
         except OSError as err:
             raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
         if len(data) < known:
-            self._behind(f"is {len(data):,} bytes long, shorter than the {known:,} read from it: it was cut")
+            self._behind(f"it is {len(data):,} bytes long, shorter than the {known:,} read from it: it was cut")
             return None
         if memoryview(data)[:known] != memoryview(self.data)[:known]:
             line = self.data.count(b"\n", 0, _first_difference(data, self.data, known)) + 1
-            self._behind(f"line {line} is not what was read from it")
+            self._behind(f"its line {line} is not what was read from it")
             return None
         return data
 
@@ -238,7 +238,7 @@ class JournalText:
 
     def _behind(self, what: str) -> None:
         self.changed = StoreDamaged(
-            f"{self.journal.shown} changed while the store was open: it {what} (edited or replaced by hand?). "
+            f"{self.journal.shown} changed while the store was open: {what} (edited or replaced by hand?). "
             "What was read of it stays on screen and nothing more is read from it; your own decisions "
             "are still saved. Close the store, then run 'newsreview doctor'"
         )
