@@ -30,7 +30,7 @@ from ..sanitize import clean_line
 from . import progress, views
 from .assign import Assignments
 from .engine import Engine, Mode
-from .errors import DecisionError, StoreDamaged, StoreWriteError
+from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
 from .history import History
 from .memory import Memory
 from .views import ADJUDICATION, REVIEW, Key
@@ -135,7 +135,7 @@ class StoreCore:
         # candidates changed since it was read: kept between decisions, each change read again alone
         self._twin_views: dict[str, Any] = {}  # (deciding.TwinView: core does not import it)
         self._twin_stale: dict[str, set[str]] = {}
-        self.assignments = Assignments(lambda: self.engine.clock_offset())
+        self.assignments = Assignments(self._clock_offset)
         self.settings: dict[str, Any] = {}
         self._desk: DeskCorrection | None = None  # made, and learnt, when a claim list first asks
         self._held: Changes | None = None  # what a refresh(hold=True) folded in: the next refresh says it
@@ -515,6 +515,14 @@ class StoreCore:
         if cid in self._added.get(aid, {}):
             return "added"
         return "edited" if top.values else "accepted"
+
+    def _clock_offset(self) -> float:
+        """The engine's clock offset for reading leases — 0 when the store cannot be asked now (a
+        queue is drawn whatever the store's state: the offset only moves a lease's end)."""
+        try:
+            return self.engine.clock_offset()
+        except StoreError:
+            return 0.0
 
     def history(self, article_id: str, cand_id: str) -> list[dict[str, Any]]:
         """Every reviewer's decision records on one candidate, oldest first — each reviewer's in the
