@@ -237,10 +237,14 @@ class JournalText:
         self._verified_at = time.monotonic()
 
     def _behind(self, what: str) -> None:
+        then = (
+            "it is this process's own journal: nothing more can be saved to it"
+            if self.journal.writable
+            else "what was read of it stays on screen and nothing more is read from it; your own decisions are still saved"
+        )
         self.changed = StoreDamaged(
-            f"{self.journal.shown} changed while the store was open: {what} (edited or replaced by hand?). "
-            "What was read of it stays on screen and nothing more is read from it; your own decisions "
-            "are still saved. Close the store, then run 'newsreview doctor'"
+            f"{self.journal.shown} changed while the store was open: {what} (edited, cut or restored from a "
+            f"backup behind it?). {then[0].upper()}{then[1:]}. Close the store, then run 'newsreview doctor'"
         )
 
     def appended(self, line: bytes, aids: list[str]) -> None:

@@ -413,6 +413,12 @@ class FolderEngine:
         if self.own is None:
             raise StoreWriteError(f"{self.shown}: the store is open read-only")
         text = self.log.texts[self.slug]
+        if self.lock is not None and not self.lock.still_at_path():
+            raise StoreWriteError(
+                f"not saved: {clean_line(self.lock.path)} was replaced or removed while this process held it "
+                "(the store restored from a backup, or copied over, behind it?): another process could now "
+                "write as the same reviewer. Close newsreview here, then run 'newsreview doctor'"
+            )
         if not self.own.journal.writable:
             self.own.journal.open_for_append(mark_unmarked=True)
         table = self.own.table("decisions")

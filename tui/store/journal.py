@@ -297,6 +297,8 @@ class Journal:
         line left by a crash and returns a notice saying so. ``mark_unmarked`` (a reviewer's journal,
         one writer): lines a killed writer left after the last mark are marked now."""
         notice = None
+        if self._fd is not None:
+            self._still_ours(size=False)  # (its size: a torn tail is cut below)
         try:
             if self._fd is None:
                 new = not os.path.lexists(self.path)
@@ -331,6 +333,7 @@ class Journal:
         """Durably append one transaction; returns its seq."""
         if self._fd is None:
             raise StoreWriteError(f"{self.shown}: the journal is open read-only")
+        self._still_ours()
         line = encode_line(self.seq + 1, ops)
         size = self.size
         try:
@@ -352,11 +355,37 @@ class Journal:
             self.write_mark()
         return self.seq
 
+    def _still_ours(self, *, size: bool = True) -> None:
+        """Refuse to write when the file open is no longer the one at the path, or (``size``) is not
+        as long as this journal knows it: a store restored from a backup, or copied over, behind this
+        process (QA: an ``apply`` went on acknowledging decisions into a journal a restore had unlinked,
+        and a review screen on into its own journal overwritten in place — each lost)."""
+        assert self._fd is not None
+        try:
+            held, here = os.fstat(self._fd), os.lstat(self.path)
+        except OSError as err:
+            raise StoreWriteError(f"not saved: cannot check {self.shown}: {why(err)}") from None
+        if (held.st_dev, held.st_ino) != (here.st_dev, here.st_ino):
+            what = "was replaced"
+        elif size and held.st_size != self.size:
+            what = f"is {held.st_size:,} bytes long where this process wrote {self.size:,}: it was changed"
+        else:
+            return
+        raise StoreWriteError(
+            f"not saved: {self.shown} {what} while this process had it open (the store restored from a "
+            "backup, or copied over, behind it?). Close newsreview here, then run 'newsreview doctor'"
+        )
+
     def write_mark(self) -> None:
         """Record how long the journal is; best effort (a mark that cannot be written costs nothing but
         the check it allows)."""
         if self.last_crc is None:
             return
+        if self._fd is not None:
+            try:
+                self._still_ours()
+            except StoreWriteError:  # a file restored or copied in behind this process: its mark is not ours
+                return
         mark: dict[str, Any] = {"lines": self.lines, "size": self.size, "crc": self.last_crc, **(self.binding or {})}
         with contextlib.suppress(StoreError):
             atomic_write(self.mark_path, orjson.dumps(mark))
