@@ -140,3 +140,26 @@ def test_repair_refuses_while_someone_reviews(store_path, cli):
     with ReviewStore.open(store_path, write=True, reviewer="ana"):
         out = cli("doctor", "--repair", check=1)
     assert "close every newsreview on it" in out.stderr
+
+
+def test_an_index_restored_from_an_older_backup_is_damage_not_a_note(store_path, cli):
+    """QA (backups): the index copied back from a backup taken before an article was added, the
+    journals kept: `doctor` said healthy (a note: "not indexed") while status and export left that
+    article's decisions out."""
+    texts = ["First article about Iran.", "Second article about Russia."]
+    exs = [make_extraction(t, [(t.split()[-1].rstrip("."), "GPE")]) for t in texts]
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(exs[0])
+    backup = {name: (store_path / name).read_bytes() for name in ("index.jsonl", "index.jsonl.mark")}
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(exs[1])
+        st.decide(exs[1].article.id, exs[1].entities[0]["id"], "accept")
+    for name, data in backup.items():
+        (store_path / name).write_bytes(data)
+    check = cli("doctor", check=1)
+    assert "is not indexed, yet the journals hold 1 decision(s) on it" in check.stdout
+    assert not check.stdout.strip().endswith("healthy")
+    cli("doctor", "--repair")
+    assert cli("doctor").stdout.strip().endswith("healthy")
+    with ReviewStore.open(store_path) as st:
+        assert st.candidate(exs[1].article.id, exs[1].entities[0]["id"], view="ana")["status"] == "accepted"

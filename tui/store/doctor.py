@@ -464,6 +464,8 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         if folders_ok[ARTICLES]:
             articles = _check_articles(folder, rows, removed, report)
             blockers += articles.blockers
+            if not (index.absent or index.problems or index.blocker):  # (a lost index says so itself)
+                _decided_unindexed(articles, journals, report)
         temps = [
             p
             for p in folder.rglob(".*.tmp")
@@ -770,6 +772,29 @@ def _check_v1_locked(folder: Path, report: Report, *, repair: bool) -> Report:
         for n in garbled
     ]
     return report
+
+
+def _decided_unindexed(articles: Articles, journals: dict[str, Scan], report: Report) -> None:
+    """An article file the index does not list is a note (an ``add`` killed between the two writes)
+    — unless the journals hold decisions on it: then the index lost it (QA: an index restored from an
+    older backup; `doctor` said healthy while `status` and `export` left those decisions out)."""
+    if not articles.orphans:
+        return
+    decided: dict[str, int] = {}
+    for scan in journals.values():
+        for _, ops in scan.good:
+            for op in ops:
+                if op[0] == "decisions" and isinstance(op[2], dict):
+                    aid = str(op[2].get("article"))
+                    decided[aid] = decided.get(aid, 0) + 1
+    for _, row in articles.orphans:
+        aid = str(row.get("id"))
+        if decided.get(aid):
+            report.problems.append(
+                f"article '{clean_line(aid, 80)}' is not indexed, yet the journals hold {decided[aid]} decision(s) "
+                "on it (the index restored from an older backup?): status and export leave them out; "
+                "--repair indexes it"
+            )
 
 
 def _check_articles(folder: Path, rows: dict[str, dict[str, Any]], removed: set[str], report: Report) -> Articles:
