@@ -57,6 +57,13 @@ def test_migrate_refuses_a_target_that_is_not_a_copy_before_writing_anything(cli
     # a real copy, and a second run, still work
     assert "verified" in cli("migrate", str(a), str(tmp_path / "c")).stdout
     assert "0 article(s) and 0 decision(s) copied" in cli("migrate", str(a), str(tmp_path / "c")).stdout
+    # QA (backups, stop 43): an older copy migrated onto a newer one was called "not a copy of this store"
+    with ReviewStore.open(tmp_path / "c", write=True, reviewer="alice") as st:
+        st.decide(exs[1].article.id, exs[1].entities[0]["id"], "accept")
+    before = written(tmp_path / "c")
+    older = cli("migrate", str(a), str(tmp_path / "c"), check=1)
+    assert "holds 1 more decision(s) of 'alice' than the source" in older.stderr
+    assert "a newer copy of this store" in older.stderr and written(tmp_path / "c") == before
 
 
 def test_train_refuses_an_output_inside_the_store(cli, store_path):

@@ -199,6 +199,12 @@ def _check_copy(
         held = [r["id"] for r in dst.recent(name)]
         ours = [r["id"] for r in src.recent(name)]
         if held != ours[len(ours) - len(held) :]:  # both newest first: the target's must be the oldest
+            if len(held) > len(ours) and held[len(held) - len(ours) :] == ours:
+                raise StoreError(  # QA (backups): "not a copy" read wrong for a newer copy of the source
+                    f"{where} holds {len(held) - len(ours)} more decision(s) of '{clean_line(name, 64)}' than the "
+                    "source, after the same ones: it is a newer copy of this store, and the source an older one "
+                    "(a backup?); nothing was copied (migrate from the newer store into the older, or into an empty one)"
+                )
             raise refuse(f"decisions of '{clean_line(name, 64)}' that are not those of the source (in the same order)")
 
 
