@@ -163,3 +163,13 @@ def test_an_index_restored_from_an_older_backup_is_damage_not_a_note(store_path,
     assert cli("doctor").stdout.strip().endswith("healthy")
     with ReviewStore.open(store_path) as st:
         assert st.candidate(exs[1].article.id, exs[1].entities[0]["id"], view="ana")["status"] == "accepted"
+
+
+def test_an_index_without_its_mark_is_noted(store_path, cli):
+    """QA (backups): a copy made with `rsync --exclude '*.mark'` — the journals' missing marks were
+    noted, the index's not."""
+    three_articles(store_path)
+    (store_path / "index.jsonl.mark").unlink()
+    out = cli("doctor")
+    assert "index.jsonl has" in out.stdout and "lines and no mark" in out.stdout
+    assert out.stdout.strip().endswith("healthy")  # a note: nothing is wrong that can be seen

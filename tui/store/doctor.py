@@ -443,6 +443,11 @@ def check(folder: Path, *, repair: bool = False) -> Report:
         report.problems += index.problems
         if index.absent:
             report.problems.append(index.absent)
+        elif not index.missing and index.lines and not os.path.lexists(index.mark_path):
+            report.notes.append(  # QA (backups): `rsync --exclude '*.mark'` went unsaid for the index only
+                f"{clean_line(index.path)} has {index.lines} lines and no mark: had lines been cut from its "
+                "end, nothing would show it (a mark is written after every append)"
+            )
         if index.blocker:
             blockers.append(index.blocker)
         rows, registered, removed = _index_tables(index)
