@@ -944,3 +944,22 @@ def test_a_reviewer_s_history_keeps_its_order_when_the_clock_goes_back(filled_st
             monkeypatch.undo()
         assert [h["action"] for h in st.history(aid, russia)] == ["accept", "reject", "undo", "redo"]
         assert st.candidate(aid, russia)["status"] == "rejected"
+
+
+def test_a_lead_s_undo_and_redo_keep_what_they_saw(settled, monkeypatch):
+    """QA re-test: undo/redo of a ruling with `u`/`U` (the store's step, not `apply`'s adjudicate line)
+    recorded nothing of what it saw, so the rulings fell back to the clocks."""
+    path, aid, russia = settled
+    with open_as(path, "tester") as st:
+        st.set_leads(["lena", "omar"])
+    skewed(monkeypatch, -60)  # omar's clock is an hour behind lena's
+    with open_as(path, "omar") as st:
+        st.adjudicate(aid, russia, choose="bob")
+        assert st.undo_last(adjudications=True) == [(aid, russia)]
+        assert st.redo_last(adjudications=True) == [(aid, russia)]
+        records = [h for h in st.history(aid, russia) if h["reviewer"] == "omar"]
+        assert [r["action"] for r in records] == ["adjudicate", "undo", "redo"] and all("seen" in r for r in records)
+    monkeypatch.undo()
+    with ReviewStore.open(path) as st:
+        final = st.candidate(aid, russia, view="final")
+        assert final["status"] == "rejected" and final["adjudication"]["reviewer"] == "omar"

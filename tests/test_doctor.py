@@ -173,3 +173,17 @@ def test_an_index_without_its_mark_is_noted(store_path, cli):
     out = cli("doctor")
     assert "index.jsonl has" in out.stdout and "lines and no mark" in out.stdout
     assert out.stdout.strip().endswith("healthy")  # a note: nothing is wrong that can be seen
+
+
+def test_a_store_clock_that_cannot_be_read_is_said_and_repaired(store_path, cli):
+    """QA re-test: `presence/clock` a folder (or a FIFO, a link): every writer fell back to its own
+    clock, and `doctor` said healthy."""
+    three_articles(store_path)
+    clock = store_path / "presence" / "clock"
+    clock.parent.mkdir(exist_ok=True)
+    clock.unlink(missing_ok=True)
+    clock.mkdir()
+    check = cli("doctor", check=1)
+    assert "presence/clock is a folder" in check.stdout and "the store's clock cannot be read" in check.stdout
+    cli("doctor", "--repair")
+    assert clock.is_file() and cli("doctor").stdout.strip().endswith("healthy")

@@ -383,6 +383,9 @@ class DecidingMixin(StoreCore):
             record["target"] = target.record["id"]
             if role == ADJUDICATION:
                 record["role"] = ADJUDICATION
+                # what this step saw, as a ruling records it (QA: `U` in the app, without it, let the
+                # rulings fall back to the clocks, and another lead's older ruling came back in effect)
+                record["seen"] = views.seen_by(self._hists(aid, cid), me)
             record["before"] = {"status": hist.status}
             record["after"] = {"status": "(previous)" if action == "undo" else target.status}
             records.append(record)

@@ -61,6 +61,7 @@ from .files import atomic_write, fsync_dir, make_folder, need_entry, new_folder,
 from .folder import (
     ARTICLES,
     BACKUP_PREFIX,
+    CLOCK_FILE,
     FORMAT,
     INDEX,
     INDEX_LOCK,
@@ -551,6 +552,15 @@ def _odd_files(folder: Path, folders_ok: dict[str, bool], report: Report) -> _Od
         gone = _in_the_way(kind, target) or f"is a symbolic link (to {clean_line(target, 200)}), not a file"
         report.problems.append(f"{clean_line(path)} {gone}: no newsreview can take this lock")
         odd.locks.append(path)
+    clock = folder / PRESENCE / CLOCK_FILE
+    kind, target = _entry(clock)
+    if kind not in ("missing", "file"):  # QA: writers then stamped by their own clocks, and nothing said so
+        gone = _in_the_way(kind, target) or f"is a symbolic link (to {clean_line(target, 200)}), not a file"
+        report.problems.append(
+            f"{clean_line(clock)} {gone}: the store's clock cannot be read, and each machine stamps decisions "
+            "and times leases by its own"
+        )
+        odd.locks.append(clock)  # (repair moves it into the backup and writes an empty one, as for a lock)
     cache = folder / CACHE
     if _entry(cache)[0] == "folder":
         with contextlib.suppress(OSError):

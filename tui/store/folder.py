@@ -438,7 +438,9 @@ class FolderEngine:
         text.appended(self.own.journal.last_line, list(dict.fromkeys(r["article"] for r in records)))
         if self.slug not in self.registered:
             with contextlib.suppress(StoreError):  # the journal is found by its name meanwhile
-                self.append_index([("reviewers", {"name": self.reviewer, "journal": self.slug, "at": _now()})])
+                self.append_index(
+                    [("reviewers", {"name": self.reviewer, "journal": self.slug, "at": _now(self.clock_offset())})]
+                )
 
     def _index_append(self, ops_for: Any) -> list[IndexRecord]:
         """Under ``index.lock``: read what others appended, drop a torn tail a crash left, then append
@@ -591,10 +593,10 @@ def _first_reviewer(journal: Journal) -> str:
     return journal.path.stem
 
 
-def _now() -> str:
-    from datetime import datetime
+def _now(offset: float = 0.0) -> str:
+    from datetime import datetime, timedelta
 
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return (datetime.now(UTC) + timedelta(seconds=offset)).isoformat(timespec="milliseconds")
 
 
 def holds_content(folder: Path, *, articles: bool = True, journals: bool = True) -> bool:
