@@ -770,12 +770,7 @@ def skewed(monkeypatch, minutes: float) -> None:
 @pytest.fixture
 def settled(filled_store):
     """alice accepted Russia, bob rejected it, lena (a lead) chose alice's version."""
-    path, ex = filled_store
-    aid, russia = ex.article.id, ex.entities[1]["id"]
-    with open_as(path, "alice") as st:
-        st.decide(aid, russia, "accept")
-    with open_as(path, "bob") as st:
-        st.decide(aid, russia, "reject")
+    path, aid, russia = dispute(filled_store)
     with open_as(path, "lena") as st:
         st.adjudicate(aid, russia, choose="alice")
     return path, aid, russia
