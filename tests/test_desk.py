@@ -958,3 +958,37 @@ def test_a_lead_s_undo_and_redo_keep_what_they_saw(settled, monkeypatch):
     with ReviewStore.open(path) as st:
         final = st.candidate(aid, russia, view="final")
         assert final["status"] == "rejected" and final["adjudication"]["reviewer"] == "omar"
+
+
+def test_a_lead_s_undo_brings_back_what_stood_before_her_ruling(settled):
+    """Review: lena ruled, omar ruled over her, lena ruled again and undid that — her first ruling came
+    back in effect (the undo's own ``seen`` was read as the ruling's), not omar's."""
+    path, aid, russia = settled
+    with open_as(path, "tester") as st:
+        st.set_leads(["lena", "omar"])
+    with open_as(path, "omar") as st:
+        assert st.adjudicate(aid, russia, choose="bob")["status"] == "rejected"
+    with open_as(path, "lena") as st:
+        assert st.adjudicate(aid, russia, choose="alice")["status"] == "accepted"
+        assert st.undo_last(adjudications=True) == [(aid, russia)]
+        final = st.candidate(aid, russia, view="final")
+        assert final["status"] == "rejected" and final["adjudication"]["reviewer"] == "omar"
+
+
+def test_leases_read_the_clock_without_a_call_to_the_engine(filled_store):
+    """Review: drawing the queue asks every article whether its lease ran out; in the app each such
+    call went through the poller's lock (up to 5 s each with a hung server). The offset is read as an
+    attribute."""
+    path, ex = filled_store
+    with open_as(path, "tester") as st:
+        st.assign(["alice"], lease_hours=1)
+    with open_as(path, "carol") as st:
+
+        def no_calls() -> float:
+            raise AssertionError("clock_offset called while drawing a queue")
+
+        st.engine.clock_offset = no_calls  # type: ignore[method-assign]
+        st.engine.offset = 7200.0
+        assert st.assignments.claim(ex.article.id, "carol") == "takeable"  # 1 h lease, 2 h on the store's clock
+        st.engine.offset = 0.0
+        assert st.assignments.claim(ex.article.id, "carol") == "theirs"

@@ -64,6 +64,10 @@ def test_migrate_refuses_a_target_that_is_not_a_copy_before_writing_anything(cli
     older = cli("migrate", str(a), str(tmp_path / "c"), check=1)
     assert "holds 1 more decision(s) of 'alice' than the source" in older.stderr
     assert "a newer copy of this store" in older.stderr and written(tmp_path / "c") == before
+    # a newer copy that also holds an article the source does not is said the same way (review)
+    with ReviewStore.open(tmp_path / "c", mode="add", reviewer="alice") as st:
+        st.add_article(make_extraction("Officials 9 spoke in Lima.", [("Officials", "NORP")], title="t9"))
+    assert "a newer copy of this store" in cli("migrate", str(a), str(tmp_path / "c"), check=1).stderr
 
 
 def test_train_refuses_an_output_inside_the_store(cli, store_path):

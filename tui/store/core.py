@@ -30,7 +30,7 @@ from ..sanitize import clean_line
 from . import progress, views
 from .assign import Assignments
 from .engine import Engine, Mode
-from .errors import DecisionError, StoreDamaged, StoreError, StoreWriteError
+from .errors import DecisionError, StoreDamaged, StoreWriteError
 from .history import History
 from .memory import Memory
 from .views import ADJUDICATION, REVIEW, Key
@@ -517,12 +517,10 @@ class StoreCore:
         return "edited" if top.values else "accepted"
 
     def _clock_offset(self) -> float:
-        """The engine's clock offset for reading leases — 0 when the store cannot be asked now (a
-        queue is drawn whatever the store's state: the offset only moves a lease's end)."""
-        try:
-            return self.engine.clock_offset()
-        except StoreError:
-            return 0.0
+        """The engine's clock offset as last read, for leases: an attribute, never a call — the queue
+        asks for every article, and in the app a call waits on the poller's lock (review: with a
+        hung server, each article's row waited up to 5 s)."""
+        return float(getattr(self.engine, "offset", 0.0))
 
     def history(self, article_id: str, cand_id: str) -> list[dict[str, Any]]:
         """Every reviewer's decision records on one candidate, oldest first — each reviewer's in the

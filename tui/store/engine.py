@@ -48,6 +48,7 @@ class Engine(Protocol):
     location: str  # shown to users: a path, or a URL with the password masked
     notices: list[str]  # things a user should be told (a torn line dropped...), once
     damage: str | None  # what a poll found changed behind the open store (a journal edited by hand), for good
+    offset: float  # the store's clock less this machine's, as last read by clock_offset (or a poll)
 
     def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
         """Open (creating the store in "review"/"add" mode if it does not exist and ``create``); in

@@ -123,8 +123,8 @@ class FolderEngine:
         self._by_id: set[str] = set()
         self._last_scan = 0.0
         self.store_id = ""  # from the store's meta file once open
-        self._offset = 0.0
-        self._offset_at: float | None = None  # (monotonic) when the store's clock was last read
+        self.offset = 0.0  # the store's clock less this machine's, as last read (clock_offset)
+        self.offset_at: float | None = None  # (monotonic) when the store's clock was last read
 
     def _bound(self, journal: Journal) -> Journal:
         """``journal``, bound to this store and its file name: its mark says so, and a mark that names
@@ -184,6 +184,7 @@ class FolderEngine:
                     "'newsreview status' and 'export' still work)"
                 ),
             )
+        self.clock_offset()  # (a writer's first look at a lease, before any stamp, reads it too)
 
     def _format(self, meta_path: Path) -> str:
         try:
@@ -413,6 +414,8 @@ class FolderEngine:
         if self.own is None:
             raise StoreWriteError(f"{self.shown}: the store is open read-only")
         text = self.log.texts[self.slug]
+        if text.changed is not None:  # (review: an edit in place of the same length passed the append's check)
+            raise StoreWriteError(f"not saved: {text.changed}")
         if self.lock is not None and not self.lock.still_at_path():
             raise StoreWriteError(
                 f"not saved: {clean_line(self.lock.path)} was replaced or removed while this process held it "
@@ -528,9 +531,9 @@ class FolderEngine:
         took work over from each other and dropped each other from the queue). Read-only opens do not
         touch it (and use this machine's clock)."""
         now = time.monotonic()
-        if self.mode == "read" or (self._offset_at is not None and now - self._offset_at < CLOCK_EVERY):
-            return self._offset
-        self._offset_at = now
+        if self.mode == "read" or (self.offset_at is not None and now - self.offset_at < CLOCK_EVERY):
+            return self.offset
+        self.offset_at = now
         with contextlib.suppress(OSError, StoreError):
             path = self.folder / PRESENCE / CLOCK_FILE
             make_folder(path.parent, exist_ok=True)
@@ -543,8 +546,8 @@ class FolderEngine:
             finally:
                 os.close(fd)
             measured = stamp - (before + after) / 2
-            self._offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
-        return self._offset
+            self.offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
+        return self.offset
 
     def set_presence(self, reviewer: str, article: str | None) -> None:
         path = self.folder / PRESENCE / f"{journal_slug(reviewer)}.json"

@@ -216,6 +216,7 @@ class Journal:
         self.last_crc: str | None = None
         self.torn = 0  # bytes of an incomplete last line seen by the last read
         self._fd: int | None = None
+        self._stuck = False  # a failed append's bytes could not be cut off again
         self._mark: dict[str, Any] | None = None
         self._mark_checked = False
         self._since_mark = 0
@@ -342,8 +343,10 @@ class Journal:
                 raise OSError(28, "short write (disk full?)")
             os.fdatasync(self._fd)
         except OSError as err:
-            with contextlib.suppress(OSError):
+            try:
                 os.ftruncate(self._fd, size)  # never leave a partial transaction behind
+            except OSError:
+                self._stuck = True  # (said by the next append's check, not as a restore)
             raise StoreWriteError(f"not saved: cannot write {self.shown}: {why(err)}") from None
         self.size = size + len(line)
         self.last_line = line
@@ -368,6 +371,11 @@ class Journal:
         if (held.st_dev, held.st_ino) != (here.st_dev, here.st_ino):
             what = "was replaced"
         elif size and held.st_size != self.size:
+            if self._stuck:
+                raise StoreWriteError(
+                    f"not saved: an earlier write to {self.shown} failed and left {held.st_size - self.size:,} bytes "
+                    "that could not be taken back; close newsreview here, then run 'newsreview doctor'"
+                )
             what = f"is {held.st_size:,} bytes long where this process wrote {self.size:,}: it was changed"
         else:
             return

@@ -176,6 +176,19 @@ def _check_copy(
             f"{where} holds {what}: not a copy of this store; nothing was copied (migrate into an empty store)"
         )
 
+    # first: a target that is a newer copy of the source is said as such (QA: "not a copy of this store";
+    # review: its extra articles or records were refused before its decisions were looked at)
+    src_names = set(src.stats())
+    held_of = {name: [r["id"] for r in dst.recent(name)] for name in sorted(dst.stats())}
+    ours_of = {name: [r["id"] for r in src.recent(name)] for name in held_of if name in src_names}
+    for name, ours in ours_of.items():
+        held = held_of[name]  # both newest first
+        if len(held) > len(ours) and held[len(held) - len(ours) :] == ours:
+            raise StoreError(
+                f"{where} holds {len(held) - len(ours)} more decision(s) of '{clean_line(name, 64)}' than the "
+                "source, after the same ones: it is a newer copy of this store, and the source an older one "
+                "(a backup?); nothing was copied (migrate from the newer store into the older, or into an empty one)"
+            )
     by_sha = {row["text_sha"]: aid for aid, row in dst_rows.items()}
     for aid, row in src_rows.items():
         there = dst_rows.get(aid)
@@ -192,19 +205,11 @@ def _check_copy(
     extra = [t for t, d in dst_others if (t, _canon(d)) not in have]
     if extra:
         raise refuse(f"{len(extra)} record(s) of {', '.join(sorted(set(extra)))} that the source does not")
-    src_names = set(src.stats())
-    for name in sorted(dst.stats()):
+    for name, held in held_of.items():
         if name not in src_names:
             raise refuse(f"decisions of '{clean_line(name, 64)}', who has none in the source")
-        held = [r["id"] for r in dst.recent(name)]
-        ours = [r["id"] for r in src.recent(name)]
-        if held != ours[len(ours) - len(held) :]:  # both newest first: the target's must be the oldest
-            if len(held) > len(ours) and held[len(held) - len(ours) :] == ours:
-                raise StoreError(  # QA (backups): "not a copy" read wrong for a newer copy of the source
-                    f"{where} holds {len(held) - len(ours)} more decision(s) of '{clean_line(name, 64)}' than the "
-                    "source, after the same ones: it is a newer copy of this store, and the source an older one "
-                    "(a backup?); nothing was copied (migrate from the newer store into the older, or into an empty one)"
-                )
+        ours = ours_of[name]
+        if held != ours[len(ours) - len(held) :]:  # the target's must be the oldest of the source's
             raise refuse(f"decisions of '{clean_line(name, 64)}' that are not those of the source (in the same order)")
 
 

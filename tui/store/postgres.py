@@ -140,8 +140,8 @@ class PostgresEngine:
         self._iwm = 0  # the same for index records
         self._own: set[int] = set()  # positions of our own decisions above _dwm (poll skips them)
         self._rseq = 0  # this reviewer's decision count (the records' "seq")
-        self._offset = 0.0
-        self._offset_at: float | None = None  # (monotonic) when the server's clock was last read
+        self.offset = 0.0  # the store's clock less this machine's, as last read (clock_offset)
+        self.offset_at: float | None = None  # (monotonic) when the server's clock was last read
         self._upto: dict[str, int] = {}  # article -> the pos its records, as last read, cover
         self._prefetched: dict[str, list[tuple[int, str]]] = {}  # article -> its decisions, read ahead
         self._loaded: dict[str, bytes] = {}  # article -> its summary as read at load (to skip rewriting it)
@@ -691,7 +691,7 @@ class PostgresEngine:
             return index, decisions
 
         index_rows, decision_rows = self._read(fetch)
-        if self._offset_at is None or now - self._offset_at >= CLOCK_EVERY:
+        if self.offset_at is None or now - self.offset_at >= CLOCK_EVERY:
             self._read_clock(self._connection())
         # every record checked before anything moves on: a damaged one is said at every poll, and the
         # rows after it are not passed over
@@ -1032,18 +1032,18 @@ class PostgresEngine:
         ``now()``; decisions, assignments and takes are stamped by the client). Read when the store
         opens and then by polls (:meth:`_read_clock`), never here: a read on the way to a write would
         meet a lost session first, and the write must be the one to find it (it reconnects at once)."""
-        return self._offset
+        return self.offset
 
     def _read_clock(self, conn: psycopg.Connection[Any]) -> None:
         pg = _driver()
-        self._offset_at = time.monotonic()
+        self.offset_at = time.monotonic()
         with contextlib.suppress(pg.Error):
             before = time.time()
             row = conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()
             after = time.time()
             if row is not None and after - before < CLOCK_SLACK:  # (a slow answer says little of the clock)
                 measured = float(row[0]) - (before + after) / 2
-                self._offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
+                self.offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
 
     def set_presence(self, reviewer: str, article: str | None) -> None:
         pg = _driver()

@@ -17,7 +17,7 @@ from typing import Any
 
 from extractors.vocabulary import DECIDED
 
-from .history import History, Level, version_key
+from .history import History, Level, Record, version_key
 
 REVIEW, ADJUDICATION = "review", "adjudication"
 Key = tuple[str, str]  # (reviewer, role)
@@ -42,17 +42,35 @@ VERSION_FIELDS = frozenset(
 )
 
 
-def saw(hists: Hists, key: Key, other: Key) -> bool | None:
-    """Whether the latest step of history ``key`` (an adjudication) was made having seen the latest
-    step of ``other``: its record's ``seen`` names ``other``'s last record. None when it says nothing
-    (a ruling made by a release before ``seen``: then the clocks decide, as they did)."""
-    hist, them = hists.get(key), hists.get(other)
-    if hist is None or not hist.records or them is None or not them.records:
+def standing_step(hist: History) -> Record | None:
+    """The record that made a lead's standing ruling stand: her latest step, unless it was an undo —
+    then the ruling it brought back (review: after "lena rules, omar rules over her, lena rules again
+    and undoes that", the undo's own ``seen`` made lena's first ruling look newer than omar's)."""
+    if hist.top is None or not hist.records:
         return None
-    seen = hist.records[-1].get("seen")
+    last = hist.records[-1]
+    return hist.top.record if last.get("action") == "undo" else last
+
+
+def saw(hists: Hists, key: Key, other: Key) -> bool | None:
+    """Whether the standing ruling of ``key`` (a lead's history) was made having seen the standing
+    ruling of ``other``: its step's ``seen`` names a record of ``other``'s at or after the step that
+    made ``other``'s stand. None when it says nothing (a ruling by a release before ``seen``: then
+    the clocks decide, as they did)."""
+    hist, them = hists.get(key), hists.get(other)
+    if hist is None or them is None:
+        return None
+    step, theirs = standing_step(hist), standing_step(them)
+    if step is None or theirs is None:
+        return None
+    seen = step.get("seen")
     if not isinstance(seen, dict):
         return None
-    return (seen.get(other[1]) or {}).get(other[0]) == them.records[-1].get("id")
+    named = (seen.get(other[1]) or {}).get(other[0])
+    ids = [r.get("id") for r in them.records]
+    if named not in ids or theirs.get("id") not in ids:
+        return False
+    return ids.index(named) >= ids.index(theirs.get("id"))
 
 
 def seen_by(hists: Hists, me: str) -> dict[str, dict[str, str]]:
@@ -69,7 +87,7 @@ def seen_by(hists: Hists, me: str) -> dict[str, dict[str, str]]:
 
 def in_effect(hists: Hists) -> Level | None:
     """The adjudication that settles a candidate, or None: of the leads' standing rulings, the one
-    whose lead's latest step saw every other's (a later lead's replaces an earlier); between rulings
+    made having seen every other (a later lead's replaces an earlier); between rulings
     that did not see each other (made at once, or by a release before ``seen``), the latest by time."""
     tops = [(key, h.top) for key, h in hists.items() if key[1] == ADJUDICATION and h.top is not None]
     if not tops:
