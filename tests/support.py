@@ -113,3 +113,21 @@ def indexed(location) -> list[tuple[str, dict]]:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'SET search_path TO "{schema}"')
         return [(t, json.loads(d)) for t, d in conn.execute("SELECT tbl, doc::text FROM index_records ORDER BY pos")]
+
+
+def open_as(path, name):
+    """The store at ``path`` open for writing as reviewer ``name``."""
+    from tui.store import ReviewStore
+
+    return ReviewStore.open(path, write=True, reviewer=name)
+
+
+def dispute(filled_store):
+    """Alice accepts 'Russia', Bob rejects it: (store path, article id, candidate id)."""
+    path, ex = filled_store
+    aid, russia = ex.article.id, ex.entities[1]["id"]
+    with open_as(path, "alice") as st:
+        st.decide(aid, russia, "accept")
+    with open_as(path, "bob") as st:
+        st.decide(aid, russia, "reject")
+    return path, aid, russia

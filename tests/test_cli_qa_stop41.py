@@ -9,11 +9,7 @@ import sys
 
 from tui.store import ReviewStore
 
-from support import ROOT
-
-
-def open_as(path, name):
-    return ReviewStore.open(path, write=True, reviewer=name)
+from support import ROOT, open_as
 
 
 def test_an_empty_store_option_is_refused_not_the_current_folder(tmp_path):

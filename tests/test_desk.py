@@ -16,15 +16,11 @@ from tui.export import store_articles
 from tui.status import reviewer_counts
 from tui.store import DecisionError, NotALead, ReviewStore, Unchanged
 
-from support import make_extraction
+from support import dispute, make_extraction, open_as
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store-v1"
 
 pytestmark = pytest.mark.engines
-
-
-def open_as(path, name):
-    return ReviewStore.open(path, write=True, reviewer=name)
 
 
 def test_reviewers_keep_their_own_state_and_the_final_view_settles(filled_store):
@@ -456,17 +452,6 @@ def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):
         assert st.candidate(*undone, view="final")["status"] == "pending"
 
 
-def dispute(filled_store):
-    """Alice accepts 'Russia', Bob rejects it: (store path, article id, candidate id)."""
-    path, ex = filled_store
-    aid, russia = ex.article.id, ex.entities[1]["id"]
-    with open_as(path, "alice") as st:
-        st.decide(aid, russia, "accept")
-    with open_as(path, "bob") as st:
-        st.decide(aid, russia, "reject")
-    return path, aid, russia
-
-
 def test_leads_alone_settle_and_assign_once_named(filled_store, cli):
     path, aid, russia = dispute(filled_store)
     with open_as(path, "bob") as st:
@@ -755,16 +740,16 @@ def test_the_kept_view_follows_other_reviewers(store_path):
 
 def skewed(monkeypatch, minutes: float) -> None:
     """This process's decisions stamped ``minutes`` off the true time (a machine whose clock is off)."""
-    from tui.store import deciding
+    from tui.store import core
 
-    true_now = deciding.now
+    true_now = core.now
 
     def off(offset: float = 0.0) -> str:
         return (datetime.fromisoformat(true_now(offset)) + timedelta(minutes=minutes)).isoformat(
             timespec="milliseconds"
         )
 
-    monkeypatch.setattr(deciding, "now", off)
+    monkeypatch.setattr(core, "now", off)
 
 
 @pytest.fixture
@@ -855,7 +840,7 @@ def machine_skewed(monkeypatch, seconds: float) -> None:
     import time as real_time
     import types
 
-    from tui.store import assign, core, folder
+    from tui.store import assign, clock, folder
 
     class Off(datetime):
         @classmethod
@@ -868,7 +853,7 @@ def machine_skewed(monkeypatch, seconds: float) -> None:
     fake.time = lambda: real_time.time() + seconds
     monkeypatch.setattr(folder, "time", fake)
     monkeypatch.setattr(postgres, "time", fake)
-    monkeypatch.setattr(core, "datetime", Off)
+    monkeypatch.setattr(clock, "datetime", Off)
     monkeypatch.setattr(assign, "datetime", Off)
 
 

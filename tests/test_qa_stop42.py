@@ -10,9 +10,7 @@ import pytest
 from tui.app.app import ReviewApp
 from tui.store import ReviewStore, Unchanged
 
-
-def open_as(path, name):
-    return ReviewStore.open(path, write=True, reviewer=name)
+from support import dispute, open_as
 
 
 def test_an_accept_of_what_is_accepted_writes_nothing(filled_store):
@@ -305,12 +303,7 @@ def test_articles_fits_a_terminal_of_40_columns(filled_store, cli):
 
     from rich.cells import cell_len
 
-    path, ex = filled_store
-    aid, russia = ex.article.id, ex.entities[1]["id"]
-    with open_as(path, "alice") as st:
-        st.decide(aid, russia, "accept")
-    with open_as(path, "bob") as st:
-        st.decide(aid, russia, "reject")
+    dispute(filled_store)
     cli("assign", "--team", "alice,bob", "--overlap", "2", "--reviewer", "lena")
     cli.env = {**cli.env, "COLUMNS": "40"}
     out = cli("articles").stdout

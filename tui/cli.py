@@ -299,7 +299,7 @@ def review_cmd(
     Example: newsreview review examples/uk-russia-iran-drones.txt --reviewer alice
     """
     _some_path_exists(paths)
-    if sys.stdout.isatty() and not _utf8(sys.stdout):  # QA: every box and letter drawn as "\u256d" text
+    if sys.stdout.isatty() and not writes_utf8(sys.stdout):  # QA: every box and letter drawn as "\u256d" text
         fail(
             f"the terminal's locale is not UTF-8 ({clean_line(sys.stdout.encoding, 30)}), and the review screen "
             "draws with UTF-8 characters: run newsreview with a UTF-8 locale, e.g. LANG=C.UTF-8"
@@ -810,7 +810,7 @@ def articles_cmd(
         ]
         headers: tuple[str, ...] = ("id", "decided", "disputed", "assigned", "title")
         # as Rich drew it, without its layout of every cell (QA: 6 s for 10,000 articles)
-        utf8 = _utf8(sys.stdout)
+        utf8 = writes_utf8(sys.stdout)
         if not utf8:  # each character the locale cannot hold made "?" first, so widths count what is shown
             enc = sys.stdout.encoding or "ascii"
             cells = [[c.encode(enc, "replace").decode(enc) for c in row] for row in cells]
@@ -1544,15 +1544,12 @@ def _sane_environment() -> None:
             del os.environ[name]
 
 
-_utf8 = writes_utf8
-
-
 def _tolerant_streams() -> None:
     """Under a locale that is not UTF-8 (ISO-8859-1, say), a character it cannot hold is written as
     "?" instead of ending the command (QA: ``--help``, ``articles``, ``agreement`` and ``status``
     stopped with an internal UnicodeEncodeError at their first em dash or "Ł")."""
     for stream in (sys.stdout, sys.stderr):
-        if not _utf8(stream) and hasattr(stream, "reconfigure"):
+        if not writes_utf8(stream) and hasattr(stream, "reconfigure"):
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="replace")
 

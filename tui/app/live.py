@@ -255,7 +255,7 @@ class LiveFeed(Widget):
         except Exception as err:  # a poll must never take the app down: say what happened, try again
             self.post_message(self.Fetched(None, f"could not read the store: {type(err).__name__}: {err}"))
             return
-        self.post_message(self.Fetched(presence, None, damage=getattr(self.engine, "damage", None)))
+        self.post_message(self.Fetched(presence, None, damage=self.engine.damage))
 
     def on_live_feed_fetched(self, message: Fetched) -> None:
         message.stop()

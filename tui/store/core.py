@@ -19,7 +19,6 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from extractors.vocabulary import DECIDED
 from ..sanitize import clean_line
 from . import progress, views
 from .assign import Assignments
+from .clock import now
 from .engine import Engine, Mode
 from .errors import DecisionError, StoreDamaged, StoreWriteError
 from .history import History
@@ -55,16 +55,6 @@ def no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def now(offset: float = 0.0) -> str:
-    """The time to stamp a record with: this machine's clock moved by ``offset`` seconds, the
-    engine's :meth:`~tui.store.engine.Engine.clock_offset` (the store's own clock, so that the stamps
-    of a desk's machines compare)."""
-    moment = datetime.now(UTC)
-    if offset:
-        moment += timedelta(seconds=offset)
-    return moment.isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -515,6 +505,10 @@ class StoreCore:
         if cid in self._added.get(aid, {}):
             return "added"
         return "edited" if top.values else "accepted"
+
+    def stamp(self) -> str:
+        """The time to stamp a record with, on the store's clock (:mod:`tui.store.clock`)."""
+        return now(self.engine.clock_offset())
 
     def _clock_offset(self) -> float:
         """The engine's clock offset as last read, for leases: an attribute, never a call — the queue

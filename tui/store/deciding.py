@@ -13,7 +13,7 @@ from extractors.vocabulary import CANDIDATE_ACTIONS, NOT_SPEAKERS
 
 from ..sanitize import clean_line
 from . import undo, validation, views
-from .core import StoreCore, now
+from .core import StoreCore
 from .errors import DecisionError, NothingChanged, Unchanged
 from .history import History, next_level
 from .memory import as_decision
@@ -203,7 +203,7 @@ class DecidingMixin(StoreCore):
             "kind": kind,
             "action": action,
             "reviewer": self.reviewer,
-            "at": now(self.engine.clock_offset()),
+            "at": self.stamp(),
             "seconds": round(seconds, 3) if seconds is not None else None,
             "batch": batch,
         }

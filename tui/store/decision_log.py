@@ -218,7 +218,7 @@ class JournalText:
             self._behind("another file is at its path (it was replaced)")
             return None
         if st.st_size < known:
-            self._behind(f"it is {st.st_size:,} bytes long, shorter than the {known:,} read from it: it was cut")
+            self._cut(st.st_size, known)
             return None
         if st.st_mtime_ns == self._mtime:
             return None
@@ -236,7 +236,7 @@ class JournalText:
         except OSError as err:
             raise StoreError(f"cannot read {self.journal.shown}: {why(err)}") from None
         if len(data) < known:
-            self._behind(f"it is {len(data):,} bytes long, shorter than the {known:,} read from it: it was cut")
+            self._cut(len(data), known)
             return None
         if memoryview(data)[:known] != memoryview(self.data)[:known]:
             line = self.data.count(b"\n", 0, _first_difference(data, self.data, known)) + 1
@@ -262,6 +262,9 @@ class JournalText:
             st = os.stat(self.journal.path)
             self._identity, self._mtime, self._size = (st.st_dev, st.st_ino), st.st_mtime_ns, st.st_size
         self._verified_at = time.monotonic()
+
+    def _cut(self, size: int, known: int) -> None:
+        self._behind(f"it is {size:,} bytes long, shorter than the {known:,} read from it: it was cut")
 
     def _behind(self, what: str) -> None:
         then = (

@@ -54,7 +54,7 @@ from typing import Any
 import orjson
 
 from ..sanitize import clean_line
-from . import access
+from . import access, clock
 from .articles import file_name, parse, text_sha
 from .errors import StoreDamaged, StoreError, StoreWriteError
 from .files import atomic_write, fsync_dir, make_folder, need_entry, new_folder, read_file, why
@@ -69,7 +69,6 @@ from .folder import (
     META_FILE,
     PRESENCE,
     V1_FORMAT,
-    _now,
     holds_content,
     journal_slug,
 )
@@ -545,22 +544,18 @@ def _odd_files(folder: Path, folders_ok: dict[str, bool], report: Report) -> _Od
     with contextlib.suppress(OSError):
         if folders_ok[JOURNALS]:
             locks += sorted((folder / JOURNALS).glob("*.lock"))
-    for path in locks:
+    # the store's clock file is mended as a lock is (QA: in the way, writers stamped by their own clocks)
+    consequence = dict.fromkeys(locks, "no newsreview can take this lock")
+    consequence[folder / PRESENCE / CLOCK_FILE] = (
+        "the store's clock cannot be read, and each machine stamps decisions and times leases by its own"
+    )
+    for path, then in consequence.items():
         kind, target = _entry(path)
         if kind in ("missing", "file"):
             continue
         gone = _in_the_way(kind, target) or f"is a symbolic link (to {clean_line(target, 200)}), not a file"
-        report.problems.append(f"{clean_line(path)} {gone}: no newsreview can take this lock")
-        odd.locks.append(path)
-    clock = folder / PRESENCE / CLOCK_FILE
-    kind, target = _entry(clock)
-    if kind not in ("missing", "file"):  # QA: writers then stamped by their own clocks, and nothing said so
-        gone = _in_the_way(kind, target) or f"is a symbolic link (to {clean_line(target, 200)}), not a file"
-        report.problems.append(
-            f"{clean_line(clock)} {gone}: the store's clock cannot be read, and each machine stamps decisions "
-            "and times leases by its own"
-        )
-        odd.locks.append(clock)  # (repair moves it into the backup and writes an empty one, as for a lock)
+        report.problems.append(f"{clean_line(path)} {gone}: {then}")
+        odd.locks.append(path)  # (repair moves it into the backup and writes an empty one)
     cache = folder / CACHE
     if _entry(cache)[0] == "folder":
         with contextlib.suppress(OSError):
@@ -1016,17 +1011,19 @@ def _repair(
                 name = _lost_name(folder, slug, scan, registered)
                 lost.append((scan, name))
                 if name is not None:
-                    extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now(), "lost": True}])
+                    extra_index.append(
+                        ["reviewers", 0, {"name": name, "journal": slug, "at": clock.now(), "lost": True}]
+                    )
             continue
         if scan.changed:
             keep += [scan.path, scan.mark_path]
             rewrite.append(scan)
     for aid, why_ in articles.missing.items():
-        extra_index.append(["removed", 0, {"article": aid, "reason": why_, "at": _now()}])
+        extra_index.append(["removed", 0, {"article": aid, "reason": why_, "at": clock.now()}])
     for _, row in articles.orphans:
         extra_index.append(["articles", 0, row])
     for slug, name in sorted(unregistered.items()):
-        extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": _now()}])
+        extra_index.append(["reviewers", 0, {"name": name, "journal": slug, "at": clock.now()}])
     aside += index.aside + articles.unusable + odd.locks
     rewrite_index = index.changed or bool(extra_index)
     if rewrite_index:
@@ -1054,7 +1051,12 @@ def _repair(
         _write_file(path, b"")
         report.repaired.append(f"wrote an empty lock file {clean_line(path)} in its place")
     if not meta_ok:
-        meta = {"format": FORMAT, "created": _now(), "store_id": store_id or uuid.uuid4().hex, "repaired": _now()}
+        meta = {
+            "format": FORMAT,
+            "created": clock.now(),
+            "store_id": store_id or uuid.uuid4().hex,
+            "repaired": clock.now(),
+        }
         _write_file(folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
         report.repaired.append(f"wrote a new {META_FILE}")
     for scan, name in lost:

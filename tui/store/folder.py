@@ -27,13 +27,13 @@ import stat
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ..sanitize import clean_line
+from . import clock
 from .articles import ArticleFiles, parse
 from .decision_log import DecisionLog
 from .engine import IndexRecord, Mode
@@ -52,8 +52,6 @@ JOURNALS = "journals"
 PRESENCE = "presence"
 PRESENCE_FRESH = 60.0  # seconds after which a presence file is stale (a crashed app)
 CLOCK_FILE = "clock"  # in PRESENCE: touched to read the filesystem's time (see FolderEngine.clock_offset)
-CLOCK_EVERY = 60.0  # seconds between two readings of the store's clock
-CLOCK_SLACK = 2.0  # a difference below this is the filesystem's timestamp granularity, not a skew
 
 
 def journal_slug(reviewer: str) -> str:
@@ -284,7 +282,7 @@ class FolderEngine:
                     if not path.exists():
                         make_folder(path)
                         made.append(path)
-                meta = {"format": FORMAT, "created": _now(), "store_id": uuid.uuid4().hex}
+                meta = {"format": FORMAT, "created": clock.now(), "store_id": uuid.uuid4().hex}
                 atomic_write(self.folder / META_FILE, orjson.dumps({"_meta": {"1": meta}}))
                 return
             except (OSError, StoreError) as err:
@@ -442,7 +440,7 @@ class FolderEngine:
         if self.slug not in self.registered:
             with contextlib.suppress(StoreError):  # the journal is found by its name meanwhile
                 self.append_index(
-                    [("reviewers", {"name": self.reviewer, "journal": self.slug, "at": _now(self.clock_offset())})]
+                    [("reviewers", {"name": self.reviewer, "journal": self.slug, "at": clock.now(self.clock_offset())})]
                 )
 
     def _index_append(self, ops_for: Any) -> list[IndexRecord]:
@@ -531,7 +529,7 @@ class FolderEngine:
         took work over from each other and dropped each other from the queue). Read-only opens do not
         touch it (and use this machine's clock)."""
         now = time.monotonic()
-        if self.mode == "read" or (self.offset_at is not None and now - self.offset_at < CLOCK_EVERY):
+        if self.mode == "read" or (self.offset_at is not None and now - self.offset_at < clock.EVERY):
             return self.offset
         self.offset_at = now
         with contextlib.suppress(OSError, StoreError):
@@ -545,8 +543,7 @@ class FolderEngine:
                 stamp = os.fstat(fd).st_mtime
             finally:
                 os.close(fd)
-            measured = stamp - (before + after) / 2
-            self.offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
+            self.offset = clock.skew(stamp, before, after)
         return self.offset
 
     def set_presence(self, reviewer: str, article: str | None) -> None:
@@ -594,12 +591,6 @@ def _first_reviewer(journal: Journal) -> str:
         first = read_file(journal.path, limit=1 << 20).partition(b"\n")[0] + b"\n"
         return str(orjson.loads(first[: -len(b',"crc":"00000000"}\n')] + b"}")["ops"][0][2]["reviewer"])
     return journal.path.stem
-
-
-def _now(offset: float = 0.0) -> str:
-    from datetime import datetime, timedelta
-
-    return (datetime.now(UTC) + timedelta(seconds=offset)).isoformat(timespec="milliseconds")
 
 
 def holds_content(folder: Path, *, articles: bool = True, journals: bool = True) -> bool:

@@ -10,7 +10,7 @@ from extractors.records import check_offsets
 
 from ..sanitize import clean_line
 from . import views
-from .core import StoreCore, now
+from .core import StoreCore
 from .errors import DecisionError, StoreError
 
 
@@ -50,7 +50,7 @@ class IntakeMixin(StoreCore):
             "counts": {"entity": len(extraction.entities), "claim": len(extraction.claims)},
             "labels": _label_counts(extraction.entities),
             "model": next((c["model"] for c in cands if c.get("model")), None),
-            "added_at": now(self.engine.clock_offset()),
+            "added_at": self.stamp(),
             "added_by": self.reviewer,
         }
         body = {
@@ -125,7 +125,7 @@ class IntakeMixin(StoreCore):
             "article": aid,
             "id": uuid.uuid4().hex[:16],
             "model": next((c["model"] for c in new if c.get("model")), None),
-            "at": now(self.engine.clock_offset()),
+            "at": self.stamp(),
             "by": self.reviewer,
             "counts": {"entity": len(entities), "claim": len(cands) - len(entities)},
             "labels": _label_counts(entities),

@@ -34,7 +34,6 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 
 from ..sanitize import clean_line
-from . import pgschema
+from . import clock, pgschema
 from .articles import ArticleCache, parse
 from .assign import lease_of
 from .engine import IndexRecord, Mode
@@ -56,8 +55,6 @@ T = TypeVar("T")
 
 RETRY_EVERY = 3.0  # seconds between reconnection attempts after the server was found unreachable
 CHECK_EVERY = 15.0  # seconds after which a poll looks for new rows even without a notification
-CLOCK_EVERY = 60.0  # seconds between two readings of the server's clock
-CLOCK_SLACK = 2.0  # a difference below this is noise, not a skew
 PRESENCE_FRESH = 60.0
 PREFETCH = 32  # articles read per round trip
 LOCK_WAIT = 1.0  # seconds to wait for a reviewer's lock (a process that is just closing)
@@ -471,7 +468,7 @@ class PostgresEngine:
                 _grant_as_on(conn, "leases", "summaries")
             values = {"format": pgschema.FORMAT, "schema_version": str(pgschema.VERSION)}
             if not has_meta:
-                values.update(store_id=uuid.uuid4().hex, created=_now())
+                values.update(store_id=uuid.uuid4().hex, created=clock.now())
             for key, value in values.items():
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -691,7 +688,7 @@ class PostgresEngine:
             return index, decisions
 
         index_rows, decision_rows = self._read(fetch)
-        if self.offset_at is None or now - self.offset_at >= CLOCK_EVERY:
+        if self.offset_at is None or now - self.offset_at >= clock.EVERY:
             self._read_clock(self._connection())
         # every record checked before anything moves on: a damaged one is said at every poll, and the
         # rows after it are not passed over
@@ -1041,9 +1038,8 @@ class PostgresEngine:
             before = time.time()
             row = conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()
             after = time.time()
-            if row is not None and after - before < CLOCK_SLACK:  # (a slow answer says little of the clock)
-                measured = float(row[0]) - (before + after) / 2
-                self.offset = measured if abs(measured) >= CLOCK_SLACK else 0.0
+            if row is not None and after - before < clock.SLACK:  # (a slow answer says little of the clock)
+                self.offset = clock.skew(float(row[0]), before, after)
 
     def set_presence(self, reviewer: str, article: str | None) -> None:
         pg = _driver()
@@ -1175,10 +1171,6 @@ def _apply_leases(conn: psycopg.Connection[Any], records: list[IndexRecord]) -> 
                     "WHERE article = %s AND %s = ANY(holders) AND NOT %s = ANY(holders)",
                     [[d["from"], d["to"], d["article"], d["from"], d["to"]] for d in docs],
                 )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _fetch_all(query: str, params: list[Any], conn: psycopg.Connection[Any]) -> list[Any]:

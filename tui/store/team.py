@@ -9,7 +9,7 @@ from typing import Any
 from ..sanitize import clean_line
 from . import validation
 from .assign import check_lease
-from .core import StoreCore, now
+from .core import StoreCore
 from .engine import IndexRecord
 from .errors import NotALead
 
@@ -67,7 +67,7 @@ class TeamMixin(StoreCore):
         plan = self.assignments.plan(ids, names, overlap)
         if not plan:
             return {}
-        at = now(self.engine.clock_offset())
+        at = self.stamp()
         records: list[IndexRecord] = [
             (
                 "assignments",
@@ -95,7 +95,7 @@ class TeamMixin(StoreCore):
         absent = self.assignments.takeable_from(article_id, self.reviewer, present)
         if absent is None:
             return None
-        doc = {"article": article_id, "from": absent, "to": self.reviewer, "at": now(self.engine.clock_offset())}
+        doc = {"article": article_id, "from": absent, "to": self.reviewer, "at": self.stamp()}
         seen = self.engine.append_index([("takes", doc)])
         for table, row in [*seen, ("takes", doc)]:
             self._fold_index(table, row)
@@ -140,7 +140,7 @@ class TeamMixin(StoreCore):
 
     def _set_setting(self, key: str, value: Any) -> None:
         """Record a store setting in the index (the latest record of a key stands)."""
-        doc = {"key": key, "value": value, "by": self.reviewer, "at": now(self.engine.clock_offset())}
+        doc = {"key": key, "value": value, "by": self.reviewer, "at": self.stamp()}
         seen = self.engine.append_index([("settings", doc)])
         for table, row in [*seen, ("settings", doc)]:
             self._fold_index(table, row)

@@ -32,13 +32,13 @@ import os
 import shutil
 import uuid
 from collections import defaultdict
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ..sanitize import clean_line
+from . import clock
 from .errors import StoreDamaged, StoreError
 from .files import atomic_write, fsync_dir, make_folder, new_folder, read_file, why
 from .history import History, next_level
@@ -46,12 +46,6 @@ from .journal import encode_line
 from .lock import FileLock
 
 BACKUP = "upgrade-backup"
-
-
-def _now() -> str:
-    from datetime import datetime
-
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def read_v1(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -161,7 +155,7 @@ def upgrade_v1(folder: Path) -> str:
                 f"damaged: {shown} holds a decision the upgrade cannot read ({clean_line(err, 80)}); "
                 "run 'newsreview doctor'"
             ) from None
-        at = _now()
+        at = clock.now()
         created = _v1_created(folder) or at
         if not (folder / JOURNALS).is_dir():
             make_folder(folder / JOURNALS)
