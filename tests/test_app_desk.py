@@ -1233,6 +1233,7 @@ def test_times_on_screen_are_local_and_say_their_zone(monkeypatch):
     try:
         assert when("2026-12-05T14:38:27.123+00:00") == "12-05 20:08:27"
         assert when("2026-12-05T14:38:27.123+00:00", full=True) == "2026-12-05 20:08:27 IST"
+        assert when("2026-12-05T14:38:27.123+00:00", day=False) == "20:08:27"  # (the detail panel's history)
         assert when("not a time") == "not a time" and when(None) == ""
     finally:
         monkeypatch.undo()

@@ -48,19 +48,21 @@ def fields_text(fields: Mapping[str, Any], *, skip: tuple[str, ...] = ("text", "
     return "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in fields.items() if k not in skip)
 
 
-def when(stamp: object, *, full: bool = False) -> str:
+def when(stamp: object, *, full: bool = False, day: bool = True) -> str:
     """A stored time (UTC, ``2024-05-01T12:03:11.123+00:00``) as this terminal's local time:
-    ``05-01 14:03:11``, or with ``full`` ``2024-05-01 14:03:11 CEST`` (QA: the screens showed UTC with
-    nothing saying so — an analyst in Kolkata read decisions made "5 hours ago" as made now)."""
+    ``05-01 14:03:11``; with ``full`` ``2024-05-01 14:03:11 CEST``; without ``day`` ``14:03:11`` (QA:
+    the screens showed UTC with nothing saying so — an analyst in Kolkata read decisions made "5 hours
+    ago" as made now)."""
     text = str(stamp or "")
     try:
         moment = datetime.fromisoformat(text)
         local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone()
     except (ValueError, OverflowError, OSError):
-        return one_line(f"{text[5:10]} {text[11:19]}" if len(text) >= 19 else text, 20)
+        shown = (f"{text[5:10]} " if day else "") + text[11:19] if len(text) >= 19 else text
+        return one_line(shown, 20)
     if full:
         return one_line(local.strftime("%Y-%m-%d %H:%M:%S %Z").strip(), 40)
-    return local.strftime("%m-%d %H:%M:%S")
+    return local.strftime("%m-%d %H:%M:%S" if day else "%H:%M:%S")
 
 
 def review_lines(cand: Cand, me: str, name: Callable[[str], str] | None = None) -> Text:

@@ -256,7 +256,7 @@ def detail(
         for h in history[-6:]:
             secs = f" {h['seconds']:.1f}s" if isinstance(h.get("seconds"), int | float) else ""
             hist.append(
-                f"{one_line(str(h.get('at', ''))[11:19], 8)} {one_line(h.get('reviewer', ''), 30)}: "
+                f"{when(h.get('at'), day=False)} {one_line(h.get('reviewer', ''), 30)}: "
                 f"{one_line(h.get('action', ''), 12)}{secs}\n"
             )
         grid.add_row("history", hist)
