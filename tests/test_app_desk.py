@@ -130,6 +130,9 @@ async def test_the_queue_shows_titles_at_any_width(two, tmp_path, size):
     store, _bob, ex = two
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=size) as pilot:
+        # who is on which article comes with the live feed's first look (0.3 s after the screen): the
+        # queue opened before it showed nobody (a loaded machine ran the keys ahead of it)
+        assert await until(pilot, lambda: app.screen.query_one(LiveFeed).presence != {}, 3.0)
         await pilot.press("l")
         await pilot.pause()
         title = str(store.article_info(ex.article.id)["title"])
