@@ -199,7 +199,8 @@ async def test_at_80_columns_the_status_line_keeps_the_desk_in_view(two, tmp_pat
         await pilot.press("a", "k")
         bob.set_presence(aid)
         bob.decide(aid, cid, "reject")
-        await until(pilot, lambda: "with bob" in status_line(app), 2.0)
+        # (who is where is read once a second, decisions at every look: one can come a look before the other)
+        await until(pilot, lambda: "with bob" in status_line(app) and "⚠ 1 disputed" in status_line(app), 2.0)
         line = status_line(app)
         assert "with bob" in line and line.startswith(" ana ") and "⚠ 1 disputed" in line, line
         assert len(line) <= 80
