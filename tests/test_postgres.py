@@ -426,6 +426,57 @@ def test_a_decision_on_a_lost_connection_is_saved_on_the_new_one_or_reported_uns
         assert [h["seq"] for h in (st.history(aid, e0) + st.history(aid, e1) + st.history(aid, e2))] == [1, 2, 3]
 
 
+class _SocketClosedOnce:
+    """A connection whose next statement fails as psycopg's wait loop fails when the server hangs up
+    before libpq has marked the connection bad: an error with no SQLSTATE, ``broken`` still false."""
+
+    def __init__(self, conn):
+        self._conn, self.failed = conn, False
+
+    def execute(self, *args, **kwargs):
+        if not self.failed:
+            import psycopg
+
+            self.failed = True
+            raise psycopg.OperationalError("connection socket closed")
+        return self._conn.execute(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("path_taken", ["read", "write"])
+def test_a_socket_closed_before_the_connection_is_marked_bad_counts_as_lost(filled_store, monkeypatch, path_taken):
+    # CI, stop 43: a terminated backend raised "connection socket closed" while `broken` was still
+    # false; the read was refused as the server's error instead of reconnecting
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid, e0 = ex.article.id, ex.entities[0]["id"]
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        if path_taken == "write":
+            st.article(aid)  # read now, so the next statement is the write's
+        flaky = _SocketClosedOnce(st.engine._conn)
+        st.engine._conn = flaky
+        assert st.decide(aid, e0, "accept")["status"] == "accepted"
+        assert flaky.failed and st.engine._conn is not flaky  # reconnected
+    with ReviewStore.open(path) as st:
+        assert [h["action"] for h in st.history(aid, e0)] == ["accept"]
+
+
+def test_a_refused_statement_is_not_taken_for_a_lost_connection(filled_store):
+    path, _ = filled_store
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        conn = st.engine._conn
+        with pytest.raises(StoreError, match="canceling statement due to statement timeout"):
+            st.engine._read(
+                lambda c: (c.execute("SET statement_timeout = 50"), c.execute("SELECT pg_sleep(1)"))  # type: ignore[func-returns-value]
+            )
+        assert st.engine._conn is conn  # kept: the server refused one statement, the session is fine
+        st.engine._read(lambda c: c.execute("SET statement_timeout = 0"))
+
+
 def test_one_writer_per_reviewer_across_machines_the_refusal_names_the_holder(filled_store):
     path, _ = filled_store
     with ReviewStore.open(path, write=True, reviewer="ana", holder="'newsreview review'"):

@@ -326,6 +326,19 @@ class PostgresEngine:
     def _healthy(conn: psycopg.Connection[Any] | None) -> bool:
         return conn is not None and not conn.closed and not conn.broken
 
+    @staticmethod
+    def _gone(conn: psycopg.Connection[Any], err: BaseException) -> bool:
+        """Whether ``err`` lost the connection (rather than the server refusing one statement).
+
+        psycopg raises "connection socket closed" from its wait loop before libpq has marked the
+        connection bad (CI, stop 43: a terminated backend read as a refused statement), so an error
+        the server did not send — no SQLSTATE — counts as lost, as do the server's "operator
+        intervention" (57P*: shutdown, terminated) and "connection exception" (08*) classes."""
+        if conn.broken or conn.closed:
+            return True
+        state = getattr(err, "sqlstate", None)
+        return state is None or state.startswith(("57P", "08"))
+
     def _drop(self) -> None:
         for conn in (self._conn, self._listener):
             if conn is not None:
@@ -347,7 +360,7 @@ class PostgresEngine:
             try:
                 return fn(conn)
             except pg.OperationalError as err:
-                if not conn.broken and not conn.closed:
+                if not self._gone(conn, err):
                     raise StoreError(f"{self.shown}: {self._reason(err)}") from None
                 lost = self._lost(err)
                 if attempt == 2:
@@ -815,7 +828,7 @@ class PostgresEngine:
                     result = body(conn)
                 return result
             except pg.OperationalError as err:
-                if not conn.broken and not conn.closed:
+                if not self._gone(conn, err):
                     if getattr(err, "sqlstate", None) == "55P03":  # lock_not_available: lock_timeout
                         raise StoreWriteError(
                             f"not saved: {self.shown} is busy: its write lock has been held for {LOCK_TIMEOUT} s "
