@@ -46,8 +46,14 @@ def desk(path, n=1, reviewer="ana"):
     return store, exs
 
 
-async def until(pilot, check, seconds=1.0):
-    """Let the app run (its live timer ticks every 0.3 s) until ``check()`` holds or ``seconds`` pass."""
+LIVE = 5.0  # seconds a test waits for the live feed
+
+
+async def until(pilot, check, seconds=LIVE):
+    """Let the app run (its live timer ticks every 0.3 s) until ``check()`` holds or ``seconds`` pass.
+
+    Generous on purpose: on a loaded two-core CI machine a live tick can lag well past a second (CI,
+    stops 42–43). How fast the screen shows another's decision is measured by bench/team_bench.py."""
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
@@ -84,20 +90,20 @@ async def test_another_reviewers_decision_shows_within_a_second(two, tmp_path):
         await pilot.press("k")  # back to it
         assert "disputed" not in status_line(app)
         bob.decide(aid, cid, "reject")
-        assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[cid]), 1.0)
+        assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[cid]))
         await pilot.pause(0.05)
         line = status_line(app)
         assert "⚠ 1 disputed here" in line and "desk 0/" in line  # the status bar follows
         shown = screen_text(app)
         assert "⚠ disputed" in shown and "bob" in shown and "✗ rejected" in shown  # the detail panel
         assert screen.table("entity").row(cid).plain.endswith(" ⚠1")  # the row: one other, who differs
-        await until(pilot, lambda: "⚠1" in screen_text(app), 1.0)
+        await until(pilot, lambda: "⚠1" in screen_text(app))
         assert any("Ben Wallace" in line and "⚠1" in line for line in screen_text(app).splitlines())  # current too
         assert "⚠1" not in screen.table("entity").row(ex.entities[1]["id"]).plain
         assert store.candidate(aid, cid, view="final")["status"] == "disputed"
         # bob agrees after all: the dispute goes away on screen too
         bob.decide(aid, cid, "accept")
-        assert await until(pilot, lambda: "disputed" not in status_line(app), 1.0)
+        assert await until(pilot, lambda: "disputed" not in status_line(app))
         assert [r["status"] for r in screen.cands[cid]["reviews"]] == ["accepted", "accepted"]
         assert "agreed by bob and you" in screen_text(app)
         assert screen.table("entity").row(cid).plain.endswith(" +1")  # one other, who agrees
@@ -114,10 +120,10 @@ async def test_additions_and_articles_of_others_appear(two, tmp_path):
         n = len(screen.cands)
         start = ex.article.text.index("Officials")
         added = bob.add_candidate(aid, {"kind": "entity", "start": start, "end": start + 9, "label": "NORP"})
-        assert await until(pilot, lambda: added["id"] in screen.cands, 1.0)
+        assert await until(pilot, lambda: added["id"] in screen.cands)
         assert len(screen.cands) == n + 1 and f"0/{n + 1} decided here" in status_line(app)
         bob.add_article(article(7))
-        assert await until(pilot, lambda: "article 1/2" in status_line(app), 1.0)
+        assert await until(pilot, lambda: "article 1/2" in status_line(app))
         await pilot.press("l")
         table = app.screen.query_one("#queue-table")
         assert table.row_count == 2
@@ -132,7 +138,7 @@ async def test_the_queue_shows_titles_at_any_width(two, tmp_path, size):
     async with app.run_test(size=size) as pilot:
         # who is on which article comes with the live feed's first look (0.3 s after the screen): the
         # queue opened before it showed nobody (a loaded machine ran the keys ahead of it)
-        assert await until(pilot, lambda: app.screen.query_one(LiveFeed).presence != {}, 3.0)
+        assert await until(pilot, lambda: app.screen.query_one(LiveFeed).presence != {})
         await pilot.press("l")
         await pilot.pause()
         title = str(store.article_info(ex.article.id)["title"])
@@ -173,7 +179,7 @@ async def test_empty_store_names_its_location(tmp_path):
             other = ReviewStore.open(tmp_path / "empty", mode="add", reviewer="bob")
             other.add_article(article())
             other.close()
-            assert await until(pilot, lambda: app.screen.aid is not None, 1.5)  # it opens once there is one
+            assert await until(pilot, lambda: app.screen.aid is not None)  # it opens once there is one
     finally:
         store.close()
 
@@ -183,9 +189,9 @@ async def test_presence_is_written_and_shown(two, tmp_path):
     aid = ex.article.id
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
-        assert await until(pilot, lambda: bob.presence().get("ana", {}).get("article") == aid, 1.0)
+        assert await until(pilot, lambda: bob.presence().get("ana", {}).get("article") == aid)
         bob.set_presence(aid)
-        assert await until(pilot, lambda: "with bob" in status_line(app), 2.0)
+        assert await until(pilot, lambda: "with bob" in status_line(app))
     assert "ana" not in bob.presence()  # leaving the app clears it
 
 
@@ -200,7 +206,7 @@ async def test_at_80_columns_the_status_line_keeps_the_desk_in_view(two, tmp_pat
         bob.set_presence(aid)
         bob.decide(aid, cid, "reject")
         # (who is where is read once a second, decisions at every look: one can come a look before the other)
-        await until(pilot, lambda: "with bob" in status_line(app) and "⚠ 1 disputed" in status_line(app), 2.0)
+        await until(pilot, lambda: "with bob" in status_line(app) and "⚠ 1 disputed" in status_line(app))
         line = status_line(app)
         assert "with bob" in line and line.startswith(" ana ") and "⚠ 1 disputed" in line, line
         assert len(line) <= 80
@@ -220,7 +226,8 @@ async def test_queue_mine_first_then_open_then_others(tmp_path):
     app = ReviewApp(store, config=tmp_path / "cfg")
     try:
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause(1.2)  # presence is read about once a second
+            # presence is read about once a second
+            assert await until(pilot, lambda: "bob" in app.screen.query_one(LiveFeed).presence)
             await pilot.press("l")
             queue = app.screen
             assert isinstance(queue, QueueScreen)
@@ -236,9 +243,9 @@ async def test_queue_mine_first_then_open_then_others(tmp_path):
             assert cells(ids[1], "claim", "assigned", "here") == ["theirs", "bob", "bob"]  # and bob is on it
             # bob decides: the desk column follows while the queue is open
             bob.decide(ids[1], exs[1].entities[0]["id"], "accept")
-            assert await until(pilot, lambda: cells(ids[1], "desk")[0].startswith("1/"), 1.0)
+            assert await until(pilot, lambda: cells(ids[1], "desk")[0].startswith("1/"))
             bob.set_presence(ids[0])  # bob moves: the "on it now" cells follow, the order stays
-            assert await until(pilot, lambda: cells(ids[0], "here") == ["bob"], 2.0)
+            assert await until(pilot, lambda: cells(ids[0], "here") == ["bob"])
             assert cells(ids[1], "here") == [""]
             assert [row.key.value for row in table.ordered_rows] == keys
             await pilot.press("W", "a", "l", "l")  # type-to-search: no title has "Wall"… titles are "Report …"
@@ -291,7 +298,7 @@ async def test_assignment_dialog(tmp_path):
         await pilot.press(*"assign articles")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        assert await until(pilot, lambda: isinstance(app.screen, AssignDialog), 1.0)
+        assert await until(pilot, lambda: isinstance(app.screen, AssignDialog))
         assert "0 not assigned yet" in screen_text(app)
     store.close()
     with ReviewStore.open(tmp_path / "store") as again:
@@ -479,7 +486,7 @@ async def test_adjudication_from_the_review_screen_and_when_nothing_is_disputed(
         # a dispute arises while the lead looks: it appears
         store.decide(aid, cid, "accept")
         bob.decide(aid, cid, "reject")
-        assert await until(pilot, lambda: screen.current() == (aid, cid), 1.0)
+        assert await until(pilot, lambda: screen.current() == (aid, cid))
         assert "1 left" in screen_text(app)
         await pilot.press("9")  # no ninth version: nothing happens
         assert store.final_status(aid, cid) == "disputed"
@@ -627,7 +634,7 @@ async def test_a_failing_store_is_said_and_the_app_carries_on(two, tmp_path, mon
             raise StoreUnavailable("lost the connection to the PostgreSQL server of postgresql://x/y: gone")
 
         monkeypatch.setattr(feed.engine, "fetch", down)
-        assert await until(pilot, lambda: "lost the connection" in status_line(app), 1.0)
+        assert await until(pilot, lambda: "lost the connection" in status_line(app))
         assert "store unreachable, retrying" in status_line(app)
 
         def fails(*args, **kwargs):
@@ -643,12 +650,12 @@ async def test_a_failing_store_is_said_and_the_app_carries_on(two, tmp_path, mon
             raise StoreLocked("reviewer 'ana' already has postgresql://x/y open for writing in pid 42")
 
         monkeypatch.setattr(feed.engine, "fetch", taken)
-        assert await until(pilot, lambda: "your reviewer name is open elsewhere, retrying" in status_line(app), 1.0)
+        assert await until(pilot, lambda: "your reviewer name is open elsewhere, retrying" in status_line(app))
         assert "unreachable" not in status_line(app)
         monkeypatch.undo()
         bob.decide(ex.article.id, ex.entities[0]["id"], "reject")
-        assert await until(pilot, lambda: "retrying" not in status_line(app), 1.0)
-        assert await until(pilot, lambda: "bob" in reviewers_of(app.screen.cands[ex.entities[0]["id"]]), 1.0)
+        assert await until(pilot, lambda: "retrying" not in status_line(app))
+        assert await until(pilot, lambda: "bob" in reviewers_of(app.screen.cands[ex.entities[0]["id"]]))
 
 
 # -- PostgreSQL: the server goes away mid-session ------------------------------------------------------
@@ -682,7 +689,7 @@ async def test_postgres_live_and_a_lost_server(pg_url, tmp_path):
             screen = app.screen
             assert screen.aid == aid
             bob.decide(aid, cid, "reject")
-            assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[cid]), 1.0)
+            assert await until(pilot, lambda: "bob" in reviewers_of(screen.cands[cid]))
             # the server drops every session of ana's process (as a restart would)
             base = os.environ["NEWSREVIEW_TEST_POSTGRES"]
             with psycopg.connect(base, autocommit=True) as admin:
@@ -692,7 +699,7 @@ async def test_postgres_live_and_a_lost_server(pg_url, tmp_path):
                     [[c.info.backend_pid for c in (bob.engine._conn,) if c is not None]],
                 )
             # the next look finds the connection gone: said on the status line, the screen kept
-            assert await until(pilot, lambda: "store unreachable, retrying" in status_line(app), 3.0)
+            assert await until(pilot, lambda: "store unreachable, retrying" in status_line(app))
             # (in the short words of a narrow line: the alert is long, and the counts stay on the line)
             assert "lost the connection" in status_line(app) and "· 0/6 ·" in status_line(app)
             # the whole reason as a notification (posted as a message: it lands a moment later)
@@ -727,7 +734,7 @@ async def test_an_open_screen_follows_a_re_extraction(tmp_path):
             with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
                 lead.reextract(make_extraction(text, [("Ben Wallace", "PERSON"), ("Olaf Scholz", "PERSON")], id=aid))
             shown = lambda: {c["text"] for c in app.screen.cands.values()}  # noqa: E731
-            assert await until(pilot, lambda: shown() == {"Ben Wallace", "Olaf Scholz"}, 2.0), shown()
+            assert await until(pilot, lambda: shown() == {"Ben Wallace", "Olaf Scholz"}), shown()
             # Berlin, the current row, went: the nearest is current, and it is said (QA: the first row
             # became current silently, and the next `a` decided an unrelated entity)
             assert app.screen.current()["text"] == "Olaf Scholz"
@@ -1051,9 +1058,12 @@ async def test_a_key_fails_instead_of_freezing_while_the_store_hangs(tmp_path, m
         held.wait(5)
         try:
             await pilot.press("a")
-            await pilot.pause(0.5)
-            told = "\n".join(str(n.message) for n in app._notifications)
-            assert "the store has not answered for 0 s" in told and "nothing was saved" in told
+
+            def told() -> str:
+                return "\n".join(str(n.message) for n in app._notifications)
+
+            assert await until(pilot, lambda: "nothing was saved" in told())
+            assert "the store has not answered for 0 s" in told()
             assert app.is_running
         finally:
             release.set()
@@ -1112,6 +1122,7 @@ async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_le
         for ch in "Report 4":
             await pilot.press("space" if ch == " " else ch)
         assert fills == []  # nothing searched while typing…
+        assert await until(pilot, lambda: fills != [])
         await pilot.pause(0.3)
         assert fills == ["Report 4"]  # …once, when it pauses
     store.close()
@@ -1163,7 +1174,7 @@ async def test_a_boundary_edit_and_a_selection_go_on_through_a_re_extraction(tmp
             with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
                 again = [("Ben Wallace", "PERSON"), ("Berlin", "GPE"), ("Olaf Scholz", "PERSON")]
                 lead.reextract(make_extraction(text, again, id=aid))
-            assert await until(pilot, lambda: len(screen.cands) == 3, 2.0)
+            assert await until(pilot, lambda: len(screen.cands) == 3)
             assert screen.preview == (4, 11) and screen.query_one(ArticleView).preview == (4, 11)
             await pilot.press("enter")
             await pilot.pause()
@@ -1174,7 +1185,7 @@ async def test_a_boundary_edit_and_a_selection_go_on_through_a_re_extraction(tmp
             assert selected is not None
             with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
                 lead.reextract(make_extraction(text, [("Ben Wallace", "PERSON"), ("Berlin", "GPE")], id=aid))
-            assert await until(pilot, lambda: len(screen.cands) == 2, 2.0)
+            assert await until(pilot, lambda: len(screen.cands) == 2)
             assert view.cursor is not None and view.selection() == selected
 
 
@@ -1193,7 +1204,7 @@ async def test_a_label_set_changed_elsewhere_reaches_the_open_list(tmp_path):
             with ReviewStore.open(path, mode="add", reviewer="lead") as lead:
                 lead.set_labels(["PERSON"])
             shown = lambda: {c["text"] for c in screen.cands.values()}  # noqa: E731
-            assert await until(pilot, lambda: shown() == {"Ben Wallace"}, 2.0), shown()
+            assert await until(pilot, lambda: shown() == {"Ben Wallace"}), shown()
 
 
 async def test_the_article_underlines_what_the_desk_disputes_and_italicises_edits(two, tmp_path):
@@ -1216,10 +1227,10 @@ async def test_the_article_underlines_what_the_desk_disputes_and_italicises_edit
         accepted = style_of(view, "Ben Wallace")
         assert accepted.bgcolor is not None and accepted.bold and not accepted.underline and not accepted.italic
         bob.decide(aid, wallace, "reject")
-        assert await until(pilot, lambda: bool(style_of(view, "Ben Wallace").underline), 1.0)
+        assert await until(pilot, lambda: bool(style_of(view, "Ben Wallace").underline))
         assert style_of(view, "Ben Wallace").bgcolor == accepted.bgcolor  # still ana's accept, filled
         bob.decide(aid, wallace, "accept")  # bob agrees after all
-        assert await until(pilot, lambda: not style_of(view, "Ben Wallace").underline, 1.0)
+        assert await until(pilot, lambda: not style_of(view, "Ben Wallace").underline)
         store.decide(aid, russia, "edit", changes={"label": "LOC"})
         view.update_candidates([store.candidate(aid, russia)])  # (what the screen hands it after an edit)
         edited = style_of(view, "Russia")

@@ -50,7 +50,7 @@ async def palette_with(pilot, typed: str) -> CommandPalette:
     await pilot.press("ctrl+p", *typed)
     palette = app.screen
     assert isinstance(palette, CommandPalette)
-    assert await until(pilot, lambda: palette.query_one(CommandList).option_count > 0, 2.0)
+    assert await until(pilot, lambda: palette.query_one(CommandList).option_count > 0)
     return palette
 
 
@@ -245,7 +245,7 @@ async def test_the_queue_shows_whole_numbers_and_ellipsised_names(tmp_path, size
         app = ReviewApp(ana, config=tmp_path / "cfg")
         async with app.run_test(size=size) as pilot:
             review = app.screen
-            assert await until(pilot, lambda: {"bob", "lena"} <= set(review.presence), 3.0)
+            assert await until(pilot, lambda: {"bob", "lena"} <= set(review.presence))
             await pilot.press("l")
             assert isinstance(app.screen, QueueScreen)
             row = await queue_row(pilot)
