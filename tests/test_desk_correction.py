@@ -249,6 +249,12 @@ def test_the_cache_is_used_when_it_matches_and_rebuilt_when_it_does_not(tmp_path
     calls.clear()
     with ReviewStore.open(tmp_path / "store", mode="read") as st:
         assert st.desk_report()["decisions"] == 25 and len(calls) == 25
+    data = unsealed(cache.read_bytes())
+    data["skipped"] = ["ab"]  # not (article, candidate) pairs: a cache of another shape
+    cache.write_bytes(sealed(data))
+    calls.clear()
+    with ReviewStore.open(tmp_path / "store", mode="read") as st:
+        assert st.desk_report()["decisions"] == 25 and len(calls) == 25
 
 
 def test_undo_takes_back_a_claim_decision_and_adjudication_counts(tmp_path):
@@ -438,3 +444,30 @@ def test_a_saved_model_with_a_malformed_taken_back_is_refused_as_a_whole(taken_b
     state["taken_back"] = taken_back
     with pytest.raises(ValueError):
         CorrectionModel.from_dict(state)
+
+
+def test_decisions_on_an_article_the_index_lost_are_learnt_once_it_is_indexed_again(tmp_path):
+    """Carried weak item (stop 43): the index restored from an older backup loses an article; the
+    model learns without its decisions; an `add` of the article indexes it again — and the cache went
+    on without them until `doctor --repair` or its deletion."""
+    path = tmp_path / "store"
+    store, _ = build(path, 4)
+    store.close()
+    backup = {name: (path / name).read_bytes() for name in ("index.jsonl", "index.jsonl.mark")}
+    late = article(4, OPINIONS[4], FACTS[4])
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        aid = st.add_article(late)[1]
+        for claim in st.candidates(aid, "claim"):
+            st.decide(aid, claim["id"], "accept" if claim["numbers"] else "reject")
+        assert st.desk_report()["decisions"] == 10
+    for name, data in backup.items():
+        (path / name).write_bytes(data)
+    (path / "cache" / CACHE_FILE).unlink()  # learnt anew (as after any journal it does not match)
+    with ReviewStore.open(path, mode="read") as st:
+        assert st.desk_report()["decisions"] == 8  # the lost article's two decisions teach nothing
+    assert len(unsealed((path / "cache" / CACHE_FILE).read_bytes())["skipped"]) == 2
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        st.add_article(late)  # indexed again
+    with ReviewStore.open(path, mode="read") as st:
+        assert st.desk_report()["decisions"] == 10
+    assert unsealed((path / "cache" / CACHE_FILE).read_bytes())["skipped"] == []

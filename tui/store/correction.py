@@ -11,7 +11,10 @@ engine's per-reviewer journals newest first (:meth:`Engine.recent`), learns from
 store in a folder — saves the model in ``cache/correction.json``. That cache is derived data and is
 never trusted blindly: it names, per reviewer, how many journal records it learnt from and the id of
 the last one; it is used only if every such journal still has that record at that place (else the
-model is rebuilt from all decisions), and only the records after it are learnt.
+model is rebuilt from all decisions), and only the records after it are learnt. It also names the
+claims whose decisions it passed over because no article held them (an article an older index had
+lost, a damaged file); when one of them is found again (an ``add`` indexed the article anew,
+``doctor --repair``), the model is rebuilt.
 
 The held-out figure is *progressive validation*: each decision is predicted (corrected score, and the
 extractor's own) before the model learns from it; :meth:`DeskCorrection.report` gives log loss and
@@ -114,6 +117,9 @@ class DeskCorrection:
         self.learnt: dict[str, int] = {}  # reviewer -> journal records read (claims or not)
         self.last: dict[str, str] = {}  # reviewer -> id of the last record read
         self.decisions = 0  # claim decisions learnt from
+        #: (article, candidate) of claim decisions passed over because no article held the claim (an
+        #: article an older index had lost, a damaged file): if one is found again, all is learnt anew
+        self.skipped: set[tuple[str, str]] = set()
         self.window: deque[tuple[float, float, bool]] = deque(maxlen=WINDOW)  # (desk, extractor, accepted)
         self.loaded = False  # the cache was looked at
         self.verified = False  # what the cache learnt from was checked against the journals
@@ -141,17 +147,20 @@ class DeskCorrection:
     def sync(self, base_of: BaseOf, *, need_model: bool = True) -> None:
         """Learn from every decision not learnt yet (``base_of`` gives a decided claim as it stood).
         ``need_model``: the caller scores claims (else only the figures are wanted)."""
+        found_again = False
         if not self.loaded:
             self.loaded = True
             self._load_cache()
+            # an `add` that indexed an article again, or `doctor --repair`, since the cache was written
+            found_again = any(base_of(*key) is not None for key in sorted(self.skipped))
         stats = self.engine.stats()
         usable = not need_model or self._usable()
         current = set(self.learnt) <= set(stats) and all(self.learnt.get(w, 0) == n for w, (n, _) in stats.items())
-        if self.verified and current and usable:
+        if self.verified and current and usable and not found_again:
             return
         self.syncs += 1
         fresh: list[dict[str, Any]] = []
-        verified = usable and set(self.learnt) <= set(stats)
+        verified = usable and set(self.learnt) <= set(stats) and not found_again
         for who, (count, _) in stats.items() if verified else ():
             known = self.learnt.get(who, 0)
             new, last = self._newer(who, count, known)
@@ -239,6 +248,8 @@ class DeskCorrection:
             if base is not None:
                 self.model.update(claim_features(base), step[1], key=target)
                 self.decisions += 1
+            else:
+                self.skipped.add(key)
             return
         if accepted is None:
             return
@@ -247,6 +258,7 @@ class DeskCorrection:
         if claim is None:
             base = base_of(*key)
             if base is None:
+                self.skipped.add(key)
                 return  # a claim no extraction or addition holds any more (doctor repairs it)
             claim = {**base, **values} if values else base
         # features of the claim as this record decides it: as extracted (computed once per sync), or
@@ -294,6 +306,7 @@ class DeskCorrection:
 
         self._model, self._state = CorrectionModel(), None
         self.learnt, self.last, self.decisions = {}, {}, 0
+        self.skipped = set()
         self.window.clear()
         self.dirty = True
 
@@ -340,10 +353,15 @@ class DeskCorrection:
                 return
             window = [(float(d), float(e), bool(y)) for d, e, y in data["window"]]
             decisions, trust = int(data["decisions"]), float(data["trust"])
+            skipped = data.get("skipped", [])
+            if not (isinstance(skipped, list) and all(_key_like(k) for k in skipped)):
+                return
+            skipped = {(k[0], k[1]) for k in skipped}
         except (KeyError, TypeError, ValueError):
             return  # a cache of another shape: the model is rebuilt from the journals
         self._state, self._trust = state, trust
         self.learnt, self.last, self.decisions = dict(learnt), dict(last), decisions
+        self.skipped = skipped
         self.window.extend(window[-WINDOW:])
 
     def save(self) -> None:
@@ -357,12 +375,17 @@ class DeskCorrection:
             "decisions": self.decisions,
             "trust": self._model.trust(),
             "window": [list(w) for w in self.window],
+            "skipped": sorted(self.skipped),
             "model": self._model.to_dict(),
         }
         with contextlib.suppress(StoreError, OSError):  # derived data: a store that cannot take it rebuilds
             make_folder(self.cache_path.parent, exist_ok=True)
             atomic_write(self.cache_path, sealed(data), durable=False)
             self.dirty = False
+
+
+def _key_like(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
 
 
 class _Rebuild(Exception):
