@@ -29,6 +29,7 @@ from ..store.urls import is_url
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
 from .config import config_problems, load_keymap, load_settings, update_settings
+from .keyorder import KeysInOrder
 from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
@@ -182,6 +183,7 @@ class ReviewApp(App[None]):
         self.clock = ActiveClock()
         # the last key the app received, and when it arrived (a dialog it closes notes it)
         self._last_key: tuple[str, float] | None = None
+        self.keys_in_order = KeysInOrder(self, self._take_key)
         self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
         self.collector = IdleCollector(lambda: self.clock.last)
 
@@ -294,7 +296,15 @@ class ReviewApp(App[None]):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
-        event._newsreview_screen = self.screen  # type: ignore[attr-defined]  # (read above)
+        event._newsreview_screen = self.screen  # type: ignore[attr-defined]  # (read above and below)
+        if self.keys_in_order.hold(event):
+            return  # an earlier key is still on its way: this one waits its turn (keyorder.py)
+        await self._take_key(event)
+
+    async def _take_key(self, event: events.Key) -> None:
+        """A key, in its turn (see :class:`KeysInOrder`)."""
+        if event._newsreview_screen is not self.screen:  # type: ignore[attr-defined]
+            return  # it arrived while another screen was on top (a dialog an earlier key closed)
         closed, self._closed_by = self._closed_by, None  # only the very next key can be its repeat
         # measured between the keys' arrivals, not their handling: a slow save between them must not
         # make a double press look like two
@@ -303,6 +313,8 @@ class ReviewApp(App[None]):
             return
         self._last_key = (event.key, event.time)
         await super().on_event(event)
+        if event.is_forwarded:  # passed to the focused widget (no priority binding took it)
+            self.keys_in_order.follow(event, self.focused or self.screen)
 
     def dialog_closed(self) -> None:
         """A dialog closed: the key that closed it, repeated at once as the very next key, is

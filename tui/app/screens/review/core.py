@@ -10,6 +10,7 @@ listed and current lives in :class:`~tui.app.state.ReviewState` (no Textual).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from rich.text import Text
@@ -32,6 +33,7 @@ from ...live import LiveFeed, Presence
 from ...state import ActiveClock, FilterError, ReviewState, is_pending, label_order
 from ...text import one_line
 from ...widgets.article import ArticleView
+from ...widgets.box import BoxInput
 from ...widgets.candidates import SPEAKER_FROM, CandidateList, as_read
 from ...widgets.detail import DetailPanel, detail, group_detail
 from ...widgets.footer import ReviewFooter
@@ -112,11 +114,18 @@ class ReviewCore(Screen[None]):
                 yield CandidateList("entity", id="entities")
                 yield CandidateList("claim", id="claims")
                 yield DetailPanel(id="detail")
-        yield Input(
+        yield BoxInput(
+            partial(self.box_entered, "filter"),
+            partial(self.box_escaped, "filter"),
             placeholder="filter: words, status:pending, label:PERSON, kind:claim, type:direct — enter applies",
             id="filter",
         )
-        yield Input(placeholder="find in the article — enter goes to the match", id="find")
+        yield BoxInput(
+            partial(self.box_entered, "find"),
+            partial(self.box_escaped, "find"),
+            placeholder="find in the article — enter goes to the match",
+            id="find",
+        )
         yield ReviewFooter()
         adder = ArticleAdder(self.store, self.model)
         yield adder
@@ -661,6 +670,20 @@ class ReviewCore(Screen[None]):
         self.box = None
         view = self.query_one(ArticleView)
         self.set_focus(view if view.cursor is not None else None)
+
+    def box_entered(self, box_id: str, value: str) -> None:
+        """Enter in the filter box (or the find box: :class:`Finding`), as the box reads it."""
+        if box_id == "filter":
+            self.apply_filter(value)
+
+    def box_escaped(self, box_id: str) -> None:
+        """Escape in a box: it closes; an escaped filter shows every candidate again."""
+        if self.box != box_id:
+            return
+        self._close_box(box_id)
+        if box_id == "filter":
+            self.apply_filter("")
+        self.refresh_status()
 
     def apply_filter(self, text: str) -> bool:
         """Filter the lists; an unknown field or value is an error shown in place (nothing changes)."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events, on
-from textual.widgets import Input
-
 from ... import spans
 from ...widgets.article import ArticleView
 from .core import ReviewCore
@@ -16,16 +13,14 @@ class Finding(ReviewCore):
     def action_filter(self) -> None:
         self._open_box("filter", self.state.query.text)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        self.apply_filter(event.value)
-
     def action_find(self) -> None:
         self._open_box("find", self.find_query)
 
-    @on(Input.Submitted, "#find")
-    def _find_submitted(self, event: Input.Submitted) -> None:
-        query = event.value.strip()
+    def box_entered(self, box_id: str, value: str) -> None:
+        if box_id != "find":
+            super().box_entered(box_id, value)
+            return
+        query = value.strip()
         self._close_box("find")
         if not query:
             self.find_query = ""
@@ -75,17 +70,6 @@ class Finding(ReviewCore):
             f"({self.keys.show('review.cursor_mode')} to add)"
         )
         self.refresh_status()
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            return
-        box_id = self.box
-        if box_id is not None and self.query_one(f"#{box_id}", Input).has_focus:
-            event.stop()
-            self._close_box(box_id)
-            if box_id == "filter":
-                self.apply_filter("")
-            self.refresh_status()
 
     def action_toggle_order(self) -> None:
         order = self.state.toggle_order()

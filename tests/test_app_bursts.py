@@ -1,0 +1,118 @@
+"""Keys that arrive in one burst — a paste, an SSH link that delivers typed-ahead keys together — act
+as they would one at a time (QA, stop 44: over SSH, "a x / label:GPE Enter a x" recorded no decision
+and filtered by "label:GPEax").
+
+Textual hands each key to the focused widget's queue and comes back to the app for the screen's
+bindings once the widget has passed it on; ``/`` and ``ctrl+f`` are priority bindings, run as the app
+takes the key, so the box they open was focused before the keys ahead of them came back — and an
+input box swallows the screen's letter bindings. Keys after Enter or Escape in the box were typed into
+it before the box closed."""
+
+from __future__ import annotations
+
+import pytest
+from app_support import settle
+from test_app_review import build
+from textual import events
+
+from tui.app.app import ReviewApp
+from tui.app.screens.review import ReviewScreen
+
+
+async def burst(pilot, *keys: str) -> None:
+    """``keys`` sent as the terminal driver sends them, all before the app handles the first."""
+    app = pilot.app
+    for key in keys:
+        char = {"enter": "\r", "escape": "\x1b", "slash": "/", "space": " "}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle(pilot)
+
+
+@pytest.fixture
+def opened(tmp_path):
+    store, ex = build(tmp_path / "store")
+    yield store, ex, ReviewApp(store, config=tmp_path / "cfg")
+    store.close()
+
+
+def statuses(store, ex):
+    aid = ex.article.id
+    return {store.candidate(aid, e["id"])["text"]: store.candidate(aid, e["id"])["status"] for e in ex.entities}
+
+
+@pytest.mark.parametrize("opener", ["slash", "ctrl+f"])
+async def test_keys_ahead_of_a_box_in_the_same_burst_act_on_the_screen(opened, opener):
+    store, ex, app = opened
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.current()["id"]
+        await burst(pilot, "a", "x", opener, "u")
+        decided = {e["id"]: store.candidate(ex.article.id, e["id"])["status"] for e in ex.entities}
+        assert decided[first] == "accepted"
+        assert list(decided.values()).count("rejected") == 1
+        assert screen.box == ("filter" if opener == "slash" else "find")
+        box = app.focused
+        assert box is not None and box.id == screen.box and box.value == "u"  # the key after it: typed
+
+
+async def test_moves_ahead_of_the_filter_box_in_the_same_burst_move(opened):
+    _, _, app = opened
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        start = screen.current()["id"]
+        await burst(pilot, "j", "j", "k", "slash")
+        await burst(pilot, "escape")
+        assert screen.current()["id"] != start  # one down, net
+        await burst(pilot, "k", "slash")
+        await burst(pilot, "escape")
+        assert screen.current()["id"] == start
+
+
+async def outcome(path, keys, *, at_once):
+    """What ``keys`` leave in a fresh store and on its screen, sent in one burst or one at a time."""
+    store, ex = build(path / "store")
+    app = ReviewApp(store, config=path / "cfg")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            if at_once:
+                await burst(pilot, *keys)
+            else:
+                for key in keys:
+                    await burst(pilot, key)
+            screen = app.screen
+            shown = (screen.box, screen.state.query.text, screen.find_query, screen.current()["id"])
+        return statuses(store, ex), shown
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["slash", *"russia", "enter", "a"],
+        ["ctrl+f", *"russia", "enter", "a", "x"],
+        ["a", "slash", *"label:GPE", "enter", "a", "x"],  # QA's burst over SSH, near enough
+        ["j", "ctrl+f", *"Wallace", "enter", "a", "slash", "x", "escape", "x", "u", "U"],
+    ],
+)
+async def test_a_burst_through_a_box_does_what_the_same_keys_do_one_at_a_time(tmp_path, keys):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "burst").mkdir()
+    alone = await outcome(tmp_path / "one", keys, at_once=False)
+    burst_ = await outcome(tmp_path / "burst", keys, at_once=True)
+    assert burst_ == alone
+    assert "accepted" in alone[0].values() and alone[1][0] is None  # decided, and the box closed
+
+
+async def test_keys_after_escape_in_the_filter_box_act_on_the_screen(opened):
+    store, ex, app = opened
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        first = screen.current()["id"]
+        await burst(pilot, "slash", "z", "q", "escape", "a")
+        assert screen.box is None and screen.state.query.text == ""
+        assert store.candidate(ex.article.id, first)["status"] == "accepted"
+        assert app.is_running  # the `q` was typed into the box, not a quit
