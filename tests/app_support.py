@@ -219,6 +219,16 @@ def several_store(folder: Path) -> ReviewStore:
     return store
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C and Ctrl-\\ as a terminal's foreground job has them: pytest started in the background
+    (``&``, ``nohup``, a CI runner) ignores SIGINT, its children inherit that, and the app then keeps
+    the ignore as Unix asks (QA, stop 44: the SIGINT test failed every time that way)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 class InPty:
     """A program running in a pseudo-terminal of ``size`` (columns, rows), in a session of its own:
     what it wrote so far in ``out``; :meth:`pump` reads on."""
@@ -233,6 +243,14 @@ class InPty:
 
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        then = popen.pop("preexec_fn", None)
+
+        def before() -> None:
+            _as_in_a_terminal()
+            if then is not None:
+                then()
+
+        popen["preexec_fn"] = before
         self.proc = subprocess.Popen(
             argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, **popen
         )

@@ -131,3 +131,12 @@ def dispute(filled_store):
     with open_as(path, "bob") as st:
         st.decide(aid, russia, "reject")
     return path, aid, russia
+
+
+def tmux_socket_removed(name: str) -> None:
+    """Remove the socket file of the tmux server ``-L name`` (tmux 3.3 leaves it after kill-server)."""
+    import contextlib
+
+    folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+    with contextlib.suppress(OSError):
+        (folder / name).unlink()

@@ -25,7 +25,7 @@ from tui.app.screens.review import ReviewScreen
 from tui.app.widgets.article import ArticleView
 from tui.store import ReviewStore
 
-from support import make_extraction
+from support import make_extraction, tmux_socket_removed
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (
@@ -282,6 +282,7 @@ def test_speaker_and_cue_by_selection_in_a_real_terminal(tmp_path):
         wait_for("NEWSREVIEW-EXITED 0")
     finally:
         tmux("kill-server")
+        tmux_socket_removed(socket)
     with ReviewStore.open(tmp_path / "store") as st:
         claim = the_claim(st, aid)
         assert claim["speaker"]["text"] == "Ben Wallace" and claim["speaker"]["name"] == "Ben Wallace"

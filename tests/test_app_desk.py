@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input
 from tui.app.app import ReviewApp
 from tui.app.desk import desk_line
 from tui.app.live import GuardedEngine, LiveFeed
+from tui.app.screens import queue as queue_module
 from tui.app.screens.adjudicate import AdjudicateScreen, context, disputed_items
 from tui.app.screens.assign import AssignDialog, parse_team
 from tui.app.screens.queue import QueueScreen
@@ -1119,6 +1120,9 @@ async def test_the_article_list_of_a_big_store_opens_at_once_and_says_what_it_le
         )
         fills = []
         monkeypatch.setattr(queue, "fill", lambda q, **kw: fills.append(q))
+        # the pause that counts as "typing stopped", longer than pilot's gap between two keys on a
+        # loaded CI machine (QA, stop 44: 0.15 s was passed mid-word there)
+        monkeypatch.setattr(queue_module, "SEARCH_DELAY", 1.5)
         for ch in "Report 4":
             await pilot.press("space" if ch == " " else ch)
         assert fills == []  # nothing searched while typing…

@@ -217,7 +217,7 @@ async def queue_row(pilot) -> str:
     return next(line[x : x + width] for line in lines if line[x : x + width].strip())
 
 
-async def queue_shows(pilot, text: str, seconds: float = 3.0) -> str:
+async def queue_shows(pilot, text: str, seconds: float = 8.0) -> str:
     """The queue's row once it shows ``text`` (the live feed reads the store every 0.3 s), or as it is."""
     deadline = asyncio.get_running_loop().time() + seconds
     row = await queue_row(pilot)

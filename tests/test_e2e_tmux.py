@@ -19,7 +19,7 @@ from app_support import EVIL, evil_store, foreign_controls, run_in_pty
 
 from tui.store import ReviewStore
 
-from support import ROOT, SAMPLE, make_extraction
+from support import ROOT, SAMPLE, make_extraction, tmux_socket_removed
 
 TMUX = shutil.which("tmux")
 EXE = Path(sys.executable).with_name("newsreview")
@@ -105,6 +105,7 @@ def test_review_in_a_real_terminal(tmp_path, width, height, no_color):
         wait_for(socket, "NEWSREVIEW-EXITED 0")
     finally:
         tmux("kill-server", socket=socket)
+        tmux_socket_removed(socket)
     article = exported_article(store)
     decided = [e for e in article["entities"] if e["status"] != "pending"]
     assert [e["status"] for e in decided] == ["accepted"] * (first + second)  # not one more
@@ -276,6 +277,7 @@ def test_two_reviewers_in_two_panes_on_one_store(tmp_path):
             pane_wait(socket, pane, lambda s: "NEWSREVIEW-EXITED 0" in s, "a clean exit")
     finally:
         tmux("kill-server", socket=socket)
+        tmux_socket_removed(socket)
     article = exported_article(store)
     ben = next(e for e in article["entities"] if e["text"] == "Ben Wallace")
     assert ben["status"] == "rejected"

@@ -851,7 +851,7 @@ def test_browser_keys_ctrl_p_tab_slash_backspace(browser, sample_store, tmp_path
         with ReviewStore.open(path) as store:
             statuses = sorted(c["status"] for c in store.candidates(aid) if c["status"] != "pending")
         assert statuses == ["accepted", "rejected"]
-    wait_tabs_gone(served, timeout=2)  # stopping the server ended the tab it still had open
+    wait_tabs_gone(served, timeout=10)  # stopping the server ended the tab it still had open
     page.context.close()
 
 
