@@ -216,6 +216,9 @@ def warn(message: str) -> None:
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
+    from .widths import spacing_marks_take_a_cell
+
+    spacing_marks_take_a_cell()  # a table's columns measured as the terminal draws them
     return Console(stderr=stderr, highlight=False)
 
 

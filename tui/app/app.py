@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, OptionList
 from ..sanitize import clean, clean_line
 from ..store import StoreError
 from ..store.urls import is_url
+from ..widths import spacing_marks_take_a_cell
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
 from .config import config_problems, load_keymap, load_settings, update_settings
@@ -184,6 +185,7 @@ class ReviewApp(App[None]):
         # the last key the app received, and when it arrived (a dialog it closes notes it)
         self._last_key: tuple[str, float] | None = None
         self.keys_in_order = KeysInOrder(self, self._take_key)
+        spacing_marks_take_a_cell()  # before anything is measured: Devanagari's vowel signs take a cell
         self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
         self.collector = IdleCollector(lambda: self.clock.last)
 
