@@ -287,10 +287,13 @@ def test_two_reviewers_in_two_panes_on_one_store(tmp_path):
         assert st.candidate(article["id"], ben["id"], view="ana")["status"] == "accepted"  # ana's own stays
 
 
-def test_sigint_to_the_app_says_so_and_exits_130(tmp_path):
+@pytest.mark.parametrize(("signame", "said", "status"), [("SIGINT", "interrupted", 130), ("SIGQUIT", "quit", 131)])
+def test_sigint_to_the_app_says_so_and_exits_130(tmp_path, signame, said, status):
     """QA: ``kill -INT`` ended the review screen as a quit would (asyncio's own handler), exit 0 and no
     word, where SIGTERM says "terminated" and exits 143. Ctrl-C's signal now ends it as the commands
-    end: "interrupted; every decision made so far is saved", exit 130, the decision kept."""
+    end: "interrupted; every decision made so far is saved", exit 130, the decision kept. QA (stop 44):
+    ``kill -QUIT`` dumped core, leaving the terminal raw, on the alternate screen with mouse reporting
+    on, and the analyst present for a minute; it closes the same way, exit 131."""
     import signal
 
     from app_support import InPty
@@ -303,12 +306,15 @@ def test_sigint_to_the_app_says_so_and_exits_130(tmp_path):
         term.pump(90, until=b"decided here")
         term.write(b"a")
         term.pump(10, until=b"1/2 decided here")
-        term.proc.send_signal(signal.SIGINT)
+        mark = len(term.out)
+        term.proc.send_signal(getattr(signal, signame))
         term.proc.wait(timeout=15)
         term.pump(1)  # what it wrote on its way out
     finally:
         code = term.close()
-    assert code == 130 and b"interrupted; every decision made so far is saved" in term.out
+    assert code == status and f"{said}; every decision made so far is saved".encode() in term.out
+    assert b"\x1b[?1049l" in term.out[mark:]  # off the alternate screen (and mouse reporting off with it)
+    assert not any((tmp_path / "store" / "presence").glob("ana*"))  # not shown present to the desk
     with ReviewStore.open(tmp_path / "store", write=True, reviewer="ana") as st:  # kept, and the lock free
         (aid,) = st.article_ids()
         assert [c["status"] for c in st.candidates(aid) if c["kind"] == "entity"].count("accepted") == 1

@@ -1410,7 +1410,9 @@ def _interrupted(err: KeyboardInterrupt) -> NoReturn:
 
     stop_workers()
     signum = int(err.args[0]) if err.args and isinstance(err.args[0], int) else int(signal.SIGINT)
-    said = {int(signal.SIGTERM): "terminated", int(signal.SIGHUP): "hung up"}.get(signum, "interrupted")
+    said = {int(signal.SIGTERM): "terminated", int(signal.SIGHUP): "hung up", int(signal.SIGQUIT): "quit"}.get(
+        signum, "interrupted"
+    )
     exporter = sys.modules.get("tui.app.screens.exporter")  # (loaded only by the review screen)
     running = exporter.still_running_lines() if exporter is not None else []
     with contextlib.suppress(Exception):  # after a hang-up the terminal may be gone (EIO)
@@ -1445,6 +1447,11 @@ def main() -> None:
     # started with nohup (a long `add`, `serve`) keeps running, as it asked
     if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # under nohup it stays ignored
         signal.signal(signal.SIGHUP, _terminate)
+    # `kill -QUIT` (no key sends it: the review screen reads Ctrl-\ as a key): by default it dumped
+    # core, leaving the terminal raw with mouse reporting on and the analyst "present" for a minute
+    # (QA, stop 44); the same clean close, exit 131
+    if signal.getsignal(signal.SIGQUIT) == signal.SIG_DFL:
+        signal.signal(signal.SIGQUIT, _terminate)
     _guard_closed_streams()
     _tolerant_streams()
     _sane_environment()

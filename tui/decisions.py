@@ -272,8 +272,8 @@ def apply_stream(
     return failed
 
 
-#: the signals that stop a command (Ctrl-C, kill, a dropped connection)
-INTERRUPTS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+#: the signals that stop a command (Ctrl-C, kill, a dropped connection, kill -QUIT)
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT}
 
 
 @contextlib.contextmanager
