@@ -16,6 +16,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import socket
 import sys
 import time
@@ -75,7 +76,7 @@ class FileLock:
         if not got:
             holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip() or "another process"
             os.close(fd)
-            raise StoreLocked(refused.format(holder=clean_line(holder, 300)))
+            raise StoreLocked(refused.format(holder=clean_line(holder, 300)) + holder_hint(holder))
         self._fd = fd
         _HELD.add(self)
         info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')})"
@@ -111,6 +112,36 @@ class FileLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+_HOLDER = re.compile(r"\(pid (\d+) on ([^,()]+),")
+
+
+def holder_hint(holder: str) -> str:
+    """What to do about a holder on this machine that cannot let go by itself (QA, stop 44: an app
+    whose SSH connection froze rather than dropped held its reviewer's lock for good, and the refusal
+    said neither that nor the cure): "" for a holder elsewhere, gone, or another user's."""
+    found = _HOLDER.search(holder)
+    if found is None or found.group(2) != socket.gethostname():
+        return ""
+    pid = int(found.group(1))
+    try:
+        owner = os.stat(f"/proc/{pid}").st_uid
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+    if owner != os.getuid() and os.getuid() != 0:
+        return ""
+    if state in (b"T", b"t"):
+        return (
+            f". Process {pid} is stopped (Ctrl-Z, or a debugger): resume it with 'fg' in its terminal, or "
+            f"close it with 'kill {pid}; kill -CONT {pid}' — every decision it showed is saved"
+        )
+    return (
+        f". If its terminal is gone (an SSH connection that froze), close it with 'kill {pid}': it closes "
+        "cleanly, every decision it showed saved"
+    )
 
 
 def _flock_within(fd: int, op: int, timeout: float) -> bool:

@@ -46,6 +46,7 @@ from .articles import ArticleCache, parse
 from .assign import lease_of
 from .engine import IndexRecord, Mode
 from .errors import DecisionError, StoreDamaged, StoreError, StoreLocked, StoreUnavailable, StoreWriteError
+from .lock import holder_hint
 from .urls import mask_url, scrub, split_schema
 
 if TYPE_CHECKING:
@@ -512,7 +513,7 @@ class PostgresEngine:
                 raise StoreLocked(
                     f"reviewer '{clean_line(self.reviewer, 64)}' already has {self.shown} open for writing in "
                     f"{clean_line(holder, 300)}; close it first, or review under another --reviewer name "
-                    "(read-only commands such as 'newsreview status' and 'export' still work)"
+                    "(read-only commands such as 'newsreview status' and 'export' still work)" + holder_hint(holder)
                 )
             time.sleep(0.05)
         info = (
