@@ -661,3 +661,26 @@ async def test_r_on_a_claim_says_it_is_for_entities(review):
         said = "\n".join(str(n.message) for n in app._notifications)
         assert "claims have none" in said and "this entity" not in said
         assert all(c["status"] == "pending" for c in store.candidates(ex.article.id, "claim"))
+
+
+def test_the_original_of_an_edited_claim_reads_as_values_not_python():
+    """QA (stop 44): the detail panel showed ``speaker='…', start=144, …, numbers=[{'start': 160, 'end':
+    172, 'text': '$2…`` — Python's dict syntax, cut mid-value."""
+    from tui.app.widgets.detail import original_line
+
+    line = original_line(
+        {
+            "speaker": {"text": "President Abdel Fattah el-Sisi", "start": 0, "end": 30},
+            "start": 144,
+            "end": 183,
+            "text": "Egypt would pay $250 million to the fund",
+            "numbers": [{"start": 160, "end": 172, "text": "$250 million"}],
+            "hedges": [],
+            "checkworthiness": 0.8731,
+        }
+    )
+    assert line == (
+        "offsets 144:183 · speaker “President Abdel Fattah el-Sisi” · text “Egypt would pay $250 million …” · "
+        "numbers “$250 million” · hedges none · checkworthiness 0.87"
+    )
+    assert "{" not in line and "'" not in line

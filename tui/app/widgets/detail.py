@@ -247,10 +247,7 @@ def detail(
         ),
     )
     if cand.get("original"):
-        grid.add_row(
-            "original",
-            Text(one_line(", ".join(f"{one_line(k, 20)}={_short(v)}" for k, v in cand["original"].items()), 200)),
-        )
+        grid.add_row("original", Text(one_line(original_line(cand["original"]), 200)))
     if history:
         hist = Text()
         for h in history[-6:]:
@@ -275,10 +272,34 @@ def _label_color(label: str, palette: Palette | None) -> str:
     return str(palette.label(label)) if palette else raw_label_color(label)
 
 
+def original_line(original: dict[str, Any]) -> str:
+    """What an edit changed, as the machine had it: ``offsets 144:183 · text “Egypt would…” · numbers
+    “$250 million”`` — values, not Python's dict syntax (QA, stop 44: ``numbers=[{'start': 160, …``)."""
+    parts = []
+    if "start" in original or "end" in original:
+        parts.append(f"offsets {_short(original.get('start'))}:{_short(original.get('end'))}")
+    for key, value in original.items():
+        if key not in ("start", "end"):
+            parts.append(f"{one_line(key, 20).replace('_', ' ')} {_short(value)}")
+    return " · ".join(parts)
+
+
 def _short(value: Any) -> str:
+    """One value, short: a text (or a span's text) quoted, a list as its first few, nothing as "none"."""
     if isinstance(value, dict) and "text" in value:
-        return repr(one_line(value["text"], 30))
-    return one_line(repr(value) if not isinstance(value, str) else repr(one_line(value, 30)), 40)
+        value = value["text"]
+    if isinstance(value, str):
+        return f"“{one_line(value, 30)}”"
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list):
+        shown = ", ".join(_short(v) for v in value[:3])
+        return shown + (f" +{len(value) - 3} more" if len(value) > 3 else "")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{one_line(k, 20)} {_short(v)}" for k, v in list(value.items())[:3])
+    return one_line(value, 40)
 
 
 def suggestion_text(cand: Cand) -> Text | None:
