@@ -17,6 +17,7 @@ Should a queue never get to the callback (a widget removed meanwhile), the keys 
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ class KeysInOrder:
         self.take = take  # the app's handling of a key as it arrives
         self.held: deque[events.Key] = deque()
         self.busy: object | None = None  # the token of the key on its way
+        self._give_up: asyncio.TimerHandle | None = None
 
     def hold(self, event: events.Key) -> bool:
         """Keep ``event`` for later if a key before it is still on its way (or waiting)."""
@@ -51,7 +53,8 @@ class KeysInOrder:
         path = [node for node in target.ancestors_with_self if node is not self.app]
         token = object()
         self.busy = token
-        self.app.set_timer(GIVE_UP, lambda: self._release(token), name="keys in order")
+        # a plain loop callback, not a Textual timer (a task of its own for every key)
+        self._give_up = asyncio.get_running_loop().call_later(GIVE_UP, self._release, token)
         self._behind(token, event, path, 0)
 
     def _behind(self, token: object, event: events.Key, path: list[DOMNode], at: int) -> None:
@@ -74,6 +77,9 @@ class KeysInOrder:
         if self.busy is not token:
             return
         self.busy = None
+        if self._give_up is not None:
+            self._give_up.cancel()
+            self._give_up = None
         if self.held:
             self.app.call_later(self._next)
 
