@@ -786,6 +786,13 @@ def test_a_reviewer_whose_clock_is_ahead_does_not_keep_a_ruling_open(filled_stor
     with open_as(path, "lena") as st:
         settled = st.adjudicate(aid, russia, choose="alice")
         assert "changed_since" not in settled["adjudication"] or not settled["adjudication"]["changed_since"]
+        # listed after the decisions it saw, though bob's is stamped a day later (stop 43's weak item)
+        listed = st.candidate(aid, russia, view="final")["reviews"]
+        assert [(r["reviewer"], bool(r.get("adjudication"))) for r in listed] == [
+            ("alice", False),
+            ("bob", False),
+            ("lena", True),
+        ]
     skewed(monkeypatch, -60)  # and the lead's clock jumps back an hour: alice did nothing since
     with open_as(path, "bob") as st:
         st.decide(aid, russia, "accept")  # bob comes round to the ruling

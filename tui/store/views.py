@@ -115,15 +115,25 @@ def own(base: Cand, hists: Hists, who: str) -> Cand:
 
 
 def reviews_of(base: Cand, hists: Hists) -> list[dict[str, Any]]:
-    """Every reviewer's standing decision on the candidate, oldest first: status, time, changed fields
+    """Every reviewer's standing decision on the candidate, oldest first (a ruling after the decisions it
+    saw): status, time, changed fields
     (and on the ruling the final view follows, ``in_effect``)."""
     out = []
     effective = in_effect(hists)
+    saw: dict[int, list[str]] = {}  # id(entry) of a ruling -> the reviewers whose last record it saw
     for (who, role), hist in hists.items():
         top = hist.top
         if top is None or (role == REVIEW and top.status not in DECIDED):
             continue
         entry: dict[str, Any] = {"reviewer": who, "status": top.status, "decided_at": top.at}
+        seen = top.record.get("seen") if role == ADJUDICATION else None
+        if isinstance(seen, dict):
+            looked = seen.get(REVIEW) or {}
+            saw[id(entry)] = [
+                w
+                for (w, r), h in hists.items()
+                if r == REVIEW and h.records and looked.get(w) == h.records[-1].get("id")
+            ]
         if role == ADJUDICATION:
             entry["adjudication"] = True
             if top is effective:
@@ -136,7 +146,15 @@ def reviews_of(base: Cand, hists: Hists) -> list[dict[str, Any]]:
         values = top.values if not top.added else {}
         entry.update({k: v for k, v in values.items() if base.get(k) != v})
         out.append(entry)
-    out.sort(key=lambda e: (e["decided_at"], e["reviewer"]))
+    # by time — but a ruling after every decision it saw, whatever their clocks said (a reviewer's
+    # clock ahead listed their review after the ruling that settled it: stop 43's weak item)
+    latest = {e["reviewer"]: e["decided_at"] for e in out if not e.get("adjudication")}
+
+    def when(entry: dict[str, Any]) -> tuple[str, int, str]:
+        after = [latest[w] for w in saw.get(id(entry), ()) if w in latest]
+        return (max([entry["decided_at"], *after]), 1 if entry.get("adjudication") else 0, entry["reviewer"])
+
+    out.sort(key=when)
     return out
 
 
