@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import os
 import re
 import socket
@@ -76,7 +77,7 @@ class FileLock:
         if not got:
             holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip() or "another process"
             os.close(fd)
-            raise StoreLocked(refused.format(holder=clean_line(holder, 300)) + holder_hint(holder))
+            raise StoreLocked(refused.format(holder=clean_line(holder, 300)) + holder_hint(holder, self.path))
         self._fd = fd
         _HELD.add(self)
         info = f"{what} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')})"
@@ -117,10 +118,12 @@ class FileLock:
 _HOLDER = re.compile(r"\(pid (\d+) on ([^,()]+),")
 
 
-def holder_hint(holder: str) -> str:
+def holder_hint(holder: str, lock: Path | None = None) -> str:
     """What to do about a holder on this machine that cannot let go by itself (QA, stop 44: an app
     whose SSH connection froze rather than dropped held its reviewer's lock for good, and the refusal
-    said neither that nor the cure): "" for a holder elsewhere, gone, or another user's."""
+    said neither that nor the cure): "" unless the lock's note names a process of this host that is a
+    newsreview, is this user's (any, for root) and — for a lock file — holds it. The note is only
+    believed that far: anyone who can write the store can write it (independent review)."""
     found = _HOLDER.search(holder)
     if found is None or found.group(2) != socket.gethostname():
         return ""
@@ -129,19 +132,43 @@ def holder_hint(holder: str) -> str:
         owner = os.stat(f"/proc/{pid}").st_uid
         with open(f"/proc/{pid}/stat", "rb") as stat:
             state = stat.read().rsplit(b")", 1)[1].split()[0]
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            argv = cmdline.read().split(b"\0")
     except (OSError, IndexError):
         return ""
     if owner != os.getuid() and os.getuid() != 0:
         return ""
-    if state in (b"T", b"t"):
+    ours = any(os.path.basename(arg) == b"newsreview" for arg in argv) or any(
+        a == b"-m" and b == b"tui" for a, b in itertools.pairwise(argv)
+    )
+    if not ours or (lock is not None and not _holds_flock(pid, lock)):
+        return ""
+    if state in (b"T", b"t"):  # a stopped app cannot run its SIGTERM handler (and stops again on CONT)
         return (
-            f". Process {pid} is stopped (Ctrl-Z, or a debugger): resume it with 'fg' in its terminal, or "
-            f"close it with 'kill {pid}; kill -CONT {pid}' — every decision it showed is saved"
+            f". Process {pid} is stopped (Ctrl-Z): resume it with 'fg' in its terminal, or end it with "
+            f"'kill -KILL {pid}' — every decision it showed is saved, and its presence clears within a minute"
         )
     return (
         f". If its terminal is gone (an SSH connection that froze), close it with 'kill {pid}': it closes "
         "cleanly, every decision it showed saved"
     )
+
+
+def _holds_flock(pid: int, path: Path) -> bool:
+    """Whether ``/proc/locks`` shows process ``pid`` holding a flock on the file at ``path`` (True when
+    that cannot be read: the other checks stand alone then)."""
+    try:
+        st = os.stat(path)
+        with open("/proc/locks", "rb") as locks:
+            table = locks.read().decode("ascii", "replace")
+    except OSError:
+        return True
+    here = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in table.splitlines():
+        fields = line.split()
+        if "FLOCK" in fields and str(pid) in fields and here in fields:
+            return True
+    return False
 
 
 def _flock_within(fd: int, op: int, timeout: float) -> bool:
