@@ -36,7 +36,8 @@ def spacing_marks_take_a_cell() -> None:
             if unicodedata.category(chr(code)) == "Mc":
                 if run < code:
                     amended.append((run, code - 1, 0))
-                amended.append((code, code, 1))
+                # (four are in East Asian wide blocks: two cells there, as wcwidth has them)
+                amended.append((code, code, 2 if unicodedata.east_asian_width(chr(code)) in "WF" else 1))
                 run = code + 1
         if run <= end:
             amended.append((run, end, 0))

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 
     from .engine import Engine
 
-CACHE_VERSION = 2  # 2: sealed with a CRC-32 line (files.sealed): an edited cache is not believed
+#: 2: sealed with a CRC-32 line (files.sealed): an edited cache is not believed; 3: names the claims it
+#: passed over (``skipped``) — a cache from before did not, so it is learnt anew once
+CACHE_VERSION = 3
 CACHE_FILE = "correction.json"
 #: the held-out figures are over this many of the latest claim decisions
 WINDOW = 500
@@ -353,7 +355,7 @@ class DeskCorrection:
                 return
             window = [(float(d), float(e), bool(y)) for d, e, y in data["window"]]
             decisions, trust = int(data["decisions"]), float(data["trust"])
-            skipped = data.get("skipped", [])
+            skipped = data["skipped"]
             if not (isinstance(skipped, list) and all(_key_like(k) for k in skipped)):
                 return
             skipped = {(k[0], k[1]) for k in skipped}
