@@ -93,7 +93,11 @@ def _busy(app: App[Any]) -> bool:
     nodes: list[Any] = [app]
     for screen in app.screen_stack:
         nodes.extend(screen.walk_children(with_self=True))
-    # a message pump has work while its queue holds messages or a callback waits for its next idle
+    # a message pump has work while its queue holds messages or a callback waits for its next idle;
+    # the app, while a key is on its way or keys wait their turn (tui/app/keyorder.py)
+    order = getattr(app, "keys_in_order", None)
+    if order is not None and not order.idle:
+        return True
     return any(node._message_queue.values or node._next_callbacks for node in nodes)
 
 

@@ -19,12 +19,22 @@ from tui.app.app import ReviewApp
 from tui.app.screens.review import ReviewScreen
 
 
-async def burst(pilot, *keys: str) -> None:
-    """``keys`` sent as the terminal driver sends them, all before the app handles the first."""
+def paste(text: str) -> tuple[str, str]:
+    return ("paste", text)
+
+
+async def burst(pilot, *keys) -> None:
+    """``keys`` sent as the terminal driver sends them, all before the app handles the first; a
+    ``paste(text)`` among them is a bracketed paste."""
     app = pilot.app
     for key in keys:
-        char = {"enter": "\r", "escape": "\x1b", "slash": "/", "space": " "}.get(key, key if len(key) == 1 else None)
-        event = events.Key(key, char)
+        if isinstance(key, tuple):
+            event = events.Paste(key[1])
+        else:
+            char = {"enter": "\r", "escape": "\x1b", "slash": "/", "space": " ", "question_mark": "?"}.get(
+                key, key[-1] if len(key) == 1 or (key.startswith("alt+") and len(key) == 5) else None
+            )
+            event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
     await settle(pilot)
@@ -83,7 +93,11 @@ async def outcome(path, keys, *, at_once):
                 for key in keys:
                     await burst(pilot, key)
             screen = app.screen
-            shown = (screen.box, screen.state.query.text, screen.find_query, screen.current()["id"])
+            if isinstance(screen, ReviewScreen):
+                shown = (screen.box, screen.state.query.text, screen.find_query, screen.current()["id"])
+            else:  # a dialog or the palette, with what was typed into it
+                box = app.focused
+                shown = (type(screen).__name__, getattr(box, "value", None))
         return statuses(store, ex), shown
     finally:
         store.close()
@@ -107,6 +121,32 @@ async def test_a_burst_through_a_box_does_what_the_same_keys_do_one_at_a_time(tm
     assert "accepted" in alone[0].values() and alone[1][0] is None  # decided, and the box closed
 
 
+@pytest.mark.parametrize(
+    ("keys", "expect"),
+    [
+        (["j", "ctrl+p", "q", "u", "i"], lambda st, shown: shown == ("CommandPalette", "qui")),
+        (["j", "question_mark", "escape", "a"], lambda st, shown: "accepted" in st.values()),
+        (["j", "e", "escape", "a"], lambda st, shown: "accepted" in st.values()),
+        (["j", "l", "escape", "a"], lambda st, shown: "accepted" in st.values()),
+        (["a", "slash", paste("russia"), "enter", "x"], lambda st, shown: shown[1] == "russia"),
+        (["A", "enter", "enter"], lambda st, shown: "accepted" in st.values()),
+        (["L", "O", "R", "G", "enter", "x"], lambda st, shown: "rejected" in st.values()),
+        (["l", "escape", "a"], lambda st, shown: "accepted" in st.values()),
+    ],
+    ids=["palette", "help", "edit", "queue", "paste", "confirmation", "label picker", "queue closed"],
+)
+async def test_keys_typed_ahead_of_a_screen_an_earlier_key_opens_go_to_it(tmp_path, keys, expect):
+    """Independent review (stop 44): keys held behind one that opened a screen were dropped — the
+    palette opened empty, `j ? Escape a` left the help open and decided nothing — and a paste in a
+    burst jumped ahead of the keys before it."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "burst").mkdir()
+    alone = await outcome(tmp_path / "one", keys, at_once=False)
+    burst_ = await outcome(tmp_path / "burst", keys, at_once=True)
+    assert burst_ == alone
+    assert expect(*alone), alone
+
+
 async def test_keys_after_escape_in_the_filter_box_act_on_the_screen(opened):
     store, ex, app = opened
     async with app.run_test(size=(160, 48)) as pilot:
@@ -116,3 +156,38 @@ async def test_keys_after_escape_in_the_filter_box_act_on_the_screen(opened):
         assert screen.box is None and screen.state.query.text == ""
         assert store.candidate(ex.article.id, first)["status"] == "accepted"
         assert app.is_running  # the `q` was typed into the box, not a quit
+
+
+@pytest.mark.parametrize(
+    ("keys", "alone"),
+    [
+        (["slash", *"iran", "alt+x"], ["slash", *"iran", "escape", "x"]),
+        (["ctrl+f", *"wall", "alt+a"], ["ctrl+f", *"wall", "escape", "a"]),
+        (["e", "alt+a"], ["e", "escape", "a"]),
+    ],
+    ids=["filter", "find", "dialog"],
+)
+async def test_escape_read_together_with_the_next_key_is_both(tmp_path, keys, alone):
+    """QA (stop 44): Escape and the key after it, read in one burst (or within 0.1 s), reach Textual as
+    `alt`+that key: "/iran⎋x" kept the filter and rejected Iran; "⎋q" typed q into the box. The app
+    binds no `alt` key: it is read as Escape, then the key."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "burst").mkdir()
+    slowly = await outcome(tmp_path / "one", alone, at_once=False)
+    together = await outcome(tmp_path / "burst", keys, at_once=True)
+    assert together == slowly
+
+
+async def test_an_alt_key_remapped_to_a_binding_is_that_binding(tmp_path):
+    store, ex = build(tmp_path / "store")
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "keys.toml").write_text('[keys]\n"review.accept" = "alt+a"\n', encoding="utf-8")
+    app = ReviewApp(store, config=cfg)
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            first = app.screen.current()["id"]
+            await burst(pilot, "alt+a")
+            assert store.candidate(ex.article.id, first)["status"] == "accepted"
+    finally:
+        store.close()

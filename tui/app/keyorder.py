@@ -1,4 +1,5 @@
-"""Keys handled one at a time, in the order they arrived, whatever they move the focus to.
+"""Keys (and pastes and clicks) handled one at a time, in the order they arrived, whatever they move the
+focus to or open.
 
 Textual hands a key to the focused widget's own message queue and, when that widget passes it on, the
 key bubbles up queue by queue to the app, which runs the screen's bindings. Meanwhile the app reads
@@ -8,11 +9,13 @@ together, a paste — a later key can act before an earlier one has finished: QA
 (which hides the screen's letter keys: they did nothing) or after the filter had applied (they
 decided the wrong candidates).
 
-:class:`KeysInOrder` holds every key that arrives while an earlier one is still on its way: it
-follows that key up through the queues it bubbles through (a callback posted behind it in each) and
-lets the next one go once the key was handled — stopped by a widget, or run by the app's bindings.
-Should a queue never get to the callback (a widget removed meanwhile), the keys go on after
-:data:`GIVE_UP` seconds anyway: late, never lost.
+:class:`KeysInOrder` holds every key, paste and mouse press that arrives while an earlier key is
+still on its way: it follows that key up through the queues it bubbles through (a callback posted
+behind it in each) and lets the next one go once the key was handled — stopped by a widget, or run by
+the app's bindings. A key that opened or closed a screen (a dialog, the palette) is done once that
+screen has been drawn and has its focus: the keys typed ahead after it go to it, as they would have,
+typed slowly. Should a queue never get to the callback (a widget removed meanwhile), the next goes
+on after :data:`GIVE_UP` seconds anyway: late, never lost.
 """
 
 from __future__ import annotations
@@ -22,46 +25,63 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+
 if TYPE_CHECKING:
-    from textual import events
     from textual.app import App
     from textual.dom import DOMNode
 
 #: seconds after which the next key goes on even though the one before was not seen to finish
 GIVE_UP = 1.0
+#: what waits its turn behind a key on its way: keys, pastes and mouse presses (a move or a scroll
+#: carries no decision, and holding them would make the pointer lag)
+HELD = (events.Key, events.Paste, events.MouseDown, events.MouseUp)
 
 
 class KeysInOrder:
     """The app's keys, one on its way at a time (see the module's text)."""
 
-    def __init__(self, app: App[Any], take: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], take: Callable[[events.Event], Awaitable[None]]) -> None:
         self.app = app
-        self.take = take  # the app's handling of a key as it arrives
-        self.held: deque[events.Key] = deque()
-        self.busy: object | None = None  # the token of the key on its way
+        self.take = take  # the app's handling of an input event in its turn
+        self.held: deque[events.Event] = deque()
+        self.busy: object | None = None  # the token of the key on its way (or of a screen being drawn)
         self._give_up: asyncio.TimerHandle | None = None
+        self._screen: object | None = None  # the screen on top when the key on its way was taken
 
-    def hold(self, event: events.Key) -> bool:
+    @property
+    def idle(self) -> bool:
+        return self.busy is None and not self.held
+
+    def hold(self, event: events.Event) -> bool:
         """Keep ``event`` for later if a key before it is still on its way (or waiting)."""
-        if self.busy is None and not self.held:
+        if self.idle or not isinstance(event, HELD):
             return False
         self.held.append(event)
         return True
 
-    def follow(self, event: events.Key, target: DOMNode) -> None:
-        """``event`` was just posted to ``target``'s queue: hold the keys after it until it is handled."""
+    def follow(self, event: events.Event, target: DOMNode) -> None:
+        """``event`` was just posted to ``target``'s queue: hold what comes after it until it is handled."""
         path = [node for node in target.ancestors_with_self if node is not self.app]
+        self._screen = self.app.screen
+        token = self._wait()
+        if path:
+            self._behind(token, event, path, 0)
+        else:
+            self._release(token)
+
+    def _wait(self) -> object:
         token = object()
         self.busy = token
         # a plain loop callback, not a Textual timer (a task of its own for every key)
         self._give_up = asyncio.get_running_loop().call_later(GIVE_UP, self._release, token)
-        self._behind(token, event, path, 0)
+        return token
 
-    def _behind(self, token: object, event: events.Key, path: list[DOMNode], at: int) -> None:
+    def _behind(self, token: object, event: events.Event, path: list[DOMNode], at: int) -> None:
         if not path[at].call_later(self._seen, token, event, path, at):
             self._release(token)  # that queue is closing: the key goes no further
 
-    def _seen(self, token: object, event: events.Key, path: list[DOMNode], at: int) -> None:
+    def _seen(self, token: object, event: events.Event, path: list[DOMNode], at: int) -> None:
         """``path[at]`` has handled ``event``: it stopped there, or it is in the next queue up."""
         if self.busy is not token:
             return
@@ -80,9 +100,23 @@ class KeysInOrder:
         if self._give_up is not None:
             self._give_up.cancel()
             self._give_up = None
-        if self.held:
+        if self._screen is not None and self._screen is not self.app.screen:
+            self.screen_changed()  # the key's binding opened or closed a screen
+        elif self.held:
             self.app.call_later(self._next)
+
+    def screen_changed(self) -> None:
+        """A key opened or closed a screen: what comes after it waits until that screen is drawn
+        (composed, mounted, its focus given), as it would have, typed slowly."""
+        self._screen = None
+        if self.busy is None:
+            token = self._wait()
+            if not self.app.call_after_refresh(self._release, token):
+                self._release(token)
 
     async def _next(self) -> None:
         while self.busy is None and self.held:  # a key a priority binding took is done at once
+            before = self.app.screen
             await self.take(self.held.popleft())
+            if self.busy is None and self.app.screen is not before:
+                self.screen_changed()
