@@ -339,7 +339,7 @@ class ReviewApp(App[None]):
     async def _take_key(self, event: events.Key) -> None:
         """A key in its turn: it acts on the screen on top now, as it would have, typed slowly."""
         event._newsreview_screen = self.screen  # type: ignore[attr-defined]  # (read above)
-        closed, self._closed_by = self._closed_by, None  # only the very next key can be its repeat
+        closed, self._closed_by = self._closed_by, None  # a key in between ends the closing key's grace
         # measured between the keys' arrivals, not their handling: a slow save between them must not
         # make a double press look like two
         if closed is not None and closed[0] == event.key and event.time - closed[1] < CLOSING_KEY_GRACE:
