@@ -110,7 +110,21 @@ async def settle(pilot: Pilot[Any], quiet: int = 3, limit: int = 2000) -> None:
         calm = 0 if _busy(pilot.app) else calm + 1
         if calm >= quiet:
             return
+    # still busy after `limit` turns of the loop: keys wait their turn behind a screen being drawn
+    # (a refresh is a timer away, not a turn of the loop): wait for them in time, up to 5 s
+    order = getattr(pilot.app, "keys_in_order", None) if pilot.app.is_running else None
+    deadline = asyncio.get_running_loop().time() + 5.0
+    while order is not None and not order.idle and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
+    if order is not None and not order.idle:
+        raise AssertionError("keys still held 5 s after they were sent")
     await pilot._wait_for_screen()
+    if order is not None and asyncio.get_running_loop().time() < deadline:
+        for _ in range(limit):  # and what the last of them set going
+            await asyncio.sleep(0)
+            calm = 0 if _busy(pilot.app) else calm + 1
+            if calm >= quiet:
+                return
 
 
 async def press_fast(pilot: Pilot[Any], key: str) -> None:
