@@ -101,15 +101,23 @@ def _busy(app: App[Any]) -> bool:
     return any(node._message_queue.values or node._next_callbacks for node in nodes)
 
 
-async def settle(pilot: Pilot[Any], quiet: int = 3, limit: int = 2000) -> None:
-    """Let every message the last key caused be processed: yield to the event loop until no
-    message pump of the app has work for ``quiet`` rounds in a row (no idle sleeps: fast)."""
+async def _calm(pilot: Pilot[Any], quiet: int, limit: int) -> bool:
+    """Yield to the event loop until no message pump of the app has work for ``quiet`` rounds in a
+    row (True), or ``limit`` rounds pass (False)."""
     calm = 0
     for _ in range(limit):
         await asyncio.sleep(0)
         calm = 0 if _busy(pilot.app) else calm + 1
         if calm >= quiet:
-            return
+            return True
+    return False
+
+
+async def settle(pilot: Pilot[Any], quiet: int = 3, limit: int = 2000) -> None:
+    """Let every message the last key caused be processed: yield to the event loop until no
+    message pump of the app has work for ``quiet`` rounds in a row (no idle sleeps: fast)."""
+    if await _calm(pilot, quiet, limit):
+        return
     # still busy after `limit` turns of the loop: keys wait their turn behind a screen being drawn
     # (a refresh is a timer away, not a turn of the loop): wait for them in time, up to 5 s
     order = getattr(pilot.app, "keys_in_order", None) if pilot.app.is_running else None
@@ -120,11 +128,7 @@ async def settle(pilot: Pilot[Any], quiet: int = 3, limit: int = 2000) -> None:
         raise AssertionError("keys still held 5 s after they were sent")
     await pilot._wait_for_screen()
     if order is not None and asyncio.get_running_loop().time() < deadline:
-        for _ in range(limit):  # and what the last of them set going
-            await asyncio.sleep(0)
-            calm = 0 if _busy(pilot.app) else calm + 1
-            if calm >= quiet:
-                return
+        await _calm(pilot, quiet, limit)  # and what the last of them set going
 
 
 async def press_fast(pilot: Pilot[Any], key: str) -> None:
