@@ -684,3 +684,19 @@ def test_the_original_of_an_edited_claim_reads_as_values_not_python():
         "numbers “$250 million” · hedges none · checkworthiness 0.87"
     )
     assert "{" not in line and "'" not in line
+
+
+def test_another_reviewers_changes_read_as_values_not_python():
+    """QA (stop 45): the review lines and the adjudication screen's ruling showed ``label='ORG'``
+    and a claim's speaker as ``{'text': …`` — one formatter for stored values now, the detail panel's."""
+    from tui.app.desk import fields_text, review_lines
+
+    changes = {"label": "ORG", "speaker": {"text": "Ruhle", "start": 3, "end": 8}, "numbers": [], "start": 12}
+    assert fields_text(changes) == "label “ORG” · speaker “Ruhle” · numbers none · start 12"
+    cand = {
+        "kind": "entity",
+        "label": "GPE",
+        "reviews": [{"reviewer": "ana", "status": "edited", "decided_at": "2026-01-01T00:00:00+00:00", "label": "ORG"}],
+    }
+    line = review_lines(cand, "bob").plain
+    assert "label “ORG”" in line and "'" not in line and "=" not in line

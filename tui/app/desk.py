@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.text import Text
 
-from .text import STATUS_MARK, one_line
+from .text import STATUS_MARK, field_name, one_line, show_value
 from .versions import changed_fields, in_dispute, version_key, versions
 
 Cand = dict[str, Any]
@@ -29,23 +29,10 @@ def possessive(name: str) -> str:
     return "your" if name == "you" else f"{name}'s"
 
 
-def show_value(value: Any, limit: int = 30) -> str:
-    """A changed field's value, short: a span ref by its text, anything else as written."""
-    if isinstance(value, dict):
-        if "text" in value:
-            return repr(one_line(value["text"], limit))
-        return one_line(value, limit)
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return repr(one_line(value, limit))
-    return one_line(value, limit)
-
-
 def fields_text(fields: Mapping[str, Any], *, skip: tuple[str, ...] = ("text", "token_start", "token_end")) -> str:
-    """``label=ORG start=12`` — a version's changes on one line (the span's text and tokens follow
-    from its offsets, so they are left out)."""
-    return "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in fields.items() if k not in skip)
+    """``label “ORG” · start 12`` — a version's changes on one line, as values, not Python (the span's
+    text and tokens follow from its offsets, so they are left out)."""
+    return " · ".join(f"{field_name(k)} {show_value(v)}" for k, v in fields.items() if k not in skip)
 
 
 def when(stamp: object, *, full: bool = False, day: bool = True) -> str:

@@ -60,6 +60,31 @@ def one_line(s: object, limit: int = 80) -> str:
     return clean_line(text, limit)
 
 
+def show_value(value: object, limit: int = 30) -> str:
+    """A stored field's value, short and in words: a text (or a span's text) quoted, a list as its first
+    few, nothing as "none", a score to two places — never Python's syntax (QA, stops 44–45: the detail
+    panel and the adjudication screen showed ``label='ORG'`` and ``numbers=[{'start': 160, …``)."""
+    if isinstance(value, dict) and "text" in value:
+        value = value["text"]
+    if isinstance(value, str):
+        return f"\u201c{one_line(value, limit)}\u201d"
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list):
+        shown = ", ".join(show_value(v, limit) for v in value[:3])
+        return shown + (f" +{len(value) - 3} more" if len(value) > 3 else "")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{one_line(k, 20)} {show_value(v, limit)}" for k, v in list(value.items())[:3])
+    return one_line(value, 40)
+
+
+def field_name(key: object) -> str:
+    """A stored field's name as words: ``token_start`` → ``token start``."""
+    return one_line(key, 20).replace("_", " ")
+
+
 def safe(s: object, style: str | Style = "") -> Text:
     """A Text showing ``s`` literally: no markup, no escapes, newlines kept, :func:`steady`."""
     return Text(steady(clean(s)), style=style)

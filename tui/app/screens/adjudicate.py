@@ -35,7 +35,7 @@ from ...store import StoreError
 from ...store.store import Changes
 from ...store.validation import CLAIM_EDITS, ENTITY_EDITS
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
-from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, possessive, show_value, when
+from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, fields_text, possessive, when
 from ..text import STATUS_MARK, one_line
 from ..versions import changed_fields, ruling_of, version_key, versions
 from .once import ClosesOnce
@@ -367,11 +367,9 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 verdict.append(f" by {self.shown_name(str(last['reviewer']), order, ruled=True)}")
                 if last.get("chose"):
                     verdict.append(f", choosing {possessive(self.shown_name(str(last['chose']), order))} version")
-                changes = {
-                    k: v for k, v in changed_fields(last).items() if k not in ("text", "token_start", "token_end")
-                }
+                changes = fields_text(changed_fields(last))
                 if changes and not last.get("chose"):
-                    verdict.append("  " + "  ".join(f"{one_line(k, 20)}={show_value(v)}" for k, v in changes.items()))
+                    verdict.append(f"  {changes}")
                 again = reopened(cand)
                 if again:
                     now = {str(r.get("reviewer")) for r in versions(cand)}

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from ..bindings import Keys
 from ..desk import desk_line, review_lines, when
-from ..text import STATUS_MARK, Palette, one_line, to_strip
+from ..text import STATUS_MARK, Palette, field_name, one_line, show_value, to_strip
 from ..text import label_color as raw_label_color
 from .lines import LineView
 
@@ -277,29 +277,11 @@ def original_line(original: dict[str, Any]) -> str:
     “$250 million”`` — values, not Python's dict syntax (QA, stop 44: ``numbers=[{'start': 160, …``)."""
     parts = []
     if "start" in original or "end" in original:
-        parts.append(f"offsets {_short(original.get('start'))}:{_short(original.get('end'))}")
+        parts.append(f"offsets {show_value(original.get('start'))}:{show_value(original.get('end'))}")
     for key, value in original.items():
         if key not in ("start", "end"):
-            parts.append(f"{one_line(key, 20).replace('_', ' ')} {_short(value)}")
+            parts.append(f"{field_name(key)} {show_value(value)}")
     return " · ".join(parts)
-
-
-def _short(value: Any) -> str:
-    """One value, short: a text (or a span's text) quoted, a list as its first few, nothing as "none"."""
-    if isinstance(value, dict) and "text" in value:
-        value = value["text"]
-    if isinstance(value, str):
-        return f"“{one_line(value, 30)}”"
-    if value is None or value == []:
-        return "none"
-    if isinstance(value, list):
-        shown = ", ".join(_short(v) for v in value[:3])
-        return shown + (f" +{len(value) - 3} more" if len(value) > 3 else "")
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, dict):
-        return ", ".join(f"{one_line(k, 20)} {_short(v)}" for k, v in list(value.items())[:3])
-    return one_line(value, 40)
 
 
 def suggestion_text(cand: Cand) -> Text | None:
