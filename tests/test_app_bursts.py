@@ -132,13 +132,35 @@ async def test_a_burst_through_a_box_does_what_the_same_keys_do_one_at_a_time(tm
         (["A", "enter", "enter"], lambda st, shown: "accepted" in st.values()),
         (["L", "O", "R", "G", "enter", "x"], lambda st, shown: "rejected" in st.values()),
         (["l", "escape", "a"], lambda st, shown: "accepted" in st.values()),
+        # (stop 45) what a key sets going beyond its own handling, and a dialog's box focused as it mounts
+        (["a", "ctrl+p", *"undo", "enter", "x", "j", "a"], lambda st, shown: "rejected" in st.values()),
+        (["v", "e", "1", "a"], lambda st, shown: shown[0] is None),
+        # (the picker cancelled, selection mode goes on: `a` is no key of it)
+        (["v", "l", "e", "escape", "a"], lambda st, shown: shown[0] is None and set(st.values()) == {"pending"}),
+        (["L", paste("ORG"), "enter", "x"], lambda st, shown: "edited" in st.values()),
     ],
-    ids=["palette", "help", "edit", "queue", "paste", "confirmation", "label picker", "queue closed"],
+    ids=[
+        "palette",
+        "help",
+        "edit",
+        "queue",
+        "paste",
+        "confirmation",
+        "label picker",
+        "queue closed",
+        "palette command",
+        "selection e",
+        "selection e escaped",
+        "paste into a picker",
+    ],
 )
 async def test_keys_typed_ahead_of_a_screen_an_earlier_key_opens_go_to_it(tmp_path, keys, expect):
     """Independent review (stop 44): keys held behind one that opened a screen were dropped — the
     palette opened empty, `j ? Escape a` left the help open and decided nothing — and a paste in a
-    burst jumped ahead of the keys before it."""
+    burst jumped ahead of the keys before it. QA (stop 44, not fixed until stop 45): keys after a palette
+    command's Enter did nothing (the command runs after the palette has closed); after selection
+    mode's `e` they went into its picker's search, or before it opened; a paste right behind `L`
+    reached the picker before its box had the focus (Enter then chose PERSON)."""
     (tmp_path / "one").mkdir()
     (tmp_path / "burst").mkdir()
     alone = await outcome(tmp_path / "one", keys, at_once=False)

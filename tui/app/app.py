@@ -407,6 +407,9 @@ class ReviewApp(App[None]):
             self.notify(str(err), title="store", severity="error", markup=False, timeout=8)
             return False
 
+    def on_command_palette_closed(self, event: TextualCommandPalette.Closed) -> None:
+        self.keys_in_order.palette_closed(event.option_selected)
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, TextualCommandPalette):
             self.push_screen(CommandPalette(id="--command-palette"))

@@ -17,10 +17,13 @@ screen has been drawn: the keys typed ahead after it go to it, as they would hav
 Should a queue never get to the callback (a widget removed meanwhile), the next goes on after
 :data:`GIVE_UP` seconds anyway: late, never lost.
 
-Not followed (QA, stop 44; said in the README): what a key sets going beyond its own handling — a
-palette command, run once the palette has closed; selection mode's ``e``, whose picker opens a moment
-later — and a dialog that focuses its box after it was drawn (a paste right behind the key that opened
-it reaches the dialog before its box).
+What a key sets going on its way is followed too (QA, stop 44; fixed in stop 45): once the key is
+handled, one more pass up the same queues lets what it posted there be handled first (selection
+mode's ``e`` posts a message whose handler opens the label picker); Enter in the command palette is
+done once the command it chose has run (the palette says it closed, then the app runs the command);
+a screen opened is done once mounted and its box focused (a dialog focuses as it mounts, through
+the app's queue: a paste right behind ``L`` reached the picker before its box). Not followed:
+messages a key's handling posts to widgets off its path, and work in threads or timers.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.command import CommandPalette
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -53,6 +57,7 @@ class KeysInOrder:
         self.busy: object | None = None  # the token of the key on its way (or of a screen being drawn)
         self._give_up: asyncio.TimerHandle | None = None
         self._screen: object | None = None  # the screen on top when the key on its way was taken
+        self._palette: object | None = None  # the token of a key that may have chosen a palette command
 
     @property
     def idle(self) -> bool:
@@ -70,6 +75,8 @@ class KeysInOrder:
         path = [node for node in target.ancestors_with_self if node is not self.app]
         self._screen = self.app.screen
         token = self._wait()
+        if isinstance(event, events.Key) and event.key == "enter" and isinstance(self._screen, CommandPalette):
+            self._palette = token  # Enter in the palette: done once the command it chose has run
         if path:
             self._behind(token, event, path, 0)
         else:
@@ -91,17 +98,43 @@ class KeysInOrder:
         if self.busy is not token:
             return
         if at + 1 == len(path):  # the screen: the key is in the app's queue, behind what it runs
-            if not self.app.call_later(self._release, token):
+            if not self.app.call_later(self._sweep, token, path, 0):
                 self._release(token)
         elif event._stop_propagation:
-            self._release(token)
+            self._sweep(token, path, 0)
         else:
             self._behind(token, event, path, at + 1)
+
+    def _sweep(self, token: object, path: list[DOMNode], at: int) -> None:
+        """The key is handled; what its handling posted on the way up — a message that bubbles to the
+        screen, whose handler opens a dialog (selection mode's ``e``) — is handled before the next key:
+        one more pass up the same queues, each callback behind what was posted there before it."""
+        if self.busy is not token:
+            return
+        if at == len(path):
+            if not self.app.call_later(self._done, token):
+                self._done(token)
+        elif not path[at].call_later(self._sweep, token, path, at + 1):
+            self._sweep(token, path, at + 1)  # that queue is closing: nothing more comes from it
+
+    def _done(self, token: object) -> None:
+        """The key and what it set going on its way are handled — unless it chose a command in the
+        palette, which runs once the palette has closed (:meth:`palette_closed`)."""
+        if self.busy is token and self._palette is not token:
+            self._release(token)
+
+    def palette_closed(self, chosen: bool) -> None:
+        """The command palette says it closed; a command chosen runs next in the app's queue, and the
+        key that chose it is done after that."""
+        token, self._palette = self._palette, None
+        if token is not None and self.busy is token and not (chosen and self.app.call_later(self._release, token)):
+            self._release(token)
 
     def _release(self, token: object) -> None:
         if self.busy is not token:
             return
         self.busy = None
+        self._palette = None
         if self._give_up is not None:
             self._give_up.cancel()
             self._give_up = None
@@ -112,12 +145,22 @@ class KeysInOrder:
 
     def screen_changed(self) -> None:
         """A key opened or closed a screen: what comes after it waits until that screen is drawn
-        (composed and mounted), as it would have, typed slowly."""
+        (composed, mounted and focused — a dialog focuses its box as it mounts, through the app's
+        queue), as it would have, typed slowly."""
         self._screen = None
         if self.busy is None:
             token = self._wait()
-            if not self.app.call_after_refresh(self._release, token):
+            if not self.app.call_after_refresh(self._drawn, token):
                 self._release(token)
+
+    def _drawn(self, token: object) -> None:
+        if self.busy is not token:
+            return
+        if not self.app.screen.is_mounted:  # not yet: after the next refresh (the give-up still stands)
+            if not self.app.call_after_refresh(self._drawn, token):
+                self._release(token)
+        elif not self.app.call_later(self._release, token):  # behind the focus its mounting asked for
+            self._release(token)
 
     async def _next(self) -> None:
         while self.busy is None and self.held:  # a key a priority binding took is done at once
