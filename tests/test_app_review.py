@@ -176,6 +176,84 @@ async def test_a_and_x_during_a_boundary_edit_say_what_becomes_of_it(review):
         assert "the boundary edit was dropped" in "\n".join(str(n.message) for n in app._notifications)
 
 
+async def test_a_relabel_during_a_boundary_edit_saves_both(review):
+    """QA (stop 45): `. . L WORK⏎` saved the label and dropped the span edit without a word; `. 2`
+    relabelled the mention and moved the cursor on, the span edit left open on the mention before."""
+    app, store, ex = review
+    aid = ex.article.id
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("right", "j", "j")
+        cid = screen.current()["id"]
+        assert screen.current()["text"] == "Ben Wallace"
+        await pilot.press("full_stop", "L")
+        assert "Ben Wallace told" in str(app.screen.query_one("Static").render())  # the span as edited
+        await pilot.press(*"ORG", "enter")
+        state = store.candidate(aid, cid)
+        assert (state["status"], state["label"], state["text"]) == ("edited", "ORG", "Ben Wallace told")
+        assert state["text"] == ex.article.text[state["start"] : state["end"]] and screen.preview is None
+        await pilot.press("u")
+        while screen.current()["id"] != cid:
+            await pilot.press("k")
+        await pilot.press("full_stop", "2")  # the second label of the list
+        state = store.candidate(aid, cid)
+        assert (state["status"], state["text"]) == ("edited", "Ben Wallace told") and state["label"] != "PERSON"
+        assert screen.preview is None  # not left open on it while the cursor moved on
+        await pilot.press("u")
+        while screen.current()["id"] != cid:
+            await pilot.press("k")
+        await pilot.press("full_stop", "L", "escape")  # the picker cancelled: the boundary edit goes on
+        assert screen.preview is not None and screen.preview_id == cid
+        await pilot.press("enter")
+        assert store.candidate(aid, cid)["text"] == "Ben Wallace told"
+
+
+async def test_the_editor_opened_during_a_boundary_edit_takes_it_in(review):
+    """QA (stop 45): `] e` opened the editor on the stored offsets (the move dropped without a word);
+    after Escape the detail panel still showed the moved span, which `a` did not store."""
+    from textual.widgets import Input
+
+    from tui.app.screens.dialogs import EditDialog
+
+    app, store, ex = review
+    aid = ex.article.id
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("right", "j", "j")
+        cid = screen.current()["id"]
+        await pilot.press("full_stop", "e")
+        assert isinstance(app.screen, EditDialog)
+        end = int(app.screen.query_one("#end", Input).value)
+        assert ex.article.text[screen.current()["start"] : end] == "Ben Wallace told"
+        assert "Ben Wallace told" in str(app.screen.query_one("Static").render())
+        await pilot.press("ctrl+s")
+        state = store.candidate(aid, cid)
+        assert (state["status"], state["text"]) == ("edited", "Ben Wallace told")
+        await pilot.press("u")
+        while screen.current()["id"] != cid:
+            await pilot.press("k")
+        await pilot.press("full_stop", "e", "escape")  # the editor cancelled: nothing shown that is not stored
+        assert screen.preview is None and "Ben Wallace told" not in screen.query_one("#detail").render().plain
+        await pilot.press("a")
+        assert store.candidate(aid, cid)["text"] == "Ben Wallace"
+
+
+async def test_the_last_listed_decision_under_a_filter_says_what_is_left_outside_it(review):
+    """QA (stop 45): under a filter, the last listed decision said "article done" with rows to go."""
+    app, store, ex = review
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"label:GPE", "enter")
+        for _ in range(4):
+            await pilot.press("a")
+        line = status_line(app)
+        assert "article done" not in line and "left outside the filter" in line, line
+        await pilot.press("escape")  # the filter cleared: the rest is listed, nothing lost
+        assert app.screen.state.pending("entity") > 0
+    decided = {e["text"]: store.candidate(ex.article.id, e["id"])["status"] for e in ex.entities}
+    assert {t for t, st in decided.items() if st == "accepted"} == {"Russia", "Zürich", "São Paulo", "東京"}
+    assert {st for t, st in decided.items() if t not in ("Russia", "Zürich", "São Paulo", "東京")} == {"pending"}
+
+
 async def test_add_entity_and_claim_from_selection(review):
     app, store, ex = review
     aid = ex.article.id
@@ -684,6 +762,7 @@ def test_the_original_of_an_edited_claim_reads_as_values_not_python():
         "numbers “$250 million” · hedges none · checkworthiness 0.87"
     )
     assert "{" not in line and "'" not in line
+    assert original_line({"start": 53, "text": "the day"}) == "start 53 · text “the day”"  # not "53:none"
 
 
 def test_another_reviewers_changes_read_as_values_not_python():

@@ -833,8 +833,8 @@ class PostgresEngine:
                     if getattr(err, "sqlstate", None) == "55P03":  # lock_not_available: lock_timeout
                         raise StoreWriteError(
                             f"not saved: {self.shown} is busy: its write lock has been held for {LOCK_TIMEOUT} s "
-                            "(by a session whose client went away, which the server ends within a minute or "
-                            "two); try again"
+                            "by another session (a long write, or a session whose client went away, which the "
+                            "server ends within a minute or two); try again"
                         ) from None
                     raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
                 lost = self._lost(err)

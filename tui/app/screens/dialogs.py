@@ -312,9 +312,12 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         groups: dict[str, str] | None = None,
         select_text: Callable[[], None] | None = None,
         flow: str | None = None,
+        span: tuple[int, int] | None = None,
     ) -> None:
         super().__init__()
         self.cand = cand
+        #: the offsets the dialog opens with: a boundary edit in progress, else the candidate's own
+        self.span = span or (cand["start"], cand["end"])
         self.select_text = select_text  # a claim's fields by selection in the article instead
         self.text = text
         # what is shown: a hard wrap's line breaks as spaces (same offsets); the caller's if it has it
@@ -340,7 +343,10 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
                     ("Edit ", "bold"),
                     (one_line(c["kind"], 10), "bold"),
                     ": ",
-                    (one_line(self.shown(c), 70), "reverse"),
+                    (
+                        one_line(self.shown({"start": self.span[0], "end": self.span[1], "text": c["text"]}), 70),
+                        "reverse",
+                    ),
                 )
             )
             with Grid(id="edit-grid"):
@@ -349,9 +355,9 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
                     labels = [(Text(one_line(lab, 30)), lab) for lab in dict.fromkeys([*self.labels, c["label"]])]
                     yield Select(labels, value=c["label"], allow_blank=False, id="label")
                 yield Label("start")
-                yield Input(str(c["start"]), id="start", type="integer")
+                yield Input(str(self.span[0]), id="start", type="integer")
                 yield Label("end")
-                yield Input(str(c["end"]), id="end", type="integer")
+                yield Input(str(self.span[1]), id="end", type="integer")
                 if c["kind"] == "claim":
                     yield Label("quote type")
                     yield Select(

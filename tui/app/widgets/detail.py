@@ -276,8 +276,10 @@ def original_line(original: dict[str, Any]) -> str:
     """What an edit changed, as the machine had it: ``offsets 144:183 · text “Egypt would…” · numbers
     “$250 million”`` — values, not Python's dict syntax (QA, stop 44: ``numbers=[{'start': 160, …``)."""
     parts = []
-    if "start" in original or "end" in original:
-        parts.append(f"offsets {show_value(original.get('start'))}:{show_value(original.get('end'))}")
+    if "start" in original and "end" in original:
+        parts.append(f"offsets {show_value(original['start'])}:{show_value(original['end'])}")
+    else:  # one edge moved: the other is as it stands (QA, stop 45: "offsets 53:none")
+        parts += [f"{edge} {show_value(original[edge])}" for edge in ("start", "end") if edge in original]
     for key, value in original.items():
         if key not in ("start", "end"):
             parts.append(f"{field_name(key)} {show_value(value)}")

@@ -607,6 +607,14 @@ class ReviewCore(Screen[None]):
         if self.char_mode and self.query_one(ArticleView).cursor is None:
             self._set_char_mode(False)
 
+    def _previewed(self, cand: Cand) -> dict[str, int]:
+        """The boundary edit in progress on ``cand``, ended: its changed offsets ({} if none)."""
+        if self.preview is None or self.preview_id != cand["id"]:
+            return {}
+        start, end = self.preview
+        self._end_preview()
+        return {k: v for k, v in (("start", start), ("end", end)) if cand[k] != v}
+
     def _fields_missing(self, why: str | None) -> None:
         """A claim was saved without its numbers and check-worthiness: a toast says why; the status
         line keeps saying so while the pipeline is missing (see :meth:`refresh_status`)."""

@@ -64,6 +64,12 @@ class Deciding(ReviewCore):
                 markup=False,
                 timeout=4,
             )
+        elif outcome == "done" and self.state.query and (left := self.state.decisions_left()):
+            # QA (stop 45): "article done" under a filter, with rows to decide outside it
+            self.message = (
+                f"all listed decided — {left} decision{'s' if left != 1 else ''} left outside the filter "
+                f"({self.keys.show('review.cancel')} clears it)"
+            )
         elif outcome == "done":
             self.message = (
                 f"article done — {self.keys.show('review.next_pending')} opens the next one with pending items"
@@ -99,13 +105,17 @@ class Deciding(ReviewCore):
         if cand is None or cand["kind"] != "entity" or self.aid is None:
             return
         seconds = self.clock.seconds()
-        if label == cand["label"]:
+        # a boundary edit in progress on it is saved with the label, as one edit (QA, stop 45: `L` dropped
+        # it without a word; a number key left it open on this mention while the cursor moved on)
+        span = self._previewed(cand)
+        if label == cand["label"] and not span:
             if self._unchanged(cand, "accept"):
                 return
             state = self._write(self.store.decide_as_shown, self.aid, cand["id"], "accept", seconds=seconds)
         else:
+            changes = {**span, **({"label": label} if label != cand["label"] else {})}
             state = self._write(
-                self.store.decide_as_shown, self.aid, cand["id"], "edit", changes={"label": label}, seconds=seconds
+                self.store.decide_as_shown, self.aid, cand["id"], "edit", changes=changes, seconds=seconds
             )
         if state is not None:
             self.apply_states([state])
@@ -240,11 +250,11 @@ class Deciding(ReviewCore):
         if cand is None or cand["kind"] != "entity" or self.aid is None:
             self.notify(f"relabelling is for entities ({self.keys.show('review.switch')})", markup=False, timeout=2)
             return
-        if self.preview is not None:
-            self._end_preview()
         group = self.state.current_group()
         row, aid = self.state.current_id(), self.aid
         text = f"{group['name']} ×{len(group['mentions'])}" if group else cand["text"]
+        if self.preview is not None and self.preview_id == cand["id"] and not group:
+            text = self.text[self.preview[0] : self.preview[1]]  # the span as the boundary edit has it
         labels = label_order(self.store.labels, [*self._store_labels(), cand["label"]])
 
         def picked(label: str | None) -> None:

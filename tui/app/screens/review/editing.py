@@ -58,8 +58,12 @@ class Editing(ReviewCore):
         cand = self.current()
         if cand is None or self.aid is None:
             return
+        # a boundary edit in progress opens in the editor, to save with the rest (QA, stop 45: the editor
+        # opened on the stored offsets, the move dropped without a word, the panel still showing it)
+        span = self.preview if self.preview is not None and self.preview_id == cand["id"] else None
         if self.preview is not None:
             self._end_preview()
+            self.show()
         aid = self.aid
         entities = [c for c in self.state.cands.values() if c["kind"] == "entity" and c.get("status") != "rejected"]
         if cand["kind"] == "claim":
@@ -98,7 +102,9 @@ class Editing(ReviewCore):
                 )
 
         self.app.push_screen(
-            EditDialog(cand, self.text, entities, self.label_order(), save, self.keys, names, select_text, self.flow)
+            EditDialog(
+                cand, self.text, entities, self.label_order(), save, self.keys, names, select_text, self.flow, span
+            )
         )
 
     def _edit_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> str | None:
