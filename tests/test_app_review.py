@@ -170,6 +170,9 @@ async def test_a_and_x_during_a_boundary_edit_say_what_becomes_of_it(review):
             await pilot.press("k")
         await pilot.press("full_stop")
         assert "enter save  esc cancel" in status_line(app)  # seen at 80 columns (the footer lacks them)
+        await pilot.press("j")  # the cursor stays with the edit, and says why (QA, stop 45)
+        assert screen.current()["id"] == cid and screen.preview is not None
+        assert "a boundary edit is open" in "\n".join(str(n.message) for n in app._notifications)
         await pilot.press("x")
         state = store.candidate(aid, cid)
         assert (state["status"], state["text"]) == ("rejected", "Ben Wallace") and screen.preview is None
@@ -275,6 +278,28 @@ async def test_add_entity_and_claim_from_selection(review):
         await pilot.pause()
         claims = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
         assert [c["text"] for c in claims] == ["Officials in São"]
+
+
+async def test_a_claim_s_content_selected_to_the_sentence_s_end_in_one_key(review):
+    """QA (stop 45): a content took 16–26 presses of shift+→; `)` grows to the sentence's end, `(` back
+    to its start, and the claim is saved with exact offsets."""
+    app, store, ex = review
+    aid = ex.article.id
+    text = ex.article.text
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("v")
+        view = app.screen.query_one(ArticleView)
+        view.move_cursor(text.index("Russia lost"))
+        await pilot.press("right_parenthesis")
+        assert view.selection() == (text.index("Russia lost"), text.index("Zürich.") + len("Zürich."))
+        await pilot.press("left_parenthesis")  # the start back to the sentence's: the end stays
+        assert view.selection() == (text.index("Ben Wallace told"), text.index("Zürich.") + len("Zürich."))
+        await pilot.press("c", "enter", "enter")  # no speaker, no cue
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (claim,) = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
+        assert claim["text"] == "Ben Wallace told parliament that Russia lost 100,000 troops near Zürich."
+        assert claim["text"] == text[claim["start"] : claim["end"]]
 
 
 async def test_edit_dialog_validates_and_saves(review):

@@ -425,3 +425,60 @@ def test_character_mode_moves_by_what_a_reader_sees_as_one_character():
     assert sel is not None and text[slice(*sel.span(tokens))] == flag
     last = spans.start_selection(text, tokens, len(text) - 1, by_char=True)
     assert last is not None and spans.extend_selection(text, tokens, last, 1).span(tokens) == (len(text) - 1, len(text))
+
+
+def test_a_group_row_shows_the_label_its_mentions_stand_with():
+    """QA (stop 45): after relabelling every mention of "ORG Trump ×3", the row still read ORG."""
+    text = "Trump said it. Then Trump left. Trump is back."
+    state = ReviewState()
+    ments = [
+        {
+            "id": f"e{i}",
+            "kind": "entity",
+            "start": s,
+            "end": s + 5,
+            "text": "Trump",
+            "label": "ORG",
+            "status": "pending",
+        }
+        for i, s in enumerate(m.start() for m in re.finditer("Trump", text))
+    ]
+    state.load(ments, article=text)
+    (gid,) = state.groups
+    assert state.group_row(gid)["label"] == "ORG"
+    for m in ments:
+        m.update(label="PERSON", status="edited", original={"label": "ORG"})
+    ments[2].update(label="ORG", status="rejected")  # a rejected mention does not speak for the group
+    state.load(ments, article=text)
+    assert state.group_row(gid)["label"] == "PERSON"
+    ments[1].update(label="NORP")  # mentions that disagree: the machine's label stays on the row
+    state.load(ments, article=text)
+    assert state.group_row(gid)["label"] == "ORG"
+
+
+def test_a_selection_grows_to_quotes_sentence_ends_and_line_ends():
+    """QA (stop 45): a claim's content took 16–26 presses of shift+→; `)` and `(` grow a selection to
+    the next stop: a quotation mark (taken in), a sentence's end (with its closing marks), a line's."""
+    text = 'Officials met. “Russia lost 100,000 troops,” he said. Then "it ended."\nNew line here.'
+    toks = tokens_of(text)
+    words = [text[s:e] for s, e in toks]
+
+    def grown(word: str, direction: int, times: int = 1) -> str:
+        i = words.index(word)
+        sel = spans.Selection(i, i, False)
+        for _ in range(times):
+            sel = spans.grow_to_stop(text, toks, sel, direction)
+        s, e = sel.span(toks)
+        return text[s:e]
+
+    assert grown("Russia", 1) == "Russia lost 100,000 troops,”"  # to the closing quote
+    assert grown("Russia", -1) == "“Russia"  # back to the opening one, taken in
+    assert grown("Russia", 1, 2) == "Russia lost 100,000 troops,” he said."  # on to the sentence's end
+    assert grown("he", -1) == "“Russia lost 100,000 troops,” he"  # past the closing quote: its opening
+    assert grown("he", -1, 2) == "Officials met. “Russia lost 100,000 troops,” he"  # the sentence before
+    assert grown("Then", 1) == 'Then "it ended."'  # straight quotes: the full stop, the closing mark with it
+    assert grown("ended", -1) == '"it ended'
+    assert grown("here", -1) == "New line here"  # a line's start stops it
+    assert grown("New", -1) == '"it ended."\nNew'  # from there, on into the line before
+    assert grown("here", 1, 3) == "here."  # the article's end
+    assert grown("Officials", 1) == "Officials met."

@@ -188,6 +188,22 @@ ARTICLE: list[Binding] = [
     Binding("down,j", "cursor(0, 1)", "down", show=False, id="article.down"),
     Binding("shift+left,H", "select(-1)", "sel ←", id="article.select_left", tooltip="selection: one token left"),
     Binding("shift+right,L", "select(1)", "sel →", id="article.select_right", tooltip="selection: one token right"),
+    Binding(
+        "right_parenthesis",
+        "grow(1)",
+        "sel to )",
+        show=False,
+        id="article.grow_end",
+        tooltip="selection: on to the closing quote, the sentence's end or the line's",
+    ),
+    Binding(
+        "left_parenthesis",
+        "grow(-1)",
+        "sel from (",
+        show=False,
+        id="article.grow_start",
+        tooltip="selection: back to the opening quote (taken in), the sentence's start or the line's",
+    ),
     Binding("w", "word(1)", "next word", show=False, id="article.word_next"),
     Binding("b", "word(-1)", "prev word", show=False, id="article.word_prev"),
     Binding("e,t", "create('entity')", "new entity", id="article.new_entity"),
@@ -379,6 +395,8 @@ _NAMES = {
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "full_stop": ".",
+    "left_parenthesis": "(",
+    "right_parenthesis": ")",
     "comma": ",",
     "question_mark": "?",
     "slash": "/",
@@ -427,6 +445,7 @@ def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
             f"SELECT ({unit})",
             f"{s('article.left')}/{s('article.right')} {s('article.word_prev')}/{s('article.word_next')} move  "
             f"{s('article.select_left')}/{s('article.select_right')} select  "
+            f"{s('article.grow_start')}/{s('article.grow_end')} to sentence  "
             f"{s('article.new_entity')} entity  {s('article.new_claim')} claim  "
             f"{s('article.as_speaker')}/{s('article.as_cue')}/{s('article.as_content')} "
             f"speaker/cue/content  {s('review.char_mode')} {other}  {k.show('article.leave', first=True)} back",

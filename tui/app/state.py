@@ -368,10 +368,13 @@ class ReviewState:
         return [self.cands[cid] for cid in self.groups[gid]["mentions"] if cid in self.cands]
 
     def group_row(self, gid: str) -> Cand:
-        """A group row: its name, label (as the machine gave it), mentions counted by status, how
-        many carry a suggestion and how many are proposals (origin memory)."""
+        """A group row: its name, label (the one its standing mentions share — after a relabel, the
+        new one; else as the machine gave it), mentions counted by status, how many carry a suggestion
+        and how many are proposals (origin memory)."""
         group = self.groups[gid]
         mentions = self.mentions(gid)
+        # QA (stop 45): after `1` on "ORG Trump ×3" the row still read ORG, the mentions PERSON
+        standing = {str(c.get("label")) for c in mentions if c.get("status") != "rejected"}
         counts = Counter(str(c.get("status", "pending")) for c in mentions)
         pending = [c for c in mentions if is_pending(c)]
         return {
@@ -379,7 +382,7 @@ class ReviewState:
             "kind": "entity",
             "row": "group",
             "text": group["name"],
-            "label": group["label"],
+            "label": standing.pop() if len(standing) == 1 else group["label"],
             "status": "pending" if pending else "decided",
             "count": len(mentions),
             "statuses": dict(counts),

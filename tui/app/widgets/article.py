@@ -495,6 +495,29 @@ class ArticleView(LineView, can_focus=False):
             new = spans.extend_selection(self.text, self.tokens, sel, direction)
         self._show_selection(new, old)
 
+    def action_grow(self, direction: int) -> None:
+        """Grow the selection to the next quotation mark, sentence end or line end (``direction`` > 0),
+        or back to the previous opening quote, sentence start or line start (see
+        :func:`~tui.app.spans.sentence_stop`); the selection's other end stays."""
+        if self.cursor is None or not self.tokens:
+            return
+        old = self.selection()
+        start, end = old or self.selected_span() or (self.cursor, self.cursor + 1)
+        lo, hi = spans.token_index_at(self.tokens, start), spans.token_index_at(self.tokens, end - 1)
+        if lo is None or hi is None:
+            return
+        grown = spans.grow_to_stop(self.display_text, self.tokens, spans.Selection(lo, hi, False), direction)
+        g_start, g_end = grown.span(self.tokens)
+        if (g_start, g_end) == (start, end):
+            self.app.bell()  # nothing further that way
+            return
+        new = grown
+        if self.by_char:  # character mode keeps its units: the grown span in characters, the head moved
+            last = spans.cluster_at(self.text, g_end - 1)[0]
+            a, h = (g_start, last) if direction > 0 else (last, g_start)
+            new = spans.Selection(a, h, True, self.text)
+        self._show_selection(new, old)
+
     def selected_span(self) -> tuple[int, int] | None:
         """The selection, or the token at the cursor; None outside cursor mode."""
         if self.cursor is None:

@@ -651,7 +651,10 @@ class ReviewCore(Screen[None]):
 
     def _flow_hint(self) -> tuple[str, str]:
         flow, k = self.claim_flow or {}, self.keys
-        sel = f"{k.show('article.select_left')} {k.show('article.select_right')} select"
+        sel = (
+            f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
+            f"{k.shortest('article.grow_start')} {k.shortest('article.grow_end')} to sentence"
+        )
         if flow.get("step") == "speaker":
             return "NEW CLAIM: SPEAKER", f"{sel}  {k.show('article.as_speaker')} speaker  {k.show('article.step')} none"
         return "NEW CLAIM: CUE", f"{sel}  {k.show('article.as_cue')} cue  {k.show('article.step')} none (save)"

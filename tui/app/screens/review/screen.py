@@ -60,12 +60,30 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
         self.action_move(1)
 
     def action_move(self, delta: int) -> None:
-        if self.preview is None and self.state.move(delta):
+        if self._in_boundary_edit():
+            return
+        if self.state.move(delta):
             self.show()
 
     def action_jump(self, where: str) -> None:
-        if self.preview is None and self.state.jump(where):
+        if self._in_boundary_edit():
+            return
+        if self.state.jump(where):
             self.show()
+
+    def _in_boundary_edit(self) -> bool:
+        """A boundary edit holds the cursor on its candidate; a key that would move it says so (QA,
+        stop 45: space, j and g did nothing, without a word)."""
+        if self.preview is None:
+            return False
+        k = self.keys
+        self.notify(
+            f"a boundary edit is open: {k.show('review.confirm')} saves it, {k.show('review.cancel')} "
+            "drops it — then move on",
+            markup=False,
+            timeout=3,
+        )
+        return True
 
     def action_switch_kind(self) -> None:
         view = self.query_one(ArticleView)
