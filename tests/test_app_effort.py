@@ -275,6 +275,21 @@ async def test_label_set_chosen_in_the_app_hides_other_labels(two, tmp_path):
         assert "Russia" in [r["text"] for r in screen.state.rows("entity")]
 
 
+async def test_the_label_set_says_which_labels_are_ticked_without_colour(two, tmp_path, monkeypatch):
+    """QA (stop 45): every row showed ▐X▌, ticked or not — only the colour differed."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    store, aid, _ = two
+    app = app_on(store, tmp_path, aid)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("S")
+        rows = [line for line in screen_text(app).splitlines() if "extracted" in line]
+        assert rows and all("✓" in row for row in rows)  # no set: every label ticked
+        await pilot.press("n", "space")  # none, then the first ticked again
+        rows = [line for line in screen_text(app).splitlines() if "extracted" in line]
+        assert "✓" in rows[0] and not any("✓" in row for row in rows[1:])
+        assert not any("▐X▌" in row for row in rows)
+
+
 async def test_an_empty_label_set_is_saved_only_when_asked_twice(two, tmp_path):
     """QA: "n" then enter hid every entity from the whole desk at once (a random key run did it by
     accident). The first save says what it would do; a second saves it; ticking a label re-arms."""

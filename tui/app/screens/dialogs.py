@@ -25,6 +25,7 @@ from ..bindings import CONFIRM, EDIT, LABEL_PICKER, LABEL_SET, Keys
 from ..spans import cluster_cut
 from ..text import label_chip, one_line, safe
 from ..widgets.footer import DialogFooter
+from ..widgets.ticks import TickList
 from .once import ClosesOnce
 
 
@@ -180,7 +181,7 @@ class LabelSet(ClosesOnce, ModalScreen[tuple[list[str] | None, bool] | None]):
                     style="bold",
                 )
             )
-            yield SelectionList[str](
+            yield TickList(
                 *[
                     Selection(self._prompt(label), label, self.chosen is None or label in self.chosen)
                     for label in self.labels
