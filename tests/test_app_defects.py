@@ -830,6 +830,17 @@ async def test_a_mode_s_keys_leave_room_for_the_counts_at_160_columns(review):
         assert line.startswith(" SELECT") and "select" in line  # the keys come after, as room allows
 
 
+async def test_a_selection_s_keys_come_first_at_80_columns(review):
+    """QA (stop 45): at 80 columns, after v, the counts took the status line and the footer was cut
+    before s/r/C, m and w/b: the selection's own keys were nowhere on screen."""
+    app, _store, _ex = review
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        line = status_line(app)
+        assert line.startswith(" SELECT") and "s/r/C speaker/cue/content" in line and "H/L select" in line, line
+
+
 async def test_escape_closes_the_palette_s_keys_panel(review):
     """The command palette's "Keys" command docks Textual's keys panel; only the palette closed it
     again. Escape does, as it leaves everything else — the panel first, being on top."""

@@ -614,12 +614,13 @@ def test_the_review_screen_refuses_a_terminal_that_is_not_utf8_and_no_terminal_m
 async def test_the_selection_modes_keys_fit_the_top_line_at_160_columns(store, tmp_path):
     """QA: after v the top line ended "… s/r/C claim's speaker/cue/content …", cut at 160 columns,
     and the moves (h/l, w/b) were never in it. Each key is named by its shortest form now."""
-    from app_support import status_line
+    from app_support import screen_text, status_line
 
     st, _ex = store
     app = ReviewApp(st, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("v")
         line = status_line(app)
-        assert "b/w move" in line and "H/L select" in line and "esc back" in line and "store 0/6" in line, line
+        assert "b/w move" in line and "H/L select" in line and "(/) sentence" in line and "store 0/6" in line, line
         assert "…" not in line
+        assert "esc back" in screen_text(app).splitlines()[-1]  # the way back: the footer's, as the arrows'

@@ -443,12 +443,13 @@ def mode_hint(keys: Keys, mode: str, *, char_mode: bool) -> tuple[str, str]:
         s = k.shortest
         return (
             f"SELECT ({unit})",
-            f"{s('article.left')}/{s('article.right')} {s('article.word_prev')}/{s('article.word_next')} move  "
-            f"{s('article.select_left')}/{s('article.select_right')} select  "
-            f"{s('article.grow_start')}/{s('article.grow_end')} to sentence  "
+            # what makes something first: at 80 columns these come before the counts and are cut at the
+            # end, and the footer there has the selection keys (esc, the way back, too; arrows move)
             f"{s('article.new_entity')} entity  {s('article.new_claim')} claim  "
-            f"{s('article.as_speaker')}/{s('article.as_cue')}/{s('article.as_content')} "
-            f"speaker/cue/content  {s('review.char_mode')} {other}  {k.show('article.leave', first=True)} back",
+            f"{s('article.as_speaker')}/{s('article.as_cue')}/{s('article.as_content')} speaker/cue/content  "
+            f"{s('article.select_left')}/{s('article.select_right')} select  "
+            f"{s('article.grow_start')}/{s('article.grow_end')} sentence  "
+            f"{s('article.word_prev')}/{s('article.word_next')} move  {s('review.char_mode')} {other}",
         )
     if char_mode:
         return "CHARACTERS", "the next boundary edit moves by characters"

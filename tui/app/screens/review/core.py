@@ -54,6 +54,9 @@ SYNC_AFTER = 0.6
 #: the status bar while a claim's decision waits for the spaCy pipeline (its numbers, check-worthiness)
 FIELDS_WAIT = "loading the spaCy model for the claim's numbers and check-worthiness…"
 #: the status bar on the claims while the pipeline cannot be loaded (the decisions are saved without)
+#: below this width a selection's keys come before the counts on the status line: the footer, cut
+#: there, lists few of them (QA, stop 45: at 80 columns s/r/C, m and h/l/w/b were nowhere on screen)
+NARROW_SELECT = 120
 FIELDS_OFF = "claim fields could not be computed (spaCy model did not load): new scores stay 0"
 
 
@@ -434,9 +437,9 @@ class ReviewCore(Screen[None]):
             mode = "select" if self.query_one(ArticleView).cursor is not None else ""
         bar.mode, bar.hint = mode_hint(self.keys, mode, char_mode=self.char_mode)
         # a boundary edit's keys before the counts: the footer does not list them (QA: "enter save,
-        # esc cancel" never showed at 80 columns); a selection's are in the footer, so the counts (and
-        # a find's) keep their place first (QA, stop 34)
-        bar.hint_first = mode == "preview"
+        # esc cancel" never showed at 80 columns); a selection's are in the footer, so on a wide screen
+        # the counts (and a find's) keep their place first (QA, stop 34) — not on a narrow one
+        bar.hint_first = mode == "preview" or (mode == "select" and self.size.width < NARROW_SELECT)
         if self.claim_flow is not None and mode == "select":
             bar.mode, bar.hint = self._flow_hint()
             bar.hint_first = True  # what to do next in the new claim's steps comes before the counts
