@@ -482,3 +482,18 @@ def test_a_selection_grows_to_quotes_sentence_ends_and_line_ends():
     assert grown("New", -1) == '"it ended."\nNew'  # from there, on into the line before
     assert grown("here", 1, 3) == "here."  # the article's end
     assert grown("Officials", 1) == "Officials met."
+
+
+def test_skip_passes_over_decided_rows_and_wraps():
+    """QA (stop 45): space stopped on rows already decided."""
+    state = loaded()
+    rows = state.ids("entity")
+    assert state.current_id() == rows[0]
+    state.skip()
+    assert state.current_id() == rows[1]
+    state.move(1)  # onto Zürich; São Paulo (decided) comes next, then the list wraps
+    assert state.cands[rows[-1]]["status"] == "accepted" and state.skip()
+    assert state.current_id() == rows[0]
+    for cid in rows:
+        state.cands[cid]["status"] = "accepted"
+    assert not state.skip() and state.current_id() == rows[0]  # nothing else to decide: it stays

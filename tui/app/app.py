@@ -157,7 +157,7 @@ class ReviewApp(App[None]):
         # Textual only told how to quit, in markup shown as text (QA: "Press [b]q[/b] to quit the app"),
         # and a text box took it to copy, so it quit from some boxes and not others (QA)
         Binding("ctrl+c", "quit", "quit", show=False, priority=True, system=True),
-        Binding("ctrl+z", "suspend_process", "suspend", show=False, id="app.suspend"),
+        Binding("ctrl+z", "suspend_process", "suspend", show=False),  # (no id: app keys are not remapped)
     ]
 
     def __init__(

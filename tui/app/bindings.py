@@ -37,7 +37,7 @@ REVIEW: list[Binding] = [
     # priority: run as the app takes the key, so that the keys of the same burst (a paste, ssh) go
     # into the box it opens, not to the review screen (where `q` quits and `a` accepts)
     Binding("slash", "filter", "filter", id="review.filter", tooltip="filter the lists", priority=True),
-    Binding("space", "skip", "skip", id="review.skip", tooltip="skip to the next candidate"),
+    Binding("space", "skip", "skip", id="review.skip", tooltip="skip to the next candidate still to decide"),
     Binding("tab", "switch_kind", "kind", show=False, id="review.switch", tooltip="switch Entities / Claims"),
     Binding("l", "queue", "articles", id="review.queue", tooltip="the article queue"),
     Binding("ctrl+f", "find", "find", id="review.find", tooltip="find text in the article", priority=True),

@@ -479,6 +479,19 @@ class ReviewState:
         self.index[self.kind] = max(0, min(len(self._ids[self.kind]) - 1, i + delta))
         return True
 
+    def skip(self) -> bool:
+        """On to the next row with something to decide (wrapping); False if no other row has any."""
+        i = self.position()
+        ids = self._ids[self.kind]
+        if i is None:
+            return False
+        for step in range(1, len(ids)):
+            j = (i + step) % len(ids)
+            if self.row_pending(ids[j]):
+                self.index[self.kind] = j
+                return True
+        return False
+
     def jump(self, where: str) -> bool:
         ids = self._ids[self.kind]
         if not ids:

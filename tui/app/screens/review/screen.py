@@ -57,7 +57,18 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
     BINDINGS: ClassVar[list[BindingType]] = list(REVIEW)
 
     def action_skip(self) -> None:
-        self.action_move(1)
+        """On to the next row with something to decide, wrapping (QA, stop 45: space stopped on rows
+        already decided, and the next `a` or `x` decided one of them again); `j` moves row by row."""
+        if self._in_boundary_edit():
+            return
+        if self.state.skip():
+            self.show()
+        else:
+            self.notify(
+                f"nothing else to decide in this list ({self.keys.show('review.next', first=True)} moves on)",
+                markup=False,
+                timeout=2,
+            )
 
     def action_move(self, delta: int) -> None:
         if self._in_boundary_edit():
