@@ -546,6 +546,16 @@ def apply_cmd(
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
     model: ModelOpt = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="While a PostgreSQL store's server cannot be reached, try a line again for up to this "
+            "long before stopping (0: stop at once).",
+        ),
+    ] = 60.0,
 ) -> None:
     """Apply decisions given as JSON lines, streaming; one JSON result line per input line.
 
@@ -571,7 +581,7 @@ def apply_cmd(
             fail(f"{source}: {err.strerror or err}")
     try:
         with _open_store(store, reviewer, "newsreview apply", existing=True) as st:
-            failed = apply_stream(st, stream, sys.stdout, model=model, err=sys.stderr)
+            failed = apply_stream(st, stream, sys.stdout, model=model, err=sys.stderr, wait=wait)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

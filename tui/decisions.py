@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -20,7 +21,7 @@ from extractors.strict_json import JSONInputError, loads
 from extractors.vocabulary import ACTIONS
 
 from .sanitize import clean_line
-from .store import DecisionError, ReviewStore, StoreError, StoreWriteError, Unchanged
+from .store import DecisionError, ReviewStore, StoreError, StoreUnavailable, StoreWriteError, Unchanged
 
 EDIT_FIELDS = ("label", "start", "end", "speaker", "cue", "quote_type", "numbers", "hedges", "checkworthiness")
 MAX_LINE = 1_000_000  # bytes: a decision is small; a longer line is refused without being held in memory
@@ -215,14 +216,28 @@ def _changes(obj: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+#: how long ``apply`` keeps trying a line while the store's server cannot be reached (``--wait``)
+WAIT = 60.0
+#: seconds between its tries
+RETRY_EVERY = 1.0
+
+
 def apply_stream(
-    store: ReviewStore, stream: IO[bytes], out: IO[str], *, model: str | None = None, err: IO[str] | None = None
+    store: ReviewStore,
+    stream: IO[bytes],
+    out: IO[str],
+    *,
+    model: str | None = None,
+    err: IO[str] | None = None,
+    wait: float = WAIT,
 ) -> int:
     """Apply every line of ``stream`` (bytes); returns how many failed. Stops on a failed write (disk
     full, a lost server...): nothing after that line is applied, and ``err`` is told so in one line
-    (QA: a script reading only the exit status and stderr learnt nothing). ``model``: the pipeline
-    that works out the derived fields of a claim whose content a line sets (loaded on the first such
-    line)."""
+    (QA: a script reading only the exit status and stderr learnt nothing). A server that cannot be
+    reached (nothing was saved: :class:`StoreUnavailable`) is tried again every second for up to
+    ``wait`` seconds first, as the review screen keeps trying (QA, stop 45: a feed stopped for good
+    on a server restart). ``model``: the pipeline that works out the derived fields of a claim whose
+    content a line sets (loaded on the first such line)."""
     derived = ClaimFields(model)
     failed = 0
     number = 0
@@ -245,30 +260,52 @@ def apply_stream(
             continue
         if not raw.strip():
             continue
-        result: dict[str, Any]
-        # QA: a SIGTERM between a decision's save and its result line left it saved and unreported,
-        # and a script resuming after the last "ok" applied it twice: an interrupt waits for the line
-        with deferred_interrupts():
-            try:
+        deadline: float | None = None
+        stop = False
+        while True:
+            result: dict[str, Any] | None = None
+            # QA: a SIGTERM between a decision's save and its result line left it saved and unreported,
+            # and a script resuming after the last "ok" applied it twice: an interrupt waits for the line
+            with deferred_interrupts():
                 try:
-                    result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
-                except DecisionError:
-                    # an article, candidate or group another process made since this one looked (an
-                    # article added, a re-extraction, another reviewer's version to adjudicate): look again
-                    if not store.refresh():
-                        raise
-                    result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
-            except StoreWriteError as error:
-                failed += 1
-                _emit(out, {"line": number, "ok": False, "error": str(error)})
-                if err is not None:
-                    err.write(f"newsreview: error: line {number}: {clean_line(error)}; no line after it was applied\n")
-                    err.flush()
-                break  # the disk refused: later lines would fail the same way; nothing after is applied
-            except StoreError as err:
-                failed += 1
-                result = {"line": number, "ok": False, "error": str(err)}
-            _emit(out, result)
+                    try:
+                        result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
+                    except DecisionError:
+                        # an article, candidate or group another process made since this one looked (an
+                        # article added, a re-extraction, another reviewer's version to adjudicate): look again
+                        if not store.refresh():
+                            raise
+                        result = {"line": number, "ok": True, **apply_line(store, raw, derived)}
+                except StoreWriteError as error:
+                    now = time.monotonic()
+                    if isinstance(error, StoreUnavailable) and wait > 0 and (deadline is None or now < deadline):
+                        if deadline is None:  # said once a line; the wait is outside the held interrupts
+                            deadline = now + wait
+                            if err is not None:
+                                err.write(
+                                    f"newsreview: line {number}: {clean_line(error)}; trying again for up to "
+                                    f"{wait:g} s\n"
+                                )
+                                err.flush()
+                    else:
+                        failed += 1
+                        _emit(out, {"line": number, "ok": False, "error": str(error)})
+                        if err is not None:
+                            err.write(
+                                f"newsreview: error: line {number}: {clean_line(error)}; no line after it was applied\n"
+                            )
+                            err.flush()
+                        stop = True  # the disk refused: later lines would fail the same way
+                except StoreError as error:
+                    failed += 1
+                    result = {"line": number, "ok": False, "error": str(error)}
+                if result is not None:
+                    _emit(out, result)
+            if result is not None or stop:
+                break
+            time.sleep(RETRY_EVERY)  # nothing was saved: Ctrl-C here stops at once, losing nothing
+        if stop:
+            break
     return failed
 
 
