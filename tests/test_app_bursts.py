@@ -92,6 +92,7 @@ async def outcome(path, keys, *, at_once):
             else:
                 for key in keys:
                     await burst(pilot, key)
+            assert app.keys_in_order.gave_up == 0  # no key went on only because a second had passed
             screen = app.screen
             if isinstance(screen, ReviewScreen):
                 shown = (screen.box, screen.state.query.text, screen.find_query, screen.current()["id"])
@@ -138,6 +139,14 @@ async def test_a_burst_through_a_box_does_what_the_same_keys_do_one_at_a_time(tm
         # (the picker cancelled, selection mode goes on: `a` is no key of it)
         (["v", "l", "e", "escape", "a"], lambda st, shown: shown[0] is None and set(st.values()) == {"pending"}),
         (["L", paste("ORG"), "enter", "x"], lambda st, shown: "edited" in st.values()),
+        # (independent review, stop 45) a palette search still running when Enter comes: it waits for it
+        # (zzzq matches nothing: Enter does nothing, Escape closes, `a` accepts the Wallace group alone;
+        # Enter read ahead of the search chose the empty query's first command, an accept, too)
+        (["ctrl+p", *"zzzq", "enter", "escape", "a"], lambda st, shown: list(st.values()).count("accepted") == 2),
+        (
+            ["ctrl+p", *"reject", "enter", "enter", "j"],
+            lambda st, shown: list(st.values()).count("rejected") == 2 and "accepted" not in st.values(),
+        ),
     ],
     ids=[
         "palette",
@@ -152,6 +161,8 @@ async def test_a_burst_through_a_box_does_what_the_same_keys_do_one_at_a_time(tm
         "selection e",
         "selection e escaped",
         "paste into a picker",
+        "palette search with no match",
+        "palette search then enter",
     ],
 )
 async def test_keys_typed_ahead_of_a_screen_an_earlier_key_opens_go_to_it(tmp_path, keys, expect):

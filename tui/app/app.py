@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.theme import ThemeProvider
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList
+from textual.worker import Worker
 
 from ..sanitize import clean, clean_line
 from ..store import StoreError
@@ -103,10 +104,35 @@ class CommandPalette(ClosesOnce, TextualCommandPalette):
             return
         super()._action_command_list(action)
 
+    #: an Enter read while the search for the letters typed before it still runs: it waits for the
+    #: list that search makes (independent review, stop 45: `ctrl+p zzzq ⏎` typed ahead chose the
+    #: first command of the list for the empty query — an accept — where typed slowly it did nothing)
+    enter_held = False
+
+    def _searching(self) -> bool:
+        return any(
+            w.group == self._GATHER_COMMANDS_GROUP and w.node is self and not w.is_finished for w in self.app.workers
+        )
+
     async def _on_message(self, message: Message) -> None:
         if isinstance(message, _PALETTE_INPUT) and has_left(self):
             return  # queued before Escape closed the palette: no search, no command after it is gone
+        if isinstance(message, Input.Submitted) and self._searching():
+            self.enter_held = True  # (not passed on: it is this palette's, and acted on below)
+            return
         await super()._on_message(message)
+        if (
+            self.enter_held
+            and isinstance(message, Worker.StateChanged)
+            and message.worker.group == self._GATHER_COMMANDS_GROUP
+            and not self._searching()
+        ):
+            self.enter_held = False
+            if not has_left(self):
+                self._select_or_command()
+            keys = getattr(self.app, "keys_in_order", None)
+            if isinstance(keys, KeysInOrder):
+                keys.palette_enter_done()
 
     def _showing(self) -> bool:
         """The palette is up, its list there (not being removed)."""

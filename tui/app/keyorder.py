@@ -19,11 +19,13 @@ Should a queue never get to the callback (a widget removed meanwhile), the next 
 
 What a key sets going on its way is followed too (QA, stop 44; fixed in stop 45): once the key is
 handled, one more pass up the same queues lets what it posted there be handled first (selection
-mode's ``e`` posts a message whose handler opens the label picker); Enter in the command palette is
-done once the command it chose has run (the palette says it closed, then the app runs the command);
-a screen opened is done once mounted and its box focused (a dialog focuses as it mounts, through
-the app's queue: a paste right behind ``L`` reached the picker before its box). Not followed:
-messages a key's handling posts to widgets off its path, and work in threads or timers.
+mode's ``e`` posts a message whose handler opens the label picker; a paste right behind ``L`` reached
+the picker before the focus its mounting asked for); Enter in the command palette is done once the
+command it chose has run (the palette says it closed, then the app runs the command), or once the
+selection it may have started in the palette's list is seen to have chosen nothing — and an Enter
+read while the palette's search for the letters before it still runs waits for that search
+(``CommandPalette.enter_held`` in app.py). Not followed: messages a key's handling posts to widgets
+off its path, and other work in threads or timers.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -58,6 +60,7 @@ class KeysInOrder:
         self._give_up: asyncio.TimerHandle | None = None
         self._screen: object | None = None  # the screen on top when the key on its way was taken
         self._palette: object | None = None  # the token of a key that may have chosen a palette command
+        self.gave_up = 0  # how many times a key went on because the one before was not seen to finish
 
     @property
     def idle(self) -> bool:
@@ -86,8 +89,13 @@ class KeysInOrder:
         token = object()
         self.busy = token
         # a plain loop callback, not a Textual timer (a task of its own for every key)
-        self._give_up = asyncio.get_running_loop().call_later(GIVE_UP, self._release, token)
+        self._give_up = asyncio.get_running_loop().call_later(GIVE_UP, self._gave_up, token)
         return token
+
+    def _gave_up(self, token: object) -> None:
+        if self.busy is token:
+            self.gave_up += 1  # (the tests count these: each is a key a second late)
+            self._release(token)
 
     def _behind(self, token: object, event: events.Event, path: list[DOMNode], at: int) -> None:
         if not path[at].call_later(self._seen, token, event, path, at):
@@ -105,23 +113,49 @@ class KeysInOrder:
         else:
             self._behind(token, event, path, at + 1)
 
-    def _sweep(self, token: object, path: list[DOMNode], at: int) -> None:
+    def _sweep(self, token: object, path: list[DOMNode], at: int, then: Callable[[object], None] | None = None) -> None:
         """The key is handled; what its handling posted on the way up — a message that bubbles to the
         screen, whose handler opens a dialog (selection mode's ``e``) — is handled before the next key:
-        one more pass up the same queues, each callback behind what was posted there before it."""
+        one more pass up the same queues, each callback behind what was posted there before it; then
+        ``then`` (:meth:`_done` unless said) in the app's queue."""
         if self.busy is not token:
             return
+        done = then or self._done
         if at == len(path):
-            if not self.app.call_later(self._done, token):
-                self._done(token)
-        elif not path[at].call_later(self._sweep, token, path, at + 1):
-            self._sweep(token, path, at + 1)  # that queue is closing: nothing more comes from it
+            if not self.app.call_later(done, token):
+                done(token)
+        elif not path[at].call_later(self._sweep, token, path, at + 1, then):
+            self._sweep(token, path, at + 1, then)  # that queue is closing: nothing more comes from it
 
     def _done(self, token: object) -> None:
-        """The key and what it set going on its way are handled — unless it chose a command in the
-        palette, which runs once the palette has closed (:meth:`palette_closed`)."""
-        if self.busy is token and self._palette is not token:
+        """The key and what it set going on its way are handled — unless it was Enter in the command
+        palette: that is done once the command it chose has run (:meth:`palette_closed`), or once it
+        is seen to have chosen none."""
+        if self.busy is not token:
+            return
+        if self._palette is not token:
             self._release(token)
+        elif not getattr(self.app.screen, "enter_held", False):  # (held: the palette says when)
+            self._palette_settle(token)
+
+    def _palette_settle(self, token: object) -> None:
+        """Enter in the palette may have started a selection in its list (a message on its way up
+        from the list): once that is handled, a palette that has not said it closed chose nothing
+        — the key is done (independent review, stop 45: it held the next keys for a second)."""
+        screen = self.app.screen
+        found = screen.query(CommandList) if isinstance(screen, CommandPalette) else None
+        path = [n for n in found.first().ancestors_with_self if n is not self.app] if found else []
+        self._sweep(token, path, 0, self._palette_unchosen)
+
+    def _palette_unchosen(self, token: object) -> None:
+        if self.busy is token and self._palette is token:
+            self._release(token)
+
+    def palette_enter_done(self) -> None:
+        """The palette has acted on an Enter it held for its search (see ``CommandPalette.enter_held``)."""
+        token = self._palette
+        if token is not None and self.busy is token:
+            self._palette_settle(token)
 
     def palette_closed(self, chosen: bool) -> None:
         """The command palette says it closed; a command chosen runs next in the app's queue, and the
@@ -145,22 +179,12 @@ class KeysInOrder:
 
     def screen_changed(self) -> None:
         """A key opened or closed a screen: what comes after it waits until that screen is drawn
-        (composed, mounted and focused — a dialog focuses its box as it mounts, through the app's
-        queue), as it would have, typed slowly."""
+        (composed and mounted), as it would have, typed slowly."""
         self._screen = None
         if self.busy is None:
             token = self._wait()
-            if not self.app.call_after_refresh(self._drawn, token):
+            if not self.app.call_after_refresh(self._release, token):
                 self._release(token)
-
-    def _drawn(self, token: object) -> None:
-        if self.busy is not token:
-            return
-        if not self.app.screen.is_mounted:  # not yet: after the next refresh (the give-up still stands)
-            if not self.app.call_after_refresh(self._drawn, token):
-                self._release(token)
-        elif not self.app.call_later(self._release, token):  # behind the focus its mounting asked for
-            self._release(token)
 
     async def _next(self) -> None:
         while self.busy is None and self.held:  # a key a priority binding took is done at once
