@@ -300,6 +300,19 @@ async def test_a_claim_s_content_selected_to_the_sentence_s_end_in_one_key(revie
         (claim,) = [c for c in store.candidates(aid, "claim") if c["origin"] == "analyst"]
         assert claim["text"] == "Ben Wallace told parliament that Russia lost 100,000 troops near Zürich."
         assert claim["text"] == text[claim["start"] : claim["end"]]
+        # character mode: the end that stays is not snapped to its token's edge (independent review)
+        if view.cursor is None:
+            await pilot.press("v")
+        await pilot.press("m")
+        assert view.by_char
+        view.move_cursor(text.index("ussia lost"))
+        await pilot.press("L", "L", "L")  # "uss"
+        await pilot.press("right_parenthesis")
+        assert view.selection() == (text.index("ussia lost"), text.index("Zürich.") + len("Zürich."))
+        view.move_cursor(text.index("lost 100"))  # (the selection ends; character mode stays)
+        await pilot.press("L", "L", "L", "L", "L")  # "lost " (its space too)
+        await pilot.press("left_parenthesis")
+        assert view.selection() == (text.index("Ben Wallace told"), text.index("lost 100") + 5)
 
 
 async def test_edit_dialog_validates_and_saves(review):

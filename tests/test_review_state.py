@@ -497,3 +497,25 @@ def test_skip_passes_over_decided_rows_and_wraps():
     for cid in rows:
         state.cands[cid]["status"] = "accepted"
     assert not state.skip() and state.current_id() == rows[0]  # nothing else to decide: it stays
+
+
+def test_a_selection_s_stops_tell_apostrophes_and_german_quotes_from_quotations():
+    """Independent review (stop 45): a possessive apostrophe stopped `)` as a closing quote, German „…“
+    was read backwards, and a mid-sentence bracket counted as a sentence's start."""
+    import spacy
+
+    nlp = spacy.blank("en")
+
+    def grown(text: str, word: str, direction: int) -> str:
+        toks = [(t.idx, t.idx + len(t.text)) for t in nlp(text)]
+        words = [text[s:e] for s, e in toks]
+        i = words.index(word)
+        s, e = spans.grow_to_stop(text, toks, spans.Selection(i, i, False), direction).span(toks)
+        return text[s:e]
+
+    assert grown("The students' union met today. Then", "students", 1) == "students' union met today."
+    assert grown("The students’ union met today. Then", "today", -1) == "The students’ union met today"
+    assert grown("He said ‘we won’ and left.", "we", 1) == "we won’"  # a single quotation still closes
+    assert grown("„Wir schaffen das“, sagte Merkel heute.", "heute", -1) == ", sagte Merkel heute"  # “ closed it
+    assert grown("„Wir schaffen das“, sagte Merkel heute.", "Wir", 1) == "Wir schaffen das“"
+    assert grown("He (the minister) agreed and left.", "left", -1) == "He (the minister) agreed and left"

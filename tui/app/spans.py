@@ -98,6 +98,13 @@ def token_index_at(tokens: Sequence[Token], pos: int) -> int | None:
     return i + 1 if i + 1 < len(tokens) else len(tokens) - 1
 
 
+def last_token_before(tokens: Sequence[Token], pos: int) -> int | None:
+    """Index of the last token that starts before ``pos`` (the one a span ending at ``pos`` ends in
+    or after); None if none does."""
+    i = bisect_left([s for s, _ in tokens], pos) - 1
+    return i if i >= 0 else None
+
+
 def word_step(tokens: Sequence[Token], pos: int, direction: int, text: str | None = None) -> int:
     """The start of the next (or previous) token from ``pos``; ``pos`` if there is none. With
     ``text``, only a token that starts a whole character counts (spaCy splits a flag, a joined emoji or
@@ -161,22 +168,60 @@ STRAIGHT_QUOTES = frozenset({'"', "'"})
 _CLOSING_MARKS = CLOSING_QUOTES | STRAIGHT_QUOTES | frozenset(")]")
 
 
+#: single marks that close a quotation — or end a possessive (students’ union): one only after its opener
+_SINGLE_CLOSING = frozenset("’'")
+_SINGLE_OPENERS, _SINGLE_CLOSERS = "‘‚‹'", "’'›"
+
+
 def _quote_side(text: str, tokens: Sequence[Token], j: int) -> str:
     """ "open", "close" or "" for token ``j``: a curly quotation mark says; a straight one opens when
-    the next token touches it and the one before does not, and closes the other way round."""
+    the next token touches it and the one before does not, and closes the other way round. A single
+    closing mark closes only a quotation opened before it in its line (else it is an apostrophe:
+    "the students’ union"), and “ closes one „ opened (German: „…“)."""
     tok = text[tokens[j][0] : tokens[j][1]]
+    side = ""
     if tok in OPENING_QUOTES:
-        return "open"
-    if tok in CLOSING_QUOTES:
-        return "close"
-    if tok in STRAIGHT_QUOTES:
+        side = "open"
+    elif tok in CLOSING_QUOTES:
+        side = "close"
+    elif tok in STRAIGHT_QUOTES:
         after = j + 1 < len(tokens) and tokens[j + 1][0] == tokens[j][1]
         before = j > 0 and tokens[j - 1][1] == tokens[j][0]
         if after and not before:
-            return "open"
-        if before and not after:
-            return "close"
-    return ""
+            side = "open"
+        elif before and not after:
+            side = "close"
+    if tok == "“" and _opened_in_line(text, tokens, j, "„", "“"):
+        return "close"
+    if (
+        side == "close"
+        and tok in _SINGLE_CLOSING
+        and not _opened_in_line(text, tokens, j, _SINGLE_OPENERS, _SINGLE_CLOSERS)
+    ):
+        return ""
+    return side
+
+
+def _opened_in_line(text: str, tokens: Sequence[Token], j: int, openers: str, closers: str) -> bool:
+    """Whether a quotation ``openers`` begins is open at token ``j``: counted back to the line's start."""
+    depth = 0
+    for k in range(j - 1, -1, -1):
+        if "\n" in text[tokens[k][1] : tokens[k + 1][0]]:
+            break
+        tok = text[tokens[k][0] : tokens[k][1]]
+        if tok in closers and not (tok == "'" and _straight_opens(tokens, k)):
+            depth -= 1
+        elif tok in openers and (tok != "'" or _straight_opens(tokens, k)):
+            depth += 1
+            if depth > 0:
+                return True
+    return False
+
+
+def _straight_opens(tokens: Sequence[Token], k: int) -> bool:
+    after = k + 1 < len(tokens) and tokens[k + 1][0] == tokens[k][1]
+    before = k > 0 and tokens[k - 1][1] == tokens[k][0]
+    return after and not before
 
 
 def _break_before(flow: str, tokens: Sequence[Token], j: int) -> bool:
@@ -211,7 +256,7 @@ def sentence_stop(flow: str, tokens: Sequence[Token], at: int, direction: int) -
 
     def ends(j: int) -> bool:  # a sentence's end, or a mark that closes something
         word = flow[tokens[j][0] : tokens[j][1]]
-        return word in SENTENCE_END or word in ")]" or _quote_side(flow, tokens, j) == "close"
+        return word in SENTENCE_END or _quote_side(flow, tokens, j) == "close"
 
     j = at - 1
     while j >= 0 and ends(j) and not _break_before(flow, tokens, j + 1):

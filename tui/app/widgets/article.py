@@ -503,11 +503,14 @@ class ArticleView(LineView, can_focus=False):
             return
         old = self.selection()
         start, end = old or self.selected_span() or (self.cursor, self.cursor + 1)
-        lo, hi = spans.token_index_at(self.tokens, start), spans.token_index_at(self.tokens, end - 1)
+        lo = spans.token_index_at(self.tokens, start)
+        hi = spans.last_token_before(self.tokens, end)
         if lo is None or hi is None:
             return
-        grown = spans.grow_to_stop(self.display_text, self.tokens, spans.Selection(lo, hi, False), direction)
+        grown = spans.grow_to_stop(self.display_text, self.tokens, spans.Selection(lo, max(lo, hi), False), direction)
         g_start, g_end = grown.span(self.tokens)
+        # the end that stays, stays where it was (character mode: not snapped to its token's edge)
+        g_start, g_end = (start, g_end) if direction > 0 else (g_start, end)
         if (g_start, g_end) == (start, end):
             self.app.bell()  # nothing further that way
             return

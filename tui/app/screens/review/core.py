@@ -54,10 +54,10 @@ SYNC_AFTER = 0.6
 #: the status bar while a claim's decision waits for the spaCy pipeline (its numbers, check-worthiness)
 FIELDS_WAIT = "loading the spaCy model for the claim's numbers and check-worthiness…"
 #: the status bar on the claims while the pipeline cannot be loaded (the decisions are saved without)
+FIELDS_OFF = "claim fields could not be computed (spaCy model did not load): new scores stay 0"
 #: below this width a selection's keys come before the counts on the status line: the footer, cut
 #: there, lists few of them (QA, stop 45: at 80 columns s/r/C, m and h/l/w/b were nowhere on screen)
 NARROW_SELECT = 120
-FIELDS_OFF = "claim fields could not be computed (spaCy model did not load): new scores stay 0"
 
 
 class ReviewCore(Screen[None]):
@@ -183,6 +183,8 @@ class ReviewCore(Screen[None]):
         # the palette's key docked at the right edge also overlapped the last key and left a stray cell
         if footer.show_command_palette != (not narrow):
             footer.show_command_palette = not narrow
+        if self.is_mounted:  # a mode's keys before or after the counts, as the new width has it
+            self.refresh_status()
             # (not a reactive that recomposes: QA, narrowed from 160 columns the palette's key stayed,
             # over help and quit)
             footer.refresh(recompose=True)
