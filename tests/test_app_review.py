@@ -151,6 +151,20 @@ async def test_boundaries_from_keyboard(review):
         assert "begins with whitespace" in "\n".join(str(n.message) for n in app._notifications)
 
 
+async def on_ben_wallace(pilot, screen) -> str:
+    """The Wallace group opened, its second mention (Ben Wallace) current: its id."""
+    await pilot.press("right", "j", "j")
+    assert screen.current()["text"] == "Ben Wallace"
+    return screen.current()["id"]
+
+
+async def undone_back_to(pilot, screen, cid: str) -> None:
+    """`u`, then the cursor walked back up to ``cid`` (a decision moved it on)."""
+    await pilot.press("u")
+    while screen.current()["id"] != cid:
+        await pilot.press("k")
+
+
 async def test_a_and_x_during_a_boundary_edit_say_what_becomes_of_it(review):
     """QA (keys at 80x24): `]` then `a` stored the old span as accepted, and `x` rejected it, the
     edit dropped without a word. `a` keeps the span the preview shows; `x` says it dropped it."""
@@ -158,16 +172,12 @@ async def test_a_and_x_during_a_boundary_edit_say_what_becomes_of_it(review):
     aid = ex.article.id
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
-        await pilot.press("right", "j", "j")
-        cid = screen.current()["id"]
-        assert screen.current()["text"] == "Ben Wallace"
+        cid = await on_ben_wallace(pilot, screen)
         await pilot.press("full_stop", "a")  # the end a token on, then accept: the edit is saved
         state = store.candidate(aid, cid)
         assert (state["status"], state["text"]) == ("edited", "Ben Wallace told") and screen.preview is None
-        await pilot.press("u")
+        await undone_back_to(pilot, screen, cid)
         assert store.candidate(aid, cid)["status"] == "pending"
-        while screen.current()["id"] != cid:
-            await pilot.press("k")
         await pilot.press("full_stop")
         assert "enter save  esc cancel" in status_line(app)  # seen at 80 columns (the footer lacks them)
         await pilot.press("j")  # the cursor stays with the edit, and says why (QA, stop 45)
@@ -186,25 +196,19 @@ async def test_a_relabel_during_a_boundary_edit_saves_both(review):
     aid = ex.article.id
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("right", "j", "j")
-        cid = screen.current()["id"]
-        assert screen.current()["text"] == "Ben Wallace"
+        cid = await on_ben_wallace(pilot, screen)
         await pilot.press("full_stop", "L")
         assert "Ben Wallace told" in str(app.screen.query_one("Static").render())  # the span as edited
         await pilot.press(*"ORG", "enter")
         state = store.candidate(aid, cid)
         assert (state["status"], state["label"], state["text"]) == ("edited", "ORG", "Ben Wallace told")
         assert state["text"] == ex.article.text[state["start"] : state["end"]] and screen.preview is None
-        await pilot.press("u")
-        while screen.current()["id"] != cid:
-            await pilot.press("k")
+        await undone_back_to(pilot, screen, cid)
         await pilot.press("full_stop", "2")  # the second label of the list
         state = store.candidate(aid, cid)
         assert (state["status"], state["text"]) == ("edited", "Ben Wallace told") and state["label"] != "PERSON"
         assert screen.preview is None  # not left open on it while the cursor moved on
-        await pilot.press("u")
-        while screen.current()["id"] != cid:
-            await pilot.press("k")
+        await undone_back_to(pilot, screen, cid)
         await pilot.press("full_stop", "L", "escape")  # the picker cancelled: the boundary edit goes on
         assert screen.preview is not None and screen.preview_id == cid
         await pilot.press("enter")
@@ -222,8 +226,7 @@ async def test_the_editor_opened_during_a_boundary_edit_takes_it_in(review):
     aid = ex.article.id
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        await pilot.press("right", "j", "j")
-        cid = screen.current()["id"]
+        cid = await on_ben_wallace(pilot, screen)
         await pilot.press("full_stop", "e")
         assert isinstance(app.screen, EditDialog)
         end = int(app.screen.query_one("#end", Input).value)
@@ -232,9 +235,7 @@ async def test_the_editor_opened_during_a_boundary_edit_takes_it_in(review):
         await pilot.press("ctrl+s")
         state = store.candidate(aid, cid)
         assert (state["status"], state["text"]) == ("edited", "Ben Wallace told")
-        await pilot.press("u")
-        while screen.current()["id"] != cid:
-            await pilot.press("k")
+        await undone_back_to(pilot, screen, cid)
         await pilot.press("full_stop", "e", "escape")  # the editor cancelled: nothing shown that is not stored
         assert screen.preview is None and "Ben Wallace told" not in screen.query_one("#detail").render().plain
         await pilot.press("a")
@@ -329,6 +330,28 @@ async def test_edit_dialog_validates_and_saves(review):
         dialog.query_one("#label").value = "NORP"
         await pilot.press("ctrl+s")
         assert store.candidate(aid, ex.entities[0]["id"])["label"] == "NORP"
+
+
+async def test_an_offset_field_takes_digits_only_and_never_stalls(review):
+    """QA (stop 45): 30 digits then a letter in the editor's start field froze the app for seconds
+    (Textual's integer pattern backtracks exponentially on each key); a held-down digit gets there."""
+    import time
+
+    from textual.widgets import Input
+
+    app, store, ex = review
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("e")
+        field = app.screen.query_one("#start", Input)
+        field.focus()
+        await pilot.pause()
+        await pilot.press("end", *["1"] * 28)
+        began = time.monotonic()
+        await pilot.press("x", "x", "minus")
+        assert time.monotonic() - began < 1.0
+        assert field.value.isdigit() and len(field.value) <= 12
+        await pilot.press("escape")
+        assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "pending"
 
 
 async def test_bulk_accept_is_one_undo(review):

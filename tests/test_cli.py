@@ -743,9 +743,9 @@ def test_the_articles_table_is_one_line_a_row_and_cuts_titles_not_ids(cli, store
     assert "1 article file(s) missing" in out.stderr
 
 
-def test_apply_stopped_by_a_failed_write_says_so_on_stderr(filled_store, monkeypatch):
-    """QA (a lost PostgreSQL server): apply wrote the failing line's result and exited 1, but nothing
-    on stderr — a script that reads only the exit status and stderr learnt nothing."""
+def apply_with_the_server_down(filled_store, monkeypatch, down, wait):
+    """Every entity accepted through ``apply_stream``, the store's decide raising StoreUnavailable on
+    the calls ``down(n)`` says (1-based): (failed, calls, results, stderr lines, statuses)."""
     import io
 
     from tui import decisions
@@ -760,19 +760,30 @@ def test_apply_stopped_by_a_failed_write_says_so_on_stderr(filled_store, monkeyp
         real = st.decide
         calls = []
 
-        def lost(*args, **kwargs):
+        def decide(*args, **kwargs):
             calls.append(args)
-            if len(calls) == 2:
+            if down(len(calls)):
                 raise StoreUnavailable("lost the connection to the PostgreSQL server of postgresql://x@h/db")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(st, "decide", lost)
-        failed = decisions.apply_stream(st, io.BytesIO(lines.encode()), out, err=err, wait=0)
-    assert failed == 1 and len(calls) == 2
-    assert err.getvalue() == (
-        "newsreview: error: line 2: lost the connection to the PostgreSQL server of postgresql://x@h/db; "
-        "no line after it was applied\n"
+        monkeypatch.setattr(st, "decide", decide)
+        failed = decisions.apply_stream(st, io.BytesIO(lines.encode()), out, err=err, wait=wait)
+        statuses = [st.candidate(ex.article.id, c["id"])["status"] for c in ex.entities]
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    return failed, calls, results, err.getvalue().splitlines(), statuses
+
+
+def test_apply_stopped_by_a_failed_write_says_so_on_stderr(filled_store, monkeypatch):
+    """QA (a lost PostgreSQL server): apply wrote the failing line's result and exited 1, but nothing
+    on stderr — a script that reads only the exit status and stderr learnt nothing."""
+    failed, calls, _results, said, _statuses = apply_with_the_server_down(
+        filled_store, monkeypatch, lambda n: n == 2, wait=0
     )
+    assert failed == 1 and len(calls) == 2
+    assert said == [
+        "newsreview: error: line 2: lost the connection to the PostgreSQL server of postgresql://x@h/db; "
+        "no line after it was applied"
+    ]
 
 
 @pytest.mark.parametrize("comes_back", [True, False])
@@ -780,38 +791,18 @@ def test_apply_keeps_trying_a_line_while_the_server_cannot_be_reached(filled_sto
     """QA (stop 45): a feed through `apply` stopped for good when the PostgreSQL server restarted under
     it; the review screen keeps trying. Nothing was saved by a call that raised StoreUnavailable, so
     the line is tried again for up to --wait seconds, then it stops as before."""
-    import io
-
     from tui import decisions
-    from tui.store import ReviewStore, StoreUnavailable
 
     monkeypatch.setattr(decisions, "RETRY_EVERY", 0.01)
-    path, ex = filled_store
-    lines = "".join(
-        json.dumps({"article": ex.article.id, "candidate": c["id"], "action": "accept"}) + "\n" for c in ex.entities
+    failed, _calls, results, said, statuses = apply_with_the_server_down(
+        filled_store, monkeypatch, lambda n: 2 <= n <= 4 or (n >= 2 and not comes_back), wait=0.3
     )
-    out, err = io.StringIO(), io.StringIO()
-    with ReviewStore.open(path, write=True, reviewer="ann") as st:
-        real = st.decide
-        calls = []
-
-        def down(*args, **kwargs):
-            calls.append(args)
-            if 2 <= len(calls) <= 4 or (len(calls) >= 2 and not comes_back):
-                raise StoreUnavailable("cannot connect to the PostgreSQL server of postgresql://x@h/db")
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(st, "decide", down)
-        failed = decisions.apply_stream(st, io.BytesIO(lines.encode()), out, err=err, wait=0.3)
-        statuses = [st.candidate(ex.article.id, c["id"])["status"] for c in ex.entities]
-    results = [json.loads(line) for line in out.getvalue().splitlines()]
-    said = err.getvalue().splitlines()
     assert said[0] == (
-        "newsreview: line 2: cannot connect to the PostgreSQL server of postgresql://x@h/db; "
+        "newsreview: line 2: lost the connection to the PostgreSQL server of postgresql://x@h/db; "
         "trying again for up to 0.3 s"
     )
     if comes_back:
-        assert failed == 0 and all(r["ok"] for r in results) and len(results) == len(ex.entities)
+        assert failed == 0 and all(r["ok"] for r in results) and len(results) == len(statuses)
         assert set(statuses) == {"accepted"} and len(said) == 1  # each line once, none twice
     else:
         assert failed == 1 and [r["ok"] for r in results] == [True, False]

@@ -297,6 +297,10 @@ class InOrderSelect(Select[str]):
         yield _InOrderOverlay(type_to_search=True).data_bind(compact=Select.compact)
 
 
+#: what an offset field takes (a pattern matched in linear time)
+OFFSET_CHARS = r"[0-9]*"
+
+
 class EditDialog(ClosesOnce, ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
@@ -356,9 +360,11 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
                     labels = [(Text(one_line(lab, 30)), lab) for lab in dict.fromkeys([*self.labels, c["label"]])]
                     yield Select(labels, value=c["label"], allow_blank=False, id="label")
                 yield Label("start")
-                yield Input(str(self.span[0]), id="start", type="integer")
+                # digits only, 12 at most: Textual's type="integer" checks each key against a pattern
+                # that backtracks exponentially — 30 digits then a letter froze the app (QA, stop 45)
+                yield Input(str(self.span[0]), id="start", restrict=OFFSET_CHARS, max_length=12)
                 yield Label("end")
-                yield Input(str(self.span[1]), id="end", type="integer")
+                yield Input(str(self.span[1]), id="end", restrict=OFFSET_CHARS, max_length=12)
                 if c["kind"] == "claim":
                     yield Label("quote type")
                     yield Select(
