@@ -224,3 +224,29 @@ async def test_an_alt_key_remapped_to_a_binding_is_that_binding(tmp_path):
             assert store.candidate(ex.article.id, first)["status"] == "accepted"
     finally:
         store.close()
+
+
+def test_escape_read_before_another_escape_sequence_is_escape_to_the_parser():
+    """QA (stop 45): "/ abc Escape j →" in one burst arrives as ⎋j⎋[C; Textual's parser reissued ⎋j
+    with the Escape turned into "^" — the filter stayed open holding "abc^j"."""
+    from textual._xterm_parser import XTermParser
+
+    from tui.app import escapes
+
+    escapes.install()
+
+    def keys(data: str) -> list[str]:
+        parser = XTermParser(False)
+        return [t.key for t in [*parser.feed(data), *parser.feed("")] if isinstance(t, events.Key)]
+
+    assert keys("\x1bj\x1b[C") == [escapes.MARK, "j", "right"]
+    assert keys("^j") == ["circumflex_accent", "j"]  # a typed ^ is still one
+    assert keys("\x1b") == ["escape"] and keys("\x1bx") == ["alt+x"] and keys("\x1b[A") == ["up"]
+
+
+async def test_the_escape_the_parser_passes_on_acts_as_escape(tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "burst").mkdir()
+    slowly = await outcome(tmp_path / "one", ["slash", *"abc", "escape", "j", "right"], at_once=False)
+    together = await outcome(tmp_path / "burst", ["slash", *"abc", "newsreview_escape", "j", "right"], at_once=True)
+    assert together == slowly and slowly[1][:2] == (None, "")  # the box closed, nothing typed into it

@@ -28,6 +28,7 @@ from ..sanitize import clean, clean_line
 from ..store import StoreError
 from ..store.urls import is_url
 from ..widths import spacing_marks_take_a_cell
+from . import escapes
 from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
 from .config import config_problems, load_keymap, load_settings, update_settings
@@ -212,6 +213,7 @@ class ReviewApp(App[None]):
         self._last_key: tuple[str, float] | None = None
         self.keys_in_order = KeysInOrder(self, self._take)
         spacing_marks_take_a_cell()  # before anything is measured: Devanagari's vowel signs take a cell
+        escapes.install()  # Escape read before another escape sequence stays Escape (escapes.py)
         self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
         self.collector = IdleCollector(lambda: self.clock.last)
 
@@ -308,6 +310,8 @@ class ReviewApp(App[None]):
         self.collector.stop()  # automatic collection again (tests run many apps in one process)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event = escapes.restored(event, self)  # an Escape the parser would have made "^" (escapes.py)
         if isinstance(event, events.Key | events.MouseDown):
             self.clock.touch()  # the analyst is working: the decision clock runs (see ActiveClock)
         # a key comes back here, unhandled, to run the screen's (non-priority) bindings — those of the
