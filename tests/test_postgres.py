@@ -1005,3 +1005,34 @@ def test_a_table_the_upgrade_makes_gets_the_roles_rights(pg_store):
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP OWNED BY "{role}"')
             conn.execute(f'DROP ROLE "{role}"')
+
+
+def test_a_session_lost_while_it_takes_the_reviewer_s_lock_is_a_lost_connection(filled_store, monkeypatch):
+    """QA (stop 45): the server ending a new session while it took the reviewer's lock (a restart
+    right after a reconnect) surfaced as "internal error: AdminShutdown"; it is a lost connection, said
+    so and tried again, as any other."""
+    import psycopg
+
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid, e0 = ex.article.id, ex.entities[0]["id"]
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        engine = ana.engine
+        real = engine._take_lock
+        failures = [psycopg.OperationalError("connection socket closed")]
+
+        def take(conn):
+            if failures:
+                raise failures.pop()
+            return real(conn)
+
+        monkeypatch.setattr(engine, "_take_lock", take)
+        with admin(path) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [engine._conn.info.backend_pid])
+        with pytest.raises(StoreUnavailable, match="lost the connection"):
+            for _ in range(3):  # the first call may only read the server's goodbye
+                ana.decide(aid, e0, "accept")
+        ana.decide(aid, e0, "accept")  # reconnected, the lock taken: saved
+        assert ana.candidate(aid, e0)["status"] == "accepted"

@@ -553,7 +553,7 @@ def apply_cmd(
             min=0,
             metavar="SECONDS",
             help="While a PostgreSQL store's server cannot be reached, try a line again for up to this "
-            "long before stopping (0: stop at once).",
+            "long before stopping (0: stop at once). A server away when apply starts stops it at once.",
         ),
     ] = 60.0,
 ) -> None:

@@ -301,6 +301,9 @@ def apply_stream(
                     result = {"line": number, "ok": False, "error": str(error)}
                 if result is not None:
                     _emit(out, result)
+                    if deadline is not None and err is not None and result["ok"]:
+                        err.write(f"newsreview: line {number}: saved; the store is back\n")  # (QA: said when)
+                        err.flush()
             if result is not None or stop:
                 break
             time.sleep(RETRY_EVERY)  # nothing was saved: Ctrl-C here stops at once, losing nothing

@@ -253,7 +253,15 @@ class PostgresEngine:
             self._down = None
             self._checked = 0.0  # catch up at the next poll
         if self.mode == "review":
-            self._take_lock(conn)
+            pg = _driver()
+            try:
+                self._take_lock(conn)
+            except pg.OperationalError as err:
+                # QA (stop 45): a session ended while it took the reviewer's lock (a server going away
+                # again just after coming back) left a bare driver error: "internal error"
+                if not self._gone(conn, err):
+                    raise StoreError(f"{self.shown}: {self._reason(err)}") from None
+                raise self._lost(err) from None
         return conn
 
     def reconnect_outside(self, lock: Any) -> None:
