@@ -239,9 +239,32 @@ def test_escape_read_before_another_escape_sequence_is_escape_to_the_parser():
         parser = XTermParser(False)
         return [t.key for t in [*parser.feed(data), *parser.feed("")] if isinstance(t, events.Key)]
 
-    assert keys("\x1bj\x1b[C") == [escapes.MARK, "j", "right"]
+    assert keys("\x1bj\x1b[C") == ["alt+j", "right"]  # (the app reads alt+j as Escape, then j)
+    assert keys("\x1b\x01\x1b[C")[0] == escapes.MARK  # what the parser still reissues: Escape kept
+    # (QA, stop 45) Escape and a digit were macOS's Option characters: "/ Escape 1 Enter" filtered by ¡
+    assert keys("\x1b1\x1b[B") == ["alt+1", "down"] and keys("\x1b-") == ["alt+minus"]
+    assert keys("\x1bf") == ["alt+f"]  # not emacs's ctrl+right
     assert keys("^j") == ["circumflex_accent", "j"]  # a typed ^ is still one
     assert keys("\x1b") == ["escape"] and keys("\x1bx") == ["alt+x"] and keys("\x1b[A") == ["up"]
+    assert keys("\x1b\t") == ["shift+tab"] and keys("\x1bOP") == ["f1"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "alone"),
+    [
+        (["slash", "alt+1", "down"], ["slash", "escape", "1", "down"]),
+        (["alt+1", "a"], ["escape", "1", "a"]),
+    ],
+    ids=["filter", "review"],
+)
+async def test_escape_and_a_digit_read_together_are_both(tmp_path, keys, alone):
+    """QA (stop 45): Escape and a digit in one burst were ¡ (and Escape and 5 ∞): typed into the filter,
+    or nothing on the review screen where slowly they relabel."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "burst").mkdir()
+    slowly = await outcome(tmp_path / "one", alone, at_once=False)
+    together = await outcome(tmp_path / "burst", keys, at_once=True)
+    assert together == slowly
 
 
 async def test_the_escape_the_parser_passes_on_acts_as_escape(tmp_path):

@@ -135,7 +135,7 @@ async def test_with_nothing_pending_in_the_other_list_the_filtered_list_stays_an
         await pilot.press("a")
         await pilot.pause(SYNC_AFTER + 0.5)
         # (QA, stop 45: it said "article done", the other entities still to decide)
-        assert screen.state.kind == "entity" and "left outside the filter" in status_line(app)
+        assert screen.state.kind == "entity" and "more outside the filter" in status_line(app)
         await pilot.press("tab")
         assert screen.state.kind == "claim"
 

@@ -839,6 +839,10 @@ async def test_a_selection_s_keys_come_first_at_80_columns(review):
         await pilot.pause()
         line = status_line(app)
         assert line.startswith(" SELECT") and "s/r/C speaker/cue/content" in line and "H/L select" in line, line
+        await pilot.press("L", "c")  # a new claim: its speaker step says how to give none (QA re-test)
+        await pilot.pause()
+        line = status_line(app)
+        assert line.startswith(" NEW CLAIM: SPEAKER") and "speaker  enter none" in line, line
 
 
 async def test_escape_closes_the_palette_s_keys_panel(review):

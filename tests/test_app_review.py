@@ -250,7 +250,7 @@ async def test_the_last_listed_decision_under_a_filter_says_what_is_left_outside
         for _ in range(4):
             await pilot.press("a")
         line = status_line(app)
-        assert "article done" not in line and "left outside the filter" in line, line
+        assert "article done" not in line and "more outside the filter" in line, line
         await pilot.press("escape")  # the filter cleared: the rest is listed, nothing lost
         assert app.screen.state.pending("entity") > 0
     decided = {e["text"]: store.candidate(ex.article.id, e["id"])["status"] for e in ex.entities}

@@ -479,8 +479,9 @@ def test_a_selection_grows_to_quotes_sentence_ends_and_line_ends():
     assert grown("Then", 1) == 'Then "it ended."'  # straight quotes: the full stop, the closing mark with it
     assert grown("ended", -1) == '"it ended'
     assert grown("here", -1) == "New line here"  # a line's start stops it
-    assert grown("New", -1) == '"it ended."\nNew'  # from there, on into the line before
+    assert grown("New", -1) == "New"  # a line's start is as far as it goes (QA: no span across lines)
     assert grown("here", 1, 3) == "here."  # the article's end
+    assert grown("Then", 1, 2) == 'Then "it ended."'  # a line's end is as far as it goes
     assert grown("Officials", 1) == "Officials met."
 
 
@@ -516,6 +517,12 @@ def test_a_selection_s_stops_tell_apostrophes_and_german_quotes_from_quotations(
     assert grown("The students' union met today. Then", "students", 1) == "students' union met today."
     assert grown("The students’ union met today. Then", "today", -1) == "The students’ union met today"
     assert grown("He said ‘we won’ and left.", "we", 1) == "we won’"  # a single quotation still closes
-    assert grown("„Wir schaffen das“, sagte Merkel heute.", "heute", -1) == ", sagte Merkel heute"  # “ closed it
+    # “ closes „ there; the quotation is passed over, on to the sentence's start
+    assert grown("„Wir schaffen das“, sagte Merkel heute.", "heute", -1) == "„Wir schaffen das“, sagte Merkel heute"
     assert grown("„Wir schaffen das“, sagte Merkel heute.", "Wir", 1) == "Wir schaffen das“"
     assert grown("He (the minister) agreed and left.", "left", -1) == "He (the minister) agreed and left"
+    # (QA re-test, stop 45) a whole quotation on the way is part of the sentence, both ways
+    assert grown("“Promise mama,” Blige sings before asking.", "asking", -1) == (
+        "“Promise mama,” Blige sings before asking"
+    )
+    assert grown("On “Fox News Sunday,” Pence said no.", "On", 1) == "On “Fox News Sunday,” Pence said no."

@@ -229,20 +229,45 @@ def _break_before(flow: str, tokens: Sequence[Token], j: int) -> bool:
     return j > 0 and "\n" in flow[tokens[j - 1][1] : tokens[j][0]]
 
 
+def _partner(flow: str, tokens: Sequence[Token], j: int, step: int) -> int | None:
+    """The quotation mark that closes (``step`` 1) or opens (``step`` -1) the one at token ``j``, in
+    its line (quotations inside it counted); None if the line has none."""
+    depth = 0
+    k = j + step
+    while 0 <= k < len(tokens):
+        if _break_before(flow, tokens, k if step > 0 else k + 1):
+            return None
+        side = _quote_side(flow, tokens, k)
+        if side == ("open" if step > 0 else "close"):
+            depth += 1
+        elif side == ("close" if step > 0 else "open"):
+            if depth == 0:
+                return k
+            depth -= 1
+        k += step
+    return None
+
+
 def sentence_stop(flow: str, tokens: Sequence[Token], at: int, direction: int) -> int:
     """Where a selection's edge goes from token ``at`` when it grows to the next stop in ``direction``:
-    forward, to a closing quotation mark, a sentence's end (with the closing marks after it) or the
-    end of a line, whichever comes first; backward, to an opening quotation mark (taken in), the
-    start of its sentence or of its line. Pressed again, on to the next stop. (QA, stop 45: a claim's
-    content took 16–26 presses of shift+→, one token each, and its opening quote was left out.)"""
+    forward, to the quotation mark that closes the quotation it is in, a sentence's end (with the
+    closing marks after it) or the end of its line, whichever comes first; backward, to the opening
+    quotation mark of the quotation it is in (taken in), the start of its sentence or of its line. A
+    whole quotation on the way is passed over as part of the sentence; a line's end is as far as it
+    goes. Pressed again, on to the next. (QA, stop 45: a claim's content took 16–26 presses of
+    shift+→, one token each, and its opening quote was left out.)"""
     n = len(tokens)
     if direction > 0:
         j = at + 1
         while j < n:
-            if _break_before(flow, tokens, j) and j - 1 > at:
+            if _break_before(flow, tokens, j):
                 return j - 1
-            if _quote_side(flow, tokens, j) == "close":
+            side = _quote_side(flow, tokens, j)
+            if side == "close":
                 return j
+            if side == "open" and (closing := _partner(flow, tokens, j, 1)) is not None:
+                j = closing + 1  # a quotation inside the sentence: on past it
+                continue
             if flow[tokens[j][0] : tokens[j][1]] in SENTENCE_END:
                 while (
                     j + 1 < n
@@ -254,21 +279,24 @@ def sentence_stop(flow: str, tokens: Sequence[Token], at: int, direction: int) -
             j += 1
         return n - 1 if n else at
 
-    def ends(j: int) -> bool:  # a sentence's end, or a mark that closes something
+    def ends(j: int) -> bool:  # a sentence's end, or a mark that closes a quotation
         word = flow[tokens[j][0] : tokens[j][1]]
         return word in SENTENCE_END or _quote_side(flow, tokens, j) == "close"
 
     j = at - 1
     while j >= 0 and ends(j) and not _break_before(flow, tokens, j + 1):
-        j -= 1  # the end of the sentence before, right before the start: passed over
-    if j >= 0 and j + 1 == at and _break_before(flow, tokens, at):
-        while j >= 0 and ends(j):  # at a line's start: the line before, its last sentence
-            j -= 1
+        j -= 1  # the end of the sentence before, right before the start: passed over (into its quote)
     while j >= 0:
-        if _break_before(flow, tokens, j + 1) and j + 1 < at:
+        if _break_before(flow, tokens, j + 1):
             return j + 1
-        if _quote_side(flow, tokens, j) == "open":
+        side = _quote_side(flow, tokens, j)
+        if side == "open":
             return j
+        if side == "close" and (opening := _partner(flow, tokens, j, -1)) is not None:
+            j = opening - 1  # a quotation inside the sentence: on before it
+            if j < 0 or _break_before(flow, tokens, j + 1) or ends(j):
+                return opening
+            continue
         if ends(j):
             return j + 1
         j -= 1

@@ -656,13 +656,14 @@ class ReviewCore(Screen[None]):
 
     def _flow_hint(self) -> tuple[str, str]:
         flow, k = self.claim_flow or {}, self.keys
+        # the step's own keys first: at 80 columns the line is cut at its end (QA: "⏎ none" was cut off)
         sel = (
             f"{k.show('article.select_left')} {k.show('article.select_right')} select  "
             f"{k.shortest('article.grow_start')} {k.shortest('article.grow_end')} to sentence"
         )
         if flow.get("step") == "speaker":
-            return "NEW CLAIM: SPEAKER", f"{sel}  {k.show('article.as_speaker')} speaker  {k.show('article.step')} none"
-        return "NEW CLAIM: CUE", f"{sel}  {k.show('article.as_cue')} cue  {k.show('article.step')} none (save)"
+            return "NEW CLAIM: SPEAKER", f"{k.show('article.as_speaker')} speaker  {k.show('article.step')} none  {sel}"
+        return "NEW CLAIM: CUE", f"{k.show('article.as_cue')} cue  {k.show('article.step')} none (save)  {sel}"
 
     # -- the filter and find boxes ---------------------------------------------------------------------
 

@@ -67,8 +67,7 @@ class Deciding(ReviewCore):
         elif outcome == "done" and self.state.query and (left := self.state.decisions_left()):
             # QA (stop 45): "article done" under a filter, with rows to decide outside it
             self.message = (
-                f"all listed decided — {left} decision{'s' if left != 1 else ''} left outside the filter "
-                f"({self.keys.show('review.cancel')} clears it)"
+                f"all listed decided; {left} more outside the filter ({self.keys.show('review.cancel')} clears)"
             )
         elif outcome == "done":
             self.message = (
