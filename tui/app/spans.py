@@ -185,8 +185,7 @@ def _quote_side(text: str, tokens: Sequence[Token], j: int) -> str:
     elif tok in CLOSING_QUOTES:
         side = "close"
     elif tok in STRAIGHT_QUOTES:
-        after = j + 1 < len(tokens) and tokens[j + 1][0] == tokens[j][1]
-        before = j > 0 and tokens[j - 1][1] == tokens[j][0]
+        before, after = _touching(tokens, j)
         if after and not before:
             side = "open"
         elif before and not after:
@@ -206,7 +205,7 @@ def _opened_in_line(text: str, tokens: Sequence[Token], j: int, openers: str, cl
     """Whether a quotation ``openers`` begins is open at token ``j``: counted back to the line's start."""
     depth = 0
     for k in range(j - 1, -1, -1):
-        if "\n" in text[tokens[k][1] : tokens[k + 1][0]]:
+        if _break_before(text, tokens, k + 1):
             break
         tok = text[tokens[k][0] : tokens[k][1]]
         if tok in closers and not (tok == "'" and _straight_opens(tokens, k)):
@@ -218,9 +217,13 @@ def _opened_in_line(text: str, tokens: Sequence[Token], j: int, openers: str, cl
     return False
 
 
+def _touching(tokens: Sequence[Token], k: int) -> tuple[bool, bool]:
+    """Whether token ``k`` touches the token before it, and the one after it (no space between)."""
+    return k > 0 and tokens[k - 1][1] == tokens[k][0], k + 1 < len(tokens) and tokens[k + 1][0] == tokens[k][1]
+
+
 def _straight_opens(tokens: Sequence[Token], k: int) -> bool:
-    after = k + 1 < len(tokens) and tokens[k + 1][0] == tokens[k][1]
-    before = k > 0 and tokens[k - 1][1] == tokens[k][0]
+    before, after = _touching(tokens, k)
     return after and not before
 
 
