@@ -448,11 +448,12 @@ async def test_a_speaker_linked_to_a_rejected_entity_says_the_export_unlinks_it(
         assert "(its entity is rejected: unlinked in the export)" in screen_text(app)
 
 
-async def test_a_key_while_a_claim_edit_waits_for_the_pipeline_is_refused_not_reordered(claims, tmp_path, monkeypatch):
+async def test_keys_while_a_claim_edit_waits_for_the_pipeline_wait_for_it_in_order(claims, tmp_path, monkeypatch):
     """QA (keys at 80x24): a claim's moved end waits for the pipeline to compute its fields; `u`
     pressed meanwhile undid the decision before (an entity accept) and the edit was saved after it,
-    and an `x` went in first and was then overridden by the edit. Until the edit is saved, keys that
-    write are refused, saying why; then they act on what is on screen."""
+    and an `x` went in first and was then overridden by the edit. Then (stop 45) keys that write were
+    refused meanwhile ("press the key again"). Now the keys typed behind the edit wait for it and act
+    after it, in order: `u` takes back the edit, `x` rejects the claim."""
     import threading
 
     import tui.ingest
@@ -476,16 +477,21 @@ async def test_a_key_while_a_claim_edit_waits_for_the_pipeline_is_refused_not_re
         await pilot.pause()
         claim_id = screen.current()["id"]
         assert screen.busy and store.candidate(aid, claim_id)["status"] == "pending"
-        await pilot.press("u")
-        await pilot.press("x")
+        await pilot.press("u", "x", "j")
+        await pilot.pause()
         assert store.candidate(aid, first["id"])["status"] == "accepted"  # u did not take it back
-        assert store.candidate(aid, claim_id)["status"] == "pending"
-        assert any("still being saved" in str(n.message) for n in app._notifications)
+        assert store.candidate(aid, claim_id)["status"] == "pending"  # nothing acted before the edit
+        assert screen.current()["id"] == claim_id  # nor moved
+        assert not any("still being saved" in str(n.message) for n in app._notifications)
         release.set()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(5):
+            await pilot.pause()
+        assert not screen.busy
+        # the edit was saved, then u took it back, then x rejected the claim as it stood
         saved = store.candidate(aid, claim_id)
-        assert saved["status"] == "edited" and saved["end"] < CLAIM_END
-        await pilot.press("u")  # now the edit is the last decision
-        assert store.candidate(aid, claim_id)["status"] == "pending"
+        assert saved["status"] == "rejected" and saved["end"] == CLAIM_END
+        history = [r["action"] for r in store.history(aid, claim_id)]
+        assert history[-1] == "reject"
         assert store.candidate(aid, first["id"])["status"] == "accepted"
+        assert app.keys_in_order.gave_up == 0

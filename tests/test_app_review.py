@@ -724,6 +724,12 @@ async def test_command_palette_offers_review_actions(app_store, tmp_path):
         app.call_later(hits[0].command)  # as the palette runs a chosen command
         await pilot.pause()
         assert store.candidate(ex.article.id, ex.entities[0]["id"])["status"] == "accepted"
+        # the entity-only commands are listed with an entity current, not with a claim (QA, stop 45)
+        assert any(action.startswith("relabel") for _name, action, _bid in provider._commands())
+        await pilot.press("tab")
+        assert app.screen.current()["kind"] == "claim"
+        actions = [action for _name, action, _bid in provider._commands()]
+        assert "decide('accept')" in actions and not any(a.startswith(("relabel", "expand")) for a in actions)
 
 
 def test_detail_tells_an_unnamed_source_from_no_attribution():

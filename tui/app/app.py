@@ -49,6 +49,10 @@ if TYPE_CHECKING:
     from ..store import ReviewStore
 
 
+#: review actions that act on an entity only (left out of the palette when none is current)
+ENTITY_ONLY = frozenset({"relabel", "relabel_picker", "expand", "collapse", "apply_rest"})
+
+
 class ReviewCommands(Provider):
     """Every review action in the command palette (ctrl+p), with the key it has now."""
 
@@ -57,8 +61,15 @@ class ReviewCommands(Provider):
         if not isinstance(screen, ReviewScreen):
             return []
         out: list[tuple[str, str, str]] = []
+        # with a claim current (or none) the entity-only commands would only say they do nothing here
+        # (QA, stop 45: the palette listed "relabel … PERSON" with a claim current)
+        current = screen.current() if screen.aid is not None else None
+        entity = current is not None and current["kind"] == "entity"
         for b in REVIEW:
-            if b.action == "quit" or screen.check_action(b.action.split("(")[0], ()) is not True:
+            action = b.action.split("(")[0]
+            if b.action == "quit" or screen.check_action(action, ()) is not True:
+                continue
+            if action in ENTITY_ONLY and not entity:
                 continue
             name = b.tooltip or b.description
             key = screen.keys.show(b.id) if b.id else b.key

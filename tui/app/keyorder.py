@@ -25,7 +25,9 @@ command it chose has run (the palette says it closed, then the app runs the comm
 selection it may have started in the palette's list is seen to have chosen nothing — and an Enter
 read while the palette's search for the letters before it still runs waits for that search
 (``CommandPalette.enter_held`` in app.py). Not followed: messages a key's handling posts to widgets
-off its path, and other work in threads or timers.
+off its path, and other work in threads or timers — unless that work says so: :meth:`KeysInOrder.pause`
+holds every key until :meth:`KeysInOrder.resume` (a claim edit saved while the spaCy model loads
+waits for the model; QA, stop 45: the keys typed behind it were refused, "press the key again").
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 
 #: seconds after which the next key goes on even though the one before was not seen to finish
 GIVE_UP = 1.0
+#: seconds after which keys held by a :meth:`KeysInOrder.pause` go on anyway (a model that never loads)
+PAUSE_GIVE_UP = 15.0
 #: what waits its turn behind a key on its way: keys, pastes and mouse presses (a move or a scroll
 #: carries no decision, and holding them would make the pointer lag)
 HELD = (events.Key, events.Paste, events.MouseDown, events.MouseUp)
@@ -61,10 +65,33 @@ class KeysInOrder:
         self._screen: object | None = None  # the screen on top when the key on its way was taken
         self._palette: object | None = None  # the token of a key that may have chosen a palette command
         self.gave_up = 0  # how many times a key went on because the one before was not seen to finish
+        self.paused: asyncio.TimerHandle | None = None  # keys wait for work in a worker (see pause)
 
     @property
     def idle(self) -> bool:
-        return self.busy is None and not self.held
+        return self.busy is None and not self.held and self.paused is None
+
+    def pause(self) -> None:
+        """Work the key on its way set going elsewhere (a worker) must finish before the next key
+        acts: every key, paste and press waits until :meth:`resume`, or :data:`PAUSE_GIVE_UP`."""
+        if self.paused is None:
+            self.paused = asyncio.get_running_loop().call_later(PAUSE_GIVE_UP, self._pause_gave_up)
+
+    def _pause_gave_up(self) -> None:
+        self.gave_up += 1
+        self.paused = None
+        self._go_on()
+
+    def resume(self) -> None:
+        """The work :meth:`pause` waited for is done: the keys held meanwhile go on, in order."""
+        if self.paused is not None:
+            self.paused.cancel()
+            self.paused = None
+            self._go_on()
+
+    def _go_on(self) -> None:
+        if self.busy is None and self.held:
+            self.app.call_later(self._next)
 
     def hold(self, event: events.Event) -> bool:
         """Keep ``event`` for later if a key before it is still on its way (or waiting)."""
@@ -174,8 +201,8 @@ class KeysInOrder:
             self._give_up = None
         if self._screen is not None and self._screen is not self.app.screen:
             self.screen_changed()  # the key's binding opened or closed a screen
-        elif self.held:
-            self.app.call_later(self._next)
+        elif self.paused is None:
+            self._go_on()
 
     def screen_changed(self) -> None:
         """A key opened or closed a screen: what comes after it waits until that screen is drawn
@@ -187,7 +214,7 @@ class KeysInOrder:
                 self._release(token)
 
     async def _next(self) -> None:
-        while self.busy is None and self.held:  # a key a priority binding took is done at once
+        while self.busy is None and self.held and self.paused is None:  # (a priority binding's key: done at once)
             before = self.app.screen
             await self.take(self.held.popleft())
             if self.busy is None and self.app.screen is not before:

@@ -493,7 +493,8 @@ class ReviewCore(Screen[None]):
     def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
         if self.busy == FIELDS_WAIT:
             # QA: a claim edit waiting for the pipeline is saved when it has loaded; a decision (or an
-            # undo) keyed meanwhile went in first, then the edit overrode it (or undo took the one before)
+            # undo) keyed meanwhile went in first, then the edit overrode it (or undo took the one before).
+            # Keys wait for the edit now (KeysInOrder.pause): this is for one that gave up waiting
             self.notify(
                 "not saved: the claim edit before it is still being saved (the spaCy model is loading); "
                 "press the key again in a moment",
@@ -630,15 +631,22 @@ class ReviewCore(Screen[None]):
         article: at once when the pipeline is loaded, else once it is (the status bar says so)."""
         fielder = self.query_one(ClaimFielder)
 
+        keys = getattr(self.app, "keys_in_order", None)
+
         def done(got: Fields | None, why: str | None) -> None:
-            if self.busy == FIELDS_WAIT and not fielder.waiting:
+            waited = self.busy == FIELDS_WAIT and not fielder.waiting
+            if waited:
                 self.busy = ""
                 self.refresh_status()
             then(got, why)  # it shows what it saved (and a message, once)
+            if waited and keys is not None:
+                keys.resume()  # the keys typed meanwhile act now, on what the edit left
 
         if not fielder.request(self.text, start, end, done):
             self.busy = FIELDS_WAIT
             self.refresh_status()
+            if keys is not None:
+                keys.pause()  # typed ahead behind the edit: they wait for it (not refused, not before it)
 
     def action_cursor_mode(self) -> None:
         if self.aid is None or not self.text:
