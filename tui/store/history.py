@@ -94,16 +94,14 @@ class History:
             if base is None:
                 return None
             return {**base, "status": "pending"}
-        if top.added:
-            added = next(lv.record["added"] for lv in self.applied if lv.record["action"] == "add")
-            state = {**added, **top.values, "status": top.status}
-        else:
-            if base is None:
-                return None
-            state = {**base, **top.values, "status": top.status}
-            original = {k: base.get(k) for k in top.values if base.get(k) != top.values[k]}
-            if original:
-                state["original"] = original
+        if top.added:  # an addition's original is the addition as made (an edit of it since)
+            base = next(lv.record["added"] for lv in self.applied if lv.record["action"] == "add")
+        if base is None:
+            return None
+        state = {**base, **top.values, "status": top.status}
+        original = {k: base.get(k) for k in top.values if base.get(k) != top.values[k]}
+        if original:
+            state["original"] = original
         state["reviewer"] = top.record["reviewer"]
         state["decided_at"] = top.record["at"]
         return state

@@ -226,12 +226,12 @@ def changed_since(top: Level, hists: Hists) -> list[str]:
 
 
 def with_original(state: Cand, base: Cand) -> Cand:
-    """Fill in ``original`` (the model's values of changed fields) and the status a kept version has."""
+    """Fill in ``original`` (the changed fields' values as the model — or, for an addition, whoever
+    added it — made them) and the status a kept version has."""
     state.pop("original", None)
-    if base.get("origin") not in ("analyst", "memory"):
-        original = {k: base.get(k) for k in VERSION_FIELDS if k in state and state.get(k) != base.get(k)}
-        if original:
-            state["original"] = original
+    original = {k: base.get(k) for k in VERSION_FIELDS if k in state and state.get(k) != base.get(k)}
+    if original:
+        state["original"] = original
     if state.get("status") is None:
         state["status"] = "edited" if state.get("original") else "accepted"
     return state
