@@ -27,7 +27,7 @@ from tui.app.widgets.status import StatusBar
 from tui.export import store_articles
 from tui.store import ReviewStore, StoreLocked, StoreUnavailable
 
-from support import make_extraction
+from support import CLI, make_extraction
 
 TEXT = "Ben Wallace said Russia lost 100,000 troops near Zürich.\nOfficials in São Paulo agreed on Tuesday."
 ENTS = [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Zürich", "GPE"), ("São Paulo", "GPE"), ("Tuesday", "DATE")]
@@ -516,6 +516,14 @@ async def test_a_ruling_decided_again_since_comes_back_to_the_lead(disputes, tmp
     lead.close()
     lead = ReviewStore.open(path, write=True, reviewer="lead")
     assert disputed_items(lead) == [ben]
+    # `status` and `articles` count it too (QA, stop 46: "disputed 3" where the walk had 4)
+    cli = CLI(path)
+    assert cli.json("status", "--json")["reopened"] == 1
+    assert "1 settled item decided again since the ruling" in cli("status").stdout
+    assert [(r["id"], r["reopened"]) for r in cli.json("articles", "--format", "json") if r["reopened"]] == [
+        (ben[0], 1)
+    ]
+    assert "+1 again" in cli("articles").stdout
     # ana's version now (rejected): settled anew (versions in name order)
     await settle_the_one_reopened(lead, tmp_path, ben, "decided again since by ana")
     lead.close()

@@ -772,11 +772,15 @@ def articles_cmd(
     Examples: newsreview articles   |   newsreview articles --format tsv | cut -f1
     """
     from .store import StoreDamaged
+    from .store.versions import reopened_items
 
     _check_choice("--format", fmt, ("table", "tsv", "json"))
     with _read_store(store) as st:
         rows = []
         missing = set(st.missing_article_files())  # QA: listed as any other, exit 0; status said it
+        again: dict[str, int] = {}  # settled items decided again since their ruling (the walk's too)
+        for aid, _cid in reopened_items(st):
+            again[aid] = again.get(aid, 0) + 1
         for aid in st.article_ids():
             info = st.article_info(aid)
             try:
@@ -790,6 +794,7 @@ def articles_cmd(
                     "title": info.get("title") or "",
                     "decided": decided,
                     "disputed": disputed,
+                    "reopened": again.get(aid, 0),
                     "total": total,
                     "assigned": st.assignments.assignees(aid),
                     "added_at": info.get("added_at"),
@@ -814,7 +819,7 @@ def articles_cmd(
             [
                 clean_line(r["id"], 80),
                 f"{r['decided']}/{r['total']}",
-                str(r["disputed"] or ""),
+                str(r["disputed"] or "") + (f" +{r['reopened']} again" if r["reopened"] else ""),
                 clean_line(", ".join(r["assigned"]), 60),
                 # (file missing) first: a title cut to the width must not take it along
                 ("(file missing) " if r["id"] in missing else "") + clean_line(r["title"], 100),

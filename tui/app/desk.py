@@ -15,8 +15,8 @@ from typing import Any
 
 from rich.text import Text
 
+from ..store.versions import changed_fields, in_dispute, version_key, versions
 from .text import STATUS_MARK, field_name, one_line, show_value
-from .versions import changed_fields, in_dispute, version_key, versions
 
 Cand = dict[str, Any]
 

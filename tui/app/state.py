@@ -32,8 +32,8 @@ from typing import Any
 
 from extractors.vocabulary import DISPUTED, KINDS, QUOTE_TYPES, STATUSES
 
+from ..store.versions import in_dispute
 from .spans import accent_sensitive, fold
-from .versions import in_dispute
 
 Cand = dict[str, Any]
 

@@ -186,7 +186,7 @@ class Palette:
         return style
 
     def entity(self, label: str, status: str, *, disputed: bool = False) -> Style:
-        """``disputed``: the desk disputes the candidate (:func:`~tui.app.versions.in_dispute`)."""
+        """``disputed``: the desk disputes the candidate (:func:`~tui.store.versions.in_dispute`)."""
         key = (label, status, disputed)
         style = self._cache.get(key)
         if style is None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from extractors.vocabulary import DECIDED
 
-from . import progress, views
+from . import progress, versions, views
 from .core import CLAIM_KEY, StoreCore, scope_key
 from .errors import StoreDamaged
 from .memory import facts
@@ -318,6 +318,7 @@ class SummariesMixin(StoreCore):
             "decided": decided,
             "total": total,
             "disputed": sum(v.get("disputed", 0) for v in by_kind.values()),
+            "reopened": len(versions.reopened_items(self)),  # type: ignore[arg-type]  # (a mixin of it)
             "reviewers": reviewers,
             "last_activity": max(stamps, default=None),
             "decisions": sum(n for n, _ in stats.values()),

@@ -34,57 +34,22 @@ from ...sanitize import clean
 from ...store import StoreError
 from ...store.store import Changes
 from ...store.validation import CLAIM_EDITS, ENTITY_EDITS
+from ...store.versions import Item, changed_fields, disputed_items, reopened, versions
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
 from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, fields_text, possessive, when
 from ..text import STATUS_MARK, one_line
-from ..versions import changed_fields, ruling_of, version_key, versions
 from .once import ClosesOnce
 
 if TYPE_CHECKING:
     from ...store import ReviewStore
     from ..live import Presence
 
-Item = tuple[str, str]  # (article, candidate)
 Cand = dict[str, Any]
 
 #: what escape does on the adjudication screen opened by ``review --adjudicate`` (nothing beneath it)
 CLOSE_QUITS = "quit (opened by review --adjudicate: there is no review screen to go back to)"
 CONTEXT = 320  # characters of article text shown on each side of the item (cut at a word)
 SHORT = 36  # terminal rows below which less of the text ahead of the item is shown
-
-
-def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> list[Item]:
-    """Every item of ``articles`` (default: the whole store) for a lead to settle, in article order,
-    then text order: the disputed ones, and the settled ones a reviewer decided again after the
-    ruling (:func:`reopened`; QA: they were not shown, and ``--adjudicate`` said nothing was
-    disputed). Articles with neither are skipped from their summaries, without reading them."""
-    out: list[Item] = []
-    for aid in articles if articles is not None else store.article_ids():
-        try:
-            if store.final_progress(aid)[1] == 0 and not store.has_rulings(aid):
-                continue
-            cands = store.candidates(aid, view="final", plain=True)
-        except StoreError:
-            continue  # a damaged article: doctor names it; the rest can be settled
-        out += [(aid, c["id"]) for c in cands if (c["status"] == "disputed" or reopened(c)) and store.in_scope(c)]
-    return out
-
-
-def reopened(cand: Cand | None) -> list[str]:
-    """Who decided a settled item again after the ruling in effect, otherwise than it rules, or took
-    back the version it chose (none: it stands as settled; the review: a reviewer coming round to the
-    ruling reopened it too)."""
-    ruling = (cand or {}).get("adjudication")
-    since = list(ruling.get("changed_since") or ()) if isinstance(ruling, dict) else []
-    effective = ruling_of(cand or {})
-    if not since or effective is None:
-        return since
-    ruled = version_key(effective)
-    now = {str(r["reviewer"]): version_key(r) for r in versions(cand or {})}
-    # a reviewer who undid their decision since has no version now: that matters when it was the
-    # version the ruling chose (QA: it went unsaid, the ruling named a version nobody holds)
-    chose = ruling.get("chose") if isinstance(ruling, dict) else None
-    return [who for who in since if (now[who] != ruled if who in now else who == chose)]
 
 
 def context(text: str, start: int, end: int, others: list[tuple[int, int]], before: int = CONTEXT) -> Text:

@@ -31,10 +31,10 @@ from textual.strip import Strip
 from extractors.wrapping import unwrapped
 
 from ...sanitize import clean
+from ...store.versions import in_dispute
 from .. import spans
 from ..bindings import ARTICLE
 from ..text import steady, to_strip
-from ..versions import in_dispute
 from .lines import LineView
 
 Cand = dict[str, Any]
