@@ -18,6 +18,10 @@ Origin = Literal["model", "analyst", "imported", "memory"]
 
 #: the entity labels that can be the source of a claim
 SPEAKER_LABELS: Final = ("PERSON", "ORG", "GPE", "NORP")
+#: words a claim's speaker may be that name nobody by themselves: the app asks whom they refer to
+SPEAKER_PRONOUNS: Final = frozenset(
+    ("he", "she", "him", "her", "his", "they", "them", "their", "it", "its", "we", "us", "our", "i", "me", "you")
+)
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]
 #: every status a candidate can have, in the order tables list them

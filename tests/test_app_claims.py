@@ -495,3 +495,104 @@ async def test_keys_while_a_claim_edit_waits_for_the_pipeline_wait_for_it_in_ord
         assert history[-1] == "reject"
         assert store.candidate(aid, first["id"])["status"] == "accepted"
         assert app.keys_in_order.gave_up == 0
+
+
+PRONOUN_TEXT = (
+    "Hillary Clinton spoke first. Chris Christie disagreed with her at length.\n"
+    "She said the plan was sound. Police officials said a second device was found."
+)
+
+
+def pronoun_store(path: Path) -> tuple[ReviewStore, str]:
+    ex = make_extraction(
+        PRONOUN_TEXT,
+        [("Hillary Clinton", "PERSON"), ("Chris Christie", "PERSON")],
+        ["the plan was sound", "a second device was found"],
+    )
+    store = ReviewStore.open(path, write=True, reviewer="ana")
+    store.add_article(ex)
+    return store, ex.article.id
+
+
+async def test_a_pronoun_speaker_asks_whom_it_refers_to(tmp_path):
+    """QA (stop 46, a fact-checker on real articles): the speaker "she" could be set by selection
+    but linked to nobody — the machine's wrong link (Christie) was dropped with nothing in its place.
+    A pronoun chosen as the speaker now asks whom it refers to, the names mentioned nearest before it
+    first, typed to find; Escape keeps the pronoun alone."""
+    from tui.app.screens.dialogs import SpeakerPicker
+
+    store, aid = pronoun_store(tmp_path / "store")
+    clinton = next(c for c in store.candidates(aid, "entity") if c["text"] == "Hillary Clinton")
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab")
+        assert app.screen.current()["text"] == "the plan was sound"
+        await pilot.press("v")
+        view = app.screen.query_one(ArticleView)
+        await select(pilot, view, "She")
+        await pilot.press("s")
+        picker = app.screen
+        assert isinstance(picker, SpeakerPicker)
+        assert picker.shown == ["Chris Christie", "Hillary Clinton"]  # nearest before "She" first
+        assert "Who is She? the speaker" in screen_text(app)
+        await pilot.press(*"hill", "enter")
+        await pilot.pause()
+        speaker = the_claim(store, aid, "the plan was sound")["speaker"]
+        assert speaker["text"] == "She" and PRONOUN_TEXT[speaker["start"] : speaker["end"]] == "She"
+        assert (speaker["entity_id"], speaker["name"]) == (clinton["id"], "Hillary Clinton")
+        assert "→ Hillary Clinton" in screen_text(app)
+        # Escape: the pronoun alone, linked to no one (still selecting: the selection was cleared)
+        assert view.cursor is not None
+        await select(pilot, view, "She")
+        await pilot.press("s")
+        assert isinstance(app.screen, SpeakerPicker)
+        await pilot.press("escape")
+        await pilot.pause()
+        speaker = the_claim(store, aid, "the plan was sound")["speaker"]
+        assert speaker["text"] == "She" and not speaker.get("entity_id")
+        # in the new claim's flow too
+        await pilot.pause(0.3)  # (an Escape right after the one that closed a dialog goes nowhere)
+        await pilot.press("escape")  # out of selection mode: new_claim_on enters it
+        assert view.cursor is None
+        await new_claim_on(pilot, app, "Chris Christie disagreed with her at length")
+        await select(pilot, view, "She")
+        await pilot.press("s")
+        assert isinstance(app.screen, SpeakerPicker)
+        await pilot.press("2", "enter")  # Hillary Clinton; then no cue
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        new = the_claim(store, aid, "Chris Christie disagreed with her at length")
+        assert (new["speaker"]["text"], new["speaker"]["entity_id"]) == ("She", clinton["id"])
+    store.close()
+
+
+async def test_an_entity_made_of_the_claim_s_unlinked_speaker_links_it(tmp_path):
+    """QA (stop 46): with a claim current whose speaker "Police officials" was no entity, `v`,
+    selecting it and `e` added the entity, but the list jumped to the entities and the speaker stayed
+    unlinked (7 more keys to link it). The speaker is linked to the new entity, the claim stays
+    current, and `u` takes the link back, then the entity."""
+    store, aid = pronoun_store(tmp_path / "store")
+    claim = the_claim(store, aid, "a second device was found")
+    start = PRONOUN_TEXT.index("Police officials")
+    store.decide(aid, claim["id"], "edit", changes={"speaker": {"start": start, "end": start + 16}})
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab", "j")
+        screen = app.screen
+        assert screen.current()["id"] == claim["id"]
+        await pilot.press("v")
+        view = screen.query_one(ArticleView)
+        await select(pilot, view, "Police officials")
+        await pilot.press("e", *"ORG", "enter")
+        await pilot.pause()
+        entity = next(c for c in store.candidates(aid, "entity") if c["text"] == "Police officials")
+        assert entity["status"] == "added" and entity["label"] == "ORG"
+        speaker = the_claim(store, aid, "a second device was found")["speaker"]
+        assert speaker["entity_id"] == entity["id"] and speaker["text"] == "Police officials"
+        assert screen.current()["id"] == claim["id"] and view.cursor is None
+        assert any("linked as the claim's speaker" in str(n.message) for n in app._notifications)
+        await pilot.press("u")
+        assert not the_claim(store, aid, "a second device was found")["speaker"].get("entity_id")
+        await pilot.press("u")
+        assert not any(c["text"] == "Police officials" for c in store.candidates(aid, "entity"))
+    store.close()

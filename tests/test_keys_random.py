@@ -46,7 +46,7 @@ TYPING = [*"abcdeglnorstuwxyz0123456789:,. ", "G", "P", "E", "O", "R"]
 OPENERS = ["v", "e", "A", "slash", "ctrl+f", "l", "question_mark", "ctrl+p", "left_square_bracket", "full_stop"]
 OPENERS += ["plus", "asterisk", "m", "u", "U", "a", "x", "J", "T", "S", "L", "C", "R", "right", "left"]
 INPUT_MODES = {"filter", "find", "CommandPalette", "PathPrompt", "QueueScreen", "EditDialog", "AssignDialog"}
-INPUT_MODES |= {"LabelPicker"}
+INPUT_MODES |= {"LabelPicker", "SpeakerPicker"}
 
 
 def mode(app: ReviewApp) -> str:

@@ -153,6 +153,61 @@ class LabelPicker(ClosesOnce, ModalScreen[str | None]):
         self.dismiss(self.shown[i] if 0 <= i < len(self.shown) else None)
 
 
+class SpeakerPicker(LabelPicker):
+    """Whom a pronoun speaker ("she", "they") refers to: the article's people and organisations,
+    each entity once by its fullest name (those mentioned nearest before the claim first), with the
+    label picker's keys — number keys, type to find, Enter. Returns the name chosen, or None (Escape:
+    the speaker stays the pronoun alone, linked to no one)."""
+
+    def __init__(self, text: str, names: list[tuple[str, str]], keys: Keys) -> None:
+        super().__init__(text, [name for name, _label in names], keys, title="Who is ")
+        self.kinds = dict(names)  # name -> its label, shown beside it
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="label-picker"):
+            yield Static(
+                Text.assemble(("Who is ", "bold"), (one_line(self.text, 40), "reverse"), ("? the speaker", "bold"))
+            )
+            yield LabelSearch(placeholder="type to find a name", id="label-search")
+            yield OptionList(id="label-options")
+            k = self.keys
+            yield Static(
+                Text(
+                    f"number keys pick the name numbered so; {k.show('labels.up')}/{k.show('labels.down')} and "
+                    f"{k.show('labels.choose')} pick the highlighted one; {k.show('labels.cancel')}: no one "
+                    "(the speaker stays the word alone, linked to no entity)",
+                    style="dim",
+                )
+            )
+        yield DialogFooter()
+
+    def matching(self, query: str) -> list[str]:
+        """Names holding ``query`` (case-insensitive), those with a word that begins with it first;
+        never a new one."""
+        low = query.strip().casefold()
+        if not low:
+            return list(self.labels)
+        found = [name for name in self.labels if low in name.casefold()]
+        found.sort(key=lambda name: not any(w.startswith(low) for w in name.casefold().split()))
+        return found
+
+    def _fill(self, query: str) -> None:
+        self.shown = self.matching(query)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        prompts = []
+        for i, name in enumerate(self.shown):
+            line = Text()
+            key = self.keys.show(f"labels.pick_{i + 1}", first=True) if i < 10 else ""
+            line.append(f" {key:>2} " if key else "    ", style="bold reverse" if key else "")
+            line.append(f"  {one_line(name, 50)}  ")
+            line.append(one_line(self.kinds.get(name, ""), 20), style="dim")
+            prompts.append(line)
+        options.add_options(prompts)
+        if self.shown:
+            options.highlighted = 0
+
+
 class LabelSet(ClosesOnce, ModalScreen[tuple[list[str] | None, bool] | None]):
     """The store's label set: entities whose label is not in it are hidden from review and from the
     default export (kept, not deleted); every label ticked means no set at all. Also whether the

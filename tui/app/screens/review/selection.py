@@ -3,6 +3,7 @@ cue), the current claim's content, speaker or cue, and a new entity."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -10,7 +11,7 @@ from textual import on
 from extractors.groups import bare_name
 from extractors.quotes import quote_type_of
 from extractors.records import strip_span
-from extractors.vocabulary import NOT_SPEAKERS
+from extractors.vocabulary import NOT_SPEAKERS, SPEAKER_PRONOUNS
 from extractors.wrapping import as_line
 
 from ...bindings import ARTICLE
@@ -99,9 +100,15 @@ class BySelection(ReviewCore):
                 self.message = why
                 self.refresh_status()
                 return
-            flow[event.role] = self.span_ref(event.role, start, end)
-            flow["step"] = "cue" if event.role == "speaker" else "done"
-            self._flow_next()
+
+            def step(ref: dict[str, Any]) -> None:
+                if self.claim_flow is not flow:
+                    return  # (left meanwhile)
+                flow[event.role] = ref
+                flow["step"] = "cue" if event.role == "speaker" else "done"
+                self._flow_next()
+
+            self._with_referent(event.role, self.span_ref(event.role, start, end), step)
             return
         cand = self.current()
         if self.aid is None or cand is None or cand["kind"] != "claim":
@@ -128,8 +135,90 @@ class BySelection(ReviewCore):
 
             self._with_claim_fields(start, end, save)
             return
-        changes = {role: self.span_ref(role, start, end)}
-        self._assigned(aid, cid, role, changes, seconds, None)
+        self._with_referent(
+            role,
+            self.span_ref(role, start, end),
+            lambda ref: self._assigned(aid, cid, role, {role: ref}, seconds, None),
+        )
+
+    def _link_speaker(self, aid: str, entity: dict[str, Any]) -> bool:
+        """An entity added while a claim is current, that the claim's speaker (linked to none) now
+        names — the speaker's very span, or the one person or organisation in it: the speaker is
+        linked to it too (one more decision: ``u`` takes the link back, again the entity), the claim
+        stays current (QA, stop 46: the list jumped to the entities, the speaker stayed unlinked and
+        took 7 more keys to link)."""
+        claim = self.current()
+        speaker = claim.get("speaker") if claim is not None and claim["kind"] == "claim" else None
+        if (
+            claim is None
+            or not isinstance(speaker, dict)
+            or speaker.get("entity_id")
+            or not self.store.in_scope(entity)
+        ):
+            return False
+        if not (speaker["start"] <= entity["start"] and entity["end"] <= speaker["end"]):
+            return False
+        self.apply_states([entity])  # (the lists are rebuilt: the speaker's link is found among them)
+        ref = self.span_ref("speaker", speaker["start"], speaker["end"])
+        if ref.get("entity_id") != entity["id"]:
+            self.state.select(claim["id"])
+            return False
+        state = self._write(
+            self.store.decide_as_shown, aid, claim["id"], "edit", changes={"speaker": ref}, seconds=self.clock.seconds()
+        )
+        view = self.query_one(ArticleView)
+        if view.cursor is not None:
+            view.action_leave()
+        if state is not None:
+            self.apply_states([state])
+        self.state.select(claim["id"])
+        self.show()
+        linked = " — and linked as the claim's speaker" if state is not None else ""
+        self.notify(f"added entity: {one_line(entity['text'], 50)}{linked}", markup=False, timeout=4)
+        return True
+
+    def _with_referent(self, role: str, ref: dict[str, Any], then: Callable[[dict[str, Any]], None]) -> None:
+        """``then(ref)``; a speaker that is a pronoun alone ("she") and no entity is asked about
+        first — whom it refers to, among the article's people and organisations (QA, stop 46: "she"
+        could be set, never linked to Clinton; the machine's wrong link was dropped with nothing in
+        its place). Escape in the picker: the pronoun alone, unlinked."""
+        from ..dialogs import SpeakerPicker
+
+        word = self.text[ref["start"] : ref["end"]]
+        names = self._speaker_names(ref["start"]) if role == "speaker" and "entity_id" not in ref else {}
+        if word.casefold() not in SPEAKER_PRONOUNS or not names:
+            then(ref)
+            return
+
+        def picked(name: str | None) -> None:
+            if name is None or name not in names:
+                then(ref)
+                return
+            _label, eid = names[name]
+            then({**ref, "entity_id": eid, "name": name})
+
+        shown = as_line(word, self.flow[ref["start"] : ref["end"]])
+        self.app.push_screen(
+            SpeakerPicker(shown, [(name, label) for name, (label, _eid) in names.items()], self.keys), picked
+        )
+
+    def _speaker_names(self, at: int) -> dict[str, tuple[str, str]]:
+        """The article's entities that can speak, each once by its group's fullest name: name ->
+        (label, the mention to link — the nearest before ``at``, else the nearest after), those
+        mentioned nearest before ``at`` first (a pronoun's antecedent is mostly just before it)."""
+        best: dict[str, tuple[tuple[int, int], str, str]] = {}
+        for c in self.state.cands.values():
+            if c["kind"] != "entity" or c.get("status") == "rejected" or c.get("label") in NOT_SPEAKERS:
+                continue
+            gid = self.state.group_of.get(c["id"])
+            name = self.state.groups[gid]["name"] if gid else bare_name(c["text"])
+            if not name.strip():
+                continue
+            rank = (0, at - c["end"]) if c["end"] <= at else (1, c["start"] - at)
+            if name not in best or rank < best[name][0]:
+                best[name] = (rank, str(c.get("label") or ""), c["id"])
+        ordered = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0].casefold()))
+        return {name: (label, eid) for name, (_rank, label, eid) in ordered}
 
     def _assigned(
         self, aid: str, cid: str, role: str, changes: dict[str, Any], seconds: float, why: str | None
@@ -308,6 +397,8 @@ class BySelection(ReviewCore):
                 markup=False,
                 timeout=6 if hidden else 3,
             )
+            return
+        if state["kind"] == "entity" and self._link_speaker(aid, state):
             return
         if view.cursor is not None:
             view.action_leave()
