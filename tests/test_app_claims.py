@@ -550,6 +550,7 @@ async def test_a_pronoun_speaker_asks_whom_it_refers_to(tmp_path):
         await pilot.pause()
         speaker = the_claim(store, aid, "the plan was sound")["speaker"]
         assert speaker["text"] == "She" and not speaker.get("entity_id")
+        assert speaker["name"] == "She"  # named by its words, as the extraction names one (QA: null)
         # in the new claim's flow too
         await pilot.pause(0.3)  # (an Escape right after the one that closed a dialog goes nowhere)
         await pilot.press("escape")  # out of selection mode: new_claim_on enters it
@@ -596,3 +597,27 @@ async def test_an_entity_made_of_the_claim_s_unlinked_speaker_links_it(tmp_path)
         await pilot.press("u")
         assert not any(c["text"] == "Police officials" for c in store.candidates(aid, "entity"))
     store.close()
+
+
+async def test_a_speaker_or_cue_inside_the_claim_s_content_is_refused(claims, tmp_path):
+    """QA (stop 46): `v` then `r` with nothing selected took the token under the cursor — "that",
+    the content's own first word — as the cue, and the editor took a cue inside the content. The
+    words about a statement are outside it: refused by the store (naming the field), and at the new
+    claim's step, the claim kept."""
+    from tui.store.errors import DecisionError
+
+    store, aid = claims
+    claim = the_claim(store, aid)
+    start = TEXT.index("Russia")
+    with pytest.raises(DecisionError, match=r"field 'cue': .*'Russia'.* overlaps the claim's content"):
+        store.decide(aid, claim["id"], "edit", changes={"cue": {"start": start, "end": start + 6}})
+    assert the_claim(store, aid)["status"] == "pending"
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab")
+        view = await new_claim_on(pilot, app, "the Kremlin was hiding its losses")
+        await select(pilot, view, "Kremlin")
+        await pilot.press("s")
+        await pilot.pause()
+        assert "overlaps the claim's content" in status_line(app)
+        assert app.screen.claim_flow["step"] == "speaker"

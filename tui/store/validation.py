@@ -161,15 +161,24 @@ def span_edges(text: str, start: int, end: int, what: str, prefix: str = "") -> 
         raise DecisionError(f"field '{prefix}{key}': {what} {start}..{end} {edge} with whitespace ('{shown}')")
 
 
-def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None) -> None:
+def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None, content: tuple[int, int]) -> None:
     """The speaker and cue an analyst gives (not those the claim had): no whitespace at their edges,
-    and not overlapping each other (QA: a cue "Erdoğan" inside the speaker "Recep Tayyip Erdoğan" was
-    taken, where the very same span was refused)."""
+    not inside the claim's ``content`` (QA, stop 46: `r` with nothing selected took "that", the
+    content's first word, as the cue; the words about a statement are not the statement), and not
+    overlapping each other (QA: a cue "Erdoğan" inside the speaker "Recep Tayyip Erdoğan" was taken,
+    where the very same span was refused)."""
     given = {}
+    start, end = content
     for role in ("speaker", "cue"):
         ref = clean.get(role)
         if ref and (state is None or _where(state.get(role)) != _where(ref)):
             span_edges(text, ref["start"], ref["end"], role, f"{role}.")
+            inside = ref["start"] < end and start < ref["end"] and (ref["start"], ref["end"]) != content
+            if inside:  # (the content itself: distinct_roles says so)
+                raise DecisionError(
+                    f"field '{role}': {ref['start']}..{ref['end']} ('{clean_line(text[ref['start'] : ref['end']], 30)}') "
+                    f"overlaps the claim's content {start}..{end}: the {role} is words about it, outside it"
+                )
             given[role] = ref
     if given:
         speaker = clean.get("speaker", state.get("speaker") if state else None)
@@ -203,7 +212,7 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
         return dict(entity_candidate(text, aid, start, end, name, token_start=ts, token_end=te, origin="analyst"))
     span_edges(text, start, end, "the claim's content")
     extra = claim_fields(text, fields)
-    new_roles(text, extra, None)
+    new_roles(text, extra, None, (start, end))
     distinct_roles(start, end, extra.get("speaker"), extra.get("cue"))
     inside_claim(start, end, extra)
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
@@ -233,7 +242,7 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         clean["label"] = label(wanted["label"])
     if state["kind"] == "claim":
         clean.update(claim_fields(text, wanted))
-        new_roles(text, clean, state)
+        new_roles(text, clean, state, (clean.get("start", state["start"]), clean.get("end", state["end"])))
         after = {**state, **clean}
         distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
         inside_claim(after["start"], after["end"], clean)

@@ -73,6 +73,8 @@ class BySelection(ReviewCore):
             gid = self.state.group_of.get(ent["id"])
             ref["entity_id"] = ent["id"]
             ref["name"] = self.state.groups[gid]["name"] if gid else bare_name(ent["text"])
+        elif end - start <= 200:  # named by its words, as the extraction names an unlinked speaker (QA: null)
+            ref["name"] = bare_name(self.text[start:end])
         return ref
 
     def _trimmed(self, start: int, end: int, what: str) -> tuple[int, int] | None:
@@ -276,6 +278,8 @@ class BySelection(ReviewCore):
         k = self.keys
         if (start, end) == (flow["start"], flow["end"]):
             return f"that is the claim's content: select the {role} ({k.show('article.step')} none)"
+        if start < flow["end"] and flow["start"] < end:  # (the store refuses it: the claim was lost)
+            return f"that overlaps the claim's content: select the {role} outside it ({k.show('article.step')} none)"
         speaker = flow.get("speaker") if role == "cue" else None
         if speaker and start < speaker["end"] and speaker["start"] < end:
             return f"that overlaps the speaker: select the reporting words ({k.show('article.step')} none)"
