@@ -285,6 +285,14 @@ def test_find_takes_a_no_break_space_for_a_space():
     ]
     assert spans.find_all(text, "a\u00a0bloomberg") == spans.find_all(text, "a bloomberg")  # typed either way
     assert [text[s:e] for s, e in spans.find_all(text, "東京 都")] == ["東京\u3000都"]
+    # QA (stop 46): news text is full of double spaces and line breaks between words
+    doubled = "It  is clear that\nit is\tclear, and it is clear."
+    assert [doubled[s:e] for s, e in spans.find_all(doubled, "it is clear")] == [
+        "It  is clear",
+        "it is\tclear",
+        "it is clear",
+    ]
+    assert spans.find_all("Iowa  x", "Iowa ") == [(0, 5)]  # spaces at the ends as typed
 
 
 def test_find_all_whole_words_and_case():
