@@ -1266,3 +1266,19 @@ def test_times_on_screen_are_local_and_say_their_zone(monkeypatch):
     finally:
         monkeypatch.undo()
         clock.tzset()
+
+
+async def test_help_on_the_adjudication_screen_lists_its_own_keys_first(disputes, tmp_path):
+    """QA (stop 46, a lead's day): `?` on the adjudication screen opened on the review screen's keys,
+    where `1` relabels (here it picks version 1); the adjudication's were pages further down."""
+    from tui.app.screens.help import HelpScreen
+
+    path = disputes[0]
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.sections[0][0] == "Adjudication"
+        assert "Review" in [title for title, _ in app.screen.sections]
+    lead.close()

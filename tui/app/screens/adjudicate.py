@@ -543,7 +543,10 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(SECTIONS, self.keys, help_notes(self.keys)))
+        # this screen's own keys first (QA, stop 46: the help opened on the review screen's, where
+        # `1` relabels — here it picks version 1 — and the adjudication's were pages further down)
+        own = [s for s in SECTIONS if s[0] == "Adjudication"]
+        self.app.push_screen(HelpScreen(own + [s for s in SECTIONS if s not in own], self.keys, help_notes(self.keys)))
 
     def action_close(self) -> None:
         if self.standalone:
