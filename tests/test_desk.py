@@ -265,7 +265,9 @@ def test_apply_takes_over_an_expired_lease_but_not_from_someone_on_the_article(n
     with ReviewStore.open(folder, mode="add") as st:
         aid = st.add_article(make_extraction("Report from Kyiv.", [("Kyiv", "GPE")]))[1]
         cid = st.candidates(aid, "entity")[0]["id"]
-    cli("assign", "--team", "ann,ben,cat", "--overlap", "2", "--lease", "0.00001", "--store", str(folder))
+    done = cli("assign", "--team", "ann,ben,cat", "--overlap", "2", "--lease", "0.00001", "--store", str(folder))
+    # QA (a lead's day): double review with the desk's suggestions on shows the second reviewer the first's
+    assert "suggestions are on" in done.stderr and "--suggestions off" in done.stderr
     with ReviewStore.open(folder) as st:
         holders = st.assignments.assignees(aid)
     outsider = next(n for n in ("ann", "ben", "cat") if n not in holders)

@@ -908,6 +908,13 @@ def assign_cmd(
         for who in plan.values():
             for name in who:
                 load[name] = load.get(name, 0) + 1
+        blind = not st.suggestions
+    if plan and overlap > 1 and not blind:  # QA (a lead's day): the second reviewer saw the first's decisions
+        warn(
+            "the desk's suggestions are on: an article's second reviewer is shown what the first decided "
+            "(suggested, and 'agreed by' in the detail panel), which makes agreement look higher; for blind "
+            "double review turn them off: S in the app (the label set dialog), or 'newsreview add PATH --suggestions off'"
+        )
     if not plan:
         warn("every article is assigned already; nothing changed")
         return
