@@ -117,3 +117,38 @@ def test_a_failure_while_streaming_leaves_the_old_file_and_no_temp(tmp_path):
     assert out.read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]
     atomic_write(out, iter(["new, ", b"in pieces"]))
     assert out.read_text(encoding="utf-8") == "new, in pieces"
+
+
+def test_an_interrupted_export_says_what_it_left(filled_store, cli, tmp_path):
+    """QA (stop 46): Ctrl-C or SIGTERM on `export` said "every decision made so far is saved" — an
+    export decides nothing; what the user needs is what became of the file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)  # nobody reads it: the export waits on it, to be interrupted there
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "export", "-o", str(fifo)],
+        env=cli.env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wchan = f"/proc/{proc.pid}/wchan"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until it waits for the FIFO's reader (the export under way)
+        try:
+            with open(wchan) as f:
+                if f.read().strip() == "wait_for_partner":
+                    break
+        except OSError:
+            break  # (no /proc: the sleep below must do)
+        time.sleep(0.05)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130
+    assert f"interrupted; the export was not written ({fifo} is as it was)" in err
+    assert "decision" not in err and "Traceback" not in err

@@ -198,7 +198,13 @@ def test_spacy_docbin(reviewed, cli, tmp_path):
         ("Moscow", "GPE"),
     ]
     assert [s.text for s in doc.spans["claims"]] == ["Russia lost troops near Kyiv"]
-    assert doc.user_data["newsreview_claims"][0]["status"] == "accepted"
+    details = doc.user_data["newsreview_claims"][0]
+    assert details["status"] == "accepted"
+    # all the JSON export says of a claim that a span cannot (QA, stop 46: numbers, hedges and the
+    # desk's score were left out)
+    (claim,) = cli.json("export")["articles"][0]["claims"]
+    for key in ("numbers", "hedges", "quote_type", "checkworthiness", "speaker", "cue"):
+        assert json.loads(json.dumps(details.get(key))) == claim.get(key), key  # (msgpack: tuples for lists)
     assert "give a file with -o" in cli("export", "--format", "spacy", check=2).stderr
 
 

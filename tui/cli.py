@@ -640,6 +640,12 @@ def export_cmd(
     _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
     output = _dash_is_stdout(output)
+    global _ON_INTERRUPT  # an export decides nothing (QA, stop 46: Ctrl-C spoke of decisions saved)
+    _ON_INTERRUPT = (
+        f"the export was not written ({clean_line(output)} is as it was)"
+        if output is not None
+        else "the export to standard output stops where it was"
+    )
     if fmt == "spacy" and output is None:
         fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
     _safe_output(output, file=True)
@@ -1364,7 +1370,15 @@ def _safe_output(output: Path | None, inputs: Sequence[Path] = (), *, file: bool
     if file:
         with contextlib.suppress(OSError, ValueError):
             if output.is_dir():
-                fail(f"cannot write {clean_line(output)}: it is a folder (nothing was changed)")
+                empty = " (an empty -o names the current folder)" if str(output) == "." else ""  # QA: -o ''
+                fail(f"cannot write {clean_line(output)}: it is a folder{empty} (nothing was changed)")
+            if output.is_symlink() and not output.exists():  # QA: a dangling link said "No such file"
+                target = output.parent / os.readlink(output)
+                if not target.parent.is_dir():
+                    fail(
+                        f"cannot write {clean_line(output)}: it is a symbolic link to {clean_line(target)}, "
+                        f"and there is no folder {clean_line(target.parent)} (nothing was changed)"
+                    )
             if not output.parent.is_dir():
                 fail(f"cannot write {clean_line(output)}: no folder {clean_line(output.parent)} (nothing was changed)")
     from .store.folder import store_entry_at
@@ -1427,6 +1441,10 @@ def _reader_gone() -> NoReturn:
     os._exit(128 + signal.SIGPIPE)
 
 
+#: what an interrupted command says it left (a command that decides nothing says what it did leave)
+_ON_INTERRUPT = "every decision made so far is saved"
+
+
 def _interrupted(err: KeyboardInterrupt) -> NoReturn:
     from .ingest import stop_workers
 
@@ -1438,7 +1456,7 @@ def _interrupted(err: KeyboardInterrupt) -> NoReturn:
     exporter = sys.modules.get("tui.app.screens.exporter")  # (loaded only by the review screen)
     running = exporter.still_running_lines() if exporter is not None else []
     with contextlib.suppress(Exception):  # after a hang-up the terminal may be gone (EIO)
-        sys.stderr.write(f"newsreview: {said}; every decision made so far is saved\n")
+        sys.stderr.write(f"newsreview: {said}; {_ON_INTERRUPT}\n")
         sys.stderr.writelines(running)  # QA: said on q, not on a signal
         sys.stderr.flush()
         sys.stdout.flush()

@@ -35,8 +35,9 @@ are kept visible, apart from the positives:
     the exported entities with that status (never in ``doc.ents``; each key always present);
   - ``doc.user_data["newsreview_entities"]`` — per span group above, a list parallel to its spans of
     ``{"id", "status"}``;
-  - ``doc.spans["claims"]`` — the claims (labelled by quote type; speaker, cue, check-worthiness and
-    status in ``doc.user_data["newsreview_claims"]``, parallel to the group).
+  - ``doc.spans["claims"]`` — the claims (labelled by quote type; speaker, cue, numbers, hedges,
+    check-worthiness (the desk's too) and status in ``doc.user_data["newsreview_claims"]``, parallel
+    to the group).
 
   Imports spaCy (only this).
 - :func:`prodigy_decisions` reads Prodigy answers back: for tasks ``add`` loaded, the decisions their
@@ -58,6 +59,24 @@ import orjson
 
 from extractors.records import text_sha
 from extractors.vocabulary import REVIEWED
+
+#: what ``doc.user_data["newsreview_claims"]`` holds of each claim (the JSON export's fields; QA,
+#: stop 46: its numbers, hedges and the desk's score were left out though user_data holds them)
+CLAIM_DETAILS = (
+    "id",
+    "start",
+    "end",
+    "quote_type",
+    "speaker",
+    "cue",
+    "numbers",
+    "hedges",
+    "checkworthiness",
+    "desk_checkworthiness",
+    "status",
+)
+#: written even when the claim has none (None), as before
+CLAIM_DETAILS_ALWAYS = frozenset(("id", "start", "end", "speaker", "cue", "checkworthiness", "status"))
 
 #: the DocBin's span group of the reviewed entities (all of them: ``doc.ents`` cannot overlap)
 SPANS_KEY = "newsreview"
@@ -335,9 +354,7 @@ def docbin_bytes(
             if made is None:
                 continue
             claims.append(made)
-            claim_details.append(
-                {k: claim.get(k) for k in ("id", "start", "end", "speaker", "cue", "checkworthiness", "status")}
-            )
+            claim_details.append({k: claim.get(k) for k in CLAIM_DETAILS if k in claim or k in CLAIM_DETAILS_ALWAYS})
         doc.spans["claims"] = claims
         doc.user_data["newsreview_claims"] = claim_details
         doc.user_data["newsreview_article"] = {"id": art["id"], "title": art["title"]}
