@@ -13,7 +13,7 @@ import time
 import pytest
 from app_support import screen_text, status_line
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from tui.app.app import ReviewApp
 from tui.app.desk import desk_line
@@ -1281,4 +1281,59 @@ async def test_help_on_the_adjudication_screen_lists_its_own_keys_first(disputes
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.sections[0][0] == "Adjudication"
         assert "Review" in [title for title, _ in app.screen.sections]
+    lead.close()
+
+
+async def test_r_gives_a_ruling_to_the_rest_of_the_entity_s_disputed_mentions(tmp_path):
+    """QA (stop 46, a lead's day): two reviewers decided a group apart ("Clinton ×3": one accepted it,
+    one rejected it) and the walk took a key per mention. `R` gives the ruling just made to the rest of
+    that entity's mentions still to settle — the same version's reviewer, or the lead's own relabel."""
+    text = "Clinton spoke. Clinton left at noon. Later Clinton returned. Iowa voted. Iowa counted."
+    from extractors.records import entity_candidate
+
+    ex = make_extraction(text, [], [])
+    for word, label in (("Clinton", "PERSON"), ("Iowa", "GPE")):
+        at = text.find(word)
+        while at >= 0:  # every mention (make_extraction would take the first one each time)
+            ex.entities.append(
+                entity_candidate(text, ex.article.id, at, at + len(word), label, token_start=0, token_end=1)
+            )
+            at = text.find(word, at + 1)
+    path = tmp_path / "store"
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana:
+        ana.add_article(ex)
+        aid = ex.article.id
+        for gid in ana.groups(aid):
+            ana.decide_group(aid, gid, "accept")
+    with ReviewStore.open(path, write=True, reviewer="bob") as bob:
+        for gid, group in bob.groups(aid).items():
+            bob.decide_group(aid, gid, "reject" if group["label"] == "PERSON" else "edit", label="LOC")
+    lead = ReviewStore.open(path, write=True, reviewer="lead")
+    assert len(disputed_items(lead)) == 5
+    app = ReviewApp(lead, config=tmp_path / "cfg", adjudicate=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen)
+        await pilot.press("R")  # nothing settled yet: says how
+        assert "settle one mention first" in " ".join(str(n.message) for n in app._notifications)
+        assert lead.final_status(*screen.current()) == "disputed"
+        first = screen.current()
+        assert lead.candidate(*first)["text"] == "Clinton"
+        await pilot.press("1", "R")  # ana's version (accepted), then for the other two Clintons
+        clintons = [c for c in lead.candidates(aid, view="final") if c["text"] == "Clinton"]
+        assert [c["status"] for c in clintons] == ["accepted"] * 3
+        assert all(c["adjudication"]["chose"] == "ana" for c in clintons)
+        assert "the same ruling for 2 more mentions of Clinton" in screen_text(app)
+        assert lead.candidate(*screen.current())["text"] == "Iowa"
+        await pilot.press("e")  # the lead's own relabel of one Iowa, then R for the other
+        dialog = app.screen
+        dialog.query_one("#label", Select).value = "LOC"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("R")
+        iowas = [c for c in lead.candidates(aid, view="final") if c["text"] == "Iowa"]
+        assert [(c["status"], c["label"]) for c in iowas] == [("edited", "LOC")] * 2
+        assert disputed_items(lead) == []
+        await pilot.press("u")  # one adjudication at a time
+        assert len(disputed_items(lead)) == 1
     lead.close()

@@ -121,6 +121,8 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         self.index = 0
         self.aid: str | None = None  # the article on screen (the live feed announces it)
         self.message = ""
+        #: the last ruling made on this screen, to give the rest of its entity's mentions (R)
+        self._last: tuple[Item, dict[str, Any]] | None = None
         self.alert = ""  # the store cannot be read (the live feed retries)
 
     def compose(self) -> ComposeResult:
@@ -396,6 +398,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
             return
         self._tell_review([item])
+        self._last = (item, how)
         self._after(state, how)
 
     def _item_in_view(self, shown: Text) -> None:
@@ -488,11 +491,63 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             except StoreError as err:
                 return str(err)
             self._tell_review([(aid, cid)])
+            # (R gives a relabel to the other mentions; a span is this mention's own)
+            moved = any(k in changes and changes[k] != shown.get(k) for k in ("start", "end"))
+            label = changes.get("label") if cand["kind"] == "entity" and not moved else None
+            self._last = ((aid, cid), {"action": "edit", "changes": {"label": label}}) if label else None
             if self.current() == (aid, cid):
                 self._after(state, {"action": "edit"})
             return None
 
         self.app.push_screen(EditDialog(shown, text, entities, LABELS, save, self.keys))
+
+    def action_same_for_group(self) -> None:
+        """The ruling just made, for the rest of that entity's mentions still to settle, each its own
+        adjudication (QA, stop 46: a group two reviewers decided apart — "Clinton ×3", "Russia ×16" —
+        took a key per mention, where the review screen's R takes one)."""
+        if self._last is None:
+            self.notify(
+                f"settle one mention first; then {self.keys.show('adjudicate.same_for_group')} gives the same "
+                "ruling to the rest of its entity's mentions",
+                markup=False,
+                timeout=4,
+            )
+            return
+        from extractors.groups import entity_groups
+
+        (aid, cid), how = self._last
+        try:
+            ents = self.store.candidates(aid, "entity", view="final", plain=True)
+        except StoreError as err:
+            self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
+            return
+        # grouped as extracted (or added): a relabel just ruled must not part the mention from its group
+        groups = entity_groups(aid, [{**c, **(c.get("original") or {})} for c in ents if c["status"] != "removed"])
+        group = next((g for g in groups.values() if cid in g["mentions"]), None)
+        rest = [(aid, m) for m in (group or {}).get("mentions", []) if m != cid and (aid, m) in self.items]
+        rest = [item for item in rest if self.is_open(item)]
+        if group is None or not rest:
+            self.notify("no other mention of that entity is left to settle", markup=False, timeout=3)
+            return
+        done: list[Item] = []
+        refused: list[str] = []
+        for item in rest:
+            try:
+                self.store.adjudicate(*item, seconds=self._seconds(), **how)
+            except StoreError as err:
+                refused.append(str(err))
+                continue
+            done.append(item)
+        self._tell_review(done)
+        name = one_line(group["name"], 40)
+        self.message = f"the same ruling for {len(done)} more mention{'s' if len(done) != 1 else ''} of {name}"
+        if refused:
+            self.message += f"; {len(refused)} not: {one_line(refused[0], 80)}"
+        if self.left():
+            self.index = self._next_open(self.index)
+        else:
+            self.message += " — every disputed item is settled"
+        self.show()
 
     def _step(self, which: str) -> None:
         """Undo (or redo) the lead's latest adjudication — not their own review decisions, which this
