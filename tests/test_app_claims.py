@@ -621,3 +621,21 @@ async def test_a_speaker_or_cue_inside_the_claim_s_content_is_refused(claims, tm
         await pilot.pause()
         assert "overlaps the claim's content" in status_line(app)
         assert app.screen.claim_flow["step"] == "speaker"
+
+
+async def test_the_editor_shows_the_cue_s_words(claims, tmp_path):
+    """QA (stop 46): the claim editor showed the cue only as offsets ("1186:1191"), never its words."""
+    store, aid = claims
+    claim = the_claim(store, aid)
+    start = TEXT.index("told")
+    store.decide(aid, claim["id"], "edit", changes={"cue": {"start": start, "end": start + 4}})
+    app = ReviewApp(store, config=tmp_path / "cfg")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("tab", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        preview = str(dialog.query_one("#edit-preview", Static).render())
+        assert "cue: told" in preview
+        dialog.query_one("#cue", Input).value = ""
+        await pilot.pause()
+        assert "cue: (none)" in str(dialog.query_one("#edit-preview", Static).render())

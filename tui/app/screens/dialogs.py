@@ -500,6 +500,19 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
             )
         except ValueError:
             shown = Text.assemble(("text: ", "bold"), ("(invalid span)", "red"))
+        if self.cand["kind"] == "claim":  # the cue's words, not only its offsets (QA, stop 46)
+            cue = self.query_one("#cue", Input).value.strip()
+            try:
+                cs, ce = (int(x) for x in cue.split(":"))
+                words: Text | str = (
+                    one_line(self.shown({"start": cs, "end": ce}), 60)
+                    if 0 <= cs < ce <= len(self.text)
+                    else Text("(invalid span)", "red")
+                )
+            except ValueError:
+                words = "(none)" if not cue else Text("(start:end, e.g. 120:124)", "red")
+            shown.append("\n")
+            shown.append_text(Text.assemble(("cue: ", "bold"), words))
         self.query_one("#edit-preview", Static).update(shown)
 
     def changes(self) -> dict[str, Any]:
