@@ -9,7 +9,7 @@ import sys
 
 from tui.store import ReviewStore
 
-from support import ROOT, open_as
+from support import CLI, ROOT, make_extraction, open_as
 
 
 def test_an_empty_store_option_is_refused_not_the_current_folder(tmp_path):
@@ -120,3 +120,44 @@ def test_a_lead_settles_a_disputed_addition_through_apply(filled_store, cli):
     assert json.loads(out.stdout)["ok"] is True, out.stdout
     with ReviewStore.open(path) as st:
         assert st.candidate(aid, added["id"], view="final")["status"] == "rejected"
+
+
+def test_a_lead_settles_a_group_s_disputed_mentions_with_one_apply_line(tmp_path):
+    """QA (stop 46, a lead's day): two reviewers decided the "Clinton ×3" group apart; `apply` took no
+    group ruling ("unknown field 'choose' … it takes … group, label"). A group line with
+    ``"action": "adjudicate", "choose"`` or ``"adjudicate": true`` settles every disputed mention."""
+    from extractors.records import entity_candidate
+
+    text = "Clinton spoke. Clinton left at noon. Later Clinton returned. Iowa voted. Iowa counted."
+    ex = make_extraction(text, [], [])
+    for word, label in (("Clinton", "PERSON"), ("Iowa", "GPE")):
+        at = text.find(word)
+        while at >= 0:
+            ex.entities.append(
+                entity_candidate(text, ex.article.id, at, at + len(word), label, token_start=0, token_end=1)
+            )
+            at = text.find(word, at + 1)
+    path = tmp_path / "store"
+    aid = ex.article.id
+    with open_as(path, "ana") as ana:
+        ana.add_article(ex)
+        groups = {g["name"]: gid for gid, g in ana.groups(aid).items()}
+        for gid in groups.values():
+            ana.decide_group(aid, gid, "accept")
+    with open_as(path, "bob") as bob:
+        for gid in groups.values():
+            bob.decide_group(aid, gid, "reject")
+    cli = CLI(path)
+    lines = [
+        {"article": aid, "group": groups["Clinton"], "action": "adjudicate", "choose": "bob"},
+        {"article": aid, "group": groups["Iowa"], "action": "edit", "label": "LOC", "adjudicate": True},
+    ]
+    out = cli("apply", "-", "--reviewer", "lena", input="".join(json.dumps(x) + "\n" for x in lines))
+    results = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [r["ok"] for r in results] == [True, True], results
+    with ReviewStore.open(path) as st:
+        final = {(c["text"], c["status"], c["label"]) for c in st.candidates(aid, view="final")}
+        assert final == {("Clinton", "rejected", "PERSON"), ("Iowa", "edited", "LOC")}
+        assert st.disputed(aid) == []
+    again = cli("apply", "-", "--reviewer", "lena", input=json.dumps(lines[0]) + "\n", check=1)
+    assert "no mention of 'Clinton' is disputed" in again.stdout + again.stderr

@@ -37,8 +37,8 @@ def _fields_for(action: str, obj: dict[str, Any]) -> tuple[str, ...]:
         return _COMMON
     if action == "add":
         return (*_COMMON, "kind", *EDIT_FIELDS)
-    if "group" in obj:
-        return (*_COMMON, "group", "label")
+    if "group" in obj:  # (a lead's ruling on every disputed mention: adjudicate + choose, or adjudicate: true)
+        return (*_COMMON, "group", "label", "adjudicate", *(("choose",) if action == "adjudicate" else ()))
     extra = {"edit": ("changes", *EDIT_FIELDS), "adjudicate": ("choose",)}.get(action, ())
     return (*_COMMON, "candidate", "adjudicate", *extra)
 
@@ -156,6 +156,21 @@ def _apply(store: ReviewStore, raw: bytes | str, derived: ClaimFields, warnings:
         if not isinstance(group, str) or not group:
             raise DecisionError("field 'group' must be a group id (from the export's 'groups')")
         label = obj.get("label")
+        ruling = obj.get("adjudicate", False)
+        if not isinstance(ruling, bool):
+            raise DecisionError("field 'adjudicate' must be true or false")
+        if action == "adjudicate" or ruling:
+            if action == "adjudicate" and obj.get("adjudicate") is False:
+                raise DecisionError("field 'adjudicate' is false but the action is 'adjudicate': leave the field out")
+            choose = (
+                _id_field(obj, "choose", "the reviewer whose version stands", " to adjudicate")
+                if (action == "adjudicate")
+                else None
+            )
+            states = store.adjudicate_group(
+                article, group, choose=choose, action=None if choose else action, label=label, seconds=seconds
+            )
+            return article, ",".join(str(s["id"]) for s in states), False
         states = store.decide_group(article, group, action, label=label, seconds=seconds)
         return article, ",".join(str(s["id"]) for s in states), action not in ("undo", "redo")
     candidate = _id_field(obj, "candidate", "a candidate id")

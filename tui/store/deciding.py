@@ -428,6 +428,34 @@ class DecidingMixin(StoreCore):
             )
         return self.decide_many(article_id, items, seconds=seconds)
 
+    def adjudicate_group(
+        self,
+        article_id: str,
+        group: str,
+        *,
+        choose: str | None = None,
+        action: str | None = None,
+        label: str | None = None,
+        seconds: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Settle every disputed mention of a group alike — the version of reviewer ``choose``, or the
+        lead's own ``action`` (accept, reject, or edit: relabel to ``label``) — each its own ruling
+        (QA, stop 46: a group two reviewers decided apart took a line per mention). Returns the
+        mentions settled, in the final view."""
+        groups = self.groups(article_id)
+        if group not in groups:
+            raise DecisionError(f"no group '{clean_line(group, 80)}' in article '{clean_line(article_id, 80)}'")
+        if choose is None and action not in ("accept", "reject", "edit"):
+            raise DecisionError("a group ruling chooses a reviewer's version, or is accept, reject or edit (a label)")
+        changes = {"label": validation.label(label)} if action == "edit" else None
+        disputed = [cid for cid in groups[group]["mentions"] if self.final_status(article_id, cid) == "disputed"]
+        if not disputed:
+            raise DecisionError(f"no mention of '{clean_line(groups[group]['name'], 60)}' is disputed")
+        return [
+            self.adjudicate(article_id, cid, choose=choose, action=action, changes=changes, seconds=seconds)
+            for cid in disputed
+        ]
+
     def confirm_suggestions(self, article_id: str, *, seconds: float | None = None) -> list[dict[str, Any]]:
         """Every pending suggestion of the article (accept, relabel, reject, and proposed additions)
         as this reviewer's decisions, in one undo step."""
