@@ -356,7 +356,7 @@ def test_apply_refuses_a_misspelt_field_instead_of_ignoring_it(filled_store, cli
         "quote_type, numbers, hedges, checkworthiness)",
         f"unknown field 'choose' for action 'accept' (it takes {takes})",
         "unknown field 'candidate' for action 'confirm-suggestions' (it takes article, action, seconds)",
-        "unknown field 'candidate' for action 'accept' (it takes article, action, seconds, group, label)",
+        "unknown field 'candidate' for action 'accept' (it takes article, action, seconds, group, label, adjudicate)",
         "field 'seconds' must be a number from 0 to 86,400 (a day)",
         "field 'seconds' must be a number from 0 to 86,400 (a day)",
         "unknown field 'secnods' for action 'add' (it takes article, action, seconds, kind, label, start, end, "
