@@ -498,7 +498,7 @@ async def test_keys_while_a_claim_edit_waits_for_the_pipeline_wait_for_it_in_ord
 
 
 PRONOUN_TEXT = (
-    "Hillary Clinton spoke first. Chris Christie disagreed with her at length.\n"
+    "Hillary Clinton spoke first. Chris Christie disagreed with her at length in Iowa.\n"
     "She said the plan was sound. Police officials said a second device was found."
 )
 
@@ -506,7 +506,7 @@ PRONOUN_TEXT = (
 def pronoun_store(path: Path) -> tuple[ReviewStore, str]:
     ex = make_extraction(
         PRONOUN_TEXT,
-        [("Hillary Clinton", "PERSON"), ("Chris Christie", "PERSON")],
+        [("Hillary Clinton", "PERSON"), ("Chris Christie", "PERSON"), ("Iowa", "GPE")],
         ["the plan was sound", "a second device was found"],
     )
     store = ReviewStore.open(path, write=True, reviewer="ana")
@@ -533,7 +533,8 @@ async def test_a_pronoun_speaker_asks_whom_it_refers_to(tmp_path):
         await pilot.press("s")
         picker = app.screen
         assert isinstance(picker, SpeakerPicker)
-        assert picker.shown == ["Chris Christie", "Hillary Clinton"]  # nearest before "She" first
+        # nearest before "She" first, people first for "she" (Iowa is nearer)
+        assert picker.shown == ["Chris Christie", "Hillary Clinton", "Iowa"]
         assert "Who is She? the speaker" in screen_text(app)
         await pilot.press(*"hill", "enter")
         await pilot.pause()
@@ -555,14 +556,14 @@ async def test_a_pronoun_speaker_asks_whom_it_refers_to(tmp_path):
         await pilot.pause(0.3)  # (an Escape right after the one that closed a dialog goes nowhere)
         await pilot.press("escape")  # out of selection mode: new_claim_on enters it
         assert view.cursor is None
-        await new_claim_on(pilot, app, "Chris Christie disagreed with her at length")
+        await new_claim_on(pilot, app, "Chris Christie disagreed with her at length in Iowa")
         await select(pilot, view, "She")
         await pilot.press("s")
         assert isinstance(app.screen, SpeakerPicker)
         await pilot.press("2", "enter")  # Hillary Clinton; then no cue
         await app.workers.wait_for_complete()
         await pilot.pause()
-        new = the_claim(store, aid, "Chris Christie disagreed with her at length")
+        new = the_claim(store, aid, "Chris Christie disagreed with her at length in Iowa")
         assert (new["speaker"]["text"], new["speaker"]["entity_id"]) == ("She", clinton["id"])
     store.close()
 
