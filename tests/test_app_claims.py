@@ -62,6 +62,14 @@ def the_claim(store: ReviewStore, aid: str, text: str = CLAIM) -> dict[str, Any]
     return next(c for c in store.candidates(aid, "claim") if c["text"] == text)
 
 
+def given(store: ReviewStore, aid: str, claim_text: str, role: str, words: str) -> dict[str, Any]:
+    """The claim ``claim_text`` with ``words`` (their first occurrence) as its ``role``, as stored."""
+    text = store.article(aid)["text"]
+    start = text.index(words)
+    claim = the_claim(store, aid, claim_text)
+    return store.decide(aid, claim["id"], "edit", changes={role: {"start": start, "end": start + len(words)}})
+
+
 async def new_claim_on(pilot: Any, app: ReviewApp, content: str) -> ArticleView:
     """`v`, select ``content``, `c`: the new-claim flow at its speaker step; the article view."""
     await pilot.press("v")
@@ -574,9 +582,7 @@ async def test_an_entity_made_of_the_claim_s_unlinked_speaker_links_it(tmp_path)
     unlinked (7 more keys to link it). The speaker is linked to the new entity, the claim stays
     current, and `u` takes the link back, then the entity."""
     store, aid = pronoun_store(tmp_path / "store")
-    claim = the_claim(store, aid, "a second device was found")
-    start = PRONOUN_TEXT.index("Police officials")
-    store.decide(aid, claim["id"], "edit", changes={"speaker": {"start": start, "end": start + 16}})
+    claim = given(store, aid, "a second device was found", "speaker", "Police officials")
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("tab", "j")
@@ -627,9 +633,7 @@ async def test_a_speaker_or_cue_inside_the_claim_s_content_is_refused(claims, tm
 async def test_the_editor_shows_the_cue_s_words(claims, tmp_path):
     """QA (stop 46): the claim editor showed the cue only as offsets ("1186:1191"), never its words."""
     store, aid = claims
-    claim = the_claim(store, aid)
-    start = TEXT.index("told")
-    store.decide(aid, claim["id"], "edit", changes={"cue": {"start": start, "end": start + 4}})
+    given(store, aid, CLAIM, "cue", "told")
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("tab", "e")

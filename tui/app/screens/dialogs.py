@@ -75,16 +75,26 @@ class LabelPicker(ClosesOnce, ModalScreen[str | None]):
         self.current = current
         self.shown: list[str] = list(self.labels)
 
+    #: what the picker picks (its search box's placeholder and its hint say it)
+    WHAT = "label"
+
+    def heading_text(self) -> Text:
+        return Text.assemble((self.heading, "bold"), (one_line(self.text, 60), "reverse"))
+
+    def cancel_says(self) -> str:
+        return "cancels"
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="label-picker"):
-            yield Static(Text.assemble((self.heading, "bold"), (one_line(self.text, 60), "reverse")))
-            yield LabelSearch(placeholder="type to find a label", id="label-search")
+            yield Static(self.heading_text())
+            yield LabelSearch(placeholder=f"type to find a {self.WHAT}", id="label-search")
             yield OptionList(id="label-options")
             k = self.keys
             yield Static(
                 Text(
-                    f"number keys pick the label numbered so; {k.show('labels.up')}/{k.show('labels.down')} and "
-                    f"{k.show('labels.choose')} pick the highlighted one; {k.show('labels.cancel')} cancels",
+                    f"number keys pick the {self.WHAT} numbered so; {k.show('labels.up')}/{k.show('labels.down')} "
+                    f"and {k.show('labels.choose')} pick the highlighted one; {k.show('labels.cancel')} "
+                    f"{self.cancel_says()}",
                     style="dim",
                 )
             )
@@ -117,16 +127,20 @@ class LabelPicker(ClosesOnce, ModalScreen[str | None]):
             line = Text()
             key = self.keys.show(f"labels.pick_{i + 1}", first=True) if i < 10 else ""
             line.append(f" {key:>2} " if key else "    ", style="bold reverse" if key else "")
-            line.append(" ")
-            line.append(f" {one_line(label, 30)} ", style=label_chip(label))
-            if label == self.current:
-                line.append("  (now)", style="dim")
-            if label not in known:
-                line.append("  new label", style="italic")
-            prompts.append(line)
+            prompts.append(self.option(line, label, known))
         options.add_options(prompts)
         if self.shown:
             options.highlighted = 0
+
+    def option(self, line: Text, label: str, known: set[str]) -> Text:
+        """One row of the list after its number key: the label as a chip, marked."""
+        line.append(" ")
+        line.append(f" {one_line(label, 30)} ", style=label_chip(label))
+        if label == self.current:
+            line.append("  (now)", style="dim")
+        if label not in known:
+            line.append("  new label", style="italic")
+        return line
 
     @on(Input.Changed, "#label-search")
     def _search(self, event: Input.Changed) -> None:
@@ -159,27 +173,17 @@ class SpeakerPicker(LabelPicker):
     label picker's keys — number keys, type to find, Enter. Returns the name chosen, or None (Escape:
     the speaker stays the pronoun alone, linked to no one)."""
 
+    WHAT = "name"
+
     def __init__(self, text: str, names: list[tuple[str, str]], keys: Keys) -> None:
         super().__init__(text, [name for name, _label in names], keys, title="Who is ")
         self.kinds = dict(names)  # name -> its label, shown beside it
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="label-picker"):
-            yield Static(
-                Text.assemble(("Who is ", "bold"), (one_line(self.text, 40), "reverse"), ("? the speaker", "bold"))
-            )
-            yield LabelSearch(placeholder="type to find a name", id="label-search")
-            yield OptionList(id="label-options")
-            k = self.keys
-            yield Static(
-                Text(
-                    f"number keys pick the name numbered so; {k.show('labels.up')}/{k.show('labels.down')} and "
-                    f"{k.show('labels.choose')} pick the highlighted one; {k.show('labels.cancel')}: no one "
-                    "(the speaker stays the word alone, linked to no entity)",
-                    style="dim",
-                )
-            )
-        yield DialogFooter()
+    def heading_text(self) -> Text:
+        return Text.assemble(("Who is ", "bold"), (one_line(self.text, 40), "reverse"), ("? the speaker", "bold"))
+
+    def cancel_says(self) -> str:
+        return ": no one (the speaker stays the word alone, linked to no entity)"
 
     def matching(self, query: str) -> list[str]:
         """Names holding ``query`` (case-insensitive), those with a word that begins with it first;
@@ -191,21 +195,10 @@ class SpeakerPicker(LabelPicker):
         found.sort(key=lambda name: not any(w.startswith(low) for w in name.casefold().split()))
         return found
 
-    def _fill(self, query: str) -> None:
-        self.shown = self.matching(query)
-        options = self.query_one(OptionList)
-        options.clear_options()
-        prompts = []
-        for i, name in enumerate(self.shown):
-            line = Text()
-            key = self.keys.show(f"labels.pick_{i + 1}", first=True) if i < 10 else ""
-            line.append(f" {key:>2} " if key else "    ", style="bold reverse" if key else "")
-            line.append(f"  {one_line(name, 50)}  ")
-            line.append(one_line(self.kinds.get(name, ""), 20), style="dim")
-            prompts.append(line)
-        options.add_options(prompts)
-        if self.shown:
-            options.highlighted = 0
+    def option(self, line: Text, label: str, known: set[str]) -> Text:
+        line.append(f"  {one_line(label, 50)}  ")
+        line.append(one_line(self.kinds.get(label, ""), 20), style="dim")
+        return line
 
 
 class LabelSet(ClosesOnce, ModalScreen[tuple[list[str] | None, bool] | None]):
