@@ -619,9 +619,20 @@ async def test_a_speaker_or_cue_inside_the_claim_s_content_is_refused(claims, tm
     with pytest.raises(DecisionError, match=r"field 'cue': .*'Russia'.* overlaps the claim's content"):
         store.decide(aid, claim["id"], "edit", changes={"cue": {"start": start, "end": start + 6}})
     assert the_claim(store, aid)["status"] == "pending"
+    # a content moved over the cue it keeps (QA re-test: `C` over "The woman disputes …" was taken)
+    given(store, aid, CLAIM, "cue", "told")
+    with pytest.raises(DecisionError, match=r"the content .* takes in the claim's cue .*'told'"):
+        store.decide(aid, claim["id"], "edit", changes={"start": TEXT.index("told")})
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("tab")
+        await pilot.press("tab", "v")
+        view = app.screen.query_one(ArticleView)
+        await select(pilot, view, "Russia")  # inside the current claim's content: said before anything
+        await pilot.press("s")
+        await pilot.pause()
+        assert any("overlaps the claim's content" in str(n.message) for n in app._notifications)
+        assert the_claim(store, aid)["speaker"] is None and view.cursor is not None
+        await pilot.press("escape")
         view = await new_claim_on(pilot, app, "the Kremlin was hiding its losses")
         await select(pilot, view, "Kremlin")
         await pilot.press("s")

@@ -641,10 +641,11 @@ def export_cmd(
     _check_choice("--order", order, ORDERS)
     output = _dash_is_stdout(output)
     global _ON_INTERRUPT  # an export decides nothing (QA, stop 46: Ctrl-C spoke of decisions saved)
+    through = output is not None and output.exists() and not output.is_file()  # a FIFO, a device: written through
     _ON_INTERRUPT = (
         f"the export was not written ({clean_line(output)} is as it was)"
-        if output is not None
-        else "the export to standard output stops where it was"
+        if output is not None and not through
+        else f"the export to {clean_line(output) if output is not None else 'standard output'} stops where it was"
     )
     if fmt == "spacy" and output is None:
         fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
@@ -825,7 +826,9 @@ def articles_cmd(
             [
                 clean_line(r["id"], 80),
                 f"{r['decided']}/{r['total']}",
-                str(r["disputed"] or "") + (f" +{r['reopened']} again" if r["reopened"] else ""),
+                " ".join(
+                    x for x in (str(r["disputed"] or ""), f"+{r['reopened']} again" if r["reopened"] else "") if x
+                ),
                 clean_line(", ".join(r["assigned"]), 60),
                 # (file missing) first: a title cut to the width must not take it along
                 ("(file missing) " if r["id"] in missing else "") + clean_line(r["title"], 100),
@@ -1370,7 +1373,7 @@ def _safe_output(output: Path | None, inputs: Sequence[Path] = (), *, file: bool
     if file:
         with contextlib.suppress(OSError, ValueError):
             if output.is_dir():
-                empty = " (an empty -o names the current folder)" if str(output) == "." else ""  # QA: -o ''
+                empty = " (an empty -o names the current folder)" if "" in sys.argv[1:] else ""  # QA: -o ''
                 fail(f"cannot write {clean_line(output)}: it is a folder{empty} (nothing was changed)")
             if output.is_symlink() and not output.exists():  # QA: a dangling link said "No such file"
                 target = output.parent / os.readlink(output)

@@ -192,6 +192,22 @@ def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None, co
             )
 
 
+def kept_roles(content: tuple[int, int], after: dict[str, Any], clean: dict[str, Any]) -> None:
+    """A claim's content moved by an analyst does not take in the speaker or cue it keeps (QA, stop
+    46: `C` over "The woman disputes …" made the speaker and the cue part of the content)."""
+    start, end = content
+    for role in ("speaker", "cue"):
+        ref = after.get(role)
+        if role in clean or not isinstance(ref, dict) or (ref["start"], ref["end"]) == content:
+            continue  # (given with the edit: new_roles checked it; the content itself: distinct_roles)
+        if ref["start"] < end and start < ref["end"]:
+            raise DecisionError(
+                f"field 'start'/'end': the content {start}..{end} takes in the claim's {role} "
+                f"{ref['start']}..{ref['end']} ('{clean_line(ref.get('text') or '', 30)}'): "
+                f"move or clear the {role} first, or leave it out of the content"
+            )
+
+
 def _where(ref: Any) -> tuple[Any, Any] | None:
     return (ref.get("start"), ref.get("end")) if isinstance(ref, dict) else None
 
@@ -244,6 +260,8 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         clean.update(claim_fields(text, wanted))
         new_roles(text, clean, state, (clean.get("start", state["start"]), clean.get("end", state["end"])))
         after = {**state, **clean}
+        if (after["start"], after["end"]) != (state["start"], state["end"]):
+            kept_roles((after["start"], after["end"]), after, clean)
         distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
         inside_claim(after["start"], after["end"], clean)
         for role in ("numbers", "hedges"):  # not given for a moved content: those left inside it stay

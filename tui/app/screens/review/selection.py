@@ -122,6 +122,16 @@ class BySelection(ReviewCore):
             )
             return
         aid, cid, role, seconds = self.aid, cand["id"], event.role, self.clock.seconds()
+        if role == "content" and (start, end) == (cand["start"], cand["end"]):
+            self.notify("that is the claim's content already", markup=False, timeout=3)  # (QA: an edit of nothing)
+            return
+        if role != "content" and start < cand["end"] and cand["start"] < end:  # before asking who "she" is (QA)
+            self.notify(
+                f"that overlaps the claim's content: the {role} is words about it, outside it",
+                markup=False,
+                timeout=4,
+            )
+            return
         if role == "content":
             self.query_one(ArticleView).clear_selection()
             # moved content is quoted as its new words are (QA: it kept the old quote type)
