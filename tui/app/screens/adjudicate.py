@@ -374,7 +374,6 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             Text(
                 f"{pick} pick a version  ·  {k.show('adjudicate.accept')} accept  ·  "
                 f"{k.show('adjudicate.reject')} reject  ·  {k.show('adjudicate.edit')} edit  ·  "
-                f"{k.show('adjudicate.same_for_group')} the same for its entity's other mentions  ·  "
                 f"{k.show('adjudicate.undo')} undo  ·  {k.show('adjudicate.redo')} redo  ·  "
                 f"{k.show('adjudicate.next')} / "
                 f"{k.show('adjudicate.previous')} next / previous  ·  {k.show('adjudicate.close')} {back}",
