@@ -1319,7 +1319,9 @@ async def test_r_gives_a_ruling_to_the_rest_of_the_entity_s_disputed_mentions(tm
         assert lead.final_status(*screen.current()) == "disputed"
         first = screen.current()
         assert lead.candidate(*first)["text"] == "Clinton"
-        await pilot.press("1", "R")  # ana's version (accepted), then for the other two Clintons
+        await pilot.press("1")  # ana's version (accepted): the message says what R would do
+        assert "R: same for 2 more Clinton" in screen_text(app)
+        await pilot.press("R")  # then for the other two Clintons
         clintons = [c for c in lead.candidates(aid, view="final") if c["text"] == "Clinton"]
         assert [c["status"] for c in clintons] == ["accepted"] * 3
         assert all(c["adjudication"]["chose"] == "ana" for c in clintons)

@@ -436,6 +436,14 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         else:
             what = f"your own decision ({one_line(how.get('action', ''), 10)})"
         self.message = f"settled with {what}: {one_line(state.get('status'), 12)}"
+        try:  # the key that settles its entity's other mentions alike, said where it applies
+            name, rest = self._rest_of_group(*self.items[self.index])
+        except StoreError:
+            name, rest = "", []
+        if rest and self._last is not None and self._last[0] == self.items[self.index]:  # (R gives it)
+            self.message += (
+                f" — {self.keys.show('adjudicate.same_for_group')}: same for {len(rest)} more {one_line(name, 24)}"
+            )
         if self.left():
             self.index = self._next_open(self.index + 1)
         else:
@@ -513,20 +521,13 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 timeout=4,
             )
             return
-        from extractors.groups import entity_groups
-
         (aid, cid), how = self._last
         try:
-            ents = self.store.candidates(aid, "entity", view="final", plain=True)
+            name, rest = self._rest_of_group(aid, cid)
         except StoreError as err:
             self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
             return
-        # grouped as extracted (or added): a relabel just ruled must not part the mention from its group
-        groups = entity_groups(aid, [{**c, **(c.get("original") or {})} for c in ents if c["status"] != "removed"])
-        group = next((g for g in groups.values() if cid in g["mentions"]), None)
-        rest = [(aid, m) for m in (group or {}).get("mentions", []) if m != cid and (aid, m) in self.items]
-        rest = [item for item in rest if self.is_open(item)]
-        if group is None or not rest:
+        if not rest:
             self.notify("no other mention of that entity is left to settle", markup=False, timeout=3)
             return
         done: list[Item] = []
@@ -539,7 +540,6 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
                 continue
             done.append(item)
         self._tell_review(done)
-        name = one_line(group["name"], 40)
         self.message = f"the same ruling for {len(done)} more mention{'s' if len(done) != 1 else ''} of {name}"
         if refused:
             self.message += f"; {len(refused)} not: {one_line(refused[0], 80)}"
@@ -548,6 +548,22 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         else:
             self.message += " — every disputed item is settled"
         self.show()
+
+    def _rest_of_group(self, aid: str, cid: str) -> tuple[str, list[Item]]:
+        """The name of ``cid``'s entity and its other mentions still to settle here (none for a
+        claim, or a mention alone) — grouped as extracted (or added): a relabel just ruled must not
+        part the mention from its group."""
+        from extractors.groups import entity_groups
+
+        ents = self.store.candidates(aid, "entity", view="final", plain=True)
+        if not any(c["id"] == cid for c in ents):
+            return "", []
+        groups = entity_groups(aid, [{**c, **(c.get("original") or {})} for c in ents if c["status"] != "removed"])
+        group = next((g for g in groups.values() if cid in g["mentions"]), None)
+        if group is None:
+            return "", []
+        rest = [(aid, m) for m in group["mentions"] if m != cid and (aid, m) in self.items]
+        return one_line(group["name"], 40), [item for item in rest if self.is_open(item)]
 
     def _step(self, which: str) -> None:
         """Undo (or redo) the lead's latest adjudication — not their own review decisions, which this
