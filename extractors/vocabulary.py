@@ -18,10 +18,13 @@ Origin = Literal["model", "analyst", "imported", "memory"]
 
 #: the entity labels that can be the source of a claim
 SPEAKER_LABELS: Final = ("PERSON", "ORG", "GPE", "NORP")
-#: words a claim's speaker may be that name nobody by themselves: the app asks whom they refer to
-SPEAKER_PRONOUNS: Final = frozenset(
-    ("he", "she", "him", "her", "his", "they", "them", "their", "it", "its", "we", "us", "our", "i", "me", "you")
-)
+#: words a claim's speaker may be that name nobody by themselves (the app asks whom they refer to),
+#: with whom they are likelier to mean: a person, something else, or either
+SPEAKER_PRONOUNS: Final[dict[str, Literal["person", "other"] | None]] = {
+    **dict.fromkeys(("he", "she", "him", "her", "his", "hers"), "person"),
+    **dict.fromkeys(("it", "its"), "other"),
+    **dict.fromkeys(("they", "them", "their", "we", "us", "our", "i", "me", "you"), None),
+}
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]
 #: every status a candidate can have, in the order tables list them

@@ -778,6 +778,8 @@ def articles_cmd(
 
     Examples: newsreview articles   |   newsreview articles --format tsv | cut -f1
     """
+    from collections import Counter
+
     from .store import StoreDamaged
     from .store.versions import reopened_items
 
@@ -785,9 +787,7 @@ def articles_cmd(
     with _read_store(store) as st:
         rows = []
         missing = set(st.missing_article_files())  # QA: listed as any other, exit 0; status said it
-        again: dict[str, int] = {}  # settled items decided again since their ruling (the walk's too)
-        for aid, _cid in reopened_items(st):
-            again[aid] = again.get(aid, 0) + 1
+        again = Counter(aid for aid, _cid in reopened_items(st))  # settled items decided again since the ruling
         for aid in st.article_ids():
             info = st.article_info(aid)
             try:

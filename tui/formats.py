@@ -75,8 +75,6 @@ CLAIM_DETAILS = (
     "desk_checkworthiness",
     "status",
 )
-#: written even when the claim has none (None), as before
-CLAIM_DETAILS_ALWAYS = frozenset(("id", "start", "end", "speaker", "cue", "checkworthiness", "status"))
 
 #: the DocBin's span group of the reviewed entities (all of them: ``doc.ents`` cannot overlap)
 SPANS_KEY = "newsreview"
@@ -354,7 +352,7 @@ def docbin_bytes(
             if made is None:
                 continue
             claims.append(made)
-            claim_details.append({k: claim.get(k) for k in CLAIM_DETAILS if k in claim or k in CLAIM_DETAILS_ALWAYS})
+            claim_details.append({k: claim.get(k) for k in CLAIM_DETAILS})
         doc.spans["claims"] = claims
         doc.user_data["newsreview_claims"] = claim_details
         doc.user_data["newsreview_article"] = {"id": art["id"], "title": art["title"]}

@@ -80,20 +80,11 @@ def status_table(summary: dict[str, Any]) -> Table:
         counts = summary["candidates"].get(kind, {})
         parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]
         table.add_row(f"{kind} candidates", ", ".join(parts) or "none")
-    if summary.get("disputed") or summary.get("reopened"):
-        again = summary.get("reopened") or 0
+    disputed, again = summary.get("disputed") or 0, summary.get("reopened") or 0
+    if disputed or again:
+        also = f", and {again} settled item{'' if again == 1 else 's'} decided again since the ruling" if again else ""
         table.add_row(
-            "disputed",
-            Text(
-                f"{summary.get('disputed') or 0}"
-                + (
-                    f", and {again} settled item{'' if again == 1 else 's'} decided again since the ruling"
-                    if again
-                    else ""
-                )
-                + " (settle with 'newsreview review --adjudicate')",
-                style="yellow",
-            ),
+            "disputed", Text(f"{disputed}{also} (settle with 'newsreview review --adjudicate')", style="yellow")
         )
     reviewers = summary["reviewers"]
     shown = ", ".join(f"{clean_line(name, 64)} ({reviewer_counts(r)})" for name, r in sorted(reviewers.items()))

@@ -163,23 +163,17 @@ def span_edges(text: str, start: int, end: int, what: str, prefix: str = "") -> 
 
 def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None, content: tuple[int, int]) -> None:
     """The speaker and cue an analyst gives (not those the claim had): no whitespace at their edges,
-    not inside the claim's ``content`` (QA, stop 46: `r` with nothing selected took "that", the
-    content's first word, as the cue; the words about a statement are not the statement), and not
-    overlapping each other (QA: a cue "Erdoğan" inside the speaker "Recep Tayyip Erdoğan" was taken,
-    where the very same span was refused)."""
+    outside the claim's ``content`` (:func:`outside_content`), and not overlapping each other (QA: a
+    cue "Erdoğan" inside the speaker "Recep Tayyip Erdoğan" was taken, where the very same span was
+    refused)."""
     given = {}
-    start, end = content
     for role in ("speaker", "cue"):
         ref = clean.get(role)
         if ref and (state is None or _where(state.get(role)) != _where(ref)):
             span_edges(text, ref["start"], ref["end"], role, f"{role}.")
-            inside = ref["start"] < end and start < ref["end"] and (ref["start"], ref["end"]) != content
-            if inside:  # (the content itself: distinct_roles says so)
-                raise DecisionError(
-                    f"field '{role}': {ref['start']}..{ref['end']} ('{clean_line(text[ref['start'] : ref['end']], 30)}') "
-                    f"overlaps the claim's content {start}..{end}: the {role} is words about it, outside it"
-                )
             given[role] = ref
+    moved = state is None or content != (state["start"], state["end"])
+    outside_content(text, content, {**(state or {}), **clean}, set(given), moved)
     if given:
         speaker = clean.get("speaker", state.get("speaker") if state else None)
         cue = clean.get("cue", state.get("cue") if state else None)
@@ -192,20 +186,29 @@ def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None, co
             )
 
 
-def kept_roles(content: tuple[int, int], after: dict[str, Any], clean: dict[str, Any]) -> None:
-    """A claim's content moved by an analyst does not take in the speaker or cue it keeps (QA, stop
-    46: `C` over "The woman disputes …" made the speaker and the cue part of the content)."""
+def outside_content(text: str, content: tuple[int, int], after: dict[str, Any], given: set[str], moved: bool) -> None:
+    """The words about a statement are not the statement (QA, stop 46): a speaker or cue ``given``
+    inside the claim's ``content`` is refused (`r` with nothing selected took "that", the content's
+    first word, as the cue), and so is a ``moved`` content that takes in the speaker or cue it keeps
+    (`C` over "The woman disputes …"). The extractor's own overlaps are left as they are; the
+    content itself is :func:`distinct_roles`' to refuse."""
     start, end = content
     for role in ("speaker", "cue"):
         ref = after.get(role)
-        if role in clean or not isinstance(ref, dict) or (ref["start"], ref["end"]) == content:
-            continue  # (given with the edit: new_roles checked it; the content itself: distinct_roles)
-        if ref["start"] < end and start < ref["end"]:
+        if not isinstance(ref, dict) or (ref["start"], ref["end"]) == content or not (role in given or moved):
+            continue
+        if not (ref["start"] < end and start < ref["end"]):
+            continue
+        words = clean_line(text[ref["start"] : ref["end"]], 30)
+        if role in given:
             raise DecisionError(
-                f"field 'start'/'end': the content {start}..{end} takes in the claim's {role} "
-                f"{ref['start']}..{ref['end']} ('{clean_line(ref.get('text') or '', 30)}'): "
-                f"move or clear the {role} first, or leave it out of the content"
+                f"field '{role}': {ref['start']}..{ref['end']} ('{words}') overlaps the claim's content "
+                f"{start}..{end}: the {role} is words about it, outside it"
             )
+        raise DecisionError(
+            f"field 'start'/'end': the content {start}..{end} takes in the claim's {role} "
+            f"{ref['start']}..{ref['end']} ('{words}'): move or clear the {role} first, or leave it out of the content"
+        )
 
 
 def _where(ref: Any) -> tuple[Any, Any] | None:
@@ -260,8 +263,6 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         clean.update(claim_fields(text, wanted))
         new_roles(text, clean, state, (clean.get("start", state["start"]), clean.get("end", state["end"])))
         after = {**state, **clean}
-        if (after["start"], after["end"]) != (state["start"], state["end"]):
-            kept_roles((after["start"], after["end"]), after, clean)
         distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
         inside_claim(after["start"], after["end"], clean)
         for role in ("numbers", "hedges"):  # not given for a moved content: those left inside it stay

@@ -7,7 +7,7 @@ A candidate of a reviewer's view carries ``reviews``: every reviewer's version t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
@@ -65,15 +65,29 @@ def disputed_items(store: ReviewStore, articles: list[str] | None = None) -> lis
     then text order: the disputed ones, and the settled ones a reviewer decided again after the
     ruling (:func:`reopened`; QA: they were not shown, and ``--adjudicate`` said nothing was
     disputed). Articles with neither are skipped from their summaries, without reading them."""
+    return _items(
+        store,
+        articles,
+        lambda aid: store.final_progress(aid)[1] > 0 or store.has_rulings(aid),
+        lambda c: c["status"] == "disputed" or bool(reopened(c)),
+    )
+
+
+def _items(
+    store: ReviewStore, articles: list[str] | None, worth_reading: Callable[[str], bool], keep: Callable[[Cand], bool]
+) -> list[Item]:
+    """The items ``keep`` takes of the final view of ``articles`` (default: the whole store), in the
+    label set, reading only the articles ``worth_reading`` says (from their summaries) may hold one;
+    a damaged article is left out (doctor and status name it)."""
     out: list[Item] = []
     for aid in articles if articles is not None else store.article_ids():
         try:
-            if store.final_progress(aid)[1] == 0 and not store.has_rulings(aid):
+            if not worth_reading(aid):
                 continue
             cands = store.candidates(aid, view="final", plain=True)
         except StoreError:
-            continue  # a damaged article: doctor names it; the rest can be settled
-        out += [(aid, c["id"]) for c in cands if (c["status"] == "disputed" or reopened(c)) and store.in_scope(c)]
+            continue
+        out += [(aid, c["id"]) for c in cands if keep(c) and store.in_scope(c)]
     return out
 
 
@@ -99,13 +113,4 @@ def reopened_items(store: ReviewStore, articles: list[str] | None = None) -> lis
     after the ruling (:func:`reopened`): ``status`` and ``articles`` count them beside the disputed
     ones (QA, stop 46: they said "3 disputed" where the adjudication walk had 4 to look at). Only
     articles with a ruling are read."""
-    out: list[Item] = []
-    for aid in articles if articles is not None else store.article_ids():
-        try:
-            if not store.has_rulings(aid):
-                continue
-            cands = store.candidates(aid, view="final", plain=True)
-        except StoreError:
-            continue  # a damaged article: status names it
-        out += [(aid, c["id"]) for c in cands if c["status"] != "disputed" and reopened(c) and store.in_scope(c)]
-    return out
+    return _items(store, articles, store.has_rulings, lambda c: c["status"] != "disputed" and bool(reopened(c)))

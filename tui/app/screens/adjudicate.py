@@ -436,14 +436,16 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
         else:
             what = f"your own decision ({one_line(how.get('action', ''), 10)})"
         self.message = f"settled with {what}: {one_line(state.get('status'), 12)}"
-        try:  # the key that settles its entity's other mentions alike, said where it applies
-            name, rest = self._rest_of_group(*self.items[self.index])
-        except StoreError:
-            name, rest = "", []
-        if rest and self._last is not None and self._last[0] == self.items[self.index]:  # (R gives it)
-            self.message += (
-                f" — {self.keys.show('adjudicate.same_for_group')}: same for {len(rest)} more {one_line(name, 24)}"
-            )
+        # the key that settles its entity's other mentions alike, said where it applies (R gives it)
+        if cand is not None and cand["kind"] == "entity" and self._last is not None:
+            try:
+                name, rest = self._rest_of_group(*self._last[0])
+            except StoreError:
+                name, rest = "", []
+            if rest:
+                self.message += (
+                    f" — {self.keys.show('adjudicate.same_for_group')}: same for {len(rest)} more {one_line(name, 24)}"
+                )
         if self.left():
             self.index = self._next_open(self.index + 1)
         else:

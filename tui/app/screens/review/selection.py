@@ -197,8 +197,9 @@ class BySelection(ReviewCore):
         from ..dialogs import SpeakerPicker
 
         word = self.text[ref["start"] : ref["end"]]
-        names = self._speaker_names(ref["start"], word) if role == "speaker" and "entity_id" not in ref else {}
-        if word.casefold() not in SPEAKER_PRONOUNS or not names:
+        pronoun = role == "speaker" and "entity_id" not in ref and word.casefold() in SPEAKER_PRONOUNS
+        names = self._speaker_names(ref["start"], word) if pronoun else {}
+        if not names:
             then(ref)
             return
 
@@ -214,14 +215,12 @@ class BySelection(ReviewCore):
             SpeakerPicker(shown, [(name, label) for name, (label, _eid) in names.items()], self.keys), picked
         )
 
-    def _speaker_names(self, at: int, pronoun: str = "") -> dict[str, tuple[str, str]]:
+    def _speaker_names(self, at: int, pronoun: str) -> dict[str, tuple[str, str]]:
         """The article's entities that can speak, each once by its group's fullest name: name ->
         (label, the mention to link — the nearest before ``at``, else the nearest after), those
         mentioned nearest before ``at`` first (a pronoun's antecedent is mostly just before it) —
-        people first for "he" or "she", the others first for "it"."""
-        word = pronoun.casefold()
-        person = word in ("he", "she", "him", "her", "his", "hers")
-        thing = word in ("it", "its")
+        people first for "he" or "she", the others first for "it" (:data:`SPEAKER_PRONOUNS`)."""
+        means = SPEAKER_PRONOUNS.get(pronoun.casefold())
         best: dict[str, tuple[tuple[int, int, int], str, str]] = {}
         for c in self.state.cands.values():
             if c["kind"] != "entity" or c.get("status") == "rejected" or c.get("label") in NOT_SPEAKERS:
@@ -230,7 +229,7 @@ class BySelection(ReviewCore):
             name = self.state.groups[gid]["name"] if gid else bare_name(c["text"])
             if not name.strip():
                 continue
-            odd = (person and c.get("label") != "PERSON") or (thing and c.get("label") == "PERSON")
+            odd = means is not None and (c.get("label") == "PERSON") != (means == "person")
             rank = (int(odd), *((0, at - c["end"]) if c["end"] <= at else (1, c["start"] - at)))
             if name not in best or rank < best[name][0]:
                 best[name] = (rank, str(c.get("label") or ""), c["id"])
