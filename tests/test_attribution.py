@@ -838,3 +838,19 @@ def test_a_time_after_an_inverted_cue_is_no_speaker(claims_of):
     )
     c = one(claims_of(text), "severe disconnect")
     assert c["speaker"]["text"] == "Flynn, a top Trump surrogate"
+
+
+@pytest.mark.slow
+def test_a_speaker_takes_in_neither_its_cue_nor_its_content(claims_of):
+    """QA (README as a contract): in "Said Ellis: “…”" the parser made "Said Ellis" one name with the
+    quote hung on it, and the speaker ran from the cue "Said" to the quote's last word. A speaker
+    inside an interrupted quote's content stays whole."""
+    text = (
+        "The union met on Tuesday in Leeds to discuss the closure of the plant, which employs 400 workers. "
+        "Management has said the site is no longer viable and that production will move abroad next year.\n"
+        'Said Ellis: "We will win this fight."'
+    )
+    c = one(claims_of(text), "win this fight")
+    assert c["cue"]["text"] == "Said" and c["speaker"]["text"] == "Ellis"
+    for role in ("speaker", "cue"):
+        assert c[role]["end"] <= c["start"] or c[role]["start"] >= c["end"]

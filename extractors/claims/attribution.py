@@ -53,7 +53,7 @@ from .lexicon import (
 )
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
-from .speakers import Resolver, adjacent_source, names_source, object_controller, source, speaker_span
+from .speakers import Resolver, adjacent_source, clear_of, names_source, object_controller, source, speaker_span
 from .syntax import (
     SUBJECT_DEPS,
     content_span,
@@ -359,6 +359,8 @@ class AttributionPass:
             subj_span = None if outside else (max(subj_span[0], p_start), min(subj_span[1], p_end))
         if end - start < 2:
             return
+        if subj_span is not None:
+            subj_span = clear_of(text, subj_span, cue, (start, end))
         same_key = self.by_span.get((start, end))
         if same_key is not None:
             same = self.made[same_key]

@@ -148,6 +148,29 @@ def speaker_span(subj: Token) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text.rstrip())
 
 
+def clear_of(
+    text: str, speaker: tuple[int, int], cue: tuple[int, int], content: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The speaker span cut back so that it takes in neither the cue nor a part of the content — a
+    speaker inside an interrupted quote's content ("The deal, he said, is done") stays whole — keeping
+    the side of each that holds no part of it, then its edges' spaces and marks dropped; None when
+    nothing is left. QA: in "Said Ellis: “We will win …”" the parser made "Said Ellis" a name with the
+    quote hung on it, and the speaker ran from the cue to the quote's last word."""
+    start, end = speaker
+    inside = content[0] <= start and end <= content[1]
+    for o_start, o_end in (cue, *(() if inside else (content,))):
+        if o_start < end and start < o_end:
+            if o_start <= start:
+                start = max(start, o_end)
+            else:
+                end = min(end, o_start)
+    while start < end and (text[start].isspace() or text[start] in EDGE_MARKS):
+        start += 1
+    while start < end and (text[end - 1].isspace() or text[end - 1] in EDGE_MARKS):
+        end -= 1
+    return (start, end) if start < end else None
+
+
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w’'-]+)")
 #: the pronoun a gendered one stands for, as ``Resolver.gender`` records it
 GENDERED = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
