@@ -467,7 +467,7 @@ def check_article_text(value: object, field: str = "text", *, max_chars: int = M
     lone surrogates. Anything else (control characters included) is data and is kept."""
     text = _string(value, field)
     if not text.strip():
-        raise FieldError(field, "is empty")
+        raise FieldError(field, "is empty" if not text else "is only whitespace")
     if len(text) > max_chars:
         raise FieldError(field, f"article is {len(text):,} characters; the limit is {max_chars:,}")
     m = None if text.isascii() else _SURROGATE_RE.search(text)

@@ -267,7 +267,7 @@ def test_apply_takes_over_an_expired_lease_but_not_from_someone_on_the_article(n
         cid = st.candidates(aid, "entity")[0]["id"]
     done = cli("assign", "--team", "ann,ben,cat", "--overlap", "2", "--lease", "0.00001", "--store", str(folder))
     # QA (a lead's day): double review with the desk's suggestions on shows the second reviewer the first's
-    assert "suggestions are on" in done.stderr and "--suggestions off" in done.stderr
+    assert "suggestions are on" in done.stderr and "'newsreview assign --suggestions off'" in done.stderr
     with ReviewStore.open(folder) as st:
         holders = st.assignments.assignees(aid)
     outsider = next(n for n in ("ann", "ben", "cat") if n not in holders)
@@ -419,6 +419,14 @@ def test_agreement_leaves_out_labels_outside_the_label_set_as_review_does(filled
         "newsreview: error: 'GPE' is outside the store's label set; add --all-labels to count it"
     ]
     assert cli.json("agreement", "--json", "--label", "GPE", "--all-labels")["items"] == 3
+    assert scoped["outside_label_set"] == 3 and everything["outside_label_set"] == 0
+    with open_as(path, "ann") as st:  # QA (README): the set hid every decision, the table said nobody decided
+        st.set_labels(["DISEASE"])
+    said = " ".join(cli("agreement", "--kind", "entity").stdout.split())
+    assert (
+        "fewer than two reviewers have decided any entity in the store's label set (4 decided items have "
+        "labels outside it: --all-labels counts them): nothing to compare yet" in said
+    )
 
 
 def test_an_old_store_is_upgraded_in_place_with_nothing_lost(tmp_path):
@@ -986,3 +994,19 @@ def test_leases_read_the_clock_without_a_call_to_the_engine(filled_store):
         assert st.assignments.claim(ex.article.id, "carol") == "takeable"  # 1 h lease, 2 h on the store's clock
         st.engine.offset = 0.0
         assert st.assignments.claim(ex.article.id, "carol") == "theirs"
+
+
+def test_assign_turns_the_suggestions_off_for_blind_double_review(new_store, cli):
+    """QA (README as a contract): assign's warning named 'add PATH --suggestions off', which needs a file
+    to add; the lead setting up double review now says it where they assign."""
+    folder = new_store("s")
+    with ReviewStore.open(folder, mode="add") as st:
+        st.add_article(make_extraction("Report from Kyiv.", [("Kyiv", "GPE")]))
+    bad = cli("assign", "--team", "ann,ben", "--overlap", "2", "--suggestions", "of", "--store", str(folder), check=2)
+    assert "--suggestions" in bad.stderr and "Traceback" not in bad.stderr
+    with ReviewStore.open(folder) as st:
+        assert st.suggestions and not st.assignments.assignees(st.article_ids()[0])  # refused before writing
+    done = cli("assign", "--team", "ann,ben", "--overlap", "2", "--suggestions", "off", "--store", str(folder))
+    assert "suggestions are now off for everyone" in done.stderr and "suggestions are on" not in done.stderr
+    with ReviewStore.open(folder) as st:
+        assert not st.suggestions and len(st.assignments.assignees(st.article_ids()[0])) == 2

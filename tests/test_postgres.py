@@ -632,7 +632,7 @@ def test_migrate_folder_to_postgresql_and_back_verified_and_idempotent(pg_store,
     _desk(folder)
     proc = run(folder, "migrate", str(folder), pg_store)
     assert proc.returncode == 0, proc.stderr
-    assert "verified: both exports are identical" in proc.stdout and "3 article(s) and" in proc.stdout
+    assert "verified: both stores export the same" in proc.stdout and "3 article(s) and" in proc.stdout
     again = run(folder, "migrate", str(folder), pg_store)
     assert again.returncode == 0 and "0 article(s) and 0 decision(s) copied" in again.stdout, again.stdout
     back = tmp_path / "back"

@@ -268,7 +268,7 @@ def test_article_text_keeps_controls_but_not_lone_surrogates():
     text = "Body \x1b[31m red \u202e \x00 \u2028 \x85 text"
     assert check_article_text(text) == text
     assert "lone surrogate (U+DC80, character 3)" in refused(check_article_text, "ab\udc80")
-    assert refused(check_article_text, " \n ") == "field 'text': is empty"
+    assert refused(check_article_text, " \n ") == "field 'text': is only whitespace"
     assert "article is 11 characters; the limit is 10" in refused(check_article_text, "x" * 11, max_chars=10)
 
 

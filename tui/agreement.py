@@ -11,7 +11,8 @@
   offsets, matched one to one).
 - The same per entity label, the label the machine gave (or the analyst who added it): an item is
   the machine's candidate, whatever reviewers relabelled it to (``--label`` keeps one; claims have
-  no label). Labels outside the store's label set are left out unless ``--all-labels``.
+  no label). Labels outside the store's label set are left out unless ``--all-labels``
+  (``outside_label_set`` counts the decided items so left out).
 
 Never imports Textual or spaCy; numpy and krippendorff are imported when alpha is computed.
 """
@@ -98,10 +99,12 @@ def compute(
     ratings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # reviewer -> (column, keep)
     changed: dict[str, dict[str, set[Span]]] = defaultdict(lambda: defaultdict(set))  # reviewer -> article -> spans
     worked: dict[str, set[str]] = defaultdict(set)  # reviewer -> articles with a decision
+    hidden = 0  # decided items left out for their label outside the store's label set
     for aid, base, states in store.decided_items(kind, damaged=damaged):
         if label is not None and base.get("label") != label:
             continue
         if not all_labels and not store.in_scope(base):  # QA: hidden labels' old decisions counted
+            hidden += 1
             continue
         machine = base.get("origin") not in ("analyst", "memory")
         col = -1
@@ -132,6 +135,7 @@ def compute(
         "alpha": _alpha(matrix),
         "alpha_items": _pairable(matrix),
         "labels": {},
+        "outside_label_set": hidden,
     }
     if label is None:
         names = np.array(labels_of, dtype=object)
@@ -276,5 +280,11 @@ def table(report: dict[str, Any]) -> Any:
         what = {"entity": "any entity", "claim": "any claim"}.get(report["kind"], "anything")
         if report["label"]:
             what += f" labelled {clean_line(report['label'], 40)}"
-        parts.append(Text(f"fewer than two reviewers have decided {what}: nothing to compare yet", style="dim"))
+        said = f"fewer than two reviewers have decided {what}"
+        hidden = report.get("outside_label_set", 0)
+        if hidden:  # QA: the label set hid every decision, and the table said nobody had decided
+            said += (
+                f" in the store's label set ({hidden} decided items have labels outside it: --all-labels counts them)"
+            )
+        parts.append(Text(f"{said}: nothing to compare yet", style="dim"))
     return Group(*parts)

@@ -103,6 +103,9 @@ app = typer.Typer(
         "Review the entities and attributed claims that spaCy extracted from news articles.\n\n"
         "Run without a command to open the keyboard-driven review screen on the store "
         "(newsreview [PATH...] adds PATHs first and opens the first of them).\n\n"
+        "Every command works on the store given by --store PATH (or a postgresql:// URL), before or after "
+        "its name, else NEWSREVIEW_STORE, else the default store; --reviewer NAME says who is deciding "
+        "(default: the login name). 'newsreview COMMAND --help' lists a command's options.\n\n"
         "Examples:\n\n"
         "  newsreview examples/uk-russia-iran-drones.txt\n\n"
         "  newsreview add articles/ --jobs 2\n\n"
@@ -361,6 +364,30 @@ def review_cmd(
             raise typer.Exit(code or 1)
 
 
+SuggestionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--suggestions",
+        help="on or off: whether what the desk decided before is suggested on new candidates (off for "
+        "blind double review).",
+    ),
+]
+
+
+def _set_suggestions(st: Any, suggestions: str) -> None:
+    """``--suggestions on|off`` (add, assign): the desk's setting, said on stderr when it changed."""
+    from .store import NotALead
+
+    _check_choice("--suggestions", suggestions, ("on", "off"))
+    before_on = st.suggestions
+    try:
+        st.set_suggestions(suggestions == "on")
+    except NotALead as err:
+        fail(f"--suggestions: {err}")
+    if st.suggestions != before_on:
+        sys.stderr.write(f"newsreview: the desk's suggestions are now {suggestions} for everyone on the store\n")
+
+
 @app.command("add")
 def add_cmd(
     paths: PathsArg,
@@ -377,14 +404,7 @@ def add_cmd(
             "change once the desk has leads.",
         ),
     ] = None,
-    suggestions: Annotated[
-        str | None,
-        typer.Option(
-            "--suggestions",
-            help="on or off: whether what the desk decided before is suggested on new candidates (off for "
-            "blind double review).",
-        ),
-    ] = None,
+    suggestions: SuggestionsOpt = None,
 ) -> None:
     """Extract entities and claims from articles and add them to the store.
 
@@ -414,16 +434,7 @@ def add_cmd(
             if st.labels != before:  # QA: a typo ("PERSN") hid every entity without a word
                 _say_label_set(st)
         if suggestions is not None:
-            _check_choice("--suggestions", suggestions, ("on", "off"))
-            before_on = st.suggestions
-            try:
-                st.set_suggestions(suggestions == "on")
-            except NotALead as err:
-                fail(f"--suggestions: {err}")
-            if st.suggestions != before_on:
-                sys.stderr.write(
-                    f"newsreview: the desk's suggestions are now {suggestions} for everyone on the store\n"
-                )
+            _set_suggestions(st, suggestions)
         result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
@@ -886,6 +897,7 @@ def assign_cmd(
         float, typer.Option("--lease", help="Hours an assignee has to start before others may take over.")
     ] = 24.0,
     article: Annotated[list[str] | None, typer.Option("--article", help="Only this article id (repeatable).")] = None,
+    suggestions: SuggestionsOpt = None,
     store: StoreOpt = ...,  # type: ignore[assignment]
     reviewer: ReviewerOpt = None,
 ) -> None:
@@ -895,7 +907,7 @@ def assign_cmd(
     already assigned keep their reviewers. Each reviewer's queue shows their articles first; an
     assignee who has not started an article within the lease can be relieved by anyone.
 
-    Example: newsreview assign --team alice,bob,carol --overlap 2
+    Example: newsreview assign --team alice,bob,carol --overlap 2 --suggestions off
     """
     names = _names_given("--team", [n.strip() for n in team.split(",") if n.strip()])
     from .store.assign import check_lease
@@ -904,9 +916,13 @@ def assign_cmd(
         check_lease(lease)  # before the store opens: nothing written for a lease that is no number
     except ValueError as err:
         fail(f"--lease: {err}", 2)
+    if suggestions is not None:
+        _check_choice("--suggestions", suggestions, ("on", "off"))
     with _open_store(store, reviewer, "newsreview assign", mode="add", existing=True) as st:
         from .store import StoreError
 
+        if suggestions is not None:
+            _set_suggestions(st, suggestions)
         try:
             plan = st.assign(names, overlap=overlap, lease_hours=lease, articles=article or None)
         except ValueError as err:
@@ -922,7 +938,7 @@ def assign_cmd(
         warn(
             "the desk's suggestions are on: an article's second reviewer is shown what the first decided "
             "(suggested, and 'agreed by' in the detail panel), which makes agreement look higher; for blind "
-            "double review turn them off: S in the app (the label set dialog), or 'newsreview add PATH --suggestions off'"
+            "double review turn them off: S in the app (the label set dialog), or 'newsreview assign --suggestions off'"
         )
     if not plan:
         warn("every article is assigned already; nothing changed")
@@ -1151,7 +1167,8 @@ def migrate_cmd(
     sys.stdout.write(
         f"migrated {clean_line(_shown(src))} to {clean_line(_shown(dst))}: {report.articles} article(s) and "
         f"{copied} decision(s) copied ({report.articles_present} and {present} were there already); "
-        f"verified: both exports are identical ({report.compared} lines)"
+        f"verified: both stores export the same ({report.compared} lines: every article in the final view and "
+        "in each reviewer's, and each reviewer's decision count)"
         + (f"; {report.skipped_removed} removed article(s) not copied" if report.skipped_removed else "")
         + "\n"
     )

@@ -251,8 +251,9 @@ class LabelSet(ClosesOnce, ModalScreen[tuple[list[str] | None, bool] | None]):
     def _prompt(self, label: str) -> Text:
         n = self.counts.get(label, 0)
         line = Text(f" {one_line(label, 30)} ", style=label_chip(label))
-        # what the machine gave (the articles' counts): a label only analysts gave shows none extracted
-        line.append(f"  {n:,} extracted" if n else "  none extracted", style="dim")
+        # the articles' candidates, extracted or imported with an article (QA: an imported label read
+        # "1 extracted"); a label only analysts gave has none
+        line.append(f"  {n:,} candidate{'' if n == 1 else 's'}" if n else "  no candidates", style="dim")
         return line
 
     def on_mount(self) -> None:
