@@ -517,6 +517,13 @@ def test_extract_with_nothing_read_leaves_its_output_alone(cli, tmp_path):
     assert proc.stderr.splitlines()[-1] == f"newsreview: nothing was extracted, so -o {earlier} was left as it was"
     assert proc.stderr.count("error:") == 1  # QA: a second error line for the same missing file
     assert "kept" in earlier.read_text()
+    # QA (stop 47): on stdout an empty export, valid to a script reading it, stood for the failure
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4")
+    proc = cli("extract", str(tmp_path / "b.pdf"), "--model", "blank:en", check=1)
+    assert (
+        proc.stdout == ""
+        and proc.stderr.splitlines()[-1] == "newsreview: nothing was extracted, so nothing was written"
+    )
     (tmp_path / "a.txt").write_text("Angela Merkel visited Paris on Monday.\n")
     cli(
         "extract",

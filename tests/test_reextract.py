@@ -4,6 +4,7 @@ every decision stays, every process sees the same candidates, on both engines.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +43,8 @@ def test_decisions_stay_pending_candidates_follow_the_new_model(store_path):
     )
     with ReviewStore.open(store_path, write=True, reviewer="lead") as st:
         counts = st.reextract(second)
-    assert counts == {"kept": 2, "new": 1, "dropped": 1}
+    # Scholz as the first model labelled him (ann relabelled him): decided, and no longer found
+    assert counts == {"kept": 2, "new": 1, "dropped": 1, "unfound": 1}
     # decided candidates keep their decisions and ids; the new model's same span keeps its id
     with ReviewStore.open(store_path, mode="read") as st:
         by_id = {c["id"]: c for c in st.candidates(aid, "entity", plain=True, view="ann")}
@@ -161,13 +163,54 @@ def test_reextract_command_keeps_decisions(tmp_path, cli):
         input=json.dumps({"article": art["id"], "candidate": first["id"], "action": "reject"}) + "\n",
     )
     out = cli("reextract")
-    assert "re-extracted 1 article(s)" in out.stderr
+    assert "re-extracted 1 article(s)" in out.stderr and "no longer finds" not in out.stderr
     again = json.loads(cli("export", "--reviewer", "ann", "--include", "all").stdout)["articles"][0]
     assert any(e["id"] == first["id"] and e["status"] == "rejected" for e in again["entities"])
     bad = cli("reextract", "no-such-article", check=1)
     assert "no-such-article" in bad.stderr and "Traceback" not in bad.stderr
     twice = cli("reextract", art["id"], art["id"])  # QA: extracted (and counted) twice
     assert "re-extracted 1 article(s)" in twice.stderr
+    # QA (stop 47): nothing said which decisions the new model disagrees with (a blank one finds nothing)
+    blank = cli("reextract", art["id"], "--model", "blank:en")
+    assert "1 decided or imported kept (1 decided that the new model no longer finds)" in blank.stderr
+
+
+@pytest.mark.folder_only
+@pytest.mark.parametrize("command", ["reextract", "train"])
+def test_an_interrupted_reextract_or_train_says_what_it_left(cli, tmp_path, command):
+    """QA (stop 47): Ctrl-C on train, reextract or migrate said "every decision made so far is saved":
+    they decide nothing; what the user needs is what became of the articles, the model, the copy."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    article = tmp_path / "a.txt"
+    article.write_text("Ben Wallace met Olaf Scholz in Berlin on Monday.\n", encoding="utf-8")
+    cli("add", str(article))
+    (art,) = json.loads(cli("export", "--include", "all").stdout)["articles"]
+    lines = [{"article": art["id"], "candidate": e["id"], "action": "accept"} for e in art["entities"]]
+    cli("apply", "-", input="".join(json.dumps(x) + "\n" for x in lines))
+    args = ["reextract"] if command == "reextract" else ["train", "-o", str(tmp_path / "model")]
+    proc = subprocess.Popen([sys.executable, "-m", "tui", *args], env=cli.env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:  # until spaCy loads: the command is under way
+        try:
+            if "spacy" in Path(f"/proc/{proc.pid}/maps").read_text():
+                break
+        except OSError:
+            break  # (no /proc: the sleep below must do)
+        time.sleep(0.02)
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, err
+    said = {
+        "reextract": "interrupted; each article is re-extracted whole or not at all",
+        "train": "interrupted; no model was saved",
+    }[command]
+    assert said in err and "decision" not in err and "Traceback" not in err
+    assert not (tmp_path / "model").exists()
 
 
 @pytest.mark.slow
@@ -248,7 +291,7 @@ def test_an_addition_and_an_undone_decision_under_a_re_extraction(store_path):
     with ReviewStore.open(store_path, mode="add", reviewer="lead") as st:
         # the new model finds the analyst's Berlin too (same span and label: the same id)
         counts = st.reextract(_extraction([("Ben Wallace", "PERSON"), ("Berlin", "GPE")]))
-    assert counts == {"kept": 0, "new": 0, "dropped": 1}  # Russia (undone) goes; Berlin stays ann's
+    assert counts == {"kept": 0, "new": 0, "dropped": 1, "unfound": 0}  # Russia (undone) goes; Berlin stays ann's
     with ReviewStore.open(store_path) as st:
         cands = {c["text"]: c for c in st.candidates(aid, "entity", plain=True, view="ann")}
         assert set(cands) == {"Ben Wallace", "Berlin"}

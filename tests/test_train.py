@@ -127,6 +127,23 @@ def test_labels_outside_the_set_are_unknown_whatever_their_status():
     assert annotate("a-1", text, cands, {"GPE", "DATE"}).entities == [Span(0, 5, "GPE"), Span(11, 18, "DATE")]
 
 
+def test_the_desk_memorys_pending_proposals_leave_an_article_complete():
+    """QA (train): an article whose candidates were all decided but for the desk memory's proposals —
+    done in the export and the queue — was not complete for training: "0 fully reviewed" of 11, no
+    held-out figure. A pending proposal is a suggestion; its tokens stay unknown, never "O"."""
+    text = "Paris said Acme won and Acme Corp agreed."
+    cands = [
+        {"kind": "entity", "start": 0, "end": 5, "label": "GPE", "status": "accepted"},
+        {"kind": "entity", "start": 11, "end": 15, "label": "ORG", "status": "accepted", "origin": "analyst"},
+        {"kind": "entity", "start": 23, "end": 27, "label": "ORG", "status": "pending", "origin": "memory"},
+    ]
+    ann = annotate("a-1", text, cands, {"GPE", "ORG"})
+    assert ann.complete and ann.entities == [Span(0, 5, "GPE"), Span(11, 15, "ORG")]
+    assert (23, 27) in ann.unknown and ann.others == []
+    machine = [*cands[:2], {**cands[2], "origin": "model"}]  # a machine candidate still pending does not
+    assert not annotate("a-1", text, machine, {"GPE", "ORG"}).complete
+
+
 def test_the_base_models_other_labels_are_kept_unless_rejected_or_overlapping():
     text = "Paris said Tuesday that Acme won 3 games."
     cands = [
@@ -526,3 +543,35 @@ def test_an_interrupted_runs_bar_stays_where_training_stopped():
     assert "3000/3000" in bar(interrupt=False)
     stopped = bar(interrupt=True)
     assert "3/3000" in stopped and "3000/3000" not in stopped
+
+
+def test_a_model_worse_than_its_base_on_the_held_out_articles_is_said_so():
+    """QA (train): a model trained longer on a few articles proposed twice the base's entities, many of
+    them junk, and neither train nor status said so."""
+    from rich.console import Console
+
+    from tui.training.models import training_report
+
+    held = {"f": 0.41, "p": 0.30, "r": 0.66, "articles": 3, "entities": 40, "per_label": {}, "base": {"f": 0.62}}
+    info = {
+        "name": "ner-x",
+        "base": "en_core_web_sm",
+        "seconds": 30,
+        "model": "models/ner-x",
+        "articles": {"train": 17, "train_complete": 8},
+        "entities": {"train": 300, "negatives": 20},
+        "steps": 300,
+        "updates": 301,
+        "epochs": 23,
+        "labels": ["ORG", "PERSON"],
+        "held_out": held,
+    }
+    console = Console(width=200, record=True)
+    console.print(training_report(info))
+    said = console.export_text()
+    assert "⚠ worse than the base model on the held-out articles (F1 0.410 against 0.620)" in said
+    assert held_out_line(info).endswith("base model 0.620 (worse: keep the base model)")
+    better = {**info, "held_out": {**held, "f": 0.70}}
+    console = Console(width=200, record=True)
+    console.print(training_report(better))
+    assert "worse" not in console.export_text() and "worse" not in held_out_line(better)

@@ -465,6 +465,10 @@ def reextract_cmd(
 
     console = _console(stderr=True)
     articles = list(dict.fromkeys(articles or [])) or None  # QA: an id given twice was extracted twice
+    _on_interrupt(
+        "each article is re-extracted whole or not at all, once all are extracted; run the same command "
+        "again for the rest (an article done already comes out the same)"
+    )
     with _open_store(store, reviewer, "newsreview reextract", mode="add", existing=True) as st:
         for aid in articles or []:
             try:
@@ -480,7 +484,9 @@ def reextract_cmd(
     console.print(
         Text(
             f"re-extracted {result.articles} article(s): {result.new} new candidate(s), {result.kept} decided or "
-            f"imported kept, {result.dropped} pending dropped",
+            f"imported kept"
+            + (f" ({result.unfound} decided that the new model no longer finds)" if result.unfound else "")
+            + f", {result.dropped} pending dropped",
             style="bold",
         ),
         soft_wrap=True,
@@ -535,10 +541,12 @@ def extract_cmd(
             )
             continue
         articles.append(item)
-    if errors and not articles and output is not None:
-        # QA: a mistyped input replaced a whole earlier extraction at -o with an empty one
-        # the errors above named each file: this says what became of -o, not one more error (QA)
-        sys.stderr.write(f"newsreview: nothing was extracted, so -o {clean_line(output)} was left as it was\n")
+    if errors and not articles:
+        # QA: a mistyped input replaced a whole earlier extraction at -o with an empty one; and on stdout
+        # an empty export, valid to a script reading it, stood for a failure. The errors above named each
+        # file: this says what became of the output, not one more error (QA)
+        where = f"-o {clean_line(output)} was left as it was" if output is not None else "nothing was written"
+        sys.stderr.write(f"newsreview: nothing was extracted, so {where}\n")
         raise typer.Exit(1)
     records = []
     if articles:
@@ -651,9 +659,8 @@ def export_cmd(
     _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
     output = _dash_is_stdout(output)
-    global _ON_INTERRUPT  # an export decides nothing (QA, stop 46: Ctrl-C spoke of decisions saved)
     through = output is not None and output.exists() and not output.is_file()  # a FIFO, a device: written through
-    _ON_INTERRUPT = (
+    _on_interrupt(  # an export decides nothing (QA, stop 46: Ctrl-C spoke of decisions saved)
         f"the export was not written ({clean_line(output)} is as it was)"
         if output is not None and not through
         else f"the export to {clean_line(output) if output is not None else 'standard output'} stops where it was"
@@ -1151,6 +1158,10 @@ def migrate_cmd(
     src = source if _is_url(source) else str(Path(source).expanduser())
     dst = target if _is_url(target) else str(Path(target).expanduser())
     name = reviewer or default_reviewer()
+    _on_interrupt(
+        f"{clean_line(_shown(dst))} holds what was copied so far, not verified; run the same migrate again: it "
+        "copies only the rest and verifies"
+    )
     try:
         report = migrate(src, dst, reviewer=name, holder="'newsreview migrate'", say=lambda line: warn(line))
     except StoreError as err:
@@ -1233,6 +1244,7 @@ def train_cmd(
     """
     from .store import StoreError
 
+    _on_interrupt("no model was saved (the training works in a folder of its own, removed on the way out)")
     label_list = None
     if labels is not None:
         label_list = [x.strip() for x in labels.split(",") if x.strip()]
@@ -1463,6 +1475,13 @@ def _reader_gone() -> NoReturn:
 
 #: what an interrupted command says it left (a command that decides nothing says what it did leave)
 _ON_INTERRUPT = "every decision made so far is saved"
+
+
+def _on_interrupt(said: str) -> None:
+    """What Ctrl-C (or a signal) on this command says it left, for a command that decides nothing (QA:
+    train, reextract and migrate said "every decision made so far is saved")."""
+    global _ON_INTERRUPT
+    _ON_INTERRUPT = said
 
 
 def _interrupted(err: KeyboardInterrupt) -> NoReturn:

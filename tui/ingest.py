@@ -464,6 +464,7 @@ class ReextractResult:
     kept: int = 0  # decided (or imported) candidates kept as they were
     new: int = 0
     dropped: int = 0  # pending candidates the new model no longer finds
+    unfound: int = 0  # decided machine candidates (kept) the new model no longer finds
     failed: list[str] = field(default_factory=list)
 
 
@@ -517,6 +518,7 @@ def reextract(
         result.kept += counts["kept"]
         result.new += counts["new"]
         result.dropped += counts["dropped"]
+        result.unfound += counts["unfound"]
     return result
 
 

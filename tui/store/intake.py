@@ -75,7 +75,8 @@ class IntakeMixin(StoreCore):
         """Replace a stored article's machine candidates by a new extraction of its text (by a newer
         model, say), keeping every decision made: a candidate anyone has decided stays as it was — the
         new model finding the same span and label gives the same id —, pending candidates the new
-        model no longer finds go, the new ones come pending. Returns the counts kept / new / dropped.
+        model no longer finds go, the new ones come pending. Returns the counts kept / new / dropped, and
+        ``unfound``: the decided machine candidates kept that the new model no longer finds.
         Recorded as one index record, so every process sees the same candidates."""
         self._need_index_write()
         article = extraction.article
@@ -140,10 +141,13 @@ class IntakeMixin(StoreCore):
             self._fold_index(table, row)
         self._log_changed = True
         new_ids = {c["id"] for c in fresh}
+        found = {c["id"] for c in new}
         return {
             "kept": len(kept),
             "new": sum(1 for c in fresh if c["id"] not in old),
             "dropped": sum(1 for cid in old if cid not in decided and cid not in new_ids),
+            # QA: the analyst was not told which decisions the new model disagrees with
+            "unfound": sum(1 for c in kept if c.get("origin") == "model" and c["id"] not in found),
         }
 
 

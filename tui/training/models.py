@@ -99,7 +99,16 @@ def held_out_line(record: dict[str, Any]) -> str:
     )
     if "f" in base:
         line += f"; base model {base['f']:.3f}"
+        if worse_than_base(held):
+            line += " (worse: keep the base model)"
     return line
+
+
+def worse_than_base(held: dict[str, Any]) -> bool:
+    """Whether the trained model scored below the base model on the held-out articles (QA: a model
+    trained longer on a few articles proposed twice the entities, many junk, and nothing said so)."""
+    base = held.get("base") or {}
+    return "f" in base and held["f"] < base["f"]
 
 
 def training_report(info: dict[str, Any]) -> Any:
@@ -150,7 +159,18 @@ def training_report(info: dict[str, Any]) -> Any:
     table.add_row(
         Text("all", style="bold"), f"{held['p']:.3f}", f"{held['r']:.3f}", f"{held['f']:.3f}", f"{base.get('f', 0):.3f}"
     )
-    return Group(*lines, table)
+    if not worse_than_base(held):
+        return Group(*lines, table)
+    return Group(  # said after the table, where the eye ends
+        *lines,
+        table,
+        Text(
+            f"⚠ worse than the base model on the held-out articles (F1 {held['f']:.3f} against "
+            f"{base['f']:.3f}): reextracting with it would propose worse entities; train on more reviewed "
+            "articles, or with fewer steps",
+            style="bold yellow",
+        ),
+    )
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:

@@ -410,8 +410,9 @@ def train_from_store(
             unknown = sorted(label_set - present)
             if unknown:
                 known = ", ".join(clean_line(x, 30) for x in sorted(present)[:20]) + (" …" if len(present) > 20 else "")
-                raise TrainError(
-                    f"--labels: no entity in the store has the label '{clean_line(unknown[0], 40)}' "
+                named = ", ".join(f"'{clean_line(x, 40)}'" for x in unknown[:10]) + (" …" if len(unknown) > 10 else "")
+                raise TrainError(  # (QA: FOO,BAR named BAR alone)
+                    f"--labels: no entity in the store has the label{'s' if len(unknown) > 1 else ''} {named} "
                     f"(its labels: {known or 'none yet'})"
                 )
         if not label_set:
