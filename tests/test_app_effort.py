@@ -282,10 +282,10 @@ async def test_the_label_set_says_which_labels_are_ticked_without_colour(two, tm
     app = app_on(store, tmp_path, aid)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("S")
-        rows = [line for line in screen_text(app).splitlines() if "extracted" in line]
+        rows = [line for line in screen_text(app).splitlines() if "candidate" in line]
         assert rows and all("✓" in row for row in rows)  # no set: every label ticked
         await pilot.press("n", "space")  # none, then the first ticked again
-        rows = [line for line in screen_text(app).splitlines() if "extracted" in line]
+        rows = [line for line in screen_text(app).splitlines() if "candidate" in line]
         assert "✓" in rows[0] and not any("✓" in row for row in rows[1:])
         assert not any("▐X▌" in row for row in rows)
 

@@ -149,3 +149,64 @@ def test_the_desk_s_boundary_conventions_are_suggested(store_path):
         assert exs[3].article.text[fed["start"] : fed["end"]] == "Federal Reserve"
         st.confirm_suggestions(exs[3].article.id)
         assert sorted(c["text"] for c in st.candidates(exs[3].article.id, "entity")) == ["Federal Reserve", "Somerset"]
+
+
+def _proposed_by_every_search(memory, article, covered):
+    """What the desk's vocabulary proposes, as it was found before it was indexed (QA, scale): every
+    string, in both forms, searched for over the whole text and its flow — the reference."""
+    from extractors.wrapping import unwrapped
+
+    text, tokens = article["text"], article["tokens"]
+    starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
+    best: dict[str, tuple[str, int]] = {}
+    for (surface, label), times in sorted(memory.vocabulary.items()):
+        for form in {surface, surface.upper()}:
+            if form and (form not in best or times > best[form][1]):
+                best[form] = (label, times)
+    held, out, flow = list(covered), [], unwrapped(text)
+    for phrase, (label, _) in sorted(best.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+        found = set()
+        for haystack, needle in ((text, phrase), (flow, phrase.replace("\n", " "))):
+            pos = haystack.find(needle)
+            while pos >= 0:
+                found.add(pos)
+                pos = haystack.find(needle, pos + 1)
+        for pos in sorted(found):
+            end = pos + len(phrase)
+            if pos in starts and end in ends and not any(s < end and pos < e for s, e in held):
+                held.append((pos, end))
+                out.append((pos, end, label))
+    return out
+
+
+def test_proposals_are_those_every_strings_search_finds():
+    """QA (a big feed): every string of the vocabulary was searched for over every article — 4,000
+    added names made an export of 925 articles 5× slower. Now only those that can start at one of the
+    article's tokens are; on random texts and vocabularies (words glued to punctuation, hard wraps,
+    capitals, strings of several words, a string inside another) the same proposals come out."""
+    import random
+
+    from tui.store.memory import Memory
+
+    from support import tokens_of
+
+    rng = random.Random(20261206)
+    words = ["Kyiv", "Kirby", "New", "York", "new", "Times", "U.S.", "Lviv", "de", "la", "Cruz", "KYIV", "NEW"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(5, 40)):
+            parts.append(rng.choice(words) + rng.choice(["", "", ",", ".", "’s", '"', "-based"]))
+            parts.append(rng.choice([" ", " ", " ", "\n", "  ", " \n"]))
+        text = "".join(parts).strip() or "Kyiv"
+        memory = Memory()
+        for _ in range(rng.randint(1, 8)):
+            n = rng.randint(1, 3)
+            phrase = rng.choice([" ", "\n"]).join(rng.choice(words) for _ in range(n))
+            memory.vocabulary[(phrase, rng.choice(["GPE", "ORG", "PERSON"]))] = rng.randint(1, 4)
+        tokens = tokens_of(text)
+        article = {"id": "a-1", "text": text, "tokens": [list(t) for t in tokens]}
+        covered = [t for t in tokens if rng.random() < 0.1]
+        got = [(c["start"], c["end"], c["label"]) for c in memory.proposals(article, covered)]
+        assert got == _proposed_by_every_search(memory, article, covered), (text, memory.vocabulary)
+        for c in memory.proposals(article, covered):
+            assert c["text"] == text[c["start"] : c["end"]]
