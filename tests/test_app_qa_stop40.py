@@ -513,6 +513,18 @@ async def test_ctrl_c_quits_and_ctrl_z_suspends(store, tmp_path, monkeypatch):
             await pilot.press("ctrl+c")
             await pilot.pause()
             assert not app.is_running, opening
+    # QA (SSH, stop 47): ctrl+z did nothing in the label picker, the editor, the queue and help — and
+    # the `fg` typed to resume went into the picker, saved as a new label "fg"
+    for opening in (["L"], ["e"], ["l"], ["question_mark"], ["slash"]):
+        suspended.clear()
+        app = ReviewApp(st, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press(*opening)
+            await pilot.pause()
+            screen = app.screen
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert suspended == [True] and app.screen is screen, opening
 
 
 def test_a_signal_says_an_export_started_with_e_is_still_running(tmp_path, monkeypatch, capsys):

@@ -58,3 +58,24 @@ def test_letting_go_of_a_hung_up_terminal_keeps_the_exit_status(tmp_path):
         os.close(master)  # the hang-up
         assert proc.wait(timeout=30) in expected, letting_go
     assert log.read_text() == "to the log"
+
+
+def test_a_closing_app_leaves_the_terminal_to_whoever_has_it():
+    """QA (SSH, stop 47): the SIGCONT that comes with a hang-up ran Textual's resume while the app
+    unwound ("internal error: no running event loop"), and `kill %1` of a suspended app (SIGTERM, then
+    SIGCONT, in the background) stopped it again as it touched the terminal (SIGTTOU), holding the
+    reviewer's lock. Once a terminating signal arrives, SIGCONT does nothing more and the terminal's
+    job-control stops are off."""
+    code = (
+        "import signal\n"
+        "from tui.cli import _terminate\n"
+        "signal.signal(signal.SIGCONT, lambda *_: print('resumed'))\n"
+        "try:\n"
+        "    _terminate(int(signal.SIGTERM), None)\n"
+        "except KeyboardInterrupt as err:\n"
+        "    print('unwinding', err.args[0])\n"
+        "print(signal.getsignal(signal.SIGCONT) is signal.SIG_DFL, signal.getsignal(signal.SIGTTOU) is signal.SIG_IGN,"
+        " signal.getsignal(signal.SIGTTIN) is signal.SIG_IGN)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split("\n")[:2] == ["unwinding 15", "True True True"]

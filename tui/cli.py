@@ -1505,6 +1505,17 @@ def _interrupted(err: KeyboardInterrupt) -> NoReturn:
 
 
 def _terminate(signum: int, frame: Any) -> None:
+    # from here on the app is closing: the SIGCONT that comes with a hang-up (or after `kill %1`, a
+    # suspended job's SIGTERM) must not make Textual take the terminal back — QA: "internal error: no
+    # running event loop" as it did so during the unwinding, and a job killed while suspended stopped
+    # itself again on touching the terminal from the background (SIGTTOU), holding the reviewer's lock
+    for sig, how in (
+        (signal.SIGCONT, signal.SIG_DFL),
+        (signal.SIGTTOU, signal.SIG_IGN),
+        (signal.SIGTTIN, signal.SIG_IGN),
+    ):
+        with contextlib.suppress(ValueError, OSError):  # (ValueError: not the main thread)
+            signal.signal(sig, how)
     try:
         from .ingest import interrupt
     except ImportError:  # the signal came while tui.ingest itself was being imported: no workers yet

@@ -195,7 +195,9 @@ class ReviewApp(App[None]):
         # Textual only told how to quit, in markup shown as text (QA: "Press [b]q[/b] to quit the app"),
         # and a text box took it to copy, so it quit from some boxes and not others (QA)
         Binding("ctrl+c", "quit", "quit", show=False, priority=True, system=True),
-        Binding("ctrl+z", "suspend_process", "suspend", show=False),  # (no id: app keys are not remapped)
+        # priority: a dialog's text box took it (as undo) and the `fg` typed to resume went into the
+        # label picker, which saved it as a new label (QA, SSH)
+        Binding("ctrl+z", "suspend_process", "suspend", show=False, priority=True, system=True),  # (no id)
     ]
 
     def __init__(
@@ -253,6 +255,7 @@ class ReviewApp(App[None]):
         self.call_after_refresh(self.collector.start)  # the collector runs between keys from now on
         self.set_interval(TICK, self.collector.tick, name="idle collector")
         self._watch_terminal()
+        self.app_resume_signal.subscribe(self, self._resumed)
         if os.environ.get("NEWSREVIEW_EXIT_WHEN_READY"):  # startup probe for bench/ui_bench.py
             self.call_after_refresh(self.exit)
         alike = self.store.look_alike_warning(self.SWITCH_NAME) if self.store.mode == "review" else None
@@ -268,6 +271,13 @@ class ReviewApp(App[None]):
             if len(problems) > len(shown):
                 shown.append(f"… and {len(problems) - len(shown)} more problems in keys.toml")
             self.notify("\n".join(shown), title="keys.toml", severity="warning", markup=False, timeout=20)
+
+    def _resumed(self, _app: App[Any]) -> None:
+        """Back from Ctrl-Z (``fg``): the whole screen drawn again, as Textual's own ``suspend()`` does —
+        after SIGCONT it only took the terminal back (QA, SSH: two lines of the screen came back, the
+        rest blank until a key changed them)."""
+        self.refresh(layout=True)
+        self.screen.refresh(repaint=True, layout=True)
 
     # -- where this reviewer left off on this store (the user's settings, not the store: it is theirs) --
 
