@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 #: the names of newsreview's components in a pipeline (``extractors.components``)
 COMPONENT = "newsreview_claims"
 PARAGRAPHS = "newsreview_paragraphs"
+#: a text longer than this is parsed in pieces of at most :data:`PIECE` characters, cut at line ends,
+#: and the pieces joined into one Doc before the claims are found: spaCy's parser and NER take about
+#: 1 GB of memory per 100,000 characters of one Doc (QA: adding a 990,000-character article peaked at
+#: 3.3 GB); the claims component still reads the whole article
+LONG_TEXT = 60_000
+PIECE = 50_000
 #: a short text every pipeline is run on once, to see what it sets on a Doc
 PROBE = "Ben Wallace, the UK defence secretary, said on Tuesday that Russia had lost 100,000 troops.\nIran denied it."
 
@@ -124,12 +130,32 @@ class Extractor:
     def extract(self, articles: Iterable[Article], *, jobs: int = 1, batch_size: int = 16) -> Iterator[Extraction]:
         nlp = self.nlp
         # hard-wrapped text is read with its wraps as spaces (the same offsets): see ``wrapping``
-        pairs = ((unwrapped(a.text), a) for a in articles)
+        # (a long article goes through the pipe as an empty text, to keep its place, and is parsed here)
+        pairs = (("" if len(a.text) > LONG_TEXT else unwrapped(a.text), a) for a in articles)
         kwargs: dict[str, Any] = {"batch_size": batch_size, "as_tuples": True}
         if jobs and jobs > 1:
             kwargs["n_process"] = jobs
         for doc, article in nlp.pipe(pairs, **kwargs):
+            if len(article.text) > LONG_TEXT:
+                doc = self._in_pieces(unwrapped(article.text))
             yield self.candidates(doc, article)
+
+    def _in_pieces(self, text: str) -> Doc:
+        """One Doc of ``text`` parsed piece by piece (see :data:`LONG_TEXT`), the claims found on the
+        whole: the same text, tokens, tensor, sentences, parse and entities a Doc of it has, but for
+        what spaCy's models read across the cuts (a few tokens of context at a line end)."""
+        from spacy.tokens import Doc
+
+        from .components import CLAIMS
+
+        nlp = self.nlp
+        ours = [CLAIMS] if CLAIMS in nlp.pipe_names else []
+        # one piece at a time (a batch of them takes the memory of one Doc of them all)
+        parsed = list(nlp.pipe(pieces(text, PIECE), disable=ours, batch_size=1))
+        doc = Doc.from_docs(parsed, ensure_whitespace=False)
+        for name in ours:
+            doc = nlp.get_pipe(name)(doc)
+        return doc
 
     def extract_one(self, article: Article) -> Extraction:
         return next(self.extract([article]))
@@ -205,6 +231,29 @@ class Extractor:
             checkworthiness=raw.get("checkworthiness", 0.0),
             model=self.label,
         )
+
+
+def pieces(text: str, size: int) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters that join back into it: each cut after
+    a blank line where the piece has one in its second half, else after a line end, else after a
+    space, else where the size ends."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        half = start + size // 2
+        cut = next(
+            (
+                at + len(mark)
+                for mark in ("\n\n", "\n", " ")
+                if (at := text.rfind(mark, half, end - len(mark) + 1)) >= 0
+            ),
+            end,
+        )
+        out.append(text[start:cut])
+        start = cut
+    out.append(text[start:])
+    return out
 
 
 def _add_paragraphs(nlp: Language, name: str) -> None:
