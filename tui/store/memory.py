@@ -243,6 +243,8 @@ class Memory:
 
 
 _WORD = re.compile(r"\S+")
+#: the articles whose searches a vocabulary keeps (the app lists its article again after each undo)
+FOUND_KEPT = 8
 
 
 class _Phrases:
@@ -259,6 +261,8 @@ class _Phrases:
                     self.best[form] = (label, times)
         self.words: set[str] = set()  # the strings of one word
         self.first: dict[str, list[str]] = {}  # a string of several words -> by its first word
+        # the articles searched last: text -> (token starts, token ends, what was found)
+        self._found: dict[str, tuple[dict[int, int], dict[int, int], dict[str, set[int]]]] = {}
         for phrase in self.best:
             word = _WORD.search(phrase)
             if word is None:
@@ -274,7 +278,13 @@ class _Phrases:
         end ``e`` in the word, or begins with the word's rest ``text[s:we]`` and a space (a wrap's
         line break in ``text``) — with no assumption about where else the tokens lie. Returns each such
         string with the token starts it may be at (whether it is there, the caller checks)."""
+        kept = self._found.get(text)
+        if kept is not None and kept[0] == starts and kept[1] == ends:  # the same article, the same tokens
+            return kept[2]
         found: dict[str, set[int]] = {}
+        self._found[text] = (starts, ends, found)
+        if len(self._found) > FOUND_KEPT:
+            del self._found[next(iter(self._found))]
         words = [m.span() for m in _WORD.finditer(text)]
         word_starts = [w for w, _ in words]
         token_ends = sorted(ends)
