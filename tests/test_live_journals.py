@@ -4,6 +4,8 @@ cut or removed behind it is *said* — before this, the poll read only new bytes
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from app_support import status_line
 
@@ -157,3 +159,24 @@ def test_a_whole_comparison_while_the_journal_grows(desk, monkeypatch):
     bob.decide(ex.article.id, ex.entities[2]["id"], "reject")
     ana.refresh()
     assert ana.engine.damage is not None and "its line 1 is not what was read from it" in ana.engine.damage
+
+
+@pytest.mark.folder_only
+def test_a_killed_apps_presence_goes_with_it(desk, tmp_path):
+    """QA (SSH): after kill -9 the desk saw the dead session "on it now" for up to a minute. A presence
+    written on this machine by a process that no longer runs is not shown."""
+    import subprocess
+    import sys
+
+    ana, bob, ex, _journal = desk
+    bob.set_presence(ex.article.id)
+    assert "bob" in ana.presence()
+    path = next((ana.engine.folder / "presence").glob("*.json"))
+    data = json.loads(path.read_text())
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    path.write_text(json.dumps({**data, "pid": int(gone.stdout)}))  # a process that ran and ended
+    assert "bob" not in ana.presence()
+    path.write_text(json.dumps({**data, "host": "elsewhere", "pid": int(gone.stdout)}))  # another machine's
+    assert "bob" in ana.presence()
+    path.write_text(json.dumps({k: v for k, v in data.items() if k not in ("pid", "host")}))  # an older app's
+    assert "bob" in ana.presence()

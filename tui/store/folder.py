@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import os
 import re
+import socket
 import stat
 import time
 import uuid
@@ -554,7 +555,7 @@ class FolderEngine:
                 return
             make_folder(path.parent, exist_ok=True)
             at = time.time() + self.clock_offset()
-            data = {"reviewer": reviewer, "article": article, "at": at, "pid": os.getpid()}
+            data = {"reviewer": reviewer, "article": article, "at": at, "pid": os.getpid(), "host": _HOST}
             atomic_write(path, orjson.dumps(data), durable=False)
 
     def presence(self) -> dict[str, dict[str, Any]]:
@@ -569,9 +570,28 @@ class FolderEngine:
                 continue
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
                 data = orjson.loads(read_file(Path(entry.path)))
-                if -PRESENCE_FRESH < now - float(data["at"]) < PRESENCE_FRESH:  # (far ahead: a clock off)
-                    out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
+                if not -PRESENCE_FRESH < now - float(data["at"]) < PRESENCE_FRESH:  # (far ahead: a clock off)
+                    continue
+                if data.get("host") == _HOST and not _running(data.get("pid")):
+                    continue  # QA (SSH): an app killed with -9 was shown "on it now" for another minute
+                out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
         return out
+
+
+_HOST = socket.gethostname()
+
+
+def _running(pid: object) -> bool:
+    """Whether a process of this machine with this id runs (one that cannot be signalled by us does)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return True  # (an older presence file: no id to go by)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _empty_folder(path: Path) -> bool:
