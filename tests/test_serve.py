@@ -323,6 +323,21 @@ async def test_cross_site_login_and_websocket_are_refused(make_client):
     assert "Origin http://attacker.example is not this server's Host" in c.server.out.getvalue()
 
 
+async def test_a_header_no_url_can_be_read_from_is_refused_not_a_server_error(make_client):
+    """QA (serve): a bracketed host that is no address — "Origin: http://[x]", a Referer like it, or
+    "Host: [x]" on a server without tokens — made urlsplit raise: a 500 and a traceback in the log,
+    for anyone who could reach the port."""
+    c = await make_client(resolve_access("127.0.0.1", TOKEN, None))
+    bad = {"Origin": "http://[x]"}
+    assert (await c.post("/login", {"token": TOKEN, "name": "ana"}, headers=bad)).status == 403
+    page = await c.get(f"/?token={TOKEN}", headers={"Referer": "http://[bold red]/"})
+    assert page.status == 200 and "Another site sent you" in await page.text()
+    opened = await make_client(resolve_access("127.0.0.1", None, None))
+    assert (await opened.get("/", headers={"Host": "[x]"})).status == 403
+    for log in (c.server.out.getvalue(), opened.server.out.getvalue()):
+        assert "Traceback" not in log and "Error handling request" not in log
+
+
 async def test_failed_tokens_are_throttled_and_never_logged(make_client, caplog):
     caplog.set_level(logging.DEBUG)
     c = await make_client(resolve_access("127.0.0.1", TOKEN, None))

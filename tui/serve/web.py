@@ -274,7 +274,10 @@ class DeskServer(Server):
 
     @staticmethod
     def loopback_host(request: web.Request) -> bool:
-        host = urlsplit("//" + (request.host or "")).hostname or ""
+        try:
+            host = urlsplit("//" + (request.host or "")).hostname or ""
+        except ValueError:  # QA: "Host: [x]" (brackets around no address) was a 500 and a traceback
+            return False
         return is_loopback(host)
 
     @staticmethod
@@ -679,8 +682,12 @@ def _int(value: str | None, default: int, most: int) -> int:
 
 
 def _same_host(url: str, request: web.Request) -> bool:
-    """Whether ``url`` (an ``Origin`` or ``Referer``) names this server as the request reached it."""
-    return urlsplit(url).netloc.lower() == (request.host or "").lower()
+    """Whether ``url`` (an ``Origin`` or ``Referer``) names this server as the request reached it; a
+    header no URL can be read from does not (QA: "Origin: http://[x]" was a 500 and a traceback)."""
+    try:
+        return urlsplit(url).netloc.lower() == (request.host or "").lower()
+    except ValueError:
+        return False
 
 
 def _url_host(host: str) -> str:
