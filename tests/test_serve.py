@@ -144,8 +144,9 @@ def test_users_file(tmp_path):
     [
         ('[users]\nalice = "short"\n', "users.'alice': a token must be at least 16"),
         (f'[users]\nalice = "{ALICE}"\nbob = "{ALICE}"\n', "same token as users.'alice'"),
-        (f'[users]\n"a/b" = "{ALICE}"\n', "users.'a/b': reviewer name must not contain"),
+        (f'[users]\n"a/b" = "{ALICE}"\n', "users.'a/b': reviewer name: must not contain"),
         ("[users]\nalice = 12\n", "must be a string"),
+        (f'[users]\n{"a" * 65} = "{ALICE}"\n', "reviewer name: at most 64 characters, got 65"),  # (QA: no verb)
         (f'[people]\nalice = "{ALICE}"\n', "needs a [users] table"),
         ('[users]\nalice = "unterminated\n', "line 2"),
     ],

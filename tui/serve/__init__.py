@@ -54,7 +54,7 @@ def valid_reviewer(name: str) -> str:
     try:
         name = check_reviewer(name, "name")
     except FieldError as err:
-        raise ValueError(f"reviewer name {err.message}") from None
+        raise ValueError(f"reviewer name: {err.message}") from None
     if name.startswith("-"):
         raise ValueError("reviewer name must not start with '-'")
     return name
