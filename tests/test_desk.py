@@ -1006,6 +1006,9 @@ def test_assign_turns_the_suggestions_off_for_blind_double_review(new_store, cli
     assert "--suggestions" in bad.stderr and "Traceback" not in bad.stderr
     with ReviewStore.open(folder) as st:
         assert st.suggestions and not st.assignments.assignees(st.article_ids()[0])  # refused before writing
+    cli("assign", "--team", "ann,ben", "--overlap", "9", "--suggestions", "off", "--store", str(folder), check=2)
+    with ReviewStore.open(folder) as st:  # QA: a refused --overlap had turned them off all the same
+        assert st.suggestions and not st.assignments.assignees(st.article_ids()[0])
     done = cli("assign", "--team", "ann,ben", "--overlap", "2", "--suggestions", "off", "--store", str(folder))
     assert "suggestions are now off for everyone" in done.stderr and "suggestions are on" not in done.stderr
     with ReviewStore.open(folder) as st:

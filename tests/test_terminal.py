@@ -79,3 +79,26 @@ def test_a_closing_app_leaves_the_terminal_to_whoever_has_it():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split("\n")[:2] == ["unwinding 15", "True True True"]
+
+
+def test_a_signal_whose_interrupt_is_lost_still_ends_the_process():
+    """QA (SSH): a hang-up in the app's first second was lost while Textual started; the app ran on,
+    holding its reviewer's lock, and SIGTERM did nothing more. The first terminating signal also
+    starts a timer that ends the process, whatever became of the interrupt raised for it."""
+    code = (
+        "import os, signal, time\n"
+        "import tui.cli as cli\n"
+        "cli.END_ANYWAY = 0.5\n"
+        "signal.signal(signal.SIGTERM, cli._terminate)\n"
+        "for i in range(100):\n"
+        "    try:\n"
+        "        if i == 0:\n"
+        "            os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        time.sleep(0.1)\n"
+        "    except KeyboardInterrupt:\n"
+        "        print('swallowed', flush=True)\n"  # what Textual's start-up did with it
+        "print('still running', flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143 and "still running" not in done.stdout
+    assert "newsreview: SIGTERM was not handled in time; ending now" in done.stderr

@@ -15,6 +15,7 @@ import io
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -545,7 +546,13 @@ def extract_cmd(
         # QA: a mistyped input replaced a whole earlier extraction at -o with an empty one; and on stdout
         # an empty export, valid to a script reading it, stood for a failure. The errors above named each
         # file: this says what became of the output, not one more error (QA)
-        where = f"-o {clean_line(output)} was left as it was" if output is not None else "nothing was written"
+        where = (
+            "nothing was written"
+            if output is None
+            else f"-o {clean_line(output)} was left as it was"
+            if output.exists()
+            else f"-o {clean_line(output)} was not written"
+        )
         sys.stderr.write(f"newsreview: nothing was extracted, so {where}\n")
         raise typer.Exit(1)
     records = []
@@ -928,14 +935,14 @@ def assign_cmd(
     with _open_store(store, reviewer, "newsreview assign", mode="add", existing=True) as st:
         from .store import StoreError
 
-        if suggestions is not None:
-            _set_suggestions(st, suggestions)
         try:
             plan = st.assign(names, overlap=overlap, lease_hours=lease, articles=article or None)
         except ValueError as err:
             fail(str(err), 2)
         except StoreError as err:
             fail(str(err))
+        if suggestions is not None:  # once the assignment stands (QA: a refused --overlap had changed it)
+            _set_suggestions(st, suggestions)
         load: dict[str, int] = {}
         for who in plan.values():
             for name in who:
@@ -1516,11 +1523,38 @@ def _terminate(signum: int, frame: Any) -> None:
     ):
         with contextlib.suppress(ValueError, OSError):  # (ValueError: not the main thread)
             signal.signal(sig, how)
+    _end_anyway(signum)
     try:
         from .ingest import interrupt
     except ImportError:  # the signal came while tui.ingest itself was being imported: no workers yet
         raise KeyboardInterrupt(signum) from None  # (review: "partially initialized module" on Ctrl-C)
     interrupt(signum, frame)
+
+
+#: seconds a command has to close after a terminating signal before it is ended without its cleanup
+END_ANYWAY = 10.0
+_ending: list[threading.Timer] = []
+
+
+def _end_anyway(signum: int) -> None:
+    """End the process ``END_ANYWAY`` seconds after the first terminating signal, whatever became of
+    the interrupt raised for it. QA (SSH): a hang-up in the app's first second was lost while Textual
+    started — the app ran on, its input thread spinning on the dead terminal, its reviewer's lock held,
+    and SIGTERM did nothing more. Every decision shown is saved already; the lock goes with the
+    process, and a presence left behind is not shown once the process is gone."""
+    if _ending:
+        return
+
+    def end() -> None:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"newsreview: {signal.Signals(signum).name} was not handled in time; ending now\n")
+            sys.stderr.flush()
+        os._exit(128 + signum)
+
+    timer = threading.Timer(END_ANYWAY, end)
+    timer.daemon = True
+    _ending.append(timer)
+    timer.start()
 
 
 def main() -> None:
@@ -1568,6 +1602,10 @@ def main() -> None:
             sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
         elif isinstance(err, _StdoutClosed):
             sys.stderr.write("newsreview: error: cannot write to standard output: it is closed\n")
+        elif isinstance(err, OSError) and err.errno == errno.EIO and not err.filename and _terminal_gone():
+            # QA (SSH): hung up before the app had taken the terminal, the first write to it failed
+            # ("cannot write to standard output", exit 1): it is a hang-up, and closes as one
+            _interrupted(KeyboardInterrupt(int(signal.SIGHUP)))
         elif isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
             # every file the commands write names itself when it fails; one without a name is standard output
             where = clean_line(err.filename, 200) if err.filename else "standard output"
@@ -1585,6 +1623,13 @@ def main() -> None:
                 sys.stderr.write(clean(_traceback()))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _terminal_gone() -> bool:
+    """Whether the terminal on standard input or output has been hung up."""
+    from .app.terminal import hung_up
+
+    return any(hung_up(fd) for fd in (0, 1))
 
 
 class _StdoutClosed(OSError):
