@@ -854,3 +854,10 @@ def test_a_speaker_takes_in_neither_its_cue_nor_its_content(claims_of):
     assert c["cue"]["text"] == "Said" and c["speaker"]["text"] == "Ellis"
     for role in ("speaker", "cue"):
         assert c[role]["end"] <= c["start"] or c[role]["start"] >= c["end"]
+    # QA re-test: after another sentence the colon made the cue, and the speaker "Said Ellis"
+    for line in (
+        'The race tightened on Monday. Said Ellis: "We will win this fight."',
+        'The race tightened on Monday. Said Ellis, who leads the group: "We will win this fight."',
+    ):
+        c = one(claims_of(line), "win this fight")
+        assert (c["speaker"]["text"], c["cue"]["text"]) == ("Ellis", "Said"), line

@@ -40,6 +40,10 @@ LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S
 LEADING_SPACE = re.compile(r"\s*")
 #: a colon at the end of the text before a quote ("Stone: “I think …”")
 COLON_BEFORE = re.compile(r":\s{0,2}$")
+#: a verb of saying that opens a sentence before its speaker ("Said Ellis: …", "Asked Reuters, …")
+INVERTED_FORMS = frozenset(
+    ("said", "says", "added", "adds", "asked", "asks", "wrote", "writes", "replied", "replies", "noted", "tweeted")
+)
 
 
 def colon_quotes(found: AttributionPass) -> None:
@@ -54,8 +58,14 @@ def colon_quotes(found: AttributionPass) -> None:
             continue
         colon = q[0] - len(head) + m.start()
         who = found.resolver.last_within(found.paragraph(colon, colon)[0], colon)
-        if who is not None:
-            found.add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
+        if who is None:
+            continue
+        cue, speaker = (colon, colon + 1), (who.start_char, who.end_char)
+        first = who[0]
+        if len(who) > 1 and first.is_sent_start and first.text[:1].isupper() and first.lower_ in INVERTED_FORMS:
+            # "Said Ellis: “…”" — the NER took the inverted cue into the name (QA): the verb is the cue
+            cue, speaker = (first.idx, first.idx + len(first.text)), (who[1].idx, who.end_char)
+        found.add(q, cue, speaker, "direct")
 
 
 def transcript(found: AttributionPass) -> None:
