@@ -9,6 +9,7 @@ them too. spaCy is imported when a pipeline is loaded, not with this module.
 from __future__ import annotations
 
 import itertools
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -233,10 +234,14 @@ class Extractor:
         )
 
 
+_SPACE = re.compile(r"\s")
+
+
 def pieces(text: str, size: int) -> list[str]:
-    """``text`` cut into pieces of at most ``size`` characters that join back into it: each cut after
-    a blank line where the piece has one in its second half, else after a line end, else after a
-    space, else where the size ends."""
+    """``text`` cut into pieces that join back into it, of at most ``size`` characters where there is
+    a space to cut at: each cut after a blank line where the piece has one in its second half, else
+    after a line end, else after a space, else after the next whitespace beyond the size (a word is
+    never cut: QA, a 56,000-character run without a space was cut into two tokens)."""
     out: list[str] = []
     start = 0
     while len(text) - start > size:
@@ -248,11 +253,15 @@ def pieces(text: str, size: int) -> list[str]:
                 for mark in ("\n\n", "\n", " ")
                 if (at := text.rfind(mark, half, end - len(mark) + 1)) >= 0
             ),
-            end,
+            None,
         )
+        if cut is None:
+            space = _SPACE.search(text, end)
+            cut = space.end() if space else len(text)
         out.append(text[start:cut])
         start = cut
-    out.append(text[start:])
+    if start < len(text) or not out:
+        out.append(text[start:])
     return out
 
 

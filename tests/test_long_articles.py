@@ -96,4 +96,18 @@ def test_pieces_join_back_into_the_text_and_cut_at_line_ends():
     assert "".join(cut) == text and all(len(p) <= 1_000 for p in cut)
     assert all(p.endswith("\n\n") for p in cut[:-1])  # after a blank line where the piece has one
     assert pieces("word " * 10, 12) == ["word word ", "word word ", "word word ", "word word ", "word word "]
-    assert pieces("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]  # no space at all: where the size ends
+    # no space to cut at: not in a word (QA: a 56,000-character run became two tokens), after it
+    assert pieces("x" * 25, 10) == ["x" * 25]
+    assert pieces("x" * 25 + " yy", 10) == ["x" * 25 + " ", "yy"]
+    import random
+
+    rng = random.Random(47)
+    for _ in range(2_000):
+        random_text = "".join(
+            rng.choice(["ab", "c", " ", "\n", "\n\n", "x" * 30, "\t"]) for _ in range(rng.randint(0, 200))
+        )
+        size = rng.randint(2, 60)
+        cut = pieces(random_text, size)
+        assert "".join(cut) == random_text and (all(cut) or cut == [""])
+        for p in cut[:-1]:  # each ends after whitespace: no word is cut
+            assert p[-1].isspace(), (random_text, size, cut)
