@@ -527,6 +527,26 @@ async def test_ctrl_c_quits_and_ctrl_z_suspends(store, tmp_path, monkeypatch):
             assert suspended == [True] and app.screen is screen, opening
 
 
+async def test_ctrl_z_suspends_only_where_a_shell_could_bring_it_back(store, tmp_path, monkeypatch):
+    """Found in stop 47's tmux checks: run as a tmux window's own command (or `ssh host newsreview`),
+    ctrl+z stopped the app with no shell to `fg` it: it stayed stopped for good. There it is said."""
+    from textual.app import App
+
+    import tui.app.app as app_module
+
+    st, _ex = store
+    stopped = []
+    monkeypatch.setattr(App, "action_suspend_process", lambda self: stopped.append(True))
+    for job in (False, True):
+        monkeypatch.setattr(app_module, "is_job", lambda job=job: job)
+        app = ReviewApp(st, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            told = [str(n.title) for n in app._notifications]
+            assert app.is_running and ("not suspended" in told) is not job and stopped == ([True] if job else [])
+
+
 def test_a_signal_says_an_export_started_with_e_is_still_running(tmp_path, monkeypatch, capsys):
     """QA: q and ctrl+c said the export E started was still running; SIGTERM, SIGINT and SIGHUP not."""
     import os

@@ -102,3 +102,10 @@ def test_a_signal_whose_interrupt_is_lost_still_ends_the_process():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 143 and "still running" not in done.stdout
     assert "newsreview: SIGTERM was not handled in time; ending now" in done.stderr
+
+
+def test_a_job_is_a_process_group_of_its_own_in_the_session():
+    code = "from tui.app.terminal import is_job; print(is_job())"
+    leader = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, start_new_session=True)
+    job = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, process_group=0)
+    assert (leader.stdout.strip(), job.stdout.strip()) == ("False", "True")

@@ -38,7 +38,7 @@ from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
 from .state import ActiveClock
-from .terminal import hung_up, let_go, terminal_fd
+from .terminal import hung_up, is_job, let_go, terminal_fd
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -272,6 +272,22 @@ class ReviewApp(App[None]):
             if len(problems) > len(shown):
                 shown.append(f"… and {len(problems) - len(shown)} more problems in keys.toml")
             self.notify("\n".join(shown), title="keys.toml", severity="warning", markup=False, timeout=20)
+
+    def action_suspend_process(self) -> None:
+        """Ctrl-Z, where a shell with job control started the app (its own process group in the
+        session): one that could bring it back with ``fg``. Started as a session's command (``ssh host
+        newsreview``, a tmux window's command, ``bash -c``), nothing could, and the app stayed stopped
+        for good (found in this stop's tmux checks): said, not done."""
+        if not is_job():
+            self.notify(
+                "ctrl+z suspends only where a shell started newsreview as a job (it could not bring it "
+                "back here); q quits — every decision is saved",
+                title="not suspended",
+                severity="warning",
+                markup=False,
+            )
+            return
+        super().action_suspend_process()
 
     def _resumed(self, _app: App[Any]) -> None:
         """Back from Ctrl-Z (``fg``): the whole screen drawn again, as Textual's own ``suspend()`` does —

@@ -46,6 +46,15 @@ def hung_up(fd: int) -> bool:
     return False
 
 
+def is_job() -> bool:
+    """Whether a shell with job control started this process as a job: its process group is its own,
+    not the session leader's (where ``fg`` could not bring it back)."""
+    try:
+        return os.getpgrp() != os.getsid(0)
+    except OSError:
+        return False
+
+
 def let_go() -> None:
     """Point standard output and error, where they are a hung-up terminal, at /dev/null: nothing
     written there from now on can reach anyone, and a write that fails (EIO) would cost the exit
