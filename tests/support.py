@@ -140,3 +140,22 @@ def tmux_socket_removed(name: str) -> None:
     folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
     with contextlib.suppress(OSError):
         (folder / name).unlink()
+
+
+def interrupt_under_way(proc: subprocess.Popen, under_way, *, settle: float = 0.1) -> str:
+    """Ctrl-C (SIGINT) to a command once ``under_way(pid)`` says its work has started (read from
+    ``/proc``; where it cannot be read, after ``settle`` seconds alone); its standard error."""
+    import signal
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if under_way(proc.pid):
+                break
+        except OSError:
+            break  # (no /proc: the sleep below must do)
+        time.sleep(0.02)
+    time.sleep(settle)
+    proc.send_signal(signal.SIGINT)
+    return proc.communicate(timeout=60)[1]

@@ -123,10 +123,11 @@ def test_an_interrupted_export_says_what_it_left(filled_store, cli, tmp_path):
     """QA (stop 46): Ctrl-C or SIGTERM on `export` said "every decision made so far is saved" — an
     export decides nothing; what the user needs is what became of the file."""
     import os
-    import signal
     import subprocess
     import sys
-    import time
+    from pathlib import Path
+
+    from support import interrupt_under_way
 
     fifo = tmp_path / "out.json"
     os.mkfifo(fifo)  # nobody reads it: the export waits on it, to be interrupted there
@@ -136,19 +137,10 @@ def test_an_interrupted_export_says_what_it_left(filled_store, cli, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    wchan = f"/proc/{proc.pid}/wchan"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # until it waits for the FIFO's reader (the export under way)
-        try:
-            with open(wchan) as f:
-                if f.read().strip() == "wait_for_partner":
-                    break
-        except OSError:
-            break  # (no /proc: the sleep below must do)
-        time.sleep(0.05)
-    time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    err = proc.communicate(timeout=60)[1]
+    # under way once it waits for the FIFO's reader
+    err = interrupt_under_way(
+        proc, lambda pid: Path(f"/proc/{pid}/wchan").read_text().strip() == "wait_for_partner", settle=0.2
+    )
     assert proc.returncode == 130
     # (a FIFO is written through, not replaced: what its reader got stands — QA re-test, stop 46)
     assert f"interrupted; the export to {fifo} stops where it was" in err

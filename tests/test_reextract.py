@@ -11,7 +11,7 @@ import pytest
 from extractors.pipeline import Extraction
 from tui.store import ReviewStore
 
-from support import make_extraction
+from support import interrupt_under_way, make_extraction
 
 pytestmark = pytest.mark.engines
 
@@ -180,10 +180,8 @@ def test_reextract_command_keeps_decisions(tmp_path, cli):
 def test_an_interrupted_reextract_or_train_says_what_it_left(cli, tmp_path, command):
     """QA (stop 47): Ctrl-C on train, reextract or migrate said "every decision made so far is saved":
     they decide nothing; what the user needs is what became of the articles, the model, the copy."""
-    import signal
     import subprocess
     import sys
-    import time
 
     article = tmp_path / "a.txt"
     article.write_text("Ben Wallace met Olaf Scholz in Berlin on Monday.\n", encoding="utf-8")
@@ -193,17 +191,8 @@ def test_an_interrupted_reextract_or_train_says_what_it_left(cli, tmp_path, comm
     cli("apply", "-", input="".join(json.dumps(x) + "\n" for x in lines))
     args = ["reextract"] if command == "reextract" else ["train", "-o", str(tmp_path / "model")]
     proc = subprocess.Popen([sys.executable, "-m", "tui", *args], env=cli.env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:  # until spaCy loads: the command is under way
-        try:
-            if "spacy" in Path(f"/proc/{proc.pid}/maps").read_text():
-                break
-        except OSError:
-            break  # (no /proc: the sleep below must do)
-        time.sleep(0.02)
-    time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
-    err = proc.communicate(timeout=60)[1]
+    # under way once spaCy is loaded
+    err = interrupt_under_way(proc, lambda pid: "spacy" in Path(f"/proc/{pid}/maps").read_text())
     assert proc.returncode == 130, err
     said = {
         "reextract": "interrupted; each article is re-extracted whole or not at all",
