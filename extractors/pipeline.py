@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 #: the names of newsreview's components in a pipeline (``extractors.components``)
 COMPONENT = "newsreview_claims"
 PARAGRAPHS = "newsreview_paragraphs"
-#: a text longer than this is parsed in pieces of at most :data:`PIECE` characters, cut at line ends,
+#: a text longer than this is parsed in pieces of about :data:`PIECE` characters (see :func:`pieces`),
 #: and the pieces joined into one Doc before the claims are found: spaCy's parser and NER take about
 #: 1 GB of memory per 100,000 characters of one Doc (QA: adding a 990,000-character article peaked at
 #: 3.3 GB); the claims component still reads the whole article
