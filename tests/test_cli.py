@@ -847,3 +847,4 @@ def test_a_signal_while_the_ingest_module_is_imported_is_an_interrupt(monkeypatc
     with pytest.raises(KeyboardInterrupt) as raised:
         cli_module._terminate(int(signal.SIGINT), None)
     assert raised.value.args == (int(signal.SIGINT),)
+    assert not cli_module._ending  # no timer to end this process: main() arms it for a command's own

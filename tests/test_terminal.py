@@ -89,6 +89,7 @@ def test_a_signal_whose_interrupt_is_lost_still_ends_the_process():
         "import os, signal, time\n"
         "import tui.cli as cli\n"
         "cli.END_ANYWAY = 0.5\n"
+        "cli._END_ANYWAY_ARMED = True\n"  # (as main() does)
         "signal.signal(signal.SIGTERM, cli._terminate)\n"
         "for i in range(100):\n"
         "    try:\n"

@@ -1534,6 +1534,9 @@ def _terminate(signum: int, frame: Any) -> None:
 #: seconds a command has to close after a terminating signal before it is ended without its cleanup
 END_ANYWAY = 10.0
 _ending: list[threading.Timer] = []
+#: set by :func:`main` — the timer is for the command's own process, never one that calls
+#: :func:`_terminate` otherwise and goes on (a test, say: it ended the test run 10 s later)
+_END_ANYWAY_ARMED = False
 
 
 def _end_anyway(signum: int) -> None:
@@ -1542,7 +1545,7 @@ def _end_anyway(signum: int) -> None:
     started — the app ran on, its input thread spinning on the dead terminal, its reviewer's lock held,
     and SIGTERM did nothing more. Every decision shown is saved already; the lock goes with the
     process, and a presence left behind is not shown once the process is gone."""
-    if _ending:
+    if _ending or not _END_ANYWAY_ARMED:
         return
 
     def end() -> None:
@@ -1558,6 +1561,16 @@ def _end_anyway(signum: int) -> None:
 
 
 def main() -> None:
+    """The ``newsreview`` command."""
+    global _END_ANYWAY_ARMED
+    _END_ANYWAY_ARMED = True
+    try:
+        _run()
+    finally:  # (a test calling main() in its own process goes on after it)
+        _END_ANYWAY_ARMED = False
+
+
+def _run() -> None:
     from extractors.nlp import ModelError
     from extractors.records import InputError
 
