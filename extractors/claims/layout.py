@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .cues import DOUBT
 from .lexicon import CUE_LEMMAS, HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
-from .speakers import speaker_span
+from .speakers import INVERTED_FORMS, speaker_span
 from .syntax import subject
 
 if TYPE_CHECKING:
@@ -40,10 +40,6 @@ LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S
 LEADING_SPACE = re.compile(r"\s*")
 #: a colon at the end of the text before a quote ("Stone: “I think …”")
 COLON_BEFORE = re.compile(r":\s{0,2}$")
-#: a verb of saying that opens a sentence before its speaker ("Said Ellis: …", "Asked Reuters, …")
-INVERTED_FORMS = frozenset(
-    ("said", "says", "added", "adds", "asked", "asks", "wrote", "writes", "replied", "replies", "noted", "tweeted")
-)
 
 
 def colon_quotes(found: AttributionPass) -> None:

@@ -40,6 +40,11 @@ def source(verb: Token, subj: Token | None) -> Token | None:
 FINITE_TAGS = frozenset(("VBD", "VBZ", "VBP"))
 #: cues that put their speaker after them ("Said Ellis: …", "added Smith")
 INVERTED_CUES = frozenset(("say", "add", "write", "ask", "continue", "explain", "note", "reply", "tweet"))
+#: their forms that open a sentence before its speaker, where the NER took the verb into the name
+#: ("Said Ellis: …": a proper noun then, whose lemma is itself)
+INVERTED_FORMS = frozenset(
+    ("said", "says", "added", "adds", "asked", "asks", "wrote", "writes", "replied", "replies", "noted", "tweeted")
+)
 #: entity types a word after a cue has when it says when or how much, not who ("said Thursday")
 WHEN_OR_HOW_MUCH = frozenset(("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"))
 #: what a name after a cue is when it is no speaker: what was said, or to whom ("called Braynard …")

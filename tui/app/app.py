@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -293,8 +292,7 @@ class ReviewApp(App[None]):
         """Back from Ctrl-Z (``fg``): the whole screen drawn again, as Textual's own ``suspend()`` does —
         after SIGCONT it only took the terminal back (QA, SSH: two lines of the screen came back, the
         rest blank until a key changed them)."""
-        self.refresh(layout=True)
-        self.screen.refresh(repaint=True, layout=True)
+        self.refresh(layout=True)  # (the screen's, repainted whole)
 
     # -- where this reviewer left off on this store (the user's settings, not the store: it is theirs) --
 
@@ -330,12 +328,6 @@ class ReviewApp(App[None]):
     def _watch_terminal(self) -> None:
         """Close as a SIGHUP would once the terminal is hung up (see ``terminal``)."""
         fd = None if self.is_headless else terminal_fd()
-        if fd is None and not self.is_headless:
-            # QA (SSH): hung up before the app was up, the terminal answered no question and was taken
-            # for none, so nothing watched it: the app ran on, its lock held. A hung-up one is watched.
-            with contextlib.suppress(AttributeError, ValueError, OSError):
-                stdin = sys.__stdin__
-                fd = stdin.fileno() if stdin is not None and hung_up(stdin.fileno()) else None
         if fd is None:
             return
 

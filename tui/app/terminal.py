@@ -24,13 +24,17 @@ GONE = {errno.EIO, errno.ENXIO, errno.ENODEV}
 
 
 def terminal_fd() -> int | None:
-    """The descriptor of the terminal the app reads keys from, or None when it reads no terminal
-    (``newsreview serve``'s tabs, tests)."""
-    with contextlib.suppress(AttributeError, ValueError, OSError, termios.error):  # (termios.error is no OSError)
+    """The descriptor of the terminal the app reads keys from — one hung up already too (QA, SSH: hung
+    up before the app was up, it was taken for none and never watched, the app ran on holding its
+    lock) — or None when it reads no terminal (``newsreview serve``'s tabs, tests)."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
         stream = sys.__stdin__
         if stream is not None:
             fd = stream.fileno()
-            termios.tcgetattr(fd)
+            try:
+                termios.tcgetattr(fd)
+            except termios.error as err:  # (termios.error is no OSError)
+                return fd if err.args and err.args[0] in GONE else None
             return fd
     return None
 

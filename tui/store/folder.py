@@ -41,7 +41,7 @@ from .engine import IndexRecord, Mode
 from .errors import StoreDamaged, StoreError, StoreLocked, StoreWriteError
 from .files import atomic_write, make_folder, need_entry, open_regular, read_file, why
 from .journal import Journal, JournalDB, JournalStorage, binding_of, next_id, set_next_id
-from .lock import FileLock, short_lock, wait_free
+from .lock import FileLock, process_alive, short_lock, wait_free
 
 FORMAT = "newsreview-store/2"
 V1_FORMAT = "newsreview-store/1"
@@ -572,26 +572,14 @@ class FolderEngine:
                 data = orjson.loads(read_file(Path(entry.path)))
                 if not -PRESENCE_FRESH < now - float(data["at"]) < PRESENCE_FRESH:  # (far ahead: a clock off)
                     continue
-                if data.get("host") == _HOST and not _running(data.get("pid")):
+                pid = data.get("pid")  # (none in an older app's presence)
+                if data.get("host") == _HOST and isinstance(pid, int) and pid > 0 and not process_alive(pid):
                     continue  # QA (SSH): an app killed with -9 was shown "on it now" for another minute
                 out[str(data["reviewer"])] = {"article": str(data["article"]), "at": float(data["at"])}
         return out
 
 
 _HOST = socket.gethostname()
-
-
-def _running(pid: object) -> bool:
-    """Whether a process of this machine with this id runs (one that cannot be signalled by us does)."""
-    if not isinstance(pid, int) or pid <= 0:
-        return True  # (an older presence file: no id to go by)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _empty_folder(path: Path) -> bool:

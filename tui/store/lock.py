@@ -115,6 +115,18 @@ class FileLock:
         self.release()
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id runs (another user's, which cannot be signalled
+    by us, does)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass
+    return True
+
+
 _HOLDER = re.compile(r"\(pid (\d+) on ([^,()]+),")
 
 

@@ -41,6 +41,7 @@ from thinc.api import Config
 
 from extractors.nlp import ModelError, load_model, model_label, resolve_model
 from tui.sanitize import clean_line
+from tui.store.lock import process_alive
 
 from .annotations import (
     HELD_OUT,
@@ -147,19 +148,9 @@ def _work_folder(parent: Path) -> Path:
             if not entry.name.startswith(mine) or not entry.is_dir() or entry.is_symlink():
                 continue
             pid = entry.name[len(mine) :].split("-", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
                 shutil.rmtree(entry, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{mine}{os.getpid()}-", dir=parent))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
 
 
 def make_progress_logger(total_steps: int) -> Callable[..., tuple[LogStep, Callable[[], None]]]:
