@@ -757,6 +757,13 @@ def test_review_in_a_browser_a_x_u(browser, sample_store, tmp_path):
     name = "Ann $(touch pwned) O'Brien; `id`"
     with Served(path, env=env_for(tmp_path, NEWSREVIEW_TOKEN=TOKEN)) as served:
         page = new_page(browser)
+        # QA (browser): the page's first "focus" went to a socket not yet open, a console error
+        errors: list[str] = []
+        page.on(
+            "console",
+            lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" else None,
+        )
+        page.on("pageerror", lambda error: errors.append(str(error)))
         login(page, served.url, token=TOKEN, name=name)
         assert page.evaluate("() => document.activeElement.className") == "xterm-helper-textarea"  # focused
         wait_stream(page, "decided here")
@@ -775,6 +782,7 @@ def test_review_in_a_browser_a_x_u(browser, sample_store, tmp_path):
             assert store.candidate(aid, second)["status"] == "pending"
             assert store.candidate(aid, first)["reviewer"] == name  # exactly the login's name
         assert not (ROOT / "pwned").exists() and not (tmp_path / "pwned").exists()
+        assert errors == [], errors
         press(page, "q", "")  # quit: the page says the session ended, the tab's process exits
         page.wait_for_selector("body.-closed", timeout=20_000)
         wait_tabs_gone(served)

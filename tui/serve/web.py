@@ -760,7 +760,7 @@ def run(config: ServeConfig) -> None:
 
 
 LOGIN_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><meta name="viewport" content="width=device-width">
 <title>newsreview — log in</title>
 <style>
 body {{ background: #0c181f; color: #e8eef2; font: 16px/1.4 system-ui, sans-serif; display: flex;
@@ -783,7 +783,7 @@ p.error {{ color: #ff8a80; }}
 """
 
 LOGOUT_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>newsreview — log out?</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>newsreview — log out?</title>
 <style>body { background: #0c181f; color: #e8eef2; font: 16px/1.4 system-ui, sans-serif; margin: 3em; }
 button { padding: .6em 1.6em; font: inherit; background: #5e0ba7; color: #fff; border: 0; border-radius: 3px; }</style>
 </head><body><p>Another site sent you here to log out of newsreview, which would end your open tabs.</p>
@@ -792,7 +792,7 @@ button { padding: .6em 1.6em; font: inherit; background: #5e0ba7; color: #fff; b
 """
 
 APP_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><meta name="viewport" content="width=device-width">
 <title>newsreview — {reviewer} — {store}</title>
 <link rel="stylesheet" href="/static/css/xterm.css">
 <style>
@@ -819,10 +819,20 @@ body.-closed .ended {{ display: flex; }}
   window.WebSocket = class extends Native {{
     constructor(...args) {{
       super(...args);
+      // textual.js sends "focus" as the terminal takes focus, which can be before the socket is
+      // open (a console error, the message lost): hold what is sent until then
+      this.waiting = [];
+      this.addEventListener("open", () => {{
+        for (const data of this.waiting.splice(0)) super.send(data);
+      }});
       this.addEventListener("close", (e) => {{
         if (e.reason) document.getElementById("ended-why").textContent = "This review session has ended: "
           + e.reason + ". Every decision is saved.";
       }});
+    }}
+    send(data) {{
+      if (this.readyState === Native.CONNECTING) this.waiting.push(data);
+      else super.send(data);
     }}
   }};
   const focusTerminal = () => {{
