@@ -53,7 +53,16 @@ from .lexicon import (
 )
 from .models import ClaimModels
 from .patterns import Cue, verb_candidates
-from .speakers import Resolver, adjacent_source, clear_of, names_source, object_controller, source, speaker_span
+from .speakers import (
+    Resolver,
+    adjacent_source,
+    clear_of,
+    inverted_cue,
+    names_source,
+    object_controller,
+    source,
+    speaker_span,
+)
 from .syntax import (
     SUBJECT_DEPS,
     content_span,
@@ -203,7 +212,8 @@ class AttributionPass:
         if speaker is None:
             speaker = source(tok, subj) if subj is not None else adjacent_source(tok)
         subj_span: Offsets | None = speaker_span(speaker) if speaker is not None else None
-        if subj is None and speaker is not None and not speaker.ent_type_:  # "experts say": the noun alone
+        if subj is None and speaker is not None and not speaker.ent_type_ and speaker.i < tok.i:
+            # "$20 million experts say": the noun alone ("Said the senator from Ohio:" keeps its phrase)
             subj_span = (speaker.idx, speaker.idx + len(speaker.text))
         refers = None
         participle = tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN")
@@ -359,6 +369,8 @@ class AttributionPass:
             subj_span = None if outside else (max(subj_span[0], p_start), min(subj_span[1], p_end))
         if end - start < 2:
             return
+        if subj_span is not None and refers is None and (inverted := inverted_cue(self.doc, subj_span)):
+            cue, subj_span = inverted  # "Said Jones, smiling: “…”": "Said" is the cue, whatever the parse
         if subj_span is not None:
             subj_span = clear_of(text, subj_span, cue, (start, end))
         same_key = self.by_span.get((start, end))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .cues import DOUBT
 from .lexicon import CUE_LEMMAS, HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
-from .speakers import INVERTED_FORMS, speaker_span
+from .speakers import speaker_span
 from .syntax import subject
 
 if TYPE_CHECKING:
@@ -56,12 +56,8 @@ def colon_quotes(found: AttributionPass) -> None:
         who = found.resolver.last_within(found.paragraph(colon, colon)[0], colon)
         if who is None:
             continue
-        cue, speaker = (colon, colon + 1), (who.start_char, who.end_char)
-        first = who[0]
-        if len(who) > 1 and first.is_sent_start and first.text[:1].isupper() and first.lower_ in INVERTED_FORMS:
-            # "Said Ellis: “…”" — the NER took the inverted cue into the name (QA): the verb is the cue
-            cue, speaker = (first.idx, first.idx + len(first.text)), (who[1].idx, who.end_char)
-        found.add(q, cue, speaker, "direct")
+        # "Said Ellis: “…”" — the NER took the inverted cue into the name (QA): `add` makes the verb the cue
+        found.add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
 
 
 def transcript(found: AttributionPass) -> None:

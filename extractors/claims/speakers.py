@@ -70,14 +70,20 @@ def adjacent_source(verb: Token) -> Token | None:
         return None
     doc, sent = verb.doc, verb.sent
     after = verb.i + 1
-    if (
-        verb.lemma_.lower() in INVERTED_CUES
-        and after < sent.end
-        and (names_source(doc[after]) or doc[after].pos_ == "PROPN")  # a name the NER missed: "Said Ellis"
-        and doc[after].dep_ not in OBJECT_DEPS
-        and doc[after].ent_type_ not in WHEN_OR_HOW_MUCH  # "…,” Flynn, a surrogate, said Thursday"
-    ):
-        return doc[after]  # "Said Ellis: …", "added Smith"
+    if verb.lemma_.lower() in INVERTED_CUES and after < sent.end:
+        who = doc[after]
+        if who.dep_ == "det" and after < who.head.i < sent.end:
+            who = who.head  # "Said the minister: …"
+        # a sentence opening "Said …", or a quote closed by "added …", puts its speaker after the verb,
+        # whatever the parse made of it (QA: "the minister" was its object there)
+        opening = verb.i == sent.start and verb.text[:1].isupper()
+        after_quote = verb.i > sent.start and doc[verb.i - 1].text in ("”", '"', "’", "'")  # “…,” added the minister
+        if (
+            (names_source(who) or who.pos_ == "PROPN")  # a name the NER missed: "Said Ellis"
+            and (opening or after_quote or who.dep_ not in OBJECT_DEPS)
+            and who.ent_type_ not in WHEN_OR_HOW_MUCH  # "…,” Flynn, a surrogate, said Thursday"
+        ):
+            return who  # "Said Ellis: …", "added Smith"
     i = verb.i - 1
     if i > sent.start and doc[i].text == ",":
         appos_tok = doc[i - 1]
@@ -136,7 +142,13 @@ EDGE_MARKS = frozenset("“”\"‘’'«»„,;:—–-")
 
 def speaker_span(subj: Token) -> tuple[int, int]:
     """The noun phrase around the subject, without its relative clauses and clausal modifiers, a time
-    the parse hung on it ("Trump this week also said": when, not who), and punctuation at its edges."""
+    the parse hung on it ("Trump this week also said": when, not who), and punctuation at its edges.
+    QA: in "“…,” said Jones, smiling." the parse made "smiling" the subject, "Jones" its own: the speaker
+    is Jones, not "Jones, smiling"."""
+    if subj.tag_ == "VBG":
+        who = next((c for c in subj.lefts if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "PRON", "NOUN")), None)
+        if who is not None:
+            return speaker_span(who)
     exclude = {t.i for a in subj.children if a.dep_ in ("relcl", "acl") for t in a.subtree}
     exclude.update(
         t.i
@@ -174,6 +186,22 @@ def clear_of(
     while start < end and (text[end - 1].isspace() or text[end - 1] in EDGE_MARKS):
         end -= 1
     return (start, end) if start < end else None
+
+
+def inverted_cue(doc: Doc, speaker: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(cue, speaker) when ``speaker`` opens its sentence with a capitalised verb of saying the NER
+    took into the name ("Said Ellis", "Added Jones"): that verb is the cue, the rest the speaker —
+    whatever verb the parse hung the content on (QA: "Said Jones, smiling: “…”" made "smiling" the
+    cue and "Said Jones" the speaker). None otherwise."""
+    words = doc.char_span(speaker[0], speaker[1], alignment_mode="expand")
+    if words is None or len(words) < 2:
+        return None
+    first = words[0]
+    if first.idx != speaker[0] or not first.is_sent_start or not first.text[:1].isupper():
+        return None
+    if first.lower_ not in INVERTED_FORMS or words[1].is_punct:
+        return None
+    return (first.idx, first.idx + len(first.text)), (words[1].idx, speaker[1])
 
 
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w’'-]+)")
