@@ -875,10 +875,22 @@ def test_a_speaker_takes_in_neither_its_cue_nor_its_content(claims_of):
         ('"We will cut taxes by 5 percent," added the minister.', "the minister", "added"),
         # "smiling" was the subject of "said", Jones its own: the speaker read "Jones, smiling"
         ('"We will cut taxes by 5 percent," said Jones, smiling.', "Jones", "said"),
+        # no name the NER found ("Added Ellis" one proper noun): no claim at all
+        ('Added Ellis: "We will cut taxes by 5 percent."', "Ellis", "Added"),
+        ('Added Ellis, the union\'s leader: "We will cut taxes by 5 percent."', "Ellis", "Added"),
     ],
 )
 def test_inverted_cues_and_manner_words_around_the_speaker(claims_of, line, speaker, cue):
     """Weak spots named in the stop-47 note: a manner word beside an inverted cue took the cue or
-    joined the speaker, and a speaker after "Said" with an article was no speaker."""
+    joined the speaker, a speaker after "Said" with an article was no speaker, and "Added Ellis: “…”"
+    with no name the NER found gave no claim."""
     c = one(claims_of("The minister spoke on Monday.\n\n" + line), "cut taxes")
     assert (c["speaker"]["text"], c["cue"]["text"]) == (speaker, cue)
+
+
+@pytest.mark.slow
+def test_an_inverted_verb_before_a_common_word_is_no_speaker(claims_of):
+    """ "Added bonus: “…”" is no one's statement: the rule for "Added Ellis:" wants a name or a phrase
+    with an article."""
+    claims = claims_of('The plant will close.\n\nAdded bonus: "It is not over."')
+    assert not any(c["cue"] and c["cue"]["text"] == "Added" for c in claims)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .cues import DOUBT
 from .lexicon import CUE_LEMMAS, HEADLINE_SOURCES, NAME_PARTICLES, STORY_LABELS
-from .speakers import speaker_span
+from .speakers import INVERTED_FORMS, speaker_span
 from .syntax import subject
 
 if TYPE_CHECKING:
@@ -38,6 +38,12 @@ SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+
 LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S)")
 #: what opens a line before a quote that opens it
 LEADING_SPACE = re.compile(r"\s*")
+#: a line opening with an inverted verb of saying and up to five words, up to the colon before a quote
+#: ("Added Ellis", "Said a spokesman"), perhaps with an apposition ("Added Ellis, the union's leader")
+INVERTED_LINE = re.compile(
+    rf"{_SPACE}*({'|'.join(sorted(f.capitalize() for f in INVERTED_FORMS))}){_SPACE}+"
+    rf"({_WORD}(?:{_SPACE}+{_WORD}){{0,4}})(?:,[^:\n“”\"]{{1,80}})?{_SPACE}*(?=:)"
+)
 #: a colon at the end of the text before a quote ("Stone: “I think …”")
 COLON_BEFORE = re.compile(r":\s{0,2}$")
 
@@ -53,8 +59,14 @@ def colon_quotes(found: AttributionPass) -> None:
         if not m:
             continue
         colon = q[0] - len(head) + m.start()
-        who = found.resolver.last_within(found.paragraph(colon, colon)[0], colon)
+        line_start = found.paragraph(colon, colon)[0]
+        who = found.resolver.last_within(line_start, colon)
         if who is None:
+            # "Added Ellis: “…”" with no name the NER found (it took "Added Ellis" for one word's name)
+            inverted = INVERTED_LINE.match(text, line_start, colon + 1)
+            name = inverted.group(2) if inverted is not None else ""
+            if inverted is not None and (name[:1].isupper() or name.split()[0].lower() in ("a", "an", "the")):
+                found.add(q, inverted.span(1), inverted.span(2), "direct")
             continue
         # "Said Ellis: “…”" — the NER took the inverted cue into the name (QA): `add` makes the verb the cue
         found.add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
