@@ -59,6 +59,32 @@ def test_prodigy_out_and_back_in(reviewed, cli, tmp_path):
     assert {e["reviewer"] for e in back["entities"]} == {"ana"}
 
 
+def test_the_desk_s_prodigy_export_added_back_to_its_store_records_nothing(reviewed, cli, tmp_path, store_path):
+    """QA (formats): the desk's view of two reviewers exports as annotator "ana+bo"; added back to the
+    store it came from it made "ana+bo" a reviewer of its own, and the edit both had agreed on (as
+    a rejection and an addition) a dispute. In a store where they have not decided, it is recorded."""
+    aid = reviewed.article.id
+    with ReviewStore.open(store_path, write=True, reviewer="bo") as st:  # bo decides as ana did
+        ids = {c["text"]: c["id"] for c in st.candidates(aid, "entity")}
+        st.decide(aid, ids["Ben Wallace"], "accept")
+        st.decide(aid, ids["Russia"], "accept")
+        st.decide(aid, ids["Kyiv"], "edit", changes={"label": "LOC"})
+        st.decide(aid, ids["Tuesday"], "reject")
+        st.decide(aid, ids["Moscow"], "accept")  # ana's addition
+    before = cli.json("export", "--include", "all")
+    out = tmp_path / "desk.jsonl"
+    cli("export", "--format", "prodigy", "-o", str(out))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert task["_annotator_id"] == "ana+bo"
+    said = cli("add", str(out), "--model", "blank:en").stderr
+    assert "recorded" not in said and "not added again" in said
+    after = cli.json("export", "--include", "all")
+    assert after["articles"] == before["articles"]
+    assert "ana+bo" not in cli("status").stdout
+    cli.env["NEWSREVIEW_STORE"] = str(tmp_path / "other")  # a fresh store: the desk's answers, under its name
+    assert "1 Prodigy answer(s) recorded" in cli("add", str(out), "--model", "blank:en").stderr
+
+
 def test_prodigy_tasks_hold_no_overlapping_spans(reviewed, cli, tmp_path, store_path):
     """QA: overlapping reviewed entities went into a ner.manual task's spans (which cannot overlap),
     without a word; the spaCy export said it."""

@@ -261,7 +261,7 @@ def record_answers(
                 # already are (review: a later db-out's new ner.teach answers were dropped)
                 mine = {}
                 for aid, answers in items.items():
-                    if _has_answered(st, aid):
+                    if _has_answered(st, aid) or _desk_answered(st, annotator, aid):
                         answers = [a for a in answers if a[2] == "binary"]
                     if answers:
                         mine[aid] = answers
@@ -293,6 +293,15 @@ def _has_answered(st: ReviewStore, aid: str) -> bool:
     if not st.has_decided(aid):
         return False
     return any(c["status"] in ("accepted", "rejected", "edited") for c in st.candidates(aid, "entity", plain=True))
+
+
+def _desk_answered(st: ReviewStore, annotator: str, aid: str) -> bool:
+    """Whether a task of our own export's desk view ("alice+bob": the reviewers of its final view,
+    joined) is back in the store it came from, every one of them having decided on the article: it is
+    their review again, not a new reviewer's (QA: "alice+bob" became a reviewer of its own, and an
+    edit both had agreed on a dispute)."""
+    names = annotator.split("+")
+    return len(names) > 1 and all(name and st.has_decided(aid, name) for name in names)
 
 
 def _spans(task: Article) -> set[tuple[int, int, str]]:
