@@ -38,7 +38,7 @@ def test_an_empty_store_option_is_refused_not_the_current_folder(tmp_path):
     assert empty.returncode == 2 and "NEWSREVIEW_STORE is set but empty" in empty.stderr
 
 
-def test_add_says_the_label_set_it_saved_and_a_label_nothing_has(cli, tmp_path):
+def test_add_says_the_label_set_it_saved_and_a_label_nothing_has(cli, tmp_path, store_path):
     """A typo (``--labels PERSN``) hid every entity from review and export without a word, also on a
     duplicate whose line said "nothing changed"."""
     article = tmp_path / "a.txt"
@@ -47,13 +47,19 @@ def test_add_says_the_label_set_it_saved_and_a_label_nothing_has(cli, tmp_path):
     again = cli("add", str(article), "--model", "blank:en", "--labels", "PERSN,GPE")
     lines = again.stderr.splitlines()
     assert any("label set is now PERSN, GPE: entities of other labels are hidden" in line for line in lines)
-    assert any("no article has an entity labelled 'PERSN'" in line for line in lines)
+    assert any("no entity is labelled 'PERSN'" in line for line in lines)
     assert not any("'GPE'" in line for line in lines)
     assert any("not added again" in line for line in lines)
     same = cli("add", str(article), "--model", "blank:en", "--labels", "PERSN,GPE")
     assert "label set" not in same.stderr  # nothing changed: nothing said
     cleared = cli("add", str(article), "--model", "blank:en", "--labels", "all", "--suggestions", "off")
     assert "label set is cleared" in cleared.stderr and "suggestions are now off" in cleared.stderr
+    # QA (formats): a label only an analyst had given ("EMOJI" on an added entity) was called a typo
+    with ReviewStore.open(store_path, write=True, reviewer="ann") as st:
+        (aid,) = st.article_ids()
+        st.add_candidate(aid, {"kind": "entity", "start": 22, "end": 27, "label": "CITY"})
+    given = cli("add", str(article), "--model", "blank:en", "--labels", "CITY,PERSN")
+    assert "labelled 'CITY'" not in given.stderr and "no entity is labelled 'PERSN'" in given.stderr
 
 
 def test_a_lead_may_rule_for_the_version_as_extracted_with_an_edit(filled_store, cli):

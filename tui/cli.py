@@ -1359,7 +1359,8 @@ def _print_status(st: Any) -> None:
 
 
 def _say_label_set(st: Any) -> None:
-    """What ``add --labels`` changed, on stderr; and a label neither the pipeline nor any article has."""
+    """What ``add --labels`` changed, on stderr; and a label neither the pipeline, nor any article,
+    nor any analyst has given."""
     from extractors.vocabulary import PIPELINE_LABELS
 
     if st.labels is None:
@@ -1373,11 +1374,12 @@ def _say_label_set(st: Any) -> None:
     known = set(PIPELINE_LABELS)
     for aid in st.article_ids():
         known.update((st.article_info(aid).get("labels") or {}).keys())
+    known.update(st.labels_given())  # QA: a label only analysts had given was called "a typo?"
     for label in st.labels:
         if label not in known:
             sys.stderr.write(
-                f"newsreview: note: no article has an entity labelled {clean_line(label, 40)!r} and the "
-                "pipeline does not make it (a typo?); analysts can still add such entities\n"
+                f"newsreview: note: no entity is labelled {clean_line(label, 40)!r} and the pipeline does "
+                "not make it (a typo?); analysts can still add such entities\n"
             )
 
 

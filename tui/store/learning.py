@@ -41,6 +41,11 @@ class LearningMixin(StoreCore):
             self._proposals.clear()  # the vocabulary may have changed
         return self._memory
 
+    def labels_given(self) -> set[str]:
+        """Entity labels the desk's final view holds that analysts gave (added entities, relabels) —
+        the articles' index records count only what the machine gave."""
+        return self.memory().labels_given()
+
     def _article_facts(self, aid: str) -> list[tuple[Any, ...]]:
         """The desk's facts in one article's final view; none from a damaged article (QA: with the
         cache deleted, one damaged article's error escaped from every other article's candidates —

@@ -129,6 +129,13 @@ class Memory:
                 if self.vocabulary[key] <= 0:
                     del self.vocabulary[key]
 
+    def labels_given(self) -> set[str]:
+        """Entity labels the desk gave by hand: of the entities it added, and those it relabelled to."""
+        given = {label for _, label in self.vocabulary}
+        for counter in self.outcomes.values():
+            given.update(after for (outcome, after), n in counter.items() if outcome == "relabelled" and n > 0)
+        return given
+
     def suggest(self, cand: dict[str, Any]) -> dict[str, Any] | None:
         """The suggestion for a pending entity candidate, or None."""
         if cand.get("kind") != "entity":

@@ -9,6 +9,7 @@ listed and current lives in :class:`~tui.app.state.ReviewState` (no Textual).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -559,9 +560,11 @@ class ReviewCore(Screen[None]):
         for aid in self.store.article_ids():
             for label, n in (self.store.article_info(aid).get("labels") or {}).items():
                 counts[label] = counts.get(label, 0) + int(n)
-        for cand in self.state.cands.values():
-            if cand["kind"] == "entity" and cand["label"] not in counts:
-                counts[cand["label"]] = 0
+        given = {c["label"] for c in self.state.cands.values() if c["kind"] == "entity"}
+        with contextlib.suppress(StoreError):  # a damaged store: the article's own labels still count
+            given |= self.store.labels_given()  # labels analysts gave in other articles too
+        for label in given - counts.keys():
+            counts[label] = 0
         return counts
 
     def _open_mention(self) -> None:
