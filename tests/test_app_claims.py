@@ -141,6 +141,7 @@ async def test_a_new_claim_asks_for_content_then_speaker_then_cue(claims, tmp_pa
         await select(pilot, view, "the BBC reported")
         await pilot.press("c", "escape")
         assert len(store.candidates(aid, "claim")) == 3 and screen.claim_flow is None
+        assert any("new claim cancelled" in str(n.message) for n in app._notifications)
 
 
 async def test_an_entity_made_during_the_new_claim_flow_can_be_its_speaker(claims, tmp_path):

@@ -15,7 +15,7 @@ from tui.app.app import ReviewApp
 from tui.app.config import load_settings, update_settings
 from tui.app.screens.review import ReviewScreen
 from tui.app.widgets.article import ArticleView, wrap
-from tui.app.widgets.detail import detail
+from tui.app.widgets.detail import DetailPanel, detail
 from tui.store import ReviewStore, StoreWriteError
 
 from support import make_extraction
@@ -92,6 +92,8 @@ async def test_accept_reject_skip_undo_redo(review):
         assert store.candidate(aid, ex.entities[4]["id"])["status"] == "accepted"
         await pilot.press("u")
         assert store.candidate(aid, ex.entities[4]["id"])["status"] == "pending"
+        # QA (a newcomer): "undo: 1 decision" said neither what nor what became of it
+        assert "undone: 'Zürich' now pending" in [str(n.message) for n in app._notifications]
         await pilot.press("u")
         assert store.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
         await pilot.press("U")
@@ -120,6 +122,9 @@ async def test_relabel_tab_and_claims(review):
         assert state["label"] == "ORG" and state["status"] == "edited" and state["original"] == {"label": "PERSON"}
         await pilot.press("tab")
         assert app.screen.state.kind == "claim"
+        # QA (a newcomer): "desk score … corrected by this desk's decisions" on a desk that had made none
+        shown = str(app.screen.query_one(DetailPanel).render())
+        assert "check-worthiness" in shown and "desk score" not in shown
         await pilot.press("a")
         decided = [c for c in store.candidates(aid, "claim") if c["status"] == "accepted"]
         assert len(decided) == 1
@@ -846,3 +851,45 @@ def test_another_reviewers_changes_read_as_values_not_python():
     }
     line = review_lines(cand, "bob").plain
     assert "label “ORG”" in line and "'" not in line and "=" not in line
+
+
+async def test_e_on_a_group_row_says_which_mention_it_edits(review):
+    """QA (a newcomer): `e` on the row of a group ("UK ×2") edited its first mention, the dialog
+    titled with the text alone, the other mentions untouched without a word."""
+    from tui.app.screens.dialogs import EditDialog
+
+    app, _, _ = review
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert screen.state.is_group(screen.state.current_id())  # "Wallace" and "Ben Wallace"
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        said = str(dialog.query_one("#edit-mention").render())
+        assert said == "mention 1 of 2 (the group's other mentions stay as they are)"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("j", "e")  # on a mention of the open group: which one, nothing more
+        await pilot.pause()
+        assert str(app.screen.query_one("#edit-mention").render()) == "mention 2 of 2"
+
+
+async def test_an_edge_that_cannot_move_is_said_and_enter_then_accepts(review):
+    """QA (a newcomer): `]` on a one-token entity did nothing visible (a bell), and the Enter after it
+    left the boundary mode without accepting: a second Enter did."""
+    app, store, ex = review
+    aid = ex.article.id
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        await pilot.press("j")
+        assert screen.current()["text"] == "Reuters"
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert any("'Reuters' cannot shrink any further by a token" in str(n.message) for n in app._notifications)
+        await pilot.press("enter")
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "accepted"
+        await pilot.press("u")
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
+        await pilot.press("right_square_bracket", "enter")
+        assert store.candidate(aid, ex.entities[1]["id"])["status"] == "accepted"

@@ -385,7 +385,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
 
     def _seconds(self) -> float | None:
         clock = getattr(self.app, "clock", None)
-        return clock.seconds() if clock is not None else None
+        return clock.lap() if clock is not None else None
 
     def _settle(self, **how: Any) -> None:
         item = self.current()

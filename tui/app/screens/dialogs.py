@@ -367,9 +367,12 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         select_text: Callable[[], None] | None = None,
         flow: str | None = None,
         span: tuple[int, int] | None = None,
+        *,
+        mention: str | None = None,
     ) -> None:
         super().__init__()
         self.cand = cand
+        self.mention = mention  # which of its group's mentions an entity is ("mention 1 of 3 …")
         #: the offsets the dialog opens with: a boundary edit in progress, else the candidate's own
         self.span = span or (cand["start"], cand["end"])
         self.select_text = select_text  # a claim's fields by selection in the article instead
@@ -403,6 +406,8 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
                     ),
                 )
             )
+            if self.mention:
+                yield Static(Text(self.mention, style="dim"), id="edit-mention")
             with Grid(id="edit-grid"):
                 if c["kind"] == "entity":
                     yield Label("label")

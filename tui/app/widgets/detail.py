@@ -206,7 +206,10 @@ def detail(
                 f"{one_line(cand.get('quote_type', ''), 20)}   check-worthiness {cand.get('checkworthiness') or 0:.2f}"
             ),
         )
-        if cand.get("desk_checkworthiness") is not None:
+        desk_score = cand.get("desk_checkworthiness")
+        # only where the desk's decisions changed it (QA: "corrected by this desk's decisions" on a desk
+        # that had made none)
+        if desk_score is not None and f"{desk_score:.2f}" != f"{cand.get('checkworthiness') or 0:.2f}":
             grid.add_row(
                 "desk score",
                 Text(

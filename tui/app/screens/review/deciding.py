@@ -28,7 +28,7 @@ class Deciding(ReviewCore):
             self._end_preview()
         if self._unchanged(cand, action):
             return
-        state = self._write(self.store.decide_as_shown, self.aid, cand["id"], action, seconds=self.clock.seconds())
+        state = self._write(self.store.decide_as_shown, self.aid, cand["id"], action, seconds=self.clock.lap())
         if state is None:
             return
         self.apply_states([state])
@@ -103,7 +103,7 @@ class Deciding(ReviewCore):
         cand = self.current()
         if cand is None or cand["kind"] != "entity" or self.aid is None:
             return
-        seconds = self.clock.seconds()
+        seconds = self.clock.lap()
         # a boundary edit in progress on it is saved with the label, as one edit (QA, stop 45: `L` dropped
         # it without a word; a number key left it open on this mention while the cursor moved on)
         span = self._previewed(cand)
@@ -159,7 +159,7 @@ class Deciding(ReviewCore):
             return
         if action == "edit" and label is None:
             return
-        seconds = self.clock.seconds() / len(pending)  # the time spent, shared by the decisions
+        seconds = self.clock.lap() / len(pending)  # the time spent, shared by the decisions
         items: list[tuple[str, str, dict[str, Any] | None]] = [
             (m["id"], "edit", {"label": label})
             if action == "edit" and m["label"] != label
@@ -230,7 +230,7 @@ class Deciding(ReviewCore):
                 items.append((m["id"], "edit", {"label": cand["label"]}))
             else:
                 items.append((m["id"], "accept", None))
-        states = self._write(self.store.decide_many, self.aid, items, seconds=self.clock.seconds() / len(items))
+        states = self._write(self.store.decide_many, self.aid, items, seconds=self.clock.lap() / len(items))
         if states is None:
             return
         self.apply_states(states)
@@ -295,7 +295,7 @@ class Deciding(ReviewCore):
             if not ok or self.aid != aid:
                 return
             after = self.state.current_id()
-            seconds = self.clock.seconds() / len(hints)
+            seconds = self.clock.lap() / len(hints)
             if self._hidden_suggestions:  # the store's own would decide hidden candidates too
                 items = [as_decision(c) for c in hints]
                 states = self._write(self.store.decide_many, aid, items, seconds=seconds)
@@ -365,7 +365,8 @@ class Deciding(ReviewCore):
             self.notify(f"nothing to {which}", markup=False, timeout=2)
             return
         aid, cid = group[0]
-        if aid != self.aid:
+        elsewhere = aid != self.aid
+        if elsewhere:
             self.load_article(aid, focus=cid)
         else:
             states = [self.store.candidate_or_added(a, c) for a, c in group if a == aid]
@@ -373,4 +374,15 @@ class Deciding(ReviewCore):
             self._sync()  # proposals come back (or go) with the additions undone (or redone)
             self.state.select(cid)
             self.show()
-        self.notify(f"{which}: {len(group)} decision{'s' if len(group) > 1 else ''}", markup=False, timeout=2)
+        # what became of what (QA, a newcomer: "undo: 1 decision" said neither, and went by in 2 s)
+        cand = self.state.cands.get(cid) if self.aid == aid else None
+        said = f"{'undone' if which == 'undo' else 'redone'}: "
+        if cand is not None:
+            said += f"'{one_line(cand['text'], 40)}' now {cand['status']}"
+        else:
+            said += f"{len(group)} decision{'s' if len(group) > 1 else ''}"
+        if cand is not None and len(group) > 1:
+            said += f" (and {len(group) - 1} more, one step)"
+        if elsewhere:
+            said += f", in {'the article before' if which == 'undo' else 'another article'}: it is open now"
+        self.notify(said, markup=False, timeout=4)

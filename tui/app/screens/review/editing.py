@@ -30,7 +30,15 @@ class Editing(ReviewCore):
             self.preview, self.preview_id = (cand["start"], cand["end"]), cand["id"]
         moved = spans.step_edge(self.text, self.tokens, *self.preview, edge, direction, by_char=self.char_mode)
         if moved is None:
-            self.app.bell()
+            self.app.bell()  # and said (QA, a newcomer: `]` on a one-token entity did nothing visible)
+            start, end = self.preview
+            if (edge == "start") == (direction > 0):
+                why = f"'{one_line(self.text[start:end], 40)}' cannot shrink any further"
+                if not self.char_mode:
+                    why += f" by a token ({self.keys.show('review.char_mode')} moves by character)"
+            else:
+                why = f"the {edge} can go no further that way"
+            self.notify(why, markup=False, timeout=3)
             if self.preview == (cand["start"], cand["end"]):
                 self.query_one(ArticleView).set_preview(self.preview)
                 self.refresh_status()
@@ -54,10 +62,20 @@ class Editing(ReviewCore):
     def action_edit(self) -> None:
         from ..dialogs import EditDialog
 
+        on_group = self.state.current_group() is not None
         self._open_mention()
         cand = self.current()
         if cand is None or self.aid is None:
             return
+        mention = None
+        gid = self.state.group_of.get(cand["id"]) if cand["kind"] == "entity" else None
+        if gid is not None and len(self.state.groups[gid]["mentions"]) > 1:
+            # QA (a newcomer): `e` on a group row edited its first pending mention, the title naming only
+            # the text: which one, and that the others stay as they are
+            ids = self.state.groups[gid]["mentions"]
+            mention = f"mention {ids.index(cand['id']) + 1} of {len(ids)}" + (
+                " (the group's other mentions stay as they are)" if on_group else ""
+            )
         # a boundary edit in progress opens in the editor, to save with the rest (QA, stop 45: the editor
         # opened on the stored offsets, the move dropped without a word, the panel still showing it)
         span = self.preview if self.preview is not None and self.preview_id == cand["id"] else None
@@ -73,7 +91,7 @@ class Editing(ReviewCore):
             moved = cand["kind"] == "claim" and ("start" in changes or "end" in changes)
             start, end = changes.get("start", cand["start"]), changes.get("end", cand["end"])
             if moved and isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.text):
-                seconds = self.clock.seconds()
+                seconds = self.clock.lap()
                 done: list[str | None] = []
                 returned = False
 
@@ -86,7 +104,7 @@ class Editing(ReviewCore):
                 self._with_claim_fields(start, end, with_fields)
                 returned = True
                 return done[0] if done else None  # waiting for the pipeline: saved (or notified) then
-            return self._edit_saved(aid, cand["id"], changes, self.clock.seconds(), None)
+            return self._edit_saved(aid, cand["id"], changes, self.clock.lap(), None)
 
         names = {cid: self.state.groups[gid]["name"] for cid, gid in self.state.group_of.items()}
 
@@ -103,7 +121,17 @@ class Editing(ReviewCore):
 
         self.app.push_screen(
             EditDialog(
-                cand, self.text, entities, self.label_order(), save, self.keys, names, select_text, self.flow, span
+                cand,
+                self.text,
+                entities,
+                self.label_order(),
+                save,
+                self.keys,
+                names,
+                select_text,
+                self.flow,
+                span,
+                mention=mention,
             )
         )
 

@@ -15,6 +15,7 @@ from textual.binding import BindingType
 from ....sanitize import clean_line
 from ...bindings import CURSOR_MODE_ACTIONS, REVIEW, SECTIONS, help_notes
 from ...fields import ClaimFielder, Fields
+from ...state import is_pending
 from ...widgets.article import ArticleView
 from ...widgets.candidates import CandidateList
 from ..add import ArticleAdder, PathPrompt
@@ -184,14 +185,20 @@ class ReviewScreen(Deciding, Editing, BySelection, Finding, DeskKeys):
         self._end_preview()
         changes = {} if cand is None else {k: v for k, v in (("start", start), ("end", end)) if cand[k] != v}
         if changes and cand is not None and cand["kind"] == "claim":
-            aid, seconds = self.aid, self.clock.seconds()
+            aid, seconds = self.aid, self.clock.lap()
 
             def save(got: Fields | None, why: str | None) -> None:
                 self._boundary_saved(aid, cid, {**changes, **(got or {})}, seconds, why)
 
             self._with_claim_fields(start, end, save)
         elif changes:
-            self._boundary_saved(self.aid, cid, changes, self.clock.seconds(), None)
+            self._boundary_saved(self.aid, cid, changes, self.clock.lap(), None)
+        elif cand is not None and is_pending(cand):
+            # the span as it was, saved: it is right (QA, a newcomer: after a `]` that could not move,
+            # Enter left the mode and a second Enter accepted; the help says "no edit: accept")
+            self.show()
+            self.action_decide("accept")
+            return
         self.show()
 
     def action_escape(self) -> None:

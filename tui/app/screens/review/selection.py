@@ -43,7 +43,7 @@ class BySelection(ReviewCore):
         if self.claim_flow is not None:
             self.claim_flow = None
             self.refresh_bindings()  # the footer: the pane's keys are gone with it
-            self.notify("new claim cancelled", markup=False, timeout=2)
+            self.notify("new claim cancelled: nothing was added", markup=False, timeout=4)  # (QA: 2 s went unseen)
         if self.char_mode and self.preview is None:
             self._set_char_mode(False)  # character mode served this selection
         self.show(scroll=False)
@@ -121,15 +121,16 @@ class BySelection(ReviewCore):
                 timeout=3,
             )
             return
-        aid, cid, role, seconds = self.aid, cand["id"], event.role, self.clock.seconds()
+        aid, cid, role, seconds = self.aid, cand["id"], event.role, self.clock.lap()
         if role == "content" and (start, end) == (cand["start"], cand["end"]):
             self.notify("that is the claim's content already", markup=False, timeout=3)  # (QA: an edit of nothing)
             return
         if role != "content" and start < cand["end"] and cand["start"] < end:  # before asking who "she" is (QA)
-            self.notify(
-                f"that overlaps the claim's content: the {role} is words about it, outside it",
+            self.notify(  # QA (a newcomer): the rule, and what to do about it
+                f"that overlaps the claim's content: the {role} is words about it, outside it — to make "
+                f"the content smaller, select it and press {self.keys.show('article.as_content')} first",
                 markup=False,
-                timeout=4,
+                timeout=6,
             )
             return
         if role == "content":
@@ -176,7 +177,7 @@ class BySelection(ReviewCore):
             self.state.select(claim["id"])
             return False
         state = self._write(
-            self.store.decide_as_shown, aid, claim["id"], "edit", changes={"speaker": ref}, seconds=self.clock.seconds()
+            self.store.decide_as_shown, aid, claim["id"], "edit", changes={"speaker": ref}, seconds=self.clock.lap()
         )
         view = self.query_one(ArticleView)
         if view.cursor is not None:
@@ -379,7 +380,7 @@ class BySelection(ReviewCore):
     def _add(self, fields: dict[str, Any]) -> None:
         if self.aid is None:
             return
-        aid, seconds = self.aid, self.clock.seconds()
+        aid, seconds = self.aid, self.clock.lap()
         if fields.get("kind") == "claim":
 
             def save(got: Fields | None, why: str | None) -> None:
