@@ -1036,3 +1036,86 @@ def test_a_session_lost_while_it_takes_the_reviewer_s_lock_is_a_lost_connection(
                 ana.decide(aid, e0, "accept")
         ana.decide(aid, e0, "accept")  # reconnected, the lock taken: saved
         assert ana.candidate(aid, e0)["status"] == "accepted"
+
+
+class _Proxy:
+    """A TCP relay between the store and the test server that can stop relaying, as a server that
+    hangs (its processes stopped, its host frozen) looks to a client: connected, silent."""
+
+    def __init__(self, url: str) -> None:
+        import socket
+        import threading
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 5432)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        port = self.listener.getsockname()[1]
+        self.url = url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{port}", 1)
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self.sockets += [client, server]
+            for src, dst in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src, dst) -> None:
+        import socket
+
+        try:
+            while data := src.recv(65536):
+                self.flowing.wait()  # frozen: read, held, not passed on
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):  # one side gone: the other is closed too (the server's session ends)
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.flowing.set()
+        self.listener.close()
+        for s in self.sockets:
+            with contextlib.suppress(OSError):
+                s.close()
+
+
+def test_a_server_that_stops_answering_costs_a_decision_seconds_not_the_session(filled_store, monkeypatch):
+    """QA (PostgreSQL): with the server's processes stopped, `a` on the review screen waited for good
+    and `q` with it (until the server went on). A reviewing session gives a round trip ANSWER_WAIT
+    seconds, then says nothing was saved; once the server answers again the next decision is saved."""
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.5)
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1 = (e["id"] for e in ex.entities[:2])
+    proxy = _Proxy(path)
+    try:
+        with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+            proxy.flowing.clear()
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable, match=r"did not answer for 1\.5 s"):
+                st.decide(aid, e0, "accept")
+            assert time.monotonic() - started < 4  # (was: as long as the server hung)
+            proxy.flowing.set()
+            time.sleep(0.5)  # the cut session ends on the server, its reviewer's lock with it
+            assert st.candidate(aid, e0)["status"] == "pending"
+            assert st.decide(aid, e1, "accept")["status"] == "accepted"
+    finally:
+        proxy.close()
+    with ReviewStore.open(path) as st:
+        assert st.candidate(aid, e0)["status"] == "pending" and st.candidate(aid, e1)["status"] == "accepted"

@@ -216,6 +216,8 @@ def _check_copy(
 def _copy_reviewer(target: str, name: str, records: list[dict[str, Any]], holder: str, report: MigrateReport) -> None:
     dst = _engine(target)
     dst.open("review", name, holder)
+    if hasattr(dst, "answer_wait"):
+        dst.answer_wait = None  # a server's engine: a batch of CHUNK decisions may take its time
     try:
         dst.load()
         there = list(dst.recent(name))

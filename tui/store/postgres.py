@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +61,9 @@ PRESENCE_FRESH = 60.0
 PREFETCH = 32  # articles read per round trip
 LOCK_WAIT = 1.0  # seconds to wait for a reviewer's lock (a process that is just closing)
 LOCK_TIMEOUT = 20  # seconds a write waits for a lock before it fails (said, nothing saved)
+#: seconds a reviewing session (the app, ``apply``) waits for the server to answer one round trip
+#: before it gives the session up as lost (a server that hangs: see :class:`_Deadline`)
+ANSWER_WAIT = 8.0
 SESSION_GUARDS = {  # server settings newsreview sets for its sessions where they are off (0)
     "idle_in_transaction_session_timeout": "60s",
     "lock_timeout": f"{LOCK_TIMEOUT}s",
@@ -74,6 +78,45 @@ DEFAULTS = {  # connection parameters newsreview sets unless the URL (or service
     "keepalives_interval": "10",
     "keepalives_count": "3",
 }
+
+
+class _Deadline:
+    """A round trip that must be answered within ``seconds``: if it is not, the session's socket is
+    shut down (from a timer thread), so that libpq's wait returns at once with the connection lost —
+    QA: with the server hung (its processes stopped, a host frozen while its kernel still answers TCP),
+    a key on the review screen waited for good, `q` included. ``fired`` says it was cut. Shutting a
+    socket down is safe from another thread, unlike anything done to the connection object; the
+    timer does nothing once the round trip has ended (under ``lock``, so the socket is still the
+    session's while it is cut)."""
+
+    def __init__(self, conn: psycopg.Connection[Any], seconds: float) -> None:
+        self.fired = False
+        self._done = False
+        self._lock = threading.Lock()
+        try:
+            self._fd: int | None = conn.fileno()
+        except Exception:  # a closed connection: the round trip fails by itself
+            self._fd = None
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self) -> None:
+        with self._lock:
+            if self._done or self._fd is None:
+                return
+            self.fired = True
+            with contextlib.suppress(OSError):
+                sock = socket.socket(fileno=os.dup(self._fd))
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                finally:
+                    sock.close()
+
+    def end(self) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
 
 
 def _driver() -> Any:
@@ -151,6 +194,9 @@ class PostgresEngine:
         # False once a poller thread owns reconnecting (tui.app.live.guard): after the server was found
         # away, a call here fails at once instead of waiting out a connect (see reconnect_outside)
         self.connect_here = True
+        #: seconds a round trip may wait for the server's answer (None: as long as it takes); set for a
+        #: reviewing session, whose analyst is waiting (see _Deadline)
+        self.answer_wait: float | None = None
         self._closed = False
         self._checked = 0.0
         self._channel = "newsreview_" + hashlib.sha1(self.schema.encode()).hexdigest()[:16]
@@ -355,24 +401,45 @@ class PostgresEngine:
                     conn.close()
         self._conn = self._listener = None
 
-    def _lost(self, err: BaseException) -> StoreUnavailable:
+    def _lost(self, err: BaseException, deadline: _Deadline | None = None) -> StoreUnavailable:
         self._drop()
-        self._down = f"lost the connection to the PostgreSQL server of {self.shown}: {self._reason(err)}"
+        if deadline is not None and deadline.fired:
+            why = (
+                f"the PostgreSQL server of {self.shown} did not answer for {self.answer_wait:g} s (a server that hangs)"
+            )
+        else:
+            why = f"lost the connection to the PostgreSQL server of {self.shown}: {self._reason(err)}"
+        self._down = why
         self._retry_at = time.monotonic() + RETRY_EVERY
         return StoreUnavailable(self._down)
 
-    def _read(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
-        """Run a read; on a lost connection reconnect and run it once more."""
+    @contextlib.contextmanager
+    def _answered(self, conn: psycopg.Connection[Any]) -> Iterator[_Deadline | None]:
+        """Round trips on ``conn`` within :attr:`answer_wait` (none when it is None)."""
+        if self.answer_wait is None:
+            yield None
+            return
+        deadline = _Deadline(conn, self.answer_wait)
+        try:
+            yield deadline
+        finally:
+            deadline.end()
+
+    def _read(self, fn: Callable[[psycopg.Connection[Any]], T], *, bounded: bool = True) -> T:
+        """Run a read; on a lost connection reconnect and run it once more (not after a server that
+        did not answer: it is given up at once). ``bounded``: within :attr:`answer_wait`."""
         pg = _driver()
         for attempt in (1, 2):
             conn = self._connection()
+            deadline = None
             try:
-                return fn(conn)
+                with self._answered(conn) if bounded else contextlib.nullcontext() as deadline:
+                    return fn(conn)
             except pg.OperationalError as err:
                 if not self._gone(conn, err):
                     raise StoreError(f"{self.shown}: {self._reason(err)}") from None
-                lost = self._lost(err)
-                if attempt == 2:
+                lost = self._lost(err, deadline)
+                if attempt == 2 or (deadline is not None and deadline.fired):
                     raise lost from None
                 self._retry_at = 0.0  # reconnect at once, once
             except pg.Error as err:
@@ -384,6 +451,7 @@ class PostgresEngine:
     def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
         self.mode, self.reviewer, self.holder = mode, reviewer, holder
         self.create = create
+        self.answer_wait = ANSWER_WAIT if mode == "review" else None
         pg = _driver()
         conn = self._connect()
         self._conn = conn
@@ -558,7 +626,7 @@ class PostgresEngine:
                 summaries = conn.execute("SELECT article, upto, entry::text FROM summaries").fetchall()
             return index, top, touched, summaries
 
-        index_rows, top, touched_rows, summary_rows = self._read(read)
+        index_rows, top, touched_rows, summary_rows = self._read(read, bounded=False)  # (a big store's index)
         self._dwm = int(top[0]) if top else 0
         index = self._index_rows(index_rows)
         touched: dict[str, set[str]] = {}
@@ -826,8 +894,9 @@ class PostgresEngine:
             except StoreUnavailable as err:
                 raise StoreUnavailable(f"not saved: {err}") from None
             xid: str | None = None
+            deadline = None
             try:
-                with conn.transaction():
+                with self._answered(conn) as deadline, conn.transaction():
                     if before is not None:
                         before(conn)  # row locks taken before the store's lock (leases)
                     row = conn.execute(
@@ -845,7 +914,12 @@ class PostgresEngine:
                             "server ends within a minute or two); try again"
                         ) from None
                     raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
-                lost = self._lost(err)
+                lost = self._lost(err, deadline)
+                if deadline is not None and deadline.fired:
+                    # no reconnecting at once to ask whether it committed: a connect to a server that
+                    # hangs waits out connect_timeout (10 s) more, the analyst's key with it. Had the
+                    # server received it all, the decision shows once the server answers again.
+                    raise StoreUnavailable(f"not saved: {lost}") from None
                 try:
                     conn = self._connection(at_once=True)  # reconnect at once, once
                     status = None
@@ -1056,7 +1130,7 @@ class PostgresEngine:
     def _read_clock(self, conn: psycopg.Connection[Any]) -> None:
         pg = _driver()
         self.offset_at = time.monotonic()
-        with contextlib.suppress(pg.Error):
+        with contextlib.suppress(pg.Error), self._answered(conn):
             before = time.time()
             row = conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()
             after = time.time()
@@ -1067,14 +1141,19 @@ class PostgresEngine:
         pg = _driver()
         with contextlib.suppress(StoreError, pg.Error):
             conn = self._connection()
-            if article is None:
-                conn.execute("DELETE FROM presence WHERE reviewer = %s", [reviewer])
-            else:
-                conn.execute(
-                    "INSERT INTO presence (reviewer, article, at, pid) VALUES (%s, %s, now(), %s) "
-                    "ON CONFLICT (reviewer) DO UPDATE SET article = EXCLUDED.article, at = EXCLUDED.at, pid = EXCLUDED.pid",
-                    [reviewer, article, os.getpid()],
-                )
+            with self._answered(conn):
+                self._presence_row(conn, reviewer, article)
+
+    @staticmethod
+    def _presence_row(conn: psycopg.Connection[Any], reviewer: str, article: str | None) -> None:
+        if article is None:
+            conn.execute("DELETE FROM presence WHERE reviewer = %s", [reviewer])
+        else:
+            conn.execute(
+                "INSERT INTO presence (reviewer, article, at, pid) VALUES (%s, %s, now(), %s) "
+                "ON CONFLICT (reviewer) DO UPDATE SET article = EXCLUDED.article, at = EXCLUDED.at, pid = EXCLUDED.pid",
+                [reviewer, article, os.getpid()],
+            )
 
     def presence(self) -> dict[str, dict[str, Any]]:
         rows = self._read(
