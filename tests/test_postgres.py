@@ -1119,3 +1119,28 @@ def test_a_server_that_stops_answering_costs_a_decision_seconds_not_the_session(
         proxy.close()
     with ReviewStore.open(path) as st:
         assert st.candidate(aid, e0)["status"] == "pending" and st.candidate(aid, e1)["status"] == "accepted"
+
+
+def test_a_session_back_without_its_reviewer_s_lock_never_writes_and_says_so(filled_store, monkeypatch):
+    """QA (PostgreSQL): a review whose session was lost while another process took its reviewer's
+    name read "store unreachable"; and a reconnect that could not take the lock kept the new session
+    all the same, so that the next write went through it — two writers of one name."""
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1 = (e["id"] for e in ex.entities[:2])
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        with admin(path) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [st.engine._conn.info.backend_pid])
+        time.sleep(0.3)  # the server ends that session: ana's lock is free
+        with ReviewStore.open(path, write=True, reviewer="ana", holder="the other") as other:
+            for _ in range(2):  # the second time too: no session kept without the lock
+                with pytest.raises(StoreLocked, match="reviewer 'ana'"):  # (this process: its own wording)
+                    st.decide(aid, e0, "accept")
+            other.decide(aid, e1, "reject")
+        assert st.decide(aid, e0, "accept")["status"] == "accepted"  # the name free again: saved
+    with ReviewStore.open(path) as st:
+        assert [h["action"] for h in st.history(aid, e0)] == ["accept"]
+        assert [h["action"] for h in st.history(aid, e1)] == ["reject"]

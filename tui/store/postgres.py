@@ -169,6 +169,7 @@ class PostgresEngine:
         self.mode: Mode = "read"
         self.create = True  # open(create=False): a missing store is an error, not made
         self._held_once = False  # this engine has held its reviewer's lock (see _take_lock)
+        self._held_since = ""  # when it first took it
         self.reviewer = ""
         self.holder = ""
         self._conn: psycopg.Connection[Any] | None = None
@@ -190,6 +191,7 @@ class PostgresEngine:
         self._by_id: set[str] = set()
         self._articles = ArticleCache()
         self._down: str | None = None  # why the server is unreachable, while it is
+        self._down_locked = False  # ... or rather, why the session came back without this reviewer's lock
         self._retry_at = 0.0
         # False once a poller thread owns reconnecting (tui.app.live.guard): after the server was found
         # away, a call here fails at once instead of waiting out a connect (see reconnect_outside)
@@ -284,30 +286,46 @@ class PostgresEngine:
         self._drop()
         now = time.monotonic()
         if self._down is not None:
+            down = StoreLocked if self._down_locked else StoreUnavailable
             if at_once:
                 if self._retry_at == float("inf"):
-                    raise StoreUnavailable(self._down)  # the poller is connecting: it will tell
+                    raise down(self._down)  # the poller is connecting: it will tell
             elif now < self._retry_at or not self.connect_here:
-                raise StoreUnavailable(self._down)
+                raise down(self._down)
         try:
             conn = self._connect()
         except StoreUnavailable as err:
-            self._down, self._retry_at = str(err), now + RETRY_EVERY
+            self._down, self._down_locked, self._retry_at = str(err), False, now + RETRY_EVERY
             raise
-        self._conn = conn
-        if self._down is not None:
-            self._down = None
-            self._checked = 0.0  # catch up at the next poll
         if self.mode == "review":
+            # the lock before the session is used: a session that could not take it must not write (a
+            # review of this reviewer's name started elsewhere while the server was away)
             pg = _driver()
             try:
                 self._take_lock(conn)
+            except StoreLocked as err:
+                with contextlib.suppress(Exception):
+                    conn.close()
+                # QA (PostgreSQL): said as "store unreachable" on the status line; the store is there
+                self._down, self._down_locked, self._retry_at = str(err), True, now + RETRY_EVERY
+                raise
             except pg.OperationalError as err:
                 # QA (stop 45): a session ended while it took the reviewer's lock (a server going away
                 # again just after coming back) left a bare driver error: "internal error"
-                if not self._gone(conn, err):
+                gone = self._gone(conn, err)
+                with contextlib.suppress(Exception):
+                    conn.close()
+                if not gone:
                     raise StoreError(f"{self.shown}: {self._reason(err)}") from None
                 raise self._lost(err) from None
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    conn.close()
+                raise
+        self._conn = conn
+        if self._down is not None:
+            self._down, self._down_locked = None, False
+            self._checked = 0.0  # catch up at the next poll
         return conn
 
     def reconnect_outside(self, lock: Any) -> None:
@@ -354,6 +372,7 @@ class PostgresEngine:
                     if isinstance(err, StoreError)
                     else f"lost the connection to the PostgreSQL server of {self.shown}: {self._reason(err)}"
                 )
+                self._down_locked = isinstance(err, StoreLocked)
                 self._retry_at = time.monotonic() + RETRY_EVERY
             return
         with lock:
@@ -366,7 +385,7 @@ class PostgresEngine:
                         spare.append(made[0])  # a write reconnected meanwhile: keep its session
                     else:
                         self._conn = made[0]
-                    self._down = None
+                    self._down, self._down_locked = None, False
                     self._checked = 0.0  # catch up at the next poll
                 old = self._listener
                 if old is not None:
@@ -409,7 +428,7 @@ class PostgresEngine:
             )
         else:
             why = f"lost the connection to the PostgreSQL server of {self.shown}: {self._reason(err)}"
-        self._down = why
+        self._down, self._down_locked = why, False
         self._retry_at = time.monotonic() + RETRY_EVERY
         return StoreUnavailable(self._down)
 
@@ -592,8 +611,10 @@ class PostgresEngine:
                     "(read-only commands such as 'newsreview status' and 'export' still work)" + holder_hint(holder)
                 )
             time.sleep(0.05)
+        # since this process first held it, not since a reconnect took it again (QA)
+        self._held_since = self._held_since or time.strftime("%Y-%m-%d %H:%M:%S %Z")
         info = (
-            f"{self.holder} (pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')}; "
+            f"{self.holder} (pid {os.getpid()} on {socket.gethostname()}, since {self._held_since}; "
             f"server session {conn.info.backend_pid})"
         )
         conn.execute(
