@@ -80,43 +80,83 @@ DEFAULTS = {  # connection parameters newsreview sets unless the URL (or service
 }
 
 
-class _Deadline:
-    """A round trip that must be answered within ``seconds``: if it is not, the session's socket is
-    shut down (from a timer thread), so that libpq's wait returns at once with the connection lost —
+class _Watchdog:
+    """Round trips that must be answered in time: one thread for the process (not one per round trip:
+    a timer thread each cost about 0.1 ms a decision) that, once a round trip's deadline has passed,
+    shuts its session's socket down, so that libpq's wait returns at once with the connection lost —
     QA: with the server hung (its processes stopped, a host frozen while its kernel still answers TCP),
-    a key on the review screen waited for good, `q` included. ``fired`` says it was cut. Shutting a
-    socket down is safe from another thread, unlike anything done to the connection object; the
-    timer does nothing once the round trip has ended (under ``lock``, so the socket is still the
-    session's while it is cut)."""
+    a key on the review screen waited for good, `q` included. Shutting a socket down is safe from
+    another thread, unlike anything done to the connection object; it happens under the same lock
+    as :meth:`end`, so a round trip that has ended is never cut (its socket may be closed and its
+    number reused meanwhile)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._armed: dict[int, tuple[int, float]] = {}  # token -> (socket fd, deadline)
+        self._fired: set[int] = set()
+        self._tokens = 0
+        self._thread: threading.Thread | None = None
+
+    def start(self, fd: int, seconds: float) -> int:
+        with self._cond:
+            self._tokens += 1
+            self._armed[self._tokens] = (fd, time.monotonic() + seconds)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="newsreview-pg-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+            return self._tokens
+
+    def end(self, token: int) -> bool:
+        """The round trip is over (answered, or failed); whether it was cut."""
+        with self._cond:
+            self._armed.pop(token, None)
+            if token in self._fired:
+                self._fired.discard(token)
+                return True
+            return False
+
+    def _watch(self) -> None:
+        with self._cond:
+            while True:
+                if not self._armed:
+                    self._cond.wait()
+                    continue
+                token, (fd, deadline) = min(self._armed.items(), key=lambda item: item[1][1])
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                del self._armed[token]
+                self._fired.add(token)
+                with contextlib.suppress(OSError):
+                    sock = socket.socket(fileno=os.dup(fd))
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    finally:
+                        sock.close()
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _Deadline:
+    """One round trip (or a transaction's) on ``conn`` within ``seconds`` (see :class:`_Watchdog`);
+    ``fired`` says it was cut."""
 
     def __init__(self, conn: psycopg.Connection[Any], seconds: float) -> None:
         self.fired = False
-        self._done = False
-        self._lock = threading.Lock()
         try:
-            self._fd: int | None = conn.fileno()
+            fd = conn.fileno()
         except Exception:  # a closed connection: the round trip fails by itself
-            self._fd = None
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _cut(self) -> None:
-        with self._lock:
-            if self._done or self._fd is None:
-                return
-            self.fired = True
-            with contextlib.suppress(OSError):
-                sock = socket.socket(fileno=os.dup(self._fd))
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                finally:
-                    sock.close()
+            self._token: int | None = None
+        else:
+            self._token = _WATCHDOG.start(fd, seconds)
 
     def end(self) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
+        if self._token is not None:
+            self.fired = _WATCHDOG.end(self._token)
+            self._token = None
 
 
 def _driver() -> Any:
