@@ -1054,6 +1054,9 @@ class _Proxy:
         self.url = url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{port}", 1)
         self.flowing = threading.Event()
         self.flowing.set()
+        self.replying = threading.Event()  # cleared: the server's answers are held (it got the request)
+        self.replying.set()
+        self.hold_after_commit = False  # hold the server's answers from the next COMMIT on
         self.sockets: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -1068,15 +1071,19 @@ class _Proxy:
                 return
             server = socket.create_connection(self.upstream)
             self.sockets += [client, server]
-            for src, dst in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+            for src, dst, gate in ((client, server, self.flowing), (server, client, self.replying)):
+                threading.Thread(target=self._pump, args=(src, dst, gate), daemon=True).start()
 
-    def _pump(self, src, dst) -> None:
+    def _pump(self, src, dst, gate) -> None:
         import socket
 
         try:
             while data := src.recv(65536):
                 self.flowing.wait()  # frozen: read, held, not passed on
+                gate.wait()
+                if gate is self.flowing and self.hold_after_commit and b"COMMIT" in data:
+                    self.hold_after_commit = False
+                    self.replying.clear()  # the server commits; its answer is held
                 dst.sendall(data)
         except OSError:
             pass
@@ -1086,6 +1093,7 @@ class _Proxy:
 
     def close(self) -> None:
         self.flowing.set()
+        self.replying.set()
         self.listener.close()
         for s in self.sockets:
             with contextlib.suppress(OSError):
@@ -1121,6 +1129,17 @@ def test_a_server_that_stops_answering_costs_a_decision_seconds_not_the_session(
         assert st.candidate(aid, e0)["status"] == "pending" and st.candidate(aid, e1)["status"] == "accepted"
 
 
+#: a process that reviews as ana, rejects one entity and holds the name until its stdin closes
+HOLDER = """
+import sys
+from tui.store import ReviewStore
+with ReviewStore.open(sys.argv[1], write=True, reviewer="ana", holder="the other") as st:
+    st.decide(sys.argv[2], sys.argv[3], "reject")
+    print("holding", flush=True)
+    sys.stdin.read()
+"""
+
+
 def test_a_session_back_without_its_reviewer_s_lock_never_writes_and_says_so(filled_store, monkeypatch):
     """QA (PostgreSQL): a review whose session was lost while another process took its reviewer's
     name read "store unreachable"; and a reconnect that could not take the lock kept the new session
@@ -1135,12 +1154,86 @@ def test_a_session_back_without_its_reviewer_s_lock_never_writes_and_says_so(fil
         with admin(path) as conn:
             conn.execute("SELECT pg_terminate_backend(%s)", [st.engine._conn.info.backend_pid])
         time.sleep(0.3)  # the server ends that session: ana's lock is free
-        with ReviewStore.open(path, write=True, reviewer="ana", holder="the other") as other:
+        other = subprocess.Popen(  # another process takes the name meanwhile
+            [sys.executable, "-c", HOLDER, str(path), aid, e1],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert other.stdout.readline().strip() == "holding"
             for _ in range(2):  # the second time too: no session kept without the lock
-                with pytest.raises(StoreLocked, match="reviewer 'ana'"):  # (this process: its own wording)
+                with pytest.raises(StoreLocked, match=r"reviewer 'ana' already has .* the other"):
                     st.decide(aid, e0, "accept")
-            other.decide(aid, e1, "reject")
+        finally:
+            other.communicate("", timeout=30)  # it lets go
         assert st.decide(aid, e0, "accept")["status"] == "accepted"  # the name free again: saved
     with ReviewStore.open(path) as st:
         assert [h["action"] for h in st.history(aid, e0)] == ["accept"]
         assert [h["action"] for h in st.history(aid, e1)] == ["reject"]
+
+
+def test_apply_never_saves_a_line_twice_when_the_server_kept_what_it_did_not_confirm(filled_store, monkeypatch):
+    """QA (re-test): the server hung after it had the decision's COMMIT; after the 8 s the line was
+    "not saved", `apply` tried it again once the server was back — and the server had committed the
+    first attempt all the same: the addition was in the store twice, and one undo left it there."""
+    import io
+
+    from tui import decisions
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.0)
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    monkeypatch.setattr(decisions, "RETRY_EVERY", 0.2)
+    path, ex = filled_store
+    aid = ex.article.id
+    text = ex.article.text
+    start = text.index("Second")
+    line = {"article": aid, "action": "add", "kind": "entity", "start": start, "end": start + 6, "label": "ORDINAL"}
+    proxy = _Proxy(path)
+    try:
+        with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+            proxy.hold_after_commit = True  # the server gets the write and commits it; its answer is held
+            import threading
+
+            threading.Timer(2.5, proxy.replying.set).start()  # ... until the server answers again
+            out, err = io.StringIO(), io.StringIO()
+            failed = decisions.apply_stream(st, io.BytesIO(json.dumps(line).encode() + b"\n"), out, err=err, wait=20)
+            said = [json.loads(x) for x in out.getvalue().splitlines()]
+    finally:
+        proxy.close()
+    with ReviewStore.open(path) as st:
+        adds = [c for c in st.candidates(aid, "entity") if (c["start"], c["end"]) == (start, start + 6)]
+        assert len(adds) == 1 and adds[0]["status"] == "added"
+        assert sum(1 for h in st.history(aid, adds[0]["id"]) if h["action"] == "add") == 1
+    assert failed == 0 and said[0]["ok"] is True, (said, err.getvalue())
+
+
+def test_a_decision_confirmed_late_is_read_before_the_next_is_made(filled_store, monkeypatch):
+    """The review screen's side of the same: the decision "not saved" (the server did not confirm it)
+    was committed; the next write says so and makes nothing until a refresh has read it."""
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.0)
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    aid = ex.article.id
+    e0, e1 = (e["id"] for e in ex.entities[:2])
+    proxy = _Proxy(path)
+    try:
+        with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+            proxy.hold_after_commit = True
+            with pytest.raises(StoreUnavailable, match="did not answer"):
+                st.decide(aid, e0, "accept")
+            proxy.replying.set()
+            time.sleep(0.3)
+            with pytest.raises(StoreUnavailable, match="was saved after all"):
+                st.decide(aid, e0, "accept")  # the analyst presses `a` again
+            st.refresh()
+            assert st.candidate(aid, e0)["status"] == "accepted"
+            assert st.decide(aid, e1, "reject")["status"] == "rejected"
+    finally:
+        proxy.close()
+    with ReviewStore.open(path) as st:
+        assert [h["action"] for h in st.history(aid, e0)] == ["accept"]

@@ -236,6 +236,12 @@ class PostgresEngine:
         # False once a poller thread owns reconnecting (tui.app.live.guard): after the server was found
         # away, a call here fails at once instead of waiting out a connect (see reconnect_outside)
         self.connect_here = True
+        #: a write the server did not confirm (its transaction id): it may have committed all the same
+        #: (the server had its COMMIT, then hung); looked up once a session is back (_settle)
+        self._unconfirmed: str | None = None
+        #: ... and it had: until a poll has delivered its records, no write is made (a retry of the same
+        #: decision would save it twice — QA, re-test: an addition twice, one undo leaving it there)
+        self.confirmed_late = False
         #: seconds a round trip may wait for the server's answer (None: as long as it takes); set for a
         #: reviewing session, whose analyst is waiting (see _Deadline)
         self.answer_wait: float | None = None
@@ -343,11 +349,12 @@ class PostgresEngine:
             pg = _driver()
             try:
                 self._take_lock(conn)
-            except StoreLocked as err:
+            except (StoreLocked, StoreUnavailable) as err:
                 with contextlib.suppress(Exception):
                     conn.close()
-                # QA (PostgreSQL): said as "store unreachable" on the status line; the store is there
-                self._down, self._down_locked, self._retry_at = str(err), True, now + RETRY_EVERY
+                # QA (PostgreSQL): a name another process holds was said as "store unreachable"
+                locked = isinstance(err, StoreLocked)
+                self._down, self._down_locked, self._retry_at = str(err), locked, now + RETRY_EVERY
                 raise
             except pg.OperationalError as err:
                 # QA (stop 45): a session ended while it took the reviewer's lock (a server going away
@@ -639,8 +646,9 @@ class PostgresEngine:
                 holder = (found[0] if found else None) or "another process"
                 if self._held_once and f"(pid {os.getpid()} on {socket.gethostname()}," in holder:
                     # QA: "already has it open … (pid N)" named this very process: its session lost on
-                    # the way, which the server has not ended yet
-                    raise StoreLocked(
+                    # the way, which the server has not ended yet — unavailable for a while, not taken:
+                    # `apply` waits for it as for a server away (QA, re-test: it gave up at once)
+                    raise StoreUnavailable(
                         f"reviewer '{clean_line(self.reviewer, 64)}' is still held on {self.shown} by this "
                         "process's earlier session, lost on the way; the server ends it within a minute or "
                         "two, and then this works again"
@@ -826,6 +834,7 @@ class PostgresEngine:
                         need = True
         except pg.OperationalError as err:
             raise self._lost(err) from None
+        need = need or self.confirmed_late
         if not need:
             return [], []
 
@@ -839,6 +848,7 @@ class PostgresEngine:
             return index, decisions
 
         index_rows, decision_rows = self._read(fetch)
+        self.confirmed_late = False  # a write the server confirmed late is among these rows
         if self.offset_at is None or now - self.offset_at >= clock.EVERY:
             self._read_clock(self._connection())
         # every record checked before anything moves on: a damaged one is said at every poll, and the
@@ -957,6 +967,12 @@ class PostgresEngine:
             xid: str | None = None
             deadline = None
             try:
+                self._settle(conn)
+                if self.confirmed_late:
+                    raise StoreUnavailable(
+                        f"not saved: a decision {self.shown} had not confirmed was saved after all; the "
+                        "store is read again first (this one is not needed if it was the same)"
+                    )
                 with self._answered(conn) as deadline, conn.transaction():
                     if before is not None:
                         before(conn)  # row locks taken before the store's lock (leases)
@@ -978,8 +994,9 @@ class PostgresEngine:
                 lost = self._lost(err, deadline)
                 if deadline is not None and deadline.fired:
                     # no reconnecting at once to ask whether it committed: a connect to a server that
-                    # hangs waits out connect_timeout (10 s) more, the analyst's key with it. Had the
-                    # server received it all, the decision shows once the server answers again.
+                    # hangs waits out connect_timeout (10 s) more, the analyst's key with it. Whether
+                    # the server had it all is asked once a session is back (_settle)
+                    self._unconfirmed = xid
                     raise StoreUnavailable(f"not saved: {lost}") from None
                 try:
                     conn = self._connection(at_once=True)  # reconnect at once, once
@@ -990,12 +1007,36 @@ class PostgresEngine:
                     if status == "committed":
                         return recovered(conn)
                 except (StoreUnavailable, pg.OperationalError):
+                    self._unconfirmed = xid  # (a server that went away may have committed it first)
                     raise StoreUnavailable(f"not saved: {lost}") from None
                 if attempt == 2:
                     raise StoreUnavailable(f"not saved: {lost}") from None
             except pg.Error as err:
                 raise StoreWriteError(f"not saved: {self.shown}: {self._reason(err)}") from None
         raise AssertionError("unreachable")
+
+    def _settle(self, conn: psycopg.Connection[Any]) -> None:
+        """Whether the write the server did not confirm committed after all (see ``_unconfirmed``)."""
+        if self._unconfirmed is None:
+            return
+        with self._answered(conn):
+            found = conn.execute("SELECT pg_xact_status(%s::xid8)", [self._unconfirmed]).fetchone()
+        self._unconfirmed = None
+        if found is not None and found[0] == "committed":
+            self.confirmed_late = True
+            self._checked = 0.0  # the next poll reads it
+
+    def unconfirmed_saved(self) -> bool | None:
+        """For a caller about to try a decision again that was "not saved" (``apply``): True if the
+        attempt the server did not confirm was saved after all (a refresh then delivers it, and the
+        decision must not be made again), False if not, None while that cannot be known yet."""
+        if self._unconfirmed is not None:
+            try:
+                conn = self._connection()
+                self._settle(conn)
+            except Exception:
+                return None
+        return self.confirmed_late
 
     def _need_writer(self) -> None:
         if self.mode == "read":
