@@ -878,6 +878,9 @@ def test_a_speaker_takes_in_neither_its_cue_nor_its_content(claims_of):
         # no name the NER found ("Added Ellis" one proper noun): no claim at all
         ('Added Ellis: "We will cut taxes by 5 percent."', "Ellis", "Added"),
         ('Added Ellis, the union\'s leader: "We will cut taxes by 5 percent."', "Ellis", "Added"),
+        # QA re-test: a name in the apposition (Labour) spoke, and the colon was the cue
+        ('Added Ellis, a Labour MP: "We will cut taxes by 5 percent."', "Ellis", "Added"),
+        ('Said Ellis, who leads the Labour group: "We will cut taxes by 5 percent."', "Ellis", "Said"),
     ],
 )
 def test_inverted_cues_and_manner_words_around_the_speaker(claims_of, line, speaker, cue):

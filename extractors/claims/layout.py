@@ -60,16 +60,35 @@ def colon_quotes(found: AttributionPass) -> None:
             continue
         colon = q[0] - len(head) + m.start()
         line_start = found.paragraph(colon, colon)[0]
+        inverted = _inverted(found, line_start, colon)
+        if inverted is not None:
+            # "Added Ellis, a Labour MP: “…”": the name after the verb speaks — QA: with no name the NER
+            # found there was no claim, and with one in the apposition ("Labour") it spoke
+            found.add(q, inverted.span(1), inverted.span(2), "direct")
+            continue
         who = found.resolver.last_within(line_start, colon)
         if who is None:
-            # "Added Ellis: “…”" with no name the NER found (it took "Added Ellis" for one word's name)
-            inverted = INVERTED_LINE.match(text, line_start, colon + 1)
-            name = inverted.group(2) if inverted is not None else ""
-            if inverted is not None and (name[:1].isupper() or name.split()[0].lower() in ("a", "an", "the")):
-                found.add(q, inverted.span(1), inverted.span(2), "direct")
             continue
         # "Said Ellis: “…”" — the NER took the inverted cue into the name (QA): `add` makes the verb the cue
         found.add(q, (colon, colon + 1), (who.start_char, who.end_char), "direct")
+
+
+def _inverted(found: AttributionPass, line_start: int, colon: int) -> re.Match[str] | None:
+    """The sentence before ``colon`` as "Said|Added … Name[, apposition]" (:data:`INVERTED_LINE`), from
+    its line's start or its own; the name capitalised or a phrase with an article ("Added bonus:" is
+    no one's)."""
+    starts = {line_start}
+    tokens = found.doc.char_span(colon, colon + 1, alignment_mode="expand")
+    if tokens is not None and tokens[0].sent.start_char > line_start:
+        starts.add(tokens[0].sent.start_char)
+    for start in sorted(starts):
+        inverted = INVERTED_LINE.match(found.text, start, colon + 1)
+        if inverted is None:
+            continue
+        name = inverted.group(2)
+        if name[:1].isupper() or name.split()[0].lower() in ("a", "an", "the"):
+            return inverted
+    return None
 
 
 def transcript(found: AttributionPass) -> None:
