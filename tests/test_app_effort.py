@@ -406,3 +406,20 @@ async def test_no_color_at_80x24_with_groups_and_suggestions(two, tmp_path, monk
         await pilot.press("right", "j", "a", "left", "L", "escape", "S", "escape", "C", "n")
         assert app.is_running and app._exception is None
         assert by_text(store, bid)["Russia"][0]["status"] == "accepted"
+
+
+async def test_the_label_set_counts_labels_only_analysts_gave_in_other_articles(two, tmp_path):
+    """QA (formats, re-test): a label an analyst gave in another article was missing from the dialog,
+    then listed with "no candidates"."""
+    store, aid, bid = two
+    text = store.article(bid)["text"]
+    start = text.index(text.split()[0])
+    store.add_candidate(
+        bid, {"kind": "entity", "start": start, "end": start + len(text.split()[0]), "label": "WEEKDAY"}
+    )
+    app = app_on(store, tmp_path, aid)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("S")
+        assert isinstance(app.screen, LabelSet)
+        rows = [line for line in screen_text(app).splitlines() if "WEEKDAY" in line]
+        assert rows and "1 candidate" in rows[0]

@@ -81,6 +81,7 @@ def test_the_desk_s_prodigy_export_added_back_to_its_store_records_nothing(revie
     after = cli.json("export", "--include", "all")
     assert after["articles"] == before["articles"]
     assert "ana+bo" not in cli("status").stdout
+    assert not list(store_path.glob("journals/ana-bo*"))  # no writer opened for it (its lock file)
     cli.env["NEWSREVIEW_STORE"] = str(tmp_path / "other")  # a fresh store: the desk's answers, under its name
     assert "1 Prodigy answer(s) recorded" in cli("add", str(out), "--model", "blank:en").stderr
 

@@ -3,6 +3,7 @@ check-worthiness (issue #14)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .core import StoreCore
@@ -41,9 +42,9 @@ class LearningMixin(StoreCore):
             self._proposals.clear()  # the vocabulary may have changed
         return self._memory
 
-    def labels_given(self) -> set[str]:
-        """Entity labels the desk's final view holds that analysts gave (added entities, relabels) —
-        the articles' index records count only what the machine gave."""
+    def labels_given(self) -> Counter[str]:
+        """Entity labels the desk's final view holds that analysts gave (added entities, relabels), with
+        how many entities have each — the articles' index records count only what the machine gave."""
         return self.memory().labels_given()
 
     def _article_facts(self, aid: str) -> list[tuple[Any, ...]]:

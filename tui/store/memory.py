@@ -129,11 +129,16 @@ class Memory:
                 if self.vocabulary[key] <= 0:
                     del self.vocabulary[key]
 
-    def labels_given(self) -> set[str]:
-        """Entity labels the desk gave by hand: of the entities it added, and those it relabelled to."""
-        given = {label for _, label in self.vocabulary}
+    def labels_given(self) -> Counter[str]:
+        """Entity labels the desk gave by hand, with how many entities have each: those it added and
+        those it relabelled to."""
+        given: Counter[str] = Counter()
+        for (_, label), times in self.vocabulary.items():
+            given[label] += times
         for counter in self.outcomes.values():
-            given.update(after for (outcome, after), n in counter.items() if outcome == "relabelled" and n > 0)
+            for (outcome, after), n in counter.items():
+                if outcome == "relabelled" and n > 0:
+                    given[after] += n
         return given
 
     def suggest(self, cand: dict[str, Any]) -> dict[str, Any] | None:

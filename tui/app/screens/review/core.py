@@ -560,11 +560,13 @@ class ReviewCore(Screen[None]):
         for aid in self.store.article_ids():
             for label, n in (self.store.article_info(aid).get("labels") or {}).items():
                 counts[label] = counts.get(label, 0) + int(n)
-        given = {c["label"] for c in self.state.cands.values() if c["kind"] == "entity"}
         with contextlib.suppress(StoreError):  # a damaged store: the article's own labels still count
-            given |= self.store.labels_given()  # labels analysts gave in other articles too
-        for label in given - counts.keys():
-            counts[label] = 0
+            # labels analysts gave, in other articles too, with their entities (QA: "no candidates")
+            for label, n in self.store.labels_given().items():
+                counts.setdefault(label, n)  # (a label the machine gives keeps the machine's count)
+        for cand in self.state.cands.values():
+            if cand["kind"] == "entity" and cand["label"] not in counts:
+                counts[cand["label"]] = 0
         return counts
 
     def _open_mention(self) -> None:
