@@ -1100,31 +1100,36 @@ class _Proxy:
                 s.close()
 
 
-def test_a_server_that_stops_answering_costs_a_decision_seconds_not_the_session(filled_store, monkeypatch):
+@pytest.fixture
+def relayed(filled_store, monkeypatch):
+    """The filled store behind a :class:`_Proxy`, a reviewing session giving the server 1 s to answer:
+    (the store's URL, the relay, the article id, its first two entities' ids)."""
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.0)
+    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
+    path, ex = filled_store
+    proxy = _Proxy(path)
+    e0, e1 = (e["id"] for e in ex.entities[:2])
+    yield path, proxy, ex.article.id, e0, e1
+    proxy.close()
+
+
+def test_a_server_that_stops_answering_costs_a_decision_seconds_not_the_session(relayed):
     """QA (PostgreSQL): with the server's processes stopped, `a` on the review screen waited for good
     and `q` with it (until the server went on). A reviewing session gives a round trip ANSWER_WAIT
     seconds, then says nothing was saved; once the server answers again the next decision is saved."""
-    from tui.store import postgres
-
-    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.5)
-    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
-    path, ex = filled_store
-    aid = ex.article.id
-    e0, e1 = (e["id"] for e in ex.entities[:2])
-    proxy = _Proxy(path)
-    try:
-        with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
-            proxy.flowing.clear()
-            started = time.monotonic()
-            with pytest.raises(StoreUnavailable, match=r"did not answer for 1\.5 s"):
-                st.decide(aid, e0, "accept")
-            assert time.monotonic() - started < 4  # (was: as long as the server hung)
-            proxy.flowing.set()
-            time.sleep(0.5)  # the cut session ends on the server, its reviewer's lock with it
-            assert st.candidate(aid, e0)["status"] == "pending"
-            assert st.decide(aid, e1, "accept")["status"] == "accepted"
-    finally:
-        proxy.close()
+    path, proxy, aid, e0, e1 = relayed
+    with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+        proxy.flowing.clear()
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match=r"did not answer for 1 s"):
+            st.decide(aid, e0, "accept")
+        assert time.monotonic() - started < 4  # (was: as long as the server hung)
+        proxy.flowing.set()
+        time.sleep(0.5)  # the cut session ends on the server, its reviewer's lock with it
+        assert st.candidate(aid, e0)["status"] == "pending"
+        assert st.decide(aid, e1, "accept")["status"] == "accepted"
     with ReviewStore.open(path) as st:
         assert st.candidate(aid, e0)["status"] == "pending" and st.candidate(aid, e1)["status"] == "accepted"
 
@@ -1174,35 +1179,26 @@ def test_a_session_back_without_its_reviewer_s_lock_never_writes_and_says_so(fil
         assert [h["action"] for h in st.history(aid, e1)] == ["reject"]
 
 
-def test_apply_never_saves_a_line_twice_when_the_server_kept_what_it_did_not_confirm(filled_store, monkeypatch):
+def test_apply_never_saves_a_line_twice_when_the_server_kept_what_it_did_not_confirm(relayed, monkeypatch):
     """QA (re-test): the server hung after it had the decision's COMMIT; after the 8 s the line was
     "not saved", `apply` tried it again once the server was back — and the server had committed the
     first attempt all the same: the addition was in the store twice, and one undo left it there."""
     import io
+    import threading
 
     from tui import decisions
-    from tui.store import postgres
 
-    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.0)
-    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
     monkeypatch.setattr(decisions, "RETRY_EVERY", 0.2)
-    path, ex = filled_store
-    aid = ex.article.id
-    text = ex.article.text
-    start = text.index("Second")
+    path, proxy, aid, _, _ = relayed
+    with ReviewStore.open(path) as st:
+        start = st.article(aid)["text"].index("Second")
     line = {"article": aid, "action": "add", "kind": "entity", "start": start, "end": start + 6, "label": "ORDINAL"}
-    proxy = _Proxy(path)
-    try:
-        with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
-            proxy.hold_after_commit = True  # the server gets the write and commits it; its answer is held
-            import threading
-
-            threading.Timer(2.5, proxy.replying.set).start()  # ... until the server answers again
-            out, err = io.StringIO(), io.StringIO()
-            failed = decisions.apply_stream(st, io.BytesIO(json.dumps(line).encode() + b"\n"), out, err=err, wait=20)
-            said = [json.loads(x) for x in out.getvalue().splitlines()]
-    finally:
-        proxy.close()
+    with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+        proxy.hold_after_commit = True  # the server gets the write and commits it; its answer is held
+        threading.Timer(2.5, proxy.replying.set).start()  # ... until the server answers again
+        out, err = io.StringIO(), io.StringIO()
+        failed = decisions.apply_stream(st, io.BytesIO(json.dumps(line).encode() + b"\n"), out, err=err, wait=20)
+        said = [json.loads(x) for x in out.getvalue().splitlines()]
     with ReviewStore.open(path) as st:
         adds = [c for c in st.candidates(aid, "entity") if (c["start"], c["end"]) == (start, start + 6)]
         assert len(adds) == 1 and adds[0]["status"] == "added"
@@ -1210,30 +1206,20 @@ def test_apply_never_saves_a_line_twice_when_the_server_kept_what_it_did_not_con
     assert failed == 0 and said[0]["ok"] is True, (said, err.getvalue())
 
 
-def test_a_decision_confirmed_late_is_read_before_the_next_is_made(filled_store, monkeypatch):
+def test_a_decision_confirmed_late_is_read_before_the_next_is_made(relayed):
     """The review screen's side of the same: the decision "not saved" (the server did not confirm it)
     was committed; the next write says so and makes nothing until a refresh has read it."""
-    from tui.store import postgres
-
-    monkeypatch.setattr(postgres, "ANSWER_WAIT", 1.0)
-    monkeypatch.setattr(postgres, "RETRY_EVERY", 0.0)
-    path, ex = filled_store
-    aid = ex.article.id
-    e0, e1 = (e["id"] for e in ex.entities[:2])
-    proxy = _Proxy(path)
-    try:
-        with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
-            proxy.hold_after_commit = True
-            with pytest.raises(StoreUnavailable, match="did not answer"):
-                st.decide(aid, e0, "accept")
-            proxy.replying.set()
-            time.sleep(0.3)
-            with pytest.raises(StoreUnavailable, match="was saved after all"):
-                st.decide(aid, e0, "accept")  # the analyst presses `a` again
-            st.refresh()
-            assert st.candidate(aid, e0)["status"] == "accepted"
-            assert st.decide(aid, e1, "reject")["status"] == "rejected"
-    finally:
-        proxy.close()
+    path, proxy, aid, e0, e1 = relayed
+    with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+        proxy.hold_after_commit = True
+        with pytest.raises(StoreUnavailable, match="did not answer"):
+            st.decide(aid, e0, "accept")
+        proxy.replying.set()
+        time.sleep(0.3)
+        with pytest.raises(StoreUnavailable, match="was saved after all"):
+            st.decide(aid, e0, "accept")  # the analyst presses `a` again
+        st.refresh()
+        assert st.candidate(aid, e0)["status"] == "accepted"
+        assert st.decide(aid, e1, "reject")["status"] == "rejected"
     with ReviewStore.open(path) as st:
         assert [h["action"] for h in st.history(aid, e0)] == ["accept"]
