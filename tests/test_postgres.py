@@ -500,6 +500,15 @@ def test_presence(filled_store):
             assert reader.presence()["ana"]["article"] == ex.article.id
     with ReviewStore.open(path) as reader:
         assert "ana" not in reader.presence()  # gone when she closed the store
+    # QA (PostgreSQL): a killed app's row stayed "on it now" for a minute; its session, ended by the
+    # server, holds ana's writer lock no more
+    with ReviewStore.open(path, write=True, reviewer="ana") as ana, ReviewStore.open(path) as reader:
+        ana.set_presence(ex.article.id)
+        assert reader.presence()["ana"]["article"] == ex.article.id
+        with admin(path) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [ana.engine._conn.info.backend_pid])
+        time.sleep(0.3)
+        assert "ana" not in reader.presence()
 
 
 # -- leases ----------------------------------------------------------------------------------------

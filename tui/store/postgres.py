@@ -1258,14 +1258,30 @@ class PostgresEngine:
             )
 
     def presence(self) -> dict[str, dict[str, Any]]:
-        rows = self._read(
-            lambda conn: conn.execute(
+        """Who is on which article: the fresh rows of reviewers whose writer lock is held — a session
+        the server has ended (its app killed, its host gone) holds none (QA: a killed app was shown
+        "on it now" for another minute; the folder store looks at the process on this machine)."""
+
+        def read(conn: psycopg.Connection[Any]) -> tuple[list[Any], set[int]]:
+            rows = conn.execute(
                 "SELECT reviewer, article, extract(epoch FROM at) FROM presence "
                 "WHERE at > now() - make_interval(secs => %s)",
                 [PRESENCE_FRESH],
             ).fetchall()
-        )
-        return {who: {"article": aid, "at": float(at)} for who, aid, at in rows}
+            # a bigint advisory key shows in pg_locks as its high and low halves (classid, objid)
+            held = conn.execute(
+                "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks "
+                "WHERE locktype = 'advisory' AND objsubid = 1 AND granted"
+            ).fetchall()
+            return rows, {int(k) for (k,) in held}
+
+        rows, held = self._read(read)
+        alive = {k & 0xFFFFFFFFFFFFFFFF for k in held}
+        return {
+            who: {"article": aid, "at": float(at)}
+            for who, aid, at in rows
+            if (self._key("reviewer", who) & 0xFFFFFFFFFFFFFFFF) in alive
+        }
 
     # -- upkeep (doctor) ---------------------------------------------------------------------------
 
