@@ -1230,5 +1230,15 @@ def test_a_decision_confirmed_late_is_read_before_the_next_is_made(relayed):
         st.refresh()
         assert st.candidate(aid, e0)["status"] == "accepted"
         assert st.decide(aid, e1, "reject")["status"] == "rejected"
+        # the screen's poll comes first (as it does, three times a second): it settles and reads the
+        # write, and the next key is not refused for it
+        proxy.hold_after_commit = True
+        with pytest.raises(StoreUnavailable, match="did not answer"):
+            st.undo_last()
+        proxy.replying.set()
+        time.sleep(0.3)
+        st.refresh()
+        assert st.candidate(aid, e1)["status"] == "pending"  # the undo, saved after all
+        assert st.decide(aid, e1, "accept")["status"] == "accepted"
     with ReviewStore.open(path) as st:
         assert [h["action"] for h in st.history(aid, e0)] == ["accept"]

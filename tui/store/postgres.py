@@ -834,11 +834,14 @@ class PostgresEngine:
                         need = True
         except pg.OperationalError as err:
             raise self._lost(err) from None
-        need = need or self.confirmed_late
+        need = need or self.confirmed_late or self._unconfirmed is not None
         if not need:
             return [], []
 
         def fetch(conn: psycopg.Connection[Any]) -> Any:
+            # a write the server did not confirm is settled here too, so that its records come with this
+            # poll and the analyst's next key is not refused for it
+            self._settle(conn)
             index = conn.execute(
                 "SELECT pos, tbl, doc::text FROM index_records WHERE pos > %s ORDER BY pos", [self._iwm]
             ).fetchall()
