@@ -1022,9 +1022,17 @@ class PostgresEngine:
         """Whether the write the server did not confirm committed after all (see ``_unconfirmed``)."""
         if self._unconfirmed is None:
             return
-        with self._answered(conn):
-            found = conn.execute("SELECT pg_xact_status(%s::xid8)", [self._unconfirmed]).fetchone()
-        self._unconfirmed = None
+        pg = _driver()
+        xid, self._unconfirmed = self._unconfirmed, None
+        try:
+            with self._answered(conn):
+                found = conn.execute("SELECT pg_xact_status(%s::xid8)", [xid]).fetchone()
+        except pg.OperationalError as err:
+            if self._gone(conn, err):
+                self._unconfirmed = xid  # asked again on the next session
+            raise
+        except pg.Error:
+            return  # an id the server no longer knows (another cluster): it cannot say, as before
         if found is not None and found[0] == "committed":
             self.confirmed_late = True
             self._checked = 0.0  # the next poll reads it
