@@ -893,3 +893,23 @@ async def test_an_edge_that_cannot_move_is_said_and_enter_then_accepts(review):
         assert store.candidate(aid, ex.entities[1]["id"])["status"] == "pending"
         await pilot.press("right_square_bracket", "enter")
         assert store.candidate(aid, ex.entities[1]["id"])["status"] == "accepted"
+
+
+async def test_an_undo_in_another_article_says_which_and_what(tmp_path):
+    """QA (a newcomer): `u` on another article jumped back to the first with "undo: 1 decision"."""
+    store = several_store(tmp_path / "store")
+    first = store.article_ids()[0]
+    app = ReviewApp(store, config=tmp_path / "cfg", start_article=first)
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            await pilot.press("a", "n")
+            assert screen.aid != first
+            await pilot.press("u")
+            await pilot.pause()
+            assert screen.aid == first
+            said = [str(n.message) for n in app._notifications][-1]
+            assert said.startswith("undone: 'Ben Wallace' now pending, in “Ben Wallace said Russia lost")
+            assert said.endswith("”: it is open now")
+    finally:
+        store.close()

@@ -383,6 +383,7 @@ class Deciding(ReviewCore):
             said += f"{len(group)} decision{'s' if len(group) > 1 else ''}"
         if cand is not None and len(group) > 1:
             said += f" (and {len(group) - 1} more, one step)"
-        if elsewhere:
-            said += f", in {'the article before' if which == 'undo' else 'another article'}: it is open now"
+        if elsewhere:  # the article that decision was in, open now
+            title = self.store.article_info(aid).get("title") or aid
+            said += f", in “{one_line(str(title), 40)}”: it is open now"
         self.notify(said, markup=False, timeout=4)
