@@ -364,6 +364,15 @@ class ReviewState:
         gid = self.group_of.get(key)
         return gid is not None and gid in self.expanded
 
+    def mention_number(self, cid: str) -> tuple[str, int, int] | None:
+        """(its group's id, which mention ``cid`` is counting from 1, of how many), or None for a
+        candidate in no group."""
+        gid = self.group_of.get(cid)
+        if gid is None:
+            return None
+        ids = self.groups[gid]["mentions"]
+        return gid, ids.index(cid) + 1, len(ids)
+
     def mentions(self, gid: str) -> list[Cand]:
         return [self.cands[cid] for cid in self.groups[gid]["mentions"] if cid in self.cands]
 

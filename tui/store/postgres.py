@@ -349,25 +349,21 @@ class PostgresEngine:
             pg = _driver()
             try:
                 self._take_lock(conn)
-            except (StoreLocked, StoreUnavailable) as err:
+            except BaseException as err:
+                gone = isinstance(err, pg.OperationalError) and self._gone(conn, err)  # (before it is closed)
                 with contextlib.suppress(Exception):
                     conn.close()
-                # QA (PostgreSQL): a name another process holds was said as "store unreachable"
-                locked = isinstance(err, StoreLocked)
-                self._down, self._down_locked, self._retry_at = str(err), locked, now + RETRY_EVERY
-                raise
-            except pg.OperationalError as err:
-                # QA (stop 45): a session ended while it took the reviewer's lock (a server going away
-                # again just after coming back) left a bare driver error: "internal error"
-                gone = self._gone(conn, err)
-                with contextlib.suppress(Exception):
-                    conn.close()
-                if not gone:
-                    raise StoreError(f"{self.shown}: {self._reason(err)}") from None
-                raise self._lost(err) from None
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    conn.close()
+                if isinstance(err, (StoreLocked, StoreUnavailable)):
+                    # QA (PostgreSQL): a name another process holds was said as "store unreachable"
+                    locked = isinstance(err, StoreLocked)
+                    self._down, self._down_locked, self._retry_at = str(err), locked, now + RETRY_EVERY
+                    raise
+                if isinstance(err, pg.OperationalError):
+                    # QA (stop 45): a session ended while it took the reviewer's lock (a server going away
+                    # again just after coming back) left a bare driver error: "internal error"
+                    if not gone:
+                        raise StoreError(f"{self.shown}: {self._reason(err)}") from None
+                    raise self._lost(err) from None
                 raise
         self._conn = conn
         if self._down is not None:

@@ -377,12 +377,12 @@ class ReviewCore(Screen[None]):
             )
             return
         history = self.store.history(self.aid, cand["id"]) if cand else []  # (a group row shows none)
-        gid = self.state.group_of.get(cand["id"]) if cand else None
+        mention = self.state.mention_number(cand["id"]) if cand else None
         where = None
-        if gid is not None and cand is not None:
-            ids = self.state.groups[gid]["mentions"]
+        if mention is not None and cand is not None:
+            gid, number, count = mention
             rest = sum(1 for m in self.state.mentions(gid) if m["id"] != cand["id"] and is_pending(m))
-            where = (self.state.groups[gid]["name"], ids.index(cand["id"]) + 1, len(ids), rest)
+            where = (self.state.groups[gid]["name"], number, count, rest)
         final = self._final_status(cand["id"]) if cand else None
         # QA: a reviewer who is no lead was told "J adjudicates", and J then refused
         me, jkey = self.store.reviewer, (k.show("review.adjudicate") if self.store.is_lead() else "")

@@ -67,13 +67,12 @@ class Editing(ReviewCore):
         cand = self.current()
         if cand is None or self.aid is None:
             return
+        # QA (a newcomer): `e` on a group row edited its first pending mention, the title naming only the
+        # text: which one, and that the others stay as they are
         mention = None
-        gid = self.state.group_of.get(cand["id"]) if cand["kind"] == "entity" else None
-        if gid is not None and len(self.state.groups[gid]["mentions"]) > 1:
-            # QA (a newcomer): `e` on a group row edited its first pending mention, the title naming only
-            # the text: which one, and that the others stay as they are
-            ids = self.state.groups[gid]["mentions"]
-            mention = f"mention {ids.index(cand['id']) + 1} of {len(ids)}" + (
+        where = self.state.mention_number(cand["id"]) if cand["kind"] == "entity" else None
+        if where is not None and where[2] > 1:
+            mention = f"mention {where[1]} of {where[2]}" + (
                 " (the group's other mentions stay as they are)" if on_group else ""
             )
         # a boundary edit in progress opens in the editor, to save with the rest (QA, stop 45: the editor
