@@ -7,9 +7,13 @@ entities as the candidates (``--source conll``, no spaCy run, short texts) — i
 baseline; then, for each article, ``a`` (an accept, written and folded) and ``n`` (the next article),
 paced like fast keys; the memory after every 25 articles is printed, and the last line gives the
 growth per article and the ratio to the baseline. Desks run several copies on one server: what
-stays per article opened is what adds up.
+stays per article opened is what adds up. ``--dialogs K`` opens and closes, on each article, K times
+the article queue (``l``), the help (``?``) and the edit dialog (``e``): what a session of
+dialogs leaves behind (Textual kept every closed widget's footer keys and painted lines: tui/app/leaks.py).
 
     python bench/memory_bench.py --data ../shared/data --articles 150
+    python bench/memory_bench.py --data ../shared/data --source conll --articles 150 --dialogs 2 \
+        --code /path/to/an/older/checkout   # A/B
 """
 
 from __future__ import annotations
@@ -115,6 +119,7 @@ def main() -> None:
     parser.add_argument("--source", choices=("polnear", "conll"), default="polnear")
     parser.add_argument("--articles", type=int, default=150)
     parser.add_argument("--pause", type=float, default=0.12, help="seconds after each key")
+    parser.add_argument("--dialogs", type=int, default=0, help="queue, help and editor opened and closed per article")
     parser.add_argument("--code", type=Path, default=ROOT, help="the newsreview checkout to run (A/B against another)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsreview-memory-") as tmp:
@@ -135,6 +140,10 @@ def main() -> None:
             base = rss_mb(term.proc.pid)
             print(f"first screen: {base:.1f} MB", flush=True)
             for i in range(1, n):
+                for _ in range(args.dialogs):
+                    for key in (b"l", b"?", b"e"):
+                        term.keys(key, args.pause)
+                        term.keys(b"\x1b", args.pause)
                 term.keys(b"a", args.pause)
                 term.keys(b"n", args.pause)
                 if i % 25 == 0:
@@ -149,7 +158,7 @@ def main() -> None:
             term.proc.wait()
     per = (end - base) * 1024 / max(1, n - 1)
     print(
-        f"source={args.source} articles={n} rss_first_mb={base:.1f} rss_end_mb={end:.1f} per_article_kb={per:.0f} ratio={end / base:.2f}"
+        f"source={args.source} articles={n} dialogs={args.dialogs} rss_first_mb={base:.1f} rss_end_mb={end:.1f} per_article_kb={per:.0f} ratio={end / base:.2f}"
     )
 
 

@@ -33,6 +33,8 @@ from .bindings import REVIEW, Keys
 from .collector import TICK, IdleCollector
 from .config import config_problems, load_keymap, load_settings, update_settings
 from .keyorder import KeysInOrder
+from .leaks import install as leaks_install
+from .leaks import prune_all
 from .nocolor import use_legible_greys
 from .screens.once import ClosesOnce, has_left
 from .screens.review import ReviewScreen
@@ -226,9 +228,11 @@ class ReviewApp(App[None]):
         self._last_key: tuple[str, float] | None = None
         self.keys_in_order = KeysInOrder(self, self._take)
         spacing_marks_take_a_cell()  # before anything is measured: Devanagari's vowel signs take a cell
+        leaks_install()  # Textual's styles caches keep no widget alive (leaks.py)
         escapes.install()  # Escape read before another escape sequence stays Escape (escapes.py)
         self._closed_by: tuple[str, float] | None = None  # the key that last closed a dialog, and when
-        self.collector = IdleCollector(lambda: self.clock.last)
+        # closed widgets' watchers of the app (its theme: text views, text areas) let go now and then
+        self.collector = IdleCollector(lambda: self.clock.last, before_full=lambda: prune_all(self))
 
     def _themes(self) -> dict[str, Any]:
         themes = self.settings.get("themes")

@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...sanitize import clean
 from ...store import StoreError
@@ -37,6 +37,7 @@ from ...store.validation import CLAIM_EDITS, ENTITY_EDITS
 from ...store.versions import Item, changed_fields, disputed_items, reopened, versions
 from ..bindings import ADJUDICATE, LABELS, SECTIONS, Keys, help_notes
 from ..desk import DISPUTED_MARK, STATUS_STYLE, differing, fields_text, possessive, when
+from ..leaks import PrunedFooter
 from ..text import STATUS_MARK, one_line
 from .once import ClosesOnce
 
@@ -132,7 +133,7 @@ class AdjudicateScreen(ClosesOnce, Screen[None]):
             yield Static(id="adj-versions")
             yield Static(id="adj-context")
         yield Static(id="adj-hint")
-        yield Footer(show_command_palette=False)  # at 80 columns "^p palette" pushed "quit" off
+        yield PrunedFooter(show_command_palette=False)  # at 80 columns "^p palette" pushed "quit" off
 
     def on_mount(self) -> None:
         self.items = disputed_items(self.store)

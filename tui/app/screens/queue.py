@@ -28,6 +28,7 @@ from ...store import StoreError
 from ...store.store import Changes
 from ..bindings import QUEUE, Keys
 from ..desk import present_on
+from ..leaks import let_go_of_tables
 from ..spans import accent_sensitive, fold
 from ..text import one_line
 from ..widgets.footer import DialogFooter
@@ -124,6 +125,9 @@ class QueueScreen(ClosesOnce, ModalScreen[str | None]):
         self._add_columns(self._title_width())
         self.fill("")
         self.query_one(Input).focus()
+
+    def on_unmount(self) -> None:
+        let_go_of_tables()  # Textual's style cache held the closed table, every article's row with it
 
     def on_resize(self) -> None:
         # QA: the title kept the width of the terminal the queue opened in (cut short, or the desk

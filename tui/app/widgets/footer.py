@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
+
+from ..leaks import PrunedFooter
 
 FIRST = ("leave", "help", "quit")  # the article's back key (escape), then the screen's help and quit
 
 
-class ReviewFooter(Footer):
+class ReviewFooter(PrunedFooter):
     def compose(self) -> ComposeResult:
         if not getattr(self, "_bindings_ready", True) or any(  # (before the screen's bindings are ready: none)
             binding.group is not None for _, binding, _, _ in self.screen.active_bindings.values() if binding.show
@@ -47,7 +48,7 @@ class ReviewFooter(Footer):
         yield from (item for item in items if item not in first)
 
 
-class DialogFooter(Footer):
+class DialogFooter(PrunedFooter):
     """A dialog's own keys at the bottom of the terminal. Without it the review screen's footer showed
     through beneath every dialog: "a accept  x reject …" under the edit dialog, keys that do nothing
     there (QA, stop 40). No palette key (the app's ``ctrl+p`` is in the help); compact when narrow."""
