@@ -94,6 +94,42 @@ def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
     assert [(e["text"], e["status"], e["origin"]) for e in final["entities"]] == [("Leicestershire", "added", "memory")]
 
 
+def test_a_rejected_proposal_counts_the_same_everywhere(store_path, cli):
+    """QA: a rejected proposal counted as decided but not in the total ("3/2 decided here"), and as
+    decided only while a cache of today's proposals held it: 3/2, 0/2 and the export's 3/5 for one
+    article. It counts as decided and in the total everywhere, whatever the vocabulary says later."""
+    a, b = build(store_path)
+    aid, bid = a.article.id, b.article.id
+    s = A.index("Leicestershire")
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        (proposal,) = [c for c in st.candidates(bid, "entity") if c["origin"] == "memory"]
+        st.decide(bid, proposal["id"], "reject")
+        assert st.progress(bid) == (1, 5)  # Monday, Russia, Lviv, Kirby, and the proposal ben rejected
+
+    def figures() -> list[tuple[int, int]]:
+        """`articles`, the export's review, and the store as a reader counts it."""
+        rows = [line.split("\t") for line in cli("articles", "--format", "tsv").stdout.splitlines()]
+        listed = next((int(row[1]), int(row[2])) for row in rows if row[0] == bid)
+        review = cli.json("export", "--article", bid)["articles"][0]["review"]
+        with ReviewStore.open(store_path) as st:
+            return [listed, (review["decided"], review["total"]), st.progress(bid)]
+
+    assert figures() == [(1, 5)] * 3
+    (store_path / "cache" / "decisions.json").unlink()  # counted afresh: the same
+    assert figures() == [(1, 5)] * 3
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.decide(aid, added["id"], "undo")  # the vocabulary no longer holds it: nothing proposes it
+        assert not st.proposals(bid)
+    assert figures() == [(1, 5)] * 3  # ben's rejection stands, and is listed
+    listed = cli.json("export", "--include", "all", "--article", bid)["articles"][0]["entities"]
+    assert [(e["text"], e["status"]) for e in listed if e["origin"] == "memory"] == [("Leicestershire", "rejected")]
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        st.decide(bid, proposal["id"], "undo")  # no decision stands on it: out of both
+        assert st.progress(bid) == (0, 4)
+
+
 def test_a_name_a_hard_wrap_cut_is_proposed(store_path):
     """An analyst's addition is proposed where a hard wrap put the name on two lines."""
     from extractors.wrapping import hard_wrap, unwrapped

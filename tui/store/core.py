@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from extractors.records import check_offsets
 from extractors.vocabulary import DECIDED
@@ -39,6 +39,19 @@ if TYPE_CHECKING:
     from .correction import DeskCorrection
 
 CLAIM_KEY = "*claim"  # the scope key of claims (entities are keyed by label)
+
+
+def is_proposal(value: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a record's "proposed" is a proposal as the store makes them (an entity with its span,
+    text and label): anything else in a journal is ignored, not trusted."""
+    return (
+        isinstance(value, dict)
+        and value.get("kind") == "entity"
+        and isinstance(value.get("id"), str)
+        and all(isinstance(value.get(k), int) and not isinstance(value.get(k), bool) for k in ("start", "end"))
+        and isinstance(value.get("text"), str)
+        and isinstance(value.get("label"), str)
+    )
 
 
 def scope_key(cand: dict[str, Any]) -> str:
@@ -98,6 +111,9 @@ class StoreCore:
         self._removed: dict[str, dict[str, Any]] = {}
         self._added: dict[str, dict[str, dict[str, Any]]] = {}  # article -> cid -> the first addition
         self._added_at: dict[tuple[str, str], str] = {}
+        # article -> cid -> a proposal of the desk's vocabulary as it was when decided on (the record's
+        # "proposed"): what it was does not hang on what the vocabulary proposes today
+        self._proposed: dict[str, dict[str, dict[str, Any]]] = {}
         self._reviews: dict[str, dict[str, dict[Key, History]]] = {}
         self._alive: dict[str, dict[str, int]] = defaultdict(dict)  # article -> cid -> reviewers with it added
         self._records: dict[str, dict[str, Any]] = {}  # decision id -> record (folded articles)
@@ -260,6 +276,9 @@ class StoreCore:
             if first is None or record["at"] < first:
                 self._added.setdefault(aid, {})[cid] = record["added"]
                 self._added_at[(aid, cid)] = record["at"]
+        proposed = record.get("proposed")
+        if is_proposal(proposed) and proposed["id"] == cid and cid not in self._proposed.get(aid, {}):
+            self._proposed.setdefault(aid, {})[cid] = proposed
         if hist.alive_addition != was_alive:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
@@ -369,7 +388,12 @@ class StoreCore:
         return self._by_sha.get(text_sha)
 
     def _base(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-        found = originals.get(cid) or self._added.get(aid, {}).get(cid) or self._proposals.get(aid, {}).get(cid)
+        found = (
+            originals.get(cid)
+            or self._added.get(aid, {}).get(cid)
+            or self._proposed.get(aid, {}).get(cid)
+            or self._proposals.get(aid, {}).get(cid)
+        )
         if found is None and aid in self._extractions and cid in self._reviews.get(aid, {}):
             found = self._superseded(aid).get(cid)  # decided on before a re-extraction dropped it
         return found
@@ -390,6 +414,18 @@ class StoreCore:
             if cid not in originals and cid not in added and views.standing(hists)
         ]
 
+    def decided_proposals(self, aid: str) -> dict[str, dict[str, Any]]:
+        """Proposals of the desk's vocabulary that a decision still stands on, as they were proposed:
+        listed and counted (decided, and in the total) whether or not the vocabulary proposes them
+        today (QA: a rejected proposal counted as decided but not in the total — "3/2 decided here" —
+        and only while a cache of today's proposals happened to hold it)."""
+        added, reviews = self._added.get(aid, {}), self._reviews.get(aid, {})
+        return {
+            cid: base
+            for cid, base in self._proposed.get(aid, {}).items()
+            if cid not in added and cid in reviews and views.standing(reviews[cid])
+        }
+
     def _alive_ids(self, aid: str) -> list[str]:
         return [cid for cid, n in self._alive.get(aid, {}).items() if n > 0]
 
@@ -409,6 +445,8 @@ class StoreCore:
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
         ids += self._orphans(article_id, originals)
         memory = None
+        if not plain and kind in (None, "entity"):
+            ids += [c for c in self.decided_proposals(article_id) if c not in originals and c not in ids]
         if not plain and kind in (None, "entity") and self.suggestions:
             memory = self.memory()
             ids += [c for c in self.proposals(article_id) if c not in originals and c not in ids]

@@ -124,6 +124,16 @@ class DecidingMixin(StoreCore):
         self._commit(records)
         return [self.candidate_or_added(article_id, r["candidate"]) for r in records]
 
+    def _proposal_of(self, aid: str, state: dict[str, Any]) -> dict[str, Any] | None:
+        """The desk vocabulary's proposal ``state`` is (not an addition, not the machine's), as proposed."""
+        cid = state["id"]
+        if state.get("origin") != "memory" or cid in self._added.get(aid, {}):
+            return None
+        if cid in self._file(aid)["candidates"]:
+            return None
+        found = self._proposed.get(aid, {}).get(cid) or self.proposals(aid).get(cid)
+        return dict(found) if found is not None else None
+
     def _proposal_taken(
         self,
         article: dict[str, Any],
@@ -171,6 +181,9 @@ class DecidingMixin(StoreCore):
             raise Unchanged(f"already {same}", state["id"])
         record = self._record(article["id"], state["id"], state["kind"], action, seconds=seconds, batch=batch)
         record["before"] = {"status": state["status"]}
+        proposed = self._proposal_of(article["id"], state)
+        if proposed is not None:  # what was proposed, kept with the decision (core.decided_proposals)
+            record["proposed"] = proposed
         if action == "edit":
             clean = validation.changes(article, state, changes or {})
             self._check_speaker_entity(article["id"], clean.get("speaker"), self._file(article["id"])["candidates"])

@@ -15,7 +15,8 @@ from .errors import StoreDamaged
 from .memory import facts
 from .views import ADJUDICATION, REVIEW
 
-SUMMARY_VERSION = 6  # what an article's summary holds; an engine's summaries of another version are ignored
+SUMMARY_VERSION = 7  # what an article's summary holds; an engine's summaries of another version are ignored
+# (7: proposals a decision stands on count in the total, kept as decided — see decided_proposals)
 # (6: "done", what each reviewer's own view shows decided — a lead's rulings where she made no review)
 # (5: the memory's facts learn one-sided trims — saved facts of version 4 lack them)
 _AGREE_BASE = ("id", "kind", "label", "origin", "quote_type")  # what agreement reads of a candidate
@@ -92,10 +93,16 @@ class SummariesMixin(StoreCore):
         return scope_key(base), whos, judges, self.final_status(aid, cid), done
 
     def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """What counts besides the machine's candidates: live additions, and proposals a decision
+        stands on (an accepted one is an addition; a rejected one counts as decided, so in the total)."""
         added, live = self._added.get(aid, {}), dict[str, int]()
         for cid, n in self._alive.get(aid, {}).items():
             if n > 0 and cid not in originals:
                 key = scope_key(added[cid])
+                live[key] = live.get(key, 0) + 1
+        for cid, base in self.decided_proposals(aid).items():
+            if cid not in originals:
+                key = scope_key(base)
                 live[key] = live.get(key, 0) + 1
         return live
 
