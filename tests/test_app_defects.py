@@ -536,6 +536,24 @@ async def test_find_and_other_mentions(review):
         assert view.matches == []
 
 
+async def test_a_find_then_v_selects_the_match(review):
+    """QA: ctrl+f Iowa, enter, then `v` selected the current candidate's first token, and `e` offered
+    to add that ("New entity: WALLACE"); the other order (v, then the find) selected the match."""
+    app, store, ex = review
+    text = ex.article.text
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        view = screen.query_one(ArticleView)
+        await pilot.press("ctrl+f", *"parliament", "enter", "v")
+        s, e = view.selection()
+        assert text[s:e] == "parliament"
+        await pilot.press("e", "2")
+        assert entity(store, ex.article.id, "parliament")["label"] == "ORG"
+        # moved on in the list after the find: `v` starts at the candidate, as always
+        await pilot.press("escape", "g", "ctrl+f", *"zürich", "enter", "j", "v")
+        assert view.cursor == screen.current()["start"] and view.selection() is None
+
+
 async def test_sanitised_everywhere_in_the_screens_bytes(tmp_path):
     """Labels, titles, ids, article text, speaker names with OSC 52, OSC 0, CSI, C1 CSI/OSC, bidi
     overrides and isolates, U+2028 and C0: nothing reaches the terminal bytes."""

@@ -97,6 +97,8 @@ class ReviewCore(Screen[None]):
         # whether it matches whole words (a find from *): another article (or the same one read again)
         # shows its own matches only then, counted the same way
         self.find_on = False
+        # the candidate current when a find last went to a match: `v` while it still is selects the match
+        self.found_at: str | None = None
         self.find_whole = False
         self._shown: str | None = None  # the candidate the clock runs for
         self._tabs_shown: Text | None = None  # what the tab line shows (repainted only when it changes)
@@ -663,8 +665,17 @@ class ReviewCore(Screen[None]):
             self._end_preview()
         cand = self.current()
         at = cand["start"] if cand else view.lines[min(int(view.scroll_y), len(view.lines) - 1)][0]
+        match = None
+        if self.find_on and view.match_index is not None and self.found_at == (cand["id"] if cand else None):
+            # a find, then `v`: the match, selected (QA: the current candidate's first token was, and
+            # `e` offered to add that instead)
+            match = view.matches[view.match_index]
+            at = match[0]
         view.set_by_char(self.char_mode)
         view.enter_cursor_mode(at)
+        if match is not None:
+            view.select_span(*match)
+            self.char_mode = view.by_char
         self.refresh_status()
 
     def _flow_hint(self) -> tuple[str, str]:
@@ -755,6 +766,8 @@ class ReviewCore(Screen[None]):
             here = view.cursor if view.cursor is not None else (cand["start"] if cand else 0)
             index = spans.first_at_or_after(matches, here)
         view.set_matches(matches, index)
+        cand = self.current()
+        self.found_at = cand["id"] if cand else None
         if view.cursor is not None:
             view.select_span(*matches[index])
             if view.by_char != self.char_mode:
