@@ -337,6 +337,24 @@ async def test_edit_dialog_validates_and_saves(review):
         assert store.candidate(aid, ex.entities[0]["id"])["label"] == "NORP"
 
 
+async def test_enter_in_an_edit_field_saves(review):
+    """QA (stop 49): Enter in the editor's fields did nothing and said nothing (only ctrl+s saved)."""
+    app, store, ex = review
+    aid, first = ex.article.id, ex.entities[0]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("e")
+        dialog = app.screen
+        dialog.query_one("#end").focus()
+        dialog.query_one("#end").value = "9999"
+        await pilot.press("enter")
+        assert app.screen is dialog and "outside the text" in str(dialog.query_one("#edit-error").render())
+        dialog.query_one("#end").value = str(first["end"] - 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog
+        assert store.candidate(aid, first["id"])["end"] == first["end"] - 1
+
+
 async def test_an_offset_field_takes_digits_only_and_never_stalls(review):
     """QA (stop 45): 30 digits then a letter in the editor's start field froze the app for seconds
     (Textual's integer pattern backtracks exponentially on each key); a held-down digit gets there."""

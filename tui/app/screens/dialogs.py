@@ -593,6 +593,13 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         else:
             self.dismiss(None)
 
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        """Enter in a field saves, as in the other dialogs (QA: it did nothing and said nothing; only
+        ctrl+s saved)."""
+        event.stop()
+        self.action_save()
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
