@@ -931,3 +931,18 @@ async def test_an_undo_in_another_article_says_which_and_what(tmp_path):
             assert said.endswith("”: it is open now")
     finally:
         store.close()
+
+
+async def test_undo_in_the_selection_mode_leaves_it_and_undoes(review):
+    """QA (stop 49): `v`, a selection, then `u` did nothing and said nothing."""
+    app, store, ex = review
+    aid, first = ex.article.id, ex.entities[0]["id"]
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("a", "v", "L", "u")
+        await pilot.pause()
+        assert view.cursor is None and store.candidate(aid, first)["status"] == "pending"
+        assert "undone" in status_line(app) or "undone" in "\n".join(str(n.message) for n in app._notifications)
+        await pilot.press("v", "U")
+        await pilot.pause()
+        assert view.cursor is None and store.candidate(aid, first)["status"] == "accepted"

@@ -330,7 +330,8 @@ TYPED_IN = {
 #: the review screen's actions that still work while the article pane has the keys (selecting text,
 #: ``v``; Tab switches the lists with the selection kept, so that s, r and C go to the claim it makes
 #: current); a selection key given one of their keys takes it there
-CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export", "switch_kind"}
+# (undo and redo leave the selection first: QA, `u` after `s` in the mode did nothing, said nothing)
+CURSOR_MODE_ACTIONS = {"char_mode", "find", "find_next", "help", "quit", "export", "switch_kind", "undo", "redo"}
 
 _PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
 

@@ -9,6 +9,7 @@ from ....store import StoreError
 from ....store.memory import as_decision
 from ...state import is_pending, label_order
 from ...text import one_line
+from ...widgets.article import ArticleView
 from .core import Cand, ReviewCore
 
 
@@ -357,6 +358,15 @@ class Deciding(ReviewCore):
             self._end_preview()
             self.show()
             return
+        view = self.query_one(ArticleView)
+        if view.cursor is not None:  # in the article's selection mode
+            if self.claim_flow:
+                self.message = (
+                    f"{which}: finish the new claim first ({self.keys.show('article.leave', first=True)} drops it)"
+                )
+                self.refresh_status()
+                return
+            view.action_leave()  # back to the lists, as Escape, then the step
         fn = self.store.undo_last if which == "undo" else self.store.redo_last
         group = self._write(fn)
         if group is None:
