@@ -81,6 +81,27 @@ def test_suggestions_and_proposals_from_the_desk(store_path, cli):
     assert all("suggestion" not in e or e["status"] == "pending" for e in pending["entities"])
 
 
+def test_a_desk_that_disagrees_with_itself_suggests_nothing(store_path):
+    """QA (stop 49): one accept and one reject of a name suggested accepting it, "accepted 1× before",
+    the rejection unsaid. A tie suggests nothing; a majority says what it outweighed."""
+    a, b = build(store_path)
+    c = make_extraction("Kirby met Russia's envoy. Kirby left.", [("Kirby", "ORG"), ("Russia", "GPE")], [])
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(c)
+        for ex, action in ((a, "accept"), (b, "reject")):
+            russia = next(x for x in st.candidates(ex.article.id, "entity") if x["text"] == "Russia")
+            st.decide(ex.article.id, russia["id"], action)
+    d = make_extraction("Russia said nothing.", [("Russia", "GPE")], [])
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        russia = next(x for x in st.candidates(c.article.id, "entity") if x["text"] == "Russia")
+        assert "suggestion" not in russia
+        st.add_article(d)
+        st.decide(d.article.id, st.candidates(d.article.id, "entity")[0]["id"], "accept")  # 2 to 1
+        russia = next(x for x in st.candidates(c.article.id, "entity") if x["text"] == "Russia")
+        assert russia["suggestion"]["action"] == "accept"
+        assert russia["suggestion"]["reason"] == "accepted 2× before (rejected 1×)"
+
+
 def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
     a, b = build(store_path)
     with ReviewStore.open(store_path, write=True, reviewer="ana") as st:

@@ -165,8 +165,13 @@ class Memory:
                 "support": best,
                 "reason": f"relabelled to {best_label} {best}× before",
             }
-        if keep > 0:
-            return {"action": "accept", "support": keep, "reason": f"accepted {keep}× before"}
+        if keep > rejected:  # a tie suggests nothing (QA: "accepted 1× before" hid the rejection beside it)
+            others = [f"rejected {rejected}×"] if rejected else []
+            others += [f"relabelled {best}×"] if best else []
+            reason = f"accepted {keep}× before" + (f" ({', '.join(others)})" if others else "")
+            return {"action": "accept", "support": keep, "reason": reason}
+        if keep or rejected or best:  # the desk disagrees with itself
+            return None
         return self.trim(cand)
 
     def trim(self, cand: dict[str, Any]) -> dict[str, Any] | None:
