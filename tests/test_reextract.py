@@ -178,6 +178,13 @@ def test_reextract_command_keeps_decisions(tmp_path, cli):
     # QA (stop 47): nothing said which decisions the new model disagrees with (a blank one finds nothing)
     blank = cli("reextract", art["id"], "--model", "blank:en")
     assert "1 decided or imported kept (1 decided that the new model no longer finds)" in blank.stderr
+    # QA (stop 49): status said nothing of the re-extractions (its last activity was the last decision)
+    summary = json.loads(cli("status", "--json").stdout)
+    assert summary["reextracted"]["articles"] == 1 and summary["reextracted"]["runs"] == 3
+    assert summary["reextracted"]["last"]["model"] is None  # a blank pipeline names no model in what it finds
+    assert summary["last_activity"] == summary["reextracted"]["last"]["at"]
+    row = next(line for line in cli("status").stdout.splitlines() if "re-extracted" in line)
+    assert "1 article(s); the last " in row
 
 
 @pytest.mark.folder_only

@@ -108,6 +108,17 @@ def status_table(summary: dict[str, Any]) -> Table:
             elif record.get("replaced"):
                 where += " (replaced: the folder holds another model now; this figure was the earlier one's)"
             table.add_row("trained model", Text(f"{where}: {clean_line(held_out_line(record), 160)}"))
+    again = summary.get("reextracted")
+    if again:
+        last = again["last"]
+        model = f" with {clean_line(last['model'], 80)}" if last.get("model") else ""
+        table.add_row(
+            "re-extracted",
+            Text(
+                f"{again['articles']} article(s); the last {clean_line(str(last.get('at') or '?'), 40)} "
+                f"by {clean_line(str(last.get('by') or '?'), 64)}{model}"
+            ),
+        )
     if summary.get("desk_correction"):
         table.add_row("desk correction", desk_line(summary["desk_correction"]))
     table.add_row("decisions", str(summary["decisions"]))

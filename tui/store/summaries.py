@@ -313,6 +313,9 @@ class SummariesMixin(StoreCore):
             for who in sorted(set(stats) | set(decided_by) | set(adjudicated_by))
         }
         stamps = [at for _, at in stats.values() if at] + ([self._added_latest] if self._added_latest else [])
+        reextracted = self._reextractions()
+        if reextracted is not None and isinstance(reextracted["last"].get("at"), str):
+            stamps.append(reextracted["last"]["at"])  # a re-extraction is activity (QA: status said nothing)
         total = sum(sum(v.values()) for v in by_kind.values())
         decided = sum(n for v in by_kind.values() for s, n in v.items() if s in DECIDED)
         return {
@@ -334,7 +337,21 @@ class SummariesMixin(StoreCore):
             "labels": self.labels,
             "leads": self.leads,
             "models": self._trained_models(),
+            "reextracted": reextracted,
             "damaged_articles": sorted({*self.missing_article_files(), *unreadable}),
+        }
+
+    def _reextractions(self) -> dict[str, Any] | None:
+        """How many articles were re-extracted, and the latest re-extraction (when, by whom, with which
+        model); None if none was."""
+        docs = [doc for aid, log in self._extraction_log.items() if aid in self._articles for doc in log]
+        if not docs:
+            return None
+        last = max(docs, key=lambda doc: str(doc.get("at") or ""))
+        return {
+            "articles": sum(1 for aid, log in self._extraction_log.items() if aid in self._articles and log),
+            "runs": len(docs),
+            "last": {k: last.get(k) for k in ("at", "by", "model")},
         }
 
     def missing_article_files(self) -> list[str]:
