@@ -102,6 +102,20 @@ def test_a_desk_that_disagrees_with_itself_suggests_nothing(store_path):
         assert russia["suggestion"]["reason"] == "accepted 2× before (rejected 1×)"
 
 
+def test_a_proposal_taken_then_undone_says_it_was_added_before(store_path):
+    """QA (stop 49): it came back "accepted 1× before", where an analyst had added it."""
+    a, b = build(store_path)
+    s = A.index("Leicestershire")
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_candidate(a.article.id, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        (proposal,) = [c for c in st.candidates(b.article.id, "entity") if c["origin"] == "memory"]
+        st.decide(b.article.id, proposal["id"], "accept")
+        st.undo_last()
+        (again,) = [c for c in st.candidates(b.article.id, "entity") if c["text"] == "Leicestershire"]
+        assert again["status"] == "pending" and again["suggestion"]["reason"] == "added 1× before"
+
+
 def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
     a, b = build(store_path)
     with ReviewStore.open(store_path, write=True, reviewer="ana") as st:

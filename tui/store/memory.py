@@ -148,11 +148,9 @@ class Memory:
         counter = self.outcomes.get((normalise(cand["text"]), cand["label"]))
         if not counter:
             return self.trim(cand)
-        keep = sum(
-            n
-            for (o, after), n in counter.items()
-            if (o == "accepted" and after == cand["label"]) or o == "added"  # an addition kept its label
-        )
+        accepted = sum(n for (o, after), n in counter.items() if o == "accepted" and after == cand["label"])
+        added = sum(n for (o, _), n in counter.items() if o == "added")  # an addition kept its label
+        keep = accepted + added
         relabels = Counter({after: n for (o, after), n in counter.items() if o == "relabelled" and n > 0})
         rejected = sum(n for (o, _), n in counter.items() if o == "rejected")
         best_label, best = relabels.most_common(1)[0] if relabels else (None, 0)
@@ -168,7 +166,9 @@ class Memory:
         if keep > rejected:  # a tie suggests nothing (QA: "accepted 1× before" hid the rejection beside it)
             others = [f"rejected {rejected}×"] if rejected else []
             others += [f"relabelled {best}×"] if best else []
-            reason = f"accepted {keep}× before" + (f" ({', '.join(others)})" if others else "")
+            # QA: a proposal undone came back "accepted 1× before" where an analyst had added it
+            kept = "added" if not accepted else "accepted" if not added else "accepted or added"
+            reason = f"{kept} {keep}× before" + (f" ({', '.join(others)})" if others else "")
             return {"action": "accept", "support": keep, "reason": reason}
         if keep or rejected or best:  # the desk disagrees with itself
             return None
