@@ -636,6 +636,11 @@ class ActiveClock:
         self.total += min(max(0.0, t - self.last), self.cap)
         self.last = t
 
+    def give_back(self, seconds: float) -> None:
+        """A lap whose decision the store refused: its time counts toward the next try (QA: a claim
+        edit refused, fixed and saved 29 s after it began was timed 2.5 s)."""
+        self.total += max(0.0, seconds)
+
     def lap(self) -> float:
         """The seconds a decision took, the clock then counting the next one from now (QA: a relabel a
         second after a boundary edit of the same candidate was timed 8.7 s, the edit's 7.4 s again)."""

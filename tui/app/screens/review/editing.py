@@ -137,11 +137,13 @@ class Editing(ReviewCore):
     def _edit_saved(self, aid: str, cid: str, changes: dict[str, Any], seconds: float, why: str | None) -> str | None:
         """The editor's save: None, or why the store refused (the editor shows it)."""
         if self.busy == FIELDS_WAIT:  # a claim edit saved before waits for the pipeline: after it (see _write)
+            self.clock.give_back(seconds)
             return "the claim edit before this one is still being saved (the spaCy model is loading): save again in a moment"
         self._take_over()
         try:
             state = self.store.decide_as_shown(aid, cid, "edit", changes=changes, seconds=seconds)
         except StoreError as err:
+            self.clock.give_back(seconds)  # the next save is of the same edit
             return str(err)
         if self.aid == aid:
             self.apply_states([state])
