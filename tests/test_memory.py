@@ -116,6 +116,18 @@ def test_a_proposal_taken_then_undone_says_it_was_added_before(store_path):
         assert again["status"] == "pending" and again["suggestion"]["reason"] == "added 1× before"
 
 
+def test_a_string_without_a_letter_or_digit_is_not_proposed(store_path):
+    """QA (soak): a "," added as PERSON by a slip was proposed at every comma of every article."""
+    a, b = build(store_path)
+    comma = A.index(",")
+    s = A.index("Leicestershire")
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_candidate(a.article.id, {"kind": "entity", "start": comma, "end": comma + 1, "label": "PERSON"})
+        st.add_candidate(a.article.id, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+        assert [c["text"] for c in st.proposals(b.article.id).values()] == ["Leicestershire"]
+        assert "," in [c["text"] for c in st.candidates(a.article.id, "entity")]  # the addition stays
+
+
 def test_a_proposal_can_be_accepted_by_id_from_the_export(store_path, cli):
     a, b = build(store_path)
     with ReviewStore.open(store_path, write=True, reviewer="ana") as st:

@@ -273,6 +273,10 @@ class _Phrases:
         self.vocabulary = dict(vocabulary)
         self.best: dict[str, tuple[str, int]] = {}  # one label per string: the one it was added with most
         for (surface, label), times in sorted(vocabulary.items()):
+            if not any(ch.isalnum() for ch in surface):
+                # no letter, no digit: a slip (QA soak: a "," added as PERSON was proposed at every comma
+                # of every article), not a name to look for elsewhere; the addition itself stays
+                continue
             for form in {surface, surface.upper()}:
                 if form and (form not in self.best or times > self.best[form][1]):
                     self.best[form] = (label, times)
