@@ -81,6 +81,31 @@ def test_suggestions_and_proposals_from_the_desk(store_path, cli):
     assert all("suggestion" not in e or e["status"] == "pending" for e in pending["entities"])
 
 
+def test_a_rejection_stands_when_another_reviewer_takes_the_proposal_and_takes_it_back(store_path):
+    """QA re-test (stop 49): ben rejected a proposal, cara accepted it (an addition) and undid that:
+    ben's rejection then counted nowhere (0/4) though listed, and went when the vocabulary let go."""
+    a, b = build(store_path)
+    aid, bid = a.article.id, b.article.id
+    s = A.index("Leicestershire")
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        (proposal,) = [c for c in st.candidates(bid, "entity") if c["origin"] == "memory"]
+        st.decide(bid, proposal["id"], "reject")
+    with ReviewStore.open(store_path, write=True, reviewer="cara") as st:
+        st.decide(bid, proposal["id"], "accept")
+        assert st.progress(bid) == (1, 5)
+        st.decide(bid, proposal["id"], "undo")
+        assert st.progress(bid) == (0, 5)  # cara's own: nothing decided; the total holds ben's rejection
+        st.decide(bid, proposal["id"], "reject")  # a proposal again, not "added and then undone"
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.decide(aid, added["id"], "undo")
+    with ReviewStore.open(store_path) as st:
+        assert st.progress(bid) == (1, 5)
+        listed = [(c["text"], c["status"]) for c in st.candidates(bid, "entity") if c["origin"] == "memory"]
+        assert listed == [("Leicestershire", "rejected")]
+
+
 def test_a_desk_that_disagrees_with_itself_suggests_nothing(store_path):
     """QA (stop 49): one accept and one reject of a name suggested accepting it, "accepted 1× before",
     the rejection unsaid. A tie suggests nothing; a majority says what it outweighed."""

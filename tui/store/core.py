@@ -414,16 +414,24 @@ class StoreCore:
             if cid not in originals and cid not in added and views.standing(hists)
         ]
 
+    def _a_proposal(self, aid: str, cid: str) -> bool:
+        """Whether ``cid`` is a proposal of the desk's vocabulary (decided on, or proposed now): one
+        accepted and taken back is a proposal again, to decide as any other (QA: "was added and then
+        undone: redo it first" to reject it)."""
+        return cid in self._proposed.get(aid, {}) or cid in self.proposals(aid)
+
     def decided_proposals(self, aid: str) -> dict[str, dict[str, Any]]:
         """Proposals of the desk's vocabulary that a decision still stands on, as they were proposed:
         listed and counted (decided, and in the total) whether or not the vocabulary proposes them
         today (QA: a rejected proposal counted as decided but not in the total — "3/2 decided here" —
         and only while a cache of today's proposals happened to hold it)."""
-        added, reviews = self._added.get(aid, {}), self._reviews.get(aid, {})
+        # (one someone accepted is an addition while that stands: counted as one — QA re-test: one
+        # accepted and taken back hid another reviewer's rejection of it)
+        alive, reviews = self._alive.get(aid, {}), self._reviews.get(aid, {})
         return {
             cid: base
             for cid, base in self._proposed.get(aid, {}).items()
-            if cid not in added and cid in reviews and views.standing(reviews[cid])
+            if alive.get(cid, 0) <= 0 and cid in reviews and views.standing(reviews[cid])
         }
 
     def _alive_ids(self, aid: str) -> list[str]:
@@ -477,7 +485,7 @@ class StoreCore:
                 f"unknown candidate '{clean_line(cand_id, 80)}' in article '{clean_line(article_id, 80)}'"
             )
         added = cand_id in self._added.get(article_id, {}) and cand_id not in originals
-        if added and self._alive.get(article_id, {}).get(cand_id, 0) <= 0:
+        if added and self._alive.get(article_id, {}).get(cand_id, 0) <= 0 and not self._a_proposal(article_id, cand_id):
             raise DecisionError(f"candidate '{clean_line(cand_id, 80)}' was added and then undone")
         return self._state(article_id, cand_id, base, view)
 

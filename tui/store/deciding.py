@@ -127,7 +127,7 @@ class DecidingMixin(StoreCore):
     def _proposal_of(self, aid: str, state: dict[str, Any]) -> dict[str, Any] | None:
         """The desk vocabulary's proposal ``state`` is (not an addition, not the machine's), as proposed."""
         cid = state["id"]
-        if state.get("origin") != "memory" or cid in self._added.get(aid, {}):
+        if state.get("origin") != "memory" or self._alive.get(aid, {}).get(cid, 0) > 0:
             return None
         if cid in self._file(aid)["candidates"]:
             return None

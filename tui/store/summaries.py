@@ -83,7 +83,12 @@ class SummariesMixin(StoreCore):
             return None
         added, alive = self._added.get(aid, {}), self._alive.get(aid, {})
         base = self._base(aid, cid, originals)
-        if base is None or (cid in added and cid not in originals and alive.get(cid, 0) <= 0):
+        if base is None and cid.startswith("e-") and cid not in added and views.standing(hists):
+            base = self._legacy_proposal(aid, cid)
+        if base is None:
+            return None
+        undone = cid in added and cid not in originals and alive.get(cid, 0) <= 0
+        if undone and cid not in self.decided_proposals(aid):  # (an addition undone: out of the counts)
             return None
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
         settled = views.in_effect(hists)
@@ -91,6 +96,14 @@ class SummariesMixin(StoreCore):
         rulers = (who for (who, role), hist in hists.items() if role == ADJUDICATION and hist.top is not None)
         done = tuple(sorted({*whos, *rulers}))  # as views.own shows it: a ruling where no review is
         return scope_key(base), whos, judges, self.final_status(aid, cid), done
+
+    def _legacy_proposal(self, aid: str, cid: str) -> dict[str, Any] | None:
+        """A proposal decided on before decisions kept it ("proposed"), found among what the vocabulary
+        proposes today, and kept as such from then on (QA re-test: such rejections counted nowhere)."""
+        found = self.proposals(aid).get(cid)
+        if found is not None:
+            self._proposed.setdefault(aid, {})[cid] = found
+        return found
 
     def _live(self, aid: str, originals: dict[str, dict[str, Any]]) -> dict[str, int]:
         """What counts besides the machine's candidates: live additions, and proposals a decision
