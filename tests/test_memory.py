@@ -318,3 +318,35 @@ def test_proposals_are_those_every_strings_search_finds():
         assert got == _proposed_by_every_search(memory, article, covered), (text, memory.vocabulary)
         for c in memory.proposals(article, covered):
             assert c["text"] == text[c["start"] : c["end"]]
+
+
+def test_a_suggestion_only_where_one_outcome_outweighs_the_rest():
+    """QA re-test (stop 49): a relabel and a rejection, one each, suggested the relabel and named no
+    rejection; two labels once each picked one. Nothing is suggested where the desk disagrees with
+    itself; a suggestion names what it outweighed."""
+    from collections import Counter
+
+    from tui.store.memory import Memory
+
+    memory = Memory()
+    kirby = {"kind": "entity", "text": "Kirby", "label": "ORG", "start": 0, "end": 5}
+
+    def suggest(**outcomes: int) -> dict | None:
+        keys = {
+            "accepted": ("accepted", "ORG"),
+            "rejected": ("rejected", "ORG"),
+            "person": ("relabelled", "PERSON"),
+            "gpe": ("relabelled", "GPE"),
+        }
+        memory.outcomes = {("kirby", "ORG"): Counter({keys[k]: n for k, n in outcomes.items()})}
+        return memory.suggest(kirby)
+
+    assert suggest(person=1, rejected=1) is None
+    assert suggest(accepted=1, person=1) is None
+    assert suggest(person=1, gpe=1) is None
+    assert suggest(accepted=1, rejected=1) is None
+    assert suggest(accepted=2, rejected=1)["reason"] == "accepted 2× before (rejected 1×)"
+    edit = suggest(accepted=1, rejected=2, person=2)
+    assert (edit["action"], edit["label"]) == ("edit", "PERSON")
+    assert edit["reason"] == "relabelled to PERSON 2× before (rejected 2×, accepted 1×)"
+    assert suggest(rejected=3, person=1)["reason"] == "rejected 3× before (relabelled to PERSON 1×)"

@@ -153,26 +153,32 @@ class Memory:
         keep = accepted + added
         relabels = Counter({after: n for (o, after), n in counter.items() if o == "relabelled" and n > 0})
         rejected = sum(n for (o, _), n in counter.items() if o == "rejected")
-        best_label, best = relabels.most_common(1)[0] if relabels else (None, 0)
-        if rejected > keep + best and rejected > 0:
-            return {"action": "reject", "support": rejected, "reason": f"rejected {rejected}× before"}
-        if best > keep and best_label is not None:
-            return {
-                "action": "edit",
-                "label": best_label,
-                "support": best,
-                "reason": f"relabelled to {best_label} {best}× before",
-            }
-        if keep > rejected:  # a tie suggests nothing (QA: "accepted 1× before" hid the rejection beside it)
-            others = [f"rejected {rejected}×"] if rejected else []
-            others += [f"relabelled {best}×"] if best else []
-            # QA: a proposal undone came back "accepted 1× before" where an analyst had added it
-            kept = "added" if not accepted else "accepted" if not added else "accepted or added"
-            reason = f"{kept} {keep}× before" + (f" ({', '.join(others)})" if others else "")
-            return {"action": "accept", "support": keep, "reason": reason}
-        if keep or rejected or best:  # the desk disagrees with itself
-            return None
-        return self.trim(cand)
+        # what the desk did with it, most first; a suggestion only where one outcome outweighs the rest:
+        # a reject all that kept it as an entity, a label every other label (QA re-test: a relabel
+        # and a rejection, one each, suggested the relabel and named no rejection)
+        kept_as = "added" if not accepted else "accepted" if not added else "accepted or added"
+        # (what was done, how often, the label it gives): the ways the desk kept it as an entity
+        outcomes: list[tuple[str, int, str | None]] = [(kept_as, keep, None)] if keep else []
+        outcomes += [(f"relabelled to {label}", n, label) for label, n in sorted(relabels.items())]
+        if not outcomes and not rejected:
+            return self.trim(cand)
+
+        def reason(done: str, n: int, others: list[tuple[str, int]]) -> str:
+            also = ", ".join(f"{what} {m}×" for what, m in others)
+            return f"{done} {n}× before" + (f" ({also})" if also else "")
+
+        as_entity = keep + sum(relabels.values())
+        if rejected > as_entity:
+            others = [(what, n) for what, n, _ in outcomes]
+            return {"action": "reject", "support": rejected, "reason": reason("rejected", rejected, others)}
+        outcomes.sort(key=lambda o: -o[1])
+        if rejected == as_entity or (len(outcomes) > 1 and outcomes[0][1] == outcomes[1][1]):
+            return None  # the desk disagrees with itself: nothing to suggest
+        done, n, label = outcomes[0]
+        others = ([("rejected", rejected)] if rejected else []) + [(what, m) for what, m, _ in outcomes[1:]]
+        if label is None:
+            return {"action": "accept", "support": n, "reason": reason(done, n, others)}
+        return {"action": "edit", "label": label, "support": n, "reason": reason(done, n, others)}
 
     def trim(self, cand: dict[str, Any]) -> dict[str, Any] | None:
         """A boundary edit the desk keeps making: drop a leading or trailing word of the kind it drops
