@@ -323,3 +323,25 @@ def test_a_re_extraction_record_holds_only_what_changed_and_races_resolve(store_
         assert [(d["base"], len(d["candidates"])) for d in st._extraction_log[aid]] == [(0, 1), (0, 0)]
         shown = sorted(c["text"] for c in st.candidates(aid, plain=True))
     assert shown == ["Ben Wallace", "Berlin"]
+
+
+def test_a_span_inside_one_a_ruling_rejected_is_proposed(store_path):
+    """QA re-test (stop 49): ana accepted "the United Nations", ben rejected it and the lead chose ben's
+    version; a new model's "United Nations" was passed over for ana's overruled accept, leaving the
+    desk's final view with no entity for the name."""
+    text = "Yesterday the United Nations Security Council met in New York City."
+    first = make_extraction(text, [("the United Nations", "ORG")], [], title="t")
+    aid = first.article.id
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(first)
+        cid = st.candidates(aid, "entity")[0]["id"]
+        st.decide(aid, cid, "accept")
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        st.decide(aid, cid, "reject")
+    with ReviewStore.open(store_path, write=True, reviewer="lead") as st:
+        assert st.adjudicate(aid, cid, choose="ben")["status"] == "rejected"
+        counts = st.reextract(make_extraction(text, [("United Nations", "ORG")], [], title="t"))
+    assert counts["new"] == 1
+    with ReviewStore.open(store_path) as st:
+        shown = [(c["text"], c["status"]) for c in st.candidates(aid, "entity", view="final")]
+    assert shown == [("the United Nations", "rejected"), ("United Nations", "pending")]

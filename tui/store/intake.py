@@ -106,11 +106,19 @@ class IntakeMixin(StoreCore):
         held = {_span_key(version) for version in versions}
         # QA: a span a reviewer kept as an entity, proposed again under another label, came back as a
         # pending twin on it; the relabel is the reviewer's to make (with the number keys), not a new item
-        kept_spans = {
-            (v.get("start"), v.get("end"))
-            for v in versions
-            if v.get("kind") == "entity" and v.get("status") in ("accepted", "edited", "added")
-        }
+        # (as the desk's final view has it: a version a ruling overruled keeps nothing — QA re-test, an
+        # accept the lead overruled for a rejection kept a better span from being proposed; while a
+        # dispute is open, every reviewer's version)
+        kept_spans = set()
+        for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]:
+            hists = reviews.get(cid, {})
+            final = views.final(base, hists)
+            shown = [v for _, v in views.versions(base, hists)] if final.get("status") == "disputed" else [final]
+            kept_spans |= {
+                (v.get("start"), v.get("end"))
+                for v in shown
+                if v.get("kind") == "entity" and v.get("status") in ("accepted", "edited", "added")
+            }
         # QA (stop 49): and a span inside or across one the desk kept ("United Nations" in an accepted
         # "the United Nations") came pending, grouped with it and suggested for accepting: two
         # overlapping entities for one name. The kept entity's boundary is the desk's to change.
