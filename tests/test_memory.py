@@ -21,6 +21,20 @@ def build(path):
     return a, b
 
 
+def leicestershire_rejected(store_path) -> tuple[str, str, dict, dict]:
+    """ana adds "Leicestershire" in A; ben rejects the proposal it makes in B. Returns the articles'
+    ids, ana's addition and the proposal."""
+    a, b = build(store_path)
+    aid, bid = a.article.id, b.article.id
+    s = A.index("Leicestershire")
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        (proposal,) = [c for c in st.candidates(bid, "entity") if c["origin"] == "memory"]
+        st.decide(bid, proposal["id"], "reject")
+    return aid, bid, added, proposal
+
+
 def test_label_set_hides_and_counts(store_path, cli):
     a, _ = build(store_path)
     missing = cli("add", "--labels", "PERSON,ORG,GPE", str(store_path.parent / "none.txt"), check=1)
@@ -84,14 +98,7 @@ def test_suggestions_and_proposals_from_the_desk(store_path, cli):
 def test_a_rejection_stands_when_another_reviewer_takes_the_proposal_and_takes_it_back(store_path):
     """QA re-test (stop 49): ben rejected a proposal, cara accepted it (an addition) and undid that:
     ben's rejection then counted nowhere (0/4) though listed, and went when the vocabulary let go."""
-    a, b = build(store_path)
-    aid, bid = a.article.id, b.article.id
-    s = A.index("Leicestershire")
-    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
-        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
-    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
-        (proposal,) = [c for c in st.candidates(bid, "entity") if c["origin"] == "memory"]
-        st.decide(bid, proposal["id"], "reject")
+    aid, bid, added, proposal = leicestershire_rejected(store_path)
     with ReviewStore.open(store_path, write=True, reviewer="cara") as st:
         st.decide(bid, proposal["id"], "accept")
         assert st.progress(bid) == (1, 5)
@@ -170,14 +177,8 @@ def test_a_rejected_proposal_counts_the_same_everywhere(store_path, cli):
     """QA: a rejected proposal counted as decided but not in the total ("3/2 decided here"), and as
     decided only while a cache of today's proposals held it: 3/2, 0/2 and the export's 3/5 for one
     article. It counts as decided and in the total everywhere, whatever the vocabulary says later."""
-    a, b = build(store_path)
-    aid, bid = a.article.id, b.article.id
-    s = A.index("Leicestershire")
-    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
-        added = st.add_candidate(aid, {"kind": "entity", "start": s, "end": s + 14, "label": "ORG"})
-    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
-        (proposal,) = [c for c in st.candidates(bid, "entity") if c["origin"] == "memory"]
-        st.decide(bid, proposal["id"], "reject")
+    aid, bid, added, proposal = leicestershire_rejected(store_path)
+    with ReviewStore.open(store_path, reviewer="ben") as st:
         assert st.progress(bid) == (1, 5)  # Monday, Russia, Lviv, Kirby, and the proposal ben rejected
 
     def figures() -> list[tuple[int, int]]:
