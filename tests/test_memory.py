@@ -351,3 +351,41 @@ def test_a_suggestion_only_where_one_outcome_outweighs_the_rest():
     assert (edit["action"], edit["label"]) == ("edit", "PERSON")
     assert edit["reason"] == "relabelled to PERSON 2× before (rejected 2×, accepted 1×)"
     assert suggest(rejected=3, person=1)["reason"] == "rejected 3× before (relabelled to PERSON 1×)"
+
+
+def test_proposals_follow_what_the_desk_did_with_the_name(store_path, cli):
+    """QA (stop 49, memory): a proposal said "add" where the desk had rejected the name as often as it
+    kept it (and `C` added it beside rejections of the model's mentions); a rejected proposal kept its
+    "add" in the export; an entity a reviewer widened over a proposal left the proposal inside it;
+    an addition taken back, its name still proposed there, was listed as the analyst's and counted by
+    the export only."""
+    aid, bid, added, proposal = leicestershire_rejected(store_path)  # added once, rejected once
+    c = make_extraction("Leicestershire beat Kent. Leicestershire won.", [], [])
+    with ReviewStore.open(store_path, write=True, reviewer="cara") as st:
+        st.add_article(c)
+        assert not st.proposals(c.article.id)  # a tie: not proposed
+    exported = cli.json("export", "--include", "all", "--article", bid)["articles"][0]["entities"]
+    (rejected,) = [e for e in exported if e["origin"] == "memory"]
+    assert rejected["status"] == "rejected" and "suggestion" not in rejected
+    with ReviewStore.open(store_path, write=True, reviewer="ben") as st:
+        st.decide(bid, proposal["id"], "undo")  # added once, rejected never: proposed again
+        assert len(st.proposals(c.article.id)) == 2
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:  # "Kirby" widened over it
+        k = B.index("Kirby")
+        kirby = next(x for x in st.candidates(bid, "entity") if x["text"] == "Kirby")
+        st.decide(bid, kirby["id"], "edit", changes={"start": k, "end": B.index("Leicestershire") + 14})
+        assert not st.proposals(bid)  # inside the widened entity: not proposed
+        st.decide(bid, kirby["id"], "undo")
+        st.decide(aid, added["id"], "undo")
+    with ReviewStore.open(store_path, write=True, reviewer="cara") as st:  # her addition taken back
+        t = c.article.text
+        first = st.add_candidate(c.article.id, {"kind": "entity", "start": 0, "end": 14, "label": "ORG"})
+        second = t.index("Leicestershire", 1)
+        back = st.add_candidate(c.article.id, {"kind": "entity", "start": second, "end": second + 14, "label": "ORG"})
+        st.decide(c.article.id, back["id"], "undo")  # cara's first addition keeps the name proposed
+        (listed,) = [x for x in st.candidates(c.article.id, "entity") if x["id"] == back["id"]]
+        assert listed["origin"] == "memory" and listed["status"] == "pending"
+        assert st.progress(c.article.id) == (1, 1)  # her addition; the proposal counts in no figure
+        assert first["status"] == "added"
+    review = cli.json("export", "--article", c.article.id)["articles"][0]["review"]
+    assert (review["decided"], review["total"]) == (1, 1)

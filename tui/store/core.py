@@ -278,7 +278,8 @@ class StoreCore:
                 self._added_at[(aid, cid)] = record["at"]
         proposed = record.get("proposed")
         if is_proposal(proposed) and proposed["id"] == cid and cid not in self._proposed.get(aid, {}):
-            self._proposed.setdefault(aid, {})[cid] = proposed
+            # (what was proposed, not what was suggested then: QA, a rejected proposal kept its "add")
+            self._proposed.setdefault(aid, {})[cid] = {k: v for k, v in proposed.items() if k != "suggestion"}
         if hist.alive_addition != was_alive:
             alive = self._alive[aid]
             alive[cid] = alive.get(cid, 0) + (1 if hist.alive_addition else -1)
@@ -388,12 +389,14 @@ class StoreCore:
         return self._by_sha.get(text_sha)
 
     def _base(self, aid: str, cid: str, originals: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-        found = (
-            originals.get(cid)
-            or self._added.get(aid, {}).get(cid)
-            or self._proposed.get(aid, {}).get(cid)
-            or self._proposals.get(aid, {}).get(cid)
-        )
+        found = originals.get(cid)
+        if found is None:
+            added = self._added.get(aid, {}).get(cid)
+            proposal = self._proposed.get(aid, {}).get(cid) or self._proposals.get(aid, {}).get(cid)
+            # an addition taken back whose string the desk still proposes there is that proposal again
+            # (QA: an undone addition listed as the analyst's, pending, counted by the export only)
+            undone = added is not None and self._alive.get(aid, {}).get(cid, 0) <= 0
+            found = (proposal or added) if undone else (added or proposal)
         if found is None and aid in self._extractions and cid in self._reviews.get(aid, {}):
             found = self._superseded(aid).get(cid)  # decided on before a re-extraction dropped it
         return found
@@ -453,7 +456,7 @@ class StoreCore:
         ids = list(originals) + [c for c in self._alive_ids(article_id) if c not in originals]
         ids += self._orphans(article_id, originals)
         memory = None
-        if not plain and kind in (None, "entity"):
+        if kind in (None, "entity"):  # (plain too: the memory learns from a rejected proposal)
             ids += [c for c in self.decided_proposals(article_id) if c not in originals and c not in ids]
         if not plain and kind in (None, "entity") and self.suggestions:
             memory = self.memory()

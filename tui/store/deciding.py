@@ -132,7 +132,7 @@ class DecidingMixin(StoreCore):
         if cid in self._file(aid)["candidates"]:
             return None
         found = self._proposed.get(aid, {}).get(cid) or self.proposals(aid).get(cid)
-        return dict(found) if found is not None else None
+        return {k: v for k, v in found.items() if k != "suggestion"} if found is not None else None
 
     def _proposal_taken(
         self,

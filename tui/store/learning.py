@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from . import views
 from .core import StoreCore
 from .errors import StoreDamaged, StoreError
 from .memory import Memory, facts
@@ -71,6 +72,18 @@ class LearningMixin(StoreCore):
                 for cid, c in self._added.get(article_id, {}).items()
                 if c["kind"] == "entity" and self._alive.get(article_id, {}).get(cid, 0) > 0
             ]
+            # and the spans reviewers gave the entities they kept (QA: "Ivanka" widened to "Ivanka
+            # Trump" left a proposal of "Trump" inside it)
+            added = self._added.get(article_id, {})
+            for cid, hists in self._reviews.get(article_id, {}).items():
+                base = originals.get(cid) or added.get(cid)
+                if base is None or base.get("kind") != "entity":
+                    continue
+                covered += [
+                    (v["start"], v["end"])
+                    for _, v in views.versions(base, hists)
+                    if v.get("status") in ("accepted", "edited", "added")
+                ]
             found = {c["id"]: c for c in memory.proposals(article, covered) if self.in_scope(c)}
             self._proposals[article_id] = found
         return found

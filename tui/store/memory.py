@@ -239,6 +239,15 @@ class Memory:
         flow = unwrapped(text)  # a name a hard wrap cut ("Vladimir⏎Putin") is found as one line
         for phrase in sorted(wanted, key=lambda p: (-len(p), p)):
             label, times = best[phrase]
+            # proposed only where what the desk did with it says keep: not where it rejected the name
+            # as often as it kept it (QA: "add" on a proposal beside "reject" on the model's mentions
+            # of the same name, and `C` did both)
+            suggestion = {"action": "add", "support": times, "reason": f"added {times}× before"}
+            if self.outcomes.get((normalise(phrase), label)):
+                hint = self.suggest({"kind": "entity", "text": phrase, "label": label, "start": 0, "end": len(phrase)})
+                if hint is None or hint["action"] != "accept":
+                    continue
+                suggestion = {"action": "add", "support": hint["support"], "reason": hint["reason"]}
             needle = phrase.replace("\n", " ")  # (in the flow)
             for pos in sorted(wanted[phrase]):
                 end = pos + len(phrase)
@@ -260,7 +269,7 @@ class Memory:
                             origin="memory",
                         )
                     )
-                    cand["suggestion"] = {"action": "add", "support": times, "reason": f"added {times}× before"}
+                    cand["suggestion"] = dict(suggestion)
                     out.append(cand)
         return out
 
