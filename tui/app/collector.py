@@ -52,7 +52,6 @@ class IdleCollector:
         self.was_enabled = False
         self.running = False
         self.young = self.full = 0  # collections run (for tests and a curious reader)
-        self.longest = 0.0  # seconds, the longest of them
         self._since_full = 0
 
     def start(self) -> None:
@@ -92,16 +91,11 @@ class IdleCollector:
         ):
             if self.before_full is not None:
                 self.before_full()
-            self._timed(gc.collect)
+            gc.collect()
             self.full += 1
             self.last_full = t
             self._since_full = 0
         elif due:
-            self._timed(lambda: gc.collect(1))
+            gc.collect(1)
             self.young += 1
             self._since_full += 1
-
-    def _timed(self, collect: Callable[[], object]) -> None:
-        start = time.perf_counter()
-        collect()
-        self.longest = max(self.longest, time.perf_counter() - start)

@@ -21,7 +21,6 @@ queue's with every article's row); :func:`let_go_of_tables` empties it when the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -58,14 +57,11 @@ def let_go_of_tables() -> None:
         clear()
 
 
-def prune_all(app: App[Any], nodes: Iterable[object] | None = None) -> int:
-    """:func:`prune_watchers` on the app and every node it has registered (or ``nodes``), and
-    :func:`let_go_of_tables`."""
+def prune_all(app: App[Any]) -> None:
+    """:func:`prune_watchers` on the app and every node it has registered, and :func:`let_go_of_tables`."""
     let_go_of_tables()
-    dropped = prune_watchers(app)
-    for node in list(app._registry) if nodes is None else nodes:
-        dropped += prune_watchers(node)
-    return dropped
+    for node in [app, *app._registry]:
+        prune_watchers(node)
 
 
 class PrunedFooter(Footer):

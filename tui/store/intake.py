@@ -98,10 +98,11 @@ class IntakeMixin(StoreCore):
         added = self._added.get(aid, {})  # an analyst's own candidate keeps its id and its origin
         # what the desk already holds, as any reviewer left it: a new candidate equal to one of these
         # (a relabel or a boundary fix the new model now agrees with) would ask for the decision twice
+        held_by_desk = [(base, reviews.get(cid, {})) for cid, base in [*((c, old[c]) for c in decided), *added.items()]]
         versions = [
             version
-            for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]
-            for version in [base, *(state for _, state in views.versions(base, reviews.get(cid, {})))]
+            for base, hists in held_by_desk
+            for version in [base, *(state for _, state in views.versions(base, hists))]
         ]
         held = {_span_key(version) for version in versions}
         # QA: a span a reviewer kept as an entity, proposed again under another label, came back as a
@@ -110,8 +111,7 @@ class IntakeMixin(StoreCore):
         # accept the lead overruled for a rejection kept a better span from being proposed; while a
         # dispute is open, every reviewer's version)
         kept_spans = set()
-        for cid, base in [*((cid, old[cid]) for cid in decided), *added.items()]:
-            hists = reviews.get(cid, {})
+        for base, hists in held_by_desk:
             final = views.final(base, hists)
             shown = [v for _, v in views.versions(base, hists)] if final.get("status") == "disputed" else [final]
             kept_spans |= {

@@ -88,7 +88,9 @@ class SummariesMixin(StoreCore):
         if base is None:
             return None
         undone = cid in added and cid not in originals and alive.get(cid, 0) <= 0
-        if undone and cid not in self.decided_proposals(aid):  # (an addition undone: out of the counts)
+        # an addition undone is out of the counts — unless it is a proposal a decision stands on (as
+        # decided_proposals has it)
+        if undone and not (cid in self._proposed.get(aid, {}) and views.standing(hists)):
             return None
         whos = tuple(who for (who, role), hist in hists.items() if role == REVIEW and hist.status in DECIDED)
         settled = views.in_effect(hists)
