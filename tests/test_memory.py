@@ -389,3 +389,16 @@ def test_proposals_follow_what_the_desk_did_with_the_name(store_path, cli):
         assert first["status"] == "added"
     review = cli.json("export", "--article", c.article.id)["articles"][0]["review"]
     assert (review["decided"], review["total"]) == (1, 1)
+
+
+def test_a_group_row_s_mark_column_holds_ten_or_more_differing_suggestions():
+    """QA (stop 49): a group whose 43 mentions' suggestions differ read ``→43PERSON`` — the count
+    ran into the label. The column is two cells and a space: ``→3`` up to nine, ``→…`` beyond."""
+    from tui.app.widgets.candidates import row_parts
+
+    group = {"kind": "entity", "row": "group", "text": "Kirby", "label": "PERSON", "count": 43, "statuses": {}}
+    for n, mark in ((0, "   "), (3, "→3 "), (9, "→9 "), (10, "→… "), (43, "→… ")):
+        prefix, _body, _speaker = row_parts({**group, "hints": ["accept", "reject"], "suggested": n}, 120, marks=True)
+        assert prefix.plain == f"▸ {mark}PERSON       ", (n, prefix.plain)
+    shared, _body, _speaker = row_parts({**group, "hints": ["reject"], "suggested": 43}, 120, marks=True)
+    assert shared.plain == "▸ →✗ PERSON       "

@@ -8,7 +8,8 @@ Rows are what :class:`~tui.app.state.ReviewState` gives: candidates, and group r
 "group"``: name, label, mention count, statuses counted). Marks: the status (· pending, ✓ accepted,
 ✎ edited, + added, ✗ rejected), ▸/▾ a closed/open group, and after it what the desk's memory
 suggests for a pending candidate (→✓ accept, →✗ reject, →✎ relabel or trim, →+ a proposal to add);
-on a group row, the mark its pending mentions' suggestions share, or →n when they differ (n of them).
+on a group row, the mark its pending mentions' suggestions share, or →n when they differ (n of them;
+→… for ten or more).
 
 (A DataTable re-renders every visible row after any ``update_cell``: 30+ ms a keypress, measured.)
 """
@@ -152,8 +153,8 @@ def row_parts(
             if len(hints) == 1:  # every suggestion among its pending mentions says the same
                 prefix.append(f"{SUGGESTION_MARK.get(hints[0], '→?'):<3}", style=SUGGESTION_STYLE.get(hints[0], ""))
             else:  # mixed: how many mentions carry one (the detail panel lists them)
-                n = int(row.get("suggested") or 0)
-                prefix.append(f"→{n:<2}"[:3] if n else "   ", style="italic")
+                n = int(row.get("suggested") or 0)  # ten or more: "→…" (the column is two cells and a space)
+                prefix.append(("→… " if n > 9 else f"→{n} ") if n else "   ", style="italic")
         else:
             mark, style = suggestion_mark(row)
             prefix.append(f"{mark:<3}", style=style)
