@@ -345,3 +345,31 @@ def test_a_span_inside_one_a_ruling_rejected_is_proposed(store_path):
     with ReviewStore.open(store_path) as st:
         shown = [(c["text"], c["status"]) for c in st.candidates(aid, "entity", view="final")]
     assert shown == [("the United Nations", "rejected"), ("United Nations", "pending")]
+
+
+def test_a_proposal_the_new_model_finds_is_not_counted_new(store_path):
+    """QA (stop 49): the desk's memory proposed a name the analysts had added elsewhere; a new model
+    that found it was said to bring it "new" — 16 new where the list had 15 new rows. A proposal,
+    pending or decided, keeps its id and its row when the model finds it."""
+    other = make_extraction("Kent won. Leicestershire lost.", [], [], title="o")
+    text = "Kent and Leicestershire met in Canterbury."
+    first = make_extraction(text, [], [], title="t")
+    aid = first.article.id
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(other)
+        st.add_article(first)
+        for name in ("Kent", "Leicestershire"):
+            s = other.article.text.index(name)
+            st.add_candidate(other.article.id, {"kind": "entity", "start": s, "end": s + len(name), "label": "ORG"})
+        proposed = {c["text"]: c["id"] for c in st.proposals(aid).values()}
+        assert set(proposed) == {"Kent", "Leicestershire"}
+        st.decide(aid, proposed["Leicestershire"], "reject")
+    second = make_extraction(text, [("Kent", "ORG"), ("Leicestershire", "ORG"), ("Canterbury", "GPE")], [], title="t")
+    with ReviewStore.open(store_path, write=True, reviewer="lead") as st:
+        counts = st.reextract(second)
+    assert counts["new"] == 1  # Canterbury
+    with ReviewStore.open(store_path) as st:
+        shown = {c["text"]: (c["id"], c["status"]) for c in st.candidates(aid, "entity", view="final")}
+    assert shown["Kent"] == (proposed["Kent"], "pending")
+    assert shown["Leicestershire"] == (proposed["Leicestershire"], "rejected")
+    assert shown["Canterbury"][1] == "pending"

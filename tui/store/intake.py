@@ -91,6 +91,9 @@ class IntakeMixin(StoreCore):
         self._ensure(aid)
         old = self._file(aid)["candidates"]
         reviews = self._reviews.get(aid, {})
+        # the desk's memory's proposals the analyst saw listed: one the new model finds is no new row
+        # (QA, stop 49: "16 new" where the list had 15 new rows)
+        proposed = set(self.proposals(aid))
         # decided by anyone (a decision standing, not undone), or not the machine's (imported spans):
         # never dropped, never replaced
         decided = {cid for cid in old if old[cid].get("origin") != "model" or views.standing(reviews.get(cid, {}))}
@@ -157,7 +160,8 @@ class IntakeMixin(StoreCore):
         found = {c["id"] for c in new}
         return {
             "kept": len(kept),
-            "new": sum(1 for c in fresh if c["id"] not in old),
+            # (a proposal, decided or still pending, the new model now finds keeps its id and its row)
+            "new": sum(1 for c in fresh if c["id"] not in old and c["id"] not in proposed and c["id"] not in reviews),
             "dropped": sum(1 for cid in old if cid not in decided and cid not in new_ids),
             # QA: the analyst was not told which decisions the new model disagrees with
             "unfound": sum(1 for c in kept if c.get("origin") == "model" and c["id"] not in found),
