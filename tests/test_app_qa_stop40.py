@@ -552,13 +552,13 @@ def test_a_signal_says_an_export_started_with_e_is_still_running(tmp_path, monke
     import os
     import signal
 
-    from tui import cli as cli_module
+    from tui import lifecycle
     from tui.app.screens import exporter
 
     monkeypatch.setattr(exporter, "still_running", lambda: [tmp_path / "export.json"])
     monkeypatch.setattr(os, "_exit", lambda code: (_ for _ in ()).throw(SystemExit(code)))
     with pytest.raises(SystemExit) as ended:
-        cli_module._interrupted(KeyboardInterrupt(int(signal.SIGTERM)))
+        lifecycle.interrupted(KeyboardInterrupt(int(signal.SIGTERM)))
     said = capsys.readouterr().err
     assert ended.value.code == 143 and "terminated; every decision made so far is saved" in said
     assert f"the export started with E is still running; it writes {tmp_path / 'export.json'}" in said

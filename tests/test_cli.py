@@ -553,13 +553,14 @@ def test_a_write_error_names_what_failed(monkeypatch, capsys, error, said):
     """Every EBADF read "cannot write to standard output: it is closed", and a full disk under a file
     was blamed on standard output: only a closed standard output says so now, a named file is named."""
     import tui.cli as cli_module
+    from tui.lifecycle import main
 
     def fail(**kwargs: object) -> None:
         raise error
 
     monkeypatch.setattr(cli_module, "app", fail)
     with pytest.raises(SystemExit) as stop:
-        cli_module.main()
+        main()
     assert stop.value.code == 1
     assert capsys.readouterr().err.splitlines()[0].startswith(said)
 
@@ -841,10 +842,10 @@ def test_a_signal_while_the_ingest_module_is_imported_is_an_interrupt(monkeypatc
     import signal
     import sys
 
-    from tui import cli as cli_module
+    from tui import lifecycle
 
     monkeypatch.setitem(sys.modules, "tui.ingest", None)  # importing it fails, as a half-made module does
     with pytest.raises(KeyboardInterrupt) as raised:
-        cli_module._terminate(int(signal.SIGINT), None)
+        lifecycle.terminate(int(signal.SIGINT), None)
     assert raised.value.args == (int(signal.SIGINT),)
-    assert not cli_module._ending  # no timer to end this process: main() arms it for a command's own
+    assert not lifecycle._ending  # no timer to end this process: main() arms it for a command's own

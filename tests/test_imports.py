@@ -47,6 +47,8 @@ def test_extractors_never_import_textual_or_the_store(module):
         "tui.decisions",
         "tui.status",
         "tui.cli",
+        "tui.lifecycle",
+        "tui.output",
         "tui.ingest",
         "tui.agreement",
         "tui.formats",
@@ -61,7 +63,7 @@ def test_store_export_and_cli_never_import_textual_or_spacy(module):
 @pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["export", "--help"], ["apply", "--help"]])
 def test_light_commands_never_import_spacy_or_textual(args):
     code = (
-        f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', *{args!r}]\n"
+        f"import sys\nfrom tui import lifecycle as cli\nsys.argv = ['newsreview', *{args!r}]\n"
         "try:\n    cli.main()\nexcept SystemExit as done:\n    assert done.code in (0, None), done.code"
     )
     mods = loaded_after(code)
@@ -72,7 +74,7 @@ def test_status_and_export_on_a_real_store_never_import_spacy(filled_store):
     path, _ = filled_store
     for command in ("status", "export"):
         code = (
-            f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', {command!r}, '--store', {str(path)!r}]\n"
+            f"import sys\nfrom tui import lifecycle as cli\nsys.argv = ['newsreview', {command!r}, '--store', {str(path)!r}]\n"
             "import io, contextlib\nbuf = io.StringIO()\n"
             "with contextlib.redirect_stdout(buf):\n    try:\n        cli.main()\n    except SystemExit as done:\n"
             "        assert done.code in (0, None), done.code"

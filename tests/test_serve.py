@@ -529,7 +529,7 @@ def test_a_tab_on_a_store_gone_since_the_server_started_makes_none(tmp_path, tab
 @pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["export", "--help"], ["serve", "--help"]])
 def test_other_commands_never_import_the_serve_package(args):
     code = (
-        f"import sys\nfrom tui import cli\nsys.argv = ['newsreview', *{args!r}]\n"
+        f"import sys\nfrom tui import lifecycle as cli\nsys.argv = ['newsreview', *{args!r}]\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
         "print(' '.join(sorted(sys.modules)))"
     )
@@ -540,7 +540,7 @@ def test_other_commands_never_import_the_serve_package(args):
 
 def test_light_commands_and_the_tab_never_import_the_web_server():
     code = (
-        "import sys\nfrom tui import cli\nsys.argv = ['newsreview', 'serve', '--help']\n"
+        "import sys\nfrom tui import lifecycle as cli\nsys.argv = ['newsreview', 'serve', '--help']\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
         "import tui.serve, tui.serve.tab\n"
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"

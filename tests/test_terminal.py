@@ -68,10 +68,10 @@ def test_a_closing_app_leaves_the_terminal_to_whoever_has_it():
     job-control stops are off."""
     code = (
         "import signal\n"
-        "from tui.cli import _terminate\n"
+        "from tui.lifecycle import terminate\n"
         "signal.signal(signal.SIGCONT, lambda *_: print('resumed'))\n"
         "try:\n"
-        "    _terminate(int(signal.SIGTERM), None)\n"
+        "    terminate(int(signal.SIGTERM), None)\n"
         "except KeyboardInterrupt as err:\n"
         "    print('unwinding', err.args[0])\n"
         "print(signal.getsignal(signal.SIGCONT) is signal.SIG_DFL, signal.getsignal(signal.SIGTTOU) is signal.SIG_IGN,"
@@ -87,10 +87,10 @@ def test_a_signal_whose_interrupt_is_lost_still_ends_the_process():
     starts a timer that ends the process, whatever became of the interrupt raised for it."""
     code = (
         "import os, signal, time\n"
-        "import tui.cli as cli\n"
+        "import tui.lifecycle as cli\n"
         "cli.END_ANYWAY = 0.5\n"
         "cli._END_ANYWAY_ARMED = True\n"  # (as main() does)
-        "signal.signal(signal.SIGTERM, cli._terminate)\n"
+        "signal.signal(signal.SIGTERM, cli.terminate)\n"
         "for i in range(100):\n"
         "    try:\n"
         "        if i == 0:\n"

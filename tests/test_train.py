@@ -451,7 +451,7 @@ def test_train_command(store_path, cli, tmp_path):
     "code",
     [
         "import tui.training, tui.training.annotations, tui.training.models",
-        "import sys\nfrom tui import cli\nsys.argv = ['newsreview', 'train', '--help']\n"
+        "import sys\nfrom tui import lifecycle as cli\nsys.argv = ['newsreview', 'train', '--help']\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass",
     ],
 )

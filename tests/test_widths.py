@@ -89,7 +89,7 @@ def test_every_spacing_mark_takes_a_cell_and_nothing_else_changes():
 
 
 def test_the_review_app_and_the_command_line_amend_the_table_before_they_draw(tmp_path, monkeypatch):
-    from tui import cli
+    from tui import output
     from tui.app import app as app_module
     from tui.store import ReviewStore
 
@@ -100,5 +100,5 @@ def test_the_review_app_and_the_command_line_amend_the_table_before_they_draw(tm
     import tui.widths
 
     monkeypatch.setattr(tui.widths, "spacing_marks_take_a_cell", lambda: called.append("cli"))
-    cli._console()
+    output.rich_console()
     assert called == ["app", "cli"]

@@ -1,3 +1,3 @@
-from .cli import main
+from .lifecycle import main
 
 main()

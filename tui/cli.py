@@ -1,4 +1,5 @@
-"""The ``newsreview`` command.
+"""The ``newsreview`` commands (the process around them: :mod:`tui.lifecycle`; what they write:
+:mod:`tui.output`).
 
 Only typer is imported at start-up: spaCy is imported when something must be extracted, Rich's
 heavier parts when a table or progress bar is shown, Textual only by the review command. Every line
@@ -9,23 +10,20 @@ option), never a traceback.
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import io
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
+from .lifecycle import interrupted, on_interrupt
+from .output import dash_is_stdout, fail, rich_console, safe_output, warn, write_output
 from .paths import default_store
-from .sanitize import clean, clean_line, writes_utf8
+from .sanitize import clean_line, writes_utf8
 
 
 def _no_mistyped_command(word: str, commands: list[str]) -> None:
@@ -84,7 +82,7 @@ class DefaultReviewGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as err:
-            _interrupted(err)
+            interrupted(err)
 
 
 def _version(value: bool) -> None:
@@ -205,25 +203,6 @@ def _shown(store: str) -> str:
     from .store.urls import shown
 
     return shown(store)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr, no traceback."""
-    sys.stderr.write(f"newsreview: error: {clean_line(message)}\n")
-    raise typer.Exit(code)
-
-
-def warn(message: str) -> None:
-    sys.stderr.write(f"newsreview: {clean_line(message)}\n")
-
-
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
-    from .widths import spacing_marks_take_a_cell
-
-    spacing_marks_take_a_cell()  # a table's columns measured as the terminal draws them
-    return Console(stderr=stderr, highlight=False)
 
 
 def _notices(store: Any) -> None:
@@ -347,7 +326,7 @@ def review_cmd(
         if paths:
             from .ingest import add_paths
 
-            result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
+            result = add_paths(st, paths, model=model, jobs=jobs, console=rich_console(stderr=True))
             failed = len(result.failed)
             start = result.first_article
             if start is None and not st.article_ids():
@@ -436,7 +415,7 @@ def add_cmd(
                 _say_label_set(st)
         if suggestions is not None:
             _set_suggestions(st, suggestions)
-        result = add_paths(st, paths, model=model, jobs=jobs, console=_console(stderr=True))
+        result = add_paths(st, paths, model=model, jobs=jobs, console=rich_console(stderr=True))
     if result.failed:
         raise typer.Exit(1)
 
@@ -464,9 +443,9 @@ def reextract_cmd(
     from .ingest import reextract
     from .store import DecisionError, StoreError
 
-    console = _console(stderr=True)
+    console = rich_console(stderr=True)
     articles = list(dict.fromkeys(articles or [])) or None  # QA: an id given twice was extracted twice
-    _on_interrupt(
+    on_interrupt(
         "each article is re-extracted whole or not at all, once all are extracted; run the same command "
         "again for the rest (an article done already comes out the same)"
     )
@@ -523,8 +502,8 @@ def extract_cmd(
 
     _check_choice("--format", fmt, ("json", "jsonl"))
     _check_choice("--order", order, ORDERS)
-    output = _dash_is_stdout(output)
-    _safe_output(output, inputs=paths, file=True)
+    output = dash_is_stdout(output)
+    safe_output(output, inputs=paths, file=True)
     items = list(iter_articles(paths, skip=skip_stores()))
     errors = [i for i in items if isinstance(i, InputError)]
     for err in errors:
@@ -561,7 +540,7 @@ def extract_cmd(
         records = [extraction_article(ex, order=order) for ex in extractor.extract(articles, jobs=jobs)]
         for warning in extractor.warnings:
             warn(f"warning: {warning}")
-    _write_output(render(records, fmt), output)
+    write_output(render(records, fmt), output)
     if errors:
         raise typer.Exit(1)
 
@@ -665,16 +644,16 @@ def export_cmd(
 
     _check_choice("--format", fmt, ("json", "jsonl", "prodigy", "spacy"))
     _check_choice("--order", order, ORDERS)
-    output = _dash_is_stdout(output)
+    output = dash_is_stdout(output)
     through = output is not None and output.exists() and not output.is_file()  # a FIFO, a device: written through
-    _on_interrupt(  # an export decides nothing (QA, stop 46: Ctrl-C spoke of decisions saved)
+    on_interrupt(  # an export decides nothing (QA, stop 46: Ctrl-C spoke of decisions saved)
         f"the export was not written ({clean_line(output)} is as it was)"
         if output is not None and not through
         else f"the export to {clean_line(output) if output is not None else 'standard output'} stops where it was"
     )
     if fmt == "spacy" and output is None:
         fail("--format spacy writes a binary DocBin: give a file with -o, e.g. -o reviewed.spacy", 2)
-    _safe_output(output, file=True)
+    safe_output(output, file=True)
     try:
         statuses = parse_include(include)
     except ValueError as err:
@@ -701,7 +680,7 @@ def export_cmd(
         if fmt in ("json", "jsonl"):  # streamed: written as the store reads them, never all held at once
             written = _Counted(chosen)
             try:
-                _write_output(render_chunks(written, fmt), output, follow=not no_follow)
+                write_output(render_chunks(written, fmt), output, follow=not no_follow)
             except StoreError as err:  # the store failed mid-way (-o: the file is as it was)
                 fail(str(err))
             _exported(written.n, output, problems)
@@ -727,7 +706,7 @@ def export_cmd(
 
         notes: list[str] = []
         tasks = prodigy_tasks(records, tokens, notes=notes, annotator=reviewer, labels=scope)
-        _write_output(
+        write_output(
             "".join(escape_json(orjson.dumps(t).decode("utf-8")) + "\n" for t in tasks), output, follow=not no_follow
         )
         for note in notes:  # what ner.manual cannot hold (overlaps) is in meta: said, not hidden
@@ -736,7 +715,7 @@ def export_cmd(
         from .formats import docbin_bytes
 
         notes = []
-        _write_output(docbin_bytes(records, tokens, notes=notes, unknown=hidden), output, follow=not no_follow)
+        write_output(docbin_bytes(records, tokens, notes=notes, unknown=hidden), output, follow=not no_follow)
         for note in notes:  # what doc.ents cannot hold (overlaps) is in doc.spans: said, not hidden
             warn(note)
     _exported(len(records), output, problems)
@@ -788,7 +767,7 @@ def status_cmd(
         else:
             from .status import status_table
 
-            _console().print(status_table(summary))
+            rich_console().print(status_table(summary))
     _fail_if_damaged(summary["damaged_articles"])  # said in the table, on stderr, and by the exit code
 
 
@@ -843,7 +822,7 @@ def articles_cmd(
         # straight to the descriptor, in UTF-8 whatever the locale: a script reads the ids back (QA: an
         # id "a-Zürich" came out "a-Z?rich" under LC_ALL=C with PYTHONUTF8=0)
         cells_of = ([r["id"], str(r["decided"]), str(r["total"]), r["title"]] for r in rows)
-        _write_output(("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n" for cells in cells_of), None)
+        write_output(("\t".join(clean_line(c).replace("\t", " ") for c in cells) + "\n" for cells in cells_of), None)
     else:
         from .plain_table import box_table
 
@@ -867,7 +846,7 @@ def articles_cmd(
             enc = sys.stdout.encoding or "ascii"
             cells = [[c.encode(enc, "replace").decode(enc) for c in row] for row in cells]
         # cut to the terminal's width (or COLUMNS); into a file or a pipe, whole (review: cut at 80)
-        width = _console().width if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1 << 20
+        width = rich_console().width if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1 << 20
         right: tuple[int, ...] = (1, 2)
         give_way: tuple[int, ...] = (4, 3)
         if width < 80:  # a narrow terminal: three columns (QA: 58 wide at 40) — disputes beside the
@@ -883,7 +862,7 @@ def articles_cmd(
             f"{len(rows)} article(s)", headers, cells, width, right=right, give_way=give_way, ascii=not utf8
         )
         if utf8:
-            _write_output(lines, None)
+            write_output(lines, None)
         else:  # in the terminal's own encoding, "?" for what it cannot hold (_tolerant_streams)
             for line in lines:
                 sys.stdout.write(line)
@@ -1058,7 +1037,7 @@ def agreement_cmd(
 
         sys.stdout.write(json_for(sys.stdout, orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
-        _console().print(table(report))
+        rich_console().print(table(report))
     if said:
         raise typer.Exit(1)
     _fail_if_damaged(damaged)  # left out, as the export leaves them out
@@ -1165,7 +1144,7 @@ def migrate_cmd(
     src = source if _is_url(source) else str(Path(source).expanduser())
     dst = target if _is_url(target) else str(Path(target).expanduser())
     name = reviewer or default_reviewer()
-    _on_interrupt(
+    on_interrupt(
         f"{clean_line(_shown(dst))} holds what was copied so far, not verified; run the same migrate again: it "
         "copies only the rest and verifies"
     )
@@ -1251,7 +1230,7 @@ def train_cmd(
     """
     from .store import StoreError
 
-    _on_interrupt("no model was saved (the training works in a folder of its own, removed on the way out)")
+    on_interrupt("no model was saved (the training works in a folder of its own, removed on the way out)")
     label_list = None
     if labels is not None:
         label_list = [x.strip() for x in labels.split(",") if x.strip()]
@@ -1259,7 +1238,7 @@ def train_cmd(
             fail("--labels: give at least one label, e.g. --labels PERSON,ORG,GPE", 2)
     from .training.run import TrainError, TrainSettings, train_from_store
 
-    _safe_output(output)  # QA: -o STORE/journals/x.jsonl made a folder where a journal goes: the store refused to open
+    safe_output(output)  # QA: -o STORE/journals/x.jsonl made a folder where a journal goes: the store refused to open
     settings = TrainSettings(epochs=epochs, max_steps=max_steps, held_out=held_out, keep_other_labels=keep_others)
     try:
         result = train_from_store(store, output, base=base, labels=label_list, settings=settings, force=force)
@@ -1269,7 +1248,7 @@ def train_cmd(
 
     for warning in result.warnings:
         warn(f"warning: {warning}")
-    _console().print(training_report(result.info))
+    rich_console().print(training_report(result.info))
 
 
 @app.command("schema")
@@ -1355,7 +1334,7 @@ def serve_cmd(
 def _print_status(st: Any) -> None:
     from .status import status_table
 
-    _console().print(status_table({**st.summary(), "desk_correction": st.desk_report()}))
+    rich_console().print(status_table({**st.summary(), "desk_correction": st.desk_report()}))
 
 
 def _say_label_set(st: Any) -> None:
@@ -1393,328 +1372,3 @@ def _some_path_exists(paths: list[Path] | None) -> None:
     a new, empty store folder behind. (With some there, the missing ones fail one by one.)"""
     if paths and not any(os.path.exists(p) for p in paths):
         fail(f"{clean_line(paths[0])}: no such file or directory (nothing was added)")
-
-
-def _dash_is_stdout(output: Path | None) -> Path | None:
-    """``-o -`` is standard output, as ``apply -`` reads standard input (a file named ``-`` is
-    written with its full path, ``-o "$PWD/-"``: typer makes ``./-`` a plain ``-``)."""
-    return None if output is not None and str(output) == "-" else output
-
-
-def _safe_output(output: Path | None, inputs: Sequence[Path] = (), *, file: bool = False) -> None:
-    """Refuse an ``-o`` that would replace a store's own file (an export written over a journal lost
-    its decisions for good) or one of the command's input files; with ``file``, one that cannot be a
-    file (a folder, a missing folder's), before any work is done (QA: the export ran, and wrote the
-    store's caches, before it said it could not write there)."""
-    if output is None:
-        return
-    if file:
-        with contextlib.suppress(OSError, ValueError):
-            if output.is_dir():
-                empty = " (an empty -o names the current folder)" if "" in sys.argv[1:] else ""  # QA: -o ''
-                fail(f"cannot write {clean_line(output)}: it is a folder{empty} (nothing was changed)")
-            if output.is_symlink() and not output.exists():  # QA: a dangling link said "No such file"
-                target = output.parent / os.readlink(output)
-                if not target.parent.is_dir():
-                    fail(
-                        f"cannot write {clean_line(output)}: it is a symbolic link to {clean_line(target)}, "
-                        f"and there is no folder {clean_line(target.parent)} (nothing was changed)"
-                    )
-            if not output.parent.is_dir():
-                fail(f"cannot write {clean_line(output)}: no folder {clean_line(output.parent)} (nothing was changed)")
-    from .store.folder import store_entry_at
-
-    store = store_entry_at(output)
-    if store is not None:
-        fail(
-            f"-o {clean_line(output)}: that is one of the newsreview store's own files ({clean_line(store)}); write it elsewhere"
-        )
-    for path in inputs:
-        with contextlib.suppress(OSError, ValueError):
-            if output.exists() and os.path.samefile(output, path):
-                fail(f"-o {clean_line(output)}: that is an input file; write the result elsewhere")
-            # a file inside a folder read as input (QA: `extract ex -o ex/a.txt` replaced an article)
-            if output.exists() and path.is_dir() and output.resolve().is_relative_to(path.resolve()):
-                fail(
-                    f"-o {clean_line(output)}: that file is inside the input folder {clean_line(path)}; "
-                    "write the result elsewhere"
-                )
-
-
-def _write_output(text: str | bytes | Iterable[str], output: Path | None, *, follow: bool = True) -> None:
-    """Write the command's output (whole, or in pieces as they are made) to stdout or, atomically,
-    to ``output`` (``follow``: through a symlink there to its target)."""
-    if output is None:
-        pieces = [text] if isinstance(text, str | bytes) else text
-        # straight to the descriptor: through sys.stdout, a reader that left mid-way (| head) lost the
-        # rest without a word and the exit status was 0 (CPython took the partial write as the end)
-        try:
-            fd = sys.stdout.fileno()
-        except (AttributeError, OSError, ValueError):  # a stream with no descriptor (a test's StringIO)
-            for piece in pieces:
-                sys.stdout.write(piece.decode("utf-8", "surrogateescape") if isinstance(piece, bytes) else piece)
-            return
-        try:
-            sys.stdout.flush()
-            for piece in pieces:
-                view = memoryview(piece if isinstance(piece, bytes) else piece.encode("utf-8", "surrogateescape"))
-                while view:
-                    view = view[os.write(fd, view) :]
-        except BrokenPipeError:
-            _reader_gone()
-        return
-    from .store.errors import ReaderGone, StoreError
-    from .store.files import atomic_write, user_mode
-
-    try:
-        atomic_write(output, text, through=follow, new_mode=user_mode(), follow=follow)  # (new: as the umask says)
-    except ReaderGone:  # -o /dev/stdout | head, -o fifo: as cat does
-        _reader_gone()
-    except StoreError as err:
-        fail(str(err))
-
-
-def _reader_gone() -> NoReturn:
-    """Standard output's reader left before the end (``| head``): stop as cat and grep do, quietly and
-    with the status a SIGPIPE gives (128 + 13), so that a pipeline with ``pipefail`` sees the cut."""
-    with contextlib.suppress(OSError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
-    os._exit(128 + signal.SIGPIPE)
-
-
-#: what an interrupted command says it left (a command that decides nothing says what it did leave)
-_ON_INTERRUPT = "every decision made so far is saved"
-
-
-def _on_interrupt(said: str) -> None:
-    """What Ctrl-C (or a signal) on this command says it left, for a command that decides nothing (QA:
-    train, reextract and migrate said "every decision made so far is saved")."""
-    global _ON_INTERRUPT
-    _ON_INTERRUPT = said
-
-
-def _interrupted(err: KeyboardInterrupt) -> NoReturn:
-    from .ingest import stop_workers
-
-    stop_workers()
-    signum = int(err.args[0]) if err.args and isinstance(err.args[0], int) else int(signal.SIGINT)
-    said = {int(signal.SIGTERM): "terminated", int(signal.SIGHUP): "hung up", int(signal.SIGQUIT): "quit"}.get(
-        signum, "interrupted"
-    )
-    exporter = sys.modules.get("tui.app.screens.exporter")  # (loaded only by the review screen)
-    running = exporter.still_running_lines() if exporter is not None else []
-    with contextlib.suppress(Exception):  # after a hang-up the terminal may be gone (EIO)
-        sys.stderr.write(f"newsreview: {said}; {_ON_INTERRUPT}\n")
-        sys.stderr.writelines(running)  # QA: said on q, not on a signal
-        sys.stderr.flush()
-        sys.stdout.flush()
-    # the store was closed as the interrupt unwound (its context managers ran); exiting at once spares
-    # waiting on multiprocessing's feeder threads, which can block on the pipes of the killed workers
-    os._exit(128 + signum)
-
-
-def _terminate(signum: int, frame: Any) -> None:
-    # from here on the app is closing: the SIGCONT that comes with a hang-up (or after `kill %1`, a
-    # suspended job's SIGTERM) must not make Textual take the terminal back — QA: "internal error: no
-    # running event loop" as it did so during the unwinding, and a job killed while suspended stopped
-    # itself again on touching the terminal from the background (SIGTTOU), holding the reviewer's lock
-    for sig, how in (
-        (signal.SIGCONT, signal.SIG_DFL),
-        (signal.SIGTTOU, signal.SIG_IGN),
-        (signal.SIGTTIN, signal.SIG_IGN),
-    ):
-        with contextlib.suppress(ValueError, OSError):  # (ValueError: not the main thread)
-            signal.signal(sig, how)
-    _end_anyway(signum)
-    try:
-        from .ingest import interrupt
-    except ImportError:  # the signal came while tui.ingest itself was being imported: no workers yet
-        raise KeyboardInterrupt(signum) from None  # (review: "partially initialized module" on Ctrl-C)
-    interrupt(signum, frame)
-
-
-#: seconds a command has to close after a terminating signal before it is ended without its cleanup
-END_ANYWAY = 10.0
-_ending: list[threading.Timer] = []
-#: set by :func:`main` — the timer is for the command's own process, never one that calls
-#: :func:`_terminate` otherwise and goes on (a test, say: it ended the test run 10 s later)
-_END_ANYWAY_ARMED = False
-
-
-def _end_anyway(signum: int) -> None:
-    """End the process ``END_ANYWAY`` seconds after the first terminating signal, whatever became of
-    the interrupt raised for it. QA (SSH): a hang-up in the app's first second was lost while Textual
-    started — the app ran on, its input thread spinning on the dead terminal, its reviewer's lock held,
-    and SIGTERM did nothing more. Every decision shown is saved already; the lock goes with the
-    process, and a presence left behind is not shown once the process is gone."""
-    if _ending or not _END_ANYWAY_ARMED:
-        return
-
-    def end() -> None:
-        with contextlib.suppress(Exception):
-            sys.stderr.write(f"newsreview: {signal.Signals(signum).name} was not handled in time; ending now\n")
-            sys.stderr.flush()
-        os._exit(128 + signum)
-
-    timer = threading.Timer(END_ANYWAY, end)
-    timer.daemon = True
-    _ending.append(timer)
-    timer.start()
-
-
-def main() -> None:
-    """The ``newsreview`` command."""
-    global _END_ANYWAY_ARMED
-    _END_ANYWAY_ARMED = True
-    try:
-        _run()
-    finally:  # (a test calling main() in its own process goes on after it)
-        _END_ANYWAY_ARMED = False
-
-
-def _run() -> None:
-    from extractors.nlp import ModelError
-    from extractors.records import InputError
-
-    signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: locks released, workers stopped, exit 143
-    # Ctrl-C (SIGINT) the same way; also so that asyncio, which the review screen runs on, keeps its
-    # hands off it (QA: its own handler ended the app as a quit would, exit 0, without a word)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _terminate)
-    # a dropped SSH connection (or a closed terminal window): the same clean close — presence cleared,
-    # so the desk does not see the analyst "on" the article for another minute — exit 129; a command
-    # started with nohup (a long `add`, `serve`) keeps running, as it asked
-    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # under nohup it stays ignored
-        signal.signal(signal.SIGHUP, _terminate)
-    # `kill -QUIT` (no key sends it: the review screen reads Ctrl-\ as a key): by default it dumped
-    # core, leaving the terminal raw with mouse reporting on and the analyst "present" for a minute
-    # (QA, stop 44); the same clean close, exit 131
-    if signal.getsignal(signal.SIGQUIT) == signal.SIG_DFL:
-        signal.signal(signal.SIGQUIT, _terminate)
-    _guard_closed_streams()
-    _tolerant_streams()
-    _sane_environment()
-    try:
-        code = app(prog_name="newsreview", standalone_mode=False)
-    except typer.TyperException as err:  # a mistyped option or argument: one line, like every other error
-        ctx = getattr(err, "ctx", None)
-        hint = f" (see '{clean_line(ctx.command_path, 60)} -h')" if ctx is not None else ""
-        message = err.format_message() if hasattr(err, "format_message") else str(err)
-        sys.stderr.write(f"newsreview: error: {clean_line(message, 300)}{hint}\n")
-        sys.exit(getattr(err, "exit_code", 2))
-    except typer.Abort:
-        sys.stderr.write("newsreview: aborted\n")
-        sys.exit(1)
-    except (InputError, ModelError) as err:
-        sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
-        sys.exit(1)
-    except KeyboardInterrupt as err:
-        _interrupted(err)
-    except Exception as err:
-        from .store import StoreError
-
-        if isinstance(err, StoreError):
-            sys.stderr.write(f"newsreview: error: {clean_line(err)}\n")
-        elif isinstance(err, _StdoutClosed):
-            sys.stderr.write("newsreview: error: cannot write to standard output: it is closed\n")
-        elif isinstance(err, OSError) and err.errno == errno.EIO and not err.filename and _terminal_gone():
-            # QA (SSH): hung up before the app had taken the terminal, the first write to it failed
-            # ("cannot write to standard output", exit 1): it is a hang-up, and closes as one
-            _interrupted(KeyboardInterrupt(int(signal.SIGHUP)))
-        elif isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
-            # every file the commands write names itself when it fails; one without a name is standard output
-            where = clean_line(err.filename, 200) if err.filename else "standard output"
-            sys.stderr.write(f"newsreview: error: cannot write to {where}: {os.strerror(err.errno).lower()}\n")
-        elif isinstance(err, OSError) and err.filename:  # the system refused a file (a name too long, say)
-            from .store.files import why
-
-            sys.stderr.write(f"newsreview: error: {clean_line(err.filename, 200)}: {clean_line(why(err), 200)}\n")
-        else:
-            sys.stderr.write(
-                f"newsreview: internal error: {type(err).__name__}: {clean_line(err, 300)} "
-                "(set NEWSREVIEW_DEBUG=1 for details)\n"
-            )
-            if os.environ.get("NEWSREVIEW_DEBUG"):
-                sys.stderr.write(clean(_traceback()))
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
-
-
-def _terminal_gone() -> bool:
-    """Whether the terminal on standard input or output has been hung up."""
-    from .app.terminal import hung_up
-
-    return any(hung_up(fd) for fd in (0, 1))
-
-
-class _StdoutClosed(OSError):
-    """Written to a standard output the command was started without (only that EBADF says so)."""
-
-
-class _ClosedOutput(io.TextIOBase):
-    """Standard output when the command was started without one (``newsreview export >&-``): writing
-    to it fails with one line, as ``cat`` does, instead of an AttributeError on ``None``."""
-
-    def write(self, text: str) -> int:
-        raise _StdoutClosed(errno.EBADF, "standard output is closed")
-
-    def fileno(self) -> int:
-        raise _StdoutClosed(errno.EBADF, "standard output is closed")
-
-    def isatty(self) -> bool:
-        return False
-
-
-def _guard_closed_streams() -> None:
-    """A closed descriptor 1 or 2 is held on /dev/null, so that no file the store opens takes its number
-    (a child process would print into it); Python's stream for it is then ``None``: standard output
-    becomes :class:`_ClosedOutput`, standard error a sink (nothing can be shown; the status tells)."""
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            with contextlib.suppress(OSError):
-                null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
-                if null != fd:
-                    os.dup2(null, fd)
-                    os.close(null)
-    if sys.stdin is None:
-        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - an empty input, as </dev/null
-    if sys.stdout is None:
-        sys.stdout = _ClosedOutput()
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-
-
-def _sane_environment() -> None:
-    """What the shell left that would mislead the commands: a current folder removed since (spaCy's import
-    asks for it: QA saw "internal error: FileNotFoundError" from ``add`` given absolute paths), and
-    COLUMNS or LINES of 0 or no number (``status`` printed nothing, exit 0)."""
-    try:
-        os.getcwd()
-    except FileNotFoundError:
-        sys.stderr.write(
-            "newsreview: error: the current folder no longer exists (removed while the shell was in it); "
-            "cd to a folder that does and run the command again\n"
-        )
-        sys.exit(1)
-    for name in ("COLUMNS", "LINES"):
-        value = os.environ.get(name)
-        if value is not None and not (value.strip().isdigit() and int(value) > 0):
-            del os.environ[name]
-
-
-def _tolerant_streams() -> None:
-    """Under a locale that is not UTF-8 (ISO-8859-1, say), a character it cannot hold is written as
-    "?" instead of ending the command (QA: ``--help``, ``articles``, ``agreement`` and ``status``
-    stopped with an internal UnicodeEncodeError at their first em dash or "Ł")."""
-    for stream in (sys.stdout, sys.stderr):
-        if not writes_utf8(stream) and hasattr(stream, "reconfigure"):
-            with contextlib.suppress(ValueError, OSError):
-                stream.reconfigure(errors="replace")
-
-
-def _traceback() -> str:
-    import traceback
-
-    return traceback.format_exc()
