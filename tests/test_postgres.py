@@ -1143,6 +1143,28 @@ def test_a_server_that_stops_answering_costs_a_decision_seconds_not_the_session(
         assert st.candidate(aid, e0)["status"] == "pending" and st.candidate(aid, e1)["status"] == "accepted"
 
 
+def test_a_reading_command_on_a_server_that_hangs_says_so_instead_of_waiting_for_good(relayed, monkeypatch):
+    """QA (stop 47, carried): with the server hung mid-way, ``export`` and ``status`` waited for good,
+    saying nothing. A reading session gives each round trip READ_WAIT seconds (longer than a
+    reviewing one's: a round trip may read PREFETCH articles), then fails with one line."""
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "READ_WAIT", 1.0)
+    _path, proxy, aid, _e0, _e1 = relayed
+    with ReviewStore.open(proxy.url) as st:
+        assert st.engine.answer_wait == 1.0
+        proxy.flowing.clear()
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match=r"did not answer for 1 s \(a server that hangs\)"):
+            st.article(aid)
+        assert time.monotonic() - started < 4
+        proxy.flowing.set()
+    with ReviewStore.open(proxy.url, mode="add") as st:  # (adding is not bounded: a batch takes its time)
+        assert st.engine.answer_wait is None
+    with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:
+        assert st.engine.answer_wait == postgres.ANSWER_WAIT
+
+
 #: a process that reviews as ana, rejects one entity and holds the name until its stdin closes
 HOLDER = """
 import sys

@@ -64,6 +64,10 @@ LOCK_TIMEOUT = 20  # seconds a write waits for a lock before it fails (said, not
 #: seconds a reviewing session (the app, ``apply``) waits for the server to answer one round trip
 #: before it gives the session up as lost (a server that hangs: see :class:`_Deadline`)
 ANSWER_WAIT = 8.0
+#: and a reading command (``export``, ``status``, ``articles``, ``agreement``, ``doctor``): longer, as
+#: one of its round trips reads up to PREFETCH articles (QA: with the server hung mid-way an export
+#: waited for good, saying nothing); the first read of the store's index is not bounded (a big store's)
+READ_WAIT = 60.0
 SESSION_GUARDS = {  # server settings newsreview sets for its sessions where they are off (0)
     "idle_in_transaction_session_timeout": "60s",
     "lock_timeout": f"{LOCK_TIMEOUT}s",
@@ -513,7 +517,7 @@ class PostgresEngine:
     def open(self, mode: Mode, reviewer: str, holder: str, *, create: bool = True) -> None:
         self.mode, self.reviewer, self.holder = mode, reviewer, holder
         self.create = create
-        self.answer_wait = ANSWER_WAIT if mode == "review" else None
+        self.answer_wait = ANSWER_WAIT if mode == "review" else READ_WAIT if mode == "read" else None
         pg = _driver()
         conn = self._connect()
         self._conn = conn
@@ -1517,7 +1521,8 @@ def check(url: str, *, repair: bool = False) -> Any:
                 ).fetchone()
             return triggers, len(stored), mismatched, first, derived, bad_summaries, orphans
 
-        triggers, unindexed, mismatched, first, derived, bad_summaries, orphans = engine._read(facts)
+        # (not bounded: one transaction reads every decision of the store)
+        triggers, unindexed, mismatched, first, derived, bad_summaries, orphans = engine._read(facts, bounded=False)
         guards = {f"{t}": enabled for t, enabled in triggers}
         for table in ("articles", "candidates", "index_records", "decisions"):
             if guards.get(table) is None:
