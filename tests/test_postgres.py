@@ -1235,6 +1235,7 @@ def test_apply_never_saves_a_line_twice_when_the_server_kept_what_it_did_not_con
         assert len(adds) == 1 and adds[0]["status"] == "added"
         assert sum(1 for h in st.history(aid, adds[0]["id"]) if h["action"] == "add") == 1
     assert failed == 0 and said[0]["ok"] is True, (said, err.getvalue())
+    assert said[0]["candidate"] == adds[0]["id"]  # (QA: the late-confirmed line named none)
 
 
 def test_a_decision_confirmed_late_is_read_before_the_next_is_made(relayed):

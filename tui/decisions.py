@@ -287,7 +287,12 @@ def apply_stream(
                     # addition saved twice), the store read again instead
                     with contextlib.suppress(StoreError):
                         store.refresh()
-                    result = {"line": number, "ok": True, "note": "saved by the try the server had not confirmed"}
+                    result = {
+                        "line": number,
+                        "ok": True,
+                        **_named_in(store, raw),
+                        "note": "saved by the try the server had not confirmed",
+                    }
                     _emit(out, result)
                     if err is not None:
                         err.write(
@@ -338,6 +343,26 @@ def apply_stream(
         if stop:
             break
     return failed
+
+
+def _named_in(store: ReviewStore, raw: bytes | str) -> dict[str, str]:
+    """The candidate (or group) a line saved by a try the server confirmed late was about, as its
+    result line would have named it (QA: that line alone had no ``candidate``): the line's own, or an
+    addition's id, which its span and label make. Nothing when the line does not say."""
+    with contextlib.suppress(Exception):  # (a line that was saved is well-formed; this only names it)
+        obj = loads(raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n"))
+        if not isinstance(obj, dict):
+            return {}
+        if isinstance(obj.get("candidate"), str):
+            return {"candidate": obj["candidate"]}
+        if isinstance(obj.get("group"), str):
+            return {"group": obj["group"]}
+        if obj.get("action") == "add":
+            from .store.validation import new_candidate
+
+            fields = {k: v for k, v in obj.items() if k not in ("article", "action", "seconds", "candidate")}
+            return {"candidate": str(new_candidate(store.article(obj["article"]), fields)["id"])}
+    return {}
 
 
 def _saved_unconfirmed(store: ReviewStore) -> bool:
