@@ -222,6 +222,7 @@ async def test_only_the_new_claim_s_step_keys_act_and_the_footer_lists_only_them
         shown = footer_actions(app)
         assert {"assign('speaker')", "create('entity')", "step", "leave"} <= shown, shown  # enter: none
         assert not {"assign('cue')", "assign('content')", "create('claim')"} & shown, shown
+        assert not {"undo", "redo"} & shown, shown  # QA (stop 48): "u undo" shown, u refused
 
         await select(pilot, view, "Wallace")
         await pilot.press("r")  # the cue's key at the speaker's step

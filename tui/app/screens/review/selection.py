@@ -268,6 +268,8 @@ class BySelection(ReviewCore):
         flow = self.claim_flow
         if action == _ACTION["article.step"]:  # enter: "none" at the speaker's or the cue's step only
             return flow is not None
+        if flow is not None and action in ("undo", "redo"):  # (they say "finish the new claim first")
+            return False
         return flow is None or action not in FLOW_ACTIONS or action in STEP_ACTIONS[flow["step"]]
 
     def _refuse_in_flow(self, what: str) -> None:
