@@ -780,6 +780,41 @@ async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
             assert not app.screen.query_one(ArticleView).component("article--claim").italic  # colours: backgrounds
 
 
+async def test_no_color_shows_the_focused_field_and_the_highlighted_row(tmp_path, monkeypatch):
+    """QA (stop 50, NO_COLOR): the edit dialog's focused field, the queue's and the label picker's
+    highlighted rows differed from the rest by a shade of grey (234 against 235). The focused field
+    gets a heavy border, the highlighted row the page's colours the other way round."""
+    from textual.widgets import DataTable, Input, OptionList, Select
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = "Ben Wallace said prices rose 5 percent.\n"
+    with ReviewStore.open(tmp_path / "s", write=True) as store:
+        store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("e")
+            await pilot.pause()
+            label = app.screen.query_one(Select)
+            assert app.focused is label and label.query_one("SelectCurrent").styles.border_top[0] == "heavy"
+            await pilot.press("tab")
+            await pilot.pause()
+            field = app.focused
+            assert isinstance(field, Input) and field.styles.border_top[0] == "heavy" and field.styles.text_style.bold
+            others = [i for i in app.screen.query(Input) if i is not field]
+            assert others and all(i.styles.border_top[0] != "heavy" for i in others)
+            await pilot.press("escape", "L")
+            await pilot.pause()
+            options = app.screen.query_one(OptionList)
+            row = options.get_visual_style("option-list--option", "option-list--option-highlighted")
+            plain = options.get_visual_style("option-list--option")
+            assert row.background.brightness - plain.background.brightness > 0.5
+            await pilot.press("escape", "l")
+            await pilot.pause()
+            table = app.screen.query_one(DataTable)
+            cursor = table.get_component_styles("datatable--cursor")
+            assert cursor.background.brightness > 0.5 and cursor.text_style.bold
+
+
 async def test_a_key_a_terminal_cannot_send_is_left_out_and_the_default_kept(app_store_factory):
     """QA: keys.toml "review.undo" = "ctrl+i" was warned about (a terminal sends it as tab) yet put in
     force: the footer showed ^i undo and undo had no working key. It is left out, the default stays."""
