@@ -438,7 +438,9 @@ class ReviewApp(App[None]):
         """Textual's palette commands but Maximize/Minimize: a dialog's maximized search box filled
         the screen with hatching (found by QA on the article queue), and no pane needs it."""
         for command in super().get_system_commands(screen):
-            if command.title not in ("Maximize", "Minimize"):
+            if command.title == "Quit":  # (QA: Textual's "as soon as possible" read as losing something)
+                yield command._replace(help="every decision is already saved (q, ctrl+q)")
+            elif command.title not in ("Maximize", "Minimize"):
                 yield command
 
     def notify(

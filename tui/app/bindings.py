@@ -475,6 +475,13 @@ def help_notes(keys: Keys) -> str:
         f"{k.show('review.expand')} lists them to decide one by one, {k.show('review.apply_rest')} applies a "
         f"mention's decision to the rest. →✓ →✗ →✎ →+ mark what the desk's memory suggests; "
         f"{k.show('review.confirm_suggestions')} confirms them all.\n"
+        "Marks in the lists: · pending, ✓ accepted, ✎ edited, + added, ✗ rejected; ▸ ▾ a group closed or "
+        "open, its mentions counted by status (12✓ 3·); +N: N others decided it as well, ⚠N: their versions "
+        "differ (on a group, N of its mentions); proposed: the desk's memory proposes it; — a claim with no "
+        "speaker. In the article: a pending entity is underlined, a decided one bold on its label's colour "
+        "(italic: edited or added; underlined too: disputed), a rejected one struck through; a claim's "
+        "text on a tinted background (italic without colours), its speaker bold and underlined, its cue "
+        "bold italic; the current candidate in reverse.\n"
         "ctrl+p: command palette (every action, export, themes). Remap keys in keys.toml in the config "
         'folder by the ids above, e.g. "review.accept" = "y".'
     )
