@@ -897,3 +897,23 @@ def test_an_inverted_verb_before_a_common_word_is_no_speaker(claims_of):
     with an article."""
     claims = claims_of('The plant will close.\n\nAdded bonus: "It is not over."')
     assert not any(c["cue"] and c["cue"]["text"] == "Added" for c in claims)
+
+
+def test_a_surname_the_body_used_first_is_not_a_fuller_name_brought_in_later(claims_of):
+    """QA (stop 50, NYT): "Mr. Obama" spoke throughout; late on came "the first lady, Michelle Obama",
+    and every "Mr. Obama" claim was resolved to her. The fuller name the body first gives a surname
+    is whom it stands for; one brought in later is another person. A headline's surname still takes
+    the name the body gives."""
+    text = (
+        "Obama warns voters\n\n"
+        "Mr. Obama said that the vote would be close.\n\n"
+        "The campaign plans to use Mr. Obama and the first lady, Michelle Obama, in Ohio.\n\n"
+        "Mr. Obama said that turnout would decide it."
+    )
+    claims = claims_of(text)
+    for fragment in ("the vote would be close", "turnout would decide it"):
+        assert one(claims, fragment)["speaker"]["name"] == "Obama", fragment
+    headline = (
+        "Wallace warns Iran\n\nBen Wallace said that Iran was arming Russia. Wallace said that it would not stop."
+    )
+    assert one(claims_of(headline), "it would not stop")["speaker"]["name"] == "Ben Wallace"

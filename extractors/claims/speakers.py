@@ -257,6 +257,12 @@ class Resolver:
             self.mentions.setdefault((e.label_, _surname(e.text)), []).append(e)
         for same in self.mentions.values():
             same.sort(key=lambda e: -len(e.text))
+        # where the body (past the first paragraph: a headline) first names each (label, surname): the
+        # fuller name the article brings in there is the person the surname stands for (see fullest)
+        self.first_named: dict[tuple[str, str], int] = {}
+        for e in self.ents:
+            if self.paragraph_start(e.start_char) > 0:
+                self.first_named.setdefault((e.label_, _surname(e.text)), e.start_char)
 
     def speaker(
         self, start: int, end: int, previous: FoundSpeaker | None, said: tuple[int, int] | None = None
@@ -307,12 +313,24 @@ class Resolver:
 
     def fullest(self, ent: Span) -> Span:
         """The longest mention of the same entity: same label, the same last word (surname) and every
-        word of this one ("Wallace" -> "Ben Wallace"; "Bill Clinton" is not "Hillary Clinton")."""
+        word of this one ("Wallace" -> "Ben Wallace"; "Bill Clinton" is not "Hillary Clinton") — named
+        before it, or anywhere when it is in the first paragraph (a headline's "Wallace"), and no later
+        than the body first names that surname: a surname the body uses before any fuller name is
+        someone the article takes as known, and a fuller name it brings in later another person (QA:
+        "Mr. Obama" said … 16 times, then "the first lady, Michelle Obama": every "Mr. Obama" became
+        Michelle Obama); so is "Bill Clinton" in an article that began with "Hillary Clinton"."""
         words = _words(ent.text)
-        for other in self.mentions.get((ent.label_, _surname(ent.text)), ()):
+        headline = self.paragraph_start(ent.start_char) == 0
+        key = (ent.label_, _surname(ent.text))
+        first = self.first_named.get(key, len(self.text))
+        for other in self.mentions.get(key, ()):
             if len(other.text) <= len(ent.text):
                 break
-            if words <= _words(other.text):
+            if (
+                words <= _words(other.text)
+                and other.start_char <= first
+                and (headline or other.start_char < ent.start_char)
+            ):
                 return other
         return ent
 
