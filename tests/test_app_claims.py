@@ -25,7 +25,7 @@ from tui.app.screens.review import ReviewScreen
 from tui.app.widgets.article import ArticleView
 from tui.store import ReviewStore
 
-from support import make_extraction, tmux_socket_removed
+from support import make_extraction, tmux_socket_removed, tokens_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (
@@ -656,3 +656,39 @@ async def test_the_editor_shows_the_cue_s_words(claims, tmp_path):
         dialog.query_one("#cue", Input).value = ""
         await pilot.pause()
         assert "cue: (none)" in str(dialog.query_one("#edit-preview", Static).render())
+
+
+def test_a_quote_its_cue_interrupts_can_still_be_trimmed(tmp_path):
+    """QA (stop 50): the extractor keeps a quote its cue interrupts as one content with the speaker
+    and cue inside (“…,” said King. “…”); trimming it to its first part was refused — "the content
+    takes in the claim's cue: move or clear it first" — though the content held them already. A cue
+    or speaker the content held before its move is left as it is; one given inside it is refused."""
+    from extractors.pipeline import Extraction
+    from extractors.records import Article, claim_candidate, span
+    from tui.store.errors import DecisionError
+
+    text = "“People say it is over,” said Charlie King, a Democrat. “The question is turnout.”\n"
+    art = Article(text=text, title="t")
+    king, said = text.index("Charlie King"), text.index("said")
+    claim = claim_candidate(
+        text,
+        art.id,
+        0,
+        len(text) - 1,
+        speaker={**span(text, king, king + 12), "resolved": None},
+        cue=span(text, said, said + 4),
+        quote_type="direct",
+        checkworthiness=0.6,
+        numbers=[],
+        model="test",
+    )
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as store:
+        store.add_article(Extraction(art, [], [claim], tokens_of(text)))
+        end = text.index("turnout") + 7  # the cue and the speaker still inside
+        state = store.decide(art.id, claim["id"], "edit", changes={"end": end})
+        assert (state["start"], state["end"]) == (0, end) and state["text"] == text[0:end]
+        assert state["cue"]["text"] == "said" and state["speaker"]["text"] == "Charlie King"
+        first = text.index("”") + 1  # its first part: the cue and the speaker now outside
+        assert store.decide(art.id, claim["id"], "edit", changes={"end": first})["text"] == text[0:first]
+        with pytest.raises(DecisionError, match=r"field 'cue': .* overlaps the claim's content"):
+            store.decide(art.id, claim["id"], "edit", changes={"cue": span(text, 1, 7)})  # "People"

@@ -173,7 +173,8 @@ def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None, co
             span_edges(text, ref["start"], ref["end"], role, f"{role}.")
             given[role] = ref
     moved = state is None or content != (state["start"], state["end"])
-    outside_content(text, content, {**(state or {}), **clean}, set(given), moved)
+    before = None if state is None else (state["start"], state["end"])
+    outside_content(text, content, {**(state or {}), **clean}, set(given), moved, before)
     if given:
         speaker = clean.get("speaker", state.get("speaker") if state else None)
         cue = clean.get("cue", state.get("cue") if state else None)
@@ -186,12 +187,21 @@ def new_roles(text: str, clean: dict[str, Any], state: dict[str, Any] | None, co
             )
 
 
-def outside_content(text: str, content: tuple[int, int], after: dict[str, Any], given: set[str], moved: bool) -> None:
+def outside_content(
+    text: str,
+    content: tuple[int, int],
+    after: dict[str, Any],
+    given: set[str],
+    moved: bool,
+    before: tuple[int, int] | None = None,
+) -> None:
     """The words about a statement are not the statement (QA, stop 46): a speaker or cue ``given``
     inside the claim's ``content`` is refused (`r` with nothing selected took "that", the content's
     first word, as the cue), and so is a ``moved`` content that takes in the speaker or cue it keeps
-    (`C` over "The woman disputes …"). The extractor's own overlaps are left as they are; the
-    content itself is :func:`distinct_roles`' to refuse."""
+    (`C` over "The woman disputes …"). The extractor's own overlaps are left as they are — a quote
+    its cue interrupts is one content with the cue inside, which its ``before`` content held already:
+    such a content may still be trimmed or widened (QA, stop 50). The content itself is
+    :func:`distinct_roles`' to refuse."""
     start, end = content
     for role in ("speaker", "cue"):
         ref = after.get(role)
@@ -199,6 +209,8 @@ def outside_content(text: str, content: tuple[int, int], after: dict[str, Any], 
             continue
         if not (ref["start"] < end and start < ref["end"]):
             continue
+        if role not in given and before is not None and ref["start"] < before[1] and before[0] < ref["end"]:
+            continue  # inside the content before it moved too
         words = clean_line(text[ref["start"] : ref["end"]], 30)
         if role in given:
             raise DecisionError(
