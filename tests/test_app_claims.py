@@ -692,3 +692,32 @@ def test_a_quote_its_cue_interrupts_can_still_be_trimmed(tmp_path):
         assert store.decide(art.id, claim["id"], "edit", changes={"end": first})["text"] == text[0:first]
         with pytest.raises(DecisionError, match=r"field 'cue': .* overlaps the claim's content"):
             store.decide(art.id, claim["id"], "edit", changes={"cue": span(text, 1, 7)})  # "People"
+
+
+async def test_a_content_the_editor_moves_is_quoted_as_its_new_words_are(tmp_path):
+    """QA (stop 50): the editor moved an indirect claim's end over the next paragraph's quote and
+    saved it "indirect" — `C` worked the quote type out, the editor sent the old one back. The store
+    works out a moved content's quote type unless one is chosen; `apply` alike."""
+    text = "Wallace said that Iran must pay.\n“We must hold them to account,” he added.\n"
+    ex = make_extraction(text, [("Wallace", "PERSON")], ["that Iran must pay"])
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as store:
+        store.add_article(ex)
+        aid = ex.article.id
+        cid = store.candidates(aid, "claim")[0]["id"]
+        store.decide(aid, cid, "edit", changes={"cue": {"start": 8, "end": 12}, "quote_type": "indirect"})
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("tab", "e")
+            dialog = app.screen
+            assert isinstance(dialog, EditDialog)
+            dialog.query_one("#end", Input).value = str(text.index("”") + 1)
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        claim = store.candidate(aid, cid)
+        assert claim["text"] == text[text.index("that") : text.index("”") + 1] and claim["quote_type"] == "mixed"
+        # one chosen stands
+        state = store.decide(aid, cid, "edit", changes={"end": text.index("pay") + 3, "quote_type": "direct"})
+        assert state["quote_type"] == "direct"
+        state = store.decide(aid, cid, "edit", changes={"end": text.index("”") + 1})
+        assert state["quote_type"] == "mixed"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from extractors.quotes import quote_type_of
 from extractors.records import claim_candidate, entity_candidate, span, token_range
 from extractors.strict_json import FieldError, check_identifier, check_label, check_reviewer, check_text_field
 from extractors.vocabulary import KINDS, QUOTE_TYPES
@@ -246,6 +247,8 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
     new_roles(text, extra, None, (start, end))
     distinct_roles(start, end, extra.get("speaker"), extra.get("cue"))
     inside_claim(start, end, extra)
+    if "quote_type" not in extra:  # quoted as its words are (an `apply` line need not say)
+        extra["quote_type"] = quote_type_of(text, start, end, attributed=bool(extra.get("speaker") or extra.get("cue")))
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
 
 
@@ -277,6 +280,12 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
         after = {**state, **clean}
         distinct_roles(after["start"], after["end"], after.get("speaker"), after.get("cue"))
         inside_claim(after["start"], after["end"], clean)
+        moved = (after["start"], after["end"]) != (state["start"], state["end"])
+        if moved and "quote_type" not in clean:
+            # quoted as its new words are (QA, stop 50: the editor's moved content kept "indirect"
+            # where its words now held a quote; `C` worked it out, the editor and `apply` did not)
+            attributed = bool(after.get("speaker") or after.get("cue"))
+            clean["quote_type"] = quote_type_of(text, after["start"], after["end"], attributed=attributed)
         for role in ("numbers", "hedges"):  # not given for a moved content: those left inside it stay
             if role not in clean and (after["start"], after["end"]) != (state["start"], state["end"]):
                 clean[role] = [

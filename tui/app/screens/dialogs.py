@@ -525,7 +525,9 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
         if c["kind"] == "entity":
             out["label"] = self.query_one("#label", Select).value
         else:
-            out["quote_type"] = self.query_one("#quote_type", Select).value
+            quote_type = self.query_one("#quote_type", Select).value
+            if quote_type != c["quote_type"]:  # (left as it was: the store works out a moved content's)
+                out["quote_type"] = quote_type
             speaker = self.query_one("#speaker", Select).value
             if speaker == "none":
                 out["speaker"] = None
