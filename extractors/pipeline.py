@@ -212,6 +212,10 @@ class Extractor:
             # Biden administration" mentions Biden but is not him, so it stays unlinked
             resolved: SpanRef = found.get("resolved") or found
             ent = speakers.best(resolved) if found.get("resolved") else None
+            if ent is not None and not (ent["start"] == resolved["start"] and 0 <= ent["end"] - resolved["end"] <= 2):
+                # resolved to a phrase, not a name ("who" standing for "the New York businessman"): the
+                # phrase names the speaker; an entity inside it is not them (QA, stop 50: New York)
+                ent = None
             if ent is not None:
                 speaker["entity_id"] = ent["id"]
                 # "Donald Trump’s" mentions Donald Trump: the name is without the possessive

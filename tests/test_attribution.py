@@ -917,3 +917,25 @@ def test_a_surname_the_body_used_first_is_not_a_fuller_name_brought_in_later(cla
         "Wallace warns Iran\n\nBen Wallace said that Iran was arming Russia. Wallace said that it would not stop."
     )
     assert one(claims_of(headline), "it would not stop")["speaker"]["name"] == "Ben Wallace"
+
+
+def test_a_speaker_resolved_to_a_phrase_is_not_linked_to_a_place_inside_it(extractor):
+    """QA (stop 50): "the New York businessman who … has attacked global allies" — "who" stands for
+    the businessman, and was linked to the entity New York (a place inside the phrase). A speaker is
+    linked only to the entity the resolution names; "I" goes on with the previous speaker only when
+    that is a person (a letter writer's "I guess" was America's)."""
+    text = (
+        "Clinton's endorsements stood in contrast to the New York businessman who lacks experience in "
+        "government and has attacked global allies as well as adversaries.\n\n"
+        "America said that it would always remember.\n\nNot important enough, I guess."
+    )
+    res = extractor.extract_one(Article(text=text))
+    ents = {e["id"]: e for e in res.entities}
+    for c in res.claims:
+        sp = c["speaker"]
+        if sp and sp.get("entity_id"):
+            linked = ents[sp["entity_id"]]
+            assert linked["text"] == sp["name"], (sp, linked)  # the name is the entity's, whole
+            assert not (sp["text"] == "who" and linked["label"] == "GPE"), sp
+        if sp and sp["text"] == "I":
+            assert sp["name"] == "I" and not sp.get("entity_id"), sp

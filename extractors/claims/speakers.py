@@ -290,7 +290,16 @@ class Resolver:
             org = self.last_org(start)
             if org is not None:
                 return self.name_span(self.fullest(org))
-        return previous.get("resolved") if previous is not None else None
+        resolved = previous.get("resolved") if previous is not None else None
+        if (
+            resolved is not None
+            and (PRONOUNS[word] == "PERSON" or word == "i")
+            and resolved["start"] not in self.person_at
+        ):
+            # "he", "she" and "I" go on with the previous speaker only when that is a person (QA, stop
+            # 50: a letter writer's "Not important enough, I guess" was America's)
+            return None
+        return resolved
 
     def last_org(self, before: int) -> Span | None:
         """What "it" speaking stands for: the last organisation named before ``before`` in this
