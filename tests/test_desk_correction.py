@@ -172,6 +172,50 @@ async def test_the_app_orders_claims_by_the_desk_s_score_and_shows_both(tmp_path
     store.close()
 
 
+async def test_the_shown_desk_scores_follow_the_decisions_and_the_order_waits(tmp_path):
+    """QA (stop 50): after three rejections a row still read 0.92 where the store had 0.49, and "accept
+    all like this" compared the scores of when the article was opened. The rows and the detail panel
+    show the desk's scores as they stand after each claim decision (and its undo); the list keeps its
+    order until it is toggled back to check-worthiness (o o) or the article is opened again."""
+    store, _ = build(tmp_path / "store", 12)
+    app = ReviewApp(store, config=tmp_path / "cfg", start_article="a-9999")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("tab")
+        await pilot.pause()
+        order = list(screen.state.listed("claim"))
+        first = screen.current()
+        assert first is not None
+        before = store.desk_scores("a-9999")
+        for _ in range(3):  # the desk changes its mind on numeric claims: each one rejected
+            for aid in [f"a-{n:04d}" for n in range(3)]:
+                for claim in store.candidates(aid, "claim"):
+                    if claim["numbers"]:
+                        store.decide(aid, claim["id"], "undo" if claim["status"] == "rejected" else "reject")
+        await pilot.press("x")  # and here
+        await pilot.pause()
+        now = store.desk_scores("a-9999")
+        assert now != before
+        assert list(screen.state.listed("claim")) == order  # the rows stay where they were
+        shown = screen_text(app)
+        for cid in order:
+            assert f"none     {now[cid]:.2f} " in shown, (now[cid], shown)
+        other = next(cid for cid in order if cid != first["id"])
+        screen.state.index["claim"] = order.index(other)  # "accept all like this" compares them as shown
+        _group, said = screen.state.like_current()
+        assert f"≥ {now[other]:.2f}" in said
+        await pilot.press("u")
+        await pilot.pause()
+        undone = store.desk_scores("a-9999")
+        assert f"none     {undone[other]:.2f} " in screen_text(app)
+        await pilot.press("o", "o")
+        await pilot.pause()
+        expected = sorted(order, key=lambda cid: -undone[cid])
+        assert list(screen.state.listed("claim")) == expected
+    store.close()
+
+
 def test_export_carries_the_desk_score(tmp_path):
     store, _ = build(tmp_path / "store", 30)
     store.close()

@@ -195,6 +195,12 @@ class ReviewState:
     _left: int | None = None  # decisions_left, until the candidates change
     desk: dict[str, float] = field(default_factory=dict)  # claim id -> the desk's corrected check-worthiness
     desk_article: str | None = None  # the article ``desk`` was computed for
+    # the same as the desk's decisions since have moved it: shown on the rows and the detail panel,
+    # and what "accept all like this" compares; the list keeps the order ``desk`` gave it (re-sorting
+    # under the analyst after each decision would move the rows they are working through) until the
+    # order is toggled back to check-worthiness or the article is opened again (QA, stop 50: a row
+    # read 0.92 where the store had 0.49 after three rejections)
+    desk_now: dict[str, float] = field(default_factory=dict)
 
     # -- contents ----------------------------------------------------------------------------------
 
@@ -205,7 +211,7 @@ class ReviewState:
             self.article = article
             self.expanded = set()
         if article != self.desk_article:
-            self.desk, self.desk_article = {}, None
+            self.desk, self.desk_now, self.desk_article = {}, {}, None
         self.cands = {c["id"]: c for c in cands}
         self._put_desk()  # the same article read again (a label set saved) keeps the desk's scores
         self._keep = {}
@@ -294,8 +300,8 @@ class ReviewState:
             if state.get("status") == "removed":
                 rebuild |= self.cands.pop(cid, None) is not None
                 continue
-            if cid in self.desk:  # the row shows the score it is sorted by
-                state["desk_checkworthiness"] = self.desk[cid]
+            if cid in self.desk_now:  # the row shows the desk's score as it stands
+                state["desk_checkworthiness"] = self.desk_now[cid]
             self.cands[cid] = state
             rebuild |= old is None or self._moves(old, state)
         if rebuild:
@@ -324,18 +330,37 @@ class ReviewState:
 
     def set_desk(self, article: str, scores: dict[str, float]) -> None:
         """The desk's corrected scores of this article's claims: the claims list is ordered by them."""
-        self.desk, self.desk_article = dict(scores), article
+        self.desk, self.desk_now, self.desk_article = dict(scores), dict(scores), article
         self._put_desk()
         self.refresh()
 
+    def set_desk_score(self, cid: str, score: float) -> None:
+        """A claim added or moved: its place in the list and its shown score by the desk's now."""
+        self.desk[cid] = self.desk_now[cid] = score
+
+    def desk_moved(self, scores: dict[str, float]) -> list[str]:
+        """The desk's scores as its decisions have moved them (the order stays: see ``desk_now``);
+        returns the claims whose shown score changed."""
+        changed = [cid for cid, score in scores.items() if self.desk_now.get(cid) != score]
+        self.desk_now.update(scores)
+        self._put_desk()
+        return changed
+
+    def shown_score(self, cand: Cand) -> float:
+        """The claim's check-worthiness as its row shows it: the desk's as it stands now."""
+        desk = self.desk_now.get(cand["id"])
+        return desk if desk is not None else self.score(cand)
+
     def _put_desk(self) -> None:
         """The desk's scores onto the claims they are for (the list and the detail panel show them)."""
-        for cid, score in self.desk.items():
+        for cid, score in self.desk_now.items():
             if cid in self.cands:
                 self.cands[cid]["desk_checkworthiness"] = score
 
     def toggle_order(self) -> str:
         self.order = "article" if self.order == "checkworthiness" else "checkworthiness"
+        if self.order == "checkworthiness":
+            self.desk.update(self.desk_now)  # sorted again: by the scores as they stand
         self.refresh()
         return self.order
 
@@ -600,8 +625,8 @@ class ReviewState:
         if cand["kind"] == "entity":
             group = [c for c in listed if is_pending(c) and c.get("label") == cand.get("label")]
             return group, f"{len(group)} pending {cand.get('label')} entities"
-        cw = self.score(cand)
-        group = [c for c in listed if is_pending(c) and self.score(c) >= cw]
+        cw = self.shown_score(cand)
+        group = [c for c in listed if is_pending(c) and self.shown_score(c) >= cw]
         return group, f"{len(group)} pending claims with check-worthiness ≥ {cw:.2f}"
 
     def same_text(self, cand: Cand) -> list[str]:

@@ -470,13 +470,19 @@ class ReviewCore(Screen[None]):
     def apply_states(self, states: list[Cand], *, fresh: bool = False) -> None:
         """Store results onto the state and the widgets (rows in place, or the lists refilled); unless
         ``fresh`` (read from the store just now), suggestions are read again once decisions pause."""
-        if self.state.desk_article is not None and self.state.desk_article == self.aid:
+        desk_here = self.state.desk_article is not None and self.state.desk_article == self.aid
+        learnt = False  # a claim decided: what the desk has learnt moves the other claims' scores
+        if desk_here:
             for state in states:  # a claim added or moved takes its place by the desk's score
                 old = self.state.cands.get(state["id"])
                 moved = old is None or any(old.get(k) != state.get(k) for k in ("start", "end", "checkworthiness"))
-                if state["kind"] == "claim" and moved and state.get("status") != "removed":
-                    self.state.desk[state["id"]] = self.store.desk_score(state)
+                if state["kind"] == "claim" and state.get("status") != "removed":
+                    learnt |= old is None or old.get("status") != state.get("status")
+                    if moved:
+                        self.state.set_desk_score(state["id"], self.store.desk_score(state))
         rebuilt = self.state.apply(states)
+        if learnt:
+            self._desk_moved(rebuilt)
         self.query_one(ArticleView).update_candidates(states)
         if rebuilt:
             for kind in ("entity", "claim"):
@@ -513,6 +519,20 @@ class ReviewCore(Screen[None]):
         except StoreError as err:
             self.notify(str(err), title="not saved", severity="error", markup=False, timeout=8)
             return None
+
+    def _desk_moved(self, rebuilt: bool) -> None:
+        """Show the scores of this article's claims as the desk's decisions have moved them (the rows
+        stay where they are)."""
+        try:
+            desk = self.store.desk
+            scores = {cid: desk.score(c) for cid, c in self.state.cands.items() if c.get("kind") == "claim"}
+        except StoreError:
+            return  # (the scores shown stay; the next read of the store says what failed)
+        changed = self.state.desk_moved(scores)
+        if not rebuilt:
+            table = self.table("claim")
+            for cid in changed:
+                table.update(self.state.cands[cid])
 
     def _desk_scores(self) -> bool:
         """Order this article's claims by the desk's corrected check-worthiness (asked for the first
