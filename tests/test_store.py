@@ -566,3 +566,15 @@ def test_a_store_not_there_is_not_made_when_create_is_off(store_path, mode):
         ReviewStore.open(store_path, mode="read")
     ReviewStore.open(store_path, mode=mode, reviewer="ann").close()  # the default still makes it
     ReviewStore.open(store_path, mode=mode, reviewer="ann", create=False).close()
+
+
+def test_an_edit_s_reversed_span_names_the_field_it_changed(filled_store):
+    """QA (stop 50): the editor's end typed as 3 (before the start) was refused as "field 'start':
+    span 758..3 ends before it starts" — the start was as it was."""
+    path, ex = filled_store
+    aid, claim = ex.article.id, ex.claims[0]
+    with ReviewStore.open(path, write=True, reviewer="ana") as st:
+        with pytest.raises(DecisionError, match=r"^field 'end': span \d+\.\.3 ends before it starts"):
+            st.decide(aid, claim["id"], "edit", changes={"start": claim["start"], "end": 3})
+        with pytest.raises(DecisionError, match=r"^field 'start': span \d+\.\.\d+ ends before it starts"):
+            st.decide(aid, claim["id"], "edit", changes={"start": claim["end"] + 1})

@@ -36,7 +36,9 @@ def label(value: object, field: str = "label") -> str:
         raise DecisionError(str(err)) from None
 
 
-def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int]:
+def offsets(text: str, start: Any, end: Any, prefix: str = "", moved: str = "start") -> tuple[int, int]:
+    """``start`` and ``end`` as a span of ``text`` (an error naming the field: ``moved`` is the one
+    blamed for an empty or reversed span — the one an edit changed)."""
     for key, value in ((prefix + "start", start), (prefix + "end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise DecisionError(f"field '{key}' must be an integer")
@@ -45,7 +47,7 @@ def offsets(text: str, start: Any, end: Any, prefix: str = "") -> tuple[int, int
         raise DecisionError(f"field '{key}': span {start}..{end} is outside the text (length {len(text)})")
     if start >= end:
         what = "is empty" if start == end else "ends before it starts"
-        raise DecisionError(f"field '{prefix}start': span {start}..{end} {what} (start must be less than end)")
+        raise DecisionError(f"field '{prefix}{moved}': span {start}..{end} {what} (start must be less than end)")
     if not text[start:end].strip():
         raise DecisionError(f"field '{prefix}start': span {start}..{end} is only whitespace")
     return start, end
@@ -265,7 +267,9 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
     text = article["text"]
     clean: dict[str, Any] = {}
     if "start" in wanted or "end" in wanted:
-        s, e = offsets(text, wanted.get("start", state["start"]), wanted.get("end", state["end"]))
+        # (QA, stop 50: an end typed before the start was blamed on 'start', which was as it was)
+        blamed = "end" if wanted.get("start", state["start"]) == state["start"] else "start"
+        s, e = offsets(text, wanted.get("start", state["start"]), wanted.get("end", state["end"]), moved=blamed)
         clean.update(start=s, end=e, text=text[s:e])
         if state["kind"] == "entity":
             entity_edges(text, s, e)
