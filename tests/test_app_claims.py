@@ -556,6 +556,8 @@ async def test_a_pronoun_speaker_asks_whom_it_refers_to(tmp_path):
         await select(pilot, view, "She")
         await pilot.press("s")
         assert isinstance(app.screen, SpeakerPicker)
+        # whom the speaker is linked to now comes first (QA, stop 50: the extractor's pick was 4th)
+        assert app.screen.shown == ["Hillary Clinton", "Chris Christie", "Iowa"]
         await pilot.press("escape")
         await pilot.pause()
         speaker = the_claim(store, aid, "the plan was sound")["speaker"]

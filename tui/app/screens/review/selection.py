@@ -199,7 +199,7 @@ class BySelection(ReviewCore):
 
         word = self.text[ref["start"] : ref["end"]]
         pronoun = role == "speaker" and "entity_id" not in ref and word.casefold() in SPEAKER_PRONOUNS
-        names = self._speaker_names(ref["start"], word) if pronoun else {}
+        names = self._speaker_names(ref["start"], word, self._linked_now(ref)) if pronoun else {}
         if not names:
             then(ref)
             return
@@ -216,12 +216,27 @@ class BySelection(ReviewCore):
             SpeakerPicker(shown, [(name, label) for name, (label, _eid) in names.items()], self.keys), picked
         )
 
-    def _speaker_names(self, at: int, pronoun: str) -> dict[str, tuple[str, str]]:
+    def _linked_now(self, ref: dict[str, Any]) -> str | None:
+        """The entity the current claim's speaker is linked to when ``ref`` is that speaker's span
+        (the pronoun given again: whom the extractor or a reviewer took it for comes first)."""
+        cand = self.current()
+        if self.claim_flow is not None or cand is None or cand["kind"] != "claim":
+            return None
+        speaker = cand.get("speaker") or {}
+        if (speaker.get("start"), speaker.get("end")) != (ref["start"], ref["end"]):
+            return None
+        eid = speaker.get("entity_id")
+        return eid if isinstance(eid, str) else None
+
+    def _speaker_names(self, at: int, pronoun: str, linked: str | None = None) -> dict[str, tuple[str, str]]:
         """The article's entities that can speak, each once by its group's fullest name: name ->
         (label, the mention to link — the nearest before ``at``, else the nearest after), those
         mentioned nearest before ``at`` first (a pronoun's antecedent is mostly just before it) —
-        people first for "he" or "she", the others first for "it" (:data:`SPEAKER_PRONOUNS`)."""
+        people first for "he" or "she", the others first for "it" (:data:`SPEAKER_PRONOUNS`); first
+        of all the entity the speaker is ``linked`` to now (QA, stop 50: the extractor's right answer
+        was fourth, after a woman for "he")."""
         means = SPEAKER_PRONOUNS.get(pronoun.casefold())
+        linked_group = self.state.group_of.get(linked) if linked else None
         best: dict[str, tuple[tuple[int, int, int], str, str]] = {}
         for c in self.state.cands.values():
             if c["kind"] != "entity" or c.get("status") == "rejected" or c.get("label") in NOT_SPEAKERS:
@@ -231,7 +246,8 @@ class BySelection(ReviewCore):
             if not name.strip():
                 continue
             odd = means is not None and (c.get("label") == "PERSON") != (means == "person")
-            rank = (int(odd), *((0, at - c["end"]) if c["end"] <= at else (1, c["start"] - at)))
+            now = c["id"] == linked or (linked_group is not None and gid == linked_group)
+            rank = (-1 if now else int(odd), *((0, at - c["end"]) if c["end"] <= at else (1, c["start"] - at)))
             if name not in best or rank < best[name][0]:
                 best[name] = (rank, str(c.get("label") or ""), c["id"])
         ordered = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0].casefold()))
