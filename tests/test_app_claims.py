@@ -455,6 +455,19 @@ async def test_a_speaker_linked_to_a_rejected_entity_says_the_export_unlinks_it(
         await pilot.pause()
         assert store.candidate(aid, ben["id"])["status"] == "rejected"
         assert "(its entity is rejected: unlinked in the export)" in screen_text(app)
+        # QA (stop 50): undone, then relabelled to what cannot speak — the link stayed in the export
+        await pilot.press("u")
+        await pilot.pause()
+        store.decide(aid, ben["id"], "edit", changes={"label": "DATE"})
+        app.screen.apply_states([store.candidate(aid, ben["id"])])
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "(its entity is now DATE: unlinked in the export)" in screen_text(app)
+    from tui.export import store_articles
+
+    (record,) = [r for r in store_articles(store, include=("accepted", "edited", "added", "pending")) if r["id"] == aid]
+    (exported,) = [c for c in record["claims"] if c["id"] == claim["id"]]
+    assert exported["speaker"]["entity_id"] is None
 
 
 async def test_keys_while_a_claim_edit_waits_for_the_pipeline_wait_for_it_in_order(claims, tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from extractors.records import token_ranger
-from extractors.vocabulary import DISPUTED, REVIEWED
+from extractors.vocabulary import DISPUTED, NOT_SPEAKERS, REVIEWED
 
 from .sanitize import escape_json
 
@@ -141,8 +141,10 @@ def article_record(
     entities = [candidate_record(c) for c in chosen if c["kind"] == "entity"]
     claims = [candidate_record(c) for c in chosen if c["kind"] == "claim"]
     entities.sort(key=lambda c: (c["start"], c["end"]))
-    exported = {e["id"] for e in entities}
-    for claim in claims:  # a speaker links only to an entity this record holds, not a rejected one
+    # a speaker links only to an entity this record holds, not a rejected one, nor one relabelled
+    # since to what cannot speak (QA, stop 50: a speaker's entity made a DATE stayed its link)
+    exported = {e["id"] for e in entities if e.get("label") not in NOT_SPEAKERS}
+    for claim in claims:
         speaker = claim.get("speaker")
         if speaker and speaker.get("entity_id") is not None and speaker["entity_id"] not in exported:
             claim["speaker"] = {**speaker, "entity_id": None}

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
 
+from extractors.vocabulary import NOT_SPEAKERS
+
 from ..bindings import Keys
 from ..desk import desk_line, review_lines, when
 from ..text import STATUS_MARK, Palette, field_name, one_line, show_value, to_strip
@@ -163,12 +165,13 @@ def detail(
     me: str = "",
     adjudicate_key: str = "J",
     speaker_entity: str | None = None,
+    speaker_label: str | None = None,
 ) -> Shown:
     """The panel for ``cand``; ``legend`` is the relabel keys in force as (key, label) pairs;
     ``group`` is (name, this mention's number, mentions, others pending) for a mention of a group.
     ``final``: the desk's status of the candidate (shown with every reviewer's version when others
-    decided it too; ``me`` is this reviewer). ``speaker_entity``: the status of the entity a claim's
-    speaker is linked to."""
+    decided it too; ``me`` is this reviewer). ``speaker_entity``, ``speaker_label``: the status and
+    label of the entity a claim's speaker is linked to."""
     if cand is None:
         return Text(empty, style="dim")
 
@@ -226,6 +229,11 @@ def detail(
             if speaker.get("entity_id") and speaker_entity == "rejected":
                 # QA: still shown linked, where the export drops the link to a rejected entity
                 name.append("  (its entity is rejected: unlinked in the export)", style="yellow")
+            elif speaker.get("entity_id") and speaker_label in NOT_SPEAKERS:
+                # QA (stop 50): relabelled since to what cannot speak
+                name.append(
+                    f"  (its entity is now {one_line(speaker_label or '', 20)}: unlinked in the export)", style="yellow"
+                )
             elif speaker.get("entity_id") and not (speaker.get("name") and speaker["name"] != speaker.get("text")):
                 # QA: a link to an entity of the same words was not to be seen
                 name.append("  → its entity", style="dim")

@@ -403,6 +403,7 @@ class ReviewCore(Screen[None]):
                 me=me,
                 adjudicate_key=jkey,
                 speaker_entity=str(entity.get("status")) if entity else None,
+                speaker_label=str(entity.get("label")) if entity else None,
             )
         )
 
