@@ -1186,3 +1186,32 @@ async def test_the_palette_offers_no_maximize(tmp_path):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Quit" in titles and "Maximize" not in titles and "Minimize" not in titles
     store.close()
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (160, 48)])
+async def test_the_footer_shows_whole_keys_only(tmp_path, size):
+    """QA (stop 50): the footer was cut mid-word at the terminal's edge — "… l art" at 80 columns,
+    "q quit e" (a key without its label) at 40, in selection mode "… c" — on the review screen and
+    under dialogs. Keys that do not fit whole are left out; in order, none after the first left out."""
+    from textual.widgets._footer import FooterKey
+
+    from tui.app.widgets.footer import _width
+
+    text = "Ben Wallace said prices rose 5 percent.\n"
+    with ReviewStore.open(tmp_path / "s", write=True) as store:
+        store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=size) as pilot:
+            for keys in ((), ("v",), ("escape", "e")):
+                await pilot.press(*keys)
+                await pilot.pause()
+                footer = app.screen.query(Footer).last()
+                items = list(footer.query(FooterKey))
+                shown = [k for k in items if k.display]
+                assert shown and sum(_width(k) for k in shown) <= size[0], (keys, [k.description for k in shown])
+                hidden = [i for i, k in enumerate(items) if not k.display]
+                assert not hidden or all(
+                    not k.display for k in items[hidden[0] :] if not k.has_class("-command-palette")
+                )
+                for key in shown:  # drawn whole: its label's end is inside the footer
+                    assert key.region.right <= footer.region.right, (keys, key.description)

@@ -9,15 +9,53 @@ not act now (``footer_allows``: the review screen's new claim lists only its ste
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets._footer import FooterKey
 
 from ..leaks import PrunedFooter
 
 FIRST = ("leave", "help", "quit")  # the article's back key (escape), then the screen's help and quit
 
 
-class ReviewFooter(PrunedFooter):
+class WholeKeysFooter(PrunedFooter):
+    """A footer that shows a key only with its whole label: the keys past the terminal's width are
+    left out, not cut (QA, stop 50: "… l art" at 80 columns, "q quit e" — a key without its label —
+    at 40). The help lists every key."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.fit_keys()
+
+    def on_resize(self) -> None:
+        self.fit_keys()
+
+    def fit_keys(self) -> None:
+        room = self.size.width
+        if room <= 0:
+            return
+        keys = [c for c in self.children if isinstance(c, FooterKey)]
+        docked = [k for k in keys if k.has_class("-command-palette")]
+        used = sum(_width(k) for k in docked)
+        full = False
+        for key in keys:
+            if key in docked:
+                continue
+            width = _width(key)
+            fits = not full and used + width <= room
+            full |= not fits  # (in order: none after the first that does not fit)
+            key.display = fits
+            if fits:
+                used += width
+
+
+def _width(key: FooterKey) -> int:
+    """The cells ``key`` takes in the footer: its label, its padding and border, its margin."""
+    return cell_len(key.render().plain) + key.styles.gutter.width + key.styles.margin.width
+
+
+class ReviewFooter(WholeKeysFooter):
     def compose(self) -> ComposeResult:
         if not getattr(self, "_bindings_ready", True) or any(  # (before the screen's bindings are ready: none)
             binding.group is not None for _, binding, _, _ in self.screen.active_bindings.values() if binding.show
@@ -48,7 +86,7 @@ class ReviewFooter(PrunedFooter):
         yield from (item for item in items if item not in first)
 
 
-class DialogFooter(PrunedFooter):
+class DialogFooter(WholeKeysFooter):
     """A dialog's own keys at the bottom of the terminal. Without it the review screen's footer showed
     through beneath every dialog: "a accept  x reject …" under the edit dialog, keys that do nothing
     there (QA, stop 40). No palette key (the app's ``ctrl+p`` is in the help); compact when narrow."""
