@@ -427,6 +427,10 @@ async def test_filter_words_kinds_counts_and_errors(review):
         assert screen.box == "filter"
         await pilot.press("ctrl+u", *"status:pendng", "enter")
         assert "unknown status 'pendng'" in notes(app)
+        # shown above the box, not over it (QA, stop 50; the tests run without a toast rack: tmux shows it)
+        assert screen.has_class("-box-open")
+        await pilot.press("escape")
+        assert not screen.has_class("-box-open")
 
 
 async def test_time_spent_stops_at_the_idle_cap(review, monkeypatch):

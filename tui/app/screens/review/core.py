@@ -723,6 +723,7 @@ class ReviewCore(Screen[None]):
         box.value = value
         self.set_focus(box)  # at once: keys of the same burst (a paste, ssh) go to the box, not the screen
         self.box = box_id
+        self.add_class("-box-open")  # notifications above the box, not over it (newsreview.tcss)
         self.refresh_status()
 
     def _close_box(self, box_id: str) -> None:
@@ -730,6 +731,7 @@ class ReviewCore(Screen[None]):
         box.display = False
         box.disabled = True
         self.box = None
+        self.remove_class("-box-open")
         view = self.query_one(ArticleView)
         self.set_focus(view if view.cursor is not None else None)
 
