@@ -374,7 +374,9 @@ class DeskServer(Server):
             return self.app_page(request, session.reviewer)
         if session is not None:  # the token was right; now the name
             return self.login_page(request, 200, token=False)
-        return self.login_page(request, 401, token=self.access.needs_token)
+        # the login form is the page anyone may have: 200 (QA: a 401 here was a console error in the
+        # browser each time the page showed); every other route without a session is refused, 401
+        return self.login_page(request, 200, token=self.access.needs_token)
 
     async def token_link(self, request: web.Request) -> web.StreamResponse:
         """``/?token=…``: a valid token becomes a session, and the token leaves the address bar."""
@@ -832,7 +834,9 @@ body.-closed .ended {{ display: flex; }}
     }}
     send(data) {{
       if (this.readyState === Native.CONNECTING) this.waiting.push(data);
-      else super.send(data);
+      // a key pressed on a page whose session has ended goes nowhere, quietly (QA, stop 50: a console
+      // error for each, "WebSocket is already in CLOSING or CLOSED state")
+      else if (this.readyState === Native.OPEN) super.send(data);
     }}
   }};
   const focusTerminal = () => {{
