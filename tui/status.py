@@ -32,8 +32,9 @@ def desk_line(desk: dict[str, Any]) -> str:
     line = f"learnt from {n} claim decision{'' if n == 1 else 's'} (trust in its features {desk['trust']:.2f})"
     if desk.get("log_loss") is not None:
         line += (
-            f"; last {desk['window']}: log loss {desk['log_loss']:.3f} vs the extractor's "
-            f"{desk['log_loss_extractor']:.3f}"
+            # (predictions of decisions undone since count too: QA read "learnt from 36 … last 49")
+            f"; on its last {desk['window']} predictions (undone decisions too): log loss "
+            f"{desk['log_loss']:.3f} vs the extractor's {desk['log_loss_extractor']:.3f}"
         )
     if desk.get("average_precision") is not None:
         line += f", AP {desk['average_precision']:.3f} vs {desk['average_precision_extractor']:.3f}"
