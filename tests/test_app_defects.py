@@ -770,6 +770,8 @@ async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
             pending, decided = view.component("article--claim"), view.component("article--claim-decided")
             assert pending.italic and not pending.dim and decided.italic and decided.dim
             assert view.component("article--selection").reverse and view.component("article--match").underline
+            selection, current = view.component("article--selection"), view.component("article--current")
+            assert selection.bold and selection.underline and not (current.bold or current.underline)
             await pilot.press("v", "shift+right", "shift+right")
             await pilot.pause()
             start, end = view.selection()
