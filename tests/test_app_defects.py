@@ -756,14 +756,20 @@ async def test_a_find_stopping_inside_a_character_selects_it_whole(tmp_path):
     assert "Ele\u0301" in [c["text"] for c in store.candidates(aid, "entity")]
 
 
+def wallace_store(path: Path, text: str = "Ben Wallace said prices rose 5 percent.\n") -> ReviewStore:
+    """A store of one article: an entity (Ben Wallace) and a claim (prices rose 5 percent)."""
+    store = ReviewStore.open(path, write=True)
+    store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+    return store
+
+
 async def test_no_color_still_shows_where_claims_are(tmp_path, monkeypatch):
     """Claims are painted by their background, which NO_COLOR takes away: their text keeps a style of
     its own (italic; dimmed once decided), so the analyst still sees where each claim is (QA: under
     NO_COLOR a claim's content looked like plain text); the selection and find's matches likewise."""
     monkeypatch.setenv("NO_COLOR", "1")
     text = "Ben Wallace said prices rose 5 percent.\n\nNothing here.\n"
-    with ReviewStore.open(tmp_path / "s", write=True) as store:
-        store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+    with wallace_store(tmp_path / "s", text) as store:
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(100, 30)) as pilot:
             view = app.screen.query_one(ArticleView)
@@ -793,9 +799,7 @@ async def test_no_color_shows_the_focused_field_and_the_highlighted_row(tmp_path
     from textual.widgets import DataTable, Input, OptionList, Select
 
     monkeypatch.setenv("NO_COLOR", "1")
-    text = "Ben Wallace said prices rose 5 percent.\n"
-    with ReviewStore.open(tmp_path / "s", write=True) as store:
-        store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+    with wallace_store(tmp_path / "s") as store:
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("e")
@@ -1203,9 +1207,7 @@ async def test_the_footer_shows_whole_keys_only(tmp_path, size):
 
     from tui.app.widgets.footer import _width
 
-    text = "Ben Wallace said prices rose 5 percent.\n"
-    with ReviewStore.open(tmp_path / "s", write=True) as store:
-        store.add_article(make_extraction(text, [("Ben Wallace", "PERSON")], ["prices rose 5 percent"]))
+    with wallace_store(tmp_path / "s") as store:
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=size) as pilot:
             for keys in ((), ("v",), ("escape", "e")):
