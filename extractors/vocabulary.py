@@ -24,6 +24,8 @@ SPEAKER_PRONOUNS: Final[dict[str, Literal["person", "other"] | None]] = {
     **dict.fromkeys(("he", "she", "him", "her", "his", "hers"), "person"),
     **dict.fromkeys(("it", "its"), "other"),
     **dict.fromkeys(("they", "them", "their", "we", "us", "our", "i", "me", "you"), None),
+    # a relative pronoun stands for whom its clause hangs on (QA, stop 50: "who" was left linked to no one)
+    **dict.fromkeys(("who", "whom", "which"), None),
 }
 
 Status = Literal["pending", "accepted", "edited", "added", "rejected"]

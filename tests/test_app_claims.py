@@ -736,3 +736,27 @@ async def test_a_content_the_editor_moves_is_quoted_as_its_new_words_are(tmp_pat
         assert state["quote_type"] == "direct"
         state = store.decide(aid, cid, "edit", changes={"end": text.index("”") + 1})
         assert state["quote_type"] == "mixed"
+
+
+async def test_a_relative_pronoun_speaker_asks_whom_it_stands_for(tmp_path):
+    """QA (stop 50): "who" given as a new claim's speaker was left linked to no one, without the
+    question "she" and "they" get. A relative pronoun asks too."""
+    from tui.app.screens.dialogs import SpeakerPicker
+
+    text = "Senator Elizabeth Warren, who said the plan was sound, left early.\n"
+    ex = make_extraction(text, [("Elizabeth Warren", "PERSON")], ["the plan was sound"])
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as store:
+        store.add_article(ex)
+        aid = ex.article.id
+        warren = store.candidates(aid, "entity")[0]
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("tab", "v")
+            view = app.screen.query_one(ArticleView)
+            await select(pilot, view, "who")
+            await pilot.press("s")
+            assert isinstance(app.screen, SpeakerPicker) and app.screen.shown == ["Elizabeth Warren"]
+            await pilot.press("enter")
+            await pilot.pause()
+        speaker = store.candidates(aid, "claim")[0]["speaker"]
+        assert (speaker["text"], speaker["entity_id"], speaker["name"]) == ("who", warren["id"], "Elizabeth Warren")
