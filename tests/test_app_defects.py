@@ -1223,3 +1223,22 @@ async def test_the_footer_shows_whole_keys_only(tmp_path, size):
                 )
                 for key in shown:  # drawn whole: its label's end is inside the footer
                     assert key.region.right <= footer.region.right, (keys, key.description)
+
+
+@pytest.mark.parametrize(("size", "tiny"), [((40, 12), True), ((100, 30), False)])
+async def test_the_edit_dialog_puts_names_above_fields_when_narrow(tmp_path, size, tiny):
+    """QA (stop 50): at 40x12 the edit dialog's fields were 3 cells wide beside their names (a start
+    of 978 shown blank). Under 60 columns each name goes above its field, the field the dialog's width."""
+    from textual.widgets import Select
+
+    with wallace_store(tmp_path / "s") as store:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("e")
+            await pilot.pause()
+            dialog = app.screen
+            assert dialog.has_class("-tiny") is tiny
+            grid = dialog.query_one("#edit-grid")
+            assert grid.styles.grid_size_columns == (1 if tiny else 2)
+            label = dialog.query_one(Select)
+            assert label.region.width >= (size[0] - 10 if tiny else 20), label.region

@@ -354,6 +354,9 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
     """Edit every field of a candidate; saving records one `edit` decision (the original is kept)."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(EDIT)
+    # under 60 columns each field's name goes above it (QA, stop 50: at 40x12 a field was 3 cells wide
+    # beside its name, "978" shown blank)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-tiny"), (60, "-roomy")]
 
     def __init__(
         self,
