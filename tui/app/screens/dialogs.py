@@ -356,7 +356,7 @@ class EditDialog(ClosesOnce, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(EDIT)
     # under 60 columns each field's name goes above it (QA, stop 50: at 40x12 a field was 3 cells wide
     # beside its name, "978" shown blank)
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-tiny"), (60, "-roomy")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-roomy")]  # noqa: RUF012 - declared so on Screen (a ClassVar there fails mypy)
 
     def __init__(
         self,
