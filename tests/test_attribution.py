@@ -939,3 +939,14 @@ def test_a_speaker_resolved_to_a_phrase_is_not_linked_to_a_place_inside_it(extra
             assert not (sp["text"] == "who" and linked["label"] == "GPE"), sp
         if sp and sp["text"] == "I":
             assert sp["name"] == "I" and not sp.get("entity_id"), sp
+
+
+def test_according_to_before_a_quote_takes_the_quote_whole(claims_of):
+    """QA (stop 50): "According to Limbaugh, “[I]f it was left up to Hillary, she wouldn’t … positive.
+    Because …”" ended at the first sentence, mid-quotation. The quote it opens is said whole."""
+    text = (
+        "According to Limbaugh, “If it was left up to Hillary, she would not say anything positive. "
+        "The moderator ought to have no role in it.”\n\nLimbaugh went on."
+    )
+    claim = one(claims_of(text), "If it was left up")
+    assert claim["text"].endswith("no role in it.”") and claim["cue"]["text"] == "According to"

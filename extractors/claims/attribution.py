@@ -188,6 +188,11 @@ class AttributionPass:
         side = left if len(left) >= 4 else right
         if side and src:
             content = (side[0].idx, side[-1].idx + len(side[-1].text))
+            quote = self.quotes.containing(content[0])
+            if side is right and quote is not None and quote[0] == content[0] and quote[1] > content[1]:
+                # "According to Limbaugh, “… positive. Because …”": the quote it opens is said whole,
+                # past the sentence's end (QA, stop 50: cut mid-quotation)
+                content = (content[0], quote[1])
             self.add(content, (tok.idx, doc[tok.i + 1].idx + 2), (src[0].idx, src[-1].idx + len(src[-1].text)))
 
     def verb_cue(self, tok: Token, trace: Trace | None, score: float) -> None:
