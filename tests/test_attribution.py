@@ -901,12 +901,13 @@ def test_an_inverted_verb_before_a_common_word_is_no_speaker(claims_of):
 
 def test_a_surname_the_body_used_first_is_not_a_fuller_name_brought_in_later(claims_of):
     """QA (stop 50, NYT): "Mr. Obama" spoke throughout; late on came "the first lady, Michelle Obama",
-    and every "Mr. Obama" claim was resolved to her. The fuller name the body first gives a surname
-    is whom it stands for; one brought in later is another person. A headline's surname still takes
-    the name the body gives."""
+    and every "Mr. Obama" claim was resolved to her. A fuller name the body brings in only after it
+    used the surname alone three times is another person. A headline's surname still takes the name
+    the body gives."""
     text = (
         "Obama warns voters\n\n"
         "Mr. Obama said that the vote would be close.\n\n"
+        "Mr. Obama spoke in Ohio on Sunday, and Mr. Obama will be in Florida next week.\n\n"
         "The campaign plans to use Mr. Obama and the first lady, Michelle Obama, in Ohio.\n\n"
         "Mr. Obama said that turnout would decide it."
     )

@@ -232,6 +232,13 @@ def _words(name: str) -> set[str]:
     return words - {"mr", "mrs", "ms", "dr", ""}
 
 
+#: how many times the body may use a surname alone before a fuller name it brings in is taken for
+#: another person (see :meth:`Resolver.fullest`)
+KNOWN = 3
+#: a headline (and its subtitle lines) ends at the first blank line within this many characters
+HEADLINE_MAX = 400
+
+
 class Resolver:
     """Resolves speaker mentions to the fullest mention of the same source in the article.
 
@@ -252,17 +259,23 @@ class Resolver:
         self.subject_ends = [e.end_char for e in self.subjects]
         # "Mr. McKinley", "Ms. Martin": the article's own word for whether "he" or "she" can be them
         self.gender = {_surname(m.group(2)): "he" if m.group(1) == "Mr" else "she" for m in HONORIFIC.finditer(text)}
-        self.mentions: dict[tuple[str, str], list[Span]] = {}  # (label, surname) -> mentions, longest first
-        for e in self.ents:
+        # (label, surname) -> mentions, longest first — those inside quotes too: a name the article
+        # first gives whole in a quote ("… senator, Bobby Scott!") is the name for the surname after it
+        named_anywhere = [e for e in ents if e.label_ in SPEAKER_LABELS]
+        self.mentions: dict[tuple[str, str], list[Span]] = {}
+        for e in named_anywhere:
             self.mentions.setdefault((e.label_, _surname(e.text)), []).append(e)
         for same in self.mentions.values():
             same.sort(key=lambda e: -len(e.text))
-        # where the body (past the first paragraph: a headline) first names each (label, surname): the
-        # fuller name the article brings in there is the person the surname stands for (see fullest)
-        self.first_named: dict[tuple[str, str], int] = {}
-        for e in self.ents:
-            if self.paragraph_start(e.start_char) > 0:
-                self.first_named.setdefault((e.label_, _surname(e.text)), e.start_char)
+        # where the body (past the headline: see ``body``) names each (label, surname), in text order:
+        # a fuller name brought in only after the surname alone was used KNOWN times is another person
+        # (see fullest)
+        blank = text.find("\n\n")
+        self.body = blank + 2 if 0 <= blank <= HEADLINE_MAX else self.paragraph_start(text.find("\n") + 1)
+        self.named: dict[tuple[str, str], list[int]] = {}
+        for e in named_anywhere:
+            if e.start_char >= self.body:
+                self.named.setdefault((e.label_, _surname(e.text)), []).append(e.start_char)
 
     def speaker(
         self, start: int, end: int, previous: FoundSpeaker | None, said: tuple[int, int] | None = None
@@ -322,24 +335,19 @@ class Resolver:
 
     def fullest(self, ent: Span) -> Span:
         """The longest mention of the same entity: same label, the same last word (surname) and every
-        word of this one ("Wallace" -> "Ben Wallace"; "Bill Clinton" is not "Hillary Clinton") — named
-        before it, or anywhere when it is in the first paragraph (a headline's "Wallace"), and no later
-        than the body first names that surname: a surname the body uses before any fuller name is
-        someone the article takes as known, and a fuller name it brings in later another person (QA:
-        "Mr. Obama" said … 16 times, then "the first lady, Michelle Obama": every "Mr. Obama" became
-        Michelle Obama); so is "Bill Clinton" in an article that began with "Hillary Clinton"."""
+        word of this one ("Wallace" -> "Ben Wallace"; "Bill Clinton" is not "Hillary Clinton") — but
+        not a fuller name the body brings in only after it had used the surname :data:`KNOWN` times or
+        more: that surname is someone the article takes as known, the fuller name another person (QA,
+        stop 50: "Mr. Obama" said … 16 times, then "the first lady, Michelle Obama": every "Mr. Obama"
+        became Michelle Obama). A name the parse split ("Rep. Robert C. "Bobby" Scott", then "Scott")
+        still finds "Bobby Scott" two mentions on; a headline's mentions do not count."""
         words = _words(ent.text)
-        headline = self.paragraph_start(ent.start_char) == 0
         key = (ent.label_, _surname(ent.text))
-        first = self.first_named.get(key, len(self.text))
+        named = self.named.get(key, [])
         for other in self.mentions.get(key, ()):
             if len(other.text) <= len(ent.text):
                 break
-            if (
-                words <= _words(other.text)
-                and other.start_char <= first
-                and (headline or other.start_char < ent.start_char)
-            ):
+            if words <= _words(other.text) and bisect_left(named, other.start_char) < KNOWN:
                 return other
         return ent
 
