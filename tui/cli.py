@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .lifecycle import interrupted, on_interrupt
+from .lifecycle import main as main  # the entry point of installs made before the split (tui.cli:main)
 from .output import dash_is_stdout, fail, rich_console, safe_output, warn, write_output
 from .paths import default_store
 from .sanitize import clean_line, writes_utf8
