@@ -703,6 +703,8 @@ def test_a_quote_its_cue_interrupts_can_still_be_trimmed(tmp_path):
         state = store.decide(art.id, claim["id"], "edit", changes={"end": end})
         assert (state["start"], state["end"]) == (0, end) and state["text"] == text[0:end]
         assert state["cue"]["text"] == "said" and state["speaker"]["text"] == "Charlie King"
+        with pytest.raises(DecisionError, match=r"takes in the claim's"):  # nothing but its cue and speaker
+            store.decide(art.id, claim["id"], "edit", changes={"start": said, "end": king + 12})
         first = text.index("”") + 1  # its first part: the cue and the speaker now outside
         assert store.decide(art.id, claim["id"], "edit", changes={"end": first})["text"] == text[0:first]
         with pytest.raises(DecisionError, match=r"field 'cue': .* overlaps the claim's content"):

@@ -203,7 +203,8 @@ def outside_content(
     first word, as the cue), and so is a ``moved`` content that takes in the speaker or cue it keeps
     (`C` over "The woman disputes …"). The extractor's own overlaps are left as they are — a quote
     its cue interrupts is one content with the cue inside, which its ``before`` content held already:
-    such a content may still be trimmed or widened (QA, stop 50). The content itself is
+    such a content may still be trimmed or widened (QA, stop 50), as long as words of it stay on
+    either side of the role (a content trimmed to "said Donna Brazile, …" is refused). The content itself is
     :func:`distinct_roles`' to refuse."""
     start, end = content
     for role in ("speaker", "cue"):
@@ -212,8 +213,15 @@ def outside_content(
             continue
         if not (ref["start"] < end and start < ref["end"]):
             continue
-        if role not in given and before is not None and ref["start"] < before[1] and before[0] < ref["end"]:
-            continue  # inside the content before it moved too
+        if (
+            role not in given
+            and before is not None
+            and ref["start"] < before[1]
+            and before[0] < ref["end"]
+            and text[start : ref["start"]].strip()
+            and text[ref["end"] : end].strip()
+        ):
+            continue  # inside the content before it moved too, and still with words either side of it
         words = clean_line(text[ref["start"] : ref["end"]], 30)
         if role in given:
             raise DecisionError(
