@@ -92,3 +92,21 @@ def test_a_group_s_name_is_without_a_possessive_but_keeps_a_quoted_name_whole():
     assert bare_name("Reuters’") == "Reuters" and bare_name("Jones'") == "Jones"
     assert bare_name("the ‘Squad’") == "the ‘Squad’"  # a closing quote mark, not a possessive
     assert bare_name("US") == "US"
+
+
+def test_a_group_line_confirmed_late_names_the_mentions_it_decided(store_path):
+    """Re-test (stop 50): an `apply` group line whose write the server confirmed only late answered
+    with the group alone, where a script matches results by "candidate"."""
+    from tui.decisions import _named_in
+
+    specs = [("Ben Wallace", "PERSON"), ("Russia", "GPE"), ("Wallace", "PERSON"), ("Russia", "GPE")]
+    ex = make_extraction(TEXT, [])
+    ex.entities = [entity_candidate(TEXT, ex.article.id, e["start"], e["end"], e["label"]) for e in ents(TEXT, specs)]
+    with ReviewStore.open(store_path, write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        aid = ex.article.id
+        russia = next(g for g in st.groups(aid).values() if g["name"] == "Russia")
+        states = st.decide_group(aid, russia["id"], "reject")
+        line = json.dumps({"article": aid, "group": russia["id"], "action": "reject"})
+        named = _named_in(st, line)
+        assert named == {"candidate": ",".join(s["id"] for s in states), "group": russia["id"]}

@@ -356,7 +356,12 @@ def _named_in(store: ReviewStore, raw: bytes | str) -> dict[str, str]:
         if isinstance(obj.get("candidate"), str):
             return {"candidate": obj["candidate"]}
         if isinstance(obj.get("group"), str):
-            return {"group": obj["group"]}
+            # the mentions this reviewer's versions now show decided as the line asked (re-test, stop
+            # 50: a script matching results by "candidate" found none)
+            status = {"accept": "accepted", "reject": "rejected", "edit": "edited"}.get(str(obj.get("action")))
+            mentions = store.groups(obj["article"]).get(obj["group"], {}).get("mentions", [])
+            decided = [cid for cid in mentions if store.candidate(obj["article"], cid).get("status") == status]
+            return {"candidate": ",".join(decided), "group": obj["group"]} if decided else {"group": obj["group"]}
         if obj.get("action") == "add":
             from .store.validation import new_candidate
 
