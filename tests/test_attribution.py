@@ -951,3 +951,17 @@ def test_according_to_before_a_quote_takes_the_quote_whole(claims_of):
     )
     claim = one(claims_of(text), "If it was left up")
     assert claim["text"].endswith("no role in it.”") and claim["cue"]["text"] == "According to"
+
+
+def test_a_relative_pronoun_s_phrase_ends_before_it(extractor):
+    """Re-test (stop 50): "the study -- which notes that 58 companies would owe $212 billion" named
+    its speaker "which" by a phrase that ran on into the claim itself."""
+    text = (
+        "Trump relied on the study -- which notes that 58 Fortune 500 companies would owe $212 billion "
+        "in additional federal taxes -- to make his case.\n"
+    )
+    res = extractor.extract_one(Article(text=text))
+    for c in res.claims:
+        sp = c["speaker"]
+        if sp and sp["text"] == "which":
+            assert "notes" not in sp["name"] and sp["name"].startswith("the study"), sp

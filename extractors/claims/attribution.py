@@ -129,6 +129,13 @@ def find_attributions(
     return found.claims()
 
 
+def text_before(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` ends once the spaces, commas and dashes at its end are left out."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:-–—("):
+        end -= 1
+    return end
+
+
 class AttributionPass:
     """The claims of one Doc as the passes of ``find_attributions`` make them."""
 
@@ -233,6 +240,11 @@ class AttributionPass:
             before = tok.doc[subj.i - 1] if subj.i > 0 else None
             if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
                 refers = speaker_span(clause.head)
+                if refers[0] < subj.idx < refers[1]:
+                    # the phrase ends before its pronoun (re-test, stop 50: "the study -- which notes
+                    # that 58 … companies would owe …" named the speaker with the claim itself in it)
+                    cut = text_before(self.doc.text, refers[0], subj.idx)
+                    refers = (refers[0], cut) if cut > refers[0] else refers
                 subj_span = (subj.idx, subj.idx + len(subj.text))
             elif before is not None and before.pos_ == "PROPN" and before.ent_type_ in SPEAKER_LABELS:
                 # "the Chicago Police Department which reported …", its clause not parsed as relative

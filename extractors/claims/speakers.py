@@ -253,7 +253,9 @@ class Resolver:
         self.ent_ends = [e.end_char for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
         self.person_ends = [e.end_char for e in self.persons]
-        self.person_at = {e.start_char: e for e in self.persons}
+        # every person mention by where it starts, those in quotes too (a speaker resolved to the fuller
+        # name a quote gives is a person: see fullest)
+        self.person_at = {e.start_char: e for e in ents if e.label_ == "PERSON"}
         # the people who are the subject of a clause ("Flynn met Kislyak"), the likeliest antecedents
         self.subjects = [e for e in self.persons if _is_subject(e)]
         self.subject_ends = [e.end_char for e in self.subjects]
