@@ -51,6 +51,14 @@ def build(path: Path) -> tuple[ReviewStore, str]:
     return store, ex.article.id
 
 
+async def speaker_by_selection(pilot: Any, app: ReviewApp, words: str) -> None:
+    """From the review screen: the claims list, selection mode, ``words`` selected, given as the
+    current claim's speaker (``s``)."""
+    await pilot.press("tab", "v")
+    await select(pilot, app.screen.query_one(ArticleView), words)
+    await pilot.press("s")
+
+
 @pytest.fixture
 def claims(tmp_path):
     store, aid = build(tmp_path / "store")
@@ -426,10 +434,7 @@ async def test_a_speaker_picked_by_its_possessive_mention_is_named_without_it(tm
     aid = ex.article.id
     app = ReviewApp(store, config=tmp_path / "cfg")
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("tab", "v")
-        view = app.screen.query_one(ArticleView)
-        await select(pilot, view, "Hillary Clinton’s")
-        await pilot.press("s")
+        await speaker_by_selection(pilot, app, "Hillary Clinton’s")
         speaker = the_claim(store, aid, "the plan was sound")["speaker"]
         assert speaker["text"] == "Hillary Clinton’s" and speaker["name"] == "Hillary Clinton"
     store.close()
@@ -753,10 +758,7 @@ async def test_a_relative_pronoun_speaker_asks_whom_it_stands_for(tmp_path):
         warren = store.candidates(aid, "entity")[0]
         app = ReviewApp(store, config=tmp_path / "cfg")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("tab", "v")
-            view = app.screen.query_one(ArticleView)
-            await select(pilot, view, "who")
-            await pilot.press("s")
+            await speaker_by_selection(pilot, app, "who")
             assert isinstance(app.screen, SpeakerPicker) and app.screen.shown == ["Elizabeth Warren"]
             await pilot.press("enter")
             await pilot.pause()
