@@ -9,7 +9,6 @@ from typing import Any
 from textual import on
 
 from extractors.groups import bare_name
-from extractors.quotes import quote_type_of
 from extractors.records import strip_span
 from extractors.vocabulary import NOT_SPEAKERS, SPEAKER_PRONOUNS
 from extractors.wrapping import as_line
@@ -135,13 +134,7 @@ class BySelection(ReviewCore):
             return
         if role == "content":
             self.query_one(ArticleView).clear_selection()
-            # moved content is quoted as its new words are (QA: it kept the old quote type)
-            attributed = bool(cand.get("speaker") or cand.get("cue"))
-            moved = {
-                "start": start,
-                "end": end,
-                "quote_type": quote_type_of(self.text, start, end, attributed=attributed),
-            }
+            moved = {"start": start, "end": end}  # (quoted as its new words are: the store works that out)
 
             def save(got: Fields | None, why: str | None) -> None:
                 self._assigned(aid, cid, role, {**moved, **(got or {})}, seconds, why)
@@ -331,13 +324,8 @@ class BySelection(ReviewCore):
         self.claim_flow = None
         self.refresh_bindings()  # the footer: the steps' keys are gone
         fields: dict[str, Any] = {k: flow[k] for k in ("start", "end", "speaker", "cue") if k in flow}
-        # as the extraction says it (QA: "direct" only when the content began with a quote mark,
-        # never "mixed")
-        attributed = bool(flow.get("speaker") or flow.get("cue"))
-        fields.update(
-            kind="claim", quote_type=quote_type_of(self.text, flow["start"], flow["end"], attributed=attributed)
-        )
-        self._add(fields)
+        # (its quote type as the extraction says it, "mixed" too: the store works it out)
+        self._add({**fields, "kind": "claim"})
 
     @on(ArticleView.Create)
     def _create(self, event: ArticleView.Create) -> None:
