@@ -494,6 +494,17 @@ def test_a_quote_interrupted_by_its_cue_is_one_claim_unless_a_verb_intervenes(cl
         assert (c["start"], c["end"]) == (0, len(text)), c["text"]
     c = one(claims, "Thank God")
     assert c["cue"]["text"] == "said" and c["text"] == '"Thank God you still believe."'
+    # the content chosen is the quote after the cue: the part before it is the same statement's (its
+    # first half was lost); not when that part ends its sentence or another verb stands between
+    for text in (
+        '"Every penny will be spent," said the minister, "and no town will be left behind."',
+        '"Every penny will be spent," added the minister: "No town will be left behind."',
+    ):
+        (c,) = claims_of(text)
+        assert (c["start"], c["end"], c["quote_type"]) == (0, len(text), "direct"), c["text"]
+    claims = claims_of('"Every penny will be spent." The minister added: "No town will be left behind."')
+    c = one(claims, "No town")
+    assert c["text"] == '"No town will be left behind."'
 
 
 @pytest.mark.slow
@@ -881,6 +892,9 @@ def test_a_speaker_takes_in_neither_its_cue_nor_its_content(claims_of):
         # QA re-test: a name in the apposition (Labour) spoke, and the colon was the cue
         ('Added Ellis, a Labour MP: "We will cut taxes by 5 percent."', "Ellis", "Added"),
         ('Said Ellis, who leads the Labour group: "We will cut taxes by 5 percent."', "Ellis", "Said"),
+        # other verbs of saying open a line the same way (it was no claim, or the colon its cue)
+        ('Warned Jones, angrily: "We will cut taxes by 5 percent."', "Jones", "Warned"),
+        ('The talks ended. Insisted Jones: "We will cut taxes by 5 percent."', "Jones", "Insisted"),
     ],
 )
 def test_inverted_cues_and_manner_words_around_the_speaker(claims_of, line, speaker, cue):

@@ -424,6 +424,8 @@ class AttributionPass:
                 and not self.closed_by_another(nxt)
             ):
                 end = nxt[1]
+            elif cue[1] <= start and (before := self.interrupted_before(cue, start)) is not None:
+                start, qtype = before, "direct"  # “Every penny …,” said the minister, “and no town …”: one quote
         self.used_quotes.update(quotes.overlapping(start, end))
         key = next(self.keys)
         insort(self.by_cue, (cue[0], key))
@@ -437,6 +439,23 @@ class AttributionPass:
             "cue": span(text, *cue),
             "quote_type": qtype or content_type(start, end, quotes),
         }
+
+    def interrupted_before(self, cue: Offsets, start: int) -> int | None:
+        """Where the first part of a quote its cue interrupts starts, when the content (from ``start``,
+        after the cue) is the second part: “A,” said the minister, “B.” — the quote closing right
+        before the cue on the same line, with a comma ("A," or "A",), no verb in between and no other
+        claim made of it. None otherwise (“A.” Jones added: “B.” — A may be somebody else's)."""
+        text, quotes = self.text, self.quotes
+        prev = quotes.last_ending_by(cue[0])
+        if prev is None or prev[1] < cue[0] - 40 or not quotes.same_line(prev[1], start):
+            return None
+        inner = text[prev[0] : prev[1]].rstrip("".join(CLOSING_MARKS)).rstrip()
+        after = text[prev[1] : cue[0]].lstrip()
+        if not (inner.endswith(",") or after.startswith(",")):
+            return None
+        if self.verb_between(prev[1], cue[0]) or prev in self.used_quotes:
+            return None
+        return prev[0]
 
     def closed_by_another(self, quote: Quote) -> bool:
         """Whether a verb with a subject of its own closes ``quote`` on its line (“B,” Jones said): the

@@ -43,7 +43,37 @@ INVERTED_CUES = frozenset(("say", "add", "write", "ask", "continue", "explain", 
 #: their forms that open a sentence before its speaker, where the NER took the verb into the name
 #: ("Said Ellis: …": a proper noun then, whose lemma is itself)
 INVERTED_FORMS = frozenset(
-    ("said", "says", "added", "adds", "asked", "asks", "wrote", "writes", "replied", "replies", "noted", "tweeted")
+    [
+        "said",
+        "says",
+        "added",
+        "adds",
+        "asked",
+        "asks",
+        "wrote",
+        "writes",
+        "replied",
+        "replies",
+        "noted",
+        "tweeted",
+        "warned",
+        "insisted",
+        "explained",
+        "declared",
+        "argued",
+        "countered",
+        "responded",
+        "recalled",
+        "stated",
+        "cautioned",
+        "admitted",
+        "conceded",
+        "quipped",
+        "joked",
+        "complained",
+        "continued",
+        "concluded",
+    ]
 )
 #: entity types a word after a cue has when it says when or how much, not who ("said Thursday")
 WHEN_OR_HOW_MUCH = frozenset(("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"))
