@@ -1242,3 +1242,30 @@ async def test_the_edit_dialog_puts_names_above_fields_when_narrow(tmp_path, siz
             assert grid.styles.grid_size_columns == (1 if tiny else 2)
             label = dialog.query_one(Select)
             assert label.region.width >= (size[0] - 10 if tiny else 20), label.region
+
+
+async def test_an_empty_store_says_how_to_add_articles_at_80_columns(tmp_path, monkeypatch):
+    """QA (stop 51): at 80×24 (under 110 columns the detail panel gives way) an empty store showed a
+    blank screen: its hint, "Press + to add …", was in the hidden panel. It shows at any width, in the
+    room the empty lists leave, and the layout is the usual one once an article is added."""
+    import tui.ingest
+
+    class Fake:
+        def extract(self, articles, jobs=1):
+            for art in articles:
+                yield make_extraction(art.text, [], [], title=art.title, path=art.path)
+
+    monkeypatch.setattr(tui.ingest, "load_extractor", lambda model: Fake())
+    article = tmp_path / "one.txt"
+    article.write_text("Officials met on Monday.\n", encoding="utf-8")
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as store:
+        app = ReviewApp(store, config=tmp_path / "cfg")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert "No articles in this store yet" in text and "to add a file or folder here" in text, text
+            assert "newsreview add article.txt" in text
+            await add_in_app(pilot, app, article, rounds=3)
+            assert store.article_ids() and not app.screen.has_class("-empty")
+            assert not app.screen.query_one("#detail").display  # narrow: the panel gives way again
+            assert "to add a file or folder here" not in screen_text(app)

@@ -208,6 +208,7 @@ class ReviewCore(Screen[None]):
             view.set_current(cand["id"], scroll=True)
 
     def show_empty(self) -> None:
+        self.add_class("-empty")  # the detail panel's hint shows at any width (QA: blank at 80×24)
         self.aid = None
         self.article = {}
         self.state.load([])
@@ -256,6 +257,7 @@ class ReviewCore(Screen[None]):
             view.action_leave()
         self.aid = aid
         self.article = article
+        self.remove_class("-empty")
         self._end_preview()
         self.state.load(cands, focus=focus, article=aid)
         for kind in ("entity", "claim"):
