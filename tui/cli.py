@@ -106,7 +106,7 @@ app = typer.Typer(
         "Every command works on the store given by --store PATH (or a postgresql:// URL), before or after "
         "its name, else NEWSREVIEW_STORE, else the default store; on the commands that decide, --reviewer "
         "NAME says who is deciding (default: the login name). 'newsreview COMMAND --help' lists a command's options.\n\n"
-        "Examples:\n\n"
+        "Examples (the sample article is in the repository's examples/ folder):\n\n"
         "  newsreview examples/uk-russia-iran-drones.txt\n\n"
         "  newsreview add articles/ --jobs 2\n\n"
         "  newsreview export -o reviewed.json\n\n"

@@ -221,7 +221,7 @@ class ReviewCore(Screen[None]):
                 f"Store: {one_line(self.store.location, 200)}\n\nPress {k.show('review.add_articles')} to add a file or "
                 f"folder here, or quit with {k.show('review.quit')} and run:\n\n"
                 "  newsreview add article.txt feed.jsonl folder/\n\nor open some directly:\n\n"
-                "  newsreview examples/uk-russia-iran-drones.txt"
+                "  newsreview article.txt\n\n(the repository has a sample: examples/uk-russia-iran-drones.txt)"
             )
         )
         self.show(lists=True)
