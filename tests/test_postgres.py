@@ -1165,6 +1165,44 @@ def test_a_reading_command_on_a_server_that_hangs_says_so_instead_of_waiting_for
         assert st.engine.answer_wait == postgres.ANSWER_WAIT
 
 
+@pytest.mark.parametrize("step", ["_connect", "_ensure_schema"])
+def test_opening_a_store_on_a_server_that_hangs_says_so_instead_of_waiting_for_good(relayed, monkeypatch, step):
+    """QA (stop 50): ``articles`` waited 2.5 min on a server that stopped just as it connected —
+    opening (the session's settings, the schema check, the reviewer's lock) was not bounded. It gets
+    OPEN_WAIT seconds, then one line; nothing is kept half open."""
+    from tui.store import postgres
+
+    monkeypatch.setattr(postgres, "OPEN_WAIT", 1.0)
+    _path, proxy, aid, _e0, _e1 = relayed
+    engine_class = postgres.PostgresEngine
+    real = getattr(engine_class, step)
+
+    def hangs_then(self, *args):
+        if step == "_connect":  # the server stops once the connection is made, before its first answer
+            real_execute = postgres._driver().Connection.execute
+
+            def first(c, *a, **k):
+                proxy.flowing.clear()
+                monkeypatch.setattr(postgres._driver().Connection, "execute", real_execute)
+                return real_execute(c, *a, **k)
+
+            monkeypatch.setattr(postgres._driver().Connection, "execute", first)
+            return real(self, *args)
+        proxy.flowing.clear()
+        return real(self, *args)
+
+    monkeypatch.setattr(engine_class, step, hangs_then)
+    for mode in ("read", "review"):
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match=r"did not answer for 1 s \(a server that hangs\)"):
+            ReviewStore.open(proxy.url, write=mode == "review", reviewer="ana")
+        assert time.monotonic() - started < 5
+        proxy.flowing.set()
+    monkeypatch.setattr(engine_class, step, real)
+    with ReviewStore.open(proxy.url, write=True, reviewer="ana") as st:  # the name was let go
+        assert st.article(aid)["id"] == aid
+
+
 #: a process that reviews as ana, rejects one entity and holds the name until its stdin closes
 HOLDER = """
 import sys

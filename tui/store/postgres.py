@@ -68,6 +68,10 @@ ANSWER_WAIT = 8.0
 #: one of its round trips reads up to PREFETCH articles (QA: with the server hung mid-way an export
 #: waited for good, saying nothing); the first read of the store's index is not bounded (a big store's)
 READ_WAIT = 60.0
+#: and opening the store, in every mode: the session's settings, the schema check, the reviewer's lock
+#: (QA, stop 50: ``articles`` waited 2.5 min on a server that stopped just as it connected). Longer
+#: than LOCK_TIMEOUT, which says its own line first; an upgrade of the tables is not bounded
+OPEN_WAIT = 60.0
 SESSION_GUARDS = {  # server settings newsreview sets for its sessions where they are off (0)
     "idle_in_transaction_session_timeout": "60s",
     "lock_timeout": f"{LOCK_TIMEOUT}s",
@@ -205,6 +209,7 @@ class PostgresEngine:
         self.location = mask_url(url)
         self.notices: list[str] = []
         self.damage: str | None = None  # (the server keeps its rows whole: nothing changes behind a poll)
+        self._opening: _Deadline | None = None  # opening's bound, while open() runs (OPEN_WAIT)
         try:
             self.conninfo, self.schema = split_schema(url)
         except ValueError as err:
@@ -290,6 +295,7 @@ class PostgresEngine:
             raise StoreUnavailable(
                 f"cannot connect to the PostgreSQL server of {self.shown}: {self._reason(err)}"
             ) from None
+        deadline = _Deadline(conn, OPEN_WAIT)
         try:
             row = conn.execute(
                 "SELECT set_config('search_path', %s, false), "
@@ -312,9 +318,12 @@ class PostgresEngine:
                 [x for name, value in SESSION_GUARDS.items() for x in (name, name, value)],
             )
         except pg.Error as err:
+            deadline.end()
             with contextlib.suppress(Exception):
                 conn.close()
-            raise StoreUnavailable(f"cannot use the PostgreSQL server of {self.shown}: {self._reason(err)}") from None
+            why = self._hung(OPEN_WAIT) if deadline.fired else self._reason(err)
+            raise StoreUnavailable(f"cannot use the PostgreSQL server of {self.shown}: {why}") from None
+        deadline.end()
         info = conn.info
         version = info.server_version
         where = f"socket {info.host}" if info.host.startswith("/") else info.host
@@ -521,17 +530,29 @@ class PostgresEngine:
         pg = _driver()
         conn = self._connect()
         self._conn = conn
+        self._opening = deadline = _Deadline(conn, OPEN_WAIT)
         try:
             self._ensure_schema(conn)
             if mode == "review":
                 self._take_lock(conn)
+            deadline.end()
             self._read_clock(conn)
         except pg.Error as err:
+            deadline.end()
             self._drop()
+            if deadline.fired:
+                raise StoreUnavailable(f"cannot open {self.shown}: {self._hung(OPEN_WAIT)}") from None
             raise StoreError(self._open_failed(err)) from None
         except BaseException:
+            deadline.end()
             self._drop()
             raise
+        finally:
+            self._opening = None
+
+    @staticmethod
+    def _hung(seconds: float) -> str:
+        return f"the server did not answer for {seconds:g} s (a server that hangs); try again when it does"
 
     def _open_failed(self, err: Exception) -> str:
         """Why opening failed, in the analyst's words where the server's would puzzle (QA, stop 41):
@@ -612,6 +633,8 @@ class PostgresEngine:
                 )
             if version == pgschema.VERSION:
                 return
+            if self._opening is not None:
+                self._opening.end()  # an upgrade takes the time it takes (cut, it would be cut every time)
             self._upgrading = version if has_meta else None  # for the message, should a step fail
             if not has_meta:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
