@@ -158,8 +158,13 @@ class IntakeMixin(StoreCore):
         self._log_changed = True
         new_ids = {c["id"] for c in fresh}
         found = {c["id"] for c in new}
+        # a desk-memory proposal a decision stands on is kept as decided too (QA, stop 50: one was in
+        # neither count)
+        decided_proposals = sum(
+            1 for cid, hists in reviews.items() if cid not in old and cid not in added and views.standing(hists)
+        )
         return {
-            "kept": len(kept),
+            "kept": len(kept) + decided_proposals,
             # (a proposal, decided or still pending, the new model now finds keeps its id and its row)
             "new": sum(1 for c in fresh if c["id"] not in old and c["id"] not in proposed and c["id"] not in reviews),
             "dropped": sum(1 for cid in old if cid not in decided and cid not in new_ids),
