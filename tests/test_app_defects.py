@@ -1269,3 +1269,27 @@ async def test_an_empty_store_says_how_to_add_articles_at_80_columns(tmp_path, m
             assert store.article_ids() and not app.screen.has_class("-empty")
             assert not app.screen.query_one("#detail").display  # narrow: the panel gives way again
             assert "to add a file or folder here" not in screen_text(app)
+
+
+async def test_a_selection_key_pressed_on_the_list_says_what_it_is_for(review):
+    """QA (carried since stop 47): ``r`` ("as cue" after ``v``) on the list did nothing and said
+    nothing. A key that only a text selection has says so on the status line (and does nothing); a
+    key the list has does its own work, and esc or enter pressed out of habit say nothing of it."""
+    app, store, ex = review
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert all(c["status"] == "pending" for c in store.candidates(ex.article.id, "entity"))
+        assert "r works on a text selection (“as cue”): press v to select first" in status_line(app)
+        await pilot.press("j")  # the next key clears it
+        await pilot.pause()
+        assert "works on a text selection" not in status_line(app)
+        for key in ("escape", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "works on a text selection" not in status_line(app)
+        await pilot.press("v", "r")  # in a selection it is the cue key: no such message
+        await pilot.pause()
+        assert "works on a text selection" not in status_line(app)
+        assert app.is_running

@@ -27,7 +27,7 @@ from extractors.wrapping import unwrapped
 
 from ....store import StoreError
 from ... import spans
-from ...bindings import Keys, mode_hint
+from ...bindings import ARTICLE, REVIEW, Keys, key_display, mode_hint
 from ...desk import present_here
 from ...fields import ClaimFielder, Fields, Then, not_computed
 from ...live import LiveFeed, Presence
@@ -75,6 +75,7 @@ class ReviewCore(Screen[None]):
         super().__init__()
         self.store = store
         self.keys = keys
+        self._selection_keys: dict[str, str] | None = None  # a selection's keys, what each does
         self._flow = ("", "")  # (text, the same unwrapped): see :attr:`flow`
         self.clock = clock
         self.start_article = start_article
@@ -462,6 +463,29 @@ class ReviewCore(Screen[None]):
         binding clears it too (:meth:`ReviewApp.run_action`): keys of one burst reach this before the
         previous key's binding has run."""
         self.clear_message()
+        hint = self._selection_key_hint(event.key) if event.is_printable and event.key != "space" else ""
+        if hint:
+            self.message = hint
+            self.refresh_status()
+
+    def _selection_key_hint(self, key: str) -> str:
+        """What a key of a text selection does, when it is pressed outside one and means nothing
+        here (QA: ``r``, "as cue" after ``v``, did nothing at all on the list — no word why). Keys that
+        type a character only: esc or enter pressed out of habit say nothing."""
+        if self._selection_keys is None:  # (the review screen's own keys are never looked at: j, k, …)
+            review = {k for b in REVIEW if b.id for k in self.keys.keys(b.id)}
+            self._selection_keys = {
+                k: b.description for b in reversed(ARTICLE) if b.id for k in self.keys.keys(b.id) if k not in review
+            }
+        what = self._selection_keys.get(key)
+        if what is None or self.box is not None or self.preview is not None or isinstance(self.focused, Input):
+            return ""
+        if self.query_one(ArticleView).cursor is not None or key in self.active_bindings:
+            return ""
+        return (
+            f"{key_display(key)} works on a text selection (“{what}”): "
+            f"press {self.keys.show('review.cursor_mode', first=True)} to select first"
+        )
 
     def clear_message(self) -> None:
         if self.message:
