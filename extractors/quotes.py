@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .wrapping import unwrapped
@@ -107,24 +107,30 @@ class Quotes:
         return "\n" not in self.text[start:end]
 
 
-def content_type(start: int, end: int, quotes: Quotes) -> QuoteType:
+def content_type(start: int, end: int, quotes: Quotes, roles: Iterable[tuple[int, int]] = ()) -> QuoteType:
     """How a claim's content ``[start, end)`` is quoted: ``direct`` (all of it, give or take a mark
-    of punctuation), ``mixed`` (part of it), ``indirect`` (none)."""
+    of punctuation), ``mixed`` (part of it), ``indirect`` (none). ``roles``: the claim's speaker and
+    cue, not counted as unquoted words where the content holds them (“A,” said Lagarde. “B.” is all
+    her words: direct)."""
     inner = quotes.overlapping(start, end)
     if not inner:
         return "indirect"
     text = quotes.text
     quoted = sum(min(end, q[1]) - max(start, q[0]) for q in inner)
-    outside = text[start:end]
-    for q in inner:
-        outside = outside.replace(text[q[0] : q[1]], "")
-    if quoted >= (end - start) - 2 or not outside.strip(" ,.;:"):
+    if quoted >= (end - start) - 2:
         return "direct"
-    return "mixed"
+    outside = list(text[start:end])
+    for a, b in [*inner, *roles]:
+        for i in range(max(a, start), min(b, end)):
+            outside[i - start] = " "
+    return "mixed" if "".join(outside).strip(" ,.;:\n\t\u00a0") else "direct"
 
 
-def quote_type_of(text: str, start: int, end: int, *, attributed: bool) -> QuoteType:
+def quote_type_of(
+    text: str, start: int, end: int, *, attributed: bool, roles: Iterable[tuple[int, int]] = ()
+) -> QuoteType:
     """The quote type of a claim an analyst made or moved, as the extraction gives it: by the quotes
-    its content holds; an unquoted content with no speaker and no cue is ``none`` (a statement)."""
-    kind = content_type(start, end, Quotes(unwrapped(text)))
+    its content holds (``roles``: see :func:`content_type`); an unquoted content with no speaker and no
+    cue is ``none`` (a statement)."""
+    kind = content_type(start, end, Quotes(unwrapped(text)), roles)
     return "none" if kind == "indirect" and not attributed else kind

@@ -578,3 +578,31 @@ def test_an_edit_s_reversed_span_names_the_field_it_changed(filled_store):
             st.decide(aid, claim["id"], "edit", changes={"start": claim["start"], "end": 3})
         with pytest.raises(DecisionError, match=r"^field 'start': span \d+\.\.\d+ ends before it starts"):
             st.decide(aid, claim["id"], "edit", changes={"start": claim["end"] + 1})
+
+
+def test_an_interrupted_quote_moved_stays_direct(tmp_path):
+    """QA (stop 51): “A,” said Lagarde. “B.” holds its speaker and cue between its quotes; the store
+    counted them as unquoted words and made a moved claim "mixed" (the extraction gave the same
+    sentence "direct" or "mixed" by how the cue was worded). A claim's own speaker and cue are not
+    its content's unquoted words; other words are."""
+    from extractors.records import claim_candidate
+
+    text = 'Rates.\n\n"We are not pre-committing," said Lagarde. "Our decisions remain data-dependent." Banks agreed.\n'
+    ex = make_extraction(text, [], [], title="t")
+    aid = ex.article.id
+    start, end = text.index('"We'), text.index(" Banks")
+    cue, who = text.index("said"), text.index("Lagarde")
+    roles = {
+        "cue": {"start": cue, "end": cue + 4, "text": "said"},
+        "speaker": {"start": who, "end": who + 7, "text": "Lagarde"},
+    }
+    claim = claim_candidate(
+        text, aid, start, end, quote_type="direct", checkworthiness=0.6, numbers=[], model="t", **roles
+    )
+    ex.claims.append(claim)
+    with ReviewStore.open(tmp_path / "s", write=True, reviewer="ana") as st:
+        st.add_article(ex)
+        moved = st.decide(aid, claim["id"], "edit", changes={"end": len(text) - 1})
+        assert moved["quote_type"] == "mixed"  # "Banks agreed." is unquoted
+        moved = st.decide(aid, claim["id"], "edit", changes={"end": end})
+        assert moved["quote_type"] == "direct"  # (was "mixed": the speaker and the cue counted as unquoted)

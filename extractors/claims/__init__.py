@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from ..records import FoundClaim
 from .attribution import find_attributions
 from .checkworthy import SentenceScores, find_unattributed, score_claims
+from .layout import dateline_end
 from .models import ClaimModels
 from .numbers import Numbers, find_hedges
 
@@ -33,6 +34,8 @@ def find_claims(doc: Doc, models: ClaimModels) -> list[FoundClaim]:
     scores = SentenceScores(doc, models.checkworthy, models.contextual)  # each sentence run scored once
     carried: dict[int, float] = {}  # an attributed claim's sentence that would be proposed: its score
     claims += find_unattributed(text, sents, claims, scores, carried)
+    for claim in claims:
+        _after_dateline(text, claim)
     numbers = Numbers(doc, text, ents)
     for claim in claims:
         claim["numbers"] = numbers.inside(claim["start"], claim["end"])
@@ -40,3 +43,17 @@ def find_claims(doc: Doc, models: ClaimModels) -> list[FoundClaim]:
     score_claims(sents, claims, scores, carried)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return claims
+
+
+def _after_dateline(text: str, claim: FoundClaim) -> None:
+    """A content that starts in the dateline of its paragraph ("BERLIN, March 12 (Reuters) - Germany
+    will cut …") starts after it, unless its speaker or cue is in it (then it is left as it is)."""
+    start = claim["start"]
+    paragraph_start = text.rfind("\n", 0, start) + 1
+    new = dateline_end(text, start, paragraph_start)
+    if new is None or new >= claim["end"]:
+        return
+    for part in (claim.get("speaker"), claim.get("cue")):
+        if part is not None and part["start"] < new and part["end"] > start:
+            return
+    claim["start"] = new

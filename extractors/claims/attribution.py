@@ -48,6 +48,7 @@ from .lexicon import (
     NOMINAL_TRIGGERS,
     POSSESSIVES,
     RELATIVE_PRONOUNS,
+    SAYING_VERBS,
     STANCE_ADJS,
     SUBJECT_PRONOUNS,
 )
@@ -339,6 +340,14 @@ class AttributionPass:
             comp = comps[0]
             if comp.dep_ == "prep":  # "calls for an inquiry": the content is what is called for
                 comp = next((g for g in comp.children if g.dep_ in ("pobj", "pcomp")), comp)
+            framing = saying_frame(tok) if owner is None else None
+            if framing is not None:
+                # "Romero said in a statement that …": the saying verb's claim, with its speaker — not a
+                # second one of the statement's, with no speaker (QA, wire stories: both were made)
+                subj = subject(framing)
+                verb_cue = (framing.idx, framing.idx + len(framing.text))
+                self.add(content_span(comp), verb_cue, speaker_span(subj) if subj is not None else None)
+                return
             refers = None
             if named and owner is not None and owner.lower_ in POSSESSIVES:
                 # "The ministry stood by its assessment that …": "its" stands for the clause's subject
@@ -386,6 +395,9 @@ class AttributionPass:
             subj_span = None if outside else (max(subj_span[0], p_start), min(subj_span[1], p_end))
         if end - start < 2:
             return
+        if qtype != "direct":
+            start = self.after_when(cue, start, end)
+        end = self.closing_mark(start, end, cue)
         if subj_span is not None and refers is None and (inverted := inverted_cue(self.doc, subj_span)):
             cue, subj_span = inverted  # "Said Jones, smiling: “…”": "Said" is the cue, whatever the parse
         if subj_span is not None:
@@ -414,6 +426,7 @@ class AttributionPass:
             said = (previous["start"], previous["end"]) if previous is not None else None
             speaker = self.resolver.speaker(*subj_span, previous["speaker"] if previous else None, said)
         if qtype == "direct" or (start, end) in quotes or quotes.starts_at(start):
+            whole = qtype == "direct" or (start, end) in quotes
             nxt = quotes.first_starting_from(max(cue[1], end + 1))
             if (
                 nxt is not None
@@ -424,6 +437,8 @@ class AttributionPass:
                 and not self.closed_by_another(nxt)
             ):
                 end = nxt[1]
+                if whole:  # “A,” said Lagarde. “B.” — all of it her words: direct (QA: "mixed" half the time)
+                    qtype = "direct"
             elif cue[1] <= start and (before := self.interrupted_before(cue, start)) is not None:
                 start, qtype = before, "direct"  # “Every penny …,” said the minister, “and no town …”: one quote
         self.used_quotes.update(quotes.overlapping(start, end))
@@ -437,8 +452,43 @@ class AttributionPass:
             "end": end,
             "speaker": speaker,
             "cue": span(text, *cue),
-            "quote_type": qtype or content_type(start, end, quotes),
+            "quote_type": qtype or content_type(start, end, quotes, [cue] if subj_span is None else [cue, subj_span]),
         }
+
+    def after_when(self, cue: Offsets, start: int, end: int) -> int:
+        """Where a content right after its cue starts once a date or time that opens it is left out:
+        "said on Thursday it was too early to …" (the parse hung "on Thursday" on the reported clause;
+        QA, wire stories) — the when of the saying, not of what was said. ``start`` otherwise."""
+        if not (cue[1] <= start and not self.text[cue[1] : start].strip()):
+            return start
+        words = self.doc.char_span(start, end, alignment_mode="expand")
+        if words is None:
+            return start
+        i = 0
+        while i < len(words) and words[i].lower_ in WHEN_WORDS:
+            i += 1
+        if i >= len(words) or words[i].ent_type_ not in ("DATE", "TIME") or words[i].ent_iob_ != "B":
+            return start
+        j = i + 1
+        while j < len(words) and words[j].ent_iob_ == "I":
+            j += 1
+        date = words[i:j]
+        if date.root.dep_ not in ("npadvmod", "pobj") or (j < len(words) and words[j].dep_ == "case"):
+            return start  # "condemned Friday's test": the date is part of what was condemned
+        rest = [t for t in words[j:] if not t.is_punct]
+        if len(rest) < 3 or rest[0].pos_ in ("ADP", "CCONJ") or rest[0].dep_ == "prep":
+            return start  # "said on Monday in Berlin …": no clause of its own follows
+        return trim(self.text, words[j].idx, end)[0]
+
+    def closing_mark(self, start: int, end: int, cue: Offsets) -> int:
+        """``end``, or the end of the quote the content opens but stops short of by its closing mark
+        alone (a period, a comma at most before it): "called the plan “blackmail”" — trimming took
+        the mark ("the plan “blackmail"; QA, wire stories)."""
+        q = self.quotes.containing(end - 1)
+        if q is None or q[0] < start or q[1] <= end or q[0] <= cue[0] < q[1]:
+            return end
+        rest = self.text[end : q[1]]
+        return q[1] if len(rest) <= 3 and not rest.strip(".,!?" + "".join(CLOSING_MARKS)) else end
 
     def interrupted_before(self, cue: Offsets, start: int) -> int | None:
         """Where the first part of a quote its cue interrupts starts, when the content (from ``start``,
@@ -582,6 +632,16 @@ class AttributionPass:
                     other["speaker"] = copy.deepcopy(claim["speaker"])
 
 
+def saying_frame(noun: Token) -> Token | None:
+    """The verb of saying a nominal cue is the frame of ("said *in a statement* that …", "wrote in a
+    letter that …"), if it is one."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("in", "during"):
+        return None
+    verb = prep.head
+    return verb if verb.pos_ == "VERB" and verb.lemma_.lower() in SAYING_VERBS else None
+
+
 def nominal_owner(noun: Token) -> Token | None:
     """Whose a nominal cue is: its possessor ("his belief that …", "Tulsa police's claim that …"); the
     subject the parser gave it when it took a verb for a noun ("But Trump claims that …"); a name
@@ -705,6 +765,8 @@ def _contrast(clause: Token) -> bool:
 
 #: closing quote marks: a cut that steps back over "and" and punctuation stops at one
 CLOSING_MARKS = frozenset("”\"’'»")
+#: words before a date that says when something was said ("said *late on* Thursday it …")
+WHEN_WORDS = frozenset(("on", "late", "early", "earlier", "later", "last", "this"))
 
 
 def _cue_key(claim: FoundClaim) -> tuple[int, int, str]:

@@ -38,6 +38,30 @@ SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+
 LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S)")
 #: what opens a line before a quote that opens it
 LEADING_SPACE = re.compile(r"\s*")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+#: a wire story's dateline opening a paragraph: a place in capitals, perhaps a state or country and a
+#: date, then the agency in brackets and/or a dash ("BERLIN, March 12 (Reuters) - ", "ALLENTOWN, Pa.
+#: (AP) — ", "WASHINGTON -- "), or a run-in heading in capitals and a dash ("QUESTIONABLE CLAIMS — ")
+DATELINE = re.compile(
+    rf"^{_SPACE}*[A-Z][A-Z'’.&-]+(?:{_SPACE}+[A-Z][A-Z'’.&-]+)*"
+    rf"(?:,{_SPACE}+[A-Z][\w.]*(?:{_SPACE}+[A-Z][\w.]*)?)?"
+    rf"(?:,?{_SPACE}+{_MONTH}{_SPACE}+\d{{1,2}})?"
+    rf"(?:{_SPACE}*\([^()\n]{{1,30}}\){_SPACE}*(?:[-–—]{{1,2}}|:){_SPACE}*"
+    rf"|{_SPACE}*(?:[–—]|--|{_SPACE}-){_SPACE}+)",
+    re.M,
+)
+
+
+def dateline_end(text: str, start: int, paragraph_start: int) -> int | None:
+    """Where a content starting at ``start`` should start instead when it takes in (part of) the
+    dateline opening its paragraph (QA, wire stories: "March 12 (Reuters) - Germany will cut …",
+    "Reuters) – Britain will …"); None when it does not."""
+    m = DATELINE.match(text, paragraph_start)
+    if m is None or not (paragraph_start <= start < m.end()):
+        return None
+    return m.end()
+
+
 #: a line opening with an inverted verb of saying and up to five words, up to the colon before a quote
 #: ("Added Ellis", "Said a spokesman"), perhaps with an apposition ("Added Ellis, the union's leader")
 INVERTED_LINE = re.compile(

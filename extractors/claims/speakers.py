@@ -96,9 +96,12 @@ def adjacent_source(verb: Token) -> Token | None:
         and verb.head.i < verb.i
     ):
         verb = verb.head  # "… call them “lone wolves” and describe …": the finite verb it is joined to
-    if verb.tag_ not in FINITE_TAGS or passive_subject(verb) is not None:
-        return None
     doc, sent = verb.doc, verb.sent
+    # "Labour's health secretary, Wes Morgan, accused ministers of …": the parser took the cue for a
+    # participle modifying its object (QA, wire stories: the claim had no speaker)
+    misread = verb.tag_ == "VBN" and verb.dep_ == "amod" and verb.i > sent.start and doc[verb.i - 1].text == ","
+    if (verb.tag_ not in FINITE_TAGS and not misread) or passive_subject(verb) is not None:
+        return None
     after = verb.i + 1
     if verb.lemma_.lower() in INVERTED_CUES and after < sent.end:
         who = doc[after]
@@ -124,6 +127,8 @@ def adjacent_source(verb: Token) -> Token | None:
         i = appos_tok.head.i
         if i >= verb.i:
             return None
+        if appos_tok.ent_type_ == "PERSON" and doc[i].ent_type_ not in SPEAKER_LABELS:
+            return appos_tok  # "Labour's health secretary, Wes Morgan, said": the name, not the role
     if i < sent.start:
         return None
     return doc[i] if names_source(doc[i]) else None
@@ -324,7 +329,7 @@ class Resolver:
         text = self.text[start:end]
         ent = self.entity_in(start, end)
         if ent is not None:
-            return self.name_span(self.fullest(ent))
+            return self.name_span(self.fullest(self.as_person(ent)))
         word = text.strip().lower()
         if word not in PRONOUNS:
             return None
@@ -380,6 +385,20 @@ class Resolver:
             if len(other.text) <= len(ent.text):
                 break
             if words <= _words(other.text) and bisect_left(named, other.start_char) < KNOWN:
+                return other
+        return ent
+
+    def as_person(self, ent: Span) -> Span:
+        """``ent``, or the person it names where the NER gave a surname that speaks another label
+        ("Lagarde" GPE, "Reyes" ORG after "Gov. Daniel Reyes"; QA, wire stories: linked to neither): a
+        one-word name that is the last word of a longer person's name in the article."""
+        if ent.label_ == "PERSON" or len(ent) != 1 or not ent.text[:1].isupper():
+            return ent
+        words = _words(ent.text)
+        key = ("PERSON", _surname(ent.text))
+        named = self.named.get(key, [])
+        for other in self.mentions.get(key, ()):
+            if len(other) > 1 and words <= _words(other.text) and bisect_left(named, other.start_char) < KNOWN:
                 return other
         return ent
 

@@ -258,8 +258,15 @@ def new_candidate(article: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
     distinct_roles(start, end, extra.get("speaker"), extra.get("cue"))
     inside_claim(start, end, extra)
     if "quote_type" not in extra:  # quoted as its words are (an `apply` line need not say)
-        extra["quote_type"] = quote_type_of(text, start, end, attributed=bool(extra.get("speaker") or extra.get("cue")))
+        extra["quote_type"] = quote_type_of(
+            text, start, end, attributed=bool(extra.get("speaker") or extra.get("cue")), roles=_roles(extra)
+        )
     return dict(claim_candidate(text, aid, start, end, origin="analyst", **extra))
+
+
+def _roles(claim: dict[str, Any]) -> list[tuple[int, int]]:
+    """A claim's speaker and cue spans (an interrupted quote holds them: still a direct quote)."""
+    return [(r["start"], r["end"]) for r in (claim.get("speaker"), claim.get("cue")) if isinstance(r, dict)]
 
 
 def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict[str, Any]:
@@ -297,7 +304,9 @@ def changes(article: dict[str, Any], state: dict[str, Any], wanted: Any) -> dict
             # quoted as its new words are (QA, stop 50: the editor's moved content kept "indirect"
             # where its words now held a quote; `C` worked it out, the editor and `apply` did not)
             attributed = bool(after.get("speaker") or after.get("cue"))
-            clean["quote_type"] = quote_type_of(text, after["start"], after["end"], attributed=attributed)
+            clean["quote_type"] = quote_type_of(
+                text, after["start"], after["end"], attributed=attributed, roles=_roles(after)
+            )
         for role in ("numbers", "hedges"):  # not given for a moved content: those left inside it stay
             if role not in clean and (after["start"], after["end"]) != (state["start"], state["end"]):
                 clean[role] = [
