@@ -216,6 +216,24 @@ def test_one_claim_per_statement(extractor, text):
 
 
 @pytest.mark.slow
+def test_a_statement_in_a_list_leaves_its_mark_and_a_credit_line_is_none(extractor):
+    """QA (stop 51, wire stories): a fact box's item kept its "- " in the statement, and "Associated
+    Press writer … contributed to this report." was proposed (check-worthiness 0.77)."""
+    text = (
+        "Strike facts\n\nThe key facts:\n"
+        "- Junior doctors make up around 45% of the medical workforce in England.\n"
+        "- The strike will run from 07:00 on 3 July to 07:00 on 8 July, costing 300 million pounds.\n\n"
+        "Associated Press writer Karen Liu in Providence, Rhode Island, contributed to this report.\n"
+        "(Reporting by Anna Schmidt; Editing by Mark Potter)\n"
+    )
+    claims = extractor.extract_one(Article(text=text)).claims
+    shown = [c["text"] for c in claims if c["cue"] is None]
+    assert not any(t.startswith("- ") for t in shown), shown
+    assert any(t.startswith("The strike will run") for t in shown), shown
+    assert not any("contributed" in t or "Reporting by" in t for t in shown), shown
+
+
+@pytest.mark.slow
 def test_said_yes_and_passive_as(claims_of):
     c = one(claims_of("Asked if he was ever bullied, Senator Tim Scott said no."), "no")
     assert c["text"] == "no" and c["cue"]["text"] == "said"

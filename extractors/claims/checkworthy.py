@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
@@ -358,6 +359,17 @@ def score_claims(
         claim["checkworthiness"] = round(max(value, carried.get(id(claim), 0.0)), 4)
 
 
+#: a news agency's credit line, no statement to check (QA, wire stories: "Associated Press writer
+#: Karen Liu … contributed to this report." scored 0.77)
+CREDIT_LINE = re.compile(
+    r"contributed (?:reporting )?to this (?:report|story|article)|^\(?(?:additional )?reporting by |"
+    r"\b(?:writing|editing) by [A-Z]",
+    re.I | re.M,
+)
+#: a list item's mark opening a line
+BULLET = re.compile(r"[-•*–—▪◦·]\s+")
+
+
 def find_unattributed(
     text: str,
     sents: list[Span],
@@ -389,8 +401,11 @@ def find_unattributed(
             end -= 1
         while start < end and text[start].isspace():
             start += 1
-        if end - start < 12 or scores.alpha(sent.start, sent.end) < 4:
+        if end - start < 12 or scores.alpha(sent.start, sent.end) < 4 or CREDIT_LINE.search(text, start, end):
             continue
+        bullet = BULLET.match(text, start, end)  # "- The strike will run …": the statement, not its mark
+        if bullet is not None and (start == 0 or text[start - 1] == "\n"):
+            start = bullet.end()
         while k < len(pending) and pending[k][0] < end:
             heapq.heappush(over, (pending[k][1], pending[k][2]))
             k += 1
