@@ -341,6 +341,12 @@ def test_headline_source_noun_or_a_name_the_parse_missed(claims_of):
     text = "Pence: Gennifer Flowers Won’t Be at Debate\n\nIndiana Governor Mike Pence spoke to Fox News on Sunday."
     c = one(claims_of(text), "Gennifer Flowers")
     assert c["speaker"]["text"] == "Pence" and c["speaker"]["name"] == "Mike Pence"
+    # QA (stop 51, wire stories): a role, or a name with its organisation, was no one
+    body = "\n\nECB President Christine Lagarde and Health Secretary Sarah Whitfield spoke on Monday."
+    c = one(claims_of("Health Secretary: strikes will undermine patient safety" + body), "patient safety")
+    assert (c["cue"]["text"], c["speaker"]["text"]) == (":", "Health Secretary")
+    c = one(claims_of("ECB's Lagarde: too early to declare victory over inflation" + body), "too early")
+    assert (c["speaker"]["text"], c["speaker"]["name"]) == ("ECB's Lagarde", "Christine Lagarde")
     # a word that names no person of the article in more words, a label that is no source noun, a
     # kind of story, a topic: none of them speaks
     for text in (

@@ -239,8 +239,10 @@ def headline(found: AttributionPass) -> None:
     lower = [w.lower() for w in phrase]
     if 1 <= len(phrase) <= 3 and lower[-1] in HEADLINE_SOURCES and not STORY_LABELS & set(lower):
         found.add((colon + 1, line_end), (colon, colon + 1), who)  # "Poll: Clinton and Trump in …"
-    elif len(phrase) == 1:
-        person = found.resolver.person_named(phrase[0])
-        if person is not None and len(person.text.split()) > 1:
+    elif len(phrase) <= 3:
+        # "Pence: …", "ECB's Lagarde: …" (QA, wire stories: the NER made "Lagarde" a place) — the last
+        # word is a person the article names in more words
+        person = found.resolver.person_named(phrase[-1])
+        if person is not None and len(person.text.split()) > 1 and phrase[-1][:1].isupper():
             refers = (person.start_char, person.end_char)
             found.add((colon + 1, line_end), (colon, colon + 1), who, refers=refers)

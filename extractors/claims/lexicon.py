@@ -139,6 +139,8 @@ HEADLINE_SOURCES = _words(
     """
 poll polls survey report study editorial newspaper insiders historians experts analysts economists
 officials sources camp fact-check
+minister ministers secretary president chancellor governor mayor spokesman spokeswoman spokesperson
+police prosecutors ministry government union
 """
 )
 #: the words a name may hold in lower case ("Ludwig van Beethoven")
