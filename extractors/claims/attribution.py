@@ -398,6 +398,8 @@ class AttributionPass:
         if qtype != "direct":
             start = self.after_when(cue, start, end)
         end = self.closing_mark(start, end, cue)
+        if subj_span is not None and self.asked_of(cue):
+            subj_span = None  # "Asked whether …, Lagarde replied": she was asked; who asked is not said
         if subj_span is not None and refers is None and (inverted := inverted_cue(self.doc, subj_span)):
             cue, subj_span = inverted  # "Said Jones, smiling: “…”": "Said" is the cue, whatever the parse
         if subj_span is not None:
@@ -454,6 +456,19 @@ class AttributionPass:
             "cue": span(text, *cue),
             "quote_type": qtype or content_type(start, end, quotes, [cue] if subj_span is None else [cue, subj_span]),
         }
+
+    def asked_of(self, cue: Offsets) -> bool:
+        """Whether the cue is a sentence's opening participle "Asked" ("Asked whether the bank had cut
+        too early, Lagarde replied: …"): the clause's subject is who was asked, not who asked (QA,
+        wire stories: the question was Lagarde's)."""
+        words = self.doc.char_span(cue[0], cue[1], alignment_mode="expand")
+        if words is None or len(words) != 1:
+            return False
+        tok = words[0]
+        if tok.lower_ != "asked" or tok.tag_ not in ("VBN", "VBD") or tok.dep_ != "advcl":
+            return False
+        line_start = self.paragraph(tok.idx, tok.idx)[0]
+        return bool(tok.is_sent_start) or not self.text[line_start : tok.idx].strip()
 
     def after_when(self, cue: Offsets, start: int, end: int) -> int:
         """Where a content right after its cue starts once a date or time that opens it is left out:
