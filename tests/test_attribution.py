@@ -1050,6 +1050,11 @@ def test_wire_story_patterns_a_fact_checker_met(claims_of):
     text = 'Labour\'s shadow health secretary, Wes Morgan, accused ministers of "sitting on their hands".'
     c = one(claims_of(text), "sitting on their hands")
     assert c["speaker"]["name"] == "Wes Morgan"
+    # "Asked whether …, Lagarde replied": she did not ask; who asked is not said
+    text = 'Rates\n\nAsked whether the bank had cut too early, Lagarde replied: "No. Inflation is falling."'
+    claims = claims_of(text)
+    assert one(claims, "whether the bank")["speaker"] is None
+    assert one(claims, "Inflation is falling")["speaker"]["text"] == "Lagarde"
 
 
 @pytest.mark.slow
