@@ -47,9 +47,12 @@ DATELINE = re.compile(
     rf"(?:,{_SPACE}+[A-Z][\w.]*(?:{_SPACE}+[A-Z][\w.]*)?)?"
     rf"(?:,?{_SPACE}+{_MONTH}{_SPACE}+\d{{1,2}})?"
     rf"(?:{_SPACE}*\([^()\n]{{1,30}}\){_SPACE}*(?:[-–—]{{1,2}}|:){_SPACE}*"
-    rf"|{_SPACE}*(?:[–—]|--|{_SPACE}-){_SPACE}+)",
+    rf"|{_SPACE}*(?:[–—]|--|{_SPACE}-){_SPACE}+(?=[A-Z“\"‘']))",
     re.M,
 )
+#: a dateline with no agency in brackets is a place of four letters or more ("UK – EU talks …" is a
+#: headline's statement, not a dateline)
+DATELINE_LETTERS = 4
 
 
 def dateline_end(text: str, start: int, paragraph_start: int) -> int | None:
@@ -58,6 +61,8 @@ def dateline_end(text: str, start: int, paragraph_start: int) -> int | None:
     "Reuters) – Britain will …"); None when it does not."""
     m = DATELINE.match(text, paragraph_start)
     if m is None or not (paragraph_start <= start < m.end()):
+        return None
+    if "(" not in m.group() and sum(ch.isalpha() for ch in m.group()) < DATELINE_LETTERS:
         return None
     return m.end()
 
