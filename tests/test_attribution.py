@@ -1071,3 +1071,27 @@ def test_a_surname_the_ner_labelled_a_place_speaks_for_the_person(extractor):
     c = next(c for c in res.claims if "data-dependent" in c["text"])
     assert c["speaker"]["name"] == "Christine Lagarde"
     assert people.get(c["speaker"].get("entity_id")) in (None, "Christine Lagarde")
+
+
+def test_what_counts_as_a_dateline():
+    """Datelines (and run-in headings in capitals) are left out of a content; an acronym opening a
+    statement with a dash ("UK – EU talks …") is the statement's."""
+    from extractors.claims.layout import dateline_end
+
+    for text, where in [
+        ("BERLIN, March 12 (Reuters) - Germany will cut subsidies.", "Germany"),
+        ("LONDON (Reuters) – Britain will cut subsidies.", "Britain"),
+        ("ALLENTOWN, Pa. (AP) — A former mayor was sentenced.", "A former"),
+        ("WASHINGTON -- President Obama spoke.", "President"),
+        ("QUESTIONABLE MEDICAL CLAIMS — For years, Oz has been dogged.", "For years"),
+        ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green Party candidate Jill Stein was escorted out.", "Green"),
+    ]:
+        assert dateline_end(text, 0, 0) == text.index(where), text
+        assert dateline_end(text, text.index(where), 0) is None  # a content already past it
+    for text in (
+        "UK – EU talks will collapse by Friday.",
+        "NATO - the alliance will expand.",
+        "COVID-19 — The virus spread.",
+        "Obama — the president — spoke.",
+    ):
+        assert dateline_end(text, 0, 0) is None, text
