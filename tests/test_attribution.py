@@ -1095,3 +1095,33 @@ def test_what_counts_as_a_dateline():
         "Obama — the president — spoke.",
     ):
         assert dateline_end(text, 0, 0) is None, text
+
+
+@pytest.mark.slow
+def test_a_place_or_a_pronoun_is_not_taken_for_a_person_named_elsewhere(extractor):
+    """Re-test (stop 51) of the surname rule: "Paris said it would retaliate" went to Claude Paris,
+    named only after it; "Explained Qureshi" (the NER's name for an inverted cue) was taken for a
+    fuller name of Qureshi; "They" and an essayist's own "I" continued a single person speaking."""
+    text = (
+        "Washington warns Paris over tariffs\n\n"
+        "Senator Lisa Washington, who chairs the trade committee, met French officials on Monday.\n\n"
+        "Paris said it would retaliate. French trade minister Claude Paris said the tax was fair.\n\n"
+        'Council leader Ahmed Qureshi said the council had no choice. "The money is simply not there," Qureshi said.\n\n'
+        'Explained Qureshi: "We have cut 12 million pounds in three years."\n\n'
+        "Researcher Priya Raman led the study. Raman said the results were clear.\n\n"
+        "Politifact seized on the claim. They checked the Chicago Tribune and found 3,210 shooting victims.\n\n"
+        "I knew this hatred and foul talk were wrong, and I said so to my father."
+    )
+    claims = extractor.extract_one(Article(text=text)).claims
+
+    def named(fragment):
+        c = next(c for c in claims if fragment in text[c["start"] : c["end"]])
+        return (c["speaker"] or {}).get("name")
+
+    assert named("it would retaliate") == "Paris"  # the place: Claude Paris comes after
+    assert named("the tax was fair") == "Claude Paris"
+    assert named("simply not there") == "Ahmed Qureshi"
+    assert named("12 million pounds") == "Ahmed Qureshi"
+    assert named("results were clear") in ("Priya Raman", "Raman")
+    assert named("3,210") in (None, "They")
+    assert named("hatred and foul talk") in (None, "I")

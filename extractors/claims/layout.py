@@ -62,8 +62,14 @@ def dateline_end(text: str, start: int, paragraph_start: int) -> int | None:
     m = DATELINE.match(text, paragraph_start)
     if m is None or not (paragraph_start <= start < m.end()):
         return None
-    if "(" not in m.group() and sum(ch.isalpha() for ch in m.group()) < DATELINE_LETTERS:
-        return None
+    if "(" not in m.group():
+        if sum(ch.isalpha() for ch in m.group()) < DATELINE_LETTERS:
+            return None
+        # one word in capitals and a dash ("WASHINGTON -- ") is a dateline only in the story's lead,
+        # after its headline (QA re-test: "NATO - The alliance …" later on lost its first word);
+        # a heading of several ("QUESTIONABLE MEDICAL CLAIMS — ") anywhere
+        if len(m.group().split()) <= 2 and sum(1 for line in text[:paragraph_start].splitlines() if line.strip()) > 3:
+            return None
     return m.end()
 
 
