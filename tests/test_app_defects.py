@@ -1265,6 +1265,9 @@ async def test_an_empty_store_says_how_to_add_articles_at_80_columns(tmp_path, m
             text = screen_text(app)
             assert "No articles in this store yet" in text and "to add a file or folder here" in text, text
             assert "newsreview add article.txt" in text
+            await pilot.press("r")  # nothing to select in an empty store: no word of a selection
+            await pilot.pause()
+            assert "works on a text selection" not in status_line(app)
             await add_in_app(pilot, app, article, rounds=3)
             assert store.article_ids() and not app.screen.has_class("-empty")
             assert not app.screen.query_one("#detail").display  # narrow: the panel gives way again

@@ -474,11 +474,21 @@ class ReviewCore(Screen[None]):
         type a character only: esc or enter pressed out of habit say nothing."""
         if self._selection_keys is None:  # (the review screen's own keys are never looked at: j, k, …)
             review = {k for b in REVIEW if b.id for k in self.keys.keys(b.id)}
-            self._selection_keys = {
-                k: b.description for b in reversed(ARTICLE) if b.id for k in self.keys.keys(b.id) if k not in review
+            self._selection_keys = {  # (not "back" or "none": keys to leave a selection, re-test)
+                k: b.description
+                for b in reversed(ARTICLE)
+                if b.id and b.id not in ("article.leave", "article.step")
+                for k in self.keys.keys(b.id)
+                if k not in review
             }
         what = self._selection_keys.get(key)
-        if what is None or self.box is not None or self.preview is not None or isinstance(self.focused, Input):
+        if (
+            what is None
+            or self.aid is None
+            or self.box is not None
+            or self.preview is not None
+            or isinstance(self.focused, Input)
+        ):
             return ""
         if self.query_one(ArticleView).cursor is not None or key in self.active_bindings:
             return ""
