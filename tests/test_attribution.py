@@ -1125,3 +1125,13 @@ def test_a_place_or_a_pronoun_is_not_taken_for_a_person_named_elsewhere(extracto
     assert named("results were clear") in ("Priya Raman", "Raman")
     assert named("3,210") in (None, "They")
     assert named("hatred and foul talk") in (None, "I")
+
+
+@pytest.mark.slow
+def test_a_speaker_never_starts_inside_a_hyphenated_word(claims_of):
+    """Re-test (stop 51): "Dr Raman's co-author, Professor Oliver Hart, said …" gave the speaker
+    "author, Professor Oliver Hart" — the parse made "co", "-" and "author" subjects each."""
+    text = "Researcher Priya Raman led the study. Dr Raman's co-author, Professor Oliver Hart, said the results were robust."
+    c = one(claims_of(text), "results were robust")
+    start = c["speaker"]["start"]
+    assert start == 0 or (not text[start - 1].isalnum() and text[start - 1] not in "-‐‑"), c["speaker"]

@@ -197,7 +197,22 @@ def speaker_span(subj: Token) -> tuple[int, int]:
         toks.pop(0)
     while len(toks) > 1 and toks[-1].i != subj.i and (toks[-1].is_space or set(toks[-1].text) <= EDGE_MARKS):
         toks.pop()
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text.rstrip())
+    doc = subj.doc
+    first = toks[0].i
+    # a word the tokenizer split at a hyphen is whole (re-test, stop 51: the parse made "co", "-" and
+    # "author" three subjects, and the speaker began "author, Professor …", mid-word)
+    while (
+        first >= 2
+        and not doc[first - 1].whitespace_
+        and doc[first - 1].text in HYPHENS
+        and not doc[first - 2].whitespace_
+    ):
+        first -= 2
+    return doc[first].idx, toks[-1].idx + len(toks[-1].text.rstrip())
+
+
+#: what joins the parts of a word the tokenizer split ("co-author")
+HYPHENS = frozenset(("-", "‐", "‑"))
 
 
 def clear_of(
