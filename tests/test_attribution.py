@@ -1055,6 +1055,11 @@ def test_wire_story_patterns_a_fact_checker_met(claims_of):
     claims = claims_of(text)
     assert one(claims, "whether the bank")["speaker"] is None
     assert one(claims, "Inflation is falling")["speaker"]["text"] == "Lagarde"
+    # mid-sentence too, not when the clause has a subject of its own
+    text = 'Rates\n\nLater, asked whether she would quit, Jones replied: "Never."\n\nWhen he was asked about it, Smith said the deal was dead.'
+    claims = claims_of(text)
+    assert one(claims, "whether she would quit")["speaker"] is None
+    assert one(claims, "the deal was dead")["speaker"]["text"] == "Smith"
 
 
 @pytest.mark.slow

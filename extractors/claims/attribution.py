@@ -467,8 +467,11 @@ class AttributionPass:
         tok = words[0]
         if tok.lower_ != "asked" or tok.tag_ not in ("VBN", "VBD") or tok.dep_ != "advcl":
             return False
+        if any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+            return False  # "When he was asked …", "As reporters asked …": a clause with a subject of its own
         line_start = self.paragraph(tok.idx, tok.idx)[0]
-        return bool(tok.is_sent_start) or not self.text[line_start : tok.idx].strip()
+        # at the sentence's start, or a participle before the clause it hangs on ("Later, asked …, X said")
+        return bool(tok.is_sent_start) or not self.text[line_start : tok.idx].strip() or tok.i < tok.head.i
 
     def after_when(self, cue: Offsets, start: int, end: int) -> int:
         """Where a content right after its cue starts once a date or time that opens it is left out:
