@@ -1055,6 +1055,12 @@ def test_wire_story_patterns_a_fact_checker_met(claims_of):
     claims = claims_of(text)
     assert one(claims, "whether the bank")["speaker"] is None
     assert one(claims, "Inflation is falling")["speaker"]["text"] == "Lagarde"
+    # a content never starts inside a name or a hyphenated word the parse split ("Leeds that …")
+    for text, content in (
+        ("The leader said on BBC Radio Leeds that the council was bankrupt.", "that the council was bankrupt"),
+        ("She said on Monday's radio phone-in that she would resign.", "that she would resign"),
+    ):
+        assert one(claims_of(text), content.split()[-1])["text"] == content
     # mid-sentence too, not when the clause has a subject of its own
     text = 'Rates\n\nLater, asked whether she would quit, Jones replied: "Never."\n\nWhen he was asked about it, Smith said the deal was dead.'
     claims = claims_of(text)

@@ -396,7 +396,7 @@ class AttributionPass:
         if end - start < 2:
             return
         if qtype != "direct":
-            start = self.after_when(cue, start, end)
+            start = self.after_when(cue, self.whole_words(start, end), end)
         end = self.closing_mark(start, end, cue)
         if subj_span is not None and self.asked_of(cue):
             subj_span = None  # "Asked whether …, Lagarde replied": she was asked; who asked is not said
@@ -472,6 +472,31 @@ class AttributionPass:
         line_start = self.paragraph(tok.idx, tok.idx)[0]
         # at the sentence's start, or a participle before the clause it hangs on ("Later, asked …, X said")
         return bool(tok.is_sent_start) or not self.text[line_start : tok.idx].strip() or tok.i < tok.head.i
+
+    def whole_words(self, start: int, end: int) -> int:
+        """``start``, or past the piece of a word or a name a content would start inside, to the "that"
+        opening the clause after it (re-test, stop 51: "said on BBC Radio Leeds that …" gave "Leeds that
+        …", "on Monday's radio phone-in that …" gave "in that …": the parse hung the name's last word,
+        or a hyphenated word's, on the clause)."""
+        text = self.text
+        words = self.doc.char_span(start, min(end, start + 1), alignment_mode="expand")
+        if words is not None and words[0].ent_iob_ == "I" and words[0].ent_type_:
+            ent_end = next(
+                (e.end_char for e in self.doc.ents if e.start_char < start < e.end_char),
+                start,
+            )
+            after = trim(text, ent_end, end)[0]
+            if ent_end > start and text.startswith("that ", after):
+                return after
+        joined = start >= 2 and text[start - 1] in "-‐‑" and text[start - 2].isalnum()
+        if joined and text[start].isalnum():
+            i = start
+            while i < end and not text[i].isspace():
+                i += 1
+            after = trim(text, i, end)[0]
+            if text.startswith("that ", after):
+                return after
+        return start
 
     def after_when(self, cue: Offsets, start: int, end: int) -> int:
         """Where a content right after its cue starts once a date or time that opens it is left out:
