@@ -1267,7 +1267,7 @@ async def test_an_empty_store_says_how_to_add_articles_at_80_columns(tmp_path, m
             assert "newsreview add article.txt" in text
             await pilot.press("r")  # nothing to select in an empty store: no word of a selection
             await pilot.pause()
-            assert "works on a text selection" not in status_line(app)
+            assert "works on a selection" not in status_line(app)
             await add_in_app(pilot, app, article, rounds=3)
             assert store.article_ids() and not app.screen.has_class("-empty")
             assert not app.screen.query_one("#detail").display  # narrow: the panel gives way again
@@ -1284,15 +1284,15 @@ async def test_a_selection_key_pressed_on_the_list_says_what_it_is_for(review):
         await pilot.press("r")
         await pilot.pause()
         assert all(c["status"] == "pending" for c in store.candidates(ex.article.id, "entity"))
-        assert "r works on a text selection (“as cue”): press v to select first" in status_line(app)
+        assert "press v to select text first: r (“as cue”) works on a selection" in status_line(app)
         await pilot.press("j")  # the next key clears it
         await pilot.pause()
-        assert "works on a text selection" not in status_line(app)
+        assert "works on a selection" not in status_line(app)
         for key in ("escape", "enter"):
             await pilot.press(key)
             await pilot.pause()
-            assert "works on a text selection" not in status_line(app)
+            assert "works on a selection" not in status_line(app)
         await pilot.press("v", "r")  # in a selection it is the cue key: no such message
         await pilot.pause()
-        assert "works on a text selection" not in status_line(app)
+        assert "works on a selection" not in status_line(app)
         assert app.is_running

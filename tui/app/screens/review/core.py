@@ -492,9 +492,10 @@ class ReviewCore(Screen[None]):
             return ""
         if self.query_one(ArticleView).cursor is not None or key in self.active_bindings:
             return ""
+        # (what to do first: at 80 columns the status line cuts the rest)
         return (
-            f"{key_display(key)} works on a text selection (“{what}”): "
-            f"press {self.keys.show('review.cursor_mode', first=True)} to select first"
+            f"press {self.keys.show('review.cursor_mode', first=True)} to select text first: "
+            f"{key_display(key)} (“{what}”) works on a selection"
         )
 
     def clear_message(self) -> None:
