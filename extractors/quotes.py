@@ -9,6 +9,7 @@ marks degrades instead of giving up.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
@@ -120,9 +121,15 @@ def content_type(start: int, end: int, quotes: Quotes, roles: Iterable[tuple[int
     if quoted >= (end - start) - 2:
         return "direct"
     outside = list(text[start:end])
-    for a, b in [*inner, *roles]:
+    for a, b in inner:
         for i in range(max(a, start), min(b, end)):
             outside[i - start] = " "
+    # the words between two quotes that hold the claim's speaker or cue are its attribution ("…,” said
+    # Lagarde on Thursday in Frankfurt. “…”): not unquoted words of the content
+    for (_, gap_start), (gap_end, _) in itertools.pairwise(sorted(inner)):
+        if any(a < gap_end and gap_start < b for a, b in roles):
+            for i in range(max(gap_start, start), min(gap_end, end)):
+                outside[i - start] = " "
     return "mixed" if "".join(outside).strip(" ,.;:\n\t\u00a0") else "direct"
 
 

@@ -1146,3 +1146,24 @@ def test_a_speaker_never_starts_inside_a_hyphenated_word(claims_of):
     c = one(claims_of(text), "results were robust")
     start = c["speaker"]["start"]
     assert start == 0 or (not text[start - 1].isalnum() and text[start - 1] not in "-‐‑"), c["speaker"]
+
+
+@pytest.mark.slow
+def test_review_findings_on_the_wire_rules(extractor):
+    """Review (stop 51): a first line of spaces before a colon crashed the headline rule (and failed
+    every article of an `add` batch); "editing by" in a sentence was taken for a credit line; a
+    company named like a person named before ("founded by Henry Ford", "Ford said it would recall")
+    became that person; an accented dateline was none."""
+    res = extractor.extract_one(Article(text="   : we will win this election\n\nMike Pence spoke on Monday.\n"))
+    assert all(c["text"] for c in res.claims)
+    text = "Rules.\n\nGene editing by private laboratories rose 75 percent in March, the highest level since 2010."
+    assert any("Gene editing" in c["text"] for c in extractor.extract_one(Article(text=text)).claims)
+    text = (
+        "Car recall\n\nThe museum was founded by Henry Ford in 1929 and now draws 2 million visitors a year.\n\n"
+        "Ford said it would recall 500,000 vehicles over faulty brakes."
+    )
+    c = next(c for c in extractor.extract_one(Article(text=text)).claims if "recall" in c["text"])
+    assert c["speaker"]["name"] == "Ford"
+    text = "Jobs\n\nZÜRICH (Reuters) - Swiss banks will cut 500 jobs, the association said."
+    c = next(c for c in extractor.extract_one(Article(text=text)).claims if "500 jobs" in c["text"])
+    assert c["text"] == "Swiss banks will cut 500 jobs"

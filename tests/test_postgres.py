@@ -1203,6 +1203,24 @@ def test_opening_a_store_on_a_server_that_hangs_says_so_instead_of_waiting_for_g
         assert st.article(aid)["id"] == aid
 
 
+def test_ctrl_c_while_opening_leaves_no_watchdog_armed(relayed, monkeypatch):
+    """Review (stop 51): a KeyboardInterrupt while the session's first round trip waited left its
+    deadline armed; 60 s later the watchdog would shut down whatever socket had that number by then."""
+    from tui.store import postgres
+
+    _path, proxy, _aid, _e0, _e1 = relayed
+    real = postgres._driver().Connection.execute
+
+    def interrupted(c, *a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(postgres._driver().Connection, "execute", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ReviewStore.open(proxy.url)
+    monkeypatch.setattr(postgres._driver().Connection, "execute", real)
+    assert postgres._WATCHDOG._armed == {}
+
+
 #: a process that reviews as ana, rejects one entity and holds the name until its stdin closes
 HOLDER = """
 import sys

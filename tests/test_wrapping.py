@@ -294,3 +294,16 @@ def test_a_quoted_reply_is_read_as_the_paragraphs_it_quotes(extractor):
     flow = unwrapped(quoted)
     assert len(flow) == len(quoted) and "\n> " not in flow.split("Hi Tom,")[1].strip().lstrip("> ")
     assert unbroken("Vladimir\n>> Putin") == "Vladimir Putin"
+
+
+def test_the_attribution_between_two_quotes_is_not_unquoted_words():
+    """Review (stop 51): the extraction called “A,” said Lagarde on Thursday in Frankfurt. “B.” direct,
+    the store (given the claim's speaker and cue) mixed — one claim, two quote types. Words between
+    two quotes that hold the speaker or cue are the attribution; other unquoted words still count."""
+    text = '"We are not pre-committing," said Lagarde on Thursday in Frankfurt. "Our decisions remain data-dependent."'
+    cue, who = text.index("said"), text.index("Lagarde")
+    roles = [(cue, cue + 4), (who, who + 7)]
+    assert quote_type_of(text, 0, len(text), attributed=True, roles=roles) == "direct"
+    assert quote_type_of(text, 0, len(text), attributed=True) == "mixed"  # no roles given: unquoted words
+    more = text + " The bank cut rates."
+    assert quote_type_of(more, 0, len(more), attributed=True, roles=roles) == "mixed"

@@ -362,8 +362,8 @@ def score_claims(
 #: a news agency's credit line, no statement to check (QA, wire stories: "Associated Press writer
 #: Karen Liu … contributed to this report." scored 0.77)
 CREDIT_LINE = re.compile(
-    r"contributed (?:reporting )?to this (?:report|story|article)|^\(?(?:additional )?reporting by |"
-    r"\b(?:writing|editing) by [A-Z]",
+    r"contributed (?:reporting )?to this (?:report|story|article)(?![\w'’])|^\(?(?:additional )?reporting by |"
+    r"(?:^\(?|;\s*)(?:writing|editing) by (?-i:[A-Z])",
     re.I | re.M,
 )
 #: a list item's mark opening a line

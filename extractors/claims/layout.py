@@ -38,12 +38,13 @@ SIGNED_QUOTE = re.compile(rf"{_SPACE}*([―—–]){_SPACE}*({_WORD}(?:{_SPACE}+
 LEAD_IN = re.compile(r":[ \t\u00a0]*\r?\n(?:[ \t\u00a0]*\r?\n)*[ \t\u00a0]*(?=\S)")
 #: what opens a line before a quote that opens it
 LEADING_SPACE = re.compile(r"\s*")
+_CAP = "[A-ZÀ-ÖØ-Þ]"  # a capital, accented ones too ("ZÜRICH")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 #: a wire story's dateline opening a paragraph: a place in capitals, perhaps a state or country and a
 #: date, then the agency in brackets and/or a dash ("BERLIN, March 12 (Reuters) - ", "ALLENTOWN, Pa.
 #: (AP) — ", "WASHINGTON -- "), or a run-in heading in capitals and a dash ("QUESTIONABLE CLAIMS — ")
 DATELINE = re.compile(
-    rf"^{_SPACE}*[A-Z][A-Z'’.&-]+(?:{_SPACE}+[A-Z][A-Z'’.&-]+)*"
+    rf"^{_SPACE}*{_CAP}[A-Z'’.&-À-ÖØ-Þ]+(?:{_SPACE}+{_CAP}[A-Z'’.&-À-ÖØ-Þ]+)*"
     rf"(?:,{_SPACE}+[A-Z][\w.]*(?:{_SPACE}+[A-Z][\w.]*)?)?"
     rf"(?:,?{_SPACE}+{_MONTH}{_SPACE}+\d{{1,2}})?"
     rf"(?:{_SPACE}*\([^()\n]{{1,30}}\){_SPACE}*(?:[-–—]{{1,2}}|:){_SPACE}*"
@@ -250,7 +251,7 @@ def headline(found: AttributionPass) -> None:
     lower = [w.lower() for w in phrase]
     if 1 <= len(phrase) <= 3 and lower[-1] in HEADLINE_SOURCES and not STORY_LABELS & set(lower):
         found.add((colon + 1, line_end), (colon, colon + 1), who)  # "Poll: Clinton and Trump in …"
-    elif len(phrase) <= 3:
+    elif 1 <= len(phrase) <= 3:  # (a line of spaces before a colon has no phrase: review)
         # "Pence: …", "ECB's Lagarde: …" (QA, wire stories: the NER made "Lagarde" a place) — the last
         # word is a person the article names in more words
         person = found.resolver.person_named(phrase[-1])

@@ -422,7 +422,13 @@ class Resolver:
         (:meth:`earlier_person`)."""
         if ent.label_ == "PERSON" or len(ent) != 1:
             return ent
-        return self.earlier_person(ent.text, ent.start_char) or ent
+        person = self.earlier_person(ent.text, ent.start_char)
+        if person is None or (ent.label_ == "ORG" and not _is_subject(person)):
+            # an organisation named like a person is that person only if the person was the subject of
+            # a clause before ("Gov. Daniel Reyes declared …"; review: "founded by Henry Ford" does not
+            # make "Ford said it would recall …" Henry Ford's)
+            return ent
+        return person
 
     def earlier_person(self, word: str, at: int) -> Span | None:
         """The person a capitalised one-word name at ``at`` is the surname of: a longer name of a person

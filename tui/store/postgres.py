@@ -323,7 +323,16 @@ class PostgresEngine:
                 conn.close()
             why = self._hung(OPEN_WAIT) if deadline.fired else self._reason(err)
             raise StoreUnavailable(f"cannot use the PostgreSQL server of {self.shown}: {why}") from None
+        except BaseException:  # Ctrl-C while the server hangs: no watchdog left armed on a closed socket
+            deadline.end()
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
         deadline.end()
+        if deadline.fired:  # cut just as the answer came: the socket is shut down all the same
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise StoreUnavailable(f"cannot use the PostgreSQL server of {self.shown}: {self._hung(OPEN_WAIT)}")
         info = conn.info
         version = info.server_version
         where = f"socket {info.host}" if info.host.startswith("/") else info.host
@@ -536,6 +545,8 @@ class PostgresEngine:
             if mode == "review":
                 self._take_lock(conn)
             deadline.end()
+            if deadline.fired:  # cut just as the last answer came: the session is gone
+                raise pg.OperationalError("the server did not answer in time")
             self._read_clock(conn)
         except pg.Error as err:
             deadline.end()
