@@ -44,7 +44,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 #: date, then the agency in brackets and/or a dash ("BERLIN, March 12 (Reuters) - ", "ALLENTOWN, Pa.
 #: (AP) — ", "WASHINGTON -- "), or a run-in heading in capitals and a dash ("QUESTIONABLE CLAIMS — ")
 DATELINE = re.compile(
-    rf"^{_SPACE}*{_CAP}[A-Z'’.&-À-ÖØ-Þ]+(?:{_SPACE}+{_CAP}[A-Z'’.&-À-ÖØ-Þ]+)*"
+    rf"^{_SPACE}*{_CAP}[A-Z'’.&À-ÖØ-Þ-]+(?:{_SPACE}+{_CAP}[A-Z'’.&À-ÖØ-Þ-]+)*"
     rf"(?:,{_SPACE}+[A-Z][\w.]*(?:{_SPACE}+[A-Z][\w.]*)?)?"
     rf"(?:,?{_SPACE}+{_MONTH}{_SPACE}+\d{{1,2}})?"
     rf"(?:{_SPACE}*\([^()\n]{{1,30}}\){_SPACE}*(?:[-–—]{{1,2}}|:){_SPACE}*"
