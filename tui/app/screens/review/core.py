@@ -244,7 +244,9 @@ class ReviewCore(Screen[None]):
         try:
             return self.store.article(aid), self._in_scope(self.store.candidates(aid))
         except StoreError as err:
-            self.notify(str(err), severity="error", markup=False)
+            # (15 s, not Textual's 5: an article that cannot be read is news the analyst must not miss
+            # while the next one opens — CI under load read the notes after it had gone)
+            self.notify(str(err), severity="error", markup=False, timeout=15)
             return None
 
     def load_article(self, aid: str, *, focus: str | None = None) -> bool:
