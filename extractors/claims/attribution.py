@@ -481,10 +481,10 @@ class AttributionPass:
         text = self.text
         words = self.doc.char_span(start, min(end, start + 1), alignment_mode="expand")
         if words is not None and words[0].ent_iob_ == "I" and words[0].ent_type_:
-            ent_end = next(
-                (e.end_char for e in self.doc.ents if e.start_char < start < e.end_char),
-                start,
-            )
+            doc, i = self.doc, words[0].i  # the entity's last token (not a scan of Doc.ents, rebuilt per call)
+            while i + 1 < len(doc) and doc[i + 1].ent_iob_ == "I":
+                i += 1
+            ent_end = doc[i].idx + len(doc[i].text)
             after = trim(text, ent_end, end)[0]
             if ent_end > start and text.startswith("that ", after):
                 return after
